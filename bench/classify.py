@@ -1,0 +1,90 @@
+"""How fast the classify stage is, on one core.
+
+    .venv/bin/python bench/classify.py [--models-dir models] [--texts 10000]
+
+Prints: texts scored per second (a batch built by cycling the labeled
+stories), stories tagged per second with explanations, training time on all
+labeled data (+ the hand-written extras), the model file size, and load time
+(hash check + unpickling).  Targets: >= 2,000/s, < 30 s, < 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from itertools import cycle, islice
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+from service import model_store  # noqa: E402
+from service.classify import Classifier  # noqa: E402
+from service.domain import Story  # noqa: E402
+from service.train import load_examples, train_model  # noqa: E402
+
+SHARED = Path(os.environ.get("NEWSALERTS_SHARED", ROOT.parent / "shared"))
+LABELS = SHARED / "data" / "labeled" / "importai.jsonl"
+EXTRA = ROOT / "models" / "extra_labels.jsonl"
+
+
+def timed(action: object) -> tuple[object, float]:
+    started = time.perf_counter()
+    result = action()  # type: ignore[operator]
+    return result, time.perf_counter() - started
+
+
+def cpu_timed(action: object) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process): on a busy machine the second is fairer."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    action()  # type: ignore[operator]
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models-dir", type=Path, default=ROOT / "models")
+    parser.add_argument("--texts", type=int, default=10_000)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, really
+    with threadpool_limits(1):
+        run(args.models_dir, args.texts)
+
+
+def run(models_dir: Path, count: int) -> None:
+    # Train first, while no cue has been matched yet in this process: a cold start.
+    everything = load_examples([LABELS, EXTRA] if EXTRA.exists() else [LABELS])
+    _, train_seconds = timed(lambda: train_model(everything))
+    classifier, load_seconds = timed(lambda: Classifier.load(models_dir))
+    assert isinstance(classifier, Classifier)
+    _, reload_seconds = timed(lambda: Classifier.load(models_dir))
+    examples = load_examples([LABELS])
+    texts = list(islice(cycle(e.text for e in examples), count))
+    classifier.score(texts[:200])  # warm the cue cache, as a running service has
+    runs = [cpu_timed(lambda: classifier.score(texts)) for _ in range(3)]
+    score_seconds, score_cpu = min(r[0] for r in runs), min(r[1] for r in runs)
+    stories = [Story(index=i, headline=t.split("\n", 1)[0], text=t)
+               for i, t in enumerate(texts[:1000])]
+    _, tag_seconds = timed(lambda: classifier.tag(stories))
+    card = model_store.read_card(models_dir, classifier.version)
+    size = (models_dir / classifier.version / card["file"]).stat().st_size
+    mean_chars = sum(map(len, texts)) / len(texts)
+
+    print(f"model {classifier.version}, one core, texts of {mean_chars:,.0f} chars on average")
+    print(f"score:  {count / score_seconds:8,.0f} texts/s    ({count:,} texts in "
+          f"{score_seconds:.2f} s, best of 3; {count / score_cpu:,.0f}/s of CPU time; "
+          "target >= 2,000/s)")
+    print(f"tag:    {len(stories) / tag_seconds:8,.0f} stories/s  (with explanations)")
+    print(f"train:  {train_seconds:8.2f} s on {len(everything)} examples (target < 30 s)")
+    print(f"size:   {size / 1024:8,.0f} KiB  ({card['file']})")
+    print(f"load:   {load_seconds:8.3f} s first, {reload_seconds:.3f} s again "
+          "(sha256 check + unpickle; target < 1 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""Body text to Blocks: an email's HTML (or plain text read as HTML) as paragraphs.
+
+Keeps what segmentation needs: bold leads (headlines), the italic line after
+them (subheads), separators as "rule" blocks, headings, list items and safe
+links.  Scripts, styles, hidden text and images are dropped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, Tag
+
+from service.domain import Block, Link
+
+ASCII_SPACE = re.compile(r"[ \t\r\n\f\v]+")  # not \s: a no-break space is text here
+# A whole paragraph that only separates stories: an <hr> written as text.
+SEPARATOR_TEXT = re.compile(
+    r"[.\s]*(?:SEPARATORPLACEHOLDER|#+|[#*](?:\s*[#*])+|[-_=~]{3,}|\${3,})[.\s]*"
+)
+# The same tokens glued to the start of a paragraph ("SEPARATORPLACEHOLDER <b>Next</b>").
+SEPARATOR_PREFIX = re.compile(r"^\s*(?:SEPARATORPLACEHOLDER|#{3,}|\*{3,})\s*")
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\(((?:https?://|mailto:)[^)\s\"]+)\)")
+CUT_TAG = re.compile(r"<[A-Za-z/!][^<>]*\Z")
+LEAD_TAIL = re.compile(r"[\s:.\-–—]*")  # what may follow a bold headline on its line
+DROPPED_TAGS = frozenset({
+    "script", "style", "head", "title", "noscript", "template", "svg", "img", "picture", "iframe",
+    "object", "embed", "video", "audio", "form", "button", "input", "select", "textarea", "meta",
+    "link", "map",
+})
+CONTAINER_TAGS = frozenset({
+    "html", "body", "div", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "section",
+    "article", "header", "footer", "main", "nav", "aside", "center", "blockquote", "ul", "ol",
+    "dl", "figure",
+})
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+PARAGRAPH_TAGS = frozenset({"p", "pre", "dd", "dt", "address", "figcaption", "caption"})
+BLOCK_TAGS = CONTAINER_TAGS | HEADING_TAGS | PARAGRAPH_TAGS | {"li", "hr"}
+BLOCK_KINDS = {"li": "list_item", **{tag: "heading" for tag in HEADING_TAGS}}
+
+
+# ---- HTML -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Inline text with the emphasis it was written in; "\\n" stands for a line break."""
+
+    text: str
+    bold: bool
+    italic: bool
+
+
+def html_blocks(markup: str) -> list[Block]:
+    blocks: list[Block] = []
+    # A tag cut off by a truncated message would otherwise be read as text ("<p").
+    markup = CUT_TAG.sub("", markup)
+    _walk_container(BeautifulSoup(markup, "html.parser"), blocks)
+    return blocks
+
+
+def _walk_container(node: Tag, out: list[Block]) -> None:
+    # Inline content loose in a container (text in a <td>) becomes a paragraph of its own.
+    loose: list[Tag | NavigableString] = []
+    for child in [*node.children, None]:
+        if isinstance(child, Tag | NavigableString) and not _is_block(child):
+            loose.append(child)
+            continue
+        _emit(loose, "paragraph", out)
+        loose = []
+        if not isinstance(child, Tag) or _is_hidden(child):
+            continue
+        if child.name == "hr":
+            out.append(Block(kind="rule", text=""))
+        elif child.name in CONTAINER_TAGS:
+            _walk_container(child, out)
+        else:
+            children = [c for c in child.children if isinstance(c, Tag | NavigableString)]
+            _emit(children, BLOCK_KINDS.get(child.name, "paragraph"), out)
+
+
+def _is_block(node: Tag | NavigableString) -> bool:
+    return isinstance(node, Tag) and node.name in BLOCK_TAGS
+
+
+def _emit(nodes: list[Tag | NavigableString], kind: str, out: list[Block]) -> None:
+    runs: list[_Run] = []
+    for node in nodes:
+        _collect_runs(node, False, False, runs)
+    _split_separator_prefix(runs, out)
+    lines = _lines(runs)
+    text = "\n".join(_line_text(line) for line in lines)
+    if not text:
+        return
+    if SEPARATOR_TEXT.fullmatch(text):
+        out.append(Block(kind="rule", text=""))
+        return
+    lead, subhead = (text, "") if kind == "heading" else _lead_and_subhead(lines)
+    out.append(Block(kind=kind, text=text, lead=lead, subhead=subhead, links=_links(nodes)))
+
+
+def _collect_runs(node: Tag | NavigableString, bold: bool, italic: bool, out: list[_Run]) -> None:
+    if isinstance(node, NavigableString):
+        if type(node) is NavigableString:  # comments, doctypes and CDATA are subclasses
+            out.append(_Run(ASCII_SPACE.sub(" ", str(node)), bold, italic))
+        return
+    if node.name in DROPPED_TAGS or _is_hidden(node):
+        return
+    if node.name == "br":
+        out.append(_Run("\n", bold, italic))
+        return
+    bold = bold or node.name in ("strong", "b") or node.name in HEADING_TAGS
+    italic = italic or node.name in ("em", "i")
+    edge = [_Run("\n", bold, italic)] if node.name in BLOCK_TAGS else []
+    out.extend(edge)
+    for child in node.children:
+        if isinstance(child, Tag | NavigableString):
+            _collect_runs(child, bold, italic, out)
+    out.extend(edge)
+
+
+def _is_hidden(tag: Tag) -> bool:
+    style = str(tag.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or tag.has_attr("hidden")
+
+
+def _split_separator_prefix(runs: list[_Run], out: list[Block]) -> None:
+    # Some archives glue the separator token onto the next story's first paragraph.
+    index = next((i for i, run in enumerate(runs) if run.text.strip()), None)
+    if index is None:
+        return
+    run = runs[index]
+    match = SEPARATOR_PREFIX.match(run.text)
+    rest = run.text[match.end():] if match else ""
+    if match and (rest + "".join(r.text for r in runs[index + 1:])).strip():
+        runs[index] = _Run(rest, run.bold, run.italic)
+        out.append(Block(kind="rule", text=""))
+
+
+def _lines(runs: list[_Run]) -> list[list[_Run]]:
+    lines: list[list[_Run]] = [[]]
+    for run in runs:
+        if run.text == "\n":
+            lines.append([])
+        else:
+            lines[-1].append(run)
+    return [line for line in lines if _line_text(line)]
+
+
+def _line_text(runs: list[_Run]) -> str:
+    return re.sub(r" {2,}", " ", "".join(r.text for r in runs)).strip(" ")
+
+
+def _lead_and_subhead(lines: list[list[_Run]]) -> tuple[str, str]:
+    """Bold text opening the block, and the italic line under it when the bold is a line."""
+    first = lines[0]
+    bold = 0
+    while bold < len(first) and (first[bold].bold or not first[bold].text.strip()):
+        bold += 1
+    lead = _line_text(first[:bold])
+    if not lead or not LEAD_TAIL.fullmatch(_line_text(first[bold:])):
+        return lead, ""  # no lead, or an inline one ("Why this matters: ...")
+    second = lines[1] if len(lines) > 1 else []
+    italic = bool(second) and all(r.italic or not r.text.strip() for r in second)
+    return _line_text(first), _line_text(second) if italic else ""
+
+
+def _links(nodes: list[Tag | NavigableString]) -> tuple[Link, ...]:
+    tags = [node for node in nodes if isinstance(node, Tag)]
+    anchors = [a for t in tags for a in ([t] if t.name == "a" else t.find_all("a"))]
+    links = [
+        Link(ASCII_SPACE.sub(" ", a.get_text()).strip(), str(a.get("href") or "").strip())
+        for a in anchors
+        if isinstance(a, Tag)
+    ]
+    return tuple(link for link in links if link.url.lower().startswith(SAFE_SCHEMES))
+
+
+# ---- text/plain -----------------------------------------------------------------------------
+
+
+def plain_blocks(text: str) -> list[Block]:
+    """Plain text read as the HTML it stands for: a blank line ends a paragraph, a line is a <br>.
+
+    Separator lines (``***``, ``####``) become paragraphs of their own, hence rules, and
+    markdown links ``[text](url)`` become anchors.
+    """
+    paragraphs: list[str] = []
+    for chunk in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n")):
+        lines: list[str] = []
+        for line in (html.escape(raw.strip(), quote=False) for raw in chunk.split("\n")):
+            if SEPARATOR_TEXT.fullmatch(line):
+                paragraphs += ["<br>".join(lines), line]
+                lines = []
+            else:
+                lines.append(MARKDOWN_LINK.sub(r'<a href="\2">\1</a>', line))
+        paragraphs.append("<br>".join(lines))
+    return html_blocks("".join(f"<p>{p}</p>" for p in paragraphs if p))

@@ -1,0 +1,313 @@
+"""Settings: one declarative table, read from TOML and overridden by environment.
+
+Every setting is a row of ``SETTINGS`` (section, key, type, default, help).  A
+value comes from, in order of precedence:
+
+1. the environment, ``NEWSALERTS_<SECTION>__<KEY>`` (``NEWSALERTS_INBOX__HOST``);
+2. the TOML file named by ``--config`` or ``NEWSALERTS_CONFIG``;
+3. the default in the table.
+
+``[[sources]]`` is a list of tables, so it has no row of its own here: it comes
+from the file, or from ``NEWSALERTS_SOURCES`` holding the same list as JSON.
+With neither, ``DEFAULT_SOURCES`` applies.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from service.errors import ConfigError
+
+ENV_PREFIX = "NEWSALERTS_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    section: str
+    key: str
+    type: type
+    default: Any
+    help: str
+    secret: bool = False
+
+    @property
+    def env_name(self) -> str:
+        return f"{ENV_PREFIX}{self.section.upper()}__{self.key.upper()}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database", "url", str, "sqlite:///var/newsalerts.db",
+            "SQLAlchemy URL. SQLite (WAL) for one process; postgresql+psycopg://... to scale out."),
+    Setting("inbox", "host", str, "",
+            "IMAP server. Empty: read *.eml files dropped into [inbox] dir instead."),
+    Setting("inbox", "port", int, 0, "IMAP port; 0 means 993 with ssl, else 143."),
+    Setting("inbox", "ssl", bool, True, "Connect with implicit TLS (IMAPS)."),
+    Setting("inbox", "starttls", bool, False, "Upgrade a plain connection with STARTTLS."),
+    Setting("inbox", "username", str, "", "IMAP login name."),
+    Setting("inbox", "password", str, "", "IMAP password. Never logged.", secret=True),
+    Setting("inbox", "folder", str, "INBOX", "IMAP folder to read."),
+    Setting("inbox", "dir", str, "var/inbox",
+            "With no host: folder of .eml files; each moves to processed/ or failed/ beside it."),
+    Setting("inbox", "ca_file", str, "",
+            "PEM file of CAs to trust for ssl/starttls (a private CA); empty: the system's."),
+    Setting("inbox", "timeout", float, 60.0, "Seconds before an IMAP read or connect gives up."),
+    Setting("inbox", "poll_interval", int, 300, "Seconds between polls in `newsalerts run`."),
+    Setting("inbox", "max_message_bytes", int, 10_000_000,
+            "Larger messages are stored as failed (too-large) without being parsed."),
+    Setting("models", "dir", str, "models", "Folder of model versions and their cards."),
+    Setting("models", "retrain_after_labels", int, 20,
+            "The scheduler retrains once this many new usable labels have arrived; 0: never."),
+    Setting("models", "labels_paths", str,
+            "../shared/data/labeled/*.jsonl, models/extra_labels.jsonl",
+            "Comma-separated globs of JSON-lines label files the scheduler's retraining uses "
+            "beside the database's labels; relative ones are looked up from the current "
+            "folder, else beside the service package; a glob matching nothing is skipped."),
+    Setting("smtp", "host", str, "",
+            "SMTP server. Empty: write each email as an .eml into [smtp] outbox_dir instead."),
+    Setting("smtp", "port", int, 0, "SMTP port; 0 means 465 with ssl, 587 with starttls, else 25."),
+    Setting("smtp", "ssl", bool, False, "Connect with implicit TLS (SMTPS)."),
+    Setting("smtp", "starttls", bool, False, "Upgrade a plain connection with STARTTLS."),
+    Setting("smtp", "username", str, "", "SMTP AUTH login; empty: no AUTH."),
+    Setting("smtp", "password", str, "", "SMTP AUTH password. Never logged.", secret=True),
+    Setting("smtp", "from", str, "newsalerts <alerts@localhost>", "From header of every email."),
+    Setting("smtp", "ca_file", str, "", "PEM file of CAs to trust for ssl/starttls."),
+    Setting("smtp", "timeout", float, 30.0, "Seconds before an SMTP command gives up."),
+    Setting("smtp", "rate_limit", float, 0.0, "Emails per second at most; 0: as fast as it goes."),
+    Setting("smtp", "batch_size", int, 100, "Deliveries claimed and sent over one connection."),
+    Setting("smtp", "outbox_dir", str, "var/outbox", "With no host: where emails are written."),
+    Setting("delivery", "lease_seconds", int, 300,
+            "A claimed delivery not marked sent by then may be claimed again."),
+    Setting("delivery", "max_attempts", int, 8,
+            "Transient failures are retried this often, then the delivery fails."),
+    Setting("delivery", "retry_base_seconds", float, 60.0,
+            "First retry delay; doubles with each attempt."),
+    Setting("delivery", "hard_bounce_limit", int, 3,
+            "Permanent failures after which a subscriber is marked bounced."),
+    Setting("scheduler", "send_interval", int, 30,
+            "Seconds between sends of due deliveries by `run` (and `scheduler --send`)."),
+    Setting("scheduler", "retrain_interval", int, 3600,
+            "Seconds between checks for enough new labels to retrain ([models] "
+            "retrain_after_labels)."),
+    Setting("scheduler", "lock_retry", float, 5.0,
+            "Seconds between a waiting scheduler's tries to take over, and between the active "
+            "one's checks that it still holds the lock."),
+    Setting("worker", "idle_sleep", float, 1.0,
+            "Seconds a `newsalerts worker` waits before looking again when nothing is due."),
+    Setting("metrics", "port", int, 0,
+            "Port on which `run`, `scheduler` and `worker` serve Prometheus /metrics; 0: off. "
+            "The web app always serves /metrics."),
+    Setting("metrics", "host", str, "127.0.0.1",
+            "Address that [metrics] port binds (0.0.0.0 in a container)."),
+    Setting("digest", "day", str, "mon", "Weekday the weekly digest goes out (mon..sun)."),
+    Setting("digest", "hour", int, 8, "Hour of that day, in [digest] timezone."),
+    Setting("digest", "timezone", str, "UTC",
+            "IANA time zone for digest weeks and send time (Europe/London)."),
+    Setting("web", "base_url", str, "http://127.0.0.1:8080",
+            "Public address of the web app, used in every link in emails."),
+    Setting("web", "listen", str, "127.0.0.1:8080", "host:port the web app binds."),
+    Setting("web", "secret_key", str, "",
+            "Signs links and forms. Empty: generated once and kept in var/secret_key.",
+            secret=True),
+    Setting("admin", "username", str, "editor", "Login of the editor's review page."),
+    Setting("admin", "password", str, "",
+            "Password of the review page; empty: the review page is closed.", secret=True),
+    Setting("log", "level", str, "INFO", "Logging level: DEBUG, INFO, WARNING, ERROR."),
+    Setting("log", "format", str, "text", "text for people, json for log collectors."),
+)
+
+# The embedded default trusts Import AI and the sample issue shipped in
+# examples/. A config file that lists [[sources]] replaces this list whole.
+DEFAULT_SOURCES: tuple[dict[str, Any], ...] = (
+    {"name": "Import AI", "senders": ["importai@substack.com"], "require_dkim": False},
+    {"name": "newsalerts sample", "senders": ["sample@newsalerts.invalid"],
+     "require_dkim": False},
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A newsletter we accept, and whose mail we believe."""
+
+    name: str
+    senders: tuple[str, ...]
+    require_dkim: bool = False
+    dkim_domain: str = ""  # the d= that must pass; defaults to the sender's domain
+    list_id: str = ""  # if set, the List-Id header must contain it
+
+
+@dataclass(frozen=True)
+class Settings:
+    values: Mapping[tuple[str, str], Any]
+    sources: tuple[Source, ...]
+    path: Path | None = None
+    overridden: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+
+    def get(self, section: str, key: str) -> Any:
+        return self.values[(section, key)]
+
+    def section(self, section: str) -> dict[str, Any]:
+        return {k: v for (s, k), v in self.values.items() if s == section}
+
+    def redacted(self) -> dict[str, dict[str, Any]]:
+        """Every setting by section, secrets masked: safe to print or log."""
+        out: dict[str, dict[str, Any]] = {}
+        for setting in SETTINGS:
+            value = self.get(setting.section, setting.key)
+            if setting.secret and value:
+                value = "********"
+            out.setdefault(setting.section, {})[setting.key] = value
+        return out
+
+
+def load_settings(path: Path | str | None = None,
+                  environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings; ``path`` falls back to NEWSALERTS_CONFIG, then to none."""
+    env = os.environ if environ is None else environ
+    if path is None and env.get(f"{ENV_PREFIX}CONFIG"):
+        path = env[f"{ENV_PREFIX}CONFIG"]
+    data = _read_toml(Path(path)) if path else {}
+    _reject_unknown(data)
+    values: dict[tuple[str, str], Any] = {}
+    overridden: set[tuple[str, str]] = set()
+    for setting in SETTINGS:
+        raw, where = _lookup(setting, data, env)
+        if where != "default":
+            overridden.add((setting.section, setting.key))
+        values[(setting.section, setting.key)] = _coerce(setting, raw, where)
+    sources = _read_sources(data, env)
+    return Settings(values, sources, Path(path) if path else None, frozenset(overridden))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file {path} does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+
+
+def _reject_unknown(data: Mapping[str, Any]) -> None:
+    """A misspelt key silently ignored is a setting that never applies: refuse it."""
+    known = {(s.section, s.key) for s in SETTINGS}
+    sections = {s.section for s in SETTINGS} | {"sources"}
+    for section, table in data.items():
+        if section not in sections:
+            raise ConfigError(f"unknown config section [{section}]")
+        if section == "sources":
+            continue
+        if not isinstance(table, dict):
+            raise ConfigError(f"[{section}] must be a table")
+        for key in table:
+            if (section, key) not in known:
+                raise ConfigError(f"unknown config key [{section}] {key}")
+
+
+def _lookup(setting: Setting, data: Mapping[str, Any],
+            env: Mapping[str, str]) -> tuple[Any, str]:
+    if setting.env_name in env:
+        return env[setting.env_name], "env"
+    table = data.get(setting.section, {})
+    if setting.key in table:
+        return table[setting.key], "file"
+    return setting.default, "default"
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _coerce(setting: Setting, raw: Any, where: str) -> Any:
+    name = f"[{setting.section}] {setting.key}"
+    if where == "env":
+        name = setting.env_name
+    try:
+        if setting.type is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in _TRUE | _FALSE:
+                return text in _TRUE
+            raise ValueError(raw)
+        if setting.type is int and isinstance(raw, bool):
+            raise ValueError(raw)
+        return setting.type(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"{name} must be a {setting.type.__name__}, got {raw!r}"
+            if not setting.secret else f"{name} must be a {setting.type.__name__}"
+        ) from exc
+
+
+def _read_sources(data: Mapping[str, Any], env: Mapping[str, str]) -> tuple[Source, ...]:
+    if f"{ENV_PREFIX}SOURCES" in env:
+        try:
+            rows = json.loads(env[f"{ENV_PREFIX}SOURCES"])
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{ENV_PREFIX}SOURCES is not valid JSON: {exc}") from exc
+    elif "sources" in data:
+        rows = data["sources"]
+    else:
+        rows = list(DEFAULT_SOURCES)
+    if not isinstance(rows, list):
+        raise ConfigError("[[sources]] must be a list of tables")
+    return tuple(_source(row, i) for i, row in enumerate(rows))
+
+
+_SOURCE_KEYS = {"name", "senders", "require_dkim", "dkim_domain", "list_id"}
+
+
+def _source(row: Any, index: int) -> Source:
+    where = f"[[sources]] #{index + 1}"
+    if not isinstance(row, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = set(row) - _SOURCE_KEYS
+    if unknown:
+        raise ConfigError(f"{where} has unknown keys: {', '.join(sorted(unknown))}")
+    name = row.get("name")
+    senders = row.get("senders")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{where} needs a name")
+    if isinstance(senders, str):
+        senders = [senders]
+    if not isinstance(senders, list) or not senders or not all(
+        isinstance(s, str) and "@" in s for s in senders
+    ):
+        raise ConfigError(f"{where} ({name}) needs senders: a list of email addresses")
+    require_dkim = row.get("require_dkim", False)
+    if not isinstance(require_dkim, bool):
+        raise ConfigError(f"{where} ({name}) require_dkim must be true or false")
+    return Source(
+        name=name.strip(),
+        senders=tuple(s.strip().lower() for s in senders),
+        require_dkim=require_dkim,
+        dkim_domain=str(row.get("dkim_domain", "")).strip().lower(),
+        list_id=str(row.get("list_id", "")).strip().lower(),
+    )
+
+
+def settings_table_markdown() -> str:
+    """Every setting as a Markdown table; docs/settings.md must hold this text."""
+    lines = [
+        "| setting | environment variable | default | meaning |",
+        "|---|---|---|---|",
+    ]
+    for s in SETTINGS:
+        default = "(empty)" if s.default == "" else f"`{s.default}`"
+        lines.append(f"| `[{s.section}] {s.key}` | `{s.env_name}` | {default} | {s.help} |")
+    lines.append(
+        "| `[[sources]] name, senders, require_dkim, dkim_domain, list_id` "
+        f"| `{ENV_PREFIX}SOURCES` (JSON list) | Import AI and the sample sender "
+        "| Newsletters to accept: only mail From one of `senders` becomes an issue; "
+        "`require_dkim` (default false) also demands a DKIM pass for the sender's domain "
+        "(or `dkim_domain`) in the topmost Authentication-Results; `list_id` demands that "
+        "List-Id. A file's list replaces the defaults. |"
+    )
+    return "\n".join(lines) + "\n"

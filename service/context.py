@@ -1,0 +1,54 @@
+"""What every command and job needs at hand, built once from the settings.
+
+The clock is part of it so that tests (and the digest's ISO week) can run at
+any date without patching time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.config import Settings
+from service.database import make_engine, session_factory, upgrade
+from service.tokens import LinkSigner, load_or_create_secret_key
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Context:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    var_dir: Path = Path("var")
+    now: Callable[[], datetime] = field(default=utc_now)
+
+    @cached_property
+    def signer(self) -> LinkSigner:
+        key = load_or_create_secret_key(self.settings.get("web", "secret_key"), self.var_dir)
+        return LinkSigner(key)
+
+    @property
+    def base_url(self) -> str:
+        return str(self.settings.get("web", "base_url")).rstrip("/")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_context(settings: Settings, *, migrate: bool = True,
+                 var_dir: Path = Path("var")) -> Context:
+    """Connect to the configured database, bringing its schema up to date first."""
+    engine = make_engine(settings.get("database", "url"))
+    if migrate:
+        upgrade(engine)
+    return Context(settings, engine, session_factory(engine), var_dir)

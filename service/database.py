@@ -1,0 +1,98 @@
+"""Engine, sessions and migrations: the one place that knows SQL backends differ.
+
+SQLite gets WAL (readers never block the writer), foreign keys, and a busy
+timeout; PostgreSQL is used as is.  ``upgrade`` brings any database to the
+newest schema through Alembic, so `newsalerts run` on a fresh laptop and a
+new deployment's first `newsalerts migrate` both end at the same schema.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.errors import ConfigError, StorageError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"[database] url is not a database URL: {exc}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, parsed.database)
+    if parsed.drivername == "postgresql":
+        # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    engine = create_engine(parsed, pool_pre_ping=True, future=True)
+
+    @event.listens_for(engine, "do_connect")
+    def _name_the_connection(_dialect: Any, _record: Any, _cargs: Any, cparams: Any) -> None:
+        # pg_stat_activity then tells which newsalerts process holds each connection
+        # (the pid is read at connect time, so forked workers get their own).
+        cparams.setdefault("application_name", application_name(os.getpid()))
+
+    return engine
+
+
+def application_name(pid: int) -> str:
+    return f"newsalerts pid {pid}"
+
+
+def _sqlite_engine(url: str, database: str | None) -> Engine:
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30}, future=True)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    try:
+        with sessions.begin() as session:
+            yield session
+    except SQLAlchemyError as exc:
+        raise StorageError(f"database error: {exc.__class__.__name__}: {exc}") from exc
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    try:
+        command.upgrade(alembic_config(engine), revision)
+    except SQLAlchemyError as exc:
+        raise StorageError(f"could not migrate the database: {exc}") from exc

@@ -1,0 +1,101 @@
+"""Values that flow between the stages of the pipeline.
+
+Every stage takes and returns these plain, immutable values; I/O (IMAP, SQL,
+SMTP, the clock) stays at the edges.  See DESIGN.md's flow:
+
+    RawMessage ─parse─▶ Issue ─segment─▶ [Story] ─classify─▶ [TaggedStory]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+THEMES: tuple[str, ...] = ("safety", "policy", "compute", "robotics")
+
+
+@dataclass(frozen=True)
+class MailboxPosition:
+    """Where an IMAP poll stands: the last UID handled in one mailbox generation."""
+
+    account: str  # "user@host:port"
+    folder: str
+    uidvalidity: int
+    uid: int
+
+
+@dataclass(frozen=True)
+class RawMessage:
+    """One message as fetched, before anything is believed about it."""
+
+    data: bytes
+    origin: str  # where it came from, for people: "imap://user@host/INBOX;UID=7" or a path
+    position: MailboxPosition | None = None  # set for IMAP: stored with the result
+    size: int | None = None  # the server's RFC822.SIZE when the body was not fetched
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """The headers that decide whether and how a message is handled."""
+
+    message_id: str | None  # as received, angle brackets included
+    sender: str  # the From address, lower-cased; "" when missing
+    sender_name: str
+    subject: str
+    date: datetime | None  # timezone-aware when the header had one
+    list_id: str | None
+    authentication_results: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph-level piece of an issue's body, in reading order.
+
+    ``kind`` is "paragraph", "heading", "rule" (a separator such as <hr>, a line
+    of ``#`` or ``***``), or "list_item".  ``lead`` is the bold (or heading)
+    text that opens the block, if any, and ``subhead`` the italic line that
+    follows it; newsletters put story headlines there.
+    """
+
+    kind: str
+    text: str
+    lead: str = ""
+    subhead: str = ""
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class Issue:
+    envelope: Envelope
+    blocks: tuple[Block, ...]
+    content_hash: str  # sha256 of the raw message, hex
+
+    @property
+    def dedupe_key(self) -> str:
+        """What makes an issue unique: its Message-ID, else its content."""
+        return self.envelope.message_id or f"sha256:{self.content_hash}"
+
+
+@dataclass(frozen=True)
+class Story:
+    index: int  # 0-based position in the issue
+    headline: str
+    text: str  # headline, subhead and paragraphs, as plain text
+    links: tuple[Link, ...] = ()
+    fiction: bool = False
+
+
+@dataclass(frozen=True)
+class TaggedStory:
+    story: Story
+    themes: tuple[str, ...]  # the themes assigned, in THEMES order
+    scores: dict[str, float] = field(default_factory=dict)  # every theme's score, 0..1
+    model_version: str = ""
+    # per assigned theme, the few terms that pushed its score most
+    explanations: dict[str, tuple[str, ...]] = field(default_factory=dict)

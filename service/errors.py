@@ -1,0 +1,90 @@
+"""The one error hierarchy of newsalerts.
+
+    NewsalertsError
+    ├── ConfigError              bad or missing configuration
+    ├── StorageError             the database refused or is unreachable
+    ├── InboxError               the inbox (IMAP server, folder) failed
+    │   └── InboxConnectionLost  the connection dropped mid-poll: reconnect and go on
+    ├── MessageRefused           one message cannot become an issue (stored, not raised on)
+    │   ├── UntrustedSender      status "rejected": not from a source's allowed senders
+    │   └── MalformedMessage     status "failed": empty, huge, undecodable, no stories
+    ├── ModelError               the classifier cannot be loaded or trained
+    │   └── ModelIntegrityError  a model file does not match its card: never loaded
+    ├── DeliveryError            sending an email failed
+    │   ├── TransientDeliveryError   4xx, dropped connection: retry with backoff
+    │   └── PermanentDeliveryError   5xx: recorded on the delivery, not retried
+    └── InvalidLink              a signed link was forged, altered, expired or misused
+
+Errors of imaplib, smtplib and SQLAlchemy are caught at the module that talks to
+them and re-raised as one of these with ``raise X(...) from exc``.
+"""
+
+from __future__ import annotations
+
+
+class NewsalertsError(Exception):
+    """Base of every error newsalerts raises on purpose."""
+
+
+class ConfigError(NewsalertsError):
+    pass
+
+
+class StorageError(NewsalertsError):
+    pass
+
+
+class InboxError(NewsalertsError):
+    pass
+
+
+class InboxConnectionLost(InboxError):
+    pass
+
+
+class MessageRefused(NewsalertsError):
+    """A message that will not become an issue.
+
+    ``code`` is a short stable slug (``untrusted-sender``, ``too-large``,
+    ``no-body``...) stored with the message; ``str(err)`` is the sentence a
+    person reads.
+    """
+
+    status = "failed"
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+class UntrustedSender(MessageRefused):
+    status = "rejected"
+
+
+class MalformedMessage(MessageRefused):
+    status = "failed"
+
+
+class ModelError(NewsalertsError):
+    pass
+
+
+class ModelIntegrityError(ModelError):
+    pass
+
+
+class DeliveryError(NewsalertsError):
+    pass
+
+
+class TransientDeliveryError(DeliveryError):
+    pass
+
+
+class PermanentDeliveryError(DeliveryError):
+    pass
+
+
+class InvalidLink(NewsalertsError):
+    """A signed link that is forged, altered, expired, or for someone else."""

@@ -1,0 +1,28 @@
+"""Fetch: new mail from an IMAP folder, or .eml files dropped into a directory.
+
+Inboxes yield ``RawMessage`` values one at a time; the consumer stores each one
+with its ``position`` in one transaction before taking the next, so a crash
+replays at most the message in hand (DESIGN.md, invariant 1).  Hence the IMAP
+inbox asks ``last_uid`` again after every reconnect.  It never changes the
+server's copy (read-only SELECT, BODY.PEEK): that copy is our backup.
+"""
+
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from service.config import Settings
+from service.fetch.base import Inbox, LastUid
+from service.fetch.folder import DirectoryInbox
+from service.fetch.imap import ImapAccount, ImapInbox
+
+__all__ = ["DirectoryInbox", "ImapAccount", "ImapInbox", "Inbox", "LastUid", "open_inbox"]
+
+
+def open_inbox(settings: Settings) -> Inbox:
+    """The IMAP inbox when [inbox] host is set, else the directory [inbox] dir."""
+    if settings.get("inbox", "host"):
+        return ImapInbox.from_settings(settings)
+    return DirectoryInbox(Path(settings.get("inbox", "dir")),
+                          settings.get("inbox", "max_message_bytes"))

@@ -1,0 +1,71 @@
+"""Logging for the application: text for people or JSON lines for collectors.
+
+Handlers are attached here, by the CLI, never at import.  A filter replaces
+every configured secret (passwords, the signing key) wherever it would appear
+in a record, so a secret that slips into an exception message still never
+reaches a log (invariant 7).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from service.config import SETTINGS, Settings
+
+MASK = "********"
+
+
+class RedactSecrets(logging.Filter):
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        # Longest first, so a secret containing another is masked whole.
+        self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self._secrets:
+            return True
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        for secret in self._secrets:
+            message = message.replace(secret, MASK)
+            if record.exc_text:
+                record.exc_text = record.exc_text.replace(secret, MASK)
+        record.msg, record.args = message, None
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info or record.exc_text:
+            entry["error"] = record.exc_text or self.formatException(record.exc_info)  # type: ignore[arg-type]
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def secret_values(settings: Settings) -> list[str]:
+    return [str(settings.get(s.section, s.key)) for s in SETTINGS if s.secret]
+
+
+def configure_logging(settings: Settings, verbosity: int = 0) -> None:
+    level = "DEBUG" if verbosity else str(settings.get("log", "level")).upper()
+    handler = logging.StreamHandler(sys.stderr)
+    if settings.get("log", "format") == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactSecrets(secret_values(settings)))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)
+    logging.getLogger("newsalerts").setLevel(level)
+    logging.getLogger("service").setLevel(level)

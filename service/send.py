@@ -1,0 +1,306 @@
+"""Send: claim due deliveries, compose them, hand them to a transport, record the outcome.
+
+Invariant 3 in code::
+
+    claim (status "sending" + lease, committed) ─▶ compose ─▶ transport.send
+        ─▶ accepted ─▶ sent (its own short transaction)
+        ─▶ 4xx, connection lost ─▶ pending again, due after a doubling delay
+        ─▶ 5xx ─▶ failed, and one more hard bounce on the subscriber
+        ─▶ no usable server (connect, TLS, AUTH) ─▶ the batch is handed back untouched
+
+A crash between acceptance and marking re-sends at most that one email, with
+the same Message-ID, once its lease expires.  A weekly digest to thousands of
+readers stays cheap because compose.py renders each distinct digest once and
+only fills in each reader's address and signed links.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    String,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from service.compose import Composer, NothingToSend, Outgoing
+from service.context import Context
+from service.database import transaction
+from service.errors import (
+    DeliveryError,
+    PermanentDeliveryError,
+    StorageError,
+    TransientDeliveryError,
+)
+from service.tables import Delivery, Subscriber
+from service.transport import (
+    OutboxTransport,
+    Pacer,
+    SmtpTransport,
+    Transport,
+    open_transport,
+)
+
+__all__ = ["Composer", "OutboxTransport", "SendSummary", "SmtpTransport", "Transport",
+           "claim_due_deliveries", "open_transport", "send_due"]
+
+log = logging.getLogger(__name__)
+MAX_ERROR_CHARS = 1000
+
+
+@dataclass
+class SendSummary:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    rendered: int = 0  # dry run: rendered and logged, not sent
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def _pending_due(now: datetime) -> ColumnElement[bool]:
+    return and_(Delivery.status == "pending", Delivery.due_at <= now)
+
+
+def _lease_expired(now: datetime) -> ColumnElement[bool]:
+    return and_(Delivery.status == "sending", Delivery.lease_until < now)
+
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    return or_(_pending_due(now), _lease_expired(now))
+
+
+def claim_due_deliveries(session: Session, worker_id: str, now: datetime,
+                         lease_seconds: float, limit: int) -> list[int]:
+    """Mark up to ``limit`` due deliveries as sending for ``worker_id``, commit, return their ids.
+
+    Claims left behind by a dead worker (lease expired) come first, then the
+    pending ones, oldest first.  Each kind is found by its own query, so the
+    status index finds the first ``limit`` rows without sorting the whole queue.
+    """
+    until = now + timedelta(seconds=lease_seconds)
+    claimed: list[int] = []
+    for claimable in (_lease_expired(now), _pending_due(now)):
+        if len(claimed) < limit:
+            claimed += _claim(session, claimable, worker_id, until, limit - len(claimed))
+    session.commit()
+    return sorted(claimed)
+
+
+def _claim(session: Session, claimable: ColumnElement[bool], worker_id: str,
+           lease_until: datetime, limit: int) -> list[int]:
+    """PostgreSQL: the candidates are locked with ``FOR UPDATE SKIP LOCKED``, so
+    concurrent workers skip each other's rows instead of waiting or sharing.
+    SQLite has one writer at a time, so one conditional UPDATE is atomic: a row
+    another process claimed first no longer matches and is not returned.
+    """
+    due = select(Delivery.id).where(claimable).order_by(Delivery.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        ids = list(session.scalars(due.with_for_update(skip_locked=True)))
+        if not ids:
+            return []
+        chosen = Delivery.id.in_(ids)
+    else:
+        chosen = Delivery.id.in_(due.scalar_subquery())
+    return list(session.scalars(
+        update(Delivery).where(chosen, claimable)
+        .values(status="sending", claimed_by=worker_id, lease_until=lease_until)
+        .returning(Delivery.id).execution_options(synchronize_session=False)))
+
+
+# --- sending ------------------------------------------------------------------------------
+
+
+def send_due(ctx: Context, *, worker_id: str, limit: int | None = None,
+             no_send: bool = False) -> SendSummary:
+    """Send every delivery due now (at most ``limit``), batch by batch over one connection.
+
+    With ``no_send`` each due email is composed and logged; nothing is sent or marked.
+    """
+    composer = Composer(ctx)
+    if no_send:
+        return _dry_run(ctx, composer, limit)
+    summary = SendSummary()
+    pacer = Pacer(float(ctx.settings.get("smtp", "rate_limit")))
+    with open_transport(ctx.settings) as transport:
+        for batch in _claimed_batches(ctx, worker_id, limit):
+            composer.load(batch)
+            for position, delivery_id in enumerate(batch):
+                try:
+                    _deliver(ctx, composer, transport, pacer, delivery_id, summary)
+                except DeliveryError:  # the server itself is unusable: leave the rest for later
+                    _release(ctx, batch[position:])
+                    raise
+    log.info("send: %s", summary.as_dict())
+    return summary
+
+
+def _claimed_batches(ctx: Context, worker_id: str, limit: int | None) -> Iterator[list[int]]:
+    """Claim a batch, wait while it is sent, claim the next: until none is due or ``limit``."""
+    left = -1 if limit is None else limit
+    size = int(ctx.settings.get("smtp", "batch_size"))
+    lease = float(ctx.settings.get("delivery", "lease_seconds"))
+    while left != 0:
+        with ctx.sessions() as session:
+            batch = claim_due_deliveries(session, worker_id, _utc(ctx.now()), lease,
+                                         size if left < 0 else min(size, left))
+        if not batch:
+            return
+        left = left if left < 0 else left - len(batch)
+        yield batch
+
+
+def _deliver(ctx: Context, composer: Composer, transport: Transport, pacer: Pacer,
+             delivery_id: int, summary: SendSummary) -> None:
+    outgoing = _compose(ctx, composer, delivery_id, summary)
+    if outgoing is None:
+        return
+    pacer.wait()
+    try:
+        transport.send(outgoing.data, outgoing.recipient)
+    except TransientDeliveryError as exc:
+        retried = _retry_later(ctx, delivery_id, str(exc))
+        summary.retried += retried
+        summary.failed += not retried
+    except PermanentDeliveryError as exc:
+        _bounce(ctx, delivery_id, str(exc))
+        summary.failed += 1
+    else:
+        _record_sent(ctx, delivery_id, outgoing.message_id)
+        summary.sent += 1
+
+
+def _compose(ctx: Context, composer: Composer, delivery_id: int,
+             summary: SendSummary) -> Outgoing | None:
+    try:
+        return composer.compose(delivery_id)
+    except NothingToSend as exc:
+        _finish(ctx, delivery_id, "cancelled", error=str(exc))
+        summary.cancelled += 1
+    except ValueError as exc:  # bad stored data (an address, a link): this one fails, not all
+        log.error("delivery %s cannot be rendered: %s", delivery_id, exc)
+        _finish(ctx, delivery_id, "failed", error=f"cannot render: {exc}"[:MAX_ERROR_CHARS])
+        summary.failed += 1
+    return None
+
+
+def _dry_run(ctx: Context, composer: Composer, limit: int | None) -> SendSummary:
+    summary = SendSummary()
+    with ctx.sessions() as session:
+        due = select(Delivery.id).where(_claimable(_utc(ctx.now()))).order_by(Delivery.id)
+        ids = list(session.scalars(due if limit is None else due.limit(limit)))
+    size = int(ctx.settings.get("smtp", "batch_size"))
+    for position, delivery_id in enumerate(ids):
+        if position % size == 0:
+            composer.load(ids[position:position + size])
+        try:
+            outgoing = composer.compose(delivery_id)
+        except (NothingToSend, ValueError) as exc:
+            log.info("dry run: delivery %s would not be sent: %s", delivery_id, exc)
+            continue
+        log.info("dry run: would send %r to %s", outgoing.subject, outgoing.recipient)
+        summary.rendered += 1
+    return summary
+
+
+# --- recording outcomes --------------------------------------------------------------------
+
+
+# Built once: the statement runs once per email, and building it costs more than running it.
+_FINISH = update(Delivery).where(Delivery.id == bindparam("delivery")).values(
+    status=bindparam("new_status"), lease_until=None, last_error=bindparam("error"),
+    message_id=func.coalesce(bindparam("mid", type_=String), Delivery.message_id),
+    sent_at=func.coalesce(bindparam("when", type_=DateTime(timezone=True)), Delivery.sent_at))
+
+
+def _finish(ctx: Context, delivery_id: int, status: str, *, error: str | None = None,
+            message_id: str | None = None, sent_at: datetime | None = None) -> None:
+    """Record a delivery's outcome in its own short transaction."""
+    try:
+        with ctx.engine.begin() as connection:
+            connection.execute(_FINISH, {"delivery": delivery_id, "new_status": status,
+                                         "error": error, "mid": message_id, "when": sent_at})
+    except SQLAlchemyError as exc:
+        raise StorageError(f"database error: {exc.__class__.__name__}: {exc}") from exc
+
+
+def _record_sent(ctx: Context, delivery_id: int, message_id: str) -> None:
+    """Mark an accepted email sent, waiting out a database outage to do it.
+
+    The email is already out: if this row went back to the queue it would be
+    sent again.  So the one small write is retried for up to half the lease
+    (after the lease another worker may claim the row); only past that does the
+    error escape, which is the documented at-least-once window.
+    """
+    deadline = time.monotonic() + float(ctx.settings.get("delivery", "lease_seconds")) / 2
+    delay = 0.1
+    while True:
+        try:
+            _finish(ctx, delivery_id, "sent", message_id=message_id, sent_at=_utc(ctx.now()))
+            return
+        except StorageError:
+            if time.monotonic() + delay > deadline:
+                raise
+            log.warning("delivery %s was sent but cannot be marked yet; retrying in %.1fs",
+                        delivery_id, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def _retry_later(ctx: Context, delivery_id: int, error: str) -> bool:
+    """Back to pending after a doubling delay, or failed after max_attempts: retried?"""
+    base = float(ctx.settings.get("delivery", "retry_base_seconds"))
+    with transaction(ctx.sessions) as session:
+        delivery = session.get_one(Delivery, delivery_id)
+        delivery.due_at = _utc(ctx.now()) + timedelta(seconds=base * 2 ** delivery.attempts)
+        delivery.attempts += 1
+        retry = delivery.attempts < int(ctx.settings.get("delivery", "max_attempts"))
+        delivery.status = "pending" if retry else "failed"
+        delivery.last_error, delivery.lease_until = error[:MAX_ERROR_CHARS], None
+    log.warning("delivery %s: %s (%s)", delivery_id, error, "will retry" if retry else "gave up")
+    return retry
+
+
+def _bounce(ctx: Context, delivery_id: int, error: str) -> None:
+    """A permanent refusal: the delivery failed, and its address is one bounce nearer out."""
+    limit = int(ctx.settings.get("delivery", "hard_bounce_limit"))
+    with transaction(ctx.sessions) as session:
+        delivery = session.get_one(Delivery, delivery_id)
+        delivery.status, delivery.last_error = "failed", error[:MAX_ERROR_CHARS]
+        delivery.attempts, delivery.lease_until = delivery.attempts + 1, None
+        subscriber = Subscriber.id == delivery.subscriber_id
+        session.execute(update(Subscriber).where(subscriber)
+                        .values(hard_bounces=Subscriber.hard_bounces + 1))
+        session.execute(update(Subscriber).where(
+            subscriber, Subscriber.status == "active", Subscriber.hard_bounces >= limit,
+        ).values(status="bounced"))
+    log.warning("delivery %s refused: %s", delivery_id, error)
+
+
+def _release(ctx: Context, delivery_ids: Sequence[int]) -> None:
+    """Hand back what is still claimed and unsent: the server, not they, was the problem."""
+    with transaction(ctx.sessions) as session:
+        session.execute(update(Delivery).where(Delivery.id.in_(delivery_ids),
+                                               Delivery.status == "sending")
+                        .values(status="pending", lease_until=None, claimed_by=None))
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+

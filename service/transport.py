@@ -1,0 +1,194 @@
+"""Transports: where a rendered email goes. The I/O seam of the send stage.
+
+``SmtpTransport`` speaks SMTP through smtplib over one connection reused for
+a batch; ``OutboxTransport`` writes each email as an .eml file (the embedded
+default, with no [smtp] host).  Both have ``send(message, recipient)``, and
+smtplib's errors become service.errors here, at the boundary:
+
+- a 4xx reply or a lost connection: ``TransientDeliveryError`` (retry later);
+- a 5xx reply to the recipient or the message: ``PermanentDeliveryError``;
+- no usable server at all (connect, TLS, AUTH, our sender refused):
+  ``DeliveryError``, which stops the batch without blaming its deliveries.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import smtplib
+import ssl
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email.message import EmailMessage
+from email.parser import BytesHeaderParser
+from email.policy import default
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Protocol
+
+from service.config import Settings
+from service.errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
+
+log = logging.getLogger(__name__)
+
+
+class Transport(Protocol):
+    def send(self, message: EmailMessage | bytes, recipient: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@contextmanager
+def open_transport(settings: Settings) -> Iterator[Transport]:
+    """SMTP when [smtp] host is set, else the outbox folder; closed on leaving."""
+    transport: Transport
+    if settings.get("smtp", "host"):
+        transport = SmtpTransport(settings)
+    else:
+        transport = OutboxTransport(Path(settings.get("smtp", "outbox_dir")))
+    try:
+        yield transport
+    finally:
+        transport.close()
+
+
+class OutboxTransport:
+    """Writes each email to ``directory`` as <Message-ID>.eml, atomically.
+
+    A re-sent delivery keeps its Message-ID, so it replaces its own file.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def send(self, message: EmailMessage | bytes, recipient: str) -> None:
+        data = message if isinstance(message, bytes) else bytes(message)
+        message_id = BytesHeaderParser(policy=default).parsebytes(data)["Message-ID"]
+        name = re.sub(r"[^A-Za-z0-9@._-]", "_", str(message_id or "").strip("<> "))
+        target = self.directory / f"{name or time.time_ns()}.eml"
+        temporary = self.directory / f".{target.name}.{os.getpid()}.tmp"
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        except OSError as exc:
+            raise DeliveryError(f"cannot write to the outbox {self.directory}: {exc}") from exc
+        log.debug("wrote %s for %s", target, recipient)
+
+    def close(self) -> None:
+        pass
+
+
+class SmtpTransport:
+    """One SMTP connection, opened on the first send and reopened after it drops."""
+
+    def __init__(self, settings: Settings) -> None:
+        smtp = settings.section("smtp")
+        self.host: str = smtp["host"]
+        self.ssl: bool = smtp["ssl"]
+        self.starttls: bool = smtp["starttls"] and not smtp["ssl"]
+        self.port: int = smtp["port"] or (465 if self.ssl else 587 if self.starttls else 25)
+        self.timeout: float = smtp["timeout"]
+        self._login: tuple[str, str] = (smtp["username"], smtp["password"])
+        self._ca_file: str = smtp["ca_file"]
+        self.envelope_from = parseaddr(smtp["from"])[1]
+        self._connection: smtplib.SMTP | None = None
+        self._tls_context: ssl.SSLContext | None = None
+
+    def send(self, message: EmailMessage | bytes, recipient: str) -> None:
+        connection = self._connect()
+        try:
+            if isinstance(message, bytes):
+                connection.sendmail(self.envelope_from, [recipient], message)
+            else:
+                connection.send_message(message, self.envelope_from, [recipient])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reply = exc.recipients.get(recipient, (0, b"refused"))
+            raise self._reply_error(code, reply) from exc
+        except smtplib.SMTPSenderRefused as exc:
+            if 400 <= exc.smtp_code < 500:
+                raise self._reply_error(exc.smtp_code, exc.smtp_error) from exc
+            self.close()
+            raise DeliveryError(f"the SMTP server {self.host} refuses our sender "
+                                f"{self.envelope_from}: {_reply(exc.smtp_code, exc.smtp_error)}"
+                                ) from exc
+        except smtplib.SMTPResponseException as exc:
+            raise self._reply_error(exc.smtp_code, exc.smtp_error) from exc
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self._drop()
+            raise TransientDeliveryError(f"connection to {self.host} lost: {exc}") from exc
+        except smtplib.SMTPException as exc:  # e.g. an address needing SMTPUTF8 it lacks
+            raise PermanentDeliveryError(f"{self.host} cannot take this email: {exc}") from exc
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.quit()
+            except (smtplib.SMTPException, OSError):
+                connection.close()
+
+    def _reply_error(self, code: int, reply: bytes | str) -> DeliveryError:
+        if 500 <= code < 600:
+            return PermanentDeliveryError(_reply(code, reply))
+        self._drop()  # after a 4xx (421 above all) the server may be closing: start afresh
+        return TransientDeliveryError(_reply(code, reply))
+
+    def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
+
+    def _connect(self) -> smtplib.SMTP:
+        if self._connection is None:
+            try:
+                self._connection = self._open()
+            except (smtplib.SMTPException, OSError) as exc:
+                raise DeliveryError(
+                    f"cannot use the SMTP server {self.host}:{self.port}: {exc}") from exc
+        return self._connection
+
+    def _tls(self) -> ssl.SSLContext:
+        # Made once: building a context reads the CA store (tens of milliseconds).
+        if self._tls_context is None:
+            self._tls_context = ssl.create_default_context(cafile=self._ca_file or None)
+        return self._tls_context
+
+    def _open(self) -> smtplib.SMTP:
+        tls = self._tls() if self.ssl or self.starttls else None
+        connection = (
+            smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=tls)
+            if self.ssl else smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        )
+        try:
+            if self.starttls:
+                connection.starttls(context=tls)
+            if self._login[0]:
+                connection.login(*self._login)
+        except (smtplib.SMTPException, OSError):
+            connection.close()
+            raise
+        return connection
+
+
+class Pacer:
+    """Spaces calls of ``wait`` at most ``rate`` per second apart; rate 0: no limit."""
+
+    def __init__(self, rate: float) -> None:
+        self._interval = 1.0 / rate if rate > 0 else 0.0
+        self._next = 0.0
+
+    def wait(self) -> None:
+        if not self._interval:
+            return
+        now = time.monotonic()
+        if self._next > now:
+            time.sleep(self._next - now)
+        self._next = max(now, self._next) + self._interval
+
+
+def _reply(code: int, reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
+    return f"{code} {' '.join(text.split())}"

@@ -1,0 +1,121 @@
+"""The web app: ``create_app(ctx)`` builds the Flask application for one Context.
+
+Pages are plain HTML from ``templates/pages/`` (autoescaped, no JavaScript),
+one view class per page in ``service/web/views/``.  This module only wires
+them: settings, the session cookie, CSRF, security headers and error pages.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, Response, render_template
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from service.context import Context
+from service.errors import InvalidLink, StorageError
+from service.render import templates_dir
+from service.tokens import load_or_create_secret_key
+from service.web import csrf
+from service.web.editor_auth import SESSION_HOURS
+from service.web.views import register_views
+
+log = logging.getLogger(__name__)
+
+CONTEXT_KEY = "newsalerts.context"
+
+# No inline script or style anywhere, so the policy can forbid both outright.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'; object-src 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    # Page URLs carry signed tokens: never hand them to another site as a Referer.
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def create_app(ctx: Context) -> Flask:
+    # The same templates/ folder as the emails (render.py knows where it is installed).
+    templates = templates_dir()
+    app = Flask(__name__, template_folder=str(templates),
+                static_folder=str(templates / "pages" / "static"), static_url_path="/static")
+    # Flask escapes only .html templates by default; escape every one.  Set before
+    # the Jinja environment is first used, which is when Flask reads it.
+    app.jinja_options = {**app.jinja_options, "autoescape": True, "trim_blocks": True,
+                         "lstrip_blocks": True}
+    app.config.update(_flask_config(ctx))
+    app.extensions[CONTEXT_KEY] = ctx
+    csrf.install(app)
+    app.after_request(_add_security_headers)
+    _register_error_pages(app)
+    register_views(app, ctx)
+    return app
+
+
+def _flask_config(ctx: Context) -> dict[str, Any]:
+    return {
+        "SECRET_KEY": load_or_create_secret_key(ctx.settings.get("web", "secret_key"),
+                                                ctx.var_dir),
+        "SESSION_COOKIE_NAME": "newsalerts_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": ctx.base_url.startswith("https://"),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=SESSION_HOURS),
+        # Every form here is a few fields; refuse anything bigger before parsing it.
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+    }
+
+
+def _add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if response.mimetype == "text/html":
+        # Pages show one subscriber's data behind a token: no shared caches, no back-cache.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _register_error_pages(app: Flask) -> None:
+    app.register_error_handler(InvalidLink, _invalid_link_page)
+    app.register_error_handler(StorageError, _storage_error_page)
+    app.register_error_handler(HTTPException, _http_error_page)
+    app.register_error_handler(InternalServerError, _internal_error_page)
+
+
+def _invalid_link_page(error: InvalidLink) -> tuple[str, int]:
+    # The reason names no subscriber and no secret: safe to show and to log.
+    log.info("refused a signed link: %s", error)
+    return render_template("pages/error.html", status=403, title="This link does not work",
+                           message=_sentence(str(error)), bad_link=True), 403
+
+
+def _storage_error_page(error: StorageError) -> tuple[str, int]:
+    log.error("database error while serving a page: %s", error)
+    return render_template("pages/error.html", status=503, title="Please try again shortly",
+                           message="The service is briefly unavailable. Nothing was changed.",
+                           bad_link=False), 503
+
+
+def _http_error_page(error: HTTPException) -> tuple[str, int]:
+    status = error.code or 500
+    return render_template("pages/error.html", status=status, title=error.name,
+                           message=error.description, bad_link=False), status
+
+
+def _internal_error_page(error: InternalServerError) -> tuple[str, int]:
+    original = getattr(error, "original_exception", None)
+    if original is not None:
+        log.error("unexpected error while serving a page", exc_info=original)
+    return render_template("pages/error.html", status=500, title="Something went wrong",
+                           message="The page could not be shown. Please try again later.",
+                           bad_link=False), 500
+
+
+def _sentence(reason: str) -> str:
+    reason = reason.strip()
+    return (reason[:1].upper() + reason[1:]).rstrip(".") + "."

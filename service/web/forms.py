@@ -1,0 +1,101 @@
+"""Reading the web forms: form fields in, checked values out.
+
+Pure functions over a mapping of field names to lists of values (what
+``request.form`` is), so every rule is tested without a request.  A bad value
+raises ``FormError`` with a sentence the page shows next to the form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from service.domain import THEMES
+
+CADENCES = ("instant", "weekly")
+OFF = "off"
+# Deliberately loose: the confirmation email is the real check of an address.
+_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+MAX_EMAIL_LENGTH = 254
+
+
+class FormError(ValueError):
+    """A form value the page must refuse; ``str(err)`` is shown to the reader."""
+
+
+class FormFields:
+    """The subset of ``werkzeug.datastructures.MultiDict`` the parsers use."""
+
+    def __init__(self, fields: Mapping[str, Iterable[str]]) -> None:
+        self._fields = {key: list(values) for key, values in fields.items()}
+
+    def get(self, key: str, default: str = "") -> str:
+        values = self._fields.get(key)
+        return values[0] if values else default
+
+    def getlist(self, key: str) -> list[str]:
+        return list(self._fields.get(key, []))
+
+
+@dataclass(frozen=True)
+class ThemeChoice:
+    """How a subscriber wants one theme: its cadence and an optional minimum score."""
+
+    cadence: str  # instant | weekly
+    min_score: float | None = None
+
+
+def parse_email(form: FormFields) -> str:
+    email = form.get("email").strip().lower()
+    if not email:
+        raise FormError("Please enter your email address.")
+    if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.match(email):
+        raise FormError("That does not look like an email address.")
+    return email
+
+
+def parse_themes(form: FormFields, field: str = "themes") -> list[str]:
+    """The ticked themes, in THEMES order; an unknown theme is refused, not ignored."""
+    ticked = set(form.getlist(field))
+    unknown = ticked - set(THEMES)
+    if unknown:
+        raise FormError(f"Unknown theme: {', '.join(sorted(unknown))}.")
+    return [theme for theme in THEMES if theme in ticked]
+
+
+def parse_choices(form: FormFields) -> dict[str, ThemeChoice]:
+    """Per theme, ``cadence-<theme>`` (instant/weekly/off) and ``min_score-<theme>``.
+
+    Themes set to off are left out of the result.
+    """
+    choices: dict[str, ThemeChoice] = {}
+    for theme in THEMES:
+        cadence = form.get(f"cadence-{theme}", OFF)
+        if cadence == OFF:
+            continue
+        if cadence not in CADENCES:
+            raise FormError(f"Choose instant, weekly or off for {theme}.")
+        choices[theme] = ThemeChoice(cadence, _min_score(form.get(f"min_score-{theme}"), theme))
+    return choices
+
+
+def parse_subscription(form: FormFields) -> dict[str, ThemeChoice]:
+    """The subscribe form: at least one theme with a cadence, and no minimum score."""
+    choices = parse_choices(form)
+    if not choices:
+        raise FormError("Choose at least one theme, instant or weekly.")
+    return choices
+
+
+def _min_score(raw: str, theme: str) -> float | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise FormError(f"The minimum score for {theme} must be a number from 0 to 1.") from None
+    if not 0.0 <= value <= 1.0:
+        raise FormError(f"The minimum score for {theme} must be between 0 and 1.")
+    return value

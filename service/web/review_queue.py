@@ -1,0 +1,141 @@
+"""What the review page shows and stores: recent stories, least certain first.
+
+A story's certainty is how far its least clear theme score sits from that
+theme's decision threshold (the model card's ``thresholds``, else 0.5): a
+score of 0.49 against 0.5 is a coin toss, 0.02 is a firm no.  Stories an editor
+has already labeled go to the end, so the top of the page is always work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from service.domain import THEMES
+from service.tables import Issue, Label, ModelVersion, Story, StoryTheme
+
+DEFAULT_THRESHOLD = 0.5
+RECENT_STORIES = 300  # how far back the queue looks
+SHOWN = 50  # how many the page lists
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    theme: str
+    score: float
+    assigned: bool
+    threshold: float
+    explanation: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    story_id: int
+    headline: str
+    issue_subject: str
+    issue_date: datetime | None
+    fiction: bool
+    scores: tuple[ThemeScore, ...]
+    editor_themes: tuple[str, ...] | None = None  # the latest editor label, if any
+    certainty: float = field(default=0.0)
+
+    @property
+    def themes(self) -> tuple[str, ...]:
+        return tuple(score.theme for score in self.scores if score.assigned)
+
+
+def certainty(scores: Iterable[ThemeScore]) -> float:
+    """The smallest distance of a score to its threshold; 0.0 when untagged."""
+    return min((abs(s.score - s.threshold) for s in scores), default=0.0)
+
+
+def review_queue(session: Session, limit: int = SHOWN,
+                 recent: int = RECENT_STORIES) -> list[ReviewItem]:
+    """The latest ``recent`` stories, unlabeled least-certain first, ``limit`` of them."""
+    stories = _recent_stories(session, recent)
+    thresholds = _thresholds(session)
+    editor = _editor_labels(session, [story.id for story in stories])
+    items = [_item(story, thresholds, editor.get(story.id)) for story in stories]
+    items.sort(key=lambda item: (item.editor_themes is not None, item.certainty))
+    return items[:limit]
+
+
+def save_label(session: Session, story_id: int, themes: Sequence[str], role: str,
+               who: str) -> Label:
+    """Store ``who``'s label for a story, replacing their earlier one (one each)."""
+    session.execute(delete(Label).where(
+        Label.story_id == story_id, Label.role == role, Label.who == who
+    ))
+    label = Label(story_id=story_id, themes=[t for t in THEMES if t in themes],
+                  role=role, who=who)
+    session.add(label)
+    session.flush()
+    return label
+
+
+def current_themes(story: Story) -> list[str]:
+    """The themes the latest tagging assigned, in THEMES order."""
+    assigned = {row.theme for row in story.themes if row.current and row.assigned}
+    return [theme for theme in THEMES if theme in assigned]
+
+
+def _recent_stories(session: Session, recent: int) -> list[Story]:
+    dated = func.coalesce(Issue.sent_at, Issue.received_at)
+    query = (
+        select(Story).join(Story.issue)
+        .options(selectinload(Story.themes), selectinload(Story.issue))
+        .order_by(dated.desc(), Story.issue_id.desc(), Story.index)
+        .limit(recent)
+    )
+    return list(session.scalars(query))
+
+
+def _thresholds(session: Session) -> dict[str, dict[str, float]]:
+    """Per model version, its per-theme thresholds when its card records them."""
+    found: dict[str, dict[str, float]] = {}
+    for version, card in session.execute(select(ModelVersion.version, ModelVersion.card)):
+        found[version] = _card_thresholds(card)
+    return found
+
+
+def _card_thresholds(card: Any) -> dict[str, float]:
+    raw = card.get("thresholds") if isinstance(card, Mapping) else None
+    if not isinstance(raw, Mapping):
+        return {}
+    return {str(k): float(v) for k, v in raw.items() if isinstance(v, int | float)}
+
+
+def _editor_labels(session: Session, story_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    query = (
+        select(Label.story_id, Label.themes)
+        .where(Label.role == "editor", Label.story_id.in_(story_ids))
+        .order_by(Label.created_at, Label.id)
+    )
+    # Later rows overwrite earlier ones: the newest editor label wins.
+    return {story_id: tuple(themes) for story_id, themes in session.execute(query)}
+
+
+def _item(story: Story, thresholds: Mapping[str, Mapping[str, float]],
+          editor_themes: tuple[str, ...] | None) -> ReviewItem:
+    scores = tuple(_theme_score(row, thresholds) for row in _current_rows(story))
+    return ReviewItem(
+        story_id=story.id, headline=story.headline, issue_subject=story.issue.subject,
+        issue_date=story.issue.sent_at or story.issue.received_at, fiction=story.fiction,
+        scores=scores, editor_themes=editor_themes, certainty=certainty(scores),
+    )
+
+
+def _current_rows(story: Story) -> list[StoryTheme]:
+    rank = {theme: i for i, theme in enumerate(THEMES)}
+    current = [row for row in story.themes if row.current]
+    return sorted(current, key=lambda row: rank.get(row.theme, len(rank)))
+
+
+def _theme_score(row: StoryTheme, thresholds: Mapping[str, Mapping[str, float]]) -> ThemeScore:
+    threshold = thresholds.get(row.model_version, {}).get(row.theme, DEFAULT_THRESHOLD)
+    return ThemeScore(row.theme, row.score, row.assigned, threshold, tuple(row.explanation))

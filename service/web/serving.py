@@ -1,0 +1,96 @@
+"""Serving the app with waitress, in a thread that can be stopped.
+
+``newsalerts web`` runs only this; ``newsalerts run`` runs it beside the
+scheduler in the same process; tests run it on a free loopback port.  Stopping
+closes the listening socket and every open connection from inside waitress's
+own loop (its trigger), then waits for requests in progress to finish.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
+
+from service.context import Context
+from service.errors import ConfigError
+from service.web.app import create_app
+
+log = logging.getLogger(__name__)
+
+THREADS = 8
+STOP_TIMEOUT = 10
+
+
+def parse_listen(listen: str) -> tuple[str, int]:
+    """``host:port`` (``[::1]:8080`` for IPv6) as a (host, port) pair."""
+    host, sep, port = listen.strip().rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ConfigError(f"[web] listen must be host:port, like 127.0.0.1:8080, not {listen!r}")
+    return host, int(port)
+
+
+@dataclass
+class WebServer:
+    """A running server; ``stop()`` is safe to call from any thread, more than once."""
+
+    server: BaseWSGIServer
+    thread: threading.Thread
+    socket_map: dict[int, Any]  # waitress's loop runs while this holds a socket
+    host: str
+    port: int  # the one bound, when asked for port 0
+    _stopped: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def stop(self, timeout: int = STOP_TIMEOUT) -> None:
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        if self.thread.is_alive():
+            # The stubs call the trigger an int; it is waitress.trigger.trigger.
+            loop_trigger: Any = self.server.trigger
+            loop_trigger.pull_trigger(self._close_everything)
+            self.thread.join(timeout)
+        self.server.task_dispatcher.shutdown(cancel_pending=True, timeout=timeout)
+        log.info("web app stopped")
+
+    def _close_everything(self) -> None:
+        # Runs in the loop's thread: the loop ends once its socket map is empty.
+        for dispatcher in list(self.socket_map.values()):
+            dispatcher.close()
+
+
+def serve_in_thread(ctx: Context, listen: str | None = None,
+                    threads: int = THREADS) -> WebServer:
+    """Bind ``listen`` (default [web] listen; port 0 picks a free one) and serve in a thread.
+
+    Serving goes on until the returned handle's ``stop()``.
+    """
+    host, port = parse_listen(listen or str(ctx.settings.get("web", "listen")))
+    socket_map: dict[int, Any] = {}
+    try:
+        server = create_server(create_app(ctx), map=socket_map, host=host, port=port,
+                               threads=threads, ident="newsalerts",
+                               clear_untrusted_proxy_headers=True)
+    except OSError as exc:  # most often: another process already listens there
+        for channel in list(socket_map.values()):  # waitress's half-made sockets and pipes
+            channel.close()
+        raise ConfigError(f"the web app cannot listen on {host}:{port} ([web] listen): "
+                          f"{exc.strerror or exc}") from exc
+    if isinstance(server, MultiSocketServer):  # only with several listen addresses
+        raise ConfigError("[web] listen must name one address")
+    bound_host, bound_port = server.getsockname()
+    thread = threading.Thread(target=server.run, name="newsalerts-web", daemon=True)
+    thread.start()
+    handle = WebServer(server, thread, socket_map, bound_host, int(bound_port))
+    log.info("web app listening on %s", handle.url)
+    return handle
+

@@ -1,0 +1,45 @@
+"""The signed link in a page's URL, checked before a page reads or changes anything.
+
+A link is good only if its signature holds for the page's purpose, it has not
+expired, and it was made with the current ``link_secret`` of the subscriber it
+names (invariant 5).  Anything else raises ``InvalidLink``, which the app turns
+into a 403 page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from service.errors import InvalidLink
+from service.tables import Story, Subscriber
+from service.tokens import LinkSigner, SignedLink
+
+
+@dataclass(frozen=True)
+class LinkOwner:
+    subscriber: Subscriber
+    link: SignedLink
+
+
+def link_owner(session: Session, signer: LinkSigner, purpose: str, token: str,
+               *, lock: bool = False) -> LinkOwner:
+    """The subscriber a link belongs to; ``lock`` holds the row until commit (PostgreSQL)."""
+    link = signer.verify(purpose, token)
+    subscriber = session.get(Subscriber, link.subscriber_id, with_for_update=lock)
+    if subscriber is None:
+        raise InvalidLink(f"this {purpose} link is for an address that is no longer on our list")
+    link.check_owner(subscriber.link_secret)
+    return LinkOwner(subscriber, link)
+
+
+def linked_story(session: Session, owner: LinkOwner) -> Story:
+    """The story a feedback link was made for."""
+    story_id = owner.link.extra.get("story")
+    if not isinstance(story_id, int):
+        raise InvalidLink("this feedback link does not name a story")
+    story = session.get(Story, story_id)
+    if story is None:
+        raise InvalidLink("the story this link was made for is no longer stored")
+    return story

@@ -1,0 +1,52 @@
+"""The pages of the web app, one view class each, and the table that routes to them.
+
+Subscriber pages use the paths of ``service.links.ROUTES``, the same ones the
+emails link to.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, redirect, url_for
+from werkzeug.wrappers import Response
+
+from service.context import Context
+from service.links import ROUTES
+from service.web.views.base import THEME_BLURBS, Page
+from service.web.views.feedback import FeedbackPage
+from service.web.views.health import HealthCheck, MetricsPage
+from service.web.views.preferences import PreferencesPage
+from service.web.views.review import (
+    ConfirmThemes,
+    FixThemes,
+    LoginPage,
+    LogoutAction,
+    ReviewPage,
+)
+from service.web.views.subscribe import ConfirmPage, SubscribePage
+from service.web.views.unsubscribe import UnsubscribePage
+
+PAGES: tuple[tuple[str, str, type[Page]], ...] = (
+    (ROUTES["subscribe"], "subscribe", SubscribePage),
+    (ROUTES["confirm"], "confirm", ConfirmPage),
+    (ROUTES["preferences"], "preferences", PreferencesPage),
+    (ROUTES["unsubscribe"], "unsubscribe", UnsubscribePage),
+    (ROUTES["feedback"], "feedback", FeedbackPage),
+    ("/review", "review", ReviewPage),
+    ("/review/login", "review_login", LoginPage),
+    ("/review/logout", "review_logout", LogoutAction),
+    ("/review/stories/<int:story_id>/confirm", "review_confirm", ConfirmThemes),
+    ("/review/stories/<int:story_id>/fix", "review_fix", FixThemes),
+    ("/healthz", "healthz", HealthCheck),
+    ("/metrics", "metrics", MetricsPage),
+)
+
+
+def register_views(app: Flask, ctx: Context) -> None:
+    for path, endpoint, page in PAGES:
+        app.add_url_rule(path, view_func=page.as_view(endpoint, ctx))
+    app.add_url_rule("/", "home", _home)
+    app.jinja_env.globals["themes"] = THEME_BLURBS
+
+
+def _home() -> Response:
+    return redirect(url_for("subscribe"))

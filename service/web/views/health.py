@@ -1,0 +1,72 @@
+"""``/healthz`` and ``/metrics``: whether the service can do its work, and what it did.
+
+``/healthz`` answers 200 while the database answers, else 503: that is what
+a probe should restart a web process for.  The last successful poll, the
+queue depth and the model version are there for people and alerting rules;
+a stale poll is the scheduler's problem, not this process's, so it never
+turns the answer into 503.  Both read the database, so any web process
+shows what the scheduler and workers on other machines did.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Response, jsonify
+
+from service import metrics
+from service.context import Context
+from service.status import read_health
+from service.web.views.base import Page
+
+# A poll this many intervals overdue is reported as "stale".
+STALE_AFTER_INTERVALS = 3
+
+
+class HealthCheck(Page):
+    def get(self) -> tuple[Response, int]:
+        checks = health_checks(self.ctx)
+        return jsonify(checks), 200 if checks["database"] == "ok" else 503
+
+
+class MetricsPage(Page):
+    """Prometheus text format: this process's counters, then the database's gauges."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.registry = metrics.database_registry(ctx)
+
+    def get(self) -> Response:
+        return Response(metrics.exposition(self.registry), content_type=metrics.CONTENT_TYPE)
+
+
+def health_checks(ctx: Context) -> dict[str, Any]:
+    """Each check's result by name; "error" marks one that failed."""
+    health = read_health(ctx)
+    if health.database != "ok":
+        return {"database": "error"}
+    poll = health.last_poll
+    last = poll.last_success_at if poll else None
+    return {
+        "database": "ok",
+        "poll": _poll_state(ctx, last, poll.failing if poll else False),
+        "last_poll": last.isoformat() if last else None,
+        "queue_depth": health.queue_depth,
+        "model_version": health.model_version,
+    }
+
+
+def _poll_state(ctx: Context, last: datetime | None, failing: bool) -> str:
+    """ok, stale (long overdue), failing (its latest run failed) or never."""
+    if last is None:
+        return "failing" if failing else "never"
+    if failing:
+        return "failing"
+    overdue = STALE_AFTER_INTERVALS * int(ctx.settings.get("inbox", "poll_interval"))
+    age = (_utc(ctx.now()) - last).total_seconds()
+    return "stale" if age > overdue else "ok"
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

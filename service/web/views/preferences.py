@@ -1,0 +1,71 @@
+"""The preferences page: per theme, instant, weekly or off, and a minimum score."""
+
+from __future__ import annotations
+
+from flask import render_template
+from sqlalchemy.orm import Session
+
+from service import subscribers
+from service.database import transaction
+from service.domain import THEMES
+from service.links import unsubscribe_url
+from service.tables import Subscriber
+from service.web.forms import FormError, ThemeChoice, parse_choices
+from service.web.signed import link_owner
+from service.web.views.base import PAGE_LINKS, Page, submitted_form
+
+EDITABLE = ("pending", "active")
+
+
+class PreferencesPage(Page):
+    def get(self, token: str) -> str:
+        with transaction(self.ctx.sessions) as session:
+            subscriber = link_owner(session, self.ctx.signer, "preferences", token).subscriber
+            return self._page(subscriber, current_choices(subscriber))
+
+    def post(self, token: str) -> tuple[str, int]:
+        with transaction(self.ctx.sessions) as session:
+            subscriber = link_owner(session, self.ctx.signer, "preferences", token,
+                                    lock=True).subscriber
+            if subscriber.status not in EDITABLE:
+                return self._page(subscriber, current_choices(subscriber)), 409
+            try:
+                choices = parse_choices(submitted_form())
+            except FormError as exc:
+                return self._page(subscriber, current_choices(subscriber), error=str(exc)), 400
+            save_choices(session, subscriber, choices)
+            return self._page(subscriber, choices, notice=_saved_notice(choices)), 200
+
+    def _page(self, subscriber: Subscriber, choices: dict[str, ThemeChoice],
+              **notices: str) -> str:
+        return render_template(
+            "pages/preferences.html", email=subscriber.email, status=subscriber.status,
+            active=subscriber.status in EDITABLE, choices=choices,
+            unsubscribe_url=unsubscribe_url(PAGE_LINKS, self.ctx.signer, subscriber.id,
+                                            subscriber.link_secret),
+            **notices,
+        )
+
+
+def current_choices(subscriber: Subscriber) -> dict[str, ThemeChoice]:
+    return {s.theme: ThemeChoice(s.cadence, s.min_score) for s in subscriber.subscriptions}
+
+
+def save_choices(session: Session, subscriber: Subscriber,
+                 choices: dict[str, ThemeChoice]) -> None:
+    """Exactly ``choices``: every other theme is turned off."""
+    for theme in THEMES:
+        choice = choices.get(theme)
+        if choice is None:
+            subscribers.set_preferences(session, subscriber, {theme: None})
+        else:
+            # 0 clears a minimum left from before; set_preferences keeps it on None.
+            subscribers.set_preferences(session, subscriber, {theme: choice.cadence},
+                                        min_score=choice.min_score or 0.0)
+
+
+def _saved_notice(choices: dict[str, ThemeChoice]) -> str:
+    if not choices:
+        return ("Saved. Every theme is off, so no alerts or digests will come; "
+                "you are still on the list and can turn themes back on here.")
+    return "Saved. Your alerts now follow the choices below."

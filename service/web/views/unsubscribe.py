@@ -1,0 +1,46 @@
+"""The unsubscribe page: GET asks, POST unsubscribes (RFC 8058 one-click too).
+
+Mail clients that honour ``List-Unsubscribe-Post`` POST ``List-Unsubscribe=
+One-Click`` here with no cookies and no form token; the signed link in the URL
+is the whole authorization, so this POST is exempt from CSRF.  Unsubscribing
+twice is the same as once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import render_template
+
+from service import subscribers
+from service.database import transaction
+from service.links import preferences_url
+from service.web import csrf
+from service.web.signed import link_owner
+from service.web.views.base import PAGE_LINKS, Page
+
+log = logging.getLogger(__name__)
+
+
+class UnsubscribePage(Page):
+    def get(self, token: str) -> str:
+        with transaction(self.ctx.sessions) as session:
+            subscriber = link_owner(session, self.ctx.signer, "unsubscribe", token).subscriber
+            return render_template(
+                "pages/unsubscribe.html", email=subscriber.email,
+                already=subscriber.status == "unsubscribed",
+                preferences_url=preferences_url(PAGE_LINKS, self.ctx.signer,
+                                                subscriber.id, subscriber.link_secret),
+            )
+
+    @csrf.exempt
+    def post(self, token: str) -> str:
+        with transaction(self.ctx.sessions) as session:
+            subscriber = link_owner(session, self.ctx.signer, "unsubscribe", token,
+                                    lock=True).subscriber
+            if subscriber.status != "unsubscribed":
+                cancelled = subscribers.unsubscribe(session, subscriber, self.ctx.now())
+                log.info("subscriber %s unsubscribed; %s pending deliveries cancelled",
+                         subscriber.id, cancelled)
+            email = subscriber.email
+        return render_template("pages/unsubscribed.html", email=email)

@@ -1,0 +1,330 @@
+"""Operations: /healthz, /metrics, `newsalerts status`, and the container files.
+
+The health and metrics tests run the web app on SQLite and on PostgreSQL.
+No Docker engine runs here, so the Dockerfile and compose.yaml are held to
+the code instead: every COPY source exists, the image's build step (the same
+package build) runs, the built package runs from the image's layout, and
+every command, route, port and NEWSALERTS_* variable they name is real.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from prometheus_client import REGISTRY
+from prometheus_client.parser import text_string_to_metric_families
+
+from service import metrics, status
+from service.cli import main
+from service.cli_ops import status_command
+from service.config import ENV_PREFIX, SETTINGS, load_settings
+from service.context import Context, open_context
+from service.database import make_engine, session_factory, transaction
+from service.match import create_instant_deliveries
+from service.send import SendSummary
+from service.subscribers import add_subscriber
+from service.tables import RefusedMessage
+from service.web import create_app
+from tests.db import FIXED_NOW, make_issue
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def owe_alerts(ctx: Context, readers: int) -> None:
+    """``readers`` instant alerts for one two-story issue; one refused message."""
+    with transaction(ctx.sessions) as session:
+        for n in range(readers):
+            add_subscriber(session, f"reader{n}@example.test", ["safety"], "instant",
+                           confirmed=True, now=FIXED_NOW)
+        issue = make_issue(session, [{"safety": 0.9}, {"policy": 0.8}], model_version="m-7")
+        create_instant_deliveries(session, issue.id, FIXED_NOW)
+        session.add(RefusedMessage(dedupe_key="<spoof@evil.test>", status="rejected",
+                                   code="untrusted-sender", reason="not a listed sender",
+                                   origin="test", size=10, raw=b"", received_at=FIXED_NOW))
+
+
+def later(ctx: Context, seconds: float) -> Context:
+    return replace(ctx, now=lambda: FIXED_NOW + timedelta(seconds=seconds))
+
+
+# --- /healthz ------------------------------------------------------------------------------
+
+
+def test_healthz_reports_database_poll_queue_and_model(context: Context) -> None:
+    owe_alerts(context, 2)
+    status.record_success(context, "poll", {"stored": 1, "model_version": "m-8"})
+
+    response = create_app(later(context, 60)).test_client().get("/healthz")
+
+    assert response.status_code == 200
+    assert response.get_json() == {
+        "database": "ok", "poll": "ok", "last_poll": FIXED_NOW.isoformat(),
+        "queue_depth": 2, "model_version": "m-8",
+    }
+
+
+def test_healthz_tells_a_stale_or_failing_poll_but_stays_200(sqlite_context: Context) -> None:
+    client = create_app(sqlite_context).test_client()
+    assert client.get("/healthz").get_json()["poll"] == "never"
+
+    status.record_success(sqlite_context, "poll", {})
+    stale = later(sqlite_context, 3 * 300 + 1)  # three [inbox] poll_intervals overdue
+    assert create_app(stale).test_client().get("/healthz").get_json()["poll"] == "stale"
+
+    status.record_failure(later(sqlite_context, 5), "poll", OSError("inbox unreachable"))
+    response = create_app(later(sqlite_context, 6)).test_client().get("/healthz")
+    assert (response.status_code, response.get_json()["poll"]) == (200, "failing")
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(sqlite_context: Context) -> None:
+    engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2")
+    broken = Context(sqlite_context.settings, engine, session_factory(engine),
+                     sqlite_context.var_dir)
+    try:
+        response = create_app(broken).test_client().get("/healthz")
+    finally:
+        broken.close()
+    assert (response.status_code, response.get_json()) == (503, {"database": "error"})
+
+
+def test_a_failure_is_recorded_without_secrets(sqlite_context: Context) -> None:
+    values = {**sqlite_context.settings.values, ("smtp", "password"): "hunter2-very-secret"}
+    ctx = replace(sqlite_context, settings=replace(sqlite_context.settings, values=values))
+    status.record_failure(ctx, "send", OSError("AUTH hunter2-very-secret refused"))
+
+    error = status.read_status(ctx).jobs["send"].last_error
+    assert error == "OSError: AUTH ******** refused"
+
+
+# --- /metrics ------------------------------------------------------------------------------
+
+
+def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    return {(s.name, frozenset(s.labels.items())): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+def process_sample(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_metrics_show_the_database_and_this_process(context: Context) -> None:
+    owe_alerts(context, 3)
+    status.record_success(context, "poll", {"model_version": "m-8"})
+    sent_before = process_sample("newsalerts_deliveries_total", outcome="sent")
+    latency_before = process_sample("newsalerts_send_latency_seconds_count")
+    metrics.observe_send(SendSummary(sent=2, failed=1), [0.3, 1.5])
+
+    response = create_app(context).test_client().get("/metrics")
+    found = samples(response.get_data(as_text=True))
+
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    assert found[("newsalerts_database_up", frozenset())] == 1
+    assert found[("newsalerts_db_issues", frozenset())] == 1
+    assert found[("newsalerts_db_stories", frozenset())] == 2
+    assert found[("newsalerts_db_deliveries", frozenset({("status", "pending")}))] == 3
+    assert found[("newsalerts_queue_depth", frozenset())] == 3
+    assert found[("newsalerts_db_refused_messages",
+                  frozenset({("status", "rejected"), ("code", "untrusted-sender")}))] == 1
+    assert found[("newsalerts_model_info", frozenset({("version", "m-8")}))] == 1
+    assert found[("newsalerts_last_poll_success_timestamp_seconds", frozenset())] == (
+        FIXED_NOW.timestamp())
+    assert found[("newsalerts_deliveries_total", frozenset({("outcome", "sent")}))] == (
+        sent_before + 2)
+    assert found[("newsalerts_send_latency_seconds_count", frozenset())] == latency_before + 2
+
+
+# --- newsalerts status ---------------------------------------------------------------------
+
+
+def run_status(ctx: Context, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(status_command, list(args), obj={"context": lambda: ctx})
+    return result.exit_code, result.output
+
+
+def test_status_prints_the_same_figures(sqlite_context: Context) -> None:
+    owe_alerts(sqlite_context, 2)
+    status.record_success(sqlite_context, "poll", {"model_version": "m-8"})
+    status.record_success(sqlite_context, status.LEADER, {"holder": "box:42:scheduler"})
+    status.record_failure(sqlite_context, "digest", OSError("disk full"))
+
+    code, text = run_status(later(sqlite_context, 125))
+
+    assert code == 0
+    lines = dict(line.split(None, 1) for line in text.splitlines() if not line.startswith("job"))
+    assert lines["database"] == "ok"
+    assert lines["last"] == "poll    ok 2 min ago (2024-05-15 12:00:00 UTC)"
+    assert lines["queue"] == "2 waiting (2 due now, 0 being sent)"
+    assert lines["issues"] == "1 stored (2 stories), 1 rejected, 0 failed"
+    assert lines["model"] == "m-8"
+    assert lines["scheduler"].startswith("box:42:scheduler, last seen 2 min ago")
+    assert "job digest   never succeeded; FAILING since 2 min ago" in text
+    assert "OSError: disk full" in text
+
+
+def test_status_json_and_an_unreachable_database(sqlite_context: Context) -> None:
+    owe_alerts(sqlite_context, 1)
+    code, text = run_status(sqlite_context, "--json")
+    figures = json.loads(text)
+    assert code == 0
+    assert (figures["queue_depth"], figures["issues"], figures["stories"]) == (1, 1, 2)
+    assert figures["deliveries"] == {"pending": 1}
+
+    engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2")
+    broken = Context(sqlite_context.settings, engine, session_factory(engine))
+    try:
+        code, text = run_status(broken, "--json")
+    finally:
+        broken.close()
+    assert (code, json.loads(text)["database"]) == (1, "error")
+
+
+# --- the container files ------------------------------------------------------------------
+
+
+def dockerfile() -> list[tuple[str, str]]:
+    """(instruction, arguments) pairs, continuation lines joined."""
+    text = (REPO / "Dockerfile").read_text().replace("\\\n", " ")
+    lines = [line.strip() for line in text.splitlines()]
+    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1])
+            for line in lines if line and not line.startswith("#")]
+
+
+def image_env() -> dict[str, str]:
+    env: dict[str, str] = {}
+    for instruction, args in dockerfile():
+        if instruction == "ENV":
+            env.update(pair.split("=", 1) for pair in shlex.split(args))
+    return env
+
+
+def cli_commands() -> set[str]:
+    return set(main.list_commands(click.Context(main)))
+
+
+def known_variable(name: str) -> bool:
+    return name in {s.env_name for s in SETTINGS} | {
+        f"{ENV_PREFIX}CONFIG", f"{ENV_PREFIX}SOURCES", f"{ENV_PREFIX}TEMPLATES"}
+
+
+def test_the_dockerfile_names_only_real_files_commands_and_routes() -> None:
+    steps = dockerfile()
+    stages = [args for instruction, args in steps if instruction == "FROM"]
+    assert len(stages) == 2 and all(s.startswith("python:3.11-slim") for s in stages)
+    for instruction, args in steps:
+        if instruction == "COPY" and not args.startswith("--from"):
+            for source in args.split()[:-1]:
+                assert (REPO / source).exists(), f"COPY {source}: not in the repository"
+    assert ("USER", "newsalerts") in steps, "the image must not run as root"
+    assert ("VOLUME", '["/app/var"]') in steps
+
+    cmd = json.loads(next(args for instruction, args in steps if instruction == "CMD"))
+    assert cmd[0] == "newsalerts" and cmd[1] in cli_commands()
+    probe = next(args for instruction, args in steps if instruction == "HEALTHCHECK")
+    url = re.search(r"http://127\.0\.0\.1:(\d+)(/\w+)", probe)
+    assert url is not None
+    env = image_env()
+    assert env["NEWSALERTS_WEB__LISTEN"].endswith(f":{url.group(1)}")
+    routes = {rule.rule for rule in create_app_for_routes().url_map.iter_rules()}
+    assert url.group(2) in routes
+    assert all(known_variable(n) for n in env if n.startswith(ENV_PREFIX)), env
+
+
+def create_app_for_routes() -> Flask:
+    settings = load_settings(environ={"NEWSALERTS_DATABASE__URL": "sqlite://",
+                                      "NEWSALERTS_WEB__SECRET_KEY": "routes-only"})
+    return create_app(open_context(settings, migrate=False))
+
+
+def test_compose_runs_postgres_one_scheduler_two_workers_and_the_web_app() -> None:
+    text = (REPO / "compose.yaml").read_text()
+    commands = re.findall(r'command: \["newsalerts", "(\w+)"', text)
+    assert sorted(commands) == ["migrate", "scheduler", "web", "worker"]
+    assert set(commands) <= cli_commands()
+    assert re.search(r"worker:\n(?:    .*\n)*?    deploy:\n      replicas: 2\n", text)
+    assert "image: postgres:" in text and text.count("build: .") == 2
+    assert "NEWSALERTS_DATABASE__URL: postgresql+psycopg://" in text
+    variables = set(re.findall(r"^\s+(NEWSALERTS_\w+):", text, re.MULTILINE))
+    unknown = {name for name in variables if not known_variable(name)}
+    assert not unknown, f"compose.yaml sets variables no setting reads: {unknown}"
+
+
+@pytest.fixture(scope="module")
+def built_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The image's build step: the package built from exactly what the build stage copies."""
+    source = tmp_path_factory.mktemp("image-src")
+    build = next(i for i, (ins, args) in enumerate(dockerfile()) if ins == "FROM")
+    for instruction, args in dockerfile()[build + 1:]:
+        if instruction == "FROM":
+            break
+        if instruction == "COPY":
+            for name in args.split()[:-1]:
+                copy = shutil.copytree if (REPO / name).is_dir() else shutil.copy
+                copy(REPO / name, source / name)
+    dist = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+                    "--disable-pip-version-check", "-w", str(dist), "."],
+                   cwd=source, check=True, capture_output=True, timeout=300)
+    return next(dist.glob("newsalerts-*.whl"))
+
+
+def final_stage() -> tuple[str, list[tuple[str, str]]]:
+    """The runtime stage's WORKDIR, and its COPY (source, destination) pairs from the repo."""
+    steps = dockerfile()
+    last = max(i for i, (instruction, _) in enumerate(steps) if instruction == "FROM")
+    workdir, copies = "/", []
+    for instruction, args in steps[last + 1:]:
+        if instruction == "WORKDIR":
+            workdir = args
+        elif instruction == "COPY" and not args.startswith("--from"):
+            source, destination = args.split()
+            copies.append((source, str(Path(workdir) / destination)))
+    return workdir, copies
+
+
+def test_the_built_package_runs_from_the_image_layout(built_wheel: Path, tmp_path: Path) -> None:
+    site, app = tmp_path / "site", tmp_path / "app"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q",
+                    "--disable-pip-version-check", "--target", str(site), str(built_wheel)],
+                   check=True, capture_output=True, timeout=120)
+    workdir, copies = final_stage()
+    app.mkdir()
+    for source, destination in copies:
+        (app / Path(destination).relative_to(workdir)).symlink_to(REPO / source)
+    # The image's own variables, its paths moved from WORKDIR to the stand-in folder.
+    env = {name: value.replace(workdir, str(app)) for name, value in image_env().items()}
+    env.update(PATH="/usr/bin:/bin", PYTHONPATH=str(site),
+               NEWSALERTS_DATABASE__URL=f"sqlite:///{app}/var/newsalerts.db")
+
+    def run(*args: str) -> str:
+        done = subprocess.run([sys.executable, *args], cwd=app, env=env, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    located = run("-c", "import service, service.render as r; "
+                        "print(service.__file__); print(r.templates_dir())").split()
+    assert located[0].startswith(str(site)), "the installed package, not the checkout"
+    assert (Path(located[1]) / "email").is_dir(), "the image must find its templates"
+    assert "database is up to date" in run("-m", "service", "migrate")
+    assert json.loads(run("-m", "service", "status", "--json"))["database"] == "ok"
+
+
+def test_postgresql_connections_name_the_process_that_holds_them(pg_context: Context) -> None:
+    # An operator reading pg_stat_activity (and the crash test) can tell whose connection it is.
+    with pg_context.engine.connect() as connection:
+        name = connection.exec_driver_sql("SHOW application_name").scalar()
+    assert name == f"newsalerts pid {os.getpid()}"

@@ -1,0 +1,256 @@
+"""Parse stage: MIME bytes to an Issue of Blocks, and every way a message is refused."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import quopri
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from service.errors import MalformedMessage
+from service.parse import load_message, parse_issue, read_envelope
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "parse"
+
+
+def single_part(body: bytes, content_type: str = "text/plain; charset=utf-8",
+                encoding: str = "8bit", headers: str = "") -> bytes:
+    head = (
+        "From: Sender <sender@example.test>\r\n"
+        "Subject: A test\r\n"
+        "Message-ID: <t-1@example.test>\r\n"
+        f"{headers}"
+        "MIME-Version: 1.0\r\n"
+        f"Content-Type: {content_type}\r\n"
+        f"Content-Transfer-Encoding: {encoding}\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+def texts(data: bytes) -> list[str]:
+    return [block.text for block in parse_issue(data).blocks]
+
+
+# ---- charsets and transfer encodings --------------------------------------------------------
+
+
+def test_latin1_body_is_decoded() -> None:
+    body = "Café au lait, déjà vu.".encode("latin-1")
+    assert texts(single_part(body, "text/plain; charset=iso-8859-1")) == ["Café au lait, déjà vu."]
+
+
+def test_windows_1252_smart_quotes_are_decoded() -> None:
+    body = "\u201cQuoted\u201d \u2013 and \u20ac5".encode("cp1252")
+    assert texts(single_part(body, "text/plain; charset=windows-1252")) == ["“Quoted” – and €5"]
+
+
+def test_utf8_quoted_printable_html() -> None:
+    html = "<p>Naïve café – “smart” quotes</p>".encode()
+    data = single_part(quopri.encodestring(html), "text/html; charset=utf-8", "quoted-printable")
+    assert texts(data) == ["Naïve café – “smart” quotes"]
+
+
+def test_utf8_base64_html() -> None:
+    html = "<p>Grüße aus Köln</p><p>Zweiter Absatz</p>".encode()
+    data = single_part(base64.encodebytes(html), "text/html; charset=utf-8", "base64")
+    assert texts(data) == ["Grüße aus Köln", "Zweiter Absatz"]
+
+
+def test_unknown_charset_label_is_read_when_content_is_utf8() -> None:
+    data = single_part("Ünïcode still".encode(), "text/plain; charset=x-no-such-charset")
+    assert texts(data) == ["Ünïcode still"]
+
+
+def test_an_undecodable_html_part_gives_way_to_a_readable_plain_part() -> None:
+    data = single_part(
+        b"--b\r\nContent-Type: text/html; charset=x-martian\r\n\r\n<p>\xff\xfe\xfa</p>\r\n"
+        b"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nReadable.\r\n--b--\r\n",
+        'multipart/alternative; boundary="b"',
+    )
+    assert texts(data) == ["Readable."]
+
+
+def test_wrong_declared_charset_is_read_with_replacements() -> None:
+    data = single_part(b"caf\xe9 ok", "text/plain; charset=utf-8")
+    assert texts(data) == ["caf\ufffd ok"]
+
+
+# ---- HTML structure -------------------------------------------------------------------------
+
+
+def test_bold_lead_and_italic_subhead_are_kept() -> None:
+    html = (b"<p><strong>Robots learn to fold shirts:<br></strong><em>\xe2\x80\xa6A laundry "
+            b"milestone\xe2\x80\xa6<br></em>Researchers taught a robot.</p>"
+            b"<p><strong>Why this matters:</strong> Laundry is hard.</p>")
+    first, second = parse_issue(single_part(html, "text/html; charset=utf-8")).blocks
+    assert (first.lead, first.subhead) == ("Robots learn to fold shirts:", "…A laundry milestone…")
+    assert first.text.split("\n") == [first.lead, first.subhead, "Researchers taught a robot."]
+    assert (second.lead, second.subhead) == ("Why this matters:", "")
+
+
+@pytest.mark.parametrize("separator", [
+    "<hr>", '<hr class="separator">', "<p>####################</p>",
+    "<p><strong>#####</strong></p>", "<p>**####  </p>", "<p>***</p>", "<p>**</p>",
+    "<p>.***</p>", "<p>$$$</p>", "<p>SEPARATORPLACEHOLDER</p>",
+])
+def test_each_separator_shape_becomes_a_rule(separator: str) -> None:
+    html = f"<p>Before.</p>{separator}<p>After.</p>".encode()
+    blocks = parse_issue(single_part(html, "text/html; charset=utf-8")).blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "Before."), ("rule", ""), ("paragraph", "After.")
+    ]
+
+
+def test_separator_glued_to_a_paragraph_is_split_off() -> None:
+    html = b"<p>Before.</p><p>SEPARATORPLACEHOLDER\n<strong>Next headline:</strong><br>Body.</p>"
+    blocks = parse_issue(single_part(html, "text/html; charset=utf-8")).blocks
+    assert [b.kind for b in blocks] == ["paragraph", "rule", "paragraph"]
+    assert blocks[2].lead == "Next headline:"
+
+
+def test_scripts_styles_comments_hidden_text_and_pixels_are_dropped() -> None:
+    html = (b"<html><head><style>p{color:red}</style><script>var leak = 'SCRIPT';</script>"
+            b"</head><body><div style='display: none'>HIDDEN preview</div>"
+            b"<!-- COMMENT --><p>Visible<script>document.write('INLINE')</script> text."
+            b"<img src='https://t.example/p.gif' width='1' height='1' alt='PIXEL'></p>"
+            b"<noscript>NOSCRIPT</noscript></body></html>")
+    blocks = texts(single_part(html, "text/html; charset=utf-8"))
+    assert blocks == ["Visible text."]
+
+
+def test_only_web_and_mail_links_are_kept() -> None:
+    html = (b'<p><a href="https://a.example/x">web</a> <a href="mailto:me@a.example">mail</a> '
+            b'<a href="javascript:alert(1)">script</a> <a href="data:text/html,hi">data</a></p>')
+    (block,) = parse_issue(single_part(html, "text/html; charset=utf-8")).blocks
+    assert [(link.text, link.url) for link in block.links] == [
+        ("web", "https://a.example/x"), ("mail", "mailto:me@a.example")
+    ]
+
+
+def test_headings_and_list_items_keep_their_kind() -> None:
+    html = b"<h2>Section</h2><ul><li><p>One</p></li><li>Two</li></ul>"
+    blocks = parse_issue(single_part(html, "text/html; charset=utf-8")).blocks
+    assert [(b.kind, b.text, b.lead) for b in blocks] == [
+        ("heading", "Section", "Section"), ("list_item", "One", ""), ("list_item", "Two", "")
+    ]
+
+
+# ---- text/plain fallback --------------------------------------------------------------------
+
+
+def test_text_only_message_falls_back_to_plain_paragraphs_and_rules() -> None:
+    blocks = parse_issue((FIXTURES / "text-only.eml").read_bytes()).blocks
+    assert [b.kind for b in blocks] == ["paragraph", "paragraph", "rule", "paragraph"]
+    assert blocks[1].text.split("\n")[:2] == [
+        "Bees prefer blue flowers:", "…A small field study with a clear result…"
+    ]
+    assert [link.url for link in blocks[1].links] == ["https://tiny.example/bees"]
+
+
+def test_plain_part_is_used_when_the_html_part_is_empty() -> None:
+    boundary = "b-1"
+    data = single_part(
+        (f"--{boundary}\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+         "<html><body><script>x()</script></body></html>\r\n"
+         f"--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+         f"Plain words.\r\n--{boundary}--\r\n").encode(),
+        f'multipart/alternative; boundary="{boundary}"',
+    )
+    assert texts(data) == ["Plain words."]
+
+
+# ---- envelope -------------------------------------------------------------------------------
+
+
+def test_envelope_reads_the_headers_that_matter() -> None:
+    data = single_part(b"Hi.", headers=(
+        "Date: Mon, 25 Mar 2024 13:31:00 +0000\r\n"
+        "List-Id: <importai.substack.com>\r\n"
+        "Authentication-Results: mx.example.test; dkim=pass header.d=substack.com\r\n"
+        "Authentication-Results: other.example.test; spf=pass\r\n"
+    )).replace(b"Sender <sender@example.test>", b"Jack <ImportAI@Substack.COM>")
+    envelope = read_envelope(load_message(data))
+    assert envelope.message_id == "<t-1@example.test>"
+    assert (envelope.sender, envelope.sender_name) == ("importai@substack.com", "Jack")
+    assert envelope.date == datetime(2024, 3, 25, 13, 31, tzinfo=UTC)
+    assert envelope.list_id == "<importai.substack.com>"
+    assert envelope.authentication_results == (
+        "mx.example.test; dkim=pass header.d=substack.com", "other.example.test; spf=pass"
+    )
+
+
+def test_missing_message_id_falls_back_to_the_content_hash() -> None:
+    data = single_part(b"Hi.").replace(b"Message-ID: <t-1@example.test>\r\n", b"")
+    issue = parse_issue(data)
+    assert issue.envelope.message_id is None
+    assert issue.content_hash == hashlib.sha256(data).hexdigest()
+    assert issue.dedupe_key == f"sha256:{issue.content_hash}"
+
+
+@pytest.mark.parametrize("from_header", [
+    None, '"unterminated <nobody@', "undisclosed-recipients:;", "\xff\xfe garbage <@@>",
+])
+def test_odd_headers_degrade_instead_of_raising(from_header: str | None) -> None:
+    data = single_part(b"Hi.", headers="Date: the day after tomorrow\r\n")
+    old = b"From: Sender <sender@example.test>\r\n"
+    new = b"" if from_header is None else f"From: {from_header}\r\n".encode("latin-1")
+    envelope = read_envelope(load_message(data.replace(old, new)))
+    assert envelope.sender == ""
+    assert envelope.date is None
+
+
+# ---- refusals -------------------------------------------------------------------------------
+
+
+ATTACHMENT_ONLY = (
+    b"From: a@example.test\r\nMIME-Version: 1.0\r\n"
+    b'Content-Type: multipart/mixed; boundary="B"\r\n\r\n'
+    b"--B\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; "
+    b'filename="report.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--B--\r\n'
+)
+TRUNCATED = (
+    b"From: a@example.test\r\nMIME-Version: 1.0\r\n"
+    b'Content-Type: multipart/alternative; boundary="XYZ"\r\n\r\n'
+    b"--XYZ\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n"
+)
+
+
+@pytest.mark.parametrize(("data", "code"), [
+    (b"", "unparseable"),
+    (b"just some words, no headers at all", "unparseable"),
+    (b"From: a@example.test\r\nSubject: nothing\r\n\r\n", "no-body"),
+    (ATTACHMENT_ONLY, "only-attachments"),
+    (single_part(b"\xff\xfe\xfa not utf-8", "text/plain; charset=x-martian"), "bad-charset"),
+    (TRUNCATED, "truncated"),
+    (TRUNCATED + b"\r\nPGh0bWw+PGJvZHk+PHA", "truncated"),  # "<html><body><p" and then nothing
+    (TRUNCATED.split(b"--XYZ")[0], "truncated"),
+    (single_part(b"  \r\n\r\n \t \r\n"), "empty-body"),
+    (single_part(b"<html><script>only()</script><p> </p></html>", "text/html"), "empty-body"),
+])
+def test_malformed_messages_are_refused_with_a_stable_code(data: bytes, code: str) -> None:
+    with pytest.raises(MalformedMessage) as refused:
+        parse_issue(data)
+    assert refused.value.code == code
+    assert refused.value.status == "failed"
+    assert str(refused.value).endswith(".")  # a sentence a person reads
+
+
+def test_absurdly_nested_html_is_refused_or_read_from_the_plain_part() -> None:
+    deep = b"<div>" * 5000 + b"<p>deep</p>" + b"</div>" * 5000
+    with pytest.raises(MalformedMessage) as refused:
+        parse_issue(single_part(deep, "text/html; charset=utf-8"))
+    assert refused.value.code == "too-complex"
+    both = single_part(
+        b"--b\r\nContent-Type: text/html\r\n\r\n" + deep + b"\r\n--b\r\n"
+        b"Content-Type: text/plain\r\n\r\nThe plain words.\r\n--b--\r\n",
+        'multipart/alternative; boundary="b"',
+    )
+    assert texts(both) == ["The plain words."]
+
+
+def test_a_body_cut_mid_part_is_still_read() -> None:
+    data = TRUNCATED.replace(b"base64", b"8bit") + b"\r\n<p>The first paragraph arrived.</p><p>Th"
+    assert texts(data) == ["The first paragraph arrived.", "Th"]

@@ -1,0 +1,148 @@
+"""Invariant 1 end to end: real IMAP servers, a real database, the real model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from service import tables
+from service.cli import main
+from service.context import Context
+from service.database import transaction
+from service.domain import RawMessage
+from service.fetch import ImapInbox
+from service.pipeline import Tagger, poll_once
+from tests.mail import issue_email
+from tests.tcp_proxy import TcpProxy
+
+GOLDEN = Path(__file__).parent / "golden" / "segment"
+
+
+def _counts(ctx: Context) -> dict[str, int]:
+    with transaction(ctx.sessions) as session:
+        return {
+            name: session.scalar(select(func.count()).select_from(table)) or 0
+            for name, table in (("issues", tables.Issue), ("stories", tables.Story),
+                                ("refused", tables.RefusedMessage))
+        }
+
+
+def _golden_story_count(eml: Path) -> int:
+    return len(json.loads((GOLDEN / f"{eml.stem}.json").read_text())["stories"])
+
+
+def test_poll_stores_each_issue_once_and_rejects_strangers(
+    imap_server: Any, sqlite_context: Context, tagger: Tagger, importai_emls: list[Path]
+) -> None:
+    emls = importai_emls[:2]
+    for eml in emls:
+        imap_server.deliver(eml.read_bytes())
+    imap_server.deliver(issue_email(1, sender="importai@substack.com.evil.test"))
+
+    inbox = ImapInbox.from_settings(imap_server.settings())
+    first = poll_once(sqlite_context, inbox, tagger)
+    second = poll_once(sqlite_context, inbox, tagger)
+    inbox.close()
+
+    assert first.counts["stored"] == 2 and first.counts["rejected"] == 1
+    assert sum(second.counts.values()) == 0, "re-polling must fetch nothing new"
+    assert _counts(sqlite_context) == {
+        "issues": 2, "stories": sum(map(_golden_story_count, emls)), "refused": 1}
+    with transaction(sqlite_context.sessions) as session:
+        refusal = session.scalars(select(tables.RefusedMessage)).one()
+    assert refusal.status == "rejected" and refusal.code == "untrusted-sender"
+    assert "importai@substack.com.evil.test" in refusal.reason
+
+
+def test_a_connection_cut_mid_fetch_loses_nothing(
+    imap_server: Any, sqlite_context: Context, tagger: Tagger, importai_emls: list[Path]
+) -> None:
+    emls = importai_emls[:4]
+    for eml in emls:
+        imap_server.deliver(eml.read_bytes())
+    with TcpProxy(imap_server.host, imap_server.port) as proxy:
+        inbox = ImapInbox.from_settings(imap_server.settings(port=proxy.port))
+        proxy.cut_after(60_000)  # inside the second or third message's body
+        summary = poll_once(sqlite_context, inbox, tagger)
+        inbox.close()
+        assert proxy.accepted >= 2, "the cut should have forced a reconnect"
+    assert summary.counts["stored"] == 4
+    assert _counts(sqlite_context)["issues"] == 4
+
+
+class CrashOnSecondIssue:
+    """A tagger that dies like a killed process while the second issue is in hand."""
+
+    def __init__(self, inner: Tagger) -> None:
+        self.inner, self.version, self.calls = inner, inner.version, 0
+
+    def tag(self, stories: Any) -> Any:
+        self.calls += 1
+        if self.calls == 2:
+            raise KeyboardInterrupt("simulated crash")
+        return self.inner.tag(stories)
+
+
+def test_a_crash_replays_only_the_unfinished_message(
+    imap_server: Any, sqlite_context: Context, tagger: Tagger, importai_emls: list[Path]
+) -> None:
+    for eml in importai_emls[:3]:
+        imap_server.deliver(eml.read_bytes())
+    inbox = ImapInbox.from_settings(imap_server.settings())
+    with pytest.raises(KeyboardInterrupt):
+        poll_once(sqlite_context, inbox, CrashOnSecondIssue(tagger))
+    assert _counts(sqlite_context)["issues"] == 1
+
+    seen: list[RawMessage] = []
+    original = inbox.messages
+
+    def recording(last_uid: Any) -> Any:
+        for raw in original(last_uid):
+            seen.append(raw)
+            yield raw
+
+    inbox.messages = recording  # type: ignore[method-assign]  # watching, not replacing
+    summary = poll_once(sqlite_context, inbox, tagger)
+    inbox.close()
+    assert summary.counts["stored"] == 2 and len(seen) == 2
+    assert _counts(sqlite_context)["issues"] == 3
+
+
+def test_poll_and_stories_commands(imap_server: Any, tmp_path: Path,
+                                   importai_emls: list[Path]) -> None:
+    eml = importai_emls[-1]
+    imap_server.deliver(eml.read_bytes())
+    env = imap_server.inbox_env() | {
+        "NEWSALERTS_DATABASE__URL": f"sqlite:///{tmp_path}/cli.db",
+        "NEWSALERTS_WEB__SECRET_KEY": "x" * 32,
+    }
+    runner = CliRunner()
+    polled = runner.invoke(main, ["poll"], env=env, catch_exceptions=False)
+    assert polled.exit_code == 0, polled.output
+    assert "1 stored" in polled.output
+    again = runner.invoke(main, ["poll", "--json"], env=env, catch_exceptions=False)
+    assert json.loads(again.stdout)["stored"] == 0
+
+    listed = runner.invoke(main, ["stories"], env=env, catch_exceptions=False)
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert len(rows) == _golden_story_count(eml)
+    first = rows[0]
+    assert first["message_id"].startswith("<") and first["message_id"].endswith(">")
+    assert [row["index"] for row in rows] == list(range(len(rows)))
+    assert set(first["scores"]) == {"safety", "policy", "compute", "robotics"}
+    assert all(theme in first["scores"] for theme in first["themes"])
+    later = runner.invoke(main, ["stories", "--since", "2100-01-01"], env=env)
+    assert later.stdout == ""
+
+
+def test_poll_reports_a_wrong_password_in_one_line(imap_server: Any, tmp_path: Path) -> None:
+    env = imap_server.inbox_env(password="not-the-password") | {
+        "NEWSALERTS_DATABASE__URL": f"sqlite:///{tmp_path}/cli.db"}
+    result = CliRunner().invoke(main, ["poll"], env=env)
+    assert result.exit_code == 1
+    assert "InboxError" in result.output and "not-the-password" not in result.output

@@ -1,0 +1,200 @@
+"""Retraining on the scheduler's clock, and re-tagging stored stories with the active model."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service import model_store, retrain
+from service.cli_labels import retag_command
+from service.config import Settings
+from service.context import Context
+from service.database import transaction
+from service.domain import THEMES
+from service.pipeline import Tagger
+from service.tables import Label, ModelVersion, Story, StoryTheme
+from service.train import EVALUATION, load_examples, make_card, save_version, train_model
+from tests.conftest import REPO
+from tests.db import FIXED_NOW, make_issue
+
+# Hand-written stories (not newsletter text), one per theme and one of none.
+STORIES = {
+    ("safety",): "Red-teamers found jailbreaks that get past the model's safeguards.",
+    ("policy",): "The Commerce Department wrote new export controls and lawmakers debated them.",
+    ("compute",): "A datacenter of ten thousand GPUs and new chips doubled training throughput.",
+    ("robotics",): "A humanoid robot learned to grasp cups with dexterous hands in a kitchen.",
+    (): "A new benchmark measures how well language models summarize novels.",
+}
+
+
+@pytest.fixture
+def models_dir(tmp_path: Path) -> Path:
+    """A copy of the committed models/ (the repository's own is never touched)."""
+    copy = tmp_path / "models"
+    shutil.copytree(REPO / "models", copy)
+    return copy
+
+
+def configured(context: Context, models_dir: Path, label_files: str,
+               after: int) -> Context:
+    values = {**context.settings.values, ("models", "dir"): str(models_dir),
+              ("models", "labels_paths"): label_files, ("models", "retrain_after_labels"): after}
+    return dataclasses.replace(context, settings=Settings(values, context.settings.sources))
+
+
+def labeled_issues(session: Session, issues: int) -> list[int]:
+    """``issues`` issues of the hand-written stories, each story labeled by an editor."""
+    labeled = []
+    for _ in range(issues):
+        issue = make_issue(session, [{}] * len(STORIES))
+        for story, (themes, text) in zip(issue.stories, STORIES.items(), strict=True):
+            story.headline, story.text = text.split(" ", 3)[-1].capitalize(), text
+            session.add(Label(story_id=story.id, themes=list(themes), role="editor", who="ed"))
+            labeled.append(story.id)
+    session.flush()
+    return labeled
+
+
+@pytest.fixture
+def extras_only(tmp_path: Path) -> str:
+    """The hand-written extras as the label files: every theme, and quick to train on."""
+    path = tmp_path / "extra.jsonl"
+    shutil.copyfile(REPO / "models" / "extra_labels.jsonl", path)
+    return str(path)
+
+
+# --- retrain_if_due --------------------------------------------------------------------------
+
+
+def test_retraining_waits_for_enough_usable_labels(context: Context, models_dir: Path,
+                                                   extras_only: str) -> None:
+    ctx = configured(context, models_dir, extras_only, after=3)
+    with transaction(ctx.sessions) as session:
+        [edited, lone, *_] = labeled_issues(session, 1)[:2]
+        session.query(Label).filter(Label.story_id != edited).delete()
+        session.add(Label(story_id=lone, themes=["policy"], role="reader", who="a@example.org"))
+    before = model_store.list_versions(models_dir)
+
+    summary = retrain.retrain_if_due(ctx)
+
+    assert summary.startswith("not retrained: 1 new usable label(s)") and "3 needed" in summary
+    assert model_store.list_versions(models_dir) == before
+    assert not (ctx.var_dir / retrain.WATERMARK_FILE).exists()
+    too_few_issues = configured(context, models_dir, extras_only, after=1)
+    assert retrain.retrain_if_due(too_few_issues) == (
+        "not retrained: the labeled stories come from 1 issue(s); "
+        "the grouped cross-validation needs 5")
+    off = configured(context, models_dir, extras_only, after=0)
+    assert retrain.retrain_if_due(off).startswith("retraining is off")
+
+
+def test_retraining_trains_promotes_and_then_waits_again(context: Context, models_dir: Path,
+                                                        extras_only: str) -> None:
+    ctx = configured(context, models_dir, extras_only, after=20)
+    with transaction(ctx.sessions) as session:
+        stored = labeled_issues(session, 5)  # five issues: one per fold of the grouped CV
+    active = model_store.active_version(models_dir)
+    total = len(load_examples([Path(extras_only)])) + len(stored)
+
+    summary = retrain.retrain_if_due(ctx)
+
+    newest = model_store.list_versions(models_dir)[-1]
+    assert newest != active and model_store.active_version(models_dir) == newest
+    assert f"retrained on {total} examples ({len(stored)} new usable labels)" in summary
+    assert f"promoted: not lower than {active}" in summary
+    card = model_store.read_card(models_dir, newest)
+    assert card["n_examples"] == total and card["metrics"]["n_scored"] == len(stored)
+    watermark = json.loads((ctx.var_dir / retrain.WATERMARK_FILE).read_text(encoding="utf-8"))
+    assert watermark["version"] == newest and watermark["promoted"] is True
+    # the same labels do not train again
+    assert retrain.retrain_if_due(ctx).startswith("not retrained: 0 new usable label(s) since")
+
+
+def test_a_candidate_worse_than_the_active_model_is_kept_out_with_the_reason(
+        sqlite_context: Context, tmp_path: Path, extras_only: str) -> None:
+    # The database side is the same on both backends (see the test above); SQLite only,
+    # to keep the suite quick.
+    models_dir = tmp_path / "models"
+    ctx = configured(sqlite_context, models_dir, extras_only, after=1)
+    with transaction(ctx.sessions) as session:
+        stored = labeled_issues(session, 5)
+        # one issue's labels are shifted by a story: no model scores perfectly on these
+        shifted = [*list(STORIES)[1:], next(iter(STORIES))]
+        for story_id, themes in zip(stored[:len(STORIES)], shifted, strict=True):
+            session.query(Label).filter_by(story_id=story_id).update({"themes": list(themes)})
+        examples = retrain.retraining_examples(ctx.settings, session)
+    claims = {**{t: {"precision": 1.0, "recall": 1.0, "f1": 0.99} for t in THEMES},
+              "micro_f1": 0.99, "macro_f1": 0.99, "evaluation": EVALUATION.format(folds=5)}
+    best = save_version(models_dir, train_model(examples), make_card(examples, claims))
+    model_store.set_active(models_dir, best)
+
+    summary = retrain.retrain_if_due(ctx)
+
+    assert f"kept {best} active: lower than {best} 0.990 on the same labels" in summary
+    assert model_store.active_version(models_dir) == best
+    assert len(model_store.list_versions(models_dir)) == 2, "the candidate is saved, not active"
+
+
+# --- retag -----------------------------------------------------------------------------------
+
+
+def current_versions(session: Session, story_id: int) -> dict[bool, set[str]]:
+    rows = session.scalars(select(StoryTheme).where(StoryTheme.story_id == story_id)).all()
+    return {flag: {r.model_version for r in rows if r.current is flag} for flag in (True, False)}
+
+
+def test_retag_makes_the_active_model_current_and_keeps_older_tags(context: Context,
+                                                                   tagger: Tagger) -> None:
+    with transaction(context.sessions) as session:
+        old = make_issue(session, [{"safety": 0.9}], sent_at=datetime(2024, 4, 1, tzinfo=UTC))
+        new = make_issue(session, [{"policy": 0.9}, {}])
+        new.stories[0].text = STORIES[("robotics",)]
+        old_story, new_stories = old.stories[0].id, [s.id for s in new.stories]
+
+    code, out = _retag(context, "2024-05-01")
+    assert code == 0, out
+    assert f"retagged 2 stories with {tagger.version}; 0 already had its themes" in out
+    with transaction(context.sessions) as session:
+        for story_id in new_stories:
+            assert current_versions(session, story_id) == {True: {tagger.version},
+                                                           False: {"test-v1"}}
+        assert current_versions(session, old_story) == {True: {"test-v1"}, False: set()}
+        story = session.get(Story, new_stories[0])
+        assert story is not None
+        robotics = next(r for r in story.themes if r.current and r.theme == "robotics")
+        assert robotics.assigned and robotics.explanation and robotics.tagged_at is not None
+        assert session.get(ModelVersion, tagger.version) is not None, "its card is recorded"
+        rows = len(session.scalars(select(StoryTheme)).all())
+
+    code, out = _retag(context, "2024-05-01")
+    assert code == 0 and "retagged 0 stories" in out and "2 already had its themes" in out
+    with transaction(context.sessions) as session:
+        assert len(session.scalars(select(StoryTheme)).all()) == rows
+
+
+def test_retag_after_a_rollback_makes_the_older_rows_current_again(sqlite_context: Context,
+                                                                   tagger: Tagger) -> None:
+    with transaction(sqlite_context.sessions) as session:
+        story_id = make_issue(session, [{}]).stories[0].id
+        retrain.retag_since(session, tagger, None, FIXED_NOW)
+        for row in session.scalars(select(StoryTheme)).all():  # a later model tagged it
+            row.current = row.model_version == "test-v1"
+        summary = retrain.retag_since(session, tagger, None, FIXED_NOW)
+        assert summary.retagged == 1
+        assert current_versions(session, story_id) == {True: {tagger.version},
+                                                       False: {"test-v1"}}
+        assert len(session.scalars(select(StoryTheme)).all()) == 2 * len(THEMES)
+
+
+def _retag(context: Context, since: str) -> tuple[int, str]:
+    result = CliRunner().invoke(retag_command, ["--since", since],
+                                obj={"context": lambda: context})
+    return result.exit_code, result.output

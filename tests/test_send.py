@@ -1,0 +1,490 @@
+"""Sending: claims, SMTP faults, retries, bounces, transports (invariant 3).
+
+Against a real aiosmtpd server on loopback (tests/smtp_server.py); database
+tests run on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from service import compose
+from service.cli_delivery import digest_command, send_command
+from service.context import Context
+from service.database import transaction
+from service.errors import DeliveryError
+from service.match import create_instant_deliveries
+from service.send import Composer, SendSummary, claim_due_deliveries, send_due
+from service.subscribers import add_subscriber
+from service.tables import Delivery, Story, Subscriber
+from tests.db import FIXED_NOW, make_issue
+from tests.smtp_server import SmtpSink
+
+WORKER = "test-worker"
+
+
+class Clock:
+    def __init__(self, now: datetime = FIXED_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+def configure(ctx: Context, sink: SmtpSink | None = None, **settings: object) -> Context:
+    """``ctx`` pointed at ``sink``, with other settings as ``section__key=value``."""
+    values = dict(ctx.settings.values)
+    named = {f"smtp__{k}": v for k, v in (sink.smtp_settings() if sink else {}).items()}
+    for name, value in {**named, **settings}.items():
+        key = tuple(name.split("__"))
+        assert key in values, f"no setting {key}"
+        values[key] = value
+    return replace(ctx, settings=replace(ctx.settings, values=values), now=Clock())
+
+
+def advance(ctx: Context, seconds: float) -> None:
+    assert isinstance(ctx.now, Clock)
+    ctx.now.advance(seconds)
+
+
+def subscribe(session: Session, email: str, themes: Sequence[str],
+              cadence: str = "instant") -> Subscriber:
+    subscriber = add_subscriber(session, email, themes, cadence, confirmed=True, now=FIXED_NOW)
+    session.flush()
+    return subscriber
+
+
+def alerts_for(ctx: Context, emails: Sequence[str], themes: Sequence[str] = ("safety",),
+               issues: int = 1) -> list[int]:
+    """Subscribers of ``themes`` and ``issues`` issues with a story on them: their delivery ids."""
+    with transaction(ctx.sessions) as session:
+        for email in emails:
+            subscribe(session, email, themes)
+        for _ in range(issues):
+            issue = make_issue(session, [{theme: 0.9 for theme in themes}])
+            create_instant_deliveries(session, issue.id, ctx.now())
+    return delivery_ids(ctx)
+
+
+def delivery_ids(ctx: Context) -> list[int]:
+    with ctx.sessions() as session:
+        return list(session.scalars(select(Delivery.id).order_by(Delivery.id)))
+
+
+def rows(ctx: Context) -> dict[str, list[Delivery]]:
+    """Every delivery by its subscriber's address."""
+    with ctx.sessions() as session:
+        found: dict[str, list[Delivery]] = {}
+        for email, delivery in session.execute(
+                select(Subscriber.email, Delivery).join(Delivery.subscriber).order_by(Delivery.id)):
+            found.setdefault(email, []).append(delivery)
+        return found
+
+
+def statuses(ctx: Context) -> dict[str, list[str]]:
+    return {email: [d.status for d in found] for email, found in rows(ctx).items()}
+
+
+def plain_text(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    text: str = body.get_content()
+    return text.replace("\r\n", "\n")
+
+
+def subscriber(ctx: Context, email: str) -> Subscriber:
+    with ctx.sessions() as session:
+        return session.scalars(select(Subscriber).where(Subscriber.email == email)).one()
+
+
+EMAILS = [f"reader{i}@example.com" for i in range(4)]
+
+
+def test_every_due_delivery_is_sent_once_and_a_second_run_sends_nothing(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink)
+    with transaction(ctx.sessions) as session:
+        subscribe(session, "safe@example.com", ["safety"])
+        subscribe(session, "policy@example.com", ["policy"])
+        subscribe(session, "robots@example.com", ["robotics"])
+        issue = make_issue(session, [{"safety": 0.9}, {"policy": 0.8}, {"compute": 0.7}],
+                           subject="Test Letter 12: three things")
+        headlines = [story.headline for story in issue.stories]
+        create_instant_deliveries(session, issue.id, ctx.now())
+
+    first = send_due(ctx, worker_id=WORKER)
+    second = send_due(ctx, worker_id=WORKER)
+
+    assert first == SendSummary(sent=2)
+    assert second == SendSummary()
+    assert sorted(smtp_sink.recipients()) == ["policy@example.com", "safe@example.com"]
+    by_rcpt = {m["To"].addresses[0].addr_spec: m for m in smtp_sink.messages}
+    safety_text = plain_text(by_rcpt["safe@example.com"])
+    assert headlines[0] in safety_text and headlines[1] not in safety_text
+    assert by_rcpt["safe@example.com"]["Subject"] == (
+        "[newsalerts] Test Letter 12: 1 story on safety")
+    sent = rows(ctx)
+    assert {d.status for found in sent.values() for d in found} == {"sent"}
+    assert sent["safe@example.com"][0].message_id == by_rcpt["safe@example.com"]["Message-ID"]
+    assert smtp_sink.connections == 1
+
+
+@pytest.mark.parametrize("reply", ["451 4.3.0 Try again later", "421 4.3.2 Going down"])
+def test_transient_replies_then_recovery_deliver_every_email_exactly_once(
+        context: Context, smtp_sink: SmtpSink, reply: str) -> None:
+    ctx = configure(context, smtp_sink, delivery__retry_base_seconds=60.0)
+    alerts_for(ctx, EMAILS)
+    smtp_sink.faults.transient, smtp_sink.faults.transient_reply = 2, reply
+
+    first = send_due(ctx, worker_id=WORKER)
+    too_soon = send_due(ctx, worker_id=WORKER)
+    advance(ctx, 61)
+    later = send_due(ctx, worker_id=WORKER)
+
+    assert (first, too_soon, later) == (SendSummary(sent=2, retried=2), SendSummary(),
+                                        SendSummary(sent=2))
+    assert sorted(smtp_sink.recipients()) == sorted(EMAILS)
+    retried = [d for found in rows(ctx).values() for d in found if d.attempts]
+    assert len(retried) == 2
+    assert all(d.status == "sent" and d.last_error is None for d in retried)
+
+
+def test_retry_delay_doubles_and_gives_up_after_max_attempts(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink, delivery__retry_base_seconds=10.0,
+                    delivery__max_attempts=3)
+    alerts_for(ctx, EMAILS[:1])
+    smtp_sink.faults.transient = 100
+    outcomes, delays = [], []
+    for _ in range(3):
+        outcomes.append(send_due(ctx, worker_id=WORKER))
+        delivery = rows(ctx)[EMAILS[0]][0]
+        delays.append((delivery.due_at.replace(tzinfo=None)
+                       - ctx.now().replace(tzinfo=None)).total_seconds())
+        advance(ctx, 1000)
+
+    assert outcomes == [SendSummary(retried=1), SendSummary(retried=1), SendSummary(failed=1)]
+    assert delays[:2] == [10.0, 20.0]
+    final = rows(ctx)[EMAILS[0]][0]
+    assert (final.status, final.attempts) == ("failed", 3)
+    assert final.last_error is not None and final.last_error.startswith("451")
+
+
+def test_a_dropped_connection_is_retried_and_the_rest_go_out_on_a_new_one(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink, delivery__retry_base_seconds=0.0)
+    alerts_for(ctx, EMAILS)
+    smtp_sink.faults.drop = 1
+
+    summary = send_due(ctx, worker_id=WORKER)
+
+    # retry_base 0: the dropped one is due again at once and goes out in the same run
+    assert summary == SendSummary(sent=4, retried=1)
+    assert sorted(smtp_sink.recipients()) == sorted(EMAILS)
+    assert smtp_sink.connections == 2
+
+
+def test_a_550_fails_that_delivery_and_the_rest_go_out(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink)
+    alerts_for(ctx, EMAILS)
+    smtp_sink.faults.refuse = {EMAILS[1]}
+
+    summary = send_due(ctx, worker_id=WORKER)
+
+    assert summary == SendSummary(sent=3, failed=1)
+    assert sorted(smtp_sink.recipients()) == sorted(set(EMAILS) - {EMAILS[1]})
+    refused = rows(ctx)[EMAILS[1]][0]
+    assert refused.status == "failed"
+    assert refused.last_error == "550 5.1.1 No such mailbox here"
+    bounced = subscriber(ctx, EMAILS[1])
+    assert (bounced.hard_bounces, bounced.status) == (1, "active")
+    assert send_due(ctx, worker_id=WORKER) == SendSummary()
+
+
+def test_repeated_hard_bounces_mark_the_subscriber_bounced(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink, delivery__hard_bounce_limit=2)
+    alerts_for(ctx, EMAILS[:2], issues=2)
+    smtp_sink.faults.refuse = {EMAILS[0]}
+
+    summary = send_due(ctx, worker_id=WORKER)
+
+    assert summary == SendSummary(sent=2, failed=2)
+    assert statuses(ctx) == {EMAILS[0]: ["failed", "failed"], EMAILS[1]: ["sent", "sent"]}
+    bounced, fine = subscriber(ctx, EMAILS[0]), subscriber(ctx, EMAILS[1])
+    assert (bounced.status, bounced.hard_bounces) == ("bounced", 2)
+    assert (fine.status, fine.hard_bounces) == ("active", 0)
+    assert smtp_sink.recipients() == [EMAILS[1]] * 2
+
+
+def test_deliveries_of_an_unsubscribed_reader_are_cancelled(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink)
+    alerts_for(ctx, EMAILS[:2])
+    with transaction(ctx.sessions) as session:
+        leaver = session.scalars(select(Subscriber).where(Subscriber.email == EMAILS[0])).one()
+        leaver.status = "unsubscribed"  # as if the web app's unsubscribe ran after matching
+
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=1, cancelled=1)
+    assert smtp_sink.recipients() == [EMAILS[1]]
+    assert statuses(ctx) == {EMAILS[0]: ["cancelled"], EMAILS[1]: ["sent"]}
+
+
+def test_an_expired_lease_is_claimed_again_and_sent_once(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink, delivery__lease_seconds=300)
+    [delivery_id] = alerts_for(ctx, EMAILS[:1])
+    with ctx.sessions() as session:  # a worker that claims, then dies before sending
+        assert claim_due_deliveries(session, "crashed", ctx.now(), 300, 10) == [delivery_id]
+
+    held = send_due(ctx, worker_id=WORKER)
+    advance(ctx, 301)
+    reclaimed = send_due(ctx, worker_id=WORKER)
+
+    assert (held, reclaimed) == (SendSummary(), SendSummary(sent=1))
+    assert smtp_sink.recipients() == EMAILS[:1]
+    delivery = rows(ctx)[EMAILS[0]][0]
+    assert (delivery.status, delivery.claimed_by) == ("sent", WORKER)
+
+
+def test_a_resent_delivery_keeps_its_message_id(context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink, delivery__retry_base_seconds=0.0)
+    [delivery_id] = alerts_for(ctx, EMAILS[:1])
+    first = Composer(ctx).compose(delivery_id)
+    advance(ctx, 3600)
+    smtp_sink.faults.drop = 1  # the first attempt is lost in transit
+
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=1, retried=1)
+    [message] = smtp_sink.messages
+    assert message["Message-ID"] == first.message_id
+    assert message["Date"] != message_from_bytes(first.data, policy=default_policy)["Date"]
+
+
+@pytest.mark.postgres
+def test_concurrent_claimers_on_postgresql_skip_each_others_rows(
+        pg_context: Context) -> None:
+    ctx = configure(pg_context)
+    ids = alerts_for(ctx, [f"many{i}@example.com" for i in range(20)])
+    with ctx.sessions() as holder:  # an open claim of another worker: rows locked, not committed
+        locked = list(holder.scalars(select(Delivery.id).order_by(Delivery.id).limit(5)
+                                     .with_for_update()))
+        with ctx.sessions() as session:
+            session.execute(text("SET LOCAL lock_timeout = '3s'"))  # fail, don't hang, if it waits
+            started = time.monotonic()
+            claimed = claim_due_deliveries(session, "other", ctx.now(), 300, 100)
+        assert time.monotonic() - started < 5, "the claim waited for the lock"
+        holder.rollback()
+
+    assert claimed == sorted(set(ids) - set(locked))
+
+
+@pytest.mark.postgres
+def test_two_threads_claiming_on_postgresql_never_get_the_same_row(
+        pg_context: Context) -> None:
+    ctx = configure(pg_context)
+    ids = alerts_for(ctx, [f"racer{i}@example.com" for i in range(40)], issues=5)
+    got: dict[str, list[int]] = {"a": [], "b": []}
+    start = threading.Barrier(2)
+
+    def claimer(name: str) -> None:
+        start.wait()
+        while True:
+            with ctx.sessions() as session:
+                batch = claim_due_deliveries(session, name, ctx.now(), 300, 7)
+            if not batch:
+                return
+            got[name].extend(batch)
+
+    threads = [threading.Thread(target=claimer, args=(name,)) for name in got]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert not set(got["a"]) & set(got["b"])
+    assert sorted(got["a"] + got["b"]) == ids
+    assert got["a"] and got["b"], "one thread took everything: no concurrency was tested"
+
+
+def test_the_outbox_transport_writes_one_eml_file_per_email(context: Context) -> None:
+    ctx = configure(context)  # no [smtp] host: the embedded default
+    alerts_for(ctx, EMAILS)
+    outbox = ctx.var_dir / "outbox"
+    assert ctx.settings.get("smtp", "outbox_dir") == str(outbox)
+
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=4)
+
+    files = sorted(outbox.iterdir())
+    assert [f.suffix for f in files] == [".eml"] * 4
+    parsed = [message_from_bytes(f.read_bytes(), policy=default_policy) for f in files]
+    assert sorted(str(m["To"]) for m in parsed) == sorted(EMAILS)
+    assert {f.stem for f in files} == {m["Message-ID"].strip("<>") for m in parsed}
+
+
+def test_a_dry_run_renders_but_sends_and_marks_nothing(
+        context: Context, smtp_sink: SmtpSink, caplog: pytest.LogCaptureFixture) -> None:
+    ctx = configure(context, smtp_sink)
+    alerts_for(ctx, EMAILS)
+    caplog.set_level("INFO", logger="service.send")
+
+    summary = send_due(ctx, worker_id=WORKER, no_send=True)
+
+    assert summary == SendSummary(rendered=4)
+    assert smtp_sink.data_commands == 0 and smtp_sink.connections == 0
+    assert {s for found in statuses(ctx).values() for s in found} == {"pending"}
+    assert sum("would send" in r.getMessage() for r in caplog.records) == 4
+
+
+def test_limit_caps_how_many_are_sent(context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink, smtp__batch_size=2)
+    alerts_for(ctx, EMAILS)
+
+    assert send_due(ctx, worker_id=WORKER, limit=3) == SendSummary(sent=3)
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=1)
+
+
+def test_rate_limit_spaces_the_emails(sqlite_context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(sqlite_context, smtp_sink, smtp__rate_limit=20.0)
+    alerts_for(ctx, EMAILS)
+
+    started = time.monotonic()
+    send_due(ctx, worker_id=WORKER)
+
+    assert time.monotonic() - started >= 3 / 20  # four emails: three gaps of 50 ms
+
+
+@pytest.mark.parametrize("tls", ["starttls", "ssl"])
+def test_tls_and_auth_reach_the_server(sqlite_context: Context, smtp_sink_factory: Any,
+                                        tls: str) -> None:
+    sink = smtp_sink_factory(tls=tls, login=("mailer", "s3cret-pass"))
+    ctx = configure(sqlite_context, sink)
+    alerts_for(ctx, EMAILS[:2])
+
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=2)
+    assert sorted(sink.recipients()) == EMAILS[:2]
+
+
+def test_an_unusable_server_stops_the_run_and_blames_no_delivery(
+        sqlite_context: Context, smtp_sink_factory: Any, caplog: pytest.LogCaptureFixture) -> None:
+    sink = smtp_sink_factory(tls="starttls", login=("mailer", "s3cret-pass"))
+    ctx = configure(sqlite_context, sink, smtp__password="wrong-pass")
+    alerts_for(ctx, EMAILS[:2])
+
+    with pytest.raises(DeliveryError, match="cannot use the SMTP server") as raised:
+        send_due(ctx, worker_id=WORKER)
+
+    assert "wrong-pass" not in str(raised.value)
+    with ctx.sessions() as session:
+        left = session.execute(
+            select(Delivery.status, Delivery.attempts, Delivery.claimed_by)).all()
+    assert set(left) == {("pending", 0, None)}
+    assert subscriber(ctx, EMAILS[0]).hard_bounces == 0
+
+
+def test_send_command_prints_a_summary(sqlite_context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(sqlite_context, smtp_sink)
+    alerts_for(ctx, EMAILS[:2])
+
+    dry = CliRunner().invoke(send_command, ["--no-send"], obj={"context": lambda: ctx})
+    real = CliRunner().invoke(send_command, [], obj={"context": lambda: ctx})
+
+    assert dry.exit_code == 0, dry.output
+    assert "dry run: 2 emails rendered" in dry.output
+    assert real.exit_code == 0, real.output
+    assert "sent 2, retried 0, failed 0, cancelled 0" in real.output
+    assert sorted(smtp_sink.recipients()) == EMAILS[:2]
+
+
+def test_send_command_reports_an_unusable_server_in_one_line(
+        sqlite_context: Context) -> None:
+    ctx = configure(sqlite_context, smtp__host="127.0.0.1", smtp__port=1, smtp__timeout=2.0)
+    alerts_for(ctx, EMAILS[:1])
+
+    result = CliRunner().invoke(send_command, [], obj={"context": lambda: ctx})
+
+    assert result.exit_code == 1
+    assert "cannot use the SMTP server 127.0.0.1:1" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_digest_command_builds_and_sends_that_weeks_digests(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink)
+    with transaction(ctx.sessions) as session:
+        subscribe(session, "weekly@example.com", ["safety", "policy"], "weekly")
+        subscribe(session, "instant@example.com", ["safety"], "instant")
+        for number, day in ((20, 13), (21, 14)):
+            make_issue(session, [{"safety": 0.9}, {"policy": 0.9}, {"robotics": 0.9}],
+                       sent_at=FIXED_NOW.replace(day=day), subject=f"Letter {number}: news")
+        make_issue(session, [{"safety": 0.9}], sent_at=FIXED_NOW.replace(day=6),
+                   subject="Letter 19: last week")
+    def invoke() -> Result:
+        return CliRunner().invoke(digest_command, ["--week", "2024-W20"],
+                                  obj={"context": lambda: ctx})
+
+    first, second = invoke(), invoke()
+
+    assert first.exit_code == 0, first.output
+    assert "2024-W20: 1 digests" in first.output and "sent 1" in first.output
+    assert second.exit_code == 0 and "2024-W20: 0 digests" in second.output
+    [digest] = smtp_sink.messages
+    assert digest["Subject"] == ("[newsalerts] Weekly digest 2024-W20: 4 stories on safety, "
+                                 "policy from Import AI")
+    text = plain_text(digest)
+    assert text.index("== Letter 20 ==") < text.index("== Letter 21 ==")
+    assert "Letter 19" not in text
+
+
+def test_digest_command_rejects_a_malformed_week(sqlite_context: Context) -> None:
+    result = CliRunner().invoke(digest_command, ["--week", "2024-20"],
+                                obj={"context": lambda: sqlite_context})
+
+    assert result.exit_code == 2
+    assert "2024-W20" in result.output  # the usage error shows the expected form
+
+
+
+def test_story_cache_evictions_keep_every_email_whole(
+        sqlite_context: Context, smtp_sink: SmtpSink, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compose, "STORY_CACHE_LIMIT", 3)  # below what the second email needs
+    ctx = configure(sqlite_context, smtp_sink, smtp__batch_size=1)
+    with transaction(ctx.sessions) as session:
+        subscribe(session, "first@example.com", ["safety"], "weekly")
+        subscribe(session, "second@example.com", ["safety", "policy"], "weekly")
+        for day in (13, 14, 15):
+            make_issue(session, [{"safety": 0.9}, {"policy": 0.8}],
+                       sent_at=FIXED_NOW.replace(day=day), subject=f"Letter {day}: news")
+        headlines = [s.headline for s in session.scalars(select(Story).order_by(Story.id))]
+    invoke = CliRunner().invoke(digest_command, ["--week", "2024-W20"],
+                                obj={"context": lambda: ctx})
+
+    assert invoke.exit_code == 0, invoke.output
+    by_rcpt = {m["To"].addresses[0].addr_spec: plain_text(m) for m in smtp_sink.messages}
+    assert [h for h in headlines if h in by_rcpt["second@example.com"]] == headlines
+    assert [h for h in headlines if h in by_rcpt["first@example.com"]] == headlines[::2]
+
+
+def test_digest_command_defaults_to_the_last_full_week(sqlite_context: Context) -> None:
+    ctx = configure(sqlite_context)  # FIXED_NOW is a Wednesday of 2024-W20
+
+    result = CliRunner().invoke(digest_command, ["--no-send"], obj={"context": lambda: ctx})
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("digest 2024-W19: 0 digests created; dry run")

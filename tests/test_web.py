@@ -1,0 +1,663 @@
+"""The web app through Flask's in-process client, on SQLite and PostgreSQL.
+
+Every page that acts on a signed link is also tried with forged, altered,
+expired, wrong-purpose and other-subscriber links: each must get a 4xx page
+and leave the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import email
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from service import subscribers
+from service.context import Context
+from service.database import make_engine, session_factory, transaction
+from service.domain import THEMES
+from service.links import confirm_url, feedback_url, preferences_url, unsubscribe_url
+from service.tables import Label, Story, Subscriber
+from service.tokens import DAY, fingerprint
+from service.web import create_app, serve_in_thread
+from service.web.forms import FormError, FormFields, ThemeChoice, parse_choices, parse_email
+from service.web.review_queue import ThemeScore, certainty, review_queue
+from service.web.views.base import THEME_BLURBS
+from tests.browser import EDITOR, with_settings
+from tests.db import SECRET_KEY, make_issue
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app(context: Context) -> Flask:
+    app = create_app(with_settings(context, admin__username=EDITOR[0],
+                                   admin__password=EDITOR[1]))
+    app.testing = True
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def add_reader(ctx: Context, address: str = "reader@example.com",
+               themes: tuple[str, ...] = ("safety",), *, confirmed: bool = True) -> Subscriber:
+    with transaction(ctx.sessions) as session:
+        return subscribers.add_subscriber(session, address, list(themes), "instant",
+                                          confirmed=confirmed, now=ctx.now())
+
+
+def add_story(ctx: Context, scores: dict[str, float] | None = None,
+              headline: str | None = None) -> int:
+    with transaction(ctx.sessions) as session:
+        issue = make_issue(session, [scores or {"safety": 0.9, "policy": 0.4}])
+        story = issue.stories[0]
+        if headline is not None:
+            story.headline = headline
+        return story.id
+
+
+def path_of(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+def links(ctx: Context, subscriber: Subscriber, story_id: int = 0) -> dict[str, str]:
+    args = (ctx.signer, subscriber.id, subscriber.link_secret)
+    found = {
+        "confirm": confirm_url("", *args),
+        "preferences": preferences_url("", *args),
+        "unsubscribe": unsubscribe_url("", *args),
+    }
+    if story_id:
+        found["feedback"] = feedback_url("", *args, story_id)
+    return found
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, f"no CSRF field on {path}"
+    return match.group(1)
+
+
+def post_form(client: FlaskClient, path: str, data: dict[str, Any]) -> Any:
+    """POST like a browser: read the page for its CSRF token first."""
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, path)})
+
+
+def subscriber_state(ctx: Context, address: str) -> dict[str, Any]:
+    with transaction(ctx.sessions) as session:
+        found = subscribers.find_subscriber(session, address)
+        assert found is not None
+        return {**subscribers.describe(found), "unsubscribed_at": found.unsubscribed_at}
+
+
+def label_rows(ctx: Context) -> list[tuple[int, str, str, list[str]]]:
+    with transaction(ctx.sessions) as session:
+        rows = session.execute(select(Label.story_id, Label.role, Label.who, Label.themes)
+                               .order_by(Label.id))
+        return [(r.story_id, r.role, r.who, list(r.themes)) for r in rows]
+
+
+def outbox(ctx: Context) -> list[Message]:
+    folder = Path(ctx.settings.get("smtp", "outbox_dir"))
+    return [email.message_from_bytes(p.read_bytes()) for p in sorted(folder.glob("**/*.eml"))]
+
+
+def text_body(message: Message) -> str:
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            return payload.decode(part.get_content_charset() or "utf-8")
+    raise AssertionError("no text/plain part")
+
+
+def get_json(url: str, timeout: float = 5) -> Any:
+    assert url.startswith("http://127.0.0.1:")
+    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (checked above)
+        return json.load(response)
+
+
+def subscribe_form(address: str, **cadences: str) -> dict[str, str]:
+    return {"email": address, **{f"cadence-{theme}": c for theme, c in cadences.items()}}
+
+
+# --- subscribing ---------------------------------------------------------------------------
+
+
+def test_subscribe_makes_a_pending_subscriber_and_emails_a_confirm_link(
+        context: Context, client: FlaskClient) -> None:
+    response = post_form(client, "/subscribe",
+                         subscribe_form("New@Example.com", safety="instant", compute="weekly"))
+    assert response.status_code == 200
+    assert "Check your inbox" in response.get_data(as_text=True)
+    state = subscriber_state(context, "new@example.com")
+    assert state["status"] == "pending"
+    assert state["themes"] == {"compute": "weekly", "safety": "instant"}
+
+    [message] = outbox(context)
+    assert message["To"] == "new@example.com"
+    link = re.search(r"https?://\S+/confirm/\S+", text_body(message))
+    assert link, "the confirmation email has no confirm link"
+    confirmed = client.get(path_of(link.group(0)))
+    assert confirmed.status_code == 200
+    assert "You are subscribed" in confirmed.get_data(as_text=True)
+    assert subscriber_state(context, "new@example.com")["status"] == "active"
+
+
+def test_subscribe_answers_the_same_for_an_active_address_and_changes_nothing(
+        context: Context, client: FlaskClient) -> None:
+    add_reader(context, "known@example.com", ("policy",))
+    before = subscriber_state(context, "known@example.com")
+    known = post_form(client, "/subscribe", subscribe_form("known@example.com", safety="weekly"))
+    fresh = post_form(client, "/subscribe", subscribe_form("fresh@example.com", safety="weekly"))
+    assert known.status_code == fresh.status_code == 200
+    assert known.get_data(as_text=True).replace("known@", "X@") == \
+        fresh.get_data(as_text=True).replace("fresh@", "X@")
+    assert subscriber_state(context, "known@example.com") == before
+    assert [m["To"] for m in outbox(context)] == ["fresh@example.com"]
+
+
+def test_subscribe_again_while_pending_resends_the_confirmation(
+        context: Context, client: FlaskClient) -> None:
+    for _ in range(2):
+        post_form(client, "/subscribe", subscribe_form("twice@example.com", robotics="weekly"))
+    assert [m["To"] for m in outbox(context)] == ["twice@example.com"] * 2
+    assert subscriber_state(context, "twice@example.com")["status"] == "pending"
+
+
+def test_subscribe_page_is_the_same_when_the_email_cannot_be_sent(context: Context) -> None:
+    # Port 9 (discard) is closed on loopback: connecting fails at once.
+    unreachable = with_settings(context, smtp__host="127.0.0.1", smtp__port=9, smtp__timeout=2.0)
+    client = create_app(unreachable).test_client()
+    response = post_form(client, "/subscribe", subscribe_form("lost@example.com", safety="weekly"))
+    assert response.status_code == 200
+    assert "Check your inbox" in response.get_data(as_text=True)
+    assert subscriber_state(context, "lost@example.com")["status"] == "pending"
+
+
+@pytest.mark.parametrize(("form", "problem"), [
+    (subscribe_form("not-an-address", safety="instant"), "email address"),
+    (subscribe_form("a@example.com"), "at least one theme"),
+    (subscribe_form("a@example.com", safety="hourly"), "instant, weekly or off"),
+])
+def test_subscribe_refuses_a_bad_form_and_stores_nothing(
+        context: Context, client: FlaskClient, form: dict[str, str], problem: str) -> None:
+    response = post_form(client, "/subscribe", form)
+    assert response.status_code == 400
+    assert problem in response.get_data(as_text=True)
+    with transaction(context.sessions) as session:
+        assert session.scalar(select(func.count()).select_from(Subscriber)) == 0
+    assert outbox(context) == []
+
+
+def test_an_old_confirm_link_does_not_resubscribe_after_unsubscribing(
+        context: Context, client: FlaskClient) -> None:
+    reader = add_reader(context, confirmed=False)
+    urls = links(context, reader)
+    assert client.get(urls["confirm"]).status_code == 200
+    assert client.post(urls["unsubscribe"]).status_code == 200
+    response = client.get(urls["confirm"])
+    assert response.status_code == 409
+    assert subscriber_state(context, reader.email)["status"] == "unsubscribed"
+
+
+# --- preferences ---------------------------------------------------------------------------
+
+
+def test_preferences_are_saved_per_theme(context: Context, client: FlaskClient) -> None:
+    reader = add_reader(context, themes=("safety", "policy"))
+    path = links(context, reader)["preferences"]
+    response = post_form(client, path, {
+        "cadence-safety": "weekly", "min_score-safety": "0.8",
+        "cadence-policy": "off", "cadence-compute": "instant", "cadence-robotics": "off",
+    })
+    assert response.status_code == 200
+    assert "Saved" in response.get_data(as_text=True)
+    state = subscriber_state(context, reader.email)
+    assert state["themes"] == {"compute": "instant", "safety": "weekly"}
+    assert state["min_score"] == {"compute": None, "safety": 0.8}
+    # The page shows what was stored.
+    page = client.get(path).get_data(as_text=True)
+    assert re.search(r'id="cadence-safety-weekly"[^>]*checked', page)
+    assert 'value="0.8"' in page
+
+
+@pytest.mark.parametrize("bad", [{"cadence-safety": "daily"},
+                                 {"cadence-safety": "weekly", "min_score-safety": "2"},
+                                 {"cadence-safety": "weekly", "min_score-safety": "lots"}])
+def test_preferences_refuse_bad_values_and_change_nothing(
+        context: Context, client: FlaskClient, bad: dict[str, str]) -> None:
+    reader = add_reader(context)
+    before = subscriber_state(context, reader.email)
+    response = post_form(client, links(context, reader)["preferences"], bad)
+    assert response.status_code == 400
+    assert subscriber_state(context, reader.email) == before
+
+
+def test_preferences_of_an_unsubscribed_address_cannot_resubscribe_it(
+        context: Context, client: FlaskClient) -> None:
+    reader = add_reader(context)
+    urls = links(context, reader)
+    client.post(urls["unsubscribe"])
+    assert "not subscribed any more" in client.get(urls["preferences"]).get_data(as_text=True)
+    token = csrf_token(client, "/subscribe")  # the page has no form: the POST is hand-made
+    response = client.post(urls["preferences"],
+                           data={"cadence-safety": "instant", "csrf_token": token})
+    assert response.status_code == 409
+    assert subscriber_state(context, reader.email)["status"] == "unsubscribed"
+
+
+# --- unsubscribing -------------------------------------------------------------------------
+
+
+def test_unsubscribe_get_only_asks_and_post_unsubscribes(
+        context: Context, client: FlaskClient) -> None:
+    reader = add_reader(context)
+    path = links(context, reader)["unsubscribe"]
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Unsubscribe?" in page.get_data(as_text=True)
+    assert subscriber_state(context, reader.email)["status"] == "active"
+
+    for _ in range(2):  # idempotent
+        done = client.post(path)
+        assert done.status_code == 200
+        assert "You are unsubscribed" in done.get_data(as_text=True)
+    state = subscriber_state(context, reader.email)
+    assert state["status"] == "unsubscribed"
+    assert state["unsubscribed_at"] is not None
+
+
+def test_one_click_unsubscribe_works_without_cookies_or_csrf(
+        context: Context, app: Flask) -> None:
+    reader = add_reader(context)
+    mail_client = app.test_client(use_cookies=False)
+    response = mail_client.post(
+        links(context, reader)["unsubscribe"], data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert subscriber_state(context, reader.email)["status"] == "unsubscribed"
+
+
+# --- feedback ------------------------------------------------------------------------------
+
+
+def test_feedback_stores_one_reader_label_per_story(context: Context, client: FlaskClient) -> None:
+    reader = add_reader(context)
+    story_id = add_story(context, {"safety": 0.9})
+    path = links(context, reader, story_id)["feedback"]
+    page = client.get(path).get_data(as_text=True)
+    assert "Story " in page and "safety" in page
+
+    assert post_form(client, path, {"themes": ["policy", "compute"]}).status_code == 200
+    assert label_rows(context) == [(story_id, "reader", reader.email, ["policy", "compute"])]
+    # A second answer replaces the first; "none of these" is an empty list.
+    response = post_form(client, path, {})
+    assert "none of these themes" in response.get_data(as_text=True)
+    assert label_rows(context) == [(story_id, "reader", reader.email, [])]
+
+
+def test_feedback_refuses_an_unknown_theme(context: Context, client: FlaskClient) -> None:
+    reader = add_reader(context)
+    path = links(context, reader, add_story(context))["feedback"]
+    assert post_form(client, path, {"themes": ["weather"]}).status_code == 400
+    assert label_rows(context) == []
+
+
+def test_feedback_page_escapes_story_text(context: Context, client: FlaskClient) -> None:
+    reader = add_reader(context)
+    story_id = add_story(context, headline='<script>alert("x")</script> {{ 7*7 }}')
+    page = client.get(links(context, reader, story_id)["feedback"]).get_data(as_text=True)
+    assert "<script>" not in page
+    assert "&lt;script&gt;" in page
+    assert "{{ 7*7 }}" in page
+
+
+# --- bad links -----------------------------------------------------------------------------
+
+
+def _tamper(token: str) -> str:
+    payload, _, rest = token.partition(".")
+    flipped = payload[:-1] + ("A" if payload[-1] != "A" else "B")
+    return f"{flipped}.{rest}"
+
+
+def _expired(purpose: str, subscriber: Subscriber) -> str:
+    class LongAgo(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - 400 * DAY
+
+    serializer = URLSafeTimedSerializer(SECRET_KEY, salt=f"newsalerts.{purpose}", signer=LongAgo)
+    return str(serializer.dumps({"s": subscriber.id, "f": fingerprint(subscriber.link_secret)}))
+
+
+BadLink = Callable[[Context, Subscriber, Subscriber, str], str]
+BAD_LINKS: dict[str, BadLink] = {
+    "forged": lambda ctx, victim, other, purpose: "eyJzIjoxfQ.forged.signature",
+    "altered": lambda ctx, victim, other, purpose: _tamper(
+        ctx.signer.sign(purpose, victim.id, victim.link_secret, story=1)),
+    "wrong-purpose": lambda ctx, victim, other, purpose: ctx.signer.sign(
+        "unsubscribe" if purpose != "unsubscribe" else "preferences",
+        victim.id, victim.link_secret, story=1),
+    "other-key": lambda ctx, victim, other, purpose: URLSafeTimedSerializer(
+        "another-secret-key-entirely", salt=f"newsalerts.{purpose}").dumps(
+        {"s": victim.id, "f": fingerprint(victim.link_secret), "story": 1}),
+    # Signed for the victim's id, but with another subscriber's link secret.
+    "other-subscriber": lambda ctx, victim, other, purpose: ctx.signer.sign(
+        purpose, victim.id, other.link_secret, story=1),
+    "expired": lambda ctx, victim, other, purpose: _expired(purpose, victim),
+}
+ACTIONS = [
+    ("confirm", "GET", {}),
+    ("preferences", "GET", {}),
+    ("preferences", "POST", {"cadence-policy": "instant"}),
+    ("unsubscribe", "GET", {}),
+    ("unsubscribe", "POST", {}),
+    ("feedback", "GET", {}),
+    ("feedback", "POST", {"themes": "robotics"}),
+]
+
+
+# Unsubscribe links never expire (an old email's link must still work), so no "expired" one.
+BAD_LINK_CASES = [(kind, *action) for kind in sorted(BAD_LINKS) for action in ACTIONS
+                  if not (kind == "expired" and action[0] == "unsubscribe")]
+
+
+@pytest.mark.parametrize(("kind", "purpose", "method", "data"), BAD_LINK_CASES)
+def test_a_bad_link_gets_a_4xx_page_and_changes_nothing(
+        context: Context, client: FlaskClient, kind: str, purpose: str, method: str,
+        data: dict[str, str]) -> None:
+    victim = add_reader(context, "victim@example.com", confirmed=False)
+    other = add_reader(context, "other@example.com")
+    add_story(context)
+    before = (subscriber_state(context, victim.email), label_rows(context))
+    token = BAD_LINKS[kind](context, victim, other, purpose)
+    path = f"/{purpose}/{token}"
+    token_field = {"csrf_token": csrf_token(client, "/subscribe")}
+    response = client.get(path) if method == "GET" else client.post(path, data={**data,
+                                                                            **token_field})
+    assert response.status_code == 403
+    text = response.get_data(as_text=True)
+    assert "This link does not work" in text and "Nothing was changed" in text
+    assert (subscriber_state(context, victim.email), label_rows(context)) == before
+
+
+def test_a_rotated_link_secret_revokes_old_links(context: Context, client: FlaskClient) -> None:
+    reader = add_reader(context)
+    path = links(context, reader)["unsubscribe"]
+    with transaction(context.sessions) as session:
+        row = session.get(Subscriber, reader.id)
+        assert row is not None
+        row.link_secret = "rotated"
+    response = client.post(path)
+    assert response.status_code == 403
+    assert "revoked" in response.get_data(as_text=True)
+    assert subscriber_state(context, reader.email)["status"] == "active"
+
+
+# --- CSRF and headers ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("token", [None, "", "not-the-session-token", "é"])
+def test_a_form_without_the_csrf_token_is_refused(
+        context: Context, client: FlaskClient, token: str | None) -> None:
+    reader = add_reader(context)
+    story_id = add_story(context)
+    urls = links(context, reader, story_id)
+    client.get("/subscribe")  # the session exists, so only the field is missing or wrong
+    extra = {} if token is None else {"csrf_token": token}
+    for path, data in ((urls["preferences"], {"cadence-policy": "instant"}),
+                       (urls["feedback"], {"themes": "robotics"}),
+                       ("/subscribe", subscribe_form("x@example.com", safety="instant")),
+                       ("/review/login", {"username": EDITOR[0], "password": EDITOR[1]})):
+        response = client.post(path, data={**data, **extra})
+        assert response.status_code == 400, path
+        assert "security token" in response.get_data(as_text=True)
+    assert subscriber_state(context, reader.email)["themes"] == {"safety": "instant"}
+    assert label_rows(context) == []
+    with client.session_transaction() as session:
+        assert "editor" not in session
+
+
+def test_pages_send_security_headers_and_no_scripts(context: Context, client: FlaskClient) -> None:
+    reader = add_reader(context)
+    urls = links(context, reader, add_story(context))
+    for path in ("/subscribe", urls["preferences"], urls["unsubscribe"], urls["feedback"],
+                 "/review/login", "/preferences/bad-token"):
+        response = client.get(path)
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Cache-Control"] == "no-store"
+        page = response.get_data(as_text=True)
+        assert "<script" not in page and "style=" not in page and "<style" not in page
+    cookie = client.get_cookie("newsalerts_session")
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_the_stylesheet_is_served(client: FlaskClient) -> None:
+    response = client.get("/static/style.css")
+    assert response.status_code == 200
+    assert response.mimetype == "text/css"
+    response.close()
+
+
+def test_theme_blurbs_cover_every_theme() -> None:
+    assert tuple(name for name, _ in THEME_BLURBS) == THEMES
+
+
+# --- health --------------------------------------------------------------------------------
+
+
+def test_healthz_reports_the_database(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["database"] == "ok"
+
+
+def test_healthz_reports_an_unreachable_database(context: Context) -> None:
+    engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2")
+    broken = Context(context.settings, engine, session_factory(engine), context.var_dir)
+    try:
+        response = create_app(broken).test_client().get("/healthz")
+    finally:
+        broken.close()
+    assert response.status_code == 503
+    assert response.get_json() == {"database": "error"}
+
+
+# --- review queue --------------------------------------------------------------------------
+
+
+def log_in(client: FlaskClient, password: str = EDITOR[1]) -> Any:
+    return post_form(client, "/review/login", {"username": EDITOR[0], "password": password})
+
+
+def test_review_is_closed_without_an_admin_password(context: Context) -> None:
+    client = create_app(context).test_client()  # the test settings set no password
+    for path in ("/review", "/review/login"):
+        response = client.get(path)
+        assert response.status_code == 403
+        assert "no editor password is set" in response.get_data(as_text=True)
+
+
+def test_review_needs_a_login(context: Context, client: FlaskClient) -> None:
+    story_id = add_story(context)
+    assert client.get("/review").headers["Location"] == "/review/login"
+    token = csrf_token(client, "/review/login")
+    response = client.post(f"/review/stories/{story_id}/confirm", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/review/login"
+    assert label_rows(context) == []
+
+    refused = log_in(client, password="wrong")
+    assert refused.status_code == 401
+    assert client.get("/review").status_code == 302
+    assert log_in(client).headers["Location"] == "/review"
+    assert client.get("/review").status_code == 200
+
+
+def test_review_lists_the_least_certain_stories_first(
+        context: Context, client: FlaskClient) -> None:
+    sure = add_story(context, {"safety": 0.99, "policy": 0.01}, headline="Sure story")
+    unsure = add_story(context, {"safety": 0.52}, headline="Unsure story")
+    middle = add_story(context, {"compute": 0.8, "robotics": 0.3}, headline="Middle story")
+    log_in(client)
+    page = client.get("/review").get_data(as_text=True)
+    order = [page.index(f'id="story-{i}"') for i in (unsure, middle, sure)]
+    assert order == sorted(order)
+
+
+def test_review_shows_scores_and_explanation_terms(context: Context, client: FlaskClient) -> None:
+    story_id = add_story(context, {"policy": 0.81}, headline="Export rules <b>tighten</b>")
+    with transaction(context.sessions) as session:
+        story = session.get(Story, story_id)
+        assert story is not None
+        policy = next(row for row in story.themes if row.theme == "policy")
+        policy.explanation = ["export controls", "Commerce Department"]
+    log_in(client)
+    page = client.get("/review").get_data(as_text=True)
+    assert "export controls, Commerce Department" in page
+    assert "0.81" in page
+    assert "Export rules &lt;b&gt;tighten&lt;/b&gt;" in page
+
+
+def test_review_confirm_and_fix_store_editor_labels(
+        context: Context, client: FlaskClient) -> None:
+    first = add_story(context, {"safety": 0.9, "policy": 0.7})
+    second = add_story(context, {"robotics": 0.6})
+    log_in(client)
+    token = csrf_token(client, "/review")
+    confirmed = client.post(f"/review/stories/{first}/confirm", data={"csrf_token": token})
+    assert confirmed.status_code == 302
+    assert confirmed.headers["Location"] == f"/review#story-{first}"
+    fixed = client.post(f"/review/stories/{second}/fix",
+                        data={"csrf_token": token, "themes": ["compute", "robotics"]})
+    assert fixed.status_code == 302
+    assert label_rows(context) == [(first, "editor", EDITOR[0], ["safety", "policy"]),
+                                   (second, "editor", EDITOR[0], ["compute", "robotics"])]
+    assert "Saved" in client.get("/review").get_data(as_text=True)
+    # Fixing again replaces the editor's label.
+    client.post(f"/review/stories/{first}/fix", data={"csrf_token": token})
+    assert label_rows(context)[-1] == (first, "editor", EDITOR[0], [])
+    assert len(label_rows(context)) == 2
+
+
+def test_review_logout_ends_the_session(context: Context, client: FlaskClient) -> None:
+    log_in(client)
+    token = csrf_token(client, "/review")
+    assert client.post("/review/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/review").status_code == 302
+
+
+def test_review_queue_puts_reviewed_stories_last(sqlite_context: Context) -> None:
+    unsure = add_story(sqlite_context, {"safety": 0.5})
+    sure = add_story(sqlite_context, {"safety": 0.99, "policy": 0.01, "compute": 0.01,
+                                      "robotics": 0.01})
+    with transaction(sqlite_context.sessions) as session:
+        session.add(Label(story_id=unsure, themes=["safety"], role="editor", who="e"))
+    with transaction(sqlite_context.sessions) as session:
+        items = review_queue(session)
+    assert [item.story_id for item in items] == [sure, unsure]
+    assert items[1].editor_themes == ("safety",)
+
+
+def test_certainty_is_the_smallest_distance_to_a_threshold() -> None:
+    scores = [ThemeScore("safety", 0.9, True, 0.5, ()), ThemeScore("policy", 0.35, False, 0.4, ())]
+    assert certainty(scores) == pytest.approx(0.05)
+    assert certainty([]) == 0.0
+
+
+# --- forms ---------------------------------------------------------------------------------
+
+
+def test_parse_choices_reads_cadence_and_min_score_per_theme() -> None:
+    form = FormFields({"cadence-safety": ["weekly"], "min_score-safety": [" 0.25 "],
+                       "cadence-policy": ["off"], "cadence-compute": ["instant"]})
+    assert parse_choices(form) == {"safety": ThemeChoice("weekly", 0.25),
+                                   "compute": ThemeChoice("instant", None)}
+
+
+@pytest.mark.parametrize("value", ["nan", "-0.1", "1.5", "inf"])
+def test_parse_choices_refuses_scores_outside_zero_to_one(value: str) -> None:
+    with pytest.raises(FormError):
+        parse_choices(FormFields({"cadence-safety": ["weekly"], "min_score-safety": [value]}))
+
+
+@pytest.mark.parametrize("value", ["", "no-at-sign", "a@b", "a b@example.com",
+                                   "x@example.com\r\nBcc: y@example.com", "a" * 250 + "@e.com"])
+def test_parse_email_refuses_what_is_not_an_address(value: str) -> None:
+    with pytest.raises(FormError):
+        parse_email(FormFields({"email": [value]}))
+
+
+# --- serving -------------------------------------------------------------------------------
+
+
+def test_serve_in_thread_serves_and_stops(sqlite_context: Context) -> None:
+    server = serve_in_thread(sqlite_context, "127.0.0.1:0")
+    try:
+        assert get_json(f"{server.url}/healthz")["database"] == "ok"
+    finally:
+        server.stop()
+    assert not server.thread.is_alive()
+    with pytest.raises(OSError):
+        get_json(f"{server.url}/healthz", timeout=2)
+
+
+def test_web_command_serves_until_sigterm(sqlite_context: Context, tmp_path: Path) -> None:
+    url = str(sqlite_context.engine.url)
+    env = {"PATH": "/usr/bin:/bin", "NEWSALERTS_DATABASE__URL": url,
+           "NEWSALERTS_WEB__SECRET_KEY": SECRET_KEY, "NEWSALERTS_WEB__LISTEN": "127.0.0.1:0"}
+    process = subprocess.Popen([sys.executable, "-m", "service", "web"], cwd=tmp_path, env={
+        **env, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        served = re.search(r"http://127\.0\.0\.1:\d+", line)
+        if not served:
+            process.kill()
+            pytest.fail(f"no address in the output {line!r}; stderr: {process.communicate()[1]}")
+        assert get_json(f"{served.group(0)}/healthz")["database"] == "ok"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=5)
+
+
+
+def test_a_taken_port_is_one_clear_error(sqlite_context: Context) -> None:
+    from service.errors import ConfigError
+
+    first = serve_in_thread(sqlite_context, "127.0.0.1:0")
+    taken = r"cannot listen on 127\.0\.0\.1:\d+ \(\[web\] listen\)"
+    try:
+        with pytest.raises(ConfigError, match=taken):
+            serve_in_thread(sqlite_context, f"127.0.0.1:{first.port}")
+    finally:
+        first.stop()
