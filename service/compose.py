@@ -60,6 +60,7 @@ class Composer:
         self._batch: dict[int, tuple[Delivery, dict[str, tuple[str, ...]]]] = {}
         self._stories: dict[int, tuple[render.EmailStory, int]] = {}
         self._issues: dict[int, _IssueHeading] = {}
+        # a draft, and the issues its stories come from (its feedback link covers them)
         self._drafts: dict[DraftKey, tuple[render.Draft, tuple[int, ...]] | None] = {}
 
     def load(self, delivery_ids: Sequence[int]) -> None:
@@ -90,22 +91,21 @@ class Composer:
         drafted = self._draft((delivery.kind, delivery.week, tuple(delivery.story_ids), themes))
         if drafted is None:
             raise NothingToSend("its stories no longer exist")
-        draft, story_ids = drafted
+        draft, issue_ids = drafted
         ctx = self.ctx
         message_id = render.delivery_message_id(delivery.id, delivery.created_at, ctx.base_url)
         letterhead = render.Letterhead(ctx.settings.get("smtp", "from"), ctx.base_url,
                                        _utc(ctx.now()), message_id)
         data = render.personalise(draft, subscriber.email,
-                                  self._signed_links(subscriber, story_ids), letterhead)
+                                  self._signed_links(subscriber, issue_ids), letterhead)
         return Outgoing(subscriber.email, message_id, draft.subject, data)
 
-    def _signed_links(self, subscriber: Subscriber, story_ids: Sequence[int]) -> dict[str, str]:
+    def _signed_links(self, subscriber: Subscriber, issue_ids: Sequence[int]) -> dict[str, str]:
         """The subscriber's own links, each signed for its purpose (invariant 5)."""
         sign = (self.ctx.base_url, self.ctx.signer, subscriber.id, subscriber.link_secret)
-        values = {f"feedback-{i}": links.feedback_url(*sign, i) for i in story_ids}
-        values.update(preferences=links.preferences_url(*sign),
-                      unsubscribe=links.unsubscribe_url(*sign))
-        return values
+        return {"preferences": links.preferences_url(*sign),
+                "unsubscribe": links.unsubscribe_url(*sign),
+                "feedback": links.feedback_base_url(*sign, issue_ids)}
 
     def _draft(self, key: DraftKey) -> tuple[render.Draft, tuple[int, ...]] | None:
         if key not in self._drafts:
@@ -116,19 +116,19 @@ class Composer:
             if not issues:
                 self._drafts[key] = None
             else:
-                draft = (render.draft_digest(week or "", issues, themes) if kind == "digest"
-                         else render.draft_alert(issues[0], themes))
-                self._drafts[key] = (draft, tuple(s.id for i in issues for s in i.stories))
+                draft = (render.draft_digest(week or "", [issue for _, issue in issues], themes)
+                         if kind == "digest" else render.draft_alert(issues[0][1], themes))
+                self._drafts[key] = (draft, tuple(issue_id for issue_id, _ in issues))
         return self._drafts[key]
 
-    def _issues_of(self, story_ids: Sequence[int]) -> list[render.EmailIssue]:
+    def _issues_of(self, story_ids: Sequence[int]) -> list[tuple[int, render.EmailIssue]]:
         grouped: dict[int, list[render.EmailStory]] = {}
         for story_id in story_ids:
             if story_id in self._stories:
                 story, issue_id = self._stories[story_id]
                 grouped.setdefault(issue_id, []).append(story)
         ordered = sorted(grouped, key=lambda issue_id: self._issues[issue_id].order)
-        return [replace(self._issues[i].heading, stories=tuple(grouped[i])) for i in ordered]
+        return [(i, replace(self._issues[i].heading, stories=tuple(grouped[i]))) for i in ordered]
 
     def _load_stories(self, session: Session, story_ids: set[int]) -> None:
         missing = [story_id for story_id in story_ids if story_id not in self._stories]
@@ -152,7 +152,6 @@ def _email_story(row: Story) -> render.EmailStory:
     return render.email_story(
         id=row.id, headline=row.headline, text=row.text,
         links=[link.get("url", "") for link in row.links or []], themes=themes,
-        feedback_url=render.slot(f"feedback-{row.id}"),
         explanations={theme: current[theme].explanation or [] for theme in themes})
 
 

@@ -80,6 +80,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp", "timeout", float, 30.0, "Seconds before an SMTP command gives up."),
     Setting("smtp", "rate_limit", float, 0.0, "Emails per second at most; 0: as fast as it goes."),
     Setting("smtp", "batch_size", int, 100, "Deliveries claimed and sent over one connection."),
+    Setting("smtp", "connections", int, 4,
+            "SMTP connections a sending process uses side by side (each sends a batch)."),
     Setting("smtp", "outbox_dir", str, "var/outbox", "With no host: where emails are written."),
     Setting("delivery", "lease_seconds", int, 300,
             "A claimed delivery not marked sent by then may be claimed again."),

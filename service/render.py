@@ -30,6 +30,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 import service
 from service.domain import THEMES
+from service.links import story_feedback_url
 from service.mime import (
     POLICY,
     Draft,
@@ -37,7 +38,6 @@ from service.mime import (
     list_host,
     one_line,
     personalise,
-    require_http,
     safe_url,
     slot,
 )
@@ -61,7 +61,7 @@ class EmailStory:
     excerpt: str
     themes: tuple[str, ...]
     url: str | None  # the original: the story's first http(s) link, else the issue's
-    feedback_url: str
+    feedback_url: str = ""  # set for a draft: the email's feedback link and this story's id
     explanations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
@@ -88,6 +88,7 @@ class Recipient:
     preferences_url: str
     unsubscribe_url: str
     themes: tuple[str, ...] = ()  # the themes they follow: the subject names only these
+    feedback_url: str = ""  # links.feedback_base_url: each story's link adds the story's id
 
 
 def excerpt(headline: str, text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -103,7 +104,7 @@ def excerpt(headline: str, text: str, limit: int = EXCERPT_CHARS) -> str:
 
 
 def email_story(*, id: int, headline: str, text: str, links: Iterable[str],
-                themes: Sequence[str], feedback_url: str, issue_url: str | None = None,
+                themes: Sequence[str], issue_url: str | None = None,
                 explanations: Mapping[str, Sequence[str]] | None = None) -> EmailStory:
     """An ``EmailStory`` from a stored story's raw values, cleaned for an email."""
     original = next((url for url in map(safe_url, links) if url), None)
@@ -112,8 +113,7 @@ def email_story(*, id: int, headline: str, text: str, links: Iterable[str],
     return EmailStory(
         id=id, headline=one_line(headline) or "(untitled story)",
         excerpt=excerpt(headline, text), themes=tuple(one_line(t) for t in themes),
-        url=original or safe_url(issue_url),
-        feedback_url=require_http(feedback_url), explanations=terms,
+        url=original or safe_url(issue_url), explanations=terms,
     )
 
 
@@ -167,7 +167,8 @@ def draft_confirmation(themes: Sequence[str]) -> Draft:
 
 
 def _slotted(issue: EmailIssue) -> EmailIssue:
-    stories = tuple(replace(s, feedback_url=slot(f"feedback-{s.id}")) for s in issue.stories)
+    stories = tuple(replace(s, feedback_url=story_feedback_url(slot("feedback"), s.id))
+                    for s in issue.stories)
     return replace(issue, stories=stories)
 
 
@@ -185,7 +186,8 @@ def _draft(template: str, subject: str, values: dict[str, Any], followed: Sequen
 def personal_links(recipient: Recipient, stories: Iterable[EmailStory]) -> dict[str, str]:
     """The links that fill a draft's slots for ``recipient`` (personalise adds the address)."""
     values = {"preferences": recipient.preferences_url, "unsubscribe": recipient.unsubscribe_url}
-    values.update((f"feedback-{story.id}", story.feedback_url) for story in stories)
+    if any(True for _ in stories):
+        values["feedback"] = recipient.feedback_url
     return values
 
 

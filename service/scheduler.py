@@ -162,21 +162,15 @@ def _retrain(runtime: Runtime) -> dict[str, Any]:
 
 
 def drain_due(ctx: Context, worker_id: str, stop: threading.Event) -> SendSummary:
-    """Send what is due, a claimed batch at a time, until none is due or ``stop`` is set.
+    """Send what is due until none is, or ``stop`` is set.
 
-    Each call of send_due claims at most one batch ([smtp] batch_size), so a
-    stop request waits for at most the batch in hand, and leaves no claim behind.
+    A stop request lets each connection finish the email in hand; the rest
+    of its claimed batch goes back to the queue, so no claim is left behind.
     """
-    total, batch = SendSummary(), int(ctx.settings.get("smtp", "batch_size"))
-    while not stop.is_set():
-        started = ctx.now()
-        summary = send_due(ctx, worker_id=worker_id, limit=batch)
-        metrics.observe_send(summary, metrics.send_latencies(ctx, worker_id, started))
-        for outcome, count in summary.as_dict().items():
-            setattr(total, outcome, getattr(total, outcome) + count)
-        if summary.sent + summary.retried + summary.failed + summary.cancelled < batch:
-            break  # fewer than a batch were due: the queue is empty for now
-    return total
+    started = ctx.now()
+    summary = send_due(ctx, worker_id=worker_id, should_stop=stop.is_set)
+    metrics.observe_send(summary, metrics.send_latencies(ctx, worker_id, started))
+    return summary
 
 
 def wake_send(runtime: Runtime) -> None:

@@ -16,10 +16,13 @@ only fills in each reader's address and signed links.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
@@ -33,6 +36,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -71,6 +75,14 @@ class SendSummary:
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
+
+    @classmethod
+    def total(cls, summaries: Iterable[SendSummary]) -> SendSummary:
+        total = cls()
+        for summary in summaries:
+            for outcome, count in summary.as_dict().items():
+                setattr(total, outcome, getattr(total, outcome) + count)
+        return total
 
 
 def _pending_due(now: datetime) -> ColumnElement[bool]:
@@ -126,77 +138,167 @@ def _claim(session: Session, claimable: ColumnElement[bool], worker_id: str,
 # --- sending ------------------------------------------------------------------------------
 
 
-def send_due(ctx: Context, *, worker_id: str, limit: int | None = None,
-             no_send: bool = False) -> SendSummary:
-    """Send every delivery due now (at most ``limit``), batch by batch over one connection.
+def send_due(ctx: Context, *, worker_id: str, limit: int | None = None, no_send: bool = False,
+             should_stop: Callable[[], bool] | None = None) -> SendSummary:
+    """Send every delivery due now (at most ``limit``) over ``[smtp] connections`` connections.
 
-    With ``no_send`` each due email is composed and logged; nothing is sent or marked.
+    Each connection is a thread that claims a batch, sends it, and claims the
+    next, until none is due.  ``should_stop`` is asked before each email
+    (SIGTERM): the email in hand is finished, the rest of its batch handed
+    back.  With ``no_send`` each due email is composed and logged; nothing is
+    sent or marked.
     """
-    composer = Composer(ctx)
     if no_send:
-        return _dry_run(ctx, composer, limit)
-    summary = SendSummary()
+        return _dry_run(ctx, Composer(ctx), limit)
+    claims = _Claims(ctx, worker_id, limit, should_stop or (lambda: False))
     pacer = Pacer(float(ctx.settings.get("smtp", "rate_limit")))
-    with open_transport(ctx.settings) as transport:
-        for batch in _claimed_batches(ctx, worker_id, limit):
-            composer.load(batch)
-            for position, delivery_id in enumerate(batch):
-                try:
-                    _deliver(ctx, composer, transport, pacer, delivery_id, summary)
-                except DeliveryError:  # the server itself is unusable: leave the rest for later
-                    _release(ctx, batch[position:])
-                    raise
+    # Parallel connections pay off against a server's round trips; an outbox folder has none.
+    connections = int(ctx.settings.get("smtp", "connections")) if ctx.settings.get(
+        "smtp", "host") else 1
+    if connections <= 1:
+        summary = _send_over_one_connection(ctx, claims, pacer)
+    else:
+        with ThreadPoolExecutor(connections, thread_name_prefix="smtp") as pool:
+            running = [pool.submit(_send_over_one_connection, ctx, claims, pacer)
+                       for _ in range(connections)]
+        summary = SendSummary.total(each.result() for each in running)
     log.info("send: %s", summary.as_dict())
     return summary
 
 
-def _claimed_batches(ctx: Context, worker_id: str, limit: int | None) -> Iterator[list[int]]:
-    """Claim a batch, wait while it is sent, claim the next: until none is due or ``limit``."""
-    left = -1 if limit is None else limit
-    size = int(ctx.settings.get("smtp", "batch_size"))
-    lease = float(ctx.settings.get("delivery", "lease_seconds"))
-    while left != 0:
-        with ctx.sessions() as session:
-            batch = claim_due_deliveries(session, worker_id, _utc(ctx.now()), lease,
-                                         size if left < 0 else min(size, left))
-        if not batch:
+def _send_over_one_connection(ctx: Context, claims: _Claims, pacer: Pacer) -> SendSummary:
+    try:
+        with open_transport(ctx.settings) as transport, _Recorder(ctx.engine) as recorder:
+            sender = _Sender(ctx, Composer(ctx), transport, recorder, pacer)
+            for batch in claims:
+                sender.composer.load(batch)
+                for position, delivery_id in enumerate(batch):
+                    if claims.should_stop():
+                        _release(ctx, batch[position:])
+                        return sender.summary
+                    try:
+                        sender.deliver(delivery_id)
+                    except DeliveryError:  # the server itself is unusable: leave the rest
+                        _release(ctx, batch[position:])
+                        raise
+    except BaseException:
+        claims.close()  # the other connections finish their email in hand and stop
+        raise
+    return sender.summary
+
+
+class _Claims:
+    """Claimed batches for any number of connections, until ``limit`` or a stop.
+
+    Each connection iterates on its own and stops when its claim finds
+    nothing due.  A claim takes at most ``[smtp] batch_size`` deliveries, and
+    no more than an even share of what ``limit`` leaves, so that every
+    connection gets work.
+    """
+
+    def __init__(self, ctx: Context, worker_id: str, limit: int | None,
+                 should_stop: Callable[[], bool]) -> None:
+        self.ctx, self.worker_id = ctx, worker_id
+        self._left = limit
+        self._should_stop = should_stop
+        self._closed = False  # an error or a stop request: no more emails
+        self._lock = threading.Lock()
+        self._size = int(ctx.settings.get("smtp", "batch_size"))
+        self._lease = float(ctx.settings.get("delivery", "lease_seconds"))
+        self._share = max(1, int(ctx.settings.get("smtp", "connections")))
+
+    def should_stop(self) -> bool:
+        return self._closed or self._should_stop()
+
+    def close(self) -> None:
+        self._closed = True
+
+    def __iter__(self) -> Iterator[list[int]]:
+        while (batch := self._next()):
+            yield batch
+
+    def _next(self) -> list[int]:
+        with self._lock:
+            if self.should_stop() or self._left == 0:
+                return []
+            size = self._size if self._left is None else min(
+                self._size, max(1, -(-self._left // self._share)))
+            if self._left is not None:
+                self._left -= size
+        with self.ctx.sessions() as session:
+            batch = claim_due_deliveries(session, self.worker_id, _utc(self.ctx.now()),
+                                         self._lease, size)
+        if self._left is not None:
+            with self._lock:
+                self._left += size - len(batch)
+        return batch
+
+
+@dataclass
+class _Sender:
+    """One connection's sending: compose, send, record each outcome."""
+
+    ctx: Context
+    composer: Composer
+    transport: Transport
+    recorder: _Recorder
+    pacer: Pacer
+    summary: SendSummary = field(default_factory=lambda: SendSummary())
+
+    def deliver(self, delivery_id: int) -> None:
+        outgoing = self._compose(delivery_id)
+        if outgoing is None:
             return
-        left = left if left < 0 else left - len(batch)
-        yield batch
+        self.pacer.wait()
+        try:
+            self.transport.send(outgoing.data, outgoing.recipient)
+        except TransientDeliveryError as exc:
+            retried = _retry_later(self.ctx, delivery_id, str(exc))
+            self.summary.retried += retried
+            self.summary.failed += not retried
+        except PermanentDeliveryError as exc:
+            _bounce(self.ctx, delivery_id, str(exc))
+            self.summary.failed += 1
+        else:
+            self._record_sent(delivery_id, outgoing.message_id)
+            self.summary.sent += 1
 
+    def _compose(self, delivery_id: int) -> Outgoing | None:
+        try:
+            return self.composer.compose(delivery_id)
+        except NothingToSend as exc:
+            self.recorder.finish(delivery_id, "cancelled", error=str(exc))
+            self.summary.cancelled += 1
+        except ValueError as exc:  # bad stored data (an address, a link): this one fails
+            log.error("delivery %s cannot be rendered: %s", delivery_id, exc)
+            self.recorder.finish(delivery_id, "failed",
+                                 error=f"cannot render: {exc}"[:MAX_ERROR_CHARS])
+            self.summary.failed += 1
+        return None
 
-def _deliver(ctx: Context, composer: Composer, transport: Transport, pacer: Pacer,
-             delivery_id: int, summary: SendSummary) -> None:
-    outgoing = _compose(ctx, composer, delivery_id, summary)
-    if outgoing is None:
-        return
-    pacer.wait()
-    try:
-        transport.send(outgoing.data, outgoing.recipient)
-    except TransientDeliveryError as exc:
-        retried = _retry_later(ctx, delivery_id, str(exc))
-        summary.retried += retried
-        summary.failed += not retried
-    except PermanentDeliveryError as exc:
-        _bounce(ctx, delivery_id, str(exc))
-        summary.failed += 1
-    else:
-        _record_sent(ctx, delivery_id, outgoing.message_id)
-        summary.sent += 1
+    def _record_sent(self, delivery_id: int, message_id: str) -> None:
+        """Mark an accepted email sent, waiting out a database outage to do it.
 
-
-def _compose(ctx: Context, composer: Composer, delivery_id: int,
-             summary: SendSummary) -> Outgoing | None:
-    try:
-        return composer.compose(delivery_id)
-    except NothingToSend as exc:
-        _finish(ctx, delivery_id, "cancelled", error=str(exc))
-        summary.cancelled += 1
-    except ValueError as exc:  # bad stored data (an address, a link): this one fails, not all
-        log.error("delivery %s cannot be rendered: %s", delivery_id, exc)
-        _finish(ctx, delivery_id, "failed", error=f"cannot render: {exc}"[:MAX_ERROR_CHARS])
-        summary.failed += 1
-    return None
+        The email is already out: if this row went back to the queue it would
+        be sent again.  So the one small write is retried for up to half the
+        lease (after the lease another worker may claim the row); only past
+        that does the error escape, which is the documented at-least-once window.
+        """
+        lease = float(self.ctx.settings.get("delivery", "lease_seconds"))
+        deadline = time.monotonic() + lease / 2
+        delay = 0.1
+        while True:
+            try:
+                self.recorder.finish(delivery_id, "sent", message_id=message_id,
+                                     sent_at=_utc(self.ctx.now()))
+                return
+            except StorageError:
+                if time.monotonic() + delay > deadline:
+                    raise
+                log.warning("delivery %s was sent but cannot be marked yet; retrying in %.1fs",
+                            delivery_id, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
 
 
 def _dry_run(ctx: Context, composer: Composer, limit: int | None) -> SendSummary:
@@ -228,38 +330,43 @@ _FINISH = update(Delivery).where(Delivery.id == bindparam("delivery")).values(
     sent_at=func.coalesce(bindparam("when", type_=DateTime(timezone=True)), Delivery.sent_at))
 
 
-def _finish(ctx: Context, delivery_id: int, status: str, *, error: str | None = None,
-            message_id: str | None = None, sent_at: datetime | None = None) -> None:
-    """Record a delivery's outcome in its own short transaction."""
-    try:
-        with ctx.engine.begin() as connection:
-            connection.execute(_FINISH, {"delivery": delivery_id, "new_status": status,
-                                         "error": error, "mid": message_id, "when": sent_at})
-    except SQLAlchemyError as exc:
-        raise StorageError(f"database error: {exc.__class__.__name__}: {exc}") from exc
+class _Recorder:
+    """Writes emails' outcomes, each in its own short transaction, over one held connection.
 
-
-def _record_sent(ctx: Context, delivery_id: int, message_id: str) -> None:
-    """Mark an accepted email sent, waiting out a database outage to do it.
-
-    The email is already out: if this row went back to the queue it would be
-    sent again.  So the one small write is retried for up to half the lease
-    (after the lease another worker may claim the row); only past that does the
-    error escape, which is the documented at-least-once window.
+    Taking a connection from the pool for every email would cost more than the
+    UPDATE itself (on PostgreSQL, pool_pre_ping adds a round trip each time).
+    After an error the connection is dropped, and the next write takes a
+    fresh one from the pool.
     """
-    deadline = time.monotonic() + float(ctx.settings.get("delivery", "lease_seconds")) / 2
-    delay = 0.1
-    while True:
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> _Recorder:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._drop()
+
+    def finish(self, delivery_id: int, status: str, *, error: str | None = None,
+               message_id: str | None = None, sent_at: datetime | None = None) -> None:
         try:
-            _finish(ctx, delivery_id, "sent", message_id=message_id, sent_at=_utc(ctx.now()))
-            return
-        except StorageError:
-            if time.monotonic() + delay > deadline:
-                raise
-            log.warning("delivery %s was sent but cannot be marked yet; retrying in %.1fs",
-                        delivery_id, delay)
-            time.sleep(delay)
-            delay = min(delay * 2, 5.0)
+            if self._connection is None:
+                self._connection = self._engine.connect()
+            self._connection.execute(_FINISH, {
+                "delivery": delivery_id, "new_status": status, "error": error,
+                "mid": message_id, "when": sent_at})
+            self._connection.commit()
+        except SQLAlchemyError as exc:
+            self._drop()
+            raise StorageError(f"database error: {exc.__class__.__name__}: {exc}") from exc
+
+    def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(SQLAlchemyError):
+                connection.close()
 
 
 def _retry_later(ctx: Context, delivery_id: int, error: str) -> bool:

@@ -18,6 +18,7 @@ import os
 import re
 import smtplib
 import ssl
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -174,19 +175,26 @@ class SmtpTransport:
 
 
 class Pacer:
-    """Spaces calls of ``wait`` at most ``rate`` per second apart; rate 0: no limit."""
+    """Spaces calls of ``wait`` at most ``rate`` per second apart; rate 0: no limit.
+
+    One pacer serves every connection of a process, so the rate is the
+    process's, however many connections share it.
+    """
 
     def __init__(self, rate: float) -> None:
         self._interval = 1.0 / rate if rate > 0 else 0.0
         self._next = 0.0
+        self._lock = threading.Lock()
 
     def wait(self) -> None:
         if not self._interval:
             return
-        now = time.monotonic()
-        if self._next > now:
-            time.sleep(self._next - now)
-        self._next = max(now, self._next) + self._interval
+        with self._lock:  # take the next free slot; sleep for it outside the lock
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + self._interval
+        if slot > now:
+            time.sleep(slot - now)
 
 
 def _reply(code: int, reply: bytes | str) -> str:

@@ -9,23 +9,27 @@ checks the delivery path, not the model.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from markupsafe import escape
 from sqlalchemy import select
 
 from service import tables
 from service.config import load_settings
 from service.context import Context
 from service.database import make_engine, session_factory, transaction, upgrade
+from service.domain import THEMES
 from service.fetch import ImapInbox
 from service.match import create_digest_deliveries, iso_week
 from service.pipeline import Tagger, poll_once
 from service.send import send_due
 from service.subscribers import add_subscriber, find_subscriber, unsubscribe
+from service.web.app import create_app
 
 UTC_ZONE = ZoneInfo("UTC")
 READERS = {  # email -> (themes, cadence)
@@ -71,17 +75,23 @@ def _headlines_in(texts: list[str], all_headlines: set[str]) -> list[str]:
     return [h for text in texts for h in all_headlines if h in text]
 
 
+def _subscribe_and_deliver(ctx: Context, readers: dict[str, tuple[list[str], str]],
+                           dovecot: Any, importai_emls: list[Path]) -> None:
+    """``readers`` subscribed and confirmed; Import AI 372 and 373 in the IMAP inbox."""
+    with transaction(ctx.sessions) as session:
+        for email, (themes, cadence) in readers.items():
+            add_subscriber(session, email, themes, cadence, confirmed=True, now=ctx.now())
+    for eml in importai_emls:
+        if eml.stem in ("import-ai-372", "import-ai-373"):
+            dovecot.deliver(eml.read_bytes())
+
+
 def test_each_reader_gets_exactly_their_stories_once(
     dovecot: Any, smtp_sink: Any, tagger: Tagger, importai_emls: list[Path], tmp_path: Path
 ) -> None:
     clock = [datetime(2024, 5, 20, 14, 0, tzinfo=UTC)]
     ctx = _context(tmp_path, smtp_sink, clock)
-    with transaction(ctx.sessions) as session:
-        for email, (themes, cadence) in READERS.items():
-            add_subscriber(session, email, themes, cadence, confirmed=True, now=clock[0])
-    issues = [p for p in importai_emls if p.stem in ("import-ai-372", "import-ai-373")]
-    for eml in issues:
-        dovecot.deliver(eml.read_bytes())
+    _subscribe_and_deliver(ctx, READERS, dovecot, importai_emls)
 
     inbox = ImapInbox.from_settings(dovecot.settings())
     assert poll_once(ctx, inbox, tagger).counts["stored"] == 2
@@ -124,4 +134,45 @@ def test_each_reader_gets_exactly_their_stories_once(
     send_due(ctx, worker_id="e2e")
     inbox.close()
     assert len(_received(smtp_sink)["carol@example.test"]) == len(mail["carol@example.test"])
+    ctx.close()
+
+
+def test_the_links_of_a_sent_digest_work_in_the_web_app(
+    dovecot: Any, smtp_sink: Any, tagger: Tagger, importai_emls: list[Path], tmp_path: Path
+) -> None:
+    """Every "wrong themes?" link of a digest opens its story; the one-click unsubscribe works."""
+    clock = [datetime(2024, 5, 20, 14, 0, tzinfo=UTC)]
+    ctx = _context(tmp_path, smtp_sink, clock)
+    _subscribe_and_deliver(ctx, {"dora@example.test": (list(THEMES), "weekly")}, dovecot,
+                           importai_emls)
+    inbox = ImapInbox.from_settings(dovecot.settings())
+    poll_once(ctx, inbox, tagger)
+    inbox.close()
+    with transaction(ctx.sessions) as session:
+        for issue in session.scalars(select(tables.Issue)):
+            create_digest_deliveries(session, iso_week(issue.sent_at, UTC_ZONE), UTC_ZONE,
+                                     clock[0])
+    assert send_due(ctx, worker_id="e2e").sent >= 1
+    client = create_app(ctx).test_client()
+
+    opened = 0
+    for message in smtp_sink.messages:
+        html = message.get_body(("html",)).get_content()
+        for path, story_id in re.findall(r'href="https://alerts\.example\.test(/feedback/[^/"]+/(\d+))"',
+                                         html):
+            with ctx.sessions() as session:
+                headline = session.get_one(tables.Story, int(story_id)).headline
+            page = client.get(path)
+            assert page.status_code == 200, path
+            assert escape(headline) in page.get_data(as_text=True)
+            opened += 1
+    assert opened >= 2, "the digests link their stories' feedback pages"
+
+    unsubscribe_link = str(smtp_sink.messages[-1]["List-Unsubscribe"]).strip("<>")
+    response = client.post(unsubscribe_link.removeprefix("https://alerts.example.test"),
+                           data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    with ctx.sessions() as session:
+        dora = find_subscriber(session, "dora@example.test")
+        assert dora is not None and dora.status == "unsubscribed"
     ctx.close()

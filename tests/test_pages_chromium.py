@@ -19,7 +19,7 @@ from service import subscribers
 from service.context import Context
 from service.database import transaction
 from service.links import feedback_url, preferences_url, unsubscribe_url
-from service.tables import Label, Subscriber
+from service.tables import Label, Story, Subscriber
 from service.web import WebServer
 from tests.browser import EDITOR
 from tests.db import make_issue
@@ -103,8 +103,10 @@ def test_feedback_form_stores_a_reader_label(
         page: Page, live_server: WebServer, live_context: Context) -> None:
     reader = add_reader(live_context)
     [story_id] = add_stories(live_context, {"safety": 0.8, "compute": 0.2})
+    with live_context.sessions() as session:
+        issue_id = session.get_one(Story, story_id).issue_id
     page.goto(feedback_url(live_server.url, live_context.signer, reader.id,
-                           reader.link_secret, story_id))
+                           reader.link_secret, issue_id, story_id))
     expect(page.get_by_role("heading", name=HEADLINES[0])).to_be_visible()
     page.get_by_role("checkbox", name="safety").uncheck()
     page.get_by_role("checkbox", name="policy").check()

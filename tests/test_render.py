@@ -20,6 +20,7 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from service import links, render
+from service.errors import InvalidLink
 from service.render import EmailIssue, Letterhead, Recipient
 from service.tokens import LinkSigner
 
@@ -46,6 +47,7 @@ class FrozenSigner(LinkSigner):
 
 SIGNER = FrozenSigner(SECRET_KEY)
 SIGN = (BASE_URL, SIGNER, SUBSCRIBER_ID, LINK_SECRET)
+ISSUE_IDS = (7, 8)  # the issues of the test stories, which their feedback links cover
 
 LICENCE_BODY = (
     "Lawmakers weigh a licence for large training runs. A draft bill would make any lab "
@@ -70,8 +72,7 @@ def story(story_id: int, headline: str, body: str, themes: list[str], *,
           explanations: dict[str, list[str]] | None = None) -> render.EmailStory:
     return render.email_story(
         id=story_id, headline=headline, text=body, links=urls or [], themes=themes,
-        feedback_url=links.feedback_url(*SIGN, story_id), issue_url=issue_url,
-        explanations=explanations)
+        issue_url=issue_url, explanations=explanations)
 
 
 def alert_issue() -> EmailIssue:
@@ -98,7 +99,8 @@ def digest_issues() -> list[EmailIssue]:
 
 def recipient(themes: tuple[str, ...] = ("safety", "policy", "robotics")) -> Recipient:
     return Recipient("reader@example.com", links.preferences_url(*SIGN),
-                     links.unsubscribe_url(*SIGN), themes)
+                     links.unsubscribe_url(*SIGN), themes,
+                     links.feedback_base_url(*SIGN, ISSUE_IDS))
 
 
 def letterhead(delivery_id: int = 5) -> Letterhead:
@@ -175,11 +177,25 @@ def test_the_links_are_signed_for_the_subscriber_and_purpose() -> None:
     real = SIGNER  # LinkSigner.verify, with the clock of the day the email was sent
 
     for purpose in ("unsubscribe", "preferences", "feedback"):
-        token = re.search(rf"{BASE_URL}/{purpose}/([^\"]+)", html)
+        token = re.search(rf"{BASE_URL}/{purpose}/([^\"/]+)", html)
         assert token is not None, purpose
         signed = real.verify(purpose, token.group(1))
         assert signed.subscriber_id == SUBSCRIBER_ID
         signed.check_owner(LINK_SECRET)
+
+
+def test_link_tokens_are_itsdangerous_tokens_signed_with_the_purpose_salt() -> None:
+    # LinkSigner caches its signers and skips zlib for speed; the tokens must stay standard.
+    signer = LinkSigner(SECRET_KEY)
+    stock = URLSafeTimedSerializer(SECRET_KEY, salt="newsalerts.feedback")
+    token = signer.sign("feedback", SUBSCRIBER_ID, LINK_SECRET, story=5)
+    assert stock.loads(token)["story"] == 5
+    assert signer.verify("feedback", stock.dumps({"s": 3, "f": "x", "story": 9})).extra == {
+        "story": 9}
+    with pytest.raises(InvalidLink):
+        signer.verify("unsubscribe", token)  # another purpose, another salt
+    for _ in range(2):  # the cached signer and key give the same answer every time
+        assert signer.verify("feedback", token).subscriber_id == SUBSCRIBER_ID
 
 
 def test_the_same_delivery_always_gets_the_same_message_id() -> None:

@@ -188,7 +188,8 @@ def test_retry_delay_doubles_and_gives_up_after_max_attempts(
 
 def test_a_dropped_connection_is_retried_and_the_rest_go_out_on_a_new_one(
         context: Context, smtp_sink: SmtpSink) -> None:
-    ctx = configure(context, smtp_sink, delivery__retry_base_seconds=0.0)
+    # One connection: this is about how one connection recovers.
+    ctx = configure(context, smtp_sink, delivery__retry_base_seconds=0.0, smtp__connections=1)
     alerts_for(ctx, EMAILS)
     smtp_sink.faults.drop = 1
 
@@ -360,14 +361,47 @@ def test_limit_caps_how_many_are_sent(context: Context, smtp_sink: SmtpSink) -> 
     assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=1)
 
 
-def test_rate_limit_spaces_the_emails(sqlite_context: Context, smtp_sink: SmtpSink) -> None:
-    ctx = configure(sqlite_context, smtp_sink, smtp__rate_limit=20.0)
+def test_rate_limit_spaces_the_emails_of_all_connections(
+        sqlite_context: Context, smtp_sink: SmtpSink) -> None:
+    # One email a claim, so that the four go out over parallel connections.
+    ctx = configure(sqlite_context, smtp_sink, smtp__rate_limit=20.0, smtp__batch_size=1,
+                    smtp__connections=4)
     alerts_for(ctx, EMAILS)
 
     started = time.monotonic()
-    send_due(ctx, worker_id=WORKER)
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=4)
 
     assert time.monotonic() - started >= 3 / 20  # four emails: three gaps of 50 ms
+    assert smtp_sink.connections > 1, "one connection sent all: the shared rate went untested"
+
+
+def test_parallel_connections_share_the_queue_and_send_each_email_once(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    readers = [f"reader{i}@example.com" for i in range(24)]
+    ctx = configure(context, smtp_sink, smtp__batch_size=3, smtp__connections=3)
+    alerts_for(ctx, readers)
+
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=24)
+
+    assert sorted(smtp_sink.recipients()) == sorted(readers)
+    assert smtp_sink.connections == 3
+    assert {s for found in statuses(ctx).values() for s in found} == {"sent"}
+
+
+def test_a_stop_request_finishes_the_email_in_hand_and_hands_back_the_rest(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink, smtp__connections=1)
+    alerts_for(ctx, EMAILS)
+    def sigterm_after_two() -> bool:  # asked before each claim and each email
+        return len(smtp_sink.recipients()) >= 2
+
+    summary = send_due(ctx, worker_id=WORKER, should_stop=sigterm_after_two)
+
+    assert summary == SendSummary(sent=2)
+    with ctx.sessions() as session:
+        left = session.execute(select(Delivery.status, Delivery.claimed_by)
+                               .where(Delivery.status != "sent")).all()
+    assert left == [("pending", None), ("pending", None)]
 
 
 @pytest.mark.parametrize("tls", ["starttls", "ssl"])

@@ -88,7 +88,9 @@ def links(ctx: Context, subscriber: Subscriber, story_id: int = 0) -> dict[str, 
         "unsubscribe": unsubscribe_url("", *args),
     }
     if story_id:
-        found["feedback"] = feedback_url("", *args, story_id)
+        with ctx.sessions() as session:
+            issue_id = session.get_one(Story, story_id).issue_id
+        found["feedback"] = feedback_url("", *args, issue_id, story_id)
     return found
 
 
@@ -320,6 +322,19 @@ def test_feedback_stores_one_reader_label_per_story(context: Context, client: Fl
     assert label_rows(context) == [(story_id, "reader", reader.email, [])]
 
 
+def test_a_feedback_link_works_only_for_the_stories_of_its_issues(
+        context: Context, client: FlaskClient) -> None:
+    reader = add_reader(context)
+    mine, elsewhere = add_story(context), add_story(context)  # two stories, two issues
+    path = links(context, reader, mine)["feedback"]
+    assert client.get(path).status_code == 200
+    moved = path.rsplit("/", 1)[0] + f"/{elsewhere}"
+    assert client.get(moved).status_code == 403
+    form = {"themes": "policy", "csrf_token": csrf_token(client, "/subscribe")}
+    assert client.post(moved, data=form).status_code == 403
+    assert label_rows(context) == []
+
+
 def test_feedback_refuses_an_unknown_theme(context: Context, client: FlaskClient) -> None:
     reader = add_reader(context)
     path = links(context, reader, add_story(context))["feedback"]
@@ -345,30 +360,32 @@ def _tamper(token: str) -> str:
     return f"{flipped}.{rest}"
 
 
-def _expired(purpose: str, subscriber: Subscriber) -> str:
+def _expired(purpose: str, subscriber: Subscriber, extra: dict[str, Any]) -> str:
     class LongAgo(TimestampSigner):
         def get_timestamp(self) -> int:
             return int(time.time()) - 400 * DAY
 
     serializer = URLSafeTimedSerializer(SECRET_KEY, salt=f"newsalerts.{purpose}", signer=LongAgo)
-    return str(serializer.dumps({"s": subscriber.id, "f": fingerprint(subscriber.link_secret)}))
+    return str(serializer.dumps({"s": subscriber.id, "f": fingerprint(subscriber.link_secret),
+                                 **extra}))
 
 
-BadLink = Callable[[Context, Subscriber, Subscriber, str], str]
+# extra: what a good link for the purpose carries (a feedback link: the issues it covers)
+BadLink = Callable[[Context, Subscriber, Subscriber, str, dict[str, Any]], str]
 BAD_LINKS: dict[str, BadLink] = {
-    "forged": lambda ctx, victim, other, purpose: "eyJzIjoxfQ.forged.signature",
-    "altered": lambda ctx, victim, other, purpose: _tamper(
-        ctx.signer.sign(purpose, victim.id, victim.link_secret, story=1)),
-    "wrong-purpose": lambda ctx, victim, other, purpose: ctx.signer.sign(
+    "forged": lambda ctx, victim, other, purpose, extra: "eyJzIjoxfQ.forged.signature",
+    "altered": lambda ctx, victim, other, purpose, extra: _tamper(
+        ctx.signer.sign(purpose, victim.id, victim.link_secret, **extra)),
+    "wrong-purpose": lambda ctx, victim, other, purpose, extra: ctx.signer.sign(
         "unsubscribe" if purpose != "unsubscribe" else "preferences",
-        victim.id, victim.link_secret, story=1),
-    "other-key": lambda ctx, victim, other, purpose: URLSafeTimedSerializer(
+        victim.id, victim.link_secret, **extra),
+    "other-key": lambda ctx, victim, other, purpose, extra: URLSafeTimedSerializer(
         "another-secret-key-entirely", salt=f"newsalerts.{purpose}").dumps(
-        {"s": victim.id, "f": fingerprint(victim.link_secret), "story": 1}),
+        {"s": victim.id, "f": fingerprint(victim.link_secret), **extra}),
     # Signed for the victim's id, but with another subscriber's link secret.
-    "other-subscriber": lambda ctx, victim, other, purpose: ctx.signer.sign(
-        purpose, victim.id, other.link_secret, story=1),
-    "expired": lambda ctx, victim, other, purpose: _expired(purpose, victim),
+    "other-subscriber": lambda ctx, victim, other, purpose, extra: ctx.signer.sign(
+        purpose, victim.id, other.link_secret, **extra),
+    "expired": lambda ctx, victim, other, purpose, extra: _expired(purpose, victim, extra),
 }
 ACTIONS = [
     ("confirm", "GET", {}),
@@ -392,10 +409,13 @@ def test_a_bad_link_gets_a_4xx_page_and_changes_nothing(
         data: dict[str, str]) -> None:
     victim = add_reader(context, "victim@example.com", confirmed=False)
     other = add_reader(context, "other@example.com")
-    add_story(context)
+    story_id = add_story(context)
+    with context.sessions() as session:
+        issue_id = session.get_one(Story, story_id).issue_id
     before = (subscriber_state(context, victim.email), label_rows(context))
-    token = BAD_LINKS[kind](context, victim, other, purpose)
-    path = f"/{purpose}/{token}"
+    extra: dict[str, Any] = {"issues": [issue_id]} if purpose == "feedback" else {}
+    token = BAD_LINKS[kind](context, victim, other, purpose, extra)
+    path = f"/{purpose}/{token}" + (f"/{story_id}" if purpose == "feedback" else "")
     token_field = {"csrf_token": csrf_token(client, "/subscribe")}
     response = client.get(path) if method == "GET" else client.post(path, data={**data,
                                                                             **token_field})

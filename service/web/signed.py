@@ -34,12 +34,12 @@ def link_owner(session: Session, signer: LinkSigner, purpose: str, token: str,
     return LinkOwner(subscriber, link)
 
 
-def linked_story(session: Session, owner: LinkOwner) -> Story:
-    """The story a feedback link was made for."""
-    story_id = owner.link.extra.get("story")
-    if not isinstance(story_id, int):
-        raise InvalidLink("this feedback link does not name a story")
+def linked_story(session: Session, owner: LinkOwner, story_id: int) -> Story:
+    """Story ``story_id``, if it is in one of the issues the feedback link was made for."""
+    issues = owner.link.extra.get("issues")
+    if not isinstance(issues, list):
+        raise InvalidLink("this feedback link does not name the issues it is for")
     story = session.get(Story, story_id)
-    if story is None:
-        raise InvalidLink("the story this link was made for is no longer stored")
+    if story is None or story.issue_id not in issues:
+        raise InvalidLink("this feedback link is not for that story, or the story is gone")
     return story

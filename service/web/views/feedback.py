@@ -21,18 +21,18 @@ READER = "reader"
 
 
 class FeedbackPage(Page):
-    def get(self, token: str) -> str:
+    def get(self, token: str, story_id: int) -> str:
         with transaction(self.ctx.sessions) as session:
             owner = link_owner(session, self.ctx.signer, "feedback", token)
-            story = linked_story(session, owner)
+            story = linked_story(session, owner, story_id)
             earlier = reader_label(session, story.id, owner.subscriber.email)
             return _page(story, checked=earlier if earlier is not None else current_themes(story))
 
-    def post(self, token: str) -> tuple[str, int]:
+    def post(self, token: str, story_id: int) -> tuple[str, int]:
         with transaction(self.ctx.sessions) as session:
             # The lock makes two quick submissions replace, not duplicate, the label.
             owner = link_owner(session, self.ctx.signer, "feedback", token, lock=True)
-            story = linked_story(session, owner)
+            story = linked_story(session, owner, story_id)
             try:
                 themes = parse_themes(submitted_form())
             except FormError as exc:
