@@ -1,16 +1,19 @@
 """Render and send a week's digests to N subscribers; compare with a bare smtplib loop.
 
     .venv/bin/python bench/fanout.py [--subscribers 2000 10000] [--stories 12]
+                                     [--connections N]
 
 For each N, in a fresh process (so its peak RSS is its own): a temp SQLite
 database gets N weekly subscribers (through the CSV import) and two issues
 of made-up stories in ISO week 2024-W20; create_digest_deliveries builds the
 N digests, and send_due renders and sends them all to an aiosmtpd sink that
-runs in another process.  The same emails, rendered beforehand, also go out
-through a bare smtplib loop, one connection a turn: the ceiling for this sink.
+runs in another process, over [smtp] connections parallel connections (the
+default setting unless --connections says otherwise).  The same emails,
+rendered beforehand, also go out through a bare smtplib loop, one connection
+a turn: the ceiling for one connection to this sink.
 
-The two take turns, 500 emails each (send_due also opens one connection a
-turn), so that both meet the same load on a shared machine.  Prints emails
+The two take turns, 500 emails each (send_due also opens its connections
+anew each turn), so that both meet the same load on a shared machine.  Prints emails
 per second for both, their ratio (target >= 70%), and the peak RSS of the
 sending process before and after the first run (target: about the same for
 every N: deliveries are claimed, rendered and sent batch by batch, and each
@@ -150,8 +153,10 @@ def due_again(context: Context) -> None:
         session.execute(update(Delivery).values(status="pending", due_at=NOW, sent_at=None))
 
 
-def bench_context(workdir: Path, port: int) -> Context:
+def bench_context(workdir: Path, port: int, connections: int | None = None) -> Context:
+    chosen = {} if connections is None else {"NEWSALERTS_SMTP__CONNECTIONS": str(connections)}
     settings = load_settings(environ={
+        **chosen,
         "NEWSALERTS_DATABASE__URL": f"sqlite:///{workdir / 'bench.db'}",
         "NEWSALERTS_WEB__SECRET_KEY": "bench-secret-key-0123456789",
         "NEWSALERTS_WEB__BASE_URL": "https://alerts.bench.example",
@@ -169,7 +174,8 @@ def build(workdir: Path, subscribers: int, stories: int) -> None:
     context.close()
 
 
-def measure(subscribers: int, stories: int, port: int, rounds: int) -> dict[str, Any]:
+def measure(subscribers: int, stories: int, port: int, rounds: int,
+            connections: int | None) -> dict[str, Any]:
     """Alternate send_due and the bare loop, CHUNK emails each, so both see the same machine."""
     with tempfile.TemporaryDirectory(prefix="newsalerts-fanout-") as tmp:
         workdir = Path(tmp)
@@ -178,7 +184,7 @@ def measure(subscribers: int, stories: int, port: int, rounds: int) -> dict[str,
         builder.start()
         builder.join()
         assert builder.exitcode == 0, "building the database failed"
-        context = bench_context(workdir, port)
+        context = bench_context(workdir, port, connections)
         rss_before, pairs = peak_rss_mib(), []
         for round_ in range(rounds):
             if round_:
@@ -189,6 +195,7 @@ def measure(subscribers: int, stories: int, port: int, rounds: int) -> dict[str,
                 rss_after = peak_rss_mib()
         context.close()
     return {"subscribers": subscribers, "pairs": pairs,
+            "connections": context.settings.get("smtp", "connections"),
             "peak_rss_before_send_mib": rss_before, "peak_rss_after_send_mib": rss_after}
 
 
@@ -223,11 +230,14 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=12, help="stories in the week (>= 2)")
     parser.add_argument("--rounds", type=int, default=3,
                         help="send_due then the bare loop, this many times; the median counts")
+    parser.add_argument("--connections", type=int, default=None,
+                        help="[smtp] connections for send_due (default: the setting's default)")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.subscribers[0], args.stories, args.port, args.rounds)))
+        print(json.dumps(measure(args.subscribers[0], args.stories, args.port, args.rounds,
+                                 args.connections)))
         return
     fork = multiprocessing.get_context("fork")
     port, count = fork.Value("i", 0), fork.Value("l", 0)
@@ -236,17 +246,20 @@ def main() -> None:
     sink.start()
     ready.wait(10)
     try:
-        results = [run_one(n, args.stories, args.rounds, port.value) for n in args.subscribers]
+        results = [run_one(n, args.stories, args.rounds, port.value, args.connections)
+                   for n in args.subscribers]
     finally:
         stop.set()
         sink.join(10)
     report(results, count.value)
 
 
-def run_one(subscribers: int, stories: int, rounds: int, port: int) -> dict[str, Any]:
+def run_one(subscribers: int, stories: int, rounds: int, port: int,
+            connections: int | None) -> dict[str, Any]:
+    chosen = [] if connections is None else ["--connections", str(connections)]
     out = subprocess.run(
         [sys.executable, __file__, "--one", "--subscribers", str(subscribers),
-         "--stories", str(stories), "--rounds", str(rounds), "--port", str(port)],
+         "--stories", str(stories), "--rounds", str(rounds), "--port", str(port), *chosen],
         check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
@@ -263,7 +276,8 @@ def report(results: list[dict[str, Any]], received: int) -> None:
               f"{r['peak_rss_after_send_mib']:>7.1f} MiB")
         print("  rounds (send_due/s, bare/s): " + ", ".join(
             f"({a:,.0f}, {b:,.0f})" for a, b in r["pairs"]))
-    print(f"the sink accepted {received:,} emails in all")
+    print(f"send_due used {results[0]['connections']} SMTP connection(s); the bare loop one. "
+          f"The sink accepted {received:,} emails in all")
 
 
 if __name__ == "__main__":

@@ -20,10 +20,12 @@ owes each of them one email.  Three figures:
 
 1. latency: from the moment an issue's APPEND to the inbox returns to the
    moment the sink accepts the last of its alerts; ``--rounds`` issues, one
-   at a time.  Split into "landing to stored" (waiting for the next poll,
+   at a time.  Split into "landing to stored" (waiting for a poll,
    fetch, parse, segment, classify, store, match) and "stored to last alert"
-   (claiming, rendering and sending every alert).  Waiting for the next poll
-   is up to one poll interval: polling is the design (no IMAP IDLE).
+   (claiming, rendering and sending every alert).  The service waits for new
+   mail with IMAP IDLE ([inbox] idle, on by default), so a landing issue is
+   polled within moments (Dovecot reports new mail about half a second
+   after the APPEND); the interval poll remains the fallback.
 2. throughput: ``--burst`` issues appear in the inbox at once (one IMAP MOVE
    from a staging folder) while the service runs with sending off (`run
    --no-send`: poll and match, as many deliveries as in 1.); issues per

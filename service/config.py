@@ -58,6 +58,9 @@ SETTINGS: tuple[Setting, ...] = (
             "PEM file of CAs to trust for ssl/starttls (a private CA); empty: the system's."),
     Setting("inbox", "timeout", float, 60.0, "Seconds before an IMAP read or connect gives up."),
     Setting("inbox", "poll_interval", int, 300, "Seconds between polls in `newsalerts run`."),
+    Setting("inbox", "idle", bool, True,
+            "With an IMAP host: also wait for new mail with IMAP IDLE and poll as soon as it "
+            "arrives; the interval poll stays as a fallback."),
     Setting("inbox", "max_message_bytes", int, 10_000_000,
             "Larger messages are stored as failed (too-large) without being parsed."),
     Setting("models", "dir", str, "models", "Folder of model versions and their cards."),

@@ -26,9 +26,10 @@ import service
 from service import metrics, status
 from service.config import Settings
 from service.context import Context, open_context
+from service.fetch.watch import watch_inbox
 from service.leader import leader_lock, wait_for_leadership
 from service.pipeline import PollSummary, Tagger, poll_configured_inbox
-from service.scheduler import Runtime, drain_due, start_scheduler, stop_scheduler
+from service.scheduler import Runtime, drain_due, start_scheduler, stop_scheduler, wake_poll
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,11 @@ def run_scheduler(settings: Settings, *, send: bool = False) -> None:
 
 
 def lead(runtime: Runtime) -> None:
-    """Run the schedule whenever this process holds the scheduler lock, until stopped."""
+    """Run the schedule whenever this process holds the scheduler lock, until stopped.
+
+    The IMAP IDLE watcher runs beside it (with [inbox] host and idle), waking
+    the poll when mail lands: only where the poll job runs.
+    """
     ctx, stop = runtime.ctx, runtime.stop
     retry = float(ctx.settings.get("scheduler", "lock_retry"))
     lock = leader_lock(ctx)
@@ -122,10 +127,14 @@ def lead(runtime: Runtime) -> None:
             log.info("this scheduler is active (%s, %s)", runtime.worker_id, lock.description)
             scheduler = start_scheduler(runtime)
             try:
+                runtime.watcher = watch_inbox(ctx.settings, lambda: wake_poll(runtime))
                 while lock.still_held() and not stop.is_set():
                     _heartbeat(runtime)
                     stop.wait(retry)
             finally:
+                watcher, runtime.watcher = runtime.watcher, None
+                if watcher is not None:
+                    watcher.stop()
                 stop_scheduler(scheduler)
             if not stop.is_set():
                 log.error("scheduler lock lost: jobs paused until it is taken again")

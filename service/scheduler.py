@@ -7,10 +7,16 @@ misfire limit), never once per missed week.  No job overlaps itself
 (max_instances=1).  Stored jobs name module-level functions, which find what
 they need in the process's ``Runtime``; a job that fails is logged and
 recorded in ``job_runs`` and runs again at its next time.
+
+Besides its interval, the poll runs when the inbox watcher (IMAP IDLE,
+service/fetch/watch.py) reports new mail: ``wake_poll``.  Mail reported while
+a poll runs makes that poll go round again, since a run of its own would be
+skipped as an overlap.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import threading
@@ -20,6 +26,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -29,8 +36,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from service import metrics, status
 from service.context import Context
 from service.database import transaction
+from service.fetch.watch import InboxWatcher
 from service.match import create_digest_deliveries, digest_week_due
-from service.pipeline import Tagger, poll_configured_inbox
+from service.pipeline import PollSummary, Tagger, poll_configured_inbox
 from service.send import SendSummary, send_due
 
 log = logging.getLogger(__name__)
@@ -51,6 +59,12 @@ class Runtime:
     tagger: Tagger | None = None
     reload_tagger: bool = False
     scheduler: BackgroundScheduler | None = None
+    watcher: InboxWatcher | None = None  # IMAP IDLE, while this process leads
+    # Whether a poll is running, and whether new mail was reported since it began;
+    # both under poll_lock (the watcher's thread sets new_mail, the poll clears it).
+    poll_lock: threading.Lock = field(default_factory=threading.Lock)
+    polling: bool = False
+    new_mail: bool = False
 
     def current_tagger(self) -> Tagger:
         """The loaded model; loaded on first use, and again after a retrain."""
@@ -124,13 +138,38 @@ def _guarded(name: str, work: Callable[[Runtime], Mapping[str, Any]]) -> None:
 
 
 def _poll(runtime: Runtime) -> dict[str, Any]:
-    tagger = runtime.current_tagger()
-    summary = poll_configured_inbox(runtime.ctx, tagger, should_stop=runtime.stop.is_set)
-    metrics.observe_poll(summary)
-    if summary.deliveries and runtime.sends:
-        wake_send(runtime)
-    counts = {k: v for k, v in summary.as_dict().items() if k != "refused"}
+    """Poll the inbox, and again while new mail was reported during the poll before."""
+    total = PollSummary()
+    with runtime.poll_lock:
+        # Cleared first: a poll that fails must not be woken again and again.
+        runtime.polling, runtime.new_mail = True, False
+    try:
+        while True:
+            tagger = runtime.current_tagger()
+            summary = poll_configured_inbox(runtime.ctx, tagger,
+                                            should_stop=runtime.stop.is_set)
+            metrics.observe_poll(summary)
+            if summary.deliveries and runtime.sends:
+                wake_send(runtime)
+            _add(total, summary)
+            with runtime.poll_lock:
+                if not runtime.new_mail or runtime.stop.is_set():
+                    runtime.polling = False
+                    break
+                runtime.new_mail = False
+            log.info("poll: new mail arrived while polling; polling again")
+    finally:
+        with runtime.poll_lock:
+            runtime.polling = False
+    counts = {k: v for k, v in total.as_dict().items() if k != "refused"}
     return {**counts, "model_version": tagger.version}
+
+
+def _add(total: PollSummary, summary: PollSummary) -> None:
+    total.counts.update(summary.counts)
+    total.stories += summary.stories
+    total.deliveries += summary.deliveries
+    total.refusals.extend(summary.refusals)
 
 
 def _send(runtime: Runtime) -> dict[str, Any]:
@@ -180,6 +219,41 @@ def wake_send(runtime: Runtime) -> None:
         scheduler.modify_job("send", next_run_time=runtime.ctx.now())
 
 
+def wake_poll(runtime: Runtime) -> None:
+    """Poll now: new mail has landed (the inbox watcher's callback).
+
+    While a poll runs, it polls again when done instead: a run of the job
+    now would be skipped as an overlap, and the mail would wait an interval.
+    """
+    with runtime.poll_lock:
+        runtime.new_mail = True
+        if runtime.polling:
+            return
+    _poll_now(runtime)
+
+
+def _poll_now(runtime: Runtime) -> None:
+    scheduler = runtime.scheduler
+    if scheduler is not None and scheduler.running and scheduler.get_job("poll") is not None:
+        scheduler.modify_job("poll", next_run_time=runtime.ctx.now())
+
+
+def _after_poll(runtime: Runtime, event: JobExecutionEvent) -> None:
+    """Catch a wake that came as a poll was ending.
+
+    Between ``_poll`` returning and APScheduler counting the run as finished,
+    a wake finds no poll running, yet its run is skipped as an overlap.  This
+    listener runs once the run is counted out: a wake left unserved by then
+    gets its poll.
+    """
+    if event.job_id != "poll" or runtime.stop.is_set():
+        return
+    with runtime.poll_lock:
+        unserved = runtime.new_mail and not runtime.polling
+    if unserved:
+        _poll_now(runtime)
+
+
 # --- building the schedule --------------------------------------------------------------
 
 
@@ -221,6 +295,8 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
     )
     scheduler.start(paused=True)  # the store is open, no job runs yet
     install_jobs(scheduler, planned_jobs(runtime), runtime.ctx.now())
+    scheduler.add_listener(functools.partial(_after_poll, runtime),
+                           EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     runtime.scheduler = scheduler
     scheduler.resume()
     return scheduler
@@ -255,4 +331,4 @@ def stop_scheduler(scheduler: BackgroundScheduler) -> None:
 
 
 __all__ = ["JOB_DEFAULTS", "PlannedJob", "Runtime", "drain_due", "install_jobs",
-           "planned_jobs", "set_runtime", "start_scheduler", "stop_scheduler"]
+           "planned_jobs", "set_runtime", "start_scheduler", "stop_scheduler", "wake_poll"]

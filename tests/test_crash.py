@@ -14,8 +14,9 @@ Kill phases alternate:
   a random k of those N messages are stored and a random 2-40 ms more.  What
   a killed poll leaves piles up for the next one.
 - send: start `newsalerts worker` (20 deliveries a claim, two SMTP
-  connections, at most 100 emails a second); once it logs "sending", kill it after a random 2-300 ms (it is
-  claiming, composing, connecting, or sending), or (every other send phase)
+  connections, at most 100 emails a second); once it logs "sending", kill
+  it after a random 2-300 ms (it is claiming, composing, connecting, or
+  sending), or (every other send phase)
   after the sink accepted a random k of its emails and 2-40 ms more (among
   the emails of a batch: rendering, talking SMTP, marking sent).
 

@@ -5,6 +5,9 @@ with its ``position`` in one transaction before taking the next, so a crash
 replays at most the message in hand (DESIGN.md, invariant 1).  Hence the IMAP
 inbox asks ``last_uid`` again after every reconnect.  It never changes the
 server's copy (read-only SELECT, BODY.PEEK): that copy is our backup.
+
+``watch_inbox`` (watch.py) waits for new IMAP mail with IDLE and only says
+when to poll: what is fetched, and when it counts as stored, stays the poll's.
 """
 
 
@@ -16,8 +19,10 @@ from service.config import Settings
 from service.fetch.base import Inbox, LastUid
 from service.fetch.folder import DirectoryInbox
 from service.fetch.imap import ImapAccount, ImapInbox
+from service.fetch.watch import InboxWatcher, watch_inbox
 
-__all__ = ["DirectoryInbox", "ImapAccount", "ImapInbox", "Inbox", "LastUid", "open_inbox"]
+__all__ = ["DirectoryInbox", "ImapAccount", "ImapInbox", "Inbox", "InboxWatcher", "LastUid",
+           "open_inbox", "watch_inbox"]
 
 
 def open_inbox(settings: Settings) -> Inbox:

@@ -9,6 +9,7 @@ import ssl
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from ssl import SSLContext  # in ImapAccount, "ssl" is a field
 from typing import Any
 from urllib.parse import quote
 
@@ -26,8 +27,7 @@ DEFAULT_RETRY_DELAYS: tuple[float, ...] = (0.5, 1.0, 2.0)
 
 # A dropped or stalled connection: worth reconnecting.  ssl.SSLError and
 # socket.timeout are OSErrors; imaplib reports EOF and garbage as IMAP4.abort.
-_CONNECTION_ERRORS = (OSError, imaplib.IMAP4.abort)
-
+CONNECTION_ERRORS = (OSError, imaplib.IMAP4.abort)
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,25 @@ class ImapAccount:
     ca_file: str = ""
     timeout: float = 60.0
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ImapAccount:
+        inbox = settings.section("inbox")
+        return cls(host=inbox["host"], port=inbox["port"] or (993 if inbox["ssl"] else 143),
+                   username=inbox["username"], password=inbox["password"],
+                   folder=inbox["folder"], ssl=inbox["ssl"], starttls=inbox["starttls"],
+                   ca_file=inbox["ca_file"], timeout=inbox["timeout"])
+
     @property
     def name(self) -> str:
         return f"{self.username}@{self.host}:{self.port}"
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def tls_context(self) -> SSLContext | None:
+        """The context for ssl or starttls (ConfigError for an unreadable ca_file), else None."""
+        return _tls_context(self.ca_file) if self.ssl or self.starttls else None
 
     def origin(self, uidvalidity: int, uid: int) -> str:
         """An RFC 5092 IMAP URL, so a person can find the message on the server."""
@@ -69,19 +85,14 @@ class ImapInbox:
         self._account = account
         self._max_bytes = max_message_bytes
         self._retry_delays = tuple(retry_delays)
-        self._tls = _tls_context(account.ca_file) if account.ssl or account.starttls else None
+        self._tls = account.tls_context()
         self._client: Any = None
 
     @classmethod
     def from_settings(cls, settings: Settings,
                       retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS) -> ImapInbox:
-        inbox = settings.section("inbox")
-        port = inbox["port"] or (993 if inbox["ssl"] else 143)
-        account = ImapAccount(
-            host=inbox["host"], port=port, username=inbox["username"],
-            password=inbox["password"], folder=inbox["folder"], ssl=inbox["ssl"],
-            starttls=inbox["starttls"], ca_file=inbox["ca_file"], timeout=inbox["timeout"])
-        return cls(account, inbox["max_message_bytes"], retry_delays)
+        return cls(ImapAccount.from_settings(settings),
+                   settings.get("inbox", "max_message_bytes"), retry_delays)
 
     @property
     def account(self) -> str:
@@ -98,7 +109,7 @@ class ImapInbox:
                 if not batch.uids:
                     return
                 raw = self._fetch(batch, batch.uids[0])
-            except _CONNECTION_ERRORS as exc:
+            except CONNECTION_ERRORS as exc:
                 failures += 1
                 self._wait_or_give_up(failures, connected_once, exc)
                 batch = None  # the consumer may have stored more since: ask last_uid again
@@ -118,16 +129,12 @@ class ImapInbox:
 
     def close(self) -> None:
         client, self._client = self._client, None
-        if client is None:
-            return
-        try:
-            client.logout()
-        except (OSError, imaplib.IMAP4.error):
-            _shutdown_quietly(client)
+        if client is not None:
+            logout_quietly(client)
 
     def _start_poll(self, last_uid: LastUid) -> _Batch:
         client = self._connected()
-        uidvalidity = self._select(client)
+        uidvalidity = select_readonly(client, self._account)
         after = last_uid(self.account, self._account.folder, uidvalidity)
         # "UID n:*" also matches the highest UID when n is past it: filter.
         uids = sorted(uid for uid in client.search(["UID", f"{after + 1}:*"]) if uid > after)
@@ -149,37 +156,9 @@ class ImapInbox:
                           position=position, size=size if too_large else None)
 
     def _connected(self) -> Any:
-        if self._client is not None:
-            return self._client
-        account, client = self._account, None
-        try:
-            client = IMAPClient(account.host, port=account.port, ssl=account.ssl,
-                                ssl_context=self._tls, timeout=account.timeout)
-            # imaplib writes a command in pieces; with Nagle on, some servers then
-            # wait for a delayed ACK: 40 ms a command.
-            client.socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            if account.starttls and not account.ssl:
-                client.starttls(self._tls)
-            client.login(account.username, account.password)
-        except BaseException as exc:
-            if client is not None:
-                _shutdown_quietly(client)
-            refused = _refusal(account, exc)
-            if refused is None:
-                raise
-            raise refused from exc
-        self._client = client
-        return client
-
-    def _select(self, client: Any) -> int:
-        try:
-            info = client.select_folder(self._account.folder, readonly=True)
-        except imaplib.IMAP4.abort:
-            raise
-        except imaplib.IMAP4.error as exc:
-            raise InboxError(f"cannot open folder {self._account.folder!r} "
-                             f"of {self.account}: {exc}") from exc
-        return int(info[b"UIDVALIDITY"])
+        if self._client is None:
+            self._client = connect(self._account, self._tls)
+        return self._client
 
     def _wait_or_give_up(self, failures: int, connected_once: bool, exc: BaseException) -> None:
         self._drop()
@@ -201,7 +180,54 @@ class ImapInbox:
             _shutdown_quietly(client)
 
     def _where(self) -> str:
-        return f"{self._account.host}:{self._account.port}"
+        return self._account.where
+
+
+def connect(account: ImapAccount, tls: ssl.SSLContext | None) -> Any:
+    """A logged-in IMAPClient for ``account`` (``tls`` from ``account.tls_context()``).
+
+    A refusal (wrong login, untrusted certificate, no STARTTLS) raises
+    InboxError: trying again at once won't help.  A dropped or unreachable
+    connection raises one of CONNECTION_ERRORS.
+    """
+    client = None
+    try:
+        client = IMAPClient(account.host, port=account.port, ssl=account.ssl,
+                            ssl_context=tls, timeout=account.timeout)
+        # imaplib writes a command in pieces; with Nagle on, some servers then
+        # wait for a delayed ACK: 40 ms a command.
+        client.socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if account.starttls and not account.ssl:
+            client.starttls(tls)
+        client.login(account.username, account.password)
+    except BaseException as exc:
+        if client is not None:
+            _shutdown_quietly(client)
+        refused = _refusal(account, exc)
+        if refused is None:
+            raise
+        raise refused from exc
+    return client
+
+
+def select_readonly(client: Any, account: ImapAccount) -> int:
+    """SELECT the account's folder read-only (EXAMINE); returns its UIDVALIDITY."""
+    try:
+        info = client.select_folder(account.folder, readonly=True)
+    except imaplib.IMAP4.abort:
+        raise
+    except imaplib.IMAP4.error as exc:
+        raise InboxError(f"cannot open folder {account.folder!r} "
+                         f"of {account.name}: {exc}") from exc
+    return int(info[b"UIDVALIDITY"])
+
+
+def logout_quietly(client: Any) -> None:
+    """LOGOUT, or just close the socket when the connection is already broken."""
+    try:
+        client.logout()
+    except (OSError, imaplib.IMAP4.error):
+        _shutdown_quietly(client)
 
 
 def _tls_context(ca_file: str) -> ssl.SSLContext:
