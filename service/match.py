@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from service.bulk import chunked, insert_new
 from service.tables import Base, Issue, Story, StoryTheme, Subscriber, Subscription
+from service.wakeup import announce
 
 DELIVERIES: Table = Base.metadata.tables["deliveries"]
 INSERT_CHUNK = 1000
@@ -141,6 +142,12 @@ def _story_ids_per_subscriber(pairs: Iterable[Any]) -> Iterator[dict[str, Any]]:
 
 def _insert_new(session: Session, rows: Iterable[dict[str, Any]], key: list[str],
                 same: dict[str, Any]) -> int:
-    """Insert the deliveries whose unique ``key`` is not taken yet, in chunks; count them."""
-    return sum(insert_new(session, DELIVERIES, chunk, key, same=same)
-               for chunk in chunked(rows, INSERT_CHUNK))
+    """Insert the deliveries whose unique ``key`` is not taken yet, in chunks; count them.
+
+    New ones are announced to idle workers, who hear of them at commit.
+    """
+    created = sum(insert_new(session, DELIVERIES, chunk, key, same=same)
+                  for chunk in chunked(rows, INSERT_CHUNK))
+    if created:
+        announce(session)
+    return created

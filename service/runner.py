@@ -30,6 +30,7 @@ from service.fetch.watch import watch_inbox
 from service.leader import leader_lock, wait_for_leadership
 from service.pipeline import PollSummary, Tagger, poll_configured_inbox
 from service.scheduler import Runtime, drain_due, start_scheduler, stop_scheduler, wake_poll
+from service.wakeup import DeliveryListener
 
 log = logging.getLogger(__name__)
 
@@ -163,18 +164,29 @@ def run_worker(settings: Settings) -> None:
 
 
 def work(ctx: Context, worker_id: str, stop: threading.Event) -> None:
-    """The worker's loop: drain what is due, sleep when idle, back off when things fail."""
+    """The worker's loop: drain what is due, wait when idle, back off when things fail.
+
+    Idle, it waits up to [worker] idle_sleep, and on PostgreSQL less: new
+    deliveries are announced (service/wakeup.py), and it starts on them at once.
+    """
     idle = float(ctx.settings.get("worker", "idle_sleep"))
+    listener = DeliveryListener(ctx.engine)
     failures = 0
     log.info("worker %s sending", worker_id)
-    while not stop.is_set():
-        try:
-            drain_due(ctx, worker_id, stop)
-            failures = 0
-        except Exception:
-            failures += 1
-            log.exception("sending failed (%d in a row); trying again shortly", failures)
-        stop.wait(min(idle * 2 ** failures, MAX_BACKOFF_SECONDS) if failures else idle)
+    try:
+        while not stop.is_set():
+            try:
+                drain_due(ctx, worker_id, stop)
+                failures = 0
+            except Exception:
+                failures += 1
+                log.exception("sending failed (%d in a row); trying again shortly", failures)
+            if failures:
+                stop.wait(min(idle * 2 ** failures, MAX_BACKOFF_SECONDS))
+            else:
+                listener.wait(idle, stop)
+    finally:
+        listener.close()
     log.info("worker %s stopped", worker_id)
 
 

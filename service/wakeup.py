@@ -1,0 +1,96 @@
+"""Wake idle workers when deliveries are created: PostgreSQL LISTEN/NOTIFY.
+
+Whoever creates deliveries (a poll matching an issue, the weekly digest job)
+calls ``announce`` in the same transaction: PostgreSQL delivers the
+notification at commit, and only if the transaction commits.  A worker with
+nothing to send waits on a LISTEN connection of its own instead of sleeping,
+so it starts on new deliveries at once.  ``[worker] idle_sleep`` stays the
+longest wait, for what no notification announces (retries coming due, leases
+left by a dead worker).  SQLite has no such channel: there, workers sleep.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "newsalerts_deliveries"
+STOP_CHECK_SECONDS = 0.5  # how often a waiting worker looks whether it should stop
+
+
+def announce(session: Session) -> None:
+    """Tell listening workers, at commit, that deliveries are due (PostgreSQL only)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"NOTIFY {CHANNEL}"))
+
+
+class DeliveryListener:
+    """Waits for ``announce`` on a connection of its own; on SQLite it only sleeps."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._listens = engine.dialect.name == "postgresql"
+        self._connection: Any = None  # a psycopg connection in autocommit, LISTENing
+
+    def wait(self, seconds: float, stop: threading.Event) -> bool:
+        """Up to ``seconds``, until deliveries are announced or ``stop`` is set.
+
+        True when an announcement ended the wait.  Announcements that came
+        while the worker was busy end the next wait at once: they may be for
+        deliveries it has not seen.
+        """
+        deadline = time.monotonic() + seconds
+        if not self._listens or not self._listening():
+            stop.wait(seconds)
+            return False
+        try:
+            while not stop.is_set():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                if self._heard(min(left, STOP_CHECK_SECONDS)):
+                    while self._heard(0):  # a burst of announcements wakes the worker once
+                        pass
+                    return True
+        except Exception as exc:  # the server went away: sleep now, listen again next time
+            log.warning("lost the connection listening for new deliveries (%s); "
+                        "sleeping instead until it is back", exc)
+            self.close()
+            stop.wait(max(0.0, deadline - time.monotonic()))
+        return False
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:
+                log.debug("closing the listening connection failed", exc_info=True)
+
+    def _listening(self) -> bool:
+        if self._connection is not None:
+            return True
+        try:
+            pooled = self._engine.raw_connection()
+            connection: Any = pooled.driver_connection
+            pooled.detach()  # LISTEN belongs to this connection alone: never back to the pool
+            connection.autocommit = True
+            connection.execute(f"LISTEN {CHANNEL}")
+        except Exception as exc:
+            log.warning("cannot listen for new deliveries (%s); sleeping instead", exc)
+            return False
+        self._connection = connection
+        return True
+
+    def _heard(self, seconds: float) -> bool:
+        return any(True for _ in self._connection.notifies(timeout=seconds, stop_after=1))
+
+
+__all__ = ["CHANNEL", "DeliveryListener", "announce"]
