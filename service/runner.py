@@ -12,10 +12,12 @@ sender the batch in hand, then the process exits with status 0.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +37,7 @@ from service.wakeup import DeliveryListener
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 60.0
+M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
 
 
 def models_dir(settings: Settings) -> Path:
@@ -54,6 +57,25 @@ def load_classifier(settings: Settings) -> Tagger:
 
 def poll_inbox(ctx: Context, classifier: Tagger | None = None) -> PollSummary:
     return poll_configured_inbox(ctx, classifier or load_classifier(ctx.settings))
+
+
+def limit_malloc_arenas(arenas: int = 2) -> bool:
+    """Cap glibc's malloc arenas, before the process starts its threads; applied?
+
+    glibc gives each thread that allocates under contention an arena of its
+    own, up to 8 per core, and freed memory stays in the arena that had it:
+    the sending connections, the scheduler's and the web server's threads
+    would each keep their own.  Two arenas cost no measurable speed and keep
+    `newsalerts run` ~6 MiB smaller.  MALLOC_ARENA_MAX in the environment
+    wins; elsewhere than glibc this does nothing.
+    """
+    if os.environ.get("MALLOC_ARENA_MAX") or not sys.platform.startswith("linux"):
+        return False
+    try:
+        return bool(ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, arenas))
+    except (OSError, AttributeError):  # not glibc (musl, say): nothing to tune
+        log.debug("mallopt is not available; malloc arenas left as they are")
+        return False
 
 
 def process_id(role: str) -> str:
@@ -85,6 +107,7 @@ def run_all(settings: Settings, *, no_send: bool = False) -> None:
     """The all-in-one service: schedule and web app, until SIGTERM or SIGINT."""
     from service.web import serve_in_thread
 
+    limit_malloc_arenas()
     ctx = open_context(settings)
     try:
         with stop_on_signals() as stop:
@@ -104,6 +127,7 @@ def run_all(settings: Settings, *, no_send: bool = False) -> None:
 
 def run_scheduler(settings: Settings, *, send: bool = False) -> None:
     """The schedule alone: polls, digests, retraining (and sending with ``send``)."""
+    limit_malloc_arenas()
     ctx = open_context(settings)
     try:
         with stop_on_signals() as stop:
@@ -154,6 +178,7 @@ def _heartbeat(runtime: Runtime) -> None:
 
 def run_worker(settings: Settings) -> None:
     """Send due deliveries until SIGTERM or SIGINT; any number may run side by side."""
+    limit_malloc_arenas()
     ctx = open_context(settings)
     try:
         with stop_on_signals() as stop:

@@ -328,3 +328,15 @@ def test_postgresql_connections_name_the_process_that_holds_them(pg_context: Con
     with pg_context.engine.connect() as connection:
         name = connection.exec_driver_sql("SHOW application_name").scalar()
     assert name == f"newsalerts pid {os.getpid()}"
+
+
+def test_service_processes_cap_malloc_arenas_unless_the_environment_does() -> None:
+    script = "from service.runner import limit_malloc_arenas; print(limit_malloc_arenas())"
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(REPO)}
+
+    def applied(extra: dict[str, str]) -> str:
+        return subprocess.run([sys.executable, "-c", script], env={**env, **extra},
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    assert applied({}) == "True"  # this is glibc on Linux: mallopt took the cap
+    assert applied({"MALLOC_ARENA_MAX": "4"}) == "False"  # the operator's setting stands
