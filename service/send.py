@@ -163,7 +163,9 @@ def send_due(ctx: Context, *, worker_id: str, limit: int | None = None, no_send:
             running = [pool.submit(_send_over_one_connection, ctx, claims, pacer)
                        for _ in range(connections)]
         summary = SendSummary.total(each.result() for each in running)
-    log.info("send: %s", summary.as_dict())
+    # A worker finds nothing to send every few seconds: not worth a line each time.
+    log.log(logging.INFO if any(summary.as_dict().values()) else logging.DEBUG,
+            "send: %s", summary.as_dict())
     return summary
 
 

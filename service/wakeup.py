@@ -7,6 +7,10 @@ nothing to send waits on a LISTEN connection of its own instead of sleeping,
 so it starts on new deliveries at once.  ``[worker] idle_sleep`` stays the
 longest wait, for what no notification announces (retries coming due, leases
 left by a dead worker).  SQLite has no such channel: there, workers sleep.
+
+The channel is named after the schema (``newsalerts_deliveries:public``):
+deployments that share a database in schemas of their own do not wake each
+other's workers.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ STOP_CHECK_SECONDS = 0.5  # how often a waiting worker looks whether it should s
 def announce(session: Session) -> None:
     """Tell listening workers, at commit, that deliveries are due (PostgreSQL only)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"NOTIFY {CHANNEL}"))
+        session.execute(text("SELECT pg_notify(:channel || ':' || current_schema(), '')"),
+                        {"channel": CHANNEL})
 
 
 class DeliveryListener:
@@ -78,11 +83,14 @@ class DeliveryListener:
         if self._connection is not None:
             return True
         try:
+            from psycopg import sql  # the postgres extra: only a PostgreSQL engine gets here
+
             pooled = self._engine.raw_connection()
             connection: Any = pooled.driver_connection
             pooled.detach()  # LISTEN belongs to this connection alone: never back to the pool
             connection.autocommit = True
-            connection.execute(f"LISTEN {CHANNEL}")
+            schema = connection.execute("SELECT current_schema()").fetchone()[0]
+            connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(f"{CHANNEL}:{schema}")))
         except Exception as exc:
             log.warning("cannot listen for new deliveries (%s); sleeping instead", exc)
             return False

@@ -6,6 +6,7 @@ tests run on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Sequence
@@ -522,3 +523,15 @@ def test_digest_command_defaults_to_the_last_full_week(sqlite_context: Context) 
 
     assert result.exit_code == 0, result.output
     assert result.output.startswith("digest 2024-W19: 0 digests created; dry run")
+
+
+def test_a_run_that_sends_nothing_logs_below_info(
+        context: Context, smtp_sink: SmtpSink, caplog: pytest.LogCaptureFixture) -> None:
+    ctx = configure(context, smtp_sink)
+    with caplog.at_level(logging.INFO, logger="service.send"):
+        send_due(ctx, worker_id=WORKER)  # nothing due: idle workers do this every second
+        assert not [r for r in caplog.records if r.getMessage().startswith("send: ")]
+        alerts_for(ctx, EMAILS[:1])
+        send_due(ctx, worker_id=WORKER)
+    assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("send: ")] == [
+        "send: {'sent': 1, 'retried': 0, 'failed': 0, 'cancelled': 0, 'rendered': 0}"]

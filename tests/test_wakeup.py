@@ -95,7 +95,7 @@ def test_the_listener_listens_again_after_losing_its_connection(
         with pg_context.engine.begin() as connection:
             ended = connection.execute(text(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE query LIKE 'LISTEN newsalerts_deliveries%' AND pid <> pg_backend_pid()"
+                "WHERE query LIKE 'LISTEN \"newsalerts_deliveries:%' AND pid <> pg_backend_pid()"
             )).scalar()
         assert ended == 1, "the listening connection was found and cut"
         with caplog.at_level(logging.WARNING, logger="service.wakeup"):
