@@ -8,8 +8,8 @@ Invariant 3 in code::
         ─▶ 5xx ─▶ failed, and one more hard bounce on the subscriber
         ─▶ no usable server (connect, TLS, AUTH) ─▶ the batch is handed back untouched
 
-A crash between acceptance and marking re-sends at most that one email, with
-the same Message-ID, once its lease expires.  A weekly digest to thousands of
+A crash between acceptance and marking re-sends at most that one email per
+connection, with the same Message-ID, once its lease expires.  A weekly digest to thousands of
 readers stays cheap because compose.py renders each distinct digest once and
 only fills in each reader's address and signed links.
 """
@@ -151,11 +151,11 @@ def send_due(ctx: Context, *, worker_id: str, limit: int | None = None, no_send:
     """
     if no_send:
         return _dry_run(ctx, Composer(ctx), limit)
-    claims = _Claims(ctx, worker_id, limit, should_stop or (lambda: False))
-    pacer = Pacer(float(ctx.settings.get("smtp", "rate_limit")))
     # Parallel connections pay off against a server's round trips; an outbox folder has none.
-    connections = int(ctx.settings.get("smtp", "connections")) if ctx.settings.get(
+    connections = max(1, int(ctx.settings.get("smtp", "connections"))) if ctx.settings.get(
         "smtp", "host") else 1
+    claims = _Claims(ctx, worker_id, limit, should_stop or (lambda: False), connections)
+    pacer = Pacer(float(ctx.settings.get("smtp", "rate_limit")))
     if connections <= 1:
         summary = _send_over_one_connection(ctx, claims, pacer)
     else:
@@ -200,7 +200,7 @@ class _Claims:
     """
 
     def __init__(self, ctx: Context, worker_id: str, limit: int | None,
-                 should_stop: Callable[[], bool]) -> None:
+                 should_stop: Callable[[], bool], connections: int) -> None:
         self.ctx, self.worker_id = ctx, worker_id
         self._left = limit
         self._should_stop = should_stop
@@ -208,7 +208,7 @@ class _Claims:
         self._lock = threading.Lock()
         self._size = int(ctx.settings.get("smtp", "batch_size"))
         self._lease = float(ctx.settings.get("delivery", "lease_seconds"))
-        self._share = max(1, int(ctx.settings.get("smtp", "connections")))
+        self._share = connections
 
     def should_stop(self) -> bool:
         return self._closed or self._should_stop()
