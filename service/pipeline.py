@@ -90,6 +90,13 @@ class PollSummary:
     deliveries: int = 0
     refusals: list[tuple[str, str, str]] = field(default_factory=list)  # origin, code, reason
 
+    def add(self, other: PollSummary) -> None:
+        """Count ``other``'s outcomes in this summary too (a poll that went round again)."""
+        self.counts.update(other.counts)
+        self.stories += other.stories
+        self.deliveries += other.deliveries
+        self.refusals.extend(other.refusals)
+
     def as_dict(self) -> dict[str, object]:
         return {
             "stored": self.counts["stored"], "duplicate": self.counts["duplicate"],

@@ -183,10 +183,10 @@ def _draft(template: str, subject: str, values: dict[str, Any], followed: Sequen
                  env.get_template(f"email/{template}.html").render(values), is_list)
 
 
-def personal_links(recipient: Recipient, stories: Iterable[EmailStory]) -> dict[str, str]:
+def personal_links(recipient: Recipient, stories: Sequence[EmailStory]) -> dict[str, str]:
     """The links that fill a draft's slots for ``recipient`` (personalise adds the address)."""
     values = {"preferences": recipient.preferences_url, "unsubscribe": recipient.unsubscribe_url}
-    if any(True for _ in stories):
+    if stories:  # their "wrong themes?" links share the one feedback slot
         values["feedback"] = recipient.feedback_url
     return values
 

@@ -151,7 +151,7 @@ def _poll(runtime: Runtime) -> dict[str, Any]:
             metrics.observe_poll(summary)
             if summary.deliveries and runtime.sends:
                 wake_send(runtime)
-            _add(total, summary)
+            total.add(summary)
             with runtime.poll_lock:
                 if not runtime.new_mail or runtime.stop.is_set():
                     runtime.polling = False
@@ -163,13 +163,6 @@ def _poll(runtime: Runtime) -> dict[str, Any]:
             runtime.polling = False
     counts = {k: v for k, v in total.as_dict().items() if k != "refused"}
     return {**counts, "model_version": tagger.version}
-
-
-def _add(total: PollSummary, summary: PollSummary) -> None:
-    total.counts.update(summary.counts)
-    total.stories += summary.stories
-    total.deliveries += summary.deliveries
-    total.refusals.extend(summary.refusals)
 
 
 def _send(runtime: Runtime) -> dict[str, Any]:
@@ -214,9 +207,14 @@ def drain_due(ctx: Context, worker_id: str, stop: threading.Event) -> SendSummar
 
 def wake_send(runtime: Runtime) -> None:
     """Send new deliveries now rather than at the send job's next time."""
+    _run_now(runtime, "send")
+
+
+def _run_now(runtime: Runtime, job_id: str) -> None:
+    """Bring job ``job_id``'s next run forward to now, if this process schedules it."""
     scheduler = runtime.scheduler
-    if scheduler is not None and scheduler.get_job("send") is not None:
-        scheduler.modify_job("send", next_run_time=runtime.ctx.now())
+    if scheduler is not None and scheduler.running and scheduler.get_job(job_id) is not None:
+        scheduler.modify_job(job_id, next_run_time=runtime.ctx.now())
 
 
 def wake_poll(runtime: Runtime) -> None:
@@ -229,13 +227,7 @@ def wake_poll(runtime: Runtime) -> None:
         runtime.new_mail = True
         if runtime.polling:
             return
-    _poll_now(runtime)
-
-
-def _poll_now(runtime: Runtime) -> None:
-    scheduler = runtime.scheduler
-    if scheduler is not None and scheduler.running and scheduler.get_job("poll") is not None:
-        scheduler.modify_job("poll", next_run_time=runtime.ctx.now())
+    _run_now(runtime, "poll")
 
 
 def _after_poll(runtime: Runtime, event: JobExecutionEvent) -> None:
@@ -251,7 +243,7 @@ def _after_poll(runtime: Runtime, event: JobExecutionEvent) -> None:
     with runtime.poll_lock:
         unserved = runtime.new_mail and not runtime.polling
     if unserved:
-        _poll_now(runtime)
+        _run_now(runtime, "poll")
 
 
 # --- building the schedule --------------------------------------------------------------

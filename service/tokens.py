@@ -90,10 +90,10 @@ class _KeyCachingSigner(TimestampSigner):
 
 
 class _LinkSerializer(URLSafeTimedSerializer):
-    """The URL-safe timed serializer, made cheap enough to sign ~14 links per email.
+    """The URL-safe timed serializer, made cheap enough to sign every email's links.
 
     itsdangerous builds a signer, derives its key, and tries zlib on every
-    ``dumps``; a digest to 10,000 readers signs 140,000 links.  Here the signer
+    ``dumps``; a digest to 10,000 readers signs 30,000 links (three each).  Here the signer
     is made once per salt and its key derived once, and payloads (a few ids)
     are never compressed.  The tokens are the same format: ``loads`` of the
     stock serializer reads them, and this one reads its tokens.
@@ -123,7 +123,7 @@ class LinkSigner:
         self._serializers: dict[str, _LinkSerializer] = {}
 
     def _serializer(self, purpose: str) -> _LinkSerializer:
-        # One per purpose, made once: a digest to 10,000 readers signs ~8 links each.
+        # One per purpose, made once: every email signs three links.
         if purpose not in PURPOSES:
             raise ValueError(f"unknown link purpose {purpose!r}")
         serializer = self._serializers.get(purpose)

@@ -40,6 +40,8 @@ def linked_story(session: Session, owner: LinkOwner, story_id: int) -> Story:
     if not isinstance(issues, list):
         raise InvalidLink("this feedback link does not name the issues it is for")
     story = session.get(Story, story_id)
-    if story is None or story.issue_id not in issues:
-        raise InvalidLink("this feedback link is not for that story, or the story is gone")
+    if story is None:
+        raise InvalidLink("the story this link was made for is no longer stored")
+    if story.issue_id not in issues:
+        raise InvalidLink("this feedback link is for the stories of another email")
     return story
