@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT))
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 from service import model_store  # noqa: E402
-from service.classify import Classifier  # noqa: E402
+from service.classify.model import Classifier  # noqa: E402
+from service.classify.train import load_examples, train_model  # noqa: E402
 from service.domain import Story  # noqa: E402
-from service.train import load_examples, train_model  # noqa: E402
 
 SHARED = Path(os.environ.get("NEWSALERTS_SHARED", ROOT.parent / "shared"))
 LABELS = SHARED / "data" / "labeled" / "importai.jsonl"

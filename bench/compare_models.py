@@ -203,8 +203,8 @@ def main() -> None:
           f"{len(extra)} hand-written extra examples (training folds only); "
           f"grouped 5-fold CV by issue, mean of {args.seeds} fold shuffles")
     print("W = word 1-2-gram TF-IDF (English stop words) + logistic regression, balanced;\n"
-          "C0 = unigram TF-IDF + theme cue features (service/train.py THEME_CUES) + LR;\n"
-          "C = C0 + a TF-IDF block of the headline (the recipe in service/train.py)\n")
+          "C0 = unigram TF-IDF + theme cue features (service/classify/train.py THEME_CUES) + LR;\n"
+          "C = C0 + a TF-IDF block of the headline (the recipe in service/classify/train.py)\n")
     print(f"{'design':34} {'safety':>7} {'policy':>7} {'compute':>7} {'robotics':>8} "
           f"{'micro':>6} {'macro':>6} {'secs':>5}")
     for name, (factory, use_extra) in designs().items():

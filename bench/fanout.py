@@ -45,12 +45,12 @@ from sqlalchemy import select, update  # noqa: E402
 
 from service.config import load_settings  # noqa: E402
 from service.context import Context, open_context  # noqa: E402
-from service.database import transaction  # noqa: E402
+from service.db.database import transaction  # noqa: E402
+from service.db.tables import Delivery, Issue, Source, Story, StoryTheme  # noqa: E402
+from service.deliver.match import create_digest_deliveries  # noqa: E402
+from service.deliver.send import Composer, send_due  # noqa: E402
 from service.domain import THEMES  # noqa: E402
-from service.match import create_digest_deliveries  # noqa: E402
-from service.send import Composer, send_due  # noqa: E402
-from service.subscribers import import_csv  # noqa: E402
-from service.tables import Delivery, Issue, Source, Story, StoryTheme  # noqa: E402
+from service.subscribers.registry import import_csv  # noqa: E402
 
 NOW = datetime(2024, 5, 20, 8, 0, tzinfo=UTC)  # the Monday after 2024-W20
 WEEK = "2024-W20"

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from service.database import make_engine, session_factory, transaction, upgrade
+from service.db.database import make_engine, session_factory, transaction, upgrade
+from service.db.tables import Issue, Source, Story, StoryTheme
+from service.deliver.match import create_instant_deliveries
 from service.domain import THEMES
-from service.match import create_instant_deliveries
-from service.subscribers import import_csv
-from service.tables import Issue, Source, Story, StoryTheme
+from service.subscribers.registry import import_csv
 
 NOW = datetime(2024, 5, 15, 12, tzinfo=UTC)
 

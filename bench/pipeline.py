@@ -64,9 +64,9 @@ from sqlalchemy import select, text  # noqa: E402
 
 from service.config import load_settings  # noqa: E402
 from service.context import Context, open_context  # noqa: E402
-from service.database import make_engine  # noqa: E402
-from service.subscribers import import_csv  # noqa: E402
-from service.tables import Issue  # noqa: E402
+from service.db.database import make_engine  # noqa: E402
+from service.db.tables import Issue  # noqa: E402
+from service.subscribers.registry import import_csv  # noqa: E402
 from tests.db import PG_URL  # noqa: E402
 from tests.imap_servers import DovecotServer, ImapTestServer, PymapServer, imap_tls  # noqa: E402
 from tests.mail import issue_email  # noqa: E402

@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from service.cli import main
+from service.cli.main import main
 
 main()

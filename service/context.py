@@ -16,8 +16,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.config import Settings
-from service.database import make_engine, session_factory, upgrade
-from service.tokens import LinkSigner, load_or_create_secret_key
+from service.db.database import make_engine, session_factory, upgrade
+from service.deliver.tokens import LinkSigner, load_or_create_secret_key
 
 
 def utc_now() -> datetime:

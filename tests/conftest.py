@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from service.pipeline import Tagger
+    from service.ingest.pipeline import Tagger
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NEWSALERTS_SHARED", REPO.parent / "shared"))
@@ -20,7 +20,7 @@ pytest_plugins = ["tests.imap_servers", "tests.db", "tests.smtp_server", "tests.
 @pytest.fixture(scope="session")
 def tagger() -> Tagger:
     """The committed, active model: the one the service runs with."""
-    from service.classify import Classifier
+    from service.classify.model import Classifier
 
     return Classifier.load(REPO / "models")
 

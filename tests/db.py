@@ -29,9 +29,9 @@ from sqlalchemy.orm import Session
 
 from service.config import load_settings
 from service.context import Context
-from service.database import make_engine, session_factory, upgrade
+from service.db.database import make_engine, session_factory, upgrade
+from service.db.tables import Base, Issue, Source, Story, StoryTheme
 from service.domain import THEMES
-from service.tables import Base, Issue, Source, Story, StoryTheme
 
 PG_URL = os.environ.get("NEWSALERTS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SECRET_KEY = "test-secret-key-for-signed-links"

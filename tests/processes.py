@@ -6,7 +6,7 @@ Two ways to start the same command line with a NEWSALERTS_* environment:
     ``python -m service ARGS`` in a fresh interpreter, exactly as an operator
     starts it.  Its imports (scikit-learn above all) take about 2 s.
 ``fork(args, env=..., log=...)``
-    the same command (``service.cli.main(ARGS)``) in a process forked from a
+    the same command (``service.cli.main.main(ARGS)``) in a process forked from a
     server that imported the service once (multiprocessing's "forkserver",
     with the service preloaded): a separate process with its own database and
     network connections, killable like any other, that starts working in tens
@@ -38,8 +38,9 @@ REPO = Path(__file__).resolve().parents[1]
 # What a forked command would otherwise import itself, each time.  "__main__" (the
 # test runner's or bench script's main module, which multiprocessing loads in
 # every child) is loaded once in the server too, so that children skip it.
-PRELOAD = ["__main__", "service.cli", "service.runner", "service.classify", "service.send",
-           "service.fetch", "service.pipeline", "service.scheduler",
+PRELOAD = ["__main__", "service.cli.main", "service.ops.runner", "service.classify.model",
+           "service.deliver.send",
+           "service.ingest.fetch", "service.ingest.pipeline", "service.ops.scheduler",
            "sqlalchemy.dialects.postgresql", "psycopg"]
 _OS_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
 
@@ -199,7 +200,7 @@ def run_command(args: list[str], env: dict[str, str], log: str, cwd: str) -> Non
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
-    from service.cli import main
+    from service.cli.main import main
 
     main(args=args, prog_name="newsalerts")
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from service import tables
 from service.context import Context
-from service.database import transaction
-from service.fetch import DirectoryInbox
-from service.pipeline import Tagger, poll_once
+from service.db import tables
+from service.db.database import transaction
+from service.ingest.fetch import DirectoryInbox
+from service.ingest.pipeline import Tagger, poll_once
 from tests.mail import broken_corpus, issue_email
 
 

@@ -12,12 +12,12 @@ import pytest
 import sklearn
 from click.testing import CliRunner
 
-from service import model_store
-from service.classify import Classifier
-from service.cli_models import classify_command
+from service.classify import model_store
+from service.classify.cues import ThemeCues
+from service.classify.model import Classifier
+from service.cli.models import classify_command
 from service.domain import THEMES, Story
 from service.errors import ModelError, ModelIntegrityError
-from service.theme_cues import ThemeCues
 from tests.conftest import REPO
 
 MODELS = REPO / "models"

@@ -53,9 +53,9 @@ from pathlib import Path
 from sqlalchemy import ColumnElement, func, select, text
 
 from service.context import Context
-from service.database import application_name, transaction
-from service.subscribers import add_subscriber
-from service.tables import Base, Delivery, Issue, RefusedMessage, Story, StoryTheme
+from service.db.database import application_name, transaction
+from service.db.tables import Base, Delivery, Issue, RefusedMessage, Story, StoryTheme
+from service.subscribers.registry import add_subscriber
 from tests.db import FIXED_NOW, SECRET_KEY
 from tests.imap_servers import DovecotServer
 from tests.mail import issue_email

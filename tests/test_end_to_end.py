@@ -19,16 +19,16 @@ from zoneinfo import ZoneInfo
 from markupsafe import escape
 from sqlalchemy import select
 
-from service import tables
 from service.config import load_settings
 from service.context import Context
-from service.database import make_engine, session_factory, transaction, upgrade
+from service.db import tables
+from service.db.database import make_engine, session_factory, transaction, upgrade
+from service.deliver.match import create_digest_deliveries, iso_week
+from service.deliver.send import send_due
 from service.domain import THEMES
-from service.fetch import ImapInbox
-from service.match import create_digest_deliveries, iso_week
-from service.pipeline import Tagger, poll_once
-from service.send import send_due
-from service.subscribers import add_subscriber, find_subscriber, unsubscribe
+from service.ingest.fetch import ImapInbox
+from service.ingest.pipeline import Tagger, poll_once
+from service.subscribers.registry import add_subscriber, find_subscriber, unsubscribe
 from service.web.app import create_app
 
 UTC_ZONE = ZoneInfo("UTC")

@@ -11,7 +11,7 @@ import pytest
 from service.config import load_settings
 from service.domain import MailboxPosition, RawMessage
 from service.errors import ConfigError, InboxConnectionLost, InboxError
-from service.fetch import DirectoryInbox, ImapInbox, Inbox, open_inbox
+from service.ingest.fetch import DirectoryInbox, ImapInbox, Inbox, open_inbox
 from tests.imap_servers import DovecotServer, ImapTestServer
 from tests.tcp_proxy import TcpProxy
 

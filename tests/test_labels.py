@@ -12,15 +12,15 @@ from click.testing import CliRunner
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from service import labels
-from service.cli_labels import labels_group
+from service.classify import labels
+from service.classify.labels import Decision, UsableLabel, Vote, decide, merge_examples
+from service.classify.train import Example, load_examples
+from service.cli.labels import labels_group
 from service.context import Context
-from service.database import transaction
+from service.db.database import transaction
+from service.db.tables import Label
 from service.domain import THEMES
 from service.errors import ModelError
-from service.labels import Decision, UsableLabel, Vote, decide, merge_examples
-from service.tables import Label
-from service.train import Example, load_examples
 from tests.db import make_issue
 
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)

@@ -16,16 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.context import Context
-from service.database import transaction
-from service.match import (
+from service.db.database import transaction
+from service.db.tables import Delivery, Issue, Subscriber
+from service.deliver.match import (
     create_digest_deliveries,
     create_instant_deliveries,
     digest_week_due,
     iso_week,
     week_bounds,
 )
-from service.subscribers import add_subscriber, import_csv, set_preferences, unsubscribe
-from service.tables import Delivery, Issue, Subscriber
+from service.subscribers.registry import add_subscriber, import_csv, set_preferences, unsubscribe
 from tests.db import FIXED_NOW, make_issue, retag
 
 NOW = FIXED_NOW

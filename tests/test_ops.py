@@ -27,16 +27,16 @@ from flask import Flask
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
-from service import metrics, status
-from service.cli import main
-from service.cli_ops import status_command
+from service.cli.main import main
+from service.cli.ops import status_command
 from service.config import ENV_PREFIX, SETTINGS, load_settings
 from service.context import Context, open_context
-from service.database import make_engine, session_factory, transaction
-from service.match import create_instant_deliveries
-from service.send import SendSummary
-from service.subscribers import add_subscriber
-from service.tables import RefusedMessage
+from service.db.database import make_engine, session_factory, transaction
+from service.db.tables import RefusedMessage
+from service.deliver.match import create_instant_deliveries
+from service.deliver.send import SendSummary
+from service.ops import metrics, status
+from service.subscribers.registry import add_subscriber
 from service.web import create_app
 from tests.db import FIXED_NOW, make_issue
 
@@ -315,7 +315,7 @@ def test_the_built_package_runs_from_the_image_layout(built_wheel: Path, tmp_pat
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    located = run("-c", "import service, service.render as r; "
+    located = run("-c", "import service, service.deliver.render as r; "
                         "print(service.__file__); print(r.templates_dir())").split()
     assert located[0].startswith(str(site)), "the installed package, not the checkout"
     assert (Path(located[1]) / "email").is_dir(), "the image must find its templates"
@@ -331,7 +331,7 @@ def test_postgresql_connections_name_the_process_that_holds_them(pg_context: Con
 
 
 def test_service_processes_cap_malloc_arenas_unless_the_environment_does() -> None:
-    script = "from service.runner import limit_malloc_arenas; print(limit_malloc_arenas())"
+    script = "from service.ops.runner import limit_malloc_arenas; print(limit_malloc_arenas())"
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(REPO)}
 
     def applied(extra: dict[str, str]) -> str:

@@ -15,11 +15,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from service import subscribers
 from service.context import Context
-from service.database import transaction
-from service.links import feedback_url, preferences_url, unsubscribe_url
-from service.tables import Label, Story, Subscriber
+from service.db.database import transaction
+from service.db.tables import Label, Story, Subscriber
+from service.deliver.links import feedback_url, preferences_url, unsubscribe_url
+from service.subscribers import registry as subscribers
 from service.web import WebServer
 from tests.browser import EDITOR
 from tests.db import make_issue

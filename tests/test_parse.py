@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from service.errors import MalformedMessage
-from service.parse import load_message, parse_issue, read_envelope
+from service.ingest.parse import load_message, parse_issue, read_envelope
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "parse"
 

@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from service import tables
-from service.cli import main
+from service.cli.main import main
 from service.context import Context
-from service.database import transaction
+from service.db import tables
+from service.db.database import transaction
 from service.domain import RawMessage
-from service.fetch import ImapInbox
-from service.pipeline import Tagger, poll_once
+from service.ingest.fetch import ImapInbox
+from service.ingest.pipeline import Tagger, poll_once
 from tests.mail import issue_email
 from tests.tcp_proxy import TcpProxy
 

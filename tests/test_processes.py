@@ -26,12 +26,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
 from service.context import Context
-from service.database import transaction
-from service.match import create_instant_deliveries
-from service.send import send_due
-from service.status import LEADER, read_status
-from service.subscribers import add_subscriber
-from service.tables import Delivery
+from service.db.database import transaction
+from service.db.tables import Delivery
+from service.deliver.match import create_instant_deliveries
+from service.deliver.send import send_due
+from service.ops.status import LEADER, read_status
+from service.subscribers.registry import add_subscriber
 from tests.db import FIXED_NOW, SECRET_KEY, make_issue
 from tests.mail import issue_email
 from tests.smtp_server import SmtpSink

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from service import links, render
+from service.deliver import links, render
+from service.deliver.render import EmailIssue, Letterhead, Recipient
+from service.deliver.tokens import LinkSigner
 from service.errors import InvalidLink
-from service.render import EmailIssue, Letterhead, Recipient
-from service.tokens import LinkSigner
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "render"
 SECRET_KEY = "golden-secret-key-0123456789"

@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from service.cli_labels import report_command
-from service.cli_models import metrics_table
+from service.classify.report import confusion_counts, require_matplotlib, write_report
+from service.classify.train import Example, evaluate, load_examples
+from service.cli.labels import report_command
+from service.cli.models import metrics_table
 from service.domain import THEMES
 from service.errors import ConfigError
-from service.report import confusion_counts, require_matplotlib, write_report
-from service.train import Example, evaluate, load_examples
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

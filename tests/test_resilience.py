@@ -28,10 +28,10 @@ import pytest
 from sqlalchemy import ColumnElement, func, select, update
 
 from service.context import Context
-from service.database import transaction
-from service.match import create_instant_deliveries
-from service.subscribers import add_subscriber, import_csv
-from service.tables import Base, Delivery, Issue, RefusedMessage, Story
+from service.db.database import transaction
+from service.db.tables import Base, Delivery, Issue, RefusedMessage, Story
+from service.deliver.match import create_instant_deliveries
+from service.subscribers.registry import add_subscriber, import_csv
 from tests.db import FIXED_NOW, SECRET_KEY, make_issue
 from tests.imap_servers import DovecotServer, ImapTestServer
 from tests.mail import issue_email

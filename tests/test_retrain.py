@@ -13,15 +13,15 @@ from click.testing import CliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service import model_store, retrain
-from service.cli_labels import retag_command
+from service.classify import model_store, retrain
+from service.classify.train import EVALUATION, load_examples, make_card, save_version, train_model
+from service.cli.labels import retag_command
 from service.config import Settings
 from service.context import Context
-from service.database import transaction
+from service.db.database import transaction
+from service.db.tables import Label, ModelVersion, Story, StoryTheme
 from service.domain import THEMES
-from service.pipeline import Tagger
-from service.tables import Label, ModelVersion, Story, StoryTheme
-from service.train import EVALUATION, load_examples, make_card, save_version, train_model
+from service.ingest.pipeline import Tagger
 from tests.conftest import REPO
 from tests.db import FIXED_NOW, make_issue
 

@@ -20,14 +20,14 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from prometheus_client import REGISTRY
 from sqlalchemy import select, text
 
-from service import scheduler
 from service.context import Context, utc_now
+from service.db.tables import scheduler_jobs
 from service.domain import THEMES, Story, TaggedStory
 from service.errors import ModelError
-from service.leader import AdvisoryLock, FileLock, lock_file_beside
-from service.scheduler import Runtime, start_scheduler, stop_scheduler
-from service.status import read_status
-from service.tables import scheduler_jobs
+from service.ops import scheduler
+from service.ops.leader import AdvisoryLock, FileLock, lock_file_beside
+from service.ops.scheduler import Runtime, start_scheduler, stop_scheduler
+from service.ops.status import read_status
 from tests.mail import issue_email
 
 
@@ -145,7 +145,7 @@ def test_jobs_are_stored_and_keep_their_next_run_across_a_restart(
     assert jobs["poll"].trigger.interval == timedelta(seconds=60)
     for job in jobs.values():
         assert (job.max_instances, job.coalesce, job.misfire_grace_time) == (1, True, None)
-        assert job.func_ref == f"service.scheduler:{job.id}_job"
+        assert job.func_ref == f"service.ops.scheduler:{job.id}_job"
 
 
 def test_a_missed_run_runs_once_after_a_restart(

@@ -19,8 +19,8 @@ import pytest
 
 from service.domain import Block, Envelope, Issue, Story
 from service.errors import ConfigError, MalformedMessage
-from service.parse import parse_issue
-from service.segment import load_rules, rules_for, segment, segment_file, segment_records
+from service.ingest.parse import parse_issue
+from service.ingest.segment import load_rules, rules_for, segment, segment_file, segment_records
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NEWSALERTS_SHARED", REPO.parent / "shared"))

@@ -22,15 +22,15 @@ from click.testing import CliRunner, Result
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from service import compose
-from service.cli_delivery import digest_command, send_command
+from service.cli.delivery import digest_command, send_command
 from service.context import Context
-from service.database import transaction
+from service.db.database import transaction
+from service.db.tables import Delivery, Story, Subscriber
+from service.deliver import compose
+from service.deliver.match import create_instant_deliveries
+from service.deliver.send import Composer, SendSummary, claim_due_deliveries, send_due
 from service.errors import DeliveryError
-from service.match import create_instant_deliveries
-from service.send import Composer, SendSummary, claim_due_deliveries, send_due
-from service.subscribers import add_subscriber
-from service.tables import Delivery, Story, Subscriber
+from service.subscribers.registry import add_subscriber
 from tests.db import FIXED_NOW, make_issue
 from tests.smtp_server import SmtpSink
 
@@ -344,7 +344,7 @@ def test_a_dry_run_renders_but_sends_and_marks_nothing(
         context: Context, smtp_sink: SmtpSink, caplog: pytest.LogCaptureFixture) -> None:
     ctx = configure(context, smtp_sink)
     alerts_for(ctx, EMAILS)
-    caplog.set_level("INFO", logger="service.send")
+    caplog.set_level("INFO", logger="service.deliver.send")
 
     summary = send_due(ctx, worker_id=WORKER, no_send=True)
 
@@ -528,7 +528,7 @@ def test_digest_command_defaults_to_the_last_full_week(sqlite_context: Context) 
 def test_a_run_that_sends_nothing_logs_below_info(
         context: Context, smtp_sink: SmtpSink, caplog: pytest.LogCaptureFixture) -> None:
     ctx = configure(context, smtp_sink)
-    with caplog.at_level(logging.INFO, logger="service.send"):
+    with caplog.at_level(logging.INFO, logger="service.deliver.send"):
         send_due(ctx, worker_id=WORKER)  # nothing due: idle workers do this every second
         assert not [r for r in caplog.records if r.getMessage().startswith("send: ")]
         alerts_for(ctx, EMAILS[:1])

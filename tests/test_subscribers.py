@@ -13,11 +13,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from service import subscriber_import
-from service.cli_subscribers import subscribers_group
+from service.cli.subscribers import subscribers_group
 from service.context import Context
-from service.database import transaction
-from service.subscribers import (
+from service.db.database import transaction
+from service.db.tables import Delivery, Subscriber, Subscription
+from service.subscribers import csv_import as subscriber_import
+from service.subscribers.registry import (
     add_subscriber,
     confirm,
     find_subscriber,
@@ -27,7 +28,6 @@ from service.subscribers import (
     set_preferences,
     unsubscribe,
 )
-from service.tables import Delivery, Subscriber, Subscription
 from tests.db import FIXED_NOW, make_issue
 
 NOW = FIXED_NOW

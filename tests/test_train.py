@@ -10,11 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from service import model_store
-from service.cli_models import evaluate_command, models_group, train_command
-from service.domain import THEMES
-from service.errors import ModelError
-from service.train import (
+from service.classify import model_store
+from service.classify.train import (
     EVALUATION,
     Example,
     data_hash,
@@ -25,6 +22,9 @@ from service.train import (
     save_version,
     train_model,
 )
+from service.cli.models import evaluate_command, models_group, train_command
+from service.domain import THEMES
+from service.errors import ModelError
 from tests.conftest import REPO
 
 EXTRA_LABELS = REPO / "models" / "extra_labels.jsonl"

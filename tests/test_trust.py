@@ -5,7 +5,7 @@ import pytest
 from service.config import Source
 from service.domain import Envelope
 from service.errors import UntrustedSender
-from service.trust import dkim_passed_domains, trusted_source
+from service.ingest.trust import dkim_passed_domains, trusted_source
 
 IMPORT_AI = Source("Import AI", ("importai@substack.com",))
 STRICT = Source("Import AI", ("importai@substack.com",), require_dkim=True)

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import text
 
 from service.context import Context
-from service.database import transaction
-from service.match import create_instant_deliveries
-from service.subscribers import add_subscriber
-from service.wakeup import DeliveryListener, announce
+from service.db.database import transaction
+from service.deliver.match import create_instant_deliveries
+from service.deliver.wakeup import DeliveryListener, announce
+from service.subscribers.registry import add_subscriber
 from tests.db import FIXED_NOW, SECRET_KEY, make_issue
 from tests.processes import fork, kill_all, wait_until
 from tests.smtp_server import SmtpSink
@@ -98,7 +98,7 @@ def test_the_listener_listens_again_after_losing_its_connection(
                 "WHERE query LIKE 'LISTEN \"newsalerts_deliveries:%' AND pid <> pg_backend_pid()"
             )).scalar()
         assert ended == 1, "the listening connection was found and cut"
-        with caplog.at_level(logging.WARNING, logger="service.wakeup"):
+        with caplog.at_level(logging.WARNING, logger="service.deliver.wakeup"):
             assert listener.wait(0.3, threading.Event()) is False  # sleeps this time
         assert "lost the connection listening" in caplog.text
 

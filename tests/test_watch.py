@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from apscheduler.events import EVENT_JOB_EXECUTED, JobExecutionEvent
 
-from service import scheduler
 from service.context import Context, utc_now
-from service.fetch import ImapAccount
-from service.fetch.watch import InboxWatcher
-from service.runner import lead
-from service.scheduler import Runtime, start_scheduler, stop_scheduler, wake_poll
-from service.status import read_status
+from service.ingest.fetch import ImapAccount
+from service.ingest.fetch.watch import InboxWatcher
+from service.ops import scheduler
+from service.ops.runner import lead
+from service.ops.scheduler import Runtime, start_scheduler, stop_scheduler, wake_poll
+from service.ops.status import read_status
 from tests.imap_servers import DovecotServer
 from tests.mail import issue_email
 from tests.tcp_proxy import TcpProxy
@@ -101,7 +101,7 @@ def test_the_watcher_reconnects_after_a_cut_and_still_wakes_the_poll(
 
             wait_for(lambda: issues(ctx) == 1, timeout=20)
     warnings = [r.getMessage() for r in caplog.records
-                if r.name == "service.fetch.watch" and r.levelno == logging.WARNING]
+                if r.name == "service.ingest.fetch.watch" and r.levelno == logging.WARNING]
     assert any("reconnecting in" in text for text in warnings), warnings
     assert dovecot.password not in caplog.text
 

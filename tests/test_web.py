@@ -26,13 +26,13 @@ from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from service import subscribers
 from service.context import Context
-from service.database import make_engine, session_factory, transaction
+from service.db.database import make_engine, session_factory, transaction
+from service.db.tables import Label, Story, Subscriber
+from service.deliver.links import confirm_url, feedback_url, preferences_url, unsubscribe_url
+from service.deliver.tokens import DAY, fingerprint
 from service.domain import THEMES
-from service.links import confirm_url, feedback_url, preferences_url, unsubscribe_url
-from service.tables import Label, Story, Subscriber
-from service.tokens import DAY, fingerprint
+from service.subscribers import registry as subscribers
 from service.web import create_app, serve_in_thread
 from service.web.forms import FormError, FormFields, ThemeChoice, parse_choices, parse_email
 from service.web.review_queue import ThemeScore, certainty, review_queue

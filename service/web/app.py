@@ -15,9 +15,9 @@ from flask import Flask, Response, render_template
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from service.context import Context
+from service.deliver.render import templates_dir
+from service.deliver.tokens import load_or_create_secret_key
 from service.errors import InvalidLink, StorageError
-from service.render import templates_dir
-from service.tokens import load_or_create_secret_key
 from service.web import csrf
 from service.web.editor_auth import SESSION_HOURS
 from service.web.views import register_views

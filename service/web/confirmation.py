@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from email.utils import make_msgid
 
 from service.context import Context
-from service.links import confirm_url
-from service.render import Letterhead, list_host, render_confirmation
-from service.tables import Subscriber
-from service.transport import open_transport
+from service.db.tables import Subscriber
+from service.deliver.links import confirm_url
+from service.deliver.render import Letterhead, list_host, render_confirmation
+from service.deliver.transport import open_transport
 
 log = logging.getLogger(__name__)
 

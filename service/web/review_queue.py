@@ -8,16 +8,16 @@ has already labeled go to the end, so the top of the page is always work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from service.db.tables import Issue, Label, ModelVersion, Story, StoryTheme
 from service.domain import THEMES
-from service.tables import Issue, Label, ModelVersion, Story, StoryTheme
 
 DEFAULT_THRESHOLD = 0.5
 RECENT_STORIES = 300  # how far back the queue looks
@@ -63,19 +63,6 @@ def review_queue(session: Session, limit: int = SHOWN,
     items = [_item(story, thresholds, editor.get(story.id)) for story in stories]
     items.sort(key=lambda item: (item.editor_themes is not None, item.certainty))
     return items[:limit]
-
-
-def save_label(session: Session, story_id: int, themes: Sequence[str], role: str,
-               who: str) -> Label:
-    """Store ``who``'s label for a story, replacing their earlier one (one each)."""
-    session.execute(delete(Label).where(
-        Label.story_id == story_id, Label.role == role, Label.who == who
-    ))
-    label = Label(story_id=story_id, themes=[t for t in THEMES if t in themes],
-                  role=role, who=who)
-    session.add(label)
-    session.flush()
-    return label
 
 
 def current_themes(story: Story) -> list[str]:

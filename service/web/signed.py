@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from service.db.tables import Story, Subscriber
+from service.deliver.tokens import LinkSigner, SignedLink
 from service.errors import InvalidLink
-from service.tables import Story, Subscriber
-from service.tokens import LinkSigner, SignedLink
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The pages of the web app, one view class each, and the table that routes to them.
 
-Subscriber pages use the paths of ``service.links.ROUTES``, the same ones the
+Subscriber pages use the paths of ``service.deliver.links.ROUTES``, the same ones the
 emails link to.
 """
 
@@ -10,7 +10,7 @@ from flask import Flask, redirect, url_for
 from werkzeug.wrappers import Response
 
 from service.context import Context
-from service.links import ROUTES
+from service.deliver.links import ROUTES
 from service.web.views.base import THEME_BLURBS, Page
 from service.web.views.feedback import FeedbackPage
 from service.web.views.health import HealthCheck, MetricsPage

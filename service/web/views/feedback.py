@@ -10,10 +10,11 @@ from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.database import transaction
-from service.tables import Label, Story
+from service.classify.label_rows import save_label
+from service.db.database import transaction
+from service.db.tables import Label, Story
 from service.web.forms import FormError, parse_themes
-from service.web.review_queue import current_themes, save_label
+from service.web.review_queue import current_themes
 from service.web.signed import link_owner, linked_story
 from service.web.views.base import Page, submitted_form
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from service import metrics
 from service.context import Context
-from service.status import read_health
+from service.ops import metrics
+from service.ops.status import read_health
 from service.web.views.base import Page
 
 # A poll this many intervals overdue is reported as "stale".

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import render_template
 from sqlalchemy.orm import Session
 
-from service import subscribers
-from service.database import transaction
+from service.db.database import transaction
+from service.db.tables import Subscriber
+from service.deliver.links import unsubscribe_url
 from service.domain import THEMES
-from service.links import unsubscribe_url
-from service.tables import Subscriber
+from service.subscribers import registry as subscribers
 from service.web.forms import FormError, ThemeChoice, parse_choices
 from service.web.signed import link_owner
 from service.web.views.base import PAGE_LINKS, Page, submitted_form

@@ -13,11 +13,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from werkzeug.exceptions import Forbidden, NotFound
 from werkzeug.wrappers import Response
 
-from service.database import transaction
-from service.tables import Story
+from service.classify.label_rows import save_label
+from service.db.database import transaction
+from service.db.tables import Story
 from service.web import editor_auth
 from service.web.forms import FormError, parse_themes
-from service.web.review_queue import current_themes, review_queue, save_label
+from service.web.review_queue import current_themes, review_queue
 from service.web.views.base import Page, submitted_form
 
 log = logging.getLogger(__name__)

@@ -14,11 +14,11 @@ from datetime import datetime
 from flask import render_template
 from sqlalchemy.orm import Session
 
-from service import subscribers
-from service.database import transaction
+from service.db.database import transaction
+from service.db.tables import Subscriber
+from service.deliver.links import preferences_url
 from service.errors import NewsalertsError
-from service.links import preferences_url
-from service.tables import Subscriber
+from service.subscribers import registry as subscribers
 from service.web.confirmation import send_confirmation
 from service.web.forms import FormError, ThemeChoice, parse_email, parse_subscription
 from service.web.signed import link_owner

@@ -12,9 +12,9 @@ import logging
 
 from flask import render_template
 
-from service import subscribers
-from service.database import transaction
-from service.links import preferences_url
+from service.db.database import transaction
+from service.deliver.links import preferences_url
+from service.subscribers import registry as subscribers
 from service.web import csrf
 from service.web.signed import link_owner
 from service.web.views.base import PAGE_LINKS, Page

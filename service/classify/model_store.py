@@ -1,0 +1,157 @@
+"""The models/ directory: one folder per trained version, its card, the active pointer.
+
+    models/
+    ├── ACTIVE                   the active version, one line
+    ├── 2026-11-26-1/
+    │   ├── model.joblib         the fitted scikit-learn pipeline
+    │   └── card.json            sha256 of model.joblib, sklearn version, labels,
+    │                            thresholds, training-data hash, metrics, params
+    └── 2026-11-27-1/ ...
+
+Versions are "<date>-<n>", sorted by date then n (so "-10" comes after "-9").
+Every write goes through a temporary file and ``os.replace``: a crash leaves
+either the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import joblib
+
+from service.config import Settings
+from service.errors import ModelError
+from service.paths import beside_package
+
+logger = logging.getLogger(__name__)
+
+ACTIVE_FILE = "ACTIVE"
+CARD_FILE = "card.json"
+MODEL_FILE = "model.joblib"
+_VERSION = re.compile(r"^(\d{4}-\d{2}-\d{2})-(\d+)$")
+
+Card = dict[str, Any]
+
+
+def models_dir(settings: Settings) -> Path:
+    """[models] dir; a relative one not found from here is looked up beside the package."""
+    configured = Path(settings.get("models", "dir"))
+    if configured.is_absolute() or configured.exists():
+        return configured
+    beside = beside_package(configured)
+    return beside if beside.exists() else configured
+
+
+def version_sort_key(version: str) -> tuple[str, int]:
+    """Date first, then the day's counter as a number; odd names sort first."""
+    match = _VERSION.match(version)
+    return (match.group(1), int(match.group(2))) if match else ("", 0)
+
+
+def list_versions(models_dir: Path) -> list[str]:
+    """Every version that has a card, oldest first."""
+    if not models_dir.is_dir():
+        return []
+    found = [p.name for p in models_dir.iterdir() if (p / CARD_FILE).is_file()]
+    return sorted(found, key=lambda v: (version_sort_key(v), v))
+
+
+def next_version(models_dir: Path, today: date) -> str:
+    """The first unused "<today>-<n>"."""
+    taken = {version_sort_key(v)[1] for v in list_versions(models_dir)
+             if version_sort_key(v)[0] == today.isoformat()}
+    return f"{today.isoformat()}-{max(taken, default=0) + 1}"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_card(models_dir: Path, version: str) -> Card:
+    if not version or Path(version).name != version or version.startswith("."):
+        raise ModelError(f"{version!r} is not a model version name")  # no ../ escapes
+    path = models_dir / version / CARD_FILE
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelError(f"model version {version!r} has no card at {path}") from exc
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"the model card {path} cannot be read: {exc}") from exc
+    if not isinstance(card, dict):
+        raise ModelError(f"the model card {path} is not a JSON object")
+    return card
+
+
+def active_version(models_dir: Path) -> str | None:
+    try:
+        text = (models_dir / ACTIVE_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return text or None
+
+
+def set_active(models_dir: Path, version: str) -> None:
+    """Point ACTIVE at ``version``; refuses a version without a card."""
+    read_card(models_dir, version)
+    _write_atomically(models_dir / ACTIVE_FILE, f"{version}\n".encode())
+    logger.info("active model is now %s", version)
+
+
+def previous_version(models_dir: Path) -> str:
+    """The newest version older than the active one: where a rollback goes."""
+    current = active_version(models_dir)
+    versions = list_versions(models_dir)
+    older = versions[: versions.index(current)] if current in versions else []
+    if not older:
+        raise ModelError(f"no version older than {current!r} in {models_dir} to roll back to")
+    return older[-1]
+
+
+def rollback(models_dir: Path) -> str:
+    """Activate the previous version; returns it."""
+    version = previous_version(models_dir)
+    set_active(models_dir, version)
+    return version
+
+
+def save_version(models_dir: Path, model: object, card: Card, *, today: date | None = None) -> str:
+    """Write ``model`` and its card as a new version (not activated); returns the version.
+
+    The card's version, file and sha256 fields are filled in here, from the
+    bytes actually written.
+    """
+    version = next_version(models_dir, today or date.today())
+    folder = models_dir / version
+    folder.mkdir(parents=True, exist_ok=False)
+    joblib.dump(model, folder / MODEL_FILE, compress=3)
+    full_card = {**card, "version": version, "file": MODEL_FILE,
+                 "sha256": file_sha256(folder / MODEL_FILE)}
+    text = json.dumps(full_card, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    _write_atomically(folder / CARD_FILE, text.encode("utf-8"))
+    logger.info("saved model version %s in %s", version, folder)
+    return version
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)  # mkstemp makes it 0600; other services read models/
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

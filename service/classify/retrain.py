@@ -1,0 +1,235 @@
+"""Retraining when enough labels arrive, and re-tagging stored stories with a new model.
+
+``retrain_if_due`` is the scheduler's retrain job: when at least
+``[models] retrain_after_labels`` usable labels (labels.py's agreement rule)
+have arrived since the last retrain, it trains on the label files
+(``[models] labels_paths``) plus the database's labels, and
+``train.train_new_version`` promotes the candidate only if it is not worse
+than the active model (never forced).  The watermark, the arrival time of
+the newest label the last retrain saw, is kept in ``var/retrain.json``: a
+candidate that was kept is not trained again on the same labels an hour later.
+Without that file every usable label counts as new.  Labels from fewer than
+five issues are not enough for the grouped cross-validation: no retrain, and
+the summary says so.  A training error (ModelError) is raised, so the job is
+recorded as failing.
+
+``retag_since`` gives stories the active model's themes: new rows for the new
+version become current and the older rows stay, not current, for comparison.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from service.classify import labels, model_store
+from service.classify.train import Example, TrainingOutcome, load_examples, train_new_version
+from service.config import Settings
+from service.context import Context
+from service.db.database import transaction
+from service.db.tables import Issue, ModelVersion, Story, StoryTheme
+from service.domain import Link, TaggedStory
+from service.domain import Story as StoryValue
+from service.errors import ModelError
+from service.ingest.pipeline import Tagger
+from service.paths import PROJECT_ROOT
+
+__all__ = ["WATERMARK_FILE", "RetagSummary", "label_files", "record_model_version",
+           "retag_since", "retrain_if_due", "retraining_examples"]
+
+log = logging.getLogger(__name__)
+
+WATERMARK_FILE = "retrain.json"
+RETAG_BATCH = 256
+FOLDS = 5  # as `newsalerts train`, so cards compare like with like
+
+
+def retrain_if_due(ctx: Context) -> str:
+    """Train, evaluate and promote or keep, if enough new labels arrived; says what it did."""
+    needed = int(ctx.settings.get("models", "retrain_after_labels"))
+    if needed <= 0:
+        return "retraining is off ([models] retrain_after_labels = 0)"
+    with transaction(ctx.sessions) as session:
+        decisions = labels.effective_labels(session)
+    since = read_watermark(ctx.var_dir)
+    arrivals = [d.arrived_at for d in decisions.values() if since is None or d.arrived_at > since]
+    if len(arrivals) < needed:
+        return _logged(f"not retrained: {len(arrivals)} new usable label(s) since "
+                       f"{since.isoformat() if since else 'the start'}, {needed} needed")
+    with transaction(ctx.sessions) as session:
+        examples = retraining_examples(ctx.settings, session)
+    issues = len({example.group for example in examples if not example.train_only})
+    if issues < FOLDS:
+        return _logged(f"not retrained: the labeled stories come from {issues} issue(s); "
+                       f"the grouped cross-validation needs {FOLDS}")
+    outcome = train_new_version(_models_dir(ctx.settings), examples, folds=FOLDS)
+    write_watermark(ctx.var_dir, max(arrivals), outcome)
+    return _logged(describe(outcome, len(arrivals), len(examples)))
+
+
+def _logged(summary: str) -> str:
+    log.info("%s", summary)
+    return summary
+
+
+def retraining_examples(settings: Settings, session: Session) -> list[Example]:
+    """The label files' examples merged with the database's usable labels."""
+    files = label_files(settings)
+    if not files:
+        log.warning("no label file matches [models] labels_paths; training on the "
+                    "database's labels alone")
+    database = labels.training_examples(session)
+    return labels.merge_examples(load_examples(files), database)
+
+
+def label_files(settings: Settings) -> list[Path]:
+    """The files the ``[models] labels_paths`` globs match, each once, in order."""
+    found: list[Path] = []
+    for pattern in (p.strip() for p in str(settings.get("models", "labels_paths")).split(",")):
+        if not pattern:
+            continue
+        matches = _glob(pattern)
+        if not matches:
+            log.info("[models] labels_paths: %s matches no file; skipped", pattern)
+        found += [path for path in matches if path not in found]
+    return found
+
+
+def _glob(pattern: str) -> list[Path]:
+    for base in [Path.cwd()] if os.path.isabs(pattern) else [Path.cwd(), _project_dir()]:
+        matches = sorted(glob.glob(os.path.join(base, pattern)))
+        if matches:
+            return [Path(os.path.normpath(match)) for match in matches]
+    return []
+
+
+def _project_dir() -> Path:
+    return PROJECT_ROOT
+
+
+def _models_dir(settings: Settings) -> Path:
+    return model_store.models_dir(settings)  # the same lookup the tagger loads from
+
+
+def describe(outcome: TrainingOutcome, new_labels: int, examples: int) -> str:
+    """One line: what was trained on, and why it was promoted or kept."""
+    trained = (f"retrained on {examples} examples ({new_labels} new usable labels): "
+               f"{outcome.version} macro F1 {outcome.metrics['macro_f1']:.3f}")
+    if outcome.baseline_macro_f1 is None:
+        return f"{trained}; promoted: there was no active model"
+    compared = f"{outcome.previous} {outcome.baseline_macro_f1:.3f} on the same labels"
+    if outcome.promoted:
+        return f"{trained}; promoted: not lower than {compared}"
+    return f"{trained}; kept {outcome.previous} active: lower than {compared}"
+
+
+def read_watermark(var_dir: Path) -> datetime | None:
+    path = var_dir / WATERMARK_FILE
+    try:
+        return datetime.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["labels_until"])
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("ignoring unreadable %s (%s): every usable label counts as new", path, exc)
+        return None
+
+
+def write_watermark(var_dir: Path, labels_until: datetime, outcome: TrainingOutcome) -> None:
+    record = {"labels_until": labels_until.isoformat(), "version": outcome.version,
+              "promoted": outcome.promoted, "macro_f1": outcome.metrics["macro_f1"]}
+    var_dir.mkdir(parents=True, exist_ok=True)
+    temporary = var_dir / f".{WATERMARK_FILE}.tmp"
+    temporary.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    os.replace(temporary, var_dir / WATERMARK_FILE)  # never half a file after a crash
+
+
+# --- re-tagging ------------------------------------------------------------------------------
+
+
+@dataclass
+class RetagSummary:
+    version: str
+    retagged: int = 0
+    unchanged: int = 0  # already tagged by this version
+
+
+def retag_since(session: Session, tagger: Tagger, since: datetime | None,
+                now: datetime) -> RetagSummary:
+    """Tag the stories of issues dated on/after ``since`` with ``tagger``.
+
+    Running it twice with the same model changes nothing the second time.
+    """
+    summary = RetagSummary(tagger.version)
+    ids = _story_ids_since(session, since)
+    for start in range(0, len(ids), RETAG_BATCH):
+        stories = _load_stories(session, ids[start:start + RETAG_BATCH])
+        stale = [story for story in stories if not _tagged_by(story, tagger.version)]
+        summary.unchanged += len(stories) - len(stale)
+        for row, tagged in zip(stale, tagger.tag([_value(s) for s in stale]), strict=True):
+            _make_current(row, tagged, now)
+        summary.retagged += len(stale)
+        session.flush()
+    return summary
+
+
+def _story_ids_since(session: Session, since: datetime | None) -> list[int]:
+    dated = func.coalesce(Issue.sent_at, Issue.received_at)
+    query = select(Story.id).join(Story.issue).order_by(dated, Story.issue_id, Story.index)
+    if since is not None:
+        query = query.where(dated >= since)
+    return list(session.scalars(query))
+
+
+def _load_stories(session: Session, ids: Sequence[int]) -> list[Story]:
+    query = select(Story).where(Story.id.in_(ids)).options(selectinload(Story.themes))
+    by_id = {story.id: story for story in session.scalars(query)}
+    return [by_id[story_id] for story_id in ids]
+
+
+def _tagged_by(story: Story, version: str) -> bool:
+    current = [row for row in story.themes if row.current]
+    return bool(current) and all(row.model_version == version for row in current)
+
+
+def _value(story: Story) -> StoryValue:
+    links = tuple(Link(text=link.get("text", ""), url=link.get("url", ""))
+                  for link in story.links or [])
+    return StoryValue(index=story.index, headline=story.headline, text=story.text,
+                      links=links, fiction=story.fiction)
+
+
+def _make_current(story: Story, tagged: TaggedStory, now: datetime) -> None:
+    """This version's rows become current (made, or refreshed after a rollback)."""
+    mine = {row.theme: row for row in story.themes if row.model_version == tagged.model_version}
+    for row in story.themes:
+        row.current = False
+    for theme, score in tagged.scores.items():
+        row = mine.get(theme) or StoryTheme(theme=theme, model_version=tagged.model_version)
+        if theme not in mine:
+            story.themes.append(row)
+        row.score = score
+        row.assigned = theme in tagged.themes
+        row.explanation = list(tagged.explanations.get(theme, ()))
+        row.current, row.tagged_at = True, now
+
+
+def record_model_version(session: Session, models_dir: Path, version: str) -> None:
+    """Remember the card of a version that tags stories here (the review page reads it)."""
+    if session.get(ModelVersion, version) is not None:
+        return
+    try:
+        card: dict[str, Any] = model_store.read_card(models_dir, version)
+    except ModelError as exc:
+        log.warning("model %s tags stories but its card cannot be read: %s", version, exc)
+        return
+    session.add(ModelVersion(version=version, sha256=str(card.get("sha256", "")), card=card))

@@ -1,0 +1,124 @@
+"""Commands around people's labels: labels import/export, retag, report.
+
+Added to the main ``newsalerts`` group by cli.py.  Commands that need the
+database open a Context through ``ctx.obj["context"]()`` (set by the main
+group) and close it when done; a newsalerts error is one line and exit 1.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from service.classify import labels, retrain
+from service.classify.train import Example
+from service.cli.main import opened_context
+from service.db.database import transaction
+from service.errors import NewsalertsError
+
+T = TypeVar("T")
+
+_DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"])
+
+
+def _guarded(action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except NewsalertsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def with_database_labels(examples: Sequence[Example], *, enabled: bool = True) -> list[Example]:
+    """``examples`` plus the database's usable labels (labels.merge_examples).
+
+    For commands that train or evaluate: run outside the `newsalerts` group
+    (no context to open, as in a test invoking the command alone) it adds nothing.
+    """
+    root = click.get_current_context(silent=True)
+    obj = root.find_root().obj if root is not None else None
+    if not enabled or not isinstance(obj, dict) or "context" not in obj:
+        return list(examples)
+    with opened_context() as context, transaction(context.sessions) as session:
+        stored = labels.training_examples(session)
+    click.echo(f"adding {len(stored)} usable label(s) from the database", err=True)
+    return labels.merge_examples(examples, stored)
+
+
+@click.group("labels")
+def labels_group() -> None:
+    """People's labels: import a file of them, export the usable ones."""
+
+
+@labels_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(path: Path) -> None:
+    """Store the labels of PATH (JSON lines) as imported labels, which count like an editor's.
+
+    A line is {"story_id", "themes"} or {"message_id", "index", "themes"}.
+    A bad line stops the import and stores nothing; a line naming a story
+    this database does not hold is skipped and listed.
+    """
+    with opened_context() as context:
+        def store() -> labels.ImportSummary:
+            with transaction(context.sessions) as session:
+                return labels.import_labels(session, path)
+
+        summary = _guarded(store)
+    for reason in summary.skipped:
+        click.echo(f"labels import: {reason}; skipped", err=True)
+    click.echo(f"imported {summary.imported} label(s) from {path}; "
+               f"{len(summary.skipped)} line(s) skipped")
+
+
+@labels_group.command("export")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+def export_command(out: Path | None) -> None:
+    """The usable labels (the agreement rule applied) as JSON lines that `train --labels` reads."""
+    with opened_context() as context:
+        def rows() -> list[str]:
+            with transaction(context.sessions) as session:
+                return [json.dumps(row, ensure_ascii=False) + "\n"
+                        for row in labels.export_labels(session)]
+
+        lines = _guarded(rows)
+    if out is None:
+        sys.stdout.write("".join(lines))
+    else:
+        out.write_text("".join(lines), encoding="utf-8")
+    click.echo(f"exported {len(lines)} usable label(s)" + (f" to {out}" if out else ""),
+               err=True)
+
+
+@click.command("retag")
+@click.option("--since", type=_DATE, required=True,
+              help="Re-tag the stories of issues dated on or after this day (UTC).")
+def retag_command(since: datetime) -> None:
+    """Tag stored stories again with the active model.
+
+    The new model's themes become current; the older ones are kept for
+    comparison.  Stories it already tagged are left alone, so running this
+    twice changes nothing the second time.
+    """
+    from service.classify.model import Classifier
+    from service.classify.model_store import models_dir
+
+    with opened_context() as context:
+        directory = models_dir(context.settings)
+        classifier = _guarded(lambda: Classifier.load(directory))
+
+        def retag() -> retrain.RetagSummary:
+            with transaction(context.sessions) as session:
+                retrain.record_model_version(session, directory, classifier.version)
+                return retrain.retag_since(session, classifier, since.replace(tzinfo=UTC),
+                                           context.now())
+
+        summary = _guarded(retag)
+    click.echo(f"retagged {summary.retagged} stories with {summary.version}; "
+               f"{summary.unchanged} already had its themes")

@@ -1,0 +1,198 @@
+"""The `newsalerts` command: one group, one small function per command.
+
+Commands of other areas live beside their stage (cli_models.py,
+cli_subscribers.py, ...) and are added to the group here.  Every
+NewsalertsError becomes one clear line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from service.config import Settings, load_settings, settings_table_markdown
+from service.context import Context, open_context
+from service.db.database import transaction
+from service.errors import NewsalertsError
+from service.ingest import store
+from service.ops.logs import configure_logging
+
+
+class Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NewsalertsError as exc:
+            raise click.ClickException(f"{exc.__class__.__name__}: {exc}") from exc
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *AREA_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in AREA_COMMANDS and name not in self.commands:
+            module_name, attribute = AREA_COMMANDS[name]
+            module = importlib.import_module(module_name)
+            self.add_command(getattr(module, attribute), name)
+        return super().get_command(ctx, name)
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.obj["settings"]
+    return settings
+
+
+def context_of(ctx: click.Context) -> Context:
+    opener: Callable[[], Context] = ctx.obj["context"]
+    return opener()
+
+
+@contextmanager
+def opened_context() -> Iterator[Context]:
+    """The current command's Context (from the main group), closed afterwards."""
+    context = context_of(click.get_current_context().find_root())
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@click.group(cls=Group)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="TOML settings file (default: $NEWSALERTS_CONFIG, else built-in defaults).")
+@click.option("-v", "--verbose", count=True, help="Log debug details.")
+@click.version_option(package_name="newsalerts")
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
+    """Newsletter issues in, tagged stories out, alerts to subscribers."""
+    try:
+        settings = load_settings(config_path)
+    except NewsalertsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    configure_logging(settings, verbose)
+    ctx.obj = {"settings": settings, "context": lambda: open_context(settings)}
+
+
+@main.command()
+@click.pass_context
+def migrate(ctx: click.Context) -> None:
+    """Bring the database schema up to date (every command also does this)."""
+    context_of(ctx).close()
+    click.echo("database is up to date")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@click.pass_context
+def poll(ctx: click.Context, as_json: bool) -> None:
+    """Fetch and process new mail once, and print a summary."""
+    from service.ops.runner import poll_inbox
+
+    context = context_of(ctx)
+    try:
+        summary = poll_inbox(context)
+    finally:
+        context.close()
+    if as_json:
+        click.echo(json.dumps(summary.as_dict()))
+        return
+    counts = summary.as_dict()
+    click.echo(
+        f"poll: {counts['stored']} stored ({summary.stories} stories, "
+        f"{summary.deliveries} deliveries), {counts['duplicate']} already known, "
+        f"{counts['rejected']} rejected, {counts['failed']} failed"
+    )
+    for origin, code, reason in summary.refusals:
+        click.echo(f"  refused {origin}: {reason} [{code}]")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def segment(files: tuple[Path, ...]) -> None:
+    """Cut .eml files into stories: JSON lines {file, index, headline, text, fiction}."""
+    from service.ingest.segment import segment_records
+
+    failed = 0
+    for path in files:
+        try:
+            for record in segment_records([path]):
+                click.echo(json.dumps(record, ensure_ascii=False))
+        except NewsalertsError as exc:
+            failed += 1
+            click.echo(f"newsalerts: {path}: {exc}", err=True)
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+              help="Only issues dated on or after this day (UTC).")
+@click.pass_context
+def stories(ctx: click.Context, since: datetime | None) -> None:
+    """Stored stories as JSON lines {message_id, index, headline, themes, scores}."""
+    context = context_of(ctx)
+    try:
+        with transaction(context.sessions) as session:
+            for row in store.stories_since(session, since.replace(tzinfo=UTC) if since else None):
+                click.echo(json.dumps(row, ensure_ascii=False))
+    finally:
+        context.close()
+
+
+@main.group()
+def config() -> None:
+    """Show the settings in force, or the table of every setting."""
+
+
+@config.command("show")
+@click.pass_context
+def config_show(ctx: click.Context) -> None:
+    """The settings in force (secrets masked), as JSON."""
+    settings = settings_of(ctx)
+    shown: dict[str, Any] = dict(settings.redacted())
+    shown["sources"] = [vars(source) for source in settings.sources]
+    click.echo(json.dumps(shown, indent=2, default=list))
+
+
+@config.command("docs")
+def config_docs() -> None:
+    """The Markdown table of every setting (docs/settings.md is made from it)."""
+    click.echo(settings_table_markdown())
+
+
+@main.command()
+@click.option("--no-send", is_flag=True, help="Dry run: poll and match, but send nothing.")
+@click.pass_context
+def run(ctx: click.Context, no_send: bool) -> None:
+    """Run the service: poll on a schedule, send, and serve the web app."""
+    from service.ops.runner import run_all
+
+    run_all(settings_of(ctx), no_send=no_send)
+
+
+# Commands that live beside their stage, imported only when used: a worker
+# should not pay for scikit-learn (seconds, ~90 MB) that only `classify` needs.
+AREA_COMMANDS: dict[str, tuple[str, str]] = {
+    "classify": ("service.cli.models", "classify_command"),
+    "train": ("service.cli.models", "train_command"),
+    "evaluate": ("service.cli.models", "evaluate_command"),
+    "models": ("service.cli.models", "models_group"),
+    "subscribers": ("service.cli.subscribers", "subscribers_group"),
+    "send": ("service.cli.delivery", "send_command"),
+    "digest": ("service.cli.delivery", "digest_command"),
+    "web": ("service.cli.web", "web_command"),
+    "scheduler": ("service.cli.ops", "scheduler_command"),
+    "worker": ("service.cli.ops", "worker_command"),
+    "status": ("service.cli.ops", "status_command"),
+    "labels": ("service.cli.labels", "labels_group"),
+    "retag": ("service.cli.labels", "retag_command"),
+    "report": ("service.cli.models", "report_command"),
+}

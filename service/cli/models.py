@@ -1,0 +1,295 @@
+"""Commands of the classify stage: classify, train, evaluate, models list/activate/rollback.
+
+Added to the main ``newsalerts`` group by cli.py.  Each command prints one clear
+line and exits non-zero on a newsalerts error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from service.classify import model_store
+from service.domain import THEMES
+from service.errors import NewsalertsError
+
+# scikit-learn takes seconds and ~90 MB to import: only the commands that use it do.
+if TYPE_CHECKING:
+    from service.classify.model import Classifier
+
+logger = logging.getLogger(__name__)
+
+BATCH = 256  # lines scored together: the vectorizers are much faster per batch
+F = TypeVar("F", bound=Callable[..., Any])
+
+_LABELS_HELP = "JSON-lines label files ({id, text, themes, issue}); repeat or list several."
+
+
+def _models_dir_option(*names: str) -> Callable[[F], F]:
+    return click.option(*(names or ("--models-dir",)), "models_dir",
+                        envvar="NEWSALERTS_MODELS__DIR", default="models", show_default=True,
+                        type=click.Path(file_okay=False, path_type=Path),
+                        help="Folder of model versions (env NEWSALERTS_MODELS__DIR).")
+
+
+_labels_option = click.option("--labels", "labels", multiple=True, required=True,
+                              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                              help=_LABELS_HELP)
+_more_labels = click.argument("more_labels", nargs=-1,
+                              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+
+
+@click.command("classify")
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@_models_dir_option()
+def classify_command(source: IO[str], models_dir: Path) -> None:
+    """Tag JSON lines {"id", "text"} from SOURCE (default stdin) with themes.
+
+    Writes one JSON line per input: {"id", "themes": [...], "scores": {theme: 0..1}}.
+    A bad line is reported on stderr with its number and skipped.
+    """
+    from service.classify.model import Classifier
+
+    classifier = _guarded(lambda: Classifier.load(models_dir))
+    bad = 0
+    for batch in _batches(_requests(source)):
+        good = [(number, request) for number, request in batch if isinstance(request, dict)]
+        for number, request in batch:
+            if isinstance(request, str):
+                bad += 1
+                click.echo(f"classify: line {number}: {request}; skipped", err=True)
+        _write_tagged(classifier, [request for _, request in good])
+    if bad:
+        click.echo(f"classify: {bad} bad line(s) skipped", err=True)
+
+
+def _requests(source: IO[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, request or the reason it is not one), for every non-blank line."""
+    for number, line in enumerate(source, start=1):
+        if line.strip():
+            yield number, _parse_request(line)
+
+
+def _parse_request(line: str) -> dict[str, Any] | str:
+    try:
+        request = json.loads(line)
+    except ValueError as exc:
+        return f"not JSON ({exc})"
+    if not isinstance(request, dict):
+        return "not a JSON object"
+    if "id" not in request:
+        return 'no "id"'
+    if not isinstance(request.get("text"), str):
+        return '"text" missing or not a string'
+    return request
+
+
+def _batches(items: Iterator[tuple[int, dict[str, Any] | str]]
+             ) -> Iterator[list[tuple[int, dict[str, Any] | str]]]:
+    batch: list[tuple[int, dict[str, Any] | str]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _write_tagged(classifier: Classifier, requests: Sequence[Mapping[str, Any]]) -> None:
+    scores = classifier.score([r["text"] for r in requests])
+    for request, score in zip(requests, scores, strict=True):
+        themes = [t for t in classifier.themes if score[t] >= classifier.thresholds[t]]
+        rounded = {t: round(score[t], 4) for t in classifier.themes}
+        click.echo(json.dumps({"id": request["id"], "themes": themes, "scores": rounded},
+                              ensure_ascii=False))
+
+
+@click.command("train")
+@_labels_option
+@_more_labels
+@_models_dir_option("--out", "--models-dir")
+@click.option("--force", is_flag=True, help="Activate the new model even if it scores lower.")
+@click.option("--folds", default=5, show_default=True, help="Folds of the grouped CV.")
+@click.option("--db-labels/--no-db-labels", default=True, show_default=True,
+              help="Also train on the database's usable labels (service/classify/labels.py).")
+def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...], models_dir: Path,
+                  force: bool, folds: int, db_labels: bool) -> None:
+    """Train on the labels, evaluate by grouped CV, save a new model version.
+
+    The new version becomes active only if its macro F1 is not lower than the
+    active model's on the same labels (--force activates it anyway).
+    """
+    from service.classify.train import load_examples, train_new_version
+    from service.cli.labels import with_database_labels
+
+    examples = _guarded(lambda: load_examples([*labels, *more_labels]))
+    examples = with_database_labels(examples, enabled=db_labels)
+    outcome = _guarded(lambda: train_new_version(models_dir, examples, force=force, folds=folds))
+    click.echo(metrics_table(outcome.metrics))
+    baseline = ("" if outcome.baseline_macro_f1 is None
+                else f" (active {outcome.previous}: {outcome.baseline_macro_f1:.3f})")
+    click.echo(f"saved {models_dir / outcome.version}; macro F1 "
+               f"{outcome.metrics['macro_f1']:.3f}{baseline}")
+    worse = outcome.baseline_macro_f1 is not None and \
+        outcome.metrics["macro_f1"] < outcome.baseline_macro_f1
+    if outcome.promoted and worse:
+        click.echo(f"warning: --force: {outcome.version} is active although it scores lower "
+                   f"than {outcome.previous}", err=True)
+    elif outcome.promoted:
+        click.echo(f"{outcome.version} is now the active model")
+    else:
+        click.echo(f"kept {outcome.previous} active: {outcome.version} scores lower "
+                   "(use --force, or `newsalerts models activate`)")
+
+
+@click.command("evaluate")
+@_labels_option
+@_more_labels
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the metrics as JSON to this file.")
+@click.option("--folds", default=5, show_default=True, help="Folds of the grouped CV.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write an HTML report with plots in this folder ([report] extra).")
+def evaluate_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
+                     json_out: Path | None, folds: int, report_dir: Path | None) -> None:
+    """Grouped cross-validation (an issue's stories never split) of the current recipe."""
+    from service.classify.report import cross_validate, require_matplotlib, write_report
+    from service.classify.train import load_examples
+
+    examples = _guarded(lambda: load_examples([*labels, *more_labels]))
+    if report_dir is not None:
+        _guarded(require_matplotlib)  # before the training, not after
+    result = _guarded(lambda: cross_validate(examples, folds))
+    metrics = result.metrics
+    click.echo(metrics_table(metrics))
+    if report_dir is not None:
+        page = _guarded(lambda: write_report(report_dir, result.examples, result.scores,
+                                             metrics, result.thresholds))
+        click.echo(f"wrote {page}")
+    if json_out is not None:
+        json_out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+        click.echo(f"wrote {json_out}")
+
+
+def metrics_table(metrics: Mapping[str, Any]) -> str:
+    lines = [f"{'theme':10} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>7}"]
+    for theme in THEMES:
+        row = metrics[theme]
+        lines.append(f"{theme:10} {row['precision']:9.3f} {row['recall']:7.3f} "
+                     f"{row['f1']:6.3f} {row.get('support', ''):>7}")
+    lines.append(f"micro F1 {metrics['micro_f1']:.3f}   macro F1 {metrics['macro_f1']:.3f}   "
+                 f"({metrics.get('evaluation', '')})")
+    return "\n".join(lines)
+
+
+@click.group("models")
+@_models_dir_option()
+@click.pass_context
+def models_group(ctx: click.Context, models_dir: Path) -> None:
+    """Model versions: list them, activate one, roll back."""
+    ctx.meta["models_dir"] = models_dir
+
+
+# Also accepted after the subcommand: `newsalerts models list --models-dir X`.
+_here_option = click.option("--models-dir", "here", default=None,
+                            type=click.Path(file_okay=False, path_type=Path),
+                            help="Folder of model versions (overrides the group's).")
+
+
+def _chosen_dir(ctx: click.Context, here: Path | None) -> Path:
+    return here or Path(ctx.meta["models_dir"])
+
+
+@models_group.command("list")
+@_here_option
+@click.pass_context
+def list_models(ctx: click.Context, here: Path | None) -> None:
+    """Every version, newest last; * marks the active one."""
+    models_dir = _chosen_dir(ctx, here)
+    active = model_store.active_version(models_dir)
+    versions = model_store.list_versions(models_dir)
+    if not versions:
+        click.echo(f"no model versions in {models_dir}")
+    for version in versions:
+        click.echo(_version_line(models_dir, version, active=version == active))
+
+
+def _version_line(models_dir: Path, version: str, *, active: bool) -> str:
+    card = _guarded(lambda: model_store.read_card(models_dir, version))
+    macro = card.get("metrics", {}).get("macro_f1", float("nan"))
+    return (f"{'*' if active else ' '} {version:16} macro F1 {macro:.3f}  "
+            f"{card.get('n_examples', '?')} examples  {card.get('created_at', '')}")
+
+
+@models_group.command("activate")
+@click.argument("version")
+@_here_option
+@click.pass_context
+def activate_model(ctx: click.Context, version: str, here: Path | None) -> None:
+    """Make VERSION the active model (it must load and pass its integrity check)."""
+    _activate(_chosen_dir(ctx, here), version)
+    click.echo(f"{version} is now the active model")
+
+
+@models_group.command("rollback")
+@_here_option
+@click.pass_context
+def rollback_model(ctx: click.Context, here: Path | None) -> None:
+    """Activate the version before the active one (if it passes its integrity check)."""
+    models_dir = _chosen_dir(ctx, here)
+    version = _guarded(lambda: model_store.previous_version(models_dir))
+    _activate(models_dir, version)
+    click.echo(f"rolled back: {version} is now the active model")
+
+
+def _activate(models_dir: Path, version: str) -> None:
+    """Never point ACTIVE at a model the service would refuse to load."""
+    from service.classify.model import Classifier
+
+    _guarded(lambda: Classifier.load(models_dir, version))
+    _guarded(lambda: model_store.set_active(models_dir, version))
+
+
+T = TypeVar("T")
+
+
+def _guarded(action: Callable[[], T]) -> T:
+    """Run ``action``; a newsalerts error becomes one clear line and a non-zero exit."""
+    try:
+        return action()
+    except NewsalertsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.command("report")
+@click.option("--labels", "label_files", multiple=True, required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSON-lines label files ({id, text, themes, issue}); repeat for several.")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for index.html and its PNG plots.")
+@click.option("--folds", default=5, show_default=True, help="Folds of the grouped CV.")
+@click.option("--db-labels", is_flag=True, help="Also use the database's usable labels.")
+def report_command(label_files: tuple[Path, ...], out: Path, folds: int,
+                   db_labels: bool) -> None:
+    """Grouped cross-validation as an HTML report with plots (needs the [report] extra)."""
+    from service.classify.report import cross_validate, require_matplotlib, write_report
+    from service.classify.train import load_examples
+    from service.cli.labels import with_database_labels
+
+    _guarded(require_matplotlib)  # before minutes of training, not after
+    examples = _guarded(lambda: load_examples(label_files))
+    examples = with_database_labels(examples, enabled=db_labels)
+    with click.progressbar(length=folds, label=f"grouped CV on {len(examples)} examples",
+                           file=sys.stderr) as bar:
+        result = _guarded(lambda: cross_validate(examples, folds, on_fold=lambda _: bar.update(1)))
+    click.echo(metrics_table(result.metrics))
+    page = _guarded(lambda: write_report(out, result.examples, result.scores, result.metrics,
+                                         result.thresholds))
+    click.echo(f"wrote {page}")

@@ -1,0 +1,133 @@
+"""`newsalerts scheduler`, `worker` and `status`: the operator's commands.
+
+``scheduler`` and ``worker`` run until SIGTERM or Ctrl-C, finish the work in
+hand and exit 0.  ``status`` prints what /healthz and /metrics know, for a
+person (or ``--json`` for a script); it exits 1 when the database cannot be
+reached.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import datetime
+
+import click
+
+from service.config import Settings
+from service.context import Context
+from service.errors import NewsalertsError
+from service.ops.status import JOBS, LEADER, JobState, Status, read_status
+
+
+def _settings() -> Settings:
+    settings: Settings = click.get_current_context().obj["settings"]
+    return settings
+
+
+@click.command("scheduler")
+@click.option("--send", is_flag=True,
+              help="Also send due deliveries (when no `newsalerts worker` runs).")
+def scheduler_command(send: bool) -> None:
+    """Run the schedule: poll the inbox, weekly digests, retraining.
+
+    Start as many as you like: one acts, the others wait and take over when it dies.
+    """
+    from service.ops.runner import run_scheduler
+
+    _one_line_errors(lambda: run_scheduler(_settings(), send=send))
+
+
+@click.command("worker")
+def worker_command() -> None:
+    """Send due deliveries until stopped; run any number of workers on any machines."""
+    from service.ops.runner import run_worker
+
+    _one_line_errors(lambda: run_worker(_settings()))
+
+
+@click.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+def status_command(as_json: bool) -> None:
+    """The service at a glance: database, last poll, queue, deliveries, model, jobs."""
+    opener: Callable[[], Context] = click.get_current_context().obj["context"]
+    try:
+        context = opener()
+    except NewsalertsError as exc:
+        _print_unreachable(exc, as_json)
+        sys.exit(1)
+    try:
+        figures = read_status(context)
+    finally:
+        context.close()
+    click.echo(json.dumps(figures.as_dict(), indent=2) if as_json else describe(figures))
+    if figures.health.database != "ok":
+        sys.exit(1)
+
+
+def _one_line_errors(run: Callable[[], None]) -> None:
+    try:
+        run()
+    except NewsalertsError as exc:
+        raise click.ClickException(f"{exc.__class__.__name__}: {exc}") from exc
+
+
+def _print_unreachable(error: NewsalertsError, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"database": "error", "error": str(error)}))
+    else:
+        click.echo(f"database     error: {error}")
+
+
+def describe(figures: Status) -> str:
+    """The status as aligned lines for a terminal."""
+    if figures.health.database != "ok":
+        return "database     error: unreachable"
+    now = figures.checked_at
+    deliveries = figures.deliveries
+    refused = {s: sum(n for (state, _), n in figures.refused.items() if state == s)
+               for s in ("rejected", "failed")}
+    lines = [
+        "database     ok",
+        f"last poll    {_job_line(figures.jobs.get('poll'), now)}",
+        f"queue        {figures.health.queue_depth} waiting ({figures.due_now} due now, "
+        f"{deliveries.get('sending', 0)} being sent)",
+        f"deliveries   {deliveries.get('sent', 0)} sent, {deliveries.get('failed', 0)} failed, "
+        f"{deliveries.get('cancelled', 0)} cancelled",
+        f"issues       {figures.issues} stored ({figures.stories} stories), "
+        f"{refused['rejected']} rejected, {refused['failed']} failed",
+        f"model        {figures.health.model_version or 'none yet'}",
+        f"scheduler    {_leader_line(figures.jobs.get(LEADER), now)}",
+    ]
+    lines += [f"job {name:<8} {_job_line(figures.jobs.get(name), now)}"
+              for name in JOBS if name != "poll"]
+    return "\n".join(lines)
+
+
+def _job_line(job: JobState | None, now: datetime) -> str:
+    if job is None or (job.last_success_at is None and job.last_failure_at is None):
+        return "never run"
+    line = f"ok {_ago(job.last_success_at, now)}" if job.last_success_at else "never succeeded"
+    if job.failing and job.last_failure_at is not None:
+        line += f"; FAILING since {_ago(job.last_failure_at, now)}: {job.last_error}"
+    return line
+
+
+def _leader_line(job: JobState | None, now: datetime) -> str:
+    if job is None or job.last_success_at is None:
+        return "none has run yet"
+    return f"{job.detail.get('holder', '?')}, last seen {_ago(job.last_success_at, now)}"
+
+
+def _ago(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return "never"
+    seconds = max(0, int((now - moment).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds // size} {unit} ago ({moment:%Y-%m-%d %H:%M:%S} UTC)"
+    return f"{seconds} s ago ({moment:%Y-%m-%d %H:%M:%S} UTC)"
+
+
+__all__ = ["describe", "scheduler_command", "status_command", "worker_command"]

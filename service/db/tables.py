@@ -1,0 +1,260 @@
+"""The database schema, as SQLAlchemy 2 ORM classes.
+
+Schema changes go through Alembic (service/db/migrations/); a test fails when
+these classes and the migrations disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Unicode,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names, so migrations can refer to them on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Source(Base):
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MailboxPosition(Base):
+    """The last IMAP UID handled, per mailbox generation (UIDVALIDITY)."""
+
+    __tablename__ = "mailbox_positions"
+    __table_args__ = (UniqueConstraint("account", "folder", "uidvalidity"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account: Mapped[str] = mapped_column(String(300))
+    folder: Mapped[str] = mapped_column(String(300))
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class Issue(Base):
+    __tablename__ = "issues"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Message-ID as received, or "sha256:<hex>" of the raw message without one.
+    dedupe_key: Mapped[str] = mapped_column(String(998), unique=True)
+    message_id: Mapped[str | None] = mapped_column(String(998))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    sender: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    origin: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    source: Mapped[Source] = relationship()
+    stories: Mapped[list[Story]] = relationship(
+        back_populates="issue", order_by="Story.index", cascade="all, delete-orphan"
+    )
+
+
+class Story(Base):
+    __tablename__ = "stories"
+    __table_args__ = (UniqueConstraint("issue_id", "index"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
+    index: Mapped[int] = mapped_column(Integer)
+    headline: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    links: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    fiction: Mapped[bool] = mapped_column(Boolean, default=False)
+    issue: Mapped[Issue] = relationship(back_populates="stories")
+    themes: Mapped[list[StoryTheme]] = relationship(
+        back_populates="story", cascade="all, delete-orphan"
+    )
+
+
+class StoryTheme(Base):
+    """One theme's score for a story, from one model version.
+
+    Every theme gets a row (assigned or not), so scores can be shown and a
+    re-tag by a newer model keeps the older rows for comparison.
+    """
+
+    __tablename__ = "story_themes"
+    __table_args__ = (UniqueConstraint("story_id", "theme", "model_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
+    theme: Mapped[str] = mapped_column(String(40))
+    score: Mapped[float] = mapped_column(Float)
+    assigned: Mapped[bool] = mapped_column(Boolean)
+    model_version: Mapped[str] = mapped_column(String(100))
+    current: Mapped[bool] = mapped_column(Boolean, default=True)  # from the latest tagging
+    explanation: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tagged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    story: Mapped[Story] = relationship(back_populates="themes")
+
+
+class RefusedMessage(Base):
+    """A message that did not become an issue: rejected (untrusted) or failed (bad)."""
+
+    __tablename__ = "refused_messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(998), unique=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # rejected | failed
+    code: Mapped[str] = mapped_column(String(60))
+    reason: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(998))
+    sender: Mapped[str] = mapped_column(String(320), default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    origin: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(BigInteger)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)  # headers only when too large
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+
+
+class ModelVersion(Base):
+    """Which model versions have tagged stories here, and their cards."""
+
+    __tablename__ = "model_versions"
+    version: Mapped[str] = mapped_column(String(100), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    card: Mapped[dict[str, Any]] = mapped_column(JSON)
+    first_used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Subscriber(Base):
+    __tablename__ = "subscribers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)  # lower-cased
+    # pending | active | unsubscribed | bounced
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    # Rotating this invalidates every link ever sent to the subscriber.
+    link_secret: Mapped[str] = mapped_column(String(64))
+    hard_bounces: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    subscriptions: Mapped[list[Subscription]] = relationship(
+        back_populates="subscriber", cascade="all, delete-orphan"
+    )
+
+
+class Subscription(Base):
+    """One theme a subscriber follows, and how often they want it."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("subscriber_id", "theme"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
+    )
+    theme: Mapped[str] = mapped_column(String(40))
+    cadence: Mapped[str] = mapped_column(String(20))  # instant | weekly
+    min_score: Mapped[float | None] = mapped_column(Float)
+    subscriber: Mapped[Subscriber] = relationship(back_populates="subscriptions")
+
+
+class Delivery(Base):
+    """One email owed to one subscriber: an alert for an issue or a week's digest.
+
+    The unique keys are invariant 3: running matching twice creates nothing twice.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("subscriber_id", "issue_id"),
+        UniqueConstraint("subscriber_id", "week"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # instant | digest
+    issue_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
+    week: Mapped[str | None] = mapped_column(String(10))  # ISO week, "2024-W20"
+    story_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # pending | sending | sent | failed | cancelled
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(998))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    subscriber: Mapped[Subscriber] = relationship()
+
+
+class Label(Base):
+    """Somebody's statement of a story's true themes: the classifier's teacher."""
+
+    __tablename__ = "labels"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    themes: Mapped[list[str]] = mapped_column(JSON)
+    role: Mapped[str] = mapped_column(String(20))  # editor | reader | import
+    who: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class JobRun(Base):
+    """When each scheduled job (poll, send, digest, retrain) last ran, and how it went.
+
+    Kept in the database rather than in process memory so that `/healthz` and
+    `newsalerts status` on any machine see what the active scheduler did.
+    """
+
+    __tablename__ = "job_runs"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_failure_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)  # secrets masked
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the last outcome
+
+
+# APScheduler's job store (SQLAlchemyJobStore(tablename="scheduler_jobs")), declared
+# here with APScheduler's own columns so that a migration creates it, not the library.
+scheduler_jobs = Table(
+    "scheduler_jobs",
+    Base.metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)

@@ -1,0 +1,165 @@
+"""Compose: a delivery's rows, read from the database, as an email ready to send.
+
+The I/O half of rendering: reads deliveries, subscribers, their themes and
+the stories (with their current themes and the model's explanation terms),
+signs each subscriber's links (invariant 5), and lets render.py and mime.py
+turn those values into bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from service.context import Context
+from service.db.tables import Delivery, Issue, Story, Subscriber, Subscription
+from service.deliver import links, render
+from service.domain import THEMES
+
+CADENCE_OF_KIND = {"instant": "instant", "digest": "weekly"}
+STORY_CACHE_LIMIT = 5000
+DRAFT_CACHE_LIMIT = 200
+
+
+class NothingToSend(Exception):
+    """The delivery is no longer owed: its subscriber left, or its stories are gone."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    recipient: str
+    message_id: str
+    subject: str
+    data: bytes  # the whole email, ready for the wire
+
+
+@dataclass(frozen=True)
+class _IssueHeading:
+    order: tuple[datetime, int]
+    heading: render.EmailIssue  # without stories
+
+
+DraftKey = tuple[str, str | None, tuple[int, ...], tuple[str, ...]]
+
+
+class Composer:
+    """Turns deliveries into emails: reads them a batch at a time, renders each draft once.
+
+    Deliveries holding the same stories for the same themes (a week's digest
+    for thousands of readers) share one draft; only the address and the
+    signed links differ.  Stories and drafts are cached, with bounds, so
+    memory stays flat however many deliveries a run sends.
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._batch: dict[int, tuple[Delivery, dict[str, tuple[str, ...]]]] = {}
+        self._stories: dict[int, tuple[render.EmailStory, int]] = {}
+        self._issues: dict[int, _IssueHeading] = {}
+        # a draft, and the issues its stories come from (its feedback link covers them)
+        self._drafts: dict[DraftKey, tuple[render.Draft, tuple[int, ...]] | None] = {}
+
+    def load(self, delivery_ids: Sequence[int]) -> None:
+        """Read a batch of deliveries, their subscribers, themes and stories in a few queries."""
+        with self.ctx.sessions() as session:
+            deliveries = session.scalars(select(Delivery).where(Delivery.id.in_(delivery_ids))
+                                         .options(joinedload(Delivery.subscriber))).all()
+            followed: dict[int, dict[str, list[str]]] = {}
+            for subscriber_id, cadence, theme in session.execute(
+                    select(Subscription.subscriber_id, Subscription.cadence, Subscription.theme)
+                    .where(Subscription.subscriber_id.in_({d.subscriber_id for d in deliveries}))):
+                followed.setdefault(subscriber_id, {}).setdefault(cadence, []).append(theme)
+            self._load_stories(session, {i for d in deliveries for i in d.story_ids})
+        self._batch = {d.id: (d, {cadence: tuple(t for t in THEMES if t in themes)
+                                  for cadence, themes in followed.get(d.subscriber_id, {}).items()})
+                       for d in deliveries}
+
+    def compose(self, delivery_id: int) -> Outgoing:
+        if delivery_id not in self._batch:
+            self.load([delivery_id])
+        if delivery_id not in self._batch:
+            raise NothingToSend("the delivery no longer exists")
+        delivery, followed = self._batch.pop(delivery_id)
+        subscriber = delivery.subscriber
+        if subscriber.status != "active":
+            raise NothingToSend(f"subscriber is {subscriber.status}")
+        themes = followed.get(CADENCE_OF_KIND[delivery.kind], ())
+        drafted = self._draft((delivery.kind, delivery.week, tuple(delivery.story_ids), themes))
+        if drafted is None:
+            raise NothingToSend("its stories no longer exist")
+        draft, issue_ids = drafted
+        ctx = self.ctx
+        message_id = render.delivery_message_id(delivery.id, delivery.created_at, ctx.base_url)
+        letterhead = render.Letterhead(ctx.settings.get("smtp", "from"), ctx.base_url,
+                                       _utc(ctx.now()), message_id)
+        data = render.personalise(draft, subscriber.email,
+                                  self._signed_links(subscriber, issue_ids), letterhead)
+        return Outgoing(subscriber.email, message_id, draft.subject, data)
+
+    def _signed_links(self, subscriber: Subscriber, issue_ids: Sequence[int]) -> dict[str, str]:
+        """The subscriber's own links, each signed for its purpose (invariant 5)."""
+        sign = (self.ctx.base_url, self.ctx.signer, subscriber.id, subscriber.link_secret)
+        return {"preferences": links.preferences_url(*sign),
+                "unsubscribe": links.unsubscribe_url(*sign),
+                "feedback": links.feedback_base_url(*sign, issue_ids)}
+
+    def _draft(self, key: DraftKey) -> tuple[render.Draft, tuple[int, ...]] | None:
+        if key not in self._drafts:
+            if len(self._drafts) >= DRAFT_CACHE_LIMIT:
+                self._drafts.clear()
+            kind, week, story_ids, themes = key
+            issues = self._issues_of(story_ids)
+            if not issues:
+                self._drafts[key] = None
+            else:
+                draft = (render.draft_digest(week or "", [issue for _, issue in issues], themes)
+                         if kind == "digest" else render.draft_alert(issues[0][1], themes))
+                self._drafts[key] = (draft, tuple(issue_id for issue_id, _ in issues))
+        return self._drafts[key]
+
+    def _issues_of(self, story_ids: Sequence[int]) -> list[tuple[int, render.EmailIssue]]:
+        grouped: dict[int, list[render.EmailStory]] = {}
+        for story_id in story_ids:
+            if story_id in self._stories:
+                story, issue_id = self._stories[story_id]
+                grouped.setdefault(issue_id, []).append(story)
+        ordered = sorted(grouped, key=lambda issue_id: self._issues[issue_id].order)
+        return [(i, replace(self._issues[i].heading, stories=tuple(grouped[i]))) for i in ordered]
+
+    def _load_stories(self, session: Session, story_ids: set[int]) -> None:
+        missing = [story_id for story_id in story_ids if story_id not in self._stories]
+        if not missing:
+            return
+        if len(self._stories) + len(missing) > STORY_CACHE_LIMIT:
+            self._stories.clear()  # keeps memory flat however many issues a run covers
+            self._issues.clear()
+            missing = list(story_ids)
+        rows = session.scalars(select(Story).where(Story.id.in_(missing)).options(
+            selectinload(Story.themes),
+            joinedload(Story.issue).defer(Issue.raw).joinedload(Issue.source)))
+        for row in rows:
+            self._stories[row.id] = (_email_story(row), row.issue_id)
+            self._issues.setdefault(row.issue_id, _heading(row.issue))
+
+
+def _email_story(row: Story) -> render.EmailStory:
+    current = {t.theme: t for t in row.themes if t.current and t.assigned}
+    themes = [theme for theme in THEMES if theme in current]
+    return render.email_story(
+        id=row.id, headline=row.headline, text=row.text,
+        links=[link.get("url", "") for link in row.links or []], themes=themes,
+        explanations={theme: current[theme].explanation or [] for theme in themes})
+
+
+def _heading(issue: Issue) -> _IssueHeading:
+    when = _utc(issue.sent_at or issue.received_at)
+    title = render.issue_title(issue.subject, issue.source.name)
+    return _IssueHeading((when, issue.id), render.EmailIssue(title, issue.source.name, None, ()))
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

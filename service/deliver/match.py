@@ -1,0 +1,153 @@
+"""Match: which subscribers are owed which stories, written as delivery rows.
+
+A story matches a subscription when the story's current tagging assigned the
+subscription's theme (with a score at least the subscription's minimum, if it
+has one).  Each function runs one query over stories x story_themes x
+subscriptions x subscribers, groups the pairs per subscriber in order, and
+inserts the deliveries in chunks with ON CONFLICT DO NOTHING on the unique
+keys, (subscriber, issue) and (subscriber, week): invariant 3, so running
+anything twice creates nothing twice.
+
+Dates are compared in UTC: every DateTime column holds UTC (SQLite keeps no
+offset), and a week is turned into its UTC bounds before querying.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, Table, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from service.db.bulk import chunked, insert_new
+from service.db.tables import Base, Issue, Story, StoryTheme, Subscriber, Subscription
+from service.deliver.wakeup import announce
+
+DELIVERIES: Table = Base.metadata.tables["deliveries"]
+INSERT_CHUNK = 1000
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def iso_week(dt: datetime, tz: ZoneInfo) -> str:
+    """The ISO week ("2024-W20") ``dt`` falls in, seen from ``tz``; naive means UTC."""
+    aware = dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
+    year, week, _ = aware.astimezone(tz).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_bounds(week: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """Monday 00:00 of ``week`` and of the week after, in ``tz`` (start inclusive)."""
+    monday = _monday_of(week)
+    start = datetime.combine(monday, time(0), tzinfo=tz)
+    end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=tz)
+    return start, end
+
+
+def _monday_of(week: str) -> date:
+    found = _WEEK.match(week.strip())
+    if found is None:
+        raise ValueError(f"{week!r} is not an ISO week like 2024-W20")
+    try:
+        return date.fromisocalendar(int(found[1]), int(found[2]), 1)
+    except ValueError as exc:
+        raise ValueError(f"{week!r} is not a week of year {found[1]}") from exc
+
+
+def digest_week_due(now: datetime, tz: ZoneInfo) -> str:
+    """The week a digest run at ``now`` covers: the last full ISO week before it, in ``tz``.
+
+    Never the current week, which is not over (a Monday 08:00 run would hold
+    eight hours of it).  A run delayed until Wednesday still covers the week
+    just finished, so an outage late in the week loses nothing; an outage
+    spanning a whole week skips one, which ``newsalerts digest --week`` fills.
+    """
+    local = now.astimezone(tz).date()
+    this_monday = local - timedelta(days=local.weekday())
+    year, week, _ = (this_monday - timedelta(days=7)).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def create_instant_deliveries(session: Session, issue_id: int, now: datetime) -> int:
+    """One pending instant alert per active subscriber with a matching story in the issue.
+
+    Runs inside the caller's transaction (the one storing the issue); returns
+    how many deliveries were created, 0 when they all existed already.
+    """
+    session.flush()
+    pairs = session.execute(
+        _matches("instant").where(Story.issue_id == issue_id)
+        .order_by(Subscription.subscriber_id, Story.index)
+        .execution_options(yield_per=INSERT_CHUNK)
+    )
+    return _insert_new(session, _story_ids_per_subscriber(pairs), ["subscriber_id", "issue_id"],
+                       {"kind": "instant", "issue_id": issue_id, "week": None, **_pending(now)})
+
+
+def create_digest_deliveries(session: Session, week: str, tz: ZoneInfo, now: datetime) -> int:
+    """One pending digest per active subscriber with matching stories dated in ``week``.
+
+    An issue's date is its Date header (``sent_at``), or when it arrived if it
+    had none; the week is read in ``tz`` ([digest] timezone).  Stories come
+    oldest issue first, in issue order.  Returns how many deliveries were created.
+    """
+    start, end = (bound.astimezone(UTC) for bound in week_bounds(week, tz))
+    dated = func.coalesce(Issue.sent_at, Issue.received_at)
+    pairs = session.execute(
+        _matches("weekly").join(Issue, Issue.id == Story.issue_id)
+        .where(dated >= start, dated < end)
+        .order_by(Subscription.subscriber_id, dated, Issue.id, Story.index)
+        .execution_options(yield_per=INSERT_CHUNK)
+    )
+    return _insert_new(session, _story_ids_per_subscriber(pairs), ["subscriber_id", "week"],
+                       {"kind": "digest", "issue_id": None, "week": week, **_pending(now)})
+
+
+def _pending(now: datetime) -> dict[str, Any]:
+    return {"status": "pending", "attempts": 0, "due_at": now, "created_at": now}
+
+
+def _matches(cadence: str) -> Select[int, int]:
+    """(subscriber id, story id) for every active subscription at ``cadence`` a story meets."""
+    return (
+        select(Subscription.subscriber_id, Story.id)
+        .select_from(Story)
+        .join(StoryTheme, and_(StoryTheme.story_id == Story.id, StoryTheme.current.is_(True),
+                               StoryTheme.assigned.is_(True)))
+        .join(Subscription, and_(Subscription.theme == StoryTheme.theme,
+                                 Subscription.cadence == cadence,
+                                 or_(Subscription.min_score.is_(None),
+                                     StoryTheme.score >= Subscription.min_score)))
+        .join(Subscriber, and_(Subscriber.id == Subscription.subscriber_id,
+                               Subscriber.status == "active"))
+    )
+
+
+def _story_ids_per_subscriber(pairs: Iterable[Any]) -> Iterator[dict[str, Any]]:
+    """Group (subscriber, story) pairs sorted by subscriber; a story matching two themes once."""
+    current: int | None = None
+    stories: dict[int, None] = {}
+    for subscriber_id, story_id in pairs:
+        if subscriber_id != current:
+            if current is not None:
+                yield {"subscriber_id": current, "story_ids": list(stories)}
+            current, stories = subscriber_id, {}
+        stories[story_id] = None
+    if current is not None:
+        yield {"subscriber_id": current, "story_ids": list(stories)}
+
+
+def _insert_new(session: Session, rows: Iterable[dict[str, Any]], key: list[str],
+                same: dict[str, Any]) -> int:
+    """Insert the deliveries whose unique ``key`` is not taken yet, in chunks; count them.
+
+    New ones are announced to idle workers, who hear of them at commit.
+    """
+    created = sum(insert_new(session, DELIVERIES, chunk, key, same=same)
+                  for chunk in chunked(rows, INSERT_CHUNK))
+    if created:
+        announce(session)
+    return created

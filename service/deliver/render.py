@@ -1,0 +1,256 @@
+"""Render: what a delivery holds, as a well-formed multipart email (invariant 4).
+
+Pure: plain values in (``EmailStory``, ``EmailIssue``, ``Recipient``,
+``Letterhead``), an email out; compose.py reads the database and signs links.
+Story text is untrusted (anybody can imitate a newsletter), so it reaches the
+Jinja2 templates only as variables, and HTML templates autoescape: ``<script>``
+is shown, never run, and ``{{ 7*7 }}`` is text, never evaluated.  Headers and
+links are guarded in mime.py (``one_line``, ``safe_url``).
+
+The templates run once per draft (see mime.py): ``draft_alert`` and
+``draft_digest`` for the sender's mail merge; ``render_alert``,
+``render_digest`` and ``render_confirmation`` do the same for one recipient
+and return an ``EmailMessage``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from email import message_from_bytes
+from email.message import EmailMessage
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from service.deliver.links import story_feedback_url
+from service.deliver.mime import (
+    POLICY,
+    Draft,
+    Letterhead,
+    list_host,
+    one_line,
+    personalise,
+    safe_url,
+    slot,
+)
+from service.domain import THEMES
+from service.paths import beside_package
+
+__all__ = [
+    "Draft", "EmailIssue", "EmailStory", "Letterhead", "Recipient", "delivery_message_id",
+    "draft_alert", "draft_confirmation", "draft_digest", "email_story", "excerpt",
+    "issue_title", "list_host", "one_line", "personal_links", "personalise", "render_alert",
+    "render_confirmation", "render_digest", "safe_url", "slot", "templates_dir",
+]
+
+TEMPLATES_ENV = "NEWSALERTS_TEMPLATES"  # override for installed copies
+EXCERPT_CHARS = 300
+TITLE_MAX_CHARS = 60
+
+
+@dataclass(frozen=True)
+class EmailStory:
+    id: int
+    headline: str
+    excerpt: str
+    themes: tuple[str, ...]
+    url: str | None  # the original: the story's first http(s) link, else the issue's
+    feedback_url: str = ""  # set for a draft: the email's feedback link and this story's id
+    explanations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """Each theme, with the terms that made the model pick it when known."""
+        return tuple(
+            f"{theme}: {', '.join(self.explanations[theme])}"
+            if self.explanations.get(theme) else theme
+            for theme in self.themes
+        )
+
+
+@dataclass(frozen=True)
+class EmailIssue:
+    title: str  # "Import AI 373"
+    source: str  # "Import AI"
+    url: str | None
+    stories: tuple[EmailStory, ...]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    preferences_url: str
+    unsubscribe_url: str
+    themes: tuple[str, ...] = ()  # the themes they follow: the subject names only these
+    feedback_url: str = ""  # links.feedback_base_url: each story's link adds the story's id
+
+
+def excerpt(headline: str, text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a story's body after its headline, cut at a word."""
+    body = one_line(text)
+    head = one_line(headline)
+    if head and body.startswith(head):
+        body = body[len(head):].lstrip(" :.-–—")
+    if len(body) <= limit:
+        return body
+    cut = body[:limit + 1].rsplit(" ", 1)[0] if " " in body[:limit + 1] else body[:limit]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def email_story(*, id: int, headline: str, text: str, links: Iterable[str],
+                themes: Sequence[str], issue_url: str | None = None,
+                explanations: Mapping[str, Sequence[str]] | None = None) -> EmailStory:
+    """An ``EmailStory`` from a stored story's raw values, cleaned for an email."""
+    original = next((url for url in map(safe_url, links) if url), None)
+    terms = {theme: tuple(one_line(t) for t in (explanations or {}).get(theme, ()) if t.strip())
+             for theme in themes}
+    return EmailStory(
+        id=id, headline=one_line(headline) or "(untitled story)",
+        excerpt=excerpt(headline, text), themes=tuple(one_line(t) for t in themes),
+        url=original or safe_url(issue_url), explanations=terms,
+    )
+
+
+def issue_title(subject: str, source: str) -> str:
+    """How an email names an issue: "Import AI 373" from "Import AI 373: Guaranteed...".
+
+    A newsletter's subject usually opens with its name and number before a
+    colon; without one (or with an empty subject) the source's name stands in.
+    """
+    head = one_line(subject).split(":", 1)[0].strip()
+    if head and ":" in subject and len(head) <= TITLE_MAX_CHARS:
+        return head
+    return one_line(source) or "newsletter"
+
+
+def delivery_message_id(delivery_id: int, created_at: datetime, base_url: str) -> str:
+    """A Message-ID that stays the same when the same delivery is sent again.
+
+    The creation time keeps ids from a rebuilt database from colliding with
+    ones already in readers' mailboxes (Gmail drops a repeated Message-ID).
+    """
+    return f"<delivery-{delivery_id}.{created_at:%Y%m%d%H%M%S}@{list_host(base_url)}>"
+
+
+# --- drafts: the templates, run once per set of stories ------------------------------------
+
+
+def draft_alert(issue: EmailIssue, followed: Sequence[str]) -> Draft:
+    issue = _slotted(issue)
+    summary = _summary(issue.stories, followed)
+    subject = f"[newsalerts] {issue.title}: {summary}"
+    return _draft("alert", subject, {"issue": issue, "summary": summary}, followed)
+
+
+def draft_digest(week: str, issues: Sequence[EmailIssue], followed: Sequence[str]) -> Draft:
+    issues = [_slotted(issue) for issue in issues]
+    summary = _summary([story for issue in issues for story in issue.stories], followed)
+    sources = ", ".join(dict.fromkeys(issue.source for issue in issues))
+    subject = f"[newsalerts] Weekly digest {week}: {summary}" + (
+        f" from {sources}" if sources else "")
+    return _draft("digest", subject, {"week": week, "issues": issues, "summary": summary},
+                  followed)
+
+
+def draft_confirmation(themes: Sequence[str]) -> Draft:
+    """The double opt-in email: nothing else is sent until its link is followed."""
+    values = {"confirm_url": slot("confirm"), "email": slot("email"),
+              "themes": tuple(one_line(t) for t in themes)}
+    return _draft("confirm", "[newsalerts] Please confirm your subscription", values, (),
+                  is_list=False)
+
+
+def _slotted(issue: EmailIssue) -> EmailIssue:
+    stories = tuple(replace(s, feedback_url=story_feedback_url(slot("feedback"), s.id))
+                    for s in issue.stories)
+    return replace(issue, stories=stories)
+
+
+def _draft(template: str, subject: str, values: dict[str, Any], followed: Sequence[str],
+           is_list: bool = True) -> Draft:
+    subject = one_line(subject)
+    themes = tuple(one_line(theme) for theme in followed)
+    recipient = Recipient(slot("email"), slot("preferences"), slot("unsubscribe"), themes)
+    values = {"recipient": recipient, **values, "subject": subject}
+    env = environment(templates_dir())
+    return Draft(subject, env.get_template(f"email/{template}.txt").render(values),
+                 env.get_template(f"email/{template}.html").render(values), is_list)
+
+
+def personal_links(recipient: Recipient, stories: Sequence[EmailStory]) -> dict[str, str]:
+    """The links that fill a draft's slots for ``recipient`` (personalise adds the address)."""
+    values = {"preferences": recipient.preferences_url, "unsubscribe": recipient.unsubscribe_url}
+    if stories:  # their "wrong themes?" links share the one feedback slot
+        values["feedback"] = recipient.feedback_url
+    return values
+
+
+# --- the EmailMessage API -----------------------------------------------------------------
+
+
+def render_alert(issue: EmailIssue, recipient: Recipient, letterhead: Letterhead) -> EmailMessage:
+    draft = draft_alert(issue, recipient.themes)
+    return _parse(personalise(draft, recipient.email,
+                              personal_links(recipient, issue.stories), letterhead))
+
+
+def render_digest(week: str, issues: Sequence[EmailIssue], recipient: Recipient,
+                  letterhead: Letterhead) -> EmailMessage:
+    draft = draft_digest(week, issues, recipient.themes)
+    stories = [story for issue in issues for story in issue.stories]
+    return _parse(personalise(draft, recipient.email, personal_links(recipient, stories),
+                              letterhead))
+
+
+def render_confirmation(email: str, confirm_url: str, themes: Sequence[str],
+                        letterhead: Letterhead) -> EmailMessage:
+    draft = draft_confirmation(themes)
+    return _parse(personalise(draft, email, {"confirm": confirm_url}, letterhead))
+
+
+def _parse(data: bytes) -> EmailMessage:
+    message = message_from_bytes(data, policy=POLICY)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def _summary(stories: Sequence[EmailStory], followed: Sequence[str]) -> str:
+    """ "2 stories on safety, policy": the followed themes among the stories' themes."""
+    present = {theme for story in stories for theme in story.themes}
+    chosen = present & set(followed) or present
+    themes = [t for t in THEMES if t in chosen] + sorted(chosen - set(THEMES))
+    count = f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}"
+    return f"{count} on {', '.join(themes)}" if themes else count
+
+
+def templates_dir() -> Path:
+    """$NEWSALERTS_TEMPLATES, else templates/ beside the package, else the installed copy."""
+    override = os.environ.get(TEMPLATES_ENV)
+    if override:
+        return Path(override)
+    beside = beside_package("templates")
+    if beside.is_dir():
+        return beside
+    return Path(sys.prefix) / "share" / "newsalerts" / "templates"
+
+
+@lru_cache(maxsize=4)
+def environment(directory: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(directory),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.globals["THEMES"] = THEMES
+    return env
+

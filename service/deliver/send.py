@@ -1,0 +1,419 @@
+"""Send: claim due deliveries, compose them, hand them to a transport, record the outcome.
+
+Invariant 3 in code::
+
+    claim (status "sending" + lease, committed) ─▶ compose ─▶ transport.send
+        ─▶ accepted ─▶ sent (its own short transaction)
+        ─▶ 4xx, connection lost ─▶ pending again, due after a doubling delay
+        ─▶ 5xx ─▶ failed, and one more hard bounce on the subscriber
+        ─▶ no usable server (connect, TLS, AUTH) ─▶ the batch is handed back untouched
+
+A crash between acceptance and marking re-sends at most that one email per
+connection, with the same Message-ID, once its lease expires.  A weekly digest to thousands of
+readers stays cheap because compose.py renders each distinct digest once and
+only fills in each reader's address and signed links.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    String,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from service.context import Context
+from service.db.database import transaction
+from service.db.tables import Delivery, Subscriber
+from service.deliver.compose import Composer, NothingToSend, Outgoing
+from service.deliver.transport import (
+    OutboxTransport,
+    Pacer,
+    SmtpTransport,
+    Transport,
+    open_transport,
+)
+from service.deliver.wakeup import announce
+from service.errors import (
+    DeliveryError,
+    PermanentDeliveryError,
+    StorageError,
+    TransientDeliveryError,
+)
+
+__all__ = ["Composer", "OutboxTransport", "SendSummary", "SmtpTransport", "Transport",
+           "claim_due_deliveries", "open_transport", "send_due"]
+
+log = logging.getLogger(__name__)
+MAX_ERROR_CHARS = 1000
+
+
+@dataclass
+class SendSummary:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    rendered: int = 0  # dry run: rendered and logged, not sent
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+    @classmethod
+    def total(cls, summaries: Iterable[SendSummary]) -> SendSummary:
+        total = cls()
+        for summary in summaries:
+            for outcome, count in summary.as_dict().items():
+                setattr(total, outcome, getattr(total, outcome) + count)
+        return total
+
+
+def _pending_due(now: datetime) -> ColumnElement[bool]:
+    return and_(Delivery.status == "pending", Delivery.due_at <= now)
+
+
+def _lease_expired(now: datetime) -> ColumnElement[bool]:
+    return and_(Delivery.status == "sending", Delivery.lease_until < now)
+
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    return or_(_pending_due(now), _lease_expired(now))
+
+
+def claim_due_deliveries(session: Session, worker_id: str, now: datetime,
+                         lease_seconds: float, limit: int) -> list[int]:
+    """Mark up to ``limit`` due deliveries as sending for ``worker_id``, commit, return their ids.
+
+    Claims left behind by a dead worker (lease expired) come first, then the
+    pending ones, oldest first.  Each kind is found by its own query, so the
+    status index finds the first ``limit`` rows without sorting the whole queue.
+    """
+    until = now + timedelta(seconds=lease_seconds)
+    claimed: list[int] = []
+    for claimable in (_lease_expired(now), _pending_due(now)):
+        if len(claimed) < limit:
+            claimed += _claim(session, claimable, worker_id, until, limit - len(claimed))
+    session.commit()
+    return sorted(claimed)
+
+
+def _claim(session: Session, claimable: ColumnElement[bool], worker_id: str,
+           lease_until: datetime, limit: int) -> list[int]:
+    """PostgreSQL: the candidates are locked with ``FOR UPDATE SKIP LOCKED``, so
+    concurrent workers skip each other's rows instead of waiting or sharing.
+    SQLite has one writer at a time, so one conditional UPDATE is atomic: a row
+    another process claimed first no longer matches and is not returned.
+    """
+    due = select(Delivery.id).where(claimable).order_by(Delivery.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        ids = list(session.scalars(due.with_for_update(skip_locked=True)))
+        if not ids:
+            return []
+        chosen = Delivery.id.in_(ids)
+    else:
+        chosen = Delivery.id.in_(due.scalar_subquery())
+    return list(session.scalars(
+        update(Delivery).where(chosen, claimable)
+        .values(status="sending", claimed_by=worker_id, lease_until=lease_until)
+        .returning(Delivery.id).execution_options(synchronize_session=False)))
+
+
+# --- sending ------------------------------------------------------------------------------
+
+
+def send_due(ctx: Context, *, worker_id: str, limit: int | None = None, no_send: bool = False,
+             should_stop: Callable[[], bool] | None = None) -> SendSummary:
+    """Send every delivery due now (at most ``limit``) over ``[smtp] connections`` connections.
+
+    Each connection is a thread that claims a batch, sends it, and claims the
+    next, until none is due.  ``should_stop`` is asked before each email
+    (SIGTERM): the email in hand is finished, the rest of its batch handed
+    back.  With ``no_send`` each due email is composed and logged; nothing is
+    sent or marked.
+    """
+    if no_send:
+        return _dry_run(ctx, Composer(ctx), limit)
+    # Parallel connections pay off against a server's round trips; an outbox folder has none.
+    connections = max(1, int(ctx.settings.get("smtp", "connections"))) if ctx.settings.get(
+        "smtp", "host") else 1
+    claims = _Claims(ctx, worker_id, limit, should_stop or (lambda: False), connections)
+    pacer = Pacer(float(ctx.settings.get("smtp", "rate_limit")))
+    if connections <= 1:
+        summary = _send_over_one_connection(ctx, claims, pacer)
+    else:
+        with ThreadPoolExecutor(connections, thread_name_prefix="smtp") as pool:
+            running = [pool.submit(_send_over_one_connection, ctx, claims, pacer)
+                       for _ in range(connections)]
+        summary = SendSummary.total(each.result() for each in running)
+    # A worker finds nothing to send every few seconds: not worth a line each time.
+    log.log(logging.INFO if any(summary.as_dict().values()) else logging.DEBUG,
+            "send: %s", summary.as_dict())
+    return summary
+
+
+def _send_over_one_connection(ctx: Context, claims: _Claims, pacer: Pacer) -> SendSummary:
+    try:
+        with open_transport(ctx.settings) as transport, _Recorder(ctx.engine) as recorder:
+            sender = _Sender(ctx, Composer(ctx), transport, recorder, pacer)
+            for batch in claims:
+                sender.composer.load(batch)
+                for position, delivery_id in enumerate(batch):
+                    if claims.should_stop():
+                        _release(ctx, batch[position:])
+                        return sender.summary
+                    try:
+                        sender.deliver(delivery_id)
+                    except DeliveryError:  # the server itself is unusable: leave the rest
+                        _release(ctx, batch[position:])
+                        raise
+    except BaseException:
+        claims.close()  # the other connections finish their email in hand and stop
+        raise
+    return sender.summary
+
+
+class _Claims:
+    """Claimed batches for any number of connections, until ``limit`` or a stop.
+
+    Each connection iterates on its own and stops when its claim finds
+    nothing due.  A claim takes at most ``[smtp] batch_size`` deliveries, and
+    no more than an even share of what ``limit`` leaves, so that every
+    connection gets work.
+    """
+
+    def __init__(self, ctx: Context, worker_id: str, limit: int | None,
+                 should_stop: Callable[[], bool], connections: int) -> None:
+        self.ctx, self.worker_id = ctx, worker_id
+        self._left = limit
+        self._should_stop = should_stop
+        self._closed = False  # an error or a stop request: no more emails
+        self._lock = threading.Lock()
+        self._size = int(ctx.settings.get("smtp", "batch_size"))
+        self._lease = float(ctx.settings.get("delivery", "lease_seconds"))
+        self._share = connections
+
+    def should_stop(self) -> bool:
+        return self._closed or self._should_stop()
+
+    def close(self) -> None:
+        self._closed = True
+
+    def __iter__(self) -> Iterator[list[int]]:
+        while (batch := self._next()):
+            yield batch
+
+    def _next(self) -> list[int]:
+        with self._lock:
+            if self.should_stop() or self._left == 0:
+                return []
+            size = self._size if self._left is None else min(
+                self._size, max(1, -(-self._left // self._share)))
+            if self._left is not None:
+                self._left -= size
+        with self.ctx.sessions() as session:
+            batch = claim_due_deliveries(session, self.worker_id, _utc(self.ctx.now()),
+                                         self._lease, size)
+        if self._left is not None:
+            with self._lock:
+                self._left += size - len(batch)
+        return batch
+
+
+@dataclass
+class _Sender:
+    """One connection's sending: compose, send, record each outcome."""
+
+    ctx: Context
+    composer: Composer
+    transport: Transport
+    recorder: _Recorder
+    pacer: Pacer
+    summary: SendSummary = field(default_factory=lambda: SendSummary())
+
+    def deliver(self, delivery_id: int) -> None:
+        outgoing = self._compose(delivery_id)
+        if outgoing is None:
+            return
+        self.pacer.wait()
+        try:
+            self.transport.send(outgoing.data, outgoing.recipient)
+        except TransientDeliveryError as exc:
+            retried = _retry_later(self.ctx, delivery_id, str(exc))
+            self.summary.retried += retried
+            self.summary.failed += not retried
+        except PermanentDeliveryError as exc:
+            _bounce(self.ctx, delivery_id, str(exc))
+            self.summary.failed += 1
+        else:
+            self._record_sent(delivery_id, outgoing.message_id)
+            self.summary.sent += 1
+
+    def _compose(self, delivery_id: int) -> Outgoing | None:
+        try:
+            return self.composer.compose(delivery_id)
+        except NothingToSend as exc:
+            self.recorder.finish(delivery_id, "cancelled", error=str(exc))
+            self.summary.cancelled += 1
+        except ValueError as exc:  # bad stored data (an address, a link): this one fails
+            log.error("delivery %s cannot be rendered: %s", delivery_id, exc)
+            self.recorder.finish(delivery_id, "failed",
+                                 error=f"cannot render: {exc}"[:MAX_ERROR_CHARS])
+            self.summary.failed += 1
+        return None
+
+    def _record_sent(self, delivery_id: int, message_id: str) -> None:
+        """Mark an accepted email sent, waiting out a database outage to do it.
+
+        The email is already out: if this row went back to the queue it would
+        be sent again.  So the one small write is retried for up to half the
+        lease (after the lease another worker may claim the row); only past
+        that does the error escape, which is the documented at-least-once window.
+        """
+        lease = float(self.ctx.settings.get("delivery", "lease_seconds"))
+        deadline = time.monotonic() + lease / 2
+        delay = 0.1
+        while True:
+            try:
+                self.recorder.finish(delivery_id, "sent", message_id=message_id,
+                                     sent_at=_utc(self.ctx.now()))
+                return
+            except StorageError:
+                if time.monotonic() + delay > deadline:
+                    raise
+                log.warning("delivery %s was sent but cannot be marked yet; retrying in %.1fs",
+                            delivery_id, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+
+def _dry_run(ctx: Context, composer: Composer, limit: int | None) -> SendSummary:
+    summary = SendSummary()
+    with ctx.sessions() as session:
+        due = select(Delivery.id).where(_claimable(_utc(ctx.now()))).order_by(Delivery.id)
+        ids = list(session.scalars(due if limit is None else due.limit(limit)))
+    size = int(ctx.settings.get("smtp", "batch_size"))
+    for position, delivery_id in enumerate(ids):
+        if position % size == 0:
+            composer.load(ids[position:position + size])
+        try:
+            outgoing = composer.compose(delivery_id)
+        except (NothingToSend, ValueError) as exc:
+            log.info("dry run: delivery %s would not be sent: %s", delivery_id, exc)
+            continue
+        log.info("dry run: would send %r to %s", outgoing.subject, outgoing.recipient)
+        summary.rendered += 1
+    return summary
+
+
+# --- recording outcomes --------------------------------------------------------------------
+
+
+# Built once: the statement runs once per email, and building it costs more than running it.
+_FINISH = update(Delivery).where(Delivery.id == bindparam("delivery")).values(
+    status=bindparam("new_status"), lease_until=None, last_error=bindparam("error"),
+    message_id=func.coalesce(bindparam("mid", type_=String), Delivery.message_id),
+    sent_at=func.coalesce(bindparam("when", type_=DateTime(timezone=True)), Delivery.sent_at))
+
+
+class _Recorder:
+    """Writes emails' outcomes, each in its own short transaction, over one held connection.
+
+    Taking a connection from the pool for every email would cost more than the
+    UPDATE itself (on PostgreSQL, pool_pre_ping adds a round trip each time).
+    After an error the connection is dropped, and the next write takes a
+    fresh one from the pool.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> _Recorder:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._drop()
+
+    def finish(self, delivery_id: int, status: str, *, error: str | None = None,
+               message_id: str | None = None, sent_at: datetime | None = None) -> None:
+        try:
+            if self._connection is None:
+                # One UPDATE of one row is its own transaction: in autocommit it
+                # costs one round trip to the database, not three (BEGIN, UPDATE, COMMIT).
+                self._connection = self._engine.connect().execution_options(
+                    isolation_level="AUTOCOMMIT")
+            self._connection.execute(_FINISH, {
+                "delivery": delivery_id, "new_status": status, "error": error,
+                "mid": message_id, "when": sent_at})
+        except SQLAlchemyError as exc:
+            self._drop()
+            raise StorageError(f"database error: {exc.__class__.__name__}: {exc}") from exc
+
+    def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(SQLAlchemyError):
+                connection.close()
+
+
+def _retry_later(ctx: Context, delivery_id: int, error: str) -> bool:
+    """Back to pending after a doubling delay, or failed after max_attempts: retried?"""
+    base = float(ctx.settings.get("delivery", "retry_base_seconds"))
+    with transaction(ctx.sessions) as session:
+        delivery = session.get_one(Delivery, delivery_id)
+        delivery.due_at = _utc(ctx.now()) + timedelta(seconds=base * 2 ** delivery.attempts)
+        delivery.attempts += 1
+        retry = delivery.attempts < int(ctx.settings.get("delivery", "max_attempts"))
+        delivery.status = "pending" if retry else "failed"
+        delivery.last_error, delivery.lease_until = error[:MAX_ERROR_CHARS], None
+    log.warning("delivery %s: %s (%s)", delivery_id, error, "will retry" if retry else "gave up")
+    return retry
+
+
+def _bounce(ctx: Context, delivery_id: int, error: str) -> None:
+    """A permanent refusal: the delivery failed, and its address is one bounce nearer out."""
+    limit = int(ctx.settings.get("delivery", "hard_bounce_limit"))
+    with transaction(ctx.sessions) as session:
+        delivery = session.get_one(Delivery, delivery_id)
+        delivery.status, delivery.last_error = "failed", error[:MAX_ERROR_CHARS]
+        delivery.attempts, delivery.lease_until = delivery.attempts + 1, None
+        subscriber = Subscriber.id == delivery.subscriber_id
+        session.execute(update(Subscriber).where(subscriber)
+                        .values(hard_bounces=Subscriber.hard_bounces + 1))
+        session.execute(update(Subscriber).where(
+            subscriber, Subscriber.status == "active", Subscriber.hard_bounces >= limit,
+        ).values(status="bounced"))
+    log.warning("delivery %s refused: %s", delivery_id, error)
+
+
+def _release(ctx: Context, delivery_ids: Sequence[int]) -> None:
+    """Hand back what is still claimed and unsent: the server, not they, was the problem."""
+    with transaction(ctx.sessions) as session:
+        session.execute(update(Delivery).where(Delivery.id.in_(delivery_ids),
+                                               Delivery.status == "sending")
+                        .values(status="pending", lease_until=None, claimed_by=None))
+        announce(session)  # another worker may take them now
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+

@@ -1,0 +1,176 @@
+"""Parse stage: raw email bytes to an Issue, a flat list of paragraph-level Blocks.
+
+The HTML part is preferred because it keeps what segmentation needs (bold
+headlines, italic subheads, separators, links); text/plain is the fallback.
+Every way a message can fail to yield a body is a MalformedMessage with a
+stable code, so the pipeline can store it as failed and move on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from datetime import datetime
+from email import errors as email_errors
+from email import policy
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+from email.utils import parseaddr, parsedate_to_datetime
+
+from service.domain import Block, Envelope, Issue
+from service.errors import MalformedMessage
+from service.ingest.body import ASCII_SPACE, html_blocks, plain_blocks
+
+log = logging.getLogger(__name__)
+
+ADDRESS = re.compile(r"[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+")
+
+# Parser defects that mean the MIME structure was cut short or mangled.
+TRUNCATION_DEFECTS = (email_errors.StartBoundaryNotFoundDefect,
+                      email_errors.CloseBoundaryNotFoundDefect,
+                      email_errors.MultipartInvariantViolationDefect)
+REASONS = {
+    "no-body": "The message has no text or HTML body at all.",
+    "only-attachments": "The message has attachments but no text or HTML body.",
+    "truncated": "The message's MIME structure is cut short and no readable body is left.",
+    "empty-body": "The message body is empty once markup and whitespace are removed.",
+    "too-complex": "The message's HTML is nested too deeply to be read safely.",
+}
+
+
+def load_message(data: bytes) -> EmailMessage:
+    """Read raw bytes as an email; MalformedMessage("unparseable") if they are not one."""
+    if not isinstance(data, bytes | bytearray) or not bytes(data).strip():
+        raise MalformedMessage("unparseable", "The message is empty: there is nothing to read.")
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(bytes(data))
+    except Exception as exc:  # the parser is lenient; whatever it still throws means garbage
+        raise MalformedMessage("unparseable", f"The message cannot be read: {exc}") from exc
+    if not msg.keys():
+        raise MalformedMessage("unparseable", "The message has no headers, so it is not email.")
+    return msg
+
+
+def read_envelope(msg: EmailMessage) -> Envelope:
+    """The headers that matter, read defensively: odd values degrade, never raise."""
+    sender_name, sender = _parse_address(_first(msg, "From"))
+    return Envelope(
+        message_id=_first(msg, "Message-ID") or None,
+        sender=sender.lower(),
+        sender_name=sender_name,
+        subject=_first(msg, "Subject"),
+        date=_parse_date(_first(msg, "Date")),
+        list_id=_first(msg, "List-Id") or None,
+        authentication_results=tuple(_header_values(msg, "Authentication-Results")),
+    )
+
+
+def parse_issue(data: bytes) -> Issue:
+    msg = load_message(data)
+    return Issue(
+        envelope=read_envelope(msg),
+        blocks=tuple(_body_blocks(msg)),
+        content_hash=hashlib.sha256(bytes(data)).hexdigest(),
+    )
+
+
+def _header_values(msg: Message, name: str) -> list[str]:
+    # A header the registry cannot parse still has its raw text: better than failing.
+    values: list[str] = []
+    for key, raw in msg.raw_items():
+        if key.lower() != name.lower():
+            continue
+        try:
+            text = str(msg.policy.header_fetch_parse(key, raw))
+        except Exception:  # any bug in header parsing: keep the raw value
+            text = str(raw)
+        values.append(ASCII_SPACE.sub(" ", text).strip())
+    return values
+
+
+def _first(msg: Message, name: str) -> str:
+    return next(iter(_header_values(msg, name)), "")
+
+
+def _parse_address(value: str) -> tuple[str, str]:
+    try:
+        name, address = parseaddr(value)
+    except Exception:  # a hostile From must not stop the envelope
+        return "", ""
+    return name, address if ADDRESS.fullmatch(address) else ""
+
+
+def _parse_date(value: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _body_blocks(msg: EmailMessage) -> list[Block]:
+    readers: list[tuple[Message, Callable[[str], list[Block]]]] = [
+        *((part, html_blocks) for part in _inline_parts(msg, "text/html")),
+        *((part, plain_blocks) for part in _inline_parts(msg, "text/plain")),
+    ]
+    refusal: MalformedMessage | None = None  # why the first unreadable part was unreadable
+    for part, to_blocks in readers:
+        try:
+            blocks = to_blocks(_decode(part))
+        except MalformedMessage as exc:  # an undecodable part: another may still be readable
+            refusal = refusal or exc
+            continue
+        except RecursionError:  # absurdly nested markup: likewise
+            refusal = refusal or MalformedMessage("too-complex", REASONS["too-complex"])
+            continue
+        if blocks:
+            return blocks
+    if refusal:
+        raise refusal
+    if _is_truncated(msg):
+        code = "truncated"
+    elif readers:
+        has_bytes = any(part.get_payload(decode=True) for part, _ in readers)
+        code = "empty-body" if has_bytes else "no-body"
+    else:  # no text part: whatever else carries content is an attachment
+        leaves = [part for part in msg.walk() if not part.is_multipart()]
+        code = "only-attachments" if any(p.get_payload() for p in leaves) else "no-body"
+    raise MalformedMessage(code, REASONS[code])
+
+
+def _inline_parts(msg: EmailMessage, content_type: str) -> list[Message]:
+    return [
+        part
+        for part in msg.walk()
+        if part.get_content_type() == content_type
+        and part.get_content_disposition() != "attachment"
+    ]
+
+
+def _is_truncated(msg: Message) -> bool:
+    defects = (defect for part in msg.walk() for defect in part.defects)
+    cut_multipart = msg.get_content_maintype() == "multipart" and not msg.is_multipart()
+    return cut_multipart or any(isinstance(d, TRUNCATION_DEFECTS) for d in defects)
+
+
+def _decode(part: Message) -> str:
+    """The part's text in its declared charset, else UTF-8; an unknown label needs valid UTF-8."""
+    payload = part.get_payload(decode=True)
+    data = payload if isinstance(payload, bytes) else b""
+    label = part.get_content_charset() or "utf-8"
+    try:
+        codec: str | None = codecs.lookup(label).name
+    except LookupError:
+        codec = None
+    for candidate in [c for c in (codec, "utf-8") if c]:
+        try:
+            return data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+    if codec is None:
+        reason = f"The body's charset {label!r} is unknown and the body is not UTF-8 either."
+        raise MalformedMessage("bad-charset", reason)
+    log.info("body is not valid %s; undecodable bytes replaced", codec)
+    return data.decode(codec, errors="replace")

@@ -1,0 +1,173 @@
+"""The ingest pipeline: one fetched message in, one stored outcome out.
+
+    RawMessage ─trust─▶ ─parse─▶ Issue ─segment─▶ [Story] ─classify─▶ store
+
+``examine`` is pure: it decides what a message is (an issue with tagged
+stories, or a refusal with a reason).  ``poll_once`` is the edge: it pulls
+messages from an inbox and stores each outcome, together with the inbox
+position, in one transaction, so a crash replays at most the message in hand
+and replaying it changes nothing (invariant 1).  No message can stop a poll
+(invariant 7): whatever goes wrong with one is stored as its failure.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from service.config import Source
+from service.context import Context
+from service.db.database import transaction
+from service.deliver.match import create_instant_deliveries
+from service.domain import Envelope, Issue, RawMessage, Story, TaggedStory
+from service.errors import MalformedMessage, MessageRefused
+from service.ingest import store
+from service.ingest.fetch import Inbox, open_inbox
+from service.ingest.parse import load_message, parse_issue, read_envelope
+from service.ingest.segment import segment
+from service.ingest.trust import trusted_source
+
+log = logging.getLogger(__name__)
+
+
+class Tagger(Protocol):
+    @property
+    def version(self) -> str: ...
+
+    def tag(self, stories: Sequence[Story]) -> list[TaggedStory]: ...
+
+
+@dataclass(frozen=True)
+class Accepted:
+    issue: Issue
+    source: Source
+    tagged: list[TaggedStory]
+
+
+@dataclass(frozen=True)
+class Refused:
+    envelope: Envelope | None
+    error: MessageRefused
+
+
+def examine(raw: RawMessage, sources: Sequence[Source], tagger: Tagger,
+            max_bytes: int) -> Accepted | Refused:
+    """Decide what one message is. Never raises for anything the message contains."""
+    envelope: Envelope | None = None
+    try:
+        envelope = read_envelope(load_message(raw.data))
+        source = trusted_source(envelope, sources)
+        _check_size(raw, max_bytes)
+        issue = parse_issue(raw.data)
+        return Accepted(issue, source, tagger.tag(segment(issue)))
+    except MessageRefused as refused:
+        return Refused(envelope, refused)
+    except Exception as exc:  # a bug or a pathological message: record it, go on
+        log.exception("unexpected error while examining %s", raw.origin)
+        reason = f"could not be processed ({exc.__class__.__name__}: {exc})"
+        return Refused(envelope, MalformedMessage("internal-error", reason[:500]))
+
+
+def _check_size(raw: RawMessage, max_bytes: int) -> None:
+    size = raw.size if raw.size is not None else len(raw.data)
+    if size > max_bytes:
+        raise MalformedMessage(
+            "too-large",
+            f"the message is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
+            "([inbox] max_message_bytes)",
+        )
+
+
+@dataclass
+class PollSummary:
+    counts: Counter[str] = field(default_factory=Counter)
+    stories: int = 0
+    deliveries: int = 0
+    refusals: list[tuple[str, str, str]] = field(default_factory=list)  # origin, code, reason
+
+    def add(self, other: PollSummary) -> None:
+        """Count ``other``'s outcomes in this summary too (a poll that went round again)."""
+        self.counts.update(other.counts)
+        self.stories += other.stories
+        self.deliveries += other.deliveries
+        self.refusals.extend(other.refusals)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "stored": self.counts["stored"], "duplicate": self.counts["duplicate"],
+            "rejected": self.counts["rejected"], "failed": self.counts["failed"],
+            "stories": self.stories, "deliveries": self.deliveries,
+            "refused": [{"origin": o, "code": c, "reason": r} for o, c, r in self.refusals],
+        }
+
+
+def poll_once(ctx: Context, inbox: Inbox, tagger: Tagger,
+              should_stop: Callable[[], bool] | None = None) -> PollSummary:
+    """Fetch what is new in the inbox and store every message's outcome.
+
+    ``should_stop`` is asked before each message (SIGTERM): the message in hand
+    is finished and stored, the rest wait for the next poll.
+    """
+    summary = PollSummary()
+
+    def last_uid(account: str, folder: str, uidvalidity: int) -> int:
+        with transaction(ctx.sessions) as session:
+            return store.last_uid(session, account, folder, uidvalidity)
+
+    for raw in inbox.messages(last_uid):
+        if should_stop is not None and should_stop():
+            log.info("stopping the poll: the rest waits for the next one")
+            break
+        status = handle_message(ctx, raw, tagger, summary)
+        inbox.acknowledge(raw, status)
+    return summary
+
+
+def handle_message(ctx: Context, raw: RawMessage, tagger: Tagger,
+                   summary: PollSummary) -> str:
+    """Examine one message and store its outcome; returns processed|rejected|failed."""
+    outcome = examine(raw, ctx.settings.sources, tagger,
+                      ctx.settings.get("inbox", "max_message_bytes"))
+    with transaction(ctx.sessions) as session:
+        status = _store_outcome(ctx, session, raw, outcome, summary)
+        if raw.position is not None:
+            store.advance_position(session, raw.position)
+    summary.counts[status] += 1
+    return {"stored": "processed", "duplicate": "processed"}.get(status, status)
+
+
+def _store_outcome(ctx: Context, session: Session, raw: RawMessage,
+                   outcome: Accepted | Refused, summary: PollSummary) -> str:
+    now = ctx.now()
+    if isinstance(outcome, Refused):
+        if not store.is_known(session, store.refusal_key(raw, outcome.envelope)):
+            store.record_refusal(session, raw, outcome.envelope, outcome.error, now)
+        log.warning("%s %s: %s (%s)", outcome.error.status, raw.origin,
+                    outcome.error.reason, outcome.error.code)
+        summary.refusals.append((raw.origin, outcome.error.code, outcome.error.reason))
+        return outcome.error.status
+    if store.is_known(session, outcome.issue.dedupe_key):
+        log.info("already stored: %s (%s)", outcome.issue.dedupe_key, raw.origin)
+        return "duplicate"
+    issue_id = store.record_issue(session, outcome.issue, outcome.source.name, raw,
+                                  outcome.tagged, now)
+    summary.stories += len(outcome.tagged)
+    summary.deliveries += create_instant_deliveries(session, issue_id, ctx.now())
+    log.info("stored %s: %d stories from %s", outcome.issue.dedupe_key,
+             len(outcome.tagged), outcome.source.name)
+    return "stored"
+
+
+def poll_configured_inbox(ctx: Context, tagger: Tagger,
+                          should_stop: Callable[[], bool] | None = None) -> PollSummary:
+    """One poll of the inbox the settings name, connection closed afterwards."""
+    inbox = open_inbox(ctx.settings)
+    try:
+        return poll_once(ctx, inbox, tagger, should_stop=should_stop)
+    finally:
+        inbox.close()

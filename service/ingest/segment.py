@@ -1,0 +1,310 @@
+"""Segment stage: an Issue's Blocks cut into Stories.
+
+How a newsletter marks its stories is data, not code: each file in
+``service/ingest/sources/*.toml`` names the senders it applies to and the patterns for
+separators, headlines, subheads, fiction and housekeeping.  ``generic.toml``
+applies when no other file matches.
+
+A story starts after a separator, at a headline followed by a "…subhead…"
+line (separators are sometimes missing), at a fiction marker ("Tech Tales:"),
+and, where the rules say so, at headings and whole bold lines.  Everything
+before the first story is the issue's preamble and is dropped; an issue with no
+story start at all is a single post, one story under the post's title.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from service.domain import Block, Envelope, Issue, Link, Story
+from service.errors import ConfigError, MalformedMessage
+from service.ingest.parse import parse_issue
+
+log = logging.getLogger(__name__)
+
+SOURCES_DIR = Path(__file__).resolve().parent / "sources"
+GENERIC = "generic"
+DECORATION = "*_ \t\xa0"  # markdown emphasis left in some archives' text
+LIST_ID = re.compile(r"<([^<>]+)>")
+MARKER, TALE, STORY = "marker", "tale", "story"  # what a block can open
+
+
+@dataclass(frozen=True)
+class SourceRules:
+    """One newsletter's segmentation rules, read from a TOML file."""
+
+    name: str
+    list_ids: tuple[str, ...]
+    senders: tuple[str, ...]
+    domains: tuple[str, ...]
+    separators: tuple[re.Pattern[str], ...]
+    subhead: re.Pattern[str]
+    headline_max_chars: int
+    not_headlines: tuple[re.Pattern[str], ...]
+    split_at_headings: bool
+    split_at_bold_lines: bool
+    fiction_markers: tuple[re.Pattern[str], ...]
+    fiction_signs: tuple[re.Pattern[str], ...]
+    fiction_settings: tuple[re.Pattern[str], ...]
+    fiction_title_max_chars: int
+    fiction_untitled: str
+    housekeeping: tuple[re.Pattern[str], ...]
+
+    def matches(self, envelope: Envelope) -> bool:
+        list_id = _list_id(envelope.list_id or "")
+        domain = envelope.sender.rpartition("@")[2]
+        return bool(
+            (list_id and list_id in self.list_ids)
+            or (envelope.sender and envelope.sender in self.senders)
+            or (domain and domain in self.domains)
+        )
+
+
+def _list_id(header: str) -> str:
+    """The id inside a List-Id header: "Description <id>" or a bare id (RFC 2919)."""
+    bracketed = LIST_ID.findall(header)
+    return (bracketed[-1] if bracketed else header).strip().lower()
+
+
+def _patterns(values: Iterable[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(value, re.IGNORECASE) for value in values)
+
+
+def _rules_from_toml(data: dict[str, Any]) -> SourceRules:
+    match, stories, housekeeping = data["match"], data["stories"], data["housekeeping"]
+    return SourceRules(
+        name=data["name"],
+        list_ids=tuple(v.lower() for v in match.get("list_ids", [])),
+        senders=tuple(v.lower() for v in match.get("senders", [])),
+        domains=tuple(v.lower() for v in match.get("domains", [])),
+        separators=_patterns(stories.get("separators", [])),
+        subhead=re.compile(stories["subhead"], re.IGNORECASE),
+        headline_max_chars=int(stories.get("headline_max_chars", 200)),
+        not_headlines=_patterns(stories.get("not_headlines", [])),
+        split_at_headings=bool(stories.get("split_at_headings", False)),
+        split_at_bold_lines=bool(stories.get("split_at_bold_lines", False)),
+        fiction_markers=_patterns(stories.get("fiction_markers", [])),
+        fiction_signs=_patterns(stories.get("fiction_signs", [])),
+        fiction_settings=_patterns(stories.get("fiction_settings", [])),
+        fiction_title_max_chars=int(stories.get("fiction_title_max_chars", 160)),
+        fiction_untitled=str(stories.get("fiction_untitled", "Fiction")),
+        housekeeping=_patterns(housekeeping.get("blocks", [])),
+    )
+
+
+@functools.cache
+def load_rules(directory: Path = SOURCES_DIR) -> tuple[SourceRules, ...]:
+    """Every source's rules; the generic fallback is last."""
+    rules: list[SourceRules] = []
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            rules.append(_rules_from_toml(tomllib.loads(path.read_text(encoding="utf-8"))))
+        except (KeyError, TypeError, ValueError, re.error) as exc:
+            raise ConfigError(f"Segmentation rules in {path} are invalid: {exc}") from exc
+    rules.sort(key=lambda r: r.name == GENERIC)
+    if not rules or rules[-1].name != GENERIC:
+        raise ConfigError(f"No {GENERIC}.toml segmentation rules in {directory}")
+    return tuple(rules)
+
+
+def rules_for(envelope: Envelope, rules: Sequence[SourceRules] | None = None) -> SourceRules:
+    candidates = load_rules() if rules is None else rules
+    return next((r for r in candidates if r.matches(envelope)), candidates[-1])
+
+
+# ---- segmenting -----------------------------------------------------------------------------
+
+
+def segment(issue: Issue, rules: Sequence[SourceRules] | None = None) -> list[Story]:
+    source = rules_for(issue.envelope, rules)
+    title, blocks = _clean(issue.blocks, issue.envelope.subject, source)
+    groups, preamble = _group(blocks, source)
+    if not groups and preamble:
+        # A post with no story marks at all is one story under the post's title.
+        title = title or _lines(preamble[0])[0]
+        groups = [[Block(kind="heading", text=title, lead=title), *preamble]]
+    elif preamble and _is_bold_line(preamble[0]):
+        groups.insert(0, preamble)  # an essay opening the issue under its own bold headline
+    elif preamble:
+        log.debug("dropped %d preamble blocks before the first story", len(preamble))
+    stories = [_story(group, source) for group in groups]
+    stories = [s for s in stories if s.text.strip()]
+    if not stories:
+        raise MalformedMessage("no-stories", "No story is left once housekeeping is removed.")
+    return [Story(i, s.headline, s.text, s.links, s.fiction) for i, s in enumerate(stories)]
+
+
+def segment_file(path: Path) -> list[Story]:
+    return segment(parse_issue(Path(path).read_bytes()))
+
+
+def segment_records(paths: Iterable[Path | str]) -> Iterator[dict[str, object]]:
+    """One plain dict per story, for the CLI's ``newsalerts segment`` (JSON lines)."""
+    for path in paths:
+        for story in segment_file(Path(path)):
+            yield {
+                "file": str(path),
+                "index": story.index,
+                "headline": story.headline,
+                "text": story.text,
+                "fiction": story.fiction,
+            }
+
+
+def _clean(blocks: Sequence[Block], subject: str, rules: SourceRules) -> tuple[str, list[Block]]:
+    """Housekeeping removed, extra separators made rules, the post title taken out."""
+    title = _normalize(subject)
+    kept: list[Block] = []
+    for block in blocks:
+        text = _normalize(block.text)
+        if block.kind == "rule" or _any_match(rules.separators, text):
+            kept.append(Block(kind="rule", text=""))
+        elif text and _is_title(_normalize(text.strip(DECORATION)), title, block):
+            title = text
+        elif not _any_match(rules.housekeeping, text.strip(DECORATION)):
+            kept.append(block)
+    return title.strip(DECORATION), kept
+
+
+def _is_title(text: str, subject: str, block: Block) -> bool:
+    """The post's title: the subject itself, or a heading the subject starts with."""
+    if text == subject:
+        return True
+    return block.kind == "heading" and len(text) >= 10 and subject.startswith(text)
+
+
+def _group(blocks: Sequence[Block], rules: SourceRules) -> tuple[list[list[Block]], list[Block]]:
+    groups: list[list[Block]] = []
+    preamble: list[Block] = []
+    after_rule = in_tale = False
+    for index, block in enumerate(blocks):
+        if block.kind == "rule":
+            after_rule = True
+            continue
+        start = _story_start(blocks, index, rules)
+        # Inside a tale only a separator or a marker ends it: its dialogue looks like headlines.
+        if after_rule or start == MARKER or (start and not in_tale):
+            groups.append([])
+            in_tale = start in (MARKER, TALE)
+        (groups[-1] if groups else preamble).append(block)
+        after_rule = False
+    return groups, preamble
+
+
+def _story_start(blocks: Sequence[Block], index: int, rules: SourceRules) -> str:
+    """MARKER, TALE or STORY when the block opens one, else ""."""
+    block = blocks[index]
+    if _is_marker(block, rules):
+        return MARKER
+    if block.kind == "heading":
+        return STORY if rules.split_at_headings else ""
+    if not _is_headline(_lines(block)[0].strip(DECORATION), rules):
+        return ""
+    next_line = _line_after_first(blocks, index).strip(DECORATION)
+    if next_line and _any_match(rules.fiction_settings, next_line):
+        return TALE
+    if next_line and rules.subhead.match(next_line):
+        return STORY
+    return STORY if rules.split_at_bold_lines and _is_bold_line(block) else ""
+
+
+def _is_bold_line(block: Block) -> bool:
+    """The block opens with a line that is bold from end to end: a headline."""
+    return bool(block.lead) and _normalize(block.lead) == _normalize(_lines(block)[0])
+
+
+def _is_marker(block: Block, rules: SourceRules) -> bool:
+    return _any_match(rules.fiction_markers, _lines(block)[0].strip(DECORATION))
+
+
+def _is_headline(line: str, rules: SourceRules) -> bool:
+    return 0 < len(line) <= rules.headline_max_chars and not _any_match(rules.not_headlines, line)
+
+
+def _line_after_first(blocks: Sequence[Block], index: int) -> str:
+    lines = _lines(blocks[index])
+    if len(lines) > 1:
+        return lines[1]
+    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    return _lines(following)[0] if following and following.kind != "rule" else ""
+
+
+def _story(blocks: list[Block], rules: SourceRules) -> Story:
+    lines = [line.strip(DECORATION) for block in blocks for line in _lines(block)]
+    fiction = (
+        _is_marker(blocks[0], rules)
+        or any(_any_match(rules.fiction_signs, line) for line in lines)
+        or (len(lines) > 1 and _any_match(rules.fiction_settings, lines[1]))
+    )
+    headline = _fiction_title(blocks, rules) if fiction else _headline(blocks[0], rules)
+    return Story(
+        index=0,
+        headline=headline,
+        text=_story_text(blocks, rules),
+        links=_unique_links(blocks),
+        fiction=fiction,
+    )
+
+
+def _headline(block: Block, rules: SourceRules) -> str:
+    line = _normalize(block.lead or _lines(block)[0]).strip(DECORATION)
+    if len(line) <= rules.headline_max_chars:
+        return line
+    # A story opening with prose has no headline: its first words stand in for one.
+    return line[: rules.headline_max_chars].rsplit(" ", 1)[0] + "…"
+
+
+def _fiction_title(blocks: list[Block], rules: SourceRules) -> str:
+    """The tale's own title: after the marker or on the next line; else the section's name."""
+    lines = [line.strip(DECORATION) for block in blocks for line in _lines(block)]
+    marker = next(filter(None, (p.match(lines[0]) for p in rules.fiction_markers)), None)
+    if marker is None:  # an unmarked tale opens with its title
+        return _headline(blocks[0], rules)
+    after = lines[0][marker.end() :].strip(DECORATION + ":")
+    title = after or (lines[1] if len(lines) > 1 else "")
+    too_long = len(title) > rules.fiction_title_max_chars
+    if not title or too_long or _any_match(rules.fiction_settings, title):
+        return rules.fiction_untitled
+    return _normalize(title).strip(DECORATION)
+
+
+def _story_text(blocks: list[Block], rules: SourceRules) -> str:
+    """Headline, subhead and first paragraph on consecutive lines, then blank-line paragraphs.
+
+    That is the shape of the labeled data the classifier learned from.
+    """
+    head = 1
+    if len(blocks) > 1 and len(_lines(blocks[0])) == 1 and not _is_marker(blocks[0], rules):
+        head = 2  # a headline on a line of its own, followed by its first paragraph
+        second = _lines(blocks[1])
+        if len(blocks) > 2 and len(second) == 1 and rules.subhead.match(second[0]):
+            head = 3
+    first = "\n".join(block.text for block in blocks[:head])
+    return "\n\n".join([first, *(block.text for block in blocks[head:])])
+
+
+def _unique_links(blocks: Iterable[Block]) -> tuple[Link, ...]:
+    return tuple(dict.fromkeys(link for block in blocks for link in block.links))
+
+
+def _lines(block: Block | None) -> list[str]:
+    if block is None:
+        return [""]
+    # Lines of bare emphasis marks ("**" left over from markdown) carry nothing.
+    lines = [line.strip() for line in block.text.split("\n") if line.strip(DECORATION)]
+    return lines or [""]
+
+
+def _normalize(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _any_match(patterns: Iterable[re.Pattern[str]], text: str) -> bool:
+    return any(p.search(text) for p in patterns)

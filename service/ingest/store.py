@@ -1,0 +1,157 @@
+"""Store: issues, stories, their themes, refusals and the inbox position, in SQL.
+
+Every function takes an open Session and leaves committing to the caller, so
+the pipeline can store an issue and advance the IMAP position in one
+transaction (invariant 1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from service.db import tables
+from service.domain import THEMES, Envelope, Issue, MailboxPosition, RawMessage, TaggedStory
+from service.errors import MessageRefused
+
+
+def last_uid(session: Session, account: str, folder: str, uidvalidity: int) -> int:
+    row = session.scalar(
+        select(tables.MailboxPosition.last_uid).where(
+            tables.MailboxPosition.account == account,
+            tables.MailboxPosition.folder == folder,
+            tables.MailboxPosition.uidvalidity == uidvalidity,
+        )
+    )
+    return int(row or 0)
+
+
+def advance_position(session: Session, position: MailboxPosition) -> None:
+    row = session.scalar(
+        select(tables.MailboxPosition).where(
+            tables.MailboxPosition.account == position.account,
+            tables.MailboxPosition.folder == position.folder,
+            tables.MailboxPosition.uidvalidity == position.uidvalidity,
+        )
+    )
+    if row is None:
+        session.add(tables.MailboxPosition(
+            account=position.account, folder=position.folder,
+            uidvalidity=position.uidvalidity, last_uid=position.uid,
+        ))
+    elif position.uid > row.last_uid:  # never move backwards
+        row.last_uid = position.uid
+
+
+def source_id(session: Session, name: str) -> int:
+    found = session.scalar(select(tables.Source.id).where(tables.Source.name == name))
+    if found is not None:
+        return int(found)
+    source = tables.Source(name=name)
+    session.add(source)
+    session.flush()
+    return source.id
+
+
+def is_known(session: Session, dedupe_key: str) -> bool:
+    for table in (tables.Issue, tables.RefusedMessage):
+        if session.scalar(select(table.id).where(table.dedupe_key == dedupe_key)) is not None:
+            return True
+    return False
+
+
+def record_issue(session: Session, issue: Issue, source_name: str, raw: RawMessage,
+                 tagged: list[TaggedStory], now: datetime) -> int:
+    """Store an issue with its stories and their themes; returns the issue id."""
+    envelope = issue.envelope
+    row = tables.Issue(
+        dedupe_key=issue.dedupe_key, message_id=envelope.message_id,
+        source_id=source_id(session, source_name), sender=envelope.sender,
+        subject=envelope.subject, sent_at=_utc(envelope.date), received_at=now,
+        origin=raw.origin, content_hash=issue.content_hash, raw=raw.data,
+    )
+    row.stories = [_story_row(item, now) for item in tagged]
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """Every stored time is UTC: SQLite keeps no offset, so a -0700 would shift weeks."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _story_row(item: TaggedStory, now: datetime) -> tables.Story:
+    story = item.story
+    row = tables.Story(
+        index=story.index, headline=story.headline, text=story.text,
+        links=[{"text": link.text, "url": link.url} for link in story.links],
+        fiction=story.fiction,
+    )
+    row.themes = [
+        tables.StoryTheme(
+            theme=theme, score=score, assigned=theme in item.themes,
+            model_version=item.model_version, current=True,
+            explanation=list(item.explanations.get(theme, ())), tagged_at=now,
+        )
+        for theme, score in item.scores.items()
+    ]
+    return row
+
+
+def record_refusal(session: Session, raw: RawMessage, envelope: Envelope | None,
+                   error: MessageRefused, now: datetime) -> None:
+    session.add(tables.RefusedMessage(
+        dedupe_key=refusal_key(raw, envelope), status=error.status, code=error.code,
+        reason=error.reason, message_id=envelope.message_id if envelope else None,
+        sender=envelope.sender if envelope else "",
+        subject=envelope.subject if envelope else "", origin=raw.origin,
+        size=raw.size if raw.size is not None else len(raw.data), raw=raw.data,
+        received_at=now,
+    ))
+
+
+def refusal_key(raw: RawMessage, envelope: Envelope | None) -> str:
+    if envelope and envelope.message_id:
+        return envelope.message_id
+    return "sha256:" + hashlib.sha256(raw.data).hexdigest()
+
+
+def stories_since(session: Session, since: datetime | None) -> Iterator[dict[str, object]]:
+    """Stored stories with their current themes, oldest issue first (for `stories`).
+
+    An issue's date is its Date header, or when it arrived if it had none.
+    """
+    dated = func.coalesce(tables.Issue.sent_at, tables.Issue.received_at)
+    query = (
+        select(tables.Issue)
+        .options(selectinload(tables.Issue.stories).selectinload(tables.Story.themes))
+        .order_by(dated, tables.Issue.id)
+    )
+    if since is not None:
+        query = query.where(dated >= since)
+    for issue in session.scalars(query):
+        for story in issue.stories:
+            current = [t for t in story.themes if t.current]
+            yield {
+                "message_id": issue.message_id,
+                "index": story.index,
+                "headline": story.headline,
+                "themes": [t.theme for t in _ordered(current) if t.assigned],
+                "scores": {t.theme: round(t.score, 4) for t in _ordered(current)},
+                "model_version": current[0].model_version if current else None,
+                "fiction": story.fiction,
+                "subject": issue.subject,
+                "date": issue.sent_at.isoformat() if issue.sent_at else None,
+            }
+
+
+def _ordered(rows: list[tables.StoryTheme]) -> list[tables.StoryTheme]:
+    rank = {theme: i for i, theme in enumerate(THEMES)}
+    return sorted(rows, key=lambda row: rank.get(row.theme, len(rank)))

@@ -1,0 +1,6 @@
+"""Operations: the processes that run the flow, and what they report.
+
+runner starts `run`, `scheduler` and `worker`; scheduler plans the jobs
+(poll, send, digests, retrain); leader keeps one active scheduler; status,
+metrics and logs say what the service is doing.
+"""

@@ -1,0 +1,322 @@
+"""The schedule: poll the inbox, send due deliveries, weekly digests, retraining.
+
+Jobs live in APScheduler's job store in the service's own database (table
+``scheduler_jobs``), so a restart keeps each job's next run: a digest due
+while the scheduler was down runs once when it is back (coalesce, and no
+misfire limit), never once per missed week.  No job overlaps itself
+(max_instances=1).  Stored jobs name module-level functions, which find what
+they need in the process's ``Runtime``; a job that fails is logged and
+recorded in ``job_runs`` and runs again at its next time.
+
+Besides its interval, the poll runs when the inbox watcher (IMAP IDLE,
+service/ingest/fetch/watch.py) reports new mail: ``wake_poll``.  Mail reported while
+a poll runs makes that poll go round again, since a run of its own would be
+skipped as an overlap.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from service.context import Context
+from service.db.database import transaction
+from service.deliver.match import create_digest_deliveries, digest_week_due
+from service.deliver.send import SendSummary, send_due
+from service.ingest.fetch.watch import InboxWatcher
+from service.ingest.pipeline import PollSummary, Tagger, poll_configured_inbox
+from service.ops import metrics, status
+
+log = logging.getLogger(__name__)
+
+JOB_TABLE = "scheduler_jobs"
+JOB_DEFAULTS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+
+
+@dataclass
+class Runtime:
+    """What the jobs of this process work with."""
+
+    ctx: Context
+    worker_id: str  # who claims deliveries: host:pid:role
+    load_tagger: Callable[[], Tagger]
+    sends: bool = True  # False: `run --no-send`, or a scheduler beside workers
+    stop: threading.Event = field(default_factory=threading.Event)
+    tagger: Tagger | None = None
+    reload_tagger: bool = False
+    scheduler: BackgroundScheduler | None = None
+    watcher: InboxWatcher | None = None  # IMAP IDLE, while this process leads
+    # Whether a poll is running, and whether new mail was reported since it began;
+    # both under poll_lock (the watcher's thread sets new_mail, the poll clears it).
+    poll_lock: threading.Lock = field(default_factory=threading.Lock)
+    polling: bool = False
+    new_mail: bool = False
+
+    def current_tagger(self) -> Tagger:
+        """The loaded model; loaded on first use, and again after a retrain."""
+        if self.tagger is None or self.reload_tagger:
+            try:
+                self.tagger = self.load_tagger()
+                metrics.observe_model(self.tagger.version)
+            except Exception:
+                if self.tagger is None:
+                    raise
+                log.exception("could not load the new model; tagging with %s",
+                              self.tagger.version)
+            self.reload_tagger = False
+        return self.tagger
+
+
+_runtime: Runtime | None = None
+
+
+def set_runtime(runtime: Runtime) -> None:
+    """What this process's jobs work with (start_scheduler sets it)."""
+    global _runtime
+    _runtime = runtime
+
+
+def current_runtime() -> Runtime:
+    if _runtime is None:
+        raise RuntimeError("no scheduler runtime in this process")
+    return _runtime
+
+
+# --- the jobs (module-level: the job store refers to them by name) -------------------------
+
+
+def poll_job() -> None:
+    _guarded("poll", _poll)
+
+
+def send_job() -> None:
+    _guarded("send", _send)
+
+
+def digest_job() -> None:
+    _guarded("digest", _digest)
+
+
+def retrain_job() -> None:
+    _guarded("retrain", _retrain)
+
+
+def _guarded(name: str, work: Callable[[Runtime], Mapping[str, Any]]) -> None:
+    runtime = current_runtime()
+    ctx = runtime.ctx
+    try:
+        status.record_start(ctx, name)
+        detail = work(runtime)
+        status.record_success(ctx, name, detail)
+    except Exception as exc:
+        metrics.JOB_RUNS.labels(job=name, outcome="failed").inc()
+        log.exception("%s failed; it runs again at its next time", name)
+        try:
+            status.record_failure(ctx, name, exc)
+        except Exception:
+            log.warning("could not record the %s failure either", name)
+        return
+    metrics.JOB_RUNS.labels(job=name, outcome="ok").inc()
+    # Polls and sends that found nothing happen every few seconds: not worth a line each.
+    idle = name in ("poll", "send") and not any(
+        value for value in detail.values() if isinstance(value, int))
+    log.log(logging.DEBUG if idle else logging.INFO, "%s: %s", name, detail)
+
+
+def _poll(runtime: Runtime) -> dict[str, Any]:
+    """Poll the inbox, and again while new mail was reported during the poll before."""
+    total = PollSummary()
+    with runtime.poll_lock:
+        # Cleared first: a poll that fails must not be woken again and again.
+        runtime.polling, runtime.new_mail = True, False
+    try:
+        while True:
+            tagger = runtime.current_tagger()
+            summary = poll_configured_inbox(runtime.ctx, tagger,
+                                            should_stop=runtime.stop.is_set)
+            metrics.observe_poll(summary)
+            if summary.deliveries and runtime.sends:
+                wake_send(runtime)
+            total.add(summary)
+            with runtime.poll_lock:
+                if not runtime.new_mail or runtime.stop.is_set():
+                    runtime.polling = False
+                    break
+                runtime.new_mail = False
+            log.info("poll: new mail arrived while polling; polling again")
+    finally:
+        with runtime.poll_lock:
+            runtime.polling = False
+    counts = {k: v for k, v in total.as_dict().items() if k != "refused"}
+    return {**counts, "model_version": tagger.version}
+
+
+def _send(runtime: Runtime) -> dict[str, Any]:
+    return drain_due(runtime.ctx, runtime.worker_id, runtime.stop).as_dict()
+
+
+def _digest(runtime: Runtime) -> dict[str, Any]:
+    ctx = runtime.ctx
+    zone = ZoneInfo(ctx.settings.get("digest", "timezone"))
+    week = digest_week_due(ctx.now(), zone)
+    with transaction(ctx.sessions) as session:
+        created = create_digest_deliveries(session, week, zone, ctx.now())
+    if created and runtime.sends:
+        wake_send(runtime)
+    return {"week": week, "created": created}
+
+
+def _retrain(runtime: Runtime) -> dict[str, Any]:
+    # Imported here: retraining needs scikit-learn, which a process pays for only
+    # when this job actually runs.
+    from service.classify import retrain
+
+    outcome = str(retrain.retrain_if_due(runtime.ctx))
+    runtime.reload_tagger = True  # a promoted model tags from the next poll on
+    return {"outcome": outcome}
+
+
+def drain_due(ctx: Context, worker_id: str, stop: threading.Event) -> SendSummary:
+    """Send what is due until none is, or ``stop`` is set.
+
+    A stop request lets each connection finish the email in hand; the rest
+    of its claimed batch goes back to the queue, so no claim is left behind.
+    """
+    started = ctx.now()
+    summary = send_due(ctx, worker_id=worker_id, should_stop=stop.is_set)
+    metrics.observe_send(summary, metrics.send_latencies(ctx, worker_id, started))
+    return summary
+
+
+def wake_send(runtime: Runtime) -> None:
+    """Send new deliveries now rather than at the send job's next time."""
+    _run_now(runtime, "send")
+
+
+def _run_now(runtime: Runtime, job_id: str) -> None:
+    """Bring job ``job_id``'s next run forward to now, if this process schedules it."""
+    scheduler = runtime.scheduler
+    if scheduler is not None and scheduler.running and scheduler.get_job(job_id) is not None:
+        scheduler.modify_job(job_id, next_run_time=runtime.ctx.now())
+
+
+def wake_poll(runtime: Runtime) -> None:
+    """Poll now: new mail has landed (the inbox watcher's callback).
+
+    While a poll runs, it polls again when done instead: a run of the job
+    now would be skipped as an overlap, and the mail would wait an interval.
+    """
+    with runtime.poll_lock:
+        runtime.new_mail = True
+        if runtime.polling:
+            return
+    _run_now(runtime, "poll")
+
+
+def _after_poll(runtime: Runtime, event: JobExecutionEvent) -> None:
+    """Catch a wake that came as a poll was ending.
+
+    Between ``_poll`` returning and APScheduler counting the run as finished,
+    a wake finds no poll running, yet its run is skipped as an overlap.  This
+    listener runs once the run is counted out: a wake left unserved by then
+    gets its poll.
+    """
+    if event.job_id != "poll" or runtime.stop.is_set():
+        return
+    with runtime.poll_lock:
+        unserved = runtime.new_mail and not runtime.polling
+    if unserved:
+        _run_now(runtime, "poll")
+
+
+# --- building the schedule --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedJob:
+    func: Callable[[], None]
+    trigger: IntervalTrigger | CronTrigger
+    run_at_start: bool = False
+
+
+def planned_jobs(runtime: Runtime) -> dict[str, PlannedJob]:
+    """The jobs this process should have, from the settings in force."""
+    settings = runtime.ctx.settings
+    zone = ZoneInfo(settings.get("digest", "timezone"))
+    jobs = {
+        "poll": PlannedJob(poll_job, IntervalTrigger(
+            seconds=settings.get("inbox", "poll_interval"), timezone=zone), run_at_start=True),
+        "digest": PlannedJob(digest_job, CronTrigger(
+            day_of_week=settings.get("digest", "day"), hour=settings.get("digest", "hour"),
+            timezone=zone)),
+    }
+    if runtime.sends:
+        jobs["send"] = PlannedJob(send_job, IntervalTrigger(
+            seconds=settings.get("scheduler", "send_interval"), timezone=zone), run_at_start=True)
+    if settings.get("models", "retrain_after_labels") > 0:
+        jobs["retrain"] = PlannedJob(retrain_job, IntervalTrigger(
+            seconds=settings.get("scheduler", "retrain_interval"), timezone=zone))
+    return jobs
+
+
+def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
+    """Start the jobs of ``planned_jobs`` in a background thread, from the stored schedule."""
+    set_runtime(runtime)
+    zone = ZoneInfo(runtime.ctx.settings.get("digest", "timezone"))
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=runtime.ctx.engine, tablename=JOB_TABLE)},
+        executors={"default": ThreadPoolExecutor(max_workers=4)},
+        job_defaults=JOB_DEFAULTS, timezone=zone,
+    )
+    scheduler.start(paused=True)  # the store is open, no job runs yet
+    install_jobs(scheduler, planned_jobs(runtime), runtime.ctx.now())
+    scheduler.add_listener(functools.partial(_after_poll, runtime),
+                           EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    runtime.scheduler = scheduler
+    scheduler.resume()
+    return scheduler
+
+
+def install_jobs(scheduler: BackgroundScheduler, planned: Mapping[str, PlannedJob],
+                 now: datetime) -> None:
+    """Bring the stored jobs in line with ``planned``, keeping each one's pending run.
+
+    A stored next run earlier than the new trigger's first one is kept: it is
+    a run missed while no scheduler ran (or the current rhythm), and it runs
+    once on start.  Jobs no longer planned (sending switched off) are removed.
+    """
+    for job in scheduler.get_jobs():
+        if job.id not in planned:
+            log.info("removing the %s job: not planned in this process", job.id)
+            job.remove()
+    for job_id, plan in planned.items():
+        first = now if plan.run_at_start else plan.trigger.get_next_fire_time(None, now)
+        stored = scheduler.get_job(job_id)
+        if stored is not None and stored.next_run_time is not None:
+            first = min(first, stored.next_run_time)
+        scheduler.add_job(plan.func, plan.trigger, id=job_id, name=job_id,
+                          replace_existing=True, next_run_time=first)
+        log.debug("job %s: next run %s", job_id, first)
+
+
+def stop_scheduler(scheduler: BackgroundScheduler) -> None:
+    """Wait for running jobs to finish their item in hand (they watch the runtime's stop)."""
+    if scheduler.running:
+        scheduler.shutdown(wait=True)
+
+
+__all__ = ["JOB_DEFAULTS", "PlannedJob", "Runtime", "drain_due", "install_jobs",
+           "planned_jobs", "set_runtime", "start_scheduler", "stop_scheduler", "wake_poll"]

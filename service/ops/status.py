@@ -1,0 +1,213 @@
+"""What the service has been doing, kept in and read from the database.
+
+Scheduled jobs record when they last ran and how it went in ``job_runs``;
+``/healthz``, ``/metrics`` and ``newsalerts status`` read it back together
+with counts of issues, stories, refusals and deliveries.  Nothing here lives
+in process memory, so a web process on one machine reports what the active
+scheduler on another did.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from service.context import Context
+from service.db.tables import Delivery, Issue, JobRun, RefusedMessage, Story, StoryTheme
+from service.errors import StorageError
+from service.ops.logs import MASK, secret_values
+
+log = logging.getLogger(__name__)
+
+JOBS = ("poll", "send", "digest", "retrain")
+LEADER = "scheduler"  # the job_runs row the active scheduler keeps fresh
+MAX_ERROR_CHARS = 500
+QUEUED = ("pending", "sending")
+
+
+# --- recording ------------------------------------------------------------------------------
+
+
+def record_start(ctx: Context, name: str) -> None:
+    _upsert(ctx, name, {"last_started_at": _utc(ctx.now())})
+
+
+def record_success(ctx: Context, name: str, detail: Mapping[str, Any]) -> None:
+    _upsert(ctx, name, {"last_success_at": _utc(ctx.now()), "detail": dict(detail)})
+
+
+def record_failure(ctx: Context, name: str, error: BaseException) -> None:
+    _upsert(ctx, name, {"last_failure_at": _utc(ctx.now()),
+                        "last_error": error_text(ctx, error)})
+
+
+def error_text(ctx: Context, error: BaseException) -> str:
+    """A one-line description of ``error`` that is safe to store and show: secrets masked."""
+    described = f"{error.__class__.__name__}: {error}"
+    for secret in secret_values(ctx.settings):
+        if len(secret) >= 4:
+            described = described.replace(secret, MASK)
+    return described[:MAX_ERROR_CHARS]
+
+
+def _upsert(ctx: Context, name: str, values: dict[str, Any]) -> None:
+    # One statement, so two processes recording the same job never trip over the insert.
+    insert = pg_insert if ctx.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(JobRun).values(name=name, **{"detail": {}, **values})
+    statement = statement.on_conflict_do_update(index_elements=[JobRun.name], set_=values)
+    try:
+        with ctx.engine.begin() as connection:
+            connection.execute(statement)
+    except SQLAlchemyError as exc:
+        raise StorageError(f"could not record the {name} job: {exc.__class__.__name__}") from exc
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobState:
+    name: str
+    last_started_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_failure_at: datetime | None = None
+    last_error: str | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def failing(self) -> bool:
+        """Its latest run failed (a success since then clears it)."""
+        if self.last_failure_at is None:
+            return False
+        return self.last_success_at is None or self.last_failure_at > self.last_success_at
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"last_started_at": _iso(self.last_started_at),
+                "last_success_at": _iso(self.last_success_at),
+                "last_failure_at": _iso(self.last_failure_at),
+                "last_error": self.last_error, "failing": self.failing,
+                "detail": dict(self.detail)}
+
+
+@dataclass(frozen=True)
+class Health:
+    """The few figures /healthz shows; cheap enough for a probe every few seconds."""
+
+    database: str  # "ok" | "error"
+    last_poll: JobState | None = None
+    queue_depth: int | None = None  # deliveries pending or being sent
+    model_version: str | None = None
+
+
+@dataclass(frozen=True)
+class Status:
+    """Everything `newsalerts status` and /metrics show."""
+
+    health: Health
+    checked_at: datetime
+    jobs: dict[str, JobState] = field(default_factory=dict)
+    deliveries: dict[str, int] = field(default_factory=dict)  # by status
+    due_now: int = 0
+    issues: int = 0
+    stories: int = 0
+    refused: dict[tuple[str, str], int] = field(default_factory=dict)  # (status, code)
+
+    def as_dict(self) -> dict[str, Any]:
+        health = self.health
+        return {
+            "database": health.database, "checked_at": _iso(self.checked_at),
+            "queue_depth": health.queue_depth, "due_now": self.due_now,
+            "model_version": health.model_version,
+            "jobs": {name: job.as_dict() for name, job in self.jobs.items()},
+            "deliveries": self.deliveries, "issues": self.issues, "stories": self.stories,
+            "refused": [{"status": s, "code": c, "count": n}
+                        for (s, c), n in sorted(self.refused.items())],
+        }
+
+
+def read_health(ctx: Context) -> Health:
+    try:
+        with ctx.sessions() as session:
+            session.execute(text("SELECT 1"))
+            jobs = _jobs(session)
+            depth = session.scalar(select(func.count()).where(Delivery.status.in_(QUEUED)))
+            return Health("ok", jobs.get("poll"), int(depth or 0), _model_version(session, jobs))
+    except SQLAlchemyError as exc:
+        log.warning("database unreachable: %s", exc.__class__.__name__)
+        return Health("error")
+
+
+def read_status(ctx: Context) -> Status:
+    now = _utc(ctx.now())
+    health = read_health(ctx)
+    if health.database != "ok":
+        return Status(health, now)
+    try:
+        with ctx.sessions() as session:
+            return Status(health, now, jobs=_jobs(session), deliveries=_deliveries(session),
+                          due_now=_due_now(session, now),
+                          issues=_count(session, Issue.id), stories=_count(session, Story.id),
+                          refused=_refused(session))
+    except SQLAlchemyError as exc:
+        log.warning("database unreachable: %s", exc.__class__.__name__)
+        return Status(Health("error"), now)
+
+
+def _jobs(session: Session) -> dict[str, JobState]:
+    return {row.name: JobState(row.name, _utc_or_none(row.last_started_at),
+                               _utc_or_none(row.last_success_at),
+                               _utc_or_none(row.last_failure_at), row.last_error,
+                               row.detail or {})
+            for row in session.scalars(select(JobRun))}
+
+
+def _model_version(session: Session, jobs: Mapping[str, JobState]) -> str | None:
+    """The model the last poll tagged with; before any poll, the newest one in the database."""
+    poll = jobs.get("poll")
+    if poll is not None and poll.detail.get("model_version"):
+        return str(poll.detail["model_version"])
+    newest = session.scalar(select(StoryTheme.model_version)
+                            .order_by(StoryTheme.id.desc()).limit(1))
+    return str(newest) if newest else None
+
+
+def _deliveries(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
+    return {status: int(count) for status, count in rows}
+
+
+def _due_now(session: Session, now: datetime) -> int:
+    due = select(func.count()).where(Delivery.status == "pending", Delivery.due_at <= now)
+    return int(session.scalar(due) or 0)
+
+
+def _count(session: Session, column: Any) -> int:
+    return int(session.scalar(select(func.count(column))) or 0)
+
+
+def _refused(session: Session) -> dict[tuple[str, str], int]:
+    rows = session.execute(select(RefusedMessage.status, RefusedMessage.code, func.count())
+                           .group_by(RefusedMessage.status, RefusedMessage.code))
+    return {(status, code): int(count) for status, code, count in rows}
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _utc_or_none(moment: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    return _utc(moment) if moment is not None else None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None

@@ -1,0 +1,47 @@
+"""What a subscriber's address, themes and cadence may be: one rule for the
+CLI, the CSV import and the web forms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from service.domain import THEMES
+
+CADENCES = ("instant", "weekly")
+
+# Deliberately loose (RFC 5322 allows far more than anyone uses), but it refuses
+# what is surely a typo or an injection attempt: spaces, control characters,
+# angle brackets, commas, a missing or dotless domain, undecodable bytes (U+FFFD).
+_EMAIL = re.compile(
+    r"[^@\s\x00-\x1f\x7f<>(),;:\"\[\]\\\ufffd]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+"
+)
+
+
+def normalise_email(email: str) -> str:
+    """The address as stored (stripped, lower-cased); ValueError when it is not one."""
+    address = email.strip().lower()
+    if len(address) > 254 or not _EMAIL.fullmatch(address) or ".." in address:
+        raise ValueError(f"{email.strip()!r} is not a valid email address")
+    return address
+
+
+def check_themes(themes: Iterable[str]) -> list[str]:
+    """Known theme names, lower-cased, each once, in the order given."""
+    chosen = list(dict.fromkeys(t.strip().lower() for t in themes if t.strip()))
+    if not chosen:
+        raise ValueError(f"choose at least one theme of: {', '.join(THEMES)}")
+    unknown = [t for t in chosen if t not in THEMES]
+    if unknown:
+        raise ValueError(
+            f"unknown theme {', '.join(map(repr, unknown))}; themes are: {', '.join(THEMES)}"
+        )
+    return chosen
+
+
+def check_cadence(cadence: str) -> str:
+    value = cadence.strip().lower()
+    if value not in CADENCES:
+        raise ValueError(f"unknown cadence {cadence!r}; cadences are: {', '.join(CADENCES)}")
+    return value
