@@ -14,8 +14,7 @@ from PIL import Image
 
 from service.classify.report import confusion_counts, require_matplotlib, write_report
 from service.classify.train import Example, evaluate, load_examples
-from service.cli.labels import report_command
-from service.cli.models import metrics_table
+from service.cli.models import metrics_table, report_command
 from service.domain import THEMES
 from service.errors import ConfigError
 

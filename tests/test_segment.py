@@ -200,7 +200,7 @@ def test_rule_files_are_matched_by_list_id_sender_or_fall_back_to_generic() -> N
 
 
 def test_broken_rule_files_are_a_config_error(tmp_path: Path) -> None:
-    generic = (REPO / "service" / "sources" / "generic.toml").read_text(encoding="utf-8")
+    generic = (REPO / "service" / "ingest" / "sources" / "generic.toml").read_text(encoding="utf-8")
     (tmp_path / "generic.toml").write_text(generic.replace("subhead = '", "subhead = '(["))
     with pytest.raises(ConfigError, match=r"generic\.toml"):
         load_rules(tmp_path)
