@@ -63,6 +63,10 @@ SETTINGS: tuple[Setting, ...] = (
             "arrives; the interval poll stays as a fallback."),
     Setting("inbox", "max_message_bytes", int, 10_000_000,
             "Larger messages are stored as failed (too-large) without being parsed."),
+    Setting("trust", "authserv_id", str, "",
+            "The authserv-id your receiving mail server writes into Authentication-Results "
+            "(mx.example.com): only its header is believed for a source's require_dkim. "
+            "Empty: the topmost Authentication-Results header."),
     Setting("models", "dir", str, "models", "Folder of model versions and their cards."),
     Setting("models", "retrain_after_labels", int, 20,
             "The scheduler retrains once this many new usable labels have arrived; 0: never."),
@@ -129,7 +133,7 @@ SETTINGS: tuple[Setting, ...] = (
 # The embedded default trusts Import AI and the sample issue shipped in
 # examples/. A config file that lists [[sources]] replaces this list whole.
 DEFAULT_SOURCES: tuple[dict[str, Any], ...] = (
-    {"name": "Import AI", "senders": ["importai@substack.com"], "require_dkim": False},
+    {"name": "Import AI", "senders": ["importai@substack.com"], "require_dkim": True},
     {"name": "newsalerts sample", "senders": ["sample@newsalerts.invalid"],
      "require_dkim": False},
 )
@@ -143,7 +147,7 @@ class Source:
     senders: tuple[str, ...]
     require_dkim: bool = False
     dkim_domain: str = ""  # the d= that must pass; defaults to the sender's domain
-    list_id: str = ""  # if set, the List-Id header must contain it
+    list_id: str = ""  # if set, the List-Id header's id (inside <...>) must be exactly it
 
 
 @dataclass(frozen=True)
@@ -311,8 +315,9 @@ def settings_table_markdown() -> str:
         "| `[[sources]] name, senders, require_dkim, dkim_domain, list_id` "
         f"| `{ENV_PREFIX}SOURCES` (JSON list) | Import AI and the sample sender "
         "| Newsletters to accept: only mail From one of `senders` becomes an issue; "
-        "`require_dkim` (default false) also demands a DKIM pass for the sender's domain "
-        "(or `dkim_domain`) in the topmost Authentication-Results; `list_id` demands that "
-        "List-Id. A file's list replaces the defaults. |"
+        "`require_dkim` (default false; true for the default Import AI) also demands a DKIM "
+        "pass for the sender's domain (or `dkim_domain`) in the receiving server's "
+        "Authentication-Results (see `[trust] authserv_id`); `list_id` demands exactly that "
+        "List-Id (the id inside <...>). A file's list replaces the defaults. |"
     )
     return "\n".join(lines) + "\n"

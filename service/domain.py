@@ -45,6 +45,7 @@ class Envelope:
     date: datetime | None  # timezone-aware when the header had one
     list_id: str | None
     authentication_results: tuple[str, ...] = ()
+    from_headers: tuple[str, ...] = ()  # every From header as read: trust refuses two
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@ issue 2: every entry must end stored as a failure or rejection with a reason.
 
 from __future__ import annotations
 
+import base64
+import random
+import textwrap
 from email.message import EmailMessage
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
@@ -55,6 +58,7 @@ def issue_email(number: int, *, sender: str = TRUSTED, message_id: str | None = 
 def _headers(subject: str, message_id: str, content_type: str = "") -> str:
     lines = [f"From: {TRUSTED}", "To: inbox@example.test", f"Subject: {subject}",
              "Date: Mon, 01 Jan 2024 10:00:00 +0000", f"Message-ID: {message_id}",
+             f"Authentication-Results: {DKIM_PASS}",
              "MIME-Version: 1.0"]
     if content_type:
         lines.append(f"Content-Type: {content_type}")
@@ -64,7 +68,8 @@ def _headers(subject: str, message_id: str, content_type: str = "") -> str:
 def _only_attachments() -> bytes:
     outer = MIMEMultipart("mixed")
     for key, value in (("From", TRUSTED), ("Subject", "only attachments"),
-                       ("Message-ID", "<bad-attachments@example.test>")):
+                       ("Message-ID", "<bad-attachments@example.test>"),
+                       ("Authentication-Results", DKIM_PASS)):
         outer[key] = value
     outer.attach(MIMEApplication(b"%PDF-1.4 not really", "pdf", Name="issue.pdf"))
     outer.attach(MIMEApplication(b"\x00\x01\x02", "octet-stream", Name="blob.bin"))
@@ -106,4 +111,20 @@ def broken_corpus(huge_bytes: int = 20_000_000) -> dict[str, tuple[bytes, set[st
         "not-an-email": (b"\x00\x01 this is not an email at all \xff" * 10,
                          {"untrusted-sender", "no-sender", "unparseable", "no-body"}),
         "huge": (_huge(huge_bytes), {"too-large"}),
+        "garbage-base64": (_base64_html("<bad-base64@example.test>",
+                                        "Th!s is ~not~ base64 at all; " * 60),
+                           {"undecodable-body"}),
+        "random-bytes-base64": (_base64_html("<bad-random@example.test>",
+                                             _encoded(random.Random(11).randbytes(3000))),
+                                {"undecodable-body"}),
     }
+
+
+def _encoded(data: bytes) -> str:
+    return "\r\n".join(textwrap.wrap(base64.b64encode(data).decode(), 76))
+
+
+def _base64_html(message_id: str, body: str) -> bytes:
+    """An HTML-only message whose base64 body decodes to bytes that are no text."""
+    return (_headers("garbage base64", message_id, "text/html; charset=utf-8")
+            + "Content-Transfer-Encoding: base64\r\n\r\n" + body + "\r\n").encode()

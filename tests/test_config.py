@@ -17,7 +17,8 @@ def test_defaults_need_no_file() -> None:
     assert settings.get("inbox", "dir") == "var/inbox"
     assert settings.get("web", "listen") == "127.0.0.1:8080"
     assert [s.name for s in settings.sources] == ["Import AI", "newsalerts sample"]
-    assert settings.sources[0].require_dkim is False
+    assert settings.sources[0].require_dkim is True  # Import AI: DKIM for substack.com
+    assert settings.get("trust", "authserv_id") == ""
 
 
 def test_file_then_environment_override(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from email.utils import parseaddr, parsedate_to_datetime
 from service.domain import Block, Envelope, Issue
 from service.errors import MalformedMessage
 from service.ingest.body import ASCII_SPACE, html_blocks, plain_blocks
+from service.ingest.readable import check_readable
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ def read_envelope(msg: EmailMessage) -> Envelope:
         date=_parse_date(_first(msg, "Date")),
         list_id=_first(msg, "List-Id") or None,
         authentication_results=tuple(_header_values(msg, "Authentication-Results")),
+        from_headers=tuple(_raw_values(msg, "From")),
     )
 
 
@@ -89,6 +91,12 @@ def _header_values(msg: Message, name: str) -> list[str]:
             text = str(raw)
         values.append(ASCII_SPACE.sub(" ", text).strip())
     return values
+
+
+def _raw_values(msg: Message, name: str) -> list[str]:
+    """Each ``name`` header unfolded but not parsed: what parsing would tidy away stays."""
+    return [ASCII_SPACE.sub(" ", str(raw)).strip()
+            for key, raw in msg.raw_items() if key.lower() == name.lower()]
 
 
 def _first(msg: Message, name: str) -> str:
@@ -118,7 +126,7 @@ def _body_blocks(msg: EmailMessage) -> list[Block]:
     refusal: MalformedMessage | None = None  # why the first unreadable part was unreadable
     for part, to_blocks in readers:
         try:
-            blocks = to_blocks(_decode(part))
+            blocks = to_blocks(check_readable(_decode(part)))
         except MalformedMessage as exc:  # an undecodable part: another may still be readable
             refusal = refusal or exc
             continue

@@ -56,12 +56,12 @@ class Refused:
 
 
 def examine(raw: RawMessage, sources: Sequence[Source], tagger: Tagger,
-            max_bytes: int) -> Accepted | Refused:
+            max_bytes: int, authserv_id: str = "") -> Accepted | Refused:
     """Decide what one message is. Never raises for anything the message contains."""
     envelope: Envelope | None = None
     try:
         envelope = read_envelope(load_message(raw.data))
-        source = trusted_source(envelope, sources)
+        source = trusted_source(envelope, sources, authserv_id)
         _check_size(raw, max_bytes)
         issue = parse_issue(raw.data)
         return Accepted(issue, source, tagger.tag(segment(issue)))
@@ -132,7 +132,8 @@ def handle_message(ctx: Context, raw: RawMessage, tagger: Tagger,
                    summary: PollSummary) -> str:
     """Examine one message and store its outcome; returns processed|rejected|failed."""
     outcome = examine(raw, ctx.settings.sources, tagger,
-                      ctx.settings.get("inbox", "max_message_bytes"))
+                      ctx.settings.get("inbox", "max_message_bytes"),
+                      ctx.settings.get("trust", "authserv_id"))
     with transaction(ctx.sessions) as session:
         status = _store_outcome(ctx, session, raw, outcome, summary)
         if raw.position is not None:

@@ -1,44 +1,92 @@
 """Trust: only mail from a configured source's senders may become an issue.
 
 The service re-sends what it reads to many people, so a spoofed issue would
-make it a phishing relay (invariant 2).  A message must come From one of a
-source's addresses; a source may also demand a DKIM pass for the sender's
-domain and a List-Id.
+make it a phishing relay (invariant 2).  A message must come From exactly one
+address, one of a source's; a source may also demand a DKIM pass for the
+sender's domain and an exact List-Id.
 
-Authentication-Results is only as trustworthy as the server that wrote it:
-receiving servers *prepend* theirs, so only the topmost header is read; any
-further ones could have been written by the sender.
+A From that a mail client could show as someone else is refused as
+``ambiguous-sender`` before anything else: two From headers, several
+addresses in one, or an address in the display name (or a comment) that is
+not the address itself (``importai@substack.com <evil@attacker.example>``).
+
+Authentication-Results is only as trustworthy as the server that wrote it
+(authres.py reads it as RFC 8601).  With ``[trust] authserv_id`` set, only the
+topmost header that names that server counts; empty, the topmost header
+counts: receiving servers *prepend* theirs, so any further ones could have
+been written by the sender.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 
 from service.config import Source
 from service.domain import Envelope
 from service.errors import UntrustedSender
+from service.ingest.authres import AuthResults, parse_authentication_results
 
-_DKIM_RESULT = re.compile(
-    r"\bdkim\s*=\s*(?P<result>\w+)(?P<props>[^;]*)", re.IGNORECASE
-)
-_HEADER_D = re.compile(r"\bheader\.d\s*=\s*\"?(?P<domain>[\w.-]+)", re.IGNORECASE)
+_ADDRESS = re.compile(r"[^@\s<>\"'(),;:\[\]]+@[^@\s<>\"'(),;:\[\]]+")
+_LIST_ID = re.compile(r"<([^<>]*)>")
 
 
-def trusted_source(envelope: Envelope, sources: Sequence[Source]) -> Source:
+def trusted_source(envelope: Envelope, sources: Sequence[Source],
+                   authserv_id: str = "") -> Source:
     """The source this message comes from; raise UntrustedSender otherwise."""
+    check_unambiguous(envelope)
     if not envelope.sender:
         raise UntrustedSender("no-sender", "the message has no usable From address")
     source = _source_for_sender(envelope.sender, sources)
     if source.require_dkim:
-        _check_dkim(envelope, source)
-    if source.list_id and source.list_id not in (envelope.list_id or "").lower():
+        _check_dkim(envelope, source, authserv_id.strip().lower())
+    if source.list_id and list_id_of(envelope.list_id) != source.list_id:
         raise UntrustedSender(
             "wrong-list-id",
             f"{source.name} requires List-Id {source.list_id!r}, "
             f"the message has {envelope.list_id or 'none'}",
         )
     return source
+
+
+def check_unambiguous(envelope: Envelope) -> None:
+    """Refuse a From a person could read as another sender than the one checked.
+
+    ``from_headers`` are the raw header values (parsing would tidy an unquoted
+    address in the display name away); encoded words are read decoded too.
+    """
+    headers = envelope.from_headers
+    if len(headers) > 1:
+        raise UntrustedSender(
+            "ambiguous-sender", f"the message has {len(headers)} From headers; one is allowed")
+    if not headers or not envelope.sender:
+        return
+    found = {address.lower().strip(".") for text in (headers[0], _decoded(headers[0]))
+             for address in _ADDRESS.findall(text)}
+    others = sorted(found - {envelope.sender})
+    if others:
+        raise UntrustedSender(
+            "ambiguous-sender",
+            f"the From header names {', '.join(others)} besides the address "
+            f"{envelope.sender}: a reader could take it for the sender")
+
+
+def _decoded(header: str) -> str:
+    """The header with RFC 2047 encoded words decoded, as a mail client shows it."""
+    try:
+        return str(make_header(decode_header(header)))
+    except (HeaderParseError, LookupError, UnicodeError, ValueError):
+        return header
+
+
+def list_id_of(header: str | None) -> str:
+    """The list's id: what is inside <...> (RFC 2919), else the whole value; lower-cased."""
+    if not header:
+        return ""
+    found = _LIST_ID.search(header)
+    return (found.group(1) if found else header).strip().lower()
 
 
 def _source_for_sender(sender: str, sources: Sequence[Source]) -> Source:
@@ -50,31 +98,50 @@ def _source_for_sender(sender: str, sources: Sequence[Source]) -> Source:
     )
 
 
-def _check_dkim(envelope: Envelope, source: Source) -> None:
+def _check_dkim(envelope: Envelope, source: Source, authserv_id: str) -> None:
     domain = source.dkim_domain or envelope.sender.rpartition("@")[2]
-    results = envelope.authentication_results
-    if not results:
+    verdict = receiving_server_results(envelope.authentication_results, authserv_id)
+    if verdict is None:
+        where = f"from {authserv_id} " if authserv_id else ""
         raise UntrustedSender(
-            "no-dkim", f"{source.name} requires DKIM, and no Authentication-Results is present"
-        )
-    passed = dkim_passed_domains(results[0])
+            "no-dkim",
+            f"{source.name} requires DKIM, and no Authentication-Results {where}is present")
+    passed = passed_domains(verdict)
     if not any(_aligned(domain, signed) for signed in passed):
         raise UntrustedSender(
             "dkim-failed",
             f"{source.name} requires a DKIM pass for {domain}; "
-            f"the receiving server reported {sorted(passed) or 'no pass'}",
+            f"{verdict.authserv_id} reported {sorted(passed) or 'no pass'}",
         )
 
 
+def receiving_server_results(headers: Sequence[str], authserv_id: str) -> AuthResults | None:
+    """The one Authentication-Results to believe: the topmost, or the topmost by ``authserv_id``."""
+    for header in headers:
+        parsed = parse_authentication_results(header)
+        if not authserv_id:
+            return parsed  # the topmost, whatever it says
+        if parsed is not None and parsed.authserv_id == authserv_id:
+            return parsed
+    return None
+
+
 def dkim_passed_domains(header: str) -> set[str]:
-    """The d= domains with dkim=pass in one Authentication-Results header."""
+    """The signing domains with dkim=pass in one Authentication-Results header."""
+    parsed = parse_authentication_results(header)
+    return passed_domains(parsed) if parsed else set()
+
+
+def passed_domains(results: AuthResults) -> set[str]:
+    """header.d of each dkim=pass (else the domain of its header.i), lower-cased."""
     domains = set()
-    for match in _DKIM_RESULT.finditer(header):
-        if match.group("result").lower() != "pass":
+    for result in results.results:
+        if result.method != "dkim" or result.result != "pass":
             continue
-        d = _HEADER_D.search(match.group("props"))
-        if d:
-            domains.add(d.group("domain").lower().rstrip("."))
+        signer = result.properties.get("header.d") or result.properties.get(
+            "header.i", "").rpartition("@")[2]
+        if signer:
+            domains.add(signer.lower().rstrip("."))
     return domains
 
 
