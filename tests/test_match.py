@@ -256,3 +256,62 @@ def test_a_digest_and_an_alert_for_the_same_subscriber_do_not_collide(
                                .order_by(Delivery.kind)).all()
     assert [tuple(r) for r in rows] == [("digest", story_ids(issue, 1)),
                                         ("instant", story_ids(issue, 0))]
+
+
+# --- late stories: each issue joins exactly one digest round ------------------------------
+
+
+def digests(context: Context) -> dict[tuple[str, str], list[int]]:
+    """(address, week) -> the digest's story ids."""
+    with context.sessions() as session:
+        rows = session.execute(select(Subscriber.email, Delivery.week, Delivery.story_ids)
+                               .join(Delivery, Delivery.subscriber_id == Subscriber.id)
+                               .where(Delivery.kind == "digest")).all()
+    return {(email, week): list(ids) for email, week, ids in rows}
+
+
+def test_a_story_stored_after_its_weeks_digests_goes_into_the_readers_next_one(
+        context: Context) -> None:
+    utc_zone = ZoneInfo("UTC")
+    with transaction(context.sessions) as session:
+        # polled from an archive before any digest: dated before the first round
+        make_issue(session, [{"safety": 0.9}], sent_at=datetime(2024, 3, 4, tzinfo=UTC),
+                   received_at=utc(13, 9))
+        on_time = make_issue(session, [{"safety": 0.9}], sent_at=utc(14, 8),
+                             received_at=utc(14, 8))
+        subscribe(session, "weekly@example.com", ["safety"], "weekly")
+        assert create_digest_deliveries(session, "2024-W20", utc_zone, utc(20, 8)) == 1
+    with transaction(context.sessions) as session:
+        # dated Thursday of W20, stored on Tuesday of W21: after W20's digests were built
+        late = make_issue(session, [{"safety": 0.9}, {"policy": 0.9}], sent_at=utc(16, 8),
+                          received_at=utc(21, 9))
+        assert create_digest_deliveries(session, "2024-W20", utc_zone, utc(21, 10)) == 0
+        following = make_issue(session, [{"safety": 0.9}], sent_at=utc(22, 8),
+                               received_at=utc(22, 8))
+        subscribe(session, "joined@example.com", ["safety"], "weekly")
+        assert create_digest_deliveries(session, "2024-W21", utc_zone, utc(27, 8)) == 2
+        assert create_digest_deliveries(session, "2024-W21", utc_zone, utc(27, 9)) == 0
+        assert create_digest_deliveries(session, "2024-W22", utc_zone, utc(3, 8) + timedelta(
+            days=31)) == 0, "nothing new: W22 has no story"
+
+    next_digest = story_ids(late, 0) + story_ids(following, 0)
+    assert digests(context) == {
+        ("weekly@example.com", "2024-W20"): story_ids(on_time, 0),
+        ("weekly@example.com", "2024-W21"): next_digest,
+        ("joined@example.com", "2024-W21"): next_digest,
+    }
+
+
+def test_a_week_filled_in_behind_the_first_round_takes_only_its_own_issues(
+        context: Context) -> None:
+    with transaction(context.sessions) as session:
+        w18 = make_issue(session, [{"safety": 0.9}], sent_at=datetime(2024, 5, 1, tzinfo=UTC))
+        make_issue(session, [{"safety": 0.9}], sent_at=datetime(2024, 5, 8, tzinfo=UTC))  # W19
+        w20 = make_issue(session, [{"safety": 0.9}], sent_at=utc(14, 8))
+        subscribe(session, "weekly@example.com", ["safety"], "weekly")
+        create_digest_deliveries(session, "2024-W20", BERLIN, NOW)
+        # `digest --week 2024-W18` an hour later, then the next week's round
+        create_digest_deliveries(session, "2024-W18", BERLIN, NOW + timedelta(hours=1))
+        create_digest_deliveries(session, "2024-W21", BERLIN, NOW + timedelta(days=7))
+    assert digests(context) == {("weekly@example.com", "2024-W20"): story_ids(w20, 0),
+                                ("weekly@example.com", "2024-W18"): story_ids(w18, 0)}

@@ -19,7 +19,7 @@ from service.cli.labels import retag_command
 from service.config import Settings
 from service.context import Context
 from service.db.database import transaction
-from service.db.tables import Label, ModelVersion, Story, StoryTheme
+from service.db.tables import Label, ModelVersion, ServiceState, Story, StoryTheme
 from service.domain import THEMES
 from service.ingest.pipeline import Tagger
 from tests.conftest import REPO
@@ -87,7 +87,8 @@ def test_retraining_waits_for_enough_usable_labels(context: Context, models_dir:
 
     assert summary.startswith("not retrained: 1 new usable label(s)") and "3 needed" in summary
     assert model_store.list_versions(models_dir) == before
-    assert not (ctx.var_dir / retrain.WATERMARK_FILE).exists()
+    with transaction(ctx.sessions) as session:
+        assert session.get(ServiceState, retrain.WATERMARK) is None
     too_few_issues = configured(context, models_dir, extras_only, after=1)
     assert retrain.retrain_if_due(too_few_issues) == (
         "not retrained: the labeled stories come from 1 issue(s); "
@@ -112,10 +113,40 @@ def test_retraining_trains_promotes_and_then_waits_again(context: Context, model
     assert f"promoted: not lower than {active}" in summary
     card = model_store.read_card(models_dir, newest)
     assert card["n_examples"] == total and card["metrics"]["n_scored"] == len(stored)
-    watermark = json.loads((ctx.var_dir / retrain.WATERMARK_FILE).read_text(encoding="utf-8"))
+    with transaction(ctx.sessions) as session:
+        state = session.get(ServiceState, retrain.WATERMARK)
+        assert state is not None
+        watermark = dict(state.value)
     assert watermark["version"] == newest and watermark["promoted"] is True
-    # the same labels do not train again
+    assert not (ctx.var_dir / retrain.WATERMARK_FILE).exists(), "kept in the database"
+    # the same labels do not train again, here or on a machine with another var/
     assert retrain.retrain_if_due(ctx).startswith("not retrained: 0 new usable label(s) since")
+    elsewhere = dataclasses.replace(ctx, var_dir=ctx.var_dir / "another-machine")
+    assert retrain.retrain_if_due(elsewhere).startswith(
+        f"not retrained: 0 new usable label(s) since {watermark['labels_until']}")
+
+
+def test_a_watermark_file_of_an_earlier_version_moves_into_the_database(
+        context: Context, models_dir: Path, extras_only: str) -> None:
+    ctx = configured(context, models_dir, extras_only, after=1)
+    with transaction(ctx.sessions) as session:
+        labeled_issues(session, 1)
+        newest = max(label.created_at for label in session.scalars(select(Label)))
+    until = (newest if newest.tzinfo else newest.replace(tzinfo=UTC)).isoformat()
+    ctx.var_dir.mkdir(parents=True, exist_ok=True)
+    record = {"labels_until": until, "version": "2026-11-26-2", "promoted": True,
+              "macro_f1": 0.8}
+    (ctx.var_dir / retrain.WATERMARK_FILE).write_text(json.dumps(record), encoding="utf-8")
+
+    summary = retrain.retrain_if_due(ctx)
+
+    assert summary.startswith(f"not retrained: 0 new usable label(s) since {until}")
+    with transaction(ctx.sessions) as session:
+        state = session.get(ServiceState, retrain.WATERMARK)
+        assert state is not None and state.value == record
+    (ctx.var_dir / retrain.WATERMARK_FILE).unlink()  # the database has it now
+    elsewhere = dataclasses.replace(ctx, var_dir=ctx.var_dir / "another-machine")
+    assert retrain.retrain_if_due(elsewhere) == summary
 
 
 def test_a_candidate_worse_than_the_active_model_is_kept_out_with_the_reason(

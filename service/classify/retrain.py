@@ -6,9 +6,12 @@ have arrived since the last retrain, it trains on the label files
 (``[models] labels_paths``) plus the database's labels, and
 ``train.train_new_version`` promotes the candidate only if it is not worse
 than the active model (never forced).  The watermark, the arrival time of
-the newest label the last retrain saw, is kept in ``var/retrain.json``: a
-candidate that was kept is not trained again on the same labels an hour later.
-Without that file every usable label counts as new.  Labels from fewer than
+the newest label the last retrain saw, is kept in the database
+(``service_state`` row ``retrain_watermark``), so a scheduler that takes over
+on another machine carries on from it, and a candidate that was kept is not
+trained again on the same labels an hour later.  Without it every usable
+label counts as new; a ``var/retrain.json`` left by an older version is read
+once into the database.  Labels from fewer than
 five issues are not enough for the grouped cross-validation: no retrain, and
 the summary says so.  A training error (ModelError) is raised, so the job is
 recorded as failing.
@@ -37,19 +40,21 @@ from service.classify.train import Example, TrainingOutcome, load_examples, trai
 from service.config import Settings
 from service.context import Context
 from service.db.database import transaction
-from service.db.tables import Issue, ModelVersion, Story, StoryTheme
+from service.db.tables import Issue, ModelVersion, ServiceState, Story, StoryTheme
 from service.domain import Link, TaggedStory
 from service.domain import Story as StoryValue
 from service.errors import ModelError
 from service.ingest.pipeline import Tagger
 from service.paths import PROJECT_ROOT
 
-__all__ = ["WATERMARK_FILE", "RetagSummary", "label_files", "record_model_version",
-           "retag_since", "retrain_if_due", "retraining_examples"]
+__all__ = ["WATERMARK", "WATERMARK_FILE", "RetagSummary", "label_files", "read_watermark",
+           "record_model_version", "retag_since", "retrain_if_due", "retraining_examples",
+           "write_watermark"]
 
 log = logging.getLogger(__name__)
 
-WATERMARK_FILE = "retrain.json"
+WATERMARK = "retrain_watermark"  # its service_state row
+WATERMARK_FILE = "retrain.json"  # where earlier versions kept it, in var/: read once
 RETAG_BATCH = 256
 FOLDS = 5  # as `newsalerts train`, so cards compare like with like
 
@@ -61,7 +66,7 @@ def retrain_if_due(ctx: Context) -> str:
         return "retraining is off ([models] retrain_after_labels = 0)"
     with transaction(ctx.sessions) as session:
         decisions = labels.effective_labels(session)
-    since = read_watermark(ctx.var_dir)
+        since = read_watermark(session, ctx.var_dir, ctx.now())
     arrivals = [d.arrived_at for d in decisions.values() if since is None or d.arrived_at > since]
     if len(arrivals) < needed:
         return _logged(f"not retrained: {len(arrivals)} new usable label(s) since "
@@ -73,7 +78,8 @@ def retrain_if_due(ctx: Context) -> str:
         return _logged(f"not retrained: the labeled stories come from {issues} issue(s); "
                        f"the grouped cross-validation needs {FOLDS}")
     outcome = train_new_version(_models_dir(ctx.settings), examples, folds=FOLDS)
-    write_watermark(ctx.var_dir, max(arrivals), outcome)
+    with transaction(ctx.sessions) as session:
+        write_watermark(session, max(arrivals), outcome, ctx.now())
     return _logged(describe(outcome, len(arrivals), len(examples)))
 
 
@@ -133,24 +139,48 @@ def describe(outcome: TrainingOutcome, new_labels: int, examples: int) -> str:
     return f"{trained}; kept {outcome.previous} active: lower than {compared}"
 
 
-def read_watermark(var_dir: Path) -> datetime | None:
+def read_watermark(session: Session, var_dir: Path, now: datetime) -> datetime | None:
+    """The arrival time of the newest label the last retrain saw; None before any."""
+    row = session.get(ServiceState, WATERMARK)
+    value = row.value if row is not None else _adopt_watermark_file(session, var_dir, now)
+    try:
+        return datetime.fromisoformat(str(value["labels_until"])) if value else None
+    except (ValueError, KeyError, TypeError) as exc:
+        log.warning("ignoring an unreadable retraining watermark (%s): every usable label "
+                    "counts as new", exc)
+        return None
+
+
+def write_watermark(session: Session, labels_until: datetime, outcome: TrainingOutcome,
+                    now: datetime) -> None:
+    record = {"labels_until": labels_until.isoformat(), "version": outcome.version,
+              "promoted": outcome.promoted, "macro_f1": outcome.metrics["macro_f1"]}
+    _store(session, record, now)
+
+
+def _store(session: Session, record: dict[str, Any], now: datetime) -> None:
+    row = session.get(ServiceState, WATERMARK)
+    if row is None:
+        session.add(ServiceState(name=WATERMARK, value=record, updated_at=now))
+    else:
+        row.value, row.updated_at = record, now
+
+
+def _adopt_watermark_file(session: Session, var_dir: Path, now: datetime) -> dict[str, Any] | None:
+    """An older version's ``var/retrain.json``, copied into the database (read once)."""
     path = var_dir / WATERMARK_FILE
     try:
-        return datetime.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["labels_until"])
+        record = json.loads(path.read_text(encoding="utf-8"))
+        datetime.fromisoformat(record["labels_until"])
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("ignoring unreadable %s (%s): every usable label counts as new", path, exc)
         return None
-
-
-def write_watermark(var_dir: Path, labels_until: datetime, outcome: TrainingOutcome) -> None:
-    record = {"labels_until": labels_until.isoformat(), "version": outcome.version,
-              "promoted": outcome.promoted, "macro_f1": outcome.metrics["macro_f1"]}
-    var_dir.mkdir(parents=True, exist_ok=True)
-    temporary = var_dir / f".{WATERMARK_FILE}.tmp"
-    temporary.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    os.replace(temporary, var_dir / WATERMARK_FILE)  # never half a file after a crash
+    _store(session, record, now)
+    log.info("retraining watermark moved from %s into the database; the file is no longer "
+             "read", path)
+    return dict(record)
 
 
 # --- re-tagging ------------------------------------------------------------------------------

@@ -84,6 +84,8 @@ class Issue(Base):
     origin: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     raw: Mapped[bytes] = mapped_column(LargeBinary)
+    # The digest round (ISO week) this issue's stories went into; NULL until one takes it.
+    digest_week: Mapped[str | None] = mapped_column(String(10), index=True)
     source: Mapped[Source] = relationship()
     stories: Mapped[list[Story]] = relationship(
         back_populates="issue", order_by="Story.index", cascade="all, delete-orphan"
@@ -231,6 +233,26 @@ class Label(Base):
     role: Mapped[str] = mapped_column(String(20))  # editor | reader | import
     who: Mapped[str] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DigestRound(Base):
+    """A week whose digests were built: it took every issue no round held yet (match.py)."""
+
+    __tablename__ = "digest_rounds"
+    week: Mapped[str] = mapped_column(String(10), primary_key=True)  # "2024-W20"
+    built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ServiceState(Base):
+    """Small named values the service keeps between runs (the retraining watermark).
+
+    In the database, not in a file, so whichever scheduler is active carries on.
+    """
+
+    __tablename__ = "service_state"
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class JobRun(Base):

@@ -6,7 +6,9 @@ has one).  Each function runs one query over stories x story_themes x
 subscriptions x subscribers, groups the pairs per subscriber in order, and
 inserts the deliveries in chunks with ON CONFLICT DO NOTHING on the unique
 keys, (subscriber, issue) and (subscriber, week): invariant 3, so running
-anything twice creates nothing twice.
+anything twice creates nothing twice.  A digest holds its week's round: each
+issue joins exactly one round (``issues.digest_week``), so a story stored
+late goes into the reader's next digest, once.
 
 Dates are compared in UTC: every DateTime column holds UTC (SQLite keeps no
 offset), and a week is turned into its UTC bounds before querying.
@@ -20,14 +22,23 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, Table, and_, func, or_, select
+from sqlalchemy import Select, Table, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.db.bulk import chunked, insert_new
-from service.db.tables import Base, Issue, Story, StoryTheme, Subscriber, Subscription
+from service.db.tables import (
+    Base,
+    DigestRound,
+    Issue,
+    Story,
+    StoryTheme,
+    Subscriber,
+    Subscription,
+)
 from service.deliver.wakeup import announce
 
 DELIVERIES: Table = Base.metadata.tables["deliveries"]
+ROUNDS: Table = Base.metadata.tables["digest_rounds"]
 INSERT_CHUNK = 1000
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -62,8 +73,9 @@ def digest_week_due(now: datetime, tz: ZoneInfo) -> str:
 
     Never the current week, which is not over (a Monday 08:00 run would hold
     eight hours of it).  A run delayed until Wednesday still covers the week
-    just finished, so an outage late in the week loses nothing; an outage
-    spanning a whole week skips one, which ``newsalerts digest --week`` fills.
+    just finished, so an outage late in the week loses nothing; after an
+    outage spanning a whole week, the next round takes the skipped week's
+    issues too (they are in no round yet).
     """
     local = now.astimezone(tz).date()
     this_monday = local - timedelta(days=local.weekday())
@@ -88,22 +100,51 @@ def create_instant_deliveries(session: Session, issue_id: int, now: datetime) ->
 
 
 def create_digest_deliveries(session: Session, week: str, tz: ZoneInfo, now: datetime) -> int:
-    """One pending digest per active subscriber with matching stories dated in ``week``.
+    """One pending digest per active subscriber with matching stories in ``week``'s round.
 
-    An issue's date is its Date header (``sent_at``), or when it arrived if it
-    had none; the week is read in ``tz`` ([digest] timezone).  Stories come
-    oldest issue first, in issue order.  Returns how many deliveries were created.
+    A week's round is built once (``digest_rounds``) and takes every issue no
+    round holds yet that is dated before the week ends: an issue stored after
+    its own week's round was built joins the next round, and each issue is in
+    exactly one round, so a reader gets a story in at most one digest
+    (invariant 3) and none is lost.  Building the same week again adds
+    digests only for readers who have none for it.  An issue's date is its
+    Date header (``sent_at``), or when it arrived if it had none; weeks are
+    read in ``tz`` ([digest] timezone).  Stories come oldest issue first, in
+    issue order.  Returns how many deliveries were created.
     """
-    start, end = (bound.astimezone(UTC) for bound in week_bounds(week, tz))
+    build_round(session, week, tz, now)
     dated = func.coalesce(Issue.sent_at, Issue.received_at)
     pairs = session.execute(
         _matches("weekly").join(Issue, Issue.id == Story.issue_id)
-        .where(dated >= start, dated < end)
+        .where(Issue.digest_week == week)
         .order_by(Subscription.subscriber_id, dated, Issue.id, Story.index)
         .execution_options(yield_per=INSERT_CHUNK)
     )
     return _insert_new(session, _story_ids_per_subscriber(pairs), ["subscriber_id", "week"],
                        {"kind": "digest", "issue_id": None, "week": week, **_pending(now)})
+
+
+def build_round(session: Session, week: str, tz: ZoneInfo, now: datetime) -> int:
+    """Give ``week``'s round the issues no round holds yet, the first time only; how many.
+
+    The lower bound is the first round ever built: issues dated before it (an
+    archive polled later) never join one, and a week filled in behind it
+    (``digest --week``) takes only its own issues.
+    """
+    first = session.scalar(select(DigestRound.week)
+                           .order_by(DigestRound.built_at, DigestRound.week).limit(1))
+    if not insert_new(session, ROUNDS, [{"week": week}], ["week"], same={"built_at": now}):
+        return 0  # built before: late issues wait for the next round
+    start, end = week_bounds(week, tz)
+    earliest = min(start, week_bounds(first, tz)[0]) if first else start
+    dated = func.coalesce(Issue.sent_at, Issue.received_at)
+    # Marked before matching, in this transaction: an issue committed meanwhile stays
+    # unmarked and so goes into the next round, never into neither.
+    taken = session.execute(
+        update(Issue).where(Issue.digest_week.is_(None), dated >= earliest.astimezone(UTC),
+                            dated < end.astimezone(UTC))
+        .values(digest_week=week).execution_options(synchronize_session=False))
+    return int(getattr(taken, "rowcount", 0) or 0)
 
 
 def _pending(now: datetime) -> dict[str, Any]:
