@@ -45,7 +45,7 @@ class Envelope:
     date: datetime | None  # timezone-aware when the header had one
     list_id: str | None
     authentication_results: tuple[str, ...] = ()
-    from_headers: tuple[str, ...] = ()  # every From header as read: trust refuses two
+    from_headers: tuple[str, ...] = ()  # every From header, raw: trust refuses two, or a spoof
 
 
 @dataclass(frozen=True)

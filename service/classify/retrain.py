@@ -11,10 +11,9 @@ the newest label the last retrain saw, is kept in the database
 on another machine carries on from it, and a candidate that was kept is not
 trained again on the same labels an hour later.  Without it every usable
 label counts as new; a ``var/retrain.json`` left by an older version is read
-once into the database.  Labels from fewer than
-five issues are not enough for the grouped cross-validation: no retrain, and
-the summary says so.  A training error (ModelError) is raised, so the job is
-recorded as failing.
+once into the database.  Labels from fewer than five issues are not enough
+for the grouped cross-validation: no retrain, and the summary says so.  A
+training error (ModelError) is raised, so the job is recorded as failing.
 
 ``retag_since`` gives stories the active model's themes: new rows for the new
 version become current and the older rows stay, not current, for comparison.
