@@ -103,9 +103,10 @@ def _check_dkim(envelope: Envelope, source: Source, authserv_id: str) -> None:
     verdict = receiving_server_results(envelope.authentication_results, authserv_id)
     if verdict is None:
         where = f"from {authserv_id} " if authserv_id else ""
+        found = "is present" if authserv_id or not envelope.authentication_results else (
+            "can be read (the topmost has no authserv-id)")
         raise UntrustedSender(
-            "no-dkim",
-            f"{source.name} requires DKIM, and no Authentication-Results {where}is present")
+            "no-dkim", f"{source.name} requires DKIM, and no Authentication-Results {where}{found}")
     passed = passed_domains(verdict)
     if not any(_aligned(domain, signed) for signed in passed):
         raise UntrustedSender(
