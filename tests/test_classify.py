@@ -102,6 +102,35 @@ def test_explanations_are_words_from_the_story(classifier: Classifier) -> None:
     assert any(word in " ".join(terms).lower() for word in ("gpu", "h100", "cluster", "flops"))
 
 
+def test_every_explanation_term_occurs_in_its_story(classifier: Classifier,
+                                                     shared_dir: Path) -> None:
+    """Over every shared labeled story: a reader can find each term in the story."""
+    rows = [json.loads(line) for path in sorted((shared_dir / "data" / "labeled").glob("*.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines()]
+    stories = [Story(index=0, headline=row["headline"], text=row["text"]) for row in rows]
+    tagged = classifier.tag(stories)
+    explained = 0
+    for row, item in zip(rows, tagged, strict=True):
+        for theme, terms in item.explanations.items():
+            assert len(terms) <= 4
+            missing = [term for term in terms if term.lower() not in row["text"].lower()]
+            assert not missing, (row["id"], theme, terms)
+            explained += bool(terms)
+    assert explained >= 0.9 * sum(len(item.themes) for item in tagged)
+
+
+def test_explanations_carry_the_theme_not_cue_names_or_filler(classifier: Classifier) -> None:
+    # Written for this test (no newsletter text): a digest item about drones.
+    headline = "Startup shows drones that inspect power lines"
+    body = ("The company says its drones are easy to deploy and especially useful after "
+            "storms; a demo showed one drone hacking nothing but powered through rain.")
+    [tagged] = classifier.tag([_story(headline, body)])
+    assert "robotics" in tagged.themes
+    terms = tagged.explanations["robotics"]
+    assert any("drone" in term for term in terms), terms
+    assert not {"sim2real", "easy", "especially", "powered"} & set(terms), terms
+
+
 def test_score_matches_tag(classifier: Classifier) -> None:
     headline, body = OBVIOUS["policy"]
     [scores] = classifier.score([f"{headline}\n{body}"])

@@ -71,6 +71,22 @@ def extras_only(tmp_path: Path) -> str:
     return str(path)
 
 
+def test_retraining_reads_every_newsletter_label_file(context: Context, models_dir: Path,
+                                                    shared_dir: Path) -> None:
+    default = str(context.settings.get("models", "labels_paths"))
+    assert "data/labeled/*.jsonl" in default and "models/extra_labels.jsonl" in default
+    pattern = f"{shared_dir}/data/labeled/*.jsonl, models/extra_labels.jsonl"
+    ctx = configured(context, models_dir, pattern, after=1)
+    files = retrain.label_files(ctx.settings)
+    assert {path.name for path in files} == {"importai.jsonl", "last-week-in-ai.jsonl",
+                                             "the-batch.jsonl", "thursdai.jsonl",
+                                             "extra_labels.jsonl"}
+    with transaction(ctx.sessions) as session:
+        examples = retrain.retraining_examples(ctx.settings, session)
+    assert {e.source for e in examples if not e.train_only} >= {
+        "Import AI", "Last Week in AI", "The Batch", "ThursdAI"}
+
+
 # --- retrain_if_due --------------------------------------------------------------------------
 
 

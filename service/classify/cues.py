@@ -1,6 +1,6 @@
 """Theme cues: hand-written signals of each theme, as features for the classifier.
 
-``THEME_CUES`` is THEMES.md's "typical signals" column made into a lexicon;
+The lexicons live in lexicon.py (``THEME_CUES``, ``DEFINITION_CUES``);
 ``ThemeCues`` counts each cue in a story and summarises, per theme, where the
 hits fall (headline, first words, paragraphs): that tells a main subject from
 a passing mention.  The class and ``headline_of`` are pickled by name inside
@@ -16,7 +16,10 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from service.classify.lexicon import DEFINITION_CUES, THEME_CUES
 from service.errors import ModelError
+
+__all__ = ["DEFINITION_CUES", "THEME_CUES", "ThemeCues", "headline_of", "split_cues"]
 
 # Lower-cased tokens that keep "h100s", "$1.7bn", "10^25", "sim-to-real", "u.s" whole.
 _TOKEN = re.compile(r"\n|[a-z0-9$£€^](?:[a-z0-9$^.-]*[a-z0-9])?")
@@ -139,6 +142,26 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         tally.tokens = len(tokens) - breaks
         return tally
 
+    def hits(self, text: str) -> list[tuple[int, str]]:
+        """(cue index, the words that matched it) for each hit in ``text``, in order:
+        the story's own words behind the counts, which explanations show."""
+        cache = self._warm_cache()
+        tokens = _TOKEN.findall(text.lower())
+        self._learn(tokens, cache)
+        found: list[tuple[int, str]] = []
+        for at, token in enumerate(tokens):
+            if token.isspace() or token not in cache.marks:  # "\n": a line break
+                continue
+            single, starts_phrase = cache.tokens[token]
+            found += [(cue, token) for cue in single]
+            for size in range(2, min(_MAX_PHRASE, len(tokens) - at) + 1) if starts_phrase else ():
+                gram = " ".join(tokens[at:at + size])
+                match = cache.phrases.get(gram)
+                if match is None:
+                    match = cache.phrases[gram] = self._match(gram, size)
+                found += [(cue, gram) for cue in match]
+        return found
+
     def _warm_cache(self) -> _CueCache:
         """The same words come back all the time: match each one once.  Shared by every
         ThemeCues with this lexicon (the folds of a cross-validation); replaced, not
@@ -186,157 +209,3 @@ def headline_of(text: str) -> str:
 def split_cues(cues: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, list[str]]]:
     return {theme: {name: alternatives.split("; ") for name, alternatives in named.items()}
             for theme, named in cues.items()}
-
-
-# THEMES.md's "typical signals", widened with the usual words of each field.
-# One regular expression per token ("; " separates alternatives, a space
-# separates the tokens of a phrase); tokens are lower-case, hyphenated words
-# stay whole ("sim-to-real") and fall back to their parts ("gpu-powered").
-THEME_CUES: dict[str, dict[str, str]] = {
-    "safety": {
-        "jailbreaks": r"jailbr(eak|oken)\w*",
-        "red teaming": r"red-?team\w*; red team\w*",
-        "adversarial attacks": r"adversarial (attacks?|prompts?|examples?|robustness); "
-                               r"prompt injections?",
-        "misuse": r"misus\w*",
-        "alignment": r"(mis|super)?align(ed|ment|ing)",
-        "WMD": r"wmdp?; weapons? of mass destruction",
-        "biosecurity": r"bio-?(security|weapons?|risks?|terror\w*|defen[cs]e); "
-                       r"biological (weapons?|risks?|threats?|attacks?); pathogen\w*; "
-                       r"pandemic\w*",
-        "chemical weapons": r"chemical (weapons?|attacks?); cbrn",
-        "cyber offense": r"cyber-?(attacks?|offen[cs]e|security|weapons?|operations?|crime\w*); "
-                         r"cyber",
-        "hacking": r"hack(s|ing|ers?|ed)?; exploits?; exploitation; vulnerabilit(y|ies); "
-                   r"malware; zero-days?",
-        "harmful outputs": r"harmless\w*; harmful\w*; harms?",
-        "RLHF": r"rlhf; rlaif",
-        "safety cases": r"safety cases?",
-        "safeguards": r"safeguard\w*; guardrails?",
-        "hazardous knowledge": r"hazard\w*",
-        "dangerous capabilities": r"dangerous\w*; dangers?",
-        "deception": r"decept\w*; deceiv\w*; lying; sycophan\w*; manipulative",
-        "catastrophic risk": r"catastroph\w*; existential\w*; x-risks?; extinction; doom\w*",
-        "interpretability": r"interpretab\w*; mechanistic; sparse autoencoders?",
-        "unlearning": r"unlearn\w*",
-        "guarantees": r"guarantee\w*; formal(ly)? verif\w*; provabl[ye]; verification",
-        "backdoors": r"backdoor\w*; sleeper agents?; trojan\w*; poison(ing|ed)?",
-        "loss of control": r"power-seeking; oversight; takeover; rogue; loss of control; "
-                           r"uncontroll\w*; controllab\w*",
-        "safety": r"safety; safe; safer; safely; unsafe",
-        "risk": r"risks?; risky; threats?",
-        "refusals": r"refus(e|es|ed|al|als|ing)",
-        "reward hacking": r"reward hacking; scheming; situational awareness; sandbagging",
-        "self-replication": r"self-?(replicat|exfiltrat|improv)\w*; autonomous replication",
-        "evaluations": r"evals?; evaluations?",
-        "attacks": r"attack\w*; adversar\w*",
-        "security": r"security; secure",
-    },
-    "policy": {
-        "executive order": r"executive orders?",
-        "regulation": r"(de)?regulat\w*",
-        "legislation": r"legislat\w*; laws?; lawmakers?; bills?",
-        "EU AI Act": r"ai act; eu; european (union|commission|parliament); brussels",
-        "Congress": r"congress\w*; senat(e|or|ors); parliament\w*; "
-                    r"house of (lords|commons|representatives)",
-        "export controls": r"export (controls?|restrictions?|bans?|licen[sc]es?); exports?",
-        "Commerce Department": r"commerce department; department of commerce; bis; entity list",
-        "sanctions": r"sanction\w*; tariffs?; embargo\w*",
-        "government": r"government\w*; govt; state-?(backed|owned|run|sponsored); public sector",
-        "White House": r"federal; white house; administration",
-        "ministries": r"minist(er|ers|ry|ries); agenc(y|ies)",
-        "policy": r"polic(y|ies); policymak\w*; policy-?makers?",
-        "geopolitics": r"geopoliti\w*; national security; arms races?; cold war; great powers?",
-        "military": r"militar\w*; pentagon; dod; darpa; armed forces; warfare",
-        "lobbying": r"lobby\w*; advoca\w*; activists?; campaign\w*; petitions?; open letters?",
-        "think tanks": r"think-?tanks?; rand; cset; brookings",
-        "standards bodies": r"nist; standards?; iso",
-        "safety institutes": r"safety institutes?; aisi",
-        "international agreements":
-            r"treat(y|ies); international (agreements?|cooperation|coordination|governance); "
-            r"summits?; bletchley; united nations; un; oecd; g7; g20; diplomat\w*",
-        "politics": r"democra\w*; elections?; electoral; voters?; politic\w*; partisan; "
-                    r"republicans?",
-        "political leaders": r"biden; trump; xi; president\w*; prime minister",
-        "public opinion": r"public opinion; polls?; polling; surveys?; surveyed; attitudes?; "
-                          r"respondents?",
-        "governance": r"governance; govern; governed; governing",
-        "licensing": r"licen[cs](e|es|ing)",
-        "liability": r"liabilit\w*; liable",
-        "lawsuits": r"lawsuits?; courts?; sue[sd]?; suing; judges?; legal\w*; litigation; "
-                    r"copyright\w*; plaintiffs?",
-        "antitrust": r"antitrust; ftc; competition (authority|regulators?); monopol\w*",
-        "sovereign AI": r"sovereign\w*",
-        "the state": r"states?; nation-?states?; national; nations?; countr(y|ies)",
-        "public compute": r"public (compute|funding|money|investment); nairr; "
-                          r"national research resource; national ai research resource; "
-                          r"taxpayers?; funding package",
-        "nonprofits": r"non-?profits?; civil society; ngos?",
-        "CHIPS Act": r"chips act",
-        "China": r"china; chinese; beijing; ccp; prc",
-        "US and allies": r"u\.s; usa; u\.?k; america\w*; britain; british; washington",
-        "intelligence agencies": r"intelligence (agenc(y|ies)|community|services?); cia; nsa; "
-                                 r"gchq; surveillance",
-        "funding": r"fund(s|ed|ing)?; grants?",
-        "rules": r"rules?; ban(s|ned|ning)?; mandat\w*; compliance; enforce\w*",
-    },
-    "compute": {
-        "H100s": r"[abhv]100s?; h200s?; g?b200s?; mi[23]\d\dx?s?; gaudi\w*",
-        "GPUs": r"gpus?; gpu-hours?",
-        "TPUs": r"tpu\w*",
-        "chips": r"chips?; chipmak\w*; semiconductors?; silicon; asics?; fpgas?",
-        "clusters": r"clusters?",
-        "supercomputers": r"supercomput\w*",
-        "datacenters": r"data-?cent(er|re)s?; data cent(er|re)s?",
-        "FLOPs": r"flops?; petaflop\w*; exaflop\w*; 10\^2\d; 1e2\d",
-        "NVIDIA": r"nvidia\w*",
-        "chipmakers": r"amd; intel; tsmc; cerebras; graphcore; groq; huawei; ascend; asml; samsung",
-        "wafer-scale": r"wafer\w*",
-        "CUDA kernels": r"cuda; triton; kernels?",
-        "hardware": r"hardware",
-        "accelerators": r"accelerators?",
-        "inference": r"inference",
-        "throughput": r"throughput; latency; tokens per second",
-        "distributed training": r"distributed (training|inference); "
-                                r"decentrali[sz]ed (training|inference); data-?parallel\w*; "
-                                r"data parallel\w*; parallelism",
-        "interconnect": r"interconnect\w*; infiniband; nvlink; networking",
-        "memory bandwidth": r"memory bandwidth; hbm\w*; bandwidth",
-        "energy": r"energy; power; megawatts?; gigawatts?; mw; gw; electricity; power plants?",
-        "money": r"\$[\d.]+\w*; £[\d.]+\w*; €[\d.]+\w*; dollars?; billions?",
-        "compute": r"compute",
-        "training runs": r"training runs?; training costs?",
-        "on-device": r"on-device; smartphones?; phones?; laptops?; edge devices?; raspberry pi; "
-                     r"macbook\w*",
-        "quantization": r"quantiz\w*; int8; int4; fp8; fp16; bf16",
-        "efficiency": r"efficien\w*; speedups?; faster",
-        "servers": r"servers?; racks?; nodes?",
-        "fabs": r"fabs?; foundr(y|ies); fabrication; lithograph\w*; \d+nm",
-        "scale": r"scal(e|es|ing|ed)",
-        "cost": r"costs?; costly; expensive; cheap\w*; prices?; spend\w*",
-    },
-    "robotics": {
-        "robots": r"robot\w*",
-        "manipulation": r"manipulat\w*",
-        "grasping": r"gras(p|ps|ping|ped); grippers?; pick(ing)? and plac\w*; pick-and-place",
-        "robot arms": r"arms?",
-        "humanoids": r"humanoid\w*; bipeds?; bipedal; quadrupeds?; legged",
-        "locomotion": r"locomot\w*; walk(s|ing|ed)?; legs?",
-        "drones": r"drones?; uavs?; quadcopters?; quadrotors?",
-        "sim2real": r"sim-?2-?real; sim-to-real; real-world; real world; physical world; "
-                    r"physical\w*",
-        "embodiment": r"embodi\w*",
-        "robot datasets": r"droid; rt-[12x]; open x-embodiment; bridgedata\w*; aloha",
-        "warehouses": r"warehouse\w*; logistics; factor(y|ies); industrial; manufactur\w*",
-        "self-driving": r"self-driving; autonomous (cars?|vehicles?|driving); driverless; "
-                        r"driving; cars?; vehicles?; waymo; autopilot",
-        "teleoperation": r"tele-?operat\w*",
-        "actuators": r"actuators?; motors?; servos?; torque",
-        "dexterous hands": r"dexter\w*; hands?; fingers?",
-        "navigation": r"navigat\w*; obstacles?; terrain",
-        "robot simulators": r"mujoco; isaac; gazebo; pybullet",
-        "robot makers": r"boston dynamics; unitree; agility robotics; figure ai; optimus",
-        "sensors": r"sensors?; cameras?; lidar; tactile; proprioce\w*",
-        "household tasks": r"kitchens?; household; chores?; objects?",
-    },
-}

@@ -161,7 +161,8 @@ def _labeled(story: Story, decision: Decision) -> LabeledStory:
 def training_examples(session: Session) -> list[Example]:
     """The usable labels as training examples; an issue's stories share a group."""
     return [Example(id=item.example_id, text=item.text, themes=item.decision.themes,
-                    group=item.group) for item in labeled_stories(session)]
+                    group=item.group, source=item.newsletter)
+            for item in labeled_stories(session)]
 
 
 def export_labels(session: Session) -> Iterator[dict[str, Any]]:
@@ -275,9 +276,10 @@ def merge_examples(file_examples: Sequence[Example],
         position = by_key.get(text_key(example.text))
         if position is not None:
             known = merged[position]
-            merged[position] = Example(known.id, known.text, example.themes, known.group)
+            merged[position] = Example(known.id, known.text, example.themes, known.group,
+                                       known.source)
             regroup[example.group] = known.group
-    merged += [Example(e.id, e.text, e.themes, regroup.get(e.group, e.group))
+    merged += [Example(e.id, e.text, e.themes, regroup.get(e.group, e.group), e.source)
                for e in database_examples if text_key(e.text) not in by_key]
     return merged
 

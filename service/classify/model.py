@@ -4,11 +4,12 @@ A model is loaded only if it is ours (DESIGN.md invariant 6): the card's
 sha256 is checked against the file *before* joblib unpickles it (unpickling
 runs code), then the scikit-learn version and the label set.
 
-The model is a scikit-learn pipeline: word TF-IDF of the story and of its
-headline, plus ``ThemeCues`` (counts of hand-written theme signals, see
-theme_cues.py), feeding one balanced logistic regression per theme.  The cue
-lexicon is a parameter, so each model file carries the lexicon it was
-trained with.
+The model is a scikit-learn pipeline (recipe.py): word TF-IDF of the story
+and of its headline, plus ``ThemeCues`` blocks (counts of theme signals, see
+cues.py and lexicon.py), feeding one balanced logistic regression per theme.
+The cue lexicons are parameters, so each model file carries the lexicons it
+was trained with.  Each assigned theme keeps the story's own words that
+carried it (explain.py).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import joblib
 import numpy as np
 import sklearn
 
-from service.classify import model_store
+from service.classify import explain, model_store
 from service.domain import THEMES, Story, TaggedStory
 from service.errors import ModelError, ModelIntegrityError
 
@@ -71,12 +72,12 @@ class Classifier:
         """Themes at or above their threshold, in THEMES order, with the terms behind them."""
         if not stories:
             return []
-        features = self.pipeline.named_steps["features"].transform(
-            [story_text(story) for story in stories])
+        texts = [story_text(story) for story in stories]
+        features = self.pipeline.named_steps["features"].transform(texts)
         tagged = []
         for row, (story, scores) in enumerate(zip(stories, self._scores(features), strict=True)):
             themes = tuple(t for t in self.themes if scores[t] >= self.thresholds[t])
-            explanations = {t: self._explain(features[row], t) for t in themes}
+            explanations = {t: self._explain(texts[row], features[row], t) for t in themes}
             tagged.append(TaggedStory(story=story, themes=themes, scores=scores,
                                       model_version=self.version, explanations=explanations))
         return tagged
@@ -86,30 +87,23 @@ class Classifier:
         return [{t: float(p) for t, p in zip(self.themes, row, strict=True)}
                 for row in probabilities]
 
-    def _explain(self, row: Any, theme: str) -> tuple[str, ...]:
-        """The few present terms whose coefficient x value pushed ``theme`` up most.
-
-        Terms are the story's words and this theme's cues; another theme's cue
-        ("compute: energy" helping safety) is a real push but reads as nonsense.
-        """
+    def _explain(self, text: str, row: Any, theme: str) -> tuple[str, ...]:
+        """The story's few words that carry ``theme`` and pushed it up most (explain.py)."""
         estimator = self.pipeline.named_steps["model"].estimators_[self.themes.index(theme)]
         values = np.asarray(row.todense()).ravel() if hasattr(row, "todense") else np.ravel(row)
-        pushes = values * estimator.coef_.ravel()
-        chosen: dict[str, str] = {}  # "robot" and "robots" are one term to a reader
-        for index in np.argsort(-pushes):
-            if pushes[index] <= 0 or len(chosen) == EXPLANATION_TERMS:
-                break
-            term = _readable(self._feature_names()[index], theme)
-            if term:
-                chosen.setdefault(term.lower().rstrip("s"), term)
-        return tuple(chosen.values())
+        index, blocks = self._feature_index()
+        return explain.explain(text, values * estimator.coef_.ravel(), index, blocks, theme,
+                               EXPLANATION_TERMS)
 
-    def _feature_names(self) -> list[str]:
-        names = self.__dict__.get("_names")
-        if names is None:
-            names = list(self.pipeline.named_steps["features"].get_feature_names_out())
-            object.__setattr__(self, "_names", names)  # frozen dataclass: a cache, not state
-        return names
+    def _feature_index(self) -> tuple[dict[str, int], dict[str, Any]]:
+        cached = self.__dict__.get("_index")
+        if cached is None:
+            features = self.pipeline.named_steps["features"]
+            names = features.get_feature_names_out()
+            cached = ({str(name): i for i, name in enumerate(names)},
+                      explain.cue_blocks(features))
+            object.__setattr__(self, "_index", cached)  # frozen dataclass: a cache, not state
+        return cached
 
 
 def story_text(story: Story) -> str:
@@ -117,16 +111,6 @@ def story_text(story: Story) -> str:
     if story.headline and not story.text.startswith(story.headline):
         return f"{story.headline}\n{story.text}"
     return story.text
-
-
-def _readable(feature: str, theme: str) -> str:
-    """ "words__chips" -> "chips", "cues__policy:export controls" -> "export
-    controls"; "" for summaries and for other themes' cues."""
-    name = feature.split("__", 1)[-1]
-    if ":" not in name:
-        return name
-    cue_theme, cue = name.split(":", 1)
-    return cue if cue_theme == theme and not cue.startswith("summary:") else ""
 
 
 def _verified_model_path(models_dir: Path, version: str, card: Mapping[str, Any]) -> Path:

@@ -1,7 +1,8 @@
 """The evaluation report: grouped-CV scores in, an HTML page with PNG plots out.
 
     DIR/index.html          per-theme precision, recall, F1 (autoescaped Jinja2:
-                            templates/report/index.html) and the plots below
+                            templates/report/index.html), macro and per-theme F1 per
+                            newsletter and leave one newsletter out, and the plots below
     DIR/pr-<theme>.png      precision-recall curve, the decision threshold marked
     DIR/scores-<theme>.png  score histograms of stories with and without the theme
     DIR/confusion.png       true themes (rows) against predicted themes (columns)
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from service.classify import train
+from service.classify import evaluation, train
 from service.classify.train import Example
 from service.deliver import render
 from service.domain import THEMES
@@ -55,26 +56,18 @@ class CrossValidation:
 def cross_validate(examples: Sequence[Example], folds: int = 5,
                    params: Mapping[str, Any] | None = None,
                    on_fold: Callable[[int], None] | None = None) -> CrossValidation:
-    """train.evaluate's grouped CV, keeping each tested story's scores for the plots.
+    """train.evaluate's figures, keeping each tested story's grouped-CV scores for the plots.
 
-    Same folds, same recipe, same threshold: the metrics are evaluate's.
-    ``on_fold(n)`` is called as fold n is done (a progress bar).
+    Same folds, same recipe, same threshold, same leave-one-newsletter-out: the
+    metrics are evaluate's.  ``on_fold(n)`` is called as fold n is done (a progress bar).
     """
     params = {**train.DEFAULT_PARAMS, **(params or {})}
-    scores = np.zeros((len(examples), len(THEMES)))
-    tested: list[int] = []
-    for number, (fit_on, test_on) in enumerate(train.grouped_folds(examples, folds), start=1):
-        log.debug("report: fold %d of %d done", number, folds)
-        model = train.train_model([examples[i] for i in fit_on], params)
-        scores[test_on] = model.predict_proba([examples[i].text for i in test_on])
-        tested += test_on
-        if on_fold is not None:
-            on_fold(number)
-    kept = [examples[i] for i in tested]
-    truth = _truth(kept)
+    tested, scores = evaluation.out_of_fold_scores(examples, folds, params, on_fold)
+    left_out = evaluation.leave_one_out_scores(examples, params)
     threshold = float(params["threshold"])
-    metrics = train._metrics(truth, scores[tested] >= threshold, folds)
-    return CrossValidation(kept, truth, scores[tested], {t: threshold for t in THEMES}, metrics)
+    metrics = evaluation.summarize(examples, tested, scores, left_out, threshold, folds)
+    kept = [examples[i] for i in tested]
+    return CrossValidation(kept, _truth(kept), scores, {t: threshold for t in THEMES}, metrics)
 
 
 def write_report(directory: Path, examples: Sequence[Example], scores: Matrix,
@@ -230,5 +223,17 @@ def _render(themes: list[dict[str, Any]], metrics: Mapping[str, Any], rows: list
     return template.render(
         themes=themes, micro_f1=metrics.get("micro_f1"), macro_f1=metrics.get("macro_f1"),
         evaluation=metrics.get("evaluation", ""), scored=scored,
+        sources=_source_rows(metrics),
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         confusion={"rows": rows, "columns": columns, "counts": counts})
+
+
+def _source_rows(metrics: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per newsletter: its size, grouped-CV F1s and leave-one-out F1s."""
+    by_source, left_out = metrics.get("by_source") or {}, metrics.get("leave_one_out") or {}
+    sizes = metrics.get("source_sizes") or {}
+    empty = dict.fromkeys(["macro", *THEMES])
+    return [{"name": name, "stories": sizes.get(name),
+             "cv": {**empty, **by_source.get(name, {})},
+             "loo": {**empty, **left_out.get(name, {})}}
+            for name in sorted({*by_source, *left_out})]

@@ -135,7 +135,8 @@ def describe(outcome: TrainingOutcome, new_labels: int, examples: int) -> str:
     compared = f"{outcome.previous} {outcome.baseline_macro_f1:.3f} on the same labels"
     if outcome.promoted:
         return f"{trained}; promoted: not lower than {compared}"
-    return f"{trained}; kept {outcome.previous} active: lower than {compared}"
+    where = f" on {', '.join(outcome.worse_on)}" if outcome.worse_on else ""
+    return f"{trained}; kept {outcome.previous} active: lower{where} than {compared}"
 
 
 def read_watermark(session: Session, var_dir: Path, now: datetime) -> datetime | None:

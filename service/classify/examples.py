@@ -1,0 +1,86 @@
+"""Labeled examples: label files in, ``Example`` values out (the training and scoring unit).
+
+An example keeps its newsletter (``source``) so that evaluation can score each
+newsletter on its own and leave one out; its ``group`` (newsletter + issue)
+keeps an issue's stories on one side of a split.  Examples whose id starts with
+"extra-" (hand-written, not newsletter text) are only ever trained on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from service.domain import THEMES
+from service.errors import ModelError
+
+__all__ = ["TRAIN_ONLY_PREFIX", "Example", "data_hash", "label_matrix", "load_examples"]
+
+TRAIN_ONLY_PREFIX = "extra-"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labeled story; ``group`` keeps an issue's stories on one side of a split."""
+
+    id: str
+    text: str
+    themes: tuple[str, ...]
+    group: str
+    source: str = ""  # the newsletter's name ("Import AI"); "" when the label file has none
+
+    @property
+    def train_only(self) -> bool:
+        return self.id.startswith(TRAIN_ONLY_PREFIX)
+
+
+def load_examples(paths: Iterable[Path]) -> list[Example]:
+    """Read JSON-lines label files ({"id", "text", "themes", "issue"?, "source"?})."""
+    examples: list[Example] = []
+    for path in paths:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise ModelError(f"cannot read labels from {path}: {exc}") from exc
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                examples.append(_parse_example(line, f"{path}:{number}"))
+    ids = [e.id for e in examples]
+    if len(set(ids)) != len(ids):
+        raise ModelError("the label files repeat an example id; each story must appear once")
+    return examples
+
+
+def _parse_example(line: str, where: str) -> Example:
+    try:
+        row = json.loads(line)
+        themes = tuple(t for t in THEMES if t in row["themes"])
+        unknown = set(row["themes"]) - set(THEMES)
+        example_id, text = str(row["id"]), str(row["text"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"{where}: not a labeled story ({exc!r})") from exc
+    if unknown:
+        raise ModelError(f"{where}: unknown themes {sorted(unknown)}; expected some of {THEMES}")
+    issue, source = row.get("issue"), str(row.get("source") or "")
+    group = f"{source}#{issue}" if issue is not None else example_id
+    return Example(id=example_id, text=text, themes=themes, group=group, source=source)
+
+
+def label_matrix(examples: Sequence[Example]) -> np.ndarray[Any, Any]:
+    """examples x THEMES, True where the example has the theme."""
+    return np.array([[t in e.themes for t in THEMES] for e in examples], dtype=bool).reshape(
+        len(examples), len(THEMES))
+
+
+def data_hash(examples: Sequence[Example]) -> str:
+    """sha256 of the examples as canonical JSON (sorted by id): same labels, same hash."""
+    rows = sorted(({"id": e.id, "text": e.text, "themes": list(e.themes)} for e in examples),
+                  key=lambda row: str(row["id"]))
+    canonical = json.dumps(rows, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -1,0 +1,71 @@
+"""Explanations: for a tagged theme, the story's own words that carry it and pushed it up.
+
+A term is shown only if (1) it occurs in the story, as the reader sees it, and
+(2) it matches one of the theme's cues (lexicon.py: THEMES.md's signals), so
+it carries the theme: never a cue group's name ("sim2real" for a story that
+says nothing of simulation), never a filler word the regression happened to
+weigh ("powered", "easy").  Terms are ranked by how much they pushed the
+theme's score: value x coefficient of the cue features they fired plus their
+own word and headline features; a term that pushed nothing is left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = ["cue_blocks", "explain"]
+
+# FeatureUnion block -> the ThemeCues counting in it ("cues", "definitions")
+Blocks = Mapping[str, Any]
+
+
+def cue_blocks(features: Any) -> dict[str, Any]:
+    """The union's ThemeCues blocks by name (older models have one, "cues")."""
+    found = {}
+    for name, part in features.transformer_list:
+        counter = getattr(part, "named_steps", {}).get("count")
+        if counter is not None and hasattr(counter, "hits"):
+            found[name] = counter
+    return found
+
+
+def explain(text: str, pushes: np.ndarray[Any, Any], index: Mapping[str, int], blocks: Blocks,
+            theme: str, limit: int) -> tuple[str, ...]:
+    """Up to ``limit`` terms of ``text`` behind ``theme``; ``pushes`` is value x coefficient
+    per feature of the story's row, ``index`` maps feature names to columns."""
+    lowered = text.lower()
+    found: dict[str, tuple[float, set[str]]] = {}  # term -> (its push, the cues it fired)
+    for block, counter in blocks.items():
+        for cue, gram in counter.hits(text):
+            cue_theme, cue_name = counter.names_[cue]
+            if cue_theme != theme or gram not in lowered:
+                continue
+            push, cues = found.get(gram, (_word_push(pushes, index, gram.split(" ")), set()))
+            feature = f"{block}__{theme}:{cue_name}"
+            if feature not in cues:  # a cue's count feature pushes once per term
+                cues.add(feature)
+                push += _push(pushes, index, feature)
+            found[gram] = push, cues
+    chosen: list[str] = []
+    used: set[str] = set()  # one term per cue: "democracy, democratic" says it twice
+    for gram, (push, cues) in sorted(found.items(), key=lambda item: (-item[1][0], item[0])):
+        if push <= 0 or len(chosen) == limit:
+            break
+        if not cues & used and gram.rstrip("s") not in {c.rstrip("s") for c in chosen}:
+            chosen.append(gram)
+        used |= cues
+    return tuple(chosen)
+
+
+def _push(pushes: np.ndarray[Any, Any], index: Mapping[str, int], name: str) -> float:
+    column = index.get(name)
+    return float(pushes[column]) if column is not None else 0.0
+
+
+def _word_push(pushes: np.ndarray[Any, Any], index: Mapping[str, int],
+               tokens: Sequence[str]) -> float:
+    return sum(_push(pushes, index, f"{block}__{token}") for token in tokens
+               for block in ("words", "headline"))

@@ -1,0 +1,72 @@
+"""The classifier recipe: parameters in, an unfitted scikit-learn pipeline out.
+
+Word TF-IDF of the story and of its headline, plus two ``ThemeCues`` blocks
+(cues.py): ``THEME_CUES``, and ``DEFINITION_CUES`` made from THEMES.md's own
+definitions, which transfers to newsletters the model never saw (chosen in
+bench/compare_models.py by leave-one-newsletter-out; models/README.md says
+why).  One logistic regression per theme with balanced class weights, and a
+fixed 0.5 threshold (thresholds tuned on a few hundred stories overfit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import MaxAbsScaler
+
+from service.classify.cues import DEFINITION_CUES, THEME_CUES, ThemeCues, headline_of, split_cues
+from service.classify.examples import Example, label_matrix
+from service.domain import THEMES
+from service.errors import ModelError
+
+__all__ = ["DEFAULT_PARAMS", "LEGACY_PARAMS", "build_pipeline", "train_model"]
+
+DEFAULT_PARAMS: dict[str, Any] = {
+    "word_ngrams": [1, 1], "min_df": 2, "stop_words": "english", "cue_weight": 0.7,
+    "definition_weight": 0.4, "headline_weight": 0.5, "lead_tokens": 60, "C": 10.0,
+    "class_weight": "balanced", "threshold": 0.5,
+}
+# Values that rebuild older recipes whose cards predate a parameter (the promotion
+# gate re-runs the active model's recipe on today's labels).
+LEGACY_PARAMS: dict[str, Any] = {"definition_weight": 0.0}
+
+
+def build_pipeline(params: Mapping[str, Any]) -> Pipeline:
+    """The unfitted pipeline: "features" (a FeatureUnion) then "model" (one-vs-rest LR)."""
+    words = TfidfVectorizer(ngram_range=tuple(params["word_ngrams"]), min_df=params["min_df"],
+                            stop_words=params["stop_words"], sublinear_tf=True)
+    parts: list[tuple[str, Any]] = [("words", words)]
+    weights = {"words": 1.0}
+    for name, lexicon, weight in (("cues", THEME_CUES, params["cue_weight"]),
+                                  ("definitions", DEFINITION_CUES,
+                                   params.get("definition_weight", 0.0))):
+        if weight:
+            parts.append((name, Pipeline([
+                ("count", ThemeCues(split_cues(lexicon), params["lead_tokens"])),
+                ("scale", MaxAbsScaler())])))
+            weights[name] = weight
+    if params["headline_weight"]:  # the headline says what the story is mainly about
+        parts.append(("headline", TfidfVectorizer(preprocessor=headline_of, min_df=1,
+                                                  stop_words=params["stop_words"],
+                                                  sublinear_tf=True)))
+        weights["headline"] = params["headline_weight"]
+    features = FeatureUnion(parts, transformer_weights=weights)
+    regression = LogisticRegression(C=params["C"], class_weight=params["class_weight"],
+                                    max_iter=5000)
+    return Pipeline([("features", features), ("model", OneVsRestClassifier(regression))])
+
+
+def train_model(examples: Sequence[Example], params: Mapping[str, Any] | None = None) -> Pipeline:
+    """Fit the pipeline on every example (train-only ones included)."""
+    params = {**DEFAULT_PARAMS, **(params or {})}
+    labels = label_matrix(examples)
+    missing = [t for t, column in zip(THEMES, labels.T, strict=True)
+               if not column.any() or column.all()]
+    if missing:
+        raise ModelError(f"cannot train: every example agrees on {missing}; need both cases")
+    return build_pipeline(params).fit([e.text for e in examples], labels)
