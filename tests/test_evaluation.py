@@ -10,9 +10,11 @@ from click.testing import CliRunner
 
 from service.classify import model_store
 from service.classify.evaluation import evaluate
+from service.classify.retrain import describe
 from service.classify.train import (
     EVALUATION,
     GATE_MIN_STORIES,
+    TrainingOutcome,
     load_examples,
     make_card,
     save_version,
@@ -139,3 +141,10 @@ def test_a_model_not_worse_on_any_large_newsletter_is_promoted(two_newsletters: 
     outcome = train_new_version(tmp_path, load_examples([two_newsletters]), folds=3)
     assert outcome.promoted and outcome.passed_gate and outcome.worse_on == ()
     assert model_store.active_version(tmp_path) == outcome.version
+
+
+def test_retraining_summary_names_the_newsletters_that_got_worse() -> None:
+    outcome = TrainingOutcome("v2", {"macro_f1": 0.83}, False, "v1", 0.82, (LWAI,),
+                              {LWAI: {"macro": 0.8}}, passed_gate=False)
+    assert describe(outcome, 3, 100).endswith(
+        f"kept v1 active: lower on {LWAI} than v1 0.820 on the same labels")

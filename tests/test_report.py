@@ -100,3 +100,19 @@ def test_report_command_cross_validates_like_evaluate(shared_dir: Path, tmp_path
     html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert all(f'<h2 id="{theme}">' in html for theme in THEMES)
     assert_valid_png(tmp_path / "out" / "confusion.png")
+
+
+def test_report_shows_each_newsletter_and_leave_one_out(tmp_path: Path) -> None:
+    examples, scores = synthetic()
+    metrics = {**{t: {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 1} for t in THEMES},
+               "micro_f1": 0.5, "macro_f1": 0.5, "evaluation": "grouped 5-fold CV by issue",
+               "source_sizes": {"Import AI": 30, "Weekly Digest": 10},
+               "by_source": {"Import AI": {"macro": 0.871, **dict.fromkeys(THEMES, 0.5)},
+                             "Weekly Digest": {"macro": 0.5, **dict.fromkeys(THEMES, None)}},
+               "leave_one_out": {"Import AI": {"macro": 0.612, **dict.fromkeys(THEMES, 0.25)}}}
+    html = write_report(tmp_path, examples, scores, metrics).read_text(encoding="utf-8")
+    table = html[html.index('<table id="sources">'):]
+    table = table[:table.index("</table>")]
+    assert "Import AI" in table and "Weekly Digest" in table
+    assert "0.871" in table and "0.612" in table and "0.250" in table
+    assert table.count("–") >= len(THEMES) + 1  # the digest's missing figures and left-out row
