@@ -6,7 +6,8 @@ it carries the theme: never a cue group's name ("sim2real" for a story that
 says nothing of simulation), never a filler word the regression happened to
 weigh ("powered", "easy").  Terms are ranked by how much they pushed the
 theme's score: value x coefficient of the cue features they fired plus their
-own word and headline features; a term that pushed nothing is left out.
+own word and headline features; a term that pushed nothing is left out, and
+one term stands for each cue.  Each is spelled as the story spells it.
 """
 
 from __future__ import annotations
@@ -57,7 +58,15 @@ def explain(text: str, pushes: np.ndarray[Any, Any], index: Mapping[str, int], b
         if not cues & used and gram.rstrip("s") not in {c.rstrip("s") for c in chosen}:
             chosen.append(gram)
         used |= cues
-    return tuple(chosen)
+    return tuple(_as_written(gram, text, lowered) for gram in chosen)
+
+
+def _as_written(gram: str, text: str, lowered: str) -> str:
+    """The term as the story spells it ("Commerce Department", "H100s")."""
+    at = lowered.find(gram)
+    if len(lowered) != len(text) or at < 0:  # lower() changed the length: keep it lower-case
+        return gram
+    return text[at:at + len(gram)]
 
 
 def _push(pushes: np.ndarray[Any, Any], index: Mapping[str, int], name: str) -> float:
