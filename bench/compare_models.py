@@ -32,6 +32,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -116,6 +117,20 @@ def calibrated() -> Pipeline:
     return pipeline
 
 
+def summaries_only() -> Pipeline:
+    """The chosen recipe with each cue block reduced to its per-theme summaries (hits,
+    headline, lead, distinct, density, paragraphs): where and how much, not which cue."""
+    pipeline = build_pipeline(DEFAULT_PARAMS)
+    for _, block in pipeline.named_steps["features"].transformer_list:
+        if isinstance(block, Pipeline) and "count" in block.named_steps:
+            block.steps.insert(1, ("summaries", FunctionTransformer(_last_columns)))
+    return pipeline
+
+
+def _last_columns(matrix: np.ndarray) -> np.ndarray:
+    return matrix[:, -len(THEMES) * 6:]  # ThemeCues puts 6 summaries per theme last
+
+
 def designs() -> dict[str, Factory | str]:
     """name -> model factory; "thresholds" is built per training set (it needs sources)."""
     return {
@@ -125,6 +140,7 @@ def designs() -> dict[str, Factory | str]:
         "CHOSEN: THEME_CUES + definitions x0.4": recipe(),
         "  definitions x0.7": recipe(definition_weight=0.7),
         "  C=5": recipe(C=5.0),
+        "  cue summaries only, no per-cue counts": summaries_only,
         "  class weights not balanced": recipe(class_weight=None),
         "  + short copies of long stories": lambda: ShortCopies(recipe()),
         "  thresholds from held-back newsletters": "thresholds",
