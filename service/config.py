@@ -120,6 +120,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web", "base_url", str, "http://127.0.0.1:8080",
             "Public address of the web app, used in every link in emails."),
     Setting("web", "listen", str, "127.0.0.1:8080", "host:port the web app binds."),
+    Setting("web", "public_archive", bool, True,
+            "Anyone may read the story archive (/stories, /themes/...) and the Atom feeds "
+            "(/feeds/...); false: only the signed-in editor, for a private deployment."),
     Setting("web", "secret_key", str, "",
             "Signs links and forms. Empty: generated once and kept in var/secret_key.",
             secret=True),

@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     Text,
     Unicode,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -116,7 +118,13 @@ class StoryTheme(Base):
     """
 
     __tablename__ = "story_themes"
-    __table_args__ = (UniqueConstraint("story_id", "theme", "model_version"),)
+    __table_args__ = (
+        UniqueConstraint("story_id", "theme", "model_version"),
+        # The themes stories have now: feeds and the archive list stories by these.
+        Index("ix_story_themes_assigned", "theme", "story_id",
+              sqlite_where=text("current AND assigned"),
+              postgresql_where=text("current AND assigned")),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
     theme: Mapped[str] = mapped_column(String(40))

@@ -145,6 +145,9 @@ def personalise(draft: Draft, to: str, values: Mapping[str, str],
     address = _address(to)
     checked = {name: require_http(value) for name, value in values.items()}
     checked["email"] = address
+    site = safe_url(letterhead.base_url.rstrip("/"))
+    if site:  # "Read on the web" and feed links: the same for every recipient
+        checked.setdefault("site", site)
     text = _fill(draft.text_parts, checked, str)
     html = _fill(draft.html_parts, checked, lambda value: str(escape(value)))
     # Checked to be one line of ASCII, so written as they are: folding these

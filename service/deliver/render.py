@@ -177,7 +177,8 @@ def _draft(template: str, subject: str, values: dict[str, Any], followed: Sequen
     subject = one_line(subject)
     themes = tuple(one_line(theme) for theme in followed)
     recipient = Recipient(slot("email"), slot("preferences"), slot("unsubscribe"), themes)
-    values = {"recipient": recipient, **values, "subject": subject}
+    # The web app's address: one slot, filled from the letterhead's base_url (mime.py).
+    values = {"recipient": recipient, "site": slot("site"), **values, "subject": subject}
     env = environment(templates_dir())
     return Draft(subject, env.get_template(f"email/{template}.txt").render(values),
                  env.get_template(f"email/{template}.html").render(values), is_list)

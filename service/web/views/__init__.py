@@ -11,8 +11,10 @@ from werkzeug.wrappers import Response
 
 from service.context import Context
 from service.deliver.links import ROUTES
+from service.web.views.archive import StoriesPage, StoryPage, ThemePage
 from service.web.views.base import THEME_BLURBS, Page
 from service.web.views.feedback import FeedbackPage
+from service.web.views.feeds import FeedPage
 from service.web.views.health import HealthCheck, MetricsPage
 from service.web.views.preferences import PreferencesPage
 from service.web.views.review import (
@@ -36,6 +38,10 @@ PAGES: tuple[tuple[str, str, type[Page]], ...] = (
     ("/review/logout", "review_logout", LogoutAction),
     ("/review/stories/<int:story_id>/confirm", "review_confirm", ConfirmThemes),
     ("/review/stories/<int:story_id>/fix", "review_fix", FixThemes),
+    ("/stories", "archive", StoriesPage),
+    ("/stories/<int:story_id>", "archive_story", StoryPage),
+    ("/themes/<theme>", "archive_theme", ThemePage),
+    ("/feeds/<name>.atom", "feed", FeedPage),
     ("/healthz", "healthz", HealthCheck),
     ("/metrics", "metrics", MetricsPage),
 )

@@ -1,0 +1,85 @@
+"""The story archive on the web: /stories, /themes/<theme> and /stories/<id>.
+
+Lists are newest first, paged, with a search box; each story has a page with
+its themes, their explanation and the issue it came from.  ``[web]
+public_archive`` decides who may read: everybody, or (false, for a private
+deployment) only the signed-in editor, for these pages and the feeds alike.
+"""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from werkzeug.exceptions import Forbidden, NotFound
+
+from service.db.database import transaction
+from service.deliver.mime import safe_url
+from service.web import editor_auth
+from service.web.archive_query import known_theme, listing, one_story
+from service.web.views.base import Page
+
+ALL = "all"
+PAGE_SIZE = 20
+MAX_PAGE = 10_000
+
+
+class ArchiveClosed(Forbidden):
+    description = ("This archive is private. Sign in as the editor to read it "
+                   "([web] public_archive is false).")
+
+
+def theme_path(theme: str | None) -> str:
+    return f"/themes/{theme}" if theme else "/stories"
+
+
+class ArchiveGate(Page):
+    """A page of the archive: open to all, or to the editor only."""
+
+    def public(self) -> bool:
+        return bool(self.ctx.settings.get("web", "public_archive"))
+
+    def editor(self) -> str | None:
+        return editor_auth.current_editor(self.ctx.settings)
+
+    def admit(self, *, page: bool) -> None:
+        if self.public() or self.editor() is not None:
+            return
+        if page and editor_auth.review_is_open(self.ctx.settings):
+            abort(redirect(url_for("review_login")))
+        raise ArchiveClosed()
+
+
+class StoriesPage(ArchiveGate):
+    def get(self) -> str:
+        return self.list_page(None)
+
+    def list_page(self, theme: str | None) -> str:
+        self.admit(page=True)
+        search = request.args.get("q", "").strip()
+        number = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+        with transaction(self.ctx.sessions) as session:
+            found = listing(session, theme, page=number, size=PAGE_SIZE, search=search)
+        return render_template("pages/archive.html", theme=theme, search=search,
+                               listing=found, feed=f"/feeds/{theme or ALL}.atom",
+                               editor=self.editor())
+
+
+class ThemePage(StoriesPage):
+    def get(self, theme: str) -> str:  # type: ignore[override]
+        if not known_theme(theme):
+            raise NotFound(f"There is no theme called {theme!r}.")
+        return self.list_page(theme)
+
+
+class StoryPage(ArchiveGate):
+    def get(self, story_id: int) -> str:
+        self.admit(page=True)
+        with transaction(self.ctx.sessions) as session:
+            story = one_story(session, story_id)
+        if story is None:
+            raise NotFound("That story is not stored here.")
+        feed_name = story.themes[0] if story.themes else ALL
+        # Links come from the newsletter: only http(s) ones become links here.
+        links = [(text, url) for text, url in ((t, safe_url(u)) for t, u in story.links) if url]
+        return render_template("pages/story.html", story=story, editor=self.editor(),
+                               own_url=safe_url(story.own_url), links=links,
+                               feed_name=feed_name, feed=f"/feeds/{feed_name}.atom")

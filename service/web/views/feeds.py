@@ -1,0 +1,76 @@
+"""Atom feeds of the archive: /feeds/<theme>.atom and /feeds/all.atom.
+
+Feed readers poll every few minutes, so a conditional request is answered
+from ``feed_stamp`` alone (a few index lookups): the ETag names the newest
+rows and the settings that shape the feed, and a match is a 304 with no story
+read.  Only a changed feed runs its query and the Atom serializer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from email.utils import format_datetime
+
+from flask import Response, request
+from werkzeug.exceptions import NotFound
+
+from service.db.database import transaction
+from service.web import atom
+from service.web.archive_query import feed_stamp, known_theme, latest
+from service.web.views.archive import ALL, ArchiveGate, theme_path
+
+FEED_SIZE = 50
+# Shared caches may keep a public feed briefly; a private one stays with its reader.
+PUBLIC_CACHING = "public, max-age=60"
+PRIVATE_CACHING = "private, no-cache"
+
+
+def feed_path(theme: str | None) -> str:
+    return f"/feeds/{theme or ALL}.atom"
+
+
+class FeedPage(ArchiveGate):
+    def get(self, name: str) -> Response:
+        theme = None if name == ALL else name
+        if theme is not None and not known_theme(theme):
+            raise NotFound(f"There is no theme called {name!r}.")
+        self.admit(page=False)
+        site = request.url_root.rstrip("/")
+        with transaction(self.ctx.sessions) as session:
+            *newest, changed = feed_stamp(session)
+            etag = _etag(name, site, newest)
+            if changed is not None:
+                changed = changed.replace(microsecond=0)  # HTTP dates have whole seconds
+            if _not_modified(etag, changed):
+                return self._answer(Response(status=304), etag, changed)
+            stories = latest(session, theme, FEED_SIZE)
+        head = atom.FeedHead(name, _title(theme), site, feed_path(theme), theme_path(theme),
+                             self.ctx.base_url)
+        body = atom.render_feed(head, stories)
+        return self._answer(Response(body, mimetype=atom.ATOM_TYPE), etag, changed)
+
+    def _answer(self, response: Response, etag: str, changed: datetime | None) -> Response:
+        response.set_etag(etag)
+        if changed is not None:
+            response.headers["Last-Modified"] = format_datetime(changed, usegmt=True)
+        response.headers["Cache-Control"] = PUBLIC_CACHING if self.public() else PRIVATE_CACHING
+        return response
+
+
+def _etag(name: str, site: str, newest: list[int]) -> str:
+    # The site is part of it: the same feed served at two addresses has different links.
+    key = f"{name}|{site}|{newest}".encode()
+    return hashlib.blake2b(key, digest_size=12).hexdigest()
+
+
+def _not_modified(etag: str, changed: datetime | None) -> bool:
+    """RFC 9110: If-None-Match decides when sent; else If-Modified-Since."""
+    if request.if_none_match:
+        return request.if_none_match.contains(etag)
+    since = request.if_modified_since
+    return since is not None and changed is not None and changed <= since
+
+
+def _title(theme: str | None) -> str:
+    return f"newsalerts: {theme} stories" if theme else "newsalerts: all stories"
