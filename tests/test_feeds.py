@@ -25,6 +25,7 @@ from service.ingest.fetch import ImapInbox
 from service.ingest.pipeline import Tagger, poll_once
 from service.web import atom, create_app
 from service.web.archive_query import ArchiveStory, TagView
+from service.web.views.feeds import RenderedFeeds
 from tests.browser import EDITOR, with_settings
 from tests.db import FIXED_NOW, get_source, make_issue, retag
 
@@ -184,6 +185,16 @@ def test_a_private_archive_keeps_its_feeds_for_the_editor(context: Context) -> N
     allowed = client.get("/feeds/policy.atom")
     assert allowed.status_code == 200 and allowed.headers["Cache-Control"].startswith("private")
     assert client.get("/stories").status_code == 200
+
+
+def test_rendered_feeds_keep_the_newest_bodies_by_etag() -> None:
+    rendered = RenderedFeeds(size=2)
+    rendered.put("a", b"A")
+    rendered.put("b", b"B")
+    assert rendered.get("a") == b"A"  # now the most recent
+    rendered.put("c", b"C")
+
+    assert (rendered.get("a"), rendered.get("b"), rendered.get("c")) == (b"A", None, b"C")
 
 
 def test_an_entry_links_the_story_own_url_when_it_has_a_safe_one() -> None:

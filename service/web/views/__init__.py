@@ -14,7 +14,7 @@ from service.deliver.links import ROUTES
 from service.web.views.archive import StoriesPage, StoryPage, ThemePage
 from service.web.views.base import THEME_BLURBS, Page
 from service.web.views.feedback import FeedbackPage
-from service.web.views.feeds import FeedPage
+from service.web.views.feeds import FEED_CACHE, FeedPage, RenderedFeeds
 from service.web.views.health import HealthCheck, MetricsPage
 from service.web.views.preferences import PreferencesPage
 from service.web.views.review import (
@@ -41,7 +41,6 @@ PAGES: tuple[tuple[str, str, type[Page]], ...] = (
     ("/stories", "archive", StoriesPage),
     ("/stories/<int:story_id>", "archive_story", StoryPage),
     ("/themes/<theme>", "archive_theme", ThemePage),
-    ("/feeds/<name>.atom", "feed", FeedPage),
     ("/healthz", "healthz", HealthCheck),
     ("/metrics", "metrics", MetricsPage),
 )
@@ -50,6 +49,8 @@ PAGES: tuple[tuple[str, str, type[Page]], ...] = (
 def register_views(app: Flask, ctx: Context) -> None:
     for path, endpoint, page in PAGES:
         app.add_url_rule(path, view_func=page.as_view(endpoint, ctx))
+    rendered = app.extensions[FEED_CACHE] = RenderedFeeds()
+    app.add_url_rule("/feeds/<name>.atom", view_func=FeedPage.as_view("feed", ctx, rendered))
     app.add_url_rule("/", "home", _home)
     app.jinja_env.globals["themes"] = THEME_BLURBS
 

@@ -3,24 +3,30 @@
 Feed readers poll every few minutes, so a conditional request is answered
 from ``feed_stamp`` alone (a few index lookups): the ETag names the newest
 rows and the settings that shape the feed, and a match is a 304 with no story
-read.  Only a changed feed runs its query and the Atom serializer.
+read.  Only a changed feed runs its query and the Atom serializer, once per
+process: the body is kept by its ETag for readers that send none.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from datetime import datetime
 from email.utils import format_datetime
 
 from flask import Response, request
 from werkzeug.exceptions import NotFound
 
+from service.context import Context
 from service.db.database import transaction
 from service.web import atom
 from service.web.archive_query import feed_stamp, known_theme, latest
 from service.web.views.archive import ALL, ArchiveGate, theme_path
 
 FEED_SIZE = 50
+FEED_CACHE = "newsalerts.rendered_feeds"  # app.extensions key of the app's RenderedFeeds
+CACHED_FEEDS = 32  # rendered bodies kept per process: each theme, at each address served
 # Shared caches may keep a public feed briefly; a private one stays with its reader.
 PUBLIC_CACHING = "public, max-age=60"
 PRIVATE_CACHING = "private, no-cache"
@@ -30,7 +36,41 @@ def feed_path(theme: str | None) -> str:
     return f"/feeds/{theme or ALL}.atom"
 
 
+class RenderedFeeds:
+    """The last few rendered feeds, by ETag: readers without one still cost one lookup.
+
+    The ETag names the newest rows, so a changed feed has a new key and an
+    old body is never served; the oldest entry goes when the cache is full.
+    """
+
+    def __init__(self, size: int = CACHED_FEEDS) -> None:
+        self.size = size
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()  # waitress serves from several threads
+
+    def get(self, etag: str) -> bytes | None:
+        with self._lock:
+            body = self._bodies.get(etag)
+            if body is not None:
+                self._bodies.move_to_end(etag)
+            return body
+
+    def put(self, etag: str, body: bytes) -> None:
+        with self._lock:
+            self._bodies[etag] = body
+            while len(self._bodies) > self.size:
+                self._bodies.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._bodies.clear()
+
+
 class FeedPage(ArchiveGate):
+    def __init__(self, ctx: Context, rendered: RenderedFeeds) -> None:
+        super().__init__(ctx)
+        self.rendered = rendered
+
     def get(self, name: str) -> Response:
         theme = None if name == ALL else name
         if theme is not None and not known_theme(theme):
@@ -44,10 +84,14 @@ class FeedPage(ArchiveGate):
                 changed = changed.replace(microsecond=0)  # HTTP dates have whole seconds
             if _not_modified(etag, changed):
                 return self._answer(Response(status=304), etag, changed)
-            stories = latest(session, theme, FEED_SIZE)
-        head = atom.FeedHead(name, _title(theme), site, feed_path(theme), theme_path(theme),
-                             self.ctx.base_url)
-        body = atom.render_feed(head, stories)
+            body = self.rendered.get(etag)
+            if body is None:
+                stories = latest(session, theme, FEED_SIZE)
+        if body is None:
+            head = atom.FeedHead(name, _title(theme), site, feed_path(theme), theme_path(theme),
+                                 self.ctx.base_url)
+            body = atom.render_feed(head, stories)
+            self.rendered.put(etag, body)
         return self._answer(Response(body, mimetype=atom.ATOM_TYPE), etag, changed)
 
     def _answer(self, response: Response, etag: str, changed: datetime | None) -> Response:
