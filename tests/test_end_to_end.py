@@ -137,6 +137,16 @@ def test_each_reader_gets_exactly_their_stories_once(
     ctx.close()
 
 
+def _web_links_open(client: Any, messages: list[Any]) -> None:
+    """Each story's "Read on the web" and the footer's feed links answer in the web app."""
+    html = messages[0].get_body(("html",)).get_content()
+    stories = re.findall(r'href="https://alerts\.example\.test(/stories/\d+)"', html)
+    feeds = re.findall(r'href="https://alerts\.example\.test(/feeds/[a-z]+\.atom)"', html)
+    assert stories and sorted(feeds) == sorted(f"/feeds/{theme}.atom" for theme in THEMES)
+    for path in stories + feeds:
+        assert client.get(path).status_code == 200, path
+
+
 def test_the_links_of_a_sent_digest_work_in_the_web_app(
     dovecot: Any, smtp_sink: Any, tagger: Tagger, importai_emls: list[Path], tmp_path: Path
 ) -> None:
@@ -167,6 +177,7 @@ def test_the_links_of_a_sent_digest_work_in_the_web_app(
             assert escape(headline) in page.get_data(as_text=True)
             opened += 1
     assert opened >= 2, "the digests link their stories' feedback pages"
+    _web_links_open(client, smtp_sink.messages)
 
     unsubscribe_link = str(smtp_sink.messages[-1]["List-Unsubscribe"]).strip("<>")
     response = client.post(unsubscribe_link.removeprefix("https://alerts.example.test"),

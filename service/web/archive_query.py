@@ -138,18 +138,19 @@ def _optional_columns() -> list[Any]:
 def feed_stamp(session: Session) -> tuple[int, int, int, datetime | None]:
     """What changes whenever any feed's content can: newest rows, issue count, last change.
 
-    Primary-key maxima and a count of issues: a few index lookups, so a feed
-    reader's conditional request is answered without reading a story.
+    Primary-key maxima and a count of issues, in one statement (one round
+    trip to PostgreSQL): a feed reader's conditional request is answered
+    without reading a story.
     """
-    newest_tag = session.execute(select(StoryTheme.id, StoryTheme.tagged_at)
-                                 .order_by(StoryTheme.id.desc()).limit(1)).first()
-    newest_story = session.scalar(select(func.max(Story.id))) or 0
-    issues, arrived = session.execute(select(func.count(Issue.id),
-                                             func.max(Issue.received_at))).one()
-    changed = [_utc(moment) for moment in (arrived, newest_tag[1] if newest_tag else None)
-               if moment is not None]
-    return (newest_tag[0] if newest_tag else 0, newest_story, int(issues),
-            max(changed) if changed else None)
+    newest_tag = select(StoryTheme.id).order_by(StoryTheme.id.desc()).limit(1)
+    tagged_at = select(StoryTheme.tagged_at).order_by(StoryTheme.id.desc()).limit(1)
+    tag_id, story_id, issues, arrived, tagged = session.execute(select(
+        newest_tag.scalar_subquery(), select(func.max(Story.id)).scalar_subquery(),
+        select(func.count(Issue.id)).scalar_subquery(),
+        select(func.max(Issue.received_at)).scalar_subquery(), tagged_at.scalar_subquery(),
+    )).one()
+    changed = [_utc(moment) for moment in (arrived, tagged) if moment is not None]
+    return (tag_id or 0, story_id or 0, int(issues or 0), max(changed) if changed else None)
 
 
 def known_theme(theme: str) -> bool:
