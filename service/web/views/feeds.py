@@ -2,8 +2,8 @@
 
 Feed readers poll every few minutes, so a conditional request is answered
 from ``feed_stamp`` alone (a few index lookups): the ETag names the newest
-rows and the settings that shape the feed, and a match is a 304 with no story
-read.  Only a changed feed runs its query and the Atom serializer, once per
+rows, the addresses the feed names and the feed's format, and a match is a
+304 with no story read.  Only a changed feed runs its query and the Atom serializer, once per
 process: the body is kept by its ETag for readers that send none.
 """
 
@@ -25,6 +25,7 @@ from service.web.archive_query import feed_stamp, known_theme, latest
 from service.web.views.archive import ALL, ArchiveGate, theme_path
 
 FEED_SIZE = 50
+FEED_FORMAT = 1  # raise when the entries change shape: every reader's ETag then misses
 FEED_CACHE = "newsalerts.rendered_feeds"  # app.extensions key of the app's RenderedFeeds
 CACHED_FEEDS = 32  # rendered bodies kept per process: each theme, at each address served
 # Shared caches may keep a public feed briefly; a private one stays with its reader.
@@ -79,14 +80,13 @@ class FeedPage(ArchiveGate):
         site = request.url_root.rstrip("/")
         with transaction(self.ctx.sessions) as session:
             *newest, changed = feed_stamp(session)
-            etag = _etag(name, site, newest)
+            etag = _etag(name, f"{site}|{self.ctx.base_url}", newest)
             if changed is not None:
                 changed = changed.replace(microsecond=0)  # HTTP dates have whole seconds
             if _not_modified(etag, changed):
                 return self._answer(Response(status=304), etag, changed)
             body = self.rendered.get(etag)
-            if body is None:
-                stories = latest(session, theme, FEED_SIZE)
+            stories = latest(session, theme, FEED_SIZE) if body is None else []
         if body is None:
             head = atom.FeedHead(name, _title(theme), site, feed_path(theme), theme_path(theme),
                                  self.ctx.base_url)
@@ -102,9 +102,9 @@ class FeedPage(ArchiveGate):
         return response
 
 
-def _etag(name: str, site: str, newest: list[int]) -> str:
-    # The site is part of it: the same feed served at two addresses has different links.
-    key = f"{name}|{site}|{newest}".encode()
+def _etag(name: str, addresses: str, newest: list[int]) -> str:
+    # The addresses are part of it: the same feed served at two has different links and ids.
+    key = f"{FEED_FORMAT}|{name}|{addresses}|{newest}".encode()
     return hashlib.blake2b(key, digest_size=12).hexdigest()
 
 
