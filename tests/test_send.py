@@ -279,6 +279,23 @@ def test_a_resent_delivery_keeps_its_message_id(context: Context, smtp_sink: Smt
     assert message["Date"] != message_from_bytes(first.data, policy=default_policy)["Date"]
 
 
+@pytest.mark.parametrize("public", [True, False])
+def test_emails_link_the_archive_only_when_it_is_public(
+        sqlite_context: Context, public: bool) -> None:
+    ctx = configure(sqlite_context, web__public_archive=public,
+                    web__base_url="https://alerts.example.net")
+    [delivery_id] = alerts_for(ctx, EMAILS[:1])
+    with ctx.sessions() as session:
+        story_id = session.scalars(select(Story.id)).first()
+
+    email = Composer(ctx).compose(delivery_id).data.decode("ascii", "replace")
+
+    links = (f"https://alerts.example.net/stories/{story_id}",
+             "https://alerts.example.net/feeds/safety.atom")
+    assert [link in email for link in links] == [public, public]
+    assert ("Read on the web" in email) is public
+
+
 @pytest.mark.postgres
 def test_concurrent_claimers_on_postgresql_skip_each_others_rows(
         pg_context: Context) -> None:

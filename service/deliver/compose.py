@@ -116,8 +116,12 @@ class Composer:
             if not issues:
                 self._drafts[key] = None
             else:
-                draft = (render.draft_digest(week or "", [issue for _, issue in issues], themes)
-                         if kind == "digest" else render.draft_alert(issues[0][1], themes))
+                # A private archive ([web] public_archive = false) is not linked.
+                web = bool(self.ctx.settings.get("web", "public_archive"))
+                draft = (render.draft_digest(week or "", [issue for _, issue in issues], themes,
+                                             web_links=web)
+                         if kind == "digest"
+                         else render.draft_alert(issues[0][1], themes, web_links=web))
                 self._drafts[key] = (draft, tuple(issue_id for issue_id, _ in issues))
         return self._drafts[key]
 

@@ -141,21 +141,24 @@ def delivery_message_id(delivery_id: int, created_at: datetime, base_url: str) -
 # --- drafts: the templates, run once per set of stories ------------------------------------
 
 
-def draft_alert(issue: EmailIssue, followed: Sequence[str]) -> Draft:
+def draft_alert(issue: EmailIssue, followed: Sequence[str], *, web_links: bool = True) -> Draft:
+    """``web_links``: each story's page and the theme feeds ([web] public_archive)."""
     issue = _slotted(issue)
     summary = _summary(issue.stories, followed)
     subject = f"[newsalerts] {issue.title}: {summary}"
-    return _draft("alert", subject, {"issue": issue, "summary": summary}, followed)
+    return _draft("alert", subject, {"issue": issue, "summary": summary}, followed,
+                  web_links=web_links)
 
 
-def draft_digest(week: str, issues: Sequence[EmailIssue], followed: Sequence[str]) -> Draft:
+def draft_digest(week: str, issues: Sequence[EmailIssue], followed: Sequence[str], *,
+                 web_links: bool = True) -> Draft:
     issues = [_slotted(issue) for issue in issues]
     summary = _summary([story for issue in issues for story in issue.stories], followed)
     sources = ", ".join(dict.fromkeys(issue.source for issue in issues))
     subject = f"[newsalerts] Weekly digest {week}: {summary}" + (
         f" from {sources}" if sources else "")
     return _draft("digest", subject, {"week": week, "issues": issues, "summary": summary},
-                  followed)
+                  followed, web_links=web_links)
 
 
 def draft_confirmation(themes: Sequence[str]) -> Draft:
@@ -173,12 +176,14 @@ def _slotted(issue: EmailIssue) -> EmailIssue:
 
 
 def _draft(template: str, subject: str, values: dict[str, Any], followed: Sequence[str],
-           is_list: bool = True) -> Draft:
+           is_list: bool = True, web_links: bool = True) -> Draft:
     subject = one_line(subject)
     themes = tuple(one_line(theme) for theme in followed)
     recipient = Recipient(slot("email"), slot("preferences"), slot("unsubscribe"), themes)
-    # The web app's address: one slot, filled from the letterhead's base_url (mime.py).
-    values = {"recipient": recipient, "site": slot("site"), **values, "subject": subject}
+    # The web app's address: one slot, filled from the letterhead's base_url (mime.py);
+    # empty when the archive is private, and the templates then leave its links out.
+    site = slot("site") if web_links else ""
+    values = {"recipient": recipient, "site": site, **values, "subject": subject}
     env = environment(templates_dir())
     return Draft(subject, env.get_template(f"email/{template}.txt").render(values),
                  env.get_template(f"email/{template}.html").render(values), is_list)
