@@ -92,7 +92,7 @@ def test_an_entry_carries_headline_text_link_date_source_and_themes(
 
     [entry] = feed.entries
     assert entry.title == "Lawmakers weigh a licence"
-    assert entry.link == f"http://localhost/stories/{story_id}"
+    assert entry.link == f"http://127.0.0.1:8080/stories/{story_id}"  # [web] base_url
     assert entry.updated == (FIXED_NOW + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert entry.author == "Import AI"
     assert [tag.term for tag in entry.tags] == ["safety", "policy"]
@@ -132,7 +132,7 @@ def test_a_hostile_story_stays_escaped_text_in_the_feed(
     assert "<" not in content.replace("<p>", "").replace("</p>", "").replace(
         "<em>", "").replace("</em>", "")
     assert [link.get("href") for link in entry.iter(f"{ATOM}link")] == [
-        f"http://localhost/stories/{story_id}"]
+        f"http://127.0.0.1:8080/stories/{story_id}"]
 
 
 def test_a_feed_answers_304_until_a_story_arrives(context: Context, client: FlaskClient) -> None:

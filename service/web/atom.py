@@ -32,15 +32,14 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 class FeedHead:
     name: str  # "policy", or "all"
     title: str
-    site_url: str  # the web app's address as the request reached it, no trailing slash
+    site_url: str  # [web] base_url, no trailing slash: links, and the ids' authority
     self_path: str  # /feeds/policy.atom
     page_path: str  # the archive page of the same stories
-    id_url: str  # [web] base_url: names the ids, the same whichever address served the feed
 
 
 def render_feed(head: FeedHead, stories: Sequence[ArchiveStory]) -> bytes:
     feed = ET.Element("feed", xmlns=ATOM_NS)
-    _text(feed, "id", f"tag:{_authority(head.id_url)},{TAG_DATE}:feeds/{head.name}")
+    _text(feed, "id", f"tag:{_authority(head.site_url)},{TAG_DATE}:feeds/{head.name}")
     _text(feed, "title", head.title)
     _text(feed, "updated", _stamp(max((s.received_at for s in stories), default=_EPOCH)))
     _link(feed, head.site_url + head.self_path, "self", ATOM_TYPE)
@@ -72,7 +71,7 @@ def entry_html(story: ArchiveStory) -> str:
 def _entry(head: FeedHead, story: ArchiveStory) -> ET.Element:
     site_url = head.site_url
     entry = ET.Element("entry")
-    _text(entry, "id", f"tag:{_authority(head.id_url)},{TAG_DATE}:stories/{story.id}")
+    _text(entry, "id", f"tag:{_authority(head.site_url)},{TAG_DATE}:stories/{story.id}")
     _text(entry, "title", story.headline or "(untitled story)")
     _text(entry, "updated", _stamp(story.received_at))
     _link(entry, story_link(site_url, story), "alternate", "text/html")

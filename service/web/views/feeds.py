@@ -2,9 +2,10 @@
 
 Feed readers poll every few minutes, so a conditional request is answered
 from ``feed_stamp`` alone (a few index lookups): the ETag names the newest
-rows, the addresses the feed names and the feed's format, and a match is a
-304 with no story read.  Only a changed feed runs its query and the Atom serializer, once per
-process: the body is kept by its ETag for readers that send none.
+rows, the public address the feed names ([web] base_url) and the feed's
+format, and a match is a 304 with no story read.  Only a changed feed runs
+its query and the Atom serializer, once per process: the body is kept by its
+ETag for readers that send none.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from service.web.views.archive import ALL, ArchiveGate, theme_path
 FEED_SIZE = 50
 FEED_FORMAT = 1  # raise when the entries change shape: every reader's ETag then misses
 FEED_CACHE = "newsalerts.rendered_feeds"  # app.extensions key of the app's RenderedFeeds
-CACHED_FEEDS = 32  # rendered bodies kept per process: each theme, at each address served
+CACHED_FEEDS = 16  # rendered bodies kept per process: a few per feed, as stories arrive
 # Shared caches may keep a public feed briefly; a private one stays with its reader.
 PUBLIC_CACHING = "public, max-age=60"
 PRIVATE_CACHING = "private, no-cache"
@@ -77,10 +78,12 @@ class FeedPage(ArchiveGate):
         if theme is not None and not known_theme(theme):
             raise NotFound(f"There is no theme called {name!r}.")
         self.admit(page=False)
-        site = request.url_root.rstrip("/")
+        # Feed readers need absolute links: the public address, as in emails (behind a
+        # proxy the request's own address is an internal one).
+        site = self.ctx.base_url.rstrip("/")
         with transaction(self.ctx.sessions) as session:
             *newest, changed = feed_stamp(session)
-            etag = _etag(name, f"{site}|{self.ctx.base_url}", newest)
+            etag = _etag(name, site, newest)
             if changed is not None:
                 changed = changed.replace(microsecond=0)  # HTTP dates have whole seconds
             if _not_modified(etag, changed):
@@ -88,8 +91,7 @@ class FeedPage(ArchiveGate):
             body = self.rendered.get(etag)
             stories = latest(session, theme, FEED_SIZE) if body is None else []
         if body is None:
-            head = atom.FeedHead(name, _title(theme), site, feed_path(theme), theme_path(theme),
-                                 self.ctx.base_url)
+            head = atom.FeedHead(name, _title(theme), site, feed_path(theme), theme_path(theme))
             body = atom.render_feed(head, stories)
             self.rendered.put(etag, body)
         return self._answer(Response(body, mimetype=atom.ATOM_TYPE), etag, changed)
@@ -102,9 +104,9 @@ class FeedPage(ArchiveGate):
         return response
 
 
-def _etag(name: str, addresses: str, newest: list[int]) -> str:
-    # The addresses are part of it: the same feed served at two has different links and ids.
-    key = f"{FEED_FORMAT}|{name}|{addresses}|{newest}".encode()
+def _etag(name: str, site: str, newest: list[int]) -> str:
+    # [web] base_url is part of it: a changed address changes every link and id.
+    key = f"{FEED_FORMAT}|{name}|{site}|{newest}".encode()
     return hashlib.blake2b(key, digest_size=12).hexdigest()
 
 
