@@ -130,6 +130,7 @@ def test_a_story_page_shows_text_themes_explanation_and_its_issue(
 
     assert "<h1>Lawmakers weigh a licence</h1>" in page
     assert "<p>A draft bill.</p>" in page
+    assert "<p>Lawmakers weigh a licence</p>" not in page  # the headline, not repeated
     assert "because of: licence, agency" in page
     assert 'href="/themes/safety">safety</a>' in page
     assert "Letter 0: news" in page and "(Import AI)" in page

@@ -51,6 +51,14 @@ class ArchiveStory:
     def themes(self) -> tuple[str, ...]:
         return tuple(tag.theme for tag in self.tags)
 
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The text's non-empty lines, less a first one that only repeats the headline."""
+        lines = [line.strip() for line in self.text.splitlines() if line.strip()]
+        if lines and lines[0] == self.headline.strip():
+            lines = lines[1:]
+        return tuple(lines)
+
 
 @dataclass(frozen=True)
 class Listing:

@@ -59,7 +59,7 @@ def story_link(site_url: str, story: ArchiveStory) -> str:
 
 def entry_html(story: ArchiveStory) -> str:
     """The entry's content as HTML, with every value from the story escaped."""
-    paragraphs = [f"<p>{escape(p)}</p>" for p in _paragraphs(story.text)]
+    paragraphs = [f"<p>{escape(p)}</p>" for p in story.paragraphs]
     tags = "; ".join(
         str(escape(f"{tag.theme} ({', '.join(tag.explanation)})" if tag.explanation
                    else tag.theme)) for tag in story.tags)
@@ -92,10 +92,6 @@ def _text(parent: ET.Element, name: str, value: str) -> ET.Element:
 
 def _link(parent: ET.Element, href: str, rel: str, kind: str) -> None:
     ET.SubElement(parent, "link", rel=rel, type=kind, href=_NOT_XML.sub("", href))
-
-
-def _paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _stamp(moment: datetime) -> str:
