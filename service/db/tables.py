@@ -41,7 +41,7 @@ NAMING = {
 
 
 # Made by migrations but not declared below, because only one backend has them:
-# PostgreSQL's text-search index of stories (0004; SQLite searches with LIKE).
+# PostgreSQL's text-search index of stories (0005; SQLite searches with LIKE).
 # Alembic cannot compare a per-dialect expression index, so a comparison of
 # these classes with a migrated database skips these names (include_name).
 INDEXES_OUTSIDE_THE_ORM = frozenset({"ix_stories_search"})

@@ -4,7 +4,7 @@ Read-only.  Newest means when the issue arrived (``received_at``), then the
 issue, then the story's place in it.  A listing is two steps, ``story_ids``
 (which stories, in order) then ``load_stories`` (their rows): grouping
 stories into events later changes only the first step.  Search is ``LIKE`` on
-SQLite and full-text search on PostgreSQL (the GIN index of migration 0004).
+SQLite and full-text search on PostgreSQL (the GIN index of migration 0005).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from service.db.tables import Issue, Source, Story, StoryTheme
 from service.domain import THEMES
 
-# Must match the expression of the PostgreSQL index in migration 0004, character for character.
+# Must match the expression of the PostgreSQL index in migration 0005, character for character.
 PG_DOCUMENT = "to_tsvector('english'::regconfig, stories.headline || ' ' || stories.text)"
 PG_MATCH = text(f"{PG_DOCUMENT} @@ websearch_to_tsquery('english'::regconfig, :search)")
 MAX_SEARCH_CHARS = 200
