@@ -89,8 +89,9 @@ def matches(session: Session, search: str) -> Any:
     search = search.strip()[:MAX_SEARCH_CHARS]
     if session.get_bind().dialect.name == "postgresql":
         return PG_MATCH.bindparams(search=search)
+    # SQLite's LIKE ignores ASCII case by itself; ilike would lower() every row first.
     pattern = "%" + _escape_like(search) + "%"
-    return or_(Story.headline.ilike(pattern, escape="\\"), Story.text.ilike(pattern, escape="\\"))
+    return or_(Story.headline.like(pattern, escape="\\"), Story.text.like(pattern, escape="\\"))
 
 
 def listing(session: Session, theme: str | None, *, page: int, size: int,
