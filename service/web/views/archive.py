@@ -31,6 +31,10 @@ def theme_path(theme: str | None) -> str:
     return f"/themes/{theme}" if theme else "/stories"
 
 
+def feed_path(theme: str | None) -> str:
+    return f"/feeds/{theme or ALL}.atom"
+
+
 class ArchiveGate(Page):
     """A page of the archive: open to all, or to the editor only."""
 
@@ -48,9 +52,8 @@ class ArchiveGate(Page):
         raise ArchiveClosed()
 
 
-class StoriesPage(ArchiveGate):
-    def get(self) -> str:
-        return self.list_page(None)
+class ListPage(ArchiveGate):
+    """A page of stories, newest first: all of them, or one theme's."""
 
     def list_page(self, theme: str | None) -> str:
         self.admit(page=True)
@@ -59,12 +62,16 @@ class StoriesPage(ArchiveGate):
         with transaction(self.ctx.sessions) as session:
             found = listing(session, theme, page=number, size=PAGE_SIZE, search=search)
         return render_template("pages/archive.html", theme=theme, search=search,
-                               listing=found, feed=f"/feeds/{theme or ALL}.atom",
-                               editor=self.editor())
+                               listing=found, feed=feed_path(theme), editor=self.editor())
 
 
-class ThemePage(StoriesPage):
-    def get(self, theme: str) -> str:  # type: ignore[override]
+class StoriesPage(ListPage):
+    def get(self) -> str:
+        return self.list_page(None)
+
+
+class ThemePage(ListPage):
+    def get(self, theme: str) -> str:
         if not known_theme(theme):
             raise NotFound(f"There is no theme called {theme!r}.")
         return self.list_page(theme)
@@ -77,9 +84,9 @@ class StoryPage(ArchiveGate):
             story = one_story(session, story_id)
         if story is None:
             raise NotFound("That story is not stored here.")
-        feed_name = story.themes[0] if story.themes else ALL
+        first_theme = story.themes[0] if story.themes else None
         # Links come from the newsletter: only http(s) ones become links here.
         links = [(text, url) for text, url in ((t, safe_url(u)) for t, u in story.links) if url]
         return render_template("pages/story.html", story=story, editor=self.editor(),
                                own_url=safe_url(story.own_url), links=links,
-                               feed_name=feed_name, feed=f"/feeds/{feed_name}.atom")
+                               feed_name=first_theme or ALL, feed=feed_path(first_theme))

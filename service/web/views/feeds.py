@@ -23,7 +23,7 @@ from service.context import Context
 from service.db.database import transaction
 from service.web import atom
 from service.web.archive_query import feed_stamp, known_theme, latest
-from service.web.views.archive import ALL, ArchiveGate, theme_path
+from service.web.views.archive import ALL, ArchiveGate, feed_path, theme_path
 
 FEED_SIZE = 50
 FEED_FORMAT = 1  # raise when the entries change shape: every reader's ETag then misses
@@ -32,10 +32,6 @@ CACHED_FEEDS = 16  # rendered bodies kept per process: a few per feed, as storie
 # Shared caches may keep a public feed briefly; a private one stays with its reader.
 PUBLIC_CACHING = "public, max-age=60"
 PRIVATE_CACHING = "private, no-cache"
-
-
-def feed_path(theme: str | None) -> str:
-    return f"/feeds/{theme or ALL}.atom"
 
 
 class RenderedFeeds:
