@@ -117,6 +117,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("digest", "hour", int, 8, "Hour of that day, in [digest] timezone."),
     Setting("digest", "timezone", str, "UTC",
             "IANA time zone for digest weeks and send time (Europe/London)."),
+    Setting("events", "threshold", float, 0.31,
+            "How alike (cosine of signatures, 0..1) two stories must be to count as one piece "
+            "of news; chosen on labeled pairs (bench/events.py), retuned with "
+            "`newsalerts events tune` from editors' splits and merges. Above 1: no two "
+            "stories are matched (editors' merges still hold)."),
+    Setting("events", "window_days", int, 14,
+            "A story is matched against stories of issues dated at most this many days apart."),
+    Setting("events", "max_events", int, 5,
+            "Events a long story (a roundup, an editorial) can join, one per item it covers."),
     Setting("web", "base_url", str, "http://127.0.0.1:8080",
             "Public address of the web app, used in every link in emails."),
     Setting("web", "listen", str, "127.0.0.1:8080", "host:port the web app binds."),

@@ -13,7 +13,8 @@
     ├── DeliveryError            sending an email failed
     │   ├── TransientDeliveryError   4xx, dropped connection: retry with backoff
     │   └── PermanentDeliveryError   5xx: recorded on the delivery, not retried
-    └── InvalidLink              a signed link was forged, altered, expired or misused
+    ├── InvalidLink              a signed link was forged, altered, expired or misused
+    └── EventError               an editor's event correction that cannot apply
 
 Errors of imaplib, smtplib and SQLAlchemy are caught at the module that talks to
 them and re-raised as one of these with ``raise X(...) from exc``.
@@ -88,3 +89,12 @@ class PermanentDeliveryError(DeliveryError):
 
 class InvalidLink(NewsalertsError):
     """A signed link that is forged, altered, expired, or for someone else."""
+
+
+class EventError(NewsalertsError):
+    """An editor's split or merge that cannot apply: ``code`` is a stable slug."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason

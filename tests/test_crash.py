@@ -143,6 +143,10 @@ def crash_env(ctx: Context, dovecot: DovecotServer, smtp_sink: SmtpSink) -> dict
         # A claim a killed worker left behind is taken again after a second, not five minutes.
         "NEWSALERTS_DELIVERY__LEASE_SECONDS": "1",
         "NEWSALERTS_WORKER__IDLE_SLEEP": "0.05",
+        # Every issue here carries the same three stories; as news they would be one
+        # event each, and alerts after the first would rightly be cancelled. This
+        # test is about kills, so every issue counts as news of its own.
+        "NEWSALERTS_EVENTS__THRESHOLD": "2",
         **dovecot.inbox_env(),
         **smtp_sink.env(rate_limit=100, batch_size=BATCH, connections=CONNECTIONS),
     }

@@ -137,7 +137,7 @@ def segment(files: tuple[Path, ...]) -> None:
               help="Only issues dated on or after this day (UTC).")
 @click.pass_context
 def stories(ctx: click.Context, since: datetime | None) -> None:
-    """Stored stories as JSON lines {message_id, index, headline, themes, scores}."""
+    """Stored stories as JSON lines {message_id, index, headline, themes, scores, events}."""
     context = context_of(ctx)
     try:
         with transaction(context.sessions) as session:
@@ -195,4 +195,5 @@ AREA_COMMANDS: dict[str, tuple[str, str]] = {
     "labels": ("service.cli.labels", "labels_group"),
     "retag": ("service.cli.labels", "retag_command"),
     "report": ("service.cli.models", "report_command"),
+    "events": ("service.cli.events", "events_group"),
 }

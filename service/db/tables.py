@@ -286,6 +286,63 @@ class JobRun(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the last outcome
 
 
+class Event(Base):
+    """One piece of news (a release, deal, ruling...) that one or more stories report."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StoryEvent(Base):
+    """A story's membership of an event: usually one per story, several for a roundup."""
+
+    __tablename__ = "story_events"
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, index=True)
+    score: Mapped[float] = mapped_column(Float)  # likeness to its closest member; 1 founds it
+    how: Mapped[str] = mapped_column(String(20))  # founded | matched | editor
+
+
+class StoryTerm(Base):
+    """One weighted term of a story's signature (part 0: the whole story; 1..: its parts).
+
+    Indexed on (term, part, dated): the candidate index that finds a new story's
+    possible matches among the window's stories without reading them all.
+    """
+
+    __tablename__ = "story_terms"
+    __table_args__ = (Index("ix_story_terms_term_part_dated", "term", "part", "dated"),
+                      Index("ix_story_terms_part_dated", "part", "dated"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    part: Mapped[int] = mapped_column(Integer)
+    term: Mapped[str] = mapped_column(String(100))
+    weight: Mapped[float] = mapped_column(Float)
+    dated: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # the issue's date
+
+
+class EventDecision(Base):
+    """An editor's word on two stories: one piece of news (merge) or not (split).
+
+    Matching obeys these over any score, re-matching included, and
+    `newsalerts events tune` measures thresholds against them.
+    """
+
+    __tablename__ = "event_decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    other_story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    same: Mapped[bool] = mapped_column(Boolean)
+    who: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 # APScheduler's job store (SQLAlchemyJobStore(tablename="scheduler_jobs")), declared
 # here with APScheduler's own columns so that a migration creates it, not the library.
 scheduler_jobs = Table(

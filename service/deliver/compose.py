@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from service.context import Context
 from service.db.tables import Delivery, Issue, Story, Subscriber, Subscription
-from service.deliver import links, render
+from service.deliver import coverage, links, render
 from service.domain import THEMES
+from service.events.store import events_of
 
 CADENCE_OF_KIND = {"instant": "instant", "digest": "weekly"}
 STORY_CACHE_LIMIT = 5000
@@ -43,7 +44,8 @@ class _IssueHeading:
     heading: render.EmailIssue  # without stories
 
 
-DraftKey = tuple[str, str | None, tuple[int, ...], tuple[str, ...]]
+# kind, week, story ids, followed themes, the alert's "already got" line
+DraftKey = tuple[str, str | None, tuple[int, ...], tuple[str, ...], str]
 
 
 class Composer:
@@ -59,6 +61,9 @@ class Composer:
         self.ctx = ctx
         self._batch: dict[int, tuple[Delivery, dict[str, tuple[str, ...]]]] = {}
         self._stories: dict[int, tuple[render.EmailStory, int]] = {}
+        self._events: dict[int, tuple[int, ...]] = {}  # story id -> its events
+        self._lengths: dict[int, int] = {}  # story id -> length of its text
+        self._members: dict[tuple[int, ...], set[int]] = {}  # alert -> stories of its events
         self._issues: dict[int, _IssueHeading] = {}
         # a draft, and the issues its stories come from (its feedback link covers them)
         self._drafts: dict[DraftKey, tuple[render.Draft, tuple[int, ...]] | None] = {}
@@ -88,7 +93,9 @@ class Composer:
         if subscriber.status != "active":
             raise NothingToSend(f"subscriber is {subscriber.status}")
         themes = followed.get(CADENCE_OF_KIND[delivery.kind], ())
-        drafted = self._draft((delivery.kind, delivery.week, tuple(delivery.story_ids), themes))
+        story_ids, already_got = self._news_for(delivery)
+        drafted = self._draft((delivery.kind, delivery.week, tuple(story_ids), themes,
+                               already_got))
         if drafted is None:
             raise NothingToSend("its stories no longer exist")
         draft, issue_ids = drafted
@@ -99,6 +106,24 @@ class Composer:
         data = render.personalise(draft, subscriber.email,
                                   self._signed_links(subscriber, issue_ids), letterhead)
         return Outgoing(subscriber.email, message_id, draft.subject, data)
+
+    def _news_for(self, delivery: Delivery) -> tuple[list[int], str]:
+        """An alert's stories less those whose news the reader already got (coverage.py)."""
+        if delivery.kind != "instant":
+            return list(delivery.story_ids), ""
+        events = {s: self._events.get(s, ()) for s in delivery.story_ids}
+        key = tuple(delivery.story_ids)
+        with self.ctx.sessions() as session:
+            if key not in self._members:  # the same for every reader of this alert
+                if len(self._members) >= DRAFT_CACHE_LIMIT:
+                    self._members.clear()
+                self._members[key] = coverage.other_members(session, events)
+            sent = coverage.sent_events(session, delivery.subscriber_id, self._members[key],
+                                        events, delivery.id, _utc(self.ctx.now()))
+        kept, line = coverage.drop_already_got(delivery.story_ids, events, sent)
+        if not kept:
+            raise NothingToSend(f"every story is news the reader already got ({line})")
+        return kept, line
 
     def _signed_links(self, subscriber: Subscriber, issue_ids: Sequence[int]) -> dict[str, str]:
         """The subscriber's own links, each signed for its purpose (invariant 5)."""
@@ -111,17 +136,19 @@ class Composer:
         if key not in self._drafts:
             if len(self._drafts) >= DRAFT_CACHE_LIMIT:
                 self._drafts.clear()
-            kind, week, story_ids, themes = key
+            kind, week, story_ids, themes, already_got = key
             issues = self._issues_of(story_ids)
             if not issues:
                 self._drafts[key] = None
             else:
                 # A private archive ([web] public_archive = false) is not linked.
                 web = bool(self.ctx.settings.get("web", "public_archive"))
-                draft = (render.draft_digest(week or "", [issue for _, issue in issues], themes,
-                                             web_links=web)
+                draft = (render.draft_digest(week or "", coverage.fold_digest(
+                    [issue for _, issue in issues], self._events, self._lengths), themes,
+                    web_links=web)
                          if kind == "digest"
-                         else render.draft_alert(issues[0][1], themes, web_links=web))
+                         else render.draft_alert(issues[0][1], themes, already_got,
+                                                 web_links=web))
                 self._drafts[key] = (draft, tuple(issue_id for issue_id, _ in issues))
         return self._drafts[key]
 
@@ -141,6 +168,8 @@ class Composer:
         if len(self._stories) + len(missing) > STORY_CACHE_LIMIT:
             self._stories.clear()  # keeps memory flat however many issues a run covers
             self._issues.clear()
+            self._events.clear()
+            self._lengths.clear()
             missing = list(story_ids)
         rows = session.scalars(select(Story).where(Story.id.in_(missing)).options(
             selectinload(Story.themes),
@@ -148,6 +177,9 @@ class Composer:
         for row in rows:
             self._stories[row.id] = (_email_story(row), row.issue_id)
             self._issues.setdefault(row.issue_id, _heading(row.issue))
+            self._lengths[row.id] = len(row.text)
+        for story_id, events in events_of(session, missing).items():
+            self._events[story_id] = tuple(events)
 
 
 def _email_story(row: Story) -> render.EmailStory:

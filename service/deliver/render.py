@@ -43,7 +43,7 @@ from service.domain import THEMES
 from service.paths import beside_package
 
 __all__ = [
-    "Draft", "EmailIssue", "EmailStory", "Letterhead", "Recipient", "delivery_message_id",
+    "AlsoIn", "Draft", "EmailIssue", "EmailStory", "Letterhead", "Recipient", "delivery_message_id",
     "draft_alert", "draft_confirmation", "draft_digest", "email_story", "excerpt",
     "issue_title", "list_host", "one_line", "personal_links", "personalise", "render_alert",
     "render_confirmation", "render_digest", "safe_url", "slot", "templates_dir",
@@ -55,6 +55,14 @@ TITLE_MAX_CHARS = 60
 
 
 @dataclass(frozen=True)
+class AlsoIn:
+    """Another newsletter that covered the same piece of news, and its story's link."""
+
+    source: str
+    url: str | None
+
+
+@dataclass(frozen=True)
 class EmailStory:
     id: int
     headline: str
@@ -63,6 +71,7 @@ class EmailStory:
     url: str | None  # the original: the story's first http(s) link, else the issue's
     feedback_url: str = ""  # set for a draft: the email's feedback link and this story's id
     explanations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    also_in: tuple[AlsoIn, ...] = ()  # set in digests: the same news in other newsletters
 
     @property
     def tags(self) -> tuple[str, ...]:
@@ -141,12 +150,15 @@ def delivery_message_id(delivery_id: int, created_at: datetime, base_url: str) -
 # --- drafts: the templates, run once per set of stories ------------------------------------
 
 
-def draft_alert(issue: EmailIssue, followed: Sequence[str], *, web_links: bool = True) -> Draft:
-    """``web_links``: each story's page and the theme feeds ([web] public_archive)."""
+def draft_alert(issue: EmailIssue, followed: Sequence[str], already_got: str = "", *,
+                web_links: bool = True) -> Draft:
+    """``already_got``: the closing line about stories left out as news the reader has;
+    ``web_links``: each story's page and the theme feeds ([web] public_archive)."""
     issue = _slotted(issue)
     summary = _summary(issue.stories, followed)
     subject = f"[newsalerts] {issue.title}: {summary}"
-    return _draft("alert", subject, {"issue": issue, "summary": summary}, followed,
+    return _draft("alert", subject, {"issue": issue, "summary": summary,
+                                     "already_got": one_line(already_got)}, followed,
                   web_links=web_links)
 
 

@@ -1,6 +1,6 @@
 """The ingest pipeline: one fetched message in, one stored outcome out.
 
-    RawMessage ─trust─▶ ─parse─▶ Issue ─segment─▶ [Story] ─classify─▶ store
+    RawMessage ─trust─▶ ─parse─▶ Issue ─segment─▶ [Story] ─classify─▶ ─events─▶ store
 
 ``examine`` is pure: it decides what a message is (an issue with tagged
 stories, or a refusal with a reason).  ``poll_once`` is the edge: it pulls
@@ -26,6 +26,7 @@ from service.db.database import transaction
 from service.deliver.match import create_instant_deliveries
 from service.domain import Envelope, Issue, RawMessage, Story, TaggedStory
 from service.errors import MalformedMessage, MessageRefused
+from service.events.store import EventSettings, assign_issue_events
 from service.ingest import store
 from service.ingest.fetch import Inbox, open_inbox
 from service.ingest.parse import load_message, parse_issue, read_envelope
@@ -157,11 +158,25 @@ def _store_outcome(ctx: Context, session: Session, raw: RawMessage,
         return "duplicate"
     issue_id = store.record_issue(session, outcome.issue, outcome.source.name, raw,
                                   outcome.tagged, now)
+    _assign_events(ctx, session, issue_id)
     summary.stories += len(outcome.tagged)
     summary.deliveries += create_instant_deliveries(session, issue_id, ctx.now())
     log.info("stored %s: %d stories from %s", outcome.issue.dedupe_key,
              len(outcome.tagged), outcome.source.name)
     return "stored"
+
+
+def _assign_events(ctx: Context, session: Session, issue_id: int) -> None:
+    """Put the issue's stories in events; a failure here costs the events, never the issue.
+
+    A savepoint keeps the issue (invariant 7): it is stored without events,
+    and `newsalerts events rematch` gives them later.
+    """
+    try:
+        with session.begin_nested():
+            assign_issue_events(session, issue_id, EventSettings.of(ctx.settings))
+    except Exception:
+        log.exception("could not decide the events of issue %s; stored without them", issue_id)
 
 
 def poll_configured_inbox(ctx: Context, tagger: Tagger,

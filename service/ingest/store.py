@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from service.db import tables
 from service.domain import THEMES, Envelope, Issue, MailboxPosition, RawMessage, TaggedStory
 from service.errors import MessageRefused
+from service.events.store import events_of
 
 
 def last_uid(session: Session, account: str, folder: str, uidvalidity: int) -> int:
@@ -137,6 +138,7 @@ def stories_since(session: Session, since: datetime | None) -> Iterator[dict[str
     if since is not None:
         query = query.where(dated >= since)
     for issue in session.scalars(query):
+        events = events_of(session, [story.id for story in issue.stories])
         for story in issue.stories:
             current = [t for t in story.themes if t.current]
             yield {
@@ -147,6 +149,7 @@ def stories_since(session: Session, since: datetime | None) -> Iterator[dict[str
                 "scores": {t.theme: round(t.score, 4) for t in _ordered(current)},
                 "model_version": current[0].model_version if current else None,
                 "fiction": story.fiction,
+                "events": events.get(story.id, []),
                 "subject": issue.subject,
                 "date": issue.sent_at.isoformat() if issue.sent_at else None,
             }

@@ -13,6 +13,7 @@ from service.context import Context
 from service.deliver.links import ROUTES
 from service.web.views.archive import StoriesPage, StoryPage, ThemePage
 from service.web.views.base import THEME_BLURBS, Page
+from service.web.views.events import MergeEvents, SplitFromEvent
 from service.web.views.feedback import FeedbackPage
 from service.web.views.feeds import FEED_CACHE, FeedPage, RenderedFeeds
 from service.web.views.health import HealthCheck, MetricsPage
@@ -38,6 +39,8 @@ PAGES: tuple[tuple[str, str, type[Page]], ...] = (
     ("/review/logout", "review_logout", LogoutAction),
     ("/review/stories/<int:story_id>/confirm", "review_confirm", ConfirmThemes),
     ("/review/stories/<int:story_id>/fix", "review_fix", FixThemes),
+    ("/review/events/<int:event_id>/split/<int:story_id>", "review_split", SplitFromEvent),
+    ("/review/events/<int:event_id>/merge", "review_merge", MergeEvents),
     ("/stories", "archive", StoriesPage),
     ("/stories/<int:story_id>", "archive_story", StoryPage),
     ("/themes/<theme>", "archive_theme", ThemePage),

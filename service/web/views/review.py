@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from service.classify.label_rows import save_label
 from service.db.database import transaction
 from service.db.tables import Story
+from service.events.shown import events_for_review
 from service.web import editor_auth
 from service.web.forms import FormError, parse_themes
 from service.web.review_queue import current_themes, review_queue
@@ -47,7 +48,8 @@ class ReviewPage(EditorPage):
             return redirect(url_for("review_login"))
         with transaction(self.ctx.sessions) as session:
             items = review_queue(session)
-        return render_template("pages/review.html", editor=editor, items=items)
+            events = events_for_review(session, [item.story_id for item in items])
+        return render_template("pages/review.html", editor=editor, items=items, events=events)
 
 
 class LoginPage(EditorPage):

@@ -1,0 +1,129 @@
+"""Events stage: which events a new story joins (pure; the window is read by store.py).
+
+A story joins the event of the most similar stored story when the two are at
+least ``threshold`` alike (cosine of their signatures; for long stories, the
+best of their parts).  A story with parts (an editorial, a roundup) joins the
+event of each item it covers, up to ``max_events``.  Without a match it starts
+an event of its own.  Editors' decisions outrank the score: a pair they said
+is one piece of news always matches, and a story they split out of an event
+never joins an event holding a story they split it from, however alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from service.events.signature import Signature
+
+
+@dataclass(frozen=True)
+class Units:
+    """A story's signatures: the whole story, and its parts when it is long."""
+
+    story_id: int
+    whole: Signature
+    parts: tuple[Signature, ...] = ()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    units: Units
+    events: tuple[int, ...]  # the events the stored story belongs to
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Editors' word on pairs of stories: one piece of news, or not."""
+
+    same: frozenset[frozenset[int]] = frozenset()
+    different: frozenset[frozenset[int]] = frozenset()
+
+    def says(self, a: int, b: int) -> bool | None:
+        pair = frozenset((a, b))
+        if pair in self.different:
+            return False
+        return True if pair in self.same else None
+
+    def partners(self, story_id: int) -> set[int]:
+        """The stories an editor said are, or are not, the same news as ``story_id``."""
+        pairs = self.same | self.different
+        return {other for pair in pairs if story_id in pair for other in pair} - {story_id}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The events a story joins, each with how alike its closest member is."""
+
+    events: tuple[tuple[int, float], ...] = field(default_factory=tuple)
+
+
+def similarity(a: Units, b: Units) -> float:
+    """How alike two stories are: the best cosine of whole-or-part against whole."""
+    best = a.whole.cosine(b.whole)
+    for part in a.parts:
+        best = max(best, part.cosine(b.whole))
+    for part in b.parts:
+        best = max(best, a.whole.cosine(part))
+    return best
+
+
+def choose(story: Units, candidates: Sequence[Candidate], threshold: float,
+           decisions: Decisions = Decisions(), max_events: int = 5) -> Choice:
+    """The events ``story`` joins among its candidates' (empty: it starts a new one)."""
+    barred = _barred_events(story.story_id, candidates, decisions)
+    support: dict[int, float] = {}  # per event: best score of a one-event member
+    roundup: dict[int, float] = {}  # per event: best score of a several-event member
+    for candidate in candidates:
+        said = decisions.says(story.story_id, candidate.units.story_id)
+        score = 1.0 if said else similarity(story, candidate.units)
+        if said is False or (said is None and score < threshold):
+            continue
+        into = support if len(candidate.events) == 1 else roundup
+        for event in candidate.events:
+            if event not in barred:
+                into[event] = max(into.get(event, 0.0), score)
+    ranked = sorted(set(support) | set(roundup),
+                    key=lambda e: (-support.get(e, 0.0), -roundup.get(e, 0.0), e))
+    keep = ranked[:max_events] if story.parts else ranked[:1]
+    return Choice(tuple((e, round(max(support.get(e, 0.0), roundup.get(e, 0.0)), 4))
+                        for e in keep))
+
+
+def _barred_events(story_id: int, candidates: Iterable[Candidate],
+                   decisions: Decisions) -> set[int]:
+    """Events holding a story an editor split ``story_id`` from."""
+    return {event for candidate in candidates
+            if decisions.says(story_id, candidate.units.story_id) is False
+            for event in candidate.events}
+
+
+def decisions_from(rows: Iterable[tuple[int, int, bool]]) -> Decisions:
+    """Decisions from (story, other story, same) rows; the latest word on a pair wins."""
+    latest: dict[frozenset[int], bool] = {}
+    for a, b, same in rows:
+        latest[frozenset((a, b))] = same
+    return Decisions(frozenset(p for p, s in latest.items() if s),
+                     frozenset(p for p, s in latest.items() if not s))
+
+
+def best_threshold(scored: Iterable[tuple[float, bool]]) -> tuple[float, float]:
+    """The threshold with the best pairwise F1 over (score, same) pairs, and that F1."""
+    pairs = sorted(scored, key=lambda item: -item[0])
+    positives = sum(1 for _, same in pairs if same)
+    best = (0.0, 1.0)
+    true_pos = 0
+    for rank, (score, same) in enumerate(pairs, start=1):
+        true_pos += same
+        if positives and true_pos:
+            f1 = 2 * true_pos / (rank + positives)
+            if f1 > best[0]:
+                best = (f1, score)
+    return round(best[1], 4), round(best[0], 4)
+
+
+def pair_scores(units: Mapping[int, Units],
+                pairs: Iterable[tuple[int, int, bool]]) -> list[tuple[float, bool]]:
+    """(similarity, same) for each labeled pair whose two stories are both known."""
+    return [(similarity(units[a], units[b]), same) for a, b, same in pairs
+            if a in units and b in units]

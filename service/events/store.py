@@ -1,0 +1,214 @@
+"""Events stage, storage: a new issue's stories join events, in the storing transaction.
+
+DESIGN.md's flow is classify -> events -> store: the events of an issue's
+stories are decided against the stories already stored whose issues are at
+most ``[events] window_days`` apart, so this runs in the transaction that
+stores the issue (after its rows are flushed, before its alerts are matched).
+
+Each story's signature is kept as rows of ``story_terms`` indexed on (term,
+date): that is the candidate index.  A new story asks it for the stored
+stories sharing one of its rarer terms, reads only those candidates' full
+signatures, and scores them (matching.py); it never reads the whole window.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from service.config import Settings
+from service.db.bulk import chunked, one_of
+from service.db.tables import Base, Event, EventDecision, Issue, Story, StoryEvent
+from service.events import signature as sig
+from service.events.candidates import (
+    LOOKUP_CHUNK,
+    Window,
+    document_frequency,
+    in_memory_postings,
+    load_units,
+    lookup_terms,
+    postings,
+    shortlist,
+)
+from service.events.matching import Candidate, Decisions, Units, choose, decisions_from
+
+TERM_CHARS = 100
+
+
+@dataclass(frozen=True)
+class EventSettings:
+    threshold: float = 0.31
+    window_days: int = 14
+    max_events: int = 5
+    common_share: float = 0.3  # a term in more of the window's stories is not looked up
+
+    @classmethod
+    def of(cls, settings: Settings) -> EventSettings:
+        return cls(threshold=float(settings.get("events", "threshold")),
+                   window_days=int(settings.get("events", "window_days")),
+                   max_events=int(settings.get("events", "max_events")))
+
+
+def assign_issue_events(session: Session, issue_id: int, settings: EventSettings) -> int:
+    """Store the signatures of an issue's stories and put each in its events.
+
+    Returns how many of its stories joined an event that already existed.
+    """
+    session.flush()
+    issue = session.get(Issue, issue_id)
+    if issue is None or not issue.stories:
+        return 0
+    dated = issue_date(issue)
+    window = Window.around(dated, settings.window_days)
+    units, frequency, documents = _signatures(session, issue.stories, window)
+    rare = lookup_terms(units.values(), frequency, documents, settings.common_share)
+    posted = postings(session, rare, window)  # read before this issue's own rows exist
+    _store_terms(session, units, dated)
+    lists = {s: shortlist(unit, posted, settings.threshold) for s, unit in units.items()}
+    stored = {c.units.story_id: c for c in
+              load_candidates(session, {i for found in lists.values() for i in found})}
+    # the issue's own stories are candidates too (two publishers' takes in one issue),
+    # found through postings of their own, in memory
+    own = in_memory_postings(units.values(), rare)
+    joined = 0
+    earlier: dict[int, Candidate] = {}
+    for story in issue.stories:
+        candidates = [stored[i] for i in lists[story.id] if i in stored]
+        siblings = [earlier[i] for i in shortlist(units[story.id], own, settings.threshold)
+                    if i in earlier]
+        chosen = _join(session, units[story.id], [*candidates, *siblings], Decisions(),
+                       settings)
+        joined += any(how == "matched" for how in chosen.values())
+        earlier[story.id] = Candidate(units[story.id], tuple(chosen))
+    return joined
+
+
+def issue_date(issue: Issue) -> datetime:
+    moment = issue.sent_at or issue.received_at
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _signatures(session: Session, stories: Sequence[Story],
+                window: Window) -> tuple[dict[int, Units], Counter[str], int]:
+    """Signatures weighted by the document frequencies of the window plus these stories."""
+    counted = {s.id: sig.count_story(s.headline, s.text) for s in stories}
+    own: Counter[str] = Counter()
+    for whole, _ in counted.values():
+        own.update(sig.plain_terms(whole))
+    stored, documents = document_frequency(session, own, window)
+    documents += len(counted)
+    frequency = stored + own
+    idf, default = sig.idf_weights(frequency, documents), sig.default_idf(documents)
+    units = {story_id: Units(story_id, sig.signature(whole, idf, default),
+                             tuple(sig.signature(part, idf, default, sig.PART_TERMS)
+                                   for part in parts))
+             for story_id, (whole, parts) in counted.items()}
+    return units, frequency, documents
+
+
+def _store_terms(session: Session, units: Mapping[int, Units], dated: datetime) -> None:
+    rows = [{"story_id": story_id, "part": part, "term": term[:TERM_CHARS], "weight": weight,
+             "dated": dated}
+            for story_id, unit in units.items()
+            for part, signature in enumerate((unit.whole, *unit.parts))
+            for term, weight in signature.weights.items()]
+    table = Base.metadata.tables["story_terms"]
+    for chunk in chunked(rows, 5000):  # Core executemany: the ORM's bulk path costs 3x here
+        session.connection().execute(insert(table), chunk)
+
+
+def find_candidates(session: Session, units: Units, dated: datetime,
+                    settings: EventSettings) -> list[Candidate]:
+    """Stored stories of the window that may be the same news as ``units`` (candidates.py)."""
+    window = Window.around(dated, settings.window_days)
+    terms = {t for s in (units.whole, *units.parts) for t in s.weights}
+    frequency, documents = document_frequency(session, terms, window)
+    rare = lookup_terms([units], frequency, documents, settings.common_share)
+    return load_candidates(session, shortlist(units, postings(session, rare, window),
+                                              settings.threshold))
+
+
+def load_candidates(session: Session, story_ids: Iterable[int]) -> list[Candidate]:
+    """Stored stories' whole signatures and events.
+
+    Their parts are not read: a new story's parts meet stored wholes, enough
+    for a roundup to find its items, and reading every part of every
+    candidate would cost most of the time a new issue takes.
+    """
+    ids = sorted(set(story_ids))
+    stored = load_units(session, ids, wholes_only=True)
+    events = events_of(session, ids)
+    return [Candidate(stored[i], tuple(events.get(i, ()))) for i in ids if i in stored]
+
+
+def events_of(session: Session, story_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Each story's event ids, in ascending order."""
+    found: dict[int, list[int]] = defaultdict(list)
+    for chunk in chunked(sorted(set(story_ids)), LOOKUP_CHUNK):
+        for story_id, event_id in session.execute(
+                select(StoryEvent.story_id, StoryEvent.event_id)
+                .where(one_of(session, StoryEvent.story_id, chunk))
+                .order_by(StoryEvent.event_id)):
+            found[story_id].append(event_id)
+    return dict(found)
+
+
+def _join(session: Session, units: Units, candidates: Sequence[Candidate],
+          decisions: Decisions, settings: EventSettings) -> dict[int, str]:
+    """Write the story's events (a new one when nothing matches); event id -> how."""
+    choice = choose(units, candidates, settings.threshold, decisions, settings.max_events)
+    if not choice.events:
+        event = Event()
+        session.add(event)
+        session.flush()
+        session.add(StoryEvent(story_id=units.story_id, event_id=event.id, score=1.0,
+                               how="founded"))
+        return {event.id: "founded"}
+    for event_id, score in choice.events:
+        session.add(StoryEvent(story_id=units.story_id, event_id=event_id, score=score,
+                               how="matched"))
+    session.flush()
+    return {event_id: "matched" for event_id, _ in choice.events}
+
+
+def decisions_for(session: Session, story_ids: Iterable[int]) -> Decisions:
+    ids = set(story_ids)
+    rows = session.execute(
+        select(EventDecision.story_id, EventDecision.other_story_id, EventDecision.same)
+        .where(EventDecision.story_id.in_(ids) | EventDecision.other_story_id.in_(ids))
+        .order_by(EventDecision.id))
+    return decisions_from(rows)
+
+
+def rematch(session: Session, since: datetime, settings: EventSettings) -> int:
+    """Decide again the events of stories dated from ``since`` on; editors' decisions hold.
+
+    Stories are taken oldest first, each against the stories before it, as if
+    they arrived again.  Returns how many stories were matched again.
+    """
+    dated = func.coalesce(Issue.sent_at, Issue.received_at)
+    rows = session.execute(select(Story.id, Story.issue_id, dated).join(Issue)
+                           .where(dated >= since).order_by(dated, Issue.id, Story.index)).all()
+    ids = [row[0] for row in rows]
+    for chunk in chunked(ids, LOOKUP_CHUNK):
+        session.execute(delete(StoryEvent).where(StoryEvent.story_id.in_(chunk)))
+    session.execute(delete(Event).where(~Event.id.in_(select(StoryEvent.event_id))))
+    session.flush()
+    stored = load_units(session, ids)
+    decisions = decisions_for(session, ids)
+    for story_id, _issue_id, when in rows:
+        if story_id not in stored:
+            continue
+        moment = when if when.tzinfo else when.replace(tzinfo=UTC)
+        found = find_candidates(session, stored[story_id], moment, settings)
+        partners = decisions.partners(story_id) - {c.units.story_id for c in found}
+        # decided pairs always take part: a split bars its events, a merge joins them.
+        # Stories not re-matched yet have no events: they meet this one in their turn.
+        candidates = [c for c in [*found, *load_candidates(session, partners)] if c.events]
+        _join(session, stored[story_id], candidates, decisions, settings)
+    return len(ids)

@@ -1,0 +1,112 @@
+"""Delivery with events: a digest lists a piece of news once, an alert never repeats it.
+
+Real aiosmtpd sink (tests/smtp_server.py), SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from service.context import Context
+from service.db.database import transaction
+from service.db.tables import Delivery
+from service.deliver.coverage import already_got_line, fold_digest
+from service.deliver.match import create_digest_deliveries, create_instant_deliveries
+from service.deliver.render import AlsoIn, EmailIssue, EmailStory
+from service.deliver.send import SendSummary, send_due
+from tests.db import FIXED_NOW
+from tests.events_data import COURT, QWQ_A, QWQ_B, SESAME, WAYMO, store_issue
+from tests.smtp_server import SmtpSink
+from tests.test_send import configure, plain_text, subscribe
+
+WORKER = "events-test"
+
+
+def test_a_digest_lists_news_from_two_newsletters_once_with_also_in(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink)
+    with transaction(ctx.sessions) as session:
+        subscribe(session, "weekly@example.com", ["compute"], "weekly")
+        first = store_issue(session, "Last Week in AI", [QWQ_B, COURT],
+                            sent_at=FIXED_NOW - timedelta(days=1))
+        second = store_issue(session, "The Batch", [SESAME, QWQ_A])
+        short, long = first.stories[0], second.stories[1]
+        assert len(long.text) > len(short.text)
+        links = (short.links[0]["url"], long.links[0]["url"])
+        assert create_digest_deliveries(session, "2024-W20", ZoneInfo("UTC"), ctx.now()) == 1
+
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=1)
+    text = plain_text(smtp_sink.messages[0])
+    html = smtp_sink.messages[0].get_body(("html",))
+    assert html is not None
+    assert long.headline in text and short.headline not in text
+    assert COURT[0] in text and SESAME[0] in text
+    assert "Also in: Last Week in AI" in text and links[0] in text
+    assert f'<a href="{links[0]}" style="color:#1d4ed8;">Last Week in AI</a>' in html.get_content()
+
+
+def test_an_alert_leaves_out_news_the_reader_already_got_and_says_so(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink)
+    with transaction(ctx.sessions) as session:
+        subscribe(session, "instant@example.com", ["compute"])
+        first = store_issue(session, "Last Week in AI", [QWQ_A, COURT])
+        create_instant_deliveries(session, first.id, ctx.now())
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=1)
+
+    with transaction(ctx.sessions) as session:
+        second = store_issue(session, "The Batch", [QWQ_B, WAYMO], sent_at=FIXED_NOW)
+        create_instant_deliveries(session, second.id, ctx.now())
+        third = store_issue(session, "ThursdAI", [QWQ_B], sent_at=FIXED_NOW)
+        create_instant_deliveries(session, third.id, ctx.now())
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=1, cancelled=1)
+
+    first_text, second_text = (plain_text(m) for m in smtp_sink.messages)
+    assert QWQ_A[0] in first_text and COURT[0] in first_text
+    assert WAYMO[0] in second_text and QWQ_B[0] not in second_text
+    assert "1 story you already got from Last Week in AI." in second_text
+    with ctx.sessions() as session:
+        statuses = list(session.scalars(select(Delivery.status).order_by(Delivery.id)))
+    assert statuses == ["sent", "sent", "cancelled"]
+
+
+def test_news_sent_over_two_weeks_ago_is_news_again(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink)
+    with transaction(ctx.sessions) as session:
+        subscribe(session, "instant@example.com", ["compute"])
+        first = store_issue(session, "Last Week in AI", [QWQ_A])
+        create_instant_deliveries(session, first.id, ctx.now())
+    send_due(ctx, worker_id=WORKER)
+    ctx.now.advance(timedelta(days=15).total_seconds())  # type: ignore[attr-defined]
+    with transaction(ctx.sessions) as session:
+        second = store_issue(session, "The Batch", [QWQ_B], sent_at=FIXED_NOW + timedelta(7))
+        create_instant_deliveries(session, second.id, ctx.now())
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=1)
+    assert "already got" not in plain_text(smtp_sink.messages[1])
+
+
+def story(story_id: int, url: str | None = None) -> EmailStory:
+    return EmailStory(story_id, f"Story {story_id}", "", ("compute",), url)
+
+
+def test_a_roundup_is_never_folded_away_and_each_newsletter_is_named_once() -> None:
+    issues = [EmailIssue("A 1", "A", None, (story(1, "https://a.test/1"), story(2))),
+              EmailIssue("B 1", "B", None, (story(3, "https://b.test/3"), story(4))),
+              EmailIssue("C 1", "C", None, (story(5),))]
+    events = {1: [10], 2: [11, 10], 3: [10], 4: [10], 5: [12]}
+    lengths = {1: 100, 2: 900, 3: 300, 4: 50, 5: 10}
+    folded = fold_digest(issues, events, lengths)
+    assert [[s.id for s in issue.stories] for issue in folded] == [[2], [3], [5]]
+    assert folded[1].stories[0].also_in == (AlsoIn("A", "https://a.test/1"),)
+    assert folded[0].stories[0].also_in == ()
+
+
+def test_the_already_got_line_counts_stories_and_names_newsletters() -> None:
+    assert already_got_line({}) == ""
+    assert already_got_line({"Last Week in AI": 2}) == (
+        "2 stories you already got from Last Week in AI")
+    assert already_got_line({"A": 1, "B": 1, "C": 1}) == "3 stories you already got from A, B and C"
