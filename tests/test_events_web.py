@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -55,3 +57,23 @@ def test_an_editor_merges_two_events_and_a_bad_number_is_refused(
         assert events_of(session, [ours, theirs]) == {ours: found[ours], theirs: found[ours]}
     forged = client.post(f"/review/events/{found[ours][0]}/merge", data={"into": "1"})
     assert forged.status_code in (400, 403)  # no CSRF token
+
+
+def test_the_archive_and_feeds_show_one_entry_per_event(
+        context: Context, client: FlaskClient) -> None:  # noqa: F811
+    with transaction(context.sessions) as session:
+        first = store_issue(session, "Last Week in AI", [QWQ_A, SESAME])
+        second = store_issue(session, "The Batch", [QWQ_B, WAYMO],
+                             themes={"compute": 0.9, "policy": 0.9})
+        qwq, sesame = (story.id for story in first.stories)
+        qwq_again, waymo = (story.id for story in second.stories)
+    listed = [int(i) for i in re.findall(r'id="story-(\d+)"',
+                                          client.get("/stories").get_data(as_text=True))]
+    assert sorted(listed) == sorted([qwq, sesame, waymo])  # the QwQ news once
+    feed = client.get("/feeds/compute.atom").get_data(as_text=True)
+    assert feed.count(QWQ_A[0]) == 1 and QWQ_B[0] not in feed
+    # On policy only the later story has the theme: there it stands for the news.
+    assert QWQ_B[0] in client.get("/feeds/policy.atom").get_data(as_text=True)
+    page = client.get(f"/stories/{qwq}").get_data(as_text=True)
+    assert f'Also in: <a href="/stories/{qwq_again}"' in page and ">The Batch</a>" in page
+    assert "Also in" not in client.get(f"/stories/{sesame}").get_data(as_text=True)

@@ -3,7 +3,9 @@
 Read-only.  Newest means when the issue arrived (``received_at``), then the
 issue, then the story's place in it.  A listing is two steps, ``story_ids``
 (which stories, in order) then ``load_stories`` (their rows): grouping
-stories into events later changes only the first step.  Search is ``LIKE`` on
+stories into events changes only the first step: a story another story of its
+one event came before is left out (one entry per piece of news; a roundup, in
+several events, is always listed).  Search is ``LIKE`` on
 SQLite and full-text search on PostgreSQL (the GIN index of migration 0005).
 """
 
@@ -15,9 +17,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, exists, func, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from service.db.tables import Issue, Source, Story, StoryTheme
+from service.db.tables import Issue, Source, Story, StoryEvent, StoryTheme
 from service.domain import THEMES
 
 # Must match the expression of the PostgreSQL index in migration 0005, character for character.
@@ -70,12 +72,37 @@ class Listing:
 def story_ids(session: Session, theme: str | None, *, limit: int, offset: int = 0,
               search: str = "") -> list[int]:
     """The ids of the newest stories (with ``theme``, matching ``search``), in order."""
-    query = _newest_first(select(Story.id).join(Story.issue))
+    query = _newest_first(select(Story.id).join(Story.issue)).where(~covered_before(theme))
     if theme is not None:
         query = query.where(has_theme(theme))
     if search.strip():
         query = query.where(matches(session, search))
     return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def covered_before(theme: str | None) -> Any:
+    """The story's one event holds an earlier story (on ``theme``, when listing a theme)."""
+    mine, theirs, others = aliased(StoryEvent), aliased(StoryEvent), aliased(StoryEvent)
+    one_event = select(func.count()).where(others.story_id == Story.id).scalar_subquery() == 1
+    earlier = exists().where(mine.story_id == Story.id, theirs.event_id == mine.event_id,
+                             theirs.story_id < Story.id)
+    if theme is not None:
+        earlier = earlier.where(exists().where(
+            StoryTheme.story_id == theirs.story_id, StoryTheme.theme == theme,
+            StoryTheme.current, StoryTheme.assigned))
+    return one_event & earlier
+
+
+def also_in(session: Session, story_id: int) -> list[tuple[int, str, str]]:
+    """(id, newsletter, headline) of the other stories of the story's events, oldest first."""
+    mine, theirs = aliased(StoryEvent), aliased(StoryEvent)
+    rows = session.execute(
+        select(Story.id, Source.name, Story.headline).distinct()
+        .join(theirs, theirs.story_id == Story.id)
+        .join(mine, mine.event_id == theirs.event_id)
+        .join(Story.issue).join(Issue.source)
+        .where(mine.story_id == story_id, Story.id != story_id).order_by(Story.id))
+    return [(int(i), str(source), str(headline)) for i, source, headline in rows]
 
 
 def has_theme(theme: str) -> Any:

@@ -14,7 +14,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 from service.db.database import transaction
 from service.deliver.mime import safe_url
 from service.web import editor_auth
-from service.web.archive_query import known_theme, listing, one_story
+from service.web.archive_query import also_in, known_theme, listing, one_story
 from service.web.views.base import Page
 
 ALL = "all"
@@ -82,11 +82,12 @@ class StoryPage(ArchiveGate):
         self.admit(page=True)
         with transaction(self.ctx.sessions) as session:
             story = one_story(session, story_id)
+            covered = also_in(session, story_id)  # the same news in other stories
         if story is None:
             raise NotFound("That story is not stored here.")
         first_theme = story.themes[0] if story.themes else None
         # Links come from the newsletter: only http(s) ones become links here.
         links = [(text, url) for text, url in ((t, safe_url(u)) for t, u in story.links) if url]
         return render_template("pages/story.html", story=story, editor=self.editor(),
-                               own_url=safe_url(story.own_url), links=links,
+                               own_url=safe_url(story.own_url), links=links, also_in=covered,
                                feed_name=first_theme or ALL, feed=feed_path(first_theme))
