@@ -89,6 +89,19 @@ def insert_new(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]
     return _rowcount(session.execute(lite, rows, execution_options=_COUNTED))
 
 
+def insert_all(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert every row: ``INSERT ... SELECT unnest(...)`` on PostgreSQL, executemany on SQLite."""
+    if not rows:
+        return
+    if not is_postgresql(session):
+        session.execute(table.insert(), list(rows))
+        return
+    names = list(rows[0])
+    source = select(*(_unnest_column(table.c[name]) for name in names))
+    session.execute(postgresql.insert(table).from_select(names, source),
+                    {name: _column_array(table, name, rows) for name in names})
+
+
 def _rowcount(result: Result[Any]) -> int:
     # Exact for one INSERT ... SELECT, and sqlite3 sums it over an executemany.
     assert isinstance(result, CursorResult)
