@@ -5,10 +5,11 @@ stories are decided against the stories already stored whose issues are at
 most ``[events] window_days`` apart, so this runs in the transaction that
 stores the issue (after its rows are flushed, before its alerts are matched).
 
-Each story's signature is kept as rows of ``story_terms`` indexed on (term,
-date): that is the candidate index.  A new story asks it for the stored
-stories sharing one of its rarer terms, reads only those candidates' full
-signatures, and scores them (matching.py); it never reads the whole window.
+Each story's signature is kept as rows of ``story_terms``: the candidate index
+(candidates.py).  A new issue asks it, in one query, for the stored stories
+holding its stories' heaviest terms, reads only the few most promising
+candidates' signatures, and scores them (matching.py); nothing reads the
+whole window.
 """
 
 from __future__ import annotations
