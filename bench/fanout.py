@@ -195,7 +195,7 @@ def measure(subscribers: int, stories: int, port: int, rounds: int,
                 rss_after = peak_rss_mib()
         context.close()
     return {"subscribers": subscribers, "pairs": pairs,
-            "connections": context.settings.get("smtp", "connections"),
+            "connections": context.settings.smtp.connections,
             "peak_rss_before_send_mib": rss_before, "peak_rss_after_send_mib": rss_after}
 
 

@@ -23,6 +23,23 @@ from pathlib import Path
 from typing import Any
 
 from service.errors import ConfigError
+from service.typed_settings import (
+    SECTIONS,
+    AdminSettings,
+    DatabaseSettings,
+    DeliverySettings,
+    DigestSettings,
+    InboxSettings,
+    LogSettings,
+    MetricsSettings,
+    ModelsSettings,
+    SchedulerSettings,
+    SmtpSettings,
+    TrustSettings,
+    WebSettings,
+    WorkerSettings,
+    read_section,
+)
 
 ENV_PREFIX = "NEWSALERTS_"
 
@@ -164,16 +181,44 @@ class Source:
 
 @dataclass(frozen=True)
 class Settings:
+    """The loaded values; read them typed, by section: ``settings.smtp.batch_size``.
+
+    ``get(section, key)`` is the generic accessor for code that walks the
+    table (``redacted``, the docs); everything else reads the typed sections.
+    """
+
     values: Mapping[tuple[str, str], Any]
     sources: tuple[Source, ...]
     path: Path | None = None
     overridden: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    database: DatabaseSettings = field(init=False, repr=False, compare=False)
+    inbox: InboxSettings = field(init=False, repr=False, compare=False)
+    trust: TrustSettings = field(init=False, repr=False, compare=False)
+    models: ModelsSettings = field(init=False, repr=False, compare=False)
+    smtp: SmtpSettings = field(init=False, repr=False, compare=False)
+    delivery: DeliverySettings = field(init=False, repr=False, compare=False)
+    scheduler: SchedulerSettings = field(init=False, repr=False, compare=False)
+    worker: WorkerSettings = field(init=False, repr=False, compare=False)
+    metrics: MetricsSettings = field(init=False, repr=False, compare=False)
+    digest: DigestSettings = field(init=False, repr=False, compare=False)
+    web: WebSettings = field(init=False, repr=False, compare=False)
+    admin: AdminSettings = field(init=False, repr=False, compare=False)
+    log: LogSettings = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Built here, not passed in, from the values ``get`` reads: the two never disagree.
+        for name, cls in SECTIONS.items():
+            object.__setattr__(self, name, read_section(cls, name, self.values))
 
     def get(self, section: str, key: str) -> Any:
         return self.values[(section, key)]
 
     def section(self, section: str) -> dict[str, Any]:
         return {k: v for (s, k), v in self.values.items() if s == section}
+
+    def secret_values(self) -> list[str]:
+        """The values of every secret setting, for a log filter to mask."""
+        return [str(self.get(s.section, s.key)) for s in SETTINGS if s.secret]
 
     def redacted(self) -> dict[str, dict[str, Any]]:
         """Every setting by section, secrets masked: safe to print or log."""

@@ -34,12 +34,12 @@ class Context:
 
     @cached_property
     def signer(self) -> LinkSigner:
-        key = load_or_create_secret_key(self.settings.get("web", "secret_key"), self.var_dir)
+        key = load_or_create_secret_key(self.settings.web.secret_key, self.var_dir)
         return LinkSigner(key)
 
     @property
     def base_url(self) -> str:
-        return str(self.settings.get("web", "base_url")).rstrip("/")
+        return self.settings.web.base_url.rstrip("/")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -48,7 +48,7 @@ class Context:
 def open_context(settings: Settings, *, migrate: bool = True,
                  var_dir: Path = Path("var")) -> Context:
     """Connect to the configured database, bringing its schema up to date first."""
-    engine = make_engine(settings.get("database", "url"))
+    engine = make_engine(settings.database.url)
     if migrate:
         upgrade(engine)
     return Context(settings, engine, session_factory(engine), var_dir)

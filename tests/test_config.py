@@ -1,21 +1,23 @@
 from __future__ import annotations
 
+import typing
 from pathlib import Path
 
 import pytest
 
 from service.config import SETTINGS, load_settings, settings_table_markdown
 from service.errors import ConfigError
+from service.typed_settings import SECTIONS, key_of
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def test_defaults_need_no_file() -> None:
     settings = load_settings(None, environ={})
-    assert settings.get("database", "url") == "sqlite:///var/newsalerts.db"
-    assert settings.get("inbox", "folder") == "INBOX"
-    assert settings.get("inbox", "dir") == "var/inbox"
-    assert settings.get("web", "listen") == "127.0.0.1:8080"
+    assert settings.database.url == "sqlite:///var/newsalerts.db"
+    assert settings.inbox.folder == "INBOX"
+    assert settings.inbox.dir == "var/inbox"
+    assert settings.web.listen == "127.0.0.1:8080"
     assert [s.name for s in settings.sources] == ["Import AI", "newsalerts sample"]
     assert settings.sources[0].require_dkim is True  # Import AI: DKIM for substack.com
     assert settings.get("trust", "authserv_id") == ""
@@ -29,11 +31,11 @@ def test_file_then_environment_override(tmp_path: Path) -> None:
     )
     env = {"NEWSALERTS_INBOX__PORT": "2143", "NEWSALERTS_INBOX__STARTTLS": "yes"}
     settings = load_settings(path, environ=env)
-    assert settings.get("database", "url") == "sqlite:///x.db"
-    assert settings.get("inbox", "host") == "imap.test"
-    assert settings.get("inbox", "port") == 2143
-    assert settings.get("inbox", "ssl") is False
-    assert settings.get("inbox", "starttls") is True
+    assert settings.database.url == "sqlite:///x.db"
+    assert settings.inbox.host == "imap.test"
+    assert settings.inbox.port == 2143
+    assert settings.inbox.ssl is False
+    assert settings.inbox.starttls is True
     assert settings.sources[0].senders == ("a@b.test",)
     assert settings.sources[0].require_dkim is True
 
@@ -42,7 +44,7 @@ def test_config_path_from_environment(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text('[inbox]\nfolder = "Newsletters"\n')
     settings = load_settings(None, environ={"NEWSALERTS_CONFIG": str(path)})
-    assert settings.get("inbox", "folder") == "Newsletters"
+    assert settings.inbox.folder == "Newsletters"
 
 
 def test_sources_from_environment_json() -> None:
@@ -80,3 +82,36 @@ def test_every_setting_is_documented() -> None:
     assert settings_table_markdown() in docs, "run: newsalerts config docs > table in docs"
     for setting in SETTINGS:
         assert f"`[{setting.section}] {setting.key}`" in docs
+
+
+def test_every_setting_has_a_typed_field_of_its_type() -> None:
+    """The typed sections and the table name the same settings with the same types."""
+    table = {(s.section, s.key): s.type for s in SETTINGS}
+    typed = {
+        (section, key_of(name)): hint
+        for section, cls in SECTIONS.items()
+        for name, hint in typing.get_type_hints(cls).items()
+    }
+    assert typed == table
+
+
+def test_typed_sections_read_what_the_table_loaded(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[smtp]\nbatch_size = 7\nfrom = "x <x@y.test>"\n[inbox]\nssl = false\n')
+    settings = load_settings(path, environ={"NEWSALERTS_DELIVERY__RETRY_BASE_SECONDS": "2.5"})
+    assert settings.smtp.batch_size == 7
+    assert settings.smtp.from_ == "x <x@y.test>"
+    assert settings.inbox.ssl is False
+    assert settings.delivery.retry_base_seconds == 2.5
+    for setting in SETTINGS:
+        section = getattr(settings, setting.section)
+        field_name = setting.key + "_" if setting.key == "from" else setting.key
+        assert getattr(section, field_name) == settings.get(setting.section, setting.key)
+
+
+def test_typed_sections_keep_secrets_out_of_their_repr() -> None:
+    env = {"NEWSALERTS_SMTP__PASSWORD": "hunter2-smtp", "NEWSALERTS_ADMIN__PASSWORD": "pw-admin"}
+    settings = load_settings(None, environ=env)
+    assert settings.smtp.password == "hunter2-smtp"
+    assert "hunter2-smtp" not in repr(settings.smtp)
+    assert "pw-admin" not in repr(settings.admin)

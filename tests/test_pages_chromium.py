@@ -139,7 +139,7 @@ def test_subscribe_form_then_the_emailed_confirm_link(
     page.get_by_role("button", name="Subscribe").click()
     expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
     assert reader_state(live_context) == ("pending", {"compute": "weekly"})
-    [eml] = Path(live_context.settings.get("smtp", "outbox_dir")).glob("*.eml")
+    [eml] = Path(live_context.settings.smtp.outbox_dir).glob("*.eml")
     body = eml.read_bytes().decode("ascii", "replace").replace("=\n", "")
     token = re.search(r"/confirm/([A-Za-z0-9_.=-]+)", body)
     assert token, "no confirm link in the email"

@@ -346,7 +346,7 @@ def test_the_outbox_transport_writes_one_eml_file_per_email(context: Context) ->
     ctx = configure(context)  # no [smtp] host: the embedded default
     alerts_for(ctx, EMAILS)
     outbox = ctx.var_dir / "outbox"
-    assert ctx.settings.get("smtp", "outbox_dir") == str(outbox)
+    assert ctx.settings.smtp.outbox_dir == str(outbox)
 
     assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=4)
 

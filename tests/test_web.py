@@ -121,7 +121,7 @@ def label_rows(ctx: Context) -> list[tuple[int, str, str, list[str]]]:
 
 
 def outbox(ctx: Context) -> list[Message]:
-    folder = Path(ctx.settings.get("smtp", "outbox_dir"))
+    folder = Path(ctx.settings.smtp.outbox_dir)
     return [email.message_from_bytes(p.read_bytes()) for p in sorted(folder.glob("**/*.eml"))]
 
 

@@ -43,7 +43,7 @@ Card = dict[str, Any]
 
 def models_dir(settings: Settings) -> Path:
     """[models] dir; a relative one not found from here is looked up beside the package."""
-    configured = Path(settings.get("models", "dir"))
+    configured = Path(settings.models.dir)
     if configured.is_absolute() or configured.exists():
         return configured
     beside = beside_package(configured)

@@ -60,7 +60,7 @@ FOLDS = 5  # as `newsalerts train`, so cards compare like with like
 
 def retrain_if_due(ctx: Context) -> str:
     """Train, evaluate and promote or keep, if enough new labels arrived; says what it did."""
-    needed = int(ctx.settings.get("models", "retrain_after_labels"))
+    needed = ctx.settings.models.retrain_after_labels
     if needed <= 0:
         return "retraining is off ([models] retrain_after_labels = 0)"
     with transaction(ctx.sessions) as session:
@@ -100,7 +100,7 @@ def retraining_examples(settings: Settings, session: Session) -> list[Example]:
 def label_files(settings: Settings) -> list[Path]:
     """The files the ``[models] labels_paths`` globs match, each once, in order."""
     found: list[Path] = []
-    for pattern in (p.strip() for p in str(settings.get("models", "labels_paths")).split(",")):
+    for pattern in (p.strip() for p in settings.models.labels_paths.split(",")):
         if not pattern:
             continue
         matches = _glob(pattern)

@@ -101,7 +101,7 @@ def digest_command(week: str | None, no_send: bool) -> None:
 
     context = _open_context()
     try:
-        zone = ZoneInfo(context.settings.get("digest", "timezone"))
+        zone = ZoneInfo(context.settings.digest.timezone)
         week = week or digest_week_due(context.now(), zone)
         with transaction(context.sessions) as session:
             created = create_digest_deliveries(session, week, zone, context.now())

@@ -101,7 +101,7 @@ class Composer:
         draft, issue_ids = drafted
         ctx = self.ctx
         message_id = render.delivery_message_id(delivery.id, delivery.created_at, ctx.base_url)
-        letterhead = render.Letterhead(ctx.settings.get("smtp", "from"), ctx.base_url,
+        letterhead = render.Letterhead(ctx.settings.smtp.from_, ctx.base_url,
                                        _utc(ctx.now()), message_id)
         data = render.personalise(draft, subscriber.email,
                                   self._signed_links(subscriber, issue_ids), letterhead)

@@ -152,10 +152,9 @@ def send_due(ctx: Context, *, worker_id: str, limit: int | None = None, no_send:
     if no_send:
         return _dry_run(ctx, Composer(ctx), limit)
     # Parallel connections pay off against a server's round trips; an outbox folder has none.
-    connections = max(1, int(ctx.settings.get("smtp", "connections"))) if ctx.settings.get(
-        "smtp", "host") else 1
+    connections = max(1, ctx.settings.smtp.connections) if ctx.settings.smtp.host else 1
     claims = _Claims(ctx, worker_id, limit, should_stop or (lambda: False), connections)
-    pacer = Pacer(float(ctx.settings.get("smtp", "rate_limit")))
+    pacer = Pacer(ctx.settings.smtp.rate_limit)
     if connections <= 1:
         summary = _send_over_one_connection(ctx, claims, pacer)
     else:
@@ -206,8 +205,8 @@ class _Claims:
         self._should_stop = should_stop
         self._closed = False  # an error or a stop request: no more emails
         self._lock = threading.Lock()
-        self._size = int(ctx.settings.get("smtp", "batch_size"))
-        self._lease = float(ctx.settings.get("delivery", "lease_seconds"))
+        self._size = ctx.settings.smtp.batch_size
+        self._lease = ctx.settings.delivery.lease_seconds
         self._share = connections
 
     def should_stop(self) -> bool:
@@ -287,7 +286,7 @@ class _Sender:
         lease (after the lease another worker may claim the row); only past
         that does the error escape, which is the documented at-least-once window.
         """
-        lease = float(self.ctx.settings.get("delivery", "lease_seconds"))
+        lease = self.ctx.settings.delivery.lease_seconds
         deadline = time.monotonic() + lease / 2
         delay = 0.1
         while True:
@@ -309,7 +308,7 @@ def _dry_run(ctx: Context, composer: Composer, limit: int | None) -> SendSummary
     with ctx.sessions() as session:
         due = select(Delivery.id).where(_claimable(_utc(ctx.now()))).order_by(Delivery.id)
         ids = list(session.scalars(due if limit is None else due.limit(limit)))
-    size = int(ctx.settings.get("smtp", "batch_size"))
+    size = ctx.settings.smtp.batch_size
     for position, delivery_id in enumerate(ids):
         if position % size == 0:
             composer.load(ids[position:position + size])
@@ -376,12 +375,12 @@ class _Recorder:
 
 def _retry_later(ctx: Context, delivery_id: int, error: str) -> bool:
     """Back to pending after a doubling delay, or failed after max_attempts: retried?"""
-    base = float(ctx.settings.get("delivery", "retry_base_seconds"))
+    base = ctx.settings.delivery.retry_base_seconds
     with transaction(ctx.sessions) as session:
         delivery = session.get_one(Delivery, delivery_id)
         delivery.due_at = _utc(ctx.now()) + timedelta(seconds=base * 2 ** delivery.attempts)
         delivery.attempts += 1
-        retry = delivery.attempts < int(ctx.settings.get("delivery", "max_attempts"))
+        retry = delivery.attempts < ctx.settings.delivery.max_attempts
         delivery.status = "pending" if retry else "failed"
         delivery.last_error, delivery.lease_until = error[:MAX_ERROR_CHARS], None
     log.warning("delivery %s: %s (%s)", delivery_id, error, "will retry" if retry else "gave up")
@@ -390,7 +389,7 @@ def _retry_later(ctx: Context, delivery_id: int, error: str) -> bool:
 
 def _bounce(ctx: Context, delivery_id: int, error: str) -> None:
     """A permanent refusal: the delivery failed, and its address is one bounce nearer out."""
-    limit = int(ctx.settings.get("delivery", "hard_bounce_limit"))
+    limit = ctx.settings.delivery.hard_bounce_limit
     with transaction(ctx.sessions) as session:
         delivery = session.get_one(Delivery, delivery_id)
         delivery.status, delivery.last_error = "failed", error[:MAX_ERROR_CHARS]

@@ -45,10 +45,10 @@ class Transport(Protocol):
 def open_transport(settings: Settings) -> Iterator[Transport]:
     """SMTP when [smtp] host is set, else the outbox folder; closed on leaving."""
     transport: Transport
-    if settings.get("smtp", "host"):
+    if settings.smtp.host:
         transport = SmtpTransport(settings)
     else:
-        transport = OutboxTransport(Path(settings.get("smtp", "outbox_dir")))
+        transport = OutboxTransport(Path(settings.smtp.outbox_dir))
     try:
         yield transport
     finally:
@@ -86,15 +86,15 @@ class SmtpTransport:
     """One SMTP connection, opened on the first send and reopened after it drops."""
 
     def __init__(self, settings: Settings) -> None:
-        smtp = settings.section("smtp")
-        self.host: str = smtp["host"]
-        self.ssl: bool = smtp["ssl"]
-        self.starttls: bool = smtp["starttls"] and not smtp["ssl"]
-        self.port: int = smtp["port"] or (465 if self.ssl else 587 if self.starttls else 25)
-        self.timeout: float = smtp["timeout"]
-        self._login: tuple[str, str] = (smtp["username"], smtp["password"])
-        self._ca_file: str = smtp["ca_file"]
-        self.envelope_from = parseaddr(smtp["from"])[1]
+        smtp = settings.smtp
+        self.host = smtp.host
+        self.ssl = smtp.ssl
+        self.starttls = smtp.starttls and not smtp.ssl
+        self.port = smtp.port or (465 if self.ssl else 587 if self.starttls else 25)
+        self.timeout = smtp.timeout
+        self._login = (smtp.username, smtp.password)
+        self._ca_file = smtp.ca_file
+        self.envelope_from = parseaddr(smtp.from_)[1]
         self._connection: smtplib.SMTP | None = None
         self._tls_context: ssl.SSLContext | None = None
 

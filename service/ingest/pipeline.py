@@ -133,8 +133,8 @@ def handle_message(ctx: Context, raw: RawMessage, tagger: Tagger,
                    summary: PollSummary) -> str:
     """Examine one message and store its outcome; returns processed|rejected|failed."""
     outcome = examine(raw, ctx.settings.sources, tagger,
-                      ctx.settings.get("inbox", "max_message_bytes"),
-                      ctx.settings.get("trust", "authserv_id"))
+                      ctx.settings.inbox.max_message_bytes,
+                      ctx.settings.trust.authserv_id)
     with transaction(ctx.sessions) as session:
         status = _store_outcome(ctx, session, raw, outcome, summary)
         if raw.position is not None:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from service.config import SETTINGS, Settings
+from service.config import Settings
 
 MASK = "********"
 
@@ -53,13 +53,13 @@ class JsonFormatter(logging.Formatter):
 
 
 def secret_values(settings: Settings) -> list[str]:
-    return [str(settings.get(s.section, s.key)) for s in SETTINGS if s.secret]
+    return settings.secret_values()
 
 
 def configure_logging(settings: Settings, verbosity: int = 0) -> None:
-    level = "DEBUG" if verbosity else str(settings.get("log", "level")).upper()
+    level = "DEBUG" if verbosity else settings.log.level.upper()
     handler = logging.StreamHandler(sys.stderr)
-    if settings.get("log", "format") == "json":
+    if settings.log.format == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

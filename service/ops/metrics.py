@@ -154,11 +154,11 @@ def exposition(database: CollectorRegistry | None = None) -> bytes:
 
 def serve_process_metrics(settings: Settings) -> bool:
     """Serve this process's metrics on [metrics] host:port in a thread; False when port is 0."""
-    port = int(settings.get("metrics", "port"))
+    port = settings.metrics.port
     if not port:
         return False
-    start_http_server(port, addr=str(settings.get("metrics", "host")), registry=REGISTRY)
-    log.info("metrics on http://%s:%d/metrics", settings.get("metrics", "host"), port)
+    start_http_server(port, addr=settings.metrics.host, registry=REGISTRY)
+    log.info("metrics on http://%s:%d/metrics", settings.metrics.host, port)
     return True
 
 

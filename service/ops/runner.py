@@ -104,8 +104,8 @@ def run_all(settings: Settings, *, no_send: bool = False) -> None:
             server = serve_in_thread(ctx)
             metrics.serve_process_metrics(settings)
             log.info("newsalerts running: inbox %s, database %s, sending %s",
-                     settings.get("inbox", "host") or settings.get("inbox", "dir"),
-                     safe_url(settings.get("database", "url")), "off" if no_send else "on")
+                     settings.inbox.host or settings.inbox.dir,
+                     safe_url(settings.database.url), "off" if no_send else "on")
             try:
                 lead(Runtime(ctx, process_id("run"), lambda: load_classifier(settings),
                              sends=not no_send, stop=stop))
@@ -135,7 +135,7 @@ def lead(runtime: Runtime) -> None:
     the poll when mail lands: only where the poll job runs.
     """
     ctx, stop = runtime.ctx, runtime.stop
-    retry = float(ctx.settings.get("scheduler", "lock_retry"))
+    retry = ctx.settings.scheduler.lock_retry
     lock = leader_lock(ctx)
     try:
         while wait_for_leadership(lock, stop, retry):
@@ -184,7 +184,7 @@ def work(ctx: Context, worker_id: str, stop: threading.Event) -> None:
     Idle, it waits up to [worker] idle_sleep, and on PostgreSQL less: new
     deliveries are announced (service/deliver/wakeup.py), and it starts on them at once.
     """
-    idle = float(ctx.settings.get("worker", "idle_sleep"))
+    idle = ctx.settings.worker.idle_sleep
     listener = DeliveryListener(ctx.engine)
     failures = 0
     log.info("worker %s sending", worker_id)

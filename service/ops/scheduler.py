@@ -170,7 +170,7 @@ def _send(runtime: Runtime) -> dict[str, Any]:
 
 def _digest(runtime: Runtime) -> dict[str, Any]:
     ctx = runtime.ctx
-    zone = ZoneInfo(ctx.settings.get("digest", "timezone"))
+    zone = ZoneInfo(ctx.settings.digest.timezone)
     week = digest_week_due(ctx.now(), zone)
     with transaction(ctx.sessions) as session:
         created = create_digest_deliveries(session, week, zone, ctx.now())
@@ -255,27 +255,27 @@ class PlannedJob:
 def planned_jobs(runtime: Runtime) -> dict[str, PlannedJob]:
     """The jobs this process should have, from the settings in force."""
     settings = runtime.ctx.settings
-    zone = ZoneInfo(settings.get("digest", "timezone"))
+    zone = ZoneInfo(settings.digest.timezone)
     jobs = {
         "poll": PlannedJob(poll_job, IntervalTrigger(
-            seconds=settings.get("inbox", "poll_interval"), timezone=zone), run_at_start=True),
+            seconds=settings.inbox.poll_interval, timezone=zone), run_at_start=True),
         "digest": PlannedJob(digest_job, CronTrigger(
-            day_of_week=settings.get("digest", "day"), hour=settings.get("digest", "hour"),
+            day_of_week=settings.digest.day, hour=settings.digest.hour,
             timezone=zone)),
     }
     if runtime.sends:
         jobs["send"] = PlannedJob(send_job, IntervalTrigger(
-            seconds=settings.get("scheduler", "send_interval"), timezone=zone), run_at_start=True)
-    if settings.get("models", "retrain_after_labels") > 0:
+            seconds=settings.scheduler.send_interval, timezone=zone), run_at_start=True)
+    if settings.models.retrain_after_labels > 0:
         jobs["retrain"] = PlannedJob(retrain_job, IntervalTrigger(
-            seconds=settings.get("scheduler", "retrain_interval"), timezone=zone))
+            seconds=settings.scheduler.retrain_interval, timezone=zone))
     return jobs
 
 
 def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
     """Start the jobs of ``planned_jobs`` in a background thread, from the stored schedule."""
     set_runtime(runtime)
-    zone = ZoneInfo(runtime.ctx.settings.get("digest", "timezone"))
+    zone = ZoneInfo(runtime.ctx.settings.digest.timezone)
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=runtime.ctx.engine, tablename=JOB_TABLE)},
         executors={"default": ThreadPoolExecutor(max_workers=4)},

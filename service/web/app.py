@@ -59,7 +59,7 @@ def create_app(ctx: Context) -> Flask:
 
 def _flask_config(ctx: Context) -> dict[str, Any]:
     return {
-        "SECRET_KEY": load_or_create_secret_key(ctx.settings.get("web", "secret_key"),
+        "SECRET_KEY": load_or_create_secret_key(ctx.settings.web.secret_key,
                                                 ctx.var_dir),
         "SESSION_COOKIE_NAME": "newsalerts_session",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 def send_confirmation(ctx: Context, subscriber: Subscriber, themes: Sequence[str]) -> None:
     """Email ``subscriber`` their confirmation link; raises DeliveryError when it fails."""
     letterhead = Letterhead(
-        sender=str(ctx.settings.get("smtp", "from")), base_url=ctx.base_url, date=ctx.now(),
+        sender=ctx.settings.smtp.from_, base_url=ctx.base_url, date=ctx.now(),
         message_id=make_msgid("confirm", domain=list_host(ctx.base_url)),
     )
     url = confirm_url(ctx.base_url, ctx.signer, subscriber.id, subscriber.link_secret)

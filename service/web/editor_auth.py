@@ -19,12 +19,12 @@ _SESSION_KEY = "editor"
 
 
 def review_is_open(settings: Settings) -> bool:
-    return bool(settings.get("admin", "password"))
+    return bool(settings.admin.password)
 
 
 def credentials_match(settings: Settings, username: str, password: str) -> bool:
-    expected_user = str(settings.get("admin", "username")).encode()
-    expected_password = str(settings.get("admin", "password")).encode()
+    expected_user = settings.admin.username.encode()
+    expected_password = settings.admin.password.encode()
     if not expected_password:
         return False
     # Both compared in full, whatever the first one says, so timing tells nothing.
@@ -49,6 +49,6 @@ def current_editor(settings: Settings) -> str | None:
     name = session.get(_SESSION_KEY)
     if not isinstance(name, str) or not review_is_open(settings):
         return None
-    if not hmac.compare_digest(name.encode(), str(settings.get("admin", "username")).encode()):
+    if not hmac.compare_digest(name.encode(), settings.admin.username.encode()):
         return None
     return name

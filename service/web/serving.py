@@ -74,7 +74,7 @@ def serve_in_thread(ctx: Context, listen: str | None = None,
 
     Serving goes on until the returned handle's ``stop()``.
     """
-    host, port = parse_listen(listen or str(ctx.settings.get("web", "listen")))
+    host, port = parse_listen(listen or ctx.settings.web.listen)
     socket_map: dict[int, Any] = {}
     try:
         server = create_server(create_app(ctx), map=socket_map, host=host, port=port,

@@ -27,7 +27,7 @@ __all__ = ["DirectoryInbox", "ImapAccount", "ImapInbox", "Inbox", "InboxWatcher"
 
 def open_inbox(settings: Settings) -> Inbox:
     """The IMAP inbox when [inbox] host is set, else the directory [inbox] dir."""
-    if settings.get("inbox", "host"):
+    if settings.inbox.host:
         return ImapInbox.from_settings(settings)
-    return DirectoryInbox(Path(settings.get("inbox", "dir")),
-                          settings.get("inbox", "max_message_bytes"))
+    return DirectoryInbox(Path(settings.inbox.dir),
+                          settings.inbox.max_message_bytes)

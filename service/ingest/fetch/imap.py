@@ -44,11 +44,11 @@ class ImapAccount:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ImapAccount:
-        inbox = settings.section("inbox")
-        return cls(host=inbox["host"], port=inbox["port"] or (993 if inbox["ssl"] else 143),
-                   username=inbox["username"], password=inbox["password"],
-                   folder=inbox["folder"], ssl=inbox["ssl"], starttls=inbox["starttls"],
-                   ca_file=inbox["ca_file"], timeout=inbox["timeout"])
+        inbox = settings.inbox
+        return cls(host=inbox.host, port=inbox.port or (993 if inbox.ssl else 143),
+                   username=inbox.username, password=inbox.password,
+                   folder=inbox.folder, ssl=inbox.ssl, starttls=inbox.starttls,
+                   ca_file=inbox.ca_file, timeout=inbox.timeout)
 
     @property
     def name(self) -> str:
@@ -92,7 +92,7 @@ class ImapInbox:
     def from_settings(cls, settings: Settings,
                       retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS) -> ImapInbox:
         return cls(ImapAccount.from_settings(settings),
-                   settings.get("inbox", "max_message_bytes"), retry_delays)
+                   settings.inbox.max_message_bytes, retry_delays)
 
     @property
     def account(self) -> str:

@@ -42,7 +42,7 @@ GOODBYE_TIMEOUT = 2.0  # for DONE and LOGOUT on the way out: a dead server must 
 
 def watch_inbox(settings: Settings, on_new_mail: Callable[[], None]) -> InboxWatcher | None:
     """A started watcher when [inbox] host is set and [inbox] idle is on; else None."""
-    if not settings.get("inbox", "host") or not settings.get("inbox", "idle"):
+    if not settings.inbox.host or not settings.inbox.idle:
         return None
     watcher = InboxWatcher(ImapAccount.from_settings(settings), on_new_mail)
     watcher.start()

@@ -63,7 +63,7 @@ def _poll_state(ctx: Context, last: datetime | None, failing: bool) -> str:
         return "failing" if failing else "never"
     if failing:
         return "failing"
-    overdue = STALE_AFTER_INTERVALS * int(ctx.settings.get("inbox", "poll_interval"))
+    overdue = STALE_AFTER_INTERVALS * ctx.settings.inbox.poll_interval
     age = (_utc(ctx.now()) - last).total_seconds()
     return "stale" if age > overdue else "ok"
 

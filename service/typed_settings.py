@@ -1,0 +1,142 @@
+"""Typed settings: one frozen dataclass per section of the settings table.
+
+config.SETTINGS stays the one declarative table (it feeds docs/settings.md);
+these classes give each row a typed attribute, so that
+``ctx.settings.smtp.batch_size`` is an ``int`` that mypy checks.  A test
+keeps the two in step: every row has a field of its type, and no more.
+A key that is a Python keyword ends with ``_`` here: ``[smtp] from`` is
+``settings.smtp.from_``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str
+
+
+@dataclass(frozen=True)
+class InboxSettings:
+    host: str
+    port: int
+    ssl: bool
+    starttls: bool
+    username: str
+    password: str = field(repr=False)  # never in a log line
+    folder: str
+    dir: str
+    ca_file: str
+    timeout: float
+    poll_interval: int
+    idle: bool
+    max_message_bytes: int
+
+
+@dataclass(frozen=True)
+class TrustSettings:
+    authserv_id: str
+
+
+@dataclass(frozen=True)
+class ModelsSettings:
+    dir: str
+    retrain_after_labels: int
+    labels_paths: str
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    ssl: bool
+    starttls: bool
+    username: str
+    password: str = field(repr=False)  # never in a log line
+    from_: str
+    ca_file: str
+    timeout: float
+    rate_limit: float
+    batch_size: int
+    connections: int
+    outbox_dir: str
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    lease_seconds: int
+    max_attempts: int
+    retry_base_seconds: float
+    hard_bounce_limit: int
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    send_interval: int
+    retrain_interval: int
+    lock_retry: float
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    idle_sleep: float
+
+
+@dataclass(frozen=True)
+class MetricsSettings:
+    port: int
+    host: str
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    day: str
+    hour: int
+    timezone: str
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    base_url: str
+    listen: str
+    secret_key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class AdminSettings:
+    username: str
+    password: str = field(repr=False)  # never in a log line
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    level: str
+    format: str
+
+
+# The section each class reads; Settings in config.py has one attribute per entry.
+SECTIONS: dict[str, type[Any]] = {
+    "database": DatabaseSettings, "inbox": InboxSettings, "trust": TrustSettings,
+    "models": ModelsSettings,
+    "smtp": SmtpSettings, "delivery": DeliverySettings, "scheduler": SchedulerSettings,
+    "worker": WorkerSettings, "metrics": MetricsSettings, "digest": DigestSettings,
+    "web": WebSettings, "admin": AdminSettings, "log": LogSettings,
+}
+
+S = TypeVar("S")
+
+
+def key_of(field_name: str) -> str:
+    """The table's key for a field: ``from_`` reads ``[smtp] from``."""
+    return field_name.removesuffix("_")
+
+
+def read_section(cls: type[S], section: str, values: Mapping[tuple[str, str], Any]) -> S:
+    """``cls`` filled from the loaded values of ``section``."""
+    return cls(**{f.name: values[(section, key_of(f.name))]
+                  for f in dataclasses.fields(cls)})  # type: ignore[arg-type]
