@@ -1,14 +1,16 @@
 """What every command and job needs at hand, built once from the settings.
 
 The clock is part of it so that tests (and the digest's ISO week) can run at
-any date without patching time.
+any date without patching time.  ``now`` is the one clock every stage reads;
+it returns an aware datetime (UTC unless a test says otherwise), and the
+database's UtcDateTime columns store it as UTC whatever its zone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -17,11 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.config import Settings
 from service.db.database import make_engine, session_factory, upgrade
+from service.db.types import utc_now
 from service.deliver.tokens import LinkSigner, load_or_create_secret_key
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

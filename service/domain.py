@@ -10,8 +10,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 THEMES: tuple[str, ...] = ("safety", "policy", "compute", "robotics")
+
+
+class DeliveryStatus(StrEnum):
+    """Where one owed email stands (deliveries.status; the strings are stored)."""
+
+    PENDING = "pending"  # due at due_at
+    SENDING = "sending"  # claimed by a worker until lease_until
+    SENT = "sent"
+    FAILED = "failed"  # refused for good, or out of attempts
+    CANCELLED = "cancelled"  # nothing left to send, or the reader left
+
+
+class SubscriberStatus(StrEnum):
+    """Whether a subscriber gets email (subscribers.status; the strings are stored)."""
+
+    PENDING = "pending"  # not confirmed yet: nothing is sent
+    ACTIVE = "active"
+    UNSUBSCRIBED = "unsubscribed"
+    BOUNCED = "bounced"  # too many hard bounces
+
+
+class PollOutcome(StrEnum):
+    """What became of one fetched message (poll summaries; refused_messages.status)."""
+
+    STORED = "stored"
+    DUPLICATE = "duplicate"  # an issue already stored
+    REJECTED = "rejected"  # not from a trusted sender
+    FAILED = "failed"  # malformed: empty, too large, no stories
 
 
 @dataclass(frozen=True)

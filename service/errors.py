@@ -22,6 +22,8 @@ them and re-raised as one of these with ``raise X(...) from exc``.
 
 from __future__ import annotations
 
+from service.domain import PollOutcome
+
 
 class NewsalertsError(Exception):
     """Base of every error newsalerts raises on purpose."""
@@ -51,7 +53,7 @@ class MessageRefused(NewsalertsError):
     person reads.
     """
 
-    status = "failed"
+    status = PollOutcome.FAILED
 
     def __init__(self, code: str, reason: str) -> None:
         super().__init__(reason)
@@ -60,11 +62,11 @@ class MessageRefused(NewsalertsError):
 
 
 class UntrustedSender(MessageRefused):
-    status = "rejected"
+    status = PollOutcome.REJECTED
 
 
 class MalformedMessage(MessageRefused):
-    status = "failed"
+    status = PollOutcome.FAILED
 
 
 class ModelError(NewsalertsError):

@@ -20,8 +20,9 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from prometheus_client import REGISTRY
 from sqlalchemy import select, text
 
-from service.context import Context, utc_now
+from service.context import Context
 from service.db.tables import scheduler_jobs
+from service.db.types import utc_now
 from service.domain import THEMES, Story, TaggedStory
 from service.errors import ModelError
 from service.ops import scheduler

@@ -22,7 +22,7 @@ import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -99,7 +99,7 @@ def effective_labels(session: Session) -> dict[int, Decision]:
                    Label.id).order_by(Label.story_id, Label.created_at, Label.id)
     decisions: dict[int, Decision] = {}
     for story_id, rows in itertools.groupby(session.execute(query), key=lambda row: row[0]):
-        votes = [Vote(role, who, _in_theme_order(themes), _utc(created_at), label_id)
+        votes = [Vote(role, who, _in_theme_order(themes), created_at, label_id)
                  for _, role, who, themes, created_at, label_id in rows]
         decision = decide(votes)
         if decision is not None:
@@ -287,8 +287,3 @@ def merge_examples(file_examples: Sequence[Example],
 def _in_theme_order(themes: Iterable[str]) -> tuple[str, ...]:
     chosen = set(themes)
     return tuple(theme for theme in THEMES if theme in chosen)
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

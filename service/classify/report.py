@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,7 @@ import numpy as np
 
 from service.classify import evaluation, train
 from service.classify.train import Example
+from service.db.types import utc_now
 from service.deliver import render
 from service.domain import THEMES
 from service.errors import ConfigError
@@ -224,7 +224,7 @@ def _render(themes: list[dict[str, Any]], metrics: Mapping[str, Any], rows: list
         themes=themes, micro_f1=metrics.get("micro_f1"), macro_f1=metrics.get("macro_f1"),
         evaluation=metrics.get("evaluation", ""), scored=scored,
         sources=_source_rows(metrics),
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=utc_now().strftime("%Y-%m-%d %H:%M UTC"),
         confusion={"rows": rows, "columns": columns, "counts": counts})
 
 

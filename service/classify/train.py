@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from service.classify.lexicon import THEME_CUES
 from service.classify.model import Classifier
 from service.classify.model_store import Card, save_version
 from service.classify.recipe import DEFAULT_PARAMS, LEGACY_PARAMS, build_pipeline, train_model
+from service.db.types import utc_now
 from service.domain import THEMES
 
 __all__ = ["DEFAULT_PARAMS", "EVALUATION", "GATE_MIN_STORIES", "THEME_CUES", "TRAIN_ONLY_PREFIX",
@@ -49,7 +49,7 @@ def make_card(examples: Sequence[Example], metrics: Mapping[str, Any],
     """The card of a model trained on ``examples``; save_version adds version, file, sha256."""
     params = {**DEFAULT_PARAMS, **(params or {})}
     return {
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created_at": utc_now().isoformat(timespec="seconds"),
         "sklearn_version": sklearn.__version__,
         "labels": list(THEMES),
         "thresholds": {t: params["threshold"] for t in THEMES},

@@ -17,6 +17,7 @@ import click
 
 from service.config import Settings
 from service.context import Context
+from service.domain import PollOutcome
 from service.errors import NewsalertsError
 from service.ops.status import JOBS, LEADER, JobState, Status, read_status
 
@@ -87,7 +88,7 @@ def describe(figures: Status) -> str:
     now = figures.checked_at
     deliveries = figures.deliveries
     refused = {s: sum(n for (state, _), n in figures.refused.items() if state == s)
-               for s in ("rejected", "failed")}
+               for s in (PollOutcome.REJECTED, PollOutcome.FAILED)}
     lines = [
         "database     ok",
         f"last poll    {_job_line(figures.jobs.get('poll'), now)}",
@@ -96,7 +97,7 @@ def describe(figures: Status) -> str:
         f"deliveries   {deliveries.get('sent', 0)} sent, {deliveries.get('failed', 0)} failed, "
         f"{deliveries.get('cancelled', 0)} cancelled",
         f"issues       {figures.issues} stored ({figures.stories} stories), "
-        f"{refused['rejected']} rejected, {refused['failed']} failed",
+        f"{refused[PollOutcome.REJECTED]} rejected, {refused[PollOutcome.FAILED]} failed",
         f"model        {figures.health.model_version or 'none yet'}",
         f"scheduler    {_leader_line(figures.jobs.get(LEADER), now)}",
     ]

@@ -14,6 +14,7 @@ import click
 
 from service.cli.main import opened_context
 from service.db.database import transaction
+from service.domain import SubscriberStatus
 from service.subscribers.registry import (
     add_subscriber,
     describe,
@@ -51,7 +52,7 @@ def add_command(email: str, themes: str, cadence: str, confirmed: bool,
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
     click.echo(json.dumps(row))
-    if row["status"] == "pending":
+    if row["status"] == SubscriberStatus.PENDING:
         click.echo(f"{row['email']} is pending: nothing is sent until it is confirmed "
                    "(or added again with --confirmed).", err=True)
 

@@ -6,7 +6,7 @@ these classes and the migrations disagree.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -14,7 +14,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -29,6 +28,9 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from service.db.types import StrEnumType, UtcDateTime, utc_now
+from service.domain import DeliveryStatus, PollOutcome, SubscriberStatus
 
 # Stable constraint names, so migrations can refer to them on every backend.
 NAMING = {
@@ -47,10 +49,6 @@ NAMING = {
 INDEXES_OUTSIDE_THE_ORM = frozenset({"ix_stories_search"})
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -59,7 +57,7 @@ class Source(Base):
     __tablename__ = "sources"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
 
 class MailboxPosition(Base):
@@ -73,7 +71,7 @@ class MailboxPosition(Base):
     uidvalidity: Mapped[int] = mapped_column(BigInteger)
     last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        UtcDateTime(), default=utc_now, onupdate=utc_now
     )
 
 
@@ -86,9 +84,9 @@ class Issue(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
     sender: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(Text)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
     received_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
+        UtcDateTime(), default=utc_now, index=True
     )
     origin: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
@@ -140,7 +138,7 @@ class StoryTheme(Base):
     model_version: Mapped[str] = mapped_column(String(100))
     current: Mapped[bool] = mapped_column(Boolean, default=True)  # from the latest tagging
     explanation: Mapped[list[str]] = mapped_column(JSON, default=list)
-    tagged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    tagged_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     story: Mapped[Story] = relationship(back_populates="themes")
 
 
@@ -150,7 +148,8 @@ class RefusedMessage(Base):
     __tablename__ = "refused_messages"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(998), unique=True)
-    status: Mapped[str] = mapped_column(String(20), index=True)  # rejected | failed
+    status: Mapped[PollOutcome] = mapped_column(  # rejected | failed
+        StrEnumType(PollOutcome), index=True)
     code: Mapped[str] = mapped_column(String(60))
     reason: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str | None] = mapped_column(String(998))
@@ -160,7 +159,7 @@ class RefusedMessage(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     raw: Mapped[bytes] = mapped_column(LargeBinary)  # headers only when too large
     received_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
+        UtcDateTime(), default=utc_now, index=True
     )
 
 
@@ -171,21 +170,20 @@ class ModelVersion(Base):
     version: Mapped[str] = mapped_column(String(100), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64))
     card: Mapped[dict[str, Any]] = mapped_column(JSON)
-    first_used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    first_used_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
 
 class Subscriber(Base):
     __tablename__ = "subscribers"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)  # lower-cased
-    # pending | active | unsubscribed | bounced
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[SubscriberStatus] = mapped_column(StrEnumType(SubscriberStatus), index=True)
     # Rotating this invalidates every link ever sent to the subscriber.
     link_secret: Mapped[str] = mapped_column(String(64))
     hard_bounces: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     subscriptions: Mapped[list[Subscription]] = relationship(
         back_populates="subscriber", cascade="all, delete-orphan"
     )
@@ -225,16 +223,15 @@ class Delivery(Base):
     issue_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
     week: Mapped[str | None] = mapped_column(String(10))  # ISO week, "2024-W20"
     story_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
-    # pending | sending | sent | failed | cancelled
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[DeliveryStatus] = mapped_column(StrEnumType(DeliveryStatus), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now, index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     claimed_by: Mapped[str | None] = mapped_column(String(200))
     last_error: Mapped[str | None] = mapped_column(Text)
     message_id: Mapped[str | None] = mapped_column(String(998))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     subscriber: Mapped[Subscriber] = relationship()
 
 
@@ -247,7 +244,7 @@ class Label(Base):
     themes: Mapped[list[str]] = mapped_column(JSON)
     role: Mapped[str] = mapped_column(String(20))  # editor | reader | import
     who: Mapped[str] = mapped_column(String(320))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
 
 class DigestRound(Base):
@@ -255,7 +252,7 @@ class DigestRound(Base):
 
     __tablename__ = "digest_rounds"
     week: Mapped[str] = mapped_column(String(10), primary_key=True)  # "2024-W20"
-    built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    built_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
 
 class ServiceState(Base):
@@ -267,7 +264,7 @@ class ServiceState(Base):
     __tablename__ = "service_state"
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
 
 class JobRun(Base):
@@ -279,9 +276,9 @@ class JobRun(Base):
 
     __tablename__ = "job_runs"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    last_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_failure_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_success_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_failure_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)  # secrets masked
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the last outcome
 

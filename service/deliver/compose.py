@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from service.context import Context
 from service.db.tables import Delivery, Issue, Story, Subscriber, Subscription
+from service.db.types import as_utc
 from service.deliver import coverage, links, render
-from service.domain import THEMES
+from service.domain import THEMES, SubscriberStatus
 from service.events.store import events_of
 
 CADENCE_OF_KIND = {"instant": "instant", "digest": "weekly"}
@@ -90,7 +91,7 @@ class Composer:
             raise NothingToSend("the delivery no longer exists")
         delivery, followed = self._batch.pop(delivery_id)
         subscriber = delivery.subscriber
-        if subscriber.status != "active":
+        if subscriber.status != SubscriberStatus.ACTIVE:
             raise NothingToSend(f"subscriber is {subscriber.status}")
         themes = followed.get(CADENCE_OF_KIND[delivery.kind], ())
         story_ids, already_got = self._news_for(delivery)
@@ -102,7 +103,7 @@ class Composer:
         ctx = self.ctx
         message_id = render.delivery_message_id(delivery.id, delivery.created_at, ctx.base_url)
         letterhead = render.Letterhead(ctx.settings.smtp.from_, ctx.base_url,
-                                       _utc(ctx.now()), message_id)
+                                       as_utc(ctx.now()), message_id)
         data = render.personalise(draft, subscriber.email,
                                   self._signed_links(subscriber, issue_ids), letterhead)
         return Outgoing(subscriber.email, message_id, draft.subject, data)
@@ -192,10 +193,6 @@ def _email_story(row: Story) -> render.EmailStory:
 
 
 def _heading(issue: Issue) -> _IssueHeading:
-    when = _utc(issue.sent_at or issue.received_at)
+    when = issue.sent_at or issue.received_at
     title = render.issue_title(issue.subject, issue.source.name)
     return _IssueHeading((when, issue.id), render.EmailIssue(title, issue.source.name, None, ()))
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -35,7 +35,9 @@ from service.db.tables import (
     Subscriber,
     Subscription,
 )
+from service.db.types import as_utc
 from service.deliver.wakeup import announce
+from service.domain import DeliveryStatus, SubscriberStatus
 
 DELIVERIES: Table = Base.metadata.tables["deliveries"]
 ROUNDS: Table = Base.metadata.tables["digest_rounds"]
@@ -45,8 +47,7 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 def iso_week(dt: datetime, tz: ZoneInfo) -> str:
     """The ISO week ("2024-W20") ``dt`` falls in, seen from ``tz``; naive means UTC."""
-    aware = dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
-    year, week, _ = aware.astimezone(tz).isocalendar()
+    year, week, _ = as_utc(dt).astimezone(tz).isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -148,7 +149,7 @@ def build_round(session: Session, week: str, tz: ZoneInfo, now: datetime) -> int
 
 
 def _pending(now: datetime) -> dict[str, Any]:
-    return {"status": "pending", "attempts": 0, "due_at": now, "created_at": now}
+    return {"status": DeliveryStatus.PENDING, "attempts": 0, "due_at": now, "created_at": now}
 
 
 def _matches(cadence: str) -> Select[int, int]:
@@ -163,7 +164,7 @@ def _matches(cadence: str) -> Select[int, int]:
                                  or_(Subscription.min_score.is_(None),
                                      StoryTheme.score >= Subscription.min_score)))
         .join(Subscriber, and_(Subscriber.id == Subscription.subscriber_id,
-                               Subscriber.status == "active"))
+                               Subscriber.status == SubscriberStatus.ACTIVE))
     )
 
 

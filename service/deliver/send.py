@@ -23,11 +23,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import (
     ColumnElement,
-    DateTime,
     String,
     and_,
     bindparam,
@@ -43,6 +42,7 @@ from sqlalchemy.orm import Session
 from service.context import Context
 from service.db.database import transaction
 from service.db.tables import Delivery, Subscriber
+from service.db.types import UtcDateTime
 from service.deliver.compose import Composer, NothingToSend, Outgoing
 from service.deliver.transport import (
     OutboxTransport,
@@ -52,6 +52,7 @@ from service.deliver.transport import (
     open_transport,
 )
 from service.deliver.wakeup import announce
+from service.domain import DeliveryStatus, SubscriberStatus
 from service.errors import (
     DeliveryError,
     PermanentDeliveryError,
@@ -87,11 +88,11 @@ class SendSummary:
 
 
 def _pending_due(now: datetime) -> ColumnElement[bool]:
-    return and_(Delivery.status == "pending", Delivery.due_at <= now)
+    return and_(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now)
 
 
 def _lease_expired(now: datetime) -> ColumnElement[bool]:
-    return and_(Delivery.status == "sending", Delivery.lease_until < now)
+    return and_(Delivery.status == DeliveryStatus.SENDING, Delivery.lease_until < now)
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
@@ -132,7 +133,7 @@ def _claim(session: Session, claimable: ColumnElement[bool], worker_id: str,
         chosen = Delivery.id.in_(due.scalar_subquery())
     return list(session.scalars(
         update(Delivery).where(chosen, claimable)
-        .values(status="sending", claimed_by=worker_id, lease_until=lease_until)
+        .values(status=DeliveryStatus.SENDING, claimed_by=worker_id, lease_until=lease_until)
         .returning(Delivery.id).execution_options(synchronize_session=False)))
 
 
@@ -228,7 +229,7 @@ class _Claims:
             if self._left is not None:
                 self._left -= size
         with self.ctx.sessions() as session:
-            batch = claim_due_deliveries(session, self.worker_id, _utc(self.ctx.now()),
+            batch = claim_due_deliveries(session, self.worker_id, self.ctx.now(),
                                          self._lease, size)
         if self._left is not None:
             with self._lock:
@@ -269,11 +270,11 @@ class _Sender:
         try:
             return self.composer.compose(delivery_id)
         except NothingToSend as exc:
-            self.recorder.finish(delivery_id, "cancelled", error=str(exc))
+            self.recorder.finish(delivery_id, DeliveryStatus.CANCELLED, error=str(exc))
             self.summary.cancelled += 1
         except ValueError as exc:  # bad stored data (an address, a link): this one fails
             log.error("delivery %s cannot be rendered: %s", delivery_id, exc)
-            self.recorder.finish(delivery_id, "failed",
+            self.recorder.finish(delivery_id, DeliveryStatus.FAILED,
                                  error=f"cannot render: {exc}"[:MAX_ERROR_CHARS])
             self.summary.failed += 1
         return None
@@ -291,8 +292,8 @@ class _Sender:
         delay = 0.1
         while True:
             try:
-                self.recorder.finish(delivery_id, "sent", message_id=message_id,
-                                     sent_at=_utc(self.ctx.now()))
+                self.recorder.finish(delivery_id, DeliveryStatus.SENT, message_id=message_id,
+                                     sent_at=self.ctx.now())
                 return
             except StorageError:
                 if time.monotonic() + delay > deadline:
@@ -306,7 +307,7 @@ class _Sender:
 def _dry_run(ctx: Context, composer: Composer, limit: int | None) -> SendSummary:
     summary = SendSummary()
     with ctx.sessions() as session:
-        due = select(Delivery.id).where(_claimable(_utc(ctx.now()))).order_by(Delivery.id)
+        due = select(Delivery.id).where(_claimable(ctx.now())).order_by(Delivery.id)
         ids = list(session.scalars(due if limit is None else due.limit(limit)))
     size = ctx.settings.smtp.batch_size
     for position, delivery_id in enumerate(ids):
@@ -329,7 +330,7 @@ def _dry_run(ctx: Context, composer: Composer, limit: int | None) -> SendSummary
 _FINISH = update(Delivery).where(Delivery.id == bindparam("delivery")).values(
     status=bindparam("new_status"), lease_until=None, last_error=bindparam("error"),
     message_id=func.coalesce(bindparam("mid", type_=String), Delivery.message_id),
-    sent_at=func.coalesce(bindparam("when", type_=DateTime(timezone=True)), Delivery.sent_at))
+    sent_at=func.coalesce(bindparam("when", type_=UtcDateTime()), Delivery.sent_at))
 
 
 class _Recorder:
@@ -351,7 +352,7 @@ class _Recorder:
     def __exit__(self, *_exc: object) -> None:
         self._drop()
 
-    def finish(self, delivery_id: int, status: str, *, error: str | None = None,
+    def finish(self, delivery_id: int, status: DeliveryStatus, *, error: str | None = None,
                message_id: str | None = None, sent_at: datetime | None = None) -> None:
         try:
             if self._connection is None:
@@ -378,10 +379,10 @@ def _retry_later(ctx: Context, delivery_id: int, error: str) -> bool:
     base = ctx.settings.delivery.retry_base_seconds
     with transaction(ctx.sessions) as session:
         delivery = session.get_one(Delivery, delivery_id)
-        delivery.due_at = _utc(ctx.now()) + timedelta(seconds=base * 2 ** delivery.attempts)
+        delivery.due_at = ctx.now() + timedelta(seconds=base * 2 ** delivery.attempts)
         delivery.attempts += 1
         retry = delivery.attempts < ctx.settings.delivery.max_attempts
-        delivery.status = "pending" if retry else "failed"
+        delivery.status = DeliveryStatus.PENDING if retry else DeliveryStatus.FAILED
         delivery.last_error, delivery.lease_until = error[:MAX_ERROR_CHARS], None
     log.warning("delivery %s: %s (%s)", delivery_id, error, "will retry" if retry else "gave up")
     return retry
@@ -392,14 +393,15 @@ def _bounce(ctx: Context, delivery_id: int, error: str) -> None:
     limit = ctx.settings.delivery.hard_bounce_limit
     with transaction(ctx.sessions) as session:
         delivery = session.get_one(Delivery, delivery_id)
-        delivery.status, delivery.last_error = "failed", error[:MAX_ERROR_CHARS]
+        delivery.status, delivery.last_error = DeliveryStatus.FAILED, error[:MAX_ERROR_CHARS]
         delivery.attempts, delivery.lease_until = delivery.attempts + 1, None
         subscriber = Subscriber.id == delivery.subscriber_id
         session.execute(update(Subscriber).where(subscriber)
                         .values(hard_bounces=Subscriber.hard_bounces + 1))
         session.execute(update(Subscriber).where(
-            subscriber, Subscriber.status == "active", Subscriber.hard_bounces >= limit,
-        ).values(status="bounced"))
+            subscriber, Subscriber.status == SubscriberStatus.ACTIVE,
+            Subscriber.hard_bounces >= limit,
+        ).values(status=SubscriberStatus.BOUNCED))
     log.warning("delivery %s refused: %s", delivery_id, error)
 
 
@@ -407,12 +409,8 @@ def _release(ctx: Context, delivery_ids: Sequence[int]) -> None:
     """Hand back what is still claimed and unsent: the server, not they, was the problem."""
     with transaction(ctx.sessions) as session:
         session.execute(update(Delivery).where(Delivery.id.in_(delivery_ids),
-                                               Delivery.status == "sending")
-                        .values(status="pending", lease_until=None, claimed_by=None))
+                                               Delivery.status == DeliveryStatus.SENDING)
+                        .values(status=DeliveryStatus.PENDING, lease_until=None, claimed_by=None))
         announce(session)  # another worker may take them now
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

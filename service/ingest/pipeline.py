@@ -24,7 +24,7 @@ from service.config import Source
 from service.context import Context
 from service.db.database import transaction
 from service.deliver.match import create_instant_deliveries
-from service.domain import Envelope, Issue, RawMessage, Story, TaggedStory
+from service.domain import Envelope, Issue, PollOutcome, RawMessage, Story, TaggedStory
 from service.errors import MalformedMessage, MessageRefused
 from service.events.store import EventSettings, assign_issue_events
 from service.ingest import store
@@ -86,7 +86,7 @@ def _check_size(raw: RawMessage, max_bytes: int) -> None:
 
 @dataclass
 class PollSummary:
-    counts: Counter[str] = field(default_factory=Counter)
+    counts: Counter[PollOutcome] = field(default_factory=Counter)
     stories: int = 0
     deliveries: int = 0
     refusals: list[tuple[str, str, str]] = field(default_factory=list)  # origin, code, reason
@@ -100,8 +100,7 @@ class PollSummary:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "stored": self.counts["stored"], "duplicate": self.counts["duplicate"],
-            "rejected": self.counts["rejected"], "failed": self.counts["failed"],
+            **{str(outcome): self.counts[outcome] for outcome in PollOutcome},
             "stories": self.stories, "deliveries": self.deliveries,
             "refused": [{"origin": o, "code": c, "reason": r} for o, c, r in self.refusals],
         }
@@ -140,11 +139,12 @@ def handle_message(ctx: Context, raw: RawMessage, tagger: Tagger,
         if raw.position is not None:
             store.advance_position(session, raw.position)
     summary.counts[status] += 1
-    return {"stored": "processed", "duplicate": "processed"}.get(status, status)
+    # What the inbox does with it: a folder inbox moves it to processed/ or failed/.
+    return "processed" if status in (PollOutcome.STORED, PollOutcome.DUPLICATE) else str(status)
 
 
 def _store_outcome(ctx: Context, session: Session, raw: RawMessage,
-                   outcome: Accepted | Refused, summary: PollSummary) -> str:
+                   outcome: Accepted | Refused, summary: PollSummary) -> PollOutcome:
     now = ctx.now()
     if isinstance(outcome, Refused):
         if not store.is_known(session, store.refusal_key(raw, outcome.envelope)):
@@ -155,7 +155,7 @@ def _store_outcome(ctx: Context, session: Session, raw: RawMessage,
         return outcome.error.status
     if store.is_known(session, outcome.issue.dedupe_key):
         log.info("already stored: %s (%s)", outcome.issue.dedupe_key, raw.origin)
-        return "duplicate"
+        return PollOutcome.DUPLICATE
     issue_id = store.record_issue(session, outcome.issue, outcome.source.name, raw,
                                   outcome.tagged, now)
     _assign_events(ctx, session, issue_id)
@@ -163,7 +163,7 @@ def _store_outcome(ctx: Context, session: Session, raw: RawMessage,
     summary.deliveries += create_instant_deliveries(session, issue_id, ctx.now())
     log.info("stored %s: %d stories from %s", outcome.issue.dedupe_key,
              len(outcome.tagged), outcome.source.name)
-    return "stored"
+    return PollOutcome.STORED
 
 
 def _assign_events(ctx: Context, session: Session, issue_id: int) -> None:

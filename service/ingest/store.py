@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from service.db import tables
+from service.db.types import as_utc
 from service.domain import THEMES, Envelope, Issue, MailboxPosition, RawMessage, TaggedStory
 from service.errors import MessageRefused
 from service.events.store import events_of
@@ -72,20 +73,13 @@ def record_issue(session: Session, issue: Issue, source_name: str, raw: RawMessa
     row = tables.Issue(
         dedupe_key=issue.dedupe_key, message_id=envelope.message_id,
         source_id=source_id(session, source_name), sender=envelope.sender,
-        subject=envelope.subject, sent_at=_utc(envelope.date), received_at=now,
+        subject=envelope.subject, sent_at=envelope.date and as_utc(envelope.date), received_at=now,
         origin=raw.origin, content_hash=issue.content_hash, raw=raw.data,
     )
     row.stories = [_story_row(item, now) for item in tagged]
     session.add(row)
     session.flush()
     return row.id
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    """Every stored time is UTC: SQLite keeps no offset, so a -0700 would shift weeks."""
-    if moment is None:
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _story_row(item: TaggedStory, now: datetime) -> tables.Story:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -35,6 +35,7 @@ from service.config import Settings
 from service.context import Context
 from service.db.tables import Delivery
 from service.deliver.send import SendSummary
+from service.domain import DeliveryStatus, PollOutcome
 from service.ingest.pipeline import PollSummary
 from service.ops.status import Status, read_status
 
@@ -65,9 +66,9 @@ SEND_OUTCOMES = ("sent", "retried", "failed", "cancelled")
 
 
 def observe_poll(summary: PollSummary) -> None:
-    ISSUES_STORED.inc(summary.counts["stored"])
+    ISSUES_STORED.inc(summary.counts[PollOutcome.STORED])
     STORIES_STORED.inc(summary.stories)
-    DUPLICATES.inc(summary.counts["duplicate"])
+    DUPLICATES.inc(summary.counts[PollOutcome.DUPLICATE])
     for _origin, code, _reason in summary.refusals:
         REFUSALS.labels(code=code).inc()
 
@@ -86,10 +87,10 @@ def observe_model(version: str) -> None:
 def send_latencies(ctx: Context, worker_id: str, since: datetime) -> list[float]:
     """Seconds from due to sent of the deliveries ``worker_id`` sent since ``since``."""
     rows = select(Delivery.due_at, Delivery.sent_at).where(
-        Delivery.claimed_by == worker_id, Delivery.status == "sent",
-        Delivery.sent_at >= _utc(since))
+        Delivery.claimed_by == worker_id, Delivery.status == DeliveryStatus.SENT,
+        Delivery.sent_at >= since)
     with ctx.sessions() as session:
-        return [(_utc(sent) - _utc(due)).total_seconds()
+        return [(sent - due).total_seconds()
                 for due, sent in session.execute(rows) if sent is not None]
 
 
@@ -160,7 +161,3 @@ def serve_process_metrics(settings: Settings) -> bool:
     start_http_server(port, addr=settings.metrics.host, registry=REGISTRY)
     log.info("metrics on http://%s:%d/metrics", settings.metrics.host, port)
     return True
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

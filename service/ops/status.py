@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 
 from service.context import Context
 from service.db.tables import Delivery, Issue, JobRun, RefusedMessage, Story, StoryTheme
+from service.db.types import as_utc
+from service.domain import DeliveryStatus
 from service.errors import StorageError
 from service.ops.logs import MASK, secret_values
 
@@ -31,22 +33,22 @@ log = logging.getLogger(__name__)
 JOBS = ("poll", "send", "digest", "retrain")
 LEADER = "scheduler"  # the job_runs row the active scheduler keeps fresh
 MAX_ERROR_CHARS = 500
-QUEUED = ("pending", "sending")
+QUEUED = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 
 
 # --- recording ------------------------------------------------------------------------------
 
 
 def record_start(ctx: Context, name: str) -> None:
-    _upsert(ctx, name, {"last_started_at": _utc(ctx.now())})
+    _upsert(ctx, name, {"last_started_at": ctx.now()})
 
 
 def record_success(ctx: Context, name: str, detail: Mapping[str, Any]) -> None:
-    _upsert(ctx, name, {"last_success_at": _utc(ctx.now()), "detail": dict(detail)})
+    _upsert(ctx, name, {"last_success_at": ctx.now(), "detail": dict(detail)})
 
 
 def record_failure(ctx: Context, name: str, error: BaseException) -> None:
-    _upsert(ctx, name, {"last_failure_at": _utc(ctx.now()),
+    _upsert(ctx, name, {"last_failure_at": ctx.now(),
                         "last_error": error_text(ctx, error)})
 
 
@@ -147,7 +149,7 @@ def read_health(ctx: Context) -> Health:
 
 
 def read_status(ctx: Context) -> Status:
-    now = _utc(ctx.now())
+    now = as_utc(ctx.now())  # shown as UTC
     health = read_health(ctx)
     if health.database != "ok":
         return Status(health, now)
@@ -163,9 +165,9 @@ def read_status(ctx: Context) -> Status:
 
 
 def _jobs(session: Session) -> dict[str, JobState]:
-    return {row.name: JobState(row.name, _utc_or_none(row.last_started_at),
-                               _utc_or_none(row.last_success_at),
-                               _utc_or_none(row.last_failure_at), row.last_error,
+    return {row.name: JobState(row.name, row.last_started_at,
+                               row.last_success_at,
+                               row.last_failure_at, row.last_error,
                                row.detail or {})
             for row in session.scalars(select(JobRun))}
 
@@ -186,7 +188,8 @@ def _deliveries(session: Session) -> dict[str, int]:
 
 
 def _due_now(session: Session, now: datetime) -> int:
-    due = select(func.count()).where(Delivery.status == "pending", Delivery.due_at <= now)
+    due = select(func.count()).where(Delivery.status == DeliveryStatus.PENDING,
+                                     Delivery.due_at <= now)
     return int(session.scalar(due) or 0)
 
 
@@ -198,15 +201,6 @@ def _refused(session: Session) -> dict[tuple[str, str], int]:
     rows = session.execute(select(RefusedMessage.status, RefusedMessage.code, func.count())
                            .group_by(RefusedMessage.status, RefusedMessage.code))
     return {(status, code): int(count) for status, code, count in rows}
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _utc_or_none(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return _utc(moment) if moment is not None else None
 
 
 def _iso(moment: datetime | None) -> str | None:

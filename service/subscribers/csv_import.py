@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, Table, delete, func, select, text, update
@@ -25,7 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.db.bulk import chunked, insert_new, one_of
 from service.db.database import session_factory, transaction
 from service.db.tables import Base, Subscriber, Subscription
+from service.db.types import utc_now
 from service.deliver.tokens import new_link_secret
+from service.domain import SubscriberStatus
 from service.subscribers.rules import check_cadence, check_themes, normalise_email
 
 COLUMNS = ("email", "themes", "cadence")
@@ -53,7 +55,7 @@ def import_csv(sessions: sessionmaker[Session] | Engine, path: Path | str, *,
                now: datetime | None = None) -> ImportResult:
     """Import the file at ``path``; ValueError when it lacks the header row."""
     factory = session_factory(sessions) if isinstance(sessions, Engine) else sessions
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     result = ImportResult()
     for chunk in chunked(_read_rows(Path(path), result), CHUNK):
         with transaction(factory) as session:
@@ -121,24 +123,26 @@ def _import_chunk(session: Session, chunk: list[_Row], now: datetime,
     # Looked up, not returned by the insert: an address someone else added
     # meanwhile gets the import's themes only if it is active or pending.
     ids = {email: id_ for email, (id_, status) in _known(session, [r.email for r in new]).items()
-           if status in ("active", "pending")}
+           if status in (SubscriberStatus.ACTIVE, SubscriberStatus.PENDING)}
     ids.update({email: id_ for email, (id_, _) in known.items()})
-    _activate_pending(session, [id_ for id_, status in known.values() if status == "pending"], now)
+    _activate_pending(session, [id_ for id_, status in known.values()
+                                if status == SubscriberStatus.PENDING], now)
     imported = {ids[r.email]: r for r in rows if r.email in ids}
     _set_subscriptions(session, imported)
     result.added += inserted
     result.updated += len(imported) - inserted
 
 
-def _importable(row: _Row, known: dict[str, tuple[int, str]], result: ImportResult) -> bool:
+def _importable(row: _Row, known: dict[str, tuple[int, SubscriberStatus]],
+                result: ImportResult) -> bool:
     status = known[row.email][1] if row.email in known else None
-    if status in ("unsubscribed", "bounced"):
+    if status in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.BOUNCED):
         result.skipped.append((row.line, f"{row.email} is {status}; not subscribed again"))
         return False
     return True
 
 
-def _known(session: Session, emails: list[str]) -> dict[str, tuple[int, str]]:
+def _known(session: Session, emails: list[str]) -> dict[str, tuple[int, SubscriberStatus]]:
     """{email: (id, status)} of the addresses already stored."""
     if not emails:
         return {}
@@ -151,7 +155,8 @@ def _insert_subscribers(session: Session, rows: list[_Row], now: datetime) -> in
     return insert_new(
         session, SUBSCRIBERS,
         [{"email": r.email, "link_secret": new_link_secret()} for r in rows], key=["email"],
-        same={"status": "active", "hard_bounces": 0, "created_at": now, "confirmed_at": now},
+        same={"status": SubscriberStatus.ACTIVE, "hard_bounces": 0, "created_at": now,
+              "confirmed_at": now},
     )
 
 
@@ -160,8 +165,9 @@ def _activate_pending(session: Session, ids: list[int], now: datetime) -> None:
     if ids:
         session.execute(
             update(Subscriber)
-            .where(one_of(session, Subscriber.id, ids), Subscriber.status == "pending")
-            .values(status="active", hard_bounces=0, unsubscribed_at=None,
+            .where(one_of(session, Subscriber.id, ids),
+                   Subscriber.status == SubscriberStatus.PENDING)
+            .values(status=SubscriberStatus.ACTIVE, hard_bounces=0, unsubscribed_at=None,
                     confirmed_at=func.coalesce(Subscriber.confirmed_at, now))
             .execution_options(synchronize_session=False)
         )

@@ -17,7 +17,7 @@ seconds, not minutes.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -25,8 +25,9 @@ from sqlalchemy import CursorResult, Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.db.tables import Delivery, Subscriber, Subscription
+from service.db.types import as_utc
 from service.deliver.tokens import new_link_secret
-from service.domain import THEMES
+from service.domain import THEMES, DeliveryStatus, SubscriberStatus
 from service.subscribers.rules import (
     check_cadence,
     check_themes,
@@ -79,8 +80,8 @@ def add_subscriber(session: Session, email: str, themes: Sequence[str], cadence:
     score = check_min_score(min_score)
     subscriber = find_subscriber(session, address)
     if subscriber is None:
-        subscriber = Subscriber(email=address, status="pending", link_secret=new_link_secret(),
-                                hard_bounces=0, created_at=now)
+        subscriber = Subscriber(email=address, status=SubscriberStatus.PENDING,
+                                link_secret=new_link_secret(), hard_bounces=0, created_at=now)
         session.add(subscriber)
     _set_status_on_add(subscriber, confirmed, now)
     wanted: dict[str, str | None] = {theme: None for theme in THEMES}
@@ -92,12 +93,12 @@ def add_subscriber(session: Session, email: str, themes: Sequence[str], cadence:
 def _set_status_on_add(subscriber: Subscriber, confirmed: bool, now: datetime) -> None:
     if confirmed:
         _activate(subscriber, now)
-    elif subscriber.status in ("unsubscribed", "bounced"):
-        subscriber.status = "pending"
+    elif subscriber.status in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.BOUNCED):
+        subscriber.status = SubscriberStatus.PENDING
 
 
 def _activate(subscriber: Subscriber, now: datetime) -> None:
-    subscriber.status = "active"
+    subscriber.status = SubscriberStatus.ACTIVE
     subscriber.confirmed_at = subscriber.confirmed_at or now
     subscriber.unsubscribed_at = None
     # A confirmed address is one that receives mail: earlier bounces no longer count.
@@ -135,7 +136,7 @@ def confirm(session: Session, subscriber: Subscriber, now: datetime) -> bool:
     Only pending subscribers change: an old confirmation link followed after
     unsubscribing does not subscribe anyone again.  Returns whether it did.
     """
-    if subscriber.status != "pending":
+    if subscriber.status != SubscriberStatus.PENDING:
         return False
     _activate(subscriber, now)
     session.flush()
@@ -147,13 +148,13 @@ def unsubscribe(session: Session, subscriber: Subscriber, now: datetime) -> int:
 
     Deliveries already being sent (claimed) are left to finish: they cannot be recalled.
     """
-    subscriber.status = "unsubscribed"
+    subscriber.status = SubscriberStatus.UNSUBSCRIBED
     subscriber.unsubscribed_at = now
     session.flush()
     cancelled = session.execute(
         update(Delivery)
-        .where(Delivery.subscriber_id == subscriber.id, Delivery.status == "pending")
-        .values(status="cancelled")
+        .where(Delivery.subscriber_id == subscriber.id, Delivery.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.CANCELLED)
         .execution_options(synchronize_session=False)
     )
     return int(cast(CursorResult[Any], cancelled).rowcount)
@@ -223,4 +224,4 @@ def _iso(value: datetime | None) -> str | None:
     """ISO 8601 in UTC, the same from both backends (SQLite hands back naive UTC)."""
     if value is None:
         return None
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+    return as_utc(value).isoformat()

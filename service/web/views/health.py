@@ -10,7 +10,7 @@ shows what the scheduler and workers on other machines did.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Response, jsonify
@@ -64,9 +64,5 @@ def _poll_state(ctx: Context, last: datetime | None, failing: bool) -> str:
     if failing:
         return "failing"
     overdue = STALE_AFTER_INTERVALS * ctx.settings.inbox.poll_interval
-    age = (_utc(ctx.now()) - last).total_seconds()
+    age = (ctx.now() - last).total_seconds()
     return "stale" if age > overdue else "ok"
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

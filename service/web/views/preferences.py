@@ -8,13 +8,13 @@ from sqlalchemy.orm import Session
 from service.db.database import transaction
 from service.db.tables import Subscriber
 from service.deliver.links import unsubscribe_url
-from service.domain import THEMES
+from service.domain import THEMES, SubscriberStatus
 from service.subscribers import registry as subscribers
 from service.web.forms import FormError, ThemeChoice, parse_choices
 from service.web.signed import link_owner
 from service.web.views.base import PAGE_LINKS, Page, submitted_form
 
-EDITABLE = ("pending", "active")
+EDITABLE = (SubscriberStatus.PENDING, SubscriberStatus.ACTIVE)
 
 
 class PreferencesPage(Page):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from service.db.database import transaction
 from service.db.tables import Subscriber
 from service.deliver.links import preferences_url
+from service.domain import SubscriberStatus
 from service.errors import NewsalertsError
 from service.subscribers import registry as subscribers
 from service.web.confirmation import send_confirmation
@@ -61,7 +62,7 @@ def _request_subscription(session: Session, email: str, choices: dict[str, Theme
                           now: datetime) -> Subscriber | None:
     """The subscriber to send a confirmation to, or None for an already active address."""
     existing = subscribers.find_subscriber(session, email)
-    if existing is not None and existing.status == "active":
+    if existing is not None and existing.status == SubscriberStatus.ACTIVE:
         log.info("subscribe form for already active subscriber %s: nothing changed", existing.id)
         return None
     first = next(iter(choices.values()))
@@ -77,7 +78,7 @@ class ConfirmPage(Page):
             subscriber = link_owner(session, self.ctx.signer, "confirm", token,
                                     lock=True).subscriber
             confirmed = subscribers.confirm(session, subscriber, self.ctx.now())
-            if confirmed or subscriber.status == "active":
+            if confirmed or subscriber.status == SubscriberStatus.ACTIVE:
                 return render_template(
                     "pages/confirmed.html", confirmed=True, email=subscriber.email,
                     choices=current_choices(subscriber),
@@ -89,7 +90,7 @@ class ConfirmPage(Page):
 
 
 def _not_confirmed_reason(status: str) -> str:
-    if status == "unsubscribed":
+    if status == SubscriberStatus.UNSUBSCRIBED:
         return ("This address unsubscribed after the confirmation email was sent, so the "
                 "old link no longer subscribes it.")
     return "This address cannot receive our emails at the moment."

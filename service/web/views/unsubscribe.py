@@ -14,6 +14,7 @@ from flask import render_template
 
 from service.db.database import transaction
 from service.deliver.links import preferences_url
+from service.domain import SubscriberStatus
 from service.subscribers import registry as subscribers
 from service.web import csrf
 from service.web.signed import link_owner
@@ -28,7 +29,7 @@ class UnsubscribePage(Page):
             subscriber = link_owner(session, self.ctx.signer, "unsubscribe", token).subscriber
             return render_template(
                 "pages/unsubscribe.html", email=subscriber.email,
-                already=subscriber.status == "unsubscribed",
+                already=subscriber.status == SubscriberStatus.UNSUBSCRIBED,
                 preferences_url=preferences_url(PAGE_LINKS, self.ctx.signer,
                                                 subscriber.id, subscriber.link_secret),
             )
@@ -38,7 +39,7 @@ class UnsubscribePage(Page):
         with transaction(self.ctx.sessions) as session:
             subscriber = link_owner(session, self.ctx.signer, "unsubscribe", token,
                                     lock=True).subscriber
-            if subscriber.status != "unsubscribed":
+            if subscriber.status != SubscriberStatus.UNSUBSCRIBED:
                 cancelled = subscribers.unsubscribe(session, subscriber, self.ctx.now())
                 log.info("subscriber %s unsubscribed; %s pending deliveries cancelled",
                          subscriber.id, cancelled)
