@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.helpers import REPO, SHARED
+
 if TYPE_CHECKING:
     from service.ingest.pipeline import Tagger
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("NEWSALERTS_SHARED", REPO.parent / "shared"))
 
 pytest_plugins = ["tests.imap_servers", "tests.db", "tests.smtp_server", "tests.browser"]
 

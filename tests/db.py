@@ -29,9 +29,11 @@ from sqlalchemy.orm import Session
 
 from service.config import load_settings
 from service.context import Context
-from service.db.database import make_engine, session_factory, upgrade
+from service.db.database import make_engine, session_factory, transaction, upgrade
 from service.db.tables import Base, Issue, Source, Story, StoryTheme
+from service.deliver.match import create_instant_deliveries
 from service.domain import THEMES
+from service.subscribers.registry import add_subscriber
 
 PG_URL = os.environ.get("NEWSALERTS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SECRET_KEY = "test-secret-key-for-signed-links"
@@ -123,6 +125,16 @@ def context(request: pytest.FixtureRequest) -> Context:
 
 _serial = itertools.count(1)
 ThemeScores = Mapping[str, float]
+
+
+def owe_alerts(ctx: Context, readers: int) -> None:
+    """``readers`` confirmed subscribers to safety, each owed an instant alert for one issue."""
+    with transaction(ctx.sessions) as session:
+        for n in range(readers):
+            add_subscriber(session, f"reader{n:03d}@example.test", ["safety"], "instant",
+                           confirmed=True, now=FIXED_NOW)
+        issue = make_issue(session, [{"safety": 0.9}])
+        create_instant_deliveries(session, issue.id, FIXED_NOW)
 
 
 def get_source(session: Session, name: str = "Import AI") -> Source:

@@ -34,7 +34,8 @@ from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import REPO
+
 # What a forked command would otherwise import itself, each time.  "__main__" (the
 # test runner's or bench script's main module, which multiprocessing loads in
 # every child) is loaded once in the server too, so that children skip it.

@@ -41,6 +41,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from tests.helpers import stopped_at_end
+
 HOST = "127.0.0.1"
 
 
@@ -216,17 +218,12 @@ def smtp_sink() -> Iterator[SmtpSink]:
 
 @pytest.fixture
 def smtp_sink_factory(request: pytest.FixtureRequest) -> Iterator[Callable[..., SmtpSink]]:
-    started: list[SmtpSink] = []
-
     def make(*, tls: str = "", login: tuple[str, str] | None = None) -> SmtpSink:
         cert = None
         if tls:
             files = request.getfixturevalue("imap_tls")
             cert = (files.ca_file, files.cert_file, files.key_file)
-        sink = start_sink(tls=tls, login=login, cert=cert)
-        started.append(sink)
-        return sink
+        return start_sink(tls=tls, login=login, cert=cert)
 
-    yield make
-    for sink in started:
-        sink.controller.stop()
+    with stopped_at_end(make, lambda sink: sink.controller.stop()) as start:
+        yield start

@@ -18,7 +18,7 @@ from service.classify.model import Classifier
 from service.cli.models import classify_command
 from service.domain import THEMES, Story
 from service.errors import ModelError, ModelIntegrityError
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 MODELS = REPO / "models"
 

@@ -8,8 +8,7 @@ import pytest
 from service.config import SETTINGS, load_settings, settings_table_markdown
 from service.errors import ConfigError
 from service.typed_settings import SECTIONS, key_of
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import REPO
 
 
 def test_defaults_need_no_file() -> None:

@@ -57,9 +57,10 @@ from service.db.database import application_name, transaction
 from service.db.tables import Base, Delivery, Issue, RefusedMessage, Story, StoryTheme
 from service.subscribers.registry import add_subscriber
 from tests.db import FIXED_NOW, SECRET_KEY
+from tests.helpers import REPO
 from tests.imap_servers import DovecotServer
 from tests.mail import issue_email
-from tests.processes import REPO, Process, fork, kill_all, wait_until
+from tests.processes import Process, fork, kill_all, wait_until
 from tests.smtp_server import SmtpSink
 
 SEED = 20240515

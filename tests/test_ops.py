@@ -39,11 +39,10 @@ from service.ops import metrics, status
 from service.subscribers.registry import add_subscriber
 from service.web import create_app
 from tests.db import FIXED_NOW, make_issue
+from tests.helpers import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 
-
-def owe_alerts(ctx: Context, readers: int) -> None:
+def owe_alerts_and_a_refusal(ctx: Context, readers: int) -> None:
     """``readers`` instant alerts for one two-story issue; one refused message."""
     with transaction(ctx.sessions) as session:
         for n in range(readers):
@@ -64,7 +63,7 @@ def later(ctx: Context, seconds: float) -> Context:
 
 
 def test_healthz_reports_database_poll_queue_and_model(context: Context) -> None:
-    owe_alerts(context, 2)
+    owe_alerts_and_a_refusal(context, 2)
     status.record_success(context, "poll", {"stored": 1, "model_version": "m-8"})
 
     response = create_app(later(context, 60)).test_client().get("/healthz")
@@ -122,7 +121,7 @@ def process_sample(name: str, **labels: str) -> float:
 
 
 def test_metrics_show_the_database_and_this_process(context: Context) -> None:
-    owe_alerts(context, 3)
+    owe_alerts_and_a_refusal(context, 3)
     status.record_success(context, "poll", {"model_version": "m-8"})
     sent_before = process_sample("newsalerts_deliveries_total", outcome="sent")
     latency_before = process_sample("newsalerts_send_latency_seconds_count")
@@ -156,7 +155,7 @@ def run_status(ctx: Context, *args: str) -> tuple[int, str]:
 
 
 def test_status_prints_the_same_figures(sqlite_context: Context) -> None:
-    owe_alerts(sqlite_context, 2)
+    owe_alerts_and_a_refusal(sqlite_context, 2)
     status.record_success(sqlite_context, "poll", {"model_version": "m-8"})
     status.record_success(sqlite_context, status.LEADER, {"holder": "box:42:scheduler"})
     status.record_failure(sqlite_context, "digest", OSError("disk full"))
@@ -176,7 +175,7 @@ def test_status_prints_the_same_figures(sqlite_context: Context) -> None:
 
 
 def test_status_json_and_an_unreachable_database(sqlite_context: Context) -> None:
-    owe_alerts(sqlite_context, 1)
+    owe_alerts_and_a_refusal(sqlite_context, 1)
     code, text = run_status(sqlite_context, "--json")
     figures = json.loads(text)
     assert code == 0
@@ -331,7 +330,7 @@ def test_postgresql_connections_name_the_process_that_holds_them(pg_context: Con
 
 
 def test_service_processes_cap_malloc_arenas_unless_the_environment_does() -> None:
-    script = "from service.ops.runner import limit_malloc_arenas; print(limit_malloc_arenas())"
+    script = "from service.ops.process import limit_malloc_arenas; print(limit_malloc_arenas())"
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(REPO)}
 
     def applied(extra: dict[str, str]) -> str:

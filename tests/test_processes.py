@@ -8,6 +8,7 @@ cleanly.  Processes log to files, not pipes, so a full pipe never stalls one.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -26,17 +27,13 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
 from service.context import Context
-from service.db.database import transaction
 from service.db.tables import Delivery
-from service.deliver.match import create_instant_deliveries
 from service.deliver.send import send_due
 from service.ops.status import LEADER, read_status
-from service.subscribers.registry import add_subscriber
-from tests.db import FIXED_NOW, SECRET_KEY, make_issue
+from tests.db import SECRET_KEY, owe_alerts
+from tests.helpers import REPO, stopped_at_end
 from tests.mail import issue_email
 from tests.smtp_server import SmtpSink
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -64,24 +61,26 @@ class Process:
 @pytest.fixture
 def spawn(tmp_path: Path) -> Iterator[Callable[..., Process]]:
     """Start ``python -m service ARGS`` with the given NEWSALERTS_* environment."""
-    started: list[Process] = []
+    count = itertools.count()
 
     def start(*args: str, env: dict[str, str]) -> Process:
-        log = tmp_path / f"process-{len(started)}.log"
+        log = tmp_path / f"process-{next(count)}.log"
         with log.open("wb") as sink:
             popen = subprocess.Popen(
                 [sys.executable, "-m", "service", *args], cwd=tmp_path, stdout=sink,
                 stderr=subprocess.STDOUT,
                 env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(REPO),
                      **env})
-        started.append(Process(popen, log))
-        return started[-1]
+        return Process(popen, log)
 
-    yield start
-    for process in started:
-        if process.popen.poll() is None:
-            process.popen.kill()
-            process.popen.wait(10)
+    with stopped_at_end(start, kill) as started:
+        yield started
+
+
+def kill(process: Process) -> None:
+    if process.popen.poll() is None:
+        process.popen.kill()
+        process.popen.wait(10)
 
 
 def base_env(ctx: Context, tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -146,15 +145,6 @@ def test_a_second_scheduler_waits_and_takes_over_when_the_first_is_killed(
 
 
 # --- a worker stopped mid-batch ---------------------------------------------------------------
-
-
-def owe_alerts(ctx: Context, count: int) -> None:
-    with transaction(ctx.sessions) as session:
-        for n in range(count):
-            add_subscriber(session, f"reader{n:03d}@example.test", ["safety"], "instant",
-                           confirmed=True, now=FIXED_NOW)
-        issue = make_issue(session, [{"safety": 0.9}])
-        create_instant_deliveries(session, issue.id, FIXED_NOW)
 
 
 def deliveries_by_status(ctx: Context) -> dict[str, int]:

@@ -31,11 +31,12 @@ from service.context import Context
 from service.db.database import transaction
 from service.db.tables import Base, Delivery, Issue, RefusedMessage, Story
 from service.deliver.match import create_instant_deliveries
-from service.subscribers.registry import add_subscriber, import_csv
-from tests.db import FIXED_NOW, SECRET_KEY, make_issue
+from service.subscribers.registry import import_csv
+from tests.db import FIXED_NOW, SECRET_KEY, make_issue, owe_alerts
+from tests.helpers import REPO
 from tests.imap_servers import DovecotServer, ImapTestServer
 from tests.mail import issue_email
-from tests.processes import REPO, Process, fork, kill_all, spawn, wait_until
+from tests.processes import Process, fork, kill_all, spawn, wait_until
 from tests.smtp_server import SmtpSink
 from tests.tcp_proxy import TcpProxy
 
@@ -220,15 +221,6 @@ def database_outage(proxy: TcpProxy, seconds: float) -> int:
     time.sleep(seconds)
     proxy.refuse(False)
     return proxy.accepted - accepted
-
-
-def owe_alerts(ctx: Context, readers: int) -> None:
-    with transaction(ctx.sessions) as session:
-        for n in range(readers):
-            add_subscriber(session, f"reader{n:03d}@example.test", ["safety"], "instant",
-                           confirmed=True, now=FIXED_NOW)
-        issue = make_issue(session, [{"safety": 0.9}])
-        create_instant_deliveries(session, issue.id, FIXED_NOW)
 
 
 @pytest.mark.postgres

@@ -22,8 +22,8 @@ from service.db.database import transaction
 from service.db.tables import Label, ModelVersion, ServiceState, Story, StoryTheme
 from service.domain import THEMES
 from service.ingest.pipeline import Tagger
-from tests.conftest import REPO
 from tests.db import FIXED_NOW, make_issue
+from tests.helpers import REPO
 
 # Hand-written stories (not newsletter text), one per theme and one of none.
 STORIES = {

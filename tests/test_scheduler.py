@@ -29,6 +29,7 @@ from service.ops import scheduler
 from service.ops.leader import AdvisoryLock, FileLock, lock_file_beside
 from service.ops.scheduler import Runtime, start_scheduler, stop_scheduler
 from service.ops.status import read_status
+from tests.helpers import stopped_at_end
 from tests.mail import issue_email
 
 
@@ -81,15 +82,8 @@ def live(sqlite_context: Context, tmp_path: Path) -> Context:
 @pytest.fixture
 def started() -> Iterator[Callable[[Runtime], scheduler.BackgroundScheduler]]:
     """start_scheduler, with every scheduler stopped when the test ends."""
-    running: list[scheduler.BackgroundScheduler] = []
-
-    def start(runtime: Runtime) -> scheduler.BackgroundScheduler:
-        running.append(start_scheduler(runtime))
-        return running[-1]
-
-    yield start
-    for each in running:
-        stop_scheduler(each)
+    with stopped_at_end(start_scheduler, stop_scheduler) as start:
+        yield start
 
 
 def runtime(ctx: Context, tagger: KeywordTagger | None = None, *, sends: bool = True) -> Runtime:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import os
 import re
 import statistics
 from collections import Counter
@@ -21,9 +20,8 @@ from service.domain import Block, Envelope, Issue, Story
 from service.errors import ConfigError, MalformedMessage
 from service.ingest.parse import parse_issue
 from service.ingest.segment import load_rules, rules_for, segment, segment_file, segment_records
+from tests.helpers import REPO, SHARED
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("NEWSALERTS_SHARED", REPO.parent / "shared"))
 EMLS = sorted((SHARED / "data" / "importai").glob("*/*.eml"))
 LABELED = SHARED / "data" / "labeled" / "importai.jsonl"
 GOLDEN = REPO / "tests" / "golden" / "segment"

@@ -27,8 +27,9 @@ from service.context import Context
 from service.db.database import transaction
 from service.db.tables import Delivery, Story, Subscriber
 from service.deliver import compose
+from service.deliver.claims import claim_due_deliveries
 from service.deliver.match import create_instant_deliveries
-from service.deliver.send import Composer, SendSummary, claim_due_deliveries, send_due
+from service.deliver.send import Composer, SendSummary, send_due
 from service.errors import DeliveryError
 from service.subscribers.registry import add_subscriber
 from tests.db import FIXED_NOW, make_issue

@@ -25,7 +25,7 @@ from service.classify.train import (
 from service.cli.models import evaluate_command, models_group, train_command
 from service.domain import THEMES
 from service.errors import ModelError
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 EXTRA_LABELS = REPO / "models" / "extra_labels.jsonl"
 

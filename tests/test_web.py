@@ -39,9 +39,7 @@ from service.web.review_queue import ThemeScore, certainty, review_queue
 from service.web.views.base import THEME_BLURBS
 from tests.browser import EDITOR, with_settings
 from tests.db import SECRET_KEY, make_issue
-
-REPO = Path(__file__).resolve().parents[1]
-
+from tests.helpers import REPO
 
 # --- helpers -------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import click
 
-from service.cli.main import opened_context
+from service.cli.glue import opened_context
 from service.db.database import transaction
 from service.events import editors, report
 from service.events.store import EventSettings, rematch

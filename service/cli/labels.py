@@ -1,37 +1,26 @@
 """Commands around people's labels: labels import/export, retag, report.
 
-Added to the main ``newsalerts`` group by cli.py.  Commands that need the
-database open a Context through ``ctx.obj["context"]()`` (set by the main
-group) and close it when done; a newsalerts error is one line and exit 1.
+Added to the main ``newsalerts`` group by cli/main.py.  Commands that need the
+database open a Context with glue.opened_context and close it when done; a
+newsalerts error is one line and exit 1 (glue.guarded).
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
 import click
 
 from service.classify import labels, retrain
 from service.classify.train import Example
-from service.cli.main import opened_context
+from service.cli.glue import guarded, opened_context
 from service.db.database import transaction
-from service.errors import NewsalertsError
-
-T = TypeVar("T")
 
 _DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"])
-
-
-def _guarded(action: Callable[[], T]) -> T:
-    try:
-        return action()
-    except NewsalertsError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 def with_database_labels(examples: Sequence[Example], *, enabled: bool = True) -> list[Example]:
@@ -69,7 +58,7 @@ def import_command(path: Path) -> None:
             with transaction(context.sessions) as session:
                 return labels.import_labels(session, path)
 
-        summary = _guarded(store)
+        summary = guarded(store)
     for reason in summary.skipped:
         click.echo(f"labels import: {reason}; skipped", err=True)
     click.echo(f"imported {summary.imported} label(s) from {path}; "
@@ -87,7 +76,7 @@ def export_command(out: Path | None) -> None:
                 return [json.dumps(row, ensure_ascii=False) + "\n"
                         for row in labels.export_labels(session)]
 
-        lines = _guarded(rows)
+        lines = guarded(rows)
     if out is None:
         sys.stdout.write("".join(lines))
     else:
@@ -111,7 +100,7 @@ def retag_command(since: datetime) -> None:
 
     with opened_context() as context:
         directory = models_dir(context.settings)
-        classifier = _guarded(lambda: Classifier.load(directory))
+        classifier = guarded(lambda: Classifier.load(directory))
 
         def retag() -> retrain.RetagSummary:
             with transaction(context.sessions) as session:
@@ -119,6 +108,6 @@ def retag_command(since: datetime) -> None:
                 return retrain.retag_since(session, classifier, since.replace(tzinfo=UTC),
                                            context.now())
 
-        summary = _guarded(retag)
+        summary = guarded(retag)
     click.echo(f"retagged {summary.retagged} stories with {summary.version}; "
                f"{summary.unchanged} already had its themes")

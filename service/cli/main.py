@@ -1,8 +1,8 @@
 """The `newsalerts` command: one group, one small function per command.
 
-Commands of other areas live beside their stage (cli_models.py,
-cli_subscribers.py, ...) and are added to the group here.  Every
-NewsalertsError becomes one clear line on stderr and a non-zero exit.
+Commands of other areas live in their own modules (models.py, subscribers.py,
+...) and are added to the group here when used.  Every NewsalertsError
+becomes one clear line on stderr and a non-zero exit (glue.py).
 """
 
 from __future__ import annotations
@@ -10,16 +10,15 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from service.config import Settings, load_settings, settings_table_markdown
-from service.context import Context, open_context
+from service.cli import glue
+from service.config import load_settings, settings_table_markdown
+from service.context import open_context
 from service.db.database import transaction
 from service.errors import NewsalertsError
 from service.ingest import store
@@ -31,7 +30,7 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except NewsalertsError as exc:
-            raise click.ClickException(f"{exc.__class__.__name__}: {exc}") from exc
+            raise glue.command_error(exc) from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *AREA_COMMANDS})
@@ -44,26 +43,6 @@ class Group(click.Group):
         return super().get_command(ctx, name)
 
 
-def settings_of(ctx: click.Context) -> Settings:
-    settings: Settings = ctx.obj["settings"]
-    return settings
-
-
-def context_of(ctx: click.Context) -> Context:
-    opener: Callable[[], Context] = ctx.obj["context"]
-    return opener()
-
-
-@contextmanager
-def opened_context() -> Iterator[Context]:
-    """The current command's Context (from the main group), closed afterwards."""
-    context = context_of(click.get_current_context().find_root())
-    try:
-        yield context
-    finally:
-        context.close()
-
-
 @click.group(cls=Group)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="TOML settings file (default: $NEWSALERTS_CONFIG, else built-in defaults).")
@@ -72,34 +51,26 @@ def opened_context() -> Iterator[Context]:
 @click.pass_context
 def main(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
     """Newsletter issues in, tagged stories out, alerts to subscribers."""
-    try:
-        settings = load_settings(config_path)
-    except NewsalertsError as exc:
-        raise click.ClickException(str(exc)) from exc
+    settings = glue.guarded(lambda: load_settings(config_path))
     configure_logging(settings, verbose)
     ctx.obj = {"settings": settings, "context": lambda: open_context(settings)}
 
 
 @main.command()
-@click.pass_context
-def migrate(ctx: click.Context) -> None:
+def migrate() -> None:
     """Bring the database schema up to date (every command also does this)."""
-    context_of(ctx).close()
-    click.echo("database is up to date")
+    with glue.opened_context():
+        click.echo("database is up to date")
 
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
-@click.pass_context
-def poll(ctx: click.Context, as_json: bool) -> None:
+def poll(as_json: bool) -> None:
     """Fetch and process new mail once, and print a summary."""
     from service.ops.runner import poll_inbox
 
-    context = context_of(ctx)
-    try:
+    with glue.opened_context() as context:
         summary = poll_inbox(context)
-    finally:
-        context.close()
     if as_json:
         click.echo(json.dumps(summary.as_dict()))
         return
@@ -135,16 +106,11 @@ def segment(files: tuple[Path, ...]) -> None:
 @main.command()
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
               help="Only issues dated on or after this day (UTC).")
-@click.pass_context
-def stories(ctx: click.Context, since: datetime | None) -> None:
+def stories(since: datetime | None) -> None:
     """Stored stories as JSON lines {message_id, index, headline, themes, scores, events}."""
-    context = context_of(ctx)
-    try:
-        with transaction(context.sessions) as session:
-            for row in store.stories_since(session, since.replace(tzinfo=UTC) if since else None):
-                click.echo(json.dumps(row, ensure_ascii=False))
-    finally:
-        context.close()
+    with glue.opened_context() as context, transaction(context.sessions) as session:
+        for row in store.stories_since(session, since.replace(tzinfo=UTC) if since else None):
+            click.echo(json.dumps(row, ensure_ascii=False))
 
 
 @main.group()
@@ -153,10 +119,9 @@ def config() -> None:
 
 
 @config.command("show")
-@click.pass_context
-def config_show(ctx: click.Context) -> None:
+def config_show() -> None:
     """The settings in force (secrets masked), as JSON."""
-    settings = settings_of(ctx)
+    settings = glue.settings()
     shown: dict[str, Any] = dict(settings.redacted())
     shown["sources"] = [vars(source) for source in settings.sources]
     click.echo(json.dumps(shown, indent=2, default=list))
@@ -170,12 +135,11 @@ def config_docs() -> None:
 
 @main.command()
 @click.option("--no-send", is_flag=True, help="Dry run: poll and match, but send nothing.")
-@click.pass_context
-def run(ctx: click.Context, no_send: bool) -> None:
+def run(no_send: bool) -> None:
     """Run the service: poll on a schedule, send, and serve the web app."""
     from service.ops.runner import run_all
 
-    run_all(settings_of(ctx), no_send=no_send)
+    run_all(glue.context_opener(), no_send=no_send)
 
 
 # Commands that live beside their stage, imported only when used: a worker

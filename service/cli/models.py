@@ -16,8 +16,8 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import click
 
 from service.classify import model_store
+from service.cli.glue import guarded
 from service.cli.tables import metrics_table, source_tables
-from service.errors import NewsalertsError
 
 # scikit-learn takes seconds and ~90 MB to import: only the commands that use it do.
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def classify_command(source: IO[str], models_dir: Path) -> None:
     """
     from service.classify.model import Classifier
 
-    classifier = _guarded(lambda: Classifier.load(models_dir))
+    classifier = guarded(lambda: Classifier.load(models_dir))
     bad = 0
     for batch in _batches(_requests(source)):
         good = [(number, request) for number, request in batch if isinstance(request, dict)]
@@ -130,9 +130,9 @@ def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...], model
     from service.classify.train import load_examples, train_new_version
     from service.cli.labels import with_database_labels
 
-    examples = _guarded(lambda: load_examples([*labels, *more_labels]))
+    examples = guarded(lambda: load_examples([*labels, *more_labels]))
     examples = with_database_labels(examples, enabled=db_labels)
-    outcome = _guarded(lambda: train_new_version(models_dir, examples, force=force, folds=folds))
+    outcome = guarded(lambda: train_new_version(models_dir, examples, force=force, folds=folds))
     click.echo(metrics_table(outcome.metrics))
     if tables := source_tables(outcome.metrics):
         click.echo(f"\n{tables}\n")
@@ -174,16 +174,16 @@ def evaluate_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
     from service.classify.report import cross_validate, require_matplotlib, write_report
     from service.classify.train import load_examples
 
-    examples = _guarded(lambda: load_examples([*labels, *more_labels]))
+    examples = guarded(lambda: load_examples([*labels, *more_labels]))
     if report_dir is not None:
-        _guarded(require_matplotlib)  # before the training, not after
-    result = _guarded(lambda: cross_validate(examples, folds))
+        guarded(require_matplotlib)  # before the training, not after
+    result = guarded(lambda: cross_validate(examples, folds))
     metrics = result.metrics
     click.echo(metrics_table(metrics))
     if tables := source_tables(metrics):
         click.echo(f"\n{tables}")
     if report_dir is not None:
-        page = _guarded(lambda: write_report(report_dir, result.examples, result.scores,
+        page = guarded(lambda: write_report(report_dir, result.examples, result.scores,
                                              metrics, result.thresholds))
         click.echo(f"wrote {page}")
     if json_out is not None:
@@ -224,7 +224,7 @@ def list_models(ctx: click.Context, here: Path | None) -> None:
 
 
 def _version_line(models_dir: Path, version: str, *, active: bool) -> str:
-    card = _guarded(lambda: model_store.read_card(models_dir, version))
+    card = guarded(lambda: model_store.read_card(models_dir, version))
     macro = card.get("metrics", {}).get("macro_f1", float("nan"))
     return (f"{'*' if active else ' '} {version:16} macro F1 {macro:.3f}  "
             f"{card.get('n_examples', '?')} examples  {card.get('created_at', '')}")
@@ -246,7 +246,7 @@ def activate_model(ctx: click.Context, version: str, here: Path | None) -> None:
 def rollback_model(ctx: click.Context, here: Path | None) -> None:
     """Activate the version before the active one (if it passes its integrity check)."""
     models_dir = _chosen_dir(ctx, here)
-    version = _guarded(lambda: model_store.previous_version(models_dir))
+    version = guarded(lambda: model_store.previous_version(models_dir))
     _activate(models_dir, version)
     click.echo(f"rolled back: {version} is now the active model")
 
@@ -255,19 +255,8 @@ def _activate(models_dir: Path, version: str) -> None:
     """Never point ACTIVE at a model the service would refuse to load."""
     from service.classify.model import Classifier
 
-    _guarded(lambda: Classifier.load(models_dir, version))
-    _guarded(lambda: model_store.set_active(models_dir, version))
-
-
-T = TypeVar("T")
-
-
-def _guarded(action: Callable[[], T]) -> T:
-    """Run ``action``; a newsalerts error becomes one clear line and a non-zero exit."""
-    try:
-        return action()
-    except NewsalertsError as exc:
-        raise click.ClickException(str(exc)) from exc
+    guarded(lambda: Classifier.load(models_dir, version))
+    guarded(lambda: model_store.set_active(models_dir, version))
 
 
 @click.command("report")
@@ -285,15 +274,15 @@ def report_command(label_files: tuple[Path, ...], out: Path, folds: int,
     from service.classify.train import load_examples
     from service.cli.labels import with_database_labels
 
-    _guarded(require_matplotlib)  # before minutes of training, not after
-    examples = _guarded(lambda: load_examples(label_files))
+    guarded(require_matplotlib)  # before minutes of training, not after
+    examples = guarded(lambda: load_examples(label_files))
     examples = with_database_labels(examples, enabled=db_labels)
     with click.progressbar(length=folds, label=f"grouped CV on {len(examples)} examples",
                            file=sys.stderr) as bar:
-        result = _guarded(lambda: cross_validate(examples, folds, on_fold=lambda _: bar.update(1)))
+        result = guarded(lambda: cross_validate(examples, folds, on_fold=lambda _: bar.update(1)))
     click.echo(metrics_table(result.metrics))
     if tables := source_tables(result.metrics):
         click.echo(f"\n{tables}")
-    page = _guarded(lambda: write_report(out, result.examples, result.scores, result.metrics,
+    page = guarded(lambda: write_report(out, result.examples, result.scores, result.metrics,
                                          result.thresholds))
     click.echo(f"wrote {page}")

@@ -10,21 +10,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from datetime import datetime
 
 import click
 
-from service.config import Settings
-from service.context import Context
+from service.cli.glue import context_opener, guarded
 from service.domain import PollOutcome
 from service.errors import NewsalertsError
 from service.ops.status import JOBS, LEADER, JobState, Status, read_status
-
-
-def _settings() -> Settings:
-    settings: Settings = click.get_current_context().obj["settings"]
-    return settings
 
 
 @click.command("scheduler")
@@ -37,7 +30,7 @@ def scheduler_command(send: bool) -> None:
     """
     from service.ops.runner import run_scheduler
 
-    _one_line_errors(lambda: run_scheduler(_settings(), send=send))
+    guarded(lambda: run_scheduler(context_opener(), send=send))
 
 
 @click.command("worker")
@@ -45,17 +38,16 @@ def worker_command() -> None:
     """Send due deliveries until stopped; run any number of workers on any machines."""
     from service.ops.runner import run_worker
 
-    _one_line_errors(lambda: run_worker(_settings()))
+    guarded(lambda: run_worker(context_opener()))
 
 
 @click.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 def status_command(as_json: bool) -> None:
     """The service at a glance: database, last poll, queue, deliveries, model, jobs."""
-    opener: Callable[[], Context] = click.get_current_context().obj["context"]
     try:
-        context = opener()
-    except NewsalertsError as exc:
+        context = context_opener()()
+    except NewsalertsError as exc:  # unreachable is a status too: said in the usual shape
         _print_unreachable(exc, as_json)
         sys.exit(1)
     try:
@@ -65,13 +57,6 @@ def status_command(as_json: bool) -> None:
     click.echo(json.dumps(figures.as_dict(), indent=2) if as_json else describe(figures))
     if figures.health.database != "ok":
         sys.exit(1)
-
-
-def _one_line_errors(run: Callable[[], None]) -> None:
-    try:
-        run()
-    except NewsalertsError as exc:
-        raise click.ClickException(f"{exc.__class__.__name__}: {exc}") from exc
 
 
 def _print_unreachable(error: NewsalertsError, as_json: bool) -> None:

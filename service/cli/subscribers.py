@@ -1,8 +1,8 @@
 """`newsalerts subscribers ...`: add, list, remove and import subscribers.
 
 The names and flags are a contract checked by outside tools.  Each command
-opens a Context through ``ctx.obj["context"]()`` (set by the main group) and
-closes it when done.  A bad address, theme or cadence exits with status 2.
+opens its Context with glue.opened_context and closes it when done.  A bad
+address, theme or cadence exits with status 2.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from service.cli.main import opened_context
+from service.cli.glue import opened_context
 from service.db.database import transaction
 from service.domain import SubscriberStatus
 from service.subscribers.registry import (

@@ -120,7 +120,7 @@ class Composer:
                     self._members.clear()
                 self._members[key] = coverage.other_members(session, events)
             sent = coverage.sent_events(session, delivery.subscriber_id, self._members[key],
-                                        events, delivery.id, _utc(self.ctx.now()))
+                                        events, delivery.id, as_utc(self.ctx.now()))
         kept, line = coverage.drop_already_got(delivery.story_ids, events, sent)
         if not kept:
             raise NothingToSend(f"every story is news the reader already got ({line})")

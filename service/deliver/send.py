@@ -1,6 +1,6 @@
-"""Send: claim due deliveries, compose them, hand them to a transport, record the outcome.
+"""Send: compose claimed deliveries, hand them to a transport, record each outcome.
 
-Invariant 3 in code::
+Claiming and leases are claims.py's.  Invariant 3 in code::
 
     claim (status "sending" + lease, committed) ─▶ compose ─▶ transport.send
         ─▶ accepted ─▶ sent (its own short transaction)
@@ -9,8 +9,8 @@ Invariant 3 in code::
         ─▶ no usable server (connect, TLS, AUTH) ─▶ the batch is handed back untouched
 
 A crash between acceptance and marking re-sends at most that one email per
-connection, with the same Message-ID, once its lease expires.  A weekly digest to thousands of
-readers stays cheap because compose.py renders each distinct digest once and
+connection, with the same Message-ID, once its lease expires.  A weekly digest
+to thousands of readers stays cheap because compose.py renders each distinct digest once and
 only fills in each reader's address and signed links.
 """
 
@@ -18,31 +18,21 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import (
-    ColumnElement,
-    String,
-    and_,
-    bindparam,
-    func,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import String, bindparam, func, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from service.context import Context
 from service.db.database import transaction
 from service.db.tables import Delivery, Subscriber
 from service.db.types import UtcDateTime
+from service.deliver.claims import Claims, claim_due_deliveries, claimable, release
 from service.deliver.compose import Composer, NothingToSend, Outgoing
 from service.deliver.transport import (
     OutboxTransport,
@@ -51,7 +41,6 @@ from service.deliver.transport import (
     Transport,
     open_transport,
 )
-from service.deliver.wakeup import announce
 from service.domain import DeliveryStatus, SubscriberStatus
 from service.errors import (
     DeliveryError,
@@ -87,56 +76,6 @@ class SendSummary:
         return total
 
 
-def _pending_due(now: datetime) -> ColumnElement[bool]:
-    return and_(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now)
-
-
-def _lease_expired(now: datetime) -> ColumnElement[bool]:
-    return and_(Delivery.status == DeliveryStatus.SENDING, Delivery.lease_until < now)
-
-
-def _claimable(now: datetime) -> ColumnElement[bool]:
-    return or_(_pending_due(now), _lease_expired(now))
-
-
-def claim_due_deliveries(session: Session, worker_id: str, now: datetime,
-                         lease_seconds: float, limit: int) -> list[int]:
-    """Mark up to ``limit`` due deliveries as sending for ``worker_id``, commit, return their ids.
-
-    Claims left behind by a dead worker (lease expired) come first, then the
-    pending ones, oldest first.  Each kind is found by its own query, so the
-    status index finds the first ``limit`` rows without sorting the whole queue.
-    """
-    until = now + timedelta(seconds=lease_seconds)
-    claimed: list[int] = []
-    for claimable in (_lease_expired(now), _pending_due(now)):
-        if len(claimed) < limit:
-            claimed += _claim(session, claimable, worker_id, until, limit - len(claimed))
-    session.commit()
-    return sorted(claimed)
-
-
-def _claim(session: Session, claimable: ColumnElement[bool], worker_id: str,
-           lease_until: datetime, limit: int) -> list[int]:
-    """PostgreSQL: the candidates are locked with ``FOR UPDATE SKIP LOCKED``, so
-    concurrent workers skip each other's rows instead of waiting or sharing.
-    SQLite has one writer at a time, so one conditional UPDATE is atomic: a row
-    another process claimed first no longer matches and is not returned.
-    """
-    due = select(Delivery.id).where(claimable).order_by(Delivery.id).limit(limit)
-    if session.get_bind().dialect.name == "postgresql":
-        ids = list(session.scalars(due.with_for_update(skip_locked=True)))
-        if not ids:
-            return []
-        chosen = Delivery.id.in_(ids)
-    else:
-        chosen = Delivery.id.in_(due.scalar_subquery())
-    return list(session.scalars(
-        update(Delivery).where(chosen, claimable)
-        .values(status=DeliveryStatus.SENDING, claimed_by=worker_id, lease_until=lease_until)
-        .returning(Delivery.id).execution_options(synchronize_session=False)))
-
-
 # --- sending ------------------------------------------------------------------------------
 
 
@@ -154,7 +93,7 @@ def send_due(ctx: Context, *, worker_id: str, limit: int | None = None, no_send:
         return _dry_run(ctx, Composer(ctx), limit)
     # Parallel connections pay off against a server's round trips; an outbox folder has none.
     connections = max(1, ctx.settings.smtp.connections) if ctx.settings.smtp.host else 1
-    claims = _Claims(ctx, worker_id, limit, should_stop or (lambda: False), connections)
+    claims = Claims(ctx, worker_id, limit, should_stop or (lambda: False), connections)
     pacer = Pacer(ctx.settings.smtp.rate_limit)
     if connections <= 1:
         summary = _send_over_one_connection(ctx, claims, pacer)
@@ -169,7 +108,7 @@ def send_due(ctx: Context, *, worker_id: str, limit: int | None = None, no_send:
     return summary
 
 
-def _send_over_one_connection(ctx: Context, claims: _Claims, pacer: Pacer) -> SendSummary:
+def _send_over_one_connection(ctx: Context, claims: Claims, pacer: Pacer) -> SendSummary:
     try:
         with open_transport(ctx.settings) as transport, _Recorder(ctx.engine) as recorder:
             sender = _Sender(ctx, Composer(ctx), transport, recorder, pacer)
@@ -177,64 +116,17 @@ def _send_over_one_connection(ctx: Context, claims: _Claims, pacer: Pacer) -> Se
                 sender.composer.load(batch)
                 for position, delivery_id in enumerate(batch):
                     if claims.should_stop():
-                        _release(ctx, batch[position:])
+                        release(ctx, batch[position:])
                         return sender.summary
                     try:
                         sender.deliver(delivery_id)
                     except DeliveryError:  # the server itself is unusable: leave the rest
-                        _release(ctx, batch[position:])
+                        release(ctx, batch[position:])
                         raise
     except BaseException:
         claims.close()  # the other connections finish their email in hand and stop
         raise
     return sender.summary
-
-
-class _Claims:
-    """Claimed batches for any number of connections, until ``limit`` or a stop.
-
-    Each connection iterates on its own and stops when its claim finds
-    nothing due.  A claim takes at most ``[smtp] batch_size`` deliveries, and
-    no more than an even share of what ``limit`` leaves, so that every
-    connection gets work.
-    """
-
-    def __init__(self, ctx: Context, worker_id: str, limit: int | None,
-                 should_stop: Callable[[], bool], connections: int) -> None:
-        self.ctx, self.worker_id = ctx, worker_id
-        self._left = limit
-        self._should_stop = should_stop
-        self._closed = False  # an error or a stop request: no more emails
-        self._lock = threading.Lock()
-        self._size = ctx.settings.smtp.batch_size
-        self._lease = ctx.settings.delivery.lease_seconds
-        self._share = connections
-
-    def should_stop(self) -> bool:
-        return self._closed or self._should_stop()
-
-    def close(self) -> None:
-        self._closed = True
-
-    def __iter__(self) -> Iterator[list[int]]:
-        while (batch := self._next()):
-            yield batch
-
-    def _next(self) -> list[int]:
-        with self._lock:
-            if self.should_stop() or self._left == 0:
-                return []
-            size = self._size if self._left is None else min(
-                self._size, max(1, -(-self._left // self._share)))
-            if self._left is not None:
-                self._left -= size
-        with self.ctx.sessions() as session:
-            batch = claim_due_deliveries(session, self.worker_id, self.ctx.now(),
-                                         self._lease, size)
-        if self._left is not None:
-            with self._lock:
-                self._left += size - len(batch)
-        return batch
 
 
 @dataclass
@@ -307,7 +199,7 @@ class _Sender:
 def _dry_run(ctx: Context, composer: Composer, limit: int | None) -> SendSummary:
     summary = SendSummary()
     with ctx.sessions() as session:
-        due = select(Delivery.id).where(_claimable(ctx.now())).order_by(Delivery.id)
+        due = select(Delivery.id).where(claimable(ctx.now())).order_by(Delivery.id)
         ids = list(session.scalars(due if limit is None else due.limit(limit)))
     size = ctx.settings.smtp.batch_size
     for position, delivery_id in enumerate(ids):
@@ -403,14 +295,3 @@ def _bounce(ctx: Context, delivery_id: int, error: str) -> None:
             Subscriber.hard_bounces >= limit,
         ).values(status=SubscriberStatus.BOUNCED))
     log.warning("delivery %s refused: %s", delivery_id, error)
-
-
-def _release(ctx: Context, delivery_ids: Sequence[int]) -> None:
-    """Hand back what is still claimed and unsent: the server, not they, was the problem."""
-    with transaction(ctx.sessions) as session:
-        session.execute(update(Delivery).where(Delivery.id.in_(delivery_ids),
-                                               Delivery.status == DeliveryStatus.SENDING)
-                        .values(status=DeliveryStatus.PENDING, lease_until=None, claimed_by=None))
-        announce(session)  # another worker may take them now
-
-

@@ -12,31 +12,24 @@ sender the batch in hand, then the process exits with status 0.
 
 from __future__ import annotations
 
-import ctypes
 import logging
-import os
-import signal
-import socket
-import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from types import FrameType
+from collections.abc import Callable
 
 from service.classify.model_store import models_dir
 from service.config import Settings
-from service.context import Context, open_context
+from service.context import Context
 from service.deliver.wakeup import DeliveryListener
 from service.ingest.fetch.watch import watch_inbox
 from service.ingest.pipeline import PollSummary, Tagger, poll_configured_inbox
 from service.ops import metrics, status
 from service.ops.leader import leader_lock, wait_for_leadership
+from service.ops.process import limit_malloc_arenas, process_id, stop_on_signals
 from service.ops.scheduler import Runtime, drain_due, start_scheduler, stop_scheduler, wake_poll
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 60.0
-M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
 
 
 def load_classifier(settings: Settings) -> Tagger:
@@ -49,56 +42,16 @@ def poll_inbox(ctx: Context, classifier: Tagger | None = None) -> PollSummary:
     return poll_configured_inbox(ctx, classifier or load_classifier(ctx.settings))
 
 
-def limit_malloc_arenas(arenas: int = 2) -> bool:
-    """Cap glibc's malloc arenas, before the process starts its threads; applied?
-
-    glibc gives each thread that allocates under contention an arena of its
-    own, up to 8 per core, and freed memory stays in the arena that had it:
-    the sending connections, the scheduler's and the web server's threads
-    would each keep their own.  Two arenas cost no measurable speed and keep
-    `newsalerts run` ~6 MiB smaller.  MALLOC_ARENA_MAX in the environment
-    wins; elsewhere than glibc this does nothing.
-    """
-    if os.environ.get("MALLOC_ARENA_MAX") or not sys.platform.startswith("linux"):
-        return False
-    try:
-        return bool(ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, arenas))
-    except (OSError, AttributeError):  # not glibc (musl, say): nothing to tune
-        log.debug("mallopt is not available; malloc arenas left as they are")
-        return False
-
-
-def process_id(role: str) -> str:
-    """Who holds a claim or the scheduler lock: enough to find the process."""
-    return f"{socket.gethostname()}:{os.getpid()}:{role}"
-
-
-@contextmanager
-def stop_on_signals() -> Iterator[threading.Event]:
-    """An Event set by SIGTERM or SIGINT while the block runs (main thread only)."""
-    stop = threading.Event()
-
-    def request_stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("%s: finishing the work in hand, then stopping", signal.Signals(signum).name)
-        stop.set()
-
-    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        yield stop
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
 # --- the processes ----------------------------------------------------------------------
 
 
-def run_all(settings: Settings, *, no_send: bool = False) -> None:
+def run_all(open_context: Callable[[], Context], *, no_send: bool = False) -> None:
     """The all-in-one service: schedule and web app, until SIGTERM or SIGINT."""
     from service.web import serve_in_thread
 
     limit_malloc_arenas()
-    ctx = open_context(settings)
+    ctx = open_context()
+    settings = ctx.settings
     try:
         with stop_on_signals() as stop:
             server = serve_in_thread(ctx)
@@ -115,10 +68,11 @@ def run_all(settings: Settings, *, no_send: bool = False) -> None:
         ctx.close()
 
 
-def run_scheduler(settings: Settings, *, send: bool = False) -> None:
+def run_scheduler(open_context: Callable[[], Context], *, send: bool = False) -> None:
     """The schedule alone: polls, digests, retraining (and sending with ``send``)."""
     limit_malloc_arenas()
-    ctx = open_context(settings)
+    ctx = open_context()
+    settings = ctx.settings
     try:
         with stop_on_signals() as stop:
             metrics.serve_process_metrics(settings)
@@ -166,13 +120,13 @@ def _heartbeat(runtime: Runtime) -> None:
         log.warning("could not record the scheduler heartbeat: %s", exc)
 
 
-def run_worker(settings: Settings) -> None:
+def run_worker(open_context: Callable[[], Context]) -> None:
     """Send due deliveries until SIGTERM or SIGINT; any number may run side by side."""
     limit_malloc_arenas()
-    ctx = open_context(settings)
+    ctx = open_context()
     try:
         with stop_on_signals() as stop:
-            metrics.serve_process_metrics(settings)
+            metrics.serve_process_metrics(ctx.settings)
             work(ctx, process_id("worker"), stop)
     finally:
         ctx.close()
