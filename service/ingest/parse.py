@@ -70,8 +70,9 @@ def read_envelope(msg: EmailMessage) -> Envelope:
     )
 
 
-def parse_issue(data: bytes) -> Issue:
-    msg = load_message(data)
+def parse_issue(data: bytes, msg: EmailMessage | None = None) -> Issue:
+    """``data`` as an Issue; ``msg`` is ``data`` already read by load_message (parsed once)."""
+    msg = load_message(data) if msg is None else msg
     return Issue(
         envelope=read_envelope(msg),
         blocks=tuple(_body_blocks(msg)),

@@ -61,10 +61,11 @@ def examine(raw: RawMessage, sources: Sequence[Source], tagger: Tagger,
     """Decide what one message is. Never raises for anything the message contains."""
     envelope: Envelope | None = None
     try:
-        envelope = read_envelope(load_message(raw.data))
+        message = load_message(raw.data)  # the one parse of these bytes
+        envelope = read_envelope(message)
         source = trusted_source(envelope, sources, authserv_id)
         _check_size(raw, max_bytes)
-        issue = parse_issue(raw.data)
+        issue = parse_issue(raw.data, message)
         return Accepted(issue, source, tagger.tag(segment(issue)))
     except MessageRefused as refused:
         return Refused(envelope, refused)
