@@ -2,7 +2,7 @@
 
 match turns stories and subscriptions into delivery rows (alerts and weekly
 digests), compose/render/mime build each email from the Jinja2 templates with
-signed links (links, tokens), send claims due rows with a lease and records
-each outcome, transport speaks SMTP (or writes the outbox folder), and wakeup
+signed links (links, tokens), claims hands out due rows with a lease, send
+sends them and records each outcome, transport speaks SMTP (or writes the outbox folder), and wakeup
 tells idle workers that rows are due.
 """
