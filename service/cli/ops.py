@@ -15,7 +15,7 @@ from datetime import datetime
 import click
 
 from service.cli.glue import context_opener, guarded
-from service.domain import PollOutcome
+from service.domain import DeliveryStatus, PollOutcome
 from service.errors import NewsalertsError
 from service.ops.status import JOBS, LEADER, JobState, Status, read_status
 
@@ -78,9 +78,10 @@ def describe(figures: Status) -> str:
         "database     ok",
         f"last poll    {_job_line(figures.jobs.get('poll'), now)}",
         f"queue        {figures.health.queue_depth} waiting ({figures.due_now} due now, "
-        f"{deliveries.get('sending', 0)} being sent)",
-        f"deliveries   {deliveries.get('sent', 0)} sent, {deliveries.get('failed', 0)} failed, "
-        f"{deliveries.get('cancelled', 0)} cancelled",
+        f"{deliveries.get(DeliveryStatus.SENDING, 0)} being sent)",
+        f"deliveries   {deliveries.get(DeliveryStatus.SENT, 0)} sent, "
+        f"{deliveries.get(DeliveryStatus.FAILED, 0)} failed, "
+        f"{deliveries.get(DeliveryStatus.CANCELLED, 0)} cancelled",
         f"issues       {figures.issues} stored ({figures.stories} stories), "
         f"{refused[PollOutcome.REJECTED]} rejected, {refused[PollOutcome.FAILED]} failed",
         f"model        {figures.health.model_version or 'none yet'}",
