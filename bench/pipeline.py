@@ -50,7 +50,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -196,11 +195,8 @@ def stored_at(ctx: Context) -> dict[str, float]:
     """Message-ID -> when the service stored the issue (its received_at), as a timestamp."""
     with ctx.sessions() as session:
         rows = session.execute(select(Issue.message_id, Issue.received_at))
-        return {str(mid): _utc(at).timestamp() for mid, at in rows}
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+        # received_at is a UtcDateTime: aware on both backends.
+        return {str(mid): at.timestamp() for mid, at in rows}
 
 
 # --- the service processes ------------------------------------------------------------------
