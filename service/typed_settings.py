@@ -105,6 +105,7 @@ class WebSettings:
     base_url: str
     listen: str
     secret_key: str = field(repr=False)
+    public_archive: bool
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ def extras_only(tmp_path: Path) -> str:
 
 def test_retraining_reads_every_newsletter_label_file(context: Context, models_dir: Path,
                                                     shared_dir: Path) -> None:
-    default = str(context.settings.get("models", "labels_paths"))
+    default = context.settings.models.labels_paths
     assert "data/labeled/*.jsonl" in default and "models/extra_labels.jsonl" in default
     pattern = f"{shared_dir}/data/labeled/*.jsonl, models/extra_labels.jsonl"
     ctx = configured(context, models_dir, pattern, after=1)

@@ -143,7 +143,7 @@ class Composer:
                 self._drafts[key] = None
             else:
                 # A private archive ([web] public_archive = false) is not linked.
-                web = bool(self.ctx.settings.get("web", "public_archive"))
+                web = self.ctx.settings.web.public_archive
                 draft = (render.draft_digest(week or "", coverage.fold_digest(
                     [issue for _, issue in issues], self._events, self._lengths), themes,
                     web_links=web)

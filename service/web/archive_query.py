@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, exists, func, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from service.db.tables import Issue, Source, Story, StoryEvent, StoryTheme
+from service.db.types import as_utc
 from service.domain import THEMES
 
 # Must match the expression of the PostgreSQL index in migration 0005, character for character.
@@ -185,7 +186,7 @@ def feed_stamp(session: Session) -> tuple[int, int, int, datetime | None]:
         select(func.count(Issue.id)).scalar_subquery(),
         select(func.max(Issue.received_at)).scalar_subquery(), tagged_at.scalar_subquery(),
     )).one()
-    changed = [_utc(moment) for moment in (arrived, tagged) if moment is not None]
+    changed = [as_utc(moment) for moment in (arrived, tagged) if moment is not None]
     return (tag_id or 0, story_id or 0, int(issues or 0), max(changed) if changed else None)
 
 
@@ -206,14 +207,10 @@ def _archive_story(row: Any, tags: tuple[TagView, ...]) -> ArchiveStory:
         links=tuple((str(link.get("text", "")), str(link.get("url", "")))
                     for link in links or [] if isinstance(link, dict)),
         tags=tags, issue_id=issue_id, issue_subject=subject, source=source,
-        received_at=_utc(received_at),
+        received_at=as_utc(received_at),
     )
 
 
 def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 

@@ -39,7 +39,7 @@ class ArchiveGate(Page):
     """A page of the archive: open to all, or to the editor only."""
 
     def public(self) -> bool:
-        return bool(self.ctx.settings.get("web", "public_archive"))
+        return self.ctx.settings.web.public_archive
 
     def editor(self) -> str | None:
         return editor_auth.current_editor(self.ctx.settings)
