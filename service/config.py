@@ -29,6 +29,7 @@ from service.typed_settings import (
     DatabaseSettings,
     DeliverySettings,
     DigestSettings,
+    EventsSettings,
     InboxSettings,
     LogSettings,
     MetricsSettings,
@@ -203,6 +204,7 @@ class Settings:
     digest: DigestSettings = field(init=False, repr=False, compare=False)
     web: WebSettings = field(init=False, repr=False, compare=False)
     admin: AdminSettings = field(init=False, repr=False, compare=False)
+    events: EventsSettings = field(init=False, repr=False, compare=False)
     log: LogSettings = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

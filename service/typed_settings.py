@@ -115,6 +115,13 @@ class AdminSettings:
 
 
 @dataclass(frozen=True)
+class EventsSettings:
+    threshold: float
+    window_days: int
+    max_events: int
+
+
+@dataclass(frozen=True)
 class LogSettings:
     level: str
     format: str
@@ -126,7 +133,7 @@ SECTIONS: dict[str, type[Any]] = {
     "models": ModelsSettings,
     "smtp": SmtpSettings, "delivery": DeliverySettings, "scheduler": SchedulerSettings,
     "worker": WorkerSettings, "metrics": MetricsSettings, "digest": DigestSettings,
-    "web": WebSettings, "admin": AdminSettings, "log": LogSettings,
+    "web": WebSettings, "admin": AdminSettings, "events": EventsSettings, "log": LogSettings,
 }
 
 S = TypeVar("S")

@@ -288,7 +288,7 @@ class Event(Base):
 
     __tablename__ = "events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
 
 class StoryEvent(Base):
@@ -319,7 +319,7 @@ class StoryTerm(Base):
     part: Mapped[int] = mapped_column(Integer)
     term: Mapped[str] = mapped_column(String(100))
     weight: Mapped[float] = mapped_column(Float)
-    dated: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # the date
+    dated: Mapped[datetime] = mapped_column(UtcDateTime())  # the date
 
 
 class EventDecision(Base):
@@ -337,7 +337,7 @@ class EventDecision(Base):
         ForeignKey("stories.id", ondelete="CASCADE"), index=True)
     same: Mapped[bool] = mapped_column(Boolean)
     who: Mapped[str] = mapped_column(String(320))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
 
 # APScheduler's job store (SQLAlchemyJobStore(tablename="scheduler_jobs")), declared

@@ -50,9 +50,9 @@ class EventSettings:
 
     @classmethod
     def of(cls, settings: Settings) -> EventSettings:
-        return cls(threshold=float(settings.get("events", "threshold")),
-                   window_days=int(settings.get("events", "window_days")),
-                   max_events=int(settings.get("events", "max_events")))
+        return cls(threshold=settings.events.threshold,
+                   window_days=settings.events.window_days,
+                   max_events=settings.events.max_events)
 
 
 def assign_issue_events(session: Session, issue_id: int, settings: EventSettings) -> int:
