@@ -12,7 +12,8 @@ hand-written examples (ids "extra-", only ever trained on):
 - grouped 5-fold CV by issue on all of them (an issue's stories never split),
   macro F1 overall and per newsletter, averaged over ``--seeds`` fold shuffles.
 
-Prints macro F1 (and LWAI-left-out per theme: safety policy compute robotics).
+Prints macro F1 (and LWAI-left-out per theme: safety policy compute robotics); "mean"
+is the mean left-out macro of the newsletters with >= 50 stories (Import AI, LWAI).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from service.classify.examples import Example, label_matrix, load_examples  # noqa: E402
-from service.classify.recipe import DEFAULT_PARAMS, build_pipeline  # noqa: E402
+from service.classify.recipe import DEFAULT_PARAMS, build_pipeline, train_model  # noqa: E402
 from service.domain import THEMES  # noqa: E402
 
 SHARED = Path(os.environ.get("NEWSALERTS_SHARED", ROOT.parent / "shared"))
@@ -48,10 +49,22 @@ HELD_OUT = {"Import AI": ("Import AI",), "LWAI": ("Last Week in AI",),
             "small": ("The Batch", "ThursdAI")}
 
 Factory = Callable[[], Any]
+Design = Any  # a Factory, a Params, or "thresholds"
+
+
+# The recipe of 2026-12-04-2 (THEME_CUES + definitions x0.4): the rows before the
+# second pass are it and its variants.
+SECOND = {"definition_weight": 0.4, "paraphrase_weight": 0.0, "counter_weight": 0.0,
+          "shape_weight": 0.0, "source_cap": 0}
 
 
 def recipe(**changes: Any) -> Factory:
-    return lambda: build_pipeline({**DEFAULT_PARAMS, **changes})
+    return lambda: build_pipeline({**DEFAULT_PARAMS, **SECOND, **changes})
+
+
+class Params(dict[str, Any]):
+    """A design that is the recipe with these params, trained by ``train_model`` (which
+    sees each story's newsletter: source weights need it)."""
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
@@ -106,11 +119,12 @@ class HeldBackThresholds:
         return self
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        return np.clip(np.asarray(self.model.predict_proba(texts)) - self.thresholds + 0.5, 0, 1)
+        shifted = np.asarray(self.model.predict_proba(texts)) - self.thresholds + 0.5
+        return np.asarray(np.clip(shifted, 0, 1))
 
 
 def calibrated() -> Pipeline:
-    pipeline = build_pipeline(DEFAULT_PARAMS)
+    pipeline = build_pipeline({**DEFAULT_PARAMS, **SECOND})
     regression = LogisticRegression(C=DEFAULT_PARAMS["C"], class_weight="balanced",
                                     max_iter=5000)
     pipeline.steps[-1] = ("model", OneVsRestClassifier(CalibratedClassifierCV(regression, cv=3)))
@@ -118,9 +132,9 @@ def calibrated() -> Pipeline:
 
 
 def summaries_only() -> Pipeline:
-    """The chosen recipe with each cue block reduced to its per-theme summaries (hits,
+    """The 2026-12-04-2 recipe with each cue block reduced to its per-theme summaries (hits,
     headline, lead, distinct, density, paragraphs): where and how much, not which cue."""
-    pipeline = build_pipeline(DEFAULT_PARAMS)
+    pipeline = build_pipeline({**DEFAULT_PARAMS, **SECOND})
     for _, block in pipeline.named_steps["features"].transformer_list:
         if isinstance(block, Pipeline) and "count" in block.named_steps:
             block.steps.insert(1, ("summaries", FunctionTransformer(_last_columns)))
@@ -131,13 +145,13 @@ def _last_columns(matrix: np.ndarray) -> np.ndarray:
     return matrix[:, -len(THEMES) * 6:]  # ThemeCues puts 6 summaries per theme last
 
 
-def designs() -> dict[str, Factory | str]:
+def designs() -> dict[str, Design]:
     """name -> model factory; "thresholds" is built per training set (it needs sources)."""
     return {
         "words + headline, no cues": recipe(cue_weight=0.0, definition_weight=0.0),
         "previous: + THEME_CUES x0.7": recipe(**PREVIOUS),
         "definitions only (THEMES.md cues x0.7)": recipe(cue_weight=0.0, definition_weight=0.7),
-        "CHOSEN: THEME_CUES + definitions x0.4": recipe(),
+        "2026-12-04-2: THEME_CUES + definitions x0.4": recipe(),
         "  definitions x0.7": recipe(definition_weight=0.7),
         "  C=5": recipe(C=5.0),
         "  cue summaries only, no per-cue counts": summaries_only,
@@ -145,11 +159,41 @@ def designs() -> dict[str, Factory | str]:
         "  + short copies of long stories": lambda: ShortCopies(recipe()),
         "  thresholds from held-back newsletters": "thresholds",
         "  calibrated scores (sigmoid, 3-fold)": calibrated,
+        # issue 10, second pass: paraphrases of THEMES.md, counter-cues, story shape,
+        # newsletter weights, word pairs (bench section of models/README.md)
+        "  + paraphrase cues x0.4": Params(paraphrase_weight=0.4),
+        "  + paraphrase cues x0.7": Params(paraphrase_weight=0.7),
+        "  paraphrases x0.4 instead of definitions": Params(paraphrase_weight=0.4,
+                                                            definition_weight=0.0),
+        "  + counter-cues x0.4": Params(counter_weight=0.4),
+        "  + story shape (length) x1": Params(shape_weight=1.0),
+        "  + newsletters capped at 150 stories": Params(source_cap=150),
+        "  word 1-2-grams": Params(word_ngrams=[1, 2]),
+        "CHOSEN (2026-12-04-3): + paraphrases x0.4 + counter x0.4": Params(
+            paraphrase_weight=0.4, counter_weight=0.4),
+        "  + paraphrases + counter + shape": Params(paraphrase_weight=0.4, counter_weight=0.4,
+                                                    shape_weight=1.0),
+        "  + paraphrases x0.4 + counter x0.2": Params(paraphrase_weight=0.4,
+                                                      counter_weight=0.2),
+        "  + paraphrases x0.4 + counter x0.7": Params(paraphrase_weight=0.4,
+                                                      counter_weight=0.7),
+        "  + paraphrases x0.7 + counter x0.4": Params(paraphrase_weight=0.7,
+                                                      counter_weight=0.4),
+        "  + paraphrases + counter, C=5": Params(paraphrase_weight=0.4, counter_weight=0.4,
+                                                 C=5.0),
+        "  + paraphrases + counter, 1-2-grams": Params(paraphrase_weight=0.4,
+                                                       counter_weight=0.4, word_ngrams=[1, 2]),
+        "  + paraphrases + counter, capped 150": Params(paraphrase_weight=0.4,
+                                                        counter_weight=0.4, source_cap=150),
+        "  no THEME_CUES: definitions + paraphrases + counter": Params(
+            cue_weight=0.0, paraphrase_weight=0.7, counter_weight=0.4),
     }
 
 
-def _fit(design: Factory | str, train: Sequence[Example]) -> Any:
+def _fit(design: Design, train: Sequence[Example]) -> Any:
     texts, labels = [e.text for e in train], label_matrix(train)
+    if isinstance(design, Params):
+        return train_model(train, {**DEFAULT_PARAMS, **SECOND, **design})
     if design == "thresholds":
         return HeldBackThresholds(recipe(), [e.source for e in train]).fit(texts, labels)
     assert callable(design)
@@ -168,7 +212,7 @@ def _macro(truth: np.ndarray, predicted: np.ndarray) -> tuple[float, list[float]
     return float(np.mean(present)), per_theme
 
 
-def leave_one_out(design: Factory | str, scored: list[Example], extra: list[Example]
+def leave_one_out(design: Design, scored: list[Example], extra: list[Example]
                   ) -> dict[str, tuple[float, list[float]]]:
     found = {}
     for name, sources in HELD_OUT.items():
@@ -179,7 +223,7 @@ def leave_one_out(design: Factory | str, scored: list[Example], extra: list[Exam
     return found
 
 
-def cross_validate(design: Factory | str, scored: list[Example], extra: list[Example],
+def cross_validate(design: Design, scored: list[Example], extra: list[Example],
                    seed: int) -> dict[str, float]:
     truth = label_matrix(scored)
     predicted = np.zeros_like(truth)
@@ -204,7 +248,7 @@ def main() -> None:
     extra = load_examples([EXTRA]) if EXTRA.exists() else []
     print(f"{len(scored)} labeled stories of {len({e.source for e in scored})} newsletters, "
           f"{len(extra)} hand-written examples (training only); macro F1\n")
-    print(f"{'design':40} {'left out: IAI':>13} {'LWAI':>5} {'small':>5} "
+    print(f"{'design':56} {'left out: IAI':>13} {'LWAI':>5} {'mean':>5} {'small':>5} "
           f"{'LWAI s/p/c/r':>19} | {'CV: all':>7} {'IAI':>5} {'LWAI':>5} {'secs':>5}")
     for name, design in designs().items():
         if args.only and not any(part in name for part in args.only):
@@ -214,7 +258,8 @@ def main() -> None:
         folds = [cross_validate(design, scored, extra, seed) for seed in range(args.seeds)]
         cv = {key: float(np.mean([f[key] for f in folds])) for key in folds[0]}
         lwai = " ".join(f"{f:.2f}" for f in loo["LWAI"][1])
-        print(f"{name:40} {loo['Import AI'][0]:13.3f} {loo['LWAI'][0]:5.3f} "
+        mean = (loo["Import AI"][0] + loo["LWAI"][0]) / 2  # the newsletters with >= 50
+        print(f"{name:56} {loo['Import AI'][0]:13.3f} {loo['LWAI'][0]:5.3f} {mean:5.3f} "
               f"{loo['small'][0]:5.3f} {lwai:>19} | {cv['all']:7.3f} {cv['Import AI']:5.3f} "
               f"{cv['LWAI']:5.3f} {time.perf_counter() - started:5.0f}", flush=True)
 

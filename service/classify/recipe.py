@@ -1,26 +1,41 @@
 """The classifier recipe: parameters in, an unfitted scikit-learn pipeline out.
 
-Word TF-IDF of the story and of its headline, plus two ``ThemeCues`` blocks
-(cues.py): ``THEME_CUES``, and ``DEFINITION_CUES`` made from THEMES.md's own
-definitions, which transfers to newsletters the model never saw (chosen in
-bench/compare_models.py by leave-one-newsletter-out; models/README.md says
-why).  One logistic regression per theme with balanced class weights, and a
-fixed 0.5 threshold (thresholds tuned on a few hundred stories overfit).
+Word TF-IDF of the story and of its headline, plus ``ThemeCues`` blocks
+(cues.py): ``THEME_CUES``; ``DEFINITION_CUES``, THEMES.md's own definitions;
+``PARAPHRASE_CUES``, those definitions in other words, and ``COUNTER_CUES``,
+its "not this theme" column (paraphrases.py).  The last three transfer to
+newsletters the model never saw (chosen in bench/compare_models.py by
+leave-one-newsletter-out; models/README.md says why).  Optional, off by
+default (measured, no gain): ``StoryShape`` (story length) and ``source_cap``
+(each newsletter weighs at most that many stories).  One logistic regression
+per theme with balanced class weights, and a fixed 0.5 threshold (thresholds
+tuned on a few hundred stories overfit).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MaxAbsScaler
 
-from service.classify.cues import DEFINITION_CUES, THEME_CUES, ThemeCues, headline_of, split_cues
+from service.classify.cues import (
+    DEFINITION_CUES,
+    THEME_CUES,
+    StoryShape,
+    ThemeCues,
+    headline_of,
+    split_cues,
+)
 from service.classify.examples import Example, label_matrix
+from service.classify.paraphrases import COUNTER_CUES, PARAPHRASE_CUES
 from service.domain import THEMES
 from service.errors import ModelError
 
@@ -29,11 +44,13 @@ __all__ = ["DEFAULT_PARAMS", "LEGACY_PARAMS", "build_pipeline", "train_model"]
 DEFAULT_PARAMS: dict[str, Any] = {
     "word_ngrams": [1, 1], "min_df": 2, "stop_words": "english", "cue_weight": 0.7,
     "definition_weight": 0.4, "headline_weight": 0.5, "lead_tokens": 60, "C": 10.0,
-    "class_weight": "balanced", "threshold": 0.5,
+    "class_weight": "balanced", "threshold": 0.5, "paraphrase_weight": 0.4,
+    "counter_weight": 0.4, "shape_weight": 0.0, "source_cap": 0,
 }
 # Values that rebuild older recipes whose cards predate a parameter (the promotion
 # gate re-runs the active model's recipe on today's labels).
-LEGACY_PARAMS: dict[str, Any] = {"definition_weight": 0.0}
+LEGACY_PARAMS: dict[str, Any] = {"definition_weight": 0.0, "paraphrase_weight": 0.0,
+                                 "counter_weight": 0.0, "shape_weight": 0.0, "source_cap": 0}
 
 
 def build_pipeline(params: Mapping[str, Any]) -> Pipeline:
@@ -44,7 +61,10 @@ def build_pipeline(params: Mapping[str, Any]) -> Pipeline:
     weights = {"words": 1.0}
     for name, lexicon, weight in (("cues", THEME_CUES, params["cue_weight"]),
                                   ("definitions", DEFINITION_CUES,
-                                   params.get("definition_weight", 0.0))):
+                                   params.get("definition_weight", 0.0)),
+                                  ("paraphrases", PARAPHRASE_CUES,
+                                   params.get("paraphrase_weight", 0.0)),
+                                  ("counter", COUNTER_CUES, params.get("counter_weight", 0.0))):
         if weight:
             parts.append((name, Pipeline([
                 ("count", ThemeCues(split_cues(lexicon), params["lead_tokens"])),
@@ -55,9 +75,15 @@ def build_pipeline(params: Mapping[str, Any]) -> Pipeline:
                                                   stop_words=params["stop_words"],
                                                   sublinear_tf=True)))
         weights["headline"] = params["headline_weight"]
+    if params.get("shape_weight"):  # digest item or essay: their base rates differ
+        parts.append(("shape", StoryShape()))
+        weights["shape"] = params["shape_weight"]
     features = FeatureUnion(parts, transformer_weights=weights)
     regression = LogisticRegression(C=params["C"], class_weight=params["class_weight"],
                                     max_iter=5000)
+    if params.get("source_cap"):  # train_model passes each story's weight
+        with sklearn.config_context(enable_metadata_routing=True):
+            regression.set_fit_request(sample_weight=True)
     return Pipeline([("features", features), ("model", OneVsRestClassifier(regression))])
 
 
@@ -69,4 +95,18 @@ def train_model(examples: Sequence[Example], params: Mapping[str, Any] | None = 
                if not column.any() or column.all()]
     if missing:
         raise ModelError(f"cannot train: every example agrees on {missing}; need both cases")
-    return build_pipeline(params).fit([e.text for e in examples], labels)
+    pipeline, texts = build_pipeline(params), [e.text for e in examples]
+    if not params.get("source_cap"):
+        return pipeline.fit(texts, labels)
+    with sklearn.config_context(enable_metadata_routing=True):  # routes sample_weight
+        return pipeline.fit(texts, labels, sample_weight=source_weights(examples,
+                                                                       params["source_cap"]))
+
+
+def source_weights(examples: Sequence[Example], cap: int) -> np.ndarray[Any, Any]:
+    """Each newsletter weighs at most ``cap`` stories: a newsletter with more has each
+    story weigh ``cap / n``, so no one newsletter's style dominates the regression.
+    Stories with no newsletter (hand-written, the database's) weigh 1."""
+    sizes = Counter(e.source for e in examples if e.source and not e.train_only)
+    return np.array([min(1.0, cap / sizes[e.source]) if sizes.get(e.source) else 1.0
+                     for e in examples])

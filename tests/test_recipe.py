@@ -1,0 +1,116 @@
+"""The recipe's transfer features: paraphrase and counter cues, story shape, newsletter caps."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from service.classify.cues import StoryShape, ThemeCues, split_cues
+from service.classify.evaluation import EVALUATION
+from service.classify.examples import Example, load_examples
+from service.classify.model import Classifier
+from service.classify.paraphrases import COUNTER_CUES, PARAPHRASE_CUES
+from service.classify.recipe import DEFAULT_PARAMS, LEGACY_PARAMS, source_weights, train_model
+from service.classify.train import make_card, save_version
+from service.domain import THEMES, Story
+from tests.conftest import REPO
+
+EXTRA_LABELS = REPO / "models" / "extra_labels.jsonl"
+
+
+def _fired(cues: dict[str, dict[str, str]], text: str) -> set[tuple[str, str]]:
+    counter = ThemeCues(split_cues(cues)).fit([])
+    return {counter.names_[cue] for cue, _ in counter.hits(text)}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Written for this test, no newsletter text: the definitions' words said otherwise.
+    ("Deepfakes and voice-cloning scams target voters", ("safety", "deceptive media")),
+    ("A lab adds watermarks to AI-generated content", ("safety", "content provenance")),
+    ("Senators grill the ministry over the new rules", ("policy", "lawmakers")),
+    ("Utility signs deal for a nuclear power plant to feed AI", ("compute", "energy for AI")),
+    ("Robotaxis start service in a second city", ("robotics", "robots")),
+])
+def test_paraphrase_cues_catch_the_definitions_in_other_words(
+        text: str, expected: tuple[str, str]) -> None:
+    assert expected in _fired(PARAPHRASE_CUES, text)
+
+
+def test_counter_cues_only_argue_against_a_theme() -> None:
+    assert set(COUNTER_CUES) == {f"not {theme}" for theme in THEMES}
+    fired = _fired(COUNTER_CUES, "Startup raises $40M in a Series B and launches its app")
+    assert {("not compute", "a funding round"), ("not policy", "a product release")} <= fired
+    assert not _fired(COUNTER_CUES, "Humanoid robot folds laundry")
+
+
+def test_story_shape_tells_a_digest_item_from_an_essay() -> None:
+    short, long = "Headline\nOne line of news.", "Headline\n" + "\n".join(["word " * 60] * 5)
+    features = StoryShape().fit([]).transform([short, long])
+    assert features.shape == (2, 3) and list(features[:, 1]) == [1.0, 0.0]
+    assert features[0, 0] < features[1, 0] and features[0, 2] < features[1, 2]
+    assert len(StoryShape().get_feature_names_out()) == 3
+
+
+def _example(number: int, source: str, train_only: bool = False) -> Example:
+    prefix = "extra-" if train_only else "s"
+    return Example(f"{prefix}{number}", "text", (), f"{source}#{number}", source)
+
+
+def test_source_weights_cap_what_one_newsletter_weighs() -> None:
+    examples = ([_example(i, "Big") for i in range(300)] + [_example(i, "Small") for i in
+                range(300, 340)] + [_example(i, "extra", train_only=True) for i in range(5)]
+                + [_example(i, "") for i in range(400, 403)])
+    weights = source_weights(examples, cap=150)
+    assert np.allclose(weights[:300], 0.5)  # 300 stories weigh 150
+    assert np.allclose(weights[300:], 1.0)  # under the cap, hand-written, no newsletter
+
+
+def test_every_new_param_has_a_legacy_value_that_switches_it_off() -> None:
+    for name in ("paraphrase_weight", "counter_weight", "shape_weight", "source_cap"):
+        assert name in DEFAULT_PARAMS and not LEGACY_PARAMS[name], name
+
+
+@pytest.fixture(scope="module")
+def two_newsletters(shared_dir: Path) -> list[Example]:
+    labeled = shared_dir / "data" / "labeled"
+    return load_examples([labeled / "importai.jsonl", labeled / "thursdai.jsonl",
+                          EXTRA_LABELS])
+
+
+def test_a_source_cap_changes_what_the_regression_learns(two_newsletters: list[Example]) -> None:
+    params = {**DEFAULT_PARAMS, "source_cap": 0}
+    plain = train_model(two_newsletters, params)
+    capped = train_model(two_newsletters, {**params, "source_cap": 60})
+    texts = [e.text for e in two_newsletters[:50]]
+    assert not np.allclose(plain.predict_proba(texts), capped.predict_proba(texts))
+
+
+def test_a_model_with_every_block_loads_and_explains_with_theme_words_only(
+        two_newsletters: list[Example], tmp_path: Path) -> None:
+    params = {**DEFAULT_PARAMS, "paraphrase_weight": 0.4, "counter_weight": 0.4,
+              "shape_weight": 1.0, "source_cap": 100}
+    metrics = {"macro_f1": 0.0, "evaluation": EVALUATION.format(folds=5)}
+    version = save_version(tmp_path, train_model(two_newsletters, params),
+                           make_card(two_newsletters, metrics, params), today=date(2026, 12, 4))
+    classifier = Classifier.load(tmp_path, version)
+    # Written for this test: counter-cue words ("launches", "app") must never explain a tag.
+    text = ("Startup launches an app that spots deepfakes and election disinformation\n"
+            "The company says its app flags deepfakes of candidates and scams aimed at voters.")
+    [tagged] = classifier.tag([Story(index=0, headline=text.split("\n")[0], text=text)])
+    for theme, terms in tagged.explanations.items():
+        assert all(term.lower() in text.lower() for term in terms), (theme, terms)
+        assert not {"launches", "app", "startup", "company"} & {t.lower() for t in terms}
+
+
+def test_cue_blocks_share_tokens_but_never_stale_ones() -> None:
+    counter = ThemeCues(split_cues(PARAPHRASE_CUES)).fit([])
+    batch = ["Robots fold laundry", "Senators debate a bill"]
+    first = counter.transform(batch)
+    assert np.array_equal(counter.transform(batch), first)  # the same batch again
+    batch[0] = "Deepfakes target voters"  # the same list, changed in place
+    changed = counter.transform(batch)
+    assert not np.array_equal(changed[0], first[0]) and np.array_equal(changed[1], first[1])
+    assert np.array_equal(changed, counter.transform(list(batch)))
