@@ -13,7 +13,13 @@ from service.classify.evaluation import EVALUATION
 from service.classify.examples import Example, load_examples
 from service.classify.model import Classifier
 from service.classify.paraphrases import COUNTER_CUES, PARAPHRASE_CUES
-from service.classify.recipe import DEFAULT_PARAMS, LEGACY_PARAMS, source_weights, train_model
+from service.classify.recipe import (
+    DEFAULT_PARAMS,
+    LEGACY_PARAMS,
+    build_pipeline,
+    source_weights,
+    train_model,
+)
 from service.classify.train import make_card, save_version
 from service.domain import THEMES, Story
 from tests.conftest import REPO
@@ -114,3 +120,14 @@ def test_cue_blocks_share_tokens_but_never_stale_ones() -> None:
     changed = counter.transform(batch)
     assert not np.array_equal(changed[0], first[0]) and np.array_equal(changed[1], first[1])
     assert np.array_equal(changed, counter.transform(list(batch)))
+
+
+def test_paraphrase_and_counter_cues_of_one_weight_share_a_block() -> None:
+    def blocks(**changes: float) -> dict[str, float]:
+        union = build_pipeline({**DEFAULT_PARAMS, **changes}).named_steps["features"]
+        return dict(union.transformer_weights)
+
+    shared = blocks(paraphrase_weight=0.4, counter_weight=0.4)
+    assert "paraphrases" in shared and "counter" not in shared
+    assert blocks(paraphrase_weight=0.4, counter_weight=0.7)["counter"] == 0.7
+    assert "paraphrases" not in blocks(paraphrase_weight=0.0, counter_weight=0.0)

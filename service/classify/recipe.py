@@ -59,12 +59,7 @@ def build_pipeline(params: Mapping[str, Any]) -> Pipeline:
                             stop_words=params["stop_words"], sublinear_tf=True)
     parts: list[tuple[str, Any]] = [("words", words)]
     weights = {"words": 1.0}
-    for name, lexicon, weight in (("cues", THEME_CUES, params["cue_weight"]),
-                                  ("definitions", DEFINITION_CUES,
-                                   params.get("definition_weight", 0.0)),
-                                  ("paraphrases", PARAPHRASE_CUES,
-                                   params.get("paraphrase_weight", 0.0)),
-                                  ("counter", COUNTER_CUES, params.get("counter_weight", 0.0))):
+    for name, lexicon, weight in _cue_blocks(params):
         if weight:
             parts.append((name, Pipeline([
                 ("count", ThemeCues(split_cues(lexicon), params["lead_tokens"])),
@@ -85,6 +80,17 @@ def build_pipeline(params: Mapping[str, Any]) -> Pipeline:
         with sklearn.config_context(enable_metadata_routing=True):
             regression.set_fit_request(sample_weight=True)
     return Pipeline([("features", features), ("model", OneVsRestClassifier(regression))])
+
+
+def _cue_blocks(params: Mapping[str, Any]) -> list[tuple[str, Any, float]]:
+    """(block name, lexicon, weight) of each cue block; a zero weight leaves it out."""
+    blocks = [("cues", THEME_CUES, params["cue_weight"]),
+              ("definitions", DEFINITION_CUES, params.get("definition_weight", 0.0))]
+    paraphrase, counter = params.get("paraphrase_weight", 0.0), params.get("counter_weight", 0.0)
+    if paraphrase and paraphrase == counter:  # the same features in one pass over the text
+        return [*blocks, ("paraphrases", {**PARAPHRASE_CUES, **COUNTER_CUES}, paraphrase)]
+    return [*blocks, ("paraphrases", PARAPHRASE_CUES, paraphrase),
+            ("counter", COUNTER_CUES, counter)]
 
 
 def train_model(examples: Sequence[Example], params: Mapping[str, Any] | None = None) -> Pipeline:
