@@ -12,6 +12,10 @@ hand-written examples (ids "extra-", only ever trained on):
 - grouped 5-fold CV by issue on all of them (an issue's stories never split),
   macro F1 overall and per newsletter, averaged over ``--seeds`` fold shuffles.
 
+Indented rows are variants: up to "CHOSEN", of the 2026-12-04-2 recipe (``SECOND``; the
+second pass, paraphrase and counter cues, story shape, newsletter caps and word pairs,
+starts at "+ paraphrase cues"); after it, of the chosen recipe.
+
 Prints macro F1 (and LWAI-left-out per theme: safety policy compute robotics); "mean"
 is the mean left-out macro of the newsletters with >= 50 stories (Import AI, LWAI).
 """
