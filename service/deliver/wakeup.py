@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 
 CHANNEL = "newsalerts_deliveries"
+BURST_SECONDS = 0.05  # how long a burst's later announcements may trail the first
 STOP_CHECK_SECONDS = 0.5  # how often a waiting worker looks whether it should stop
 
 
@@ -61,7 +62,10 @@ class DeliveryListener:
                 if left <= 0:
                     return False
                 if self._heard(min(left, STOP_CHECK_SECONDS)):
-                    while self._heard(0):  # a burst of announcements wakes the worker once
+                    # A burst of announcements wakes the worker once.  Each commit's
+                    # NOTIFY reaches us on its own schedule, so wait a moment for
+                    # the rest of the burst rather than only taking what has landed.
+                    while self._heard(BURST_SECONDS):
                         pass
                     return True
         except Exception as exc:  # the server went away: sleep now, listen again next time
