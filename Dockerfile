@@ -6,8 +6,12 @@
 
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+# setup.py ships templates/, examples/ and the active model of models/ inside the package.
+COPY pyproject.toml setup.py MANIFEST.in README.md ./
 COPY service ./service
+COPY templates ./templates
+COPY examples ./examples
+COPY models ./models
 RUN python -m venv /opt/venv \
  && /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check '.[postgres]'
 

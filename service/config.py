@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -126,9 +127,10 @@ SETTINGS: tuple[Setting, ...] = (
             "one's checks that it still holds the lock."),
     Setting("worker", "idle_sleep", float, 1.0,
             "Seconds a `newsalerts worker` waits before looking again when nothing is due."),
-    Setting("metrics", "port", int, 0,
-            "Port on which `run`, `scheduler` and `worker` serve Prometheus /metrics; 0: off. "
-            "The web app always serves /metrics."),
+    Setting("metrics", "port", int, 0, "Port on which every process serves Prometheus "
+            "/metrics (`run`, `web`: with the database's gauges); 0: off."),
+    Setting("metrics", "token", str, "", "Bearer token the web port's /metrics needs; "
+            "empty: it answers 404 there.", secret=True),
     Setting("metrics", "host", str, "127.0.0.1",
             "Address that [metrics] port binds (0.0.0.0 in a container)."),
     Setting("digest", "day", str, "mon", "Weekday the weekly digest goes out (mon..sun)."),
@@ -150,6 +152,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web", "public_archive", bool, True,
             "Anyone may read the story archive (/stories, /themes/...) and the Atom feeds "
             "(/feeds/...); false: only the signed-in editor, for a private deployment."),
+    Setting("web", "subscribe_per_client_per_hour", int, 10,
+            "Subscribe requests a client address may make an hour, then 429; 0: no limit."),
+    Setting("web", "subscribe_min_seconds", float, 0.1,
+            "The subscribe form answers no sooner, so its time tells nothing; 0: off."),
+    Setting("web", "trusted_proxy", str, "", "Proxy whose X-Forwarded-For names the client."),
+    Setting("web", "channel_timeout", int, 30, "Seconds before an idle connection closes."),
+    Setting("web", "connection_limit", int, 200, "Connections served at once."),
+    Setting("web", "max_request_body_size", int, 65536, "Largest request body (bytes), else 413."),
     Setting("web", "secret_key", str, "",
             "Signs links and forms. Empty: generated once and kept in var/secret_key.",
             secret=True),
@@ -229,8 +239,16 @@ class Settings:
             value = self.get(setting.section, setting.key)
             if setting.secret and value:
                 value = "********"
+            elif isinstance(value, str) and "://" in value:
+                value = mask_url(value)  # a database URL holds its password
             out.setdefault(setting.section, {})[setting.key] = value
         return out
+
+
+def mask_url(url: str) -> str:
+    """``url`` with the password of its user part and of its query replaced by ***."""
+    url = re.sub(r"^([\w+.-]+://[^:/@?#]*):[^/?#]*@", r"\1:***@", url)
+    return re.sub(r"([?&](?:password|passwd|sslpassword)=)[^&#]*", r"\1***", url, flags=re.I)
 
 
 def load_settings(path: Path | str | None = None,

@@ -91,6 +91,7 @@ class WorkerSettings:
 class MetricsSettings:
     port: int
     host: str
+    token: str = field(repr=False)  # a bearer secret
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,12 @@ class WebSettings:
     listen: str
     secret_key: str = field(repr=False)
     public_archive: bool
+    subscribe_per_client_per_hour: int
+    subscribe_min_seconds: float
+    trusted_proxy: str
+    channel_timeout: int
+    connection_limit: int
+    max_request_body_size: int
 
 
 @dataclass(frozen=True)

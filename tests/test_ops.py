@@ -38,6 +38,7 @@ from service.deliver.send import SendSummary
 from service.ops import metrics, status
 from service.subscribers.registry import add_subscriber
 from service.web import create_app
+from tests.browser import with_settings
 from tests.db import FIXED_NOW, make_issue
 from tests.helpers import REPO
 
@@ -127,7 +128,8 @@ def test_metrics_show_the_database_and_this_process(context: Context) -> None:
     latency_before = process_sample("newsalerts_send_latency_seconds_count")
     metrics.observe_send(SendSummary(sent=2, failed=1), [0.3, 1.5])
 
-    response = create_app(context).test_client().get("/metrics")
+    app = create_app(with_settings(context, metrics__token="scrape"))
+    response = app.test_client().get("/metrics", headers={"Authorization": "Bearer scrape"})
     found = samples(response.get_data(as_text=True))
 
     assert response.status_code == 200 and response.mimetype == "text/plain"

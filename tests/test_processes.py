@@ -210,8 +210,9 @@ def test_run_polls_sends_serves_health_and_metrics_and_stops_on_sigterm(
     sqlite_context: Context, tmp_path: Path, spawn: Callable[..., Process],
 ) -> None:
     owe_alerts(sqlite_context, 1)
-    port = free_port()
-    env = base_env(sqlite_context, tmp_path, NEWSALERTS_WEB__LISTEN=f"127.0.0.1:{port}")
+    port, metrics_port = free_port(), free_port()
+    env = base_env(sqlite_context, tmp_path, NEWSALERTS_WEB__LISTEN=f"127.0.0.1:{port}",
+                   NEWSALERTS_METRICS__PORT=str(metrics_port))
     (tmp_path / "inbox" / "issue.eml").write_bytes(issue_email(1))
     service = spawn("run", env=env)
     healthz = f"http://127.0.0.1:{port}/healthz"
@@ -223,7 +224,8 @@ def test_run_polls_sends_serves_health_and_metrics_and_stops_on_sigterm(
     wait_for("a poll", polled, service)
     wait_for("the alert", lambda: any((tmp_path / "outbox").glob("*.eml")), service)
     checks = json.loads(get(healthz)[1])
-    status, metrics = get(f"http://127.0.0.1:{port}/metrics")
+    assert get(f"http://127.0.0.1:{port}/metrics")[0] == 404  # not public on the web port
+    status, metrics = get(f"http://127.0.0.1:{metrics_port}/metrics")
 
     assert checks["database"] == "ok" and checks["model_version"]
     assert status == 200

@@ -45,7 +45,8 @@ class Classifier:
     @classmethod
     def load(cls, models_dir: Path, version: str | None = None) -> Classifier:
         """Load ``version`` (default: the active one), refusing anything not ours."""
-        version = version or model_store.active_version(models_dir)
+        if version is None:
+            models_dir, version = model_store.active_choice(models_dir)
         if version is None:
             raise ModelError(f"no active model in {models_dir}: train one or activate a version")
         card = model_store.read_card(models_dir, version)

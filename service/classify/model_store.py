@@ -29,10 +29,13 @@ import joblib
 
 from service.config import Settings
 from service.errors import ModelError
-from service.paths import beside_package
+from service.paths import beside_package, from_clone
 
 logger = logging.getLogger(__name__)
 
+# The model a built package ships (setup.py copies models/<ACTIVE> here at build time):
+# what a fresh install tags with until a version of its own is activated.
+SHIPPED_MODELS = Path(__file__).resolve().parent / "default_model"
 ACTIVE_FILE = "ACTIVE"
 CARD_FILE = "card.json"
 MODEL_FILE = "model.joblib"
@@ -47,7 +50,7 @@ def models_dir(settings: Settings) -> Path:
     if configured.is_absolute() or configured.exists():
         return configured
     beside = beside_package(configured)
-    return beside if beside.exists() else configured
+    return beside if from_clone() and beside.exists() else configured
 
 
 def version_sort_key(version: str) -> tuple[str, int]:
@@ -100,6 +103,17 @@ def active_version(models_dir: Path) -> str | None:
     except FileNotFoundError:
         return None
     return text or None
+
+
+def active_choice(models_dir: Path) -> tuple[Path, str | None]:
+    """Where the active model is: ``models_dir``'s ACTIVE, else the shipped default."""
+    version = active_version(models_dir)
+    if version is None and models_dir.resolve() != SHIPPED_MODELS:
+        shipped = active_version(SHIPPED_MODELS)
+        if shipped is not None:
+            logger.info("no active model in %s: using the shipped %s", models_dir, shipped)
+            return SHIPPED_MODELS, shipped
+    return models_dir, version
 
 
 def set_active(models_dir: Path, version: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -111,6 +112,21 @@ def stories(since: datetime | None) -> None:
     with glue.opened_context() as context, transaction(context.sessions) as session:
         for row in store.stories_since(session, since.replace(tzinfo=UTC) if since else None):
             click.echo(json.dumps(row, ensure_ascii=False))
+
+
+@main.command("sample")
+def sample() -> None:
+    """Copy the sample newsletter issue into the inbox folder ([inbox] dir), to try a poll."""
+    from service.paths import project_file
+
+    inbox = Path(glue.settings().inbox.dir)
+    inbox.mkdir(parents=True, exist_ok=True)
+    target = inbox / SAMPLE_ISSUE
+    shutil.copyfile(project_file(f"examples/{SAMPLE_ISSUE}"), target)
+    click.echo(f"copied the sample issue to {target}; `newsalerts poll` reads it")
+
+
+SAMPLE_ISSUE = "sample-issue.eml"
 
 
 @main.group()

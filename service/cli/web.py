@@ -15,10 +15,12 @@ from service.cli.glue import opened_context, wait_for_stop
               help="Address to bind (default: [web] listen, 127.0.0.1:8080).")
 def web_command(listen: str | None) -> None:
     """Serve the subscriber pages and the editor's review queue."""
+    from service.ops.metrics import serve_process_metrics
     from service.web import serve_in_thread
 
     with opened_context() as context:
         server = serve_in_thread(context, listen)
+        serve_process_metrics(context.settings, context)
         click.echo(f"newsalerts web app on {server.url} (public address {context.base_url})")
         wait_for_stop()
         server.stop()

@@ -8,6 +8,7 @@ new deployment's first `newsalerts migrate` both end at the same schema.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Iterator
@@ -39,7 +40,13 @@ def make_engine(url: str) -> Engine:
     if parsed.drivername == "postgresql":
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
         parsed = parsed.set(drivername="postgresql+psycopg")
-    engine = create_engine(parsed, pool_pre_ping=True, future=True)
+    try:
+        engine = create_engine(parsed, pool_pre_ping=True, future=True)
+    except ImportError as exc:  # the driver is an optional extra
+        if parsed.get_backend_name() == "postgresql":
+            raise ConfigError("[database] url is PostgreSQL but its driver (psycopg) is not "
+                              "installed: install newsalerts[postgres]") from exc
+        raise ConfigError(f"[database] url needs a driver that is not installed: {exc}") from exc
 
     @event.listens_for(engine, "do_connect")
     def _name_the_connection(_dialect: Any, _record: Any, _cargs: Any, cparams: Any) -> None:
@@ -55,8 +62,8 @@ def application_name(pid: int) -> str:
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    if database and database != ":memory:" and not database.startswith("file:"):
+        _create_private(Path(database))
     engine = create_engine(url, connect_args={"timeout": 30}, future=True)
 
     @event.listens_for(engine, "connect")
@@ -68,6 +75,18 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         cursor.close()
 
     return engine
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only (0600, like the secret key).
+
+    It holds subscribers' addresses and signing secrets.  SQLite gives its -wal
+    and -shm files the same mode as the database file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # An existing database keeps the mode its owner gave it.
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

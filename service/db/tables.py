@@ -184,6 +184,9 @@ class Subscriber(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # {theme: cadence} asked for on the subscribe form, applied only when the
+    # confirmation is POSTed: a stranger's request never changes stored themes.
+    requested_choices: Mapped[dict[str, str] | None] = mapped_column(JSON)
     subscriptions: Mapped[list[Subscription]] = relationship(
         back_populates="subscriber", cascade="all, delete-orphan"
     )
@@ -219,7 +222,7 @@ class Delivery(Base):
     subscriber_id: Mapped[int] = mapped_column(
         ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(20))  # instant | digest
+    kind: Mapped[str] = mapped_column(String(20))  # instant | digest | confirm
     issue_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
     week: Mapped[str | None] = mapped_column(String(10))  # ISO week, "2024-W20"
     story_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
@@ -338,6 +341,22 @@ class EventDecision(Base):
     same: Mapped[bool] = mapped_column(Boolean)
     who: Mapped[str] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+
+
+class RateEvent(Base):
+    """One counted attempt (a failed login, a subscribe request) by one client or name.
+
+    Kept in the database so that every web process shares the same limits.
+    """
+
+    __tablename__ = "rate_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40))  # login-client | login-user | subscribe-client
+    key: Mapped[str] = mapped_column(String(320))
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+Index("ix_rate_events_scope_key_at", RateEvent.scope, RateEvent.key, RateEvent.at)
 
 
 # APScheduler's job store (SQLAlchemyJobStore(tablename="scheduler_jobs")), declared

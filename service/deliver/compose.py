@@ -23,6 +23,7 @@ from service.domain import THEMES, SubscriberStatus
 from service.events.store import events_of
 
 CADENCE_OF_KIND = {"instant": "instant", "digest": "weekly"}
+CONFIRM = "confirm"  # a double opt-in email (service/web/confirmation.py)
 STORY_CACHE_LIMIT = 5000
 DRAFT_CACHE_LIMIT = 200
 
@@ -91,6 +92,8 @@ class Composer:
             raise NothingToSend("the delivery no longer exists")
         delivery, followed = self._batch.pop(delivery_id)
         subscriber = delivery.subscriber
+        if delivery.kind == CONFIRM:
+            return self._confirmation(delivery, followed)
         if subscriber.status != SubscriberStatus.ACTIVE:
             raise NothingToSend(f"subscriber is {subscriber.status}")
         themes = followed.get(CADENCE_OF_KIND[delivery.kind], ())
@@ -125,6 +128,23 @@ class Composer:
         if not kept:
             raise NothingToSend(f"every story is news the reader already got ({line})")
         return kept, line
+
+    def _confirmation(self, delivery: Delivery,
+                      followed: dict[str, tuple[str, ...]]) -> Outgoing:
+        """The double opt-in email: owed only while the address is still pending."""
+        subscriber = delivery.subscriber
+        if subscriber.status != SubscriberStatus.PENDING:
+            raise NothingToSend(f"subscriber is {subscriber.status}")
+        asked = subscriber.requested_choices or {}
+        stored = {theme for themes in followed.values() for theme in themes}
+        draft = render.draft_confirmation([t for t in THEMES if t in (asked or stored)])
+        ctx = self.ctx
+        message_id = render.delivery_message_id(delivery.id, delivery.created_at, ctx.base_url)
+        letterhead = render.Letterhead(ctx.settings.smtp.from_, ctx.base_url,
+                                       as_utc(ctx.now()), message_id)
+        url = links.confirm_url(ctx.base_url, ctx.signer, subscriber.id, subscriber.link_secret)
+        data = render.personalise(draft, subscriber.email, {"confirm": url}, letterhead)
+        return Outgoing(subscriber.email, message_id, draft.subject, data)
 
     def _signed_links(self, subscriber: Subscriber, issue_ids: Sequence[int]) -> dict[str, str]:
         """The subscriber's own links, each signed for its purpose (invariant 5)."""

@@ -16,7 +16,6 @@ and return an ``EmailMessage``.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -40,7 +39,7 @@ from service.deliver.mime import (
     slot,
 )
 from service.domain import THEMES
-from service.paths import beside_package
+from service.paths import project_file
 
 __all__ = [
     "AlsoIn", "Draft", "EmailIssue", "EmailStory", "Letterhead", "Recipient", "delivery_message_id",
@@ -248,14 +247,11 @@ def _summary(stories: Sequence[EmailStory], followed: Sequence[str]) -> str:
 
 
 def templates_dir() -> Path:
-    """$NEWSALERTS_TEMPLATES, else templates/ beside the package, else the installed copy."""
+    """$NEWSALERTS_TEMPLATES, else the clone's templates/, else the copy the package ships."""
     override = os.environ.get(TEMPLATES_ENV)
     if override:
         return Path(override)
-    beside = beside_package("templates")
-    if beside.is_dir():
-        return beside
-    return Path(sys.prefix) / "share" / "newsalerts" / "templates"
+    return project_file("templates")
 
 
 @lru_cache(maxsize=4)

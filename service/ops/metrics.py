@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -27,7 +28,7 @@ from prometheus_client import (
     generate_latest,
     start_http_server,
 )
-from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
+from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import select
 
@@ -141,6 +142,17 @@ def _gauges(status: Status) -> Iterator[GaugeMetricFamily | InfoMetricFamily]:
                                value={"version": status.health.model_version})
 
 
+class _Registries(Collector):
+    """Several registries scraped as one."""
+
+    def __init__(self, *registries: CollectorRegistry) -> None:
+        self.registries = registries
+
+    def collect(self) -> Iterator[Metric]:
+        for registry in self.registries:
+            yield from registry.collect()
+
+
 def database_registry(ctx: Context) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(DatabaseCollector(ctx))
@@ -153,11 +165,22 @@ def exposition(database: CollectorRegistry | None = None) -> bytes:
     return text + generate_latest(database) if database is not None else text
 
 
-def serve_process_metrics(settings: Settings) -> bool:
-    """Serve this process's metrics on [metrics] host:port in a thread; False when port is 0."""
+def serve_process_metrics(settings: Settings,
+                          ctx: Context | None = None) -> WSGIServer | None:
+    """Serve this process's metrics on [metrics] host:port in a thread; None when port is 0.
+
+    With ``ctx`` (the web app's processes) the database's gauges are served
+    there too: the public web port shows them only behind ``[metrics] token``.
+    """
     port = settings.metrics.port
     if not port:
-        return False
-    start_http_server(port, addr=settings.metrics.host, registry=REGISTRY)
+        return None
+    registry: CollectorRegistry = REGISTRY
+    if ctx is not None:
+        registry = CollectorRegistry(auto_describe=False)
+        registry.register(_Registries(REGISTRY, database_registry(ctx)))
+    server, _thread = start_http_server(port, addr=settings.metrics.host,
+                                        registry=registry)
     log.info("metrics on http://%s:%d/metrics", settings.metrics.host, port)
-    return True
+    return server
+

@@ -55,7 +55,7 @@ def run_all(open_context: Callable[[], Context], *, no_send: bool = False) -> No
     try:
         with stop_on_signals() as stop:
             server = serve_in_thread(ctx)
-            metrics.serve_process_metrics(settings)
+            metrics.serve_process_metrics(settings, ctx)
             log.info("newsalerts running: inbox %s, database %s, sending %s",
                      settings.inbox.host or settings.inbox.dir,
                      safe_url(settings.database.url), "off" if no_send else "on")

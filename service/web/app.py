@@ -38,6 +38,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 
+HSTS = "max-age=31536000"
+MAX_FORM_BYTES = 64 * 1024
+
 
 def create_app(ctx: Context) -> Flask:
     # The same templates/ folder as the emails (render.py knows where it is installed).
@@ -52,6 +55,8 @@ def create_app(ctx: Context) -> Flask:
     app.extensions[CONTEXT_KEY] = ctx
     csrf.install(app)
     app.after_request(_add_security_headers)
+    if ctx.base_url.startswith("https://"):
+        app.after_request(_add_hsts)
     _register_error_pages(app)
     register_views(app, ctx)
     return app
@@ -66,8 +71,9 @@ def _flask_config(ctx: Context) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": ctx.base_url.startswith("https://"),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=SESSION_HOURS),
-        # Every form here is a few fields; refuse anything bigger before parsing it.
-        "MAX_CONTENT_LENGTH": 64 * 1024,
+        # Every form here is a few fields; refuse anything bigger before parsing it
+        # (waitress refuses it before reading it: [web] max_request_body_size).
+        "MAX_CONTENT_LENGTH": MAX_FORM_BYTES,
     }
 
 
@@ -77,6 +83,12 @@ def _add_security_headers(response: Response) -> Response:
     if response.mimetype == "text/html":
         # Pages show one subscriber's data behind a token: no shared caches, no back-cache.
         response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _add_hsts(response: Response) -> Response:
+    # Served over https (base_url says so): browsers must never try plain http again.
+    response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 

@@ -1,32 +1,109 @@
-"""The double opt-in email, sent straight from the subscribe form.
+"""The double opt-in: a subscribe request queues a confirmation email; only a POST confirms.
 
-It is not a delivery row: it goes to an address that has not agreed to
-anything yet, and the person is waiting for it now.
+The email is a delivery row (kind ``confirm``) that the worker sends, like any
+other: the web request never talks to the mail server, so it cannot be used
+to send mail quickly, and it answers in the same time whether or not the
+address is already on the list.  One address gets at most one confirmation
+per ``CONFIRM_INTERVAL`` and ``CONFIRMS_PER_DAY`` a day, counted from the
+deliveries table, with the subscriber's row locked, so every web process
+keeps to the same limit.
+
+The themes asked for are kept aside (``requested_choices``) until the
+confirmation is POSTed: a stranger typing somebody's address changes nothing
+of what that person follows.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from email.utils import make_msgid
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 
-from service.context import Context
-from service.db.tables import Subscriber
-from service.deliver.links import confirm_url
-from service.deliver.render import Letterhead, list_host, render_confirmation
-from service.deliver.transport import open_transport
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from service.db.tables import Delivery, Subscriber
+from service.deliver.wakeup import announce
+from service.domain import THEMES, DeliveryStatus, SubscriberStatus
+from service.subscribers import registry as subscribers
 
 log = logging.getLogger(__name__)
 
+CONFIRM_INTERVAL = timedelta(minutes=10)
+CONFIRMS_PER_DAY = 5
+CONFIRM_KIND = "confirm"
 
-def send_confirmation(ctx: Context, subscriber: Subscriber, themes: Sequence[str]) -> None:
-    """Email ``subscriber`` their confirmation link; raises DeliveryError when it fails."""
-    letterhead = Letterhead(
-        sender=ctx.settings.smtp.from_, base_url=ctx.base_url, date=ctx.now(),
-        message_id=make_msgid("confirm", domain=list_host(ctx.base_url)),
-    )
-    url = confirm_url(ctx.base_url, ctx.signer, subscriber.id, subscriber.link_secret)
-    message = render_confirmation(subscriber.email, url, themes, letterhead)
-    with open_transport(ctx.settings) as transport:
-        transport.send(message, subscriber.email)
-    log.info("sent a confirmation email to subscriber %s", subscriber.id)
+
+def request_subscription(session: Session, email: str, cadences: Mapping[str, str],
+                         now: datetime) -> Delivery | None:
+    """Record a subscribe request for ``email`` ({theme: cadence}); the queued email or None.
+
+    None when the address is already active (nothing changes) or when it had
+    its share of confirmation emails lately.
+    """
+    existing = subscribers.find_subscriber(session, email)
+    if existing is None:
+        first = next(iter(cadences.values()))
+        subscriber = subscribers.add_subscriber(session, email, list(cadences), first,
+                                                confirmed=False, now=now)
+        subscribers.set_preferences(session, subscriber, dict(cadences))
+    else:
+        # Locked until commit: two requests at once count each other's emails.
+        subscriber = session.get_one(Subscriber, existing.id, with_for_update=True,
+                                     populate_existing=True)
+        if subscriber.status == SubscriberStatus.ACTIVE:
+            log.info("subscribe form for already active subscriber %s: nothing changed",
+                     subscriber.id)
+            return None
+        if subscriber.status in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.BOUNCED):
+            subscriber.status = SubscriberStatus.PENDING
+    subscriber.requested_choices = {t: cadences[t] for t in THEMES if t in cadences}
+    return queue_confirmation(session, subscriber, now)
+
+
+def queue_confirmation(session: Session, subscriber: Subscriber,
+                       now: datetime) -> Delivery | None:
+    """A confirmation delivery for ``subscriber``, unless the limits say it had enough."""
+    count, last = session.execute(
+        select(func.count(Delivery.id), func.max(Delivery.created_at))
+        .where(Delivery.subscriber_id == subscriber.id, Delivery.kind == CONFIRM_KIND,
+               Delivery.created_at >= now - timedelta(days=1))
+    ).one()
+    if count >= CONFIRMS_PER_DAY or (
+            last is not None and _naive(last) > _naive(now - CONFIRM_INTERVAL)):
+        log.info("no confirmation email for subscriber %s: %d sent in the last day",
+                 subscriber.id, count)
+        return None
+    delivery = Delivery(subscriber_id=subscriber.id, kind=CONFIRM_KIND, issue_id=None, week=None,
+                        story_ids=[], status=DeliveryStatus.PENDING, attempts=0, due_at=now,
+                        created_at=now)
+    session.add(delivery)
+    session.flush()
+    announce(session)
+    log.info("queued a confirmation email for subscriber %s", subscriber.id)
+    return delivery
+
+
+def requested_themes(subscriber: Subscriber) -> list[str]:
+    """The themes a confirmation is for: those asked for, else those stored."""
+    asked = subscriber.requested_choices or {}
+    stored = {s.theme for s in subscriber.subscriptions}
+    return [t for t in THEMES if t in (asked or stored)]
+
+
+def confirm_request(session: Session, subscriber: Subscriber, now: datetime) -> bool:
+    """The POST of the confirmation page: apply the requested themes and activate."""
+    if subscriber.status != SubscriberStatus.PENDING:
+        return False
+    asked = subscriber.requested_choices or {}
+    if asked:
+        # Themes asked for get that cadence and keep their minimum score; others stop.
+        subscribers.set_preferences(session, subscriber,
+                                    {theme: asked.get(theme) for theme in THEMES})
+    subscriber.requested_choices = None
+    return subscribers.confirm(session, subscriber, now)
+
+
+def _naive(moment: datetime) -> datetime:
+    """UTC without tzinfo: SQLite hands back naive UTC, PostgreSQL aware."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment

@@ -3,19 +3,30 @@
 The login is remembered in Flask's signed session cookie (HttpOnly,
 SameSite=Lax, expiring with ``SESSION_HOURS``).  An empty [admin] password
 closes the review page altogether rather than leaving it open.
+
+A cookie alone is not enough: it also carries the account's session epoch
+(the ``service_state`` row ``editor_epoch:<username>``), which logging out bumps, and a
+fingerprint of the password it was made with.  So logging out, anywhere, or
+changing the password ends every session, including copies of the cookie.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+from datetime import UTC, datetime
 
-from flask import session
+from flask import current_app, session
+from sqlalchemy.orm import Session
 
 from service.config import Settings
+from service.db.tables import ServiceState
 from service.web.csrf import rotate_csrf_token
 
 SESSION_HOURS = 12
 _SESSION_KEY = "editor"
+_EPOCH_KEY = "editor_epoch"
+_PASSWORD_KEY = "editor_password"  # noqa: S105 (a session key, not a password)
 
 
 def review_is_open(settings: Settings) -> bool:
@@ -33,22 +44,62 @@ def credentials_match(settings: Settings, username: str, password: str) -> bool:
     return user_ok and password_ok
 
 
-def log_in(username: str) -> None:
+def log_in(db: Session, settings: Settings, username: str) -> None:
     session.clear()
     rotate_csrf_token()
     session.permanent = True
     session[_SESSION_KEY] = username
+    session[_EPOCH_KEY] = current_epoch(db, username)
+    session[_PASSWORD_KEY] = _password_fingerprint(settings)
 
 
-def log_out() -> None:
+def log_out(db: Session, settings: Settings) -> None:
+    """End this session and every other one of the account (a copied cookie too)."""
+    name = _epoch_name(settings.admin.username)
+    row = db.get(ServiceState, name, with_for_update=True)
+    now = datetime.now(UTC)
+    if row is None:
+        db.add(ServiceState(name=name, value={"epoch": 1}, updated_at=now))
+    else:
+        row.value = {"epoch": _epoch_of(row) + 1}
+        row.updated_at = now
+    db.flush()
     session.clear()
 
 
-def current_editor(settings: Settings) -> str | None:
-    """The logged-in editor, if the login is for the account configured now."""
+def current_epoch(db: Session, username: str) -> int:
+    row = db.get(ServiceState, _epoch_name(username))
+    return _epoch_of(row) if row is not None else 0
+
+
+def _epoch_name(username: str) -> str:
+    return f"editor_epoch:{username}"[:60]
+
+
+def _epoch_of(row: ServiceState) -> int:
+    epoch = row.value.get("epoch") if isinstance(row.value, dict) else None
+    return epoch if isinstance(epoch, int) else 0
+
+
+def current_editor(db: Session, settings: Settings) -> str | None:
+    """The logged-in editor, if the login is for the account and password configured now."""
     name = session.get(_SESSION_KEY)
     if not isinstance(name, str) or not review_is_open(settings):
         return None
     if not hmac.compare_digest(name.encode(), settings.admin.username.encode()):
         return None
+    fingerprint = session.get(_PASSWORD_KEY)
+    if not isinstance(fingerprint, str) or not hmac.compare_digest(
+            fingerprint.encode(), _password_fingerprint(settings).encode()):
+        return None
+    if session.get(_EPOCH_KEY) != current_epoch(db, name):
+        return None
     return name
+
+
+def _password_fingerprint(settings: Settings) -> str:
+    """Changes with the password; tells nothing about it without the app's secret key."""
+    key = current_app.secret_key
+    secret = key.encode() if isinstance(key, str) else bytes(key or b"")
+    password = settings.admin.password.encode()
+    return hmac.new(secret, b"editor-password\0" + password, hashlib.sha256).hexdigest()[:32]

@@ -7,17 +7,14 @@ raises ``FormError`` with a sentence the page shows next to the form.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from service.domain import THEMES
+from service.subscribers.rules import normalise_email
 
 CADENCES = ("instant", "weekly")
 OFF = "off"
-# Deliberately loose: the confirmation email is the real check of an address.
-_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
-MAX_EMAIL_LENGTH = 254
 
 
 class FormError(ValueError):
@@ -47,12 +44,15 @@ class ThemeChoice:
 
 
 def parse_email(form: FormFields) -> str:
-    email = form.get("email").strip().lower()
+    """The address as the store keeps it: the one rule of service/subscribers/rules.py,
+    so the form never accepts an address the store then refuses."""
+    email = form.get("email").strip()
     if not email:
         raise FormError("Please enter your email address.")
-    if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.match(email):
-        raise FormError("That does not look like an email address.")
-    return email
+    try:
+        return normalise_email(email)
+    except ValueError:
+        raise FormError("That does not look like an email address.") from None
 
 
 def parse_themes(form: FormFields, field: str = "themes") -> list[str]:

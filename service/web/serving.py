@@ -34,6 +34,28 @@ def parse_listen(listen: str) -> tuple[str, int]:
     return host, int(port)
 
 
+def waitress_limits(ctx: Context) -> dict[str, Any]:
+    """Waitress's defaults trust the internet: an hour per idle connection, 1 GB bodies.
+
+    Idle and half-sent connections are closed after ``[web] channel_timeout``
+    (checked every few seconds, not waitress's default 30), so a crowd of
+    them cannot take every connection slot for long.
+    """
+    settings = ctx.settings
+    timeout = max(1, settings.web.channel_timeout)
+    limits: dict[str, Any] = {
+        "channel_timeout": timeout,
+        "cleanup_interval": max(1, min(30, timeout // 2)),
+        "connection_limit": max(1, settings.web.connection_limit),
+        "max_request_body_size": max(1, settings.web.max_request_body_size),
+    }
+    proxy = settings.web.trusted_proxy.strip()
+    if proxy:
+        limits.update(trusted_proxy=proxy, trusted_proxy_count=1,
+                      trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto"})
+    return limits
+
+
 @dataclass
 class WebServer:
     """A running server; ``stop()`` is safe to call from any thread, more than once."""
@@ -79,7 +101,7 @@ def serve_in_thread(ctx: Context, listen: str | None = None,
     try:
         server = create_server(create_app(ctx), map=socket_map, host=host, port=port,
                                threads=threads, ident="newsalerts",
-                               clear_untrusted_proxy_headers=True)
+                               clear_untrusted_proxy_headers=True, **waitress_limits(ctx))
     except OSError as exc:  # most often: another process already listens there
         for channel in list(socket_map.values()):  # waitress's half-made sockets and pipes
             channel.close()

@@ -42,7 +42,8 @@ class ArchiveGate(Page):
         return self.ctx.settings.web.public_archive
 
     def editor(self) -> str | None:
-        return editor_auth.current_editor(self.ctx.settings)
+        with transaction(self.ctx.sessions) as session:
+            return editor_auth.current_editor(session, self.ctx.settings)
 
     def admit(self, *, page: bool) -> None:
         if self.public() or self.editor() is not None:

@@ -22,6 +22,12 @@ class Page(MethodView):
         self.ctx = ctx
 
 
+def client_address() -> str:
+    """The peer's address, as waitress saw it (proxy headers are trusted only when
+    ``[web] trusted_proxy`` names the proxy)."""
+    return request.remote_addr or "unknown"
+
+
 def submitted_form() -> FormFields:
     return FormFields(dict(request.form.lists()))
 

@@ -1,7 +1,9 @@
 """The "wrong themes?" page: a reader says which themes a story really has.
 
 Each answer is stored as a reader label (one per reader and story; a second
-answer replaces the first), which training counts as a vote.
+answer replaces the first), which training counts as a vote.  Only an active
+subscriber's answer counts: after unsubscribing (or bouncing) the old links
+are refused.
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ from sqlalchemy.orm import Session
 from service.classify.label_rows import save_label
 from service.db.database import transaction
 from service.db.tables import Label, Story
+from service.domain import SubscriberStatus
 from service.web.forms import FormError, parse_themes
 from service.web.review_queue import current_themes
 from service.web.signed import link_owner, linked_story
 from service.web.views.base import Page, submitted_form
 
 READER = "reader"
+NOT_A_READER = ("This address no longer receives our emails, so its answers are not "
+                "counted. Subscribe again to tell us about new stories.")
 
 
 class FeedbackPage(Page):
@@ -34,6 +39,10 @@ class FeedbackPage(Page):
             # The lock makes two quick submissions replace, not duplicate, the label.
             owner = link_owner(session, self.ctx.signer, "feedback", token, lock=True)
             story = linked_story(session, owner, story_id)
+            if owner.subscriber.status != SubscriberStatus.ACTIVE:
+                # Labels train the model: only current readers' answers count.
+                return _page(story, checked=current_themes(story),
+                             error=NOT_A_READER), 409
             try:
                 themes = parse_themes(submitted_form())
             except FormError as exc:

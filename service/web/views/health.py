@@ -5,15 +5,19 @@ a probe should restart a web process for.  The last successful poll, the
 queue depth and the model version are there for people and alerting rules;
 a stale poll is the scheduler's problem, not this process's, so it never
 turns the answer into 503.  Both read the database, so any web process
-shows what the scheduler and workers on other machines did.
+shows what the scheduler and workers on other machines did.  ``/metrics``
+is not public: see ``MetricsPage``.
 """
 
 from __future__ import annotations
 
+import hmac
 from datetime import datetime
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, jsonify, request
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import NotFound, Unauthorized
 
 from service.context import Context
 from service.ops import metrics
@@ -31,13 +35,25 @@ class HealthCheck(Page):
 
 
 class MetricsPage(Page):
-    """Prometheus text format: this process's counters, then the database's gauges."""
+    """Prometheus text format: this process's counters, then the database's gauges.
+
+    Not public: the web port answers only a scraper sending ``Authorization:
+    Bearer <[metrics] token>``; with no token set it answers 404, and metrics
+    are scraped from ``[metrics] port`` instead (bound to loopback by default).
+    """
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self.registry = metrics.database_registry(ctx)
 
     def get(self) -> Response:
+        token = self.ctx.settings.metrics.token
+        if not token:
+            raise NotFound("Metrics are served on [metrics] port, or here with [metrics] token.")
+        offered = request.headers.get("Authorization", "")
+        if not hmac.compare_digest(offered.encode(), f"Bearer {token}".encode()):
+            raise Unauthorized("Metrics need the [metrics] token as a Bearer token.",
+                               www_authenticate=WWWAuthenticate("Bearer"))
         return Response(metrics.exposition(self.registry), content_type=metrics.CONTENT_TYPE)
 
 

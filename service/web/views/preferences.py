@@ -34,6 +34,8 @@ class PreferencesPage(Page):
             except FormError as exc:
                 return self._page(subscriber, current_choices(subscriber), error=str(exc)), 400
             save_choices(session, subscriber, choices)
+            # The owner's own choice replaces whatever a subscribe form asked for.
+            subscriber.requested_choices = None
             return self._page(subscriber, choices, notice=_saved_notice(choices)), 200
 
     def _page(self, subscriber: Subscriber, choices: dict[str, ThemeChoice],

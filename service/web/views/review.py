@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask import session as cookie_session
 from werkzeug.exceptions import Forbidden, NotFound
 from werkzeug.wrappers import Response
 
@@ -17,10 +18,10 @@ from service.classify.label_rows import save_label
 from service.db.database import transaction
 from service.db.tables import Story
 from service.events.shown import events_for_review
-from service.web import editor_auth
+from service.web import editor_auth, throttle
 from service.web.forms import FormError, parse_themes
 from service.web.review_queue import current_themes, review_queue
-from service.web.views.base import Page, submitted_form
+from service.web.views.base import Page, client_address, submitted_form
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,8 @@ class EditorPage(Page):
     def editor(self) -> str | None:
         if not editor_auth.review_is_open(self.ctx.settings):
             raise ReviewClosed()
-        return editor_auth.current_editor(self.ctx.settings)
+        with transaction(self.ctx.sessions) as session:
+            return editor_auth.current_editor(session, self.ctx.settings)
 
 
 class ReviewPage(EditorPage):
@@ -58,23 +60,49 @@ class LoginPage(EditorPage):
             return redirect(url_for("review"))
         return render_template("pages/login.html", username="")
 
-    def post(self) -> tuple[str, int] | Response:
+    def post(self) -> tuple[str, int] | tuple[str, int, dict[str, str]] | Response:
         self.editor()
         form = submitted_form()
-        username = form.get("username")
+        username, client, now = form.get("username"), client_address(), self.ctx.now()
+        with transaction(self.ctx.sessions) as session:
+            wait = throttle.login_wait(session, client, username, now)
+            if not wait:
+                # Counted as a failure before the password is checked, so that guesses sent
+                # side by side cannot all slip in before the first is counted.
+                failures = throttle.login_failed(session, client, username, now)
+        if wait:
+            # The password is not even looked at: guessing on gains nothing.
+            log.warning("editor login from %s refused for %ss after too many failures",
+                        client, wait)
+            return _too_many(username, wait)
         if not editor_auth.credentials_match(self.ctx.settings, username, form.get("password")):
-            log.warning("failed editor login")
+            log.warning("failed editor login from %s (%d failures in a row)", client, failures)
             page = render_template("pages/login.html", username=username,
                                    error="That username and password do not match.")
             return page, 401
-        editor_auth.log_in(username)
-        log.info("editor logged in")
+        with transaction(self.ctx.sessions) as session:
+            throttle.login_succeeded(session, client, username)
+            editor_auth.log_in(session, self.ctx.settings, username)
+        log.info("editor logged in from %s", client)
         return redirect(url_for("review"))
+
+
+def _too_many(username: str, wait: int) -> tuple[str, int, dict[str, str]]:
+    minutes = -(-wait // 60)
+    page = render_template("pages/login.html", username=username,
+                           error=f"Too many failed logins. Try again in {minutes} "
+                                 f"minute{'s' if minutes != 1 else ''}.")
+    return page, 429, {"Retry-After": str(wait)}
 
 
 class LogoutAction(EditorPage):
     def post(self) -> Response:
-        editor_auth.log_out()
+        if self.editor() is None:  # a stranger must not end the editor's sessions
+            cookie_session.clear()
+            return redirect(url_for("review_login"))
+        with transaction(self.ctx.sessions) as db:
+            editor_auth.log_out(db, self.ctx.settings)
+        log.info("editor logged out: every editor session ended")
         return redirect(url_for("review_login"))
 
 

@@ -1,30 +1,34 @@
-"""Subscribing with double opt-in: the form, and the link in the confirmation email.
+"""Subscribing with double opt-in: the form, and the page the confirmation email links to.
 
 The form's answer never tells whether an address is already on the list: a
-new, pending, unsubscribed or active address all get the same page.  An active
-subscriber's themes are left alone (anyone can type their address here); the
-others become pending with the chosen themes and get a confirmation email.
+new, pending, unsubscribed or active address all get the same page, in the
+same time (the email is queued, never sent from here, see
+service/web/confirmation.py; and the answer waits out ``[web]
+subscribe_min_seconds``).  An active subscriber's themes are left alone
+(anyone can type their address here).
+
+The confirmation link only shows a page with a button: mail scanners fetch
+links (GET, HEAD) without anybody clicking, so only the button's POST, with
+its CSRF token, confirms.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+import time
 
 from flask import render_template
-from sqlalchemy.orm import Session
 
 from service.db.database import transaction
 from service.db.tables import Subscriber
 from service.deliver.links import preferences_url
 from service.domain import SubscriberStatus
-from service.errors import NewsalertsError
-from service.subscribers import registry as subscribers
-from service.web.confirmation import send_confirmation
-from service.web.forms import FormError, ThemeChoice, parse_email, parse_subscription
+from service.web import throttle
+from service.web.confirmation import confirm_request, request_subscription, requested_themes
+from service.web.forms import FormError, parse_email, parse_subscription
 from service.web.signed import link_owner
-from service.web.views.base import PAGE_LINKS, Page, submitted_form
-from service.web.views.preferences import current_choices, save_choices
+from service.web.views.base import PAGE_LINKS, Page, client_address, submitted_form
+from service.web.views.preferences import current_choices
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +37,7 @@ class SubscribePage(Page):
     def get(self) -> str:
         return render_template("pages/subscribe.html", email="", choices={})
 
-    def post(self) -> tuple[str, int]:
+    def post(self) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
         form = submitted_form()
         try:
             email = parse_email(form)
@@ -42,51 +46,63 @@ class SubscribePage(Page):
             page = render_template("pages/subscribe.html", email=form.get("email"),
                                    choices={}, error=str(exc))
             return page, 400
+        started = time.monotonic()
+        client, now = client_address(), self.ctx.now()
+        per_hour = self.ctx.settings.web.subscribe_per_client_per_hour
         with transaction(self.ctx.sessions) as session:
-            pending = _request_subscription(session, email, choices, self.ctx.now())
-            themes = [s.theme for s in pending.subscriptions] if pending else []
-        if pending is not None:
-            self._send_confirmation(pending, themes)
-        return render_template("pages/subscribe_sent.html", email=email), 200
+            allowed = throttle.subscribe_allowed(session, client, now, per_hour)
+            if allowed:
+                request_subscription(session, email,
+                                     {t: c.cadence for t, c in choices.items()}, now)
+        if not allowed:
+            log.warning("subscribe form: %s sent more than %d requests in an hour",
+                        client, per_hour)
+            page = render_template("pages/subscribe.html", email=email, choices={},
+                                   error="Too many requests from your address. "
+                                         "Please try again in an hour.")
+            return page, 429, {"Retry-After": "3600"}
+        page = render_template("pages/subscribe_sent.html", email=email)
+        self._answer_no_sooner_than(started)
+        return page, 200
 
-    def _send_confirmation(self, subscriber: Subscriber, themes: list[str]) -> None:
-        try:
-            send_confirmation(self.ctx, subscriber, themes)
-        except NewsalertsError as exc:
-            # Shown or not, the page must stay the same, or it would tell who is subscribed.
-            log.error("could not send the confirmation email to subscriber %s: %s",
-                      subscriber.id, exc)
-
-
-def _request_subscription(session: Session, email: str, choices: dict[str, ThemeChoice],
-                          now: datetime) -> Subscriber | None:
-    """The subscriber to send a confirmation to, or None for an already active address."""
-    existing = subscribers.find_subscriber(session, email)
-    if existing is not None and existing.status == SubscriberStatus.ACTIVE:
-        log.info("subscribe form for already active subscriber %s: nothing changed", existing.id)
-        return None
-    first = next(iter(choices.values()))
-    subscriber = subscribers.add_subscriber(session, email, list(choices), first.cadence,
-                                            confirmed=False, now=now)
-    save_choices(session, subscriber, choices)
-    return subscriber
+    def _answer_no_sooner_than(self, started: float) -> None:
+        """Wait out ``[web] subscribe_min_seconds``: a new address costs a few more
+        writes than a known one, and the time of the answer must not tell which."""
+        floor = self.ctx.settings.web.subscribe_min_seconds
+        remaining = floor - (time.monotonic() - started)
+        if remaining > 0:
+            time.sleep(remaining)
 
 
 class ConfirmPage(Page):
     def get(self, token: str) -> tuple[str, int]:
+        """Only shows what the button would confirm: a GET or HEAD changes nothing."""
+        with transaction(self.ctx.sessions) as session:
+            subscriber = link_owner(session, self.ctx.signer, "confirm", token).subscriber
+            if subscriber.status == SubscriberStatus.PENDING:
+                return render_template("pages/confirm.html", email=subscriber.email,
+                                       themes=requested_themes(subscriber)), 200
+            return self._answer(subscriber, confirmed=False)
+
+    def post(self, token: str) -> tuple[str, int]:
         with transaction(self.ctx.sessions) as session:
             subscriber = link_owner(session, self.ctx.signer, "confirm", token,
                                     lock=True).subscriber
-            confirmed = subscribers.confirm(session, subscriber, self.ctx.now())
-            if confirmed or subscriber.status == SubscriberStatus.ACTIVE:
-                return render_template(
-                    "pages/confirmed.html", confirmed=True, email=subscriber.email,
-                    choices=current_choices(subscriber),
-                    preferences_url=preferences_url(PAGE_LINKS, self.ctx.signer,
-                                                    subscriber.id, subscriber.link_secret),
-                ), 200
-            return render_template("pages/confirmed.html", confirmed=False,
-                                   reason=_not_confirmed_reason(subscriber.status)), 409
+            confirmed = confirm_request(session, subscriber, self.ctx.now())
+            if confirmed:
+                log.info("subscriber %s confirmed", subscriber.id)
+            return self._answer(subscriber, confirmed=confirmed)
+
+    def _answer(self, subscriber: Subscriber, *, confirmed: bool) -> tuple[str, int]:
+        if confirmed or subscriber.status == SubscriberStatus.ACTIVE:
+            return render_template(
+                "pages/confirmed.html", confirmed=True, email=subscriber.email,
+                choices=current_choices(subscriber),
+                preferences_url=preferences_url(PAGE_LINKS, self.ctx.signer,
+                                                subscriber.id, subscriber.link_secret),
+            ), 200
+        return render_template("pages/confirmed.html", confirmed=False,
+                               reason=_not_confirmed_reason(subscriber.status)), 409
 
 
 def _not_confirmed_reason(status: str) -> str:

@@ -1,0 +1,119 @@
+"""Limits on what one client (or one name) may try: failed logins, subscribe requests.
+
+Attempts are rows of ``rate_events`` in the database, not process memory, so
+every web process behind a load balancer applies the same limits and a
+restart forgets nothing.  Old rows are pruned as new ones are written.
+
+Editor login: after ``LOGIN_FREE_FAILURES`` failures from one client address
+or for one username, each further try waits a delay that doubles with every
+failure, from ``LOGIN_BASE_DELAY`` up to ``LOGIN_MAX_DELAY``; meanwhile the
+login answers 429 without looking at the password.  A successful login clears
+both counts.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from service.db.tables import RateEvent
+
+log = logging.getLogger(__name__)
+
+LOGIN_FREE_FAILURES = 5
+LOGIN_BASE_DELAY = timedelta(seconds=30)
+LOGIN_MAX_DELAY = timedelta(minutes=15)
+# Failures older than this no longer count (and are pruned).
+LOGIN_WINDOW = timedelta(days=1)
+SUBSCRIBE_WINDOW = timedelta(hours=1)
+
+LOGIN_CLIENT = "login-client"
+LOGIN_USER = "login-user"
+SUBSCRIBE_CLIENT = "subscribe-client"
+_KEY_CHARS = 320
+
+
+@dataclass(frozen=True)
+class Tally:
+    count: int
+    last: datetime | None
+
+
+def tally(session: Session, scope: str, key: str, since: datetime) -> Tally:
+    count, last = session.execute(
+        select(func.count(RateEvent.id), func.max(RateEvent.at))
+        .where(RateEvent.scope == scope, RateEvent.key == key[:_KEY_CHARS],
+               RateEvent.at >= since)
+    ).one()
+    return Tally(int(count), _utc(last) if last is not None else None)
+
+
+def record(session: Session, scope: str, key: str, now: datetime, *,
+           keep: timedelta) -> None:
+    """Count one attempt, and forget this scope's attempts older than ``keep``."""
+    session.execute(delete(RateEvent).where(RateEvent.scope == scope,
+                                            RateEvent.at < now - keep))
+    session.add(RateEvent(scope=scope, key=key[:_KEY_CHARS], at=now))
+    session.flush()
+
+
+# --- editor login ----------------------------------------------------------------------------
+
+
+def login_delay(failures: int) -> timedelta:
+    """How long to refuse logins after ``failures`` failures (zero below the free ones)."""
+    if failures < LOGIN_FREE_FAILURES:
+        return timedelta(0)
+    doubled: timedelta = LOGIN_BASE_DELAY * 2 ** min(failures - LOGIN_FREE_FAILURES, 16)
+    return min(doubled, LOGIN_MAX_DELAY)
+
+
+def login_wait(session: Session, client: str, username: str, now: datetime) -> int:
+    """Seconds until this client may try this username again; 0: it may try now."""
+    wait = timedelta(0)
+    for scope, key in _login_keys(client, username):
+        seen = tally(session, scope, key, now - LOGIN_WINDOW)
+        if seen.last is not None:
+            wait = max(wait, seen.last + login_delay(seen.count) - now)
+    return max(0, int(-(-wait.total_seconds() // 1)))  # rounded up to whole seconds
+
+
+def login_failed(session: Session, client: str, username: str, now: datetime) -> int:
+    """Count a failed login; returns the larger of the client's and the username's counts."""
+    counts = []
+    for scope, key in _login_keys(client, username):
+        record(session, scope, key, now, keep=LOGIN_WINDOW)
+        counts.append(tally(session, scope, key, now - LOGIN_WINDOW).count)
+    return max(counts)
+
+
+def login_succeeded(session: Session, client: str, username: str) -> None:
+    for scope, key in _login_keys(client, username):
+        session.execute(delete(RateEvent).where(RateEvent.scope == scope,
+                                                RateEvent.key == key[:_KEY_CHARS]))
+
+
+def _login_keys(client: str, username: str) -> tuple[tuple[str, str], ...]:
+    return ((LOGIN_CLIENT, client), (LOGIN_USER, username.strip().lower()))
+
+
+# --- subscribe form ----------------------------------------------------------------------------
+
+
+def subscribe_allowed(session: Session, client: str, now: datetime, per_hour: int) -> bool:
+    """Count one subscribe request from ``client``; False when it is over ``per_hour``."""
+    if per_hour <= 0:
+        return True
+    seen = tally(session, SUBSCRIBE_CLIENT, client, now - SUBSCRIBE_WINDOW)
+    if seen.count >= per_hour:
+        return False
+    record(session, SUBSCRIBE_CLIENT, client, now, keep=SUBSCRIBE_WINDOW)
+    return True
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,124 @@
+"""Installed, not cloned: the built wheel in a fresh virtualenv, run from an empty folder.
+
+The wheel is built from a copy of the sources (as ``pip install .`` would) and
+installed into a new venv that has no newsalerts but can import the test
+venv's dependencies (a .pth line), so nothing is downloaded and the check
+takes seconds.  The commands then run in an empty folder with no config file
+and no NEWSALERTS_* variable: everything they read at run time (the model,
+templates, the sample issue) must come from the package itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from email import message_from_bytes
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BUILD_INPUTS = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "service",
+                "templates", "examples", "models")
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bin/ folder of a fresh venv where only the built wheel provides newsalerts."""
+    source, dist = tmp_path_factory.mktemp("src"), tmp_path_factory.mktemp("dist")
+    for name in BUILD_INPUTS:
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, source / name,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy(REPO / name, source / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "--disable-pip-version-check", "-w", str(dist), "."],
+                   cwd=source, check=True, capture_output=True, timeout=300)
+    wheel = next(dist.glob("newsalerts-*.whl"))
+    venv = tmp_path_factory.mktemp("venv")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
+                   timeout=60)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()"
+                              "['purelib'])"], check=True, capture_output=True,
+                             text=True).stdout.strip()
+    # The dependencies (and pip) from the test venv, after the new venv's own packages.
+    (Path(purelib) / "test_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run([python, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
+                    "--disable-pip-version-check", str(wheel)],
+                   check=True, capture_output=True, timeout=120)
+    return venv / "bin"
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    """No NEWSALERTS_* variable, no config: the built-in defaults only."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("NEWSALERTS_") and k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(HOME=str(home), PATH="/usr/bin:/bin")
+    return env
+
+
+def run(bin_dir: Path, folder: Path, *args: str) -> str:
+    done = subprocess.run([str(bin_dir / "newsalerts"), *args], cwd=folder,
+                          env=clean_env(folder), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, f"newsalerts {' '.join(args)}: {done.stderr}"
+    return done.stdout
+
+
+def test_the_installed_package_polls_and_sends_from_an_empty_folder(
+        installed: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    where = subprocess.run([str(installed / "python"), "-c",
+                            "import service; print(service.__file__)"], cwd=folder,
+                           env=clean_env(folder), capture_output=True, text=True, check=True)
+    assert where.stdout.startswith(str(installed.parent)), "the wheel, not the clone"
+
+    run(installed, folder, "subscribers", "add", "reader@example.org",
+        "--themes", "safety,policy,compute,robotics", "--cadence", "instant", "--confirmed")
+    run(installed, folder, "sample")
+    assert (folder / "var" / "inbox" / "sample-issue.eml").is_file()
+    poll = json.loads(run(installed, folder, "poll", "--json"))
+    assert poll["stored"] == 1, poll
+    stories = [json.loads(line) for line in run(installed, folder, "stories").splitlines()]
+    assert stories and any(story["themes"] for story in stories), stories
+    run(installed, folder, "send")
+
+    [alert] = sorted((folder / "var" / "outbox").glob("**/*.eml"))
+    message = message_from_bytes(alert.read_bytes())
+    assert message["To"] == "reader@example.org"
+    assert not (folder / "models").exists(), "the shipped model is read in place"
+
+
+def test_the_installed_package_ships_the_active_model_checked_by_its_card(
+        installed: Path, tmp_path: Path) -> None:
+    script = ("from service.classify import model_store as m; "
+              "print(m.active_choice(m.Path('models'))[1]); print(m.SHIPPED_MODELS)")
+    done = subprocess.run([str(installed / "python"), "-c", script], cwd=tmp_path,
+                          env=clean_env(tmp_path), capture_output=True, text=True, check=True)
+    version, shipped = done.stdout.split()
+    assert version == (REPO / "models" / "ACTIVE").read_text().strip()
+    card = json.loads((Path(shipped) / version / "card.json").read_text())
+    from service.classify.model_store import file_sha256
+
+    assert card["sha256"] == file_sha256(Path(shipped) / version / card["file"])
+
+
+def test_a_postgresql_url_without_the_driver_is_one_line_naming_the_extra(
+        installed: Path, tmp_path: Path) -> None:
+    # psycopg made unimportable, as in an install without the [postgres] extra.
+    script = ("import sys; sys.modules['psycopg'] = None; sys.argv = ['newsalerts', 'migrate']; "
+              "from service.cli.main import main; main()")
+    env = {**clean_env(tmp_path),
+           "NEWSALERTS_DATABASE__URL": "postgresql://newsalerts@127.0.0.1:5432/newsalerts"}
+    done = subprocess.run([str(installed / "python"), "-c", script], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert "install newsalerts[postgres]" in line

@@ -1,0 +1,459 @@
+"""Issue 11, tried as an attacker would: the web app's answers to each finding.
+
+Double opt-in only by a POST; confirmation emails queued and limited per
+address (in the database, across processes) and per client; editor logins
+throttled and sessions ended by logout or a password change; /metrics not
+public; waitress limits; HSTS; a private SQLite file; masked `config show`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import re
+import socket
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from datetime import timedelta
+from http.cookiejar import CookieJar
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from service.cli.main import main
+from service.context import Context
+from service.db.database import make_engine, transaction, upgrade
+from service.db.tables import Delivery, Subscriber
+from service.deliver.send import send_due
+from service.ops.metrics import serve_process_metrics
+from service.subscribers import registry as subscribers
+from service.web import WebServer, create_app, serve_in_thread
+from service.web.throttle import login_delay
+from tests.browser import EDITOR, with_settings
+from tests.db import FIXED_NOW
+from tests.smtp_server import SmtpSink
+from tests.test_web import (
+    add_reader,
+    add_story,
+    csrf_token,
+    label_rows,
+    links,
+    outbox,
+    post_form,
+    subscribe_form,
+    subscriber_state,
+    text_body,
+)
+
+
+@pytest.fixture
+def app(context: Context) -> Flask:
+    app = create_app(with_settings(context, admin__username=EDITOR[0],
+                                   admin__password=EDITOR[1]))
+    app.testing = True
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def at(ctx: Context, minutes: float) -> Context:
+    """``ctx`` with its clock ``minutes`` after the fixed test time."""
+    return dataclasses.replace(ctx, now=lambda: FIXED_NOW + timedelta(minutes=minutes))
+
+
+def from_client(address: str) -> dict[str, Any]:
+    return {"environ_base": {"REMOTE_ADDR": address}}
+
+
+def confirm_deliveries(ctx: Context) -> int:
+    with ctx.sessions() as session:
+        return int(session.scalar(select(func.count(Delivery.id))
+                                  .where(Delivery.kind == "confirm")) or 0)
+
+
+# --- double opt-in -----------------------------------------------------------------------------
+
+
+def test_get_and_head_on_a_confirm_link_leave_the_address_pending(
+        context: Context, client: FlaskClient) -> None:
+    reader = add_reader(context, "pending@example.com", confirmed=False)
+    path = links(context, reader)["confirm"]
+    assert client.head(path).status_code == 200
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Confirm my subscription" in page.get_data(as_text=True)
+    assert subscriber_state(context, reader.email)["status"] == "pending"
+    assert client.post(path).status_code == 400  # no CSRF token: a forged form
+    assert subscriber_state(context, reader.email)["status"] == "pending"
+    assert post_form(client, path, {}).status_code == 200
+    assert subscriber_state(context, reader.email)["status"] == "active"
+
+
+@pytest.mark.parametrize("left_as", ["unsubscribed", "bounced"])
+def test_a_strangers_subscribe_request_keeps_a_former_readers_themes_until_they_confirm(
+        context: Context, client: FlaskClient, left_as: str) -> None:
+    with transaction(context.sessions) as session:
+        reader = subscribers.add_subscriber(session, "former@example.com", ["policy"],
+                                            "weekly", confirmed=True, min_score=0.6,
+                                            now=context.now())
+        reader.status = left_as
+    before = subscriber_state(context, "former@example.com")
+    post_form(client, "/subscribe", subscribe_form("former@example.com", robotics="instant"))
+    after = subscriber_state(context, "former@example.com")
+    assert (after["themes"], after["min_score"]) == (before["themes"], before["min_score"])
+    [email] = outbox(context)
+    assert "robotics" in text_body(email)
+    path = links(context, reader)["confirm"]
+    client.get(path)
+    assert subscriber_state(context, "former@example.com")["themes"] == {"policy": "weekly"}
+    post_form(client, path, {})
+    state = subscriber_state(context, "former@example.com")
+    assert (state["status"], state["themes"]) == ("active", {"robotics": "instant"})
+
+
+# --- email bombing -----------------------------------------------------------------------------
+
+
+def test_twenty_subscribe_requests_for_one_address_send_one_email(
+        sqlite_context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = with_settings(sqlite_context, **{f"smtp__{key}": value
+                                           for key, value in smtp_sink.smtp_settings().items()})
+    client = create_app(ctx).test_client()
+    for number in range(20):  # from twenty clients, so the per-client limit is not what stops it
+        token = csrf_token(client, "/subscribe")
+        response = client.post("/subscribe", data={
+            **subscribe_form("target@example.com", safety="instant"), "csrf_token": token},
+            **from_client(f"198.51.100.{number}"))
+        assert response.status_code == 200
+    assert smtp_sink.connections == 0, "the web request never talks to the mail server"
+    send_due(ctx, worker_id="test-worker")
+    assert smtp_sink.recipients() == ["target@example.com"]
+
+
+def test_one_address_gets_one_confirmation_per_ten_minutes_and_five_a_day(
+        context: Context) -> None:
+    minutes = [0, 5, 11, 22, 33, 44, 55, 66, 24 * 60 + 67]
+    for minute in minutes:
+        client = create_app(at(context, minute)).test_client()
+        post_form(client, "/subscribe", subscribe_form("often@example.com", policy="weekly"))
+    with context.sessions() as session:
+        sent = session.scalars(select(Delivery.created_at).where(Delivery.kind == "confirm")
+                               .order_by(Delivery.id)).all()
+    # 0, 11, 22, 33, 44: five in a day; 5 was too soon; 55 and 66 over the day's five;
+    # the next day's request gets one again.
+    assert len(sent) == 6
+
+
+def test_concurrent_requests_in_several_processes_queue_one_confirmation(
+        pg_context: Context) -> None:
+    apps = [create_app(pg_context) for _ in range(2)]  # two web processes, one database
+    add_reader(pg_context, "racer@example.com", confirmed=False)
+    with transaction(pg_context.sessions) as session:
+        session.execute(Delivery.__table__.delete())
+    start = threading.Barrier(10)
+    statuses: list[int] = []
+
+    def request(number: int) -> None:
+        client = apps[number % 2].test_client()
+        token = csrf_token(client, "/subscribe")
+        start.wait()
+        response = client.post("/subscribe", data={
+            **subscribe_form("racer@example.com", compute="weekly"), "csrf_token": token},
+            **from_client(f"203.0.113.{number}"))
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=request, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert statuses == [200] * 10
+    assert confirm_deliveries(pg_context) == 1
+
+
+def test_one_client_may_send_ten_subscribe_requests_an_hour(
+        context: Context, client: FlaskClient) -> None:
+    for number in range(10):
+        assert post_form(client, "/subscribe",
+                         subscribe_form(f"r{number}@example.com", safety="weekly")
+                         ).status_code == 200
+    refused = post_form(client, "/subscribe", subscribe_form("r10@example.com", safety="weekly"))
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "3600"
+    assert confirm_deliveries(context) == 10
+    later = create_app(at(context, 61)).test_client()
+    assert post_form(later, "/subscribe", subscribe_form("r10@example.com", safety="weekly")
+                     ).status_code == 200
+
+
+# --- editor login ------------------------------------------------------------------------------
+
+
+def log_in(client: FlaskClient, password: str, **extra: Any) -> Any:
+    token = csrf_token(client, "/review/login")
+    return client.post("/review/login", data={"username": EDITOR[0], "password": password,
+                                              "csrf_token": token}, **extra)
+
+
+def test_fifteen_wrong_passwords_get_429_and_then_the_right_one_waits_too(
+        context: Context, client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="service.web.views.review")
+    answers = [log_in(client, f"guess {n}").status_code for n in range(15)]
+    assert answers == [401] * 5 + [429] * 10
+    refused = log_in(client, EDITOR[1])
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
+    assert "127.0.0.1" in caplog.text and "5 failures" in caplog.text
+    # The username is locked too, whatever address the next guess comes from.
+    assert log_in(client, EDITOR[1], **from_client("192.0.2.7")).status_code == 429
+    later = create_app(with_settings(at(context, 16), admin__username=EDITOR[0],
+                                     admin__password=EDITOR[1])).test_client()
+    assert log_in(later, EDITOR[1]).status_code == 302
+
+
+def test_the_login_delay_doubles_up_to_fifteen_minutes() -> None:
+    assert [login_delay(n).total_seconds() for n in (0, 4, 5, 6, 7)] == [0, 0, 30, 60, 120]
+    assert login_delay(50) == timedelta(minutes=15)
+
+
+def copy_session(source: FlaskClient, target: FlaskClient) -> None:
+    cookie = source.get_cookie("newsalerts_session")
+    assert cookie is not None
+    target.set_cookie("newsalerts_session", cookie.value)
+
+
+def test_logging_out_ends_every_session_even_a_copied_cookie(
+        app: Flask, client: FlaskClient) -> None:
+    assert log_in(client, EDITOR[1]).status_code == 302
+    thief = app.test_client()
+    copy_session(client, thief)
+    assert thief.get("/review").status_code == 200
+    token = csrf_token(client, "/review")
+    assert client.post("/review/logout", data={"csrf_token": token}).status_code == 302
+    assert thief.get("/review").status_code == 302
+    assert client.get("/review").status_code == 302
+
+
+def test_a_strangers_logout_does_not_end_the_editors_session(
+        app: Flask, client: FlaskClient) -> None:
+    assert log_in(client, EDITOR[1]).status_code == 302
+    stranger = app.test_client()
+    token = csrf_token(stranger, "/review/login")
+    assert stranger.post("/review/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/review").status_code == 200
+
+
+def test_a_password_change_ends_every_session(context: Context, client: FlaskClient) -> None:
+    assert log_in(client, EDITOR[1]).status_code == 302
+    same = create_app(with_settings(context, admin__username=EDITOR[0],
+                                    admin__password=EDITOR[1])).test_client()
+    changed = create_app(with_settings(context, admin__username=EDITOR[0],
+                                       admin__password="a new password")).test_client()
+    for other in (same, changed):
+        copy_session(client, other)
+    assert same.get("/review").status_code == 200  # the copy works while nothing changed
+    assert changed.get("/review").status_code == 302
+
+
+# --- smaller findings --------------------------------------------------------------------------
+
+
+def test_config_show_masks_the_database_password() -> None:
+    env = {"NEWSALERTS_DATABASE__URL": "postgresql+psycopg://app:hunter2-secret@db:5432/news"}
+    result = CliRunner().invoke(main, ["config", "show"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "hunter2-secret" not in result.output
+    assert "postgresql+psycopg://app:***@db:5432/news" in result.output
+
+
+@pytest.mark.parametrize("address", ["someone@exa_mple.com", "a,b@example.com",
+                                     "x@example..com", "x@-example.com"])
+def test_the_form_refuses_what_the_store_refuses_with_400(
+        context: Context, client: FlaskClient, address: str) -> None:
+    response = post_form(client, "/subscribe", subscribe_form(address, safety="weekly"))
+    assert response.status_code == 400
+    assert "does not look like an email address" in response.get_data(as_text=True)
+    with context.sessions() as session:
+        assert session.scalar(select(func.count(Subscriber.id))) == 0
+
+
+def test_feedback_after_unsubscribing_is_refused(context: Context, client: FlaskClient) -> None:
+    reader = add_reader(context)
+    urls = links(context, reader, add_story(context))
+    assert client.post(urls["unsubscribe"]).status_code == 200
+    response = post_form(client, urls["feedback"], {"themes": "robotics"})
+    assert response.status_code == 409
+    assert "no longer receives our emails" in response.get_data(as_text=True)
+    assert label_rows(context) == []
+
+
+def test_metrics_are_not_public_on_the_web_port(context: Context) -> None:
+    assert create_app(context).test_client().get("/metrics").status_code == 404
+    guarded = create_app(with_settings(context, metrics__token="scrape-me")).test_client()
+    assert guarded.get("/metrics").status_code == 401
+    wrong = guarded.get("/metrics", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    right = guarded.get("/metrics", headers={"Authorization": "Bearer scrape-me"})
+    assert right.status_code == 200
+    assert "newsalerts_queue_depth" in right.get_data(as_text=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_the_metrics_port_serves_the_database_gauges(sqlite_context: Context) -> None:
+    port = free_port()
+    ctx = with_settings(sqlite_context, metrics__port=port)
+    server = serve_process_metrics(ctx.settings, ctx)
+    assert server is not None
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as answer:
+            assert "newsalerts_queue_depth" in answer.read().decode()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_huge_one_click_unsubscribe_body_is_refused(
+        context: Context, client: FlaskClient) -> None:
+    reader = add_reader(context)
+    path = links(context, reader)["unsubscribe"]
+    body = "List-Unsubscribe=One-Click&pad=" + "x" * 200_000
+    response = client.post(path, data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413
+    assert subscriber_state(context, reader.email)["status"] == "active"
+
+
+@pytest.fixture
+def limited_server(sqlite_context: Context) -> Iterator[tuple[Context, str, int]]:
+    ctx = with_settings(sqlite_context, web__connection_limit=5, web__channel_timeout=2)
+    server = serve_in_thread(ctx, "127.0.0.1:0")
+    try:
+        yield ctx, server.host, server.port
+    finally:
+        server.stop()
+
+
+def test_the_server_refuses_a_body_over_its_limit_before_reading_it(
+        limited_server: tuple[Context, str, int]) -> None:
+    ctx, host, port = limited_server
+    reader = add_reader(ctx)
+    head = (f"POST {links(ctx, reader)['unsubscribe']} HTTP/1.1\r\nHost: {host}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            "Content-Length: 100000000\r\n\r\n").encode()
+    with socket.create_connection((host, port), timeout=10) as sock:
+        # The head and a first slice of the body: the answer comes before the rest is sent.
+        sock.sendall(head + b"x" * 4096)
+        answer = sock.makefile("rb").readline()
+    assert answer.split()[1] == b"413", answer
+    assert subscriber_state(ctx, reader.email)["status"] == "active"
+
+
+def test_half_open_connections_cannot_starve_the_web_app(
+        limited_server: tuple[Context, str, int]) -> None:
+    _ctx, host, port = limited_server
+    idle = [socket.create_connection((host, port), timeout=5) for _ in range(20)]
+    try:
+        for sock in idle:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # never finished
+        # Waitress drops them after channel_timeout, and then answers again.
+        with urllib.request.urlopen(f"http://{host}:{port}/healthz", timeout=30) as answer:
+            assert answer.status == 200
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_hsts_is_sent_when_the_public_address_is_https(context: Context) -> None:
+    https = create_app(with_settings(context, web__base_url="https://news.example.org"))
+    assert https.test_client().get("/subscribe").headers["Strict-Transport-Security"] == \
+        "max-age=31536000"
+    assert "Strict-Transport-Security" not in create_app(context).test_client().get(
+        "/subscribe").headers
+
+
+def test_a_new_sqlite_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "fresh" / "newsalerts.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        upgrade(engine)
+        modes = {p.name: oct(os.stat(p).st_mode & 0o777) for p in path.parent.iterdir()}
+    finally:
+        engine.dispose()
+    assert modes["newsalerts.db"] == "0o600"
+    assert set(modes.values()) == {"0o600"}, modes
+
+
+# --- from outside, over HTTP -------------------------------------------------------------------
+
+
+class Visitor:
+    """A browser-like HTTP client (cookies, CSRF field) against the live server."""
+
+    def __init__(self, base: str) -> None:
+        assert base.startswith("http://127.0.0.1:")
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(CookieJar()), _NoRedirect())
+
+    def get(self, path: str, method: str = "GET") -> tuple[int, str]:
+        return self._open(urllib.request.Request(self.base + path,  # noqa: S310 (loopback)
+                                                 method=method))
+
+    def post(self, path: str, fields: dict[str, str]) -> tuple[int, str]:
+        status, page = self.get(path)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert token, f"no form on {path} ({status})"
+        data = urllib.parse.urlencode({**fields, "csrf_token": token.group(1)}).encode()
+        return self._open(urllib.request.Request(self.base + path,  # noqa: S310 (loopback)
+                                                 data=data, method="POST"))
+
+    def _open(self, request: urllib.request.Request) -> tuple[int, str]:
+        try:
+            with self.opener.open(request, timeout=10) as answer:
+                return answer.status, answer.read().decode()
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, error.read().decode()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args: Any) -> None:
+        return None
+
+
+def test_from_outside_opt_in_bombing_and_password_guessing(
+        live_server: WebServer, live_context: Context) -> None:
+    visitor = Visitor(live_server.url)
+    for _ in range(20):
+        status, _page = visitor.post("/subscribe",
+                                     subscribe_form("bombed@example.com", safety="weekly"))
+        assert status in (200, 429)
+    [email] = outbox(live_context)
+    link = re.search(r"https?://\S+/confirm/\S+", text_body(email))
+    assert link
+    path = "/confirm/" + link.group(0).split("/confirm/", 1)[1]
+    assert visitor.get(path, "HEAD")[0] == 200
+    assert visitor.get(path)[0] == 200
+    assert subscriber_state(live_context, "bombed@example.com")["status"] == "pending"
+    assert visitor.post(path, {})[0] == 200
+    assert subscriber_state(live_context, "bombed@example.com")["status"] == "active"
+
+    guesses = [visitor.post("/review/login", {"username": EDITOR[0], "password": f"guess{n}"})[0]
+               for n in range(15)]
+    assert guesses[-1] == 429 and guesses.count(401) == 5
