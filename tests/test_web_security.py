@@ -359,7 +359,8 @@ def test_the_server_refuses_a_body_over_its_limit_before_reading_it(
     with socket.create_connection((host, port), timeout=10) as sock:
         # The head and a first slice of the body: the answer comes before the rest is sent.
         sock.sendall(head + b"x" * 4096)
-        answer = sock.makefile("rb").readline()
+        with sock.makefile("rb") as reply:  # closed, or it keeps the socket open
+            answer = reply.readline()
     assert answer.split()[1] == b"413", answer
     assert subscriber_state(ctx, reader.email)["status"] == "active"
 
