@@ -98,6 +98,7 @@ class Block:
     lead: str = ""
     subhead: str = ""
     links: tuple[Link, ...] = ()
+    level: int = 0  # a heading's level, 1-6 (h1-h6); 0 for other blocks
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,8 @@ class Story:
     text: str  # headline, subhead and paragraphs, as plain text
     links: tuple[Link, ...] = ()
     fiction: bool = False
+    url: str = ""  # the story's own link (its headline's), where it has one
+    section: str = ""  # the section the newsletter put it under ("Robotics"), as context
 
 
 @dataclass(frozen=True)

@@ -214,8 +214,10 @@ def test_segment_records_yield_one_dict_per_story_for_the_cli() -> None:
     assert records[0] == {
         "file": str(path),
         "index": 0,
-        "headline": "Bees prefer blue flowers:",
+        "headline": "Bees prefer blue flowers",
         "text": records[0]["text"],
         "fiction": False,
+        "url": "",
+        "section": "",
     }
     assert str(records[0]["text"]).startswith("Bees prefer blue flowers:\n…A small field study")

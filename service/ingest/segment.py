@@ -26,6 +26,7 @@ from typing import Any
 from service.domain import Block, Envelope, Issue, Link, Story
 from service.errors import ConfigError, MalformedMessage
 from service.ingest.parse import parse_issue
+from service.ingest.structure import Cut, cut, opens_footer
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ GENERIC = "generic"
 DECORATION = "*_ \t\xa0"  # markdown emphasis left in some archives' text
 LIST_ID = re.compile(r"<([^<>]+)>")
 MARKER, TALE, STORY = "marker", "tale", "story"  # what a block can open
+STRUCTURE, SEPARATORS = "structure", "separators"  # the two engines a rules file can pick
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class SourceRules:
     fiction_title_max_chars: int
     fiction_untitled: str
     housekeeping: tuple[re.Pattern[str], ...]
+    engine: str = STRUCTURE  # "structure" (roles of blocks) or "separators" (the patterns)
 
     def matches(self, envelope: Envelope) -> bool:
         list_id = _list_id(envelope.list_id or "")
@@ -96,7 +99,14 @@ def _rules_from_toml(data: dict[str, Any]) -> SourceRules:
         fiction_title_max_chars=int(stories.get("fiction_title_max_chars", 160)),
         fiction_untitled=str(stories.get("fiction_untitled", "Fiction")),
         housekeeping=_patterns(housekeeping.get("blocks", [])),
+        engine=_engine(stories.get("engine", STRUCTURE)),
     )
+
+
+def _engine(value: object) -> str:
+    if value not in (STRUCTURE, SEPARATORS):
+        raise ValueError(f"engine must be {STRUCTURE!r} or {SEPARATORS!r}, not {value!r}")
+    return str(value)
 
 
 @functools.cache
@@ -124,6 +134,8 @@ def rules_for(envelope: Envelope, rules: Sequence[SourceRules] | None = None) ->
 
 def segment(issue: Issue, rules: Sequence[SourceRules] | None = None) -> list[Story]:
     source = rules_for(issue.envelope, rules)
+    if source.engine == STRUCTURE:
+        return by_structure(issue, source)[0]
     title, blocks = _clean(issue.blocks, issue.envelope.subject, source)
     groups, preamble = _group(blocks, source)
     if not groups and preamble:
@@ -155,6 +167,8 @@ def segment_records(paths: Iterable[Path | str]) -> Iterator[dict[str, object]]:
                 "headline": story.headline,
                 "text": story.text,
                 "fiction": story.fiction,
+                "url": story.url,
+                "section": story.section,
             }
 
 
@@ -308,3 +322,40 @@ def _normalize(text: str) -> str:
 
 def _any_match(patterns: Iterable[re.Pattern[str]], text: str) -> bool:
     return any(p.search(text) for p in patterns)
+
+
+def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[str]]:
+    """The structural engine's stories, and its notes on every cut (for --explain)."""
+    # The footer's opening line is housekeeping, but it must reach the engine to end the issue.
+    footer = next((i for i, b in enumerate(issue.blocks) if opens_footer(_lines(b)[0])), None)
+    title, blocks = _clean(issue.blocks[:footer], issue.envelope.subject, source)
+    cuts, notes = cut(blocks)
+    if not cuts and blocks:
+        # No story mark at all: a single post, one story under the post's title.
+        headline = title or _lines(blocks[0])[0]
+        cuts = [Cut(headline, "whole issue: no story marks", list(blocks))]
+    stories = [
+        Story(index, c.headline, _cut_text(c.headline, c.blocks), _unique_links(c.blocks),
+              False, c.url, c.section)
+        for index, c in enumerate(cuts)
+    ]
+    if not stories:
+        raise MalformedMessage("no-stories", "No story is left once housekeeping is removed.")
+    starts = [f"{c.signal}: {c.headline!r}" + (f" [{c.section}]" if c.section else "")
+              for c in cuts]
+    return stories, [*starts, *notes]
+
+
+def _cut_text(headline: str, blocks: list[Block]) -> str:
+    """Headline and first paragraph on consecutive lines, then blank-line paragraphs."""
+    texts = [block.text for block in blocks]
+    if _is_line(texts[0], headline) and len(texts) > 1:
+        texts = [f"{texts[0]}\n{texts[1]}", *texts[2:]]
+    elif not _is_line(_lines(blocks[0])[0], headline):
+        texts = [f"{headline}\n{texts[0]}", *texts[1:]]
+    return "\n\n".join(texts)
+
+
+def _is_line(text: str, headline: str) -> bool:
+    """The text is the headline's own line (with its emphasis, enumerator or colon)."""
+    return headline in _normalize(text) and len(_normalize(text)) <= len(headline) + 8
