@@ -86,6 +86,10 @@ SETTINGS: tuple[Setting, ...] = (
             "The authserv-id your receiving mail server writes into Authentication-Results "
             "(mx.example.com): only its header is believed for a source's require_dkim. "
             "Empty: the topmost Authentication-Results header."),
+    Setting("segment", "rules_dir", str, "",
+            "Folder of your own segmentation rules files (*.toml, matched by sender, List-Id "
+            "or domain like the built-in ones in service/ingest/sources/); they come before "
+            "the built-in ones. Empty: the built-in rules only."),
     Setting("models", "dir", str, "models", "Folder of model versions and their cards."),
     Setting("models", "retrain_after_labels", int, 20,
             "The scheduler retrains once this many new usable labels have arrived; 0: never."),

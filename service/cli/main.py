@@ -88,14 +88,23 @@ def poll(as_json: bool) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def segment(files: tuple[Path, ...]) -> None:
-    """Cut .eml files into stories: JSON lines {file, index, headline, text, fiction}."""
-    from service.ingest.segment import segment_records
+@click.option("--explain", is_flag=True,
+              help="Print each story start with the signal that made it, and what was dropped.")
+@click.pass_context
+def segment(ctx: click.Context, files: tuple[Path, ...], explain: bool) -> None:
+    """Cut .eml files into stories: JSON lines {file, index, headline, text, fiction, url,
+    section}."""
+    from service.ingest.segment import configured_rules, segment_records
+    from service.ingest.segment import explain as explain_cut
 
     failed = 0
     for path in files:
         try:
-            for record in segment_records([path]):
+            rules = configured_rules(settings_of(ctx))
+            if explain:
+                click.echo("\n".join(explain_cut(path, rules)))
+                continue
+            for record in segment_records([path], rules):
                 click.echo(json.dumps(record, ensure_ascii=False))
         except NewsalertsError as exc:
             failed += 1

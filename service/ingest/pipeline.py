@@ -30,6 +30,7 @@ from service.events.store import EventSettings, assign_issue_events
 from service.ingest import store
 from service.ingest.fetch import Inbox, open_inbox
 from service.ingest.parse import load_message, parse_issue, read_envelope
+from service.ingest.rules import SourceRules, configured_rules
 from service.ingest.segment import segment
 from service.ingest.trust import trusted_source
 
@@ -57,7 +58,8 @@ class Refused:
 
 
 def examine(raw: RawMessage, sources: Sequence[Source], tagger: Tagger,
-            max_bytes: int, authserv_id: str = "") -> Accepted | Refused:
+            max_bytes: int, authserv_id: str = "",
+            rules: Sequence[SourceRules] | None = None) -> Accepted | Refused:
     """Decide what one message is. Never raises for anything the message contains."""
     envelope: Envelope | None = None
     try:
@@ -66,7 +68,7 @@ def examine(raw: RawMessage, sources: Sequence[Source], tagger: Tagger,
         source = trusted_source(envelope, sources, authserv_id)
         _check_size(raw, max_bytes)
         issue = parse_issue(raw.data, message)
-        return Accepted(issue, source, tagger.tag(segment(issue)))
+        return Accepted(issue, source, tagger.tag(segment(issue, rules)))
     except MessageRefused as refused:
         return Refused(envelope, refused)
     except Exception as exc:  # a bug or a pathological message: record it, go on
@@ -134,7 +136,8 @@ def handle_message(ctx: Context, raw: RawMessage, tagger: Tagger,
     """Examine one message and store its outcome; returns processed|rejected|failed."""
     outcome = examine(raw, ctx.settings.sources, tagger,
                       ctx.settings.inbox.max_message_bytes,
-                      ctx.settings.trust.authserv_id)
+                      ctx.settings.trust.authserv_id,
+                      configured_rules(ctx.settings))
     with transaction(ctx.sessions) as session:
         status = _store_outcome(ctx, session, raw, outcome, summary)
         if raw.position is not None:

@@ -1,11 +1,10 @@
 """Segment stage: an Issue's Blocks cut into Stories.
 
-How a newsletter marks its stories is data, not code: each file in
-``service/ingest/sources/*.toml`` names the senders it applies to and the patterns for
-separators, headlines, subheads, fiction and housekeeping.  ``generic.toml``
-applies when no other file matches.
-
-A story starts after a separator, at a headline followed by a "…subhead…"
+The source's rules file (``service/ingest/rules.py``) picks the engine.  The
+``structure`` engine (``structure.py``; every newsletter without rules of its
+own) cuts by the roles of blocks: titles, section names, link-led items.  The
+``separators`` engine (below; Import AI) follows the file's patterns:
+a story starts after a separator, at a headline followed by a "…subhead…"
 line (separators are sometimes missing), at a fiction marker ("Tech Tales:"),
 and, where the rules say so, at headings and whole bold lines.  Everything
 before the first story is the issue's preamble and is dropped; an issue with no
@@ -14,119 +13,42 @@ story start at all is a single post, one story under the post's title.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from service.domain import Block, Envelope, Issue, Link, Story
-from service.errors import ConfigError, MalformedMessage
+from service.domain import Block, Issue, Link, Story
+from service.errors import MalformedMessage
 from service.ingest.parse import parse_issue
+from service.ingest.rules import (
+    GENERIC,
+    SOURCES_DIR,
+    STRUCTURE,
+    SourceRules,
+    configured_rules,
+    load_rules,
+    rules_for,
+)
 from service.ingest.structure import Cut, cut, opens_footer
+
+__all__ = [
+    "GENERIC",
+    "SOURCES_DIR",
+    "SourceRules",
+    "configured_rules",
+    "explain",
+    "load_rules",
+    "rules_for",
+    "segment",
+    "segment_file",
+    "segment_records",
+]
 
 log = logging.getLogger(__name__)
 
-SOURCES_DIR = Path(__file__).resolve().parent / "sources"
-GENERIC = "generic"
 DECORATION = "*_ \t\xa0"  # markdown emphasis left in some archives' text
-LIST_ID = re.compile(r"<([^<>]+)>")
 MARKER, TALE, STORY = "marker", "tale", "story"  # what a block can open
-STRUCTURE, SEPARATORS = "structure", "separators"  # the two engines a rules file can pick
-
-
-@dataclass(frozen=True)
-class SourceRules:
-    """One newsletter's segmentation rules, read from a TOML file."""
-
-    name: str
-    list_ids: tuple[str, ...]
-    senders: tuple[str, ...]
-    domains: tuple[str, ...]
-    separators: tuple[re.Pattern[str], ...]
-    subhead: re.Pattern[str]
-    headline_max_chars: int
-    not_headlines: tuple[re.Pattern[str], ...]
-    split_at_headings: bool
-    split_at_bold_lines: bool
-    fiction_markers: tuple[re.Pattern[str], ...]
-    fiction_signs: tuple[re.Pattern[str], ...]
-    fiction_settings: tuple[re.Pattern[str], ...]
-    fiction_title_max_chars: int
-    fiction_untitled: str
-    housekeeping: tuple[re.Pattern[str], ...]
-    engine: str = STRUCTURE  # "structure" (roles of blocks) or "separators" (the patterns)
-
-    def matches(self, envelope: Envelope) -> bool:
-        list_id = _list_id(envelope.list_id or "")
-        domain = envelope.sender.rpartition("@")[2]
-        return bool(
-            (list_id and list_id in self.list_ids)
-            or (envelope.sender and envelope.sender in self.senders)
-            or (domain and domain in self.domains)
-        )
-
-
-def _list_id(header: str) -> str:
-    """The id inside a List-Id header: "Description <id>" or a bare id (RFC 2919)."""
-    bracketed = LIST_ID.findall(header)
-    return (bracketed[-1] if bracketed else header).strip().lower()
-
-
-def _patterns(values: Iterable[str]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(value, re.IGNORECASE) for value in values)
-
-
-def _rules_from_toml(data: dict[str, Any]) -> SourceRules:
-    match, stories, housekeeping = data["match"], data["stories"], data["housekeeping"]
-    return SourceRules(
-        name=data["name"],
-        list_ids=tuple(v.lower() for v in match.get("list_ids", [])),
-        senders=tuple(v.lower() for v in match.get("senders", [])),
-        domains=tuple(v.lower() for v in match.get("domains", [])),
-        separators=_patterns(stories.get("separators", [])),
-        subhead=re.compile(stories["subhead"], re.IGNORECASE),
-        headline_max_chars=int(stories.get("headline_max_chars", 200)),
-        not_headlines=_patterns(stories.get("not_headlines", [])),
-        split_at_headings=bool(stories.get("split_at_headings", False)),
-        split_at_bold_lines=bool(stories.get("split_at_bold_lines", False)),
-        fiction_markers=_patterns(stories.get("fiction_markers", [])),
-        fiction_signs=_patterns(stories.get("fiction_signs", [])),
-        fiction_settings=_patterns(stories.get("fiction_settings", [])),
-        fiction_title_max_chars=int(stories.get("fiction_title_max_chars", 160)),
-        fiction_untitled=str(stories.get("fiction_untitled", "Fiction")),
-        housekeeping=_patterns(housekeeping.get("blocks", [])),
-        engine=_engine(stories.get("engine", STRUCTURE)),
-    )
-
-
-def _engine(value: object) -> str:
-    if value not in (STRUCTURE, SEPARATORS):
-        raise ValueError(f"engine must be {STRUCTURE!r} or {SEPARATORS!r}, not {value!r}")
-    return str(value)
-
-
-@functools.cache
-def load_rules(directory: Path = SOURCES_DIR) -> tuple[SourceRules, ...]:
-    """Every source's rules; the generic fallback is last."""
-    rules: list[SourceRules] = []
-    for path in sorted(directory.glob("*.toml")):
-        try:
-            rules.append(_rules_from_toml(tomllib.loads(path.read_text(encoding="utf-8"))))
-        except (KeyError, TypeError, ValueError, re.error) as exc:
-            raise ConfigError(f"Segmentation rules in {path} are invalid: {exc}") from exc
-    rules.sort(key=lambda r: r.name == GENERIC)
-    if not rules or rules[-1].name != GENERIC:
-        raise ConfigError(f"No {GENERIC}.toml segmentation rules in {directory}")
-    return tuple(rules)
-
-
-def rules_for(envelope: Envelope, rules: Sequence[SourceRules] | None = None) -> SourceRules:
-    candidates = load_rules() if rules is None else rules
-    return next((r for r in candidates if r.matches(envelope)), candidates[-1])
 
 
 # ---- segmenting -----------------------------------------------------------------------------
@@ -153,14 +75,16 @@ def segment(issue: Issue, rules: Sequence[SourceRules] | None = None) -> list[St
     return [Story(i, s.headline, s.text, s.links, s.fiction) for i, s in enumerate(stories)]
 
 
-def segment_file(path: Path) -> list[Story]:
-    return segment(parse_issue(Path(path).read_bytes()))
+def segment_file(path: Path, rules: Sequence[SourceRules] | None = None) -> list[Story]:
+    return segment(parse_issue(Path(path).read_bytes()), rules)
 
 
-def segment_records(paths: Iterable[Path | str]) -> Iterator[dict[str, object]]:
+def segment_records(
+    paths: Iterable[Path | str], rules: Sequence[SourceRules] | None = None
+) -> Iterator[dict[str, object]]:
     """One plain dict per story, for the CLI's ``newsalerts segment`` (JSON lines)."""
     for path in paths:
-        for story in segment_file(Path(path)):
+        for story in segment_file(Path(path), rules):
             yield {
                 "file": str(path),
                 "index": story.index,
@@ -324,6 +248,18 @@ def _any_match(patterns: Iterable[re.Pattern[str]], text: str) -> bool:
     return any(p.search(text) for p in patterns)
 
 
+def explain(path: Path, rules: Sequence[SourceRules] | None = None) -> list[str]:
+    """How ``newsalerts segment --explain`` shows an issue's cut: each story start and why."""
+    issue = parse_issue(Path(path).read_bytes())
+    source = rules_for(issue.envelope, rules)
+    head = f"{path}: rules {source.name!r}, engine {source.engine}"
+    if source.engine == STRUCTURE:
+        return [head, *by_structure(issue, source)[1]]
+    stories = segment(issue, rules)
+    return [head, *(f"{i}. separator/headline pattern: {s.headline!r}" for i, s in
+                    enumerate(stories))]
+
+
 def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[str]]:
     """The structural engine's stories, and its notes on every cut (for --explain)."""
     # The footer's opening line is housekeeping, but it must reach the engine to end the issue.
@@ -341,9 +277,9 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     ]
     if not stories:
         raise MalformedMessage("no-stories", "No story is left once housekeeping is removed.")
-    starts = [f"{c.signal}: {c.headline!r}" + (f" [{c.section}]" if c.section else "")
-              for c in cuts]
-    return stories, [*starts, *notes]
+    starts = [f"{i}. {c.signal}: {c.headline!r}" + (f" [section: {c.section}]" * bool(c.section))
+              + (f" <{c.url}>" * bool(c.url)) for i, c in enumerate(cuts)]
+    return stories, [*starts, *(f"   dropped {note}" for note in notes)]
 
 
 def _cut_text(headline: str, blocks: list[Block]) -> str:

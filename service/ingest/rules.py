@@ -1,0 +1,140 @@
+"""Segmentation rules: how each newsletter marks its stories, as data.
+
+Each ``*.toml`` in ``service/ingest/sources/`` (and in the operator's ``[segment]
+rules_dir``) names the senders / List-Ids / domains it applies to and the patterns
+for separators, headlines, subheads, fiction and housekeeping, and picks an
+engine: ``structure`` (roles of blocks; the default, for newsletters in general)
+or ``separators`` (the patterns; Import AI).  ``generic.toml`` applies when no
+other file matches.  An operator's file comes before a built-in one, so it can
+override it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from service.config import Settings
+from service.domain import Envelope
+from service.errors import ConfigError
+
+SOURCES_DIR = Path(__file__).resolve().parent / "sources"
+GENERIC = "generic"
+LIST_ID = re.compile(r"<([^<>]+)>")
+STRUCTURE, SEPARATORS = "structure", "separators"  # the two engines a rules file can pick
+
+
+@dataclass(frozen=True)
+class SourceRules:
+    """One newsletter's segmentation rules, read from a TOML file."""
+
+    name: str
+    list_ids: tuple[str, ...]
+    senders: tuple[str, ...]
+    domains: tuple[str, ...]
+    separators: tuple[re.Pattern[str], ...]
+    subhead: re.Pattern[str]
+    headline_max_chars: int
+    not_headlines: tuple[re.Pattern[str], ...]
+    split_at_headings: bool
+    split_at_bold_lines: bool
+    fiction_markers: tuple[re.Pattern[str], ...]
+    fiction_signs: tuple[re.Pattern[str], ...]
+    fiction_settings: tuple[re.Pattern[str], ...]
+    fiction_title_max_chars: int
+    fiction_untitled: str
+    housekeeping: tuple[re.Pattern[str], ...]
+    engine: str = STRUCTURE  # "structure" (roles of blocks) or "separators" (the patterns)
+
+    def matches(self, envelope: Envelope) -> bool:
+        list_id = _list_id(envelope.list_id or "")
+        domain = envelope.sender.rpartition("@")[2]
+        return bool(
+            (list_id and list_id in self.list_ids)
+            or (envelope.sender and envelope.sender in self.senders)
+            or (domain and domain in self.domains)
+        )
+
+
+def _list_id(header: str) -> str:
+    """The id inside a List-Id header: "Description <id>" or a bare id (RFC 2919)."""
+    bracketed = LIST_ID.findall(header)
+    return (bracketed[-1] if bracketed else header).strip().lower()
+
+
+def _patterns(values: Iterable[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(value, re.IGNORECASE) for value in values)
+
+
+def _rules_from_toml(data: dict[str, Any]) -> SourceRules:
+    match, stories, housekeeping = data["match"], data["stories"], data["housekeeping"]
+    return SourceRules(
+        name=data["name"],
+        list_ids=tuple(v.lower() for v in match.get("list_ids", [])),
+        senders=tuple(v.lower() for v in match.get("senders", [])),
+        domains=tuple(v.lower() for v in match.get("domains", [])),
+        separators=_patterns(stories.get("separators", [])),
+        subhead=re.compile(stories["subhead"], re.IGNORECASE),
+        headline_max_chars=int(stories.get("headline_max_chars", 200)),
+        not_headlines=_patterns(stories.get("not_headlines", [])),
+        split_at_headings=bool(stories.get("split_at_headings", False)),
+        split_at_bold_lines=bool(stories.get("split_at_bold_lines", False)),
+        fiction_markers=_patterns(stories.get("fiction_markers", [])),
+        fiction_signs=_patterns(stories.get("fiction_signs", [])),
+        fiction_settings=_patterns(stories.get("fiction_settings", [])),
+        fiction_title_max_chars=int(stories.get("fiction_title_max_chars", 160)),
+        fiction_untitled=str(stories.get("fiction_untitled", "Fiction")),
+        housekeeping=_patterns(housekeeping.get("blocks", [])),
+        engine=_engine(stories.get("engine", STRUCTURE)),
+    )
+
+
+def _engine(value: object) -> str:
+    if value not in (STRUCTURE, SEPARATORS):
+        raise ValueError(f"engine must be {STRUCTURE!r} or {SEPARATORS!r}, not {value!r}")
+    return str(value)
+
+
+@functools.cache
+def load_rules(
+    directory: Path = SOURCES_DIR, operator_dir: Path | None = None
+) -> tuple[SourceRules, ...]:
+    """Every source's rules, the operator's first; the generic fallback is last."""
+    rules: list[SourceRules] = []
+    if operator_dir is not None:
+        if not operator_dir.is_dir():
+            raise ConfigError(f"[segment] rules_dir {operator_dir} is not a folder")
+        rules += _read_folder(operator_dir)
+    rules += _read_folder(directory)
+    # The operator's generic.toml, if any, replaces the built-in one.
+    generic = next((r for r in rules if r.name == GENERIC), None)
+    rules = [r for r in rules if r.name != GENERIC] + ([generic] if generic else [])
+    if not rules or rules[-1].name != GENERIC:
+        raise ConfigError(f"No {GENERIC}.toml segmentation rules in {directory}")
+    return tuple(rules)
+
+
+def _read_folder(directory: Path) -> list[SourceRules]:
+    rules: list[SourceRules] = []
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            rules.append(_rules_from_toml(tomllib.loads(path.read_text(encoding="utf-8"))))
+        except (KeyError, TypeError, ValueError, re.error, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"Segmentation rules in {path} are invalid: {exc}") from exc
+    return rules
+
+
+def configured_rules(settings: Settings) -> tuple[SourceRules, ...]:
+    """The rules the settings ask for: built-in ones plus ``[segment] rules_dir``'s."""
+    folder = str(settings.get("segment", "rules_dir")).strip()
+    return load_rules(SOURCES_DIR, Path(folder).resolve() if folder else None)
+
+
+def rules_for(envelope: Envelope, rules: Sequence[SourceRules] | None = None) -> SourceRules:
+    candidates = load_rules() if rules is None else rules
+    return next((r for r in candidates if r.matches(envelope)), candidates[-1])
