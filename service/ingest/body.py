@@ -29,6 +29,7 @@ IMAGE_LINE = re.compile(  # ![alt](src), [![alt](src)](href), [image: ...]
     r"(?:\[?!\[[^\]]*\]\(.*?\)(?:\]\(.*?\))?\s*)+|\[(?:image|img)[^\]]*\]", re.IGNORECASE
 )
 UNWRAPPED_CHARS = 160
+CAPS_LINE_MAX_CHARS = 60
 UNDERLINE = re.compile(r"={3,}|-{3,}")
 MD_HEADING = re.compile(r"(#{1,6})\s+(.*?)[\s#]*")
 BULLET = re.compile(r"[*•+–-]\s+(?=\S)")
@@ -186,7 +187,9 @@ def _lead_and_subhead(lines: list[list[_Run]]) -> tuple[str, str]:
 
 def _links(nodes: list[Tag | NavigableString]) -> tuple[Link, ...]:
     tags = [node for node in nodes if isinstance(node, Tag)]
-    anchors = [a for t in tags for a in ([t] if t.name == "a" else t.find_all("a"))]
+    # An empty tag (<br>, thousands of them in some bodies) holds no anchor: skip the search.
+    anchors = [a for t in tags if t.name == "a" or t.contents
+               for a in ([t] if t.name == "a" else t.find_all("a"))]
     links = [
         Link(ASCII_SPACE.sub(" ", a.get_text()).strip(), str(a.get("href") or "").strip())
         for a in anchors
@@ -256,8 +259,10 @@ def _plain_chunk(lines: list[str]) -> list[str]:
 
 
 def _is_caps_line(line: str) -> bool:
+    if len(line) > CAPS_LINE_MAX_CHARS:
+        return False
     letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 3 and len(line) <= 60 and all(c.isupper() for c in letters)
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
 def _inline(line: str) -> str:

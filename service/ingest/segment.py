@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 DECORATION = "*_ \t\xa0"  # markdown emphasis left in some archives' text
 MARKER, TALE, STORY = "marker", "tale", "story"  # what a block can open
+LONG_BLOCK_CHARS = 5000
 
 
 # ---- segmenting -----------------------------------------------------------------------------
@@ -101,10 +102,13 @@ def _clean(blocks: Sequence[Block], subject: str, rules: SourceRules) -> tuple[s
     title = _normalize(subject)
     kept: list[Block] = []
     for block in blocks:
-        text = _normalize(block.text)
+        # Housekeeping and titles are short: a long block is kept as it is, in linear time.
+        text = _normalize(block.text) if len(block.text) <= LONG_BLOCK_CHARS else block.text
         if block.kind == "rule" or _any_match(rules.separators, text):
             kept.append(Block(kind="rule", text=""))
-        elif text and _is_title(_normalize(text.strip(DECORATION)), title, block):
+        elif text and len(text) <= LONG_BLOCK_CHARS and _is_title(
+            _normalize(text.strip(DECORATION)), title, block
+        ):
             title = text
         elif not _any_match(rules.housekeeping, text.strip(DECORATION)):
             kept.append(block)
@@ -263,7 +267,7 @@ def explain(path: Path, rules: Sequence[SourceRules] | None = None) -> list[str]
 def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[str]]:
     """The structural engine's stories, and its notes on every cut (for --explain)."""
     # The footer's opening line is housekeeping, but it must reach the engine to end the issue.
-    footer = next((i for i, b in enumerate(issue.blocks) if opens_footer(_lines(b)[0])), None)
+    footer = next((i for i, b in enumerate(issue.blocks) if opens_footer(b.text[:200])), None)
     title, blocks = _clean(issue.blocks[:footer], issue.envelope.subject, source)
     cuts, notes = cut(blocks)
     if not cuts and blocks:
@@ -294,4 +298,6 @@ def _cut_text(headline: str, blocks: list[Block]) -> str:
 
 def _is_line(text: str, headline: str) -> bool:
     """The text is the headline's own line (with its emphasis, enumerator or colon)."""
+    if len(text) > 2 * len(headline) + 16:  # a long text is not one line: skip the work
+        return False
     return headline in _normalize(text) and len(_normalize(text)) <= len(headline) + 8

@@ -241,7 +241,8 @@ def _link_item(block: Block, first: str) -> Unit | None:
 
 def opens_footer(text: str) -> bool:
     """Whether this text starts the footer (kept past housekeeping so the zone can start)."""
-    return bool(ZONES["footer"].search(_clean(text)))
+    first = text.split("\n", 1)[0]
+    return len(first) <= TITLE_MAX_CHARS and bool(ZONES["footer"].search(_clean(first)))
 
 
 def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
@@ -292,6 +293,8 @@ def _split_title(block: Block, lines: list[str], after_rule: bool) -> bool:
 def _title_like(line: str, marked: bool = False) -> bool:
     """Short, capitalised, not a sentence; a trailing ":" only when marked as a headline
     (first after a separator, or a "…subhead…" under it)."""
+    if len(line) > 2 * TITLE_MAX_CHARS:
+        return False
     text = _clean(line)
     if not text or len(text) > TITLE_MAX_CHARS or len(text.split()) > TITLE_MAX_WORDS:
         return False
