@@ -10,11 +10,19 @@ so a story found in the wrong place does not count.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+
+from service.domain import Issue
+from service.ingest.body import plain_blocks
+from service.ingest.parse import load_message, parse_issue
 
 THRESHOLD = 0.6
 
@@ -70,3 +78,44 @@ def score(predicted: Sequence[str], gold: Sequence[str]) -> Score:
             row.append(previous[j] + 1 if similar(a, b) else max(previous[j + 1], row[j]))
         previous = row
     return Score(len(mine), len(theirs), previous[-1])
+
+
+# ---- the dev set ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoldIssue:
+    """One issue of the shared data with its expected headlines, in order."""
+
+    path: Path
+    source: str
+    headlines: tuple[str, ...]
+
+
+def gold_issues(shared: Path, golden_dir: Path | None = None) -> list[GoldIssue]:
+    """The newsletters in ``shared/data/newsletters`` (gold.jsonl), and the Import AI emails
+    with the expected cuts in ``golden_dir`` (the repository's tests/golden/segment)."""
+    root = shared / "data" / "newsletters"
+    by_file: dict[str, list[str]] = {}
+    sources: dict[str, str] = {}
+    for line in (root / "gold.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        by_file.setdefault(row["file"], []).append(row["headline"])
+        sources[row["file"]] = row["source"]
+    issues = [GoldIssue(next(root.glob(f"*/{name}")), sources[name], tuple(headlines))
+              for name, headlines in by_file.items()]
+    if golden_dir is None:
+        return issues
+    for path in sorted((shared / "data" / "importai").glob("*/*.eml")):
+        golden = json.loads((golden_dir / f"{path.stem}.json").read_text(encoding="utf-8"))
+        issues.append(GoldIssue(path, "Import AI",
+                                tuple(str(s["headline"]) for s in golden["stories"])))
+    return issues
+
+
+def plain_variant(data: bytes) -> Issue:
+    """The issue as a plain-text-only newsletter would send it: its text/plain part alone."""
+    issue = parse_issue(data)
+    part = load_message(data).get_body(("plain",))
+    text = part.get_content() if isinstance(part, EmailMessage) else ""
+    return dataclasses.replace(issue, blocks=tuple(plain_blocks(str(text))))

@@ -27,6 +27,8 @@ DECORATION = "*_ \t\xa0"
 TITLE_MAX_CHARS = 160
 TITLE_MAX_WORDS = 22
 BODY_MIN_CHARS = 60  # a title needs some text under it
+TITLE_CASE_SHARE = 0.4  # of words over 3 letters capitalised: "Title Case" reads as a title
+SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in sentence case
 ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-z])[.)]\s+")
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s)")
 GREETING = re.compile(r"^(?:hey|hi|hello|howdy|greetings|good (?:morning|evening))\b",
@@ -213,7 +215,8 @@ def _promote(units: list[Unit], index: int) -> Unit:
     bold = _is_bold_line(unit.block, lines[0])
     if not (bold or marked) and len(re.findall(r"[^\W\d_]{3,}", lines[0])) < 2:
         return unit  # "Mar 12, 2025", "Share": metadata, not a title
-    if not (bold or marked or _title_case(lines[0]) or len(lines[0].split()) <= 8):
+    short_line = len(lines[0].split()) <= SHORT_TITLE_WORDS
+    if not (bold or marked or short_line or _title_case(lines[0])):
         return unit
     if following is None or following.role == "rule":
         return unit
@@ -309,7 +312,7 @@ def _title_like(line: str, marked: bool = False) -> bool:
 
 def _title_case(line: str) -> bool:
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
-    return bool(words) and sum(w[0].isupper() for w in words) >= 0.4 * len(words)
+    return bool(words) and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
 
 
 def _labelled(block: Block, line: str) -> bool:
