@@ -17,6 +17,7 @@ signal that made it, for ``newsalerts segment --explain``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ DECORATION = "*_ \t\xa0"
 TITLE_MAX_CHARS = 160
 TITLE_MAX_WORDS = 22
 BODY_MIN_CHARS = 60  # a title needs some text under it
+LETTER_MIN_CHARS = 600  # a letter is more than a greeting
+MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
 TITLE_CASE_SHARE = 0.4  # of words over 3 letters capitalised: "Title Case" reads as a title
 SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in sentence case
 ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-z])[.)]\s+")
@@ -43,7 +46,7 @@ BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
 ZONES = {
     "recap": re.compile(
         r"^(?:tl;? ?dr|tldr|show ?notes|summary\b|recap\b|in (?:this|today'?s) (?:issue|edition)"
-        r"|table of contents|what'?s inside|quick links|wrapping up|wrap-?up|that'?s a wrap)",
+        r"|table of contents|what'?s inside|wrapping up|wrap-?up|that'?s a wrap)",
         re.IGNORECASE),
     "sponsor": re.compile(
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
@@ -53,7 +56,7 @@ ZONES = {
         r"|hello)\b", re.IGNORECASE),
     "footer": re.compile(
         r"^(?:subscribe|unsubscribe|share (?:this|the)|follow us|about us|thank(?:s| you) for"
-        r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving)", re.IGNORECASE),
+        r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$)", re.IGNORECASE),
 }
 
 
@@ -109,6 +112,10 @@ def cut(blocks: Sequence[Block]) -> tuple[list[Cut], list[str]]:
             continue
         if unit.role == "title":
             kind = _title_kind(unit, units, index)
+            if kind not in ZONES and not cuts and _masthead(unit, units, index):
+                notes.append(f"masthead: {unit.headline!r} (the newsletter's name)")
+                current = None
+                continue
             if kind == "section":
                 section, zone, current = _clean(unit.headline), "", None
                 section_rank = unit.rank
@@ -128,6 +135,9 @@ def cut(blocks: Sequence[Block]) -> tuple[list[Cut], list[str]]:
             cuts.append(current)
         elif zone:
             continue
+        elif _opens_recap(unit):
+            zone, current = "recap", None
+            notes.append(f"recap: {_lines(unit.block)[0]!r} (dropped with its text)")
         elif unit.role == "item":
             current = Cut(_clean(unit.headline), "item: link-led line", [unit.block], unit.url,
                           section)
@@ -151,6 +161,11 @@ def _units(blocks: Sequence[Block]) -> list[Unit]:
             units.append(Unit("rule", block))
             continue
         lines = _lines(block)
+        if len(lines) > 1 and not related and _link_item(block, lines[0]):
+            # Link items one a line, no blank line between (plain text): one block each.
+            units += [_link_item(line, _lines(line)[0]) or Unit("body", line)
+                      for line in _split_lines(block, lines)]
+            continue
         item = None if related else _link_item(block, lines[0])
         if item is not None:
             units.append(item)
@@ -216,7 +231,8 @@ def _promote(units: list[Unit], index: int) -> Unit:
     if not (bold or marked) and len(re.findall(r"[^\W\d_]{3,}", lines[0])) < 2:
         return unit  # "Mar 12, 2025", "Share": metadata, not a title
     short_line = len(lines[0].split()) <= SHORT_TITLE_WORDS
-    if not (bold or marked or short_line or _title_case(lines[0])):
+    numbered = bool(ENUMERATOR.match(lines[0]))  # "1. A title", "b) A title"
+    if not (bold or marked or numbered or short_line or _title_case(lines[0])):
         return unit
     if following is None or following.role == "rule":
         return unit
@@ -224,6 +240,13 @@ def _promote(units: list[Unit], index: int) -> Unit:
     if short and not (marked or (bold and _title_like(below))):
         return unit
     return Unit("title", unit.block, 7 if bold else 8, lines[0], _lead_link(unit.block, lines[0]))
+
+
+def _split_lines(block: Block, lines: list[str]) -> list[Block]:
+    """Each line as a block of its own, with the links whose text it shows."""
+    return [Block(kind=block.kind, text=line,
+                  links=tuple(link for link in block.links if link.text and link.text in line))
+            for line in lines]
 
 
 def _link_item(block: Block, first: str) -> Unit | None:
@@ -259,10 +282,28 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
         return "section"  # a title with nothing under it
     if following.role in ("title", "item"):
         return "section"
+    under = itertools.takewhile(lambda u: u.role == "body", units[index + 1:])
+    if sum(len(u.block.text) for u in under) < BODY_MIN_CHARS and not unit.url:
+        return "section"  # a name over a line or two ("Issue 41"): a masthead, not a story
     words = re.findall(r"[\w&+/']+", text.lower())
     if words and len(words) <= 5 and all(w in SECTION_WORDS for w in words):
         return "section"
     return "story"
+
+
+def _masthead(unit: Unit, units: list[Unit], index: int) -> bool:
+    """The newsletter's name over its intro: the first title, alone of its rank, with little
+    text and no link under it."""
+    if unit.url or any(u.role == "title" and u.rank == unit.rank for u in units[index + 1:]):
+        return False
+    under = itertools.takewhile(lambda u: u.role == "body", units[index + 1:])
+    return sum(len(u.block.text) for u in under) < MASTHEAD_MAX_CHARS
+
+
+def _opens_recap(unit: Unit) -> bool:
+    """A short line such as "TL;DR" or "In this issue:" over a list that repeats the issue."""
+    first = _lines(unit.block)[0]
+    return len(first) <= 60 and bool(ZONES["recap"].search(_clean(first)))
 
 
 def _letter(unit: Unit, units: list[Unit], index: int) -> Cut | None:
@@ -271,8 +312,9 @@ def _letter(unit: Unit, units: list[Unit], index: int) -> Cut | None:
     if not SALUTATION.match(lines[0]) or index + 1 >= len(units):
         return None
     following = units[index + 1]
-    if following.role != "body":
-        return None
+    body = itertools.takewhile(lambda u: u.role == "body", units[index + 1:])
+    if following.role != "body" or sum(len(u.block.text) for u in body) < LETTER_MIN_CHARS:
+        return None  # "Hi there," over a line or two is a greeting, not a letter
     sentence = FIRST_SENTENCE.match(_clean(_lines(following.block)[0]))
     headline = sentence.group(1) if sentence else _clean(_lines(following.block)[0])[:160]
     return Cut(headline, "letter: salutation line", [unit.block])
@@ -336,12 +378,12 @@ def _lead_link(block: Block, line: str) -> str:
 
 
 def _url_below(units: list[Unit], index: int) -> str:
-    """In plain text a story's link often stands alone on the line under its title."""
+    """In plain text a story's link stands alone on a line of its first paragraph."""
     following = units[index + 1] if index + 1 < len(units) else None
     if following is None or following.role != "body":
         return ""
-    first = _lines(following.block)[0]
-    return first.strip("<>") if BARE_URL_LINE.match(first) else ""
+    urls = (line.strip("<>") for line in _lines(following.block) if BARE_URL_LINE.match(line))
+    return next(urls, "")
 
 
 def _rank_name(rank: int) -> str:
