@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from service.domain import Issue  # noqa: E402
-from service.ingest import structure  # noqa: E402
+from service.ingest import roles  # noqa: E402
 from service.ingest.parse import parse_issue  # noqa: E402
 from service.ingest.rules import GENERIC, load_rules  # noqa: E402
 from service.ingest.scoring import GoldIssue, Score, gold_issues, plain_variant, score  # noqa: E402
@@ -51,14 +51,14 @@ GRID = {
 
 @contextmanager
 def thresholds(values: dict[str, float]) -> Iterator[None]:
-    saved = {name: getattr(structure, name) for name in values}
+    saved = {name: getattr(roles, name) for name in values}
     for name, value in values.items():
-        setattr(structure, name, value)
+        setattr(roles, name, value)
     try:
         yield
     finally:
         for name, value in saved.items():
-            setattr(structure, name, value)
+            setattr(roles, name, value)
 
 
 def scores(issues: Sequence[tuple[GoldIssue, Issue]], generic_only: bool) -> dict[str, Score]:
