@@ -69,10 +69,11 @@ CHIP_BODY = (
 
 def story(story_id: int, headline: str, body: str, themes: list[str], *,
           urls: list[str] | None = None, issue_url: str | None = None,
-          explanations: dict[str, list[str]] | None = None) -> render.EmailStory:
+          explanations: dict[str, list[str]] | None = None, url: str = "",
+          section: str = "") -> render.EmailStory:
     return render.email_story(
         id=story_id, headline=headline, text=body, links=urls or [], themes=themes,
-        issue_url=issue_url, explanations=explanations)
+        issue_url=issue_url, explanations=explanations, url=url, section=section)
 
 
 def alert_issue() -> EmailIssue:
@@ -84,7 +85,7 @@ def alert_issue() -> EmailIssue:
                   ["safety", "policy"], urls=["https://example.org/licence-bill"],
                   explanations={"policy": ["licence", "agency"], "safety": []}),
             story(102, "A warehouse robot learns to stack odd boxes", ROBOT_BODY,
-                  ["robotics"], issue_url=issue_url),
+                  ["robotics"], issue_url=issue_url, section="Robotics"),
         ))
 
 
@@ -92,7 +93,8 @@ def digest_issues() -> list[EmailIssue]:
     first = alert_issue()
     second = EmailIssue("Test Letter 8", "Test Letter", None, (
         story(201, "A new accelerator doubles memory bandwidth", CHIP_BODY, ["compute"],
-              urls=["https://example.org/chip"], explanations={"compute": ["bandwidth"]}),
+              urls=["https://example.org/chip-review"], explanations={"compute": ["bandwidth"]},
+              url="https://example.org/chip"),
     ))
     return [first, second]
 
@@ -373,3 +375,19 @@ def test_long_lines_and_accents_survive_the_transfer_encodings() -> None:
     golden_html = round_trip(render.render_alert(alert_issue(), recipient(), letterhead()))
     assert [str(p["Content-Transfer-Encoding"]) for p in golden_html.iter_parts()] == [
         "quoted-printable", "7bit"]  # the excerpt's "…" needs QP in text, a reference in HTML
+
+
+def test_a_story_shows_its_section_and_links_to_its_own_url() -> None:
+    robot = story(1, "Tesla unveils a robot", "Tesla unveils a robot\nIt folds laundry.",
+                  ["robotics"], urls=["https://example.org/other"], section="Robotics",
+                  url="https://example.org/robot")
+    assert (robot.section, robot.url) == ("Robotics", "https://example.org/robot")
+    message = render.render_alert(EmailIssue("Letter 1", "Letter", None, (robot,)), recipient(),
+                                  letterhead())
+    text, html = parts(round_trip(message))
+    assert "* Robotics · Tesla unveils a robot" in text
+    assert "Robotics &middot; </span>" in html or "Robotics · </span>" in html
+    # A section that only repeats the headline, or reads like a sentence, is not shown.
+    assert story(2, "Robotics", "x", [], section="Robotics").section == ""
+    assert story(3, "A", "x", [], section="Open Source LLMs: Mistral Goes Reasoning Mode and More"
+                 ).section == ""

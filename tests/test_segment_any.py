@@ -7,6 +7,7 @@ synthetic issues below are written in our own words, one per common layout.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -31,7 +32,7 @@ def email(body: str, *, html: bool = False, subject: str = "This week",
           sender: str = "editor@newsletter.example") -> bytes:
     kind = "html" if html else "plain"
     return (f"From: Editor <{sender}>\nTo: reader@example.test\nSubject: {subject}\n"
-            f"Message-ID: <{abs(hash(body))}@newsletter.example>\n"
+            f"Message-ID: <{hashlib.sha256(body.encode()).hexdigest()[:16]}@newsletter.example>\n"
             f"Content-Type: text/{kind}; charset=utf-8\n\n{body}").encode()
 
 

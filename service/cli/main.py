@@ -117,7 +117,8 @@ def segment(ctx: click.Context, files: tuple[Path, ...], explain: bool) -> None:
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
               help="Only issues dated on or after this day (UTC).")
 def stories(since: datetime | None) -> None:
-    """Stored stories as JSON lines {message_id, index, headline, themes, scores, events}."""
+    """Stored stories as JSON lines {message_id, index, headline, themes, scores, events,
+    url, section, ...}."""
     with glue.opened_context() as context, transaction(context.sessions) as session:
         for row in store.stories_since(session, since.replace(tzinfo=UTC) if since else None):
             click.echo(json.dumps(row, ensure_ascii=False))

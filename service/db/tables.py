@@ -109,6 +109,9 @@ class Story(Base):
     text: Mapped[str] = mapped_column(Text)
     links: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     fiction: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The story's own link and the newsletter section it sat under; "" when none.
+    url: Mapped[str] = mapped_column(Text, default="", server_default="")
+    section: Mapped[str] = mapped_column(Text, default="", server_default="")
     issue: Mapped[Issue] = relationship(back_populates="stories")
     themes: Mapped[list[StoryTheme]] = relationship(
         back_populates="story", cascade="all, delete-orphan"

@@ -51,6 +51,7 @@ __all__ = [
 TEMPLATES_ENV = "NEWSALERTS_TEMPLATES"  # override for installed copies
 EXCERPT_CHARS = 300
 TITLE_MAX_CHARS = 60
+SECTION_MAX_CHARS = 40  # longer "sections" are sentences, not names: not shown
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,11 @@ class EmailStory:
     headline: str
     excerpt: str
     themes: tuple[str, ...]
-    url: str | None  # the original: the story's first http(s) link, else the issue's
+    url: str | None  # the original: the story's own link, else its first, else the issue's
     feedback_url: str = ""  # set for a draft: the email's feedback link and this story's id
     explanations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     also_in: tuple[AlsoIn, ...] = ()  # set in digests: the same news in other newsletters
+    section: str = ""  # the newsletter's section ("Robotics"), shown before the headline
 
     @property
     def tags(self) -> tuple[str, ...]:
@@ -113,16 +115,26 @@ def excerpt(headline: str, text: str, limit: int = EXCERPT_CHARS) -> str:
 
 def email_story(*, id: int, headline: str, text: str, links: Iterable[str],
                 themes: Sequence[str], issue_url: str | None = None,
-                explanations: Mapping[str, Sequence[str]] | None = None) -> EmailStory:
+                explanations: Mapping[str, Sequence[str]] | None = None,
+                url: str = "", section: str = "") -> EmailStory:
     """An ``EmailStory`` from a stored story's raw values, cleaned for an email."""
-    original = next((url for url in map(safe_url, links) if url), None)
+    original = next((found for found in map(safe_url, [url, *links]) if found), None)
     terms = {theme: tuple(one_line(t) for t in (explanations or {}).get(theme, ()) if t.strip())
              for theme in themes}
     return EmailStory(
         id=id, headline=one_line(headline) or "(untitled story)",
         excerpt=excerpt(headline, text), themes=tuple(one_line(t) for t in themes),
         url=original or safe_url(issue_url), explanations=terms,
+        section=_section(section, headline),
     )
+
+
+def _section(section: str, headline: str) -> str:
+    """A section name worth showing: short, and not a repeat of the headline."""
+    name = one_line(section)
+    if not name or len(name) > SECTION_MAX_CHARS or name.lower() in one_line(headline).lower():
+        return ""
+    return name
 
 
 def issue_title(subject: str, source: str) -> str:

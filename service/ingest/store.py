@@ -87,7 +87,7 @@ def _story_row(item: TaggedStory, now: datetime) -> tables.Story:
     row = tables.Story(
         index=story.index, headline=story.headline, text=story.text,
         links=[{"text": link.text, "url": link.url} for link in story.links],
-        fiction=story.fiction,
+        fiction=story.fiction, url=story.url, section=story.section,
     )
     row.themes = [
         tables.StoryTheme(
@@ -144,6 +144,8 @@ def stories_since(session: Session, since: datetime | None) -> Iterator[dict[str
                 "model_version": current[0].model_version if current else None,
                 "fiction": story.fiction,
                 "events": events.get(story.id, []),
+                "url": story.url,
+                "section": story.section,
                 "subject": issue.subject,
                 "date": issue.sent_at.isoformat() if issue.sent_at else None,
             }
