@@ -265,6 +265,87 @@ def test_plain_text_title_lines_with_a_url_line_under_them() -> None:
     ]
 
 
+REFERENCED = """PARCEL POST DAILY 2031-03-02
+
+BIG MOVES
+
+DRONE FIRM WINS A CITY-WIDE DELIVERY PERMIT (3 MINUTE READ) [1]
+
+The permit covers the whole of the old town and lets the firm fly after dark,
+which no operator here has been allowed to do before.
+
+CARGO BIKES OUTSELL VANS AT A NORDIC COURIER (2 MINUTE READ) [2]
+
+The courier bought more bikes than vans for the first time, saying narrow streets
+and parking fines made the choice easy.
+
+QUICK BITS
+
+LABEL PRINTER MAKER OFFERS FREE TRIAL (SPONSOR) [3]
+
+Print a thousand labels on us this month.
+
+Links:
+------
+[1] https://parcel.example/permit
+[2] https://parcel.example/bikes
+[3] https://labels.example/offer
+"""
+
+MAILCHIMP = """** The Beekeeping Bulletin
+------------------------------------------------------------
+
+Hello from the apiary! Here is the season so far.
+
+** Hives wintered well across the valley
+------------------------------------------------------------
+Nine in ten colonies came through the cold months, helped by a mild February
+and the new insulated lids the club bought last autumn.
+
+Queen rearing course opens for sign-ups (https://bees.example/course)
+Places are limited to twelve and the course runs over four Saturdays in May.
+
+============================================================
+Update your preferences (https://bees.example/prefs) or unsubscribe.
+"""
+
+SUBSTACKISH = """View this post on the web at https://quiet.example/p/issue-12
+
+Notes on quiet machines [https://quiet.example/p/quiet]
+Fans in small computers are getting slower and larger, and the rooms they sit in
+are getting quieter as a result, which the author measured at home.
+
+What the new cooling paste really does [https://quiet.example/p/paste]
+A lab compared six pastes under the same load and found the dearest one made no
+difference at all to the noise.
+
+Unsubscribe https://quiet.example/u
+"""
+
+
+def test_plain_text_capital_titles_with_numbered_references() -> None:
+    assert cut(email(REFERENCED, subject="Parcel Post Daily")) == [
+        ("DRONE FIRM WINS A CITY-WIDE DELIVERY PERMIT (3 MINUTE READ)",
+         "https://parcel.example/permit", "BIG MOVES"),
+        ("CARGO BIKES OUTSELL VANS AT A NORDIC COURIER (2 MINUTE READ)",
+         "https://parcel.example/bikes", "BIG MOVES"),
+    ]
+
+
+def test_plain_text_mailchimp_headings_and_title_lines_ending_in_their_link() -> None:
+    assert cut(email(MAILCHIMP, subject="The Beekeeping Bulletin")) == [
+        ("Hives wintered well across the valley", "", ""),
+        ("Queen rearing course opens for sign-ups", "https://bees.example/course", ""),
+    ]
+
+
+def test_plain_text_title_lines_with_their_link_in_brackets() -> None:
+    assert cut(email(SUBSTACKISH)) == [
+        ("Notes on quiet machines", "https://quiet.example/p/quiet", ""),
+        ("What the new cooling paste really does", "https://quiet.example/p/paste", ""),
+    ]
+
+
 def test_a_long_letter_is_one_story_under_its_first_sentence() -> None:
     letter = ("<p>Dear friends,</p>" + "<p>Robots learned to cook this year. "
               + "They still burn the toast, and that is fine by me. " * 12 + "</p>"

@@ -7,7 +7,6 @@ links.  Scripts, styles, hidden text and images are dropped.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
@@ -25,18 +24,6 @@ SEPARATOR_TEXT = re.compile(
 SEPARATOR_PREFIX = re.compile(r"^\s*(?:SEPARATORPLACEHOLDER|#{3,}|\*{3,})\s*")
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\(((?:https?://|mailto:)[^)\s\"]+)\)")
-IMAGE_LINE = re.compile(  # ![alt](src), [![alt](src)](href), [image: ...]
-    r"(?:\[?!\[[^\]]*\]\(.*?\)(?:\]\(.*?\))?\s*)+|\[(?:image|img)[^\]]*\]", re.IGNORECASE
-)
-UNWRAPPED_CHARS = 160
-CAPS_LINE_MAX_CHARS = 60
-UNDERLINE = re.compile(r"={3,}|-{3,}")
-MD_HEADING = re.compile(r"(#{1,6})\s+(.*?)[\s#]*")
-BULLET = re.compile(r"[*•+–-]\s+(?=\S)")
-NUMBERED = re.compile(r"\(?\d{1,2}[.)]\s+\S")
-BOLD_LINE = re.compile(r"\*\*[^*].*\*\*:?")
-BOLD_SPAN = re.compile(r"\*\*([^*\n]+?)\*\*")
-BARE_URL = re.compile(r"(?<![\"(=>])\b(https?://[^\s<>\"()]+)(?=\s|$)")
 CUT_TAG = re.compile(r"<[A-Za-z/!][^<>]*\Z")
 LEAD_TAIL = re.compile(r"[\s:.\-–—]*")  # what may follow a bold headline on its line
 DROPPED_TAGS = frozenset({
@@ -196,78 +183,3 @@ def _links(nodes: list[Tag | NavigableString]) -> tuple[Link, ...]:
         if isinstance(a, Tag)
     ]
     return tuple(link for link in links if link.url.lower().startswith(SAFE_SCHEMES))
-
-
-# ---- text/plain -----------------------------------------------------------------------------
-
-
-def plain_blocks(text: str) -> list[Block]:
-    """Plain text read as the HTML it stands for: a blank line ends a paragraph, a line is a <br>.
-
-    Separator lines (``***``, ``####``) become rules; a line underlined with ``===`` or
-    ``---``, a ``# `` markdown heading or a short ALL-CAPS line becomes a heading; a
-    ``**bold**`` line, a bullet or a numbered line starts a block of its own; image lines
-    (``![](url)``) are dropped and markdown links ``[text](url)`` become anchors.
-    """
-    parts: list[str] = []
-    for chunk in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n")):
-        lines = [raw.strip() for raw in chunk.split("\n")]
-        if max(map(len, lines)) > UNWRAPPED_CHARS:
-            # No line of wrapped text is this long: here a line is a paragraph.
-            for line in lines:
-                parts.extend(_plain_chunk([line]))
-        else:
-            parts.extend(_plain_chunk(lines))
-    return html_blocks("".join(parts))
-
-
-def _plain_chunk(lines: list[str]) -> list[str]:
-    """One blank-line chunk as HTML elements; consecutive ordinary lines make one paragraph."""
-    out: list[str] = []
-    pending: list[str] = []
-
-    def flush() -> None:
-        if pending:
-            out.append("<p>" + "<br>".join(_inline(line) for line in pending) + "</p>")
-            pending.clear()
-
-    for line in lines:
-        if not line or IMAGE_LINE.fullmatch(line):
-            continue
-        underline = UNDERLINE.fullmatch(line)
-        if underline and len(pending) == 1:
-            level = 1 if line[0] == "=" else 2
-            out.append(f"<h{level}>{_inline(pending.pop())}</h{level}>")
-        elif SEPARATOR_TEXT.fullmatch(line):
-            flush()
-            out.append(f"<p>{html.escape(line, quote=False)}</p>")
-        elif heading := MD_HEADING.fullmatch(line):
-            flush()
-            level = len(heading.group(1))
-            out.append(f"<h{level}>{_inline(heading.group(2))}</h{level}>")
-        elif bullet := BULLET.match(line):
-            flush()
-            out.append(f"<li>{_inline(line[bullet.end():])}</li>")
-        elif NUMBERED.match(line) or BOLD_LINE.fullmatch(line) or _is_caps_line(line):
-            flush()
-            tag = "h2" if _is_caps_line(line) else "p"
-            out.append(f"<{tag}>{_inline(line)}</{tag}>")
-        else:
-            pending.append(line)
-    flush()
-    return out
-
-
-def _is_caps_line(line: str) -> bool:
-    if len(line) > CAPS_LINE_MAX_CHARS:
-        return False
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 3 and all(c.isupper() for c in letters)
-
-
-def _inline(line: str) -> str:
-    """A line of plain text as inline HTML: links, **bold** and bare URLs kept."""
-    escaped = html.escape(line, quote=False)
-    escaped = BOLD_SPAN.sub(r"<b>\1</b>", escaped)
-    escaped = MARKDOWN_LINK.sub(r'<a href="\2">\1</a>', escaped)
-    return BARE_URL.sub(r'<a href="\1">\1</a>', escaped)

@@ -22,7 +22,8 @@ from email.utils import parseaddr, parsedate_to_datetime
 
 from service.domain import Block, Envelope, Issue
 from service.errors import MalformedMessage
-from service.ingest.body import ASCII_SPACE, html_blocks, plain_blocks
+from service.ingest.body import ASCII_SPACE, html_blocks
+from service.ingest.plain import plain_blocks
 from service.ingest.readable import check_readable
 
 log = logging.getLogger(__name__)

@@ -21,8 +21,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from service.domain import Issue
-from service.ingest.body import plain_blocks
 from service.ingest.parse import load_message, parse_issue
+from service.ingest.plain import plain_blocks
 
 THRESHOLD = 0.6
 

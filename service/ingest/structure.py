@@ -45,13 +45,16 @@ ZONES = {
         re.IGNORECASE),
     "sponsor": re.compile(
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
-        r"|partner content|promoted)\b", re.IGNORECASE),
+        r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?)\b",
+        re.IGNORECASE),
     "intro": re.compile(
         r"^(?:description|intro|introduction|overview|editor'?s note|welcome|good morning"
         r"|hello)\b", re.IGNORECASE),
     "footer": re.compile(
         r"^(?:subscribe|unsubscribe|share (?:this|the)|follow us|about us|thank(?:s| you) for"
-        r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$)", re.IGNORECASE),
+        r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$"
+        r"|manage (?:your )?(?:subscription|preferences)|update your preferences"
+        r"|why did i get this)", re.IGNORECASE),
 }
 
 
@@ -122,6 +125,9 @@ def cut(blocks: Sequence[Block]) -> tuple[list[Cut], list[str]]:
         elif _opens_recap(unit):
             zone, current = "recap", None
             notes.append(f"recap: {block_lines(unit.block)[0]!r} (dropped with its text)")
+        elif unit.role == "item" and ZONES["sponsor"].search(unit.headline):
+            current = None
+            notes.append(f"sponsor: {unit.headline!r} (a sponsored item)")
         elif unit.role == "item":
             current = Cut(tidy(unit.headline), "item: link-led line", [unit.block], unit.url,
                           section)
@@ -151,8 +157,7 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
         return "section"  # a title with nothing under it
     if following.role in ("title", "item"):
         return "section"
-    under = itertools.takewhile(lambda u: u.role == "body", units[index + 1:])
-    if sum(len(u.block.text) for u in under) < roles.BODY_MIN_CHARS and not unit.url:
+    if _text_under(units, index) < roles.BODY_MIN_CHARS and not unit.url:
         return "section"  # a name over a line or two ("Issue 41"): a masthead, not a story
     words = re.findall(r"[\w&+/']+", text.lower())
     if words and len(words) <= 5 and all(w in SECTION_WORDS for w in words):
@@ -161,12 +166,20 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
 
 
 def _masthead(unit: Unit, units: list[Unit], index: int) -> bool:
-    """The newsletter's name over its intro: the first title, alone of its rank, with little
-    text and no link under it."""
+    """The newsletter's name over its intro: the issue's first block, a title alone of its
+    rank, with little text and no link under it."""
+    if any(u.role != "rule" for u in units[:index]):
+        return False
     if unit.url or any(u.role == "title" and u.rank == unit.rank for u in units[index + 1:]):
         return False
-    under = itertools.takewhile(lambda u: u.role == "body", units[index + 1:])
-    return sum(len(u.block.text) for u in under) < MASTHEAD_MAX_CHARS
+    return _text_under(units, index) < MASTHEAD_MAX_CHARS
+
+
+def _text_under(units: list[Unit], index: int) -> int:
+    """How much body text a title has under it, up to the next title or item."""
+    following = (u for u in units[index + 1:] if u.role != "rule")
+    under = itertools.takewhile(lambda u: u.role == "body", following)
+    return sum(len(u.block.text) for u in under)
 
 
 def _opens_recap(unit: Unit) -> bool:

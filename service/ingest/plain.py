@@ -1,0 +1,135 @@
+"""Parse stage, text/plain bodies: plain text read as the HTML it stands for.
+
+A blank line ends a paragraph and a line is a ``<br>``; what plain-text
+newsletters use for structure becomes markup, so one structural engine reads
+both: separator lines (``***``, ``####``) become rules; a line underlined with
+``===`` or ``---``, a ``# `` markdown heading, a ``** `` heading (Mailchimp) or an
+ALL-CAPS line becomes a heading; a ``**bold**`` line, a bullet or a numbered
+line starts a block of its own; image lines are dropped.  Links become
+anchors: markdown ``[text](url)``, bare URLs, and a title line ending in its
+link (``Title (https://…)``, ``Title <https://…>``, ``Title [1]`` with ``[1]
+https://…`` listed at the end).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from service.domain import Block
+from service.ingest.body import MARKDOWN_LINK, SEPARATOR_TEXT, html_blocks
+
+IMAGE_LINE = re.compile(  # ![alt](src), [![alt](src)](href), [image: ...]
+    r"(?:\[?!\[[^\]]*\]\(.*?\)(?:\]\(.*?\))?\s*)+|\[(?:image|img)[^\]]*\]", re.IGNORECASE
+)
+UNWRAPPED_CHARS = 160
+CAPS_LINE_MAX_CHARS = 160
+TITLE_LINK_MAX_CHARS = 200
+MAILCHIMP_HEADING = re.compile(r"\*\*\s+(?!.*\*\*$)(.+)")  # "** Title", no closing marks
+REFERENCE = re.compile(r"^[ \t]*\[(\d{1,3})\][ \t]*:?[ \t]*(https?://\S+)[ \t]*$", re.MULTILINE)
+REFERENCE_MARK = re.compile(r"\[(\d{1,3})\]")
+TITLE_LINK = re.compile(  # a line ending in its own link: (url), <url>, [url] or [1]
+    r"(.{3,}?)\s+(?:\((https?://[^\s)]+)\)|<(https?://[^\s>]+)>|\[(https?://[^\s\]]+)\]"
+    r"|\[(\d{1,3})\])"
+)
+UNDERLINE = re.compile(r"={3,}|-{3,}")
+MD_HEADING = re.compile(r"(#{1,6})\s+(.*?)[\s#]*")
+BULLET = re.compile(r"[*•+–-]\s+(?=\S)")
+NUMBERED = re.compile(r"\(?\d{1,2}[.)]\s+\S")
+BOLD_LINE = re.compile(r"\*\*[^*].*\*\*:?")
+BOLD_SPAN = re.compile(r"\*\*([^*\n]+?)\*\*")
+BARE_URL = re.compile(r"(?<![\"(=>])\b(https?://[^\s<>\"()]+)(?=\s|$)")
+
+
+def plain_blocks(text: str) -> list[Block]:
+    """Plain text read as the HTML it stands for: a blank line ends a paragraph, a line is a <br>.
+
+    Separator lines (``***``, ``####``) become rules; a line underlined with ``===`` or
+    ``---``, a ``# `` markdown heading or a short ALL-CAPS line becomes a heading; a
+    ``**bold**`` line, a bullet or a numbered line starts a block of its own; image lines
+    (``![](url)``) are dropped and markdown links ``[text](url)`` become anchors.
+    """
+    text = text.replace("\r\n", "\n")
+    # "[1] https://..." lines at the end name the links "[1]" marks in the text.
+    references = dict(REFERENCE.findall(text))
+    text = REFERENCE.sub("", text)
+    parts: list[str] = []
+    for chunk in re.split(r"\n[ \t]*\n", text):
+        lines = [raw.strip() for raw in chunk.split("\n")]
+        if max(map(len, lines)) > UNWRAPPED_CHARS:
+            # No line of wrapped text is this long: here a line is a paragraph.
+            for line in lines:
+                parts.extend(_plain_chunk([line], references))
+        else:
+            parts.extend(_plain_chunk(lines, references))
+    return html_blocks("".join(parts))
+
+
+def _plain_chunk(lines: list[str], refs: dict[str, str]) -> list[str]:
+    """One blank-line chunk as HTML elements; consecutive ordinary lines make one paragraph."""
+    out: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            out.append("<p>" + "<br>".join(_inline(line, refs) for line in pending) + "</p>")
+            pending.clear()
+
+    for line in lines:
+        if not line or IMAGE_LINE.fullmatch(line):
+            continue
+        underline = UNDERLINE.fullmatch(line)
+        if underline and not pending and out and out[-1].startswith("<h"):
+            continue  # a heading's underline ("** Title" then a line of dashes)
+        if underline and len(pending) == 1:
+            level = 1 if line[0] == "=" else 2
+            out.append(f"<h{level}>{_inline(pending.pop(), refs)}</h{level}>")
+        elif SEPARATOR_TEXT.fullmatch(line):
+            flush()
+            out.append(f"<p>{html.escape(line, quote=False)}</p>")
+        elif heading := MD_HEADING.fullmatch(line):
+            flush()
+            level = len(heading.group(1))
+            out.append(f"<h{level}>{_inline(heading.group(2), refs)}</h{level}>")
+        elif mailchimp := MAILCHIMP_HEADING.fullmatch(line):
+            flush()
+            out.append(f"<h3>{_inline(mailchimp.group(1), refs)}</h3>")
+        elif bullet := BULLET.match(line):
+            flush()
+            out.append(f"<li>{_inline(line[bullet.end():], refs)}</li>")
+        elif NUMBERED.match(line) or BOLD_LINE.fullmatch(line) or _is_caps_line(line):
+            flush()
+            tag = "h2" if _is_caps_line(line) else "p"
+            out.append(f"<{tag}>{_inline(line, refs)}</{tag}>")
+        else:
+            pending.append(line)
+    flush()
+    return out
+
+
+def _is_caps_line(line: str) -> bool:
+    if len(line) > CAPS_LINE_MAX_CHARS:
+        return False
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _inline(line: str, refs: dict[str, str]) -> str:
+    """A line of plain text as inline HTML: links, **bold** and bare URLs kept."""
+    titled = TITLE_LINK.fullmatch(line) if len(line) <= TITLE_LINK_MAX_CHARS else None
+    url = titled and (titled.group(2) or titled.group(3) or titled.group(4)
+                      or refs.get(titled.group(5) or ""))
+    if titled and url and "](" not in titled.group(1):
+        # A title line ending in its link: the title is the link's text.
+        text = BOLD_SPAN.sub(r"<b>\1</b>", html.escape(titled.group(1).strip(), quote=False))
+        return f'<a href="{html.escape(url)}">{text}</a>'
+    escaped = html.escape(line, quote=False)
+    escaped = BOLD_SPAN.sub(r"<b>\1</b>", escaped)
+    escaped = MARKDOWN_LINK.sub(r'<a href="\2">\1</a>', escaped)
+    escaped = BARE_URL.sub(r'<a href="\1">\1</a>', escaped)
+    return REFERENCE_MARK.sub(lambda m: _reference(m, refs), escaped)
+
+
+def _reference(mark: re.Match[str], refs: dict[str, str]) -> str:
+    url = refs.get(mark.group(1))
+    return f'<a href="{html.escape(url)}">{mark.group(0)}</a>' if url else mark.group(0)
