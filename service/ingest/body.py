@@ -36,6 +36,9 @@ CONTAINER_TAGS = frozenset({
     "article", "header", "footer", "main", "nav", "aside", "center", "blockquote", "ul", "ol",
     "dl", "figure",
 })
+HIDDEN_STYLES = ("display:none", "visibility:hidden", "max-height:0;", "max-height:0px",
+                 "font-size:0;", "font-size:0px", "opacity:0;", "mso-hide:all")
+BOLD_STYLE = re.compile(r"font-weight:(?:bold|bolder|[6-9]00)")
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 PARAGRAPH_TAGS = frozenset({"p", "pre", "dd", "dt", "address", "figcaption", "caption"})
 BLOCK_TAGS = CONTAINER_TAGS | HEADING_TAGS | PARAGRAPH_TAGS | {"li", "hr"}
@@ -116,7 +119,7 @@ def _collect_runs(node: Tag | NavigableString, bold: bool, italic: bool, out: li
     if node.name == "br":
         out.append(_Run("\n", bold, italic))
         return
-    bold = bold or node.name in ("strong", "b") or node.name in HEADING_TAGS
+    bold = bold or node.name in ("strong", "b") or node.name in HEADING_TAGS or _styled_bold(node)
     italic = italic or node.name in ("em", "i")
     edge = [_Run("\n", bold, italic)] if node.name in BLOCK_TAGS else []
     out.extend(edge)
@@ -127,8 +130,15 @@ def _collect_runs(node: Tag | NavigableString, bold: bool, italic: bool, out: li
 
 
 def _is_hidden(tag: Tag) -> bool:
+    # Preheaders and tracking text hide in many ways besides display:none.
     style = str(tag.get("style") or "").replace(" ", "").lower()
-    return "display:none" in style or tag.has_attr("hidden")
+    return tag.has_attr("hidden") or any(mark in style for mark in HIDDEN_STYLES)
+
+
+def _styled_bold(tag: Tag) -> bool:
+    """Bold by CSS, as most email builders write it: font-weight:bold or 600-900."""
+    style = str(tag.get("style") or "").replace(" ", "").lower()
+    return bool(BOLD_STYLE.search(style))
 
 
 def _split_separator_prefix(runs: list[_Run], out: list[Block]) -> None:

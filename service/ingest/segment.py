@@ -274,6 +274,7 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
         # No story mark at all: a single post, one story under the post's title.
         headline = title or _lines(blocks[0])[0]
         cuts = [Cut(headline, "whole issue: no story marks", list(blocks))]
+        notes = [*notes, f"0. {cuts[0].signal}: {headline!r}"]
     stories = [
         Story(index, c.headline, _cut_text(c.headline, c.blocks), _unique_links(c.blocks),
               False, c.url, c.section)
@@ -281,9 +282,7 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     ]
     if not stories:
         raise MalformedMessage("no-stories", "No story is left once housekeeping is removed.")
-    starts = [f"{i}. {c.signal}: {c.headline!r}" + (f" [section: {c.section}]" * bool(c.section))
-              + (f" <{c.url}>" * bool(c.url)) for i, c in enumerate(cuts)]
-    return stories, [*starts, *(f"   dropped {note}" for note in notes)]
+    return stories, notes
 
 
 def _cut_text(headline: str, blocks: list[Block]) -> str:

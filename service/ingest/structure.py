@@ -86,58 +86,76 @@ class Cut:
 
 
 def cut(blocks: Sequence[Block]) -> tuple[list[Cut], list[str]]:
-    """The stories of an issue, and notes on what was dropped and why (for --explain)."""
-    units = roles_of(blocks)
-    cuts: list[Cut] = []
-    notes: list[str] = []
-    section = zone = ""
-    section_rank = 0
-    current: Cut | None = None
-    for index, unit in enumerate(units):
+    """The stories of an issue, and in reading order what started each one or was dropped
+    (for --explain)."""
+    cutter = _Cutter(roles_of(blocks))
+    for index, unit in enumerate(cutter.units):
         if unit.role == "rule":
-            current = None if current and current.signal.startswith("item") else current
-            continue
-        if unit.role == "title":
-            kind = _title_kind(unit, units, index)
-            if kind not in ZONES and not cuts and _masthead(unit, units, index):
-                notes.append(f"masthead: {unit.headline!r} (the newsletter's name)")
-                current = None
-                continue
-            if kind == "section":
-                section, zone, current = tidy(unit.headline), "", None
-                section_rank = unit.rank
-                notes.append(f"section: {unit.headline!r} ({rank_name(unit.rank)})")
-                continue
-            if kind in ZONES:
-                zone, current = kind, None
-                notes.append(f"{kind}: {unit.headline!r} (dropped with its text)")
-                continue
-            if zone == "footer":
-                continue
-            zone = ""
-            if unit.rank < section_rank:
-                section, section_rank = "", 0  # a story as high as the section is not in it
-            current = Cut(tidy(unit.headline), rank_name(unit.rank), [unit.block],
-                          unit.url or _url_below(units, index), section)
-            cuts.append(current)
-        elif zone:
-            continue
-        elif _opens_recap(unit):
-            zone, current = "recap", None
-            notes.append(f"recap: {block_lines(unit.block)[0]!r} (dropped with its text)")
+            cutter.rule()
+        elif unit.role == "title":
+            cutter.title(unit, index)
+        elif not cutter.zone:
+            cutter.other(unit, index)
+    return cutter.cuts, cutter.log
+
+
+class _Cutter:
+    """The walk over an issue's units: the story in hand, the section and the zone."""
+
+    def __init__(self, units: list[Unit]) -> None:
+        self.units = units
+        self.cuts: list[Cut] = []
+        self.log: list[str] = []
+        self.current: Cut | None = None
+        self.section, self.section_rank, self.zone = "", 0, ""
+
+    def rule(self) -> None:
+        # A separator ends a one-line item; a story with paragraphs may span one.
+        if self.current and self.current.signal.startswith("item"):
+            self.current = None
+
+    def title(self, unit: Unit, index: int) -> None:
+        kind = _title_kind(unit, self.units, index)
+        if kind not in ZONES and not self.cuts and _masthead(unit, self.units, index):
+            kind = "masthead"
+        if kind == "story" and self.zone != "footer":
+            self.zone = ""
+            if unit.rank < self.section_rank:
+                self.section, self.section_rank = "", 0  # a story above the section ends it
+            self.start(Cut(tidy(unit.headline), rank_name(unit.rank), [unit.block],
+                           unit.url or _url_below(self.units, index), self.section))
+            return
+        self.current = None
+        if kind == "section":
+            self.section, self.section_rank, self.zone = tidy(unit.headline), unit.rank, ""
+        elif kind in ZONES:
+            self.zone = kind
+        self.drop(kind, unit.headline, rank_name(unit.rank))
+
+    def other(self, unit: Unit, index: int) -> None:
+        if _opens_recap(unit):
+            self.zone, self.current = "recap", None
+            self.drop("recap", block_lines(unit.block)[0], "recap line")
         elif unit.role == "item" and ZONES["sponsor"].search(unit.headline):
-            current = None
-            notes.append(f"sponsor: {unit.headline!r} (a sponsored item)")
+            self.current = None
+            self.drop("sponsor", unit.headline, "sponsored item")
         elif unit.role == "item":
-            current = Cut(tidy(unit.headline), "item: link-led line", [unit.block], unit.url,
-                          section)
-            cuts.append(current)
-        elif current is not None:
-            current.blocks.append(unit.block)
-        elif letter := _letter(unit, units, index):
-            current = letter
-            cuts.append(current)
-    return cuts, notes
+            self.start(Cut(tidy(unit.headline), "item: link-led line", [unit.block], unit.url,
+                           self.section))
+        elif self.current is not None:
+            self.current.blocks.append(unit.block)
+        elif letter := _letter(unit, self.units, index):
+            self.start(letter)
+
+    def start(self, story: Cut) -> None:
+        self.current = story
+        self.cuts.append(story)
+        context = f" [section: {story.section}]" if story.section else ""
+        link = f" <{story.url}>" if story.url else ""
+        self.log.append(f"{len(self.cuts) - 1}. {story.signal}: {story.headline!r}{context}{link}")
+
+    def drop(self, kind: str, text: str, why: str) -> None:
+        self.log.append(f"   dropped {kind}: {text!r} ({why})")
 
 
 def opens_footer(text: str) -> bool:
