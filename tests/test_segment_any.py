@@ -161,6 +161,51 @@ backpack (4 minute read)</span></a><br><br>
 </body></html>"""
 
 
+BOLD_LEADS = """<html><body>
+<p>Morning. Here is the short version.</p>
+<ul>
+<li><b>A city tests robot street sweepers.</b> Two machines will clean the market square
+before dawn for a month, and residents can report misses on a map.</li>
+<li><b>Solar roads get a second trial:</b> the first one cracked in the frost.</li>
+<li><b>Seed bank opens a cold vault for rice.</b> The vault keeps ten thousand samples at
+minus eighteen degrees, funded by three farming cooperatives.</li>
+</ul>
+<p><b>Why it matters?</b> Cities want cheaper upkeep, and small pilots show the way.</p>
+</body></html>"""
+
+RUNDOWN = """Good morning, makers. Today is a busy one.
+
+In today's rundown:
+
+- Printer maker adds a recycling mode
+- A loom that weaves from a phone
+
+LATEST DEVELOPMENTS
+
+HARDWARE
+
+Printer maker adds a recycling mode
+
+The Rundown: A desktop printer can now grind failed prints into new filament,
+cutting waste for hobby workshops by about half, according to its maker.
+
+The details:
+- The grinder sits under the print bed.
+- It takes ten minutes per spool.
+
+TOGETHER WITH SPOOLCO
+
+Get a spool of filament free with your first order this week.
+
+TEXTILES
+
+A loom that weaves from a phone
+
+The Rundown: A small loom now takes patterns from a phone app, so weavers can try a
+design in minutes instead of rethreading by hand for an afternoon.
+"""
+
+
 NUMBERED = """THE TINKERER'S DIGEST
 Issue 41
 
@@ -259,6 +304,20 @@ def test_table_layouts_with_css_bold_titles_link_items_and_a_sponsored_item() ->
     ]
     text = "\n".join(s.text for s in stories)
     assert "Peek:" not in text and "Carbon oars" not in text and "open.example" not in text
+
+
+def test_bold_headlines_opening_their_paragraph_are_stories_but_labels_are_not() -> None:
+    assert cut(email(BOLD_LEADS, html=True)) == [
+        ("A city tests robot street sweepers", "", ""),
+        ("Seed bank opens a cold vault for rice", "", ""),
+    ]
+
+
+def test_plain_text_recap_list_capital_sections_and_a_sponsor() -> None:
+    assert cut(email(RUNDOWN, subject="The Makers Rundown")) == [
+        ("Printer maker adds a recycling mode", "", "HARDWARE"),
+        ("A loom that weaves from a phone", "", "TEXTILES"),
+    ]
 
 
 def test_plain_text_numbered_items_become_stories_with_their_links() -> None:

@@ -24,6 +24,7 @@ TITLE_MAX_CHARS = 160
 TITLE_MAX_WORDS = 22
 BODY_MIN_CHARS = 60  # a title needs some text under it
 TITLE_CASE_SHARE = 0.3  # of words over 3 letters capitalised: "Title Case" reads as a title
+LEAD_ITEM_MIN_WORDS = 4  # "Big news:" is a label; "Robots learn to fold shirts." a headline
 SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in sentence case
 ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-z])[.)]\s+")
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s)")
@@ -47,6 +48,7 @@ class Unit:
     rank: int = 0
     headline: str = ""
     url: str = ""
+    signal: str = ""  # for an item, what made it one (--explain)
 
 
 def roles_of(blocks: Sequence[Block]) -> list[Unit]:
@@ -62,7 +64,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             units += [_link_item(line, block_lines(line)[0]) or Unit("body", line)
                       for line in _split_lines(block, lines)]
             continue
-        item = None if related else _link_item(block, lines[0])
+        item = None if related else _link_item(block, lines[0]) or _lead_item(block, lines[0])
         if item is not None:
             units.append(item)
         elif block.kind == "heading":
@@ -104,7 +106,9 @@ def _demote_inner_titles(units: list[Unit]) -> list[Unit]:
         below = block_lines(units[index + 1].block)[0] if index + 1 < len(units) else ""
         marked = after_rule or bool(SUBHEAD.match(below) or SETTING.match(below))
         marked = marked or bool(kept and kept[-1].role == "title")  # a section, then its story
-        if unit.role == "title" and unit.rank >= 7 and not marked:
+        if (unit.role == "title" and unit.rank >= 7 and not marked) or (
+            unit.signal == "item: bold lead" and not after_rule
+        ):
             kept.append(Unit("body", unit.block))
         else:
             kept.append(unit)
@@ -145,6 +149,23 @@ def _split_lines(block: Block, lines: list[str]) -> list[Block]:
             for line in lines]
 
 
+def _lead_item(block: Block, first: str) -> Unit | None:
+    """"**OpenAI raises $10B.** The company said...": a bold headline opening its paragraph
+    (a lead-in ending in ":" is a label inside a story instead)."""
+    lead = tidy(block.lead)
+    if not lead or LABEL.search(block.lead) or tidy(first) == lead or lead[0].islower():
+        return None
+    if lead.endswith("?") or block.text[len(block.lead):].lstrip().startswith(":"):
+        return None  # "How well does it work?" asks inside a story; "Why this matters:" labels
+    words = len(lead.split())
+    if words < LEAD_ITEM_MIN_WORDS or len(lead) > TITLE_MAX_CHARS:
+        return None
+    if len(block.text) - len(block.lead) < BODY_MIN_CHARS:
+        return None
+    return Unit("item", block, 9, lead.rstrip(" .!—–-"), _lead_link(block, lead),
+                "item: bold lead")
+
+
 def _link_item(block: Block, first: str) -> Unit | None:
     """``[Headline](url) - summary``: a block that opens with a link's text, then a dash."""
     if not block.links or block.kind == "heading":
@@ -158,7 +179,7 @@ def _link_item(block: Block, first: str) -> Unit | None:
         return None
     if not ITEM_TAIL.match(text[len(name):]):
         return None
-    return Unit("item", block, 9, name, link.url)
+    return Unit("item", block, 9, name, link.url, "item: link-led line")
 
 
 def _split_title(block: Block, lines: list[str], after_rule: bool) -> bool:

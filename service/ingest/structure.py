@@ -40,7 +40,8 @@ MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
 ZONES = {
     "recap": re.compile(
-        r"^(?:tl;? ?dr|tldr|show ?notes|summary\b|recap\b|in (?:this|today'?s) (?:issue|edition)"
+        r"^(?:tl;? ?dr|tldr|show ?notes|summary\b|recap\b"
+        r"|in (?:this|today'?s) (?:issue|edition|email|newsletter|rundown|digest)"
         r"|table of contents|what'?s inside|wrapping up|wrap-?up|that'?s a wrap)",
         re.IGNORECASE),
     "sponsor": re.compile(
@@ -140,7 +141,7 @@ class _Cutter:
             self.current = None
             self.drop("sponsor", unit.headline, "sponsored item")
         elif unit.role == "item":
-            self.start(Cut(tidy(unit.headline), "item: link-led line", [unit.block], unit.url,
+            self.start(Cut(tidy(unit.headline), unit.signal, [unit.block], unit.url,
                            self.section))
         elif self.current is not None:
             self.current.blocks.append(unit.block)
