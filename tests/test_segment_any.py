@@ -85,6 +85,15 @@ def test_link_led_items_carry_their_url_and_section() -> None:
     assert all(s.url.startswith("https://") for s in stories)
     assert all(s.headline in s.text.split("\n")[0] for s in items)
     assert not any(s.headline in {"Top News", "Other News", "Tools", "Business"} for s in stories)
+    # Every story sits under a section the issue names, never under a "More on this:" line.
+    for path in sorted((SHARED / "data" / "newsletters" / "last-week-in-ai").glob("*.eml")):
+        sections = [s.section for s in segment(parse_issue(path.read_bytes()))]
+        assert sections[0] == "Top News", path.name
+        assert set(sections) <= {"Top News", "Tools", "Applications", "Business", "Research",
+                                 "Concerns", "Policy", "Analysis", "Expert Opinions", "Fun",
+                                 "Research and Advancements", "Policy and Safety",
+                                 "Tools and Apps", "Applications and Business",
+                                 "Open Source", "Hardware"}, (path.name, set(sections))
 
 
 # ---- the scorer -----------------------------------------------------------------------------

@@ -206,7 +206,7 @@ def title_like(line: str, marked: bool = False) -> bool:
     end = SENTENCE_END.search(raw.removesuffix(":") if marked else raw)
     if end or text[0].islower() or text[0] in "•·-–—>[(“\"" or BARE_URL_LINE.match(text):
         return False
-    if SUBHEAD.match(text):
+    if SUBHEAD.match(text) or " * " in text:  # "More on this: * a link * another"
         return False
     return not SALUTATION.match(text) and not GREETING.match(text)
 

@@ -119,6 +119,9 @@ class _Cutter:
         kind = _title_kind(unit, self.units, index)
         if kind not in ZONES and not self.cuts and _masthead(unit, self.units, index):
             kind = "masthead"
+        if kind == "body":
+            self.other(Unit("body", unit.block), index)
+            return
         if kind == "story" and self.zone != "footer":
             self.zone = ""
             if unit.rank < self.section_rank:
@@ -166,7 +169,8 @@ def opens_footer(text: str) -> bool:
 
 
 def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
-    """"story", "section", or the zone ("recap", "sponsor", "intro", "footer") it opens."""
+    """"story", "section", "body" (no title after all), or the zone ("recap", "sponsor",
+    "intro", "footer") it opens."""
     text = tidy(unit.headline)
     for name, pattern in ZONES.items():
         if pattern.search(text) and (name != "sponsor" or len(text) <= 80):
@@ -174,6 +178,8 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
     following = next((u for u in units[index + 1:] if u.role != "rule"), None)
     if following is None:
         return "section"  # a title with nothing under it
+    if following.role == "title" and following.rank < unit.rank and unit.rank >= 7:
+        return "body"  # a line that only looks like a title, over a heading: text, not a name
     if following.role in ("title", "item"):
         return "section"
     if _text_under(units, index) < roles.BODY_MIN_CHARS and not unit.url:
