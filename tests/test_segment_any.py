@@ -421,6 +421,10 @@ What the new cooling paste really does [https://quiet.example/p/paste]
 A lab compared six pastes under the same load and found the dearest one made no
 difference at all to the noise.
 
+Quiet keyboards, measured — https://quiet.example/p/keys
+Ten keyboards were recorded in a small room, and the quietest was also the cheapest
+one on the list, which surprised everyone.
+
 Unsubscribe https://quiet.example/u
 """
 
@@ -445,6 +449,7 @@ def test_plain_text_title_lines_with_their_link_in_brackets() -> None:
     assert cut(email(SUBSTACKISH)) == [
         ("Notes on quiet machines", "https://quiet.example/p/quiet", ""),
         ("What the new cooling paste really does", "https://quiet.example/p/paste", ""),
+        ("Quiet keyboards, measured", "https://quiet.example/p/keys", ""),
     ]
 
 

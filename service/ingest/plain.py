@@ -7,7 +7,7 @@ both: separator lines (``***``, ``####``) become rules; a line underlined with
 ALL-CAPS line becomes a heading; a ``**bold**`` line, a bullet or a numbered
 line starts a block of its own; image lines are dropped.  Links become
 anchors: markdown ``[text](url)``, bare URLs, and a title line ending in its
-link (``Title (https://…)``, ``Title <https://…>``, ``Title [1]`` with ``[1]
+link (``Title (https://…)``, ``Title <https://…>``, ``Title - https://…``, ``Title [1]`` with ``[1]
 https://…`` listed at the end).
 """
 
@@ -28,9 +28,9 @@ TITLE_LINK_MAX_CHARS = 200
 MAILCHIMP_HEADING = re.compile(r"\*\*\s+(?!.*\*\*$)(.+)")  # "** Title", no closing marks
 REFERENCE = re.compile(r"^[ \t]*\[(\d{1,3})\][ \t]*:?[ \t]*(https?://\S+)[ \t]*$", re.MULTILINE)
 REFERENCE_MARK = re.compile(r"\[(\d{1,3})\]")
-TITLE_LINK = re.compile(  # a line ending in its own link: (url), <url>, [url] or [1]
+TITLE_LINK = re.compile(  # a line ending in its link: (url), <url>, [url], [1], - url
     r"(.{3,}?)\s+(?:\((https?://[^\s)]+)\)|<(https?://[^\s>]+)>|\[(https?://[^\s\]]+)\]"
-    r"|\[(\d{1,3})\])"
+    r"|\[(\d{1,3})\]|[-–—|]\s+(https?://\S+))"
 )
 UNDERLINE = re.compile(r"={3,}|-{3,}")
 MD_HEADING = re.compile(r"(#{1,6})\s+(.*?)[\s#]*")
@@ -118,7 +118,7 @@ def _inline(line: str, refs: dict[str, str]) -> str:
     """A line of plain text as inline HTML: links, **bold** and bare URLs kept."""
     titled = TITLE_LINK.fullmatch(line) if len(line) <= TITLE_LINK_MAX_CHARS else None
     url = titled and (titled.group(2) or titled.group(3) or titled.group(4)
-                      or refs.get(titled.group(5) or ""))
+                      or refs.get(titled.group(5) or "") or titled.group(6))
     if titled and url and "](" not in titled.group(1):
         # A title line ending in its link: the title is the link's text.
         text = BOLD_SPAN.sub(r"<b>\1</b>", html.escape(titled.group(1).strip(), quote=False))
