@@ -36,6 +36,7 @@ from service.typed_settings import (
     MetricsSettings,
     ModelsSettings,
     SchedulerSettings,
+    SegmentSettings,
     SmtpSettings,
     TrustSettings,
     WebSettings,
@@ -209,6 +210,7 @@ class Settings:
     database: DatabaseSettings = field(init=False, repr=False, compare=False)
     inbox: InboxSettings = field(init=False, repr=False, compare=False)
     trust: TrustSettings = field(init=False, repr=False, compare=False)
+    segment: SegmentSettings = field(init=False, repr=False, compare=False)
     models: ModelsSettings = field(init=False, repr=False, compare=False)
     smtp: SmtpSettings = field(init=False, repr=False, compare=False)
     delivery: DeliverySettings = field(init=False, repr=False, compare=False)

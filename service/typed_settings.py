@@ -44,6 +44,11 @@ class TrustSettings:
 
 
 @dataclass(frozen=True)
+class SegmentSettings:
+    rules_dir: str
+
+
+@dataclass(frozen=True)
 class ModelsSettings:
     dir: str
     retrain_after_labels: int
@@ -137,7 +142,7 @@ class LogSettings:
 # The section each class reads; Settings in config.py has one attribute per entry.
 SECTIONS: dict[str, type[Any]] = {
     "database": DatabaseSettings, "inbox": InboxSettings, "trust": TrustSettings,
-    "models": ModelsSettings,
+    "segment": SegmentSettings, "models": ModelsSettings,
     "smtp": SmtpSettings, "delivery": DeliverySettings, "scheduler": SchedulerSettings,
     "worker": WorkerSettings, "metrics": MetricsSettings, "digest": DigestSettings,
     "web": WebSettings, "admin": AdminSettings, "events": EventsSettings, "log": LogSettings,

@@ -90,8 +90,7 @@ def poll(as_json: bool) -> None:
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--explain", is_flag=True,
               help="Print each story start with the signal that made it, and what was dropped.")
-@click.pass_context
-def segment(ctx: click.Context, files: tuple[Path, ...], explain: bool) -> None:
+def segment(files: tuple[Path, ...], explain: bool) -> None:
     """Cut .eml files into stories: JSON lines {file, index, headline, text, fiction, url,
     section}."""
     from service.ingest.segment import configured_rules, segment_records
@@ -100,7 +99,7 @@ def segment(ctx: click.Context, files: tuple[Path, ...], explain: bool) -> None:
     failed = 0
     for path in files:
         try:
-            rules = configured_rules(settings_of(ctx))
+            rules = configured_rules(glue.settings())
             if explain:
                 click.echo("\n".join(explain_cut(path, rules)))
                 continue

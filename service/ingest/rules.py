@@ -131,7 +131,7 @@ def _read_folder(directory: Path) -> list[SourceRules]:
 
 def configured_rules(settings: Settings) -> tuple[SourceRules, ...]:
     """The rules the settings ask for: built-in ones plus ``[segment] rules_dir``'s."""
-    folder = str(settings.get("segment", "rules_dir")).strip()
+    folder = settings.segment.rules_dir.strip()
     return load_rules(SOURCES_DIR, Path(folder).resolve() if folder else None)
 
 
