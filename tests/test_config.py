@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from service.config import SETTINGS, load_settings, settings_table_markdown
+from service.cli.settings_docs import settings_table_markdown
+from service.config import SETTINGS, load_settings
 from service.errors import ConfigError
 from service.typed_settings import SECTIONS, key_of
 from tests.helpers import REPO

@@ -18,7 +18,8 @@ from typing import Any
 import click
 
 from service.cli import glue
-from service.config import load_settings, settings_table_markdown
+from service.cli.settings_docs import settings_table_markdown
+from service.config import load_settings
 from service.context import open_context
 from service.db.database import transaction
 from service.errors import NewsalertsError
