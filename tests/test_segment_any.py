@@ -329,6 +329,39 @@ def test_plain_text_recap_list_capital_sections_and_a_sponsor() -> None:
     ]
 
 
+LONG_TITLES = """Morning, readers. Three things happened this week.
+
+WORKSHOPS
+
+A community workshop lends out its laser cutter to schools on weekends
+
+The Rundown: Pupils from four schools booked the cutter for art projects, and the
+workshop says it will add a second machine if the bookings keep coming in.
+
+Why it matters: shared tools reach people who could never buy them.
+
+GARDENS
+
+City allotments switch to rainwater tanks after a dry summer ruined crops
+
+The Rundown: Every plot now has a tank that fills from the shed roof, which the
+council paid for out of its parks budget after complaints from growers.
+
+That's all for today.
+"""
+
+
+def test_plain_text_sentence_case_titles_longer_than_eight_words() -> None:
+    # A title line that does not end like a sentence is a title up to 14 words,
+    # even in sentence case (plain text gives no other mark).
+    assert cut(email(LONG_TITLES)) == [
+        ("A community workshop lends out its laser cutter to schools on weekends", "",
+         "WORKSHOPS"),
+        ("City allotments switch to rainwater tanks after a dry summer ruined crops", "",
+         "GARDENS"),
+    ]
+
+
 def test_plain_text_numbered_items_become_stories_with_their_links() -> None:
     assert cut(email(NUMBERED)) == [
         ("Solar kilns dry timber twice as fast as the old sheds did",

@@ -26,6 +26,11 @@ BODY_MIN_CHARS = 60  # a title needs some text under it
 TITLE_CASE_SHARE = 0.3  # of words over 3 letters capitalised: "Title Case" reads as a title
 LEAD_ITEM_MIN_WORDS = 4  # "Big news:" is a label; "Robots learn to fold shirts." a headline
 SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in sentence case
+# A sentence-case line up to this long is a title too when it does not end like a
+# sentence ("Google's new robot folds laundry from a single demonstration"): plain
+# text has no other mark, and a headline seldom ends in punctuation.
+UNPUNCTUATED_TITLE_WORDS = 14
+SENTENCE_CLOSE = re.compile(r"[.!?,;:…]['\"’”)]*$")
 ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-z])[.)]\s+")
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s)")
 GREETING = re.compile(r"^(?:hey|hi|hello|howdy|greetings|good (?:morning|evening))\b",
@@ -130,7 +135,9 @@ def _promote(units: list[Unit], index: int) -> Unit:
     bold = _is_bold_line(unit.block, lines[0])
     if not (bold or marked) and len(re.findall(r"[^\W\d_]{3,}", lines[0])) < 2:
         return unit  # "Mar 12, 2025", "Share": metadata, not a title
-    short_line = len(lines[0].split()) <= SHORT_TITLE_WORDS
+    words = len(lines[0].split())
+    short_line = words <= SHORT_TITLE_WORDS or (
+        words <= UNPUNCTUATED_TITLE_WORDS and not SENTENCE_CLOSE.search(lines[0].rstrip()))
     numbered = bool(ENUMERATOR.match(lines[0]))  # "1. A title", "b) A title"
     if not (bold or marked or numbered or short_line or _title_case(lines[0])):
         return unit
