@@ -16,11 +16,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from service.config import Settings
 from service.context import Context
-from service.web import WebServer, serve_in_thread
+from service.web import WebServer, create_app, serve_in_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -82,3 +84,20 @@ def page(browser: Browser) -> Iterator[Page]:
         yield context.new_page()
     finally:
         context.close()
+
+
+# --- the web app in-process, for tests that need no browser -----------------------------------
+
+
+@pytest.fixture
+def app(context: Context) -> Flask:
+    """The web app on the test database, with the editor's login configured."""
+    app = create_app(with_settings(context, admin__username=EDITOR[0],
+                                   admin__password=EDITOR[1]))
+    app.testing = True
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from flask.testing import FlaskClient
 from markupsafe import escape
 
@@ -18,16 +17,8 @@ from service.db import tables
 from service.db.database import transaction
 from service.web import create_app
 from service.web.views.archive import PAGE_SIZE
-from tests.browser import EDITOR, with_settings
+from tests.browser import EDITOR
 from tests.db import FIXED_NOW, make_issue
-
-
-@pytest.fixture
-def client(context: Context) -> FlaskClient:
-    app = create_app(with_settings(context, admin__username=EDITOR[0],
-                                   admin__password=EDITOR[1]))
-    app.testing = True
-    return app.test_client()
 
 
 def add_stories(ctx: Context, texts: list[tuple[str, str]], themes: dict[str, float],

@@ -13,7 +13,6 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import feedparser
-import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -33,14 +32,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 HOSTILE_HEADLINE = '<script>alert("feed")</script> Chips & <b>bold</b> claims'
 HOSTILE_TEXT = ("Read <a href=\"javascript:alert(1)\">this</a>\x0b\x07 and <img src=x "
                 "onerror=alert(2)>\nSecond paragraph ]]> end")
-
-
-@pytest.fixture
-def client(context: Context) -> FlaskClient:
-    app = create_app(with_settings(context, admin__username=EDITOR[0],
-                                   admin__password=EDITOR[1]))
-    app.testing = True
-    return app.test_client()
 
 
 def add_issue(ctx: Context, scores: list[dict[str, float]], *, hours: int = 0,

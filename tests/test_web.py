@@ -47,19 +47,6 @@ from tests.helpers import REPO
 # --- helpers -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def app(context: Context) -> Flask:
-    app = create_app(with_settings(context, admin__username=EDITOR[0],
-                                   admin__password=EDITOR[1]))
-    app.testing = True
-    return app
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 def add_reader(ctx: Context, address: str = "reader@example.com",
                themes: tuple[str, ...] = ("safety",), *, confirmed: bool = True) -> Subscriber:
     with transaction(ctx.sessions) as session:

@@ -55,19 +55,6 @@ from tests.test_web import (
 )
 
 
-@pytest.fixture
-def app(context: Context) -> Flask:
-    app = create_app(with_settings(context, admin__username=EDITOR[0],
-                                   admin__password=EDITOR[1]))
-    app.testing = True
-    return app
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 def at(ctx: Context, minutes: float) -> Context:
     """``ctx`` with its clock ``minutes`` after the fixed test time."""
     return dataclasses.replace(ctx, now=lambda: FIXED_NOW + timedelta(minutes=minutes))
