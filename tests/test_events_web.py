@@ -12,11 +12,11 @@ from service.db.database import transaction
 from service.db.tables import EventDecision
 from service.events.store import events_of
 from tests.events_data import QWQ_A, QWQ_B, SESAME, WAYMO, store_issue
-from tests.test_web import app, client, csrf_token, log_in  # noqa: F401 (fixtures)
+from tests.test_web import csrf_token, log_in
 
 
 def test_an_editor_splits_a_story_out_of_its_event_on_the_review_page(
-        context: Context, client: FlaskClient) -> None:  # noqa: F811
+        context: Context, client: FlaskClient) -> None:
     with transaction(context.sessions) as session:
         first = store_issue(session, "Last Week in AI", [QWQ_A])
         second = store_issue(session, "The Batch", [QWQ_B])
@@ -39,7 +39,7 @@ def test_an_editor_splits_a_story_out_of_its_event_on_the_review_page(
 
 
 def test_an_editor_merges_two_events_and_a_bad_number_is_refused(
-        context: Context, client: FlaskClient) -> None:  # noqa: F811
+        context: Context, client: FlaskClient) -> None:
     with transaction(context.sessions) as session:
         first = store_issue(session, "Last Week in AI", [SESAME])
         second = store_issue(session, "The Batch", [WAYMO])
@@ -60,7 +60,7 @@ def test_an_editor_merges_two_events_and_a_bad_number_is_refused(
 
 
 def test_the_archive_and_feeds_show_one_entry_per_event(
-        context: Context, client: FlaskClient) -> None:  # noqa: F811
+        context: Context, client: FlaskClient) -> None:
     with transaction(context.sessions) as session:
         first = store_issue(session, "Last Week in AI", [QWQ_A, SESAME])
         second = store_issue(session, "The Batch", [QWQ_B, WAYMO],
