@@ -231,9 +231,6 @@ class Settings:
     def get(self, section: str, key: str) -> Any:
         return self.values[(section, key)]
 
-    def section(self, section: str) -> dict[str, Any]:
-        return {k: v for (s, k), v in self.values.items() if s == section}
-
     def secret_values(self) -> list[str]:
         """The values of every secret setting, for a log filter to mask."""
         return [str(self.get(s.section, s.key)) for s in SETTINGS if s.secret]

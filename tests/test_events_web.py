@@ -10,7 +10,9 @@ from sqlalchemy import select
 from service.context import Context
 from service.db.database import transaction
 from service.db.tables import EventDecision
+from service.events.editors import members, split_story
 from service.events.store import events_of
+from tests.db import FIXED_NOW
 from tests.events_data import QWQ_A, QWQ_B, SESAME, WAYMO, store_issue
 from tests.test_web import csrf_token, log_in
 
@@ -77,3 +79,21 @@ def test_the_archive_and_feeds_show_one_entry_per_event(
     page = client.get(f"/stories/{qwq}").get_data(as_text=True)
     assert f'Also in: <a href="/stories/{qwq_again}"' in page and ">The Batch</a>" in page
     assert "Also in" not in client.get(f"/stories/{sesame}").get_data(as_text=True)
+
+
+def test_an_editors_split_changes_the_feed_a_reader_has_cached(
+        context: Context, client: FlaskClient) -> None:
+    with transaction(context.sessions) as session:
+        first = store_issue(session, "Last Week in AI", [QWQ_A])
+        store_issue(session, "The Batch", [QWQ_B])
+        qwq = first.stories[0].id
+    cached = client.get("/feeds/compute.atom")
+    assert QWQ_B[0] not in cached.get_data(as_text=True)  # folded under the first story
+    with transaction(context.sessions) as session:
+        [event] = events_of(session, [qwq])[qwq]
+        qwq_again = next(s for s in members(session, event) if s != qwq)
+        split_story(session, qwq_again, event, "editor", FIXED_NOW)
+
+    again = client.get("/feeds/compute.atom", headers={"If-None-Match": cached.headers["ETag"]})
+    assert again.status_code == 200, "a split changes which stories the feed lists"
+    assert QWQ_B[0] in again.get_data(as_text=True)

@@ -34,6 +34,7 @@ from service.context import Context
 from service.db.database import make_engine, transaction, upgrade
 from service.db.tables import Delivery, Subscriber
 from service.deliver.send import send_due
+from service.errors import ConfigError
 from service.ops.metrics import serve_process_metrics
 from service.subscribers import registry as subscribers
 from service.web import WebServer, create_app, serve_in_thread
@@ -314,6 +315,15 @@ def test_the_metrics_port_serves_the_database_gauges(sqlite_context: Context) ->
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_metrics_port_already_taken_is_one_clear_error(sqlite_context: Context) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        ctx = with_settings(sqlite_context, metrics__port=taken.getsockname()[1])
+        with pytest.raises(ConfigError, match=r"\[metrics\] port"):
+            serve_process_metrics(ctx.settings, ctx)
 
 
 def test_a_huge_one_click_unsubscribe_body_is_refused(

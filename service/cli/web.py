@@ -20,7 +20,12 @@ def web_command(listen: str | None) -> None:
 
     with opened_context() as context:
         server = serve_in_thread(context, listen)
-        serve_process_metrics(context.settings, context)
-        click.echo(f"newsalerts web app on {server.url} (public address {context.base_url})")
-        wait_for_stop()
-        server.stop()
+        metrics_server = None
+        try:
+            metrics_server = serve_process_metrics(context.settings, context)
+            click.echo(f"newsalerts web app on {server.url} (public address {context.base_url})")
+            wait_for_stop()
+        finally:  # a metrics port already taken must not leave the web server running
+            server.stop()
+            if metrics_server is not None:
+                metrics_server.shutdown()

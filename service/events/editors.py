@@ -27,8 +27,9 @@ def members(session: Session, event_id: int) -> list[int]:
 def split_story(session: Session, story_id: int, event_id: int, who: str,
                 now: datetime) -> int:
     """Take ``story_id`` out of ``event_id``; returns the event it is left in (maybe new)."""
-    others = [s for s in members(session, event_id) if s != story_id]
-    if len(others) == len(members(session, event_id)):
+    current = members(session, event_id)
+    others = [s for s in current if s != story_id]
+    if len(others) == len(current):
         raise EventError("not-a-member", f"story {story_id} is not in event {event_id}")
     if not others:
         raise EventError("alone", f"story {story_id} is the only story of event {event_id}")

@@ -178,12 +178,18 @@ def _join(session: Session, units: Units, candidates: Sequence[Candidate],
 
 
 def decisions_for(session: Session, story_ids: Iterable[int]) -> Decisions:
-    ids = set(story_ids)
-    rows = session.execute(
-        select(EventDecision.story_id, EventDecision.other_story_id, EventDecision.same)
-        .where(EventDecision.story_id.in_(ids) | EventDecision.other_story_id.in_(ids))
-        .order_by(EventDecision.id))
-    return decisions_from(rows)
+    # In chunks: a rematch over a long range names more stories than a backend
+    # takes parameters in one statement.
+    rows: set[tuple[int, int, int, bool]] = set()
+    for chunk in chunked(sorted(set(story_ids)), LOOKUP_CHUNK):
+        found = session.execute(
+            select(EventDecision.id, EventDecision.story_id, EventDecision.other_story_id,
+                   EventDecision.same)
+            .where(one_of(session, EventDecision.story_id, chunk)
+                   | one_of(session, EventDecision.other_story_id, chunk)))
+        rows.update((row[0], row[1], row[2], row[3]) for row in found)
+    # A pair may come back from two chunks; in id order, so the latest word wins.
+    return decisions_from((a, b, same) for _, a, b, same in sorted(rows))
 
 
 def rematch(session: Session, since: datetime, settings: EventSettings) -> int:

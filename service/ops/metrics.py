@@ -37,6 +37,7 @@ from service.context import Context
 from service.db.tables import Delivery
 from service.deliver.send import SendSummary
 from service.domain import DeliveryStatus, PollOutcome
+from service.errors import ConfigError
 from service.ingest.pipeline import PollSummary
 from service.ops.status import Status, read_status
 
@@ -179,8 +180,12 @@ def serve_process_metrics(settings: Settings,
     if ctx is not None:
         registry = CollectorRegistry(auto_describe=False)
         registry.register(_Registries(REGISTRY, database_registry(ctx)))
-    server, _thread = start_http_server(port, addr=settings.metrics.host,
-                                        registry=registry)
+    try:
+        server, _thread = start_http_server(port, addr=settings.metrics.host,
+                                            registry=registry)
+    except OSError as exc:  # most often: another process already listens there
+        raise ConfigError(f"metrics cannot listen on {settings.metrics.host}:{port} "
+                          f"([metrics] port): {exc.strerror or exc}") from exc
     log.info("metrics on http://%s:%d/metrics", settings.metrics.host, port)
     return server
 

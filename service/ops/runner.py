@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 
 from service.classify.model_store import models_dir
-from service.config import Settings
+from service.config import Settings, mask_url
 from service.context import Context
 from service.deliver.wakeup import DeliveryListener
 from service.ingest.fetch.watch import watch_inbox
@@ -58,7 +58,7 @@ def run_all(open_context: Callable[[], Context], *, no_send: bool = False) -> No
             metrics.serve_process_metrics(settings, ctx)
             log.info("newsalerts running: inbox %s, database %s, sending %s",
                      settings.inbox.host or settings.inbox.dir,
-                     safe_url(settings.database.url), "off" if no_send else "on")
+                     mask_url(settings.database.url), "off" if no_send else "on")
             try:
                 lead(Runtime(ctx, process_id("run"), lambda: load_classifier(settings),
                              sends=not no_send, stop=stop))
@@ -157,9 +157,3 @@ def work(ctx: Context, worker_id: str, stop: threading.Event) -> None:
     finally:
         listener.close()
     log.info("worker %s stopped", worker_id)
-
-
-def safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)

@@ -172,7 +172,7 @@ def _optional_columns() -> list[Any]:
     return [url] if url is not None else []
 
 
-def feed_stamp(session: Session) -> tuple[int, int, int, datetime | None]:
+def feed_stamp(session: Session) -> tuple[int, int, int, int, int, datetime | None]:
     """What changes whenever any feed's content can: newest rows, issue count, last change.
 
     Primary-key maxima and a count of issues, in one statement (one round
@@ -181,13 +181,18 @@ def feed_stamp(session: Session) -> tuple[int, int, int, datetime | None]:
     """
     newest_tag = select(StoryTheme.id).order_by(StoryTheme.id.desc()).limit(1)
     tagged_at = select(StoryTheme.tagged_at).order_by(StoryTheme.id.desc()).limit(1)
-    tag_id, story_id, issues, arrived, tagged = session.execute(select(
+    # Event rows too: an editor's split or merge, or a rematch, changes which
+    # stories a feed lists (one entry per event) without a new story or tag.
+    tag_id, story_id, issues, event_sum, event_rows, arrived, tagged = session.execute(select(
         newest_tag.scalar_subquery(), select(func.max(Story.id)).scalar_subquery(),
         select(func.count(Issue.id)).scalar_subquery(),
+        select(func.coalesce(func.sum(StoryEvent.event_id), 0)).scalar_subquery(),
+        select(func.count()).select_from(StoryEvent).scalar_subquery(),
         select(func.max(Issue.received_at)).scalar_subquery(), tagged_at.scalar_subquery(),
     )).one()
     changed = [as_utc(moment) for moment in (arrived, tagged) if moment is not None]
-    return (tag_id or 0, story_id or 0, int(issues or 0), max(changed) if changed else None)
+    return (tag_id or 0, story_id or 0, int(issues or 0), int(event_sum or 0), int(event_rows or 0),
+            max(changed) if changed else None)
 
 
 def known_theme(theme: str) -> bool:

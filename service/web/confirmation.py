@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -70,7 +70,7 @@ def queue_confirmation(session: Session, subscriber: Subscriber,
                Delivery.created_at >= now - timedelta(days=1))
     ).one()
     if count >= CONFIRMS_PER_DAY or (
-            last is not None and _naive(last) > _naive(now - CONFIRM_INTERVAL)):
+            last is not None and last > now - CONFIRM_INTERVAL):
         log.info("no confirmation email for subscriber %s: %d sent in the last day",
                  subscriber.id, count)
         return None
@@ -103,7 +103,3 @@ def confirm_request(session: Session, subscriber: Subscriber, now: datetime) -> 
     subscriber.requested_choices = None
     return subscribers.confirm(session, subscriber, now)
 
-
-def _naive(moment: datetime) -> datetime:
-    """UTC without tzinfo: SQLite hands back naive UTC, PostgreSQL aware."""
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment

@@ -11,9 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from service.domain import THEMES
-from service.subscribers.rules import normalise_email
+from service.subscribers.rules import CADENCES, normalise_email
 
-CADENCES = ("instant", "weekly")
 OFF = "off"
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -49,7 +49,7 @@ def tally(session: Session, scope: str, key: str, since: datetime) -> Tally:
         .where(RateEvent.scope == scope, RateEvent.key == key[:_KEY_CHARS],
                RateEvent.at >= since)
     ).one()
-    return Tally(int(count), _utc(last) if last is not None else None)
+    return Tally(int(count), last)  # UtcDateTime: already aware UTC
 
 
 def record(session: Session, scope: str, key: str, now: datetime, *,
@@ -114,6 +114,3 @@ def subscribe_allowed(session: Session, client: str, now: datetime, per_hour: in
     record(session, SUBSCRIBE_CLIENT, client, now, keep=SUBSCRIBE_WINDOW)
     return True
 
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -38,7 +38,7 @@ class MergeEvents(EditorPage):
         if editor is None:
             return redirect(url_for("review_login"))
         into = submitted_form().get("into", "").strip().lstrip("#")
-        if not into.isdigit():
+        if not (into.isascii() and into.isdigit()):  # "²".isdigit() is True; int("²") fails
             abort(400, description="Give the number of the event to merge into.")
         try:
             with transaction(self.ctx.sessions) as session:

@@ -59,10 +59,6 @@ class RenderedFeeds:
             while len(self._bodies) > self.size:
                 self._bodies.popitem(last=False)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._bodies.clear()
-
 
 class FeedPage(ArchiveGate):
     def __init__(self, ctx: Context, rendered: RenderedFeeds) -> None:
