@@ -134,7 +134,9 @@ def main() -> None:
     seconds = timed(lambda: [segment(parse_issue(data)) for _, data in raw])
     print(f"  dev set: {len(raw)} issues in {seconds:.2f} s = {len(raw) / seconds:.0f} issues/s")
     for name, unit in (("4 MB single-paragraph HTML", "the model learns and the robot follows "),
-                       ("4 MB of short <br> lines", "the model learns quickly<br>")):
+                       ("4 MB of short <br> lines", "the model learns quickly<br>"),
+                       # Title-like lines: each may split off the paragraph as a title.
+                       ("4 MB of Title Case <br> lines", "Robots Learn Fold Shirts<br>")):
         data = big_body(unit)
         print(f"  {name}: {timed(lambda data=data: segment(parse_issue(data))):.2f} s")
 

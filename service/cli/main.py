@@ -97,10 +97,10 @@ def segment(files: tuple[Path, ...], explain: bool) -> None:
     from service.ingest.segment import configured_rules, segment_records
     from service.ingest.segment import explain as explain_cut
 
+    rules = configured_rules(glue.settings())  # a bad [segment] rules_dir: one error, once
     failed = 0
     for path in files:
         try:
-            rules = configured_rules(glue.settings())
             if explain:
                 click.echo("\n".join(explain_cut(path, rules)))
                 continue

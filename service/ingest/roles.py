@@ -79,15 +79,23 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             units.append(Unit("body", block))  # "More on this:" links belong to the story
             continue
         elif block.kind != "list_item" and len(lines) > 1 and _split_title(
-            block, lines, not units or units[-1].role == "rule"
+            block, lines, 0, _tails(lines), not units or units[-1].role == "rule"
         ):
             # Titles on the first lines of a paragraph (plain text): blocks of their own.
-            while len(lines) > 1 and _split_title(block, lines, False):
-                rank = 7 if _is_bold_line(block, lines[0]) else 8
-                head = Block(kind="paragraph", text=lines[0], lead=block.lead, links=block.links)
-                units.append(Unit("title", head, rank, lines[0], _lead_link(block, lines[0])))
-                block, lines = Block(kind="paragraph", text="\n".join(lines[1:]),
-                                     links=block.links), lines[1:]
+            # Walked by index with the tails' sizes known up front, so a huge paragraph
+            # of title-like lines costs linear time, not a copy of the rest per line.
+            tails, first, plain = _tails(lines), 0, Block(kind="paragraph", text="",
+                                                          links=block.links)
+            while len(lines) - first > 1 and _split_title(
+                    block if first == 0 else plain, lines, first, tails, False):
+                source = block if first == 0 else plain
+                line = lines[first]
+                rank = 7 if _is_bold_line(source, line) else 8
+                head = Block(kind="paragraph", text=line, lead=source.lead, links=block.links)
+                units.append(Unit("title", head, rank, line, _lead_link(block, line)))
+                first += 1
+            if first:
+                block = Block(kind="paragraph", text="\n".join(lines[first:]), links=block.links)
             units.append(Unit("body", block))
         else:
             units.append(Unit("body", block))
@@ -189,15 +197,25 @@ def _link_item(block: Block, first: str) -> Unit | None:
     return Unit("item", block, 9, name, link.url, "item: link-led line")
 
 
-def _split_title(block: Block, lines: list[str], after_rule: bool) -> bool:
-    first, rest = lines[0], lines[1:]
-    marked = after_rule or bool(SUBHEAD.match(rest[0]) or SETTING.match(rest[0]))
+def _tails(lines: Sequence[str]) -> list[tuple[int, int]]:
+    """For each index i: the longest line and the total length of lines[i:]."""
+    tails, longest, total = [(0, 0)] * (len(lines) + 1), 0, 0
+    for i in range(len(lines) - 1, -1, -1):
+        longest, total = max(longest, len(lines[i])), total + len(lines[i])
+        tails[i] = (longest, total)
+    return tails
+
+
+def _split_title(block: Block, lines: Sequence[str], at: int,
+                 tails: Sequence[tuple[int, int]], after_rule: bool) -> bool:
+    """Whether lines[at] is a title over the lines after it (of which there is one at least)."""
+    first, below = lines[at], lines[at + 1]
+    marked = after_rule or bool(SUBHEAD.match(below) or SETTING.match(below))
     if not title_like(first, marked) or BARE_URL_LINE.match(first) or _labelled(block, first):
         return False
     if marked or _is_bold_line(block, first):
         return True
-    longest = max(len(line) for line in rest)
-    body = sum(len(line) for line in rest)
+    longest, body = tails[at + 1]
     return body >= BODY_MIN_CHARS and (_title_case(first) or len(first) < 0.8 * longest)
 
 

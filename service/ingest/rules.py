@@ -22,10 +22,10 @@ from typing import Any
 from service.config import Settings
 from service.domain import Envelope
 from service.errors import ConfigError
+from service.ingest.trust import list_id_of
 
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"
 GENERIC = "generic"
-LIST_ID = re.compile(r"<([^<>]+)>")
 STRUCTURE, SEPARATORS = "structure", "separators"  # the two engines a rules file can pick
 
 
@@ -52,19 +52,13 @@ class SourceRules:
     engine: str = STRUCTURE  # "structure" (roles of blocks) or "separators" (the patterns)
 
     def matches(self, envelope: Envelope) -> bool:
-        list_id = _list_id(envelope.list_id or "")
+        list_id = list_id_of(envelope.list_id)  # the same reading as trust's
         domain = envelope.sender.rpartition("@")[2]
         return bool(
             (list_id and list_id in self.list_ids)
             or (envelope.sender and envelope.sender in self.senders)
             or (domain and domain in self.domains)
         )
-
-
-def _list_id(header: str) -> str:
-    """The id inside a List-Id header: "Description <id>" or a bare id (RFC 2919)."""
-    bracketed = LIST_ID.findall(header)
-    return (bracketed[-1] if bracketed else header).strip().lower()
 
 
 def _patterns(values: Iterable[str]) -> tuple[re.Pattern[str], ...]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from service.domain import Block
@@ -175,7 +175,7 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
     for name, pattern in ZONES.items():
         if pattern.search(text) and (name != "sponsor" or len(text) <= 80):
             return name
-    following = next((u for u in units[index + 1:] if u.role != "rule"), None)
+    following = next((u for u in _after(units, index) if u.role != "rule"), None)
     if following is None:
         return "section"  # a title with nothing under it
     if following.role == "title" and following.rank < unit.rank and unit.rank >= 7:
@@ -193,16 +193,22 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
 def _masthead(unit: Unit, units: list[Unit], index: int) -> bool:
     """The newsletter's name over its intro: the issue's first block, a title alone of its
     rank, with little text and no link under it."""
-    if any(u.role != "rule" for u in units[:index]):
+    if any(units[i].role != "rule" for i in range(index)):
         return False
-    if unit.url or any(u.role == "title" and u.rank == unit.rank for u in units[index + 1:]):
+    if unit.url or any(u.role == "title" and u.rank == unit.rank for u in _after(units, index)):
         return False
     return _text_under(units, index) < MASTHEAD_MAX_CHARS
 
 
+def _after(units: list[Unit], index: int) -> Iterator[Unit]:
+    """The units after ``index``, without copying the list (it is walked once per title;
+    islice would step over the first ``index`` again each time)."""
+    return (units[i] for i in range(index + 1, len(units)))
+
+
 def _text_under(units: list[Unit], index: int) -> int:
     """How much body text a title has under it, up to the next title or item."""
-    following = (u for u in units[index + 1:] if u.role != "rule")
+    following = (u for u in _after(units, index) if u.role != "rule")
     under = itertools.takewhile(lambda u: u.role == "body", following)
     return sum(len(u.block.text) for u in under)
 
@@ -219,7 +225,7 @@ def _letter(unit: Unit, units: list[Unit], index: int) -> Cut | None:
     if not SALUTATION.match(lines[0]) or index + 1 >= len(units):
         return None
     following = units[index + 1]
-    body = itertools.takewhile(lambda u: u.role == "body", units[index + 1:])
+    body = itertools.takewhile(lambda u: u.role == "body", _after(units, index))
     if following.role != "body" or sum(len(u.block.text) for u in body) < LETTER_MIN_CHARS:
         return None  # "Hi there," over a line or two is a greeting, not a letter
     sentence = FIRST_SENTENCE.match(tidy(block_lines(following.block)[0]))
