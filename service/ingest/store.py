@@ -131,8 +131,10 @@ def stories_since(session: Session, since: datetime | None) -> Iterator[dict[str
     )
     if since is not None:
         query = query.where(dated >= since)
-    for issue in session.scalars(query):
-        events = events_of(session, [story.id for story in issue.stories])
+    issues = list(session.scalars(query))
+    # One lookup for all (events_of chunks its ids), not a query per issue.
+    events = events_of(session, [story.id for issue in issues for story in issue.stories])
+    for issue in issues:
         for story in issue.stories:
             current = [t for t in story.themes if t.current]
             yield {
