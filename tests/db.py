@@ -19,11 +19,12 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -121,6 +122,21 @@ def context(request: pytest.FixtureRequest) -> Context:
     name = "pg_context" if request.param == "postgresql" else "sqlite_context"
     backend: Context = request.getfixturevalue(name)
     return backend
+
+
+@contextmanager
+def counted_statements(ctx: Context) -> Iterator[list[str]]:
+    """The SQL statements ``ctx``'s engine runs inside the block (an executemany counts once)."""
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(ctx.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", count)
 
 
 # --- factories -----------------------------------------------------------------------------

@@ -5,10 +5,12 @@ Real aiosmtpd sink (tests/smtp_server.py), SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from service.context import Context
 from service.db.database import transaction
@@ -17,7 +19,7 @@ from service.deliver.coverage import already_got_line, fold_digest
 from service.deliver.match import create_digest_deliveries, create_instant_deliveries
 from service.deliver.render import AlsoIn, EmailIssue, EmailStory
 from service.deliver.send import SendSummary, send_due
-from tests.db import FIXED_NOW
+from tests.db import FIXED_NOW, counted_statements
 from tests.events_data import COURT, QWQ_A, QWQ_B, SESAME, WAYMO, store_issue
 from tests.smtp_server import SmtpSink
 from tests.test_send import configure, plain_text, subscribe
@@ -53,15 +55,12 @@ def test_an_alert_leaves_out_news_the_reader_already_got_and_says_so(
     ctx = configure(context, smtp_sink)
     with transaction(ctx.sessions) as session:
         subscribe(session, "instant@example.com", ["compute"])
-        first = store_issue(session, "Last Week in AI", [QWQ_A, COURT])
-        create_instant_deliveries(session, first.id, ctx.now())
+        owe_alert(ctx, session, "Last Week in AI", [QWQ_A, COURT])
     assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=1)
 
     with transaction(ctx.sessions) as session:
-        second = store_issue(session, "The Batch", [QWQ_B, WAYMO], sent_at=FIXED_NOW)
-        create_instant_deliveries(session, second.id, ctx.now())
-        third = store_issue(session, "ThursdAI", [QWQ_B], sent_at=FIXED_NOW)
-        create_instant_deliveries(session, third.id, ctx.now())
+        owe_alert(ctx, session, "The Batch", [QWQ_B, WAYMO])
+        owe_alert(ctx, session, "ThursdAI", [QWQ_B])
     assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=1, cancelled=1)
 
     first_text, second_text = (plain_text(m) for m in smtp_sink.messages)
@@ -73,13 +72,55 @@ def test_an_alert_leaves_out_news_the_reader_already_got_and_says_so(
     assert statuses == ["sent", "sent", "cancelled"]
 
 
+def test_an_alert_leaves_out_news_its_reader_got_earlier_in_the_same_batch(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink)
+    with transaction(ctx.sessions) as session:
+        subscribe(session, "instant@example.com", ["compute"])
+        owe_alert(ctx, session, "Last Week in AI", [QWQ_A, COURT])
+        owe_alert(ctx, session, "The Batch", [QWQ_B, WAYMO])
+    # one claim holds both alerts: the second is composed after the first was sent
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=2)
+    second_text = plain_text(smtp_sink.messages[1])
+    assert WAYMO[0] in second_text and QWQ_B[0] not in second_text
+    assert "1 story you already got from Last Week in AI." in second_text
+
+
+def test_alerts_read_what_their_readers_got_in_a_few_statements_per_batch(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    readers = 12
+    ctx = configure(context, smtp_sink)
+    with transaction(ctx.sessions) as session:
+        for n in range(readers):
+            subscribe(session, f"reader{n}@example.com", ["compute"])
+        owe_alert(ctx, session, "Last Week in AI", [QWQ_A, COURT])
+    send_due(ctx, worker_id=WORKER)
+    with transaction(ctx.sessions) as session:
+        owe_alert(ctx, session, "The Batch", [QWQ_B, WAYMO])
+    with counted_statements(ctx) as statements:
+        assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=readers)
+    # what composing reads (claims on PostgreSQL are SELECT ... FOR UPDATE: not counted):
+    # deliveries, subscriptions, stories, themes, events, other members, sent deliveries,
+    # their events and newsletters; one batch's reads, not three more per alert
+    reads = [s for s in statements
+             if s.lstrip().upper().startswith("SELECT") and "FOR UPDATE" not in s]
+    assert len(reads) <= 10, "\n".join(r[:90].replace("\n", " ") for r in reads)
+    assert all("1 story you already got" in plain_text(m) for m in smtp_sink.messages[readers:])
+
+
+def owe_alert(ctx: Context, session: Session, source: str,
+              stories: Sequence[tuple[str, str]]) -> None:
+    """An issue of ``source`` sent now, and its instant alerts owed."""
+    issue = store_issue(session, source, stories, sent_at=FIXED_NOW)
+    create_instant_deliveries(session, issue.id, ctx.now())
+
+
 def test_news_sent_over_two_weeks_ago_is_news_again(
         context: Context, smtp_sink: SmtpSink) -> None:
     ctx = configure(context, smtp_sink)
     with transaction(ctx.sessions) as session:
         subscribe(session, "instant@example.com", ["compute"])
-        first = store_issue(session, "Last Week in AI", [QWQ_A])
-        create_instant_deliveries(session, first.id, ctx.now())
+        owe_alert(ctx, session, "Last Week in AI", [QWQ_A])
     send_due(ctx, worker_id=WORKER)
     ctx.now.advance(timedelta(days=15).total_seconds())  # type: ignore[attr-defined]
     with transaction(ctx.sessions) as session:

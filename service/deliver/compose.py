@@ -65,7 +65,9 @@ class Composer:
         self._stories: dict[int, tuple[render.EmailStory, int]] = {}
         self._events: dict[int, tuple[int, ...]] = {}  # story id -> its events
         self._lengths: dict[int, int] = {}  # story id -> length of its text
-        self._members: dict[tuple[int, ...], set[int]] = {}  # alert -> stories of its events
+        self._recent = coverage.RecentNews()  # what the batch's readers already got
+        # composed, not yet sent: delivery id -> its subscriber and stories (note_sent)
+        self._composed: dict[int, tuple[int, tuple[int, ...]]] = {}
         self._issues: dict[int, _IssueHeading] = {}
         # a draft, and the issues its stories come from (its feedback link covers them)
         self._drafts: dict[DraftKey, tuple[render.Draft, tuple[int, ...]] | None] = {}
@@ -81,6 +83,11 @@ class Composer:
                     .where(Subscription.subscriber_id.in_({d.subscriber_id for d in deliveries}))):
                 followed.setdefault(subscriber_id, {}).setdefault(cadence, []).append(theme)
             self._load_stories(session, {i for d in deliveries for i in d.story_ids})
+            # one read for the batch's alerts, not one per alert
+            self._recent.load(session, {(d.subscriber_id, tuple(d.story_ids))
+                                        for d in deliveries if d.kind == "instant"},
+                              self._events, as_utc(self.ctx.now()))
+        self._composed.clear()
         self._batch = {d.id: (d, {cadence: tuple(t for t in THEMES if t in themes)
                                   for cadence, themes in followed.get(d.subscriber_id, {}).items()})
                        for d in deliveries}
@@ -103,6 +110,7 @@ class Composer:
         if drafted is None:
             raise NothingToSend("its stories no longer exist")
         draft, issue_ids = drafted
+        self._composed[delivery.id] = (delivery.subscriber_id, tuple(delivery.story_ids))
         ctx = self.ctx
         message_id = render.delivery_message_id(delivery.id, delivery.created_at, ctx.base_url)
         letterhead = render.Letterhead(ctx.settings.smtp.from_, ctx.base_url,
@@ -111,19 +119,22 @@ class Composer:
                                   self._signed_links(subscriber, issue_ids), letterhead)
         return Outgoing(subscriber.email, message_id, draft.subject, data)
 
+    def note_sent(self, delivery_id: int, when: datetime) -> None:
+        """The transport took this delivery's email: the rest of the batch counts it as got."""
+        if delivery_id not in self._composed:
+            return
+        subscriber_id, story_ids = self._composed.pop(delivery_id)
+        sources = {s: self._issues[self._stories[s][1]].heading.source
+                   for s in story_ids if s in self._stories}
+        self._recent.note_sent(subscriber_id, delivery_id, story_ids, when, self._events, sources)
+
     def _news_for(self, delivery: Delivery) -> tuple[list[int], str]:
         """An alert's stories less those whose news the reader already got (coverage.py)."""
         if delivery.kind != "instant":
             return list(delivery.story_ids), ""
         events = {s: self._events.get(s, ()) for s in delivery.story_ids}
-        key = tuple(delivery.story_ids)
-        with self.ctx.sessions() as session:
-            if key not in self._members:  # the same for every reader of this alert
-                if len(self._members) >= DRAFT_CACHE_LIMIT:
-                    self._members.clear()
-                self._members[key] = coverage.other_members(session, events)
-            sent = coverage.sent_events(session, delivery.subscriber_id, self._members[key],
-                                        events, delivery.id, as_utc(self.ctx.now()))
+        sent = self._recent.sent_events(delivery.subscriber_id, delivery.id,
+                                        tuple(delivery.story_ids), events, as_utc(self.ctx.now()))
         kept, line = coverage.drop_already_got(delivery.story_ids, events, sent)
         if not kept:
             raise NothingToSend(f"every story is news the reader already got ({line})")

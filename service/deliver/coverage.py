@@ -12,17 +12,20 @@ away: it is the only place its other items appear.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.db.bulk import chunked, one_of
 from service.db.tables import Delivery, Issue, Source, Story, StoryEvent
 from service.deliver.render import AlsoIn, EmailIssue, EmailStory
+from service.events.candidates import LOOKUP_CHUNK
 from service.events.store import events_of
 
 REPEAT_DAYS = 14
+ALERT_CACHE_LIMIT = 200  # alerts whose other members are kept across batches
 
 Events = Mapping[int, Sequence[int]]  # story id -> its event ids
 
@@ -85,48 +88,110 @@ def already_got_line(sources: Mapping[str, int]) -> str:
     return f"{total} {'story' if total == 1 else 'stories'} you already got from {named}"
 
 
-def other_members(session: Session, events: Events) -> set[int]:
-    """Stories outside ``events``' own that share one of their events: the only ones to check.
+@dataclass(frozen=True)
+class _Sent:
+    delivery_id: int
+    story_ids: tuple[int, ...]
+    sent_at: datetime
 
-    The same for every reader of an alert, so the caller keeps it per alert.
+
+class RecentNews:
+    """What a batch's readers were sent in the last REPEAT_DAYS, read for the whole batch at once.
+
+    A handful of statements per batch, however many alerts it holds: the
+    alerts' other members (kept per alert across batches, the same for every
+    reader), the readers' sent deliveries, and the events and newsletters of
+    the stories in them.  An email sent while its batch is being sent is noted
+    (``note_sent``), so a reader's second alert in one batch leaves out what
+    the first brought, as it would if each alert asked the database itself.
     """
-    wanted = {event for own in events.values() for event in own}
-    if not wanted:
-        return set()
-    rows = session.scalars(select(StoryEvent.story_id).where(StoryEvent.event_id.in_(wanted)))
-    return set(rows) - set(events)
+
+    def __init__(self) -> None:
+        self._members: dict[tuple[int, ...], set[int]] = {}  # alert's stories -> other members
+        self._sent: dict[int, list[_Sent]] = {}  # subscriber -> deliveries sent to them
+        self._events: dict[int, Sequence[int]] = {}  # a sent story -> its events
+        self._sources: dict[int, str] = {}  # a sent story -> its newsletter
+
+    def load(self, session: Session, alerts: Collection[tuple[int, tuple[int, ...]]],
+             events: Events, now: datetime) -> None:
+        """Read, for these (subscriber, story ids) alerts, what could make a story old news."""
+        keys = {story_ids for _, story_ids in alerts}
+        missing = keys - set(self._members)
+        if len(self._members) + len(missing) > ALERT_CACHE_LIMIT:
+            self._members.clear()
+            missing = keys
+        self._members.update(_other_members(session, missing, events))
+        readers = {subscriber for subscriber, key in alerts if self._members[key]}
+        self._sent = _sent_to(session, readers, now - timedelta(days=REPEAT_DAYS))
+        members = set().union(*(self._members[key] for key in keys))
+        got = {s for sends in self._sent.values() for sent in sends for s in sent.story_ids
+               if s in members}
+        self._events = dict(events_of(session, got))
+        self._sources = _sources_of(session, got)
+
+    def note_sent(self, subscriber_id: int, delivery_id: int, story_ids: Sequence[int],
+                  when: datetime, events: Events, sources: Mapping[int, str]) -> None:
+        """A delivery just sent: later alerts of this batch count it (its stories' values given)."""
+        self._sent.setdefault(subscriber_id, []).append(_Sent(delivery_id, tuple(story_ids), when))
+        for story_id in story_ids:
+            if story_id in sources:
+                self._events.setdefault(story_id, events.get(story_id, ()))
+                self._sources.setdefault(story_id, sources[story_id])
+
+    def sent_events(self, subscriber_id: int, delivery_id: int, story_ids: tuple[int, ...],
+                    events: Events, now: datetime) -> dict[int, str]:
+        """Events of ``events`` the subscriber was sent in the last REPEAT_DAYS, and from where.
+
+        ``delivery_id`` is the delivery at hand, which does not count.
+        """
+        members = self._members.get(story_ids, set())
+        if not members:
+            return {}
+        since = now - timedelta(days=REPEAT_DAYS)
+        got = {s for sent in self._sent.get(subscriber_id, ())
+               if sent.delivery_id != delivery_id and sent.sent_at >= since
+               for s in sent.story_ids if s in members}
+        wanted = {event for own in events.values() for event in own}
+        found: dict[int, str] = {}
+        for story_id in sorted(got):
+            for event in self._events.get(story_id, ()):
+                if event in wanted:
+                    found.setdefault(event, self._sources[story_id])
+        return found
 
 
-def sent_events(session: Session, subscriber_id: int, members: Collection[int], events: Events,
-                before: int, now: datetime) -> dict[int, str]:
-    """Events of ``events`` the subscriber was sent in the last REPEAT_DAYS, and from where.
-
-    ``members`` (other_members) are the stories that could have brought them;
-    ``before`` is the delivery at hand, which does not count.
-    """
-    if not members:
-        return {}
-    since = now - timedelta(days=REPEAT_DAYS)
-    got: set[int] = set()
-    for (story_ids,) in session.execute(
-            select(Delivery.story_ids).where(
-                Delivery.subscriber_id == subscriber_id, Delivery.status == "sent",
-                Delivery.sent_at >= since, Delivery.id != before)):
-        got.update(s for s in story_ids or () if s in members)
-    wanted = {event for own in events.values() for event in own}
-    return _sources_of_events(session, got, events_of(session, got), wanted)
+def _other_members(session: Session, alerts: Collection[tuple[int, ...]],
+                   events: Events) -> dict[tuple[int, ...], set[int]]:
+    """Per alert, the stories outside it that share one of its events: the only ones to check."""
+    wanted = {event for key in alerts for story in key for event in events.get(story, ())}
+    stories: dict[int, set[int]] = {}
+    for chunk in chunked(sorted(wanted), LOOKUP_CHUNK):
+        for story_id, event_id in session.execute(
+                select(StoryEvent.story_id, StoryEvent.event_id)
+                .where(one_of(session, StoryEvent.event_id, chunk))):
+            stories.setdefault(event_id, set()).add(story_id)
+    return {key: set().union(*(stories.get(event, set()) for story in key
+                               for event in events.get(story, ()))) - set(key)
+            for key in alerts}
 
 
-def _sources_of_events(session: Session, got: Collection[int], events: Events,
-                       wanted: set[int]) -> dict[int, str]:
-    if not got:
-        return {}
-    names = dict(session.execute(
-        select(Story.id, Source.name).join(Issue, Issue.id == Story.issue_id)
-        .join(Source, Source.id == Issue.source_id).where(Story.id.in_(got))).all())
-    found: dict[int, str] = {}
-    for story_id in sorted(got):
-        for event in events.get(story_id, ()):
-            if event in wanted:
-                found.setdefault(event, names[story_id])
-    return found
+def _sent_to(session: Session, readers: Collection[int], since: datetime) -> dict[int, list[_Sent]]:
+    sent: dict[int, list[_Sent]] = {}
+    for chunk in chunked(sorted(readers), LOOKUP_CHUNK):
+        for delivery_id, subscriber_id, story_ids, sent_at in session.execute(
+                select(Delivery.id, Delivery.subscriber_id, Delivery.story_ids, Delivery.sent_at)
+                .where(one_of(session, Delivery.subscriber_id, chunk),
+                       Delivery.status == "sent", Delivery.sent_at >= since)):
+            sent.setdefault(subscriber_id, []).append(  # sent_at >= since: never None here
+                _Sent(delivery_id, tuple(story_ids or ()), sent_at or since))
+    return sent
+
+
+def _sources_of(session: Session, story_ids: Collection[int]) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for chunk in chunked(sorted(story_ids), LOOKUP_CHUNK):
+        names.update((story_id, name) for story_id, name in session.execute(
+            select(Story.id, Source.name).join(Issue, Issue.id == Story.issue_id)
+            .join(Source, Source.id == Issue.source_id)
+            .where(one_of(session, Story.id, chunk))))
+    return names

@@ -31,7 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from service.context import Context
 from service.db.database import transaction
 from service.db.tables import Delivery, Subscriber
-from service.db.types import UtcDateTime
+from service.db.types import UtcDateTime, as_utc
 from service.deliver.claims import Claims, claim_due_deliveries, claimable, release
 from service.deliver.compose import Composer, NothingToSend, Outgoing
 from service.deliver.transport import (
@@ -184,8 +184,10 @@ class _Sender:
         delay = 0.1
         while True:
             try:
+                when = self.ctx.now()
                 self.recorder.finish(delivery_id, DeliveryStatus.SENT, message_id=message_id,
-                                     sent_at=self.ctx.now())
+                                     sent_at=when)
+                self.composer.note_sent(delivery_id, as_utc(when))
                 return
             except StorageError:
                 if time.monotonic() + delay > deadline:
