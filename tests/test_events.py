@@ -18,8 +18,9 @@ from service.db.database import transaction
 from service.db.tables import Issue
 from service.events import editors, report
 from service.events.matching import best_threshold
+from service.events.rematch import rematch
 from service.events.signature import ENTITY, count_terms
-from service.events.store import EventSettings, events_of, rematch
+from service.events.store import EventSettings, events_of
 from service.ingest.store import stories_since
 from tests.db import FIXED_NOW
 from tests.events_data import (

@@ -10,7 +10,8 @@ import click
 from service.cli.glue import opened_context
 from service.db.database import transaction
 from service.events import editors, report
-from service.events.store import EventSettings, rematch
+from service.events.rematch import rematch
+from service.events.store import EventSettings
 
 DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"])
 

@@ -19,12 +19,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.config import Settings
 from service.db.bulk import chunked, insert_all, one_of
-from service.db.tables import Base, Event, EventDecision, Issue, Story, StoryEvent
+from service.db.tables import Base, Event, Issue, Story, StoryEvent
 from service.events import signature as sig
 from service.events.candidates import (
     LOOKUP_CHUNK,
@@ -36,7 +36,7 @@ from service.events.candidates import (
     postings,
     shortlist,
 )
-from service.events.matching import Candidate, Decisions, Units, choose, decisions_from
+from service.events.matching import Candidate, Decisions, Units, choose
 
 TERM_CHARS = 100
 
@@ -82,8 +82,8 @@ def assign_issue_events(session: Session, issue_id: int, settings: EventSettings
         candidates = [stored[i] for i in lists[story.id] if i in stored]
         siblings = [earlier[i] for i in shortlist(units[story.id], own, settings.threshold)
                     if i in earlier]
-        chosen = _join(session, units[story.id], [*candidates, *siblings], Decisions(),
-                       settings)
+        chosen = join_events(session, units[story.id], [*candidates, *siblings], Decisions(),
+                             settings)
         joined += any(how == "matched" for how in chosen.values())
         earlier[story.id] = Candidate(units[story.id], tuple(chosen))
     return joined
@@ -123,17 +123,6 @@ def _store_terms(session: Session, units: Mapping[int, Units], dated: datetime) 
         insert_all(session, table, chunk)
 
 
-def find_candidates(session: Session, units: Units, dated: datetime,
-                    settings: EventSettings) -> list[Candidate]:
-    """Stored stories of the window that may be the same news as ``units`` (candidates.py)."""
-    window = Window.around(dated, settings.window_days)
-    terms = {t for s in (units.whole, *units.parts) for t in s.weights}
-    frequency, documents = document_frequency(session, terms, window)
-    rare = lookup_terms([units], frequency, documents, settings.common_share)
-    return load_candidates(session, shortlist(units, postings(session, rare, window),
-                                              settings.threshold))
-
-
 def load_candidates(session: Session, story_ids: Iterable[int]) -> list[Candidate]:
     """Stored stories' whole signatures and events.
 
@@ -159,8 +148,8 @@ def events_of(session: Session, story_ids: Iterable[int]) -> dict[int, list[int]
     return dict(found)
 
 
-def _join(session: Session, units: Units, candidates: Sequence[Candidate],
-          decisions: Decisions, settings: EventSettings) -> dict[int, str]:
+def join_events(session: Session, units: Units, candidates: Sequence[Candidate],
+                decisions: Decisions, settings: EventSettings) -> dict[int, str]:
     """Write the story's events (a new one when nothing matches); event id -> how."""
     choice = choose(units, candidates, settings.threshold, decisions, settings.max_events)
     if not choice.events:
@@ -175,47 +164,3 @@ def _join(session: Session, units: Units, candidates: Sequence[Candidate],
                                how="matched"))
     session.flush()
     return {event_id: "matched" for event_id, _ in choice.events}
-
-
-def decisions_for(session: Session, story_ids: Iterable[int]) -> Decisions:
-    # In chunks: a rematch over a long range names more stories than a backend
-    # takes parameters in one statement.
-    rows: set[tuple[int, int, int, bool]] = set()
-    for chunk in chunked(sorted(set(story_ids)), LOOKUP_CHUNK):
-        found = session.execute(
-            select(EventDecision.id, EventDecision.story_id, EventDecision.other_story_id,
-                   EventDecision.same)
-            .where(one_of(session, EventDecision.story_id, chunk)
-                   | one_of(session, EventDecision.other_story_id, chunk)))
-        rows.update((row[0], row[1], row[2], row[3]) for row in found)
-    # A pair may come back from two chunks; in id order, so the latest word wins.
-    return decisions_from((a, b, same) for _, a, b, same in sorted(rows))
-
-
-def rematch(session: Session, since: datetime, settings: EventSettings) -> int:
-    """Decide again the events of stories dated from ``since`` on; editors' decisions hold.
-
-    Stories are taken oldest first, each against the stories before it, as if
-    they arrived again.  Returns how many stories were matched again.
-    """
-    dated = func.coalesce(Issue.sent_at, Issue.received_at)
-    rows = session.execute(select(Story.id, Story.issue_id, dated).join(Issue)
-                           .where(dated >= since).order_by(dated, Issue.id, Story.index)).all()
-    ids = [row[0] for row in rows]
-    for chunk in chunked(ids, LOOKUP_CHUNK):
-        session.execute(delete(StoryEvent).where(StoryEvent.story_id.in_(chunk)))
-    session.execute(delete(Event).where(~Event.id.in_(select(StoryEvent.event_id))))
-    session.flush()
-    stored = load_units(session, ids)
-    decisions = decisions_for(session, ids)
-    for story_id, _issue_id, when in rows:
-        if story_id not in stored:
-            continue
-        moment = when if when.tzinfo else when.replace(tzinfo=UTC)
-        found = find_candidates(session, stored[story_id], moment, settings)
-        partners = decisions.partners(story_id) - {c.units.story_id for c in found}
-        # decided pairs always take part: a split bars its events, a merge joins them.
-        # Stories not re-matched yet have no events: they meet this one in their turn.
-        candidates = [c for c in [*found, *load_candidates(session, partners)] if c.events]
-        _join(session, stored[story_id], candidates, decisions, settings)
-    return len(ids)
