@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from service.cli.glue import one_line_errors, opened_context, process_id
+from service.cli.glue import Command, opened_context, process_id
 from service.db.database import transaction
 from service.deliver.send import SendSummary, send_due
 
@@ -43,10 +43,9 @@ NO_SEND = click.option("--no-send", is_flag=True,
                        help="Dry run: render and log the due emails; send and mark nothing.")
 
 
-@click.command("send")
+@click.command("send", cls=Command)
 @NO_SEND
 @click.option("--limit", type=click.IntRange(min=1), help="Send at most this many emails.")
-@one_line_errors
 def send_command(no_send: bool, limit: int | None) -> None:
     """Send every delivery that is due now, once, and print a summary."""
     with opened_context() as context:
@@ -54,11 +53,10 @@ def send_command(no_send: bool, limit: int | None) -> None:
     click.echo(_describe(summary, no_send))
 
 
-@click.command("digest")
+@click.command("digest", cls=Command)
 @click.option("--week", callback=_check_week, metavar="YYYY-Www",
               help="ISO week to build, like 2024-W20 (default: the last full week).")
 @NO_SEND
-@one_line_errors
 def digest_command(week: str | None, no_send: bool) -> None:
     """Build the weekly digests of WEEK and send them now.
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import click
 
-from service.cli.glue import opened_context
+from service.cli.glue import Group, opened_context
 from service.db.database import transaction
 from service.events import editors, report
 from service.events.rematch import rematch
@@ -16,7 +16,7 @@ from service.events.store import EventSettings
 DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"])
 
 
-@click.group("events", invoke_without_command=True)
+@click.group("events", cls=Group, invoke_without_command=True)
 @click.option("--since", type=DATE, help="Only events with a story dated on or after this day.")
 @click.pass_context
 def events_group(ctx: click.Context, since: datetime | None) -> None:

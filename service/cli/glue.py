@@ -2,9 +2,11 @@
 
 - Errors: a NewsalertsError of any class becomes one line on stderr,
   ``Error: <Class>: <message>``, and exit status 1 (click's usage errors, a
-  bad option or a bad address, keep 2).  The group applies it to every
-  command; a command invoked on its own (as tests do) gets it from
-  ``one_line_errors`` or ``guarded``.
+  bad option or a bad address, keep 2).  This is the one place that maps
+  them: every command and group is a ``Command`` or ``Group`` of this module
+  (a group's subcommands and subgroups are made so), whose ``invoke`` does
+  it, so a command run on its own (as tests do) says the same as through
+  ``newsalerts``.
 - Context: the main group puts the settings and a context opener in
   ``ctx.obj``; commands open it with ``opened_context()`` and it is closed
   when they are done.  Tests invoke a command with ``obj={"context": ...}``.
@@ -16,10 +18,9 @@ Only light modules here: a worker's command must not import scikit-learn.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import click
 
@@ -28,32 +29,36 @@ from service.context import Context
 from service.errors import NewsalertsError
 from service.ops.process import process_id, stop_on_signals
 
-__all__ = ["command_error", "context_opener", "guarded", "one_line_errors",
-           "opened_context", "process_id", "settings", "stop_on_signals", "wait_for_stop"]
-
-P = ParamSpec("P")
-R = TypeVar("R")
+__all__ = ["Command", "Group", "context_opener", "error_line", "opened_context", "process_id",
+           "settings", "stop_on_signals", "wait_for_stop"]
 
 
-def command_error(exc: NewsalertsError) -> click.ClickException:
-    """``exc`` as the one line a person reads (its class names what failed); exit status 1."""
-    return click.ClickException(f"{exc.__class__.__name__}: {exc}")
+def error_line(exc: NewsalertsError, about: str = "") -> str:
+    """``exc`` as the line a person reads after ``Error: `` (its class names what failed)."""
+    return f"{exc.__class__.__name__}: {about + ': ' if about else ''}{exc}"
 
 
-def one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Wrap a command function so that a NewsalertsError becomes ``command_error``."""
-    @functools.wraps(command)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        return guarded(lambda: command(*args, **kwargs))
-    return run
+class Command(click.Command):
+    """A newsalerts command: a NewsalertsError is one error line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NewsalertsError as exc:
+            raise click.ClickException(error_line(exc)) from exc
 
 
-def guarded(action: Callable[[], R]) -> R:
-    """Run ``action``; a NewsalertsError becomes ``command_error``."""
-    try:
-        return action()
-    except NewsalertsError as exc:
-        raise command_error(exc) from exc
+class Group(click.Group):
+    """A newsalerts group: its own errors and its commands' are one error line, exit 1."""
+
+    command_class = Command
+    group_class: type[click.Group] | type[type] | None = type  # its subgroups are Groups too
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NewsalertsError as exc:
+            raise click.ClickException(error_line(exc)) from exc
 
 
 def _obj() -> dict[str, Any]:
@@ -76,7 +81,7 @@ def context_opener() -> Callable[[], Context]:
 @contextmanager
 def opened_context() -> Iterator[Context]:
     """The current command's Context, closed afterwards."""
-    context = guarded(context_opener())
+    context = context_opener()()
     try:
         yield context
     finally:

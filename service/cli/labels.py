@@ -2,7 +2,7 @@
 
 Added to the main ``newsalerts`` group by cli/main.py.  Commands that need the
 database open a Context with glue.opened_context and close it when done; a
-newsalerts error is one line and exit 1 (glue.guarded).
+newsalerts error is one line and exit 1 (glue.Command).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import click
 
 from service.classify import labels, retrain
 from service.classify.train import Example
-from service.cli.glue import guarded, opened_context
+from service.cli.glue import Command, Group, opened_context
 from service.db.database import transaction
 
 _DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"])
@@ -39,7 +39,7 @@ def with_database_labels(examples: Sequence[Example], *, enabled: bool = True) -
     return labels.merge_examples(examples, stored)
 
 
-@click.group("labels")
+@click.group("labels", cls=Group)
 def labels_group() -> None:
     """People's labels: import a file of them, export the usable ones."""
 
@@ -53,12 +53,8 @@ def import_command(path: Path) -> None:
     A bad line stops the import and stores nothing; a line naming a story
     this database does not hold is skipped and listed.
     """
-    with opened_context() as context:
-        def store() -> labels.ImportSummary:
-            with transaction(context.sessions) as session:
-                return labels.import_labels(session, path)
-
-        summary = guarded(store)
+    with opened_context() as context, transaction(context.sessions) as session:
+        summary = labels.import_labels(session, path)
     for reason in summary.skipped:
         click.echo(f"labels import: {reason}; skipped", err=True)
     click.echo(f"imported {summary.imported} label(s) from {path}; "
@@ -70,13 +66,9 @@ def import_command(path: Path) -> None:
               help="Write to this file instead of standard output.")
 def export_command(out: Path | None) -> None:
     """The usable labels (the agreement rule applied) as JSON lines that `train --labels` reads."""
-    with opened_context() as context:
-        def rows() -> list[str]:
-            with transaction(context.sessions) as session:
-                return [json.dumps(row, ensure_ascii=False) + "\n"
-                        for row in labels.export_labels(session)]
-
-        lines = guarded(rows)
+    with opened_context() as context, transaction(context.sessions) as session:
+        lines = [json.dumps(row, ensure_ascii=False) + "\n"
+                 for row in labels.export_labels(session)]
     if out is None:
         sys.stdout.write("".join(lines))
     else:
@@ -85,7 +77,7 @@ def export_command(out: Path | None) -> None:
                err=True)
 
 
-@click.command("retag")
+@click.command("retag", cls=Command)
 @click.option("--since", type=_DATE, required=True,
               help="Re-tag the stories of issues dated on or after this day (UTC).")
 def retag_command(since: datetime) -> None:
@@ -100,14 +92,10 @@ def retag_command(since: datetime) -> None:
 
     with opened_context() as context:
         directory = models_dir(context.settings)
-        classifier = guarded(lambda: Classifier.load(directory))
-
-        def retag() -> retrain.RetagSummary:
-            with transaction(context.sessions) as session:
-                retrain.record_model_version(session, directory, classifier.version)
-                return retrain.retag_since(session, classifier, since.replace(tzinfo=UTC),
-                                           context.now())
-
-        summary = guarded(retag)
+        classifier = Classifier.load(directory)
+        with transaction(context.sessions) as session:
+            retrain.record_model_version(session, directory, classifier.version)
+            summary = retrain.retag_since(session, classifier, since.replace(tzinfo=UTC),
+                                          context.now())
     click.echo(f"retagged {summary.retagged} stories with {summary.version}; "
                f"{summary.unchanged} already had its themes")

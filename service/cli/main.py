@@ -27,12 +27,10 @@ from service.ingest import store
 from service.ops.logs import configure_logging
 
 
-class Group(click.Group):
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except NewsalertsError as exc:
-            raise glue.command_error(exc) from exc
+class Group(glue.Group):
+    """The main group: area commands are imported only when named (AREA_COMMANDS)."""
+
+    group_class = glue.Group  # `config` is a plain newsalerts group, without the area commands
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *AREA_COMMANDS})
@@ -53,7 +51,7 @@ class Group(click.Group):
 @click.pass_context
 def main(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
     """Newsletter issues in, tagged stories out, alerts to subscribers."""
-    settings = glue.guarded(lambda: load_settings(config_path))
+    settings = load_settings(config_path)
     configure_logging(settings, verbose)
     ctx.obj = {"settings": settings, "context": lambda: open_context(settings)}
 
@@ -108,7 +106,7 @@ def segment(files: tuple[Path, ...], explain: bool) -> None:
                 click.echo(json.dumps(record, ensure_ascii=False))
         except NewsalertsError as exc:
             failed += 1
-            click.echo(f"newsalerts: {path}: {exc}", err=True)
+            click.echo(f"Error: {glue.error_line(exc, str(path))}", err=True)
     if failed:
         sys.exit(1)
 

@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import click
 
 from service.classify import model_store
-from service.cli.glue import guarded
+from service.cli.glue import Command, Group
 from service.cli.tables import metrics_table, source_tables
 
 # scikit-learn takes seconds and ~90 MB to import: only the commands that use it do.
@@ -45,7 +45,7 @@ _more_labels = click.argument("more_labels", nargs=-1,
                               type=click.Path(exists=True, dir_okay=False, path_type=Path))
 
 
-@click.command("classify")
+@click.command("classify", cls=Command)
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
 @_models_dir_option()
 def classify_command(source: IO[str], models_dir: Path) -> None:
@@ -56,7 +56,7 @@ def classify_command(source: IO[str], models_dir: Path) -> None:
     """
     from service.classify.model import Classifier
 
-    classifier = guarded(lambda: Classifier.load(models_dir))
+    classifier = Classifier.load(models_dir)
     bad = 0
     for batch in _batches(_requests(source)):
         good = [(number, request) for number, request in batch if isinstance(request, dict)]
@@ -111,7 +111,7 @@ def _write_tagged(classifier: Classifier, requests: Sequence[Mapping[str, Any]])
                               ensure_ascii=False))
 
 
-@click.command("train")
+@click.command("train", cls=Command)
 @_labels_option
 @_more_labels
 @_models_dir_option("--out", "--models-dir")
@@ -130,9 +130,9 @@ def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...], model
     from service.classify.train import load_examples, train_new_version
     from service.cli.labels import with_database_labels
 
-    examples = guarded(lambda: load_examples([*labels, *more_labels]))
+    examples = load_examples([*labels, *more_labels])
     examples = with_database_labels(examples, enabled=db_labels)
-    outcome = guarded(lambda: train_new_version(models_dir, examples, force=force, folds=folds))
+    outcome = train_new_version(models_dir, examples, force=force, folds=folds)
     click.echo(metrics_table(outcome.metrics))
     if tables := source_tables(outcome.metrics):
         click.echo(f"\n{tables}\n")
@@ -159,7 +159,7 @@ def _worse(sources: Sequence[str], before: Mapping[str, Any], metrics: Mapping[s
         for s in sources)
 
 
-@click.command("evaluate")
+@click.command("evaluate", cls=Command)
 @_labels_option
 @_more_labels
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
@@ -174,24 +174,24 @@ def evaluate_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
     from service.classify.report import cross_validate, require_matplotlib, write_report
     from service.classify.train import load_examples
 
-    examples = guarded(lambda: load_examples([*labels, *more_labels]))
+    examples = load_examples([*labels, *more_labels])
     if report_dir is not None:
-        guarded(require_matplotlib)  # before the training, not after
-    result = guarded(lambda: cross_validate(examples, folds))
+        require_matplotlib()  # before the training, not after
+    result = cross_validate(examples, folds)
     metrics = result.metrics
     click.echo(metrics_table(metrics))
     if tables := source_tables(metrics):
         click.echo(f"\n{tables}")
     if report_dir is not None:
-        page = guarded(lambda: write_report(report_dir, result.examples, result.scores,
-                                             metrics, result.thresholds))
+        page = write_report(report_dir, result.examples, result.scores,
+                                             metrics, result.thresholds)
         click.echo(f"wrote {page}")
     if json_out is not None:
         json_out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
         click.echo(f"wrote {json_out}")
 
 
-@click.group("models")
+@click.group("models", cls=Group)
 @_models_dir_option()
 @click.pass_context
 def models_group(ctx: click.Context, models_dir: Path) -> None:
@@ -224,7 +224,7 @@ def list_models(ctx: click.Context, here: Path | None) -> None:
 
 
 def _version_line(models_dir: Path, version: str, *, active: bool) -> str:
-    card = guarded(lambda: model_store.read_card(models_dir, version))
+    card = model_store.read_card(models_dir, version)
     macro = card.get("metrics", {}).get("macro_f1", float("nan"))
     return (f"{'*' if active else ' '} {version:16} macro F1 {macro:.3f}  "
             f"{card.get('n_examples', '?')} examples  {card.get('created_at', '')}")
@@ -246,7 +246,7 @@ def activate_model(ctx: click.Context, version: str, here: Path | None) -> None:
 def rollback_model(ctx: click.Context, here: Path | None) -> None:
     """Activate the version before the active one (if it passes its integrity check)."""
     models_dir = _chosen_dir(ctx, here)
-    version = guarded(lambda: model_store.previous_version(models_dir))
+    version = model_store.previous_version(models_dir)
     _activate(models_dir, version)
     click.echo(f"rolled back: {version} is now the active model")
 
@@ -255,11 +255,11 @@ def _activate(models_dir: Path, version: str) -> None:
     """Never point ACTIVE at a model the service would refuse to load."""
     from service.classify.model import Classifier
 
-    guarded(lambda: Classifier.load(models_dir, version))
-    guarded(lambda: model_store.set_active(models_dir, version))
+    Classifier.load(models_dir, version)
+    model_store.set_active(models_dir, version)
 
 
-@click.command("report")
+@click.command("report", cls=Command)
 @click.option("--labels", "label_files", multiple=True, required=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="JSON-lines label files ({id, text, themes, issue}); repeat for several.")
@@ -274,15 +274,15 @@ def report_command(label_files: tuple[Path, ...], out: Path, folds: int,
     from service.classify.train import load_examples
     from service.cli.labels import with_database_labels
 
-    guarded(require_matplotlib)  # before minutes of training, not after
-    examples = guarded(lambda: load_examples(label_files))
+    require_matplotlib()  # before minutes of training, not after
+    examples = load_examples(label_files)
     examples = with_database_labels(examples, enabled=db_labels)
     with click.progressbar(length=folds, label=f"grouped CV on {len(examples)} examples",
                            file=sys.stderr) as bar:
-        result = guarded(lambda: cross_validate(examples, folds, on_fold=lambda _: bar.update(1)))
+        result = cross_validate(examples, folds, on_fold=lambda _: bar.update(1))
     click.echo(metrics_table(result.metrics))
     if tables := source_tables(result.metrics):
         click.echo(f"\n{tables}")
-    page = guarded(lambda: write_report(out, result.examples, result.scores, result.metrics,
-                                         result.thresholds))
+    page = write_report(out, result.examples, result.scores, result.metrics,
+                                         result.thresholds)
     click.echo(f"wrote {page}")

@@ -14,13 +14,13 @@ from datetime import datetime
 
 import click
 
-from service.cli.glue import context_opener, guarded
+from service.cli.glue import Command, context_opener
 from service.domain import DeliveryStatus, PollOutcome
 from service.errors import NewsalertsError
 from service.ops.status import JOBS, LEADER, JobState, Status, read_status
 
 
-@click.command("scheduler")
+@click.command("scheduler", cls=Command)
 @click.option("--send", is_flag=True,
               help="Also send due deliveries (when no `newsalerts worker` runs).")
 def scheduler_command(send: bool) -> None:
@@ -30,18 +30,18 @@ def scheduler_command(send: bool) -> None:
     """
     from service.ops.runner import run_scheduler
 
-    guarded(lambda: run_scheduler(context_opener(), send=send))
+    run_scheduler(context_opener(), send=send)
 
 
-@click.command("worker")
+@click.command("worker", cls=Command)
 def worker_command() -> None:
     """Send due deliveries until stopped; run any number of workers on any machines."""
     from service.ops.runner import run_worker
 
-    guarded(lambda: run_worker(context_opener()))
+    run_worker(context_opener())
 
 
-@click.command("status")
+@click.command("status", cls=Command)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 def status_command(as_json: bool) -> None:
     """The service at a glance: database, last poll, queue, deliveries, model, jobs."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from service.cli.glue import opened_context
+from service.cli.glue import Group, opened_context
 from service.db.database import transaction
 from service.domain import SubscriberStatus
 from service.subscribers.registry import (
@@ -25,7 +25,7 @@ from service.subscribers.registry import (
 from service.subscribers.rules import CADENCES
 
 
-@click.group("subscribers")
+@click.group("subscribers", cls=Group)
 def subscribers_group() -> None:
     """Manage the people who receive alerts and digests."""
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import click
 
-from service.cli.glue import opened_context, wait_for_stop
+from service.cli.glue import Command, opened_context, wait_for_stop
 
 
-@click.command("web")
+@click.command("web", cls=Command)
 @click.option("--listen", metavar="HOST:PORT",
               help="Address to bind (default: [web] listen, 127.0.0.1:8080).")
 def web_command(listen: str | None) -> None:

@@ -1,0 +1,67 @@
+"""Every command says a newsalerts error the same way: `Error: <Class>: <message>`, exit 1.
+
+glue.Command and glue.Group are the one place that maps them; these tests
+check that every command is one, and that a command run on its own (as a
+test runs it, outside `newsalerts`) says it as `newsalerts` would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from click.testing import CliRunner
+
+from service.cli import glue
+from service.cli.events import events_group
+from service.cli.main import AREA_COMMANDS, main
+from service.context import Context
+from service.db.database import transaction
+from service.events.store import events_of
+from tests.events_data import QWQ_A, SESAME, store_issue
+
+
+def every_command() -> dict[str, click.Command]:
+    """The whole `newsalerts` tree, area commands loaded, by path."""
+    found: dict[str, click.Command] = {}
+    ctx = click.Context(main)
+
+    def walk(command: click.Command, path: str) -> None:
+        found[path] = command
+        if isinstance(command, click.Group):
+            for name in command.list_commands(ctx):
+                sub = command.get_command(ctx, name)
+                assert sub is not None, name
+                walk(sub, f"{path} {name}")
+
+    walk(main, "newsalerts")
+    return found
+
+
+def test_every_command_and_group_maps_errors_in_the_one_place() -> None:
+    commands = every_command()
+    assert {f"newsalerts {name}" for name in AREA_COMMANDS} <= set(commands)
+    plain = [path for path, command in commands.items()
+             if not isinstance(command, glue.Command | glue.Group)]
+    assert plain == []
+
+
+def test_a_command_run_on_its_own_says_an_error_in_one_line(sqlite_context: Context) -> None:
+    with transaction(sqlite_context.sessions) as session:
+        story = store_issue(session, "Last Week in AI", [QWQ_A]).stories[0].id
+        other = store_issue(session, "The Batch", [SESAME]).stories[0].id
+    with sqlite_context.sessions() as session:
+        event = events_of(session, [other])[other][0]
+    result = CliRunner().invoke(events_group, ["split", str(story), str(event)],
+                                obj={"context": lambda: sqlite_context})
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: EventError: story {story} is not in event {event}\n"
+
+
+def test_segment_names_each_file_it_cannot_read_in_the_same_line(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.eml"
+    empty.write_bytes(b"From: news@example.com\r\nSubject: nothing\r\n\r\n")
+    result = CliRunner().invoke(main, ["segment", str(empty)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and f": {empty}: " in result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
