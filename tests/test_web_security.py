@@ -33,6 +33,7 @@ from service.cli.main import main
 from service.context import Context
 from service.db.database import make_engine, transaction, upgrade
 from service.db.tables import Delivery, Subscriber
+from service.deliver.render import requested_themes
 from service.deliver.send import send_due
 from service.errors import ConfigError
 from service.ops.metrics import serve_process_metrics
@@ -109,6 +110,28 @@ def test_a_strangers_subscribe_request_keeps_a_former_readers_themes_until_they_
     post_form(client, path, {})
     state = subscriber_state(context, "former@example.com")
     assert (state["status"], state["themes"]) == ("active", {"robotics": "instant"})
+
+
+def test_the_confirm_page_and_email_name_the_same_themes_those_asked_for(
+        context: Context, client: FlaskClient) -> None:
+    with transaction(context.sessions) as session:
+        reader = subscribers.add_subscriber(session, "former@example.com", ["safety", "compute"],
+                                            "weekly", confirmed=True, now=context.now())
+        reader.status = "unsubscribed"
+    post_form(client, "/subscribe",
+              subscribe_form("former@example.com", robotics="instant", policy="weekly"))
+    [email] = outbox(context)
+    page = client.get(links(context, reader)["confirm"]).get_data(as_text=True)
+    # one rule (render.requested_themes), in THEMES order: asked for, not stored
+    assert re.findall(r'<span class="theme-name">(\w+)</span>', page) == ["policy", "robotics"]
+    assert "news on policy, robotics to former@example.com" in text_body(email)
+
+
+def test_requested_themes_are_those_asked_for_else_those_stored() -> None:
+    assert requested_themes({"robotics": "instant", "policy": "weekly"},
+                            ["compute"]) == ["policy", "robotics"]
+    assert requested_themes(None, ["robotics", "safety"]) == ["safety", "robotics"]
+    assert requested_themes({}, []) == []
 
 
 # --- email bombing -----------------------------------------------------------------------------

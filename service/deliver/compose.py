@@ -146,9 +146,9 @@ class Composer:
         subscriber = delivery.subscriber
         if subscriber.status != SubscriberStatus.PENDING:
             raise NothingToSend(f"subscriber is {subscriber.status}")
-        asked = subscriber.requested_choices or {}
-        stored = {theme for themes in followed.values() for theme in themes}
-        draft = render.draft_confirmation([t for t in THEMES if t in (asked or stored)])
+        stored = (theme for themes in followed.values() for theme in themes)
+        draft = render.draft_confirmation(render.requested_themes(subscriber.requested_choices,
+                                                                  stored))
         ctx = self.ctx
         message_id = render.delivery_message_id(delivery.id, delivery.created_at, ctx.base_url)
         letterhead = render.Letterhead(ctx.settings.smtp.from_, ctx.base_url,

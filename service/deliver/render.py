@@ -184,6 +184,15 @@ def draft_digest(week: str, issues: Sequence[EmailIssue], followed: Sequence[str
                   followed, web_links=web_links)
 
 
+def requested_themes(asked: Mapping[str, str] | None, stored: Iterable[str]) -> list[str]:
+    """The themes a confirmation is for: those the subscribe form asked for, else those stored.
+
+    The one rule for the email (compose.py) and the confirm page (web) alike.
+    """
+    chosen = set(asked or ()) or set(stored)
+    return [theme for theme in THEMES if theme in chosen]
+
+
 def draft_confirmation(themes: Sequence[str]) -> Draft:
     """The double opt-in email: nothing else is sent until its link is followed."""
     values = {"confirm_url": slot("confirm"), "email": slot("email"),

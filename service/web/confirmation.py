@@ -84,13 +84,6 @@ def queue_confirmation(session: Session, subscriber: Subscriber,
     return delivery
 
 
-def requested_themes(subscriber: Subscriber) -> list[str]:
-    """The themes a confirmation is for: those asked for, else those stored."""
-    asked = subscriber.requested_choices or {}
-    stored = {s.theme for s in subscriber.subscriptions}
-    return [t for t in THEMES if t in (asked or stored)]
-
-
 def confirm_request(session: Session, subscriber: Subscriber, now: datetime) -> bool:
     """The POST of the confirmation page: apply the requested themes and activate."""
     if subscriber.status != SubscriberStatus.PENDING:

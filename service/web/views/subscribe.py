@@ -22,9 +22,10 @@ from flask import render_template
 from service.db.database import transaction
 from service.db.tables import Subscriber
 from service.deliver.links import preferences_url
+from service.deliver.render import requested_themes
 from service.domain import SubscriberStatus
 from service.web import throttle
-from service.web.confirmation import confirm_request, request_subscription, requested_themes
+from service.web.confirmation import confirm_request, request_subscription
 from service.web.forms import FormError, parse_email, parse_subscription
 from service.web.signed import link_owner
 from service.web.views.base import PAGE_LINKS, Page, client_address, submitted_form
@@ -80,8 +81,10 @@ class ConfirmPage(Page):
         with transaction(self.ctx.sessions) as session:
             subscriber = link_owner(session, self.ctx.signer, "confirm", token).subscriber
             if subscriber.status == SubscriberStatus.PENDING:
+                themes = requested_themes(subscriber.requested_choices,
+                                          (s.theme for s in subscriber.subscriptions))
                 return render_template("pages/confirm.html", email=subscriber.email,
-                                       themes=requested_themes(subscriber)), 200
+                                       themes=themes), 200
             return self._answer(subscriber, confirmed=False)
 
     def post(self, token: str) -> tuple[str, int]:
