@@ -37,7 +37,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -50,7 +49,12 @@ from service.config import load_settings  # noqa: E402
 from service.db.database import make_engine, session_factory, transaction, upgrade  # noqa: E402
 from service.db.tables import Issue, Source, Story  # noqa: E402
 from service.events import signature as sig  # noqa: E402
-from service.events.matching import Units, best_threshold, similarity  # noqa: E402
+from service.events.matching import (  # noqa: E402
+    Units,
+    best_threshold,
+    precision_recall_f1,
+    similarity,
+)
 from service.events.store import EventSettings, assign_issue_events  # noqa: E402
 
 SHARED = Path(os.environ.get("NEWSALERTS_SHARED", REPO.parent / "shared")) / "data"
@@ -99,24 +103,10 @@ def population(kind: str, stories: dict[str, Story_],
 
 
 def signatures(stories: dict[str, Story_]) -> dict[str, Units]:
+    """The service's signatures (service/events/signature.py), frequencies over ``stories``."""
     counted = {i: sig.count_story(s["headline"], s["text"]) for i, s in stories.items()}
-    frequency: Counter[str] = Counter()
-    for whole, _ in counted.values():
-        frequency.update(sig.plain_terms(whole))
-    idf, default = sig.idf_weights(frequency, len(counted)), sig.default_idf(len(counted))
-    return {i: Units(n, sig.signature(whole, idf, default),
-                     tuple(sig.signature(p, idf, default, sig.PART_TERMS) for p in parts))
-            for n, (i, (whole, parts)) in enumerate(counted.items())}
-
-
-def prf(scored: list[tuple[float, bool]], threshold: float) -> tuple[float, float, float]:
-    tp = sum(1 for s, same in scored if same and s >= threshold)
-    flagged = sum(1 for s, _ in scored if s >= threshold)
-    positives = sum(1 for _, same in scored if same)
-    precision = tp / flagged if flagged else 1.0
-    recall = tp / positives if positives else 1.0
-    f1 = 2 * tp / (flagged + positives) if flagged + positives else 0.0
-    return precision, recall, f1
+    weighed = sig.weigh(counted, sig.story_frequency(counted.values()), len(counted))
+    return {i: Units(n, whole, parts) for n, (i, (whole, parts)) in enumerate(weighed.items())}
 
 
 def quality(shared: Path, configured: float) -> None:
@@ -135,7 +125,7 @@ def quality(shared: Path, configured: float) -> None:
     threshold, f1 = best_threshold(scored["tune"])
     print(f"best threshold on tune: {threshold:.2f} (F1 {f1:.3f})")
     for name, value in (("tuned", threshold), ("configured", configured)):
-        p, r, f = prf(scored["check"], value)
+        p, r, f = precision_recall_f1(scored["check"], value)
         print(f"check at the {name} threshold {value:.2f}: precision {p:.3f} recall {r:.3f} "
               f"F1 {f:.3f}")
 

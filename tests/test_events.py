@@ -17,7 +17,7 @@ from service.context import Context
 from service.db.database import transaction
 from service.db.tables import Issue
 from service.events import editors, report
-from service.events.matching import best_threshold
+from service.events.matching import best_threshold, precision_recall_f1
 from service.events.rematch import rematch
 from service.events.signature import ENTITY, count_terms
 from service.events.store import EventSettings, events_of
@@ -164,3 +164,7 @@ def test_the_best_threshold_maximises_pairwise_f1() -> None:
     scored = [(0.9, True), (0.6, True), (0.5, False), (0.4, True), (0.1, False)]
     assert best_threshold(scored) == (0.4, 0.8571)
     assert Counter(same for _, same in scored)[True] == 3
+    # the F1 best_threshold found is the F1 there (the bench and `events tune` use both)
+    assert precision_recall_f1(scored, 0.4) == (0.75, 1.0, 6 / 7)
+    assert precision_recall_f1(scored, 0.95) == (1.0, 0.0, 0.0)
+    assert precision_recall_f1([], 0.5) == (1.0, 1.0, 0.0)

@@ -122,6 +122,17 @@ def best_threshold(scored: Iterable[tuple[float, bool]]) -> tuple[float, float]:
     return round(best[1], 4), round(best[0], 4)
 
 
+def precision_recall_f1(scored: Iterable[tuple[float, bool]],
+                        threshold: float) -> tuple[float, float, float]:
+    """Pairwise precision, recall and F1 of calling pairs scored ``threshold`` or more the same."""
+    pairs = list(scored)
+    hits = sum(1 for score, same in pairs if same and score >= threshold)
+    flagged = sum(1 for score, _ in pairs if score >= threshold)
+    positives = sum(1 for _, same in pairs if same)
+    return (hits / flagged if flagged else 1.0, hits / positives if positives else 1.0,
+            2 * hits / (flagged + positives) if flagged + positives else 0.0)
+
+
 def pair_scores(units: Mapping[int, Units],
                 pairs: Iterable[tuple[int, int, bool]]) -> list[tuple[float, bool]]:
     """(similarity, same) for each labeled pair whose two stories are both known."""

@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 
 from service.db.tables import EventDecision, Issue, Source, Story, StoryEvent
 from service.events.candidates import load_units
-from service.events.matching import best_threshold, decisions_from, pair_scores
+from service.events.matching import (
+    best_threshold,
+    decisions_from,
+    pair_scores,
+    precision_recall_f1,
+)
 
 
 def events_since(session: Session, since: datetime | None) -> Iterator[dict[str, Any]]:
@@ -57,8 +62,6 @@ def tune(session: Session, current: float) -> dict[str, Any]:
                 "current": current, "current_f1": None}
     threshold, f1 = best_threshold(scored)
     positives = sum(same for _, same in scored)
-    hits = sum(1 for score, same in scored if same and score >= current)
-    flagged = sum(1 for score, _ in scored if score >= current)
-    current_f1 = 2 * hits / (flagged + positives) if flagged + positives else 0.0
+    _, _, current_f1 = precision_recall_f1(scored, current)
     return {"pairs": len(scored), "same": positives, "threshold": threshold, "f1": f1,
             "current": current, "current_f1": round(current_f1, 4)}

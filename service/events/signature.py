@@ -16,8 +16,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 _WORD = re.compile(r"[A-Za-z0-9$][A-Za-z0-9$.,'’+\-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 _LINK = re.compile(r"https?://\S+|\]\([^)]*\)")
@@ -134,6 +135,27 @@ def idf_weights(document_frequency: Mapping[str, int], documents: int) -> dict[s
 def default_idf(documents: int) -> float:
     """The idf of a term no stored story has: the rarest there is."""
     return math.log(documents + 1) + 1.0
+
+
+K = TypeVar("K")
+Counted = tuple[Counter[str], list[Counter[str]]]  # count_story: the whole's counts, each part's
+
+
+def story_frequency(counted: Iterable[Counted]) -> Counter[str]:
+    """How many of these stories hold each term: their share of the document frequency."""
+    frequency: Counter[str] = Counter()
+    for whole, _ in counted:
+        frequency.update(plain_terms(whole))
+    return frequency
+
+
+def weigh(counted: Mapping[K, Counted], frequency: Mapping[str, int],
+          documents: int) -> dict[K, tuple[Signature, tuple[Signature, ...]]]:
+    """Each story's signature and its parts', weighted by ``frequency`` over ``documents``."""
+    idf, default = idf_weights(frequency, documents), default_idf(documents)
+    return {key: (signature(whole, idf, default),
+                  tuple(signature(part, idf, default, PART_TERMS) for part in pieces))
+            for key, (whole, pieces) in counted.items()}
 
 
 def parts(text: str) -> list[str]:

@@ -98,17 +98,12 @@ def _signatures(session: Session, stories: Sequence[Story],
                 window: Window) -> tuple[dict[int, Units], Counter[str], int]:
     """Signatures weighted by the document frequencies of the window plus these stories."""
     counted = {s.id: sig.count_story(s.headline, s.text) for s in stories}
-    own: Counter[str] = Counter()
-    for whole, _ in counted.values():
-        own.update(sig.plain_terms(whole))
+    own = sig.story_frequency(counted.values())
     stored, documents = document_frequency(session, own, window)
     documents += len(counted)
     frequency = stored + own
-    idf, default = sig.idf_weights(frequency, documents), sig.default_idf(documents)
-    units = {story_id: Units(story_id, sig.signature(whole, idf, default),
-                             tuple(sig.signature(part, idf, default, sig.PART_TERMS)
-                                   for part in parts))
-             for story_id, (whole, parts) in counted.items()}
+    units = {story_id: Units(story_id, whole, parts)
+             for story_id, (whole, parts) in sig.weigh(counted, frequency, documents).items()}
     return units, frequency, documents
 
 
