@@ -90,27 +90,36 @@ class GoldIssue:
     path: Path
     source: str
     headlines: tuple[str, ...]
+    tales: int = 0  # how many of its stories are fiction
+
+
+def fiction_score(flagged: int, tales: int) -> Score:
+    """An issue's stories marked fiction against its tales, counted (not matched by headline:
+    a tale's headline is its title, its section's name or both)."""
+    return Score(flagged, tales, min(flagged, tales))
 
 
 def gold_issues(shared: Path, golden_dir: Path | None = None) -> list[GoldIssue]:
     """The newsletters in ``shared/data/newsletters`` (gold.jsonl), and the Import AI emails
     with the expected cuts in ``golden_dir`` (the repository's tests/golden/segment)."""
     root = shared / "data" / "newsletters"
-    by_file: dict[str, list[str]] = {}
-    sources: dict[str, str] = {}
+    by_file: dict[str, list[dict[str, object]]] = {}
     for line in (root / "gold.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        by_file.setdefault(row["file"], []).append(row["headline"])
-        sources[row["file"]] = row["source"]
-    issues = [GoldIssue(next(root.glob(f"*/{name}")), sources[name], tuple(headlines))
-              for name, headlines in by_file.items()]
+        by_file.setdefault(row["file"], []).append(row)
+    issues = [_gold(next(root.glob(f"*/{name}")), str(rows[0]["source"]), rows)
+              for name, rows in by_file.items()]
     if golden_dir is None:
         return issues
     for path in sorted((shared / "data" / "importai").glob("*/*.eml")):
         golden = json.loads((golden_dir / f"{path.stem}.json").read_text(encoding="utf-8"))
-        issues.append(GoldIssue(path, "Import AI",
-                                tuple(str(s["headline"]) for s in golden["stories"])))
+        issues.append(_gold(path, "Import AI", golden["stories"]))
     return issues
+
+
+def _gold(path: Path, source: str, stories: Sequence[dict[str, object]]) -> GoldIssue:
+    return GoldIssue(path, source, tuple(str(s["headline"]) for s in stories),
+                     sum(bool(s.get("fiction")) for s in stories))
 
 
 def plain_variant(data: bytes) -> Issue:

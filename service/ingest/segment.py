@@ -277,7 +277,7 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
         notes = [*notes, f"0. {cuts[0].signal}: {headline!r}"]
     stories = [
         Story(index, c.headline, _cut_text(c.headline, c.blocks), _unique_links(c.blocks),
-              False, c.url, c.section)
+              c.fiction, c.url, c.section)
         for index, c in enumerate(cuts)
     ]
     if not stories:

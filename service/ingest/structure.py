@@ -9,7 +9,10 @@ Works for newsletters nobody wrote rules for.  Each block gets a role
 - titles that open a recap (TL;DR, show notes), a sponsor block, an intro or the
   footer start a zone whose text belongs to no story;
 - the newsletter's name over a short intro (a masthead) is dropped;
-- a letter ("Dear friends,") is one story headlined by its first sentence.
+- a letter ("Dear friends,") is one story headlined by its first sentence;
+- a story is fiction when the newsletter says so: under a section named as
+  fiction ("Tech Tales", "Short fiction", "Story time") or headlined with such
+  a label ("Fiction: The last server").
 
 Invariant: linear in the number of blocks; every story start records the
 signal that made it, for ``newsalerts segment --explain``.
@@ -73,6 +76,13 @@ models releases updates quick hits links lightning round agents products industr
 regulation law chips compute startups and & + / in the of more reading events jobs media
 """)
 
+# A section name or headline label that says the piece is a tale: the newsletter's own word,
+# the one sign of fiction that needs no rules file.  Only names made of these words ("AI in
+# fiction" may be news about films; "Short stories" may be short news).
+FICTION_NAME = re.compile(
+    r"^(?:(?:tech|ai|short|flash|micro|speculative|science|weekend|sunday|friday|our|a|the) )*"
+    r"(?:fiction|tales?|short story)$|^story ?time$", re.IGNORECASE)
+FICTION_LABEL = re.compile(r"^([\w' ]{3,30}?)\s*[:|–—]\s+\S")
 
 
 @dataclass
@@ -84,6 +94,13 @@ class Cut:
     blocks: list[Block] = field(default_factory=list)
     url: str = ""
     section: str = ""
+
+    @property
+    def fiction(self) -> bool:
+        """A tale: under a fiction section, or named or labelled one in its headline."""
+        label = FICTION_LABEL.match(self.headline)
+        names = (self.section, self.headline, label.group(1) if label else "")
+        return any(FICTION_NAME.match(tidy(name)) for name in names if name)
 
 
 def cut(blocks: Sequence[Block]) -> tuple[list[Cut], list[str]]:
@@ -155,6 +172,7 @@ class _Cutter:
         self.current = story
         self.cuts.append(story)
         context = f" [section: {story.section}]" if story.section else ""
+        context += " [fiction]" if story.fiction else ""
         link = f" <{story.url}>" if story.url else ""
         self.log.append(f"{len(self.cuts) - 1}. {story.signal}: {story.headline!r}{context}{link}")
 
