@@ -1,6 +1,6 @@
 """Compare classifier designs by how they do on newsletters and issues they never saw.
 
-    .venv/bin/python bench/compare_models.py [--seeds 1] [--only NAME ...]
+    .venv/bin/python bench/compare_models.py [--seeds 1] [--only NAME ...] [--ceiling]
 
 Two measures per design, on every labeled newsletter in ../shared plus the
 hand-written examples (ids "extra-", only ever trained on):
@@ -14,7 +14,9 @@ hand-written examples (ids "extra-", only ever trained on):
 
 Indented rows are variants: up to "CHOSEN", of the 2026-12-04-2 recipe (``SECOND``; the
 second pass, paraphrase and counter cues, story shape, newsletter caps and word pairs,
-starts at "+ paraphrase cues"); after it, of the chosen recipe.
+starts at "+ paraphrase cues"); after it, of the chosen recipe (the third pass, base rates
+and passing mentions, starts at "prior by EM": bench/prior_shift.py).  In grouped CV the
+per-newsletter designs estimate a newsletter's prior from its stories in the test fold.
 
 Prints macro F1 (and LWAI-left-out per theme: safety policy compute robotics); "mean"
 is the mean left-out macro of the newsletters with >= 50 stories (Import AI, LWAI).
@@ -41,6 +43,8 @@ from sklearn.preprocessing import FunctionTransformer
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from prior_shift import PriorShift, SourceIntercepts, Standardised, ceiling, floored_paragraphs  # noqa: E402
 
 from service.classify.examples import Example, label_matrix, load_examples  # noqa: E402
 from service.classify.recipe import DEFAULT_PARAMS, build_pipeline, train_model  # noqa: E402
@@ -191,6 +195,19 @@ def designs() -> dict[str, Design]:
                                                         counter_weight=0.4, source_cap=150),
         "  no THEME_CUES: definitions + paraphrases + counter": Params(
             cue_weight=0.0, paraphrase_weight=0.7, counter_weight=0.4),
+        # third pass: base rates and passing mentions (bench/prior_shift.py)
+        "  prior by EM per newsletter, unweighted LR, at 0.5": PriorShift,
+        "  prior by EM, unweighted LR, at 0.3": lambda: PriorShift(threshold=0.3),
+        "  prior by EM from first 50 stories, at 0.3": lambda: PriorShift(threshold=0.3,
+                                                                           first=50),
+        "  prior by EM from first 20 stories, at 0.3": lambda: PriorShift(threshold=0.3,
+                                                                           first=20),
+        "  prior by EM, balanced LR Platt-scaled, at 0.3": lambda: PriorShift("platt", 0.3),
+        "  prior by EM, balanced LR Platt-scaled, at 0.5": lambda: PriorShift("platt", 0.5),
+        "  scores standardised per newsletter": Standardised,
+        "  an intercept per training newsletter": SourceIntercepts,
+        "  paragraph share over >= 4 paragraphs": lambda: floored_paragraphs(4),
+        "  paragraph share over >= 10 paragraphs": lambda: floored_paragraphs(10),
     }
 
 
@@ -201,7 +218,17 @@ def _fit(design: Design, train: Sequence[Example]) -> Any:
     if design == "thresholds":
         return HeldBackThresholds(recipe(), [e.source for e in train]).fit(texts, labels)
     assert callable(design)
-    return design().fit(texts, labels)
+    model = design()
+    if hasattr(model, "fit_examples"):  # it scores each newsletter on its own (prior_shift)
+        return model.fit_examples(train)
+    return model.fit(texts, labels)
+
+
+def _scores(model: Any, test: Sequence[Example]) -> np.ndarray:
+    texts = [e.text for e in test]
+    if hasattr(model, "fit_examples"):
+        return np.asarray(model.predict_proba(texts, [e.source for e in test]))
+    return np.asarray(model.predict_proba(texts))
 
 
 def _f1(truth: np.ndarray, predicted: np.ndarray) -> float:
@@ -222,7 +249,7 @@ def leave_one_out(design: Design, scored: list[Example], extra: list[Example]
     for name, sources in HELD_OUT.items():
         train = [e for e in scored if e.source not in sources] + extra
         test = [e for e in scored if e.source in sources]
-        scores = np.asarray(_fit(design, train).predict_proba([e.text for e in test]))
+        scores = _scores(_fit(design, train), test)
         found[name] = _macro(label_matrix(test), scores >= 0.5)
     return found
 
@@ -234,8 +261,7 @@ def cross_validate(design: Design, scored: list[Example], extra: list[Example],
     splitter = GroupKFold(n_splits=5, shuffle=True, random_state=seed)
     for train_idx, test_idx in splitter.split(scored, groups=[e.group for e in scored]):
         model = _fit(design, [scored[i] for i in train_idx] + extra)
-        predicted[test_idx] = np.asarray(
-            model.predict_proba([scored[i].text for i in test_idx])) >= 0.5
+        predicted[test_idx] = _scores(model, [scored[i] for i in test_idx]) >= 0.5
     result = {"all": _macro(truth, predicted)[0]}
     for name, sources in HELD_OUT.items():
         rows = [i for i, e in enumerate(scored) if e.source in sources]
@@ -247,9 +273,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=1, help="fold shuffles to average over")
     parser.add_argument("--only", nargs="*", help="substrings of design names to run")
+    parser.add_argument("--ceiling", action="store_true",
+                        help="how far thresholds could take the chosen recipe, then stop")
     args = parser.parse_args()
     scored = load_examples(sorted(LABELED.glob("*.jsonl")))
     extra = load_examples([EXTRA]) if EXTRA.exists() else []
+    if args.ceiling:
+        return ceiling(scored, extra, HELD_OUT)
     print(f"{len(scored)} labeled stories of {len({e.source for e in scored})} newsletters, "
           f"{len(extra)} hand-written examples (training only); macro F1\n")
     print(f"{'design':56} {'left out: IAI':>13} {'LWAI':>5} {'mean':>5} {'small':>5} "
