@@ -12,7 +12,9 @@ SmtpSink
 --------
 ``host``, ``port``, ``ca_file``, ``received`` (list of Received: mail_from,
 rcpt_tos, data), ``messages`` (the accepted ones, parsed with email.policy.default),
-``connections`` (how many sessions said EHLO/HELO), ``data_commands``,
+``connections`` (how many sessions said EHLO/HELO), ``open_sessions`` (sessions
+whose client handling has not ended: 0 once a killed client's last email is stored
+or dropped), ``data_commands``,
 ``smtp_settings(**overrides) -> dict`` ([smtp] keys and typed values pointing at
 it), ``env(**overrides) -> dict`` (the same as NEWSALERTS_SMTP__* variables),
 ``faults`` (Faults, change it any time):
@@ -39,7 +41,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 from tests.helpers import stopped_at_end
 
@@ -70,6 +72,7 @@ class FaultyHandler:
         self.received: list[Received] = []
         self.connections = 0
         self.data_commands = 0
+        self.open_sessions = 0  # sessions whose client handling has not ended yet
         self._lock = threading.Lock()
 
     async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str,
@@ -111,6 +114,27 @@ class FaultyHandler:
         return "250 2.0.0 Message accepted"
 
 
+class _SessionCountingSMTP(SMTP):
+    """Counts sessions until aiosmtpd has handled all their client sent: a client killed
+    right after writing its DATA leaves that email in the socket, and the server stores
+    it after the kill (tests waiting on what a killed sender got need to know when)."""
+
+    async def _handle_client(self) -> None:
+        handler = self.event_handler
+        with handler._lock:
+            handler.open_sessions += 1
+        try:
+            await super()._handle_client()
+        finally:
+            with handler._lock:
+                handler.open_sessions -= 1
+
+
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        return _SessionCountingSMTP(self.handler, **self.SMTP_kwargs)
+
+
 @dataclass
 class SmtpSink:
     controller: Controller
@@ -136,6 +160,10 @@ class SmtpSink:
     @property
     def connections(self) -> int:
         return self.handler.connections
+
+    @property
+    def open_sessions(self) -> int:
+        return self.handler.open_sessions
 
     @property
     def data_commands(self) -> int:
@@ -203,7 +231,7 @@ def start_sink(*, tls: str = "", login: tuple[str, str] | None = None,
     if login:
         # aiosmtpd only knows of TLS it started itself (STARTTLS); SMTPS is TLS from the start.
         kwargs.update(authenticator=_authenticator(login), auth_require_tls=tls == "starttls")
-    controller = Controller(handler, **kwargs)
+    controller = _Controller(handler, **kwargs)
     controller.start()
     return SmtpSink(controller, handler, HOST, kwargs["port"], tls, login,
                     cert[0] if cert else None)

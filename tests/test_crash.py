@@ -202,6 +202,7 @@ def send_phase(ctx: Context, env: dict[str, str], tmp_path: Path, rng: random.Ra
     else:
         kill_after(worker, lambda: 0, 0, rng, delay=KILL_DELAY)
     wait_for_its_connections_to_end(ctx, worker)
+    wait_for_the_sink_to_finish(smtp_sink, worker)
     accepted = {delivery_number(r.data) for r in smtp_sink.received[already:]}
     with ctx.sessions() as session:
         left_claimed = set(session.scalars(select(Delivery.id).where(
@@ -253,6 +254,19 @@ def wait_for_its_connections_to_end(ctx: Context, process: Process) -> None:
     while backends() and time.monotonic() < deadline:
         time.sleep(0.002)
     assert not backends(), f"PostgreSQL still serves the killed {process.name} (pid {process.pid})"
+
+
+def wait_for_the_sink_to_finish(smtp_sink: SmtpSink, process: Process) -> None:
+    """Let the SMTP sink store what the killed worker had already written to it.
+
+    An email whose DATA the worker wrote just before SIGKILL still sits in the
+    sink's socket and is stored a moment later: reading ``received`` before that
+    would miss an email in doubt, and its resend would look like a duplicate.
+    """
+    deadline = time.monotonic() + 10
+    while smtp_sink.open_sessions and time.monotonic() < deadline:
+        time.sleep(0.002)
+    assert not smtp_sink.open_sessions, f"the sink still serves the killed {process.name}"
 
 
 def finish(ctx: Context, env: dict[str, str], tmp_path: Path,
