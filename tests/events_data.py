@@ -57,6 +57,19 @@ ROUNDUP = ("This week in open models", "\n".join([
     "Also noted: a quiet week for chips, and a reminder that benchmark tables age fast.",
 ]))
 
+PHI_4_LONG = ("Inside Microsoft's Phi-4 family", "\n".join([  # one piece of news, told at length
+    ROUNDUP[1].split("\n")[1].removeprefix("Meanwhile "),
+    "Phi-4-multimodal uses a mixture of LoRAs: the Phi-4-mini language model stays frozen "
+    "while adapters for speech and vision are trained on top, so Microsoft can add a "
+    "modality without retraining the base. Microsoft says the speech adapter alone holds "
+    "460 million parameters, and that Phi-4-multimodal summarises audio of up to 40 minutes. "
+    "Developers can fine-tune Phi-4-mini on Azure AI Foundry, and Microsoft has shown "
+    "Phi-4-multimodal answering questions about charts and screenshots on a laptop.",
+    "Microsoft's Phi-4 technical report credits synthetic data for most of the gains over "
+    "Phi-3.5, and the company says Phi-4-mini and Phi-4-multimodal passed red teaming by "
+    "its AI Red Team before release; both are meant for phones, PCs and cars.",
+]))
+
 
 def store_issue(session: Session, source: str, stories: Sequence[tuple[str, str]], *,
                 sent_at: datetime = FIXED_NOW, themes: dict[str, float] | None = None,

@@ -9,6 +9,7 @@ import json
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
@@ -26,6 +27,7 @@ from tests.db import FIXED_NOW
 from tests.events_data import (
     COURT,
     PHI_4,
+    PHI_4_LONG,
     PHI_35,
     QWQ_A,
     QWQ_B,
@@ -71,6 +73,62 @@ def test_a_roundup_joins_the_events_of_its_main_items(context: Context) -> None:
         joined = events(session, roundup)[0]
     assert sorted(joined) == sorted(qwq + phi)
     assert court[0] not in joined
+
+
+@pytest.mark.parametrize("together", [True, False], ids=["one issue", "next issue"])
+def test_an_item_after_its_roundup_joins_its_own_news_not_the_roundups_other_event(
+        context: Context, together: bool) -> None:
+    """The roundup's QwQ-32B paragraph found an event, its Phi-4 one none; then the Phi-4 item.
+
+    The item is alike the roundup (through its Phi-4 paragraph), which is in the
+    QwQ-32B event only: that must not put the item there.  It starts the Phi-4
+    event, and the roundup, which covers it, joins that too: what the item
+    first, roundup second gives.  Rematching decides the same.
+    """
+    with transaction(context.sessions) as session:
+        items = store_issue(session, "Last Week in AI", [QWQ_A, COURT])
+        later = [FIXED_NOW + timedelta(days=1), FIXED_NOW + timedelta(days=2)]
+        if together:
+            roundup, phi = store_issue(session, "ThursdAI", [ROUNDUP, PHI_4],
+                                       sent_at=later[0]).stories
+        else:
+            [roundup] = store_issue(session, "ThursdAI", [ROUNDUP], sent_at=later[0]).stories
+            [phi] = store_issue(session, "The Batch", [PHI_4], sent_at=later[1]).stories
+        ids = [*(story.id for story in items.stories), roundup.id, phi.id]
+        stored = [events_of(session, ids)[i] for i in ids]
+        rematch(session, FIXED_NOW - timedelta(days=1), EventSettings())
+        rematched = [events_of(session, ids)[i] for i in ids]
+    for [qwq], [court], in_roundup, [own] in (stored, rematched):
+        assert own not in (qwq, court)
+        assert in_roundup == sorted([qwq, own])
+
+
+def test_rematching_after_a_roundup_leaves_its_events_as_they_are(context: Context) -> None:
+    """A roundup dated before ``since`` keeps its events: rematching again adds none."""
+    with transaction(context.sessions) as session:
+        store_issue(session, "Last Week in AI", [QWQ_A, COURT])
+        [roundup] = store_issue(session, "ThursdAI", [ROUNDUP],
+                                sent_at=FIXED_NOW + timedelta(days=1)).stories
+        [phi] = store_issue(session, "The Batch", [PHI_4],
+                            sent_at=FIXED_NOW + timedelta(days=2)).stories
+        stored = events_of(session, [roundup.id])[roundup.id]
+        for _ in range(2):
+            rematch(session, FIXED_NOW + timedelta(days=2), EventSettings())
+            found = events_of(session, [roundup.id, phi.id])
+            assert found[roundup.id] == stored and len(found[phi.id]) == 1
+
+
+def test_an_item_joins_the_event_a_long_story_of_the_same_news_founded(context: Context) -> None:
+    """A long story that founded its event is about that news, parts or not: one event."""
+    with transaction(context.sessions) as session:
+        [long] = store_issue(session, "The Batch", [PHI_4_LONG]).stories
+        [item] = store_issue(session, "ThursdAI", [PHI_4],
+                             sent_at=FIXED_NOW + timedelta(days=1)).stories
+        stored = events_of(session, [long.id, item.id])
+        rematch(session, FIXED_NOW - timedelta(days=1), EventSettings())
+        rematched = events_of(session, [long.id, item.id])
+    for found in (stored, rematched):
+        assert len(found[long.id]) == 1 and found[item.id] == found[long.id]
 
 
 def test_an_editors_split_sticks_through_new_stories_and_rematching(context: Context) -> None:

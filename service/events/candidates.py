@@ -130,15 +130,21 @@ def shortlist(units: Units, posted: Postings, threshold: float) -> list[int]:
 
 def load_units(session: Session, story_ids: Iterable[int],
                wholes_only: bool = False) -> dict[int, Units]:
-    """Stored signatures of these stories: wholes and parts, or ``wholes_only``."""
+    """Stored signatures of these stories: wholes and parts, or ``wholes_only``.
+
+    ``wholes_only`` still reads a first part's few rows, not kept: they say the
+    story is long (``Units.long``), which matching needs to know (Candidate.covering).
+    """
     weights: dict[int, dict[int, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
     for chunk in chunked(sorted(set(story_ids)), LOOKUP_CHUNK):
         query = (select(StoryTerm.story_id, StoryTerm.part, StoryTerm.term, StoryTerm.weight)
                  .where(one_of(session, StoryTerm.story_id, chunk)))
         if wholes_only:
-            query = query.where(StoryTerm.part == 0)
+            query = query.where(StoryTerm.part <= 1)
         for story_id, part, term, weight in session.connection().execute(query):
             weights[story_id][part][term] = weight
     return {story_id: Units(story_id, Signature(parts.get(0, {})),
-                            tuple(Signature(parts[p]) for p in sorted(parts) if p))
+                            tuple(Signature(parts[p]) for p in sorted(parts)
+                                  if p and not wholes_only),
+                            long=1 in parts)
             for story_id, parts in weights.items()}

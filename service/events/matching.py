@@ -4,15 +4,19 @@ A story joins the event of the most similar stored story when the two are at
 least ``threshold`` alike (cosine of their signatures; for long stories, the
 best of their parts).  A story with parts (an editorial, a roundup) joins the
 event of each item it covers, up to ``max_events``.  Without a match it starts
-an event of its own.  Editors' decisions outrank the score: a pair they said
-is one piece of news always matches, and a story they split out of an event
-never joins an event holding a story they split it from, however alike.
+an event of its own.  A long story's events that it joined by matching, part by
+part, say nothing of which event a short story it is alike belongs to: the
+short story goes by its other matches, or starts an event the long story then
+joins too (``Choice.covering``), as had it come first.  Editors' decisions
+outrank the score: a pair they said is one piece of news always matches, and a
+story they split out of an event never joins an event holding a story they
+split it from, however alike.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from service.events.signature import Signature
 
@@ -24,12 +28,34 @@ class Units:
     story_id: int
     whole: Signature
     parts: tuple[Signature, ...] = ()
+    long: bool = False  # has parts, though they were not read (a stored candidate's whole)
+
+    @property
+    def covers_several(self) -> bool:
+        """Long enough to be matched part by part: it may cover several pieces of news."""
+        return self.long or bool(self.parts)
 
 
 @dataclass(frozen=True)
 class Candidate:
     units: Units
     events: tuple[int, ...]  # the events the stored story belongs to
+    joined_only: bool = False  # it joined each of them by matching, founding none
+
+    @property
+    def covering(self) -> bool:
+        """A long story whose events each came from one of its parts.
+
+        Which part matched which event is not kept, so its events cannot tell
+        a short story alike it (through another part, maybe: the item after the
+        QwQ-32B paragraph of a roundup) which news it reports.  A long story
+        that founded its event has no such doubt: that event is its own news.
+        """
+        return self.units.covers_several and self.joined_only
+
+    def joining(self, event: int) -> Candidate:
+        """This candidate once it joined ``event`` too (by matching)."""
+        return replace(self, events=tuple(sorted({*self.events, event})))
 
 
 @dataclass(frozen=True)
@@ -53,9 +79,15 @@ class Decisions:
 
 @dataclass(frozen=True)
 class Choice:
-    """The events a story joins, each with how alike its closest member is."""
+    """The events a story joins, each with how alike its closest member is.
+
+    ``covering``: long stories (story id, score) that cover a short story's news
+    without being in its event yet; they join it, as they would have had the
+    short story been stored first.
+    """
 
     events: tuple[tuple[int, float], ...] = field(default_factory=tuple)
+    covering: tuple[tuple[int, float], ...] = field(default_factory=tuple)
 
 
 def similarity(a: Units, b: Units) -> float:
@@ -74,10 +106,15 @@ def choose(story: Units, candidates: Sequence[Candidate], threshold: float,
     barred = _barred_events(story.story_id, candidates, decisions)
     support: dict[int, float] = {}  # per event: best score of a one-event member
     roundup: dict[int, float] = {}  # per event: best score of a several-event member
+    covering: dict[int, tuple[Candidate, float]] = {}  # a short story's covering matches
     for candidate in candidates:
         said = decisions.says(story.story_id, candidate.units.story_id)
         score = 1.0 if said else similarity(story, candidate.units)
         if said is False or (said is None and score < threshold):
+            continue
+        if not story.parts and said is None and candidate.covering:
+            # its events are other parts' news, as far as anyone can tell (Candidate.covering)
+            covering[candidate.units.story_id] = (candidate, score)
             continue
         into = support if len(candidate.events) == 1 else roundup
         for event in candidate.events:
@@ -86,8 +123,14 @@ def choose(story: Units, candidates: Sequence[Candidate], threshold: float,
     ranked = sorted(set(support) | set(roundup),
                     key=lambda e: (-support.get(e, 0.0), -roundup.get(e, 0.0), e))
     keep = ranked[:max_events] if story.parts else ranked[:1]
+    joined = set(keep)
     return Choice(tuple((e, round(max(support.get(e, 0.0), roundup.get(e, 0.0)), 4))
-                        for e in keep))
+                        for e in keep),
+                  tuple((story_id, round(score, 4))
+                        for story_id, (candidate, score) in sorted(covering.items())
+                        if not joined & set(candidate.events)
+                        and len(candidate.events) < max_events
+                        and not joined & _barred_events(story_id, candidates, decisions)))
 
 
 def _barred_events(story_id: int, candidates: Iterable[Candidate],

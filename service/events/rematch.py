@@ -31,7 +31,7 @@ from service.events.candidates import (
     shortlist,
 )
 from service.events.matching import Candidate, Decisions, Units, decisions_from
-from service.events.store import EventSettings, events_of, join_events
+from service.events.store import EventSettings, candidate, join_events, memberships
 
 
 def rematch(session: Session, since: datetime, settings: EventSettings) -> int:
@@ -43,13 +43,14 @@ def rematch(session: Session, since: datetime, settings: EventSettings) -> int:
     rows = session.execute(select(Story.id, dated).join(Issue)
                            .where(dated >= since).order_by(dated, Issue.id, Story.index)).all()
     ids = [story_id for story_id, _ in rows]
+    rematching = set(ids)
     for chunk in chunked(ids, LOOKUP_CHUNK):
         session.execute(delete(StoryEvent).where(StoryEvent.story_id.in_(chunk)))
     session.execute(delete(Event).where(~Event.id.in_(select(StoryEvent.event_id))))
     session.flush()
     stored = load_units(session, ids)
     decisions = decisions_for(session, ids)
-    known = _Known(stored, set(ids))
+    known = _Known(stored, rematching)
     for when, group in itertools.groupby(rows, key=lambda row: row[1]):
         units = [stored[story_id] for story_id, _ in group if story_id in stored]
         moment = when if when.tzinfo else when.replace(tzinfo=UTC)
@@ -62,8 +63,12 @@ def rematch(session: Session, since: datetime, settings: EventSettings) -> int:
             # decided pairs always take part: a split bars its events, a merge joins them.
             # Stories not re-matched yet have no events: they meet this one in their turn.
             candidates = [c for c in [*shortlisted, *known.candidates(partners)] if c.events]
-            chosen = join_events(session, unit, candidates, decisions, settings)
-            known.events[unit.story_id] = tuple(sorted(chosen))
+            # a story dated before ``since`` keeps its events, covering or not: a second
+            # rematch would find its new one left behind, and add another
+            chosen = join_events(session, unit, candidates, decisions, settings, rematching)
+            known.events[unit.story_id] = tuple(sorted(chosen.events.items()))
+            for other, event in chosen.covering.items():  # joined as if matched to it
+                known.events[other] = tuple(sorted({*known.events[other], (event, "matched")}))
     return len(ids)
 
 
@@ -87,19 +92,21 @@ class _Known:
 
     def __init__(self, stored: Mapping[int, Units], rematched: Collection[int]) -> None:
         # a stored story's whole is what a candidate's read would give (no rows: no candidate)
-        self.wholes = {i: Units(i, u.whole) for i, u in stored.items() if u.whole.weights}
-        self.events: dict[int, tuple[int, ...]] = {}  # as written by this run, or as stored
+        self.wholes = {i: Units(i, u.whole, long=u.covers_several)
+                       for i, u in stored.items() if u.whole.weights}
+        # (event, how) as written by this run, or as stored
+        self.events: dict[int, tuple[tuple[int, str], ...]] = {}
         self._read = set(rematched)  # their events are this run's: never read
 
     def read(self, session: Session, story_ids: Iterable[int]) -> None:
         missing = sorted(set(story_ids) - self._read)
         self._read.update(missing)
         self.wholes.update(load_units(session, missing, wholes_only=True))
-        found = events_of(session, missing)
+        found = memberships(session, missing)
         self.events.update((i, tuple(found.get(i, ()))) for i in missing)
 
     def candidates(self, story_ids: Iterable[int]) -> list[Candidate]:
-        return [Candidate(self.wholes[i], self.events.get(i, ()))
+        return [candidate(self.wholes[i], self.events.get(i, ()))
                 for i in sorted(set(story_ids)) if i in self.wholes]
 
 

@@ -15,7 +15,7 @@ whole window.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -84,8 +84,13 @@ def assign_issue_events(session: Session, issue_id: int, settings: EventSettings
                     if i in earlier]
         chosen = join_events(session, units[story.id], [*candidates, *siblings], Decisions(),
                              settings)
-        joined += any(how == "matched" for how in chosen.values())
-        earlier[story.id] = Candidate(units[story.id], tuple(chosen))
+        joined += any(how == "matched" for how in chosen.events.values())
+        earlier[story.id] = Candidate(units[story.id], tuple(chosen.events),
+                                      joined_only=chosen.joined_only)
+        for other, event in chosen.covering.items():  # later stories see them in it
+            for known in (earlier, stored):
+                if other in known:
+                    known[other] = known[other].joining(event)
     return joined
 
 
@@ -127,25 +132,57 @@ def load_candidates(session: Session, story_ids: Iterable[int]) -> list[Candidat
     """
     ids = sorted(set(story_ids))
     stored = load_units(session, ids, wholes_only=True)
-    events = events_of(session, ids)
-    return [Candidate(stored[i], tuple(events.get(i, ()))) for i in ids if i in stored]
+    found = memberships(session, ids)
+    return [candidate(stored[i], found.get(i, [])) for i in ids if i in stored]
+
+
+def candidate(units: Units, events: Sequence[tuple[int, str]]) -> Candidate:
+    """A stored story as a candidate, from its (event, how) memberships."""
+    return Candidate(units, tuple(e for e, _ in events),
+                     joined_only=bool(events) and all(how == "matched" for _, how in events))
 
 
 def events_of(session: Session, story_ids: Iterable[int]) -> dict[int, list[int]]:
     """Each story's event ids, in ascending order."""
-    found: dict[int, list[int]] = defaultdict(list)
+    return {story_id: [event for event, _ in found]
+            for story_id, found in memberships(session, story_ids).items()}
+
+
+def memberships(session: Session, story_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
+    """Each story's (event id, how it joined), in ascending order of event."""
+    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for chunk in chunked(sorted(set(story_ids)), LOOKUP_CHUNK):
-        for story_id, event_id in session.execute(
-                select(StoryEvent.story_id, StoryEvent.event_id)
+        for story_id, event_id, how in session.execute(
+                select(StoryEvent.story_id, StoryEvent.event_id, StoryEvent.how)
                 .where(one_of(session, StoryEvent.story_id, chunk))
                 .order_by(StoryEvent.event_id)):
-            found[story_id].append(event_id)
+            found[story_id].append((event_id, how))
     return dict(found)
 
 
+@dataclass(frozen=True)
+class Joined:
+    """What ``join_events`` wrote.
+
+    ``events``: the story's, id -> how; ``covering``: the long stories covering
+    its news that joined its event too, story id -> event id.
+    """
+
+    events: dict[int, str]
+    covering: dict[int, int]
+
+    @property
+    def joined_only(self) -> bool:
+        return all(how == "matched" for how in self.events.values())
+
+
 def join_events(session: Session, units: Units, candidates: Sequence[Candidate],
-                decisions: Decisions, settings: EventSettings) -> dict[int, str]:
-    """Write the story's events (a new one when nothing matches); event id -> how."""
+                decisions: Decisions, settings: EventSettings,
+                movable: Container[int] | None = None) -> Joined:
+    """Write the story's events (a new one when nothing matches), and its coverers'.
+
+    ``movable``: the only other stories whose events may change (None: any).
+    """
     choice = choose(units, candidates, settings.threshold, decisions, settings.max_events)
     if not choice.events:
         event = Event()
@@ -153,9 +190,19 @@ def join_events(session: Session, units: Units, candidates: Sequence[Candidate],
         session.flush()
         session.add(StoryEvent(story_id=units.story_id, event_id=event.id, score=1.0,
                                how="founded"))
-        return {event.id: "founded"}
-    for event_id, score in choice.events:
-        session.add(StoryEvent(story_id=units.story_id, event_id=event_id, score=score,
-                               how="matched"))
+        events = {event.id: "founded"}
+    else:
+        for event_id, score in choice.events:
+            session.add(StoryEvent(story_id=units.story_id, event_id=event_id, score=score,
+                                   how="matched"))
+        events = {event_id: "matched" for event_id, _ in choice.events}
+    covering: dict[int, int] = {}
+    if choice.covering:  # only a short story has coverers, and it is in one event
+        [own] = events
+        for story_id, score in choice.covering:  # a part of theirs no event held yet
+            if movable is not None and story_id not in movable:
+                continue
+            session.add(StoryEvent(story_id=story_id, event_id=own, score=score, how="matched"))
+            covering[story_id] = own
     session.flush()
-    return {event_id: "matched" for event_id, _ in choice.events}
+    return Joined(events, covering)
