@@ -267,6 +267,51 @@ def test_an_expired_lease_is_claimed_again_and_sent_once(
     assert (delivery.status, delivery.claimed_by) == ("sent", WORKER)
 
 
+def test_a_batch_slower_than_its_lease_keeps_it_and_no_one_else_sends_it(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    # Each email takes half a lease (a slow server, a low rate limit): the batch's lease
+    # would lapse at its third email, and another worker claiming then would send the rest
+    # a second time.
+    ctx = configure(context, smtp_sink, delivery__lease_seconds=300, smtp__connections=1)
+    alerts_for(ctx, EMAILS)
+    taken_by_another: list[list[int]] = []
+
+    def slow_server() -> bool:  # asked before each claim and each email
+        advance(ctx, 150)
+        if len(smtp_sink.recipients()) == 3 and not taken_by_another:
+            with ctx.sessions() as session:
+                taken_by_another.append(
+                    claim_due_deliveries(session, "another-worker", ctx.now(), 300, 10))
+        return False
+
+    assert send_due(ctx, worker_id=WORKER, should_stop=slow_server) == SendSummary(sent=4)
+    assert taken_by_another == [[]]
+    assert sorted(smtp_sink.recipients()) == sorted(EMAILS)
+
+
+def test_a_worker_that_stalled_past_its_lease_leaves_what_was_claimed_again(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink, delivery__lease_seconds=300, smtp__connections=1)
+    alerts_for(ctx, EMAILS)
+    taken_by_another: list[int] = []
+
+    def stalls_after_two() -> bool:  # asked before each claim and each email
+        if len(smtp_sink.recipients()) == 2 and not taken_by_another:
+            advance(ctx, 301)  # paused (swapped out, a GC pause) past its lease
+            with ctx.sessions() as session:
+                taken_by_another.extend(
+                    claim_due_deliveries(session, "another-worker", ctx.now(), 300, 10))
+        return False
+
+    assert send_due(ctx, worker_id=WORKER, should_stop=stalls_after_two) == SendSummary(sent=2)
+    assert len(taken_by_another) == 2
+    assert len(smtp_sink.recipients()) == 2, "it sent what another worker had claimed"
+    with ctx.sessions() as session:
+        held = session.execute(select(Delivery.status, Delivery.claimed_by)
+                               .where(Delivery.id.in_(taken_by_another))).all()
+    assert held == [("sending", "another-worker")] * 2
+
+
 def test_a_resent_delivery_keeps_its_message_id(context: Context, smtp_sink: SmtpSink) -> None:
     ctx = configure(context, smtp_sink, delivery__retry_base_seconds=0.0)
     [delivery_id] = alerts_for(ctx, EMAILS[:1])

@@ -6,6 +6,9 @@
 
 A claim is committed before anything is sent, so two workers never hold the
 same delivery; a claim whose worker dies comes back once its lease expires.
+A live worker keeps its batch's lease (``Lease``): a batch can take longer
+than the lease to send (a slow server, a low ``[smtp] rate_limit``), and an
+expired lease would let another claimer send the same emails again.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from service.db.tables import Delivery
 from service.deliver.wakeup import announce
 from service.domain import DeliveryStatus
 
-__all__ = ["Claims", "claim_due_deliveries", "claimable", "release"]
+__all__ = ["Claims", "Lease", "claim_due_deliveries", "claimable", "release"]
 
 
 def _pending_due(now: datetime) -> ColumnElement[bool]:
@@ -123,10 +126,44 @@ class Claims:
         return batch
 
 
-def release(ctx: Context, delivery_ids: Sequence[int]) -> None:
-    """Hand back what is still claimed and unsent: the server, not they, was the problem."""
+class Lease:
+    """A claimed batch's lease, renewed while its emails go out.
+
+    Before each email, once a third of the lease has passed since the last
+    renewal, one UPDATE moves the lease of the batch's rows this worker still
+    holds forward by a whole lease; a row another claimer took meanwhile (this
+    worker stalled past its lease) is no longer held, and is not sent here.
+    """
+
+    def __init__(self, ctx: Context, worker_id: str, batch: Sequence[int]) -> None:
+        self.ctx, self.worker_id = ctx, worker_id
+        self._held = set(batch)
+        self._seconds = ctx.settings.delivery.lease_seconds
+        self._renewed = ctx.now()  # the claim set the lease just now
+
+    def holds(self, delivery_id: int) -> bool:
+        """Is ``delivery_id`` still this worker's to send? Renews the lease when due."""
+        now = self.ctx.now()
+        if now - self._renewed >= timedelta(seconds=self._seconds / 3):
+            self._renew(now)
+        return delivery_id in self._held
+
+    def _renew(self, now: datetime) -> None:
+        with transaction(self.ctx.sessions) as session:
+            self._held = set(session.scalars(
+                update(Delivery).where(Delivery.id.in_(sorted(self._held)),
+                                       Delivery.status == DeliveryStatus.SENDING,
+                                       Delivery.claimed_by == self.worker_id)
+                .values(lease_until=now + timedelta(seconds=self._seconds))
+                .returning(Delivery.id).execution_options(synchronize_session=False)))
+        self._renewed = now
+
+
+def release(ctx: Context, delivery_ids: Sequence[int], worker_id: str) -> None:
+    """Hand back what ``worker_id`` still holds unsent: the server, not they, was the problem."""
     with transaction(ctx.sessions) as session:
         session.execute(update(Delivery).where(Delivery.id.in_(delivery_ids),
-                                               Delivery.status == DeliveryStatus.SENDING)
+                                               Delivery.status == DeliveryStatus.SENDING,
+                                               Delivery.claimed_by == worker_id)
                         .values(status=DeliveryStatus.PENDING, lease_until=None, claimed_by=None))
         announce(session)  # another worker may take them now

@@ -9,7 +9,8 @@ Claiming and leases are claims.py's.  Invariant 3 in code::
         ─▶ no usable server (connect, TLS, AUTH) ─▶ the batch is handed back untouched
 
 A crash between acceptance and marking re-sends at most that one email per
-connection, with the same Message-ID, once its lease expires.  A weekly digest
+connection, with the same Message-ID, once its lease expires.  A live worker
+renews its batch's lease as it goes (claims.Lease), however slow the server.  A weekly digest
 to thousands of readers stays cheap because compose.py renders each distinct digest once and
 only fills in each reader's address and signed links.
 """
@@ -32,7 +33,7 @@ from service.context import Context
 from service.db.database import transaction
 from service.db.tables import Delivery, Subscriber
 from service.db.types import UtcDateTime, as_utc
-from service.deliver.claims import Claims, claim_due_deliveries, claimable, release
+from service.deliver.claims import Claims, Lease, claim_due_deliveries, claimable, release
 from service.deliver.compose import Composer, NothingToSend, Outgoing
 from service.deliver.transport import (
     OutboxTransport,
@@ -114,14 +115,19 @@ def _send_over_one_connection(ctx: Context, claims: Claims, pacer: Pacer) -> Sen
             sender = _Sender(ctx, Composer(ctx), transport, recorder, pacer)
             for batch in claims:
                 sender.composer.load(batch)
+                lease = Lease(ctx, claims.worker_id, batch)
                 for position, delivery_id in enumerate(batch):
                     if claims.should_stop():
-                        release(ctx, batch[position:])
+                        release(ctx, batch[position:], claims.worker_id)
                         return sender.summary
+                    if not lease.holds(delivery_id):  # it stalled past its lease: not ours
+                        log.warning("delivery %s was claimed again while this worker held "
+                                    "it too long; left to its new claimer", delivery_id)
+                        continue
                     try:
                         sender.deliver(delivery_id)
                     except DeliveryError:  # the server itself is unusable: leave the rest
-                        release(ctx, batch[position:])
+                        release(ctx, batch[position:], claims.worker_id)
                         raise
     except BaseException:
         claims.close()  # the other connections finish their email in hand and stop
