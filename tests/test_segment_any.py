@@ -400,6 +400,43 @@ def test_plain_text_title_lines_with_a_url_line_under_them() -> None:
     ]
 
 
+URL_PARAGRAPHS = """HARBOUR LIGHTS - Issue 9
+
+Hello again, three items this week.
+
+TIDE GAUGES GO ONLINE ALONG THE WHOLE COAST
+
+Every harbour now reports its water level each minute, and the old paper charts
+are kept only as a backup for the winter storms.
+
+https://lights.example/tides
+
+FERRY CREWS TRAIN ON A SIMULATOR BEFORE THE NEW ROUTE OPENS
+
+The crews spent two weeks on a bridge simulator that copies the new crossing,
+fog and night sailings included.
+
+https://lights.example/ferry
+"""
+
+
+def test_a_bare_url_paragraph_under_a_story_is_its_link_not_a_story() -> None:
+    assert cut(email(URL_PARAGRAPHS)) == [
+        ("TIDE GAUGES GO ONLINE ALONG THE WHOLE COAST", "https://lights.example/tides", ""),
+        ("FERRY CREWS TRAIN ON A SIMULATOR BEFORE THE NEW ROUTE OPENS",
+         "https://lights.example/ferry", ""),
+    ]
+    html = "".join(f"<h2>{h}</h2><p>{t}</p><p><a href='{u}'>{u}</a></p>" for h, t, u in [
+        ("Tide gauges go online along the whole coast", "Every harbour now reports its "
+         "water level each minute, and the paper charts are kept as a backup.",
+         "https://lights.example/tides"),
+        ("Ferry crews train on a simulator", "The crews spent two weeks on a bridge "
+         "simulator that copies the new crossing, fog and night sailings included.",
+         "https://lights.example/ferry")])
+    assert [h for h, _, _ in cut(email(html, html=True))] == [
+        "Tide gauges go online along the whole coast", "Ferry crews train on a simulator"]
+
+
 REFERENCED = """PARCEL POST DAILY 2031-03-02
 
 BIG MOVES

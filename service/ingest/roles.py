@@ -190,6 +190,8 @@ def _link_item(block: Block, first: str) -> Unit | None:
     name = tidy(link.text)
     if len(name) < 12 or len(re.findall(r"[^\W\d_]{3,}", name)) < 2:
         return None
+    if BARE_URL_LINE.match(name):
+        return None  # a bare address under a story is its link, not a headline
     if not text.startswith(name) or not link.url.startswith("http"):
         return None
     if not ITEM_TAIL.match(text[len(name):]):

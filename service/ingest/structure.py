@@ -252,10 +252,16 @@ def _letter(unit: Unit, units: list[Unit], index: int) -> Cut | None:
 
 
 def _url_below(units: list[Unit], index: int) -> str:
-    """In plain text a story's link stands alone on a line of its first paragraph."""
+    """In plain text a story's link stands alone on a line of its first paragraph, or as a
+    paragraph of its own under the story's text."""
     following = units[index + 1] if index + 1 < len(units) else None
     if following is None or following.role != "body":
         return ""
     lines = block_lines(following.block)
     urls = (line.strip("<>") for line in lines if BARE_URL_LINE.match(line))
-    return next(urls, "")
+    if first := next(urls, ""):
+        return first
+    under = itertools.takewhile(lambda u: u.role == "body", _after(units, index))
+    alone = (block_lines(u.block) for u in under)
+    return next((lines[0].strip("<>") for lines in alone
+                 if len(lines) == 1 and BARE_URL_LINE.match(lines[0])), "")
