@@ -400,6 +400,35 @@ def test_plain_text_title_lines_with_a_url_line_under_them() -> None:
     ]
 
 
+RULED = "".join([
+    "<table><tr><td><p>In today's edition: four stories and a sponsor.</p></td></tr>",
+    "<tr><td><p><b>SPONSORED</b></p><p>Try Lanternly, the lamp that dims itself.</p></td></tr>",
+    *(f"<tr><td><p><b>{h}</b></p><p>{t}</p></td></tr><tr><td><hr></td></tr>" for h, t in [
+        ("Canal boats switch to electric motors this summer",
+         "Forty hire boats on the northern canals will run on batteries from June, charged "
+         "at the locks overnight."),
+        ("A library lends out telescopes to its members",
+         "Members can borrow a small telescope for a week, with a star chart and a booklet "
+         "written by the local astronomy club."),
+        ("Bakers share one oven to cut their energy bills",
+         "Three bakeries on one street now bake in turns in a single large oven, which "
+         "halved what each of them pays for gas."),
+        ("Town hall roof turns into a vegetable garden",
+         "Volunteers carried soil up four floors and now grow beans and lettuce for the "
+         "school canteen next door."),
+    ]),
+    "</table>"])
+
+
+def test_the_first_story_of_an_issue_ruled_only_between_stories_is_kept() -> None:
+    assert [h for h, _, _ in cut(email(RULED, html=True))] == [
+        "Canal boats switch to electric motors this summer",
+        "A library lends out telescopes to its members",
+        "Bakers share one oven to cut their energy bills",
+        "Town hall roof turns into a vegetable garden",
+    ]
+
+
 URL_PARAGRAPHS = """HARBOUR LIGHTS - Issue 9
 
 Hello again, three items this week.

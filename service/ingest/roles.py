@@ -114,8 +114,9 @@ def _separated(units: list[Unit]) -> bool:
 def _demote_inner_titles(units: list[Unit]) -> list[Unit]:
     """In a separated issue a bold line inside a story is a sub-heading: body text."""
     kept: list[Unit] = []
+    opening = _opening_story(units)
     for index, unit in enumerate(units):
-        after_rule = index > 0 and units[index - 1].role == "rule"
+        after_rule = index == opening or (index > 0 and units[index - 1].role == "rule")
         below = block_lines(units[index + 1].block)[0] if index + 1 < len(units) else ""
         marked = after_rule or bool(SUBHEAD.match(below) or SETTING.match(below))
         marked = marked or bool(kept and kept[-1].role == "title")  # a section, then its story
@@ -126,6 +127,20 @@ def _demote_inner_titles(units: list[Unit]) -> list[Unit]:
         else:
             kept.append(unit)
     return kept
+
+
+def _opening_story(units: list[Unit]) -> int:
+    """The index of the first story's title when separators only stand between stories:
+    a weak title whose text runs straight into the first rule (no rule comes before the
+    first story then); -1 if there is none."""
+    first_rule = next((i for i, u in enumerate(units) if u.role == "rule"), -1)
+    index = first_rule - 1
+    while index >= 0 and units[index].role == "body":
+        index -= 1
+    if index < 0 or index == first_rule - 1:
+        return -1
+    unit = units[index]
+    return index if unit.role == "title" and unit.rank >= 7 else -1
 
 
 def _promote(units: list[Unit], index: int) -> Unit:
