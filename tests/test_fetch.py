@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from service.cli.main import main
 from service.config import load_settings
 from service.domain import MailboxPosition, RawMessage
 from service.errors import ConfigError, InboxConnectionLost, InboxError
@@ -423,3 +425,14 @@ def test_directory_inbox_refuses_an_unknown_status(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="status"):
         inbox.acknowledge(raw, "done")
     assert (tmp_path / "a.eml").exists()
+
+
+def test_an_inbox_folder_that_is_a_file_is_one_error_line(tmp_path: Path) -> None:
+    (tmp_path / "inbox").write_text("a file where the folder should be")
+    env = {"NEWSALERTS_INBOX__DIR": str(tmp_path / "inbox"),
+           "NEWSALERTS_DATABASE__URL": f"sqlite:///{tmp_path}/cli.db"}
+    result = CliRunner().invoke(main, ["poll"], env=env)
+    assert (result.exit_code, result.exception.__class__) == (1, SystemExit)
+    assert result.output.splitlines()[-1:] == [
+        f"Error: InboxError: cannot read the inbox folder {tmp_path / 'inbox'} ([inbox] dir): "
+        "File exists"]

@@ -22,8 +22,13 @@ class DirectoryInbox:
         self._max_bytes = max_message_bytes
 
     def messages(self, last_uid: LastUid) -> Iterator[RawMessage]:
-        self._directory.mkdir(parents=True, exist_ok=True)
-        for path in sorted(p for p in self._directory.glob("*.eml") if p.is_file()):
+        try:
+            self._directory.mkdir(parents=True, exist_ok=True)
+            paths = sorted(p for p in self._directory.glob("*.eml") if p.is_file())
+        except OSError as exc:  # a file where the folder should be, or no permission
+            raise InboxError(f"cannot read the inbox folder {self._directory} "
+                             f"([inbox] dir): {exc.strerror or exc}") from exc
+        for path in paths:
             raw = self._read(path)
             if raw is not None:
                 yield raw
