@@ -35,7 +35,10 @@ from service.db.database import make_engine, session_factory, transaction
 from service.db.tables import RefusedMessage
 from service.deliver.match import create_instant_deliveries
 from service.deliver.send import SendSummary
+from service.errors import InboxError
+from service.ingest.pipeline import Tagger
 from service.ops import metrics, status
+from service.ops.runner import poll_inbox
 from service.subscribers.registry import add_subscriber
 from service.web import create_app
 from tests.browser import with_settings
@@ -87,6 +90,30 @@ def test_healthz_tells_a_stale_or_failing_poll_but_stays_200(sqlite_context: Con
     status.record_failure(later(sqlite_context, 5), "poll", OSError("inbox unreachable"))
     response = create_app(later(sqlite_context, 6)).test_client().get("/healthz")
     assert (response.status_code, response.get_json()["poll"]) == (200, "failing")
+
+
+def test_a_poll_from_the_command_line_is_the_last_poll_healthz_and_status_show(
+        sqlite_context: Context, tagger: Tagger, tmp_path: Path) -> None:
+    """`newsalerts poll` run from cron, with no scheduler: its polls are the service's."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(REPO / "examples" / "sample-issue.eml", inbox)
+    ctx = later(with_settings(sqlite_context, inbox__dir=str(inbox)), 10)
+
+    assert poll_inbox(ctx, tagger).stories == 5
+
+    health = create_app(later(ctx, 60)).test_client().get("/healthz").get_json()
+    assert (health["poll"], health["last_poll"]) == ("ok", ctx.now().isoformat())
+    detail = status.read_status(ctx).jobs["poll"].detail
+    assert (detail["stored"], detail["stories"], detail["model_version"]) == (
+        1, 5, tagger.version)
+
+    shutil.rmtree(inbox)
+    inbox.write_text("not a folder")  # the next poll cannot read its inbox
+    with pytest.raises(InboxError):
+        poll_inbox(later(ctx, 120), tagger)
+    health = create_app(later(ctx, 180)).test_client().get("/healthz").get_json()
+    assert health["poll"] == "failing"
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(sqlite_context: Context) -> None:

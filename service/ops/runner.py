@@ -39,7 +39,18 @@ def load_classifier(settings: Settings) -> Tagger:
 
 
 def poll_inbox(ctx: Context, classifier: Tagger | None = None) -> PollSummary:
-    return poll_configured_inbox(ctx, classifier or load_classifier(ctx.settings))
+    """One poll (`newsalerts poll`), recorded as the scheduler's poll job is: /healthz and
+    `status` then show the last poll of a service polled from cron as well."""
+    status.record_start(ctx, "poll")
+    try:
+        tagger = classifier or load_classifier(ctx.settings)
+        summary = poll_configured_inbox(ctx, tagger)
+    except Exception as exc:
+        status.record_failure(ctx, "poll", exc)
+        raise
+    counts = {k: v for k, v in summary.as_dict().items() if k != "refused"}
+    status.record_success(ctx, "poll", {**counts, "model_version": tagger.version})
+    return summary
 
 
 # --- the processes ----------------------------------------------------------------------
