@@ -65,3 +65,12 @@ def test_segment_names_each_file_it_cannot_read_in_the_same_line(tmp_path: Path)
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: ") and f": {empty}: " in result.stderr
     assert result.stderr.count("\n") == 1, result.stderr
+
+
+def test_a_database_url_of_an_unknown_kind_is_one_error_line(tmp_path: Path) -> None:
+    env = {"NEWSALERTS_DATABASE__URL": "mysqlx://db.example/news"}
+    result = CliRunner().invoke(main, ["subscribers", "list"], env=env)
+    assert (result.exit_code, result.exception.__class__) == (1, SystemExit)
+    assert result.output.splitlines() == [
+        "Error: ConfigError: [database] url names no database SQLAlchemy knows ('mysqlx'): "
+        "use sqlite:///PATH or postgresql://..."]

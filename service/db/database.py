@@ -20,7 +20,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.errors import ConfigError, StorageError
@@ -42,6 +42,10 @@ def make_engine(url: str) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
         engine = create_engine(parsed, pool_pre_ping=True, future=True)
+    except NoSuchModuleError as exc:  # a scheme SQLAlchemy has no dialect for
+        raise ConfigError(f"[database] url names no database SQLAlchemy knows "
+                          f"({parsed.drivername!r}): use sqlite:///PATH or "
+                          f"postgresql://...") from exc
     except ImportError as exc:  # the driver is an optional extra
         if parsed.get_backend_name() == "postgresql":
             raise ConfigError("[database] url is PostgreSQL but its driver (psycopg) is not "
