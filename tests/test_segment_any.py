@@ -429,6 +429,25 @@ def test_the_first_story_of_an_issue_ruled_only_between_stories_is_kept() -> Non
     ]
 
 
+BYLINES = "THE LANTERN\nIssue 4 | May 2031\n\n" + "".join(
+    f"{'=' * 40}\n\n{h}\nBy {who}\n\n{t}\n\n" for h, who, t in [
+        ("Canal Boats Switch To Electric Motors", "Staff Writer",
+         "Forty hire boats on the northern canals will run on batteries from June."),
+        ("A Library Lends Telescopes To Its Members", "Ada Marsh",
+         "Members can borrow a small telescope for a week, with a star chart."),
+        ("Bakers Share One Oven To Cut Their Bills", "Tom Reyes",
+         "Three bakeries on one street now bake in turns in a single large oven."),
+    ]) + "=" * 40 + "\n"
+
+
+def test_a_title_over_its_byline_just_after_a_rule_starts_a_story() -> None:
+    assert [h for h, _, _ in cut(email(BYLINES))] == [
+        "Canal Boats Switch To Electric Motors",
+        "A Library Lends Telescopes To Its Members",
+        "Bakers Share One Oven To Cut Their Bills",
+    ]
+
+
 URL_PARAGRAPHS = """HARBOUR LIGHTS - Issue 9
 
 Hello again, three items this week.

@@ -41,6 +41,7 @@ LABEL = re.compile(r":\s*$")  # an inline bold lead-in such as "What's new:"
 SENTENCE_END = re.compile(r"[.,;:]$")
 SALUTATION = re.compile(r"^(?:dear|hi|hello|hey)\b[^,.!?]{1,40},$", re.IGNORECASE)
 BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
+BYLINE = re.compile(r"^(?:[Ww]ritten |[Ww]ords )?(?:[Bb]y|BY)\s+(?:[A-Z][\w.'’-]*\s*){1,4}$")
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             units.append(Unit("body", block))  # "More on this:" links belong to the story
             continue
         elif block.kind != "list_item" and len(lines) > 1 and _split_title(
-            block, lines, 0, _tails(lines), not units or units[-1].role == "rule"
+            block, lines, 0, _tails(lines), after_rule := not units or units[-1].role == "rule"
         ):
             # Titles on the first lines of a paragraph (plain text): blocks of their own.
             # Walked by index with the tails' sizes known up front, so a huge paragraph
@@ -87,7 +88,8 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             tails, first, plain = _tails(lines), 0, Block(kind="paragraph", text="",
                                                           links=block.links)
             while len(lines) - first > 1 and _split_title(
-                    block if first == 0 else plain, lines, first, tails, False):
+                    block if first == 0 else plain, lines, first, tails,
+                    after_rule and first == 0):
                 source = block if first == 0 else plain
                 line = lines[first]
                 rank = 7 if _is_bold_line(source, line) else 8
@@ -249,6 +251,8 @@ def title_like(line: str, marked: bool = False) -> bool:
     if end or text[0].islower() or text[0] in "•·-–—>[(“\"" or BARE_URL_LINE.match(text):
         return False
     if SUBHEAD.match(text) or " * " in text:  # "More on this: * a link * another"
+        return False
+    if BYLINE.match(text):  # "By Staff Writer" under a headline: the author, not a title
         return False
     return not SALUTATION.match(text) and not GREETING.match(text)
 
