@@ -604,6 +604,19 @@ def test_an_operator_rules_file_overrides_the_built_in_ones(tmp_path: Path) -> N
         load_rules(Path(REPO / "service" / "ingest" / "sources"), tmp_path / "other")
 
 
+def test_an_operator_rules_file_needs_only_a_name_and_what_it_changes(tmp_path: Path) -> None:
+    (tmp_path / "tinkerer.toml").write_text(
+        'name = "Tinkerer"\n[match]\nsenders = ["editor@newsletter.example"]\n')
+    rules = load_rules(Path(REPO / "service" / "ingest" / "sources"), tmp_path)
+    issue = parse_issue(email(NUMBERED))
+    assert rules_for(issue.envelope, rules).name == "Tinkerer"
+    assert len(segment(issue, rules)) == 3
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "nameless.toml").write_text('[match]\nsenders = ["a@b.example"]\n')
+    with pytest.raises(ConfigError, match=r"nameless\.toml are invalid: it needs a name"):
+        load_rules(Path(REPO / "service" / "ingest" / "sources"), tmp_path / "other")
+
+
 def test_the_rules_dir_setting_reaches_the_segment_command(tmp_path: Path) -> None:
     rules_dir = tmp_path / "rules"
     rules_dir.mkdir()

@@ -65,15 +65,23 @@ def _patterns(values: Iterable[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(value, re.IGNORECASE) for value in values)
 
 
+# A story's italic "…subhead…" line: generic.toml's, for a file that names none.
+DEFAULT_SUBHEAD = r"^[*_\s]*(?:…|\.\.\.)"
+
+
 def _rules_from_toml(data: dict[str, Any]) -> SourceRules:
-    match, stories, housekeeping = data["match"], data["stories"], data["housekeeping"]
+    # Every key but the name has a default, so an operator's file holds only what it changes.
+    match, stories = data.get("match", {}), data.get("stories", {})
+    housekeeping = data.get("housekeeping", {})
+    if not isinstance(data.get("name"), str) or not data["name"].strip():
+        raise ValueError("it needs a name = \"...\" line")
     return SourceRules(
         name=data["name"],
         list_ids=tuple(v.lower() for v in match.get("list_ids", [])),
         senders=tuple(v.lower() for v in match.get("senders", [])),
         domains=tuple(v.lower() for v in match.get("domains", [])),
         separators=_patterns(stories.get("separators", [])),
-        subhead=re.compile(stories["subhead"], re.IGNORECASE),
+        subhead=re.compile(stories.get("subhead", DEFAULT_SUBHEAD), re.IGNORECASE),
         headline_max_chars=int(stories.get("headline_max_chars", 200)),
         not_headlines=_patterns(stories.get("not_headlines", [])),
         split_at_headings=bool(stories.get("split_at_headings", False)),
