@@ -18,7 +18,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,9 @@ from service.typed_settings import (
     TrustSettings,
     WebSettings,
     WorkerSettings,
+    one_of,
     read_section,
+    time_zone,
 )
 
 ENV_PREFIX = "NEWSALERTS_"
@@ -55,6 +57,8 @@ class Setting:
     default: Any
     help: str
     secret: bool = False
+    # What a value must also be, beyond its type: "" when it is fine, else what it must be.
+    check: Callable[[Any], str] | None = None
 
     @property
     def env_name(self) -> str:
@@ -138,10 +142,13 @@ SETTINGS: tuple[Setting, ...] = (
             "empty: it answers 404 there.", secret=True),
     Setting("metrics", "host", str, "127.0.0.1",
             "Address that [metrics] port binds (0.0.0.0 in a container)."),
-    Setting("digest", "day", str, "mon", "Weekday the weekly digest goes out (mon..sun)."),
-    Setting("digest", "hour", int, 8, "Hour of that day, in [digest] timezone."),
+    Setting("digest", "day", str, "mon", "Weekday the weekly digest goes out (mon..sun).",
+            check=one_of("mon", "tue", "wed", "thu", "fri", "sat", "sun")),
+    Setting("digest", "hour", int, 8, "Hour of that day, in [digest] timezone.",
+            check=lambda hour: "" if 0 <= hour <= 23 else "an hour from 0 to 23"),
     Setting("digest", "timezone", str, "UTC",
-            "IANA time zone for digest weeks and send time (Europe/London)."),
+            "IANA time zone for digest weeks and send time (Europe/London).",
+            check=time_zone),
     Setting("events", "threshold", float, 0.31,
             "How alike (cosine of signatures, 0..1) two stories must be to count as one piece "
             "of news; chosen on labeled pairs (bench/events.py), retuned with "
@@ -171,8 +178,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("admin", "username", str, "editor", "Login of the editor's review page."),
     Setting("admin", "password", str, "",
             "Password of the review page; empty: the review page is closed.", secret=True),
-    Setting("log", "level", str, "INFO", "Logging level: DEBUG, INFO, WARNING, ERROR."),
-    Setting("log", "format", str, "text", "text for people, json for log collectors."),
+    Setting("log", "level", str, "INFO", "Logging level: DEBUG, INFO, WARNING, ERROR.",
+            check=one_of("debug", "info", "warning", "error")),
+    Setting("log", "format", str, "text", "text for people, json for log collectors.",
+            check=one_of("text", "json")),
 )
 
 # The embedded default trusts Import AI and the sample issue shipped in
@@ -327,12 +336,16 @@ def _coerce(setting: Setting, raw: Any, where: str) -> Any:
             raise ValueError(raw)
         if setting.type is int and isinstance(raw, bool):
             raise ValueError(raw)
-        return setting.type(raw)
+        value = setting.type(raw)
     except (TypeError, ValueError) as exc:
         raise ConfigError(
             f"{name} must be a {setting.type.__name__}, got {raw!r}"
             if not setting.secret else f"{name} must be a {setting.type.__name__}"
         ) from exc
+    # Refused here, in one line, rather than as a traceback from the job that reads it.
+    if setting.check and (expected := setting.check(value)):
+        raise ConfigError(f"{name} must be {expected}, got {raw!r}")
+    return value
 
 
 def _read_sources(data: Mapping[str, Any], env: Mapping[str, str]) -> tuple[Source, ...]:

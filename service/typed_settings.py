@@ -11,9 +11,10 @@ A key that is a Python keyword ends with ``_`` here: ``[smtp] from`` is
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 @dataclass(frozen=True)
@@ -160,3 +161,20 @@ def read_section(cls: type[S], section: str, values: Mapping[tuple[str, str], An
     """``cls`` filled from the loaded values of ``section``."""
     return cls(**{f.name: values[(section, key_of(f.name))]
                   for f in dataclasses.fields(cls)})  # type: ignore[arg-type]
+
+
+# --- checks a setting's value passes beyond its type ("" when fine, else what it must be) ---
+
+
+def one_of(*choices: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        return "" if str(value).lower() in choices else f"one of {', '.join(choices)}"
+    return check
+
+
+def time_zone(value: Any) -> str:
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        return "an IANA time zone such as Europe/London"
+    return ""
