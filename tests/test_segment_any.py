@@ -448,6 +448,32 @@ def test_a_title_over_its_byline_just_after_a_rule_starts_a_story() -> None:
     ]
 
 
+DASHED = """Morning! Here is what moved on the water this week.
+
+FERRIES
+
+• Night ferry to the islands returns in April — The operator will run two crossings a
+week after a winter without any, with a cabin deck refitted over the break.
+• Harbour pilots get a new boat for rough days – The boat is heavier and slower but can
+go out in winds that kept the old one tied up.
+
+CANALS
+
+• Lock keepers vote to keep hand-cranked gates — Members chose the old gates over motors,
+saying they break less and need no power at the remote locks.
+
+That's all for today. Forward this to a friend!
+"""
+
+
+def test_plain_text_bullets_with_a_headline_before_a_long_dash_are_stories() -> None:
+    assert cut(email(DASHED)) == [
+        ("Night ferry to the islands returns in April", "", "FERRIES"),
+        ("Harbour pilots get a new boat for rough days", "", "FERRIES"),
+        ("Lock keepers vote to keep hand-cranked gates", "", "CANALS"),
+    ]
+
+
 URL_PARAGRAPHS = """HARBOUR LIGHTS - Issue 9
 
 Hello again, three items this week.

@@ -69,8 +69,12 @@ def _plain_chunk(lines: list[str], refs: dict[str, str]) -> list[str]:
     """One blank-line chunk as HTML elements; consecutive ordinary lines make one paragraph."""
     out: list[str] = []
     pending: list[str] = []
+    bullet: list[str] = []  # a bullet's lines: the ordinary lines after it wrap its text
 
     def flush() -> None:
+        if bullet:
+            out.append(f"<li>{_inline(' '.join(bullet), refs)}</li>")
+            bullet.clear()
         if pending:
             out.append("<p>" + "<br>".join(_inline(line, refs) for line in pending) + "</p>")
             pending.clear()
@@ -94,15 +98,15 @@ def _plain_chunk(lines: list[str], refs: dict[str, str]) -> list[str]:
         elif mailchimp := MAILCHIMP_HEADING.fullmatch(line):
             flush()
             out.append(f"<h3>{_inline(mailchimp.group(1), refs)}</h3>")
-        elif bullet := BULLET.match(line):
+        elif mark := BULLET.match(line):
             flush()
-            out.append(f"<li>{_inline(line[bullet.end():], refs)}</li>")
+            bullet.append(line[mark.end():])
         elif NUMBERED.match(line) or BOLD_LINE.fullmatch(line) or _is_caps_line(line):
             flush()
             tag = "h2" if _is_caps_line(line) else "p"
             out.append(f"<{tag}>{_inline(line, refs)}</{tag}>")
         else:
-            pending.append(line)
+            (bullet or pending).append(line)
     flush()
     return out
 

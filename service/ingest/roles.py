@@ -70,7 +70,8 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             units += [_link_item(line, block_lines(line)[0]) or Unit("body", line)
                       for line in _split_lines(block, lines)]
             continue
-        item = None if related else _link_item(block, lines[0]) or _lead_item(block, lines[0])
+        item = None if related else (_link_item(block, lines[0]) or _lead_item(block, lines[0])
+                                     or _dash_item(block, lines[0]))
         if item is not None:
             units.append(item)
         elif block.kind == "heading":
@@ -214,6 +215,22 @@ def _link_item(block: Block, first: str) -> Unit | None:
     if not ITEM_TAIL.match(text[len(name):]):
         return None
     return Unit("item", block, 9, name, link.url, "item: link-led line")
+
+
+def _dash_item(block: Block, first: str) -> Unit | None:
+    """``• Headline — summary``: a bullet whose title-like opening runs to a long dash, the
+    link-led item of a newsletter without links (plain text)."""
+    if block.kind != "list_item":
+        return None
+    head, dash, _ = first.strip(DECORATION + "•").partition(" — ")
+    if not dash:
+        head, dash, _ = first.strip(DECORATION + "•").partition(" – ")
+    words = len(head.split())
+    if not dash or words < LEAD_ITEM_MIN_WORDS or not title_like(head):
+        return None
+    if len(block.text) - len(head) < BODY_MIN_CHARS:
+        return None
+    return Unit("item", block, 9, tidy(head), _lead_link(block, head), "item: dash-led line")
 
 
 def _tails(lines: Sequence[str]) -> list[tuple[int, int]]:
