@@ -73,6 +73,12 @@ def test_an_undecodable_html_part_gives_way_to_a_readable_plain_part() -> None:
     assert texts(data) == ["Readable."]
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "text/plain; charset=us-ascii"])
+def test_8bit_text_without_a_real_charset_is_read_as_windows_1252(content_type: str) -> None:
+    body = "Café “robots” – déjà".encode("cp1252")
+    assert texts(single_part(body, content_type)) == ["Café “robots” – déjà"]
+
+
 def test_wrong_declared_charset_is_read_with_replacements() -> None:
     data = single_part(b"caf\xe9 ok", "text/plain; charset=utf-8")
     assert texts(data) == ["caf\ufffd ok"]

@@ -174,7 +174,10 @@ def _decode(part: Message) -> str:
         codec: str | None = codecs.lookup(label).name
     except LookupError:
         codec = None
-    for candidate in [c for c in (codec, "utf-8") if c]:
+    # 8-bit text with no charset (or "us-ascii", which it cannot be) is, when not UTF-8,
+    # most likely Windows-1252, as browsers read such a label (WHATWG Encoding).
+    unlabelled = part.get_content_charset() is None or codec == "ascii"
+    for candidate in [c for c in (codec, "utf-8", "cp1252" if unlabelled else None) if c]:
         try:
             return data.decode(candidate)
         except UnicodeDecodeError:
