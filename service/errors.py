@@ -89,6 +89,10 @@ class PermanentDeliveryError(DeliveryError):
     pass
 
 
+class SubscriberError(NewsalertsError):
+    """A command about a reader the store does not hold."""
+
+
 class InvalidLink(NewsalertsError):
     """A signed link that is forged, altered, expired, or for someone else."""
 

@@ -292,7 +292,7 @@ def test_cli_add_list_remove(context: Context) -> None:
     assert invoke(context, "remove", "alice@example.com")[0] == 0
     code, _, err = invoke(context, "remove", "alice@example.com")
     assert code == 1
-    assert "no subscriber alice@example.com" in err
+    assert err.splitlines() == ["Error: SubscriberError: no subscriber alice@example.com"]
     assert [r["email"] for r in listed(context).values()] == ["bob@example.com"]
 
 

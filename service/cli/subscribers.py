@@ -15,6 +15,7 @@ import click
 from service.cli.glue import Group, opened_context
 from service.db.database import transaction
 from service.domain import SubscriberStatus
+from service.errors import SubscriberError
 from service.subscribers.registry import (
     add_subscriber,
     describe,
@@ -72,7 +73,7 @@ def remove_command(email: str) -> None:
     with opened_context() as context, transaction(context.sessions) as session:
         removed = remove_subscriber(session, email)
     if not removed:
-        raise click.ClickException(f"no subscriber {email.strip().lower()}")
+        raise SubscriberError(f"no subscriber {email.strip().lower()}")
     click.echo(f"removed {email.strip().lower()}")
 
 
