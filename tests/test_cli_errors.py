@@ -74,3 +74,13 @@ def test_a_database_url_of_an_unknown_kind_is_one_error_line(tmp_path: Path) -> 
     assert result.output.splitlines() == [
         "Error: ConfigError: [database] url names no database SQLAlchemy knows ('mysqlx'): "
         "use sqlite:///PATH or postgresql://..."]
+
+
+def test_a_path_that_cannot_be_written_is_one_error_line(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("a file, not a folder")
+    out = tmp_path / "afile" / "labels.jsonl"
+    env = {"NEWSALERTS_DATABASE__URL": f"sqlite:///{tmp_path}/cli.db"}
+    result = CliRunner().invoke(main, ["labels", "export", "--out", str(out)], env=env)
+    assert (result.exit_code, result.exception.__class__) == (1, SystemExit)
+    assert result.output.splitlines()[-1] == (
+        f"Error: NotADirectoryError: [Errno 20] Not a directory: '{out}'")

@@ -1,12 +1,12 @@
 """What every command shares: one error line, one context, one process id, one stop.
 
-- Errors: a NewsalertsError of any class becomes one line on stderr,
-  ``Error: <Class>: <message>``, and exit status 1 (click's usage errors, a
-  bad option or a bad address, keep 2).  This is the one place that maps
-  them: every command and group is a ``Command`` or ``Group`` of this module
-  (a group's subcommands and subgroups are made so), whose ``invoke`` does
-  it, so a command run on its own (as tests do) says the same as through
-  ``newsalerts``.
+- Errors: a NewsalertsError of any class (or an OSError: a path that cannot
+  be written) becomes one line on stderr, ``Error: <Class>: <message>``, and
+  exit status 1 (click's usage errors, a bad option or a bad address, keep 2).
+  This is the one place that maps them: every command and group is a
+  ``Command`` or ``Group`` of this module (a group's subcommands and
+  subgroups are made so), whose ``invoke`` does it, so a command run on its
+  own (as tests do) says the same as through ``newsalerts``.
 - Context: the main group puts the settings and a context opener in
   ``ctx.obj``; commands open it with ``opened_context()`` and it is closed
   when they are done.  Tests invoke a command with ``obj={"context": ...}``.
@@ -33,19 +33,28 @@ __all__ = ["Command", "Group", "context_opener", "error_line", "opened_context",
            "settings", "stop_on_signals", "wait_for_stop"]
 
 
-def error_line(exc: NewsalertsError, about: str = "") -> str:
+def error_line(exc: NewsalertsError | OSError, about: str = "") -> str:
     """``exc`` as the line a person reads after ``Error: `` (its class names what failed)."""
     return f"{exc.__class__.__name__}: {about + ': ' if about else ''}{exc}"
 
 
+def _one_line(exc: NewsalertsError | OSError) -> click.ClickException:
+    # A file or folder named on the command line that cannot be written (train --out,
+    # evaluate --json) is an OSError: one line too.  A closed stdout (`| head`) is left to
+    # click, which exits quietly.
+    if isinstance(exc, BrokenPipeError):
+        raise exc
+    return click.ClickException(error_line(exc))
+
+
 class Command(click.Command):
-    """A newsalerts command: a NewsalertsError is one error line and exit status 1."""
+    """A newsalerts command: a NewsalertsError or OSError is one error line, exit status 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except NewsalertsError as exc:
-            raise click.ClickException(error_line(exc)) from exc
+        except (NewsalertsError, OSError) as exc:
+            raise _one_line(exc) from exc
 
 
 class Group(click.Group):
@@ -57,8 +66,8 @@ class Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except NewsalertsError as exc:
-            raise click.ClickException(error_line(exc)) from exc
+        except (NewsalertsError, OSError) as exc:
+            raise _one_line(exc) from exc
 
 
 def _obj() -> dict[str, Any]:
