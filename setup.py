@@ -5,6 +5,9 @@ tree (a wheel or ``pip install .``), never in the clone, so nothing is
 committed twice:
 
 - ``templates/`` and ``examples/`` -> ``service/shipped/``;
+- ``models/extra_labels.jsonl`` (the hand-written training examples) ->
+  ``service/shipped/models/``, so that training and evaluating where the
+  package is installed use the same examples as in the clone;
 - the active model, ``models/<models/ACTIVE>/`` and an ACTIVE naming it ->
   ``service/classify/default_model/``, which the classifier falls back to
   when ``[models] dir`` has no active model of its own.
@@ -35,6 +38,8 @@ class BuildWithRuntimeFiles(build_py):
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(ROOT / folder, target,
                             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        (shipped / "models").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / "models" / "extra_labels.jsonl", shipped / "models")
         self._copy_active_model(package / "classify" / "default_model")
 
     @staticmethod

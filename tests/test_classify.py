@@ -116,7 +116,9 @@ def test_every_explanation_term_occurs_in_its_story(classifier: Classifier,
             missing = [term for term in terms if term.lower() not in row["text"].lower()]
             assert not missing, (row["id"], theme, terms)
             explained += bool(terms)
-    assert explained >= 0.9 * sum(len(item.themes) for item in tagged)
+    # 349 of 359 (346 before a tag with no pushing cue named its theme's words anyway);
+    # the rest hold none of their theme's cue words ("chancellor", "trademark").
+    assert explained >= 0.97 * sum(len(item.themes) for item in tagged)
 
 
 def test_explanations_carry_the_theme_not_cue_names_or_filler(classifier: Classifier) -> None:

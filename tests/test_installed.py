@@ -109,6 +109,20 @@ def test_the_installed_package_ships_the_active_model_checked_by_its_card(
     assert card["sha256"] == file_sha256(Path(shipped) / version / card["file"])
 
 
+def test_the_installed_package_trains_on_the_hand_written_examples_too(
+        installed: Path, tmp_path: Path) -> None:
+    # The default [models] labels_paths names models/extra_labels.jsonl: an installed
+    # package must find its own copy, or its retraining and `evaluate` silently lose them.
+    script = ("from service.config import load_settings; "
+              "from service.classify.retrain import label_files; "
+              "print(*label_files(load_settings(None)), sep='\\n')")
+    done = subprocess.run([str(installed / "python"), "-c", script], cwd=tmp_path,
+                          env=clean_env(tmp_path), capture_output=True, text=True, check=True)
+    [found] = [Path(line) for line in done.stdout.splitlines() if "extra_labels" in line]
+    assert found.read_bytes() == (REPO / "models" / "extra_labels.jsonl").read_bytes()
+    assert REPO not in found.parents, "it read the clone's copy, not the package's"
+
+
 def test_a_postgresql_url_without_the_driver_is_one_line_naming_the_extra(
         installed: Path, tmp_path: Path) -> None:
     # psycopg made unimportable, as in an install without the [postgres] extra.

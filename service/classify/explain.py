@@ -7,12 +7,15 @@ says nothing of simulation), never a filler word the regression happened to
 weigh ("powered", "easy").  Terms are ranked by how much they pushed the
 theme's score: value x coefficient of the cue features they fired plus their
 own word and headline features; a term that pushed nothing is left out, and
-one term stands for each cue.  Each is spelled as the story spells it.
+one term stands for each cue.  Each is spelled as the story spells it.  When
+no cue term pushed (the story's other words did), the theme's best-ranked cue
+terms in the story still name it, up to two, so that a tag the model gave
+always shows a term when the story has one of the theme's words at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -50,15 +53,24 @@ def explain(text: str, pushes: np.ndarray[Any, Any], index: Mapping[str, int], b
                 cues.add(feature)
                 push += _push(pushes, index, feature)
             found[gram] = push, cues
+    ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
+    chosen = _distinct(((gram, cues) for gram, (push, cues) in ranked if push > 0), limit)
+    if not chosen:  # the words pushed it, not one cue: still name the theme's own words
+        chosen = _distinct(((gram, cues) for gram, (_, cues) in ranked), min(limit, 2))
+    return tuple(_as_written(gram, text, lowered) for gram in chosen)
+
+
+def _distinct(ranked: Iterable[tuple[str, set[str]]], limit: int) -> list[str]:
+    """The first ``limit`` terms, one per cue: "democracy, democratic" says it twice."""
     chosen: list[str] = []
-    used: set[str] = set()  # one term per cue: "democracy, democratic" says it twice
-    for gram, (push, cues) in sorted(found.items(), key=lambda item: (-item[1][0], item[0])):
-        if push <= 0 or len(chosen) == limit:
+    used: set[str] = set()
+    for gram, cues in ranked:
+        if len(chosen) == limit:
             break
         if not cues & used and gram.rstrip("s") not in {c.rstrip("s") for c in chosen}:
             chosen.append(gram)
         used |= cues
-    return tuple(_as_written(gram, text, lowered) for gram in chosen)
+    return chosen
 
 
 def _as_written(gram: str, text: str, lowered: str) -> str:

@@ -44,7 +44,7 @@ from service.domain import Link, TaggedStory
 from service.domain import Story as StoryValue
 from service.errors import ModelError
 from service.ingest.pipeline import Tagger
-from service.paths import PROJECT_ROOT
+from service.paths import PROJECT_ROOT, SHIPPED
 
 __all__ = ["WATERMARK", "WATERMARK_FILE", "RetagSummary", "label_files", "read_watermark",
            "record_model_version", "retag_since", "retrain_if_due", "retraining_examples",
@@ -111,7 +111,10 @@ def label_files(settings: Settings) -> list[Path]:
 
 
 def _glob(pattern: str) -> list[Path]:
-    for base in [Path.cwd()] if os.path.isabs(pattern) else [Path.cwd(), _project_dir()]:
+    """Matches of ``pattern`` in the working folder, else the clone, else the copies an
+    installed package carries (``models/extra_labels.jsonl``)."""
+    bases = [Path.cwd()] if os.path.isabs(pattern) else [Path.cwd(), _project_dir(), SHIPPED]
+    for base in bases:
         matches = sorted(glob.glob(os.path.join(base, pattern)))
         if matches:
             return [Path(os.path.normpath(match)) for match in matches]
