@@ -14,6 +14,14 @@
    taken over all labeled stories.  Printed: the threshold with the best F1 on
    ``tune``, and precision, recall and F1 on ``check`` at that threshold and
    at the configured ``[events] threshold``.
+   Then the *grouping*: the labeled stories are stored issue by issue, in
+   date order, through ``assign_issue_events`` on a temporary SQLite database,
+   as the pipeline stores them, and a pair counts as "the same" when its two
+   stories share an event.  Printed per population: that pairwise precision,
+   recall and F1, the same pairs scored with the signatures as stored (each
+   weighted by its own window's frequencies, not all labeled stories'), and
+   how many pairs lie further apart than ``[events] window_days`` (never
+   candidates, by design).
 2. Speed.  ``--stories`` stories spread over 14 days are stored (the labeled
    stories again and again, each copy with a seeded share of its sentences
    dropped and a name of its own, so copies are alike but not identical),
@@ -42,6 +50,8 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -49,13 +59,14 @@ from service.config import load_settings  # noqa: E402
 from service.db.database import make_engine, session_factory, transaction, upgrade  # noqa: E402
 from service.db.tables import Issue, Source, Story  # noqa: E402
 from service.events import signature as sig  # noqa: E402
+from service.events.candidates import load_units  # noqa: E402
 from service.events.matching import (  # noqa: E402
     Units,
     best_threshold,
     precision_recall_f1,
     similarity,
 )
-from service.events.store import EventSettings, assign_issue_events  # noqa: E402
+from service.events.store import EventSettings, assign_issue_events, events_of  # noqa: E402
 
 SHARED = Path(os.environ.get("NEWSALERTS_SHARED", REPO.parent / "shared")) / "data"
 PAIRS = REPO / "bench" / "data" / "event_pairs.csv"
@@ -109,7 +120,8 @@ def signatures(stories: dict[str, Story_]) -> dict[str, Units]:
     return {i: Units(n, whole, parts) for n, (i, (whole, parts)) in enumerate(weighed.items())}
 
 
-def quality(shared: Path, configured: float) -> None:
+def quality(shared: Path, settings: EventSettings) -> None:
+    configured = settings.threshold
     if not (shared / "labeled").is_dir():
         sys.exit(f"no labeled stories under {shared}: set NEWSALERTS_SHARED")
     stories, dates = labeled_stories(shared), issue_dates(shared)
@@ -128,6 +140,62 @@ def quality(shared: Path, configured: float) -> None:
         p, r, f = precision_recall_f1(scored["check"], value)
         print(f"check at the {name} threshold {value:.2f}: precision {p:.3f} recall {r:.3f} "
               f"F1 {f:.3f}")
+    grouping(stories, dates, labels, settings)
+
+
+def in_order(stories: dict[str, Story_], dates: dict[str, datetime]) -> list[list[str]]:
+    """The labeled stories as issues, in date order, each issue's stories in their order."""
+    issues: dict[tuple[datetime, str, str], list[str]] = {}
+    for story_id, story in stories.items():
+        key = (story_date(story, dates), story["source"], str(story["issue"]))
+        issues.setdefault(key, []).append(story_id)
+    position = {i: int(i.rsplit("-", 1)[1]) if i.rsplit("-", 1)[1].isdigit() else 0
+                for i in stories}
+    return [sorted(issues[key], key=lambda i: (position[i], i)) for key in sorted(issues)]
+
+
+def grouping(stories: dict[str, Story_], dates: dict[str, datetime],
+             labels: dict[frozenset[str], bool], settings: EventSettings) -> None:
+    """Pairwise quality of the events the storing path makes (see the module's docstring)."""
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{folder}/grouping.db")
+        upgrade(engine)
+        sessions = session_factory(engine)
+        ids: dict[str, int] = {}
+        with transaction(sessions) as session:
+            sources: dict[str, int] = {}
+            for issue_ids in in_order(stories, dates):
+                first = stories[issue_ids[0]]
+                if first["source"] not in sources:
+                    source = Source(name=first["source"])
+                    session.add(source)
+                    session.flush()
+                    sources[first["source"]] = source.id
+                issue = new_issue(session, sources[first["source"]],
+                                  [(stories[i]["headline"], stories[i]["text"])
+                                   for i in issue_ids], story_date(first, dates))
+                assign_issue_events(session, issue.id, settings)
+                ids.update({i: story.id for i, story in zip(issue_ids, issue.stories, strict=True)})
+            found = events_of(session, ids.values())
+            stored = load_units(session, ids.values())
+        engine.dispose()
+    events = {i: set(found.get(story_id, ())) for i, story_id in ids.items()}
+    for kind in ("tune", "check"):
+        pairs = list(population(kind, stories, dates))
+        grouped = [(float(bool(events[a] & events[b])), labels.get(frozenset((a, b)), False))
+                   for a, b in pairs]
+        p, r, f = precision_recall_f1(grouped, 1.0)
+        print(f"{kind} grouping (stories sharing an event): precision {p:.3f} recall {r:.3f} "
+              f"F1 {f:.3f}")
+        scored = [(similarity(stored[ids[a]], stored[ids[b]]), same)
+                  for (a, b), (_, same) in zip(pairs, grouped, strict=True)]
+        p, r, f = precision_recall_f1(scored, settings.threshold)
+        apart = [same for (a, b), (_, same) in zip(pairs, grouped, strict=True)
+                 if abs((story_date(stories[a], dates).date()
+                         - story_date(stories[b], dates).date()).days) > settings.window_days]
+        print(f"{kind} pairs scored with the stored signatures: precision {p:.3f} "
+              f"recall {r:.3f} F1 {f:.3f}; {len(apart)} pairs ({sum(apart)} the same news) "
+              f"more than {settings.window_days} days apart")
 
 
 def copies(stories: list[Story_], count: int, seed: int) -> Iterator[tuple[str, str]]:
@@ -139,18 +207,25 @@ def copies(stories: list[Story_], count: int, seed: int) -> Iterator[tuple[str, 
         yield story["headline"], ". ".join(sentences) + f" Codename Q{n:05d}."
 
 
+def new_issue(session: Session, source_id: int, stories: list[tuple[str, str]],
+              when: datetime) -> Issue:
+    """An issue of ``(headline, text)`` stories, added and flushed."""
+    key = hashlib.sha256(f"{when}{stories[0]}".encode()).hexdigest()
+    issue = Issue(dedupe_key=key, message_id=f"<{key}@bench>", source_id=source_id,
+                  sender="bench@example.com", subject="bench", sent_at=when,
+                  received_at=when, origin="bench", content_hash=key, raw=b"")
+    issue.stories = [Story(index=i, headline=h, text=t, links=[])
+                     for i, (h, t) in enumerate(stories)]
+    session.add(issue)
+    session.flush()
+    return issue
+
+
 def store_issue(session_maker: object, source_id: int, stories: list[tuple[str, str]],
                 when: datetime, settings: EventSettings) -> float:
     """Store one issue, then time its events step alone."""
     with transaction(session_maker) as session:  # type: ignore[arg-type]
-        key = hashlib.sha256(f"{when}{stories[0]}".encode()).hexdigest()
-        issue = Issue(dedupe_key=key, message_id=f"<{key}@bench>", source_id=source_id,
-                      sender="bench@example.com", subject="bench", sent_at=when,
-                      received_at=when, origin="bench", content_hash=key, raw=b"")
-        issue.stories = [Story(index=i, headline=h, text=t, links=[])
-                         for i, (h, t) in enumerate(stories)]
-        session.add(issue)
-        session.flush()
+        issue = new_issue(session, source_id, stories, when)
         start, cpu = time.perf_counter(), time.process_time()
         assign_issue_events(session, issue.id, settings)
         CPU_SECONDS.append(time.process_time() - cpu)
@@ -200,7 +275,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = EventSettings.of(load_settings(environ={}))
     if not args.skip_quality:
-        quality(SHARED, settings.threshold)
+        quality(SHARED, settings)
     if args.skip_speed:
         return
     with tempfile.TemporaryDirectory() as folder:

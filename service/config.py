@@ -155,7 +155,8 @@ SETTINGS: tuple[Setting, ...] = (
             "`newsalerts events tune` from editors' splits and merges. Above 1: no two "
             "stories are matched (editors' merges still hold)."),
     Setting("events", "window_days", int, 14,
-            "A story is matched against stories of issues dated at most this many days apart."),
+            "A story is matched against stories of issues dated at most this many days apart "
+            "(whole UTC days)."),
     Setting("events", "max_events", int, 5,
             "Events a long story (a roundup, an editorial) can join, one per item it covers."),
     Setting("web", "base_url", str, "http://127.0.0.1:8080",

@@ -64,6 +64,22 @@ def test_related_news_and_news_outside_the_window_stay_apart(context: Context) -
     assert ours[1] != theirs[1]  # the same release, but a month apart
 
 
+def test_issues_fourteen_days_apart_are_in_the_window_whatever_the_hour(
+        context: Context) -> None:
+    # a weekly newsletter a fortnight on, sent later in the day (Import AI after Last Week in AI)
+    with transaction(context.sessions) as session:
+        first = store_issue(session, "Last Week in AI", [QWQ_A, COURT])
+        later = store_issue(session, "The Batch", [QWQ_B, WAYMO],
+                            sent_at=FIXED_NOW + timedelta(days=14, minutes=26))
+        # 14 days 23 hours on, but 15 days by date: out, however alike
+        beyond = store_issue(session, "ThursdAI", [COURT],
+                             sent_at=FIXED_NOW + timedelta(days=15, hours=-1))
+        ours, theirs, outside = (events(session, first), events(session, later),
+                                 events(session, beyond))
+    assert theirs[0] == ours[0]
+    assert outside[0] != ours[1]
+
+
 def test_a_roundup_joins_the_events_of_its_main_items(context: Context) -> None:
     with transaction(context.sessions) as session:
         items = store_issue(session, "Last Week in AI", [QWQ_A, PHI_4, COURT])
