@@ -7,9 +7,11 @@ test runs it, outside `newsalerts`) says it as `newsalerts` would.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from service.cli import glue
@@ -84,3 +86,26 @@ def test_a_path_that_cannot_be_written_is_one_error_line(tmp_path: Path) -> None
     assert (result.exit_code, result.exception.__class__) == (1, SystemExit)
     assert result.output.splitlines()[-1] == (
         f"Error: NotADirectoryError: [Errno 20] Not a directory: '{out}'")
+
+
+@pytest.mark.parametrize("command", [
+    ("evaluate", "--labels", "{labels}", "--json", "{out}"),
+    ("evaluate", "--labels", "{labels}", "--report", "{out}"),
+    ("report", "--labels", "{labels}", "--out", "{out}"),
+    ("train", "--labels", "{labels}", "--no-db-labels", "--out", "{out}"),
+    ("labels", "export", "--out", "{out}")], ids=" ".join)
+def test_a_path_that_cannot_be_written_is_said_before_the_work(tmp_path: Path,
+                                                               command: tuple[str, ...]) -> None:
+    # The work would fail on its own (one example is no cross-validation; the database
+    # is under a file too): only a check made before it names the output path.
+    (tmp_path / "afile").write_text("a file, not a folder")
+    out = tmp_path / "afile" / "out"
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text(json.dumps({"id": "s1", "text": "A robot arm folds laundry.",
+                                  "themes": ["robotics"], "issue": "i1"}) + "\n")
+    arguments = [part.format(out=out, labels=labels) for part in command]
+    env = {"NEWSALERTS_DATABASE__URL": f"sqlite:///{tmp_path}/afile/cli.db"}
+    result = CliRunner().invoke(main, arguments, env=env)
+    assert (result.exit_code, result.exception.__class__) == (1, SystemExit)
+    assert result.output.splitlines() == [
+        f"Error: NotADirectoryError: [Errno 20] Not a directory: '{out}'"]

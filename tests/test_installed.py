@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import sysconfig
+from contextlib import closing
 from email import message_from_bytes
 from pathlib import Path
 
@@ -63,9 +65,13 @@ def clean_env(home: Path) -> dict[str, str]:
     return env
 
 
-def run(bin_dir: Path, folder: Path, *args: str) -> str:
-    done = subprocess.run([str(bin_dir / "newsalerts"), *args], cwd=folder,
+def newsalerts(bin_dir: Path, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(bin_dir / "newsalerts"), *args], cwd=folder,
                           env=clean_env(folder), capture_output=True, text=True, timeout=120)
+
+
+def run(bin_dir: Path, folder: Path, *args: str) -> str:
+    done = newsalerts(bin_dir, folder, *args)
     assert done.returncode == 0, f"newsalerts {' '.join(args)}: {done.stderr}"
     return done.stdout
 
@@ -136,3 +142,30 @@ def test_a_postgresql_url_without_the_driver_is_one_line_naming_the_extra(
     assert "Traceback" not in done.stderr
     [line] = done.stderr.strip().splitlines()
     assert "install newsalerts[postgres]" in line
+
+
+def test_the_installed_package_lists_its_shipped_model_and_will_not_roll_back_past_it(
+        installed: Path, tmp_path: Path) -> None:
+    shipped = (REPO / "models" / "ACTIVE").read_text().strip()
+    listed = run(installed, tmp_path, "models", "list").splitlines()
+    assert [line.split()[:2] for line in listed] == [["*", shipped]], listed
+    assert "shipped default" in listed[0]
+
+    done = newsalerts(installed, tmp_path, "models", "rollback")
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("Error: ModelError: ") and shipped in line, line
+    assert "None" not in line
+
+
+def test_the_installed_package_records_the_shipped_model_it_retags_with(
+        installed: Path, tmp_path: Path) -> None:
+    # No story to tag in the new database: the version is recorded all the same.
+    done = newsalerts(installed, tmp_path, "retag", "--since", "2026-01-01")
+    assert done.returncode == 0, done.stderr
+    assert "cannot be read" not in done.stderr
+    version = (REPO / "models" / "ACTIVE").read_text().strip()
+    with closing(sqlite3.connect(tmp_path / "var" / "newsalerts.db")) as db:
+        rows = db.execute("SELECT version, sha256 FROM model_versions").fetchall()
+    card = json.loads((REPO / "models" / version / "card.json").read_text())
+    assert rows == [(version, card["sha256"])]

@@ -210,3 +210,9 @@ def test_evaluate_command_prints_the_table_and_writes_json(recent_labels: Path,
     metrics = json.loads(out.read_text(encoding="utf-8"))
     assert set(metrics[THEMES[0]]) >= {"precision", "recall", "f1"}
     assert 0.0 <= metrics["macro_f1"] <= 1.0 and metrics["evaluation"].startswith("grouped 3-fold")
+
+
+def test_rollback_without_an_active_version_says_so_in_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(models_group, ["--models-dir", str(tmp_path), "rollback"])
+    assert result.exit_code == 1
+    assert result.output == f"Error: ModelError: no active model in {tmp_path} to roll back from\n"

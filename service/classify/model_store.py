@@ -107,13 +107,18 @@ def active_version(models_dir: Path) -> str | None:
 
 def active_choice(models_dir: Path) -> tuple[Path, str | None]:
     """Where the active model is: ``models_dir``'s ACTIVE, else the shipped default."""
-    version = active_version(models_dir)
-    if version is None and models_dir.resolve() != SHIPPED_MODELS:
-        shipped = active_version(SHIPPED_MODELS)
-        if shipped is not None:
-            logger.info("no active model in %s: using the shipped %s", models_dir, shipped)
-            return SHIPPED_MODELS, shipped
-    return models_dir, version
+    shipped = shipped_in_use(models_dir)
+    if shipped is not None:
+        logger.info("no active model in %s: using the shipped %s", models_dir, shipped)
+        return SHIPPED_MODELS, shipped
+    return models_dir, active_version(models_dir)
+
+
+def shipped_in_use(models_dir: Path) -> str | None:
+    """The shipped default's version when it is what tags (``models_dir`` has no ACTIVE)."""
+    if active_version(models_dir) is not None or models_dir.resolve() == SHIPPED_MODELS:
+        return None
+    return active_version(SHIPPED_MODELS)
 
 
 def set_active(models_dir: Path, version: str) -> None:
@@ -126,6 +131,10 @@ def set_active(models_dir: Path, version: str) -> None:
 def previous_version(models_dir: Path) -> str:
     """The newest version older than the active one: where a rollback goes."""
     current = active_version(models_dir)
+    if current is None:
+        shipped = shipped_in_use(models_dir)
+        in_use = f"; the shipped default {shipped} is in use" if shipped else ""
+        raise ModelError(f"no active model in {models_dir} to roll back from{in_use}")
     versions = list_versions(models_dir)
     older = versions[: versions.index(current)] if current in versions else []
     if not older:

@@ -10,6 +10,9 @@
 - Context: the main group puts the settings and a context opener in
   ``ctx.obj``; commands open it with ``opened_context()`` and it is closed
   when they are done.  Tests invoke a command with ``obj={"context": ...}``.
+- Output paths: ``check_writable_file`` and ``check_writable_folder`` raise,
+  before a command's work, the OSError its write would raise after it (a
+  cross-validation takes minutes).
 - ``process_id`` and ``stop_on_signals`` are ops/process.py's, so that a
   command and the processes it starts name themselves and stop the same way.
 
@@ -18,8 +21,11 @@ Only light modules here: a worker's command must not import scikit-learn.
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -29,8 +35,9 @@ from service.context import Context
 from service.errors import NewsalertsError
 from service.ops.process import process_id, stop_on_signals
 
-__all__ = ["Command", "Group", "context_opener", "error_line", "opened_context", "process_id",
-           "settings", "stop_on_signals", "wait_for_stop"]
+__all__ = ["Command", "Group", "check_writable_file", "check_writable_folder", "context_opener",
+           "error_line", "opened_context", "process_id", "settings", "stop_on_signals",
+           "wait_for_stop"]
 
 
 def error_line(exc: NewsalertsError | OSError, about: str = "") -> str:
@@ -102,3 +109,34 @@ def wait_for_stop() -> None:
     with stop_on_signals() as stop:
         while not stop.wait(1.0):
             pass
+
+
+def check_writable_file(path: Path) -> None:
+    """Raise the OSError that writing ``path`` (its folder is not made) would raise."""
+    if path.is_dir():
+        raise _refused(errno.EISDIR, path)
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            raise _refused(errno.EACCES, path)
+        return
+    try:  # a new file: make it and take it away, so the check is the write's own
+        path.open("xb").close()
+    except FileExistsError:
+        return  # made meanwhile, by someone who could
+    path.unlink()
+
+
+def check_writable_folder(path: Path) -> None:
+    """Raise the OSError that making ``path`` (parents too) and writing in it would raise."""
+    existing = path
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise _refused(errno.ENOTDIR, path)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise _refused(errno.EACCES, path)
+
+
+def _refused(code: int, path: Path) -> OSError:
+    # OSError(errno, ...) makes the subclass (NotADirectoryError...) the write would raise.
+    return OSError(code, os.strerror(code), str(path))

@@ -17,7 +17,7 @@ import click
 
 from service.classify import labels, retrain
 from service.classify.train import Example
-from service.cli.glue import Command, Group, opened_context
+from service.cli.glue import Command, Group, check_writable_file, opened_context
 from service.db.database import transaction
 
 _DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"])
@@ -66,6 +66,8 @@ def import_command(path: Path) -> None:
               help="Write to this file instead of standard output.")
 def export_command(out: Path | None) -> None:
     """The usable labels (the agreement rule applied) as JSON lines that `train --labels` reads."""
+    if out is not None:
+        check_writable_file(out)  # before the database is read
     with opened_context() as context, transaction(context.sessions) as session:
         lines = [json.dumps(row, ensure_ascii=False) + "\n"
                  for row in labels.export_labels(session)]
@@ -88,11 +90,13 @@ def retag_command(since: datetime) -> None:
     twice changes nothing the second time.
     """
     from service.classify.model import Classifier
-    from service.classify.model_store import models_dir
+    from service.classify.model_store import active_choice, models_dir
 
     with opened_context() as context:
-        directory = models_dir(context.settings)
-        classifier = Classifier.load(directory)
+        # Where the active model is (the shipped default's folder when [models] dir has
+        # no ACTIVE): its card is recorded from there.
+        directory, version = active_choice(models_dir(context.settings))
+        classifier = Classifier.load(directory, version)
         with transaction(context.sessions) as session:
             retrain.record_model_version(session, directory, classifier.version)
             summary = retrain.retag_since(session, classifier, since.replace(tzinfo=UTC),

@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import click
 
 from service.classify import model_store
-from service.cli.glue import Command, Group
+from service.cli.glue import Command, Group, check_writable_file, check_writable_folder
 from service.cli.tables import metrics_table, source_tables
 
 # scikit-learn takes seconds and ~90 MB to import: only the commands that use it do.
@@ -130,6 +130,7 @@ def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...], model
     from service.classify.train import load_examples, train_new_version
     from service.cli.labels import with_database_labels
 
+    check_writable_folder(models_dir)  # now, not after the cross-validation
     examples = load_examples([*labels, *more_labels])
     examples = with_database_labels(examples, enabled=db_labels)
     outcome = train_new_version(models_dir, examples, force=force, folds=folds)
@@ -174,9 +175,13 @@ def evaluate_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
     from service.classify.report import cross_validate, require_matplotlib, write_report
     from service.classify.train import load_examples
 
-    examples = load_examples([*labels, *more_labels])
+    # Before the training, not after: the extra and the paths the results go to.
+    if json_out is not None:
+        check_writable_file(json_out)
     if report_dir is not None:
-        require_matplotlib()  # before the training, not after
+        check_writable_folder(report_dir)
+        require_matplotlib()
+    examples = load_examples([*labels, *more_labels])
     result = cross_validate(examples, folds)
     metrics = result.metrics
     click.echo(metrics_table(metrics))
@@ -213,14 +218,22 @@ def _chosen_dir(ctx: click.Context, here: Path | None) -> Path:
 @_here_option
 @click.pass_context
 def list_models(ctx: click.Context, here: Path | None) -> None:
-    """Every version, newest last; * marks the active one."""
+    """Every version, newest last; * marks the active one.
+
+    Until the folder has an active version of its own, the model shipped in the
+    package tags: it is listed last, active and marked as the shipped default.
+    """
     models_dir = _chosen_dir(ctx, here)
     active = model_store.active_version(models_dir)
     versions = model_store.list_versions(models_dir)
-    if not versions:
+    shipped = model_store.shipped_in_use(models_dir)
+    if not versions and shipped is None:
         click.echo(f"no model versions in {models_dir}")
     for version in versions:
         click.echo(_version_line(models_dir, version, active=version == active))
+    if shipped is not None:
+        click.echo(_version_line(model_store.SHIPPED_MODELS, shipped, active=True)
+                   + f"  (shipped default: no active version in {models_dir})")
 
 
 def _version_line(models_dir: Path, version: str, *, active: bool) -> str:
@@ -274,7 +287,8 @@ def report_command(label_files: tuple[Path, ...], out: Path, folds: int,
     from service.classify.train import load_examples
     from service.cli.labels import with_database_labels
 
-    require_matplotlib()  # before minutes of training, not after
+    require_matplotlib()  # before minutes of training, not after; so is the folder
+    check_writable_folder(out)
     examples = load_examples(label_files)
     examples = with_database_labels(examples, enabled=db_labels)
     with click.progressbar(length=folds, label=f"grouped CV on {len(examples)} examples",
