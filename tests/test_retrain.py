@@ -113,8 +113,21 @@ def test_retraining_waits_for_enough_usable_labels(context: Context, models_dir:
     assert retrain.retrain_if_due(off).startswith("retraining is off")
 
 
-def test_retraining_trains_promotes_and_then_waits_again(context: Context, models_dir: Path,
-                                                        extras_only: str) -> None:
+@pytest.fixture
+def small_models_dir(tmp_path: Path, extras_only: str) -> Path:
+    """A models folder whose active model was trained on the hand-written extras alone."""
+    folder = tmp_path / "small-models"
+    examples = load_examples([Path(extras_only)])
+    metrics = {**{t: {"precision": 0.0, "recall": 0.0, "f1": 0.0} for t in THEMES},
+               "micro_f1": 0.0, "macro_f1": 0.0, "evaluation": EVALUATION.format(folds=5)}
+    version = save_version(folder, train_model(examples), make_card(examples, metrics))
+    model_store.set_active(folder, version)
+    return folder
+
+
+def test_retraining_trains_promotes_and_then_waits_again(
+        context: Context, small_models_dir: Path, extras_only: str) -> None:
+    models_dir = small_models_dir
     ctx = configured(context, models_dir, extras_only, after=20)
     with transaction(ctx.sessions) as session:
         stored = labeled_issues(session, 5)  # five issues: one per fold of the grouped CV
@@ -140,6 +153,26 @@ def test_retraining_trains_promotes_and_then_waits_again(context: Context, model
     elsewhere = dataclasses.replace(ctx, var_dir=ctx.var_dir / "another-machine")
     assert retrain.retrain_if_due(elsewhere).startswith(
         f"not retrained: 0 new usable label(s) since {watermark['labels_until']}")
+
+
+def test_no_retraining_on_fewer_examples_than_the_active_model_was_trained_on(
+        sqlite_context: Context, models_dir: Path, extras_only: str) -> None:
+    # The committed model saw every newsletter's labels; here only the extras can be read
+    # (an installed package run away from ../shared): a model of those would be far worse,
+    # and the gate, comparing recipes on today's labels, would not see it.
+    ctx = configured(sqlite_context, models_dir, extras_only, after=1)
+    with transaction(ctx.sessions) as session:
+        labeled_issues(session, 5)
+    before = model_store.list_versions(models_dir)
+
+    summary = retrain.retrain_if_due(ctx)
+
+    trained_on = model_store.read_card(models_dir, before[-1])["n_examples"]
+    assert summary.startswith("not retrained: ") and f"fewer than the {trained_on}" in summary
+    assert "labels_paths" in summary
+    assert model_store.list_versions(models_dir) == before
+    with transaction(ctx.sessions) as session:
+        assert session.get(ServiceState, retrain.WATERMARK) is None, "tried again later"
 
 
 def test_a_watermark_file_of_an_earlier_version_moves_into_the_database(

@@ -12,7 +12,9 @@ on another machine carries on from it, and a candidate that was kept is not
 trained again on the same labels an hour later.  Without it every usable
 label counts as new; a ``var/retrain.json`` left by an older version is read
 once into the database.  Labels from fewer than five issues are not enough
-for the grouped cross-validation: no retrain, and the summary says so.  A
+for the grouped cross-validation, and fewer examples than the active model
+was trained on means label files went missing: no retrain in either case,
+and the summary says so.  A
 training error (ModelError) is raised, so the job is recorded as failing.
 
 ``retag_since`` gives stories the active model's themes: new rows for the new
@@ -76,10 +78,34 @@ def retrain_if_due(ctx: Context) -> str:
     if issues < FOLDS:
         return _logged(f"not retrained: the labeled stories come from {issues} issue(s); "
                        f"the grouped cross-validation needs {FOLDS}")
+    shrunk = _fewer_than_active(ctx.settings, len(examples))
+    if shrunk:
+        return _logged(shrunk)
     outcome = train_new_version(_models_dir(ctx.settings), examples, folds=FOLDS)
     with transaction(ctx.sessions) as session:
         write_watermark(session, max(arrivals), outcome, ctx.now())
     return _logged(describe(outcome, len(arrivals), len(examples)))
+
+
+def _fewer_than_active(settings: Settings, examples: int) -> str | None:
+    """Why not to retrain on fewer examples than the model in use was trained on.
+
+    Labels only accumulate, so fewer means label files went missing (an installed
+    package run away from ../shared, a moved folder).  The promotion gate compares
+    recipes on today's labels, so it would let such a model through; this keeps it out
+    until the files are back (the watermark stays, so it is tried again)."""
+    where, version = model_store.active_choice(_models_dir(settings))
+    if version is None:
+        return None
+    try:
+        trained_on = int(model_store.read_card(where, version).get("n_examples", 0))
+    except (ModelError, TypeError, ValueError):
+        return None  # the model's own loading says what is wrong with its card
+    if examples >= trained_on:
+        return None
+    return (f"not retrained: {examples} examples can be read now, fewer than the "
+            f"{trained_on} the active model {version} was trained on; check [models] "
+            "labels_paths")
 
 
 def _logged(summary: str) -> str:
