@@ -2,7 +2,7 @@
 
     pending (due) ─claim─▶ sending (claimed_by, lease_until; committed) ─▶ send.py
     sending, lease expired ─claim─▶ sending again (the worker died mid-batch)
-    sending ─release─▶ pending (the server, not the deliveries, was the problem)
+    sending ─Lease.release─▶ pending (the server, not the deliveries, was the problem)
 
 A claim is committed before anything is sent, so two workers never hold the
 same delivery; a claim whose worker dies comes back once its lease expires.
@@ -26,7 +26,7 @@ from service.db.tables import Delivery
 from service.deliver.wakeup import announce
 from service.domain import DeliveryStatus
 
-__all__ = ["Claims", "Lease", "claim_due_deliveries", "claimable", "release"]
+__all__ = ["Claims", "Lease", "claim_due_deliveries", "claimable"]
 
 
 def _pending_due(now: datetime) -> ColumnElement[bool]:
@@ -35,6 +35,10 @@ def _pending_due(now: datetime) -> ColumnElement[bool]:
 
 def _lease_expired(now: datetime) -> ColumnElement[bool]:
     return and_(Delivery.status == DeliveryStatus.SENDING, Delivery.lease_until < now)
+
+
+def _lease_end(claimed_at: datetime, lease_seconds: float) -> datetime:
+    return claimed_at + timedelta(seconds=lease_seconds)
 
 
 def claimable(now: datetime) -> ColumnElement[bool]:
@@ -49,7 +53,7 @@ def claim_due_deliveries(session: Session, worker_id: str, now: datetime,
     pending ones, oldest first.  Each kind is found by its own query, so the
     status index finds the first ``limit`` rows without sorting the whole queue.
     """
-    until = now + timedelta(seconds=lease_seconds)
+    until = _lease_end(now, lease_seconds)
     claimed: list[int] = []
     for which in (_lease_expired(now), _pending_due(now)):
         if len(claimed) < limit:
@@ -105,65 +109,72 @@ class Claims:
     def close(self) -> None:
         self._closed = True
 
-    def __iter__(self) -> Iterator[list[int]]:
-        while (batch := self._next()):
-            yield batch
+    def __iter__(self) -> Iterator[Lease]:
+        while (lease := self._next()) is not None:
+            yield lease
 
-    def _next(self) -> list[int]:
+    def _next(self) -> Lease | None:
         with self._lock:
             if self.should_stop() or self._left == 0:
-                return []
+                return None
             size = self._size if self._left is None else min(
                 self._size, max(1, -(-self._left // self._share)))
             if self._left is not None:
                 self._left -= size
+        now = self.ctx.now()
         with self.ctx.sessions() as session:
-            batch = claim_due_deliveries(session, self.worker_id, self.ctx.now(),
-                                         self._lease, size)
+            batch = claim_due_deliveries(session, self.worker_id, now, self._lease, size)
         if self._left is not None:
             with self._lock:
                 self._left += size - len(batch)
-        return batch
+        if not batch:
+            return None
+        return Lease(self.ctx, self.worker_id, batch, _lease_end(now, self._lease))
 
 
 class Lease:
-    """A claimed batch's lease, renewed while its emails go out.
+    """A claimed batch's lease, renewed while its emails go out, and the claim's token.
 
-    Before each email, once a third of the lease has passed since the last
-    renewal, one UPDATE moves the lease of the batch's rows this worker still
-    holds forward by a whole lease; a row another claimer took meanwhile (this
-    worker stalled past its lease) is no longer held, and is not sent here.
+    Before each email, once a third of the lease has passed, one UPDATE moves
+    the lease of the batch's rows this claim still holds forward by a whole
+    lease.  A row is held while its ``lease_until`` is the one this claim set:
+    claiming a lapsed row always sets a later one, so a row claimed again after
+    this worker stalled past its lease is no longer held, and is not sent or
+    released here, even when the new claimer is another connection of this
+    same worker (they share ``claimed_by``).
     """
 
-    def __init__(self, ctx: Context, worker_id: str, batch: Sequence[int]) -> None:
-        self.ctx, self.worker_id = ctx, worker_id
+    def __init__(self, ctx: Context, worker_id: str, batch: Sequence[int],
+                 until: datetime) -> None:
+        self.ctx, self.worker_id, self.batch = ctx, worker_id, list(batch)
         self._held = set(batch)
         self._seconds = ctx.settings.delivery.lease_seconds
-        self._renewed = ctx.now()  # the claim set the lease just now
+        self._until = until
 
     def holds(self, delivery_id: int) -> bool:
-        """Is ``delivery_id`` still this worker's to send? Renews the lease when due."""
+        """Is ``delivery_id`` still this claim's to send? Renews the lease when due."""
         now = self.ctx.now()
-        if now - self._renewed >= timedelta(seconds=self._seconds / 3):
+        if self._until - now <= timedelta(seconds=self._seconds * 2 / 3):
             self._renew(now)
         return delivery_id in self._held
 
+    def release(self, delivery_ids: Sequence[int]) -> None:
+        """Hand back what this claim still holds unsent: the server, not they, was the problem."""
+        with transaction(self.ctx.sessions) as session:
+            session.execute(update(Delivery).where(self._still_mine(delivery_ids))
+                            .values(status=DeliveryStatus.PENDING, lease_until=None,
+                                    claimed_by=None))
+            announce(session)  # another worker may take them now
+
     def _renew(self, now: datetime) -> None:
+        until = now + timedelta(seconds=self._seconds)
         with transaction(self.ctx.sessions) as session:
             self._held = set(session.scalars(
-                update(Delivery).where(Delivery.id.in_(sorted(self._held)),
-                                       Delivery.status == DeliveryStatus.SENDING,
-                                       Delivery.claimed_by == self.worker_id)
-                .values(lease_until=now + timedelta(seconds=self._seconds))
+                update(Delivery).where(self._still_mine(sorted(self._held)))
+                .values(lease_until=until)
                 .returning(Delivery.id).execution_options(synchronize_session=False)))
-        self._renewed = now
+        self._until = until
 
-
-def release(ctx: Context, delivery_ids: Sequence[int], worker_id: str) -> None:
-    """Hand back what ``worker_id`` still holds unsent: the server, not they, was the problem."""
-    with transaction(ctx.sessions) as session:
-        session.execute(update(Delivery).where(Delivery.id.in_(delivery_ids),
-                                               Delivery.status == DeliveryStatus.SENDING,
-                                               Delivery.claimed_by == worker_id)
-                        .values(status=DeliveryStatus.PENDING, lease_until=None, claimed_by=None))
-        announce(session)  # another worker may take them now
+    def _still_mine(self, delivery_ids: Sequence[int]) -> ColumnElement[bool]:
+        return and_(Delivery.id.in_(delivery_ids), Delivery.status == DeliveryStatus.SENDING,
+                    Delivery.claimed_by == self.worker_id, Delivery.lease_until == self._until)

@@ -33,7 +33,7 @@ from service.context import Context
 from service.db.database import transaction
 from service.db.tables import Delivery, Subscriber
 from service.db.types import UtcDateTime, as_utc
-from service.deliver.claims import Claims, Lease, claim_due_deliveries, claimable, release
+from service.deliver.claims import Claims, claim_due_deliveries, claimable
 from service.deliver.compose import Composer, NothingToSend, Outgoing
 from service.deliver.transport import (
     OutboxTransport,
@@ -113,12 +113,12 @@ def _send_over_one_connection(ctx: Context, claims: Claims, pacer: Pacer) -> Sen
     try:
         with open_transport(ctx.settings) as transport, _Recorder(ctx.engine) as recorder:
             sender = _Sender(ctx, Composer(ctx), transport, recorder, pacer)
-            for batch in claims:
+            for lease in claims:
+                batch = lease.batch
                 sender.composer.load(batch)
-                lease = Lease(ctx, claims.worker_id, batch)
                 for position, delivery_id in enumerate(batch):
                     if claims.should_stop():
-                        release(ctx, batch[position:], claims.worker_id)
+                        lease.release(batch[position:])
                         return sender.summary
                     if not lease.holds(delivery_id):  # it stalled past its lease: not ours
                         log.warning("delivery %s was claimed again while this worker held "
@@ -127,7 +127,7 @@ def _send_over_one_connection(ctx: Context, claims: Claims, pacer: Pacer) -> Sen
                     try:
                         sender.deliver(delivery_id)
                     except DeliveryError:  # the server itself is unusable: leave the rest
-                        release(ctx, batch[position:], claims.worker_id)
+                        lease.release(batch[position:])
                         raise
     except BaseException:
         claims.close()  # the other connections finish their email in hand and stop
