@@ -175,6 +175,7 @@ def one_of(*choices: str) -> Callable[[Any], str]:
 def time_zone(value: Any) -> str:
     try:
         ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError):
+    # A region's name ("Europe") is a folder of the zone database: IsADirectoryError.
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return "an IANA time zone such as Europe/London"
     return ""

@@ -62,6 +62,7 @@ def test_sources_from_environment_json() -> None:
         ("[[sources]]\nname = 'N'\nsenders = ['a@b']\nrequire_dkim = 'yes'\n", "require_dkim"),
         ("[inbox\n", "not valid TOML"),
         ("[digest]\ntimezone = 'Mars/Olympus'\n", "[digest] timezone must be an IANA time zone"),
+        ("[digest]\ntimezone = 'Europe'\n", "[digest] timezone must be an IANA time zone"),
         ("[digest]\nday = 'funday'\n", "[digest] day must be one of mon, tue"),
         ("[digest]\nhour = 24\n", "[digest] hour must be an hour from 0 to 23"),
         ("[log]\nlevel = 'LOUD'\n", "[log] level must be one of debug, info"),
