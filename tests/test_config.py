@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import typing
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from service.cli.settings_docs import settings_table_markdown
 from service.config import SETTINGS, load_settings
 from service.errors import ConfigError
+from service.ops.logs import JsonFormatter, configure_logging
 from service.typed_settings import SECTIONS, key_of
 from tests.helpers import REPO
 
@@ -75,6 +77,20 @@ def test_bad_config_is_refused_with_a_clear_message(tmp_path: Path, text: str,
     path.write_text(text)
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load_settings(path, environ={})
+
+
+def test_a_log_format_the_check_lets_pass_is_the_format_logged(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("[log]\nformat = 'JSON'\n")  # the check takes any case, as for level
+    root, ours = logging.getLogger(), logging.getLogger("newsalerts")
+    saved = root.handlers[:], root.level, ours.level
+    try:
+        configure_logging(load_settings(path, environ={}))
+        assert [type(h.formatter) for h in root.handlers] == [JsonFormatter]
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+        ours.setLevel(saved[2])
 
 
 def test_secret_values_never_appear_in_errors_or_redacted_view() -> None:

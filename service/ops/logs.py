@@ -59,7 +59,7 @@ def secret_values(settings: Settings) -> list[str]:
 def configure_logging(settings: Settings, verbosity: int = 0) -> None:
     level = "DEBUG" if verbosity else settings.log.level.upper()
     handler = logging.StreamHandler(sys.stderr)
-    if settings.log.format == "json":
+    if settings.log.format.lower() == "json":  # the check takes any case, as for level
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
