@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -446,6 +447,16 @@ def test_a_title_over_its_byline_just_after_a_rule_starts_a_story() -> None:
         "A Library Lends Telescopes To Its Members",
         "Bakers Share One Oven To Cut Their Bills",
     ]
+
+
+def test_a_long_line_that_almost_reads_as_a_byline_is_read_in_linear_time() -> None:
+    # Email text is hostile: the byline pattern once tried every split of one long capitalised
+    # word into names (about a second a line), so a few hundred such lines stalled a poll.
+    almost = "By " + "Q" * 150 + "!"
+    body = "Intro\n\n" + "".join(f"---\n\n{almost}\nThe story's text.\n\n" for _ in range(10))
+    started = time.process_time()
+    cut(email(body))
+    assert time.process_time() - started < 2.0  # milliseconds now; ten seconds before
 
 
 DASHED = """Morning! Here is what moved on the water this week.

@@ -41,7 +41,10 @@ LABEL = re.compile(r":\s*$")  # an inline bold lead-in such as "What's new:"
 SENTENCE_END = re.compile(r"[.,;:]$")
 SALUTATION = re.compile(r"^(?:dear|hi|hello|hey)\b[^,.!?]{1,40},$", re.IGNORECASE)
 BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
-BYLINE = re.compile(r"^(?:[Ww]ritten |[Ww]ords )?(?:[Bb]y|BY)\s+(?:[A-Z][\w.'’-]*\s*){1,4}$")
+# One to four capitalised names; spaces, not letters, part them, so a failing match backtracks
+# in linear time (``(?:[A-Z]\w*\s*){1,4}`` tried every split of one long word).
+BYLINE = re.compile(
+    r"^(?:[Ww]ritten |[Ww]ords )?(?:[Bb]y|BY)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*$")
 
 
 @dataclass(frozen=True)
