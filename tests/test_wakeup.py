@@ -13,7 +13,7 @@ from sqlalchemy import text
 from service.context import Context
 from service.db.database import transaction
 from service.deliver.match import create_instant_deliveries
-from service.deliver.wakeup import DeliveryListener, announce
+from service.deliver.wakeup import CHANNEL, DeliveryListener, announce
 from service.subscribers.registry import add_subscriber
 from tests.db import FIXED_NOW, SECRET_KEY, make_issue
 from tests.processes import fork, kill_all, wait_until
@@ -93,10 +93,9 @@ def test_the_listener_listens_again_after_losing_its_connection(
     try:
         listener.wait(0, threading.Event())
         with pg_context.engine.begin() as connection:
-            ended = connection.execute(text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE query LIKE 'LISTEN \"newsalerts_deliveries:%' AND pid <> pg_backend_pid()"
-            )).scalar()
+            ended = connection.execute(
+                text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                     "WHERE pid = ANY(:pids)"), {"pids": _our_listeners(pg_context)}).scalar()
         assert ended == 1, "the listening connection was found and cut"
         with caplog.at_level(logging.WARNING, logger="service.deliver.wakeup"):
             assert listener.wait(0.3, threading.Event()) is False  # sleeps this time
@@ -132,8 +131,7 @@ def test_an_idle_worker_sends_new_alerts_at_once_not_after_its_idle_sleep(
     try:
         worker.wait_for_output("sending")
         # Idle: its first drain found nothing, and it now waits up to an hour.
-        wait_until("the worker to wait", lambda: "LISTEN" in _backend_queries(pg_context),
-                   worker, timeout=30)
+        wait_until("the worker to wait", lambda: _listening(pg_context), worker, timeout=30)
         with transaction(pg_context.sessions) as session:
             add_subscriber(session, "reader@example.test", ["safety"], "instant",
                            confirmed=True, now=FIXED_NOW)
@@ -146,8 +144,15 @@ def test_an_idle_worker_sends_new_alerts_at_once_not_after_its_idle_sleep(
         kill_all([worker])
 
 
-def _backend_queries(ctx: Context) -> str:
+def _listening(ctx: Context) -> bool:
+    return bool(_our_listeners(ctx))
+
+
+def _our_listeners(ctx: Context) -> list[int]:
+    """Connections listening on this test's channel (its schema's): other test runs on the
+    same server listen too, on theirs."""
     with ctx.engine.connect() as connection:
-        rows = connection.execute(text("SELECT query FROM pg_stat_activity WHERE "
-                                       "pid <> pg_backend_pid()")).scalars()
-        return "\n".join(str(row) for row in rows)
+        return list(connection.execute(text(
+            "SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+            "AND query = format('LISTEN %I', :channel || ':' || current_schema())"),
+            {"channel": CHANNEL}).scalars())
