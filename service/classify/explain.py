@@ -8,9 +8,10 @@ weigh ("powered", "easy").  Terms are ranked by how much they pushed the
 theme's score: value x coefficient of the cue features they fired plus their
 own word and headline features; a term that pushed nothing is left out, and
 one term stands for each cue.  Each is spelled as the story spells it.  When
-no cue term pushed (the story's other words did), the theme's best-ranked cue
-terms in the story still name it, up to two, so that a tag the model gave
-always shows a term when the story has one of the theme's words at all.
+no term's own features pushed, the theme's summary features (how many hits,
+in the headline, in the lead) still count its cue hits: the best-ranked of
+those, up to two, name the tag, so a tag the model gave shows a term whenever
+the story holds one of the theme's cue words.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def explain(text: str, pushes: np.ndarray[Any, Any], index: Mapping[str, int], b
             found[gram] = push, cues
     ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
     chosen = _distinct(((gram, cues) for gram, (push, cues) in ranked if push > 0), limit)
-    if not chosen:  # the words pushed it, not one cue: still name the theme's own words
+    if not chosen:  # no term's own features pushed, but the theme's summaries (hits, in
+        # the headline, in the lead) count exactly these hits: name the best of them
         chosen = _distinct(((gram, cues) for gram, (_, cues) in ranked), min(limit, 2))
     return tuple(_as_written(gram, text, lowered) for gram in chosen)
 

@@ -188,8 +188,8 @@ def evaluate_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
     if tables := source_tables(metrics):
         click.echo(f"\n{tables}")
     if report_dir is not None:
-        page = write_report(report_dir, result.examples, result.scores,
-                                             metrics, result.thresholds)
+        page = write_report(report_dir, result.examples, result.scores, metrics,
+                            result.thresholds)
         click.echo(f"wrote {page}")
     if json_out is not None:
         json_out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
@@ -298,5 +298,5 @@ def report_command(label_files: tuple[Path, ...], out: Path, folds: int,
     if tables := source_tables(result.metrics):
         click.echo(f"\n{tables}")
     page = write_report(out, result.examples, result.scores, result.metrics,
-                                         result.thresholds)
+                        result.thresholds)
     click.echo(f"wrote {page}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -47,7 +47,9 @@ class Window:
 
     @classmethod
     def around(cls, dated: datetime, days: int) -> Window:
-        day = dated.replace(hour=0, minute=0, second=0, microsecond=0)
+        # Whole UTC days, whatever zone ``dated`` carries (a naive one is UTC already).
+        utc = dated.astimezone(UTC) if dated.tzinfo else dated
+        day = utc.replace(hour=0, minute=0, second=0, microsecond=0)
         return cls(day - timedelta(days=days),
                    day + timedelta(days=days + 1) - timedelta(microseconds=1))
 
