@@ -6,7 +6,9 @@ an upgraded service neither sends an issue twice nor loses one stored late.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import multiprocessing
+import uuid
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,11 +16,13 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, MetaData, inspect, select
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, MetaData, inspect, select, text
 
 from service.context import Context
-from service.db.database import alembic_config, upgrade
+from service.db.database import alembic_config, make_engine, upgrade
 from service.db.tables import INDEXES_OUTSIDE_THE_ORM, Base
+from tests.db import PG_URL
 
 
 def _compared(name: Any, type_: str, _parent: Any) -> bool:
@@ -110,3 +114,56 @@ def test_0004_makes_rounds_of_the_digests_already_built(at_0003: Context) -> Non
 
 def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@pytest.fixture
+def empty_pg_schema_urls() -> Iterator[Callable[[], str]]:
+    """Fresh, unmigrated PostgreSQL schemas (URLs pinning search_path), dropped at the end."""
+    admin = make_engine(PG_URL)
+    schemas: list[str] = []
+
+    def new_schema() -> str:
+        schema = f"m_{uuid.uuid4().hex[:16]}"
+        with admin.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+        schemas.append(schema)
+        return f"{PG_URL}?options=-csearch_path%3D{schema}"
+
+    try:
+        yield new_schema
+    finally:
+        with admin.begin() as connection:
+            for schema in schemas:
+                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def _migrate_when_all_are_ready(url: str, ready: Any) -> None:
+    engine = make_engine(url)
+    ready.wait()
+    upgrade(engine)  # an error ends the process with exit status 1
+
+
+@pytest.mark.postgres
+def test_processes_migrating_an_empty_database_at_once_all_succeed(
+        empty_pg_schema_urls: Callable[[], str]) -> None:
+    # A deployment's scheduler, workers and web app all migrate as they start.  Without
+    # a lock, all but one failed creating alembic_version in 2 of 3 such rounds.
+    spawn = multiprocessing.get_context("spawn")  # Alembic's context is one per process
+    for _round in range(3):
+        url = empty_pg_schema_urls()
+        ready = spawn.Barrier(4)
+        processes = [spawn.Process(target=_migrate_when_all_are_ready, args=(url, ready))
+                     for _ in range(4)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join()
+        assert [process.exitcode for process in processes] == [0, 0, 0, 0]
+        engine = make_engine(url)
+        upgrade(engine)  # and once more later: nothing to do
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_heads()
+        head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+        assert current == (head,)
+        engine.dispose()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from service.db.tables import Base
 
@@ -20,5 +20,13 @@ with engine.connect() as connection:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Every command migrates first, so a deployment's processes start migrating
+            # at once: the first takes this lock and migrates, the others wait for its
+            # commit and then find nothing to do (both would CREATE TABLE otherwise).
+            # One lock per schema, like the scheduler's: deployments sharing a database
+            # do not wait for each other.
+            connection.execute(text("SELECT pg_advisory_xact_lock("
+                                    "hashtext('newsalerts.migrate:' || current_schema()))"))
         context.run_migrations()
     connection.commit()
