@@ -13,13 +13,18 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from sqlalchemy.orm import Session
 
 from service.cli import glue
 from service.cli.events import events_group
 from service.cli.main import AREA_COMMANDS, main
 from service.context import Context
 from service.db.database import transaction
+from service.db.tables import Subscriber
+from service.domain import SubscriberStatus
+from service.errors import StorageError
 from service.events.store import events_of
+from tests.db import PG_URL
 from tests.events_data import QWQ_A, SESAME, store_issue
 
 
@@ -109,3 +114,32 @@ def test_a_path_that_cannot_be_written_is_said_before_the_work(tmp_path: Path,
     assert (result.exit_code, result.exception.__class__) == (1, SystemExit)
     assert result.output.splitlines() == [
         f"Error: NotADirectoryError: [Errno 20] Not a directory: '{out}'"]
+
+
+def test_a_database_error_is_one_line_without_the_rows_values(context: Context) -> None:
+    # SQLAlchemy's text spans lines (SQL, parameters, a link) and PostgreSQL's DETAIL
+    # quotes the clashing key: here a reader's address.
+    def add(session: Session) -> None:
+        session.add(Subscriber(email="reader@example.com", status=SubscriberStatus.ACTIVE,
+                               link_secret="s"))
+
+    with transaction(context.sessions) as session:
+        add(session)
+    with pytest.raises(StorageError) as caught, transaction(context.sessions) as session:
+        add(session)
+    assert "\n" not in str(caught.value)
+    assert "reader@example.com" not in str(caught.value)
+    assert str(caught.value).split(": ")[:2] in (["database error", "IntegrityError"],
+                                                  ["database error", "UniqueViolation"])
+
+
+@pytest.mark.postgres
+def test_a_postgresql_database_that_is_not_there_is_one_error_line() -> None:
+    env = {"NEWSALERTS_DATABASE__URL": PG_URL.rsplit("/", 1)[0] + "/newsalerts_not_created"}
+    said = ('could not migrate the database: OperationalError: connection failed: connection '
+            'to server at "127.0.0.1", port 5432 failed: FATAL:  database '
+            '"newsalerts_not_created" does not exist')
+    status = CliRunner().invoke(main, ["status"], env=env)
+    worker = CliRunner().invoke(main, ["worker"], env=env)
+    assert (status.exit_code, status.output.splitlines()) == (1, [f"database     error: {said}"])
+    assert (worker.exit_code, worker.output.splitlines()) == (1, [f"Error: StorageError: {said}"])

@@ -97,6 +97,18 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def describe(exc: SQLAlchemyError) -> str:
+    """``exc`` in one line: the driver's error class and the first line of its message.
+
+    SQLAlchemy's own text spans lines (the SQL, its parameters, a link) and the
+    driver's adds DETAIL lines that may quote a row's values (an address): an
+    error line says what failed, the log of the database says the rest.
+    """
+    cause = getattr(exc, "orig", None) or exc
+    first = str(cause).strip().splitlines()
+    return f"{cause.__class__.__name__}: {first[0].strip() if first else ''}"
+
+
 @contextmanager
 def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
@@ -104,7 +116,7 @@ def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
         with sessions.begin() as session:
             yield session
     except SQLAlchemyError as exc:
-        raise StorageError(f"database error: {exc.__class__.__name__}: {exc}") from exc
+        raise StorageError(f"database error: {describe(exc)}") from exc
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -118,4 +130,4 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     try:
         command.upgrade(alembic_config(engine), revision)
     except SQLAlchemyError as exc:
-        raise StorageError(f"could not migrate the database: {exc}") from exc
+        raise StorageError(f"could not migrate the database: {describe(exc)}") from exc

@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.context import Context
-from service.db.database import transaction
+from service.db.database import describe, transaction
 from service.db.tables import Delivery, Subscriber
 from service.db.types import UtcDateTime, as_utc
 from service.deliver.claims import Claims, claim_due_deliveries, claimable
@@ -265,7 +265,7 @@ class _Recorder:
                 "mid": message_id, "when": sent_at})
         except SQLAlchemyError as exc:
             self._drop()
-            raise StorageError(f"database error: {exc.__class__.__name__}: {exc}") from exc
+            raise StorageError(f"database error: {describe(exc)}") from exc
 
     def _drop(self) -> None:
         connection, self._connection = self._connection, None
