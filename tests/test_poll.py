@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 import json
+import os
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from service.cli.main import main
 from service.context import Context
 from service.db import tables
-from service.db.database import transaction
-from service.domain import RawMessage
+from service.db.database import application_name, transaction
+from service.domain import PollOutcome, RawMessage
+from service.ingest import store
 from service.ingest.fetch import ImapInbox
-from service.ingest.pipeline import Tagger, poll_once
+from service.ingest.pipeline import (
+    Accepted,
+    PollSummary,
+    Tagger,
+    examine,
+    handle_message,
+    poll_once,
+)
 from tests.mail import issue_email
 from tests.tcp_proxy import TcpProxy
 
@@ -146,3 +158,36 @@ def test_poll_reports_a_wrong_password_in_one_line(imap_server: Any, tmp_path: P
     result = CliRunner().invoke(main, ["poll"], env=env)
     assert result.exit_code == 1
     assert "InboxError" in result.output and "not-the-password" not in result.output
+
+
+def _waiting_on_a_lock(ctx: Context) -> bool:
+    """Whether one of this test process's connections waits for a row lock (PostgreSQL)."""
+    with ctx.engine.connect() as connection:
+        return bool(connection.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = :me "
+            "AND wait_event_type = 'Lock'"), {"me": application_name(os.getpid())}).scalar())
+
+
+@pytest.mark.postgres
+def test_a_message_another_poll_stores_meanwhile_is_a_duplicate(
+    pg_context: Context, tagger: Tagger, importai_emls: list[Path]
+) -> None:
+    # The scheduler's poll and one from cron read the same message: both find it
+    # unknown, and the one whose insert comes second waits on the unique key.
+    raw = RawMessage(importai_emls[0].read_bytes(), "test://the-same-message")
+    settings = pg_context.settings
+    accepted = examine(raw, settings.sources, tagger, settings.inbox.max_message_bytes)
+    assert isinstance(accepted, Accepted)
+    with transaction(pg_context.sessions) as session:
+        store.source_id(session, accepted.source.name)  # an earlier issue made it
+    summary = PollSummary()
+    with ThreadPoolExecutor(1) as pool, transaction(pg_context.sessions) as other_poll:
+        store.record_issue(other_poll, accepted.issue, accepted.source.name, raw,
+                           accepted.tagged, pg_context.now())
+        ours = pool.submit(handle_message, pg_context, raw, tagger, summary)
+        deadline = time.monotonic() + 30
+        while not _waiting_on_a_lock(pg_context) and not ours.done():
+            assert time.monotonic() < deadline, "our poll neither waited nor finished"
+    assert ours.result() == "processed"  # the folder inbox moves it to processed/
+    assert summary.counts == Counter({PollOutcome.DUPLICATE: 1})
+    assert _counts(pg_context)["issues"] == 1

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.config import Source
@@ -25,7 +26,7 @@ from service.context import Context
 from service.db.database import transaction
 from service.deliver.match import create_instant_deliveries
 from service.domain import Envelope, Issue, PollOutcome, RawMessage, Story, TaggedStory
-from service.errors import MalformedMessage, MessageRefused
+from service.errors import MalformedMessage, MessageRefused, StorageError
 from service.events.store import EventSettings, assign_issue_events
 from service.ingest import store
 from service.ingest.fetch import Inbox, open_inbox
@@ -138,10 +139,13 @@ def handle_message(ctx: Context, raw: RawMessage, tagger: Tagger,
                       ctx.settings.inbox.max_message_bytes,
                       ctx.settings.trust.authserv_id,
                       configured_rules(ctx.settings))
-    with transaction(ctx.sessions) as session:
-        status = _store_outcome(ctx, session, raw, outcome, summary)
-        if raw.position is not None:
-            store.advance_position(session, raw.position)
+    try:
+        with transaction(ctx.sessions) as session:
+            status = _store_outcome(ctx, session, raw, outcome, summary)
+            if raw.position is not None:
+                store.advance_position(session, raw.position)
+    except StorageError as exc:
+        status = _stored_meanwhile(ctx, raw, outcome, exc)
     summary.counts[status] += 1
     # What the inbox does with it: a folder inbox moves it to processed/ or failed/.
     return "processed" if status in (PollOutcome.STORED, PollOutcome.DUPLICATE) else str(status)
@@ -168,6 +172,24 @@ def _store_outcome(ctx: Context, session: Session, raw: RawMessage,
     log.info("stored %s: %d stories from %s", outcome.issue.dedupe_key,
              len(outcome.tagged), outcome.source.name)
     return PollOutcome.STORED
+
+
+def _stored_meanwhile(ctx: Context, raw: RawMessage, outcome: Accepted | Refused,
+                      error: StorageError) -> PollOutcome:
+    """DUPLICATE when another poll stored the message between our check and our insert.
+
+    Two polls may read one message at once (the scheduler's and one from cron, or
+    two schedulers overlapping after a takeover); the unique key keeps one copy and
+    the loser's transaction, rolled back, is a duplicate.  Any other error stands.
+    """
+    key = (store.refusal_key(raw, outcome.envelope) if isinstance(outcome, Refused)
+           else outcome.issue.dedupe_key)
+    if isinstance(error.__cause__, IntegrityError):
+        with transaction(ctx.sessions) as session:
+            if store.is_known(session, key):
+                log.info("stored meanwhile by another poll: %s (%s)", key, raw.origin)
+                return PollOutcome.DUPLICATE
+    raise error
 
 
 def _assign_events(ctx: Context, session: Session, issue_id: int) -> None:
