@@ -16,6 +16,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -38,7 +39,7 @@ from service.deliver.send import SendSummary
 from service.errors import InboxError
 from service.ingest.pipeline import Tagger
 from service.ops import metrics, status
-from service.ops.runner import poll_inbox
+from service.ops.runner import poll_inbox, send_round
 from service.subscribers.registry import add_subscriber
 from service.web import create_app
 from tests.browser import with_settings
@@ -114,6 +115,20 @@ def test_a_poll_from_the_command_line_is_the_last_poll_healthz_and_status_show(
         poll_inbox(later(ctx, 120), tagger)
     health = create_app(later(ctx, 180)).test_client().get("/healthz").get_json()
     assert health["poll"] == "failing"
+
+
+def test_a_workers_sending_is_the_send_job_status_shows(
+        sqlite_context: Context, tmp_path: Path) -> None:
+    """Scaled out, no scheduler runs the send job: the workers' rounds are the service's."""
+    owe_alerts_and_a_refusal(sqlite_context, 2)
+    ctx = later(with_settings(sqlite_context, smtp__host="", smtp__outbox_dir=str(tmp_path)), 30)
+
+    assert send_round(ctx, "box:7:worker", threading.Event()) == SendSummary(sent=2)
+    assert send_round(later(ctx, 60), "box:7:worker", threading.Event()) == SendSummary()
+
+    job = status.read_status(later(ctx, 90)).jobs["send"]
+    assert job.detail == {**SendSummary(sent=2).as_dict(), "holder": "box:7:worker"}
+    assert job.last_success_at == ctx.now(), "an idle round records nothing"
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(sqlite_context: Context) -> None:
