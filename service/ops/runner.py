@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from functools import partial
+from typing import Any
 
 from service.classify.model_store import models_dir
 from service.config import Settings, mask_url
@@ -27,7 +27,14 @@ from service.ingest.pipeline import PollSummary, Tagger, poll_configured_inbox
 from service.ops import metrics, status
 from service.ops.leader import leader_lock, wait_for_leadership
 from service.ops.process import limit_malloc_arenas, process_id, stop_on_signals
-from service.ops.scheduler import Runtime, drain_due, start_scheduler, stop_scheduler, wake_poll
+from service.ops.scheduler import (
+    Runtime,
+    drain_due,
+    poll_detail,
+    start_scheduler,
+    stop_scheduler,
+    wake_poll,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +50,15 @@ def load_classifier(settings: Settings) -> Tagger:
 def poll_inbox(ctx: Context, classifier: Tagger | None = None) -> PollSummary:
     """One poll (`newsalerts poll`), recorded as the scheduler's poll job is: /healthz and
     `status` then show the last poll of a service polled from cron as well."""
-    status.record_start(ctx, "poll")
-    try:
+    polled: list[PollSummary] = []
+
+    def poll() -> dict[str, Any]:
         tagger = classifier or load_classifier(ctx.settings)
-        summary = poll_configured_inbox(ctx, tagger)
-    except Exception as exc:
-        status.record_failure(ctx, "poll", exc)
-        raise
-    counts = {k: v for k, v in summary.as_dict().items() if k != "refused"}
-    status.record_success(ctx, "poll", {**counts, "model_version": tagger.version})
-    return summary
+        polled.append(poll_configured_inbox(ctx, tagger))
+        return poll_detail(polled[0], tagger.version)
+
+    status.run_recorded(ctx, "poll", poll)
+    return polled[0]
 
 
 # --- the processes ----------------------------------------------------------------------
@@ -182,16 +188,11 @@ def send_round(ctx: Context, worker_id: str, stop: threading.Event) -> SendSumma
     try:
         summary = drain_due(ctx, worker_id, stop)
     except Exception as exc:
-        _record(partial(status.record_failure, ctx, "send", exc))
+        status.record_failure_if_possible(ctx, "send", exc)
         raise
     if any(summary.as_dict().values()):
-        _record(partial(status.record_success, ctx, "send",
-                        {**summary.as_dict(), "holder": worker_id}))
+        try:
+            status.record_success(ctx, "send", {**summary.as_dict(), "holder": worker_id})
+        except Exception as exc:  # the email is out: a missing job row must not retry it
+            log.warning("could not record the send job: %s", exc)
     return summary
-
-
-def _record(write: Callable[[], None]) -> None:
-    try:
-        write()
-    except Exception as exc:  # the database is down: sending says so on its own
-        log.warning("could not record the send job: %s", exc)

@@ -116,18 +116,11 @@ def retrain_job() -> None:
 
 def _guarded(name: str, work: Callable[[Runtime], Mapping[str, Any]]) -> None:
     runtime = current_runtime()
-    ctx = runtime.ctx
     try:
-        status.record_start(ctx, name)
-        detail = work(runtime)
-        status.record_success(ctx, name, detail)
-    except Exception as exc:
+        detail = status.run_recorded(runtime.ctx, name, lambda: work(runtime))
+    except Exception:
         metrics.JOB_RUNS.labels(job=name, outcome="failed").inc()
         log.exception("%s failed; it runs again at its next time", name)
-        try:
-            status.record_failure(ctx, name, exc)
-        except Exception:
-            log.warning("could not record the %s failure either", name)
         return
     metrics.JOB_RUNS.labels(job=name, outcome="ok").inc()
     # Polls and sends that found nothing happen every few seconds: not worth a line each.
@@ -160,8 +153,13 @@ def _poll(runtime: Runtime) -> dict[str, Any]:
     finally:
         with runtime.poll_lock:
             runtime.polling = False
-    counts = {k: v for k, v in total.as_dict().items() if k != "refused"}
-    return {**counts, "model_version": tagger.version}
+    return poll_detail(total, tagger.version)
+
+
+def poll_detail(summary: PollSummary, model_version: str) -> dict[str, Any]:
+    """What a poll job keeps in ``job_runs``: its counts (not the refusals' list)."""
+    counts = {k: v for k, v in summary.as_dict().items() if k != "refused"}
+    return {**counts, "model_version": model_version}
 
 
 def _send(runtime: Runtime) -> dict[str, Any]:

@@ -10,7 +10,7 @@ scheduler on another did.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -37,6 +37,31 @@ QUEUED = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 
 
 # --- recording ------------------------------------------------------------------------------
+
+
+def run_recorded(ctx: Context, name: str, work: Callable[[], Mapping[str, Any]]
+                 ) -> Mapping[str, Any]:
+    """Run ``work`` as job ``name``: its start, then its detail or its error, in ``job_runs``.
+
+    The scheduler's jobs and the same work started by hand (`newsalerts poll` from
+    cron) record alike.  ``work``'s own error is what is raised: a database too
+    broken to record the failure only adds a warning.
+    """
+    record_start(ctx, name)
+    try:
+        detail = work()
+    except Exception as exc:
+        record_failure_if_possible(ctx, name, exc)
+        raise
+    record_success(ctx, name, detail)
+    return detail
+
+
+def record_failure_if_possible(ctx: Context, name: str, error: BaseException) -> None:
+    try:
+        record_failure(ctx, name, error)
+    except Exception as exc:
+        log.warning("could not record the %s failure either: %s", name, exc)
 
 
 def record_start(ctx: Context, name: str) -> None:
