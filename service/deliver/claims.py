@@ -167,7 +167,7 @@ class Lease:
             announce(session)  # another worker may take them now
 
     def _renew(self, now: datetime) -> None:
-        until = now + timedelta(seconds=self._seconds)
+        until = _lease_end(now, self._seconds)
         with transaction(self.ctx.sessions) as session:
             self._held = set(session.scalars(
                 update(Delivery).where(self._still_mine(sorted(self._held)))
