@@ -93,6 +93,18 @@ def test_a_path_that_cannot_be_written_is_one_error_line(tmp_path: Path) -> None
         f"Error: NotADirectoryError: [Errno 20] Not a directory: '{out}'")
 
 
+def test_an_oserror_keeps_its_traceback_for_the_debug_log(tmp_path: Path) -> None:
+    # One line for the person; where it came from (deep in a worker, say) at DEBUG.
+    (tmp_path / "afile").write_text("a file, not a folder")
+    out = tmp_path / "afile" / "labels.jsonl"
+    env = {"NEWSALERTS_DATABASE__URL": f"sqlite:///{tmp_path}/cli.db",
+           "NEWSALERTS_LOG__LEVEL": "DEBUG"}
+    result = CliRunner().invoke(main, ["labels", "export", "--out", str(out)], env=env)
+    assert result.exit_code == 1
+    assert "ended on an OSError" in result.output and "Traceback" in result.output
+    assert result.output.splitlines()[-1].startswith("Error: NotADirectoryError: ")
+
+
 @pytest.mark.parametrize("command", [
     ("evaluate", "--labels", "{labels}", "--json", "{out}"),
     ("evaluate", "--labels", "{labels}", "--report", "{out}"),

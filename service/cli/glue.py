@@ -22,6 +22,7 @@ Only light modules here: a worker's command must not import scikit-learn.
 from __future__ import annotations
 
 import errno
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,6 +40,8 @@ __all__ = ["Command", "Group", "check_writable_file", "check_writable_folder", "
            "error_line", "opened_context", "process_id", "settings", "stop_on_signals",
            "wait_for_stop"]
 
+log = logging.getLogger(__name__)
+
 
 def error_line(exc: NewsalertsError | OSError, about: str = "") -> str:
     """``exc`` as the line a person reads after ``Error: `` (its class names what failed)."""
@@ -51,6 +54,9 @@ def _one_line(exc: NewsalertsError | OSError) -> click.ClickException:
     # click, which exits quietly.
     if isinstance(exc, BrokenPipeError):
         raise exc
+    if isinstance(exc, OSError):  # may come from deep in a worker: where, at [log] level DEBUG
+        log.debug("%s ended on an OSError", click.get_current_context().command_path,
+                  exc_info=exc)
     return click.ClickException(error_line(exc))
 
 
