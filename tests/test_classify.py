@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from service.classify import model_store
 from service.classify.cues import ThemeCues
 from service.classify.model import Classifier
-from service.cli.models import classify_command
+from service.cli.classify import classify_command
 from service.domain import THEMES, Story
 from service.errors import ModelError, ModelIntegrityError
 from tests.helpers import REPO

@@ -10,10 +10,12 @@ from click.testing import CliRunner
 
 from service.classify import model_store
 from service.classify.evaluation import evaluate
+from service.classify.examples import with_hand_written
 from service.classify.retrain import describe
 from service.classify.train import (
     EVALUATION,
     GATE_MIN_STORIES,
+    Example,
     TrainingOutcome,
     load_examples,
     make_card,
@@ -57,8 +59,15 @@ def test_every_shared_label_file_loads_with_its_newsletter(labeled: Path) -> Non
     assert all(e.group.startswith(f"{LWAI}#lwiai-") for e in lwai)  # the email file's name
 
 
-def test_evaluate_json_has_by_source_and_leave_one_out(two_newsletters: Path,
-                                                      tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def grouped_macro(two_newsletters: Path) -> dict[str, float]:
+    """The recipe's grouped-CV macro F1 on the file alone, and with the hand-written ones."""
+    return {"alone": evaluate(load_examples([two_newsletters]), 3)["macro_f1"],
+            "with hand-written": evaluate(_as_trained(two_newsletters), 3)["macro_f1"]}
+
+
+def test_evaluate_json_has_by_source_and_leave_one_out(two_newsletters: Path, tmp_path: Path,
+                                                      grouped_macro: dict[str, float]) -> None:
     out = tmp_path / "metrics.json"
     result = CliRunner().invoke(evaluate_command, ["--labels", str(two_newsletters),
                                                    "--folds", "3", "--json", str(out)])
@@ -74,7 +83,18 @@ def test_evaluate_json_has_by_source_and_leave_one_out(two_newsletters: Path,
     # Left out, a newsletter is scored by a model that never saw it: here, lower than when
     # its own issues were in training; and the grouped-CV table is unchanged.
     assert metrics["leave_one_out"][LWAI]["macro"] < metrics["by_source"][LWAI]["macro"]
-    assert metrics["macro_f1"] == evaluate(load_examples([two_newsletters]), 3)["macro_f1"]
+    # The hand-written examples are trained on as well, as the card's figures are.
+    assert metrics["macro_f1"] == grouped_macro["with hand-written"]
+
+
+def test_evaluate_without_the_hand_written_examples_scores_the_files_alone(
+        two_newsletters: Path, tmp_path: Path, grouped_macro: dict[str, float]) -> None:
+    out = tmp_path / "metrics.json"
+    result = CliRunner().invoke(evaluate_command, ["--labels", str(two_newsletters), "--folds",
+                                                   "3", "--json", str(out), "--no-hand-written"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(out.read_text(encoding="utf-8"))
+    assert metrics["macro_f1"] == grouped_macro["alone"] != grouped_macro["with hand-written"]
 
 
 def test_one_newsletter_has_no_leave_one_out_and_themes_absent_are_null(
@@ -108,9 +128,14 @@ def test_gate_names_each_large_newsletter_that_got_worse() -> None:
                          {"macro_f1": 0.5}) == (IMPORT_AI,)
 
 
+def _as_trained(labels: Path) -> list[Example]:
+    return with_hand_written(load_examples([labels]))
+
+
 def _active_claiming(models_dir: Path, labels: Path, macro: dict[str, float]) -> str:
-    """An active version whose card claims these per-newsletter figures on the same data."""
-    examples = load_examples([labels])
+    """An active version whose card claims these per-newsletter figures on the same data
+    (the label file and the hand-written examples, as `newsalerts train` reads them)."""
+    examples = _as_trained(labels)
     claims = {**{t: {"precision": 0.0, "recall": 0.0, "f1": 0.0} for t in THEMES},
               "micro_f1": 0.0, "macro_f1": 0.0, "evaluation": EVALUATION.format(folds=3),
               **_figures(macro, {IMPORT_AI: 74, LWAI: 421})}
@@ -123,7 +148,7 @@ def _active_claiming(models_dir: Path, labels: Path, macro: dict[str, float]) ->
 def test_a_model_worse_on_one_newsletter_is_not_promoted(two_newsletters: Path,
                                                          tmp_path: Path) -> None:
     best = _active_claiming(tmp_path, two_newsletters, {IMPORT_AI: 0.0, LWAI: 0.99})
-    outcome = train_new_version(tmp_path, load_examples([two_newsletters]), folds=3)
+    outcome = train_new_version(tmp_path, _as_trained(two_newsletters), folds=3)
     assert not outcome.promoted and outcome.worse_on == (LWAI,)
     assert model_store.active_version(tmp_path) == best
     assert outcome.metrics["macro_f1"] > 0.0  # better overall, and still kept out
@@ -138,7 +163,7 @@ def test_a_model_worse_on_one_newsletter_is_not_promoted(two_newsletters: Path,
 def test_a_model_not_worse_on_any_large_newsletter_is_promoted(two_newsletters: Path,
                                                                tmp_path: Path) -> None:
     _active_claiming(tmp_path, two_newsletters, {IMPORT_AI: 0.0, LWAI: 0.0})
-    outcome = train_new_version(tmp_path, load_examples([two_newsletters]), folds=3)
+    outcome = train_new_version(tmp_path, _as_trained(two_newsletters), folds=3)
     assert outcome.promoted and outcome.passed_gate and outcome.worse_on == ()
     assert model_store.active_version(tmp_path) == outcome.version
 

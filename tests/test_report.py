@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from service.classify.examples import with_hand_written
 from service.classify.report import confusion_counts, require_matplotlib, write_report
 from service.classify.train import Example, evaluate, load_examples
 from service.cli.models import metrics_table, report_command
@@ -96,7 +97,9 @@ def test_report_command_cross_validates_like_evaluate(shared_dir: Path, tmp_path
                                                  "--out", str(tmp_path / "out")])
 
     assert result.exit_code == 0, result.output
-    assert metrics_table(evaluate(load_examples([recent]), folds=3)) in result.stdout
+    # like `evaluate`, it trains on the hand-written examples too
+    assert metrics_table(evaluate(with_hand_written(load_examples([recent])), folds=3)) \
+        in result.stdout
     html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert all(f'<h2 id="{theme}">' in html for theme in THEMES)
     assert_valid_png(tmp_path / "out" / "confusion.png")

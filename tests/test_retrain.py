@@ -87,6 +87,15 @@ def test_retraining_reads_every_newsletter_label_file(context: Context, models_d
         "Import AI", "Last Week in AI", "The Batch", "ThursdAI"}
 
 
+def test_retraining_adds_the_hand_written_examples_when_the_paths_leave_them_out(
+        context: Context, models_dir: Path, shared_dir: Path) -> None:
+    ctx = configured(context, models_dir, f"{shared_dir}/data/labeled/importai.jsonl", after=1)
+    with transaction(ctx.sessions) as session:
+        examples = retrain.retraining_examples(ctx.settings, session)
+    hand_written = [e for e in examples if e.train_only]
+    assert len(hand_written) == 81 and len(examples) == 268 + 81
+
+
 # --- retrain_if_due --------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from service.classify import model_store
+from service.classify.examples import with_hand_written
 from service.classify.train import (
     EVALUATION,
     Example,
@@ -137,8 +138,9 @@ def test_versions_sort_by_date_then_number(tmp_path: Path) -> None:
 
 
 def _fake_better_active(models_dir: Path, labels: Path) -> str:
-    """An active version whose card claims a macro F1 no candidate reaches, on the same data."""
-    examples = load_examples([labels])
+    """An active version whose card claims a macro F1 no candidate reaches, on the same data
+    (the label file and the hand-written examples, as `newsalerts train` reads them)."""
+    examples = with_hand_written(load_examples([labels]))
     metrics = {**{t: {"precision": 1.0, "recall": 1.0, "f1": 0.99} for t in THEMES},
                "micro_f1": 0.99, "macro_f1": 0.99, "evaluation": EVALUATION.format(folds=3)}
     version = save_version(models_dir, train_model(examples), make_card(examples, metrics))
@@ -216,3 +218,29 @@ def test_rollback_without_an_active_version_says_so_in_one_line(tmp_path: Path) 
     result = CliRunner().invoke(models_group, ["--models-dir", str(tmp_path), "rollback"])
     assert result.exit_code == 1
     assert result.output == f"Error: ModelError: no active model in {tmp_path} to roll back from\n"
+
+
+def test_a_model_trained_on_fewer_examples_than_the_active_one_is_kept_out(
+        recent_labels: Path, tmp_path: Path) -> None:
+    # The gate compares recipes on today's labels, where a candidate that lost a label file
+    # scores like the active model; it must still not replace a model that saw more.
+    runner = CliRunner()
+    arguments = ["--labels", str(recent_labels), "--out", str(tmp_path), "--folds", "3",
+                 "--no-db-labels"]
+    first = runner.invoke(train_command, arguments)
+    assert first.exit_code == 0, first.output
+    active = model_store.active_version(tmp_path)
+    card = model_store.read_card(tmp_path, str(active))
+    assert card["n_train_only"] == 81  # the hand-written examples, added by default
+
+    fewer = runner.invoke(train_command, [*arguments, "--no-hand-written"])
+    assert fewer.exit_code == 0, fewer.output
+    assert model_store.active_version(tmp_path) == active
+    assert (f"kept {active} active: {model_store.list_versions(tmp_path)[-1]} was trained on "
+            f"{card['n_examples'] - 81} examples, fewer than the {card['n_examples']}") \
+        in fewer.stdout
+
+    forced = runner.invoke(train_command, [*arguments, "--no-hand-written", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert model_store.active_version(tmp_path) == model_store.list_versions(tmp_path)[-1]
+    assert "warning: --force" in forced.stderr and "fewer than the" in forced.stderr

@@ -37,7 +37,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from service.classify import labels, model_store
-from service.classify.train import Example, TrainingOutcome, load_examples, train_new_version
+from service.classify.examples import with_hand_written
+from service.classify.train import (
+    Example,
+    TrainingOutcome,
+    examples_trained_on,
+    load_examples,
+    train_new_version,
+)
 from service.config import Settings
 from service.context import Context
 from service.db.database import transaction
@@ -95,13 +102,8 @@ def _fewer_than_active(settings: Settings, examples: int) -> str | None:
     recipes on today's labels, so it would let such a model through; this keeps it out
     until the files are back (the watermark stays, so it is tried again)."""
     where, version = model_store.active_choice(_models_dir(settings))
-    if version is None:
-        return None
-    try:
-        trained_on = int(model_store.read_card(where, version).get("n_examples", 0))
-    except (ModelError, TypeError, ValueError):
-        return None  # the model's own loading says what is wrong with its card
-    if examples >= trained_on:
+    trained_on = examples_trained_on(where, version)
+    if trained_on is None or examples >= trained_on:
         return None
     return (f"not retrained: {examples} examples can be read now, fewer than the "
             f"{trained_on} the active model {version} was trained on; check [models] "
@@ -114,13 +116,14 @@ def _logged(summary: str) -> str:
 
 
 def retraining_examples(settings: Settings, session: Session) -> list[Example]:
-    """The label files' examples merged with the database's usable labels."""
+    """The label files' examples merged with the database's usable labels, and the
+    hand-written examples (always: they are part of the recipe)."""
     files = label_files(settings)
     if not files:
         log.warning("no label file matches [models] labels_paths; training on the "
                     "database's labels alone")
     database = labels.training_examples(session)
-    return labels.merge_examples(load_examples(files), database)
+    return with_hand_written(labels.merge_examples(load_examples(files), database))
 
 
 def label_files(settings: Settings) -> list[Path]:

@@ -5,7 +5,10 @@ version on every label, writes its card (grouped CV, per-newsletter and
 leave-one-newsletter-out figures) and decides whether it replaces the active
 model.  The gate: a new model may not get worse, in per-newsletter macro F1,
 on any newsletter with at least ``GATE_MIN_STORIES`` labeled stories; when no
-newsletter has that many, the overall macro F1 may not drop.
+newsletter has that many, the overall macro F1 may not drop.  Those figures
+compare recipes on today's labels, so they cannot see labels gone missing (a
+label file left out, the hand-written examples dropped): a model trained on
+fewer examples than the active one is kept out too.
 """
 
 from __future__ import annotations
@@ -33,9 +36,11 @@ from service.classify.model_store import Card, save_version
 from service.classify.recipe import DEFAULT_PARAMS, LEGACY_PARAMS, build_pipeline, train_model
 from service.db.types import utc_now
 from service.domain import THEMES
+from service.errors import ModelError
 
 __all__ = ["DEFAULT_PARAMS", "EVALUATION", "GATE_MIN_STORIES", "THEME_CUES", "TRAIN_ONLY_PREFIX",
            "Example", "TrainingOutcome", "build_pipeline", "data_hash", "evaluate",
+           "examples_trained_on",
            "grouped_folds", "label_matrix", "load_examples", "make_card", "save_version",
            "train_model", "train_new_version", "worse_sources"]
 
@@ -71,6 +76,7 @@ class TrainingOutcome:
     worse_on: tuple[str, ...] = ()  # newsletters (>= GATE_MIN_STORIES) where it scores lower
     baseline_by_source: dict[str, Any] = field(default_factory=dict)
     passed_gate: bool = True  # False: it is active only because it was forced
+    active_examples: int | None = None  # set when the active model saw more examples
 
 
 def train_new_version(models_dir: Path, examples: Sequence[Example], *, force: bool = False,
@@ -94,10 +100,25 @@ def train_new_version(models_dir: Path, examples: Sequence[Example], *, force: b
         baseline_macro = float(baseline.get("macro_f1", 0.0))
         large = _large_sources(metrics)
         promoted = not worse if large else metrics["macro_f1"] >= baseline_macro
+    seen = examples_trained_on(models_dir, previous)
+    fewer = seen if seen is not None and seen > len(examples) else None
+    promoted = promoted and fewer is None
     if force or promoted:
         model_store.set_active(models_dir, version)
     return TrainingOutcome(version, metrics, force or promoted, previous, baseline_macro,
-                           worse, dict((baseline or {}).get("by_source", {})), promoted)
+                           worse, dict((baseline or {}).get("by_source", {})), promoted,
+                           fewer)
+
+
+def examples_trained_on(models_dir: Path, version: str | None) -> int | None:
+    """How many examples ``version`` was trained on, from its card (None: no version, or
+    a card that does not say; loading the model says what is wrong with a bad card)."""
+    if version is None:
+        return None
+    try:
+        return int(model_store.read_card(models_dir, version)["n_examples"])
+    except (ModelError, KeyError, TypeError, ValueError):
+        return None
 
 
 def worse_sources(metrics: Mapping[str, Any], baseline: Mapping[str, Any]) -> tuple[str, ...]:

@@ -1,6 +1,6 @@
 """The `newsalerts` command: one group, one small function per command.
 
-Commands of other areas live in their own modules (models.py, subscribers.py,
+Commands of other areas live in their own modules (classify.py, models.py, subscribers.py,
 ...) and are added to the group here when used.  Every NewsalertsError
 becomes one clear line on stderr and a non-zero exit (glue.py).
 """
@@ -169,7 +169,7 @@ def run(no_send: bool) -> None:
 # Commands that live beside their stage, imported only when used: a worker
 # should not pay for scikit-learn (seconds, ~90 MB) that only `classify` needs.
 AREA_COMMANDS: dict[str, tuple[str, str]] = {
-    "classify": ("service.cli.models", "classify_command"),
+    "classify": ("service.cli.classify", "classify_command"),
     "train": ("service.cli.models", "train_command"),
     "evaluate": ("service.cli.models", "evaluate_command"),
     "models": ("service.cli.models", "models_group"),

@@ -1,4 +1,4 @@
-"""Commands of the classify stage: classify, train, evaluate, models list/activate/rollback.
+"""Commands of the classifier's life cycle: train, evaluate, report, models list/activate/rollback.
 
 Added to the main ``newsalerts`` group by cli.py.  Each command prints one clear
 line and exits non-zero on a newsalerts error.
@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -21,17 +21,16 @@ from service.cli.tables import metrics_table, source_tables
 
 # scikit-learn takes seconds and ~90 MB to import: only the commands that use it do.
 if TYPE_CHECKING:
-    from service.classify.model import Classifier
+    from service.classify.train import TrainingOutcome
 
 logger = logging.getLogger(__name__)
 
-BATCH = 256  # lines scored together: the vectorizers are much faster per batch
 F = TypeVar("F", bound=Callable[..., Any])
 
 _LABELS_HELP = "JSON-lines label files ({id, text, themes, issue}); repeat or list several."
 
 
-def _models_dir_option(*names: str) -> Callable[[F], F]:
+def models_dir_option(*names: str) -> Callable[[F], F]:
     return click.option(*(names or ("--models-dir",)), "models_dir",
                         envvar="NEWSALERTS_MODELS__DIR", default="models", show_default=True,
                         type=click.Path(file_okay=False, path_type=Path),
@@ -43,95 +42,42 @@ _labels_option = click.option("--labels", "labels", multiple=True, required=True
                               help=_LABELS_HELP)
 _more_labels = click.argument("more_labels", nargs=-1,
                               type=click.Path(exists=True, dir_okay=False, path_type=Path))
+_hand_written_option = click.option(
+    "--hand-written/--no-hand-written", "hand_written", default=True, show_default=True,
+    help="Also train on the project's hand-written examples (models/extra_labels.jsonl: "
+         "THEMES.md's definitions and edge cases; never scored).")
 
 
-@click.command("classify", cls=Command)
-@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
-@_models_dir_option()
-def classify_command(source: IO[str], models_dir: Path) -> None:
-    """Tag JSON lines {"id", "text"} from SOURCE (default stdin) with themes.
+def _examples(files: Sequence[Path], hand_written: bool) -> list[Any]:
+    """The label files' examples, plus the hand-written ones unless left out."""
+    from service.classify.examples import load_examples, with_hand_written
 
-    Writes one JSON line per input: {"id", "themes": [...], "scores": {theme: 0..1}}.
-    A bad line is reported on stderr with its number and skipped.
-    """
-    from service.classify.model import Classifier
-
-    classifier = Classifier.load(models_dir)
-    bad = 0
-    for batch in _batches(_requests(source)):
-        good = [(number, request) for number, request in batch if isinstance(request, dict)]
-        for number, request in batch:
-            if isinstance(request, str):
-                bad += 1
-                click.echo(f"classify: line {number}: {request}; skipped", err=True)
-        _write_tagged(classifier, [request for _, request in good])
-    if bad:
-        click.echo(f"classify: {bad} bad line(s) skipped", err=True)
-
-
-def _requests(source: IO[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    """(line number, request or the reason it is not one), for every non-blank line."""
-    for number, line in enumerate(source, start=1):
-        if line.strip():
-            yield number, _parse_request(line)
-
-
-def _parse_request(line: str) -> dict[str, Any] | str:
-    try:
-        request = json.loads(line)
-    except ValueError as exc:
-        return f"not JSON ({exc})"
-    if not isinstance(request, dict):
-        return "not a JSON object"
-    if "id" not in request:
-        return 'no "id"'
-    if not isinstance(request.get("text"), str):
-        return '"text" missing or not a string'
-    return request
-
-
-def _batches(items: Iterator[tuple[int, dict[str, Any] | str]]
-             ) -> Iterator[list[tuple[int, dict[str, Any] | str]]]:
-    batch: list[tuple[int, dict[str, Any] | str]] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _write_tagged(classifier: Classifier, requests: Sequence[Mapping[str, Any]]) -> None:
-    scores = classifier.score([r["text"] for r in requests])
-    for request, score in zip(requests, scores, strict=True):
-        themes = [t for t in classifier.themes if score[t] >= classifier.thresholds[t]]
-        rounded = {t: round(score[t], 4) for t in classifier.themes}
-        click.echo(json.dumps({"id": request["id"], "themes": themes, "scores": rounded},
-                              ensure_ascii=False))
+    examples = load_examples(files)
+    return with_hand_written(examples) if hand_written else examples
 
 
 @click.command("train", cls=Command)
 @_labels_option
 @_more_labels
-@_models_dir_option("--out", "--models-dir")
+@models_dir_option("--out", "--models-dir")
 @click.option("--force", is_flag=True, help="Activate the new model even if it scores lower.")
 @click.option("--folds", default=5, show_default=True, help="Folds of the grouped CV.")
 @click.option("--db-labels/--no-db-labels", default=True, show_default=True,
               help="Also train on the database's usable labels (service/classify/labels.py).")
+@_hand_written_option
 def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...], models_dir: Path,
-                  force: bool, folds: int, db_labels: bool) -> None:
+                  force: bool, folds: int, db_labels: bool, hand_written: bool) -> None:
     """Train on the labels, evaluate by grouped CV, save a new model version.
 
     The new version becomes active only if its macro F1 is not lower than the
     active model's on any newsletter with at least 50 labeled stories, on the
     same labels (--force activates it anyway).
     """
-    from service.classify.train import load_examples, train_new_version
+    from service.classify.train import train_new_version
     from service.cli.labels import with_database_labels
 
     check_writable_folder(models_dir)  # now, not after the cross-validation
-    examples = load_examples([*labels, *more_labels])
+    examples = _examples([*labels, *more_labels], hand_written)
     examples = with_database_labels(examples, enabled=db_labels)
     outcome = train_new_version(models_dir, examples, force=force, folds=folds)
     click.echo(metrics_table(outcome.metrics))
@@ -141,15 +87,24 @@ def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...], model
                 else f" (active {outcome.previous}: {outcome.baseline_macro_f1:.3f})")
     click.echo(f"saved {models_dir / outcome.version}; macro F1 "
                f"{outcome.metrics['macro_f1']:.3f}{baseline}")
-    worse = _worse(outcome.worse_on, outcome.baseline_by_source, outcome.metrics)
+    why = _why_not(outcome, len(examples))
     if outcome.promoted and not outcome.passed_gate:
-        click.echo(f"warning: --force: {outcome.version} is active although it scores lower "
-                   f"than {outcome.previous} on {worse or 'all labels'}", err=True)
+        click.echo(f"warning: --force: {outcome.version} is active although {why}", err=True)
     elif outcome.promoted:
         click.echo(f"{outcome.version} is now the active model")
     else:
-        click.echo(f"kept {outcome.previous} active: {outcome.version} scores lower on "
-                   f"{worse or 'all labels'} (use --force, or `newsalerts models activate`)")
+        click.echo(f"kept {outcome.previous} active: {why} (use --force, or "
+                   "`newsalerts models activate`)")
+
+
+def _why_not(outcome: TrainingOutcome, examples: int) -> str:
+    """What the gate held against the new version, as the end of a sentence."""
+    if outcome.active_examples is not None:
+        return (f"{outcome.version} was trained on {examples} examples, fewer than the "
+                f"{outcome.active_examples} of {outcome.previous} (a label file left out?)")
+    worse = _worse(outcome.worse_on, outcome.baseline_by_source, outcome.metrics)
+    return (f"{outcome.version} scores lower than {outcome.previous} on "
+            f"{worse or 'all labels'}")
 
 
 def _worse(sources: Sequence[str], before: Mapping[str, Any], metrics: Mapping[str, Any]) -> str:
@@ -168,12 +123,13 @@ def _worse(sources: Sequence[str], before: Mapping[str, Any], metrics: Mapping[s
 @click.option("--folds", default=5, show_default=True, help="Folds of the grouped CV.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write an HTML report with plots in this folder ([report] extra).")
+@_hand_written_option
 def evaluate_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
-                     json_out: Path | None, folds: int, report_dir: Path | None) -> None:
+                     json_out: Path | None, folds: int, report_dir: Path | None,
+                     hand_written: bool) -> None:
     """Grouped cross-validation (an issue's stories never split) of the current recipe, per
     newsletter, and leave-one-newsletter-out (trained on the others, scored on it)."""
     from service.classify.report import cross_validate, require_matplotlib, write_report
-    from service.classify.train import load_examples
 
     # Before the training, not after: the extra and the paths the results go to.
     if json_out is not None:
@@ -181,7 +137,7 @@ def evaluate_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
     if report_dir is not None:
         check_writable_folder(report_dir)
         require_matplotlib()
-    examples = load_examples([*labels, *more_labels])
+    examples = _examples([*labels, *more_labels], hand_written)
     result = cross_validate(examples, folds)
     metrics = result.metrics
     click.echo(metrics_table(metrics))
@@ -197,7 +153,7 @@ def evaluate_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
 
 
 @click.group("models", cls=Group)
-@_models_dir_option()
+@models_dir_option()
 @click.pass_context
 def models_group(ctx: click.Context, models_dir: Path) -> None:
     """Model versions: list them, activate one, roll back."""
@@ -280,16 +236,16 @@ def _activate(models_dir: Path, version: str) -> None:
               help="Folder for index.html and its PNG plots.")
 @click.option("--folds", default=5, show_default=True, help="Folds of the grouped CV.")
 @click.option("--db-labels", is_flag=True, help="Also use the database's usable labels.")
+@_hand_written_option
 def report_command(label_files: tuple[Path, ...], out: Path, folds: int,
-                   db_labels: bool) -> None:
+                   db_labels: bool, hand_written: bool) -> None:
     """Grouped cross-validation as an HTML report with plots (needs the [report] extra)."""
     from service.classify.report import cross_validate, require_matplotlib, write_report
-    from service.classify.train import load_examples
     from service.cli.labels import with_database_labels
 
     require_matplotlib()  # before minutes of training, not after; so is the folder
     check_writable_folder(out)
-    examples = load_examples(label_files)
+    examples = _examples(label_files, hand_written)
     examples = with_database_labels(examples, enabled=db_labels)
     with click.progressbar(length=folds, label=f"grouped CV on {len(examples)} examples",
                            file=sys.stderr) as bar:
