@@ -7,6 +7,11 @@ averaged models.  Rows of bench/compare_models.py, each built on the chosen reci
   for long ones only, so a cue can weigh differently in a one-line item and in an essay.
   Short digest items lose to a compute intercept of about -5.5 learnt mostly on essays.
 - ``Averaged``: the mean of the chosen model's scores and another recipe's.
+
+Sixth pass (not adopted either): ``ShareCues``, a theme's true share of the story's
+words (hits / words, not smoothed for short texts as the "density" summary is), so
+that a one-line item whose headline names a datacenter weighs like an essay about
+one; and a flag for a cue in the headline of a short story.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import Pipeline
 
+from service.classify.cues import ThemeCues, _batch_tokens
 from service.classify.recipe import DEFAULT_PARAMS, build_pipeline
 
 Factory = Callable[[], Any]
@@ -39,6 +45,37 @@ class ShapeAugmented(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         short = np.array([len(text.split()) <= self.words for text in texts], dtype=float)
         blocks = [sp.diags(short) @ features, sp.diags(1.0 - short) @ features]
         return sp.hstack(([features] if self.shared else []) + blocks).tocsr()
+
+
+class ShareCues(ThemeCues):
+    """ThemeCues plus one summary per theme: ``share`` = min(hits / words x ``scale``, 1),
+    or ``headline`` = a hit in the headline of a story under 60 words."""
+
+    def __init__(self, cues: Any = None, lead_tokens: int = 60, scale: float = 20.0,
+                 mode: str = "share") -> None:
+        super().__init__(cues, lead_tokens)
+        self.scale, self.mode = scale, mode
+
+    def transform(self, texts: Sequence[str]) -> np.ndarray:
+        base = super().transform(texts)
+        if not len(texts):
+            return base
+        tallies = [self._tally(tokens) for tokens in _batch_tokens(texts)]
+        per_theme = np.zeros((len(self.names_), len(self.themes_)))
+        per_theme[np.arange(len(self.names_)), self.theme_of_] = 1.0
+        hits = np.array([t.counts for t in tallies], dtype=float) @ per_theme
+        words = np.array([[max(t.tokens, 1)] for t in tallies], dtype=float)
+        if self.mode == "share":
+            extra = np.minimum(hits / words * self.scale, 1.0)
+        else:
+            headline = np.array([t.headline for t in tallies], dtype=float)
+            extra = ((headline > 0) & (words < 60)).astype(float)
+        return np.hstack([base, extra])
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        names = [*super().get_feature_names_out(), *(f"{t}:summary:{self.mode}"
+                                                     for t in self.themes_)]
+        return np.array(names, dtype=object)
 
 
 class Averaged:
@@ -68,6 +105,19 @@ def designs(chosen: Mapping[str, Any]) -> dict[str, Factory]:
                              ("model", pipeline.named_steps["model"])])
         return make
 
+    def shared_of_words(blocks: Sequence[str], scale: float = 20.0,
+                        mode: str = "share") -> Factory:
+        def make() -> Pipeline:
+            pipeline = recipe()()
+            for name, block in pipeline.named_steps["features"].transformer_list:
+                if name in blocks and isinstance(block, Pipeline):
+                    count = block.named_steps["count"]
+                    block.steps[0] = ("count", ShareCues(count.cues, count.lead_tokens,
+                                                         scale, mode))
+            return pipeline
+        return make
+
+    every = ("cues", "definitions", "paraphrases")
     return {
         "  weights per shape, short = at most 40 words": shaped(40),
         "  weights per shape, short = at most 60 words": shaped(60),
@@ -76,4 +126,9 @@ def designs(chosen: Mapping[str, Any]) -> dict[str, Factory]:
         "  averaged with: no THEME_CUES, paraphrases x0.7": lambda: Averaged(
             [recipe(), recipe(cue_weight=0.0, paraphrase_weight=0.7)]),
         "  averaged with: C=1": lambda: Averaged([recipe(), recipe(C=1.0)]),
+        # sixth pass
+        "  + a theme's share of the words x20, every lexicon": shared_of_words(every),
+        "  + a theme's share of the words x50, every lexicon": shared_of_words(every, 50.0),
+        "  + a theme's share of the words x20, THEME_CUES only": shared_of_words(("cues",)),
+        "  + a cue in the headline of a short story": shared_of_words(every, mode="headline"),
     }
