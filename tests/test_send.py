@@ -110,6 +110,12 @@ def plain_text(message: EmailMessage) -> str:
     return text.replace("\r\n", "\n")
 
 
+def warnings_of_send(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """The send stage's warnings, under its own logger (an earlier test may have let INFO in)."""
+    return [r for r in caplog.records
+            if r.name == "service.deliver.send" and r.levelno == logging.WARNING]
+
+
 def subscriber(ctx: Context, email: str) -> Subscriber:
     with ctx.sessions() as session:
         return session.scalars(select(Subscriber).where(Subscriber.email == email)).one()
@@ -168,7 +174,7 @@ def test_transient_replies_then_recovery_deliver_every_email_exactly_once(
 
 
 def test_retry_delay_doubles_and_gives_up_after_max_attempts(
-        context: Context, smtp_sink: SmtpSink) -> None:
+        context: Context, smtp_sink: SmtpSink, caplog: pytest.LogCaptureFixture) -> None:
     ctx = configure(context, smtp_sink, delivery__retry_base_seconds=10.0,
                     delivery__max_attempts=3)
     alerts_for(ctx, EMAILS[:1])
@@ -186,6 +192,8 @@ def test_retry_delay_doubles_and_gives_up_after_max_attempts(
     final = rows(ctx)[EMAILS[0]][0]
     assert (final.status, final.attempts) == ("failed", 3)
     assert final.last_error is not None and final.last_error.startswith("451")
+    said = [r.getMessage() for r in warnings_of_send(caplog)]
+    assert [m.rsplit(" ", 2)[-2:] for m in said] == [["(will", "retry)"]] * 2 + [["(gave", "up)"]]
 
 
 def test_a_dropped_connection_is_retried_and_the_rest_go_out_on_a_new_one(
@@ -204,7 +212,7 @@ def test_a_dropped_connection_is_retried_and_the_rest_go_out_on_a_new_one(
 
 
 def test_a_550_fails_that_delivery_and_the_rest_go_out(
-        context: Context, smtp_sink: SmtpSink) -> None:
+        context: Context, smtp_sink: SmtpSink, caplog: pytest.LogCaptureFixture) -> None:
     ctx = configure(context, smtp_sink)
     alerts_for(ctx, EMAILS)
     smtp_sink.faults.refuse = {EMAILS[1]}
@@ -218,6 +226,8 @@ def test_a_550_fails_that_delivery_and_the_rest_go_out(
     assert refused.last_error == "550 5.1.1 No such mailbox here"
     bounced = subscriber(ctx, EMAILS[1])
     assert (bounced.hard_bounces, bounced.status) == (1, "active")
+    assert [r.getMessage() for r in warnings_of_send(caplog)] == [
+        f"delivery {refused.id} refused: 550 5.1.1 No such mailbox here"]
     assert send_due(ctx, worker_id=WORKER) == SendSummary()
 
 

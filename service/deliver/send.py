@@ -1,6 +1,7 @@
 """Send: compose claimed deliveries, hand them to a transport, record each outcome.
 
-Claiming and leases are claims.py's.  Invariant 3 in code::
+Claiming and leases are claims.py's; writing each outcome to its delivery row is
+outcomes.py's (this module decides the outcome and logs it).  Invariant 3 in code::
 
     claim (status "sending" + lease, committed) ─▶ compose ─▶ transport.send
         ─▶ accepted ─▶ sent (its own short transaction)
@@ -17,22 +18,18 @@ only fills in each reader's address and signed links.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
 
-from sqlalchemy import String, bindparam, func, select, update
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import select
 
 from service.context import Context
-from service.db.database import describe, transaction
-from service.db.tables import Delivery, Subscriber
-from service.db.types import UtcDateTime, as_utc
+from service.db.tables import Delivery
+from service.db.types import as_utc
+from service.deliver import outcomes
 from service.deliver.claims import Claims, claim_due_deliveries, claimable
 from service.deliver.compose import Composer, NothingToSend, Outgoing
 from service.deliver.transport import (
@@ -42,7 +39,7 @@ from service.deliver.transport import (
     Transport,
     open_transport,
 )
-from service.domain import DeliveryStatus, SubscriberStatus
+from service.domain import DeliveryStatus
 from service.errors import (
     DeliveryError,
     PermanentDeliveryError,
@@ -54,7 +51,6 @@ __all__ = ["Composer", "OutboxTransport", "SendSummary", "SmtpTransport", "Trans
            "claim_due_deliveries", "open_transport", "send_due"]
 
 log = logging.getLogger(__name__)
-MAX_ERROR_CHARS = 1000
 
 
 @dataclass
@@ -111,7 +107,7 @@ def send_due(ctx: Context, *, worker_id: str, limit: int | None = None, no_send:
 
 def _send_over_one_connection(ctx: Context, claims: Claims, pacer: Pacer) -> SendSummary:
     try:
-        with open_transport(ctx.settings) as transport, _Recorder(ctx.engine) as recorder:
+        with open_transport(ctx.settings) as transport, outcomes.Recorder(ctx.engine) as recorder:
             sender = _Sender(ctx, Composer(ctx), transport, recorder, pacer)
             for lease in claims:
                 batch = lease.batch
@@ -142,7 +138,7 @@ class _Sender:
     ctx: Context
     composer: Composer
     transport: Transport
-    recorder: _Recorder
+    recorder: outcomes.Recorder
     pacer: Pacer
     summary: SendSummary = field(default_factory=lambda: SendSummary())
 
@@ -154,11 +150,14 @@ class _Sender:
         try:
             self.transport.send(outgoing.data, outgoing.recipient)
         except TransientDeliveryError as exc:
-            retried = _retry_later(self.ctx, delivery_id, str(exc))
+            retried = outcomes.retry_later(self.ctx, delivery_id, str(exc))
+            log.warning("delivery %s: %s (%s)", delivery_id, exc,
+                        "will retry" if retried else "gave up")
             self.summary.retried += retried
             self.summary.failed += not retried
         except PermanentDeliveryError as exc:
-            _bounce(self.ctx, delivery_id, str(exc))
+            outcomes.bounce(self.ctx, delivery_id, str(exc))
+            log.warning("delivery %s refused: %s", delivery_id, exc)
             self.summary.failed += 1
         else:
             self._record_sent(delivery_id, outgoing.message_id)
@@ -173,7 +172,7 @@ class _Sender:
         except ValueError as exc:  # bad stored data (an address, a link): this one fails
             log.error("delivery %s cannot be rendered: %s", delivery_id, exc)
             self.recorder.finish(delivery_id, DeliveryStatus.FAILED,
-                                 error=f"cannot render: {exc}"[:MAX_ERROR_CHARS])
+                                 error=f"cannot render: {exc}"[:outcomes.MAX_ERROR_CHARS])
             self.summary.failed += 1
         return None
 
@@ -221,85 +220,3 @@ def _dry_run(ctx: Context, composer: Composer, limit: int | None) -> SendSummary
         log.info("dry run: would send %r to %s", outgoing.subject, outgoing.recipient)
         summary.rendered += 1
     return summary
-
-
-# --- recording outcomes --------------------------------------------------------------------
-
-
-# Built once: the statement runs once per email, and building it costs more than running it.
-_FINISH = update(Delivery).where(Delivery.id == bindparam("delivery")).values(
-    status=bindparam("new_status"), lease_until=None, last_error=bindparam("error"),
-    message_id=func.coalesce(bindparam("mid", type_=String), Delivery.message_id),
-    sent_at=func.coalesce(bindparam("when", type_=UtcDateTime()), Delivery.sent_at))
-
-
-class _Recorder:
-    """Writes emails' outcomes, each in its own short transaction, over one held connection.
-
-    Taking a connection from the pool for every email would cost more than the
-    UPDATE itself (on PostgreSQL, pool_pre_ping adds a round trip each time).
-    After an error the connection is dropped, and the next write takes a
-    fresh one from the pool.
-    """
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._connection: Connection | None = None
-
-    def __enter__(self) -> _Recorder:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._drop()
-
-    def finish(self, delivery_id: int, status: DeliveryStatus, *, error: str | None = None,
-               message_id: str | None = None, sent_at: datetime | None = None) -> None:
-        try:
-            if self._connection is None:
-                # One UPDATE of one row is its own transaction: in autocommit it
-                # costs one round trip to the database, not three (BEGIN, UPDATE, COMMIT).
-                self._connection = self._engine.connect().execution_options(
-                    isolation_level="AUTOCOMMIT")
-            self._connection.execute(_FINISH, {
-                "delivery": delivery_id, "new_status": status, "error": error,
-                "mid": message_id, "when": sent_at})
-        except SQLAlchemyError as exc:
-            self._drop()
-            raise StorageError(f"database error: {describe(exc)}") from exc
-
-    def _drop(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            with contextlib.suppress(SQLAlchemyError):
-                connection.close()
-
-
-def _retry_later(ctx: Context, delivery_id: int, error: str) -> bool:
-    """Back to pending after a doubling delay, or failed after max_attempts: retried?"""
-    base = ctx.settings.delivery.retry_base_seconds
-    with transaction(ctx.sessions) as session:
-        delivery = session.get_one(Delivery, delivery_id)
-        delivery.due_at = ctx.now() + timedelta(seconds=base * 2 ** delivery.attempts)
-        delivery.attempts += 1
-        retry = delivery.attempts < ctx.settings.delivery.max_attempts
-        delivery.status = DeliveryStatus.PENDING if retry else DeliveryStatus.FAILED
-        delivery.last_error, delivery.lease_until = error[:MAX_ERROR_CHARS], None
-    log.warning("delivery %s: %s (%s)", delivery_id, error, "will retry" if retry else "gave up")
-    return retry
-
-
-def _bounce(ctx: Context, delivery_id: int, error: str) -> None:
-    """A permanent refusal: the delivery failed, and its address is one bounce nearer out."""
-    limit = ctx.settings.delivery.hard_bounce_limit
-    with transaction(ctx.sessions) as session:
-        delivery = session.get_one(Delivery, delivery_id)
-        delivery.status, delivery.last_error = DeliveryStatus.FAILED, error[:MAX_ERROR_CHARS]
-        delivery.attempts, delivery.lease_until = delivery.attempts + 1, None
-        subscriber = Subscriber.id == delivery.subscriber_id
-        session.execute(update(Subscriber).where(subscriber)
-                        .values(hard_bounces=Subscriber.hard_bounces + 1))
-        session.execute(update(Subscriber).where(
-            subscriber, Subscriber.status == SubscriberStatus.ACTIVE,
-            Subscriber.hard_bounces >= limit,
-        ).values(status=SubscriberStatus.BOUNCED))
-    log.warning("delivery %s refused: %s", delivery_id, error)

@@ -8,7 +8,9 @@ into one item a line.  In an issue whose stories are marked by separators, a
 bold line inside a story is a sub-heading, not a title.
 
 Invariant: every test here looks at a line or two, never at a whole block's
-text, so the roles take time linear in the size of the issue.
+text, so the roles take time linear in the size of the issue.  The tests of one
+line alone (title-like, bold, labelled, the title's own link, ``tidy``) are
+headlines.py's; this module weighs lines against the blocks around them.
 """
 
 from __future__ import annotations
@@ -18,10 +20,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.domain import Block
+from service.ingest.headlines import (
+    BARE_URL_LINE,
+    DECORATION,
+    ENUMERATOR,
+    LABEL,
+    TITLE_MAX_CHARS,
+    block_lines,
+    is_bold_line,
+    labelled,
+    lead_link,
+    marks_headline_above,
+    tidy,
+    title_like,
+)
 
-DECORATION = "*_ \t\xa0"
-TITLE_MAX_CHARS = 160
-TITLE_MAX_WORDS = 22
+# bench/segment.py tunes BODY_MIN_CHARS, TITLE_CASE_SHARE and SHORT_TITLE_WORDS by setting
+# them on this module: they live here, with the tests that read them.
 BODY_MIN_CHARS = 60  # a title needs some text under it
 TITLE_CASE_SHARE = 0.3  # of words over 3 letters capitalised: "Title Case" reads as a title
 LEAD_ITEM_MIN_WORDS = 4  # "Big news:" is a label; "Robots learn to fold shirts." a headline
@@ -31,20 +46,7 @@ SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in
 # text has no other mark, and a headline seldom ends in punctuation.
 UNPUNCTUATED_TITLE_WORDS = 14
 SENTENCE_CLOSE = re.compile(r"[.!?,;:…]['\"’”)]*$")
-ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-z])[.)]\s+")
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s)")
-GREETING = re.compile(r"^(?:hey|hi|hello|howdy|greetings|good (?:morning|evening))\b",
-                      re.IGNORECASE)
-SUBHEAD = re.compile(r"^[*_\s]*(?:…|\.\.\.)")  # "…what the story is about…" under a headline
-SETTING = re.compile(r"^\[[^\]]{3,80}\]$")  # "[A city, 2031]" under a tale's title
-LABEL = re.compile(r":\s*$")  # an inline bold lead-in such as "What's new:"
-SENTENCE_END = re.compile(r"[.,;:]$")
-SALUTATION = re.compile(r"^(?:dear|hi|hello|hey)\b[^,.!?]{1,40},$", re.IGNORECASE)
-BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
-# One to four capitalised names; spaces, not letters, part them, so a failing match backtracks
-# in linear time (``(?:[A-Z]\w*\s*){1,4}`` tried every split of one long word).
-BYLINE = re.compile(
-    r"^(?:[Ww]ritten |[Ww]ords )?(?:[Bb]y|BY)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*$")
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             units.append(item)
         elif block.kind == "heading":
             units.append(Unit("title", block, max(1, block.level or 2), lines[0],
-                              _lead_link(block, lines[0])))
+                              lead_link(block, lines[0])))
         elif related and block.kind == "list_item":
             units.append(Unit("body", block))  # "More on this:" links belong to the story
             continue
@@ -96,9 +98,9 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
                     after_rule and first == 0):
                 source = block if first == 0 else plain
                 line = lines[first]
-                rank = 7 if _is_bold_line(source, line) else 8
+                rank = 7 if is_bold_line(source, line) else 8
                 head = Block(kind="paragraph", text=line, lead=source.lead, links=block.links)
-                units.append(Unit("title", head, rank, line, _lead_link(block, line)))
+                units.append(Unit("title", head, rank, line, lead_link(block, line)))
                 first += 1
             if first:
                 block = Block(kind="paragraph", text="\n".join(lines[first:]), links=block.links)
@@ -124,7 +126,7 @@ def _demote_inner_titles(units: list[Unit]) -> list[Unit]:
     for index, unit in enumerate(units):
         after_rule = index == opening or (index > 0 and units[index - 1].role == "rule")
         below = block_lines(units[index + 1].block)[0] if index + 1 < len(units) else ""
-        marked = after_rule or bool(SUBHEAD.match(below) or SETTING.match(below))
+        marked = after_rule or marks_headline_above(below)
         marked = marked or bool(kept and kept[-1].role == "title")  # a section, then its story
         if (unit.role == "title" and unit.rank >= 7 and not marked) or (
             unit.signal == "item: bold lead" and not after_rule
@@ -157,11 +159,11 @@ def _promote(units: list[Unit], index: int) -> Unit:
     lines = block_lines(unit.block)
     following = units[index + 1] if index + 1 < len(units) else None
     below = block_lines(following.block)[0] if following else ""
-    marked = bool(SUBHEAD.match(below) or SETTING.match(below))
+    marked = marks_headline_above(below)
     marked = marked or (index > 0 and units[index - 1].role == "rule")
-    if len(lines) != 1 or not title_like(lines[0], marked) or _labelled(unit.block, lines[0]):
+    if len(lines) != 1 or not title_like(lines[0], marked) or labelled(unit.block, lines[0]):
         return unit
-    bold = _is_bold_line(unit.block, lines[0])
+    bold = is_bold_line(unit.block, lines[0])
     if not (bold or marked) and len(re.findall(r"[^\W\d_]{3,}", lines[0])) < 2:
         return unit  # "Mar 12, 2025", "Share": metadata, not a title
     words = len(lines[0].split())
@@ -175,7 +177,7 @@ def _promote(units: list[Unit], index: int) -> Unit:
     short = following.role == "body" and len(following.block.text) < BODY_MIN_CHARS
     if short and not (marked or (bold and title_like(below))):
         return unit
-    return Unit("title", unit.block, 7 if bold else 8, lines[0], _lead_link(unit.block, lines[0]))
+    return Unit("title", unit.block, 7 if bold else 8, lines[0], lead_link(unit.block, lines[0]))
 
 
 def _split_lines(block: Block, lines: list[str]) -> list[Block]:
@@ -198,7 +200,7 @@ def _lead_item(block: Block, first: str) -> Unit | None:
         return None
     if len(block.text) - len(block.lead) < BODY_MIN_CHARS:
         return None
-    return Unit("item", block, 9, lead.rstrip(" .!—–-"), _lead_link(block, lead),
+    return Unit("item", block, 9, lead.rstrip(" .!—–-"), lead_link(block, lead),
                 "item: bold lead")
 
 
@@ -233,7 +235,7 @@ def _dash_item(block: Block, first: str) -> Unit | None:
         return None
     if len(block.text) - len(head) < BODY_MIN_CHARS:
         return None
-    return Unit("item", block, 9, tidy(head), _lead_link(block, head), "item: dash-led line")
+    return Unit("item", block, 9, tidy(head), lead_link(block, head), "item: dash-led line")
 
 
 def _tails(lines: Sequence[str]) -> list[tuple[int, int]]:
@@ -249,69 +251,15 @@ def _split_title(block: Block, lines: Sequence[str], at: int,
                  tails: Sequence[tuple[int, int]], after_rule: bool) -> bool:
     """Whether lines[at] is a title over the lines after it (of which there is one at least)."""
     first, below = lines[at], lines[at + 1]
-    marked = after_rule or bool(SUBHEAD.match(below) or SETTING.match(below))
-    if not title_like(first, marked) or BARE_URL_LINE.match(first) or _labelled(block, first):
+    marked = after_rule or marks_headline_above(below)
+    if not title_like(first, marked) or BARE_URL_LINE.match(first) or labelled(block, first):
         return False
-    if marked or _is_bold_line(block, first):
+    if marked or is_bold_line(block, first):
         return True
     longest, body = tails[at + 1]
     return body >= BODY_MIN_CHARS and (_title_case(first) or len(first) < 0.8 * longest)
 
 
-def title_like(line: str, marked: bool = False) -> bool:
-    """Short, capitalised, not a sentence; a trailing ":" only when marked as a headline
-    (first after a separator, or a "…subhead…" under it)."""
-    if len(line) > 2 * TITLE_MAX_CHARS:
-        return False
-    text = tidy(line)
-    if not text or len(text) > TITLE_MAX_CHARS or len(text.split()) > TITLE_MAX_WORDS:
-        return False
-    raw = ENUMERATOR.sub("", line.strip(DECORATION)).rstrip(DECORATION)
-    end = SENTENCE_END.search(raw.removesuffix(":") if marked else raw)
-    if end or text[0].islower() or text[0] in "•·-–—>[(“\"" or BARE_URL_LINE.match(text):
-        return False
-    if SUBHEAD.match(text) or " * " in text:  # "More on this: * a link * another"
-        return False
-    if BYLINE.match(text):  # "By Staff Writer" under a headline: the author, not a title
-        return False
-    return not SALUTATION.match(text) and not GREETING.match(text)
-
-
 def _title_case(line: str) -> bool:
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
     return bool(words) and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
-
-
-def _labelled(block: Block, line: str) -> bool:
-    """The line opens with a bold label ("What's new: ..."): a lead-in, not a title."""
-    return bool(LABEL.search(block.lead)) and tidy(block.lead) != tidy(line)
-
-
-def _is_bold_line(block: Block, line: str) -> bool:
-    # Markdown left unrendered ("**Headline**") is bold too.
-    literal = line.startswith("**") and line.rstrip().endswith("**")
-    return literal or (bool(block.lead) and tidy(block.lead) == tidy(line))
-
-
-def _lead_link(block: Block, line: str) -> str:
-    """The title's own link: a link whose text is the whole title."""
-    title = tidy(ENUMERATOR.sub("", line))
-    for link in block.links:
-        if tidy(link.text) and tidy(link.text) in title and len(link.text) >= 0.6 * len(title):
-            return link.url
-    return ""
-
-
-def rank_name(rank: int) -> str:
-    return {7: "bold line", 8: "title line"}.get(rank, f"heading h{rank}")
-
-
-def block_lines(block: Block) -> list[str]:
-    lines = [line.strip() for line in block.text.split("\n") if line.strip(DECORATION)]
-    return lines or [""]
-
-
-def tidy(text: str) -> str:
-    """A headline as shown: no emphasis marks, enumerator or trailing colon."""
-    text = ENUMERATOR.sub("", text.strip(DECORATION))
-    return re.sub(r"\s+", " ", text).strip(DECORATION).removesuffix(":").rstrip()

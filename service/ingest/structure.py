@@ -27,16 +27,15 @@ from dataclasses import dataclass, field
 
 from service.domain import Block
 from service.ingest import roles
-from service.ingest.roles import (
+from service.ingest.headlines import (
     BARE_URL_LINE,
     SALUTATION,
     TITLE_MAX_CHARS,
-    Unit,
     block_lines,
     rank_name,
-    roles_of,
     tidy,
 )
+from service.ingest.roles import Unit, roles_of
 
 LETTER_MIN_CHARS = 600  # a letter is more than a greeting
 MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short

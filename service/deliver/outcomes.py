@@ -1,0 +1,109 @@
+"""Send stage, the database side: each email's outcome written to its delivery row.
+
+send.py decides what happened to an email and says so in the log; this module only
+writes it down, each outcome in its own short transaction, committed before the
+next email goes out::
+
+    accepted, cancelled, cannot render ─▶ Recorder.finish (one UPDATE, one held connection)
+    4xx, connection lost                ─▶ retry_later: pending again after a doubling delay,
+                                           or failed after [delivery] max_attempts
+    5xx                                 ─▶ bounce: failed, and one more hard bounce on the
+                                           subscriber (bounced at [delivery] hard_bounce_limit)
+
+The split from send.py is where the SQL starts: sending needs a transport and a
+composer, recording needs only the database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, timedelta
+
+from sqlalchemy import String, bindparam, func, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from service.context import Context
+from service.db.database import describe, transaction
+from service.db.tables import Delivery, Subscriber
+from service.db.types import UtcDateTime
+from service.domain import DeliveryStatus, SubscriberStatus
+from service.errors import StorageError
+
+MAX_ERROR_CHARS = 1000  # of an error kept in deliveries.last_error
+
+# Built once: the statement runs once per email, and building it costs more than running it.
+_FINISH = update(Delivery).where(Delivery.id == bindparam("delivery")).values(
+    status=bindparam("new_status"), lease_until=None, last_error=bindparam("error"),
+    message_id=func.coalesce(bindparam("mid", type_=String), Delivery.message_id),
+    sent_at=func.coalesce(bindparam("when", type_=UtcDateTime()), Delivery.sent_at))
+
+
+class Recorder:
+    """Writes emails' outcomes, each in its own short transaction, over one held connection.
+
+    Taking a connection from the pool for every email would cost more than the
+    UPDATE itself (on PostgreSQL, pool_pre_ping adds a round trip each time).
+    After an error the connection is dropped, and the next write takes a
+    fresh one from the pool.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> Recorder:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._drop()
+
+    def finish(self, delivery_id: int, status: DeliveryStatus, *, error: str | None = None,
+               message_id: str | None = None, sent_at: datetime | None = None) -> None:
+        try:
+            if self._connection is None:
+                # One UPDATE of one row is its own transaction: in autocommit it
+                # costs one round trip to the database, not three (BEGIN, UPDATE, COMMIT).
+                self._connection = self._engine.connect().execution_options(
+                    isolation_level="AUTOCOMMIT")
+            self._connection.execute(_FINISH, {
+                "delivery": delivery_id, "new_status": status, "error": error,
+                "mid": message_id, "when": sent_at})
+        except SQLAlchemyError as exc:
+            self._drop()
+            raise StorageError(f"database error: {describe(exc)}") from exc
+
+    def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(SQLAlchemyError):
+                connection.close()
+
+
+def retry_later(ctx: Context, delivery_id: int, error: str) -> bool:
+    """Back to pending after a doubling delay, or failed after max_attempts: retried?"""
+    base = ctx.settings.delivery.retry_base_seconds
+    with transaction(ctx.sessions) as session:
+        delivery = session.get_one(Delivery, delivery_id)
+        delivery.due_at = ctx.now() + timedelta(seconds=base * 2 ** delivery.attempts)
+        delivery.attempts += 1
+        retry = delivery.attempts < ctx.settings.delivery.max_attempts
+        delivery.status = DeliveryStatus.PENDING if retry else DeliveryStatus.FAILED
+        delivery.last_error, delivery.lease_until = error[:MAX_ERROR_CHARS], None
+    return retry
+
+
+def bounce(ctx: Context, delivery_id: int, error: str) -> None:
+    """A permanent refusal: the delivery failed, and its address is one bounce nearer out."""
+    limit = ctx.settings.delivery.hard_bounce_limit
+    with transaction(ctx.sessions) as session:
+        delivery = session.get_one(Delivery, delivery_id)
+        delivery.status, delivery.last_error = DeliveryStatus.FAILED, error[:MAX_ERROR_CHARS]
+        delivery.attempts, delivery.lease_until = delivery.attempts + 1, None
+        subscriber = Subscriber.id == delivery.subscriber_id
+        session.execute(update(Subscriber).where(subscriber)
+                        .values(hard_bounces=Subscriber.hard_bounces + 1))
+        session.execute(update(Subscriber).where(
+            subscriber, Subscriber.status == SubscriberStatus.ACTIVE,
+            Subscriber.hard_bounces >= limit,
+        ).values(status=SubscriberStatus.BOUNCED))

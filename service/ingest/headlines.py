@@ -1,0 +1,94 @@
+"""Segment stage, structural engine: one line of a block, read as a headline.
+
+Whether a line reads like a title (short, capitalised, not a sentence, not a
+greeting or a byline), whether it is the block's bold line or a bold label, the
+link that is the title's own, and the line as it is shown (``tidy``).  Every
+test here looks at a single line (with its block's bold lead and links at most).
+
+roles.py, which gives each block its role, builds on these; the split is where
+a test stops looking at one line and starts weighing a line against the blocks
+around it.  The thresholds that weighing uses, and that ``bench/segment.py``
+tunes by setting them on ``roles``, stay in roles.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.domain import Block
+
+DECORATION = "*_ \t\xa0"
+TITLE_MAX_CHARS = 160
+TITLE_MAX_WORDS = 22
+ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-z])[.)]\s+")
+GREETING = re.compile(r"^(?:hey|hi|hello|howdy|greetings|good (?:morning|evening))\b",
+                      re.IGNORECASE)
+SUBHEAD = re.compile(r"^[*_\s]*(?:…|\.\.\.)")  # "…what the story is about…" under a headline
+SETTING = re.compile(r"^\[[^\]]{3,80}\]$")  # "[A city, 2031]" under a tale's title
+LABEL = re.compile(r":\s*$")  # an inline bold lead-in such as "What's new:"
+SENTENCE_END = re.compile(r"[.,;:]$")
+SALUTATION = re.compile(r"^(?:dear|hi|hello|hey)\b[^,.!?]{1,40},$", re.IGNORECASE)
+BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
+# One to four capitalised names; spaces, not letters, part them, so a failing match backtracks
+# in linear time (``(?:[A-Z]\w*\s*){1,4}`` tried every split of one long word).
+BYLINE = re.compile(
+    r"^(?:[Ww]ritten |[Ww]ords )?(?:[Bb]y|BY)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*$")
+
+
+def title_like(line: str, marked: bool = False) -> bool:
+    """Short, capitalised, not a sentence; a trailing ":" only when marked as a headline
+    (first after a separator, or a "…subhead…" under it)."""
+    if len(line) > 2 * TITLE_MAX_CHARS:
+        return False
+    text = tidy(line)
+    if not text or len(text) > TITLE_MAX_CHARS or len(text.split()) > TITLE_MAX_WORDS:
+        return False
+    raw = ENUMERATOR.sub("", line.strip(DECORATION)).rstrip(DECORATION)
+    end = SENTENCE_END.search(raw.removesuffix(":") if marked else raw)
+    if end or text[0].islower() or text[0] in "•·-–—>[(“\"" or BARE_URL_LINE.match(text):
+        return False
+    if SUBHEAD.match(text) or " * " in text:  # "More on this: * a link * another"
+        return False
+    if BYLINE.match(text):  # "By Staff Writer" under a headline: the author, not a title
+        return False
+    return not SALUTATION.match(text) and not GREETING.match(text)
+
+
+def marks_headline_above(line: str) -> bool:
+    """A "…subhead…" or a "[setting]" line: the line above it is a headline."""
+    return bool(SUBHEAD.match(line) or SETTING.match(line))
+
+
+def labelled(block: Block, line: str) -> bool:
+    """The line opens with a bold label ("What's new: ..."): a lead-in, not a title."""
+    return bool(LABEL.search(block.lead)) and tidy(block.lead) != tidy(line)
+
+
+def is_bold_line(block: Block, line: str) -> bool:
+    # Markdown left unrendered ("**Headline**") is bold too.
+    literal = line.startswith("**") and line.rstrip().endswith("**")
+    return literal or (bool(block.lead) and tidy(block.lead) == tidy(line))
+
+
+def lead_link(block: Block, line: str) -> str:
+    """The title's own link: a link whose text is the whole title."""
+    title = tidy(ENUMERATOR.sub("", line))
+    for link in block.links:
+        if tidy(link.text) and tidy(link.text) in title and len(link.text) >= 0.6 * len(title):
+            return link.url
+    return ""
+
+
+def rank_name(rank: int) -> str:
+    return {7: "bold line", 8: "title line"}.get(rank, f"heading h{rank}")
+
+
+def block_lines(block: Block) -> list[str]:
+    lines = [line.strip() for line in block.text.split("\n") if line.strip(DECORATION)]
+    return lines or [""]
+
+
+def tidy(text: str) -> str:
+    """A headline as shown: no emphasis marks, enumerator or trailing colon."""
+    text = ENUMERATOR.sub("", text.strip(DECORATION))
+    return re.sub(r"\s+", " ", text).strip(DECORATION).removesuffix(":").rstrip()
