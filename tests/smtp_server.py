@@ -55,6 +55,9 @@ class Faults:
     refuse: set[str] = field(default_factory=set)
     refuse_reply: str = "550 5.1.1 No such mailbox here"
     drop: int = 0
+    # Run once, in the server's thread, when the next RCPT arrives: what happens elsewhere
+    # while this server keeps a client waiting (a stall past the client's lease).
+    meanwhile: Callable[[], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,10 @@ class FaultyHandler:
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           rcpt_options: list[str]) -> str:
+        with self._lock:
+            meanwhile, self.faults.meanwhile = self.faults.meanwhile, None
+        if meanwhile is not None:
+            meanwhile()
         if address.lower() in {a.lower() for a in self.faults.refuse}:
             return self.faults.refuse_reply
         envelope.rcpt_tos.append(address)

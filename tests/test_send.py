@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from service.cli.delivery import digest_command, send_command
@@ -610,3 +610,39 @@ def test_a_run_that_sends_nothing_logs_below_info(
         send_due(ctx, worker_id=WORKER)
     assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("send: ")] == [
         "send: {'sent': 1, 'retried': 0, 'failed': 0, 'cancelled': 0, 'rendered': 0}"]
+
+
+@pytest.mark.parametrize("refusal", ["transient", "permanent"])
+def test_a_refusal_that_arrives_after_the_lease_lapsed_leaves_the_new_claimers_row(
+        context: Context, smtp_sink: SmtpSink, refusal: str) -> None:
+    # The server keeps this worker waiting past its lease; meanwhile another worker claims
+    # the row, sends it and marks it sent.  The late 4xx must not put the row back in the
+    # queue (a second email), nor the late 5xx mark it failed and count a bounce.
+    ctx = configure(context, smtp_sink, delivery__lease_seconds=300, smtp__connections=1,
+                    delivery__retry_base_seconds=0.0)
+    [delivery_id] = alerts_for(ctx, EMAILS[:1])
+
+    def another_worker_sends_it() -> None:
+        advance(ctx, 301)
+        with ctx.sessions() as session:  # the claim commits itself
+            assert claim_due_deliveries(session, "another-worker", ctx.now(), 300, 10) == [
+                delivery_id]
+        with transaction(ctx.sessions) as session:
+            session.execute(update(Delivery).where(Delivery.id == delivery_id)
+                            .values(status="sent", lease_until=None))
+
+    smtp_sink.faults.meanwhile = another_worker_sends_it
+    if refusal == "transient":
+        smtp_sink.faults.transient = 1
+    else:
+        smtp_sink.faults.refuse = {EMAILS[0]}
+
+    assert send_due(ctx, worker_id=WORKER) == SendSummary()
+    [delivery] = rows(ctx)[EMAILS[0]]
+    assert (delivery.status, delivery.claimed_by, delivery.attempts) == (
+        "sent", "another-worker", 0)
+    with ctx.sessions() as session:
+        reader = session.scalars(select(Subscriber).where(Subscriber.email == EMAILS[0])).one()
+        assert (reader.status, reader.hard_bounces) == ("active", 0)
+    advance(ctx, 3600)
+    assert send_due(ctx, worker_id=WORKER) == SendSummary()  # nothing queued again

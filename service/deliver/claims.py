@@ -139,9 +139,9 @@ class Lease:
     the lease of the batch's rows this claim still holds forward by a whole
     lease.  A row is held while its ``lease_until`` is the one this claim set:
     claiming a lapsed row always sets a later one, so a row claimed again after
-    this worker stalled past its lease is no longer held, and is not sent or
-    released here, even when the new claimer is another connection of this
-    same worker (they share ``claimed_by``).
+    this worker stalled past its lease is no longer held, and is not sent,
+    released or given an outcome here (``holding``), even when the new claimer is
+    another connection of this same worker (they share ``claimed_by``).
     """
 
     def __init__(self, ctx: Context, worker_id: str, batch: Sequence[int],
@@ -157,6 +157,12 @@ class Lease:
         if self._until - now <= timedelta(seconds=self._seconds * 2 / 3):
             self._renew(now)
         return delivery_id in self._held
+
+    def holding(self, delivery_id: int) -> ColumnElement[bool]:
+        """The condition that ``delivery_id`` is still this claim's, for an outcome's write:
+        checked in the same statement, so a row claimed again after this worker's lease
+        lapsed (a server that answered too late) is left to its new claimer."""
+        return self._still_mine([delivery_id])
 
     def release(self, delivery_ids: Sequence[int]) -> None:
         """Hand back what this claim still holds unsent: the server, not they, was the problem."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, bindparam, func, update
+from sqlalchemy import ColumnElement, String, bindparam, func, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -80,30 +80,54 @@ class Recorder:
                 connection.close()
 
 
-def retry_later(ctx: Context, delivery_id: int, error: str) -> bool:
-    """Back to pending after a doubling delay, or failed after max_attempts: retried?"""
+def retry_later(ctx: Context, delivery_id: int, error: str,
+                held: ColumnElement[bool]) -> bool | None:
+    """Back to pending after a doubling delay, or failed after max_attempts: retried?
+
+    ``held`` (claims.Lease.holding) says the row is still this claim's.  None: it is
+    not, because the server answered only after the lease had lapsed and another
+    claimer took the row meanwhile, and may have sent it and marked it sent: putting
+    it back in the queue would send it again, so nothing is written.
+    """
     base = ctx.settings.delivery.retry_base_seconds
     with transaction(ctx.sessions) as session:
-        delivery = session.get_one(Delivery, delivery_id)
-        delivery.due_at = ctx.now() + timedelta(seconds=base * 2 ** delivery.attempts)
-        delivery.attempts += 1
-        retry = delivery.attempts < ctx.settings.delivery.max_attempts
-        delivery.status = DeliveryStatus.PENDING if retry else DeliveryStatus.FAILED
-        delivery.last_error, delivery.lease_until = error[:MAX_ERROR_CHARS], None
+        attempts = session.scalar(select(Delivery.attempts).where(held))
+        if attempts is None:
+            return None
+        retry = attempts + 1 < ctx.settings.delivery.max_attempts
+        written = session.execute(
+            update(Delivery).where(held, Delivery.attempts == attempts).values(
+                due_at=ctx.now() + timedelta(seconds=base * 2 ** attempts),
+                attempts=attempts + 1,
+                status=DeliveryStatus.PENDING if retry else DeliveryStatus.FAILED,
+                last_error=error[:MAX_ERROR_CHARS], lease_until=None,
+            ).execution_options(synchronize_session=False))
+        if written.rowcount != 1:  # type: ignore[attr-defined]
+            return None
     return retry
 
 
-def bounce(ctx: Context, delivery_id: int, error: str) -> None:
-    """A permanent refusal: the delivery failed, and its address is one bounce nearer out."""
+def bounce(ctx: Context, delivery_id: int, error: str, held: ColumnElement[bool]) -> bool:
+    """A permanent refusal: the delivery failed, and its address is one bounce nearer out.
+
+    False, and nothing written, when the row is no longer this claim's (``held``, as
+    for retry_later): its new claimer's outcome stands, and the reader is not counted
+    a bounce for a refusal that no longer describes their delivery.
+    """
     limit = ctx.settings.delivery.hard_bounce_limit
     with transaction(ctx.sessions) as session:
-        delivery = session.get_one(Delivery, delivery_id)
-        delivery.status, delivery.last_error = DeliveryStatus.FAILED, error[:MAX_ERROR_CHARS]
-        delivery.attempts, delivery.lease_until = delivery.attempts + 1, None
-        subscriber = Subscriber.id == delivery.subscriber_id
+        subscriber_id = session.scalar(
+            update(Delivery).where(held).values(
+                status=DeliveryStatus.FAILED, last_error=error[:MAX_ERROR_CHARS],
+                attempts=Delivery.attempts + 1, lease_until=None,
+            ).returning(Delivery.subscriber_id).execution_options(synchronize_session=False))
+        if subscriber_id is None:
+            return False
+        subscriber = Subscriber.id == subscriber_id
         session.execute(update(Subscriber).where(subscriber)
                         .values(hard_bounces=Subscriber.hard_bounces + 1))
         session.execute(update(Subscriber).where(
             subscriber, Subscriber.status == SubscriberStatus.ACTIVE,
             Subscriber.hard_bounces >= limit,
         ).values(status=SubscriberStatus.BOUNCED))
+    return True

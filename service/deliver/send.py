@@ -11,7 +11,9 @@ outcomes.py's (this module decides the outcome and logs it).  Invariant 3 in cod
 
 A crash between acceptance and marking re-sends at most that one email per
 connection, with the same Message-ID, once its lease expires.  A live worker
-renews its batch's lease as it goes (claims.Lease), however slow the server.  A weekly digest
+renews its batch's lease as it goes (claims.Lease), however slow the server; a refusal that
+arrives after the lease lapsed anyway (the server kept it waiting longer) is written only if
+the row is still this claim's (``Lease.holding``).  A weekly digest
 to thousands of readers stays cheap because compose.py renders each distinct digest once and
 only fills in each reader's address and signed links.
 """
@@ -30,7 +32,7 @@ from service.context import Context
 from service.db.tables import Delivery
 from service.db.types import as_utc
 from service.deliver import outcomes
-from service.deliver.claims import Claims, claim_due_deliveries, claimable
+from service.deliver.claims import Claims, Lease, claim_due_deliveries, claimable
 from service.deliver.compose import Composer, NothingToSend, Outgoing
 from service.deliver.transport import (
     OutboxTransport,
@@ -121,7 +123,7 @@ def _send_over_one_connection(ctx: Context, claims: Claims, pacer: Pacer) -> Sen
                                     "it too long; left to its new claimer", delivery_id)
                         continue
                     try:
-                        sender.deliver(delivery_id)
+                        sender.deliver(delivery_id, lease)
                     except DeliveryError:  # the server itself is unusable: leave the rest
                         lease.release(batch[position:])
                         raise
@@ -142,7 +144,7 @@ class _Sender:
     pacer: Pacer
     summary: SendSummary = field(default_factory=lambda: SendSummary())
 
-    def deliver(self, delivery_id: int) -> None:
+    def deliver(self, delivery_id: int, lease: Lease) -> None:
         outgoing = self._compose(delivery_id)
         if outgoing is None:
             return
@@ -150,13 +152,19 @@ class _Sender:
         try:
             self.transport.send(outgoing.data, outgoing.recipient)
         except TransientDeliveryError as exc:
-            retried = outcomes.retry_later(self.ctx, delivery_id, str(exc))
+            retried = outcomes.retry_later(self.ctx, delivery_id, str(exc),
+                                           lease.holding(delivery_id))
+            if retried is None:
+                _claimed_again(delivery_id, exc)
+                return
             log.warning("delivery %s: %s (%s)", delivery_id, exc,
                         "will retry" if retried else "gave up")
             self.summary.retried += retried
             self.summary.failed += not retried
         except PermanentDeliveryError as exc:
-            outcomes.bounce(self.ctx, delivery_id, str(exc))
+            if not outcomes.bounce(self.ctx, delivery_id, str(exc), lease.holding(delivery_id)):
+                _claimed_again(delivery_id, exc)
+                return
             log.warning("delivery %s refused: %s", delivery_id, exc)
             self.summary.failed += 1
         else:
@@ -201,6 +209,12 @@ class _Sender:
                             delivery_id, delay)
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
+
+
+def _claimed_again(delivery_id: int, error: DeliveryError) -> None:
+    log.warning("delivery %s: %s; not recorded: the server answered after this worker's "
+                "lease had lapsed, and the delivery was claimed again meanwhile", delivery_id,
+                error)
 
 
 def _dry_run(ctx: Context, composer: Composer, limit: int | None) -> SendSummary:
