@@ -19,7 +19,8 @@ import pytest
 from service.domain import Block, Envelope, Issue, Story
 from service.errors import ConfigError, MalformedMessage
 from service.ingest.parse import parse_issue
-from service.ingest.segment import load_rules, rules_for, segment, segment_file, segment_records
+from service.ingest.segment import load_rules, rules_for, segment, segment_file
+from service.ingest.segment_report import segment_records
 from tests.helpers import REPO, SHARED
 
 EMLS = sorted((SHARED / "data" / "importai").glob("*/*.eml"))

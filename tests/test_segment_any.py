@@ -21,7 +21,8 @@ from service.errors import ConfigError
 from service.ingest.parse import parse_issue
 from service.ingest.rules import configured_rules, load_rules, rules_for
 from service.ingest.scoring import Score, gold_issues, plain_variant, score, similar, tokens
-from service.ingest.segment import explain, segment
+from service.ingest.segment import segment
+from service.ingest.segment_report import explain
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NEWSALERTS_SHARED", REPO.parent / "shared"))

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from service.ingest.parse import parse_issue
 from service.ingest.scoring import Score, fiction_score, gold_issues
-from service.ingest.segment import explain, segment
+from service.ingest.segment import segment
+from service.ingest.segment_report import explain
 from tests.test_segment_any import GENERIC_ONLY, GOLDEN, SHARED, email
 
 SECTIONS = """<html><body>

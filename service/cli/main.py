@@ -92,8 +92,9 @@ def poll(as_json: bool) -> None:
 def segment(files: tuple[Path, ...], explain: bool) -> None:
     """Cut .eml files into stories: JSON lines {file, index, headline, text, fiction, url,
     section}."""
-    from service.ingest.segment import configured_rules, segment_records
-    from service.ingest.segment import explain as explain_cut
+    from service.ingest.segment import configured_rules
+    from service.ingest.segment_report import explain as explain_cut
+    from service.ingest.segment_report import segment_records
 
     rules = configured_rules(glue.settings())  # a bad [segment] rules_dir: one error, once
     failed = 0

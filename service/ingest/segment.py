@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from service.domain import Block, Issue, Link, Story
 from service.errors import MalformedMessage
+from service.ingest.headlines import DECORATION, block_lines
 from service.ingest.parse import parse_issue
 from service.ingest.rules import (
     GENERIC,
@@ -37,17 +38,14 @@ __all__ = [
     "SOURCES_DIR",
     "SourceRules",
     "configured_rules",
-    "explain",
     "load_rules",
     "rules_for",
     "segment",
     "segment_file",
-    "segment_records",
 ]
 
 log = logging.getLogger(__name__)
 
-DECORATION = "*_ \t\xa0"  # markdown emphasis left in some archives' text
 MARKER, TALE, STORY = "marker", "tale", "story"  # what a block can open
 LONG_BLOCK_CHARS = 5000
 
@@ -63,7 +61,7 @@ def segment(issue: Issue, rules: Sequence[SourceRules] | None = None) -> list[St
     groups, preamble = _group(blocks, source)
     if not groups and preamble:
         # A post with no story marks at all is one story under the post's title.
-        title = title or _lines(preamble[0])[0]
+        title = title or block_lines(preamble[0])[0]
         groups = [[Block(kind="heading", text=title, lead=title), *preamble]]
     elif preamble and _is_bold_line(preamble[0]):
         groups.insert(0, preamble)  # an essay opening the issue under its own bold headline
@@ -78,23 +76,6 @@ def segment(issue: Issue, rules: Sequence[SourceRules] | None = None) -> list[St
 
 def segment_file(path: Path, rules: Sequence[SourceRules] | None = None) -> list[Story]:
     return segment(parse_issue(Path(path).read_bytes()), rules)
-
-
-def segment_records(
-    paths: Iterable[Path | str], rules: Sequence[SourceRules] | None = None
-) -> Iterator[dict[str, object]]:
-    """One plain dict per story, for the CLI's ``newsalerts segment`` (JSON lines)."""
-    for path in paths:
-        for story in segment_file(Path(path), rules):
-            yield {
-                "file": str(path),
-                "index": story.index,
-                "headline": story.headline,
-                "text": story.text,
-                "fiction": story.fiction,
-                "url": story.url,
-                "section": story.section,
-            }
 
 
 def _clean(blocks: Sequence[Block], subject: str, rules: SourceRules) -> tuple[str, list[Block]]:
@@ -147,7 +128,7 @@ def _story_start(blocks: Sequence[Block], index: int, rules: SourceRules) -> str
         return MARKER
     if block.kind == "heading":
         return STORY if rules.split_at_headings else ""
-    if not _is_headline(_lines(block)[0].strip(DECORATION), rules):
+    if not _is_headline(block_lines(block)[0].strip(DECORATION), rules):
         return ""
     next_line = _line_after_first(blocks, index).strip(DECORATION)
     if next_line and _any_match(rules.fiction_settings, next_line):
@@ -158,12 +139,17 @@ def _story_start(blocks: Sequence[Block], index: int, rules: SourceRules) -> str
 
 
 def _is_bold_line(block: Block) -> bool:
-    """The block opens with a line that is bold from end to end: a headline."""
-    return bool(block.lead) and _normalize(block.lead) == _normalize(_lines(block)[0])
+    """The block opens with a line that is bold from end to end: a headline.
+
+    Not headlines.is_bold_line, which also counts a literal "**line**" and compares tidied
+    text (no enumerator, emphasis or trailing colon): a separators-engine rules file that
+    splits at bold lines would cut some issues elsewhere.
+    """
+    return bool(block.lead) and _normalize(block.lead) == _normalize(block_lines(block)[0])
 
 
 def _is_marker(block: Block, rules: SourceRules) -> bool:
-    return _any_match(rules.fiction_markers, _lines(block)[0].strip(DECORATION))
+    return _any_match(rules.fiction_markers, block_lines(block)[0].strip(DECORATION))
 
 
 def _is_headline(line: str, rules: SourceRules) -> bool:
@@ -171,15 +157,15 @@ def _is_headline(line: str, rules: SourceRules) -> bool:
 
 
 def _line_after_first(blocks: Sequence[Block], index: int) -> str:
-    lines = _lines(blocks[index])
+    lines = block_lines(blocks[index])
     if len(lines) > 1:
         return lines[1]
     following = blocks[index + 1] if index + 1 < len(blocks) else None
-    return _lines(following)[0] if following and following.kind != "rule" else ""
+    return block_lines(following)[0] if following and following.kind != "rule" else ""
 
 
 def _story(blocks: list[Block], rules: SourceRules) -> Story:
-    lines = [line.strip(DECORATION) for block in blocks for line in _lines(block)]
+    lines = [line.strip(DECORATION) for block in blocks for line in block_lines(block)]
     fiction = (
         _is_marker(blocks[0], rules)
         or any(_any_match(rules.fiction_signs, line) for line in lines)
@@ -196,7 +182,7 @@ def _story(blocks: list[Block], rules: SourceRules) -> Story:
 
 
 def _headline(block: Block, rules: SourceRules) -> str:
-    line = _normalize(block.lead or _lines(block)[0]).strip(DECORATION)
+    line = _normalize(block.lead or block_lines(block)[0]).strip(DECORATION)
     if len(line) <= rules.headline_max_chars:
         return line
     # A story opening with prose has no headline: its first words stand in for one.
@@ -205,7 +191,7 @@ def _headline(block: Block, rules: SourceRules) -> str:
 
 def _fiction_title(blocks: list[Block], rules: SourceRules) -> str:
     """The tale's own title: after the marker or on the next line; else the section's name."""
-    lines = [line.strip(DECORATION) for block in blocks for line in _lines(block)]
+    lines = [line.strip(DECORATION) for block in blocks for line in block_lines(block)]
     marker = next(filter(None, (p.match(lines[0]) for p in rules.fiction_markers)), None)
     if marker is None:  # an unmarked tale opens with its title
         return _headline(blocks[0], rules)
@@ -223,9 +209,10 @@ def _story_text(blocks: list[Block], rules: SourceRules) -> str:
     That is the shape of the labeled data the classifier learned from.
     """
     head = 1
-    if len(blocks) > 1 and len(_lines(blocks[0])) == 1 and not _is_marker(blocks[0], rules):
+    if (len(blocks) > 1 and len(block_lines(blocks[0])) == 1
+            and not _is_marker(blocks[0], rules)):
         head = 2  # a headline on a line of its own, followed by its first paragraph
-        second = _lines(blocks[1])
+        second = block_lines(blocks[1])
         if len(blocks) > 2 and len(second) == 1 and rules.subhead.match(second[0]):
             head = 3
     first = "\n".join(block.text for block in blocks[:head])
@@ -236,32 +223,12 @@ def _unique_links(blocks: Iterable[Block]) -> tuple[Link, ...]:
     return tuple(dict.fromkeys(link for block in blocks for link in block.links))
 
 
-def _lines(block: Block | None) -> list[str]:
-    if block is None:
-        return [""]
-    # Lines of bare emphasis marks ("**" left over from markdown) carry nothing.
-    lines = [line.strip() for line in block.text.split("\n") if line.strip(DECORATION)]
-    return lines or [""]
-
-
 def _normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
 def _any_match(patterns: Iterable[re.Pattern[str]], text: str) -> bool:
     return any(p.search(text) for p in patterns)
-
-
-def explain(path: Path, rules: Sequence[SourceRules] | None = None) -> list[str]:
-    """How ``newsalerts segment --explain`` shows an issue's cut: each story start and why."""
-    issue = parse_issue(Path(path).read_bytes())
-    source = rules_for(issue.envelope, rules)
-    head = f"{path}: rules {source.name!r}, engine {source.engine}"
-    if source.engine == STRUCTURE:
-        return [head, *by_structure(issue, source)[1]]
-    stories = segment(issue, rules)
-    return [head, *(f"{i}. separator/headline pattern: {s.headline!r}" for i, s in
-                    enumerate(stories))]
 
 
 def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[str]]:
@@ -272,7 +239,7 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     cuts, notes = cut(blocks)
     if not cuts and blocks:
         # No story mark at all: a single post, one story under the post's title.
-        headline = title or _lines(blocks[0])[0]
+        headline = title or block_lines(blocks[0])[0]
         cuts = [Cut(headline, "whole issue: no story marks", list(blocks))]
         notes = [*notes, f"0. {cuts[0].signal}: {headline!r}"]
     stories = [
@@ -290,7 +257,7 @@ def _cut_text(headline: str, blocks: list[Block]) -> str:
     texts = [block.text for block in blocks]
     if _is_line(texts[0], headline) and len(texts) > 1:
         texts = [f"{texts[0]}\n{texts[1]}", *texts[2:]]
-    elif not _is_line(_lines(blocks[0])[0], headline):
+    elif not _is_line(block_lines(blocks[0])[0], headline):
         texts = [f"{headline}\n{texts[0]}", *texts[1:]]
     return "\n\n".join(texts)
 
