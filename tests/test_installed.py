@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from contextlib import closing
 from email import message_from_bytes
 from pathlib import Path
@@ -29,19 +30,31 @@ BUILD_INPUTS = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "servi
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bin/ folder of a fresh venv where only the built wheel provides newsalerts."""
-    source, dist = tmp_path_factory.mktemp("src"), tmp_path_factory.mktemp("dist")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of what `pip install .` builds from."""
+    source = tmp_path_factory.mktemp("src")
     for name in BUILD_INPUTS:
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, source / name,
                             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
             shutil.copy(REPO / name, source / name)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "--disable-pip-version-check", "-w", str(dist), "."],
-                   cwd=source, check=True, capture_output=True, timeout=300)
-    wheel = next(dist.glob("newsalerts-*.whl"))
+    return source
+
+
+def build_wheel(what: str, cwd: Path, dist: Path) -> Path:
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                           "--no-build-isolation", "-q", "--disable-pip-version-check", "-w",
+                           str(dist), what], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    return next(dist.glob("newsalerts-*.whl"))
+
+
+@pytest.fixture(scope="module")
+def installed(source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bin/ folder of a fresh venv where only the built wheel provides newsalerts."""
+    wheel = build_wheel(".", source, tmp_path_factory.mktemp("dist"))
     venv = tmp_path_factory.mktemp("venv")
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
                    timeout=60)
@@ -169,3 +182,19 @@ def test_the_installed_package_records_the_shipped_model_it_retags_with(
         rows = db.execute("SELECT version, sha256 FROM model_versions").fetchall()
     card = json.loads((REPO / "models" / version / "card.json").read_text())
     assert rows == [(version, card["sha256"])]
+
+
+def test_the_source_distribution_builds_a_package_with_what_setup_py_ships(
+        source: Path, tmp_path: Path) -> None:
+    # `pip install newsalerts-<v>.tar.gz` and `python -m build` build the wheel from the
+    # sdist: it must carry every file setup.py copies into the package (MANIFEST.in).
+    subprocess.run([sys.executable, "setup.py", "-q", "sdist", "-d", str(tmp_path)],
+                   cwd=source, check=True, capture_output=True, timeout=300)
+    [sdist] = tmp_path.glob("newsalerts-*.tar.gz")
+    wheel = build_wheel(str(sdist), tmp_path, tmp_path / "dist")
+    with zipfile.ZipFile(wheel) as built:
+        names = set(built.namelist())
+    active = (REPO / "models" / "ACTIVE").read_text().strip()
+    assert "service/shipped/models/extra_labels.jsonl" in names
+    assert f"service/classify/default_model/{active}/model.joblib" in names
+
