@@ -198,3 +198,34 @@ def test_the_source_distribution_builds_a_package_with_what_setup_py_ships(
     assert "service/shipped/models/extra_labels.jsonl" in names
     assert f"service/classify/default_model/{active}/model.joblib" in names
 
+
+def test_a_model_trained_on_fewer_examples_than_the_shipped_one_does_not_replace_it(
+        installed: Path, tmp_path: Path, shared_dir: Path) -> None:
+    # Until [models] dir has an ACTIVE of its own, the shipped model tags: the gate compares
+    # a new version with it, as retraining does, so one newsletter's labels do not replace it.
+    shipped = (REPO / "models" / "ACTIVE").read_text().strip()
+    card = json.loads((REPO / "models" / shipped / "card.json").read_text())
+    done = newsalerts(installed, tmp_path, "train", "--labels",
+                      str(shared_dir / "data" / "labeled" / "importai.jsonl"), "--folds", "3",
+                      "--no-db-labels")
+    assert done.returncode == 0, done.stderr
+    [version] = [folder.name for folder in (tmp_path / "models").iterdir() if folder.is_dir()]
+    assert (f"kept {shipped} active: {version} was trained on {268 + 81} examples, fewer "
+            f"than the {card['n_examples']} of {shipped}") in done.stdout, done.stdout
+    listed = run(installed, tmp_path, "models", "list").splitlines()
+    assert listed[-1].startswith(f"* {shipped} ") and "shipped default" in listed[-1]
+
+
+def test_a_version_trained_here_never_takes_the_shipped_model_s_name(
+        installed: Path, tmp_path: Path) -> None:
+    # Trained on the day the shipped model was made: "<day>-1" would be two models at once
+    # (in messages, and in the database's record of which model tagged a story).
+    script = ("from datetime import date; from pathlib import Path; "
+              "from service.classify import model_store as m; "
+              "shipped = m.active_version(m.SHIPPED_MODELS); "
+              "print(shipped, m.next_version(Path('models'), date.fromisoformat(shipped[:10])))")
+    done = subprocess.run([str(installed / "python"), "-c", script], cwd=tmp_path,
+                          env=clean_env(tmp_path), capture_output=True, text=True, check=True)
+    shipped, new = done.stdout.split()
+    day, number = shipped.rsplit("-", 1)
+    assert new == f"{day}-{int(number) + 1}"

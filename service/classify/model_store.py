@@ -68,9 +68,11 @@ def list_versions(models_dir: Path) -> list[str]:
 
 
 def next_version(models_dir: Path, today: date) -> str:
-    """The first unused "<today>-<n>"."""
-    taken = {version_sort_key(v)[1] for v in list_versions(models_dir)
-             if version_sort_key(v)[0] == today.isoformat()}
+    """The first unused "<today>-<n>"; the shipped default's name is taken too, so that a
+    version trained here is never mistaken for it (messages, recorded model versions)."""
+    shipped = active_version(SHIPPED_MODELS)
+    names = [*list_versions(models_dir), *([shipped] if shipped else [])]
+    taken = {version_sort_key(v)[1] for v in names if version_sort_key(v)[0] == today.isoformat()}
     return f"{today.isoformat()}-{max(taken, default=0) + 1}"
 
 

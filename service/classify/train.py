@@ -90,8 +90,10 @@ def train_new_version(models_dir: Path, examples: Sequence[Example], *, force: b
     model = train_model(examples, params)
     version = save_version(models_dir, model, make_card(examples, metrics, params))
     Classifier.load(models_dir, version)  # never activate what cannot be loaded back
-    previous = model_store.active_version(models_dir)
-    baseline = _baseline_metrics(models_dir, previous, examples, folds)
+    # The model that tags now: ``models_dir``'s ACTIVE, else the installed package's
+    # shipped default, which a new version must beat just the same.
+    where, previous = model_store.active_choice(models_dir)
+    baseline = _baseline_metrics(where, previous, examples, folds)
     worse: tuple[str, ...] = ()
     if baseline is None:
         promoted, baseline_macro = True, None
@@ -100,7 +102,7 @@ def train_new_version(models_dir: Path, examples: Sequence[Example], *, force: b
         baseline_macro = float(baseline.get("macro_f1", 0.0))
         large = _large_sources(metrics)
         promoted = not worse if large else metrics["macro_f1"] >= baseline_macro
-    seen = examples_trained_on(models_dir, previous)
+    seen = examples_trained_on(where, previous)
     fewer = seen if seen is not None and seen > len(examples) else None
     promoted = promoted and fewer is None
     if force or promoted:

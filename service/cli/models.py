@@ -60,7 +60,8 @@ def _examples(files: Sequence[Path], hand_written: bool) -> list[Any]:
 @_labels_option
 @_more_labels
 @models_dir_option("--out", "--models-dir")
-@click.option("--force", is_flag=True, help="Activate the new model even if it scores lower.")
+@click.option("--force", is_flag=True, help="Activate the new model even if the gate keeps it "
+              "out (it scores lower, or saw fewer examples than the active one).")
 @click.option("--folds", default=5, show_default=True, help="Folds of the grouped CV.")
 @click.option("--db-labels/--no-db-labels", default=True, show_default=True,
               help="Also train on the database's usable labels (service/classify/labels.py).")
@@ -70,8 +71,9 @@ def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...], model
     """Train on the labels, evaluate by grouped CV, save a new model version.
 
     The new version becomes active only if its macro F1 is not lower than the
-    active model's on any newsletter with at least 50 labeled stories, on the
-    same labels (--force activates it anyway).
+    active model's (or, with none in the folder, the shipped model's) on any
+    newsletter with at least 50 labeled stories, on the same labels, and it saw
+    no fewer examples (--force activates it anyway).
     """
     from service.classify.train import train_new_version
     from service.cli.labels import with_database_labels
