@@ -21,6 +21,7 @@ from service.ingest.fetch import ImapAccount
 from service.ingest.fetch.watch import InboxWatcher
 from service.ops import scheduler
 from service.ops.runner import lead
+from service.ops.runtime import after_poll
 from service.ops.scheduler import Runtime, start_scheduler, stop_scheduler, wake_poll
 from service.ops.status import read_status
 from tests.imap_servers import DovecotServer
@@ -238,8 +239,8 @@ def test_a_wake_that_came_as_a_poll_ended_gets_its_poll(
         with runtime.poll_lock:
             runtime.new_mail = True
 
-        scheduler._after_poll(runtime, JobExecutionEvent(EVENT_JOB_EXECUTED, "poll",
-                                                         "default", utc_now()))
+        after_poll(runtime, JobExecutionEvent(EVENT_JOB_EXECUTED, "poll",
+                              "default", utc_now()))
 
         wait_for(lambda: issues(folder_context) == 1)
     finally:

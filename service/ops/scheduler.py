@@ -4,14 +4,17 @@ Jobs live in APScheduler's job store in the service's own database (table
 ``scheduler_jobs``), so a restart keeps each job's next run: a digest due
 while the scheduler was down runs once when it is back (coalesce, and no
 misfire limit), never once per missed week.  No job overlaps itself
-(max_instances=1).  Stored jobs name module-level functions, which find what
-they need in the process's ``Runtime``; a job that fails is logged and
-recorded in ``job_runs`` and runs again at its next time.
+(max_instances=1).  Stored jobs name module-level functions of this module
+(``service.ops.scheduler:poll_job``), which find what they need in the
+process's ``Runtime``; a job that fails is logged and recorded in
+``job_runs`` and runs again at its next time.
 
 Besides its interval, the poll runs when the inbox watcher (IMAP IDLE,
 service/ingest/fetch/watch.py) reports new mail: ``wake_poll``.  Mail reported while
 a poll runs makes that poll go round again, since a run of its own would be
-skipped as an overlap.
+skipped as an overlap.  ``Runtime`` and the wakes are in service/ops/runtime.py
+(re-exported here): this module is what the jobs do and how the schedule is
+built and installed.
 """
 
 from __future__ import annotations
@@ -20,12 +23,12 @@ import functools
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -36,63 +39,21 @@ from service.context import Context
 from service.db.database import transaction
 from service.deliver.match import create_digest_deliveries, digest_week_due
 from service.deliver.send import SendSummary, send_due
-from service.ingest.fetch.watch import InboxWatcher
-from service.ingest.pipeline import PollSummary, Tagger, poll_configured_inbox
+from service.ingest.pipeline import PollSummary, poll_configured_inbox
 from service.ops import metrics, status
+from service.ops.runtime import (
+    Runtime,
+    after_poll,
+    current_runtime,
+    set_runtime,
+    wake_poll,
+    wake_send,
+)
 
 log = logging.getLogger(__name__)
 
 JOB_TABLE = "scheduler_jobs"
 JOB_DEFAULTS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
-
-
-@dataclass
-class Runtime:
-    """What the jobs of this process work with."""
-
-    ctx: Context
-    worker_id: str  # who claims deliveries: host:pid:role
-    load_tagger: Callable[[], Tagger]
-    sends: bool = True  # False: `run --no-send`, or a scheduler beside workers
-    stop: threading.Event = field(default_factory=threading.Event)
-    tagger: Tagger | None = None
-    reload_tagger: bool = False
-    scheduler: BackgroundScheduler | None = None
-    watcher: InboxWatcher | None = None  # IMAP IDLE, while this process leads
-    # Whether a poll is running, and whether new mail was reported since it began;
-    # both under poll_lock (the watcher's thread sets new_mail, the poll clears it).
-    poll_lock: threading.Lock = field(default_factory=threading.Lock)
-    polling: bool = False
-    new_mail: bool = False
-
-    def current_tagger(self) -> Tagger:
-        """The loaded model; loaded on first use, and again after a retrain."""
-        if self.tagger is None or self.reload_tagger:
-            try:
-                self.tagger = self.load_tagger()
-                metrics.observe_model(self.tagger.version)
-            except Exception:
-                if self.tagger is None:
-                    raise
-                log.exception("could not load the new model; tagging with %s",
-                              self.tagger.version)
-            self.reload_tagger = False
-        return self.tagger
-
-
-_runtime: Runtime | None = None
-
-
-def set_runtime(runtime: Runtime) -> None:
-    """What this process's jobs work with (start_scheduler sets it)."""
-    global _runtime
-    _runtime = runtime
-
-
-def current_runtime() -> Runtime:
-    if _runtime is None:
-        raise RuntimeError("no scheduler runtime in this process")
-    return _runtime
 
 
 # --- the jobs (module-level: the job store refers to them by name) -------------------------
@@ -199,47 +160,6 @@ def drain_due(ctx: Context, worker_id: str, stop: threading.Event) -> SendSummar
     return summary
 
 
-def wake_send(runtime: Runtime) -> None:
-    """Send new deliveries now rather than at the send job's next time."""
-    _run_now(runtime, "send")
-
-
-def _run_now(runtime: Runtime, job_id: str) -> None:
-    """Bring job ``job_id``'s next run forward to now, if this process schedules it."""
-    scheduler = runtime.scheduler
-    if scheduler is not None and scheduler.running and scheduler.get_job(job_id) is not None:
-        scheduler.modify_job(job_id, next_run_time=runtime.ctx.now())
-
-
-def wake_poll(runtime: Runtime) -> None:
-    """Poll now: new mail has landed (the inbox watcher's callback).
-
-    While a poll runs, it polls again when done instead: a run of the job
-    now would be skipped as an overlap, and the mail would wait an interval.
-    """
-    with runtime.poll_lock:
-        runtime.new_mail = True
-        if runtime.polling:
-            return
-    _run_now(runtime, "poll")
-
-
-def _after_poll(runtime: Runtime, event: JobExecutionEvent) -> None:
-    """Catch a wake that came as a poll was ending.
-
-    Between ``_poll`` returning and APScheduler counting the run as finished,
-    a wake finds no poll running, yet its run is skipped as an overlap.  This
-    listener runs once the run is counted out: a wake left unserved by then
-    gets its poll.
-    """
-    if event.job_id != "poll" or runtime.stop.is_set():
-        return
-    with runtime.poll_lock:
-        unserved = runtime.new_mail and not runtime.polling
-    if unserved:
-        _run_now(runtime, "poll")
-
-
 # --- building the schedule --------------------------------------------------------------
 
 
@@ -281,7 +201,7 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
     )
     scheduler.start(paused=True)  # the store is open, no job runs yet
     install_jobs(scheduler, planned_jobs(runtime), runtime.ctx.now())
-    scheduler.add_listener(functools.partial(_after_poll, runtime),
+    scheduler.add_listener(functools.partial(after_poll, runtime),
                            EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     runtime.scheduler = scheduler
     scheduler.resume()
