@@ -106,6 +106,10 @@ def broken_corpus(huge_bytes: int = 20_000_000) -> dict[str, tuple[bytes, set[st
              + "\r\n<html><body><script>alert('x')</script><script>steal()</script>"
                "<style>p{}</style></body></html>").encode(),
             {"empty-body", "no-body", "no-stories"}),
+        "html-the-parser-rejects": (
+            (_headers("rejected html", "<bad-markup@example.test>", "text/html; charset=utf-8")
+             + "\r\n<p>A story.</p><![>").encode(),
+            {"bad-html"}),
         "no-message-id-untrusted": (
             issue_email(900, sender="phish@evil.test", message_id=None), {"untrusted-sender"}),
         "not-an-email": (b"\x00\x01 this is not an email at all \xff" * 10,

@@ -23,7 +23,8 @@ SEPARATOR_TEXT = re.compile(
 # The same tokens glued to the start of a paragraph ("SEPARATORPLACEHOLDER <b>Next</b>").
 SEPARATOR_PREFIX = re.compile(r"^\s*(?:SEPARATORPLACEHOLDER|#{3,}|\*{3,})\s*")
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
-MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\(((?:https?://|mailto:)[^)\s\"]+)\)")
+# The text holds no "[": else each "[" of a long run of them was read to the line's end.
+MARKDOWN_LINK = re.compile(r"\[([^\[\]\n]*)\]\(((?:https?://|mailto:)[^)\s\"]+)\)")
 CUT_TAG = re.compile(r"<[A-Za-z/!][^<>]*\Z")
 LEAD_TAIL = re.compile(r"[\s:.\-–—]*")  # what may follow a bold headline on its line
 DROPPED_TAGS = frozenset({
@@ -61,6 +62,10 @@ def html_blocks(markup: str) -> list[Block]:
     blocks: list[Block] = []
     # A tag cut off by a truncated message would otherwise be read as text ("<p").
     markup = CUT_TAG.sub("", markup)
+    # No tag ends after the last ">", so what follows it is text.  Given as text: html.parser
+    # (Python before 3.13.5) re-read it to the end once for each "<" in it (quadratic time).
+    end = markup.rfind(">") + 1
+    markup = markup[:end] + markup[end:].replace("<", "&lt;")
     _walk_container(BeautifulSoup(markup, "html.parser"), blocks)
     return blocks
 

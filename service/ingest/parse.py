@@ -15,10 +15,13 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from email import errors as email_errors
-from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
+from email.policy import EmailPolicy
 from email.utils import parseaddr, parsedate_to_datetime
+from typing import Any, cast
+
+from bs4.exceptions import ParserRejectedMarkup
 
 from service.domain import Block, Envelope, Issue
 from service.errors import MalformedMessage
@@ -40,7 +43,30 @@ REASONS = {
     "truncated": "The message's MIME structure is cut short and no readable body is left.",
     "empty-body": "The message body is empty once markup and whitespace are removed.",
     "too-complex": "The message's HTML is nested too deeply to be read safely.",
+    "bad-html": "The message's HTML is malformed beyond what the HTML parser reads "
+                "(a declaration such as \"<![\" without a name).",
 }
+
+# The email package parses a header value in time growing with the square of its length
+# (16 KB of quotes in a Content-Type: a second, and a part's type is read a dozen times).
+# Real values are under 300 characters; a longer one is never parsed: in a part's MIME
+# headers it refuses the message, in the envelope its raw text stands (_header_values).
+MAX_HEADER_CHARS = 2000
+
+
+class _Policy(EmailPolicy):
+    """``policy.default``, refusing a header value too long to parse in reasonable time."""
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:  # a header object
+        if len(value) > MAX_HEADER_CHARS:
+            raise MalformedMessage(
+                "header-too-long",
+                f"The message's {name} header is {len(value)} characters long, over the "
+                f"{MAX_HEADER_CHARS} newsalerts reads.")
+        return super().header_fetch_parse(name, value)
+
+
+POLICY = cast("EmailPolicy[EmailMessage]", _Policy())  # EmailPolicy is generic only in typeshed
 
 
 def load_message(data: bytes) -> EmailMessage:
@@ -48,7 +74,9 @@ def load_message(data: bytes) -> EmailMessage:
     if not isinstance(data, bytes | bytearray) or not bytes(data).strip():
         raise MalformedMessage("unparseable", "The message is empty: there is nothing to read.")
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(bytes(data))
+        msg = BytesParser(policy=POLICY).parsebytes(bytes(data))
+    except MalformedMessage:
+        raise
     except Exception as exc:  # the parser is lenient; whatever it still throws means garbage
         raise MalformedMessage("unparseable", f"The message cannot be read: {exc}") from exc
     if not msg.keys():
@@ -134,6 +162,9 @@ def _body_blocks(msg: EmailMessage) -> list[Block]:
             continue
         except RecursionError:  # absurdly nested markup: likewise
             refusal = refusal or MalformedMessage("too-complex", REASONS["too-complex"])
+            continue
+        except ParserRejectedMarkup:  # markup html.parser gives up on ("<![>"): likewise
+            refusal = refusal or MalformedMessage("bad-html", REASONS["bad-html"])
             continue
         if blocks:
             return blocks

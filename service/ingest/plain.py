@@ -19,26 +19,36 @@ import re
 from service.domain import Block
 from service.ingest.body import MARKDOWN_LINK, SEPARATOR_TEXT, html_blocks
 
-IMAGE_LINE = re.compile(  # ![alt](src), [![alt](src)](href), [image: ...]
-    r"(?:\[?!\[[^\]]*\]\(.*?\)(?:\]\(.*?\))?\s*)+|\[(?:image|img)[^\]]*\]", re.IGNORECASE
+# A link's target in parentheses, balanced pairs allowed ("wiki/A_(b)").  Not ``\(.*?\)``:
+# under the repetition below that tried every split of a line such as "![](a)](b)![](a)…x"
+# (exponential time); this target ends at its one closing parenthesis.
+TARGET = r"\((?:[^()]|\([^()]*\))*\)"
+IMAGE_LINE = re.compile(  # ![alt](src), [![alt](src)](href), ![alt](src)[](href), [image: ...]
+    rf"(?:\[?!\[[^\]]*\]{TARGET}(?:\]{TARGET}|\[\]{TARGET})?\s*)+|\[(?:image|img)[^\]]*\]",
+    re.IGNORECASE,
 )
 UNWRAPPED_CHARS = 160
 CAPS_LINE_MAX_CHARS = 160
 TITLE_LINK_MAX_CHARS = 200
 MAILCHIMP_HEADING = re.compile(r"\*\*\s+(?!.*\*\*$)(.+)")  # "** Title", no closing marks
-REFERENCE = re.compile(r"^[ \t]*\[(\d{1,3})\][ \t]*:?[ \t]*(https?://\S+)[ \t]*$", re.MULTILINE)
+# One run of blanks, then an optional ":" and its own: "[ \t]*:?[ \t]*" split a long run of
+# blanks every way before failing (quadratic time).
+REFERENCE = re.compile(r"^[ \t]*\[(\d{1,3})\][ \t]*(?::[ \t]*)?(https?://\S+)[ \t]*$",
+                       re.MULTILINE)
 REFERENCE_MARK = re.compile(r"\[(\d{1,3})\]")
 TITLE_LINK = re.compile(  # a line ending in its link: (url), <url>, [url], [1], - url
     r"(.{3,}?)\s+(?:\((https?://[^\s)]+)\)|<(https?://[^\s>]+)>|\[(https?://[^\s\]]+)\]"
     r"|\[(\d{1,3})\]|[-–—|]\s+(https?://\S+))"
 )
 UNDERLINE = re.compile(r"={3,}|-{3,}")
-MD_HEADING = re.compile(r"(#{1,6})\s+(.*?)[\s#]*")
+MD_HEADING = re.compile(r"(#{1,6})\s+(.*)")  # closing "#"s are cut off in Python: linear
 BULLET = re.compile(r"[*•+–-]\s+(?=\S)")
 NUMBERED = re.compile(r"\(?\d{1,2}[.)]\s+\S")
 BOLD_LINE = re.compile(r"\*\*[^*].*\*\*:?")
 BOLD_SPAN = re.compile(r"\*\*([^*\n]+?)\*\*")
 BARE_URL = re.compile(r"(?<![\"(=>])\b(https?://[^\s<>\"()]+)(?=\s|$)")
+URL_STOPS = '<>"()'  # what BARE_URL's URL never holds
+WORD = re.compile(r"\S+")
 
 
 def plain_blocks(text: str) -> list[Block]:
@@ -94,7 +104,7 @@ def _plain_chunk(lines: list[str], refs: dict[str, str]) -> list[str]:
         elif heading := MD_HEADING.fullmatch(line):
             flush()
             level = len(heading.group(1))
-            out.append(f"<h{level}>{_inline(heading.group(2), refs)}</h{level}>")
+            out.append(f"<h{level}>{_inline(_closed(heading.group(2)), refs)}</h{level}>")
         elif mailchimp := MAILCHIMP_HEADING.fullmatch(line):
             flush()
             out.append(f"<h3>{_inline(mailchimp.group(1), refs)}</h3>")
@@ -109,6 +119,14 @@ def _plain_chunk(lines: list[str], refs: dict[str, str]) -> list[str]:
             (bullet or pending).append(line)
     flush()
     return out
+
+
+def _closed(title: str) -> str:
+    """A markdown heading's text without its closing "#"s and blanks ("Title ##")."""
+    end = len(title)
+    while end and (title[end - 1] == "#" or title[end - 1].isspace()):
+        end -= 1
+    return title[:end]
 
 
 def _is_caps_line(line: str) -> bool:
@@ -130,8 +148,22 @@ def _inline(line: str, refs: dict[str, str]) -> str:
     escaped = html.escape(line, quote=False)
     escaped = BOLD_SPAN.sub(r"<b>\1</b>", escaped)
     escaped = MARKDOWN_LINK.sub(r'<a href="\2">\1</a>', escaped)
-    escaped = BARE_URL.sub(r'<a href="\1">\1</a>', escaped)
+    escaped = _link_bare_urls(escaped)
     return REFERENCE_MARK.sub(lambda m: _reference(m, refs), escaped)
+
+
+def _link_bare_urls(text: str) -> str:
+    """``BARE_URL.sub``, in linear time: a bare URL runs to the end of its word, so it starts
+    after the word's last character no URL holds, and the search starts there too (from the
+    word's start, a word of many "http://" ending in ")" was read once per "http")."""
+    out: list[str] = []
+    done = 0
+    for word in WORD.finditer(text):
+        start = word.start() + max(word.group().rfind(c) for c in URL_STOPS) + 1
+        if url := BARE_URL.search(text, start, word.end()):
+            out += [text[done:url.start()], f'<a href="{url[1]}">{url[1]}</a>']
+            done = url.end()
+    return "".join(out) + text[done:]
 
 
 def _reference(mark: re.Match[str], refs: dict[str, str]) -> str:

@@ -1,0 +1,102 @@
+"""Parse stage, hostile input: markup the HTML parser rejects, bodies shaped to make a
+pattern or a parser backtrack, headers too long to parse (found fuzzing the ingest stage).
+
+Every body here is built in the test: short shapes repeated, no newsletter text.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from service.errors import MalformedMessage
+from service.ingest.parse import MAX_HEADER_CHARS, parse_issue
+from tests.test_parse import single_part, texts
+
+PLAIN = "text/plain; charset=utf-8"
+
+
+def test_html_the_parser_rejects_is_refused_or_read_from_the_plain_part() -> None:
+    # html.parser gives up on "<![" with no name after it; that was an internal error.
+    rejected = b"<p>A story.</p><![>"
+    with pytest.raises(MalformedMessage) as refused:
+        parse_issue(single_part(rejected, "text/html; charset=utf-8"))
+    assert refused.value.code == "bad-html"
+    assert str(refused.value).endswith(".")
+    both = single_part(
+        b"--b\r\nContent-Type: text/html\r\n\r\n" + rejected + b"\r\n--b\r\n"
+        b"Content-Type: text/plain\r\n\r\nThe plain words.\r\n--b--\r\n",
+        'multipart/alternative; boundary="b"',
+    )
+    assert texts(both) == ["The plain words."]
+
+
+@pytest.mark.parametrize("line", [
+    "![](a)](b)" * 14 + "x",  # image pattern: every split tried (7 s at 141 bytes)
+    "# a" + " " * 60_000 + "b",  # markdown heading: closing "#"s searched from every end
+    "[1]" + " " * 60_000 + "x",  # reference line: the blanks split every way around ":"
+    "[" * 60_000,  # markdown link: each "[" read to the line's end
+    "http://" * 9_000 + ")",  # bare URL: each "http" read to the word's end
+], ids=["image", "heading", "reference", "link", "bare-url"])
+def test_plain_lines_shaped_to_backtrack_are_read_in_linear_time(line: str) -> None:
+    started = time.process_time()
+    blocks = texts(single_part(f"Intro\n\n{line}\n\nThe end.\n".encode(), PLAIN))
+    assert time.process_time() - started < 2.0  # milliseconds now; seconds to hours before
+    assert blocks[0] == "Intro"
+
+
+@pytest.mark.parametrize("tail", ["<a ", '<a b="', "<b", "<!--x"])
+def test_html_ending_in_tags_never_closed_is_read_in_linear_time(tail: str) -> None:
+    # No ">" after them: html.parser re-read the rest for each "<" (14 s for 32 KB of "<a ").
+    markup = "<p>A story.</p>" + tail * (60_000 // len(tail)) + "x"
+    started = time.process_time()
+    blocks = texts(single_part(markup.encode(), "text/html; charset=utf-8"))
+    assert time.process_time() - started < 2.0
+    assert blocks[0] == "A story." and blocks[1].startswith(tail.strip())
+
+
+@pytest.mark.parametrize(("line", "text"), [
+    ("![logo](https://example.test/a_(b).png)", ""),  # an image line is dropped
+    ("[![logo](https://example.test/l.png)](https://example.test/)", ""),
+    ("![logo](https://example.test/l.png)[](https://example.test/)", ""),
+    ("## A heading ##", "A heading"),
+])
+def test_the_linear_patterns_read_ordinary_lines_as_before(line: str, text: str) -> None:
+    got = texts(single_part(f"Intro\n\n{line}\n".encode(), PLAIN))
+    assert got == (["Intro", text] if text else ["Intro"])
+
+
+def test_bare_urls_and_markdown_links_are_still_links() -> None:
+    line = ("[A report](https://example.test/r) said so, see https://example.test/a?b=c or"
+            " x(https://example.test/d) and [[1] https://example.test/e")
+    links = parse_issue(single_part(f"Intro\n\n{line}\n".encode(), PLAIN)).blocks[1].links
+    assert [(link.text, link.url) for link in links] == [
+        ("A report", "https://example.test/r"),
+        ("https://example.test/a?b=c", "https://example.test/a?b=c"),
+        ("https://example.test/e", "https://example.test/e"),
+    ]
+
+
+@pytest.mark.parametrize("multipart", [False, True])
+def test_a_header_too_long_to_parse_quickly_is_refused_unparsed(multipart: bool) -> None:
+    # The email package took 9 s over 16 KB of quotes in a Content-Type (quadratic).
+    content_type = "text/plain; a=" + '"' * 16_000
+    data = single_part(b"Words.\r\n", content_type)
+    if multipart:
+        data = single_part(f"--b\r\nContent-Type: {content_type}\r\n\r\nWords.\r\n--b--\r\n"
+                           .encode(), 'multipart/mixed; boundary="b"')
+    started = time.process_time()
+    with pytest.raises(MalformedMessage) as refused:
+        parse_issue(data)
+    assert time.process_time() - started < 2.0
+    assert refused.value.code == "header-too-long"
+    assert "Content-Type header is 16014 characters long" in str(refused.value)
+
+
+def test_an_envelope_header_too_long_to_parse_is_kept_as_its_raw_text() -> None:
+    subject = "=?utf-8?q?Long?= " * (MAX_HEADER_CHARS // 10)
+    issue = parse_issue(single_part(b"Words.\r\n").replace(b"Subject: A test",
+                                                          f"Subject: {subject}".encode()))
+    assert issue.envelope.subject == subject.strip()
+    assert [block.text for block in issue.blocks] == ["Words."]
