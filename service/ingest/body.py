@@ -62,8 +62,9 @@ def html_blocks(markup: str) -> list[Block]:
     blocks: list[Block] = []
     # A tag cut off by a truncated message would otherwise be read as text ("<p").
     markup = CUT_TAG.sub("", markup)
-    # No tag ends after the last ">", so what follows it is text.  Given as text: html.parser
-    # (Python before 3.13.5) re-read it to the end once for each "<" in it (quadratic time).
+    # No tag ends after the last ">", so what follows it is text.  Given as text, because
+    # html.parser (in the Python 3.11 we run) re-reads it to the end once for each "<" in
+    # it: quadratic time.
     end = markup.rfind(">") + 1
     markup = markup[:end] + markup[end:].replace("<", "&lt;")
     _walk_container(BeautifulSoup(markup, "html.parser"), blocks)
