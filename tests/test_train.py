@@ -244,3 +244,22 @@ def test_a_model_trained_on_fewer_examples_than_the_active_one_is_kept_out(
     assert forced.exit_code == 0, forced.output
     assert model_store.active_version(tmp_path) == model_store.list_versions(tmp_path)[-1]
     assert "warning: --force" in forced.stderr and "fewer than the" in forced.stderr
+
+
+def test_an_old_copy_of_the_hand_written_examples_wins_with_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    rows = [json.loads(line) for line in EXTRA_LABELS.read_text(encoding="utf-8").splitlines()]
+    rows[0]["themes"] = ["policy"]  # a stale copy that still has an old label
+    stale = tmp_path / "extra_labels.jsonl"
+    stale.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+
+    with caplog.at_level("WARNING", logger="service.classify.examples"):
+        examples = with_hand_written(load_examples([stale]))
+
+    assert len(examples) == len(rows)  # each id once, the given file's version
+    assert examples[0].themes == ("policy",)
+    assert f"their own version of 1 hand-written example(s) ({rows[0]['id']})" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="service.classify.examples"):
+        with_hand_written(load_examples([EXTRA_LABELS]))  # the same file: nothing to say
+    assert caplog.text == ""

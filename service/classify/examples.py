@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ import numpy as np
 from service.domain import THEMES
 from service.errors import ModelError
 from service.paths import project_file
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["HAND_WRITTEN", "TRAIN_ONLY_PREFIX", "Example", "data_hash", "label_matrix",
            "load_examples", "with_hand_written"]
@@ -70,13 +73,20 @@ def load_examples(paths: Iterable[Path]) -> list[Example]:
 
 def with_hand_written(examples: Sequence[Example], path: Path | None = None) -> list[Example]:
     """``examples`` plus the hand-written examples (``path``, by default the clone's or the
-    installed package's ``HAND_WRITTEN``) whose ids are not among them already."""
+    installed package's ``HAND_WRITTEN``) whose ids are not among them already.  A label
+    file's own version of one wins, with a warning: an old copy would quietly undo a fix."""
     path = path or project_file(HAND_WRITTEN)
     if not path.is_file():
         raise ModelError(f"the hand-written examples are missing: {path} (a broken install? "
                          "reinstall newsalerts)")
-    present = {example.id for example in examples}
-    return [*examples, *(e for e in load_examples([path]) if e.id not in present)]
+    given = {example.id: example for example in examples}
+    shipped = load_examples([path])
+    differ = [e.id for e in shipped if e.id in given
+              and (given[e.id].text, given[e.id].themes) != (e.text, e.themes)]
+    if differ:
+        logger.warning("the label files give their own version of %d hand-written example(s) "
+                       "(%s), used instead of %s", len(differ), ", ".join(differ[:5]), path)
+    return [*examples, *(e for e in shipped if e.id not in given)]
 
 
 def _parse_example(line: str, where: str) -> Example:
