@@ -24,6 +24,7 @@ import traceback
 from pathlib import Path
 
 import atheris
+from fuzzing import fuzz  # bench/, the script's folder
 
 with atheris.instrument_imports(include=["service", "bs4", "email", "html"]):
     from email import policy
@@ -114,12 +115,7 @@ def main() -> None:
     for folder in (work / "corpus", FINDINGS):
         folder.mkdir(parents=True, exist_ok=True)
     write_seeds(shared, work / "seeds")
-    tokens = work / "tokens.dict"
-    tokens.write_text("".join(
-        '"' + "".join(f"\\x{b:02x}" for b in token.encode()) + '"\n' for token in TOKENS))
-    atheris.Setup([sys.argv[0], str(work / "corpus"), str(work / "seeds"), f"-dict={tokens}",
-                   "-max_len=12000", *flags], test_one_input)
-    atheris.Fuzz()
+    fuzz(work, TOKENS, test_one_input, 12000, flags)
 
 
 if __name__ == "__main__":

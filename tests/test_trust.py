@@ -78,6 +78,10 @@ def from_envelope(*from_headers: str) -> Envelope:
     ("Import AI <importai@substack.com>", "Evil <evil@attacker.example>"),
     ("Import AI <importai@substack.com>", "Import AI <importai@substack.com>"),
     ("=?utf-8?q?importai=40substack=2Ecom?= <evil@attacker.example>",),
+    # the address only once decoded: a receiving server's DMARC check sees no domain at all
+    ("=?utf-8?q?importai=40substack.com?=",),
+    # an obsolete source route: some servers take its domain for the sender's
+    ("Import AI <@attacker.example:importai@substack.com>",),
 ])
 def test_a_from_that_names_two_senders_is_refused_as_ambiguous(
         from_headers: tuple[str, ...]) -> None:
@@ -87,6 +91,27 @@ def test_a_from_that_names_two_senders_is_refused_as_ambiguous(
     assert "From" in err.value.reason
 
 
+@pytest.mark.parametrize("headers", [
+    # "From :" (obs-syntax) is dropped by the email package as an mbox "From " line...
+    "From : Evil <evil@attacker.example>\r\nFrom: Import AI <importai@substack.com>\r\n",
+    "From: Import AI <importai@substack.com>\r\nTo: a@b.test\r\nFrom : Evil <e@x.test>\r\n",
+    # ...and after "From\t:", which it cannot read as a header, the rest is body to it
+    "From: Import AI <importai@substack.com>\r\nFrom\t: Evil <evil@attacker.example>\r\n",
+])
+def test_a_from_header_the_email_package_does_not_read_still_counts(headers: str) -> None:
+    data = f"{headers}Subject: s\r\n\r\nhello\r\n".encode()
+    with pytest.raises(UntrustedSender) as err:
+        trusted_source(read_envelope(load_message(data)), [IMPORT_AI])
+    assert err.value.code == "ambiguous-sender"
+
+
+def test_an_mbox_from_line_or_a_from_in_the_body_is_no_from_header() -> None:
+    data = (b"From someone@example.test Sat Dec  5 01:00:00 2026\r\n"
+            b"From: Import AI <importai@substack.com>\r\nSubject: s\r\n\r\n"
+            b"From: Evil <evil@attacker.example>\r\n")
+    assert trusted_source(read_envelope(load_message(data)), [IMPORT_AI]) is IMPORT_AI
+
+
 @pytest.mark.parametrize("value", [
     '"Jack Clark from Import AI" <importai@substack.com>',
     "Import AI <importai@substack.com>",
@@ -94,6 +119,8 @@ def test_a_from_that_names_two_senders_is_refused_as_ambiguous(
     '"importai@substack.com" <importai@substack.com>',
     "importai@substack.com (Import AI)",
     '"The Batch @ Import AI" <importai@substack.com>',
+    "=?\xfe\xff?q?Import_AI?= <importai@substack.com>",  # a charset no one has: shown raw
+    "Import AI: importai@substack.com;",  # a group of one
 ])
 def test_an_ordinary_from_is_not_ambiguous(value: str) -> None:
     assert trusted_source(from_envelope(value), [IMPORT_AI]) is IMPORT_AI
@@ -155,14 +182,44 @@ def test_with_an_authserv_id_only_that_servers_header_is_believed() -> None:
         trusted_source(envelope(sender, foreign.replace("pass", "none"), ours), strict)
 
 
+def test_authentication_results_are_read_as_written_not_decoded() -> None:
+    # The receiving server copies the envelope sender (SPF-checked, the attacker's own
+    # domain) into its header; "=?...?=" in its local part decoded to a clause of its own.
+    local = "=?utf-8?q?x=29=3B_dkim=3Dpass_header.d=3Dsubstack.com_=28?="
+    for results in [f"mx.example.test; spf=pass smtp.mailfrom={local}@attacker.example",
+                    f"mx.example.test; spf=pass (domain of {local}@attacker.example designates "
+                    "192.0.2.1 as permitted sender) smtp.mailfrom=attacker.example; dkim=none"]:
+        data = (f"From: Import AI <importai@substack.com>\r\nAuthentication-Results: {results}"
+                "\r\nSubject: s\r\n\r\nhello\r\n").encode()
+        envelope = read_envelope(load_message(data))
+        assert envelope.authentication_results == (results,)
+        for authserv_id in ("", "mx.example.test"):
+            with pytest.raises(UntrustedSender) as err:
+                trusted_source(envelope, [STRICT], authserv_id)
+            assert err.value.code == "dkim-failed", err.value.reason
+
+
 def test_list_id_must_match_exactly() -> None:
     source = Source("N", ("a@b.test",), list_id="news.b.test")
     for header in ["<news.b.test>", "News <NEWS.b.test>", "news.b.test"]:
         assert trusted_source(envelope("a@b.test", list_id=header), [source]) is source
     for header in ["<news.b.test.evil.example>", "<evilnews.b.test>", "news.b.test <x.y>",
-                   "<ews.b.tes>", None]:
+                   "<ews.b.tes>", None,
+                   # the source's id in the phrase or a comment, another list's as the id
+                   '"<news.b.test>" <evil.b.test>', "<news.b.test> (<evil.b.test>)"]:
         with pytest.raises(UntrustedSender) as err:
             trusted_source(envelope("a@b.test", list_id=header), [source])
+        assert err.value.code == "wrong-list-id"
+
+
+def test_a_list_id_header_added_above_the_signed_one_is_refused() -> None:
+    # A DKIM replay: the platform signed List-Id <evil.b.test>; one added above is unsigned.
+    source = Source("N", ("a@b.test",), list_id="news.b.test")
+    for headers in ["List-Id: <news.b.test>\r\nList-Id: <evil.b.test>\r\n",
+                    "List-Id: =?utf-8?q?=3Cnews.b.test=3E?= <evil.b.test>\r\n"]:
+        data = f"From: a@b.test\r\n{headers}Subject: s\r\n\r\nhello\r\n".encode()
+        with pytest.raises(UntrustedSender) as err:
+            trusted_source(read_envelope(load_message(data)), [source])
         assert err.value.code == "wrong-list-id"
 
 

@@ -32,6 +32,7 @@ from service.ingest.readable import check_readable
 log = logging.getLogger(__name__)
 
 ADDRESS = re.compile(r"[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+")
+_FROM_LINE = re.compile(r"From[ \t]*:", re.IGNORECASE)
 
 # Parser defects that mean the MIME structure was cut short or mangled.
 TRUNCATION_DEFECTS = (email_errors.StartBoundaryNotFoundDefect,
@@ -93,9 +94,13 @@ def read_envelope(msg: EmailMessage) -> Envelope:
         sender_name=sender_name,
         subject=_first(msg, "Subject"),
         date=_parse_date(_first(msg, "Date")),
-        list_id=_first(msg, "List-Id") or None,
-        authentication_results=tuple(_header_values(msg, "Authentication-Results")),
-        from_headers=tuple(_raw_values(msg, "From")),
+        # every one: a List-Id added above a DKIM-signed message's own is not covered by
+        # its signature; two <...> are no list id trust accepts (RFC 2919 allows one)
+        list_id=", ".join(_header_values(msg, "List-Id")) or None,
+        # raw: RFC 8601 has no encoded words, and decoding them would let what the sender chose
+        # (an envelope sender copied into the receiving server's header) become a clause
+        authentication_results=tuple(_raw_values(msg, "Authentication-Results")),
+        from_headers=tuple(_from_values(msg)),
     )
 
 
@@ -127,6 +132,21 @@ def _raw_values(msg: Message, name: str) -> list[str]:
     """Each ``name`` header unfolded but not parsed: what parsing would tidy away stays."""
     return [ASCII_SPACE.sub(" ", str(raw)).strip()
             for key, raw in msg.raw_items() if key.lower() == name.lower()]
+
+
+def _from_values(msg: Message) -> list[str]:
+    """Every From header, raw, also those the email package does not read as headers: "From : x"
+    (RFC 5322 obs-syntax, read as From by others) it drops as an mbox "From " line, and after a
+    line it cannot read as a header (say "From\t: x") the rest of the headers become body."""
+    dropped = [msg.get_unixfrom() or ""] + [
+        str(getattr(defect, "line", "")) for defect in msg.defects
+        if isinstance(defect, email_errors.MisplacedEnvelopeHeaderDefect)]
+    payload = msg.get_payload()
+    if isinstance(payload, str) and any(isinstance(
+            defect, email_errors.MissingHeaderBodySeparatorDefect) for defect in msg.defects):
+        dropped += re.split(r"\r?\n[ \t]*\r?\n", payload, maxsplit=1)[0].splitlines()
+    return _raw_values(msg, "From") + [ASCII_SPACE.sub(" ", line.partition(":")[2]).strip()
+                                       for line in dropped if _FROM_LINE.match(line)]
 
 
 def _first(msg: Message, name: str) -> str:

@@ -8,20 +8,26 @@ sender's domain and an exact List-Id.
 A From that a mail client could show as someone else is refused as
 ``ambiguous-sender`` before anything else: two From headers, several
 addresses in one, or an address in the display name (or a comment) that is
-not the address itself (``importai@substack.com <evil@attacker.example>``).
+not the address itself (``importai@substack.com <evil@attacker.example>``),
+or an address that is not written out plainly: only there once an encoded word
+is decoded (a receiving server's DMARC check sees no domain), or behind an
+obsolete source route (``<@attacker.example:importai@substack.com>``).
 
 Authentication-Results is only as trustworthy as the server that wrote it
 (authres.py reads it as RFC 8601).  With ``[trust] authserv_id`` set, only the
 topmost header that names that server counts; empty, the topmost header
 counts: receiving servers *prepend* theirs, so any further ones could have
-been written by the sender.
+been written by the sender.  Its raw text is read: encoded words are not
+RFC 8601's, and decoding them turns what the sender chose (an envelope sender
+the server copies in) into clauses.  A List-Id with several <...> (two
+headers, one in a phrase) has no list id a source can match.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from email.errors import HeaderParseError
+from email.errors import MessageError
 from email.header import decode_header, make_header
 
 from service.config import Source
@@ -31,6 +37,7 @@ from service.ingest.authres import AuthResults, parse_authentication_results
 
 _ADDRESS = re.compile(r"[^@\s<>\"'(),;:\[\]]+@[^@\s<>\"'(),;:\[\]]+")
 _LIST_ID = re.compile(r"<([^<>]*)>")
+_ROUTE = re.compile(r"<\s*@")  # <@relay.example:someone@example.com>, obsolete (RFC 5322 4.4)
 
 
 def trusted_source(envelope: Envelope, sources: Sequence[Source],
@@ -63,9 +70,13 @@ def check_unambiguous(envelope: Envelope) -> None:
             "ambiguous-sender", f"the message has {len(headers)} From headers; one is allowed")
     if not headers or not envelope.sender:
         return
-    found = {address.lower().strip(".") for text in (headers[0], _decoded(headers[0]))
-             for address in _ADDRESS.findall(text)}
-    others = sorted(found - {envelope.sender})
+    written = _addresses(headers[0])
+    if envelope.sender not in written or _ROUTE.search(headers[0]):
+        raise UntrustedSender(
+            "ambiguous-sender",
+            f"the From header does not plainly give {envelope.sender} (only once encoded "
+            "words are decoded, or behind a source route): a server could read another sender")
+    others = sorted((written | _addresses(_decoded(headers[0]))) - {envelope.sender})
     if others:
         raise UntrustedSender(
             "ambiguous-sender",
@@ -73,20 +84,30 @@ def check_unambiguous(envelope: Envelope) -> None:
             f"{envelope.sender}: a reader could take it for the sender")
 
 
+def _addresses(text: str) -> set[str]:
+    return {address.lower().strip(".") for address in _ADDRESS.findall(text)}
+
+
 def _decoded(header: str) -> str:
     """The header with RFC 2047 encoded words decoded, as a mail client shows it."""
     try:
         return str(make_header(decode_header(header)))
-    except (HeaderParseError, LookupError, UnicodeError, ValueError):
+    except (MessageError, LookupError, UnicodeError, ValueError):  # CharsetError: "=?\xff?q?"
         return header
 
 
 def list_id_of(header: str | None) -> str:
-    """The list's id: what is inside <...> (RFC 2919), else the whole value; lower-cased."""
+    """The list's id: what is inside <...> (RFC 2919), else the whole value; lower-cased.
+
+    Several <...> (one in a quoted phrase or a comment, or two List-Id headers) are
+    no list id at all: which one a reader takes for the list's is anyone's guess.
+    """
     if not header:
         return ""
-    found = _LIST_ID.search(header)
-    return (found.group(1) if found else header).strip().lower()
+    found = _LIST_ID.findall(header)
+    if len(found) > 1:
+        return ""
+    return (found[0] if found else header).strip().lower()
 
 
 def _source_for_sender(sender: str, sources: Sequence[Source]) -> Source:
