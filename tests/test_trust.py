@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from service.config import Source, load_settings
@@ -110,6 +112,15 @@ def test_an_mbox_from_line_or_a_from_in_the_body_is_no_from_header() -> None:
             b"From: Import AI <importai@substack.com>\r\nSubject: s\r\n\r\n"
             b"From: Evil <evil@attacker.example>\r\n")
     assert trusted_source(read_envelope(load_message(data)), [IMPORT_AI]) is IMPORT_AI
+
+
+@pytest.mark.parametrize("value", [
+    "importai@substack.com " + "a" * 40_000, "a" * 40_000 + " <importai@substack.com>"])
+def test_a_long_from_is_read_in_linear_time(value: str) -> None:
+    started = time.process_time()
+    with pytest.raises(UntrustedSender):
+        trusted_source(from_envelope(value), [STRICT])
+    assert time.process_time() - started < 2.0  # milliseconds now; 8 to 17 s before
 
 
 @pytest.mark.parametrize("value", [

@@ -35,7 +35,10 @@ from service.domain import Envelope
 from service.errors import UntrustedSender
 from service.ingest.authres import AuthResults, parse_authentication_results
 
-_ADDRESS = re.compile(r"[^@\s<>\"'(),;:\[\]]+@[^@\s<>\"'(),;:\[\]]+")
+_ATOM = r"[^@\s<>\"'(),;:\[\]]"
+# Starting only where a run of such characters starts: tried from inside a long run without
+# an "@" each start scanned the rest of it (40 KB of From took 17 s; now linear).
+_ADDRESS = re.compile(rf"(?<!{_ATOM}){_ATOM}+@{_ATOM}+")
 _LIST_ID = re.compile(r"<([^<>]*)>")
 _ROUTE = re.compile(r"<\s*@")  # <@relay.example:someone@example.com>, obsolete (RFC 5322 4.4)
 
