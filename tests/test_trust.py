@@ -84,6 +84,8 @@ def from_envelope(*from_headers: str) -> Envelope:
     ("=?utf-8?q?importai=40substack.com?=",),
     # an obsolete source route: some servers take its domain for the sender's
     ("Import AI <@attacker.example:importai@substack.com>",),
+    # an address literal, which the address pattern does not read as an address
+    ("<importai@substack.com> evil@[192.0.2.1]",),
 ])
 def test_a_from_that_names_two_senders_is_refused_as_ambiguous(
         from_headers: tuple[str, ...]) -> None:

@@ -10,8 +10,9 @@ A From that a mail client could show as someone else is refused as
 addresses in one, or an address in the display name (or a comment) that is
 not the address itself (``importai@substack.com <evil@attacker.example>``),
 or an address that is not written out plainly: only there once an encoded word
-is decoded (a receiving server's DMARC check sees no domain), or behind an
-obsolete source route (``<@attacker.example:importai@substack.com>``).
+is decoded (a receiving server's DMARC check sees no domain), behind an obsolete
+source route (``<@attacker.example:importai@substack.com>``), or beside an
+address literal (``evil@[192.0.2.1]``).
 
 Authentication-Results is only as trustworthy as the server that wrote it
 (authres.py reads it as RFC 8601).  With ``[trust] authserv_id`` set, only the
@@ -40,7 +41,9 @@ _ATOM = r"[^@\s<>\"'(),;:\[\]]"
 # an "@" each start scanned the rest of it (40 KB of From took 17 s; now linear).
 _ADDRESS = re.compile(rf"(?<!{_ATOM}){_ATOM}+@{_ATOM}+")
 _LIST_ID = re.compile(r"<([^<>]*)>")
-_ROUTE = re.compile(r"<\s*@")  # <@relay.example:someone@example.com>, obsolete (RFC 5322 4.4)
+# <@relay.example:someone@example.com>, an obsolete source route (RFC 5322 4.4), and
+# someone@[192.0.2.1], an address literal: the pattern above does not see them as addresses
+_OBSCURE = re.compile(r"<\s*@|@\s*\[")
 
 
 def trusted_source(envelope: Envelope, sources: Sequence[Source],
@@ -74,11 +77,12 @@ def check_unambiguous(envelope: Envelope) -> None:
     if not headers or not envelope.sender:
         return
     written = _addresses(headers[0])
-    if envelope.sender not in written or _ROUTE.search(headers[0]):
+    if envelope.sender not in written or _OBSCURE.search(headers[0]):
         raise UntrustedSender(
             "ambiguous-sender",
-            f"the From header does not plainly give {envelope.sender} (only once encoded "
-            "words are decoded, or behind a source route): a server could read another sender")
+            f"the From header does not plainly give {envelope.sender} (only once encoded words "
+            "are decoded, behind a source route, or beside an address literal): a server could "
+            "read another sender")
     others = sorted((written | _addresses(_decoded(headers[0]))) - {envelope.sender})
     if others:
         raise UntrustedSender(
