@@ -21,6 +21,7 @@ from service.cli.tables import metrics_table, source_tables
 
 # scikit-learn takes seconds and ~90 MB to import: only the commands that use it do.
 if TYPE_CHECKING:
+    from service.classify.examples import Example
     from service.classify.train import TrainingOutcome
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ _hand_written_option = click.option(
          "THEMES.md's definitions and edge cases; never scored).")
 
 
-def _examples(files: Sequence[Path], hand_written: bool) -> list[Any]:
+def _examples(files: Sequence[Path], hand_written: bool) -> list[Example]:
     """The label files' examples, plus the hand-written ones unless left out."""
     from service.classify.examples import load_examples, with_hand_written
 

@@ -80,11 +80,10 @@ class Recorder:
                 connection.close()
 
 
-def retry_later(ctx: Context, delivery_id: int, error: str,
-                held: ColumnElement[bool]) -> bool | None:
+def retry_later(ctx: Context, held: ColumnElement[bool], error: str) -> bool | None:
     """Back to pending after a doubling delay, or failed after max_attempts: retried?
 
-    ``held`` (claims.Lease.holding) says the row is still this claim's.  None: it is
+    ``held`` (claims.Lease.holding) picks the row while it is still this claim's.  None: it is
     not, because the server answered only after the lease had lapsed and another
     claimer took the row meanwhile, and may have sent it and marked it sent: putting
     it back in the queue would send it again, so nothing is written.
@@ -107,7 +106,7 @@ def retry_later(ctx: Context, delivery_id: int, error: str,
     return retry
 
 
-def bounce(ctx: Context, delivery_id: int, error: str, held: ColumnElement[bool]) -> bool:
+def bounce(ctx: Context, held: ColumnElement[bool], error: str) -> bool:
     """A permanent refusal: the delivery failed, and its address is one bounce nearer out.
 
     False, and nothing written, when the row is no longer this claim's (``held``, as

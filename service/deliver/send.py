@@ -152,8 +152,7 @@ class _Sender:
         try:
             self.transport.send(outgoing.data, outgoing.recipient)
         except TransientDeliveryError as exc:
-            retried = outcomes.retry_later(self.ctx, delivery_id, str(exc),
-                                           lease.holding(delivery_id))
+            retried = outcomes.retry_later(self.ctx, lease.holding(delivery_id), str(exc))
             if retried is None:
                 _claimed_again(delivery_id, exc)
                 return
@@ -162,7 +161,7 @@ class _Sender:
             self.summary.retried += retried
             self.summary.failed += not retried
         except PermanentDeliveryError as exc:
-            if not outcomes.bounce(self.ctx, delivery_id, str(exc), lease.holding(delivery_id)):
+            if not outcomes.bounce(self.ctx, lease.holding(delivery_id), str(exc)):
                 _claimed_again(delivery_id, exc)
                 return
             log.warning("delivery %s refused: %s", delivery_id, exc)
