@@ -70,7 +70,7 @@ def run(models_dir: Path, count: int) -> None:
     score_seconds, score_cpu = min(r[0] for r in runs), min(r[1] for r in runs)
     stories = [Story(index=i, headline=t.split("\n", 1)[0], text=t)
                for i, t in enumerate(texts[:1000])]
-    _, tag_seconds = timed(lambda: classifier.tag(stories))
+    tag_seconds = min(timed(lambda: classifier.tag(stories))[1] for _ in range(3))
     card = model_store.read_card(models_dir, classifier.version)
     size = (models_dir / classifier.version / card["file"]).stat().st_size
     mean_chars = sum(map(len, texts)) / len(texts)
@@ -79,7 +79,8 @@ def run(models_dir: Path, count: int) -> None:
     print(f"score:  {count / score_seconds:8,.0f} texts/s    ({count:,} texts in "
           f"{score_seconds:.2f} s, best of 3; {count / score_cpu:,.0f}/s of CPU time; "
           "target >= 2,000/s)")
-    print(f"tag:    {len(stories) / tag_seconds:8,.0f} stories/s  (with explanations)")
+    print(f"tag:    {len(stories) / tag_seconds:8,.0f} stories/s  (with explanations, as the "
+          "pipeline tags; best of 3; target >= 2,000/s)")
     print(f"train:  {train_seconds:8.2f} s on {len(everything)} examples (target < 30 s)")
     print(f"size:   {size / 1024:8,.0f} KiB  ({card['file']})")
     print(f"load:   {load_seconds:8.3f} s first, {reload_seconds:.3f} s again "

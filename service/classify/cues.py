@@ -60,13 +60,20 @@ _CUE_CACHES: dict[str, _CueCache] = {}
 _LAST_BATCH: tuple[Sequence[str], tuple[str, ...], list[list[str]]] | None = None
 
 
-def _batch_tokens(texts: Sequence[str]) -> list[list[str]]:
+def tokenize(text: str) -> list[str]:
+    """The words cues match, lower-cased, with "\n" tokens where lines end."""
+    return _TOKEN.findall(text.lower())
+
+
+def batch_tokens(texts: Sequence[str]) -> list[list[str]]:
+    """``tokenize`` of each text; the last batch's are kept, so a second caller with the
+    same list (every cue block; explanations after ``transform``) does not redo them."""
     global _LAST_BATCH
     last = _LAST_BATCH  # one read: another thread may replace it, never half-way
     if (last is not None and last[0] is texts and len(last[1]) == len(texts)
             and all(map(operator.is_, last[1], texts))):
         return last[2]
-    tokens = [_TOKEN.findall(text.lower()) for text in texts]
+    tokens = [tokenize(text) for text in texts]
     _LAST_BATCH = (texts, tuple(texts), tokens)
     return tokens
 
@@ -108,7 +115,7 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def transform(self, texts: Sequence[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
         if not texts:
             return np.zeros((0, len(self.get_feature_names_out())))
-        tallies = [self._tally(tokens) for tokens in _batch_tokens(texts)]
+        tallies = [self._tally(tokens) for tokens in batch_tokens(texts)]
         counts = np.array([t.counts for t in tallies], dtype=np.float64)
         per_theme = np.zeros((len(self.names_), len(self.themes_)))
         per_theme[np.arange(len(self.names_)), self.theme_of_] = 1.0
@@ -159,18 +166,21 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         tally.tokens = len(tokens) - breaks
         return tally
 
-    def hits(self, text: str) -> list[tuple[int, str]]:
+    def hits(self, text: str, tokens: list[str] | None = None) -> list[tuple[int, str]]:
         """(cue index, the words that matched it) for each hit in ``text``, in order:
-        the story's own words behind the counts, which explanations show."""
+        the story's own words behind the counts, which explanations show.  ``tokens``:
+        ``tokenize(text)`` when the caller already has it (one story, several blocks)."""
         cache = self._warm_cache()
-        tokens = _TOKEN.findall(text.lower())
+        if tokens is None:
+            tokens = tokenize(text)
         self._learn(tokens, cache)
         found: list[tuple[int, str]] = []
-        for at, token in enumerate(tokens):
-            if token.isspace() or token not in cache.marks:  # "\n": a line break
+        for at in [at for at, token in enumerate(tokens) if token in cache.marks]:
+            word = tokens[at]
+            if word.isspace():  # "\n": a line break
                 continue
-            single, starts_phrase = cache.tokens[token]
-            found += [(cue, token) for cue in single]
+            single, starts_phrase = cache.tokens[word]
+            found += [(cue, word) for cue in single]
             for size in range(2, min(_MAX_PHRASE, len(tokens) - at) + 1) if starts_phrase else ():
                 gram = " ".join(tokens[at:at + size])
                 match = cache.phrases.get(gram)

@@ -21,10 +21,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["cue_blocks", "explain"]
+from .cues import tokenize
+
+__all__ = ["cue_blocks", "explain", "story_hits"]
 
 # FeatureUnion block -> the ThemeCues counting in it ("cues", "definitions")
 Blocks = Mapping[str, Any]
+# block -> (its ThemeCues, the story's hits of it): found once per story, for every theme
+Hits = Mapping[str, tuple[Any, Sequence[tuple[int, str]]]]
 
 
 def cue_blocks(features: Any) -> dict[str, Any]:
@@ -37,14 +41,23 @@ def cue_blocks(features: Any) -> dict[str, Any]:
     return found
 
 
-def explain(text: str, pushes: np.ndarray[Any, Any], index: Mapping[str, int], blocks: Blocks,
+def story_hits(text: str, blocks: Blocks, tokens: list[str] | None = None,
+               ) -> dict[str, tuple[Any, list[tuple[int, str]]]]:
+    """Every block's cue hits in ``text`` (whose ``tokenize`` is ``tokens``, if given),
+    found once: a story tagged with three themes is explained three times from them."""
+    tokens = tokenize(text) if tokens is None else tokens
+    return {block: (counter, counter.hits(text, tokens)) for block, counter in blocks.items()}
+
+
+def explain(text: str, pushes: np.ndarray[Any, Any], index: Mapping[str, int], hits: Hits,
             theme: str, limit: int) -> tuple[str, ...]:
     """Up to ``limit`` terms of ``text`` behind ``theme``; ``pushes`` is value x coefficient
-    per feature of the story's row, ``index`` maps feature names to columns."""
+    per feature of the story's row, ``index`` maps feature names to columns, ``hits`` is
+    ``story_hits(text, …)``."""
     lowered = text.lower()
     found: dict[str, tuple[float, set[str]]] = {}  # term -> (its push, the cues it fired)
-    for block, counter in blocks.items():
-        for cue, gram in counter.hits(text):
+    for block, (counter, block_hits) in hits.items():
+        for cue, gram in block_hits:
             cue_theme, cue_name = counter.names_[cue]
             if cue_theme != theme or gram not in lowered:
                 continue

@@ -24,7 +24,7 @@ import joblib
 import numpy as np
 import sklearn
 
-from service.classify import explain, model_store
+from service.classify import cues, explain, model_store
 from service.domain import THEMES, Story, TaggedStory
 from service.errors import ModelError, ModelIntegrityError
 
@@ -75,10 +75,12 @@ class Classifier:
             return []
         texts = [story_text(story) for story in stories]
         features = self.pipeline.named_steps["features"].transform(texts)
+        tokens = cues.batch_tokens(texts)  # kept from transform: not tokenized again
         tagged = []
         for row, (story, scores) in enumerate(zip(stories, self._scores(features), strict=True)):
             themes = tuple(t for t in self.themes if scores[t] >= self.thresholds[t])
-            explanations = {t: self._explain(texts[row], features[row], t) for t in themes}
+            explanations = (self._explain(texts[row], tokens[row], features[row], themes)
+                            if themes else {})
             tagged.append(TaggedStory(story=story, themes=themes, scores=scores,
                                       model_version=self.version, explanations=explanations))
         return tagged
@@ -88,13 +90,18 @@ class Classifier:
         return [{t: float(p) for t, p in zip(self.themes, row, strict=True)}
                 for row in probabilities]
 
-    def _explain(self, text: str, row: Any, theme: str) -> tuple[str, ...]:
-        """The story's few words that carry ``theme`` and pushed it up most (explain.py)."""
-        estimator = self.pipeline.named_steps["model"].estimators_[self.themes.index(theme)]
+    def _explain(self, text: str, tokens: list[str], row: Any,
+                 themes: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """For each of ``themes``, the story's few words that carry it and pushed it up
+        most (explain.py)."""
+        estimators = self.pipeline.named_steps["model"].estimators_
         values = np.asarray(row.todense()).ravel() if hasattr(row, "todense") else np.ravel(row)
         index, blocks = self._feature_index()
-        return explain.explain(text, values * estimator.coef_.ravel(), index, blocks, theme,
-                               EXPLANATION_TERMS)
+        hits = explain.story_hits(text, blocks, tokens)
+        return {theme: explain.explain(
+                    text, values * estimators[self.themes.index(theme)].coef_.ravel(), index,
+                    hits, theme, EXPLANATION_TERMS)
+                for theme in themes}
 
     def _feature_index(self) -> tuple[dict[str, int], dict[str, Any]]:
         cached = self.__dict__.get("_index")
