@@ -55,6 +55,7 @@ import shape_designs  # noqa: E402
 from prior_shift import PriorShift, SourceIntercepts, Standardised, ceiling, floored_paragraphs  # noqa: E402
 
 from service.classify.examples import Example, label_matrix, load_examples  # noqa: E402
+from service.classify.reading import headline_line  # noqa: E402
 from service.classify.recipe import DEFAULT_PARAMS, build_pipeline, train_model  # noqa: E402
 from service.domain import THEMES  # noqa: E402
 
@@ -238,7 +239,7 @@ def _fit(design: Design, train: Sequence[Example]) -> Any:
 
 
 def _scores(model: Any, test: Sequence[Example]) -> np.ndarray:
-    texts = [e.text for e in test]
+    texts = [headline_line(e.text) for e in test]  # as the model reads them when it tags
     if hasattr(model, "fit_examples"):
         return np.asarray(model.predict_proba(texts, [e.source for e in test]))
     return np.asarray(model.predict_proba(texts))

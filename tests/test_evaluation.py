@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from service.classify import model_store
-from service.classify.evaluation import evaluate
+from service.classify.evaluation import SCORED_AS, evaluate
 from service.classify.examples import with_hand_written
 from service.classify.retrain import describe
 from service.classify.train import (
@@ -138,6 +138,7 @@ def _active_claiming(models_dir: Path, labels: Path, macro: dict[str, float]) ->
     examples = _as_trained(labels)
     claims = {**{t: {"precision": 0.0, "recall": 0.0, "f1": 0.0} for t in THEMES},
               "micro_f1": 0.0, "macro_f1": 0.0, "evaluation": EVALUATION.format(folds=3),
+              "scored_as": SCORED_AS,
               **_figures(macro, {IMPORT_AI: 74, LWAI: 421})}
     claims["macro_f1"] = 0.0  # worse overall: only the per-newsletter gate can refuse
     version = save_version(models_dir, train_model(examples), make_card(examples, claims))

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from service.classify.cues import StoryShape, ThemeCues, split_cues
-from service.classify.evaluation import EVALUATION
+from service.classify.evaluation import EVALUATION, SCORED_AS
 from service.classify.examples import Example, load_examples
 from service.classify.model import Classifier
 from service.classify.paraphrases import COUNTER_CUES, PARAPHRASE_CUES
@@ -98,7 +98,8 @@ def test_a_model_with_every_block_loads_and_explains_with_theme_words_only(
         two_newsletters: list[Example], tmp_path: Path) -> None:
     params = {**DEFAULT_PARAMS, "paraphrase_weight": 0.4, "counter_weight": 0.4,
               "shape_weight": 1.0, "source_cap": 100}
-    metrics = {"macro_f1": 0.0, "evaluation": EVALUATION.format(folds=5)}
+    metrics = {"macro_f1": 0.0, "evaluation": EVALUATION.format(folds=5),
+               "scored_as": SCORED_AS}
     version = save_version(tmp_path, train_model(two_newsletters, params),
                            make_card(two_newsletters, metrics, params), today=date(2026, 12, 4))
     classifier = Classifier.load(tmp_path, version)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.classify import model_store, retrain
+from service.classify.evaluation import SCORED_AS
 from service.classify.train import EVALUATION, load_examples, make_card, save_version, train_model
 from service.cli.labels import retag_command
 from service.config import Settings
@@ -128,7 +129,8 @@ def small_models_dir(tmp_path: Path, extras_only: str) -> Path:
     folder = tmp_path / "small-models"
     examples = load_examples([Path(extras_only)])
     metrics = {**{t: {"precision": 0.0, "recall": 0.0, "f1": 0.0} for t in THEMES},
-               "micro_f1": 0.0, "macro_f1": 0.0, "evaluation": EVALUATION.format(folds=5)}
+               "micro_f1": 0.0, "macro_f1": 0.0, "evaluation": EVALUATION.format(folds=5),
+               "scored_as": SCORED_AS}
     version = save_version(folder, train_model(examples), make_card(examples, metrics))
     model_store.set_active(folder, version)
     return folder
@@ -221,7 +223,8 @@ def test_a_candidate_worse_than_the_active_model_is_kept_out_with_the_reason(
             session.query(Label).filter_by(story_id=story_id).update({"themes": list(themes)})
         examples = retrain.retraining_examples(ctx.settings, session)
     claims = {**{t: {"precision": 1.0, "recall": 1.0, "f1": 0.99} for t in THEMES},
-              "micro_f1": 0.99, "macro_f1": 0.99, "evaluation": EVALUATION.format(folds=5)}
+              "micro_f1": 0.99, "macro_f1": 0.99, "evaluation": EVALUATION.format(folds=5),
+              "scored_as": SCORED_AS}
     best = save_version(models_dir, train_model(examples), make_card(examples, claims))
     model_store.set_active(models_dir, best)
 

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from service.classify import model_store
+from service.classify.evaluation import SCORED_AS
 from service.classify.examples import with_hand_written
 from service.classify.train import (
     EVALUATION,
@@ -117,7 +118,8 @@ def test_full_grouped_cv_meets_the_floor_and_trains_fast(labeled: Path) -> None:
 def test_saved_version_has_a_card_matching_its_file(recent_labels: Path, tmp_path: Path) -> None:
     examples = load_examples([recent_labels])
     metrics = {**{t: {"precision": 1.0, "recall": 1.0, "f1": 1.0} for t in THEMES},
-               "micro_f1": 1.0, "macro_f1": 1.0, "evaluation": EVALUATION.format(folds=5)}
+               "micro_f1": 1.0, "macro_f1": 1.0, "evaluation": EVALUATION.format(folds=5),
+               "scored_as": SCORED_AS}
     version = save_version(tmp_path, train_model(examples), make_card(examples, metrics),
                            today=date(2026, 11, 26))
     card = json.loads((tmp_path / version / "card.json").read_text(encoding="utf-8"))
@@ -142,7 +144,8 @@ def _fake_better_active(models_dir: Path, labels: Path) -> str:
     (the label file and the hand-written examples, as `newsalerts train` reads them)."""
     examples = with_hand_written(load_examples([labels]))
     metrics = {**{t: {"precision": 1.0, "recall": 1.0, "f1": 0.99} for t in THEMES},
-               "micro_f1": 0.99, "macro_f1": 0.99, "evaluation": EVALUATION.format(folds=3)}
+               "micro_f1": 0.99, "macro_f1": 0.99, "evaluation": EVALUATION.format(folds=3),
+               "scored_as": SCORED_AS}
     version = save_version(models_dir, train_model(examples), make_card(examples, metrics))
     model_store.set_active(models_dir, version)
     return version
@@ -166,6 +169,23 @@ def test_worse_candidate_is_not_promoted_and_force_promotes(recent_labels: Path,
     assert model_store.active_version(tmp_path) == newest != best
     assert "warning: --force" in forced.stderr
     assert "macro F1" in forced.stdout and "robotics" in forced.stdout
+
+
+def test_figures_scored_another_way_are_re_run_before_the_gate_compares(
+        recent_labels: Path, tmp_path: Path) -> None:
+    """A card scored before texts were read through reading.headline_line (no
+    "scored_as") is not compared as it is: its recipe is re-run, scored as now."""
+    claimed = _fake_better_active(tmp_path, recent_labels)
+    card_path = tmp_path / claimed / "card.json"
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    del card["metrics"]["scored_as"]
+    card_path.write_text(json.dumps(card), encoding="utf-8")
+
+    result = CliRunner().invoke(train_command, ["--labels", str(recent_labels), "--out",
+                                                str(tmp_path), "--folds", "3"])
+    assert result.exit_code == 0, result.output
+    newest = model_store.list_versions(tmp_path)[-1]
+    assert model_store.active_version(tmp_path) == newest != claimed, result.output
 
 
 def test_first_model_becomes_active_and_rollback_returns(recent_labels: Path,

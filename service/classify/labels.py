@@ -30,7 +30,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from service.classify.label_rows import save_label
-from service.classify.model import story_text
+from service.classify.reading import story_text
 from service.classify.train import Example
 from service.db.tables import Issue, Label, Story
 from service.domain import THEMES
@@ -123,7 +123,7 @@ class LabeledStory:
     index: int
     newsletter: str
     headline: str
-    text: str  # what the model reads: classify.story_text
+    text: str  # what the model is trained on: reading.story_text
     fiction: bool
     decision: Decision
 

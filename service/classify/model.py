@@ -25,6 +25,7 @@ import numpy as np
 import sklearn
 
 from service.classify import cues, explain, model_store
+from service.classify.reading import headline_line, story_text
 from service.domain import THEMES, Story, TaggedStory
 from service.errors import ModelError, ModelIntegrityError
 
@@ -66,14 +67,15 @@ class Classifier:
         """Every theme's probability, 0..1, for each text."""
         if not texts:
             return []
-        features = self.pipeline.named_steps["features"].transform(list(texts))
+        features = self.pipeline.named_steps["features"].transform(
+            [headline_line(text) for text in texts])
         return self._scores(features)
 
     def tag(self, stories: Sequence[Story]) -> list[TaggedStory]:
         """Themes at or above their threshold, in THEMES order, with the terms behind them."""
         if not stories:
             return []
-        texts = [story_text(story) for story in stories]
+        texts = [headline_line(story_text(story)) for story in stories]
         features = self.pipeline.named_steps["features"].transform(texts)
         tokens = cues.batch_tokens(texts)  # kept from transform: not tokenized again
         tagged = []
@@ -112,13 +114,6 @@ class Classifier:
                       explain.cue_blocks(features))
             object.__setattr__(self, "_index", cached)  # frozen dataclass: a cache, not state
         return cached
-
-
-def story_text(story: Story) -> str:
-    """The text the model reads: the headline on the first line, as in training."""
-    if story.headline and not story.text.startswith(story.headline):
-        return f"{story.headline}\n{story.text}"
-    return story.text
 
 
 def _verified_model_path(models_dir: Path, version: str, card: Mapping[str, Any]) -> Path:

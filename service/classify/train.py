@@ -22,7 +22,7 @@ from typing import Any
 import sklearn
 
 from service.classify import model_store
-from service.classify.evaluation import EVALUATION, evaluate, grouped_folds
+from service.classify.evaluation import EVALUATION, SCORED_AS, evaluate, grouped_folds
 from service.classify.examples import (
     TRAIN_ONLY_PREFIX,
     Example,
@@ -145,13 +145,15 @@ def _large_sources(metrics: Mapping[str, Any]) -> list[str]:
 def _baseline_metrics(models_dir: Path, active: str | None, examples: Sequence[Example],
                       folds: int) -> dict[str, Any] | None:
     """The active model's figures on ``examples``: from its card when it was evaluated on
-    them, else by re-running its recipe (its params) on them."""
+    them and scored the same way, else by re-running its recipe (its params) on them."""
     if active is None:
         return None
     card = model_store.read_card(models_dir, active)
     metrics, params = dict(card.get("metrics", {})), {**LEGACY_PARAMS, **card.get("params", {})}
     same_data = card.get("data_hash") == data_hash(examples)
-    if same_data and metrics.get("evaluation") == EVALUATION.format(folds=folds):
+    same_scoring = (metrics.get("evaluation") == EVALUATION.format(folds=folds)
+                    and metrics.get("scored_as") == SCORED_AS)
+    if same_data and same_scoring:
         return metrics
     if set(params) == set(DEFAULT_PARAMS):
         logger.info("re-evaluating the recipe of %s on the new examples", active)

@@ -1,0 +1,75 @@
+"""The model reads a story's headline on a line of its own, however the text came.
+
+Texts written for these tests (no newsletter text).  A digest's one-line item
+"Headline - summary" read as it is makes the whole item the headline; the scores
+must not depend on whether the headline was given a line of its own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from service.classify.model import Classifier
+from service.classify.reading import MAX_HEADLINE_WORDS, headline_line, story_text
+from service.domain import Story
+from tests.helpers import REPO
+
+HEADLINE = "Humanoid robot learns to unload a dishwasher"
+SUMMARY = ("Researchers trained a humanoid robot to unload a dishwasher from a few hundred "
+           "demonstrations collected by teleoperation, and say the walking policy, trained in "
+           "simulation, transferred to the real robot without any tuning. The company plans "
+           "pilots in two warehouses next year.")
+DIGEST_ITEM = f"{HEADLINE} - {SUMMARY}"
+PARAGRAPH = f"{HEADLINE}. {SUMMARY}"
+
+
+def test_a_text_that_has_a_headline_line_is_read_as_it_is() -> None:
+    text = f"{HEADLINE}\n{SUMMARY}"
+    assert headline_line(text) == text
+    assert headline_line(SUMMARY.split(",")[0]) == SUMMARY.split(",")[0]  # one short line
+
+
+def test_a_digest_item_reads_its_words_before_the_dash_as_its_headline() -> None:
+    assert headline_line(DIGEST_ITEM) == f"{HEADLINE}\n{DIGEST_ITEM}"
+    for dash in ("–", "—"):
+        item = f"{HEADLINE} {dash} {SUMMARY}"
+        assert headline_line(item) == f"{HEADLINE}\n{item}"
+
+
+def test_a_story_in_one_paragraph_reads_its_first_sentence_as_its_headline() -> None:
+    assert headline_line(PARAGRAPH) == f"{HEADLINE}.\n{PARAGRAPH}"
+
+
+def test_short_items_and_lines_with_no_headline_sized_start_are_left_alone() -> None:
+    short = f"{HEADLINE} - a new result from the lab"
+    assert headline_line(short) == short
+    no_boundary = " ".join(["word"] * (MAX_HEADLINE_WORDS + 10))
+    assert headline_line(no_boundary) == no_boundary
+    late_dash = f"{no_boundary} - {SUMMARY}"  # the dash comes after a headline's length
+    assert headline_line(late_dash) == late_dash
+
+
+@pytest.mark.parametrize("text", [
+    DIGEST_ITEM, PARAGRAPH, f"\n\n  {DIGEST_ITEM}\nsecond line", "x" * 200_000,
+    ("a " * 100_000) + "- end", ". " * 50_000, "",
+])
+def test_reading_only_adds_a_line_above_the_text(text: str) -> None:
+    read = headline_line(text)
+    assert read.endswith(text) and read.count("\n") - text.count("\n") in (0, 1)
+
+
+def test_the_pipeline_text_puts_the_headline_first_once() -> None:
+    assert story_text(Story(index=0, headline=HEADLINE, text=SUMMARY)) == f"{HEADLINE}\n{SUMMARY}"
+    joined = f"{HEADLINE}\n{SUMMARY}"
+    assert story_text(Story(index=0, headline=HEADLINE, text=joined)) == joined
+
+
+def test_scores_do_not_depend_on_whether_the_headline_has_a_line_of_its_own() -> None:
+    classifier = Classifier.load(REPO / "models")
+    one_line, own_line = classifier.score([DIGEST_ITEM, f"{HEADLINE}\n{DIGEST_ITEM}"])
+    assert one_line == own_line
+    from_classify = classifier.score([PARAGRAPH])[0]
+    tagged = classifier.tag([Story(index=0, headline="", text=PARAGRAPH)])[0]
+    assert tagged.scores == from_classify and "robotics" in tagged.themes
+    assert all(term.lower() in PARAGRAPH.lower()
+               for terms in tagged.explanations.values() for term in terms)
