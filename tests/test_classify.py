@@ -226,6 +226,23 @@ def test_classify_command_reads_a_file(tmp_path: Path) -> None:
     assert "policy" in json.loads(result.stdout)["themes"]
 
 
+def test_classify_command_reads_a_headline_as_the_first_line(tmp_path: Path) -> None:
+    """A label file's line, {"id", "headline", "text"}, is scored as the pipeline gives the
+    story: the headline on a line of its own above the text (once, if the text has it)."""
+    headline, body = OBVIOUS["compute"]
+    lines = [{"id": "headline", "headline": headline, "text": body},
+             {"id": "joined", "text": f"{headline}\n{body}"},
+             {"id": "repeated", "headline": headline, "text": f"{headline}\n{body}"},
+             {"id": "body", "text": body},
+             {"id": "bad", "headline": ["no"], "text": body}]
+    result = CliRunner().invoke(classify_command, ["--models-dir", str(MODELS)],
+                                input="".join(json.dumps(line) + "\n" for line in lines))
+    assert result.exit_code == 0, result.output
+    scores = {row["id"]: row["scores"] for row in map(json.loads, result.stdout.splitlines())}
+    assert scores["headline"] == scores["joined"] == scores["repeated"] != scores["body"]
+    assert 'line 5: "headline" not a string' in result.stderr
+
+
 def test_classify_command_without_a_model_fails_clearly(tmp_path: Path) -> None:
     result = CliRunner().invoke(classify_command, ["--models-dir", str(tmp_path)], input="")
     assert result.exit_code != 0 and "no active model" in result.output

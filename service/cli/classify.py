@@ -30,8 +30,10 @@ BATCH = 256  # lines scored together
 def classify_command(source: IO[str], models_dir: Path) -> None:
     """Tag JSON lines {"id", "text"} from SOURCE (default stdin) with themes.
 
-    Writes one JSON line per input: {"id", "themes": [...], "scores": {theme: 0..1}}.
-    A bad line is reported on stderr with its number and skipped.
+    An optional "headline" is read as the story's first line, as the pipeline
+    gives it (a label file's lines can be given as they are).  Writes one JSON
+    line per input: {"id", "themes": [...], "scores": {theme: 0..1}}.  A bad
+    line is reported on stderr with its number and skipped.
     """
     from service.classify.model import Classifier
 
@@ -66,6 +68,8 @@ def _parse_request(line: str) -> dict[str, Any] | str:
         return 'no "id"'
     if not isinstance(request.get("text"), str):
         return '"text" missing or not a string'
+    if not isinstance(request.get("headline", ""), str):
+        return '"headline" not a string'
     return request
 
 
@@ -82,7 +86,11 @@ def _batches(items: Iterator[tuple[int, dict[str, Any] | str]]
 
 
 def _write_tagged(classifier: Classifier, requests: Sequence[Mapping[str, Any]]) -> None:
-    scores = classifier.score([r["text"] for r in requests])
+    from service.classify.reading import story_text
+    from service.domain import Story
+
+    scores = classifier.score([story_text(Story(index=0, headline=r.get("headline") or "",
+                                                text=r["text"])) for r in requests])
     for request, score in zip(requests, scores, strict=True):
         themes = [t for t in classifier.themes if score[t] >= classifier.thresholds[t]]
         rounded = {t: round(score[t], 4) for t in classifier.themes}
