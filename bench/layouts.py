@@ -9,8 +9,10 @@ The same labeled stories, written three ways at scoring time:
   above the text, unless the text's first line is the headline already);
 - "one line": every line break removed (a story in one paragraph: a bold lead-in, or
   text whose line breaks were lost);
+- "wrapped": every line wrapped at 72 columns (a plain-text newsletter);
 
-each scored as it is and through ``reading.headline_line`` (what ``Classifier`` does),
+each scored as it is, through ``reading.headline_line`` alone and through
+``reading.as_read`` (what ``Classifier`` does: wraps joined, then a headline line),
 and by a model whose training texts were read through it too ("trained read").
 Prints macro F1 (per theme for the newsletter left out): leave one newsletter out
 (Import AI, Last Week in AI; trained on the others + the hand-written examples) and
@@ -25,6 +27,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from service.classify.evaluation import source_f1  # noqa: E402
 from service.classify.examples import Example, label_matrix, load_examples  # noqa: E402
-from service.classify.reading import headline_line  # noqa: E402
+from service.classify.reading import as_read, headline_line  # noqa: E402
 from service.classify.recipe import train_model  # noqa: E402
 from service.domain import THEMES  # noqa: E402
 
@@ -59,16 +62,18 @@ def layouts(headlines: dict[str, str]) -> dict[str, Callable[[Example], str]]:
             return example.text
         return f"{headline}\n{example.text}"
     return {"as labeled": lambda e: e.text, "pipeline": pipeline,
-            "one line": lambda e: re.sub(r"\s*\n\s*", " ", e.text)}
+            "one line": lambda e: re.sub(r"\s*\n\s*", " ", e.text),
+            "wrapped": lambda e: "\n".join(textwrap.fill(line, 72) for line in e.text.split("\n"))}
 
 
 READINGS: dict[str, Callable[[str], str]] = {"as it is": lambda text: text,
-                                             "headline line": headline_line}
+                                             "headline line": headline_line,
+                                             "as_read": as_read}
 
 
 def _fit(train: Sequence[Example], read_training: bool) -> Any:
     if read_training:
-        train = [Example(e.id, headline_line(e.text), e.themes, e.group, e.source)
+        train = [Example(e.id, as_read(e.text), e.themes, e.group, e.source)
                  for e in train]
     return train_model(train)
 
@@ -87,7 +92,7 @@ def left_out(scored: list[Example], extra: list[Example],
             truth = label_matrix(test)
             for form, write in forms.items():
                 for reading, read in READINGS.items():
-                    if read_training and reading == "as it is":
+                    if read_training and reading != "as_read":
                         continue
                     texts = [read(write(e)) for e in test]
                     f1 = _macro(truth, np.asarray(model.predict_proba(texts)) >= 0.5)
@@ -117,7 +122,7 @@ def grouped_cv(scored: list[Example], extra: list[Example],
                     texts = [READINGS[reading](forms[form](scored[i])) for i in test]
                     into[test] = np.asarray(model.predict_proba(texts)) >= 0.5
             for (form, reading), found in predicted.items():
-                if read_training and reading == "as it is":
+                if read_training and reading != "as_read":
                     continue
                 key = (form, ("trained read, " if read_training else "") + reading)
                 results.setdefault(key, []).append(tuple(

@@ -7,10 +7,18 @@ must not depend on whether the headline was given a line of its own.
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from service.classify.model import Classifier
-from service.classify.reading import MAX_HEADLINE_WORDS, headline_line, story_text
+from service.classify.reading import (
+    MAX_HEADLINE_WORDS,
+    as_read,
+    headline_line,
+    story_text,
+    unwrapped,
+)
 from service.domain import Story
 from tests.helpers import REPO
 
@@ -56,6 +64,24 @@ def test_short_items_and_lines_with_no_headline_sized_start_are_left_alone() -> 
 def test_reading_only_adds_a_line_above_the_text(text: str) -> None:
     read = headline_line(text)
     assert read.endswith(text) and read.count("\n") - text.count("\n") in (0, 1)
+    assert as_read(text).replace("\n", " ").endswith(text.replace("\n", " "))
+
+
+def test_hard_wrapped_lines_are_joined_and_paragraphs_kept() -> None:
+    wrapped = textwrap.fill(SUMMARY, 72)
+    assert "\n" in wrapped
+    text = f"{HEADLINE}\n{wrapped}\nA second paragraph starts here."
+    assert unwrapped(text) == f"{HEADLINE}\n{SUMMARY}\nA second paragraph starts here."
+    # a cue broken over two lines is one phrase again
+    assert unwrapped("new export\ncontrols on chips") == "new export controls on chips"
+    for kept in ("Ends a sentence.\nnext", "A heading:\nnext", "(a note)\nnext",
+                 "Robot unloads dishwasher\nResearchers trained", "two\n\nblank"):
+        assert unwrapped(kept) == kept
+
+
+def test_as_read_joins_wraps_then_finds_the_headline() -> None:
+    wrapped_item = textwrap.fill(DIGEST_ITEM, 72)
+    assert as_read(wrapped_item) == f"{HEADLINE}\n{DIGEST_ITEM}"
 
 
 def test_the_pipeline_text_puts_the_headline_first_once() -> None:
@@ -66,8 +92,9 @@ def test_the_pipeline_text_puts_the_headline_first_once() -> None:
 
 def test_scores_do_not_depend_on_whether_the_headline_has_a_line_of_its_own() -> None:
     classifier = Classifier.load(REPO / "models")
-    one_line, own_line = classifier.score([DIGEST_ITEM, f"{HEADLINE}\n{DIGEST_ITEM}"])
-    assert one_line == own_line
+    one_line, own_line, wrapped = classifier.score(
+        [DIGEST_ITEM, f"{HEADLINE}\n{DIGEST_ITEM}", textwrap.fill(DIGEST_ITEM, 72)])
+    assert one_line == own_line == wrapped
     from_classify = classifier.score([PARAGRAPH])[0]
     tagged = classifier.tag([Story(index=0, headline="", text=PARAGRAPH)])[0]
     assert tagged.scores == from_classify and "robotics" in tagged.themes

@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from service.classify.examples import Example, label_matrix
-from service.classify.reading import headline_line
+from service.classify.reading import READING, as_read
 from service.classify.recipe import DEFAULT_PARAMS, train_model
 from service.domain import THEMES
 from service.errors import ModelError
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 EVALUATION = "grouped {folds}-fold CV by issue"
 # How held-out texts are read before scoring, as the model reads them when it tags:
 # figures scored another way are not compared with these (the promotion gate re-runs them).
-SCORED_AS = "headline line added to a long first line (reading.headline_line)"
+SCORED_AS = READING
 NO_SOURCE = "(no source)"
 Matrix = np.ndarray[Any, Any]
 
@@ -69,7 +69,7 @@ def out_of_fold_scores(examples: Sequence[Example], folds: int, params: Mapping[
     tested: list[int] = []
     for number, (fit_on, test_on) in enumerate(grouped_folds(examples, folds), start=1):
         model = train_model([examples[i] for i in fit_on], params)
-        scores[test_on] = model.predict_proba([headline_line(examples[i].text) for i in test_on])
+        scores[test_on] = model.predict_proba([as_read(examples[i].text) for i in test_on])
         tested += test_on
         if on_fold is not None:
             on_fold(number)
@@ -91,7 +91,7 @@ def leave_one_out_scores(examples: Sequence[Example], params: Mapping[str, Any]
             log.warning("leave-one-out: %s not scored: %s", source, exc)
             continue
         found[source] = held, np.asarray(model.predict_proba(
-            [headline_line(examples[i].text) for i in held]))
+            [as_read(examples[i].text) for i in held]))
     return found
 
 

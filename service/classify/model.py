@@ -25,7 +25,7 @@ import numpy as np
 import sklearn
 
 from service.classify import cues, explain, model_store
-from service.classify.reading import headline_line, story_text
+from service.classify.reading import as_read, story_text
 from service.domain import THEMES, Story, TaggedStory
 from service.errors import ModelError, ModelIntegrityError
 
@@ -68,14 +68,14 @@ class Classifier:
         if not texts:
             return []
         features = self.pipeline.named_steps["features"].transform(
-            [headline_line(text) for text in texts])
+            [as_read(text) for text in texts])
         return self._scores(features)
 
     def tag(self, stories: Sequence[Story]) -> list[TaggedStory]:
         """Themes at or above their threshold, in THEMES order, with the terms behind them."""
         if not stories:
             return []
-        texts = [headline_line(story_text(story)) for story in stories]
+        texts = [as_read(story_text(story)) for story in stories]
         features = self.pipeline.named_steps["features"].transform(texts)
         tokens = cues.batch_tokens(texts)  # kept from transform: not tokenized again
         tagged = []
