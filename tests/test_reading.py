@@ -100,3 +100,17 @@ def test_scores_do_not_depend_on_whether_the_headline_has_a_line_of_its_own() ->
     assert tagged.scores == from_classify and "robotics" in tagged.themes
     assert all(term.lower() in PARAGRAPH.lower()
                for terms in tagged.explanations.values() for term in terms)
+
+
+def test_explanations_show_only_terms_written_in_the_story() -> None:
+    """Read, a wrapped "export\ncontrols" is one phrase; shown, it is not one term."""
+    body = ("The Commerce Department announced new export\ncontrols that stop companies from "
+            "selling advanced AI chips to China without a license, and lawmakers in Congress "
+            "said the government will review the regulation next year.")
+    story = Story(index=0, headline="Washington tightens the rules on AI chips", text=body)
+    tagged = Classifier.load(REPO / "models").tag([story])[0]
+    assert "policy" in tagged.themes and tagged.explanations["policy"]
+    shown = story_text(story)
+    for terms in tagged.explanations.values():
+        assert all(term in shown for term in terms), tagged.explanations
+

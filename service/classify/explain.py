@@ -51,9 +51,10 @@ def story_hits(text: str, blocks: Blocks, tokens: list[str] | None = None,
 
 def explain(text: str, pushes: np.ndarray[Any, Any], index: Mapping[str, int], hits: Hits,
             theme: str, limit: int) -> tuple[str, ...]:
-    """Up to ``limit`` terms of ``text`` behind ``theme``; ``pushes`` is value x coefficient
-    per feature of the story's row, ``index`` maps feature names to columns, ``hits`` is
-    ``story_hits(text, …)``."""
+    """Up to ``limit`` terms of ``text`` (the story as shown) behind ``theme``; ``pushes``
+    is value x coefficient per feature of the story's row, ``index`` maps feature names to
+    columns, ``hits`` is ``story_hits`` of the text as the model read it (reading.as_read):
+    a hit not written in ``text`` as such (a phrase wrapped over two lines) is not shown."""
     lowered = text.lower()
     found: dict[str, tuple[float, set[str]]] = {}  # term -> (its push, the cues it fired)
     for block, (counter, block_hits) in hits.items():

@@ -75,13 +75,14 @@ class Classifier:
         """Themes at or above their threshold, in THEMES order, with the terms behind them."""
         if not stories:
             return []
-        texts = [as_read(story_text(story)) for story in stories]
+        shown = [story_text(story) for story in stories]
+        texts = [as_read(text) for text in shown]
         features = self.pipeline.named_steps["features"].transform(texts)
         tokens = cues.batch_tokens(texts)  # kept from transform: not tokenized again
         tagged = []
         for row, (story, scores) in enumerate(zip(stories, self._scores(features), strict=True)):
             themes = tuple(t for t in self.themes if scores[t] >= self.thresholds[t])
-            explanations = (self._explain(texts[row], tokens[row], features[row], themes)
+            explanations = (self._explain(shown[row], tokens[row], features[row], themes)
                             if themes else {})
             tagged.append(TaggedStory(story=story, themes=themes, scores=scores,
                                       model_version=self.version, explanations=explanations))
@@ -95,7 +96,9 @@ class Classifier:
     def _explain(self, text: str, tokens: list[str], row: Any,
                  themes: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """For each of ``themes``, the story's few words that carry it and pushed it up
-        most (explain.py)."""
+        most (explain.py).  ``tokens`` are of the text as read (``as_read``), ``text`` is
+        the story as shown: a term is only one written there ("export controls" wrapped
+        over two lines is read as one phrase, but not shown as one)."""
         estimators = self.pipeline.named_steps["model"].estimators_
         values = np.asarray(row.todense()).ravel() if hasattr(row, "todense") else np.ravel(row)
         index, blocks = self._feature_index()
