@@ -10,6 +10,7 @@ The same labeled stories, written three ways at scoring time:
 - "one line": every line break removed (a story in one paragraph: a bold lead-in, or
   text whose line breaks were lost);
 - "wrapped": every line wrapped at 72 columns (a plain-text newsletter);
+- "linked": the first line a markdown link to an address whose slug repeats it;
 
 each scored as it is, through ``reading.headline_line`` alone and through
 ``reading.as_read`` (what ``Classifier`` does: wraps joined, then a headline line),
@@ -63,7 +64,16 @@ def layouts(headlines: dict[str, str]) -> dict[str, Callable[[Example], str]]:
         return f"{headline}\n{example.text}"
     return {"as labeled": lambda e: e.text, "pipeline": pipeline,
             "one line": lambda e: re.sub(r"\s*\n\s*", " ", e.text),
-            "wrapped": lambda e: "\n".join(textwrap.fill(line, 72) for line in e.text.split("\n"))}
+            "wrapped": lambda e: "\n".join(textwrap.fill(line, 72) for line in e.text.split("\n")),
+            "linked": linked}
+
+
+def linked(example: Example) -> str:
+    """The first line as a markdown link whose address repeats its words (a news slug)."""
+    first, newline, rest = example.text.partition("\n")
+    slug = "-".join(re.findall(r"[a-z0-9]+", first.lower())[:12])
+    return (f"[{first}](https://news.example.com/2025/01/{slug}/?utm_source=newsletter"
+            f"&utm_campaign=weekly){newline}{rest}")
 
 
 READINGS: dict[str, Callable[[str], str]] = {"as it is": lambda text: text,

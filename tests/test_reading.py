@@ -18,6 +18,7 @@ from service.classify.reading import (
     headline_line,
     story_text,
     unwrapped,
+    without_addresses,
 )
 from service.domain import Story
 from tests.helpers import REPO
@@ -79,6 +80,22 @@ def test_hard_wrapped_lines_are_joined_and_paragraphs_kept() -> None:
         assert unwrapped(kept) == kept
 
 
+def test_web_addresses_are_dropped_and_link_text_kept() -> None:
+    text = ("Read [the ruling](https://news.example.com/2025/robot-export-controls/?utm_campaign=x)"
+            " or see https://t.co/abc and www.example.org/gpu-cluster. Then [a note]"
+            "(mailto:editor@example.com) ends it.")
+    assert without_addresses(text) == "Read [the ruling] or see  and . Then [a note] ends it."
+    assert without_addresses(HEADLINE) is HEADLINE  # no address: the same string
+
+
+@pytest.mark.parametrize("text", ["](http" * 100_000, "http://" + "." * 200_000,
+                                  "[a](https://" * 50_000, "www." * 100_000])
+def test_hostile_addresses_are_read_whole(text: str) -> None:
+    read = without_addresses(text)
+    assert "http://" not in read and "https://" not in read and "www." not in read
+    assert as_read(text).endswith(read)
+
+
 def test_as_read_joins_wraps_then_finds_the_headline() -> None:
     wrapped_item = textwrap.fill(DIGEST_ITEM, 72)
     assert as_read(wrapped_item) == f"{HEADLINE}\n{DIGEST_ITEM}"
@@ -92,9 +109,11 @@ def test_the_pipeline_text_puts_the_headline_first_once() -> None:
 
 def test_scores_do_not_depend_on_whether_the_headline_has_a_line_of_its_own() -> None:
     classifier = Classifier.load(REPO / "models")
-    one_line, own_line, wrapped = classifier.score(
-        [DIGEST_ITEM, f"{HEADLINE}\n{DIGEST_ITEM}", textwrap.fill(DIGEST_ITEM, 72)])
+    linked = f"[{HEADLINE}](https://news.example.com/robot-gpu-export-safety/) - {SUMMARY}"
+    one_line, own_line, wrapped, with_link = classifier.score(
+        [DIGEST_ITEM, f"{HEADLINE}\n{DIGEST_ITEM}", textwrap.fill(DIGEST_ITEM, 72), linked])
     assert one_line == own_line == wrapped
+    assert with_link == classifier.score([f"[{HEADLINE}] - {SUMMARY}"])[0]
     from_classify = classifier.score([PARAGRAPH])[0]
     tagged = classifier.tag([Story(index=0, headline="", text=PARAGRAPH)])[0]
     assert tagged.scores == from_classify and "robotics" in tagged.themes
