@@ -9,6 +9,7 @@ the test set, fixed for every row.  Each row trains on every other newsletter pl
 the first k issues of the earlier half, labeled as an editor would on the review
 page, and scores the later half: macro F1 and per theme (safety policy compute
 robotics).  Row 0 is the newsletter unseen; the last row has the whole earlier half.
+The later half is scored as the model reads it when it tags (``reading.as_read``).
 ``--weight W``: each of the newsletter's own labeled stories weighs W stories in the
 regression (would an operator's editors' labels teach a new newsletter faster if
 they counted more?).
@@ -31,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from service.classify.evaluation import source_f1  # noqa: E402
 from service.classify.examples import Example, label_matrix, load_examples  # noqa: E402
+from service.classify.reading import as_read  # noqa: E402
 from service.classify.recipe import DEFAULT_PARAMS, build_pipeline  # noqa: E402
 from service.domain import THEMES  # noqa: E402
 
@@ -65,7 +67,7 @@ def main() -> None:
     for k in [s for s in args.steps if s <= half] + ([half] if half not in args.steps else []):
         labeled: list[Example] = [e for e in new if e.group in set(issues[:k])]
         model = _train(others, labeled, args.weight)
-        predicted = np.asarray(model.predict_proba([e.text for e in test])) >= 0.5
+        predicted = np.asarray(model.predict_proba([as_read(e.text) for e in test])) >= 0.5
         f1 = source_f1(truth, predicted)
         print(f"{k:8} {len(labeled):7} {f1['macro']:6.3f}  "
               + " ".join(f"{f1[t] or 0:8.2f}" for t in THEMES), flush=True)

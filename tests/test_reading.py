@@ -75,7 +75,7 @@ def test_hard_wrapped_lines_are_joined_and_paragraphs_kept() -> None:
     assert unwrapped(text) == f"{HEADLINE}\n{SUMMARY}\nA second paragraph starts here."
     # a cue broken over two lines is one phrase again
     assert unwrapped("new export\ncontrols on chips") == "new export controls on chips"
-    for kept in ("Ends a sentence.\nnext", "A heading:\nnext", "(a note)\nnext",
+    for kept in ("Ends a sentence.\nnext", "Ends a sentence.\r\nnext", "Ends. \t\nnext", "A heading:\nnext", "(a note)\nnext",
                  "Robot unloads dishwasher\nResearchers trained", "two\n\nblank"):
         assert unwrapped(kept) == kept
 

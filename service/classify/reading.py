@@ -90,7 +90,7 @@ def unwrapped(text: str) -> str:
 
     def wrap_or_break(found: re.Match[str]) -> str:
         at = found.start() - 1
-        while at >= 0 and text[at] in " \t":  # each run of blanks is walked once
+        while at >= 0 and text[at] in " \t\r":  # each run of blanks is walked once
             at -= 1
         return " " if at >= 0 and text[at] not in _LINE_ENDS else "\n"
 
