@@ -16,6 +16,7 @@ from service.classify.reading import (
     MAX_HEADLINE_WORDS,
     as_read,
     headline_line,
+    read_story,
     story_text,
     unwrapped,
     without_addresses,
@@ -49,6 +50,12 @@ def test_a_story_in_one_paragraph_reads_its_first_sentence_as_its_headline() -> 
     assert headline_line(PARAGRAPH) == f"{HEADLINE}.\n{PARAGRAPH}"
 
 
+def test_a_first_sentence_that_ends_at_an_abbreviation_is_not_a_headline() -> None:
+    first_sentence = "U.S. regulators said on Monday that warehouse robots need new rules."
+    text = f"{first_sentence} {SUMMARY}"
+    assert headline_line(text) == f"{first_sentence}\n{text}"
+
+
 def test_short_items_and_lines_with_no_headline_sized_start_are_left_alone() -> None:
     short = f"{HEADLINE} - a new result from the lab"
     assert headline_line(short) == short
@@ -75,7 +82,8 @@ def test_hard_wrapped_lines_are_joined_and_paragraphs_kept() -> None:
     assert unwrapped(text) == f"{HEADLINE}\n{SUMMARY}\nA second paragraph starts here."
     # a cue broken over two lines is one phrase again
     assert unwrapped("new export\ncontrols on chips") == "new export controls on chips"
-    for kept in ("Ends a sentence.\nnext", "Ends a sentence.\r\nnext", "Ends. \t\nnext", "A heading:\nnext", "(a note)\nnext",
+    for kept in ("Ends a sentence.\nnext", "Ends a sentence.\r\nnext", "Ends. \t\nnext",
+                 "A heading:\nnext", "(a note)\nnext",
                  "Robot unloads dishwasher\nResearchers trained", "two\n\nblank"):
         assert unwrapped(kept) == kept
 
@@ -86,10 +94,13 @@ def test_web_addresses_are_dropped_and_link_text_kept() -> None:
             "(mailto:editor@example.com) ends it.")
     assert without_addresses(text) == "Read [the ruling] or see  and . Then [a note] ends it."
     assert without_addresses(HEADLINE) is HEADLINE  # no address: the same string
+    assert without_addresses("See Https://example.com/gpu or WWW.example.org/h100 now.") == (
+        "See  or  now.")
 
 
-@pytest.mark.parametrize("text", ["](http" * 100_000, "http://" + "." * 200_000,
-                                  "[a](https://" * 50_000, "www." * 100_000])
+@pytest.mark.parametrize("text", ["](http://x" * 100_000, "HTTPS://A " * 100_000,
+                                  "http://" + "." * 200_000, "[a](https://" * 50_000,
+                                  "www." * 100_000])
 def test_hostile_addresses_are_read_whole(text: str) -> None:
     read = without_addresses(text)
     assert "http://" not in read and "https://" not in read and "www." not in read
@@ -99,6 +110,16 @@ def test_hostile_addresses_are_read_whole(text: str) -> None:
 def test_as_read_joins_wraps_then_finds_the_headline() -> None:
     wrapped_item = textwrap.fill(DIGEST_ITEM, 72)
     assert as_read(wrapped_item) == f"{HEADLINE}\n{DIGEST_ITEM}"
+
+
+def test_a_known_headline_is_never_joined_to_a_body_in_lower_case() -> None:
+    story = Story(index=0, headline=HEADLINE, text=f"iPhone assembler {SUMMARY}")
+    shown, read = read_story(story)
+    assert shown == f"{HEADLINE}\niPhone assembler {SUMMARY}"
+    assert read.split("\n")[0] == HEADLINE
+    assert as_read(shown).split("\n")[0] != HEADLINE  # without knowing it, a wrap
+    classifier = Classifier.load(REPO / "models")
+    assert classifier.tag([story])[0].scores == classifier.score_stories([story])[0]
 
 
 def test_the_pipeline_text_puts_the_headline_first_once() -> None:
@@ -133,3 +154,14 @@ def test_explanations_show_only_terms_written_in_the_story() -> None:
     for terms in tagged.explanations.values():
         assert all(term in shown for term in terms), tagged.explanations
 
+
+def test_explanation_terms_are_written_in_a_story_whose_lower_case_is_longer() -> None:
+    """"İ" lowers to two characters: positions in the lower-cased text are not the story's."""
+    story = Story(index=0, headline="Humanoid Robot Unloads A Dishwasher In İzmir",
+                  text="Researchers Trained The Humanoid Robot From Teleoperation Demos, And "
+                       "Its Walking Policy Moved From Simulation To The Real Robot.")
+    tagged = Classifier.load(REPO / "models").tag([story])[0]
+    assert "robotics" in tagged.themes and tagged.explanations["robotics"]
+    shown = story_text(story)
+    for terms in tagged.explanations.values():
+        assert all(term in shown for term in terms), tagged.explanations

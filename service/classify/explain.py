@@ -16,6 +16,7 @@ the story holds one of the theme's cue words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -60,7 +61,7 @@ def explain(text: str, pushes: np.ndarray[Any, Any], index: Mapping[str, int], h
     for block, (counter, block_hits) in hits.items():
         for cue, gram in block_hits:
             cue_theme, cue_name = counter.names_[cue]
-            if cue_theme != theme or gram not in lowered:
+            if cue_theme != theme:
                 continue
             push, cues = found.get(gram, (_word_push(pushes, index, gram.split(" ")), set()))
             feature = f"{block}__{theme}:{cue_name}"
@@ -69,11 +70,22 @@ def explain(text: str, pushes: np.ndarray[Any, Any], index: Mapping[str, int], h
                 push += _push(pushes, index, feature)
             found[gram] = push, cues
     ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
-    chosen = _distinct(((gram, cues) for gram, (push, cues) in ranked if push > 0), limit)
+    spelled: dict[str, str | None] = {}
+
+    def written(gram: str) -> bool:
+        """Is ``gram`` in the story as shown?  Asked lazily, best-ranked first, and once
+        per term: a long story of wrapped phrases is not searched once per hit."""
+        if gram not in spelled:
+            spelled[gram] = _as_written(gram, text, lowered)
+        return spelled[gram] is not None
+
+    chosen = _distinct(((gram, cues) for gram, (push, cues) in ranked
+                        if push > 0 and written(gram)), limit)
     if not chosen:  # no term's own features pushed, but the theme's summaries (hits, in
         # the headline, in the lead) count exactly these hits: name the best of them
-        chosen = _distinct(((gram, cues) for gram, (_, cues) in ranked), min(limit, 2))
-    return tuple(_as_written(gram, text, lowered) for gram in chosen)
+        chosen = _distinct(((gram, cues) for gram, (_, cues) in ranked if written(gram)),
+                           min(limit, 2))
+    return tuple(str(spelled[gram]) for gram in chosen)
 
 
 def _distinct(ranked: Iterable[tuple[str, set[str]]], limit: int) -> list[str]:
@@ -89,12 +101,15 @@ def _distinct(ranked: Iterable[tuple[str, set[str]]], limit: int) -> list[str]:
     return chosen
 
 
-def _as_written(gram: str, text: str, lowered: str) -> str:
-    """The term as the story spells it ("Commerce Department", "H100s")."""
-    at = lowered.find(gram)
-    if len(lowered) != len(text) or at < 0:  # lower() changed the length: keep it lower-case
-        return gram
-    return text[at:at + len(gram)]
+def _as_written(gram: str, text: str, lowered: str) -> str | None:
+    """The term as the story spells it ("Commerce Department", "H100s"); None when the
+    story does not write it so (a phrase wrapped over two lines)."""
+    if len(lowered) == len(text):
+        at = lowered.find(gram)
+        return text[at:at + len(gram)] if at >= 0 else None
+    # lower() changed the length ("İ" is two characters lowered): positions differ
+    found = re.search(re.escape(gram), text, re.IGNORECASE)
+    return found.group(0) if found else None
 
 
 def _push(pushes: np.ndarray[Any, Any], index: Mapping[str, int], name: str) -> float:

@@ -25,7 +25,7 @@ import numpy as np
 import sklearn
 
 from service.classify import cues, explain, model_store
-from service.classify.reading import as_read, story_text
+from service.classify.reading import as_read, read_story
 from service.domain import THEMES, Story, TaggedStory
 from service.errors import ModelError, ModelIntegrityError
 
@@ -71,12 +71,19 @@ class Classifier:
             [as_read(text) for text in texts])
         return self._scores(features)
 
+    def score_stories(self, stories: Sequence[Story]) -> list[dict[str, float]]:
+        """``score`` of each story's text, its headline read as its first line."""
+        if not stories:
+            return []
+        features = self.pipeline.named_steps["features"].transform(
+            [read_story(story)[1] for story in stories])
+        return self._scores(features)
+
     def tag(self, stories: Sequence[Story]) -> list[TaggedStory]:
         """Themes at or above their threshold, in THEMES order, with the terms behind them."""
         if not stories:
             return []
-        shown = [story_text(story) for story in stories]
-        texts = [as_read(text) for text in shown]
+        shown, texts = map(list, zip(*(read_story(story) for story in stories), strict=True))
         features = self.pipeline.named_steps["features"].transform(texts)
         tokens = cues.batch_tokens(texts)  # kept from transform: not tokenized again
         tagged = []

@@ -36,17 +36,21 @@ import re
 
 from service.domain import Story
 
-__all__ = ["MAX_HEADLINE_WORDS", "READING", "as_read", "headline_line", "story_text",
-           "unwrapped", "without_addresses"]
+__all__ = ["MAX_HEADLINE_WORDS", "MIN_SENTENCE_HEADLINE_WORDS", "READING", "as_read",
+           "headline_line", "read_story", "story_text", "unwrapped", "without_addresses"]
 
 # Names how ``as_read`` reads: figures scored another way are not comparable
 # (evaluation.py stores it with the metrics; the promotion gate checks it).
-READING = ("as_read v3: web addresses dropped, wrapped lines joined, a headline line above "
-           "a long first line")
+READING = ("as_read v4: web addresses dropped, wrapped lines joined (never to a known "
+           "headline), a headline line above a long first line")
 
 # A first line longer than this is not a headline (labeled headlines: 90% are
 # 15 words or fewer; a digest item's "headline - summary" line has 40-50).
 MAX_HEADLINE_WORDS = 30
+# A first "sentence" shorter than this ends at an abbreviation ("U.S.", "Dr.", "e.g.").
+MIN_SENTENCE_HEADLINE_WORDS = 3
+# The first line's first MAX_HEADLINE_WORDS + 1 words: where a headline may end.
+_OPENING_WORDS = re.compile(rf"\S*(?:\s+\S+){{0,{MAX_HEADLINE_WORDS}}}")
 _SPACED_DASH = re.compile(r"\s[-–—]\s")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 # A line break before lower case is a wrap when its line does not end a sentence.
@@ -65,14 +69,27 @@ def story_text(story: Story) -> str:
     return story.text
 
 
-def as_read(text: str) -> str:
-    """The text the model scores: ``headline_line(unwrapped(without_addresses(text)))``."""
-    return headline_line(unwrapped(without_addresses(text)))
+def as_read(text: str, headline_first: bool = False) -> str:
+    """The text the model scores: ``headline_line(unwrapped(without_addresses(text)))``.
+    ``headline_first``: the first line is a known headline (``story_text`` of a story
+    with one), never joined to a body that starts in lower case ("iPhone maker …")."""
+    text = without_addresses(text)
+    if headline_first:
+        headline, newline, body = text.partition("\n")
+        return headline_line(headline + newline + unwrapped(body))
+    return headline_line(unwrapped(text))
+
+
+def read_story(story: Story) -> tuple[str, str]:
+    """(the story as shown, ``story_text``; the text the model scores)."""
+    shown = story_text(story)
+    return shown, as_read(shown, headline_first=bool(story.headline))
 
 
 def without_addresses(text: str) -> str:
     """``text`` without web addresses: "[the ruling](https://…)" reads "[the ruling]"."""
-    if "http" not in text and "www." not in text and "mailto:" not in text:
+    lowered = text.lower()
+    if "http" not in lowered and "www." not in lowered and "mailto:" not in lowered:
         return text
     return _ADDRESS.sub(_trailing_punctuation, _LINK_TARGET.sub("]", text))
 
@@ -102,8 +119,13 @@ def headline_line(text: str) -> str:
     first = text.lstrip().partition("\n")[0]
     if len(first.split(None, MAX_HEADLINE_WORDS)) <= MAX_HEADLINE_WORDS:
         return text
-    for boundary in (_SPACED_DASH, _SENTENCE_END):
-        found = boundary.search(first)
-        if found and len(first[:found.start()].split()) <= MAX_HEADLINE_WORDS:
-            return f"{first[:found.start()].strip()}\n{text}"
+    start = _OPENING_WORDS.match(first)
+    opening = first[:start.end()] if start else first
+    found = _SPACED_DASH.search(opening)
+    if found and len(opening[:found.start()].split()) <= MAX_HEADLINE_WORDS:
+        return f"{opening[:found.start()].strip()}\n{text}"
+    for found in _SENTENCE_END.finditer(opening):  # "U.S. regulators …": not "U.S."
+        words = len(opening[:found.start()].split())
+        if MIN_SENTENCE_HEADLINE_WORDS <= words <= MAX_HEADLINE_WORDS:
+            return f"{opening[:found.start()].strip()}\n{text}"
     return text

@@ -86,11 +86,10 @@ def _batches(items: Iterator[tuple[int, dict[str, Any] | str]]
 
 
 def _write_tagged(classifier: Classifier, requests: Sequence[Mapping[str, Any]]) -> None:
-    from service.classify.reading import story_text
     from service.domain import Story
 
-    scores = classifier.score([story_text(Story(index=0, headline=r.get("headline") or "",
-                                                text=r["text"])) for r in requests])
+    scores = classifier.score_stories([Story(index=0, headline=r.get("headline") or "",
+                                             text=r["text"]) for r in requests])
     for request, score in zip(requests, scores, strict=True):
         themes = [t for t in classifier.themes if score[t] >= classifier.thresholds[t]]
         rounded = {t: round(score[t], 4) for t in classifier.themes}
