@@ -210,7 +210,7 @@ def test_a_model_trained_on_fewer_examples_than_the_shipped_one_does_not_replace
                       "--no-db-labels")
     assert done.returncode == 0, done.stderr
     [version] = [folder.name for folder in (tmp_path / "models").iterdir() if folder.is_dir()]
-    assert (f"kept {shipped} active: {version} was trained on {268 + 81} examples, fewer "
+    assert (f"kept {shipped} active: {version} was trained on {268 + 89} examples, fewer "
             f"than the {card['n_examples']} of {shipped}") in done.stdout, done.stdout
     listed = run(installed, tmp_path, "models", "list").splitlines()
     assert listed[-1].startswith(f"* {shipped} ") and "shipped default" in listed[-1]
