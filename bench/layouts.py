@@ -11,6 +11,7 @@ The same labeled stories, written three ways at scoring time:
   text whose line breaks were lost);
 - "wrapped": every line wrapped at 72 columns (a plain-text newsletter);
 - "linked": the first line a markdown link to an address whose slug repeats it;
+- "bulleted": the body one sentence a line, each a "• " item (a bullet digest);
 
 each scored as it is, through ``reading.headline_line`` alone and through
 ``reading.as_read`` (what ``Classifier`` does: wraps joined, then a headline line),
@@ -65,7 +66,17 @@ def layouts(headlines: dict[str, str]) -> dict[str, Callable[[Example], str]]:
     return {"as labeled": lambda e: e.text, "pipeline": pipeline,
             "one line": lambda e: re.sub(r"\s*\n\s*", " ", e.text),
             "wrapped": lambda e: "\n".join(textwrap.fill(line, 72) for line in e.text.split("\n")),
-            "linked": linked}
+            "linked": linked, "bulleted": bulleted}
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def bulleted(example: Example) -> str:
+    """The headline, then every sentence of the body as a "• " item (a bullet digest)."""
+    head, _, body = example.text.partition("\n")
+    items = [s for line in body.split("\n") for s in _SENTENCE.split(line) if s.strip()]
+    return head + "\n" + "\n".join(f"• {item}" for item in items)
 
 
 def linked(example: Example) -> str:
