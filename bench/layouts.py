@@ -99,10 +99,6 @@ def _fit(train: Sequence[Example], read_training: bool) -> Any:
     return train_model(train)
 
 
-def _macro(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float | None]:
-    return source_f1(truth, predicted)
-
-
 def left_out(scored: list[Example], extra: list[Example],
              forms: dict[str, Callable[[Example], str]]) -> None:
     print("left out: macro (safety policy compute robotics)")
@@ -116,7 +112,7 @@ def left_out(scored: list[Example], extra: list[Example],
                     if read_training and reading != "as_read":
                         continue
                     texts = [read(write(e)) for e in test]
-                    f1 = _macro(truth, np.asarray(model.predict_proba(texts)) >= 0.5)
+                    f1 = source_f1(truth, np.asarray(model.predict_proba(texts)) >= 0.5)
                     themes = " ".join(f"{f1[t] or 0:.2f}" for t in THEMES)
                     trained = "trained read, " if read_training else ""
                     print(f"  {source:16} {form:11} {trained}{reading:14} "
@@ -147,7 +143,7 @@ def grouped_cv(scored: list[Example], extra: list[Example],
                     continue
                 key = (form, ("trained read, " if read_training else "") + reading)
                 results.setdefault(key, []).append(tuple(
-                    _macro(truth[mask], found[mask])["macro"] or 0.0
+                    source_f1(truth[mask], found[mask])["macro"] or 0.0
                     for mask in (np.ones(len(scored), bool), sources == LEFT_OUT[0],
                                  sources == LEFT_OUT[1])))
     for (form, reading), rows in results.items():

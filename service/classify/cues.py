@@ -166,13 +166,15 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         tally.tokens = len(tokens) - breaks
         return tally
 
-    def hits(self, text: str, tokens: list[str] | None = None) -> list[tuple[int, str]]:
+    def hits(self, text: str) -> list[tuple[int, str]]:
         """(cue index, the words that matched it) for each hit in ``text``, in order:
-        the story's own words behind the counts, which explanations show.  ``tokens``:
-        ``tokenize(text)`` when the caller already has it (one story, several blocks)."""
+        the story's own words behind the counts, which explanations show."""
+        return self.token_hits(tokenize(text))
+
+    def token_hits(self, tokens: list[str]) -> list[tuple[int, str]]:
+        """``hits`` of a text whose ``tokenize`` is ``tokens`` (one story's tokens, made
+        once for every cue block and theme)."""
         cache = self._warm_cache()
-        if tokens is None:
-            tokens = tokenize(text)
         self._learn(tokens, cache)
         found: list[tuple[int, str]] = []
         for at in [at for at, token in enumerate(tokens) if token in cache.marks]:

@@ -22,8 +22,6 @@ from typing import Any
 
 import numpy as np
 
-from .cues import tokenize
-
 __all__ = ["cue_blocks", "explain", "story_hits"]
 
 # FeatureUnion block -> the ThemeCues counting in it ("cues", "definitions")
@@ -42,12 +40,11 @@ def cue_blocks(features: Any) -> dict[str, Any]:
     return found
 
 
-def story_hits(text: str, blocks: Blocks, tokens: list[str] | None = None,
+def story_hits(tokens: list[str], blocks: Blocks,
                ) -> dict[str, tuple[Any, list[tuple[int, str]]]]:
-    """Every block's cue hits in ``text`` (whose ``tokenize`` is ``tokens``, if given),
+    """Every block's cue hits in a story's ``tokens`` (cues.tokenize of the text as read),
     found once: a story tagged with three themes is explained three times from them."""
-    tokens = tokenize(text) if tokens is None else tokens
-    return {block: (counter, counter.hits(text, tokens)) for block, counter in blocks.items()}
+    return {block: (counter, counter.token_hits(tokens)) for block, counter in blocks.items()}
 
 
 def explain(text: str, pushes: np.ndarray[Any, Any], index: Mapping[str, int], hits: Hits,

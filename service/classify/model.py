@@ -25,7 +25,7 @@ import numpy as np
 import sklearn
 
 from service.classify import cues, explain, model_store
-from service.classify.reading import as_read, read_story
+from service.classify.reading import read_story
 from service.domain import THEMES, Story, TaggedStory
 from service.errors import ModelError, ModelIntegrityError
 
@@ -64,12 +64,9 @@ class Classifier:
         return cls(version=version, themes=THEMES, thresholds=thresholds, pipeline=pipeline)
 
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        """Every theme's probability, 0..1, for each text."""
-        if not texts:
-            return []
-        features = self.pipeline.named_steps["features"].transform(
-            [as_read(text) for text in texts])
-        return self._scores(features)
+        """Every theme's probability, 0..1, for each text (read as a story with no headline
+        of its own: ``reading.as_read``)."""
+        return self.score_stories([Story(index=0, headline="", text=text) for text in texts])
 
     def score_stories(self, stories: Sequence[Story]) -> list[dict[str, float]]:
         """``score`` of each story's text, its headline read as its first line."""
@@ -109,7 +106,7 @@ class Classifier:
         estimators = self.pipeline.named_steps["model"].estimators_
         values = np.asarray(row.todense()).ravel() if hasattr(row, "todense") else np.ravel(row)
         index, blocks = self._feature_index()
-        hits = explain.story_hits(text, blocks, tokens)
+        hits = explain.story_hits(tokens, blocks)
         return {theme: explain.explain(
                     text, values * estimators[self.themes.index(theme)].coef_.ravel(), index,
                     hits, theme, EXPLANATION_TERMS)

@@ -22,12 +22,12 @@ a sentence to a next line that starts in lower case, then
 else changes.  Explanations show only terms written in the story as shown (a
 cue phrase wrapped over two lines counts but is not shown; model.py).  Scoring
 reads through it; training does not (trained on the labeled texts as they
-are, the model did best).  Measured
-with the shipped recipe on the newsletter left out (bench/layouts.py,
-models/README.md, seventh pass): Last Week in AI 0.759 -> 0.780 as labeled,
-0.708 -> 0.751 wrapped at 72; Import AI 0.845 unchanged, 0.748 -> 0.789 with
-its line breaks removed, 0.814 -> 0.840 wrapped; headlines as markdown links
-0.839 / 0.759 -> 0.845 / 0.780; grouped CV level.
+are, the model did best).  Measured with the shipped recipe on the newsletter
+left out (bench/layouts.py, models/README.md, seventh pass): Last Week in AI
+0.759 -> 0.780 as labeled, 0.708 -> 0.751 wrapped at 72; Import AI 0.845
+unchanged, 0.748 -> 0.789 with its line breaks removed, 0.814 -> 0.840
+wrapped; headlines as markdown links 0.839 / 0.759 -> 0.845 / 0.780; grouped
+CV level.
 """
 
 from __future__ import annotations

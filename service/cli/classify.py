@@ -16,6 +16,7 @@ import click
 
 from service.cli.glue import Command
 from service.cli.models import models_dir_option
+from service.domain import Story
 
 # scikit-learn takes seconds and ~90 MB to import: only when a command runs.
 if TYPE_CHECKING:
@@ -86,8 +87,6 @@ def _batches(items: Iterator[tuple[int, dict[str, Any] | str]]
 
 
 def _write_tagged(classifier: Classifier, requests: Sequence[Mapping[str, Any]]) -> None:
-    from service.domain import Story
-
     scores = classifier.score_stories([Story(index=0, headline=r.get("headline") or "",
                                              text=r["text"]) for r in requests])
     for request, score in zip(requests, scores, strict=True):
