@@ -28,13 +28,14 @@ from service.classify.recipe import DEFAULT_PARAMS, train_model
 from service.domain import THEMES
 from service.errors import ModelError
 
-__all__ = ["EVALUATION", "NO_SOURCE", "SCORED_AS", "Matrix", "evaluate", "grouped_folds",
-           "leave_one_out_scores", "metrics", "out_of_fold_scores", "source_name",
-           "summarize"]
+__all__ = ["AS_IT_IS", "EVALUATION", "NO_SOURCE", "SCORED_AS", "Matrix", "evaluate",
+           "grouped_folds", "leave_one_out_scores", "metrics", "out_of_fold_scores",
+           "score_as_it_is", "source_name", "summarize"]
 
 log = logging.getLogger(__name__)
 
 EVALUATION = "grouped {folds}-fold CV by issue"
+AS_IT_IS = "model {version} as it is, no training"
 # How held-out texts are read before scoring, as the model reads them when it tags:
 # figures scored another way are not compared with these (the promotion gate re-runs them).
 SCORED_AS = READING
@@ -115,15 +116,37 @@ def summarize(examples: Sequence[Example], tested: Sequence[int], scores: Matrix
     truth = label_matrix([examples[i] for i in tested])
     predicted = scores >= threshold
     result = metrics(truth, predicted, folds)
-    sources = [source_name(examples[i]) for i in tested]
-    result["source_sizes"] = {s: sources.count(s) for s in sorted(set(sources))}
-    result["by_source"] = {
-        s: source_f1(truth[rows], predicted[rows]) for s in result["source_sizes"]
-        for rows in [[n for n, name in enumerate(sources) if name == s]]}
+    result.update(_per_source([source_name(examples[i]) for i in tested], truth, predicted))
     result["leave_one_out"] = {
         s: source_f1(label_matrix([examples[i] for i in held]), held_scores >= threshold)
         for s, (held, held_scores) in left_out.items()}
     return result
+
+
+def score_as_it_is(examples: Sequence[Example], scores: Sequence[Mapping[str, float]],
+                   thresholds: Mapping[str, float], version: str) -> dict[str, Any]:
+    """The figures of a trained model on labeled stories, from its ``scores`` of them (no
+    training): the per-theme table, and ``by_source``.  They say how it does on a
+    newsletter only if it was not trained on these stories."""
+    truth = label_matrix(examples)
+    predicted = np.array([[row[theme] >= thresholds[theme] for theme in THEMES]
+                          for row in scores], dtype=bool).reshape(len(scores), len(THEMES))
+    result = metrics(truth, predicted, folds=0)
+    # A theme nobody labeled and the model never gave has no F1, as in each newsletter's row:
+    # a few stories of one newsletter should not read as a macro F1 halved by absent themes.
+    result["macro_f1"] = source_f1(truth, predicted)["macro"]
+    result["evaluation"] = AS_IT_IS.format(version=version)
+    result.update(_per_source([source_name(example) for example in examples], truth,
+                              predicted))
+    return result
+
+
+def _per_source(sources: Sequence[str], truth: Matrix, predicted: Matrix) -> dict[str, Any]:
+    """{"source_sizes", "by_source"}: each newsletter's rows scored on their own."""
+    sizes = {s: sources.count(s) for s in sorted(set(sources))}
+    return {"source_sizes": sizes, "by_source": {
+        s: source_f1(truth[rows], predicted[rows]) for s in sizes
+        for rows in [[n for n, name in enumerate(sources) if name == s]]}}
 
 
 def source_f1(truth: Matrix, predicted: Matrix) -> dict[str, float | None]:

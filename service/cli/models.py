@@ -223,6 +223,46 @@ def rollback_model(ctx: click.Context, here: Path | None) -> None:
     click.echo(f"rolled back: {version} is now the active model")
 
 
+@models_group.command("score")
+@_labels_option
+@_more_labels
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the figures as JSON to this file.")
+@click.option("--model", "version", metavar="VERSION",
+              help="The model version to score (default: the active one).")
+@_here_option
+@click.pass_context
+def score_model(ctx: click.Context, labels: tuple[Path, ...], more_labels: tuple[Path, ...],
+                json_out: Path | None, version: str | None, here: Path | None) -> None:
+    """Score a model version as it is on labeled stories, per newsletter.
+
+    No training: the figures say how the model tags a newsletter it was not
+    trained on (label a few dozen of its stories on the review page, `labels
+    export` them, score them here).  Stories it was trained on score higher than
+    new ones would.  Hand-written "extra-" examples are only ever trained on, so
+    they are skipped.
+    """
+    from service.classify.evaluation import score_as_it_is
+    from service.classify.examples import load_examples
+    from service.classify.model import Classifier
+    from service.domain import Story
+
+    if json_out is not None:
+        check_writable_file(json_out)
+    classifier = Classifier.load(_chosen_dir(ctx, here), version)
+    examples = [e for e in load_examples([*labels, *more_labels]) if not e.train_only]
+    if not examples:
+        raise click.ClickException("the label files hold no story to score")
+    scores = classifier.score_stories([Story(index=0, headline="", text=e.text)
+                                       for e in examples])
+    figures = score_as_it_is(examples, scores, classifier.thresholds, classifier.version)
+    click.echo(metrics_table(figures))
+    click.echo(f"\n{source_tables(figures, by_source=f'per newsletter ({classifier.version})')}")
+    if json_out is not None:
+        json_out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        click.echo(f"wrote {json_out}")
+
+
 def _activate(models_dir: Path, version: str) -> None:
     """Never point ACTIVE at a model the service would refuse to load."""
     from service.classify.model import Classifier

@@ -20,16 +20,20 @@ def metrics_table(metrics: Mapping[str, Any]) -> str:
         row = metrics[theme]
         lines.append(f"{theme:10} {row['precision']:9.3f} {row['recall']:7.3f} "
                      f"{row['f1']:6.3f} {row.get('support', ''):>7}")
-    lines.append(f"micro F1 {metrics['micro_f1']:.3f}   macro F1 {metrics['macro_f1']:.3f}   "
+    lines.append(f"micro F1 {metrics['micro_f1']:.3f}   macro F1 {_cell(metrics['macro_f1'])}   "
                  f"({metrics.get('evaluation', '')})")
     return "\n".join(lines)
 
 
-def source_tables(metrics: Mapping[str, Any]) -> str:
-    """The per-newsletter and leave-one-newsletter-out tables; "" when there are none."""
+BY_SOURCE_CV = "per newsletter (grouped CV, all newsletters trained on)"
+
+
+def source_tables(metrics: Mapping[str, Any], by_source: str = BY_SOURCE_CV) -> str:
+    """The per-newsletter (titled ``by_source``) and leave-one-newsletter-out tables; ""
+    when there are none."""
     sizes = dict(metrics.get("source_sizes") or {})
     parts = []
-    for key, title in (("by_source", "per newsletter (grouped CV, all newsletters trained on)"),
+    for key, title in (("by_source", by_source),
                        ("leave_one_out", "leave one newsletter out (trained on the others)")):
         rows = dict(metrics.get(key) or {})
         if rows:
