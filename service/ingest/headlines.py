@@ -29,10 +29,13 @@ LABEL = re.compile(r":\s*$")  # an inline bold lead-in such as "What's new:"
 SENTENCE_END = re.compile(r"[.,;:]$")
 SALUTATION = re.compile(r"^(?:dear|hi|hello|hey)\b[^,.!?]{1,40},$", re.IGNORECASE)
 BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
-# One to four capitalised names; spaces, not letters, part them, so a failing match backtracks
+# "By" and up to eight capitalised names, perhaps after "the", joined by spaces, "," "&" "|"
+# or "and" ("By Ada Marsh, Example Research", "by Tom Reed & Lia Chen | Example Lab", "by the
+# Example Research Team").  Spaces, not letters, part the names, so a failing match backtracks
 # in linear time (``(?:[A-Z]\w*\s*){1,4}`` tried every split of one long word).
 BYLINE = re.compile(
-    r"^(?:[Ww]ritten |[Ww]ords )?(?:[Bb]y|BY)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*$")
+    r"^(?:[Ww]ritten |[Ww]ords )?(?:[Bb]y|BY)\s+(?:the\s+)?[A-Z][\w.'’-]*"
+    r"(?:\s*(?:[,&|]|and)?\s+[A-Z][\w.'’-]*){0,7}\s*$")
 
 
 def title_like(line: str, marked: bool = False) -> bool:
@@ -52,6 +55,11 @@ def title_like(line: str, marked: bool = False) -> bool:
     if BYLINE.match(text):  # "By Staff Writer" under a headline: the author, not a title
         return False
     return not SALUTATION.match(text) and not GREETING.match(text)
+
+
+def is_byline(line: str) -> bool:
+    """ "By Ada Marsh, Example Research" under a headline: its author, part of the story."""
+    return bool(BYLINE.match(tidy(line)))
 
 
 def marks_headline_above(line: str) -> bool:

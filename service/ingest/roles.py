@@ -28,6 +28,7 @@ from service.ingest.headlines import (
     TITLE_MAX_CHARS,
     block_lines,
     is_bold_line,
+    is_byline,
     labelled,
     lead_link,
     marks_headline_above,
@@ -174,10 +175,19 @@ def _promote(units: list[Unit], index: int) -> Unit:
         return unit
     if following is None or following.role == "rule":
         return unit
+    if _byline_under(units, index) and index + 2 < len(units):
+        following = units[index + 2]  # a byline is not the text it must have under it
     short = following.role == "body" and len(following.block.text) < BODY_MIN_CHARS
     if short and not (marked or (bold and title_like(below))):
         return unit
     return Unit("title", unit.block, 7 if bold else 8, lines[0], lead_link(unit.block, lines[0]))
+
+
+def _byline_under(units: list[Unit], index: int) -> bool:
+    """The block under ``units[index]`` is one line naming its author ("by Ada Marsh")."""
+    below = units[index + 1]
+    lines = block_lines(below.block)
+    return below.role == "body" and len(lines) == 1 and is_byline(lines[0])
 
 
 def _split_lines(block: Block, lines: list[str]) -> list[Block]:

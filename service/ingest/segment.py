@@ -32,6 +32,7 @@ from service.ingest.rules import (
     rules_for,
 )
 from service.ingest.structure import Cut, cut, opens_footer
+from service.ingest.untitled import untitled_items
 
 __all__ = [
     "GENERIC",
@@ -238,7 +239,10 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     title, blocks = _clean(issue.blocks[:footer], issue.envelope.subject, source)
     cuts, notes = cut(blocks)
     if not cuts and blocks:
-        # No story mark at all: a single post, one story under the post's title.
+        # No story mark at all: a digest of untitled items, or else a single post, one story
+        # under the post's title.
+        cuts, notes = untitled_items(blocks)
+    if not cuts and blocks:
         headline = title or block_lines(blocks[0])[0]
         cuts = [Cut(headline, "whole issue: no story marks", list(blocks))]
         notes = [*notes, f"0. {cuts[0].signal}: {headline!r}"]

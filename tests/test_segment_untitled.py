@@ -1,0 +1,119 @@
+"""Layouts with no headlines to cut at, and bylines under headlines: issues written for these
+tests (no newsletter text), cut by the structural engine as any unknown newsletter is."""
+
+from __future__ import annotations
+
+from service.ingest.parse import parse_issue
+from service.ingest.rules import load_rules, rules_for
+from service.ingest.segment import by_structure
+from service.ingest.untitled import item_headline
+from tests.test_segment_any import cut, email
+
+ITEMS = [
+    "On May 4, the Senate Commerce Committee held a hearing on chatbots and children, with "
+    "testimony from three parents and two researchers.",
+    "On May 5, the House Science Committee marked up a bill to fund a national research "
+    "resource for universities.",
+    "Two senators introduced a bill that would require labels on generated political ads in "
+    "federal elections.",
+    "The Commerce Department opened a comment period on a draft rule about reporting large "
+    "training runs.",
+]
+INTRO = "Here is what happened in the capital this week."
+SIGN_OFF = "That is all for this week. See you on Friday."
+
+
+def _notes(data: bytes) -> list[str]:
+    issue = parse_issue(data)
+    return by_structure(issue, rules_for(issue.envelope, load_rules()))[1]
+
+
+def test_a_bullet_digest_with_no_headlines_is_cut_into_its_items() -> None:
+    body = f"{INTRO}\n\n" + "\n".join(f"• {item}" for item in ITEMS) + f"\n\n{SIGN_OFF}\n"
+    issue = parse_issue(email(body))
+    stories, notes = by_structure(issue, rules_for(issue.envelope, load_rules()))
+    assert [s.headline for s in stories] == ITEMS  # one sentence each: all of it
+    assert [s.text.split("\n")[-1] for s in stories] == ITEMS  # each story holds its item
+    assert not any(INTRO in s.text or SIGN_OFF in s.text for s in stories)
+    assert any("dropped intro" in n for n in notes) and any("dropped sign-off" in n for n in notes)
+
+
+def test_html_list_items_and_linked_paragraphs_are_items_with_their_links() -> None:
+    links = [f'{item[:-1]} (<a href="https://news.example/{n}">more</a>).'
+             for n, item in enumerate(ITEMS)]
+    for wrap in ("<ul>{}</ul>", "{}"):
+        tag = "li" if wrap.startswith("<ul>") else "p"
+        html = f"<p>{INTRO}</p>" + wrap.format("".join(f"<{tag}>{x}</{tag}>" for x in links))
+        stories = cut(email(html, html=True))
+        assert [url for _, url, _ in stories] == [f"https://news.example/{n}"
+                                                  for n in range(len(ITEMS))], tag
+        assert stories[0][0].startswith("On May 4, the Senate Commerce Committee")
+
+
+def test_a_post_with_a_few_points_in_a_list_stays_one_post() -> None:
+    paragraph = ("The week was quiet in the capital, and most of the committees spent it on "
+                 "budgets rather than on new rules for software of any kind. ") * 3
+    body = (f"{paragraph}\n\n{paragraph}\n\n" + "\n".join(f"• {item}" for item in ITEMS[:3])
+            + f"\n\n{paragraph}\n")
+    assert [h for h, _, _ in cut(email(body, subject="A quiet week"))] == ["A quiet week"]
+    # nor stories whose headlines were missed, each with its points under it
+    points = "\n".join(f"• {item}" for item in ITEMS[:3])
+    stories = "".join(f"{ITEMS[3]} Story {n} ends here.\n\n{points}\n\n" for n in range(3))
+    assert len(cut(email(stories))) == 1
+    assert not any("untitled" in note for note in _notes(email(stories)))
+    # nor does a list of short links (a menu, "Read more") make a digest
+    menu = "\n".join(f"• Read more about item {n}" for n in range(6))
+    assert len(cut(email(f"{paragraph}\n\n{menu}\n", subject="Links"))) == 1
+
+
+def test_text_between_items_belongs_to_the_item_above() -> None:
+    more = "The committee will vote on the bill next month, its chair said afterwards."
+    body = ("\n".join(f"• {item}" for item in ITEMS[:2]) + f"\n\n{more}\n\n"
+            + "\n".join(f"• {item}" for item in ITEMS[2:]) + "\n")
+    issue = parse_issue(email(body))
+    stories = by_structure(issue, rules_for(issue.envelope, load_rules()))[0]
+    assert len(stories) == 4 and more in stories[1].text and more not in stories[2].text
+
+
+def test_an_item_headline_is_its_words_before_a_dash_or_its_first_sentence() -> None:
+    assert item_headline("Robots fold laundry - a lab shows a two-armed robot at work.") == (
+        "Robots fold laundry")
+    assert item_headline("U.S. regulators act. Then more text follows here.") == (
+        "U.S. regulators act.")
+    long = " ".join(["word"] * 40) + "."
+    assert item_headline(long) == " ".join(["word"] * 22) + " …"
+
+
+PAPERS = "".join(
+    f"{n}. {title}\n\n{byline}\n\n{text}\n\n" for n, (title, byline, text) in enumerate([
+        ("A survey of robot learning in 2025", "by Ada Marsh | Example Lab",
+         "A long review of how robots learned to grasp and walk this year, with a table of "
+         "the datasets used and the methods that worked."),
+        ("How people use chatbots for advice", "by the Example Research Team",
+         "A study of a million conversations finds that most people ask for help with work, "
+         "and a few for advice about their health."),
+        ("Chips, clusters and the cost of training", "By Tom Reed, CFA, Example Capital",
+         "An estimate of what the largest training runs cost, from the price of the chips to "
+         "the power bill of the data center."),
+    ], start=1))
+
+
+def test_a_numbered_headline_over_its_byline_starts_a_story() -> None:
+    stories = cut(email(PAPERS))
+    assert [h for h, _, _ in stories] == ["A survey of robot learning in 2025",
+                                          "How people use chatbots for advice",
+                                          "Chips, clusters and the cost of training"]
+    issue = parse_issue(email(PAPERS))
+    texts = [s.text for s in by_structure(issue, rules_for(issue.envelope, load_rules()))[0]]
+    assert "By Tom Reed, CFA, Example Capital" in texts[2]  # the byline stays in its story
+
+
+def test_a_byline_with_an_organisation_is_not_a_headline() -> None:
+    body = "".join(f"{title}\n\nBy {who}\n\n{text}\n\n" for title, who, text in [
+        ("Chipmaker results ride the wave", "Ada Marsh, Example Research",
+         "Quarterly revenue rose by almost half, and the company raised its forecast again."),
+        ("Foundry capacity is tight into next year", "Tom Reed & Lia Chen",
+         "Orders for the newest process are booked through next year, a survey of buyers says."),
+    ])
+    assert [h for h, _, _ in cut(email(body))] == ["Chipmaker results ride the wave",
+                                                   "Foundry capacity is tight into next year"]
