@@ -78,6 +78,9 @@ def test_absent_themes_have_no_f1_and_do_not_halve_the_macro(tmp_path: Path) -> 
     assert figures["by_source"]["Tiny"] == {"macro": 1.0, "safety": None, "policy": None,
                                             "compute": None, "robotics": 1.0}
     assert figures["macro_f1"] == 1.0
+    assert figures["safety"] == {"precision": None, "recall": None, "f1": None, "support": 0}
+    assert figures["robotics"]["f1"] == 1.0
+    assert "safety             –       –      –       0" in result.output
 
 
 def test_hand_written_examples_are_not_scored(tmp_path: Path) -> None:

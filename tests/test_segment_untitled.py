@@ -3,6 +3,7 @@ tests (no newsletter text), cut by the structural engine as any unknown newslett
 
 from __future__ import annotations
 
+from service.domain import Story
 from service.ingest.parse import parse_issue
 from service.ingest.rules import load_rules, rules_for
 from service.ingest.segment import by_structure
@@ -18,68 +19,84 @@ ITEMS = [
     "federal elections.",
     "The Commerce Department opened a comment period on a draft rule about reporting large "
     "training runs.",
+    "A state court heard a suit over a chatbot that promised a customer a refund the "
+    "company does not give.",
 ]
 INTRO = "Here is what happened in the capital this week."
 SIGN_OFF = "That is all for this week. See you on Friday."
+PARAGRAPH = ("The week was quiet in the capital, and most of the committees spent it on budgets "
+             "rather than on new rules for software of any kind. ")
 
 
-def _notes(data: bytes) -> list[str]:
+def _cut(data: bytes) -> tuple[list[Story], list[str]]:
     issue = parse_issue(data)
-    return by_structure(issue, rules_for(issue.envelope, load_rules()))[1]
+    return by_structure(issue, rules_for(issue.envelope, load_rules()))
+
+
+def _bullets(items: list[str], mark: str = "•") -> str:
+    return "\n".join(f"{mark} {item}" for item in items)
 
 
 def test_a_bullet_digest_with_no_headlines_is_cut_into_its_items() -> None:
-    body = f"{INTRO}\n\n" + "\n".join(f"• {item}" for item in ITEMS) + f"\n\n{SIGN_OFF}\n"
-    issue = parse_issue(email(body))
-    stories, notes = by_structure(issue, rules_for(issue.envelope, load_rules()))
+    stories, notes = _cut(email(f"{INTRO}\n\n{_bullets(ITEMS)}\n\n{SIGN_OFF}\n"))
     assert [s.headline for s in stories] == ITEMS  # one sentence each: all of it
     assert [s.text.split("\n")[-1] for s in stories] == ITEMS  # each story holds its item
     assert not any(INTRO in s.text or SIGN_OFF in s.text for s in stories)
     assert any("dropped intro" in n for n in notes) and any("dropped sign-off" in n for n in notes)
 
 
-def test_html_list_items_and_linked_paragraphs_are_items_with_their_links() -> None:
-    links = [f'{item[:-1]} (<a href="https://news.example/{n}">more</a>).'
-             for n, item in enumerate(ITEMS)]
-    for wrap in ("<ul>{}</ul>", "{}"):
-        tag = "li" if wrap.startswith("<ul>") else "p"
-        html = f"<p>{INTRO}</p>" + wrap.format("".join(f"<{tag}>{x}</{tag}>" for x in links))
-        stories = cut(email(html, html=True))
-        assert [url for _, url, _ in stories] == [f"https://news.example/{n}"
-                                                  for n in range(len(ITEMS))], tag
-        assert stories[0][0].startswith("On May 4, the Senate Commerce Committee")
+def test_html_list_items_are_items_with_their_links() -> None:
+    linked = [f'{item[:-1]} (<a href="https://news.example/{n}">more</a>).'
+              for n, item in enumerate(ITEMS)]
+    html = f"<p>{INTRO}</p><ul>" + "".join(f"<li>{x}</li>" for x in linked) + "</ul>"
+    stories = cut(email(html, html=True))
+    assert [url for _, url, _ in stories] == [f"https://news.example/{n}"
+                                              for n in range(len(ITEMS))]
+    assert stories[0][0].startswith("On May 4, the Senate Commerce Committee")
 
 
 def test_a_post_with_a_few_points_in_a_list_stays_one_post() -> None:
-    paragraph = ("The week was quiet in the capital, and most of the committees spent it on "
-                 "budgets rather than on new rules for software of any kind. ") * 3
-    body = (f"{paragraph}\n\n{paragraph}\n\n" + "\n".join(f"• {item}" for item in ITEMS[:3])
-            + f"\n\n{paragraph}\n")
-    assert [h for h, _, _ in cut(email(body, subject="A quiet week"))] == ["A quiet week"]
+    takeaways = [f"{item} It took the whole week." for item in ITEMS[:4]]
+    for body in (f"{PARAGRAPH * 3}\n\n{PARAGRAPH * 3}\n\n{_bullets(ITEMS[:3])}\n\n{PARAGRAPH}\n",
+                 f"{PARAGRAPH}\n\n{_bullets(takeaways)}\n"):  # an essay's takeaways
+        assert [h for h, _, _ in cut(email(body, subject="A quiet week"))] == ["A quiet week"]
     # nor stories whose headlines were missed, each with its points under it
-    points = "\n".join(f"• {item}" for item in ITEMS[:3])
-    stories = "".join(f"{ITEMS[3]} Story {n} ends here.\n\n{points}\n\n" for n in range(3))
+    stories = "".join(f"{ITEMS[3]} Story {n} ends here.\n\n{_bullets(ITEMS[:3])}\n\n"
+                      for n in range(3))
     assert len(cut(email(stories))) == 1
-    assert not any("untitled" in note for note in _notes(email(stories)))
-    # nor does a list of short links (a menu, "Read more") make a digest
-    menu = "\n".join(f"• Read more about item {n}" for n in range(6))
-    assert len(cut(email(f"{paragraph}\n\n{menu}\n", subject="Links"))) == 1
+    # nor a menu of short links ("Read more")
+    menu = "\n".join(f"• Read more about item {n}" for n in range(8))
+    assert len(cut(email(f"{PARAGRAPH}\n\n{menu}\n", subject="Links"))) == 1
+
+
+def test_a_blog_post_whose_paragraphs_each_have_a_link_stays_one_post() -> None:
+    html = "<h1>Lessons</h1>" + "".join(
+        f'<p>{PARAGRAPH}See <a href="https://blog.example/{n}">this note</a> on it.</p>'
+        for n in range(6))
+    assert [h for h, _, _ in cut(email(html, html=True, subject="Lessons"))] == ["Lessons"]
+
+
+def test_a_sponsor_block_of_bullets_is_not_a_digest_and_is_still_noted() -> None:
+    ads = _bullets([f"{item} Ask for a demo today." for item in ITEMS])
+    stories, notes = _cut(email(f"{PARAGRAPH * 2}\n\nBrought to you by Acme\n\n{ads}\n",
+                                subject="A quiet week"))
+    assert [s.headline for s in stories] == ["A quiet week"]
+    assert any("dropped sponsor" in note for note in notes)
 
 
 def test_text_between_items_belongs_to_the_item_above() -> None:
     more = "The committee will vote on the bill next month, its chair said afterwards."
-    body = ("\n".join(f"• {item}" for item in ITEMS[:2]) + f"\n\n{more}\n\n"
-            + "\n".join(f"• {item}" for item in ITEMS[2:]) + "\n")
-    issue = parse_issue(email(body))
-    stories = by_structure(issue, rules_for(issue.envelope, load_rules()))[0]
-    assert len(stories) == 4 and more in stories[1].text and more not in stories[2].text
+    stories, _ = _cut(email(f"{_bullets(ITEMS[:2])}\n\n{more}\n\n{_bullets(ITEMS[2:])}\n"))
+    assert len(stories) == 5 and more in stories[1].text and more not in stories[2].text
 
 
 def test_an_item_headline_is_its_words_before_a_dash_or_its_first_sentence() -> None:
     assert item_headline("Robots fold laundry - a lab shows a two-armed robot at work.") == (
         "Robots fold laundry")
-    assert item_headline("U.S. regulators act. Then more text follows here.") == (
-        "U.S. regulators act.")
+    assert item_headline("U.S. regulators act today. Then more text follows here.") == (
+        "U.S. regulators act today.")
+    assert item_headline("On Jan. 5, Sen. Ada Marsh filed a bill. It has two sponsors.") == (
+        "On Jan. 5, Sen. Ada Marsh filed a bill.")
     long = " ".join(["word"] * 40) + "."
     assert item_headline(long) == " ".join(["word"] * 22) + " …"
 
@@ -103,8 +120,7 @@ def test_a_numbered_headline_over_its_byline_starts_a_story() -> None:
     assert [h for h, _, _ in stories] == ["A survey of robot learning in 2025",
                                           "How people use chatbots for advice",
                                           "Chips, clusters and the cost of training"]
-    issue = parse_issue(email(PAPERS))
-    texts = [s.text for s in by_structure(issue, rules_for(issue.envelope, load_rules()))[0]]
+    texts = [s.text for s in _cut(email(PAPERS))[0]]
     assert "By Tom Reed, CFA, Example Capital" in texts[2]  # the byline stays in its story
 
 

@@ -132,8 +132,12 @@ def score_as_it_is(examples: Sequence[Example], scores: Sequence[Mapping[str, fl
     predicted = np.array([[row[theme] >= thresholds[theme] for theme in THEMES]
                           for row in scores], dtype=bool).reshape(len(scores), len(THEMES))
     result = metrics(truth, predicted, folds=0)
-    # A theme nobody labeled and the model never gave has no F1, as in each newsletter's row:
-    # a few stories of one newsletter should not read as a macro F1 halved by absent themes.
+    # A theme nobody labeled and the model never gave has no figures, as in each newsletter's
+    # row: a few stories of one newsletter should not read as a macro F1 halved by absent
+    # themes.
+    for column, theme in enumerate(THEMES):
+        if not (truth[:, column].any() or predicted[:, column].any()):
+            result[theme].update(precision=None, recall=None, f1=None)
     result["macro_f1"] = source_f1(truth, predicted)["macro"]
     result["evaluation"] = AS_IT_IS.format(version=version)
     result.update(_per_source([source_name(example) for example in examples], truth,

@@ -18,8 +18,8 @@ def metrics_table(metrics: Mapping[str, Any]) -> str:
     lines = [f"{'theme':10} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>7}"]
     for theme in THEMES:
         row = metrics[theme]
-        lines.append(f"{theme:10} {row['precision']:9.3f} {row['recall']:7.3f} "
-                     f"{row['f1']:6.3f} {row.get('support', ''):>7}")
+        lines.append(f"{theme:10} {_cell(row['precision']):>9} {_cell(row['recall']):>7} "
+                     f"{_cell(row['f1']):>6} {row.get('support', ''):>7}")
     lines.append(f"micro F1 {metrics['micro_f1']:.3f}   macro F1 {_cell(metrics['macro_f1'])}   "
                  f"({metrics.get('evaluation', '')})")
     return "\n".join(lines)

@@ -29,13 +29,19 @@ LABEL = re.compile(r":\s*$")  # an inline bold lead-in such as "What's new:"
 SENTENCE_END = re.compile(r"[.,;:]$")
 SALUTATION = re.compile(r"^(?:dear|hi|hello|hey)\b[^,.!?]{1,40},$", re.IGNORECASE)
 BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
-# "By" and up to eight capitalised names, perhaps after "the", joined by spaces, "," "&" "|"
-# or "and" ("By Ada Marsh, Example Research", "by Tom Reed & Lia Chen | Example Lab", "by the
-# Example Research Team").  Spaces, not letters, part the names, so a failing match backtracks
-# in linear time (``(?:[A-Z]\w*\s*){1,4}`` tried every split of one long word).
+# "By" and one to eight capitalised names, perhaps after "the", parted by spaces, "," "&" or
+# "|" ("By Ada Marsh, Example Research", "By Tom Reed & Lia Chen | Example Lab"; "By Land and
+# Sea" stays a headline, "By Design, Not Default" does not: rare as a headline, common as a
+# byline).  Each separator is one alternative with at least one blank or mark
+# of its own, so a failing match backtracks in linear time (``(?:[A-Z]\w*\s*){1,4}`` tried
+# every split of one long word; ``\s*[,&|]?\s+`` every split of a long run of blanks).
+_NAME = r"[A-Z][\w.'’-]*"
 BYLINE = re.compile(
-    r"^(?:[Ww]ritten |[Ww]ords )?(?:[Bb]y|BY)\s+(?:the\s+)?[A-Z][\w.'’-]*"
-    r"(?:\s*(?:[,&|]|and)?\s+[A-Z][\w.'’-]*){0,7}\s*$")
+    rf"^(?:[Ww]ritten |[Ww]ords )?(?:[Bb]y|BY)\s+(?:the\s+)?{_NAME}"
+    rf"(?:(?:[ \t]*[,&|][ \t]*|[ \t]+){_NAME}){{0,7}}\s*$")
+# Under a headline, a line in lower case is never one: "by the Example Research Team", "by
+# Ada Marsh and Tom Reed" name the authors (and say the headline above them is one).
+LOWER_BYLINE = re.compile(r"^by\s+(?:the\s+)?[A-Z][^.!?]{0,100}$")
 
 
 def title_like(line: str, marked: bool = False) -> bool:
@@ -59,7 +65,8 @@ def title_like(line: str, marked: bool = False) -> bool:
 
 def is_byline(line: str) -> bool:
     """ "By Ada Marsh, Example Research" under a headline: its author, part of the story."""
-    return bool(BYLINE.match(tidy(line)))
+    text = tidy(line)
+    return bool(BYLINE.match(text) or LOWER_BYLINE.match(text))
 
 
 def marks_headline_above(line: str) -> bool:

@@ -48,6 +48,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MARKER, TALE, STORY = "marker", "tale", "story"  # what a block can open
+# What the structural engine notes when it drops a sponsor block or a recap: an issue with
+# one is laid out, not a bare list of items (untitled.py).
+ZONE_NOTES = ("   dropped sponsor", "   dropped recap")
 LONG_BLOCK_CHARS = 5000
 
 
@@ -238,11 +241,12 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     footer = next((i for i, b in enumerate(issue.blocks) if opens_footer(b.text[:200])), None)
     title, blocks = _clean(issue.blocks[:footer], issue.envelope.subject, source)
     cuts, notes = cut(blocks)
+    if not cuts and blocks and not any(note.startswith(ZONE_NOTES) for note in notes):
+        # No story mark at all: a digest of untitled items, or else (below) a single post.
+        items, item_notes = untitled_items(blocks)
+        cuts, notes = items, [*notes, *item_notes]
     if not cuts and blocks:
-        # No story mark at all: a digest of untitled items, or else a single post, one story
-        # under the post's title.
-        cuts, notes = untitled_items(blocks)
-    if not cuts and blocks:
+        # A single post, one story under the post's title.
         headline = title or block_lines(blocks[0])[0]
         cuts = [Cut(headline, "whole issue: no story marks", list(blocks))]
         notes = [*notes, f"0. {cuts[0].signal}: {headline!r}"]
