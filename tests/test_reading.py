@@ -11,6 +11,7 @@ import textwrap
 
 import pytest
 
+from service.classify import explain
 from service.classify.model import Classifier
 from service.classify.reading import (
     MAX_HEADLINE_WORDS,
@@ -187,3 +188,15 @@ def test_explanation_terms_are_written_in_a_story_whose_lower_case_is_longer() -
     shown = story_text(story)
     for terms in tagged.explanations.values():
         assert all(term in shown for term in terms), tagged.explanations
+
+
+@pytest.mark.parametrize("text", ["The European plan for chips (EU) passed.",
+                                  "İzmir: the European plan for chips (EU) passed."])
+def test_an_explanation_term_is_a_whole_word_of_the_story(text: str) -> None:
+    """"eu" is a word of the story only where it stands alone, not inside "European"."""
+    assert explain._as_written("eu", text, text.lower()) == "EU"
+    without = text.replace(" (EU)", "")
+    assert explain._as_written("eu", without, without.lower()) is None
+    assert explain._as_written("chips", text, text.lower()) == "chips"
+    us = "Rules in the U.S. tighten."
+    assert explain._as_written("u.s", us, us.lower()) == "U.S"

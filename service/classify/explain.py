@@ -99,14 +99,25 @@ def _distinct(ranked: Iterable[tuple[str, set[str]]], limit: int) -> list[str]:
 
 
 def _as_written(gram: str, text: str, lowered: str) -> str | None:
-    """The term as the story spells it ("Commerce Department", "H100s"); None when the
-    story does not write it so (a phrase wrapped over two lines)."""
+    """The term as the story spells it ("Commerce Department", "H100s"), as whole words;
+    None when the story does not write it so (a phrase wrapped over two lines; "eu" only
+    inside "European")."""
     if len(lowered) == len(text):
         at = lowered.find(gram)
-        return text[at:at + len(gram)] if at >= 0 else None
+        while at >= 0:  # str.find, not a pattern per term: explaining is on the hot path
+            end = at + len(gram)
+            if not (_joins(lowered, at - 1) or _joins(lowered, end)):
+                return text[at:end]
+            at = lowered.find(gram, at + 1)
+        return None
     # lower() changed the length ("İ" is two characters lowered): positions differ
-    found = re.search(re.escape(gram), text, re.IGNORECASE)
+    found = re.search(rf"(?<![\w$£€^]){re.escape(gram)}(?!\w)", text, re.IGNORECASE)
     return found.group(0) if found else None
+
+
+def _joins(text: str, at: int) -> bool:
+    """The character at ``at`` would make a term next to it part of a longer word."""
+    return 0 <= at < len(text) and (text[at].isalnum() or text[at] in "_$£€^")
 
 
 def _push(pushes: np.ndarray[Any, Any], index: Mapping[str, int], name: str) -> float:
