@@ -171,6 +171,19 @@ def test_the_installed_package_lists_its_shipped_model_and_will_not_roll_back_pa
     assert "None" not in line
 
 
+def test_the_installed_package_scores_its_shipped_model_by_name(installed: Path,
+                                                                 tmp_path: Path) -> None:
+    shipped = (REPO / "models" / "ACTIVE").read_text().strip()
+    labels = tmp_path / "mine.jsonl"
+    labels.write_text(json.dumps({"id": "m-1", "source": "Mine", "themes": ["robotics"],
+                                  "text": "Humanoid robot folds laundry\nA humanoid robot "
+                                          "learned to fold towels from demonstrations."})
+                      + "\n", encoding="utf-8")
+    for chosen in ((), ("--model", shipped)):
+        scored = run(installed, tmp_path, "models", "score", "--labels", str(labels), *chosen)
+        assert f"per newsletter ({shipped})" in scored and "Mine" in scored, scored
+
+
 def test_the_installed_package_records_the_shipped_model_it_retags_with(
         installed: Path, tmp_path: Path) -> None:
     # No story to tag in the new database: the version is recorded all the same.

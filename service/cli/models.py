@@ -249,7 +249,10 @@ def score_model(ctx: click.Context, labels: tuple[Path, ...], more_labels: tuple
 
     if json_out is not None:
         check_writable_file(json_out)
-    classifier = Classifier.load(_chosen_dir(ctx, here), version)
+    models_dir = _chosen_dir(ctx, here)
+    if version is not None and version == model_store.shipped_in_use(models_dir):
+        models_dir = model_store.SHIPPED_MODELS  # named, as `models list` shows it
+    classifier = Classifier.load(models_dir, version)
     examples = [e for e in load_examples([*labels, *more_labels]) if not e.train_only]
     if not examples:
         raise click.ClickException("the label files hold no story to score")
