@@ -1,5 +1,7 @@
-"""Layouts with no headlines to cut at, and bylines under headlines: issues written for these
-tests (no newsletter text), cut by the structural engine as any unknown newsletter is."""
+"""Layouts met on newsletters in no file here (stop 18): digests with no headlines to cut
+at, bylines under headlines, section names over short headlines, a sponsor's label line.
+Issues written for these tests (no newsletter text), cut by the structural engine as any
+unknown newsletter is."""
 
 from __future__ import annotations
 
@@ -133,3 +135,47 @@ def test_a_byline_with_an_organisation_is_not_a_headline() -> None:
     ])
     assert [h for h, _, _ in cut(email(body))] == ["Chipmaker results ride the wave",
                                                    "Foundry capacity is tight into next year"]
+
+
+SECTIONED = """Daily AI brief
+
+Big Tech
+
+Search giant unveils two new chips for agents (3 minute read)
+
+The company announced two accelerators aimed at running agents cheaply, with more memory.
+
+Science & Research
+
+Table tennis robot beats top players (5 minute read)
+
+A robot arm with fast cameras won most of its matches against ranked players this month.
+
+Quick Links
+
+The AI-native job interview (6 minute read)
+
+Interviews change as candidates use assistants; some firms now allow them openly.
+"""
+
+
+def test_a_section_name_over_a_short_headline_names_its_section() -> None:
+    stories, _ = _cut(email(SECTIONED))
+    assert [(s.headline, s.section) for s in stories] == [
+        ("Search giant unveils two new chips for agents (3 minute read)", "Big Tech"),
+        ("Table tennis robot beats top players (5 minute read)", "Science & Research"),
+        ("The AI-native job interview (6 minute read)", "Quick Links")]
+    assert not any("Science" in s.text or "Quick Links" in s.text for s in stories)
+
+
+def test_a_sponsor_label_line_ends_the_story_above_it() -> None:
+    first = ("ROBOTS START WORK AT A CAR PLANT\n\nTen humanoid robots move parts on an "
+             "assembly line, two shifts a day, after learning from demonstrations.\n\n")
+    story = ("CHIPMAKER UNVEILS A NEW ACCELERATOR\n\nThe chip has twice the memory of the last "
+             "one and ships to cloud providers next spring.\n\n"
+             "Together with its partners, the chipmaker will also sell racks of them.\n\n")
+    stories, notes = _cut(email(f"{first}{story}Together with Acme\n\n"
+                                "Try Acme's notebook today.\n"))
+    assert len(stories) == 2 and "Together with its partners" in stories[1].text
+    assert "Acme" not in stories[1].text
+    assert any("dropped sponsor: 'Together with Acme'" in note for note in notes)

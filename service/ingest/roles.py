@@ -178,9 +178,19 @@ def _promote(units: list[Unit], index: int) -> Unit:
     if _byline_under(units, index) and index + 2 < len(units):
         following = units[index + 2]  # a byline is not the text it must have under it
     short = following.role == "body" and len(following.block.text) < BODY_MIN_CHARS
-    if short and not (marked or (bold and title_like(below))):
-        return unit
+    if short and not (marked or (bold and title_like(below)) or _headline_over_text(units,
+                                                                               index + 1)):
+        return unit  # (a section name over a short headline is a title: it names the section)
     return Unit("title", unit.block, 7 if bold else 8, lines[0], lead_link(unit.block, lines[0]))
+
+
+def _headline_over_text(units: list[Unit], index: int) -> bool:
+    """``units[index]`` is a one-line, title-like body block with text under it: a short
+    headline ("Robot wins at table tennis (5 minute read)") that is promoted in turn."""
+    lines = block_lines(units[index].block)
+    below = units[index + 1] if index + 1 < len(units) else None
+    return (len(lines) == 1 and title_like(lines[0]) and below is not None
+            and below.role == "body" and len(below.block.text) >= BODY_MIN_CHARS)
 
 
 def _byline_under(units: list[Unit], index: int) -> bool:

@@ -39,6 +39,7 @@ from service.ingest.roles import Unit, roles_of
 
 LETTER_MIN_CHARS = 600  # a letter is more than a greeting
 MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
+SPONSOR_LINE_WORDS = 8  # "Together with Acme": a label, not a sentence about a partnership
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
 ZONES = {
     "recap": re.compile(
@@ -156,6 +157,9 @@ class _Cutter:
         if _opens_recap(unit):
             self.zone, self.current = "recap", None
             self.drop("recap", block_lines(unit.block)[0], "recap line")
+        elif _opens_sponsor(unit):
+            self.zone, self.current = "sponsor", None
+            self.drop("sponsor", block_lines(unit.block)[0], "sponsor line")
         elif unit.role == "item" and ZONES["sponsor"].search(unit.headline):
             self.current = None
             self.drop("sponsor", unit.headline, "sponsored item")
@@ -234,6 +238,15 @@ def _opens_recap(unit: Unit) -> bool:
     """A short line such as "TL;DR" or "In this issue:" over a list that repeats the issue."""
     first = block_lines(unit.block)[0]
     return len(first) <= 60 and bool(ZONES["recap"].search(tidy(first)))
+
+
+def _opens_sponsor(unit: Unit) -> bool:
+    """A short line of its own that starts with "Together with Acme", "Sponsored by",
+    "A message from": the ad under it is no story's text, even with no title to mark it."""
+    lines = block_lines(unit.block)
+    text = tidy(lines[0])
+    return (len(lines) == 1 and len(text.split()) <= SPONSOR_LINE_WORDS
+            and not text.endswith(".") and bool(ZONES["sponsor"].match(text)))
 
 
 def _letter(unit: Unit, units: list[Unit], index: int) -> Cut | None:
