@@ -166,6 +166,10 @@ def test_a_section_name_over_a_short_headline_names_its_section() -> None:
         ("Table tennis robot beats top players (5 minute read)", "Science & Research"),
         ("The AI-native job interview (6 minute read)", "Quick Links")]
     assert not any("Science" in s.text or "Quick Links" in s.text for s in stories)
+    # a one-word section name too, where a one-word line is otherwise no title ("Share")
+    one_word = SECTIONED.replace("Science & Research", "Science").replace("Big Tech", "Share")
+    sections = [s.section for s in _cut(email(one_word))[0]]
+    assert sections[1:] == ["Science", "Quick Links"] and "Share" not in sections
 
 
 def test_a_sponsor_label_line_ends_the_story_above_it() -> None:

@@ -44,6 +44,18 @@ BYLINE = re.compile(
 LOWER_BYLINE = re.compile(r"^by\s+(?:the\s+)?[A-Z][^.!?]{0,100}$")
 
 
+# Words a section name is made of ("Big Companies LLMs & APIs", "Open Source"): a title of
+# only these is a section even when prose follows it (structure.py), and a one-word line of
+# one ("Science") over a headline is a section name, not a date or a "Share" (roles.py).
+SECTION_WORDS = frozenset(re.findall(r"\S+", """
+ai big co companies company llms llm apis api open source tools tool business research policy
+safety robotics vision video voice audio art diffusion 3d news other top misc miscellaneous
+applications hardware funding investments investment papers concerns analysis expert opinions
+models releases updates quick hits links lightning round agents products industry science ethics
+regulation law chips compute startups and & + / in the of more reading events jobs media
+"""))
+
+
 def title_like(line: str, marked: bool = False) -> bool:
     """Short, capitalised, not a sentence; a trailing ":" only when marked as a headline
     (first after a separator, or a "…subhead…" under it)."""

@@ -25,6 +25,7 @@ from service.ingest.headlines import (
     DECORATION,
     ENUMERATOR,
     LABEL,
+    SECTION_WORDS,
     TITLE_MAX_CHARS,
     block_lines,
     is_bold_line,
@@ -165,8 +166,10 @@ def _promote(units: list[Unit], index: int) -> Unit:
     if len(lines) != 1 or not title_like(lines[0], marked) or labelled(unit.block, lines[0]):
         return unit
     bold = is_bold_line(unit.block, lines[0])
-    if not (bold or marked) and len(re.findall(r"[^\W\d_]{3,}", lines[0])) < 2:
-        return unit  # "Mar 12, 2025", "Share": metadata, not a title
+    if not (bold or marked) and len(re.findall(r"[^\W\d_]{3,}", lines[0])) < 2 and not (
+            following is not None and tidy(lines[0]).lower() in SECTION_WORDS
+            and _headline_over_text(units, index + 1)):
+        return unit  # "Mar 12, 2025", "Share": metadata, not a title ("Science" may name one)
     words = len(lines[0].split())
     short_line = words <= SHORT_TITLE_WORDS or (
         words <= UNPUNCTUATED_TITLE_WORDS and not SENTENCE_CLOSE.search(lines[0].rstrip()))

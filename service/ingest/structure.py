@@ -30,6 +30,7 @@ from service.ingest import roles
 from service.ingest.headlines import (
     BARE_URL_LINE,
     SALUTATION,
+    SECTION_WORDS,
     TITLE_MAX_CHARS,
     block_lines,
     rank_name,
@@ -61,20 +62,6 @@ ZONES = {
         r"|why did i get this)", re.IGNORECASE),
 }
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Words a section name is made of ("Big Companies LLMs & APIs", "Open Source"): a title of
-# only these is a section even when prose follows it.
-SECTION_WORDS = _words("""
-ai big co companies company llms llm apis api open source tools tool business research policy
-safety robotics vision video voice audio art diffusion 3d news other top misc miscellaneous
-applications hardware funding investments investment papers concerns analysis expert opinions
-models releases updates quick hits links lightning round agents products industry science ethics
-regulation law chips compute startups and & + / in the of more reading events jobs media
-""")
 
 # A section name or headline label that says the piece is a tale: the newsletter's own word,
 # the one sign of fiction that needs no rules file.  Only names made of these words ("AI in
