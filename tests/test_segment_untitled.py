@@ -183,3 +183,52 @@ def test_a_sponsor_label_line_ends_the_story_above_it() -> None:
     assert len(stories) == 2 and "Together with its partners" in stories[1].text
     assert "Acme" not in stories[1].text
     assert any("dropped sponsor: 'Together with Acme'" in note for note in notes)
+
+
+NEWS = [("Weather model goes open source", "A lab released the weights of its ten-day forecast "
+         "model, with the code to run it on one accelerator."),
+        ("Video model launches for subscribers", "A startup opened its video model to paying "
+         "users, with clips of up to twenty seconds at full resolution.")]
+
+
+def _html(blocks: list[str]) -> bytes:
+    return email("".join(blocks), html=True, subject="Daily brief")
+
+
+def test_a_sponsor_label_over_the_ad_s_own_headline_drops_both() -> None:
+    for label in ("<h2>TOGETHER WITH ACME</h2>", "<p><b>A MESSAGE FROM ACME BANK</b></p>"):
+        stories, notes = _cut(_html([
+            f"<h2>{NEWS[0][0]}</h2><p>{NEWS[0][1]}</p>", label,
+            "<h2>Ship apps ten times faster</h2><p>Acme's platform builds your app while you "
+            "sleep, with a free plan for small teams and no card needed.</p>",
+            f"<h2>{NEWS[1][0]}</h2><p>{NEWS[1][1]}</p>"]))
+        assert [s.headline for s in stories] == [NEWS[0][0], NEWS[1][0]], label
+        assert not any("Acme" in s.text for s in stories)
+        assert any("the sponsor's headline" in note for note in notes)
+
+
+def test_a_headline_labelled_sponsored_under_it_is_the_ad() -> None:
+    stories, notes = _cut(_html([
+        f"<h2>{NEWS[0][0]}</h2><p>{NEWS[0][1]}</p>",
+        "<h2>How Acme built its search</h2><p>SPONSORED</p>"
+        "<p>Acme's engineers explain the index behind its assistant, and how you can use it "
+        "in your own product today.</p>",
+        f"<h2>{NEWS[1][0]}</h2><p>{NEWS[1][1]}</p>"]))
+    assert [s.headline for s in stories] == [NEWS[0][0], NEWS[1][0]]
+    assert any("labelled as sponsored" in note for note in notes)
+
+
+def test_a_sign_off_is_no_story_s_text() -> None:
+    for sign_off in ("That's it for today! See you tomorrow.", "That's all for this week.",
+                     "Thanks to Ed Ruiz for editing this newsletter.", "— The Brief editors",
+                     "Enjoyed this? Forward it to a colleague.", "Love the Brief? Tell a friend.",
+                     "Partner with us: reach 400,000 readers."):
+        stories, _ = _cut(_html([f"<h2>{h}</h2><p>{t}</p>" for h, t in NEWS]
+                                + [f"<p>{sign_off}</p>"]))
+        assert [s.headline for s in stories] == [NEWS[0][0], NEWS[1][0]], sign_off
+        assert sign_off not in stories[-1].text, sign_off
+    # inside a paragraph, the words are the story's
+    said = f"{NEWS[1][1]} That's it for today, its founder said, until the servers cool down."
+    stories, _ = _cut(_html([f"<h2>{NEWS[0][0]}</h2><p>{NEWS[0][1]}</p>",
+                             f"<h2>{NEWS[1][0]}</h2><p>{said}</p>"]))
+    assert said in stories[-1].text

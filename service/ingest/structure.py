@@ -59,7 +59,16 @@ ZONES = {
         r"^(?:subscribe|unsubscribe|share (?:this|the)|follow us|about us|thank(?:s| you) for"
         r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$"
         r"|manage (?:your )?(?:subscription|preferences)|update your preferences"
-        r"|why did i get this)", re.IGNORECASE),
+        r"|why did i get this"
+        # sign-offs: what ends an issue is no story's text
+        r"|that'?s (?:it|all) for (?:today|now|this (?:week|issue|edition))"
+        r"|see you (?:tomorrow|next (?:time|week|month))|until next (?:time|week)"
+        r"|thanks to [^.]{1,60} for (?:editing|copy-?editing|producing)"
+        r"|[—–-] ?the [^.]{1,40} (?:team|editors)$"
+        r"|(?:enjoyed|enjoying|liked?|love|loving) (?:this|it|(?:the |our )?[\w-]+)\?"
+        r"|new here\?"
+        r"|partner with us|advertise with us|want to advertise"
+        r"|forward (?:this|it) to)", re.IGNORECASE),
 }
 
 
@@ -126,6 +135,11 @@ class _Cutter:
         if kind == "body":
             self.other(Unit("body", unit.block), index)
             return
+        if kind == "story" and self.zone == "sponsor" and self._just_opened(index):
+            # "TOGETHER WITH ACME" over "Ship apps 10x faster" and the ad's text: the title
+            # right under a sponsor's label is the ad's own headline, not a story's.
+            self.drop("sponsor", unit.headline, "the sponsor's headline")
+            return
         if kind == "story" and self.zone != "footer":
             self.zone = ""
             if unit.rank < self.section_rank:
@@ -140,11 +154,26 @@ class _Cutter:
             self.zone = kind
         self.drop(kind, unit.headline, rank_name(unit.rank))
 
+    def _just_opened(self, index: int) -> bool:
+        """The unit before ``index`` (past separators) opened the zone in hand."""
+        before = next((self.units[i] for i in range(index - 1, -1, -1)
+                       if self.units[i].role != "rule"), None)
+        if before is None:
+            return False
+        text = tidy(before.headline if before.role == "title" else block_lines(before.block)[0])
+        return bool(ZONES[self.zone].search(text))
+
     def other(self, unit: Unit, index: int) -> None:
         if _opens_recap(unit):
             self.zone, self.current = "recap", None
             self.drop("recap", block_lines(unit.block)[0], "recap line")
         elif _opens_sponsor(unit):
+            if self.current is not None and len(self.current.blocks) == 1:
+                # "How Acme built its search" over a "Sponsored" label: the ad, labelled
+                ad = self.cuts.pop()
+                started = f"{len(self.cuts)}. "
+                self.log = [line for line in self.log if not line.startswith(started)]
+                self.drop("sponsor", ad.headline, "labelled as sponsored under it")
             self.zone, self.current = "sponsor", None
             self.drop("sponsor", block_lines(unit.block)[0], "sponsor line")
         elif unit.role == "item" and ZONES["sponsor"].search(unit.headline):
