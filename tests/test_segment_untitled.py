@@ -232,3 +232,16 @@ def test_a_sign_off_is_no_story_s_text() -> None:
     stories, _ = _cut(_html([f"<h2>{NEWS[0][0]}</h2><p>{NEWS[0][1]}</p>",
                              f"<h2>{NEWS[1][0]}</h2><p>{said}</p>"]))
     assert said in stories[-1].text
+
+
+def test_a_paper_s_authors_under_its_title_are_not_its_headline() -> None:
+    papers = [("1. Sparse routing without balancing losses", "L. Chen, R. Okafor and M. Singh "
+               "(Example University)"),
+              ("2. Retrieval over long contexts is mostly position", "A.-K. Weiss et al."),
+              ("3. Code agents that read their own traces", "J. Park, S. Ivanova")]
+    abstract = ("We show a simple change that matches the baseline with a third of the compute, "
+                "and release the code.")
+    stories, _ = _cut(_html(["<h2>Top papers of the week</h2>"] + [
+        f"<h3>{title}</h3><p>{who}</p><p>{abstract}</p>" for title, who in papers]))
+    assert [s.headline for s in stories] == [title.split(". ", 1)[1] for title, _ in papers]
+    assert all(who in s.text for s, (_, who) in zip(stories, papers, strict=True))

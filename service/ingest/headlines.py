@@ -39,6 +39,11 @@ _NAME = r"[A-Z][\w.'’-]*"
 BYLINE = re.compile(
     rf"^(?:[Ww]ritten |[Ww]ords )?(?:[Bb]y|BY)\s+(?:the\s+)?{_NAME}"
     rf"(?:(?:[ \t]*[,&|][ \t]*|[ \t]+){_NAME}){{0,7}}\s*$")
+# A paper's authors under its title: names with initials ("L. Chen, R. Okafor and M. Singh",
+# "A.-K. Weiss et al. (Allen Institute)"), never the title itself.
+_INITIALED = r"(?:[A-Z]\.[ -]?){1,3}[A-Z][\w'’-]+"
+AUTHORS = re.compile(rf"^{_INITIALED}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_INITIALED}){{0,11}}"
+                     r"(?:,?[ \t]+et al\.?)?(?:[ \t]*\([^()]{1,80}\))?$")
 # Under a headline, a line in lower case is never one: "by the Example Research Team", "by
 # Ada Marsh and Tom Reed" name the authors (and say the headline above them is one).
 LOWER_BYLINE = re.compile(r"^by\s+(?:the\s+)?[A-Z][^.!?]{0,100}$")
@@ -70,15 +75,15 @@ def title_like(line: str, marked: bool = False) -> bool:
         return False
     if SUBHEAD.match(text) or " * " in text:  # "More on this: * a link * another"
         return False
-    if BYLINE.match(text):  # "By Staff Writer" under a headline: the author, not a title
-        return False
+    if BYLINE.match(text) or AUTHORS.match(text):  # "By Staff Writer", "L. Chen, R. Okafor"
+        return False  # under a headline: its authors, not a title
     return not SALUTATION.match(text) and not GREETING.match(text)
 
 
 def is_byline(line: str) -> bool:
     """ "By Ada Marsh, Example Research" under a headline: its author, part of the story."""
     text = tidy(line)
-    return bool(BYLINE.match(text) or LOWER_BYLINE.match(text))
+    return bool(BYLINE.match(text) or LOWER_BYLINE.match(text) or AUTHORS.match(text))
 
 
 def marks_headline_above(line: str) -> bool:
