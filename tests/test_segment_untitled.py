@@ -245,3 +245,20 @@ def test_a_paper_s_authors_under_its_title_are_not_its_headline() -> None:
         f"<h3>{title}</h3><p>{who}</p><p>{abstract}</p>" for title, who in papers]))
     assert [s.headline for s in stories] == [title.split(". ", 1)[1] for title, _ in papers]
     assert all(who in s.text for s, (_, who) in zip(stories, papers, strict=True))
+
+
+def test_bold_lead_items_with_a_brand_in_lower_case_and_a_sponsored_paragraph() -> None:
+    items = [("Apple delays its assistant overhaul.", "The company told developers the new "
+              "version will ship next year, after testers found it slow."),
+             ("xAI raises another $6 billion.", "The round values the company at twice its "
+              "last price, and the money goes to a new data center."),
+             ("Sponsored: Orbit Notes.", "Orbit records your calls and writes the follow-up "
+              "email for you. Try it free for thirty days."),
+             ("iPhone sales slow in China.", "Shipments fell for the third quarter in a row as "
+              "local brands added assistants to cheaper phones.")]
+    stories, notes = _cut(_html([f"<p><b>{lead}</b> {text}</p>" for lead, text in items]))
+    assert [s.headline for s in stories] == ["Apple delays its assistant overhaul",
+                                             "xAI raises another $6 billion",
+                                             "iPhone sales slow in China"]
+    assert not any("Orbit" in s.text for s in stories)
+    assert any("sponsored paragraph" in note for note in notes)

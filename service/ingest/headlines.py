@@ -71,7 +71,7 @@ def title_like(line: str, marked: bool = False) -> bool:
         return False
     raw = ENUMERATOR.sub("", line.strip(DECORATION)).rstrip(DECORATION)
     end = SENTENCE_END.search(raw.removesuffix(":") if marked else raw)
-    if end or text[0].islower() or text[0] in "•·-–—>[(“\"" or BARE_URL_LINE.match(text):
+    if end or lower_start(text) or text[0] in "•·-–—>[(“\"" or BARE_URL_LINE.match(text):
         return False
     if SUBHEAD.match(text) or " * " in text:  # "More on this: * a link * another"
         return False
@@ -84,6 +84,13 @@ def is_byline(line: str) -> bool:
     """ "By Ada Marsh, Example Research" under a headline: its author, part of the story."""
     text = tidy(line)
     return bool(BYLINE.match(text) or LOWER_BYLINE.match(text) or AUTHORS.match(text))
+
+
+def lower_start(text: str) -> bool:
+    """Starts in lower case, as a sentence's continuation does; not a brand written so
+    ("xAI raises $6 billion", "iPhone sales slow")."""
+    first = text.split(None, 1)[0]
+    return first[0].islower() and not any(c.isupper() for c in first[1:])
 
 
 def marks_headline_above(line: str) -> bool:

@@ -32,6 +32,7 @@ from service.ingest.headlines import (
     is_byline,
     labelled,
     lead_link,
+    lower_start,
     marks_headline_above,
     tidy,
     title_like,
@@ -214,7 +215,7 @@ def _lead_item(block: Block, first: str) -> Unit | None:
     """"**OpenAI raises $10B.** The company said...": a bold headline opening its paragraph
     (a lead-in ending in ":" is a label inside a story instead)."""
     lead = tidy(block.lead)
-    if not lead or LABEL.search(block.lead) or tidy(first) == lead or lead[0].islower():
+    if not lead or LABEL.search(block.lead) or tidy(first) == lead or lower_start(lead):
         return None
     if lead.endswith("?") or block.text[len(block.lead):].lstrip().startswith(":"):
         return None  # "How well does it work?" asks inside a story; "Why this matters:" labels

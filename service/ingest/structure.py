@@ -167,8 +167,12 @@ class _Cutter:
         if _opens_recap(unit):
             self.zone, self.current = "recap", None
             self.drop("recap", block_lines(unit.block)[0], "recap line")
+        elif _sponsored_lead(unit):
+            self.current = None  # one paragraph of ad among items: it alone is dropped
+            self.drop("sponsor", tidy(unit.block.lead), "sponsored paragraph")
         elif _opens_sponsor(unit):
-            if self.current is not None and len(self.current.blocks) == 1:
+            if (self.current is not None and len(self.current.blocks) == 1
+                    and not self.current.signal.startswith("item")):
                 # "How Acme built its search" over a "Sponsored" label: the ad, labelled
                 ad = self.cuts.pop()
                 started = f"{len(self.cuts)}. "
@@ -263,6 +267,13 @@ def _opens_sponsor(unit: Unit) -> bool:
     text = tidy(lines[0])
     return (len(lines) == 1 and len(text.split()) <= SPONSOR_LINE_WORDS
             and not text.endswith(".") and bool(ZONES["sponsor"].match(text)))
+
+
+def _sponsored_lead(unit: Unit) -> bool:
+    """A paragraph led by a bold "Sponsored: Orbit Notes." and the ad's text."""
+    lead = tidy(unit.block.lead)
+    return bool(lead) and tidy(block_lines(unit.block)[0]) != lead and bool(
+        ZONES["sponsor"].match(lead))
 
 
 def _letter(unit: Unit, units: list[Unit], index: int) -> Cut | None:
