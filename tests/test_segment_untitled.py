@@ -262,3 +262,13 @@ def test_bold_lead_items_with_a_brand_in_lower_case_and_a_sponsored_paragraph() 
                                              "iPhone sales slow in China"]
     assert not any("Orbit" in s.text for s in stories)
     assert any("sponsored paragraph" in note for note in notes)
+
+
+def test_a_heading_story_takes_its_read_more_link_as_its_url() -> None:
+    stories, _ = _cut(_html([
+        f'<h2>{NEWS[0][0]}</h2><p>{NEWS[0][1]}</p><p><a href="https://news.example/w">'
+        'Read more</a></p>',
+        f'<h2>{NEWS[1][0]}</h2><p>{NEWS[1][1]} As <a href="https://paper.example/p">a paper'
+        '</a> argued.</p>']))
+    assert [s.url for s in stories] == ["https://news.example/w", ""]  # a citation is not it
+    assert "Read more" not in stories[0].text

@@ -13,6 +13,7 @@ story start at all is a single post, one story under the post's title.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from service.domain import Block, Issue, Link, Story
 from service.errors import MalformedMessage
-from service.ingest.headlines import DECORATION, block_lines
+from service.ingest.headlines import DECORATION, block_lines, tidy
 from service.ingest.parse import parse_issue
 from service.ingest.rules import (
     GENERIC,
@@ -52,6 +53,9 @@ MARKER, TALE, STORY = "marker", "tale", "story"  # what a block can open
 # one is laid out, not a bare list of items (untitled.py).
 ZONE_NOTES = ("   dropped sponsor", "   dropped recap")
 LONG_BLOCK_CHARS = 5000
+READ_MORE = re.compile(
+    r"^(?:read (?:more|on|original|the (?:full )?(?:story|article|paper|post|report))"
+    r"|full (?:story|article)|continue reading|source|link)\b\W*$", re.IGNORECASE)
 
 
 # ---- segmenting -----------------------------------------------------------------------------
@@ -97,6 +101,9 @@ def _clean(blocks: Sequence[Block], subject: str, rules: SourceRules) -> tuple[s
             title = text
         elif not _any_match(rules.housekeeping, text.strip(DECORATION)):
             kept.append(block)
+        elif kept and kept[-1].kind != "rule" and READ_MORE.match(tidy(text)) and block.links:
+            # A "Read more" line is housekeeping, but its link is the story's: keep the link
+            kept[-1] = dataclasses.replace(kept[-1], links=(*kept[-1].links, *block.links))
     return title.strip(DECORATION), kept
 
 
@@ -223,6 +230,13 @@ def _story_text(blocks: list[Block], rules: SourceRules) -> str:
     return "\n\n".join([first, *(block.text for block in blocks[head:])])
 
 
+def _read_more(blocks: Iterable[Block]) -> str:
+    """The story's link when its headline has none: the first "Read more" (or "Read the
+    paper", "Full story", "Source") link in its text.  Any other link may be a citation."""
+    return next((link.url for block in blocks for link in block.links
+                 if READ_MORE.match(tidy(link.text))), "")
+
+
 def _unique_links(blocks: Iterable[Block]) -> tuple[Link, ...]:
     return tuple(dict.fromkeys(link for block in blocks for link in block.links))
 
@@ -252,7 +266,7 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
         notes = [*notes, f"0. {cuts[0].signal}: {headline!r}"]
     stories = [
         Story(index, c.headline, _cut_text(c.headline, c.blocks), _unique_links(c.blocks),
-              c.fiction, c.url, c.section)
+              c.fiction, c.url or _read_more(c.blocks), c.section)
         for index, c in enumerate(cuts)
     ]
     if not stories:
