@@ -272,3 +272,60 @@ def test_a_heading_story_takes_its_read_more_link_as_its_url() -> None:
         '</a> argued.</p>']))
     assert [s.url for s in stories] == ["https://news.example/w", ""]  # a citation is not it
     assert "Read more" not in stories[0].text
+
+
+# What the sponsor and sign-off rules must not take: a review's cases, in our own words.
+THIRD = ("Chipmaker unveils an accelerator", "The new part doubles memory per chip and ships "
+         "to cloud providers in the spring, the company said.")
+
+
+def _headlines(blocks: list[str]) -> list[str]:
+    return [s.headline for s in _cut(_html(blocks))[0]]
+
+
+def _story(headline: str, text: str) -> str:
+    return f"<h2>{headline}</h2><p>{text}</p>"
+
+
+def test_banners_and_transitions_that_read_like_sign_offs_end_nothing() -> None:
+    stories = [_story(*NEWS[0]), _story(*NEWS[1]), _story(*THIRD)]
+    for banner in ("New here? Subscribe for free.", "Forward this to a friend who likes AI.",
+                   "Advertise with us | Archive | Jobs"):
+        assert _headlines([f"<p>{banner}</p>", *stories]) == [NEWS[0][0], NEWS[1][0],
+                                                                THIRD[0]], banner
+    turn = "<p>That's all for today's top stories. Now, the quick hits:</p>"
+    assert _headlines([stories[0], turn, *stories[1:]]) == [NEWS[0][0], NEWS[1][0], THIRD[0]]
+
+
+def test_a_sponsor_label_drops_only_what_names_the_sponsor() -> None:
+    # a masthead's "Presented by Acme" over the first story
+    assert _headlines(["<h3>Presented by Acme</h3>", _story(*NEWS[0]), _story(*NEWS[1])]) == [
+        NEWS[0][0], NEWS[1][0]]
+    # a label over a story that does not name the sponsor
+    assert _headlines([_story(*NEWS[0]), "<h3>Together with Acme</h3>", _story(*NEWS[1])]) == [
+        NEWS[0][0], NEWS[1][0]]
+    # a news site's ad slot, and an "Advertising:" lead-in about ad revenue
+    assert _headlines([_story(*NEWS[0]), f"<h2>{NEWS[1][0]}</h2><p>ADVERTISEMENT</p>"
+                       f"<p>{NEWS[1][1]}</p>", _story(*THIRD)]) == [NEWS[0][0], NEWS[1][0],
+                                                                   THIRD[0]]
+    revenue = ("<p><b>Advertising:</b> ad revenue rose by a fifth as the assistant brought "
+               "more searches.</p>")
+    stories, _ = _cut(_html([_story(*NEWS[0]), _story(*NEWS[1]) + revenue]))
+    assert "ad revenue rose" in stories[1].text
+
+
+def test_a_sponsored_line_in_a_link_digest_drops_the_one_link_under_it() -> None:
+    links = [("Weather model goes open source", "w"), ("Video model launches", "v"),
+             ("Acme notebooks now run agents", "acme"), ("Chipmaker unveils accelerator", "c"),
+             ("Regulators probe a chatbot", "r")]
+    items = [f'<p><a href="https://news.example/{slug}">{title}</a> - a summary of the news '
+             f"in one sentence with enough words to read as text.</p>" for title, slug in links]
+    stories = _headlines(["<h1>The link roundup</h1>", *items[:2], "<p>SPONSORED</p>",
+                          *items[2:]])
+    assert stories == [title for title, slug in links if slug != "acme"]
+
+
+def test_a_headline_with_dotted_abbreviations_is_not_a_list_of_authors() -> None:
+    bold = f"<p><b>A.I. Chatbots and U.S. Teens</b></p><p>{THIRD[1]}</p>"
+    assert _headlines([_story(*NEWS[0]), _story(*NEWS[1]), bold]) == [
+        NEWS[0][0], NEWS[1][0], "A.I. Chatbots and U.S. Teens"]

@@ -41,7 +41,7 @@ BYLINE = re.compile(
     rf"(?:(?:[ \t]*[,&|][ \t]*|[ \t]+){_NAME}){{0,7}}\s*$")
 # A paper's authors under its title: names with initials ("L. Chen, R. Okafor and M. Singh",
 # "A.-K. Weiss et al. (Allen Institute)"), never the title itself.
-_INITIALED = r"(?:[A-Z]\.[ -]?){1,3}[A-Z][\w'’-]+"
+_INITIALED = r"(?!(?:A\.I|U\.[SKN]|E\.U)\.)(?:[A-Z]\.[ -]?){1,3}[A-Z][\w'’-]+"  # not "A.I."
 AUTHORS = re.compile(rf"^{_INITIALED}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_INITIALED}){{0,11}}"
                      r"(?:,?[ \t]+et al\.?)?(?:[ \t]*\([^()]{1,80}\))?$")
 # Under a headline, a line in lower case is never one: "by the Example Research Team", "by

@@ -32,7 +32,7 @@ from service.ingest.rules import (
     load_rules,
     rules_for,
 )
-from service.ingest.structure import Cut, cut, opens_footer
+from service.ingest.structure import SIGN_OFF, Cut, cut, opens_footer, sign_off_at
 from service.ingest.untitled import untitled_items
 
 __all__ = [
@@ -230,6 +230,24 @@ def _story_text(blocks: list[Block], rules: SourceRules) -> str:
     return "\n\n".join([first, *(block.text for block in blocks[head:])])
 
 
+def _without_sign_off(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], list[str]]:
+    """The last story without the issue's sign-off ("That's it for today!", "— The editors");
+    no last story at all when its headline is one ("Love the Brief? Tell your friends")."""
+    if not cuts:
+        return cuts, notes
+    last = cuts[-1]
+    if len(cuts) > 1 and SIGN_OFF.match(tidy(last.headline)):
+        started = f"{len(cuts) - 1}. "
+        return cuts[:-1], [*(note for note in notes if not note.startswith(started)),
+                           f"   dropped sign-off: {last.headline[:80]!r} (after the last story)"]
+    at = sign_off_at(last.blocks)
+    if at == len(last.blocks):
+        return cuts, notes
+    cut_off = tidy(block_lines(last.blocks[at])[0])[:80]
+    return ([*cuts[:-1], dataclasses.replace(last, blocks=last.blocks[:at])],
+            [*notes, f"   dropped sign-off: {cut_off!r} (after the last story)"])
+
+
 def _read_more(blocks: Iterable[Block]) -> str:
     """The story's link when its headline has none: the first "Read more" (or "Read the
     paper", "Full story", "Source") link in its text.  Any other link may be a citation."""
@@ -255,7 +273,8 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     footer = next((i for i, b in enumerate(issue.blocks) if opens_footer(b.text[:200])), None)
     title, blocks = _clean(issue.blocks[:footer], issue.envelope.subject, source)
     cuts, notes = cut(blocks)
-    if not cuts and blocks and not any(note.startswith(ZONE_NOTES) for note in notes):
+    if not cuts and blocks and not any(note.startswith(ZONE_NOTES)
+                                       and not note.endswith("(sponsor line)") for note in notes):
         # No story mark at all: a digest of untitled items, or else (below) a single post.
         items, item_notes = untitled_items(blocks)
         cuts, notes = items, [*notes, *item_notes]
@@ -264,6 +283,7 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
         headline = title or block_lines(blocks[0])[0]
         cuts = [Cut(headline, "whole issue: no story marks", list(blocks))]
         notes = [*notes, f"0. {cuts[0].signal}: {headline!r}"]
+    cuts, notes = _without_sign_off(cuts, notes)
     stories = [
         Story(index, c.headline, _cut_text(c.headline, c.blocks), _unique_links(c.blocks),
               c.fiction, c.url or _read_more(c.blocks), c.section)

@@ -41,6 +41,16 @@ from service.ingest.roles import Unit, roles_of
 LETTER_MIN_CHARS = 600  # a letter is more than a greeting
 MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
 SPONSOR_LINE_WORDS = 8  # "Together with Acme": a label, not a sentence about a partnership
+# A label that marks what follows as an ad, as a line or a bold lead of its own.  Not a news
+# site's "ADVERTISEMENT" slot, nor an "Advertising:" lead-in about ad revenue.
+AD_LABEL = re.compile(
+    r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
+    r"|in partnership with|partner content|promoted)\b", re.IGNORECASE)
+# A sponsor's label and the first word of their name: "TOGETHER WITH VECTORLY", "A message
+# from Halcyon Bank", "Sponsored by Acme".
+SPONSOR_LABEL = re.compile(
+    r"^(?:together with|sponsored by|presented by|brought to you by|a message from"
+    r"|in partnership with)\W+(?:our (?:sponsor|partner)s?\W+)?([\w'’-]+)", re.IGNORECASE)
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
 ZONES = {
     "recap": re.compile(
@@ -59,17 +69,21 @@ ZONES = {
         r"^(?:subscribe|unsubscribe|share (?:this|the)|follow us|about us|thank(?:s| you) for"
         r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$"
         r"|manage (?:your )?(?:subscription|preferences)|update your preferences"
-        r"|why did i get this"
-        # sign-offs: what ends an issue is no story's text
-        r"|that'?s (?:it|all) for (?:today|now|this (?:week|issue|edition))"
-        r"|see you (?:tomorrow|next (?:time|week|month))|until next (?:time|week)"
-        r"|thanks to [^.]{1,60} for (?:editing|copy-?editing|producing)"
-        r"|[—–-] ?the [^.]{1,40} (?:team|editors)$"
-        r"|(?:enjoyed|enjoying|liked?|love|loving) (?:this|it|(?:the |our )?[\w-]+)\?"
-        r"|new here\?"
-        r"|partner with us|advertise with us|want to advertise"
-        r"|forward (?:this|it) to)", re.IGNORECASE),
+        r"|why did i get this)", re.IGNORECASE),
 }
+# What ends an issue after its last story: no story's text.  Only ever looked for in the last
+# story's closing blocks (``sign_off_at``): "That's all for today's top stories; now the quick
+# hits" or "New here?" at the top of an issue must not end it.
+SIGN_OFF = re.compile(
+    r"^(?:that'?s (?:it|all) for (?:today|now|this (?:week|issue|edition))\b(?!')"
+    r"|see you (?:tomorrow|next (?:time|week|month))\b|until next (?:time|week)\b"
+    r"|thanks to [^.]{1,60} for (?:editing|copy-?editing|producing)"
+    r"|[—–-] ?the [^.]{1,40} (?:team|editors)$"
+    r"|(?:enjoyed|liked?|love) (?:this|it|(?:the |our )?[\w-]+)\? (?:tell|share|forward)"
+    r"|enjoyed this\?|new here\?|partner with us|advertise with us|want to advertise"
+    r"|forward (?:this|it) to)", re.IGNORECASE)
+SIGN_OFF_BLOCKS = 4  # a sign-off is in an issue's last few blocks
+SIGN_OFF_WORDS = 12  # and short: "See you tomorrow, robots: the line became a meme" is news
 
 
 # A section name or headline label that says the piece is a tale: the newsletter's own word,
@@ -110,6 +124,8 @@ def cut(blocks: Sequence[Block]) -> tuple[list[Cut], list[str]]:
             cutter.title(unit, index)
         elif not cutter.zone:
             cutter.other(unit, index)
+        elif cutter.zone == "sponsor" and unit.role == "item":
+            cutter.item_in_sponsor(unit, index)
     return cutter.cuts, cutter.log
 
 
@@ -122,6 +138,7 @@ class _Cutter:
         self.log: list[str] = []
         self.current: Cut | None = None
         self.section, self.section_rank, self.zone = "", 0, ""
+        self.ad_items = 0  # link-led items since the sponsor zone in hand opened
 
     def rule(self) -> None:
         # A separator ends a one-line item; a story with paragraphs may span one.
@@ -135,8 +152,8 @@ class _Cutter:
         if kind == "body":
             self.other(Unit("body", unit.block), index)
             return
-        if kind == "story" and self.zone == "sponsor" and self._just_opened(index):
-            # "TOGETHER WITH ACME" over "Ship apps 10x faster" and the ad's text: the title
+        if kind == "story" and self.zone == "sponsor" and self.cuts and self._ad(index):
+            # "TOGETHER WITH ACME" over "Ship apps 10x faster" and Acme's pitch: the title
             # right under a sponsor's label is the ad's own headline, not a story's.
             self.drop("sponsor", unit.headline, "the sponsor's headline")
             return
@@ -151,17 +168,36 @@ class _Cutter:
         if kind == "section":
             self.section, self.section_rank, self.zone = tidy(unit.headline), unit.rank, ""
         elif kind in ZONES:
-            self.zone = kind
+            self.zone, self.ad_items = kind, 0
         self.drop(kind, unit.headline, rank_name(unit.rank))
 
-    def _just_opened(self, index: int) -> bool:
-        """The unit before ``index`` (past separators) opened the zone in hand."""
+    def _ad(self, index: int) -> bool:
+        """The title at ``index`` sits right under a sponsor's label that names the sponsor
+        ("Together with Acme"), and the name comes back in it or in the text under it: an
+        ad.  A masthead's "Presented by Acme" over the first story is not one (the first
+        story is never dropped so), nor is a label over a story that does not name them."""
         before = next((self.units[i] for i in range(index - 1, -1, -1)
                        if self.units[i].role != "rule"), None)
         if before is None:
             return False
-        text = tidy(before.headline if before.role == "title" else block_lines(before.block)[0])
-        return bool(ZONES[self.zone].search(text))
+        label = tidy(before.headline if before.role == "title" else block_lines(before.block)[0])
+        found = SPONSOR_LABEL.match(label)
+        name = found.group(1).lower() if found else ""
+        if len(name) < 3:
+            return False
+        under = itertools.takewhile(lambda u: u.role == "body", _after(self.units, index))
+        return name in tidy(self.units[index].headline).lower() or any(
+            name in unit.block.text.lower() for unit in under)
+
+    def item_in_sponsor(self, unit: Unit, index: int) -> None:
+        """The first item under a sponsor's label is its call to action ("Start building for
+        free"); another is the digest going on, and ends the ad."""
+        self.ad_items += 1
+        if self.ad_items == 1:
+            self.drop("sponsor", unit.headline, "the sponsor's link")
+        else:
+            self.zone = ""
+            self.other(unit, index)
 
     def other(self, unit: Unit, index: int) -> None:
         if _opens_recap(unit):
@@ -178,7 +214,7 @@ class _Cutter:
                 started = f"{len(self.cuts)}. "
                 self.log = [line for line in self.log if not line.startswith(started)]
                 self.drop("sponsor", ad.headline, "labelled as sponsored under it")
-            self.zone, self.current = "sponsor", None
+            self.zone, self.current, self.ad_items = "sponsor", None, 0
             self.drop("sponsor", block_lines(unit.block)[0], "sponsor line")
         elif unit.role == "item" and ZONES["sponsor"].search(unit.headline):
             self.current = None
@@ -200,7 +236,18 @@ class _Cutter:
         self.log.append(f"{len(self.cuts) - 1}. {story.signal}: {story.headline!r}{context}{link}")
 
     def drop(self, kind: str, text: str, why: str) -> None:
-        self.log.append(f"   dropped {kind}: {text!r} ({why})")
+        shown = text if len(text) <= 120 else f"{text[:120]}…"
+        self.log.append(f"   dropped {kind}: {shown!r} ({why})")
+
+
+def sign_off_at(blocks: Sequence[Block]) -> int:
+    """Where the sign-off starts among the last story's blocks (its first block excluded):
+    the first of its last ``SIGN_OFF_BLOCKS`` whose first line is one; len(blocks) if none."""
+    for at in range(max(1, len(blocks) - SIGN_OFF_BLOCKS), len(blocks)):
+        first = tidy(block_lines(blocks[at])[0]) if blocks[at].text else ""
+        if len(first.split()) <= SIGN_OFF_WORDS and SIGN_OFF.match(first):
+            return at
+    return len(blocks)
 
 
 def opens_footer(text: str) -> bool:
@@ -266,14 +313,14 @@ def _opens_sponsor(unit: Unit) -> bool:
     lines = block_lines(unit.block)
     text = tidy(lines[0])
     return (len(lines) == 1 and len(text.split()) <= SPONSOR_LINE_WORDS
-            and not text.endswith(".") and bool(ZONES["sponsor"].match(text)))
+            and not text.endswith(".") and bool(AD_LABEL.match(text)))
 
 
 def _sponsored_lead(unit: Unit) -> bool:
     """A paragraph led by a bold "Sponsored: Orbit Notes." and the ad's text."""
     lead = tidy(unit.block.lead)
     return bool(lead) and tidy(block_lines(unit.block)[0]) != lead and bool(
-        ZONES["sponsor"].match(lead))
+        AD_LABEL.match(lead))
 
 
 def _letter(unit: Unit, units: list[Unit], index: int) -> Cut | None:
