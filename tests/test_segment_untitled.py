@@ -329,3 +329,11 @@ def test_a_headline_with_dotted_abbreviations_is_not_a_list_of_authors() -> None
     bold = f"<p><b>A.I. Chatbots and U.S. Teens</b></p><p>{THIRD[1]}</p>"
     assert _headlines([_story(*NEWS[0]), _story(*NEWS[1]), bold]) == [
         NEWS[0][0], NEWS[1][0], "A.I. Chatbots and U.S. Teens"]
+
+
+def test_a_line_over_the_sign_off_is_not_a_story_of_its_own() -> None:
+    links = ('<p><a href="https://paper.example/p">Paper</a> · '
+             '<a href="https://code.example/c">Code</a></p>')
+    blocks = [_story(*NEWS[0]), _story(*NEWS[1]) + links,
+              "<p>Enjoyed this? Forward it to a colleague who reads machine learning papers.</p>"]
+    assert _headlines(blocks) == [NEWS[0][0], NEWS[1][0]]

@@ -244,8 +244,13 @@ def _without_sign_off(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], lis
     if at == len(last.blocks):
         return cuts, notes
     cut_off = tidy(block_lines(last.blocks[at])[0])[:80]
-    return ([*cuts[:-1], dataclasses.replace(last, blocks=last.blocks[:at])],
-            [*notes, f"   dropped sign-off: {cut_off!r} (after the last story)"])
+    notes = [*notes, f"   dropped sign-off: {cut_off!r} (after the last story)"]
+    if at == 1 and len(cuts) > 1 and last.signal in ("title line", "bold line"):
+        # a line taken for a headline only because the sign-off was under it ("Paper · Code")
+        started = f"{len(cuts) - 1}. "
+        return cuts[:-1], [*(note for note in notes if not note.startswith(started)),
+                           f"   dropped line: {last.headline[:80]!r} (only a sign-off under it)"]
+    return [*cuts[:-1], dataclasses.replace(last, blocks=last.blocks[:at])], notes
 
 
 def _read_more(blocks: Iterable[Block]) -> str:
