@@ -132,3 +132,19 @@ def test_paraphrase_and_counter_cues_of_one_weight_share_a_block() -> None:
     assert "paraphrases" in shared and "counter" not in shared
     assert blocks(paraphrase_weight=0.4, counter_weight=0.7)["counter"] == 0.7
     assert "paraphrases" not in blocks(paraphrase_weight=0.0, counter_weight=0.0)
+
+
+def test_hits_kept_while_tagging_are_the_hits_found_afresh() -> None:
+    """A tagger's transform keeps each story's cue hits for its explanations: the same hits,
+    in the same order, as matching the story again (phrases, repeats and line breaks too)."""
+    from service.classify import cues
+
+    counter = ThemeCues(split_cues(PARAPHRASE_CUES)).fit([])
+    texts = ["Deepfake scams and deepfake robocalls\nregulators and the national security "
+             "agency respond", "Utility builds a power plant for a server farm\n\nnuclear"]
+    with cues.recording_hits():
+        counter.transform(texts)
+        kept = [counter.token_hits(tokens) for tokens in cues.batch_tokens(texts)]
+    fresh = [counter.token_hits(cues.tokenize(text)) for text in texts]
+    assert kept == fresh and all(kept)
+    assert counter.hits(texts[0]) == fresh[0]  # outside a tagging, nothing is kept

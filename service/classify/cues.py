@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -33,12 +35,13 @@ _CACHE_LIMIT = 200_000
 class _Tally:
     """What one text holds: each cue's count, and per theme where its hits fell."""
 
-    __slots__ = ("counts", "headline", "lead", "lines", "paragraphs", "tokens")
+    __slots__ = ("counts", "headline", "hits", "lead", "lines", "paragraphs", "tokens")
 
     def __init__(self, cues: int, themes: int) -> None:
         self.counts = [0] * cues
         self.headline, self.lead, self.paragraphs = [0] * themes, [0] * themes, [0] * themes
         self.tokens = self.lines = 0
+        self.hits: list[tuple[int, str]] = []
 
 
 class _CueCache:
@@ -58,11 +61,26 @@ _CUE_CACHES: dict[str, _CueCache] = {}
 # same batch object to every cue block, so the blocks tokenize it once.  The snapshot keeps
 # the texts alive (their ids cannot be reused) and catches a list changed in place.
 _LAST_BATCH: tuple[Sequence[str], tuple[str, ...], list[list[str]]] | None = None
+# While a tagger transforms (``recording_hits``), each cue block keeps the hits it counted,
+# by lexicon and token list, so the explanations that follow need not match the story's
+# cues again.  A context variable: another thread scoring at the same time keeps nothing.
+_RECORDED: ContextVar[dict[tuple[str, int], tuple[list[str], list[tuple[int, str]]]] | None]
+_RECORDED = ContextVar("recorded_cue_hits", default=None)
 
 
 def tokenize(text: str) -> list[str]:
     """The words cues match, lower-cased, with "\n" tokens where lines end."""
     return _TOKEN.findall(text.lower())
+
+
+@contextmanager
+def recording_hits() -> Iterator[None]:
+    """Within it, ``ThemeCues.transform`` keeps each story's hits for ``token_hits``."""
+    token = _RECORDED.set({})
+    try:
+        yield
+    finally:
+        _RECORDED.reset(token)
 
 
 def batch_tokens(texts: Sequence[str]) -> list[list[str]]:
@@ -115,7 +133,12 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def transform(self, texts: Sequence[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
         if not texts:
             return np.zeros((0, len(self.get_feature_names_out())))
-        tallies = [self._tally(tokens) for tokens in batch_tokens(texts)]
+        batch = batch_tokens(texts)
+        recorded = _RECORDED.get()
+        tallies = [self._tally(tokens, recorded is not None) for tokens in batch]
+        if recorded is not None:
+            recorded.update(((self.lexicon_key_, id(tokens)), (tokens, tally.hits))
+                            for tokens, tally in zip(batch, tallies, strict=True))
         counts = np.array([t.counts for t in tallies], dtype=np.float64)
         per_theme = np.zeros((len(self.names_), len(self.themes_)))
         per_theme[np.arange(len(self.names_)), self.theme_of_] = 1.0
@@ -137,8 +160,9 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         names += [f"{theme}:summary:{s}" for theme in self.themes_ for s in _SUMMARIES]
         return np.array(names, dtype=object)
 
-    def _tally(self, tokens: list[str]) -> _Tally:
-        """Where the cues fall in one text's tokens ("\n" tokens end the lines)."""
+    def _tally(self, tokens: list[str], keep_hits: bool = False) -> _Tally:
+        """Where the cues fall in one text's tokens ("\n" tokens end the lines); with
+        ``keep_hits``, also each hit (cue, its words), as ``token_hits`` gives them."""
         cache = self._warm_cache()
         self._learn(tokens, cache)
         tally = _Tally(len(self.names_), len(self.themes_))
@@ -153,7 +177,10 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 line_start, breaks = at + 1, breaks + 1
                 seen = set()
                 continue
-            for cue in self._cues_at(tokens, at, cache):
+            cues_here = self._cues_at(tokens, at, cache)
+            if keep_hits:
+                tally.hits += self._words_of(tokens, at, cues_here, cache)
+            for cue in cues_here:
                 theme = self.theme_of_[cue]
                 tally.counts[cue] += 1
                 seen.add(theme)
@@ -174,6 +201,10 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def token_hits(self, tokens: list[str]) -> list[tuple[int, str]]:
         """``hits`` of a text whose ``tokenize`` is ``tokens`` (one story's tokens, made
         once for every cue block and theme)."""
+        recorded = _RECORDED.get()
+        kept = recorded.get((self.lexicon_key_, id(tokens))) if recorded is not None else None
+        if kept is not None and kept[0] is tokens:
+            return kept[1]
         cache = self._warm_cache()
         self._learn(tokens, cache)
         found: list[tuple[int, str]] = []
@@ -216,6 +247,18 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 if match is None:
                     match = cache.phrases[gram] = self._match(gram, size)
                 found += match
+        return found
+
+    def _words_of(self, tokens: list[str], at: int, cues_here: tuple[int, ...],
+                  cache: _CueCache) -> list[tuple[int, str]]:
+        """(cue, its words) for the cues ``_cues_at`` found at ``at``: the token's own cues
+        first, then each phrase's, as ``token_hits`` lists them."""
+        single = cache.tokens[tokens[at]][0]
+        found = [(cue, tokens[at]) for cue in single]
+        if len(cues_here) > len(single):
+            for size in range(2, min(_MAX_PHRASE, len(tokens) - at) + 1):
+                gram = " ".join(tokens[at:at + size])
+                found += [(cue, gram) for cue in cache.phrases.get(gram, ())]
         return found
 
     def _match_token(self, token: str) -> tuple[tuple[int, ...], bool]:

@@ -81,7 +81,12 @@ class Classifier:
         if not stories:
             return []
         shown, texts = map(list, zip(*(read_story(story) for story in stories), strict=True))
-        features = self.pipeline.named_steps["features"].transform(texts)
+        with cues.recording_hits():  # the explanations below reuse the hits it counts
+            features = self.pipeline.named_steps["features"].transform(texts)
+            return self._tagged(stories, shown, texts, features)
+
+    def _tagged(self, stories: Sequence[Story], shown: list[str], texts: list[str],
+                features: Any) -> list[TaggedStory]:
         tokens = cues.batch_tokens(texts)  # kept from transform: not tokenized again
         tagged = []
         for row, (story, scores) in enumerate(zip(stories, self._scores(features), strict=True)):
