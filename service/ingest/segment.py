@@ -32,8 +32,9 @@ from service.ingest.rules import (
     load_rules,
     rules_for,
 )
-from service.ingest.structure import SIGN_OFF, Cut, cut, opens_footer, sign_off_at
+from service.ingest.structure import Cut, cut
 from service.ingest.untitled import untitled_items
+from service.ingest.zones import SIGN_OFF, opens_footer, sign_off_at
 
 __all__ = [
     "GENERIC",

@@ -31,59 +31,22 @@ from service.ingest.headlines import (
     BARE_URL_LINE,
     SALUTATION,
     SECTION_WORDS,
-    TITLE_MAX_CHARS,
     block_lines,
     rank_name,
     tidy,
 )
 from service.ingest.roles import Unit, roles_of
+from service.ingest.zones import (
+    SPONSOR_LABEL,
+    ZONES,
+    opens_recap,
+    opens_sponsor,
+    sponsored_lead,
+)
 
 LETTER_MIN_CHARS = 600  # a letter is more than a greeting
 MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
-SPONSOR_LINE_WORDS = 8  # "Together with Acme": a label, not a sentence about a partnership
-# A label that marks what follows as an ad, as a line or a bold lead of its own.  Not a news
-# site's "ADVERTISEMENT" slot, nor an "Advertising:" lead-in about ad revenue.
-AD_LABEL = re.compile(
-    r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
-    r"|in partnership with|partner content|promoted)\b", re.IGNORECASE)
-# A sponsor's label and the first word of their name: "TOGETHER WITH VECTORLY", "A message
-# from Halcyon Bank", "Sponsored by Acme".
-SPONSOR_LABEL = re.compile(
-    r"^(?:together with|sponsored by|presented by|brought to you by|a message from"
-    r"|in partnership with)\W+(?:our (?:sponsor|partner)s?\W+)?([\w'’-]+)", re.IGNORECASE)
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
-ZONES = {
-    "recap": re.compile(
-        r"^(?:tl;? ?dr|tldr|show ?notes|summary\b|recap\b"
-        r"|in (?:this|today'?s) (?:issue|edition|email|newsletter|rundown|digest)"
-        r"|table of contents|what'?s inside|wrapping up|wrap-?up|that'?s a wrap)",
-        re.IGNORECASE),
-    "sponsor": re.compile(
-        r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
-        r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?)\b",
-        re.IGNORECASE),
-    "intro": re.compile(
-        r"^(?:description|intro|introduction|overview|editor'?s note|welcome|good morning"
-        r"|hello)\b", re.IGNORECASE),
-    "footer": re.compile(
-        r"^(?:subscribe|unsubscribe|share (?:this|the)|follow us|about us|thank(?:s| you) for"
-        r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$"
-        r"|manage (?:your )?(?:subscription|preferences)|update your preferences"
-        r"|why did i get this)", re.IGNORECASE),
-}
-# What ends an issue after its last story: no story's text.  Only ever looked for in the last
-# story's closing blocks (``sign_off_at``): "That's all for today's top stories; now the quick
-# hits" or "New here?" at the top of an issue must not end it.
-SIGN_OFF = re.compile(
-    r"^(?:that'?s (?:it|all) for (?:today|now|this (?:week|issue|edition))\b(?!')"
-    r"|see you (?:tomorrow|next (?:time|week|month))\b|until next (?:time|week)\b"
-    r"|thanks to [^.]{1,60} for (?:editing|copy-?editing|producing)"
-    r"|[—–-] ?the [^.]{1,40} (?:team|editors)$"
-    r"|(?:enjoyed|liked?|love) (?:this|it|(?:the |our )?[\w-]+)\? (?:tell|share|forward)"
-    r"|enjoyed this\?|new here\?|partner with us|advertise with us|want to advertise"
-    r"|forward (?:this|it) to)", re.IGNORECASE)
-SIGN_OFF_BLOCKS = 4  # a sign-off is in an issue's last few blocks
-SIGN_OFF_WORDS = 12  # and short: "See you tomorrow, robots: the line became a meme" is news
 
 
 # A section name or headline label that says the piece is a tale: the newsletter's own word,
@@ -200,13 +163,13 @@ class _Cutter:
             self.other(unit, index)
 
     def other(self, unit: Unit, index: int) -> None:
-        if _opens_recap(unit):
+        if opens_recap(unit.block):
             self.zone, self.current = "recap", None
             self.drop("recap", block_lines(unit.block)[0], "recap line")
-        elif _sponsored_lead(unit):
+        elif sponsored_lead(unit.block):
             self.current = None  # one paragraph of ad among items: it alone is dropped
             self.drop("sponsor", tidy(unit.block.lead), "sponsored paragraph")
-        elif _opens_sponsor(unit):
+        elif opens_sponsor(unit.block):
             if (self.current is not None and len(self.current.blocks) == 1
                     and not self.current.signal.startswith("item")):
                 # "How Acme built its search" over a "Sponsored" label: the ad, labelled
@@ -238,22 +201,6 @@ class _Cutter:
     def drop(self, kind: str, text: str, why: str) -> None:
         shown = text if len(text) <= 120 else f"{text[:120]}…"
         self.log.append(f"   dropped {kind}: {shown!r} ({why})")
-
-
-def sign_off_at(blocks: Sequence[Block]) -> int:
-    """Where the sign-off starts among the last story's blocks (its first block excluded):
-    the first of its last ``SIGN_OFF_BLOCKS`` whose first line is one; len(blocks) if none."""
-    for at in range(max(1, len(blocks) - SIGN_OFF_BLOCKS), len(blocks)):
-        first = tidy(block_lines(blocks[at])[0]) if blocks[at].text else ""
-        if len(first.split()) <= SIGN_OFF_WORDS and SIGN_OFF.match(first):
-            return at
-    return len(blocks)
-
-
-def opens_footer(text: str) -> bool:
-    """Whether this text starts the footer (kept past housekeeping so the zone can start)."""
-    first = text.split("\n", 1)[0]
-    return len(first) <= TITLE_MAX_CHARS and bool(ZONES["footer"].search(tidy(first)))
 
 
 def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
@@ -299,28 +246,6 @@ def _text_under(units: list[Unit], index: int) -> int:
     following = (u for u in _after(units, index) if u.role != "rule")
     under = itertools.takewhile(lambda u: u.role == "body", following)
     return sum(len(u.block.text) for u in under)
-
-
-def _opens_recap(unit: Unit) -> bool:
-    """A short line such as "TL;DR" or "In this issue:" over a list that repeats the issue."""
-    first = block_lines(unit.block)[0]
-    return len(first) <= 60 and bool(ZONES["recap"].search(tidy(first)))
-
-
-def _opens_sponsor(unit: Unit) -> bool:
-    """A short line of its own that starts with "Together with Acme", "Sponsored by",
-    "A message from": the ad under it is no story's text, even with no title to mark it."""
-    lines = block_lines(unit.block)
-    text = tidy(lines[0])
-    return (len(lines) == 1 and len(text.split()) <= SPONSOR_LINE_WORDS
-            and not text.endswith(".") and bool(AD_LABEL.match(text)))
-
-
-def _sponsored_lead(unit: Unit) -> bool:
-    """A paragraph led by a bold "Sponsored: Orbit Notes." and the ad's text."""
-    lead = tidy(unit.block.lead)
-    return bool(lead) and tidy(block_lines(unit.block)[0]) != lead and bool(
-        AD_LABEL.match(lead))
 
 
 def _letter(unit: Unit, units: list[Unit], index: int) -> Cut | None:
