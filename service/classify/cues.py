@@ -209,17 +209,8 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self._learn(tokens, cache)
         found: list[tuple[int, str]] = []
         for at in [at for at, token in enumerate(tokens) if token in cache.marks]:
-            word = tokens[at]
-            if word.isspace():  # "\n": a line break
-                continue
-            single, starts_phrase = cache.tokens[word]
-            found += [(cue, word) for cue in single]
-            for size in range(2, min(_MAX_PHRASE, len(tokens) - at) + 1) if starts_phrase else ():
-                gram = " ".join(tokens[at:at + size])
-                match = cache.phrases.get(gram)
-                if match is None:
-                    match = cache.phrases[gram] = self._match(gram, size)
-                found += [(cue, gram) for cue in match]
+            if tokens[at] != "\n":  # a line break
+                found += self._words_of(tokens, at, self._cues_at(tokens, at, cache), cache)
         return found
 
     def _warm_cache(self) -> _CueCache:

@@ -245,7 +245,6 @@ def score_model(ctx: click.Context, labels: tuple[Path, ...], more_labels: tuple
     from service.classify.evaluation import score_as_it_is
     from service.classify.examples import load_examples
     from service.classify.model import Classifier
-    from service.domain import Story
 
     if json_out is not None:
         check_writable_file(json_out)
@@ -256,8 +255,7 @@ def score_model(ctx: click.Context, labels: tuple[Path, ...], more_labels: tuple
     examples = [e for e in load_examples([*labels, *more_labels]) if not e.train_only]
     if not examples:
         raise click.ClickException("the label files hold no story to score")
-    scores = classifier.score_stories([Story(index=0, headline="", text=e.text)
-                                       for e in examples])
+    scores = classifier.score([e.text for e in examples])
     figures = score_as_it_is(examples, scores, classifier.thresholds, classifier.version)
     click.echo(metrics_table(figures))
     click.echo(f"\n{source_tables(figures, by_source=f'per newsletter ({classifier.version})')}")

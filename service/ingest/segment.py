@@ -32,7 +32,7 @@ from service.ingest.rules import (
     load_rules,
     rules_for,
 )
-from service.ingest.structure import Cut, cut
+from service.ingest.structure import Cut, cut, without_last
 from service.ingest.untitled import untitled_items
 from service.ingest.zones import SIGN_OFF, opens_footer, sign_off_at
 
@@ -50,9 +50,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MARKER, TALE, STORY = "marker", "tale", "story"  # what a block can open
-# What the structural engine notes when it drops a sponsor block or a recap: an issue with
-# one is laid out, not a bare list of items (untitled.py).
-ZONE_NOTES = ("   dropped sponsor", "   dropped recap")
 LONG_BLOCK_CHARS = 5000
 READ_MORE = re.compile(
     r"^(?:read (?:more|on|original|the (?:full )?(?:story|article|paper|post|report))"
@@ -238,9 +235,8 @@ def _without_sign_off(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], lis
         return cuts, notes
     last = cuts[-1]
     if len(cuts) > 1 and SIGN_OFF.match(tidy(last.headline)):
-        started = f"{len(cuts) - 1}. "
-        return cuts[:-1], [*(note for note in notes if not note.startswith(started)),
-                           f"   dropped sign-off: {last.headline[:80]!r} (after the last story)"]
+        return without_last(cuts, notes, f"   dropped sign-off: {last.headline[:80]!r} "
+                                         "(after the last story)")
     at = sign_off_at(last.blocks)
     if at == len(last.blocks):
         return cuts, notes
@@ -248,9 +244,8 @@ def _without_sign_off(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], lis
     notes = [*notes, f"   dropped sign-off: {cut_off!r} (after the last story)"]
     if at == 1 and len(cuts) > 1 and last.signal in ("title line", "bold line"):
         # a line taken for a headline only because the sign-off was under it ("Paper · Code")
-        started = f"{len(cuts) - 1}. "
-        return cuts[:-1], [*(note for note in notes if not note.startswith(started)),
-                           f"   dropped line: {last.headline[:80]!r} (only a sign-off under it)"]
+        return without_last(cuts, notes, f"   dropped line: {last.headline[:80]!r} (only a "
+                                         "sign-off under it)")
     return [*cuts[:-1], dataclasses.replace(last, blocks=last.blocks[:at])], notes
 
 
@@ -278,9 +273,8 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     # The footer's opening line is housekeeping, but it must reach the engine to end the issue.
     footer = next((i for i, b in enumerate(issue.blocks) if opens_footer(b.text[:200])), None)
     title, blocks = _clean(issue.blocks[:footer], issue.envelope.subject, source)
-    cuts, notes = cut(blocks)
-    if not cuts and blocks and not any(note.startswith(ZONE_NOTES)
-                                       and not note.endswith("(sponsor line)") for note in notes):
+    cuts, notes, laid_out = cut(blocks)
+    if not cuts and blocks and not laid_out:
         # No story mark at all: a digest of untitled items, or else (below) a single post.
         items, item_notes = untitled_items(blocks)
         cuts, notes = items, [*notes, *item_notes]

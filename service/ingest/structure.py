@@ -24,6 +24,7 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from service.domain import Block
 from service.ingest import roles
@@ -76,9 +77,26 @@ class Cut:
         return any(FICTION_NAME.match(tidy(name)) for name in names if name)
 
 
-def cut(blocks: Sequence[Block]) -> tuple[list[Cut], list[str]]:
-    """The stories of an issue, and in reading order what started each one or was dropped
-    (for --explain)."""
+class Cutting(NamedTuple):
+    """An issue's stories; in reading order what started each one or was dropped (for
+    --explain); and whether it has a recap or a sponsor's block marked as such (a title, a
+    recap line, a sponsored item): laid out, so not a bare list of items (untitled.py)."""
+
+    cuts: list[Cut]
+    log: list[str]
+    laid_out: bool
+
+
+def without_last(cuts: list[Cut], log: list[str], why: str) -> tuple[list[Cut], list[str]]:
+    """``cuts`` without the last story, and ``log`` without the line that started it, plus
+    ``why`` it was dropped."""
+    started = f"{len(cuts) - 1}. "
+    return cuts[:-1], [*(line for line in log if not line.startswith(started)), why]
+
+
+def cut(blocks: Sequence[Block]) -> Cutting:
+    """The stories of an issue, what started each or was dropped, and whether it is laid
+    out with a recap or a sponsor's block."""
     cutter = _Cutter(roles_of(blocks))
     for index, unit in enumerate(cutter.units):
         if unit.role == "rule":
@@ -89,7 +107,7 @@ def cut(blocks: Sequence[Block]) -> tuple[list[Cut], list[str]]:
             cutter.other(unit, index)
         elif cutter.zone == "sponsor" and unit.role == "item":
             cutter.item_in_sponsor(unit, index)
-    return cutter.cuts, cutter.log
+    return Cutting(cutter.cuts, cutter.log, cutter.laid_out)
 
 
 class _Cutter:
@@ -102,6 +120,7 @@ class _Cutter:
         self.current: Cut | None = None
         self.section, self.section_rank, self.zone = "", 0, ""
         self.ad_items = 0  # link-led items since the sponsor zone in hand opened
+        self.laid_out = False  # a recap or a sponsor's block was marked as such
 
     def rule(self) -> None:
         # A separator ends a one-line item; a story with paragraphs may span one.
@@ -132,6 +151,7 @@ class _Cutter:
             self.section, self.section_rank, self.zone = tidy(unit.headline), unit.rank, ""
         elif kind in ZONES:
             self.zone, self.ad_items = kind, 0
+            self.laid_out = self.laid_out or kind in ("recap", "sponsor")
         self.drop(kind, unit.headline, rank_name(unit.rank))
 
     def _ad(self, index: int) -> bool:
@@ -164,23 +184,23 @@ class _Cutter:
 
     def other(self, unit: Unit, index: int) -> None:
         if opens_recap(unit.block):
-            self.zone, self.current = "recap", None
+            self.zone, self.current, self.laid_out = "recap", None, True
             self.drop("recap", block_lines(unit.block)[0], "recap line")
         elif sponsored_lead(unit.block):
-            self.current = None  # one paragraph of ad among items: it alone is dropped
+            # one paragraph of ad among items: it alone is dropped
+            self.current, self.laid_out = None, True
             self.drop("sponsor", tidy(unit.block.lead), "sponsored paragraph")
         elif opens_sponsor(unit.block):
             if (self.current is not None and len(self.current.blocks) == 1
                     and not self.current.signal.startswith("item")):
                 # "How Acme built its search" over a "Sponsored" label: the ad, labelled
-                ad = self.cuts.pop()
-                started = f"{len(self.cuts)}. "
-                self.log = [line for line in self.log if not line.startswith(started)]
-                self.drop("sponsor", ad.headline, "labelled as sponsored under it")
+                self.cuts, self.log = without_last(
+                    self.cuts, self.log, f"   dropped sponsor: {self.current.headline!r} "
+                                         "(labelled as sponsored under it)")
             self.zone, self.current, self.ad_items = "sponsor", None, 0
             self.drop("sponsor", block_lines(unit.block)[0], "sponsor line")
         elif unit.role == "item" and ZONES["sponsor"].search(unit.headline):
-            self.current = None
+            self.current, self.laid_out = None, True
             self.drop("sponsor", unit.headline, "sponsored item")
         elif unit.role == "item":
             self.start(Cut(tidy(unit.headline), unit.signal, [unit.block], unit.url,
