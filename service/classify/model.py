@@ -112,9 +112,13 @@ class Classifier:
         values = np.asarray(row.todense()).ravel() if hasattr(row, "todense") else np.ravel(row)
         index, blocks = self._feature_index()
         hits = explain.story_hits(tokens, blocks)
-        return {theme: explain.explain(
-                    text, values * estimators[self.themes.index(theme)].coef_.ravel(), index,
-                    hits, theme, EXPLANATION_TERMS)
+        pushes = {}
+        for theme in themes:
+            weights = estimators[self.themes.index(theme)].coef_.ravel()
+            # a subject gate's last feature is not the regressions' (subject.py)
+            pushes[theme] = values[:weights.size] * weights
+        return {theme: explain.explain(text, pushes[theme], index, hits, theme,
+                                       EXPLANATION_TERMS)
                 for theme in themes}
 
     def _feature_index(self) -> tuple[dict[str, int], dict[str, Any]]:

@@ -36,6 +36,7 @@ from service.classify.cues import (
 )
 from service.classify.examples import Example, label_matrix
 from service.classify.paraphrases import COUNTER_CUES, PARAPHRASE_CUES
+from service.classify.subject import AboutAI, SubjectGate
 from service.domain import THEMES
 from service.errors import ModelError
 
@@ -45,12 +46,13 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "word_ngrams": [1, 1], "min_df": 2, "stop_words": "english", "cue_weight": 0.7,
     "definition_weight": 0.4, "headline_weight": 0.5, "lead_tokens": 60, "C": 10.0,
     "class_weight": "balanced", "threshold": 0.5, "paraphrase_weight": 0.4,
-    "counter_weight": 0.4, "shape_weight": 0.0, "source_cap": 0,
+    "counter_weight": 0.4, "shape_weight": 0.0, "source_cap": 0, "subject_gate": True,
 }
 # Values that rebuild older recipes whose cards predate a parameter (the promotion
 # gate re-runs the active model's recipe on today's labels).
 LEGACY_PARAMS: dict[str, Any] = {"definition_weight": 0.0, "paraphrase_weight": 0.0,
-                                 "counter_weight": 0.0, "shape_weight": 0.0, "source_cap": 0}
+                                 "counter_weight": 0.0, "shape_weight": 0.0, "source_cap": 0,
+                                 "subject_gate": False}
 
 
 def build_pipeline(params: Mapping[str, Any]) -> Pipeline:
@@ -73,13 +75,22 @@ def build_pipeline(params: Mapping[str, Any]) -> Pipeline:
     if params.get("shape_weight"):  # digest item or essay: their base rates differ
         parts.append(("shape", StoryShape()))
         weights["shape"] = params["shape_weight"]
+    if params.get("subject_gate"):  # last: the gate reads the final column (subject.py)
+        parts.append(("subject", AboutAI()))
+        weights["subject"] = 1.0
     features = FeatureUnion(parts, transformer_weights=weights)
     regression = LogisticRegression(C=params["C"], class_weight=params["class_weight"],
                                     max_iter=5000)
     if params.get("source_cap"):  # train_model passes each story's weight
         with sklearn.config_context(enable_metadata_routing=True):
             regression.set_fit_request(sample_weight=True)
-    return Pipeline([("features", features), ("model", OneVsRestClassifier(regression))])
+    model: Any = OneVsRestClassifier(regression)
+    if params.get("subject_gate"):
+        model = SubjectGate(model)
+        if params.get("source_cap"):
+            with sklearn.config_context(enable_metadata_routing=True):
+                model.set_fit_request(sample_weight=True)
+    return Pipeline([("features", features), ("model", model)])
 
 
 def _cue_blocks(params: Mapping[str, Any]) -> list[tuple[str, Any, float]]:

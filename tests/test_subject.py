@@ -1,0 +1,135 @@
+"""The subject gate: safety, policy and compute only for stories about AI (subject.py).
+
+Every story here was written for this test (no newsletter text).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pytest
+
+from service.classify.examples import load_examples
+from service.classify.model import Classifier
+from service.classify.recipe import DEFAULT_PARAMS, LEGACY_PARAMS, build_pipeline, train_model
+from service.classify.subject import GATED_FACTOR, GATED_THEMES, AboutAI, SubjectGate, about_ai
+from service.domain import THEMES, Story
+from tests.conftest import REPO
+from tests.helpers import SHARED
+
+# (not about AI, the same story about AI): a security, a government and a hardware story.
+PAIRS = [
+    ("Hospital chain hit by ransomware\nAttackers encrypted patient records and demanded "
+     "payment; the FBI is investigating the breach and urges staff to patch their servers.",
+     "Hospital chain hit by AI-written ransomware\nAttackers used a chatbot to write the "
+     "malware that encrypted patient records; the FBI is investigating the breach."),
+    ("Senate passes a bill on broadband subsidies\nThe Senate voted 62-38 to fund rural "
+     "broadband; the House must now pass the bill before the president can sign it.",
+     "Senate passes a bill on AI disclosures\nThe Senate voted 62-38 to require labels on "
+     "AI-generated political ads; the House must now pass the bill."),
+    ("Power supplier upgrades its grid\nThe utility is spending $2bn on substations and "
+     "transmission lines to meet demand from new factories.",
+     "Power supplier upgrades its grid for AI data centers\nThe utility is spending $2bn on "
+     "substations to feed three new GPU clusters."),
+]
+
+
+@pytest.mark.parametrize("text", [
+    "Maybe we will finally learn how A.I. works",
+    "OpenAI signs a contract with a defence ministry",
+    "Lawmakers question chatbot makers about teen users",
+    "A foundation model for weather forecasts",
+    "Export controls tighten on GPUs",
+    "Robotaxis start service in a second city",
+    "TSMC adds a fab in Arizona",
+])
+def test_about_ai_reads_the_domain_of_the_themes(text: str) -> None:
+    assert about_ai(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Hospital hit by ransomware; patch your servers",
+    "Supreme Court limits the agency's power to regulate emissions",
+    "Ai Weiwei opens an exhibition in Berlin",  # "AI" counts in capitals only
+    "Fashion models walk out over pay",
+    "The retailer said it would email customers",
+])
+def test_about_ai_is_false_without_it(text: str) -> None:
+    assert not about_ai(text)
+
+
+def test_every_labeled_story_with_a_gated_theme_is_about_ai() -> None:
+    """The gate costs the labeled newsletters almost nothing: of their 722 stories, one
+    with a gated theme names nothing of AI's domain (a state's fake-account campaign)."""
+    missed = []
+    for path in sorted((SHARED / "data" / "labeled").glob("*.jsonl")):
+        for line in path.read_text().splitlines():
+            row = json.loads(line)
+            if set(row["themes"]) & set(GATED_THEMES) and not about_ai(row["text"]):
+                missed.append(row["id"])
+    assert len(missed) <= 1, missed
+
+
+def test_the_gate_scales_gated_themes_of_stories_not_about_ai() -> None:
+    examples = load_examples([REPO / "models" / "extra_labels.jsonl"])
+    gated = train_model(examples, {"subject_gate": True})
+    plain = train_model(examples, {"subject_gate": False})
+    texts = [text for pair in PAIRS for text in pair]
+    with_gate, without = gated.predict_proba(texts), plain.predict_proba(texts)
+    columns = [THEMES.index(theme) for theme in GATED_THEMES]
+    for row, text in enumerate(texts):
+        expected = without[row].copy()
+        if not about_ai(text):
+            expected[columns] *= GATED_FACTOR
+        np.testing.assert_allclose(with_gate[row], expected, rtol=1e-9)
+    robotics = THEMES.index("robotics")  # never gated: machines act whether or not AI does
+    np.testing.assert_allclose(with_gate[:, robotics], without[:, robotics], rtol=1e-9)
+
+
+def test_the_regressions_do_not_see_the_subject_feature() -> None:
+    pipeline = build_pipeline({**DEFAULT_PARAMS, "subject_gate": True})
+    features = pipeline.named_steps["features"]
+    assert features.transformer_list[-1][0] == "subject"  # last: the gate reads it there
+    examples = load_examples([REPO / "models" / "extra_labels.jsonl"])
+    model = train_model(examples, {"subject_gate": True})
+    width = model.named_steps["features"].transform(["x"]).shape[1]
+    gate = model.named_steps["model"]
+    assert isinstance(gate, SubjectGate)
+    assert all(e.coef_.shape[1] == width - 1 for e in gate.estimators_)
+
+
+def test_about_ai_feature() -> None:
+    values = AboutAI().fit([]).transform(["An AI lab", "A bakery"])
+    assert values.tolist() == [[1.0], [0.0]]
+    assert list(AboutAI().get_feature_names_out()) == ["subject:about_ai"]
+
+
+def test_a_model_keeps_the_words_it_was_trained_with(tmp_path: Path) -> None:
+    """Like its cue lexicons: editing subject.py's words changes only models trained after."""
+    own = AboutAI(acronyms="XYZ", words="bakery")
+    joblib.dump(own, tmp_path / "about.joblib")
+    loaded = joblib.load(tmp_path / "about.joblib")
+    assert loaded.transform(["A bakery", "An AI lab", "XYZ"]).tolist() == [[1.0], [0.0], [1.0]]
+
+
+def test_older_recipes_rebuild_without_the_gate() -> None:
+    assert LEGACY_PARAMS["subject_gate"] is False and DEFAULT_PARAMS["subject_gate"] is True
+    pipeline = build_pipeline({**DEFAULT_PARAMS, **LEGACY_PARAMS})
+    assert not isinstance(pipeline.named_steps["model"], SubjectGate)
+
+
+def test_the_active_model_tags_only_the_ai_version_of_each_story(tagger: Classifier) -> None:
+    tagged = tagger.tag([Story(index=i, headline="", text=text)
+                         for i, text in enumerate(text for pair in PAIRS for text in pair)])
+    wanted = ["safety", "policy", "compute"]
+    for (plain, about), theme in zip(zip(tagged[::2], tagged[1::2], strict=True), wanted,
+                                     strict=True):
+        assert theme not in plain.themes, plain.story.text
+        assert theme in about.themes, about.story.text
+        # the explanation is words of the story, not the gate's feature
+        assert about.explanations[theme]
+        assert all(term.lower() in about.story.text.lower()
+                   for term in about.explanations[theme])
