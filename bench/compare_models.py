@@ -192,9 +192,9 @@ def designs() -> dict[str, Design]:
         "  + newsletters capped at 150 stories": Params(source_cap=150),
         "  word 1-2-grams": Params(word_ngrams=[1, 2]),
         "CHOSEN (2026-12-04-3): + paraphrases x0.4 + counter x0.4": Params(CHOSEN),
-        # ninth pass: safety and policy only for stories about AI (subject.py)
-        "  + subject gate: safety, policy x0.25 unless about AI": Params(CHOSEN,
-                                                                         subject_gate=True),
+        # ninth pass: safety, policy and compute only for stories about AI (subject.py)
+        "  + subject gate: safety, policy, compute x0.25 unless about AI": Params(
+            CHOSEN, subject_gate=True),
         "  + paraphrases + counter + shape": Params(paraphrase_weight=0.4, counter_weight=0.4,
                                                     shape_weight=1.0),
         "  + paraphrases x0.4 + counter x0.2": Params(paraphrase_weight=0.4,

@@ -40,6 +40,9 @@ from service.classify.examples import Example, label_matrix
 from service.classify.recipe import DEFAULT_PARAMS, build_pipeline, train_model
 
 _EPS = 1e-6
+# The recipe these designs were measured on: the chosen one before the subject gate (its
+# last feature must stay last, which SourceIntercepts' extra columns would break).
+RECIPE: dict[str, Any] = {**DEFAULT_PARAMS, "subject_gate": False}
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -87,7 +90,7 @@ class _PerSource:
     """Fits on examples (it needs their groups), scores one newsletter at a time."""
 
     def __init__(self, **changes: Any) -> None:
-        self.params = {**DEFAULT_PARAMS, **changes}
+        self.params = {**RECIPE, **changes}
 
     def fit_examples(self, examples: Sequence[Example]) -> _PerSource:
         self.model = train_model(examples, self.params)
@@ -150,7 +153,7 @@ class SourceIntercepts:
         self.weight = weight
 
     def fit_examples(self, examples: Sequence[Example]) -> SourceIntercepts:
-        self.pipeline = build_pipeline(DEFAULT_PARAMS)
+        self.pipeline = build_pipeline(RECIPE)
         features = self.pipeline.named_steps["features"].fit_transform([e.text for e in examples])
         names = sorted({e.source or "extra" for e in examples})
         onehot = np.array([[(e.source or "extra") == n for n in names] for e in examples],
@@ -189,7 +192,7 @@ _WORD = re.compile(r"[a-z0-9$£€^]")
 
 def floored_paragraphs(floor: int, blocks: Sequence[str] = ("cues", "definitions",
                                                            "paraphrases")) -> Pipeline:
-    pipeline = build_pipeline(DEFAULT_PARAMS)
+    pipeline = build_pipeline(RECIPE)
     for name, block in pipeline.named_steps["features"].transformer_list:
         if name in blocks and isinstance(block, Pipeline) and "count" in block.named_steps:
             count = block.named_steps["count"]
@@ -207,7 +210,7 @@ def ceiling(scored: Sequence[Example], extra: Sequence[Example],
         train = [e for e in scored if e.source not in held_out[name]] + list(extra)
         test = [e for e in scored if e.source in held_out[name]]
         truth = label_matrix(test)
-        scores = np.asarray(train_model(train).predict_proba([e.text for e in test]))
+        scores = np.asarray(train_model(train, RECIPE).predict_proba([e.text for e in test]))
         grid = np.linspace(0.02, 0.98, 49)
         rows: dict[str, list[float]] = {"0.5": [], "best": [], "count": [], "auc": []}
         for c in range(truth.shape[1]):

@@ -11,11 +11,20 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pytest
+from sklearn.base import clone
 
 from service.classify.examples import load_examples
 from service.classify.model import Classifier
 from service.classify.recipe import DEFAULT_PARAMS, LEGACY_PARAMS, build_pipeline, train_model
-from service.classify.subject import GATED_FACTOR, GATED_THEMES, AboutAI, SubjectGate, about_ai
+from service.classify.subject import (
+    ACRONYMS,
+    GATED_FACTOR,
+    GATED_THEMES,
+    WORDS,
+    AboutAI,
+    SubjectGate,
+    about_ai,
+)
 from service.domain import THEMES, Story
 from tests.conftest import REPO
 from tests.helpers import SHARED
@@ -45,6 +54,18 @@ PAIRS = [
     "Export controls tighten on GPUs",
     "Robotaxis start service in a second city",
     "TSMC adds a fab in Arizona",
+    "A new image model turns sketches into photos",
+    "The lab disbands its superalignment team",
+    "Publishers sue over the use of their books as training data",
+    # found by the review of the first version, which missed each of these
+    "Researchers show misaligned AIs can deceive their overseers",
+    "Character.AI is sued over a teenager's death",
+    "new ai rules take effect in the eu",  # any case
+    "A cloud firm orders 500,000 H100s for a new cluster",
+    "The chipmaker ships MI300X parts to a cloud",
+    "Senators want testing of frontier systems before release",
+    "An artificial\u00a0intelligence act passes",  # a no-break space
+    "Intel cuts 15% of its staff",
 ])
 def test_about_ai_reads_the_domain_of_the_themes(text: str) -> None:
     assert about_ai(text)
@@ -53,12 +74,30 @@ def test_about_ai_reads_the_domain_of_the_themes(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "Hospital hit by ransomware; patch your servers",
     "Supreme Court limits the agency's power to regulate emissions",
-    "Ai Weiwei opens an exhibition in Berlin",  # "AI" counts in capitals only
     "Fashion models walk out over pay",
     "The retailer said it would email customers",
+    # other meanings of words of AI's domain, found by the review of the first version
+    "Threat intel firm says the ransomware gang is back",
+    "US intel officials warn of election interference",
+    "The IRS raises the AGI limit for the credit",
+    "Hungary's alignment with Russia worries Brussels",
+    "Protests in the Xinjiang Uyghur Autonomous Region",
+    "Jean-Claude Juncker speaks in Strasbourg",
+    "Gemini exchange fined by the regulator",
+    "The copilot locked the captain out of the cockpit",
+    "Hackers leak datasets of 10 million patients",
+    "NIST standardises new encryption algorithms",
 ])
 def test_about_ai_is_false_without_it(text: str) -> None:
     assert not about_ai(text)
+
+
+def test_the_active_model_reads_the_words_of_this_module(tagger: Classifier) -> None:
+    """The tests above describe the active model only if it was trained with these words
+    (a model keeps its own); editing them means training a new version."""
+    about = tagger.pipeline.named_steps["features"].transformer_list[-1][1]
+    assert isinstance(about, AboutAI)
+    assert (about.acronyms, about.words) == (ACRONYMS, WORDS)
 
 
 def test_every_labeled_story_with_a_gated_theme_is_about_ai() -> None:
@@ -99,6 +138,22 @@ def test_the_regressions_do_not_see_the_subject_feature() -> None:
     gate = model.named_steps["model"]
     assert isinstance(gate, SubjectGate)
     assert all(e.coef_.shape[1] == width - 1 for e in gate.estimators_)
+
+
+def test_the_gate_refuses_features_whose_last_column_is_not_about_ai() -> None:
+    """A bench that appended columns of its own after AboutAI's had every story gated."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+
+    rows = np.array([[0.3, 1.0], [0.9, 0.0], [0.1, 1.0], [0.7, 1.0]])
+    labels = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [1, 0, 1, 0], [0, 1, 0, 1]])
+    gate = SubjectGate(OneVsRestClassifier(LogisticRegression())).fit(rows, labels)
+    with pytest.raises(ValueError, match="AboutAI"):
+        SubjectGate(OneVsRestClassifier(LogisticRegression())).fit(rows[:, ::-1], labels)
+    with pytest.raises(ValueError, match="features"):
+        gate.predict_proba(np.hstack([rows, rows]))
+    assert clone(gate).get_params()["factor"] == GATED_FACTOR
+    assert not hasattr(clone(gate), "estimator_")  # fitting clones the regressions
 
 
 def test_about_ai_feature() -> None:

@@ -26,6 +26,7 @@ import sklearn
 
 from service.classify import cues, explain, model_store
 from service.classify.reading import read_story
+from service.classify.subject import SubjectGate
 from service.domain import THEMES, Story, TaggedStory
 from service.errors import ModelError, ModelIntegrityError
 
@@ -115,7 +116,12 @@ class Classifier:
         pushes = {}
         for theme in themes:
             weights = estimators[self.themes.index(theme)].coef_.ravel()
-            # a subject gate's last feature is not the regressions' (subject.py)
+            # a subject gate's last feature is not the regressions' (subject.py); nothing else
+            # may differ, or the pushes would be misaligned
+            if values.size - weights.size != int(isinstance(self.pipeline.named_steps["model"],
+                                                            SubjectGate)):
+                raise ModelError(f"{values.size} features, {weights.size} weights: "
+                                 f"{self.version} cannot explain its tags")
             pushes[theme] = values[:weights.size] * weights
         return {theme: explain.explain(text, pushes[theme], index, hits, theme,
                                        EXPLANATION_TERMS)
