@@ -29,6 +29,14 @@ LABEL = re.compile(r":\s*$")  # an inline bold lead-in such as "What's new:"
 SENTENCE_END = re.compile(r"[.,;:]$")
 SALUTATION = re.compile(r"^(?:dear|hi|hello|hey)\b[^,.!?]{1,40},$", re.IGNORECASE)
 BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
+# A link on a line of its own that asks the reader to act ("Read the full story", "View
+# this issue online", "Browse the logbooks", "Try Acme free"): the story's or the issue's
+# button, not a one-line item.  Not "Watch"/"Listen"/"See": news headlines open so.
+CALL_TO_ACTION = re.compile(
+    r"^(?:read|continue|view|browse|get|try|download|sign up|join|register|subscribe|learn"
+    r"|explore|check out|shop|start|book|apply|open|visit|click|tap|discover|find out|go to"
+    r"|claim|grab|upgrade|support)\b", re.IGNORECASE)
+CALL_TO_ACTION_WORDS = 5
 # "By" and one to eight capitalised names, perhaps after "the", parted by spaces, "," "&" or
 # "|" ("By Ada Marsh, Example Research", "By Tom Reed & Lia Chen | Example Lab"; "By Land and
 # Sea" stays a headline, "By Design, Not Default" does not: rare as a headline, common as a
@@ -36,14 +44,31 @@ BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
 # of its own, so a failing match backtracks in linear time (``(?:[A-Z]\w*\s*){1,4}`` tried
 # every split of one long word; ``\s*[,&|]?\s+`` every split of a long run of blanks).
 _NAME = r"[A-Z][\w.'’-]*"
+# What may follow a byline after a "·", "|" or dash: its date, reading time, place.
+_BYLINE_TAIL = r"(?:[ \t]*[·•|—–][ \t]*[^\n]{1,80})?"
 BYLINE = re.compile(
     rf"^(?:[Ww]ritten |[Ww]ords )?(?:[Bb]y|BY)\s+(?:the\s+)?{_NAME}"
-    rf"(?:(?:[ \t]*[,&|][ \t]*|[ \t]+){_NAME}){{0,7}}\s*$")
+    rf"(?:(?:[ \t]*[,&|][ \t]*|[ \t]+){_NAME}){{0,7}}{_BYLINE_TAIL}\s*$")
+# A date (and perhaps a time) opening a line: "Tue Jun 4, 6:30pm · Mill", "June 11, 2024",
+# "Mar 3 · 6 min read".  Under a headline it dates the story or the event, it is no title.
+_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+          r"(?:uary|ruary|ch|il|e|y|ust|tember|ober|ember)?\.?")
+_DATE = rf"(?:{_MONTH}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}[ \t]+{_MONTH}(?![a-z]))"
+DATELINE = re.compile(
+    rf"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?[ \t]+)?{_DATE}"
+    rf"(?:,?[ \t]+\d{{4}})?(?:,?[ \t]+\d{{1,2}}(?::\d{{2}})?[ \t]*(?:[ap]\.?m\.?)?)?"
+    rf"(?:[ \t]*(?:[·•|—–,]|$)[^\n]{{0,80}})?$")
+# "Marta Kowalczyk · Mar 3": an author and a date, a post's byline without "By".
+AUTHOR_DATE = re.compile(rf"^{_NAME}(?:[ \t]+{_NAME}){{1,3}}[ \t]*[·•|][ \t]*{_DATE}")
 # A paper's authors under its title: names with initials ("L. Chen, R. Okafor and M. Singh",
 # "A.-K. Weiss et al. (Allen Institute)"), never the title itself.
 _INITIALED = r"(?!(?:A\.I|U\.[SKN]|E\.U)\.)(?:[A-Z]\.[ -]?){1,3}[A-Z][\w'’-]+"  # not "A.I."
-AUTHORS = re.compile(rf"^{_INITIALED}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_INITIALED}){{0,11}}"
-                     r"(?:,?[ \t]+et al\.?)?(?:[ \t]*\([^()]{1,80}\))?$")
+# or the surname first: "Adebayo K., Chen R. — Journal of Sleep"
+_SURNAME_FIRST = r"[A-Z][\w'’-]+[ \t]+(?:[A-Z]\.[ -]?){1,3}"
+_AUTHOR = rf"(?:{_INITIALED}|{_SURNAME_FIRST})"
+AUTHORS = re.compile(rf"^{_AUTHOR}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_AUTHOR}){{0,11}}"
+                     r"(?:,?[ \t]+et al\.?)?(?:[ \t]*\([^()]{1,80}\))?"
+                     r"(?:[ \t]*[—–|·][ \t]*[^\n]{1,80})?$")
 # Under a headline, a line in lower case is never one: "by the Example Research Team", "by
 # Ada Marsh and Tom Reed" name the authors (and say the headline above them is one).
 LOWER_BYLINE = re.compile(r"^by\s+(?:the\s+)?[A-Z][^.!?]{0,100}$")
@@ -75,15 +100,17 @@ def title_like(line: str, marked: bool = False) -> bool:
         return False
     if SUBHEAD.match(text) or " * " in text:  # "More on this: * a link * another"
         return False
-    if BYLINE.match(text) or AUTHORS.match(text):  # "By Staff Writer", "L. Chen, R. Okafor"
-        return False  # under a headline: its authors, not a title
+    if is_byline(text):  # "By Staff Writer", "L. Chen, R. Okafor", "Tue Jun 4, 6:30pm"
+        return False  # under a headline: its authors or its date, not a title
     return not SALUTATION.match(text) and not GREETING.match(text)
 
 
 def is_byline(line: str) -> bool:
-    """ "By Ada Marsh, Example Research" under a headline: its author, part of the story."""
+    """ "By Ada Marsh, Example Research", "Ada Marsh · Mar 3", "Tue Jun 4, 6:30pm · Mill"
+    under a headline: its author or its date, part of the story."""
     text = tidy(line)
-    return bool(BYLINE.match(text) or LOWER_BYLINE.match(text) or AUTHORS.match(text))
+    return bool(BYLINE.match(text) or LOWER_BYLINE.match(text) or AUTHORS.match(text)
+                or AUTHOR_DATE.match(text) or DATELINE.match(text))
 
 
 def lower_start(text: str) -> bool:

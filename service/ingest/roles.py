@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from service.domain import Block
 from service.ingest.headlines import (
     BARE_URL_LINE,
+    CALL_TO_ACTION,
+    CALL_TO_ACTION_WORDS,
     DECORATION,
     ENUMERATOR,
     LABEL,
@@ -49,7 +51,7 @@ SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in
 # text has no other mark, and a headline seldom ends in punctuation.
 UNPUNCTUATED_TITLE_WORDS = 14
 SENTENCE_CLOSE = re.compile(r"[.!?,;:…]['\"’”)]*$")
-ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s)")
+ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|\.$)")
 
 
 @dataclass(frozen=True)
@@ -229,7 +231,9 @@ def _lead_item(block: Block, first: str) -> Unit | None:
 
 
 def _link_item(block: Block, first: str) -> Unit | None:
-    """``[Headline](url) - summary``: a block that opens with a link's text, then a dash."""
+    """``[Headline](url) - summary``: a block that opens with a link's text, then a dash; a
+    bullet that opens with one, then anything ("<li><a>Ford recalls SUVs</a> over a
+    camera fault.</li>")."""
     if not block.links or block.kind == "heading":
         return None
     link = block.links[0]
@@ -241,8 +245,12 @@ def _link_item(block: Block, first: str) -> Unit | None:
         return None  # a bare address under a story is its link, not a headline
     if not text.startswith(name) or not link.url.startswith("http"):
         return None
-    if not ITEM_TAIL.match(text[len(name):]):
+    tail = text[len(name):]
+    if not ITEM_TAIL.match(tail) and not (block.kind == "list_item" and tail[:1].isspace()):
         return None
+    if (CALL_TO_ACTION.match(name) and len(name.split()) <= CALL_TO_ACTION_WORDS
+            and not tail.strip(" →»>")):
+        return None  # the story's or the issue's button: body, not an item
     return Unit("item", block, 9, name, link.url, "item: link-led line")
 
 

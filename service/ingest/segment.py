@@ -21,6 +21,7 @@ from pathlib import Path
 
 from service.domain import Block, Issue, Link, Story
 from service.errors import MalformedMessage
+from service.ingest.essay import one_essay
 from service.ingest.headlines import DECORATION, block_lines, tidy
 from service.ingest.parse import parse_issue
 from service.ingest.rules import (
@@ -274,6 +275,9 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     footer = next((i for i, b in enumerate(issue.blocks) if opens_footer(b.text[:200])), None)
     title, blocks = _clean(issue.blocks[:footer], issue.envelope.subject, source)
     cuts, notes, laid_out = cut(blocks)
+    raw = issue.blocks[:footer]
+    if essay := one_essay(raw, issue.envelope.subject, blocks, cuts, notes):
+        cuts, notes = essay  # an essay's headings are its sections, not stories
     if not cuts and blocks and not laid_out:
         # No story mark at all: a digest of untitled items, or else (below) a single post.
         items, item_notes = untitled_items(blocks)

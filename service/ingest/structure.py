@@ -38,6 +38,7 @@ from service.ingest.headlines import (
 )
 from service.ingest.roles import Unit, roles_of
 from service.ingest.zones import (
+    BARE_AD_LABEL,
     SPONSOR_LABEL,
     ZONES,
     opens_recap,
@@ -155,15 +156,18 @@ class _Cutter:
         self.drop(kind, unit.headline, rank_name(unit.rank))
 
     def _ad(self, index: int) -> bool:
-        """The title at ``index`` sits right under a sponsor's label that names the sponsor
-        ("Together with Acme"), and the name comes back in it or in the text under it: an
-        ad.  A masthead's "Presented by Acme" over the first story is not one (the first
-        story is never dropped so), nor is a label over a story that does not name them."""
+        """The title at ``index`` sits right under a bare "Sponsored", or under a sponsor's
+        label that names the sponsor ("Together with Acme") and the name comes back in it or
+        in the text under it: an ad.  A masthead's "Presented by Acme" over the first story
+        is not one (the first story is never dropped so), nor is a label over a story that
+        does not name them."""
         before = next((self.units[i] for i in range(index - 1, -1, -1)
                        if self.units[i].role != "rule"), None)
         if before is None:
             return False
         label = tidy(before.headline if before.role == "title" else block_lines(before.block)[0])
+        if BARE_AD_LABEL.match(label):
+            return True  # "SPONSORED" alone right above a title labels nothing else
         found = SPONSOR_LABEL.match(label)
         name = found.group(1).lower() if found else ""
         if len(name) < 3:

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from service.domain import Block
 from service.ingest.headlines import TITLE_MAX_CHARS, block_lines, tidy
 
-__all__ = ["AD_LABEL", "SIGN_OFF", "SPONSOR_LABEL", "ZONES", "opens_footer", "opens_recap",
-           "opens_sponsor", "sign_off_at", "sponsored_lead"]
+__all__ = ["AD_LABEL", "BARE_AD_LABEL", "SIGN_OFF", "SPONSOR_LABEL", "ZONES", "opens_footer",
+           "opens_recap", "opens_sponsor", "sign_off_at", "sponsored_lead"]
 
 SPONSOR_LINE_WORDS = 8  # "Together with Acme": a label, not a sentence about a partnership
 # A label that marks what follows as an ad, as a line or a bold lead of its own.  Not a news
@@ -26,6 +26,10 @@ AD_LABEL = re.compile(
     r"|in partnership with|partner content|promoted)\b", re.IGNORECASE)
 # A sponsor's label and the first word of their name: "TOGETHER WITH VECTORLY", "A message
 # from Halcyon Bank", "Sponsored by Acme".
+# The label alone, naming no sponsor ("SPONSORED", "Partner content"): whatever title comes
+# right under it is the ad's.  "Advertisement" is not one: it marks an ad slot, often empty.
+BARE_AD_LABEL = re.compile(r"^(?:sponsored|sponsor|promoted|partner content|paid post)$",
+                           re.IGNORECASE)
 SPONSOR_LABEL = re.compile(
     r"^(?:together with|sponsored by|presented by|brought to you by|a message from"
     r"|in partnership with)\W+(?:our (?:sponsor|partner)s?\W+)?([\w'’-]+)", re.IGNORECASE)

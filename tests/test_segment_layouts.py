@@ -1,0 +1,169 @@
+"""Layouts from a sweep of 30 issues written like newsletters nobody tuned for (stop 19):
+bylines and datelines under headlines, buttons, list items led by a link, a bare
+"SPONSORED" label, and essays whose headings are sections of one story.  Every issue
+here was written for these tests (no newsletter text), cut by the structural engine as
+any unknown newsletter is."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.domain import Story
+from service.ingest.headlines import is_byline, title_like
+from service.ingest.parse import parse_issue
+from service.ingest.segment import segment
+from tests.test_segment_any import email
+
+P = ("The council spent most of the evening on the budget, and the vote came only after "
+     "a long public comment period that ran past eleven.")
+
+
+def _stories(html: str, subject: str = "This week") -> list[Story]:
+    return segment(parse_issue(email(html, html=True, subject=subject)))
+
+
+def _headlines(html: str, subject: str = "This week") -> list[str]:
+    return [s.headline for s in _stories(html, subject)]
+
+
+@pytest.mark.parametrize("line", [
+    "By Dana Ortiz · June 11, 2024, 11:58pm",
+    "Marta Kowalczyk · Mar 3",
+    "Tue Jun 4, 6:30pm · Hartwell Mill, Room 2B",
+    "Fri Jun 7 · Foundry",
+    "June 11, 2024",
+    "Adebayo K., Chen R. — Journal of Sleep, 2024",
+])
+def test_author_and_date_lines_are_no_titles(line: str) -> None:
+    assert is_byline(line) and not title_like(line)
+
+
+@pytest.mark.parametrize("line", [
+    "May Day protests spread", "June 11 vote on the transit levy looms",
+    "Mar 3 launch set for the new rover", "Sam Altman · OpenAI", "Readers flock to a new app",
+])
+def test_headlines_that_open_with_a_month_or_a_name_stay_titles(line: str) -> None:
+    assert title_like(line) and not is_byline(line)
+
+
+def test_a_byline_with_a_date_under_a_headline_is_part_of_its_story() -> None:
+    html = (f"<h2>Council approves the levy</h2><p>By Dana Ortiz · June 11, 2024</p><p>{P}</p>"
+            f"<h2>Bus routes to change</h2><p>By Marcus Bell</p><p>{P}</p>")
+    stories = _stories(html)
+    assert [s.headline for s in stories] == ["Council approves the levy", "Bus routes to change"]
+    assert "By Dana Ortiz" in stories[0].text
+
+
+def test_events_are_cut_at_their_titles_not_their_dates() -> None:
+    html = (f"<h2>Council approves the levy</h2><p>{P}</p><h2>Events</h2>"
+            f"<p><b>Hardware Meetup</b><br>Tue Jun 4, 6:30pm · Mill<br>{P}</p>"
+            f"<p><b>Pitch Night</b><br>Fri Jun 7 · Foundry<br>{P}</p>")
+    assert _headlines(html) == ["Council approves the levy", "Hardware Meetup", "Pitch Night"]
+
+
+def test_a_paper_title_over_its_authors_surname_first_is_the_headline() -> None:
+    html = (f"<h3>Sleep spindles and memory in older adults</h3>"
+            f"<p><i>Adebayo K., Chen R. — Journal of Sleep, 2024</i></p><p>{P}</p>"
+            f"<h3>Octopus arms decide on their own</h3>"
+            f"<p><i>Reyes J., Tanaka H. — Cephalopod Biology</i></p><p>{P}</p>")
+    assert _headlines(html) == ["Sleep spindles and memory in older adults",
+                                "Octopus arms decide on their own"]
+
+
+def test_a_button_under_a_story_is_part_of_it() -> None:
+    html = (f"<p><a href='https://n.example/web'>View this issue online</a></p>"
+            f"<h2>Council approves the levy</h2><p>{P}</p>"
+            f"<p><a href='https://n.example/1'>Read the full story</a></p>"
+            f"<h2>Bus routes to change</h2><p>{P}</p>"
+            f"<p><a href='https://n.example/2'>Continue reading →</a></p>"
+            f"<p><a href='https://n.example/3'>Browse the route maps</a></p>")
+    stories = _stories(html)
+    assert [s.headline for s in stories] == ["Council approves the levy", "Bus routes to change"]
+    assert "Browse the route maps" in stories[1].text
+
+
+def test_a_link_item_that_opens_like_a_button_but_says_more_is_an_item() -> None:
+    html = (f"<h2>Council approves the levy</h2><p>{P}</p><h2>Bus routes change</h2><p>{P}</p>"
+            "<p><a href='https://n.example/a'>Readers flock to the new bus app</a> - more than "
+            "ten thousand downloads in a week.</p>")
+    assert _headlines(html) == ["Council approves the levy", "Bus routes change",
+                                "Readers flock to the new bus app"]
+
+
+@pytest.mark.parametrize("tail", [" over a rearview camera fault.", "."])
+def test_bullets_led_by_a_link_are_items_whatever_follows_the_link(tail: str) -> None:
+    html = (f"<h2>Council approves the levy</h2><p>{P}</p><h2>Elsewhere</h2><ul>"
+            f"<li><a href='https://n.example/a'>Carmaker recalls 200,000 SUVs</a>{tail}</li>"
+            f"<li><a href='https://n.example/b'>The central bank holds rates</a>{tail}</li></ul>")
+    stories = _stories(html)
+    assert [s.headline for s in stories] == ["Council approves the levy",
+                                             "Carmaker recalls 200,000 SUVs",
+                                             "The central bank holds rates"]
+    assert [s.url for s in stories[1:]] == ["https://n.example/a", "https://n.example/b"]
+
+
+def test_the_title_under_a_bare_sponsored_label_is_the_ad() -> None:
+    html = (f"<h2>Council approves the levy</h2><p>{P}</p><p>SPONSORED</p>"
+            f"<h2>Stop losing hours to expense reports</h2><p>{P}</p>"
+            f"<p><a href='https://ad.example/go'>Try Receiptly free</a></p>"
+            f"<h2>Bus routes to change</h2><p>{P}</p>")
+    assert _headlines(html) == ["Council approves the levy", "Bus routes to change"]
+
+
+def test_a_bare_sponsored_label_over_the_first_story_drops_nothing() -> None:
+    html = (f"<p>SPONSORED</p><h2>Council approves the levy</h2><p>{P}</p>"
+            f"<h2>Bus routes to change</h2><p>{P}</p>")
+    assert _headlines(html) == ["Council approves the levy", "Bus routes to change"]
+
+
+ESSAY = (f"<h1>The quiet economics of repair</h1><h3>Why fixing a toaster costs more</h3>"
+         f"<p>Marta Kowalczyk · Mar 3</p><p>♡ Like Comment Restack</p><p>{P}</p>"
+         f"<h2>Why things stopped being fixable</h2><p>{P}</p><h3>The parts problem</h3>"
+         f"<p>{P}</p><h2>What is changing</h2><p>{P}</p>")
+
+
+def test_an_essay_under_its_title_and_author_is_one_story() -> None:
+    stories = _stories(ESSAY, subject="The quiet economics of repair")
+    assert [s.headline for s in stories] == ["The quiet economics of repair"]
+    text = stories[0].text
+    assert "The parts problem" in text and "What is changing" in text and P in text
+    assert "Restack" not in text  # the share bar is housekeeping
+
+
+def test_an_essay_keeps_its_links_roundup_as_items() -> None:
+    links = "".join(f"<li><a href='https://n.example/{n}'>Heat pumps sell out in {city}</a>"
+                    f" - installers are booked until autumn.</li>"
+                    for n, city in enumerate(["Oslo", "Denver", "Leeds"]))
+    stories = _stories(f"{ESSAY}<h2>Links</h2><ul>{links}</ul>",
+                       subject="The quiet economics of repair")
+    assert [s.headline for s in stories] == [
+        "The quiet economics of repair", "Heat pumps sell out in Oslo",
+        "Heat pumps sell out in Denver", "Heat pumps sell out in Leeds"]
+
+
+def test_one_story_with_its_author_and_subheads_is_one_story() -> None:
+    html = (f"<p><b>SPECIAL EDITION</b></p><h1>Council approves the levy after six hours</h1>"
+            f"<p><i>By Dana Ortiz · June 11, 2024, 11:58pm</i></p><p>{P}</p>"
+            f"<h3>What happened</h3><p>{P}</p><h3>What happens next</h3><p>{P}</p>")
+    assert _headlines(html, subject="Special edition: the levy") == [
+        "Council approves the levy after six hours"]
+
+
+def test_a_digest_under_a_title_and_author_is_not_an_essay() -> None:
+    """Its stories each link their source: they stay stories, with or without heading links."""
+    head = "<h1>This week</h1><p>By Ada Marsh · Mar 3</p><p>Hello again, readers.</p>"
+    linked = "".join(f"<h2><a href='https://n.example/{n}'>{t}</a></h2><p>{P}</p>"
+                     for n, t in enumerate(["Council approves the levy", "Bus routes change",
+                                            "Library hours grow"]))
+    inline = "".join(f"<h2>{t}</h2><p>{P} <a href='https://n.example/{n}'>Source</a>.</p>"
+                     for n, t in enumerate(["Council approves the levy", "Bus routes change",
+                                            "Library hours grow"]))
+    for body in (linked, inline):
+        assert _headlines(head + body) == ["Council approves the levy", "Bus routes change",
+                                           "Library hours grow"]
+
+
+def test_headings_with_no_author_named_stay_stories() -> None:
+    html = (f"<h1>This week</h1><p>{P}</p><h2>Council approves the levy</h2><p>{P}</p>"
+            f"<h2>Bus routes change</h2><p>{P}</p>")
+    assert _headlines(html) == ["Council approves the levy", "Bus routes change"]
