@@ -167,3 +167,30 @@ def test_headings_with_no_author_named_stay_stories() -> None:
     html = (f"<h1>This week</h1><p>{P}</p><h2>Council approves the levy</h2><p>{P}</p>"
             f"<h2>Bus routes change</h2><p>{P}</p>")
     assert _headlines(html) == ["Council approves the levy", "Bus routes change"]
+
+
+def test_a_tagline_under_the_masthead_is_the_intro_not_a_story() -> None:
+    html = (f"<p><b>THE RELAY</b><br>Running news, every Saturday</p><p>{P}</p>"
+            f"<h3>Council approves the levy</h3><p>{P}</p><h3>Bus routes change</h3><p>{P}</p>"
+            f"<h3>Library hours grow</h3><p>{P}</p>")
+    assert _headlines(html) == ["Council approves the levy", "Bus routes change",
+                                "Library hours grow"]
+
+
+def test_a_greeting_over_the_intro_is_not_a_story_but_a_lead_story_is() -> None:
+    stories = (f"<h2>Council approves the levy</h2><p>{P}</p><h2>Bus routes change</h2><p>{P}</p>"
+               f"<h2>Library hours grow</h2><p>{P}</p>")
+    assert _headlines(f"<p>Happy Saturday, riders 👋<br>{P} {P} {P}</p>{stories}") == [
+        "Council approves the levy", "Bus routes change", "Library hours grow"]
+    # the lead story may have the weakest mark of all (ThursdAI's does): it stays
+    lead = f"<p>Good news for bus riders<br>{P} {P} {P}</p>"
+    assert _headlines(lead + stories)[0] == "Good news for bus riders"
+
+
+def test_a_masthead_with_the_issue_number_is_no_story_even_among_like_titles() -> None:
+    text = "\n\n".join(f"{title}\n{'-' * len(title)}\n\n{P}" for title in (
+        "RAIL NOTES #118", "NIGHT TRAIN RETURNS TO THE COAST", "FREIGHT LINE IS ELECTRIFIED",
+        "STATION CLOCK IS RESTORED"))
+    headlines = [s.headline for s in segment(parse_issue(email(text)))]
+    assert headlines == ["NIGHT TRAIN RETURNS TO THE COAST", "FREIGHT LINE IS ELECTRIFIED",
+                         "STATION CLOCK IS RESTORED"]

@@ -49,6 +49,15 @@ from service.ingest.zones import (
 LETTER_MIN_CHARS = 600  # a letter is more than a greeting
 MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
+ISSUE_NUMBER = re.compile(r"(?:#\s?\d+|\b(?:issue|no\.|vol\.|edition|ed\.)\s?#?\d+)\s*$",
+                          re.IGNORECASE)
+# An opening title line (a short line, the weakest mark) right under a masthead, or a
+# greeting, over text, when every story after it has a heading or a bold line: a tagline
+# or a greeting over the intro, not a story.
+OPENING_LINE_STORIES = 2
+OPENING_GREETING = re.compile(  # "Happy Saturday, growers", not "Good news for robot makers"
+    r"^(?:happy|good|hello|hi|hey|welcome|greetings|morning|evening)\b[^.?:]{0,40}[,!]",
+    re.IGNORECASE)
 
 
 # A section name or headline label that says the piece is a tale: the newsletter's own word,
@@ -108,7 +117,32 @@ def cut(blocks: Sequence[Block]) -> Cutting:
             cutter.other(unit, index)
         elif cutter.zone == "sponsor" and unit.role == "item":
             cutter.item_in_sponsor(unit, index)
-    return Cutting(cutter.cuts, cutter.log, cutter.laid_out)
+    cuts, log = _without_opening_line(cutter.cuts, cutter.log)
+    return Cutting(cuts, log, cutter.laid_out)
+
+
+def _without_opening_line(cuts: list[Cut], log: list[str]) -> tuple[list[Cut], list[str]]:
+    """Without a first story started by a title line when every story after it has a
+    stronger mark ("Running news, every Saturday" under a masthead, "Happy Saturday,
+    growers" after a logo, over the intro)."""
+    if (len(cuts) <= OPENING_LINE_STORIES or not cuts[0].signal.startswith("title line")
+            or not all(c.signal.startswith(("heading", "bold line")) for c in cuts[1:])):
+        return cuts, log
+    first = next((i for i, line in enumerate(log) if line.startswith("0. ")), 0)
+    under_masthead = first > 0 and log[first - 1].startswith("   dropped masthead")
+    if not under_masthead and not OPENING_GREETING.match(cuts[0].headline):
+        return cuts, log  # a lead story may have the weakest mark (ThursdAI's does)
+    kept = []
+    for line in log:
+        number, dot, rest = line.partition(". ")
+        if dot and number.isdigit():
+            if number == "0":
+                kept.append(f"   dropped intro: {cuts[0].headline!r} (a title line over "
+                            "the intro; every story after it has a heading)")
+                continue
+            line = f"{int(number) - 1}. {rest}"
+        kept.append(line)
+    return cuts[1:], kept
 
 
 class _Cutter:
@@ -251,12 +285,14 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
 
 def _masthead(unit: Unit, units: list[Unit], index: int) -> bool:
     """The newsletter's name over its intro: the issue's first block, a title alone of its
-    rank, with little text and no link under it."""
+    rank or naming the issue's number, with little text and no link under it."""
     if any(units[i].role != "rule" for i in range(index)):
         return False
-    if unit.url or any(u.role == "title" and u.rank == unit.rank for u in _after(units, index)):
+    if unit.url or _text_under(units, index) >= MASTHEAD_MAX_CHARS:
         return False
-    return _text_under(units, index) < MASTHEAD_MAX_CHARS
+    if ISSUE_NUMBER.search(unit.headline):
+        return True  # "RAIL NOTES #118" over stories whose titles look just like it
+    return not any(u.role == "title" and u.rank == unit.rank for u in _after(units, index))
 
 
 def _after(units: list[Unit], index: int) -> Iterator[Unit]:
