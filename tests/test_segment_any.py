@@ -670,7 +670,8 @@ def test_the_rules_dir_setting_reaches_the_segment_command(tmp_path: Path) -> No
     lines = result.output.splitlines()
     assert "rules 'Tinkerer', engine structure" in lines[0]
     assert lines[1] == '   dropped masthead: "THE TINKERER\'S DIGEST" (heading h2)'
-    assert lines[2] == ("0. title line: 'Solar kilns dry timber twice as fast as the old sheds "
+    assert lines[2] == "   dropped text: 'Issue 41' (before the first story)"
+    assert lines[3] == ("0. title line: 'Solar kilns dry timber twice as fast as the old sheds "
                         "did' <https://tinkerer.example/kilns>")
     result = CliRunner().invoke(main, ["segment", str(issue)], env=env)
     first = result.output.splitlines()[0]

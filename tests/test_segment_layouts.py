@@ -194,3 +194,16 @@ def test_a_masthead_with_the_issue_number_is_no_story_even_among_like_titles() -
     headlines = [s.headline for s in segment(parse_issue(email(text)))]
     assert headlines == ["NIGHT TRAIN RETURNS TO THE COAST", "FREIGHT LINE IS ELECTRIFIED",
                          "STATION CLOCK IS RESTORED"]
+
+
+def test_explain_names_text_left_out_of_every_story() -> None:
+    """Text before the first story (an intro, a podcast's description under its title) is
+    left out; --explain says so, once for each run of it."""
+    from service.ingest.rules import load_rules, rules_for
+    from service.ingest.segment import by_structure
+
+    issue = parse_issue(email(f"<p>{P}</p><p>{P}</p><h2>Council approves the levy</h2>"
+                              f"<p>{P}</p><h2>Bus routes change</h2><p>{P}</p>", html=True))
+    _, notes = by_structure(issue, rules_for(issue.envelope, load_rules()))
+    dropped = [n for n in notes if n.startswith("   dropped text:")]
+    assert dropped == [f"   dropped text: {P[:80]!r} (before the first story)"]

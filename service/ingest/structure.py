@@ -156,6 +156,7 @@ class _Cutter:
         self.section, self.section_rank, self.zone = "", 0, ""
         self.ad_items = 0  # link-led items since the sponsor zone in hand opened
         self.laid_out = False  # a recap or a sponsor's block was marked as such
+        self.gap_noted = False  # the run of text outside any story in hand was noted
 
     def rule(self) -> None:
         # A separator ends a one-line item; a story with paragraphs may span one.
@@ -247,9 +248,14 @@ class _Cutter:
             self.current.blocks.append(unit.block)
         elif letter := _letter(unit, self.units, index):
             self.start(letter)
+        elif unit.role == "body" and not self.gap_noted:
+            # say what is left out, once for each run of text outside any story
+            where = "before the first story" if not self.cuts else "outside any story"
+            self.drop("text", block_lines(unit.block)[0][:80], where)
+            self.gap_noted = True
 
     def start(self, story: Cut) -> None:
-        self.current = story
+        self.current, self.gap_noted = story, False
         self.cuts.append(story)
         context = f" [section: {story.section}]" if story.section else ""
         context += " [fiction]" if story.fiction else ""
