@@ -6,12 +6,16 @@ any unknown newsletter is."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from service.domain import Story
 from service.ingest.headlines import is_byline, title_like
 from service.ingest.parse import parse_issue
+from service.ingest.scoring import Score, score
 from service.ingest.segment import segment
+from tests.helpers import REPO
 from tests.test_segment_any import email
 
 P = ("The council spent most of the evening on the budget, and the vote came only after "
@@ -34,8 +38,8 @@ def _headlines(html: str, subject: str = "This week") -> list[str]:
     "June 11, 2024",
     "Adebayo K., Chen R. — Journal of Sleep, 2024",
 ])
-def test_author_and_date_lines_are_no_titles(line: str) -> None:
-    assert is_byline(line) and not title_like(line)
+def test_author_and_date_lines_under_a_title_are_its_byline(line: str) -> None:
+    assert is_byline(line)
 
 
 @pytest.mark.parametrize("line", [
@@ -141,14 +145,6 @@ def test_an_essay_keeps_its_links_roundup_as_items() -> None:
         "Heat pumps sell out in Denver", "Heat pumps sell out in Leeds"]
 
 
-def test_one_story_with_its_author_and_subheads_is_one_story() -> None:
-    html = (f"<p><b>SPECIAL EDITION</b></p><h1>Council approves the levy after six hours</h1>"
-            f"<p><i>By Dana Ortiz · June 11, 2024, 11:58pm</i></p><p>{P}</p>"
-            f"<h3>What happened</h3><p>{P}</p><h3>What happens next</h3><p>{P}</p>")
-    assert _headlines(html, subject="Special edition: the levy") == [
-        "Council approves the levy after six hours"]
-
-
 def test_a_digest_under_a_title_and_author_is_not_an_essay() -> None:
     """Its stories each link their source: they stay stories, with or without heading links."""
     head = "<h1>This week</h1><p>By Ada Marsh · Mar 3</p><p>Hello again, readers.</p>"
@@ -207,3 +203,99 @@ def test_explain_names_text_left_out_of_every_story() -> None:
     _, notes = by_structure(issue, rules_for(issue.envelope, load_rules()))
     dropped = [n for n in notes if n.startswith("   dropped text:")]
     assert dropped == [f"   dropped text: {P[:80]!r} (before the first story)"]
+
+
+# ---- the narrowing, from an attack on the first versions (40 issues of its own) ----------
+
+
+DIGEST = (f"<h2>Council delays the levy vote</h2><p>{P}</p>"
+          f"<h2>School board names a chief</h2><p>{P}</p>")
+
+
+@pytest.mark.parametrize(("title", "under"), [
+    ("Riverside Weekly: levy, schools and a bridge", "By Dana Ortiz · June 11"),  # a colon
+    ("Model Week 31", "By Priya Natarajan · Mar 3"),  # a number
+    ("The levy and the schools", "June 11, 2024"),  # a date names no author
+])
+def test_a_digest_with_a_post_header_is_not_an_essay(title: str, under: str) -> None:
+    html = f"<h1>{title}</h1><p>{under}</p><p>Hello again.</p>{DIGEST}"
+    assert _headlines(html, subject=title) == ["Council delays the levy vote",
+                                               "School board names a chief"]
+
+
+def test_numbered_headings_under_a_post_header_are_a_listicle_not_an_essay() -> None:
+    html = ("<h1>Five robots worth knowing</h1><p>Leila Haddad · Jun 7</p>"
+            f"<h3>1. A humanoid signs its first customer</h3><p>{P}</p>"
+            f"<h3>2. A robot dog joins a fire brigade</h3><p>{P}</p>")
+    assert _headlines(html, subject="Five robots worth knowing") == [
+        "A humanoid signs its first customer", "A robot dog joins a fire brigade"]
+
+
+@pytest.mark.parametrize("headline", [
+    "Read the leaked memo on layoffs", "Book publishers sue over training data",
+    "Open-source coders fork the editor", "Apply now: grants for climate models",
+])
+def test_a_headline_that_opens_with_a_verb_is_no_button(headline: str) -> None:
+    html = (f"<h2>Council delays the levy vote</h2><p>{P}</p><h2>Quick links</h2><ul>"
+            f"<li><a href='https://n.example/a'>{headline}</a></li>"
+            "<li><a href='https://n.example/b'>The central bank holds rates</a></li></ul>")
+    assert _headlines(html)[1:] == [headline, "The central bank holds rates"]
+
+
+@pytest.mark.parametrize("between", ["", "<h4>Further reading</h4>"])
+def test_bullets_led_by_links_in_a_story_stay_in_it(between: str) -> None:
+    html = (f"<h2>Two cloud rivals agree to merge</h2><p>{P}</p>{between}<ul>"
+            "<li><a href='https://n.example/a'>The Washington Desk</a> reports talks began "
+            "in autumn.</li><li><a href='https://n.example/b'>The regulator's filing</a> "
+            f"lists the terms.</li></ul><h2>School board names a chief</h2><p>{P}</p>")
+    headlines = _headlines(html)
+    assert headlines[0] == "Two cloud rivals agree to merge"
+    assert headlines[-1] == "School board names a chief"
+    assert not {"The Washington Desk", "The regulator's filing"} & set(headlines)
+
+
+def test_a_bare_sponsored_label_over_a_story_with_no_button_drops_nothing() -> None:
+    """An image ad under the label leaves no block: the story under it is news."""
+    html = (f"<h2>Council delays the levy vote</h2><p>{P}</p><p>SPONSORED</p>"
+            "<p><a href='https://ad.example'><img src='https://ad.example/b.png'></a></p>"
+            f"<h2>School board names a chief</h2><p>{P}</p>")
+    assert _headlines(html) == ["Council delays the levy vote", "School board names a chief"]
+
+
+def test_the_button_under_a_sponsored_label_is_the_ad_and_the_next_item_is_news() -> None:
+    items = "".join(f"<p><a href='https://n.example/{n}'>{t}</a> - {P}</p>" for n, t in
+                    enumerate(["Chip startup raises $120M for inference cards",
+                               "Transit agency tests fare inspectors"]))
+    html = (f"<p>Today's links.</p>{items}<p>SPONSORED</p>"
+            "<p><a href='https://ad.example/go'>Try Vectorly free</a></p>"
+            f"<p><a href='https://n.example/3'>Court lets artists press claims</a> - {P}</p>")
+    assert _headlines(html) == ["Chip startup raises $120M for inference cards",
+                                "Transit agency tests fare inspectors",
+                                "Court lets artists press claims"]
+
+
+@pytest.mark.parametrize("title", ["PyData Riverside · June 12", "Sovereign A.I. — who builds it"])
+def test_a_bold_title_that_reads_like_an_author_and_date_stays_a_title(title: str) -> None:
+    html = (f"<h2>Events</h2><p><b>{title}</b></p><p>{P}</p>"
+            f"<p><b>Robotics Night at the Mill</b></p><p>{P}</p>")
+    assert _headlines(html) == [title, "Robotics Night at the Mill"]
+
+
+# ---- the two corpora, kept: 30 sweep issues and the 40 that attacked the first fixes ------
+
+LAYOUTS = REPO / "tests" / "fixtures" / "layouts"
+
+
+@pytest.mark.parametrize(("corpus", "floor"), [("sweep", 0.92), ("attack", 0.93)])
+def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
+        corpus: str, floor: float) -> None:
+    """Issues written by helpers in their own words (no newsletter text), with the stories
+    a careful reader cuts (gold.jsonl).  Headline F1 when the rules landed: sweep 0.929,
+    attack 0.937 (0.810 and 0.825 before this stop's rules); a change that costs two or
+    three of their stories fails here."""
+    total = Score(0, 0, 0)
+    for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        issue = parse_issue((LAYOUTS / corpus / row["file"]).read_bytes())
+        total += score([s.headline for s in segment(issue)], row["stories"])
+    assert total.f1 >= floor, (corpus, total)

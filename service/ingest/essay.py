@@ -1,21 +1,28 @@
 """Segment stage, structural engine: a post whose headings are the sections of one essay.
 
-An essay newsletter (Substack and its like) shows the post's title, often a
-subtitle and the author's line ("Marta Kowalczyk · Mar 3", "By Dana Ortiz ·
-June 11"), then its text under subheadings ("Why things stopped being
+An essay newsletter (Substack and its like) shows the post's title (the email's
+subject), often a subtitle, and its author's line ("Marta Kowalczyk · Mar 3",
+"By Dana Ortiz"), then its text under subheadings ("Why things stopped being
 fixable", "The parts problem").  The engine cuts at headings, so one essay
-became five stories, none under its title, and a reader got its sections as
-separate alerts.  By the definition of a story (../shared/data/README.md) an
-essay is one story.
+became five stories, none under its title.  By the definition of a story
+(../shared/data/README.md) an essay is one story.
 
-A post is read so only when its author is named: the subject's title heads the
-body with an author line in the few blocks under it, or the first story's
-heading has one right under it.  Then the stories that follow, while each is
-headed by a heading with no link of its own (a section of the essay, deeper
-than the first story's heading in the second case), become one story with
-the text above them, unless most of them carry a link (a digest's stories
-link their sources; an essay's sections seldom do).  A "Links" roundup of
-one-line items after the essay stays a story each.
+A digest's post header looks the same (title, author, date), so the rule asks
+for more than that.  The post is read as one essay only when:
+
+- the subject heads the body as a heading with a line naming the author (not a
+  date alone) in the few blocks under it;
+- the title does not hold the newsletter's name (the sender's), a number or a
+  colon ("The Inference Brief #42", "Riverside Weekly: levy, schools and a
+  bridge", "Model Week 31" head digests);
+- the stories the engine found after it, while each is headed by a heading
+  deeper than the title's, carry no link at all (a digest's stories link their
+  sources), no section name, no number ("1. A humanoid startup…"), and no
+  author or date line of their own (a news story's).
+
+Those stories, and the text above them, become one story under the title.
+Whatever follows (a "Links" roundup of one-line items, a heading as high as the
+title's) is cut as before.
 """
 
 from __future__ import annotations
@@ -23,8 +30,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from service.domain import Block
-from service.ingest.headlines import DECORATION, block_lines, is_byline
+from service.domain import Block, Envelope
+from service.ingest.headlines import (
+    DECORATION,
+    ENUMERATOR,
+    block_lines,
+    is_byline,
+    names_author,
+)
 from service.ingest.structure import Cut
 
 __all__ = ["AUTHOR_WITHIN", "one_essay"]
@@ -32,56 +45,62 @@ __all__ = ["AUTHOR_WITHIN", "one_essay"]
 AUTHOR_WITHIN = 4  # blocks under the title (a subtitle, an author line, a share bar)
 MIN_SECTIONS = 2  # one heading is a story, not an essay's sections
 _HEADING_RANK = re.compile(r"^heading h(\d)\b")
+# A digest's title: "Riverside Weekly: levy, schools and a bridge", "Model Week 31", "The
+# Brief #42".  An essay's seldom has a number or a colon ("The quiet economics of repair").
+DIGEST_TITLE = re.compile(r"\d|[:|#]")
 _NUMBERED = re.compile(r"^(\d+)\. ")
 
 
-def one_essay(raw: Sequence[Block], subject: str, blocks: Sequence[Block], cuts: list[Cut],
-              notes: list[str]) -> tuple[list[Cut], list[str]] | None:
+def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
+              cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], list[str]] | None:
     """``cuts`` with an essay's sections made one story, and ``notes`` to match; None when
     the post is not an essay.  ``raw`` is the issue's blocks as parsed (with the post's
     title), ``blocks`` as cleaned (the cuts' blocks are theirs)."""
-    title, first = _shown_title(raw, subject), 0
-    if title is None:
-        if not cuts or not _under_byline(cuts[0], raw):
-            return None
-        title, first = cuts[0].headline, 1  # a story with its author: its subheads follow
-    top = (_rank(cuts[0]) or 0) if first else 0
-    sections = first
-    for story in cuts[first:]:
-        rank = _rank(story)
-        if rank is None or rank <= top or story.url:
-            break
-        sections += 1
-    if sections - first < MIN_SECTIONS:
+    shown = _shown_title(raw, envelope)
+    if shown is None or not cuts:
         return None
-    linked = sum(1 for story in cuts[first:sections] if any(b.links for b in story.blocks))
-    if linked > (sections - first) // 2:
-        return None  # a digest's stories each link their source; an essay's sections seldom
+    title, level, header = shown
+    sections = 0
+    for story in cuts:
+        rank = _rank(story)
+        if _plain(story.headline) in header and not story.url:
+            sections += 1  # the subtitle, over the author's line
+            continue
+        if (rank is None or rank <= level or story.url or any(b.links for b in story.blocks)
+                or story.section or ENUMERATOR.match(story.blocks[0].text.strip(DECORATION))
+                or _dated(story, raw)):
+            break  # (a digest names its sections and numbers its items; an essay does not)
+        sections += 1
+    if sections < MIN_SECTIONS:
+        return None
     start = next((i for i, b in enumerate(blocks) if b is cuts[0].blocks[0]), 0)
     merged = [*blocks[:start], *(b for story in cuts[:sections] for b in story.blocks)]
-    essay = Cut(title, "whole post: an essay under its title", merged, cuts[0].url if first
-                else "", cuts[0].section if first else "")
-    note = (f"0. {essay.signal}: {title!r} ({sections - first} headings read as its sections,"
-            " with the author named)")
+    essay = Cut(title, "whole post: an essay under its title", merged)
+    note = (f"0. {essay.signal}: {title!r} ({sections} headings read as its sections: the "
+            "author is named, no section links out)")
     return [essay, *cuts[sections:]], [note, *_renumbered(notes, sections)]
 
 
-def _shown_title(raw: Sequence[Block], subject: str) -> str | None:
-    """The post's title as a heading that equals the subject, with an author line under it."""
-    wanted = _plain(subject)
+def _shown_title(raw: Sequence[Block], envelope: Envelope
+                 ) -> tuple[str, int, set[str]] | None:
+    """The post's title, its heading level and the headings of its header (a subtitle): a
+    heading equal to the subject, not the newsletter's name nor an issue's, with a line
+    naming the author under it."""
+    wanted, sender = _plain(envelope.subject), _plain(envelope.sender_name)
+    if not wanted or DIGEST_TITLE.search(wanted) or (len(sender) > 3 and sender in wanted):
+        return None
     for at, block in enumerate(raw):
-        if block.kind == "heading" and wanted and _plain(block.text) == wanted:
+        if block.kind == "heading" and _plain(block.text) == wanted:
             under = raw[at + 1:at + 1 + AUTHOR_WITHIN]
-            if any(is_byline(block_lines(b)[0]) for b in under if b.kind != "rule"):
-                return block.text.strip(DECORATION)
+            if any(names_author(block_lines(b)[0]) for b in under if b.kind != "rule"):
+                header = {_plain(b.text) for b in under if b.kind == "heading"}
+                return block.text.strip(DECORATION), block.level or 1, header
             return None
     return None
 
 
-def _under_byline(story: Cut, raw: Sequence[Block]) -> bool:
-    """The story's heading has its author's line right under it."""
-    if _rank(story) is None:
-        return False
+def _dated(story: Cut, raw: Sequence[Block]) -> bool:
+    """The story's heading has an author or date line of its own right under it."""
     at = next((i for i, b in enumerate(raw) if b.kind == "heading"
                and _plain(b.text) == _plain(story.headline)), None)
     return at is not None and at + 1 < len(raw) and is_byline(block_lines(raw[at + 1])[0])

@@ -29,14 +29,19 @@ LABEL = re.compile(r":\s*$")  # an inline bold lead-in such as "What's new:"
 SENTENCE_END = re.compile(r"[.,;:]$")
 SALUTATION = re.compile(r"^(?:dear|hi|hello|hey)\b[^,.!?]{1,40},$", re.IGNORECASE)
 BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
-# A link on a line of its own that asks the reader to act ("Read the full story", "View
-# this issue online", "Browse the logbooks", "Try Acme free"): the story's or the issue's
-# button, not a one-line item.  Not "Watch"/"Listen"/"See": news headlines open so.
+# A link on a line of its own that is a button ("Read the full story", "Continue reading",
+# "View this issue online", "Browse the logbooks", "Try Acme free"): the story's or the
+# issue's, not a one-line item.  The whole link text must be one: "Read the leaked memo on
+# layoffs", "Book publishers sue" and "Apply now: climate grants" are headlines.
 CALL_TO_ACTION = re.compile(
-    r"^(?:read|continue|view|browse|get|try|download|sign up|join|register|subscribe|learn"
-    r"|explore|check out|shop|start|book|apply|open|visit|click|tap|discover|find out|go to"
-    r"|claim|grab|upgrade|support)\b", re.IGNORECASE)
-CALL_TO_ACTION_WORDS = 5
+    r"^(?:read (?:more|on|online|it here|the (?:full )?(?:story|article|post|report|issue|"
+    r"piece|interview|paper))|continue reading|keep reading|view (?:it |this |the )?"
+    r"(?:issue |email |post )?(?:online|in (?:your |a )?browser|on the web)|view online|"
+    r"browse (?:the|all|our)(?: \w+){1,2}|try \w+ (?:free|now|for free|today)|"
+    r"sign up(?: free| now)?|"
+    r"subscribe(?: now| free| here)?|join (?:now|us|free|the waitlist)|register (?:now|here|today)|"
+    r"download (?:now|the app|it)|learn more|find out more|see more|shop now|get started|"
+    r"apply (?:now|here|today)|click here|get the \w+)(?![-\w])\W*$", re.IGNORECASE)
 # "By" and one to eight capitalised names, perhaps after "the", parted by spaces, "," "&" or
 # "|" ("By Ada Marsh, Example Research", "By Tom Reed & Lia Chen | Example Lab"; "By Land and
 # Sea" stays a headline, "By Design, Not Default" does not: rare as a headline, common as a
@@ -59,16 +64,21 @@ DATELINE = re.compile(
     rf"(?:,?[ \t]+\d{{4}})?(?:,?[ \t]+\d{{1,2}}(?::\d{{2}})?[ \t]*(?:[ap]\.?m\.?)?)?"
     rf"(?:[ \t]*(?:[·•|—–,]|$)[^\n]{{0,80}})?$")
 # "Marta Kowalczyk · Mar 3": an author and a date, a post's byline without "By".
-AUTHOR_DATE = re.compile(rf"^{_NAME}(?:[ \t]+{_NAME}){{1,3}}[ \t]*[·•|][ \t]*{_DATE}")
+AUTHOR_DATE = re.compile(rf"^{_NAME}(?:[ \t]+{_NAME}){{1,3}}[ \t]*[·•|][ \t]*{_DATE}"
+                         r"(?:,?[ \t]+\d{4})?(?:[ \t]*[·•|][ \t]*\d+\s*min(?:ute)?s? read)?$")
 # A paper's authors under its title: names with initials ("L. Chen, R. Okafor and M. Singh",
 # "A.-K. Weiss et al. (Allen Institute)"), never the title itself.
-_INITIALED = r"(?!(?:A\.I|U\.[SKN]|E\.U)\.)(?:[A-Z]\.[ -]?){1,3}[A-Z][\w'’-]+"  # not "A.I."
-# or the surname first: "Adebayo K., Chen R. — Journal of Sleep"
-_SURNAME_FIRST = r"[A-Z][\w'’-]+[ \t]+(?:[A-Z]\.[ -]?){1,3}"
+_NOT_INITIALS = r"(?!(?:A\.I|U\.[SKN]|E\.U|D\.C|U\.N)\.)"  # "A.I.", "U.S.", "D.C."
+_INITIALED = rf"{_NOT_INITIALS}(?:[A-Z]\.[ -]?){{1,3}}[A-Z][\w'’-]+"
+AUTHORS = re.compile(rf"^{_INITIALED}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_INITIALED}){{0,11}}"
+                     r"(?:,?[ \t]+et al\.?)?(?:[ \t]*\([^()]{1,80}\))?$")
+# Right under a title only (is_byline), as they read like titles elsewhere: the surname
+# first, "Adebayo K., Chen R. — Journal of Sleep"
+_SURNAME_FIRST = rf"[A-Z][\w'’-]+[ \t]+{_NOT_INITIALS}(?:[A-Z]\.[ -]?){{1,3}}"
 _AUTHOR = rf"(?:{_INITIALED}|{_SURNAME_FIRST})"
-AUTHORS = re.compile(rf"^{_AUTHOR}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_AUTHOR}){{0,11}}"
-                     r"(?:,?[ \t]+et al\.?)?(?:[ \t]*\([^()]{1,80}\))?"
-                     r"(?:[ \t]*[—–|·][ \t]*[^\n]{1,80})?$")
+PAPER_AUTHORS = re.compile(
+    rf"^{_AUTHOR}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_AUTHOR}){{0,11}}"
+    r"(?:,?[ \t]+et al\.?)?(?:[ \t]*\([^()]{1,80}\))?(?:[ \t]*[—–|·][ \t]*[^\n]{1,80})?$")
 # Under a headline, a line in lower case is never one: "by the Example Research Team", "by
 # Ada Marsh and Tom Reed" name the authors (and say the headline above them is one).
 LOWER_BYLINE = re.compile(r"^by\s+(?:the\s+)?[A-Z][^.!?]{0,100}$")
@@ -100,8 +110,8 @@ def title_like(line: str, marked: bool = False) -> bool:
         return False
     if SUBHEAD.match(text) or " * " in text:  # "More on this: * a link * another"
         return False
-    if is_byline(text):  # "By Staff Writer", "L. Chen, R. Okafor", "Tue Jun 4, 6:30pm"
-        return False  # under a headline: its authors or its date, not a title
+    if BYLINE.match(text) or AUTHORS.match(text):  # "By Staff Writer", "L. Chen, R. Okafor"
+        return False  # under a headline: its authors, not a title
     return not SALUTATION.match(text) and not GREETING.match(text)
 
 
@@ -109,8 +119,15 @@ def is_byline(line: str) -> bool:
     """ "By Ada Marsh, Example Research", "Ada Marsh · Mar 3", "Tue Jun 4, 6:30pm · Mill"
     under a headline: its author or its date, part of the story."""
     text = tidy(line)
-    return bool(BYLINE.match(text) or LOWER_BYLINE.match(text) or AUTHORS.match(text)
+    return bool(BYLINE.match(text) or LOWER_BYLINE.match(text) or PAPER_AUTHORS.match(text)
                 or AUTHOR_DATE.match(text) or DATELINE.match(text))
+
+
+def names_author(line: str) -> bool:
+    """ "By Ada Marsh", "Ada Marsh · Mar 3": a line that names a post's author (not a date
+    alone, nor a paper's authors)."""
+    text = tidy(line)
+    return bool(BYLINE.match(text) or AUTHOR_DATE.match(text))
 
 
 def lower_start(text: str) -> bool:

@@ -23,7 +23,6 @@ from service.domain import Block
 from service.ingest.headlines import (
     BARE_URL_LINE,
     CALL_TO_ACTION,
-    CALL_TO_ACTION_WORDS,
     DECORATION,
     ENUMERATOR,
     LABEL,
@@ -51,7 +50,10 @@ SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in
 # text has no other mark, and a headline seldom ends in punctuation.
 UNPUNCTUATED_TITLE_WORDS = 14
 SENTENCE_CLOSE = re.compile(r"[.!?,;:…]['\"’”)]*$")
-ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|\.$)")
+ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s)")
+# A heading over links that belong to the story above: its sources, not items.
+RELATED = re.compile(r"^\W*(?:further reading|related|sources?|references|see also|"
+                     r"more on this|read more|resources|links mentioned|notes)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,9 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             units += [_link_item(line, block_lines(line)[0]) or Unit("body", line)
                       for line in _split_lines(block, lines)]
             continue
-        item = None if related else (_link_item(block, lines[0]) or _lead_item(block, lines[0])
-                                     or _dash_item(block, lines[0]))
+        loose = block.kind == "list_item" and _opens_list(units)
+        item = None if related else (_link_item(block, lines[0], loose)
+                                     or _lead_item(block, lines[0]) or _dash_item(block, lines[0]))
         if item is not None:
             units.append(item)
         elif block.kind == "heading":
@@ -98,9 +101,10 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             # of title-like lines costs linear time, not a copy of the rest per line.
             tails, first, plain = _tails(lines), 0, Block(kind="paragraph", text="",
                                                           links=block.links)
-            while len(lines) - first > 1 and _split_title(
-                    block if first == 0 else plain, lines, first, tails,
-                    after_rule and first == 0):
+            while len(lines) - first > 1 and not (first and is_byline(lines[first])) and (
+                    _split_title(block if first == 0 else plain, lines, first, tails,
+                                 after_rule and first == 0)):
+                # (a title's author or date line under it is no title: "Tue Jun 4, 6:30pm")
                 source = block if first == 0 else plain
                 line = lines[first]
                 rank = 7 if is_bold_line(source, line) else 8
@@ -168,7 +172,12 @@ def _promote(units: list[Unit], index: int) -> Unit:
     marked = marked or (index > 0 and units[index - 1].role == "rule")
     if len(lines) != 1 or not title_like(lines[0], marked) or labelled(unit.block, lines[0]):
         return unit
+    if unit.block.links and CALL_TO_ACTION.match(tidy(lines[0])):
+        return unit  # a button ("Try Acme free") is no title
     bold = is_bold_line(unit.block, lines[0])
+    if (not bold and index and units[index - 1].role in ("title", "item")
+            and is_byline(lines[0])):
+        return unit  # right under a title, its author or date: "Marta Kowalczyk · Mar 3"
     if not (bold or marked) and len(re.findall(r"[^\W\d_]{3,}", lines[0])) < 2 and not (
             following is not None and tidy(lines[0]).lower() in SECTION_WORDS
             and _headline_over_text(units, index + 1)):
@@ -230,10 +239,19 @@ def _lead_item(block: Block, first: str) -> Unit | None:
                 "item: bold lead")
 
 
-def _link_item(block: Block, first: str) -> Unit | None:
-    """``[Headline](url) - summary``: a block that opens with a link's text, then a dash; a
-    bullet that opens with one, then anything ("<li><a>Ford recalls SUVs</a> over a
-    camera fault.</li>")."""
+def _opens_list(units: list[Unit]) -> bool:
+    """A bullet here opens with its own item whatever follows its link: its list comes
+    right under a section's title, not under a story's text or "Further reading"."""
+    at = len(units) - 1
+    while at >= 0 and units[at].block.kind == "list_item":
+        at -= 1  # back over the list's earlier bullets, to what the list opens under
+    return at >= 0 and units[at].role == "title" and not RELATED.match(units[at].headline)
+
+
+def _link_item(block: Block, first: str, loose: bool = False) -> Unit | None:
+    """``[Headline](url) - summary``: a block that opens with a link's text, then a dash;
+    ``loose``, a bullet of a list of items that opens with one, then anything ("<li><a>Ford
+    recalls SUVs</a> over a camera fault.</li>", or a bare ".")."""
     if not block.links or block.kind == "heading":
         return None
     link = block.links[0]
@@ -246,10 +264,9 @@ def _link_item(block: Block, first: str) -> Unit | None:
     if not text.startswith(name) or not link.url.startswith("http"):
         return None
     tail = text[len(name):]
-    if not ITEM_TAIL.match(tail) and not (block.kind == "list_item" and tail[:1].isspace()):
+    if not ITEM_TAIL.match(tail) and not (loose and (tail[:1].isspace() or tail == ".")):
         return None
-    if (CALL_TO_ACTION.match(name) and len(name.split()) <= CALL_TO_ACTION_WORDS
-            and not tail.strip(" →»>")):
+    if CALL_TO_ACTION.match(name) and not tail.strip(" →»>"):
         return None  # the story's or the issue's button: body, not an item
     return Unit("item", block, 9, name, link.url, "item: link-led line")
 

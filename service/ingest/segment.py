@@ -276,7 +276,7 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     title, blocks = _clean(issue.blocks[:footer], issue.envelope.subject, source)
     cuts, notes, laid_out = cut(blocks)
     raw = issue.blocks[:footer]
-    if essay := one_essay(raw, issue.envelope.subject, blocks, cuts, notes):
+    if essay := one_essay(raw, issue.envelope, blocks, cuts, notes):
         cuts, notes = essay  # an essay's headings are its sections, not stories
     if not cuts and blocks and not laid_out:
         # No story mark at all: a digest of untitled items, or else (below) a single post.

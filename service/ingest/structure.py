@@ -30,6 +30,7 @@ from service.domain import Block
 from service.ingest import roles
 from service.ingest.headlines import (
     BARE_URL_LINE,
+    CALL_TO_ACTION,
     SALUTATION,
     SECTION_WORDS,
     block_lines,
@@ -117,6 +118,9 @@ def cut(blocks: Sequence[Block]) -> Cutting:
             cutter.other(unit, index)
         elif cutter.zone == "sponsor" and unit.role == "item":
             cutter.item_in_sponsor(unit, index)
+        elif cutter.zone == "sponsor" and _button(unit) and not cutter.ad_items:
+            cutter.ad_items = 1  # the ad's button ("Try Acme free"): the next item is news
+            cutter.drop("sponsor", tidy(unit.block.text), "the sponsor's button")
     cuts, log = _without_opening_line(cutter.cuts, cutter.log)
     return Cutting(cuts, log, cutter.laid_out)
 
@@ -191,23 +195,25 @@ class _Cutter:
         self.drop(kind, unit.headline, rank_name(unit.rank))
 
     def _ad(self, index: int) -> bool:
-        """The title at ``index`` sits right under a bare "Sponsored", or under a sponsor's
-        label that names the sponsor ("Together with Acme") and the name comes back in it or
-        in the text under it: an ad.  A masthead's "Presented by Acme" over the first story
-        is not one (the first story is never dropped so), nor is a label over a story that
-        does not name them."""
+        """The title at ``index`` sits right under a bare "Sponsored" and its text ends in a
+        button, or under a sponsor's label that names the sponsor ("Together with Acme") and
+        the name comes back in it or in the text under it: an ad.  A masthead's "Presented
+        by Acme" over the first story is not one (the first story is never dropped so), nor
+        is a label over a story that does not name them."""
         before = next((self.units[i] for i in range(index - 1, -1, -1)
                        if self.units[i].role != "rule"), None)
         if before is None:
             return False
         label = tidy(before.headline if before.role == "title" else block_lines(before.block)[0])
+        under = list(itertools.takewhile(lambda u: u.role == "body", _after(self.units, index)))
         if BARE_AD_LABEL.match(label):
-            return True  # "SPONSORED" alone right above a title labels nothing else
+            # "SPONSORED" alone over a pitch that ends in its button ("Try Receiptly free");
+            # not over a story (an image ad between them leaves no block)
+            return any(_button(u) for u in under)
         found = SPONSOR_LABEL.match(label)
         name = found.group(1).lower() if found else ""
         if len(name) < 3:
             return False
-        under = itertools.takewhile(lambda u: u.role == "body", _after(self.units, index))
         return name in tidy(self.units[index].headline).lower() or any(
             name in unit.block.text.lower() for unit in under)
 
@@ -299,6 +305,12 @@ def _masthead(unit: Unit, units: list[Unit], index: int) -> bool:
     if ISSUE_NUMBER.search(unit.headline):
         return True  # "RAIL NOTES #118" over stories whose titles look just like it
     return not any(u.role == "title" and u.rank == unit.rank for u in _after(units, index))
+
+
+def _button(unit: Unit) -> bool:
+    """A link on a line of its own that is a button ("Try Acme free", "Read more")."""
+    return (unit.role == "body" and bool(unit.block.links)
+            and bool(CALL_TO_ACTION.match(tidy(unit.block.text))))
 
 
 def _after(units: list[Unit], index: int) -> Iterator[Unit]:
