@@ -26,6 +26,7 @@ from service.classify.subject import (
     about_ai,
 )
 from service.domain import THEMES, Story
+from service.errors import ModelError
 from tests.conftest import REPO
 from tests.helpers import SHARED
 
@@ -188,3 +189,8 @@ def test_the_active_model_tags_only_the_ai_version_of_each_story(tagger: Classif
         assert about.explanations[theme]
         assert all(term.lower() in about.story.text.lower()
                    for term in about.explanations[theme])
+
+
+def test_a_threshold_the_gate_cannot_keep_under_is_refused() -> None:
+    with pytest.raises(ModelError, match="subject gate"):
+        build_pipeline({**DEFAULT_PARAMS, "threshold": GATED_FACTOR})

@@ -36,7 +36,7 @@ from service.classify.cues import (
 )
 from service.classify.examples import Example, label_matrix
 from service.classify.paraphrases import COUNTER_CUES, PARAPHRASE_CUES
-from service.classify.subject import AboutAI, SubjectGate
+from service.classify.subject import GATED_FACTOR, AboutAI, SubjectGate
 from service.domain import THEMES
 from service.errors import ModelError
 
@@ -85,6 +85,9 @@ def build_pipeline(params: Mapping[str, Any]) -> Pipeline:
         with sklearn.config_context(enable_metadata_routing=True):
             regression.set_fit_request(sample_weight=True)
     model: Any = OneVsRestClassifier(regression)
+    if params.get("subject_gate") and params["threshold"] <= GATED_FACTOR:
+        raise ModelError(f"threshold {params['threshold']} lets the subject gate's scores "
+                         f"(x{GATED_FACTOR}) through: raise it or turn the gate off")
     if params.get("subject_gate"):
         model = SubjectGate(model)
         if params.get("source_cap"):

@@ -31,6 +31,7 @@ import re
 from collections.abc import Sequence
 
 from service.domain import Block, Envelope
+from service.ingest.cuts import Cut, renumbered
 from service.ingest.headlines import (
     DECORATION,
     ENUMERATOR,
@@ -38,13 +39,11 @@ from service.ingest.headlines import (
     is_byline,
     names_author,
 )
-from service.ingest.structure import Cut
 
 __all__ = ["AUTHOR_WITHIN", "one_essay"]
 
 AUTHOR_WITHIN = 4  # blocks under the title (a subtitle, an author line, a share bar)
-MIN_SECTIONS = 2  # one heading is a story, not an essay's sections
-_HEADING_RANK = re.compile(r"^heading h(\d)\b")
+MIN_SECTIONS = 2  # headings (a subtitle counts): fewer make a story, not an essay's sections
 # A digest's title: "Riverside Weekly: levy, schools and a bridge", "Model Week 31", "The
 # Brief #42".  An essay's seldom has a number or a colon ("The quiet economics of repair").
 DIGEST_TITLE = re.compile(r"\d|[:|#]")
@@ -60,6 +59,8 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
     if shown is None or not cuts:
         return None
     title, level, header = shown
+    if _structured_opening(notes):
+        return None  # an ad, a recap or a section before the first heading: not a plain post
     sections = 0
     for story in cuts:
         rank = _rank(story)
@@ -68,7 +69,7 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
             continue
         if (rank is None or rank <= level or story.url or any(b.links for b in story.blocks)
                 or story.section or ENUMERATOR.match(story.blocks[0].text.strip(DECORATION))
-                or _dated(story, raw)):
+                or _has_own_byline(story, raw)):
             break  # (a digest names its sections and numbers its items; an essay does not)
         sections += 1
     if sections < MIN_SECTIONS:
@@ -78,7 +79,7 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
     essay = Cut(title, "whole post: an essay under its title", merged)
     note = (f"0. {essay.signal}: {title!r} ({sections} headings read as its sections: the "
             "author is named, no section links out)")
-    return [essay, *cuts[sections:]], [note, *_renumbered(notes, sections)]
+    return [essay, *cuts[sections:]], renumbered(notes, sections, note, 1)
 
 
 def _shown_title(raw: Sequence[Block], envelope: Envelope
@@ -99,28 +100,30 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
     return None
 
 
-def _dated(story: Cut, raw: Sequence[Block]) -> bool:
+def _has_own_byline(story: Cut, raw: Sequence[Block]) -> bool:
     """The story's heading has an author or date line of its own right under it."""
-    at = next((i for i, b in enumerate(raw) if b.kind == "heading"
-               and _plain(b.text) == _plain(story.headline)), None)
+    head = story.blocks[0] if story.blocks else None
+    at = next((i for i, b in enumerate(raw) if b is head), None)  # _clean keeps the blocks
     return at is not None and at + 1 < len(raw) and is_byline(block_lines(raw[at + 1])[0])
 
 
 def _rank(story: Cut) -> int | None:
-    found = _HEADING_RANK.match(story.signal)
-    return int(found.group(1)) if found else None
+    """The level of the heading that starts ``story``; None when no heading does."""
+    head = story.blocks[0] if story.blocks else None
+    if head is None or head.kind != "heading" or not story.signal.startswith("heading"):
+        return None
+    return head.level or 1
 
 
-def _renumbered(notes: list[str], merged: int) -> list[str]:
-    """The notes of the stories after the essay, numbered from 1; the merged ones' go."""
-    kept = []
+def _structured_opening(notes: list[str]) -> bool:
+    """Before the first story the engine dropped a zone or a section (not only text)."""
     for line in notes:
-        found = _NUMBERED.match(line)
-        if found is None:
-            kept.append(line)
-        elif int(found.group(1)) >= merged:
-            kept.append(f"{int(found.group(1)) - merged + 1}. {line[found.end():]}")
-    return kept
+        if _NUMBERED.match(line):
+            return False
+        if line.startswith("   dropped") and not line.startswith(("   dropped text:",
+                                                                   "   dropped masthead:")):
+            return True
+    return False
 
 
 def _plain(text: str) -> str:

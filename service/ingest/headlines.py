@@ -61,8 +61,8 @@ _MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
 _DATE = rf"(?:{_MONTH}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}[ \t]+{_MONTH}(?![a-z]))"
 DATELINE = re.compile(
     rf"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?[ \t]+)?{_DATE}"
-    rf"(?:,?[ \t]+\d{{4}})?(?:,?[ \t]+\d{{1,2}}(?::\d{{2}})?[ \t]*(?:[ap]\.?m\.?)?)?"
-    rf"(?:[ \t]*(?:[·•|—–,]|$)[^\n]{{0,80}})?$")
+    rf"(?:,?[ \t]++\d{{4}})?(?:,?[ \t]++\d{{1,2}}(?::\d{{2}})?[ \t]*+(?:[ap]\.?m\.?)?)?"
+    rf"(?:[ \t]*+(?:[·•|—–,]|$)[^\n]{{0,80}})?$")  # possessive: no run of blanks is split
 # "Marta Kowalczyk · Mar 3": an author and a date, a post's byline without "By".
 AUTHOR_DATE = re.compile(rf"^{_NAME}(?:[ \t]+{_NAME}){{1,3}}[ \t]*[·•|][ \t]*{_DATE}"
                          r"(?:,?[ \t]+\d{4})?(?:[ \t]*[·•|][ \t]*\d+\s*min(?:ute)?s? read)?$")

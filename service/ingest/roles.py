@@ -72,7 +72,10 @@ class Unit:
 def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     units: list[Unit] = []
     related = False  # inside a list introduced by a line ending in ":"
+    list_head: Unit | None = None  # what the list in hand opens under (kept, not searched)
     for block in blocks:
+        if units and units[-1].block.kind != "list_item":
+            list_head = units[-1]
         if block.kind == "rule":
             units.append(Unit("rule", block))
             continue
@@ -82,7 +85,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             units += [_link_item(line, block_lines(line)[0]) or Unit("body", line)
                       for line in _split_lines(block, lines)]
             continue
-        loose = block.kind == "list_item" and _opens_list(units)
+        loose = block.kind == "list_item" and _opens_items(list_head)
         item = None if related else (_link_item(block, lines[0], loose)
                                      or _lead_item(block, lines[0]) or _dash_item(block, lines[0]))
         if item is not None:
@@ -239,13 +242,11 @@ def _lead_item(block: Block, first: str) -> Unit | None:
                 "item: bold lead")
 
 
-def _opens_list(units: list[Unit]) -> bool:
-    """A bullet here opens with its own item whatever follows its link: its list comes
-    right under a section's title, not under a story's text or "Further reading"."""
-    at = len(units) - 1
-    while at >= 0 and units[at].block.kind == "list_item":
-        at -= 1  # back over the list's earlier bullets, to what the list opens under
-    return at >= 0 and units[at].role == "title" and not RELATED.match(units[at].headline)
+def _opens_items(head: Unit | None) -> bool:
+    """A bullet opens with its own item whatever follows its link when its list comes
+    right under a section's title (``head``), not under a story's text or "Further
+    reading"."""
+    return head is not None and head.role == "title" and not RELATED.match(head.headline)
 
 
 def _link_item(block: Block, first: str, loose: bool = False) -> Unit | None:

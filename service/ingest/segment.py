@@ -21,8 +21,10 @@ from pathlib import Path
 
 from service.domain import Block, Issue, Link, Story
 from service.errors import MalformedMessage
+from service.ingest.cuts import Cut, without_last
 from service.ingest.essay import one_essay
 from service.ingest.headlines import DECORATION, block_lines, tidy
+from service.ingest.opening import without_opening_line
 from service.ingest.parse import parse_issue
 from service.ingest.rules import (
     GENERIC,
@@ -33,7 +35,7 @@ from service.ingest.rules import (
     load_rules,
     rules_for,
 )
-from service.ingest.structure import Cut, cut, without_last
+from service.ingest.structure import cut
 from service.ingest.untitled import untitled_items
 from service.ingest.zones import SIGN_OFF, opens_footer, sign_off_at
 
@@ -274,7 +276,7 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     # The footer's opening line is housekeeping, but it must reach the engine to end the issue.
     footer = next((i for i, b in enumerate(issue.blocks) if opens_footer(b.text[:200])), None)
     title, blocks = _clean(issue.blocks[:footer], issue.envelope.subject, source)
-    cuts, notes, laid_out = cut(blocks)
+    cuts, notes, laid_out, _ = without_opening_line(cut(blocks))
     raw = issue.blocks[:footer]
     if essay := one_essay(raw, issue.envelope, blocks, cuts, notes):
         cuts, notes = essay  # an essay's headings are its sections, not stories

@@ -23,11 +23,10 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from service.domain import Block
 from service.ingest import roles
+from service.ingest.cuts import Cut, Cutting, without_last
 from service.ingest.headlines import (
     BARE_URL_LINE,
     CALL_TO_ACTION,
@@ -52,57 +51,7 @@ MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
 ISSUE_NUMBER = re.compile(r"(?:#\s?\d+|\b(?:issue|no\.|vol\.|edition|ed\.)\s?#?\d+)\s*$",
                           re.IGNORECASE)
-# An opening title line (a short line, the weakest mark) right under a masthead, or a
-# greeting, over text, when every story after it has a heading or a bold line: a tagline
-# or a greeting over the intro, not a story.
-OPENING_LINE_STORIES = 2
-OPENING_GREETING = re.compile(  # "Happy Saturday, growers", not "Good news for robot makers"
-    r"^(?:happy|good|hello|hi|hey|welcome|greetings|morning|evening)\b[^.?:]{0,40}[,!]",
-    re.IGNORECASE)
 
-
-# A section name or headline label that says the piece is a tale: the newsletter's own word,
-# the one sign of fiction that needs no rules file.  Only names made of these words ("AI in
-# fiction" may be news about films; "Short stories" may be short news).
-FICTION_NAME = re.compile(
-    r"^(?:(?:tech|ai|short|flash|micro|speculative|science|weekend|sunday|friday|our|a|the) )*"
-    r"(?:fiction|tales?|short story)$|^story ?time$", re.IGNORECASE)
-FICTION_LABEL = re.compile(r"^([\w' ]{3,30}?)\s*[:|–—]\s+\S")
-
-
-@dataclass
-class Cut:
-    """One story as the engine sees it: where it starts, why, and its blocks."""
-
-    headline: str
-    signal: str
-    blocks: list[Block] = field(default_factory=list)
-    url: str = ""
-    section: str = ""
-
-    @property
-    def fiction(self) -> bool:
-        """A tale: under a fiction section, or named or labelled one in its headline."""
-        label = FICTION_LABEL.match(self.headline)
-        names = (self.section, self.headline, label.group(1) if label else "")
-        return any(FICTION_NAME.match(tidy(name)) for name in names if name)
-
-
-class Cutting(NamedTuple):
-    """An issue's stories; in reading order what started each one or was dropped (for
-    --explain); and whether it has a recap or a sponsor's block marked as such (a title, a
-    recap line, a sponsored item): laid out, so not a bare list of items (untitled.py)."""
-
-    cuts: list[Cut]
-    log: list[str]
-    laid_out: bool
-
-
-def without_last(cuts: list[Cut], log: list[str], why: str) -> tuple[list[Cut], list[str]]:
-    """``cuts`` without the last story, and ``log`` without the line that started it, plus
-    ``why`` it was dropped."""
-    started = f"{len(cuts) - 1}. "
-    return cuts[:-1], [*(line for line in log if not line.startswith(started)), why]
 
 
 def cut(blocks: Sequence[Block]) -> Cutting:
@@ -121,32 +70,7 @@ def cut(blocks: Sequence[Block]) -> Cutting:
         elif cutter.zone == "sponsor" and _button(unit) and not cutter.ad_items:
             cutter.ad_items = 1  # the ad's button ("Try Acme free"): the next item is news
             cutter.drop("sponsor", tidy(unit.block.text), "the sponsor's button")
-    cuts, log = _without_opening_line(cutter.cuts, cutter.log)
-    return Cutting(cuts, log, cutter.laid_out)
-
-
-def _without_opening_line(cuts: list[Cut], log: list[str]) -> tuple[list[Cut], list[str]]:
-    """Without a first story started by a title line when every story after it has a
-    stronger mark ("Running news, every Saturday" under a masthead, "Happy Saturday,
-    growers" after a logo, over the intro)."""
-    if (len(cuts) <= OPENING_LINE_STORIES or not cuts[0].signal.startswith("title line")
-            or not all(c.signal.startswith(("heading", "bold line")) for c in cuts[1:])):
-        return cuts, log
-    first = next((i for i, line in enumerate(log) if line.startswith("0. ")), 0)
-    under_masthead = first > 0 and log[first - 1].startswith("   dropped masthead")
-    if not under_masthead and not OPENING_GREETING.match(cuts[0].headline):
-        return cuts, log  # a lead story may have the weakest mark (ThursdAI's does)
-    kept = []
-    for line in log:
-        number, dot, rest = line.partition(". ")
-        if dot and number.isdigit():
-            if number == "0":
-                kept.append(f"   dropped intro: {cuts[0].headline!r} (a title line over "
-                            "the intro; every story after it has a heading)")
-                continue
-            line = f"{int(number) - 1}. {rest}"
-        kept.append(line)
-    return cuts[1:], kept
+    return Cutting(cutter.cuts, cutter.log, cutter.laid_out, cutter.under_masthead)
 
 
 class _Cutter:
@@ -161,6 +85,8 @@ class _Cutter:
         self.ad_items = 0  # link-led items since the sponsor zone in hand opened
         self.laid_out = False  # a recap or a sponsor's block was marked as such
         self.gap_noted = False  # the run of text outside any story in hand was noted
+        self.masthead = False  # a masthead was dropped, and no story has started since
+        self.under_masthead = False  # so the first story started
 
     def rule(self) -> None:
         # A separator ends a one-line item; a story with paragraphs may span one.
@@ -170,7 +96,7 @@ class _Cutter:
     def title(self, unit: Unit, index: int) -> None:
         kind = _title_kind(unit, self.units, index)
         if kind not in ZONES and not self.cuts and _masthead(unit, self.units, index):
-            kind = "masthead"
+            kind, self.masthead = "masthead", True
         if kind == "body":
             self.other(Unit("body", unit.block), index)
             return
@@ -262,6 +188,8 @@ class _Cutter:
 
     def start(self, story: Cut) -> None:
         self.current, self.gap_noted = story, False
+        if not self.cuts:
+            self.under_masthead = self.masthead
         self.cuts.append(story)
         context = f" [section: {story.section}]" if story.section else ""
         context += " [fiction]" if story.fiction else ""

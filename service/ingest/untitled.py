@@ -24,8 +24,8 @@ import re
 from collections.abc import Sequence
 
 from service.domain import Block
+from service.ingest.cuts import Cut
 from service.ingest.headlines import tidy
-from service.ingest.structure import Cut
 
 __all__ = ["ITEM_MIN_CHARS", "MIN_ITEMS", "item_headline", "untitled_items"]
 

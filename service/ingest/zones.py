@@ -24,12 +24,13 @@ SPONSOR_LINE_WORDS = 8  # "Together with Acme": a label, not a sentence about a 
 AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
     r"|in partnership with|partner content|promoted)\b", re.IGNORECASE)
-# A sponsor's label and the first word of their name: "TOGETHER WITH VECTORLY", "A message
-# from Halcyon Bank", "Sponsored by Acme".
-# The label alone, naming no sponsor ("SPONSORED", "Partner content"): whatever title comes
-# right under it is the ad's.  "Advertisement" is not one: it marks an ad slot, often empty.
+# The label alone, naming no sponsor ("SPONSORED", "Partner content"): the title right under
+# it is the ad's when its text ends in a button (structure.py).  "Advertisement" is not one:
+# it marks an ad slot, often empty.
 BARE_AD_LABEL = re.compile(r"^(?:sponsored|sponsor|promoted|partner content|paid post)$",
                            re.IGNORECASE)
+# A sponsor's label and the first word of their name: "TOGETHER WITH VECTORLY", "A message
+# from Halcyon Bank", "Sponsored by Acme".
 SPONSOR_LABEL = re.compile(
     r"^(?:together with|sponsored by|presented by|brought to you by|a message from"
     r"|in partnership with)\W+(?:our (?:sponsor|partner)s?\W+)?([\w'’-]+)", re.IGNORECASE)
