@@ -88,6 +88,11 @@ def test_about_ai_reads_the_domain_of_the_themes(text: str) -> None:
     "The copilot locked the captain out of the cockpit",
     "Hackers leak datasets of 10 million patients",
     "NIST standardises new encryption algorithms",
+    # and from the read-through of the second
+    "Potato chips prices rise as the harvest fails",
+    "Senators compute the cost of the farm bill",
+    "Factory automation cuts jobs at the mill",
+    "A court rules on intelligent design in schools",
 ])
 def test_about_ai_is_false_without_it(text: str) -> None:
     assert not about_ai(text)
@@ -102,15 +107,16 @@ def test_the_active_model_reads_the_words_of_this_module(tagger: Classifier) -> 
 
 
 def test_every_labeled_story_with_a_gated_theme_is_about_ai() -> None:
-    """The gate costs the labeled newsletters almost nothing: of their 722 stories, one
-    with a gated theme names nothing of AI's domain (a state's fake-account campaign)."""
+    """The gate costs the labeled newsletters almost nothing: of their 722 stories, two
+    with a gated theme name nothing of AI's domain (a state's fake-account campaign, and
+    a tale of "awful power")."""
     missed = []
     for path in sorted((SHARED / "data" / "labeled").glob("*.jsonl")):
         for line in path.read_text().splitlines():
             row = json.loads(line)
             if set(row["themes"]) & set(GATED_THEMES) and not about_ai(row["text"]):
                 missed.append(row["id"])
-    assert len(missed) <= 1, missed
+    assert len(missed) <= 2, missed
 
 
 def test_the_gate_scales_gated_themes_of_stories_not_about_ai() -> None:

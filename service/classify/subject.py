@@ -40,8 +40,10 @@ GATED_FACTOR = 0.25
 # not about AI.  Words that also mean something else in the news are left out or narrowed:
 # "intel" (threat intel), "AGI" (the IRS's), "alignment" (a country's), "autonomous"
 # (regions), "algorithms" (encryption), "datasets" (leaked), "Claude", "Gemini", "Llama",
-# "Grok", "Mistral" (people, exchanges, animals, winds): a story about those products names
-# AI or a model too.  Capitals only where the lower case means something else: "ML"
+# "Grok", "Mistral" (people, exchanges, animals, winds), and "chips", "compute",
+# "inference", "automation", "intelligent" alone (potato chips, compute the cost,
+# statistical inference, intelligent design): a story about those names AI, a model or a
+# kind of chip too.  Capitals only where the lower case means something else: "ML"
 # (millilitres), "Intel" (not "intel"), "Copilot" (not a plane's copilot).
 ACRONYMS = r"AIs?|A\.I\.?|ML|LLMs?|GPUs?|TPUs?|NPUs?|GenAI|xAI|Intel|Copilot|RLHF"
 # In a lower-cased copy of the story: "ai" in any case ("new ai rules"), "character.ai".
@@ -57,10 +59,13 @@ WORDS = (
     r"autonomous (?:vehicles?|cars?|driving|trucks?|weapons?|systems?|agents?|robots?)|"
     r"self-driving|driverless|waymo|robot\w*|humanoids?|drones?|agentic|superintelligen\w*|"
     r"superalignment|misalign\w*|alignment (?:research|team|problem)|interpretability|"
-    r"unlearning|jailbreak\w*|chips?|chipmakers?|semiconductors?|semicon|fabs?|"
+    r"unlearning|jailbreak\w*|(?:ai|gpu|memory|computer|semiconductor|advanced|\d+nm) chips?|"
+    r"chips? (?:act|makers?|exports?|industry|plants?|factor(?:y|ies)|shortages?|sales|"
+    r"designers?)|chipmakers?|semiconductors?|semicon|fabs?|"
     r"foundr(?:y|ies)|wafers?|tsmc|asml|[hb]100s?|[hb]200s?|gb200s?|a100s?|mi3\d\d\w*|"
-    r"data ?cent(?:er|re)s?|supercomputers?|hyperscalers?|flops|cuda|compute|inference|"
-    r"automation|intelligent")
+    r"data ?cent(?:er|re)s?|supercomputers?|hyperscalers?|flops|cuda|"
+    r"compute (?:capacity|power|clusters?|costs?)|inference (?:chips?|costs?|servers?|providers?)|"
+    r"industrial automation")
 # Two searches, not one alternation, and the words in a lower-cased copy rather than with
 # IGNORECASE: the acronyms settle four stories in five, and the tagger runs this on every
 # story (0.38 s for 10,000 stories as one case-insensitive pattern, 0.10 s so).
