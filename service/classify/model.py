@@ -113,19 +113,26 @@ class Classifier:
         values = np.asarray(row.todense()).ravel() if hasattr(row, "todense") else np.ravel(row)
         index, blocks = self._feature_index()
         hits = explain.story_hits(tokens, blocks)
-        pushes = {}
-        for theme in themes:
-            weights = estimators[self.themes.index(theme)].coef_.ravel()
-            # a subject gate's last feature is not the regressions' (subject.py); nothing else
-            # may differ, or the pushes would be misaligned
-            if values.size - weights.size != int(isinstance(self.pipeline.named_steps["model"],
-                                                            SubjectGate)):
-                raise ModelError(f"{values.size} features, {weights.size} weights: "
-                                 f"{self.version} cannot explain its tags")
-            pushes[theme] = values[:weights.size] * weights
-        return {theme: explain.explain(text, pushes[theme], index, hits, theme,
-                                       EXPLANATION_TERMS)
+        weighed = values[:self._regression_width()]  # a subject gate's feature is not weighed
+        return {theme: explain.explain(
+                    text, weighed * estimators[self.themes.index(theme)].coef_.ravel(), index,
+                    hits, theme, EXPLANATION_TERMS)
                 for theme in themes}
+
+    def _regression_width(self) -> int:
+        """How many features the regressions weigh: all of them, but a subject gate's last
+        (subject.py).  Checked once, so a misaligned push fails loudly instead."""
+        width = self.__dict__.get("_width")
+        if width is None:
+            features = len(self._feature_index()[0])
+            weights = self.pipeline.named_steps["model"].estimators_[0].coef_.size
+            gate = int(isinstance(self.pipeline.named_steps["model"], SubjectGate))
+            if features - weights != gate:
+                raise ModelError(f"{features} features, {weights} weights: {self.version} "
+                                 "cannot explain its tags")
+            width = weights
+            object.__setattr__(self, "_width", width)  # frozen dataclass: a cache, not state
+        return int(width)
 
     def _feature_index(self) -> tuple[dict[str, int], dict[str, Any]]:
         cached = self.__dict__.get("_index")

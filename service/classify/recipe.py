@@ -85,10 +85,10 @@ def build_pipeline(params: Mapping[str, Any]) -> Pipeline:
         with sklearn.config_context(enable_metadata_routing=True):
             regression.set_fit_request(sample_weight=True)
     model: Any = OneVsRestClassifier(regression)
-    if params.get("subject_gate") and params["threshold"] <= GATED_FACTOR:
-        raise ModelError(f"threshold {params['threshold']} lets the subject gate's scores "
-                         f"(x{GATED_FACTOR}) through: raise it or turn the gate off")
     if params.get("subject_gate"):
+        if params["threshold"] <= GATED_FACTOR:
+            raise ModelError(f"threshold {params['threshold']} lets the subject gate's scores "
+                             f"(x{GATED_FACTOR}) through: raise it or turn the gate off")
         model = SubjectGate(model)
         if params.get("source_cap"):
             with sklearn.config_context(enable_metadata_routing=True):

@@ -16,7 +16,8 @@ from typing import NamedTuple
 from service.domain import Block
 from service.ingest.headlines import tidy
 
-__all__ = ["FICTION_LABEL", "FICTION_NAME", "Cut", "Cutting", "renumbered", "without_last"]
+__all__ = ["FICTION_LABEL", "FICTION_NAME", "Cut", "Cutting", "renumbered", "story_number",
+           "without_last"]
 
 # A section name or headline label that says the piece is a tale: the newsletter's own word,
 # the one sign of fiction that needs no rules file.  Only names made of these words ("AI in
@@ -63,16 +64,22 @@ def renumbered(log: list[str], gone: int, instead: str, first: int) -> list[str]
     kept: list[str] = []
     started = False
     for line in log:
-        number, dot, rest = line.partition(". ")
-        if dot and number.isdigit():
+        number = story_number(line)
+        if number is not None:
             started = True
-            if int(number) == 0:
+            if number == 0:
                 kept.append(instead)
-            elif int(number) >= gone:
-                kept.append(f"{int(number) - gone + first}. {rest}")
+            elif number >= gone:
+                kept.append(f"{number - gone + first}. {line.partition('. ')[2]}")
         elif started or not (first and line.startswith("   dropped text:")):
             kept.append(line)
     return kept
+
+
+def story_number(line: str) -> int | None:
+    """The number of the story a note starts ("3. heading h2: …"); None for other notes."""
+    number, dot, _ = line.partition(". ")
+    return int(number) if dot and number.isdigit() else None
 
 
 def without_last(cuts: list[Cut], log: list[str], why: str) -> tuple[list[Cut], list[str]]:

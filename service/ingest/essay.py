@@ -31,7 +31,7 @@ import re
 from collections.abc import Sequence
 
 from service.domain import Block, Envelope
-from service.ingest.cuts import Cut, renumbered
+from service.ingest.cuts import Cut, renumbered, story_number
 from service.ingest.headlines import (
     DECORATION,
     ENUMERATOR,
@@ -47,7 +47,6 @@ MIN_SECTIONS = 2  # headings (a subtitle counts): fewer make a story, not an ess
 # A digest's title: "Riverside Weekly: levy, schools and a bridge", "Model Week 31", "The
 # Brief #42".  An essay's seldom has a number or a colon ("The quiet economics of repair").
 DIGEST_TITLE = re.compile(r"\d|[:|#]")
-_NUMBERED = re.compile(r"^(\d+)\. ")
 
 
 def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
@@ -61,6 +60,7 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
     title, level, header = shown
     if _structured_opening(notes):
         return None  # an ad, a recap or a section before the first heading: not a plain post
+    position = {id(block): at for at, block in enumerate(raw)}  # _clean keeps the blocks
     sections = 0
     for story in cuts:
         rank = _rank(story)
@@ -69,7 +69,7 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
             continue
         if (rank is None or rank <= level or story.url or any(b.links for b in story.blocks)
                 or story.section or ENUMERATOR.match(story.blocks[0].text.strip(DECORATION))
-                or _has_own_byline(story, raw)):
+                or _has_own_byline(story, raw, position)):
             break  # (a digest names its sections and numbers its items; an essay does not)
         sections += 1
     if sections < MIN_SECTIONS:
@@ -100,10 +100,10 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
     return None
 
 
-def _has_own_byline(story: Cut, raw: Sequence[Block]) -> bool:
-    """The story's heading has an author or date line of its own right under it."""
-    head = story.blocks[0] if story.blocks else None
-    at = next((i for i, b in enumerate(raw) if b is head), None)  # _clean keeps the blocks
+def _has_own_byline(story: Cut, raw: Sequence[Block], position: dict[int, int]) -> bool:
+    """The story's heading has an author or date line of its own right under it
+    (``position``: each raw block's index, by identity)."""
+    at = position.get(id(story.blocks[0])) if story.blocks else None
     return at is not None and at + 1 < len(raw) and is_byline(block_lines(raw[at + 1])[0])
 
 
@@ -118,7 +118,7 @@ def _rank(story: Cut) -> int | None:
 def _structured_opening(notes: list[str]) -> bool:
     """Before the first story the engine dropped a zone or a section (not only text)."""
     for line in notes:
-        if _NUMBERED.match(line):
+        if story_number(line) is not None:
             return False
         if line.startswith("   dropped") and not line.startswith(("   dropped text:",
                                                                    "   dropped masthead:")):

@@ -53,7 +53,6 @@ ISSUE_NUMBER = re.compile(r"(?:#\s?\d+|\b(?:issue|no\.|vol\.|edition|ed\.)\s?#?\
                           re.IGNORECASE)
 
 
-
 def cut(blocks: Sequence[Block]) -> Cutting:
     """The stories of an issue, what started each or was dropped, and whether it is laid
     out with a recap or a sponsor's block."""
