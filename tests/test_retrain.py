@@ -238,6 +238,12 @@ def test_a_candidate_worse_than_the_active_model_is_kept_out_with_the_reason(
 # --- retag -----------------------------------------------------------------------------------
 
 
+# Names nothing of AI; its words alone would tag it `policy` (tests/test_subject.py).
+BROADBAND_BILL = ("Senate passes a bill on broadband subsidies\nThe Senate voted 62-38 to fund "
+                  "rural broadband; the House must now pass the bill before the president can "
+                  "sign it.")
+
+
 def current_versions(session: Session, story_id: int) -> dict[bool, set[str]]:
     rows = session.scalars(select(StoryTheme).where(StoryTheme.story_id == story_id)).all()
     return {flag: {r.model_version for r in rows if r.current is flag} for flag in (True, False)}
@@ -249,6 +255,7 @@ def test_retag_makes_the_active_model_current_and_keeps_older_tags(context: Cont
         old = make_issue(session, [{"safety": 0.9}], sent_at=datetime(2024, 4, 1, tzinfo=UTC))
         new = make_issue(session, [{"policy": 0.9}, {}])
         new.stories[0].text = STORIES[("robotics",)]
+        new.stories[1].text = BROADBAND_BILL
         old_story, new_stories = old.stories[0].id, [s.id for s in new.stories]
 
     code, out = _retag(context, "2024-05-01")
@@ -263,6 +270,10 @@ def test_retag_makes_the_active_model_current_and_keeps_older_tags(context: Cont
         assert story is not None
         robotics = next(r for r in story.themes if r.current and r.theme == "robotics")
         assert robotics.assigned and robotics.explanation and robotics.tagged_at is not None
+        assert not any(row.held for row in story.themes)
+        bill = session.get(Story, new_stories[1])
+        assert bill is not None  # the subject gate kept its policy under: stored as held
+        assert {r.theme for r in bill.themes if r.current and r.held} == {"policy"}
         assert session.get(ModelVersion, tagger.version) is not None, "its card is recorded"
         rows = len(session.scalars(select(StoryTheme)).all())
 

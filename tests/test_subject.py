@@ -12,6 +12,7 @@ import joblib
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sqlalchemy import select
 
 from service.classify.examples import load_examples
 from service.classify.model import Classifier
@@ -25,10 +26,15 @@ from service.classify.subject import (
     SubjectGate,
     about_ai,
 )
-from service.domain import THEMES, Story
+from service.context import Context
+from service.db import tables
+from service.db.database import transaction
+from service.domain import THEMES, RawMessage, Story
 from service.errors import ModelError
+from service.ingest.pipeline import PollSummary, handle_message
 from tests.conftest import REPO
 from tests.helpers import SHARED
+from tests.mail import issue_email
 
 # (not about AI, the same story about AI): a security, a government and a hardware story.
 PAIRS = [
@@ -191,10 +197,38 @@ def test_the_active_model_tags_only_the_ai_version_of_each_story(tagger: Classif
                                      strict=True):
         assert theme not in plain.themes, plain.story.text
         assert theme in about.themes, about.story.text
+        # only a story not about AI is held, and only where the words alone would tag
+        assert about.held == ()
+        assert set(plain.held) <= {t for t in GATED_THEMES if plain.scores[t] < 0.5}
         # the explanation is words of the story, not the gate's feature
         assert about.explanations[theme]
         assert all(term.lower() in about.story.text.lower()
                    for term in about.explanations[theme])
+    # the words alone tag the broadband bill `policy`: the gate held it, the page says so
+    assert tagged[2].held == ("policy",), tagged[2].scores
+
+
+def test_the_pipeline_stores_the_themes_the_gate_held(context: Context,
+                                                      tagger: Classifier) -> None:
+    plain, about = (text.split("\n", 1) for text in PAIRS[1])
+    raw = RawMessage(issue_email(1, stories=[(plain[0], plain[1]), (about[0], about[1])]),
+                     "test://held")
+    handle_message(context, raw, tagger, PollSummary())
+    with transaction(context.sessions) as session:
+        held = {(story.index, row.theme): row.held
+                for story in session.scalars(select(tables.Story)) for row in story.themes}
+    assert held[(0, "policy")] and not held[(1, "policy")]
+    assert not any(held[(1, theme)] for theme in THEMES)
+
+
+def test_a_model_without_a_gate_holds_nothing(tmp_path: Path) -> None:
+    examples = load_examples([SHARED / "data" / "labeled" / "importai.jsonl"])
+    legacy = train_model(examples, {**DEFAULT_PARAMS, **LEGACY_PARAMS})
+    classifier = Classifier(version="legacy", themes=THEMES,
+                            thresholds=dict.fromkeys(THEMES, 0.5), pipeline=legacy)
+    tagged = classifier.tag([Story(index=0, headline="", text=PAIRS[1][0])])
+    assert tagged[0].held == ()
+    assert "policy" in tagged[0].themes  # the words alone tag the plain story
 
 
 def test_a_threshold_the_gate_cannot_keep_under_is_refused() -> None:

@@ -565,6 +565,22 @@ def test_review_shows_scores_and_explanation_terms(context: Context, client: Fla
     assert "Export rules &lt;b&gt;tighten&lt;/b&gt;" in page
 
 
+def test_review_says_why_the_subject_gate_held_a_theme(
+        context: Context, client: FlaskClient) -> None:
+    story_id = add_story(context, {"policy": 0.2, "safety": 0.1}, headline="Broadband bill")
+    with transaction(context.sessions) as session:
+        story = session.get(Story, story_id)
+        assert story is not None
+        next(row for row in story.themes if row.theme == "policy").held = True
+    log_in(client)
+    page = client.get("/review").get_data(as_text=True)
+    item = page[page.index(f'id="story-{story_id}"'):]
+    policy = item[item.index(">policy</th>"):item.index(">compute</th>")]
+    assert "names nothing of AI" in policy
+    safety = item[item.index(">safety</th>"):item.index(">policy</th>")]
+    assert "names nothing of AI" not in safety
+
+
 def test_review_confirm_and_fix_store_editor_labels(
         context: Context, client: FlaskClient) -> None:
     first = add_story(context, {"safety": 0.9, "policy": 0.7})

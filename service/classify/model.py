@@ -89,14 +89,30 @@ class Classifier:
     def _tagged(self, stories: Sequence[Story], shown: list[str], texts: list[str],
                 features: Any) -> list[TaggedStory]:
         tokens = cues.batch_tokens(texts)  # kept from transform: not tokenized again
+        all_scores = self._scores(features)
         tagged = []
-        for row, (story, scores) in enumerate(zip(stories, self._scores(features), strict=True)):
+        for row, (story, scores, held) in enumerate(zip(
+                stories, all_scores, self._held(features, all_scores), strict=True)):
             themes = tuple(t for t in self.themes if scores[t] >= self.thresholds[t])
             explanations = (self._explain(shown[row], tokens[row], features[row], themes)
                             if themes else {})
             tagged.append(TaggedStory(story=story, themes=themes, scores=scores,
-                                      model_version=self.version, explanations=explanations))
+                                      model_version=self.version, explanations=explanations,
+                                      held=held))
         return tagged
+
+    def _held(self, features: Any, scores: Sequence[Mapping[str, float]]
+              ) -> list[tuple[str, ...]]:
+        """Per story, the themes its subject gate kept under their threshold: the story
+        names nothing of AI, and the theme's score before the gate reached the threshold
+        (subject.py).  None for a model without a gate."""
+        gate = self.pipeline.named_steps["model"]
+        if not isinstance(gate, SubjectGate):
+            return [()] * len(scores)
+        return [() if about else tuple(
+                    theme for theme in self.themes if theme in gate.themes
+                    and row[theme] < self.thresholds[theme] <= row[theme] / gate.factor)
+                for about, row in zip(gate.about(features), scores, strict=True)]
 
     def _scores(self, features: Any) -> list[dict[str, float]]:
         probabilities = self.pipeline.named_steps["model"].predict_proba(features)

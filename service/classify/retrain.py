@@ -282,6 +282,7 @@ def _make_current(story: Story, tagged: TaggedStory, now: datetime) -> None:
         row.score = score
         row.assigned = theme in tagged.themes
         row.explanation = list(tagged.explanations.get(theme, ()))
+        row.held = theme in tagged.held
         row.current, row.tagged_at = True, now
 
 

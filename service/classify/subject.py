@@ -136,11 +136,15 @@ class SubjectGate(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def classes_(self) -> Any:
         return self.estimator_.classes_
 
-    def predict_proba(self, X: Any) -> np.ndarray[Any, np.dtype[np.float64]]:
+    def about(self, X: Any) -> np.ndarray[Any, np.dtype[np.bool_]]:
+        """Per story, whether it is about AI (its gated themes are left as scored)."""
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"{X.shape[1]} features, the gate was fitted on "
                              f"{self.n_features_in_}")
-        about = _subject_column(X) > 0
+        return _subject_column(X) > 0
+
+    def predict_proba(self, X: Any) -> np.ndarray[Any, np.dtype[np.float64]]:
+        about = self.about(X)
         scores = np.array(self.estimator_.predict_proba(_without_subject(X)),
                           dtype=np.float64)
         gated = np.array([THEMES.index(theme) for theme in self.themes])

@@ -27,6 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from service.db.types import StrEnumType, UtcDateTime, utc_now
@@ -141,6 +142,8 @@ class StoryTheme(Base):
     model_version: Mapped[str] = mapped_column(String(100))
     current: Mapped[bool] = mapped_column(Boolean, default=True)  # from the latest tagging
     explanation: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # kept under the threshold because the story names nothing of AI (classify/subject.py)
+    held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     tagged_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     story: Mapped[Story] = relationship(back_populates="themes")
 

@@ -93,7 +93,8 @@ def _story_row(item: TaggedStory, now: datetime) -> tables.Story:
         tables.StoryTheme(
             theme=theme, score=score, assigned=theme in item.themes,
             model_version=item.model_version, current=True,
-            explanation=list(item.explanations.get(theme, ())), tagged_at=now,
+            explanation=list(item.explanations.get(theme, ())), held=theme in item.held,
+            tagged_at=now,
         )
         for theme, score in item.scores.items()
     ]

@@ -31,6 +31,7 @@ class ThemeScore:
     assigned: bool
     threshold: float
     explanation: tuple[str, ...]
+    held: bool = False  # the subject gate kept it under: the story names nothing of AI
 
 
 @dataclass(frozen=True)
@@ -125,4 +126,5 @@ def _current_rows(story: Story) -> list[StoryTheme]:
 
 def _theme_score(row: StoryTheme, thresholds: Mapping[str, Mapping[str, float]]) -> ThemeScore:
     threshold = thresholds.get(row.model_version, {}).get(row.theme, DEFAULT_THRESHOLD)
-    return ThemeScore(row.theme, row.score, row.assigned, threshold, tuple(row.explanation))
+    return ThemeScore(row.theme, row.score, row.assigned, threshold, tuple(row.explanation),
+                      bool(row.held))
