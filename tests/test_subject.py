@@ -73,6 +73,10 @@ PAIRS = [
     "Senators want testing of frontier systems before release",
     "An artificial\u00a0intelligence act passes",  # a no-break space
     "Intel cuts 15% of its staff",
+    # from the fifth stand-in: missed by `2026-12-05-6`, so their policy and compute were held
+    "A hearing on export control loopholes for chipmaking tools",
+    "The memory maker's HBM sales reach a $6 billion run rate",
+    "A jury finds the carmaker's Autopilot did not fail",
 ])
 def test_about_ai_reads_the_domain_of_the_themes(text: str) -> None:
     assert about_ai(text)
@@ -99,6 +103,8 @@ def test_about_ai_reads_the_domain_of_the_themes(text: str) -> None:
     "Senators compute the cost of the farm bill",
     "Factory automation cuts jobs at the mill",
     "A court rules on intelligent design in schools",
+    # a phone's jailbreak (the fifth stand-in: tagged `safety` 1.0 by `2026-12-05-6`)
+    "Apple patches an iPhone jailbreak zero-day",
 ])
 def test_about_ai_is_false_without_it(text: str) -> None:
     assert not about_ai(text)

@@ -42,8 +42,8 @@ GATED_FACTOR = 0.25
 # (regions), "algorithms" (encryption), "datasets" (leaked), "Claude", "Gemini", "Llama",
 # "Grok", "Mistral" (people, exchanges, animals, winds), and "chips", "compute",
 # "inference", "automation", "intelligent" alone (potato chips, compute the cost,
-# statistical inference, intelligent design): a story about those names AI, a model or a
-# kind of chip too.  Capitals only where the lower case means something else: "ML"
+# statistical inference, intelligent design), and "jailbreak" (a phone's): a story about
+# those names AI, a model or a kind of chip too.  Capitals only where the lower case means something else: "ML"
 # (millilitres), "Intel" (not "intel"), "Copilot" (not a plane's copilot).
 ACRONYMS = r"AIs?|A\.I\.?|ML|LLMs?|GPUs?|TPUs?|NPUs?|GenAI|xAI|Intel|Copilot|RLHF"
 # In a lower-cased copy of the story: "ai" in any case ("new ai rules"), "character.ai".
@@ -59,9 +59,9 @@ WORDS = (
     r"autonomous (?:vehicles?|cars?|driving|trucks?|weapons?|systems?|agents?|robots?)|"
     r"self-driving|driverless|waymo|robot\w*|humanoids?|drones?|agentic|superintelligen\w*|"
     r"superalignment|misalign\w*|alignment (?:research|team|problem)|interpretability|"
-    r"unlearning|jailbreak\w*|(?:ai|gpu|memory|computer|semiconductor|advanced|\d+nm) chips?|"
+    r"unlearning|(?:ai|gpu|memory|computer|semiconductor|advanced|\d+nm) chips?|"
     r"chips? (?:act|makers?|exports?|industry|plants?|factor(?:y|ies)|shortages?|sales|"
-    r"designers?)|chipmakers?|semiconductors?|semicon|fabs?|"
+    r"designers?)|chipmak\w*|chip-mak\w*|semiconductors?|semicon|fabs?|hbm\w*|autopilot|"
     r"foundr(?:y|ies)|wafers?|tsmc|asml|[hb]100s?|[hb]200s?|gb200s?|a100s?|mi3\d\d\w*|"
     r"data ?cent(?:er|re)s?|supercomputers?|hyperscalers?|flops|cuda|"
     r"compute (?:capacity|power|clusters?|costs?)|inference (?:chips?|costs?|servers?|providers?)|"
