@@ -298,13 +298,15 @@ def test_a_bold_title_that_reads_like_an_author_and_date_stays_a_title(title: st
 LAYOUTS = REPO / "tests" / "fixtures" / "layouts"
 
 
-@pytest.mark.parametrize(("corpus", "floor"), [("sweep", 0.92), ("attack", 0.93)])
+@pytest.mark.parametrize(("corpus", "floor"), [("sweep", 0.92), ("attack", 0.93),
+                                               ("sweep3", 0.835)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
     a careful reader cuts (gold.jsonl).  Headline F1 when the rules landed: sweep 0.929,
     attack 0.937 (0.810 and 0.825 before this stop's rules); a change that costs two or
-    three of their stories fails here."""
+    three of their stories fails here.  sweep3 was written and scored blind, after those
+    rules, and nothing was tuned on it: 0.842, its failures named in README.md."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)

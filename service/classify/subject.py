@@ -43,8 +43,8 @@ GATED_FACTOR = 0.25
 # "Grok", "Mistral" (people, exchanges, animals, winds), and "chips", "compute",
 # "inference", "automation", "intelligent" alone (potato chips, compute the cost,
 # statistical inference, intelligent design), and "jailbreak" (a phone's): a story about
-# those names AI, a model or a kind of chip too.  Capitals only where the lower case means something else: "ML"
-# (millilitres), "Intel" (not "intel"), "Copilot" (not a plane's copilot).
+# those names AI, a model or a kind of chip too.  Capitals only where the lower case means
+# something else: "ML" (millilitres), "Intel" (not "intel"), "Copilot" (a plane's copilot).
 ACRONYMS = r"AIs?|A\.I\.?|ML|LLMs?|GPUs?|TPUs?|NPUs?|GenAI|xAI|Intel|Copilot|RLHF"
 # In a lower-cased copy of the story: "ai" in any case ("new ai rules"), "character.ai".
 WORDS = (
