@@ -298,6 +298,21 @@ def test_a_bold_title_that_reads_like_an_author_and_date_stays_a_title(title: st
 LAYOUTS = REPO / "tests" / "fixtures" / "layouts"
 
 
+@pytest.mark.parametrize("bar", [
+    '<a href="https://letter.example/p/42">Read in app</a>',
+    '<a href="https://letter.example/v/1">View in browser</a> | '
+    '<a href="https://letter.example/s">Subscribe</a>',
+    '<a href="https://letter.example/v/1">Read online</a> · '
+    '<a href="https://letter.example/s">Sign up</a> · <a href="https://letter.example/a">Share</a>',
+])
+def test_the_emails_own_link_bar_over_the_first_story_is_no_story(bar: str) -> None:
+    # the third sweep: each was the first story, one with the intro inside it
+    html = (f"<p>{bar}</p><h1>The Letter #42</h1><p>Hi all, three stories today.</p>"
+            f'<h2><a href="https://example.org/1">Robotaxis reach a rainy city</a></h2><p>{P}</p>'
+            f'<h2><a href="https://example.org/2">The council passes its budget</a></h2><p>{P}</p>')
+    assert _headlines(html) == ["Robotaxis reach a rainy city", "The council passes its budget"]
+
+
 @pytest.mark.parametrize(("corpus", "floor"), [("sweep", 0.92), ("attack", 0.93),
                                                ("sweep3", 0.835)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
