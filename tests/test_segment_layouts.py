@@ -313,15 +313,90 @@ def test_the_emails_own_link_bar_over_the_first_story_is_no_story(bar: str) -> N
     assert _headlines(html) == ["Robotaxis reach a rainy city", "The council passes its budget"]
 
 
+# ---- runs of named one-liners under a section's title (named.py; the third sweep) -------
+
+TOOLS = ("<h3>🧰 TOOLS</h3>"
+         '<p>🔧 <a href="https://example.org/t1"><b>Sift</b></a>: turns a folder of PDFs into a '
+         "searchable table with cited answers.</p>"
+         '<p>🔧 <a href="https://example.org/t2"><b>Rehearse</b></a>: practice job interviews with '
+         "a voice agent that gives blunt feedback.</p>")
+LEAD = f'<h2><a href="https://example.org/lead">Robotaxis reach a rainy city</a></h2><p>{P}</p>'
+
+
+def test_a_run_of_named_lines_under_a_section_is_a_story_each() -> None:
+    stories = _stories(LEAD + TOOLS)
+    assert [s.headline for s in stories] == ["Robotaxis reach a rainy city", "Sift", "Rehearse"]
+    assert stories[1].url == "https://example.org/t1"
+    assert "searchable table" in stories[1].text and "blunt feedback" in stories[2].text
+
+
+def test_named_bullets_keep_the_address_of_the_link_round_their_bold_name() -> None:
+    deals = "".join(f'<li><a href="https://example.org/d{i}"><b>{name}</b></a> raised ${i}0M '
+                    "to build compilers for analog chips.</li>"
+                    for i, name in enumerate(["Quanta Loom", "Fjord Labs", "Openwell"], 1))
+    stories = _stories(f"{LEAD}<h2>Deals</h2><ul>{deals}</ul>")
+    assert [(s.headline, s.url) for s in stories[1:]] == [
+        ("Quanta Loom", "https://example.org/d1"), ("Fjord Labs", "https://example.org/d2"),
+        ("Openwell", "https://example.org/d3")]
+
+
+def test_a_short_bold_lead_opening_quick_hits_is_one_of_them() -> None:
+    hits = "".join(f"<p><b>{lead}</b> {P}</p>" for lead in
+                   ["Chip tariffs delayed.", "Samsung's memory passes qualification.",
+                    "A RISC-V server chip ships."])
+    headlines = _headlines(f"{LEAD}<h3>Quick hits</h3>{hits}")
+    assert headlines[1:] == ["Chip tariffs delayed", "Samsung's memory passes qualification",
+                             "A RISC-V server chip ships"]
+
+
+@pytest.mark.parametrize("title", ["Jobs board", "Upcoming events", "Agenda"])
+def test_named_lines_under_a_jobs_or_events_title_are_listings(title: str) -> None:
+    html = LEAD + TOOLS.replace("🧰 TOOLS", title)
+    assert "Sift" not in _headlines(html)
+
+
+def test_one_named_paragraph_under_a_title_is_not_an_item() -> None:
+    one = TOOLS[:TOOLS.index("<p>🔧 <a href=\"https://example.org/t2")]
+    assert "Sift" not in _headlines(LEAD + one)
+
+
+@pytest.mark.parametrize("title", ["Chip rules tighten", "Quotes of the week",
+                                   "Jargon buster", "By the numbers", "NeurIPS keynotes"])
+def test_named_lines_under_a_title_that_names_no_kind_of_list_stay_its_text(title: str) -> None:
+    # the attack on the first version: each of these cut its story into its lead-ins,
+    # quotes, terms, figures or speakers
+    lines = "".join(f"<p><b>{name}</b>: {P}</p>"
+                    for name in ("Context", "The numbers", "Who is affected"))
+    assert _headlines(f"{LEAD}<h2>{title}</h2>{lines}") == ["Robotaxis reach a rainy city",
+                                                           title]
+
+
+@pytest.mark.parametrize("names", [("Monday", "Tuesday", "Wednesday"), ("$4.2 billion", "62%"),
+                                   ("Will it stay free?", "How much is it?"),
+                                   ("Priya Raman", "Us", "Priya Raman")])
+def test_days_figures_questions_and_repeated_names_are_not_items(names: tuple[str, ...]) -> None:
+    lines = "".join(f"<p><b>{name}</b>: {P}</p>" for name in names)
+    assert not set(names) & set(_headlines(f"{LEAD}<h2>Briefly</h2>{lines}"))
+
+
+def test_bold_lead_ins_under_a_story_headline_stay_its_text() -> None:
+    html = ('<h2><a href="https://example.org/s">Senate passes the chip subsidy bill after '
+            "a long night</a></h2>"
+            f"<p><b>Context</b>: {P}</p><p><b>The numbers</b>: {P}</p><p><b>What next</b>: {P}</p>")
+    assert _headlines(html) == ["Senate passes the chip subsidy bill after a long night"]
+
+
 @pytest.mark.parametrize(("corpus", "floor"), [("sweep", 0.92), ("attack", 0.93),
-                                               ("sweep3", 0.835)])
+                                               ("sweep3", 0.88), ("named", 0.90)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
     a careful reader cuts (gold.jsonl).  Headline F1 when the rules landed: sweep 0.929,
     attack 0.937 (0.810 and 0.825 before this stop's rules); a change that costs two or
-    three of their stories fails here.  sweep3 was written and scored blind, after those
-    rules, and nothing was tuned on it: 0.842, its failures named in README.md."""
+    three of their stories fails here.  sweep3 was written and scored blind after those
+    rules: 0.842; 0.886 with the link-bar and named-lines rules it led to.  named is the
+    attack on the first named-lines rule: 0.589 before it, 0.641 with its first version,
+    0.904 now."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)

@@ -38,6 +38,7 @@ from service.ingest.headlines import (
     tidy,
     title_like,
 )
+from service.ingest.named import RUN_MIN, name_of, section_like
 
 # bench/segment.py tunes BODY_MIN_CHARS, TITLE_CASE_SHARE and SHORT_TITLE_WORDS by setting
 # them on this module: they live here, with the tests that read them.
@@ -120,8 +121,34 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
         else:
             units.append(Unit("body", block))
         related = block.kind != "heading" and bool(LABEL.search(block.text))
-    units = [_promote(units, i) for i in range(len(units))]
+    units = _named_runs([_promote(units, i) for i in range(len(units))])
     return _demote_inner_titles(units) if _separated(units) else units
+
+
+def _named_runs(units: list[Unit]) -> list[Unit]:
+    """Each body unit of a run of named one-liners under a section-like title is an item
+    (named.py); a run goes on while units are named body blocks or items already.  Each
+    unit is looked at once or twice: linear."""
+    out, index = list(units), 0
+    while index < len(out):
+        index += 1
+        if out[index - 1].role != "title" or not section_like(out[index - 1].headline):
+            continue
+        run, end, names = [], index, set()
+        while end < len(out) and out[end].role in ("body", "item"):
+            if out[end].role == "body":
+                found = name_of(out[end].block)
+                if found is None:
+                    break
+                run.append((end, *found))
+            names.add(out[end].headline if out[end].role == "item" else run[-1][1])
+            end += 1
+        # the same name twice is an interview's turns or a table's rows, not news items
+        if run and end - index >= RUN_MIN and len(names) == end - index:
+            for at, name, url in run:
+                out[at] = Unit("item", out[at].block, 9, name, url, "item: named line")
+        index = max(index, end)
+    return out
 
 
 def _separated(units: list[Unit]) -> bool:

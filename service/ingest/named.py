@@ -1,0 +1,91 @@
+"""Segment stage, structural engine: runs of named one-liners under a section's title.
+
+Tools, deals and briefs are often listed as a short bold or linked name, then what it
+is or did: "🔧 **Sift**: turns a folder of PDFs into a table", "**Quanta Loom** raised
+$12M seed…", "**Chip tariffs delayed.** The Commerce Department…".  Each is a story
+(../shared/data/README.md), but a name of one to five words is too short to pass as a
+link-led item's headline or a bold lead's, and an "X: text" lead reads like a label
+("Why it matters:").  So they are items only together: two or more in a row, right
+under a short section-like title ("Deals", "🧰 TOOLS", "Quick hits", "Kurz notiert").
+Under a jobs or events heading they are listings, not stories, and stay as they are.
+
+Found by the third blind sweep (README.md, segmentation): tool lists, deal roundups and
+quick hits whose items were merged into one story or dropped with their text.  An attack
+on the first version (30 issues aimed at its edges) showed how much a short title and a
+bold name can be: a story's headline over its lead-ins ("Context:", "The numbers:"),
+quotes of the week, a glossary, a spec list, FAQ, speakers, days of the week, figures,
+an interview's turns.  So the title must name a kind of list (``LIST_WORDS``), and the
+names must be names: no question, no figure, no weekday, no quote after them, none twice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.domain import Block
+from service.ingest.headlines import CALL_TO_ACTION, LABEL, block_lines, tidy
+
+__all__ = ["RUN_MIN", "name_of", "section_like"]
+
+NAME_MAX_WORDS = 5  # "Kölner Sprachmodell-Start-up", "Meridian Health AI"
+NAME_MAX_CHARS = 60
+SECTION_MAX_WORDS = 4  # "Tools & Launches"; a story's headline says more
+# The words of a section that lists items, each its own story: "Deals", "🧰 TOOLS", "Quick
+# hits", "In other news", "Also notable", "Product updates", "Kurz notiert", "En bref".
+# Every word of the title must be one: "Chip rules tighten" and "Quotes of the week" are
+# not such titles.
+LIST_WORDS = frozenset(re.findall(r"\S+", """
+tools tool launches launched launch releases release new products product updates update
+apps repos repositories models papers research open source open-source news headlines
+briefs brief briefly quick hits bites takes links roundup round-up lightning round deals
+deal funding fundraising raises rounds money investments acquisitions startups notable also
+other elsewhere more shorts snippets bits trending in and & + / the of this week's weekly
+today's kurz notiert meldungen werkzeuge en bref brèves breves outils breve noticias
+herramientas rápidas
+"""))
+TEXT_MIN_CHARS = 30  # what follows the name says what it is or did
+RUN_MIN = 2  # one named paragraph under a title may be that story's own lead-in
+# Listings, not stories (data/README.md): a run of names under these is left alone.
+LISTINGS = re.compile(r"\b(?:jobs?|hiring|careers?|roles|openings|events?|calendar|agenda|"
+                      r"upcoming|sessions?|webinars?|meetups?|conferences?|dates)\b",
+                      re.IGNORECASE)
+# What may come before a name: bullets, arrows, emoji, spaces ("▸ ", "🔧 ", "• ").
+GLYPHS = re.compile(r"^[^\w\"'“‘(\[$€£]+")
+# What follows a name: a colon, a dash, a comma, or the rest of a sentence; not a quote.
+TAIL = re.compile(r"^(?:\s*[:—–|,-]\s+|\s+|(?<=\.)\s*)[^\s\"“‘']")
+# Not names: a question, a figure ("$4.2 billion", "62%"), a day or a part.
+NOT_NAME = re.compile(r"\?$|^[\d$€£%#+-]|^(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
+                      r"^(?:part|step|day|chapter|round|q)\b", re.IGNORECASE)
+
+def name_of(block: Block) -> tuple[str, str] | None:
+    """(name, url) when ``block`` opens, after any bullet or emoji, with a short bold or
+    linked name and then says something of it; else None."""
+    if block.kind not in ("paragraph", "list_item"):
+        return None
+    first = block_lines(block)[0]
+    text = GLYPHS.sub("", first)
+    linked = [(tidy(link.text), link.url) for link in block.links[:1]
+              if link.url.startswith("http")]
+    lead = tidy(block.lead)
+    # a bold name inside its link ("<a><b>Quanta Loom</b></a>") keeps the link's address
+    candidates = [(lead, next((url for name, url in linked if name == lead), ""))] if lead else []
+    candidates += linked
+    for name, url in candidates:
+        if not name or not text.startswith(name) or LABEL.search(name) or NOT_NAME.search(name):
+            continue
+        words = len(name.split())
+        tail = text[len(name):]
+        if (words > NAME_MAX_WORDS or len(name) > NAME_MAX_CHARS
+                or CALL_TO_ACTION.match(name) or not TAIL.match(tail)
+                or len(tail.strip(" :—–|-")) < TEXT_MIN_CHARS):
+            continue
+        return name.rstrip(" ."), url
+    return None
+
+
+def section_like(headline: str) -> bool:
+    """A short title naming a kind of list ("Deals", "Quick hits"), not a story's headline
+    or a listing's."""
+    words = re.sub(r"[^\w&+/'’-]+", " ", tidy(headline).lower()).split()
+    return (0 < len(words) <= SECTION_MAX_WORDS and all(w in LIST_WORDS for w in words)
+            and not LISTINGS.search(headline))
