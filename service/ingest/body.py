@@ -76,6 +76,12 @@ def _walk_container(node: Tag, out: list[Block]) -> None:
     loose: list[Tag | NavigableString] = []
     for child in [*node.children, None]:
         if isinstance(child, Tag | NavigableString) and not _is_block(child):
+            if _blank_line(loose, child):
+                # "<br><br>" in loose text is the paragraph break of HTML written without
+                # <p> (Outlook, old editors: a whole issue in one <td> of <font> runs)
+                _emit(loose, "paragraph", out)
+                loose = []
+                continue
             loose.append(child)
             continue
         _emit(loose, "paragraph", out)
@@ -90,6 +96,17 @@ def _walk_container(node: Tag, out: list[Block]) -> None:
             children = [c for c in child.children if isinstance(c, Tag | NavigableString)]
             level = int(child.name[1]) if child.name in HEADING_TAGS else 0
             _emit(children, BLOCK_KINDS.get(child.name, "paragraph"), out, level)
+
+
+def _blank_line(loose: list[Tag | NavigableString], child: Tag | NavigableString) -> bool:
+    """``child`` is a <br> right after another (blanks between): a blank line."""
+    if not (isinstance(child, Tag) and child.name == "br"):
+        return False
+    for node in reversed(loose):
+        if isinstance(node, NavigableString) and not node.strip():
+            continue
+        return isinstance(node, Tag) and node.name == "br"
+    return False
 
 
 def _is_block(node: Tag | NavigableString) -> bool:

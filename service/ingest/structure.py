@@ -51,6 +51,10 @@ MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
 ISSUE_NUMBER = re.compile(r"(?:#\s?\d+|\b(?:issue|no\.|vol\.|edition|ed\.)\s?#?\d+)\s*$",
                           re.IGNORECASE)
+# The issue's number opening the line under the newsletter's name: "Volume 7, Number 3 —
+# notes on the machines", "Issue 230 - November 14, 2024", "Vol. 4 · No. 12".
+ISSUE_LINE = re.compile(r"^(?:issue|vol(?:ume)?\.?|edition)\s?#?\d+"
+                        r"(?:\W{1,3}(?:no\.|number)\s?\d+)?\s*(?:[-—–|·:,]|$)", re.IGNORECASE)
 
 
 def cut(blocks: Sequence[Block]) -> Cutting:
@@ -96,6 +100,8 @@ class _Cutter:
         kind = _title_kind(unit, self.units, index)
         if kind not in ZONES and not self.cuts and _masthead(unit, self.units, index):
             kind, self.masthead = "masthead", True
+            # the name over an issue-number line was taken for a section: it is the masthead
+            self.section, self.section_rank = "", 0
         if kind == "body":
             self.other(Unit("body", unit.block), index)
             return
@@ -225,10 +231,12 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
 def _masthead(unit: Unit, units: list[Unit], index: int) -> bool:
     """The newsletter's name over its intro: the issue's first block, a title alone of its
     rank or naming the issue's number, with little text and no link under it."""
-    if any(units[i].role != "rule" for i in range(index)):
-        return False
+    before = [units[i] for i in range(index) if units[i].role != "rule"]
     if unit.url or _text_under(units, index) >= MASTHEAD_MAX_CHARS:
         return False
+    if before:  # only the issue's number line under the newsletter's name
+        return (len(before) == 1 and before[0].role == "title"
+                and bool(ISSUE_LINE.match(unit.headline)))
     if ISSUE_NUMBER.search(unit.headline):
         return True  # "RAIL NOTES #118" over stories whose titles look just like it
     return not any(u.role == "title" and u.rank == unit.rank for u in _after(units, index))
