@@ -421,6 +421,17 @@ def test_a_story_headline_second_in_the_issue_is_no_masthead() -> None:
     assert headlines[0] == "Issue 5 of the chip war: the memory makers"
 
 
+@pytest.mark.parametrize("title", ["Jobs board", "💼 Open roles", "We're hiring", "Careers"])
+def test_job_openings_under_their_label_are_no_stories(title: str) -> None:
+    jobs = "".join(f'<li><a href="https://jobs.example/{i}">{role}</a> — remote, full time, '
+                   "apply by Friday with a short note on what you built.</li>"
+                   for i, role in enumerate(["Gripwise: Senior Embedded Engineer",
+                                             "Tri-City Transit: Data Analyst"]))
+    after = f'<h2><a href="https://example.org/b">The council passes its budget</a></h2><p>{P}</p>'
+    assert _headlines(f"{LEAD}<h3>{title}</h3><ul>{jobs}</ul>{after}") == [
+        "Robotaxis reach a rainy city", "The council passes its budget"]
+
+
 @pytest.mark.parametrize(("corpus", "floor"), [("sweep", 0.92), ("attack", 0.93),
                                                ("sweep3", 0.90), ("named", 0.90)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(

@@ -47,6 +47,11 @@ ZONES = {
     "intro": re.compile(
         r"^(?:description|intro|introduction|overview|editor'?s note|welcome|good morning"
         r"|hello)\b", re.IGNORECASE),
+    # job listings, no story's (a title that is only their label): the openings under it are
+    # not news.  Events are left alone: a meetup with its description reads as an item.
+    "jobs": re.compile(
+        r"^\W*(?:jobs?(?: board| openings| of the week)?|job (?:board|openings|listings)"
+        r"|open (?:roles|positions)|(?:we'?re |now )?hiring|careers)\W*$", re.IGNORECASE),
     "footer": re.compile(
         r"^(?:subscribe|unsubscribe|share (?:this|the)|follow us|about us|thank(?:s| you) for"
         r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$"
