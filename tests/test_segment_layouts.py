@@ -432,16 +432,36 @@ def test_job_openings_under_their_label_are_no_stories(title: str) -> None:
         "Robotaxis reach a rainy city", "The council passes its budget"]
 
 
+def test_an_interviews_bold_questions_under_its_heading_are_its_text() -> None:
+    questions = "".join(f"<p><b>{q}</b></p><p>{P}</p>" for q in (
+        "You started out in computer vision. What pulled you toward manipulation?",
+        "Why laundry, of all things?"))
+    stories = _stories("<h1>The Gripper #42</h1><p>Hi all, one long conversation this week.</p>"
+                       f"<h2>Interview: a roboticist on why laundry is hard</h2><p>{P}</p>"
+                       f"{questions}<h3>Also this week</h3>"
+                       '<p><a href="https://example.org/k">Humanoid maker opens a second '
+                       "factory in Ohio</a> - the plant builds 500 robots a year.</p>")
+    assert [s.headline for s in stories] == ["Interview: a roboticist on why laundry is hard",
+                                             "Humanoid maker opens a second factory in Ohio"]
+    assert "Why laundry, of all things?" in stories[0].text
+
+
+def test_a_question_among_bold_line_headlines_is_a_story() -> None:
+    titles = ("Lab retires its supercomputer", "Is it worth buying used accelerators?",
+              "Water use at datacenters gets a standard")
+    assert _headlines("".join(f"<p><b>{t}</b></p><p>{P}</p>" for t in titles)) == list(titles)
+
+
 @pytest.mark.parametrize(("corpus", "floor"), [("sweep", 0.92), ("attack", 0.93),
-                                               ("sweep3", 0.90), ("named", 0.90)])
+                                               ("sweep3", 0.92), ("named", 0.90)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
     a careful reader cuts (gold.jsonl).  Headline F1 when the rules landed: sweep 0.929,
     attack 0.937 (0.810 and 0.825 before this stop's rules); a change that costs two or
     three of their stories fails here.  sweep3 was written and scored blind after those
-    rules: 0.842; 0.907 with the fixes it led to (link bar, named lines, blank lines in
-    a cell, issue-number line).  named is the
+    rules: 0.842; 0.925 with the fixes it led to (link bar, named lines, blank lines in
+    a cell, issue-number line, jobs, an interview's questions).  named is the
     attack on the first named-lines rule: 0.589 before it, 0.641 with its first version,
     0.904 now."""
     total = Score(0, 0, 0)

@@ -102,7 +102,7 @@ class _Cutter:
             kind, self.masthead = "masthead", True
             # the name over an issue-number line was taken for a section: it is the masthead
             self.section, self.section_rank = "", 0
-        if kind == "body":
+        if kind == "body" or (kind == "story" and self._asked_inside(unit)):
             self.other(Unit("body", unit.block), index)
             return
         if kind == "story" and self.zone == "sponsor" and self.cuts and self._ad(index):
@@ -124,6 +124,16 @@ class _Cutter:
             self.zone, self.ad_items = kind, 0
             self.laid_out = self.laid_out or kind in ("recap", "sponsor")
         self.drop(kind, unit.headline, rank_name(unit.rank))
+
+    def _asked_inside(self, unit: Unit) -> bool:
+        """A bold line that asks a question, under a story headed by a heading: an
+        interview's or explainer's own question ("Why laundry, of all things?"), not a
+        story of its own.  Among peers of its rank (bold-line stories) a question is a
+        headline like the others."""
+        current = self.current
+        return (current is not None and unit.rank >= 7 and not self.zone
+                and current.signal.startswith("heading")
+                and tidy(unit.headline).endswith("?"))
 
     def _ad(self, index: int) -> bool:
         """The title at ``index`` sits right under a bare "Sponsored" and its text ends in a
