@@ -51,6 +51,9 @@ MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
 ISSUE_NUMBER = re.compile(r"(?:#\s?\d+|\b(?:issue|no\.|vol\.|edition|ed\.)\s?#?\d+)\s*$",
                           re.IGNORECASE)
+# A heading over its own questions: an interview, a Q&A, an explainer.
+ASKS = re.compile(r"\b(?:interview\w*|q ?& ?a|in conversation|conversation with|talks? with|"
+                  r"asks?|questions|faq|ama|explain\w*)\b", re.IGNORECASE)
 # The issue's number opening the line under the newsletter's name: "Volume 7, Number 3 —
 # notes on the machines", "Issue 230 - November 14, 2024", "Vol. 4 · No. 12".
 ISSUE_LINE = re.compile(r"^(?:issue|vol(?:ume)?\.?|edition)\s?#?\d+"
@@ -126,13 +129,14 @@ class _Cutter:
         self.drop(kind, unit.headline, rank_name(unit.rank))
 
     def _asked_inside(self, unit: Unit) -> bool:
-        """A bold line that asks a question, under a story headed by a heading: an
-        interview's or explainer's own question ("Why laundry, of all things?"), not a
-        story of its own.  Among peers of its rank (bold-line stories) a question is a
-        headline like the others."""
+        """A bold line that asks a question, under a heading that names an interview, a
+        Q&A or an explainer: its own question ("Why laundry, of all things?"), not a story.
+        Under any other heading a bold question is a story's headline ("Is the AI bubble
+        about to burst?", a reader's question with its answer: an attack on the first
+        version, which took every bold question under a heading)."""
         current = self.current
         return (current is not None and unit.rank >= 7 and not self.zone
-                and current.signal.startswith("heading")
+                and current.signal.startswith("heading") and bool(ASKS.search(current.headline))
                 and tidy(unit.headline).endswith("?"))
 
     def _ad(self, index: int) -> bool:
@@ -241,7 +245,9 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
 def _masthead(unit: Unit, units: list[Unit], index: int) -> bool:
     """The newsletter's name over its intro: the issue's first block, a title alone of its
     rank or naming the issue's number, with little text and no link under it."""
-    before = [units[i] for i in range(index) if units[i].role != "rule"]
+    # at most two blocks before it are looked at: this is asked of every title until the
+    # first story starts (a body of 100,000 title-like lines has none)
+    before = list(itertools.islice((units[i] for i in range(index) if units[i].role != "rule"), 2))
     if unit.url or _text_under(units, index) >= MASTHEAD_MAX_CHARS:
         return False
     if before:  # only the issue's number line under the newsletter's name

@@ -48,10 +48,13 @@ ZONES = {
         r"^(?:description|intro|introduction|overview|editor'?s note|welcome|good morning"
         r"|hello)\b", re.IGNORECASE),
     # job listings, no story's (a title that is only their label): the openings under it are
-    # not news.  Events are left alone: a meetup with its description reads as an item.
+    # not news.  Not a bare "Jobs", "Hiring" or "Careers": a labour-market or campus news
+    # section goes by those (an attack on the first version).  Events are left alone: a
+    # meetup with its description reads as an item.
     "jobs": re.compile(
-        r"^\W*(?:jobs?(?: board| openings| of the week)?|job (?:board|openings|listings)"
-        r"|open (?:roles|positions)|(?:we'?re |now )?hiring|careers)\W*$", re.IGNORECASE),
+        r"^\W*(?:jobs? (?:board|openings|listings|of the week)|job (?:board|openings|listings)"
+        r"|(?:featured|open) (?:jobs|roles|positions)|(?:we'?re|now) hiring)\W*$",
+        re.IGNORECASE),
     "footer": re.compile(
         r"^(?:subscribe|unsubscribe|share (?:this|the)|follow us|about us|thank(?:s| you) for"
         r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$"
