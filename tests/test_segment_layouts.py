@@ -363,6 +363,17 @@ def test_one_named_paragraph_under_a_title_is_not_an_item() -> None:
     assert "Sift" not in _headlines(LEAD + one)
 
 
+def test_linked_headlines_running_into_their_sentence_under_a_list_title_are_items() -> None:
+    items = "".join(f'<p><a href="https://example.org/{i}">{h}</a>{tail}</p>' for i, (h, tail) in
+                    enumerate([("Brightwell raised $40M to build agents for claims",
+                                ", bringing its valuation to $310M."),
+                               ("Regulators published a draft code of practice for models",
+                                " with a comment period ending in August.")]))
+    headlines = _headlines(f"{LEAD}<h2>📰 Everything else in AI today</h2>{items}")
+    assert headlines[1:] == ["Brightwell raised $40M to build agents for claims",
+                             "Regulators published a draft code of practice for models"]
+
+
 @pytest.mark.parametrize("title", ["Chip rules tighten", "Quotes of the week",
                                    "Jargon buster", "By the numbers", "NeurIPS keynotes"])
 def test_named_lines_under_a_title_that_names_no_kind_of_list_stay_its_text(title: str) -> None:
@@ -437,6 +448,17 @@ def test_the_masthead_test_reads_a_few_units_whatever_came_before() -> None:
     assert _Counted.reads < 20
 
 
+@pytest.mark.parametrize(("name", "first"), [
+    ("28_devweekly_pythonic.eml", "Profiling Python Without Changing Your Code"),
+    ("22_pt_cafecomdados.eml", "Aprenda SQL em 30 dias com a Trilha Dados")])
+def test_the_issue_line_after_a_web_version_link_and_the_name_is_the_masthead(
+        name: str, first: str) -> None:
+    # "Web version" | "Pythonic Weekly" | "Issue 412 · March 5, 2026": the issue line was the
+    # first story; "Edição #311 · quarta-feira…" too (the fourth sweep)
+    stories = segment(parse_issue((LAYOUTS / "sweep4" / name).read_bytes()))
+    assert stories[0].headline == first
+
+
 def test_a_story_headline_second_in_the_issue_is_no_masthead() -> None:
     headlines = _headlines("<p><b>The Compute Almanac</b></p><p>Friends, a short issue.</p>"
                            "<p><b>Issue 5 of the chip war: the memory makers</b></p>"
@@ -498,7 +520,7 @@ def test_a_question_among_bold_line_headlines_is_a_story() -> None:
 
 @pytest.mark.parametrize(("corpus", "floor"), [("sweep", 0.92), ("attack", 0.93),
                                                ("sweep3", 0.92), ("named", 0.90),
-                                               ("attack3", 0.93), ("sweep4", 0.76)])
+                                               ("attack3", 0.93), ("sweep4", 0.80)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
@@ -509,7 +531,8 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     a cell, issue-number line, jobs, an interview's questions).  named is the
     attack on the first named-lines rule: 0.589 before it, 0.641 with its first version,
     0.904 now.  attack3 attacked the four rules after it: 0.842 before them, 0.941 now.
-    sweep4 was written and scored blind after all of them: 0.766."""
+    sweep4 was written and scored blind after all of them: 0.766; 0.808 with the two
+    fixes it led to."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)

@@ -23,13 +23,13 @@ from __future__ import annotations
 import re
 
 from service.domain import Block
-from service.ingest.headlines import CALL_TO_ACTION, LABEL, block_lines, tidy
+from service.ingest.headlines import CALL_TO_ACTION, LABEL, TITLE_MAX_WORDS, block_lines, tidy
 
 __all__ = ["RUN_MIN", "name_of", "section_like"]
 
 NAME_MAX_WORDS = 5  # "Kölner Sprachmodell-Start-up", "Meridian Health AI"
 NAME_MAX_CHARS = 60
-SECTION_MAX_WORDS = 4  # "Tools & Launches"; a story's headline says more
+SECTION_MAX_WORDS = 6  # "Everything else in AI today"; the words must be list words too
 # The words of a section that lists items, each its own story: "Deals", "🧰 TOOLS", "Quick
 # hits", "In other news", "Also notable", "Product updates", "Kurz notiert", "En bref".
 # Every word of the title must be one: "Chip rules tighten" and "Quotes of the week" are
@@ -41,9 +41,11 @@ briefs brief briefly quick hits bites takes links roundup round-up lightning rou
 deal funding fundraising raises rounds money investments acquisitions startups notable also
 other elsewhere more shorts snippets bits trending in and & + / the of this week's weekly
 today's kurz notiert meldungen werkzeuge en bref brèves breves outils breve noticias
-herramientas rápidas
+herramientas rápidas rapidinhas notícias notizie brevi ai everything else today projects
+code around web
 """))
 TEXT_MIN_CHARS = 30  # what follows the name says what it is or did
+HEADLINE_WORDS = 4  # a link this long is a headline, whatever follows it
 RUN_MIN = 2  # one named paragraph under a title may be that story's own lead-in
 # Listings, not stories (data/README.md): a run of names under these is left alone.
 LISTINGS = re.compile(r"\b(?:jobs?|hiring|careers?|roles|openings|events?|calendar|agenda|"
@@ -73,6 +75,10 @@ def name_of(block: Block) -> tuple[str, str] | None:
     for name, url in candidates:
         if not name or not text.startswith(name) or LABEL.search(name) or NOT_NAME.search(name):
             continue
+        if url and HEADLINE_WORDS <= len(name.split()) <= TITLE_MAX_WORDS and name != lead:
+            # a linked headline running on into its sentence ("<a>Brightwell raised $40M
+            # for claims agents</a>, bringing its valuation to $310M.")
+            return name.rstrip(" ."), url
         words = len(name.split())
         tail = text[len(name):]
         if (words > NAME_MAX_WORDS or len(name) > NAME_MAX_CHARS

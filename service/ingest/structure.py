@@ -48,6 +48,7 @@ from service.ingest.zones import (
 
 LETTER_MIN_CHARS = 600  # a letter is more than a greeting
 MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
+SHORT_LINE_CHARS = 60  # a masthead's lines: a name, "Web version"
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
 ISSUE_NUMBER = re.compile(r"(?:#\s?\d+|\b(?:issue|no\.|vol\.|edition|ed\.)\s?#?\d+)\s*$",
                           re.IGNORECASE)
@@ -56,8 +57,10 @@ ASKS = re.compile(r"\b(?:interview\w*|q ?& ?a|in conversation|conversation with|
                   r"asks?|questions|faq|ama|explain\w*)\b", re.IGNORECASE)
 # The issue's number opening the line under the newsletter's name: "Volume 7, Number 3 —
 # notes on the machines", "Issue 230 - November 14, 2024", "Vol. 4 · No. 12".
-ISSUE_LINE = re.compile(r"^(?:issue|vol(?:ume)?\.?|edition)\s?#?\d+"
-                        r"(?:\W{1,3}(?:no\.|number)\s?\d+)?\s*(?:[-—–|·:,]|$)", re.IGNORECASE)
+ISSUE_LINE = re.compile(r"^(?:issue|vol(?:ume)?\.?|edition|edição|edición|edizione|ausgabe|"
+                        r"numéro|número|numero)\s?(?:n[º°o]\.?\s?)?#?\d+"
+                        # not "Edition 2: the AI Act lands", a headline (an attack's probe)
+                        r"(?:\W{1,3}(?:no\.|number)\s?\d+)?\s*(?:[-—–|·,]|$)", re.IGNORECASE)
 
 
 def cut(blocks: Sequence[Block]) -> Cutting:
@@ -247,12 +250,15 @@ def _masthead(unit: Unit, units: list[Unit], index: int) -> bool:
     rank or naming the issue's number, with little text and no link under it."""
     # at most two blocks before it are looked at: this is asked of every title until the
     # first story starts (a body of 100,000 title-like lines has none)
-    before = list(itertools.islice((units[i] for i in range(index) if units[i].role != "rule"), 2))
-    if unit.url or _text_under(units, index) >= MASTHEAD_MAX_CHARS:
+    before = list(itertools.islice((units[i] for i in range(index) if units[i].role != "rule"), 3))
+    if len(before) > 2 or unit.url:
         return False
-    if before:  # only the issue's number line under the newsletter's name
-        return (len(before) == 1 and before[0].role == "title"
-                and bool(ISSUE_LINE.match(unit.headline)))
+    if before:  # only the issue's number line under the newsletter's name (a "Web
+        # version" link line may come first), whatever intro follows it
+        return (before[-1].role == "title" and bool(ISSUE_LINE.match(unit.headline))
+                and all(len(u.block.text) <= SHORT_LINE_CHARS for u in before))
+    if _text_under(units, index) >= MASTHEAD_MAX_CHARS:
+        return False
     if ISSUE_NUMBER.search(unit.headline):
         return True  # "RAIL NOTES #118" over stories whose titles look just like it
     return not any(u.role == "title" and u.rank == unit.rank for u in _after(units, index))
