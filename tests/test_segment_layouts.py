@@ -518,9 +518,28 @@ def test_a_question_among_bold_line_headlines_is_a_story() -> None:
     assert _headlines("".join(f"<p><b>{t}</b></p><p>{P}</p>" for t in titles)) == list(titles)
 
 
+@pytest.mark.parametrize("kicker", ["Illustration: Brisk Visuals", "Department of Housing",
+                                    "Francis Scialabba"])
+def test_a_credit_or_department_line_under_a_headline_is_its_text(kicker: str) -> None:
+    # the fourth sweep: the headline became a section and the credit the story
+    html = (f"<h2>Budget deal hinges on a tiny tax</h2><p>{kicker}</p><p>{P}</p>"
+            f"<h2>Transit board pulls the plug on Route 9 cuts</h2><p>{P}</p>")
+    stories = _stories(html)
+    assert [(s.headline, s.section) for s in stories] == [
+        ("Budget deal hinges on a tiny tax", ""),
+        ("Transit board pulls the plug on Route 9 cuts", "")]
+    assert kicker in stories[0].text
+
+
+def test_a_short_story_title_under_a_section_name_stays_a_title() -> None:
+    html = (f"<h2>Robotics</h2><p>Gripper startup raises</p><p>{P}</p>"
+            f"<p>Drones map a glacier</p><p>{P}</p>")
+    assert _headlines(html) == ["Gripper startup raises", "Drones map a glacier"]
+
+
 @pytest.mark.parametrize(("corpus", "floor"), [("sweep", 0.92), ("attack", 0.93),
                                                ("sweep3", 0.92), ("named", 0.90),
-                                               ("attack3", 0.93), ("sweep4", 0.80)])
+                                               ("attack3", 0.93), ("sweep4", 0.84)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
@@ -531,7 +550,7 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     a cell, issue-number line, jobs, an interview's questions).  named is the
     attack on the first named-lines rule: 0.589 before it, 0.641 with its first version,
     0.904 now.  attack3 attacked the four rules after it: 0.842 before them, 0.941 now.
-    sweep4 was written and scored blind after all of them: 0.766; 0.808 with the two
+    sweep4 was written and scored blind after all of them: 0.766; 0.851 with the three
     fixes it led to."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():

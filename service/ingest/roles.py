@@ -51,6 +51,8 @@ SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in
 # text has no other mark, and a headline seldom ends in punctuation.
 UNPUNCTUATED_TITLE_WORDS = 14
 SENTENCE_CLOSE = re.compile(r"[.!?,;:…]['\"’”)]*$")
+KICKER_WORDS = 4  # "Illustration: Brisk Visuals", "Department for Transport"
+KICKER_HEADLINE_WORDS = 4  # a heading this long over a kicker is the story's headline
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s)")
 # A heading over links that belong to the story above: its sources, not items.
 RELATED = re.compile(r"^\W*(?:further reading|related|sources?|references|see also|"
@@ -121,8 +123,38 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
         else:
             units.append(Unit("body", block))
         related = block.kind != "heading" and bool(LABEL.search(block.text))
-    units = _named_runs([_promote(units, i) for i in range(len(units))])
+    units = _named_runs(_kickers_as_text([_promote(units, i) for i in range(len(units))]))
     return _demote_inner_titles(units) if _separated(units) else units
+
+
+def _kickers_as_text(units: list[Unit]) -> list[Unit]:
+    """A weak title line right under a headline, over text, is that story's text: a photo
+    credit ("Illustration: Brisk Visuals"), the department behind an announcement
+    ("Department of Housing"), or the first line of a wrapped paragraph.  Taken for a
+    title, it made the headline above it a section and itself the story (the fourth
+    sweep).  Only a line of a few words, or one that runs on into the text below; only
+    under a heading that reads as a headline, not a section's name."""
+    out = list(units)
+    for index in range(1, len(out) - 1):
+        unit, above, below = out[index], out[index - 1], out[index + 1]
+        if (unit.role == "title" and unit.rank == 8 and above.role == "title"
+                and above.rank <= 6 and below.role == "body"
+                and _reads_as_headline(above.headline) and _kicker(unit.headline, below)):
+            out[index] = Unit("body", unit.block)
+    return out
+
+
+def _reads_as_headline(text: str) -> bool:
+    words = re.findall(r"[\w&+/']+", tidy(text).lower())
+    return len(words) >= KICKER_HEADLINE_WORDS and not all(w in SECTION_WORDS for w in words)
+
+
+def _kicker(line: str, below: Unit) -> bool:
+    """A few words, or a line that stops mid-sentence and goes on below ("…replacing the" /
+    "old wooden hide")."""
+    words = tidy(line).split()
+    runs_on = bool(words) and words[-1].islower() and below.block.text[:1].islower()
+    return len(words) <= KICKER_WORDS or runs_on
 
 
 def _named_runs(units: list[Unit]) -> list[Unit]:
