@@ -531,6 +531,22 @@ def test_a_credit_or_department_line_under_a_headline_is_its_text(kicker: str) -
     assert kicker in stories[0].text
 
 
+def test_short_titles_under_a_long_section_heading_stay_titles() -> None:
+    # "What we're reading this week" over short titled items: the first title was taken
+    # for a kicker (an attack on the first version)
+    html = (f"<h2>What we're reading this week</h2><p>The Quiet Bankruptcy</p><p>{P}</p>"
+            f"<p>Salt and Time</p><p>{P}</p>")
+    assert _headlines(html) == ["The Quiet Bankruptcy", "Salt and Time"]
+
+
+@pytest.mark.parametrize("title", ["AI", "Projects"])
+def test_a_weak_list_word_alone_does_not_cut_a_storys_lead_ins(title: str) -> None:
+    lines = "".join(f"<p><b>{name}</b>: {P}</p>" for name in ("Audits", "Data", "Exit"))
+    headlines = _headlines(f"{LEAD}<h2>{title}</h2><p><b>Regulator opens an inquiry into "
+                           f"model audits</b></p><p>{P}</p>{lines}")
+    assert not {"Audits", "Data", "Exit"} & set(headlines)
+
+
 def test_a_short_story_title_under_a_section_name_stays_a_title() -> None:
     html = (f"<h2>Robotics</h2><p>Gripper startup raises</p><p>{P}</p>"
             f"<p>Drones map a glacier</p><p>{P}</p>")
@@ -539,7 +555,8 @@ def test_a_short_story_title_under_a_section_name_stays_a_title() -> None:
 
 @pytest.mark.parametrize(("corpus", "floor"), [("sweep", 0.92), ("attack", 0.93),
                                                ("sweep3", 0.92), ("named", 0.90),
-                                               ("attack3", 0.93), ("sweep4", 0.84)])
+                                               ("attack3", 0.93), ("sweep4", 0.84),
+                                               ("attack4", 0.82)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
@@ -550,8 +567,9 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     a cell, issue-number line, jobs, an interview's questions).  named is the
     attack on the first named-lines rule: 0.589 before it, 0.641 with its first version,
     0.904 now.  attack3 attacked the four rules after it: 0.842 before them, 0.941 now.
-    sweep4 was written and scored blind after all of them: 0.766; 0.851 with the three
-    fixes it led to."""
+    sweep4 was written and scored blind after all of them: 0.766; 0.847 with the three
+    fixes it led to.  attack4 attacked those: 0.725 before them, 0.789 with their first
+    versions, 0.831 now."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)

@@ -44,6 +44,12 @@ today's kurz notiert meldungen werkzeuge en bref brèves breves outils breve not
 herramientas rápidas rapidinhas notícias notizie brevi ai everything else today projects
 code around web
 """))
+# Words that may stand in a list's title but do not make one alone: "AI" or "Projects"
+# can head a single story told in bold lead-ins ("Audits:", "Funding:"; an attack).
+WEAK_WORDS = frozenset(re.findall(r"\S+", """
+ai projects code research models apps product new open in and & + / the of this week's
+weekly today's today
+"""))
 TEXT_MIN_CHARS = 30  # what follows the name says what it is or did
 HEADLINE_WORDS = 4  # a link this long is a headline, whatever follows it
 RUN_MIN = 2  # one named paragraph under a title may be that story's own lead-in
@@ -94,4 +100,4 @@ def section_like(headline: str) -> bool:
     or a listing's."""
     words = re.sub(r"[^\w&+/'’-]+", " ", tidy(headline).lower()).split()
     return (0 < len(words) <= SECTION_MAX_WORDS and all(w in LIST_WORDS for w in words)
-            and not LISTINGS.search(headline))
+            and not all(w in WEAK_WORDS for w in words) and not LISTINGS.search(headline))

@@ -139,9 +139,20 @@ def _kickers_as_text(units: list[Unit]) -> list[Unit]:
         unit, above, below = out[index], out[index - 1], out[index + 1]
         if (unit.role == "title" and unit.rank == 8 and above.role == "title"
                 and above.rank <= 6 and below.role == "body"
-                and _reads_as_headline(above.headline) and _kicker(unit.headline, below)):
+                and _reads_as_headline(above.headline) and _kicker(unit.headline, below)
+                and not _peer_follows(out, index)):
             out[index] = Unit("body", unit.block)
     return out
+
+
+def _peer_follows(units: list[Unit], index: int) -> bool:
+    """Another weak title line comes after the text under the one at ``index``, before any
+    heading: they are titles of a section's items ("What we're reading this week" over
+    "The Quiet Bankruptcy", "Salt and Time"…; an attack on the first version)."""
+    after = index + 1
+    while after < len(units) and units[after].role == "body":
+        after += 1
+    return after < len(units) and units[after].role == "title" and units[after].rank == 8
 
 
 def _reads_as_headline(text: str) -> bool:
