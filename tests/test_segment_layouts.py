@@ -553,10 +553,21 @@ def test_a_short_story_title_under_a_section_name_stays_a_title() -> None:
     assert _headlines(html) == ["Gripper startup raises", "Drones map a glacier"]
 
 
+@pytest.mark.parametrize("button", ["Save your seat →", "Donate today", "Submit a talk",
+                                    "Post a job", "Powered by Ghost", "Read the case study",
+                                    "Web version", "Ver versão web", "Im Browser ansehen"])
+def test_buttons_and_web_version_links_are_no_stories(button: str) -> None:
+    # the fourth sweep and its attack: each was cut as a one-line story
+    html = (f'<p><a href="https://letter.example/x">{button}</a></p>{LEAD}'
+            f'<p><a href="https://letter.example/y">{button}</a></p>'
+            f'<h2><a href="https://example.org/b">The council passes its budget</a></h2><p>{P}</p>')
+    assert _headlines(html) == ["Robotaxis reach a rainy city", "The council passes its budget"]
+
+
 @pytest.mark.parametrize(("corpus", "floor"), [("sweep", 0.92), ("attack", 0.93),
                                                ("sweep3", 0.92), ("named", 0.90),
-                                               ("attack3", 0.93), ("sweep4", 0.84),
-                                               ("attack4", 0.82)])
+                                               ("attack3", 0.93), ("sweep4", 0.85),
+                                               ("attack4", 0.85)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
@@ -567,9 +578,9 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     a cell, issue-number line, jobs, an interview's questions).  named is the
     attack on the first named-lines rule: 0.589 before it, 0.641 with its first version,
     0.904 now.  attack3 attacked the four rules after it: 0.842 before them, 0.941 now.
-    sweep4 was written and scored blind after all of them: 0.766; 0.847 with the three
-    fixes it led to.  attack4 attacked those: 0.725 before them, 0.789 with their first
-    versions, 0.831 now."""
+    sweep4 was written and scored blind after all of them: 0.766; 0.860 with the fixes
+    it led to.  attack4 attacked those: 0.725 before them, 0.789 with their first
+    versions, 0.856 now."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)

@@ -41,7 +41,14 @@ CALL_TO_ACTION = re.compile(
     r"sign up(?: free| now)?|"
     r"subscribe(?: now| free| here)?|join (?:now|us|free|the waitlist)|register (?:now|here|today)|"
     r"download (?:now|the app|it)|learn more|find out more|see more|shop now|get started|"
-    r"apply (?:now|here|today)|click here|get the \w+)(?![-\w])\W*$", re.IGNORECASE)
+    r"apply (?:now|here|today)|click here|get the \w+|"
+    # the fourth sweep's and its attack's buttons and web-version links
+    r"save (?:your|a|my) (?:seat|spot)|reserve (?:your|a) (?:seat|spot)|"
+    r"donate(?: now| today| here)?|submit (?:a|your) (?:talk|proposal|tip|story)|post a job|"
+    r"powered by \w+|read (?:the )?(?:case study|release notes|full report|transcript)|"
+    r"read in (?:your|the) browser|web version|ver (?:a )?versão (?:web|online)|"
+    r"ver en (?:el|tu) navegador|versión web|im browser (?:ansehen|öffnen)|versione web|"
+    r"version (?:web|en ligne)|voir (?:la version )?en ligne)(?![-\w])\W*$", re.IGNORECASE)
 # "By" and one to eight capitalised names, perhaps after "the", parted by spaces, "," "&" or
 # "|" ("By Ada Marsh, Example Research", "By Tom Reed & Lia Chen | Example Lab"; "By Land and
 # Sea" stays a headline, "By Design, Not Default" does not: rare as a headline, common as a
