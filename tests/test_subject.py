@@ -105,6 +105,9 @@ def test_about_ai_reads_the_domain_of_the_themes(text: str) -> None:
     "A court rules on intelligent design in schools",
     # a phone's jailbreak (the fifth stand-in: tagged `safety` 1.0 by `2026-12-05-6`)
     "Apple patches an iPhone jailbreak zero-day",
+    # the read-through: lower-case "autopilot" is a plane's, or a figure of speech
+    "The pilots had engaged the autopilot before the stall",
+    "The economy is on autopilot",
 ])
 def test_about_ai_is_false_without_it(text: str) -> None:
     assert not about_ai(text)

@@ -105,9 +105,9 @@ class Classifier:
               ) -> list[tuple[str, ...]]:
         """Per story, the themes its subject gate kept under their threshold: the story
         names nothing of AI, and the theme's score before the gate reached the threshold
-        (subject.py).  None for a model without a gate."""
+        (subject.py).  Nothing for a model without a gate."""
         gate = self.pipeline.named_steps["model"]
-        if not isinstance(gate, SubjectGate):
+        if not isinstance(gate, SubjectGate) or gate.factor <= 0:
             return [()] * len(scores)
         return [() if about else tuple(
                     theme for theme in self.themes if theme in gate.themes

@@ -44,8 +44,9 @@ GATED_FACTOR = 0.25
 # "inference", "automation", "intelligent" alone (potato chips, compute the cost,
 # statistical inference, intelligent design), and "jailbreak" (a phone's): a story about
 # those names AI, a model or a kind of chip too.  Capitals only where the lower case means
-# something else: "ML" (millilitres), "Intel" (not "intel"), "Copilot" (a plane's copilot).
-ACRONYMS = r"AIs?|A\.I\.?|ML|LLMs?|GPUs?|TPUs?|NPUs?|GenAI|xAI|Intel|Copilot|RLHF"
+# something else: "ML" (millilitres), "Intel" (not "intel"), "Copilot" and "Autopilot" (a
+# plane's, or an economy "on autopilot").
+ACRONYMS = r"AIs?|A\.I\.?|ML|LLMs?|GPUs?|TPUs?|NPUs?|GenAI|xAI|Intel|Copilot|Autopilot|RLHF"
 # In a lower-cased copy of the story: "ai" in any case ("new ai rules"), "character.ai".
 WORDS = (
     r"ai|ais|[a-z0-9]+\.ai|artificial intelligence|machine learning|deep learning|neural|"
@@ -61,7 +62,7 @@ WORDS = (
     r"superalignment|misalign\w*|alignment (?:research|team|problem)|interpretability|"
     r"unlearning|(?:ai|gpu|memory|computer|semiconductor|advanced|\d+nm) chips?|"
     r"chips? (?:act|makers?|exports?|industry|plants?|factor(?:y|ies)|shortages?|sales|"
-    r"designers?)|chipmak\w*|chip-mak\w*|semiconductors?|semicon|fabs?|hbm\w*|autopilot|"
+    r"designers?)|chipmak\w*|chip-mak\w*|semiconductors?|semicon|fabs?|hbm\w*|"
     r"foundr(?:y|ies)|wafers?|tsmc|asml|[hb]100s?|[hb]200s?|gb200s?|a100s?|mi3\d\d\w*|"
     r"data ?cent(?:er|re)s?|supercomputers?|hyperscalers?|flops|cuda|"
     r"compute (?:capacity|power|clusters?|costs?)|inference (?:chips?|costs?|servers?|providers?)|"

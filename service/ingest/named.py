@@ -60,7 +60,8 @@ LISTINGS = re.compile(r"\b(?:jobs?|hiring|careers?|roles|openings|events?|calend
 # What may come before a name: bullets, arrows, emoji, spaces ("▸ ", "🔧 ", "• ").
 GLYPHS = re.compile(r"^[^\w\"'“‘(\[$€£]+")
 # What follows a name: a colon, a dash, a comma, or the rest of a sentence; not a quote.
-TAIL = re.compile(r"^(?:\s*[:—–|,-]\s+|\s+|(?<=\.)\s*)[^\s\"“‘']")
+# Matched at the name's end in the line, so the "." of "Chip tariffs delayed." is seen.
+TAIL = re.compile(r"(?:\s*[:—–|,-]\s+|\s+|(?<=\.)\s*)[^\s\"“‘']")
 # Not names: a question, a figure ("$4.2 billion", "62%"), a day or a part.
 NOT_NAME = re.compile(r"\?$|^[\d$€£%#+-]|^(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
                       r"^(?:part|step|day|chapter|round|q)\b", re.IGNORECASE)
@@ -88,7 +89,7 @@ def name_of(block: Block) -> tuple[str, str] | None:
         words = len(name.split())
         tail = text[len(name):]
         if (words > NAME_MAX_WORDS or len(name) > NAME_MAX_CHARS
-                or CALL_TO_ACTION.match(name) or not TAIL.match(tail)
+                or CALL_TO_ACTION.match(name) or not TAIL.match(text, len(name))
                 or len(tail.strip(" :—–|-")) < TEXT_MIN_CHARS):
             continue
         return name.rstrip(" ."), url
@@ -98,6 +99,6 @@ def name_of(block: Block) -> tuple[str, str] | None:
 def section_like(headline: str) -> bool:
     """A short title naming a kind of list ("Deals", "Quick hits"), not a story's headline
     or a listing's."""
-    words = re.sub(r"[^\w&+/'’-]+", " ", tidy(headline).lower()).split()
+    words = re.sub(r"[^\w&+/'-]+", " ", tidy(headline).lower().replace("’", "'")).split()
     return (0 < len(words) <= SECTION_MAX_WORDS and all(w in LIST_WORDS for w in words)
             and not all(w in WEAK_WORDS for w in words) and not LISTINGS.search(headline))

@@ -39,6 +39,7 @@ from service.ingest.headlines import (
 from service.ingest.roles import Unit, roles_of
 from service.ingest.zones import (
     BARE_AD_LABEL,
+    JOB_TITLE,
     SPONSOR_LABEL,
     ZONES,
     opens_recap,
@@ -52,15 +53,21 @@ SHORT_LINE_CHARS = 60  # a masthead's lines: a name, "Web version"
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
 ISSUE_NUMBER = re.compile(r"(?:#\s?\d+|\b(?:issue|no\.|vol\.|edition|ed\.)\s?#?\d+)\s*$",
                           re.IGNORECASE)
-# A heading over its own questions: an interview, a Q&A, an explainer.
-ASKS = re.compile(r"\b(?:interview\w*|q ?& ?a|in conversation|conversation with|talks? with|"
-                  r"asks?|questions|faq|ama|explain\w*)\b", re.IGNORECASE)
+# A heading over its own questions: an interview, a Q&A, an explainer ("…, explained").  Not
+# verbs: "OpenAI asks court to dismiss…" and "…explains" head news (the read-through).
+ASKS = re.compile(r"\b(?:interviews?|q ?& ?a|in conversation|conversation with|faq|"
+                  r"explainer|explained|ask me anything|your questions|questions and answers)\b",
+                  re.IGNORECASE)
 # The issue's number opening the line under the newsletter's name: "Volume 7, Number 3 —
 # notes on the machines", "Issue 230 - November 14, 2024", "Vol. 4 · No. 12".
 ISSUE_LINE = re.compile(r"^(?:issue|vol(?:ume)?\.?|edition|edição|edición|edizione|ausgabe|"
                         r"numéro|número|numero)\s?(?:n[º°o]\.?\s?)?#?\d+"
                         # not "Edition 2: the AI Act lands", a headline (an attack's probe)
                         r"(?:\W{1,3}(?:no\.|number)\s?\d+)?\s*(?:[-—–|·,]|$)", re.IGNORECASE)
+# What follows the number when it dates the issue ("· March 5, 2026", "- 4 de fevereiro de
+# 2026"): then the line is the masthead whatever intro follows it.  Otherwise ("— notes on
+# the machines", "— the AI Act lands") only with little text under it, as a tagline has.
+DATED = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[/.]\d{1,2}\b")
 
 
 def cut(blocks: Sequence[Block]) -> Cutting:
@@ -96,6 +103,9 @@ class _Cutter:
         self.gap_noted = False  # the run of text outside any story in hand was noted
         self.masthead = False  # a masthead was dropped, and no story has started since
         self.under_masthead = False  # so the first story started
+        # the first three blocks that are not rules (the masthead test reads only these)
+        self.first = list(itertools.islice(
+            (i for i, unit in enumerate(units) if unit.role != "rule"), 3))
 
     def rule(self) -> None:
         # A separator ends a one-line item; a story with paragraphs may span one.
@@ -104,12 +114,17 @@ class _Cutter:
 
     def title(self, unit: Unit, index: int) -> None:
         kind = _title_kind(unit, self.units, index)
-        if kind not in ZONES and not self.cuts and _masthead(unit, self.units, index):
+        if kind not in ZONES and not self.cuts and _masthead(unit, self.units, index,
+                                                             self.first):
             kind, self.masthead = "masthead", True
             # the name over an issue-number line was taken for a section: it is the masthead
             self.section, self.section_rank = "", 0
         if kind == "body" or (kind == "story" and self._asked_inside(unit)):
             self.other(Unit("body", unit.block), index)
+            return
+        if (kind == "story" and self.zone == "jobs" and unit.rank >= 7
+                and JOB_TITLE.search(unit.headline)):
+            self.drop("jobs", unit.headline, "a job posting")
             return
         if kind == "story" and self.zone == "sponsor" and self.cuts and self._ad(index):
             # "TOGETHER WITH ACME" over "Ship apps 10x faster" and Acme's pitch: the title
@@ -132,11 +147,11 @@ class _Cutter:
         self.drop(kind, unit.headline, rank_name(unit.rank))
 
     def _asked_inside(self, unit: Unit) -> bool:
-        """A bold line that asks a question, under a heading that names an interview, a
-        Q&A or an explainer: its own question ("Why laundry, of all things?"), not a story.
-        Under any other heading a bold question is a story's headline ("Is the AI bubble
-        about to burst?", a reader's question with its answer: an attack on the first
-        version, which took every bold question under a heading)."""
+        """A bold or plain title line (rank 7 or 8) that asks a question, under a heading
+        that names an interview, a Q&A or an explainer: its own question ("Why laundry, of
+        all things?"), not a story.  Under any other heading a bold question is a story's
+        headline ("Is the AI bubble about to burst?", a reader's question with its answer:
+        an attack on the first version, which took every bold question under a heading)."""
         current = self.current
         return (current is not None and unit.rank >= 7 and not self.zone
                 and current.signal.startswith("heading") and bool(ASKS.search(current.headline))
@@ -225,7 +240,7 @@ class _Cutter:
 
 def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
     """"story", "section", "body" (no title after all), or the zone ("recap", "sponsor",
-    "intro", "footer") it opens."""
+    "intro", "jobs", "footer") it opens."""
     text = tidy(unit.headline)
     for name, pattern in ZONES.items():
         if pattern.search(text) and (name != "sponsor" or len(text) <= 80):
@@ -245,18 +260,23 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
     return "story"
 
 
-def _masthead(unit: Unit, units: list[Unit], index: int) -> bool:
+def _masthead(unit: Unit, units: list[Unit], index: int, first: Sequence[int]) -> bool:
     """The newsletter's name over its intro: the issue's first block, a title alone of its
-    rank or naming the issue's number, with little text and no link under it."""
-    # at most two blocks before it are looked at: this is asked of every title until the
-    # first story starts (a body of 100,000 title-like lines has none)
-    before = list(itertools.islice((units[i] for i in range(index) if units[i].role != "rule"), 3))
+    rank or naming the issue's number, with little text and no link under it.  Or the
+    issue's number line under that name (perhaps after a "Web version" line): dated, it is
+    the masthead whatever intro follows; else only with little text under it.  ``first``
+    holds the indices of the issue's first three blocks that are not rules: this is asked
+    of every title until a story starts, so it must not walk the units before it."""
+    before = [units[i] for i in first if i < index]
     if len(before) > 2 or unit.url:
         return False
-    if before:  # only the issue's number line under the newsletter's name (a "Web
-        # version" link line may come first), whatever intro follows it
-        return (before[-1].role == "title" and bool(ISSUE_LINE.match(unit.headline))
-                and all(len(u.block.text) <= SHORT_LINE_CHARS for u in before))
+    if before:
+        line = re.sub(r"^\W+", "", tidy(unit.headline))  # "📬 Issue 230"
+        number = ISSUE_LINE.match(line)
+        return (number is not None and before[-1].role == "title"
+                and all(len(u.block.text) <= SHORT_LINE_CHARS for u in before)
+                and (bool(DATED.search(line, number.end()))
+                     or _text_under(units, index) < MASTHEAD_MAX_CHARS))
     if _text_under(units, index) >= MASTHEAD_MAX_CHARS:
         return False
     if ISSUE_NUMBER.search(unit.headline):

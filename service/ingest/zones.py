@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from service.domain import Block
 from service.ingest.headlines import TITLE_MAX_CHARS, block_lines, tidy
 
-__all__ = ["AD_LABEL", "BARE_AD_LABEL", "SIGN_OFF", "SPONSOR_LABEL", "ZONES", "opens_footer",
-           "opens_recap", "opens_sponsor", "sign_off_at", "sponsored_lead"]
+__all__ = ["AD_LABEL", "BARE_AD_LABEL", "JOB_TITLE", "SIGN_OFF", "SPONSOR_LABEL", "ZONES",
+           "opens_footer", "opens_recap", "opens_sponsor", "sign_off_at", "sponsored_lead"]
 
 SPONSOR_LINE_WORDS = 8  # "Together with Acme": a label, not a sentence about a partnership
 # A label that marks what follows as an ad, as a line or a bold lead of its own.  Not a news
@@ -47,13 +47,13 @@ ZONES = {
     "intro": re.compile(
         r"^(?:description|intro|introduction|overview|editor'?s note|welcome|good morning"
         r"|hello)\b", re.IGNORECASE),
-    # job listings, no story's (a title that is only their label): the openings under it are
-    # not news.  Not a bare "Jobs", "Hiring" or "Careers": a labour-market or campus news
-    # section goes by those (an attack on the first version).  Events are left alone: a
-    # meetup with its description reads as an item.
+    # a title that only labels job openings: what is under it is not news.  Not a bare
+    # "Jobs", "Hiring" or "Careers": a labour-market or campus news section goes by those
+    # (an attack on the first version).  Events are left alone: a meetup with its
+    # description reads as an item.
     "jobs": re.compile(
-        r"^\W*(?:jobs? (?:board|openings|listings|of the week)|job (?:board|openings|listings)"
-        r"|(?:featured|open) (?:jobs|roles|positions)|(?:we'?re|now) hiring)\W*$",
+        r"^\W*(?:jobs? (?:board|openings|listings|of the week)"
+        r"|(?:featured|open) (?:jobs|roles|positions)|(?:we['’]?re|now) hiring)\W*$",
         re.IGNORECASE),
     "footer": re.compile(
         r"^(?:subscribe|unsubscribe|share (?:this|the)|follow us|about us|thank(?:s| you) for"
@@ -96,6 +96,16 @@ def opens_recap(block: Block) -> bool:
     """A short line such as "TL;DR" or "In this issue:" over a list that repeats the issue."""
     first = block_lines(block)[0]
     return len(first) <= 60 and bool(ZONES["recap"].search(tidy(first)))
+
+
+# A job posting's title in a jobs zone ("Senior ML Engineer, Acme"): dropped with the zone,
+# where another title ends it (the read-through: a posting's bold title with its
+# description was read as the next story).
+JOB_TITLE = re.compile(
+    r"\b(?:engineers?|scientists?|managers?|designers?|analysts?|developers?|interns?|"
+    r"internship|directors?|researchers?|officers?|specialists?|coordinators?|architects?|"
+    r"consultants?|administrators?|recruiters?|associates?|fellows?|fellowship|postdoc\w*|"
+    r"head of|vp of|lead)\b", re.IGNORECASE)
 
 
 def opens_sponsor(block: Block) -> bool:
