@@ -23,10 +23,10 @@ from service.ingest.headlines import (
 )
 from service.ingest.named import name_of
 from service.ingest.parse import parse_issue
-from service.ingest.roles import Unit
 from service.ingest.scoring import Score, score
 from service.ingest.segment import segment
 from service.ingest.structure import _Cutter
+from service.ingest.units import Unit
 from tests.helpers import REPO
 from tests.test_segment_any import email
 

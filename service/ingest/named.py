@@ -24,8 +24,9 @@ import re
 
 from service.domain import Block
 from service.ingest.headlines import CALL_TO_ACTION, LABEL, TITLE_MAX_WORDS, block_lines, tidy
+from service.ingest.units import Unit
 
-__all__ = ["RUN_MIN", "name_of", "section_like"]
+__all__ = ["RUN_MIN", "name_of", "named_runs", "section_like"]
 
 NAME_MAX_WORDS = 5  # "Kölner Sprachmodell-Start-up", "Meridian Health AI"
 NAME_MAX_CHARS = 60
@@ -102,3 +103,29 @@ def section_like(headline: str) -> bool:
     words = re.sub(r"[^\w&+/'-]+", " ", tidy(headline).lower().replace("’", "'")).split()
     return (0 < len(words) <= SECTION_MAX_WORDS and all(w in LIST_WORDS for w in words)
             and not all(w in WEAK_WORDS for w in words) and not LISTINGS.search(headline))
+
+
+def named_runs(units: list[Unit]) -> list[Unit]:
+    """Each body unit of a run of named one-liners under a section-like title is an item
+    (``name_of``); a run goes on while units are named body blocks or items already.  Each
+    unit is looked at once or twice: linear."""
+    out, index = list(units), 0
+    while index < len(out):
+        index += 1
+        if out[index - 1].role != "title" or not section_like(out[index - 1].headline):
+            continue
+        run, end, names = [], index, set()
+        while end < len(out) and out[end].role in ("body", "item"):
+            if out[end].role == "body":
+                found = name_of(out[end].block)
+                if found is None:
+                    break
+                run.append((end, *found))
+            names.add(out[end].headline if out[end].role == "item" else run[-1][1])
+            end += 1
+        # the same name twice is an interview's turns or a table's rows, not news items
+        if run and end - index >= RUN_MIN and len(names) == end - index:
+            for at, name, url in run:
+                out[at] = Unit("item", out[at].block, 9, name, url, "item: named line")
+        index = max(index, end)
+    return out

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from service.domain import Block
 from service.ingest.headlines import (
@@ -38,7 +37,9 @@ from service.ingest.headlines import (
     tidy,
     title_like,
 )
-from service.ingest.named import RUN_MIN, name_of, section_like
+from service.ingest.kickers import kickers_as_text
+from service.ingest.named import named_runs
+from service.ingest.units import Unit
 
 # bench/segment.py tunes BODY_MIN_CHARS, TITLE_CASE_SHARE and SHORT_TITLE_WORDS by setting
 # them on this module: they live here, with the tests that read them.
@@ -51,25 +52,10 @@ SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in
 # text has no other mark, and a headline seldom ends in punctuation.
 UNPUNCTUATED_TITLE_WORDS = 14
 SENTENCE_CLOSE = re.compile(r"[.!?,;:…]['\"’”)]*$")
-KICKER_WORDS = 4  # "Illustration: Brisk Visuals", "Department for Transport"
-KICKER_HEADLINE_WORDS = 4  # a heading this long over a kicker is the story's headline
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s)")
 # A heading over links that belong to the story above: its sources, not items.
 RELATED = re.compile(r"^\W*(?:further reading|related|sources?|references|see also|"
                      r"more on this|read more|resources|links mentioned|notes)\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A block with its role: "title" (rank 1-6 heading, 7 bold line, 8 title line),
-    "item", "body" or "rule"."""
-
-    role: str
-    block: Block
-    rank: int = 0
-    headline: str = ""
-    url: str = ""
-    signal: str = ""  # for an item, what made it one (--explain)
 
 
 def roles_of(blocks: Sequence[Block]) -> list[Unit]:
@@ -123,75 +109,8 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
         else:
             units.append(Unit("body", block))
         related = block.kind != "heading" and bool(LABEL.search(block.text))
-    units = _named_runs(_kickers_as_text([_promote(units, i) for i in range(len(units))]))
+    units = named_runs(kickers_as_text([_promote(units, i) for i in range(len(units))]))
     return _demote_inner_titles(units) if _separated(units) else units
-
-
-def _kickers_as_text(units: list[Unit]) -> list[Unit]:
-    """A weak title line right under a headline, over text, is that story's text: a photo
-    credit ("Illustration: Brisk Visuals"), the department behind an announcement
-    ("Department of Housing"), or the first line of a wrapped paragraph.  Taken for a
-    title, it made the headline above it a section and itself the story (the fourth
-    sweep).  Only a line of a few words, or one that runs on into the text below; only
-    under a heading that reads as a headline, not a section's name."""
-    out = list(units)
-    for index in range(1, len(out) - 1):
-        unit, above, below = out[index], out[index - 1], out[index + 1]
-        if (unit.role == "title" and unit.rank == 8 and above.role == "title"
-                and above.rank <= 6 and below.role == "body"
-                and _reads_as_headline(above.headline) and _kicker(unit.headline, below)
-                and not _peer_follows(out, index)):
-            out[index] = Unit("body", unit.block)
-    return out
-
-
-def _peer_follows(units: list[Unit], index: int) -> bool:
-    """Another weak title line comes after the text under the one at ``index``, before any
-    heading: they are titles of a section's items ("What we're reading this week" over
-    "The Quiet Bankruptcy", "Salt and Time"…; an attack on the first version)."""
-    after = index + 1
-    while after < len(units) and units[after].role == "body":
-        after += 1
-    return after < len(units) and units[after].role == "title" and units[after].rank == 8
-
-
-def _reads_as_headline(text: str) -> bool:
-    words = re.findall(r"[\w&+/']+", tidy(text).lower())
-    return len(words) >= KICKER_HEADLINE_WORDS and not all(w in SECTION_WORDS for w in words)
-
-
-def _kicker(line: str, below: Unit) -> bool:
-    """A few words, or a line that stops mid-sentence and goes on below ("…replacing the" /
-    "old wooden hide")."""
-    words = tidy(line).split()
-    runs_on = bool(words) and words[-1].islower() and below.block.text[:1].islower()
-    return len(words) <= KICKER_WORDS or runs_on
-
-
-def _named_runs(units: list[Unit]) -> list[Unit]:
-    """Each body unit of a run of named one-liners under a section-like title is an item
-    (named.py); a run goes on while units are named body blocks or items already.  Each
-    unit is looked at once or twice: linear."""
-    out, index = list(units), 0
-    while index < len(out):
-        index += 1
-        if out[index - 1].role != "title" or not section_like(out[index - 1].headline):
-            continue
-        run, end, names = [], index, set()
-        while end < len(out) and out[end].role in ("body", "item"):
-            if out[end].role == "body":
-                found = name_of(out[end].block)
-                if found is None:
-                    break
-                run.append((end, *found))
-            names.add(out[end].headline if out[end].role == "item" else run[-1][1])
-            end += 1
-        # the same name twice is an interview's turns or a table's rows, not news items
-        if run and end - index >= RUN_MIN and len(names) == end - index:
-            for at, name, url in run:
-                out[at] = Unit("item", out[at].block, 9, name, url, "item: named line")
-        index = max(index, end)
-    return out
 
 
 def _separated(units: list[Unit]) -> bool:

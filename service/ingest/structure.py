@@ -36,7 +36,8 @@ from service.ingest.headlines import (
     rank_name,
     tidy,
 )
-from service.ingest.roles import Unit, roles_of
+from service.ingest.roles import roles_of
+from service.ingest.units import Unit
 from service.ingest.zones import (
     BARE_AD_LABEL,
     JOB_TITLE,
