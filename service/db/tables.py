@@ -25,9 +25,9 @@ from sqlalchemy import (
     Text,
     Unicode,
     UniqueConstraint,
+    false,
     text,
 )
-from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from service.db.types import StrEnumType, UtcDateTime, utc_now
@@ -143,7 +143,7 @@ class StoryTheme(Base):
     current: Mapped[bool] = mapped_column(Boolean, default=True)  # from the latest tagging
     explanation: Mapped[list[str]] = mapped_column(JSON, default=list)
     # kept under the threshold because the story names nothing of AI (classify/subject.py)
-    held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     tagged_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     story: Mapped[Story] = relationship(back_populates="themes")
 

@@ -45,7 +45,7 @@ CALL_TO_ACTION = re.compile(
     # the fourth sweep's and its attack's buttons and web-version links
     r"save (?:your|a|my) (?:seat|spot)|reserve (?:your|a) (?:seat|spot)|"
     r"donate(?: now| today| here)?|submit (?:a|your) (?:talk|proposal|tip|story)|post a job|"
-    r"powered by \w+|read (?:the )?(?:case study|release notes|full report|transcript)|"
+    r"powered by \w+|read (?:the )?(?:case study|release notes|transcript)|"
     r"read in (?:your|the) browser|web version|ver (?:a )?versão (?:web|online)|"
     r"ver en (?:el|tu) navegador|versión web|im browser (?:ansehen|öffnen)|versione web|"
     r"version (?:web|en ligne)|voir (?:la version )?en ligne)(?![-\w])\W*$", re.IGNORECASE)

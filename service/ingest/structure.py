@@ -52,8 +52,10 @@ LETTER_MIN_CHARS = 600  # a letter is more than a greeting
 MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
 SHORT_LINE_CHARS = 60  # a masthead's lines: a name, "Web version"
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
-ISSUE_NUMBER = re.compile(r"(?:#\s?\d+|\b(?:issue|no\.|vol\.|edition|ed\.)\s?#?\d+)\s*$",
-                          re.IGNORECASE)
+# The words that number an issue, in the languages the sweeps met.
+_ISSUE_WORDS = (r"issue|no\.|vol(?:ume)?\.?|edition|ed\.|edição|edición|edizione|ausgabe|"
+                r"numéro|número|numero")
+ISSUE_NUMBER = re.compile(rf"(?:#\s?\d+|\b(?:{_ISSUE_WORDS})\s?#?\d+)\s*$", re.IGNORECASE)
 # A heading over its own questions: an interview, a Q&A, an explainer ("…, explained").  Not
 # verbs: "OpenAI asks court to dismiss…" and "…explains" head news (the read-through).
 ASKS = re.compile(r"\b(?:interviews?|q ?& ?a|in conversation|conversation with|faq|"
@@ -61,8 +63,7 @@ ASKS = re.compile(r"\b(?:interviews?|q ?& ?a|in conversation|conversation with|f
                   re.IGNORECASE)
 # The issue's number opening the line under the newsletter's name: "Volume 7, Number 3 —
 # notes on the machines", "Issue 230 - November 14, 2024", "Vol. 4 · No. 12".
-ISSUE_LINE = re.compile(r"^(?:issue|vol(?:ume)?\.?|edition|edição|edición|edizione|ausgabe|"
-                        r"numéro|número|numero)\s?(?:n[º°o]\.?\s?)?#?\d+"
+ISSUE_LINE = re.compile(rf"^(?:{_ISSUE_WORDS})\s?(?:n[º°o]\.?\s?)?#?\d+"
                         # not "Edition 2: the AI Act lands", a headline (an attack's probe)
                         r"(?:\W{1,3}(?:no\.|number)\s?\d+)?\s*(?:[-—–|·,]|$)", re.IGNORECASE)
 # What follows the number when it dates the issue ("· March 5, 2026", "- 4 de fevereiro de

@@ -61,6 +61,16 @@ ZONES = {
         r"|manage (?:your )?(?:subscription|preferences)|update your preferences"
         r"|why did i get this)", re.IGNORECASE),
 }
+# A job posting's title in a jobs zone ("Senior ML Engineer, Acme"): dropped with the zone,
+# where another title ends it (the read-through: a posting's bold title with its
+# description was read as the next story).
+JOB_TITLE = re.compile(
+    r"\b(?:engineers?|scientists?|managers?|designers?|analysts?|developers?|interns?|"
+    r"internship|directors?|researchers?|officers?|specialists?|coordinators?|architects?|"
+    r"consultants?|administrators?|recruiters?|associates?|fellows?|fellowship|postdoc\w*|"
+    r"head of|vp of|lead)\b", re.IGNORECASE)
+
+
 # What ends an issue after its last story: no story's text.  Only ever looked for in the last
 # story's closing blocks (``sign_off_at``): "That's all for today's top stories; now the quick
 # hits" or "New here?" at the top of an issue must not end it.
@@ -96,16 +106,6 @@ def opens_recap(block: Block) -> bool:
     """A short line such as "TL;DR" or "In this issue:" over a list that repeats the issue."""
     first = block_lines(block)[0]
     return len(first) <= 60 and bool(ZONES["recap"].search(tidy(first)))
-
-
-# A job posting's title in a jobs zone ("Senior ML Engineer, Acme"): dropped with the zone,
-# where another title ends it (the read-through: a posting's bold title with its
-# description was read as the next story).
-JOB_TITLE = re.compile(
-    r"\b(?:engineers?|scientists?|managers?|designers?|analysts?|developers?|interns?|"
-    r"internship|directors?|researchers?|officers?|specialists?|coordinators?|architects?|"
-    r"consultants?|administrators?|recruiters?|associates?|fellows?|fellowship|postdoc\w*|"
-    r"head of|vp of|lead)\b", re.IGNORECASE)
 
 
 def opens_sponsor(block: Block) -> bool:
