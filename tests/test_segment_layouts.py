@@ -611,7 +611,7 @@ def test_a_name_ending_in_a_full_stop_runs_into_its_text() -> None:
 
 @pytest.mark.parametrize(("corpus", "floor"), [("sweep", 0.92), ("attack", 0.93),
                                                ("sweep3", 0.92), ("named", 0.90),
-                                               ("attack3", 0.93), ("sweep4", 0.85),
+                                               ("attack3", 0.93), ("sweep4", 0.88),
                                                ("attack4", 0.85)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
@@ -624,8 +624,9 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     attack on the first named-lines rule: 0.589 before it, 0.641 with its first version,
     0.904 now.  attack3 attacked the four rules after it: 0.842 before them, 0.941 now.
     sweep4 was written and scored blind after all of them: 0.766; 0.860 with the fixes
-    it led to.  attack4 attacked those: 0.725 before them, 0.789 with their first
-    versions, 0.856 now."""
+    it led to; 0.889 with stop 21's issue chrome (a post's subtitle, a date line at the
+    top, web-version links, polls and referral blocks: test_segment_chrome.py).  attack4
+    attacked those: 0.725 before them, 0.789 with their first versions, 0.856 now."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)

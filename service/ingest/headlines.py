@@ -36,7 +36,10 @@ BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
 CALL_TO_ACTION = re.compile(
     r"^(?:read (?:more|on|online|it here|the (?:full )?(?:story|article|post|report|issue|"
     r"piece|interview|paper))|continue reading|keep reading|view (?:it |this |the )?"
-    r"(?:issue |email |post )?(?:online|in (?:your |a )?browser|on the web)|view online|"
+    r"(?:issue |email |post )?(?:online|in (?:your |a |the )?browser|on the web)|view online|"
+    # the fifth sweep's: "View in browser", "Read this brief online", "Read on the web"
+    r"(?:read|view|open|see) (?:this |the |today's |today’s )?(?:brief |issue |email |"
+    r"newsletter |edition |digest |post )?(?:online|on the web|in (?:your |a |the )?browser)|"
     r"browse (?:the|all|our)(?: \w+){1,2}|try \w+ (?:free|now|for free|today)|"
     r"sign up(?: free| now)?|"
     r"subscribe(?: now| free| here)?|join (?:now|us|free|the waitlist)|register (?:now|here|today)|"
@@ -70,6 +73,11 @@ DATELINE = re.compile(
     rf"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?[ \t]+)?{_DATE}"
     rf"(?:,?[ \t]++\d{{4}})?(?:,?[ \t]++\d{{1,2}}(?::\d{{2}})?[ \t]*+(?:[ap]\.?m\.?)?)?"
     rf"(?:[ \t]*+(?:[·•|—–,]|$)[^\n]{{0,80}})?$")  # possessive: no run of blanks is split
+# A line that is only a date, perhaps with its weekday and a reading time: "Tuesday, May 06,
+# 2025", "Sunday, September 21, 2025 · 6 min read"; never "June 30 — deadline nears".
+ISSUE_DATE = re.compile(
+    rf"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?[ \t]+)?{_DATE}(?:,?[ \t]+\d{{4}})?"
+    r"(?:[ \t]*[·•|][ \t]*\d+[ \t]*min(?:ute)?s? read)?$")
 # "Marta Kowalczyk · Mar 3": an author and a date, a post's byline without "By".
 AUTHOR_DATE = re.compile(rf"^{_NAME}(?:[ \t]+{_NAME}){{1,3}}[ \t]*[·•|][ \t]*{_DATE}"
                          r"(?:,?[ \t]+\d{4})?(?:[ \t]*[·•|][ \t]*\d+\s*min(?:ute)?s? read)?$")

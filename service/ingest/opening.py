@@ -8,20 +8,34 @@ after it has a stronger mark (a heading, a bold line) and the line is right
 under a dropped masthead or is a greeting, it is the opening, and is dropped.
 A lead story marked only by a short line stays one when it is neither:
 ThursdAI's is, under no masthead.
+
+A post's subtitle is the other opening the engine took for a story.  Substack and its
+like set the post's title (the subject), a subtitle heading right under it ("Plus: a
+teleoperated demo, open books, and a short story"), the author's name and the date,
+then the intro: the engine dropped the title but cut a story at the subtitle, with the
+intro as its text.  A heading right under the post's title, with no link, over an
+author or date line, is the subtitle unless every story after it has such a line of
+its own (a news digest's bylines make its first story look the same).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from service.ingest.cuts import Cutting, renumbered
+from service.domain import Block
+from service.ingest.cuts import Cut, Cutting, renumbered
+from service.ingest.headlines import DECORATION, block_lines, is_byline, tidy
 
-__all__ = ["OPENING_GREETING", "without_opening_line"]
+__all__ = ["OPENING_GREETING", "without_opening_line", "without_subtitle"]
 
 MORE_STORIES_THAN = 2  # with fewer stories after it, the line is not weighed against them
 OPENING_GREETING = re.compile(  # "Happy Saturday, growers", not "Good news for robot makers"
     r"^(?:happy|good|hello|hi|hey|welcome|greetings|morning|evening)\b[^.?:]{0,40}[,!]",
     re.IGNORECASE)
+BYLINE_WITHIN = 3  # blocks under a subtitle: the author's name, the date, a share bar
+# The author's name on a line of its own: "Mara Lindqvist", "Giulia Ferraris"
+AUTHOR_NAME = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’.-]*){1,2}$")
 
 
 def without_opening_line(cutting: Cutting) -> Cutting:
@@ -35,3 +49,35 @@ def without_opening_line(cutting: Cutting) -> Cutting:
     why = (f"   dropped intro: {cuts[0].headline!r} (a title line over the intro; every "
            "story after it has a heading)")
     return cutting._replace(cuts=cuts[1:], log=renumbered(cutting.log, 1, why, 0))
+
+
+def without_subtitle(raw: Sequence[Block], title: str, cuts: list[Cut], log: list[str]
+                     ) -> tuple[list[Cut], list[str]]:
+    """``cuts`` and ``log`` without a first story that is the post's subtitle over its
+    intro.  ``raw`` is the issue's blocks as parsed, ``title`` the post's title found in
+    them."""
+    if len(cuts) <= MORE_STORIES_THAN or not cuts[0].blocks or not title:
+        return cuts, log
+    subtitle = cuts[0].blocks[0]
+    at = next((i for i, b in enumerate(raw) if b is subtitle), None)
+    if (at is None or at == 0 or subtitle.kind != "heading" or subtitle.links
+            or raw[at - 1].kind != "heading" or tidy(raw[at - 1].text.strip(DECORATION)) != title):
+        return cuts, log
+    if not any(_dates_or_names(b) for b in raw[at + 1:at + 1 + BYLINE_WITHIN]):
+        return cuts, log
+    position = {id(b): i for i, b in enumerate(raw)}
+    if all(_has_byline(c, raw, position) for c in cuts[1:]):
+        return cuts, log  # every story has its author's line: the first is one too
+    why = (f"   dropped subtitle: {cuts[0].headline!r} (a heading right under the post's "
+           "title, over its author's line)")
+    return cuts[1:], renumbered(log, 1, why, 0)
+
+
+def _dates_or_names(block: Block) -> bool:
+    line = tidy(block_lines(block)[0]) if block.text.strip() else ""
+    return bool(line) and (is_byline(line) or bool(AUTHOR_NAME.match(line)))
+
+
+def _has_byline(cut: Cut, raw: Sequence[Block], position: dict[int, int]) -> bool:
+    at = position.get(id(cut.blocks[0])) if cut.blocks else None
+    return at is not None and at + 1 < len(raw) and _dates_or_names(raw[at + 1])

@@ -24,7 +24,7 @@ from service.errors import MalformedMessage
 from service.ingest.cuts import Cut, without_last
 from service.ingest.essay import one_essay
 from service.ingest.headlines import DECORATION, block_lines, tidy
-from service.ingest.opening import without_opening_line
+from service.ingest.opening import without_opening_line, without_subtitle
 from service.ingest.parse import parse_issue
 from service.ingest.rules import (
     GENERIC,
@@ -280,6 +280,8 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     raw = issue.blocks[:footer]
     if essay := one_essay(raw, issue.envelope, blocks, cuts, notes):
         cuts, notes = essay  # an essay's headings are its sections, not stories
+    else:
+        cuts, notes = without_subtitle(raw, title, cuts, notes)
     if not cuts and blocks and not laid_out:
         # No story mark at all: a digest of untitled items, or else (below) a single post.
         items, item_notes = untitled_items(blocks)

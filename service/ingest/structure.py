@@ -30,6 +30,7 @@ from service.ingest.cuts import Cut, Cutting, without_last
 from service.ingest.headlines import (
     BARE_URL_LINE,
     CALL_TO_ACTION,
+    ISSUE_DATE,
     SALUTATION,
     SECTION_WORDS,
     block_lines,
@@ -242,7 +243,7 @@ class _Cutter:
 
 def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
     """"story", "section", "body" (no title after all), or the zone ("recap", "sponsor",
-    "intro", "jobs", "footer") it opens."""
+    "intro", "jobs", "feedback", "footer") it opens."""
     text = tidy(unit.headline)
     for name, pattern in ZONES.items():
         if pattern.search(text) and (name != "sponsor" or len(text) <= 80):
@@ -272,18 +273,36 @@ def _masthead(unit: Unit, units: list[Unit], index: int, first: Sequence[int]) -
     before = [units[i] for i in first if i < index]
     if len(before) > 2 or unit.url:
         return False
+    if _dates_the_issue(tidy(unit.headline)):
+        return True  # "Tuesday, May 06, 2025", "WEDNESDAY, DECEMBER 3, 2025 · 6 min read"
     if before:
         line = re.sub(r"^\W+", "", tidy(unit.headline))  # "📬 Issue 230"
-        number = ISSUE_LINE.match(line)
-        return (number is not None and before[-1].role == "title"
+        end = _issue_number_end(line)
+        return (end is not None and before[-1].role == "title"
                 and all(len(u.block.text) <= SHORT_LINE_CHARS for u in before)
-                and (bool(DATED.search(line, number.end()))
+                and (bool(DATED.search(line, end))
                      or _text_under(units, index) < MASTHEAD_MAX_CHARS))
     if _text_under(units, index) >= MASTHEAD_MAX_CHARS:
         return False
     if ISSUE_NUMBER.search(unit.headline):
         return True  # "RAIL NOTES #118" over stories whose titles look just like it
     return not any(u.role == "title" and u.rank == unit.rank for u in _after(units, index))
+
+
+def _issue_number_end(line: str) -> int | None:
+    """Where the issue's number ends when it opens ``line`` ("Issue 230 - November 14") or a
+    part of it after a "·" or "|" ("Office for Public Information · Issue 118 · 24 October
+    2025"); None when it does neither."""
+    for part in re.finditer(r"^|(?<=[·•|] )", line):
+        if number := ISSUE_LINE.match(line[part.start():]):
+            return part.start() + number.end()
+    return None
+
+
+def _dates_the_issue(line: str) -> bool:
+    """A line that is only a date (with its weekday, a reading time): no story's headline."""
+    line = re.sub(r"^\W+", "", line)  # "📅 Tuesday, May 6"
+    return bool(ISSUE_DATE.match(line) or (line.isupper() and ISSUE_DATE.match(line.title())))
 
 
 def _button(unit: Unit) -> bool:

@@ -55,6 +55,18 @@ ZONES = {
         r"^\W*(?:jobs? (?:board|openings|listings|of the week)"
         r"|(?:featured|open) (?:jobs|roles|positions)|(?:we['’]?re|now) hiring)\W*$",
         re.IGNORECASE),
+    # a reader poll or a referral block ("📊 POLL", "How would you rate today's issue?",
+    # "🤝 Share The Prompt Shift", "Share with a friend"): what is under it is its options
+    # and buttons.  "Share" leads a name only in capitals ("Share prices fall" is news).
+    "feedback": re.compile(
+        r"^\W*(?:(?:reader |quick |today['’]?s |this week['’]?s )?poll\W*$"
+        r"|how (?:would you rate|did you (?:like|find)|did we do|was (?:this|today)|do you rate)"
+        r"|did you (?:enjoy|like) (?:this|today)|what did you think (?:of|about) (?:this|today)"
+        r"|rate (?:this|today)|was this (?:issue|email|newsletter|edition) (?:useful|helpful)"
+        r"|share (?:with (?:a|your) (?:friend|colleague)s?|this (?:issue|email|newsletter|"
+        r"edition|post))\W*$|refer a friend|forward (?:this|it) to a (?:friend|colleague))"
+        r"|^\W+share (?-i:(?:the |this )?[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,3})\W*$"
+        r"|^share the (?-i:[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,3})\W*$", re.IGNORECASE),
     "footer": re.compile(
         r"^(?:subscribe|unsubscribe|share (?:this|the)|follow us|about us|thank(?:s| you) for"
         r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$"
