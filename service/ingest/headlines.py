@@ -27,6 +27,10 @@ SUBHEAD = re.compile(r"^[*_\s]*(?:…|\.\.\.)")  # "…what the story is about�
 SETTING = re.compile(r"^\[[^\]]{3,80}\]$")  # "[A city, 2031]" under a tale's title
 LABEL = re.compile(r":\s*$")  # an inline bold lead-in such as "What's new:"
 SENTENCE_END = re.compile(r"[.,;:]$")
+# A picture's caption ending in its credit: "Morning fog over the channel. Photo: Jo Whit",
+# "(Image: Acme)": never a headline, though it is short and capitalised.
+CAPTION = re.compile(r"(?:\b(?:photo(?:graph)?s?|image|illustration|picture|credit|foto|"
+                     r"bild)(?: by| credit)?\s*[:©]|©)\s*[^\n:]{2,60}\)?$", re.IGNORECASE)
 SALUTATION = re.compile(r"^(?:dear|hi|hello|hey)\b[^,.!?]{1,40},$", re.IGNORECASE)
 BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
 # A link on a line of its own that is a button ("Read the full story", "Continue reading",
@@ -34,7 +38,7 @@ BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
 # issue's, not a one-line item.  The whole link text must be one: "Read the leaked memo on
 # layoffs", "Book publishers sue" and "Apply now: climate grants" are headlines.
 CALL_TO_ACTION = re.compile(
-    r"^(?:read (?:more|on|online|it here|the (?:full )?(?:story|article|post|report|issue|"
+    r"^[▶►→»\s]*(?:read (?:more|on|online|it here|the (?:full )?(?:story|article|post|report|issue|"
     r"piece|interview|paper))|continue reading|keep reading|view (?:it |this |the )?"
     r"(?:issue |email |post )?(?:online|in (?:your |a |the )?browser|on the web)|view online|"
     # the fifth sweep's: "View in browser", "Read this brief online", "Read on the web"
@@ -51,7 +55,12 @@ CALL_TO_ACTION = re.compile(
     r"powered by \w+|read (?:the )?(?:case study|release notes|transcript)|"
     r"read in (?:your|the) browser|web version|ver (?:a )?versão (?:web|online)|"
     r"ver en (?:el|tu) navegador|versión web|im browser (?:ansehen|öffnen)|versione web|"
-    r"version (?:web|en ligne)|voir (?:la version )?en ligne)(?![-\w])\W*$", re.IGNORECASE)
+    r"version (?:web|en ligne)|voir (?:la version )?en ligne|"
+    # the fifth sweep's: "Lire la suite →", "Leer más", "Weiterlesen", "▶ Listen now"
+    r"lire (?:la suite|plus)|en savoir plus|leer más|seguir leyendo|weiterlesen|mehr lesen|"
+    r"continua a leggere|leggi (?:tutto|di più)|leia mais|continue lendo|"
+    r"(?:listen|watch|play)(?: now| here| to (?:the|this) episode)?|"
+    r"start (?:a |your )?free trial|read the guide)(?![-\w])\W*$", re.IGNORECASE)
 # "By" and one to eight capitalised names, perhaps after "the", parted by spaces, "," "&" or
 # "|" ("By Ada Marsh, Example Research", "By Tom Reed & Lia Chen | Example Lab"; "By Land and
 # Sea" stays a headline, "By Design, Not Default" does not: rare as a headline, common as a
@@ -77,7 +86,8 @@ DATELINE = re.compile(
 # 2025", "Sunday, September 21, 2025 · 6 min read"; never "June 30 — deadline nears".
 ISSUE_DATE = re.compile(
     rf"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?[ \t]+)?{_DATE}(?:,?[ \t]+\d{{4}})?"
-    r"(?:[ \t]*[·•|][ \t]*\d+[ \t]*min(?:ute)?s? read)?$")
+    r"(?:[ \t]*[·•|][ \t]*(?:\d+[ \t]*min(?:ute)?s? read|listen|view online|read online))?$",
+    re.IGNORECASE)
 # "Marta Kowalczyk · Mar 3": an author and a date, a post's byline without "By".
 AUTHOR_DATE = re.compile(rf"^{_NAME}(?:[ \t]+{_NAME}){{1,3}}[ \t]*[·•|][ \t]*{_DATE}"
                          r"(?:,?[ \t]+\d{4})?(?:[ \t]*[·•|][ \t]*\d+\s*min(?:ute)?s? read)?$")
@@ -94,6 +104,13 @@ _AUTHOR = rf"(?:{_INITIALED}|{_SURNAME_FIRST})"
 PAPER_AUTHORS = re.compile(
     rf"^{_AUTHOR}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_AUTHOR}){{0,11}}"
     r"(?:,?[ \t]+et al\.?)?(?:[ \t]*\([^()]{1,80}\))?(?:[ \t]*[—–|·][ \t]*[^\n]{1,80})?$")
+# Full names in a list, then a "·" and where the paper is: "Lina Okonkwo, Felix Brandt, Mei
+# Sato · arXiv:2503.04417 · PDF" (right under a title only: is_byline).
+_PARTICLE = r"(?:de|van|von|der|da|di|du|la|le|el|al|bin)[ \t]+"  # "Pieter de Vries"
+_FULL_NAME = rf"[A-Z][\w'’-]+(?:[ \t]+(?:{_PARTICLE})*[A-Z][\w'’-]+){{1,2}}"
+NAMED_AUTHORS = re.compile(
+    rf"^{_FULL_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_FULL_NAME}){{1,11}}"
+    r"(?:,?[ \t]+et al\.?)?[ \t]*[·•|—–][ \t]*[^\n]{1,80}$")
 # Under a headline, a line in lower case is never one: "by the Example Research Team", "by
 # Ada Marsh and Tom Reed" name the authors (and say the headline above them is one).
 LOWER_BYLINE = re.compile(r"^by\s+(?:the\s+)?[A-Z][^.!?]{0,100}$")
@@ -125,9 +142,19 @@ def title_like(line: str, marked: bool = False) -> bool:
         return False
     if SUBHEAD.match(text) or " * " in text:  # "More on this: * a link * another"
         return False
+    if CAPTION.search(text) or _meta_parts(text):
+        return False
     if BYLINE.match(text) or AUTHORS.match(text):  # "By Staff Writer", "L. Chen, R. Okafor"
         return False  # under a headline: its authors, not a title
     return not SALUTATION.match(text) and not GREETING.match(text)
+
+
+def _meta_parts(text: str) -> bool:
+    """Three or more short parts parted by "·" or "|": a row of links, poll answers or an
+    episode's details ("58 min · Apple Podcasts · Spotify · RSS", "Loved it | Meh | Nope"),
+    not a headline."""
+    parts = re.split(r"\s[·|•]\s", text)
+    return len(parts) >= 3 and all(len(re.findall(r"[^\W\d_]+", p)) <= 3 for p in parts)
 
 
 def is_byline(line: str) -> bool:
@@ -135,7 +162,8 @@ def is_byline(line: str) -> bool:
     under a headline: its author or its date, part of the story."""
     text = tidy(line)
     return bool(BYLINE.match(text) or LOWER_BYLINE.match(text) or PAPER_AUTHORS.match(text)
-                or AUTHOR_DATE.match(text) or DATELINE.match(text))
+                or AUTHOR_DATE.match(text) or DATELINE.match(text)
+                or NAMED_AUTHORS.match(text))
 
 
 def names_author(line: str) -> bool:

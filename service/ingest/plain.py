@@ -3,9 +3,9 @@
 A blank line ends a paragraph and a line is a ``<br>``; what plain-text
 newsletters use for structure becomes markup, so one structural engine reads
 both: separator lines (``***``, ``####``) become rules; a line underlined with
-``===`` or ``---``, a ``# `` markdown heading, a ``** `` heading (Mailchimp) or an
-ALL-CAPS line becomes a heading; a ``**bold**`` line, a bullet or a numbered
-line starts a block of its own; image lines are dropped.  Links become
+``===`` or ``---``, a ``# `` markdown heading, a ``== Title ==`` heading, a ``** ``
+heading (Mailchimp) or an ALL-CAPS line becomes a heading; a ``**bold**`` line, a bullet
+or a numbered line starts a block of its own; image lines are dropped.  Links become
 anchors: markdown ``[text](url)``, bare URLs, and a title line ending in its
 link (``Title (https://…)``, ``Title <https://…>``, ``Title - https://…``, ``Title [1]`` with ``[1]
 https://…`` listed at the end).
@@ -42,6 +42,7 @@ TITLE_LINK = re.compile(  # a line ending in its link: (url), <url>, [url], [1],
 )
 UNDERLINE = re.compile(r"={3,}|-{3,}")
 MD_HEADING = re.compile(r"(#{1,6})\s+(.*)")  # closing "#"s are cut off in Python: linear
+WIKI_HEADING = re.compile(r"(={2,6})[ \t]+([^=\n]{1,160}?)[ \t]+\1")  # "== Releases =="
 BULLET = re.compile(r"[*•+–-]\s+(?=\S)")
 NUMBERED = re.compile(r"\(?\d{1,2}[.)]\s+\S")
 BOLD_LINE = re.compile(r"\*\*[^*].*\*\*:?")
@@ -55,7 +56,7 @@ def plain_blocks(text: str) -> list[Block]:
     """Plain text read as the HTML it stands for: a blank line ends a paragraph, a line is a <br>.
 
     Separator lines (``***``, ``####``) become rules; a line underlined with ``===`` or
-    ``---``, a ``# `` markdown heading or a short ALL-CAPS line becomes a heading; a
+    ``---``, a ``# `` or ``== Title ==`` heading or a short ALL-CAPS line becomes a heading; a
     ``**bold**`` line, a bullet or a numbered line starts a block of its own; image lines
     (``![](url)``) are dropped and markdown links ``[text](url)`` become anchors.
     """
@@ -105,6 +106,10 @@ def _plain_chunk(lines: list[str], refs: dict[str, str]) -> list[str]:
             flush()
             level = len(heading.group(1))
             out.append(f"<h{level}>{_inline(_closed(heading.group(2)), refs)}</h{level}>")
+        elif heading := WIKI_HEADING.fullmatch(line):
+            flush()
+            level = len(heading.group(1))
+            out.append(f"<h{level}>{_inline(heading.group(2), refs)}</h{level}>")
         elif mailchimp := MAILCHIMP_HEADING.fullmatch(line):
             flush()
             out.append(f"<h3>{_inline(mailchimp.group(1), refs)}</h3>")

@@ -38,6 +38,7 @@ from service.ingest.headlines import (
     title_like,
 )
 from service.ingest.kickers import kickers_as_text
+from service.ingest.links import own_links_as_text
 from service.ingest.named import named_runs
 from service.ingest.units import Unit
 
@@ -108,9 +109,19 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             units.append(Unit("body", block))
         else:
             units.append(Unit("body", block))
-        related = block.kind != "heading" and bool(LABEL.search(block.text))
+        related = (block.kind != "heading" and bool(LABEL.search(block.text))
+                   and not _names_a_list(block))
+    units = own_links_as_text(units)
     units = named_runs(kickers_as_text([_promote(units, i) for i in range(len(units))]))
     return _demote_inner_titles(units) if _separated(units) else units
+
+
+def _names_a_list(block: Block) -> bool:
+    """A bold line of its own that titles the list under it ("**Three things worth your
+    time this week:**"): its items are stories, where the links under "More on this:" or
+    "**Further reading:**" are the story's."""
+    text = tidy(block.text)
+    return bool(text) and text == tidy(block.lead) and not RELATED.match(text)
 
 
 def _separated(units: list[Unit]) -> bool:
@@ -222,6 +233,8 @@ def _lead_item(block: Block, first: str) -> Unit | None:
         return None
     if lead.endswith("?") or block.text[len(block.lead):].lstrip().startswith(":"):
         return None  # "How well does it work?" asks inside a story; "Why this matters:" labels
+    if is_byline(lead):
+        return None  # "**Fri, Oct 18, 7 pm** at the pier": an event's date under its title
     words = len(lead.split())
     if words < LEAD_ITEM_MIN_WORDS or len(lead) > TITLE_MAX_CHARS:
         return None

@@ -52,10 +52,11 @@ from service.ingest.zones import (
 LETTER_MIN_CHARS = 600  # a letter is more than a greeting
 MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
 SHORT_LINE_CHARS = 60  # a masthead's lines: a name, "Web version"
+NAME_MAX_WORDS = 7  # a newsletter's name is short: "The Harbourside Morning"
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
 # The words that number an issue, in the languages the sweeps met.
 _ISSUE_WORDS = (r"issue|no\.|vol(?:ume)?\.?|edition|ed\.|edição|edición|edizione|ausgabe|"
-                r"numéro|número|numero")
+                r"numéro|número|numero|bolet[ií]n|bulletin")
 ISSUE_NUMBER = re.compile(rf"(?:#\s?\d+|\b(?:{_ISSUE_WORDS})\s?#?\d+)\s*$", re.IGNORECASE)
 # A heading over its own questions: an interview, a Q&A, an explainer ("…, explained").  Not
 # verbs: "OpenAI asks court to dismiss…" and "…explains" head news (the read-through).
@@ -64,9 +65,9 @@ ASKS = re.compile(r"\b(?:interviews?|q ?& ?a|in conversation|conversation with|f
                   re.IGNORECASE)
 # The issue's number opening the line under the newsletter's name: "Volume 7, Number 3 —
 # notes on the machines", "Issue 230 - November 14, 2024", "Vol. 4 · No. 12".
-ISSUE_LINE = re.compile(rf"^(?:{_ISSUE_WORDS})\s?(?:n[º°o]\.?\s?)?#?\d+"
+ISSUE_LINE = re.compile(rf"^(?:{_ISSUE_WORDS})\s?(?:n\.?[º°o]\.?\s?)?#?\d+"
                         # not "Edition 2: the AI Act lands", a headline (an attack's probe)
-                        r"(?:\W{1,3}(?:no\.|number)\s?\d+)?\s*(?:[-—–|·,]|$)", re.IGNORECASE)
+                        r"(?:\W{1,3}(?:no\.|number)\s?\d+)?\s*(?:[-—–|·,/]|$)", re.IGNORECASE)
 # What follows the number when it dates the issue ("· March 5, 2026", "- 4 de fevereiro de
 # 2026"): then the line is the masthead whatever intro follows it.  Otherwise ("— notes on
 # the machines", "— the AI Act lands") only with little text under it, as a tagline has.
@@ -243,7 +244,7 @@ class _Cutter:
 
 def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
     """"story", "section", "body" (no title after all), or the zone ("recap", "sponsor",
-    "intro", "jobs", "feedback", "footer") it opens."""
+    "intro", "jobs", "feedback", "extras", "footer") it opens."""
     text = tidy(unit.headline)
     for name, pattern in ZONES.items():
         if pattern.search(text) and (name != "sponsor" or len(text) <= 80):
@@ -275,9 +276,14 @@ def _masthead(unit: Unit, units: list[Unit], index: int, first: Sequence[int]) -
         return False
     if _dates_the_issue(tidy(unit.headline)):
         return True  # "Tuesday, May 06, 2025", "WEDNESDAY, DECEMBER 3, 2025 · 6 min read"
+    line = re.sub(r"^\W+", "", tidy(unit.headline))  # "📬 Issue 230"
+    end = _issue_number_end(line)
+    if end is not None and len(line) <= 2 * SHORT_LINE_CHARS and (
+            DATED.search(line, end) or not ISSUE_LINE.match(line)):
+        # "Issue 77 · 29 April 2025", "News and letters from Port Alder · Issue 52": the
+        # issue's own line, whatever follows (an undated "Issue 2 — the AI Act" may head news)
+        return True
     if before:
-        line = re.sub(r"^\W+", "", tidy(unit.headline))  # "📬 Issue 230"
-        end = _issue_number_end(line)
         return (end is not None and before[-1].role == "title"
                 and all(len(u.block.text) <= SHORT_LINE_CHARS for u in before)
                 and (bool(DATED.search(line, end))
@@ -286,6 +292,8 @@ def _masthead(unit: Unit, units: list[Unit], index: int, first: Sequence[int]) -
         return False
     if ISSUE_NUMBER.search(unit.headline):
         return True  # "RAIL NOTES #118" over stories whose titles look just like it
+    if len(unit.headline.split()) > NAME_MAX_WORDS:
+        return False  # "Slow travel in the Azores: nine islands, one ferry pass" is a story's
     return not any(u.role == "title" and u.rank == unit.rank for u in _after(units, index))
 
 

@@ -45,7 +45,9 @@ ZONES = {
         r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?)\b",
         re.IGNORECASE),
     "intro": re.compile(
-        r"^(?:description|intro|introduction|overview|editor'?s note|welcome|good morning"
+        r"^(?:description|intro|introduction|overview|editor'?s note|good morning"
+        # "Welcome", "Welcome back", not "Welcome to our new PhD students" (news)
+        r"|welcome(?! to (?:our|the) new\b)"
         r"|hello)\b", re.IGNORECASE),
     # a title that only labels job openings: what is under it is not news.  Not a bare
     # "Jobs", "Hiring" or "Careers": a labour-market or campus news section goes by those
@@ -62,16 +64,23 @@ ZONES = {
         r"^\W*(?:(?:reader |quick |today['’]?s |this week['’]?s )?poll\W*$"
         r"|how (?:would you rate|did you (?:like|find)|did we do|was (?:this|today)|do you rate)"
         r"|did you (?:enjoy|like) (?:this|today)|what did you think (?:of|about) (?:this|today)"
-        r"|rate (?:this|today)|was this (?:issue|email|newsletter|edition) (?:useful|helpful)"
+        r"|rate (?:this|today)|more like this"
+        r"|was this (?:issue|email|newsletter|edition) (?:useful|helpful)"
         r"|share (?:with (?:a|your) (?:friend|colleague)s?|this (?:issue|email|newsletter|"
         r"edition|post))\W*$|refer a friend|forward (?:this|it) to a (?:friend|colleague))"
         r"|^\W+share (?-i:(?:the |this )?[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,3})\W*$"
         r"|^share the (?-i:[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,3})\W*$", re.IGNORECASE),
+    # a daily's games and asides: "💬 QUOTE OF THE DAY", "Trivia", "Word of the week"
+    "extras": re.compile(
+        r"^\W*(?:(?:quote|word|joke|meme|chart|photo|tweet|stat) of the (?:day|week)"
+        r"|(?:daily |weekly |today['’]?s )?(?:trivia|brain ?teaser|crossword|riddle)"
+        r"|trivia answers?)\W*$", re.IGNORECASE),
     "footer": re.compile(
         r"^(?:subscribe|unsubscribe|share (?:this|the)|follow us|about us|thank(?:s| you) for"
         r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$"
         r"|manage (?:your )?(?:subscription|preferences)|update your preferences"
-        r"|why did i get this)", re.IGNORECASE),
+        r"|why did i get this|impressum\b|mentions légales|aviso legal|note legali)",
+        re.IGNORECASE),
 }
 # A job posting's title in a jobs zone ("Senior ML Engineer, Acme"): dropped with the zone,
 # where another title ends it (the read-through: a posting's bold title with its

@@ -1,0 +1,50 @@
+"""Segment stage, structural engine: link lines that belong to the story above them.
+
+A link on a line of its own reads as a one-line item ("[Headline](url)"), and the
+engine cut one wherever it met such a line.  Two kinds are the story's instead (the
+fifth sweep):
+
+- the story's own link, right under its text: "Read the draft rules", "See the
+  standard", "Grant guidance" on a government bulletin, "Try recurring invoices" on a
+  product update.  A few words, nothing after the link, and the next story or a rule
+  after it: a linked title with its summary under it is an item, as is a run of them;
+- the author's name linked to their profile ("Marisol Okafor" to
+  ``…/@marisol``), under a post's title: a byline, not a story.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from service.ingest.headlines import DECORATION, tidy
+from service.ingest.units import Unit
+
+__all__ = ["own_links_as_text"]
+
+OWN_LINK_MAX_WORDS = 4  # "Read the draft rules"; a headline is longer
+PROFILE_PATH = re.compile(r"^/@[\w.-]+/?$|^/(?:authors?|profiles?|people|team|u|user)/",
+                          re.IGNORECASE)
+NAME = re.compile(r"^[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){1,3}$")
+
+
+def own_links_as_text(units: list[Unit]) -> list[Unit]:
+    """``units`` with the story's own link lines and author links made body text."""
+    return [Unit("body", unit.block) if _owned(units, index) else unit
+            for index, unit in enumerate(units)]
+
+
+def _owned(units: list[Unit], index: int) -> bool:
+    unit = units[index]
+    if unit.role != "item" or not unit.block.links or not unit.signal.endswith("link-led line"):
+        return False
+    link = unit.block.links[0]
+    text = tidy(unit.block.text).strip(DECORATION + "→»>▶ ")
+    if text != tidy(link.text).strip(DECORATION + "→»>▶ "):
+        return False  # "[Headline](url) - summary": an item
+    if PROFILE_PATH.search(urlsplit(link.url).path) and NAME.match(text):
+        return True
+    before = units[index - 1] if index else None
+    after = units[index + 1] if index + 1 < len(units) else None
+    return (len(text.split()) <= OWN_LINK_MAX_WORDS and before is not None
+            and before.role == "body" and (after is None or after.role in ("title", "rule")))
