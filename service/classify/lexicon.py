@@ -66,6 +66,7 @@ THEME_CUES: dict[str, dict[str, str]] = {
         "EU AI Act": r"ai act; eu; european (union|commission|parliament); brussels",
         "Congress": r"congress\w*; senat(e|or|ors); parliament\w*; "
                     r"house of (lords|commons|representatives)",
+        "hearings": r"hearings?; subcommittees?; committees?; testif(y|ied|ies|ying); testimony",
         "export controls": r"export (controls?|restrictions?|bans?|licen[sc]es?); exports?",
         "Commerce Department": r"commerce department; department of commerce; bis; entity list",
         "sanctions": r"sanction\w*; tariffs?; embargo\w*",

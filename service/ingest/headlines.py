@@ -60,7 +60,8 @@ CALL_TO_ACTION = re.compile(
     r"lire (?:la suite|plus)|en savoir plus|leer más|seguir leyendo|weiterlesen|mehr lesen|"
     r"continua a leggere|leggi (?:tutto|di più)|leia mais|continue lendo|"
     r"(?:listen|watch|play)(?: now| here| to (?:the|this) episode)?|"
-    r"start (?:a |your )?free trial|read the guide)(?![-\w])\W*$", re.IGNORECASE)
+    r"start (?:a |your )?free trial|read the guide|click to \w+|share (?:now|it|this))"
+    r"(?![-\w])\W*$", re.IGNORECASE)
 # "By" and one to eight capitalised names, perhaps after "the", parted by spaces, "," "&" or
 # "|" ("By Ada Marsh, Example Research", "By Tom Reed & Lia Chen | Example Lab"; "By Land and
 # Sea" stays a headline, "By Design, Not Default" does not: rare as a headline, common as a
@@ -71,8 +72,9 @@ _NAME = r"[A-Z][\w.'’-]*"
 # What may follow a byline after a "·", "|" or dash: its date, reading time, place.
 _BYLINE_TAIL = r"(?:[ \t]*[·•|—–][ \t]*[^\n]{1,80})?"
 BYLINE = re.compile(
-    rf"^(?:[Ww]ritten |[Ww]ords )?(?:[Bb]y|BY)\s+(?:the\s+)?{_NAME}"
-    rf"(?:(?:[ \t]*[,&|][ \t]*|[ \t]+){_NAME}){{0,7}}{_BYLINE_TAIL}\s*$")
+    r"^(?:[Ww]ritten |[Ww]ords |[Rr]eporting |[Rr]eported |[Tt]ext )?"
+    rf"(?:[Bb]y|BY)\s+(?:the\s+)?{_NAME}"
+    rf"(?:(?:[ \t]*[,&|][ \t]*|[ \t]+(?:and[ \t]+)?){_NAME}){{0,7}}{_BYLINE_TAIL}\s*$")
 # A date (and perhaps a time) opening a line: "Tue Jun 4, 6:30pm · Mill", "June 11, 2024",
 # "Mar 3 · 6 min read".  Under a headline it dates the story or the event, it is no title.
 _MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"

@@ -25,6 +25,12 @@ __all__ = ["own_links_as_text"]
 OWN_LINK_MAX_WORDS = 4  # "Read the draft rules"; a headline is longer
 PROFILE_PATH = re.compile(r"^/@[\w.-]+/?$|^/(?:authors?|profiles?|people|team|u|user)/",
                           re.IGNORECASE)
+LINK_VERB = re.compile(r"^(?:read|see|view|try|get|download|watch|listen|learn|explore|"
+                       r"start|open|visit|check|find|browse|register|apply|join|book|"
+                       r"sign|donate|shop|order|buy)\b", re.IGNORECASE)
+DOCUMENT = re.compile(r"\b(?:form|pdf|report|guide|guidance|details|rules|standard|agenda|"
+                      r"minutes|slides|transcript|recording|application|documents?)\W*$",
+                      re.IGNORECASE)  # "Volunteer sign-up form", "Full report (PDF)"
 NAME = re.compile(r"^[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){1,3}$")
 
 
@@ -46,5 +52,17 @@ def _owned(units: list[Unit], index: int) -> bool:
         return True
     before = units[index - 1] if index else None
     after = units[index + 1] if index + 1 < len(units) else None
-    return (len(text.split()) <= OWN_LINK_MAX_WORDS and before is not None
-            and before.role == "body" and (after is None or after.role in ("title", "rule")))
+    return (_reads_as_a_link(text) and before is not None and before.role == "body"
+            and (after is None or after.role in ("title", "rule")))
+
+
+def _reads_as_a_link(text: str) -> bool:
+    """"Read the draft rules", "Try recurring invoices", "Volunteer sign-up form", "Grant
+    guidance": a verb of reading or trying, a document's name, or two words with no capital
+    after the first; not a short headline
+    ("OpenGrid Sues Regulator", "Mayor Resigns": the fifth attack)."""
+    words = text.split()
+    if len(words) > OWN_LINK_MAX_WORDS:
+        return False
+    return bool(LINK_VERB.match(text) or DOCUMENT.search(text)) or (
+        len(words) <= 2 and not any(w[:1].isupper() for w in words[1:]))

@@ -56,7 +56,8 @@ SENTENCE_CLOSE = re.compile(r"[.!?,;:…]['\"’”)]*$")
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s)")
 # A heading over links that belong to the story above: its sources, not items.
 RELATED = re.compile(r"^\W*(?:further reading|related|sources?|references|see also|"
-                     r"more on this|read more|resources|links mentioned|notes)\b", re.IGNORECASE)
+                     r"more on this|read more|resources|links mentioned|notes|read the|"
+                     r"documents?|downloads?|files|attachments)\b", re.IGNORECASE)
 
 
 def roles_of(blocks: Sequence[Block]) -> list[Unit]:

@@ -83,7 +83,8 @@ def cut(blocks: Sequence[Block]) -> Cutting:
             cutter.rule()
         elif unit.role == "title":
             cutter.title(unit, index)
-        elif not cutter.zone:
+        elif not cutter.zone or (cutter.zone in ("feedback", "extras") and _news_item(unit)):
+            cutter.zone = ""  # a poll's or a quote's zone ends at the next one-line item
             cutter.other(unit, index)
         elif cutter.zone == "sponsor" and unit.role == "item":
             cutter.item_in_sponsor(unit, index)
@@ -123,6 +124,10 @@ class _Cutter:
             kind, self.masthead = "masthead", True
             # the name over an issue-number line was taken for a section: it is the masthead
             self.section, self.section_rank = "", 0
+        if (self.zone in ("feedback", "extras") and kind == "section"
+                and tidy(unit.headline).endswith("?")):
+            self.drop(self.zone, unit.headline, "the poll's question")
+            return
         if kind == "body" or (kind == "story" and self._asked_inside(unit)):
             self.other(Unit("body", unit.block), index)
             return
@@ -311,6 +316,12 @@ def _dates_the_issue(line: str) -> bool:
     """A line that is only a date (with its weekday, a reading time): no story's headline."""
     line = re.sub(r"^\W+", "", line)  # "📅 Tuesday, May 6"
     return bool(ISSUE_DATE.match(line) or (line.isupper() and ISSUE_DATE.match(line.title())))
+
+
+def _news_item(unit: Unit) -> bool:
+    """A one-line item that reads as news ("Battery recycler Voltloop raises $80M"), not a
+    poll's answer ("⚡⚡ Half charged") or a share button."""
+    return unit.role == "item" and len(re.findall(r"[^\W\d_]+", unit.headline)) >= 4
 
 
 def _button(unit: Unit) -> bool:

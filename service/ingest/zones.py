@@ -44,11 +44,14 @@ ZONES = {
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
         r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?)\b",
         re.IGNORECASE),
+    # "Welcome", "Welcome back!", "Welcome to The Neuron", "Welcome to our new subscribers";
+    # not news that opens with the word ("Welcome to the Neighborhood: Three Shops Open",
+    # "Welcome Back, Night Market", "Welcome to our new PhD students": the fifth attack)
     "intro": re.compile(
-        r"^(?:description|intro|introduction|overview|editor'?s note|good morning"
-        # "Welcome", "Welcome back", not "Welcome to our new PhD students" (news)
-        r"|welcome(?! to (?:our|the) new\b)"
-        r"|hello)\b", re.IGNORECASE),
+        r"^(?:description|intro|introduction|overview|editor'?s note|good morning|hello)\b"
+        r"|^\W*welcome(?:\s+(?:back|aboard))?(?:,\s+[\w'’]+)?\W*$"
+        r"|^\W*welcome to (?:our new (?:subscribers|readers|members)"
+        r"|(?!our new\b)[\w'’&.-]+(?: [\w'’&.-]+){0,3}\W*$)", re.IGNORECASE),
     # a title that only labels job openings: what is under it is not news.  Not a bare
     # "Jobs", "Hiring" or "Careers": a labour-market or campus news section goes by those
     # (an attack on the first version).  Events are left alone: a meetup with its
@@ -62,12 +65,12 @@ ZONES = {
     # and buttons.  "Share" leads a name only in capitals ("Share prices fall" is news).
     "feedback": re.compile(
         r"^\W*(?:(?:reader |quick |today['’]?s |this week['’]?s )?poll\W*$"
-        r"|how (?:would you rate|did you (?:like|find)|did we do|was (?:this|today)|do you rate)"
-        r"|did you (?:enjoy|like) (?:this|today)|what did you think (?:of|about) (?:this|today)"
-        r"|rate (?:this|today)|more like this"
-        r"|was this (?:issue|email|newsletter|edition) (?:useful|helpful)"
+        r"|(?:how would you rate|how did you (?:like|find)|did you (?:enjoy|like)"
+        r"|what did you think (?:of|about)|rate|was) (?:this|today['’]?s|the|our) (?:issue|"
+        r"newsletter|edition|email|digest|briefing|brief|episode)\b[^\n]{0,40}$"
+        r"|how did we do\b|more like this"
         r"|share (?:with (?:a|your) (?:friend|colleague)s?|this (?:issue|email|newsletter|"
-        r"edition|post))\W*$|refer a friend|forward (?:this|it) to a (?:friend|colleague))"
+        r"edition|post))\W*$|refer a friend\W*$|forward (?:this|it) to a (?:friend|colleague))"
         r"|^\W+share (?-i:(?:the |this )?[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,3})\W*$"
         r"|^share the (?-i:[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,3})\W*$", re.IGNORECASE),
     # a daily's games and asides: "💬 QUOTE OF THE DAY", "Trivia", "Word of the week"
@@ -79,7 +82,11 @@ ZONES = {
         r"^(?:subscribe|unsubscribe|share (?:this|the)|follow us|about us|thank(?:s| you) for"
         r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$"
         r"|manage (?:your )?(?:subscription|preferences)|update your preferences"
-        r"|why did i get this|impressum\b|mentions légales|aviso legal|note legali)",
+        r"|why did i get this|(?:impressum|mentions légales|aviso legal|note legali)\s*:?\s*"
+        # the imprint's label alone, or over the publisher ("Impressum: Acme Verlag GmbH");
+        # not news that opens with the word ("Impressum fehlt: Abmahnwelle…")
+        r"(?:$|[^\n]{0,60}\b(?:gmbh|ag|kg|ug|e\.\s?v|ltd|inc|llc|sarl|srl|s\.?l|s\.?a|"
+        r"s\.?p\.?a)\b))",
         re.IGNORECASE),
 }
 # A job posting's title in a jobs zone ("Senior ML Engineer, Acme"): dropped with the zone,
