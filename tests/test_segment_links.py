@@ -155,3 +155,45 @@ def test_news_that_opens_like_an_imprint_a_poll_or_a_welcome_is_a_story(headline
 
 def test_reporting_by_under_a_headline_is_its_byline() -> None:
     assert is_byline("Reporting by Amaka Osei and Jules Brandt")
+
+
+def _deals(title: str, names: list[str]) -> str:
+    return f"<h2>{title}</h2>" + "".join(
+        f"<p><b><a href='https://x.example/{n}'>{name}</a></b> (Lisbon) raised a $12M Series A "
+        f"to build solar-powered cold storage for fishing co-ops.</p>" for n, name in
+        enumerate(names))
+
+
+def test_named_lines_under_a_short_title_beside_a_list_title_are_stories() -> None:
+    html = (_deals("Early stage", ["Lumora", "Brightwell Health"])
+            + _deals("Growth", ["Parcelnorth", "Tessel"])
+            + _deals("Acquisitions", ["Oakline Software", "Finch & Ward"]))
+    assert _headlines(html) == ["Lumora", "Brightwell Health", "Parcelnorth", "Tessel",
+                                "Oakline Software", "Finch & Ward"]
+
+
+def test_bold_names_under_a_headline_beside_a_list_stay_its_text() -> None:
+    story = ("<h2>Chip rules tighten again</h2>"
+             "<p><b>Nvidia</b> said on Tuesday that the new rule would cut its China sales by "
+             "a fifth this year.</p><p><b>AMD</b> said it was still reading the rule and "
+             "would comment after its earnings call.</p>")
+    html = story + _deals("Acquisitions", ["Oakline Software", "Finch & Ward"])
+    assert _headlines(html) == ["Chip rules tighten again", "Oakline Software", "Finch & Ward"]
+
+
+def test_an_essay_under_its_authors_bare_name_and_date_is_one_story() -> None:
+    title = "What the orchard taught me about deadlines"
+    sections = "".join(f"<h2>{h}</h2><p>{P} {P}</p>" for h in ["Grafting", "Frost", "Harvest"])
+    html = (f"<h1>{title}</h1><h3>Some dates are grafts, some are frosts</h3>"
+            "<p><a href='https://quietmiddle.example/@ines'>Ines Carvalho</a><br>Oct 5, 2025</p>"
+            f"<p>My grandmother kept an orchard. {P}</p>{sections}")
+    assert _headlines(html, subject=title) == [title]
+
+
+def test_the_newsletters_name_linked_to_its_home_page_is_its_logo() -> None:
+    title = "The sidewalk math that decides where a city grows"
+    sections = "".join(f"<h3>{h}</h3><p>{P} {P}</p>" for h in [
+        "The permit rule nobody reads", "A feedback loop with a paper trail"])
+    html = (f"<p><b><a href='https://fieldnotes.example/'>Field Notes</a></b></p>"
+            f"<h1>{title}</h1><p>By Ines Carvalho • 2 Sep 2025</p><p>{P} {P} {P}</p>{sections}")
+    assert _headlines(html, subject=title) == [title]

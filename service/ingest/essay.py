@@ -29,16 +29,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from service.domain import Block, Envelope
 from service.ingest.cuts import Cut, renumbered, story_number
 from service.ingest.headlines import (
+    AUTHOR_NAME,
     DECORATION,
     ENUMERATOR,
     block_lines,
     is_byline,
     names_author,
+    tidy,
 )
+from service.ingest.links import PROFILE_PATH
 
 __all__ = ["AUTHOR_WITHIN", "one_essay"]
 
@@ -93,11 +97,24 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
     for at, block in enumerate(raw):
         if block.kind == "heading" and _plain(block.text) == wanted:
             under = raw[at + 1:at + 1 + AUTHOR_WITHIN]
-            if any(names_author(block_lines(b)[0]) for b in under if b.kind != "rule"):
+            if any(_names_the_author(b) for b in under if b.kind != "rule"):
                 header = {_plain(b.text) for b in under if b.kind == "heading"}
                 return block.text.strip(DECORATION), block.level or 1, header
             return None
     return None
+
+
+def _names_the_author(block: Block) -> bool:
+    """"By Ada Marsh", "Ada Marsh · Mar 3", or the author's name linked to their profile
+    or over the date on the next line ("Ines Carvalho" / "Oct 5, 2025": Substack's)."""
+    lines = block_lines(block)
+    if names_author(lines[0]):
+        return True
+    name = tidy(lines[0])
+    return bool(AUTHOR_NAME.match(name)) and (
+        (len(lines) > 1 and is_byline(lines[1]))
+        or any(tidy(link.text) == name and PROFILE_PATH.search(urlsplit(link.url).path)
+               for link in block.links))
 
 
 def _has_own_byline(story: Cut, raw: Sequence[Block], position: dict[int, int]) -> bool:

@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from service.ingest.headlines import DECORATION, tidy
+from service.ingest.headlines import AUTHOR_NAME, DECORATION, tidy
 from service.ingest.units import Unit
 
-__all__ = ["own_links_as_text"]
+__all__ = ["PROFILE_PATH", "own_links_as_text"]
 
 OWN_LINK_MAX_WORDS = 4  # "Read the draft rules"; a headline is longer
 PROFILE_PATH = re.compile(r"^/@[\w.-]+/?$|^/(?:authors?|profiles?|people|team|u|user)/",
@@ -31,7 +31,6 @@ LINK_VERB = re.compile(r"^(?:read|see|view|try|get|download|watch|listen|learn|e
 DOCUMENT = re.compile(r"\b(?:form|pdf|report|guide|guidance|details|rules|standard|agenda|"
                       r"minutes|slides|transcript|recording|application|documents?)\W*$",
                       re.IGNORECASE)  # "Volunteer sign-up form", "Full report (PDF)"
-NAME = re.compile(r"^[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){1,3}$")
 
 
 def own_links_as_text(units: list[Unit]) -> list[Unit]:
@@ -48,7 +47,7 @@ def _owned(units: list[Unit], index: int) -> bool:
     text = tidy(unit.block.text).strip(DECORATION + "→»>▶ ")
     if text != tidy(link.text).strip(DECORATION + "→»>▶ "):
         return False  # "[Headline](url) - summary": an item
-    if PROFILE_PATH.search(urlsplit(link.url).path) and NAME.match(text):
+    if PROFILE_PATH.search(urlsplit(link.url).path) and AUTHOR_NAME.match(text):
         return True
     before = units[index - 1] if index else None
     after = units[index + 1] if index + 1 < len(units) else None

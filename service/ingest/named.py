@@ -16,11 +16,17 @@ bold name can be: a story's headline over its lead-ins ("Context:", "The numbers
 quotes of the week, a glossary, a spec list, FAQ, speakers, days of the week, figures,
 an interview's turns.  So the title must name a kind of list (``LIST_WORDS``), and the
 names must be names: no question, no figure, no weekday, no quote after them, none twice.
+
+A list's title beside other lists' may use other words: "Early stage", "Growth" and
+"Acquisitions" over company names (the fifth sweep).  A title of up to three words, of
+the rank of a list title with items under it, is read as one too; a story's headline is
+longer ("Chip rules tighten again" keeps "**Nvidia** said…" as its text).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from service.domain import Block
 from service.ingest.headlines import CALL_TO_ACTION, LABEL, TITLE_MAX_WORDS, block_lines, tidy
@@ -54,6 +60,7 @@ weekly today's today
 TEXT_MIN_CHARS = 30  # what follows the name says what it is or did
 HEADLINE_WORDS = 4  # a link this long is a headline, whatever follows it
 RUN_MIN = 2  # one named paragraph under a title may be that story's own lead-in
+PEER_MAX_WORDS = 3  # "Early stage", "Series A": a list's title beside "Acquisitions"
 # Listings, not stories (data/README.md): a run of names under these is left alone.
 LISTINGS = re.compile(r"\b(?:jobs?|hiring|careers?|roles|openings|events?|calendar|agenda|"
                       r"upcoming|sessions?|webinars?|meetups?|conferences?|dates)\b",
@@ -107,12 +114,32 @@ def section_like(headline: str) -> bool:
 
 def named_runs(units: list[Unit]) -> list[Unit]:
     """Each body unit of a run of named one-liners under a section-like title is an item
-    (``name_of``); a run goes on while units are named body blocks or items already.  Each
-    unit is looked at once or twice: linear."""
-    out, index = list(units), 0
+    (``name_of``); a run goes on while units are named body blocks or items already.  Then
+    the same under a short title of the rank of a list that had such a run ("Early stage",
+    "Growth" beside "Acquisitions": ``peer_like``).  Each unit is looked at a few times at
+    most: linear."""
+    out = _runs(list(units), lambda unit: section_like(unit.headline))
+    listed = {out[i].rank for i in range(len(out) - RUN_MIN)
+              if out[i].role == "title" and section_like(out[i].headline)
+              and all(u.role == "item" for u in out[i + 1:i + 1 + RUN_MIN])}
+    if not listed:
+        return out
+    return _runs(out, lambda unit: unit.rank in listed and peer_like(unit.headline))
+
+
+def peer_like(headline: str) -> bool:
+    """A title as short as a list's ("Early stage", "Series A", "Growth"): beside a list
+    title of its rank it names a list too.  A story's headline is longer."""
+    words = tidy(headline).split()
+    return (0 < len(words) <= PEER_MAX_WORDS and not headline.rstrip().endswith("?")
+            and not LISTINGS.search(headline))
+
+
+def _runs(out: list[Unit], titled: Callable[[Unit], bool]) -> list[Unit]:
+    index = 0
     while index < len(out):
         index += 1
-        if out[index - 1].role != "title" or not section_like(out[index - 1].headline):
+        if out[index - 1].role != "title" or not titled(out[index - 1]):
             continue
         run, end, names = [], index, set()
         while end < len(out) and out[end].role in ("body", "item"):

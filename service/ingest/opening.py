@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 from service.domain import Block
 from service.ingest.cuts import Cut, Cutting, renumbered
-from service.ingest.headlines import DECORATION, block_lines, is_byline, tidy
+from service.ingest.headlines import AUTHOR_NAME, DECORATION, block_lines, is_byline, tidy
 
 __all__ = ["OPENING_GREETING", "without_opening_line", "without_subtitle"]
 
@@ -34,8 +34,6 @@ OPENING_GREETING = re.compile(  # "Happy Saturday, growers", not "Good news for 
     r"^(?:happy|good|hello|hi|hey|welcome|greetings|morning|evening)\b[^.?:]{0,40}[,!]",
     re.IGNORECASE)
 BYLINE_WITHIN = 3  # blocks under a subtitle: the author's name, the date, a share bar
-# The author's name on a line of its own: "Mara Lindqvist", "Giulia Ferraris"
-AUTHOR_NAME = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’.-]*){1,2}$")
 
 
 def without_opening_line(cutting: Cutting) -> Cutting:

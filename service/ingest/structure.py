@@ -8,7 +8,7 @@ Works for newsletters nobody wrote rules for.  Each block gets a role
 - every other title, and every link-led item, starts a story;
 - titles that open a recap (TL;DR, show notes), a sponsor block, an intro or the
   footer start a zone whose text belongs to no story;
-- the newsletter's name over a short intro (a masthead) is dropped;
+- the newsletter's name over a short intro (a masthead, ``masthead.py``) is dropped;
 - a letter ("Dear friends,") is one story headlined by its first sentence;
 - a story is fiction when the newsletter says so: under a section named as
   fiction ("Tech Tales", "Short fiction", "Story time") or headlined with such
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from service.domain import Block
 from service.ingest import roles
@@ -30,15 +30,15 @@ from service.ingest.cuts import Cut, Cutting, without_last
 from service.ingest.headlines import (
     BARE_URL_LINE,
     CALL_TO_ACTION,
-    ISSUE_DATE,
     SALUTATION,
     SECTION_WORDS,
     block_lines,
     rank_name,
     tidy,
 )
+from service.ingest.masthead import is_masthead
 from service.ingest.roles import roles_of
-from service.ingest.units import Unit
+from service.ingest.units import Unit, after, text_under
 from service.ingest.zones import (
     BARE_AD_LABEL,
     JOB_TITLE,
@@ -50,28 +50,12 @@ from service.ingest.zones import (
 )
 
 LETTER_MIN_CHARS = 600  # a letter is more than a greeting
-MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
-SHORT_LINE_CHARS = 60  # a masthead's lines: a name, "Web version"
-NAME_MAX_WORDS = 7  # a newsletter's name is short: "The Harbourside Morning"
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
-# The words that number an issue, in the languages the sweeps met.
-_ISSUE_WORDS = (r"issue|no\.|vol(?:ume)?\.?|edition|ed\.|edição|edición|edizione|ausgabe|"
-                r"numéro|número|numero|bolet[ií]n|bulletin")
-ISSUE_NUMBER = re.compile(rf"(?:#\s?\d+|\b(?:{_ISSUE_WORDS})\s?#?\d+)\s*$", re.IGNORECASE)
 # A heading over its own questions: an interview, a Q&A, an explainer ("…, explained").  Not
 # verbs: "OpenAI asks court to dismiss…" and "…explains" head news (the read-through).
 ASKS = re.compile(r"\b(?:interviews?|q ?& ?a|in conversation|conversation with|faq|"
                   r"explainer|explained|ask me anything|your questions|questions and answers)\b",
                   re.IGNORECASE)
-# The issue's number opening the line under the newsletter's name: "Volume 7, Number 3 —
-# notes on the machines", "Issue 230 - November 14, 2024", "Vol. 4 · No. 12".
-ISSUE_LINE = re.compile(rf"^(?:{_ISSUE_WORDS})\s?(?:n\.?[º°o]\.?\s?)?#?\d+"
-                        # not "Edition 2: the AI Act lands", a headline (an attack's probe)
-                        r"(?:\W{1,3}(?:no\.|number)\s?\d+)?\s*(?:[-—–|·,/]|$)", re.IGNORECASE)
-# What follows the number when it dates the issue ("· March 5, 2026", "- 4 de fevereiro de
-# 2026"): then the line is the masthead whatever intro follows it.  Otherwise ("— notes on
-# the machines", "— the AI Act lands") only with little text under it, as a tagline has.
-DATED = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[/.]\d{1,2}\b")
 
 
 def cut(blocks: Sequence[Block]) -> Cutting:
@@ -119,8 +103,8 @@ class _Cutter:
 
     def title(self, unit: Unit, index: int) -> None:
         kind = _title_kind(unit, self.units, index)
-        if kind not in ZONES and not self.cuts and _masthead(unit, self.units, index,
-                                                             self.first):
+        if kind not in ZONES and not self.cuts and is_masthead(unit, self.units, index,
+                                                                self.first):
             kind, self.masthead = "masthead", True
             # the name over an issue-number line was taken for a section: it is the masthead
             self.section, self.section_rank = "", 0
@@ -177,7 +161,7 @@ class _Cutter:
         if before is None:
             return False
         label = tidy(before.headline if before.role == "title" else block_lines(before.block)[0])
-        under = list(itertools.takewhile(lambda u: u.role == "body", _after(self.units, index)))
+        under = list(itertools.takewhile(lambda u: u.role == "body", after(self.units, index)))
         if BARE_AD_LABEL.match(label):
             # "SPONSORED" alone over a pitch that ends in its button ("Try Receiptly free");
             # not over a story (an image ad between them leaves no block)
@@ -254,68 +238,19 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
     for name, pattern in ZONES.items():
         if pattern.search(text) and (name != "sponsor" or len(text) <= 80):
             return name
-    following = next((u for u in _after(units, index) if u.role != "rule"), None)
+    following = next((u for u in after(units, index) if u.role != "rule"), None)
     if following is None:
         return "section"  # a title with nothing under it
     if following.role == "title" and following.rank < unit.rank and unit.rank >= 7:
         return "body"  # a line that only looks like a title, over a heading: text, not a name
     if following.role in ("title", "item"):
         return "section"
-    if _text_under(units, index) < roles.BODY_MIN_CHARS and not unit.url:
+    if text_under(units, index) < roles.BODY_MIN_CHARS and not unit.url:
         return "section"  # a name over a line or two ("Issue 41"): a masthead, not a story
     words = re.findall(r"[\w&+/']+", text.lower())
     if words and len(words) <= 5 and all(w in SECTION_WORDS for w in words):
         return "section"
     return "story"
-
-
-def _masthead(unit: Unit, units: list[Unit], index: int, first: Sequence[int]) -> bool:
-    """The newsletter's name over its intro: the issue's first block, a title alone of its
-    rank or naming the issue's number, with little text and no link under it.  Or the
-    issue's number line under that name (perhaps after a "Web version" line): dated, it is
-    the masthead whatever intro follows; else only with little text under it.  ``first``
-    holds the indices of the issue's first three blocks that are not rules: this is asked
-    of every title until a story starts, so it must not walk the units before it."""
-    before = [units[i] for i in first if i < index]
-    if len(before) > 2 or unit.url:
-        return False
-    if _dates_the_issue(tidy(unit.headline)):
-        return True  # "Tuesday, May 06, 2025", "WEDNESDAY, DECEMBER 3, 2025 · 6 min read"
-    line = re.sub(r"^\W+", "", tidy(unit.headline))  # "📬 Issue 230"
-    end = _issue_number_end(line)
-    if end is not None and len(line) <= 2 * SHORT_LINE_CHARS and (
-            DATED.search(line, end) or not ISSUE_LINE.match(line)):
-        # "Issue 77 · 29 April 2025", "News and letters from Port Alder · Issue 52": the
-        # issue's own line, whatever follows (an undated "Issue 2 — the AI Act" may head news)
-        return True
-    if before:
-        return (end is not None and before[-1].role == "title"
-                and all(len(u.block.text) <= SHORT_LINE_CHARS for u in before)
-                and (bool(DATED.search(line, end))
-                     or _text_under(units, index) < MASTHEAD_MAX_CHARS))
-    if _text_under(units, index) >= MASTHEAD_MAX_CHARS:
-        return False
-    if ISSUE_NUMBER.search(unit.headline):
-        return True  # "RAIL NOTES #118" over stories whose titles look just like it
-    if len(unit.headline.split()) > NAME_MAX_WORDS:
-        return False  # "Slow travel in the Azores: nine islands, one ferry pass" is a story's
-    return not any(u.role == "title" and u.rank == unit.rank for u in _after(units, index))
-
-
-def _issue_number_end(line: str) -> int | None:
-    """Where the issue's number ends when it opens ``line`` ("Issue 230 - November 14") or a
-    part of it after a "·" or "|" ("Office for Public Information · Issue 118 · 24 October
-    2025"); None when it does neither."""
-    for part in re.finditer(r"^|(?<=[·•|] )", line):
-        if number := ISSUE_LINE.match(line[part.start():]):
-            return part.start() + number.end()
-    return None
-
-
-def _dates_the_issue(line: str) -> bool:
-    """A line that is only a date (with its weekday, a reading time): no story's headline."""
-    line = re.sub(r"^\W+", "", line)  # "📅 Tuesday, May 6"
-    return bool(ISSUE_DATE.match(line) or (line.isupper() and ISSUE_DATE.match(line.title())))
 
 
 def _news_item(unit: Unit) -> bool:
@@ -330,26 +265,13 @@ def _button(unit: Unit) -> bool:
             and bool(CALL_TO_ACTION.match(tidy(unit.block.text))))
 
 
-def _after(units: list[Unit], index: int) -> Iterator[Unit]:
-    """The units after ``index``, without copying the list (it is walked once per title;
-    islice would step over the first ``index`` again each time)."""
-    return (units[i] for i in range(index + 1, len(units)))
-
-
-def _text_under(units: list[Unit], index: int) -> int:
-    """How much body text a title has under it, up to the next title or item."""
-    following = (u for u in _after(units, index) if u.role != "rule")
-    under = itertools.takewhile(lambda u: u.role == "body", following)
-    return sum(len(u.block.text) for u in under)
-
-
 def _letter(unit: Unit, units: list[Unit], index: int) -> Cut | None:
     """A letter opening the issue ("Dear friends,"): one story under its first sentence."""
     lines = block_lines(unit.block)
     if not SALUTATION.match(lines[0]) or index + 1 >= len(units):
         return None
     following = units[index + 1]
-    body = itertools.takewhile(lambda u: u.role == "body", _after(units, index))
+    body = itertools.takewhile(lambda u: u.role == "body", after(units, index))
     if following.role != "body" or sum(len(u.block.text) for u in body) < LETTER_MIN_CHARS:
         return None  # "Hi there," over a line or two is a greeting, not a letter
     sentence = FIRST_SENTENCE.match(tidy(block_lines(following.block)[0]))
@@ -367,7 +289,7 @@ def _url_below(units: list[Unit], index: int) -> str:
     urls = (line.strip("<>") for line in lines if BARE_URL_LINE.match(line))
     if first := next(urls, ""):
         return first
-    under = itertools.takewhile(lambda u: u.role == "body", _after(units, index))
+    under = itertools.takewhile(lambda u: u.role == "body", after(units, index))
     alone = (block_lines(u.block) for u in under)
     return next((lines[0].strip("<>") for lines in alone
                  if len(lines) == 1 and BARE_URL_LINE.match(lines[0])), "")

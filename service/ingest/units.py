@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from service.domain import Block
 
-__all__ = ["Unit"]
+__all__ = ["Unit", "after", "text_under"]
 
 
 @dataclass(frozen=True)
@@ -20,3 +22,16 @@ class Unit:
     headline: str = ""
     url: str = ""
     signal: str = ""  # for an item, what made it one (--explain)
+
+
+def after(units: list[Unit], index: int) -> Iterator[Unit]:
+    """The units after ``index``, without copying the list (it is walked once per title;
+    islice would step over the first ``index`` again each time)."""
+    return (units[i] for i in range(index + 1, len(units)))
+
+
+def text_under(units: list[Unit], index: int) -> int:
+    """How much body text a title has under it, up to the next title or item."""
+    following = (u for u in after(units, index) if u.role != "rule")
+    under = itertools.takewhile(lambda u: u.role == "body", following)
+    return sum(len(u.block.text) for u in under)

@@ -1,0 +1,89 @@
+"""Segment stage, structural engine: the newsletter's masthead at the top of an issue.
+
+Above the first story a newsletter sets its name ("The Harbourside Morning", "RAIL
+NOTES #118"), perhaps its logo linked to its home page, the issue's number line
+("Volume 7, Number 3 — notes on the machines", "Office for Public Information · Issue
+118 · 24 October 2025") and the date ("Tuesday, May 06, 2025").  The engine reads such
+lines as titles; ``is_masthead`` says which of them are the masthead, dropped with the
+short intro under them.  It is asked of every title until a story starts, so it reads
+only the issue's first three blocks, found once (``first``), never the units before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from service.ingest.headlines import ISSUE_DATE, tidy
+from service.ingest.units import Unit, after, text_under
+
+__all__ = ["is_masthead"]
+
+MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
+SHORT_LINE_CHARS = 60  # a masthead's lines: a name, "Web version"
+NAME_MAX_WORDS = 7  # a newsletter's name is short: "The Harbourside Morning"
+# The words that number an issue, in the languages the sweeps met.
+_ISSUE_WORDS = (r"issue|no\.|vol(?:ume)?\.?|edition|ed\.|edição|edición|edizione|ausgabe|"
+                r"numéro|número|numero|bolet[ií]n|bulletin")
+ISSUE_NUMBER = re.compile(rf"(?:#\s?\d+|\b(?:{_ISSUE_WORDS})\s?#?\d+)\s*$", re.IGNORECASE)
+# The issue's number opening the line under the newsletter's name: "Volume 7, Number 3 —
+# notes on the machines", "Issue 230 - November 14, 2024", "Vol. 4 · No. 12".
+ISSUE_LINE = re.compile(rf"^(?:{_ISSUE_WORDS})\s?(?:n\.?[º°o]\.?\s?)?#?\d+"
+                        # not "Edition 2: the AI Act lands", a headline (an attack's probe)
+                        r"(?:\W{1,3}(?:no\.|number)\s?\d+)?\s*(?:[-—–|·,/]|$)", re.IGNORECASE)
+# What follows the number when it dates the issue ("· March 5, 2026", "- 4 de fevereiro de
+# 2026"): then the line is the masthead whatever intro follows it.  Otherwise ("— notes on
+# the machines", "— the AI Act lands") only with little text under it, as a tagline has.
+DATED = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[/.]\d{1,2}\b")
+
+
+def is_masthead(unit: Unit, units: list[Unit], index: int, first: Sequence[int]) -> bool:
+    """The newsletter's name over its intro: the issue's first block, a title alone of its
+    rank or naming the issue's number, with little text and no link under it.  Or the
+    issue's number line under that name (perhaps after a "Web version" line): dated, it is
+    the masthead whatever intro follows; else only with little text under it.  ``first``
+    holds the indices of the issue's first three blocks that are not rules: this is asked
+    of every title until a story starts, so it must not walk the units before it."""
+    before = [units[i] for i in first if i < index]
+    if len(before) > 2:
+        return False
+    if unit.url:  # a short name linked to the newsletter's home page is its logo
+        return not urlsplit(unit.url).path.strip("/") and len(unit.headline.split()) <= 4
+    if _dates_the_issue(tidy(unit.headline)):
+        return True  # "Tuesday, May 06, 2025", "WEDNESDAY, DECEMBER 3, 2025 · 6 min read"
+    line = re.sub(r"^\W+", "", tidy(unit.headline))  # "📬 Issue 230"
+    end = _issue_number_end(line)
+    if end is not None and len(line) <= 2 * SHORT_LINE_CHARS and (
+            DATED.search(line, end) or not ISSUE_LINE.match(line)):
+        # "Issue 77 · 29 April 2025", "News and letters from Port Alder · Issue 52": the
+        # issue's own line, whatever follows (an undated "Issue 2 — the AI Act" may head news)
+        return True
+    if before:
+        return (end is not None and before[-1].role == "title"
+                and all(len(u.block.text) <= SHORT_LINE_CHARS for u in before)
+                and (bool(DATED.search(line, end))
+                     or text_under(units, index) < MASTHEAD_MAX_CHARS))
+    if text_under(units, index) >= MASTHEAD_MAX_CHARS:
+        return False
+    if ISSUE_NUMBER.search(unit.headline):
+        return True  # "RAIL NOTES #118" over stories whose titles look just like it
+    if len(unit.headline.split()) > NAME_MAX_WORDS:
+        return False  # "Slow travel in the Azores: nine islands, one ferry pass" is a story's
+    return not any(u.role == "title" and u.rank == unit.rank for u in after(units, index))
+
+
+def _issue_number_end(line: str) -> int | None:
+    """Where the issue's number ends when it opens ``line`` ("Issue 230 - November 14") or a
+    part of it after a "·" or "|" ("Office for Public Information · Issue 118 · 24 October
+    2025"); None when it does neither."""
+    for part in re.finditer(r"^|(?<=[·•|] )", line):
+        if number := ISSUE_LINE.match(line[part.start():]):
+            return part.start() + number.end()
+    return None
+
+
+def _dates_the_issue(line: str) -> bool:
+    """A line that is only a date (with its weekday, a reading time): no story's headline."""
+    line = re.sub(r"^\W+", "", line)  # "📅 Tuesday, May 6"
+    return bool(ISSUE_DATE.match(line) or (line.isupper() and ISSUE_DATE.match(line.title())))
