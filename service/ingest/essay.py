@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 from service.domain import Block, Envelope
 from service.ingest.cuts import Cut, renumbered, story_number
 from service.ingest.headlines import (
+    ASKS,
     AUTHOR_NAME,
     DECORATION,
     ENUMERATOR,
@@ -65,11 +66,14 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
     if _structured_opening(notes):
         return None  # an ad, a recap or a section before the first heading: not a plain post
     position = {id(block): at for at, block in enumerate(raw)}  # _clean keeps the blocks
-    sections = 0
+    sections, interview = 0, bool(ASKS.search(title))
     for story in cuts:
         rank = _rank(story)
         if _plain(story.headline) in header and not story.url:
             sections += 1  # the subtitle, over the author's line
+            continue
+        if interview and story.signal.startswith("bold line") and story.headline.endswith("?"):
+            sections += 1  # an interview's questions, in bold
             continue
         if (rank is None or rank <= level or story.url or any(b.links for b in story.blocks)
                 or story.section or ENUMERATOR.match(story.blocks[0].text.strip(DECORATION))
@@ -92,7 +96,8 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
     heading equal to the subject, not the newsletter's name nor an issue's, with a line
     naming the author under it."""
     wanted, sender = _plain(envelope.subject), _plain(envelope.sender_name)
-    if not wanted or DIGEST_TITLE.search(wanted) or (len(sender) > 3 and sender in wanted):
+    if not wanted or (DIGEST_TITLE.search(wanted) and not ASKS.search(wanted)) or (
+            len(sender) > 3 and sender in wanted):
         return None
     for at, block in enumerate(raw):
         if block.kind == "heading" and _plain(block.text) == wanted:

@@ -27,6 +27,10 @@ SUBHEAD = re.compile(r"^[*_\s]*(?:…|\.\.\.)")  # "…what the story is about�
 SETTING = re.compile(r"^\[[^\]]{3,80}\]$")  # "[A city, 2031]" under a tale's title
 LABEL = re.compile(r":\s*$")  # an inline bold lead-in such as "What's new:"
 SENTENCE_END = re.compile(r"[.,;:]$")
+# A line that stops on an article, "of", "and" or a possessive in lower case is a wrapped
+# sentence's first line ("Short one, as half of you are at the"), never a headline; "in",
+# "on", "to" may end one ("A translator on leaving the jokes in").
+CUT_SHORT = re.compile(r"\s(?:the|a|an|of|and|or|our|your|their|its)$")
 # A picture's caption ending in its credit: "Morning fog over the channel. Photo: Jo Whit",
 # "(Image: Acme)": never a headline, though it is short and capitalised.
 CAPTION = re.compile(r"(?:\b(?:photo(?:graph)?s?|image|illustration|picture|credit|foto|"
@@ -60,7 +64,10 @@ CALL_TO_ACTION = re.compile(
     r"lire (?:la suite|plus)|en savoir plus|leer más|seguir leyendo|weiterlesen|mehr lesen|"
     r"continua a leggere|leggi (?:tutto|di più)|leia mais|continue lendo|"
     r"(?:listen|watch|play)(?: now| here| to (?:the|this) episode)?|"
-    r"start (?:a |your )?free trial|read the guide|click to \w+|share (?:now|it|this))"
+    r"start (?:a |your )?free trial|read the guide|click to \w+|share (?:now|it|this)|"
+    # the sixth sweep's: "Upgrade to read →", "Start trial", "Check it out"
+    r"upgrade(?: to (?:read|paid|premium|unlock))?|start (?:a |your )?trial|check it out|"
+    r"see more(?: of what you like| like this)?|register)"
     r"(?![-\w])\W*$", re.IGNORECASE)
 # "By" and one to eight capitalised names, perhaps after "the", parted by spaces, "," "&" or
 # "|" ("By Ada Marsh, Example Research", "By Tom Reed & Lia Chen | Example Lab"; "By Land and
@@ -72,9 +79,12 @@ _NAME = r"[A-Z][\w.'’-]*"
 # What may follow a byline after a "·", "|" or dash: its date, reading time, place.
 _BYLINE_TAIL = r"(?:[ \t]*[·•|—–][ \t]*[^\n]{1,80})?"
 BYLINE = re.compile(
-    r"^(?:[Ww]ritten |[Ww]ords |[Rr]eporting |[Rr]eported |[Tt]ext )?"
-    rf"(?:[Bb]y|BY)\s+(?:the\s+)?{_NAME}"
-    rf"(?:(?:[ \t]*[,&|][ \t]*|[ \t]+(?:and[ \t]+)?){_NAME}){{0,7}}{_BYLINE_TAIL}\s*$")
+    r"^(?:[Ww]ith help from|(?:[Ww]ritten |[Ww]ords |[Rr]eporting |[Rr]eported |[Tt]ext )?"
+    rf"(?:[Bb]y|BY))\s+(?:the\s+)?{_NAME}"
+    # "and" between full names only: "Reporting by Amaka Osei and Jules Brandt", not "By
+    # Land and Sea"
+    rf"(?:(?:[ \t]*[,&|][ \t]*|[ \t]+(?:and[ \t]+(?={_NAME}[ \t]+{_NAME}))?){_NAME}){{0,7}}"
+    rf"{_BYLINE_TAIL}\s*$")
 # A date (and perhaps a time) opening a line: "Tue Jun 4, 6:30pm · Mill", "June 11, 2024",
 # "Mar 3 · 6 min read".  Under a headline it dates the story or the event, it is no title.
 _MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
@@ -110,12 +120,29 @@ PAPER_AUTHORS = re.compile(
 # Sato · arXiv:2503.04417 · PDF" (right under a title only: is_byline).
 _PARTICLE = r"(?:de|van|von|der|da|di|du|la|le|el|al|bin)[ \t]+"  # "Pieter de Vries"
 _FULL_NAME = rf"[A-Z][\w'’-]+(?:[ \t]+(?:{_PARTICLE})*[A-Z][\w'’-]+){{1,2}}"
+# Three or more full names and nothing else: "Iris Achterberg, Rafael Souza, Min-jun Park"
+# (a paper's authors); never a headline.
+AUTHOR_LIST = re.compile(
+    rf"^{_FULL_NAME}(?:,[ \t]*{_FULL_NAME}){{1,11}}(?:,?[ \t]+(?:and|&)[ \t]+{_FULL_NAME})?$")
 NAMED_AUTHORS = re.compile(
     rf"^{_FULL_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_FULL_NAME}){{1,11}}"
     r"(?:,?[ \t]+et al\.?)?[ \t]*[·•|—–][ \t]*[^\n]{1,80}$")
 # An author's name on a line of its own, as a post's header sets it: "Mara Lindqvist",
 # "Giulia Ferraris" (opening.py, essay.py, links.py).
 AUTHOR_NAME = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’.-]*){1,2}$")
+# A heading over its own questions: an interview, a Q&A, an explainer ("…, explained").  Not
+# verbs: "OpenAI asks court to dismiss…" and "…explains" head news (the read-through).
+ASKS = re.compile(r"\b(?:interviews?|q ?& ?a|in conversation|conversation with|faq|"
+                  r"explainer|explained|ask me anything|your questions|questions and answers)\b",
+                  re.IGNORECASE)
+# A card's reading time: "6 min read · ✦ Member-only", "9 minute read".
+READING_TIME = re.compile(r"^\d+\s*min(?:ute)?s?\s+read\b", re.IGNORECASE)
+# An event's place or time under its title, marked as such: "📍 Gridline HQ, 301 Howard St".
+EVENT_PLACE = re.compile(r"^[📍📅🗓⏰🕒🕕]")
+# An author and where they write, over or under a title (Medium): "Ravi Menon in Towards
+# Production".
+IN_PUBLICATION = re.compile(rf"^{_NAME}(?:[ \t]+{_NAME}){{1,2}}[ \t]+in[ \t]+{_NAME}"
+                            rf"(?:[ \t]+(?:&[ \t]+)?{_NAME}){{0,4}}$")
 # Under a headline, a line in lower case is never one: "by the Example Research Team", "by
 # Ada Marsh and Tom Reed" name the authors (and say the headline above them is one).
 LOWER_BYLINE = re.compile(r"^by\s+(?:the\s+)?[A-Z][^.!?]{0,100}$")
@@ -147,7 +174,9 @@ def title_like(line: str, marked: bool = False) -> bool:
         return False
     if SUBHEAD.match(text) or " * " in text:  # "More on this: * a link * another"
         return False
-    if CAPTION.search(text) or _meta_parts(text):
+    if (CAPTION.search(text) or _meta_parts(text) or CUT_SHORT.search(text)
+            or READING_TIME.match(text) or IN_PUBLICATION.match(text)
+            or AUTHOR_LIST.match(text)):
         return False
     if BYLINE.match(text) or AUTHORS.match(text):  # "By Staff Writer", "L. Chen, R. Okafor"
         return False  # under a headline: its authors, not a title
@@ -168,7 +197,8 @@ def is_byline(line: str) -> bool:
     text = tidy(line)
     return bool(BYLINE.match(text) or LOWER_BYLINE.match(text) or PAPER_AUTHORS.match(text)
                 or AUTHOR_DATE.match(text) or DATELINE.match(text)
-                or NAMED_AUTHORS.match(text))
+                or NAMED_AUTHORS.match(text) or AUTHOR_LIST.match(text) or EVENT_PLACE.match(text)
+                or IN_PUBLICATION.match(text))
 
 
 def names_author(line: str) -> bool:

@@ -23,7 +23,7 @@ from service.ingest.units import Unit
 __all__ = ["PROFILE_PATH", "own_links_as_text"]
 
 OWN_LINK_MAX_WORDS = 4  # "Read the draft rules"; a headline is longer
-PROFILE_PATH = re.compile(r"^/@[\w.-]+/?$|^/(?:authors?|profiles?|people|team|u|user)/",
+PROFILE_PATH = re.compile(r"^/@[\w.-]+/?$|^/(?:authors?|profiles?|people|team|u|user)(?:/|$)",
                           re.IGNORECASE)
 LINK_VERB = re.compile(r"^(?:read|see|view|try|get|download|watch|listen|learn|explore|"
                        r"start|open|visit|check|find|browse|register|apply|join|book|"
@@ -41,18 +41,27 @@ def own_links_as_text(units: list[Unit]) -> list[Unit]:
 
 def _owned(units: list[Unit], index: int) -> bool:
     unit = units[index]
-    if unit.role != "item" or not unit.block.links or not unit.signal.endswith("link-led line"):
+    if not unit.block.links:
         return False
     link = unit.block.links[0]
     text = tidy(unit.block.text).strip(DECORATION + "→»>▶ ")
+    if unit.role == "title" and unit.rank >= 7:  # a bold name linked to the author's page
+        return _profile(link.url, tidy(unit.headline))
+    if unit.role != "item" or not unit.signal.endswith("link-led line"):
+        return False
     if text != tidy(link.text).strip(DECORATION + "→»>▶ "):
         return False  # "[Headline](url) - summary": an item
-    if PROFILE_PATH.search(urlsplit(link.url).path) and AUTHOR_NAME.match(text):
+    if _profile(link.url, text):
         return True
     before = units[index - 1] if index else None
     after = units[index + 1] if index + 1 < len(units) else None
     return (_reads_as_a_link(text) and before is not None and before.role == "body"
             and (after is None or after.role in ("title", "rule")))
+
+
+def _profile(url: str, text: str) -> bool:
+    """An author's name linked to their page ("Kofi Mensah" to ``…/profile``, ``…/@kofi``)."""
+    return bool(PROFILE_PATH.search(urlsplit(url).path) and AUTHOR_NAME.match(text))
 
 
 def _reads_as_a_link(text: str) -> bool:

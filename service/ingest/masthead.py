@@ -25,7 +25,7 @@ SHORT_LINE_CHARS = 60  # a masthead's lines: a name, "Web version"
 NAME_MAX_WORDS = 7  # a newsletter's name is short: "The Harbourside Morning"
 # The words that number an issue, in the languages the sweeps met.
 _ISSUE_WORDS = (r"issue|no\.|vol(?:ume)?\.?|edition|ed\.|edição|edición|edizione|ausgabe|"
-                r"numéro|número|numero|bolet[ií]n|bulletin")
+                r"numéro|número|numero|bolet[ií]n|bulletin|week")
 ISSUE_NUMBER = re.compile(rf"(?:#\s?\d+|\b(?:{_ISSUE_WORDS})\s?#?\d+)\s*$", re.IGNORECASE)
 # The issue's number opening the line under the newsletter's name: "Volume 7, Number 3 —
 # notes on the machines", "Issue 230 - November 14, 2024", "Vol. 4 · No. 12".
@@ -50,8 +50,8 @@ def is_masthead(unit: Unit, units: list[Unit], index: int, first: Sequence[int])
         return False
     if unit.url:  # a short name linked to the newsletter's home page is its logo
         return not urlsplit(unit.url).path.strip("/") and len(unit.headline.split()) <= 4
-    if _dates_the_issue(tidy(unit.headline)):
-        return True  # "Tuesday, May 06, 2025", "WEDNESDAY, DECEMBER 3, 2025 · 6 min read"
+    if _dates_the_issue(tidy(unit.headline)) or _dated_name(tidy(unit.headline)):
+        return True  # "Tuesday, May 06, 2025", "AI MONEY & JOBS — Week of March 10, 2025"
     line = re.sub(r"^\W+", "", tidy(unit.headline))  # "📬 Issue 230"
     end = _issue_number_end(line)
     if end is not None and len(line) <= 2 * SHORT_LINE_CHARS and (
@@ -81,6 +81,17 @@ def _issue_number_end(line: str) -> int | None:
         if number := ISSUE_LINE.match(line[part.start():]):
             return part.start() + number.end()
     return None
+
+
+def _dated_name(line: str) -> bool:
+    """A short name, then the date as the line's last part: "AI MONEY & JOBS — Week of March
+    10, 2025", "Curated posts · Week of March 10"; not "June 30 — deadline nears", nor a
+    speaker's "Amara Okafor · Jun 12"."""
+    parts = re.split(r"\s+(?:[·|•—–]|--)\s+", line)
+    date = re.sub(r"^week of\s+", "", parts[-1], flags=re.IGNORECASE)
+    return (len(parts) >= 2 and len(parts[0].split()) <= NAME_MAX_WORDS - 1
+            and (date != parts[-1] or bool(re.search(r"\b(?:19|20)\d\d\b", date)))
+            and _dates_the_issue(date))  # a week, or a year: "Amara Okafor · Jun 12" is not
 
 
 def _dates_the_issue(line: str) -> bool:

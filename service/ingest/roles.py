@@ -112,8 +112,8 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             units.append(Unit("body", block))
         related = (block.kind != "heading" and bool(LABEL.search(block.text))
                    and not _names_a_list(block))
-    units = own_links_as_text(units)
-    units = named_runs(kickers_as_text([_promote(units, i) for i in range(len(units))]))
+    units = own_links_as_text([_promote(units, i) for i in range(len(units))])
+    units = named_runs(kickers_as_text(units))
     return _demote_inner_titles(units) if _separated(units) else units
 
 
@@ -123,6 +123,11 @@ def _names_a_list(block: Block) -> bool:
     "**Further reading:**" are the story's."""
     text = tidy(block.text)
     return bool(text) and text == tidy(block.lead) and not RELATED.match(text)
+
+
+def _byline(unit: Unit) -> bool:
+    lines = block_lines(unit.block) if unit.block.text else [""]
+    return unit.role == "body" and len(lines) == 1 and is_byline(lines[0])
 
 
 def _separated(units: list[Unit]) -> bool:
@@ -182,6 +187,8 @@ def _promote(units: list[Unit], index: int) -> Unit:
     if (not bold and index and units[index - 1].role in ("title", "item")
             and is_byline(lines[0])):
         return unit  # right under a title, its author or date: "Marta Kowalczyk · Mar 3"
+    if not bold and index > 1 and units[index - 2].role == "title" and _byline(units[index - 1]):
+        return unit  # under the authors, their affiliation: "Kestrel University"
     if not (bold or marked) and len(re.findall(r"[^\W\d_]{3,}", lines[0])) < 2 and not (
             following is not None and tidy(lines[0]).lower() in SECTION_WORDS
             and _headline_over_text(units, index + 1)):

@@ -28,6 +28,7 @@ from service.domain import Block
 from service.ingest import roles
 from service.ingest.cuts import Cut, Cutting, without_last
 from service.ingest.headlines import (
+    ASKS,
     BARE_URL_LINE,
     CALL_TO_ACTION,
     SALUTATION,
@@ -51,11 +52,6 @@ from service.ingest.zones import (
 
 LETTER_MIN_CHARS = 600  # a letter is more than a greeting
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
-# A heading over its own questions: an interview, a Q&A, an explainer ("…, explained").  Not
-# verbs: "OpenAI asks court to dismiss…" and "…explains" head news (the read-through).
-ASKS = re.compile(r"\b(?:interviews?|q ?& ?a|in conversation|conversation with|faq|"
-                  r"explainer|explained|ask me anything|your questions|questions and answers)\b",
-                  re.IGNORECASE)
 
 
 def cut(blocks: Sequence[Block]) -> Cutting:
