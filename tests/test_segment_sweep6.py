@@ -56,11 +56,16 @@ def test_a_speakers_name_and_date_is_no_masthead() -> None:
 
 
 @pytest.mark.parametrize("line", ["With help from Dana Whitfield",
-                                  "Ravi Menon in Towards Production",
                                   "Iris Achterberg, Rafael Souza, Min-jun Park",
                                   "Reporting by Amaka Osei and Jules Brandt"])
 def test_credits_and_author_lists_are_bylines(line: str) -> None:
     assert is_byline(line) and not title_like(line)
+
+
+def test_an_author_in_a_publication_under_a_title_is_its_byline() -> None:
+    # under a title only: "Alan Turing in Manchester" heads a story (the sixth attack)
+    assert is_byline("Ravi Menon in Towards Production")
+    assert title_like("Alan Turing in Manchester")
 
 
 def test_an_events_place_under_its_title_is_its_text() -> None:
@@ -105,3 +110,64 @@ def test_paywall_and_signup_links_are_buttons(button: str) -> None:
     ("feedback", "Share AI Ops Brief, get rewards"), ("recap", "Timestamps")])
 def test_referral_blocks_and_timestamps_open_their_zones(zone: str, title: str) -> None:
     assert ZONES[zone].search(title)
+
+
+# ---- the attack on those rules (stop 21): 0.804 before this stop, 0.865 with their first
+# versions ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("headline", [
+    "Tell your friends: Chatterly lets group chats share one assistant",
+    "Shoppers can now earn rewards for rating chatbot answers",
+    "Timestamps, watermarks and the fight over provenance",
+    "In this episode of the chip war, the Netherlands tightens again"])
+def test_news_that_names_referrals_or_timestamps_is_a_story(headline: str) -> None:
+    html = (f"{STORIES}<h2>{headline}</h2><p>{P}</p>"
+            f"<h2>Corvid settles with publishers</h2><p>{P}</p>")
+    assert headline in _headlines(html)
+
+
+def test_a_story_headed_by_a_persons_name_linked_to_their_page_stays_a_story() -> None:
+    people = "".join(f"<p><b><a href='https://x.example/@{n}'>{name}</a></b></p><p>{P}</p>"
+                     for n, name in enumerate(["Ingrid Valdés", "Kofi Mensah"]))
+    html = f"<h2>Moves</h2>{people}{STORIES}"
+    assert _headlines(html)[:2] == ["Ingrid Valdés", "Kofi Mensah"]
+
+
+def test_the_authors_profile_link_right_under_a_headline_is_its_byline() -> None:
+    html = (f"{STORIES}<h2>Notes on a Borrowed Kitchen</h2>"
+            "<p><a href='https://medium.example/@rquintero'>Rafael Quintero</a></p>"
+            f"<p>{P} {P}</p>")
+    assert _headlines(html)[-1] == "Notes on a Borrowed Kitchen"
+
+
+def test_a_polls_long_answers_stay_in_its_zone() -> None:
+    answers = "".join(f"<p><a href='https://x.example/p{n}'>{a}</a></p>" for n, a in
+                      enumerate(["Yes, I would pay for it", "Only if it's under $5",
+                                 "No, I'll live with ads"]))
+    html = (f"{STORIES}<h2>📊 POLL</h2><p>Would you pay for ad-free AI search?</p>{answers}"
+            f"<h2>Pixelfold adds provenance labels</h2><p>{P}</p>")
+    assert _headlines(html)[-1] == "Pixelfold adds provenance labels"
+    assert "Only if it's under $5" not in _headlines(html)
+
+
+def test_a_repositorys_address_under_its_story_is_its_link() -> None:
+    html = (f"<h2>Tiller 1.0 lands</h2><p>{P}</p>"
+            "<p><a href='https://github.com/tiller-dev/tiller'>"
+            "github.com/tiller-dev/tiller</a></p>"
+            f"<h2>Lyra corpus returns</h2><p>{P}</p>")
+    assert _headlines(html) == ["Tiller 1.0 lands", "Lyra corpus returns"]
+
+
+def test_a_substack_date_and_paid_line_is_no_title() -> None:
+    html = f"<p>Apr 9, 2025 · Paid</p><p>{P} {P} {P}</p>{STORIES}"
+    assert _headlines(html)[0] == "HBM prices climb for a fifth straight quarter"
+
+
+def test_five_questions_for_a_founder_is_one_story() -> None:
+    turns = "".join(f"<p><b>{q}</b></p><p>{P}</p>" for q in [
+        "What does a model actually output for a loom?", "Who are your customers?"])
+    html = (f"<h2>Five questions for Loomwright's founder, Aditi Rao</h2><p>{P}</p>{turns}"
+            f"{STORIES}")
+    assert _headlines(html)[:2] == ["Five questions for Loomwright's founder, Aditi Rao",
+                                    "HBM prices climb for a fifth straight quarter"]

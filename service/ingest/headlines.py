@@ -13,6 +13,7 @@ tunes by setting them on ``roles``, stay in roles.py.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from service.domain import Block
@@ -98,7 +99,8 @@ DATELINE = re.compile(
 # 2025", "Sunday, September 21, 2025 · 6 min read"; never "June 30 — deadline nears".
 ISSUE_DATE = re.compile(
     rf"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?[ \t]+)?{_DATE}(?:,?[ \t]+\d{{4}})?"
-    r"(?:[ \t]*[·•|][ \t]*(?:\d+[ \t]*min(?:ute)?s? read|listen|view online|read online))?$",
+    r"(?:[ \t]*[·•|][ \t]*(?:\d+[ \t]*min(?:ute)?s? read|listen|view online|read online|paid|"
+    r"free|members?(?:[- ]only)?))?$",
     re.IGNORECASE)
 # "Marta Kowalczyk · Mar 3": an author and a date, a post's byline without "By".
 AUTHOR_DATE = re.compile(rf"^{_NAME}(?:[ \t]+{_NAME}){{1,3}}[ \t]*[·•|][ \t]*{_DATE}"
@@ -133,7 +135,8 @@ AUTHOR_NAME = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’.-]*){1,2}$")
 # A heading over its own questions: an interview, a Q&A, an explainer ("…, explained").  Not
 # verbs: "OpenAI asks court to dismiss…" and "…explains" head news (the read-through).
 ASKS = re.compile(r"\b(?:interviews?|q ?& ?a|in conversation|conversation with|faq|"
-                  r"explainer|explained|ask me anything|your questions|questions and answers)\b",
+                  r"explainer|explained|ask me anything|your questions|questions and answers|"
+                  r"questions (?:for|with))\b",
                   re.IGNORECASE)
 # A card's reading time: "6 min read · ✦ Member-only", "9 minute read".
 READING_TIME = re.compile(r"^\d+\s*min(?:ute)?s?\s+read\b", re.IGNORECASE)
@@ -175,8 +178,7 @@ def title_like(line: str, marked: bool = False) -> bool:
     if SUBHEAD.match(text) or " * " in text:  # "More on this: * a link * another"
         return False
     if (CAPTION.search(text) or _meta_parts(text) or CUT_SHORT.search(text)
-            or READING_TIME.match(text) or IN_PUBLICATION.match(text)
-            or AUTHOR_LIST.match(text)):
+            or READING_TIME.match(text) or AUTHOR_LIST.match(text)):
         return False
     if BYLINE.match(text) or AUTHORS.match(text):  # "By Staff Writer", "L. Chen, R. Okafor"
         return False  # under a headline: its authors, not a title
@@ -249,7 +251,24 @@ def block_lines(block: Block) -> list[str]:
     return lines or [""]
 
 
+_BLANKS = re.compile(r"\s+")
+
+
+TIDY_CACHED_CHARS = 300  # a line; a whole paragraph is not kept in the cache
+
+
 def tidy(text: str) -> str:
-    """A headline as shown: no emphasis marks, enumerator or trailing colon."""
+    """A headline as shown: no emphasis marks, enumerator or trailing colon.  Short lines are
+    cached: the rules ask it of the same line many times (a title's tests, its section's,
+    its zone's); a hostile message's megabyte paragraphs are not kept."""
+    return _tidy_line(text) if len(text) <= TIDY_CACHED_CHARS else _tidy(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tidy_line(text: str) -> str:
+    return _tidy(text)
+
+
+def _tidy(text: str) -> str:
     text = ENUMERATOR.sub("", text.strip(DECORATION))
-    return re.sub(r"\s+", " ", text).strip(DECORATION).removesuffix(":").rstrip()
+    return _BLANKS.sub(" ", text).strip(DECORATION).removesuffix(":").rstrip()

@@ -17,12 +17,15 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from service.ingest.headlines import AUTHOR_NAME, DECORATION, tidy
+from service.ingest.headlines import AUTHOR_NAME, DECORATION, block_lines, is_byline, tidy
 from service.ingest.units import Unit
 
 __all__ = ["PROFILE_PATH", "own_links_as_text"]
 
 OWN_LINK_MAX_WORDS = 4  # "Read the draft rules"; a headline is longer
+HEADLINE_MIN_WORDS = 4  # a story's headline; a section's name is shorter
+OWN_TEXT_CHARS = 60  # under an author's name, a line or two; under a story's, its text
+DOMAIN = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")  # "github.com/tiller-dev/tiller"
 PROFILE_PATH = re.compile(r"^/@[\w.-]+/?$|^/(?:authors?|profiles?|people|team|u|user)(?:/|$)",
                           re.IGNORECASE)
 LINK_VERB = re.compile(r"^(?:read|see|view|try|get|download|watch|listen|learn|explore|"
@@ -45,18 +48,36 @@ def _owned(units: list[Unit], index: int) -> bool:
         return False
     link = unit.block.links[0]
     text = tidy(unit.block.text).strip(DECORATION + "→»>▶ ")
+    before = units[index - 1] if index else None
+    after = units[index + 1] if index + 1 < len(units) else None
     if unit.role == "title" and unit.rank >= 7:  # a bold name linked to the author's page
-        return _profile(link.url, tidy(unit.headline))
+        return _profile(link.url, tidy(unit.headline)) and _over_a_date(unit, after)
     if unit.role != "item" or not unit.signal.endswith("link-led line"):
         return False
     if text != tidy(link.text).strip(DECORATION + "→»>▶ "):
         return False  # "[Headline](url) - summary": an item
     if _profile(link.url, text):
-        return True
-    before = units[index - 1] if index else None
-    after = units[index + 1] if index + 1 < len(units) else None
+        return _over_a_date(unit, after) or _under_a_headline(before)
+    if DOMAIN.match(text):
+        return True  # "github.com/tiller-dev/tiller": the story's address, shown
     return (_reads_as_a_link(text) and before is not None and before.role == "body"
             and (after is None or after.role in ("title", "rule")))
+
+
+def _over_a_date(unit: Unit, after: Unit | None) -> bool:
+    """The author's line: their name over the date, or over no text of its own ("Kofi
+    Mensah" / "Mar 4"); a story about a person has its text under their name."""
+    lines = block_lines(unit.block)
+    below = lines[1] if len(lines) > 1 else (block_lines(after.block)[0] if after else "")
+    return (is_byline(below) or after is None or after.role != "body"
+            or len(after.block.text) < OWN_TEXT_CHARS)
+
+
+def _under_a_headline(before: Unit | None) -> bool:
+    """Right under a story's headline ("Notes on a Borrowed Kitchen"), not a section's name
+    ("Moves", over people's names that head their own stories)."""
+    return (before is not None and before.role == "title"
+            and len(before.headline.split()) >= HEADLINE_MIN_WORDS)
 
 
 def _profile(url: str, text: str) -> bool:

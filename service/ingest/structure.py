@@ -51,6 +51,7 @@ from service.ingest.zones import (
 )
 
 LETTER_MIN_CHARS = 600  # a letter is more than a greeting
+NEWS_SUMMARY_CHARS = 20  # a one-line news item says what happened after its headline
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
 
 
@@ -250,9 +251,11 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
 
 
 def _news_item(unit: Unit) -> bool:
-    """A one-line item that reads as news ("Battery recycler Voltloop raises $80M"), not a
-    poll's answer ("⚡⚡ Half charged") or a share button."""
-    return unit.role == "item" and len(re.findall(r"[^\W\d_]+", unit.headline)) >= 4
+    """A one-line item that reads as news, with its summary ("Battery recycler Voltloop
+    raises $80M — the company…"); not a poll's answer ("⚡⚡ Half charged", "No, I'll live
+    with ads") or a share button."""
+    return (unit.role == "item" and len(re.findall(r"[^\W\d_]+", unit.headline)) >= 4
+            and len(unit.block.text) - len(unit.headline) >= NEWS_SUMMARY_CHARS)
 
 
 def _button(unit: Unit) -> bool:

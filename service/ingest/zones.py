@@ -39,7 +39,7 @@ ZONES = {
         r"^(?:tl;? ?dr|tldr|show ?notes|summary\b|recap\b"
         r"|in (?:this|today'?s) (?:issue|edition|email|newsletter|rundown|digest)"
         r"|table of contents|what'?s inside|wrapping up|wrap-?up|that'?s a wrap"
-        r"|timestamps|chapters\W*$|in this episode)",
+        r"|(?:timestamps|chapters|in this episode)\W*$)",
         re.IGNORECASE),
     "sponsor": re.compile(
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
@@ -69,8 +69,8 @@ ZONES = {
         r"|(?:how would you rate|how did you (?:like|find)|did you (?:enjoy|like)"
         r"|what did you think (?:of|about)|rate|was) (?:this|today['’]?s|the|our) (?:issue|"
         r"newsletter|edition|email|digest|briefing|brief|episode)\b[^\n]{0,40}$"
-        r"|how did we do\b|more like this|[^\n]{0,40}\b(?:get|earn) rewards\b"
-        r"|tell your friends\b"
+        r"|how did we do\b|more like this|[^\n]{0,40}\b(?:get|earn) rewards\W*$"
+        r"|tell your friends(?:\W*$|\s+and\b)"
         r"|share (?:with (?:a|your) (?:friend|colleague)s?|this (?:issue|email|newsletter|"
         r"edition|post))\W*$|refer a friend\W*$|forward (?:this|it) to a (?:friend|colleague))"
         r"|^\W+share (?-i:(?:the |this )?[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,3})\W*$"
