@@ -145,8 +145,13 @@ def test_one_liners_after_a_poll_are_stories_and_its_answers_are_not() -> None:
     "Aviso legal a las eléctricas: Competencia abre expediente",
     "How Would You Rate the Buses? 9,000 Riders Answered",
     "Welcome to the Neighborhood: Three Shops Open on Elm Street",
-    "Welcome Back, Night Market"])
-def test_news_that_opens_like_an_imprint_a_poll_or_a_welcome_is_a_story(headline: str) -> None:
+    "Welcome Back, Night Market",
+    # the sixth attack's: referral and show-notes words at the start of news
+    "Tell your friends: Chatterly lets group chats share one assistant",
+    "Shoppers can now earn rewards for rating chatbot answers",
+    "Timestamps, watermarks and the fight over provenance",
+    "In this episode of the chip war, the Netherlands tightens again"])
+def test_news_that_opens_like_chrome_is_a_story(headline: str) -> None:
     html = (f"<h2>Council delays the vote on ferry fares</h2><p>{P}</p>"
             f"<h2>{headline}</h2><p>{P}</p><h2>The old cannery gets a buyer</h2><p>{P}</p>")
     assert _headlines(html) == ["Council delays the vote on ferry fares", headline,
