@@ -613,7 +613,7 @@ def test_a_name_ending_in_a_full_stop_runs_into_its_text() -> None:
                                                ("sweep3", 0.92), ("named", 0.90),
                                                ("attack3", 0.93), ("sweep4", 0.90),
                                                ("attack4", 0.85), ("sweep5", 0.97),
-                                               ("attack5", 0.90), ("sweep6", 0.86),
+                                               ("attack5", 0.90), ("sweep6", 0.85),
                                                ("attack6", 0.91)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
@@ -634,7 +634,8 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     sweep4 to 0.910.  attack5
     attacked those: 0.752 before them, 0.842 with their first versions, 0.916 now.  sweep6
     (AI and tech newsletters) was written and scored blind after all of them: 0.772 (0.744
-    with stop 20's engine); 0.876 with the fixes it led to (test_segment_sweep6.py).
+    with stop 20's engine); 0.876 with the fixes it led to (test_segment_sweep6.py), 0.863
+    after the read-through (two authors are no author list: headlines look like that).
     attack6 attacked those: 0.804 with stop 20's engine, 0.865 with their first versions,
     0.928 now."""
     total = Score(0, 0, 0)

@@ -1,15 +1,18 @@
 """Segment stage, structural engine: link lines that belong to the story above them.
 
 A link on a line of its own reads as a one-line item ("[Headline](url)"), and the
-engine cut one wherever it met such a line.  Two kinds are the story's instead (the
-fifth sweep):
+engine cut one wherever it met such a line.  Three kinds are the story's instead (the
+fifth and sixth sweeps):
 
 - the story's own link, right under its text: "Read the draft rules", "See the
   standard", "Grant guidance" on a government bulletin, "Try recurring invoices" on a
   product update.  A few words, nothing after the link, and the next story or a rule
   after it: a linked title with its summary under it is an item, as is a run of them;
 - the author's name linked to their profile ("Marisol Okafor" to
-  ``…/@marisol``), under a post's title: a byline, not a story.
+  ``…/@marisol``), over the date or right under a headline: a byline, not a story (a
+  person's name heading the text about them stays a story);
+- a repository's or site's address shown as the link's text
+  ("github.com/tiller-dev/tiller").
 """
 
 from __future__ import annotations
@@ -28,12 +31,20 @@ OWN_TEXT_CHARS = 60  # under an author's name, a line or two; under a story's, i
 DOMAIN = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")  # "github.com/tiller-dev/tiller"
 PROFILE_PATH = re.compile(r"^/@[\w.-]+/?$|^/(?:authors?|profiles?|people|team|u|user)(?:/|$)",
                           re.IGNORECASE)
-LINK_VERB = re.compile(r"^(?:read|see|view|try|get|download|watch|listen|learn|explore|"
-                       r"start|open|visit|check|find|browse|register|apply|join|book|"
-                       r"sign|donate|shop|order|buy)\b", re.IGNORECASE)
-DOCUMENT = re.compile(r"\b(?:form|pdf|report|guide|guidance|details|rules|standard|agenda|"
-                      r"minutes|slides|transcript|recording|application|documents?)\W*$",
-                      re.IGNORECASE)  # "Volunteer sign-up form", "Full report (PDF)"
+# A link that reads as one: a verb of reading over what is read ("Read the draft rules",
+# "See the standard"), a verb that takes its object bare ("Try recurring invoices",
+# "Download the app"), or a document's name ("Volunteer sign-up form", "Grant guidance").
+# Not "Check Point acquires Veriti", "Book sales surge", "EU finalises AI rules", "Mayor
+# resigns" (short headlines: the review).
+LINK_VERB = re.compile(
+    r"^(?:(?:read|see|view|get|learn|explore|open|visit|check|find|browse|join|book|sign|"
+    r"shop|order|buy)\s+(?:the|a|an|our|this|these|it|more|all|full|free|up|out|now|here|"
+    r"details|your)\b|(?:try|download|watch|listen|register|apply|donate|rsvp)\b)",
+    re.IGNORECASE)
+DOCUMENT = re.compile(r"^(?:[\w-]+\s+)?(?:[\w-]+\s+)?(?:form|pdf|report|guide|guidance|details|"
+                      r"standard|agenda|slides|transcript|recording|application|documents?)"
+                      r"(?:\s*\(pdf\))?\W*$", re.IGNORECASE)
+VERB_S = re.compile(r"^\S+\s+[a-z]+s\s+\S")  # "Fed releases report": a headline's verb
 
 
 def own_links_as_text(units: list[Unit]) -> list[Unit]:
@@ -87,11 +98,9 @@ def _profile(url: str, text: str) -> bool:
 
 def _reads_as_a_link(text: str) -> bool:
     """"Read the draft rules", "Try recurring invoices", "Volunteer sign-up form", "Grant
-    guidance": a verb of reading or trying, a document's name, or two words with no capital
-    after the first; not a short headline
+    guidance": ``LINK_VERB`` or ``DOCUMENT``; not a short headline
     ("OpenGrid Sues Regulator", "Mayor Resigns": the fifth attack)."""
     words = text.split()
     if len(words) > OWN_LINK_MAX_WORDS:
         return False
-    return bool(LINK_VERB.match(text) or DOCUMENT.search(text)) or (
-        len(words) <= 2 and not any(w[:1].isupper() for w in words[1:]))
+    return bool(LINK_VERB.match(text) or (DOCUMENT.match(text) and not VERB_S.search(text)))

@@ -23,6 +23,7 @@ __all__ = ["is_masthead"]
 MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
 SHORT_LINE_CHARS = 60  # a masthead's lines: a name, "Web version"
 NAME_MAX_WORDS = 7  # a newsletter's name is short: "The Harbourside Morning"
+BOLD_RANK = 7  # a bold line's rank (a heading's is its level): a logo is no heading
 # The words that number an issue, in the languages the sweeps met.
 _ISSUE_WORDS = (r"issue|no\.|vol(?:ume)?\.?|edition|ed\.|edição|edición|edizione|ausgabe|"
                 r"numéro|número|numero|bolet[ií]n|bulletin|week")
@@ -31,7 +32,7 @@ ISSUE_NUMBER = re.compile(rf"(?:#\s?\d+|\b(?:{_ISSUE_WORDS})\s?#?\d+)\s*$", re.I
 # notes on the machines", "Issue 230 - November 14, 2024", "Vol. 4 · No. 12".
 ISSUE_LINE = re.compile(rf"^(?:{_ISSUE_WORDS})\s?(?:n\.?[º°o]\.?\s?)?#?\d+"
                         # not "Edition 2: the AI Act lands", a headline (an attack's probe)
-                        r"(?:\W{1,3}(?:no\.|number)\s?\d+)?\s*(?:[-—–|·,/]|$)", re.IGNORECASE)
+                        r"(?:\W{1,3}(?:no\.|number)\s?\d+)?\s*(?:[-—–|·•,/]|$)", re.IGNORECASE)
 # What follows the number when it dates the issue ("· March 5, 2026", "- 4 de fevereiro de
 # 2026"): then the line is the masthead whatever intro follows it.  Otherwise ("— notes on
 # the machines", "— the AI Act lands") only with little text under it, as a tagline has.
@@ -40,20 +41,23 @@ DATED = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[/.]\d{1,2}\b")
 
 def is_masthead(unit: Unit, units: list[Unit], index: int, first: Sequence[int]) -> bool:
     """The newsletter's name over its intro: the issue's first block, a title alone of its
-    rank or naming the issue's number, with little text and no link under it.  Or the
-    issue's number line under that name (perhaps after a "Web version" line): dated, it is
-    the masthead whatever intro follows; else only with little text under it.  ``first``
+    rank or naming the issue's number, with little text and no link under it, or a short
+    bold name linked to the home page (its logo).  A line that only dates the issue, or a
+    name with the issue's week or in capitals with its date.  Or the issue's number line,
+    opening the issue or under that name (perhaps after a "Web version" line): dated, it
+    is the masthead whatever intro follows; else only with little text under it.  ``first``
     holds the indices of the issue's first three blocks that are not rules: this is asked
     of every title until a story starts, so it must not walk the units before it."""
     before = [units[i] for i in first if i < index]
     if len(before) > 2:
         return False
-    if unit.url:  # a short name linked to the newsletter's home page is its logo
-        return not urlsplit(unit.url).path.strip("/") and len(unit.headline.split()) <= 4
+    if unit.url:  # a short bold name linked to the newsletter's home page is its logo
+        return (unit.rank >= BOLD_RANK and not urlsplit(unit.url).path.strip("/")
+                and len(unit.headline.split()) <= 4)
     if _dates_the_issue(tidy(unit.headline)) or _dated_name(tidy(unit.headline)):
         return True  # "Tuesday, May 06, 2025", "AI MONEY & JOBS — Week of March 10, 2025"
     line = re.sub(r"^\W+", "", tidy(unit.headline))  # "📬 Issue 230"
-    end = _issue_number_end(line)
+    end = _issue_number_end(line) if len(line) <= 2 * SHORT_LINE_CHARS else None
     if end is not None and len(line) <= 2 * SHORT_LINE_CHARS and (
             DATED.search(line, end) or not ISSUE_LINE.match(line)):
         # "Issue 77 · 29 April 2025", "News and letters from Port Alder · Issue 52": the
@@ -85,16 +89,16 @@ def _issue_number_end(line: str) -> int | None:
 
 def _dated_name(line: str) -> bool:
     """A short name, then the date as the line's last part: "AI MONEY & JOBS — Week of March
-    10, 2025", "Curated posts · Week of March 10"; not "June 30 — deadline nears", nor a
-    speaker's "Amara Okafor · Jun 12"."""
+    10, 2025", "Curated posts · Week of March 10": the week, or a name in capitals; not
+    "June 30 — deadline nears", a speaker's "Amara Okafor · Jun 12", or a headline's
+    "Apple event recap — Sept 9, 2025"."""
     parts = re.split(r"\s+(?:[·|•—–]|--)\s+", line)
     date = re.sub(r"^week of\s+", "", parts[-1], flags=re.IGNORECASE)
     return (len(parts) >= 2 and len(parts[0].split()) <= NAME_MAX_WORDS - 1
-            and (date != parts[-1] or bool(re.search(r"\b(?:19|20)\d\d\b", date)))
-            and _dates_the_issue(date))  # a week, or a year: "Amara Okafor · Jun 12" is not
+            and (date != parts[-1] or parts[0].isupper()) and _dates_the_issue(date))
 
 
 def _dates_the_issue(line: str) -> bool:
     """A line that is only a date (with its weekday, a reading time): no story's headline."""
     line = re.sub(r"^\W+", "", line)  # "📅 Tuesday, May 6"
-    return bool(ISSUE_DATE.match(line) or (line.isupper() and ISSUE_DATE.match(line.title())))
+    return bool(ISSUE_DATE.match(line))

@@ -18,9 +18,9 @@ an interview's turns.  So the title must name a kind of list (``LIST_WORDS``), a
 names must be names: no question, no figure, no weekday, no quote after them, none twice.
 
 A list's title beside other lists' may use other words: "Early stage", "Growth" and
-"Acquisitions" over company names (the fifth sweep).  A title of up to three words, of
+"Acquisitions" over company names (the fifth sweep).  A title of one or two words, of
 the rank of a list title with items under it, is read as one too; a story's headline is
-longer ("Chip rules tighten again" keeps "**Nvidia** said…" as its text).
+longer ("Chip export fight" keeps "**Nvidia** said…" as its text: the review).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ weekly today's today
 TEXT_MIN_CHARS = 30  # what follows the name says what it is or did
 HEADLINE_WORDS = 4  # a link this long is a headline, whatever follows it
 RUN_MIN = 2  # one named paragraph under a title may be that story's own lead-in
-PEER_MAX_WORDS = 3  # "Early stage", "Series A": a list's title beside "Acquisitions"
+PEER_MAX_WORDS = 2  # "Early stage", "Series A": a list's title beside "Acquisitions"
 # Listings, not stories (data/README.md): a run of names under these is left alone.
 LISTINGS = re.compile(r"\b(?:jobs?|hiring|careers?|roles|openings|events?|calendar|agenda|"
                       r"upcoming|sessions?|webinars?|meetups?|conferences?|dates)\b",

@@ -13,9 +13,9 @@ A post's subtitle is the other opening the engine took for a story.  Substack an
 like set the post's title (the subject), a subtitle heading right under it ("Plus: a
 teleoperated demo, open books, and a short story"), the author's name and the date,
 then the intro: the engine dropped the title but cut a story at the subtitle, with the
-intro as its text.  A heading right under the post's title, with no link, over an
-author or date line, is the subtitle unless every story after it has such a line of
-its own (a news digest's bylines make its first story look the same).
+intro as its text.  A heading right under the post's title, with no link, over the
+author's name or near a date or byline, is the subtitle unless every story after it has
+such a line of its own (a news digest's bylines make its first story look the same).
 """
 
 from __future__ import annotations
@@ -25,7 +25,14 @@ from collections.abc import Sequence
 
 from service.domain import Block
 from service.ingest.cuts import Cut, Cutting, renumbered
-from service.ingest.headlines import AUTHOR_NAME, DECORATION, block_lines, is_byline, tidy
+from service.ingest.headlines import (
+    AUTHOR_NAME,
+    CALL_TO_ACTION,
+    DECORATION,
+    block_lines,
+    is_byline,
+    tidy,
+)
 
 __all__ = ["OPENING_GREETING", "without_opening_line", "without_subtitle"]
 
@@ -34,6 +41,7 @@ OPENING_GREETING = re.compile(  # "Happy Saturday, growers", not "Good news for 
     r"^(?:happy|good|hello|hi|hey|welcome|greetings|morning|evening)\b[^.?:]{0,40}[,!]",
     re.IGNORECASE)
 BYLINE_WITHIN = 3  # blocks under a subtitle: the author's name, the date, a share bar
+META_CHARS = 40  # the line under the author's name: a date, "5 min read"
 
 
 def without_opening_line(cutting: Cutting) -> Cutting:
@@ -61,8 +69,11 @@ def without_subtitle(raw: Sequence[Block], title: str, cuts: list[Cut], log: lis
     if (at is None or at == 0 or subtitle.kind != "heading" or subtitle.links
             or raw[at - 1].kind != "heading" or tidy(raw[at - 1].text.strip(DECORATION)) != title):
         return cuts, log
-    if not any(_dates_or_names(b) for b in raw[at + 1:at + 1 + BYLINE_WITHIN]):
-        return cuts, log
+    under = raw[at + 1:at + 1 + BYLINE_WITHIN]
+    named = len(under) > 1 and _names_author(under[0]) and len(under[1].text) < META_CHARS
+    if not named and not any(_dates(b) for b in under):
+        return cuts, log  # the author's name right under it over a short line (the date,
+        # "26 gen"; a caption's name is over text), or a date or byline near it
     position = {id(b): i for i, b in enumerate(raw)}
     if all(_has_byline(c, raw, position) for c in cuts[1:]):
         return cuts, log  # every story has its author's line: the first is one too
@@ -71,11 +82,25 @@ def without_subtitle(raw: Sequence[Block], title: str, cuts: list[Cut], log: lis
     return cuts[1:], renumbered(log, 1, why, 0)
 
 
-def _dates_or_names(block: Block) -> bool:
-    line = tidy(block_lines(block)[0]) if block.text.strip() else ""
-    return bool(line) and (is_byline(line) or bool(AUTHOR_NAME.match(line)))
+def _first_line(block: Block) -> str:
+    return tidy(block_lines(block)[0]) if block.text.strip() else ""
+
+
+def _dates(block: Block) -> bool:
+    """"Mar 14", "By Mara Lindqvist · Mar 14", or "Kofi Mensah" over "Mar 4" in one block:
+    a date or a byline in its first two lines."""
+    lines = block_lines(block)[:2] if block.text.strip() else []
+    return any(is_byline(tidy(line)) for line in lines)
+
+
+def _names_author(block: Block) -> bool:
+    """A bare name ("Mara Lindqvist"), not a button ("Read More") nor a caption's name
+    under a photo further down."""
+    line = _first_line(block)
+    return (bool(line) and (is_byline(line) or bool(AUTHOR_NAME.match(line)))
+            and not CALL_TO_ACTION.match(line))
 
 
 def _has_byline(cut: Cut, raw: Sequence[Block], position: dict[int, int]) -> bool:
     at = position.get(id(cut.blocks[0])) if cut.blocks else None
-    return at is not None and at + 1 < len(raw) and _dates_or_names(raw[at + 1])
+    return at is not None and at + 1 < len(raw) and _names_author(raw[at + 1])

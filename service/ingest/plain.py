@@ -42,7 +42,9 @@ TITLE_LINK = re.compile(  # a line ending in its link: (url), <url>, [url], [1],
 )
 UNDERLINE = re.compile(r"={3,}|-{3,}")
 MD_HEADING = re.compile(r"(#{1,6})\s+(.*)")  # closing "#"s are cut off in Python: linear
-WIKI_HEADING = re.compile(r"(={2,6})[ \t]+([^=\n]{1,160}?)[ \t]+\1")  # "== Releases =="
+# "== Releases ==": the blanks before the title possessive, the title starting with a
+# letter of its own, so a run of blanks is never split three ways (quadratic: the review)
+WIKI_HEADING = re.compile(r"(={2,6})[ \t]++(\S[^=\n]{0,159}?)[ \t]*+\1")
 BULLET = re.compile(r"[*•+–-]\s+(?=\S)")
 NUMBERED = re.compile(r"\(?\d{1,2}[.)]\s+\S")
 BOLD_LINE = re.compile(r"\*\*[^*].*\*\*:?")

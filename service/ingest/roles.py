@@ -22,6 +22,7 @@ from service.domain import Block
 from service.ingest.headlines import (
     BARE_URL_LINE,
     CALL_TO_ACTION,
+    DATELINE,
     DECORATION,
     ENUMERATOR,
     LABEL,
@@ -241,7 +242,7 @@ def _lead_item(block: Block, first: str) -> Unit | None:
         return None
     if lead.endswith("?") or block.text[len(block.lead):].lstrip().startswith(":"):
         return None  # "How well does it work?" asks inside a story; "Why this matters:" labels
-    if is_byline(lead):
+    if DATELINE.match(lead):
         return None  # "**Fri, Oct 18, 7 pm** at the pier": an event's date under its title
     words = len(lead.split())
     if words < LEAD_ITEM_MIN_WORDS or len(lead) > TITLE_MAX_CHARS:

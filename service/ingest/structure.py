@@ -33,6 +33,7 @@ from service.ingest.headlines import (
     CALL_TO_ACTION,
     SALUTATION,
     SECTION_WORDS,
+    TITLE_MAX_CHARS,
     block_lines,
     rank_name,
     tidy,
@@ -232,7 +233,9 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
     """"story", "section", "body" (no title after all), or the zone ("recap", "sponsor",
     "intro", "jobs", "feedback", "extras", "footer") it opens."""
     text = tidy(unit.headline)
-    for name, pattern in ZONES.items():
+    for name, pattern in ZONES.items() if len(text) <= TITLE_MAX_CHARS else ():
+        # (a zone's title is short; a long heading is read no further: the patterns'
+        # word classes overlap their endings, quadratic on a hostile 16,000-character one)
         if pattern.search(text) and (name != "sponsor" or len(text) <= 80):
             return name
     following = next((u for u in after(units, index) if u.role != "rule"), None)

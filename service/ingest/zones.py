@@ -69,7 +69,7 @@ ZONES = {
         r"|(?:how would you rate|how did you (?:like|find)|did you (?:enjoy|like)"
         r"|what did you think (?:of|about)|rate|was) (?:this|today['’]?s|the|our) (?:issue|"
         r"newsletter|edition|email|digest|briefing|brief|episode)\b[^\n]{0,40}$"
-        r"|how did we do\b|more like this|[^\n]{0,40}\b(?:get|earn) rewards\W*$"
+        r"|how did we do\W*$|more like this|[^\n]{0,40}\b(?:get|earn) rewards\W*$"
         r"|tell your friends(?:\W*$|\s+and\b)"
         r"|share (?:with (?:a|your) (?:friend|colleague)s?|this (?:issue|email|newsletter|"
         r"edition|post))\W*$|refer a friend\W*$|forward (?:this|it) to a (?:friend|colleague))"
@@ -84,7 +84,7 @@ ZONES = {
         r"^(?:subscribe|unsubscribe|share (?:this|the)|follow us|about us|thank(?:s| you) for"
         r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$"
         r"|manage (?:your )?(?:subscription|preferences)|update your preferences"
-        r"|why did i get this|(?:impressum|mentions légales|aviso legal|note legali)\s*:?\s*"
+        r"|why did i get this|(?:impressum|mentions légales|aviso legal|note legali)\s*(?::\s*)?"
         # the imprint's label alone, or over the publisher ("Impressum: Acme Verlag GmbH");
         # not news that opens with the word ("Impressum fehlt: Abmahnwelle…")
         r"(?:$|[^\n]{0,60}\b(?:gmbh|ag|kg|ug|e\.\s?v|ltd|inc|llc|sarl|srl|s\.?l|s\.?a|"
