@@ -236,3 +236,20 @@ def test_a_short_headline_after_a_list_keeps_its_bold_names_as_text() -> None:
 def test_a_story_asking_how_we_did_is_news() -> None:
     headline = "How did we do on our 2025 predictions?"
     assert headline in _headlines(f"{STORIES}<h2>{headline}</h2><p>{P}</p>")
+
+
+@pytest.mark.parametrize(("label", "button"), [
+    ("TOGETHER WITH", "<a href='https://tabulate.example/'>Try it free →</a>"),
+    ("FROM OUR PARTNERS", "<a href='https://tabulate.example/'>Get 2 months free.</a>"),
+    ("📣 FROM OUR PARTNER",
+     "3 months free — <a href='https://hatchery.example/'>claim it here</a>.")])
+def test_an_ad_under_a_bare_sponsor_label_is_no_story_even_first(label: str, button: str) -> None:
+    html = (f"<p>{label}</p><h2>Stop exporting CSVs to ask simple questions</h2>"
+            f"<p>Tabulate connects to your warehouse and answers in plain English. {button}</p>"
+            f"{STORIES}")
+    assert _headlines(html)[0] == "HBM prices climb for a fifth straight quarter"
+
+
+def test_a_story_under_a_bare_sponsor_label_with_no_button_stays() -> None:
+    html = f"{STORIES}<p>TOGETHER WITH</p><h3>Chip stocks fall on export rumours</h3><p>{P}</p>"
+    assert _headlines(html)[-1] == "Chip stocks fall on export rumours"

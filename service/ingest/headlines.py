@@ -71,7 +71,8 @@ CALL_TO_ACTION = re.compile(
     r"start (?:a |your )?free trial|read the guide|click to \w+|share (?:now|it|this)|"
     # the sixth sweep's: "Upgrade to read →", "Start trial", "Check it out"
     r"upgrade(?: to (?:read|paid|premium|unlock))?|start (?:a |your )?trial|check it out|"
-    r"see more(?: of what you like| like this)?|register)"
+    r"see more(?: of what you like| like this)?|register|"
+    r"claim (?:it|yours|your \w+)(?: here| now)?)"
     r"(?![-\w])\W*$", re.IGNORECASE)
 # "By" and one to eight capitalised names, perhaps after "the", parted by spaces, "," "&" or
 # "|" ("By Ada Marsh, Example Research", "By Tom Reed & Lia Chen | Example Lab"; "By Land and

@@ -117,7 +117,7 @@ class _Cutter:
                 and JOB_TITLE.search(unit.headline)):
             self.drop("jobs", unit.headline, "a job posting")
             return
-        if kind == "story" and self.zone == "sponsor" and self.cuts and self._ad(index):
+        if kind == "story" and self.zone == "sponsor" and self._ad(index):
             # "TOGETHER WITH ACME" over "Ship apps 10x faster" and Acme's pitch: the title
             # right under a sponsor's label is the ad's own headline, not a story's.
             self.drop("sponsor", unit.headline, "the sponsor's headline")
@@ -159,11 +159,16 @@ class _Cutter:
         if before is None:
             return False
         label = tidy(before.headline if before.role == "title" else block_lines(before.block)[0])
+        label = re.sub(r"^\W+", "", label)  # "📣 FROM OUR PARTNER"
         under = list(itertools.takewhile(lambda u: u.role == "body", after(self.units, index)))
         if BARE_AD_LABEL.match(label):
-            # "SPONSORED" alone over a pitch that ends in its button ("Try Receiptly free");
-            # not over a story (an image ad between them leaves no block)
-            return any(_button(u) for u in under)
+            # "SPONSORED" alone over a pitch that ends in its button ("Try Receiptly free"),
+            # a line of its own or the pitch's last words; not over a story (an image ad
+            # between them leaves no block).  Also over the issue's first story: the label
+            # names no sponsor, so it is no masthead's "Presented by Acme"
+            return any(_button(u) or _ends_in_button(u) for u in under)
+        if not self.cuts:
+            return False
         found = SPONSOR_LABEL.match(label)
         name = found.group(1).lower() if found else ""
         if len(name) < 3:
@@ -259,6 +264,16 @@ def _news_item(unit: Unit) -> bool:
     with ads") or a share button."""
     return (unit.role == "item" and len(re.findall(r"[^\W\d_]+", unit.headline)) >= 4
             and len(unit.block.text) - len(unit.headline) >= NEWS_SUMMARY_CHARS)
+
+
+def _ends_in_button(unit: Unit) -> bool:
+    """A pitch whose last words are its button: "… with the SQL attached. Try it free →",
+    "… explains every step. Get 2 months free."."""
+    if not unit.block.links:
+        return False
+    last = tidy(unit.block.links[-1].text)
+    return (bool(last) and unit.block.text.rstrip(" .→»>!").endswith(last.rstrip(" .→»>!"))
+            and (bool(CALL_TO_ACTION.match(last)) or bool(re.search(r"\bfree\b", last, re.I))))
 
 
 def _button(unit: Unit) -> bool:

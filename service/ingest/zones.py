@@ -27,8 +27,10 @@ AD_LABEL = re.compile(
 # The label alone, naming no sponsor ("SPONSORED", "Partner content"): the title right under
 # it is the ad's when its text ends in a button (structure.py).  "Advertisement" is not one:
 # it marks an ad slot, often empty.
-BARE_AD_LABEL = re.compile(r"^(?:sponsored|sponsor|promoted|partner content|paid post)$",
-                           re.IGNORECASE)
+BARE_AD_LABEL = re.compile(
+    r"^(?:sponsored|sponsor|promoted|partner content|paid post|together with|presented by|"
+    r"brought to you by|in partnership with|(?:a word |a message )?from our (?:partners?|"
+    r"sponsors?))$", re.IGNORECASE)  # the sixth sweep's: "TOGETHER WITH", "FROM OUR PARTNERS"
 # A sponsor's label and the first word of their name: "TOGETHER WITH VECTORLY", "A message
 # from Halcyon Bank", "Sponsored by Acme".
 SPONSOR_LABEL = re.compile(
@@ -43,7 +45,8 @@ ZONES = {
         re.IGNORECASE),
     "sponsor": re.compile(
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
-        r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?)\b",
+        r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?"
+        r"|from our partners?)\b",
         re.IGNORECASE),
     # "Welcome", "Welcome back!", "Welcome to The Neuron", "Welcome to our new subscribers";
     # not news that opens with the word ("Welcome to the Neighborhood: Three Shops Open",
