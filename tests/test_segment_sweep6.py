@@ -253,3 +253,12 @@ def test_an_ad_under_a_bare_sponsor_label_is_no_story_even_first(label: str, but
 def test_a_story_under_a_bare_sponsor_label_with_no_button_stays() -> None:
     html = f"{STORIES}<p>TOGETHER WITH</p><h3>Chip stocks fall on export rumours</h3><p>{P}</p>"
     assert _headlines(html)[-1] == "Chip stocks fall on export rumours"
+
+
+@pytest.mark.parametrize("title", ["Treats to try.", "🧰 Tools to try", "Our picks"])
+def test_named_tools_under_a_title_of_things_to_try_are_stories(title: str) -> None:
+    tools = "".join(f"<li><a href='https://x.example/{n}'>{name}</a> — turns a folder of PDFs "
+                    f"into a table you can query.</li>" for n, name in
+                    enumerate(["Specdoc", "Palettix", "Hushnote"]))
+    assert _headlines(f"{STORIES}<h2>{title}</h2><ol>{tools}</ol>")[-3:] == [
+        "Specdoc", "Palettix", "Hushnote"]

@@ -38,7 +38,8 @@ NAME_MAX_WORDS = 5  # "Kölner Sprachmodell-Start-up", "Meridian Health AI"
 NAME_MAX_CHARS = 60
 SECTION_MAX_WORDS = 6  # "Everything else in AI today"; the words must be list words too
 # The words of a section that lists items, each its own story: "Deals", "🧰 TOOLS", "Quick
-# hits", "In other news", "Also notable", "Product updates", "Kurz notiert", "En bref".
+# hits", "In other news", "Also notable", "Product updates", "Kurz notiert", "En bref",
+# "Treats to try", "Our picks".
 # Every word of the title must be one: "Chip rules tighten" and "Quotes of the week" are
 # not such titles.
 LIST_WORDS = frozenset(re.findall(r"\S+", """
@@ -49,7 +50,7 @@ deal funding fundraising raises rounds money investments acquisitions startups n
 other elsewhere more shorts snippets bits trending in and & + / the of this week's weekly
 today's kurz notiert meldungen werkzeuge en bref brèves breves outils breve noticias
 herramientas rápidas rapidinhas notícias notizie brevi ai everything else today projects
-code around web
+code around web treats try to our picks finds favorites favourites
 """))
 # Words that may stand in a list's title but do not make one alone: "AI" or "Projects"
 # can head a single story told in bold lead-ins ("Audits:", "Funding:"; an attack).
