@@ -252,8 +252,6 @@ def block_lines(block: Block) -> list[str]:
 
 
 _BLANKS = re.compile(r"\s+")
-
-
 TIDY_CACHED_CHARS = 300  # a line; a whole paragraph is not kept in the cache
 
 

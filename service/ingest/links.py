@@ -58,13 +58,13 @@ def _owned(units: list[Unit], index: int) -> bool:
     if not unit.block.links:
         return False
     link = unit.block.links[0]
-    text = tidy(unit.block.text).strip(DECORATION + "→»>▶ ")
     before = units[index - 1] if index else None
     after = units[index + 1] if index + 1 < len(units) else None
     if unit.role == "title" and unit.rank >= 7:  # a bold name linked to the author's page
         return _profile(link.url, tidy(unit.headline)) and _over_a_date(unit, after)
     if unit.role != "item" or not unit.signal.endswith("link-led line"):
         return False
+    text = tidy(unit.block.text).strip(DECORATION + "→»>▶ ")
     if text != tidy(link.text).strip(DECORATION + "→»>▶ "):
         return False  # "[Headline](url) - summary": an item
     if _profile(link.url, text):

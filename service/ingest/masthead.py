@@ -54,12 +54,12 @@ def is_masthead(unit: Unit, units: list[Unit], index: int, first: Sequence[int])
     if unit.url:  # a short bold name linked to the newsletter's home page is its logo
         return (unit.rank >= BOLD_RANK and not urlsplit(unit.url).path.strip("/")
                 and len(unit.headline.split()) <= 4)
-    if _dates_the_issue(tidy(unit.headline)) or _dated_name(tidy(unit.headline)):
+    headline = tidy(unit.headline)
+    if _dates_the_issue(headline) or _dated_name(headline):
         return True  # "Tuesday, May 06, 2025", "AI MONEY & JOBS — Week of March 10, 2025"
-    line = re.sub(r"^\W+", "", tidy(unit.headline))  # "📬 Issue 230"
+    line = re.sub(r"^\W+", "", headline)  # "📬 Issue 230"
     end = _issue_number_end(line) if len(line) <= 2 * SHORT_LINE_CHARS else None
-    if end is not None and len(line) <= 2 * SHORT_LINE_CHARS and (
-            DATED.search(line, end) or not ISSUE_LINE.match(line)):
+    if end is not None and (DATED.search(line, end) or not ISSUE_LINE.match(line)):
         # "Issue 77 · 29 April 2025", "News and letters from Port Alder · Issue 52": the
         # issue's own line, whatever follows (an undated "Issue 2 — the AI Act" may head news)
         return True

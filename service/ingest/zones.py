@@ -66,7 +66,8 @@ ZONES = {
         re.IGNORECASE),
     # a reader poll or a referral block ("📊 POLL", "How would you rate today's issue?",
     # "🤝 Share The Prompt Shift", "Share with a friend"): what is under it is its options
-    # and buttons.  "Share" leads a name only in capitals ("Share prices fall" is news).
+    # and buttons ("Refer a friend" opens the sponsor zone, above).  "Share" leads a name
+    # only in capitals ("Share prices fall" is news).
     "feedback": re.compile(
         r"^\W*(?:(?:reader |quick |today['’]?s |this week['’]?s )?poll\W*$"
         r"|(?:how would you rate|how did you (?:like|find)|did you (?:enjoy|like)"
@@ -75,7 +76,7 @@ ZONES = {
         r"|how did we do\W*$|more like this|[^\n]{0,40}\b(?:get|earn) rewards\W*$"
         r"|tell your friends(?:\W*$|\s+and\b)"
         r"|share (?:with (?:a|your) (?:friend|colleague)s?|this (?:issue|email|newsletter|"
-        r"edition|post))\W*$|refer a friend\W*$|forward (?:this|it) to a (?:friend|colleague))"
+        r"edition|post))\W*$|forward (?:this|it) to a (?:friend|colleague))"
         r"|^\W+share (?-i:(?:the |this )?[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,3})\W*$"
         r"|^share the (?-i:[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,3})\W*$", re.IGNORECASE),
     # a daily's games and asides: "💬 QUOTE OF THE DAY", "Trivia", "Word of the week"
