@@ -13,8 +13,8 @@ for more than that.  The post is read as one essay only when:
 - the subject heads the body as a heading with a line naming the author (not a
   date alone) in the few blocks under it;
 - the title does not hold the newsletter's name (the sender's), a number or a
-  colon ("The Inference Brief #42", "Riverside Weekly: levy, schools and a
-  bridge", "Model Week 31" head digests);
+  colon before a list ("The Inference Brief #42", "Riverside Weekly: levy,
+  schools and a bridge", "Model Week 31" head digests);
 - the stories the engine found after it, while each is headed by a heading
   deeper than the title's, carry no link at all (a digest's stories link their
   sources), no section name, no number ("1. A humanoid startup…"), and no
@@ -50,8 +50,10 @@ __all__ = ["AUTHOR_WITHIN", "one_essay"]
 AUTHOR_WITHIN = 4  # blocks under the title (a subtitle, an author line, a share bar)
 MIN_SECTIONS = 2  # headings (a subtitle counts): fewer make a story, not an essay's sections
 # A digest's title: "Riverside Weekly: levy, schools and a bridge", "Model Week 31", "The
-# Brief #42".  An essay's seldom has a number or a colon ("The quiet economics of repair").
-DIGEST_TITLE = re.compile(r"\d|[:|#]")
+# Brief #42".  An essay's seldom has a number, or a colon before a list ("The quiet
+# economics of repair"; "The post-training tax: why open models fall behind", the seventh
+# sweep).
+DIGEST_TITLE = re.compile(r"\d|[|#]|:[^:]*[,;&+]")
 
 
 def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
@@ -67,27 +69,40 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
         return None  # an ad, a recap or a section before the first heading: not a plain post
     position = {id(block): at for at, block in enumerate(raw)}  # _clean keeps the blocks
     sections, interview = 0, bool(ASKS.search(title))
+    pointed: set[str] = set()  # essay headings the engine read as sections over bold points
+    bylines = 0  # the author's line, read as a title over the essay's first paragraphs
     for story in cuts:
         rank = _rank(story)
+        if sections + bylines == 0 and not story.url and is_byline(story.headline):
+            bylines = 1  # "**Dana Whitlock** · Nov 18, 2025" under the subtitle (attack7)
+            continue
         if _plain(story.headline) in header and not story.url:
             sections += 1  # the subtitle, over the author's line
             continue
         if interview and story.signal.startswith("bold line") and story.headline.endswith("?"):
             sections += 1  # an interview's questions, in bold
             continue
-        if (rank is None or rank <= level or story.url or any(b.links for b in story.blocks)
-                or story.section or ENUMERATOR.match(story.blocks[0].text.strip(DECORATION))
+        own_section = sections and (story.section in pointed if rank is not None
+                                    else _section_point(story, raw, level))
+        if own_section and rank is None:
+            pointed.add(story.section)
+        if ((rank is None and not own_section) or (rank is not None and rank <= level)
+                or story.url or any(b.links for b in story.blocks)
+                or (story.section and not own_section)
+                or ENUMERATOR.match(story.blocks[0].text.strip(DECORATION))
                 or _has_own_byline(story, raw, position)):
             break  # (a digest names its sections and numbers its items; an essay does not)
         sections += 1
     if sections < MIN_SECTIONS:
         return None
+    taken = sections + bylines
     start = next((i for i, b in enumerate(blocks) if b is cuts[0].blocks[0]), 0)
-    merged = [*blocks[:start], *(b for story in cuts[:sections] for b in story.blocks)]
+    merged = [*blocks[:start], *(b for story in cuts[:taken]
+                                 for b in (*_section_heading(story, blocks), *story.blocks))]
     essay = Cut(title, "whole post: an essay under its title", merged)
     note = (f"0. {essay.signal}: {title!r} ({sections} headings read as its sections: the "
             "author is named, no section links out)")
-    return [essay, *cuts[sections:]], renumbered(notes, sections, note, 1)
+    return [essay, *cuts[taken:]], renumbered(notes, taken, note, 1)
 
 
 def _shown_title(raw: Sequence[Block], envelope: Envelope
@@ -120,6 +135,26 @@ def _names_the_author(block: Block) -> bool:
         (len(lines) > 1 and is_byline(lines[1]))
         or any(tidy(link.text) == name and PROFILE_PATH.search(urlsplit(link.url).path)
                for link in block.links))
+
+
+def _section_point(story: Cut, raw: Sequence[Block], level: int) -> bool:
+    """A bold-led point under one of the essay's own headings ("**The recipes are tacit.**"
+    under "Three reasons post-training is hard": the seventh sweep), not a digest's item.
+    A heading the engine then put in that section is the essay's too (``pointed``)."""
+    return (story.signal.startswith("item: bold lead") and bool(story.section)
+            and any(b.kind == "heading" and (b.level or 1) > level
+                    and _plain(b.text) == _plain(story.section) for b in raw))
+
+
+def _section_heading(story: Cut, blocks: Sequence[Block]) -> list[Block]:
+    """The heading a section's first point was cut under (the engine dropped it as a
+    section name), so the essay keeps it: once, before that point."""
+    if not story.section or not story.blocks:
+        return []
+    at = next((i for i, b in enumerate(blocks) if b is story.blocks[0]), 0)
+    before = blocks[at - 1] if at else None
+    return [before] if (before is not None and before.kind == "heading"
+                        and _plain(before.text) == _plain(story.section)) else []
 
 
 def _has_own_byline(story: Cut, raw: Sequence[Block], position: dict[int, int]) -> bool:

@@ -32,7 +32,7 @@ from service.domain import Block
 from service.ingest.headlines import CALL_TO_ACTION, LABEL, TITLE_MAX_WORDS, block_lines, tidy
 from service.ingest.units import Unit
 
-__all__ = ["RUN_MIN", "name_of", "named_runs", "section_like"]
+__all__ = ["RUN_MIN", "name_of", "named_runs", "news_sentence", "section_like"]
 
 NAME_MAX_WORDS = 5  # "Kölner Sprachmodell-Start-up", "Meridian Health AI"
 NAME_MAX_CHARS = 60
@@ -105,10 +105,48 @@ def name_of(block: Block) -> tuple[str, str] | None:
     return None
 
 
+# A bullet that is one sentence of news: "Keel AI raised $65 million to build inference
+# chips.", "The U.S. Department of Commerce proposed reporting rules for clusters."
+SENTENCE_WORDS = (6, 45)
+SENTENCE = re.compile(r"^[\"“‘'(]?[A-Z0-9][^\n]*[.!)”\"'’]$")
+# ...but not the newsletter speaking of itself ("We review the report", "Our series on
+# agent memory continues"): a preview of the next issue, no news.
+OWN_VOICE = re.compile(r"^(?:we|our|i|you|your|my|us|this (?:week|issue)|next (?:week|issue)|"
+                       r"coming up|an interview with)\b", re.IGNORECASE)
+# Titles over a story's own points, not a section of news: "Key takeaways", "Highlights".
+POINTS = re.compile(r"\b(?:takeaways?|highlights?|points?|details?|summary|recap|tl;?dr|"
+                    r"numbers|facts|notes|previews?|coming|next|upcoming|agenda|lessons?|"
+                    r"questions?|answers?|why|what|how)\b", re.IGNORECASE)
+QUOTED = re.compile(r":\s*[\"“]|[\"”]\s*$|^[\"“]")  # 'said: "…"', '"…"', a post quoted in a bullet
+SENTENCE_SECTION_WORDS = 4  # "📡 AI Radar", "Government", "Civil Society", "Best of the rest"
+
+
+def news_sentence(block: Block, kinds: tuple[str, ...] = ("list_item",)) -> bool:
+    """A list item (or, under a list's title, a paragraph) that is one sentence of news, in
+    the third person, on one line; not a quote ("One former colleague said: "…"")."""
+    lines = block_lines(block)
+    text = GLYPHS.sub("", tidy(lines[0])) if len(lines) == 1 else ""
+    words = len(text.split())
+    return (block.kind in kinds and not block.lead
+            and SENTENCE_WORDS[0] <= words <= SENTENCE_WORDS[1]
+            and bool(SENTENCE.match(text)) and not OWN_VOICE.match(text) and "?" not in text
+            and not QUOTED.search(text))
+
+
+def sentence_section(headline: str) -> bool:
+    """A short heading that names a section ("Government", "📡 AI Radar"), not a story's
+    headline nor a title over its points, listings or a preview."""
+    words = re.sub(r"[^\w&+/'-]+", " ", tidy(headline)).split()
+    return (0 < len(words) <= SENTENCE_SECTION_WORDS and not headline.rstrip().endswith("?")
+            and not POINTS.search(headline) and not LISTINGS.search(headline))
+
+
 def section_like(headline: str) -> bool:
     """A short title naming a kind of list ("Deals", "Quick hits"), not a story's headline
     or a listing's."""
+    # (a count in front is no word of it: "3 AI tools to try", "5 quick hits")
     words = re.sub(r"[^\w&+/'-]+", " ", tidy(headline).lower().replace("’", "'")).split()
+    words = words[1:] if words and words[0].isdigit() else words
     return (0 < len(words) <= SECTION_MAX_WORDS and all(w in LIST_WORDS for w in words)
             and not all(w in WEAK_WORDS for w in words) and not LISTINGS.search(headline))
 
@@ -120,6 +158,7 @@ def named_runs(units: list[Unit]) -> list[Unit]:
     "Growth" beside "Acquisitions": ``peer_like``).  Each unit is looked at a few times at
     most: linear."""
     out = _runs(list(units), lambda unit: section_like(unit.headline))
+    out = _sentence_runs(out)
     listed = {out[i].rank for i in range(len(out) - RUN_MIN)
               if out[i].role == "title" and section_like(out[i].headline)
               and all(u.role == "item" for u in out[i + 1:i + 1 + RUN_MIN])}
@@ -136,6 +175,12 @@ def peer_like(headline: str) -> bool:
             and not LISTINGS.search(headline))
 
 
+def _named_line(unit: Unit) -> bool:
+    """A short named line the engine read as a title for the text under it ("**Calyx
+    Voice** – translates calls", over the next tool: attack7); in a run, one of its items."""
+    return unit.role == "title" and unit.rank == 8 and name_of(unit.block) is not None
+
+
 def _runs(out: list[Unit], titled: Callable[[Unit], bool]) -> list[Unit]:
     index = 0
     while index < len(out):
@@ -143,8 +188,8 @@ def _runs(out: list[Unit], titled: Callable[[Unit], bool]) -> list[Unit]:
         if out[index - 1].role != "title" or not titled(out[index - 1]):
             continue
         run, end, names = [], index, set()
-        while end < len(out) and out[end].role in ("body", "item"):
-            if out[end].role == "body":
+        while end < len(out) and (out[end].role in ("body", "item") or _named_line(out[end])):
+            if out[end].role != "item":
                 found = name_of(out[end].block)
                 if found is None:
                     break
@@ -155,5 +200,48 @@ def _runs(out: list[Unit], titled: Callable[[Unit], bool]) -> list[Unit]:
         if run and end - index >= RUN_MIN and len(names) == end - index:
             for at, name, url in run:
                 out[at] = Unit("item", out[at].block, 9, name, url, "item: named line")
+        index = max(index, end)
+    return out
+
+
+def _sentence_runs(out: list[Unit]) -> list[Unit]:
+    """Each bullet of a run of news sentences that is all a section heading holds (the
+    seventh sweep: "Government", "📡 AI Radar", "Around the Horn" over one-sentence news)
+    is an item headlined by its sentence.  The heading must be a heading (rank 1-6) with
+    nothing but the run under it, so a story's bullet points under its headline stay its
+    text; under a list's title ("QUICK HITS") plain paragraphs count too.  A heading of
+    the rank of one that had such a run needs only one ("Civil Society" beside
+    "Government")."""
+    ranks: set[int] = set()
+    out = _sentence_pass(out, lambda title: RUN_MIN, ranks)
+    if ranks:
+        out = _sentence_pass(out, lambda title: 1 if title.rank in ranks else RUN_MIN, set())
+    return out
+
+
+def _sentence_pass(out: list[Unit], needed: Callable[[Unit], int], ranks: set[int]
+                   ) -> list[Unit]:
+    index = 0
+    while index < len(out):
+        title = out[index]
+        index += 1
+        if title.role != "title":
+            continue
+        listed = section_like(title.headline)
+        if not listed and (title.rank > 6 or not sentence_section(title.headline)):
+            continue
+        kinds = ("list_item", "paragraph") if listed else ("list_item",)
+        end = index
+        while (end < len(out) and out[end].role == "body"
+               and news_sentence(out[end].block, kinds)):
+            end += 1
+        closed = end == len(out) or out[end].role in ("title", "rule")
+        if end - index >= needed(title) and closed:
+            ranks.add(title.rank)
+            for at in range(index, end):
+                sentence = GLYPHS.sub("", tidy(block_lines(out[at].block)[0]))
+                url = next((link.url for link in out[at].block.links
+                            if link.url.startswith("http")), "")
+                out[at] = Unit("item", out[at].block, 9, sentence, url, "item: news sentence")
         index = max(index, end)
     return out

@@ -60,6 +60,15 @@ RELATED = re.compile(r"^\W*(?:further reading|related|sources?|references|see al
                      r"more on this|read more|resources|links mentioned|notes|read the|"
                      r"documents?|downloads?|files|attachments)\b", re.IGNORECASE)
 
+# A heading inside a story over its own points (the seventh attack): "Key takeaways",
+# "Results", "The details", "Why it matters", "The numbers", "My take" ("By the numbers" may
+# head a section of its own: the named attack).
+INNER_HEADING = re.compile(
+    r"^\W*(?:key (?:takeaways?|points|findings|results|details)|takeaways?|results?|findings"
+    r"|the details|details|why (?:it|this) matters|the numbers|highlights"
+    r"|(?:my|our) take|the bottom line|bottom line|what(?:['’]s| is) new|background"
+    r"|methods?|limitations)\W*$", re.IGNORECASE)
+
 
 def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     units: list[Unit] = []

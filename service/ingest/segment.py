@@ -37,7 +37,7 @@ from service.ingest.rules import (
 )
 from service.ingest.structure import cut
 from service.ingest.untitled import untitled_items
-from service.ingest.zones import SIGN_OFF, opens_footer, sign_off_at
+from service.ingest.zones import SIGN_OFF, footer_at, sign_off_at
 
 __all__ = [
     "GENERIC",
@@ -92,6 +92,8 @@ def _clean(blocks: Sequence[Block], subject: str, rules: SourceRules) -> tuple[s
     title = _normalize(subject)
     kept: list[Block] = []
     for block in blocks:
+        if block.kind != "rule" and not block.text.strip():
+            continue  # a spacer ("&nbsp;" in a table cell) would split a run of items
         # Housekeeping and titles are short: a long block is kept as it is, in linear time.
         text = _normalize(block.text) if len(block.text) <= LONG_BLOCK_CHARS else block.text
         if block.kind == "rule" or _any_match(rules.separators, text):
@@ -274,7 +276,7 @@ def _any_match(patterns: Iterable[re.Pattern[str]], text: str) -> bool:
 def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[str]]:
     """The structural engine's stories, and its notes on every cut (for --explain)."""
     # The footer's opening line is housekeeping, but it must reach the engine to end the issue.
-    footer = next((i for i, b in enumerate(issue.blocks) if opens_footer(b.text[:200])), None)
+    footer = footer_at(issue.blocks)
     title, blocks = _clean(issue.blocks[:footer], issue.envelope.subject, source)
     cuts, notes, laid_out, _ = without_opening_line(cut(blocks))
     raw = issue.blocks[:footer]

@@ -243,6 +243,8 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
         # word classes overlap their endings, quadratic on a hostile 16,000-character one)
         if pattern.search(text) and (name != "sponsor" or len(text) <= 80):
             return name
+    if index and roles.INNER_HEADING.match(text):
+        return "body"  # "Key takeaways", "Results" over a story's own points (attack7)
     following = next((u for u in after(units, index) if u.role != "rule"), None)
     if following is None:
         return "section"  # a title with nothing under it

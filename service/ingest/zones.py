@@ -16,9 +16,19 @@ from service.domain import Block
 from service.ingest.headlines import TITLE_MAX_CHARS, block_lines, tidy
 
 __all__ = ["AD_LABEL", "BARE_AD_LABEL", "JOB_TITLE", "SIGN_OFF", "SPONSOR_LABEL", "ZONES",
-           "opens_footer", "opens_recap", "opens_sponsor", "sign_off_at", "sponsored_lead"]
+           "footer_at", "opens_footer", "opens_recap", "opens_sponsor", "sign_off_at",
+           "sponsored_lead"]
 
+TEXT_UNDER = 60  # a story's first paragraph, not a footer's link or address line
+BUTTON = re.compile(r"^\W*(?:share|like|comment|restack|forward|follow|tweet|post)\b.{0,40}$",
+                    re.IGNORECASE)
 SPONSOR_LINE_WORDS = 8  # "Together with Acme": a label, not a sentence about a partnership
+# "Subscribe", "Subscribe now", "Unsubscribe | Preferences", "Subscribe to our podcast": the
+# word as a button or a call; not a headline or sentence about subscriptions ("Unsubscribe
+# rates jump…", "Subscribers on the old plan…", "Subscribe buttons are everywhere": attack7).
+SUBSCRIBE_LINE = (r"(?:un)?subscribe(?:\W*$|\s*[|·•:—–-]|\s{2,}\S|\s+(?:here|now|today|free|"
+                  r"below|to|for|from|at|and|or|&|manage|update|view|privacy)\b)"
+                  r"|subscriber services|subscription (?:cent(?:er|re)|services|settings)")
 # A label that marks what follows as an ad, as a line or a bold lead of its own.  Not a news
 # site's "ADVERTISEMENT" slot, nor an "Advertising:" lead-in about ad revenue.
 AD_LABEL = re.compile(
@@ -62,14 +72,18 @@ ZONES = {
     # description reads as an item.
     "jobs": re.compile(
         r"^\W*(?:jobs? (?:board|openings|listings|of the week)"
-        r"|(?:featured|open) (?:jobs|roles|positions)|(?:we['’]?re|now) hiring)\W*$",
+        r"|(?:featured|open) (?:jobs|roles|positions)|(?:we['’]?re|now) hiring"
+        # a count or an employer makes a bare word a label: "2 open roles at Devlog"
+        r"|\d+ (?:open |new )?(?:jobs|roles|positions|openings)\b[^\n]{0,40}"
+        r"|(?:open |new )?(?:jobs|roles|positions|openings) at [^\n]{1,40})\W*$",
         re.IGNORECASE),
     # a reader poll or a referral block ("📊 POLL", "How would you rate today's issue?",
     # "🤝 Share The Prompt Shift", "Share with a friend"): what is under it is its options
     # and buttons ("Refer a friend" opens the sponsor zone, above).  "Share" leads a name
     # only in capitals ("Share prices fall" is news).
     "feedback": re.compile(
-        r"^\W*(?:(?:reader |quick |today['’]?s |this week['’]?s )?poll\W*$"
+        r"^\W*(?:(?:reader |quick |today['’]?s |this week['’]?s |last week['’]?s )?poll"
+        r"(?: results)?\W*$"
         r"|(?:how would you rate|how did you (?:like|find)|did you (?:enjoy|like)"
         r"|what did you think (?:of|about)|rate|was) (?:this|today['’]?s|the|our) (?:issue|"
         r"newsletter|edition|email|digest|briefing|brief|episode)\b[^\n]{0,40}$"
@@ -81,11 +95,15 @@ ZONES = {
         r"|^share the (?-i:[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,3})\W*$", re.IGNORECASE),
     # a daily's games and asides: "💬 QUOTE OF THE DAY", "Trivia", "Word of the week"
     "extras": re.compile(
-        r"^\W*(?:(?:quote|word|joke|meme|chart|photo|tweet|stat) of the (?:day|week)"
+        r"^\W*(?:(?:quote|word|joke|meme|chart|photo|tweet|post|stat) of the (?:day|week)"
         r"|(?:daily |weekly |today['’]?s )?(?:trivia|brain ?teaser|crossword|riddle)"
-        r"|trivia answers?)\W*$", re.IGNORECASE),
+        r"|trivia answers?"
+        # a preview of the next issue: "Next week", "Coming Friday", "Next Week in The Sequencer"
+        r"|(?:coming )?next (?:week|issue|time)(?: in [^\n]{1,40})?|coming (?:up|soon|friday|"
+        r"monday|tuesday|wednesday|thursday|saturday|sunday|tomorrow)"
+        r"|in (?:next|tomorrow['’]?s|\w+day['’]?s) (?:issue|edition))\W*$", re.IGNORECASE),
     "footer": re.compile(
-        r"^(?:subscribe|unsubscribe|share (?:this|the)|follow us|about us|thank(?:s| you) for"
+        rf"^(?:{SUBSCRIBE_LINE}|share (?:this|the)|follow us|about us|thank(?:s| you) for"
         r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$"
         r"|manage (?:your )?(?:subscription|preferences)|update your preferences"
         r"|why did i get this|(?:impressum|mentions légales|aviso legal|note legali)\s*(?::\s*)?"
@@ -134,6 +152,36 @@ def opens_footer(text: str) -> bool:
     """Whether this text starts the footer (kept past housekeeping so the zone can start)."""
     first = text.split("\n", 1)[0]
     return len(first) <= TITLE_MAX_CHARS and bool(ZONES["footer"].search(tidy(first)))
+
+
+def footer_at(blocks: Sequence[Block]) -> int | None:
+    """Where the footer starts: the first line that opens it ("Subscribe", "Thanks for
+    reading") with less than half the issue's text after it and no titled text (a
+    heading or a bold line over a paragraph).  A "Subscribe now" button under the intro
+    or a "Share this issue" box between stories is no footer (the seventh sweep and its
+    attack: posts cut down to their welcome paragraph, the stories after a box lost)."""
+    sizes = [len(block.text) for block in blocks]
+    total = after = sum(sizes)
+    titled_after = [False] * (len(blocks) + 1)  # a titled text at or after each index
+    for index in range(len(blocks) - 2, -1, -1):
+        titled_after[index] = titled_after[index + 1] or _titled_text(blocks, index)
+    for index, block in enumerate(blocks):
+        after -= sizes[index]
+        if (2 * after <= total and not titled_after[index + 1]
+                and opens_footer(block.text[:200])):
+            return index
+    return None
+
+
+def _titled_text(blocks: Sequence[Block], index: int) -> bool:
+    """A heading, or a bold line of its own, with a paragraph of news under it."""
+    block, under = blocks[index], blocks[index + 1]
+    title = block.kind == "heading" or (
+        block.kind == "paragraph" and bool(block.lead) and tidy(block.lead) == tidy(block.text))
+    # (not the footer's own "Share" button over its address line)
+    return (title and under.kind in ("paragraph", "list_item") and len(under.text) >= TEXT_UNDER
+            and not BUTTON.match(tidy(block.text)) and not opens_footer(block.text[:200])
+            and not opens_footer(under.text[:200]))
 
 
 def opens_recap(block: Block) -> bool:
