@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 REPO = Path(__file__).resolve().parents[1]
+# How many hand-written examples ship (models/extra_labels.jsonl): training adds them all.
+HAND_WRITTEN = sum(1 for line in (REPO / "models" / "extra_labels.jsonl").read_text(
+    encoding="utf-8").splitlines() if line.strip())
 SHARED = Path(os.environ.get("NEWSALERTS_SHARED", REPO.parent / "shared"))
 
 P = ParamSpec("P")

@@ -24,7 +24,7 @@ from service.db.tables import Label, ModelVersion, ServiceState, Story, StoryThe
 from service.domain import THEMES
 from service.ingest.pipeline import Tagger
 from tests.db import FIXED_NOW, make_issue
-from tests.helpers import REPO
+from tests.helpers import HAND_WRITTEN, REPO
 
 # Hand-written stories (not newsletter text), one per theme and one of none.
 STORIES = {
@@ -94,7 +94,7 @@ def test_retraining_adds_the_hand_written_examples_when_the_paths_leave_them_out
     with transaction(ctx.sessions) as session:
         examples = retrain.retraining_examples(ctx.settings, session)
     hand_written = [e for e in examples if e.train_only]
-    assert len(hand_written) == 89 and len(examples) == 268 + 89
+    assert len(hand_written) == HAND_WRITTEN and len(examples) == 268 + HAND_WRITTEN
 
 
 # --- retrain_if_due --------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from service.classify.train import (
 from service.cli.models import evaluate_command, models_group, train_command
 from service.domain import THEMES
 from service.errors import ModelError
-from tests.helpers import REPO
+from tests.helpers import HAND_WRITTEN, REPO
 
 EXTRA_LABELS = REPO / "models" / "extra_labels.jsonl"
 
@@ -251,13 +251,14 @@ def test_a_model_trained_on_fewer_examples_than_the_active_one_is_kept_out(
     assert first.exit_code == 0, first.output
     active = model_store.active_version(tmp_path)
     card = model_store.read_card(tmp_path, str(active))
-    assert card["n_train_only"] == 89  # the hand-written examples, added by default
+    assert card["n_train_only"] == HAND_WRITTEN  # added by default
 
     fewer = runner.invoke(train_command, [*arguments, "--no-hand-written"])
     assert fewer.exit_code == 0, fewer.output
     assert model_store.active_version(tmp_path) == active
     assert (f"kept {active} active: {model_store.list_versions(tmp_path)[-1]} was trained on "
-            f"{card['n_examples'] - 89} examples, fewer than the {card['n_examples']}") \
+            f"{card['n_examples'] - HAND_WRITTEN} examples, fewer than the "
+            f"{card['n_examples']}") \
         in fewer.stdout
 
     forced = runner.invoke(train_command, [*arguments, "--no-hand-written", "--force"])
