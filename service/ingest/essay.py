@@ -48,12 +48,15 @@ from service.ingest.links import PROFILE_PATH
 __all__ = ["AUTHOR_WITHIN", "one_essay"]
 
 AUTHOR_WITHIN = 4  # blocks under the title (a subtitle, an author line, a share bar)
+OWN_PAGE = re.compile(r"/(?:subscribe|signup|comments?|share|unsubscribe|account)\b")
+NAME_PREFIX_WORDS = 3  # "Second Order: …", "Field Guide: …": a newsletter's name before a title
+BOLD_RANK = 7  # a bold line of its own ranks below every heading
 MIN_SECTIONS = 2  # headings (a subtitle counts): fewer make a story, not an essay's sections
 # A digest's title: "Riverside Weekly: levy, schools and a bridge", "Model Week 31", "The
 # Brief #42".  An essay's seldom has a number, or a colon before a list ("The quiet
 # economics of repair"; "The post-training tax: why open models fall behind", the seventh
 # sweep).
-DIGEST_TITLE = re.compile(r"\d|[|#]|:[^:]*[,;&+]")
+DIGEST_TITLE = re.compile(r"\d|[|#]|:[^:]*[,;&+]|,[^,]*,|^[^,:]{1,30}, [^,]{1,30} (?:and|&) ")
 
 
 def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
@@ -70,14 +73,16 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
     position = {id(block): at for at, block in enumerate(raw)}  # _clean keeps the blocks
     sections, interview = 0, bool(ASKS.search(title))
     pointed: set[str] = set()  # essay headings the engine read as sections over bold points
-    bylines = 0  # the author's line, read as a title over the essay's first paragraphs
+    bylines = subtitles = 0  # the author's line, read as a title over the first paragraphs
     for story in cuts:
         rank = _rank(story)
-        if sections + bylines == 0 and not story.url and is_byline(story.headline):
+        if (bylines == 0 and sections == subtitles and not story.url
+                and is_byline(story.headline)):
             bylines = 1  # "**Dana Whitlock** · Nov 18, 2025" under the subtitle (attack7)
             continue
-        if _plain(story.headline) in header and not story.url:
-            sections += 1  # the subtitle, over the author's line
+        if _plain(story.headline) in (*header, _plain(title)) and not story.url:
+            sections += 1  # the subtitle over the author's line, or the title itself
+            subtitles += sections == subtitles + 1
             continue
         if interview and story.signal.startswith("bold line") and story.headline.endswith("?"):
             sections += 1  # an interview's questions, in bold
@@ -86,9 +91,10 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
                                     else _section_point(story, raw, level))
         if own_section and rank is None:
             pointed.add(story.section)
+        section = "" if _plain(story.section) in header else story.section  # a subtitle's
         if ((rank is None and not own_section) or (rank is not None and rank <= level)
-                or story.url or any(b.links for b in story.blocks)
-                or (story.section and not own_section)
+                or story.url or any(_links_out(b) for b in story.blocks)
+                or (section and not own_section)
                 or ENUMERATOR.match(story.blocks[0].text.strip(DECORATION))
                 or _has_own_byline(story, raw, position)):
             break  # (a digest names its sections and numbers its items; an essay does not)
@@ -111,14 +117,25 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
     heading equal to the subject, not the newsletter's name nor an issue's, with a line
     naming the author under it."""
     wanted, sender = _plain(envelope.subject), _plain(envelope.sender_name)
-    if not wanted or (DIGEST_TITLE.search(wanted) and not ASKS.search(wanted)) or (
+    # "Fieldstone Memo: Mapping the agent stack" over a heading "Mapping the agent stack"
+    named, colon, rest = wanted.partition(": ")
+    if colon and rest and not DIGEST_TITLE.search(named) and (
+            sender in named or len(named.split()) <= NAME_PREFIX_WORDS):
+        wanted = rest  # the newsletter's name, then the post's title
+    subject = _plain(envelope.subject)
+    if not wanted or (DIGEST_TITLE.search(subject) and not ASKS.search(subject)) or (
             len(sender) > 3 and sender in wanted):
         return None
+    shown = {wanted, subject}
     for at, block in enumerate(raw):
-        if block.kind == "heading" and _plain(block.text) == wanted:
+        if block.kind == "heading" and _plain(block.text) in shown:
             under = raw[at + 1:at + 1 + AUTHOR_WITHIN]
-            if any(_names_the_author(b) for b in under if b.kind != "rule"):
-                header = {_plain(b.text) for b in under if b.kind == "heading"}
+            author = next((i for i, b in enumerate(under)
+                           if b.kind != "rule" and _names_the_author(b)), None)
+            if author is not None:
+                # a subtitle: a heading, or a line of its own above the author's (Substack's)
+                header = {_plain(b.text) for i, b in enumerate(under) if b.kind == "heading"
+                          or (i < author and b.kind == "paragraph" and "\n" not in b.text)}
                 return block.text.strip(DECORATION), block.level or 1, header
             return None
     return None
@@ -157,6 +174,13 @@ def _section_heading(story: Cut, blocks: Sequence[Block]) -> list[Block]:
                         and _plain(before.text) == _plain(story.section)) else []
 
 
+def _links_out(block: Block) -> bool:
+    """A link to a source: not an address to write to, nor the post's own subscribe,
+    comment or share page (the last section's "You're a free subscriber…": sweep8)."""
+    return any(urlsplit(link.url).scheme in ("http", "https")
+               and not OWN_PAGE.search(urlsplit(link.url).path) for link in block.links)
+
+
 def _has_own_byline(story: Cut, raw: Sequence[Block], position: dict[int, int]) -> bool:
     """The story's heading has an author or date line of its own right under it
     (``position``: each raw block's index, by identity)."""
@@ -167,6 +191,8 @@ def _has_own_byline(story: Cut, raw: Sequence[Block], position: dict[int, int]) 
 def _rank(story: Cut) -> int | None:
     """The level of the heading that starts ``story``; None when no heading does."""
     head = story.blocks[0] if story.blocks else None
+    if head is not None and story.signal.startswith("bold line"):
+        return BOLD_RANK  # "**Why is this interesting?**" over a section of the post
     if head is None or head.kind != "heading" or not story.signal.startswith("heading"):
         return None
     return head.level or 1

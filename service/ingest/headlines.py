@@ -26,12 +26,41 @@ GREETING = re.compile(r"^(?:hey|hi|hello|howdy|greetings|good (?:morning|evening
                       re.IGNORECASE)
 SUBHEAD = re.compile(r"^[*_\s]*(?:…|\.\.\.)")  # "…what the story is about…" under a headline
 SETTING = re.compile(r"^\[[^\]]{3,80}\]$")  # "[A city, 2031]" under a tale's title
-LABEL = re.compile(r":\s*$")  # an inline bold lead-in such as "What's new:"
-SENTENCE_END = re.compile(r"[.,;:]$")
+LABEL = re.compile(r"[:：]\s*$")  # an inline bold lead-in such as "What's new:" (or "：")
+# (and a Chinese or Japanese sentence's full stop or comma: "。", "，", "、": sweep8)
+SENTENCE_END = re.compile(r"[.,;:。，、；：]$")
+# Chinese, Japanese and Korean run without spaces: a line of more of their characters than
+# this is a paragraph, however few "words" it has (a headline there is 10-40 characters).
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+TITLE_MAX_CJK = 50
+CJK_WEIGHT = 2  # in ``text_size``, a CJK character counts as three Latin ones
 # A line that stops on an article, "of", "and" or a possessive in lower case is a wrapped
 # sentence's first line ("Short one, as half of you are at the"), never a headline; "in",
 # "on", "to" may end one ("A translator on leaving the jokes in").
 CUT_SHORT = re.compile(r"\s(?:the|a|an|of|and|or|our|your|their|its)$")
+# A heading inside a story over its own points (the seventh attack): "Key takeaways",
+# "Results", "The details", "Why it matters", "The numbers", "My take" ("By the numbers" may
+# head a section of its own: the named attack).
+INNER_HEADING = re.compile(
+    r"^\W*(?:key (?:takeaways?|points|findings|results|details)|takeaways?|results?|findings"
+    r"|the details|details|why (?:it|this) matters|the numbers|highlights"
+    r"|(?:my|our) take|the bottom line|bottom line|what(?:['’]s| is) new|background"
+    r"|methods?|limitations"
+    # Semafor's parts of one story: "THE SCOOP", "KNOW MORE", "REED'S VIEW", "ROOM FOR
+    # DISAGREEMENT", "THE VIEW FROM BEIJING", "NOTABLE" (sweep8)
+    r"|the scoop|know more|room for disagreement|the view from [^\n]{1,40}|notable"
+    r"|[\w'’-]+['’]s view)\W*$", re.IGNORECASE)
+# A story's lead-in labels, as bold leads of its paragraphs or bullets (Axios, The Batch,
+# the Rundown): "Why it matters:", "Driving the news:", "The details:".
+LEAD_IN = re.compile(
+    r"^\W*(?:why (?:it|this) matters|the details|details|what['’]s new|what happened|the big "
+    r"picture|big picture|zoom (?:in|out)|between the lines|yes,? but|the bottom line|bottom "
+    r"line|go deeper|context|background|catch up quick|driving the news|state of play|what "
+    r"they['’]re saying|the other side|what['’]s next|what to watch|the takeaway|takeaways?|"
+    r"results?|the numbers|by the numbers|our take|my take|the rundown|behind the news|"
+    r"we['’]re thinking|the catch|flashback|reality check|the intrigue|the latest)\W*$",
+    re.IGNORECASE)
+
 # A picture's caption ending in its credit, a name: "Morning fog over the channel. Photo: Jo
 # Whit", "(Image: Acme)", "Illustration: Brisk Visuals"; not "Photos: Inside the factory" nor
 # "Private credit: the boom" (headlines: the review).
@@ -53,6 +82,8 @@ CALL_TO_ACTION = re.compile(
     r"(?:read|view|open|see) (?:this |the |today's |today’s )?(?:brief |issue |email |"
     r"newsletter |edition |digest |post )?(?:online|on the web|in (?:your |a |the )?browser)|"
     r"browse (?:the|all|our)(?: \w+){1,2}|try \w+ (?:free|now|for free|today)|"
+    r"see all (?:open )?(?:roles|jobs|positions|openings)|browse jobs|alle stellen ansehen|"
+    r"voir toutes les offres|"
     r"sign up(?: free| now)?|"
     r"subscribe(?: now| free| here)?|join (?:now|us|free|the waitlist)|register (?:now|here|today)|"
     r"download (?:now|the app|it)|learn more|find out more|see more|shop now|get started|"
@@ -85,7 +116,8 @@ _NAME = r"[A-Z][\w.'’-]*"
 _BYLINE_TAIL = r"(?:[ \t]*[·•|—–][ \t]*[^\n]{1,80})?"
 BYLINE = re.compile(
     r"^(?:[Ww]ith help from|(?:[Ww]ritten |[Ww]ords |[Rr]eporting |[Rr]eported |[Tt]ext )?"
-    rf"(?:[Bb]y|BY))\s+(?:the\s+)?{_NAME}"
+    # (or a dash: "— Dana Whitlock" under a link roundup's title, Pointer's: sweep8)
+    rf"(?:[Bb]y|BY)|[—–])\s+(?:the\s+)?{_NAME}"
     # "and" between full names only: "Reporting by Amaka Osei and Jules Brandt", not "By
     # Land and Sea"
     rf"(?:(?:[ \t]*[,&|][ \t]*|[ \t]+(?:and[ \t]+(?={_NAME}[ \t]+{_NAME}))?){_NAME}){{0,7}}"
@@ -163,6 +195,12 @@ regulation law chips compute startups and & + / in the of more reading events jo
 """))
 
 
+def text_size(text: str) -> int:
+    """A text's length in Latin characters: a Chinese, Japanese or Korean character says as
+    much as two or three (a 23-character sentence under a headline is its text: attack8)."""
+    return len(text) + CJK_WEIGHT * len(CJK.findall(text)) if len(text) < 1000 else len(text)
+
+
 def title_like(line: str, marked: bool = False) -> bool:
     """Short, capitalised, not a sentence; a trailing ":" only when marked as a headline
     (first after a separator, or a "…subhead…" under it)."""
@@ -170,6 +208,8 @@ def title_like(line: str, marked: bool = False) -> bool:
         return False
     text = tidy(line)
     if not text or len(text) > TITLE_MAX_CHARS or len(text.split()) > TITLE_MAX_WORDS:
+        return False
+    if len(text) > TITLE_MAX_CJK and len(CJK.findall(text)) > TITLE_MAX_CJK:
         return False
     raw = ENUMERATOR.sub("", line.strip(DECORATION)).rstrip(DECORATION)
     end = SENTENCE_END.search(raw.removesuffix(":") if marked else raw)

@@ -15,6 +15,9 @@ __all__ = ["kickers_as_text"]
 
 KICKER_WORDS = 4  # "Illustration: Brisk Visuals", "Department for Transport"
 KICKER_HEADLINE_WORDS = 4  # a heading this long over a kicker is the story's headline
+TITLE_CASE_HEADLINE = 0.7  # of the headline's longer words capitalised: Title Case
+DEK_TITLE_CASE = 0.2  # ... and of the line under it, at most: sentence case
+DEK_MIN_WORDS = 6  # a dek is a sentence; a shorter line is a kicker's business
 
 
 def kickers_as_text(units: list[Unit]) -> list[Unit]:
@@ -29,7 +32,8 @@ def kickers_as_text(units: list[Unit]) -> list[Unit]:
         unit, above, below = out[index], out[index - 1], out[index + 1]
         if (unit.role == "title" and unit.rank == 8 and above.role == "title"
                 and above.rank <= 6 and below.role == "body"
-                and _reads_as_headline(above.headline) and _kicker(unit.headline, below)
+                and _reads_as_headline(above.headline)
+                and (_kicker(unit.headline, below) or _dek(above.headline, unit.headline))
                 and not _peer_follows(out, index)):
             out[index] = Unit("body", unit.block)
     return out
@@ -56,3 +60,17 @@ def _kicker(line: str, below: Unit) -> bool:
     words = tidy(line).split()
     runs_on = bool(words) and words[-1].islower() and below.block.text[:1].islower()
     return len(words) <= KICKER_WORDS or runs_on
+
+
+def _dek(headline: str, line: str) -> bool:
+    """A sentence-case line under a headline in Title Case: its dek, the standfirst that
+    says more ("This Gripper Can Tell When a Glass Is About to Slip" over "Optical sensors
+    in the fingertips detect shear before an object moves": sweep8)."""
+    return _title_case(headline) >= TITLE_CASE_HEADLINE and _title_case(line) < DEK_TITLE_CASE \
+        and len(tidy(line).split()) >= DEK_MIN_WORDS
+
+
+def _title_case(text: str) -> float:
+    """The share of words over three letters, after the first, that are capitalised."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", tidy(text))[1:] if len(w) > 3]
+    return sum(w[0].isupper() for w in words) / len(words) if words else 0.0

@@ -29,7 +29,14 @@ import re
 from collections.abc import Callable
 
 from service.domain import Block
-from service.ingest.headlines import CALL_TO_ACTION, LABEL, TITLE_MAX_WORDS, block_lines, tidy
+from service.ingest.headlines import (
+    CALL_TO_ACTION,
+    LABEL,
+    LEAD_IN,
+    TITLE_MAX_WORDS,
+    block_lines,
+    tidy,
+)
 from service.ingest.units import Unit
 
 __all__ = ["RUN_MIN", "name_of", "named_runs", "news_sentence", "section_like"]
@@ -116,7 +123,7 @@ OWN_VOICE = re.compile(r"^(?:we|our|i|you|your|my|us|this (?:week|issue)|next (?
 # Titles over a story's own points, not a section of news: "Key takeaways", "Highlights".
 POINTS = re.compile(r"\b(?:takeaways?|highlights?|points?|details?|summary|recap|tl;?dr|"
                     r"numbers|facts|notes|previews?|coming|next|upcoming|agenda|lessons?|"
-                    r"questions?|answers?|why|what|how)\b", re.IGNORECASE)
+                    r"questions?|answers?|why|what(?! else)|how)\b", re.IGNORECASE)
 QUOTED = re.compile(r":\s*[\"“]|[\"”]\s*$|^[\"“]")  # 'said: "…"', '"…"', a post quoted in a bullet
 SENTENCE_SECTION_WORDS = 4  # "📡 AI Radar", "Government", "Civil Society", "Best of the rest"
 
@@ -231,17 +238,49 @@ def _sentence_pass(out: list[Unit], needed: Callable[[Unit], int], ranks: set[in
         if not listed and (title.rank > 6 or not sentence_section(title.headline)):
             continue
         kinds = ("list_item", "paragraph") if listed else ("list_item",)
-        end = index
-        while (end < len(out) and out[end].role == "body"
-               and news_sentence(out[end].block, kinds)):
+        end, heads = index, list[tuple[str, str]]()  # (headline, "label" or "sentence")
+        while end < len(out) and out[end].role == "body":
+            head = (labelled_news(out[end].block) if not heads or heads[-1][1] != "sentence"
+                    else None)
+            if head is None and news_sentence(out[end].block, kinds) and not any(
+                    kind == "label" for _, kind in heads):
+                head = (GLYPHS.sub("", tidy(block_lines(out[end].block)[0])), "sentence")
+            if head is None:
+                break
+            heads.append(head)
             end += 1
-        closed = end == len(out) or out[end].role in ("title", "rule")
-        if end - index >= needed(title) and closed:
+        closed = end == len(out) or out[end].role in ("title", "rule", "item")
+        if len({headline for headline, _ in heads}) < len(heads):
+            # the same label twice is a tag ("**Funding:** <a>Tessellate raises $42M</a>…",
+            # attack8): each bullet's link, when it has one, heads it instead
+            heads = [(link, "link") if (link := _linked_headline(out[at].block)) else head
+                     for at, head in zip(range(index, end), heads, strict=True)]
+        distinct = len({headline for headline, _ in heads}) == len(heads)
+        if end - index >= needed(title) and closed and distinct:
             ranks.add(title.rank)
-            for at in range(index, end):
-                sentence = GLYPHS.sub("", tidy(block_lines(out[at].block)[0]))
+            for at, (headline, kind) in zip(range(index, end), heads, strict=True):
                 url = next((link.url for link in out[at].block.links
                             if link.url.startswith("http")), "")
-                out[at] = Unit("item", out[at].block, 9, sentence, url, "item: news sentence")
+                out[at] = Unit("item", out[at].block, 9, headline, url, f"item: news {kind}")
         index = max(index, end)
     return out
+
+
+def _linked_headline(block: Block) -> str:
+    """The text of a bullet's first link, when it reads as a headline (four words or more)."""
+    text = next((tidy(link.text) for link in block.links if link.url.startswith("http")), "")
+    return text if len(text.split()) >= HEADLINE_WORDS else ""
+
+
+def labelled_news(block: Block) -> tuple[str, str] | None:
+    """("Chip shot", "label") for a bullet "**Chip shot:** A memory maker raised its
+    outlook…": a short bold label and a sentence of news (Morning Brew: sweep8); not a
+    story's own lead-in ("**Why it matters:**", "**The details:**")."""
+    lead = tidy(block.lead)
+    labelled = (LABEL.search(block.lead) or LABEL.search(lead + block.text[len(block.lead):]
+                                                     .lstrip()[:1]))
+    if (block.kind != "list_item" or not lead or not labelled or LEAD_IN.match(lead)
+            or not 1 <= len(lead.split()) <= NAME_MAX_WORDS):
+        return None
+    rest = tidy(block.text)[len(lead):].strip(" :")
+    return (lead.rstrip(" :"), "label") if len(rest) >= TEXT_MIN_CHARS else None

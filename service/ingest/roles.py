@@ -22,6 +22,7 @@ from service.domain import Block
 from service.ingest.headlines import (
     BARE_URL_LINE,
     CALL_TO_ACTION,
+    CJK,
     DATELINE,
     DECORATION,
     ENUMERATOR,
@@ -35,6 +36,7 @@ from service.ingest.headlines import (
     lead_link,
     lower_start,
     marks_headline_above,
+    text_size,
     tidy,
     title_like,
 )
@@ -53,22 +55,13 @@ SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in
 # sentence ("Google's new robot folds laundry from a single demonstration"): plain
 # text has no other mark, and a headline seldom ends in punctuation.
 UNPUNCTUATED_TITLE_WORDS = 14
-SENTENCE_CLOSE = re.compile(r"[.!?,;:…]['\"’”)]*$")
-ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s)")
+SENTENCE_CLOSE = re.compile(r"[.!?,;:…。！？，、；：]['\"’”)）」』]*$")
+ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：])")  # "（日経）": a source in CJK
+CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" with no spaces
 # A heading over links that belong to the story above: its sources, not items.
 RELATED = re.compile(r"^\W*(?:further reading|related|sources?|references|see also|"
                      r"more on this|read more|resources|links mentioned|notes|read the|"
                      r"documents?|downloads?|files|attachments)\b", re.IGNORECASE)
-
-# A heading inside a story over its own points (the seventh attack): "Key takeaways",
-# "Results", "The details", "Why it matters", "The numbers", "My take" ("By the numbers" may
-# head a section of its own: the named attack).
-INNER_HEADING = re.compile(
-    r"^\W*(?:key (?:takeaways?|points|findings|results|details)|takeaways?|results?|findings"
-    r"|the details|details|why (?:it|this) matters|the numbers|highlights"
-    r"|(?:my|our) take|the bottom line|bottom line|what(?:['’]s| is) new|background"
-    r"|methods?|limitations)\W*$", re.IGNORECASE)
-
 
 def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     units: list[Unit] = []
@@ -213,7 +206,7 @@ def _promote(units: list[Unit], index: int) -> Unit:
         return unit
     if _byline_under(units, index) and index + 2 < len(units):
         following = units[index + 2]  # a byline is not the text it must have under it
-    short = following.role == "body" and len(following.block.text) < BODY_MIN_CHARS
+    short = following.role == "body" and text_size(following.block.text) < BODY_MIN_CHARS
     if short and not (marked or (bold and title_like(below)) or _headline_over_text(units,
                                                                                index + 1)):
         return unit  # (a section name over a short headline is a title: it names the section)
@@ -226,7 +219,7 @@ def _headline_over_text(units: list[Unit], index: int) -> bool:
     lines = block_lines(units[index].block)
     below = units[index + 1] if index + 1 < len(units) else None
     return (len(lines) == 1 and title_like(lines[0]) and below is not None
-            and below.role == "body" and len(below.block.text) >= BODY_MIN_CHARS)
+            and below.role == "body" and text_size(below.block.text) >= BODY_MIN_CHARS)
 
 
 def _byline_under(units: list[Unit], index: int) -> bool:
@@ -278,7 +271,8 @@ def _link_item(block: Block, first: str, loose: bool = False) -> Unit | None:
     link = block.links[0]
     text = tidy(ENUMERATOR.sub("", first.strip(DECORATION + "•")))
     name = tidy(link.text)
-    if len(name) < 12 or len(re.findall(r"[^\W\d_]{3,}", name)) < 2:
+    if len(name) < 12 or (len(re.findall(r"[^\W\d_]{3,}", name)) < 2
+                          and len(CJK.findall(name)) < CJK_LINK_CHARS):
         return None
     if BARE_URL_LINE.match(name):
         return None  # a bare address under a story is its link, not a headline

@@ -31,6 +31,7 @@ from service.ingest.headlines import (
     ASKS,
     BARE_URL_LINE,
     CALL_TO_ACTION,
+    INNER_HEADING,
     SALUTATION,
     SECTION_WORDS,
     TITLE_MAX_CHARS,
@@ -86,6 +87,7 @@ class _Cutter:
         self.current: Cut | None = None
         self.section, self.section_rank, self.zone = "", 0, ""
         self.ad_items = 0  # link-led items since the sponsor zone in hand opened
+        self.zone_rank = 0  # the rank of the zone's title: a job's title ranks below it
         self.laid_out = False  # a recap or a sponsor's block was marked as such
         self.gap_noted = False  # the run of text outside any story in hand was noted
         self.masthead = False  # a masthead was dropped, and no story has started since
@@ -113,7 +115,7 @@ class _Cutter:
         if kind == "body" or (kind == "story" and self._asked_inside(unit)):
             self.other(Unit("body", unit.block), index)
             return
-        if (kind == "story" and self.zone == "jobs" and unit.rank >= 7
+        if (kind == "story" and self.zone == "jobs" and unit.rank > self.zone_rank
                 and JOB_TITLE.search(unit.headline)):
             self.drop("jobs", unit.headline, "a job posting")
             return
@@ -133,7 +135,7 @@ class _Cutter:
         if kind == "section":
             self.section, self.section_rank, self.zone = tidy(unit.headline), unit.rank, ""
         elif kind in ZONES:
-            self.zone, self.ad_items = kind, 0
+            self.zone, self.ad_items, self.zone_rank = kind, 0, unit.rank
             self.laid_out = self.laid_out or kind in ("recap", "sponsor")
         self.drop(kind, unit.headline, rank_name(unit.rank))
 
@@ -243,9 +245,12 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
         # word classes overlap their endings, quadratic on a hostile 16,000-character one)
         if pattern.search(text) and (name != "sponsor" or len(text) <= 80):
             return name
-    if index and roles.INNER_HEADING.match(text):
+    if index and INNER_HEADING.match(text):
         return "body"  # "Key takeaways", "Results" over a story's own points (attack7)
     following = next((u for u in after(units, index) if u.role != "rule"), None)
+    if following is not None and following.role == "title" and INNER_HEADING.match(
+            tidy(following.headline)):
+        return "story"  # a headline over its own parts ("THE SCOOP", "KNOW MORE")
     if following is None:
         return "section"  # a title with nothing under it
     if following.role == "title" and following.rank < unit.rank and unit.rank >= 7:

@@ -28,12 +28,15 @@ SPONSOR_LINE_WORDS = 8  # "Together with Acme": a label, not a sentence about a 
 # rates jump…", "Subscribers on the old plan…", "Subscribe buttons are everywhere": attack7).
 SUBSCRIBE_LINE = (r"(?:un)?subscribe(?:\W*$|\s*[|·•:—–-]|\s{2,}\S|\s+(?:here|now|today|free|"
                   r"below|to|for|from|at|and|or|&|manage|update|view|privacy)\b)"
-                  r"|subscriber services|subscription (?:cent(?:er|re)|services|settings)")
+                  r"|subscriber services|subscription (?:cent(?:er|re)|services|settings)"
+                  # Japanese, Chinese, Korean: "配信停止はこちら", "退订", "수신 거부"
+                  r"|配信(?:停止|解除)|退订|取消订阅|구독\s?취소|수신\s?거부")
 # A label that marks what follows as an ad, as a line or a bold lead of its own.  Not a news
 # site's "ADVERTISEMENT" slot, nor an "Advertising:" lead-in about ad revenue.
 AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
-    r"|in partnership with|partner content|promoted)\b", re.IGNORECASE)
+    r"|in partnership with|partner content|promoted)\b|^(?:【pr】|\[pr\]|［pr］)",
+    re.IGNORECASE)
 # The label alone, naming no sponsor ("SPONSORED", "Partner content"): the title right under
 # it is the ad's when its text ends in a button (structure.py).  "Advertisement" is not one:
 # it marks an ad slot, often empty.
@@ -56,7 +59,7 @@ ZONES = {
     "sponsor": re.compile(
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
         r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?"
-        r"|from our partners?)\b",
+        r"|from our partners?)\b|^\W*(?:【pr】|\[pr\]|［pr］)",  # Japanese issues mark ads "【PR】"
         re.IGNORECASE),
     # "Welcome", "Welcome back!", "Welcome to The Neuron", "Welcome to our new subscribers";
     # not news that opens with the word ("Welcome to the Neighborhood: Three Shops Open",
@@ -72,11 +75,21 @@ ZONES = {
     # description reads as an item.
     "jobs": re.compile(
         r"^\W*(?:jobs? (?:board|openings|listings|of the week)"
-        r"|(?:featured|open) (?:jobs|roles|positions)|(?:we['’]?re|now) hiring"
+        r"|(?:featured|open) (?:jobs|roles|positions)|(?:we['’]?re|now) (?:hiring|recruiting)"
+        r"|offres d['’]emploi|stellenangebote|ofertas de (?:empleo|trabajo)|vagas|求人(?:情報)?"
+        r"|招聘(?:信息)?|채용(?:\s?정보)?"
         # a count or an employer makes a bare word a label: "2 open roles at Devlog"
         r"|\d+ (?:open |new )?(?:jobs|roles|positions|openings)\b[^\n]{0,40}"
         r"|(?:open |new )?(?:jobs|roles|positions|openings) at [^\n]{1,40})\W*$",
         re.IGNORECASE),
+    # a title that only labels events: what is under it is listings ("Upcoming events",
+    # "Upcoming Robotics Events", "Meetups 🌎", "Termine", "【イベント情報】"; the sweeps'
+    # golds since stop 22 agree on it). An events newsletter's own headings name the events.
+    "events": re.compile(
+        r"^\W*(?:(?:upcoming|local|community|this (?:week|month)['’]?s)(?: [\w-]+)? "
+        r"(?:events|meetups|seminars|webinars|workshops|talks)|(?:events?|meetups?|seminars?)"
+        r"(?: (?:calendar|this (?:week|month)|near you))?|termine|veranstaltungen"
+        r"|(?:é|è)v(?:é|è)nements|eventos|イベント(?:情報)?|活动预告)\W*$", re.IGNORECASE),
     # a reader poll or a referral block ("📊 POLL", "How would you rate today's issue?",
     # "🤝 Share The Prompt Shift", "Share with a friend"): what is under it is its options
     # and buttons ("Refer a friend" opens the sponsor zone, above).  "Share" leads a name
@@ -97,7 +110,7 @@ ZONES = {
     "extras": re.compile(
         r"^\W*(?:(?:quote|word|joke|meme|chart|photo|tweet|post|stat) of the (?:day|week)"
         r"|(?:daily |weekly |today['’]?s )?(?:trivia|brain ?teaser|crossword|riddle)"
-        r"|trivia answers?"
+        r"|trivia answers?|編集後記|编辑后记|편집\s?후기"  # the editor's closing aside
         # a preview of the next issue: "Next week", "Coming Friday", "Next Week in The Sequencer"
         r"|(?:coming )?next (?:week|issue|time)(?: in [^\n]{1,40})?|coming (?:up|soon|friday|"
         r"monday|tuesday|wednesday|thursday|saturday|sunday|tomorrow)"
@@ -120,7 +133,12 @@ JOB_TITLE = re.compile(
     r"\b(?:engineers?|scientists?|managers?|designers?|analysts?|developers?|interns?|"
     r"internship|directors?|researchers?|officers?|specialists?|coordinators?|architects?|"
     r"consultants?|administrators?|recruiters?|associates?|fellows?|fellowship|postdoc\w*|"
-    r"head of|vp of|lead)\b", re.IGNORECASE)
+    r"head of|vp of|lead|"
+    # German, French, Spanish titles and a posting's terms: "Robotik-Ingenieur (m/w/d)",
+    # "Ingénieur·e robotique (CDI)", "Werkstudent", "(remote, part-time)" (attack8)
+    r"\w*ingenieur\w*|ingénieur\w*|werkstudent\w*|praktikant\w*|stagiaire|chargé\w*|"
+    r"développeu\w*|entwickler\w*|ingeniero\w*|m/w/d|cdi|cdd|remote|part-time|full-time)\b",
+    re.IGNORECASE)
 
 
 # What ends an issue after its last story: no story's text.  Only ever looked for in the last
