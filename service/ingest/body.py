@@ -192,12 +192,16 @@ def _line_text(runs: list[_Run]) -> str:
 
 
 def _lead_and_subhead(lines: list[list[_Run]]) -> tuple[str, str]:
-    """Bold text opening the block, and the italic line under it when the bold is a line."""
+    """Bold text opening the block, and the italic line under it when the bold is a line
+    (or the block's one line, when all of it is in italics: "<p><em>Stable temperatures,
+    natural shielding…</em></p>" under a bold headline, the ninth sweep)."""
     first = lines[0]
     bold = 0
     while bold < len(first) and (first[bold].bold or not first[bold].text.strip()):
         bold += 1
     lead = _line_text(first[:bold])
+    if not lead and len(lines) == 1 and all(r.italic or not r.text.strip() for r in first):
+        return "", _line_text(first)  # a paragraph all in italics: a subhead of its own
     if not lead or not LEAD_TAIL.fullmatch(_line_text(first[bold:])):
         return lead, ""  # no lead, or an inline one ("Why this matters: ...")
     second = lines[1] if len(lines) > 1 else []

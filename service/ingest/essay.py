@@ -48,8 +48,10 @@ from service.ingest.links import PROFILE_PATH
 __all__ = ["AUTHOR_WITHIN", "one_essay"]
 
 AUTHOR_WITHIN = 4  # blocks under the title (a subtitle, an author line, a share bar)
-OWN_PAGE = re.compile(r"/(?:subscribe|signup|comments?|share|unsubscribe|account)\b")
+OWN_PAGE = re.compile(r"/(?:subscribe|signup|comments?|share|unsubscribe|account)\b"
+                      r"|[?&]action=(?:share|like|comment|restack)\b")
 NAME_PREFIX_WORDS = 3  # "Second Order: …", "Field Guide: …": a newsletter's name before a title
+WORD = re.compile(r"[^\W_]")
 BOLD_RANK = 7  # a bold line of its own ranks below every heading
 MIN_SECTIONS = 2  # headings (a subtitle counts): fewer make a story, not an essay's sections
 # A digest's title: "Riverside Weekly: levy, schools and a bridge", "Model Week 31", "The
@@ -73,9 +75,12 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
     position = {id(block): at for at, block in enumerate(raw)}  # _clean keeps the blocks
     sections, interview = 0, bool(ASKS.search(title))
     pointed: set[str] = set()  # essay headings the engine read as sections over bold points
-    bylines = subtitles = 0  # the author's line, read as a title over the first paragraphs
+    bylines = subtitles = headings = 0  # the author's line, read as a title over the text
+    deeper = {_plain(b.text) for b in raw if b.kind == "heading" and (b.level or 1) > level}
     for story in cuts:
         rank = _rank(story)
+        if rank == BOLD_RANK and not headings and not story.headline.endswith("?"):
+            rank = None  # bold lines with no heading section before them head a digest's items
         if (bylines == 0 and sections == subtitles and not story.url
                 and is_byline(story.headline)):
             bylines = 1  # "**Dana Whitlock** · Nov 18, 2025" under the subtitle (attack7)
@@ -83,12 +88,13 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
         if _plain(story.headline) in (*header, _plain(title)) and not story.url:
             sections += 1  # the subtitle over the author's line, or the title itself
             subtitles += sections == subtitles + 1
+            headings += rank is not None and rank < BOLD_RANK  # a subtitle as a heading
             continue
         if interview and story.signal.startswith("bold line") and story.headline.endswith("?"):
             sections += 1  # an interview's questions, in bold
             continue
-        own_section = sections and (story.section in pointed if rank is not None
-                                    else _section_point(story, raw, level))
+        own_section = bool(sections) and (story.section in pointed if rank is not None
+                                          else _section_point(story, deeper))
         if own_section and rank is None:
             pointed.add(story.section)
         section = "" if _plain(story.section) in header else story.section  # a subtitle's
@@ -99,12 +105,14 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
                 or _has_own_byline(story, raw, position)):
             break  # (a digest names its sections and numbers its items; an essay does not)
         sections += 1
+        headings += rank is not None and rank < BOLD_RANK
     if sections < MIN_SECTIONS:
         return None
     taken = sections + bylines
-    start = next((i for i, b in enumerate(blocks) if b is cuts[0].blocks[0]), 0)
+    at = {id(block): index for index, block in enumerate(blocks)}  # one index: linear
+    start = at.get(id(cuts[0].blocks[0]), 0)
     merged = [*blocks[:start], *(b for story in cuts[:taken]
-                                 for b in (*_section_heading(story, blocks), *story.blocks))]
+                                 for b in (*_section_heading(story, blocks, at), *story.blocks))]
     essay = Cut(title, "whole post: an essay under its title", merged)
     note = (f"0. {essay.signal}: {title!r} ({sections} headings read as its sections: the "
             "author is named, no section links out)")
@@ -129,7 +137,9 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
     shown = {wanted, subject}
     for at, block in enumerate(raw):
         if block.kind == "heading" and _plain(block.text) in shown:
-            under = raw[at + 1:at + 1 + AUTHOR_WITHIN]
+            # (icons with no word, "♡ 💬 ↗" under a Substack title, take no place)
+            under = [b for b in raw[at + 1:at + 1 + 2 * AUTHOR_WITHIN]
+                     if b.kind == "rule" or WORD.search(b.text)][:AUTHOR_WITHIN]
             author = next((i for i, b in enumerate(under)
                            if b.kind != "rule" and _names_the_author(b)), None)
             if author is not None:
@@ -154,22 +164,23 @@ def _names_the_author(block: Block) -> bool:
                for link in block.links))
 
 
-def _section_point(story: Cut, raw: Sequence[Block], level: int) -> bool:
-    """A bold-led point under one of the essay's own headings ("**The recipes are tacit.**"
-    under "Three reasons post-training is hard": the seventh sweep), not a digest's item.
-    A heading the engine then put in that section is the essay's too (``pointed``)."""
+def _section_point(story: Cut, deeper: set[str]) -> bool:
+    """A bold-led point under one of the essay's own headings (``deeper``: their plain
+    texts), as "**The recipes are tacit.**" under "Three reasons post-training is hard"
+    (the seventh sweep); not a digest's item.  A heading the engine then put in that
+    section is the essay's too (``pointed``)."""
     return (story.signal.startswith("item: bold lead") and bool(story.section)
-            and any(b.kind == "heading" and (b.level or 1) > level
-                    and _plain(b.text) == _plain(story.section) for b in raw))
+            and _plain(story.section) in deeper)
 
 
-def _section_heading(story: Cut, blocks: Sequence[Block]) -> list[Block]:
+def _section_heading(story: Cut, blocks: Sequence[Block], at: dict[int, int]) -> list[Block]:
     """The heading a section's first point was cut under (the engine dropped it as a
-    section name), so the essay keeps it: once, before that point."""
+    section name), so the essay keeps it: once, before that point (``at``: each block's
+    index, by identity)."""
     if not story.section or not story.blocks:
         return []
-    at = next((i for i, b in enumerate(blocks) if b is story.blocks[0]), 0)
-    before = blocks[at - 1] if at else None
+    index = at.get(id(story.blocks[0]), 0)
+    before = blocks[index - 1] if index else None
     return [before] if (before is not None and before.kind == "heading"
                         and _plain(before.text) == _plain(story.section)) else []
 
@@ -177,8 +188,9 @@ def _section_heading(story: Cut, blocks: Sequence[Block]) -> list[Block]:
 def _links_out(block: Block) -> bool:
     """A link to a source: not an address to write to, nor the post's own subscribe,
     comment or share page (the last section's "You're a free subscriber…": sweep8)."""
-    return any(urlsplit(link.url).scheme in ("http", "https")
-               and not OWN_PAGE.search(urlsplit(link.url).path) for link in block.links)
+    parts = [urlsplit(link.url) for link in block.links]
+    return any(part.scheme in ("http", "https")
+               and not OWN_PAGE.search(f"{part.path}?{part.query}") for part in parts)
 
 
 def _has_own_byline(story: Cut, raw: Sequence[Block], position: dict[int, int]) -> bool:

@@ -33,7 +33,7 @@ SENTENCE_END = re.compile(r"[.,;:。，、；：]$")
 # this is a paragraph, however few "words" it has (a headline there is 10-40 characters).
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 TITLE_MAX_CJK = 50
-CJK_WEIGHT = 2  # in ``text_size``, a CJK character counts as three Latin ones
+CJK_WEIGHT = 2  # in ``text_size``, a CJK character counts as 1 + 2 = three Latin ones
 # A line that stops on an article, "of", "and" or a possessive in lower case is a wrapped
 # sentence's first line ("Short one, as half of you are at the"), never a headline; "in",
 # "on", "to" may end one ("A translator on leaving the jokes in").
@@ -49,7 +49,7 @@ INNER_HEADING = re.compile(
     # Semafor's parts of one story: "THE SCOOP", "KNOW MORE", "REED'S VIEW", "ROOM FOR
     # DISAGREEMENT", "THE VIEW FROM BEIJING", "NOTABLE" (sweep8)
     r"|the scoop|know more|room for disagreement|the view from [^\n]{1,40}|notable"
-    r"|[\w'’-]+['’]s view)\W*$", re.IGNORECASE)
+    r"|\w[\w'’-]{0,40}['’]s view)\W*$", re.IGNORECASE)
 # A story's lead-in labels, as bold leads of its paragraphs or bullets (Axios, The Batch,
 # the Rundown): "Why it matters:", "Driving the news:", "The details:".
 LEAD_IN = re.compile(
@@ -83,6 +83,7 @@ CALL_TO_ACTION = re.compile(
     r"newsletter |edition |digest |post )?(?:online|on the web|in (?:your |a |the )?browser)|"
     r"browse (?:the|all|our)(?: \w+){1,2}|try \w+ (?:free|now|for free|today)|"
     r"see all (?:open )?(?:roles|jobs|positions|openings)|browse jobs|alle stellen ansehen|"
+    r"become a (?:paid |premium )?(?:member|subscriber|supporter)|"
     r"voir toutes les offres|"
     r"sign up(?: free| now)?|"
     r"subscribe(?: now| free| here)?|join (?:now|us|free|the waitlist)|register (?:now|here|today)|"
@@ -116,12 +117,14 @@ _NAME = r"[A-Z][\w.'’-]*"
 _BYLINE_TAIL = r"(?:[ \t]*[·•|—–][ \t]*[^\n]{1,80})?"
 BYLINE = re.compile(
     r"^(?:[Ww]ith help from|(?:[Ww]ritten |[Ww]ords |[Rr]eporting |[Rr]eported |[Tt]ext )?"
-    # (or a dash: "— Dana Whitlock" under a link roundup's title, Pointer's: sweep8)
-    rf"(?:[Bb]y|BY)|[—–])\s+(?:the\s+)?{_NAME}"
+    rf"(?:[Bb]y|BY))\s+(?:the\s+)?{_NAME}"
     # "and" between full names only: "Reporting by Amaka Osei and Jules Brandt", not "By
     # Land and Sea"
     rf"(?:(?:[ \t]*[,&|][ \t]*|[ \t]+(?:and[ \t]+(?={_NAME}[ \t]+{_NAME}))?){_NAME}){{0,7}}"
     rf"{_BYLINE_TAIL}\s*$")
+# "— Dana Whitlock" under a link roundup's title (Pointer's: sweep8): a dash and a person's
+# two or three names, nothing else ("— OpenAI Ships GPT-6", "– Apple" are not).
+DASH_BYLINE = re.compile(r"^[—–][ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z'’-]+){1,2}$")
 # A date (and perhaps a time) opening a line: "Tue Jun 4, 6:30pm · Mill", "June 11, 2024",
 # "Mar 3 · 6 min read".  Under a headline it dates the story or the event, it is no title.
 _MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
@@ -197,8 +200,8 @@ regulation law chips compute startups and & + / in the of more reading events jo
 
 def text_size(text: str) -> int:
     """A text's length in Latin characters: a Chinese, Japanese or Korean character says as
-    much as two or three (a 23-character sentence under a headline is its text: attack8)."""
-    return len(text) + CJK_WEIGHT * len(CJK.findall(text)) if len(text) < 1000 else len(text)
+    much as three (a 23-character sentence under a headline is its text: attack8)."""
+    return len(text) + CJK_WEIGHT * len(CJK.findall(text))
 
 
 def title_like(line: str, marked: bool = False) -> bool:
@@ -238,7 +241,8 @@ def is_byline(line: str) -> bool:
     """ "By Ada Marsh, Example Research", "Ada Marsh · Mar 3", "Tue Jun 4, 6:30pm · Mill"
     under a headline: its author or its date, part of the story."""
     text = tidy(line)
-    return bool(BYLINE.match(text) or LOWER_BYLINE.match(text) or PAPER_AUTHORS.match(text)
+    return bool(BYLINE.match(text) or DASH_BYLINE.match(text) or LOWER_BYLINE.match(text)
+                or PAPER_AUTHORS.match(text)
                 or AUTHOR_DATE.match(text) or DATELINE.match(text)
                 or NAMED_AUTHORS.match(text) or AUTHOR_LIST.match(text) or EVENT_PLACE.match(text))
 

@@ -25,15 +25,18 @@ def kickers_as_text(units: list[Unit]) -> list[Unit]:
     credit ("Illustration: Brisk Visuals"), the department behind an announcement
     ("Department of Housing"), or the first line of a wrapped paragraph.  Taken for a
     title, it made the headline above it a section and itself the story (the fourth
-    sweep).  Only a line of a few words, or one that runs on into the text below; only
-    under a heading that reads as a headline, not a section's name."""
+    sweep).  Only a line of a few words, or one that runs on into the text below, or a
+    dek (``_dek``), or a line all in italics (also under a bold headline); only under a
+    heading that reads as a headline, not a section's name."""
     out = list(units)
     for index in range(1, len(out) - 1):
         unit, above, below = out[index], out[index - 1], out[index + 1]
+        italic = bool(unit.block.subhead) and unit.block.subhead == unit.block.text
         if (unit.role == "title" and unit.rank == 8 and above.role == "title"
-                and above.rank <= 6 and below.role == "body"
+                and (above.rank <= 6 or (italic and above.rank == 7)) and below.role == "body"
                 and _reads_as_headline(above.headline)
-                and (_kicker(unit.headline, below) or _dek(above.headline, unit.headline))
+                and (_kicker(unit.headline, below) or _dek(above.headline, unit.headline)
+                     or italic)
                 and not _peer_follows(out, index)):
             out[index] = Unit("body", unit.block)
     return out

@@ -242,8 +242,9 @@ def _sentence_pass(out: list[Unit], needed: Callable[[Unit], int], ranks: set[in
         while end < len(out) and out[end].role == "body":
             head = (labelled_news(out[end].block) if not heads or heads[-1][1] != "sentence"
                     else None)
-            if head is None and news_sentence(out[end].block, kinds) and not any(
-                    kind == "label" for _, kind in heads):
+            # (a run is all labels or all sentences: its first says which)
+            if head is None and news_sentence(out[end].block, kinds) and not (
+                    heads and heads[0][1] == "label"):
                 head = (GLYPHS.sub("", tidy(block_lines(out[end].block)[0])), "sentence")
             if head is None:
                 break

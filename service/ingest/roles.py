@@ -58,6 +58,9 @@ UNPUNCTUATED_TITLE_WORDS = 14
 SENTENCE_CLOSE = re.compile(r"[.!?,;:…。！？，、；：]['\"’”)）」』]*$")
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：])")  # "（日経）": a source in CJK
 CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" with no spaces
+# "Robots learn to fold laundry: …The task that humbled roboticists cracks… Researchers at…"
+INLINE_SUBHEAD = re.compile(
+    r"(?P<head>[^\n…]{10,200}?:)[ \t]+(?P<sub>…[^\n…]{3,300}…)(?P<rest>.*)", re.DOTALL)
 # A heading over links that belong to the story above: its sources, not items.
 RELATED = re.compile(r"^\W*(?:further reading|related|sources?|references|see also|"
                      r"more on this|read more|resources|links mentioned|notes|read the|"
@@ -67,7 +70,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     units: list[Unit] = []
     related = False  # inside a list introduced by a line ending in ":"
     list_head: Unit | None = None  # what the list in hand opens under (kept, not searched)
-    for block in blocks:
+    for block in (part for whole in blocks for part in _inline_subhead(whole)):
         if units and units[-1].block.kind != "list_item":
             list_head = units[-1]
         if block.kind == "rule":
@@ -118,6 +121,19 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     units = own_links_as_text([_promote(units, i) for i in range(len(units))])
     units = named_runs(kickers_as_text(units))
     return _demote_inner_titles(units) if _separated(units) else units
+
+
+def _inline_subhead(block: Block) -> list[Block]:
+    """"Headline: …subhead… text" in one paragraph (HTML that joins the plain mirror's
+    lines, Import AI's shape from another sender: the ninth sweep) as the three blocks its
+    lines were: the headline, the "…subhead…" that marks it, the text."""
+    found = INLINE_SUBHEAD.match(block.text) if block.kind == "paragraph" else None
+    if found is None or not title_like(found["head"], marked=True):
+        return [block]
+    parts = [Block(kind="paragraph", text=found["head"]),
+             Block(kind="paragraph", text=found["sub"])]
+    rest = found["rest"].strip()
+    return parts + ([Block(kind="paragraph", text=rest, links=block.links)] if rest else [])
 
 
 def _names_a_list(block: Block) -> bool:

@@ -245,11 +245,12 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
         # word classes overlap their endings, quadratic on a hostile 16,000-character one)
         if pattern.search(text) and (name != "sponsor" or len(text) <= 80):
             return name
-    if index and INNER_HEADING.match(text):
-        return "body"  # "Key takeaways", "Results" over a story's own points (attack7)
     following = next((u for u in after(units, index) if u.role != "rule"), None)
-    if following is not None and following.role == "title" and INNER_HEADING.match(
-            tidy(following.headline)):
+    if len(text) <= TITLE_MAX_CHARS and INNER_HEADING.match(text) and _inside(units, index):
+        return "body"  # "Key takeaways", "Results" over a story's own points (attack7)
+    if (following is not None and following.role == "title" and following.rank > unit.rank
+            and len(following.headline) <= TITLE_MAX_CHARS
+            and INNER_HEADING.match(tidy(following.headline))):
         return "story"  # a headline over its own parts ("THE SCOOP", "KNOW MORE")
     if following is None:
         return "section"  # a title with nothing under it
@@ -263,6 +264,20 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
     if words and len(words) <= 5 and all(w in SECTION_WORDS for w in words):
         return "section"
     return "story"
+
+
+BOLD_LINE_RANK = 7  # bold lines and title lines rank 7 and 8, below every heading
+
+
+def _inside(units: list[Unit], index: int) -> bool:
+    """The title at ``index`` ranks below the title before it: inside that one's story (a
+    "Results" heading of a sports section's rank is a story of its own: the review)."""
+    above = next((units[i] for i in range(index - 1, -1, -1) if units[i].role == "title"
+                  and not INNER_HEADING.match(tidy(units[i].headline)[:TITLE_MAX_CHARS + 1])),
+                 None)  # (the story's other parts, "THE SCOOP" over "KNOW MORE", are its text)
+    # (a bold line among bold-line stories is inside the one above: "**The numbers**")
+    rank = units[index].rank
+    return above is not None and (above.rank < rank or rank >= BOLD_LINE_RANK)
 
 
 def _news_item(unit: Unit) -> bool:

@@ -26,16 +26,20 @@ SPONSOR_LINE_WORDS = 8  # "Together with Acme": a label, not a sentence about a 
 # "Subscribe", "Subscribe now", "Unsubscribe | Preferences", "Subscribe to our podcast": the
 # word as a button or a call; not a headline or sentence about subscriptions ("Unsubscribe
 # rates jump…", "Subscribers on the old plan…", "Subscribe buttons are everywhere": attack7).
-SUBSCRIBE_LINE = (r"(?:un)?subscribe(?:\W*$|\s*[|·•:—–-]|\s{2,}\S|\s+(?:here|now|today|free|"
+SUBSCRIBE_LINE = (r"(?:un)?subscribe(?:\W*$|\s*[|·•:—–-]|\s+(?:here|now|today|free|"
                   r"below|to|for|from|at|and|or|&|manage|update|view|privacy)\b)"
                   r"|subscriber services|subscription (?:cent(?:er|re)|services|settings)"
                   # Japanese, Chinese, Korean: "配信停止はこちら", "退订", "수신 거부"
-                  r"|配信(?:停止|解除)|退订|取消订阅|구독\s?취소|수신\s?거부")
+                  r"|配信(?:停止|解除)|退订|取消订阅|구독\s?취소|수신\s?거부"
+                  # and in Spanish, French, German, Portuguese, Italian (the ninth sweep)
+                  r"|cancelar (?:la |a )?(?:suscripci[oó]n|assinatura)|darse de baja"
+                  r"|se d[ée](?:sabonner|sinscrire)|abbestellen|abmelden|disiscriviti")
 # A label that marks what follows as an ad, as a line or a bold lead of its own.  Not a news
 # site's "ADVERTISEMENT" slot, nor an "Advertising:" lead-in about ad revenue.
 AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
-    r"|in partnership with|partner content|promoted)\b|^(?:【pr】|\[pr\]|［pr］)",
+    r"|in partnership with|partner content|promoted)\b|^(?:【pr】|\[pr\]|［pr］)"
+    r"|^\W*(?:광고|广告|広告)\W*$",
     re.IGNORECASE)
 # The label alone, naming no sponsor ("SPONSORED", "Partner content"): the title right under
 # it is the ad's when its text ends in a button (structure.py).  "Advertisement" is not one:
@@ -51,7 +55,7 @@ SPONSOR_LABEL = re.compile(
     r"|in partnership with)\W+(?:our (?:sponsor|partner)s?\W+)?([\w'’-]+)", re.IGNORECASE)
 ZONES = {
     "recap": re.compile(
-        r"^(?:tl;? ?dr|tldr|show ?notes|summary\b|recap\b"
+        r"^\W*(?:tl;? ?dr|tldr|show ?notes|summary\b|recap\b"
         r"|in (?:this|today'?s) (?:issue|edition|email|newsletter|rundown|digest)"
         r"|table of contents|what'?s inside|wrapping up|wrap-?up|that'?s a wrap"
         r"|(?:timestamps|chapters|in this episode)\W*$)",
@@ -59,7 +63,8 @@ ZONES = {
     "sponsor": re.compile(
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
         r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?"
-        r"|from our partners?)\b|^\W*(?:【pr】|\[pr\]|［pr］)",  # Japanese issues mark ads "【PR】"
+        r"|from our partners?)\b|^\W*(?:【pr】|\[pr\]|［pr］)"  # Japanese issues mark ads "【PR】"
+        r"|^\W*(?:광고|广告|広告)\W*$",  # "광고", "广告": an ad's label alone
         re.IGNORECASE),
     # "Welcome", "Welcome back!", "Welcome to The Neuron", "Welcome to our new subscribers";
     # not news that opens with the word ("Welcome to the Neighborhood: Three Shops Open",
@@ -78,9 +83,11 @@ ZONES = {
         r"|(?:featured|open) (?:jobs|roles|positions)|(?:we['’]?re|now) (?:hiring|recruiting)"
         r"|offres d['’]emploi|stellenangebote|ofertas de (?:empleo|trabajo)|vagas|求人(?:情報)?"
         r"|招聘(?:信息)?|채용(?:\s?정보)?"
-        # a count or an employer makes a bare word a label: "2 open roles at Devlog"
-        r"|\d+ (?:open |new )?(?:jobs|roles|positions|openings)\b[^\n]{0,40}"
-        r"|(?:open |new )?(?:jobs|roles|positions|openings) at [^\n]{1,40})\W*$",
+        # a count or an employer makes a bare word a label: "2 open roles at Devlog", not
+        # news ("300 jobs cut at Meta", "Jobs at risk as factories automate": the review)
+        r"|\d+ (?:open |new )?(?:jobs|roles|positions|openings)"
+        r"(?: (?:at|with) [^\n]{1,40}| we['’]re hiring(?: for)?)?"
+        r"|(?:open|new) (?:jobs|roles|positions|openings) at [^\n]{1,40})\W*$",
         re.IGNORECASE),
     # a title that only labels events: what is under it is listings ("Upcoming events",
     # "Upcoming Robotics Events", "Meetups 🌎", "Termine", "【イベント情報】"; the sweeps'
@@ -135,9 +142,9 @@ JOB_TITLE = re.compile(
     r"consultants?|administrators?|recruiters?|associates?|fellows?|fellowship|postdoc\w*|"
     r"head of|vp of|lead|"
     # German, French, Spanish titles and a posting's terms: "Robotik-Ingenieur (m/w/d)",
-    # "Ingénieur·e robotique (CDI)", "Werkstudent", "(remote, part-time)" (attack8)
+    # "Ingénieur·e robotique (CDI)", "Werkstudent" (attack8)
     r"\w*ingenieur\w*|ingénieur\w*|werkstudent\w*|praktikant\w*|stagiaire|chargé\w*|"
-    r"développeu\w*|entwickler\w*|ingeniero\w*|m/w/d|cdi|cdd|remote|part-time|full-time)\b",
+    r"développeu\w*|entwickler\w*|ingeniero\w*|m/w/d|cdi|cdd)\b",
     re.IGNORECASE)
 
 
@@ -192,14 +199,28 @@ def footer_at(blocks: Sequence[Block]) -> int | None:
 
 
 def _titled_text(blocks: Sequence[Block], index: int) -> bool:
-    """A heading, or a bold line of its own, with a paragraph of news under it."""
+    """A heading, or a bold line of its own, with a paragraph of news under it; or a news
+    item led by its link ("<a>Story three…</a> text", the review) or a bullet of news."""
     block, under = blocks[index], blocks[index + 1]
+    if _news_line(block) or _news_line(under):
+        return True
     title = block.kind == "heading" or (
         block.kind == "paragraph" and bool(block.lead) and tidy(block.lead) == tidy(block.text))
     # (not the footer's own "Share" button over its address line)
     return (title and under.kind in ("paragraph", "list_item") and len(under.text) >= TEXT_UNDER
             and not BUTTON.match(tidy(block.text)) and not opens_footer(block.text[:200])
             and not opens_footer(under.text[:200]))
+
+
+def _news_line(block: Block) -> bool:
+    """A paragraph or bullet of news that opens with a linked headline of four words or
+    more, and says more after it: no footer's link line ("View this email in your browser")."""
+    if block.kind not in ("paragraph", "list_item") or not block.links or opens_footer(
+            block.text[:200]):
+        return False
+    first = " ".join(block.links[0].text.split())
+    return (len(first.split()) >= 4 and block.text.lstrip().startswith(first)
+            and len(block.text) >= TEXT_UNDER + len(first))
 
 
 def opens_recap(block: Block) -> bool:
