@@ -127,3 +127,52 @@ def test_linked_news_items_after_a_subscribe_line_are_no_footer() -> None:
 @pytest.mark.parametrize("line", ["– Apple", "— OpenAI Ships GPT-6"])
 def test_a_dash_before_a_company_or_a_headline_is_no_byline(line: str) -> None:
     assert not is_byline(line)
+
+
+# ---- from the attack on those rules (attack9) -------------------------------------------------
+
+
+@pytest.mark.parametrize("headline", [
+    "Se désabonner en un clic : la CNIL rappelle les éditeurs à l'ordre",
+    "Abbestellen per Chatbot: Verbraucherzentrale testet Assistenten",
+    "Disiscriviti con un clic: il Garante chiede regole chiare"])
+def test_a_headline_that_opens_with_an_unsubscribe_word_is_news(headline: str) -> None:
+    assert not opens_footer(headline)
+    html = f"<h2>{headline}</h2><p>{P}</p><h2>Une IA apprend le verlan</h2><p>{P}</p>"
+    assert _headlines(html) == [headline, "Une IA apprend le verlan"]
+
+
+@pytest.mark.parametrize("line", ["配信停止はこちら ／ 配信先の変更はこちら",
+                                  "Cancelar suscripción", "Abbestellen"])
+def test_an_unsubscribe_word_with_its_link_words_opens_the_footer(line: str) -> None:
+    assert opens_footer(line)
+
+
+@pytest.mark.parametrize("intro", ["One reviewer on the forum summed it up", "Programming note",
+                                   "A spokesperson for one office said",
+                                   "The minister's summary was"])
+def test_a_quotes_introduction_with_an_ellipsis_is_no_headline(intro: str) -> None:
+    html = (f"<h2>Regional grid operator delays new connections</h2><p>{P}</p>"
+            f"<p>{intro}: …it is a queue, not a shortage… which nobody disputed.</p>"
+            f"<h2>A chip plant opens in Ohio</h2><p>{P}</p>")
+    assert _headlines(html) == ["Regional grid operator delays new connections",
+                                "A chip plant opens in Ohio"]
+
+
+def test_a_bold_headline_over_a_short_italic_subhead_is_a_story() -> None:
+    html = ("<p><b>Vireo releases an open model that reads handwriting</b></p>"
+            f"<p><em>The 4B model runs on a laptop and reads thirty scripts.</em></p><p>{P}</p>"
+            "<p><b>A city bans facial recognition in its buses, then un-bans it</b></p>"
+            f"<p><em>Two votes, six weeks apart.</em></p><p>{P}</p>")
+    assert _headlines(html) == ["Vireo releases an open model that reads handwriting",
+                                "A city bans facial recognition in its buses, then un-bans it"]
+
+
+def test_plain_chinese_headlines_over_short_paragraphs_are_stories() -> None:
+    html = "".join(f"<p>{h}</p><p>{t}</p>" for h, t in [
+        ("广告主开始用AI批量生成短视频广告",
+         "多家品牌表示，今年投放的短视频广告中有超过一半由AI生成初稿，制作成本下降了约六成。"),
+        ("开源社区发布中文医学问答数据集",
+         "数据集包含十二万条经医生审核的问答，可用于评测模型在医疗场景下的可靠性。")])
+    assert _headlines(f"<p>各位读者好，本期共有两条新闻。</p>{html}") == [
+        "广告主开始用AI批量生成短视频广告", "开源社区发布中文医学问答数据集"]

@@ -27,6 +27,7 @@ from service.ingest.headlines import (
     DECORATION,
     ENUMERATOR,
     LABEL,
+    LEAD_IN,
     SECTION_WORDS,
     TITLE_MAX_CHARS,
     block_lines,
@@ -58,6 +59,12 @@ UNPUNCTUATED_TITLE_WORDS = 14
 SENTENCE_CLOSE = re.compile(r"[.!?,;:…。！？，、；：]['\"’”)）」』]*$")
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：])")  # "（日経）": a source in CJK
 CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" with no spaces
+CJK_TITLE_CHARS = 8  # ... and a plain one, with no link or bold to mark it, this long
+# ...not a quote's introduction ("One reviewer summed it up:", "The minister's summary was:",
+# "Programming note:": the ninth attack)
+SPEAKS = re.compile(
+    r"\b(?:said|says|say|told|tells|wrote|writes|asked|asks|ask|explained|added|noted|put it"
+    r"(?: this way)?|summed it up|was|were|is|are|note|see)\W*:$", re.IGNORECASE)
 # "Robots learn to fold laundry: …The task that humbled roboticists cracks… Researchers at…"
 INLINE_SUBHEAD = re.compile(
     r"(?P<head>[^\n…]{10,200}?:)[ \t]+(?P<sub>…[^\n…]{3,300}…)(?P<rest>.*)", re.DOTALL)
@@ -128,12 +135,26 @@ def _inline_subhead(block: Block) -> list[Block]:
     lines, Import AI's shape from another sender: the ninth sweep) as the three blocks its
     lines were: the headline, the "…subhead…" that marks it, the text."""
     found = INLINE_SUBHEAD.match(block.text) if block.kind == "paragraph" else None
-    if found is None or not title_like(found["head"], marked=True):
-        return [block]
+    if (found is None or not title_like(found["head"], marked=True)
+            or SPEAKS.search(found["head"]) or LEAD_IN.match(found["head"])
+            or lower_start(found["rest"].strip() or "X")):
+        return [block]  # a quote ("Their CTO said: …it broke… which…"), a lead-in
     parts = [Block(kind="paragraph", text=found["head"]),
              Block(kind="paragraph", text=found["sub"])]
     rest = found["rest"].strip()
     return parts + ([Block(kind="paragraph", text=rest, links=block.links)] if rest else [])
+
+
+def _cjk_words(line: str) -> bool:
+    """A Chinese or Japanese line with words enough to be a headline ("广告主开始用AI批量生成
+    短视频广告"), not a date ("2025年7月14日号") nor a button ("▼詳しくはこちら")."""
+    return len(CJK.findall(line)) >= CJK_TITLE_CHARS and len(re.findall(r"\d", line)) < 4
+
+
+def _italic_line(unit: Unit) -> bool:
+    """A paragraph all in italics (``body`` reads it as its own subhead): a headline's."""
+    subhead = unit.block.subhead
+    return unit.role == "body" and bool(subhead) and subhead == unit.block.text
 
 
 def _names_a_list(block: Block) -> bool:
@@ -209,6 +230,7 @@ def _promote(units: list[Unit], index: int) -> Unit:
     if not bold and index > 1 and units[index - 2].role == "title" and _byline(units[index - 1]):
         return unit  # under the authors, their affiliation: "Kestrel University"
     if not (bold or marked) and len(re.findall(r"[^\W\d_]{3,}", lines[0])) < 2 and not (
+            _cjk_words(lines[0])) and not (
             following is not None and tidy(lines[0]).lower() in SECTION_WORDS
             and _headline_over_text(units, index + 1)):
         return unit  # "Mar 12, 2025", "Share": metadata, not a title ("Science" may name one)
@@ -220,8 +242,8 @@ def _promote(units: list[Unit], index: int) -> Unit:
         return unit
     if following is None or following.role == "rule":
         return unit
-    if _byline_under(units, index) and index + 2 < len(units):
-        following = units[index + 2]  # a byline is not the text it must have under it
+    if (_byline_under(units, index) or _italic_line(following)) and index + 2 < len(units):
+        following = units[index + 2]  # a byline or a subhead is not the text under a title
     short = following.role == "body" and text_size(following.block.text) < BODY_MIN_CHARS
     if short and not (marked or (bold and title_like(below)) or _headline_over_text(units,
                                                                                index + 1)):

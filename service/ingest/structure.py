@@ -31,12 +31,14 @@ from service.ingest.headlines import (
     ASKS,
     BARE_URL_LINE,
     CALL_TO_ACTION,
+    CJK,
     INNER_HEADING,
     SALUTATION,
     SECTION_WORDS,
     TITLE_MAX_CHARS,
     block_lines,
     rank_name,
+    text_size,
     tidy,
 )
 from service.ingest.masthead import is_masthead
@@ -258,7 +260,11 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
         return "body"  # a line that only looks like a title, over a heading: text, not a name
     if following.role in ("title", "item"):
         return "section"
-    if text_under(units, index) < roles.BODY_MIN_CHARS and not unit.url:
+    under = text_under(units, index)
+    if CJK.search(text) and under < roles.BODY_MIN_CHARS:  # Chinese text says more per letter
+        under = sum(text_size(u.block.text) for u in itertools.takewhile(
+            lambda u: u.role == "body", (u for u in after(units, index) if u.role != "rule")))
+    if under < roles.BODY_MIN_CHARS and not unit.url:
         return "section"  # a name over a line or two ("Issue 41"): a masthead, not a story
     words = re.findall(r"[\w&+/']+", text.lower())
     if words and len(words) <= 5 and all(w in SECTION_WORDS for w in words):

@@ -29,11 +29,13 @@ SPONSOR_LINE_WORDS = 8  # "Together with Acme": a label, not a sentence about a 
 SUBSCRIBE_LINE = (r"(?:un)?subscribe(?:\W*$|\s*[|·•:—–-]|\s+(?:here|now|today|free|"
                   r"below|to|for|from|at|and|or|&|manage|update|view|privacy)\b)"
                   r"|subscriber services|subscription (?:cent(?:er|re)|services|settings)"
-                  # Japanese, Chinese, Korean: "配信停止はこちら", "退订", "수신 거부"
-                  r"|配信(?:停止|解除)|退订|取消订阅|구독\s?취소|수신\s?거부"
-                  # and in Spanish, French, German, Portuguese, Italian (the ninth sweep)
+                  # in Japanese, Chinese, Korean ("配信停止はこちら", "退订", "수신 거부") and
+                  # Spanish, French, German, Portuguese, Italian (the ninth sweep): the words
+                  # and a few more at most, not a headline ("Abbestellen per Chatbot: …")
+                  r"|(?:配信(?:停止|解除)|退订|取消订阅|구독\s?취소|수신\s?거부"
                   r"|cancelar (?:la |a )?(?:suscripci[oó]n|assinatura)|darse de baja"
-                  r"|se d[ée](?:sabonner|sinscrire)|abbestellen|abmelden|disiscriviti")
+                  r"|se d[ée](?:sabonner|sinscrire)|abbestellen|abmelden|disiscriviti)"
+                  r"(?:\W*$|[^\n:：]{0,16}(?:$|\s*[|·•／/]))")
 # A label that marks what follows as an ad, as a line or a bold lead of its own.  Not a news
 # site's "ADVERTISEMENT" slot, nor an "Advertising:" lead-in about ad revenue.
 AD_LABEL = re.compile(
