@@ -617,7 +617,7 @@ def test_a_name_ending_in_a_full_stop_runs_into_its_text() -> None:
                                                ("attack6", 0.91), ("sweep7", 0.80),
                                                ("attack7", 0.87), ("sweep8", 0.87),
                                                ("attack8", 0.90), ("sweep9", 0.90),
-                                               ("attack9", 0.87)])
+                                               ("attack9", 0.87), ("sweep10", 0.76)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
@@ -651,7 +651,9 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     first versions, 0.930 now.  sweep9 (two thirds in the four shapes of ../shared's
     newsletters, from other senders) was written and scored blind after all of them: 0.868;
     0.931 with the fixes it led to (test_segment_sweep9.py).  attack9 attacked those: 0.758
-    with their first versions, 0.892 now."""
+    with their first versions, 0.898 now.  sweep10 (platform digests, paper alerts,
+    single posts) was written and scored blind after all of them: 0.737; 0.788 with the
+    fixes it led to (the end of test_segment_sweep9.py)."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)

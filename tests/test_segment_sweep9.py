@@ -176,3 +176,42 @@ def test_plain_chinese_headlines_over_short_paragraphs_are_stories() -> None:
          "数据集包含十二万条经医生审核的问答，可用于评测模型在医疗场景下的可靠性。")])
     assert _headlines(f"<p>各位读者好，本期共有两条新闻。</p>{html}") == [
         "广告主开始用AI批量生成短视频广告", "开源社区发布中文医学问答数据集"]
+
+
+# ---- the tenth blind sweep (0.737 with the rules above; tests/fixtures/layouts/sweep10) ---------
+
+
+def test_a_subhead_between_three_full_stops_marks_its_headline() -> None:
+    items = "<hr>".join(f"<p><b>{head}:</b> <em>...{sub}...</em></p><p>{P}</p>" for head, sub in [
+        ("Auditors want to count your FLOPs", "A proposal for compute verification"),
+        ("Small models learn to ask for help", "Routing hard questions upward saves money")])
+    assert _headlines(f"<p>Welcome to Lab Notes. {P}</p><hr>{items}") == [
+        "Auditors want to count your FLOPs", "Small models learn to ask for help"]
+
+
+def test_a_scholar_alerts_author_line_is_the_papers_byline() -> None:
+    assert is_byline("M Okonkwo, S Brandt, L Ferrari - arXiv preprint arXiv:2512.03318, 2025")
+    assert is_byline("E Sørensen, P Mukherjee - Information, 2025")
+    assert not is_byline("AI Act - what changes in 2025")
+
+
+@pytest.mark.parametrize("line", ["Cancelar inscrição", "Wypisz się", "Uitschrijven"])
+def test_unsubscribe_lines_in_portuguese_polish_and_dutch_open_the_footer(line: str) -> None:
+    assert opens_footer(line)
+
+
+def test_why_does_it_matter_is_a_storys_own_heading() -> None:
+    assert INNER_HEADING.match("Why does it matter?")
+
+
+def test_a_storys_summary_and_background_are_its_text() -> None:
+    parts = "".join(f"<p><b>{label}</b></p><p>{P}</p>" for label in [
+        "Summary", "Background", "Why does it matter?"])
+    html = (f"<h2>News Highlight: Courts Weigh Whether Weights Are Speech</h2>{parts}"
+            f"<h2>Research Highlight: Tiny Recursive Reasoners</h2>{parts}")
+    assert _headlines(html) == ["News Highlight: Courts Weigh Whether Weights Are Speech",
+                                "Research Highlight: Tiny Recursive Reasoners"]
+
+
+def test_an_authors_name_may_end_in_their_own_script() -> None:
+    assert is_byline("Ben Lorica 本 · Dec 14")

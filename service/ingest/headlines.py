@@ -45,7 +45,7 @@ INNER_HEADING = re.compile(
     r"^\W*(?:key (?:takeaways?|points|findings|results|details)|takeaways?|results?|findings"
     r"|the details|details|why (?:it|this) matters|the numbers|highlights"
     r"|(?:my|our) take|the bottom line|bottom line|what(?:['’]s| is) new|background"
-    r"|methods?|limitations"
+    r"|methods?|limitations|why does (?:it|this) matter|summary|overview"
     # Semafor's parts of one story: "THE SCOOP", "KNOW MORE", "REED'S VIEW", "ROOM FOR
     # DISAGREEMENT", "THE VIEW FROM BEIJING", "NOTABLE" (sweep8)
     r"|the scoop|know more|room for disagreement|the view from [^\n]{1,40}|notable"
@@ -125,6 +125,11 @@ BYLINE = re.compile(
 # "— Dana Whitlock" under a link roundup's title (Pointer's: sweep8): a dash and a person's
 # two or three names, nothing else ("— OpenAI Ships GPT-6", "– Apple" are not).
 DASH_BYLINE = re.compile(r"^[—–][ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z'’-]+){1,2}$")
+# A paper's authors and venue as Google Scholar gives them: "M Okonkwo, S Brandt - arXiv
+# preprint arXiv:2512.03318, 2025" (the tenth sweep)
+SCHOLAR_AUTHORS = re.compile(
+    r"^[A-Z]{1,3} [A-Z][\w'’-]+(?:, [A-Z]{1,3} [A-Z][\w'’-]+)*(?:…)? [-–] [^\n]{2,160}, "
+    r"(?:19|20)\d\d$")
 # A date (and perhaps a time) opening a line: "Tue Jun 4, 6:30pm · Mill", "June 11, 2024",
 # "Mar 3 · 6 min read".  Under a headline it dates the story or the event, it is no title.
 _MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
@@ -142,7 +147,9 @@ ISSUE_DATE = re.compile(
     r"free|members?(?:[- ]only)?))?$",
     re.IGNORECASE)
 # "Marta Kowalczyk · Mar 3": an author and a date, a post's byline without "By".
-AUTHOR_DATE = re.compile(rf"^{_NAME}(?:[ \t]+{_NAME}){{1,3}}[ \t]*[·•|][ \t]*{_DATE}"
+# (a name may carry its author's name in their own script: "Ben Lorica 本 · Dec 14")
+AUTHOR_DATE = re.compile(rf"^{_NAME}(?:[ \t]+{_NAME}){{1,3}}(?:[ \t]+[^\x00-\x7f\s·•|]{{1,4}})?"
+                         rf"[ \t]*[·•|][ \t]*{_DATE}"
                          r"(?:,?[ \t]+\d{4})?(?:[ \t]*[·•|][ \t]*\d+\s*min(?:ute)?s? read)?$")
 # A paper's authors under its title: names with initials ("L. Chen, R. Okafor and M. Singh",
 # "A.-K. Weiss et al. (Allen Institute)"), never the title itself.
@@ -242,7 +249,7 @@ def is_byline(line: str) -> bool:
     under a headline: its author or its date, part of the story."""
     text = tidy(line)
     return bool(BYLINE.match(text) or DASH_BYLINE.match(text) or LOWER_BYLINE.match(text)
-                or PAPER_AUTHORS.match(text)
+                or PAPER_AUTHORS.match(text) or SCHOLAR_AUTHORS.match(text)
                 or AUTHOR_DATE.match(text) or DATELINE.match(text)
                 or NAMED_AUTHORS.match(text) or AUTHOR_LIST.match(text) or EVENT_PLACE.match(text))
 

@@ -67,7 +67,8 @@ SPEAKS = re.compile(
     r"(?: this way)?|summed it up|was|were|is|are|note|see)\W*:$", re.IGNORECASE)
 # "Robots learn to fold laundry: …The task that humbled roboticists cracks… Researchers at…"
 INLINE_SUBHEAD = re.compile(
-    r"(?P<head>[^\n…]{10,200}?:)[ \t]+(?P<sub>…[^\n…]{3,300}…)(?P<rest>.*)", re.DOTALL)
+    r"(?P<head>[^\n…]{10,200}?:)[ \t]+(?P<sub>(?:…|\.\.\.)[^\n…]{3,300}?(?:…|\.\.\.))"
+    r"(?P<rest>.*)", re.DOTALL)  # (or "...", three full stops: the tenth sweep)
 # A heading over links that belong to the story above: its sources, not items.
 RELATED = re.compile(r"^\W*(?:further reading|related|sources?|references|see also|"
                      r"more on this|read more|resources|links mentioned|notes|read the|"

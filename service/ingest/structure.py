@@ -79,6 +79,9 @@ def cut(blocks: Sequence[Block]) -> Cutting:
     return Cutting(cutter.cuts, cutter.log, cutter.laid_out, cutter.under_masthead)
 
 
+BOLD_LINE_RANK = 7  # bold lines and title lines rank 7 and 8, below every heading
+
+
 class _Cutter:
     """The walk over an issue's units: the story in hand, the section and the zone."""
 
@@ -90,6 +93,7 @@ class _Cutter:
         self.section, self.section_rank, self.zone = "", 0, ""
         self.ad_items = 0  # link-led items since the sponsor zone in hand opened
         self.zone_rank = 0  # the rank of the zone's title: a job's title ranks below it
+        self.current_rank = 0  # the rank of the story in hand's title (0: an item, or none)
         self.laid_out = False  # a recap or a sponsor's block was marked as such
         self.gap_noted = False  # the run of text outside any story in hand was noted
         self.masthead = False  # a masthead was dropped, and no story has started since
@@ -104,6 +108,10 @@ class _Cutter:
             self.current = None
 
     def title(self, unit: Unit, index: int) -> None:
+        if self._inner(unit):
+            # "Key takeaways", "Summary", "THE SCOOP" under a story's headline: its text
+            self.other(Unit("body", unit.block), index)
+            return
         kind = _title_kind(unit, self.units, index)
         if kind not in ZONES and not self.cuts and is_masthead(unit, self.units, index,
                                                                 self.first):
@@ -131,7 +139,7 @@ class _Cutter:
             if unit.rank < self.section_rank:
                 self.section, self.section_rank = "", 0  # a story above the section ends it
             self.start(Cut(tidy(unit.headline), rank_name(unit.rank), [unit.block],
-                           unit.url or _url_below(self.units, index), self.section))
+                           unit.url or _url_below(self.units, index), self.section), unit.rank)
             return
         self.current = None
         if kind == "section":
@@ -191,7 +199,9 @@ class _Cutter:
             self.other(unit, index)
 
     def other(self, unit: Unit, index: int) -> None:
-        if opens_recap(unit.block):
+        inner = self.current is not None and bool(INNER_HEADING.match(
+            tidy(block_lines(unit.block)[0])[:TITLE_MAX_CHARS + 1]))  # a story's "Summary"
+        if opens_recap(unit.block) and not inner:
             self.zone, self.current, self.laid_out = "recap", None, True
             self.drop("recap", block_lines(unit.block)[0], "recap line")
         elif sponsored_lead(unit.block):
@@ -223,8 +233,17 @@ class _Cutter:
             self.drop("text", block_lines(unit.block)[0][:80], where)
             self.gap_noted = True
 
-    def start(self, story: Cut) -> None:
-        self.current, self.gap_noted = story, False
+    def _inner(self, unit: Unit) -> bool:
+        """A heading of the story in hand over its own parts (attack7, sweep10): ranked
+        below its headline, or a bold line among bold-line stories ("**The numbers**"); a
+        "Results" heading of a section's own rank is a story of its own (the review)."""
+        text = tidy(unit.headline)
+        return (self.current is not None and len(text) <= TITLE_MAX_CHARS
+                and (unit.rank > self.current_rank or unit.rank >= BOLD_LINE_RANK)
+                and bool(INNER_HEADING.match(text)))
+
+    def start(self, story: Cut, rank: int = 0) -> None:
+        self.current, self.gap_noted, self.current_rank = story, False, rank
         if not self.cuts:
             self.under_masthead = self.masthead
         self.cuts.append(story)
@@ -248,8 +267,6 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
         if pattern.search(text) and (name != "sponsor" or len(text) <= 80):
             return name
     following = next((u for u in after(units, index) if u.role != "rule"), None)
-    if len(text) <= TITLE_MAX_CHARS and INNER_HEADING.match(text) and _inside(units, index):
-        return "body"  # "Key takeaways", "Results" over a story's own points (attack7)
     if (following is not None and following.role == "title" and following.rank > unit.rank
             and len(following.headline) <= TITLE_MAX_CHARS
             and INNER_HEADING.match(tidy(following.headline))):
@@ -270,20 +287,6 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
     if words and len(words) <= 5 and all(w in SECTION_WORDS for w in words):
         return "section"
     return "story"
-
-
-BOLD_LINE_RANK = 7  # bold lines and title lines rank 7 and 8, below every heading
-
-
-def _inside(units: list[Unit], index: int) -> bool:
-    """The title at ``index`` ranks below the title before it: inside that one's story (a
-    "Results" heading of a sports section's rank is a story of its own: the review)."""
-    above = next((units[i] for i in range(index - 1, -1, -1) if units[i].role == "title"
-                  and not INNER_HEADING.match(tidy(units[i].headline)[:TITLE_MAX_CHARS + 1])),
-                 None)  # (the story's other parts, "THE SCOOP" over "KNOW MORE", are its text)
-    # (a bold line among bold-line stories is inside the one above: "**The numbers**")
-    rank = units[index].rank
-    return above is not None and (above.rank < rank or rank >= BOLD_LINE_RANK)
 
 
 def _news_item(unit: Unit) -> bool:

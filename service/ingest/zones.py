@@ -33,7 +33,9 @@ SUBSCRIBE_LINE = (r"(?:un)?subscribe(?:\W*$|\s*[|·•:—–-]|\s+(?:here|now|t
                   # Spanish, French, German, Portuguese, Italian (the ninth sweep): the words
                   # and a few more at most, not a headline ("Abbestellen per Chatbot: …")
                   r"|(?:配信(?:停止|解除)|退订|取消订阅|구독\s?취소|수신\s?거부"
-                  r"|cancelar (?:la |a )?(?:suscripci[oó]n|assinatura)|darse de baja"
+                  r"|cancelar (?:la |a )?(?:suscripci[oó]n|assinatura|inscri[cç][aã]o)"
+                  r"|darse de baja"
+                  r"|wypisz si[eę]|anuluj subskrypcj[eę]|afmelden|uitschrijven"
                   r"|se d[ée](?:sabonner|sinscrire)|abbestellen|abmelden|disiscriviti)"
                   r"(?:\W*$|[^\n:：]{0,16}(?:$|\s*[|·•／/]))")
 # A label that marks what follows as an ad, as a line or a bold lead of its own.  Not a news
@@ -65,7 +67,8 @@ ZONES = {
     "sponsor": re.compile(
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
         r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?"
-        r"|from our partners?)\b|^\W*(?:【pr】|\[pr\]|［pr］)"  # Japanese issues mark ads "【PR】"
+        r"|from our partners?|partner wydania|partner van (?:deze|de) (?:editie|week))\b"
+        r"|^\W*(?:【pr】|\[pr\]|［pr］)"  # Japanese issues mark ads "【PR】"
         r"|^\W*(?:광고|广告|広告)\W*$",  # "광고", "广告": an ad's label alone
         re.IGNORECASE),
     # "Welcome", "Welcome back!", "Welcome to The Neuron", "Welcome to our new subscribers";
