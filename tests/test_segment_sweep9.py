@@ -148,12 +148,14 @@ def test_an_unsubscribe_word_with_its_link_words_opens_the_footer(line: str) -> 
     assert opens_footer(line)
 
 
-@pytest.mark.parametrize("intro", ["One reviewer on the forum summed it up", "Programming note",
-                                   "A spokesperson for one office said",
-                                   "The minister's summary was"])
-def test_a_quotes_introduction_with_an_ellipsis_is_no_headline(intro: str) -> None:
-    html = (f"<h2>Regional grid operator delays new connections</h2><p>{P}</p>"
-            f"<p>{intro}: …it is a queue, not a shortage… which nobody disputed.</p>"
+@pytest.mark.parametrize("line", [
+    f"{intro}: …it is a queue, not a shortage… which nobody disputed."
+    for intro in ["One reviewer on the forum summed it up", "Programming note",
+                  "A spokesperson for one office said", "The minister's summary was"]
+] + ["<b>Mara Ilves:</b> <em>...we never turned it off...</em> and it kept running."])
+def test_a_quotes_introduction_or_an_interviews_turn_is_no_headline(line: str) -> None:
+    """An introduction to a quote, or (attack10) an interview's "Name: …words…" turn."""
+    html = (f"<h2>Regional grid operator delays new connections</h2><p>{P}</p><p>{line}</p>"
             f"<h2>A chip plant opens in Ohio</h2><p>{P}</p>")
     assert _headlines(html) == ["Regional grid operator delays new connections",
                                 "A chip plant opens in Ohio"]
@@ -215,3 +217,25 @@ def test_a_storys_summary_and_background_are_its_text() -> None:
 
 def test_an_authors_name_may_end_in_their_own_script() -> None:
     assert is_byline("Ben Lorica 本 · Dec 14")
+
+
+# ---- from the attack on the tenth sweep's rules (attack10) --------------------------------------
+
+
+def test_a_headline_that_opens_with_summary_is_news() -> None:
+    assert not ZONES["recap"].search("Summary judgment denied in the first AI patent case")
+    assert ZONES["recap"].search("Summary & TL;DR")
+    assert ZONES["recap"].search("Summary")
+
+
+@pytest.mark.parametrize("line", ["Priya Raman प्रिया · Nov 30", "Anya Petrova Аня · 8 min read"])
+def test_an_author_line_with_a_name_in_another_script_or_a_reading_time(line: str) -> None:
+    assert is_byline(line)
+
+
+def test_polish_and_dutch_sponsor_labels_are_labels_only_alone() -> None:
+    assert ZONES["sponsor"].search("Partner wydania")
+    assert not ZONES["sponsor"].search(
+        "Partner wydania nowego raportu o AI w firmach szuka respondentów")
+    assert opens_sponsor(Block(kind="paragraph", text="In samenwerking met Kanaalcloud"))
+    assert CALL_TO_ACTION.match("Cancel alert")

@@ -83,7 +83,7 @@ CALL_TO_ACTION = re.compile(
     r"newsletter |edition |digest |post )?(?:online|on the web|in (?:your |a |the )?browser)|"
     r"browse (?:the|all|our)(?: \w+){1,2}|try \w+ (?:free|now|for free|today)|"
     r"see all (?:open )?(?:roles|jobs|positions|openings)|browse jobs|alle stellen ansehen|"
-    r"become a (?:paid |premium )?(?:member|subscriber|supporter)|"
+    r"become a (?:paid |premium )?(?:member|subscriber|supporter)|cancel (?:this )?alert|"
     r"voir toutes les offres|"
     r"sign up(?: free| now)?|"
     r"subscribe(?: now| free| here)?|join (?:now|us|free|the waitlist)|register (?:now|here|today)|"
@@ -147,9 +147,11 @@ ISSUE_DATE = re.compile(
     r"free|members?(?:[- ]only)?))?$",
     re.IGNORECASE)
 # "Marta Kowalczyk · Mar 3": an author and a date, a post's byline without "By".
-# (a name may carry its author's name in their own script: "Ben Lorica 本 · Dec 14")
-AUTHOR_DATE = re.compile(rf"^{_NAME}(?:[ \t]+{_NAME}){{1,3}}(?:[ \t]+[^\x00-\x7f\s·•|]{{1,4}})?"
-                         rf"[ \t]*[·•|][ \t]*{_DATE}"
+# (a name may carry the author's name in their own script: "Ben Lorica 本 · Dec 14",
+# "Priya Raman प्रिया · Nov 30")
+AUTHOR_DATE = re.compile(rf"^{_NAME}(?:[ \t]+{_NAME}){{1,3}}(?:[ \t]+[^\x00-\x7f\s·•|]{{1,12}})?"
+                         # (or the reading time alone: "Anya Petrova Аня · 8 min read", attack10)
+                         rf"[ \t]*[·•|][ \t]*(?:{_DATE}|\d{{1,3}}[ \t]*min(?:ute)?s?[ \t]+read$)"
                          r"(?:,?[ \t]+\d{4})?(?:[ \t]*[·•|][ \t]*\d+\s*min(?:ute)?s? read)?$")
 # A paper's authors under its title: names with initials ("L. Chen, R. Okafor and M. Singh",
 # "A.-K. Weiss et al. (Allen Institute)"), never the title itself.

@@ -60,6 +60,7 @@ SENTENCE_CLOSE = re.compile(r"[.!?,;:…。！？，、；：]['\"’”)）」�
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：])")  # "（日経）": a source in CJK
 CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" with no spaces
 CJK_TITLE_CHARS = 8  # ... and a plain one, with no link or bold to mark it, this long
+INLINE_HEAD_WORDS = 4  # "Mara Ilves: …words…" is an interview's turn (attack10), not a headline
 # ...not a quote's introduction ("One reviewer summed it up:", "The minister's summary was:",
 # "Programming note:": the ninth attack)
 SPEAKS = re.compile(
@@ -136,7 +137,8 @@ def _inline_subhead(block: Block) -> list[Block]:
     lines, Import AI's shape from another sender: the ninth sweep) as the three blocks its
     lines were: the headline, the "…subhead…" that marks it, the text."""
     found = INLINE_SUBHEAD.match(block.text) if block.kind == "paragraph" else None
-    if (found is None or not title_like(found["head"], marked=True)
+    if (found is None or len(found["head"].split()) < INLINE_HEAD_WORDS
+            or not title_like(found["head"], marked=True)
             or SPEAKS.search(found["head"]) or LEAD_IN.match(found["head"])
             or lower_start(found["rest"].strip() or "X")):
         return [block]  # a quote ("Their CTO said: …it broke… which…"), a lead-in

@@ -42,7 +42,8 @@ SUBSCRIBE_LINE = (r"(?:un)?subscribe(?:\W*$|\s*[|·•:—–-]|\s+(?:here|now|t
 # site's "ADVERTISEMENT" slot, nor an "Advertising:" lead-in about ad revenue.
 AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
-    r"|in partnership with|partner content|promoted)\b|^(?:【pr】|\[pr\]|［pr］)"
+    r"|in partnership with|in samenwerking met|partner content|promoted)\b"
+    r"|^(?:【pr】|\[pr\]|［pr］)"
     r"|^\W*(?:광고|广告|広告)\W*$",
     re.IGNORECASE)
 # The label alone, naming no sponsor ("SPONSORED", "Partner content"): the title right under
@@ -59,7 +60,11 @@ SPONSOR_LABEL = re.compile(
     r"|in partnership with)\W+(?:our (?:sponsor|partner)s?\W+)?([\w'’-]+)", re.IGNORECASE)
 ZONES = {
     "recap": re.compile(
-        r"^\W*(?:tl;? ?dr|tldr|show ?notes|summary\b|recap\b"
+        # ("Summary", "Summary & TL;DR", "Summary of this week"; not "Summary judgment
+        # denied…": attack10)
+        r"^\W*(?:tl;? ?dr|tldr|show ?notes"
+        r"|summary(?:\W*$|\s+of\s+(?:this|today|the)\b|\s*(?:&|and)\s)"
+        r"|recap\b"
         r"|in (?:this|today'?s) (?:issue|edition|email|newsletter|rundown|digest)"
         r"|table of contents|what'?s inside|wrapping up|wrap-?up|that'?s a wrap"
         r"|(?:timestamps|chapters|in this episode)\W*$)",
@@ -67,7 +72,9 @@ ZONES = {
     "sponsor": re.compile(
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
         r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?"
-        r"|from our partners?|partner wydania|partner van (?:deze|de) (?:editie|week))\b"
+        r"|from our partners?|in samenwerking met)\b"
+        # Polish and Dutch labels alone: "Partner wydania", not "Partner wydania raportu…"
+        r"|^\W*(?:partner wydania|partner van (?:deze|de) (?:editie|week))\W*$"
         r"|^\W*(?:【pr】|\[pr\]|［pr］)"  # Japanese issues mark ads "【PR】"
         r"|^\W*(?:광고|广告|広告)\W*$",  # "광고", "广告": an ad's label alone
         re.IGNORECASE),
