@@ -27,7 +27,6 @@ from service.ingest.headlines import (
     DECORATION,
     ENUMERATOR,
     LABEL,
-    LEAD_IN,
     SECTION_WORDS,
     TITLE_MAX_CHARS,
     block_lines,
@@ -41,6 +40,7 @@ from service.ingest.headlines import (
     tidy,
     title_like,
 )
+from service.ingest.joined import as_lines
 from service.ingest.kickers import kickers_as_text
 from service.ingest.links import own_links_as_text
 from service.ingest.named import named_runs
@@ -60,16 +60,6 @@ SENTENCE_CLOSE = re.compile(r"[.!?,;:…。！？，、；：]['\"’”)）」�
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：])")  # "（日経）": a source in CJK
 CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" with no spaces
 CJK_TITLE_CHARS = 8  # ... and a plain one, with no link or bold to mark it, this long
-INLINE_HEAD_WORDS = 4  # "Mara Ilves: …words…" is an interview's turn (attack10), not a headline
-# ...not a quote's introduction ("One reviewer summed it up:", "The minister's summary was:",
-# "Programming note:": the ninth attack)
-SPEAKS = re.compile(
-    r"\b(?:said|says|say|told|tells|wrote|writes|asked|asks|ask|explained|added|noted|put it"
-    r"(?: this way)?|summed it up|was|were|is|are|note|see)\W*:$", re.IGNORECASE)
-# "Robots learn to fold laundry: …The task that humbled roboticists cracks… Researchers at…"
-INLINE_SUBHEAD = re.compile(
-    r"(?P<head>[^\n…]{10,200}?:)[ \t]+(?P<sub>(?:…|\.\.\.)[^\n…]{3,300}?(?:…|\.\.\.))"
-    r"(?P<rest>.*)", re.DOTALL)  # (or "...", three full stops: the tenth sweep)
 # A heading over links that belong to the story above: its sources, not items.
 RELATED = re.compile(r"^\W*(?:further reading|related|sources?|references|see also|"
                      r"more on this|read more|resources|links mentioned|notes|read the|"
@@ -79,7 +69,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     units: list[Unit] = []
     related = False  # inside a list introduced by a line ending in ":"
     list_head: Unit | None = None  # what the list in hand opens under (kept, not searched)
-    for block in (part for whole in blocks for part in _inline_subhead(whole)):
+    for block in (part for whole in blocks for part in as_lines(whole)):
         if units and units[-1].block.kind != "list_item":
             list_head = units[-1]
         if block.kind == "rule":
@@ -130,22 +120,6 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     units = own_links_as_text([_promote(units, i) for i in range(len(units))])
     units = named_runs(kickers_as_text(units))
     return _demote_inner_titles(units) if _separated(units) else units
-
-
-def _inline_subhead(block: Block) -> list[Block]:
-    """"Headline: …subhead… text" in one paragraph (HTML that joins the plain mirror's
-    lines, Import AI's shape from another sender: the ninth sweep) as the three blocks its
-    lines were: the headline, the "…subhead…" that marks it, the text."""
-    found = INLINE_SUBHEAD.match(block.text) if block.kind == "paragraph" else None
-    if (found is None or len(found["head"].split()) < INLINE_HEAD_WORDS
-            or not title_like(found["head"], marked=True)
-            or SPEAKS.search(found["head"]) or LEAD_IN.match(found["head"])
-            or lower_start(found["rest"].strip() or "X")):
-        return [block]  # a quote ("Their CTO said: …it broke… which…"), a lead-in
-    parts = [Block(kind="paragraph", text=found["head"]),
-             Block(kind="paragraph", text=found["sub"])]
-    rest = found["rest"].strip()
-    return parts + ([Block(kind="paragraph", text=rest, links=block.links)] if rest else [])
 
 
 def _cjk_words(line: str) -> bool:

@@ -1,0 +1,47 @@
+"""Segment stage, structural engine: a headline, its subhead and its text joined in one
+paragraph, read as the lines they were.
+
+Import AI's plain mirror writes a story's opening as three lines: "Headline:", then
+"…subhead…", then the text.  An HTML part rendered from it (Markdown joins soft line
+breaks) makes them one paragraph, "Headline: …subhead… text", and the issue came out
+as one story (the ninth sweep: Import AI's shape from other senders).  Not every colon
+before an ellipsis opens a story: a quote's introduction ("Their CTO said: …it broke…
+which…"), a lead-in ("Why this matters:") or an interview's turn ("**Mara Ilves:**
+*…we never turned it off…*") stays as it is (the ninth and tenth attacks).
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.domain import Block
+from service.ingest.headlines import LEAD_IN, lower_start, title_like
+
+__all__ = ["INLINE_SUBHEAD", "as_lines"]
+
+INLINE_HEAD_WORDS = 4  # "Mara Ilves: …words…" is an interview's turn (attack10), not a headline
+# ...not a quote's introduction ("One reviewer summed it up:", "The minister's summary was:",
+# "Programming note:": the ninth attack)
+SPEAKS = re.compile(
+    r"\b(?:said|says|say|told|tells|wrote|writes|asked|asks|ask|explained|added|noted|put it"
+    r"(?: this way)?|summed it up|was|were|is|are|note|see)\W*:$", re.IGNORECASE)
+# "Robots learn to fold laundry: …The task that humbled roboticists cracks… Researchers at…"
+INLINE_SUBHEAD = re.compile(
+    r"(?P<head>[^\n…]{10,200}?:)[ \t]+(?P<sub>(?:…|\.\.\.)[^\n…]{3,300}?(?:…|\.\.\.))"
+    r"(?P<rest>.*)", re.DOTALL)  # (or "...", three full stops: the tenth sweep)
+
+
+def as_lines(block: Block) -> list[Block]:
+    """"Headline: …subhead… text" in one paragraph (HTML that joins the plain mirror's
+    lines, Import AI's shape from another sender: the ninth sweep) as the three blocks its
+    lines were: the headline, the "…subhead…" that marks it, the text."""
+    found = INLINE_SUBHEAD.match(block.text) if block.kind == "paragraph" else None
+    if (found is None or len(found["head"].split()) < INLINE_HEAD_WORDS
+            or not title_like(found["head"], marked=True)
+            or SPEAKS.search(found["head"]) or LEAD_IN.match(found["head"])
+            or lower_start(found["rest"].strip() or "X")):
+        return [block]  # a quote ("Their CTO said: …it broke… which…"), a lead-in
+    parts = [Block(kind="paragraph", text=found["head"]),
+             Block(kind="paragraph", text=found["sub"])]
+    rest = found["rest"].strip()
+    return parts + ([Block(kind="paragraph", text=rest, links=block.links)] if rest else [])
