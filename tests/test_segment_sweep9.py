@@ -239,3 +239,54 @@ def test_polish_and_dutch_sponsor_labels_are_labels_only_alone() -> None:
         "Partner wydania nowego raportu o AI w firmach szuka respondentów")
     assert opens_sponsor(Block(kind="paragraph", text="In samenwerking met Kanaalcloud"))
     assert CALL_TO_ACTION.match("Cancel alert")
+
+
+# ---- from a second read-through (stop 22) -----------------------------------------------------
+
+
+def test_a_headline_that_opens_with_a_dutch_unsubscribe_word_is_news() -> None:
+    html = "".join(f"<h2>{h}</h2><p>{P}</p>" for h in [
+        "Rijkswaterstaat Test Drones", "Uitschrijven kan nu sneller", "Nieuwe Regels Voor Chips"])
+    assert len(_headlines(html)) == 3
+
+
+def test_a_cards_reading_time_does_not_make_its_headline_a_byline() -> None:
+    assert not is_byline("Scaling Laws Revisited · 8 min read")
+
+
+@pytest.mark.parametrize("line", ["AI Index – Stanford's annual report lands, 2025",
+                                  "US Elections - What to expect, 2024"])
+def test_an_abbreviation_and_a_year_are_no_scholar_byline(line: str) -> None:
+    assert not is_byline(line)
+
+
+def test_a_line_over_an_italic_note_and_a_heading_stays_the_storys_text() -> None:
+    html = (f"<h2>OpenAI Ships a New Agent</h2><p>{P}</p><p>Correction Appended</p>"
+            f"<p><em>An earlier version misstated the launch date.</em></p>"
+            f"<h2>Nova Opens a Chip Plant</h2><p>{P}</p>")
+    stories = segment(parse_issue(email(html, html=True)))
+    assert [s.headline for s in stories] == ["OpenAI Ships a New Agent", "Nova Opens a Chip Plant"]
+    assert "misstated the launch date" in stories[0].text
+
+
+def test_a_summary_of_links_after_the_stories_is_the_issues_recap() -> None:
+    recap = "<p><b>Summary</b></p><ul>" + "".join(
+        f"<li><a href='https://x.example/{n}'>{h}</a> — one line on it.</li>"
+        for n, h in enumerate(["Voltloop raises $80M for battery recycling",
+                               "Nova opens its Ohio chip plant"])) + "</ul>"
+    html = "".join(f"<h2>{h}</h2><p>{P}</p>" for h in [
+        "Voltloop raises $80M for battery recycling", "Nova opens its Ohio chip plant"])
+    assert len(_headlines(html + recap)) == 2
+
+
+def test_a_results_heading_after_linked_items_is_its_own_story() -> None:
+    items = "".join(f"<p><a href='https://x.example/{n}'>Item {n} about the harbour council</a>"
+                    f" — {P}</p>" for n in range(2))
+    html = f"<h2>News</h2>{items}<h2>Results</h2><p>{P} {P}</p>"
+    assert _headlines(html)[-1] == "Results"
+
+
+def test_a_dutch_headline_with_in_samenwerking_met_is_news() -> None:
+    assert not ZONES["sponsor"].search("TU Delft bouwt AI-lab in samenwerking met ASML")
+    assert ZONES["sponsor"].search("In samenwerking met Kanaalcloud")
+    assert ZONES["recap"].search("Summary: the week in AI")

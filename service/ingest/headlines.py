@@ -127,8 +127,13 @@ BYLINE = re.compile(
 DASH_BYLINE = re.compile(r"^[—–][ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z'’-]+){1,2}$")
 # A paper's authors and venue as Google Scholar gives them: "M Okonkwo, S Brandt - arXiv
 # preprint arXiv:2512.03318, 2025" (the tenth sweep)
+# (two authors at least, or a list cut short: "AI Index – Stanford's report, 2025" and
+# "US Elections - What to expect, 2024" are headlines: the review)
 SCHOLAR_AUTHORS = re.compile(
-    r"^[A-Z]{1,3} [A-Z][\w'’-]+(?:, [A-Z]{1,3} [A-Z][\w'’-]+)*(?:…)? [-–] [^\n]{2,160}, "
+    r"^[A-Z]{1,3} [A-Z][\w'’-]+(?:(?:, [A-Z]{1,3} [A-Z][\w'’-]+)+(?:…)?|…"
+    # ...or one author before a venue: "L Ferrari - Proceedings of EMNLP, 2025" (attack10)
+    r"|(?= [-–] [^\n]{0,40}\b(?:arXiv|preprint|Proceedings|Journal|Conference|Workshop|"
+    r"Transactions|Letters|NeurIPS|ICML|ICLR|EMNLP|ACL|CVPR)\b)) [-–] [^\n]{2,160}, "
     r"(?:19|20)\d\d$")
 # A date (and perhaps a time) opening a line: "Tue Jun 4, 6:30pm · Mill", "June 11, 2024",
 # "Mar 3 · 6 min read".  Under a headline it dates the story or the event, it is no title.
@@ -149,10 +154,13 @@ ISSUE_DATE = re.compile(
 # "Marta Kowalczyk · Mar 3": an author and a date, a post's byline without "By".
 # (a name may carry the author's name in their own script: "Ben Lorica 本 · Dec 14",
 # "Priya Raman प्रिया · Nov 30")
-AUTHOR_DATE = re.compile(rf"^{_NAME}(?:[ \t]+{_NAME}){{1,3}}(?:[ \t]+[^\x00-\x7f\s·•|]{{1,12}})?"
-                         # (or the reading time alone: "Anya Petrova Аня · 8 min read", attack10)
-                         rf"[ \t]*[·•|][ \t]*(?:{_DATE}|\d{{1,3}}[ \t]*min(?:ute)?s?[ \t]+read$)"
-                         r"(?:,?[ \t]+\d{4})?(?:[ \t]*[·•|][ \t]*\d+\s*min(?:ute)?s? read)?$")
+_SCRIPT = r"[ \t]+[^\x00-\x7f\s·•|]{1,12}"  # a word in another script after the names
+AUTHOR_DATE = re.compile(
+    rf"^{_NAME}(?:[ \t]+{_NAME}){{1,3}}(?:(?:{_SCRIPT})?[ \t]*[·•|][ \t]*{_DATE}"
+    r"(?:,?[ \t]+\d{4})?(?:[ \t]*[·•|][ \t]*\d+\s*min(?:ute)?s? read)?"
+    # or the reading time alone, only after a name in another script: "Anya Petrova Аня ·
+    # 8 min read" (attack10), not "Scaling Laws Revisited · 8 min read" (the review)
+    rf"|{_SCRIPT}[ \t]*[·•|][ \t]*\d{{1,3}}[ \t]*min(?:ute)?s?[ \t]+read)$")
 # A paper's authors under its title: names with initials ("L. Chen, R. Okafor and M. Singh",
 # "A.-K. Weiss et al. (Allen Institute)"), never the title itself.
 _NOT_INITIALS = r"(?!(?:A\.I|U\.[SKN]|E\.U|D\.C|U\.N)\.)"  # "A.I.", "U.S.", "D.C."

@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 
 from service.domain import Block
-from service.ingest.headlines import LEAD_IN, lower_start, title_like
+from service.ingest.headlines import AUTHOR_NAME, LEAD_IN, lower_start, title_like
 
-__all__ = ["INLINE_SUBHEAD", "as_lines"]
+__all__ = ["INLINE_SUBHEAD", "SPEAKS", "as_lines"]
 
-INLINE_HEAD_WORDS = 4  # "Mara Ilves: …words…" is an interview's turn (attack10), not a headline
-# ...not a quote's introduction ("One reviewer summed it up:", "The minister's summary was:",
+INLINE_HEAD_WORDS = 4  # "Agency spokesperson: …" is a speaker (attack10), "The compute curve: …"
+# an essay's section (attack9); a headline runs longer
+# ...not a speaker's name ("Mara Ilves: …we never turned it off…", attack10), nor a quote's
+# introduction ("One reviewer summed it up:", "The minister's summary was:",
 # "Programming note:": the ninth attack)
 SPEAKS = re.compile(
     r"\b(?:said|says|say|told|tells|wrote|writes|asked|asks|ask|explained|added|noted|put it"
@@ -36,11 +38,14 @@ def as_lines(block: Block) -> list[Block]:
     lines, Import AI's shape from another sender: the ninth sweep) as the three blocks its
     lines were: the headline, the "…subhead…" that marks it, the text."""
     found = INLINE_SUBHEAD.match(block.text) if block.kind == "paragraph" else None
-    if (found is None or len(found["head"].split()) < INLINE_HEAD_WORDS
+    head = found["head"].rstrip(":").strip() if found else ""
+    if (found is None or len(head.split()) < INLINE_HEAD_WORDS or AUTHOR_NAME.match(head)
             or not title_like(found["head"], marked=True)
             or SPEAKS.search(found["head"]) or LEAD_IN.match(found["head"])
             or lower_start(found["rest"].strip() or "X")):
-        return [block]  # a quote ("Their CTO said: …it broke… which…"), a lead-in
+        # a speaker's turn ("Mara Ilves: …we never turned it off…", attack10), a quote
+        # ("Their CTO said: …it broke… which…"), a lead-in
+        return [block]
     parts = [Block(kind="paragraph", text=found["head"]),
              Block(kind="paragraph", text=found["sub"])]
     rest = found["rest"].strip()

@@ -219,8 +219,11 @@ def _promote(units: list[Unit], index: int) -> Unit:
         return unit
     if following is None or following.role == "rule":
         return unit
-    if (_byline_under(units, index) or _italic_line(following)) and index + 2 < len(units):
+    italic = _italic_line(following)
+    if (_byline_under(units, index) or italic) and index + 2 < len(units):
         following = units[index + 2]  # a byline or a subhead is not the text under a title
+        if italic and following.role != "body":
+            return unit  # a line over an italic note and no text is none (the review)
     short = following.role == "body" and text_size(following.block.text) < BODY_MIN_CHARS
     if short and not (marked or (bold and title_like(below)) or _headline_over_text(units,
                                                                                index + 1)):

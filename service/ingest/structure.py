@@ -93,7 +93,7 @@ class _Cutter:
         self.section, self.section_rank, self.zone = "", 0, ""
         self.ad_items = 0  # link-led items since the sponsor zone in hand opened
         self.zone_rank = 0  # the rank of the zone's title: a job's title ranks below it
-        self.current_rank = 0  # the rank of the story in hand's title (0: an item, or none)
+        self.current_rank = 0  # the rank of the story in hand's title (an item's: 9)
         self.laid_out = False  # a recap or a sponsor's block was marked as such
         self.gap_noted = False  # the run of text outside any story in hand was noted
         self.masthead = False  # a masthead was dropped, and no story has started since
@@ -108,7 +108,7 @@ class _Cutter:
             self.current = None
 
     def title(self, unit: Unit, index: int) -> None:
-        if self._inner(unit):
+        if self._inner(unit, index):
             # "Key takeaways", "Summary", "THE SCOOP" under a story's headline: its text
             self.other(Unit("body", unit.block), index)
             return
@@ -199,8 +199,10 @@ class _Cutter:
             self.other(unit, index)
 
     def other(self, unit: Unit, index: int) -> None:
-        inner = self.current is not None and bool(INNER_HEADING.match(
-            tidy(block_lines(unit.block)[0])[:TITLE_MAX_CHARS + 1]))  # a story's "Summary"
+        below = next((u for u in after(self.units, index) if u.role != "rule"), None)
+        inner = (self.current is not None and below is not None and below.role == "body"
+                 and bool(INNER_HEADING.match(tidy(block_lines(unit.block)[0])[
+                     :TITLE_MAX_CHARS + 1])))  # a story's "Summary" over its text
         if opens_recap(unit.block) and not inner:
             self.zone, self.current, self.laid_out = "recap", None, True
             self.drop("recap", block_lines(unit.block)[0], "recap line")
@@ -222,7 +224,7 @@ class _Cutter:
             self.drop("sponsor", unit.headline, "sponsored item")
         elif unit.role == "item":
             self.start(Cut(tidy(unit.headline), unit.signal, [unit.block], unit.url,
-                           self.section))
+                           self.section), unit.rank)
         elif self.current is not None:
             self.current.blocks.append(unit.block)
         elif letter := _letter(unit, self.units, index):
@@ -233,14 +235,20 @@ class _Cutter:
             self.drop("text", block_lines(unit.block)[0][:80], where)
             self.gap_noted = True
 
-    def _inner(self, unit: Unit) -> bool:
+    def _inner(self, unit: Unit, index: int) -> bool:
         """A heading of the story in hand over its own parts (attack7, sweep10): ranked
-        below its headline, or a bold line among bold-line stories ("**The numbers**"); a
-        "Results" heading of a section's own rank is a story of its own (the review)."""
+        below its headline, or a bold line among bold-line stories ("**The numbers**"),
+        with text under it.  A "Results" heading of a section's rank after a story's, a
+        "Summary" over links (the issue's recap) or a sponsor's label is none (the
+        review)."""
         text = tidy(unit.headline)
-        return (self.current is not None and len(text) <= TITLE_MAX_CHARS
-                and (unit.rank > self.current_rank or unit.rank >= BOLD_LINE_RANK)
-                and bool(INNER_HEADING.match(text)))
+        rank = self.current_rank
+        if (self.current is None or len(text) > TITLE_MAX_CHARS
+                or not (unit.rank > rank or BOLD_LINE_RANK <= unit.rank <= rank)
+                or not INNER_HEADING.match(text) or ZONES["sponsor"].search(text)):
+            return False
+        below = next((u for u in after(self.units, index) if u.role != "rule"), None)
+        return below is not None and below.role == "body"
 
     def start(self, story: Cut, rank: int = 0) -> None:
         self.current, self.gap_noted, self.current_rank = story, False, rank

@@ -32,12 +32,15 @@ SUBSCRIBE_LINE = (r"(?:un)?subscribe(?:\W*$|\s*[|·•:—–-]|\s+(?:here|now|t
                   # in Japanese, Chinese, Korean ("配信停止はこちら", "退订", "수신 거부") and
                   # Spanish, French, German, Portuguese, Italian (the ninth sweep): the words
                   # and a few more at most, not a headline ("Abbestellen per Chatbot: …")
-                  r"|(?:配信(?:停止|解除)|退订|取消订阅|구독\s?취소|수신\s?거부"
-                  r"|cancelar (?:la |a )?(?:suscripci[oó]n|assinatura|inscri[cç][aã]o)"
+                  # (the CJK words with a few more: "配信停止はこちらから"; the others alone or
+                  # before their link bar: not "Uitschrijven kan nu sneller", the review)
+                  r"|(?:配信(?:停止|解除)|退订|取消订阅|구독\s?취소|수신\s?거부)"
+                  r"(?:\W*$|[^\n:：]{0,16}(?:$|\s*[|·•／/]))"
+                  r"|(?:cancelar (?:la |a )?(?:suscripci[oó]n|assinatura|inscri[cç][aã]o)"
                   r"|darse de baja"
                   r"|wypisz si[eę]|anuluj subskrypcj[eę]|afmelden|uitschrijven"
                   r"|se d[ée](?:sabonner|sinscrire)|abbestellen|abmelden|disiscriviti)"
-                  r"(?:\W*$|[^\n:：]{0,16}(?:$|\s*[|·•／/]))")
+                  r"(?:\W*$|\s*[|·•／/])")
 # A label that marks what follows as an ad, as a line or a bold lead of its own.  Not a news
 # site's "ADVERTISEMENT" slot, nor an "Advertising:" lead-in about ad revenue.
 AD_LABEL = re.compile(
@@ -63,7 +66,7 @@ ZONES = {
         # ("Summary", "Summary & TL;DR", "Summary of this week"; not "Summary judgment
         # denied…": attack10)
         r"^\W*(?:tl;? ?dr|tldr|show ?notes"
-        r"|summary(?:\W*$|\s+of\s+(?:this|today|the)\b|\s*(?:&|and)\s)"
+        r"|summary(?:\W*$|\s+of\s+(?:this|today|the)\b|\s*(?:&|and)\s|\s*:)"
         r"|recap\b"
         r"|in (?:this|today'?s) (?:issue|edition|email|newsletter|rundown|digest)"
         r"|table of contents|what'?s inside|wrapping up|wrap-?up|that'?s a wrap"
@@ -72,7 +75,7 @@ ZONES = {
     "sponsor": re.compile(
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
         r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?"
-        r"|from our partners?|in samenwerking met)\b"
+        r"|from our partners?)\b|^\W*in samenwerking met\b"
         # Polish and Dutch labels alone: "Partner wydania", not "Partner wydania raportu…"
         r"|^\W*(?:partner wydania|partner van (?:deze|de) (?:editie|week))\W*$"
         r"|^\W*(?:【pr】|\[pr\]|［pr］)"  # Japanese issues mark ads "【PR】"
