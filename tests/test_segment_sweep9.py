@@ -37,14 +37,21 @@ def test_a_headline_its_subhead_and_text_joined_in_one_paragraph_are_a_story() -
         "A chemistry benchmark goes from 4% to 31% in a year"]
 
 
-def test_a_line_in_italics_under_a_bold_headline_is_its_subhead() -> None:
-    stories = "<hr>".join(f"<p><b>{head}</b></p><p><em>{sub}</em></p><p>{P}</p>" for head, sub in [
-        ("Utilities are now the rate-limiting step for AI buildouts",
-         "Interconnection queues, not chip supply, decide who trains next"),
-        ("A startup wants to put a datacenter inside a salt cavern",
-         "Stable temperatures, natural shielding, and a very long elevator ride")])
-    assert _headlines(stories) == ["Utilities are now the rate-limiting step for AI buildouts",
-                                   "A startup wants to put a datacenter inside a salt cavern"]
+@pytest.mark.parametrize("cards", [
+    [("Utilities are now the rate-limiting step for AI buildouts",
+      "Interconnection queues, not chip supply, decide who trains next"),
+     ("A startup wants to put a datacenter inside a salt cavern",
+      "Stable temperatures, natural shielding, and a very long elevator ride")],
+    # (attack9: a subhead too short to count as the text a title needs under it)
+    [("Vireo releases an open model that reads handwriting",
+      "The 4B model runs on a laptop and reads thirty scripts."),
+     ("A city bans facial recognition in its buses, then un-bans it",
+      "Two votes, six weeks apart.")]])
+def test_a_line_in_italics_under_a_bold_headline_is_its_subhead(
+        cards: list[tuple[str, str]]) -> None:
+    stories = "".join(f"<p><b>{head}</b></p><p><em>{sub}</em></p><p>{P}</p>"
+                      for head, sub in cards)  # no separator: the subhead alone marks them
+    assert _headlines(stories) == [head for head, _ in cards]
 
 
 def test_an_essay_with_a_row_of_icons_over_its_author_is_one_story() -> None:
@@ -159,15 +166,6 @@ def test_a_quotes_introduction_or_an_interviews_turn_is_no_headline(line: str) -
             f"<h2>A chip plant opens in Ohio</h2><p>{P}</p>")
     assert _headlines(html) == ["Regional grid operator delays new connections",
                                 "A chip plant opens in Ohio"]
-
-
-def test_a_bold_headline_over_a_short_italic_subhead_is_a_story() -> None:
-    html = ("<p><b>Vireo releases an open model that reads handwriting</b></p>"
-            f"<p><em>The 4B model runs on a laptop and reads thirty scripts.</em></p><p>{P}</p>"
-            "<p><b>A city bans facial recognition in its buses, then un-bans it</b></p>"
-            f"<p><em>Two votes, six weeks apart.</em></p><p>{P}</p>")
-    assert _headlines(html) == ["Vireo releases an open model that reads handwriting",
-                                "A city bans facial recognition in its buses, then un-bans it"]
 
 
 def test_plain_chinese_headlines_over_short_paragraphs_are_stories() -> None:

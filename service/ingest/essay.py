@@ -77,6 +77,7 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
     pointed: set[str] = set()  # essay headings the engine read as sections over bold points
     bylines = subtitles = headings = 0  # the author's line, read as a title over the text
     deeper = {_plain(b.text) for b in raw if b.kind == "heading" and (b.level or 1) > level}
+    known = {*header, _plain(title)}  # the post's own title and subtitle, cut as stories
     for story in cuts:
         rank = _rank(story)
         if rank == BOLD_RANK and not headings and not story.headline.endswith("?"):
@@ -85,7 +86,7 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
                 and is_byline(story.headline)):
             bylines = 1  # "**Dana Whitlock** · Nov 18, 2025" under the subtitle (attack7)
             continue
-        if _plain(story.headline) in (*header, _plain(title)) and not story.url:
+        if _plain(story.headline) in known and not story.url:
             sections += 1  # the subtitle over the author's line, or the title itself
             subtitles += sections == subtitles + 1
             headings += rank is not None and rank < BOLD_RANK  # a subtitle as a heading
@@ -124,13 +125,11 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
     """The post's title, its heading level and the headings of its header (a subtitle): a
     heading equal to the subject, not the newsletter's name nor an issue's, with a line
     naming the author under it."""
-    wanted, sender = _plain(envelope.subject), _plain(envelope.sender_name)
+    subject, sender = _plain(envelope.subject), _plain(envelope.sender_name)
     # "Fieldstone Memo: Mapping the agent stack" over a heading "Mapping the agent stack"
-    named, colon, rest = wanted.partition(": ")
-    if colon and rest and not DIGEST_TITLE.search(named) and (
-            sender in named or len(named.split()) <= NAME_PREFIX_WORDS):
-        wanted = rest  # the newsletter's name, then the post's title
-    subject = _plain(envelope.subject)
+    named, colon, rest = subject.partition(": ")
+    wanted = rest if colon and rest and not DIGEST_TITLE.search(named) and (
+        sender in named or len(named.split()) <= NAME_PREFIX_WORDS) else subject
     if not wanted or (DIGEST_TITLE.search(subject) and not ASKS.search(subject)) or (
             len(sender) > 3 and sender in wanted):
         return None

@@ -215,6 +215,13 @@ regulation law chips compute startups and & + / in the of more reading events jo
 """))
 
 
+def capitalised_share(text: str, skip_first: bool = False) -> float:
+    """The share of words over three letters that start with a capital (after the first
+    word with ``skip_first``, which a sentence capitalises too): Title Case reads high."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text)[int(skip_first):] if len(w) > 3]
+    return sum(w[0].isupper() for w in words) / len(words) if words else 0.0
+
+
 def text_size(text: str) -> int:
     """A text's length in Latin characters: a Chinese, Japanese or Korean character says as
     much as three (a 23-character sentence under a headline is its text: attack8)."""

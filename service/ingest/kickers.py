@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from service.ingest.headlines import SECTION_WORDS, tidy
+from service.ingest.headlines import SECTION_WORDS, capitalised_share, tidy
 from service.ingest.units import Unit
 
 __all__ = ["kickers_as_text"]
@@ -69,11 +69,6 @@ def _dek(headline: str, line: str) -> bool:
     """A sentence-case line under a headline in Title Case: its dek, the standfirst that
     says more ("This Gripper Can Tell When a Glass Is About to Slip" over "Optical sensors
     in the fingertips detect shear before an object moves": sweep8)."""
-    return _title_case(headline) >= TITLE_CASE_HEADLINE and _title_case(line) < DEK_TITLE_CASE \
+    return capitalised_share(tidy(headline), skip_first=True) >= TITLE_CASE_HEADLINE \
+        and capitalised_share(tidy(line), skip_first=True) < DEK_TITLE_CASE \
         and len(tidy(line).split()) >= DEK_MIN_WORDS
-
-
-def _title_case(text: str) -> float:
-    """The share of words over three letters, after the first, that are capitalised."""
-    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", tidy(text))[1:] if len(w) > 3]
-    return sum(w[0].isupper() for w in words) / len(words) if words else 0.0

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from service.domain import Block
+from service.domain import Block, Link
 from service.ingest.headlines import (
     CALL_TO_ACTION,
     LABEL,
@@ -240,12 +240,10 @@ def _sentence_pass(out: list[Unit], needed: Callable[[Unit], int], ranks: set[in
         kinds = ("list_item", "paragraph") if listed else ("list_item",)
         end, heads = index, list[tuple[str, str]]()  # (headline, "label" or "sentence")
         while end < len(out) and out[end].role == "body":
-            head = (labelled_news(out[end].block) if not heads or heads[-1][1] != "sentence"
-                    else None)
-            # (a run is all labels or all sentences: its first says which)
-            if head is None and news_sentence(out[end].block, kinds) and not (
-                    heads and heads[0][1] == "label"):
-                head = (GLYPHS.sub("", tidy(block_lines(out[end].block)[0])), "sentence")
+            block, kind = out[end].block, heads[0][1] if heads else ""  # a run is of one kind
+            head = labelled_news(block) if kind != "sentence" else None
+            if head is None and kind != "label" and news_sentence(block, kinds):
+                head = (GLYPHS.sub("", tidy(block_lines(block)[0])), "sentence")
             if head is None:
                 break
             heads.append(head)
@@ -260,16 +258,22 @@ def _sentence_pass(out: list[Unit], needed: Callable[[Unit], int], ranks: set[in
         if end - index >= needed(title) and closed and distinct:
             ranks.add(title.rank)
             for at, (headline, kind) in zip(range(index, end), heads, strict=True):
-                url = next((link.url for link in out[at].block.links
-                            if link.url.startswith("http")), "")
-                out[at] = Unit("item", out[at].block, 9, headline, url, f"item: news {kind}")
+                web = _web_link(out[at].block)
+                out[at] = Unit("item", out[at].block, 9, headline, web.url if web else "",
+                               f"item: news {kind}")
         index = max(index, end)
     return out
 
 
+def _web_link(block: Block) -> Link | None:
+    """A block's first link to a web page (not "mailto:")."""
+    return next((link for link in block.links if link.url.startswith("http")), None)
+
+
 def _linked_headline(block: Block) -> str:
     """The text of a bullet's first link, when it reads as a headline (four words or more)."""
-    text = next((tidy(link.text) for link in block.links if link.url.startswith("http")), "")
+    link = _web_link(block)
+    text = tidy(link.text) if link else ""
     return text if len(text.split()) >= HEADLINE_WORDS else ""
 
 

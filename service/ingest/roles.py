@@ -30,6 +30,7 @@ from service.ingest.headlines import (
     SECTION_WORDS,
     TITLE_MAX_CHARS,
     block_lines,
+    capitalised_share,
     is_bold_line,
     is_byline,
     labelled,
@@ -343,5 +344,4 @@ def _split_title(block: Block, lines: Sequence[str], at: int,
 
 
 def _title_case(line: str) -> bool:
-    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
-    return bool(words) and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+    return capitalised_share(line) >= TITLE_CASE_SHARE

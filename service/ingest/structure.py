@@ -199,11 +199,9 @@ class _Cutter:
             self.other(unit, index)
 
     def other(self, unit: Unit, index: int) -> None:
-        below = next((u for u in after(self.units, index) if u.role != "rule"), None)
-        inner = (self.current is not None and below is not None and below.role == "body"
-                 and bool(INNER_HEADING.match(tidy(block_lines(unit.block)[0])[
-                     :TITLE_MAX_CHARS + 1])))  # a story's "Summary" over its text
-        if opens_recap(unit.block) and not inner:
+        if opens_recap(unit.block) and not (  # (a story's own "Summary" over its text)
+                self.current is not None and INNER_HEADING.match(tidy(block_lines(unit.block)[0]))
+                and self._over_text(index)):
             self.zone, self.current, self.laid_out = "recap", None, True
             self.drop("recap", block_lines(unit.block)[0], "recap line")
         elif sponsored_lead(unit.block):
@@ -247,6 +245,10 @@ class _Cutter:
                 or not (unit.rank > rank or BOLD_LINE_RANK <= unit.rank <= rank)
                 or not INNER_HEADING.match(text) or ZONES["sponsor"].search(text)):
             return False
+        return self._over_text(index)
+
+    def _over_text(self, index: int) -> bool:
+        """The unit at ``index`` has body text right under it (past any separator)."""
         below = next((u for u in after(self.units, index) if u.role != "rule"), None)
         return below is not None and below.role == "body"
 
@@ -285,10 +287,8 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
         return "body"  # a line that only looks like a title, over a heading: text, not a name
     if following.role in ("title", "item"):
         return "section"
-    under = text_under(units, index)
-    if CJK.search(text) and under < roles.BODY_MIN_CHARS:  # Chinese text says more per letter
-        under = sum(text_size(u.block.text) for u in itertools.takewhile(
-            lambda u: u.role == "body", (u for u in after(units, index) if u.role != "rule")))
+    # (under a Chinese or Japanese title, its text says more per letter: ``text_size``)
+    under = text_under(units, index, text_size if CJK.search(text) else len)
     if under < roles.BODY_MIN_CHARS and not unit.url:
         return "section"  # a name over a line or two ("Issue 41"): a masthead, not a story
     words = re.findall(r"[\w&+/']+", text.lower())

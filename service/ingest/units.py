@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from service.domain import Block
@@ -30,8 +30,9 @@ def after(units: list[Unit], index: int) -> Iterator[Unit]:
     return (units[i] for i in range(index + 1, len(units)))
 
 
-def text_under(units: list[Unit], index: int) -> int:
-    """How much body text a title has under it, up to the next title or item."""
+def text_under(units: list[Unit], index: int, size: Callable[[str], int] = len) -> int:
+    """How much body text a title has under it, up to the next title or item, each
+    block's text measured by ``size``."""
     following = (u for u in after(units, index) if u.role != "rule")
     under = itertools.takewhile(lambda u: u.role == "body", following)
-    return sum(len(u.block.text) for u in under)
+    return sum(size(u.block.text) for u in under)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from service.domain import Block
-from service.ingest.headlines import TITLE_MAX_CHARS, block_lines, tidy
+from service.ingest.headlines import TITLE_MAX_CHARS, block_lines, is_bold_line, tidy
 
 __all__ = ["AD_LABEL", "BARE_AD_LABEL", "JOB_TITLE", "SIGN_OFF", "SPONSOR_LABEL", "ZONES",
            "footer_at", "opens_footer", "opens_recap", "opens_sponsor", "sign_off_at",
@@ -197,41 +197,41 @@ def opens_footer(text: str) -> bool:
 def footer_at(blocks: Sequence[Block]) -> int | None:
     """Where the footer starts: the first line that opens it ("Subscribe", "Thanks for
     reading") with less than half the issue's text after it and no titled text (a
-    heading or a bold line over a paragraph).  A "Subscribe now" button under the intro
-    or a "Share this issue" box between stories is no footer (the seventh sweep and its
-    attack: posts cut down to their welcome paragraph, the stories after a box lost)."""
+    heading or a bold line over a paragraph, a linked news item) after it.  A "Subscribe
+    now" button under the intro or a "Share this issue" box between stories is no footer
+    (the seventh sweep and its attack: posts cut down to their welcome paragraph, the
+    stories after a box lost).  Each block is read once."""
+    opens = [opens_footer(block.text[:200]) for block in blocks]
+    news = [not opens[at] and _news_line(block) for at, block in enumerate(blocks)]
+    titled_after = [False] * (len(blocks) + 1)  # a titled text at or after each index
+    for at in range(len(blocks) - 2, -1, -1):
+        titled = news[at] or news[at + 1] or (
+            not opens[at] and not opens[at + 1] and _titled(blocks[at], blocks[at + 1]))
+        titled_after[at] = titled_after[at + 1] or titled
     sizes = [len(block.text) for block in blocks]
     total = after = sum(sizes)
-    titled_after = [False] * (len(blocks) + 1)  # a titled text at or after each index
-    for index in range(len(blocks) - 2, -1, -1):
-        titled_after[index] = titled_after[index + 1] or _titled_text(blocks, index)
-    for index, block in enumerate(blocks):
-        after -= sizes[index]
-        if (2 * after <= total and not titled_after[index + 1]
-                and opens_footer(block.text[:200])):
-            return index
+    for at in range(len(blocks)):
+        after -= sizes[at]
+        if 2 * after <= total and not titled_after[at + 1] and opens[at]:
+            return at
     return None
 
 
-def _titled_text(blocks: Sequence[Block], index: int) -> bool:
-    """A heading, or a bold line of its own, with a paragraph of news under it; or a news
-    item led by its link ("<a>Story three…</a> text", the review) or a bullet of news."""
-    block, under = blocks[index], blocks[index + 1]
-    if _news_line(block) or _news_line(under):
-        return True
+def _titled(block: Block, under: Block) -> bool:
+    """A heading, or a bold line of its own, with a paragraph of news under it; not the
+    footer's own "Share" button over its address line."""
     title = block.kind == "heading" or (
-        block.kind == "paragraph" and bool(block.lead) and tidy(block.lead) == tidy(block.text))
-    # (not the footer's own "Share" button over its address line)
+        block.kind == "paragraph" and is_bold_line(block, block_lines(block)[0])
+        and "\n" not in block.text)
     return (title and under.kind in ("paragraph", "list_item") and len(under.text) >= TEXT_UNDER
-            and not BUTTON.match(tidy(block.text)) and not opens_footer(block.text[:200])
-            and not opens_footer(under.text[:200]))
+            and not BUTTON.match(tidy(block.text)))
 
 
 def _news_line(block: Block) -> bool:
     """A paragraph or bullet of news that opens with a linked headline of four words or
-    more, and says more after it: no footer's link line ("View this email in your browser")."""
-    if block.kind not in ("paragraph", "list_item") or not block.links or opens_footer(
-            block.text[:200]):
+    more and says more after it ("<a>Story three…</a> text", the review); no footer's link
+    line ("View this email in your browser")."""
+    if block.kind not in ("paragraph", "list_item") or not block.links:
         return False
     first = " ".join(block.links[0].text.split())
     return (len(first.split()) >= 4 and block.text.lstrip().startswith(first)
