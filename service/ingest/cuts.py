@@ -55,6 +55,9 @@ class Cutting(NamedTuple):
     log: list[str]
     laid_out: bool
     under_masthead: bool = False  # the first story starts after a dropped masthead
+    # A masthead line set the newsletter's name above the issue's title (a logo), as a
+    # newsletter's issue does and a post on Substack never does: no subtitle under it
+    named: bool = False
 
 
 def renumbered(log: list[str], gone: int, instead: str, first: int) -> list[str]:

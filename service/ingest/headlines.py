@@ -74,6 +74,19 @@ BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
 # "View this issue online", "Browse the logbooks", "Try Acme free"): the story's or the
 # issue's, not a one-line item.  The whole link text must be one: "Read the leaked memo on
 # layoffs", "Book publishers sue" and "Apply now: climate grants" are headlines.
+# The story's own link under it: "Read more →", "Full story", "Read article »", "Source".
+READ_MORE = re.compile(
+    r"^(?:read (?:more|on|original|(?:the )?(?:full )?(?:story|article|paper|post|report))"
+    r"|full (?:story|article)|continue reading|source|link)\b\W*$", re.IGNORECASE)
+# A button of a few words that asks the reader to act, under a story's text: "See regional
+# pricing", "Set up alerts", "Request a demo" (the eleventh sweep).  Not a headline: news
+# names who did what; a four-word one ("Museum Drops Admission Fees") opens with no verb.
+# Verbs that are nouns too ("Book sales surge", "Watch sales jump", "Open source wins")
+# are left out.
+BUTTON = re.compile(
+    r"^(?:see|set up|get|join|try|explore|discover|compare|schedule|request|claim|grab|visit|"
+    r"check out|create|learn|reserve|download|talk to|go to|upgrade|enable|turn on|install|"
+    r"sign in|log in)\b(?:\s+[\w'’&-]+){0,3}\W*$", re.IGNORECASE)
 CALL_TO_ACTION = re.compile(
     r"^[▶►→»\s]*(?:read (?:more|on|online|it here|the (?:full )?(?:story|article|post|report|issue|"
     r"piece|interview|paper))|continue reading|keep reading|view (?:it |this |the )?"
@@ -81,7 +94,9 @@ CALL_TO_ACTION = re.compile(
     # the fifth sweep's: "View in browser", "Read this brief online", "Read on the web"
     r"(?:read|view|open|see) (?:this |the |today's |today’s )?(?:brief |issue |email |"
     r"newsletter |edition |digest |post )?(?:online|on the web|in (?:your |a |the )?browser)|"
-    r"browse (?:the|all|our)(?: \w+){1,2}|try \w+ (?:free|now|for free|today)|"
+    r"browse (?:the|all|our)(?: \w+){1,2}|"
+    # "Try Acme free", "Try Flowpad free for 14 days →" (the eleventh sweep)
+    r"try \w+ (?:free|now|for free|today)(?: for (?:\d+|one|two|three) (?:days?|weeks?|months?))?|"
     r"see all (?:open )?(?:roles|jobs|positions|openings)|browse jobs|alle stellen ansehen|"
     r"become a (?:paid |premium )?(?:member|subscriber|supporter)|cancel (?:this )?alert|"
     r"voir toutes les offres|"

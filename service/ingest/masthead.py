@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from service.ingest.headlines import ISSUE_DATE, tidy
 from service.ingest.units import Unit, after, text_under
 
-__all__ = ["is_masthead"]
+__all__ = ["is_masthead", "names_the_newsletter", "newsletter_names"]
 
 MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
 SHORT_LINE_CHARS = 60  # a masthead's lines: a name, "Web version"
@@ -37,6 +37,59 @@ ISSUE_LINE = re.compile(rf"^(?:{_ISSUE_WORDS})\s?(?:n\.?[º°o]\.?\s?)?#?\d+"
 # 2026"): then the line is the masthead whatever intro follows it.  Otherwise ("— notes on
 # the machines", "— the AI Act lands") only with little text under it, as a tagline has.
 DATED = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[/.]\d{1,2}\b")
+
+
+DATE_WORDS = 5  # a date line in words the dates' patterns do not know is short
+MIN_NAME_CHARS = 4  # "The AI" is no newsletter's name to match lines against
+# What may follow the newsletter's name on its masthead line: the issue's number or week,
+# the date, "Read on the Web" ("Zero Day Digest — Week 46", "Orbit Weekly #96").
+NAME_TAIL = re.compile(rf"^(?:(?:#\s?\d+|(?:{_ISSUE_WORDS})\s?#?\d+)(?:\s*\W{{1,3}}\s*|$))?"
+                       r"(?:week of )?(?P<rest>.*)$", re.IGNORECASE)
+WEB_VERSION = re.compile(r"(?:read|view) (?:online|(?:on|in) (?:the )?(?:web|browser))")
+
+
+def newsletter_names(sender_name: str, list_id: str | None) -> tuple[str, ...]:
+    """The names an issue's masthead may set, plain (``_plain``): the From header's display
+    name and its parts around " from " (Substack's "Priya Raman from Gradient Notes"), and
+    the List-Id's description ("Tech Morning <techmorning.harborledger.example>")."""
+    names = [sender_name, *sender_name.split(" from ", 1)]
+    if list_id and "<" in list_id:
+        names.append(list_id.split("<", 1)[0])
+    plain = (_plain(name) for name in names)
+    return tuple(dict.fromkeys(name for name in plain if len(name) >= MIN_NAME_CHARS))
+
+
+def names_the_newsletter(text: str, names: Sequence[str]) -> bool:
+    """Every line of ``text`` is the newsletter's name (one of ``names``), perhaps with the
+    issue's number, week or date after it, or a line that only dates the issue: "Zero Day
+    Digest — Week 46", "CAPITOL BYTES" over "11/18/2025 10:00 AM EST".  No news headline
+    is the name of the newsletter that sends it."""
+    named = False
+    for line in text.splitlines():
+        plain = _plain(line)
+        name = next((n for n in names if plain == n or plain.startswith(n + " ")), None)
+        if name is None:
+            if plain and not _date_line(line):
+                return False
+            continue
+        tail = NAME_TAIL.match(plain[len(name):].strip())
+        rest = tail.group("rest").strip() if tail else plain
+        if rest and not _date_line(rest) and not WEB_VERSION.fullmatch(rest):
+            return False
+        named = True
+    return named
+
+
+def _date_line(line: str) -> bool:
+    """"Tuesday, May 06, 2025", "11/18/2025 10:00 AM EST", or a short line with a year in
+    a language the dates' patterns do not know ("Donnerstag, 20. November 2025")."""
+    return _dates_the_issue(tidy(line)) or bool(DATED.search(line)
+                                                and len(line.split()) <= DATE_WORDS)
+
+
+def _plain(text: str) -> str:
+    """Words only, in lower case: "🎙️ Weekend Weights" and "WEEKEND WEIGHTS" are one name."""
+    return " ".join(re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*|#\d+", text.casefold()))
 
 
 def is_masthead(unit: Unit, units: list[Unit], index: int, first: Sequence[int]) -> bool:

@@ -58,6 +58,7 @@ other elsewhere more shorts snippets bits trending in and & + / the of this week
 today's kurz notiert meldungen werkzeuge en bref brèves breves outils breve noticias
 herramientas rápidas rapidinhas notícias notizie brevi ai everything else today projects
 code around web treats try to our picks finds favorites favourites
+venture private equity exits exit funds ipos ipo mergers m&a
 """))
 # Words that may stand in a list's title but do not make one alone: "AI" or "Projects"
 # can head a single story told in bold lead-ins ("Audits:", "Funding:"; an attack).
@@ -171,7 +172,8 @@ def named_runs(units: list[Unit]) -> list[Unit]:
               and all(u.role == "item" for u in out[i + 1:i + 1 + RUN_MIN])}
     if not listed:
         return out
-    return _runs(out, lambda unit: unit.rank in listed and peer_like(unit.headline))
+    # (beside such a list one named line makes a list: "EXITS" over one deal, the eleventh sweep)
+    return _runs(out, lambda unit: unit.rank in listed and peer_like(unit.headline), needed=1)
 
 
 def peer_like(headline: str) -> bool:
@@ -188,7 +190,8 @@ def _named_line(unit: Unit) -> bool:
     return unit.role == "title" and unit.rank == 8 and name_of(unit.block) is not None
 
 
-def _runs(out: list[Unit], titled: Callable[[Unit], bool]) -> list[Unit]:
+def _runs(out: list[Unit], titled: Callable[[Unit], bool], needed: int = RUN_MIN
+          ) -> list[Unit]:
     index = 0
     while index < len(out):
         index += 1
@@ -204,7 +207,7 @@ def _runs(out: list[Unit], titled: Callable[[Unit], bool]) -> list[Unit]:
             names.add(out[end].headline if out[end].role == "item" else run[-1][1])
             end += 1
         # the same name twice is an interview's turns or a table's rows, not news items
-        if run and end - index >= RUN_MIN and len(names) == end - index:
+        if run and end - index >= needed and len(names) == end - index:
             for at, name, url in run:
                 out[at] = Unit("item", out[at].block, 9, name, url, "item: named line")
         index = max(index, end)

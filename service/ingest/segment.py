@@ -23,7 +23,8 @@ from service.domain import Block, Issue, Link, Story
 from service.errors import MalformedMessage
 from service.ingest.cuts import Cut, without_last
 from service.ingest.essay import one_essay
-from service.ingest.headlines import DECORATION, block_lines, tidy
+from service.ingest.headlines import DECORATION, READ_MORE, block_lines, tidy
+from service.ingest.masthead import newsletter_names
 from service.ingest.opening import without_opening_line, without_subtitle
 from service.ingest.parse import parse_issue
 from service.ingest.rules import (
@@ -54,9 +55,7 @@ log = logging.getLogger(__name__)
 
 MARKER, TALE, STORY = "marker", "tale", "story"  # what a block can open
 LONG_BLOCK_CHARS = 5000
-READ_MORE = re.compile(
-    r"^(?:read (?:more|on|original|the (?:full )?(?:story|article|paper|post|report))"
-    r"|full (?:story|article)|continue reading|source|link)\b\W*$", re.IGNORECASE)
+BUTTON_CHARS = 40  # "Read the full story →": a button's words are few
 
 
 # ---- segmenting -----------------------------------------------------------------------------
@@ -102,11 +101,13 @@ def _clean(blocks: Sequence[Block], subject: str, rules: SourceRules) -> tuple[s
             _normalize(text.strip(DECORATION)), title, block
         ):
             title = text
+        elif (kept and kept[-1].kind != "rule" and len(text) <= BUTTON_CHARS
+              and READ_MORE.match(tidy(text)) and block.links):
+            # A "Read more" ("Full story", "Read article »") button is housekeeping, but its
+            # link is the story's: keep the link
+            kept[-1] = dataclasses.replace(kept[-1], links=(*kept[-1].links, *block.links))
         elif not _any_match(rules.housekeeping, text.strip(DECORATION)):
             kept.append(block)
-        elif kept and kept[-1].kind != "rule" and READ_MORE.match(tidy(text)) and block.links:
-            # A "Read more" line is housekeeping, but its link is the story's: keep the link
-            kept[-1] = dataclasses.replace(kept[-1], links=(*kept[-1].links, *block.links))
     return title.strip(DECORATION), kept
 
 
@@ -277,12 +278,14 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     """The structural engine's stories, and its notes on every cut (for --explain)."""
     # The footer's opening line is housekeeping, but it must reach the engine to end the issue.
     footer = footer_at(issue.blocks)
-    title, blocks = _clean(issue.blocks[:footer], issue.envelope.subject, source)
-    cuts, notes, laid_out, _ = without_opening_line(cut(blocks))
+    envelope = issue.envelope
+    title, blocks = _clean(issue.blocks[:footer], envelope.subject, source)
+    names = newsletter_names(envelope.sender_name, envelope.list_id)
+    cuts, notes, laid_out, _, named = without_opening_line(cut(blocks, names))
     raw = issue.blocks[:footer]
     if essay := one_essay(raw, issue.envelope, blocks, cuts, notes):
         cuts, notes = essay  # an essay's headings are its sections, not stories
-    else:
+    elif not named:  # (under the newsletter's name a heading is the first story's)
         cuts, notes = without_subtitle(raw, title, cuts, notes)
     if not cuts and blocks and not laid_out:
         # No story mark at all: a digest of untitled items, or else (below) a single post.

@@ -30,9 +30,11 @@ from service.ingest.cuts import Cut, Cutting, without_last
 from service.ingest.headlines import (
     ASKS,
     BARE_URL_LINE,
+    BUTTON,
     CALL_TO_ACTION,
     CJK,
     INNER_HEADING,
+    READ_MORE,
     SALUTATION,
     SECTION_WORDS,
     TITLE_MAX_CHARS,
@@ -41,7 +43,7 @@ from service.ingest.headlines import (
     text_size,
     tidy,
 )
-from service.ingest.masthead import is_masthead
+from service.ingest.masthead import is_masthead, names_the_newsletter
 from service.ingest.roles import roles_of
 from service.ingest.units import Unit, after, text_under
 from service.ingest.zones import (
@@ -59,12 +61,18 @@ NEWS_SUMMARY_CHARS = 20  # a one-line news item says what happened after its hea
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
 
 
-def cut(blocks: Sequence[Block]) -> Cutting:
+def cut(blocks: Sequence[Block], names: Sequence[str] = ()) -> Cutting:
     """The stories of an issue, what started each or was dropped, and whether it is laid
-    out with a recap or a sponsor's block."""
+    out with a recap or a sponsor's block.  ``names`` are the newsletter's (its sender's:
+    ``masthead.newsletter_names``)."""
     cutter = _Cutter(roles_of(blocks))
     for index, unit in enumerate(cutter.units):
-        if unit.role == "rule":
+        if (names and not cutter.cuts and index in cutter.first
+                and names_the_newsletter(unit.block.text, names)):
+            # "Zero Day Digest — Week 46", as a title or its logo's link (the eleventh sweep)
+            cutter.masthead = cutter.named = True
+            cutter.drop("masthead", block_lines(unit.block)[0], "the newsletter's name")
+        elif unit.role == "rule":
             cutter.rule()
         elif unit.role == "title":
             cutter.title(unit, index)
@@ -76,7 +84,8 @@ def cut(blocks: Sequence[Block]) -> Cutting:
         elif cutter.zone == "sponsor" and _button(unit) and not cutter.ad_items:
             cutter.ad_items = 1  # the ad's button ("Try Acme free"): the next item is news
             cutter.drop("sponsor", tidy(unit.block.text), "the sponsor's button")
-    return Cutting(cutter.cuts, cutter.log, cutter.laid_out, cutter.under_masthead)
+    return Cutting(cutter.cuts, cutter.log, cutter.laid_out, cutter.under_masthead,
+                   cutter.named)
 
 
 BOLD_LINE_RANK = 7  # bold lines and title lines rank 7 and 8, below every heading
@@ -98,6 +107,7 @@ class _Cutter:
         self.gap_noted = False  # the run of text outside any story in hand was noted
         self.masthead = False  # a masthead was dropped, and no story has started since
         self.under_masthead = False  # so the first story started
+        self.named = False  # a masthead line named the newsletter (``cut``'s ``names``)
         # the first three blocks that are not rules (the masthead test reads only these)
         self.first = list(itertools.islice(
             (i for i, unit in enumerate(units) if unit.role != "rule"), 3))
@@ -118,7 +128,7 @@ class _Cutter:
             kind, self.masthead = "masthead", True
             # the name over an issue-number line was taken for a section: it is the masthead
             self.section, self.section_rank = "", 0
-        if (self.zone in ("feedback", "extras") and kind == "section"
+        if (self.zone in ("feedback", "extras") and kind in ("section", "story")
                 and tidy(unit.headline).endswith("?")):
             self.drop(self.zone, unit.headline, "the poll's question")
             return
@@ -179,12 +189,12 @@ class _Cutter:
             # between them leaves no block).  Also over the issue's first story: the label
             # names no sponsor, so it is no masthead's "Presented by Acme"
             return any(_button(u) or _ends_in_button(u) for u in under)
-        if not self.cuts:
-            return False
         found = SPONSOR_LABEL.match(label)
         name = found.group(1).lower() if found else ""
         if len(name) < 3:
             return False
+        if not self.cuts:
+            return _sells(name, self.units, index)
         return name in tidy(self.units[index].headline).lower() or any(
             name in unit.block.text.lower() for unit in under)
 
@@ -192,7 +202,8 @@ class _Cutter:
         """The first item under a sponsor's label is its call to action ("Start building for
         free"); another is the digest going on, and ends the ad."""
         self.ad_items += 1
-        if self.ad_items == 1:
+        if self.ad_items == 1 or CALL_TO_ACTION.match(tidy(unit.headline)):
+            # (after its pitch's bold lead, the ad's button: "Try Flowpad free for 14 days")
             self.drop("sponsor", unit.headline, "the sponsor's link")
         else:
             self.zone = ""
@@ -220,6 +231,9 @@ class _Cutter:
         elif unit.role == "item" and ZONES["sponsor"].search(unit.headline):
             self.current, self.laid_out = None, True
             self.drop("sponsor", unit.headline, "sponsored item")
+        elif (unit.role == "item" and self.current is not None and BUTTON.match(tidy(unit.headline))
+              and index and self.units[index - 1].role == "body"):
+            self.current.blocks.append(unit.block)  # "See regional pricing" under its text
         elif unit.role == "item":
             self.start(Cut(tidy(unit.headline), unit.signal, [unit.block], unit.url,
                            self.section), unit.rank)
@@ -289,12 +303,20 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
         return "section"
     # (under a Chinese or Japanese title, its text says more per letter: ``text_size``)
     under = text_under(units, index, text_size if CJK.search(text) else len)
-    if under < roles.BODY_MIN_CHARS and not unit.url:
+    if under < roles.BODY_MIN_CHARS and not unit.url and not _read_more_under(units, index):
         return "section"  # a name over a line or two ("Issue 41"): a masthead, not a story
     words = re.findall(r"[\w&+/']+", text.lower())
     if words and len(words) <= 5 and all(w in SECTION_WORDS for w in words):
         return "section"
     return "story"
+
+
+def _read_more_under(units: list[Unit], index: int) -> bool:
+    """The text under the title ends in its "Read more →" link (segment.py's ``_clean``
+    folds the button into the text above it): a card's headline over its teaser."""
+    under = itertools.takewhile(lambda u: u.role == "body",
+                                (u for u in after(units, index) if u.role != "rule"))
+    return any(READ_MORE.match(tidy(link.text)) for u in under for link in u.block.links)
 
 
 def _news_item(unit: Unit) -> bool:
@@ -313,6 +335,16 @@ def _ends_in_button(unit: Unit) -> bool:
     last = tidy(unit.block.links[-1].text)
     return (bool(last) and unit.block.text.rstrip(" .→»>!").endswith(last.rstrip(" .→»>!"))
             and (bool(CALL_TO_ACTION.match(last)) or bool(re.search(r"\bfree\b", last, re.I))))
+
+
+def _sells(name: str, units: list[Unit], index: int) -> bool:
+    """The text under the title at ``index`` names the sponsor (``name``) and ends in a
+    button with its name ("Try Stackly free for 30 days"): an ad even over the issue's
+    first title, where a masthead's "Presented by Acme" heads news (the eleventh sweep)."""
+    pitch = list(itertools.takewhile(lambda u: u.role != "title", after(units, index)))
+    return any(name in u.block.text.lower() for u in pitch if u.role == "body") and any(
+        name in tidy(u.block.text).lower() and bool(CALL_TO_ACTION.match(tidy(u.block.text)))
+        for u in pitch if u.role == "item" or _button(u))
 
 
 def _button(unit: Unit) -> bool:
