@@ -185,3 +185,85 @@ def test_deal_bullets_under_venture_sections_are_stories_one_deal_too() -> None:
     assert _headlines(html, sender="Cap Table") == [
         "Why seed rounds keep getting bigger", "Fernwell", "Mosswood Health",
         "Granite Peak Partners", "Arden Equity", "Brightpath Security"]
+
+
+SHARE_BAR = ('<p><a href="https://x.substack.com/p/post?action=like">♡ Like</a></p>'
+             '<p><a href="https://x.substack.com/p/post/comments">Comment</a></p>')
+
+
+@pytest.mark.parametrize("authors", ["Dana Okafor", "Tomasz Wierzbicki and Helen Achterberg"])
+def test_a_posts_author_line_under_its_title_is_no_story(authors: str) -> None:
+    title = "Weekend Weights #12: open models, a 1-bit surprise"
+    html = (f"<h1>{title}</h1><p>{authors}</p>{SHARE_BAR}<p>Hello again. {P}</p>"
+            f"<p>{P} {P}</p>"
+            f"<h2>Kestrel drops an open model</h2><p>{P}</p>"
+            f"<h2>Orrery launches a browser agent</h2><p>{P}</p>"
+            f"<h2>Lumen cuts API prices</h2><p>{P}</p>")
+    assert _headlines(html, sender="Weekend Weights", subject=title) == [
+        "Kestrel drops an open model", "Orrery launches a browser agent", "Lumen cuts API prices"]
+
+
+def test_a_name_with_text_under_the_title_stays_a_profiles_headline() -> None:
+    title = "Five people building robots"
+    html = (f"<h1>{title}</h1><p>Dana Okafor</p><p>{P} {P}</p>"
+            f"<p>Marek Nowak</p><p>{P} {P}</p><p>Aiko Tanaka</p><p>{P} {P}</p>"
+            f"<p>Luis Ortega</p><p>{P} {P}</p>")
+    assert _headlines(html, subject=title)[0] == "Dana Okafor"
+
+
+def test_an_essay_under_its_title_and_a_bare_author_over_the_share_bar_is_one_story() -> None:
+    """The author's name under the title is no masthead (the sender is "Lucas Brennan from
+    Margin Notes"), and names the author for the essay rule."""
+    title = "The Spreadsheet Will Outlive Us All"
+    sections = "".join(f"<h2>{h}</h2><p>{P}</p><p>{P}</p>" for h in [
+        "The accidental database", "Why the replacements fail", "Enter the agents"])
+    html = (f"<h1>{title}</h1><p>Lucas Brennan</p>{SHARE_BAR}"
+            f"<h3>Why the most important software keeps refusing to die</h3><p>{P}</p>{sections}")
+    assert _headlines(html, sender="Lucas Brennan from Margin Notes", subject=title) == [title]
+
+
+@pytest.mark.parametrize("name", ["Housekeeping", "BEFORE YOU GO", "BREAK ROOM", "🧩 Games"])
+def test_the_issues_own_notes_and_games_at_its_end_are_no_story(name: str) -> None:
+    html = (f"{TWO}<h2>{name}</h2><p>The reading group meets next Thursday; today's crossword "
+            "is tech-themed and mildly evil. Gift subscriptions are half off through Monday.</p>")
+    assert _headlines(html) == ["Router maker patches seven flaws",
+                                "Ransomware gang changes tactics"]
+
+
+@pytest.mark.parametrize("title", ["🔧 Tool of the week", "App of the day"])
+def test_a_pick_of_the_week_is_headlined_by_its_name(title: str) -> None:
+    html = (f"{TWO}<h2>{title}</h2><p><a href='https://formfox.example'><b>Formfox</b></a> turns "
+            f"messy PDFs into clean spreadsheet rows. {P}</p>")
+    assert _headlines(html)[-1] == "Formfox"
+
+
+@pytest.mark.parametrize("label", ["ANZEIGE", "Werbung"])
+def test_a_german_ad_label_over_its_pitch_is_an_ad(label: str) -> None:
+    html = (f"<h2>Bund legt Leitlinien für KI vor</h2><p>{P}</p><p>{label}</p>"
+            "<p>Datenschutzkonforme KI für Ihr Unternehmen</p>"
+            "<p>Mit Wolkenwerk betreiben Sie Sprachmodelle im eigenen Rechenzentrum, ohne "
+            "Datenabfluss. <a href='https://wolkenwerk.example/'>Jetzt kostenlos testen</a></p>"
+            f"<hr><h2>Krankenkasse testet KI-Assistenten</h2><p>{P}</p>")
+    assert _headlines(html, sender="KI-Briefing") == ["Bund legt Leitlinien für KI vor",
+                                                      "Krankenkasse testet KI-Assistenten"]
+
+
+def test_a_link_item_marked_sponsored_after_its_words_is_an_ad() -> None:
+    items = ["A comet's second tail turns out to be sodium (Sky & Orbit)",
+             "Stop juggling six tabs to plan a trip (Sponsored)",
+             "A town votes to ban delivery drones (Local Wire)"]
+    html = "<h2>Science</h2><ul>" + "".join(
+        f"<li><a href='https://news.example/{n}'>{i.rsplit(' (', 1)[0]}</a> "
+        f"({i.rsplit(' (', 1)[1]}</li>" for n, i in enumerate(items)) + "</ul>"
+    assert _headlines(html) == ["A comet's second tail turns out to be sodium",
+                                "A town votes to ban delivery drones"]
+
+
+def test_a_footer_block_whose_address_comes_first_opens_the_footer() -> None:
+    html = (f"{TWO}<p>Gridlines, Torggata 5, 0181 Oslo, Norway<br>You're receiving this email "
+            "because you subscribed at gridlines.example.<br>"
+            "<a href='https://gridlines.example/u'>Unsubscribe</a> · Preferences</p>")
+    stories = _stories(html)
+    assert [s.headline for s in stories] == ["Router maker patches seven flaws",
+                                             "Ransomware gang changes tactics"]
+    assert "Torggata" not in stories[-1].text

@@ -38,6 +38,7 @@ from service.ingest.headlines import (
     AUTHOR_NAME,
     DECORATION,
     ENUMERATOR,
+    POST_AUTHORS,
     block_lines,
     is_byline,
     names_author,
@@ -47,6 +48,7 @@ from service.ingest.links import PROFILE_PATH
 
 __all__ = ["AUTHOR_WITHIN", "one_essay"]
 
+SHARE_BAR_CHARS = 40  # "♡ Like", "Comment", a date: the short line under an author's name
 AUTHOR_WITHIN = 4  # blocks under the title (a subtitle, an author line, a share bar)
 OWN_PAGE = re.compile(r"/(?:subscribe|signup|comments?|share|unsubscribe|account)\b"
                       r"|[?&]action=(?:share|like|comment|restack)\b")
@@ -141,8 +143,8 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
             # (icons with no word, "♡ 💬 ↗" under a Substack title, take no place)
             under = [b for b in raw[at + 1:at + 1 + 2 * AUTHOR_WITHIN]
                      if b.kind == "rule" or WORD.search(b.text)][:AUTHOR_WITHIN]
-            author = next((i for i, b in enumerate(under)
-                           if b.kind != "rule" and _names_the_author(b)), None)
+            author = next((i for i, b in enumerate(under) if b.kind != "rule" and (
+                _names_the_author(b) or _bare_author(b, under[i + 1:i + 2]))), None)
             if author is not None:
                 # a subtitle: a heading, or a line of its own above the author's (Substack's)
                 header = {_plain(b.text) for i, b in enumerate(under) if b.kind == "heading"
@@ -163,6 +165,13 @@ def _names_the_author(block: Block) -> bool:
         (len(lines) > 1 and is_byline(lines[1]))
         or any(tidy(link.text) == name and PROFILE_PATH.search(urlsplit(link.url).path)
                for link in block.links))
+
+
+def _bare_author(block: Block, after: Sequence[Block]) -> bool:
+    """The author's name alone ("Lucas Brennan") over the post's share bar ("♡ Like"), as
+    Substack sets it (the eleventh sweep)."""
+    return ("\n" not in block.text.strip() and bool(POST_AUTHORS.match(tidy(block.text)))
+            and bool(after) and len(after[0].text) < SHARE_BAR_CHARS)
 
 
 def _section_point(story: Cut, deeper: set[str]) -> bool:

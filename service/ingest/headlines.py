@@ -114,6 +114,7 @@ CALL_TO_ACTION = re.compile(
     # the fifth sweep's: "Lire la suite →", "Leer más", "Weiterlesen", "▶ Listen now"
     r"lire (?:la suite|plus)|en savoir plus|leer más|seguir leyendo|weiterlesen|mehr lesen|"
     r"continua a leggere|leggi (?:tutto|di più)|leia mais|continue lendo|"
+    r"jetzt (?:kostenlos )?(?:testen|ausprobieren|anmelden)|kostenlos testen|essai gratuit|"
     r"(?:listen|watch|play)(?: now| here| to (?:the|this) episode)?|"
     r"start (?:a |your )?free trial|read the guide|click to \w+|share (?:now|it|this)|"
     # the sixth sweep's: "Upgrade to read →", "Start trial", "Check it out"
@@ -200,6 +201,10 @@ AUTHOR_LIST = re.compile(
 NAMED_AUTHORS = re.compile(
     rf"^{_FULL_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_FULL_NAME}){{1,11}}"
     r"(?:,?[ \t]+et al\.?)?[ \t]*[·•|—–][ \t]*[^\n]{1,80}$")
+# A post's authors, full names and nothing else: "Dana Okafor", "Tomasz Wierzbicki and Helen
+# Achterberg" (opening.py: right under the post's title only; elsewhere it reads as a name).
+POST_AUTHORS = re.compile(
+    rf"^{_FULL_NAME}(?:(?:,[ \t]*|,?[ \t]+(?:and|&)[ \t]+){_FULL_NAME}){{0,5}}$")
 # An author's name on a line of its own, as a post's header sets it: "Mara Lindqvist",
 # "Giulia Ferraris" (opening.py, essay.py, links.py).
 AUTHOR_NAME = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’.-]*){1,2}$")

@@ -60,6 +60,10 @@ herramientas rápidas rapidinhas notícias notizie brevi ai everything else toda
 code around web treats try to our picks finds favorites favourites
 venture private equity exits exit funds ipos ipo mergers m&a
 """))
+# A title over one pick: "🔧 Tool of the week", "App of the day", "Repo of the week".
+PICK_OF_THE_WEEK = re.compile(r"^\W*(?:(?:ai )?tool|app|pick|product|repo|resource|find|gadget|"
+                              r"book|paper|podcast|read|model|dataset)s? of the (?:week|day|month)"
+                              r"\W*$", re.IGNORECASE)
 # Words that may stand in a list's title but do not make one alone: "AI" or "Projects"
 # can head a single story told in bold lead-ins ("Audits:", "Funding:"; an attack).
 WEAK_WORDS = frozenset(re.findall(r"\S+", """
@@ -166,6 +170,8 @@ def named_runs(units: list[Unit]) -> list[Unit]:
     "Growth" beside "Acquisitions": ``peer_like``).  Each unit is looked at a few times at
     most: linear."""
     out = _runs(list(units), lambda unit: section_like(unit.headline))
+    # "🔧 Tool of the week" over one named paragraph: the tool is the story (the eleventh sweep)
+    out = _runs(out, lambda unit: bool(PICK_OF_THE_WEEK.match(tidy(unit.headline))), needed=1)
     out = _sentence_runs(out)
     listed = {out[i].rank for i in range(len(out) - RUN_MIN)
               if out[i].role == "title" and section_like(out[i].headline)

@@ -29,12 +29,13 @@ from service.ingest.headlines import (
     AUTHOR_NAME,
     CALL_TO_ACTION,
     DECORATION,
+    POST_AUTHORS,
     block_lines,
     is_byline,
     tidy,
 )
 
-__all__ = ["OPENING_GREETING", "without_opening_line", "without_subtitle"]
+__all__ = ["OPENING_GREETING", "without_author", "without_opening_line", "without_subtitle"]
 
 MORE_STORIES_THAN = 2  # with fewer stories after it, the line is not weighed against them
 OPENING_GREETING = re.compile(  # "Happy Saturday, growers", not "Good news for robot makers"
@@ -79,6 +80,25 @@ def without_subtitle(raw: Sequence[Block], title: str, cuts: list[Cut], log: lis
         return cuts, log  # every story has its author's line: the first is one too
     why = (f"   dropped subtitle: {cuts[0].headline!r} (a heading right under the post's "
            "title, over its author's line)")
+    return cuts[1:], renumbered(log, 1, why, 0)
+
+
+def without_author(raw: Sequence[Block], title: str, cuts: list[Cut], log: list[str]
+                   ) -> tuple[list[Cut], list[str]]:
+    """``cuts`` and ``log`` without a first story that is the post's author line: "Dana
+    Okafor" or "Tomasz Wierzbicki and Helen Achterberg" right under the post's title and
+    over a short line (Substack's "♡ Like" bar, a date), with the intro as its text (the
+    eleventh sweep).  A name with text under it is a profile's headline and stays."""
+    first = cuts[0].blocks[0] if cuts and cuts[0].blocks else None
+    if len(cuts) <= MORE_STORIES_THAN or first is None or not title or "\n" in first.text:
+        return cuts, log
+    at = next((i for i, b in enumerate(raw) if b is first), None)
+    if (at is None or at == 0 or at + 1 >= len(raw) or raw[at - 1].kind != "heading"
+            or tidy(raw[at - 1].text.strip(DECORATION)) != title
+            or not POST_AUTHORS.match(_first_line(first))
+            or len(raw[at + 1].text) >= META_CHARS):
+        return cuts, log
+    why = f"   dropped author: {cuts[0].headline!r} (a name right under the post's title)"
     return cuts[1:], renumbered(log, 1, why, 0)
 
 

@@ -24,8 +24,8 @@ from service.errors import MalformedMessage
 from service.ingest.cuts import Cut, without_last
 from service.ingest.essay import one_essay
 from service.ingest.headlines import DECORATION, READ_MORE, block_lines, tidy
-from service.ingest.masthead import newsletter_names
-from service.ingest.opening import without_opening_line, without_subtitle
+from service.ingest.masthead import names_the_newsletter, newsletter_names
+from service.ingest.opening import without_author, without_opening_line, without_subtitle
 from service.ingest.parse import parse_issue
 from service.ingest.rules import (
     GENERIC,
@@ -283,10 +283,11 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     names = newsletter_names(envelope.sender_name, envelope.list_id)
     cuts, notes, laid_out, _, named = without_opening_line(cut(blocks, names))
     raw = issue.blocks[:footer]
+    named = named and _name_above_title(raw, title, names)
     if essay := one_essay(raw, issue.envelope, blocks, cuts, notes):
         cuts, notes = essay  # an essay's headings are its sections, not stories
     elif not named:  # (under the newsletter's name a heading is the first story's)
-        cuts, notes = without_subtitle(raw, title, cuts, notes)
+        cuts, notes = without_author(raw, title, *without_subtitle(raw, title, cuts, notes))
     if not cuts and blocks and not laid_out:
         # No story mark at all: a digest of untitled items, or else (below) a single post.
         items, item_notes = untitled_items(blocks)
@@ -305,6 +306,17 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     if not stories:
         raise MalformedMessage("no-stories", "No story is left once housekeeping is removed.")
     return stories, notes
+
+
+def _name_above_title(raw: Sequence[Block], title: str, names: Sequence[str]) -> bool:
+    """The newsletter's name is set above the post's title (a logo), not under it as its
+    author's (Substack's "Lucas Brennan" under the title, sent "from Margin Notes")."""
+    for block in raw:
+        if _normalize(block.text.strip(DECORATION)) == title:
+            return False
+        if names_the_newsletter(block.text, names):
+            return True
+    return True
 
 
 def _cut_text(headline: str, blocks: list[Block]) -> str:

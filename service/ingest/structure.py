@@ -88,6 +88,9 @@ def cut(blocks: Sequence[Block], names: Sequence[str] = ()) -> Cutting:
                    cutter.named)
 
 
+# A link item that says it is an ad after its words: "Wayfarer plans your trip (Sponsored)".
+SPONSORED_TAIL = re.compile(
+    r"[(\[](?:sponsored|sponsor|ad|advertisement|partner|promoted)[)\]]\W*$", re.IGNORECASE)
 BOLD_LINE_RANK = 7  # bold lines and title lines rank 7 and 8, below every heading
 
 
@@ -228,7 +231,8 @@ class _Cutter:
                                          "(labelled as sponsored under it)")
             self.zone, self.current, self.ad_items = "sponsor", None, 0
             self.drop("sponsor", block_lines(unit.block)[0], "sponsor line")
-        elif unit.role == "item" and ZONES["sponsor"].search(unit.headline):
+        elif unit.role == "item" and (ZONES["sponsor"].search(unit.headline)
+                                      or SPONSORED_TAIL.search(block_lines(unit.block)[0])):
             self.current, self.laid_out = None, True
             self.drop("sponsor", unit.headline, "sponsored item")
         elif (unit.role == "item" and self.current is not None and BUTTON.match(tidy(unit.headline))

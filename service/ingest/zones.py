@@ -47,7 +47,7 @@ AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
     r"|in partnership with|in samenwerking met|partner content|promoted)\b"
     r"|^(?:【pr】|\[pr\]|［pr］)"
-    r"|^\W*(?:광고|广告|広告)\W*$",
+    r"|^\W*(?:광고|广告|広告|anzeige|werbung|publicidad|publicité)\W*$",
     re.IGNORECASE)
 # The label alone, naming no sponsor ("SPONSORED", "Partner content"): the title right under
 # it is the ad's when its text ends in a button (structure.py).  "Advertisement" is not one:
@@ -55,7 +55,8 @@ AD_LABEL = re.compile(
 BARE_AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|promoted|partner content|paid post|together with|presented by|"
     r"brought to you by|in partnership with|(?:a word |a message )?from our (?:partners?|"
-    r"sponsors?))$", re.IGNORECASE)  # the sixth sweep's: "TOGETHER WITH", "FROM OUR PARTNERS"
+    # the sixth sweep's: "TOGETHER WITH", "FROM OUR PARTNERS"; the eleventh's "ANZEIGE"
+    r"sponsors?)|anzeige|werbung|publicidad|publicité)$", re.IGNORECASE)
 # A sponsor's label and the first word of their name: "TOGETHER WITH VECTORLY", "A message
 # from Halcyon Bank", "Sponsored by Acme".
 SPONSOR_LABEL = re.compile(
@@ -79,7 +80,8 @@ ZONES = {
         # Polish and Dutch labels alone: "Partner wydania", not "Partner wydania raportu…"
         r"|^\W*(?:partner wydania|partner van (?:deze|de) (?:editie|week))\W*$"
         r"|^\W*(?:【pr】|\[pr\]|［pr］)"  # Japanese issues mark ads "【PR】"
-        r"|^\W*(?:광고|广告|広告)\W*$",  # "광고", "广告": an ad's label alone
+        # "광고", "广告", German "Anzeige": an ad's label alone (the eleventh sweep's)
+        r"|^\W*(?:광고|广告|広告|anzeige|werbung|publicidad|publicité)\W*$",
         re.IGNORECASE),
     # "Welcome", "Welcome back!", "Welcome to The Neuron", "Welcome to our new subscribers";
     # not news that opens with the word ("Welcome to the Neighborhood: Three Shops Open",
@@ -133,6 +135,8 @@ ZONES = {
         r"^\W*(?:(?:quote|word|joke|meme|chart|photo|tweet|post|stat) of the (?:day|week)"
         r"|(?:daily |weekly |today['’]?s )?(?:trivia|brain ?teaser|crossword|riddle)"
         r"|trivia answers?|編集後記|编辑后记|편집\s?후기"  # the editor's closing aside
+        # the issue's own notes, games and promotions at its end (the eleventh sweep)
+        r"|housekeeping|before you go|break ?room|games|puzzles?"
         # a preview of the next issue: "Next week", "Coming Friday", "Next Week in The Sequencer"
         r"|(?:coming )?next (?:week|issue|time)(?: in [^\n]{1,40})?|coming (?:up|soon|friday|"
         r"monday|tuesday|wednesday|thursday|saturday|sunday|tomorrow)"
@@ -189,9 +193,18 @@ def sign_off_at(blocks: Sequence[Block]) -> int:
 
 
 def opens_footer(text: str) -> bool:
-    """Whether this text starts the footer (kept past housekeeping so the zone can start)."""
-    first = text.split("\n", 1)[0]
-    return len(first) <= TITLE_MAX_CHARS and bool(ZONES["footer"].search(tidy(first)))
+    """Whether this text starts the footer (kept past housekeeping so the zone can start):
+    its first line, or any line of a block of a few short lines ("Gridlines, Torggata 5,
+    Oslo" over "You're receiving this email because…" and "Unsubscribe": the eleventh
+    sweep)."""
+    lines = text.split("\n", FOOTER_BLOCK_LINES)
+    if len(lines) > FOOTER_BLOCK_LINES:
+        lines = lines[:1]  # a longer block is text; only a first line may open the footer
+    return any(len(line) <= TITLE_MAX_CHARS and bool(ZONES["footer"].search(tidy(line)))
+               for line in lines)
+
+
+FOOTER_BLOCK_LINES = 4  # the footer's address, "why you get this", its links: short lines
 
 
 def footer_at(blocks: Sequence[Block]) -> int | None:
