@@ -34,6 +34,8 @@ def _headlines(html: str, **headers: str) -> list[str]:
     return [s.headline for s in _stories(html, **headers)]
 
 
+SHARE_BAR = ('<p><a href="https://x.substack.com/p/post?action=like">♡ Like</a></p>'
+             '<p><a href="https://x.substack.com/p/post/comments">Comment</a></p>')
 TWO = (f"<h2>Router maker patches seven flaws</h2><p>{P}</p>"
        f"<h2>Ransomware gang changes tactics</h2><p>{P}</p>")
 
@@ -82,13 +84,26 @@ def test_under_the_newsletters_name_the_first_heading_is_a_story_not_a_subtitle(
         "Cannery Lofts Get Final Approval"]
 
 
-def test_an_issue_title_shown_whole_with_the_newsletters_name_heads_no_essay() -> None:
+def test_long_reads_with_bylines_in_mixed_forms_are_no_essay() -> None:
+    """Under the newsletter's name, its issue's pieces each carry their own byline, "Words:
+    Tomas Rydell" too (attack5's a02 was kept apart only while the name was read as a
+    story)."""
     title = "The Weekend Reader: Four Long Reads"
     html = (f"<p>The Weekend Reader</p><h1>{title}</h1>"
-            f"<h2>The Last Lighthouse Keeper</h2><p>By Carys Penhallow</p>"
-            f"<p>{P}</p><h2>How a Seed Library Outgrew Its Shelf</h2><p>{P}</p>"
+            f"<h2>The Last Lighthouse Keeper</h2><p>By Carys Penhallow</p><p>{P}</p><p>{P}</p>"
+            f"<h2>How a Seed Library Outgrew Its Shelf</h2><p>Words: Tomas Rydell</p><p>{P}</p>"
             f"<h2>The Quiet Economics of Night Buses</h2><p>{P}</p>")
     assert len(_headlines(html, sender="The Weekend Reader", subject=title)) == 3
+
+
+def test_an_essay_whose_title_holds_the_newsletters_name_is_one_story() -> None:
+    """An attack on the first version, which read every title shown with the newsletter's
+    name as an issue's."""
+    title = "The Long View: Why the grid will set the speed limit"
+    sections = "".join(f"<h3>{h}</h3><p>{P}</p><p>{P}</p>" for h in [
+        "The queue", "The transformer shortage", "Who pays"])
+    html = f"<h1>{title}</h1><p>Elena Marsh</p>{SHARE_BAR}<p>{P}</p>{sections}"
+    assert _headlines(html, sender="The Long View", subject=title) == [title]
 
 
 @pytest.mark.parametrize("button", ["Full story", "Read article »", "Read the full story →"])
@@ -187,8 +202,6 @@ def test_deal_bullets_under_venture_sections_are_stories_one_deal_too() -> None:
         "Granite Peak Partners", "Arden Equity", "Brightpath Security"]
 
 
-SHARE_BAR = ('<p><a href="https://x.substack.com/p/post?action=like">♡ Like</a></p>'
-             '<p><a href="https://x.substack.com/p/post/comments">Comment</a></p>')
 
 
 @pytest.mark.parametrize("authors", ["Dana Okafor", "Tomasz Wierzbicki and Helen Achterberg"])
@@ -267,3 +280,69 @@ def test_a_footer_block_whose_address_comes_first_opens_the_footer() -> None:
     assert [s.headline for s in stories] == ["Router maker patches seven flaws",
                                              "Ransomware gang changes tactics"]
     assert "Torggata" not in stories[-1].text
+
+
+# ---- the attack on the eleventh sweep's rules -----------------------------------------------
+
+
+def test_after_a_polls_question_another_question_heads_news() -> None:
+    html = (f"{TWO}<p>TODAY'S POLL</p><h2>Would you pay more for groceries in an hour?</h2>"
+            "<p><a href='https://p.example/1'>Yes</a><br><a href='https://p.example/2'>No</a></p>"
+            f"<p>THE BIG QUESTION</p><h2>Why does the same cereal cost $2 more in some stores?</h2>"
+            f"<p>{P}</p>")
+    assert _headlines(html)[-1] == "Why does the same cereal cost $2 more in some stores?"
+
+
+def test_a_label_in_capitals_over_links_after_a_poll_ends_its_zone() -> None:
+    html = (f"{TWO}<p>READER POLL</p><h3>Have you ever bought hardware from a startup?</h3>"
+            "<ul><li><a href='https://p.example/1'>Yes, and it went fine</a></li>"
+            "<li><a href='https://p.example/2'>Yes, and I regret it</a></li></ul><p>Never</p>"
+            "<p>ELSEWHERE</p><ul>"
+            "<li><a href='https://n.example/1'>A battery startup recycles cells without "
+            "shredding them</a></li>"
+            "<li><a href='https://n.example/2'>Why hardware founders move back to Shenzhen</a></li>"
+            "</ul>")
+    assert _headlines(html)[-2:] == [
+        "A battery startup recycles cells without shredding them",
+        "Why hardware founders move back to Shenzhen"]
+
+
+def test_update_your_preferences_or_unsubscribe_opens_the_footer() -> None:
+    html = (f"{TWO}<p>See you next Thursday, Mira</p><p><a href='https://x.example/u'>Update "
+            "your email preferences or unsubscribe here</a></p>")
+    assert _headlines(html) == ["Router maker patches seven flaws",
+                                "Ransomware gang changes tactics"]
+
+
+@pytest.mark.parametrize(("label", "button"), [
+    ("PRESENTED BY NORTHBEAM LABS", "Start your free trial"),
+    ("PARTNER", "Open an account"),
+    ("SPONSORED", "Open an account")])
+def test_an_ad_that_sells_under_its_label_is_no_story(label: str, button: str) -> None:
+    ad = (f"<p>{label}</p><h2>Stop guessing what your cloud bill will be</h2>"
+          "<p>Most teams find out they overspent when the invoice arrives. Meterly watches your "
+          f"usage every hour.</p><p><a href='https://meterly.example/'>{button}</a></p><hr>")
+    assert _headlines(ad + TWO, sender="Counter Culture") == [
+        "Router maker patches seven flaws", "Ransomware gang changes tactics"]
+    assert _headlines(TWO + ad, sender="Counter Culture") == [
+        "Router maker patches seven flaws", "Ransomware gang changes tactics"]
+
+
+def test_a_presented_by_masthead_over_a_story_that_reads_on_stays_news() -> None:
+    html = (f"<p>Presented by Stackly</p><h2>The pickleball court gold rush is over</h2><p>{P}</p>"
+            "<p><a href='https://tally.example/pickleball'>Read more</a></p><hr>"
+            f"<h2>Shrinkflation, explained with one bag of chips</h2><p>{P}</p>")
+    assert _headlines(html, sender="The Tally")[0] == "The pickleball court gold rush is over"
+
+
+def test_a_version_or_a_headline_with_a_year_is_no_masthead_date() -> None:
+    names = newsletter_names("Larkline", None)
+    assert not names_the_newsletter("Larkline 2026.1", names)
+    assert not names_the_newsletter("Larkline\nBudget 2026: what changes for renters", names)
+    assert names_the_newsletter("Larkline\n2025-9-21", names)
+
+
+def test_before_we_start_opens_the_issues_intro() -> None:
+    html = f"<h2>Before we start</h2><p>A note on the schedule: {P}</p>{TWO}"
+    assert _headlines(html) == ["Router maker patches seven flaws",
+                                "Ransomware gang changes tactics"]

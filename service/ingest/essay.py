@@ -138,8 +138,6 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
     shown = {wanted, subject}
     for at, block in enumerate(raw):
         if block.kind == "heading" and _plain(block.text) in shown:
-            if wanted != subject and _plain(block.text) == subject and sender in named:
-                return None  # "The Weekend Reader: Four Long Reads" shown whole: an issue's
             # (icons with no word, "♡ 💬 ↗" under a Substack title, take no place)
             under = [b for b in raw[at + 1:at + 1 + 2 * AUTHOR_WITHIN]
                      if b.kind == "rule" or WORD.search(b.text)][:AUTHOR_WITHIN]

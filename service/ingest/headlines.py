@@ -120,7 +120,9 @@ CALL_TO_ACTION = re.compile(
     # the sixth sweep's: "Upgrade to read →", "Start trial", "Check it out"
     r"upgrade(?: to (?:read|paid|premium|unlock))?|start (?:a |your )?trial|check it out|"
     r"see more(?: of what you like| like this)?|register|"
-    r"claim (?:it|yours|your \w+)(?: here| now)?)"
+    r"claim (?:it|yours|your \w+)(?: here| now)?|"
+    # an attack on the eleventh sweep's rules: "Open an account", "Start watching"
+    r"open (?:an?|your)(?: free)? account|start (?:watching|listening|saving|your free trial))"
     r"(?![-\w])\W*$", re.IGNORECASE)
 # "By" and one to eight capitalised names, perhaps after "the", parted by spaces, "," "&" or
 # "|" ("By Ada Marsh, Example Research", "By Tom Reed & Lia Chen | Example Lab"; "By Land and
@@ -133,7 +135,8 @@ _NAME = r"[A-Z][\w.'’-]*"
 _BYLINE_TAIL = r"(?:[ \t]*[·•|—–][ \t]*[^\n]{1,80})?"
 BYLINE = re.compile(
     r"^(?:[Ww]ith help from|(?:[Ww]ritten |[Ww]ords |[Rr]eporting |[Rr]eported |[Tt]ext )?"
-    rf"(?:[Bb]y|BY))\s+(?:the\s+)?{_NAME}"
+    # "Words: Tomas Rydell", "Text: …" (attack5: a long-reads issue's mixed bylines)
+    rf"(?:[Bb]y|BY)|(?:[Ww]ords|WORDS|[Tt]ext|TEXT):)\s+(?:the\s+)?{_NAME}"
     # "and" between full names only: "Reporting by Amaka Osei and Jules Brandt", not "By
     # Land and Sea"
     rf"(?:(?:[ \t]*[,&|][ \t]*|[ \t]+(?:and[ \t]+(?={_NAME}[ \t]+{_NAME}))?){_NAME}){{0,7}}"

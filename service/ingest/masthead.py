@@ -45,6 +45,12 @@ MIN_NAME_CHARS = 4  # "The AI" is no newsletter's name to match lines against
 # the date, "Read on the Web" ("Zero Day Digest — Week 46", "Orbit Weekly #96").
 NAME_TAIL = re.compile(rf"^(?:(?:#\s?\d+|(?:{_ISSUE_WORDS})\s?#?\d+)(?:\s*\W{{1,3}}\s*|$))?"
                        r"(?:week of )?(?P<rest>.*)$", re.IGNORECASE)
+# "11/18/2025", "20.11.2025", "2025-9-21"
+NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(?:19|20)\d\d-\d{1,2}-\d{1,2}\b")
+# Months in the languages the sweeps met (their first letters: "Dez", "févr.", "set").
+MONTH = re.compile(
+    r"\b(?:jan|feb|febr|fév|fev|mar|mär|apr|avr|abr|ma[iy]|mei|mag|jun|jui|giu|jul|lug|aug|"
+    r"aoû|ago|sep|set|oct|okt|ott|out|nov|dec|dez|déc|dic)[^\W\d_]*", re.IGNORECASE)
 WEB_VERSION = re.compile(r"(?:read|view) (?:online|(?:on|in) (?:the )?(?:web|browser))")
 
 
@@ -81,10 +87,12 @@ def names_the_newsletter(text: str, names: Sequence[str]) -> bool:
 
 
 def _date_line(line: str) -> bool:
-    """"Tuesday, May 06, 2025", "11/18/2025 10:00 AM EST", or a short line with a year in
-    a language the dates' patterns do not know ("Donnerstag, 20. November 2025")."""
-    return _dates_the_issue(tidy(line)) or bool(DATED.search(line)
-                                                and len(line.split()) <= DATE_WORDS)
+    """"Tuesday, May 06, 2025", "11/18/2025 10:00 AM EST", or a short line with a month's
+    name and a year in a language the dates' patterns do not know ("Donnerstag, 20.
+    November 2025"); not a version ("Larkline 2026.1": an attack on the first version)."""
+    return _dates_the_issue(tidy(line)) or bool(
+        len(line.split()) <= DATE_WORDS and (NUMERIC_DATE.search(line) or (
+            DATED.search(line) and MONTH.search(line))))
 
 
 def _plain(text: str) -> str:

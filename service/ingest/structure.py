@@ -58,6 +58,7 @@ from service.ingest.zones import (
 
 LETTER_MIN_CHARS = 600  # a letter is more than a greeting
 NEWS_SUMMARY_CHARS = 20  # a one-line news item says what happened after its headline
+LABEL_WORDS = 3  # "ELSEWHERE", "MORE NEWS": a section's label over items is short
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
 
 
@@ -79,6 +80,9 @@ def cut(blocks: Sequence[Block], names: Sequence[str] = ()) -> Cutting:
         elif not cutter.zone or (cutter.zone in ("feedback", "extras") and _news_item(unit)):
             cutter.zone = ""  # a poll's or a quote's zone ends at the next one-line item
             cutter.other(unit, index)
+        elif cutter.zone in ("feedback", "extras") and _label_over_items(cutter.units, index):
+            cutter.zone, cutter.section = "", tidy(unit.block.text)  # "ELSEWHERE" after a poll
+            cutter.drop("section", cutter.section, "a label over items after the zone")
         elif cutter.zone == "sponsor" and unit.role == "item":
             cutter.item_in_sponsor(unit, index)
         elif cutter.zone == "sponsor" and _button(unit) and not cutter.ad_items:
@@ -91,6 +95,9 @@ def cut(blocks: Sequence[Block], names: Sequence[str] = ()) -> Cutting:
 # A link item that says it is an ad after its words: "Wayfarer plans your trip (Sponsored)".
 SPONSORED_TAIL = re.compile(
     r"[(\[](?:sponsored|sponsor|ad|advertisement|partner|promoted)[)\]]\W*$", re.IGNORECASE)
+# What a sponsor's button asks for, not a story's ("Read more", "Listen"): money or a sign-up.
+SELLS = re.compile(r"\b(?:free|trial|demo|sign up|get started|account|try|buy|shop|order|"
+                   r"save|deal|discount|kostenlos|gratis)\b", re.IGNORECASE)
 BOLD_LINE_RANK = 7  # bold lines and title lines rank 7 and 8, below every heading
 
 
@@ -105,6 +112,7 @@ class _Cutter:
         self.section, self.section_rank, self.zone = "", 0, ""
         self.ad_items = 0  # link-led items since the sponsor zone in hand opened
         self.zone_rank = 0  # the rank of the zone's title: a job's title ranks below it
+        self.asked = False  # the poll in hand's question was dropped
         self.current_rank = 0  # the rank of the story in hand's title (an item's: 9)
         self.laid_out = False  # a recap or a sponsor's block was marked as such
         self.gap_noted = False  # the run of text outside any story in hand was noted
@@ -132,7 +140,8 @@ class _Cutter:
             # the name over an issue-number line was taken for a section: it is the masthead
             self.section, self.section_rank = "", 0
         if (self.zone in ("feedback", "extras") and kind in ("section", "story")
-                and tidy(unit.headline).endswith("?")):
+                and tidy(unit.headline).endswith("?") and not self.asked):
+            self.asked = True  # one question a poll: a question after it heads news
             self.drop(self.zone, unit.headline, "the poll's question")
             return
         if kind == "body" or (kind == "story" and self._asked_inside(unit)):
@@ -159,6 +168,7 @@ class _Cutter:
             self.section, self.section_rank, self.zone = tidy(unit.headline), unit.rank, ""
         elif kind in ZONES:
             self.zone, self.ad_items, self.zone_rank = kind, 0, unit.rank
+            self.asked = False
             self.laid_out = self.laid_out or kind in ("recap", "sponsor")
         self.drop(kind, unit.headline, rank_name(unit.rank))
 
@@ -197,9 +207,9 @@ class _Cutter:
         if len(name) < 3:
             return False
         if not self.cuts:
-            return _sells(name, self.units, index)
+            return _sells(self.units, index)
         return name in tidy(self.units[index].headline).lower() or any(
-            name in unit.block.text.lower() for unit in under)
+            name in unit.block.text.lower() for unit in under) or _sells(self.units, index)
 
     def item_in_sponsor(self, unit: Unit, index: int) -> None:
         """The first item under a sponsor's label is its call to action ("Start building for
@@ -331,6 +341,18 @@ def _news_item(unit: Unit) -> bool:
             and len(unit.block.text) - len(unit.headline) >= NEWS_SUMMARY_CHARS)
 
 
+def _label_over_items(units: list[Unit], index: int) -> bool:
+    """A short label in capitals over one-line items ("ELSEWHERE" after a poll's answers):
+    a section of news, which ends the poll's zone (an attack on the eleventh sweep's
+    rules)."""
+    unit = units[index]
+    text = tidy(unit.block.text)
+    below = next((u for u in after(units, index) if u.role != "rule"), None)
+    return (unit.role == "body" and "\n" not in text and text.isupper()
+            and 0 < len(text.split()) <= LABEL_WORDS and below is not None
+            and below.role == "item")
+
+
 def _ends_in_button(unit: Unit) -> bool:
     """A pitch whose last words are its button: "… with the SQL attached. Try it free →",
     "… explains every step. Get 2 months free."."""
@@ -341,14 +363,15 @@ def _ends_in_button(unit: Unit) -> bool:
             and (bool(CALL_TO_ACTION.match(last)) or bool(re.search(r"\bfree\b", last, re.I))))
 
 
-def _sells(name: str, units: list[Unit], index: int) -> bool:
-    """The text under the title at ``index`` names the sponsor (``name``) and ends in a
-    button with its name ("Try Stackly free for 30 days"): an ad even over the issue's
-    first title, where a masthead's "Presented by Acme" heads news (the eleventh sweep)."""
-    pitch = list(itertools.takewhile(lambda u: u.role != "title", after(units, index)))
-    return any(name in u.block.text.lower() for u in pitch if u.role == "body") and any(
-        name in tidy(u.block.text).lower() and bool(CALL_TO_ACTION.match(tidy(u.block.text)))
-        for u in pitch if u.role == "item" or _button(u))
+def _sells(units: list[Unit], index: int) -> bool:
+    """The text under the title at ``index`` ends in a button that sells ("Try Stackly free
+    for 30 days", "Start your free trial"): an ad even over the issue's first title, where
+    a masthead's "Presented by Acme" heads news whose button only reads on (the eleventh
+    sweep and its attack)."""
+    pitch = itertools.takewhile(lambda u: u.role != "title", after(units, index))
+    return any(SELLS.search(u.block.text) and (
+        (u.role == "item" and CALL_TO_ACTION.match(tidy(u.headline))) or _button(u)
+        or _ends_in_button(u)) for u in pitch)
 
 
 def _button(unit: Unit) -> bool:

@@ -47,7 +47,7 @@ AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
     r"|in partnership with|in samenwerking met|partner content|promoted)\b"
     r"|^(?:【pr】|\[pr\]|［pr］)"
-    r"|^\W*(?:광고|广告|広告|anzeige|werbung|publicidad|publicité)\W*$",
+    r"|^\W*(?:광고|广告|広告|anzeige|werbung|publicidad|publicité|partner)\W*$",
     re.IGNORECASE)
 # The label alone, naming no sponsor ("SPONSORED", "Partner content"): the title right under
 # it is the ad's when its text ends in a button (structure.py).  "Advertisement" is not one:
@@ -56,7 +56,7 @@ BARE_AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|promoted|partner content|paid post|together with|presented by|"
     r"brought to you by|in partnership with|(?:a word |a message )?from our (?:partners?|"
     # the sixth sweep's: "TOGETHER WITH", "FROM OUR PARTNERS"; the eleventh's "ANZEIGE"
-    r"sponsors?)|anzeige|werbung|publicidad|publicité)$", re.IGNORECASE)
+    r"sponsors?)|anzeige|werbung|publicidad|publicité|partner)$", re.IGNORECASE)
 # A sponsor's label and the first word of their name: "TOGETHER WITH VECTORLY", "A message
 # from Halcyon Bank", "Sponsored by Acme".
 SPONSOR_LABEL = re.compile(
@@ -81,7 +81,7 @@ ZONES = {
         r"|^\W*(?:partner wydania|partner van (?:deze|de) (?:editie|week))\W*$"
         r"|^\W*(?:【pr】|\[pr\]|［pr］)"  # Japanese issues mark ads "【PR】"
         # "광고", "广告", German "Anzeige": an ad's label alone (the eleventh sweep's)
-        r"|^\W*(?:광고|广告|広告|anzeige|werbung|publicidad|publicité)\W*$",
+        r"|^\W*(?:광고|广告|広告|anzeige|werbung|publicidad|publicité|partner)\W*$",
         re.IGNORECASE),
     # "Welcome", "Welcome back!", "Welcome to The Neuron", "Welcome to our new subscribers";
     # not news that opens with the word ("Welcome to the Neighborhood: Three Shops Open",
@@ -89,6 +89,7 @@ ZONES = {
     "intro": re.compile(
         r"^(?:description|intro|introduction|overview|editor'?s note|good morning|hello)\b"
         r"|^\W*welcome(?:\s+(?:back|aboard))?(?:,\s+[\w'’]+)?\W*$"
+        r"|^\W*(?:before we (?:start|begin|dive in)|programming notes?)\W*$"  # attack11
         r"|^\W*welcome to (?:our new (?:subscribers|readers|members)"
         r"|(?!our new\b)[\w'’&.-]+(?: [\w'’&.-]+){0,3}\W*$)", re.IGNORECASE),
     # a title that only labels job openings: what is under it is not news.  Not a bare
@@ -145,6 +146,7 @@ ZONES = {
         rf"^(?:{SUBSCRIBE_LINE}|share (?:this|the)|follow us|about us|thank(?:s| you) for"
         r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$"
         r"|manage (?:your )?(?:subscription|preferences)|update your preferences"
+        r"|update your (?:email )?preferences or unsubscribe"  # an attack on the eleventh sweep
         r"|why did i get this|(?:impressum|mentions légales|aviso legal|note legali)\s*(?::\s*)?"
         # the imprint's label alone, or over the publisher ("Impressum: Acme Verlag GmbH");
         # not news that opens with the word ("Impressum fehlt: Abmahnwelle…")
