@@ -5,6 +5,7 @@ rules.  Every issue here is written for these tests (no newsletter text)."""
 from __future__ import annotations
 
 import hashlib
+import time
 
 import pytest
 
@@ -235,7 +236,7 @@ def test_an_essay_under_its_title_and_a_bare_author_over_the_share_bar_is_one_st
     assert _headlines(html, sender="Lucas Brennan from Margin Notes", subject=title) == [title]
 
 
-@pytest.mark.parametrize("name", ["Housekeeping", "BEFORE YOU GO", "BREAK ROOM", "🧩 Games"])
+@pytest.mark.parametrize("name", ["Housekeeping", "BEFORE YOU GO", "BREAK ROOM", "🧩 Puzzles"])
 def test_the_issues_own_notes_and_games_at_its_end_are_no_story(name: str) -> None:
     html = (f"{TWO}<h2>{name}</h2><p>The reading group meets next Thursday; today's crossword "
             "is tech-themed and mildly evil. Gift subscriptions are half off through Monday.</p>")
@@ -344,5 +345,86 @@ def test_a_version_or_a_headline_with_a_year_is_no_masthead_date() -> None:
 
 def test_before_we_start_opens_the_issues_intro() -> None:
     html = f"<h2>Before we start</h2><p>A note on the schedule: {P}</p>{TWO}"
+    assert _headlines(html) == ["Router maker patches seven flaws",
+                                "Ransomware gang changes tactics"]
+
+
+# ---- a read-only review of the eleventh sweep's rules and their attack ----------------------
+
+
+def test_a_hostile_button_line_is_read_in_linear_time() -> None:
+    """"see abc ----…!x": the button pattern's words and tail overlapped (75 s for 100 KB)."""
+    html = (f"<h2>Router maker patches seven flaws</h2><p>{P}</p>"
+            f"<p><a href='https://x.example/a'>see abc {'-' * 100_000}!x</a></p>{TWO}")
+    started = time.perf_counter()
+    _headlines(html)
+    assert time.perf_counter() - started < 5
+
+
+@pytest.mark.parametrize("second", [
+    "Copyright claims by Getty were mostly dismissed by the High Court on Tuesday.",
+    "Follow us on the museum's new audio tour, which opens next week."])
+def test_a_footer_word_on_a_storys_later_line_keeps_the_story(second: str) -> None:
+    html = f"{TWO}<p><b>Court sides with Stability AI</b><br>{second}<br>More follows.</p>"
+    assert _headlines(html)[-1] == "Court sides with Stability AI"
+
+
+@pytest.mark.parametrize(("sender", "headline"), [
+    ("Nvidia", "Nvidia sets 2025 record"), ("News", "News Corp outlines 2026 plan"),
+    ("Dispatches from Ukraine", "Ukraine sets 2026 budget")])
+def test_a_first_headline_with_the_senders_name_and_a_year_is_news(sender: str,
+                                                                   headline: str) -> None:
+    html = f"<h2>{headline}</h2><p>{P}</p>{TWO}"
+    assert _headlines(html, sender=sender)[0] == headline
+
+
+@pytest.mark.parametrize(("heading", "under"), [
+    ("<h2><a href='https://news.example/0'>Musk Sues OpenAI</a></h2>", "Nov 18, 2025"),
+    ("<h2>Fed Holds Rates</h2>", "Photo: Reuters")])
+def test_a_short_title_case_headline_under_the_title_is_no_author(heading: str,
+                                                                  under: str) -> None:
+    html = (f"<h1>This week</h1>{heading}<p>{under}</p>"
+            f"<p>{P} <a href='https://news.example/1'>Reuters</a></p>{TWO}"
+            f"<h2>Ferry schedule shrinks</h2><p>{P}</p>")
+    assert len(_headlines(html)) == 4
+
+
+def test_gaming_news_under_games_stays_news() -> None:
+    html = (f"{TWO}<h2>Games</h2><ul>"
+            "<li><a href='https://g.example/1'>Nintendo sets Switch 2 price at $449</a></li>"
+            "<li><a href='https://g.example/2'>Valve delays Steam Deck 2 to next year</a></li>"
+            "</ul>")
+    assert _headlines(html)[-2:] == ["Nintendo sets Switch 2 price at $449",
+                                     "Valve delays Steam Deck 2 to next year"]
+
+
+@pytest.mark.parametrize("zone", ["<h2>Before you go</h2>",
+                                  "<h2>Quote of the day</h2><p>Ship it.</p>"])
+def test_a_question_headline_over_text_in_an_extras_zone_is_news(zone: str) -> None:
+    html = f"{TWO}{zone}<h3>Is the AI bubble about to burst?</h3><p>{P}</p><p>{P}</p>"
+    assert _headlines(html)[-1] == "Is the AI bubble about to burst?"
+
+
+def test_a_link_to_a_free_page_in_the_first_story_is_no_ads_button() -> None:
+    html = ("<p>Presented by Northwind Bank</p><h2>City makes buses free for students</h2>"
+            f"<p>{P} Details are on the city's <a href='https://city.example/b'>free fares "
+            f"page</a>.</p>{TWO}")
+    assert _headlines(html)[0] == "City makes buses free for students"
+
+
+@pytest.mark.parametrize("item", ["Discover Weekly Turns Ten", "Visit Britain Cuts Budget"])
+def test_a_title_case_item_that_opens_with_a_verb_is_news(item: str) -> None:
+    html = (f"<h2>Spotify raises prices again</h2><p>{P}</p>"
+            f"<ul><li><a href='https://n.example/1'>{item}</a></li>"
+            "<li><a href='https://n.example/2'>Apple Music adds lossless to more songs</a></li>"
+            f"</ul>{TWO}")
+    assert item in _headlines(html)
+
+
+def test_a_polls_second_question_over_its_answers_is_the_polls() -> None:
+    answers = "".join(f"<li><a href='https://p.example/{n}'>{a}</a></li>"
+                      for n, a in enumerate(["The top stories first", "The quick hits first"]))
+    html = (f"{TWO}<h2>Poll</h2><p><b>How was today's issue?</b></p><ul>{answers}</ul>"
+            f"<p><b>Which section do you read first?</b></p><ul>{answers}</ul>")
     assert _headlines(html) == ["Router maker patches seven flaws",
                                 "Ransomware gang changes tactics"]

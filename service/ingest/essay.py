@@ -168,7 +168,8 @@ def _names_the_author(block: Block) -> bool:
 def _bare_author(block: Block, after: Sequence[Block]) -> bool:
     """The author's name alone ("Lucas Brennan") over the post's share bar ("♡ Like"), as
     Substack sets it (the eleventh sweep)."""
-    return ("\n" not in block.text.strip() and bool(POST_AUTHORS.match(tidy(block.text)))
+    return (block.kind == "paragraph" and not block.links and "\n" not in block.text.strip()
+            and bool(POST_AUTHORS.match(tidy(block.text)))
             and bool(after) and len(after[0].text) < SHARE_BAR_CHARS)
 
 

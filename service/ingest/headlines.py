@@ -83,10 +83,12 @@ READ_MORE = re.compile(
 # names who did what; a four-word one ("Museum Drops Admission Fees") opens with no verb.
 # Verbs that are nouns too ("Book sales surge", "Watch sales jump", "Open source wins")
 # are left out.
+# Possessive: the words' and the tail's characters overlap ("see abc ----…!x" was quadratic:
+# the review).
 BUTTON = re.compile(
     r"^(?:see|set up|get|join|try|explore|discover|compare|schedule|request|claim|grab|visit|"
     r"check out|create|learn|reserve|download|talk to|go to|upgrade|enable|turn on|install|"
-    r"sign in|log in)\b(?:\s+[\w'’&-]+){0,3}\W*$", re.IGNORECASE)
+    r"sign in|log in)\b(?:\s+[\w'’&-]++){0,3}+\W*$", re.IGNORECASE)
 CALL_TO_ACTION = re.compile(
     r"^[▶►→»\s]*(?:read (?:more|on|online|it here|the (?:full )?(?:story|article|post|report|issue|"
     r"piece|interview|paper))|continue reading|keep reading|view (?:it |this |the )?"
@@ -134,7 +136,8 @@ _NAME = r"[A-Z][\w.'’-]*"
 # What may follow a byline after a "·", "|" or dash: its date, reading time, place.
 _BYLINE_TAIL = r"(?:[ \t]*[·•|—–][ \t]*[^\n]{1,80})?"
 BYLINE = re.compile(
-    r"^(?:[Ww]ith help from|(?:[Ww]ritten |[Ww]ords |[Rr]eporting |[Rr]eported |[Tt]ext )?"
+    r"^(?:[Ww]ith help from|(?:[Ww]ritten |[Ww]ords |[Rr]eporting |[Rr]eported |[Tt]ext "
+    r"|[Rr]eviewed |[Ii]nterviewed |[Ee]dited |[Cc]ompiled |[Pp]hotographed |[Ii]llustrated )?"
     # "Words: Tomas Rydell", "Text: …" (attack5: a long-reads issue's mixed bylines)
     rf"(?:[Bb]y|BY)|(?:[Ww]ords|WORDS|[Tt]ext|TEXT):)\s+(?:the\s+)?{_NAME}"
     # "and" between full names only: "Reporting by Amaka Osei and Jules Brandt", not "By
@@ -284,6 +287,14 @@ def _meta_parts(text: str) -> bool:
     return len(parts) >= 3 and all(words <= 3 for words in parts) and parts[-1] <= 2
 
 
+# A forum topic's line under its title: "Starter Help 46 replies · 88 likes" (the twelfth
+# sweep's community summary).
+THREAD_COUNTS = re.compile(
+    r"^[^\n]{0,40}?\b\d[\d,.]*k? (?:replies|reply|comments?|posts?|views?|votes?)"
+    r"(?:[ \t]*[·•|][ \t]*\d[\d,.]*k? (?:likes?|views?|replies|comments?|votes?))*$",
+    re.IGNORECASE)
+
+
 def is_byline(line: str) -> bool:
     """ "By Ada Marsh, Example Research", "Ada Marsh · Mar 3", "Tue Jun 4, 6:30pm · Mill"
     under a headline: its author or its date, part of the story."""
@@ -291,7 +302,8 @@ def is_byline(line: str) -> bool:
     return bool(BYLINE.match(text) or DASH_BYLINE.match(text) or LOWER_BYLINE.match(text)
                 or PAPER_AUTHORS.match(text) or SCHOLAR_AUTHORS.match(text)
                 or AUTHOR_DATE.match(text) or DATELINE.match(text)
-                or NAMED_AUTHORS.match(text) or AUTHOR_LIST.match(text) or EVENT_PLACE.match(text))
+                or NAMED_AUTHORS.match(text) or AUTHOR_LIST.match(text) or EVENT_PLACE.match(text)
+                or THREAD_COUNTS.match(text))
 
 
 def names_author(line: str) -> bool:

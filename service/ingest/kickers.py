@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import re
 
-from service.ingest.headlines import SECTION_WORDS, capitalised_share, tidy
+from service.ingest.headlines import (
+    SECTION_WORDS,
+    block_lines,
+    capitalised_share,
+    is_byline,
+    tidy,
+)
 from service.ingest.units import Unit
 
 __all__ = ["kickers_as_text"]
@@ -26,8 +32,10 @@ def kickers_as_text(units: list[Unit]) -> list[Unit]:
     ("Department of Housing"), or the first line of a wrapped paragraph.  Taken for a
     title, it made the headline above it a section and itself the story (the fourth
     sweep).  Only a line of a few words, or one that runs on into the text below, or a
-    dek (``_dek``), or a line all in italics (also under a bold headline); only under a
-    heading that reads as a headline, not a section's name."""
+    dek (``_dek``), or a line all in italics (also under a bold headline), or a line over
+    the story's byline (a review's "The Salt Orchard, by Inés Valbuena (Harbor Press)" over
+    "Reviewed by Colm Dwyer": the twelfth sweep); only under a heading that reads as a
+    headline, not a section's name."""
     out = list(units)
     for index in range(1, len(out) - 1):
         unit, above, below = out[index], out[index - 1], out[index + 1]
@@ -36,7 +44,7 @@ def kickers_as_text(units: list[Unit]) -> list[Unit]:
                 and (above.rank <= 6 or (italic and above.rank == 7)) and below.role == "body"
                 and _reads_as_headline(above.headline)
                 and (_kicker(unit.headline, below) or _dek(above.headline, unit.headline)
-                     or italic)
+                     or italic or is_byline(block_lines(below.block)[0]))
                 and not _peer_follows(out, index)):
             out[index] = Unit("body", unit.block)
     return out

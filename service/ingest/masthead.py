@@ -47,10 +47,24 @@ NAME_TAIL = re.compile(rf"^(?:(?:#\s?\d+|(?:{_ISSUE_WORDS})\s?#?\d+)(?:\s*\W{{1,
                        r"(?:week of )?(?P<rest>.*)$", re.IGNORECASE)
 # "11/18/2025", "20.11.2025", "2025-9-21"
 NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(?:19|20)\d\d-\d{1,2}-\d{1,2}\b")
-# Months in the languages the sweeps met (their first letters: "Dez", "févr.", "set").
-MONTH = re.compile(
-    r"\b(?:jan|feb|febr|fév|fev|mar|mär|apr|avr|abr|ma[iy]|mei|mag|jun|jui|giu|jul|lug|aug|"
-    r"aoû|ago|sep|set|oct|okt|ott|out|nov|dec|dez|déc|dic)[^\W\d_]*", re.IGNORECASE)
+# A month's whole name (English, German, French, Spanish, Italian, Portuguese, Dutch) or
+# its abbreviation, next to a day or a year: "20. November 2025", "December 2025", "Dez 3";
+# not "Nvidia sets 2025 record" nor "Market Outlook 2026" (the review: stems matched words).
+_MONTHS = (r"(?:jan(?:uary|uar|vier|eiro|uari)?|feb(?:ruary|ruar|ruari|brero|braio)?|févr(?:ier)?|"
+           r"fevereiro|gennaio|enero|mar(?:ch|s|zo|ço)?|märz|maart|apr(?:il|ile)?|avril|abril|"
+           r"ma[iy]|mayo|maggio|maio|mei|jun(?:e|i|o|io|ho)?|juin|giugno|jul(?:y|i|io|ho)?|"
+           r"juillet|luglio|aug(?:ust|ustus)?|août|agosto|sep(?:t|tember|tiembre|tembre)?|"
+           r"settembre|setembro|oct(?:ober|obre|ubre)?|okt(?:ober)?|ottobre|outubro|"
+           r"nov(?:ember|embre|iembre|embro)?|dec(?:ember)?|dez(?:ember|embro)?|déc(?:embre)?|"
+           r"dic(?:iembre|embre)?)\.?")
+MONTH = re.compile(rf"(?:\b\d{{1,2}}\.?\s+(?:de\s+)?{_MONTHS}(?![^\W\d_])"
+                   rf"|\b{_MONTHS}(?![^\W\d_])\s+(?:de\s+)?(?:\d{{1,2}}\b|(?:19|20)\d\d\b))",
+                   re.IGNORECASE)  # ("14 de noviembre de 2025")
+TAGLINE_WORDS = 14  # a masthead's tagline and date: "Ten things worth knowing today · …"
+READING_TIME = re.compile(r"^\d+[- ]?min(?:ute)?s?(?: read)?\W*$", re.IGNORECASE)
+WEEKDAY_DATE = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+\S", re.IGNORECASE)
+MONTH_YEAR = re.compile(rf"{_MONTHS}\s+(?:de\s+)?(?:19|20)\d\d", re.IGNORECASE)
+TRAILING_NUMBER = re.compile(rf"(?:{_ISSUE_WORDS})\s?#?\d+|#\d+", re.IGNORECASE)
 WEB_VERSION = re.compile(r"(?:read|view) (?:online|(?:on|in) (?:the )?(?:web|browser))")
 
 
@@ -118,6 +132,8 @@ def is_masthead(unit: Unit, units: list[Unit], index: int, first: Sequence[int])
     headline = tidy(unit.headline)
     if _dates_the_issue(headline) or _dated_name(headline):
         return True  # "Tuesday, May 06, 2025", "AI MONEY & JOBS — Week of March 10, 2025"
+    if _dated_tagline(headline) and text_under(units, index) < MASTHEAD_MAX_CHARS:
+        return True  # ("Jobs report — November 2025" over its story is news)
     line = re.sub(r"^\W+", "", headline)  # "📬 Issue 230"
     end = _issue_number_end(line) if len(line) <= 2 * SHORT_LINE_CHARS else None
     if end is not None and (DATED.search(line, end) or not ISSUE_LINE.match(line)):
@@ -159,7 +175,26 @@ def _dated_name(line: str) -> bool:
             and (date != parts[-1] or parts[0].isupper()) and _dates_the_issue(date))
 
 
+def _dated_tagline(line: str) -> bool:
+    """A tagline and the issue's date or number, the masthead's second line (the twelfth
+    sweep): "Ten things worth knowing today · Tuesday, December 23", "November 2025 · The
+    best of our engineering blog", "Community Update — December 2025", "Climate and
+    energy, explained with data. Issue #64", or a reading time alone ("⏱️ 5-minute
+    read").  The date has its weekday or no day ("Apple event recap — Sept 9, 2025" heads
+    news); a number only ends the line ("Issue 2 — the AI Act lands" may head news)."""
+    text = re.sub(r"^\W+", "", line)
+    if READING_TIME.match(text):
+        return True
+    parts = re.split(r"\s+(?:[·•|—–]|--)\s+|(?<=[a-z])\.\s+", text)
+    if len(parts) != 2 or len(text.split()) > TAGLINE_WORDS:
+        return False
+    # (a weekday's date first heads a day's news: "Mon, June 10 — Phone maker leans on AI")
+    return any(MONTH_YEAR.fullmatch(part) for part in parts) or bool(
+        WEEKDAY_DATE.match(parts[1]) or TRAILING_NUMBER.fullmatch(parts[1]))
+
+
 def _dates_the_issue(line: str) -> bool:
     """A line that is only a date (with its weekday, a reading time): no story's headline."""
     line = re.sub(r"^\W+", "", line)  # "📅 Tuesday, May 6"
+    line = re.sub(r"^week of\s+", "", line, flags=re.IGNORECASE)  # "Week of December 8, 2025"
     return bool(ISSUE_DATE.match(line))

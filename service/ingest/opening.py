@@ -90,8 +90,9 @@ def without_author(raw: Sequence[Block], title: str, cuts: list[Cut], log: list[
     over a short line (Substack's "♡ Like" bar, a date), with the intro as its text (the
     eleventh sweep).  A name with text under it is a profile's headline and stays."""
     first = cuts[0].blocks[0] if cuts and cuts[0].blocks else None
-    if len(cuts) <= MORE_STORIES_THAN or first is None or not title or "\n" in first.text:
-        return cuts, log
+    if (len(cuts) <= MORE_STORIES_THAN or first is None or not title or "\n" in first.text
+            or first.kind != "paragraph" or first.links):
+        return cuts, log  # ("Musk Sues OpenAI" as a heading or a link is a headline: review)
     at = next((i for i, b in enumerate(raw) if b is first), None)
     if (at is None or at == 0 or at + 1 >= len(raw) or raw[at - 1].kind != "heading"
             or tidy(raw[at - 1].text.strip(DECORATION)) != title

@@ -59,6 +59,7 @@ SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in
 UNPUNCTUATED_TITLE_WORDS = 14
 SENTENCE_CLOSE = re.compile(r"[.!?,;:…。！？，、；：]['\"’”)）」』]*$")
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：])")  # "（日経）": a source in CJK
+HEADLINE_RUN_WORDS = 5  # a linked headline run into its text is a headline's length
 CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" with no spaces
 CJK_TITLE_CHARS = 8  # ... and a plain one, with no link or bold to mark it, this long
 # A heading over links that belong to the story above: its sources, not items.
@@ -281,6 +282,15 @@ def _opens_items(head: Unit | None) -> bool:
     return head is not None and head.role == "title" and not RELATED.match(head.headline)
 
 
+def _headline_then_sentence(name: str, tail: str) -> bool:
+    """A linked headline run into its summary's first sentence with no mark between ("<a>Tides
+    rally late to beat Miners 3-1</a> Two goals in the final eight minutes…": a newspaper's
+    briefing, the twelfth sweep): a headline's words, then a new sentence."""
+    return (tail[:1].isspace() and tail.lstrip()[:1].isupper()
+            and len(name.split()) >= HEADLINE_RUN_WORDS and not SENTENCE_CLOSE.search(name)
+            and title_like(name))
+
+
 def _link_item(block: Block, first: str, loose: bool = False) -> Unit | None:
     """``[Headline](url) - summary``: a block that opens with a link's text, then a dash;
     ``loose``, a bullet of a list of items that opens with one, then anything ("<li><a>Ford
@@ -298,7 +308,8 @@ def _link_item(block: Block, first: str, loose: bool = False) -> Unit | None:
     if not text.startswith(name) or not link.url.startswith("http"):
         return None
     tail = text[len(name):]
-    if not ITEM_TAIL.match(tail) and not (loose and (tail[:1].isspace() or tail == ".")):
+    if not ITEM_TAIL.match(tail) and not (loose and (tail[:1].isspace() or tail == ".")) and (
+            not _headline_then_sentence(name, tail)):
         return None
     if CALL_TO_ACTION.match(name) and not tail.strip(" →»>"):
         return None  # the story's or the issue's button: body, not an item

@@ -58,6 +58,7 @@ from service.ingest.zones import (
 
 LETTER_MIN_CHARS = 600  # a letter is more than a greeting
 NEWS_SUMMARY_CHARS = 20  # a one-line news item says what happened after its headline
+BUTTON_CHARS = 40  # a button's words are few
 LABEL_WORDS = 3  # "ELSEWHERE", "MORE NEWS": a section's label over items is short
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
 
@@ -139,9 +140,12 @@ class _Cutter:
             kind, self.masthead = "masthead", True
             # the name over an issue-number line was taken for a section: it is the masthead
             self.section, self.section_rank = "", 0
-        if (self.zone in ("feedback", "extras") and kind in ("section", "story")
-                and tidy(unit.headline).endswith("?") and not self.asked):
-            self.asked = True  # one question a poll: a question after it heads news
+        if (self.zone == "feedback" and kind in ("section", "story")
+                and tidy(unit.headline).endswith("?")
+                and (not self.asked or not self._over_text(index))):
+            # the poll's question; after it, a question over text heads news (attack11), one
+            # over its answers is the poll's next (the review)
+            self.asked = True
             self.drop(self.zone, unit.headline, "the poll's question")
             return
         if kind == "body" or (kind == "story" and self._asked_inside(unit)):
@@ -245,8 +249,8 @@ class _Cutter:
                                       or SPONSORED_TAIL.search(block_lines(unit.block)[0])):
             self.current, self.laid_out = None, True
             self.drop("sponsor", unit.headline, "sponsored item")
-        elif (unit.role == "item" and self.current is not None and BUTTON.match(tidy(unit.headline))
-              and index and self.units[index - 1].role == "body"):
+        elif (unit.role == "item" and self.current is not None and index
+              and self.units[index - 1].role == "body" and _button_item(unit, self.current)):
             self.current.blocks.append(unit.block)  # "See regional pricing" under its text
         elif unit.role == "item":
             self.start(Cut(tidy(unit.headline), unit.signal, [unit.block], unit.url,
@@ -370,8 +374,22 @@ def _sells(units: list[Unit], index: int) -> bool:
     sweep and its attack)."""
     pitch = itertools.takewhile(lambda u: u.role != "title", after(units, index))
     return any(SELLS.search(u.block.text) and (
-        (u.role == "item" and CALL_TO_ACTION.match(tidy(u.headline))) or _button(u)
-        or _ends_in_button(u)) for u in pitch)
+        (u.role == "item" and CALL_TO_ACTION.match(tidy(u.headline))) or _button(u))
+        for u in pitch)  # (a link to a "free fares page" in the text is no button: the review)
+
+
+def _button_item(unit: Unit, story: Cut) -> bool:
+    """A link item that is the button of the story in hand ("See regional pricing", "Set up
+    alerts", "Join The Discussion"): a few words asking the reader to act, in sentence case
+    or to the story's own link ("Discover Weekly Turns Ten" and "Visit Britain Cuts Budget"
+    are headlines: the review)."""
+    text = tidy(unit.headline)
+    words = text.split()[1:]
+    if len(text) > BUTTON_CHARS or not BUTTON.match(text):
+        return False
+    own = unit.url == story.url or any(link.url == unit.url
+                                        for block in story.blocks for link in block.links)
+    return own or not (len(words) >= 2 and all(w[:1].isupper() for w in words))
 
 
 def _button(unit: Unit) -> bool:

@@ -112,8 +112,11 @@ ZONES = {
     # golds since stop 22 agree on it). An events newsletter's own headings name the events.
     "events": re.compile(
         r"^\W*(?:(?:upcoming|local|community|this (?:week|month)['’]?s)(?: [\w-]+)? "
-        r"(?:events|meetups|seminars|webinars|workshops|talks)|(?:events?|meetups?|seminars?)"
+        r"(?:events|meetups|seminars|webinars|workshops|talks|meetings|lectures|dates)"
+        r"|(?:events?|meetups?|seminars?)"
         r"(?: (?:calendar|this (?:week|month)|near you))?|termine|veranstaltungen"
+        # the twelfth sweep's: "Upcoming meetings", "Dates to watch", "On our calendar"
+        r"|dates to watch|on (?:our|the) calendar|calendar|agenda"
         r"|(?:é|è)v(?:é|è)nements|eventos|イベント(?:情報)?|活动预告)\W*$", re.IGNORECASE),
     # a reader poll or a referral block ("📊 POLL", "How would you rate today's issue?",
     # "🤝 Share The Prompt Shift", "Share with a friend"): what is under it is its options
@@ -136,8 +139,14 @@ ZONES = {
         r"^\W*(?:(?:quote|word|joke|meme|chart|photo|tweet|post|stat) of the (?:day|week)"
         r"|(?:daily |weekly |today['’]?s )?(?:trivia|brain ?teaser|crossword|riddle)"
         r"|trivia answers?|編集後記|编辑后记|편집\s?후기"  # the editor's closing aside
-        # the issue's own notes, games and promotions at its end (the eleventh sweep)
-        r"|housekeeping|before you go|break ?room|games|puzzles?"
+        # the issue's own notes, games and promotions at its end (the eleventh sweep), its
+        # tables and figures (the twelfth: "Research by the numbers", "Markets at the close")
+        # (not "Games": a section of gaming news goes by it, the review)
+        r"|housekeeping|before you go|break ?room|puzzles?|footnotes|notes and sources"
+        # (a bare "By the numbers" heads a story's figures: named's attack)
+        r"|[\w-]+ by the numbers|numbers of the week|markets? at the close"
+        r"|market (?:wrap|snapshot|data)|earnings (?:to watch|calendar)(?: (?:this|next) week)?"
+        r"|leaderboard(?: movers)?(?: [^\n]{0,40})?"
         # a preview of the next issue: "Next week", "Coming Friday", "Next Week in The Sequencer"
         r"|(?:coming )?next (?:week|issue|time)(?: in [^\n]{1,40})?|coming (?:up|soon|friday|"
         r"monday|tuesday|wednesday|thursday|saturday|sunday|tomorrow)"
@@ -199,14 +208,20 @@ def opens_footer(text: str) -> bool:
     its first line, or any line of a block of a few short lines ("Gridlines, Torggata 5,
     Oslo" over "You're receiving this email because…" and "Unsubscribe": the eleventh
     sweep)."""
-    lines = text.split("\n", FOOTER_BLOCK_LINES)
-    if len(lines) > FOOTER_BLOCK_LINES:
-        lines = lines[:1]  # a longer block is text; only a first line may open the footer
-    return any(len(line) <= TITLE_MAX_CHARS and bool(ZONES["footer"].search(tidy(line)))
-               for line in lines)
+    first, *later = text.split("\n", FOOTER_BLOCK_LINES)
+    if len(first) <= TITLE_MAX_CHARS and ZONES["footer"].search(tidy(first)):
+        return True
+    # a later line only with the footer's own words: a story's "Copyright claims…" or
+    # "Follow us on the new audio tour" is its text (the review)
+    return len(later) < FOOTER_BLOCK_LINES and any(FOOTER_LINE.match(tidy(line))
+                                                     for line in later)
 
 
 FOOTER_BLOCK_LINES = 4  # the footer's address, "why you get this", its links: short lines
+FOOTER_LINE = re.compile(
+    r"^(?:you(?:['’]re| are| were) receiving|unsubscribe\b|manage (?:your )?(?:subscription|"
+    r"preferences|newsletters)|update (?:your )?(?:email )?preferences|why did i get this)",
+    re.IGNORECASE)
 
 
 def footer_at(blocks: Sequence[Block]) -> int | None:

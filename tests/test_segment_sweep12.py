@@ -1,0 +1,94 @@
+"""The twelfth blind sweep (stop 23): 30 issues of AI and general newsletters and hard shapes
+(a newspaper briefing, a town update, a review, a forum summary, Outlook and plain-text
+lists), 0.825 with the eleventh sweep's rules.  Every issue here is written for these tests
+(no newsletter text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.ingest.headlines import is_byline
+from service.ingest.masthead import _dated_tagline
+from tests.test_segment_sweep11 import TWO, P, _headlines, _stories
+
+STORIES = ["Router maker patches seven flaws", "Ransomware gang changes tactics"]
+
+
+@pytest.mark.parametrize("name", [
+    "Upcoming meetings", "Dates to watch", "On our calendar", "Agenda", "UPCOMING LECTURES",
+    "RESEARCH BY THE NUMBERS", "Markets at the close", "Earnings to watch next week",
+    "Footnotes", "Leaderboard movers (general chat arena)"])
+def test_calendars_tables_and_notes_after_the_stories_are_no_story(name: str) -> None:
+    html = (f"{TWO}<h2>{name}</h2><p>Town Council, Tuesday 7 pm, Town Hall Room 200. Planning "
+            "Board, Thursday 6 pm. S&amp;P 500 +0.4%, Nasdaq +0.9%, oil −1.2%.</p>")
+    assert _headlines(html) == STORIES
+
+
+@pytest.mark.parametrize("line", ["Reviewed by Colm Dwyer", "Interviewed by Dana Okafor",
+                                  "Starter Help 46 replies · 88 likes", "Show & Tell 1.2k views"])
+def test_a_reviewers_line_or_a_threads_counts_are_a_byline(line: str) -> None:
+    assert is_byline(line)
+
+
+def test_a_reviews_book_line_over_its_byline_is_under_the_reviews_headline() -> None:
+    html = "".join(f"<h2>{h}</h2><p>{book}</p><p>Reviewed by Colm Dwyer</p><p>{P}</p><p>{P}</p>"
+                   for h, book in [
+                       ("A Novel That Refuses to Hurry",
+                        "The Salt Orchard, by Inés Valbuena (Harbor Press, 512 pp.)"),
+                       ("The Accountant Who Mapped the Ocean",
+                        "Fathom: A Life of Margarethe Lind, by Owen Stroud (Quarry Books)")])
+    stories = _stories(html)
+    assert [s.headline for s in stories] == ["A Novel That Refuses to Hurry",
+                                             "The Accountant Who Mapped the Ocean"]
+    assert "The Salt Orchard, by Inés Valbuena" in stories[0].text
+
+
+def test_forum_topics_over_their_counts_and_join_buttons_are_one_story_each() -> None:
+    topics = "".join(
+        f"<p><a href='https://forum.example/t/{n}'>{t}</a><br>Starter Help {n} replies · 88 "
+        f"likes</p><p>{P}</p><p><a href='https://forum.example/t/{n}'>Join The Discussion</a></p>"
+        for n, t in enumerate(["Why does my starter smell like nail polish remover?",
+                               "Show us your holiday bakes (2025 thread)",
+                               "Rye bread that doesn't turn into a brick"]))
+    assert _headlines(f"<h2>Top topics this week</h2>{topics}") == [
+        "Why does my starter smell like nail polish remover?",
+        "Show us your holiday bakes (2025 thread)", "Rye bread that doesn't turn into a brick"]
+
+
+@pytest.mark.parametrize("tagline", [
+    "⏱️ 5-minute read", "Community Update — December 2025",
+    "November 2025 · The best of our engineering blog, once a month",
+    "Climate and energy, explained with data. Issue #64",
+    "Ten things worth knowing today · Tuesday, December 23"])
+def test_a_mastheads_dated_tagline_is_read_as_the_masthead(tagline: str) -> None:
+    assert _dated_tagline(tagline)
+
+
+@pytest.mark.parametrize("headline", [
+    "Apple event recap — Sept 9, 2025", "Issue 2 — the AI Act lands",
+    "Mon, June 10 — Phone maker leans on AI at its keynote", "Fed holds rates. Markets rally"])
+def test_a_headline_with_a_date_or_a_number_is_no_dated_tagline(headline: str) -> None:
+    assert not _dated_tagline(headline)
+
+
+@pytest.mark.parametrize("headline", ["Jobs report — November 2025",
+                                      "Mon, June 10 — Phone maker leans on AI at its keynote"])
+def test_a_dated_headline_over_its_story_stays_news(headline: str) -> None:
+    html = f"<p><b>{headline}</b></p><p>{P} {P} {P}</p>{TWO}"
+    assert _headlines(html, sender="Anything Else")[0] == headline
+
+
+def test_a_linked_headline_run_into_its_summary_is_an_item() -> None:
+    items = "".join(f"<p><a href='https://courier.example/{n}'>{h}</a> {text}</p>"
+                    for n, (h, text) in enumerate([("Tides rally late to beat Miners 3-1",
+                                "Two goals in the final eight minutes lifted the Tides."),
+                               ("Marathon organizers cap entries at 6,000 runners",
+                                "Registration opens in January.")]))
+    assert _headlines(f"{TWO}<p>SPORTS</p>{items}")[-2:] == [
+        "Tides rally late to beat Miners 3-1", "Marathon organizers cap entries at 6,000 runners"]
+
+
+def test_a_paragraph_that_opens_with_a_short_link_is_text() -> None:
+    html = (f"{TWO}<p><a href='https://x.example/o'>OpenAI</a> Said on Tuesday that it would "
+            f"open an office in the city. {P}</p>")
+    assert _headlines(html) == STORIES
