@@ -9,6 +9,8 @@ import pytest
 
 from service.ingest.headlines import is_byline
 from service.ingest.masthead import _dated_tagline
+from service.ingest.parse import parse_issue
+from service.ingest.segment import segment
 from tests.test_segment_sweep11 import TWO, P, _headlines, _stories
 
 STORIES = ["Router maker patches seven flaws", "Ransomware gang changes tactics"]
@@ -92,3 +94,56 @@ def test_a_paragraph_that_opens_with_a_short_link_is_text() -> None:
     html = (f"{TWO}<p><a href='https://x.example/o'>OpenAI</a> Said on Tuesday that it would "
             f"open an office in the city. {P}</p>")
     assert _headlines(html) == STORIES
+
+
+def _plain_email(body: str, sender: str = "Kettle Linux Project") -> list[str]:
+    data = (f"From: {sender} <news@kettle.example>\nTo: reader@example.test\nSubject: News\n"
+            f"Message-ID: <{abs(hash(body))}@kettle.example>\n"
+            f"Content-Type: text/plain; charset=utf-8\n\n{body}").encode()
+    return [s.headline for s in segment(parse_issue(data))]
+
+
+def test_a_paragraph_wrapped_at_its_width_is_no_title_over_its_rest() -> None:
+    stories = [("Kettle Mini Conference Announced for Ljubljana",
+                "The first Kettle mini conference will take place in Ljubljana on April\n"
+                "17-19, 2026 [2]. The call for talks is open until February 1. Travel\n"
+                "sponsorship is available for contributors who could not otherwise\n"
+                "attend the event this year."),
+               ("Mirror Network Passes 300 Sites",
+                "With new mirrors in Nairobi, Montevideo and Ulaanbaatar, the project now\n"
+                "has 303 official mirrors in 71 countries [5]. Thanks to the universities\n"
+                "and companies that donate bandwidth to the project every single month.")]
+    body = "NEWS\n----\n\n" + "\n\n".join(f"{h}\n\n{t}" for h, t in stories) + "\n"
+    assert _plain_email(body) == [h for h, _ in stories]
+
+
+def test_paper_authors_with_their_affiliations_are_the_papers_byline() -> None:
+    line = "Ana Ruiz, Benedikt Cole, Wei Chen, Farah Idris (Osterfeld University; Northlight AI)"
+    assert is_byline(line)
+    html = "<h2>📄 Papers</h2>" + "".join(
+        f"<p><b>{t}</b><br>{line}<br>{P}</p>" for t in [
+            "Sparse Memories: Retrieval Heads Are All You Need for Long Documents",
+            "When Does Synthetic Data Help? A Controlled Study Across 40 Tasks"])
+    assert _headlines(html) == [
+        "Sparse Memories: Retrieval Heads Are All You Need for Long Documents",
+        "When Does Synthetic Data Help? A Controlled Study Across 40 Tasks"]
+
+
+def test_posts_of_the_week_are_no_story() -> None:
+    html = (f"{TWO}<h2>🐦 Posts of the week</h2><p>\"My agent spent four hours renaming one "
+            "variable.\"<br>— @someone</p><p>\"Every benchmark is a finite resource.\"</p>")
+    assert _headlines(html) == STORIES
+
+
+def test_a_podcast_episodes_show_and_number_line_is_no_title() -> None:
+    html = "".join(f"<p>{show} · Episode {n} · 48 min</p><p>{title}</p><p>{P}</p>"
+                   f"<p>Listen on: <a href='https://pod.example/{n}'>Apple Podcasts</a> | "
+                   f"<a href='https://spot.example/{n}'>Spotify</a></p>"
+                   for n, (show, title) in enumerate([
+                       ("TIDEWATER HISTORIES", "The Salt Road"),
+                       ("SMALL BUSINESS, BIG QUESTIONS", "Should you ever raise your prices in "
+                                                         "a recession?"),
+                       ("THE NIGHT SKY", "Why December has the best meteor shower")]))
+    headlines = _headlines(html)
+    assert "The Salt Road" in headlines
+    assert not [h for h in headlines if "Episode" in h]

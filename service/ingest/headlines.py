@@ -203,7 +203,8 @@ _FULL_NAME = rf"[A-Z][\w'’-]+(?:[ \t]+(?:{_PARTICLE})*[A-Z][\w'’-]+){{1,2}}"
 # Three or more full names and nothing else: "Iris Achterberg, Rafael Souza, Min-jun Park"
 # (a paper's authors).  Not two: "Nvidia Beats Estimates, Shares Fall" is a headline.
 AUTHOR_LIST = re.compile(
-    rf"^{_FULL_NAME}(?:,[ \t]*{_FULL_NAME}){{2,11}}(?:,?[ \t]+(?:and|&)[ \t]+{_FULL_NAME})?$")
+    rf"^{_FULL_NAME}(?:,[ \t]*{_FULL_NAME}){{2,11}}(?:,?[ \t]+(?:and|&)[ \t]+{_FULL_NAME})?"
+    r"(?:[ \t]*\([^()\n]{1,120}\))?$")  # (their affiliations: the twelfth sweep)
 NAMED_AUTHORS = re.compile(
     rf"^{_FULL_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_FULL_NAME}){{1,11}}"
     r"(?:,?[ \t]+et al\.?)?[ \t]*[·•|—–][ \t]*[^\n]{1,80}$")
@@ -224,6 +225,12 @@ ASKS = re.compile(r"\b(?:interviews?|q ?& ?a|in conversation|conversation with|f
 READING_TIME = re.compile(r"^\d+\s*min(?:ute)?s?\s+read\b", re.IGNORECASE)
 # An event's place or time under its title, marked as such: "📍 Gridline HQ, 301 Howard St".
 EVENT_PLACE = re.compile(r"^[📍📅🗓⏰🕒🕕]")
+# A podcast episode's show, number and length over its title: "TIDEWATER HISTORIES ·
+# Episode 142 · 48 min" (the twelfth sweep): a kicker, no title.
+EPISODE_LINE = re.compile(
+    r"^[^\n]{0,80}?(?:^|[·•|—–]\s*)(?:episode|ep\.?|folge|épisode|episodio)\s*#?\d+"
+    r"(?:\s*[·•|—–]\s*\d+\s*(?:min(?:utes?|s)?|h(?:ours?|r)?)(?:\s*\d+\s*min)?)?\s*$",
+    re.IGNORECASE)
 # Under a headline, a line in lower case is never one: "by the Example Research Team", "by
 # Ada Marsh and Tom Reed" name the authors (and say the headline above them is one).
 LOWER_BYLINE = re.compile(r"^by\s+(?:the\s+)?[A-Z][^.!?]{0,100}$")

@@ -26,6 +26,7 @@ from service.ingest.headlines import (
     DATELINE,
     DECORATION,
     ENUMERATOR,
+    EPISODE_LINE,
     LABEL,
     SECTION_WORDS,
     TITLE_MAX_CHARS,
@@ -50,6 +51,8 @@ from service.ingest.units import Unit
 # bench/segment.py tunes BODY_MIN_CHARS, TITLE_CASE_SHARE and SHORT_TITLE_WORDS by setting
 # them on this module: they live here, with the tests that read them.
 BODY_MIN_CHARS = 60  # a title needs some text under it
+WRAP_MIN_CHARS = 60  # a line this long, as wide as the text under it, was wrapped there
+WRAP_SHARE = 0.9
 TITLE_CASE_SHARE = 0.3  # of words over 3 letters capitalised: "Title Case" reads as a title
 LEAD_ITEM_MIN_WORDS = 4  # "Big news:" is a label; "Robots learn to fold shirts." a headline
 SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in sentence case
@@ -202,6 +205,8 @@ def _promote(units: list[Unit], index: int) -> Unit:
         return unit
     if unit.block.links and CALL_TO_ACTION.match(tidy(lines[0])):
         return unit  # a button ("Try Acme free") is no title
+    if EPISODE_LINE.match(tidy(lines[0])):
+        return unit  # "TIDEWATER HISTORIES · Episode 142 · 48 min": the episode's kicker
     bold = is_bold_line(unit.block, lines[0])
     if (not bold and index and units[index - 1].role in ("title", "item")
             and is_byline(lines[0])):
@@ -351,6 +356,9 @@ def _split_title(block: Block, lines: Sequence[str], at: int,
     if marked or is_bold_line(block, first):
         return True
     longest, body = tails[at + 1]
+    if min(len(first), longest) >= WRAP_MIN_CHARS and len(first) >= WRAP_SHARE * longest:
+        return False  # as wide as the lines below it: a paragraph wrapped at its width
+        # ("…will take place in Ljubljana on April" / "17-19, 2026…": the twelfth sweep)
     return body >= BODY_MIN_CHARS and (_title_case(first) or len(first) < 0.8 * longest)
 
 

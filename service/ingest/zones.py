@@ -137,6 +137,7 @@ ZONES = {
     # a daily's games and asides: "💬 QUOTE OF THE DAY", "Trivia", "Word of the week"
     "extras": re.compile(
         r"^\W*(?:(?:quote|word|joke|meme|chart|photo|tweet|post|stat) of the (?:day|week)"
+        r"|(?:posts|tweets|skeets|toots) of the (?:day|week)"
         r"|(?:daily |weekly |today['’]?s )?(?:trivia|brain ?teaser|crossword|riddle)"
         r"|trivia answers?|編集後記|编辑后记|편집\s?후기"  # the editor's closing aside
         # the issue's own notes, games and promotions at its end (the eleventh sweep), its
