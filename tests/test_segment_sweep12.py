@@ -147,3 +147,47 @@ def test_a_podcast_episodes_show_and_number_line_is_no_title() -> None:
     headlines = _headlines(html)
     assert "The Salt Road" in headlines
     assert not [h for h in headlines if "Episode" in h]
+
+
+# ---- the attack on the twelfth sweep's rules ------------------------------------------------
+
+
+def test_a_long_plain_headline_right_over_its_text_stays_a_title() -> None:
+    stories = [("Fenwick 3.2 Ships With a Rewritten Scheduler and Faster Cold Starts",
+                "The release notes list forty changes, most of them small. The scheduler\n"
+                "rewrite is the big one: cold starts are down by a third on our\n"
+                "benchmarks, and memory use is flat."),
+               ("Path Traversal Bug in the Static File Handler Is Fixed in 3.1.4 Today",
+                "Versions before 3.1.4 let a crafted request read files outside the web\n"
+                "root. Upgrade now; there is no workaround for older releases at all.")]
+    body = "\n\n".join(f"{h}\n{t}" for h, t in stories) + "\n"
+    assert _plain_email(body) == [h for h, _ in stories]
+
+
+def test_a_linked_company_name_run_into_prose_is_text() -> None:
+    html = (f"<h2>A robotics maker opens a technician training center</h2><p>{P}</p>"
+            "<p><a href='https://nw.example'>Northwind Labs Robotics Group International</a> "
+            f"CEO Dana Morrow said the center will train 200 technicians a year. {P}</p>{TWO}")
+    assert _headlines(html) == ["A robotics maker opens a technician training center", *STORIES]
+
+
+def test_a_byline_with_the_reporters_city_is_a_byline() -> None:
+    assert is_byline("By Lucía Ferrer in Panama City")
+
+
+def test_meetings_listed_with_their_times_are_no_stories_and_news_after_them_is() -> None:
+    html = (f"{TWO}<h2>Upcoming meetings</h2>" + "".join(
+        f"<p><b>{m}</b></p><p>Agenda and livestream link on the city's website, posted the "
+        "Friday before the meeting.</p>" for m in [
+            "City Council — Tuesday, Dec. 9, 6:30 p.m., Council Chambers",
+            "Planning Commission — Thursday, Dec. 11, 7 p.m., Town Hall Room B"])
+            + f"<h2>Police chief Dana Whitfield will retire after 22 years</h2><p>{P}</p>")
+    assert _headlines(html) == [*STORIES, "Police chief Dana Whitfield will retire after 22 years"]
+
+
+def test_a_german_ads_jetzt_button_ends_its_pitch() -> None:
+    html = (f"{TWO}<p>Anzeige</p><h2>Stadtwerke Elbtal: Jetzt zu 100 % Ökostrom wechseln</h2>"
+            "<p>Wechseln Sie in fünf Minuten, ohne Kündigungsfrist.</p>"
+            "<p><a href='https://stadtwerke.example/'>Jetzt wechseln</a></p><hr>"
+            f"<h2>Elbbrücke wird ab Januar saniert</h2><p>{P}</p>")
+    assert _headlines(html) == [*STORIES, "Elbbrücke wird ab Januar saniert"]

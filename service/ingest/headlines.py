@@ -116,7 +116,8 @@ CALL_TO_ACTION = re.compile(
     # the fifth sweep's: "Lire la suite →", "Leer más", "Weiterlesen", "▶ Listen now"
     r"lire (?:la suite|plus)|en savoir plus|leer más|seguir leyendo|weiterlesen|mehr lesen|"
     r"continua a leggere|leggi (?:tutto|di più)|leia mais|continue lendo|"
-    r"jetzt (?:kostenlos )?(?:testen|ausprobieren|anmelden)|kostenlos testen|essai gratuit|"
+    r"jetzt (?:kostenlos )?(?:testen|ausprobieren|anmelden|wechseln|bestellen|buchen|kaufen)|"
+    r"kostenlos testen|mehr erfahren|essai gratuit|"
     r"(?:listen|watch|play)(?: now| here| to (?:the|this) episode)?|"
     r"start (?:a |your )?free trial|read the guide|click to \w+|share (?:now|it|this)|"
     # the sixth sweep's: "Upgrade to read →", "Start trial", "Check it out"
@@ -133,8 +134,10 @@ CALL_TO_ACTION = re.compile(
 # of its own, so a failing match backtracks in linear time (``(?:[A-Z]\w*\s*){1,4}`` tried
 # every split of one long word; ``\s*[,&|]?\s+`` every split of a long run of blanks).
 _NAME = r"[A-Z][\w.'’-]*"
-# What may follow a byline after a "·", "|" or dash: its date, reading time, place.
-_BYLINE_TAIL = r"(?:[ \t]*[·•|—–][ \t]*[^\n]{1,80})?"
+# What may follow a byline: "in Panama City"; after a "·", "|" or dash: its date, reading
+# time, place.
+_BYLINE_TAIL = (r"(?:[ \t]+in[ \t]+" + _NAME + r"(?:[ \t]+" + _NAME + r"){0,3})?"
+                r"(?:[ \t]*[·•|—–][ \t]*[^\n]{1,80})?")
 BYLINE = re.compile(
     r"^(?:[Ww]ith help from|(?:[Ww]ritten |[Ww]ords |[Rr]eporting |[Rr]eported |[Tt]ext "
     r"|[Rr]eviewed |[Ii]nterviewed |[Ee]dited |[Cc]ompiled |[Pp]hotographed |[Ii]llustrated )?"

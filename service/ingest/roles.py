@@ -62,6 +62,7 @@ SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in
 UNPUNCTUATED_TITLE_WORDS = 14
 SENTENCE_CLOSE = re.compile(r"[.!?,;:…。！？，、；：]['\"’”)）」』]*$")
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：])")  # "（日経）": a source in CJK
+TITLE_CASE_RUN_WORDS = 7  # "Verifying Compute Usage Without Revealing Model Weights"
 HEADLINE_RUN_WORDS = 5  # a linked headline run into its text is a headline's length
 CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" with no spaces
 CJK_TITLE_CHARS = 8  # ... and a plain one, with no link or bold to mark it, this long
@@ -291,9 +292,15 @@ def _headline_then_sentence(name: str, tail: str) -> bool:
     """A linked headline run into its summary's first sentence with no mark between ("<a>Tides
     rally late to beat Miners 3-1</a> Two goals in the final eight minutes…": a newspaper's
     briefing, the twelfth sweep): a headline's words, then a new sentence."""
+    words = name.split()
     return (tail[:1].isspace() and tail.lstrip()[:1].isupper()
-            and len(name.split()) >= HEADLINE_RUN_WORDS and not SENTENCE_CLOSE.search(name)
-            and title_like(name))
+            and len(words) >= HEADLINE_RUN_WORDS and not SENTENCE_CLOSE.search(name)
+            and title_like(name)
+            # a name runs into prose too ("<a>Northwind Labs Robotics Group International</a>
+            # CEO Dana Morrow said…": the attack): a headline has words in lower case, or
+            # more than a name has
+            and (any(word[:1].islower() for word in words[1:])
+                 or len(words) >= TITLE_CASE_RUN_WORDS))
 
 
 def _link_item(block: Block, first: str, loose: bool = False) -> Unit | None:
@@ -356,9 +363,11 @@ def _split_title(block: Block, lines: Sequence[str], at: int,
     if marked or is_bold_line(block, first):
         return True
     longest, body = tails[at + 1]
-    if min(len(first), longest) >= WRAP_MIN_CHARS and len(first) >= WRAP_SHARE * longest:
-        return False  # as wide as the lines below it: a paragraph wrapped at its width
-        # ("…will take place in Ljubljana on April" / "17-19, 2026…": the twelfth sweep)
+    if (min(len(first), longest) >= WRAP_MIN_CHARS and len(first) >= WRAP_SHARE * longest
+            and not below.lstrip()[:1].isupper()):
+        return False  # as wide as the lines below it and going on in the next: a paragraph
+        # wrapped at its width ("…will take place in Ljubljana on April" / "17-19, 2026…":
+        # the twelfth sweep); a long headline's text starts a sentence (its attack)
     return body >= BODY_MIN_CHARS and (_title_case(first) or len(first) < 0.8 * longest)
 
 

@@ -99,6 +99,10 @@ SPONSORED_TAIL = re.compile(
 # What a sponsor's button asks for, not a story's ("Read more", "Listen"): money or a sign-up.
 SELLS = re.compile(r"\b(?:free|trial|demo|sign up|get started|account|try|buy|shop|order|"
                    r"save|deal|discount|kostenlos|gratis)\b", re.IGNORECASE)
+# When an event is: a weekday, or a time of day ("Tuesday, Dec. 9, 6:30 p.m.", "Sun., 10 a.m.").
+EVENT_TIME = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.|"
+                        r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
+                        r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b", re.IGNORECASE)
 BOLD_LINE_RANK = 7  # bold lines and title lines rank 7 and 8, below every heading
 
 
@@ -154,6 +158,12 @@ class _Cutter:
         if (kind == "story" and self.zone == "jobs" and unit.rank > self.zone_rank
                 and JOB_TITLE.search(unit.headline)):
             self.drop("jobs", unit.headline, "a job posting")
+            return
+        if (kind == "story" and self.zone == "events" and unit.rank > self.zone_rank
+                and EVENT_TIME.search(unit.headline)):
+            # "City Council — Tuesday, Dec. 9, 6:30 p.m., Council Chambers" (an attack on the
+            # twelfth sweep's rules): a listing, where a headline with no time ends the zone
+            self.drop("events", unit.headline, "an event's listing")
             return
         if kind == "story" and self.zone == "sponsor" and self._ad(index):
             # "TOGETHER WITH ACME" over "Ship apps 10x faster" and Acme's pitch: the title
