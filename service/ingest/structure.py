@@ -26,11 +26,11 @@ from collections.abc import Sequence
 
 from service.domain import Block
 from service.ingest import roles
+from service.ingest.ads import SPONSORED_TAIL, button_item, is_ad, is_button
 from service.ingest.cuts import Cut, Cutting, without_last
 from service.ingest.headlines import (
     ASKS,
     BARE_URL_LINE,
-    BUTTON,
     CALL_TO_ACTION,
     CJK,
     INNER_HEADING,
@@ -47,9 +47,7 @@ from service.ingest.masthead import is_masthead, names_the_newsletter
 from service.ingest.roles import roles_of
 from service.ingest.units import Unit, after, text_under
 from service.ingest.zones import (
-    BARE_AD_LABEL,
     JOB_TITLE,
-    SPONSOR_LABEL,
     ZONES,
     opens_recap,
     opens_sponsor,
@@ -58,7 +56,6 @@ from service.ingest.zones import (
 
 LETTER_MIN_CHARS = 600  # a letter is more than a greeting
 NEWS_SUMMARY_CHARS = 20  # a one-line news item says what happened after its headline
-BUTTON_CHARS = 40  # a button's words are few
 LABEL_WORDS = 3  # "ELSEWHERE", "MORE NEWS": a section's label over items is short
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
 
@@ -86,19 +83,13 @@ def cut(blocks: Sequence[Block], names: Sequence[str] = ()) -> Cutting:
             cutter.drop("section", cutter.section, "a label over items after the zone")
         elif cutter.zone == "sponsor" and unit.role == "item":
             cutter.item_in_sponsor(unit, index)
-        elif cutter.zone == "sponsor" and _button(unit) and not cutter.ad_items:
+        elif cutter.zone == "sponsor" and is_button(unit) and not cutter.ad_items:
             cutter.ad_items = 1  # the ad's button ("Try Acme free"): the next item is news
             cutter.drop("sponsor", tidy(unit.block.text), "the sponsor's button")
     return Cutting(cutter.cuts, cutter.log, cutter.laid_out, cutter.under_masthead,
                    cutter.named)
 
 
-# A link item that says it is an ad after its words: "Wayfarer plans your trip (Sponsored)".
-SPONSORED_TAIL = re.compile(
-    r"[(\[](?:sponsored|sponsor|ad|advertisement|partner|promoted)[)\]]\W*$", re.IGNORECASE)
-# What a sponsor's button asks for, not a story's ("Read more", "Listen"): money or a sign-up.
-SELLS = re.compile(r"\b(?:free|trial|demo|sign up|get started|account|try|buy|shop|order|"
-                   r"save|deal|discount|kostenlos|gratis)\b", re.IGNORECASE)
 # When an event is: a weekday, or a time of day ("Tuesday, Dec. 9, 6:30 p.m.", "Sun., 10 a.m.").
 EVENT_TIME = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.|"
                         r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
@@ -165,7 +156,8 @@ class _Cutter:
             # twelfth sweep's rules): a listing, where a headline with no time ends the zone
             self.drop("events", unit.headline, "an event's listing")
             return
-        if kind == "story" and self.zone == "sponsor" and self._ad(index):
+        if (kind == "story" and self.zone == "sponsor"
+                and is_ad(self.units, index, first=not self.cuts)):
             # "TOGETHER WITH ACME" over "Ship apps 10x faster" and Acme's pitch: the title
             # right under a sponsor's label is the ad's own headline, not a story's.
             self.drop("sponsor", unit.headline, "the sponsor's headline")
@@ -196,34 +188,6 @@ class _Cutter:
         return (current is not None and unit.rank >= 7 and not self.zone
                 and current.signal.startswith("heading") and bool(ASKS.search(current.headline))
                 and tidy(unit.headline).endswith("?"))
-
-    def _ad(self, index: int) -> bool:
-        """The title at ``index`` sits right under a bare "Sponsored" and its text ends in a
-        button, or under a sponsor's label that names the sponsor ("Together with Acme") and
-        the name comes back in it or in the text under it: an ad.  A masthead's "Presented
-        by Acme" over the first story is not one (the first story is never dropped so), nor
-        is a label over a story that does not name them."""
-        before = next((self.units[i] for i in range(index - 1, -1, -1)
-                       if self.units[i].role != "rule"), None)
-        if before is None:
-            return False
-        label = tidy(before.headline if before.role == "title" else block_lines(before.block)[0])
-        label = re.sub(r"^\W+", "", label)  # "📣 FROM OUR PARTNER"
-        under = list(itertools.takewhile(lambda u: u.role == "body", after(self.units, index)))
-        if BARE_AD_LABEL.match(label):
-            # "SPONSORED" alone over a pitch that ends in its button ("Try Receiptly free"),
-            # a line of its own or the pitch's last words; not over a story (an image ad
-            # between them leaves no block).  Also over the issue's first story: the label
-            # names no sponsor, so it is no masthead's "Presented by Acme"
-            return any(_button(u) or _ends_in_button(u) for u in under)
-        found = SPONSOR_LABEL.match(label)
-        name = found.group(1).lower() if found else ""
-        if len(name) < 3:
-            return False
-        if not self.cuts:
-            return _sells(self.units, index)
-        return name in tidy(self.units[index].headline).lower() or any(
-            name in unit.block.text.lower() for unit in under) or _sells(self.units, index)
 
     def item_in_sponsor(self, unit: Unit, index: int) -> None:
         """The first item under a sponsor's label is its call to action ("Start building for
@@ -260,7 +224,7 @@ class _Cutter:
             self.current, self.laid_out = None, True
             self.drop("sponsor", unit.headline, "sponsored item")
         elif (unit.role == "item" and self.current is not None and index
-              and self.units[index - 1].role == "body" and _button_item(unit, self.current)):
+              and self.units[index - 1].role == "body" and button_item(unit, self.current)):
             self.current.blocks.append(unit.block)  # "See regional pricing" under its text
         elif unit.role == "item":
             self.start(Cut(tidy(unit.headline), unit.signal, [unit.block], unit.url,
@@ -365,47 +329,6 @@ def _label_over_items(units: list[Unit], index: int) -> bool:
     return (unit.role == "body" and "\n" not in text and text.isupper()
             and 0 < len(text.split()) <= LABEL_WORDS and below is not None
             and below.role == "item")
-
-
-def _ends_in_button(unit: Unit) -> bool:
-    """A pitch whose last words are its button: "… with the SQL attached. Try it free →",
-    "… explains every step. Get 2 months free."."""
-    if not unit.block.links:
-        return False
-    last = tidy(unit.block.links[-1].text)
-    return (bool(last) and unit.block.text.rstrip(" .→»>!").endswith(last.rstrip(" .→»>!"))
-            and (bool(CALL_TO_ACTION.match(last)) or bool(re.search(r"\bfree\b", last, re.I))))
-
-
-def _sells(units: list[Unit], index: int) -> bool:
-    """The text under the title at ``index`` ends in a button that sells ("Try Stackly free
-    for 30 days", "Start your free trial"): an ad even over the issue's first title, where
-    a masthead's "Presented by Acme" heads news whose button only reads on (the eleventh
-    sweep and its attack)."""
-    pitch = itertools.takewhile(lambda u: u.role != "title", after(units, index))
-    return any(SELLS.search(u.block.text) and (
-        (u.role == "item" and CALL_TO_ACTION.match(tidy(u.headline))) or _button(u))
-        for u in pitch)  # (a link to a "free fares page" in the text is no button: the review)
-
-
-def _button_item(unit: Unit, story: Cut) -> bool:
-    """A link item that is the button of the story in hand ("See regional pricing", "Set up
-    alerts", "Join The Discussion"): a few words asking the reader to act, in sentence case
-    or to the story's own link ("Discover Weekly Turns Ten" and "Visit Britain Cuts Budget"
-    are headlines: the review)."""
-    text = tidy(unit.headline)
-    words = text.split()[1:]
-    if len(text) > BUTTON_CHARS or not BUTTON.match(text):
-        return False
-    own = unit.url == story.url or any(link.url == unit.url
-                                        for block in story.blocks for link in block.links)
-    return own or not (len(words) >= 2 and all(w[:1].isupper() for w in words))
-
-
-def _button(unit: Unit) -> bool:
-    """A link on a line of its own that is a button ("Try Acme free", "Read more")."""
-    return (unit.role == "body" and bool(unit.block.links)
-            and bool(CALL_TO_ACTION.match(tidy(unit.block.text))))
 
 
 def _letter(unit: Unit, units: list[Unit], index: int) -> Cut | None:

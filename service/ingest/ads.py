@@ -1,0 +1,98 @@
+"""Segment stage, structural engine: a sponsor's block and a story's buttons.
+
+Under a sponsor's label ("SPONSORED", "Together with Acme", "Presented by Acme") an
+ad sets a headline of its own, a pitch and a button that sells ("Try Acme free for 30
+days", "Start your free trial", "Open an account").  ``is_ad`` says when the title under
+such a label is the ad's and not a story's: a masthead's "Presented by Acme" sits over
+the issue's first story too, whose text only reads on.  A story's own buttons ("See
+regional pricing", "Join The Discussion") are part of it (``button_item``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from service.ingest.cuts import Cut
+from service.ingest.headlines import BUTTON, CALL_TO_ACTION, block_lines, tidy
+from service.ingest.units import Unit, after
+from service.ingest.zones import BARE_AD_LABEL, SPONSOR_LABEL
+
+__all__ = ["SPONSORED_TAIL", "button_item", "is_ad", "is_button"]
+
+BUTTON_CHARS = 40  # a button's words are few
+# A link item that says it is an ad after its words: "Wayfarer plans your trip (Sponsored)".
+SPONSORED_TAIL = re.compile(
+    r"[(\[](?:sponsored|sponsor|ad|advertisement|partner|promoted)[)\]]\W*$", re.IGNORECASE)
+# What a sponsor's button asks for, not a story's ("Read more", "Listen"): money or a sign-up.
+SELLS = re.compile(r"\b(?:free|trial|demo|sign up|get started|account|try|buy|shop|order|"
+                   r"save|deal|discount|kostenlos|gratis)\b", re.IGNORECASE)
+
+
+def is_ad(units: list[Unit], index: int, first: bool) -> bool:
+    """The title at ``index`` sits right under a bare "Sponsored" and its text ends in a
+    button, or under a sponsor's label that names the sponsor ("Together with Acme") and
+    the name comes back in it or in the text under it, or its pitch ends in a button that
+    sells: an ad.  Over the issue's ``first`` title only the last: a masthead's "Presented
+    by Acme" heads news there, nor is a label over a story that does not name them."""
+    before = next((units[i] for i in range(index - 1, -1, -1) if units[i].role != "rule"), None)
+    if before is None:
+        return False
+    label = tidy(before.headline if before.role == "title" else block_lines(before.block)[0])
+    label = re.sub(r"^\W+", "", label)  # "📣 FROM OUR PARTNER"
+    under = list(itertools.takewhile(lambda u: u.role == "body", after(units, index)))
+    if BARE_AD_LABEL.match(label):
+        # "SPONSORED" alone over a pitch that ends in its button ("Try Receiptly free"),
+        # a line of its own or the pitch's last words; not over a story (an image ad
+        # between them leaves no block).  Also over the issue's first story: the label
+        # names no sponsor, so it is no masthead's "Presented by Acme"
+        return any(is_button(u) or _ends_in_button(u) for u in under)
+    found = SPONSOR_LABEL.match(label)
+    name = found.group(1).lower() if found else ""
+    if len(name) < 3:
+        return False
+    if first:
+        return _sells(units, index)
+    return name in tidy(units[index].headline).lower() or any(
+        name in unit.block.text.lower() for unit in under) or _sells(units, index)
+
+
+def button_item(unit: Unit, story: Cut) -> bool:
+    """A link item that is the button of the story in hand ("See regional pricing", "Set up
+    alerts", "Join The Discussion"): a few words asking the reader to act, in sentence case
+    or to the story's own link ("Discover Weekly Turns Ten" and "Visit Britain Cuts Budget"
+    are headlines: the review)."""
+    text = tidy(unit.headline)
+    words = text.split()[1:]
+    if len(text) > BUTTON_CHARS or not BUTTON.match(text):
+        return False
+    own = unit.url == story.url or any(link.url == unit.url
+                                        for block in story.blocks for link in block.links)
+    return own or not (len(words) >= 2 and all(w[:1].isupper() for w in words))
+
+
+def is_button(unit: Unit) -> bool:
+    """A link on a line of its own that is a button ("Try Acme free", "Read more")."""
+    return (unit.role == "body" and bool(unit.block.links)
+            and bool(CALL_TO_ACTION.match(tidy(unit.block.text))))
+
+
+def _ends_in_button(unit: Unit) -> bool:
+    """A pitch whose last words are its button: "… with the SQL attached. Try it free →",
+    "… explains every step. Get 2 months free."."""
+    if not unit.block.links:
+        return False
+    last = tidy(unit.block.links[-1].text)
+    return (bool(last) and unit.block.text.rstrip(" .→»>!").endswith(last.rstrip(" .→»>!"))
+            and (bool(CALL_TO_ACTION.match(last)) or bool(re.search(r"\bfree\b", last, re.I))))
+
+
+def _sells(units: list[Unit], index: int) -> bool:
+    """The text under the title at ``index`` ends in a button that sells ("Try Stackly free
+    for 30 days", "Start your free trial"): an ad even over the issue's first title, where
+    a masthead's "Presented by Acme" heads news whose button only reads on (the eleventh
+    sweep and its attack)."""
+    pitch = itertools.takewhile(lambda u: u.role != "title", after(units, index))
+    return any(SELLS.search(u.block.text) and (
+        (u.role == "item" and CALL_TO_ACTION.match(tidy(u.headline))) or is_button(u))
+        for u in pitch)  # (a link to a "free fares page" in the text is no button: the review)
