@@ -225,7 +225,7 @@ ASKS = re.compile(r"\b(?:interviews?|q ?& ?a|in conversation|conversation with|f
                   r"questions (?:for|with))\b",
                   re.IGNORECASE)
 # A card's reading time: "6 min read · ✦ Member-only", "9 minute read".
-READING_TIME = re.compile(r"^\d+\s*min(?:ute)?s?\s+read\b", re.IGNORECASE)
+READING_TIME = re.compile(r"^\d+[- ]?min(?:ute)?s?[- ]read\b", re.IGNORECASE)  # "5-minute read"
 # An event's place or time under its title, marked as such: "📍 Gridline HQ, 301 Howard St".
 EVENT_PLACE = re.compile(r"^[📍📅🗓⏰🕒🕕]")
 # A podcast episode's show, number and length over its title: "TIDEWATER HISTORIES ·

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from service.ingest.headlines import ISSUE_DATE, tidy
+from service.ingest.headlines import ISSUE_DATE, READING_TIME, tidy
 from service.ingest.units import Unit, after, text_under
 
 __all__ = ["is_masthead", "names_the_newsletter", "newsletter_names"]
@@ -60,8 +60,8 @@ _MONTHS = (r"(?:jan(?:uary|uar|vier|eiro|uari)?|feb(?:ruary|ruar|ruari|brero|bra
 MONTH = re.compile(rf"(?:\b\d{{1,2}}\.?\s+(?:de\s+)?{_MONTHS}(?![^\W\d_])"
                    rf"|\b{_MONTHS}(?![^\W\d_])\s+(?:de\s+)?(?:\d{{1,2}}\b|(?:19|20)\d\d\b))",
                    re.IGNORECASE)  # ("14 de noviembre de 2025")
+READING_TIME_WORDS = 3  # "⏱️ 5-minute read" alone
 TAGLINE_WORDS = 14  # a masthead's tagline and date: "Ten things worth knowing today · …"
-READING_TIME = re.compile(r"^\d+[- ]?min(?:ute)?s?(?: read)?\W*$", re.IGNORECASE)
 WEEKDAY_DATE = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+\S", re.IGNORECASE)
 MONTH_YEAR = re.compile(rf"{_MONTHS}\s+(?:de\s+)?(?:19|20)\d\d", re.IGNORECASE)
 TRAILING_NUMBER = re.compile(rf"(?:{_ISSUE_WORDS})\s?#?\d+|#\d+", re.IGNORECASE)
@@ -183,7 +183,7 @@ def _dated_tagline(line: str) -> bool:
     read").  The date has its weekday or no day ("Apple event recap — Sept 9, 2025" heads
     news); a number only ends the line ("Issue 2 — the AI Act lands" may head news)."""
     text = re.sub(r"^\W+", "", line)
-    if READING_TIME.match(text):
+    if READING_TIME.match(text) and len(text.split()) <= READING_TIME_WORDS:
         return True
     parts = re.split(r"\s+(?:[·•|—–]|--)\s+|(?<=[a-z])\.\s+", text)
     if len(parts) != 2 or len(text.split()) > TAGLINE_WORDS:

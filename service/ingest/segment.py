@@ -21,6 +21,7 @@ from pathlib import Path
 
 from service.domain import Block, Issue, Link, Story
 from service.errors import MalformedMessage
+from service.ingest.ads import BUTTON_CHARS
 from service.ingest.cuts import Cut, without_last
 from service.ingest.essay import one_essay
 from service.ingest.headlines import DECORATION, READ_MORE, block_lines, tidy
@@ -55,7 +56,6 @@ log = logging.getLogger(__name__)
 
 MARKER, TALE, STORY = "marker", "tale", "story"  # what a block can open
 LONG_BLOCK_CHARS = 5000
-BUTTON_CHARS = 40  # "Read the full story →": a button's words are few
 
 
 # ---- segmenting -----------------------------------------------------------------------------
