@@ -301,7 +301,7 @@ def _meta_parts(text: str) -> bool:
 # sweep's community summary).
 THREAD_COUNTS = re.compile(
     r"^[^\n]{0,40}?\b\d[\d,.]*k? (?:replies|reply|comments?|posts?|views?|votes?)"
-    r"(?:[ \t]*[·•|][ \t]*\d[\d,.]*k? (?:likes?|views?|replies|comments?|votes?))*$",
+    r"(?:[ \t]*[·•|][ \t]*\d[\d,.]*k? (?:likes?|views?|replies|comments?|votes?))+$",
     re.IGNORECASE)
 
 

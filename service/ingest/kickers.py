@@ -23,6 +23,10 @@ KICKER_WORDS = 4  # "Illustration: Brisk Visuals", "Department for Transport"
 KICKER_HEADLINE_WORDS = 4  # a heading this long over a kicker is the story's headline
 TITLE_CASE_HEADLINE = 0.7  # of the headline's longer words capitalised: Title Case
 DEK_TITLE_CASE = 0.2  # ... and of the line under it, at most: sentence case
+# A work and its maker, the line a review sets under its headline: "The Salt Orchard, by
+# Inés Valbuena", "Three Sisters, directed by Hana Sato" (not any title over a byline: the
+# review, "Our pick of the week" over "The Quiet Bankruptcy…" over "By Ada Marsh").
+CREDITS = re.compile(r",? (?:by|directed by|written by|edited by|translated by) [A-Z]")
 DEK_MIN_WORDS = 6  # a dek is a sentence; a shorter line is a kicker's business
 
 
@@ -44,7 +48,8 @@ def kickers_as_text(units: list[Unit]) -> list[Unit]:
                 and (above.rank <= 6 or (italic and above.rank == 7)) and below.role == "body"
                 and _reads_as_headline(above.headline)
                 and (_kicker(unit.headline, below) or _dek(above.headline, unit.headline)
-                     or italic or is_byline(block_lines(below.block)[0]))
+                     or italic or (CREDITS.search(unit.headline)
+                                   and is_byline(block_lines(below.block)[0])))
                 and not _peer_follows(out, index)):
             out[index] = Unit("body", unit.block)
     return out

@@ -50,8 +50,9 @@ NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(?:19|20)\d\d-\d
 # A month's whole name (English, German, French, Spanish, Italian, Portuguese, Dutch) or
 # its abbreviation, next to a day or a year: "20. November 2025", "December 2025", "Dez 3";
 # not "Nvidia sets 2025 record" nor "Market Outlook 2026" (the review: stems matched words).
-_MONTHS = (r"(?:jan(?:uary|uar|vier|eiro|uari)?|feb(?:ruary|ruar|ruari|brero|braio)?|févr(?:ier)?|"
-           r"fevereiro|gennaio|enero|mar(?:ch|s|zo|ço)?|märz|maart|apr(?:il|ile)?|avril|abril|"
+_MONTHS = (r"(?:jan(?:uary|uar|vier|eiro|uari)?|feb(?:ruary|ruar|ruari|rero|braio)?|févr(?:ier)?|"
+           r"fev(?:ereiro)?|gennaio|enero|mar(?:ch|s|zo|ço)?|märz|maart|apr(?:il|ile)?|avril|"
+           r"abr(?:il)?|ago(?:sto)?|"
            r"ma[iy]|mayo|maggio|maio|mei|jun(?:e|i|o|io|ho)?|juin|giugno|jul(?:y|i|io|ho)?|"
            r"juillet|luglio|aug(?:ust|ustus)?|août|agosto|sep(?:t|tember|tiembre|tembre)?|"
            r"settembre|setembro|oct(?:ober|obre|ubre)?|okt(?:ober)?|ottobre|outubro|"
@@ -178,19 +179,22 @@ def _dated_name(line: str) -> bool:
 def _dated_tagline(line: str) -> bool:
     """A tagline and the issue's date or number, the masthead's second line (the twelfth
     sweep): "Ten things worth knowing today · Tuesday, December 23", "November 2025 · The
-    best of our engineering blog", "Community Update — December 2025", "Climate and
-    energy, explained with data. Issue #64", or a reading time alone ("⏱️ 5-minute
-    read").  The date has its weekday or no day ("Apple event recap — Sept 9, 2025" heads
-    news); a number only ends the line ("Issue 2 — the AI Act lands" may head news)."""
-    text = re.sub(r"^\W+", "", line)
+    best of our engineering blog", "Climate and energy, explained with data. Issue #64",
+    or a reading time alone ("⏱️ 5-minute read").  The date has its weekday or no day
+    ("Apple event recap — Sept 9, 2025" heads news); a number only ends the line ("Issue
+    2 — the AI Act lands" may head news)."""
+    text = " ".join(re.sub(r"^\W+", "", line).split())
     if READING_TIME.match(text) and len(text.split()) <= READING_TIME_WORDS:
         return True
-    parts = re.split(r"\s+(?:[·•|—–]|--)\s+|(?<=[a-z])\.\s+", text)
-    if len(parts) != 2 or len(text.split()) > TAGLINE_WORDS:
+    if len(text.split()) > TAGLINE_WORDS:
         return False
-    # (a weekday's date first heads a day's news: "Mon, June 10 — Phone maker leans on AI")
-    return any(MONTH_YEAR.fullmatch(part) for part in parts) or bool(
-        WEEKDAY_DATE.match(parts[1]) or TRAILING_NUMBER.fullmatch(parts[1]))
+    parts = re.split(r" (?:[·•|—–]|--) |(?<=[a-z])\. ", text)
+    # The date first and then the tagline, or the tagline and then the weekday's full date
+    # or the issue's number: "Tech layoffs — November 2025", "Storm closes schools — Monday
+    # update", "Mon, June 10 — Phone maker leans on AI" head news (the review)
+    return len(parts) == 2 and bool(MONTH_YEAR.fullmatch(parts[0]) or (
+        WEEKDAY_DATE.match(parts[1]) and _dates_the_issue(parts[1]))
+        or TRAILING_NUMBER.fullmatch(parts[1]))
 
 
 def _dates_the_issue(line: str) -> bool:

@@ -53,6 +53,8 @@ from service.ingest.units import Unit
 BODY_MIN_CHARS = 60  # a title needs some text under it
 WRAP_MIN_CHARS = 60  # a line this long, as wide as the text under it, was wrapped there
 WRAP_SHARE = 0.9
+LABEL_WORDS = 3  # "SPORTS", "MORE NEWS": a section's label is short
+HEADLINE_CASE = 0.7  # of a line's longer words capitalised: a headline in Title Case
 TITLE_CASE_SHARE = 0.3  # of words over 3 letters capitalised: "Title Case" reads as a title
 LEAD_ITEM_MIN_WORDS = 4  # "Big news:" is a label; "Robots learn to fold shirts." a headline
 SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in sentence case
@@ -75,7 +77,9 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     units: list[Unit] = []
     related = False  # inside a list introduced by a line ending in ":"
     list_head: Unit | None = None  # what the list in hand opens under (kept, not searched)
-    for block in (part for whole in blocks for part in as_lines(whole)):
+    parts = [part for whole in blocks for part in as_lines(whole)]
+    items_listed = False  # an item since the last heading: the next may be one too
+    for at, block in enumerate(parts):
         if units and units[-1].block.kind != "list_item":
             list_head = units[-1]
         if block.kind == "rule":
@@ -88,11 +92,17 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
                       for line in _split_lines(block, lines)]
             continue
         loose = block.kind == "list_item" and _opens_items(list_head)
-        item = None if related else (_link_item(block, lines[0], loose)
+        # (a linked headline run into its summary, only among items or under a label: in a
+        # story's text a paragraph may open with a linked book or agency: the review)
+        run_in = (not units or units[-1].role != "body" or _label(units[-1]) or items_listed
+                  or (at + 1 < len(parts) and _runs_in(parts[at + 1])))
+        item = None if related else (_link_item(block, lines[0], loose, run_in)
                                      or _lead_item(block, lines[0]) or _dash_item(block, lines[0]))
         if item is not None:
             units.append(item)
+            items_listed = True
         elif block.kind == "heading":
+            items_listed = False
             units.append(Unit("title", block, max(1, block.level or 2), lines[0],
                               lead_link(block, lines[0])))
         elif related and block.kind == "list_item":
@@ -206,8 +216,12 @@ def _promote(units: list[Unit], index: int) -> Unit:
         return unit
     if unit.block.links and CALL_TO_ACTION.match(tidy(lines[0])):
         return unit  # a button ("Try Acme free") is no title
-    if EPISODE_LINE.match(tidy(lines[0])):
-        return unit  # "TIDEWATER HISTORIES · Episode 142 · 48 min": the episode's kicker
+    if (EPISODE_LINE.match(tidy(lines[0])) and not unit.block.lead and following is not None
+            and following.role == "body" and "\n" not in following.block.text.strip()
+            and title_like(block_lines(following.block)[0])):
+        # "TIDEWATER HISTORIES · Episode 142 · 48 min" over the episode's title: its kicker;
+        # a bold "Severance · Episode 4" over its text is a title (the review)
+        return unit
     bold = is_bold_line(unit.block, lines[0])
     if (not bold and index and units[index - 1].role in ("title", "item")
             and is_byline(lines[0])):
@@ -303,7 +317,24 @@ def _headline_then_sentence(name: str, tail: str) -> bool:
                  or len(words) >= TITLE_CASE_RUN_WORDS))
 
 
-def _link_item(block: Block, first: str, loose: bool = False) -> Unit | None:
+def _runs_in(block: Block) -> bool:
+    """The block opens with a linked headline run into its summary: the next of a run of
+    such items."""
+    first = block_lines(block)[0] if block.text.strip() else ""
+    name = tidy(block.links[0].text) if block.links else ""
+    text = tidy(ENUMERATOR.sub("", first.strip(DECORATION + "•")))
+    return bool(name) and text.startswith(name) and _headline_then_sentence(
+        name, text[len(name):])
+
+
+def _label(unit: Unit) -> bool:
+    """A short label in capitals: "SPORTS", "MORE NEWS"."""
+    text = tidy(unit.block.text)
+    return "\n" not in text and text.isupper() and len(text.split()) <= LABEL_WORDS
+
+
+def _link_item(block: Block, first: str, loose: bool = False, run_in: bool = False
+               ) -> Unit | None:
     """``[Headline](url) - summary``: a block that opens with a link's text, then a dash;
     ``loose``, a bullet of a list of items that opens with one, then anything ("<li><a>Ford
     recalls SUVs</a> over a camera fault.</li>", or a bare ".")."""
@@ -321,7 +352,7 @@ def _link_item(block: Block, first: str, loose: bool = False) -> Unit | None:
         return None
     tail = text[len(name):]
     if not ITEM_TAIL.match(tail) and not (loose and (tail[:1].isspace() or tail == ".")) and (
-            not _headline_then_sentence(name, tail)):
+            not (run_in and _headline_then_sentence(name, tail))):
         return None
     if CALL_TO_ACTION.match(name) and not tail.strip(" →»>"):
         return None  # the story's or the issue's button: body, not an item
@@ -364,10 +395,11 @@ def _split_title(block: Block, lines: Sequence[str], at: int,
         return True
     longest, body = tails[at + 1]
     if (min(len(first), longest) >= WRAP_MIN_CHARS and len(first) >= WRAP_SHARE * longest
-            and not below.lstrip()[:1].isupper()):
+            and not below.lstrip()[:1].isupper() and capitalised_share(first) < HEADLINE_CASE):
         return False  # as wide as the lines below it and going on in the next: a paragraph
         # wrapped at its width ("…will take place in Ljubljana on April" / "17-19, 2026…":
-        # the twelfth sweep); a long headline's text starts a sentence (its attack)
+        # the twelfth sweep); a long headline's text starts a sentence (its attack), or
+        # with a quote, "$40 million" or "2026": a headline in Title Case is one (the review)
     return body >= BODY_MIN_CHARS and (_title_case(first) or len(first) < 0.8 * longest)
 
 

@@ -90,10 +90,12 @@ def cut(blocks: Sequence[Block], names: Sequence[str] = ()) -> Cutting:
                    cutter.named)
 
 
-# When an event is: a weekday, or a time of day ("Tuesday, Dec. 9, 6:30 p.m.", "Sun., 10 a.m.").
-EVENT_TIME = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.|"
-                        r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
-                        r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b", re.IGNORECASE)
+# When an event is, its day and its time ("Tuesday, Dec. 9, 6:30 p.m.", "Sun., 10 a.m."):
+# a listing has both, news has one at most ("Microsoft patches zero-day exploited since
+# Monday", "Council approves budget at 11 p.m.": the review).
+EVENT_DAY = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.|"
+                       r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
+TIME_OF_DAY = re.compile(r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b", re.IGNORECASE)
 BOLD_LINE_RANK = 7  # bold lines and title lines rank 7 and 8, below every heading
 
 
@@ -151,7 +153,7 @@ class _Cutter:
             self.drop("jobs", unit.headline, "a job posting")
             return
         if (kind == "story" and self.zone == "events" and unit.rank > self.zone_rank
-                and EVENT_TIME.search(unit.headline)):
+                and EVENT_DAY.search(unit.headline) and TIME_OF_DAY.search(unit.headline)):
             # "City Council — Tuesday, Dec. 9, 6:30 p.m., Council Chambers" (an attack on the
             # twelfth sweep's rules): a listing, where a headline with no time ends the zone
             self.drop("events", unit.headline, "an event's listing")

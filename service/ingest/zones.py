@@ -115,8 +115,9 @@ ZONES = {
         r"(?:events|meetups|seminars|webinars|workshops|talks|meetings|lectures|dates)"
         r"|(?:events?|meetups?|seminars?)"
         r"(?: (?:calendar|this (?:week|month)|near you))?|termine|veranstaltungen"
-        # the twelfth sweep's: "Upcoming meetings", "Dates to watch", "On our calendar"
-        r"|dates to watch|on (?:our|the) calendar|calendar|agenda"
+        # the twelfth sweep's: "Upcoming meetings", "Dates to watch", "On our calendar" (not
+        # a bare "Agenda" or "Calendar": news sections go by them, the review)
+        r"|dates to watch|on (?:our|the) calendar"
         r"|(?:é|è)v(?:é|è)nements|eventos|イベント(?:情報)?|活动预告)\W*$", re.IGNORECASE),
     # a reader poll or a referral block ("📊 POLL", "How would you rate today's issue?",
     # "🤝 Share The Prompt Shift", "Share with a friend"): what is under it is its options
@@ -145,9 +146,10 @@ ZONES = {
         # (not "Games": a section of gaming news goes by it, the review)
         r"|housekeeping|before you go|break ?room|puzzles?|footnotes|notes and sources"
         # (a bare "By the numbers" heads a story's figures: named's attack)
-        r"|[\w-]+ by the numbers|numbers of the week|markets? at the close"
+        r"|(?:research|the week|this week|the month|the year) by the numbers"
+        r"|numbers of the week|markets? at the close"
         r"|market (?:wrap|snapshot|data)|earnings (?:to watch|calendar)(?: (?:this|next) week)?"
-        r"|leaderboard(?: movers)?(?: [^\n]{0,40})?"
+        r"|leaderboard(?: movers)?(?: \([^()\n]{0,40}\))?"
         # a preview of the next issue: "Next week", "Coming Friday", "Next Week in The Sequencer"
         r"|(?:coming )?next (?:week|issue|time)(?: in [^\n]{1,40})?|coming (?:up|soon|friday|"
         r"monday|tuesday|wednesday|thursday|saturday|sunday|tomorrow)"
@@ -221,7 +223,8 @@ def opens_footer(text: str) -> bool:
 FOOTER_BLOCK_LINES = 4  # the footer's address, "why you get this", its links: short lines
 FOOTER_LINE = re.compile(
     r"^(?:you(?:['’]re| are| were) receiving|unsubscribe\b|manage (?:your )?(?:subscription|"
-    r"preferences|newsletters)|update (?:your )?(?:email )?preferences|why did i get this)",
+    r"preferences|newsletters)|update (?:your )?(?:email )?preferences|why did i get this"
+    r"|(?:copyright\s*)?©\s*(?:19|20)\d\d|copyright\s+(?:19|20)\d\d|thanks? (?:you )?for reading)",
     re.IGNORECASE)
 
 
