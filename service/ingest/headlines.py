@@ -74,6 +74,8 @@ BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
 # "View this issue online", "Browse the logbooks", "Try Acme free"): the story's or the
 # issue's, not a one-line item.  The whole link text must be one: "Read the leaked memo on
 # layoffs", "Book publishers sue" and "Apply now: climate grants" are headlines.
+# A line that ends a sentence or a clause: "…rose 4%.", "…said:" (in CJK too).
+SENTENCE_CLOSE = re.compile(r"[.!?,;:…。！？，、；：]['\"’”)）」』]*$")
 # The story's own link under it: "Read more →", "Full story", "Read article »", "Source".
 READ_MORE = re.compile(
     r"^(?:read (?:more|on|original|(?:the )?(?:full )?(?:story|article|paper|post|report))"

@@ -29,6 +29,7 @@ from service.ingest.headlines import (
     EPISODE_LINE,
     LABEL,
     SECTION_WORDS,
+    SENTENCE_CLOSE,
     TITLE_MAX_CHARS,
     block_lines,
     capitalised_share,
@@ -46,6 +47,7 @@ from service.ingest.joined import as_lines
 from service.ingest.kickers import kickers_as_text
 from service.ingest.links import own_links_as_text
 from service.ingest.named import named_runs
+from service.ingest.run_in import headline_then_sentence, is_label, runs_in
 from service.ingest.units import Unit
 
 # bench/segment.py tunes BODY_MIN_CHARS, TITLE_CASE_SHARE and SHORT_TITLE_WORDS by setting
@@ -53,7 +55,6 @@ from service.ingest.units import Unit
 BODY_MIN_CHARS = 60  # a title needs some text under it
 WRAP_MIN_CHARS = 60  # a line this long, as wide as the text under it, was wrapped there
 WRAP_SHARE = 0.9
-LABEL_WORDS = 3  # "SPORTS", "MORE NEWS": a section's label is short
 HEADLINE_CASE = 0.7  # of a line's longer words capitalised: a headline in Title Case
 TITLE_CASE_SHARE = 0.3  # of words over 3 letters capitalised: "Title Case" reads as a title
 LEAD_ITEM_MIN_WORDS = 4  # "Big news:" is a label; "Robots learn to fold shirts." a headline
@@ -62,10 +63,7 @@ SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in
 # sentence ("Google's new robot folds laundry from a single demonstration"): plain
 # text has no other mark, and a headline seldom ends in punctuation.
 UNPUNCTUATED_TITLE_WORDS = 14
-SENTENCE_CLOSE = re.compile(r"[.!?,;:…。！？，、；：]['\"’”)）」』]*$")
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：])")  # "（日経）": a source in CJK
-TITLE_CASE_RUN_WORDS = 7  # "Verifying Compute Usage Without Revealing Model Weights"
-HEADLINE_RUN_WORDS = 5  # a linked headline run into its text is a headline's length
 CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" with no spaces
 CJK_TITLE_CHARS = 8  # ... and a plain one, with no link or bold to mark it, this long
 # A heading over links that belong to the story above: its sources, not items.
@@ -94,8 +92,8 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
         loose = block.kind == "list_item" and _opens_items(list_head)
         # (a linked headline run into its summary, only among items or under a label: in a
         # story's text a paragraph may open with a linked book or agency: the review)
-        run_in = (not units or units[-1].role != "body" or _label(units[-1]) or items_listed
-                  or (at + 1 < len(parts) and _runs_in(parts[at + 1])))
+        run_in = (not units or units[-1].role != "body" or is_label(units[-1].block) or items_listed
+                  or (at + 1 < len(parts) and runs_in(parts[at + 1])))
         item = None if related else (_link_item(block, lines[0], loose, run_in)
                                      or _lead_item(block, lines[0]) or _dash_item(block, lines[0]))
         if item is not None:
@@ -302,37 +300,6 @@ def _opens_items(head: Unit | None) -> bool:
     return head is not None and head.role == "title" and not RELATED.match(head.headline)
 
 
-def _headline_then_sentence(name: str, tail: str) -> bool:
-    """A linked headline run into its summary's first sentence with no mark between ("<a>Tides
-    rally late to beat Miners 3-1</a> Two goals in the final eight minutes…": a newspaper's
-    briefing, the twelfth sweep): a headline's words, then a new sentence."""
-    words = name.split()
-    return (tail[:1].isspace() and tail.lstrip()[:1].isupper()
-            and len(words) >= HEADLINE_RUN_WORDS and not SENTENCE_CLOSE.search(name)
-            and title_like(name)
-            # a name runs into prose too ("<a>Northwind Labs Robotics Group International</a>
-            # CEO Dana Morrow said…": the attack): a headline has words in lower case, or
-            # more than a name has
-            and (any(word[:1].islower() for word in words[1:])
-                 or len(words) >= TITLE_CASE_RUN_WORDS))
-
-
-def _runs_in(block: Block) -> bool:
-    """The block opens with a linked headline run into its summary: the next of a run of
-    such items."""
-    first = block_lines(block)[0] if block.text.strip() else ""
-    name = tidy(block.links[0].text) if block.links else ""
-    text = tidy(ENUMERATOR.sub("", first.strip(DECORATION + "•")))
-    return bool(name) and text.startswith(name) and _headline_then_sentence(
-        name, text[len(name):])
-
-
-def _label(unit: Unit) -> bool:
-    """A short label in capitals: "SPORTS", "MORE NEWS"."""
-    text = tidy(unit.block.text)
-    return "\n" not in text and text.isupper() and len(text.split()) <= LABEL_WORDS
-
-
 def _link_item(block: Block, first: str, loose: bool = False, run_in: bool = False
                ) -> Unit | None:
     """``[Headline](url) - summary``: a block that opens with a link's text, then a dash;
@@ -352,7 +319,7 @@ def _link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fal
         return None
     tail = text[len(name):]
     if not ITEM_TAIL.match(tail) and not (loose and (tail[:1].isspace() or tail == ".")) and (
-            not (run_in and _headline_then_sentence(name, tail))):
+            not (run_in and headline_then_sentence(name, tail))):
         return None
     if CALL_TO_ACTION.match(name) and not tail.strip(" →»>"):
         return None  # the story's or the issue's button: body, not an item

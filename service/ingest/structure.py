@@ -45,6 +45,7 @@ from service.ingest.headlines import (
 )
 from service.ingest.masthead import is_masthead, names_the_newsletter
 from service.ingest.roles import roles_of
+from service.ingest.run_in import is_label
 from service.ingest.units import Unit, after, text_under
 from service.ingest.zones import (
     JOB_TITLE,
@@ -56,7 +57,6 @@ from service.ingest.zones import (
 
 LETTER_MIN_CHARS = 600  # a letter is more than a greeting
 NEWS_SUMMARY_CHARS = 20  # a one-line news item says what happened after its headline
-LABEL_WORDS = 3  # "ELSEWHERE", "MORE NEWS": a section's label over items is short
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
 
 
@@ -325,12 +325,9 @@ def _label_over_items(units: list[Unit], index: int) -> bool:
     """A short label in capitals over one-line items ("ELSEWHERE" after a poll's answers):
     a section of news, which ends the poll's zone (an attack on the eleventh sweep's
     rules)."""
-    unit = units[index]
-    text = tidy(unit.block.text)
     below = next((u for u in after(units, index) if u.role != "rule"), None)
-    return (unit.role == "body" and "\n" not in text and text.isupper()
-            and 0 < len(text.split()) <= LABEL_WORDS and below is not None
-            and below.role == "item")
+    return (units[index].role == "body" and is_label(units[index].block)
+            and below is not None and below.role == "item")
 
 
 def _letter(unit: Unit, units: list[Unit], index: int) -> Cut | None:
