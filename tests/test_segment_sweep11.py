@@ -142,6 +142,15 @@ def test_a_short_button_under_a_storys_text_is_part_of_it(button: str) -> None:
     assert button in stories[0].text
 
 
+def test_a_button_under_the_last_story_over_a_sign_off_is_part_of_it() -> None:
+    html = (f"{TWO}<h2>A new index ranks 200 cities</h2><p>{P}</p>"
+            "<p><a href='https://openrecords.example/index'>See the rankings</a></p>"
+            "<p>Until next Friday - keep your data tidy.</p>")
+    stories = _stories(html)
+    assert [s.headline for s in stories][-1] == "A new index ranks 200 cities"
+    assert "See the rankings" in stories[-1].text
+
+
 def test_short_linked_headlines_in_a_list_stay_stories() -> None:
     items = ["Museum Drops Admission Fees", "Choir Wins Regional Title",
              "Gallery Night Moves Online"]

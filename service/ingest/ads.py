@@ -4,8 +4,8 @@ Under a sponsor's label ("SPONSORED", "Together with Acme", "Presented by Acme")
 ad sets a headline of its own, a pitch and a button that sells ("Try Acme free for 30
 days", "Start your free trial", "Open an account").  ``is_ad`` says when the title under
 such a label is the ad's and not a story's: a masthead's "Presented by Acme" sits over
-the issue's first story too, whose text only reads on.  A story's own buttons ("See
-regional pricing", "Join The Discussion") are part of it (``button_item``).
+the issue's first story too, whose text only reads on.  (A story's own buttons, "See
+regional pricing", are links.py's.)
 """
 
 from __future__ import annotations
@@ -13,14 +13,12 @@ from __future__ import annotations
 import itertools
 import re
 
-from service.ingest.cuts import Cut
-from service.ingest.headlines import BUTTON, CALL_TO_ACTION, block_lines, tidy
+from service.ingest.headlines import CALL_TO_ACTION, block_lines, tidy
 from service.ingest.units import Unit, after
 from service.ingest.zones import BARE_AD_LABEL, SPONSOR_LABEL
 
-__all__ = ["SPONSORED_TAIL", "button_item", "is_ad", "is_button"]
+__all__ = ["SPONSORED_TAIL", "is_ad", "is_button"]
 
-BUTTON_CHARS = 40  # a button's words are few
 # A link item that says it is an ad after its words: "Wayfarer plans your trip (Sponsored)".
 SPONSORED_TAIL = re.compile(
     r"[(\[](?:sponsored|sponsor|ad|advertisement|partner|promoted)[)\]]\W*$", re.IGNORECASE)
@@ -55,20 +53,6 @@ def is_ad(units: list[Unit], index: int, first: bool) -> bool:
         return _sells(units, index)
     return name in tidy(units[index].headline).lower() or any(
         name in unit.block.text.lower() for unit in under) or _sells(units, index)
-
-
-def button_item(unit: Unit, story: Cut) -> bool:
-    """A link item that is the button of the story in hand ("See regional pricing", "Set up
-    alerts", "Join The Discussion"): a few words asking the reader to act, in sentence case
-    or to the story's own link ("Discover Weekly Turns Ten" and "Visit Britain Cuts Budget"
-    are headlines: the review)."""
-    text = tidy(unit.headline)
-    words = text.split()[1:]
-    if len(text) > BUTTON_CHARS or not BUTTON.match(text):
-        return False
-    own = unit.url == story.url or any(link.url == unit.url
-                                        for block in story.blocks for link in block.links)
-    return own or not (len(words) >= 2 and all(w[:1].isupper() for w in words))
 
 
 def is_button(unit: Unit) -> bool:

@@ -80,17 +80,6 @@ SENTENCE_CLOSE = re.compile(r"[.!?,;:…。！？，、；：]['\"’”)）」�
 READ_MORE = re.compile(
     r"^(?:read (?:more|on|original|(?:the )?(?:full )?(?:story|article|paper|post|report))"
     r"|full (?:story|article)|continue reading|source|link)\b\W*$", re.IGNORECASE)
-# A button of a few words that asks the reader to act, under a story's text: "See regional
-# pricing", "Set up alerts", "Request a demo" (the eleventh sweep).  Not a headline: news
-# names who did what; a four-word one ("Museum Drops Admission Fees") opens with no verb.
-# Verbs that are nouns too ("Book sales surge", "Watch sales jump", "Open source wins")
-# are left out.
-# Possessive: the words' and the tail's characters overlap ("see abc ----…!x" was quadratic:
-# the review).
-BUTTON = re.compile(
-    r"^(?:see|set up|get|join|try|explore|discover|compare|schedule|request|claim|grab|visit|"
-    r"check out|create|learn|reserve|download|talk to|go to|upgrade|enable|turn on|install|"
-    r"sign in|log in)\b(?:\s+[\w'’&-]++){0,3}+\W*$", re.IGNORECASE)
 CALL_TO_ACTION = re.compile(
     r"^[▶►→»\s]*(?:read (?:more|on|online|it here|the (?:full )?(?:story|article|post|report|issue|"
     r"piece|interview|paper))|continue reading|keep reading|view (?:it |this |the )?"

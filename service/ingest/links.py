@@ -5,9 +5,10 @@ engine cut one wherever it met such a line.  Three kinds are the story's instead
 fifth and sixth sweeps):
 
 - the story's own link, right under its text: "Read the draft rules", "See the
-  standard", "Grant guidance" on a government bulletin, "Try recurring invoices" on a
-  product update.  A few words, nothing after the link, and the next story or a rule
-  after it: a linked title with its summary under it is an item, as is a run of them;
+  standard", "Grant guidance" on a government bulletin, "Try recurring invoices" or
+  "See regional pricing" on a product update.  A few words, nothing after the link, and
+  the next story or a rule after it (or a link to the story's own address: "Join The
+  Discussion"): a linked title with its summary under it is an item, as is a run of them;
 - the author's name linked to their profile ("Marisol Okafor" to
   ``…/@marisol``), over the date or right under a headline: a byline, not a story (a
   person's name heading the text about them stays a story);
@@ -39,7 +40,13 @@ PROFILE_PATH = re.compile(r"^/@[\w.-]+/?$|^/(?:authors?|profiles?|people|team|u|
 LINK_VERB = re.compile(
     r"^(?:(?:read|see|view|get|learn|explore|open|visit|check|find|browse|join|book|sign|"
     r"shop|order|buy)\s+(?:the|a|an|our|this|these|it|more|all|full|free|up|out|now|here|"
-    r"details|your)\b|(?:try|download|watch|listen|register|apply|donate|rsvp)\b)",
+    r"details|your)\b|(?:try|download|watch|listen|register|apply|donate|rsvp)\b"
+    # a button's verb over a word in lower case ("See regional pricing", "Set up alerts",
+    # "Request a demo": the eleventh sweep); not "Discover Weekly Turns Ten", "Visit
+    # Britain Cuts Budget" (Title Case headlines: its review)
+    r"|(?:see|set up|get|join|explore|discover|compare|schedule|request|claim|grab|visit|"
+    r"check out|create|learn|reserve|talk to|go to|upgrade|enable|turn on|install|sign in|"
+    r"log in)\s+(?-i:[a-z]))",
     re.IGNORECASE)
 DOCUMENT = re.compile(r"^(?:[\w-]+\s+)?(?:[\w-]+\s+)?(?:form|pdf|report|guide|guidance|details|"
                       r"standard|agenda|slides|transcript|recording|application|documents?)"
@@ -72,7 +79,16 @@ def _owned(units: list[Unit], index: int) -> bool:
     if DOMAIN.match(text):
         return True  # "github.com/tiller-dev/tiller": the story's address, shown
     return (_reads_as_a_link(text) and before is not None and before.role == "body"
-            and (after is None or after.role in ("title", "rule")))
+            and (after is None or after.role in ("title", "rule")
+                 or (after.role == "body" and len(after.block.text) < OWN_TEXT_CHARS)
+                 or link.url == _story_link(units, index)))  # (a sign-off line after it)
+
+
+def _story_link(units: list[Unit], index: int) -> str:
+    """The link of the title or item that heads the text above ``index``: a button to it
+    ("Join The Discussion" under a forum topic, the twelfth sweep) is the story's own."""
+    head = next((u for u in reversed(units[:index]) if u.role != "body"), None)
+    return head.url if head is not None and head.role in ("title", "item") else ""
 
 
 def _over_a_date(unit: Unit, after: Unit | None) -> bool:

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from service.domain import Block, Issue, Link, Story
 from service.errors import MalformedMessage
-from service.ingest.ads import BUTTON_CHARS
 from service.ingest.cuts import Cut, without_last
 from service.ingest.essay import one_essay
 from service.ingest.headlines import DECORATION, READ_MORE, block_lines, tidy
@@ -56,6 +55,8 @@ log = logging.getLogger(__name__)
 
 MARKER, TALE, STORY = "marker", "tale", "story"  # what a block can open
 LONG_BLOCK_CHARS = 5000
+BUTTON_CHARS = 40  # "Read the full story →": a button's words are few
+MASTHEAD_BLOCKS = 12  # the newsletter's name and the post's title are among the first blocks
 
 
 # ---- segmenting -----------------------------------------------------------------------------
@@ -311,7 +312,7 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
 def _name_above_title(raw: Sequence[Block], title: str, names: Sequence[str]) -> bool:
     """The newsletter's name is set above the post's title (a logo), not under it as its
     author's (Substack's "Lucas Brennan" under the title, sent "from Margin Notes")."""
-    for block in raw:
+    for block in raw[:MASTHEAD_BLOCKS]:  # (both are at the top: not a walk of the issue)
         if _normalize(block.text.strip(DECORATION)) == title:
             return False
         if names_the_newsletter(block.text, names):

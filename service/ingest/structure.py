@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from service.domain import Block
 from service.ingest import roles
-from service.ingest.ads import SPONSORED_TAIL, button_item, is_ad, is_button
+from service.ingest.ads import SPONSORED_TAIL, is_ad, is_button
 from service.ingest.cuts import Cut, Cutting, without_last
 from service.ingest.headlines import (
     ASKS,
@@ -225,9 +225,6 @@ class _Cutter:
                                       or SPONSORED_TAIL.search(block_lines(unit.block)[0])):
             self.current, self.laid_out = None, True
             self.drop("sponsor", unit.headline, "sponsored item")
-        elif (unit.role == "item" and self.current is not None and index
-              and self.units[index - 1].role == "body" and button_item(unit, self.current)):
-            self.current.blocks.append(unit.block)  # "See regional pricing" under its text
         elif unit.role == "item":
             self.start(Cut(tidy(unit.headline), unit.signal, [unit.block], unit.url,
                            self.section), unit.rank)
