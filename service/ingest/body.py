@@ -7,6 +7,7 @@ links.  Scripts, styles, hidden text and images are dropped.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -38,8 +39,18 @@ CONTAINER_TAGS = frozenset({
     "dl", "figure",
 })
 HIDDEN_STYLES = ("display:none", "visibility:hidden", "max-height:0;", "max-height:0px",
-                 "font-size:0;", "font-size:0px", "opacity:0;", "mso-hide:all")
+                 "opacity:0;", "mso-hide:all")
+# A font size of 0 hides a preheader's text, but MJML (Mailjet and many builders) sets it on
+# every cell and sizes the text in the <div> inside: hidden is the text no tag between it
+# and the 0 gives a size again (the thirteenth sweep: a whole Mailjet issue was dropped).
+FONT_SIZE = re.compile(r"font-size:([\d.]+)")
 BOLD_STYLE = re.compile(r"font-weight:(?:bold|bolder|[6-9]00)")
+# A tag's own style that takes bold away: Google Docs wraps a pasted document in
+# <b style="font-weight:normal"> and marks its real headings with font-weight:700 spans.
+NORMAL_STYLE = re.compile(r"font-weight:(?:normal|lighter|[1-4]00)(?![\w-])")
+# Inline tags that sloppy HTML wraps around whole paragraphs (that Google Docs <b>, a <span>
+# or <font> around <p>s): read as containers, else every paragraph inside was one block.
+INLINE_WRAPPERS = frozenset({"b", "strong", "span", "font", "i", "em", "u", "small", "big"})
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 PARAGRAPH_TAGS = frozenset({"p", "pre", "dd", "dt", "address", "figcaption", "caption"})
 BLOCK_TAGS = CONTAINER_TAGS | HEADING_TAGS | PARAGRAPH_TAGS | {"li", "hr"}
@@ -47,6 +58,35 @@ BLOCK_KINDS = {"li": "list_item", **{tag: "heading" for tag in HEADING_TAGS}}
 
 
 # ---- HTML -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Style:
+    """What the tags around some text make of it."""
+
+    bold: bool = False
+    italic: bool = False
+    tiny: bool = False  # a font size of 0: not shown
+
+    def under(self, tag: Tag) -> _Style:
+        """The style of ``tag``'s text, inside this one."""
+        css = str(tag.get("style") or "").replace(" ", "").lower()
+        bold = self.bold or tag.name in ("strong", "b") or tag.name in HEADING_TAGS or bool(
+            BOLD_STYLE.search(css))
+        sizes = FONT_SIZE.findall(css)
+        tiny = self.tiny if not sizes else _zero(sizes[-1])
+        return _Style(bold and not NORMAL_STYLE.search(css),
+                      self.italic or tag.name in ("em", "i"), tiny)
+
+
+def _zero(number: str) -> bool:
+    try:
+        return float(number) == 0
+    except ValueError:  # "font-size:1.2.3"
+        return False
+
+
+PLAIN = _Style()
 
 
 @dataclass(frozen=True)
@@ -71,7 +111,8 @@ def html_blocks(markup: str) -> list[Block]:
     return blocks
 
 
-def _walk_container(node: Tag, out: list[Block]) -> None:
+def _walk_container(node: Tag, out: list[Block], style: _Style = PLAIN) -> None:
+    """``node``'s blocks, in order; ``style`` is what the tags around it gave its text."""
     # Inline content loose in a container (text in a <td>) becomes a paragraph of its own.
     loose: list[Tag | NavigableString] = []
     for child in [*node.children, None]:
@@ -79,23 +120,29 @@ def _walk_container(node: Tag, out: list[Block]) -> None:
             if _blank_line(loose, child):
                 # "<br><br>" in loose text is the paragraph break of HTML written without
                 # <p> (Outlook, old editors: a whole issue in one <td> of <font> runs)
-                _emit(loose, "paragraph", out)
+                _emit(loose, "paragraph", out, style=style)
                 loose = []
                 continue
             loose.append(child)
             continue
-        _emit(loose, "paragraph", out)
+        _emit(loose, "paragraph", out, style=style)
         loose = []
         if not isinstance(child, Tag) or _is_hidden(child):
             continue
         if child.name == "hr":
             out.append(Block(kind="rule", text=""))
-        elif child.name in CONTAINER_TAGS:
-            _walk_container(child, out)
+        elif child.name in INLINE_WRAPPERS:
+            _walk_container(child, out, style.under(child))
         else:
+            # A container's or a block's own font weight is not read (a bold <td> of a
+            # markets table is no headline); its font size is.
+            inside = dataclasses.replace(style, tiny=style.under(child).tiny)
+            if child.name in CONTAINER_TAGS:
+                _walk_container(child, out, inside)
+                continue
             children = [c for c in child.children if isinstance(c, Tag | NavigableString)]
             level = int(child.name[1]) if child.name in HEADING_TAGS else 0
-            _emit(children, BLOCK_KINDS.get(child.name, "paragraph"), out, level)
+            _emit(children, BLOCK_KINDS.get(child.name, "paragraph"), out, level, inside)
 
 
 def _blank_line(loose: list[Tag | NavigableString], child: Tag | NavigableString) -> bool:
@@ -110,15 +157,18 @@ def _blank_line(loose: list[Tag | NavigableString], child: Tag | NavigableString
 
 
 def _is_block(node: Tag | NavigableString) -> bool:
-    return isinstance(node, Tag) and node.name in BLOCK_TAGS
+    """A block tag, or an inline one wrapped around blocks (its children only are looked
+    at: a search of every descendant, at each of 10,000 nested <b>s, is quadratic)."""
+    return isinstance(node, Tag) and (node.name in BLOCK_TAGS or (
+        node.name in INLINE_WRAPPERS
+        and any(isinstance(c, Tag) and c.name in BLOCK_TAGS for c in node.children)))
 
 
-def _emit(
-    nodes: list[Tag | NavigableString], kind: str, out: list[Block], level: int = 0
-) -> None:
+def _emit(nodes: list[Tag | NavigableString], kind: str, out: list[Block], level: int = 0,
+          style: _Style = PLAIN) -> None:
     runs: list[_Run] = []
     for node in nodes:
-        _collect_runs(node, False, False, runs)
+        _collect_runs(node, style, runs)
     _split_separator_prefix(runs, out)
     lines = _lines(runs)
     text = "\n".join(_line_text(line) for line in lines)
@@ -132,23 +182,23 @@ def _emit(
                      level=level))
 
 
-def _collect_runs(node: Tag | NavigableString, bold: bool, italic: bool, out: list[_Run]) -> None:
+def _collect_runs(node: Tag | NavigableString, style: _Style, out: list[_Run]) -> None:
     if isinstance(node, NavigableString):
-        if type(node) is NavigableString:  # comments, doctypes and CDATA are subclasses
-            out.append(_Run(ASCII_SPACE.sub(" ", str(node)), bold, italic))
+        # comments, doctypes and CDATA are subclasses; text at a font size of 0 is hidden
+        if type(node) is NavigableString and not style.tiny:
+            out.append(_Run(ASCII_SPACE.sub(" ", str(node)), style.bold, style.italic))
         return
     if node.name in DROPPED_TAGS or _is_hidden(node):
         return
     if node.name == "br":
-        out.append(_Run("\n", bold, italic))
+        out.append(_Run("\n", style.bold, style.italic))
         return
-    bold = bold or node.name in ("strong", "b") or node.name in HEADING_TAGS or _styled_bold(node)
-    italic = italic or node.name in ("em", "i")
-    edge = [_Run("\n", bold, italic)] if node.name in BLOCK_TAGS else []
+    style = style.under(node)
+    edge = [_Run("\n", style.bold, style.italic)] if node.name in BLOCK_TAGS else []
     out.extend(edge)
     for child in node.children:
         if isinstance(child, Tag | NavigableString):
-            _collect_runs(child, bold, italic, out)
+            _collect_runs(child, style, out)
     out.extend(edge)
 
 
@@ -156,12 +206,6 @@ def _is_hidden(tag: Tag) -> bool:
     # Preheaders and tracking text hide in many ways besides display:none.
     style = str(tag.get("style") or "").replace(" ", "").lower()
     return tag.has_attr("hidden") or any(mark in style for mark in HIDDEN_STYLES)
-
-
-def _styled_bold(tag: Tag) -> bool:
-    """Bold by CSS, as most email builders write it: font-weight:bold or 600-900."""
-    style = str(tag.get("style") or "").replace(" ", "").lower()
-    return bool(BOLD_STYLE.search(style))
 
 
 def _split_separator_prefix(runs: list[_Run], out: list[Block]) -> None:

@@ -17,8 +17,8 @@ for more than that.  The post is read as one essay only when:
   schools and a bridge", "Model Week 31" head digests);
 - the stories the engine found after it, while each is headed by a heading
   deeper than the title's, carry no link at all (a digest's stories link their
-  sources), no section name, no number ("1. A humanoid startup…"), and no
-  author or date line of their own (a news story's).
+  sources), no section name, no numbered heading ("1. A humanoid startup…") and
+  no author or date line of their own (a news story's).
 
 Those stories, and the text above them, become one story under the title.
 Whatever follows (a "Links" roundup of one-line items, a heading as high as the
@@ -60,7 +60,9 @@ MIN_SECTIONS = 2  # headings (a subtitle counts): fewer make a story, not an ess
 # Brief #42".  An essay's seldom has a number, or a colon before a list ("The quiet
 # economics of repair"; "The post-training tax: why open models fall behind", the seventh
 # sweep).
-DIGEST_TITLE = re.compile(r"\d|[|#]|:[^:]*[,;&+]|,[^,]*,|^[^,:]{1,30}, [^,]{1,30} (?:and|&) ")
+# A digit after a letter is a name's ("Lumora K2"), not a number's (the fourteenth sweep).
+DIGEST_TITLE = re.compile(r"(?<![^\W\d_])\d|[|#]|:[^:]*[,;&+]|,[^,]*,"
+                          r"|^[^,:]{1,30}, [^,]{1,30} (?:and|&) ")
 
 
 def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
@@ -104,9 +106,13 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
         if ((rank is None and not own_section) or (rank is not None and rank <= level)
                 or story.url or any(_links_out(b) for b in story.blocks)
                 or (section and not own_section)
-                or ENUMERATOR.match(story.blocks[0].text.strip(DECORATION))
+                or (rank is not None and rank < BOLD_RANK
+                    and ENUMERATOR.match(story.blocks[0].text.strip(DECORATION)))
                 or _has_own_byline(story, raw, position)):
-            break  # (a digest names its sections and numbers its items; an essay does not)
+            # (a digest names its sections and numbers its items' headings; an essay does
+            # not, though a line of its own may number its parts: "1. Day One Is
+            # Calibration", the eighth attack)
+            break
         sections += 1
         headings += rank is not None and rank < BOLD_RANK
     if sections < MIN_SECTIONS:

@@ -77,9 +77,34 @@ BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
 # A line that ends a sentence or a clause: "…rose 4%.", "…said:" (in CJK too).
 SENTENCE_CLOSE = re.compile(r"[.!?,;:…。！？，、；：]['\"’”)）」』]*$")
 # The story's own link under it: "Read more →", "Full story", "Read article »", "Source".
+# In other languages too (the thirteenth sweep: "Devamını oku »", "לקריאה נוספת ←", "Läs
+# mer →", "Lire l'annonce").
 READ_MORE = re.compile(
-    r"^(?:read (?:more|on|original|(?:the )?(?:full )?(?:story|article|paper|post|report))"
-    r"|full (?:story|article)|continue reading|source|link)\b\W*$", re.IGNORECASE)
+    r"^(?:read (?:more|on|original|(?:the )?(?:full )?(?:story|article|paper|post|report|"
+    r"announcement|case study|release notes|study|essay|interview|thread))"
+    r"|full (?:story|article)|continue reading|source|link"
+    r"|(?:read|view) (?:it |the paper |the post )?on (?:arxiv|github|medium|substack|youtube"
+    r"|hugging ?face|the web|our (?:site|blog|website))"
+    r"|lire (?:la suite|plus|l['’](?:article|annonce|étude|entretien)(?: complet)?)"
+    r"|en savoir plus"
+    r"|leer (?:más|el artículo(?: completo)?|la nota(?: completa)?)|seguir leyendo"
+    r"|leia (?:mais|a matéria(?: completa)?|o artigo(?: completo)?)|continue lendo|saiba mais"
+    r"|weiterlesen|mehr lesen|zum (?:ganzen )?artikel|den ganzen artikel lesen"
+    r"|continua a leggere|leggi (?:tutto|di più|l['’]articolo(?: completo)?)"
+    r"|lees (?:meer|verder|het (?:hele )?(?:verhaal|artikel))|verder lezen"
+    r"|läs (?:mer|hela)|les (?:mer|hele)|læs (?:mere|videre)"
+    r"|lue lisää|czytaj (?:więcej|dalej)|číst dál|čítať ďalej|citește (?:mai mult|tot)"
+    r"|tovább(?: olvasom)?|devamını oku|haberin devamı|devamı|читать (?:далее|дальше|полностью)"
+    r"|подробнее|читати далі|детальніше|διαβάστε (?:περισσότερα|εδώ)|לקריאה נוספת|להמשך קריאה"
+    r"|המשך קריאה|اقرأ المزيد|baca selengkapnya|đọc thêm|続きを読む|もっと読む|詳しくはこちら"
+    r"|阅读全文|阅读更多|閱讀全文|閱讀更多|더 ?보기|자세히 보기|기사 보기)\b\W*$", re.IGNORECASE)
+# A line that cites the story's source under its text: "Reference: Amundsen, K. et al.
+# Marine Ecology Letters (2025)", "Source: the county's budget office", "Via The Verge" (the
+# fourteenth sweep); not "Study: …", "Paper: …", which head news.
+CITATION = re.compile(r"^(?:references?|sources?|citations?|doi|via|h/t|hat tip|credits?)\b\s*:",
+                      re.IGNORECASE)
+# A bar of such buttons: "Read the full story | Read the paper".
+BUTTON_BAR = re.compile(r"\s*[|·•]\s*")
 CALL_TO_ACTION = re.compile(
     r"^[▶►→»\s]*(?:read (?:more|on|online|it here|the (?:full )?(?:story|article|post|report|issue|"
     r"piece|interview|paper))|continue reading|keep reading|view (?:it |this |the )?"
@@ -114,9 +139,21 @@ CALL_TO_ACTION = re.compile(
     # the sixth sweep's: "Upgrade to read →", "Start trial", "Check it out"
     r"upgrade(?: to (?:read|paid|premium|unlock))?|start (?:a |your )?trial|check it out|"
     r"see more(?: of what you like| like this)?|register|"
+    r"see (?:more|all)(?: [\w-]+){0,2} (?:posts|stories|news|articles|papers|episodes|topics)|"
     r"claim (?:it|yours|your \w+)(?: here| now)?|"
     # an attack on the eleventh sweep's rules: "Open an account", "Start watching"
-    r"open (?:an?|your)(?: free)? account|start (?:watching|listening|saving|your free trial))"
+    r"open (?:an?|your)(?: free)? account|start (?:watching|listening|saving|your free trial)|"
+    # the thirteenth sweep's, in other languages: "Hemen başlayın »", "Boka genomgång →"
+    r"hemen (?:başla\w*|dene\w*|kaydol)|ücretsiz dene\w*|kayıt ol|abone ol|daha fazla bilgi|"
+    r"boka (?:en )?(?:demo|genomgång|tid|möte)|kom igång|prova (?:gratis|nu)|anmäl dig|"
+    r"registrera dig|prenumerera|probeer (?:het )?gratis|meld je (?:nu )?aan|schrijf je in|"
+    r"zapisz się|wypróbuj(?: za darmo)?|dowiedz się więcej|scopri di più|iscriviti|"
+    r"prova gratis|prueba(?:lo)? gratis|empieza (?:ahora|gratis)|regístrate|suscríbete|"
+    r"más información|descubre más|experimente grátis|comece (?:agora|grátis)|inscreva-se|"
+    r"assine(?: já| agora)?|essayez gratuitement|essayer gratuitement|inscrivez-vous|"
+    r"s['’]inscrire|découvrir|להרשמה|הירשמו|לפרטים נוספים|今すぐ(?:登録|試す)|無料で試す|"
+    r"詳しく見る|立即(?:注册|试用|订阅)|免费试用|了解更多|지금 시작하기|무료 체험|"
+    r"попробовать бесплатно|подписаться|узнать больше)"
     r"(?![-\w])\W*$", re.IGNORECASE)
 # "By" and one to eight capitalised names, perhaps after "the", parted by spaces, "," "&" or
 # "|" ("By Ada Marsh, Example Research", "By Tom Reed & Lia Chen | Example Lab"; "By Land and
@@ -196,8 +233,11 @@ _PARTICLE = r"(?:de|van|von|der|da|di|du|la|le|el|al|bin)[ \t]+"  # "Pieter de V
 _FULL_NAME = rf"[A-Z][\w'’-]+(?:[ \t]+(?:{_PARTICLE})*[A-Z][\w'’-]+){{1,2}}"
 # Three or more full names and nothing else: "Iris Achterberg, Rafael Souza, Min-jun Park"
 # (a paper's authors).  Not two: "Nvidia Beats Estimates, Shares Fall" is a headline.
+# Each name perhaps marked with its affiliations' numbers, as superscripts read flat:
+# "Mira Okonjo1, Felix Brandauer1,2, Yusuf Demirtaş2" (the thirteenth sweep).
+_MARKED = rf"{_FULL_NAME}(?:\d{{1,2}}(?:,\d{{1,2}})*|[*†‡§]+)?"
 AUTHOR_LIST = re.compile(
-    rf"^{_FULL_NAME}(?:,[ \t]*{_FULL_NAME}){{2,11}}(?:,?[ \t]+(?:and|&)[ \t]+{_FULL_NAME})?"
+    rf"^{_MARKED}(?:,[ \t]*{_MARKED}){{2,11}}(?:,?[ \t]+(?:and|&)[ \t]+{_MARKED})?"
     r"(?:[ \t]*\([^()\n]{1,120}\))?$")  # (their affiliations: the twelfth sweep)
 NAMED_AUTHORS = re.compile(
     rf"^{_FULL_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_FULL_NAME}){{1,11}}"
@@ -292,7 +332,10 @@ def _meta_parts(text: str) -> bool:
 # sweep's community summary).
 THREAD_COUNTS = re.compile(
     r"^[^\n]{0,40}?\b\d[\d,.]*k? (?:replies|reply|comments?|posts?|views?|votes?)"
-    r"(?:[ \t]*[·•|][ \t]*\d[\d,.]*k? (?:likes?|views?|replies|comments?|votes?))+$",
+    r"(?:[ \t]*[·•|][ \t]*\d[\d,.]*k? (?:likes?|views?|replies|comments?|votes?))+$"
+    # a link digest's "1,204 points by mhalvorsen · 482 comments" (the fourteenth sweep)
+    r"|^\d[\d,.]*k? (?:points?|upvotes?) by [\w.-]{1,40}"
+    r"(?:[ \t]*[·•|][ \t]*(?:\d[\d,.]*k? comments?|[^\n·•|]{1,20} ago|discuss))+$",
     re.IGNORECASE)
 
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from service.ingest.headlines import ISSUE_DATE, READING_TIME, tidy
 from service.ingest.units import Unit, after, text_under
 
-__all__ = ["is_masthead", "names_the_newsletter", "newsletter_names"]
+__all__ = ["is_masthead", "names_the_newsletter", "newsletter_names", "translated_names"]
 
 MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
 SHORT_LINE_CHARS = 60  # a masthead's lines: a name, "Web version"
@@ -26,7 +26,10 @@ NAME_MAX_WORDS = 7  # a newsletter's name is short: "The Harbourside Morning"
 BOLD_RANK = 7  # a bold line's rank (a heading's is its level): a logo is no heading
 # The words that number an issue, in the languages the sweeps met.
 _ISSUE_WORDS = (r"issue|no\.|vol(?:ume)?\.?|edition|ed\.|edição|edición|edizione|ausgabe|"
-                r"numéro|número|numero|bolet[ií]n|bulletin|week")
+                r"numéro|número|numero|bolet[ií]n|bulletin|week|"
+                # the thirteenth sweep's Swedish, Turkish and Hebrew ("Nummer 46", "Sayı
+                # 73", "גיליון 38") and their neighbours'
+                r"nummer|nr\.?|sayı|numer|číslo|uitgave|utgåva|גיליון|выпуск|номер")
 ISSUE_NUMBER = re.compile(rf"(?:#\s?\d+|\b(?:{_ISSUE_WORDS})\s?#?\d+)\s*$", re.IGNORECASE)
 # The issue's number opening the line under the newsletter's name: "Volume 7, Number 3 —
 # notes on the machines", "Issue 230 - November 14, 2024", "Vol. 4 · No. 12".
@@ -71,11 +74,28 @@ WEB_VERSION = re.compile(r"(?:read|view) (?:online|(?:on|in) (?:the )?(?:web|bro
 
 def newsletter_names(sender_name: str, list_id: str | None) -> tuple[str, ...]:
     """The names an issue's masthead may set, plain (``_plain``): the From header's display
-    name and its parts around " from " (Substack's "Priya Raman from Gradient Notes"), and
+    name and its parts around " from " (Substack's "Priya Raman from Gradient Notes"), its
+    part after " at " ("Tomasz Wierzbicki at Preprint Almanac"), and
     the List-Id's description ("Tech Morning <techmorning.harborledger.example>")."""
-    names = [sender_name, *sender_name.split(" from ", 1)]
+    names = [sender_name, *sender_name.split(" from ", 1),
+             sender_name.rpartition(" at ")[2]]  # Ghost's "Tomasz Wierzbicki at Preprint Almanac"
     if list_id and "<" in list_id:
         names.append(list_id.split("<", 1)[0])
+    plain = (_plain(name) for name in names)
+    return tuple(dict.fromkeys(name for name in plain if len(name) >= MIN_NAME_CHARS))
+
+
+def translated_names(subject: str, sender_name: str) -> tuple[str, ...]:
+    """A bilingual issue's name in its second language: the part after " / " of a subject or
+    sender such as "Boreal Bulletin — November 2025 / Bulletin Boréal — novembre 2025",
+    with and without its date.  Under that name the issue starts again, translated (Canada's
+    bulletins: the thirteenth and fourteenth sweeps)."""
+    names: list[str] = []
+    for text in (subject, sender_name):
+        first, slash, second = text.partition(" / ")
+        if not slash or not first.strip() or " / " in second:
+            continue
+        names += [second, re.split(r"\s+[—–|·:-]\s+", second, maxsplit=1)[0]]
     plain = (_plain(name) for name in names)
     return tuple(dict.fromkeys(name for name in plain if len(name) >= MIN_NAME_CHARS))
 

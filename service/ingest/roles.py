@@ -22,6 +22,7 @@ from service.domain import Block
 from service.ingest.headlines import (
     BARE_URL_LINE,
     CALL_TO_ACTION,
+    CITATION,
     CJK,
     DATELINE,
     DECORATION,
@@ -214,6 +215,8 @@ def _promote(units: list[Unit], index: int) -> Unit:
         return unit
     if unit.block.links and CALL_TO_ACTION.match(tidy(lines[0])):
         return unit  # a button ("Try Acme free") is no title
+    if CITATION.match(tidy(lines[0])):
+        return unit  # "Reference: Amundsen, K. et al. (2025)" under a story's text
     if (EPISODE_LINE.match(tidy(lines[0])) and not unit.block.lead and following is not None
             and following.role == "body" and "\n" not in following.block.text.strip()
             and title_like(block_lines(following.block)[0])):

@@ -23,8 +23,8 @@ from service.domain import Block, Issue, Link, Story
 from service.errors import MalformedMessage
 from service.ingest.cuts import Cut, without_last
 from service.ingest.essay import one_essay
-from service.ingest.headlines import DECORATION, READ_MORE, block_lines, tidy
-from service.ingest.masthead import names_the_newsletter, newsletter_names
+from service.ingest.headlines import BUTTON_BAR, DECORATION, READ_MORE, block_lines, tidy
+from service.ingest.masthead import names_the_newsletter, newsletter_names, translated_names
 from service.ingest.opening import without_author, without_opening_line, without_subtitle
 from service.ingest.parse import parse_issue
 from service.ingest.rules import (
@@ -102,14 +102,20 @@ def _clean(blocks: Sequence[Block], subject: str, rules: SourceRules) -> tuple[s
             _normalize(text.strip(DECORATION)), title, block
         ):
             title = text
-        elif (kept and kept[-1].kind != "rule" and len(text) <= BUTTON_CHARS
-              and READ_MORE.match(tidy(text)) and block.links):
+        elif (kept and kept[-1].kind != "rule" and len(text) <= 2 * BUTTON_CHARS
+              and _read_more_bar(text) and block.links):
             # A "Read more" ("Full story", "Read article »") button is housekeeping, but its
             # link is the story's: keep the link
             kept[-1] = dataclasses.replace(kept[-1], links=(*kept[-1].links, *block.links))
         elif not _any_match(rules.housekeeping, text.strip(DECORATION)):
             kept.append(block)
     return title.strip(DECORATION), kept
+
+
+def _read_more_bar(text: str) -> bool:
+    """"Read more →", or a bar of such buttons: "Read the full story | Read the paper"."""
+    parts = [part for part in BUTTON_BAR.split(tidy(text)) if part]
+    return bool(parts) and all(READ_MORE.match(part) for part in parts)
 
 
 def _is_title(text: str, subject: str, block: Block) -> bool:
@@ -282,7 +288,8 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     envelope = issue.envelope
     title, blocks = _clean(issue.blocks[:footer], envelope.subject, source)
     names = newsletter_names(envelope.sender_name, envelope.list_id)
-    cuts, notes, laid_out, _, named = without_opening_line(cut(blocks, names))
+    translated = translated_names(envelope.subject, envelope.sender_name)
+    cuts, notes, laid_out, _, named = without_opening_line(cut(blocks, names, translated))
     raw = issue.blocks[:footer]
     named = named and _name_above_title(raw, title, names)
     if essay := one_essay(raw, issue.envelope, blocks, cuts, notes):

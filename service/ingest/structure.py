@@ -60,13 +60,22 @@ NEWS_SUMMARY_CHARS = 20  # a one-line news item says what happened after its hea
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
 
 
-def cut(blocks: Sequence[Block], names: Sequence[str] = ()) -> Cutting:
+def cut(blocks: Sequence[Block], names: Sequence[str] = (),
+        translated: Sequence[str] = ()) -> Cutting:
     """The stories of an issue, what started each or was dropped, and whether it is laid
     out with a recap or a sponsor's block.  ``names`` are the newsletter's (its sender's:
-    ``masthead.newsletter_names``)."""
+    ``masthead.newsletter_names``), ``translated`` its name in a bilingual issue's second
+    language (``masthead.translated_names``)."""
     cutter = _Cutter(roles_of(blocks))
     for index, unit in enumerate(cutter.units):
-        if (names and not cutter.cuts and index in cutter.first
+        if cutter.zone == "translation":
+            continue  # the issue again in its second language: every story is told above
+        if (translated and cutter.cuts and unit.role != "rule"
+                and names_the_newsletter(unit.block.text, translated)):
+            cutter.zone, cutter.current = "translation", None
+            cutter.drop("translation", block_lines(unit.block)[0],
+                        "the issue again in its second language")
+        elif (names and not cutter.cuts and index in cutter.first
                 and names_the_newsletter(unit.block.text, names)):
             # "Zero Day Digest — Week 46", as a title or its logo's link (the eleventh sweep)
             cutter.masthead = cutter.named = True
@@ -97,6 +106,14 @@ EVENT_DAY = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.|"
                        r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 TIME_OF_DAY = re.compile(r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b", re.IGNORECASE)
 BOLD_LINE_RANK = 7  # bold lines and title lines rank 7 and 8, below every heading
+SUBSECTION_WORDS = 10  # a section's heading inside a long story is short ("The setup")
+SUBSECTION_AFTER = 200  # characters of the story's own text before its first section
+# How a section of a piece is headed, unlike a news headline ("County rejects a gas plant"):
+# a question, a label of a word or two ("Root cause", "Persistence"), or a phrase that opens
+# on an article, a possessive or a wh-word ("The setup", "What changes on Monday").
+SUBSECTION = re.compile(
+    r"\?\W*$|^\W*(?:[\w'’-]+(?:\s+[\w'’-]+)?\W*$|(?:the|what|why|how|who|where|when|which|a|an"
+    r"|our|my|your|its|their|this|these|some|step \d+|part \w+|\d+[.)])\s)", re.IGNORECASE)
 
 
 class _Cutter:
@@ -127,8 +144,11 @@ class _Cutter:
             self.current = None
 
     def title(self, unit: Unit, index: int) -> None:
-        if self._inner(unit, index):
-            # "Key takeaways", "Summary", "THE SCOOP" under a story's headline: its text
+        if self._inner(unit, index) or (
+                self.current is not None
+                and tidy(unit.headline).casefold() == self.current.headline.casefold()):
+            # "Key takeaways", "Summary", "THE SCOOP" under a story's headline: its text; so
+            # is its headline again, on a card that links the paper (the thirteenth sweep)
             self.other(Unit("body", unit.block), index)
             return
         kind = _title_kind(unit, self.units, index)
@@ -248,9 +268,28 @@ class _Cutter:
         rank = self.current_rank
         if (self.current is None or len(text) > TITLE_MAX_CHARS
                 or not (unit.rank > rank or BOLD_LINE_RANK <= unit.rank <= rank)
-                or not INNER_HEADING.match(text) or ZONES["sponsor"].search(text)):
+                or ZONES["sponsor"].search(text)):
             return False
-        return self._over_text(index)
+        return (bool(INNER_HEADING.match(text)) or self._subsection(unit)) and self._over_text(
+            index)
+
+    def _subsection(self, unit: Unit) -> bool:
+        """A heading deeper than the story in hand's, unlinked and short, under a story that
+        already has a paragraph of its own: a section of that story ("The setup", "Root
+        cause", "What changes on Monday" under a long piece's title: the thirteenth sweep).
+        Not under a bare name ("Policy" over its intro), nor a zone's title."""
+        current = self.current
+        if (current is None or not current.signal.startswith("heading") or unit.url
+                or not (self.current_rank < unit.rank < BOLD_LINE_RANK)):
+            return False
+        text = tidy(unit.headline)
+        if (len(text.split()) > SUBSECTION_WORDS or len(current.headline.split()) < 3
+                or not SUBSECTION.search(text)):
+            return False
+        if any(pattern.search(text) for pattern in ZONES.values()):
+            return False
+        told = sum(len(block.text) for block in current.blocks[1:])
+        return told >= SUBSECTION_AFTER
 
     def _over_text(self, index: int) -> bool:
         """The unit at ``index`` has body text right under it (past any separator)."""

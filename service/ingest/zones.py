@@ -39,15 +39,25 @@ SUBSCRIBE_LINE = (r"(?:un)?subscribe(?:\W*$|\s*[|·•:—–-]|\s+(?:here|now|t
                   r"|(?:cancelar (?:la |a )?(?:suscripci[oó]n|assinatura|inscri[cç][aã]o)"
                   r"|darse de baja"
                   r"|wypisz si[eę]|anuluj subskrypcj[eę]|afmelden|uitschrijven"
-                  r"|se d[ée](?:sabonner|sinscrire)|abbestellen|abmelden|disiscriviti)"
+                  r"|se d[ée](?:sabonner|sinscrire)|abbestellen|abmelden|disiscriviti"
+                  # the thirteenth sweep's Turkish, Swedish, Hebrew, and their neighbours'
+                  r"|abonelikten çık\w*|avsluta (?:din )?prenumeration|avprenumerera"
+                  r"|avregistrera|afmeld|meld deg av|peruuta tilaus|odhlásit|отписаться"
+                  r"|להסרה(?: מרשימת התפוצה)?(?: לחצו כאן)?)"
                   r"(?:\W*$|\s*[|·•／/])")
+# "Sponsored" or "Ad" as a label alone, in other languages (the eleventh sweep's "Anzeige",
+# the thirteenth's Turkish "Sponsorlu" and Swedish "Annons").
+AD_WORDS = (r"광고|广告|広告|赞助|スポンサー|anzeige|werbung|publicidad|publicité|partner"
+            r"|sponsorlu|reklam|reklama|annons|annonse|annonce|advertentie|gesponsord|sponsrat"
+            r"|sponsorowane|patrocinado|patrocinio|sponsorizzato|pubblicità|publicidade"
+            r"|ממומן|פרסומת|реклама|мы рекомендуем")
 # A label that marks what follows as an ad, as a line or a bold lead of its own.  Not a news
 # site's "ADVERTISEMENT" slot, nor an "Advertising:" lead-in about ad revenue.
 AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
     r"|in partnership with|in samenwerking met|partner content|promoted)\b"
     r"|^(?:【pr】|\[pr\]|［pr］)"
-    r"|^\W*(?:광고|广告|広告|anzeige|werbung|publicidad|publicité|partner)\W*$",
+    rf"|^\W*(?:{AD_WORDS})\W*$",
     re.IGNORECASE)
 # The label alone, naming no sponsor ("SPONSORED", "Partner content"): the title right under
 # it is the ad's when its text ends in a button (structure.py).  "Advertisement" is not one:
@@ -56,7 +66,7 @@ BARE_AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|promoted|partner content|paid post|together with|presented by|"
     r"brought to you by|in partnership with|(?:a word |a message )?from our (?:partners?|"
     # the sixth sweep's: "TOGETHER WITH", "FROM OUR PARTNERS"; the eleventh's "ANZEIGE"
-    r"sponsors?)|anzeige|werbung|publicidad|publicité|partner)$", re.IGNORECASE)
+    rf"sponsors?)|{AD_WORDS})$", re.IGNORECASE)
 # A sponsor's label and the first word of their name: "TOGETHER WITH VECTORLY", "A message
 # from Halcyon Bank", "Sponsored by Acme".
 SPONSOR_LABEL = re.compile(
@@ -81,7 +91,7 @@ ZONES = {
         r"|^\W*(?:partner wydania|partner van (?:deze|de) (?:editie|week))\W*$"
         r"|^\W*(?:【pr】|\[pr\]|［pr］)"  # Japanese issues mark ads "【PR】"
         # "광고", "广告", German "Anzeige": an ad's label alone (the eleventh sweep's)
-        r"|^\W*(?:광고|广告|広告|anzeige|werbung|publicidad|publicité|partner)\W*$",
+        rf"|^\W*(?:{AD_WORDS})\W*$",
         re.IGNORECASE),
     # "Welcome", "Welcome back!", "Welcome to The Neuron", "Welcome to our new subscribers";
     # not news that opens with the word ("Welcome to the Neighborhood: Three Shops Open",
@@ -118,7 +128,9 @@ ZONES = {
         # the twelfth sweep's: "Upcoming meetings", "Dates to watch", "On our calendar" (not
         # a bare "Agenda" or "Calendar": news sections go by them, the review)
         r"|dates to watch|on (?:our|the) calendar"
-        r"|(?:é|è)v(?:é|è)nements|eventos|イベント(?:情報)?|活动预告)\W*$", re.IGNORECASE),
+        r"|(?:é|è)v(?:é|è)nements|eventos|イベント(?:情報)?|活动预告"
+        r"|(?:kommande )?evenemang|evenementen|etkinlikler|wydarzenia|eventi|אירועים"
+        r"|мероприятия)\W*$", re.IGNORECASE),
     # a reader poll or a referral block ("📊 POLL", "How would you rate today's issue?",
     # "🤝 Share The Prompt Shift", "Share with a friend"): what is under it is its options
     # and buttons ("Refer a friend" opens the sponsor zone, above).  "Share" leads a name
