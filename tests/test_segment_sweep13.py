@@ -214,3 +214,115 @@ def test_a_link_digests_points_line_is_its_items_byline() -> None:
         for i, (h, pts, c) in enumerate([(STORIES[0], "1,204", 482),
                                          (STORIES[1], "861", 144)], 1))
     assert _headlines(rows) == STORIES
+
+
+# ---- a policy tracker, a debate's bylines, a digest under its lead's title ------------------
+
+
+@pytest.mark.parametrize("name", ["📅 Comment deadlines", "📋 Bill tracker", "Key deadlines",
+                                  "Legislation tracker"])
+def test_a_policy_newsletters_tables_after_its_stories_are_no_story(name: str) -> None:
+    html = (f"{TWO}<h2>{name}</h2><p>EU AI Act GPAI code — comments due Dec 12. Colorado SB "
+            "24-205 — in committee. Brazil PL 2338 — passed the Senate.</p>")
+    assert _headlines(html) == STORIES
+
+
+@pytest.mark.parametrize("byline", [
+    "By Leandro Acosta, research engineer at the Tallgrass Institute",
+    "<b>By Dr. Harriet Wolde</b>, biosecurity researcher and former lab safety officer"])
+def test_a_pieces_byline_with_its_role_is_no_story(byline: str) -> None:
+    html = (f"{TWO}<h2>No: some capabilities should not be one download away</h2>"
+            f"<p>{byline}</p><p>{P} {P}</p>")
+    assert _headlines(html) == [*STORIES, "No: some capabilities should not be one download away"]
+
+
+DIGEST_UNDER_LEAD = (
+    "<h1>Meridian's agent gets a government job</h1><p>Nadia Farouk · November 18, 2025</p>"
+    "<p>Good morning. A big deal, a polite robot and a raise.</p><p>In today's email:</p>"
+    "<ul><li>Meridian's agent contract</li><li>Quokka robots that raise a hand</li></ul><hr>"
+    f"<h2>Meridian's agent goes to work for the government</h2><p>{P} {P}</p>"
+    "<p>TOGETHER WITH VAULTLINE</p><h2>Your AI pilot is not a security plan</h2>"
+    "<p>Get AI pilots past security review in days, not quarters.</p>"
+    '<p><a href="https://vaultline.example/scan">Get a free risk scan</a></p>'
+    "<h3>…continued: Meridian's agent goes to work for the government</h3>"
+    f"<p>Why it matters: {P}</p><hr>"
+    f"<h2>Quokka's robots learn to ask for help</h2><p>{P}</p><hr>"
+    f"<h2>Palisade's raise, by the numbers</h2><p>{P}</p>")
+
+
+def test_a_digest_under_its_lead_storys_title_and_author_is_no_essay() -> None:
+    # "In today's email:" lists the items: a digest's recap, never an essay's; its
+    # author's line is no story, and the lead story goes on after the sponsor's block
+    stories = _stories(DIGEST_UNDER_LEAD, subject="Meridian's agent gets a government job")
+    assert [s.headline for s in stories] == [
+        "Meridian's agent goes to work for the government",
+        "Quokka's robots learn to ask for help", "Palisade's raise, by the numbers"]
+    assert "Why it matters" in stories[0].text
+
+
+def test_a_heading_the_subject_opens_and_goes_on_from_is_a_story() -> None:
+    # "The benchmark treadmill, and the week in evals": the editor's letter is a story, its
+    # sections are its text
+    html = (f"<h2>The benchmark treadmill</h2><p>{P} {P}</p><h3>Why it keeps happening</h3>"
+            f"<p>{P}</p><h2>This week's news</h2>{TWO}")
+    headlines = _headlines(html, subject="The benchmark treadmill, and the week in evals")
+    assert headlines == ["The benchmark treadmill", *STORIES]
+
+
+# ---- from the attack on these rules (tests/fixtures/layouts/attack13) ------------------------
+
+
+def test_briefs_after_a_separator_under_a_long_lead_are_stories() -> None:
+    html = (f"{TWO}<h2>Council confirms the Eastcliff budget</h2><p>{P} {P}</p>"
+            f"<h3>What happens next</h3><p>{P}</p><hr>"
+            f"<h3>The library reopens its east wing</h3><p>{P}</p>"
+            f"<h3>Rates frozen</h3><p>{P}</p>")
+    assert _headlines(html)[2:] == ["Council confirms the Eastcliff budget",
+                                "The library reopens its east wing", "Rates frozen"]
+
+
+def test_link_briefs_under_a_long_lead_are_stories() -> None:
+    brief = ('<p>A twelve-person company explains its move, with numbers. '
+             '<a href="https://blog.example/{0}">Read it</a>.</p>')
+    html = (f"{TWO}<h2>Tidewater 5.1 fixes the replication stall</h2><p>{P} {P}</p>"
+            f"<h3>How Brindle cut CI time in half</h3>{brief.format(1)}"
+            f"<h3>Why we left Kubernetes</h3>{brief.format(2)}")
+    assert _headlines(html)[2:] == ["Tidewater 5.1 fixes the replication stall",
+                                "How Brindle cut CI time in half", "Why we left Kubernetes"]
+
+
+@pytest.mark.parametrize("cell", [
+    '<td style="font-size:0 !important"><div style="font:bold 22px/1.2 Georgia">{}</div></td>',
+    '<td style="font-size: 0pt"><font face="Georgia" size="5">{}</font></td>',
+    '<td style="font-size:0px"><p style="font-size:11pt">{}</p></td>'])
+def test_text_sized_again_by_a_shorthand_a_font_tag_or_a_paragraph_is_shown(cell: str) -> None:
+    rows = "".join(f"<tr>{cell.format(h)}</tr><tr>{cell.format(P)}</tr>" for h in STORIES)
+    assert [b.text for b in html_blocks(f"<table>{rows}</table>")] == [
+        STORIES[0], P, STORIES[1], P]
+
+
+@pytest.mark.parametrize("button", [
+    "Les mer hos Teknikkbladet →", "Lue lisää (Kauppapäivä)", "Read the full interview (12 min)",
+    "Read the model card on Hugging Face", "Loe edasi", "Read more at The Verge"])
+def test_read_more_naming_where_or_how_long_is_the_storys_link(button: str) -> None:
+    assert READ_MORE.match(button)
+
+
+@pytest.mark.parametrize("headline", [
+    "Read More, Scroll Less: the case for slower news", "Read on Medium, paid in cents",
+    "Read the Room: what the polls missed"])
+def test_headlines_that_open_like_a_read_more_button_stay_headlines(headline: str) -> None:
+    assert not READ_MORE.match(headline)
+    html = (f'{TWO}<p><a href="https://news.example/x">{headline}</a> — a short summary of '
+            "the piece, which says what it found and why it matters.</p>")
+    assert _headlines(html)[-1] == headline
+
+
+def test_a_review_under_a_series_name_with_roman_numbered_parts_is_one_essay() -> None:
+    title = "The Kestrel K2 review: six weeks with a film camera"
+    parts = "".join(f"<p><b>{n}. {h}</b></p><p>{P} {P}</p>" for n, h in [
+        ("I", "Loading it is a ritual"), ("II", "The rangefinder patch is the whole camera"),
+        ("III", "What broke")])
+    html = (f"<h1>{title}</h1><p>Words and photos by Ines Carvalho · 14 min read</p>"
+            f"<p>{P} {P}</p>{parts}")
+    assert _headlines(html, subject=f"[Field Notes] {title}") == [title]

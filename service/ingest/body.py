@@ -44,6 +44,7 @@ HIDDEN_STYLES = ("display:none", "visibility:hidden", "max-height:0;", "max-heig
 # every cell and sizes the text in the <div> inside: hidden is the text no tag between it
 # and the 0 gives a size again (the thirteenth sweep: a whole Mailjet issue was dropped).
 FONT_SIZE = re.compile(r"font-size:([\d.]+)")
+FONT_SHORTHAND = re.compile(r"(?:^|;)font:[^;]*?([\d.]+)(?:px|pt|em|rem|%)")
 BOLD_STYLE = re.compile(r"font-weight:(?:bold|bolder|[6-9]00)")
 # A tag's own style that takes bold away: Google Docs wraps a pasted document in
 # <b style="font-weight:normal"> and marks its real headings with font-weight:700 spans.
@@ -74,7 +75,12 @@ class _Style:
         bold = self.bold or tag.name in ("strong", "b") or tag.name in HEADING_TAGS or bool(
             BOLD_STYLE.search(css))
         sizes = FONT_SIZE.findall(css)
-        tiny = self.tiny if not sizes else _zero(sizes[-1])
+        shorthand = FONT_SHORTHAND.search(css)  # "font:bold 22px/1.2 Georgia"
+        attribute = str(tag.get("size") or "") if tag.name == "font" else ""  # <font size=3>
+        if (shorthand and not _zero(shorthand.group(1))) or attribute.strip(" +-").isdigit():
+            tiny = False
+        else:
+            tiny = self.tiny if not sizes else _zero(sizes[-1])
         return _Style(bold and not NORMAL_STYLE.search(css),
                       self.italic or tag.name in ("em", "i"), tiny)
 

@@ -133,7 +133,9 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
     """The post's title, its heading level and the headings of its header (a subtitle): a
     heading equal to the subject, not the newsletter's name nor an issue's, with a line
     naming the author under it."""
-    subject, sender = _plain(envelope.subject), _plain(envelope.sender_name)
+    # ("[Field Notes] The Kestrel K2 review": a bracketed series name before the title)
+    subject = _plain(re.sub(r"^\s*\[[^\[\]\n]{1,40}\]\s*", "", envelope.subject))
+    sender = _plain(envelope.sender_name)
     # "Fieldstone Memo: Mapping the agent stack" over a heading "Mapping the agent stack"
     named, colon, rest = subject.partition(": ")
     wanted = rest if colon and rest and not DIGEST_TITLE.search(named) and (
@@ -225,8 +227,18 @@ def _rank(story: Cut) -> int | None:
     return head.level or 1
 
 
+# A recap of the issue's items ("In today's email:"): a digest's, never an essay's (a long
+# post may list its own parts under "Table of contents").  The thirteenth sweep: a digest
+# under its lead story's title and its author's line was read as one essay.
+ISSUE_RECAP = re.compile(r"^   dropped recap: [\"']\W*in (?:this|today['’]?s) "
+                         r"(?:issue|edition|email|newsletter|digest|rundown)", re.IGNORECASE)
+
+
 def _structured_opening(notes: list[str]) -> bool:
-    """Before the first story the engine dropped a zone or a section (not only text)."""
+    """Before the first story the engine dropped a zone or a section (not only text), or
+    anywhere a recap of the issue's items."""
+    if any(ISSUE_RECAP.match(line) for line in notes):
+        return True
     for line in notes:
         if story_number(line) is not None:
             return False

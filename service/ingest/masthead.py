@@ -29,7 +29,7 @@ _ISSUE_WORDS = (r"issue|no\.|vol(?:ume)?\.?|edition|ed\.|edição|edición|edizi
                 r"numéro|número|numero|bolet[ií]n|bulletin|week|"
                 # the thirteenth sweep's Swedish, Turkish and Hebrew ("Nummer 46", "Sayı
                 # 73", "גיליון 38") and their neighbours'
-                r"nummer|nr\.?|sayı|numer|číslo|uitgave|utgåva|גיליון|выпуск|номер")
+                r"nummer|nr\.?|sayı|numer|wydanie|číslo|uitgave|utgåva|גיליון|выпуск|номер")
 ISSUE_NUMBER = re.compile(rf"(?:#\s?\d+|\b(?:{_ISSUE_WORDS})\s?#?\d+)\s*$", re.IGNORECASE)
 # The issue's number opening the line under the newsletter's name: "Volume 7, Number 3 —
 # notes on the machines", "Issue 230 - November 14, 2024", "Vol. 4 · No. 12".

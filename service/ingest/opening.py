@@ -32,6 +32,7 @@ from service.ingest.headlines import (
     POST_AUTHORS,
     block_lines,
     is_byline,
+    names_author,
     tidy,
 )
 
@@ -95,9 +96,13 @@ def without_author(raw: Sequence[Block], title: str, cuts: list[Cut], log: list[
         return cuts, log  # ("Musk Sues OpenAI" as a heading or a link is a headline: review)
     at = next((i for i, b in enumerate(raw) if b is first), None)
     if (at is None or at == 0 or at + 1 >= len(raw) or raw[at - 1].kind != "heading"
-            or tidy(raw[at - 1].text.strip(DECORATION)) != title
-            or not POST_AUTHORS.match(_first_line(first))
-            or len(raw[at + 1].text) >= META_CHARS):
+            or tidy(raw[at - 1].text.strip(DECORATION)) != title):
+        return cuts, log
+    line = _first_line(first)
+    # "Dana Okafor" over a short line, or a line that names the author with the date: "Nadia
+    # Farouk · November 18, 2025", "By Ada Marsh" (the thirteenth sweep)
+    if not ((POST_AUTHORS.match(line) and len(raw[at + 1].text) < META_CHARS)
+            or names_author(line)):
         return cuts, log
     why = f"   dropped author: {cuts[0].headline!r} (a name right under the post's title)"
     return cuts[1:], renumbered(log, 1, why, 0)

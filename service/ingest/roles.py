@@ -285,8 +285,10 @@ def _lead_item(block: Block, first: str) -> Unit | None:
         return None
     if lead.endswith("?") or block.text[len(block.lead):].lstrip().startswith(":"):
         return None  # "How well does it work?" asks inside a story; "Why this matters:" labels
-    if DATELINE.match(lead):
-        return None  # "**Fri, Oct 18, 7 pm** at the pier": an event's date under its title
+    if DATELINE.match(lead) or is_byline(tidy(first)):
+        # "**Fri, Oct 18, 7 pm** at the pier": an event's date under its title; "**By Dr.
+        # Harriet Wolde**, biosecurity researcher…": a piece's byline (the thirteenth sweep)
+        return None
     words = len(lead.split())
     if words < LEAD_ITEM_MIN_WORDS or len(lead) > TITLE_MAX_CHARS:
         return None

@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 
 MARKER, TALE, STORY = "marker", "tale", "story"  # what a block can open
 LONG_BLOCK_CHARS = 5000
+MORE_IN_SUBJECT = re.compile(r"\s*(?:,\s*and|\+|&|;|,\s*plus|\s+plus|\s+and\s+(?:the|a|more))\s")
 BUTTON_CHARS = 40  # "Read the full story →": a button's words are few
 MASTHEAD_BLOCKS = 12  # the newsletter's name and the post's title are among the first blocks
 
@@ -119,10 +120,13 @@ def _read_more_bar(text: str) -> bool:
 
 
 def _is_title(text: str, subject: str, block: Block) -> bool:
-    """The post's title: the subject itself, or a heading the subject starts with."""
+    """The post's title: the subject itself, or a heading the subject starts with, unless
+    the subject goes on to more of the issue ("The benchmark treadmill, and the week in
+    evals": the editor's letter is a story, the thirteenth sweep)."""
     if text == subject:
         return True
-    return block.kind == "heading" and len(text) >= 10 and subject.startswith(text)
+    return (block.kind == "heading" and len(text) >= 10 and subject.startswith(text)
+            and not MORE_IN_SUBJECT.match(subject[len(text):]))
 
 
 def _group(blocks: Sequence[Block], rules: SourceRules) -> tuple[list[list[Block]], list[Block]]:

@@ -106,6 +106,8 @@ EVENT_DAY = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.|"
                        r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 TIME_OF_DAY = re.compile(r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b", re.IGNORECASE)
 BOLD_LINE_RANK = 7  # bold lines and title lines rank 7 and 8, below every heading
+CONTINUED = re.compile(r"^\W*(?:continued|cont\.)(?:\W|$)|\((?:continued|cont\.?)\)\W*$",
+                       re.IGNORECASE)
 SUBSECTION_WORDS = 10  # a section's heading inside a long story is short ("The setup")
 SUBSECTION_AFTER = 200  # characters of the story's own text before its first section
 # How a section of a piece is headed, unlike a news headline ("County rejects a gas plant"):
@@ -144,6 +146,13 @@ class _Cutter:
             self.current = None
 
     def title(self, unit: Unit, index: int) -> None:
+        if CONTINUED.search(tidy(unit.headline)) and self.cuts and not self.zone.startswith(
+                "footer"):
+            # "…continued: Meridian's agent goes to work" after a sponsor's block: the story
+            # before the block goes on (the thirteenth sweep)
+            self.current, self.zone = self.cuts[-1], ""
+            self.current.blocks.append(unit.block)
+            return
         if self._inner(unit, index) or (
                 self.current is not None
                 and tidy(unit.headline).casefold() == self.current.headline.casefold()):
@@ -270,17 +279,23 @@ class _Cutter:
                 or not (unit.rank > rank or BOLD_LINE_RANK <= unit.rank <= rank)
                 or ZONES["sponsor"].search(text)):
             return False
-        return (bool(INNER_HEADING.match(text)) or self._subsection(unit)) and self._over_text(
-            index)
+        return (bool(INNER_HEADING.match(text)) or self._subsection(unit, index)) and (
+            self._over_text(index))
 
-    def _subsection(self, unit: Unit) -> bool:
+    def _subsection(self, unit: Unit, index: int) -> bool:
         """A heading deeper than the story in hand's, unlinked and short, under a story that
         already has a paragraph of its own: a section of that story ("The setup", "Root
         cause", "What changes on Monday" under a long piece's title: the thirteenth sweep).
-        Not under a bare name ("Policy" over its intro), nor a zone's title."""
+        Not under a bare name ("Policy" over its intro), nor a zone's title; not after a
+        separator, nor over one paragraph that links out (a brief under the lead story: "How
+        Brindle cut CI time in half" and its source, the attack on that rule)."""
         current = self.current
         if (current is None or not current.signal.startswith("heading") or unit.url
-                or not (self.current_rank < unit.rank < BOLD_LINE_RANK)):
+                or not (self.current_rank < unit.rank < BOLD_LINE_RANK)
+                or (index and self.units[index - 1].role == "rule")):
+            return False
+        under = list(itertools.takewhile(lambda u: u.role == "body", after(self.units, index)))
+        if len(under) == 1 and under[0].block.links:
             return False
         text = tidy(unit.headline)
         if (len(text.split()) > SUBSECTION_WORDS or len(current.headline.split()) < 3

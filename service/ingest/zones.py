@@ -128,6 +128,7 @@ ZONES = {
         # the twelfth sweep's: "Upcoming meetings", "Dates to watch", "On our calendar" (not
         # a bare "Agenda" or "Calendar": news sections go by them, the review)
         r"|dates to watch|on (?:our|the) calendar"
+        r"|(?:comment|upcoming|key|consultation) deadlines"  # the thirteenth sweep
         r"|(?:é|è)v(?:é|è)nements|eventos|イベント(?:情報)?|活动预告"
         r"|(?:kommande )?evenemang|evenementen|etkinlikler|wydarzenia|eventi|אירועים"
         r"|мероприятия)\W*$", re.IGNORECASE),
@@ -162,6 +163,8 @@ ZONES = {
         r"|numbers of the week|markets? at the close"
         r"|market (?:wrap|snapshot|data)|earnings (?:to watch|calendar)(?: (?:this|next) week)?"
         r"|leaderboard(?: movers)?(?: \([^()\n]{0,40}\))?"
+        # a policy newsletter's tables after its stories (the thirteenth sweep)
+        r"|(?:bill|legislation|legislative|rulemaking|regulation|policy) tracker"
         # a preview of the next issue: "Next week", "Coming Friday", "Next Week in The Sequencer"
         r"|(?:coming )?next (?:week|issue|time)(?: in [^\n]{1,40})?|coming (?:up|soon|friday|"
         r"monday|tuesday|wednesday|thursday|saturday|sunday|tomorrow)"
