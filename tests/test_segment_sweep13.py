@@ -326,3 +326,89 @@ def test_a_review_under_a_series_name_with_roman_numbered_parts_is_one_essay() -
     html = (f"<h1>{title}</h1><p>Words and photos by Ines Carvalho · 14 min read</p>"
             f"<p>{P} {P}</p>{parts}")
     assert _headlines(html, subject=f"[Field Notes] {title}") == [title]
+
+
+@pytest.mark.parametrize("line", ["Lead: Harrow Peak Capital · Also: Brightwater, Ostara Ventures",
+                                  "Date: Nov 3 | Location: Berlin", "Kaynak: Tarım Bakanlığı",
+                                  "Quelle: Statistisches Landesamt"])
+def test_a_cards_labelled_facts_or_a_citation_are_no_title(line: str) -> None:
+    html = (f"<h2>Router maker patches seven flaws</h2><p>{P}</p><p>{line}</p><p>{P}</p>"
+            f"<h2>Ransomware gang changes tactics</h2><p>{P}</p>")
+    assert _headlines(html) == STORIES
+
+
+@pytest.mark.parametrize("headline", ["Update: OpenAI raises $40B for its chip plans",
+                                      "Exclusive: Apple plans a foldable · sources say 2026"])
+def test_a_headline_with_a_label_stays_a_headline(headline: str) -> None:
+    html = f"{TWO}<p><b>{headline}</b></p><p>{P} {P}</p>"
+    assert _headlines(html)[-1] == headline
+
+
+# ---- from the fifteenth and sixteenth sweeps: ordinary newsletters ---------------------------
+
+
+def _plain_email(text: str, subject: str = "Inference Weekly #88") -> bytes:
+    return (f"From: Inference Weekly <news@newsletter.example>\nTo: reader@example.test\n"
+            f"Subject: {subject}\nMessage-ID: <plain-{abs(hash(text))}@newsletter.example>\n"
+            f"Content-Type: text/plain; charset=utf-8\n\n{text}").encode()
+
+
+def test_plain_text_numbered_titles_over_their_address_and_bullets_with_one_are_stories() -> None:
+    text = ("TOP STORIES\n\n1) Stop padding your batches\n\nhttps://fernleaf.example/padding\n\n"
+            "Fernleaf found that a third of their inference GPU time went to padding tokens\n"
+            "because requests were grouped by arrival, not by length.\n\n"
+            "2) Speculative decoding stops paying off at batch 32\n\n"
+            "https://arxiv.example/abs/2512.01093\n\n"
+            "A systems study of speculative decoding under realistic batch sizes, with\n"
+            "speedups that shrink as the batch grows.\n\nQUICK LINKS\n\n"
+            "* kvtrace: per-request KV-cache visualization https://github.example/kvtrace "
+            "Find the one slow request.\n"
+            "* A practical guide to prompt caching https://halcyon.example/caching Vendor "
+            "blog, but useful.\n")
+    from service.ingest.parse import parse_issue
+    from service.ingest.segment import segment
+    headlines = [s.headline for s in segment(parse_issue(_plain_email(text)))]
+    assert headlines == ["Stop padding your batches",
+                         "Speculative decoding stops paying off at batch 32",
+                         "kvtrace: per-request KV-cache visualization",
+                         "A practical guide to prompt caching"]
+
+
+SUBSTACK_HEADER = ("<h1>{title}</h1><h3>Why the most important software lives in a file called "
+                   "FINAL_v7.xlsx</h3><p>Nell Cartwright<br>Jun 22</p>"
+                   '<p><a href="https://x.substack.com/p/post?action=share">Share</a></p>')
+
+
+@pytest.mark.parametrize("sections", [
+    ["Where the money goes", "The price floor", "What it means for builders"],
+    ["1. Why decoding is slow", "2. The draft-then-verify idea", "3. A minimal implementation"],
+    ["I. The tab that ran a company", "II. Why replacements fail", "Coda"]])
+def test_an_essays_sections_may_cite_their_sources(sections: list[str]) -> None:
+    # Substack essays link their sources in every section: a section-shaped heading with
+    # links out is still the essay's (the fifteenth and sixteenth sweeps)
+    title = "The inference tax"
+    body = "".join(f'<h2>{h}</h2><p>{P} <a href="https://source.example/{i}">A study</a> '
+                   f"says so.</p><p>{P}</p>" for i, h in enumerate(sections))
+    html = SUBSTACK_HEADER.format(title=title) + f"<p>{P} {P}</p>" + body
+    assert _headlines(html, subject=title) == [title]
+
+
+def test_news_headings_that_link_out_under_a_post_header_stay_stories() -> None:
+    title = "What happened this week"
+    body = "".join(f'<h2>{h}</h2><p>{P} <a href="https://source.example/{i}">Source</a>.</p>'
+                   for i, h in enumerate(["Halcyon raises $40M for inference chips",
+                                          "Regulators fine a chatbot maker"]))
+    html = SUBSTACK_HEADER.format(title=title) + f"<p>{P} {P}</p>" + body
+    assert _headlines(html, subject=title)[-2:] == ["Halcyon raises $40M for inference chips",
+                                                     "Regulators fine a chatbot maker"]
+
+
+@pytest.mark.parametrize("button", ["Read the full STONEMOTH report →"])
+def test_a_read_button_naming_its_report_is_the_storys_link(button: str) -> None:
+    assert READ_MORE.match(button)
+
+
+@pytest.mark.parametrize("button", ["Download the app note (PDF) >", "Open dashboard",
+                                    "Download our free whitepaper"])
+def test_download_and_dashboard_buttons_are_calls_to_action(button: str) -> None:
+    assert CALL_TO_ACTION.match(button)

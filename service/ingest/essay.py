@@ -55,6 +55,13 @@ OWN_PAGE = re.compile(r"/(?:subscribe|signup|comments?|share|unsubscribe|account
 NAME_PREFIX_WORDS = 3  # "Second Order: …", "Field Guide: …": a newsletter's name before a title
 WORD = re.compile(r"[^\W_]")
 BOLD_RANK = 7  # a bold line of its own ranks below every heading
+NUMBERING = re.compile(r"^\(?(?:\d{1,2}|[IVXLC]{1,6}|[a-z])[.)]\s+")  # "2. ", "IV. ", "b) "
+# A subtitle that announces more than one piece: "Episode 87 is out — plus a listener
+# question" (the sixth sweep's podcast issue).
+MORE_THAN_ONE = re.compile(r"\bplus\b|\band more\b|\b(?:and|&) \w+ more\b", re.IGNORECASE)
+SECTION_SHAPE = re.compile(r"\?\W*$|^\W*(?:[\w'’-]+(?:\s+[\w'’-]+)?\W*$|(?:the|what|why|how|who"
+                           r"|where|when|which|our|my|your|its|their|this|these|some)\s)",
+                           re.IGNORECASE)
 MIN_SECTIONS = 2  # headings (a subtitle counts): fewer make a story, not an essay's sections
 # A digest's title: "Riverside Weekly: levy, schools and a bridge", "Model Week 31", "The
 # Brief #42".  An essay's seldom has a number, or a colon before a list ("The quiet
@@ -74,10 +81,11 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
     if shown is None or not cuts:
         return None
     title, level, header = shown
-    if _structured_opening(notes):
+    if _structured_opening(notes, header):
         return None  # an ad, a recap or a section before the first heading: not a plain post
     position = {id(block): at for at, block in enumerate(raw)}  # _clean keeps the blocks
     sections, interview = 0, bool(ASKS.search(title))
+    last_number: int | None = None  # the number of the last section taken, if numbered
     pointed: set[str] = set()  # essay headings the engine read as sections over bold points
     bylines = subtitles = headings = 0  # the author's line, read as a title over the text
     deeper = {_plain(b.text) for b in raw if b.kind == "heading" and (b.level or 1) > level}
@@ -103,10 +111,15 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
         if own_section and rank is None:
             pointed.add(story.section)
         section = "" if _plain(story.section) in header else story.section  # a subtitle's
+        number = _number(story.blocks[0].text.strip(DECORATION)) if story.blocks else None
+        # (a numbered section goes on the numbering of the one before: "3. A minimal
+        # implementation" after "2. The draft-then-verify idea")
+        shaped = _section_shaped(story.headline) or (
+            number is not None and last_number is not None and number == last_number + 1)
         if ((rank is None and not own_section) or (rank is not None and rank <= level)
-                or story.url or any(_links_out(b) for b in story.blocks)
+                or story.url or (any(_links_out(b) for b in story.blocks) and not shaped)
                 or (section and not own_section)
-                or (rank is not None and rank < BOLD_RANK
+                or (rank is not None and rank < BOLD_RANK and not shaped
                     and ENUMERATOR.match(story.blocks[0].text.strip(DECORATION)))
                 or _has_own_byline(story, raw, position)):
             # (a digest names its sections and numbers its items' headings; an essay does
@@ -115,6 +128,7 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
             break
         sections += 1
         headings += rank is not None and rank < BOLD_RANK
+        last_number = number
     if sections < MIN_SECTIONS:
         return None
     taken = sections + bylines
@@ -181,6 +195,20 @@ def _bare_author(block: Block, after: Sequence[Block]) -> bool:
             and bool(after) and len(after[0].text) < SHARE_BAR_CHARS)
 
 
+def _number(text: str) -> int | None:
+    """The number a heading opens with: 3 for "3. A minimal implementation"."""
+    found = re.match(r"\(?(\d{1,2})[.)]\s", text)
+    return int(found.group(1)) if found else None
+
+
+def _section_shaped(headline: str) -> bool:
+    """A heading shaped as a section of a piece, not as news: "Why decoding is slow", "The
+    price floor", "What it means for builders", "Conclusion", a question; a number before it
+    aside.  Such a section may link out (an essay cites its sources: the fifteenth sweep's
+    Substack essays), and may be numbered ("1. Why decoding is slow")."""
+    return bool(SECTION_SHAPE.search(NUMBERING.sub("", tidy(headline))))
+
+
 def _section_point(story: Cut, deeper: set[str]) -> bool:
     """A bold-led point under one of the essay's own headings (``deeper``: their plain
     texts), as "**The recipes are tacit.**" under "Three reasons post-training is hard"
@@ -234,18 +262,28 @@ ISSUE_RECAP = re.compile(r"^   dropped recap: [\"']\W*in (?:this|today['’]?s) 
                          r"(?:issue|edition|email|newsletter|digest|rundown)", re.IGNORECASE)
 
 
-def _structured_opening(notes: list[str]) -> bool:
-    """Before the first story the engine dropped a zone or a section (not only text), or
-    anywhere a recap of the issue's items."""
+def _structured_opening(notes: list[str], header: set[str]) -> bool:
+    """Before the first story the engine dropped a zone or a section (not only text; not the
+    post's own subtitle, ``header``), or anywhere a recap of the issue's items."""
     if any(ISSUE_RECAP.match(line) for line in notes):
         return True
     for line in notes:
         if story_number(line) is not None:
             return False
+        if line.startswith("   dropped section:") and _subtitle_note(line, header):
+            continue  # the subtitle, read as a section's name (the sixteenth sweep)
         if line.startswith("   dropped") and not line.startswith(("   dropped text:",
                                                                    "   dropped masthead:")):
             return True
     return False
+
+
+def _subtitle_note(line: str, header: set[str]) -> bool:
+    """The note drops one of ``header``'s lines (shown cut short at 120 characters)."""
+    shown = re.match(r"   dropped section: ([\"'])(.*)\1 \(", line)
+    text = _plain(shown.group(2).rstrip("…")) if shown else ""
+    return (bool(text) and not MORE_THAN_ONE.search(text)
+            and any(entry.startswith(text) for entry in header))
 
 
 def _plain(text: str) -> str:

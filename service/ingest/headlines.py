@@ -80,7 +80,9 @@ SENTENCE_CLOSE = re.compile(r"[.!?,;:…。！？，、；：]['\"’”)）」�
 # In other languages too (the thirteenth sweep: "Devamını oku »", "לקריאה נוספת ←", "Läs
 # mer →", "Lire l'annonce").
 READ_MORE = re.compile(
-    r"^(?:read (?:more|on|original|(?:the )?(?:full )?(?:story|article|paper|post|report|"
+    # ("Read the full STONEMOTH report →": a word may name it, the fourteenth sweep)
+    r"^(?:read (?:more|on|original|(?:the )?(?:full )?(?:[\w-]+ )?(?:story|article|paper|post|"
+    r"report|"
     r"announcement|case study|release notes|study|essay|interview|thread))"
     r"|full (?:story|article)|continue reading|source|link"
     r"|(?:read|view) (?:it |the paper |the post )?on (?:arxiv|github|medium|substack|youtube"
@@ -106,8 +108,13 @@ READ_MORE = re.compile(
 # A line that cites the story's source under its text: "Reference: Amundsen, K. et al.
 # Marine Ecology Letters (2025)", "Source: the county's budget office", "Via The Verge" (the
 # fourteenth sweep); not "Study: …", "Paper: …", which head news.
-CITATION = re.compile(r"^(?:references?|sources?|citations?|doi|via|h/t|hat tip|credits?)\b\s*:",
+CITATION = re.compile(r"^(?:references?|sources?|citations?|doi|via|h/t|hat tip|credits?"
+                      r"|kaynak|quelle|quellen|fuente|fonte|źródło|bron|källa|kilde|lähde)\b\s*:",
                       re.IGNORECASE)
+# A card's facts as labelled pairs: "Lead: Harrow Peak Capital · Also: Brightwater", "Date:
+# Nov 3 | Location: Berlin" (the fourteenth sweep's deal cards): metadata, not a title.
+LABELLED_PAIRS = re.compile(r"^(?:[\w'’-]{1,20}(?: [\w'’-]{1,20})?:[ \t][^\n:·•|]{1,80}?"
+                            r"[ \t]*[·•|][ \t]*){1,5}[\w'’-]{1,20}(?: [\w'’-]{1,20})?:[ \t]\S")
 # A bar of such buttons: "Read the full story | Read the paper".
 BUTTON_BAR = re.compile(r"\s*[|·•]\s*")
 CALL_TO_ACTION = re.compile(
@@ -149,7 +156,8 @@ CALL_TO_ACTION = re.compile(
     # an attack on the eleventh sweep's rules: "Open an account", "Start watching"
     r"open (?:an?|your)(?: free)? account|start (?:watching|listening|saving|your free trial)|"
     # the thirteenth sweep's, in other languages: "Hemen başlayın »", "Boka genomgång →"
-    r"download (?:the |our |your )?(?:free )?(?:report|guide|e-?book|white ?paper|checklist)|"
+    r"download (?:the |our |your )?(?:free )?(?:report|guide|e-?book|white ?paper|checklist"
+    r"|app note|data ?sheet|slides|pdf)(?: \(pdf\))?|open (?:the |your )?dashboard|"
     r"sprawdź (?:ofertę|szczegóły)|pobierz(?: raport| e-?book| poradnik)?|zamów teraz|"
     r"hemen (?:başla\w*|dene\w*|kaydol)|ücretsiz dene\w*|kayıt ol|abone ol|daha fazla bilgi|"
     r"boka (?:en )?(?:demo|genomgång|tid|möte)|kom igång|prova (?:gratis|nu)|anmäl dig|"
@@ -262,7 +270,7 @@ POST_AUTHORS = re.compile(
     rf"^{_FULL_NAME}(?:(?:,[ \t]*|,?[ \t]+(?:and|&)[ \t]+){_FULL_NAME}){{0,5}}$")
 # An author's name on a line of its own, as a post's header sets it: "Mara Lindqvist",
 # "Giulia Ferraris" (opening.py, essay.py, links.py).
-AUTHOR_NAME = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’.-]*){1,2}$")
+AUTHOR_NAME = re.compile(r"^(?:(?:Dr|Prof)\.? )?[A-Z][\w'’-]+(?: [A-Z][\w'’.-]*){1,2}$")
 # A heading over its own questions: an interview, a Q&A, an explainer ("…, explained").  Not
 # verbs: "OpenAI asks court to dismiss…" and "…explains" head news (the read-through).
 ASKS = re.compile(r"\b(?:interviews?|q ?& ?a|in conversation|conversation with|faq|"

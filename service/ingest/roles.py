@@ -29,6 +29,7 @@ from service.ingest.headlines import (
     ENUMERATOR,
     EPISODE_LINE,
     LABEL,
+    LABELLED_PAIRS,
     SECTION_WORDS,
     SENTENCE_CLOSE,
     TITLE_MAX_CHARS,
@@ -96,7 +97,8 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
         run_in = (not units or units[-1].role != "body" or is_label(units[-1].block) or items_listed
                   or (at + 1 < len(parts) and runs_in(parts[at + 1])))
         item = None if related else (_link_item(block, lines[0], loose, run_in)
-                                     or _lead_item(block, lines[0]) or _dash_item(block, lines[0]))
+                                     or _lead_item(block, lines[0]) or _dash_item(block, lines[0])
+                                     or _url_item(block, lines[0]))
         if item is not None:
             units.append(item)
             items_listed = True
@@ -215,8 +217,8 @@ def _promote(units: list[Unit], index: int) -> Unit:
         return unit
     if unit.block.links and CALL_TO_ACTION.match(tidy(lines[0])):
         return unit  # a button ("Try Acme free") is no title
-    if CITATION.match(tidy(lines[0])):
-        return unit  # "Reference: Amundsen, K. et al. (2025)" under a story's text
+    if CITATION.match(tidy(lines[0])) or LABELLED_PAIRS.match(tidy(lines[0])):
+        return unit  # "Reference: Amundsen, K. et al. (2025)", "Lead: Acme · Also: Beta"
     if (EPISODE_LINE.match(tidy(lines[0])) and not unit.block.lead and following is not None
             and following.role == "body" and "\n" not in following.block.text.strip()
             and title_like(block_lines(following.block)[0])):
@@ -243,8 +245,11 @@ def _promote(units: list[Unit], index: int) -> Unit:
     if following is None or following.role == "rule":
         return unit
     italic = _italic_line(following)
-    if (_byline_under(units, index) or italic) and index + 2 < len(units):
-        following = units[index + 2]  # a byline or a subhead is not the text under a title
+    if (_byline_under(units, index) or italic or _address_under(units, index)) and (
+            index + 2 < len(units)):
+        # a byline, a subhead or the story's address alone ("1) Stop padding your batches"
+        # over "https://fernleaf.dev/…", plain text) is not the text under a title
+        following = units[index + 2]
         if italic and following.role != "body":
             return unit  # a line over an italic note and no text is none (the review)
     short = following.role == "body" and text_size(following.block.text) < BODY_MIN_CHARS
@@ -261,6 +266,13 @@ def _headline_over_text(units: list[Unit], index: int) -> bool:
     below = units[index + 1] if index + 1 < len(units) else None
     return (len(lines) == 1 and title_like(lines[0]) and below is not None
             and below.role == "body" and text_size(below.block.text) >= BODY_MIN_CHARS)
+
+
+def _address_under(units: list[Unit], index: int) -> bool:
+    """The unit under the one at ``index`` is a bare address alone on its line."""
+    below = units[index + 1] if index + 1 < len(units) else None
+    return (below is not None and below.role == "body" and "\n" not in below.block.text.strip()
+            and bool(BARE_URL_LINE.match(below.block.text.strip())))
 
 
 def _byline_under(units: list[Unit], index: int) -> bool:
@@ -329,6 +341,28 @@ def _link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fal
     if CALL_TO_ACTION.match(name) and not tail.strip(" →»>"):
         return None  # the story's or the issue's button: body, not an item
     return Unit("item", block, 9, name, link.url, "item: link-led line")
+
+
+# "kvtrace: per-request KV-cache visualization https://github.com/… Find the one slow
+# request": a plain-text bullet's title, its address, then what it says (the fifteenth sweep)
+URL_ITEM = re.compile(r"^(?P<title>[^\n]{12,160}?)[ \t]+<?(?P<url>https?://[^\s<>]{4,2000})>?"
+                      r"(?:[ \t]+[^\n]*)?$")
+
+
+NAMED_TOOL = re.compile(r"^[a-z0-9][\w.-]{1,30}: \S")
+
+
+def _url_item(block: Block, first: str) -> Unit | None:
+    """A bullet with its title, then its bare address, then perhaps its summary."""
+    if block.kind != "list_item":
+        return None
+    found = URL_ITEM.match(first.strip(DECORATION + "•"))
+    title = tidy(found.group("title")) if found else ""
+    # (a tool's name in lower case before a colon is a title too: "kvtrace: per-request …")
+    if (found is None or not title or "http" in title
+            or not (title_like(title) or NAMED_TOOL.match(title))):
+        return None
+    return Unit("item", block, 9, title, found.group("url"), "item: title and its address")
 
 
 def _dash_item(block: Block, first: str) -> Unit | None:
