@@ -412,3 +412,55 @@ def test_a_read_button_naming_its_report_is_the_storys_link(button: str) -> None
                                     "Download our free whitepaper"])
 def test_download_and_dashboard_buttons_are_calls_to_action(button: str) -> None:
     assert CALL_TO_ACTION.match(button)
+
+
+def test_authors_names_alone_under_several_headlines_are_bylines() -> None:
+    # Axios-style: each headline over its author's name alone, then the text
+    html = "".join(f"<h2>{h}</h2><p>{who}</p><p>Illustration: Marisol Eng/Compass</p>"
+                   f"<p>{P} {P}</p>" for h, who in [
+        ("1 big thing: the cloud's tariff bill comes due", "Hallie Brandt"),
+        ("Streaming services rediscover the bundle", "Oren Matsuda"),
+        ("Exclusive: Finch raises $40M for customs paperwork", "Hallie Brandt"),
+        ("Scoop: Lakeshore's bike-share app is for sale", "Oren Matsuda")])
+    assert _headlines(html) == [
+        "1 big thing: the cloud's tariff bill comes due",
+        "Streaming services rediscover the bundle",
+        "Exclusive: Finch raises $40M for customs paperwork",
+        "Scoop: Lakeshore's bike-share app is for sale"]
+
+
+def test_book_titles_under_a_reading_lists_name_stay_titles() -> None:
+    html = ("<h2>What we're reading this week</h2>" + "".join(
+        f"<p>{t}</p><p>{P}</p>" for t in ["The Quiet Bankruptcy", "Salt and Steel"]))
+    assert _headlines(f"{TWO}{html}")[-2:] == ["The Quiet Bankruptcy", "Salt and Steel"]
+
+
+@pytest.mark.parametrize("credit", ["Illustration: Marisol Eng/Compass",
+                                    "Illustration: Circuit Breakfast, Photos: Getty Images",
+                                    "Screenshot: Compass via Browser Attic"])
+def test_picture_credits_are_no_title(credit: str) -> None:
+    html = (f"<h2>Router maker patches seven flaws</h2><p>{credit}</p><p>{P}</p>"
+            f"<h2>Ransomware gang changes tactics</h2><p>{P}</p>")
+    assert _headlines(html) == STORIES
+
+
+def test_plain_text_titles_after_two_hyphens_and_titles_over_their_address() -> None:
+    text = ("IN THIS ISSUE\n\n-- Regional Water Utility Hit by Ransomware\n"
+            "-- Federal Agencies Given 21 Days to Patch\n\nTOP OF THE NEWS\n\n"
+            "--Regional Water Utility Hit by Ransomware\n(March 18, 2025)\n"
+            "The utility switched its treatment plants to manual operation after the attack\n"
+            "encrypted its billing and scheduling systems.\n\n"
+            "--Federal Agencies Given 21 Days to Patch\n(March 17, 2025)\n"
+            "The cyber agency added the ticketing system flaw to its catalogue of exploited\n"
+            "vulnerabilities on Monday.\n\nTECH CORNER\n\n"
+            "Decoding a Three-Stage PowerShell Loader Hidden in a Fake Invoice\n"
+            "https://stormcenter.example/diary/31742\n\n"
+            "Scans for an Old Camera Exploit Jump After Botnet Update\n"
+            "https://stormcenter.example/diary/31746\n\n-- Odette\n")
+    from service.ingest.parse import parse_issue
+    from service.ingest.segment import segment
+    headlines = [s.headline for s in segment(parse_issue(_plain_email(text, "Briefs")))]
+    assert headlines == ["Regional Water Utility Hit by Ransomware",
+                         "Federal Agencies Given 21 Days to Patch",
+                         "Decoding a Three-Stage PowerShell Loader Hidden in a Fake Invoice",
+                         "Scans for an Old Camera Exploit Jump After Botnet Update"]

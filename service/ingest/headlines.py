@@ -64,10 +64,13 @@ LEAD_IN = re.compile(
 # A picture's caption ending in its credit, a name: "Morning fog over the channel. Photo: Jo
 # Whit", "(Image: Acme)", "Illustration: Brisk Visuals"; not "Photos: Inside the factory" nor
 # "Private credit: the boom" (headlines: the review).
-CAPTION = re.compile(
-    r"(?:^|[.)]\s+|\()(?:photo(?:graph)?s?|image|illustration|picture|credit|foto|bild)"
-    r"(?: by| credit)?\s*[:©]\s*(?-i:[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|&|/|for|via|de|"
-    r"van|von)){0,5})\)?\.?$|©", re.IGNORECASE)
+# More than one credit, or a name with its outlet: "Illustration: Marisol Eng/Compass",
+# "Illustration: Circuit Breakfast, Photos: Getty Images" (the sixteenth sweep).
+_CREDIT = (r"(?:photo(?:graph)?s?|images?|illustrations?|pictures?|credits?|foto|bild"
+           r"|screenshots?|graphics?|charts?|video)(?: by| credit)?\s*[:©]\s*"
+           r"(?-i:[A-Z][\w'’./-]*(?:\s+(?:[A-Z][\w'’./-]*|&|/|for|via|de|van|von)){0,5})")
+CAPTION = re.compile(rf"(?:^|[.)]\s+|\(){_CREDIT}(?:,\s*{_CREDIT}){{0,2}}\)?\.?$|©",
+                     re.IGNORECASE)
 SALUTATION = re.compile(r"^(?:dear|hi|hello|hey)\b[^,.!?]{1,40},$", re.IGNORECASE)
 BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
 # A link on a line of its own that is a button ("Read the full story", "Continue reading",

@@ -52,6 +52,8 @@ BOLD_SPAN = re.compile(r"\*\*([^*\n]+?)\*\*")
 BARE_URL = re.compile(r"(?<![\"(=>])\b(https?://[^\s<>\"()]+)(?=\s|$)")
 URL_STOPS = '<>"()'  # what BARE_URL's URL never holds
 WORD = re.compile(r"\S+")
+DASH_TITLE = re.compile(r"--[ \t]?([^-\s][^\n]{7,159})")  # "--Title", not a "-- " signature
+DASH_TITLE_WORDS = 4
 
 
 def plain_blocks(text: str) -> list[Block]:
@@ -92,8 +94,13 @@ def _plain_chunk(lines: list[str], refs: dict[str, str]) -> list[str]:
             out.append("<p>" + "<br>".join(_inline(line, refs) for line in pending) + "</p>")
             pending.clear()
 
-    for line in lines:
+    for at, line in enumerate(lines):
         if not line or IMAGE_LINE.fullmatch(line):
+            continue
+        if at == 0 and _dash_title(lines):
+            # "--Regional Water Utility Hit by Ransomware" over its date and text (SANS's
+            # NewsBites shape, the sixteenth sweep); not a list of such lines (its recap)
+            out.append(f"<h3>{_inline(line.lstrip('- '), refs)}</h3>")
             continue
         underline = UNDERLINE.fullmatch(line)
         if underline and not pending and out and out[-1].startswith("<h"):
@@ -126,6 +133,14 @@ def _plain_chunk(lines: list[str], refs: dict[str, str]) -> list[str]:
             (bullet or pending).append(line)
     flush()
     return out
+
+
+def _dash_title(lines: list[str]) -> bool:
+    """The chunk opens with a title after two hyphens, of four words or more, over lines of
+    text that are no such titles."""
+    first = DASH_TITLE.fullmatch(lines[0])
+    return (first is not None and len(first.group(1).split()) >= DASH_TITLE_WORDS
+            and len(lines) > 2 and not DASH_TITLE.fullmatch(lines[1]))
 
 
 def _closed(title: str) -> str:

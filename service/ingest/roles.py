@@ -16,6 +16,7 @@ headlines.py's; this module weighs lines against the blocks around them.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from service.domain import Block
@@ -30,6 +31,7 @@ from service.ingest.headlines import (
     EPISODE_LINE,
     LABEL,
     LABELLED_PAIRS,
+    POST_AUTHORS,
     SECTION_WORDS,
     SENTENCE_CLOSE,
     TITLE_MAX_CHARS,
@@ -55,6 +57,8 @@ from service.ingest.units import Unit
 # bench/segment.py tunes BODY_MIN_CHARS, TITLE_CASE_SHARE and SHORT_TITLE_WORDS by setting
 # them on this module: they live here, with the tests that read them.
 BODY_MIN_CHARS = 60  # a title needs some text under it
+HEADLINE_WORDS = 4  # a headline, not a section's name ("Business"), over its author's name
+NAME_WORDS = 4  # "Ana Lucía Reyes Ortiz": a person's name is short
 WRAP_MIN_CHARS = 60  # a line this long, as wide as the text under it, was wrapped there
 WRAP_SHARE = 0.9
 HEADLINE_CASE = 0.7  # of a line's longer words capitalised: a headline in Title Case
@@ -134,7 +138,8 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             units.append(Unit("body", block))
         related = (block.kind != "heading" and bool(LABEL.search(block.text))
                    and not _names_a_list(block))
-    units = own_links_as_text([_promote(units, i) for i in range(len(units))])
+    authors = _authors(units)
+    units = own_links_as_text([_promote(units, i, authors) for i in range(len(units))])
     units = named_runs(kickers_as_text(units))
     return _demote_inner_titles(units) if _separated(units) else units
 
@@ -203,7 +208,22 @@ def _opening_story(units: list[Unit]) -> int:
     return index if unit.role == "title" and unit.rank >= 7 else -1
 
 
-def _promote(units: list[Unit], index: int) -> Unit:
+def _authors(units: list[Unit]) -> set[str]:
+    """Names alone on a line right under a headline, each under two headlines at least: the
+    stories' authors ("Hallie Brandt", "Oren Matsuda" under an Axios-style issue's items, the
+    sixteenth sweep), not titles ("The Quiet Bankruptcy" under a reading list's name)."""
+    seen: Counter[str] = Counter()
+    for index in range(1, len(units)):
+        unit, above = units[index], units[index - 1]
+        line = tidy(unit.block.text) if unit.role == "body" else ""
+        if (line and "\n" not in unit.block.text.strip() and above.role == "title"
+                and len(above.headline.split()) >= HEADLINE_WORDS
+                and len(line.split()) <= NAME_WORDS and POST_AUTHORS.match(line)):
+            seen[line] += 1
+    return {name for name, count in seen.items() if count > 1}
+
+
+def _promote(units: list[Unit], index: int, authors: set[str]) -> Unit:
     """A one-line body block that reads like a title, with text under it, is a title."""
     unit = units[index]
     if unit.role != "body" or unit.block.kind == "list_item":
@@ -229,6 +249,8 @@ def _promote(units: list[Unit], index: int) -> Unit:
     if (not bold and index and units[index - 1].role in ("title", "item")
             and is_byline(lines[0])):
         return unit  # right under a title, its author or date: "Marta Kowalczyk · Mar 3"
+    if not bold and tidy(lines[0]) in authors:
+        return unit  # under headlines, their authors' names alone: "Hallie Brandt" (Axios's)
     if not bold and index > 1 and units[index - 2].role == "title" and _byline(units[index - 1]):
         return unit  # under the authors, their affiliation: "Kestrel University"
     if not (bold or marked) and len(re.findall(r"[^\W\d_]{3,}", lines[0])) < 2 and not (
@@ -349,11 +371,21 @@ URL_ITEM = re.compile(r"^(?P<title>[^\n]{12,160}?)[ \t]+<?(?P<url>https?://[^\s<
                       r"(?:[ \t]+[^\n]*)?$")
 
 
+URL_TITLE_WORDS = 3  # words of three letters or more in a title over its address
 NAMED_TOOL = re.compile(r"^[a-z0-9][\w.-]{1,30}: \S")
 
 
 def _url_item(block: Block, first: str) -> Unit | None:
-    """A bullet with its title, then its bare address, then perhaps its summary."""
+    """A bullet with its title, then its bare address, then perhaps its summary; or a
+    paragraph of two lines, a title over its bare address ("Honeypot Sees First Attempts
+    Against Helpstack Flaw" over "https://…", plain text: the sixteenth sweep)."""
+    lines = block_lines(block)
+    if (block.kind == "paragraph" and len(lines) == 2 and BARE_URL_LINE.match(lines[1])
+            and title_like(tidy(lines[0])) and block.links and not is_byline(tidy(lines[0]))
+            and len(re.findall(r"[^\W\d_]{3,}", lines[0])) >= URL_TITLE_WORDS):
+        # (not "412 points, 133 comments" over the item's address: the fourth sweep)
+        return Unit("item", block, 9, tidy(lines[0]), block.links[-1].url,
+                    "item: title over its address")
     if block.kind != "list_item":
         return None
     found = URL_ITEM.match(first.strip(DECORATION + "•"))
