@@ -464,3 +464,81 @@ def test_plain_text_titles_after_two_hyphens_and_titles_over_their_address() -> 
                          "Federal Agencies Given 21 Days to Patch",
                          "Decoding a Three-Stage PowerShell Loader Hidden in a Fake Invoice",
                          "Scans for an Old Camera Exploit Jump After Botnet Update"]
+
+
+def test_job_postings_under_a_bare_jobs_section_are_no_stories() -> None:
+    jobs = "".join(f'<li><a href="https://jobs.example/{i}">{role}</a></li>' for i, role in
+                   enumerate(["Senior Detection Engineer", "Head of Project Finance",
+                              "Policy Analyst — Tidewell Health"]))
+    assert _headlines(f"{TWO}<h2>💼 Jobs</h2><ul>{jobs}</ul>") == STORIES
+
+
+def test_labour_news_under_a_bare_jobs_section_stays_news() -> None:
+    news = "".join(f'<li><a href="https://news.example/{i}">{h}</a> — {P}</li>' for i, h in
+                   enumerate(["Engineers at Meta protest layoffs",
+                              "A national apprenticeship for data center technicians"]))
+    assert _headlines(f"{TWO}<h2>Jobs</h2><ul>{news}</ul>")[2:] == [
+        "Engineers at Meta protest layoffs",
+        "A national apprenticeship for data center technicians"]
+
+
+# ---- from the read-only review of this stop's rules ----------------------------------------
+
+
+@pytest.mark.parametrize("subject", ["Nvidia's big quarter / The Fed's next move",
+                                     "Markets / Politics — November 21"])
+def test_a_subject_of_two_headlines_or_sections_is_no_bilingual_name(subject: str) -> None:
+    second = subject.split(" / ")[1].split(" — ")[0]
+    html = f"{TWO}<h2>{second}</h2><p>{P} {P}</p>"
+    assert _headlines(html, subject=subject)[-1] == second
+
+
+def test_news_headlines_under_a_long_lead_are_not_its_sections() -> None:
+    html = (f"{TWO}<h1>Council confirms the Eastcliff seafront plan</h1><p>{P} {P}</p>"
+            f"<h2>The Fed holds rates steady as inflation cools</h2><p>{P}</p>"
+            f"<h2>A judge blocks the state's new app store law</h2><p>{P}</p>")
+    assert _headlines(html)[-2:] == ["The Fed holds rates steady as inflation cools",
+                                     "A judge blocks the state's new app store law"]
+
+
+@pytest.mark.parametrize("headline", ["Continued drought forces water cuts in Phoenix",
+                                      "Cont. education credits move online"])
+def test_a_headline_that_opens_with_continued_is_a_story(headline: str) -> None:
+    assert _headlines(f"{TWO}<h2>{headline}</h2><p>{P}</p>")[-1] == headline
+
+
+@pytest.mark.parametrize("headline", ["By March, most schools will have AI tutors",
+                                      "By Tuesday, half the county had lost power"])
+def test_a_headline_that_opens_with_by_and_a_date_is_no_byline(headline: str) -> None:
+    assert _headlines(f"{TWO}<p><b>{headline}</b></p><p>{P} {P}</p>")[-1] == headline
+
+
+def test_a_bold_sources_headline_is_a_story() -> None:
+    headline = "Sources: Apple in talks to buy a chip designer"
+    assert _headlines(f"{TWO}<p><b>{headline}</b></p><p>{P} {P}</p>")[-1] == headline
+
+
+@pytest.mark.parametrize("headline", ["Samsung ist wieder die Nummer 1",
+                                      "Tesla verliert Platz Nr. 1"])
+def test_a_first_headline_ending_in_a_rank_is_no_masthead(headline: str) -> None:
+    assert _headlines(f"<h2>{headline}</h2><p>{P}</p>{TWO}")[0] == headline
+
+
+@pytest.mark.parametrize(("line", "authors"), [
+    ("Mira Okonjo1, Felix Brandauer1,2, Yusuf Demirtaş2", True),
+    ("Mira Okonjo†, Felix Brandauer*, Yusuf Demirtaş", True),
+    ("Nvidia Beats Estimates, Shares Fall, Again", False)])
+def test_authors_marked_with_their_affiliations_are_an_author_list(line: str,
+                                                                   authors: bool) -> None:
+    # (the marks are read after a name that ends in a letter: a name split every way from
+    # its digits made the pattern exponential, 0.9 s a line, bench/fuzzing.py's probes)
+    from service.ingest.headlines import AUTHOR_LIST
+    assert bool(AUTHOR_LIST.match(line)) is authors
+
+
+def test_an_issue_with_every_word_at_font_size_0_is_read_rather_than_refused() -> None:
+    # a class in <style> sizes the text again; better shown than an empty issue
+    html = ('<table><tr><td style="text-align:center;font-size:0">'
+            f'<div class="col"><h2>{STORIES[0]}</h2><p>{P}</p></div>'
+            f'<div class="col"><h2>{STORIES[1]}</h2><p>{P}</p></div></td></tr></table>')
+    assert _headlines(html) == STORIES

@@ -44,7 +44,10 @@ HIDDEN_STYLES = ("display:none", "visibility:hidden", "max-height:0;", "max-heig
 # every cell and sizes the text in the <div> inside: hidden is the text no tag between it
 # and the 0 gives a size again (the thirteenth sweep: a whole Mailjet issue was dropped).
 FONT_SIZE = re.compile(r"font-size:([\d.]+)")
-FONT_SHORTHAND = re.compile(r"(?:^|;)font:[^;]*?([\d.]+)(?:px|pt|em|rem|%)")
+# (a number only where a run of digits starts: tried at every digit of a long run, the
+# pattern was quadratic, 3 s for a 20,000-digit style: the review)
+FONT_SHORTHAND = re.compile(r"(?:^|;)font:[^;]*?(?<![\d.])([\d.]+)(?:px|pt|em|rem|%)")
+STYLE_CHARS = 2000  # a real style attribute is shorter; the rest of a longer one is not read
 BOLD_STYLE = re.compile(r"font-weight:(?:bold|bolder|[6-9]00)")
 # A tag's own style that takes bold away: Google Docs wraps a pasted document in
 # <b style="font-weight:normal"> and marks its real headings with font-weight:700 spans.
@@ -68,10 +71,11 @@ class _Style:
     bold: bool = False
     italic: bool = False
     tiny: bool = False  # a font size of 0: not shown
+    zero: bool = True  # whether a font size of 0 hides text at all
 
     def under(self, tag: Tag) -> _Style:
         """The style of ``tag``'s text, inside this one."""
-        css = str(tag.get("style") or "").replace(" ", "").lower()
+        css = str(tag.get("style") or "")[:STYLE_CHARS].replace(" ", "").lower()
         bold = self.bold or tag.name in ("strong", "b") or tag.name in HEADING_TAGS or bool(
             BOLD_STYLE.search(css))
         sizes = FONT_SIZE.findall(css)
@@ -82,7 +86,7 @@ class _Style:
         else:
             tiny = self.tiny if not sizes else _zero(sizes[-1])
         return _Style(bold and not NORMAL_STYLE.search(css),
-                      self.italic or tag.name in ("em", "i"), tiny)
+                      self.italic or tag.name in ("em", "i"), tiny and self.zero, self.zero)
 
 
 def _zero(number: str) -> bool:
@@ -113,7 +117,13 @@ def html_blocks(markup: str) -> list[Block]:
     # it: quadratic time.
     end = markup.rfind(">") + 1
     markup = markup[:end] + markup[end:].replace("<", "&lt;")
-    _walk_container(BeautifulSoup(markup, "html.parser"), blocks)
+    soup = BeautifulSoup(markup, "html.parser")
+    _walk_container(soup, blocks)
+    if not any(b.text.strip() for b in blocks):
+        # every word at a font size of 0: a class in <style> sizes it again (hybrid
+        # columns' "font-size:0" cell); better shown than an empty issue
+        blocks = []
+        _walk_container(soup, blocks, _Style(zero=False))
     return blocks
 
 

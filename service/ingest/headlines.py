@@ -106,7 +106,9 @@ READ_MORE = re.compile(
     r"|číst dále|loe edasi|skaityti daugiau|lasīt vairāk|read the model card)\b"
     # where it is read, or how long: "Les mer hos Teknikkbladet →", "Lue lisää (Kauppapäivä)",
     # "Read the full interview (12 min)" (an attack on the thirteenth sweep's rules)
-    r"(?:\s+(?:at|on|in|via|hos|på|bei|auf|chez|sur|en|su|em|op|na)\s+[^\n()]{1,40}?)?"
+    # (not after "Source" or "Link": "Source at Pentagon: strike plans shelved", the review)
+    r"(?:(?<!source)(?<!link)\s+(?:at|on|in|via|hos|på|bei|auf|chez|sur|en|su|em|op|na)\s+"
+    r"[^\n():]{1,40}?)?"
     r"(?:\s*\([^()\n]{1,30}\))?\W*$", re.IGNORECASE)
 # A line that cites the story's source under its text: "Reference: Amundsen, K. et al.
 # Marine Ecology Letters (2025)", "Source: the county's budget office", "Via The Verge" (the
@@ -193,7 +195,8 @@ BYLINE = re.compile(
     r"|(?:[Ww]ords|[Tt]ext|[Ss]tory) and (?:photos|pictures|images|illustrations) "
     r"|[Rr]eviewed |[Ii]nterviewed |[Ee]dited |[Cc]ompiled |[Pp]hotographed |[Ii]llustrated )?"
     # "Words: Tomas Rydell", "Text: …" (attack5: a long-reads issue's mixed bylines)
-    rf"(?:[Bb]y|BY)|(?:[Ww]ords|WORDS|[Tt]ext|TEXT):)\s+(?:the\s+)?"
+    # (not one word before a comma and lower case: "By March, most schools…", the review)
+    rf"(?:[Bb]y|BY)|(?:[Ww]ords|WORDS|[Tt]ext|TEXT):)\s+(?:the\s+)?(?!{_NAME},[ \t]+[a-z])"
     r"(?:(?:Dr|Prof|Rev)\.?[ \t]+|(?:Sir|Dame)[ \t]+)?"  # "By Dr. Harriet Wolde"
     rf"{_NAME}"
     # "and" between full names only: "Reporting by Amaka Osei and Jules Brandt", not "By
@@ -260,7 +263,9 @@ _FULL_NAME = rf"[A-Z][\w'’-]+(?:[ \t]+(?:{_PARTICLE})*[A-Z][\w'’-]+){{1,2}}"
 # (a paper's authors).  Not two: "Nvidia Beats Estimates, Shares Fall" is a headline.
 # Each name perhaps marked with its affiliations' numbers, as superscripts read flat:
 # "Mira Okonjo1, Felix Brandauer1,2, Yusuf Demirtaş2" (the thirteenth sweep).
-_MARKED = rf"{_FULL_NAME}(?:\d{{1,2}}(?:,\d{{1,2}})*|[*†‡§]+)?"
+# (a name never ends in a digit: split between the name and its mark, the digits of a long
+# list backtracked exponentially, 0.9 s a line: the review)
+_MARKED = rf"{_FULL_NAME}(?<!\d)(?:\d{{1,2}}(?:,\d{{1,2}})*|[*†‡§]+)?"
 AUTHOR_LIST = re.compile(
     rf"^{_MARKED}(?:,[ \t]*{_MARKED}){{2,11}}(?:,?[ \t]+(?:and|&)[ \t]+{_MARKED})?"
     r"(?:[ \t]*\([^()\n]{1,120}\))?$")  # (their affiliations: the twelfth sweep)

@@ -30,7 +30,11 @@ _ISSUE_WORDS = (r"issue|no\.|vol(?:ume)?\.?|edition|ed\.|edição|edición|edizi
                 # the thirteenth sweep's Swedish, Turkish and Hebrew ("Nummer 46", "Sayı
                 # 73", "גיליון 38") and their neighbours'
                 r"nummer|nr\.?|sayı|numer|wydanie|číslo|uitgave|utgåva|גיליון|выпуск|номер")
-ISSUE_NUMBER = re.compile(rf"(?:#\s?\d+|\b(?:{_ISSUE_WORDS})\s?#?\d+)\s*$", re.IGNORECASE)
+# (the words that also rank news, "Samsung ist wieder die Nummer 1", take two digits at the
+# end: the review)
+_RANK_WORDS = r"nummer|nr\.?|numer|wydanie|номер"
+ISSUE_NUMBER = re.compile(rf"(?:#\s?\d+|\b(?!(?:{_RANK_WORDS})\s?#?\d\s*$)"
+                          rf"(?:{_ISSUE_WORDS})\s?#?\d+)\s*$", re.IGNORECASE)
 # The issue's number opening the line under the newsletter's name: "Volume 7, Number 3 —
 # notes on the machines", "Issue 230 - November 14, 2024", "Vol. 4 · No. 12".
 ISSUE_LINE = re.compile(rf"^(?:{_ISSUE_WORDS})\s?(?:n\.?[º°o]\.?\s?)?#?\d+"
@@ -85,17 +89,28 @@ def newsletter_names(sender_name: str, list_id: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for name in plain if len(name) >= MIN_NAME_CHARS))
 
 
-def translated_names(subject: str, sender_name: str) -> tuple[str, ...]:
+def translated_names(subject: str, sender_name: str, own: Sequence[str] = ()) -> tuple[str, ...]:
     """A bilingual issue's name in its second language: the part after " / " of a subject or
     sender such as "Boreal Bulletin — November 2025 / Bulletin Boréal — novembre 2025",
     with and without its date.  Under that name the issue starts again, translated (Canada's
-    bulletins: the thirteenth and fourteenth sweeps)."""
+    bulletins: the thirteenth and fourteenth sweeps).  ``own`` are the newsletter's names
+    (``newsletter_names``)."""
     names: list[str] = []
     for text in (subject, sender_name):
         first, slash, second = text.partition(" / ")
         if not slash or not first.strip() or " / " in second:
             continue
-        names += [second, re.split(r"\s+[—–|·:-]\s+", second, maxsplit=1)[0]]
+        # two headlines ("Nvidia's big quarter / The Fed's next move") or two sections
+        # ("Markets / Politics — Nov 21") are no bilingual name: both halves dated, or the
+        # first the newsletter's own name, or the sender's two names of two words or more
+        head = re.split(r"\s+[—–|·:-]\s+", first.strip(), maxsplit=1)[0]
+        dated = all(DATED.search(half) or MONTH.search(half) for half in (first, second))
+        if not (dated or (own and names_the_newsletter(head, own))
+                or (text is sender_name and min(len(head.split()),
+                                                len(second.split())) >= 2)):
+            continue
+        short = re.split(r"\s+[—–|·:-]\s+", second, maxsplit=1)[0]
+        names += [second] + ([short] if len(short.split()) >= 2 else [])
     plain = (_plain(name) for name in names)
     return tuple(dict.fromkeys(name for name in plain if len(name) >= MIN_NAME_CHARS))
 

@@ -31,6 +31,7 @@ from service.ingest.headlines import (
     DECORATION,
     POST_AUTHORS,
     block_lines,
+    is_bold_line,
     is_byline,
     names_author,
     tidy,
@@ -102,7 +103,7 @@ def without_author(raw: Sequence[Block], title: str, cuts: list[Cut], log: list[
     # "Dana Okafor" over a short line, or a line that names the author with the date: "Nadia
     # Farouk · November 18, 2025", "By Ada Marsh" (the thirteenth sweep)
     if not ((POST_AUTHORS.match(line) and len(raw[at + 1].text) < META_CHARS)
-            or names_author(line)):
+            or (names_author(line) and not is_bold_line(first, block_lines(first)[0]))):
         return cuts, log
     why = f"   dropped author: {cuts[0].headline!r} (a name right under the post's title)"
     return cuts[1:], renumbered(log, 1, why, 0)

@@ -237,8 +237,11 @@ def _promote(units: list[Unit], index: int, authors: set[str]) -> Unit:
         return unit
     if unit.block.links and CALL_TO_ACTION.match(tidy(lines[0])):
         return unit  # a button ("Try Acme free") is no title
-    if CITATION.match(tidy(lines[0])) or LABELLED_PAIRS.match(tidy(lines[0])):
-        return unit  # "Reference: Amundsen, K. et al. (2025)", "Lead: Acme · Also: Beta"
+    if ((CITATION.match(tidy(lines[0])) and not is_bold_line(unit.block, lines[0]))
+            or LABELLED_PAIRS.match(tidy(lines[0]))):
+        # "Reference: Amundsen, K. et al. (2025)", "Lead: Acme · Also: Beta"; a bold
+        # "Sources: Apple in talks…" is a wire headline (the review)
+        return unit
     if (EPISODE_LINE.match(tidy(lines[0])) and not unit.block.lead and following is not None
             and following.role == "body" and "\n" not in following.block.text.strip()
             and title_like(block_lines(following.block)[0])):

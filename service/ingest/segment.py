@@ -292,7 +292,7 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     envelope = issue.envelope
     title, blocks = _clean(issue.blocks[:footer], envelope.subject, source)
     names = newsletter_names(envelope.sender_name, envelope.list_id)
-    translated = translated_names(envelope.subject, envelope.sender_name)
+    translated = translated_names(envelope.subject, envelope.sender_name, names)
     cuts, notes, laid_out, _, named = without_opening_line(cut(blocks, names, translated))
     raw = issue.blocks[:footer]
     named = named and _name_above_title(raw, title, names)

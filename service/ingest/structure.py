@@ -106,9 +106,14 @@ EVENT_DAY = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.|"
                        r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 TIME_OF_DAY = re.compile(r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b", re.IGNORECASE)
 BOLD_LINE_RANK = 7  # bold lines and title lines rank 7 and 8, below every heading
-CONTINUED = re.compile(r"^\W*(?:continued|cont\.)(?:\W|$)|\((?:continued|cont\.?)\)\W*$",
-                       re.IGNORECASE)
-SUBSECTION_WORDS = 10  # a section's heading inside a long story is short ("The setup")
+# A section's heading inside a long story is short ("The setup", "Root cause"); a news
+# headline runs longer ("The Fed holds rates steady as inflation cools": the review)
+SUBSECTION_WORDS = 5
+# "…continued: Meridian's agent goes to work", "Letters to the editor (continued)": the rest
+# names the story that goes on (not "Continued drought forces water cuts": the review)
+CONTINUED_REST = re.compile(r"^\W*(?:continued|cont\.)\s*[:—–-]\s*(.+)$"
+                            r"|^(.+?)\s*\((?:continued|cont\.?)\)\W*$", re.IGNORECASE)
+CONTINUED_MIN_CHARS = 8  # the rest of a "continued" heading names its story
 SUBSECTION_AFTER = 200  # characters of the story's own text before its first section
 # How a section of a piece is headed, unlike a news headline ("County rejects a gas plant"):
 # a question, a label of a word or two ("Root cause", "Persistence"), or a phrase that opens
@@ -146,15 +151,15 @@ class _Cutter:
             self.current = None
 
     def title(self, unit: Unit, index: int) -> None:
-        if CONTINUED.search(tidy(unit.headline)) and self.cuts and not self.zone.startswith(
-                "footer"):
+        earlier = self._continues(tidy(unit.headline))
+        if earlier is not None and not self.zone.startswith("footer"):
             # "…continued: Meridian's agent goes to work" after a sponsor's block: the story
             # before the block goes on (the thirteenth sweep)
-            self.current, self.zone = self.cuts[-1], ""
+            self.current, self.zone = earlier, ""
             self.current.blocks.append(unit.block)
             return
         if self._inner(unit, index) or (
-                self.current is not None
+                self.current is not None and bool(unit.block.links)
                 and tidy(unit.headline).casefold() == self.current.headline.casefold()):
             # "Key takeaways", "Summary", "THE SCOOP" under a story's headline: its text; so
             # is its headline again, on a card that links the paper (the thirteenth sweep)
@@ -254,6 +259,8 @@ class _Cutter:
                                       or SPONSORED_TAIL.search(block_lines(unit.block)[0])):
             self.current, self.laid_out = None, True
             self.drop("sponsor", unit.headline, "sponsored item")
+        elif unit.role == "item" and _posting(unit.headline, self.section):
+            self.drop("jobs", unit.headline, "a job posting under the section's name")
         elif unit.role == "item":
             self.start(Cut(tidy(unit.headline), unit.signal, [unit.block], unit.url,
                            self.section), unit.rank)
@@ -266,6 +273,17 @@ class _Cutter:
             where = "before the first story" if not self.cuts else "outside any story"
             self.drop("text", block_lines(unit.block)[0][:80], where)
             self.gap_noted = True
+
+    def _continues(self, text: str) -> Cut | None:
+        """The earlier story a "…continued: X" or "X (continued)" heading goes on with."""
+        found = CONTINUED_REST.match(text)
+        rest = next((g for g in found.groups() if g), "") if found else ""
+        rest = rest.casefold().strip(" :—–-")
+        if len(rest) < CONTINUED_MIN_CHARS:
+            return None
+        heads = ((c, re.sub(r"^\W+", "", c.headline).casefold()) for c in reversed(self.cuts))
+        return next((c for c, h in heads if h and (h.startswith(rest) or rest.startswith(h))),
+                    None)
 
     def _inner(self, unit: Unit, index: int) -> bool:
         """A heading of the story in hand over its own parts (attack7, sweep10): ranked
@@ -303,8 +321,14 @@ class _Cutter:
             return False
         if any(pattern.search(text) for pattern in ZONES.values()):
             return False
-        told = sum(len(block.text) for block in current.blocks[1:])
-        return told >= SUBSECTION_AFTER
+        # (summed up to the threshold only: every section of a 4,000-section story summed
+        # all of it again, quadratic: the review)
+        told = 0
+        for block in itertools.islice(current.blocks, 1, None):
+            told += len(block.text)
+            if told >= SUBSECTION_AFTER:
+                return True
+        return False
 
     def _over_text(self, index: int) -> bool:
         """The unit at ``index`` has body text right under it (past any separator)."""
@@ -362,6 +386,27 @@ def _read_more_under(units: list[Unit], index: int) -> bool:
     under = itertools.takewhile(lambda u: u.role == "body",
                                 (u for u in after(units, index) if u.role != "rule"))
     return any(READ_MORE.match(tidy(link.text)) for u in under for link in u.block.links)
+
+
+# A bare "Jobs" names a labour-news section as often as a jobs board (zones.py); under it a
+# short title that ends in a role is a posting ("Senior Detection Engineer", "Head of Project
+# Finance", "Policy Analyst — Tidewell": the sixteenth sweep), news is not ("Engineers at
+# Meta protest layoffs").
+BARE_JOBS = re.compile(r"^\W*(?:jobs?|careers?|hiring|open roles|job board)\W*$", re.IGNORECASE)
+ROLE = re.compile(r"(?:engineer|scientist|manager|designer|analyst|developer|intern|director"
+                  r"|researcher|officer|specialist|coordinator|architect|consultant|recruiter"
+                  r"|associate|fellow|lead|responder|editor|writer|producer|counsel|strategist"
+                  r"|technician)s?", re.IGNORECASE)
+POSTING_WORDS = 8
+
+
+def _posting(headline: str, section: str) -> bool:
+    """A role's title in Title Case, perhaps with its employer or place after a dash, a
+    comma or a bracket, under a bare "Jobs"."""
+    role = re.split(r"\s*[—–,(]", tidy(headline), maxsplit=1)[0].split()
+    return (bool(BARE_JOBS.match(section)) and 0 < len(role) <= POSTING_WORDS
+            and all(word[:1].isupper() or word in ("of", "and", "&") for word in role)
+            and (bool(ROLE.fullmatch(role[-1])) or role[:2] == ["Head", "of"]))
 
 
 def _news_item(unit: Unit) -> bool:

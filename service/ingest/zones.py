@@ -48,7 +48,7 @@ SUBSCRIBE_LINE = (r"(?:un)?subscribe(?:\W*$|\s*[|·•:—–-]|\s+(?:here|now|t
 # "Sponsored" or "Ad" as a label alone, in other languages (the eleventh sweep's "Anzeige",
 # the thirteenth's Turkish "Sponsorlu" and Swedish "Annons").
 AD_WORDS = (r"광고|广告|広告|赞助|スポンサー|anzeige|werbung|publicidad|publicité|partner"
-            r"|sponsorlu|reklam|reklama|annons|annonse|annonce|advertentie|gesponsord|sponsrat"
+            r"|sponsorlu|reklam|reklama|annons|annonse|advertentie|gesponsord|sponsrat"
             r"|sponsorowane|patrocinado|patrocinio|sponsorizzato|pubblicità|publicidade"
             r"|ממומן|פרסומת|реклама|мы рекомендуем")
 # A label that marks what follows as an ad, as a line or a bold lead of its own.  Not a news
