@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.ingest.headlines import CALL_TO_ACTION
+from service.ingest.buttons import CALL_TO_ACTION
 from service.ingest.parse import parse_issue
 from service.ingest.segment import segment
 from service.ingest.zones import ZONES

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from service.ingest.body import html_blocks
-from service.ingest.headlines import CALL_TO_ACTION, READ_MORE
+from service.ingest.buttons import CALL_TO_ACTION, READ_MORE
 from service.ingest.masthead import ISSUE_LINE
 from tests.test_segment_sweep11 import TWO, P, _headlines, _stories
 

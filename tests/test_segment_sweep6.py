@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from service.ingest.headlines import CALL_TO_ACTION, is_byline, title_like
+from service.ingest.buttons import CALL_TO_ACTION
+from service.ingest.headlines import is_byline, title_like
 from service.ingest.parse import parse_issue
 from service.ingest.segment import segment
 from service.ingest.zones import ZONES

@@ -10,7 +10,8 @@ import time
 import pytest
 
 from service.domain import Block
-from service.ingest.headlines import CALL_TO_ACTION, INNER_HEADING, is_byline
+from service.ingest.buttons import CALL_TO_ACTION
+from service.ingest.headlines import INNER_HEADING, is_byline
 from service.ingest.parse import parse_issue
 from service.ingest.segment import segment
 from service.ingest.zones import ZONES, opens_footer, opens_sponsor

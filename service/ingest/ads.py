@@ -13,7 +13,8 @@ from __future__ import annotations
 import itertools
 import re
 
-from service.ingest.headlines import CALL_TO_ACTION, block_lines, tidy
+from service.ingest.buttons import CALL_TO_ACTION
+from service.ingest.headlines import block_lines, tidy
 from service.ingest.units import Unit, after
 from service.ingest.zones import BARE_AD_LABEL, SPONSOR_LABEL
 

@@ -45,6 +45,7 @@ from service.ingest.headlines import (
     tidy,
 )
 from service.ingest.links import PROFILE_PATH
+from service.ingest.sections import section_shaped
 
 __all__ = ["AUTHOR_WITHIN", "one_essay"]
 
@@ -55,13 +56,9 @@ OWN_PAGE = re.compile(r"/(?:subscribe|signup|comments?|share|unsubscribe|account
 NAME_PREFIX_WORDS = 3  # "Second Order: …", "Field Guide: …": a newsletter's name before a title
 WORD = re.compile(r"[^\W_]")
 BOLD_RANK = 7  # a bold line of its own ranks below every heading
-NUMBERING = re.compile(r"^\(?(?:\d{1,2}|[IVXLC]{1,6}|[a-z])[.)]\s+")  # "2. ", "IV. ", "b) "
 # A subtitle that announces more than one piece: "Episode 87 is out — plus a listener
 # question" (the sixth sweep's podcast issue).
 MORE_THAN_ONE = re.compile(r"\bplus\b|\band more\b|\b(?:and|&) \w+ more\b", re.IGNORECASE)
-SECTION_SHAPE = re.compile(r"\?\W*$|^\W*(?:[\w'’-]+(?:\s+[\w'’-]+)?\W*$|(?:the|what|why|how|who"
-                           r"|where|when|which|our|my|your|its|their|this|these|some)\s)",
-                           re.IGNORECASE)
 MIN_SECTIONS = 2  # headings (a subtitle counts): fewer make a story, not an essay's sections
 # A digest's title: "Riverside Weekly: levy, schools and a bridge", "Model Week 31", "The
 # Brief #42".  An essay's seldom has a number, or a colon before a list ("The quiet
@@ -114,7 +111,7 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
         number = _number(story.blocks[0].text.strip(DECORATION)) if story.blocks else None
         # (a numbered section goes on the numbering of the one before: "3. A minimal
         # implementation" after "2. The draft-then-verify idea")
-        shaped = _section_shaped(story.headline) or (
+        shaped = section_shaped(story.headline) or (
             number is not None and last_number is not None and number == last_number + 1)
         if ((rank is None and not own_section) or (rank is not None and rank <= level)
                 or story.url or (any(_links_out(b) for b in story.blocks) and not shaped)
@@ -199,14 +196,6 @@ def _number(text: str) -> int | None:
     """The number a heading opens with: 3 for "3. A minimal implementation"."""
     found = re.match(r"\(?(\d{1,2})[.)]\s", text)
     return int(found.group(1)) if found else None
-
-
-def _section_shaped(headline: str) -> bool:
-    """A heading shaped as a section of a piece, not as news: "Why decoding is slow", "The
-    price floor", "What it means for builders", "Conclusion", a question; a number before it
-    aside.  Such a section may link out (an essay cites its sources: the fifteenth sweep's
-    Substack essays), and may be numbered ("1. Why decoding is slow")."""
-    return bool(SECTION_SHAPE.search(NUMBERING.sub("", tidy(headline))))
 
 
 def _section_point(story: Cut, deeper: set[str]) -> bool:

@@ -7,8 +7,10 @@ behind an announcement, the first line of a wrapped paragraph (the fourth sweep)
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from service.ingest.headlines import (
+    POST_AUTHORS,
     SECTION_WORDS,
     block_lines,
     capitalised_share,
@@ -17,7 +19,10 @@ from service.ingest.headlines import (
 )
 from service.ingest.units import Unit
 
-__all__ = ["kickers_as_text"]
+__all__ = ["authors_of", "kickers_as_text"]
+
+HEADLINE_WORDS = 4  # a headline, not a section's name ("Business"), over its author's name
+NAME_WORDS = 4  # "Ana Lucía Reyes Ortiz": a person's name is short
 
 KICKER_WORDS = 4  # "Illustration: Brisk Visuals", "Department for Transport"
 KICKER_HEADLINE_WORDS = 4  # a heading this long over a kicker is the story's headline
@@ -85,3 +90,18 @@ def _dek(headline: str, line: str) -> bool:
     return capitalised_share(tidy(headline), skip_first=True) >= TITLE_CASE_HEADLINE \
         and capitalised_share(tidy(line), skip_first=True) < DEK_TITLE_CASE \
         and len(tidy(line).split()) >= DEK_MIN_WORDS
+
+
+def authors_of(units: list[Unit]) -> set[str]:
+    """Names alone on a line right under a headline, each under two headlines at least: the
+    stories' authors ("Hallie Brandt", "Oren Matsuda" under an Axios-style issue's items, the
+    sixteenth sweep), not titles ("The Quiet Bankruptcy" under a reading list's name)."""
+    seen: Counter[str] = Counter()
+    for index in range(1, len(units)):
+        unit, above = units[index], units[index - 1]
+        line = tidy(unit.block.text) if unit.role == "body" else ""
+        if (line and "\n" not in unit.block.text.strip() and above.role == "title"
+                and len(above.headline.split()) >= HEADLINE_WORDS
+                and len(line.split()) <= NAME_WORDS and POST_AUTHORS.match(line)):
+            seen[line] += 1
+    return {name for name, count in seen.items() if count > 1}

@@ -29,14 +29,8 @@ import re
 from collections.abc import Callable
 
 from service.domain import Block, Link
-from service.ingest.headlines import (
-    CALL_TO_ACTION,
-    LABEL,
-    LEAD_IN,
-    TITLE_MAX_WORDS,
-    block_lines,
-    tidy,
-)
+from service.ingest.buttons import CALL_TO_ACTION
+from service.ingest.headlines import LABEL, LEAD_IN, TITLE_MAX_WORDS, block_lines, tidy
 from service.ingest.units import Unit
 
 __all__ = ["RUN_MIN", "name_of", "named_runs", "news_sentence", "section_like"]

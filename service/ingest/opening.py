@@ -24,10 +24,10 @@ import re
 from collections.abc import Sequence
 
 from service.domain import Block
+from service.ingest.buttons import CALL_TO_ACTION
 from service.ingest.cuts import Cut, Cutting, renumbered
 from service.ingest.headlines import (
     AUTHOR_NAME,
-    CALL_TO_ACTION,
     DECORATION,
     POST_AUTHORS,
     block_lines,

@@ -16,22 +16,18 @@ headlines.py's; this module weighs lines against the blocks around them.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 
 from service.domain import Block
+from service.ingest.buttons import CALL_TO_ACTION, CITATION, LABELLED_PAIRS
 from service.ingest.headlines import (
     BARE_URL_LINE,
-    CALL_TO_ACTION,
-    CITATION,
     CJK,
     DATELINE,
     DECORATION,
     ENUMERATOR,
     EPISODE_LINE,
     LABEL,
-    LABELLED_PAIRS,
-    POST_AUTHORS,
     SECTION_WORDS,
     SENTENCE_CLOSE,
     TITLE_MAX_CHARS,
@@ -48,17 +44,16 @@ from service.ingest.headlines import (
     title_like,
 )
 from service.ingest.joined import as_lines
-from service.ingest.kickers import kickers_as_text
+from service.ingest.kickers import authors_of, kickers_as_text
 from service.ingest.links import own_links_as_text
 from service.ingest.named import named_runs
+from service.ingest.plain_items import address_under, url_item
 from service.ingest.run_in import headline_then_sentence, is_label, runs_in
 from service.ingest.units import Unit
 
 # bench/segment.py tunes BODY_MIN_CHARS, TITLE_CASE_SHARE and SHORT_TITLE_WORDS by setting
 # them on this module: they live here, with the tests that read them.
 BODY_MIN_CHARS = 60  # a title needs some text under it
-HEADLINE_WORDS = 4  # a headline, not a section's name ("Business"), over its author's name
-NAME_WORDS = 4  # "Ana Lucía Reyes Ortiz": a person's name is short
 WRAP_MIN_CHARS = 60  # a line this long, as wide as the text under it, was wrapped there
 WRAP_SHARE = 0.9
 HEADLINE_CASE = 0.7  # of a line's longer words capitalised: a headline in Title Case
@@ -102,7 +97,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
                   or (at + 1 < len(parts) and runs_in(parts[at + 1])))
         item = None if related else (_link_item(block, lines[0], loose, run_in)
                                      or _lead_item(block, lines[0]) or _dash_item(block, lines[0])
-                                     or _url_item(block, lines[0]))
+                                     or url_item(block, lines[0]))
         if item is not None:
             units.append(item)
             items_listed = True
@@ -138,7 +133,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             units.append(Unit("body", block))
         related = (block.kind != "heading" and bool(LABEL.search(block.text))
                    and not _names_a_list(block))
-    authors = _authors(units)
+    authors = authors_of(units)
     units = own_links_as_text([_promote(units, i, authors) for i in range(len(units))])
     units = named_runs(kickers_as_text(units))
     return _demote_inner_titles(units) if _separated(units) else units
@@ -208,21 +203,6 @@ def _opening_story(units: list[Unit]) -> int:
     return index if unit.role == "title" and unit.rank >= 7 else -1
 
 
-def _authors(units: list[Unit]) -> set[str]:
-    """Names alone on a line right under a headline, each under two headlines at least: the
-    stories' authors ("Hallie Brandt", "Oren Matsuda" under an Axios-style issue's items, the
-    sixteenth sweep), not titles ("The Quiet Bankruptcy" under a reading list's name)."""
-    seen: Counter[str] = Counter()
-    for index in range(1, len(units)):
-        unit, above = units[index], units[index - 1]
-        line = tidy(unit.block.text) if unit.role == "body" else ""
-        if (line and "\n" not in unit.block.text.strip() and above.role == "title"
-                and len(above.headline.split()) >= HEADLINE_WORDS
-                and len(line.split()) <= NAME_WORDS and POST_AUTHORS.match(line)):
-            seen[line] += 1
-    return {name for name, count in seen.items() if count > 1}
-
-
 def _promote(units: list[Unit], index: int, authors: set[str]) -> Unit:
     """A one-line body block that reads like a title, with text under it, is a title."""
     unit = units[index]
@@ -270,7 +250,7 @@ def _promote(units: list[Unit], index: int, authors: set[str]) -> Unit:
     if following is None or following.role == "rule":
         return unit
     italic = _italic_line(following)
-    if (_byline_under(units, index) or italic or _address_under(units, index)) and (
+    if (_byline_under(units, index) or italic or address_under(units, index)) and (
             index + 2 < len(units)):
         # a byline, a subhead or the story's address alone ("1) Stop padding your batches"
         # over "https://fernleaf.dev/…", plain text) is not the text under a title
@@ -291,13 +271,6 @@ def _headline_over_text(units: list[Unit], index: int) -> bool:
     below = units[index + 1] if index + 1 < len(units) else None
     return (len(lines) == 1 and title_like(lines[0]) and below is not None
             and below.role == "body" and text_size(below.block.text) >= BODY_MIN_CHARS)
-
-
-def _address_under(units: list[Unit], index: int) -> bool:
-    """The unit under the one at ``index`` is a bare address alone on its line."""
-    below = units[index + 1] if index + 1 < len(units) else None
-    return (below is not None and below.role == "body" and "\n" not in below.block.text.strip()
-            and bool(BARE_URL_LINE.match(below.block.text.strip())))
 
 
 def _byline_under(units: list[Unit], index: int) -> bool:
@@ -366,38 +339,6 @@ def _link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fal
     if CALL_TO_ACTION.match(name) and not tail.strip(" →»>"):
         return None  # the story's or the issue's button: body, not an item
     return Unit("item", block, 9, name, link.url, "item: link-led line")
-
-
-# "kvtrace: per-request KV-cache visualization https://github.com/… Find the one slow
-# request": a plain-text bullet's title, its address, then what it says (the fifteenth sweep)
-URL_ITEM = re.compile(r"^(?P<title>[^\n]{12,160}?)[ \t]+<?(?P<url>https?://[^\s<>]{4,2000})>?"
-                      r"(?:[ \t]+[^\n]*)?$")
-
-
-URL_TITLE_WORDS = 3  # words of three letters or more in a title over its address
-NAMED_TOOL = re.compile(r"^[a-z0-9][\w.-]{1,30}: \S")
-
-
-def _url_item(block: Block, first: str) -> Unit | None:
-    """A bullet with its title, then its bare address, then perhaps its summary; or a
-    paragraph of two lines, a title over its bare address ("Honeypot Sees First Attempts
-    Against Helpstack Flaw" over "https://…", plain text: the sixteenth sweep)."""
-    lines = block_lines(block)
-    if (block.kind == "paragraph" and len(lines) == 2 and BARE_URL_LINE.match(lines[1])
-            and title_like(tidy(lines[0])) and block.links and not is_byline(tidy(lines[0]))
-            and len(re.findall(r"[^\W\d_]{3,}", lines[0])) >= URL_TITLE_WORDS):
-        # (not "412 points, 133 comments" over the item's address: the fourth sweep)
-        return Unit("item", block, 9, tidy(lines[0]), block.links[-1].url,
-                    "item: title over its address")
-    if block.kind != "list_item":
-        return None
-    found = URL_ITEM.match(first.strip(DECORATION + "•"))
-    title = tidy(found.group("title")) if found else ""
-    # (a tool's name in lower case before a colon is a title too: "kvtrace: per-request …")
-    if (found is None or not title or "http" in title
-            or not (title_like(title) or NAMED_TOOL.match(title))):
-        return None
-    return Unit("item", block, 9, title, found.group("url"), "item: title and its address")
 
 
 def _dash_item(block: Block, first: str) -> Unit | None:

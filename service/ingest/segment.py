@@ -21,9 +21,10 @@ from pathlib import Path
 
 from service.domain import Block, Issue, Link, Story
 from service.errors import MalformedMessage
+from service.ingest.buttons import BUTTON_BAR, READ_MORE
 from service.ingest.cuts import Cut, without_last
 from service.ingest.essay import one_essay
-from service.ingest.headlines import BUTTON_BAR, DECORATION, READ_MORE, block_lines, tidy
+from service.ingest.headlines import DECORATION, block_lines, tidy
 from service.ingest.masthead import names_the_newsletter, newsletter_names, translated_names
 from service.ingest.opening import without_author, without_opening_line, without_subtitle
 from service.ingest.parse import parse_issue

@@ -27,14 +27,13 @@ from collections.abc import Sequence
 from service.domain import Block
 from service.ingest import roles
 from service.ingest.ads import SPONSORED_TAIL, is_ad, is_button
+from service.ingest.buttons import CALL_TO_ACTION, READ_MORE
 from service.ingest.cuts import Cut, Cutting, without_last
 from service.ingest.headlines import (
     ASKS,
     BARE_URL_LINE,
-    CALL_TO_ACTION,
     CJK,
     INNER_HEADING,
-    READ_MORE,
     SALUTATION,
     SECTION_WORDS,
     TITLE_MAX_CHARS,
@@ -46,12 +45,21 @@ from service.ingest.headlines import (
 from service.ingest.masthead import is_masthead, names_the_newsletter
 from service.ingest.roles import roles_of
 from service.ingest.run_in import is_label
+from service.ingest.sections import (
+    SUBSECTION_TITLE_WORDS,
+    continued_story,
+    has_own_text,
+    section_heading,
+)
 from service.ingest.units import Unit, after, text_under
 from service.ingest.zones import (
+    EVENT_DAY,
     JOB_TITLE,
+    TIME_OF_DAY,
     ZONES,
     opens_recap,
     opens_sponsor,
+    posting,
     sponsored_lead,
 )
 
@@ -99,28 +107,7 @@ def cut(blocks: Sequence[Block], names: Sequence[str] = (),
                    cutter.named)
 
 
-# When an event is, its day and its time ("Tuesday, Dec. 9, 6:30 p.m.", "Sun., 10 a.m."):
-# a listing has both, news has one at most ("Microsoft patches zero-day exploited since
-# Monday", "Council approves budget at 11 p.m.": the review).
-EVENT_DAY = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.|"
-                       r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
-TIME_OF_DAY = re.compile(r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b", re.IGNORECASE)
 BOLD_LINE_RANK = 7  # bold lines and title lines rank 7 and 8, below every heading
-# A section's heading inside a long story is short ("The setup", "Root cause"); a news
-# headline runs longer ("The Fed holds rates steady as inflation cools": the review)
-SUBSECTION_WORDS = 5
-# "…continued: Meridian's agent goes to work", "Letters to the editor (continued)": the rest
-# names the story that goes on (not "Continued drought forces water cuts": the review)
-CONTINUED_REST = re.compile(r"^\W*(?:continued|cont\.)\s*[:—–-]\s*(.+)$"
-                            r"|^(.+?)\s*\((?:continued|cont\.?)\)\W*$", re.IGNORECASE)
-CONTINUED_MIN_CHARS = 8  # the rest of a "continued" heading names its story
-SUBSECTION_AFTER = 200  # characters of the story's own text before its first section
-# How a section of a piece is headed, unlike a news headline ("County rejects a gas plant"):
-# a question, a label of a word or two ("Root cause", "Persistence"), or a phrase that opens
-# on an article, a possessive or a wh-word ("The setup", "What changes on Monday").
-SUBSECTION = re.compile(
-    r"\?\W*$|^\W*(?:[\w'’-]+(?:\s+[\w'’-]+)?\W*$|(?:the|what|why|how|who|where|when|which|a|an"
-    r"|our|my|your|its|their|this|these|some|step \d+|part \w+|\d+[.)])\s)", re.IGNORECASE)
 
 
 class _Cutter:
@@ -151,7 +138,7 @@ class _Cutter:
             self.current = None
 
     def title(self, unit: Unit, index: int) -> None:
-        earlier = self._continues(tidy(unit.headline))
+        earlier = continued_story(tidy(unit.headline), self.cuts)
         if earlier is not None and not self.zone.startswith("footer"):
             # "…continued: Meridian's agent goes to work" after a sponsor's block: the story
             # before the block goes on (the thirteenth sweep)
@@ -259,7 +246,7 @@ class _Cutter:
                                       or SPONSORED_TAIL.search(block_lines(unit.block)[0])):
             self.current, self.laid_out = None, True
             self.drop("sponsor", unit.headline, "sponsored item")
-        elif unit.role == "item" and _posting(unit.headline, self.section):
+        elif unit.role == "item" and posting(unit.headline, self.section):
             self.drop("jobs", unit.headline, "a job posting under the section's name")
         elif unit.role == "item":
             self.start(Cut(tidy(unit.headline), unit.signal, [unit.block], unit.url,
@@ -273,17 +260,6 @@ class _Cutter:
             where = "before the first story" if not self.cuts else "outside any story"
             self.drop("text", block_lines(unit.block)[0][:80], where)
             self.gap_noted = True
-
-    def _continues(self, text: str) -> Cut | None:
-        """The earlier story a "…continued: X" or "X (continued)" heading goes on with."""
-        found = CONTINUED_REST.match(text)
-        rest = next((g for g in found.groups() if g), "") if found else ""
-        rest = rest.casefold().strip(" :—–-")
-        if len(rest) < CONTINUED_MIN_CHARS:
-            return None
-        heads = ((c, re.sub(r"^\W+", "", c.headline).casefold()) for c in reversed(self.cuts))
-        return next((c for c, h in heads if h and (h.startswith(rest) or rest.startswith(h))),
-                    None)
 
     def _inner(self, unit: Unit, index: int) -> bool:
         """A heading of the story in hand over its own parts (attack7, sweep10): ranked
@@ -301,12 +277,10 @@ class _Cutter:
             self._over_text(index))
 
     def _subsection(self, unit: Unit, index: int) -> bool:
-        """A heading deeper than the story in hand's, unlinked and short, under a story that
-        already has a paragraph of its own: a section of that story ("The setup", "Root
-        cause", "What changes on Monday" under a long piece's title: the thirteenth sweep).
-        Not under a bare name ("Policy" over its intro), nor a zone's title; not after a
-        separator, nor over one paragraph that links out (a brief under the lead story: "How
-        Brindle cut CI time in half" and its source, the attack on that rule)."""
+        """A short unlinked heading deeper than the story in hand's, under its own paragraph:
+        a section of that story (sections.py).  Not a zone's title, nor after a separator,
+        nor over one paragraph that links out ("How Brindle cut CI time in half" and its
+        source under a long lead: a brief, the attack on the rule)."""
         current = self.current
         if (current is None or not current.signal.startswith("heading") or unit.url
                 or not (self.current_rank < unit.rank < BOLD_LINE_RANK)
@@ -316,19 +290,9 @@ class _Cutter:
         if len(under) == 1 and under[0].block.links:
             return False
         text = tidy(unit.headline)
-        if (len(text.split()) > SUBSECTION_WORDS or len(current.headline.split()) < 3
-                or not SUBSECTION.search(text)):
-            return False
-        if any(pattern.search(text) for pattern in ZONES.values()):
-            return False
-        # (summed up to the threshold only: every section of a 4,000-section story summed
-        # all of it again, quadratic: the review)
-        told = 0
-        for block in itertools.islice(current.blocks, 1, None):
-            told += len(block.text)
-            if told >= SUBSECTION_AFTER:
-                return True
-        return False
+        return (len(current.headline.split()) >= SUBSECTION_TITLE_WORDS
+                and section_heading(text) and not any(p.search(text) for p in ZONES.values())
+                and has_own_text(current.blocks))
 
     def _over_text(self, index: int) -> bool:
         """The unit at ``index`` has body text right under it (past any separator)."""
@@ -386,27 +350,6 @@ def _read_more_under(units: list[Unit], index: int) -> bool:
     under = itertools.takewhile(lambda u: u.role == "body",
                                 (u for u in after(units, index) if u.role != "rule"))
     return any(READ_MORE.match(tidy(link.text)) for u in under for link in u.block.links)
-
-
-# A bare "Jobs" names a labour-news section as often as a jobs board (zones.py); under it a
-# short title that ends in a role is a posting ("Senior Detection Engineer", "Head of Project
-# Finance", "Policy Analyst — Tidewell": the sixteenth sweep), news is not ("Engineers at
-# Meta protest layoffs").
-BARE_JOBS = re.compile(r"^\W*(?:jobs?|careers?|hiring|open roles|job board)\W*$", re.IGNORECASE)
-ROLE = re.compile(r"(?:engineer|scientist|manager|designer|analyst|developer|intern|director"
-                  r"|researcher|officer|specialist|coordinator|architect|consultant|recruiter"
-                  r"|associate|fellow|lead|responder|editor|writer|producer|counsel|strategist"
-                  r"|technician)s?", re.IGNORECASE)
-POSTING_WORDS = 8
-
-
-def _posting(headline: str, section: str) -> bool:
-    """A role's title in Title Case, perhaps with its employer or place after a dash, a
-    comma or a bracket, under a bare "Jobs"."""
-    role = re.split(r"\s*[—–,(]", tidy(headline), maxsplit=1)[0].split()
-    return (bool(BARE_JOBS.match(section)) and 0 < len(role) <= POSTING_WORDS
-            and all(word[:1].isupper() or word in ("of", "and", "&") for word in role)
-            and (bool(ROLE.fullmatch(role[-1])) or role[:2] == ["Head", "of"]))
 
 
 def _news_item(unit: Unit) -> bool:

@@ -15,9 +15,23 @@ from collections.abc import Sequence
 from service.domain import Block
 from service.ingest.headlines import TITLE_MAX_CHARS, block_lines, is_bold_line, tidy
 
-__all__ = ["AD_LABEL", "BARE_AD_LABEL", "JOB_TITLE", "SIGN_OFF", "SPONSOR_LABEL", "ZONES",
-           "footer_at", "opens_footer", "opens_recap", "opens_sponsor", "sign_off_at",
-           "sponsored_lead"]
+__all__ = [
+    "AD_LABEL",
+    "BARE_AD_LABEL",
+    "EVENT_DAY",
+    "JOB_TITLE",
+    "SIGN_OFF",
+    "SPONSOR_LABEL",
+    "TIME_OF_DAY",
+    "ZONES",
+    "footer_at",
+    "opens_footer",
+    "opens_recap",
+    "opens_sponsor",
+    "posting",
+    "sign_off_at",
+    "sponsored_lead",
+]
 
 TEXT_UNDER = 60  # a story's first paragraph, not a footer's link or address line
 BUTTON = re.compile(r"^\W*(?:share|like|comment|restack|forward|follow|tweet|post)\b.{0,40}$",
@@ -72,6 +86,12 @@ BARE_AD_LABEL = re.compile(
 SPONSOR_LABEL = re.compile(
     r"^(?:together with|sponsored by|presented by|brought to you by|a message from"
     r"|in partnership with)\W+(?:our (?:sponsor|partner)s?\W+)?([\w'’-]+)", re.IGNORECASE)
+# When an event is, its day and its time ("Tuesday, Dec. 9, 6:30 p.m.", "Sun., 10 a.m."):
+# a listing has both, news has one at most ("Microsoft patches zero-day exploited since
+# Monday", "Council approves budget at 11 p.m.": the review).
+EVENT_DAY = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.|"
+                       r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
+TIME_OF_DAY = re.compile(r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b", re.IGNORECASE)
 ZONES = {
     "recap": re.compile(
         # ("Summary", "Summary & TL;DR", "Summary of this week"; not "Summary judgment
@@ -307,3 +327,24 @@ def sponsored_lead(block: Block) -> bool:
     lead = tidy(block.lead)
     return bool(lead) and tidy(block_lines(block)[0]) != lead and bool(
         AD_LABEL.match(lead))
+
+
+# A bare "Jobs" names a labour-news section as often as a jobs board (zones.py); under it a
+# short title that ends in a role is a posting ("Senior Detection Engineer", "Head of Project
+# Finance", "Policy Analyst — Tidewell": the sixteenth sweep), news is not ("Engineers at
+# Meta protest layoffs").
+BARE_JOBS = re.compile(r"^\W*(?:jobs?|careers?|hiring|open roles|job board)\W*$", re.IGNORECASE)
+ROLE = re.compile(r"(?:engineer|scientist|manager|designer|analyst|developer|intern|director"
+                  r"|researcher|officer|specialist|coordinator|architect|consultant|recruiter"
+                  r"|associate|fellow|lead|responder|editor|writer|producer|counsel|strategist"
+                  r"|technician)s?", re.IGNORECASE)
+POSTING_WORDS = 8
+
+
+def posting(headline: str, section: str) -> bool:
+    """A role's title in Title Case, perhaps with its employer or place after a dash, a
+    comma or a bracket, under a bare "Jobs"."""
+    role = re.split(r"\s*[—–,(]", tidy(headline), maxsplit=1)[0].split()
+    return (bool(BARE_JOBS.match(section)) and 0 < len(role) <= POSTING_WORDS
+            and all(word[:1].isupper() or word in ("of", "and", "&") for word in role)
+            and (bool(ROLE.fullmatch(role[-1])) or role[:2] == ["Head", "of"]))

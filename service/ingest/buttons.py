@@ -1,0 +1,115 @@
+"""Segment stage: lines that are a button or a story's facts, never its title.
+
+A story's own link under its text ("Read more →", "Devamını oku »", "Read the full story |
+Read the paper"), the issue's and a sponsor's calls to action ("View in browser", "Try Acme
+free", "Hemen başlayın"), a citation ("Reference: …", "Source: …") and a card's labelled facts
+("Lead: Acme · Also: Beta").  Read by segment.py, roles.py, ads.py and the zones of
+structure.py; kept apart from headlines.py, which says what a title looks like.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["BUTTON_BAR", "CALL_TO_ACTION", "CITATION", "LABELLED_PAIRS", "READ_MORE"]
+
+# The story's own link under it: "Read more →", "Full story", "Read article »", "Source".
+# In other languages too (the thirteenth sweep: "Devamını oku »", "לקריאה נוספת ←", "Läs
+# mer →", "Lire l'annonce").
+READ_MORE = re.compile(
+    # ("Read the full STONEMOTH report →": a word may name it, the fourteenth sweep)
+    r"^(?:read (?:more|on|original|(?:the )?(?:full )?(?:[\w-]+ )?(?:story|article|paper|post|"
+    r"report|"
+    r"announcement|case study|release notes|study|essay|interview|thread))"
+    r"|full (?:story|article)|continue reading|source|link"
+    r"|(?:read|view) (?:it |the paper |the post )?on (?:arxiv|github|medium|substack|youtube"
+    r"|hugging ?face|the web|our (?:site|blog|website))"
+    r"|lire (?:la suite|plus|l['’](?:article|annonce|étude|entretien)(?: complet)?)"
+    r"|en savoir plus"
+    r"|leer (?:más|el artículo(?: completo)?|la nota(?: completa)?)|seguir leyendo"
+    r"|leia (?:mais|a matéria(?: completa)?|o artigo(?: completo)?)|continue lendo|saiba mais"
+    r"|weiterlesen|mehr lesen|zum (?:ganzen )?artikel|den ganzen artikel lesen"
+    r"|continua a leggere|leggi (?:tutto|di più|l['’]articolo(?: completo)?)"
+    r"|lees (?:meer|verder|het (?:hele )?(?:verhaal|artikel))|verder lezen"
+    r"|läs (?:mer|hela)|les (?:mer|hele)|læs (?:mere|videre)"
+    r"|lue lisää|czytaj (?:więcej|dalej)|číst dál|čítať ďalej|citește (?:mai mult|tot)"
+    r"|tovább(?: olvasom)?|devamını oku|haberin devamı|devamı|читать (?:далее|дальше|полностью)"
+    r"|подробнее|читати далі|детальніше|διαβάστε (?:περισσότερα|εδώ)|לקריאה נוספת|להמשך קריאה"
+    r"|המשך קריאה|اقرأ المزيد|baca selengkapnya|đọc thêm|続きを読む|もっと読む|詳しくはこちら"
+    r"|阅读全文|阅读更多|閱讀全文|閱讀更多|더 ?보기|자세히 보기|기사 보기"
+    r"|číst dále|loe edasi|skaityti daugiau|lasīt vairāk|read the model card)\b"
+    # where it is read, or how long: "Les mer hos Teknikkbladet →", "Lue lisää (Kauppapäivä)",
+    # "Read the full interview (12 min)" (an attack on the thirteenth sweep's rules)
+    # (not after "Source" or "Link": "Source at Pentagon: strike plans shelved", the review)
+    r"(?:(?<!source)(?<!link)\s+(?:at|on|in|via|hos|på|bei|auf|chez|sur|en|su|em|op|na)\s+"
+    r"[^\n():]{1,40}?)?"
+    r"(?:\s*\([^()\n]{1,30}\))?\W*$", re.IGNORECASE)
+# A line that cites the story's source under its text: "Reference: Amundsen, K. et al.
+# Marine Ecology Letters (2025)", "Source: the county's budget office", "Via The Verge" (the
+# fourteenth sweep); not "Study: …", "Paper: …", which head news.
+CITATION = re.compile(r"^(?:references?|sources?|citations?|doi|via|h/t|hat tip|credits?"
+                      r"|kaynak|quelle|quellen|fuente|fonte|źródło|bron|källa|kilde|lähde)\b\s*:",
+                      re.IGNORECASE)
+# A card's facts as labelled pairs: "Lead: Harrow Peak Capital · Also: Brightwater", "Date:
+# Nov 3 | Location: Berlin" (the fourteenth sweep's deal cards): metadata, not a title.
+LABELLED_PAIRS = re.compile(r"^(?:[\w'’-]{1,20}(?: [\w'’-]{1,20})?:[ \t][^\n:·•|]{1,80}?"
+                            r"[ \t]*[·•|][ \t]*){1,5}[\w'’-]{1,20}(?: [\w'’-]{1,20})?:[ \t]\S")
+# A bar of such buttons: "Read the full story | Read the paper".
+BUTTON_BAR = re.compile(r"\s*[|·•]\s*")
+# A link on a line of its own that is a button ("Read the full story", "Continue reading",
+# "View this issue online", "Browse the logbooks", "Try Acme free"): the story's or the
+# issue's, not a one-line item.  The whole link text must be one: "Read the leaked memo on
+# layoffs", "Book publishers sue" and "Apply now: climate grants" are headlines.
+CALL_TO_ACTION = re.compile(
+    r"^[▶►→»\s]*(?:read (?:more|on|online|it here|the (?:full )?(?:story|article|post|report|issue|"
+    r"piece|interview|paper))|continue reading|keep reading|view (?:it |this |the )?"
+    r"(?:issue |email |post )?(?:online|in (?:your |a |the )?browser|on the web)|view online|"
+    # the fifth sweep's: "View in browser", "Read this brief online", "Read on the web"
+    r"(?:read|view|open|see) (?:this |the |today's |today’s )?(?:brief |issue |email |"
+    r"newsletter |edition |digest |post )?(?:online|on the web|in (?:your |a |the )?browser)|"
+    r"browse (?:the|all|our)(?: \w+){1,2}|"
+    # "Try Acme free", "Try Flowpad free for 14 days →" (the eleventh sweep)
+    r"try \w+ (?:free|now|for free|today)(?: for (?:\d+|one|two|three) (?:days?|weeks?|months?))?|"
+    r"see all (?:open )?(?:roles|jobs|positions|openings)|browse jobs|alle stellen ansehen|"
+    r"become a (?:paid |premium )?(?:member|subscriber|supporter)|cancel (?:this )?alert|"
+    r"voir toutes les offres|"
+    r"sign up(?: free| now)?|"
+    r"subscribe(?: now| free| here)?|join (?:now|us|free|the waitlist)|register (?:now|here|today)|"
+    r"download (?:now|the app|it)|learn more|find out more|see more|shop now|get started|"
+    r"apply (?:now|here|today)|click here|get the \w+|get (?:a |your )?free [\w-]+(?: [\w-]+)?|"
+    # the fourth sweep's and its attack's buttons and web-version links
+    r"save (?:your|a|my) (?:seat|spot)|reserve (?:your|a) (?:seat|spot)|"
+    r"donate(?: now| today| here)?|submit (?:a|your) (?:talk|proposal|tip|story)|post a job|"
+    r"powered by \w+|read (?:the )?(?:case study|release notes|transcript)|"
+    r"read in (?:your|the) browser|web version|ver (?:a )?versão (?:web|online)|"
+    r"ver en (?:el|tu) navegador|versión web|im browser (?:ansehen|öffnen)|versione web|"
+    r"version (?:web|en ligne)|voir (?:la version )?en ligne|"
+    # the fifth sweep's: "Lire la suite →", "Leer más", "Weiterlesen", "▶ Listen now"
+    r"lire (?:la suite|plus)|en savoir plus|leer más|seguir leyendo|weiterlesen|mehr lesen|"
+    r"continua a leggere|leggi (?:tutto|di più)|leia mais|continue lendo|"
+    r"jetzt (?:kostenlos )?(?:testen|ausprobieren|anmelden|wechseln|bestellen|buchen|kaufen)|"
+    r"kostenlos testen|mehr erfahren|essai gratuit|"
+    r"(?:listen|watch|play)(?: now| here| to (?:the|this) episode)?|"
+    r"start (?:a |your )?free trial|read the guide|click to \w+|share (?:now|it|this)|"
+    # the sixth sweep's: "Upgrade to read →", "Start trial", "Check it out"
+    r"upgrade(?: to (?:read|paid|premium|unlock))?|start (?:a |your )?trial|check it out|"
+    r"see more(?: of what you like| like this)?|register|"
+    r"see (?:more|all)(?: [\w-]+){0,2} (?:posts|stories|news|articles|papers|episodes|topics)|"
+    r"claim (?:it|yours|your \w+)(?: here| now)?|"
+    # an attack on the eleventh sweep's rules: "Open an account", "Start watching"
+    r"open (?:an?|your)(?: free)? account|start (?:watching|listening|saving|your free trial)|"
+    # the thirteenth sweep's, in other languages: "Hemen başlayın »", "Boka genomgång →"
+    r"download (?:the |our |your )?(?:free )?(?:report|guide|e-?book|white ?paper|checklist"
+    r"|app note|data ?sheet|slides|pdf)(?: \(pdf\))?|open (?:the |your )?dashboard|"
+    r"sprawdź (?:ofertę|szczegóły)|pobierz(?: raport| e-?book| poradnik)?|zamów teraz|"
+    r"hemen (?:başla\w*|dene\w*|kaydol)|ücretsiz dene\w*|kayıt ol|abone ol|daha fazla bilgi|"
+    r"boka (?:en )?(?:demo|genomgång|tid|möte)|kom igång|prova (?:gratis|nu)|anmäl dig|"
+    r"registrera dig|prenumerera|probeer (?:het )?gratis|meld je (?:nu )?aan|schrijf je in|"
+    r"zapisz się|wypróbuj(?: za darmo)?|dowiedz się więcej|scopri di più|iscriviti|"
+    r"prova gratis|prueba(?:lo)? gratis|empieza (?:ahora|gratis)|regístrate|suscríbete|"
+    r"más información|descubre más|experimente grátis|comece (?:agora|grátis)|inscreva-se|"
+    r"assine(?: já| agora)?|essayez gratuitement|essayer gratuitement|inscrivez-vous|"
+    r"s['’]inscrire|découvrir|להרשמה|הירשמו|לפרטים נוספים|今すぐ(?:登録|試す)|無料で試す|"
+    r"詳しく見る|立即(?:注册|试用|订阅)|免费试用|了解更多|지금 시작하기|무료 체험|"
+    r"попробовать бесплатно|подписаться|узнать больше)"
+    r"(?![-\w])\W*$", re.IGNORECASE)

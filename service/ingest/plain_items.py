@@ -1,0 +1,62 @@
+"""Segment stage, structural engine: plain text's items, a title with its bare address.
+
+Plain text has no links to lead an item, only the address written out: a bullet "kvtrace:
+per-request KV-cache visualization https://github.com/… Find the one slow request", a
+paragraph of a title over its address, a numbered title with its address alone on the line
+under it (the fifteenth and sixteenth sweeps).  roles.py asks these.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.domain import Block
+from service.ingest.headlines import (
+    BARE_URL_LINE,
+    DECORATION,
+    block_lines,
+    is_byline,
+    tidy,
+    title_like,
+)
+from service.ingest.units import Unit
+
+__all__ = ["address_under", "url_item"]
+
+# "kvtrace: per-request KV-cache visualization https://github.com/… Find the one slow
+# request": a plain-text bullet's title, its address, then what it says (the fifteenth sweep)
+URL_ITEM = re.compile(r"^(?P<title>[^\n]{12,160}?)[ \t]+<?(?P<url>https?://[^\s<>]{4,2000})>?"
+                      r"(?:[ \t]+[^\n]*)?$")
+
+
+URL_TITLE_WORDS = 3  # words of three letters or more in a title over its address
+NAMED_TOOL = re.compile(r"^[a-z0-9][\w.-]{1,30}: \S")
+
+
+def url_item(block: Block, first: str) -> Unit | None:
+    """A bullet with its title, then its bare address, then perhaps its summary; or a
+    paragraph of two lines, a title over its bare address ("Honeypot Sees First Attempts
+    Against Helpstack Flaw" over "https://…", plain text: the sixteenth sweep)."""
+    lines = block_lines(block)
+    if (block.kind == "paragraph" and len(lines) == 2 and BARE_URL_LINE.match(lines[1])
+            and title_like(tidy(lines[0])) and block.links and not is_byline(tidy(lines[0]))
+            and len(re.findall(r"[^\W\d_]{3,}", lines[0])) >= URL_TITLE_WORDS):
+        # (not "412 points, 133 comments" over the item's address: the fourth sweep)
+        return Unit("item", block, 9, tidy(lines[0]), block.links[-1].url,
+                    "item: title over its address")
+    if block.kind != "list_item":
+        return None
+    found = URL_ITEM.match(first.strip(DECORATION + "•"))
+    title = tidy(found.group("title")) if found else ""
+    # (a tool's name in lower case before a colon is a title too: "kvtrace: per-request …")
+    if (found is None or not title or "http" in title
+            or not (title_like(title) or NAMED_TOOL.match(title))):
+        return None
+    return Unit("item", block, 9, title, found.group("url"), "item: title and its address")
+
+
+def address_under(units: list[Unit], index: int) -> bool:
+    """The unit under the one at ``index`` is a bare address alone on its line."""
+    below = units[index + 1] if index + 1 < len(units) else None
+    return (below is not None and below.role == "body" and "\n" not in below.block.text.strip()
+            and bool(BARE_URL_LINE.match(below.block.text.strip())))
