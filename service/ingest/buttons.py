@@ -10,8 +10,13 @@ structure.py; kept apart from headlines.py, which says what a title looks like.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-__all__ = ["BUTTON_BAR", "CALL_TO_ACTION", "CITATION", "LABELLED_PAIRS", "READ_MORE"]
+from service.domain import Block
+from service.ingest.headlines import tidy
+
+__all__ = ["BUTTON_BAR", "CALL_TO_ACTION", "CITATION", "LABELLED_PAIRS", "READ_MORE",
+           "read_more_url"]
 
 # The story's own link under it: "Read more →", "Full story", "Read article »", "Source".
 # In other languages too (the thirteenth sweep: "Devamını oku »", "לקריאה נוספת ←", "Läs
@@ -113,3 +118,11 @@ CALL_TO_ACTION = re.compile(
     r"詳しく見る|立即(?:注册|试用|订阅)|免费试用|了解更多|지금 시작하기|무료 체험|"
     r"попробовать бесплатно|подписаться|узнать больше)"
     r"(?![-\w])\W*$", re.IGNORECASE)
+
+
+def read_more_url(blocks: Iterable[Block]) -> str:
+    """The first "Read more" (or "Read the paper", "Full story", "Source") link in
+    ``blocks``: the story's own link when its headline has none, or the sign that a card's
+    headline sits over its teaser.  Any other link may be a citation."""
+    return next((link.url for block in blocks for link in block.links
+                 if READ_MORE.match(tidy(link.text))), "")

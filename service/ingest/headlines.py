@@ -203,6 +203,7 @@ LOWER_BYLINE = re.compile(r"^by\s+(?:the\s+)?[A-Z][^.!?]{0,100}$")
 # Words a section name is made of ("Big Companies LLMs & APIs", "Open Source"): a title of
 # only these is a section even when prose follows it (structure.py), and a one-word line of
 # one ("Science") over a headline is a section name, not a date or a "Share" (roles.py).
+LETTER_WORD = re.compile(r"[^\W\d_]{3,}")
 SECTION_WORDS = frozenset(re.findall(r"\S+", """
 ai big co companies company llms llm apis api open source tools tool business research policy
 safety robotics vision video voice audio art diffusion 3d news other top misc miscellaneous
@@ -217,6 +218,12 @@ def capitalised_share(text: str, skip_first: bool = False) -> float:
     word with ``skip_first``, which a sentence capitalises too): Title Case reads high."""
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text)[int(skip_first):] if len(w) > 3]
     return sum(w[0].isupper() for w in words) / len(words) if words else 0.0
+
+
+def letter_words(text: str) -> int:
+    """How many words of three letters or more ``text`` holds (digits and marks aside):
+    "412 points, 133 comments" has two, a title three or more."""
+    return len(LETTER_WORD.findall(text))
 
 
 def text_size(text: str) -> int:

@@ -16,6 +16,7 @@ from service.ingest.headlines import (
     DECORATION,
     block_lines,
     is_byline,
+    letter_words,
     tidy,
     title_like,
 )
@@ -40,7 +41,7 @@ def url_item(block: Block, first: str) -> Unit | None:
     lines = block_lines(block)
     if (block.kind == "paragraph" and len(lines) == 2 and BARE_URL_LINE.match(lines[1])
             and title_like(tidy(lines[0])) and block.links and not is_byline(tidy(lines[0]))
-            and len(re.findall(r"[^\W\d_]{3,}", lines[0])) >= URL_TITLE_WORDS):
+            and letter_words(lines[0]) >= URL_TITLE_WORDS):
         # (not "412 points, 133 comments" over the item's address: the fourth sweep)
         return Unit("item", block, 9, tidy(lines[0]), block.links[-1].url,
                     "item: title over its address")

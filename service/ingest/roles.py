@@ -37,6 +37,7 @@ from service.ingest.headlines import (
     is_byline,
     labelled,
     lead_link,
+    letter_words,
     lower_start,
     marks_headline_above,
     text_size,
@@ -236,7 +237,7 @@ def _promote(units: list[Unit], index: int, authors: set[str]) -> Unit:
         return unit  # under headlines, their authors' names alone: "Hallie Brandt" (Axios's)
     if not bold and index > 1 and units[index - 2].role == "title" and _byline(units[index - 1]):
         return unit  # under the authors, their affiliation: "Kestrel University"
-    if not (bold or marked) and len(re.findall(r"[^\W\d_]{3,}", lines[0])) < 2 and not (
+    if not (bold or marked) and letter_words(lines[0]) < 2 and not (
             _cjk_words(lines[0])) and not (
             following is not None and tidy(lines[0]).lower() in SECTION_WORDS
             and _headline_over_text(units, index + 1)):
@@ -325,7 +326,7 @@ def _link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fal
     link = block.links[0]
     text = tidy(ENUMERATOR.sub("", first.strip(DECORATION + "•")))
     name = tidy(link.text)
-    if len(name) < 12 or (len(re.findall(r"[^\W\d_]{3,}", name)) < 2
+    if len(name) < 12 or (letter_words(name) < 2
                           and len(CJK.findall(name)) < CJK_LINK_CHARS):
         return None
     if BARE_URL_LINE.match(name):

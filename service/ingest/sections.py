@@ -32,18 +32,17 @@ SUBSECTION_AFTER = 200  # characters of the story's own text before its first se
 # How a section of a piece is headed, unlike a news headline ("County rejects a gas plant"):
 # a question, a label of a word or two ("Root cause", "Persistence"), or a phrase that opens
 # on an article, a possessive or a wh-word ("The setup", "What changes on Monday").
-SUBSECTION = re.compile(
-    r"\?\W*$|^\W*(?:[\w'’-]+(?:\s+[\w'’-]+)?\W*$|(?:the|what|why|how|who|where|when|which|a|an"
-    r"|our|my|your|its|their|this|these|some|step \d+|part \w+|\d+[.)])\s)", re.IGNORECASE)
+_OPENERS = r"the|what|why|how|who|where|when|which|our|my|your|its|their|this|these|some"
+_SHAPE = r"\?\W*$|^\W*(?:[\w'’-]+(?:\s+[\w'’-]+)?\W*$|(?:{})\s)"
+SUBSECTION = re.compile(_SHAPE.format(_OPENERS + r"|a|an|step \d+|part \w+|\d+[.)]"),
+                        re.IGNORECASE)
 
 
 # The stricter shape an essay's section may link out under (essay.py): a question, a word
 # or two, or a wh-word, "the" or a possessive first; not "a"/"an", which open news ("A judge
 # blocks…"); a number before it aside ("2. ", "IV. ", "b) ").
 NUMBERING = re.compile(r"^\(?(?:\d{1,2}|[IVXLC]{1,6}|[a-z])[.)]\s+")
-SECTION_SHAPE = re.compile(r"\?\W*$|^\W*(?:[\w'’-]+(?:\s+[\w'’-]+)?\W*$|(?:the|what|why|how|who"
-                           r"|where|when|which|our|my|your|its|their|this|these|some)\s)",
-                           re.IGNORECASE)
+SECTION_SHAPE = re.compile(_SHAPE.format(_OPENERS), re.IGNORECASE)
 
 
 def section_shaped(headline: str) -> bool:

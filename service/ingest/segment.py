@@ -21,7 +21,7 @@ from pathlib import Path
 
 from service.domain import Block, Issue, Link, Story
 from service.errors import MalformedMessage
-from service.ingest.buttons import BUTTON_BAR, READ_MORE
+from service.ingest.buttons import BUTTON_BAR, READ_MORE, read_more_url
 from service.ingest.cuts import Cut, without_last
 from service.ingest.essay import one_essay
 from service.ingest.headlines import DECORATION, block_lines, tidy
@@ -267,13 +267,6 @@ def _without_sign_off(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], lis
     return [*cuts[:-1], dataclasses.replace(last, blocks=last.blocks[:at])], notes
 
 
-def _read_more(blocks: Iterable[Block]) -> str:
-    """The story's link when its headline has none: the first "Read more" (or "Read the
-    paper", "Full story", "Source") link in its text.  Any other link may be a citation."""
-    return next((link.url for block in blocks for link in block.links
-                 if READ_MORE.match(tidy(link.text))), "")
-
-
 def _unique_links(blocks: Iterable[Block]) -> tuple[Link, ...]:
     return tuple(dict.fromkeys(link for block in blocks for link in block.links))
 
@@ -313,7 +306,7 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     cuts, notes = _without_sign_off(cuts, notes)
     stories = [
         Story(index, c.headline, _cut_text(c.headline, c.blocks), _unique_links(c.blocks),
-              c.fiction, c.url or _read_more(c.blocks), c.section)
+              c.fiction, c.url or read_more_url(c.blocks), c.section)
         for index, c in enumerate(cuts)
     ]
     if not stories:

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from service.domain import Block
 from service.ingest import roles
 from service.ingest.ads import SPONSORED_TAIL, is_ad, is_button
-from service.ingest.buttons import CALL_TO_ACTION, READ_MORE
+from service.ingest.buttons import CALL_TO_ACTION, read_more_url
 from service.ingest.cuts import Cut, Cutting, without_last
 from service.ingest.headlines import (
     ASKS,
@@ -278,15 +278,15 @@ class _Cutter:
 
     def _subsection(self, unit: Unit, index: int) -> bool:
         """A short unlinked heading deeper than the story in hand's, under its own paragraph:
-        a section of that story (sections.py).  Not a zone's title, nor after a separator,
-        nor over one paragraph that links out ("How Brindle cut CI time in half" and its
-        source under a long lead: a brief, the attack on the rule)."""
+        its section (sections.py).  Not a zone's title, nor after a separator, nor over one
+        paragraph that links out ("How Brindle cut CI time in half": a brief)."""
         current = self.current
         if (current is None or not current.signal.startswith("heading") or unit.url
                 or not (self.current_rank < unit.rank < BOLD_LINE_RANK)
                 or (index and self.units[index - 1].role == "rule")):
             return False
-        under = list(itertools.takewhile(lambda u: u.role == "body", after(self.units, index)))
+        under = list(itertools.islice(itertools.takewhile(
+            lambda u: u.role == "body", after(self.units, index)), 2))  # (two tell "one")
         if len(under) == 1 and under[0].block.links:
             return False
         text = tidy(unit.headline)
@@ -349,7 +349,7 @@ def _read_more_under(units: list[Unit], index: int) -> bool:
     folds the button into the text above it): a card's headline over its teaser."""
     under = itertools.takewhile(lambda u: u.role == "body",
                                 (u for u in after(units, index) if u.role != "rule"))
-    return any(READ_MORE.match(tidy(link.text)) for u in under for link in u.block.links)
+    return bool(read_more_url(u.block for u in under))
 
 
 def _news_item(unit: Unit) -> bool:
