@@ -264,10 +264,7 @@ def test_bullets_led_by_links_in_a_story_stay_in_it(between: str) -> None:
             "<li><a href='https://n.example/a'>The Washington Desk</a> reports talks began "
             "in autumn.</li><li><a href='https://n.example/b'>The regulator's filing</a> "
             f"lists the terms.</li></ul><h2>School board names a chief</h2><p>{P}</p>")
-    headlines = _headlines(html)
-    assert headlines[0] == "Two cloud rivals agree to merge"
-    assert headlines[-1] == "School board names a chief"
-    assert not {"The Washington Desk", "The regulator's filing"} & set(headlines)
+    assert _headlines(html) == ["Two cloud rivals agree to merge", "School board names a chief"]
 
 
 def test_a_bare_sponsored_label_over_a_story_with_no_button_drops_nothing() -> None:
@@ -623,7 +620,8 @@ def test_a_name_ending_in_a_full_stop_runs_into_its_text() -> None:
                                                ("attack11", 0.93), ("sweep12", 0.90),
                                                ("attack12", 0.93), ("sweep13", 0.78),
                                                ("sweep14", 0.66), ("attack13", 0.88),
-                                               ("sweep15", 0.82), ("sweep16", 0.72)])
+                                               ("sweep15", 0.82), ("sweep16", 0.80),
+                                               ("sweep17", 0.90), ("sweep18", 0.77)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories

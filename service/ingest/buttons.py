@@ -26,7 +26,9 @@ READ_MORE = re.compile(
     r"^(?:read (?:more|on|original|(?:the )?(?:full )?(?:[\w-]+ )?(?:story|article|paper|post|"
     r"report|"
     r"announcement|case study|release notes|study|essay|interview|thread))"
-    r"|full (?:story|article)|continue reading|source|link"
+    # ("Full note (PDF)": an analyst's weekly, the seventeenth sweep)
+    r"|full (?:story|article|note|report|text|paper|analysis|piece|transcript)|continue reading"
+    r"|source|link"
     r"|(?:read|view) (?:it |the paper |the post )?on (?:arxiv|github|medium|substack|youtube"
     r"|hugging ?face|the web|our (?:site|blog|website))"
     r"|lire (?:la suite|plus|l['’](?:article|annonce|étude|entretien)(?: complet)?)"
@@ -75,7 +77,8 @@ CALL_TO_ACTION = re.compile(
     r"browse (?:the|all|our)(?: \w+){1,2}|"
     # "Try Acme free", "Try Flowpad free for 14 days →" (the eleventh sweep)
     r"try \w+ (?:free|now|for free|today)(?: for (?:\d+|one|two|three) (?:days?|weeks?|months?))?|"
-    r"see all (?:open )?(?:roles|jobs|positions|openings)|browse jobs|alle stellen ansehen|"
+    r"(?:see|view) all (?:open )?(?:roles|jobs|positions|openings)|browse jobs|"
+    r"alle stellen ansehen|view (?:open |the )?(?:roles|jobs|positions|openings)|"
     r"become a (?:paid |premium )?(?:member|subscriber|supporter)|cancel (?:this )?alert|"
     r"voir toutes les offres|"
     r"sign up(?: free| now)?|"
@@ -99,7 +102,8 @@ CALL_TO_ACTION = re.compile(
     # the sixth sweep's: "Upgrade to read →", "Start trial", "Check it out"
     r"upgrade(?: to (?:read|paid|premium|unlock))?|start (?:a |your )?trial|check it out|"
     r"see more(?: of what you like| like this)?|register|"
-    r"see (?:more|all)(?: [\w-]+){0,2} (?:posts|stories|news|articles|papers|episodes|topics)|"
+    # ("See all of today's stories", a gadget site's daily: the sixteenth sweep)
+    r"see (?:more|all)(?: [\w'’-]+){0,2} (?:posts|stories|news|articles|papers|episodes|topics)|"
     r"claim (?:it|yours|your \w+)(?: here| now)?|"
     # an attack on the eleventh sweep's rules: "Open an account", "Start watching"
     r"open (?:an?|your)(?: free)? account|start (?:watching|listening|saving|your free trial)|"

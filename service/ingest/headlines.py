@@ -21,6 +21,10 @@ from service.domain import Block
 DECORATION = "*_ \t\xa0"
 TITLE_MAX_CHARS = 160
 TITLE_MAX_WORDS = 22
+# A heading over links that belong to the story above: its sources, not items.
+RELATED = re.compile(r"^\W*(?:further reading|related|sources?|references|see also|"
+                     r"more on this|read more|resources|links mentioned|notes|read the|"
+                     r"documents?|downloads?|files|attachments)\b", re.IGNORECASE)
 ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-z])[.)]\s+")
 GREETING = re.compile(r"^(?:hey|hi|hello|howdy|greetings|good (?:morning|evening))\b",
                       re.IGNORECASE)
@@ -137,8 +141,16 @@ ISSUE_DATE = re.compile(
 # "Priya Raman प्रिया · Nov 30")
 _SCRIPT = r"[ \t]+[^\x00-\x7f\s·•|]{1,12}"  # a word in another script after the names
 AUTHOR_DATE = re.compile(
-    rf"^{_NAME}(?:[ \t]+{_NAME}){{1,3}}(?:(?:{_SCRIPT})?[ \t]*[·•|][ \t]*{_DATE}"
-    r"(?:,?[ \t]+\d{4})?(?:[ \t]*[·•|][ \t]*\d+\s*min(?:ute)?s? read)?"
+    rf"^{_NAME}(?:[ \t]+{_NAME}){{1,3}}"
+    # two or more authors: "Sofia Marchetti, Ben Adeyemi · June 2, 2025" (the sixteenth sweep)
+    rf"(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_NAME}(?:[ \t]+{_NAME}){{1,3}}){{0,3}}"
+    rf"(?:(?:{_SCRIPT})?[ \t]*[·•|][ \t]*{_DATE}"
+    r"(?:,?[ \t]+\d{4})?"
+    # and the time it was posted: "Marcus Tiller | Jun 5 2025 - 7:02 am PT" (a gadget
+    # site's daily, the sixteenth sweep)
+    r"(?:[ \t]*(?:[-–—,@]|at)?[ \t]*\d{1,2}"
+    r"(?::\d\d(?:[ \t]*[AaPp]\.?[Mm]\.?)?|[ \t]*[AaPp]\.?[Mm]\.?)(?:[ \t]+[A-Z]{2,4})?)?"
+    r"(?:[ \t]*[·•|][ \t]*\d+\s*min(?:ute)?s? read)?"
     # or the reading time alone, only after a name in another script: "Anya Petrova Аня ·
     # 8 min read" (attack10), not "Scaling Laws Revisited · 8 min read" (the review)
     rf"|{_SCRIPT}[ \t]*[·•|][ \t]*\d{{1,3}}[ \t]*min(?:ute)?s?[ \t]+read)$")
@@ -181,7 +193,7 @@ POST_AUTHORS = re.compile(
 AUTHOR_NAME = re.compile(r"^(?:(?:Dr|Prof)\.? )?[A-Z][\w'’-]+(?: [A-Z][\w'’.-]*){1,2}$")
 # A heading over its own questions: an interview, a Q&A, an explainer ("…, explained").  Not
 # verbs: "OpenAI asks court to dismiss…" and "…explains" head news (the read-through).
-ASKS = re.compile(r"\b(?:interviews?|q ?& ?a|in conversation|conversation with|faq|"
+ASKS = re.compile(r"\b(?:interviews?|q ?& ?a|in conversation|conversation with|faq|spotlight|"
                   r"explainer|explained|ask me anything|your questions|questions and answers|"
                   r"questions (?:for|with))\b",
                   re.IGNORECASE)

@@ -51,6 +51,10 @@ LINK_VERB = re.compile(
 DOCUMENT = re.compile(r"^(?:[\w-]+\s+)?(?:[\w-]+\s+)?(?:form|pdf|report|guide|guidance|details|"
                       r"standard|agenda|slides|transcript|recording|application|documents?)"
                       r"(?:\s*\(pdf\))?\W*$", re.IGNORECASE)
+# A product update's buttons: "Connect your utility", "Check eligibility", "Shop filters" (the
+# sixteenth sweep); not "Check fraud rises", "Shop closures hit the high street" (VERB_S).
+PRODUCT_BUTTON = re.compile(r"^(?:connect|check|shop|start|browse|update)\s+(?-i:[a-z])",
+                            re.IGNORECASE)
 VERB_S = re.compile(r"^\S+\s+[a-z]+s\s+\S")  # "Fed releases report": a headline's verb
 
 
@@ -119,4 +123,5 @@ def _reads_as_a_link(text: str) -> bool:
     words = text.split()
     if len(words) > OWN_LINK_MAX_WORDS:
         return False
-    return bool(LINK_VERB.match(text) or (DOCUMENT.match(text) and not VERB_S.search(text)))
+    return bool(LINK_VERB.match(text) or ((DOCUMENT.match(text) or PRODUCT_BUTTON.match(text))
+                                          and not VERB_S.search(text)))

@@ -73,6 +73,19 @@ TAGLINE_WORDS = 14  # a masthead's tagline and date: "Ten things worth knowing t
 WEEKDAY_DATE = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+\S", re.IGNORECASE)
 MONTH_YEAR = re.compile(rf"{_MONTHS}\s+(?:de\s+)?(?:19|20)\d\d", re.IGNORECASE)
 TRAILING_NUMBER = re.compile(rf"(?:{_ISSUE_WORDS})\s?#?\d+|#\d+", re.IGNORECASE)
+# The newsletter says what it is and how often: "One AI workflow, every Wednesday", "Weekly
+# news on AI agents, tested by hand".  Not "Drones will deliver every day in Texas" (no comma
+# before "every") nor "Weekly jobless claims rise" (no "on"/"about" after the noun).
+CADENCE_TAGLINE = re.compile(
+    r"^[^\n,]{3,60},[ \t]*(?:every|each)[ \t]+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|day|weekday|week|morning|evening|month|weekend)\W*$"
+    r"|^(?:your |the |a )?(?:weekly|daily|monthly|fortnightly)[ \t]+(?:news|digest|roundup"
+    r"|round-up|briefing|brief|dose|look|guide|update|read|notes)[ \t]+(?:on|about|for|from)"
+    r"[ \t][^\n]{3,60}$", re.IGNORECASE)
+# A name that says it is a newsletter: "AI & Technology Weekly | 7 November 2025" (the
+# seventeenth sweep); "Apple event recap — Sept 9, 2025" heads news.
+SERIAL_NAME = re.compile(r"\b(?:weekly|daily|digest|briefing|newsletter|bulletin|roundup|"
+                         r"round-up|dispatch|monthly)$", re.IGNORECASE)
 WEB_VERSION = re.compile(r"(?:read|view) (?:online|(?:on|in) (?:the )?(?:web|browser))")
 
 
@@ -166,6 +179,8 @@ def is_masthead(unit: Unit, units: list[Unit], index: int, first: Sequence[int])
         return (unit.rank >= BOLD_RANK and not urlsplit(unit.url).path.strip("/")
                 and len(unit.headline.split()) <= 4)
     headline = tidy(unit.headline)
+    if CADENCE_TAGLINE.match(headline):
+        return True  # "The AI job market, every Tuesday" over the intro (the seventeenth sweep)
     if _dates_the_issue(headline) or _dated_name(headline):
         return True  # "Tuesday, May 06, 2025", "AI MONEY & JOBS — Week of March 10, 2025"
     if _dated_tagline(headline) and text_under(units, index) < MASTHEAD_MAX_CHARS:
@@ -208,7 +223,8 @@ def _dated_name(line: str) -> bool:
     parts = re.split(r"\s+(?:[·|•—–]|--)\s+", line)
     date = re.sub(r"^week of\s+", "", parts[-1], flags=re.IGNORECASE)
     return (len(parts) >= 2 and len(parts[0].split()) <= NAME_MAX_WORDS - 1
-            and (date != parts[-1] or parts[0].isupper()) and _dates_the_issue(date))
+            and (date != parts[-1] or parts[0].isupper() or bool(SERIAL_NAME.search(parts[0])))
+            and _dates_the_issue(date))
 
 
 def _dated_tagline(line: str) -> bool:

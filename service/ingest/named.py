@@ -30,7 +30,14 @@ from collections.abc import Callable
 
 from service.domain import Block, Link
 from service.ingest.buttons import CALL_TO_ACTION
-from service.ingest.headlines import LABEL, LEAD_IN, TITLE_MAX_WORDS, block_lines, tidy
+from service.ingest.headlines import (
+    LABEL,
+    LEAD_IN,
+    RELATED,
+    TITLE_MAX_WORDS,
+    block_lines,
+    tidy,
+)
 from service.ingest.units import Unit
 
 __all__ = ["RUN_MIN", "name_of", "named_runs", "news_sentence", "section_like"]
@@ -53,6 +60,7 @@ today's kurz notiert meldungen werkzeuge en bref brèves breves outils breve not
 herramientas rápidas rapidinhas notícias notizie brevi ai everything else today projects
 code around web treats try to our picks finds favorites favourites
 venture private equity exits exit funds ipos ipo mergers m&a
+interesting libraries library packages crates plugins extensions
 """))
 # A title over one pick: "🔧 Tool of the week", "App of the day", "Repo of the week".
 PICK_OF_THE_WEEK = re.compile(r"^\W*(?:(?:ai )?tool|app|pick|product|repo|resource|find|gadget|"
@@ -103,6 +111,11 @@ def name_of(block: Block) -> tuple[str, str] | None:
             return name.rstrip(" ."), url
         words = len(name.split())
         tail = text[len(name):]
+        if tidy(text) == name and len(lines := block_lines(block)) > 1:
+            # the name on a line of its own over what it is ("**quiver**<br>A fast, typed
+            # dataframe library…", a developer weekly's projects: the sixteenth sweep)
+            text = tail = f"{name} {' '.join(lines[1:])}"[len(name):]
+            text = name + text
         if (words > NAME_MAX_WORDS or len(name) > NAME_MAX_CHARS
                 or CALL_TO_ACTION.match(name) or not TAIL.match(text, len(name))
                 or len(tail.strip(" :—–|-")) < TEXT_MIN_CHARS):
@@ -238,15 +251,16 @@ def _sentence_pass(out: list[Unit], needed: Callable[[Unit], int], ranks: set[in
         if title.role != "title":
             continue
         listed = section_like(title.headline)
-        if not listed and (title.rank > 6 or not sentence_section(title.headline)):
-            continue
+        if RELATED.match(title.headline) or (
+                not listed and (title.rank > 6 or not sentence_section(title.headline))):
+            continue  # ("Further reading" over the story's sources: its text)
         kinds = ("list_item", "paragraph") if listed else ("list_item",)
         end, heads = index, list[tuple[str, str]]()  # (headline, "label" or "sentence")
         while end < len(out) and out[end].role == "body":
             block, kind = out[end].block, heads[0][1] if heads else ""  # a run is of one kind
             head = labelled_news(block) if kind != "sentence" else None
             if head is None and kind != "label" and news_sentence(block, kinds):
-                head = (GLYPHS.sub("", tidy(block_lines(block)[0])), "sentence")
+                head = (_sentence_headline(block), "sentence")
             if head is None:
                 break
             heads.append(head)
@@ -266,6 +280,19 @@ def _sentence_pass(out: list[Unit], needed: Callable[[Unit], int], ranks: set[in
                                f"item: news {kind}")
         index = max(index, end)
     return out
+
+
+def _sentence_headline(block: Block) -> str:
+    """A news sentence's headline: the text of the link it opens with ("🔋 **[Voltwright]**,
+    a Denver-based maker of batteries, raised $32M", a deals list: the sixteenth sweep), as
+    data/README.md heads a one-line item by its link's text; else the sentence."""
+    sentence = GLYPHS.sub("", tidy(block_lines(block)[0]))
+    link = _web_link(block)
+    name = tidy(link.text) if link else ""
+    if (name and sentence.startswith(name) and len(name) < len(sentence)
+            and not CALL_TO_ACTION.match(name)):
+        return name
+    return sentence
 
 
 def _web_link(block: Block) -> Link | None:

@@ -30,6 +30,7 @@ URL_ITEM = re.compile(r"^(?P<title>[^\n]{12,160}?)[ \t]+<?(?P<url>https?://[^\s<
                       r"(?:[ \t]+[^\n]*)?$")
 
 
+NUMBERED = re.compile(r"^\s*(?:\[\d{1,3}\]|\(?\d{1,3}[.)])\s+")  # "[1] ", "1. ", "(2) "
 URL_TITLE_WORDS = 3  # words of three letters or more in a title over its address
 NAMED_TOOL = re.compile(r"^[a-z0-9][\w.-]{1,30}: \S")
 
@@ -39,12 +40,18 @@ def url_item(block: Block, first: str) -> Unit | None:
     paragraph of two lines, a title over its bare address ("Honeypot Sees First Attempts
     Against Helpstack Flaw" over "https://…", plain text: the sixteenth sweep)."""
     lines = block_lines(block)
-    if (block.kind == "paragraph" and len(lines) == 2 and BARE_URL_LINE.match(lines[1])
-            and title_like(tidy(lines[0])) and block.links and not is_byline(tidy(lines[0]))
-            and letter_words(lines[0]) >= URL_TITLE_WORDS):
-        # (not "412 points, 133 comments" over the item's address: the fourth sweep)
-        return Unit("item", block, 9, tidy(lines[0]), block.links[-1].url,
-                    "item: title over its address")
+    head = tidy(NUMBERED.sub("", lines[0]))
+    if (block.kind == "paragraph" and len(lines) >= 2 and BARE_URL_LINE.match(lines[1])
+            and (len(lines) == 2 or head != tidy(lines[0]))
+            and title_like(head) and block.links and not is_byline(head)
+            and letter_words(head) >= URL_TITLE_WORDS):
+        # (not "412 points, 133 comments" over the item's address: the fourth sweep); a
+        # numbered one may have its summary under the address ("[1] Diffusion Policies
+        # Revisited" / "https://arxiv.org/…" / "Argues that…": a reading group's list, the
+        # seventeenth sweep)
+        url = next((link.url for link in block.links if link.url in lines[1]),
+                   block.links[-1].url)
+        return Unit("item", block, 9, head, url, "item: title over its address")
     if block.kind != "list_item":
         return None
     found = URL_ITEM.match(first.strip(DECORATION + "•"))

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from service.domain import Block
 from service.ingest.buttons import CALL_TO_ACTION, CITATION, LABELLED_PAIRS
 from service.ingest.headlines import (
+    AUTHOR_NAME,
     BARE_URL_LINE,
     CJK,
     DATELINE,
@@ -28,6 +29,7 @@ from service.ingest.headlines import (
     ENUMERATOR,
     EPISODE_LINE,
     LABEL,
+    RELATED,
     SECTION_WORDS,
     SENTENCE_CLOSE,
     TITLE_MAX_CHARS,
@@ -47,7 +49,7 @@ from service.ingest.headlines import (
 from service.ingest.joined import as_lines
 from service.ingest.kickers import authors_of, kickers_as_text
 from service.ingest.links import own_links_as_text
-from service.ingest.named import named_runs
+from service.ingest.named import named_runs, section_like
 from service.ingest.plain_items import address_under, url_item
 from service.ingest.run_in import headline_then_sentence, is_label, runs_in
 from service.ingest.units import Unit
@@ -68,10 +70,6 @@ UNPUNCTUATED_TITLE_WORDS = 14
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：])")  # "（日経）": a source in CJK
 CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" with no spaces
 CJK_TITLE_CHARS = 8  # ... and a plain one, with no link or bold to mark it, this long
-# A heading over links that belong to the story above: its sources, not items.
-RELATED = re.compile(r"^\W*(?:further reading|related|sources?|references|see also|"
-                     r"more on this|read more|resources|links mentioned|notes|read the|"
-                     r"documents?|downloads?|files|attachments)\b", re.IGNORECASE)
 
 def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     units: list[Unit] = []
@@ -86,10 +84,11 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             units.append(Unit("rule", block))
             continue
         lines = block_lines(block)
-        if len(lines) > 1 and not related and _link_item(block, lines[0]):
+        if len(lines) > 1 and not related and (_link_item(block, lines[0])
+                                               or _named_link_lines(block, lines)):
             # Link items one a line, no blank line between (plain text): one block each.
-            units += [_link_item(line, block_lines(line)[0]) or Unit("body", line)
-                      for line in _split_lines(block, lines)]
+            units += [_link_item(line, block_lines(line)[0]) or _named_link(line)
+                      or Unit("body", line) for line in _split_lines(block, lines)]
             continue
         loose = block.kind == "list_item" and _opens_items(list_head)
         # (a linked headline run into its summary, only among items or under a label: in a
@@ -133,7 +132,9 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
         else:
             units.append(Unit("body", block))
         related = (block.kind != "heading" and bool(LABEL.search(block.text))
-                   and not _names_a_list(block))
+                   and not _names_a_list(block)
+                   # "IN BRIEF:" over linked news (Cooperpress: the sixteenth sweep)
+                   and not section_like(block.text.rstrip(": ")))
     authors = authors_of(units)
     units = own_links_as_text([_promote(units, i, authors) for i in range(len(units))])
     units = named_runs(kickers_as_text(units))
@@ -233,6 +234,17 @@ def _promote(units: list[Unit], index: int, authors: set[str]) -> Unit:
     if (not bold and index and units[index - 1].role in ("title", "item")
             and is_byline(lines[0])):
         return unit  # right under a title, its author or date: "Marta Kowalczyk · Mar 3"
+    if (not bold and index and units[index - 1].role in ("title", "item")
+            and READ_TIME_TAIL.search(lines[0])):
+        # "Research team · 14 min read" under a card's title: its kicker and reading time
+        # (a lab's digest of its posts, the seventeenth sweep)
+        return unit
+    if (not bold and index and units[index - 1].role == "item" and following is not None
+            and following.role in ("item", "title", "rule") and AUTHOR_NAME.match(tidy(lines[0]))
+            and not section_like(lines[0]) and tidy(lines[0]).lower() not in SECTION_WORDS):
+        # "Lena Marchetti" between two linked items: the one above's author (Cooperpress's
+        # weeklies: the sixteenth sweep); a section's name is made of a list's words
+        return unit
     if not bold and tidy(lines[0]) in authors:
         return unit  # under headlines, their authors' names alone: "Hallie Brandt" (Axios's)
     if not bold and index > 1 and units[index - 2].role == "title" and _byline(units[index - 1]):
@@ -281,6 +293,29 @@ def _byline_under(units: list[Unit], index: int) -> bool:
     return below.role == "body" and len(lines) == 1 and is_byline(lines[0])
 
 
+READ_TIME_TAIL = re.compile(r"[·•|][ \t]*\d{1,3}[ \t]*min(?:ute)?s?[ \t]+read[ \t]*$",
+                            re.IGNORECASE)
+# "gokv 3.0 – Key-value abstraction with 18 backends.": a short linked name, a dash, what it is
+NAMED_LINK_TAIL = re.compile(r"\s[-–—]\s+\S")
+
+
+def _named_link_lines(block: Block, lines: list[str]) -> bool:
+    """Every line opens with a link of its own, then a dash: a list of releases or tools,
+    however short their names ("gokv 3.0", "Lattice 1.4": Cooperpress's quick releases,
+    the sixteenth sweep)."""
+    return len(lines) >= 2 and all(_named_link(line) for line in _split_lines(block, lines))
+
+
+def _named_link(block: Block) -> Unit | None:
+    line = tidy(block.text)
+    link = block.links[0] if block.links else None
+    name = tidy(link.text) if link else ""
+    if (link is None or not name or not link.url.startswith("http") or not line.startswith(name)
+            or not NAMED_LINK_TAIL.match(line, len(name))):
+        return None
+    return Unit("item", block, 9, name, link.url, "item: link-led line")
+
+
 def _split_lines(block: Block, lines: list[str]) -> list[Block]:
     """Each line as a block of its own, with the links whose text it shows."""
     return [Block(kind=block.kind, text=line,
@@ -313,6 +348,9 @@ def _opens_items(head: Unit | None) -> bool:
     """A bullet opens with its own item whatever follows its link when its list comes
     right under a section's title (``head``), not under a story's text or "Further
     reading"."""
+    if head is not None and head.role == "body" and is_label(head.block):
+        # "IN BRIEF:" over its linked news (Cooperpress: the sixteenth sweep)
+        return section_like(tidy(head.block.text).rstrip(": "))
     return head is not None and head.role == "title" and not RELATED.match(head.headline)
 
 

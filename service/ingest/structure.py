@@ -34,6 +34,7 @@ from service.ingest.headlines import (
     BARE_URL_LINE,
     CJK,
     INNER_HEADING,
+    RELATED,
     SALUTATION,
     SECTION_WORDS,
     TITLE_MAX_CHARS,
@@ -53,8 +54,10 @@ from service.ingest.sections import (
 )
 from service.ingest.units import Unit, after, text_under
 from service.ingest.zones import (
+    EVENT_DATE,
     EVENT_DAY,
     JOB_TITLE,
+    POSTING_PLACE,
     TIME_OF_DAY,
     ZONES,
     opens_recap,
@@ -107,6 +110,11 @@ def cut(blocks: Sequence[Block], names: Sequence[str] = (),
                    cutter.named)
 
 
+# A sponsor's name and its tag on the line under its item: "Tidewater Sponsor", "Relay
+# Cache (Sponsor)", "Acme · Sponsored"
+SPONSOR_TAG = re.compile(r"^[A-Z][\w&'’.-]*(?: [\w&'’.-]+){0,3}\W+(?:sponsor|sponsored|"
+                         r"promoted|partner)\W*$", re.IGNORECASE)
+RELATED_WORDS = 3  # "Further reading", "See also"; "Sources: Apple in talks…" heads news
 BOLD_LINE_RANK = 7  # bold lines and title lines rank 7 and 8, below every heading
 
 
@@ -120,6 +128,7 @@ class _Cutter:
         self.current: Cut | None = None
         self.section, self.section_rank, self.zone = "", 0, ""
         self.ad_items = 0  # link-led items since the sponsor zone in hand opened
+        self.ad_headline: int | None = None  # the index of the last sponsored item dropped
         self.zone_rank = 0  # the rank of the zone's title: a job's title ranks below it
         self.asked = False  # the poll in hand's question was dropped
         self.current_rank = 0  # the rank of the story in hand's title (an item's: 9)
@@ -193,10 +202,24 @@ class _Cutter:
                            unit.url or _url_below(self.units, index), self.section), unit.rank)
             return
         self.current = None
+        if unit.rank > self.zone_rank and (
+                (kind == "section" and self.zone == "events"
+                 and EVENT_DATE.match(tidy(unit.headline)))
+                or (kind in ("section", "story") and self.zone == "jobs"
+                    and POSTING_PLACE.match(tidy(unit.headline)))):
+            # "Tue 6/17" over that day's listings, "Pinegrove · Toronto / Remote" under a
+            # role: the calendar or the job board goes on (the sixteenth and seventeenth
+            # sweeps)
+            self.drop(self.zone, unit.headline, "a listing's day or employer")
+            return
         if kind == "section":
             self.section, self.section_rank, self.zone = tidy(unit.headline), unit.rank, ""
         elif kind in ZONES:
             self.zone, self.ad_items, self.zone_rank = kind, 0, unit.rank
+            if kind == "sponsor" and self.ad_headline is not None and self.ad_headline == index - 1:
+                # "Sponsored by Driftline" under the ad's own linked headline: the ad has had
+                # its link, the next card's is news (a gadget site's daily, the sixteenth sweep)
+                self.ad_items = 1
             self.asked = False
             self.laid_out = self.laid_out or kind in ("recap", "sponsor")
         self.drop(kind, unit.headline, rank_name(unit.rank))
@@ -241,16 +264,27 @@ class _Cutter:
                     self.cuts, self.log, f"   dropped sponsor: {self.current.headline!r} "
                                          "(labelled as sponsored under it)")
             self.zone, self.current, self.ad_items = "sponsor", None, 0
+            if unit.block.links and tidy(unit.block.links[0].text) == tidy(
+                    block_lines(unit.block)[0]):
+                self.ad_items = 1  # "Sponsored: Keep every cable…" is the ad's own link
             self.drop("sponsor", block_lines(unit.block)[0], "sponsor line")
         elif unit.role == "item" and (ZONES["sponsor"].search(unit.headline)
                                       or SPONSORED_TAIL.search(block_lines(unit.block)[0])):
-            self.current, self.laid_out = None, True
+            self.current, self.laid_out, self.ad_headline = None, True, index
             self.drop("sponsor", unit.headline, "sponsored item")
         elif unit.role == "item" and posting(unit.headline, self.section):
             self.drop("jobs", unit.headline, "a job posting under the section's name")
         elif unit.role == "item":
             self.start(Cut(tidy(unit.headline), unit.signal, [unit.block], unit.url,
                            self.section), unit.rank)
+        elif (self.current is not None and self.current.signal.startswith("item")
+              and len(self.current.blocks) == 1 and SPONSOR_TAG.match(tidy(unit.block.text))):
+            # "Tidewater Sponsor" under a linked item: the item is an ad (Cooperpress's
+            # weeklies tag their sponsors' items so: the sixteenth sweep)
+            self.cuts, self.log = without_last(
+                self.cuts, self.log, f"   dropped sponsor: {self.current.headline!r} "
+                                     "(tagged as a sponsor under it)")
+            self.current, self.laid_out = None, True
         elif self.current is not None:
             self.current.blocks.append(unit.block)
         elif letter := _letter(unit, self.units, index):
@@ -273,8 +307,10 @@ class _Cutter:
                 or not (unit.rank > rank or BOLD_LINE_RANK <= unit.rank <= rank)
                 or ZONES["sponsor"].search(text)):
             return False
-        return (bool(INNER_HEADING.match(text)) or self._subsection(unit, index)) and (
-            self._over_text(index))
+        # ("Further reading" under it over the story's sources: its text too)
+        return (bool(INNER_HEADING.match(text)
+                     or (RELATED.match(text) and len(text.split()) <= RELATED_WORDS))
+                or self._subsection(unit, index)) and self._over_text(index)
 
     def _subsection(self, unit: Unit, index: int) -> bool:
         """A short unlinked heading deeper than the story in hand's, under its own paragraph:

@@ -69,6 +69,9 @@ AD_WORDS = (r"광고|广告|広告|赞助|スポンサー|anzeige|werbung|public
 # site's "ADVERTISEMENT" slot, nor an "Advertising:" lead-in about ad revenue.
 AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
+    # "This issue is supported by Foundry Row." (a city's tech letter: the sixteenth sweep)
+    r"|(?:this|today['’]?s|this week['’]?s) (?:issue|edition|newsletter|email|episode|brief)"
+    r" is (?:supported|sponsored|brought to you|made possible|powered|presented) by"
     r"|in partnership with|in samenwerking met|partner content|promoted)\b"
     r"|^(?:【pr】|\[pr\]|［pr］)"
     rf"|^\W*(?:{AD_WORDS})\W*$",
@@ -91,6 +94,14 @@ SPONSOR_LABEL = re.compile(
 # Monday", "Council approves budget at 11 p.m.": the review).
 EVENT_DAY = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.|"
                        r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
+# A listing's day alone: "Tue 6/17", "Thursday, June 19", "Sat. 21.6."
+EVENT_DATE = re.compile(
+    r"^\W*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]*)?(?:\d{1,2}[/.]\d{1,2}\.?"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t]+\d{1,2}(?:st|nd|rd|th)?"
+    r"|\d{1,2}(?:st|nd|rd|th)?[ \t]+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"
+    r"(?:,?[ \t]+\d{4})?\W*$", re.IGNORECASE)
+# A posting's employer and where: "Pinegrove · Toronto / Remote", "Tessellate · London"
+POSTING_PLACE = re.compile(r"^[^·•|\n]{2,40}[ \t][·•|][ \t][^·•|\n]{2,40}$")
 TIME_OF_DAY = re.compile(r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b", re.IGNORECASE)
 ZONES = {
     "recap": re.compile(
@@ -127,8 +138,10 @@ ZONES = {
     # (an attack on the first version).  Events are left alone: a meetup with its
     # description reads as an item.
     "jobs": re.compile(
-        r"^\W*(?:jobs? (?:board|openings|listings|of the week)"
+        r"^\W*(?:(?:[\w-]+ )?jobs? (?:board|openings|listings|of the week)"  # "AI jobs board"
         r"|(?:featured|open) (?:jobs|roles|positions)|(?:we['’]?re|now) (?:hiring|recruiting)"
+        r"|who['’]?s hiring(?: (?:in|near|around) [^\n]{1,30})?"  # the sixteenth sweep
+        r"|this week['’]?s (?:roles|jobs|openings|postings)"  # the seventeenth
         r"|offres d['’]emploi|stellenangebote|ofertas de (?:empleo|trabajo)|vagas|求人(?:情報)?"
         r"|招聘(?:信息)?|채용(?:\s?정보)?"
         # a count or an employer makes a bare word a label: "2 open roles at Devlog", not
@@ -143,6 +156,8 @@ ZONES = {
     "events": re.compile(
         r"^\W*(?:(?:upcoming|local|community|this (?:week|month)['’]?s)(?: [\w-]+)? "
         r"(?:events|meetups|seminars|webinars|workshops|talks|meetings|lectures|dates)"
+        # "Upcoming Events and Webinars" (a developer weekly: the sixteenth sweep)
+        r"(?: (?:and|&) (?:webinars|workshops|meetups|talks|conferences|courses))?"
         r"|(?:events?|meetups?|seminars?)"
         r"(?: (?:calendar|this (?:week|month)|near you))?|termine|veranstaltungen"
         # the twelfth sweep's: "Upcoming meetings", "Dates to watch", "On our calendar" (not

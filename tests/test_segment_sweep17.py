@@ -1,0 +1,217 @@
+"""The sixteenth sweep's misses and the seventeenth and eighteenth blind sweeps (stop 25):
+ordinary newsletters as a reader gets them (a gadget site's daily, a climate deals letter, a
+developer weekly, a city's tech letter, Cooperpress, a lab's post digest, a job-market
+letter, an analyst's weekly, a reading group's plain-text list).  Every issue here is
+written for these tests (no newsletter text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.ingest.buttons import CALL_TO_ACTION, READ_MORE
+from service.ingest.headlines import AUTHOR_DATE, is_byline
+from service.ingest.masthead import CADENCE_TAGLINE
+from tests.test_segment_sweep11 import TWO, P, _headlines
+
+STORIES = ["Router maker patches seven flaws", "Ransomware gang changes tactics"]
+
+
+def _card(headline: str, meta: str, n: int) -> str:
+    return (f'<a href="https://gadgets.example/{n}">{headline}</a><p>{meta}</p><p>{P}</p>'
+            f'<p><a href="https://gadgets.example/{n}#comments">💬 12 Comments</a></p>')
+
+
+@pytest.mark.parametrize("line", ["Marcus Tiller | Jun 5 2025 - 7:02 am PT",
+                                  "Dana Lee · June 4, 2025, 10:15 AM",
+                                  "Sofia Marchetti, Ben Adeyemi · June 2, 2025",
+                                  "Ana Ruiz and Bo Li | May 3"])
+def test_authors_and_the_time_a_post_went_up_are_a_byline(line: str) -> None:
+    assert AUTHOR_DATE.match(line)
+    assert is_byline(line)
+
+
+def test_a_card_s_author_and_time_are_no_story() -> None:
+    html = "".join(_card(h, f"Marcus Tiller | Jun 5 2025 - {n}:02 am PT", n)
+                   for n, h in enumerate(STORIES, 7))
+    assert _headlines(html) == STORIES
+
+
+def test_a_sponsor_s_label_under_its_own_headline_leaves_the_next_card_news() -> None:
+    html = (_card(STORIES[0], "Marcus Tiller | Jun 5 2025 - 7:02 am PT", 1)
+            + '<a href="https://ads.example/pouch">Sponsored: Keep every cable in one place</a>'
+            "<p>Sponsored by Driftline</p><p>Water-resistant, and 20% off for readers.</p>"
+            + _card(STORIES[1], "Dev Malhotra | Jun 5 2025 - 1:15 pm PT", 2))
+    assert _headlines(html) == STORIES
+
+
+@pytest.mark.parametrize("button", ["See all of today's stories", "View roles →",
+                                    "View all open roles"])
+def test_a_listing_s_see_all_link_is_a_button(button: str) -> None:
+    assert CALL_TO_ACTION.match(button)
+
+
+def test_a_deal_bullet_is_headlined_by_the_link_it_opens_with() -> None:
+    # data/README.md heads a one-line item by its link's text
+    deals = "".join(f'<li><p>🔋 <a href="https://deals.example/{n}"><b>{name}</b></a>, a '
+                    f"Denver-based maker of batteries for home backup, raised $32M in Series B "
+                    f"funding from Crestline Climate.</p></li>"
+                    for n, name in enumerate(["Voltwright", "Marlstone", "Rootbound"]))
+    html = (f"<h2>Why heat pump installs stalled</h2><p>{P}</p><h2>💸 Deals of the week</h2>"
+            f"<ul>{deals}</ul>")
+    assert _headlines(html)[1:] == ["Voltwright", "Marlstone", "Rootbound"]
+
+
+def test_a_news_bullet_linked_at_its_end_keeps_its_sentence() -> None:
+    items = "".join(f"<li>{s} <a href='https://n.example/{n}'>(The Verge)</a></li>"
+                    for n, s in enumerate(["Wavecrest sued a former engineer over chip files.",
+                                           "Kestrel delayed the first crewed test of its tug."]))
+    html = f"<h2>Router maker patches seven flaws</h2><p>{P}</p><h2>Briefly</h2><ul>{items}</ul>"
+    assert _headlines(html)[1:] == [
+        "Wavecrest sued a former engineer over chip files. (The Verge)",
+        "Kestrel delayed the first crewed test of its tug. (The Verge)"]
+
+
+def test_short_project_names_over_their_descriptions_are_items() -> None:
+    projects = "".join(f'<p><a href="https://p.example/{name}"><strong>{name}</strong></a><br>'
+                       f"A fast, typed library with lazy evaluation and a readable API.</p>"
+                       for name in ("quiver", "hushlog", "tallyho"))
+    html = f"{TWO}<h2>Interesting Projects, Tools and Libraries</h2>{projects}"
+    assert _headlines(html)[2:] == ["quiver", "hushlog", "tallyho"]
+
+
+def test_a_calendar_by_day_is_a_listing() -> None:
+    days = "".join(f"<p><b>{day}</b></p><p><a href='https://ev.example/{n}'>{name}</a> — "
+                   "6 pm at the Freight House, free.</p>"
+                   for n, (day, name) in enumerate([("Tue 6/17", "Cincy JS meetup"),
+                                                    ("Wed 6/18", "Founders & Coffee")]))
+    for heading in ("📅 This week's events", "Upcoming Events and Webinars"):
+        assert _headlines(f"{TWO}<h2>{heading}</h2>{days}") == STORIES
+
+
+def test_this_issue_is_supported_by_is_an_ad() -> None:
+    html = (f"{TWO}<p><b>This issue is supported by Foundry Row.</b> Desks, phone booths and "
+            "a coffee bar two blocks from the river, from $150 a month.</p>")
+    assert _headlines(html) == STORIES
+
+
+def test_a_spotlight_s_bold_questions_are_its_text() -> None:
+    questions = "".join(f"<p><b>{q}</b><br>{P}</p>" for q in
+                        ("How did Greenlight start?", "Why stay in Cincinnati?"))
+    html = f"{TWO}<h2>🎤 Spotlight: Maya Okonkwo of Greenlight Labs</h2><p>{P}</p>{questions}"
+    assert _headlines(html) == [*STORIES, "🎤 Spotlight: Maya Okonkwo of Greenlight Labs"]
+
+
+@pytest.mark.parametrize("heading", ["💼 Who's hiring", "This week's roles", "Agent jobs board"])
+def test_a_job_board_s_roles_and_employers_are_no_stories(heading: str) -> None:
+    roles = "".join(f"<p><a href='https://jobs.example/{n}'>{role}</a></p><p>{place}</p>"
+                    for n, (role, place) in enumerate([
+                        ("Senior Applied AI Engineer", "Quillstone · Remote (EU)"),
+                        ("Product Manager, Automation", "Tessellate · London")]))
+    assert _headlines(f"{TWO}<h2>{heading}</h2>{roles}") == STORIES
+
+
+@pytest.mark.parametrize("button", ["Connect your utility", "Check eligibility", "Shop filters"])
+def test_a_product_update_s_buttons_are_its_text(button: str) -> None:
+    html = (f"<h2>Energy Reports now show dollars</h2><p>{P}</p>"
+            f'<p><a href="https://app.example/go">{button}</a></p>'
+            f"<h2>Meet the Room Sensor Duo</h2><p>{P}</p>")
+    assert _headlines(html) == ["Energy Reports now show dollars", "Meet the Room Sensor Duo"]
+
+
+def test_a_short_headline_with_a_verb_in_s_is_no_button() -> None:
+    html = (f"<h2>Energy Reports now show dollars</h2><p>{P}</p>"
+            '<p><a href="https://n.example/a">Shop closures hit Main Street</a></p>'
+            f"<h2>Meet the Room Sensor Duo</h2><p>{P}</p>")
+    assert "Shop closures hit Main Street" in _headlines(html)
+
+
+COOPER = ('<p><span><a href="https://weekly.example/{n}">{title}</a></span> — {text}</p>'
+          '<p class="name">{name}</p>')
+
+
+def test_an_author_s_name_between_linked_items_is_a_byline() -> None:
+    html = "".join(COOPER.format(n=n, title=t, text=P, name=name) for n, (t, name) in
+                   enumerate([("Profiling a Go Service That Was Fast Until It Wasn't",
+                               "Lena Marchetti"),
+                              ("A Practical Guide to Structured Concurrency", "Tomás Iglesias"),
+                              ("Why Your Go Binary Is 40MB", "Kai Nordstrom")]))
+    assert _headlines(html) == ["Profiling a Go Service That Was Fast Until It Wasn't",
+                                "A Practical Guide to Structured Concurrency",
+                                "Why Your Go Binary Is 40MB"]
+
+
+def test_an_item_tagged_as_a_sponsor_under_it_is_an_ad() -> None:
+    html = (COOPER.format(n=1, title="Profiling a Go Service", text=P, name="Lena Marchetti")
+            + COOPER.format(n=2, title="Build Durable Workflows in Plain Go", text=P,
+                            name='Tidewater <span class="tag">Sponsor</span>')
+            + COOPER.format(n=3, title="Why Your Go Binary Is 40MB", text=P, name="Kai Nordstrom"))
+    assert _headlines(html) == ["Profiling a Go Service", "Why Your Go Binary Is 40MB"]
+
+
+def test_in_brief_over_linked_news_heads_items() -> None:
+    html = (f"{TWO}<p>IN BRIEF:</p><ul>"
+            "<li><a href='https://n.example/1'>The annual developer survey results are out</a>"
+            " — generics adoption keeps climbing.</li>"
+            "<li><a href='https://n.example/2'>A proposal to add iterator helpers</a> has been "
+            "accepted, after 300+ comments.</li></ul>")
+    assert _headlines(html)[2:] == ["The annual developer survey results are out",
+                                    "A proposal to add iterator helpers"]
+
+
+def test_quick_releases_one_a_line_are_items_however_short() -> None:
+    html = (f"{TWO}<p>⚡️ Quick releases</p><p><a href='https://r.example/1'>gokv 3.0</a> – "
+            "Key-value abstraction with 18 backends.<br><a href='https://r.example/2'>Lattice "
+            "1.4</a> – Web framework, now with built-in rate limiting.</p>")
+    assert _headlines(html)[2:] == ["gokv 3.0", "Lattice 1.4"]
+
+
+def test_a_card_s_team_and_reading_time_are_no_story() -> None:
+    html = "".join(f'<h2><a href="https://lab.example/{n}">{h}</a></h2>'
+                   f"<p>Research team · {n} min read</p><p>{P}</p>"
+                   for n, h in enumerate(STORIES, 8))
+    assert _headlines(html) == STORIES
+
+
+@pytest.mark.parametrize("tagline", ["The AI job market, every Tuesday",
+                                     "One AI workflow, every Wednesday",
+                                     "Weekly news on AI agents, tested by hand"])
+def test_the_newsletter_s_tagline_is_its_masthead(tagline: str) -> None:
+    assert CADENCE_TAGLINE.match(tagline)
+    html = f"<p><b>{tagline}</b></p><p>November 18, 2025</p><p>Hi there, {P}</p>{TWO}"
+    assert _headlines(html) == STORIES
+
+
+@pytest.mark.parametrize("headline", ["Drones will deliver every day in Texas",
+                                      "Weekly jobless claims rise"])
+def test_a_headline_with_every_or_weekly_is_no_tagline(headline: str) -> None:
+    assert not CADENCE_TAGLINE.match(headline)
+
+
+def test_full_note_pdf_is_the_story_s_own_link() -> None:
+    assert READ_MORE.match("Full note (PDF)")
+    html = "".join(f'<table><tr><td><a href="https://r.example/{n}">{h}</a></td></tr>'
+                   f"<tr><td>{P}</td></tr><tr><td><a href='https://r.example/{n}.pdf'>Full note"
+                   " (PDF)</a></td></tr></table>" for n, h in enumerate(STORIES))
+    assert _headlines(html) == STORIES
+
+
+def test_a_newsletter_s_name_and_date_is_its_masthead() -> None:
+    html = f"<p>KESTREL RESEARCH</p><p><b>AI &amp; Technology Weekly | 7 November 2025</b></p>{TWO}"
+    assert _headlines(html) == STORIES
+
+
+def test_a_reading_group_s_numbered_papers_over_their_addresses_are_items() -> None:
+    papers = "\n\n".join(f"[{n}] {title}\n    https://arxiv.org/abs/2510.1{n}233\n    Argues "
+                         "that most of the benefit comes from predicting action chunks." for
+                         n, title in enumerate(["Diffusion Policies with Action Chunking "
+                                                "Revisited", "Cross-Embodiment Pretraining at "
+                                                "1M Episodes"], 1))
+    text = f"Hi all,\n\nReading group is Thursday.\n\n== This week's papers ==\n\n{papers}\n"
+    from service.ingest.parse import parse_issue
+    from service.ingest.segment import segment
+    message = ("From: Reading Group <rg@groups.example>\nTo: a@example.test\nSubject: Papers\n"
+               "Message-ID: <rg1@groups.example>\nContent-Type: text/plain; charset=utf-8\n\n"
+               + text).encode()
+    assert [s.headline for s in segment(parse_issue(message))] == [
+        "Diffusion Policies with Action Chunking Revisited",
+        "Cross-Embodiment Pretraining at 1M Episodes"]
