@@ -215,3 +215,111 @@ def test_a_reading_group_s_numbered_papers_over_their_addresses_are_items() -> N
     assert [s.headline for s in segment(parse_issue(message))] == [
         "Diffusion Policies with Action Chunking Revisited",
         "Cross-Embodiment Pretraining at 1M Episodes"]
+
+
+# ---- the eighteenth sweep's (general newsletters) ---------------------------------------------
+
+
+def test_quick_hits_whose_links_run_on_after_a_comma_are_items() -> None:
+    html = (f"{TWO}<table><tr><td>Quick hits</td></tr></table><ul>"
+            "<li><a href='https://n.example/1'>A Klimt portrait sold for $236 million</a>, the "
+            "second-most expensive artwork ever at auction.</li>"
+            "<li><a href='https://n.example/2'>Pfizer won the bidding war for Metsera</a>  at up "
+            "to $10 billion.</li></ul>")
+    assert _headlines(html)[2:] == ["A Klimt portrait sold for $236 million",
+                                    "Pfizer won the bidding war for Metsera"]
+
+
+@pytest.mark.parametrize("button", ["Read the review", "Full advisory and IOCs »",
+                                    "Read the full writeup", "Leggi il resoconto"])
+def test_more_read_more_buttons(button: str) -> None:
+    assert READ_MORE.match(button)
+
+
+@pytest.mark.parametrize("button", ["Word betalend abonnee", "Apri nel browser"])
+def test_more_calls_to_action(button: str) -> None:
+    assert CALL_TO_ACTION.match(button)
+
+
+def test_a_recap_of_an_event_is_a_story() -> None:
+    html = f"{TWO}<h2>Recap: our October Rust meetup on embedded audio</h2><p>{P}</p>"
+    assert _headlines(html)[-1] == "Recap: our October Rust meetup on embedded audio"
+
+
+def test_a_preheader_with_its_web_version_link_is_no_story() -> None:
+    html = ('<p>Rotate your tokens. Then read this. <a href="https://mc.example/view">View this '
+            f"email in your browser</a></p>{TWO}")
+    assert _headlines(html) == STORIES
+
+
+def test_a_subject_that_is_the_first_story_s_headline_keeps_it() -> None:
+    html = (f"<p>Happy Monday. {P}</p><h2>Nvidia's $5 trillion hangover</h2><p>{P}</p>"
+            f"<h2>{STORIES[0]}</h2><p>{P}</p><h2>{STORIES[1]}</h2><p>{P}</p>")
+    assert _headlines(html, subject="Nvidia's $5 trillion hangover") == [
+        "Nvidia's $5 trillion hangover", *STORIES]
+
+
+def test_a_post_s_title_that_is_the_subject_is_still_taken_out() -> None:
+    html = f"<h1>The first sales hire is a founder hire</h1><p>{P}</p>{TWO}"
+    assert _headlines(html, subject="The first sales hire is a founder hire") == STORIES
+
+
+def test_a_paid_post_is_an_ad() -> None:
+    html = (f"{TWO}<p>Paid post from Aldergrove Wealth</p><h2>What a falling-rate world means "
+            "for your cash</h2><p>Aldergrove's strategists explain three ways to lock in income "
+            "before the next cut.</p>")
+    assert _headlines(html) == STORIES
+
+
+def test_the_issue_s_date_with_its_writer_is_no_story() -> None:
+    html = f"<p><b>Monday, October 27, 2025 · By Harriet Mensah-Cole</b></p><p>{P}</p>{TWO}"
+    assert _headlines(html) == STORIES
+
+
+def test_a_poll_with_its_question_in_the_title_is_no_story() -> None:
+    html = (f"{TWO}<p><b>📊 Poll: Are you buying the AI dip?</b></p>"
+            "<p><a href='https://p.example/1'>Yes</a></p><p><a href='https://p.example/2'>No</a></p>")
+    assert _headlines(html) == STORIES
+
+
+def test_a_teaser_subtitle_under_the_post_s_title_is_no_story() -> None:
+    html = (f"<h1>Bits en Beurs</h1><h3>Plus: smartwatches uit de klas</h3><p>{P}</p>{TWO}"
+            f"<h2>Kamer wil ook smartwatches uit de klas</h2><p>{P}</p>")
+    assert _headlines(html, subject="Bits en Beurs") == [
+        *STORIES, "Kamer wil ook smartwatches uit de klas"]
+
+
+def test_a_paper_s_authors_and_journal_under_its_title_are_its_byline() -> None:
+    html = "".join(f"<h2>{h}</h2><p>{who}</p><p>{P}</p>" for h, who in
+                   zip(STORIES, ["Ostrowski & Lin, Nature", "Alvarado et al., Science"],
+                       strict=True))
+    assert _headlines(html) == STORIES
+
+
+def test_a_changelog_s_fixes_are_items() -> None:
+    html = (f"{TWO}<table><tr><td>Fixes</td></tr></table><ul>"
+            "<li><a href='https://c.example/1'>Retries no longer double-count toward volume</a>."
+            "</li><li><a href='https://c.example/2'>The CLI's login works behind proxies again"
+            "</a>.</li></ul>")
+    assert _headlines(html)[2:] == ["Retries no longer double-count toward volume",
+                                    "The CLI's login works behind proxies again"]
+
+
+def test_welcome_to_our_new_colleagues_is_news() -> None:
+    html = f"{TWO}<h2>Welcome to our 23 new colleagues</h2><p>{P}</p>"
+    assert _headlines(html)[-1] == "Welcome to our 23 new colleagues"
+
+
+def test_an_affiliate_deal_is_an_ad() -> None:
+    html = (f"{TWO}<p><b>Deal of the week · affiliate</b></p>"
+            "<p><a href='https://g.example/go/1'>AirPods Pro 3 are $199 at Best Buy</a> — the "
+            "lowest price we have seen.</p>")
+    assert _headlines(html) == STORIES
+
+
+@pytest.mark.parametrize("verdict", ["9/10 Best laptop for most pros", "★★★★☆ Great value",
+                                     "Score: 8.5/10"])
+def test_a_review_s_verdict_under_its_title_is_no_story(verdict: str) -> None:
+    html = "".join(f"<p><a href='https://g.example/{n}'>{h}</a></p><p>{verdict}</p><p>{P}</p>"
+                   for n, h in enumerate(STORIES))
+    assert _headlines(html) == STORIES

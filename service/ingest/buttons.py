@@ -24,10 +24,11 @@ __all__ = ["BUTTON_BAR", "CALL_TO_ACTION", "CITATION", "LABELLED_PAIRS", "READ_M
 READ_MORE = re.compile(
     # ("Read the full STONEMOTH report →": a word may name it, the fourteenth sweep)
     r"^(?:read (?:more|on|original|(?:the )?(?:full )?(?:[\w-]+ )?(?:story|article|paper|post|"
-    r"report|"
+    r"report|review|advisory|recap|write-?up|analysis|guide|"
     r"announcement|case study|release notes|study|essay|interview|thread))"
     # ("Full note (PDF)": an analyst's weekly, the seventeenth sweep)
-    r"|full (?:story|article|note|report|text|paper|analysis|piece|transcript)|continue reading"
+    r"|full (?:story|article|note|report|text|paper|analysis|piece|transcript|advisory|review"
+    r"|details|coverage)(?: (?:and|&) [\w-]+)?|continue reading"
     r"|source|link"
     r"|(?:read|view) (?:it |the paper |the post )?on (?:arxiv|github|medium|substack|youtube"
     r"|hugging ?face|the web|our (?:site|blog|website))"
@@ -36,7 +37,8 @@ READ_MORE = re.compile(
     r"|leer (?:más|el artículo(?: completo)?|la nota(?: completa)?)|seguir leyendo"
     r"|leia (?:mais|a matéria(?: completa)?|o artigo(?: completo)?)|continue lendo|saiba mais"
     r"|weiterlesen|mehr lesen|zum (?:ganzen )?artikel|den ganzen artikel lesen"
-    r"|continua a leggere|leggi (?:tutto|di più|l['’]articolo(?: completo)?)"
+    r"|continua a leggere|leggi (?:tutto|di più|l['’]articolo(?: completo)?"
+    r"|il (?:resoconto|rapporto|report|comunicato|paper|post)(?: completo)?)"
     r"|lees (?:meer|verder|het (?:hele )?(?:verhaal|artikel))|verder lezen"
     r"|läs (?:mer|hela)|les (?:mer|hele)|læs (?:mere|videre)"
     r"|lue lisää|czytaj (?:więcej|dalej)|číst dál|čítať ďalej|citește (?:mai mult|tot)"
@@ -95,6 +97,8 @@ CALL_TO_ACTION = re.compile(
     # the fifth sweep's: "Lire la suite →", "Leer más", "Weiterlesen", "▶ Listen now"
     r"lire (?:la suite|plus)|en savoir plus|leer más|seguir leyendo|weiterlesen|mehr lesen|"
     r"continua a leggere|leggi (?:tutto|di più)|leia mais|continue lendo|"
+    # the eighteenth sweep's: "Word betalend abonnee", "Apri nel browser"
+    r"word (?:betalend |betaald )?(?:abonnee|lid)|apri nel browser|visualizza nel browser|"
     r"jetzt (?:kostenlos )?(?:testen|ausprobieren|anmelden|wechseln|bestellen|buchen|kaufen)|"
     r"kostenlos testen|mehr erfahren|essai gratuit|"
     r"(?:listen|watch|play)(?: now| here| to (?:the|this) episode)?|"

@@ -134,7 +134,9 @@ DATELINE = re.compile(
 ISSUE_DATE = re.compile(
     rf"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?[ \t]+)?{_DATE}(?:,?[ \t]+\d{{4}})?"
     r"(?:[ \t]*[·•|][ \t]*(?:\d+[ \t]*min(?:ute)?s? read|listen|view online|read online|paid|"
-    r"free|members?(?:[- ]only)?))?$",
+    r"free|members?(?:[- ]only)?"
+    # its writer: "Monday, October 27, 2025 · By Harriet Mensah-Cole" (the eighteenth sweep)
+    r"|by[ \t]+(?-i:[A-Z])[\w'’-]+(?:[ \t]+(?-i:[A-Z])[\w'’-]+){0,3}))?$",
     re.IGNORECASE)
 # "Marta Kowalczyk · Mar 3": an author and a date, a post's byline without "By".
 # (a name may carry the author's name in their own script: "Ben Lorica 本 · Dec 14",
@@ -288,6 +290,18 @@ THREAD_COUNTS = re.compile(
     re.IGNORECASE)
 
 
+# A paper's authors and journal under its title: "Ostrowski & Lin, Nature", "Alvarado et al.,
+# Science (2025)" (a paper roundup: the eighteenth sweep); two names or "et al." at least.
+CITED_AUTHORS = re.compile(r"^[A-Z][\w'’-]+(?:[ \t]+(?:&|and)[ \t]+[A-Z][\w'’-]+|[ \t]+et al\.?),"
+                           r"[ \t]+[A-Z][\w.&'’ -]{1,40}?(?:[ \t]*\(?(?:19|20)\d\d\)?)?$")
+
+
+# A review's verdict under its title: "9/10 Best laptop for most pros", "★★★★☆ Great value",
+# "Score: 8.5/10" (a gadget site's weekly: the eighteenth sweep)
+VERDICT = re.compile(r"^(?:(?:score|rating|verdict)\s*:\s*)?(?:\d{1,2}(?:\.\d)?\s*/\s*(?:10|5)\b"
+                     r"|[★☆]{3,5}(?:\s|$))", re.IGNORECASE)
+
+
 def is_byline(line: str) -> bool:
     """ "By Ada Marsh, Example Research", "Ada Marsh · Mar 3", "Tue Jun 4, 6:30pm · Mill"
     under a headline: its author or its date, part of the story."""
@@ -296,7 +310,7 @@ def is_byline(line: str) -> bool:
                 or PAPER_AUTHORS.match(text) or SCHOLAR_AUTHORS.match(text)
                 or AUTHOR_DATE.match(text) or DATELINE.match(text)
                 or NAMED_AUTHORS.match(text) or AUTHOR_LIST.match(text) or EVENT_PLACE.match(text)
-                or THREAD_COUNTS.match(text))
+                or THREAD_COUNTS.match(text) or CITED_AUTHORS.match(text) or VERDICT.match(text))
 
 
 def names_author(line: str) -> bool:

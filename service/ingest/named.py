@@ -61,6 +61,8 @@ herramientas rápidas rapidinhas notícias notizie brevi ai everything else toda
 code around web treats try to our picks finds favorites favourites
 venture private equity exits exit funds ipos ipo mergers m&a
 interesting libraries library packages crates plugins extensions
+fixes fixed improvements improved changes bugfixes good know worth noting reminders
+announcements
 """))
 # A title over one pick: "🔧 Tool of the week", "App of the day", "Repo of the week".
 PICK_OF_THE_WEEK = re.compile(r"^\W*(?:(?:ai )?tool|app|pick|product|repo|resource|find|gadget|"

@@ -60,6 +60,11 @@ def without_opening_line(cutting: Cutting) -> Cutting:
     return cutting._replace(cuts=cuts[1:], log=renumbered(cutting.log, 1, why, 0))
 
 
+# A subtitle that teases the rest of the issue: "Plus: smartwatches out of class and …"
+TEASER = re.compile(r"^(?:plus|also|and|ook|inoltre|además|außerdem|aussi)\s*[:,]\s+\S",
+                    re.IGNORECASE)
+
+
 def without_subtitle(raw: Sequence[Block], title: str, cuts: list[Cut], log: list[str]
                      ) -> tuple[list[Cut], list[str]]:
     """``cuts`` and ``log`` without a first story that is the post's subtitle over its
@@ -74,7 +79,8 @@ def without_subtitle(raw: Sequence[Block], title: str, cuts: list[Cut], log: lis
         return cuts, log
     under = raw[at + 1:at + 1 + BYLINE_WITHIN]
     named = len(under) > 1 and _names_author(under[0]) and len(under[1].text) < META_CHARS
-    if not named and not any(_dates(b) for b in under):
+    teaser = TEASER.match(tidy(subtitle.text))  # "Plus: smartwatches…" (the 18th sweep)
+    if not named and not teaser and not any(_dates(b) for b in under):
         return cuts, log  # the author's name right under it over a short line (the date,
         # "26 gen"; a caption's name is over text), or a date or byline near it
     position = {id(b): i for i, b in enumerate(raw)}

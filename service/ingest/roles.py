@@ -219,6 +219,11 @@ def _promote(units: list[Unit], index: int, authors: set[str]) -> Unit:
         return unit
     if unit.block.links and CALL_TO_ACTION.match(tidy(lines[0])):
         return unit  # a button ("Try Acme free") is no title
+    if (unit.block.links and CALL_TO_ACTION.match(tidy(unit.block.links[-1].text))
+            and tidy(lines[0]).endswith(tidy(unit.block.links[-1].text))):
+        # "Rotate your tokens. Then read this. View this email in your browser": a preheader
+        # with its web-version link (Mailchimp's: the eighteenth sweep)
+        return unit
     if ((CITATION.match(tidy(lines[0])) and not is_bold_line(unit.block, lines[0]))
             or LABELLED_PAIRS.match(tidy(lines[0]))):
         # "Reference: Amundsen, K. et al. (2025)", "Lead: Acme · Also: Beta"; a bold
@@ -348,9 +353,11 @@ def _opens_items(head: Unit | None) -> bool:
     """A bullet opens with its own item whatever follows its link when its list comes
     right under a section's title (``head``), not under a story's text or "Further
     reading"."""
-    if head is not None and head.role == "body" and is_label(head.block):
-        # "IN BRIEF:" over its linked news (Cooperpress: the sixteenth sweep)
-        return section_like(tidy(head.block.text).rstrip(": "))
+    if head is not None and head.role == "body":
+        # "IN BRIEF:" or "Quick hits" (not yet promoted to a title) over its linked news
+        # (Cooperpress, a beehiiv brief: the sixteenth and eighteenth sweeps)
+        text = tidy(head.block.text)
+        return "\n" not in text and section_like(text.rstrip(": "))
     return head is not None and head.role == "title" and not RELATED.match(head.headline)
 
 
@@ -372,7 +379,10 @@ def _link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fal
     if not text.startswith(name) or not link.url.startswith("http"):
         return None
     tail = text[len(name):]
-    if not ITEM_TAIL.match(tail) and not (loose and (tail[:1].isspace() or tail == ".")) and (
+    # (a bullet's link may run on after a comma: "<a>A Klimt portrait sold for $236
+    # million</a>, the second-most expensive…", the eighteenth sweep)
+    if not ITEM_TAIL.match(tail) and not (loose and (tail[:1] in (" ", "\t", ",", ";")
+                                                     or tail == ".")) and (
             not (run_in and headline_then_sentence(name, tail))):
         return None
     if CALL_TO_ACTION.match(name) and not tail.strip(" →»>"):

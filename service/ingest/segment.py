@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -56,6 +57,7 @@ log = logging.getLogger(__name__)
 
 MARKER, TALE, STORY = "marker", "tale", "story"  # what a block can open
 LONG_BLOCK_CHARS = 5000
+STORY_PEERS = 2  # a heading with this many peers after it heads a story, not the post
 MORE_IN_SUBJECT = re.compile(r"\s*(?:,\s*and|\+|&|;|,\s*plus|\s+plus|\s+and\s+(?:the|a|more))\s")
 BUTTON_CHARS = 40  # "Read the full story →": a button's words are few
 MASTHEAD_BLOCKS = 12  # the newsletter's name and the post's title are among the first blocks
@@ -93,7 +95,12 @@ def _clean(blocks: Sequence[Block], subject: str, rules: SourceRules) -> tuple[s
     """Housekeeping removed, extra separators made rules, the post title taken out."""
     title = _normalize(subject)
     kept: list[Block] = []
+    # how many headings of each level are still to come: the subject may be the first
+    # story's headline, one of its peers (a markets brief's, the eighteenth sweep)
+    later = Counter(b.level for b in blocks if b.kind == "heading")
     for block in blocks:
+        if block.kind == "heading":
+            later[block.level] -= 1
         if block.kind != "rule" and not block.text.strip():
             continue  # a spacer ("&nbsp;" in a table cell) would split a run of items
         # Housekeeping and titles are short: a long block is kept as it is, in linear time.
@@ -102,7 +109,7 @@ def _clean(blocks: Sequence[Block], subject: str, rules: SourceRules) -> tuple[s
             kept.append(Block(kind="rule", text=""))
         elif text and len(text) <= LONG_BLOCK_CHARS and _is_title(
             _normalize(text.strip(DECORATION)), title, block
-        ):
+        ) and not (block.kind == "heading" and later[block.level] >= STORY_PEERS):
             title = text
         elif (kept and kept[-1].kind != "rule" and len(text) <= 2 * BUTTON_CHARS
               and _read_more_bar(text) and block.links):

@@ -69,6 +69,7 @@ AD_WORDS = (r"광고|广告|広告|赞助|スポンサー|anzeige|werbung|public
 # site's "ADVERTISEMENT" slot, nor an "Advertising:" lead-in about ad revenue.
 AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
+    r"|paid (?:post|content|partnership)"
     # "This issue is supported by Foundry Row." (a city's tech letter: the sixteenth sweep)
     r"|(?:this|today['’]?s|this week['’]?s) (?:issue|edition|newsletter|email|episode|brief)"
     r" is (?:supported|sponsored|brought to you|made possible|powered|presented) by"
@@ -88,7 +89,8 @@ BARE_AD_LABEL = re.compile(
 # from Halcyon Bank", "Sponsored by Acme".
 SPONSOR_LABEL = re.compile(
     r"^(?:together with|sponsored by|presented by|brought to you by|a message from"
-    r"|in partnership with)\W+(?:our (?:sponsor|partner)s?\W+)?([\w'’-]+)", re.IGNORECASE)
+    r"|in partnership with|paid (?:post|content) (?:from|by))\W+(?:our (?:sponsor|partner)s?\W+)?"
+    r"([\w'’-]+)", re.IGNORECASE)
 # When an event is, its day and its time ("Tuesday, Dec. 9, 6:30 p.m.", "Sun., 10 a.m."):
 # a listing has both, news has one at most ("Microsoft patches zero-day exploited since
 # Monday", "Council approves budget at 11 p.m.": the review).
@@ -109,15 +111,20 @@ ZONES = {
         # denied…": attack10)
         r"^\W*(?:tl;? ?dr|tldr|show ?notes"
         r"|summary(?:\W*$|\s+of\s+(?:this|today|the)\b|\s*(?:&|and)\s|\s*:)"
-        r"|recap\b"
+        # ("Recap: the week", not "Recap: our October meetup on embedded audio", a story:
+        # the eighteenth sweep)
+        r"|recap(?:\W*$|\s+of\s+(?:this|today|the|last)\b|\s*(?:&|and)\s"
+        r"|:?\s+(?:this|the|last|today)['’s]*\s+(?:week|issue|month|day|edition|episode)\b)"
         r"|in (?:this|today'?s) (?:issue|edition|email|newsletter|rundown|digest)"
         r"|table of contents|what'?s inside|wrapping up|wrap-?up|that'?s a wrap"
         r"|(?:timestamps|chapters|in this episode)\W*$)",
         re.IGNORECASE),
     "sponsor": re.compile(
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
+        r"|paid (?:post|content|partnership)"  # "Paid post from Aldergrove" (the 18th sweep)
         r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?"
         r"|from our partners?)\b|^\W*in samenwerking met\b"
+        r"|[·|(][ \t]*affiliate(?: links?| deals?)?\)?[ \t]*$"  # "Deal of the week · affiliate"
         # Polish and Dutch labels alone: "Partner wydania", not "Partner wydania raportu…"
         r"|^\W*(?:partner wydania|partner van (?:deze|de) (?:editie|week))\W*$"
         r"|^\W*(?:【pr】|\[pr\]|［pr］)"  # Japanese issues mark ads "【PR】"
@@ -132,7 +139,8 @@ ZONES = {
         r"|^\W*welcome(?:\s+(?:back|aboard))?(?:,\s+[\w'’]+)?\W*$"
         r"|^\W*(?:before we (?:start|begin|dive in)|programming notes?)\W*$"  # attack11
         r"|^\W*welcome to (?:our new (?:subscribers|readers|members)"
-        r"|(?!our new\b)[\w'’&.-]+(?: [\w'’&.-]+){0,3}\W*$)", re.IGNORECASE),
+        # (not "Welcome to our 23 new colleagues", an internal letter's news: the 18th sweep)
+        r"|(?!our new\b|our \d)[\w'’&.-]+(?: [\w'’&.-]+){0,3}\W*$)", re.IGNORECASE),
     # a title that only labels job openings: what is under it is not news.  Not a bare
     # "Jobs", "Hiring" or "Careers": a labour-market or campus news section goes by those
     # (an attack on the first version).  Events are left alone: a meetup with its
@@ -174,6 +182,7 @@ ZONES = {
     "feedback": re.compile(
         r"^\W*(?:(?:reader |quick |today['’]?s |this week['’]?s |last week['’]?s )?poll"
         r"(?: results)?\W*$"
+        r"|poll: [^\n]{3,120}\?$"  # "📊 Poll: Are you buying the AI dip?" (the 18th sweep)
         r"|(?:how would you rate|how did you (?:like|find)|did you (?:enjoy|like)"
         r"|what did you think (?:of|about)|rate|was) (?:this|today['’]?s|the|our) (?:issue|"
         r"newsletter|edition|email|digest|briefing|brief|episode)\b[^\n]{0,40}$"
