@@ -323,3 +323,126 @@ def test_a_review_s_verdict_under_its_title_is_no_story(verdict: str) -> None:
     html = "".join(f"<p><a href='https://g.example/{n}'>{h}</a></p><p>{verdict}</p><p>{P}</p>"
                    for n, h in enumerate(STORIES))
     assert _headlines(html) == STORIES
+
+
+# ---- the fourteenth attack (on the rules above) and the nineteenth and twentieth sweeps ------
+
+
+def test_a_linked_byline_is_no_item() -> None:
+    html = ('<p><a href="https://labnotes.example/">Marta Kowalczyk | Jun 12 2025 - 6:15 am ET'
+            f"</a></p><p>{P}</p>{TWO}")
+    assert _headlines(html) == STORIES
+
+
+def test_a_bullet_s_bold_headline_that_opens_with_a_short_link_is_its_headline() -> None:
+    items = "".join(f"<li><p><b><a href='https://f.example/{n}'>{name}</a> {rest}</b></p>"
+                    f"<p>{P}</p></li>" for n, (name, rest) in enumerate([
+                        ("Corvane", "buys Lattice Labs for $1.2B"),
+                        ("Meridian Pay", "pulls out of the UK")]))
+    html = f"<h2>Top stories</h2><ul>{items}</ul>"
+    assert _headlines(html) == ["Corvane buys Lattice Labs for $1.2B",
+                                "Meridian Pay pulls out of the UK"]
+
+
+def test_a_card_that_is_its_title_and_reading_time_is_an_item() -> None:
+    cards = "".join(f"<p><a href='https://blog.example/{n}'>{h}</a> · {n} min read</p>"
+                    for n, h in enumerate(["Why our queue fell over on Black Friday",
+                                           "Flaky tests are a staffing problem"], 4))
+    html = f"{TWO}<h2>More from the blog</h2>{cards}"
+    assert _headlines(html)[2:] == ["Why our queue fell over on Black Friday",
+                                    "Flaky tests are a staffing problem"]
+
+
+def test_an_essay_s_numbered_notes_are_its_text() -> None:
+    from service.ingest.parse import parse_issue
+    from service.ingest.segment import segment
+    notes = "\n\n".join(f"[{n}] {t}\nhttps://notes.example/{n}" for n, t in enumerate(
+        ['Halden Labs, "Saturation curves for 40 public benchmarks" (2025)',
+         'Quintero & Balogun, "Near-duplicate detection at web scale"'], 1))
+    body = "\n\n".join([P] * 4)
+    message = ("From: Kit Okafor <kit@letters.example>\nTo: a@example.test\nSubject: The slow "
+               "death of the benchmark\nMessage-ID: <e1@letters.example>\nContent-Type: "
+               f"text/plain; charset=utf-8\n\n{body}\n\nNotes\n\n{notes}\n").encode()
+    assert len(segment(parse_issue(message))) == 1
+
+
+def test_a_spotlight_heading_over_its_questions_is_one_story() -> None:
+    questions = "".join(f"<p><b>Q: {q}</b></p><p>{P}</p>" for q in
+                        ("How did you end up in hearing aids?", "What is the hardest part?"))
+    html = f"{TWO}<h2>Spotlight — Tamsin Achebe on chips for hearing aids</h2>{questions}"
+    assert _headlines(html) == [*STORIES, "Spotlight — Tamsin Achebe on chips for hearing aids"]
+
+
+@pytest.mark.parametrize("line", ["★★★½ Solid sound, fussy app", "Nakamura, Reyes & Odum, Cell"])
+def test_more_verdicts_and_citations_are_bylines(line: str) -> None:
+    assert is_byline(line)
+
+
+@pytest.mark.parametrize("line", ["Apple, Google, Meta, Amazon", "Tesla, Rivian"])
+def test_a_list_of_companies_is_no_citation(line: str) -> None:
+    assert not is_byline(line)
+
+
+@pytest.mark.parametrize("label", ["Gesponsert von Nordlicht Cloud", "Patrocinado por Nubecita"])
+def test_sponsor_labels_in_other_languages(label: str) -> None:
+    html = (f"{TWO}<p><b>{label}</b></p><h2>Servers in Madrid from 4 € a month</h2>"
+            f"<p>{label.split()[2]} runs servers in Madrid. {P}</p>")
+    assert _headlines(html) == STORIES
+
+
+@pytest.mark.parametrize("tagline", ["Die KI-Woche für Entscheider, jeden Freitag",
+                                     "Las noticias de IA, cada lunes",
+                                     "RACK & STACK — weekly notes on AI compute"])
+def test_taglines_in_other_languages_and_after_the_name(tagline: str) -> None:
+    assert CADENCE_TAGLINE.match(tagline)
+
+
+@pytest.mark.parametrize("button", ["Book online", "View as web page", "Wersja online",
+                                    "Get 20% off for 1 year", "Read summary",
+                                    "This post is for paying members only",
+                                    "Renew your membership", "Copy your referral link",
+                                    "Alle Artikel der Woche ansehen",
+                                    "Ver todas las noticias de hoy"])
+def test_the_sweeps_buttons(button: str) -> None:
+    assert CALL_TO_ACTION.match(button)
+
+
+@pytest.mark.parametrize("button", ["Zum technischen Bericht (PDF)", "Nota completa (PDF)",
+                                    "Read our full review"])
+def test_the_sweeps_read_more_links(button: str) -> None:
+    assert READ_MORE.match(button)
+
+
+@pytest.mark.parametrize("line", ["Par Hélène Marchetti", "Por Ana Ruiz"])
+def test_bylines_in_french_and_spanish(line: str) -> None:
+    assert is_byline(line)
+
+
+def test_a_tutorial_s_steps_are_its_text() -> None:
+    steps = "".join(f"<p><b>Step {n}: {s}.</b> {P}</p>" for n, s in
+                    enumerate(["Collect the week's transcripts", "Extract, don't summarise"], 1))
+    html = f"<h2>Turn customer calls into a weekly report</h2><p>{P}</p>{steps}{TWO}"
+    assert _headlines(html) == ["Turn customer calls into a weekly report", *STORIES]
+
+
+def test_a_plain_headline_boxed_between_rules_keeps_its_wrapped_text() -> None:
+    from service.ingest.parse import parse_issue
+    from service.ingest.segment import segment
+    rule = "=" * 68
+    items = "".join(
+        f"{rule}\n{n}. {h} [{n}]\n{rule}\n\n{text}\n\n" for n, (h, text) in enumerate([
+            ("Nvidia's next rack-scale system starts shipping to clouds",
+             "The first racks of Nvidia's newest rack-scale system, 72 GPUs wired\ninto a "
+             "single NVLink domain, have reached two large cloud providers."),
+            ("TSMC raises capex again as packaging stays sold out",
+             "TSMC lifted its capital spending forecast and said capacity for its\nchip-on-"
+             "wafer packaging will roughly double again next year.")], 1))
+    refs = "\n".join(f"[{n}] https://news.example/{n}" for n in (1, 2))
+    message = ("From: Rack and Stack <ravi@rack.example>\nTo: a@example.test\nSubject: Issue "
+               "141\nMessage-ID: <r1@rack.example>\nContent-Type: text/plain; charset=utf-8\n\n"
+               f"{items}{rule}\n{refs}\n").encode()
+    stories = segment(parse_issue(message))
+    assert [s.headline for s in stories] == [
+        "Nvidia's next rack-scale system starts shipping to clouds",
+        "TSMC raises capex again as packaging stays sold out"]
+    assert "chip-on-wafer packaging" in stories[1].text

@@ -23,7 +23,7 @@ __all__ = ["BUTTON_BAR", "CALL_TO_ACTION", "CITATION", "LABELLED_PAIRS", "READ_M
 # mer →", "Lire l'annonce").
 READ_MORE = re.compile(
     # ("Read the full STONEMOTH report →": a word may name it, the fourteenth sweep)
-    r"^(?:read (?:more|on|original|(?:the )?(?:full )?(?:[\w-]+ )?(?:story|article|paper|post|"
+    r"^(?:read (?:more|on|original|(?:the |our )?(?:full )?(?:[\w-]+ )?(?:story|article|paper|post|"
     r"report|review|advisory|recap|write-?up|analysis|guide|"
     r"announcement|case study|release notes|study|essay|interview|thread))"
     # ("Full note (PDF)": an analyst's weekly, the seventeenth sweep)
@@ -37,6 +37,8 @@ READ_MORE = re.compile(
     r"|leer (?:más|el artículo(?: completo)?|la nota(?: completa)?)|seguir leyendo"
     r"|leia (?:mais|a matéria(?: completa)?|o artigo(?: completo)?)|continue lendo|saiba mais"
     r"|weiterlesen|mehr lesen|zum (?:ganzen )?artikel|den ganzen artikel lesen"
+    r"|zum (?:[\w-]+ )?(?:bericht|beitrag|report|paper|interview)"  # (attack14's German)
+    r"|(?:nota|informe|artículo|reportaje) completo|nota completa"
     r"|continua a leggere|leggi (?:tutto|di più|l['’]articolo(?: completo)?"
     r"|il (?:resoconto|rapporto|report|comunicato|paper|post)(?: completo)?)"
     r"|lees (?:meer|verder|het (?:hele )?(?:verhaal|artikel))|verder lezen"
@@ -99,6 +101,16 @@ CALL_TO_ACTION = re.compile(
     r"continua a leggere|leggi (?:tutto|di più)|leia mais|continue lendo|"
     # the eighteenth sweep's: "Word betalend abonnee", "Apri nel browser"
     r"word (?:betalend |betaald )?(?:abonnee|lid)|apri nel browser|visualizza nel browser|"
+    # the twentieth sweep's: "Book online", "View as web page", "Wersja online", "Sprawdź"
+    r"(?:book|order|pay|apply|renew|donate|register|shop) online|view as (?:a )?web ?page|"
+    r"wersja (?:online|przeglądarkowa)|sprawdź|toutes les offres|voir toutes les offres|"
+    r"get \d{1,2}% off(?: for (?:\d+|one|a) (?:year|month)s?)?|"
+    r"this post is for (?:paid|paying) (?:members|subscribers)(?: only)?|"
+    # the nineteenth sweep's: "Read summary", "Renew your membership", "Copy your referral link"
+    r"read (?:the )?summary|renew (?:your )?(?:membership|subscription)|"
+    r"update (?:your )?(?:profile|preferences)|copy (?:your )?(?:referral )?link|"
+    r"alle (?:[\w-]+ )?(?:artikel|beiträge|meldungen|nachrichten)(?: der woche| von heute)? "
+    r"(?:ansehen|lesen)|ver tod[ao]s l[ao]s (?:noticias|artículos|notas)(?: de (?:hoy|la semana))?|"
     r"jetzt (?:kostenlos )?(?:testen|ausprobieren|anmelden|wechseln|bestellen|buchen|kaufen)|"
     r"kostenlos testen|mehr erfahren|essai gratuit|"
     r"(?:listen|watch|play)(?: now| here| to (?:the|this) episode)?|"

@@ -53,7 +53,11 @@ INNER_HEADING = re.compile(
     # Semafor's parts of one story: "THE SCOOP", "KNOW MORE", "REED'S VIEW", "ROOM FOR
     # DISAGREEMENT", "THE VIEW FROM BEIJING", "NOTABLE" (sweep8)
     r"|the scoop|know more|room for disagreement|the view from [^\n]{1,40}|notable"
-    r"|\w[\w'’-]{0,40}['’]s view)\W*$", re.IGNORECASE)
+    r"|\w[\w'’-]{0,40}['’]s view"
+    r")\W*$"
+    # a tutorial's steps: "Step 2: Extract, don't summarise" (the nineteenth sweep)
+    r"|^\W*step \d{1,2}\b[^\n]{0,80}$", re.IGNORECASE)
+STEP = re.compile(r"^\W*step \d{1,2}\b", re.IGNORECASE)  # a tutorial's step, as a bold lead
 # A story's lead-in labels, as bold leads of its paragraphs or bullets (Axios, The Batch,
 # the Rundown): "Why it matters:", "Driving the news:", "The details:".
 LEAD_IN = re.compile(
@@ -100,7 +104,9 @@ BYLINE = re.compile(
     r"|[Rr]eviewed |[Ii]nterviewed |[Ee]dited |[Cc]ompiled |[Pp]hotographed |[Ii]llustrated )?"
     # "Words: Tomas Rydell", "Text: …" (attack5: a long-reads issue's mixed bylines)
     # (not one word before a comma and lower case: "By March, most schools…", the review)
-    rf"(?:[Bb]y|BY)|(?:[Ww]ords|WORDS|[Tt]ext|TEXT):)\s+(?:the\s+)?(?!{_NAME},[ \t]+[a-z])"
+    # ("Par Hélène Marchetti", "Por …", "Door …": the twentieth sweep's French issue)
+    rf"(?:[Bb]y|BY|[Pp]ar|[Pp]or|[Dd]oor)|(?:[Ww]ords|WORDS|[Tt]ext|TEXT):)\s+(?:the\s+)?"
+    rf"(?!{_NAME},[ \t]+[a-z])"
     r"(?:(?:Dr|Prof|Rev)\.?[ \t]+|(?:Sir|Dame)[ \t]+)?"  # "By Dr. Harriet Wolde"
     rf"{_NAME}"
     # "and" between full names only: "Reporting by Amaka Osei and Jules Brandt", not "By
@@ -292,14 +298,15 @@ THREAD_COUNTS = re.compile(
 
 # A paper's authors and journal under its title: "Ostrowski & Lin, Nature", "Alvarado et al.,
 # Science (2025)" (a paper roundup: the eighteenth sweep); two names or "et al." at least.
-CITED_AUTHORS = re.compile(r"^[A-Z][\w'’-]+(?:[ \t]+(?:&|and)[ \t]+[A-Z][\w'’-]+|[ \t]+et al\.?),"
+CITED_AUTHORS = re.compile(r"^[A-Z][\w'’-]+(?:,[ \t]+[A-Z][\w'’-]+){0,4}"
+                           r"(?:[ \t]+(?:&|and)[ \t]+[A-Z][\w'’-]+|[ \t]+et al\.?),"
                            r"[ \t]+[A-Z][\w.&'’ -]{1,40}?(?:[ \t]*\(?(?:19|20)\d\d\)?)?$")
 
 
 # A review's verdict under its title: "9/10 Best laptop for most pros", "★★★★☆ Great value",
 # "Score: 8.5/10" (a gadget site's weekly: the eighteenth sweep)
 VERDICT = re.compile(r"^(?:(?:score|rating|verdict)\s*:\s*)?(?:\d{1,2}(?:\.\d)?\s*/\s*(?:10|5)\b"
-                     r"|[★☆]{3,5}(?:\s|$))", re.IGNORECASE)
+                     r"|[★☆½]{3,6}(?:\s|$))", re.IGNORECASE)
 
 
 def is_byline(line: str) -> bool:

@@ -77,9 +77,16 @@ TRAILING_NUMBER = re.compile(rf"(?:{_ISSUE_WORDS})\s?#?\d+|#\d+", re.IGNORECASE)
 # news on AI agents, tested by hand".  Not "Drones will deliver every day in Texas" (no comma
 # before "every") nor "Weekly jobless claims rise" (no "on"/"about" after the noun).
 CADENCE_TAGLINE = re.compile(
-    r"^[^\n,]{3,60},[ \t]*(?:every|each)[ \t]+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-    r"|day|weekday|week|morning|evening|month|weekend)\W*$"
-    r"|^(?:your |the |a )?(?:weekly|daily|monthly|fortnightly)[ \t]+(?:news|digest|roundup"
+    r"^[^\n,]{3,60},[ \t]*(?:(?:every|each)[ \t]+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|day|weekday|week|morning|evening|month|weekend)"
+    # "Die KI-Woche für Entscheider, jeden Freitag", "…, cada lunes", "…, chaque vendredi"
+    r"|jeden[ \t]+(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|tag|morgen)"
+    r"|cada[ \t]+(?:lunes|martes|miércoles|jueves|viernes|sábado|domingo|día|semana|mañana)"
+    r"|chaque[ \t]+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|jour|semaine|matin))"
+    r"\W*$"
+    # (perhaps after the name: "RACK & STACK — weekly notes on AI compute", the 19th sweep)
+    r"|^(?:[^\n·•|—–]{2,40}[ \t][·•|—–][ \t]+)?"
+    r"(?:your |the |a )?(?:weekly|daily|monthly|fortnightly)[ \t]+(?:news|digest|roundup"
     r"|round-up|briefing|brief|dose|look|guide|update|read|notes)[ \t]+(?:on|about|for|from)"
     r"[ \t][^\n]{3,60}$", re.IGNORECASE)
 # A name that says it is a newsletter: "AI & Technology Weekly | 7 November 2025" (the

@@ -103,7 +103,10 @@ def name_of(block: Block) -> tuple[str, str] | None:
     lead = tidy(block.lead)
     # a bold name inside its link ("<a><b>Quanta Loom</b></a>") keeps the link's address
     candidates = [(lead, next((url for name, url in linked if name == lead), ""))] if lead else []
-    candidates += linked
+    if not (lead and lead == tidy(text)):
+        # (a bold line that is a whole headline, "**[Corvane] buys Lattice Labs**", is not
+        # named by its link: the fourteenth attack)
+        candidates += linked
     for name, url in candidates:
         if not name or not text.startswith(name) or LABEL.search(name) or NOT_NAME.search(name):
             continue

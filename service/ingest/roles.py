@@ -32,6 +32,7 @@ from service.ingest.headlines import (
     RELATED,
     SECTION_WORDS,
     SENTENCE_CLOSE,
+    STEP,
     TITLE_MAX_CHARS,
     block_lines,
     capitalised_share,
@@ -42,6 +43,7 @@ from service.ingest.headlines import (
     letter_words,
     lower_start,
     marks_headline_above,
+    names_author,
     text_size,
     tidy,
     title_like,
@@ -67,7 +69,11 @@ SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in
 # sentence ("Google's new robot folds laundry from a single demonstration"): plain
 # text has no other mark, and a headline seldom ends in punctuation.
 UNPUNCTUATED_TITLE_WORDS = 14
-ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：])")  # "（日経）": a source in CJK
+NOTES = re.compile(r"^\W*(?:notes|end ?notes|footnotes|references|sources|bibliography"
+                   r"|works cited|citations)\W*$", re.IGNORECASE)
+# (and a card's reading time: "[Flaky tests are a staffing problem] · 4 min read", attack14)
+# ("（日経）": a source in CJK)
+ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：]|·\s*\d{1,3}\s*min)")
 CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" with no spaces
 CJK_TITLE_CHARS = 8  # ... and a plain one, with no link or bold to mark it, this long
 
@@ -77,6 +83,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     list_head: Unit | None = None  # what the list in hand opens under (kept, not searched)
     parts = [part for whole in blocks for part in as_lines(whole)]
     items_listed = False  # an item since the last heading: the next may be one too
+    notes = False  # under a "Notes" line: a post's notes, not a list of items
     for at, block in enumerate(parts):
         if units and units[-1].block.kind != "list_item":
             list_head = units[-1]
@@ -95,9 +102,13 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
         # story's text a paragraph may open with a linked book or agency: the review)
         run_in = (not units or units[-1].role != "body" or is_label(units[-1].block) or items_listed
                   or (at + 1 < len(parts) and runs_in(parts[at + 1])))
+        if block.kind == "heading" or (len(lines) == 1 and not block.links):
+            # "Notes" or "References" alone on a line: an essay's notes follow, not items
+            # ("[1] Halden Labs, …" over its address: the fourteenth attack)
+            notes = bool(NOTES.match(lines[0]))
         item = None if related else (_link_item(block, lines[0], loose, run_in)
                                      or _lead_item(block, lines[0]) or _dash_item(block, lines[0])
-                                     or url_item(block, lines[0]))
+                                     or (None if notes else url_item(block, lines[0])))
         if item is not None:
             units.append(item)
             items_listed = True
@@ -219,6 +230,9 @@ def _promote(units: list[Unit], index: int, authors: set[str]) -> Unit:
         return unit
     if unit.block.links and CALL_TO_ACTION.match(tidy(lines[0])):
         return unit  # a button ("Try Acme free") is no title
+    if (unit.block.links and tidy(unit.block.links[0].text) == tidy(lines[0])
+            and names_author(lines[0])):
+        return unit  # "Marta Kowalczyk | Jun 12 2025 - 6:15 am ET" linked to her page
     if (unit.block.links and CALL_TO_ACTION.match(tidy(unit.block.links[-1].text))
             and tidy(lines[0]).endswith(tidy(unit.block.links[-1].text))):
         # "Rotate your tokens. Then read this. View this email in your browser": a preheader
@@ -336,6 +350,8 @@ def _lead_item(block: Block, first: str) -> Unit | None:
         return None
     if lead.endswith("?") or block.text[len(block.lead):].lstrip().startswith(":"):
         return None  # "How well does it work?" asks inside a story; "Why this matters:" labels
+    if STEP.match(lead):
+        return None  # "**Step 1: Collect the transcripts.** …": a tutorial's (19th sweep)
     if DATELINE.match(lead) or is_byline(tidy(first)):
         # "**Fri, Oct 18, 7 pm** at the pier": an event's date under its title; "**By Dr.
         # Harriet Wolde**, biosecurity researcher…": a piece's byline (the thirteenth sweep)
@@ -371,6 +387,9 @@ def _link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fal
     link = block.links[0]
     text = tidy(ENUMERATOR.sub("", first.strip(DECORATION + "•")))
     name = tidy(link.text)
+    lead = tidy(block.lead)
+    if loose and name and lead.startswith(name) and lead == text:
+        name = lead  # (a short linked name opening a bullet's bold headline: below)
     if len(name) < 12 or (letter_words(name) < 2
                           and len(CJK.findall(name)) < CJK_LINK_CHARS):
         return None
@@ -387,6 +406,12 @@ def _link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fal
         return None
     if CALL_TO_ACTION.match(name) and not tail.strip(" →»>"):
         return None  # the story's or the issue's button: body, not an item
+    if names_author(name):
+        return None  # "Marta Kowalczyk | Jun 12 2025 - 6:15 am ET" linked to her profile
+    if lead.startswith(name) and len(lead) > len(name) and lead == text:
+        # "**[Corvane] buys Lattice Labs for $1.2B**" over its paragraph: the bold line is
+        # the headline, its link only names the company (the fourteenth attack)
+        name = lead
     return Unit("item", block, 9, name, link.url, "item: link-led line")
 
 
@@ -422,16 +447,19 @@ def _split_title(block: Block, lines: Sequence[str], at: int,
     marked = after_rule or marks_headline_above(below)
     if not title_like(first, marked) or BARE_URL_LINE.match(first) or labelled(block, first):
         return False
-    if marked or is_bold_line(block, first):
+    if marks_headline_above(below) or is_bold_line(block, first):
         return True
     longest, body = tails[at + 1]
     if (min(len(first), longest) >= WRAP_MIN_CHARS and len(first) >= WRAP_SHARE * longest
             and not below.lstrip()[:1].isupper() and capitalised_share(first) < HEADLINE_CASE):
+        # (after a rule too: "=====" / "1. Headline [1]" / "=====" / a wrapped paragraph,
+        # plain text's headline between two rules: the nineteenth sweep)
         return False  # as wide as the lines below it and going on in the next: a paragraph
         # wrapped at its width ("…will take place in Ljubljana on April" / "17-19, 2026…":
         # the twelfth sweep); a long headline's text starts a sentence (its attack), or
         # with a quote, "$40 million" or "2026": a headline in Title Case is one (the review)
-    return body >= BODY_MIN_CHARS and (_title_case(first) or len(first) < 0.8 * longest)
+    return after_rule or (body >= BODY_MIN_CHARS
+                          and (_title_case(first) or len(first) < 0.8 * longest))
 
 
 def _title_case(line: str) -> bool:

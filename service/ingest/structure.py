@@ -79,6 +79,7 @@ def cut(blocks: Sequence[Block], names: Sequence[str] = (),
     language (``masthead.translated_names``)."""
     cutter = _Cutter(roles_of(blocks))
     for index, unit in enumerate(cutter.units):
+        cutter.ruled = index > 0 and cutter.units[index - 1].role == "rule"
         if cutter.zone == "translation":
             continue  # the issue again in its second language: every story is told above
         if (translated and cutter.cuts and unit.role != "rule"
@@ -129,6 +130,8 @@ class _Cutter:
         self.section, self.section_rank, self.zone = "", 0, ""
         self.ad_items = 0  # link-led items since the sponsor zone in hand opened
         self.ad_headline: int | None = None  # the index of the last sponsored item dropped
+        self.ruled = False  # the unit before the one in hand is a rule
+        self.boxed = False  # the story in hand opened right under a rule
         self.zone_rank = 0  # the rank of the zone's title: a job's title ranks below it
         self.asked = False  # the poll in hand's question was dropped
         self.current_rank = 0  # the rank of the story in hand's title (an item's: 9)
@@ -143,8 +146,12 @@ class _Cutter:
 
     def rule(self) -> None:
         # A separator ends a one-line item; a story with paragraphs may span one.
-        if self.current and self.current.signal.startswith("item"):
+        # (an item alone between two rules is a plain-text headline in its box: "=====" /
+        # "2. TSMC raises capex again [2]" / "=====" / its text: the nineteenth sweep)
+        if (self.current and self.current.signal.startswith("item")
+                and (len(self.current.blocks) > 1 or not self.boxed)):
             self.current = None
+        self.ruled = True
 
     def title(self, unit: Unit, index: int) -> None:
         earlier = continued_story(tidy(unit.headline), self.cuts)
@@ -203,7 +210,7 @@ class _Cutter:
             return
         self.current = None
         if unit.rank > self.zone_rank and (
-                (kind == "section" and self.zone == "events"
+                (kind in ("section", "story") and self.zone == "events"
                  and EVENT_DATE.match(tidy(unit.headline)))
                 or (kind in ("section", "story") and self.zone == "jobs"
                     and POSTING_PLACE.match(tidy(unit.headline)))):
@@ -337,6 +344,7 @@ class _Cutter:
 
     def start(self, story: Cut, rank: int = 0) -> None:
         self.current, self.gap_noted, self.current_rank = story, False, rank
+        self.boxed = self.ruled  # it opens right under a rule
         if not self.cuts:
             self.under_masthead = self.masthead
         self.cuts.append(story)
@@ -364,6 +372,9 @@ def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
             and len(following.headline) <= TITLE_MAX_CHARS
             and INNER_HEADING.match(tidy(following.headline))):
         return "story"  # a headline over its own parts ("THE SCOOP", "KNOW MORE")
+    if (following is not None and following.role == "title" and following.rank > unit.rank
+            and ASKS.search(text) and tidy(following.headline).endswith("?")):
+        return "story"  # "Spotlight — Tamsin Achebe on …" over its questions (attack14)
     if following is None:
         return "section"  # a title with nothing under it
     if following.role == "title" and following.rank < unit.rank and unit.rank >= 7:

@@ -70,6 +70,8 @@ AD_WORDS = (r"광고|广告|広告|赞助|スポンサー|anzeige|werbung|public
 AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
     r"|paid (?:post|content|partnership)"
+    r"|gesponsert von|präsentiert von|patrocinado por|presentado por|sponsorisé par|présenté par"
+    r"|sponsorizzato da|presentato da|gesponsord door"
     # "This issue is supported by Foundry Row." (a city's tech letter: the sixteenth sweep)
     r"|(?:this|today['’]?s|this week['’]?s) (?:issue|edition|newsletter|email|episode|brief)"
     r" is (?:supported|sponsored|brought to you|made possible|powered|presented) by"
@@ -89,7 +91,9 @@ BARE_AD_LABEL = re.compile(
 # from Halcyon Bank", "Sponsored by Acme".
 SPONSOR_LABEL = re.compile(
     r"^(?:together with|sponsored by|presented by|brought to you by|a message from"
-    r"|in partnership with|paid (?:post|content) (?:from|by))\W+(?:our (?:sponsor|partner)s?\W+)?"
+    r"|in partnership with|paid (?:post|content) (?:from|by)|gesponsert von|präsentiert von"
+    r"|patrocinado por|presentado por|sponsorisé par|présenté par|sponsorizzato da"
+    r"|gesponsord door)\W+(?:our (?:sponsor|partner)s?\W+)?"
     r"([\w'’-]+)", re.IGNORECASE)
 # When an event is, its day and its time ("Tuesday, Dec. 9, 6:30 p.m.", "Sun., 10 a.m."):
 # a listing has both, news has one at most ("Microsoft patches zero-day exploited since
@@ -122,6 +126,8 @@ ZONES = {
     "sponsor": re.compile(
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
         r"|paid (?:post|content|partnership)"  # "Paid post from Aldergrove" (the 18th sweep)
+        r"|gesponsert von|präsentiert von|patrocinado por|presentado por|sponsorisé par"
+        r"|présenté par|sponsorizzato da|gesponsord door"
         r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?"
         r"|from our partners?)\b|^\W*in samenwerking met\b"
         r"|[·|(][ \t]*affiliate(?: links?| deals?)?\)?[ \t]*$"  # "Deal of the week · affiliate"
