@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from service.ingest.buttons import CALL_TO_ACTION, READ_MORE
-from service.ingest.headlines import AUTHOR_DATE, is_byline
+from service.ingest.headlines import AUTHOR_DATE, VERDICT, is_byline
 from service.ingest.masthead import CADENCE_TAGLINE
 from tests.test_segment_sweep11 import TWO, P, _headlines
 
@@ -373,9 +373,9 @@ def test_a_spotlight_heading_over_its_questions_is_one_story() -> None:
     assert _headlines(html) == [*STORIES, "Spotlight — Tamsin Achebe on chips for hearing aids"]
 
 
-@pytest.mark.parametrize("line", ["★★★½ Solid sound, fussy app", "Nakamura, Reyes & Odum, Cell"])
-def test_more_verdicts_and_citations_are_bylines(line: str) -> None:
-    assert is_byline(line)
+def test_more_verdicts_and_citations_are_metadata() -> None:
+    assert VERDICT.match("★★★½ Solid sound, fussy app")
+    assert is_byline("Nakamura, Reyes & Odum, Cell")
 
 
 @pytest.mark.parametrize("line", ["Apple, Google, Meta, Amazon", "Tesla, Rivian"])
@@ -446,3 +446,131 @@ def test_a_plain_headline_boxed_between_rules_keeps_its_wrapped_text() -> None:
         "Nvidia's next rack-scale system starts shipping to clouds",
         "TSMC raises capex again as packaging stays sold out"]
     assert "chip-on-wafer packaging" in stories[1].text
+
+
+# ---- from the read-only review of the stop's rules --------------------------------------------
+
+
+def test_a_sponsor_tag_line_of_dots_is_read_in_linear_time() -> None:
+    import time
+    started = time.process_time()
+    html = (COOPER.format(n=1, title="Profiling a Go Service", text=P, name="A" + "." * 30_000)
+            + TWO)
+    _headlines(html)
+    assert time.process_time() - started < 2
+
+
+def test_thousands_of_linked_lines_are_read_in_linear_time() -> None:
+    import time
+    lines = "<br>".join(f"<a href='https://r.example/{n}'>lib{n}</a> – a library"
+                        for n in range(4_000))
+    started = time.process_time()
+    _headlines(f"<h2>Quick releases</h2><p>{lines}</p>")
+    assert time.process_time() - started < 5
+
+
+def test_news_bullets_led_by_the_same_company_keep_their_sentences() -> None:
+    items = "".join(f"<li><a href='https://n.example/{n}'>{who}</a> {what}</li>" for n, (who, what)
+                    in enumerate([("OpenAI", "signed a cloud deal with a chip maker."),
+                                  ("Anthropic", "opened an office in Tokyo this week."),
+                                  ("OpenAI", "said its new model ships next month.")]))
+    html = f"{TWO}<h2>📡 AI Radar</h2><ul>{items}</ul>"
+    assert _headlines(html)[2:] == ["OpenAI signed a cloud deal with a chip maker.",
+                                    "Anthropic opened an office in Tokyo this week.",
+                                    "OpenAI said its new model ships next month."]
+
+
+def test_links_under_a_story_are_its_sources() -> None:
+    html = (f"<h2>{STORIES[0]}</h2><p>{P}</p><p>Links:</p><ul>"
+            "<li><a href='https://n.example/1'>The agency's full inspection report</a></li>"
+            "<li><a href='https://n.example/2'>The company's court filing from March</a></li>"
+            f"</ul><h2>{STORIES[1]}</h2><p>{P}</p>")
+    assert _headlines(html) == STORIES
+
+
+def test_an_issue_title_that_is_the_subject_is_no_story_among_its_peers() -> None:
+    html = (f"<h1>Kestrel Notes: rates, robots and rain</h1><h1>{STORIES[0]}</h1><p>{P}</p>"
+            f"<h1>{STORIES[1]}</h1><p>{P}</p><h1>Council delays the levy vote</h1><p>{P}</p>")
+    assert _headlines(html, subject="Kestrel Notes: rates, robots and rain") == [
+        *STORIES, "Council delays the levy vote"]
+
+
+@pytest.mark.parametrize("headline", ["Daily update on the Eaton fire",
+                                      "Earnings roundup — November 7, 2025"])
+def test_a_first_story_shaped_like_a_tagline_is_kept(headline: str) -> None:
+    html = f"<h2>{headline}</h2><p>{P} {P}</p>{TWO}"
+    assert _headlines(html)[0] == headline
+
+
+@pytest.mark.parametrize("headline", ["Meta adds a paid partnership label to Threads",
+                                      "Why paid content is winning on TikTok",
+                                      "Poll: Are Americans ready for robotaxis?"])
+def test_news_about_paid_posts_and_polls_is_news(headline: str) -> None:
+    html = f"{TWO}<h2>{headline}</h2><p>{P} {P}</p>"
+    assert _headlines(html)[-1] == headline
+
+
+def test_a_stat_under_a_heading_is_no_verdict() -> None:
+    html = (f"{TWO}<h2>By the numbers</h2><p>9/10 CFOs plan to raise AI budgets next year</p>"
+            f"<p>{P}</p>")
+    assert "9/10 CFOs plan to raise AI budgets next year" in _headlines(html)
+
+
+@pytest.mark.parametrize("line", ["Microsoft and OpenAI, Together Again", "12/5 update on rates"])
+def test_headlines_that_look_like_citations_or_scores_are_none(line: str) -> None:
+    assert not is_byline(line)
+
+
+@pytest.mark.parametrize("line", ["Apple picks Google as partner.", "Longtime VP Dana Li promoted.",
+                                  "thanks to our partner"])
+def test_a_summary_ending_in_partner_or_promoted_is_no_sponsor_tag(line: str) -> None:
+    html = (COOPER.format(n=1, title="Profiling a Go Service", text=P, name=line)
+            + COOPER.format(n=2, title="Why Your Go Binary Is 40MB", text=P, name="Kai Nordstrom"))
+    assert _headlines(html)[0] == "Profiling a Go Service"
+
+
+@pytest.mark.parametrize("heading", ["Documents reveal cover-up", "Notes from Davos"])
+def test_a_news_heading_that_opens_like_a_sources_label_is_news(heading: str) -> None:
+    html = f"{TWO}<h3>{heading}</h3><p>{P}</p>"
+    assert _headlines(html) == [*STORIES, heading]
+
+
+def test_a_headline_with_spotlight_in_it_does_not_ask() -> None:
+    html = (f"<h2>Nvidia in the spotlight as earnings loom</h2><p>{P}</p>"
+            f"<p><b>Is the AI bubble about to burst?</b></p><p>{P} {P}</p>")
+    assert "Is the AI bubble about to burst?" in _headlines(html)
+
+
+def test_a_headline_ending_in_a_watch_link_is_no_preheader() -> None:
+    html = (f"{TWO}<p>Inside the lab where robots learn to fold laundry "
+            f"<a href='https://v.example/1'>Watch</a></p><p>{P} {P}</p>")
+    assert _headlines(html)[-1].startswith("Inside the lab where robots learn to fold laundry")
+
+
+def test_a_lone_section_name_between_items_is_no_byline() -> None:
+    html = (COOPER.format(n=1, title="Profiling a Go Service", text=P, name="Machine Learning")
+            .replace('<p class="name">Machine Learning</p>', "<p>Machine Learning</p>")
+            + COOPER.format(n=2, title="Why Your Go Binary Is 40MB", text=P, name="Kai Nordstrom"))
+    stories = _headlines(html)
+    assert stories[0] == "Profiling a Go Service"
+
+
+def test_reaction_lines_in_a_story_are_its_text() -> None:
+    html = (f"<h2>{STORIES[0]}</h2><p>{P}</p><p><a href='https://x.example/1'>Sam Altman</a> — "
+            "“A big day.”<br><a href='https://x.example/2'>John Gruber</a> — “Not so fast.”</p>"
+            f"<h2>{STORIES[1]}</h2><p>{P}</p>")
+    assert _headlines(html) == STORIES
+
+
+@pytest.mark.parametrize("heading", ["Recap — this week's top stories", "Recap: what we covered"])
+def test_a_recap_heading_still_opens_the_recap(heading: str) -> None:
+    links = "".join(f"<li><a href='https://n.example/{n}'>{h}</a></li>"
+                    for n, h in enumerate(STORIES))
+    assert _headlines(f"{TWO}<h2>{heading}</h2><ul>{links}</ul>") == STORIES
+
+
+def test_check_fraud_is_news_not_a_button() -> None:
+    html = (f"<h2>Energy Reports now show dollars</h2><p>{P}</p>"
+            '<p><a href="https://n.example/a">Check fraud rises</a></p>'
+            f"<h2>Meet the Room Sensor Duo</h2><p>{P}</p>")
+    assert "Check fraud rises" in _headlines(html)

@@ -139,6 +139,11 @@ CALL_TO_ACTION = re.compile(
     r"попробовать бесплатно|подписаться|узнать больше)"
     r"(?![-\w])\W*$", re.IGNORECASE)
 
+# A web-version link: "View this email in your browser", "Read online"
+WEB_LINK = re.compile(r"^(?:view|read|open|see) (?:this |the |today['’]s )?(?:e-?mail |issue |"
+                      r"newsletter |edition |post |message )?(?:online|in (?:your |a |the )?"
+                      r"(?:web )?browser|on the web|as a web ?page)\W*$", re.IGNORECASE)
+
 
 def read_more_url(blocks: Iterable[Block]) -> str:
     """The first "Read more" (or "Read the paper", "Full story", "Source") link in

@@ -201,10 +201,11 @@ POST_AUTHORS = re.compile(
 AUTHOR_NAME = re.compile(r"^(?:(?:Dr|Prof)\.? )?[A-Z][\w'’-]+(?: [A-Z][\w'’.-]*){1,2}$")
 # A heading over its own questions: an interview, a Q&A, an explainer ("…, explained").  Not
 # verbs: "OpenAI asks court to dismiss…" and "…explains" head news (the read-through).
-ASKS = re.compile(r"\b(?:interviews?|q ?& ?a|in conversation|conversation with|faq|spotlight|"
-                  r"explainer|explained|ask me anything|your questions|questions and answers|"
-                  r"questions (?:for|with))\b",
-                  re.IGNORECASE)
+# ("Spotlight — Tamsin Achebe on …" opens one; "Nvidia in the spotlight as earnings loom" is
+# news: the review)
+ASKS = re.compile(r"^\W*spotlight\b|\b(?:interviews?|q ?& ?a|in conversation|conversation with"
+                  r"|faq|explainer|explained|ask me anything|your questions|questions and answers"
+                  r"|questions (?:for|with))\b", re.IGNORECASE)
 # A card's reading time: "6 min read · ✦ Member-only", "9 minute read".
 READING_TIME = re.compile(r"^\d+[- ]?min(?:ute)?s?[- ]read\b", re.IGNORECASE)  # "5-minute read"
 # An event's place or time under its title, marked as such: "📍 Gridline HQ, 301 Howard St".
@@ -299,14 +300,20 @@ THREAD_COUNTS = re.compile(
 # A paper's authors and journal under its title: "Ostrowski & Lin, Nature", "Alvarado et al.,
 # Science (2025)" (a paper roundup: the eighteenth sweep); two names or "et al." at least.
 CITED_AUTHORS = re.compile(r"^[A-Z][\w'’-]+(?:,[ \t]+[A-Z][\w'’-]+){0,4}"
-                           r"(?:[ \t]+(?:&|and)[ \t]+[A-Z][\w'’-]+|[ \t]+et al\.?),"
-                           r"[ \t]+[A-Z][\w.&'’ -]{1,40}?(?:[ \t]*\(?(?:19|20)\d\d\)?)?$")
+                           r"(?:[ \t]+(?:&|and)[ \t]+[A-Z][\w'’-]+|[ \t]+et al\.?),[ \t]+"
+                           # a journal's or a venue's name: not "Microsoft and OpenAI, Together
+                           # Again" (the review)
+                           r"(?:The |Nature|Science|Cell|PNAS|Lancet|NEJM|JAMA|BMJ|arXiv|bioRxiv"
+                           r"|medRxiv|Neuron|eLife|PLOS|Physical Review|Joule|IEEE|ACM|NeurIPS"
+                           r"|ICML|ICLR|CVPR|ACL|EMNLP|Proceedings|Journal|Transactions"
+                           r"|Findings|Annals|Frontiers|Communications|Advances|Scientific)"
+                           r"[\w.&'’ -]{0,40}?(?:[ \t]*\(?(?:19|20)\d\d\)?)?$")
 
 
 # A review's verdict under its title: "9/10 Best laptop for most pros", "★★★★☆ Great value",
 # "Score: 8.5/10" (a gadget site's weekly: the eighteenth sweep)
-VERDICT = re.compile(r"^(?:(?:score|rating|verdict)\s*:\s*)?(?:\d{1,2}(?:\.\d)?\s*/\s*(?:10|5)\b"
-                     r"|[★☆½]{3,6}(?:\s|$))", re.IGNORECASE)
+VERDICT = re.compile(r"^(?:(?:score|rating|verdict)\s*:\s*)?(?:\d{1,2}(?:\.\d)?\s*/\s*10\b"
+                     r"|[★☆½]{3,6}(?=\s|$))(?:[ \t]+[^\s]+){0,6}$", re.IGNORECASE)
 
 
 def is_byline(line: str) -> bool:
@@ -317,7 +324,7 @@ def is_byline(line: str) -> bool:
                 or PAPER_AUTHORS.match(text) or SCHOLAR_AUTHORS.match(text)
                 or AUTHOR_DATE.match(text) or DATELINE.match(text)
                 or NAMED_AUTHORS.match(text) or AUTHOR_LIST.match(text) or EVENT_PLACE.match(text)
-                or THREAD_COUNTS.match(text) or CITED_AUTHORS.match(text) or VERDICT.match(text))
+                or THREAD_COUNTS.match(text) or CITED_AUTHORS.match(text))
 
 
 def names_author(line: str) -> bool:

@@ -1,4 +1,5 @@
-"""Segment stage, structural engine: a kicker under a headline is the story's text.
+"""Segment stage, structural engine: a kicker or an author's name under a headline is the
+story's text.
 
 A weak title line right under a headline, over text: a photo credit, the department
 behind an announcement, the first line of a wrapped paragraph (the fourth sweep).
@@ -10,6 +11,7 @@ import re
 from collections import Counter
 
 from service.ingest.headlines import (
+    AUTHOR_NAME,
     POST_AUTHORS,
     SECTION_WORDS,
     block_lines,
@@ -17,6 +19,7 @@ from service.ingest.headlines import (
     is_byline,
     tidy,
 )
+from service.ingest.named import section_like
 from service.ingest.units import Unit
 
 __all__ = ["authors_of", "kickers_as_text"]
@@ -105,3 +108,21 @@ def authors_of(units: list[Unit]) -> set[str]:
                 and len(line.split()) <= NAME_WORDS and POST_AUTHORS.match(line)):
             seen[line] += 1
     return {name for name, count in seen.items() if count > 1}
+
+
+NAMES_UNDER_ITEMS = 2  # a person's name under this many items is their author's (Cooperpress)
+
+
+def name_under_item(units: list[Unit], index: int) -> bool:
+    """A person's name alone between two items: "Lena Marchetti" (Cooperpress)."""
+    unit = units[index]
+    text = tidy(unit.block.text)
+    return (0 < index < len(units) - 1 and unit.role == "body"
+            and units[index - 1].role == "item"
+            and units[index + 1].role in ("item", "title", "rule")
+            and "\n" not in unit.block.text.strip() and bool(AUTHOR_NAME.match(text))
+            and not section_like(text) and text.lower() not in SECTION_WORDS)
+
+
+def names_under_items(units: list[Unit]) -> int:
+    return sum(name_under_item(units, index) for index in range(len(units)))

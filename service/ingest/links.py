@@ -52,9 +52,13 @@ DOCUMENT = re.compile(r"^(?:[\w-]+\s+)?(?:[\w-]+\s+)?(?:form|pdf|report|guide|gu
                       r"standard|agenda|slides|transcript|recording|application|documents?)"
                       r"(?:\s*\(pdf\))?\W*$", re.IGNORECASE)
 # A product update's buttons: "Connect your utility", "Check eligibility", "Shop filters" (the
-# sixteenth sweep); not "Check fraud rises", "Shop closures hit the high street" (VERB_S).
-PRODUCT_BUTTON = re.compile(r"^(?:connect|check|shop|start|browse|update)\s+(?-i:[a-z])",
-                            re.IGNORECASE)
+# sixteenth sweep): the verb over "your" or what a shop or an account offers; not "Check
+# fraud rises", "Shop closures hit the high street" (the review).
+PRODUCT_BUTTON = re.compile(
+    r"^(?:connect|check|shop|start|browse|update)\s+(?:your|my|our|the|eligibility|availability"
+    r"|filters?|plans?|pricing|prices|status|settings|deals?|offers?|sizes|stock|now|if|here"
+    r"|today|free|hiring|scanning|saving|building|shopping)\b",
+    re.IGNORECASE)
 VERB_S = re.compile(r"^\S+\s+[a-z]+s\s+\S")  # "Fed releases report": a headline's verb
 
 

@@ -15,12 +15,13 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from service.ingest.headlines import ISSUE_DATE, READING_TIME, tidy
+from service.ingest.headlines import GREETING, ISSUE_DATE, READING_TIME, tidy
 from service.ingest.units import Unit, after, text_under
 
 __all__ = ["is_masthead", "names_the_newsletter", "newsletter_names", "translated_names"]
 
 MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
+TAGLINE_TEXT_CHARS = 100  # a tagline or a serial name over more text may head a story
 SHORT_LINE_CHARS = 60  # a masthead's lines: a name, "Web version"
 NAME_MAX_WORDS = 7  # a newsletter's name is short: "The Harbourside Morning"
 BOLD_RANK = 7  # a bold line's rank (a heading's is its level): a logo is no heading
@@ -76,19 +77,23 @@ TRAILING_NUMBER = re.compile(rf"(?:{_ISSUE_WORDS})\s?#?\d+|#\d+", re.IGNORECASE)
 # The newsletter says what it is and how often: "One AI workflow, every Wednesday", "Weekly
 # news on AI agents, tested by hand".  Not "Drones will deliver every day in Texas" (no comma
 # before "every") nor "Weekly jobless claims rise" (no "on"/"about" after the noun).
-CADENCE_TAGLINE = re.compile(
+EVERY_TAGLINE = re.compile(
     r"^[^\n,]{3,60},[ \t]*(?:(?:every|each)[ \t]+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day"
     r"|day|weekday|week|morning|evening|month|weekend)"
     # "Die KI-Woche für Entscheider, jeden Freitag", "…, cada lunes", "…, chaque vendredi"
     r"|jeden[ \t]+(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|tag|morgen)"
     r"|cada[ \t]+(?:lunes|martes|miércoles|jueves|viernes|sábado|domingo|día|semana|mañana)"
     r"|chaque[ \t]+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|jour|semaine|matin))"
-    r"\W*$"
-    # (perhaps after the name: "RACK & STACK — weekly notes on AI compute", the 19th sweep)
-    r"|^(?:[^\n·•|—–]{2,40}[ \t][·•|—–][ \t]+)?"
+    r"\W*$", re.IGNORECASE)
+# ... or what it is: a masthead only over little text ("Daily update on the Eaton fire" over
+# its story is news: the review); perhaps after the name: "RACK & STACK — weekly notes on AI
+# compute" (the nineteenth sweep)
+NOUN_TAGLINE = re.compile(
+    r"^(?:[^\n·•|—–]{2,40}[ \t][·•|—–][ \t]+)?"
     r"(?:your |the |a )?(?:weekly|daily|monthly|fortnightly)[ \t]+(?:news|digest|roundup"
     r"|round-up|briefing|brief|dose|look|guide|update|read|notes)[ \t]+(?:on|about|for|from)"
     r"[ \t][^\n]{3,60}$", re.IGNORECASE)
+CADENCE_TAGLINE = re.compile(f"{EVERY_TAGLINE.pattern}|{NOUN_TAGLINE.pattern}", re.IGNORECASE)
 # A name that says it is a newsletter: "AI & Technology Weekly | 7 November 2025" (the
 # seventeenth sweep); "Apple event recap — Sept 9, 2025" heads news.
 SERIAL_NAME = re.compile(r"\b(?:weekly|daily|digest|briefing|newsletter|bulletin|roundup|"
@@ -186,9 +191,10 @@ def is_masthead(unit: Unit, units: list[Unit], index: int, first: Sequence[int])
         return (unit.rank >= BOLD_RANK and not urlsplit(unit.url).path.strip("/")
                 and len(unit.headline.split()) <= 4)
     headline = tidy(unit.headline)
-    if CADENCE_TAGLINE.match(headline):
+    little_under = text_under(units, index) < TAGLINE_TEXT_CHARS or _over_an_intro(units, index)
+    if EVERY_TAGLINE.match(headline) or (NOUN_TAGLINE.match(headline) and little_under):
         return True  # "The AI job market, every Tuesday" over the intro (the seventeenth sweep)
-    if _dates_the_issue(headline) or _dated_name(headline):
+    if _dates_the_issue(headline) or _dated_name(headline, serial=little_under):
         return True  # "Tuesday, May 06, 2025", "AI MONEY & JOBS — Week of March 10, 2025"
     if _dated_tagline(headline) and text_under(units, index) < MASTHEAD_MAX_CHARS:
         return True  # ("Jobs report — November 2025" over its story is news)
@@ -212,6 +218,16 @@ def is_masthead(unit: Unit, units: list[Unit], index: int, first: Sequence[int])
     return not any(u.role == "title" and u.rank == unit.rank for u in after(units, index))
 
 
+def _over_an_intro(units: list[Unit], index: int) -> bool:
+    """The text under the line at ``index`` opens with the issue's date or a greeting ("Hi
+    there, welcome to…"): the line is the masthead's tagline, not a story's headline."""
+    below = next((u for u in after(units, index) if u.role != "rule"), None)
+    if below is None or below.role != "body":
+        return False
+    first = tidy(below.block.text.strip().split("\n", 1)[0])
+    return _date_line(first) or bool(GREETING.match(first))
+
+
 def _issue_number_end(line: str) -> int | None:
     """Where the issue's number ends when it opens ``line`` ("Issue 230 - November 14") or a
     part of it after a "·" or "|" ("Office for Public Information · Issue 118 · 24 October
@@ -222,7 +238,7 @@ def _issue_number_end(line: str) -> int | None:
     return None
 
 
-def _dated_name(line: str) -> bool:
+def _dated_name(line: str, serial: bool = True) -> bool:
     """A short name, then the date as the line's last part: "AI MONEY & JOBS — Week of March
     10, 2025", "Curated posts · Week of March 10": the week, or a name in capitals; not
     "June 30 — deadline nears", a speaker's "Amara Okafor · Jun 12", or a headline's
@@ -230,7 +246,9 @@ def _dated_name(line: str) -> bool:
     parts = re.split(r"\s+(?:[·|•—–]|--)\s+", line)
     date = re.sub(r"^week of\s+", "", parts[-1], flags=re.IGNORECASE)
     return (len(parts) >= 2 and len(parts[0].split()) <= NAME_MAX_WORDS - 1
-            and (date != parts[-1] or parts[0].isupper() or bool(SERIAL_NAME.search(parts[0])))
+            and (date != parts[-1] or parts[0].isupper()
+                 # ("Earnings roundup — November 7, 2025" over its text is news: the review)
+                 or (serial and bool(SERIAL_NAME.search(parts[0]))))
             and _dates_the_issue(date))
 
 

@@ -119,8 +119,8 @@ def name_of(block: Block) -> tuple[str, str] | None:
         if tidy(text) == name and len(lines := block_lines(block)) > 1:
             # the name on a line of its own over what it is ("**quiver**<br>A fast, typed
             # dataframe library…", a developer weekly's projects: the sixteenth sweep)
-            text = tail = f"{name} {' '.join(lines[1:])}"[len(name):]
-            text = name + text
+            tail = " " + " ".join(lines[1:])
+            text = name + tail
         if (words > NAME_MAX_WORDS or len(name) > NAME_MAX_CHARS
                 or CALL_TO_ACTION.match(name) or not TAIL.match(text, len(name))
                 or len(tail.strip(" :—–|-")) < TEXT_MIN_CHARS):
@@ -272,6 +272,11 @@ def _sentence_pass(out: list[Unit], needed: Callable[[Unit], int], ranks: set[in
             end += 1
         closed = end == len(out) or out[end].role in ("title", "rule", "item")
         if len({headline for headline, _ in heads}) < len(heads):
+            # the same company twice heads its bullets by their sentences (the review)
+            heads = [(GLYPHS.sub("", tidy(block_lines(out[at].block)[0])), kind)
+                     if kind == "sentence" else (headline, kind)
+                     for at, (headline, kind) in zip(range(index, end), heads, strict=True)]
+        if len({headline for headline, _ in heads}) < len(heads):
             # the same label twice is a tag ("**Funding:** <a>Tessellate raises $42M</a>…",
             # attack8): each bullet's link, when it has one, heads it instead
             heads = [(link, "link") if (link := _linked_headline(out[at].block)) else head
@@ -287,6 +292,9 @@ def _sentence_pass(out: list[Unit], needed: Callable[[Unit], int], ranks: set[in
     return out
 
 
+NAME_SET_OFF = re.compile(r"\s*(?:,|\(|[—–-]\s)")
+
+
 def _sentence_headline(block: Block) -> str:
     """A news sentence's headline: the text of the link it opens with ("🔋 **[Voltwright]**,
     a Denver-based maker of batteries, raised $32M", a deals list: the sixteenth sweep), as
@@ -294,7 +302,9 @@ def _sentence_headline(block: Block) -> str:
     sentence = GLYPHS.sub("", tidy(block_lines(block)[0]))
     link = _web_link(block)
     name = tidy(link.text) if link else ""
-    if (name and sentence.startswith(name) and len(name) < len(sentence)
+    # (only a name set off by a comma, a bracket or a dash: "<a>OpenAI</a> signed a deal…"
+    # is headlined by its sentence: the review)
+    if (name and sentence.startswith(name) and NAME_SET_OFF.match(sentence, len(name))
             and not CALL_TO_ACTION.match(name)):
         return name
     return sentence

@@ -31,6 +31,9 @@ URL_ITEM = re.compile(r"^(?P<title>[^\n]{12,160}?)[ \t]+<?(?P<url>https?://[^\s<
 
 
 NUMBERED = re.compile(r"^\s*(?:\[\d{1,3}\]|\(?\d{1,3}[.)])\s+")  # "[1] ", "1. ", "(2) "
+# "Notes" or "References" alone on a line: an essay's notes follow, not items (attack14)
+NOTES = re.compile(r"^\W*(?:notes|end ?notes|footnotes|references|sources|bibliography"
+                   r"|works cited|citations)\W*$", re.IGNORECASE)
 URL_TITLE_WORDS = 3  # words of three letters or more in a title over its address
 NAMED_TOOL = re.compile(r"^[a-z0-9][\w.-]{1,30}: \S")
 

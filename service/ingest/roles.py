@@ -19,9 +19,8 @@ import re
 from collections.abc import Sequence
 
 from service.domain import Block
-from service.ingest.buttons import CALL_TO_ACTION, CITATION, LABELLED_PAIRS
+from service.ingest.buttons import CALL_TO_ACTION, CITATION, LABELLED_PAIRS, WEB_LINK
 from service.ingest.headlines import (
-    AUTHOR_NAME,
     BARE_URL_LINE,
     CJK,
     DATELINE,
@@ -34,6 +33,7 @@ from service.ingest.headlines import (
     SENTENCE_CLOSE,
     STEP,
     TITLE_MAX_CHARS,
+    VERDICT,
     block_lines,
     capitalised_share,
     is_bold_line,
@@ -49,11 +49,24 @@ from service.ingest.headlines import (
     title_like,
 )
 from service.ingest.joined import as_lines
-from service.ingest.kickers import authors_of, kickers_as_text
+from service.ingest.kickers import (
+    NAMES_UNDER_ITEMS,
+    authors_of,
+    kickers_as_text,
+    name_under_item,
+    names_under_items,
+)
+from service.ingest.link_items import (
+    link_item,
+    named_link_lines,
+    news_label,
+    opens_items,
+    split_lines,
+)
 from service.ingest.links import own_links_as_text
-from service.ingest.named import named_runs, section_like
-from service.ingest.plain_items import address_under, url_item
-from service.ingest.run_in import headline_then_sentence, is_label, runs_in
+from service.ingest.named import named_runs
+from service.ingest.plain_items import NOTES, address_under, url_item
+from service.ingest.run_in import is_label, runs_in
 from service.ingest.units import Unit
 
 # bench/segment.py tunes BODY_MIN_CHARS, TITLE_CASE_SHARE and SHORT_TITLE_WORDS by setting
@@ -69,13 +82,8 @@ SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in
 # sentence ("Google's new robot folds laundry from a single demonstration"): plain
 # text has no other mark, and a headline seldom ends in punctuation.
 UNPUNCTUATED_TITLE_WORDS = 14
-NOTES = re.compile(r"^\W*(?:notes|end ?notes|footnotes|references|sources|bibliography"
-                   r"|works cited|citations)\W*$", re.IGNORECASE)
-# (and a card's reading time: "[Flaky tests are a staffing problem] · 4 min read", attack14)
-# ("（日経）": a source in CJK)
-ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：]|·\s*\d{1,3}\s*min)")
-CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" with no spaces
-CJK_TITLE_CHARS = 8  # ... and a plain one, with no link or bold to mark it, this long
+CJK_TITLE_CHARS = 8  # a plain title in Chinese or Japanese, with no link or bold, this long
+
 
 def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     units: list[Unit] = []
@@ -91,13 +99,16 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             units.append(Unit("rule", block))
             continue
         lines = block_lines(block)
-        if len(lines) > 1 and not related and (_link_item(block, lines[0])
-                                               or _named_link_lines(block, lines)):
+        if len(lines) > 1 and not related and link_item(block, lines[0]):
             # Link items one a line, no blank line between (plain text): one block each.
-            units += [_link_item(line, block_lines(line)[0]) or _named_link(line)
-                      or Unit("body", line) for line in _split_lines(block, lines)]
+            units += [link_item(line, block_lines(line)[0]) or Unit("body", line)
+                      for line in split_lines(block, lines)]
             continue
-        loose = block.kind == "list_item" and _opens_items(list_head)
+        if (len(lines) > 1 and not related and opens_items(list_head)
+                and (named := named_link_lines(block, lines))):
+            units += named  # "gokv 3.0 – …" / "Lattice 1.4 – …": short names, one a line
+            continue
+        loose = block.kind == "list_item" and opens_items(list_head)
         # (a linked headline run into its summary, only among items or under a label: in a
         # story's text a paragraph may open with a linked book or agency: the review)
         run_in = (not units or units[-1].role != "body" or is_label(units[-1].block) or items_listed
@@ -106,7 +117,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             # "Notes" or "References" alone on a line: an essay's notes follow, not items
             # ("[1] Halden Labs, …" over its address: the fourteenth attack)
             notes = bool(NOTES.match(lines[0]))
-        item = None if related else (_link_item(block, lines[0], loose, run_in)
+        item = None if related else (link_item(block, lines[0], loose, run_in)
                                      or _lead_item(block, lines[0]) or _dash_item(block, lines[0])
                                      or (None if notes else url_item(block, lines[0])))
         if item is not None:
@@ -145,9 +156,10 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
         related = (block.kind != "heading" and bool(LABEL.search(block.text))
                    and not _names_a_list(block)
                    # "IN BRIEF:" over linked news (Cooperpress: the sixteenth sweep)
-                   and not section_like(block.text.rstrip(": ")))
+                   and not news_label(block.text))
     authors = authors_of(units)
-    units = own_links_as_text([_promote(units, i, authors) for i in range(len(units))])
+    bylined = names_under_items(units) >= NAMES_UNDER_ITEMS
+    units = own_links_as_text([_promote(units, i, authors, bylined) for i in range(len(units))])
     units = named_runs(kickers_as_text(units))
     return _demote_inner_titles(units) if _separated(units) else units
 
@@ -216,7 +228,7 @@ def _opening_story(units: list[Unit]) -> int:
     return index if unit.role == "title" and unit.rank >= 7 else -1
 
 
-def _promote(units: list[Unit], index: int, authors: set[str]) -> Unit:
+def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = False) -> Unit:
     """A one-line body block that reads like a title, with text under it, is a title."""
     unit = units[index]
     if unit.role != "body" or unit.block.kind == "list_item":
@@ -233,7 +245,7 @@ def _promote(units: list[Unit], index: int, authors: set[str]) -> Unit:
     if (unit.block.links and tidy(unit.block.links[0].text) == tidy(lines[0])
             and names_author(lines[0])):
         return unit  # "Marta Kowalczyk | Jun 12 2025 - 6:15 am ET" linked to her page
-    if (unit.block.links and CALL_TO_ACTION.match(tidy(unit.block.links[-1].text))
+    if (unit.block.links and WEB_LINK.match(tidy(unit.block.links[-1].text))
             and tidy(lines[0]).endswith(tidy(unit.block.links[-1].text))):
         # "Rotate your tokens. Then read this. View this email in your browser": a preheader
         # with its web-version link (Mailchimp's: the eighteenth sweep)
@@ -251,18 +263,17 @@ def _promote(units: list[Unit], index: int, authors: set[str]) -> Unit:
         return unit
     bold = is_bold_line(unit.block, lines[0])
     if (not bold and index and units[index - 1].role in ("title", "item")
-            and is_byline(lines[0])):
+            and (is_byline(lines[0]) or VERDICT.match(tidy(lines[0])))):
         return unit  # right under a title, its author or date: "Marta Kowalczyk · Mar 3"
     if (not bold and index and units[index - 1].role in ("title", "item")
             and READ_TIME_TAIL.search(lines[0])):
         # "Research team · 14 min read" under a card's title: its kicker and reading time
         # (a lab's digest of its posts, the seventeenth sweep)
         return unit
-    if (not bold and index and units[index - 1].role == "item" and following is not None
-            and following.role in ("item", "title", "rule") and AUTHOR_NAME.match(tidy(lines[0]))
-            and not section_like(lines[0]) and tidy(lines[0]).lower() not in SECTION_WORDS):
+    if not bold and bylined and name_under_item(units, index):
         # "Lena Marchetti" between two linked items: the one above's author (Cooperpress's
-        # weeklies: the sixteenth sweep); a section's name is made of a list's words
+        # weeklies: the sixteenth sweep), when two items at least have one (a lone "Machine
+        # Learning" there names a section: the review)
         return unit
     if not bold and tidy(lines[0]) in authors:
         return unit  # under headlines, their authors' names alone: "Hallie Brandt" (Axios's)
@@ -314,34 +325,6 @@ def _byline_under(units: list[Unit], index: int) -> bool:
 
 READ_TIME_TAIL = re.compile(r"[·•|][ \t]*\d{1,3}[ \t]*min(?:ute)?s?[ \t]+read[ \t]*$",
                             re.IGNORECASE)
-# "gokv 3.0 – Key-value abstraction with 18 backends.": a short linked name, a dash, what it is
-NAMED_LINK_TAIL = re.compile(r"\s[-–—]\s+\S")
-
-
-def _named_link_lines(block: Block, lines: list[str]) -> bool:
-    """Every line opens with a link of its own, then a dash: a list of releases or tools,
-    however short their names ("gokv 3.0", "Lattice 1.4": Cooperpress's quick releases,
-    the sixteenth sweep)."""
-    return len(lines) >= 2 and all(_named_link(line) for line in _split_lines(block, lines))
-
-
-def _named_link(block: Block) -> Unit | None:
-    line = tidy(block.text)
-    link = block.links[0] if block.links else None
-    name = tidy(link.text) if link else ""
-    if (link is None or not name or not link.url.startswith("http") or not line.startswith(name)
-            or not NAMED_LINK_TAIL.match(line, len(name))):
-        return None
-    return Unit("item", block, 9, name, link.url, "item: link-led line")
-
-
-def _split_lines(block: Block, lines: list[str]) -> list[Block]:
-    """Each line as a block of its own, with the links whose text it shows."""
-    return [Block(kind=block.kind, text=line,
-                  links=tuple(link for link in block.links if link.text and link.text in line))
-            for line in lines]
-
-
 def _lead_item(block: Block, first: str) -> Unit | None:
     """"**OpenAI raises $10B.** The company said...": a bold headline opening its paragraph
     (a lead-in ending in ":" is a label inside a story instead)."""
@@ -363,56 +346,6 @@ def _lead_item(block: Block, first: str) -> Unit | None:
         return None
     return Unit("item", block, 9, lead.rstrip(" .!—–-"), lead_link(block, lead),
                 "item: bold lead")
-
-
-def _opens_items(head: Unit | None) -> bool:
-    """A bullet opens with its own item whatever follows its link when its list comes
-    right under a section's title (``head``), not under a story's text or "Further
-    reading"."""
-    if head is not None and head.role == "body":
-        # "IN BRIEF:" or "Quick hits" (not yet promoted to a title) over its linked news
-        # (Cooperpress, a beehiiv brief: the sixteenth and eighteenth sweeps)
-        text = tidy(head.block.text)
-        return "\n" not in text and section_like(text.rstrip(": "))
-    return head is not None and head.role == "title" and not RELATED.match(head.headline)
-
-
-def _link_item(block: Block, first: str, loose: bool = False, run_in: bool = False
-               ) -> Unit | None:
-    """``[Headline](url) - summary``: a block that opens with a link's text, then a dash;
-    ``loose``, a bullet of a list of items that opens with one, then anything ("<li><a>Ford
-    recalls SUVs</a> over a camera fault.</li>", or a bare ".")."""
-    if not block.links or block.kind == "heading":
-        return None
-    link = block.links[0]
-    text = tidy(ENUMERATOR.sub("", first.strip(DECORATION + "•")))
-    name = tidy(link.text)
-    lead = tidy(block.lead)
-    if loose and name and lead.startswith(name) and lead == text:
-        name = lead  # (a short linked name opening a bullet's bold headline: below)
-    if len(name) < 12 or (letter_words(name) < 2
-                          and len(CJK.findall(name)) < CJK_LINK_CHARS):
-        return None
-    if BARE_URL_LINE.match(name):
-        return None  # a bare address under a story is its link, not a headline
-    if not text.startswith(name) or not link.url.startswith("http"):
-        return None
-    tail = text[len(name):]
-    # (a bullet's link may run on after a comma: "<a>A Klimt portrait sold for $236
-    # million</a>, the second-most expensive…", the eighteenth sweep)
-    if not ITEM_TAIL.match(tail) and not (loose and (tail[:1] in (" ", "\t", ",", ";")
-                                                     or tail == ".")) and (
-            not (run_in and headline_then_sentence(name, tail))):
-        return None
-    if CALL_TO_ACTION.match(name) and not tail.strip(" →»>"):
-        return None  # the story's or the issue's button: body, not an item
-    if names_author(name):
-        return None  # "Marta Kowalczyk | Jun 12 2025 - 6:15 am ET" linked to her profile
-    if lead.startswith(name) and len(lead) > len(name) and lead == text:
-        # "**[Corvane] buys Lattice Labs for $1.2B**" over its paragraph: the bold line is
-        # the headline, its link only names the company (the fourteenth attack)
-        name = lead
-    return Unit("item", block, 9, name, link.url, "item: link-led line")
 
 
 def _dash_item(block: Block, first: str) -> Unit | None:

@@ -58,6 +58,10 @@ log = logging.getLogger(__name__)
 MARKER, TALE, STORY = "marker", "tale", "story"  # what a block can open
 LONG_BLOCK_CHARS = 5000
 STORY_PEERS = 2  # a heading with this many peers after it heads a story, not the post
+TOLD_CHARS = 60  # ... when a paragraph this long came before it (an intro, a markets box)
+# ... or when it is no issue's title: "Kestrel Notes: rates, robots and rain" (a name, a colon
+# and what the issue holds) is one whatever its peers (the review)
+ISSUE_TITLE = re.compile(r"^[^:\n]{2,40}:\s[^,\n]+,\s")
 MORE_IN_SUBJECT = re.compile(r"\s*(?:,\s*and|\+|&|;|,\s*plus|\s+plus|\s+and\s+(?:the|a|more))\s")
 BUTTON_CHARS = 40  # "Read the full story →": a button's words are few
 MASTHEAD_BLOCKS = 12  # the newsletter's name and the post's title are among the first blocks
@@ -98,6 +102,7 @@ def _clean(blocks: Sequence[Block], subject: str, rules: SourceRules) -> tuple[s
     # how many headings of each level are still to come: the subject may be the first
     # story's headline, one of its peers (a markets brief's, the eighteenth sweep)
     later = Counter(b.level for b in blocks if b.kind == "heading")
+    told = False  # a paragraph came before: the post's own title would open it (the review)
     for block in blocks:
         if block.kind == "heading":
             later[block.level] -= 1
@@ -109,7 +114,8 @@ def _clean(blocks: Sequence[Block], subject: str, rules: SourceRules) -> tuple[s
             kept.append(Block(kind="rule", text=""))
         elif text and len(text) <= LONG_BLOCK_CHARS and _is_title(
             _normalize(text.strip(DECORATION)), title, block
-        ) and not (block.kind == "heading" and later[block.level] >= STORY_PEERS):
+        ) and not (block.kind == "heading" and later[block.level] >= STORY_PEERS
+                   and (told or not ISSUE_TITLE.match(text))):
             title = text
         elif (kept and kept[-1].kind != "rule" and len(text) <= 2 * BUTTON_CHARS
               and _read_more_bar(text) and block.links):
@@ -118,6 +124,7 @@ def _clean(blocks: Sequence[Block], subject: str, rules: SourceRules) -> tuple[s
             kept[-1] = dataclasses.replace(kept[-1], links=(*kept[-1].links, *block.links))
         elif not _any_match(rules.housekeeping, text.strip(DECORATION)):
             kept.append(block)
+            told = told or (block.kind == "paragraph" and len(text) >= TOLD_CHARS)
     return title.strip(DECORATION), kept
 
 

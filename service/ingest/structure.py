@@ -25,34 +25,29 @@ import re
 from collections.abc import Sequence
 
 from service.domain import Block
-from service.ingest import roles
 from service.ingest.ads import SPONSORED_TAIL, is_ad, is_button
-from service.ingest.buttons import CALL_TO_ACTION, read_more_url
+from service.ingest.buttons import CALL_TO_ACTION
 from service.ingest.cuts import Cut, Cutting, without_last
 from service.ingest.headlines import (
     ASKS,
     BARE_URL_LINE,
-    CJK,
     INNER_HEADING,
-    RELATED,
     SALUTATION,
-    SECTION_WORDS,
     TITLE_MAX_CHARS,
     block_lines,
     rank_name,
-    text_size,
     tidy,
 )
 from service.ingest.masthead import is_masthead, names_the_newsletter
 from service.ingest.roles import roles_of
-from service.ingest.run_in import is_label
 from service.ingest.sections import (
     SUBSECTION_TITLE_WORDS,
     continued_story,
     has_own_text,
     section_heading,
 )
-from service.ingest.units import Unit, after, text_under
+from service.ingest.title_kinds import label_over_items, news_item, title_kind
+from service.ingest.units import Unit, after
 from service.ingest.zones import (
     EVENT_DATE,
     EVENT_DAY,
@@ -67,7 +62,6 @@ from service.ingest.zones import (
 )
 
 LETTER_MIN_CHARS = 600  # a letter is more than a greeting
-NEWS_SUMMARY_CHARS = 20  # a one-line news item says what happened after its headline
 FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
 
 
@@ -96,10 +90,10 @@ def cut(blocks: Sequence[Block], names: Sequence[str] = (),
             cutter.rule()
         elif unit.role == "title":
             cutter.title(unit, index)
-        elif not cutter.zone or (cutter.zone in ("feedback", "extras") and _news_item(unit)):
+        elif not cutter.zone or (cutter.zone in ("feedback", "extras") and news_item(unit)):
             cutter.zone = ""  # a poll's or a quote's zone ends at the next one-line item
             cutter.other(unit, index)
-        elif cutter.zone in ("feedback", "extras") and _label_over_items(cutter.units, index):
+        elif cutter.zone in ("feedback", "extras") and label_over_items(cutter.units, index):
             cutter.zone, cutter.section = "", tidy(unit.block.text)  # "ELSEWHERE" after a poll
             cutter.drop("section", cutter.section, "a label over items after the zone")
         elif cutter.zone == "sponsor" and unit.role == "item":
@@ -113,9 +107,15 @@ def cut(blocks: Sequence[Block], names: Sequence[str] = (),
 
 # A sponsor's name and its tag on the line under its item: "Tidewater Sponsor", "Relay
 # Cache (Sponsor)", "Acme · Sponsored"
-SPONSOR_TAG = re.compile(r"^[A-Z][\w&'’.-]*(?: [\w&'’.-]+){0,3}\W+(?:sponsor|sponsored|"
-                         r"promoted|partner)\W*$", re.IGNORECASE)
-RELATED_WORDS = 3  # "Further reading", "See also"; "Sources: Apple in talks…" heads news
+SPONSOR_TAG = re.compile(r"^[A-Z][\w&'’]*(?:[ .-][\w&'’]+){0,3}[ \t]*[(\[·|]?[ \t]*"
+                         r"(?:Sponsor|Sponsored|SPONSOR|SPONSORED|Partner|PARTNER|Promoted)"
+                         r"[)\]]?$")  # (a name's words and the tag share no character: linear)
+SPONSOR_TAG_CHARS = 60
+# "Further reading", "See also" alone under a story; not "Sources: Apple in talks…", "Documents
+# reveal cover-up", "Notes from Davos" (news: the review)
+RELATED_LABEL = re.compile(r"^\W*(?:further reading|related(?: reading| links| stories)?|see also"
+                           r"|sources?|references|notes|more on this|read more|links mentioned"
+                           r"|documents|downloads|attachments)\W*$", re.IGNORECASE)
 BOLD_LINE_RANK = 7  # bold lines and title lines rank 7 and 8, below every heading
 
 
@@ -168,7 +168,7 @@ class _Cutter:
             # is its headline again, on a card that links the paper (the thirteenth sweep)
             self.other(Unit("body", unit.block), index)
             return
-        kind = _title_kind(unit, self.units, index)
+        kind = title_kind(unit, self.units, index)
         if kind not in ZONES and not self.cuts and is_masthead(unit, self.units, index,
                                                                 self.first):
             kind, self.masthead = "masthead", True
@@ -195,6 +195,15 @@ class _Cutter:
             # twelfth sweep's rules): a listing, where a headline with no time ends the zone
             self.drop("events", unit.headline, "an event's listing")
             return
+        if kind in ("section", "story") and unit.rank > self.zone_rank and (
+                (self.zone == "events" and EVENT_DATE.match(tidy(unit.headline)))
+                or (self.zone == "jobs" and POSTING_PLACE.match(tidy(unit.headline)))):
+            # "Tue 6/17" over that day's listings, "Pinegrove · Toronto / Remote" under a
+            # role: the calendar or the job board goes on (the sixteenth and seventeenth
+            # sweeps)
+            self.current = None
+            self.drop(self.zone, unit.headline, "a listing's day or employer")
+            return
         if (kind == "story" and self.zone == "sponsor"
                 and is_ad(self.units, index, first=not self.cuts)):
             # "TOGETHER WITH ACME" over "Ship apps 10x faster" and Acme's pitch: the title
@@ -209,21 +218,11 @@ class _Cutter:
                            unit.url or _url_below(self.units, index), self.section), unit.rank)
             return
         self.current = None
-        if unit.rank > self.zone_rank and (
-                (kind in ("section", "story") and self.zone == "events"
-                 and EVENT_DATE.match(tidy(unit.headline)))
-                or (kind in ("section", "story") and self.zone == "jobs"
-                    and POSTING_PLACE.match(tidy(unit.headline)))):
-            # "Tue 6/17" over that day's listings, "Pinegrove · Toronto / Remote" under a
-            # role: the calendar or the job board goes on (the sixteenth and seventeenth
-            # sweeps)
-            self.drop(self.zone, unit.headline, "a listing's day or employer")
-            return
         if kind == "section":
             self.section, self.section_rank, self.zone = tidy(unit.headline), unit.rank, ""
         elif kind in ZONES:
             self.zone, self.ad_items, self.zone_rank = kind, 0, unit.rank
-            if kind == "sponsor" and self.ad_headline is not None and self.ad_headline == index - 1:
+            if kind == "sponsor" and self.ad_headline == index - 1:
                 # "Sponsored by Driftline" under the ad's own linked headline: the ad has had
                 # its link, the next card's is news (a gadget site's daily, the sixteenth sweep)
                 self.ad_items = 1
@@ -285,7 +284,8 @@ class _Cutter:
             self.start(Cut(tidy(unit.headline), unit.signal, [unit.block], unit.url,
                            self.section), unit.rank)
         elif (self.current is not None and self.current.signal.startswith("item")
-              and len(self.current.blocks) == 1 and SPONSOR_TAG.match(tidy(unit.block.text))):
+              and len(self.current.blocks) == 1 and len(unit.block.text) <= SPONSOR_TAG_CHARS
+              and SPONSOR_TAG.match(tidy(unit.block.text))):
             # "Tidewater Sponsor" under a linked item: the item is an ad (Cooperpress's
             # weeklies tag their sponsors' items so: the sixteenth sweep)
             self.cuts, self.log = without_last(
@@ -316,7 +316,7 @@ class _Cutter:
             return False
         # ("Further reading" under it over the story's sources: its text too)
         return (bool(INNER_HEADING.match(text)
-                     or (RELATED.match(text) and len(text.split()) <= RELATED_WORDS))
+                     or RELATED_LABEL.match(text))
                 or self._subsection(unit, index)) and self._over_text(index)
 
     def _subsection(self, unit: Unit, index: int) -> bool:
@@ -356,64 +356,6 @@ class _Cutter:
     def drop(self, kind: str, text: str, why: str) -> None:
         shown = text if len(text) <= 120 else f"{text[:120]}…"
         self.log.append(f"   dropped {kind}: {shown!r} ({why})")
-
-
-def _title_kind(unit: Unit, units: list[Unit], index: int) -> str:
-    """"story", "section", "body" (no title after all), or the zone ("recap", "sponsor",
-    "intro", "jobs", "feedback", "extras", "footer") it opens."""
-    text = tidy(unit.headline)
-    for name, pattern in ZONES.items() if len(text) <= TITLE_MAX_CHARS else ():
-        # (a zone's title is short; a long heading is read no further: the patterns'
-        # word classes overlap their endings, quadratic on a hostile 16,000-character one)
-        if pattern.search(text) and (name != "sponsor" or len(text) <= 80):
-            return name
-    following = next((u for u in after(units, index) if u.role != "rule"), None)
-    if (following is not None and following.role == "title" and following.rank > unit.rank
-            and len(following.headline) <= TITLE_MAX_CHARS
-            and INNER_HEADING.match(tidy(following.headline))):
-        return "story"  # a headline over its own parts ("THE SCOOP", "KNOW MORE")
-    if (following is not None and following.role == "title" and following.rank > unit.rank
-            and ASKS.search(text) and tidy(following.headline).endswith("?")):
-        return "story"  # "Spotlight — Tamsin Achebe on …" over its questions (attack14)
-    if following is None:
-        return "section"  # a title with nothing under it
-    if following.role == "title" and following.rank < unit.rank and unit.rank >= 7:
-        return "body"  # a line that only looks like a title, over a heading: text, not a name
-    if following.role in ("title", "item"):
-        return "section"
-    # (under a Chinese or Japanese title, its text says more per letter: ``text_size``)
-    under = text_under(units, index, text_size if CJK.search(text) else len)
-    if under < roles.BODY_MIN_CHARS and not unit.url and not _read_more_under(units, index):
-        return "section"  # a name over a line or two ("Issue 41"): a masthead, not a story
-    words = re.findall(r"[\w&+/']+", text.lower())
-    if words and len(words) <= 5 and all(w in SECTION_WORDS for w in words):
-        return "section"
-    return "story"
-
-
-def _read_more_under(units: list[Unit], index: int) -> bool:
-    """The text under the title ends in its "Read more →" link (segment.py's ``_clean``
-    folds the button into the text above it): a card's headline over its teaser."""
-    under = itertools.takewhile(lambda u: u.role == "body",
-                                (u for u in after(units, index) if u.role != "rule"))
-    return bool(read_more_url(u.block for u in under))
-
-
-def _news_item(unit: Unit) -> bool:
-    """A one-line item that reads as news, with its summary ("Battery recycler Voltloop
-    raises $80M — the company…"); not a poll's answer ("⚡⚡ Half charged", "No, I'll live
-    with ads") or a share button."""
-    return (unit.role == "item" and len(re.findall(r"[^\W\d_]+", unit.headline)) >= 4
-            and len(unit.block.text) - len(unit.headline) >= NEWS_SUMMARY_CHARS)
-
-
-def _label_over_items(units: list[Unit], index: int) -> bool:
-    """A short label in capitals over one-line items ("ELSEWHERE" after a poll's answers):
-    a section of news, which ends the poll's zone (an attack on the eleventh sweep's
-    rules)."""
-    below = next((u for u in after(units, index) if u.role != "rule"), None)
-    return (units[index].role == "body" and is_label(units[index].block)
-            and below is not None and below.role == "item")
 
 
 def _letter(unit: Unit, units: list[Unit], index: int) -> Cut | None:

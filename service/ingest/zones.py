@@ -69,7 +69,7 @@ AD_WORDS = (r"광고|广告|広告|赞助|スポンサー|anzeige|werbung|public
 # site's "ADVERTISEMENT" slot, nor an "Advertising:" lead-in about ad revenue.
 AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
-    r"|paid (?:post|content|partnership)"
+    r"|(?:an? )?paid (?:post|content|partnership)"
     r"|gesponsert von|präsentiert von|patrocinado por|presentado por|sponsorisé par|présenté par"
     r"|sponsorizzato da|presentato da|gesponsord door"
     # "This issue is supported by Foundry Row." (a city's tech letter: the sixteenth sweep)
@@ -91,7 +91,8 @@ BARE_AD_LABEL = re.compile(
 # from Halcyon Bank", "Sponsored by Acme".
 SPONSOR_LABEL = re.compile(
     r"^(?:together with|sponsored by|presented by|brought to you by|a message from"
-    r"|in partnership with|paid (?:post|content) (?:from|by)|gesponsert von|präsentiert von"
+    r"|in partnership with|(?:an? )?paid (?:post|content) (?:from|by)|gesponsert von"
+    r"|präsentiert von"
     r"|patrocinado por|presentado por|sponsorisé par|présenté par|sponsorizzato da"
     r"|gesponsord door)\W+(?:our (?:sponsor|partner)s?\W+)?"
     r"([\w'’-]+)", re.IGNORECASE)
@@ -108,6 +109,9 @@ EVENT_DATE = re.compile(
     r"(?:,?[ \t]+\d{4})?\W*$", re.IGNORECASE)
 # A posting's employer and where: "Pinegrove · Toronto / Remote", "Tessellate · London"
 POSTING_PLACE = re.compile(r"^[^·•|\n]{2,40}[ \t][·•|][ \t][^·•|\n]{2,40}$")
+# "📊 Poll: Are you buying the AI dip?" over its options (the eighteenth sweep); over a news
+# paragraph it heads a story ("Poll: Are Americans ready for robotaxis?": the review)
+POLL_QUESTION = re.compile(r"^\W*poll: [^\n]{3,120}\?$", re.IGNORECASE)
 TIME_OF_DAY = re.compile(r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b", re.IGNORECASE)
 ZONES = {
     "recap": re.compile(
@@ -118,19 +122,22 @@ ZONES = {
         # ("Recap: the week", not "Recap: our October meetup on embedded audio", a story:
         # the eighteenth sweep)
         r"|recap(?:\W*$|\s+of\s+(?:this|today|the|last)\b|\s*(?:&|and)\s"
-        r"|:?\s+(?:this|the|last|today)['’s]*\s+(?:week|issue|month|day|edition|episode)\b)"
+        r"|\s*[:—–-]?\s*(?:this|the|last|today)['’s]*\s+(?:week|issue|month|day|edition|episode)\b"
+        r"|\s*[:—–-]\s*what (?:we|you) (?:covered|discussed|read|missed|shipped))"
         r"|in (?:this|today'?s) (?:issue|edition|email|newsletter|rundown|digest)"
         r"|table of contents|what'?s inside|wrapping up|wrap-?up|that'?s a wrap"
         r"|(?:timestamps|chapters|in this episode)\W*$)",
         re.IGNORECASE),
     "sponsor": re.compile(
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
-        r"|paid (?:post|content|partnership)"  # "Paid post from Aldergrove" (the 18th sweep)
         r"|gesponsert von|präsentiert von|patrocinado por|presentado por|sponsorisé par"
         r"|présenté par|sponsorizzato da|gesponsord door"
         r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?"
         r"|from our partners?)\b|^\W*in samenwerking met\b"
         r"|[·|(][ \t]*affiliate(?: links?| deals?)?\)?[ \t]*$"  # "Deal of the week · affiliate"
+        # "Paid post from Aldergrove" (the 18th sweep); not "Meta adds a paid partnership
+        # label" (the review)
+        r"|^\W*(?:an? )?paid (?:post|content|partnership)\b"
         # Polish and Dutch labels alone: "Partner wydania", not "Partner wydania raportu…"
         r"|^\W*(?:partner wydania|partner van (?:deze|de) (?:editie|week))\W*$"
         r"|^\W*(?:【pr】|\[pr\]|［pr］)"  # Japanese issues mark ads "【PR】"
@@ -188,7 +195,7 @@ ZONES = {
     "feedback": re.compile(
         r"^\W*(?:(?:reader |quick |today['’]?s |this week['’]?s |last week['’]?s )?poll"
         r"(?: results)?\W*$"
-        r"|poll: [^\n]{3,120}\?$"  # "📊 Poll: Are you buying the AI dip?" (the 18th sweep)
+
         r"|(?:how would you rate|how did you (?:like|find)|did you (?:enjoy|like)"
         r"|what did you think (?:of|about)|rate|was) (?:this|today['’]?s|the|our) (?:issue|"
         r"newsletter|edition|email|digest|briefing|brief|episode)\b[^\n]{0,40}$"

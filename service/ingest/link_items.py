@@ -1,0 +1,133 @@
+"""Segment stage, structural engine: a block that opens with a link is an item.
+
+``[Headline](url) - summary`` and its kin: a link-led line (roles.py asks ``link_item`` of
+every block), short linked names one a line ("gokv 3.0 – …"), and whether a list's bullets
+open items of their own (``opens_items``: under a section's title or a news label such as
+"IN BRIEF:", not under a story's "Links:" or "Further reading").  Each test reads a line
+or two, and the lines of a block are paired with its links in order: linear time.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.domain import Block
+from service.ingest.buttons import CALL_TO_ACTION
+from service.ingest.headlines import (
+    BARE_URL_LINE,
+    CJK,
+    DECORATION,
+    ENUMERATOR,
+    RELATED,
+    letter_words,
+    names_author,
+    tidy,
+)
+from service.ingest.named import section_like
+from service.ingest.run_in import headline_then_sentence
+from service.ingest.units import Unit
+
+__all__ = ["link_item", "named_link_lines", "news_label", "opens_items", "split_lines"]
+
+# "Links:", "More links": a story's sources; "Quick Links:" are news (sweep8's)
+LINKS = re.compile(r"^(?:more |the |some |useful )?links?(?: mentioned)?$", re.IGNORECASE)
+# What may follow a link-led line's link: a dash, a colon, a bracket, a source in CJK
+# ("（日経）"), and a card's reading time ("[Flaky tests are a staffing problem] · 4 min
+# read": attack14)
+ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：]|·\s*\d{1,3}\s*min)")
+CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" with no spaces
+
+# "gokv 3.0 – Key-value abstraction with 18 backends.": a short linked name, a dash, what it is
+NAMED_LINK_TAIL = re.compile(r"\s[-–—]\s+\S")
+
+
+def named_link_lines(block: Block, lines: list[str]) -> list[Unit]:
+    """Each line as an item when every line opens with a link of its own, in order, then a
+    dash: a list of releases or tools, however short their names ("gokv 3.0", "Lattice
+    1.4": Cooperpress's quick releases, the sixteenth sweep); else none.  The lines and
+    links are paired in order, in linear time (a hostile block of thousands: the review)."""
+    if len(block.links) != len(lines):
+        return []
+    items = []
+    for line, link in zip(lines, block.links, strict=True):
+        item = named_link(Block(kind=block.kind, text=line, links=(link,)))
+        if item is None:
+            return []
+        items.append(item)
+    return items
+
+
+def named_link(block: Block) -> Unit | None:
+    line = tidy(block.text)
+    link = block.links[0] if block.links else None
+    name = tidy(link.text) if link else ""
+    if (link is None or not name or not link.url.startswith("http") or not line.startswith(name)
+            or not NAMED_LINK_TAIL.match(line, len(name))):
+        return None
+    return Unit("item", block, 9, name, link.url, "item: link-led line")
+
+
+def split_lines(block: Block, lines: list[str]) -> list[Block]:
+    """Each line as a block of its own, with the links whose text it shows."""
+    return [Block(kind=block.kind, text=line,
+                  links=tuple(link for link in block.links if link.text and link.text in line))
+            for line in lines]
+
+
+
+def news_label(text: str) -> bool:
+    """ "IN BRIEF:", "Quick hits": a label over news, not over the story's own sources
+    ("Links:", "More links", "Sources:": the review)."""
+    label = tidy(text).rstrip(": ")
+    return section_like(label) and not RELATED.match(label) and not LINKS.search(label)
+
+
+def opens_items(head: Unit | None) -> bool:
+    """A bullet opens with its own item whatever follows its link when its list comes
+    right under a section's title (``head``), not under a story's text or "Further
+    reading"."""
+    if head is not None and head.role == "body":
+        # "IN BRIEF:" or "Quick hits" (not yet promoted to a title) over its linked news
+        # (Cooperpress, a beehiiv brief: the sixteenth and eighteenth sweeps)
+        return "\n" not in head.block.text.strip() and news_label(head.block.text)
+    return head is not None and head.role == "title" and not RELATED.match(head.headline)
+
+
+def link_item(block: Block, first: str, loose: bool = False, run_in: bool = False
+               ) -> Unit | None:
+    """``[Headline](url) - summary``: a block that opens with a link's text, then a dash;
+    ``loose``, a bullet of a list of items that opens with one, then anything ("<li><a>Ford
+    recalls SUVs</a> over a camera fault.</li>", or a bare ".")."""
+    if not block.links or block.kind == "heading":
+        return None
+    link = block.links[0]
+    text = tidy(ENUMERATOR.sub("", first.strip(DECORATION + "•")))
+    name = tidy(link.text)
+    lead = tidy(block.lead)
+    if loose and name and lead.startswith(name) and lead == text:
+        name = lead  # (a short linked name opening a bullet's bold headline: below)
+    if len(name) < 12 or (letter_words(name) < 2
+                          and len(CJK.findall(name)) < CJK_LINK_CHARS):
+        return None
+    if BARE_URL_LINE.match(name):
+        return None  # a bare address under a story is its link, not a headline
+    if not text.startswith(name) or not link.url.startswith("http"):
+        return None
+    tail = text[len(name):]
+    # (a bullet's link may run on after a comma: "<a>A Klimt portrait sold for $236
+    # million</a>, the second-most expensive…", the eighteenth sweep)
+    if not ITEM_TAIL.match(tail) and not (loose and (tail[:1] in (" ", "\t", ",", ";")
+                                                     or tail == ".")) and (
+            not (run_in and headline_then_sentence(name, tail))):
+        return None
+    if CALL_TO_ACTION.match(name) and not tail.strip(" →»>"):
+        return None  # the story's or the issue's button: body, not an item
+    if names_author(name):
+        return None  # "Marta Kowalczyk | Jun 12 2025 - 6:15 am ET" linked to her profile
+    if lead.startswith(name) and len(lead) > len(name) and lead == text:
+        # "**[Corvane] buys Lattice Labs for $1.2B**" over its paragraph: the bold line is
+        # the headline, its link only names the company (the fourteenth attack)
+        name = lead
+    return Unit("item", block, 9, name, link.url, "item: link-led line")
+
+

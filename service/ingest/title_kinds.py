@@ -1,0 +1,99 @@
+"""Segment stage, structural engine: what a title line opens, and what ends a zone.
+
+``title_kind`` reads a title against the units under it: a story's headline, a section's
+name, a zone's title (a recap, a sponsor's block, the intro, jobs, events, a poll,
+extras, the footer: zones.py), or no title after all.  structure.py's walk asks it of
+every title; the tests here read the units right under the title, never the whole issue.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from service.ingest import roles
+from service.ingest.buttons import read_more_url
+from service.ingest.headlines import (
+    ASKS,
+    CJK,
+    INNER_HEADING,
+    SECTION_WORDS,
+    TITLE_MAX_CHARS,
+    text_size,
+    tidy,
+)
+from service.ingest.run_in import is_label
+from service.ingest.units import Unit, after, text_under
+from service.ingest.zones import POLL_QUESTION, ZONES
+
+__all__ = ["label_over_items", "news_item", "title_kind"]
+
+NEWS_SUMMARY_CHARS = 20  # a one-line news item says what happened after its headline
+
+
+def title_kind(unit: Unit, units: list[Unit], index: int) -> str:
+    """"story", "section", "body" (no title after all), or the zone ("recap", "sponsor",
+    "intro", "jobs", "feedback", "extras", "footer") it opens."""
+    text = tidy(unit.headline)
+    for name, pattern in ZONES.items() if len(text) <= TITLE_MAX_CHARS else ():
+        # (a zone's title is short; a long heading is read no further: the patterns'
+        # word classes overlap their endings, quadratic on a hostile 16,000-character one)
+        if pattern.search(text) and (name != "sponsor" or len(text) <= 80):
+            return name
+    if POLL_QUESTION.match(text) and not _over_a_paragraph(units, index):
+        return "feedback"  # the poll's question over its options, not over a story's text
+    following = next((u for u in after(units, index) if u.role != "rule"), None)
+    if (following is not None and following.role == "title" and following.rank > unit.rank
+            and len(following.headline) <= TITLE_MAX_CHARS
+            and INNER_HEADING.match(tidy(following.headline))):
+        return "story"  # a headline over its own parts ("THE SCOOP", "KNOW MORE")
+    if (following is not None and following.role == "title" and following.rank > unit.rank
+            and ASKS.search(text) and tidy(following.headline).endswith("?")):
+        return "story"  # "Spotlight — Tamsin Achebe on …" over its questions (attack14)
+    if following is None:
+        return "section"  # a title with nothing under it
+    if following.role == "title" and following.rank < unit.rank and unit.rank >= 7:
+        return "body"  # a line that only looks like a title, over a heading: text, not a name
+    if following.role in ("title", "item"):
+        return "section"
+    # (under a Chinese or Japanese title, its text says more per letter: ``text_size``)
+    under = text_under(units, index, text_size if CJK.search(text) else len)
+    if under < roles.BODY_MIN_CHARS and not unit.url and not _read_more_under(units, index):
+        return "section"  # a name over a line or two ("Issue 41"): a masthead, not a story
+    words = re.findall(r"[\w&+/']+", text.lower())
+    if words and len(words) <= 5 and all(w in SECTION_WORDS for w in words):
+        return "section"
+    return "story"
+
+
+def _over_a_paragraph(units: list[Unit], index: int) -> bool:
+    """The first block under the title at ``index`` is a paragraph of news, not a poll's
+    short options."""
+    below = next((u for u in after(units, index) if u.role != "rule"), None)
+    return (below is not None and below.role == "body"
+            and len(below.block.text) >= roles.BODY_MIN_CHARS)
+
+
+def _read_more_under(units: list[Unit], index: int) -> bool:
+    """The text under the title ends in its "Read more →" link (segment.py's ``_clean``
+    folds the button into the text above it): a card's headline over its teaser."""
+    under = itertools.takewhile(lambda u: u.role == "body",
+                                (u for u in after(units, index) if u.role != "rule"))
+    return bool(read_more_url(u.block for u in under))
+
+
+def news_item(unit: Unit) -> bool:
+    """A one-line item that reads as news, with its summary ("Battery recycler Voltloop
+    raises $80M — the company…"); not a poll's answer ("⚡⚡ Half charged", "No, I'll live
+    with ads") or a share button."""
+    return (unit.role == "item" and len(re.findall(r"[^\W\d_]+", unit.headline)) >= 4
+            and len(unit.block.text) - len(unit.headline) >= NEWS_SUMMARY_CHARS)
+
+
+def label_over_items(units: list[Unit], index: int) -> bool:
+    """A short label in capitals over one-line items ("ELSEWHERE" after a poll's answers):
+    a section of news, which ends the poll's zone (an attack on the eleventh sweep's
+    rules)."""
+    below = next((u for u in after(units, index) if u.role != "rule"), None)
+    return (units[index].role == "body" and is_label(units[index].block)
+            and below is not None and below.role == "item")
