@@ -574,3 +574,11 @@ def test_check_fraud_is_news_not_a_button() -> None:
             '<p><a href="https://n.example/a">Check fraud rises</a></p>'
             f"<h2>Meet the Room Sensor Duo</h2><p>{P}</p>")
     assert "Check fraud rises" in _headlines(html)
+
+
+def test_a_megabyte_paragraph_is_not_tidied_for_a_title_over_an_address() -> None:
+    import time
+    html = "<p>" + "the model learns and the robot follows " * 30_000 + "</p>"
+    started = time.process_time()
+    _headlines(html)
+    assert time.process_time() - started < 5

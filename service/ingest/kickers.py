@@ -110,18 +110,21 @@ def authors_of(units: list[Unit]) -> set[str]:
     return {name for name, count in seen.items() if count > 1}
 
 
+NAME_LINE_CHARS = 80  # a line that may be a person's name
 NAMES_UNDER_ITEMS = 2  # a person's name under this many items is their author's (Cooperpress)
 
 
 def name_under_item(units: list[Unit], index: int) -> bool:
     """A person's name alone between two items: "Lena Marchetti" (Cooperpress)."""
     unit = units[index]
-    text = tidy(unit.block.text)
-    return (0 < index < len(units) - 1 and unit.role == "body"
+    if not (0 < index < len(units) - 1 and unit.role == "body"
             and units[index - 1].role == "item"
             and units[index + 1].role in ("item", "title", "rule")
-            and "\n" not in unit.block.text.strip() and bool(AUTHOR_NAME.match(text))
-            and not section_like(text) and text.lower() not in SECTION_WORDS)
+            and len(unit.block.text) <= NAME_LINE_CHARS):
+        return False  # (a long paragraph is no name: not tidied, its size may be megabytes)
+    text = tidy(unit.block.text)
+    return ("\n" not in text and bool(AUTHOR_NAME.match(text)) and not section_like(text)
+            and text.lower() not in SECTION_WORDS)
 
 
 def names_under_items(units: list[Unit]) -> int:

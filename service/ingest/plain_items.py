@@ -43,9 +43,10 @@ def url_item(block: Block, first: str) -> Unit | None:
     paragraph of two lines, a title over its bare address ("Honeypot Sees First Attempts
     Against Helpstack Flaw" over "https://…", plain text: the sixteenth sweep)."""
     lines = block_lines(block)
-    head = tidy(NUMBERED.sub("", lines[0]))
-    if (block.kind == "paragraph" and len(lines) >= 2 and BARE_URL_LINE.match(lines[1])
-            and (len(lines) == 2 or head != tidy(lines[0]))
+    # (the title read only over an address: a paragraph's first line may be megabytes)
+    head = (tidy(NUMBERED.sub("", lines[0]))
+            if len(lines) >= 2 and BARE_URL_LINE.match(lines[1]) else "")
+    if (block.kind == "paragraph" and head and (len(lines) == 2 or head != tidy(lines[0]))
             and title_like(head) and block.links and not is_byline(head)
             and letter_words(head) >= URL_TITLE_WORDS):
         # (not "412 points, 133 comments" over the item's address: the fourth sweep); a
