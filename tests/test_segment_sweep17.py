@@ -582,3 +582,35 @@ def test_a_megabyte_paragraph_is_not_tidied_for_a_title_over_an_address() -> Non
     started = time.process_time()
     _headlines(html)
     assert time.process_time() - started < 5
+
+
+def _plain_issue(text: str) -> list[str]:
+    from service.ingest.parse import parse_issue
+    from service.ingest.segment import segment
+    message = ("From: The Fork Report <fork@report.example>\nTo: a@example.test\nSubject: Week "
+               "47\nMessage-ID: <f1@report.example>\nContent-Type: text/plain; charset=utf-8\n\n"
+               + text).encode()
+    return [s.headline for s in segment(parse_issue(message))]
+
+
+def test_plain_headlines_boxed_between_dashed_rules_head_their_text() -> None:
+    rule = "-" * 62
+    items = "".join(f"{rule}\n{n}) {h}\n{rule}\n{t}\n  -> https://news.example/{n}\n\n"
+                    for n, (h, t) in enumerate([
+                        ("Linux 6.19 merge window closes with the new scheduler",
+                         "The extensible scheduler class work finally landed in mainline,\n"
+                         "after three cycles of review."),
+                        ("Python Software Foundation picks a new executive director",
+                         "The board named Adaeze Holloway, previously at a scientific\n"
+                         "computing non-profit. She starts in February.")], 1))
+    assert _plain_issue(f"Hello again. Two stories this week.\n\n{items}") == [
+        "Linux 6.19 merge window closes with the new scheduler",
+        "Python Software Foundation picks a new executive director"]
+
+
+def test_a_boxed_sponsor_line_is_no_headline() -> None:
+    rule = "-" * 62
+    text = (f"{rule}\nLinux 6.19 merge window closes with the new scheduler\n{rule}\n{P}\n\n"
+            f"{rule}\nSponsored: GradeKit writes your evals from production logs. Start free\n"
+            f"{rule}\n{P}\n")
+    assert _plain_issue(text) == ["Linux 6.19 merge window closes with the new scheduler"]

@@ -17,6 +17,7 @@ from service.ingest.headlines import (
     block_lines,
     capitalised_share,
     is_byline,
+    marks_headline_above,
     tidy,
 )
 from service.ingest.named import section_like
@@ -129,3 +130,48 @@ def name_under_item(units: list[Unit], index: int) -> bool:
 
 def names_under_items(units: list[Unit]) -> int:
     return sum(name_under_item(units, index) for index in range(len(units)))
+
+
+def inner_titles_as_text(units: list[Unit]) -> list[Unit]:
+    """In an issue whose stories are marked by separators, a bold line inside a story is a
+    sub-heading, not a title: its text."""
+    return _demote_inner_titles(units) if _separated(units) else units
+
+
+def _separated(units: list[Unit]) -> bool:
+    """Stories marked by separators: most weak titles come straight after a rule."""
+    weak = [i for i, u in enumerate(units) if u.role == "title" and u.rank >= 7]
+    after = [i for i in weak if i > 0 and units[i - 1].role == "rule"]
+    return len(after) >= 3 and len(after) >= 0.5 * len(weak)
+
+
+def _demote_inner_titles(units: list[Unit]) -> list[Unit]:
+    """In a separated issue a bold line inside a story is a sub-heading: body text."""
+    kept: list[Unit] = []
+    opening = _opening_story(units)
+    for index, unit in enumerate(units):
+        after_rule = index == opening or (index > 0 and units[index - 1].role == "rule")
+        below = block_lines(units[index + 1].block)[0] if index + 1 < len(units) else ""
+        marked = after_rule or marks_headline_above(below)
+        marked = marked or bool(kept and kept[-1].role == "title")  # a section, then its story
+        if (unit.role == "title" and unit.rank >= 7 and not marked) or (
+            unit.signal == "item: bold lead" and not after_rule
+        ):
+            kept.append(Unit("body", unit.block))
+        else:
+            kept.append(unit)
+    return kept
+
+
+def _opening_story(units: list[Unit]) -> int:
+    """The index of the first story's title when separators only stand between stories:
+    a weak title whose text runs straight into the first rule (no rule comes before the
+    first story then); -1 if there is none."""
+    first_rule = next((i for i, u in enumerate(units) if u.role == "rule"), -1)
+    index = first_rule - 1
+    while index >= 0 and units[index].role == "body":
+        index -= 1
+    if index < 0 or index == first_rule - 1:
+        return -1
+    unit = units[index]
+    return index if unit.role == "title" and unit.rank >= 7 else -1

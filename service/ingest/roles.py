@@ -52,6 +52,7 @@ from service.ingest.joined import as_lines
 from service.ingest.kickers import (
     NAMES_UNDER_ITEMS,
     authors_of,
+    inner_titles_as_text,
     kickers_as_text,
     name_under_item,
     names_under_items,
@@ -68,6 +69,7 @@ from service.ingest.named import named_runs
 from service.ingest.plain_items import NOTES, address_under, url_item
 from service.ingest.run_in import is_label, runs_in
 from service.ingest.units import Unit
+from service.ingest.zones import AD_LABEL
 
 # bench/segment.py tunes BODY_MIN_CHARS, TITLE_CASE_SHARE and SHORT_TITLE_WORDS by setting
 # them on this module: they live here, with the tests that read them.
@@ -82,6 +84,7 @@ SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in
 # sentence ("Google's new robot folds laundry from a single demonstration"): plain
 # text has no other mark, and a headline seldom ends in punctuation.
 UNPUNCTUATED_TITLE_WORDS = 14
+MESSAGE_HEADER = re.compile(r"^(?:Subject|From|Date|To):\s")  # a mailing-list digest's
 CJK_TITLE_CHARS = 8  # a plain title in Chinese or Japanese, with no link or bold, this long
 
 
@@ -130,9 +133,11 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
         elif related and block.kind == "list_item":
             units.append(Unit("body", block))  # "More on this:" links belong to the story
             continue
-        elif block.kind != "list_item" and len(lines) > 1 and _split_title(
+        elif block.kind != "list_item" and len(lines) > 1 and not _boxed(units) and _split_title(
             block, lines, 0, _tails(lines), after_rule := not units or units[-1].role == "rule"
         ):
+            # (under a headline boxed between two rules a paragraph is its text, whatever
+            # its first line looks like: the twenty-second sweep)
             # Titles on the first lines of a paragraph (plain text): blocks of their own.
             # Walked by index with the tails' sizes known up front, so a huge paragraph
             # of title-like lines costs linear time, not a copy of the rest per line.
@@ -161,7 +166,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     bylined = names_under_items(units) >= NAMES_UNDER_ITEMS
     units = own_links_as_text([_promote(units, i, authors, bylined) for i in range(len(units))])
     units = named_runs(kickers_as_text(units))
-    return _demote_inner_titles(units) if _separated(units) else units
+    return inner_titles_as_text(units)
 
 
 def _cjk_words(line: str) -> bool:
@@ -187,45 +192,6 @@ def _names_a_list(block: Block) -> bool:
 def _byline(unit: Unit) -> bool:
     lines = block_lines(unit.block) if unit.block.text else [""]
     return unit.role == "body" and len(lines) == 1 and is_byline(lines[0])
-
-
-def _separated(units: list[Unit]) -> bool:
-    """Stories marked by separators: most weak titles come straight after a rule."""
-    weak = [i for i, u in enumerate(units) if u.role == "title" and u.rank >= 7]
-    after = [i for i in weak if i > 0 and units[i - 1].role == "rule"]
-    return len(after) >= 3 and len(after) >= 0.5 * len(weak)
-
-
-def _demote_inner_titles(units: list[Unit]) -> list[Unit]:
-    """In a separated issue a bold line inside a story is a sub-heading: body text."""
-    kept: list[Unit] = []
-    opening = _opening_story(units)
-    for index, unit in enumerate(units):
-        after_rule = index == opening or (index > 0 and units[index - 1].role == "rule")
-        below = block_lines(units[index + 1].block)[0] if index + 1 < len(units) else ""
-        marked = after_rule or marks_headline_above(below)
-        marked = marked or bool(kept and kept[-1].role == "title")  # a section, then its story
-        if (unit.role == "title" and unit.rank >= 7 and not marked) or (
-            unit.signal == "item: bold lead" and not after_rule
-        ):
-            kept.append(Unit("body", unit.block))
-        else:
-            kept.append(unit)
-    return kept
-
-
-def _opening_story(units: list[Unit]) -> int:
-    """The index of the first story's title when separators only stand between stories:
-    a weak title whose text runs straight into the first rule (no rule comes before the
-    first story then); -1 if there is none."""
-    first_rule = next((i for i, u in enumerate(units) if u.role == "rule"), -1)
-    index = first_rule - 1
-    while index >= 0 and units[index].role == "body":
-        index -= 1
-    if index < 0 or index == first_rule - 1:
-        return -1
-    unit = units[index]
-    return index if unit.role == "title" and unit.rank >= 7 else -1
 
 
 def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = False) -> Unit:
@@ -290,6 +256,10 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
     numbered = bool(ENUMERATOR.match(lines[0]))  # "1. A title", "b) A title"
     if not (bold or marked or numbered or short_line or _title_case(lines[0])):
         return unit
+    if (following is not None and following.role == "rule" and index and _boxed(
+            units[:index + 2]) and index + 2 < len(units) and units[index + 2].role == "body"
+            and not AD_LABEL.match(tidy(lines[0])) and not MESSAGE_HEADER.match(lines[0])):
+        following = units[index + 2]  # a headline boxed between two rules, over its text
     if following is None or following.role == "rule":
         return unit
     italic = _italic_line(following)
@@ -305,6 +275,14 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
                                                                                index + 1)):
         return unit  # (a section name over a short headline is a title: it names the section)
     return Unit("title", unit.block, 7 if bold else 8, lines[0], lead_link(unit.block, lines[0]))
+
+
+def _boxed(units: list[Unit]) -> bool:
+    """The last units are a line boxed between two rules ("-----" / "1) Linux 6.19 merge
+    window closes" / "-----", plain text: the twenty-second sweep): what follows is its
+    text, not a title of its own."""
+    return (len(units) >= 3 and units[-1].role == "rule" and units[-3].role == "rule"
+            and units[-2].role != "rule" and "\n" not in units[-2].block.text.strip())
 
 
 def _headline_over_text(units: list[Unit], index: int) -> bool:
