@@ -623,7 +623,7 @@ def test_a_name_ending_in_a_full_stop_runs_into_its_text() -> None:
                                                ("sweep15", 0.82), ("sweep16", 0.80),
                                                ("sweep17", 0.90), ("sweep18", 0.88),
                                                ("attack14", 0.80), ("sweep19", 0.87),
-                                               ("sweep20", 0.89), ("sweep21", 0.88),
+                                               ("sweep20", 0.89), ("sweep21", 0.90),
                                                ("sweep22", 0.80)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
@@ -683,7 +683,8 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     now.  sweep19 and sweep20 were then scored blind with those: 0.858 and 0.898; 0.890 and
     0.912 with their fixes and a read-only review's narrowing.  sweep21 and sweep22 were
     written and scored blind with all of those: 0.890 and 0.816 (stop 24's rules: 0.879
-    and 0.806); 0.890 and 0.834 with a plain-text box's rule."""
+    and 0.806); 0.926 and 0.836 with a plain-text box's rule, markdown dash bullets left as
+    text and a few buttons."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)

@@ -614,3 +614,19 @@ def test_a_boxed_sponsor_line_is_no_headline() -> None:
             f"{rule}\nSponsored: GradeKit writes your evals from production logs. Start free\n"
             f"{rule}\n{P}\n")
     assert _plain_issue(text) == ["Linux 6.19 merge window closes with the new scheduler"]
+
+
+def test_markdown_dash_bullets_left_as_text_are_linked_items() -> None:
+    items = "".join(f"<p>- <a href='https://m.example/{n}'>{h}</a> — {t}</p>" for n, (h, t) in
+                    enumerate([("Qwen releases a new mixture-of-experts family",
+                                "active parameters stay small."),
+                               ("Gemma adds a 1B vision variant", "runs in a browser tab.")]))
+    html = f"<p>Short one this week; I was at a conference.</p><h2>Models</h2>{items}"
+    assert _headlines(html) == ["Qwen releases a new mixture-of-experts family",
+                                "Gemma adds a 1B vision variant"]
+
+
+@pytest.mark.parametrize("button", ["Open link →", "RSVP →", "Share your link",
+                                    "Annulla l'iscrizione"])
+def test_the_twenty_first_sweeps_buttons(button: str) -> None:
+    assert CALL_TO_ACTION.match(button)

@@ -35,6 +35,7 @@ LINKS = re.compile(r"^(?:more |the |some |useful )?links?(?: mentioned)?$", re.I
 # ("（日経）"), and a card's reading time ("[Flaky tests are a staffing problem] · 4 min
 # read": attack14)
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：]|·\s*\d{1,3}\s*min)")
+DASH_BULLET = re.compile(r"^[-–]\s+")
 CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" with no spaces
 
 # "gokv 3.0 – Key-value abstraction with 18 backends.": a short linked name, a dash, what it is
@@ -101,7 +102,9 @@ def link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fals
     if not block.links or block.kind == "heading":
         return None
     link = block.links[0]
-    text = tidy(ENUMERATOR.sub("", first.strip(DECORATION + "•")))
+    # (a markdown bullet left as text: "- [Gemma adds a 1B vision variant] — runs in a
+    # browser tab", the twenty-first sweep)
+    text = tidy(ENUMERATOR.sub("", DASH_BULLET.sub("", first.strip(DECORATION + "•"))))
     name = tidy(link.text)
     lead = tidy(block.lead)
     if loose and name and lead.startswith(name) and lead == text:
