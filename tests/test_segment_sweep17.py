@@ -630,3 +630,13 @@ def test_markdown_dash_bullets_left_as_text_are_linked_items() -> None:
                                     "Annulla l'iscrizione"])
 def test_the_twenty_first_sweeps_buttons(button: str) -> None:
     assert CALL_TO_ACTION.match(button)
+
+
+def test_a_long_paragraph_over_thousands_of_bullets_is_read_in_linear_time() -> None:
+    import time
+    bullets = "".join(f"<li><a href='https://n.example/{n}'>Story number {n} of the day</a> and "
+                      "more</li>" for n in range(4_000))
+    html = f"<p>{'A long intro, ' * 20_000}</p><ul>{bullets}</ul>"
+    started = time.process_time()
+    _headlines(html)
+    assert time.process_time() - started < 10

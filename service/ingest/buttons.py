@@ -71,13 +71,16 @@ BUTTON_BAR = re.compile(r"\s*[|·•]\s*")
 # "View this issue online", "Browse the logbooks", "Try Acme free"): the story's or the
 # issue's, not a one-line item.  The whole link text must be one: "Read the leaked memo on
 # layoffs", "Book publishers sue" and "Apply now: climate grants" are headlines.
+# The issue's web version: "View this email in your browser", "Read this brief online"
+_WEB_VERSION = (r"(?:read|view|open|see) (?:this |the |today['’]s )?(?:brief |issue |e-?mail |"
+                r"newsletter |edition |digest |post |message )?(?:online|on the web"
+                r"|in (?:your |a |the )?(?:web )?browser|as a web ?page)")
 CALL_TO_ACTION = re.compile(
     r"^[▶►→»\s]*(?:read (?:more|on|online|it here|the (?:full )?(?:story|article|post|report|issue|"
     r"piece|interview|paper))|continue reading|keep reading|view (?:it |this |the )?"
     r"(?:issue |email |post )?(?:online|in (?:your |a |the )?browser|on the web)|view online|"
     # the fifth sweep's: "View in browser", "Read this brief online", "Read on the web"
-    r"(?:read|view|open|see) (?:this |the |today's |today’s )?(?:brief |issue |email |"
-    r"newsletter |edition |digest |post )?(?:online|on the web|in (?:your |a |the )?browser)|"
+    rf"{_WEB_VERSION}|"
     r"browse (?:the|all|our)(?: \w+){1,2}|"
     # "Try Acme free", "Try Flowpad free for 14 days →" (the eleventh sweep)
     r"try \w+ (?:free|now|for free|today)(?: for (?:\d+|one|two|three) (?:days?|weeks?|months?))?|"
@@ -142,10 +145,8 @@ CALL_TO_ACTION = re.compile(
     r"попробовать бесплатно|подписаться|узнать больше)"
     r"(?![-\w])\W*$", re.IGNORECASE)
 
-# A web-version link: "View this email in your browser", "Read online"
-WEB_LINK = re.compile(r"^(?:view|read|open|see) (?:this |the |today['’]s )?(?:e-?mail |issue |"
-                      r"newsletter |edition |post |message )?(?:online|in (?:your |a |the )?"
-                      r"(?:web )?browser|on the web|as a web ?page)\W*$", re.IGNORECASE)
+# A web-version link alone: "View this email in your browser", "Read online"
+WEB_LINK = re.compile(rf"^{_WEB_VERSION}\W*$", re.IGNORECASE)
 
 
 def read_more_url(blocks: Iterable[Block]) -> str:

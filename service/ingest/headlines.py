@@ -120,11 +120,15 @@ DASH_BYLINE = re.compile(r"^[—–][ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z'’-]+){
 # preprint arXiv:2512.03318, 2025" (the tenth sweep)
 # (two authors at least, or a list cut short: "AI Index – Stanford's report, 2025" and
 # "US Elections - What to expect, 2024" are headlines: the review)
+# Where papers appear: journals, preprint servers, conferences
+_VENUES = (r"(?:arXiv|bioRxiv|medRxiv|preprint|Proceedings|Journal|Conference|Workshop"
+           r"|Transactions|Letters|Findings|Annals|Frontiers|Communications|Advances|Scientific"
+           r"|Nature|Science|Cell|PNAS|Lancet|NEJM|JAMA|BMJ|Neuron|eLife|PLOS|Physical Review"
+           r"|Joule|IEEE|ACM|NeurIPS|ICML|ICLR|EMNLP|ACL|CVPR)")
 SCHOLAR_AUTHORS = re.compile(
     r"^[A-Z]{1,3} [A-Z][\w'’-]+(?:(?:, [A-Z]{1,3} [A-Z][\w'’-]+)+(?:…)?|…"
     # ...or one author before a venue: "L Ferrari - Proceedings of EMNLP, 2025" (attack10)
-    r"|(?= [-–] [^\n]{0,40}\b(?:arXiv|preprint|Proceedings|Journal|Conference|Workshop|"
-    r"Transactions|Letters|NeurIPS|ICML|ICLR|EMNLP|ACL|CVPR)\b)) [-–] [^\n]{2,160}, "
+    rf"|(?= [-–] [^\n]{{0,40}}\b{_VENUES}\b)) [-–] [^\n]{{2,160}}, "
     r"(?:19|20)\d\d$")
 # A date (and perhaps a time) opening a line: "Tue Jun 4, 6:30pm · Mill", "June 11, 2024",
 # "Mar 3 · 6 min read".  Under a headline it dates the story or the event, it is no title.
@@ -301,12 +305,8 @@ THREAD_COUNTS = re.compile(
 # Science (2025)" (a paper roundup: the eighteenth sweep); two names or "et al." at least.
 CITED_AUTHORS = re.compile(r"^[A-Z][\w'’-]+(?:,[ \t]+[A-Z][\w'’-]+){0,4}"
                            r"(?:[ \t]+(?:&|and)[ \t]+[A-Z][\w'’-]+|[ \t]+et al\.?),[ \t]+"
-                           # a journal's or a venue's name: not "Microsoft and OpenAI, Together
-                           # Again" (the review)
-                           r"(?:The |Nature|Science|Cell|PNAS|Lancet|NEJM|JAMA|BMJ|arXiv|bioRxiv"
-                           r"|medRxiv|Neuron|eLife|PLOS|Physical Review|Joule|IEEE|ACM|NeurIPS"
-                           r"|ICML|ICLR|CVPR|ACL|EMNLP|Proceedings|Journal|Transactions"
-                           r"|Findings|Annals|Frontiers|Communications|Advances|Scientific)"
+                           # a venue: not "Microsoft and OpenAI, Together Again" (the review)
+                           rf"(?:The )?{_VENUES}"
                            r"[\w.&'’ -]{0,40}?(?:[ \t]*\(?(?:19|20)\d\d\)?)?$")
 
 

@@ -36,6 +36,7 @@ LINKS = re.compile(r"^(?:more |the |some |useful )?links?(?: mentioned)?$", re.I
 # read": attack14)
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：]|·\s*\d{1,3}\s*min)")
 DASH_BULLET = re.compile(r"^[-–]\s+")
+LABEL_CHARS = 80  # a label over a list ("IN BRIEF:", "Quick hits") is short
 CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" with no spaces
 
 # "gokv 3.0 – Key-value abstraction with 18 backends.": a short linked name, a dash, what it is
@@ -51,14 +52,14 @@ def named_link_lines(block: Block, lines: list[str]) -> list[Unit]:
         return []
     items = []
     for line, link in zip(lines, block.links, strict=True):
-        item = named_link(Block(kind=block.kind, text=line, links=(link,)))
+        item = _named_link(Block(kind=block.kind, text=line, links=(link,)))
         if item is None:
             return []
         items.append(item)
     return items
 
 
-def named_link(block: Block) -> Unit | None:
+def _named_link(block: Block) -> Unit | None:
     line = tidy(block.text)
     link = block.links[0] if block.links else None
     name = tidy(link.text) if link else ""
@@ -75,10 +76,11 @@ def split_lines(block: Block, lines: list[str]) -> list[Block]:
             for line in lines]
 
 
-
 def news_label(text: str) -> bool:
     """ "IN BRIEF:", "Quick hits": a label over news, not over the story's own sources
     ("Links:", "More links", "Sources:": the review)."""
+    if len(text) > LABEL_CHARS:
+        return False  # (a label is short: a long paragraph is not tidied on every bullet)
     label = tidy(text).rstrip(": ")
     return section_like(label) and not RELATED.match(label) and not LINKS.search(label)
 
@@ -90,7 +92,7 @@ def opens_items(head: Unit | None) -> bool:
     if head is not None and head.role == "body":
         # "IN BRIEF:" or "Quick hits" (not yet promoted to a title) over its linked news
         # (Cooperpress, a beehiiv brief: the sixteenth and eighteenth sweeps)
-        return "\n" not in head.block.text.strip() and news_label(head.block.text)
+        return news_label(head.block.text) and "\n" not in head.block.text.strip()
     return head is not None and head.role == "title" and not RELATED.match(head.headline)
 
 
@@ -107,8 +109,12 @@ def link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fals
     text = tidy(ENUMERATOR.sub("", DASH_BULLET.sub("", first.strip(DECORATION + "•"))))
     name = tidy(link.text)
     lead = tidy(block.lead)
-    if loose and name and lead.startswith(name) and lead == text:
-        name = lead  # (a short linked name opening a bullet's bold headline: below)
+    # "**[Corvane] buys Lattice Labs for $1.2B**" over its paragraph: the bold line is the
+    # headline, its link only names the company (the fourteenth attack); in a bullet under
+    # a section, however short the link
+    bold_line = lead if name and lead.startswith(name) and lead == text else ""
+    if loose and bold_line:
+        name = bold_line
     if len(name) < 12 or (letter_words(name) < 2
                           and len(CJK.findall(name)) < CJK_LINK_CHARS):
         return None
@@ -127,10 +133,4 @@ def link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fals
         return None  # the story's or the issue's button: body, not an item
     if names_author(name):
         return None  # "Marta Kowalczyk | Jun 12 2025 - 6:15 am ET" linked to her profile
-    if lead.startswith(name) and len(lead) > len(name) and lead == text:
-        # "**[Corvane] buys Lattice Labs for $1.2B**" over its paragraph: the bold line is
-        # the headline, its link only names the company (the fourteenth attack)
-        name = lead
-    return Unit("item", block, 9, name, link.url, "item: link-led line")
-
-
+    return Unit("item", block, 9, bold_line or name, link.url, "item: link-led line")

@@ -84,7 +84,9 @@ SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in
 # sentence ("Google's new robot folds laundry from a single demonstration"): plain
 # text has no other mark, and a headline seldom ends in punctuation.
 UNPUNCTUATED_TITLE_WORDS = 14
-MESSAGE_HEADER = re.compile(r"^(?:Subject|From|Date|To):\s")  # a mailing-list digest's
+# "Research team · 14 min read" under a card's title: its kicker and reading time
+READ_TIME_TAIL = re.compile(r"[·•|][ \t]*\d{1,3}[ \t]*min(?:ute)?s?[ \t]+read[ \t]*$",
+                            re.IGNORECASE)
 CJK_TITLE_CHARS = 8  # a plain title in Chinese or Japanese, with no link or bold, this long
 
 
@@ -133,12 +135,12 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
         elif related and block.kind == "list_item":
             units.append(Unit("body", block))  # "More on this:" links belong to the story
             continue
-        elif block.kind != "list_item" and len(lines) > 1 and not _boxed(units) and _split_title(
+        elif block.kind != "list_item" and len(lines) > 1 and not _boxed(
+            units, len(units)) and _split_title(
             block, lines, 0, _tails(lines), after_rule := not units or units[-1].role == "rule"
         ):
-            # (under a headline boxed between two rules a paragraph is its text, whatever
-            # its first line looks like: the twenty-second sweep)
-            # Titles on the first lines of a paragraph (plain text): blocks of their own.
+            # Titles on the first lines of a paragraph (plain text): blocks of their own (not
+            # under a headline boxed between two rules: that paragraph is its text).
             # Walked by index with the tails' sizes known up front, so a huge paragraph
             # of title-like lines costs linear time, not a copy of the rest per line.
             tails, first, plain = _tails(lines), 0, Block(kind="paragraph", text="",
@@ -256,9 +258,9 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
     numbered = bool(ENUMERATOR.match(lines[0]))  # "1. A title", "b) A title"
     if not (bold or marked or numbered or short_line or _title_case(lines[0])):
         return unit
-    if (following is not None and following.role == "rule" and index and _boxed(
-            units[:index + 2]) and index + 2 < len(units) and units[index + 2].role == "body"
-            and not AD_LABEL.match(tidy(lines[0])) and not MESSAGE_HEADER.match(lines[0])):
+    if (following is not None and following.role == "rule" and _boxed(units, index + 2)
+            and index + 2 < len(units) and units[index + 2].role == "body"
+            and not AD_LABEL.match(tidy(lines[0]))):
         following = units[index + 2]  # a headline boxed between two rules, over its text
     if following is None or following.role == "rule":
         return unit
@@ -277,12 +279,13 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
     return Unit("title", unit.block, 7 if bold else 8, lines[0], lead_link(unit.block, lines[0]))
 
 
-def _boxed(units: list[Unit]) -> bool:
-    """The last units are a line boxed between two rules ("-----" / "1) Linux 6.19 merge
-    window closes" / "-----", plain text: the twenty-second sweep): what follows is its
-    text, not a title of its own."""
-    return (len(units) >= 3 and units[-1].role == "rule" and units[-3].role == "rule"
-            and units[-2].role != "rule" and "\n" not in units[-2].block.text.strip())
+def _boxed(units: list[Unit], end: int) -> bool:
+    """The units before ``end`` close on a line boxed between two rules ("-----" / "1) Linux
+    6.19 merge window closes" / "-----", plain text: the twenty-second sweep): what follows
+    is its text, not a title of its own."""
+    return (3 <= end <= len(units) and units[end - 1].role == "rule"
+            and units[end - 3].role == "rule" and units[end - 2].role != "rule"
+            and "\n" not in units[end - 2].block.text.strip())
 
 
 def _headline_over_text(units: list[Unit], index: int) -> bool:
@@ -301,8 +304,6 @@ def _byline_under(units: list[Unit], index: int) -> bool:
     return below.role == "body" and len(lines) == 1 and is_byline(lines[0])
 
 
-READ_TIME_TAIL = re.compile(r"[·•|][ \t]*\d{1,3}[ \t]*min(?:ute)?s?[ \t]+read[ \t]*$",
-                            re.IGNORECASE)
 def _lead_item(block: Block, first: str) -> Unit | None:
     """"**OpenAI raises $10B.** The company said...": a bold headline opening its paragraph
     (a lead-in ending in ":" is a label inside a story instead)."""

@@ -32,6 +32,7 @@ from service.ingest.headlines import (
     ASKS,
     BARE_URL_LINE,
     INNER_HEADING,
+    RELATED,
     SALUTATION,
     TITLE_MAX_CHARS,
     block_lines,
@@ -49,12 +50,12 @@ from service.ingest.sections import (
 from service.ingest.title_kinds import label_over_items, news_item, title_kind
 from service.ingest.units import Unit, after
 from service.ingest.zones import (
-    EVENT_DATE,
     EVENT_DAY,
     JOB_TITLE,
     POSTING_PLACE,
     TIME_OF_DAY,
     ZONES,
+    event_day,
     opens_recap,
     opens_sponsor,
     posting,
@@ -111,11 +112,6 @@ SPONSOR_TAG = re.compile(r"^[A-Z][\w&'’]*(?:[ .-][\w&'’]+){0,3}[ \t]*[(\[·|
                          r"(?:Sponsor|Sponsored|SPONSOR|SPONSORED|Partner|PARTNER|Promoted)"
                          r"[)\]]?$")  # (a name's words and the tag share no character: linear)
 SPONSOR_TAG_CHARS = 60
-# "Further reading", "See also" alone under a story; not "Sources: Apple in talks…", "Documents
-# reveal cover-up", "Notes from Davos" (news: the review)
-RELATED_LABEL = re.compile(r"^\W*(?:further reading|related(?: reading| links| stories)?|see also"
-                           r"|sources?|references|notes|more on this|read more|links mentioned"
-                           r"|documents|downloads|attachments)\W*$", re.IGNORECASE)
 BOLD_LINE_RANK = 7  # bold lines and title lines rank 7 and 8, below every heading
 
 
@@ -151,7 +147,6 @@ class _Cutter:
         if (self.current and self.current.signal.startswith("item")
                 and (len(self.current.blocks) > 1 or not self.boxed)):
             self.current = None
-        self.ruled = True
 
     def title(self, unit: Unit, index: int) -> None:
         earlier = continued_story(tidy(unit.headline), self.cuts)
@@ -196,7 +191,7 @@ class _Cutter:
             self.drop("events", unit.headline, "an event's listing")
             return
         if kind in ("section", "story") and unit.rank > self.zone_rank and (
-                (self.zone == "events" and EVENT_DATE.match(tidy(unit.headline)))
+                (self.zone == "events" and event_day(tidy(unit.headline)))
                 or (self.zone == "jobs" and POSTING_PLACE.match(tidy(unit.headline)))):
             # "Tue 6/17" over that day's listings, "Pinegrove · Toronto / Remote" under a
             # role: the calendar or the job board goes on (the sixteenth and seventeenth
@@ -315,8 +310,7 @@ class _Cutter:
                 or ZONES["sponsor"].search(text)):
             return False
         # ("Further reading" under it over the story's sources: its text too)
-        return (bool(INNER_HEADING.match(text)
-                     or RELATED_LABEL.match(text))
+        return (bool(INNER_HEADING.match(text) or _related_label(text))
                 or self._subsection(unit, index)) and self._over_text(index)
 
     def _subsection(self, unit: Unit, index: int) -> bool:
@@ -356,6 +350,14 @@ class _Cutter:
     def drop(self, kind: str, text: str, why: str) -> None:
         shown = text if len(text) <= 120 else f"{text[:120]}…"
         self.log.append(f"   dropped {kind}: {shown!r} ({why})")
+
+
+def _related_label(text: str) -> bool:
+    """ "Further reading", "See also" alone under a story (RELATED's words and nothing more);
+    not "Sources: Apple in talks…", "Documents reveal cover-up", "Notes from Davos" (news:
+    the review)."""
+    label = RELATED.match(text)
+    return label is not None and not re.search(r"\w", text[label.end():])
 
 
 def _letter(unit: Unit, units: list[Unit], index: int) -> Cut | None:

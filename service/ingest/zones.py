@@ -13,7 +13,13 @@ import re
 from collections.abc import Sequence
 
 from service.domain import Block
-from service.ingest.headlines import TITLE_MAX_CHARS, block_lines, is_bold_line, tidy
+from service.ingest.headlines import (
+    ISSUE_DATE,
+    TITLE_MAX_CHARS,
+    block_lines,
+    is_bold_line,
+    tidy,
+)
 
 __all__ = [
     "AD_LABEL",
@@ -67,11 +73,12 @@ AD_WORDS = (r"광고|广告|広告|赞助|スポンサー|anzeige|werbung|public
             r"|ממומן|פרסומת|реклама|мы рекомендуем")
 # A label that marks what follows as an ad, as a line or a bold lead of its own.  Not a news
 # site's "ADVERTISEMENT" slot, nor an "Advertising:" lead-in about ad revenue.
+# "Sponsored by" in other languages (the fourteenth attack's German and Spanish issues)
+SPONSORED_BY = (r"gesponsert von|präsentiert von|patrocinado por|presentado por|sponsorisé par"
+                r"|présenté par|sponsorizzato da|presentato da|gesponsord door")
 AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
-    r"|(?:an? )?paid (?:post|content|partnership)"
-    r"|gesponsert von|präsentiert von|patrocinado por|presentado por|sponsorisé par|présenté par"
-    r"|sponsorizzato da|presentato da|gesponsord door"
+    rf"|(?:an? )?paid (?:post|content|partnership)|{SPONSORED_BY}"
     # "This issue is supported by Foundry Row." (a city's tech letter: the sixteenth sweep)
     r"|(?:this|today['’]?s|this week['’]?s) (?:issue|edition|newsletter|email|episode|brief)"
     r" is (?:supported|sponsored|brought to you|made possible|powered|presented) by"
@@ -91,22 +98,24 @@ BARE_AD_LABEL = re.compile(
 # from Halcyon Bank", "Sponsored by Acme".
 SPONSOR_LABEL = re.compile(
     r"^(?:together with|sponsored by|presented by|brought to you by|a message from"
-    r"|in partnership with|(?:an? )?paid (?:post|content) (?:from|by)|gesponsert von"
-    r"|präsentiert von"
-    r"|patrocinado por|presentado por|sponsorisé par|présenté par|sponsorizzato da"
-    r"|gesponsord door)\W+(?:our (?:sponsor|partner)s?\W+)?"
+    rf"|in partnership with|(?:an? )?paid (?:post|content) (?:from|by)|{SPONSORED_BY})"
+    r"\W+(?:our (?:sponsor|partner)s?\W+)?"
     r"([\w'’-]+)", re.IGNORECASE)
 # When an event is, its day and its time ("Tuesday, Dec. 9, 6:30 p.m.", "Sun., 10 a.m."):
 # a listing has both, news has one at most ("Microsoft patches zero-day exploited since
 # Monday", "Council approves budget at 11 p.m.": the review).
 EVENT_DAY = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.|"
                        r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
-# A listing's day alone: "Tue 6/17", "Thursday, June 19", "Sat. 21.6."
-EVENT_DATE = re.compile(
-    r"^\W*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]*)?(?:\d{1,2}[/.]\d{1,2}\.?"
-    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t]+\d{1,2}(?:st|nd|rd|th)?"
-    r"|\d{1,2}(?:st|nd|rd|th)?[ \t]+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"
-    r"(?:,?[ \t]+\d{4})?\W*$", re.IGNORECASE)
+# A listing's day in numbers: "Tue 6/17", "Sat. 21.6." (a month's name is ISSUE_DATE's)
+EVENT_DATE = re.compile(r"^\W*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]*)?"
+                        r"\d{1,2}[/.]\d{1,2}\.?(?:[/.]\d{2,4})?\W*$", re.IGNORECASE)
+
+
+def event_day(line: str) -> bool:
+    """A calendar's day over its listings: "Tue 6/17", "Thursday, June 19"."""
+    return bool(EVENT_DATE.match(line) or ISSUE_DATE.match(line))
+
+
 # A posting's employer and where: "Pinegrove · Toronto / Remote", "Tessellate · London"
 POSTING_PLACE = re.compile(r"^[^·•|\n]{2,40}[ \t][·•|][ \t][^·•|\n]{2,40}$")
 # "📊 Poll: Are you buying the AI dip?" over its options (the eighteenth sweep); over a news
@@ -130,8 +139,7 @@ ZONES = {
         re.IGNORECASE),
     "sponsor": re.compile(
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
-        r"|gesponsert von|präsentiert von|patrocinado por|presentado por|sponsorisé par"
-        r"|présenté par|sponsorizzato da|gesponsord door"
+        rf"|{SPONSORED_BY}"
         r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?"
         r"|from our partners?)\b|^\W*in samenwerking met\b"
         r"|[·|(][ \t]*affiliate(?: links?| deals?)?\)?[ \t]*$"  # "Deal of the week · affiliate"
