@@ -22,11 +22,18 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from service.classify.lexicon import DEFINITION_CUES, THEME_CUES
 from service.errors import ModelError
 
-__all__ = ["DEFINITION_CUES", "THEME_CUES", "StoryShape", "ThemeCues", "headline_of",
+__all__ = ["CJK", "DEFINITION_CUES", "THEME_CUES", "StoryShape", "ThemeCues", "headline_of",
            "split_cues"]
 
 # Lower-cased tokens that keep "h100s", "$1.7bn", "10^25", "sim-to-real", "u.s" whole.
-_TOKEN = re.compile(r"\n|[a-z0-9$£€^](?:[a-z0-9$^.-]*[a-z0-9])?")
+# Words of Latin, Greek and Cyrillic script are tokens with their accents ("künstliche",
+# "réglementation", "роботы"); Chinese, Japanese and Korean have none of those spaces
+# between words that a pattern per token needs, so a run of their characters is one token
+# ("自律型ロボット") and the lexicons' patterns for them match inside it (translations.py).
+# ASCII inside such a run stays its own token: "生成AIの" holds "ai".
+_WORD = "a-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u04ff"
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_TOKEN = re.compile(rf"\n|[{_WORD}$£€^](?:[{_WORD}$^.-]*[{_WORD}])?|[{CJK}]+")
 _SUMMARIES = ("hits", "headline", "lead", "distinct", "density", "paragraphs")
 _MAX_PHRASE = 4
 _CACHE_LIMIT = 200_000
@@ -94,6 +101,12 @@ def batch_tokens(texts: Sequence[str]) -> list[list[str]]:
     tokens = [tokenize(text) for text in texts]
     _LAST_BATCH = (texts, tuple(texts), tokens)
     return tokens
+
+
+def _marked(tokens: list[str], marks: set[str]) -> list[int]:
+    """Where ``tokens`` holds a mark (a line break, a cue or a phrase's first word): the set
+    a local name, as it is looked up once per token of every story."""
+    return [at for at, token in enumerate(tokens) if token in marks]
 
 
 class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -168,7 +181,7 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         tally = _Tally(len(self.names_), len(self.themes_))
         line_start, breaks = 0, 0
         seen: set[int] = set()  # themes hit in the current line
-        for at in [at for at, token in enumerate(tokens) if token in cache.marks]:
+        for at in _marked(tokens, cache.marks):
             if tokens[at] == "\n":
                 if at > line_start:  # a line with words in it: a paragraph
                     tally.lines += 1
@@ -208,7 +221,7 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         cache = self._warm_cache()
         self._learn(tokens, cache)
         found: list[tuple[int, str]] = []
-        for at in [at for at, token in enumerate(tokens) if token in cache.marks]:
+        for at in _marked(tokens, cache.marks):
             if tokens[at] != "\n":  # a line break
                 found += self._words_of(tokens, at, self._cues_at(tokens, at, cache), cache)
         return found
@@ -257,10 +270,25 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         found = self._match(token, 1)
         if not found and "-" in token:  # "gpu-powered": a compound counts as its parts
             found = tuple(i for part in token.split("-") for i in self._match(part, 1))
-        return found, any(p.fullmatch(token) for p in self.phrase_starts_)
+        starts = self._any_of("phrase starts", self.phrase_starts_)
+        return found, starts is not None and starts.fullmatch(token) is not None
 
     def _match(self, gram: str, size: int) -> tuple[int, ...]:
-        return tuple(i for i, p in self.patterns_.get(size, []) if p.fullmatch(gram))
+        patterns = self.patterns_.get(size, [])
+        some = self._any_of(size, [p for _, p in patterns])
+        if some is None or some.fullmatch(gram) is None:  # most words are no cue
+            return ()
+        return tuple(i for i, p in patterns if p.fullmatch(gram))
+
+    def _any_of(self, key: object, patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
+        """One pattern that fullmatches what any of ``patterns`` does: a word new to the
+        cache is tried against it once, in C, not against each of a thousand (the
+        translated lexicons).  Made on first use, so older model files get it too."""
+        made = self.__dict__.setdefault("_any_", {})
+        if key not in made:
+            made[key] = (re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+                         if patterns else None)
+        return made[key]  # type: ignore[no-any-return]
 
 class StoryShape(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """How long a story is: a digest's one-line item and an essay differ in how often a

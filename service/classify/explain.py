@@ -22,7 +22,11 @@ from typing import Any
 
 import numpy as np
 
+from service.classify.cues import CJK
+
 __all__ = ["cue_blocks", "explain", "story_hits"]
+
+_CJK = re.compile(f"[{CJK}]")
 
 # FeatureUnion block -> the ThemeCues counting in it ("cues", "definitions")
 Blocks = Mapping[str, Any]
@@ -106,7 +110,7 @@ def _as_written(gram: str, text: str, lowered: str) -> str | None:
         at = lowered.find(gram)
         while at >= 0:  # str.find, not a pattern per term: explaining is on the hot path
             end = at + len(gram)
-            if not (_joins(lowered, at - 1) or _joins(lowered, end)):
+            if not (_joins(lowered, at - 1, gram[0]) or _joins(lowered, end, gram[-1])):
                 return text[at:end]
             at = lowered.find(gram, at + 1)
         return None
@@ -115,9 +119,12 @@ def _as_written(gram: str, text: str, lowered: str) -> str | None:
     return found.group(0) if found else None
 
 
-def _joins(text: str, at: int) -> bool:
-    """The character at ``at`` would make a term next to it part of a longer word."""
-    return 0 <= at < len(text) and (text[at].isalnum() or text[at] in "_$£€^")
+def _joins(text: str, at: int, edge: str) -> bool:
+    """The character at ``at`` would make a term whose end next to it is ``edge`` part of a
+    longer word: a letter of the same kind ("AI芯片" is "ai" and "芯片", as cues.py reads it)."""
+    if not (0 <= at < len(text) and (text[at].isalnum() or text[at] in "_$£€^")):
+        return False
+    return bool(_CJK.match(text[at])) == bool(_CJK.match(edge))
 
 
 def _push(pushes: np.ndarray[Any, Any], index: Mapping[str, int], name: str) -> float:

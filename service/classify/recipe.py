@@ -37,6 +37,7 @@ from service.classify.cues import (
 from service.classify.examples import Example, label_matrix
 from service.classify.paraphrases import COUNTER_CUES, PARAPHRASE_CUES
 from service.classify.subject import GATED_FACTOR, AboutAI, SubjectGate
+from service.classify.translations import ELSEWHERE, THEME_CUES_TRANSLATED
 from service.domain import THEMES
 from service.errors import ModelError
 
@@ -47,12 +48,13 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "definition_weight": 0.4, "headline_weight": 0.5, "lead_tokens": 60, "C": 10.0,
     "class_weight": "balanced", "threshold": 0.5, "paraphrase_weight": 0.4,
     "counter_weight": 0.4, "shape_weight": 0.0, "source_cap": 0, "subject_gate": True,
+    "translated": True,
 }
 # Values that rebuild older recipes whose cards predate a parameter (the promotion
 # gate re-runs the active model's recipe on today's labels).
 LEGACY_PARAMS: dict[str, Any] = {"definition_weight": 0.0, "paraphrase_weight": 0.0,
                                  "counter_weight": 0.0, "shape_weight": 0.0, "source_cap": 0,
-                                 "subject_gate": False}
+                                 "subject_gate": False, "translated": False}
 
 
 def build_pipeline(params: Mapping[str, Any]) -> Pipeline:
@@ -76,7 +78,8 @@ def build_pipeline(params: Mapping[str, Any]) -> Pipeline:
         parts.append(("shape", StoryShape()))
         weights["shape"] = params["shape_weight"]
     if params.get("subject_gate"):  # last: the gate reads the final column (subject.py)
-        parts.append(("subject", AboutAI()))
+        parts.append(("subject", AboutAI(elsewhere=ELSEWHERE if params.get("translated")
+                                          else "")))
         weights["subject"] = 1.0
     features = FeatureUnion(parts, transformer_weights=weights)
     regression = LogisticRegression(C=params["C"], class_weight=params["class_weight"],
@@ -98,7 +101,8 @@ def build_pipeline(params: Mapping[str, Any]) -> Pipeline:
 
 def _cue_blocks(params: Mapping[str, Any]) -> list[tuple[str, Any, float]]:
     """(block name, lexicon, weight) of each cue block; a zero weight leaves it out."""
-    blocks = [("cues", THEME_CUES, params["cue_weight"]),
+    blocks = [("cues", THEME_CUES_TRANSLATED if params.get("translated") else THEME_CUES,
+               params["cue_weight"]),
               ("definitions", DEFINITION_CUES, params.get("definition_weight", 0.0))]
     paraphrase, counter = params.get("paraphrase_weight", 0.0), params.get("counter_weight", 0.0)
     if paraphrase and paraphrase == counter:  # the same features in one pass over the text

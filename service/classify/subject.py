@@ -26,6 +26,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
 
+from service.classify.translations import ELSEWHERE, other_languages
 from service.domain import THEMES
 
 __all__ = ["ACRONYMS", "GATED_THEMES", "WORDS", "AboutAI", "SubjectGate", "about_ai"]
@@ -71,40 +72,58 @@ WORDS = (
 # IGNORECASE: the acronyms settle four stories in five, and the tagger runs this on every
 # story (0.38 s for 10,000 stories as one case-insensitive pattern, 0.10 s so).
 _PATTERNS: dict[tuple[str, str], tuple[re.Pattern[str], re.Pattern[str]]] = {}
+# Letters English does not write: accented Latin, Greek, Cyrillic, Chinese, Japanese, Korean.
+_OTHER_LETTERS = re.compile("[\u00c0-\u024f\u0370-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def _patterns(acronyms: str, words: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     found = _PATTERNS.get((acronyms, words))
     if found is None:
-        # a space in the words is any space ("artificial\u00a0intelligence")
+        # a space in the words is any space ("artificial\u00a0intelligence"); the bounds are
+        # ASCII, so "AI" counts inside Chinese or Japanese ("生成AIによる") as in English
         spaced = words.replace(" ", r"\s")
-        found = (re.compile(rf"(?<!\w)(?:{acronyms})(?!\w)"),
-                 re.compile(rf"(?<![a-z0-9_])(?=[a-z0-9])(?:{spaced})\b"))
+        found = (re.compile(rf"(?<![A-Za-z0-9_])(?:{acronyms})(?![A-Za-z0-9_])"),
+                 re.compile(rf"(?<![a-z0-9_])(?=[a-z0-9])(?:{spaced})(?![a-z0-9_])"))
         _PATTERNS[(acronyms, words)] = found
     return found
 
 
-def about_ai(text: str, acronyms: str = ACRONYMS, words: str = WORDS) -> bool:
-    """The story names AI, or something THEMES.md puts in AI's domain."""
+def about_ai(text: str, acronyms: str = ACRONYMS, words: str = WORDS,
+             elsewhere: str = ELSEWHERE) -> bool:
+    """The story names AI, or something THEMES.md puts in AI's domain; ``elsewhere`` says
+    so in other languages (translations.py), asked only when English did not."""
     capitals, lower = _patterns(acronyms, words)
-    return capitals.search(text) is not None or lower.search(text.lower()) is not None
+    if capitals.search(text) is not None:
+        return True
+    lowered = text.lower()
+    if lower.search(lowered) is not None:
+        return True
+    if not elsewhere or (" the " in lowered and _OTHER_LETTERS.search(lowered) is None):
+        return False  # English (the other languages' words take 1 ms a story to look for)
+    return other_languages(elsewhere).search(text) is not None
 
 
 class AboutAI(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """One feature: 1.0 when the story is about AI (``about_ai``), else 0.0.  The gate
     reads it as the last column of the features.  The words are parameters, so a model
-    file keeps those it was trained with (as it keeps its cue lexicons)."""
+    file keeps those it was trained with (as it keeps its cue lexicons); a model made
+    before ``elsewhere`` existed reads English alone, as it did."""
 
-    def __init__(self, acronyms: str = ACRONYMS, words: str = WORDS) -> None:
+    def __init__(self, acronyms: str = ACRONYMS, words: str = WORDS,
+                 elsewhere: str = ELSEWHERE) -> None:
         self.acronyms = acronyms
         self.words = words
+        self.elsewhere = elsewhere
 
     def fit(self, texts: Sequence[str], y: object = None) -> AboutAI:
         return self
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__({"elsewhere": "", **state})  # an older model's: English alone
+
     def transform(self, texts: Sequence[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
-        return np.array([[1.0 if about_ai(text, self.acronyms, self.words) else 0.0]
-                         for text in texts], dtype=np.float64).reshape(-1, 1)
+        return np.array([[1.0 if about_ai(text, self.acronyms, self.words, self.elsewhere)
+                          else 0.0] for text in texts], dtype=np.float64).reshape(-1, 1)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray[Any, Any]:
         return np.array(["subject:about_ai"], dtype=object)
