@@ -14,6 +14,7 @@ import pytest
 from service.classify.cues import ThemeCues, split_cues, tokenize
 from service.classify.lexicon import THEME_CUES
 from service.classify.model import Classifier
+from service.classify.reading import READ_AT_MOST, read_story
 from service.classify.subject import AboutAI, about_ai
 from service.classify.translations import ELSEWHERE, THEME_CUES_TRANSLATED
 from service.domain import Story
@@ -158,3 +159,22 @@ def test_the_committed_model_leaves_other_languages_untagged_when_off_theme(
         tagger: Classifier, text: str) -> None:
     [tagged] = tagger.tag([_story(text.split(":")[0], text)])
     assert tagged.themes == ()
+
+
+def test_a_story_is_read_to_its_fifty_thousandth_character() -> None:
+    # a hostile story of megabytes of words never seen would be matched against every
+    # cue of every language (seconds); what a story is about shows far earlier
+    story = Story(index=0, headline="Roboter", text="Roboter\n" + "wort " * 200_000)
+    shown, read = read_story(story)
+    assert len(shown) > 1_000_000 and len(read) <= READ_AT_MOST
+
+
+def test_a_run_of_chinese_characters_is_cut_into_tokens_of_at_most_64() -> None:
+    tokens = tokenize("机器人" * 100)
+    assert [len(token) for token in tokens] == [64, 64, 64, 64, 44]
+
+
+def test_a_slug_longer_than_any_cue_still_counts_its_words() -> None:
+    counter = ThemeCues(split_cues(THEME_CUES_TRANSLATED)).fit(["x"])
+    slug = "tesla-shows-its-humanoid-robot-" + "-".join(["again"] * 20)
+    assert ("robotics", "robots") in {counter.names_[i] for i, _ in counter.hits(slug)}

@@ -33,7 +33,12 @@ __all__ = ["CJK", "DEFINITION_CUES", "THEME_CUES", "StoryShape", "ThemeCues", "h
 # ASCII inside such a run stays its own token: "生成AIの" holds "ai".
 _WORD = "a-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u04ff"
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_TOKEN = re.compile(rf"\n|[{_WORD}$£€^](?:[{_WORD}$^.-]*[{_WORD}])?|[{CJK}]+")
+# A run of those characters is cut every 64 (real text has punctuation far more often), and
+# a longer token is not tried against the cues: no cue is that long, and a hostile run of
+# letters would be tried against thousands of patterns, each scanning all of it.
+_LONGEST = 64
+_TOKEN = re.compile(rf"\n|[{_WORD}$£€^](?:[{_WORD}$^.-]*[{_WORD}])?|[{CJK}]{{1,{_LONGEST}}}")
+_HAS_CJK = re.compile(f"[{CJK}]")
 _SUMMARIES = ("hits", "headline", "lead", "distinct", "density", "paragraphs")
 _MAX_PHRASE = 4
 _CACHE_LIMIT = 200_000
@@ -101,6 +106,17 @@ def batch_tokens(texts: Sequence[str]) -> list[list[str]]:
     tokens = [tokenize(text) for text in texts]
     _LAST_BATCH = (texts, tuple(texts), tokens)
     return tokens
+
+
+def _kinds(pattern: str) -> set[bool]:
+    """The kinds of word ``pattern`` can match: True for Chinese, Japanese and Korean ones
+    (it is written in their characters), False for others (it has a letter or a digit of
+    another script); both when it has neither."""
+    literal = re.sub(r"\\.", "", pattern)  # not the w of \w
+    asian, other = _HAS_CJK.search(pattern) is not None, re.search(f"[{_WORD}]", literal)
+    if not asian and not other:  # "\w+" would match either
+        return {True, False}
+    return {kind for kind, written in ((True, asian), (False, other)) if written}
 
 
 def _marked(tokens: list[str], marks: set[str]) -> list[int]:
@@ -267,28 +283,37 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def _match_token(self, token: str) -> tuple[tuple[int, ...], bool]:
         """(cues this token is, whether a phrase cue may start with it)."""
+        if len(token) > _LONGEST:  # a slug's words still count, one by one
+            return tuple(i for part in token.split("-") if len(part) <= _LONGEST
+                         for i in self._match(part, 1)), False
         found = self._match(token, 1)
         if not found and "-" in token:  # "gpu-powered": a compound counts as its parts
             found = tuple(i for part in token.split("-") for i in self._match(part, 1))
-        starts = self._any_of("phrase starts", self.phrase_starts_)
+        starts = self._any_of("phrase starts", self.phrase_starts_, token)
         return found, starts is not None and starts.fullmatch(token) is not None
 
     def _match(self, gram: str, size: int) -> tuple[int, ...]:
         patterns = self.patterns_.get(size, [])
-        some = self._any_of(size, [p for _, p in patterns])
+        some = self._any_of(size, [p for _, p in patterns], gram)
         if some is None or some.fullmatch(gram) is None:  # most words are no cue
             return ()
         return tuple(i for i, p in patterns if p.fullmatch(gram))
 
-    def _any_of(self, key: object, patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
-        """One pattern that fullmatches what any of ``patterns`` does: a word new to the
-        cache is tried against it once, in C, not against each of a thousand (the
-        translated lexicons).  Made on first use, so older model files get it too."""
+    def _any_of(self, key: object, patterns: Sequence[re.Pattern[str]],
+                gram: str) -> re.Pattern[str] | None:
+        """One pattern that fullmatches ``gram`` when any of ``patterns`` does: a word new
+        to the cache is tried against it once, in C, not against each of a thousand (the
+        translated lexicons).  Chinese, Japanese and Korean words are tried only against
+        the patterns written in their characters, other words only against the rest: a
+        pattern of one kind never matches a word of the other.  Made on first use, so
+        older model files get it too."""
+        kind = _HAS_CJK.search(gram) is not None
         made = self.__dict__.setdefault("_any_", {})
-        if key not in made:
-            made[key] = (re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
-                         if patterns else None)
-        return made[key]  # type: ignore[no-any-return]
+        if (key, kind) not in made:
+            mine = [p.pattern for p in patterns if kind in _kinds(p.pattern)]
+            made[(key, kind)] = (re.compile("|".join(f"(?:{p})" for p in mine))
+                                 if mine else None)
+        return made[(key, kind)]  # type: ignore[no-any-return]
 
 class StoryShape(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """How long a story is: a digest's one-line item and an essay differ in how often a

@@ -40,8 +40,9 @@ import re
 
 from service.domain import Story
 
-__all__ = ["MAX_HEADLINE_WORDS", "MIN_SENTENCE_HEADLINE_WORDS", "READING", "as_read",
-           "headline_line", "read_story", "story_text", "unwrapped", "without_addresses"]
+__all__ = ["MAX_HEADLINE_WORDS", "MIN_SENTENCE_HEADLINE_WORDS", "READING", "READ_AT_MOST",
+           "as_read", "headline_line", "read_story", "story_text", "unwrapped",
+           "without_addresses"]
 
 # Names how ``as_read`` reads: figures scored another way are not comparable
 # (evaluation.py stores it with the metrics; the promotion gate checks it).
@@ -67,6 +68,12 @@ _LINK_TARGET = re.compile(r"\]\((?:https?://|www\.|mailto:)[^\s)]*\)?", re.IGNOR
 _ADDRESS = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
+# What a story is mainly about shows long before its 50,000th character (the longest
+# labeled story has under 10,000); a hostile story of megabytes of words never seen would
+# cost seconds of cue matching (bench figures in models/README.md, fifteenth pass).
+READ_AT_MOST = 50_000
+
+
 def story_text(story: Story) -> str:
     """The pipeline's text of a story: the headline on the first line, as in training."""
     if story.headline and not story.text.startswith(story.headline):
@@ -86,9 +93,10 @@ def as_read(text: str, headline_first: bool = False) -> str:
 
 
 def read_story(story: Story) -> tuple[str, str]:
-    """(the story as shown, ``story_text``; the text the model scores)."""
+    """(the story as shown, ``story_text``; the text the model scores: of its first
+    ``READ_AT_MOST`` characters)."""
     shown = story_text(story)
-    return shown, as_read(shown, headline_first=bool(story.headline))
+    return shown, as_read(shown[:READ_AT_MOST], headline_first=bool(story.headline))
 
 
 def without_addresses(text: str) -> str:
