@@ -9,6 +9,7 @@ every model file, so they must stay importable from this module.
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -22,22 +23,32 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from service.classify.lexicon import DEFINITION_CUES, THEME_CUES
 from service.errors import ModelError
 
-__all__ = ["CJK", "DEFINITION_CUES", "THEME_CUES", "StoryShape", "ThemeCues", "headline_of",
-           "split_cues"]
+__all__ = ["CJK", "DEFINITION_CUES", "FOLDED", "OTHER_LETTERS", "THEME_CUES", "StoryShape",
+           "ThemeCues", "folded", "headline_of", "split_cues"]
 
 # Lower-cased tokens that keep "h100s", "$1.7bn", "10^25", "sim-to-real", "u.s" whole.
 # Words of Latin, Greek and Cyrillic script are tokens with their accents ("künstliche",
 # "réglementation", "роботы"); Chinese, Japanese and Korean have none of those spaces
 # between words that a pattern per token needs, so a run of their characters is one token
-# ("自律型ロボット") and the lexicons' patterns for them match inside it (translations.py).
+# ("自律型ロボット") and the lexicons' patterns for them match inside it (translations/).
 # ASCII inside such a run stays its own token: "生成AIの" holds "ai".
 _WORD = "a-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u04ff"
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+CJK = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+# Letters English does not write: accented Latin, Greek, Cyrillic (not "×" or "÷") and CJK.
+OTHER_LETTERS = re.compile(f"[{CJK}\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u04ff]")
 # A run of those characters is cut every 64 (real text has punctuation far more often), and
 # a longer token is not tried against the cues: no cue is that long, and a hostile run of
 # letters would be tried against thousands of patterns, each scanning all of it.
 _LONGEST = 64
-_TOKEN = re.compile(rf"\n|[{_WORD}$£€^](?:[{_WORD}$^.-]*[{_WORD}])?|[{CJK}]{{1,{_LONGEST}}}")
+# Inside a word, a run of "$^.-" must be followed by more of the word: written as runs of
+# at most 32, the pattern cannot backtrack through a line of "$" (10 s for 50,000 before).
+_TOKEN = re.compile(rf"\n|[{_WORD}$£€^][{_WORD}]*(?:[$^.-]{{1,32}}[{_WORD}]+)*"
+                    rf"|[{CJK}]{{1,{_LONGEST}}}")
+# Fullwidth Latin letters and digits ("ＡＩ", usual in Japanese text) read as ASCII, and a
+# Turkish capital "İ" as "i" (lower() would add a combining dot that splits the word).
+_TO_FOLD = re.compile("[\uff01-\uff5eİ]")
+FOLDED: dict[int, int | str] = {
+    **{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}, ord("İ"): "i"}
 _HAS_CJK = re.compile(f"[{CJK}]")
 _SUMMARIES = ("hits", "headline", "lead", "distinct", "density", "paragraphs")
 _MAX_PHRASE = 4
@@ -69,6 +80,11 @@ class _CueCache:
 
 # lexicon -> its cache; a process sees a few lexicons, so this stays small
 _CUE_CACHES: dict[str, _CueCache] = {}
+# (lexicon, which patterns, script) -> one pattern of them all (``ThemeCues._any_of``)
+_ANY_OF: dict[tuple[str, object, bool], re.Pattern[str]] = {}
+_NOTHING = re.compile(r"(?!)")  # no pattern of that script
+# (lexicon, phrase size, script) -> the (cue, pattern) pairs that can match such a word
+_OF_KIND: dict[tuple[str, int, bool], list[tuple[int, re.Pattern[str]]]] = {}
 # (the last batch of texts, a snapshot of its items, their tokens): a FeatureUnion hands the
 # same batch object to every cue block, so the blocks tokenize it once.  The snapshot keeps
 # the texts alive (their ids cannot be reused) and catches a list changed in place.
@@ -80,9 +96,15 @@ _RECORDED: ContextVar[dict[tuple[str, int], tuple[list[str], list[tuple[int, str
 _RECORDED = ContextVar("recorded_cue_hits", default=None)
 
 
+def folded(text: str) -> str:
+    """``text`` with ``FOLDED``'s characters read as ASCII (a scan first: most texts have
+    none, and translating every character cost the tagger 5%)."""
+    return text.translate(FOLDED) if _TO_FOLD.search(text) else text
+
+
 def tokenize(text: str) -> list[str]:
     """The words cues match, lower-cased, with "\n" tokens where lines end."""
-    return _TOKEN.findall(text.lower())
+    return _TOKEN.findall(folded(text).lower())
 
 
 @contextmanager
@@ -108,20 +130,22 @@ def batch_tokens(texts: Sequence[str]) -> list[list[str]]:
     return tokens
 
 
-def _kinds(pattern: str) -> set[bool]:
+@functools.lru_cache(maxsize=20_000)
+def _kinds(pattern: str) -> frozenset[bool]:
     """The kinds of word ``pattern`` can match: True for Chinese, Japanese and Korean ones
     (it is written in their characters), False for others (it has a letter or a digit of
     another script); both when it has neither."""
     literal = re.sub(r"\\.", "", pattern)  # not the w of \w
     asian, other = _HAS_CJK.search(pattern) is not None, re.search(f"[{_WORD}]", literal)
     if not asian and not other:  # "\w+" would match either
-        return {True, False}
-    return {kind for kind, written in ((True, asian), (False, other)) if written}
+        return frozenset((True, False))
+    return frozenset(kind for kind, written in ((True, asian), (False, other)) if written)
 
 
 def _marked(tokens: list[str], marks: set[str]) -> list[int]:
-    """Where ``tokens`` holds a mark (a line break, a cue or a phrase's first word): the set
-    a local name, as it is looked up once per token of every story."""
+    """Where ``tokens`` holds a mark (a line break, a cue or a phrase's first word).  A
+    function of its own so that ``marks`` is a local name: it is looked up once per token
+    of every story, and an attribute lookup there cost the tagger 5%."""
     return [at for at, token in enumerate(tokens) if token in marks]
 
 
@@ -284,8 +308,9 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def _match_token(self, token: str) -> tuple[tuple[int, ...], bool]:
         """(cues this token is, whether a phrase cue may start with it)."""
         if len(token) > _LONGEST:  # a slug's words still count, one by one
-            return tuple(i for part in token.split("-") if len(part) <= _LONGEST
-                         for i in self._match(part, 1)), False
+            parts = token.split("-")
+            matched = {part: self._match(part, 1) for part in set(parts) if len(part) <= _LONGEST}
+            return tuple(i for part in parts for i in matched.get(part, ())), False
         found = self._match(token, 1)
         if not found and "-" in token:  # "gpu-powered": a compound counts as its parts
             found = tuple(i for part in token.split("-") for i in self._match(part, 1))
@@ -297,7 +322,12 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         some = self._any_of(size, [p for _, p in patterns], gram)
         if some is None or some.fullmatch(gram) is None:  # most words are no cue
             return ()
-        return tuple(i for i, p in patterns if p.fullmatch(gram))
+        kind = _HAS_CJK.search(gram) is not None
+        mine = _OF_KIND.get((self.lexicon_key_, size, kind))
+        if mine is None:
+            mine = _OF_KIND[(self.lexicon_key_, size, kind)] = [
+                (i, p) for i, p in patterns if kind in _kinds(p.pattern)]
+        return tuple(i for i, p in mine if p.fullmatch(gram))
 
     def _any_of(self, key: object, patterns: Sequence[re.Pattern[str]],
                 gram: str) -> re.Pattern[str] | None:
@@ -305,15 +335,16 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         to the cache is tried against it once, in C, not against each of a thousand (the
         translated lexicons).  Chinese, Japanese and Korean words are tried only against
         the patterns written in their characters, other words only against the rest: a
-        pattern of one kind never matches a word of the other.  Made on first use, so
-        older model files get it too."""
+        pattern of one kind never matches a word of the other.  Kept by lexicon, beside
+        the cue cache, not in the model file (older model files get it too)."""
         kind = _HAS_CJK.search(gram) is not None
-        made = self.__dict__.setdefault("_any_", {})
-        if (key, kind) not in made:
+        made = _ANY_OF.get((self.lexicon_key_, key, kind))
+        if made is None:
             mine = [p.pattern for p in patterns if kind in _kinds(p.pattern)]
-            made[(key, kind)] = (re.compile("|".join(f"(?:{p})" for p in mine))
-                                 if mine else None)
-        return made[(key, kind)]  # type: ignore[no-any-return]
+            made = _ANY_OF[(self.lexicon_key_, key, kind)] = (
+                re.compile("|".join(f"(?:{p})" for p in mine)) if mine else _NOTHING)
+        return None if made is _NOTHING else made
+
 
 class StoryShape(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """How long a story is: a digest's one-line item and an essay differ in how often a

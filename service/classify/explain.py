@@ -27,6 +27,7 @@ from service.classify.cues import CJK
 __all__ = ["cue_blocks", "explain", "story_hits"]
 
 _CJK = re.compile(f"[{CJK}]")
+_LONGEST_TERM = 64
 
 # FeatureUnion block -> the ThemeCues counting in it ("cues", "definitions")
 Blocks = Mapping[str, Any]
@@ -62,7 +63,7 @@ def explain(text: str, pushes: np.ndarray[Any, Any], index: Mapping[str, int], h
     for block, (counter, block_hits) in hits.items():
         for cue, gram in block_hits:
             cue_theme, cue_name = counter.names_[cue]
-            if cue_theme != theme:
+            if cue_theme != theme or len(gram) > _LONGEST_TERM:  # a slug's hit: no term
                 continue
             push, cues = found.get(gram, (_word_push(pushes, index, gram.split(" ")), set()))
             feature = f"{block}__{theme}:{cue_name}"

@@ -26,6 +26,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
 
+from service.classify.cues import OTHER_LETTERS, folded
 from service.classify.translations import ELSEWHERE, other_languages
 from service.domain import THEMES
 
@@ -72,9 +73,10 @@ WORDS = (
 # IGNORECASE: the acronyms settle four stories in five, and the tagger runs this on every
 # story (0.38 s for 10,000 stories as one case-insensitive pattern, 0.10 s so).
 _PATTERNS: dict[tuple[str, str], tuple[re.Pattern[str], re.Pattern[str]]] = {}
-# Letters English does not write: accented Latin, Greek, Cyrillic, Chinese, Japanese, Korean.
+# The other languages' words are looked for in a story's first 20,000 characters, fewer
+# than the model reads (reading.READ_AT_MOST): several hundred patterns are searched at
+# every position, where the cues' patterns are tried once per word.
 _ELSEWHERE_WITHIN = 20_000
-_OTHER_LETTERS = re.compile("[\u00c0-\u024f\u0370-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def _patterns(acronyms: str, words: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -92,18 +94,17 @@ def _patterns(acronyms: str, words: str) -> tuple[re.Pattern[str], re.Pattern[st
 def about_ai(text: str, acronyms: str = ACRONYMS, words: str = WORDS,
              elsewhere: str = ELSEWHERE) -> bool:
     """The story names AI, or something THEMES.md puts in AI's domain; ``elsewhere`` says
-    so in other languages (translations.py), asked only when English did not."""
+    so in other languages (translations/), asked only when English did not."""
     capitals, lower = _patterns(acronyms, words)
     if capitals.search(text) is not None:
         return True
     lowered = text.lower()
     if lower.search(lowered) is not None:
         return True
-    if not elsewhere or (" the " in lowered and _OTHER_LETTERS.search(lowered) is None):
+    if not elsewhere or (" the " in lowered and OTHER_LETTERS.search(lowered) is None):
         return False  # English (the other languages' words take 1 ms a story to look for)
-    # A story about AI says so early; the words are looked for in its first 20,000
-    # characters, as several hundred patterns over megabytes would take seconds.
-    return other_languages(elsewhere).search(text, 0, _ELSEWHERE_WITHIN) is not None
+    return other_languages(elsewhere).search(folded(text), 0,
+                                             _ELSEWHERE_WITHIN) is not None
 
 
 class AboutAI(TransformerMixin, BaseEstimator):  # type: ignore[misc]

@@ -38,12 +38,11 @@ __all__ = ["ELSEWHERE", "THEME_CUES_TRANSLATED", "other_languages", "translated"
 
 # One pattern for the gate, searched in the story as written: European words whole and in
 # any case, Chinese, Japanese and Korean words anywhere (no spaces bound them), and the
-# acronyms ("KI", "IA") in capitals, bounded by anything but ASCII letters.
+# acronyms ("KI", "IA") in capitals, after an article or before a compound's hyphen.
 ELSEWHERE = "|".join(part for words, part in (
     (ABOUT_AI_EUROPEAN, "(?i:(?<!\\w)(?:" + "|".join(ABOUT_AI_EUROPEAN) + ")(?!\\w))"),
     (ABOUT_AI_ASIAN, "(?:" + "|".join(ABOUT_AI_ASIAN) + ")"),
-    (ABOUT_AI_ACRONYMS,
-     "(?<![A-Za-z0-9_])(?:" + "|".join(ABOUT_AI_ACRONYMS) + ")(?![A-Za-z0-9_])"),
+    (ABOUT_AI_ACRONYMS, "(?:" + "|".join(ABOUT_AI_ACRONYMS) + ")"),
 ) if words)
 
 _COMPILED: dict[str, re.Pattern[str]] = {}
@@ -84,7 +83,7 @@ def translated(lexicon: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, 
                 parts.append(f"{guard}(?:{'|'.join(others)})")
             if asian:  # no English pattern matches a word of these characters
                 parts.append(f"(?:{'|'.join(asian)})")
-            cues[name] = "; ".join(parts + phrases)
+            cues[name] = "; ".join(dict.fromkeys(parts + phrases))  # each phrase once
     return merged
 
 

@@ -9,15 +9,12 @@ acronym written against those characters ("生成AIの", "AI芯片", "오픈AI�
 
 from __future__ import annotations
 
+from service.classify.cues import CJK
+
 __all__ = ["ABOUT_AI_ACRONYMS", "ABOUT_AI_ASIAN", "ABOUT_AI_EUROPEAN"]
 
-# The characters of Chinese, Japanese and Korean (cues.py reads them as one token a run).
-# The characters of Chinese, Japanese and Korean (cues.py reads them as one token a run).
-# The characters of Chinese, Japanese and Korean (cues.py reads them as one token a run).
-# The characters of Chinese, Japanese and Korean (cues.py reads them as one token a run).
-# The characters of Chinese, Japanese and Korean (cues.py reads them as one token a run).
-# The characters of Chinese, Japanese and Korean (cues.py reads them as one token a run).
-_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+# An acronym written against Chinese, Japanese or Korean characters (cues.CJK).
+_CJK = CJK
 _NAMES = (r"(?i:ai|agi|aigc|genai|llms?|gpus?|npus?|tpus?|openai|chatgpt|gpt-?[0-9a-z.]*|deepseek|"
           r"anthropic|deepmind|nvidia|qwen|gemma)")
 ABOUT_AI_ASIAN: list[str] = [
@@ -46,7 +43,8 @@ ABOUT_AI_ASIAN: list[str] = [
     r"智能驾驶", r"智能駕駛", r"自動運転", r"自律走行", r"자율\s?주행", r"로보\s?택시",
     r"ロボタクシー", r"萝卜快跑", r"自主武器", r"自律型兵器", r"자율\s?무기", r"工业自动化",
     r"工業自動化", r"산업\s?자동화", r"芯片", r"晶片", r"半导体", r"半導體", r"半導体", r"반도체",
-    r"晶圆", r"晶圓", r"ウエハー", r"ウェハー", r"웨이퍼", r"台积电", r"台積電", r"光刻机",
+    r"晶圆", r"晶圓", r"ウエハー(?!ス)", r"ウェハー(?!ス)", r"웨이퍼", r"台积电", r"台積電",
+    r"光刻机",
     r"光刻機", r"晶圆代工", r"晶圓代工", r"ファウンドリ", r"파운드리", r"英伟达", r"英偉達",
     r"輝達", r"エヌビディア", r"엔비디아", r"昇腾", r"昇騰", r"数据中心", r"數據中心", r"資料中心",
     r"智算中心", r"データセンター", r"데이터\s?센터", r"超算", r"超级计算机", r"超級計算機",
@@ -90,8 +88,9 @@ ABOUT_AI_EUROPEAN: list[str] = [
     r"ansiktsigenkänning\w*", r"yüz tanıma\w*", r"maschinelles sehen", r"vision par ordinateur",
     r"visión artificial", r"visión por computador\w*", r"visione artificiale",
     r"visão computacional", r"computervisie", r"widzeni\w* komputerow\w*", r"datorseende",
-    r"bilgisayarlı görü\w*", r"\w*roboter\w*", r"robó\w*", r"robô\w*", r"humanoid\w*",
-    r"humanoïde\w*", r"umanoid\w*", r"insansı robot\w*", r"\w*drohne\w*", r"droni", r"dron\w*",
+    r"bilgisayarlı görü\w*", r"\w*roboter\w*", r"robótic\w*", r"robô\w*", r"humanoid\w*",
+    r"humanoïde\w*", r"umanoid\w*", r"insansı robot\w*", r"\w*drohne\w*", r"droni",
+    r"dron(y|ów|ami|ach|es|e|i|lar\w*)?",
     r"drönare\w*", r"insansız hava araç\w*", r"insansız hava aracı\w*", r"selbstfahrend\w*",
     r"fahrerlos\w*", r"autonome\w* (fahrzeug\w*|waffe\w*|fahren|autos?|systeme?)",
     r"véhicules? autonomes?", r"voitures? autonomes?", r"armes? autonomes?",
@@ -120,4 +119,12 @@ ABOUT_AI_EUROPEAN: list[str] = [
     r"industriële automatisering", r"automatyzacj\w* przemysłow\w*", r"industriautomation",
     r"endüstriyel otomasyon",
 ]
-ABOUT_AI_ACRONYMS: list[str] = ["KI", "IA", "IAs", "YZ"]
+# In capitals, and only where another language's grammar is around them (an article, a
+# preposition, a compound's hyphen): "IA" is also Iowa, "KI" the Karolinska Institutet.
+ABOUT_AI_ACRONYMS: list[str] = [
+    r"(?:(?<=l')|(?<=l’)|(?<=d')|(?<=d’))(?:IA|IAs)(?![A-Za-z0-9_])",
+    r"(?<![A-Za-z])(?:la|las|una|de|del|della|dell|delle|da|do|das|die|der|den|dem|des|mit|von|"
+    r"für|zur|zum|sur|par|pour|en|et|y|e|und|per|con|com|sobre|durch|ohne) (?:IA|IAs|KI|YZ)"
+    r"(?![A-Za-z0-9_])",
+    r"(?<![A-Za-z0-9_])(?:KI|IA|YZ)-[A-Za-zÄÖÜäöüßÉéèàçñ]",
+]

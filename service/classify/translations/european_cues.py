@@ -26,7 +26,7 @@ __all__ = ["THEME_CUES_EUROPEAN"]
 
 THEME_CUES_EUROPEAN: dict[str, dict[str, str]] = {
     "robotics": {
-        "robots": r"\w+roboter\w*; robô\w*; robótic\w*; \w+robot(s|en|ar|arna|arnas|er|erne)?",
+        "robots": r"\w+roboter\w*; robô\w*; robótic\w*; \w+robot(en|ar|arna|arnas|er|erne)",
         "manipulation": r"manipulación; manipulaciones; manipolazion[ei]; manipulação; "
                         r"manipulações; manipulacj\w*; manipülasyon\w*; objektmanipulation\w*",
         "grasping": r"greifer\w*; greifarm\w*; greifhand; préhension; agarre; pinzas? robótic\w*; "
@@ -70,24 +70,26 @@ THEME_CUES_EUROPEAN: dict[str, dict[str, str]] = {
                       r"batteriefabrik\w*; industriell\w*; fertigung\w*; hersteller\w*; "
                       r"entrepôts?; logistique\w*; usines?; industriel\w*; fabricant\w*; "
                       r"almac(én|enes); logístic\w*; fábricas?; fabricant\w*; fabricación; "
-                      r"magazzin[oi]; logistic\w*; fabbric(a|he); industriale\w*; industriali; "
-                      r"industriales; industriais; manifattur\w*; armaz(ém|éns); fabricação; "
-                      r"manufatur\w*; magazijn\w*; distributiecentr\w*; logistiek\w*; fabriek\w*; "
-                      r"fabrikant\w*; industrieel; industriële; centr\w* logistyczn\w*; "
-                      r"logistyk\w*; logistyczn\w*; fabryk\w*; przemysłow\w*; producent\w*; "
-                      r"lagerlokal\w*; tillverk\w*; depo; deposu; depolar\w*; depoda; depoya; "
-                      r"lojistik\w*; lojistiğ\w*; fabrika\w*; endüstriyel; imalat\w*",
+                      r"magazzin[oi]; logistic[ao]; logistiche; fabbric(a|he); industriale\w*; "
+                      r"industriali; industriales; industriais; manifattur\w*; armaz(ém|éns); "
+                      r"fabricação; manufatur\w*; magazijn\w*; distributiecentr\w*; logistiek\w*; "
+                      r"fabriek\w*; fabrikant\w*; industrieel; industriële; "
+                      r"centr\w* logistyczn\w*; logistyk\w*; logistyczn\w*; fabryk\w*; "
+                      r"przemysłow\w*; producent\w*; lagerlokal\w*; tillverk\w*; depo; deposu; "
+                      r"depolar\w*; depoda; depoya; lojistik\w*; lojistiğ\w*; fabrika\w*; "
+                      r"endüstriyel; imalat\w*",
         "self-driving": r"selbstfahrend\w*; fahrerlos\w*; "
-                        r"autonom\w* (fahren\w*|fahrzeug\w*|autos?); \w*fahrzeug\w*; autos; "
+                        r"autonom\w* (fahren\w*|fahrzeug\w*|autos?); \w*fahrzeug\w*; "
                         r"voitures? autonomes?; véhicules? autonomes?; conduite autonome; "
                         r"sans conducteur; voitures?; véhicules?; coches? autónomos?; "
                         r"vehículos? autónomos?; conducción autónoma; sin conductor; coches?; "
                         r"automóvil(es)?; vehículos?; conducción; guida autonoma; "
-                        r"veicol[oi] autonom[oi]; senza conducente; automobil\w*; veicol[oi]; "
-                        r"carros? autónomos?; carros? autônomos?; veículos? autónomos?; "
-                        r"veículos? autônomos?; condução autónoma; condução autônoma; "
-                        r"direção autônoma; sem condutor; sem motorista; carros?; automóve(l|is); "
-                        r"veículos?; zelfrijdend\w*; bestuurderloz\w*; "
+                        r"veicol[oi] autonom[oi]; senza conducente; "
+                        r"automobil(i|e|es|en|er|ismo)\b(?<!automobile)(?<!automobiles); "
+                        r"veicol[oi]; carros? autónomos?; carros? autônomos?; "
+                        r"veículos? autónomos?; veículos? autônomos?; condução autónoma; "
+                        r"condução autônoma; direção autônoma; sem condutor; sem motorista; "
+                        r"carros?; automóve(l|is); veículos?; zelfrijdend\w*; bestuurderloz\w*; "
                         r"autonome (auto|voertuigen); voertuig\w*; "
                         r"autonomiczn\w* (samochod\w*|samochód|pojazd\w*|jazd\w*); bez kierowcy; "
                         r"samochod\w*; samochód; pojazd\w*; självkörande; förarlös\w*; "
@@ -102,7 +104,7 @@ THEME_CUES_EUROPEAN: dict[str, dict[str, str]] = {
                          r"uzaktan kumandalı\w*",
         "actuators": r"aktuator\w*; aktoren; servomotor(en|es|i|e|er|erna|y|ów); drehmoment\w*; "
                      r"actionneurs?; moteurs?; actuador\w*; "
-                     r"motor(es|e|i|en|er|erna|y|ów|ami|ach|lar\w*|u)?; par motor; attuator[ei]; "
+                     r"motor(en|er|erna|y|ów|ami|ach|lar\w*|u); par motor; attuator[ei]; "
                      r"atuador\w*; actuatoren; siłownik\w*; silnik\w*; moment obrotow\w*; "
                      r"ställdon\w*; vridmoment\w*; eyleyici\w*; aktüatör\w*; tork",
         "dexterous hands": r"fingerfertig\w*; hände; händen; finger(n)?; dextérité; doigts?; "
@@ -116,12 +118,12 @@ THEME_CUES_EUROPEAN: dict[str, dict[str, str]] = {
                       r"ostacol[oi]; navegação; navigatie; navigeren; navigeert; obstakel\w*; "
                       r"nawigacj\w*; nawigow\w*; przeszk(oda|ody|odę|odą|odami|odach|ód); "
                       r"navigering\w*; navigera\w*; hindret; hindren; navigasyon\w*",
-        "sensors": r"\w*sensor(en|er|erna|es|i|e|ów|ami|ach)?; capteurs?; czujnik\w*; sensör\w*; "
-                   r"algılayıcı\w*; kameras; caméras?; telecamer[ae]; câmeras?; "
-                   r"kamer(a|y|ą|ę|ze|ami|ach|or|an|orna)?; kamera\w*; taktil\w*; tactiles?; "
-                   r"táctil(es)?; tattil[ei]; tát(il|eis); dotykow\w*; dokunsal; haptisch\w*; "
-                   r"haptique\w*; háptic\w*; aptic[oi]; propriozept\w*; propiocep\w*; "
-                   r"propriocep\w*; propriocezion\w*; propriosepsiyon\w*",
+        "sensors": r"sensor(en|er|erna|es|i|e|ów|ami|ach); \w+sensor(en|er|erna|i|ów|ami|ach); "
+                   r"capteurs?; czujnik\w*; sensör\w*; algılayıcı\w*; kameras; caméras?; "
+                   r"telecamer[ae]; câmeras?; kamer(a|y|ą|ę|ze|ami|ach|or|an|orna); kamera\w*; "
+                   r"taktil\w*; tactiles?; táctil(es)?; tattil[ei]; tát(il|eis); dotykow\w*; "
+                   r"dokunsal; haptisch\w*; haptique\w*; háptic\w*; aptic[oi]; propriozept\w*; "
+                   r"propiocep\w*; propriocep\w*; propriocezion\w*; propriosepsiyon\w*",
         "household tasks": r"küche\w*; hausarbeit\w*; haushaltsaufgab\w*; gegenstände(n)?; "
                            r"objekte(n)?; cuisines?; tâches ménagères; ménagères?; objets?; "
                            r"cocinas?; tareas domésticas; quehaceres; objetos?; cucin[ae]; "
@@ -141,7 +143,8 @@ THEME_CUES_EUROPEAN: dict[str, dict[str, str]] = {
                 r"grafische (kaart\w*|processor\w*); videokaart\w*; grafische kaarten; "
                 r"procesor\w* graficzn\w*; kart\w* graficzn\w*; grafikkort\w*; "
                 r"grafikprocessor\w*; grafik (işlemci\w*|kart\w*); ekran kart\w*",
-        "chips": r"halbleiter\w*; (?!micro)\w+chips?; "
+        "chips": r"halbleiter\w*; "
+                 r"(ki|halbleiter|computer|speicher|grafik|prozessor|server|rechen)chips?; "
                  r"chip(hersteller|industrie|fabrik|branche|produktion|konzern|riese)\w*; "
                  r"chip(sektor|design|entwickl|markt|krieg|export)\w*; silizium\w*; "
                  r"mikroprozessor\w*; semi-conducteurs?; semiconducteurs?; puces? électroniques?; "
@@ -204,10 +207,10 @@ THEME_CUES_EUROPEAN: dict[str, dict[str, str]] = {
                             r"bandbreedte\w*; geheugenbandbreedte\w*; przepustowość pamięci; "
                             r"pasm\w* przenoszeni\w*; bandbredd\w*; minnesbandbredd\w*; "
                             r"bant genişliği\w*",
-        "energy": r"energi\w*; energía\w*; énergie\w*; enerji\w*; "
-                  r"(kern|wind|solar|sonnen|atom)energie\w*; strom; stroms; "
-                  r"strom(verbrauch|bedarf|netz|preis|kosten|versorgung)\w*; elektrizität\w*; "
-                  r"\w*kraftwerk\w*; électricité; "
+        "energy": r"energi(e|a|ja|jy|i|n|förbrukning|bedarf|verbrauch|kosten|versorgung)\b; "
+                  r"energía\w*; énergie\w*; enerji\w*; (kern|wind|solar|sonnen|atom)energie\w*; "
+                  r"strom; stroms; strom(verbrauch|bedarf|netz|preis|kosten|versorgung)\w*; "
+                  r"elektrizität\w*; \w*kraftwerk\w*; électricité; "
                   r"centrales? (électriques?|nucléaires?|thermiques?); electricidad; "
                   r"centra(l|les) (eléctric|nuclear|térmic)\w*; elettricità; "
                   r"central[ei] (elettric|nuclear|termic)\w*; eletricidade; electricidade; "

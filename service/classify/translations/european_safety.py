@@ -113,12 +113,13 @@ SAFETY_CUES_EUROPEAN: dict[str, dict[str, str]] = {
         "unlearning": r"maschinelle\w* verlernen; verlernen; désapprentissage; desaprendizaje; "
                       r"disapprendimento; desaprendizagem; machinaal afleren; afleren; "
                       r"oduczani\w*; avlärning\w*; makine unutma\w*",
-        "guarantees": r"garant\w*; gwarant\w*; formale\w* verifikation; verifikation\w*; "
-                      r"beweisbar\w*; vérification formelle; prouvable\w*; verificación formal; "
-                      r"demostrable\w*; verifica formale; dimostrabil\w*; verificação formal; "
-                      r"comprovável\w*; formele verificatie; aantoonbaar\w*; "
-                      r"weryfikacj\w* formaln\w*; formell\w* verifiering; bevisbar\w*; "
-                      r"biçimsel doğrulama\w*; kanıtlanabilir\w*",
+        "guarantees": r"garanti(e|en|ert|ere|eren|erte|a|as)\b; gwarant\w*; "
+                      r"formale\w* verifikation; verifikation\w*; beweisbar\w*; "
+                      r"vérification formelle; prouvable\w*; verificación formal; demostrable\w*; "
+                      r"verifica formale; dimostrabil\w*; verificação formal; comprovável\w*; "
+                      r"formele verificatie; aantoonbaar\w*; weryfikacj\w* formaln\w*; "
+                      r"formell\w* verifiering; bevisbar\w*; biçimsel doğrulama\w*; "
+                      r"kanıtlanabilir\w*",
         "backdoors": r"hintertür\w*; trojaner\w*; datenvergiftung\w*; portes? dérobées?; "
                      r"chevaux de troie; cheval de troie; empoisonnement des données; "
                      r"puertas? traseras?; troyano\w*; envenenamiento de datos; troian[oi]; "
