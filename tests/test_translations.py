@@ -217,3 +217,13 @@ def test_a_fullwidth_acronym_and_a_long_run_of_dollars_read_as_words() -> None:
     assert tokenize("政府がＡＩの規制を強化") == ["政府が", "ai", "の規制を強化"]
     assert about_ai("政府がＡＩの規制を強化")
     assert tokenize("$" * 50_000) == ["$"] * 50_000  # each its own token, none backtracked
+
+
+@pytest.mark.parametrize(("language", "theme"), [("ja", "robotics"), ("zh", "compute")])
+def test_a_chinese_or_japanese_tag_is_explained_by_words_not_clauses(
+        tagger: Classifier, language: str, theme: str) -> None:
+    story = _story(*STORIES[(language, theme)])
+    [tagged] = tagger.tag([story])
+    terms = tagged.explanations[theme]
+    # "ロボット", not "ロボットアームはカメラとセンサーで物体を認識し"
+    assert terms and all(len(term) <= 6 and term in story.text for term in terms), terms

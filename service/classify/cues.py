@@ -130,6 +130,13 @@ def batch_tokens(texts: Sequence[str]) -> list[list[str]]:
     return tokens
 
 
+@functools.lru_cache(maxsize=4_096)
+def _core(alternative: str) -> re.Pattern[str]:
+    """``alternative`` without its ``\\w*``: a CJK pattern is a word wrapped in them, to
+    fullmatch a whole clause; searched, the word alone is found."""
+    return re.compile(alternative.replace(r"\w*", ""))
+
+
 @functools.lru_cache(maxsize=20_000)
 def _kinds(pattern: str) -> frozenset[bool]:
     """The kinds of word ``pattern`` can match: True for Chinese, Japanese and Korean ones
@@ -298,12 +305,26 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         """(cue, its words) for the cues ``_cues_at`` found at ``at``: the token's own cues
         first, then each phrase's, as ``token_hits`` lists them."""
         single = cache.tokens[tokens[at]][0]
-        found = [(cue, tokens[at]) for cue in single]
+        found = [(cue, self._word_of(cue, tokens[at])) for cue in single]
         if len(cues_here) > len(single):
             for size in range(2, min(_MAX_PHRASE, len(tokens) - at) + 1):
                 gram = " ".join(tokens[at:at + size])
                 found += [(cue, gram) for cue in cache.phrases.get(gram, ())]
         return found
+
+    def _word_of(self, cue: int, token: str) -> str:
+        """The words of ``token`` that are ``cue``: all of it, but for a run of Chinese,
+        Japanese or Korean characters (a clause), the cue's own word in it ("ロボット" in
+        "自律型ロボットが"), which is what an explanation should show."""
+        if _HAS_CJK.search(token) is None:
+            return token
+        theme, name = self.names_[cue]
+        for alternative in self.cues[theme][name] if self.cues else ():
+            if " " not in alternative and _HAS_CJK.search(alternative) is not None:
+                word = _core(alternative).search(token)
+                if word is not None and word.group(0):
+                    return word.group(0)
+        return token
 
     def _match_token(self, token: str) -> tuple[tuple[int, ...], bool]:
         """(cues this token is, whether a phrase cue may start with it)."""

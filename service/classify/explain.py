@@ -122,10 +122,14 @@ def _as_written(gram: str, text: str, lowered: str) -> str | None:
 
 def _joins(text: str, at: int, edge: str) -> bool:
     """The character at ``at`` would make a term whose end next to it is ``edge`` part of a
-    longer word: a letter of the same kind ("AI芯片" is "ai" and "芯片", as cues.py reads it)."""
+    longer word: a letter or digit, unless one of them is Chinese, Japanese or Korean
+    ("AI芯片" is "ai" and "芯片", as cues.py reads it; "ロボット" is a word inside
+    "自律型ロボットが")."""
     if not (0 <= at < len(text) and (text[at].isalnum() or text[at] in "_$£€^")):
         return False
-    return bool(_CJK.match(text[at])) == bool(_CJK.match(edge))
+    if _CJK.match(edge):  # those scripts put no space between words: a word ends anywhere
+        return False
+    return not _CJK.match(text[at])
 
 
 def _push(pushes: np.ndarray[Any, Any], index: Mapping[str, int], name: str) -> float:
