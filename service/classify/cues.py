@@ -9,7 +9,6 @@ every model file, so they must stay importable from this module.
 
 from __future__ import annotations
 
-import functools
 import operator
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,11 +19,20 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from service.classify.alphabets import (
+    CJK,
+    HAS_CJK,
+    LONGEST_WORD,
+    WORD,
+    folded,
+    kinds,
+    word_core,
+)
 from service.classify.lexicon import DEFINITION_CUES, THEME_CUES
 from service.errors import ModelError
 
-__all__ = ["CJK", "DEFINITION_CUES", "FOLDED", "OTHER_LETTERS", "THEME_CUES", "StoryShape",
-           "ThemeCues", "folded", "headline_of", "split_cues"]
+__all__ = ["DEFINITION_CUES", "THEME_CUES", "StoryShape", "ThemeCues", "headline_of",
+           "split_cues"]
 
 # Lower-cased tokens that keep "h100s", "$1.7bn", "10^25", "sim-to-real", "u.s" whole.
 # Words of Latin, Greek and Cyrillic script are tokens with their accents ("künstliche",
@@ -32,24 +40,13 @@ __all__ = ["CJK", "DEFINITION_CUES", "FOLDED", "OTHER_LETTERS", "THEME_CUES", "S
 # between words that a pattern per token needs, so a run of their characters is one token
 # ("自律型ロボット") and the lexicons' patterns for them match inside it (translations/).
 # ASCII inside such a run stays its own token: "生成AIの" holds "ai".
-_WORD = "a-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u04ff"
-CJK = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-# Letters English does not write: accented Latin, Greek, Cyrillic (not "×" or "÷") and CJK.
-OTHER_LETTERS = re.compile(f"[{CJK}\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u04ff]")
 # A run of those characters is cut every 64 (real text has punctuation far more often), and
 # a longer token is not tried against the cues: no cue is that long, and a hostile run of
 # letters would be tried against thousands of patterns, each scanning all of it.
-_LONGEST = 64
 # Inside a word, a run of "$^.-" must be followed by more of the word: written as runs of
 # at most 32, the pattern cannot backtrack through a line of "$" (10 s for 50,000 before).
-_TOKEN = re.compile(rf"\n|[{_WORD}$£€^][{_WORD}]*(?:[$^.-]{{1,32}}[{_WORD}]+)*"
-                    rf"|[{CJK}]{{1,{_LONGEST}}}")
-# Fullwidth Latin letters and digits ("ＡＩ", usual in Japanese text) read as ASCII, and a
-# Turkish capital "İ" as "i" (lower() would add a combining dot that splits the word).
-_TO_FOLD = re.compile("[\uff01-\uff5eİ]")
-FOLDED: dict[int, int | str] = {
-    **{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}, ord("İ"): "i"}
-_HAS_CJK = re.compile(f"[{CJK}]")
+_TOKEN = re.compile(rf"\n|[{WORD}$£€^][{WORD}]*(?:[$^.-]{{1,32}}[{WORD}]+)*"
+                    rf"|[{CJK}]{{1,{LONGEST_WORD}}}")
 _SUMMARIES = ("hits", "headline", "lead", "distinct", "density", "paragraphs")
 _MAX_PHRASE = 4
 _CACHE_LIMIT = 200_000
@@ -96,12 +93,6 @@ _RECORDED: ContextVar[dict[tuple[str, int], tuple[list[str], list[tuple[int, str
 _RECORDED = ContextVar("recorded_cue_hits", default=None)
 
 
-def folded(text: str) -> str:
-    """``text`` with ``FOLDED``'s characters read as ASCII (a scan first: most texts have
-    none, and translating every character cost the tagger 5%)."""
-    return text.translate(FOLDED) if _TO_FOLD.search(text) else text
-
-
 def tokenize(text: str) -> list[str]:
     """The words cues match, lower-cased, with "\n" tokens where lines end."""
     return _TOKEN.findall(folded(text).lower())
@@ -128,25 +119,6 @@ def batch_tokens(texts: Sequence[str]) -> list[list[str]]:
     tokens = [tokenize(text) for text in texts]
     _LAST_BATCH = (texts, tuple(texts), tokens)
     return tokens
-
-
-@functools.lru_cache(maxsize=4_096)
-def _core(alternative: str) -> re.Pattern[str]:
-    """``alternative`` without its ``\\w*``: a CJK pattern is a word wrapped in them, to
-    fullmatch a whole clause; searched, the word alone is found."""
-    return re.compile(alternative.replace(r"\w*", ""))
-
-
-@functools.lru_cache(maxsize=20_000)
-def _kinds(pattern: str) -> frozenset[bool]:
-    """The kinds of word ``pattern`` can match: True for Chinese, Japanese and Korean ones
-    (it is written in their characters), False for others (it has a letter or a digit of
-    another script); both when it has neither."""
-    literal = re.sub(r"\\.", "", pattern)  # not the w of \w
-    asian, other = _HAS_CJK.search(pattern) is not None, re.search(f"[{_WORD}]", literal)
-    if not asian and not other:  # "\w+" would match either
-        return frozenset((True, False))
-    return frozenset(kind for kind, written in ((True, asian), (False, other)) if written)
 
 
 def _marked(tokens: list[str], marks: set[str]) -> list[int]:
@@ -316,21 +288,22 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         """The words of ``token`` that are ``cue``: all of it, but for a run of Chinese,
         Japanese or Korean characters (a clause), the cue's own word in it ("ロボット" in
         "自律型ロボットが"), which is what an explanation should show."""
-        if _HAS_CJK.search(token) is None:
+        if HAS_CJK.search(token) is None:
             return token
         theme, name = self.names_[cue]
         for alternative in self.cues[theme][name] if self.cues else ():
-            if " " not in alternative and _HAS_CJK.search(alternative) is not None:
-                word = _core(alternative).search(token)
+            if " " not in alternative and HAS_CJK.search(alternative) is not None:
+                word = word_core(alternative).search(token)
                 if word is not None and word.group(0):
                     return word.group(0)
         return token
 
     def _match_token(self, token: str) -> tuple[tuple[int, ...], bool]:
         """(cues this token is, whether a phrase cue may start with it)."""
-        if len(token) > _LONGEST:  # a slug's words still count, one by one
+        if len(token) > LONGEST_WORD:  # a slug's words still count, one by one
             parts = token.split("-")
-            matched = {part: self._match(part, 1) for part in set(parts) if len(part) <= _LONGEST}
+            matched = {part: self._match(part, 1) for part in set(parts)
+                       if len(part) <= LONGEST_WORD}
             return tuple(i for part in parts for i in matched.get(part, ())), False
         found = self._match(token, 1)
         if not found and "-" in token:  # "gpu-powered": a compound counts as its parts
@@ -343,11 +316,11 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         some = self._any_of(size, [p for _, p in patterns], gram)
         if some is None or some.fullmatch(gram) is None:  # most words are no cue
             return ()
-        kind = _HAS_CJK.search(gram) is not None
+        kind = HAS_CJK.search(gram) is not None
         mine = _OF_KIND.get((self.lexicon_key_, size, kind))
         if mine is None:
             mine = _OF_KIND[(self.lexicon_key_, size, kind)] = [
-                (i, p) for i, p in patterns if kind in _kinds(p.pattern)]
+                (i, p) for i, p in patterns if kind in kinds(p.pattern)]
         return tuple(i for i, p in mine if p.fullmatch(gram))
 
     def _any_of(self, key: object, patterns: Sequence[re.Pattern[str]],
@@ -358,10 +331,10 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         the patterns written in their characters, other words only against the rest: a
         pattern of one kind never matches a word of the other.  Kept by lexicon, beside
         the cue cache, not in the model file (older model files get it too)."""
-        kind = _HAS_CJK.search(gram) is not None
+        kind = HAS_CJK.search(gram) is not None
         made = _ANY_OF.get((self.lexicon_key_, key, kind))
         if made is None:
-            mine = [p.pattern for p in patterns if kind in _kinds(p.pattern)]
+            mine = [p.pattern for p in patterns if kind in kinds(p.pattern)]
             made = _ANY_OF[(self.lexicon_key_, key, kind)] = (
                 re.compile("|".join(f"(?:{p})" for p in mine)) if mine else _NOTHING)
         return None if made is _NOTHING else made

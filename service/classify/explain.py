@@ -22,12 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from service.classify.cues import CJK
+from service.classify.alphabets import HAS_CJK, LONGEST_WORD
 
 __all__ = ["cue_blocks", "explain", "story_hits"]
 
-_CJK = re.compile(f"[{CJK}]")
-_LONGEST_TERM = 64
 
 # FeatureUnion block -> the ThemeCues counting in it ("cues", "definitions")
 Blocks = Mapping[str, Any]
@@ -63,7 +61,7 @@ def explain(text: str, pushes: np.ndarray[Any, Any], index: Mapping[str, int], h
     for block, (counter, block_hits) in hits.items():
         for cue, gram in block_hits:
             cue_theme, cue_name = counter.names_[cue]
-            if cue_theme != theme or len(gram) > _LONGEST_TERM:  # a slug's hit: no term
+            if cue_theme != theme or len(gram) > LONGEST_WORD:  # a slug's hit: no term
                 continue
             push, cues = found.get(gram, (_word_push(pushes, index, gram.split(" ")), set()))
             feature = f"{block}__{theme}:{cue_name}"
@@ -127,9 +125,9 @@ def _joins(text: str, at: int, edge: str) -> bool:
     "自律型ロボットが")."""
     if not (0 <= at < len(text) and (text[at].isalnum() or text[at] in "_$£€^")):
         return False
-    if _CJK.match(edge):  # those scripts put no space between words: a word ends anywhere
+    if HAS_CJK.match(edge):  # those scripts put no space between words: a word ends anywhere
         return False
-    return not _CJK.match(text[at])
+    return not HAS_CJK.match(text[at])
 
 
 def _push(pushes: np.ndarray[Any, Any], index: Mapping[str, int], name: str) -> float:

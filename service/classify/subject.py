@@ -26,7 +26,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
 
-from service.classify.cues import OTHER_LETTERS, folded
+from service.classify.alphabets import OTHER_LETTERS, folded
 from service.classify.translations import ELSEWHERE, other_languages
 from service.domain import THEMES
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from service.classify.cues import CJK
+from service.classify.alphabets import HAS_CJK
 from service.classify.lexicon import THEME_CUES
 from service.classify.translations.about_ai import (
     ABOUT_AI_ACRONYMS,
@@ -46,7 +46,6 @@ ELSEWHERE = "|".join(part for words, part in (
 ) if words)
 
 _COMPILED: dict[str, re.Pattern[str]] = {}
-_CJK = re.compile(f"[{CJK}]")
 _TRANSLATIONS = (THEME_CUES_EUROPEAN, POLICY_CUES_EUROPEAN, SAFETY_CUES_EUROPEAN, THEME_CUES_ASIAN)
 
 
@@ -76,8 +75,8 @@ def translated(lexicon: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, 
             phrases = [alternative for alternative in extra if " " in alternative]
             ours = [alternative for alternative in english.split("; ") if " " not in alternative]
             parts = [english]
-            asian = [word for word in words if _CJK.search(word)]
-            others = [word for word in words if not _CJK.search(word)]
+            asian = [word for word in words if HAS_CJK.search(word)]
+            others = [word for word in words if not HAS_CJK.search(word)]
             if others:  # one pattern per script: cues.py tries a word against its own
                 guard = f"(?!(?:{'|'.join(ours)})$)" if ours else ""
                 parts.append(f"{guard}(?:{'|'.join(others)})")

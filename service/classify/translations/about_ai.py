@@ -9,11 +9,11 @@ acronym written against those characters ("生成AIの", "AI芯片", "오픈AI�
 
 from __future__ import annotations
 
-from service.classify.cues import CJK
+from service.classify.alphabets import CJK
 
 __all__ = ["ABOUT_AI_ACRONYMS", "ABOUT_AI_ASIAN", "ABOUT_AI_EUROPEAN"]
 
-# An acronym written against Chinese, Japanese or Korean characters (cues.CJK).
+# An acronym written against Chinese, Japanese or Korean characters (alphabets.CJK).
 _CJK = CJK
 _NAMES = (r"(?i:ai|agi|aigc|genai|llms?|gpus?|npus?|tpus?|openai|chatgpt|gpt-?[0-9a-z.]*|deepseek|"
           r"anthropic|deepmind|nvidia|qwen|gemma)")
