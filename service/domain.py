@@ -133,5 +133,6 @@ class TaggedStory:
     # per assigned theme, the few terms that pushed its score most
     explanations: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # themes the words alone would have given, held under their threshold because the story
-    # names nothing of AI (classify/subject.py): the review page says why they are missing
+    # names nothing of AI, or for robotics no machine (classify/subject.py, machines.py):
+    # the review page says why they are missing
     held: tuple[str, ...] = ()

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from service.classify.cues import StoryShape, ThemeCues, split_cues
+from service.classify import cues
+from service.classify.cues import THEME_CUES, StoryShape, ThemeCues, split_cues
 from service.classify.evaluation import EVALUATION, SCORED_AS
 from service.classify.examples import Example, load_examples
 from service.classify.model import Classifier
@@ -39,6 +40,8 @@ def _fired(cues: dict[str, dict[str, str]], text: str) -> set[tuple[str, str]]:
     ("Senators grill the ministry over the new rules", ("policy", "lawmakers")),
     ("Utility signs deal for a nuclear power plant to feed AI", ("compute", "energy for AI")),
     ("Robotaxis start service in a second city", ("robotics", "robots")),
+    ("Uncrewed aircraft patrol the border at night", ("robotics", "flying")),
+    ("Regulators clear UAS flights over crowds", ("robotics", "flying")),
 ])
 def test_paraphrase_cues_catch_the_definitions_in_other_words(
         text: str, expected: tuple[str, str]) -> None:
@@ -50,6 +53,16 @@ def test_counter_cues_only_argue_against_a_theme() -> None:
     fired = _fired(COUNTER_CUES, "Startup raises $40M in a Series B and launches its app")
     assert {("not compute", "a funding round"), ("not policy", "a product release")} <= fired
     assert not _fired(COUNTER_CUES, "Humanoid robot folds laundry")
+
+
+def test_hacker_news_is_a_forum_not_hacking() -> None:
+    """An essay discussed on Hacker News had safety 0.97 from "hacker" (sixteenth pass)."""
+    assert cues.tokenize("Trending on Hacker News:\nhackers hack") == [
+        "trending", "on", "hackernews", "\n", "hackers", "hack"]
+    assert cues.lowered("Big on HACKER  NEWS") == "big on hackernews"
+    assert cues.headline_of("Hacker News loves it\nbody") == "hackernews loves it"
+    assert not _fired(THEME_CUES, "An old essay on code reuse is back on Hacker News")
+    assert ("safety", "hacking") in _fired(THEME_CUES, "A hacker broke into the lab's model")
 
 
 def test_story_shape_tells_a_digest_item_from_an_essay() -> None:
@@ -75,7 +88,8 @@ def test_source_weights_cap_what_one_newsletter_weighs() -> None:
 
 
 def test_every_new_param_has_a_legacy_value_that_switches_it_off() -> None:
-    for name in ("paraphrase_weight", "counter_weight", "shape_weight", "source_cap"):
+    for name in ("paraphrase_weight", "counter_weight", "shape_weight", "source_cap",
+                 "subject_gate", "translated", "machine_gate"):
         assert name in DEFAULT_PARAMS and not LEGACY_PARAMS[name], name
 
 
@@ -137,8 +151,6 @@ def test_paraphrase_and_counter_cues_of_one_weight_share_a_block() -> None:
 def test_hits_kept_while_tagging_are_the_hits_found_afresh() -> None:
     """A tagger's transform keeps each story's cue hits for its explanations: the same hits,
     in the same order, as matching the story again (phrases, repeats and line breaks too)."""
-    from service.classify import cues
-
     counter = ThemeCues(split_cues(PARAPHRASE_CUES)).fit([])
     texts = ["Deepfake scams and deepfake robocalls\nregulators and the national security "
              "agency respond", "Utility builds a power plant for a server farm\n\nnuclear"]

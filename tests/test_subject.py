@@ -116,8 +116,8 @@ def test_about_ai_is_false_without_it(text: str) -> None:
 def test_the_active_model_reads_the_words_of_this_module(tagger: Classifier) -> None:
     """The tests above describe the active model only if it was trained with these words
     (a model keeps its own); editing them means training a new version."""
-    about = tagger.pipeline.named_steps["features"].transformer_list[-1][1]
-    assert isinstance(about, AboutAI)
+    about = dict(tagger.pipeline.named_steps["features"].transformer_list)["subject"]
+    assert type(about) is AboutAI
     assert (about.acronyms, about.words) == (ACRONYMS, WORDS)
 
 
@@ -136,8 +136,8 @@ def test_every_labeled_story_with_a_gated_theme_is_about_ai() -> None:
 
 def test_the_gate_scales_gated_themes_of_stories_not_about_ai() -> None:
     examples = load_examples([REPO / "models" / "extra_labels.jsonl"])
-    gated = train_model(examples, {"subject_gate": True})
-    plain = train_model(examples, {"subject_gate": False})
+    gated = train_model(examples, {"subject_gate": True, "machine_gate": False})
+    plain = train_model(examples, {"subject_gate": False, "machine_gate": False})
     texts = [text for pair in PAIRS for text in pair]
     with_gate, without = gated.predict_proba(texts), plain.predict_proba(texts)
     columns = [THEMES.index(theme) for theme in GATED_THEMES]
@@ -146,16 +146,16 @@ def test_the_gate_scales_gated_themes_of_stories_not_about_ai() -> None:
         if not about_ai(text):
             expected[columns] *= GATED_FACTOR
         np.testing.assert_allclose(with_gate[row], expected, rtol=1e-9)
-    robotics = THEMES.index("robotics")  # never gated: machines act whether or not AI does
+    robotics = THEMES.index("robotics")  # not this gate's: machines act whether or not AI does
     np.testing.assert_allclose(with_gate[:, robotics], without[:, robotics], rtol=1e-9)
 
 
 def test_the_regressions_do_not_see_the_subject_feature() -> None:
-    pipeline = build_pipeline({**DEFAULT_PARAMS, "subject_gate": True})
+    pipeline = build_pipeline({**DEFAULT_PARAMS, "subject_gate": True, "machine_gate": False})
     features = pipeline.named_steps["features"]
     assert features.transformer_list[-1][0] == "subject"  # last: the gate reads it there
     examples = load_examples([REPO / "models" / "extra_labels.jsonl"])
-    model = train_model(examples, {"subject_gate": True})
+    model = train_model(examples, {"subject_gate": True, "machine_gate": False})
     width = model.named_steps["features"].transform(["x"]).shape[1]
     gate = model.named_steps["model"]
     assert isinstance(gate, SubjectGate)
@@ -194,6 +194,7 @@ def test_a_model_keeps_the_words_it_was_trained_with(tmp_path: Path) -> None:
 
 def test_older_recipes_rebuild_without_the_gate() -> None:
     assert LEGACY_PARAMS["subject_gate"] is False and DEFAULT_PARAMS["subject_gate"] is True
+    assert LEGACY_PARAMS["machine_gate"] is False and DEFAULT_PARAMS["machine_gate"] is True
     pipeline = build_pipeline({**DEFAULT_PARAMS, **LEGACY_PARAMS})
     assert not isinstance(pipeline.named_steps["model"], SubjectGate)
 

@@ -565,20 +565,34 @@ def test_review_shows_scores_and_explanation_terms(context: Context, client: Fla
     assert "Export rules &lt;b&gt;tighten&lt;/b&gt;" in page
 
 
-def test_review_says_why_the_subject_gate_held_a_theme(
-        context: Context, client: FlaskClient) -> None:
-    story_id = add_story(context, {"policy": 0.2, "safety": 0.1}, headline="Broadband bill")
+def _review_rows_of_a_held_theme(context: Context, client: FlaskClient, scores: dict[str, float],
+                                 held: str) -> dict[str, str]:
+    """The review page's score rows of a story whose ``held`` theme a gate kept under."""
+    story_id = add_story(context, scores, headline="A story a gate held")
     with transaction(context.sessions) as session:
         story = session.get(Story, story_id)
         assert story is not None
-        next(row for row in story.themes if row.theme == "policy").held = True
+        next(row for row in story.themes if row.theme == held).held = True
     log_in(client)
     page = client.get("/review").get_data(as_text=True)
     item = page[page.index(f'id="story-{story_id}"'):]
-    policy = item[item.index(">policy</th>"):item.index(">compute</th>")]
-    assert "names nothing of AI" in policy
-    safety = item[item.index(">safety</th>"):item.index(">policy</th>")]
-    assert "names nothing of AI" not in safety
+    return {theme: item[item.index(f">{theme}</th>"):item.index("</tr>",
+                                                             item.index(f">{theme}</th>"))]
+            for theme in scores}
+
+
+def test_review_says_why_the_subject_gate_held_a_theme(
+        context: Context, client: FlaskClient) -> None:
+    rows = _review_rows_of_a_held_theme(context, client, {"policy": 0.2, "safety": 0.1}, "policy")
+    assert "names nothing of AI" in rows["policy"]
+    assert "names nothing of AI" not in rows["safety"]
+
+
+def test_review_says_why_the_robotics_gate_held_robotics(
+        context: Context, client: FlaskClient) -> None:
+    rows = _review_rows_of_a_held_theme(context, client, {"robotics": 0.2}, "robotics")
+    assert "names no machine that acts in the physical world" in rows["robotics"]
+    assert "names nothing of AI" not in rows["robotics"]
 
 
 def test_review_confirm_and_fix_store_editor_labels(

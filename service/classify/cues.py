@@ -31,7 +31,7 @@ from service.classify.alphabets import (
 from service.classify.lexicon import DEFINITION_CUES, THEME_CUES
 from service.errors import ModelError
 
-__all__ = ["DEFINITION_CUES", "THEME_CUES", "StoryShape", "ThemeCues", "headline_of",
+__all__ = ["DEFINITION_CUES", "THEME_CUES", "StoryShape", "ThemeCues", "headline_of", "lowered",
            "split_cues"]
 
 # Lower-cased tokens that keep "h100s", "$1.7bn", "10^25", "sim-to-real", "u.s" whole.
@@ -47,6 +47,8 @@ __all__ = ["DEFINITION_CUES", "THEME_CUES", "StoryShape", "ThemeCues", "headline
 # at most 32, the pattern cannot backtrack through a line of "$" (10 s for 50,000 before).
 _TOKEN = re.compile(rf"\n|[{WORD}$£€^][{WORD}]*(?:[$^.-]{{1,32}}[{WORD}]+)*"
                     rf"|[{CJK}]{{1,{LONGEST_WORD}}}")
+# A name that holds a cue's word, read as one word: "Hacker News" is a forum, not hacking.
+_NAMES = re.compile(r"(?<![a-z])hacker[ \t]+news(?![a-z])")
 _SUMMARIES = ("hits", "headline", "lead", "distinct", "density", "paragraphs")
 _MAX_PHRASE = 4
 _CACHE_LIMIT = 200_000
@@ -61,7 +63,7 @@ class _Tally:
         self.counts = [0] * cues
         self.headline, self.lead, self.paragraphs = [0] * themes, [0] * themes, [0] * themes
         self.tokens = self.lines = 0
-        self.hits: list[tuple[int, str]] = []
+        self.hits: list[tuple[int, tuple[int, ...]]] = []  # (place, cues) of each hit
 
 
 class _CueCache:
@@ -86,16 +88,20 @@ _OF_KIND: dict[tuple[str, int, bool], list[tuple[int, re.Pattern[str]]]] = {}
 # same batch object to every cue block, so the blocks tokenize it once.  The snapshot keeps
 # the texts alive (their ids cannot be reused) and catches a list changed in place.
 _LAST_BATCH: tuple[Sequence[str], tuple[str, ...], list[list[str]]] | None = None
+# id of a story's tokens -> (the tokens, their set), shared by the blocks; per batch.
+_UNIQUE: dict[int, tuple[list[str], set[str]]] = {}
+_UNIQUE_LIMIT = 100_000
 # While a tagger transforms (``recording_hits``), each cue block keeps the hits it counted,
 # by lexicon and token list, so the explanations that follow need not match the story's
 # cues again.  A context variable: another thread scoring at the same time keeps nothing.
-_RECORDED: ContextVar[dict[tuple[str, int], tuple[list[str], list[tuple[int, str]]]] | None]
+_RECORDED: ContextVar[dict[tuple[str, int],
+                          tuple[list[str], list[tuple[int, tuple[int, ...]]]]] | None]
 _RECORDED = ContextVar("recorded_cue_hits", default=None)
 
 
 def tokenize(text: str) -> list[str]:
     """The words cues match, lower-cased, with "\n" tokens where lines end."""
-    return _TOKEN.findall(folded(text).lower())
+    return _TOKEN.findall(lowered(folded(text)))
 
 
 @contextmanager
@@ -118,7 +124,18 @@ def batch_tokens(texts: Sequence[str]) -> list[list[str]]:
         return last[2]
     tokens = [tokenize(text) for text in texts]
     _LAST_BATCH = (texts, tuple(texts), tokens)
+    _UNIQUE.clear()
     return tokens
+
+
+def unique_tokens(tokens: list[str]) -> set[str]:
+    """``set(tokens)``, made once per story of the last batch for every block that asks."""
+    kept = _UNIQUE.get(id(tokens))
+    if kept is None or kept[0] is not tokens:
+        kept = (tokens, set(tokens))
+        if len(_UNIQUE) < _UNIQUE_LIMIT:
+            _UNIQUE[id(tokens)] = kept
+    return kept[1]
 
 
 def _marked(tokens: list[str], marks: set[str]) -> list[int]:
@@ -194,7 +211,8 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def _tally(self, tokens: list[str], keep_hits: bool = False) -> _Tally:
         """Where the cues fall in one text's tokens ("\n" tokens end the lines); with
-        ``keep_hits``, also each hit (cue, its words), as ``token_hits`` gives them."""
+        ``keep_hits``, also where each cue fell (its place, its cues), which
+        ``token_hits`` turns into words for the stories an explanation is asked of."""
         cache = self._warm_cache()
         self._learn(tokens, cache)
         tally = _Tally(len(self.names_), len(self.themes_))
@@ -210,8 +228,8 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 seen = set()
                 continue
             cues_here = self._cues_at(tokens, at, cache)
-            if keep_hits:
-                tally.hits += self._words_of(tokens, at, cues_here, cache)
+            if keep_hits and cues_here:  # their words only if an explanation asks
+                tally.hits.append((at, cues_here))
             for cue in cues_here:
                 theme = self.theme_of_[cue]
                 tally.counts[cue] += 1
@@ -235,15 +253,13 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         once for every cue block and theme)."""
         recorded = _RECORDED.get()
         kept = recorded.get((self.lexicon_key_, id(tokens))) if recorded is not None else None
-        if kept is not None and kept[0] is tokens:
-            return kept[1]
         cache = self._warm_cache()
-        self._learn(tokens, cache)
-        found: list[tuple[int, str]] = []
-        for at in _marked(tokens, cache.marks):
-            if tokens[at] != "\n":  # a line break
-                found += self._words_of(tokens, at, self._cues_at(tokens, at, cache), cache)
-        return found
+        if kept is None or kept[0] is not tokens:  # not kept while tagging: match again
+            self._learn(tokens, cache)
+            kept = tokens, [(at, self._cues_at(tokens, at, cache))
+                            for at in _marked(tokens, cache.marks) if tokens[at] != "\n"]
+        return [hit for at, cues_here in kept[1]
+                for hit in self._words_of(tokens, at, cues_here, cache)]
 
     def _warm_cache(self) -> _CueCache:
         """The same words come back all the time: match each one once.  Shared by every
@@ -256,7 +272,7 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def _learn(self, tokens: list[str], cache: _CueCache) -> None:
         """Match the tokens never seen before (set difference: at C speed)."""
-        for token in set(tokens).difference(cache.tokens):
+        for token in unique_tokens(tokens).difference(cache.tokens):
             cache.tokens[token] = found, starts = self._match_token(token)
             if found or starts:
                 cache.marks.add(token)
@@ -366,8 +382,15 @@ class StoryShape(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
 
 def headline_of(text: str) -> str:
-    """The first line, lower-cased: a vectorizer preprocessor (pickled by name)."""
-    return text.split("\n", 1)[0].lower()
+    """The first line, ``lowered``: a vectorizer preprocessor (pickled by name)."""
+    return lowered(text.split("\n", 1)[0])
+
+
+def lowered(text: str) -> str:
+    """The text lower-cased, a name that holds a cue's word read as one word ("Hacker
+    News"): the words' vectorizer preprocessor (pickled by name)."""
+    lower = text.lower()
+    return _NAMES.sub("hackernews", lower) if "hacker" in lower else lower
 
 
 def split_cues(cues: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, list[str]]]:

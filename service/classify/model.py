@@ -26,7 +26,7 @@ import sklearn
 
 from service.classify import cues, explain, model_store
 from service.classify.reading import read_story
-from service.classify.subject import SubjectGate
+from service.classify.subject import gate_levels, gates
 from service.domain import THEMES, Story, TaggedStory
 from service.errors import ModelError, ModelIntegrityError
 
@@ -103,16 +103,18 @@ class Classifier:
 
     def _held(self, features: Any, scores: Sequence[Mapping[str, float]]
               ) -> list[tuple[str, ...]]:
-        """Per story, the themes its subject gate kept under their threshold: the story
-        names nothing of AI, and the theme's score before the gate reached the threshold
-        (subject.py).  Nothing for a model without a gate."""
-        gate = self.pipeline.named_steps["model"]
-        if not isinstance(gate, SubjectGate) or gate.factor <= 0:
-            return [()] * len(scores)
-        return [() if about else tuple(
-                    theme for theme in self.themes if theme in gate.themes
-                    and row[theme] < self.thresholds[theme] <= row[theme] / gate.factor)
-                for about, row in zip(gate.about(features), scores, strict=True)]
+        """Per story, the themes a subject gate kept under their threshold: the story
+        names nothing of AI (or, for robotics, no machine), and the theme's score before
+        the gate reached the threshold (subject.py).  Nothing for a model without one."""
+        held: list[list[str]] = [[] for _ in scores]
+        for gate, abouts in gate_levels(self.pipeline.named_steps["model"], features):
+            if gate.factor <= 0:
+                continue
+            for kept, about, row in zip(held, abouts, scores, strict=True):
+                kept += [] if about else [
+                    theme for theme in gate.themes
+                    if row[theme] < self.thresholds[theme] <= row[theme] / gate.factor]
+        return [tuple(t for t in self.themes if t in kept) for kept in held]
 
     def _scores(self, features: Any) -> list[dict[str, float]]:
         probabilities = self.pipeline.named_steps["model"].predict_proba(features)
@@ -142,8 +144,7 @@ class Classifier:
         if width is None:
             features = len(self._feature_index()[0])
             weights = self.pipeline.named_steps["model"].estimators_[0].coef_.size
-            gate = int(isinstance(self.pipeline.named_steps["model"], SubjectGate))
-            if features - weights != gate:
+            if features - weights != len(gates(self.pipeline.named_steps["model"])):
                 raise ModelError(f"{features} features, {weights} weights: {self.version} "
                                  "cannot explain its tags")
             width = weights

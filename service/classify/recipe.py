@@ -32,11 +32,13 @@ from service.classify.cues import (
     StoryShape,
     ThemeCues,
     headline_of,
+    lowered,
     split_cues,
 )
 from service.classify.examples import Example, label_matrix
+from service.classify.machines import MACHINE_WORDS, AboutMachines
 from service.classify.paraphrases import COUNTER_CUES, PARAPHRASE_CUES
-from service.classify.subject import GATED_FACTOR, AboutAI, SubjectGate
+from service.classify.subject import GATED_FACTOR, AboutAI, SubjectGate, gates
 from service.classify.translations import ELSEWHERE, THEME_CUES_TRANSLATED
 from service.domain import THEMES
 from service.errors import ModelError
@@ -48,19 +50,21 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "definition_weight": 0.4, "headline_weight": 0.5, "lead_tokens": 60, "C": 10.0,
     "class_weight": "balanced", "threshold": 0.5, "paraphrase_weight": 0.4,
     "counter_weight": 0.4, "shape_weight": 0.0, "source_cap": 0, "subject_gate": True,
-    "translated": True,
+    "translated": True, "machine_gate": True,
 }
 # Values that rebuild older recipes whose cards predate a parameter (the promotion
 # gate re-runs the active model's recipe on today's labels).
 LEGACY_PARAMS: dict[str, Any] = {"definition_weight": 0.0, "paraphrase_weight": 0.0,
                                  "counter_weight": 0.0, "shape_weight": 0.0, "source_cap": 0,
-                                 "subject_gate": False, "translated": False}
+                                 "subject_gate": False, "translated": False,
+                                 "machine_gate": False}
 
 
 def build_pipeline(params: Mapping[str, Any]) -> Pipeline:
     """The unfitted pipeline: "features" (a FeatureUnion) then "model" (one-vs-rest LR)."""
     words = TfidfVectorizer(ngram_range=tuple(params["word_ngrams"]), min_df=params["min_df"],
-                            stop_words=params["stop_words"], sublinear_tf=True)
+                            stop_words=params["stop_words"], sublinear_tf=True,
+                            preprocessor=lowered)
     parts: list[tuple[str, Any]] = [("words", words)]
     weights = {"words": 1.0}
     for name, lexicon, weight in _cue_blocks(params):
@@ -81,6 +85,10 @@ def build_pipeline(params: Mapping[str, Any]) -> Pipeline:
         parts.append(("subject", AboutAI(elsewhere=ELSEWHERE if params.get("translated")
                                           else "")))
         weights["subject"] = 1.0
+    if params.get("machine_gate"):  # after the AI gate's column: its gate wraps the AI gate
+        parts.append(("machines", AboutMachines() if params.get("translated") else
+                      AboutMachines(words=MACHINE_WORDS, inside="")))
+        weights["machines"] = 1.0
     features = FeatureUnion(parts, transformer_weights=weights)
     regression = LogisticRegression(C=params["C"], class_weight=params["class_weight"],
                                     max_iter=5000)
@@ -88,14 +96,18 @@ def build_pipeline(params: Mapping[str, Any]) -> Pipeline:
         with sklearn.config_context(enable_metadata_routing=True):
             regression.set_fit_request(sample_weight=True)
     model: Any = OneVsRestClassifier(regression)
+    gated = params.get("subject_gate") or params.get("machine_gate")
+    if gated and params["threshold"] <= GATED_FACTOR:
+        raise ModelError(f"threshold {params['threshold']} lets the subject gates' scores "
+                         f"(x{GATED_FACTOR}) through: raise it or turn the gates off")
     if params.get("subject_gate"):
-        if params["threshold"] <= GATED_FACTOR:
-            raise ModelError(f"threshold {params['threshold']} lets the subject gate's scores "
-                             f"(x{GATED_FACTOR}) through: raise it or turn the gate off")
         model = SubjectGate(model)
-        if params.get("source_cap"):
+    if params.get("machine_gate"):
+        model = SubjectGate(model, themes=("robotics",))
+    if params.get("source_cap") and isinstance(model, SubjectGate):
+        for gate in gates(model):
             with sklearn.config_context(enable_metadata_routing=True):
-                model.set_fit_request(sample_weight=True)
+                gate.set_fit_request(sample_weight=True)
     return Pipeline([("features", features), ("model", model)])
 
 

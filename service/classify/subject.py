@@ -13,7 +13,10 @@ world) needs no AI.
 puts in its domain (a model, a chatbot, a robot, a chip, a datacenter…), else 0;
 ``SubjectGate`` wraps the per-theme regressions and scales the gated themes down
 where that feature is 0, under the 0.5 threshold.  Both are pickled by name inside
-model files: they must stay importable from this module.
+model files: they must stay importable from this module.  ``robotics`` has a gate
+of its own (since 2026-12-06-4), a ``SubjectGate`` of machines.py's
+``AboutMachines`` (a story that names a robot, a drone, a self-driving vehicle…)
+wrapped around this one.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from service.classify.alphabets import OTHER_LETTERS, folded
 from service.classify.translations import ELSEWHERE, other_languages
 from service.domain import THEMES
 
-__all__ = ["ACRONYMS", "GATED_THEMES", "WORDS", "AboutAI", "SubjectGate", "about_ai"]
+__all__ = ["ACRONYMS", "GATED_THEMES", "WORDS", "AboutAI", "SubjectGate", "about_ai",
+           "gate_levels", "gates"]
 
 GATED_THEMES = ("safety", "policy", "compute")
 # A gated theme's score is multiplied by this: under the 0.5 threshold however sure the
@@ -196,3 +200,23 @@ def _without_subject(features: Any) -> Any:
     if sparse.issparse(features):
         features = sparse.csr_matrix(features)
     return features[:, :-1]
+
+
+def gates(model: Any) -> list[SubjectGate]:
+    """The gates of ``model``, outermost first: a gate may wrap another (the robotics
+    gate wraps the AI gate), each reading the last column of what it is given."""
+    found = []
+    while isinstance(model, SubjectGate):
+        found.append(model)
+        model = getattr(model, "estimator_", model.estimator)
+    return found
+
+
+def gate_levels(model: Any, features: Any) -> list[tuple[SubjectGate, np.ndarray[Any, Any]]]:
+    """Each of ``gates(model)`` with which stories of ``features`` it leaves as scored."""
+    levels = []
+    for depth, gate in enumerate(gates(model)):
+        if depth:  # the columns the gates outside it read are not its
+            features = _without_subject(features)
+        levels.append((gate, gate.about(features)))
+    return levels

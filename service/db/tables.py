@@ -142,7 +142,8 @@ class StoryTheme(Base):
     model_version: Mapped[str] = mapped_column(String(100))
     current: Mapped[bool] = mapped_column(Boolean, default=True)  # from the latest tagging
     explanation: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # kept under the threshold because the story names nothing of AI (classify/subject.py)
+    # kept under the threshold because the story names nothing of AI, or for robotics no
+    # machine (classify/subject.py, machines.py)
     held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     tagged_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     story: Mapped[Story] = relationship(back_populates="themes")

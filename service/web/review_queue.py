@@ -31,7 +31,7 @@ class ThemeScore:
     assigned: bool
     threshold: float
     explanation: tuple[str, ...]
-    held: bool = False  # the subject gate kept it under: the story names nothing of AI
+    held: bool = False  # a subject gate kept it under: no AI named (no machine, for robotics)
 
 
 @dataclass(frozen=True)

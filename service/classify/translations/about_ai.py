@@ -11,7 +11,36 @@ from __future__ import annotations
 
 from service.classify.alphabets import CJK
 
-__all__ = ["ABOUT_AI_ACRONYMS", "ABOUT_AI_ASIAN", "ABOUT_AI_EUROPEAN"]
+__all__ = ["ABOUT_AI_ACRONYMS", "ABOUT_AI_ASIAN", "ABOUT_AI_EUROPEAN", "MACHINES_ASIAN",
+           "MACHINES_EUROPEAN"]
+
+# Machines that act in the physical world: robots, drones, self-driving vehicles,
+# autonomous weapons, industrial automation.  They say a story is about AI (below), and
+# alone they open the robotics gate (subject.py).
+MACHINES_ASIAN: list[str] = [
+    r"机器人", r"機器人", r"機械人", r"ロボット", r"로봇", r"ヒューマノイド", r"휴머노이드",
+    r"具身智能", r"无人机", r"無人機", r"ドローン", r"드론", r"自动驾驶", r"自動駕駛", r"无人驾驶",
+    r"無人駕駛", r"智能驾驶", r"智能駕駛", r"自動運転", r"自律走行", r"자율\s?주행", r"로보\s?택시",
+    r"ロボタクシー", r"萝卜快跑", r"自主武器", r"自律型兵器", r"자율\s?무기", r"工业自动化",
+    r"工業自動化", r"산업\s?자동화",
+]
+MACHINES_EUROPEAN: list[str] = [
+    r"\w*roboter\w*", r"robótic\w*", r"robô\w*", r"humanoid\w*", r"humanoïde\w*", r"umanoid\w*",
+    r"insansı robot\w*", r"\w*drohne\w*", r"droni", r"dron(y|ów|ami|ach|es|e|i|lar\w*)?",
+    r"drönare\w*", r"insansız hava araç\w*", r"insansız hava aracı\w*", r"selbstfahrend\w*",
+    r"fahrerlos\w*", r"autonome\w* (fahrzeug\w*|waffe\w*|fahren|autos?|systeme?)",
+    r"véhicules? autonomes?", r"voitures? autonomes?", r"armes? autonomes?",
+    r"vehículos? autónomos?", r"coches? autónomos?", r"armas? autónomas?", r"conducción autónoma",
+    r"veicol[oi] autonom[oi]", r"guida autonoma", r"armi autonome", r"veículos? aut[oóô]nomos?",
+    r"carros? aut[oóô]nomos?", r"armas? aut[oóô]nomas?", r"zelfrijdend\w*",
+    r"autonome (voertuigen|wapens|auto['’]s)",
+    r"autonomiczn\w* (pojazd\w*|samochod\w*|samochód|broń|broni|system\w*)", r"självkörande",
+    r"autonoma (fordon|bilar|vapen|system)", r"otonom (araç\w*|silah\w*|sistem\w*|sürüş\w*)",
+    r"sürücüsüz\w*", r"industrieautomation", r"industrieautomatisierung",
+    r"automatisation industrielle", r"automatización industrial", r"automazione industriale",
+    r"automação industrial", r"industriële automatisering", r"automatyzacj\w* przemysłow\w*",
+    r"industriautomation", r"endüstriyel otomasyon",
+]
 
 # An acronym written against Chinese, Japanese or Korean characters (alphabets.CJK).
 _CJK = CJK
@@ -37,12 +66,8 @@ ABOUT_AI_ASIAN: list[str] = [
     r"컴퓨터\s?비전", r"训练数据", r"訓練數據", r"訓練資料", r"学習データ", r"학습\s?데이터",
     r"훈련\s?데이터", r"算法推荐", r"算法推薦", r"演算法推薦", r"算法歧视", r"算法歧視",
     r"超级智能", r"超級智能", r"超級智慧", r"超知能", r"초지능", r"超级对齐", r"超級對齊",
-    r"可解释性", r"可解釋性", r"解釈可能性", r"机器遗忘", r"機器遺忘", r"机器人", r"機器人",
-    r"機械人", r"ロボット", r"로봇", r"ヒューマノイド", r"휴머노이드", r"具身智能", r"无人机",
-    r"無人機", r"ドローン", r"드론", r"自动驾驶", r"自動駕駛", r"无人驾驶", r"無人駕駛",
-    r"智能驾驶", r"智能駕駛", r"自動運転", r"自律走行", r"자율\s?주행", r"로보\s?택시",
-    r"ロボタクシー", r"萝卜快跑", r"自主武器", r"自律型兵器", r"자율\s?무기", r"工业自动化",
-    r"工業自動化", r"산업\s?자동화", r"芯片", r"晶片", r"半导体", r"半導體", r"半導体", r"반도체",
+    r"可解释性", r"可解釋性", r"解釈可能性", r"机器遗忘", r"機器遺忘", *MACHINES_ASIAN,
+    r"芯片", r"晶片", r"半导体", r"半導體", r"半導体", r"반도체",
     r"晶圆", r"晶圓", r"ウエハー(?!ス)", r"ウェハー(?!ス)", r"웨이퍼", r"台积电", r"台積電",
     r"光刻机",
     r"光刻機", r"晶圆代工", r"晶圓代工", r"ファウンドリ", r"파운드리", r"英伟达", r"英偉達",
@@ -88,19 +113,7 @@ ABOUT_AI_EUROPEAN: list[str] = [
     r"ansiktsigenkänning\w*", r"yüz tanıma\w*", r"maschinelles sehen", r"vision par ordinateur",
     r"visión artificial", r"visión por computador\w*", r"visione artificiale",
     r"visão computacional", r"computervisie", r"widzeni\w* komputerow\w*", r"datorseende",
-    r"bilgisayarlı görü\w*", r"\w*roboter\w*", r"robótic\w*", r"robô\w*", r"humanoid\w*",
-    r"humanoïde\w*", r"umanoid\w*", r"insansı robot\w*", r"\w*drohne\w*", r"droni",
-    r"dron(y|ów|ami|ach|es|e|i|lar\w*)?",
-    r"drönare\w*", r"insansız hava araç\w*", r"insansız hava aracı\w*", r"selbstfahrend\w*",
-    r"fahrerlos\w*", r"autonome\w* (fahrzeug\w*|waffe\w*|fahren|autos?|systeme?)",
-    r"véhicules? autonomes?", r"voitures? autonomes?", r"armes? autonomes?",
-    r"vehículos? autónomos?", r"coches? autónomos?", r"armas? autónomas?", r"conducción autónoma",
-    r"veicol[oi] autonom[oi]", r"guida autonoma", r"armi autonome", r"veículos? aut[oóô]nomos?",
-    r"carros? aut[oóô]nomos?", r"armas? aut[oóô]nomas?", r"zelfrijdend\w*",
-    r"autonome (voertuigen|wapens|auto['’]s)",
-    r"autonomiczn\w* (pojazd\w*|samochod\w*|samochód|broń|broni|system\w*)", r"självkörande",
-    r"autonoma (fordon|bilar|vapen|system)", r"otonom (araç\w*|silah\w*|sistem\w*|sürüş\w*)",
-    r"sürücüsüz\w*", r"halbleiter\w*", r"mikrochip\w*",
+    r"bilgisayarlı görü\w*", *MACHINES_EUROPEAN, r"halbleiter\w*", r"mikrochip\w*",
     r"chip(hersteller|industrie|fabrik|konzern|riese|branche|produktion|export)\w*",
     r"computerchip\w*", r"grafikprozessor\w*", r"grafikkarte\w*", r"semi-?conducteur\w*",
     r"semiconductor\w*", r"semicondutt\w*", r"semicondutor\w*",
@@ -114,10 +127,6 @@ ABOUT_AI_EUROPEAN: list[str] = [
     r"rechenkapazität\w*", r"puissance de calcul", r"capacidad de cómputo", r"potencia de cómputo",
     r"potenza di calcolo", r"capacità di calcolo", r"poder computacional",
     r"capacidade computacional", r"rekenkracht", r"moc\w* obliczeniow\w*", r"beräkningskraft\w*",
-    r"industrieautomation", r"industrieautomatisierung", r"automatisation industrielle",
-    r"automatización industrial", r"automazione industriale", r"automação industrial",
-    r"industriële automatisering", r"automatyzacj\w* przemysłow\w*", r"industriautomation",
-    r"endüstriyel otomasyon",
 ]
 # In capitals, and only where another language's grammar is around them (an article, a
 # preposition, a compound's hyphen): "IA" is also Iowa, "KI" the Karolinska Institutet.
