@@ -88,9 +88,6 @@ _OF_KIND: dict[tuple[str, int, bool], list[tuple[int, re.Pattern[str]]]] = {}
 # same batch object to every cue block, so the blocks tokenize it once.  The snapshot keeps
 # the texts alive (their ids cannot be reused) and catches a list changed in place.
 _LAST_BATCH: tuple[Sequence[str], tuple[str, ...], list[list[str]]] | None = None
-# id of a story's tokens -> (the tokens, their set), shared by the blocks; per batch.
-_UNIQUE: dict[int, tuple[list[str], set[str]]] = {}
-_UNIQUE_LIMIT = 100_000
 # While a tagger transforms (``recording_hits``), each cue block keeps the hits it counted,
 # by lexicon and token list, so the explanations that follow need not match the story's
 # cues again.  A context variable: another thread scoring at the same time keeps nothing.
@@ -124,18 +121,7 @@ def batch_tokens(texts: Sequence[str]) -> list[list[str]]:
         return last[2]
     tokens = [tokenize(text) for text in texts]
     _LAST_BATCH = (texts, tuple(texts), tokens)
-    _UNIQUE.clear()
     return tokens
-
-
-def unique_tokens(tokens: list[str]) -> set[str]:
-    """``set(tokens)``, made once per story of the last batch for every block that asks."""
-    kept = _UNIQUE.get(id(tokens))
-    if kept is None or kept[0] is not tokens:
-        kept = (tokens, set(tokens))
-        if len(_UNIQUE) < _UNIQUE_LIMIT:
-            _UNIQUE[id(tokens)] = kept
-    return kept[1]
 
 
 def _marked(tokens: list[str], marks: set[str]) -> list[int]:
@@ -272,7 +258,7 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def _learn(self, tokens: list[str], cache: _CueCache) -> None:
         """Match the tokens never seen before (set difference: at C speed)."""
-        for token in unique_tokens(tokens).difference(cache.tokens):
+        for token in set(tokens).difference(cache.tokens):
             cache.tokens[token] = found, starts = self._match_token(token)
             if found or starts:
                 cache.marks.add(token)

@@ -25,7 +25,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from service.classify.alphabets import HAS_CJK, LONGEST_WORD
-from service.classify.cues import batch_tokens, tokenize, unique_tokens
+from service.classify.cues import batch_tokens, tokenize
 from service.classify.translations.about_ai import MACHINES_ASIAN, MACHINES_EUROPEAN
 
 __all__ = ["MACHINE_ACRONYMS", "MACHINE_WORDS", "MACHINE_WORDS_EVERYWHERE", "MACHINE_WORDS_INSIDE",
@@ -75,7 +75,7 @@ class _Words:
         """(the tokens name a machine, one of them may be an acronym: ask the text)."""
         if len(self.seen) > _CACHE_LIMIT:  # forget, rather than grow without end
             self.seen, self.machines, self.phrase_starts, self.acronyms = set(), set(), set(), set()
-        unique = unique_tokens(tokens)
+        unique = set(tokens)
         for token in unique.difference(self.seen):
             self._learn(token)
         if not unique.isdisjoint(self.machines):
