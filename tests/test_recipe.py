@@ -60,6 +60,7 @@ def test_hacker_news_is_a_forum_not_hacking() -> None:
     assert cues.tokenize("Trending on Hacker News:\nhackers hack") == [
         "trending", "on", "hackernews", "\n", "hackers", "hack"]
     assert cues.lowered("Big on HACKER  NEWS") == "big on hackernews"
+    assert cues.lowered("Hacker\u00a0News and Hacker\nNews") == "hackernews and hackernews"
     assert cues.headline_of("Hacker News loves it\nbody") == "hackernews loves it"
     assert not _fired(THEME_CUES, "An old essay on code reuse is back on Hacker News")
     assert ("safety", "hacking") in _fired(THEME_CUES, "A hacker broke into the lab's model")
@@ -160,3 +161,17 @@ def test_hits_kept_while_tagging_are_the_hits_found_afresh() -> None:
     fresh = [counter.token_hits(cues.tokenize(text)) for text in texts]
     assert kept == fresh and all(kept)
     assert counter.hits(texts[0]) == fresh[0]  # outside a tagging, nothing is kept
+
+
+def test_hits_kept_while_tagging_outlive_their_cue_cache() -> None:
+    """A kept hit's words are made when an explanation asks; by then a later story of the
+    batch (or another thread) may have filled the cue cache and replaced it: the words
+    come from the cache that counted them (a KeyError, found by a review, before)."""
+    counter = ThemeCues(split_cues(PARAPHRASE_CUES)).fit([])
+    texts = ["Robots in the warehouse\nA gripper picks berries", "Senators debate a bill"]
+    fresh = [counter.token_hits(cues.tokenize(text)) for text in texts]
+    with cues.recording_hits():
+        counter.transform(texts)
+        cues._CUE_CACHES[counter.lexicon_key_] = cues._CueCache()  # as when one fills up
+        kept = [counter.token_hits(tokens) for tokens in cues.batch_tokens(texts)]
+    assert kept == fresh and all(kept)

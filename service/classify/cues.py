@@ -48,7 +48,7 @@ __all__ = ["DEFINITION_CUES", "THEME_CUES", "StoryShape", "ThemeCues", "headline
 _TOKEN = re.compile(rf"\n|[{WORD}$£€^][{WORD}]*(?:[$^.-]{{1,32}}[{WORD}]+)*"
                     rf"|[{CJK}]{{1,{LONGEST_WORD}}}")
 # A name that holds a cue's word, read as one word: "Hacker News" is a forum, not hacking.
-_NAMES = re.compile(r"(?<![a-z])hacker[ \t]+news(?![a-z])")
+_NAMES = re.compile(r"(?<![a-z])hacker\s+news(?![a-z])")
 _SUMMARIES = ("hits", "headline", "lead", "distinct", "density", "paragraphs")
 _MAX_PHRASE = 4
 _CACHE_LIMIT = 200_000
@@ -57,9 +57,10 @@ _CACHE_LIMIT = 200_000
 class _Tally:
     """What one text holds: each cue's count, and per theme where its hits fell."""
 
-    __slots__ = ("counts", "headline", "hits", "lead", "lines", "paragraphs", "tokens")
+    __slots__ = ("cache", "counts", "headline", "hits", "lead", "lines", "paragraphs", "tokens")
 
-    def __init__(self, cues: int, themes: int) -> None:
+    def __init__(self, cues: int, themes: int, cache: _CueCache) -> None:
+        self.cache = cache  # its hits' words are made from it, even if replaced since
         self.counts = [0] * cues
         self.headline, self.lead, self.paragraphs = [0] * themes, [0] * themes, [0] * themes
         self.tokens = self.lines = 0
@@ -91,8 +92,8 @@ _LAST_BATCH: tuple[Sequence[str], tuple[str, ...], list[list[str]]] | None = Non
 # While a tagger transforms (``recording_hits``), each cue block keeps the hits it counted,
 # by lexicon and token list, so the explanations that follow need not match the story's
 # cues again.  A context variable: another thread scoring at the same time keeps nothing.
-_RECORDED: ContextVar[dict[tuple[str, int],
-                          tuple[list[str], list[tuple[int, tuple[int, ...]]]]] | None]
+_RECORDED: ContextVar[dict[tuple[str, int], tuple[list[str], list[tuple[int, tuple[int, ...]]],
+                                                   _CueCache]] | None]
 _RECORDED = ContextVar("recorded_cue_hits", default=None)
 
 
@@ -172,7 +173,7 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         recorded = _RECORDED.get()
         tallies = [self._tally(tokens, recorded is not None) for tokens in batch]
         if recorded is not None:
-            recorded.update(((self.lexicon_key_, id(tokens)), (tokens, tally.hits))
+            recorded.update(((self.lexicon_key_, id(tokens)), (tokens, tally.hits, tally.cache))
                             for tokens, tally in zip(batch, tallies, strict=True))
         counts = np.array([t.counts for t in tallies], dtype=np.float64)
         per_theme = np.zeros((len(self.names_), len(self.themes_)))
@@ -201,7 +202,7 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         ``token_hits`` turns into words for the stories an explanation is asked of."""
         cache = self._warm_cache()
         self._learn(tokens, cache)
-        tally = _Tally(len(self.names_), len(self.themes_))
+        tally = _Tally(len(self.names_), len(self.themes_), cache)
         line_start, breaks = 0, 0
         seen: set[int] = set()  # themes hit in the current line
         for at in _marked(tokens, cache.marks):
@@ -239,13 +240,13 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         once for every cue block and theme)."""
         recorded = _RECORDED.get()
         kept = recorded.get((self.lexicon_key_, id(tokens))) if recorded is not None else None
-        cache = self._warm_cache()
         if kept is None or kept[0] is not tokens:  # not kept while tagging: match again
+            cache = self._warm_cache()
             self._learn(tokens, cache)
             kept = tokens, [(at, self._cues_at(tokens, at, cache))
-                            for at in _marked(tokens, cache.marks) if tokens[at] != "\n"]
+                            for at in _marked(tokens, cache.marks) if tokens[at] != "\n"], cache
         return [hit for at, cues_here in kept[1]
-                for hit in self._words_of(tokens, at, cues_here, cache)]
+                for hit in self._words_of(tokens, at, cues_here, kept[2])]
 
     def _warm_cache(self) -> _CueCache:
         """The same words come back all the time: match each one once.  Shared by every

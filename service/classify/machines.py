@@ -24,107 +24,147 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from service.classify.alphabets import HAS_CJK, LONGEST_WORD
+from service.classify.alphabets import LONGEST_WORD, folded
 from service.classify.cues import batch_tokens, tokenize
 from service.classify.translations.about_ai import MACHINES_ASIAN, MACHINES_EUROPEAN
+from service.classify.translations.asian_cues import THEME_CUES_ASIAN
+from service.classify.translations.european_cues import THEME_CUES_EUROPEAN
 
-__all__ = ["MACHINE_ACRONYMS", "MACHINE_WORDS", "MACHINE_WORDS_EVERYWHERE", "MACHINE_WORDS_INSIDE",
-           "AboutMachines", "about_machines"]
+__all__ = ["MACHINE_ACRONYMS", "MACHINE_WORDS", "MACHINE_WORDS_EVERYWHERE", "AboutMachines",
+           "about_machines"]
 
-# Only their absence counts, so a word is left in when it mostly means a machine
-# ("autonomous" regions open the gate, and only the cues can tag), and THEMES.md's row
-# is widened with its usual synonyms (uncrewed aircraft, robotaxis, prosthetics).  One
-# alternative per "|"; a space joins the two words of a phrase.
-MACHINE_ACRONYMS = r"AVs?|UAS|UAVs?|UGVs?|USVs?|FSD|Autopilot"
+# Only their absence counts, so a word is left in when it mostly means a machine, and
+# THEMES.md's row is widened with its usual synonyms (uncrewed aircraft, robotaxis, AGVs,
+# prosthetics) and names (Waymo, Unitree, RT-2).  Words that also mean something else are
+# narrowed, as subject.py narrows its own: "autonomous" (agents, regions), "legged"
+# (stools), "embodied" (carbon), "bionic" (a phone's chip), "manipulation" (markets),
+# "Autopilot" (an economy's), "Optimus" (a model).  The cue lexicon's format (lexicon.py):
+# alternatives parted by "; ", each a pattern for one token or, with spaces, a phrase.
+MACHINE_ACRONYMS = r"AVs?|UAS|UAVs?|UGVs?|USVs?|AGVs?|AMRs?|FSD"
 MACHINE_WORDS = (
-    r"robot\w*|robo-?taxis?|cobots?|humanoids?|quadrupeds?|bipedal|legged|exoskeletons?|"
-    r"drones?|uavs?|unmanned|uncrewed|quadcopters?|quadrotors?|self-driving|self-flying|"
-    r"driverless|pilotless|autonomous\w*|waymo|zoox|manipulat(?:ion|ors?)|grippers?|grasping|"
-    r"dexterous|locomotion|embodied|embodiment|sim-?2-?real|sim-to-real|actuators?|lidar|"
-    r"tele-?operat\w*|physical ai|boston dynamics|unitree|agility robotics|figure ai|optimus|"
-    r"mujoco|(?:industrial|warehouse|factory) automation|"
-    r"automated (?:warehouses?|factor(?:y|ies)|vehicles?)|bionic|prosthe\w*|"
-    r"loitering munitions?")
-# The same in other languages (translations/about_ai.py): European words as whole tokens,
-# Chinese, Japanese and Korean ones inside a run of their characters ("自律型ロボットが").
-MACHINE_WORDS_EVERYWHERE = "|".join([MACHINE_WORDS, *MACHINES_EUROPEAN])
-MACHINE_WORDS_INSIDE = "|".join(word.replace(r"\s?", "") for word in MACHINES_ASIAN)
+    r"robot\w*; irobot; roomba\w*; robovac\w*; robo-\w+; cobots?; humanoids?; quadrupeds?; "
+    r"bipeds?; bipedal; legged robots?; exoskeletons?; exosuits?; drones?; uavs?; "
+    r"unmanned (aerial|aircraft|vehicles?|systems?|boats?|vessels?|ground|surface); "
+    r"uncrewed \w+; quadcopters?; quadrotors?; self-driving; self driving; self-flying; "
+    r"driverless; pilotless; autonomous (vehicles?|cars?|driving|trucks?|drones?|robots?|"
+    r"machines?|vessels?|ships?|boats?|aircraft|weapons?|tractors?|mowers?|buses|shuttles?|"
+    r"forklifts?|delivery|flight|flying|navigation); "
+    r"autonomously (drives?|drove|driving|flies|flew|flying|navigat\w*|piloted); waymo; zoox; "
+    r"wayve; pony\.ai; apollo go; robotaxis?; tesla (s )?autopilot; manipulators?; "
+    r"(robotic|dexterous|object|mobile) manipulation; grippers?; grasping; pick-and-place; "
+    r"pick and place; warehouse picking; automated guided; dexterous; locomotion; "
+    r"embodied (ai|agents?|intelligence|robots?|robotics); embodiment; sim-?2-?real; "
+    r"sim-to-real; vision-language-action; actuators?; lidar; tele-?operat\w*; physical ai; "
+    r"boston dynamics; unitree; agility robotics; figure ai; mujoco; pybullet; droid; "
+    r"rt-[12x]; bridgedata\w*; (industrial|warehouse|factory) automation; "
+    r"automated (warehouses?|factor(y|ies)|vehicles?|forklifts?); "
+    r"bionic (arms?|hands?|legs?|limbs?); prosthe\w*; loitering munitions?")
+# The robotics cues' translations that name a machine (translations/, the cue names
+# below), and the subject gate's machine words in other languages (about_ai.py); a
+# Chinese, Japanese or Korean word is found inside its run of characters ("自律型ロボット
+# が"), and a Korean one written with or without its space ("자율 주행", "자율주행").
+_NAMING = ("robots", "manipulation", "grasping", "robot arms", "humanoids", "drones",
+           "teleoperation", "robot makers", "embodiment", "self-driving")
+# In "self-driving", the translations of "cars", "vehicles" and "driving" name no machine.
+_DRIVES_ITSELF = re.compile(
+    r"selbstfahr|fahrerlos|autonom|autónom|autonôm|sans conducteur|sin conductor|senza "
+    r"conducente|sem motorista|zonder bestuurder|bez kierowcy|förarlös|sürücüsüz|zelfrijd|"
+    r"självkör|[自无無]\S*驾|[自无無]\S*駕|萝卜|蘿蔔|自動運転|無人運転|自律走行|タクシー|"
+    r"자율|무인|로보|웨이모")
+
+
+_GROUP = re.compile(r"\\w\*\(\?:(.*)\)\\w\*")  # a Chinese or Japanese cue: \w*(?:a|b)\w*
+
+
+def _naming(name: str, alternative: str) -> str:
+    """``alternative`` of the cue ``name``, keeping only the words that name a machine."""
+    if name != "self-driving":
+        return alternative
+    group = _GROUP.fullmatch(alternative)
+    if group is None:
+        return alternative if _DRIVES_ITSELF.search(alternative) else ""
+    words = [word for word in group.group(1).split("|") if _DRIVES_ITSELF.search(word)]
+    return f"\\w*(?:{'|'.join(words)})\\w*" if words else ""
+
+
+def _everywhere() -> str:
+    translated = [_naming(name, alternative)
+                  for lexicon in (THEME_CUES_EUROPEAN, THEME_CUES_ASIAN)
+                  for name in _NAMING
+                  for alternative in lexicon["robotics"].get(name, "").split("; ")]
+    european = [word for word in MACHINES_EUROPEAN if "\\s" not in word]
+    asian = [f"\\w*(?:{word.replace(chr(92) + 's?', '')})\\w*" for word in MACHINES_ASIAN]
+    asian += [f"\\w*{word.replace(chr(92) + 's?', ' ')}\\w*"  # spaced, as two tokens
+              for word in MACHINES_ASIAN if "\\s?" in word]
+    return "; ".join(dict.fromkeys(word for word in [MACHINE_WORDS, *translated, *european, *asian]
+                                    if word))
+
+
+MACHINE_WORDS_EVERYWHERE = _everywhere()
 _CACHE_LIMIT = 100_000
 
 
 class _Words:
-    """Machine words matched against a story's tokens: ``words``, whole tokens (a space
-    joins the tokens of a phrase, up to three); ``inside``, words found inside a run of
-    Chinese, Japanese or Korean characters (one token, cues.py); the acronyms' lower case.
-    Each token new to it is matched once, then looked up in sets (at C speed)."""
+    """Machine words matched against a story's tokens, in the cue lexicon's format (a
+    space joins the tokens of a phrase, up to four), and the acronyms' lower case.  Each
+    token new to it is matched once, then looked up in sets (at C speed)."""
 
-    def __init__(self, words: str, inside: str, acronyms: str) -> None:
-        alternatives = _alternatives(words)
+    def __init__(self, words: str, acronyms: str) -> None:
+        alternatives = [a for a in words.split("; ") if a]
         phrases = [a for a in alternatives if " " in a]
-        self.single = re.compile("|".join(a for a in alternatives if " " not in a) or "(?!)")
-        self.phrase = re.compile("|".join(phrases) or "(?!)")
-        self.starts = re.compile("|".join(p.split(" ", 1)[0] for p in phrases) or "(?!)")
-        self.inside = re.compile(inside or "(?!)")
+        self.single = re.compile("|".join(f"(?:{a})" for a in alternatives if " " not in a)
+                                 or "(?!)")
+        self.phrase = re.compile("|".join(f"(?:{a})" for a in phrases) or "(?!)")
+        self.starts = re.compile("|".join(f"(?:{p.split(' ', 1)[0]})" for p in phrases)
+                                 or "(?!)")
         self.acronym = re.compile(acronyms.lower() or "(?!)")
-        self.seen: set[str] = set()
-        self.machines: set[str] = set()  # tokens that name a machine
-        self.phrase_starts: set[str] = set()  # tokens a phrase of ``words`` starts with
-        self.acronyms: set[str] = set()  # tokens that may be an acronym, in other case
+        # (seen, tokens that name a machine, tokens a phrase starts with, may be acronyms):
+        # one tuple, read once per story, so another thread's reset is never seen half-way
+        self.state: tuple[set[str], set[str], set[str], set[str]] = (set(), set(), set(), set())
 
     def named(self, tokens: list[str]) -> tuple[bool, bool]:
         """(the tokens name a machine, one of them may be an acronym: ask the text)."""
-        if len(self.seen) > _CACHE_LIMIT:  # forget, rather than grow without end
-            self.seen, self.machines, self.phrase_starts, self.acronyms = set(), set(), set(), set()
+        state = self.state
+        if len(state[0]) > _CACHE_LIMIT:  # forget, rather than grow without end
+            state = self.state = (set(), set(), set(), set())
+        seen, machines, phrase_starts, acronyms = state
         unique = set(tokens)
-        for token in unique.difference(self.seen):
-            self._learn(token)
-        if not unique.isdisjoint(self.machines):
+        for token in unique.difference(seen):
+            self._learn(token, state)
+        if not unique.isdisjoint(machines):
             return True, False
-        maybe_acronym = not unique.isdisjoint(self.acronyms)
-        if unique.isdisjoint(self.phrase_starts):
+        maybe_acronym = not unique.isdisjoint(acronyms)
+        if unique.isdisjoint(phrase_starts):
             return False, maybe_acronym
-        starts, phrase = self.phrase_starts, self.phrase
+        phrase = self.phrase
         return any(phrase.fullmatch(" ".join(tokens[at:at + size])) is not None
-                   for at, token in enumerate(tokens) if token in starts
-                   for size in (2, 3)), maybe_acronym
+                   for at, token in enumerate(tokens) if token in phrase_starts
+                   for size in (2, 3, 4)), maybe_acronym
 
-    def _learn(self, token: str) -> None:
+    def _learn(self, token: str, state: tuple[set[str], set[str], set[str], set[str]]) -> None:
+        seen, machines, phrase_starts, acronyms = state
         if len(token) <= LONGEST_WORD:
             parts = [token, *token.split("-")] if "-" in token else [token]  # "drone-maker"
-            if (any(self.single.fullmatch(part) is not None for part in parts)
-                    or (HAS_CJK.search(token) is not None
-                        and self.inside.search(token) is not None)):
-                self.machines.add(token)
+            if any(self.single.fullmatch(part) is not None for part in parts):
+                machines.add(token)
             if self.starts.fullmatch(token) is not None:
-                self.phrase_starts.add(token)
-            if self.acronym.fullmatch(token) is not None:
-                self.acronyms.add(token)
-        self.seen.add(token)
+                phrase_starts.add(token)
+            if any(self.acronym.fullmatch(part) is not None for part in parts):  # "AV-maker"
+                acronyms.add(token)
+        seen.add(token)  # last: a token seen is one whose sets are made
 
 
-def _alternatives(words: str) -> list[str]:
-    """``words`` cut at each "|" outside brackets."""
-    found, depth, start = [], 0, 0
-    for at, char in enumerate(words):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "|" and depth == 0:
-            found.append(words[start:at])
-            start = at + 1
-    return [*found, words[start:]]
-
-
-_MATCHERS: dict[tuple[str, str, str], _Words] = {}
+_MATCHERS: dict[tuple[str, str], _Words] = {}
 _ACRONYMS: dict[str, re.Pattern[str]] = {}
 
 
 def about_machines(text: str, tokens: list[str] | None = None, acronyms: str = MACHINE_ACRONYMS,
-                   words: str = MACHINE_WORDS_EVERYWHERE, inside: str = MACHINE_WORDS_INSIDE,
-                   ) -> bool:
+                   words: str = MACHINE_WORDS_EVERYWHERE) -> bool:
     """The story names a machine that acts in the physical world; ``tokens`` are its
     ``cues.tokenize`` (made here if not given)."""
-    matcher = _MATCHERS.get((words, inside, acronyms))
+    matcher = _MATCHERS.get((words, acronyms))
     if matcher is None:
-        matcher = _MATCHERS[(words, inside, acronyms)] = _Words(words, inside, acronyms)
+        matcher = _MATCHERS[(words, acronyms)] = _Words(words, acronyms)
     named, maybe_acronym = matcher.named(tokenize(text) if tokens is None else tokens)
     if named or not maybe_acronym:
         return named
@@ -132,7 +172,7 @@ def about_machines(text: str, tokens: list[str] | None = None, acronyms: str = M
     if capitals is None:
         capitals = _ACRONYMS[acronyms] = re.compile(
             rf"(?<![A-Za-z0-9_])(?:{acronyms})(?![A-Za-z0-9_])")
-    return capitals.search(text) is not None
+    return capitals.search(folded(text)) is not None  # fullwidth "ＡＶ" too
 
 
 class AboutMachines(TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -140,19 +180,18 @@ class AboutMachines(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     The robotics gate reads it as the last column of the features.  The words are
     parameters, so a model file keeps those it was trained with."""
 
-    def __init__(self, acronyms: str = MACHINE_ACRONYMS, words: str = MACHINE_WORDS_EVERYWHERE,
-                 inside: str = MACHINE_WORDS_INSIDE) -> None:
+    def __init__(self, acronyms: str = MACHINE_ACRONYMS,
+                 words: str = MACHINE_WORDS_EVERYWHERE) -> None:
         self.acronyms = acronyms
         self.words = words
-        self.inside = inside
 
     def fit(self, texts: Sequence[str], y: object = None) -> AboutMachines:
         return self
 
     def transform(self, texts: Sequence[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
         tokens = batch_tokens(texts)  # the cue blocks' own, when they read the same list
-        return np.array([[1.0 if about_machines(text, words_of, self.acronyms, self.words,
-                                                self.inside) else 0.0]
+        return np.array([[1.0 if about_machines(text, words_of, self.acronyms, self.words)
+                          else 0.0]
                          for text, words_of in zip(texts, tokens, strict=True)],
                         dtype=np.float64).reshape(-1, 1)
 

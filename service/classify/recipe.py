@@ -87,7 +87,7 @@ def build_pipeline(params: Mapping[str, Any]) -> Pipeline:
         weights["subject"] = 1.0
     if params.get("machine_gate"):  # after the AI gate's column: its gate wraps the AI gate
         parts.append(("machines", AboutMachines() if params.get("translated") else
-                      AboutMachines(words=MACHINE_WORDS, inside="")))
+                      AboutMachines(words=MACHINE_WORDS)))
         weights["machines"] = 1.0
     features = FeatureUnion(parts, transformer_weights=weights)
     regression = LogisticRegression(C=params["C"], class_weight=params["class_weight"],
