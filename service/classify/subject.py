@@ -191,12 +191,13 @@ def _subject_column(features: Any) -> np.ndarray[Any, Any]:
     last = features[:, -1]
     values = np.asarray(last.todense() if sparse.issparse(last) else last).ravel()
     if not np.isin(values, (0.0, 1.0)).all():
-        raise ValueError("the last feature is not AboutAI's 0/1: put other columns before it")
+        raise ValueError("the last feature is not AboutAI's (or AboutMachines') 0/1: put other "
+                         "columns before it")
     return values
 
 
 def _without_subject(features: Any) -> Any:
-    """The features but the last column (``AboutAI``'s)."""
+    """The features but the last column (a gate's: ``AboutAI``'s or ``AboutMachines``')."""
     if sparse.issparse(features):
         features = sparse.csr_matrix(features)
     return features[:, :-1]
