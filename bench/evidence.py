@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from service.classify.cues import ThemeCues, split_cues  # noqa: E402
+from service.classify.evaluation import source_f1  # noqa: E402
 from service.classify.examples import label_matrix, load_examples  # noqa: E402
 from service.classify.reading import as_read  # noqa: E402
 from service.classify.recipe import DEFAULT_PARAMS, _cue_blocks, build_pipeline  # noqa: E402
@@ -193,10 +194,8 @@ def main() -> None:
 
 
 def _macro(truth: np.ndarray, scores: np.ndarray) -> str:
-    tagged = scores >= 0.5
-    f1 = [2 * (t & p).sum() / max(t.sum() + p.sum(), 1) for t, p in zip(truth.T, tagged.T,
-                                                                         strict=True)]
-    return f"{np.mean(f1):.3f} ({' / '.join(f'{f:.2f}' for f in f1)})"
+    f1 = source_f1(truth.astype(bool), scores >= 0.5)
+    return f"{f1['macro']:.3f} ({' / '.join(f'{f1[t] or 0:.2f}' for t in THEMES)})"
 
 
 if __name__ == "__main__":

@@ -93,9 +93,9 @@ def _everywhere() -> str:
                   for name in _NAMING
                   for alternative in lexicon["robotics"].get(name, "").split("; ")]
     european = [word for word in MACHINES_EUROPEAN if "\\s" not in word]
-    asian = [f"\\w*(?:{word.replace(chr(92) + 's?', '')})\\w*" for word in MACHINES_ASIAN]
-    asian += [f"\\w*{word.replace(chr(92) + 's?', ' ')}\\w*"  # spaced, as two tokens
-              for word in MACHINES_ASIAN if "\\s?" in word]
+    space = r"\s?"  # a Korean word's optional space: one token without it, two with it
+    asian = [f"\\w*(?:{word.replace(space, '')})\\w*" for word in MACHINES_ASIAN]
+    asian += [f"\\w*{word.replace(space, ' ')}\\w*" for word in MACHINES_ASIAN if space in word]
     return "; ".join(dict.fromkeys(word for word in [MACHINE_WORDS, *translated, *european, *asian]
                                     if word))
 

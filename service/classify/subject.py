@@ -183,12 +183,12 @@ class SubjectGate(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return (self.predict_proba(X) >= 0.5).astype(int)
 
 
-def _subject_column(features: Any) -> np.ndarray[Any, Any]:
-    """The last column, which must be ``AboutAI``'s 0/1 (a bench that appends columns of
-    its own after it would otherwise gate every story)."""
+def _subject_column(features: Any, back: int = 1) -> np.ndarray[Any, Any]:
+    """The ``back``-th column from the end, which must be a gate's 0/1 (a bench that
+    appends columns of its own after it would otherwise gate every story)."""
     if sparse.issparse(features):
         features = sparse.csr_matrix(features)
-    last = features[:, -1]
+    last = features[:, -back]
     values = np.asarray(last.todense() if sparse.issparse(last) else last).ravel()
     if not np.isin(values, (0.0, 1.0)).all():
         raise ValueError("the last feature is not AboutAI's (or AboutMachines') 0/1: put other "
@@ -214,10 +214,13 @@ def gates(model: Any) -> list[SubjectGate]:
 
 
 def gate_levels(model: Any, features: Any) -> list[tuple[SubjectGate, np.ndarray[Any, Any]]]:
-    """Each of ``gates(model)`` with which stories of ``features`` it leaves as scored."""
+    """Each of ``gates(model)`` with which stories of ``features`` it leaves as scored: the
+    gate ``depth`` levels in reads the ``depth + 1``-th column from the end (read in place,
+    not by copying the matrix without the outer gates' columns)."""
     levels = []
     for depth, gate in enumerate(gates(model)):
-        if depth:  # the columns the gates outside it read are not its
-            features = _without_subject(features)
-        levels.append((gate, gate.about(features)))
+        if features.shape[1] - depth != gate.n_features_in_:
+            raise ValueError(f"{features.shape[1]} features, the gates were fitted on "
+                             f"{gate.n_features_in_ + depth}")
+        levels.append((gate, _subject_column(features, depth + 1) > 0))
     return levels
