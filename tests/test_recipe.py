@@ -175,3 +175,14 @@ def test_hits_kept_while_tagging_outlive_their_cue_cache() -> None:
         cues._CUE_CACHES[counter.lexicon_key_] = cues._CueCache()  # as when one fills up
         kept = [counter.token_hits(tokens) for tokens in cues.batch_tokens(texts)]
     assert kept == fresh and all(kept)
+
+
+def test_a_cue_block_counts_a_word_it_learns_after_another_block_read_the_story() -> None:
+    """Cue blocks find the places of their words in a story once for all of them: a word
+    that only the second block is a cue of, new to every block, is still counted there."""
+    first = ThemeCues({"safety": {"made-up": ["zorblax"]}}).fit([])
+    second = ThemeCues({"safety": {"also made-up": ["quuxfrob", "frob quuxfrob"]}}).fit([])
+    batch = ["The zorblax met a quuxfrob\nand frob quuxfrob again"]
+    assert first.transform(batch)[0][0] == pytest.approx(np.log1p(1))
+    assert second.transform(batch)[0][0] == pytest.approx(np.log1p(3))  # 2 words, 1 phrase
+    assert np.array_equal(second.transform(batch), second.transform(list(batch)))

@@ -9,7 +9,6 @@ every model file, so they must stay importable from this module.
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -20,35 +19,18 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from service.classify.alphabets import (
-    CJK,
     HAS_CJK,
     LONGEST_WORD,
-    WORD,
-    folded,
     kinds,
     word_core,
 )
 from service.classify.lexicon import DEFINITION_CUES, THEME_CUES
+from service.classify.tokens import MARKS, Scan, batch_tokens, lowered, scan_batch, tokenize
 from service.errors import ModelError
 
-__all__ = ["DEFINITION_CUES", "THEME_CUES", "StoryShape", "ThemeCues", "headline_of", "lowered",
-           "split_cues"]
+__all__ = ["DEFINITION_CUES", "THEME_CUES", "StoryShape", "ThemeCues", "batch_tokens",
+           "headline_of", "lowered", "split_cues", "tokenize"]
 
-# Lower-cased tokens that keep "h100s", "$1.7bn", "10^25", "sim-to-real", "u.s" whole.
-# Words of Latin, Greek and Cyrillic script are tokens with their accents ("künstliche",
-# "réglementation", "роботы"); Chinese, Japanese and Korean have none of those spaces
-# between words that a pattern per token needs, so a run of their characters is one token
-# ("自律型ロボット") and the lexicons' patterns for them match inside it (translations/).
-# ASCII inside such a run stays its own token: "生成AIの" holds "ai".
-# A run of those characters is cut every 64 (real text has punctuation far more often), and
-# a longer token is not tried against the cues: no cue is that long, and a hostile run of
-# letters would be tried against thousands of patterns, each scanning all of it.
-# Inside a word, a run of "$^.-" must be followed by more of the word: written as runs of
-# at most 32, the pattern cannot backtrack through a line of "$" (10 s for 50,000 before).
-_TOKEN = re.compile(rf"\n|[{WORD}$£€^][{WORD}]*(?:[$^.-]{{1,32}}[{WORD}]+)*"
-                    rf"|[{CJK}]{{1,{LONGEST_WORD}}}")
-# A name that holds a cue's word, read as one word: "Hacker News" is a forum, not hacking.
-_NAMES = re.compile(r"(?<![a-z])hacker\s+news(?![a-z])")
 _SUMMARIES = ("hits", "headline", "lead", "distinct", "density", "paragraphs")
 _MAX_PHRASE = 4
 _CACHE_LIMIT = 200_000
@@ -85,21 +67,12 @@ _ANY_OF: dict[tuple[str, object, bool], re.Pattern[str]] = {}
 _NOTHING = re.compile(r"(?!)")  # no pattern of that script
 # (lexicon, phrase size, script) -> the (cue, pattern) pairs that can match such a word
 _OF_KIND: dict[tuple[str, int, bool], list[tuple[int, re.Pattern[str]]]] = {}
-# (the last batch of texts, a snapshot of its items, their tokens): a FeatureUnion hands the
-# same batch object to every cue block, so the blocks tokenize it once.  The snapshot keeps
-# the texts alive (their ids cannot be reused) and catches a list changed in place.
-_LAST_BATCH: tuple[Sequence[str], tuple[str, ...], list[list[str]]] | None = None
 # While a tagger transforms (``recording_hits``), each cue block keeps the hits it counted,
 # by lexicon and token list, so the explanations that follow need not match the story's
 # cues again.  A context variable: another thread scoring at the same time keeps nothing.
 _RECORDED: ContextVar[dict[tuple[str, int], tuple[list[str], list[tuple[int, tuple[int, ...]]],
                                                    _CueCache]] | None]
 _RECORDED = ContextVar("recorded_cue_hits", default=None)
-
-
-def tokenize(text: str) -> list[str]:
-    """The words cues match, lower-cased, with "\n" tokens where lines end."""
-    return _TOKEN.findall(lowered(folded(text)))
 
 
 @contextmanager
@@ -110,26 +83,6 @@ def recording_hits() -> Iterator[None]:
         yield
     finally:
         _RECORDED.reset(token)
-
-
-def batch_tokens(texts: Sequence[str]) -> list[list[str]]:
-    """``tokenize`` of each text; the last batch's are kept, so a second caller with the
-    same list (every cue block; explanations after ``transform``) does not redo them."""
-    global _LAST_BATCH
-    last = _LAST_BATCH  # one read: another thread may replace it, never half-way
-    if (last is not None and last[0] is texts and len(last[1]) == len(texts)
-            and all(map(operator.is_, last[1], texts))):
-        return last[2]
-    tokens = [tokenize(text) for text in texts]
-    _LAST_BATCH = (texts, tuple(texts), tokens)
-    return tokens
-
-
-def _marked(tokens: list[str], marks: set[str]) -> list[int]:
-    """Where ``tokens`` holds a mark (a line break, a cue or a phrase's first word).  A
-    function of its own so that ``marks`` is a local name: it is looked up once per token
-    of every story, and an attribute lookup there cost the tagger 5%."""
-    return [at for at, token in enumerate(tokens) if token in marks]
 
 
 class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -169,9 +122,9 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def transform(self, texts: Sequence[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
         if not texts:
             return np.zeros((0, len(self.get_feature_names_out())))
-        batch = batch_tokens(texts)
+        batch, scans = scan_batch(texts)
         recorded = _RECORDED.get()
-        tallies = [self._tally(tokens, recorded is not None) for tokens in batch]
+        tallies = [self._tally(scan, recorded is not None) for scan in scans]
         if recorded is not None:
             recorded.update(((self.lexicon_key_, id(tokens)), (tokens, tally.hits, tally.cache))
                             for tokens, tally in zip(batch, tallies, strict=True))
@@ -196,16 +149,17 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         names += [f"{theme}:summary:{s}" for theme in self.themes_ for s in _SUMMARIES]
         return np.array(names, dtype=object)
 
-    def _tally(self, tokens: list[str], keep_hits: bool = False) -> _Tally:
+    def _tally(self, scan: Scan, keep_hits: bool = False) -> _Tally:
         """Where the cues fall in one text's tokens ("\n" tokens end the lines); with
         ``keep_hits``, also where each cue fell (its place, its cues), which
         ``token_hits`` turns into words for the stories an explanation is asked of."""
         cache = self._warm_cache()
-        self._learn(tokens, cache)
+        tokens = scan.tokens
+        self._learn(scan.types, cache)
         tally = _Tally(len(self.names_), len(self.themes_), cache)
         line_start, breaks = 0, 0
         seen: set[int] = set()  # themes hit in the current line
-        for at in _marked(tokens, cache.marks):
+        for at in scan.marked(cache.marks):
             if tokens[at] == "\n":
                 if at > line_start:  # a line with words in it: a paragraph
                     tally.lines += 1
@@ -242,9 +196,10 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         kept = recorded.get((self.lexicon_key_, id(tokens))) if recorded is not None else None
         if kept is None or kept[0] is not tokens:  # not kept while tagging: match again
             cache = self._warm_cache()
-            self._learn(tokens, cache)
+            scan = Scan(tokens)
+            self._learn(scan.types, cache)
             kept = tokens, [(at, self._cues_at(tokens, at, cache))
-                            for at in _marked(tokens, cache.marks) if tokens[at] != "\n"], cache
+                            for at in scan.marked(cache.marks) if tokens[at] != "\n"], cache
         return [hit for at, cues_here in kept[1]
                 for hit in self._words_of(tokens, at, cues_here, kept[2])]
 
@@ -255,14 +210,15 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         cache = _CUE_CACHES.get(self.lexicon_key_)
         if cache is None or len(cache.tokens) + len(cache.phrases) > _CACHE_LIMIT:
             cache = _CUE_CACHES[self.lexicon_key_] = _CueCache()
+            MARKS.shrink(c.marks for c in _CUE_CACHES.values())
         return cache
 
-    def _learn(self, tokens: list[str], cache: _CueCache) -> None:
+    def _learn(self, types: set[str], cache: _CueCache) -> None:
         """Match the tokens never seen before (set difference: at C speed)."""
-        for token in set(tokens).difference(cache.tokens):
+        for token in types.difference(cache.tokens):
             cache.tokens[token] = found, starts = self._match_token(token)
             if found or starts:
-                cache.marks.add(token)
+                MARKS.add(token, cache.marks)
 
     def _cues_at(self, tokens: list[str], at: int, cache: _CueCache) -> tuple[int, ...]:
         found, starts_phrase = cache.tokens[tokens[at]]
@@ -371,13 +327,6 @@ class StoryShape(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 def headline_of(text: str) -> str:
     """The first line, ``lowered``: a vectorizer preprocessor (pickled by name)."""
     return lowered(text.split("\n", 1)[0])
-
-
-def lowered(text: str) -> str:
-    """The text lower-cased, a name that holds a cue's word read as one word ("Hacker
-    News"): the words' vectorizer preprocessor (pickled by name)."""
-    lower = text.lower()
-    return _NAMES.sub("hackernews", lower) if "hacker" in lower else lower
 
 
 def split_cues(cues: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, list[str]]]:

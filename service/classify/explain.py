@@ -24,13 +24,15 @@ import numpy as np
 
 from service.classify.alphabets import HAS_CJK, LONGEST_WORD
 
-__all__ = ["cue_blocks", "explain", "story_hits"]
+__all__ = ["cue_blocks", "cue_columns", "explain", "story_hits"]
 
 
 # FeatureUnion block -> the ThemeCues counting in it ("cues", "definitions")
 Blocks = Mapping[str, Any]
-# block -> (its ThemeCues, the story's hits of it): found once per story, for every theme
-Hits = Mapping[str, tuple[Any, Sequence[tuple[int, str]]]]
+# block -> (its ThemeCues, per cue: (its theme, its count feature's name and column))
+Columns = Mapping[str, tuple[Any, Sequence[tuple[str, str, int | None]]]]
+# theme -> (words, count feature, its column) of each of the story's hits of the theme
+Hits = Mapping[str, Sequence[tuple[str, str, int | None]]]
 
 
 def cue_blocks(features: Any) -> dict[str, Any]:
@@ -43,32 +45,48 @@ def cue_blocks(features: Any) -> dict[str, Any]:
     return found
 
 
-def story_hits(tokens: list[str], blocks: Blocks,
-               ) -> dict[str, tuple[Any, list[tuple[int, str]]]]:
+def cue_columns(blocks: Blocks, index: Mapping[str, int]) -> dict[str, tuple[Any, list[
+        tuple[str, str, int | None]]]]:
+    """Each block's cues with their theme and count feature: named once per model, not
+    once per hit of every story explained."""
+    columns = {}
+    for block, counter in blocks.items():
+        named = [(theme, f"{block}__{theme}:{name}") for theme, name in counter.names_]
+        columns[block] = counter, [(theme, feature, index.get(feature))
+                                   for theme, feature in named]
+    return columns
+
+
+def story_hits(tokens: list[str], columns: Columns) -> dict[str, list[tuple[str, str, int | None]]]:
     """Every block's cue hits in a story's ``tokens`` (cues.tokenize of the text as read),
-    found once: a story tagged with three themes is explained three times from them."""
-    return {block: (counter, counter.token_hits(tokens)) for block, counter in blocks.items()}
+    by theme, found once: a story tagged with three themes is explained three times from
+    them.  A slug's hit (longer than any word) names no term."""
+    by_theme: dict[str, list[tuple[str, str, int | None]]] = {}
+    for counter, cues in columns.values():
+        for cue, gram in counter.token_hits(tokens):
+            if len(gram) <= LONGEST_WORD:
+                theme, feature, column = cues[cue]
+                by_theme.setdefault(theme, []).append((gram, feature, column))
+    return by_theme
 
 
-def explain(text: str, pushes: np.ndarray[Any, Any], index: Mapping[str, int], hits: Hits,
-            theme: str, limit: int) -> tuple[str, ...]:
-    """Up to ``limit`` terms of ``text`` (the story as shown) behind ``theme``; ``pushes``
+def explain(text: str, pushes: np.ndarray[Any, Any], index: Mapping[str, int],
+            hits: Sequence[tuple[str, str, int | None]], limit: int) -> tuple[str, ...]:
+    """Up to ``limit`` terms of ``text`` (the story as shown) behind a theme; ``pushes``
     is value x coefficient per feature of the story's row, ``index`` maps feature names to
-    columns, ``hits`` is ``story_hits`` of the text as the model read it (reading.as_read):
-    a hit not written in ``text`` as such (a phrase wrapped over two lines) is not shown."""
+    columns, ``hits`` is the theme's ``story_hits`` in the text as the model read it
+    (reading.as_read): a hit not written in ``text`` as such (a phrase wrapped over two
+    lines) is not shown."""
     lowered = text.lower()
     found: dict[str, tuple[float, set[str]]] = {}  # term -> (its push, the cues it fired)
-    for block, (counter, block_hits) in hits.items():
-        for cue, gram in block_hits:
-            cue_theme, cue_name = counter.names_[cue]
-            if cue_theme != theme or len(gram) > LONGEST_WORD:  # a slug's hit: no term
-                continue
-            push, cues = found.get(gram, (_word_push(pushes, index, gram.split(" ")), set()))
-            feature = f"{block}__{theme}:{cue_name}"
-            if feature not in cues:  # a cue's count feature pushes once per term
-                cues.add(feature)
-                push += _push(pushes, index, feature)
-            found[gram] = push, cues
+    for gram, feature, column in hits:
+        known = found.get(gram)
+        push, cues = known if known is not None else (
+            _word_push(pushes, index, gram.split(" ")), set())
+        if feature not in cues:  # a cue's count feature pushes once per term
+            cues.add(feature)
+            push += float(pushes[column]) if column is not None else 0.0
+        found[gram] = push, cues
     ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
     spelled: dict[str, str | None] = {}
 

@@ -25,7 +25,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from service.classify.alphabets import LONGEST_WORD, folded
-from service.classify.cues import batch_tokens, tokenize
+from service.classify.tokens import batch_tokens, tokenize
 from service.classify.translations.about_ai import MACHINES_ASIAN, MACHINES_EUROPEAN
 from service.classify.translations.asian_cues import THEME_CUES_ASIAN
 from service.classify.translations.european_cues import THEME_CUES_EUROPEAN
