@@ -24,8 +24,9 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import Pipeline
 
-from service.classify.cues import ThemeCues, batch_tokens
+from service.classify.cues import ThemeCues
 from service.classify.recipe import DEFAULT_PARAMS, build_pipeline
+from service.classify.tokens import scan_batch
 
 Factory = Callable[[], Any]
 
@@ -60,7 +61,7 @@ class ShareCues(ThemeCues):
         base = super().transform(texts)
         if not len(texts):
             return base
-        tallies = [self._tally(tokens) for tokens in batch_tokens(texts)]
+        tallies = [self._tally(scan) for scan in scan_batch(texts)[1]]
         per_theme = np.zeros((len(self.names_), len(self.themes_)))
         per_theme[np.arange(len(self.names_)), self.theme_of_] = 1.0
         hits = np.array([t.counts for t in tallies], dtype=float) @ per_theme

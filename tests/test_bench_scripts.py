@@ -26,3 +26,17 @@ def test_every_bench_script_starts() -> None:
         if process.returncode != 0:  # the helper modules (embeddings.py…) only import
             failed[Path(script).name] = (err or out).strip().splitlines()[-1:]
     assert not failed, failed
+
+
+def test_the_bench_cue_blocks_still_count() -> None:
+    """Bench designs that subclass the service's ThemeCues call its internals: they must
+    follow a change of them (stop 28's shared scan broke `ShareCues`, which only a run of
+    `bench/compare_models.py` would have shown)."""
+    code = ("import sys; sys.path.insert(0, 'bench'); import shape_designs as s; "
+            "from service.classify.cues import THEME_CUES, split_cues; "
+            "[row] = s.ShareCues(split_cues(THEME_CUES)).fit([]).transform("
+            "['Jailbreaks of a new model\\nRed teams found them']); "
+            "assert row.max() > 0, row; print(len(row))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]

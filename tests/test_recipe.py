@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import sparse
 
-from service.classify import cues
-from service.classify.cues import THEME_CUES, StoryShape, ThemeCues, split_cues
+from service.classify import cues, tokens
+from service.classify.cues import THEME_CUES, StoryShape, ThemeCues, lowered, split_cues
 from service.classify.evaluation import EVALUATION, SCORED_AS
 from service.classify.examples import Example, load_examples
-from service.classify.model import Classifier
+from service.classify.model import Classifier, _Rows
 from service.classify.paraphrases import COUNTER_CUES, PARAPHRASE_CUES
 from service.classify.recipe import (
     DEFAULT_PARAMS,
@@ -186,3 +188,56 @@ def test_a_cue_block_counts_a_word_it_learns_after_another_block_read_the_story(
     assert first.transform(batch)[0][0] == pytest.approx(np.log1p(1))
     assert second.transform(batch)[0][0] == pytest.approx(np.log1p(3))  # 2 words, 1 phrase
     assert np.array_equal(second.transform(batch), second.transform(list(batch)))
+
+
+def test_a_word_is_a_mark_before_its_cue_cache_knows_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another thread that finds a word in the cue cache does not learn it again: by then
+    it must be a mark, or that thread's story loses the word's hits (a review's finding:
+    the cache knew it first, and a thread read it between the two)."""
+    counter = ThemeCues({"safety": {"made-up": ["blorptang"]}}).fit([])
+    known_when_marked: list[bool] = []
+    add = tokens.MARKS.add
+
+    def spying_add(token: str, block_marks: set[str]) -> None:
+        known_when_marked.append(token in cues._CUE_CACHES[counter.lexicon_key_].tokens)
+        add(token, block_marks)
+
+    monkeypatch.setattr(tokens.MARKS, "add", spying_add)
+    assert counter.transform(["A blorptang\nand another blorptang"])[0][0] == pytest.approx(
+        np.log1p(2))
+    assert known_when_marked == [False]
+
+
+def test_a_block_counts_its_words_with_a_cache_replaced_while_it_tallies(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """When a cue cache fills up it is replaced, and the marks of every block shrink to the
+    current caches' once they are too many: a block still tallying with the old cache (in
+    another thread) finds its words' places itself, not among marks that dropped them."""
+    counter = ThemeCues({"safety": {"made-up": ["quazzle"]}}).fit([])
+    text = ["a quazzle here\nand a quazzle there"]
+    expected = counter.transform(list(text))[0][0]
+    learn = ThemeCues._learn
+
+    def learn_then_replace(self: ThemeCues, types: set[str], cache: cues._CueCache) -> None:
+        learn(self, types, cache)
+        monkeypatch.setattr(cues, "_CACHE_LIMIT", -1)  # as another thread fills it up
+        self._warm_cache()
+        monkeypatch.setattr(cues, "_CACHE_LIMIT", 200_000)
+
+    monkeypatch.setattr(tokens.MARKS, "_limit", 1)  # a process past its limit of marks
+    monkeypatch.setattr(ThemeCues, "_learn", learn_then_replace)
+    assert counter.transform(list(text))[0][0] == pytest.approx(expected) == np.log1p(2)
+
+
+def test_feature_rows_sum_a_columns_duplicate_entries() -> None:
+    """A sparse row may hold a column twice (a block that does not sum its own): the
+    explanations read it as todense() does, summed."""
+    matrix = sparse.csr_matrix((np.array([0.5, 0.25, 1.0]), np.array([1, 1, 3]),
+                                np.array([0, 3])), shape=(1, 4))
+    assert list(_Rows(matrix)[0]) == [0.0, 0.75, 0.0, 1.0]
+    assert list(_Rows(np.array([[1.0, 2.0]]))[0]) == [1.0, 2.0]
+
+
+def test_model_files_name_the_words_preprocessor_where_older_code_finds_it() -> None:
+    assert b"service.classify.cues" in pickle.dumps(lowered)
+    assert cues.lowered is tokens.lowered

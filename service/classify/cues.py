@@ -52,9 +52,10 @@ class _Tally:
 class _CueCache:
     """Matches already made: token -> (cues, may start a phrase); phrase -> cues."""
 
-    __slots__ = ("marks", "phrases", "tokens")
+    __slots__ = ("marks", "phrases", "retired", "tokens")
 
     def __init__(self) -> None:
+        self.retired = False  # replaced in _CUE_CACHES: MARKS may no longer hold its marks
         self.tokens: dict[str, tuple[tuple[int, ...], bool]] = {"\n": ((), False)}
         self.marks: set[str] = {"\n"}  # line breaks, and tokens that are or start a cue
         self.phrases: dict[str, tuple[int, ...]] = {}
@@ -83,6 +84,16 @@ def recording_hits() -> Iterator[None]:
         yield
     finally:
         _RECORDED.reset(token)
+
+
+def _places(scan: Scan, cache: _CueCache) -> list[int]:
+    """``scan.marked`` of the cache's marks; for a cache replaced (and so perhaps dropped
+    from MARKS by a shrink) while in use, every place of its marks, found directly."""
+    places = scan.marked(cache.marks)
+    if cache.retired:
+        marks = cache.marks
+        return [at for at, token in enumerate(scan.tokens) if token in marks]
+    return places
 
 
 class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -159,7 +170,7 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         tally = _Tally(len(self.names_), len(self.themes_), cache)
         line_start, breaks = 0, 0
         seen: set[int] = set()  # themes hit in the current line
-        for at in scan.marked(cache.marks):
+        for at in _places(scan, cache):
             if tokens[at] == "\n":
                 if at > line_start:  # a line with words in it: a paragraph
                     tally.lines += 1
@@ -199,7 +210,7 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             scan = Scan(tokens)
             self._learn(scan.types, cache)
             kept = tokens, [(at, self._cues_at(tokens, at, cache))
-                            for at in scan.marked(cache.marks) if tokens[at] != "\n"], cache
+                            for at in _places(scan, cache) if tokens[at] != "\n"], cache
         return [hit for at, cues_here in kept[1]
                 for hit in self._words_of(tokens, at, cues_here, kept[2])]
 
@@ -209,16 +220,19 @@ class ThemeCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         cleared, when full, so a thread still using the old one is not disturbed."""
         cache = _CUE_CACHES.get(self.lexicon_key_)
         if cache is None or len(cache.tokens) + len(cache.phrases) > _CACHE_LIMIT:
+            if cache is not None:
+                cache.retired = True  # before the shrink: its users fall back (_places)
             cache = _CUE_CACHES[self.lexicon_key_] = _CueCache()
-            MARKS.shrink(c.marks for c in _CUE_CACHES.values())
+            MARKS.shrink(lambda: [c.marks for c in list(_CUE_CACHES.values())])
         return cache
 
     def _learn(self, types: set[str], cache: _CueCache) -> None:
         """Match the tokens never seen before (set difference: at C speed)."""
         for token in types.difference(cache.tokens):
-            cache.tokens[token] = found, starts = self._match_token(token)
-            if found or starts:
+            found, starts = entry = self._match_token(token)
+            if found or starts:  # the mark first: a token known to the cache is a known mark
                 MARKS.add(token, cache.marks)
+            cache.tokens[token] = entry
 
     def _cues_at(self, tokens: list[str], at: int, cache: _CueCache) -> tuple[int, ...]:
         found, starts_phrase = cache.tokens[tokens[at]]

@@ -169,6 +169,8 @@ class _Rows:
 
     def __init__(self, features: Any) -> None:
         self._sparse = features.tocsr() if hasattr(features, "tocsr") else None
+        if self._sparse is not None and not self._sparse.has_canonical_format:
+            self._sparse.sum_duplicates()  # a column's entries summed, as todense() would
         self._dense = None if self._sparse is not None else np.asarray(features)
 
     def __getitem__(self, row: int) -> np.ndarray[Any, Any]:

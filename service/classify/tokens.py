@@ -13,7 +13,7 @@ from __future__ import annotations
 import operator
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from service.classify.alphabets import CJK, LONGEST_WORD, WORD, folded
 
@@ -60,13 +60,15 @@ class Marks:
                 every.add(token)
                 self.state = every, version + 1
 
-    def shrink(self, blocks: Iterable[set[str]]) -> None:
+    def shrink(self, blocks: Callable[[], Iterable[set[str]]]) -> None:
         """A block's cue cache was replaced (full): its old marks may go, once they are too
-        many to keep.  Kept until then, as a thread may still use the old cache."""
+        many to keep.  ``blocks()`` lists the current caches' marks, read under the lock
+        (every marks set changes under it).  A thread still using the old cache finds its
+        places itself (``cues._places``)."""
         with self._lock:
             every, version = self.state
             if len(every) > self._limit:
-                self.state = set().union(*blocks), version + 1
+                self.state = set().union(*blocks()), version + 1
 
 
 MARKS = Marks(limit=200_000)
@@ -101,22 +103,22 @@ class Scan:
     distinct words, and where the words that are some block's marks fall (each block then
     keeps its own of those few places instead of going over every token again)."""
 
-    __slots__ = ("_marked", "_seen", "tokens", "types")
+    __slots__ = ("_found", "tokens", "types")
 
     def __init__(self, tokens: list[str]) -> None:
         self.tokens = tokens
         self.types = set(tokens)
-        self._marked: list[int] = []
-        self._seen = -1  # the marks' version ``_marked`` was found with
+        self._found: tuple[int, list[int]] = (-1, [])  # (marks' version, places): one object
 
     def marked(self, marks: set[str]) -> list[int]:
         """Where the story holds one of ``marks`` (a block's: all of them in ``MARKS``)."""
         every, version = MARKS.state  # one read: the version is of the set as read, or older
-        if self._seen != version:
-            self._marked = [at for at, token in enumerate(self.tokens) if token in every]
-            self._seen = version
+        seen, places = self._found
+        if seen != version:
+            places = [at for at, token in enumerate(self.tokens) if token in every]
+            self._found = version, places
         tokens = self.tokens
-        return [at for at in self._marked if tokens[at] in marks]
+        return [at for at in places if tokens[at] in marks]
 
 
 def lowered(text: str) -> str:
@@ -124,3 +126,8 @@ def lowered(text: str) -> str:
     News"): the words' vectorizer preprocessor (pickled by name)."""
     lower = text.lower()
     return _NAMES.sub("hackernews", lower) if "hacker" in lower else lower
+
+
+# Pickled by name in model files as ``service.classify.cues.lowered``, where it was defined
+# until stop 28 and is still exported: a model trained now loads in code from before then.
+lowered.__module__ = "service.classify.cues"
