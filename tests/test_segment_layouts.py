@@ -624,7 +624,7 @@ def test_a_name_ending_in_a_full_stop_runs_into_its_text() -> None:
                                                ("sweep17", 0.90), ("sweep18", 0.88),
                                                ("attack14", 0.80), ("sweep19", 0.87),
                                                ("sweep20", 0.89), ("sweep21", 0.90),
-                                               ("sweep22", 0.80)])
+                                               ("sweep22", 0.80), ("sweep23", 0.84)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
@@ -684,7 +684,9 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     0.912 with their fixes and a read-only review's narrowing.  sweep21 and sweep22 were
     written and scored blind with all of those: 0.890 and 0.816 (stop 24's rules: 0.879
     and 0.806); 0.926 and 0.836 with a plain-text box's rule, markdown dash bullets left as
-    text and a few buttons."""
+    text and a few buttons.  sweep23 (15 AI newsletters, 15 others, as a reader gets
+    them) was written and scored blind at stop 28, with no rule changed since: 0.846 (AI
+    0.872, the others 0.820); its floor guards that figure."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)
