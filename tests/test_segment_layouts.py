@@ -624,7 +624,7 @@ def test_a_name_ending_in_a_full_stop_runs_into_its_text() -> None:
                                                ("sweep17", 0.90), ("sweep18", 0.88),
                                                ("attack14", 0.80), ("sweep19", 0.87),
                                                ("sweep20", 0.89), ("sweep21", 0.90),
-                                               ("sweep22", 0.80), ("sweep23", 0.84)])
+                                               ("sweep22", 0.80), ("sweep23", 0.85)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
@@ -686,7 +686,8 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     and 0.806); 0.926 and 0.836 with a plain-text box's rule, markdown dash bullets left as
     text and a few buttons.  sweep23 (15 AI newsletters, 15 others, as a reader gets
     them) was written and scored blind at stop 28, with no rule changed since: 0.846 (AI
-    0.872, the others 0.820); its floor guards that figure."""
+    0.872, the others 0.820); 0.860 with its buttons ("Have your say", "Event details":
+    the end of test_segment_sweep17.py), sweep22 0.836 -> 0.838, no corpus lower."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)

@@ -640,3 +640,21 @@ def test_a_long_paragraph_over_thousands_of_bullets_is_read_in_linear_time() -> 
     started = time.process_time()
     _headlines(html)
     assert time.process_time() - started < 10
+
+
+# ---- the twenty-third sweep (stop 28): buttons read as stories ---------------------------------
+
+
+@pytest.mark.parametrize("button", ["Have your say", "Event details", "Plan your visit →",
+                                    "Browse prints", "Read Maria’s story", "Meet the fellows →",
+                                    "Post a job here", "Ticket details"])
+def test_the_twenty_third_sweep_s_buttons_are_calls_to_action(button: str) -> None:
+    assert CALL_TO_ACTION.match(button)
+
+
+@pytest.mark.parametrize("headline", ["Meet the new boss of the port authority",
+                                      "Browse mode comes to Chrome", "Have your say on the budget",
+                                      "Event details leak before the launch",
+                                      "Read Maria’s story of the flood"])
+def test_headlines_that_open_like_those_buttons_stay_headlines(headline: str) -> None:
+    assert not CALL_TO_ACTION.match(headline)

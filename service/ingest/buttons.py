@@ -113,6 +113,13 @@ CALL_TO_ACTION = re.compile(
     r"read (?:the )?summary|renew (?:your )?(?:membership|subscription)|"
     # the twenty-first sweep's: "Open link →", "RSVP →", "Share your link"
     r"open (?:the )?link|rsvp(?: here| now)?|share your (?:referral )?link|"
+    # the twenty-third sweep's: "Have your say", "Event details", "Plan your visit", "Browse
+    # prints", "Read Maria's story", "Meet the fellows →", "Post a job here" (each alone on
+    # its line: "Meet the new boss", "Browse mode comes to Chrome" stay headlines)
+    r"have your say(?: here| now| online)?|(?:event|more|full|view|see|ticket) details|"
+    r"plan your (?:visit|trip|day|stay)|browse [\w-]+|read [\w-]+['’]s story|"
+    r"meet (?:the|our) (?:new )?(?:fellows|team|speakers|staff|crew|winners|volunteers|cast"
+    r"|authors|artists)|post a job(?: here| now)?|"
     r"annulla l['’]iscrizione|cancelar (?:la )?suscripción|"
     r"update (?:your )?(?:profile|preferences)|copy (?:your )?(?:referral )?link|"
     r"alle (?:[\w-]+ )?(?:artikel|beiträge|meldungen|nachrichten)(?: der woche| von heute)? "
