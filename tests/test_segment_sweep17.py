@@ -11,6 +11,7 @@ import pytest
 from service.ingest.buttons import CALL_TO_ACTION, READ_MORE
 from service.ingest.headlines import AUTHOR_DATE, VERDICT, is_byline
 from service.ingest.masthead import CADENCE_TAGLINE
+from service.ingest.zones import opens_footer
 from tests.test_segment_sweep11 import TWO, P, _headlines
 
 STORIES = ["Router maker patches seven flaws", "Ransomware gang changes tactics"]
@@ -658,3 +659,17 @@ def test_the_twenty_third_sweep_s_buttons_are_calls_to_action(button: str) -> No
                                       "Read Maria’s story of the flood"])
 def test_headlines_that_open_like_those_buttons_stay_headlines(headline: str) -> None:
     assert not CALL_TO_ACTION.match(headline)
+
+
+@pytest.mark.parametrize("line", ["This email was sent to h.nakamura@ridgewayfoods.example.com",
+                                  "This message was sent to reader@example.org because you "
+                                  "signed up", "Privacy Statement | Terms of Use",
+                                  "Privacy Policy"])
+def test_the_twenty_third_sweep_s_footer_lines_open_the_footer(line: str) -> None:
+    assert opens_footer(line)
+
+
+@pytest.mark.parametrize("line", ["Privacy policy changes anger app users",
+                                  "This email was the start of a lawsuit"])
+def test_news_that_opens_like_a_footer_line_does_not_open_it(line: str) -> None:
+    assert not opens_footer(line)

@@ -237,6 +237,9 @@ ZONES = {
     "footer": re.compile(
         rf"^(?:{SUBSCRIBE_LINE}|share (?:this|the)|follow us|about us|thank(?:s| you) for"
         r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$"
+        # the twenty-third sweep's: "This email was sent to h.n@…", "Privacy Statement | Terms"
+        r"|this (?:e-?mail|message|newsletter) was sent to\b"
+        r"|privacy (?:statement|policy|notice)(?:\s*[|·•]\s*[^\n]{1,40})?$"
         r"|manage (?:your )?(?:subscription|preferences)|update your preferences"
         r"|update your (?:email )?preferences or unsubscribe"  # an attack on the eleventh sweep
         r"|why did i get this|(?:impressum|mentions légales|aviso legal|note legali)\s*(?::\s*)?"
@@ -304,7 +307,8 @@ FOOTER_BLOCK_LINES = 4  # the footer's address, "why you get this", its links: s
 FOOTER_LINE = re.compile(
     r"^(?:you(?:['’]re| are| were) receiving|unsubscribe\b|manage (?:your )?(?:subscription|"
     r"preferences|newsletters)|update (?:your )?(?:email )?preferences|why did i get this"
-    r"|(?:copyright\s*)?©\s*(?:19|20)\d\d|copyright\s+(?:19|20)\d\d|thanks? (?:you )?for reading)",
+    r"|(?:copyright\s*)?©\s*(?:19|20)\d\d|copyright\s+(?:19|20)\d\d|thanks? (?:you )?for reading"
+    r"|this (?:e-?mail|message|newsletter) was sent to\b)",
     re.IGNORECASE)
 
 
