@@ -90,6 +90,8 @@ def _places(scan: Scan, cache: _CueCache) -> list[int]:
     """``scan.marked`` of the cache's marks; for a cache replaced (and so perhaps dropped
     from MARKS by a shrink) while in use, every place of its marks, found directly."""
     places = scan.marked(cache.marks)
+    # asked after the places: a cache is retired before MARKS shrinks, so places found with
+    # a shrunk MARKS always meet a retired flag here
     if cache.retired:
         marks = cache.marks
         return [at for at, token in enumerate(scan.tokens) if token in marks]

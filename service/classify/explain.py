@@ -57,7 +57,7 @@ def cue_columns(blocks: Blocks, index: Mapping[str, int]) -> dict[str, tuple[Any
     return columns
 
 
-def story_hits(tokens: list[str], columns: Columns) -> dict[str, list[tuple[str, str, int | None]]]:
+def story_hits(tokens: list[str], columns: Columns) -> Hits:
     """Every block's cue hits in a story's ``tokens`` (cues.tokenize of the text as read),
     by theme, found once: a story tagged with three themes is explained three times from
     them.  A slug's hit (longer than any word) names no term."""

@@ -191,8 +191,8 @@ def _subject_column(features: Any, back: int = 1) -> np.ndarray[Any, Any]:
     last = features[:, -back]
     values = np.asarray(last.todense() if sparse.issparse(last) else last).ravel()
     if not np.isin(values, (0.0, 1.0)).all():
-        raise ValueError("the last feature is not AboutAI's (or AboutMachines') 0/1: put other "
-                         "columns before it")
+        raise ValueError(f"feature {back} from the end is not a gate's 0/1 (AboutAI's or "
+                         "AboutMachines'): put other columns before the gates'")
     return values
 
 
