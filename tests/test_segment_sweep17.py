@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from service.ingest.buttons import CALL_TO_ACTION, READ_MORE
+from service.ingest.footer import opens_footer
 from service.ingest.headlines import AUTHOR_DATE, VERDICT, is_byline
 from service.ingest.masthead import CADENCE_TAGLINE
-from service.ingest.zones import opens_footer
 from tests.test_segment_sweep11 import TWO, P, _headlines
 
 STORIES = ["Router maker patches seven flaws", "Ransomware gang changes tactics"]

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from service.domain import Block
+from service.ingest.footer import footer_at, opens_footer
 from service.ingest.named import news_sentence, section_like
 from service.ingest.parse import parse_issue
 from service.ingest.segment import segment
-from service.ingest.zones import footer_at, opens_footer
 from tests.test_segment_any import email
 
 P = ("The council spent most of the evening on the budget, and the vote came only after "

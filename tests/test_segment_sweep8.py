@@ -9,11 +9,12 @@ from __future__ import annotations
 import pytest
 
 from service.domain import Block
+from service.ingest.footer import opens_footer
 from service.ingest.headlines import is_byline, title_like
 from service.ingest.named import labelled_news
 from service.ingest.parse import parse_issue
 from service.ingest.segment import segment
-from service.ingest.zones import ZONES, opens_footer, opens_sponsor
+from service.ingest.zones import ZONES, opens_sponsor
 from tests.test_segment_any import email
 
 P = ("The council spent most of the evening on the budget, and the vote came only after "

@@ -25,6 +25,7 @@ from service.errors import MalformedMessage
 from service.ingest.buttons import BUTTON_BAR, READ_MORE, read_more_url
 from service.ingest.cuts import Cut, without_last
 from service.ingest.essay import one_essay
+from service.ingest.footer import SIGN_OFF, footer_at, sign_off_at
 from service.ingest.headlines import DECORATION, block_lines, tidy
 from service.ingest.masthead import names_the_newsletter, newsletter_names, translated_names
 from service.ingest.opening import without_author, without_opening_line, without_subtitle
@@ -40,7 +41,6 @@ from service.ingest.rules import (
 )
 from service.ingest.structure import cut
 from service.ingest.untitled import untitled_items
-from service.ingest.zones import SIGN_OFF, footer_at, sign_off_at
 
 __all__ = [
     "GENERIC",

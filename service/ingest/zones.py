@@ -1,23 +1,20 @@
 """Segment stage, structural engine: the zones of an issue that are no story's text.
 
 A recap ("TL;DR", "In today's issue"), a sponsor's block ("Together with Acme"),
-an intro, the footer, and the sign-off after the last story ("That's it for
-today!"): the patterns that find them, and the one-block tests structure.py and
-segment.py ask.  A zone opens on a title or a short line of its own; what is in
+an intro, events, jobs, the footer's words: the patterns that find them, and the
+one-block tests structure.py and segment.py ask (where the footer and the sign-off
+start is footer.py's).  A zone opens on a title or a short line of its own; what is in
 it belongs to no story until the next story starts (structure.py).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from service.domain import Block
 from service.ingest.headlines import (
     ISSUE_DATE,
-    TITLE_MAX_CHARS,
     block_lines,
-    is_bold_line,
     tidy,
 )
 
@@ -26,22 +23,15 @@ __all__ = [
     "BARE_AD_LABEL",
     "EVENT_DAY",
     "JOB_TITLE",
-    "SIGN_OFF",
     "SPONSOR_LABEL",
     "TIME_OF_DAY",
     "ZONES",
-    "footer_at",
-    "opens_footer",
     "opens_recap",
     "opens_sponsor",
     "posting",
-    "sign_off_at",
     "sponsored_lead",
 ]
 
-TEXT_UNDER = 60  # a story's first paragraph, not a footer's link or address line
-BUTTON = re.compile(r"^\W*(?:share|like|comment|restack|forward|follow|tweet|post)\b.{0,40}$",
-                    re.IGNORECASE)
 SPONSOR_LINE_WORDS = 8  # "Together with Acme": a label, not a sentence about a partnership
 # "Subscribe", "Subscribe now", "Unsubscribe | Preferences", "Subscribe to our podcast": the
 # word as a button or a call; not a headline or sentence about subscriptions ("Unsubscribe
@@ -262,98 +252,6 @@ JOB_TITLE = re.compile(
     r"\w*ingenieur\w*|ingénieur\w*|werkstudent\w*|praktikant\w*|stagiaire|chargé\w*|"
     r"développeu\w*|entwickler\w*|ingeniero\w*|m/w/d|cdi|cdd)\b",
     re.IGNORECASE)
-
-
-# What ends an issue after its last story: no story's text.  Only ever looked for in the last
-# story's closing blocks (``sign_off_at``): "That's all for today's top stories; now the quick
-# hits" or "New here?" at the top of an issue must not end it.
-SIGN_OFF = re.compile(
-    r"^(?:that'?s (?:it|all) for (?:today|now|this (?:week|issue|edition))\b(?!')"
-    r"|see you (?:tomorrow|next (?:time|week|month))\b|until next (?:time|week)\b"
-    r"|thanks to [^.]{1,60} for (?:editing|copy-?editing|producing)"
-    r"|[—–-] ?the [^.]{1,40} (?:team|editors)$"
-    r"|(?:enjoyed|liked?|love) (?:this|it|(?:the |our )?[\w-]+)\? (?:tell|share|forward)"
-    r"|enjoyed this\?|new here\?|partner with us|advertise with us|want to advertise"
-    r"|forward (?:this|it) to)", re.IGNORECASE)
-SIGN_OFF_BLOCKS = 4  # a sign-off is in an issue's last few blocks
-SIGN_OFF_WORDS = 12  # and short: "See you tomorrow, robots: the line became a meme" is news
-
-
-def sign_off_at(blocks: Sequence[Block]) -> int:
-    """Where the sign-off starts among the last story's blocks (its first block excluded):
-    the first of its last ``SIGN_OFF_BLOCKS`` whose first line is one; len(blocks) if none."""
-    for at in range(max(1, len(blocks) - SIGN_OFF_BLOCKS), len(blocks)):
-        first = tidy(block_lines(blocks[at])[0]) if blocks[at].text else ""
-        if len(first.split()) <= SIGN_OFF_WORDS and SIGN_OFF.match(first):
-            return at
-    return len(blocks)
-
-
-def opens_footer(text: str) -> bool:
-    """Whether this text starts the footer (kept past housekeeping so the zone can start):
-    its first line, or any line of a block of a few short lines ("Gridlines, Torggata 5,
-    Oslo" over "You're receiving this email because…" and "Unsubscribe": the eleventh
-    sweep)."""
-    first, *later = text.split("\n", FOOTER_BLOCK_LINES)
-    if len(first) <= TITLE_MAX_CHARS and ZONES["footer"].search(tidy(first)):
-        return True
-    # a later line only with the footer's own words: a story's "Copyright claims…" or
-    # "Follow us on the new audio tour" is its text (the review)
-    return len(later) < FOOTER_BLOCK_LINES and any(FOOTER_LINE.match(tidy(line))
-                                                     for line in later)
-
-
-FOOTER_BLOCK_LINES = 4  # the footer's address, "why you get this", its links: short lines
-FOOTER_LINE = re.compile(
-    r"^(?:you(?:['’]re| are| were) receiving|unsubscribe\b|manage (?:your )?(?:subscription|"
-    r"preferences|newsletters)|update (?:your )?(?:email )?preferences|why did i get this"
-    r"|(?:copyright\s*)?©\s*(?:19|20)\d\d|copyright\s+(?:19|20)\d\d|thanks? (?:you )?for reading"
-    r"|this (?:e-?mail|message|newsletter) was sent to\b)",
-    re.IGNORECASE)
-
-
-def footer_at(blocks: Sequence[Block]) -> int | None:
-    """Where the footer starts: the first line that opens it ("Subscribe", "Thanks for
-    reading") with less than half the issue's text after it and no titled text (a
-    heading or a bold line over a paragraph, a linked news item) after it.  A "Subscribe
-    now" button under the intro or a "Share this issue" box between stories is no footer
-    (the seventh sweep and its attack: posts cut down to their welcome paragraph, the
-    stories after a box lost).  Each block is read once."""
-    opens = [opens_footer(block.text[:200]) for block in blocks]
-    news = [not opens[at] and _news_line(block) for at, block in enumerate(blocks)]
-    titled_after = [False] * (len(blocks) + 1)  # a titled text at or after each index
-    for at in range(len(blocks) - 2, -1, -1):
-        titled = news[at] or news[at + 1] or (
-            not opens[at] and not opens[at + 1] and _titled(blocks[at], blocks[at + 1]))
-        titled_after[at] = titled_after[at + 1] or titled
-    sizes = [len(block.text) for block in blocks]
-    total = after = sum(sizes)
-    for at in range(len(blocks)):
-        after -= sizes[at]
-        if 2 * after <= total and not titled_after[at + 1] and opens[at]:
-            return at
-    return None
-
-
-def _titled(block: Block, under: Block) -> bool:
-    """A heading, or a bold line of its own, with a paragraph of news under it; not the
-    footer's own "Share" button over its address line."""
-    title = block.kind == "heading" or (
-        block.kind == "paragraph" and is_bold_line(block, block_lines(block)[0])
-        and "\n" not in block.text)
-    return (title and under.kind in ("paragraph", "list_item") and len(under.text) >= TEXT_UNDER
-            and not BUTTON.match(tidy(block.text)))
-
-
-def _news_line(block: Block) -> bool:
-    """A paragraph or bullet of news that opens with a linked headline of four words or
-    more and says more after it ("<a>Story three…</a> text", the review); no footer's link
-    line ("View this email in your browser")."""
-    if block.kind not in ("paragraph", "list_item") or not block.links:
-        return False
-    first = " ".join(block.links[0].text.split())
-    return (len(first.split()) >= 4 and block.text.lstrip().startswith(first)
-            and len(block.text) >= TEXT_UNDER + len(first))
 
 
 def opens_recap(block: Block) -> bool:
