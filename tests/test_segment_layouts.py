@@ -13,14 +13,8 @@ from typing import Any
 import pytest
 
 from service.domain import Block, Story
-from service.ingest.headlines import (
-    AUTHOR_DATE,
-    BYLINE,
-    DATELINE,
-    PAPER_AUTHORS,
-    is_byline,
-    title_like,
-)
+from service.ingest.bylines import AUTHOR_DATE, BYLINE, DATELINE, PAPER_AUTHORS
+from service.ingest.headlines import is_byline, title_like
 from service.ingest.named import name_of
 from service.ingest.parse import parse_issue
 from service.ingest.scoring import Score, score

@@ -532,7 +532,7 @@ def test_authors_marked_with_their_affiliations_are_an_author_list(line: str,
                                                                    authors: bool) -> None:
     # (the marks are read after a name that ends in a letter: a name split every way from
     # its digits made the pattern exponential, 0.9 s a line, bench/fuzzing.py's probes)
-    from service.ingest.headlines import AUTHOR_LIST
+    from service.ingest.bylines import AUTHOR_LIST
     assert bool(AUTHOR_LIST.match(line)) is authors
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 
 from service.ingest.buttons import CALL_TO_ACTION, READ_MORE
+from service.ingest.bylines import AUTHOR_DATE
 from service.ingest.footer import opens_footer
-from service.ingest.headlines import AUTHOR_DATE, VERDICT, is_byline
+from service.ingest.headlines import VERDICT, is_byline
 from service.ingest.masthead import CADENCE_TAGLINE
 from tests.test_segment_sweep11 import TWO, P, _headlines
 

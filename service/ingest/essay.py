@@ -32,13 +32,12 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from service.domain import Block, Envelope
+from service.ingest.bylines import AUTHOR_NAME, POST_AUTHORS
 from service.ingest.cuts import Cut, renumbered, story_number
 from service.ingest.headlines import (
     ASKS,
-    AUTHOR_NAME,
     DECORATION,
     ENUMERATOR,
-    POST_AUTHORS,
     block_lines,
     is_byline,
     names_author,

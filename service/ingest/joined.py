@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 
 from service.domain import Block
-from service.ingest.headlines import AUTHOR_NAME, LEAD_IN, lower_start, title_like
+from service.ingest.bylines import AUTHOR_NAME
+from service.ingest.headlines import LEAD_IN, lower_start, title_like
 
 __all__ = ["INLINE_SUBHEAD", "SPEAKS", "as_lines"]
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from service.ingest.bylines import AUTHOR_NAME, POST_AUTHORS
 from service.ingest.headlines import (
-    AUTHOR_NAME,
-    POST_AUTHORS,
     SECTION_WORDS,
     block_lines,
     capitalised_share,

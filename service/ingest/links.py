@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from service.ingest.headlines import AUTHOR_NAME, DECORATION, block_lines, is_byline, tidy
+from service.ingest.bylines import AUTHOR_NAME
+from service.ingest.headlines import DECORATION, block_lines, is_byline, tidy
 from service.ingest.units import Unit
 
 __all__ = ["PROFILE_PATH", "own_links_as_text"]

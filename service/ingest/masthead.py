@@ -15,7 +15,8 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from service.ingest.headlines import GREETING, ISSUE_DATE, READING_TIME, tidy
+from service.ingest.bylines import ISSUE_DATE
+from service.ingest.headlines import GREETING, READING_TIME, tidy
 from service.ingest.units import Unit, after, text_under
 
 __all__ = ["is_masthead", "names_the_newsletter", "newsletter_names", "translated_names"]

@@ -25,11 +25,10 @@ from collections.abc import Sequence
 
 from service.domain import Block
 from service.ingest.buttons import CALL_TO_ACTION
+from service.ingest.bylines import AUTHOR_NAME, POST_AUTHORS
 from service.ingest.cuts import Cut, Cutting, renumbered
 from service.ingest.headlines import (
-    AUTHOR_NAME,
     DECORATION,
-    POST_AUTHORS,
     block_lines,
     is_bold_line,
     is_byline,

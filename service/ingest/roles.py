@@ -20,10 +20,10 @@ from collections.abc import Sequence
 
 from service.domain import Block
 from service.ingest.buttons import CALL_TO_ACTION, CITATION, LABELLED_PAIRS, WEB_LINK
+from service.ingest.bylines import DATELINE
 from service.ingest.headlines import (
     BARE_URL_LINE,
     CJK,
-    DATELINE,
     DECORATION,
     ENUMERATOR,
     EPISODE_LINE,

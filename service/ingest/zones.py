@@ -12,11 +12,8 @@ from __future__ import annotations
 import re
 
 from service.domain import Block
-from service.ingest.headlines import (
-    ISSUE_DATE,
-    block_lines,
-    tidy,
-)
+from service.ingest.bylines import ISSUE_DATE
+from service.ingest.headlines import block_lines, tidy
 
 __all__ = [
     "AD_LABEL",

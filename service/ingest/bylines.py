@@ -1,0 +1,160 @@
+"""Segment stage, structural engine: the lines under a headline that say who and when.
+
+A post's byline ("By Ada Marsh", "Marta Kowalczyk · Mar 3"), a paper's authors
+("L. Chen, R. Okafor (Tsinghua)", "Ostrowski & Lin, Nature"), a dateline, an
+issue's date, a forum topic's counts, an event's place: patterns over one tidied
+line, with no other import, so headlines.py (``title_like``, ``is_byline``) and
+the modules after it share them.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "By" and one to eight capitalised names, perhaps after "the", parted by spaces, "," "&" or
+# "|" ("By Ada Marsh, Example Research", "By Tom Reed & Lia Chen | Example Lab"; "By Land and
+# Sea" stays a headline, "By Design, Not Default" does not: rare as a headline, common as a
+# byline).  Each separator is one alternative with at least one blank or mark
+# of its own, so a failing match backtracks in linear time (``(?:[A-Z]\w*\s*){1,4}`` tried
+# every split of one long word; ``\s*[,&|]?\s+`` every split of a long run of blanks).
+_NAME = r"[A-Z][\w.'’-]*"
+# What may follow a byline: "in Panama City"; after a "·", "|" or dash: its date, reading
+# time, place.
+# ", research engineer at the Tallgrass Institute": their role, in lower case (the
+# thirteenth sweep; "By Design, Not Default" stays a headline).
+_BYLINE_TAIL = (r"(?:[ \t]+in[ \t]+" + _NAME + r"(?:[ \t]+" + _NAME + r"){0,3})?"
+                r"(?:,[ \t]+[a-z][^\n,·•|—–]{0,80})?"
+                r"(?:[ \t]*[·•|—–][ \t]*[^\n]{1,80})?")
+BYLINE = re.compile(
+    r"^(?:[Ww]ith help from|(?:[Ww]ritten |[Ww]ords |[Rr]eporting |[Rr]eported |[Tt]ext "
+    # "Words and photos by Ines Carvalho" (an attack on the thirteenth sweep's rules)
+    r"|(?:[Ww]ords|[Tt]ext|[Ss]tory) and (?:photos|pictures|images|illustrations) "
+    r"|[Rr]eviewed |[Ii]nterviewed |[Ee]dited |[Cc]ompiled |[Pp]hotographed |[Ii]llustrated )?"
+    # "Words: Tomas Rydell", "Text: …" (attack5: a long-reads issue's mixed bylines)
+    # (not one word before a comma and lower case: "By March, most schools…", the review)
+    # ("Par Hélène Marchetti", "Por …", "Door …": the twentieth sweep's French issue)
+    rf"(?:[Bb]y|BY|[Pp]ar|[Pp]or|[Dd]oor)|(?:[Ww]ords|WORDS|[Tt]ext|TEXT):)\s+(?:the\s+)?"
+    rf"(?!{_NAME},[ \t]+[a-z])"
+    r"(?:(?:Dr|Prof|Rev)\.?[ \t]+|(?:Sir|Dame)[ \t]+)?"  # "By Dr. Harriet Wolde"
+    rf"{_NAME}"
+    # "and" between full names only: "Reporting by Amaka Osei and Jules Brandt", not "By
+    # Land and Sea"
+    rf"(?:(?:[ \t]*[,&|][ \t]*|[ \t]+(?:and[ \t]+(?={_NAME}[ \t]+{_NAME}))?){_NAME}){{0,7}}"
+    rf"{_BYLINE_TAIL}\s*$")
+# "— Dana Whitlock" under a link roundup's title (Pointer's: sweep8): a dash and a person's
+# two or three names, nothing else ("— OpenAI Ships GPT-6", "– Apple" are not).
+DASH_BYLINE = re.compile(r"^[—–][ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z'’-]+){1,2}$")
+# A paper's authors and venue as Google Scholar gives them: "M Okonkwo, S Brandt - arXiv
+# preprint arXiv:2512.03318, 2025" (the tenth sweep)
+# (two authors at least, or a list cut short: "AI Index – Stanford's report, 2025" and
+# "US Elections - What to expect, 2024" are headlines: the review)
+# Where papers appear: journals, preprint servers, conferences
+_VENUES = (r"(?:arXiv|bioRxiv|medRxiv|preprint|Proceedings|Journal|Conference|Workshop"
+           r"|Transactions|Letters|Findings|Annals|Frontiers|Communications|Advances|Scientific"
+           r"|Nature|Science|Cell|PNAS|Lancet|NEJM|JAMA|BMJ|Neuron|eLife|PLOS|Physical Review"
+           r"|Joule|IEEE|ACM|NeurIPS|ICML|ICLR|EMNLP|ACL|CVPR)")
+SCHOLAR_AUTHORS = re.compile(
+    r"^[A-Z]{1,3} [A-Z][\w'’-]+(?:(?:, [A-Z]{1,3} [A-Z][\w'’-]+)+(?:…)?|…"
+    # ...or one author before a venue: "L Ferrari - Proceedings of EMNLP, 2025" (attack10)
+    rf"|(?= [-–] [^\n]{{0,40}}\b{_VENUES}\b)) [-–] [^\n]{{2,160}}, "
+    r"(?:19|20)\d\d$")
+# A date (and perhaps a time) opening a line: "Tue Jun 4, 6:30pm · Mill", "June 11, 2024",
+# "Mar 3 · 6 min read".  Under a headline it dates the story or the event, it is no title.
+_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+          r"(?:uary|ruary|ch|il|e|y|ust|tember|ober|ember)?\.?")
+_DATE = rf"(?:{_MONTH}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}[ \t]+{_MONTH}(?![a-z]))"
+DATELINE = re.compile(
+    rf"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?[ \t]+)?{_DATE}"
+    rf"(?:,?[ \t]++\d{{4}})?(?:,?[ \t]++\d{{1,2}}(?::\d{{2}})?[ \t]*+(?:[ap]\.?m\.?)?)?"
+    rf"(?:[ \t]*+(?:[·•|—–,]|$)[^\n]{{0,80}})?$")  # possessive: no run of blanks is split
+# A line that is only a date, perhaps with its weekday and a reading time: "Tuesday, May 06,
+# 2025", "Sunday, September 21, 2025 · 6 min read"; never "June 30 — deadline nears".
+ISSUE_DATE = re.compile(
+    rf"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?[ \t]+)?{_DATE}(?:,?[ \t]+\d{{4}})?"
+    r"(?:[ \t]*[·•|][ \t]*(?:\d+[ \t]*min(?:ute)?s? read|listen|view online|read online|paid|"
+    r"free|members?(?:[- ]only)?"
+    # its writer: "Monday, October 27, 2025 · By Harriet Mensah-Cole" (the eighteenth sweep)
+    r"|by[ \t]+(?-i:[A-Z])[\w'’-]+(?:[ \t]+(?-i:[A-Z])[\w'’-]+){0,3}))?$",
+    re.IGNORECASE)
+# "Marta Kowalczyk · Mar 3": an author and a date, a post's byline without "By".
+# (a name may carry the author's name in their own script: "Ben Lorica 本 · Dec 14",
+# "Priya Raman प्रिया · Nov 30")
+_SCRIPT = r"[ \t]+[^\x00-\x7f\s·•|]{1,12}"  # a word in another script after the names
+AUTHOR_DATE = re.compile(
+    rf"^{_NAME}(?:[ \t]+{_NAME}){{1,3}}"
+    # two or more authors: "Sofia Marchetti, Ben Adeyemi · June 2, 2025" (the sixteenth sweep)
+    rf"(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_NAME}(?:[ \t]+{_NAME}){{1,3}}){{0,3}}"
+    rf"(?:(?:{_SCRIPT})?[ \t]*[·•|][ \t]*{_DATE}"
+    r"(?:,?[ \t]+\d{4})?"
+    # and the time it was posted: "Marcus Tiller | Jun 5 2025 - 7:02 am PT" (a gadget
+    # site's daily, the sixteenth sweep)
+    r"(?:[ \t]*(?:[-–—,@]|at)?[ \t]*\d{1,2}"
+    r"(?::\d\d(?:[ \t]*[AaPp]\.?[Mm]\.?)?|[ \t]*[AaPp]\.?[Mm]\.?)(?:[ \t]+[A-Z]{2,4})?)?"
+    r"(?:[ \t]*[·•|][ \t]*\d+\s*min(?:ute)?s? read)?"
+    # or the reading time alone, only after a name in another script: "Anya Petrova Аня ·
+    # 8 min read" (attack10), not "Scaling Laws Revisited · 8 min read" (the review)
+    rf"|{_SCRIPT}[ \t]*[·•|][ \t]*\d{{1,3}}[ \t]*min(?:ute)?s?[ \t]+read)$")
+# A paper's authors under its title: names with initials ("L. Chen, R. Okafor and M. Singh",
+# "A.-K. Weiss et al. (Allen Institute)"), never the title itself.
+_NOT_INITIALS = r"(?!(?:A\.I|U\.[SKN]|E\.U|D\.C|U\.N)\.)"  # "A.I.", "U.S.", "D.C."
+_INITIALED = rf"{_NOT_INITIALS}(?:[A-Z]\.[ -]?){{1,3}}[A-Z][\w'’-]+"
+AUTHORS = re.compile(rf"^{_INITIALED}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_INITIALED}){{0,11}}"
+                     r"(?:,?[ \t]+et al\.?)?(?:[ \t]*\([^()]{1,80}\))?$")
+# Right under a title only (is_byline), as they read like titles elsewhere: the surname
+# first, "Adebayo K., Chen R. — Journal of Sleep"
+_SURNAME_FIRST = rf"[A-Z][\w'’-]+[ \t]+{_NOT_INITIALS}(?:[A-Z]\.[ -]?){{1,3}}"
+_AUTHOR = rf"(?:{_INITIALED}|{_SURNAME_FIRST})"
+PAPER_AUTHORS = re.compile(
+    rf"^{_AUTHOR}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_AUTHOR}){{0,11}}"
+    r"(?:,?[ \t]+et al\.?)?(?:[ \t]*\([^()]{1,80}\))?(?:[ \t]*[—–|·][ \t]*[^\n]{1,80})?$")
+# Full names in a list, then a "·" and where the paper is: "Lina Okonkwo, Felix Brandt, Mei
+# Sato · arXiv:2503.04417 · PDF" (right under a title only: is_byline).
+_PARTICLE = r"(?:de|van|von|der|da|di|du|la|le|el|al|bin)[ \t]+"  # "Pieter de Vries"
+_FULL_NAME = rf"[A-Z][\w'’-]+(?:[ \t]+(?:{_PARTICLE})*[A-Z][\w'’-]+){{1,2}}"
+# Three or more full names and nothing else: "Iris Achterberg, Rafael Souza, Min-jun Park"
+# (a paper's authors).  Not two: "Nvidia Beats Estimates, Shares Fall" is a headline.
+# Each name perhaps marked with its affiliations' numbers, as superscripts read flat:
+# "Mira Okonjo1, Felix Brandauer1,2, Yusuf Demirtaş2" (the thirteenth sweep).
+# (a name never ends in a digit: split between the name and its mark, the digits of a long
+# list backtracked exponentially, 0.9 s a line: the review)
+_MARKED = rf"{_FULL_NAME}(?<!\d)(?:\d{{1,2}}(?:,\d{{1,2}})*|[*†‡§]+)?"
+AUTHOR_LIST = re.compile(
+    rf"^{_MARKED}(?:,[ \t]*{_MARKED}){{2,11}}(?:,?[ \t]+(?:and|&)[ \t]+{_MARKED})?"
+    r"(?:[ \t]*\([^()\n]{1,120}\))?$")  # (their affiliations: the twelfth sweep)
+NAMED_AUTHORS = re.compile(
+    rf"^{_FULL_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_FULL_NAME}){{1,11}}"
+    r"(?:,?[ \t]+et al\.?)?[ \t]*[·•|—–][ \t]*[^\n]{1,80}$")
+# A post's authors, full names and nothing else: "Dana Okafor", "Tomasz Wierzbicki and Helen
+# Achterberg" (opening.py: right under the post's title only; elsewhere it reads as a name).
+POST_AUTHORS = re.compile(
+    rf"^{_FULL_NAME}(?:(?:,[ \t]*|,?[ \t]+(?:and|&)[ \t]+){_FULL_NAME}){{0,5}}$")
+# An author's name on a line of its own, as a post's header sets it: "Mara Lindqvist",
+# "Giulia Ferraris" (opening.py, essay.py, links.py).
+AUTHOR_NAME = re.compile(r"^(?:(?:Dr|Prof)\.? )?[A-Z][\w'’-]+(?: [A-Z][\w'’.-]*){1,2}$")
+# Under a headline, a line in lower case is never one: "by the Example Research Team", "by
+# Ada Marsh and Tom Reed" name the authors (and say the headline above them is one).
+LOWER_BYLINE = re.compile(r"^by\s+(?:the\s+)?[A-Z][^.!?]{0,100}$")
+
+
+# A forum topic's line under its title: "Starter Help 46 replies · 88 likes" (the twelfth
+# sweep's community summary).
+THREAD_COUNTS = re.compile(
+    r"^[^\n]{0,40}?\b\d[\d,.]*k? (?:replies|reply|comments?|posts?|views?|votes?)"
+    r"(?:[ \t]*[·•|][ \t]*\d[\d,.]*k? (?:likes?|views?|replies|comments?|votes?))+$"
+    # a link digest's "1,204 points by mhalvorsen · 482 comments" (the fourteenth sweep)
+    r"|^\d[\d,.]*k? (?:points?|upvotes?) by [\w.-]{1,40}"
+    r"(?:[ \t]*[·•|][ \t]*(?:\d[\d,.]*k? comments?|[^\n·•|]{1,20} ago|discuss))+$",
+    re.IGNORECASE)
+
+
+# A paper's authors and journal under its title: "Ostrowski & Lin, Nature", "Alvarado et al.,
+# Science (2025)" (a paper roundup: the eighteenth sweep); two names or "et al." at least.
+CITED_AUTHORS = re.compile(r"^[A-Z][\w'’-]+(?:,[ \t]+[A-Z][\w'’-]+){0,4}"
+                           r"(?:[ \t]+(?:&|and)[ \t]+[A-Z][\w'’-]+|[ \t]+et al\.?),[ \t]+"
+                           # a venue: not "Microsoft and OpenAI, Together Again" (the review)
+                           rf"(?:The )?{_VENUES}"
+                           r"[\w.&'’ -]{0,40}?(?:[ \t]*\(?(?:19|20)\d\d\)?)?$")
+
+
+# An event's place or time under its title, marked as such: "📍 Gridline HQ, 301 Howard St".
+EVENT_PLACE = re.compile(r"^[📍📅🗓⏰🕒🕕]")
