@@ -158,3 +158,12 @@ CITED_AUTHORS = re.compile(r"^[A-Z][\w'’-]+(?:,[ \t]+[A-Z][\w'’-]+){0,4}"
 
 # An event's place or time under its title, marked as such: "📍 Gridline HQ, 301 Howard St".
 EVENT_PLACE = re.compile(r"^[📍📅🗓⏰🕒🕕]")
+# A paper's authors by surname and its address, under its title in a plain-text reading
+# list: "Ferreira, Lind (Univ. of Tarrow) -- https://arxiv.org/abs/2503.20411" (the
+# twenty-third sweep).  Two names or "et al." at least: "Quillstack -- https://…" is a tool.
+LINKED_AUTHORS = re.compile(
+    r"^[A-Z][\w'’-]+(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+)[A-Z][\w'’-]+){1,11}"
+    r"(?:,?[ \t]+et al\.?)?(?:[ \t]*\([^()\n]{1,80}\))?"
+    r"[ \t]*(?:--|[—–|·])[ \t]*(?:<?https?://\S+?>?|arXiv:\S+)$"
+    r"|^[A-Z][\w'’-]+,?[ \t]+et al\.?(?:[ \t]*\([^()\n]{1,80}\))?"
+    r"[ \t]*(?:--|[—–|·])[ \t]*(?:<?https?://\S+?>?|arXiv:\S+)$")

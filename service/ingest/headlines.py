@@ -26,6 +26,7 @@ from service.ingest.bylines import (
     DASH_BYLINE,
     DATELINE,
     EVENT_PLACE,
+    LINKED_AUTHORS,
     LOWER_BYLINE,
     NAMED_AUTHORS,
     PAPER_AUTHORS,
@@ -192,7 +193,8 @@ def is_byline(line: str) -> bool:
                 or PAPER_AUTHORS.match(text) or SCHOLAR_AUTHORS.match(text)
                 or AUTHOR_DATE.match(text) or DATELINE.match(text)
                 or NAMED_AUTHORS.match(text) or AUTHOR_LIST.match(text) or EVENT_PLACE.match(text)
-                or THREAD_COUNTS.match(text) or CITED_AUTHORS.match(text))
+                or THREAD_COUNTS.match(text) or CITED_AUTHORS.match(text)
+                or LINKED_AUTHORS.match(text))
 
 
 def names_author(line: str) -> bool:
