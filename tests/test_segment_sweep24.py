@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from service.ingest.bylines import LINKED_AUTHORS
-from service.ingest.headlines import is_byline
+from service.ingest.headlines import bare_title, is_byline
 from service.ingest.parse import parse_issue
 from service.ingest.segment import segment
 from tests.test_segment_any import email
@@ -54,4 +54,56 @@ def test_the_authors_pattern_is_linear_on_hostile_lines() -> None:
     for line in ["Ab, " * 30_000 + "x", "Ab, Cd -- https://" + "a" * 100_000 + " b",
                  "Ab et al. (" + "x" * 100_000]:
         LINKED_AUTHORS.match(line)
+    assert time.process_time() - started < 2
+
+
+# ---- a post's byline under its subtitle (beehiiv) ------------------------------------------
+
+INTRO = ("Good morning. Markets were calm yesterday, which in this economy counts as news. "
+         "Here is what moved and what matters this week.")
+NEWS = ("The decision was unanimous, and the statement said the committee would wait for more "
+        "data before it moved again, which most analysts had expected.")
+STORIES = ["The central bank holds rates", "Regulators block the rail merger",
+           "Mortgage applications jump"]
+
+
+def _post(subject: str, under_title: str) -> bytes:
+    html = (f"<h1>Rates, rails and a record for mortgage apps</h1>{under_title}"
+            f"<p>Marisa Quintero · November 04, 2025</p><p>{INTRO}</p>"
+            + "".join(f"<p><b>{s}</b></p><p>{NEWS}</p>" for s in STORIES))
+    return email(html, html=True, subject=subject)
+
+
+@pytest.mark.parametrize("subject", ["Rates, rails and a record for mortgage apps",
+                                     "☕ Rates, rails and a record for mortgage apps"])
+def test_a_dated_byline_under_the_post_s_subtitle_is_no_story(subject: str) -> None:
+    data = _post(subject, "<p>Your 5-minute money brief for Tuesday</p>")
+    assert [s.headline for s in segment(parse_issue(data))] == STORIES
+
+
+def test_a_dated_byline_under_an_emoji_subject_s_title_is_no_story() -> None:
+    data = _post("☕ Rates, rails and a record for mortgage apps", "")
+    assert [s.headline for s in segment(parse_issue(data))] == STORIES
+
+
+def test_a_dated_line_under_a_paragraph_of_news_is_not_taken_for_the_byline() -> None:
+    # the title is over a paragraph (a lead story's text), not a one-line subtitle
+    data = _post("Rates, rails and a record for mortgage apps", f"<p>{NEWS} {NEWS}</p>")
+    headlines = [s.headline for s in segment(parse_issue(data))]
+    assert headlines[-3:] == STORIES
+    assert "Marisa Quintero · November 04, 2025" in headlines
+
+
+@pytest.mark.parametrize(("subject", "bare"), [("☕ Rates, rails", "Rates, rails"),
+                                              ("🤖 \"Quoted\" title →", "\"Quoted\" title"),
+                                              ("(Aside) ✨", "(Aside)"), ("Why? 👀", "Why?"),
+                                              ("→→→", "")])
+def test_a_subject_s_emoji_and_arrows_are_no_part_of_its_title(subject: str, bare: str) -> None:
+    assert bare_title(subject) == bare
+
+
+def test_a_subject_of_marks_is_read_in_linear_time() -> None:
+    import time
+    started = time.process_time()
+    bare_title("☕" * 200_000 + "x" + "☕" * 200_000)
     assert time.process_time() - started < 2

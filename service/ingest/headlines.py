@@ -249,6 +249,24 @@ _BLANKS = re.compile(r"\s+")
 TIDY_CACHED_CHARS = 300  # a line; a whole paragraph is not kept in the cache
 
 
+# Marks at a title's ends that are no part of it: a subject's emoji ("☕ Rates, rails and a
+# record", beehiiv's habit), an arrow; not quotes, brackets or a question's mark.
+KEPT_FIRST = "\"'“‘(["
+KEPT_LAST = "\"'”’)]?!."
+
+
+def bare_title(text: str) -> str:
+    """``text`` without the emoji or arrows at its ends: a subject compared with a heading.
+    (Character by character: a pattern anchored at the end is quadratic on a subject of
+    marks.)"""
+    start, end = 0, len(text)
+    while start < end and not (text[start].isalnum() or text[start] in KEPT_FIRST):
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] in KEPT_LAST):
+        end -= 1
+    return text[start:end]
+
+
 def tidy(text: str) -> str:
     """A headline as shown: no emphasis marks, enumerator or trailing colon.  Short lines are
     cached: the rules ask it of the same line many times (a title's tests, its section's,

@@ -29,6 +29,7 @@ from service.ingest.bylines import AUTHOR_NAME, POST_AUTHORS
 from service.ingest.cuts import Cut, Cutting, renumbered
 from service.ingest.headlines import (
     DECORATION,
+    bare_title,
     block_lines,
     is_bold_line,
     is_byline,
@@ -44,6 +45,7 @@ OPENING_GREETING = re.compile(  # "Happy Saturday, growers", not "Good news for 
     re.IGNORECASE)
 BYLINE_WITHIN = 3  # blocks under a subtitle: the author's name, the date, a share bar
 META_CHARS = 40  # the line under the author's name: a date, "5 min read"
+SUBTITLE_CHARS = 120  # a post's subtitle under its title: a line, not a paragraph
 
 
 def without_opening_line(cutting: Cutting) -> Cutting:
@@ -101,17 +103,36 @@ def without_author(raw: Sequence[Block], title: str, cuts: list[Cut], log: list[
             or first.kind != "paragraph" or first.links):
         return cuts, log  # ("Musk Sues OpenAI" as a heading or a link is a headline: review)
     at = next((i for i, b in enumerate(raw) if b is first), None)
-    if (at is None or at == 0 or at + 1 >= len(raw) or raw[at - 1].kind != "heading"
-            or tidy(raw[at - 1].text.strip(DECORATION)) != title):
+    if at is None or at == 0 or at + 1 >= len(raw):
         return cuts, log
+    under_title = _is_title(raw[at - 1], title)
     line = _first_line(first)
     # "Dana Okafor" over a short line, or a line that names the author with the date: "Nadia
     # Farouk · November 18, 2025", "By Ada Marsh" (the thirteenth sweep)
-    if not ((POST_AUTHORS.match(line) and len(raw[at + 1].text) < META_CHARS)
-            or (names_author(line) and not is_bold_line(first, block_lines(first)[0]))):
+    dated = names_author(line) and not is_bold_line(first, block_lines(first)[0])
+    # a dated byline may have the post's subtitle between it and the title: beehiiv's "Rates,
+    # rails and a record" over "Your 5-minute money brief" over "Marisa Quintero · November
+    # 04, 2025" (the twenty-third sweep)
+    if dated and not under_title and at >= 2 and _is_title(raw[at - 2], title):
+        under_title = _subtitle_line(raw[at - 1])
+    if not under_title or not (
+            (POST_AUTHORS.match(line) and len(raw[at + 1].text) < META_CHARS) or dated):
         return cuts, log
     why = f"   dropped author: {cuts[0].headline!r} (a name right under the post's title)"
     return cuts[1:], renumbered(log, 1, why, 0)
+
+
+def _is_title(block: Block, title: str) -> bool:
+    """The post's title as a heading; the subject may carry an emoji the heading does not
+    ("☕ Rates, rails and a record…": beehiiv)."""
+    bare = bare_title(tidy(block.text.strip(DECORATION)))
+    return block.kind == "heading" and bool(bare) and bare == bare_title(title)
+
+
+def _subtitle_line(block: Block) -> bool:
+    """One short line with no link: a post's subtitle, not its intro or a story."""
+    return (block.kind in ("paragraph", "heading") and not block.links and "\n" not in block.text
+            and 0 < len(block.text.strip()) <= SUBTITLE_CHARS)
 
 
 def _first_line(block: Block) -> str:

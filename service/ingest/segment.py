@@ -26,7 +26,7 @@ from service.ingest.buttons import BUTTON_BAR, READ_MORE, read_more_url
 from service.ingest.cuts import Cut, without_last
 from service.ingest.essay import one_essay
 from service.ingest.footer import SIGN_OFF, footer_at, sign_off_at
-from service.ingest.headlines import DECORATION, block_lines, tidy
+from service.ingest.headlines import DECORATION, bare_title, block_lines, tidy
 from service.ingest.masthead import names_the_newsletter, newsletter_names, translated_names
 from service.ingest.opening import without_author, without_opening_line, without_subtitle
 from service.ingest.parse import parse_issue
@@ -140,8 +140,12 @@ def _is_title(text: str, subject: str, block: Block) -> bool:
     evals": the editor's letter is a story, the thirteenth sweep)."""
     if text == subject:
         return True
-    return (block.kind == "heading" and len(text) >= 10 and subject.startswith(text)
-            and not MORE_IN_SUBJECT.match(subject[len(text):]))
+    if block.kind != "heading":
+        return False
+    # the subject may open with an emoji its heading does not have ("☕ Rates, rails…")
+    text, subject = bare_title(text), bare_title(subject)
+    return (text == subject and bool(text)) or (len(text) >= 10 and subject.startswith(text)
+                               and not MORE_IN_SUBJECT.match(subject[len(text):]))
 
 
 def _group(blocks: Sequence[Block], rules: SourceRules) -> tuple[list[list[Block]], list[Block]]:
