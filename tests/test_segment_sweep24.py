@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from service.ingest.bylines import LINKED_AUTHORS
-from service.ingest.headlines import bare_title, is_byline
+from service.ingest.bylines import LINKED_AUTHORS, RECIPE_META
+from service.ingest.headlines import bare_title, is_byline, title_like
+from service.ingest.masthead import _dated_name
 from service.ingest.parse import parse_issue
 from service.ingest.segment import segment
 from tests.test_segment_any import email
@@ -107,3 +108,43 @@ def test_a_subject_of_marks_is_read_in_linear_time() -> None:
     started = time.process_time()
     bare_title("☕" * 200_000 + "x" + "☕" * 200_000)
     assert time.process_time() - started < 2
+
+
+# ---- a food letter: recipe cards under a dated serial name -----------------------------------
+
+RECIPES = [("Brown-Butter Squash Soup with Crispy Sage", "45 minutes · Serves 6"),
+           ("Red Wine–Braised Short Ribs", "3 hours 30 minutes · Serves 4"),
+           ("Weeknight Chickpea and Spinach Stew", "Prep 10 min | Cook 20 min · Vegetarian")]
+DISH = ("Roasting the squash until the edges char, then finishing with brown butter, turns a "
+        "weeknight staple into something you would serve to guests.")
+
+
+def test_a_recipe_card_is_headlined_by_its_name_not_its_time_and_servings() -> None:
+    html = ("<p>The Sunday Letter · November 9</p>"
+            "<p>The first truly cold week of the year calls for soup, a slow braise and bread "
+            "you tear with your hands. Here are three recipes our kitchen made on repeat.</p>"
+            + "".join(f"<h2><a href='https://brine.example/r/{n}'>{name}</a></h2><p>{meta}</p>"
+                      f"<p>{DISH}</p>" for n, (name, meta) in enumerate(RECIPES)))
+    headlines = [s.headline for s in segment(parse_issue(email(html, html=True)))]
+    assert headlines == [name for name, _ in RECIPES]
+
+
+@pytest.mark.parametrize("line", [meta for _, meta in RECIPES] + [
+    "Serves 6", "Makes 24 cookies · 1 hr 10 min", "Ready in 25 minutes, Serves 2-3"])
+def test_a_recipe_s_time_and_servings_are_no_headline(line: str) -> None:
+    assert is_byline(line) and not title_like(line)
+
+
+@pytest.mark.parametrize("headline", ["45 minutes that changed the league",
+                                      "Serves him right: the referee's verdict",
+                                      "Makes sense of the budget"])
+def test_headlines_that_open_like_a_recipe_s_time_stay_headlines(headline: str) -> None:
+    assert not RECIPE_META.match(headline)
+
+
+@pytest.mark.parametrize(("line", "masthead"), [("The Sunday Letter · November 9", True),
+                                                ("Morning Edition | Nov 3", True),
+                                                ("Open letter · November 9", False),
+                                                ("Earnings roundup — November 7, 2025", False)])
+def test_a_dated_letter_s_name_is_its_masthead(line: str, masthead: bool) -> None:
+    assert _dated_name(line, serial=False) is masthead

@@ -167,3 +167,17 @@ LINKED_AUTHORS = re.compile(
     r"[ \t]*(?:--|[—–|·])[ \t]*(?:<?https?://\S+?>?|arXiv:\S+)$"
     r"|^[A-Z][\w'’-]+,?[ \t]+et al\.?(?:[ \t]*\([^()\n]{1,80}\))?"
     r"[ \t]*(?:--|[—–|·])[ \t]*(?:<?https?://\S+?>?|arXiv:\S+)$")
+# A recipe card's time and servings under its name: "45 minutes · Serves 6", "Prep 15 min |
+# Cook 1 hr", "3 hours 30 minutes · Serves 4 · Vegetarian" (the twenty-third sweep's food
+# letter).  Every part one of these, and a time or a count among them: "Serves 6" alone is
+# no headline either, "45 minutes that changed the league" is one.
+_TIME = (r"(?:(?:prep|cook|total|active|ready in|bake)[: \t]*)?\d{1,3}(?:[ \t]*[-–][ \t]*\d{1,3})?"
+         r"[ \t]*(?:minutes?|mins?|hours?|hrs?|h|m)\.?"
+         r"(?:[ \t]+\d{1,2}[ \t]*(?:minutes?|mins?|m)\.?)?")
+_COUNT = (r"(?:serves|makes|yields?|feeds|servings?:?)[ \t]+\d{1,3}(?:[ \t]*[-–][ \t]*\d{1,3})?"
+          r"\b[^·•|]{0,20}")
+_KIND = (r"(?:easy|medium|hard|difficulty:[ \t]*\w+|vegetarian|vegan|gluten[- ]free"
+         r"|dairy[- ]free|make[- ]ahead|one[- ]pot|freezer[- ]friendly)")
+RECIPE_META = re.compile(
+    rf"^(?:{_TIME}|{_COUNT})(?:[ \t]*[·•|,][ \t]*(?:{_TIME}|{_COUNT}|{_KIND})){{0,4}}$",
+    re.IGNORECASE)

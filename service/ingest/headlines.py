@@ -30,6 +30,7 @@ from service.ingest.bylines import (
     LOWER_BYLINE,
     NAMED_AUTHORS,
     PAPER_AUTHORS,
+    RECIPE_META,
     SCHOLAR_AUTHORS,
     THREAD_COUNTS,
 )
@@ -163,7 +164,8 @@ def title_like(line: str, marked: bool = False) -> bool:
     if SUBHEAD.match(text) or " * " in text:  # "More on this: * a link * another"
         return False
     if (CAPTION.search(text) or _meta_parts(text) or CUT_SHORT.search(text)
-            or READING_TIME.match(text) or AUTHOR_LIST.match(text)):
+            or READING_TIME.match(text) or AUTHOR_LIST.match(text)
+            or RECIPE_META.match(text)):
         return False
     if BYLINE.match(text) or AUTHORS.match(text):  # "By Staff Writer", "L. Chen, R. Okafor"
         return False  # under a headline: its authors, not a title
@@ -194,7 +196,7 @@ def is_byline(line: str) -> bool:
                 or AUTHOR_DATE.match(text) or DATELINE.match(text)
                 or NAMED_AUTHORS.match(text) or AUTHOR_LIST.match(text) or EVENT_PLACE.match(text)
                 or THREAD_COUNTS.match(text) or CITED_AUTHORS.match(text)
-                or LINKED_AUTHORS.match(text))
+                or LINKED_AUTHORS.match(text) or RECIPE_META.match(text))
 
 
 def names_author(line: str) -> bool:

@@ -99,6 +99,11 @@ CADENCE_TAGLINE = re.compile(f"{EVERY_TAGLINE.pattern}|{NOUN_TAGLINE.pattern}", 
 # seventeenth sweep); "Apple event recap — Sept 9, 2025" heads news.
 SERIAL_NAME = re.compile(r"\b(?:weekly|daily|digest|briefing|newsletter|bulletin|roundup|"
                          r"round-up|dispatch|monthly)$", re.IGNORECASE)
+# ...and one that names nothing a story could be about, whatever text is under it: "The
+# Sunday Letter · November 9" over the editor's intro (the twenty-third sweep's food letter;
+# "Earnings roundup — November 7, 2025" over its text is news).
+LETTER_NAME = re.compile(r"\b(?:newsletter|(?<!open )letter|edition|gazette|chronicle)$",
+                         re.IGNORECASE)  # ("Open letter — Nov 9" is news)
 WEB_VERSION = re.compile(r"(?:read|view) (?:online|(?:on|in) (?:the )?(?:web|browser))")
 
 
@@ -249,7 +254,8 @@ def _dated_name(line: str, serial: bool = True) -> bool:
     return (len(parts) >= 2 and len(parts[0].split()) <= NAME_MAX_WORDS - 1
             and (date != parts[-1] or parts[0].isupper()
                  # ("Earnings roundup — November 7, 2025" over its text is news: the review)
-                 or (serial and bool(SERIAL_NAME.search(parts[0]))))
+                 or (serial and bool(SERIAL_NAME.search(parts[0])))
+                 or bool(LETTER_NAME.search(parts[0])))
             and _dates_the_issue(date))
 
 
