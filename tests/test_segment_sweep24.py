@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from service.ingest.buttons import CALL_TO_ACTION
 from service.ingest.bylines import LINKED_AUTHORS, RECIPE_META
+from service.ingest.footer import opens_footer
 from service.ingest.headlines import bare_title, is_byline, title_like
 from service.ingest.masthead import _dated_name
 from service.ingest.parse import parse_issue
@@ -148,3 +150,31 @@ def test_headlines_that_open_like_a_recipe_s_time_stay_headlines(headline: str) 
                                                 ("Earnings roundup — November 7, 2025", False)])
 def test_a_dated_letter_s_name_is_its_masthead(line: str, masthead: bool) -> None:
     assert _dated_name(line, serial=False) is masthead
+
+
+# ---- a pantry's update: a volunteer button, a footer that opens with the reader's address ----
+
+
+def test_a_footer_opening_with_unsubscribe_and_the_reader_s_address_is_no_story() -> None:
+    html = ("".join(f"<p><b>{s}</b></p><p>{NEWS}</p>" for s in STORIES)
+            + "<p><a href='https://pantry.example/give'>Donate today</a></p>"
+            "<p>Riverbend Community Pantry | 18 Mill Race Rd | Riverbend, VT 05060 US</p>"
+            "<p><a href='https://visitor.cc.example/do?p=un'>Unsubscribe george@aol.example</a>"
+            "<br><a href='https://visitor.cc.example/do?p=oo'>Update Profile</a> | Data Notice"
+            "<br>Sent by news@pantry.example</p>")
+    assert [s.headline for s in segment(parse_issue(email(html, html=True)))] == STORIES
+
+
+@pytest.mark.parametrize(("line", "footer"), [("Unsubscribe george.abernathy@aol.example", True),
+                                              ("Unsubscribe reader@example.org.", True),
+                                              ("Unsubscribe rates jump at news sites", False)])
+def test_unsubscribe_with_the_reader_s_address_opens_the_footer(line: str, footer: bool) -> None:
+    assert opens_footer(line) is footer
+
+
+@pytest.mark.parametrize(("line", "button"), [("Volunteer for box day", True),
+                                              ("Volunteer today →", True),
+                                              ("Volunteer firefighters honored", False),
+                                              ("Volunteer for the census draws thousands", False)])
+def test_a_call_to_volunteer_is_a_button(line: str, button: bool) -> None:
+    assert bool(CALL_TO_ACTION.match(line)) is button

@@ -120,6 +120,8 @@ CALL_TO_ACTION = re.compile(
     r"plan your (?:visit|trip|day|stay)|browse [\w-]+|read [\w-]+['’]s story|"
     r"meet (?:the|our) (?:new )?(?:fellows|team|speakers|staff|crew|winners|volunteers|cast"
     r"|authors|artists)|post a job(?: here| now)?|"
+    # the twenty-third sweep's pantry: "Volunteer for box day", "Volunteer today"
+    r"volunteer (?:today|now|here|with us|for (?:(?:the|a|our) )?[\w-]+(?: [\w-]+)?)|"
     r"annulla l['’]iscrizione|cancelar (?:la )?suscripción|"
     r"update (?:your )?(?:profile|preferences)|copy (?:your )?(?:referral )?link|"
     r"alle (?:[\w-]+ )?(?:artikel|beiträge|meldungen|nachrichten)(?: der woche| von heute)? "

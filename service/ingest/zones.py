@@ -34,7 +34,9 @@ SPONSOR_LINE_WORDS = 8  # "Together with Acme": a label, not a sentence about a 
 # word as a button or a call; not a headline or sentence about subscriptions ("Unsubscribe
 # rates jump…", "Subscribers on the old plan…", "Subscribe buttons are everywhere": attack7).
 SUBSCRIBE_LINE = (r"(?:un)?subscribe(?:\W*$|\s*[|·•:—–-]|\s+(?:here|now|today|free|"
-                  r"below|to|for|from|at|and|or|&|manage|update|view|privacy)\b)"
+                  r"below|to|for|from|at|and|or|&|manage|update|view|privacy)\b"
+                  # the reader's address: "Unsubscribe reader@example.org" (Constant Contact)
+                  r"|\s+[^\s@]{1,64}@[\w.-]{1,255}\.\w{2,}\W*$)"
                   r"|subscriber services|subscription (?:cent(?:er|re)|services|settings)"
                   # in Japanese, Chinese, Korean ("配信停止はこちら", "退订", "수신 거부") and
                   # Spanish, French, German, Portuguese, Italian (the ninth sweep): the words
