@@ -11,6 +11,7 @@ from service.ingest.footer import opens_footer
 from service.ingest.headlines import bare_title, is_byline, title_like
 from service.ingest.masthead import _dated_name
 from service.ingest.parse import parse_issue
+from service.ingest.plain import _hanging
 from service.ingest.segment import segment
 from tests.test_segment_any import email
 
@@ -178,3 +179,62 @@ def test_unsubscribe_with_the_reader_s_address_opens_the_footer(line: str, foote
                                               ("Volunteer for the census draws thousands", False)])
 def test_a_call_to_volunteer_is_a_button(line: str, button: bool) -> None:
     assert bool(CALL_TO_ACTION.match(line)) is button
+
+
+# ---- a listserv bulletin: titles at the margin over indented text ----------------------------
+
+BULLETIN = """Department of Earth Sciences
+Weekly Bulletin - Week of February 10, 2025
+
+Items for next week's bulletin are due Wednesday at noon.
+
+
+DEPARTMENT NEWS
+===============
+
+Research vessel returns from winter cruise
+    The ship docked Tuesday after 19 days sampling oxygen-minimum
+    zones off the coast. Fourteen students sailed.
+
+Welcome to our new graduate coordinator
+    Please welcome Mariela Santos, who joins us from the Biology
+    department. Her office is Sorensen 104.
+
+OPPORTUNITIES
+=============
+
+Summer field course TA positions
+    Deadline: February 21
+    Two teaching assistants needed for the six-week summer field course
+    in the valley. Stipend plus room and board.
+
+Undergraduate research awards
+\tDate: March 7
+\tUp to $2,500 for undergraduate research projects supervised by
+\tfaculty. Application form on the department website.
+"""
+
+
+def test_a_bulletin_s_titles_at_the_margin_head_their_indented_text() -> None:
+    assert _plain_headlines(BULLETIN)[-4:] == [
+        "Research vessel returns from winter cruise", "Welcome to our new graduate coordinator",
+        "Summer field course TA positions", "Undergraduate research awards"]
+
+
+@pytest.mark.parametrize(("chunk", "hanging"), [
+    ("Welcome to our coordinator\n    Please welcome Mariela Santos, who joins us", True),
+    ("Research awards\n\tDate: March 7\n\tUp to $2,500 for projects", True),
+    # a numbered item keeps its lines apart: its counts and its address line (sweep4)
+    ("1. Show: a tiny spreadsheet engine\n   412 points, 133 comments\n   https://t.example/1",
+     False),
+    ("A release of the week\n   Improved math scores.\n   https://modeldiff.example/r/2", False),
+    ("A title\n    - a bullet under it\n    - another", False),
+    ("A paragraph that wraps\nat its width with no indent", False),
+    ("  An indented first line\n    and more", False)])
+def test_only_a_title_over_indented_prose_is_read_as_one(chunk: str, hanging: bool) -> None:
+    assert _hanging(chunk) is hanging
+
+
+def test_a_bulletin_s_dated_name_with_a_hyphen_is_its_masthead() -> None:
+    assert _dated_name("Weekly Bulletin - Week of February 10, 2025", serial=False)
+    assert not _dated_name("Apple event recap - Sept 9, 2025", serial=False)

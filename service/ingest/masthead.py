@@ -249,7 +249,7 @@ def _dated_name(line: str, serial: bool = True) -> bool:
     10, 2025", "Curated posts · Week of March 10": the week, or a name in capitals; not
     "June 30 — deadline nears", a speaker's "Amara Okafor · Jun 12", or a headline's
     "Apple event recap — Sept 9, 2025"."""
-    parts = re.split(r"\s+(?:[·|•—–]|--)\s+", line)
+    parts = re.split(r"\s+(?:[·|•—–-]|--)\s+", line)  # ("Weekly Bulletin - Week of …")
     date = re.sub(r"^week of\s+", "", parts[-1], flags=re.IGNORECASE)
     return (len(parts) >= 2 and len(parts[0].split()) <= NAME_MAX_WORDS - 1
             and (date != parts[-1] or parts[0].isupper()

@@ -28,6 +28,7 @@ IMAGE_LINE = re.compile(  # ![alt](src), [![alt](src)](href), ![alt](src)[](href
     re.IGNORECASE,
 )
 UNWRAPPED_CHARS = 160
+HANGING_INDENT = 2  # a title's text set in under it by this many blanks, or a tab
 CAPS_LINE_MAX_CHARS = 160
 TITLE_LINK_MAX_CHARS = 200
 MAILCHIMP_HEADING = re.compile(r"\*\*\s+(?!.*\*\*$)(.+)")  # "** Title", no closing marks
@@ -71,6 +72,12 @@ def plain_blocks(text: str) -> list[Block]:
     parts: list[str] = []
     for chunk in re.split(r"\n[ \t]*\n", text):
         lines = [raw.strip() for raw in chunk.split("\n")]
+        if _hanging(chunk):
+            # a title over its indented text: the text is one paragraph, so none of its
+            # wrapped lines reads as a title ("Welcome to our new coordinator" over "    Please
+            # welcome Mariela Santos, who joins us from the Biology": a listserv bulletin, the
+            # twenty-third sweep)
+            lines = [lines[0], " ".join(line for line in lines[1:] if line)]
         if max(map(len, lines)) > UNWRAPPED_CHARS:
             # No line of wrapped text is this long: here a line is a paragraph.
             for line in lines:
@@ -133,6 +140,18 @@ def _plain_chunk(lines: list[str], refs: dict[str, str]) -> list[str]:
             (bullet or pending).append(line)
     flush()
     return out
+
+
+def _hanging(chunk: str) -> bool:
+    """A line at the margin over lines that are all indented, none a bullet, a number or an
+    address.  Not a numbered or bulleted item over its indented lines ("1. Title" over "412
+    points" and its address line): the item's own reading keeps those lines apart."""
+    first, *rest = [line for line in chunk.split("\n") if line.strip()] or [""]
+    return (bool(rest) and first[:1] not in " \t" and len(first) <= CAPS_LINE_MAX_CHARS
+            and not BULLET.match(first) and not NUMBERED.match(first)
+            and all(line.startswith(("\t", " " * HANGING_INDENT))
+                    and not BULLET.match(line.lstrip()) and not NUMBERED.match(line.lstrip())
+                    and not BARE_URL.match(line.lstrip()) for line in rest))
 
 
 def _dash_title(lines: list[str]) -> bool:
