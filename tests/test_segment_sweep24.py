@@ -9,6 +9,7 @@ from service.ingest.buttons import CALL_TO_ACTION
 from service.ingest.bylines import LINKED_AUTHORS, RECIPE_META
 from service.ingest.footer import opens_footer
 from service.ingest.headlines import bare_title, is_byline, title_like
+from service.ingest.links import _reads_as_a_link
 from service.ingest.masthead import _dated_name
 from service.ingest.parse import parse_issue
 from service.ingest.plain import _hanging
@@ -238,3 +239,21 @@ def test_only_a_title_over_indented_prose_is_read_as_one(chunk: str, hanging: bo
 def test_a_bulletin_s_dated_name_with_a_hyphen_is_its_masthead() -> None:
     assert _dated_name("Weekly Bulletin - Week of February 10, 2025", serial=False)
     assert not _dated_name("Apple event recap - Sept 9, 2025", serial=False)
+
+
+# ---- an open-weights letter: each story ends in a link to its papers -------------------------
+
+
+@pytest.mark.parametrize("link", ["License text", "Release notes", "Our licensing tracker",
+                                  "System card", "Dataset", "Hacker News thread"])
+def test_a_link_to_a_story_s_papers_under_its_text_is_no_story(link: str) -> None:
+    html = "".join(f"<p><b>{s}</b></p><p>{NEWS}</p><p><a href='https://w.example/{n}'>{link}</a>"
+                   "</p>" for n, s in enumerate(STORIES))
+    assert [s.headline for s in segment(parse_issue(email(html, html=True)))] == STORIES
+
+
+@pytest.mark.parametrize("headline", ["Paper mill owner charged with fraud",
+                                      "Card issuers cut fees for small shops",
+                                      "Court releases notes"])
+def test_a_short_headline_ending_like_a_document_is_no_link_text(headline: str) -> None:
+    assert not _reads_as_a_link(headline)

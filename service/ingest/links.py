@@ -50,7 +50,11 @@ LINK_VERB = re.compile(
     r"log in)\s+(?-i:[a-z]))",
     re.IGNORECASE)
 DOCUMENT = re.compile(r"^(?:[\w-]+\s+)?(?:[\w-]+\s+)?(?:form|pdf|report|guide|guidance|details|"
-                      r"standard|agenda|slides|transcript|recording|application|documents?)"
+                      r"standard|agenda|slides|transcript|recording|application|documents?|"
+                      # a release's papers: "License text", "Release notes", "Model card",
+                      # "Our licensing tracker" (the twenty-third sweep's open-weights letter)
+                      r"text|notes|card|tracker|leaderboard|paper|preprint|repo|repository|"
+                      r"dataset|weights|changelog|docs|documentation|demo|thread)"
                       r"(?:\s*\(pdf\))?\W*$", re.IGNORECASE)
 # A product update's buttons: "Connect your utility", "Check eligibility", "Shop filters" (the
 # sixteenth sweep): the verb over "your" or what a shop or an account offers; not "Check
