@@ -257,3 +257,15 @@ def test_a_link_to_a_story_s_papers_under_its_text_is_no_story(link: str) -> Non
                                       "Court releases notes"])
 def test_a_short_headline_ending_like_a_document_is_no_link_text(headline: str) -> None:
     assert not _reads_as_a_link(headline)
+
+
+def test_a_poll_s_answers_in_a_post_are_no_stories() -> None:
+    url = "https://savepoint.substack.com/p/the-remaster"
+    poll = ("<table><tr><td>Which handheld do you play on most?</td></tr>"
+            + "".join(f"<tr><td><a href='{url}?poll=21777a&amp;option={n}'>{answer}</a></td></tr>"
+                      for n, answer in enumerate(["A handheld PC", "A console handheld",
+                                                  "I don't play on handhelds"], 1))
+            + "</table>")
+    html = "".join(f"<h2>{s}</h2><p>{NEWS}</p>" + (poll if n == 0 else "")
+                   for n, s in enumerate(STORIES))
+    assert [s.headline for s in segment(parse_issue(email(html, html=True)))] == STORIES

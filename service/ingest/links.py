@@ -64,6 +64,11 @@ PRODUCT_BUTTON = re.compile(
     r"|filters?|plans?|pricing|prices|status|settings|deals?|offers?|sizes|stock|now|if|here"
     r"|today|free|hiring|scanning|saving|building|shopping)\b",
     re.IGNORECASE)
+# A link that casts a vote: Substack's and beehiiv's poll answers ("?poll=21777a&option=1",
+# "?poll_id=…&answer=2": the twenty-third sweep's gaming letter)
+VOTE_LINK = re.compile(
+    r"[?&](?:poll|poll_id|survey_id|vote)=[^&#]{0,200}&(?:option|answer|choice)="
+    r"|[?&](?:option|answer|choice)=[^&#]{0,200}&(?:poll|poll_id|survey_id)=", re.IGNORECASE)
 VERB_S = re.compile(r"^\S+\s+[a-z]+s\s+\S")  # "Fed releases report": a headline's verb
 
 
@@ -78,6 +83,8 @@ def _owned(units: list[Unit], index: int) -> bool:
     if not unit.block.links:
         return False
     link = unit.block.links[0]
+    if unit.role in ("title", "item") and VOTE_LINK.search(unit.url):
+        return True  # a poll's answer in the post: "A console handheld" to "…?poll=…&option=2"
     before = units[index - 1] if index else None
     after = units[index + 1] if index + 1 < len(units) else None
     if unit.role == "title" and unit.rank >= 7:  # a bold name linked to the author's page
