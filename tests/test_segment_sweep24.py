@@ -40,7 +40,9 @@ def test_a_reading_list_s_papers_are_headlined_by_their_titles_not_their_authors
 
 @pytest.mark.parametrize("line", [authors for _, authors in PAPERS] + [
     "Mbeki, Tan, Olsen and Haddad — https://arxiv.org/abs/2503.17736",
-    "Ivanova & Petit · arXiv:2503.23315"])
+    "Ivanova & Petit · arXiv:2503.23315",
+    "Adebayo, Sato, Kirchner and Vell — Ostrava Institute of Technology",
+    "Salo et al. — Google DeepMind", "Kaur, Delacroix · University of Toronto"])
 def test_surnames_over_a_paper_s_address_are_its_authors(line: str) -> None:
     assert is_byline(line)
 
@@ -48,7 +50,9 @@ def test_surnames_over_a_paper_s_address_are_its_authors(line: str) -> None:
 @pytest.mark.parametrize("line", ["Quillstack -- https://quillstack.example",
                                   "Read the paper -- https://arxiv.org/abs/2503.20411",
                                   "Sparse Routing Revisited -- https://arxiv.org/abs/2503.20411",
-                                  "Ferreira, Lind (Univ. of Tarrow) -- see the thread"])
+                                  "Ferreira, Lind (Univ. of Tarrow) -- see the thread",
+                                  "Apple, Google — Research shows phones last longer",
+                                  "Apple and Google — a truce"])
 def test_a_tool_or_a_title_over_an_address_is_no_author_line(line: str) -> None:
     assert not LINKED_AUTHORS.match(line)
 

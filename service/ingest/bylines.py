@@ -158,15 +158,23 @@ CITED_AUTHORS = re.compile(r"^[A-Z][\w'’-]+(?:,[ \t]+[A-Z][\w'’-]+){0,4}"
 
 # An event's place or time under its title, marked as such: "📍 Gridline HQ, 301 Howard St".
 EVENT_PLACE = re.compile(r"^[📍📅🗓⏰🕒🕕]")
-# A paper's authors by surname and its address, under its title in a plain-text reading
-# list: "Ferreira, Lind (Univ. of Tarrow) -- https://arxiv.org/abs/2503.20411" (the
-# twenty-third sweep).  Two names or "et al." at least: "Quillstack -- https://…" is a tool.
+# A paper's authors by surname and its address or their institution, under its title in
+# a reading list: "Ferreira, Lind (Univ. of Tarrow) -- https://arxiv.org/abs/2503.20411",
+# "Adebayo, Sato, Kirchner and Vell — Ostrava Institute of Technology" (the twenty-third
+# sweep).  Two names or "et al." at least: "Quillstack -- https://…" is a tool.
+_SURNAMES = (r"[A-Z][\w'’-]+(?:(?:,[ \t]*(?:(?:and|&)[ \t]+)?|[ \t]+(?:and|&)[ \t]+)[A-Z][\w'’-]+)"
+             r"{1,11}(?:,?[ \t]+et al\.?)?|[A-Z][\w'’-]+,?[ \t]+et al\.?")
+# where they work, in Title Case: "Ostrava Institute of Technology", "Google DeepMind"; not
+# "Research shows phones last longer"
+_CAPITALISED = r"[A-Z][\w.&'’-]*"
+_INSTITUTION = (rf"(?:{_CAPITALISED}[ \t]+){{0,5}}(?:University|Univ\.|Institute|College"
+                r"|Laborator(?:y|ies)|Labs?|School|Cent(?:er|re)|Academy|Research|DeepMind)"
+                rf"(?:[ \t]+(?:of|for|and|&|the|{_CAPITALISED})){{0,6}}")
 LINKED_AUTHORS = re.compile(
-    r"^[A-Z][\w'’-]+(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+)[A-Z][\w'’-]+){1,11}"
-    r"(?:,?[ \t]+et al\.?)?(?:[ \t]*\([^()\n]{1,80}\))?"
-    r"[ \t]*(?:--|[—–|·])[ \t]*(?:<?https?://\S+?>?|arXiv:\S+)$"
-    r"|^[A-Z][\w'’-]+,?[ \t]+et al\.?(?:[ \t]*\([^()\n]{1,80}\))?"
-    r"[ \t]*(?:--|[—–|·])[ \t]*(?:<?https?://\S+?>?|arXiv:\S+)$")
+    rf"^(?:{_SURNAMES})(?:[ \t]*\([^()\n]{{1,80}}\))?[ \t]*(?:--|[—–|·])[ \t]*"
+    rf"(?:<?https?://\S+?>?|arXiv:\S+|{_INSTITUTION})$")
+
+
 # A recipe card's time and servings under its name: "45 minutes · Serves 6", "Prep 15 min |
 # Cook 1 hr", "3 hours 30 minutes · Serves 4 · Vegetarian" (the twenty-third sweep's food
 # letter).  Every part one of these, and a time or a count among them: "Serves 6" alone is
