@@ -618,7 +618,8 @@ def test_a_name_ending_in_a_full_stop_runs_into_its_text() -> None:
                                                ("sweep17", 0.90), ("sweep18", 0.88),
                                                ("attack14", 0.80), ("sweep19", 0.87),
                                                ("sweep20", 0.89), ("sweep21", 0.90),
-                                               ("sweep22", 0.80), ("sweep23", 0.88)])
+                                               ("sweep22", 0.80), ("sweep23", 0.88),
+                                               ("sweep24", 0.83)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
@@ -682,7 +683,10 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     them) was written and scored blind at stop 28, with no rule changed since: 0.846 (AI
     0.872, the others 0.820); 0.860 with its buttons ("Have your say", "Event details":
     the end of test_segment_sweep17.py), 0.864 with "This email was sent to…" and
-    "Privacy Statement" opening the footer; sweep22 0.836 -> 0.838, no corpus lower."""
+    "Privacy Statement" opening the footer; sweep22 0.836 -> 0.838, no corpus lower.  At
+    stop 29 the sweep's other misses were read (0.951: test_segment_sweep24.py); then
+    sweep24 (15 AI newsletters, 15 others, written blind by another helper) scored 0.820
+    with stop 28's rules and 0.837 with those (AI 0.857, the others 0.819)."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)
