@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from service.context import Context
 from service.db import tables
 from service.db.database import transaction
+from service.domain import Story, TaggedStory
 from service.ingest.fetch import DirectoryInbox
 from service.ingest.pipeline import Tagger, poll_once
 from tests.mail import broken_corpus, issue_email
@@ -79,3 +83,81 @@ def test_scripts_in_html_never_reach_stored_text(
     with transaction(sqlite_context.sessions) as session:
         texts = session.scalars(select(tables.Story.text)).all()
     assert texts and all("alert(" not in text for text in texts)
+
+
+def test_an_over_long_message_id_or_sender_neither_fails_the_insert_nor_stops_the_poll(
+    context: Context, tagger: Tagger, tmp_path: Path
+) -> None:
+    """A Message-ID past RFC 5322's 998 characters and a From address past RFC 5321's bounds
+    did not fit the database's columns: on PostgreSQL the insert failed and every later poll
+    stopped on that message.  Now the Message-ID is none (told apart by content) and the
+    address none (so the sender is untrusted), and the next message goes in."""
+    long_id = "<" + "m" * 150_000 + "@example.test>"
+    stranger = "x" * 400 + "@" + "y" * 300 + ".example"
+    inbox_dir = tmp_path / "inbox"
+    _drop(inbox_dir, {"1-long-id.eml": issue_email(1, message_id=long_id),
+                      "2-long-sender.eml": issue_email(2, sender=stranger,
+                                                       message_id="<m" + "n" * 2000 + ">"),
+                      "3-good.eml": issue_email(3)})
+    inbox = DirectoryInbox(inbox_dir, 10_000_000)
+    summary = poll_once(context, inbox, tagger)
+    assert (summary.counts["stored"], summary.counts["rejected"]) == (2, 1)
+    with transaction(context.sessions) as session:
+        issues = session.scalars(select(tables.Issue).order_by(tables.Issue.id)).all()
+        refused = session.scalars(select(tables.RefusedMessage)).one()
+        assert [i.message_id for i in issues] == [None, "<test-issue-3@example.test>"]
+        assert issues[0].dedupe_key.startswith("sha256:")
+        assert (refused.sender, refused.message_id) == ("", None)
+    shutil.copy(inbox_dir / "processed" / "1-long-id.eml", inbox_dir / "4-again.eml")
+    assert poll_once(context, inbox, tagger).counts["duplicate"] == 1
+
+
+def test_nul_bytes_in_a_message_are_dropped_so_postgresql_can_store_it(
+    context: Context, tagger: Tagger, tmp_path: Path
+) -> None:
+    """PostgreSQL's text cannot hold NUL: a story with one failed the insert and stopped
+    every later poll on that message.  NUL is no character of any text: it is dropped."""
+    data = issue_email(5, stories=[("Chips \x00everywhere", "The Commerce Department\x00 acted "
+                                    "on export rules for chips and the fabs that make them.")])
+    inbox_dir = tmp_path / "inbox"
+    _drop(inbox_dir, {"1-nul.eml": data.replace(b"Test Letter 5", b"Test\x00 Letter 5"),
+                      "2-good.eml": issue_email(6)})
+    assert poll_once(context, DirectoryInbox(inbox_dir, 10_000_000), tagger).counts["stored"] == 2
+    with transaction(context.sessions) as session:
+        story = session.scalars(select(tables.Story).order_by(tables.Story.id)).first()
+        subject = session.scalars(select(tables.Issue.subject).order_by(tables.Issue.id)).first()
+    assert story is not None and story.headline.startswith("Chips everywhere")
+    assert "Department acted" in story.text and subject == "Test Letter 5"
+
+
+class _Unstorable:
+    """The real tagger, but its version carries a character no database column takes:
+    a stand-in for any value parsing lets through that the database then refuses."""
+
+    def __init__(self, tagger: Tagger) -> None:
+        self._tagger = tagger
+
+    @property
+    def version(self) -> str:
+        return "v\x00" + "x" * 200
+
+    def tag(self, stories: Sequence[Story]) -> list[TaggedStory]:
+        return [dataclasses.replace(tagged, model_version=self.version)
+                for tagged in self._tagger.tag(stories)]
+
+
+@pytest.mark.postgres
+def test_a_value_the_database_refuses_fails_that_message_and_the_poll_goes_on(
+    pg_context: Context, tagger: Tagger, tmp_path: Path
+) -> None:
+    inbox_dir = tmp_path / "inbox"
+    _drop(inbox_dir, {"1-first.eml": issue_email(1), "2-second.eml": issue_email(2)})
+    inbox = DirectoryInbox(inbox_dir, 10_000_000)
+    summary = poll_once(pg_context, inbox, _Unstorable(tagger))
+    assert summary.counts["failed"] == 2  # each refused, neither stopped the poll
+    with transaction(pg_context.sessions) as session:
+        refused = session.scalars(select(tables.RefusedMessage)).all()
+    assert {r.code for r in refused} == {"unstorable"} and len(refused) == 2
+    assert all(r.raw and "database refused" in r.reason for r in refused)
+    assert sorted(p.name for p in (inbox_dir / "failed").iterdir()) == ["1-first.eml",
+                                                                        "2-second.eml"]

@@ -31,7 +31,13 @@ from service.ingest.readable import check_readable
 
 log = logging.getLogger(__name__)
 
-ADDRESS = re.compile(r"[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+")
+# An address as RFC 5321 bounds it (64 characters before the "@", 255 after): a longer one
+# is no address, and would not fit the database's columns either.
+ADDRESS = re.compile(r"[^@\s<>\"(),;:]{1,64}@[^@\s<>\"(),;:]{1,255}")
+# RFC 5322 caps a line at 998 characters: a longer Message-ID is none, and the message is
+# told apart by its content as one without (it must fit the dedupe key's column on
+# PostgreSQL: a longer one failed the insert and stopped every later poll on that message).
+MAX_MESSAGE_ID_CHARS = 998
 _FROM_LINE = re.compile(r"From[ \t]*:", re.IGNORECASE)
 
 # Parser defects that mean the MIME structure was cut short or mangled.
@@ -89,7 +95,7 @@ def read_envelope(msg: EmailMessage) -> Envelope:
     """The headers that matter, read defensively: odd values degrade, never raise."""
     sender_name, sender = _parse_address(_first(msg, "From"))
     return Envelope(
-        message_id=_first(msg, "Message-ID") or None,
+        message_id=_message_id(_first(msg, "Message-ID")),
         sender=sender.lower(),
         sender_name=sender_name,
         subject=_first(msg, "Subject"),
@@ -124,7 +130,7 @@ def _header_values(msg: Message, name: str) -> list[str]:
             text = str(msg.policy.header_fetch_parse(key, raw))
         except Exception:  # any bug in header parsing: keep the raw value
             text = str(raw)
-        values.append(ASCII_SPACE.sub(" ", text).strip())
+        values.append(ASCII_SPACE.sub(" ", text.replace("\x00", "")).strip())
     return values
 
 
@@ -159,6 +165,10 @@ def _parse_address(value: str) -> tuple[str, str]:
     except Exception:  # a hostile From must not stop the envelope
         return "", ""
     return name, address if ADDRESS.fullmatch(address) else ""
+
+
+def _message_id(value: str) -> str | None:
+    return value if value and len(value) <= MAX_MESSAGE_ID_CHARS else None
 
 
 def _parse_date(value: str) -> datetime | None:
@@ -228,13 +238,14 @@ def _decode(part: Message) -> str:
     # 8-bit text with no charset (or "us-ascii", which it cannot be) is, when not UTF-8,
     # most likely Windows-1252, as browsers read such a label (WHATWG Encoding).
     unlabelled = part.get_content_charset() is None or codec == "ascii"
+    # (NUL is no character of any text, and PostgreSQL's text cannot hold it: dropped)
     for candidate in [c for c in (codec, "utf-8", "cp1252" if unlabelled else None) if c]:
         try:
-            return data.decode(candidate)
+            return data.decode(candidate).replace("\x00", "")
         except UnicodeDecodeError:
             continue
     if codec is None:
         reason = f"The body's charset {label!r} is unknown and the body is not UTF-8 either."
         raise MalformedMessage("bad-charset", reason)
     log.info("body is not valid %s; undecodable bytes replaced", codec)
-    return data.decode(codec, errors="replace")
+    return data.decode(codec, errors="replace").replace("\x00", "")

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from service.config import Source
@@ -189,7 +189,25 @@ def _stored_meanwhile(ctx: Context, raw: RawMessage, outcome: Accepted | Refused
             if store.is_known(session, key):
                 log.info("stored meanwhile by another poll: %s (%s)", key, raw.origin)
                 return PollOutcome.DUPLICATE
+    if isinstance(error.__cause__, DataError):
+        return _unstorable(ctx, raw, error.__cause__)
     raise error
+
+
+def _unstorable(ctx: Context, raw: RawMessage, error: DataError) -> PollOutcome:
+    """A value the database refuses (one parsing let through: too long for its column, a
+    character PostgreSQL's text cannot hold) fails this message, not the poll: it is kept
+    as a refusal with its raw bytes and nothing read from it, and the inbox moves on."""
+    reason = ("The database refused a value read from this message "
+              f"({str(error.orig or error).splitlines()[0][:200]}); it is kept as received.")
+    refused = MalformedMessage("unstorable", reason)
+    with transaction(ctx.sessions) as session:
+        if not store.is_known(session, store.refusal_key(raw, None)):
+            store.record_refusal(session, raw, None, refused, ctx.now())
+        if raw.position is not None:
+            store.advance_position(session, raw.position)
+    log.error("failed %s: %s (unstorable)", raw.origin, reason)
+    return PollOutcome.FAILED
 
 
 def _assign_events(ctx: Context, session: Session, issue_id: int) -> None:
