@@ -478,3 +478,22 @@ def test_from_outside_opt_in_bombing_and_password_guessing(
     guesses = [visitor.post("/review/login", {"username": EDITOR[0], "password": f"guess{n}"})[0]
                for n in range(15)]
     assert guesses[-1] == 429 and guesses.count(401) == 5
+
+
+def test_ids_past_a_row_id_s_range_get_404_or_400_not_a_database_error(
+        context: Context, client: FlaskClient) -> None:
+    """A number no row id can be went to the database and failed there: a 500 (SQLite:
+    "Python int too large to convert"; PostgreSQL: integer out of range)."""
+    huge = str(2**31)  # PostgreSQL's integer ends at 2**31 - 1
+    reader = add_reader(context)
+    feedback = links(context, reader, add_story(context))["feedback"]
+    assert client.get(f"/stories/{huge}").status_code == 404
+    assert client.get(f"/stories/{'9' * 30}").status_code == 404
+    assert client.get(feedback.rsplit("/", 1)[0] + f"/{'9' * 30}").status_code == 404
+    assert log_in(client, EDITOR[1]).status_code == 302
+    token = csrf_token(client, "/review")
+    for path in (f"/review/stories/{huge}/confirm", f"/review/events/1/split/{huge}",
+                 f"/review/events/{huge}/merge"):
+        assert client.post(path, data={"csrf_token": token}).status_code == 404, path
+    response = client.post("/review/events/1/merge", data={"csrf_token": token, "into": huge})
+    assert response.status_code == 400

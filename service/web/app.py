@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask, Response, render_template
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter, Map
 
 from service.context import Context
 from service.deliver.render import templates_dir
@@ -21,6 +22,7 @@ from service.errors import InvalidLink, StorageError
 from service.web import csrf
 from service.web.editor_auth import SESSION_HOURS
 from service.web.views import register_views
+from service.web.views.base import MAX_ROW_ID
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,14 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 
+class RowId(IntegerConverter):
+    """``<int:…>`` in every route: a row's id, never larger than a row id can be (a path
+    with a larger number names no row: 404, where it failed in the database: 500)."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        super().__init__(url_map, *args, **{"max": MAX_ROW_ID, **kwargs})
+
+
 HSTS = "max-age=31536000"
 MAX_FORM_BYTES = 64 * 1024
 
@@ -53,6 +63,7 @@ def create_app(ctx: Context) -> Flask:
                          "lstrip_blocks": True}
     app.config.update(_flask_config(ctx))
     app.extensions[CONTEXT_KEY] = ctx
+    app.url_map.converters["int"] = RowId
     csrf.install(app)
     app.after_request(_add_security_headers)
     if ctx.base_url.startswith("https://"):

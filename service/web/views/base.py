@@ -11,6 +11,9 @@ from service.web.forms import FormFields
 # Links from one page to another are relative: the page works on whatever
 # address it was reached by (emails use [web] base_url instead).
 PAGE_LINKS = ""
+# The largest id a row holds: PostgreSQL's integer.  A larger number in a path or a form
+# names no row, and must not reach the database, where it fails (a 500).
+MAX_ROW_ID = 2**31 - 1
 
 
 class Page(MethodView):

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from service.db.database import transaction
 from service.errors import EventError
 from service.events import editors
-from service.web.views.base import submitted_form
+from service.web.views.base import MAX_ROW_ID, submitted_form
 from service.web.views.review import EditorPage
 
 
@@ -38,7 +38,9 @@ class MergeEvents(EditorPage):
         if editor is None:
             return redirect(url_for("review_login"))
         into = submitted_form().get("into", "").strip().lstrip("#")
-        if not (into.isascii() and into.isdigit()):  # "²".isdigit() is True; int("²") fails
+        if not (into.isascii() and into.isdigit()) or int(into) > MAX_ROW_ID:
+            # ("²".isdigit() is True and int("²") fails; a number past a row id's range
+            # failed in the database)
             abort(400, description="Give the number of the event to merge into.")
         try:
             with transaction(self.ctx.sessions) as session:
