@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from service.classify.train import (
     save_version,
     train_model,
 )
+from service.cli.main import main
 from service.cli.models import evaluate_command, models_group, train_command
 from service.domain import THEMES
 from service.errors import ModelError
@@ -284,3 +286,31 @@ def test_an_old_copy_of_the_hand_written_examples_wins_with_a_warning(
     with caplog.at_level("WARNING", logger="service.classify.examples"):
         with_hand_written(load_examples([EXTRA_LABELS]))  # the same file: nothing to say
     assert caplog.text == ""
+
+
+def test_the_model_commands_read_the_models_folder_the_config_file_names(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`models`, `classify` and `train` read `[models] dir` from the config file, as the
+    service does; they read only --models-dir or the environment, and from another folder
+    listed no versions and found no active model (a new operator's review)."""
+    folder = tmp_path / "our-models"
+    folder.mkdir()
+    for part in ("2026-12-06-3", "2026-12-06-4"):
+        shutil.copytree(REPO / "models" / part, folder / part)
+    model_store.set_active(folder, "2026-12-06-4")
+    config = tmp_path / "newsalerts.toml"
+    config.write_text(f'[models]\ndir = "{folder}"\n', encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("NEWSALERTS_MODELS__DIR", raising=False)
+    runner = CliRunner()
+    listed = runner.invoke(main, ["--config", str(config), "models", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "* 2026-12-06-4" in listed.output and "  2026-12-06-3" in listed.output
+    rolled = runner.invoke(main, ["--config", str(config), "models", "rollback"])
+    assert rolled.exit_code == 0 and model_store.active_version(folder) == "2026-12-06-3"
+    tagged = runner.invoke(main, ["--config", str(config), "classify"],
+                           input='{"id": 1, "text": "A new robot arm sorts parcels."}\n')
+    assert tagged.exit_code == 0, tagged.output
+    assert json.loads(tagged.stdout)["themes"] == ["robotics"]

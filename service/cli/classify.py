@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from service.cli.glue import Command
-from service.cli.models import models_dir_option
+from service.cli.models import chosen_models_dir, models_dir_option
 from service.domain import Story
 
 # scikit-learn takes seconds and ~90 MB to import: only when a command runs.
@@ -28,7 +28,7 @@ BATCH = 256  # lines scored together
 @click.command("classify", cls=Command)
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
 @models_dir_option()
-def classify_command(source: IO[str], models_dir: Path) -> None:
+def classify_command(source: IO[str], models_dir: Path | None) -> None:
     """Tag JSON lines {"id", "text"} from SOURCE (default stdin) with themes.
 
     An optional "headline" is read as the story's first line, as the pipeline
@@ -38,7 +38,7 @@ def classify_command(source: IO[str], models_dir: Path) -> None:
     """
     from service.classify.model import Classifier
 
-    classifier = Classifier.load(models_dir)
+    classifier = Classifier.load(chosen_models_dir(models_dir))
     bad = 0
     for batch in _batches(_requests(source)):
         good = [(number, request) for number, request in batch if isinstance(request, dict)]

@@ -18,6 +18,7 @@ import click
 from service.classify import model_store
 from service.cli.glue import Command, Group, check_writable_file, check_writable_folder
 from service.cli.tables import metrics_table, source_tables
+from service.config import load_settings
 
 # scikit-learn takes seconds and ~90 MB to import: only the commands that use it do.
 if TYPE_CHECKING:
@@ -32,10 +33,21 @@ _LABELS_HELP = "JSON-lines label files ({id, text, themes, issue}); repeat or li
 
 
 def models_dir_option(*names: str) -> Callable[[F], F]:
-    return click.option(*(names or ("--models-dir",)), "models_dir",
-                        envvar="NEWSALERTS_MODELS__DIR", default="models", show_default=True,
+    """The folder of model versions: the option, else the settings' ``[models] dir`` (the
+    config file or NEWSALERTS_MODELS__DIR): the one the running service reads."""
+    return click.option(*(names or ("--models-dir",)), "models_dir", default=None,
                         type=click.Path(file_okay=False, path_type=Path),
-                        help="Folder of model versions (env NEWSALERTS_MODELS__DIR).")
+                        help="Folder of model versions (default: [models] dir of the "
+                             "settings, env NEWSALERTS_MODELS__DIR).")
+
+
+def chosen_models_dir(given: Path | None) -> Path:
+    """``given``, else the folder the settings name, found as the service finds it."""
+    if given is not None:
+        return given
+    obj = click.get_current_context().find_root().obj or {}
+    settings = obj.get("settings") or load_settings()  # (a group invoked on its own: tests)
+    return model_store.models_dir(settings)
 
 
 _labels_option = click.option("--labels", "labels", multiple=True, required=True,
@@ -67,8 +79,9 @@ def _examples(files: Sequence[Path], hand_written: bool) -> list[Example]:
 @click.option("--db-labels/--no-db-labels", default=True, show_default=True,
               help="Also train on the database's usable labels (service/classify/labels.py).")
 @_hand_written_option
-def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...], models_dir: Path,
-                  force: bool, folds: int, db_labels: bool, hand_written: bool) -> None:
+def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
+                  models_dir: Path | None, force: bool, folds: int, db_labels: bool,
+                  hand_written: bool) -> None:
     """Train on the labels, evaluate by grouped CV, save a new model version.
 
     The new version becomes active only if its macro F1 is not lower than the
@@ -79,6 +92,7 @@ def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...], model
     from service.classify.train import train_new_version
     from service.cli.labels import with_database_labels
 
+    models_dir = chosen_models_dir(models_dir)
     check_writable_folder(models_dir)  # now, not after the cross-validation
     examples = _examples([*labels, *more_labels], hand_written)
     examples = with_database_labels(examples, enabled=db_labels)
@@ -158,7 +172,7 @@ def evaluate_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
 @click.group("models", cls=Group)
 @models_dir_option()
 @click.pass_context
-def models_group(ctx: click.Context, models_dir: Path) -> None:
+def models_group(ctx: click.Context, models_dir: Path | None) -> None:
     """Model versions: list them, activate one, roll back."""
     ctx.meta["models_dir"] = models_dir
 
@@ -170,7 +184,7 @@ _here_option = click.option("--models-dir", "here", default=None,
 
 
 def _chosen_dir(ctx: click.Context, here: Path | None) -> Path:
-    return here or Path(ctx.meta["models_dir"])
+    return here or chosen_models_dir(ctx.meta["models_dir"])
 
 
 @models_group.command("list")
