@@ -326,9 +326,19 @@ def test_excerpt_skips_the_headline_and_cuts_at_a_word() -> None:
     ("", "Import AI"),
     ("No colon in this subject", "Import AI"),
     ("A colon very far away " + "x" * 80 + ": tail", "Import AI"),
+    # a subject that names the newsletter, without a colon (a new operator's review: every
+    # issue's alert read "Last Week in AI: …" or "ThursdAI: …")
+    ("Import AI #374", "Import AI #374"),
+    ("📆 Import AI - Sep 11 - SeeDream 4, Lucy 14B, ChatGPT gets MCP & more", "Import AI - Sep 11"),
+    ("Import AI" + " - x" * 100_000, "Import AI - x - x - x - x - x"),
 ])
 def test_issue_title_is_the_subject_before_its_colon(subject: str, title: str) -> None:
     assert render.issue_title(subject, "Import AI") == title
+
+
+def test_a_one_line_item_s_excerpt_skips_its_headline_both_times() -> None:
+    text = "Baidu unveils Ernie 4.0\nBaidu unveils Ernie 4.0 - The search company says it rivals."
+    assert render.excerpt("Baidu unveils Ernie 4.0", text) == "The search company says it rivals."
 
 
 def test_a_templates_override_directory_is_used(tmp_path: Path,

@@ -16,6 +16,7 @@ and return an ``EmailMessage``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -51,6 +52,9 @@ __all__ = [
 TEMPLATES_ENV = "NEWSALERTS_TEMPLATES"  # override for installed copies
 EXCERPT_CHARS = 300
 TITLE_MAX_CHARS = 60
+TITLE_MAX_PARTS = 6  # (a subject of thousands of parts is not joined thousands of times)
+TITLE_PARTS = re.compile(r"\s+[-–—|·]\s+")  # "ThursdAI - Sep 11 - SeeDream 4, …"
+LEADING_MARKS = re.compile(r"^[^\w#]+")  # a subject's emoji: "📆 ThursdAI - …"
 SECTION_MAX_CHARS = 40  # longer "sections" are sentences, not names: not shown
 
 
@@ -105,8 +109,11 @@ def excerpt(headline: str, text: str, limit: int = EXCERPT_CHARS) -> str:
     """The start of a story's body after its headline, cut at a word."""
     body = one_line(text)
     head = one_line(headline)
-    if head and body.startswith(head):
-        body = body[len(head):].lstrip(" :.-–—")
+    # twice: a one-line item's text is its headline over its line, which opens with the
+    # headline too ("Headline" / "Headline - summary": segment's shape for the classifier)
+    for _ in range(2):
+        if head and body.startswith(head):
+            body = body[len(head):].lstrip(" :.-–—")
     if len(body) <= limit:
         return body
     cut = body[:limit + 1].rsplit(" ", 1)[0] if " " in body[:limit + 1] else body[:limit]
@@ -140,13 +147,23 @@ def _section(section: str, headline: str) -> str:
 def issue_title(subject: str, source: str) -> str:
     """How an email names an issue: "Import AI 373" from "Import AI 373: Guaranteed...".
 
-    A newsletter's subject usually opens with its name and number before a
-    colon; without one (or with an empty subject) the source's name stands in.
+    A newsletter's subject usually opens with its name and number before a colon.  Without
+    one, a subject that names the newsletter is its title, up to the part after its date:
+    "Last Week in AI #242", "ThursdAI - Sep 11" from "📆 ThursdAI - Sep 11 - SeeDream 4, …"
+    (issues of one newsletter must not all read alike).  Else the source's name stands in.
     """
-    head = one_line(subject).split(":", 1)[0].strip()
-    if head and ":" in subject and len(head) <= TITLE_MAX_CHARS:
+    line = one_line(subject)
+    head = line.split(":", 1)[0].strip()
+    if head and ":" in line and len(head) <= TITLE_MAX_CHARS:
         return head
-    return one_line(source) or "newsletter"
+    name = one_line(source)
+    if name and name.casefold() in line.casefold():
+        parts = TITLE_PARTS.split(LEADING_MARKS.sub("", line), maxsplit=TITLE_MAX_PARTS)
+        for end in range(len(parts), 0, -1):
+            title = " - ".join(parts[:end])
+            if len(title) <= TITLE_MAX_CHARS and name.casefold() in title.casefold():
+                return title
+    return name or "newsletter"
 
 
 def delivery_message_id(delivery_id: int, created_at: datetime, base_url: str) -> str:
