@@ -401,3 +401,16 @@ def test_a_story_shows_its_section_and_links_to_its_own_url() -> None:
     assert story(2, "Robotics", "x", [], section="Robotics").section == ""
     assert story(3, "A", "x", [], section="Open Source LLMs: Mistral Goes Reasoning Mode and More"
                  ).section == ""
+
+
+def test_a_short_story_is_said_to_be_fiction_in_both_parts() -> None:
+    """A new operator's review: Import AI's Tech Tales went out like news items."""
+    tale = render.email_story(id=301, headline="Some monsters are too dangerous to hunt",
+                              text="[A research lab, 2031]\nThe model would not stop talking.",
+                              links=[], themes=["safety"], section="Tech Tales", fiction=True)
+    issue = EmailIssue("Test Letter 9", "Test Letter", None, (tale,))
+    text, html = parts(render.render_alert(issue, recipient(), letterhead()))
+    assert "* Fiction · Some monsters are too dangerous to hunt" in text
+    assert "Fiction &middot; </span>Some monsters" in html
+    news = parts(render.render_alert(alert_issue(), recipient(), letterhead()))
+    assert "Fiction" not in news[0] and "Fiction" not in news[1]

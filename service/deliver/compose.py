@@ -220,7 +220,7 @@ def _email_story(row: Story) -> render.EmailStory:
     return render.email_story(
         id=row.id, headline=row.headline, text=row.text,
         links=[link.get("url", "") for link in row.links or []], themes=themes,
-        url=row.url or "", section=row.section or "",
+        url=row.url or "", section=row.section or "", fiction=bool(row.fiction),
         explanations={theme: current[theme].explanation or [] for theme in themes})
 
 

@@ -77,6 +77,7 @@ class EmailStory:
     explanations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     also_in: tuple[AlsoIn, ...] = ()  # set in digests: the same news in other newsletters
     section: str = ""  # the newsletter's section ("Robotics"), shown before the headline
+    fiction: bool = False  # a short story (Import AI's Tech Tales): said so, not sent as news
 
     @property
     def tags(self) -> tuple[str, ...]:
@@ -123,7 +124,7 @@ def excerpt(headline: str, text: str, limit: int = EXCERPT_CHARS) -> str:
 def email_story(*, id: int, headline: str, text: str, links: Iterable[str],
                 themes: Sequence[str], issue_url: str | None = None,
                 explanations: Mapping[str, Sequence[str]] | None = None,
-                url: str = "", section: str = "") -> EmailStory:
+                url: str = "", section: str = "", fiction: bool = False) -> EmailStory:
     """An ``EmailStory`` from a stored story's raw values, cleaned for an email."""
     original = next((found for found in map(safe_url, [url, *links]) if found), None)
     terms = {theme: tuple(one_line(t) for t in (explanations or {}).get(theme, ()) if t.strip())
@@ -132,7 +133,7 @@ def email_story(*, id: int, headline: str, text: str, links: Iterable[str],
         id=id, headline=one_line(headline) or "(untitled story)",
         excerpt=excerpt(headline, text), themes=tuple(one_line(t) for t in themes),
         url=original or safe_url(issue_url), explanations=terms,
-        section=_section(section, headline),
+        section=_section(section, headline), fiction=fiction,
     )
 
 
