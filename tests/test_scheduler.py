@@ -8,6 +8,7 @@ real PostgreSQL advisory locks.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -254,3 +255,24 @@ def test_an_advisory_lock_admits_one_scheduler_and_dies_with_its_session(
     finally:
         first.release()
         second.release()
+
+
+def test_a_server_that_is_down_is_one_warning_line_not_a_traceback_each_time(
+        live: Context, caplog: pytest.LogCaptureFixture) -> None:
+    """An IMAP or SMTP server down logged a traceback of 60 lines at every interval (a
+    new operator's review); it is one line that names the server, and the job runs again."""
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    down = with_settings(live, inbox__host="127.0.0.1", inbox__port=port, inbox__ssl=False,
+                         inbox__username="reader", inbox__password="secret")
+    scheduler.set_runtime(runtime(down))
+    caplog.set_level(logging.DEBUG, logger="service.ops.scheduler")
+    scheduler.poll_job()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.exc_info]
+    failures = [r for r in caplog.records
+                if r.name == "service.ops.scheduler" and r.levelno >= logging.WARNING]
+    assert len(failures) == 1
+    assert f"127.0.0.1:{port}" in failures[0].getMessage()
+    assert failures[0].getMessage().startswith("poll failed: ")
+    assert read_status(down).jobs["poll"].failing

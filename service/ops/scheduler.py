@@ -39,6 +39,7 @@ from service.context import Context
 from service.db.database import transaction
 from service.deliver.match import create_digest_deliveries, digest_week_due
 from service.deliver.send import SendSummary, send_due
+from service.errors import NewsalertsError
 from service.ingest.pipeline import PollSummary, poll_configured_inbox
 from service.ops import metrics, status
 from service.ops.runtime import (
@@ -79,6 +80,13 @@ def _guarded(name: str, work: Callable[[Runtime], Mapping[str, Any]]) -> None:
     runtime = current_runtime()
     try:
         detail = status.run_recorded(runtime.ctx, name, lambda: work(runtime))
+    except NewsalertsError as exc:
+        # a server down, a wrong password: one line saying which (its traceback is no news
+        # to an operator, and it came every few seconds while the SMTP server was down)
+        metrics.JOB_RUNS.labels(job=name, outcome="failed").inc()
+        log.warning("%s failed: %s; it runs again at its next time", name, exc)
+        log.debug("%s failed", name, exc_info=True)
+        return
     except Exception:
         metrics.JOB_RUNS.labels(job=name, outcome="failed").inc()
         log.exception("%s failed; it runs again at its next time", name)
