@@ -118,9 +118,10 @@ def test_every_explanation_term_occurs_in_its_story(classifier: Classifier,
                        if not re.search(rf"(?<!\w){re.escape(term)}(?!\w)", row["text"])]
             assert not missing, (row["id"], theme, terms)
             explained += bool(terms)
-    # 349 of 359 (346 before a tag with no pushing cue named its theme's words anyway);
-    # the rest hold none of their theme's cue words ("chancellor", "trademark").
-    assert explained >= 0.97 * sum(len(item.themes) for item in tagged)
+    # 347 of 358 (346 before a tag with no pushing cue named its theme's words anyway, 349
+    # before amounts such as "$3.5" were no terms: two tags had only those); the rest hold
+    # none of their theme's cue words ("chancellor", "trademark").
+    assert explained >= 0.965 * sum(len(item.themes) for item in tagged)
 
 
 def test_explanations_carry_the_theme_not_cue_names_or_filler(classifier: Classifier) -> None:
@@ -133,6 +134,18 @@ def test_explanations_carry_the_theme_not_cue_names_or_filler(classifier: Classi
     terms = tagged.explanations["robotics"]
     assert any("drone" in term for term in terms), terms
     assert not {"sim2real", "easy", "especially", "powered"} & set(terms), terms
+
+
+def test_an_amount_is_no_explanation(classifier: Classifier) -> None:
+    """ "compute: chips, $1.3, power, TSMC" (a new operator's review): the amount may weigh
+    in the model, but it says nothing of the theme to a reader."""
+    headline = "A cloud startup raises money for GPUs"
+    body = ("The company raised $1.3 billion to build data centers and buy GPUs, and says its "
+            "next cluster will draw 2025 megawatts of power.")
+    [tagged] = classifier.tag([_story(headline, body)])
+    assert "compute" in tagged.themes
+    terms = tagged.explanations["compute"]
+    assert terms and not {"$1.3", "billion", "2025", "$1.3 billion"} & set(terms), terms
 
 
 def test_score_matches_tag(classifier: Classifier) -> None:

@@ -35,6 +35,10 @@ Columns = Mapping[str, tuple[Any, Sequence[tuple[str, str, int | None]]]]
 Hits = Mapping[str, Sequence[tuple[str, str, int | None]]]
 
 
+AMOUNT = re.compile(r"^[$€£¥]?[\d.,]*\s*(?:k|m|bn|b|millions?|billions?|trillions?|thousands?"
+                    r"|hundreds?|percent|per cent|%)?$", re.IGNORECASE)
+
+
 def cue_blocks(features: Any) -> dict[str, Any]:
     """The union's ThemeCues blocks by name (older models have one, "cues")."""
     found = {}
@@ -97,11 +101,14 @@ def explain(text: str, pushes: np.ndarray[Any, Any], index: Mapping[str, int],
             spelled[gram] = _as_written(gram, text, lowered)
         return spelled[gram] is not None
 
-    chosen = _distinct(((gram, cues) for gram, (push, cues) in ranked
+    # (an amount, "$3.5", "2025" or "billion", carries no theme a reader would see: the
+    # model may weigh it, the explanation does not name it)
+    worded = [(gram, push, cues) for gram, (push, cues) in ranked if not AMOUNT.match(gram)]
+    chosen = _distinct(((gram, cues) for gram, push, cues in worded
                         if push > 0 and written(gram)), limit)
     if not chosen:  # no term's own features pushed, but the theme's summaries (hits, in
         # the headline, in the lead) count exactly these hits: name the best of them
-        chosen = _distinct(((gram, cues) for gram, (_, cues) in ranked if written(gram)),
+        chosen = _distinct(((gram, cues) for gram, _, cues in worded if written(gram)),
                            min(limit, 2))
     return tuple(str(spelled[gram]) for gram in chosen)
 
