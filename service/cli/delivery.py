@@ -63,15 +63,34 @@ def digest_command(week: str | None, no_send: bool) -> None:
     Digests already built for that week are not built again.  With --no-send
     they are still built (they are owed), then rendered and logged, not sent.
     """
-    from service.deliver.match import create_digest_deliveries, digest_week_due
+    from service.deliver.match import (
+        create_digest_deliveries,
+        digest_week_due,
+        left_before_rounds,
+    )
+    from service.ops import status
 
     with opened_context() as context:
         zone = ZoneInfo(context.settings.digest.timezone)
         week = week or digest_week_due(context.now(), zone)
-        with transaction(context.sessions) as session:
-            created = create_digest_deliveries(session, week, zone, context.now())
+        built: dict[str, int] = {}
+
+        def build() -> dict[str, object]:
+            with transaction(context.sessions) as session:
+                built["created"] = create_digest_deliveries(session, week, zone, context.now())
+            return {"week": week, "created": built["created"]}
+
+        status.run_recorded(context, "digest", build)  # as the scheduler's job: `status`
         summary = send_due(context, worker_id=process_id("digest"), no_send=no_send)
-    click.echo(f"digest {week}: {created} digests created; {_describe(summary, no_send)}")
+        with context.sessions() as session:
+            left, latest = left_before_rounds(session, zone)
+    click.echo(f"digest {week}: {built['created']} digests created; "
+               f"{_describe(summary, no_send)}")
+    if left:
+        # an archive polled after the first round: no round takes it unless asked for
+        click.echo(f"note: {left} issues are dated before the first digest round and are in "
+                   f"no digest; `newsalerts digest --week {latest}` builds the latest of "
+                   "their weeks")
 
 
 __all__ = ["digest_command", "send_command"]

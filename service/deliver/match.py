@@ -125,6 +125,23 @@ def create_digest_deliveries(session: Session, week: str, tz: ZoneInfo, now: dat
                        {"kind": "digest", "issue_id": None, "week": week, **_pending(now)})
 
 
+def left_before_rounds(session: Session, tz: ZoneInfo) -> tuple[int, str | None]:
+    """How many issues no round holds that are dated before the first round ever built
+    (an archive polled later: ``build_round`` never gives them one), and the ISO week of
+    the latest of them, which `digest --week` can still build; (0, None) if none."""
+    first = session.scalar(select(DigestRound.week)
+                           .order_by(DigestRound.built_at, DigestRound.week).limit(1))
+    if first is None:
+        return 0, None
+    dated = func.coalesce(Issue.sent_at, Issue.received_at)
+    before = (Issue.digest_week.is_(None), dated < week_bounds(first, tz)[0].astimezone(UTC))
+    count, latest = session.execute(select(func.count(Issue.id), func.max(dated))
+                                    .where(*before)).one()
+    if not count or latest is None:
+        return 0, None
+    return int(count), iso_week(latest, tz)
+
+
 def build_round(session: Session, week: str, tz: ZoneInfo, now: datetime) -> int:
     """Give ``week``'s round the issues no round holds yet, the first time only; how many.
 
