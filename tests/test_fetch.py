@@ -318,6 +318,16 @@ def test_untrusted_certificate_is_refused(
     assert not isinstance(refused.value, InboxConnectionLost)
 
 
+def test_tls_spoken_to_a_plain_port_says_which_setting_to_change(
+        dovecot: DovecotServer, open_imap: OpenImap) -> None:
+    """`[SSL: WRONG_VERSION_NUMBER] wrong version number` told an operator nothing (a new
+    operator's review); it is refused at once, naming [inbox] ssl and starttls."""
+    inbox = open_imap(dovecot, port=dovecot.port, ssl=True, ca_file=dovecot.ca_file)
+
+    with pytest.raises(InboxError, match=r"set \[inbox\] ssl = false.*starttls = true"):
+        PositionBook().consume(inbox)
+
+
 def test_unreadable_ca_file_is_a_config_error(tmp_path: Path) -> None:
     settings = load_settings(environ={"NEWSALERTS_INBOX__HOST": "127.0.0.1",
                                       "NEWSALERTS_INBOX__CA_FILE": str(tmp_path / "none.pem")})

@@ -259,6 +259,11 @@ def _refusal(account: ImapAccount, exc: BaseException) -> InboxError | None:
     if isinstance(exc, ssl.SSLCertVerificationError):
         return InboxError(f"the TLS certificate of {account.host}:{account.port} is not "
                           f"trusted ({exc.verify_message}); set [inbox] ca_file to its CA")
+    if isinstance(exc, ssl.SSLError) and exc.reason == "WRONG_VERSION_NUMBER":
+        # TLS spoken to a port that answers in plain text (143 with ssl = true)
+        return InboxError(f"{account.host}:{account.port} does not speak TLS from the start "
+                          f"({exc.reason}): for a plain IMAP port set [inbox] ssl = false "
+                          "(and starttls = true to upgrade), or use the server's IMAPS port")
     if isinstance(exc, imaplib.IMAP4.error) and not isinstance(exc, imaplib.IMAP4.abort):
         step = "STARTTLS" if account.starttls and not account.ssl else "the login"
         return InboxError(f"IMAP server {account.host}:{account.port} refused {step}: {exc}")
