@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from service.cli.main import main
 from service.context import Context
 from service.db import tables
 from service.db.database import transaction
@@ -161,3 +164,24 @@ def test_a_value_the_database_refuses_fails_that_message_and_the_poll_goes_on(
     assert all(r.raw and "database refused" in r.reason for r in refused)
     assert sorted(p.name for p in (inbox_dir / "failed").iterdir()) == ["1-first.eml",
                                                                         "2-second.eml"]
+
+
+def test_the_refused_command_lists_each_refusal_with_its_reason(tmp_path: Path) -> None:
+    """`status` counted refusals, and nothing listed them but SQL (a new operator's review)."""
+    inbox_dir = tmp_path / "inbox"
+    _drop(inbox_dir, {"1-garbage.eml": b"\x00\x01 not an email at all",
+                      "2-stranger.eml": issue_email(2, sender="someone@elsewhere.example"),
+                      "3-good.eml": issue_email(3)})
+    env = {"NEWSALERTS_DATABASE__URL": f"sqlite:///{tmp_path}/cli.db",
+           "NEWSALERTS_INBOX__DIR": str(inbox_dir), "NEWSALERTS_WEB__SECRET_KEY": "x" * 32}
+    runner = CliRunner()
+    assert runner.invoke(main, ["poll"], env=env, catch_exceptions=False).exit_code == 0
+    listed = runner.invoke(main, ["refused"], env=env, catch_exceptions=False)
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [(Path(r["origin"]).name, r["status"], r["code"]) for r in rows] == [
+        ("1-garbage.eml", "failed", "unparseable"),
+        ("2-stranger.eml", "rejected", "untrusted-sender")]
+    assert all(len(r["reason"]) > 15 for r in rows)
+    assert rows[1]["sender"] == "someone@elsewhere.example"
+    later = runner.invoke(main, ["refused", "--since", "2100-01-01"], env=env)
+    assert later.exit_code == 0 and later.stdout == ""

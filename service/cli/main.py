@@ -123,6 +123,17 @@ def stories(since: datetime | None) -> None:
             click.echo(json.dumps(row, ensure_ascii=False))
 
 
+@main.command()
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+              help="Only messages received on or after this day (UTC).")
+def refused(since: datetime | None) -> None:
+    """Refused messages as JSON lines {received_at, status, code, reason, sender, subject,
+    origin, ...}: why each did not become an issue (`status` counts them)."""
+    with glue.opened_context() as context, transaction(context.sessions) as session:
+        for row in store.refusals_since(session, since.replace(tzinfo=UTC) if since else None):
+            click.echo(json.dumps(row, ensure_ascii=False))
+
+
 @main.command("sample")
 def sample() -> None:
     """Copy the sample newsletter issue into the inbox folder ([inbox] dir), to try a poll."""

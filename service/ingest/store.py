@@ -157,3 +157,17 @@ def stories_since(session: Session, since: datetime | None) -> Iterator[dict[str
 def _ordered(rows: list[tables.StoryTheme]) -> list[tables.StoryTheme]:
     rank = {theme: i for i, theme in enumerate(THEMES)}
     return sorted(rows, key=lambda row: rank.get(row.theme, len(rank)))
+
+
+def refusals_since(session: Session, since: datetime | None) -> Iterator[dict[str, object]]:
+    """Refused messages, oldest first (for `refused`): what each was and why it was refused.
+    Its raw bytes stay in the database (``refused_messages.raw``)."""
+    table = tables.RefusedMessage
+    query = select(table).order_by(table.received_at, table.id)
+    if since is not None:
+        query = query.where(table.received_at >= since)
+    for row in session.scalars(query.execution_options(yield_per=500)):
+        yield {"id": row.id, "received_at": as_utc(row.received_at).isoformat(),
+               "status": str(row.status), "code": row.code, "reason": row.reason,
+               "message_id": row.message_id, "sender": row.sender, "subject": row.subject,
+               "origin": row.origin, "size": row.size}
