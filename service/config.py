@@ -319,6 +319,7 @@ def _lookup(setting: Setting, data: Mapping[str, Any],
     return setting.default, "default"
 
 
+TYPE_NAMES = {int: "a whole number", float: "a number", bool: "true or false", str: "text"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -339,10 +340,9 @@ def _coerce(setting: Setting, raw: Any, where: str) -> Any:
             raise ValueError(raw)
         value = setting.type(raw)
     except (TypeError, ValueError) as exc:
-        raise ConfigError(
-            f"{name} must be a {setting.type.__name__}, got {raw!r}"
-            if not setting.secret else f"{name} must be a {setting.type.__name__}"
-        ) from exc
+        kind = TYPE_NAMES.get(setting.type, setting.type.__name__)
+        got = "" if setting.secret else f", got {raw!r}"  # a secret is never echoed
+        raise ConfigError(f"{name} must be {kind}{got}") from exc
     # Refused here, in one line, rather than as a traceback from the job that reads it.
     if setting.check and (expected := setting.check(value)):
         raise ConfigError(f"{name} must be {expected}, got {raw!r}")

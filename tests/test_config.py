@@ -59,7 +59,7 @@ def test_sources_from_environment_json() -> None:
     [
         ("[inbox]\nhots = 'x'\n", "unknown config key [inbox] hots"),
         ("[mailbox]\nhost = 'x'\n", "unknown config section [mailbox]"),
-        ("[inbox]\nport = 'many'\n", "[inbox] port must be a int"),
+        ("[inbox]\nport = 'many'\n", "[inbox] port must be a whole number"),
         ("[[sources]]\nname = 'N'\n", "needs senders"),
         ("[[sources]]\nname = 'N'\nsenders = ['a@b']\nrequire_dkim = 'yes'\n", "require_dkim"),
         ("[inbox\n", "not valid TOML"),
