@@ -14,6 +14,7 @@ from service.ingest.masthead import _dated_name
 from service.ingest.parse import parse_issue
 from service.ingest.plain import _hanging
 from service.ingest.segment import segment
+from service.ingest.zones import ZONES
 from tests.test_segment_any import email
 
 RULE = "-" * 70
@@ -273,3 +274,66 @@ def test_a_poll_s_answers_in_a_post_are_no_stories() -> None:
     html = "".join(f"<h2>{s}</h2><p>{NEWS}</p>" + (poll if n == 0 else "")
                    for n, s in enumerate(STORIES))
     assert [s.headline for s in segment(parse_issue(email(html, html=True)))] == STORIES
+
+
+# ---- the twenty-fourth sweep ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title", ["Mark your calendar", "What's on", "Dates for your diary",
+                                   "On today and this week",
+                                   "PROSSIMI APPUNTAMENTI", "Próximos eventos"])
+def test_a_calendar_s_title_opens_the_events_zone(title: str) -> None:
+    assert ZONES["events"].search(title)
+
+
+@pytest.mark.parametrize("headline", ["Mark your calendar for the budget vote, council says",
+                                      "What's on the menu at the new canteen",
+                                      "Fixtures"])  # a match report's heading (sweep9)
+def test_news_that_opens_like_a_calendar_s_title_does_not_open_it(headline: str) -> None:
+    assert not ZONES["events"].search(headline)
+
+
+def test_a_calendar_at_the_end_of_an_issue_is_no_story() -> None:
+    html = ("".join(f"<h2>{s}</h2><p>{NEWS}</p>" for s in STORIES)
+            + "<p><b>Mark your calendar</b></p><p>Sat, Apr 26 - Tree planting day, 9am</p>"
+            "<p>Thu, May 8 - Planning Commission hearing, City Hall, 6pm</p>"
+            "<p>Sat, June 21 - Summer block party (save the date!)</p>")
+    assert [s.headline for s in segment(parse_issue(email(html, html=True)))] == STORIES
+
+
+@pytest.mark.parametrize(("line", "button"), [
+    ("Print this recipe", True), ("See the full programme", True),
+    ("See the full city calendar", True), ("Book tickets", True), ("Visit our website", True),
+    ("Try it in any table →", True), ("Book tickets sell out in minutes", False),
+    ("Visit our website redesign", False), ("Try it on: the new jackets", False)])
+def test_the_twenty_fourth_sweep_s_buttons(line: str, button: bool) -> None:
+    assert bool(CALL_TO_ACTION.match(line)) is button
+
+
+ADVISORY = ("The media upload handler trusted the client-supplied content type, and an "
+            "unauthenticated attacker could upload a script and run it. Upgrade now.")
+ADVISORIES = ["Remote code execution in Larkspur CMS file uploads",
+              "Authentication bypass in Orbitgate VPN appliance web portal",
+              "Denial of service in the Quartzline XML parser"]
+
+
+def _advisories(signed: bool) -> str:
+    recap = "".join(f"  {n}. {a}\n" for n, a in enumerate(ADVISORIES, 1))
+    body = "".join(f"{'-' * 70}\n\n{a}\n\nSeverity: High | CVSS 8.6\nAffected: 7.2 and 7.3\n"
+                   f"Fixed in: 7.3.9\n\n{ADVISORY}\n\n"
+                   for a in ADVISORIES)
+    text = (f"NORTHBRIDGE CERT SECURITY WEEKLY\nIssue 2025-13 | 28 March 2025\n\nThis weekly "
+            f"summary covers what was published in the past seven days.\n\nIN THIS ISSUE\n\n"
+            f"{recap}\n{body}- -- \nThe CERT team\n\nCONTACT\n\nReport incidents to "
+            "incident@cert.example.net. Our key fingerprint is 4F2A 9C11 7D30 B8E5 0A6C\n"
+            "3E91 D442 7B05 81FA 2C6D.\n")
+    if not signed:
+        return text.replace("- -- \n", "-- \n")
+    return ("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n" + text
+            + "-----BEGIN PGP SIGNATURE-----\n\niQIzBAEBCAAdFiEETyqcEX0wuOUKbD6R1EJ7BYH6\n"
+              "=Jd2v\n-----END PGP SIGNATURE-----\n")
+
+
+@pytest.mark.parametrize("signed", [True, False])
+def test_a_clearsigned_advisory_list_is_cut_as_its_text_with_no_recap_copy(signed: bool) -> None:
+    assert _plain_headlines(_advisories(signed)) == ADVISORIES

@@ -120,6 +120,12 @@ CALL_TO_ACTION = re.compile(
     r"plan your (?:visit|trip|day|stay)|browse [\w-]+|read [\w-]+['’]s story|"
     r"meet (?:the|our) (?:new )?(?:fellows|team|speakers|staff|crew|winners|volunteers|cast"
     r"|authors|artists)|post a job(?: here| now)?|"
+    # the twenty-fourth sweep's: "Print this recipe", "See the full programme", "See the
+    # full city calendar", "Book tickets", "Visit our website", "Try it in any table →"
+    r"print (?:this |the )?recipe|see the full (?:[\w-]+ )?(?:programme|program|calendar"
+    r"|schedule|line-?up|agenda|list)|book (?:your )?(?:tickets?|a place|a table)"
+    r"|visit (?:our|the) (?:website|site|shop|store)|try it (?:in|on|with|now|today|free)"
+    r"(?: [\w-]+){0,3}|"
     # the twenty-third sweep's pantry: "Volunteer for box day", "Volunteer today"
     r"volunteer (?:today|now|here|with us|for (?:(?:the|a|our) )?[\w-]+(?: [\w-]+)?)|"
     r"annulla l['’]iscrizione|cancelar (?:la )?suscripción|"

@@ -28,6 +28,11 @@ IMAGE_LINE = re.compile(  # ![alt](src), [![alt](src)](href), ![alt](src)[](href
     re.IGNORECASE,
 )
 UNWRAPPED_CHARS = 160
+# A clearsigned message's armor (RFC 4880 7): the header, its armor headers, the signature
+PGP_BEGIN = re.compile(r"^-----BEGIN PGP SIGNED MESSAGE-----[ \t]*\n(?:[A-Za-z]+:[^\n]*\n)*",
+                       re.MULTILINE)
+PGP_SIGNATURE = "-----BEGIN PGP SIGNATURE-----"
+DASH_ESCAPED = re.compile(r"^- (?=-)", re.MULTILINE)
 HANGING_INDENT = 2  # a title's text set in under it by this many blanks, or a tab
 CAPS_LINE_MAX_CHARS = 160
 TITLE_LINK_MAX_CHARS = 200
@@ -65,7 +70,7 @@ def plain_blocks(text: str) -> list[Block]:
     ``**bold**`` line, a bullet or a numbered line starts a block of its own; image lines
     (``![](url)``) are dropped and markdown links ``[text](url)`` become anchors.
     """
-    text = text.replace("\r\n", "\n")
+    text = _without_pgp_armor(text.replace("\r\n", "\n"))
     # "[1] https://..." lines at the end name the links "[1]" marks in the text.
     references = dict(REFERENCE.findall(text))
     text = REFERENCE.sub("", text)
@@ -140,6 +145,18 @@ def _plain_chunk(lines: list[str], refs: dict[str, str]) -> list[str]:
             (bullet or pending).append(line)
     flush()
     return out
+
+
+def _without_pgp_armor(text: str) -> str:
+    """A clearsigned message (a security list's advisories) without its armor: the "BEGIN
+    PGP SIGNED MESSAGE" line and its "Hash:" header, the signature block, and the "- "
+    that dash-escapes a line of the signed text opening with a dash (RFC 4880 7.1)."""
+    begin = PGP_BEGIN.search(text)
+    if begin is None:
+        return text
+    end = text.find(PGP_SIGNATURE, begin.end())
+    signed = text[begin.end():end if end >= 0 else len(text)]
+    return text[:begin.start()] + DASH_ESCAPED.sub("", signed)
 
 
 def _hanging(chunk: str) -> bool:

@@ -23,10 +23,10 @@ from pathlib import Path
 from service.domain import Block, Issue, Link, Story
 from service.errors import MalformedMessage
 from service.ingest.buttons import BUTTON_BAR, READ_MORE, read_more_url
-from service.ingest.cuts import Cut, without_last
+from service.ingest.cuts import Cut, renumbered, without_last
 from service.ingest.essay import one_essay
 from service.ingest.footer import SIGN_OFF, footer_at, sign_off_at
-from service.ingest.headlines import DECORATION, bare_title, block_lines, tidy
+from service.ingest.headlines import DECORATION, ENUMERATOR, bare_title, block_lines, tidy
 from service.ingest.masthead import names_the_newsletter, newsletter_names, translated_names
 from service.ingest.opening import without_author, without_opening_line, without_subtitle
 from service.ingest.parse import parse_issue
@@ -57,6 +57,7 @@ log = logging.getLogger(__name__)
 
 MARKER, TALE, STORY = "marker", "tale", "story"  # what a block can open
 LONG_BLOCK_CHARS = 5000
+RECAP_MIN_LINES = 3  # a recap repeats this many later headlines at least
 STORY_PEERS = 2  # a heading with this many peers after it heads a story, not the post
 TOLD_CHARS = 60  # ... when a paragraph this long came before it (an intro, a markets box)
 # ... or when it is no issue's title: "Kestrel Notes: rates, robots and rain" (a name, a colon
@@ -285,6 +286,23 @@ def _without_sign_off(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], lis
     return [*cuts[:-1], dataclasses.replace(last, blocks=last.blocks[:at])], notes
 
 
+def _without_recap_copy(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], list[str]]:
+    """No first story that is the issue's recap: a list of short lines, most of them the
+    headlines of the stories after it ("1. Remote code execution in Larkspur CMS" over "2.
+    …", under an "IN THIS ISSUE" the engine read as a plain-text heading: the
+    twenty-fourth sweep's security weekly).  Its first line was taken for a headline."""
+    if len(cuts) < RECAP_MIN_LINES + 1:
+        return cuts, notes
+    lines = [tidy(ENUMERATOR.sub("", tidy(line).lstrip("•*-–· ")))
+             for block in cuts[0].blocks for line in block_lines(block) if line.strip()]
+    later = {tidy(cut.headline).casefold() for cut in cuts[1:]}
+    repeated = sum(line.casefold() in later for line in lines)
+    if repeated < RECAP_MIN_LINES or 3 * repeated < 2 * len(lines):
+        return cuts, notes
+    why = f"   dropped recap: {cuts[0].headline[:80]!r} (its lines are the later headlines)"
+    return cuts[1:], renumbered(notes, 1, why, 0)
+
+
 def _unique_links(blocks: Iterable[Block]) -> tuple[Link, ...]:
     return tuple(dict.fromkeys(link for block in blocks for link in block.links))
 
@@ -321,7 +339,7 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
         headline = title or block_lines(blocks[0])[0]
         cuts = [Cut(headline, "whole issue: no story marks", list(blocks))]
         notes = [*notes, f"0. {cuts[0].signal}: {headline!r}"]
-    cuts, notes = _without_sign_off(cuts, notes)
+    cuts, notes = _without_sign_off(*_without_recap_copy(cuts, notes))
     stories = [
         Story(index, c.headline, _cut_text(c.headline, c.blocks), _unique_links(c.blocks),
               c.fiction, c.url or read_more_url(c.blocks), c.section)

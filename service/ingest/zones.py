@@ -181,6 +181,13 @@ ZONES = {
         # the twelfth sweep's: "Upcoming meetings", "Dates to watch", "On our calendar" (not
         # a bare "Agenda" or "Calendar": news sections go by them, the review)
         r"|dates to watch|on (?:our|the) calendar"
+        # the twenty-fourth sweep's: "Mark your calendar", "What's on", "Dates for your
+        # diary", "On today and this week", "Prossimi appuntamenti" (not a club's "Fixtures":
+        # a story's heading over a match report as often, the ninth sweep)
+        r"|mark your calendars?|what['’]s on(?: (?:this|next) (?:week|month))?"
+        r"|(?:dates for (?:your|the) diary|diary dates)"
+        r"|on (?:today|this week)(?: and (?:this|next) week)?|(?:prossimi )?appuntamenti"
+        r"|próximos eventos|agenda (?:de la semana|du mois|der woche)|à venir"
         r"|(?:comment|upcoming|key|consultation) deadlines"  # the thirteenth sweep
         r"|(?:é|è)v(?:é|è)nements|eventos|イベント(?:情報)?|活动预告"
         r"|(?:kommande )?evenemang|evenementen|etkinlikler|wydarzenia|eventi|אירועים"
@@ -229,6 +236,8 @@ ZONES = {
         # the twenty-third sweep's: "This email was sent to h.n@…", "Privacy Statement | Terms"
         r"|this (?:e-?mail|message|newsletter) was sent to\b"
         r"|privacy (?:statement|policy|notice)(?:\s*[|·•]\s*[^\n]{1,40})?$"
+        # the twenty-fourth sweep's security list: "CONTACT" over how to reach them
+        r"|contact(?: us| information| details)?\W*$|get in touch\W*$"
         r"|manage (?:your )?(?:subscription|preferences)|update your preferences"
         r"|update your (?:email )?preferences or unsubscribe"  # an attack on the eleventh sweep
         r"|why did i get this|(?:impressum|mentions légales|aviso legal|note legali)\s*(?::\s*)?"
