@@ -10,7 +10,7 @@ from service.ingest.bylines import LINKED_AUTHORS, RECIPE_META
 from service.ingest.footer import opens_footer
 from service.ingest.headlines import bare_title, is_byline, title_like
 from service.ingest.links import _reads_as_a_link
-from service.ingest.masthead import _dated_name
+from service.ingest.masthead import ISSUE_LINE, MONTHLY_NAME, _dated_name
 from service.ingest.parse import parse_issue
 from service.ingest.plain import _hanging
 from service.ingest.segment import segment
@@ -337,3 +337,30 @@ def _advisories(signed: bool) -> str:
 @pytest.mark.parametrize("signed", [True, False])
 def test_a_clearsigned_advisory_list_is_cut_as_its_text_with_no_recap_copy(signed: bool) -> None:
     assert _plain_headlines(_advisories(signed)) == ADVISORIES
+
+
+@pytest.mark.parametrize("line", ["November 2024 Edition", "THE MAY LETTER",
+                                  "The October Update", "March 2025 Newsletter"])
+def test_an_issue_named_by_its_month_is_the_masthead(line: str) -> None:
+    assert MONTHLY_NAME.match(line)
+
+
+@pytest.mark.parametrize("line", ["May letter from the mayor sparks a row",
+                                  "November 2024 elections: the results", "The May Day march"])
+def test_news_that_names_a_month_is_no_monthly_name(line: str) -> None:
+    assert not MONTHLY_NAME.match(line)
+
+
+def test_an_italian_notiziario_s_number_line_is_the_masthead() -> None:
+    assert ISSUE_LINE.match("Notiziario n. 4 - aprile 2025")
+    assert ISSUE_LINE.match("Bollettino n. 12")
+    assert not ISSUE_LINE.match("Notizie dal mondo: 4 nuovi telescopi")
+
+
+@pytest.mark.parametrize(("line", "authors"), [
+    ("Rafael Quintero, Sunniva Dahl (Bergen School of Data Science)", True),
+    ("Wen Liqiao and Dario Montesano (independent)", True),
+    ("Nvidia Beats Estimates, Shares Fall", False),
+    ("Apple and Google (Again) Team Up", False)])
+def test_two_authors_with_their_affiliation_are_a_byline(line: str, authors: bool) -> None:
+    assert is_byline(line) is authors

@@ -120,7 +120,11 @@ _FULL_NAME = rf"[A-Z][\w'’-]+(?:[ \t]+(?:{_PARTICLE})*[A-Z][\w'’-]+){{1,2}}"
 _MARKED = rf"{_FULL_NAME}(?<!\d)(?:\d{{1,2}}(?:,\d{{1,2}})*|[*†‡§]+)?"
 AUTHOR_LIST = re.compile(
     rf"^{_MARKED}(?:,[ \t]*{_MARKED}){{2,11}}(?:,?[ \t]+(?:and|&)[ \t]+{_MARKED})?"
-    r"(?:[ \t]*\([^()\n]{1,120}\))?$")  # (their affiliations: the twelfth sweep)
+    r"(?:[ \t]*\([^()\n]{1,120}\))?$"  # (their affiliations: the twelfth sweep)
+    # two with their affiliation: "Rafael Quintero, Sunniva Dahl (Bergen School of Data
+    # Science)" (the twenty-fourth sweep; the brackets tell them from "Nvidia Beats
+    # Estimates, Shares Fall")
+    rf"|^{_FULL_NAME}(?:,[ \t]*|,?[ \t]+(?:and|&)[ \t]+){_FULL_NAME}[ \t]*\([^()\n]{{1,120}}\)$")
 NAMED_AUTHORS = re.compile(
     rf"^{_FULL_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_FULL_NAME}){{1,11}}"
     r"(?:,?[ \t]+et al\.?)?[ \t]*[·•|—–][ \t]*[^\n]{1,80}$")

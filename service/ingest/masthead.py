@@ -29,6 +29,8 @@ BOLD_RANK = 7  # a bold line's rank (a heading's is its level): a logo is no hea
 # The words that number an issue, in the languages the sweeps met.
 _ISSUE_WORDS = (r"issue|no\.|vol(?:ume)?\.?|edition|ed\.|edição|edición|edizione|ausgabe|"
                 r"numéro|número|numero|bolet[ií]n|bulletin|week|"
+                # the twenty-fourth sweep's Italian club: "Notiziario n. 4 - aprile 2025"
+                r"notiziario|bollettino|"
                 # the thirteenth sweep's Swedish, Turkish and Hebrew ("Nummer 46", "Sayı
                 # 73", "גיליון 38") and their neighbours'
                 r"nummer|nr\.?|sayı|numer|wydanie|číslo|uitgave|utgåva|גיליון|выпуск|номер")
@@ -39,7 +41,7 @@ ISSUE_NUMBER = re.compile(rf"(?:#\s?\d+|\b(?!(?:{_RANK_WORDS})\s?#?\d\s*$)"
                           rf"(?:{_ISSUE_WORDS})\s?#?\d+)\s*$", re.IGNORECASE)
 # The issue's number opening the line under the newsletter's name: "Volume 7, Number 3 —
 # notes on the machines", "Issue 230 - November 14, 2024", "Vol. 4 · No. 12".
-ISSUE_LINE = re.compile(rf"^(?:{_ISSUE_WORDS})\s?(?:n\.?[º°o]\.?\s?)?#?\d+"
+ISSUE_LINE = re.compile(rf"^(?:{_ISSUE_WORDS})\s?(?:n(?:\.?[º°o]\.?|\.)\s?)?#?\d+"
                         # not "Edition 2: the AI Act lands", a headline (an attack's probe)
                         r"(?:\W{1,3}(?:no\.|number)\s?\d+)?\s*(?:[-—–|·•,/]|$)", re.IGNORECASE)
 # What follows the number when it dates the issue ("· March 5, 2026", "- 4 de fevereiro de
@@ -67,6 +69,10 @@ _MONTHS = (r"(?:jan(?:uary|uar|vier|eiro|uari)?|feb(?:ruary|ruar|ruari|rero|brai
            r"settembre|setembro|oct(?:ober|obre|ubre)?|okt(?:ober)?|ottobre|outubro|"
            r"nov(?:ember|embre|iembre|embro)?|dec(?:ember)?|dez(?:ember|embro)?|déc(?:embre)?|"
            r"dic(?:iembre|embre)?)\.?")
+# The issue named by its month: "November 2024 Edition", "The May Letter" (a month's issue
+# of a serial: nothing a story is about)
+MONTHLY_NAME = re.compile(rf"^(?:the\s+)?{_MONTHS}(?:\s+(?:19|20)\d\d)?\s+(?:edition|issue|"
+                          r"letter|newsletter|update|bulletin|digest|round-?up)$", re.IGNORECASE)
 MONTH = re.compile(rf"(?:\b\d{{1,2}}\.?\s+(?:de\s+)?{_MONTHS}(?![^\W\d_])"
                    rf"|\b{_MONTHS}(?![^\W\d_])\s+(?:de\s+)?(?:\d{{1,2}}\b|(?:19|20)\d\d\b))",
                    re.IGNORECASE)  # ("14 de noviembre de 2025")
@@ -200,6 +206,8 @@ def is_masthead(unit: Unit, units: list[Unit], index: int, first: Sequence[int])
     little_under = text_under(units, index) < TAGLINE_TEXT_CHARS or _over_an_intro(units, index)
     if EVERY_TAGLINE.match(headline) or (NOUN_TAGLINE.match(headline) and little_under):
         return True  # "The AI job market, every Tuesday" over the intro (the seventeenth sweep)
+    if MONTHLY_NAME.match(headline):
+        return True  # "November 2024 Edition", "THE MAY LETTER" (the twenty-fourth sweep)
     if _dates_the_issue(headline) or _dated_name(headline, serial=little_under):
         return True  # "Tuesday, May 06, 2025", "AI MONEY & JOBS — Week of March 10, 2025"
     if _dated_tagline(headline) and text_under(units, index) < MASTHEAD_MAX_CHARS:
