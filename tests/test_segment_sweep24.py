@@ -364,3 +364,26 @@ def test_an_italian_notiziario_s_number_line_is_the_masthead() -> None:
     ("Apple and Google (Again) Team Up", False)])
 def test_two_authors_with_their_affiliation_are_a_byline(line: str, authors: bool) -> None:
     assert is_byline(line) is authors
+
+
+@pytest.mark.parametrize(("line", "authors"), [
+    ("Authors: Yusra Haddad, Felix Brandvold, Min-ji Cho", True),
+    ("AUTHORS: Oluwaseun Bello and Greta Lindahl", True),
+    ("Speaker: Dr. Amaya Pruett (Oregon Coast Research Station)", True),
+    ("Authors: publishers must pay", False), ("Authors Guild sues OpenAI", False),
+    ("Authors: The New York Times", False)])
+def test_labelled_authors_are_a_byline_not_a_headline(line: str, authors: bool) -> None:
+    assert is_byline(line) is authors and title_like(line) is not authors
+
+
+def test_a_reading_group_s_numbered_papers_over_their_authors_head_their_stories() -> None:
+    papers = [("Measuring Sycophancy Under Pressure in Multi-Turn Dialogue",
+               "Yusra Haddad, Felix Brandvold, Min-ji Cho"),
+              ("Auditing Hidden Objectives with Interpretability Tools: A Blind Study",
+               "Teodora Kalinowska, Ravi Sundaram, Ellen Vasquez-Park"),
+              ("Reward Hacking in Code Generation Environments", "Oluwaseun Bello, Greta Lindahl")]
+    body = "Hi all,\n\nHere are this week's readings.\n\n" + "".join(
+        f"{'=' * 72}\n\n{n}. {title}\n   Authors: {who}\n   Venue: preprint, February 2025\n"
+        f"   https://arxiv.example.org/abs/2502.1{n}\n\n   {SUMMARY}\n\n"
+        for n, (title, who) in enumerate(papers, 1))
+    assert _plain_headlines(body) == [title for title, _ in papers]

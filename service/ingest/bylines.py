@@ -193,3 +193,11 @@ _KIND = (r"(?:easy|medium|hard|difficulty:[ \t]*\w+|vegetarian|vegan|gluten[- ]f
 RECIPE_META = re.compile(
     rf"^(?:{_TIME}|{_COUNT})(?:[ \t]*[·•|,][ \t]*(?:{_TIME}|{_COUNT}|{_KIND})){{0,4}}$",
     re.IGNORECASE)
+# A paper's or a talk's authors under a label: "Authors: Yusra Haddad, Felix Brandvold,
+# Min-ji Cho", "Speaker: Dr. Amaya Pruett (Coast Research Station)" (the twenty-fourth
+# sweep's reading group).  Names only after the label: "Authors: publishers must pay" is not.
+LABELED_AUTHORS = re.compile(
+    r"^(?i:authors?|speakers?|presenters?|panel(?:ists)?|hosts?|autor(?:en|es|as)?|auteurs?"
+    r"|autori)[ \t]*:[ \t]*(?:(?:Dr|Prof)\.?[ \t]+)?"
+    rf"{_FULL_NAME}(?:(?:,[ \t]*|,?[ \t]+(?:and|&|und|et|y|e)[ \t]+)(?:(?:Dr|Prof)\.?[ \t]+)?"
+    rf"{_FULL_NAME}){{0,11}}(?:,?[ \t]+et al\.?)?(?:[ \t]*\([^()\n]{{1,120}}\))?$")

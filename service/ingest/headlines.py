@@ -26,6 +26,7 @@ from service.ingest.bylines import (
     DASH_BYLINE,
     DATELINE,
     EVENT_PLACE,
+    LABELED_AUTHORS,
     LINKED_AUTHORS,
     LOWER_BYLINE,
     NAMED_AUTHORS,
@@ -165,7 +166,7 @@ def title_like(line: str, marked: bool = False) -> bool:
         return False
     if (CAPTION.search(text) or _meta_parts(text) or CUT_SHORT.search(text)
             or READING_TIME.match(text) or AUTHOR_LIST.match(text)
-            or RECIPE_META.match(text)):
+            or RECIPE_META.match(text) or LABELED_AUTHORS.match(text)):
         return False
     if BYLINE.match(text) or AUTHORS.match(text):  # "By Staff Writer", "L. Chen, R. Okafor"
         return False  # under a headline: its authors, not a title
@@ -196,7 +197,8 @@ def is_byline(line: str) -> bool:
                 or AUTHOR_DATE.match(text) or DATELINE.match(text)
                 or NAMED_AUTHORS.match(text) or AUTHOR_LIST.match(text) or EVENT_PLACE.match(text)
                 or THREAD_COUNTS.match(text) or CITED_AUTHORS.match(text)
-                or LINKED_AUTHORS.match(text) or RECIPE_META.match(text))
+                or LINKED_AUTHORS.match(text) or RECIPE_META.match(text)
+                or LABELED_AUTHORS.match(text))
 
 
 def names_author(line: str) -> bool:
