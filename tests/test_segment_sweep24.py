@@ -7,7 +7,7 @@ import pytest
 
 from service.ingest.buttons import CALL_TO_ACTION
 from service.ingest.bylines import LINKED_AUTHORS, RECIPE_META
-from service.ingest.footer import opens_footer
+from service.ingest.footer import POSTAL_END, opens_footer
 from service.ingest.headlines import bare_title, is_byline, title_like
 from service.ingest.links import _reads_as_a_link
 from service.ingest.masthead import ISSUE_LINE, MONTHLY_NAME, _dated_name
@@ -387,3 +387,31 @@ def test_a_reading_group_s_numbered_papers_over_their_authors_head_their_stories
         f"   https://arxiv.example.org/abs/2502.1{n}\n\n   {SUMMARY}\n\n"
         for n, (title, who) in enumerate(papers, 1))
     assert _plain_headlines(body) == [title for title, _ in papers]
+
+
+@pytest.mark.parametrize(("line", "postal"), [
+    ("100 Civic Plaza, Maplebrook, OR 97321", True),
+    ("KI-Woche · Weidemann Medien UG · Lindenstraße 41 · 10969 Berlin", True),
+    ("Riverbend Community Pantry | 18 Mill Race Rd | Riverbend, VT 05060 US", True),
+    ("Acme Ltd, 3 Crown Pl, Leeds LS2 8JB, UK", True),
+    ("Council approves 2025 budget with new sidewalk fund", False),
+    ("Fed holds rates at 4.5%, signals 2 cuts in 2025", False),
+    ("Volkswagen, union agree: 35000 Jobs", False),
+    ("Tesla recalls 2,000 cars, NHTSA says", False)])
+def test_the_sender_s_postal_address_opens_the_footer(line: str, postal: bool) -> None:
+    assert opens_footer(line) is postal
+
+
+def test_a_postal_address_under_the_last_story_is_no_story() -> None:
+    html = ("".join(f"<h2>{s}</h2><p>{NEWS}</p>" for s in STORIES)
+            + "<p><b>City of Maplebrook</b></p><p>100 Civic Plaza, Maplebrook, OR 97321</p>")
+    assert [s.headline for s in segment(parse_issue(email(html, html=True)))] == STORIES
+
+
+def test_a_long_line_is_searched_for_a_postcode_in_linear_time() -> None:
+    import time
+    started = time.process_time()
+    for line in ["1, " + "a" * 150, "1, " + "AB " * 50_000, ("1 a, " * 40_000) + "OR 97321"]:
+        opens_footer(line)
+        POSTAL_END.search(line)
+    assert time.process_time() - started < 2

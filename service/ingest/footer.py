@@ -46,13 +46,32 @@ def sign_off_at(blocks: Sequence[Block]) -> int:
     return len(blocks)
 
 
+# How the sender's postal address ends: a US state and ZIP, a UK postcode, or a European
+# postcode and town after a separator ("100 Civic Plaza, Maplebrook, OR 97321", "… ·
+# Lindenstraße 41 · 10969 Berlin": the twenty-third and twenty-fourth sweeps).  Each branch
+# is short and bounded, so searching a line is linear.
+POSTAL_END = re.compile(
+    r"(?:(?<=[\s,])[A-Z]{2}[ \t]+\d{5}(?:-\d{4})?(?:[ \t]+(?:US|USA))?"
+    r"|(?<=[\s,])[A-Z]{1,2}\d[A-Z\d]?[ \t]+\d[A-Z]{2}(?:,?[ \t]+UK)?"
+    r"|(?:(?<=[,·|])|(?<=[,·|] ))(?:[A-Z]-)?\d{4,5}[ \t]+[A-ZÄÖÜÉ][\w .()'-]{1,40})$")
+POSTAL_LINE_CHARS = 160
+
+
+def postal_address(line: str) -> bool:
+    """A line of the sender's postal address: parts parted by commas, "·" or "|", a number
+    among them, ending in a postcode (news rarely ends in "OR 97321")."""
+    return (len(line) <= POSTAL_LINE_CHARS and bool(re.search(r"\d[^,·|]*[,·|]|[,·|].*\d", line))
+            and bool(POSTAL_END.search(line)))
+
+
 def opens_footer(text: str) -> bool:
     """Whether this text starts the footer (kept past housekeeping so the zone can start):
     its first line, or any line of a block of a few short lines ("Gridlines, Torggata 5,
     Oslo" over "You're receiving this email because…" and "Unsubscribe": the eleventh
     sweep)."""
     first, *later = text.split("\n", FOOTER_BLOCK_LINES)
-    if len(first) <= TITLE_MAX_CHARS and ZONES["footer"].search(tidy(first)):
+    if len(first) <= TITLE_MAX_CHARS and (ZONES["footer"].search(tidy(first))
+                                         or postal_address(tidy(first))):
         return True
     # a later line only with the footer's own words: a story's "Copyright claims…" or
     # "Follow us on the new audio tour" is its text (the review)
