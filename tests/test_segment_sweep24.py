@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from service.ingest.buttons import CALL_TO_ACTION
-from service.ingest.bylines import LINKED_AUTHORS, RECIPE_META
+from service.ingest.bylines import ISSUE_DATE, LINKED_AUTHORS, RECIPE_META
 from service.ingest.footer import POSTAL_END, opens_footer
 from service.ingest.headlines import bare_title, is_byline, title_like
 from service.ingest.links import _reads_as_a_link
@@ -415,3 +415,9 @@ def test_a_long_line_is_searched_for_a_postcode_in_linear_time() -> None:
         opens_footer(line)
         POSTAL_END.search(line)
     assert time.process_time() - started < 2
+
+
+def test_the_issue_s_date_with_its_curator_is_the_masthead() -> None:
+    assert ISSUE_DATE.match("12 June 2025 · curated by Yara Haddad")
+    assert ISSUE_DATE.match("Friday, 6 June 2025 | edited by Tom Reed")
+    assert not ISSUE_DATE.match("12 June 2025 · curated by a committee of readers")

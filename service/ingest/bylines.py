@@ -74,7 +74,9 @@ ISSUE_DATE = re.compile(
     r"(?:[ \t]*[·•|][ \t]*(?:\d+[ \t]*min(?:ute)?s? read|listen|view online|read online|paid|"
     r"free|members?(?:[- ]only)?"
     # its writer: "Monday, October 27, 2025 · By Harriet Mensah-Cole" (the eighteenth sweep)
-    r"|by[ \t]+(?-i:[A-Z])[\w'’-]+(?:[ \t]+(?-i:[A-Z])[\w'’-]+){0,3}))?$",
+    # or its curator: "12 June 2025 · curated by Yara Haddad" (the twenty-fourth sweep)
+    r"|(?:(?:curated|edited|compiled|written|selected)[ \t]+)?"
+    r"by[ \t]+(?-i:[A-Z])[\w'’-]+(?:[ \t]+(?-i:[A-Z])[\w'’-]+){0,3}))?$",
     re.IGNORECASE)
 # "Marta Kowalczyk · Mar 3": an author and a date, a post's byline without "By".
 # (a name may carry the author's name in their own script: "Ben Lorica 本 · Dec 14",
