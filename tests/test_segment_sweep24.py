@@ -421,3 +421,23 @@ def test_the_issue_s_date_with_its_curator_is_the_masthead() -> None:
     assert ISSUE_DATE.match("12 June 2025 · curated by Yara Haddad")
     assert ISSUE_DATE.match("Friday, 6 June 2025 | edited by Tom Reed")
     assert not ISSUE_DATE.match("12 June 2025 · curated by a committee of readers")
+
+
+def test_stories_with_bylines_after_a_subscribe_box_are_no_footer() -> None:
+    stories = ["The moon that should not have an ocean", "How octopuses taste with their arms",
+               "The hidden cooling power of city trees",
+               "Why some people never catch the common cold",
+               "Batteries made from seawater salt pass a crucial test"]
+    card = "<h2><a href='https://helix.example/{n}'>{s}</a></h2><p>By Paloma Reyes</p><p>{t}</p>"
+    cards = [card.format(n=n, s=s, t=NEWS) for n, s in enumerate(stories)]
+    offer = ("<p>SUBSCRIBER OFFER</p><p>12 issues of Helix in print for £24</p>"
+             "<p><a href='https://helix.example/subscribe'>Subscribe now</a></p>")
+    html = "".join(cards[:3]) + offer + "".join(cards[3:]) + (
+        "<p>This email was sent to alex@example.com</p><p>Unsubscribe | Privacy Policy</p>")
+    headlines = [s.headline for s in segment(parse_issue(email(html, html=True)))]
+    assert headlines[:3] == stories[:3] and headlines[-2:] == stories[3:]
+
+
+def test_the_publisher_s_own_offer_label_opens_the_sponsor_zone() -> None:
+    assert ZONES["sponsor"].search("SUBSCRIBER OFFER")
+    assert not ZONES["sponsor"].search("Subscriber offers fall flat, publishers say")

@@ -11,7 +11,13 @@ import re
 from collections.abc import Sequence
 
 from service.domain import Block
-from service.ingest.headlines import TITLE_MAX_CHARS, block_lines, is_bold_line, tidy
+from service.ingest.headlines import (
+    TITLE_MAX_CHARS,
+    block_lines,
+    is_bold_line,
+    is_byline,
+    tidy,
+)
 from service.ingest.zones import ZONES
 
 __all__ = ["SIGN_OFF", "footer_at", "opens_footer", "sign_off_at"]
@@ -101,6 +107,10 @@ def footer_at(blocks: Sequence[Block]) -> int | None:
     for at in range(len(blocks) - 2, -1, -1):
         titled = news[at] or news[at + 1] or (
             not opens[at] and not opens[at + 1] and _titled(blocks[at], blocks[at + 1]))
+        if not titled and at + 2 < len(blocks) and not opens[at] and _byline(blocks[at + 1]):
+            # a heading over its byline over its text ("By Dr. Simon Achterberg": a science
+            # magazine's stories after its "Subscribe now" box, the twenty-fourth sweep)
+            titled = not opens[at + 2] and _titled(blocks[at], blocks[at + 2])
         titled_after[at] = titled_after[at + 1] or titled
     sizes = [len(block.text) for block in blocks]
     total = after = sum(sizes)
@@ -109,6 +119,11 @@ def footer_at(blocks: Sequence[Block]) -> int | None:
         if 2 * after <= total and not titled_after[at + 1] and opens[at]:
             return at
     return None
+
+
+def _byline(block: Block) -> bool:
+    return block.kind == "paragraph" and "\n" not in block.text.strip() and is_byline(
+        block.text.strip()[:TITLE_MAX_CHARS])
 
 
 def _titled(block: Block, under: Block) -> bool:

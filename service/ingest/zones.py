@@ -138,6 +138,9 @@ ZONES = {
         # Polish and Dutch labels alone: "Partner wydania", not "Partner wydania raportu…"
         r"|^\W*(?:partner wydania|partner van (?:deze|de) (?:editie|week))\W*$"
         r"|^\W*(?:【pr】|\[pr\]|［pr］)"  # Japanese issues mark ads "【PR】"
+        # the publisher's own ad, labelled alone: "SUBSCRIBER OFFER", "Special offer" (the
+        # twenty-fourth sweep's science magazine)
+        r"|^\W*(?:subscriber|special|reader|member|exclusive|limited[- ]time) offers?\W*$"
         # "광고", "广告", German "Anzeige": an ad's label alone (the eleventh sweep's)
         rf"|^\W*(?:{AD_WORDS})\W*$",
         re.IGNORECASE),
