@@ -441,3 +441,27 @@ def test_stories_with_bylines_after_a_subscribe_box_are_no_footer() -> None:
 def test_the_publisher_s_own_offer_label_opens_the_sponsor_zone() -> None:
     assert ZONES["sponsor"].search("SUBSCRIBER OFFER")
     assert not ZONES["sponsor"].search("Subscriber offers fall flat, publishers say")
+
+
+def test_a_bold_lead_item_with_one_short_sentence_among_others_is_its_own_story() -> None:
+    leads = [("Ferry fares to Inchmore rise 5% from Monday.", NEWS),
+             ("Bridge Street closes for gas works from 22 April.",
+              "Expect diversions via Market Wynd."),
+             ("New bakery opens in the old bank on Shore Road.", NEWS)]
+    html = "<h3>Also this morning</h3>" + "".join(f"<p><strong>{lead}</strong> {text}</p>"
+                                                  for lead, text in leads)
+    assert [s.headline for s in segment(parse_issue(email(html, html=True)))] == [
+        lead.rstrip(".") for lead, _ in leads]
+
+
+def test_a_lone_bold_lead_over_a_short_sentence_stays_in_its_story() -> None:
+    html = (f"<h2>Council buys the cannery site</h2><p>{NEWS}</p>"
+            "<p><strong>The vote was close in the end.</strong> Nine to four.</p>"
+            f"<h2>Ferry fares rise</h2><p>{NEWS}</p>")
+    assert [s.headline for s in segment(parse_issue(email(html, html=True)))] == [
+        "Council buys the cannery site", "Ferry fares rise"]
+
+
+@pytest.mark.parametrize("title", ["This week's numbers", "The week in numbers"])
+def test_a_numbers_table_s_title_is_an_extra(title: str) -> None:
+    assert ZONES["extras"].search(title)

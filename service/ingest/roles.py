@@ -74,6 +74,7 @@ from service.ingest.zones import AD_LABEL
 # bench/segment.py tunes BODY_MIN_CHARS, TITLE_CASE_SHARE and SHORT_TITLE_WORDS by setting
 # them on this module: they live here, with the tests that read them.
 BODY_MIN_CHARS = 60  # a title needs some text under it
+ITEM_BODY_MIN_CHARS = 30  # among items, a sentence under a bold lead will do
 WRAP_MIN_CHARS = 60  # a line this long, as wide as the text under it, was wrapped there
 WRAP_SHARE = 0.9
 HEADLINE_CASE = 0.7  # of a line's longer words capitalised: a headline in Title Case
@@ -123,7 +124,8 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             # ("[1] Halden Labs, …" over its address: the fourteenth attack)
             notes = bool(NOTES.match(lines[0]))
         item = None if related else (link_item(block, lines[0], loose, run_in)
-                                     or _lead_item(block, lines[0]) or _dash_item(block, lines[0])
+                                     or _lead_item(block, lines[0], items_listed)
+                                     or _dash_item(block, lines[0])
                                      or (None if notes else url_item(block, lines[0])))
         if item is not None:
             units.append(item)
@@ -304,9 +306,12 @@ def _byline_under(units: list[Unit], index: int) -> bool:
     return below.role == "body" and len(lines) == 1 and is_byline(lines[0])
 
 
-def _lead_item(block: Block, first: str) -> Unit | None:
+def _lead_item(block: Block, first: str, among_items: bool = False) -> Unit | None:
     """"**OpenAI raises $10B.** The company said...": a bold headline opening its paragraph
-    (a lead-in ending in ":" is a label inside a story instead)."""
+    (a lead-in ending in ":" is a label inside a story instead).  ``among_items``: right
+    after other items, where one sentence under the headline is enough ("**Bridge Street
+    closes for gas works.** Expect diversions for three weeks.": the twenty-fourth sweep's
+    local briefing merged it into the item before)."""
     lead = tidy(block.lead)
     if not lead or LABEL.search(block.lead) or tidy(first) == lead or lower_start(lead):
         return None
@@ -321,7 +326,8 @@ def _lead_item(block: Block, first: str) -> Unit | None:
     words = len(lead.split())
     if words < LEAD_ITEM_MIN_WORDS or len(lead) > TITLE_MAX_CHARS:
         return None
-    if len(block.text) - len(block.lead) < BODY_MIN_CHARS:
+    if len(block.text) - len(block.lead) < (ITEM_BODY_MIN_CHARS if among_items
+                                            else BODY_MIN_CHARS):
         return None
     return Unit("item", block, 9, lead.rstrip(" .!—–-"), lead_link(block, lead),
                 "item: bold lead")

@@ -225,6 +225,8 @@ ZONES = {
         # (a bare "By the numbers" heads a story's figures: named's attack)
         r"|(?:research|the week|this week|the month|the year) by the numbers"
         r"|numbers of the week|markets? at the close"
+        # "This week's numbers", "The week in numbers" (the twenty-fourth sweep's finance)
+        r"|(?:this|last) (?:week|month)['’]?s numbers|the (?:week|month|year) in numbers"
         r"|market (?:wrap|snapshot|data)|earnings (?:to watch|calendar)(?: (?:this|next) week)?"
         r"|leaderboard(?: movers)?(?: \([^()\n]{0,40}\))?"
         # a policy newsletter's tables after its stories (the thirteenth sweep)
