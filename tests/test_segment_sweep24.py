@@ -12,7 +12,7 @@ from service.ingest.headlines import bare_title, is_byline, title_like
 from service.ingest.links import _reads_as_a_link
 from service.ingest.masthead import ISSUE_LINE, MONTHLY_NAME, _dated_name
 from service.ingest.parse import parse_issue
-from service.ingest.plain import _hanging
+from service.ingest.plain import _hanging, _is_caps_line, _without_pgp_armor
 from service.ingest.segment import segment
 from service.ingest.zones import ZONES
 from tests.test_segment_any import email
@@ -91,9 +91,14 @@ def test_a_dated_byline_under_the_post_s_subtitle_is_no_story(subject: str) -> N
     assert [s.headline for s in segment(parse_issue(data))] == STORIES
 
 
-def test_a_dated_byline_under_an_emoji_subject_s_title_is_no_story() -> None:
-    data = _post("☕ Rates, rails and a record for mortgage apps", "")
-    assert [s.headline for s in segment(parse_issue(data))] == STORIES
+def test_a_lead_story_whose_headline_an_emoji_subject_repeats_stays_a_story() -> None:
+    """Senders put an emoji before their lead story's headline in the subject: read without
+    it, the subject took the lead for the post's title and dropped it (the review)."""
+    html = (f"<h2>City council approves new transit budget</h2><p>{NEWS}</p>"
+            f"<h2>Library extends weekend hours</h2><p>{NEWS}</p>")
+    data = email(html, html=True, subject="⚡ City council approves new transit budget")
+    assert [s.headline for s in segment(parse_issue(data))] == [
+        "City council approves new transit budget", "Library extends weekend hours"]
 
 
 def test_a_dated_line_under_a_paragraph_of_news_is_not_taken_for_the_byline() -> None:
@@ -324,9 +329,7 @@ def _advisories(signed: bool) -> str:
                    for a in ADVISORIES)
     text = (f"NORTHBRIDGE CERT SECURITY WEEKLY\nIssue 2025-13 | 28 March 2025\n\nThis weekly "
             f"summary covers what was published in the past seven days.\n\nIN THIS ISSUE\n\n"
-            f"{recap}\n{body}- -- \nThe CERT team\n\nCONTACT\n\nReport incidents to "
-            "incident@cert.example.net. Our key fingerprint is 4F2A 9C11 7D30 B8E5 0A6C\n"
-            "3E91 D442 7B05 81FA 2C6D.\n")
+            f"{recap}\n{body}- -- \nThe CERT team\n")
     if not signed:
         return text.replace("- -- \n", "-- \n")
     return ("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n" + text
@@ -465,3 +468,75 @@ def test_a_lone_bold_lead_over_a_short_sentence_stays_in_its_story() -> None:
 @pytest.mark.parametrize("title", ["This week's numbers", "The week in numbers"])
 def test_a_numbers_table_s_title_is_an_extra(title: str) -> None:
     assert ZONES["extras"].search(title)
+
+
+# ---- from the read-only review of these rules -----------------------------------------------
+
+
+def test_a_contact_heading_or_a_subscribe_address_in_a_story_drops_no_later_story() -> None:
+    html = (f"<h2>Food bank needs weekend volunteers</h2><p>{NEWS}</p>"
+            "<h3>Contact</h3><p>Call Maria Lopez at 555-0142 or write to her.</p>"
+            "<p>Subscribe help@example.org</p>"
+            + "".join(f"<h2>{s}</h2><p>{NEWS}</p>" for s in STORIES))
+    headlines = [s.headline for s in segment(parse_issue(email(html, html=True)))]
+    assert headlines[0] == "Food bank needs weekend volunteers" and headlines[-3:] == STORIES
+
+
+def test_a_lead_story_over_a_list_of_the_later_headlines_is_no_recap() -> None:
+    topics = ["Transit levy", "Library hours", "Park renovation", "Police overtime cap"]
+    html = (f"<h2>Council adopts $2.1bn budget after late-night session</h2><p>{NEWS} {NEWS}</p>"
+            "<ul>" + "".join(f"<li>{t}</li>" for t in topics) + "</ul>"
+            + "".join(f"<h2>{t}</h2><p>{NEWS}</p>" for t in topics))
+    assert [s.headline for s in segment(parse_issue(email(html, html=True)))] == [
+        "Council adopts $2.1bn budget after late-night session", *topics]
+
+
+SIGNATURE = ("-----BEGIN PGP SIGNATURE-----\n\niQIzBAEBCAAdFiEE\n=Jd2v\n"
+             "-----END PGP SIGNATURE-----\n")
+
+
+def test_a_digest_of_signed_messages_keeps_each_message_and_what_is_between() -> None:
+    signed = "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n{}\n- --- a rule\n"
+    text = (f"Message: 1\n{signed.format('Advisory one')}{SIGNATURE}\nMessage: 2\n"
+            f"{signed.format('Advisory two')}{SIGNATURE}\nEnd of digest\n")
+    assert _without_pgp_armor(text) == ("Message: 1\n\nAdvisory one\n--- a rule\n\nMessage: 2"
+                                        "\n\nAdvisory two\n--- a rule\n\nEnd of digest\n")
+
+
+def test_an_escaped_signature_inside_signed_text_is_no_signature() -> None:
+    text = ("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nOuter news\n"
+            "- -----BEGIN PGP SIGNATURE-----\n- inner\n- -----END PGP SIGNATURE-----\n"
+            f"More outer news\n{SIGNATURE}After the signature\n")
+    cleaned = _without_pgp_armor(text)
+    assert "More outer news" in cleaned and cleaned.endswith("After the signature\n")
+
+
+def test_pgp_armor_is_read_in_linear_time() -> None:
+    import time
+    started = time.process_time()
+    for text in ["-----BEGIN PGP SIGNED MESSAGE-----\n" * 20_000,
+                 "-----BEGIN PGP SIGNED MESSAGE-----\nHash: x\n\n"
+                 + "-----BEGIN PGP SIGNATURE-----\n" * 20_000]:
+        _without_pgp_armor(text)
+    assert time.process_time() - started < 2
+
+
+def test_a_key_s_fingerprint_on_a_line_of_its_own_is_no_heading() -> None:
+    assert not _is_caps_line("3E91 D442 7B05 81FA 2C6D.")
+    assert _is_caps_line("COVID-19 UPDATE") and _is_caps_line("2025 BUDGET")
+
+
+@pytest.mark.parametrize("headline", ["Nvidia Beats Estimates, Shares Fall (Updated)",
+                                      "Apple Sues Samsung and Google Responds (Video)",
+                                      "Tim Cook, Sundar Pichai (Video)"])
+def test_a_title_case_headline_ending_in_brackets_is_no_author_pair(headline: str) -> None:
+    assert title_like(headline) and not is_byline(headline)
+
+
+@pytest.mark.parametrize("lead", ["The September Issue", "November 2025 Update",
+                                  "Buffett's Thanksgiving letter — November 10, 2025",
+                                  "FOMC - December 10, 2025"])
+def test_a_first_story_that_names_a_month_or_a_letter_over_news_stays_a_story(lead: str) -> None:
+    html = f"<h2>{lead}</h2><p>{NEWS} {NEWS}</p>" + "".join(
+        f"<h2>{s}</h2><p>{NEWS}</p>" for s in STORIES)
+    assert [s.headline for s in segment(parse_issue(email(html, html=True)))] == [lead, *STORIES]

@@ -120,13 +120,18 @@ _FULL_NAME = rf"[A-Z][\w'’-]+(?:[ \t]+(?:{_PARTICLE})*[A-Z][\w'’-]+){{1,2}}"
 # (a name never ends in a digit: split between the name and its mark, the digits of a long
 # list backtracked exponentially, 0.9 s a line: the review)
 _MARKED = rf"{_FULL_NAME}(?<!\d)(?:\d{{1,2}}(?:,\d{{1,2}})*|[*†‡§]+)?"
+_TWO_NAMES = rf"[A-Z][\w'’-]+[ \t]+(?:{_PARTICLE})*[A-Z][\w'’-]+"
+_WORKPLACE = (r"(?:University|Univ\.|Institute|College|Laborator(?:y|ies)|Labs?|School"
+              r"|Cent(?:er|re)|Academy|Research|DeepMind|Inc\.?|Ltd\.?|GmbH|Hospital|Foundation)")
 AUTHOR_LIST = re.compile(
     rf"^{_MARKED}(?:,[ \t]*{_MARKED}){{2,11}}(?:,?[ \t]+(?:and|&)[ \t]+{_MARKED})?"
     r"(?:[ \t]*\([^()\n]{1,120}\))?$"  # (their affiliations: the twelfth sweep)
     # two with their affiliation: "Rafael Quintero, Sunniva Dahl (Bergen School of Data
-    # Science)" (the twenty-fourth sweep; the brackets tell them from "Nvidia Beats
-    # Estimates, Shares Fall")
-    rf"|^{_FULL_NAME}(?:,[ \t]*|,?[ \t]+(?:and|&)[ \t]+){_FULL_NAME}[ \t]*\([^()\n]{{1,120}}\)$")
+    # Science)", "(independent)" (the twenty-fourth sweep): two words a name, and in the
+    # brackets a place of work or a word in lower case, so not "Nvidia Beats Estimates,
+    # Shares Fall (Updated)" (the review)
+    rf"|^{_TWO_NAMES}(?:,[ \t]*|,?[ \t]+(?:and|&)[ \t]+){_TWO_NAMES}[ \t]*"
+    rf"\((?:[a-z][^()\n]{{0,119}}|[^()\n]{{0,80}}\b{_WORKPLACE}\b[^()\n]{{0,80}})\)$")
 NAMED_AUTHORS = re.compile(
     rf"^{_FULL_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_FULL_NAME}){{1,11}}"
     r"(?:,?[ \t]+et al\.?)?[ \t]*[·•|—–][ \t]*[^\n]{1,80}$")

@@ -71,8 +71,8 @@ _MONTHS = (r"(?:jan(?:uary|uar|vier|eiro|uari)?|feb(?:ruary|ruar|ruari|rero|brai
            r"dic(?:iembre|embre)?)\.?")
 # The issue named by its month: "November 2024 Edition", "The May Letter" (a month's issue
 # of a serial: nothing a story is about)
-MONTHLY_NAME = re.compile(rf"^(?:the\s+)?{_MONTHS}(?:\s+(?:19|20)\d\d)?\s+(?:edition|issue|"
-                          r"letter|newsletter|update|bulletin|digest|round-?up)$", re.IGNORECASE)
+MONTHLY_NAME = re.compile(rf"^(?:the\s+)?{_MONTHS}(?:\s+(?:19|20)\d\d)?\s+(?:(edition|letter|"
+                          r"newsletter|bulletin|digest|round-?up)|issue|update)$", re.IGNORECASE)
 MONTH = re.compile(rf"(?:\b\d{{1,2}}\.?\s+(?:de\s+)?{_MONTHS}(?![^\W\d_])"
                    rf"|\b{_MONTHS}(?![^\W\d_])\s+(?:de\s+)?(?:\d{{1,2}}\b|(?:19|20)\d\d\b))",
                    re.IGNORECASE)  # ("14 de noviembre de 2025")
@@ -206,8 +206,10 @@ def is_masthead(unit: Unit, units: list[Unit], index: int, first: Sequence[int])
     little_under = text_under(units, index) < TAGLINE_TEXT_CHARS or _over_an_intro(units, index)
     if EVERY_TAGLINE.match(headline) or (NOUN_TAGLINE.match(headline) and little_under):
         return True  # "The AI job market, every Tuesday" over the intro (the seventeenth sweep)
-    if MONTHLY_NAME.match(headline):
-        return True  # "November 2024 Edition", "THE MAY LETTER" (the twenty-fourth sweep)
+    if (monthly := MONTHLY_NAME.match(headline)) and (little_under or monthly.group(1)):
+        # "November 2024 Edition", "THE MAY LETTER" (the twenty-fourth sweep); over a
+        # story's text "The September Issue" or "November 2025 Update" is news (the review)
+        return True
     if _dates_the_issue(headline) or _dated_name(headline, serial=little_under):
         return True  # "Tuesday, May 06, 2025", "AI MONEY & JOBS — Week of March 10, 2025"
     if _dated_tagline(headline) and text_under(units, index) < MASTHEAD_MAX_CHARS:
@@ -257,14 +259,23 @@ def _dated_name(line: str, serial: bool = True) -> bool:
     10, 2025", "Curated posts · Week of March 10": the week, or a name in capitals; not
     "June 30 — deadline nears", a speaker's "Amara Okafor · Jun 12", or a headline's
     "Apple event recap — Sept 9, 2025"."""
-    parts = re.split(r"\s+(?:[·|•—–-]|--)\s+", line)  # ("Weekly Bulletin - Week of …")
+    parts = re.split(r"\s+(?:[·|•—–]|--)\s+", line)
+    hyphened = len(parts) < 2  # "Weekly Bulletin - Week of …": a hyphen parts a serial's
+    if hyphened:  # name only ("FOMC - December 10, 2025" is news: the review)
+        parts = re.split(r"\s+-\s+", line)
     date = re.sub(r"^week of\s+", "", parts[-1], flags=re.IGNORECASE)
     return (len(parts) >= 2 and len(parts[0].split()) <= NAME_MAX_WORDS - 1
-            and (date != parts[-1] or parts[0].isupper()
+            and (date != parts[-1] or (parts[0].isupper() and not hyphened)
                  # ("Earnings roundup — November 7, 2025" over its text is news: the review)
                  or (serial and bool(SERIAL_NAME.search(parts[0])))
-                 or bool(LETTER_NAME.search(parts[0])))
+                 or _letter_name(parts[0]))
             and _dates_the_issue(date))
+
+
+def _letter_name(name: str) -> bool:
+    """"The Sunday Letter", "Morning Edition": a serial's name, not "Buffett's Thanksgiving
+    letter" (someone's letter is news: the review)."""
+    return bool(LETTER_NAME.search(name)) and not re.search(r"['’]s\b", name)
 
 
 def _dated_tagline(line: str) -> bool:

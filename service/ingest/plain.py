@@ -31,7 +31,9 @@ UNWRAPPED_CHARS = 160
 # A clearsigned message's armor (RFC 4880 7): the header, its armor headers, the signature
 PGP_BEGIN = re.compile(r"^-----BEGIN PGP SIGNED MESSAGE-----[ \t]*\n(?:[A-Za-z]+:[^\n]*\n)*",
                        re.MULTILINE)
-PGP_SIGNATURE = "-----BEGIN PGP SIGNATURE-----"
+# the signature block's lines, at a line's start ("- -----BEGIN…" is a signed line, escaped)
+PGP_SIGNATURE = re.compile(r"^-----BEGIN PGP SIGNATURE-----[ \t]*$", re.MULTILINE)
+PGP_SIGNATURE_END = re.compile(r"^-----END PGP SIGNATURE-----[ \t]*$\n?", re.MULTILINE)
 DASH_ESCAPED = re.compile(r"^- (?=-)", re.MULTILINE)
 HANGING_INDENT = 2  # a title's text set in under it by this many blanks, or a tab
 CAPS_LINE_MAX_CHARS = 160
@@ -148,15 +150,23 @@ def _plain_chunk(lines: list[str], refs: dict[str, str]) -> list[str]:
 
 
 def _without_pgp_armor(text: str) -> str:
-    """A clearsigned message (a security list's advisories) without its armor: the "BEGIN
-    PGP SIGNED MESSAGE" line and its "Hash:" header, the signature block, and the "- "
-    that dash-escapes a line of the signed text opening with a dash (RFC 4880 7.1)."""
-    begin = PGP_BEGIN.search(text)
-    if begin is None:
-        return text
-    end = text.find(PGP_SIGNATURE, begin.end())
-    signed = text[begin.end():end if end >= 0 else len(text)]
-    return text[:begin.start()] + DASH_ESCAPED.sub("", signed)
+    """Clearsigned text (a security list's advisories) without its armor: each "BEGIN PGP
+    SIGNED MESSAGE" line and its "Hash:" header, each signature block, and the "- " that
+    dash-escapes a signed line opening with a dash (RFC 4880 7.1).  Text around the signed
+    parts stays (a digest of several signed messages, a newsletter quoting one: the
+    review), and an escaped "- -----BEGIN PGP SIGNATURE-----" inside is no signature."""
+    out: list[str] = []
+    at = 0
+    for begin in PGP_BEGIN.finditer(text):
+        if begin.start() < at:
+            continue  # inside the signed part just read
+        out.append(text[at:begin.start()])
+        signature = PGP_SIGNATURE.search(text, begin.end())
+        signed_end = signature.start() if signature else len(text)
+        out.append(DASH_ESCAPED.sub("", text[begin.end():signed_end]))
+        end = PGP_SIGNATURE_END.search(text, signed_end) if signature else None
+        at = end.end() if end else len(text)  # (one search each way: linear)
+    return "".join(out) + text[at:] if out else text
 
 
 def _hanging(chunk: str) -> bool:
@@ -191,7 +201,9 @@ def _is_caps_line(line: str) -> bool:
     if len(line) > CAPS_LINE_MAX_CHARS:
         return False
     letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 3 and all(c.isupper() for c in letters)
+    # (more letters than digits: a key's fingerprint "3E91 D442 7B05 81FA" is no heading)
+    return (len(letters) >= 3 and all(c.isupper() for c in letters)
+            and len(letters) >= sum(c.isdigit() for c in line))
 
 
 def _inline(line: str, refs: dict[str, str]) -> str:

@@ -26,7 +26,7 @@ from service.ingest.buttons import BUTTON_BAR, READ_MORE, read_more_url
 from service.ingest.cuts import Cut, renumbered, without_last
 from service.ingest.essay import one_essay
 from service.ingest.footer import SIGN_OFF, footer_at, sign_off_at
-from service.ingest.headlines import DECORATION, ENUMERATOR, bare_title, block_lines, tidy
+from service.ingest.headlines import DECORATION, ENUMERATOR, block_lines, tidy
 from service.ingest.masthead import names_the_newsletter, newsletter_names, translated_names
 from service.ingest.opening import without_author, without_opening_line, without_subtitle
 from service.ingest.parse import parse_issue
@@ -141,12 +141,10 @@ def _is_title(text: str, subject: str, block: Block) -> bool:
     evals": the editor's letter is a story, the thirteenth sweep)."""
     if text == subject:
         return True
-    if block.kind != "heading":
-        return False
-    # the subject may open with an emoji its heading does not have ("☕ Rates, rails…")
-    text, subject = bare_title(text), bare_title(subject)
-    return (text == subject and bool(text)) or (len(text) >= 10 and subject.startswith(text)
-                               and not MORE_IN_SUBJECT.match(subject[len(text):]))
+    # (an emoji-led subject, "☕ Rates, rails…", is not read without its emoji here: senders
+    # put one before their lead story's headline, which must stay a story: the review)
+    return (block.kind == "heading" and len(text) >= 10 and subject.startswith(text)
+            and not MORE_IN_SUBJECT.match(subject[len(text):]))
 
 
 def _group(blocks: Sequence[Block], rules: SourceRules) -> tuple[list[list[Block]], list[Block]]:
@@ -296,8 +294,11 @@ def _without_recap_copy(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], l
     lines = [tidy(ENUMERATOR.sub("", tidy(line).lstrip("•*-–· ")))
              for block in cuts[0].blocks for line in block_lines(block) if line.strip()]
     later = {tidy(cut.headline).casefold() for cut in cuts[1:]}
-    repeated = sum(line.casefold() in later for line in lines)
-    if repeated < RECAP_MIN_LINES or 3 * repeated < 2 * len(lines):
+    repeated = [line for line in lines if line.casefold() in later]
+    # weighed by characters: a lead story's paragraph over a list of what the later stories
+    # are about ("Council adopts budget" over "Transit levy", "Library hours") stays (review)
+    if (len(repeated) < RECAP_MIN_LINES
+            or 3 * sum(map(len, repeated)) < 2 * sum(map(len, lines))):
         return cuts, notes
     why = f"   dropped recap: {cuts[0].headline[:80]!r} (its lines are the later headlines)"
     return cuts[1:], renumbered(notes, 1, why, 0)

@@ -34,9 +34,10 @@ SPONSOR_LINE_WORDS = 8  # "Together with Acme": a label, not a sentence about a 
 # word as a button or a call; not a headline or sentence about subscriptions ("Unsubscribe
 # rates jump…", "Subscribers on the old plan…", "Subscribe buttons are everywhere": attack7).
 SUBSCRIBE_LINE = (r"(?:un)?subscribe(?:\W*$|\s*[|·•:—–-]|\s+(?:here|now|today|free|"
-                  r"below|to|for|from|at|and|or|&|manage|update|view|privacy)\b"
-                  # the reader's address: "Unsubscribe reader@example.org" (Constant Contact)
-                  r"|\s+[^\s@]{1,64}@[\w.-]{1,255}\.\w{2,}\W*$)"
+                  r"below|to|for|from|at|and|or|&|manage|update|view|privacy)\b)"
+                  # the reader's address: "Unsubscribe reader@example.org" (Constant Contact;
+                  # not "Subscribe help@example.org" in a story, the review)
+                  r"|unsubscribe\s+[^\s@]{1,64}@[\w.-]{1,255}\.\w{2,}\W*$"
                   r"|subscriber services|subscription (?:cent(?:er|re)|services|settings)"
                   # in Japanese, Chinese, Korean ("配信停止はこちら", "退订", "수신 거부") and
                   # Spanish, French, German, Portuguese, Italian (the ninth sweep): the words
@@ -241,8 +242,6 @@ ZONES = {
         # the twenty-third sweep's: "This email was sent to h.n@…", "Privacy Statement | Terms"
         r"|this (?:e-?mail|message|newsletter) was sent to\b"
         r"|privacy (?:statement|policy|notice)(?:\s*[|·•]\s*[^\n]{1,40})?$"
-        # the twenty-fourth sweep's security list: "CONTACT" over how to reach them
-        r"|contact(?: us| information| details)?\W*$|get in touch\W*$"
         r"|manage (?:your )?(?:subscription|preferences)|update your preferences"
         r"|update your (?:email )?preferences or unsubscribe"  # an attack on the eleventh sweep
         r"|why did i get this|(?:impressum|mentions légales|aviso legal|note legali)\s*(?::\s*)?"
