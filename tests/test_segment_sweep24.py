@@ -149,7 +149,8 @@ def test_a_recipe_s_time_and_servings_are_no_headline(line: str) -> None:
     assert is_byline(line) and not title_like(line)
 
 
-@pytest.mark.parametrize("headline", ["45 minutes that changed the league",
+@pytest.mark.parametrize("headline", ["45 minutes that changed the league", "60 Minutes",
+                                      "48 Hours",
                                       "Serves him right: the referee's verdict",
                                       "Makes sense of the budget"])
 def test_headlines_that_open_like_a_recipe_s_time_stay_headlines(headline: str) -> None:
@@ -187,7 +188,8 @@ def test_unsubscribe_with_the_reader_s_address_opens_the_footer(line: str, foote
 @pytest.mark.parametrize(("line", "button"), [("Volunteer for box day", True),
                                               ("Volunteer today →", True),
                                               ("Volunteer firefighters honored", False),
-                                              ("Volunteer for the census draws thousands", False)])
+                                              ("Volunteer for the census draws thousands", False),
+                                              ("Volunteer for the census", False)])
 def test_a_call_to_volunteer_is_a_button(line: str, button: bool) -> None:
     assert bool(CALL_TO_ACTION.match(line)) is button
 
@@ -293,7 +295,8 @@ def test_a_calendar_s_title_opens_the_events_zone(title: str) -> None:
 
 @pytest.mark.parametrize("headline", ["Mark your calendar for the budget vote, council says",
                                       "What's on the menu at the new canteen",
-                                      "Fixtures"])  # a match report's heading (sweep9)
+                                      "Fixtures",  # a match report's heading (sweep9)
+                                      "What's on this week", "On this week"])  # critics' picks
 def test_news_that_opens_like_a_calendar_s_title_does_not_open_it(headline: str) -> None:
     assert not ZONES["events"].search(headline)
 
@@ -310,7 +313,8 @@ def test_a_calendar_at_the_end_of_an_issue_is_no_story() -> None:
     ("Print this recipe", True), ("See the full programme", True),
     ("See the full city calendar", True), ("Book tickets", True), ("Visit our website", True),
     ("Try it in any table →", True), ("Book tickets sell out in minutes", False),
-    ("Visit our website redesign", False), ("Try it on: the new jackets", False)])
+    ("Visit our website redesign", False), ("Try it on: the new jackets", False),
+    ("Try it with tahini", False)])
 def test_the_twenty_fourth_sweep_s_buttons(line: str, button: bool) -> None:
     assert bool(CALL_TO_ACTION.match(line)) is button
 
@@ -540,3 +544,22 @@ def test_a_first_story_that_names_a_month_or_a_letter_over_news_stays_a_story(le
     html = f"<h2>{lead}</h2><p>{NEWS} {NEWS}</p>" + "".join(
         f"<h2>{s}</h2><p>{NEWS}</p>" for s in STORIES)
     assert [s.headline for s in segment(parse_issue(email(html, html=True)))] == [lead, *STORIES]
+
+
+def test_sections_over_indented_titles_over_their_text_keep_the_titles() -> None:
+    body = ("Hello readers,\n\nHere is the week.\n\nCITY\n  Council passes the transit levy\n"
+            "    The levy raises forty million a year for buses and\n    trams across the "
+            "region, officials said on Tuesday.\n\nSCHOOLS\n  Board names new superintendent\n"
+            "    The board voted five to two for the candidate from\n    the neighbouring "
+            "district after a long search.\n")
+    assert _plain_headlines(body) == ["Council passes the transit levy",
+                                      "Board names new superintendent"]
+
+
+def test_a_poll_s_news_linked_with_a_poll_query_over_its_text_is_a_story() -> None:
+    url = "https://pollster.example.org/crosstabs?poll=2025-11&amp;answer=all"
+    html = (f"<h3>{STORIES[0]}</h3><p>{NEWS}</p>"
+            f"<h3><a href='{url}'>Poll: 62% back the transit levy</a></h3><p>{NEWS}</p>"
+            f"<h3>{STORIES[1]}</h3><p>{NEWS}</p>")
+    assert [s.headline for s in segment(parse_issue(email(html, html=True)))] == [
+        STORIES[0], "Poll: 62% back the transit levy", STORIES[1]]

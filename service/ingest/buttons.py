@@ -124,10 +124,12 @@ CALL_TO_ACTION = re.compile(
     # full city calendar", "Book tickets", "Visit our website", "Try it in any table →"
     r"print (?:this |the )?recipe|see the full (?:[\w-]+ )?(?:programme|program|calendar"
     r"|schedule|line-?up|agenda|list)|book (?:your )?(?:tickets?|a place|a table)"
-    r"|visit (?:our|the) (?:website|site|shop|store)|try it (?:in|on|with|now|today|free)"
-    r"(?: [\w-]+){0,3}|"
+    r"|visit (?:our|the) (?:website|site|shop|store)|try it (?:now|today|free|out|yourself)"
+    r"|try it in (?:any|your|every) [\w-]+|"  # (not "Try it with tahini", a recipe: review)
     # the twenty-third sweep's pantry: "Volunteer for box day", "Volunteer today"
-    r"volunteer (?:today|now|here|with us|for (?:(?:the|a|our) )?[\w-]+(?: [\w-]+)?)|"
+    # (a shift, not "Volunteer for the census", news: the review)
+    r"volunteer (?:today|now|here|with us|for (?:(?:the|a|our) )?[\w-]+ (?:day|shift|drive"
+    r"|night|weekend))|"
     r"annulla l['’]iscrizione|cancelar (?:la )?suscripción|"
     r"update (?:your )?(?:profile|preferences)|copy (?:your )?(?:referral )?link|"
     r"alle (?:[\w-]+ )?(?:artikel|beiträge|meldungen|nachrichten)(?: der woche| von heute)? "

@@ -188,8 +188,8 @@ LINKED_AUTHORS = re.compile(
 
 # A recipe card's time and servings under its name: "45 minutes · Serves 6", "Prep 15 min |
 # Cook 1 hr", "3 hours 30 minutes · Serves 4 · Vegetarian" (the twenty-third sweep's food
-# letter).  Every part one of these, and a time or a count among them: "Serves 6" alone is
-# no headline either, "45 minutes that changed the league" is one.
+# letter).  Every part one of these, a count or two parts at least: "Serves 6" alone is no
+# headline either, "45 minutes that changed the league" is one.
 _TIME = (r"(?:(?:prep|cook|total|active|ready in|bake)[: \t]*)?\d{1,3}(?:[ \t]*[-–][ \t]*\d{1,3})?"
          r"[ \t]*(?:minutes?|mins?|hours?|hrs?|h|m)\.?"
          r"(?:[ \t]+\d{1,2}[ \t]*(?:minutes?|mins?|m)\.?)?")
@@ -197,9 +197,11 @@ _COUNT = (r"(?:serves|makes|yields?|feeds|servings?:?)[ \t]+\d{1,3}(?:[ \t]*[-�
           r"\b[^·•|]{0,20}")
 _KIND = (r"(?:easy|medium|hard|difficulty:[ \t]*\w+|vegetarian|vegan|gluten[- ]free"
          r"|dairy[- ]free|make[- ]ahead|one[- ]pot|freezer[- ]friendly)")
-RECIPE_META = re.compile(
-    rf"^(?:{_TIME}|{_COUNT})(?:[ \t]*[·•|,][ \t]*(?:{_TIME}|{_COUNT}|{_KIND})){{0,4}}$",
-    re.IGNORECASE)
+_META_PART = rf"[ \t]*[·•|,][ \t]*(?:{_TIME}|{_COUNT}|{_KIND})"
+# (a time alone is no recipe's: "60 Minutes", "48 Hours" head news about the programmes:
+# the review)
+RECIPE_META = re.compile(rf"^(?:{_COUNT}(?:{_META_PART}){{0,4}}|{_TIME}(?:{_META_PART}){{1,4}})$",
+                         re.IGNORECASE)
 # A paper's or a talk's authors under a label: "Authors: Yusra Haddad, Felix Brandvold,
 # Min-ji Cho", "Speaker: Dr. Amaya Pruett (Coast Research Station)" (the twenty-fourth
 # sweep's reading group).  Names only after the label: "Authors: publishers must pay" is not.

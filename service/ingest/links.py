@@ -27,6 +27,8 @@ from service.ingest.units import Unit
 
 __all__ = ["PROFILE_PATH", "own_links_as_text"]
 
+VOTE_ANSWER_CHARS = 80  # a poll's answer is a short line
+VOTE_NOTE_CHARS = 120  # under the last: "Vote in the app. Results show after voting."
 OWN_LINK_MAX_WORDS = 4  # "Read the draft rules"; a headline is longer
 HEADLINE_MIN_WORDS = 4  # a story's headline; a section's name is shorter
 OWN_TEXT_CHARS = 60  # under an author's name, a line or two; under a story's, its text
@@ -83,10 +85,15 @@ def _owned(units: list[Unit], index: int) -> bool:
     if not unit.block.links:
         return False
     link = unit.block.links[0]
-    if unit.role in ("title", "item") and VOTE_LINK.search(unit.url):
-        return True  # a poll's answer in the post: "A console handheld" to "…?poll=…&option=2"
     before = units[index - 1] if index else None
     after = units[index + 1] if index + 1 < len(units) else None
+    if unit.role in ("title", "item") and VOTE_LINK.search(unit.url) and (
+            len(unit.block.text) <= VOTE_ANSWER_CHARS
+            and (after is None or after.role != "body"
+                 or len(after.block.text) < VOTE_NOTE_CHARS)):
+        # a poll's answer in the post: "A console handheld" to "…?poll=…&option=2", short
+        # and with no text of its own (a poll's news over its text is a story: the review)
+        return True
     if unit.role == "title" and unit.rank >= 7:  # a bold name linked to the author's page
         return _profile(link.url, tidy(unit.headline)) and _over_a_date(unit, after)
     if unit.role != "item" or not unit.signal.endswith("link-led line"):

@@ -174,7 +174,11 @@ def _hanging(chunk: str) -> bool:
     address.  Not a numbered or bulleted item over its indented lines ("1. Title" over "412
     points" and its address line): the item's own reading keeps those lines apart."""
     first, *rest = [line for line in chunk.split("\n") if line.strip()] or [""]
-    return (bool(rest) and first[:1] not in " \t" and len(first) <= CAPS_LINE_MAX_CHARS
+    # one depth: "CITY" over "  Council passes the levy" over "    The levy raises…" is a
+    # section over a title over its text (the review)
+    depths = {len(line) - len(line.lstrip()) for line in rest}
+    return (bool(rest) and len(depths) == 1 and first[:1] not in " \t"
+            and len(first) <= CAPS_LINE_MAX_CHARS
             and not BULLET.match(first) and not NUMBERED.match(first)
             and all(line.startswith(("\t", " " * HANGING_INDENT))
                     and not BULLET.match(line.lstrip()) and not NUMBERED.match(line.lstrip())

@@ -188,9 +188,9 @@ ZONES = {
         # the twenty-fourth sweep's: "Mark your calendar", "What's on", "Dates for your
         # diary", "On today and this week", "Prossimi appuntamenti" (not a club's "Fixtures":
         # a story's heading over a match report as often, the ninth sweep)
-        r"|mark your calendars?|what['’]s on(?: (?:this|next) (?:week|month))?"
-        r"|(?:dates for (?:your|the) diary|diary dates)"
-        r"|on (?:today|this week)(?: and (?:this|next) week)?|(?:prossimi )?appuntamenti"
+        # (not "What's on this week" or "On this week": a critic's picks, the review)
+        r"|mark your calendars?|what['’]s on|(?:dates for (?:your|the) diary|diary dates)"
+        r"|on today(?: and (?:this|next) week)?|(?:prossimi )?appuntamenti"
         r"|próximos eventos|agenda (?:de la semana|du mois|der woche)|à venir"
         r"|(?:comment|upcoming|key|consultation) deadlines"  # the thirteenth sweep
         r"|(?:é|è)v(?:é|è)nements|eventos|イベント(?:情報)?|活动预告"
