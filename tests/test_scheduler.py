@@ -8,6 +8,7 @@ real PostgreSQL advisory locks.
 from __future__ import annotations
 
 import logging
+import shutil
 import socket
 import threading
 import time
@@ -276,3 +277,26 @@ def test_a_server_that_is_down_is_one_warning_line_not_a_traceback_each_time(
     assert f"127.0.0.1:{port}" in failures[0].getMessage()
     assert failures[0].getMessage().startswith("poll failed: ")
     assert read_status(down).jobs["poll"].failing
+
+
+def test_a_model_activated_while_the_service_runs_tags_from_the_next_poll(
+        live: Context, tmp_path: Path) -> None:
+    """`models activate` and `rollback` said the new version was active, but a running
+    scheduler tagged with the old one until it restarted (the PostgreSQL operator's
+    review).  The models folder's ACTIVE file is read at each poll."""
+    from service.classify import model_store
+    from service.ops.runner import active_model_version, load_classifier
+    from tests.helpers import REPO
+
+    folder = tmp_path / "models"
+    for version in ("2026-12-06-3", "2026-12-06-4"):
+        shutil.copytree(REPO / "models" / version, folder / version)
+    model_store.set_active(folder, "2026-12-06-4")
+    ctx = with_settings(live, models__dir=str(folder))
+    settings = ctx.settings
+    running = Runtime(ctx, "test-host:1:run", lambda: load_classifier(settings),
+                      active_version=lambda: active_model_version(settings))
+    assert running.current_tagger().version == "2026-12-06-4"
+    model_store.set_active(folder, "2026-12-06-3")  # `newsalerts models rollback`
+    assert running.current_tagger().version == "2026-12-06-3"
+    assert running.current_tagger().version == "2026-12-06-3"  # loaded once

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from service.classify import model_store
 from service.classify.model_store import models_dir
 from service.config import Settings, mask_url
 from service.context import Context
@@ -39,6 +40,12 @@ from service.ops.scheduler import (
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 60.0
+
+
+def active_model_version(settings: Settings) -> str | None:
+    """The version the configured models folder names active (or the shipped one's)."""
+    folder = models_dir(settings)
+    return model_store.active_version(folder) or model_store.shipped_in_use(folder)
 
 
 def load_classifier(settings: Settings) -> Tagger:
@@ -80,7 +87,8 @@ def run_all(open_context: Callable[[], Context], *, no_send: bool = False) -> No
                      mask_url(settings.database.url), "off" if no_send else "on")
             try:
                 lead(Runtime(ctx, process_id("run"), lambda: load_classifier(settings),
-                             sends=not no_send, stop=stop))
+                             sends=not no_send, stop=stop,
+                             active_version=lambda: active_model_version(settings)))
             finally:
                 server.stop()
     finally:
@@ -96,7 +104,8 @@ def run_scheduler(open_context: Callable[[], Context], *, send: bool = False) ->
         with stop_on_signals() as stop:
             metrics.serve_process_metrics(settings)
             lead(Runtime(ctx, process_id("scheduler"), lambda: load_classifier(settings),
-                         sends=send, stop=stop))
+                         sends=send, stop=stop,
+                         active_version=lambda: active_model_version(settings)))
     finally:
         ctx.close()
 

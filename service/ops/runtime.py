@@ -44,6 +44,10 @@ class Runtime:
     worker_id: str  # who claims deliveries: host:pid:role
     load_tagger: Callable[[], Tagger]
     sends: bool = True  # False: `run --no-send`, or a scheduler beside workers
+    # The version the models folder names as active now (its ACTIVE file, read at each
+    # poll): `models activate` or `rollback` while the service runs takes effect at the
+    # next poll, where it waited for a restart (the PostgreSQL operator's review)
+    active_version: Callable[[], str | None] | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     tagger: Tagger | None = None
     reload_tagger: bool = False
@@ -56,7 +60,18 @@ class Runtime:
     new_mail: bool = False
 
     def current_tagger(self) -> Tagger:
-        """The loaded model; loaded on first use, and again after a retrain."""
+        """The loaded model; loaded on first use, again after a retrain, and again when the
+        models folder names another version active."""
+        if self.tagger is not None and not self.reload_tagger and self.active_version:
+            try:
+                named = self.active_version()
+            except OSError as exc:  # an unreadable folder: keep tagging with what is loaded
+                log.warning("could not read the active model's name: %s", exc)
+                named = None
+            if named is not None and named != self.tagger.version:
+                log.info("the models folder names %s active; loading it in place of %s",
+                         named, self.tagger.version)
+                self.reload_tagger = True
         if self.tagger is None or self.reload_tagger:
             try:
                 self.tagger = self.load_tagger()
