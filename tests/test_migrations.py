@@ -22,6 +22,7 @@ from sqlalchemy import Connection, MetaData, inspect, select, text
 from service.context import Context
 from service.db.database import alembic_config, make_engine, upgrade
 from service.db.tables import INDEXES_OUTSIDE_THE_ORM, Base
+from service.errors import StorageError
 from tests.db import PG_URL
 
 
@@ -167,3 +168,30 @@ def test_processes_migrating_an_empty_database_at_once_all_succeed(
         head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
         assert current == (head,)
         engine.dispose()
+
+
+def test_a_schema_newer_than_the_code_is_one_line_naming_both_revisions(
+        context: Context) -> None:
+    """An older newsalerts on a database a newer one migrated (a rollback, a rolling
+    deploy) died with Alembic's traceback (the PostgreSQL operator's review)."""
+    head = ScriptDirectory.from_config(alembic_config(context.engine)).get_current_head()
+    with context.engine.begin() as connection:
+        connection.execute(text("update alembic_version set version_num = '0099'"))
+    with pytest.raises(StorageError) as refused:
+        upgrade(context.engine)
+    message = str(refused.value)
+    assert "\n" not in message and "0099" in message and f"its newest is {head}" in message
+    with context.engine.begin() as connection:  # leave the schema as the next test expects
+        connection.execute(text("update alembic_version set version_num = :head"), {"head": head})
+
+
+def test_migrate_says_what_it_applied(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from service.cli.main import main
+
+    env = {"NEWSALERTS_DATABASE__URL": f"sqlite:///{tmp_path}/m.db"}
+    first = CliRunner().invoke(main, ["migrate"], env=env)
+    again = CliRunner().invoke(main, ["migrate"], env=env)
+    assert first.exit_code == 0 and "migrated from schema revision none to" in first.output
+    assert again.exit_code == 0 and "database is up to date (schema revision" in again.output

@@ -362,7 +362,7 @@ def test_the_built_package_runs_from_the_image_layout(built_wheel: Path, tmp_pat
                         "print(service.__file__); print(r.templates_dir())").split()
     assert located[0].startswith(str(site)), "the installed package, not the checkout"
     assert (Path(located[1]) / "email").is_dir(), "the image must find its templates"
-    assert "database is up to date" in run("-m", "service", "migrate")
+    assert "database migrated from schema revision none to" in run("-m", "service", "migrate")
     assert json.loads(run("-m", "service", "status", "--json"))["database"] == "ok"
 
 

@@ -59,8 +59,17 @@ def main(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
 @main.command()
 def migrate() -> None:
     """Bring the database schema up to date (every command also does this)."""
-    with glue.opened_context():
-        click.echo("database is up to date")
+    from service.db.database import make_engine, upgrade
+
+    engine = make_engine(glue.settings().database.url)
+    try:
+        before, after = upgrade(engine)
+    finally:
+        engine.dispose()
+    if before == after:
+        click.echo(f"database is up to date (schema revision {after})")
+    else:
+        click.echo(f"database migrated from schema revision {before or 'none'} to {after}")
 
 
 @main.command()

@@ -18,9 +18,12 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.errors import ConfigError, StorageError
@@ -126,8 +129,28 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Bring the schema to ``revision``; the revisions before and after (equal: nothing
+    to do).  A schema newer than this code (a rollback, a rolling deploy) is one line
+    that names both, where Alembic raised a traceback."""
+    config = alembic_config(engine)
     try:
-        command.upgrade(alembic_config(engine), revision)
+        before = schema_revision(engine)
+        command.upgrade(config, revision)
+        return before, schema_revision(engine)
+    except CommandError as exc:
+        known = ScriptDirectory.from_config(config).get_current_head()
+        raise StorageError(
+            f"the database's schema is at revision {before}, which this newsalerts does not "
+            f"know (its newest is {known}): run the newsalerts that migrated it, or a newer "
+            "one") from exc
+    except OperationalError as exc:
+        raise StorageError(f"cannot reach the database: {describe(exc)}") from exc
     except SQLAlchemyError as exc:
         raise StorageError(f"could not migrate the database: {describe(exc)}") from exc
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database's schema is at; None before the first."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
