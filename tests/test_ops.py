@@ -27,13 +27,14 @@ from click.testing import CliRunner
 from flask import Flask
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import update
 
 from service.cli.main import main
 from service.cli.ops import status_command
 from service.config import ENV_PREFIX, SETTINGS, load_settings
 from service.context import Context, open_context
 from service.db.database import make_engine, session_factory, transaction
-from service.db.tables import RefusedMessage
+from service.db.tables import Delivery, RefusedMessage
 from service.deliver.match import create_instant_deliveries
 from service.deliver.send import SendSummary
 from service.errors import InboxError
@@ -210,12 +211,39 @@ def test_status_prints_the_same_figures(sqlite_context: Context) -> None:
     lines = dict(line.split(None, 1) for line in text.splitlines() if not line.startswith("job"))
     assert lines["database"] == "ok"
     assert lines["last"] == "poll    ok 2 min ago (2024-05-15 12:00:00 UTC)"
-    assert lines["queue"] == "2 waiting (2 due now, 0 being sent)"
+    assert lines["queue"] == ("2 waiting (2 due now, 0 being sent; the oldest due 2 min ago "
+                              "(2024-05-15 12:00:00 UTC))")
     assert lines["issues"] == "1 stored (2 stories), 1 rejected, 0 failed"
     assert lines["model"] == "m-8"
     assert lines["scheduler"].startswith("box:42:scheduler, last seen 2 min ago")
     assert "job digest   never succeeded; FAILING since 2 min ago" in text
     assert "OSError: disk full" in text
+
+
+def test_status_counts_a_dead_worker_s_claims_as_due_and_marks_a_dead_scheduler_stale(
+        context: Context) -> None:
+    """All workers killed mid-send: `status` said "4 being sent" and nothing of a scheduler
+    silent for minutes, where /healthz said "stale" (the PostgreSQL operator's review)."""
+    owe_alerts_and_a_refusal(context, 3)
+    with transaction(context.sessions) as session:
+        session.execute(update(Delivery).values(
+            status="sending", claimed_by="box:7:worker",
+            lease_until=FIXED_NOW + timedelta(seconds=40)))
+    status.record_success(context, "poll", {"model_version": "m-8"})
+    status.record_success(context, status.LEADER, {"holder": "box:42:scheduler"})
+    interval = context.settings.inbox.poll_interval
+    alive = dict(line.split(None, 1) for line in run_status(later(context, 10))[1].splitlines()
+                 if not line.startswith("job"))
+    assert alive["queue"].startswith("3 waiting (0 due now, 3 being sent")
+    assert "STALE" not in alive["last"] and "STALE" not in alive["scheduler"]
+    code, text = run_status(later(context, 4 * interval))
+    dead = dict(line.split(None, 1) for line in text.splitlines() if not line.startswith("job"))
+    assert code == 0 and dead["queue"].startswith("3 waiting (3 due now, 3 being sent; the "
+                                                  "oldest due")
+    assert "(STALE: no poll for 3 intervals" in dead["last"]
+    assert "(STALE: no heartbeat for 3 intervals" in dead["scheduler"]
+    figures = json.loads(run_status(later(context, 4 * interval), "--json")[1])
+    assert figures["due_now"] == 3 and figures["oldest_due_at"].startswith("2024-05-15T12:00")
 
 
 def test_status_json_and_an_unreachable_database(sqlite_context: Context) -> None:

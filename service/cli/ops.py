@@ -17,7 +17,15 @@ import click
 from service.cli.glue import Command, context_opener
 from service.domain import DeliveryStatus, PollOutcome
 from service.errors import NewsalertsError
-from service.ops.status import JOBS, LEADER, JobState, Status, read_status
+from service.ops.status import (
+    JOBS,
+    LEADER,
+    STALE_AFTER_INTERVALS,
+    JobState,
+    Status,
+    read_status,
+    stale,
+)
 
 
 @click.command("scheduler", cls=Command)
@@ -74,22 +82,34 @@ def describe(figures: Status) -> str:
     deliveries = figures.deliveries
     refused = {s: sum(n for (state, _), n in figures.refused.items() if state == s)
                for s in (PollOutcome.REJECTED, PollOutcome.FAILED)}
+    poll, leader = figures.jobs.get("poll"), figures.jobs.get(LEADER)
+    waited = (f"; the oldest due {_ago(figures.oldest_due_at, now)}"
+              if figures.oldest_due_at is not None else "")
     lines = [
         "database     ok",
-        f"last poll    {_job_line(figures.jobs.get('poll'), now)}",
+        f"last poll    {_job_line(poll, now)}"
+        + _stale_note(stale(poll, now, figures.poll_interval), "no poll for"),
         f"queue        {figures.health.queue_depth} waiting ({figures.due_now} due now, "
-        f"{deliveries.get(DeliveryStatus.SENDING, 0)} being sent)",
+        f"{deliveries.get(DeliveryStatus.SENDING, 0)} being sent{waited})",
         f"deliveries   {deliveries.get(DeliveryStatus.SENT, 0)} sent, "
         f"{deliveries.get(DeliveryStatus.FAILED, 0)} failed, "
         f"{deliveries.get(DeliveryStatus.CANCELLED, 0)} cancelled",
         f"issues       {figures.issues} stored ({figures.stories} stories), "
         f"{refused[PollOutcome.REJECTED]} rejected, {refused[PollOutcome.FAILED]} failed",
         f"model        {figures.health.model_version or 'none yet'}",
-        f"scheduler    {_leader_line(figures.jobs.get(LEADER), now)}",
+        f"scheduler    {_leader_line(leader, now)}"
+        + _stale_note(stale(leader, now, figures.leader_interval), "no heartbeat for"),
     ]
     lines += [f"job {name:<8} {_job_line(figures.jobs.get(name), now)}"
               for name in JOBS if name != "poll"]
     return "\n".join(lines)
+
+
+def _stale_note(is_stale: bool, what: str) -> str:
+    """A dead scheduler shows here as /healthz shows it ("stale"), not as a time alone."""
+    if not is_stale:
+        return ""
+    return f" (STALE: {what} {STALE_AFTER_INTERVALS} intervals; is its process running?)"
 
 
 def _job_line(job: JobState | None, now: datetime) -> str:

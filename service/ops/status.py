@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 JOBS = ("poll", "send", "digest", "retrain")
 LEADER = "scheduler"  # the job_runs row the active scheduler keeps fresh
+# A poll (or the active scheduler's heartbeat) this many intervals overdue is "stale".
+STALE_AFTER_INTERVALS = 3
 MAX_ERROR_CHARS = 500
 QUEUED = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 
@@ -144,6 +146,9 @@ class Status:
     jobs: dict[str, JobState] = field(default_factory=dict)
     deliveries: dict[str, int] = field(default_factory=dict)  # by status
     due_now: int = 0
+    oldest_due_at: datetime | None = None  # the longest-waiting delivery due now
+    poll_interval: float = 0.0  # seconds: how old a poll or heartbeat may be (``stale``)
+    leader_interval: float = 0.0
     issues: int = 0
     stories: int = 0
     refused: dict[tuple[str, str], int] = field(default_factory=dict)  # (status, code)
@@ -153,6 +158,7 @@ class Status:
         return {
             "database": health.database, "checked_at": _iso(self.checked_at),
             "queue_depth": health.queue_depth, "due_now": self.due_now,
+            "oldest_due_at": _iso(self.oldest_due_at),
             "model_version": health.model_version,
             "jobs": {name: job.as_dict() for name, job in self.jobs.items()},
             "deliveries": self.deliveries, "issues": self.issues, "stories": self.stories,
@@ -180,8 +186,11 @@ def read_status(ctx: Context) -> Status:
         return Status(health, now)
     try:
         with ctx.sessions() as session:
+            due_now, oldest_due = _due_now(session, now)
             return Status(health, now, jobs=_jobs(session), deliveries=_deliveries(session),
-                          due_now=_due_now(session, now),
+                          due_now=due_now, oldest_due_at=oldest_due,
+                          poll_interval=ctx.settings.inbox.poll_interval,
+                          leader_interval=ctx.settings.scheduler.lock_retry,
                           issues=_count(session, Issue.id), stories=_count(session, Story.id),
                           refused=_refused(session))
     except SQLAlchemyError as exc:
@@ -212,10 +221,22 @@ def _deliveries(session: Session) -> dict[str, int]:
     return {status: int(count) for status, count in rows}
 
 
-def _due_now(session: Session, now: datetime) -> int:
-    due = select(func.count()).where(Delivery.status == DeliveryStatus.PENDING,
-                                     Delivery.due_at <= now)
-    return int(session.scalar(due) or 0)
+def _due_now(session: Session, now: datetime) -> tuple[int, datetime | None]:
+    """How many deliveries are due and unclaimed, and since when the oldest has waited.  A
+    claim whose lease ran out counts as due: its worker died (the PostgreSQL operator's
+    review: all workers killed, `status` said "4 being sent")."""
+    due = or_(and_(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now),
+              and_(Delivery.status == DeliveryStatus.SENDING, Delivery.lease_until < now))
+    count, oldest = session.execute(select(func.count(), func.min(Delivery.due_at))
+                                    .where(due)).one()
+    return int(count or 0), as_utc(oldest) if oldest is not None else None
+
+
+def stale(job: JobState | None, now: datetime, interval: float) -> bool:
+    """A job whose last success is more than STALE_AFTER_INTERVALS runs ago: its process is
+    gone or stuck (`status` and /healthz say so alike)."""
+    last = job.last_success_at if job is not None else None
+    return last is not None and (now - last).total_seconds() > STALE_AFTER_INTERVALS * interval
 
 
 def _count(session: Session, column: Any) -> int:

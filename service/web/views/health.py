@@ -12,7 +12,6 @@ is not public: see ``MetricsPage``.
 from __future__ import annotations
 
 import hmac
-from datetime import datetime
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -20,12 +19,10 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import NotFound, Unauthorized
 
 from service.context import Context
+from service.db.types import as_utc
 from service.ops import metrics
-from service.ops.status import read_health
+from service.ops.status import JobState, read_health, stale
 from service.web.views.base import Page
-
-# A poll this many intervals overdue is reported as "stale".
-STALE_AFTER_INTERVALS = 3
 
 
 class HealthCheck(Page):
@@ -66,19 +63,17 @@ def health_checks(ctx: Context) -> dict[str, Any]:
     last = poll.last_success_at if poll else None
     return {
         "database": "ok",
-        "poll": _poll_state(ctx, last, poll.failing if poll else False),
+        "poll": _poll_state(ctx, poll),
         "last_poll": last.isoformat() if last else None,
         "queue_depth": health.queue_depth,
         "model_version": health.model_version,
     }
 
 
-def _poll_state(ctx: Context, last: datetime | None, failing: bool) -> str:
+def _poll_state(ctx: Context, poll: JobState | None) -> str:
     """ok, stale (long overdue), failing (its latest run failed) or never."""
-    if last is None:
-        return "failing" if failing else "never"
-    if failing:
+    if poll is None or poll.last_success_at is None:
+        return "failing" if poll is not None and poll.failing else "never"
+    if poll.failing:
         return "failing"
-    overdue = STALE_AFTER_INTERVALS * ctx.settings.inbox.poll_interval
-    age = (ctx.now() - last).total_seconds()
-    return "stale" if age > overdue else "ok"
+    return "stale" if stale(poll, as_utc(ctx.now()), ctx.settings.inbox.poll_interval) else "ok"
