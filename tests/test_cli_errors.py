@@ -148,7 +148,7 @@ def test_a_database_error_is_one_line_without_the_rows_values(context: Context) 
 @pytest.mark.postgres
 def test_a_postgresql_database_that_is_not_there_is_one_error_line() -> None:
     env = {"NEWSALERTS_DATABASE__URL": PG_URL.rsplit("/", 1)[0] + "/newsalerts_not_created"}
-    said = ('could not migrate the database: OperationalError: connection failed: connection '
+    said = ('cannot reach the database: OperationalError: connection failed: connection '
             'to server at "127.0.0.1", port 5432 failed: FATAL:  database '
             '"newsalerts_not_created" does not exist')
     status = CliRunner().invoke(main, ["status"], env=env)

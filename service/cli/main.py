@@ -172,6 +172,19 @@ def config_show() -> None:
     click.echo(json.dumps(shown, indent=2, default=list))
 
 
+@config.command("adopt-key")
+def config_adopt_key() -> None:
+    """Make this process's link-signing key ([web] secret_key) the one every process on
+    this database must use, after changing it on purpose: links signed with the old key
+    stop working."""
+    from service.ops.deployment import adopt_signing_key
+    from service.ops.process import process_id
+
+    with glue.opened_context() as context:
+        before, after = adopt_signing_key(context, process_id("adopt-key"))
+    click.echo(f"link-signing key {after} adopted" + (f" (was {before})" if before else ""))
+
+
 @config.command("docs")
 def config_docs() -> None:
     """The Markdown table of every setting (docs/settings.md is made from it)."""

@@ -16,9 +16,12 @@ from service.cli.glue import Command, opened_context, wait_for_stop
 def web_command(listen: str | None) -> None:
     """Serve the subscriber pages and the editor's review queue."""
     from service.ops.metrics import serve_process_metrics
+    from service.ops.process import process_id
+    from service.ops.runner import started
     from service.web import serve_in_thread
 
     with opened_context() as context:
+        started(context, process_id("web"))
         server = serve_in_thread(context, listen)
         metrics_server = None
         try:

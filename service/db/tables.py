@@ -277,6 +277,17 @@ class ServiceState(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
 
+class DeploymentFact(Base):
+    """What every process on this database must agree on, as the first to start recorded
+    it: the link-signing key's fingerprint (service/ops/deployment.py)."""
+
+    __tablename__ = "deployment_facts"
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    recorded_by: Mapped[str] = mapped_column(String(200))  # host:pid:role
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class JobRun(Base):
     """When each scheduled job (poll, send, digest, retrain) last ran, and how it went.
 

@@ -122,6 +122,13 @@ class LinkSigner:
         self._secret_key = secret_key
         self._serializers: dict[str, _LinkSerializer] = {}
 
+    @property
+    def fingerprint(self) -> str:
+        """Names the key without revealing it: processes that must share it compare these
+        (service/ops/deployment.py), and the log shows it."""
+        digest = hashlib.sha256(b"newsalerts link key fingerprint\0" + self._secret_key.encode())
+        return digest.hexdigest()[:16]
+
     def _serializer(self, purpose: str) -> _LinkSerializer:
         # One per purpose, made once: every email signs three links.
         if purpose not in PURPOSES:

@@ -19,13 +19,14 @@ from typing import Any
 
 from service.classify import model_store
 from service.classify.model_store import models_dir
-from service.config import Settings, mask_url
+from service.config import Settings
 from service.context import Context
 from service.deliver.send import SendSummary
 from service.deliver.wakeup import DeliveryListener
 from service.ingest.fetch.watch import watch_inbox
 from service.ingest.pipeline import PollSummary, Tagger, poll_configured_inbox
 from service.ops import metrics, status
+from service.ops.deployment import check_signing_key, describe_process
 from service.ops.leader import leader_lock, wait_for_leadership
 from service.ops.process import limit_malloc_arenas, process_id, stop_on_signals
 from service.ops.scheduler import (
@@ -79,12 +80,12 @@ def run_all(open_context: Callable[[], Context], *, no_send: bool = False) -> No
     ctx = open_context()
     settings = ctx.settings
     try:
+        started(ctx, process_id("run"))
         with stop_on_signals() as stop:
             server = serve_in_thread(ctx)
             metrics.serve_process_metrics(settings, ctx)
-            log.info("newsalerts running: inbox %s, database %s, sending %s",
-                     settings.inbox.host or settings.inbox.dir,
-                     mask_url(settings.database.url), "off" if no_send else "on")
+            log.info("newsalerts running: inbox %s, sending %s",
+                     settings.inbox.host or settings.inbox.dir, "off" if no_send else "on")
             try:
                 lead(Runtime(ctx, process_id("run"), lambda: load_classifier(settings),
                              sends=not no_send, stop=stop,
@@ -101,6 +102,7 @@ def run_scheduler(open_context: Callable[[], Context], *, send: bool = False) ->
     ctx = open_context()
     settings = ctx.settings
     try:
+        started(ctx, process_id("scheduler"))
         with stop_on_signals() as stop:
             metrics.serve_process_metrics(settings)
             lead(Runtime(ctx, process_id("scheduler"), lambda: load_classifier(settings),
@@ -153,11 +155,18 @@ def run_worker(open_context: Callable[[], Context]) -> None:
     limit_malloc_arenas()
     ctx = open_context()
     try:
+        started(ctx, process_id("worker"))
         with stop_on_signals() as stop:
             metrics.serve_process_metrics(ctx.settings)
             work(ctx, process_id("worker"), stop)
     finally:
         ctx.close()
+
+
+def started(ctx: Context, who: str) -> None:
+    """Say where this process works, and refuse a link-signing key the others do not use."""
+    log.info(describe_process(ctx, who))
+    check_signing_key(ctx, who)
 
 
 def work(ctx: Context, worker_id: str, stop: threading.Event) -> None:
