@@ -656,3 +656,33 @@ def test_a_refusal_that_arrives_after_the_lease_lapsed_leaves_the_new_claimers_r
         assert (reader.status, reader.hard_bounces) == ("active", 0)
     advance(ctx, 3600)
     assert send_due(ctx, worker_id=WORKER) == SendSummary()  # nothing queued again
+
+
+def test_a_worker_facing_a_server_that_is_down_logs_one_line_a_round(
+        sqlite_context: Context, caplog: pytest.LogCaptureFixture) -> None:
+    """Each failed round logged ERROR and a 60-line traceback, and "trying again shortly"
+    never said how long (the PostgreSQL operator's review)."""
+    import threading
+
+    from service.ops.runner import work
+
+    ctx = configure(sqlite_context, smtp__host="127.0.0.1", smtp__port=1, smtp__timeout=2.0,
+                    worker__idle_sleep=0.05)
+    alerts_for(ctx, EMAILS[:1])
+    caplog.set_level(logging.DEBUG, logger="service.ops.runner")
+    stop = threading.Event()
+    worker = threading.Thread(target=work, args=(ctx, "box:1:worker", stop))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not [
+                r for r in caplog.records if r.getMessage().startswith("sending failed (1 in")]:
+            time.sleep(0.01)
+    finally:
+        stop.set()
+        worker.join(timeout=20)
+    failed = [r for r in caplog.records
+              if r.levelno >= logging.WARNING and r.getMessage().startswith("sending failed")]
+    assert failed and all(r.exc_info is None and r.levelno == logging.WARNING for r in failed)
+    assert "cannot use the SMTP server 127.0.0.1:1" in failed[0].getMessage()
+    assert failed[0].getMessage().endswith("trying again in 0 s")

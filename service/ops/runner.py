@@ -23,6 +23,7 @@ from service.config import Settings
 from service.context import Context
 from service.deliver.send import SendSummary
 from service.deliver.wakeup import DeliveryListener
+from service.errors import NewsalertsError
 from service.ingest.fetch.watch import watch_inbox
 from service.ingest.pipeline import PollSummary, Tagger, poll_configured_inbox
 from service.ops import metrics, status
@@ -40,7 +41,7 @@ from service.ops.scheduler import (
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF_SECONDS = 60.0
+MAX_BACKOFF_SECONDS = 15.0
 
 
 def active_model_version(settings: Settings) -> str | None:
@@ -184,16 +185,30 @@ def work(ctx: Context, worker_id: str, stop: threading.Event) -> None:
             try:
                 send_round(ctx, worker_id, stop)
                 failures = 0
+            except NewsalertsError as exc:
+                # the SMTP server or the database down: one line that names it and the wait
+                # (a traceback each round while the server was down: the operator's review)
+                failures += 1
+                log.warning("sending failed (%d in a row): %s; trying again in %.0f s",
+                            failures, exc, _backoff(idle, failures))
+                log.debug("sending failed", exc_info=True)
             except Exception:
                 failures += 1
-                log.exception("sending failed (%d in a row); trying again shortly", failures)
+                log.exception("sending failed (%d in a row); trying again in %.0f s", failures,
+                              _backoff(idle, failures))
             if failures:
-                stop.wait(min(idle * 2 ** failures, MAX_BACKOFF_SECONDS))
+                stop.wait(_backoff(idle, failures))
             else:
                 listener.wait(idle, stop)
     finally:
         listener.close()
     log.info("worker %s stopped", worker_id)
+
+
+def _backoff(idle: float, failures: int) -> float:
+    """Doubling from the idle wait, at most MAX_BACKOFF_SECONDS: a server back up is used
+    within that long (a minute was too long to wait once it was back)."""
+    return float(min(idle * 2 ** failures, MAX_BACKOFF_SECONDS))
 
 
 def send_round(ctx: Context, worker_id: str, stop: threading.Event) -> SendSummary:
