@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.context import Context
+from service.db.database import describe
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class AdvisoryLock:
                                      {"key": self.key}).scalar()
             connection.commit()  # a session lock outlives the transaction; end it, stay idle
         except SQLAlchemyError as exc:
-            log.warning("could not try the scheduler lock: %s", exc.__class__.__name__)
+            log.warning("could not try the scheduler lock: %s", describe(exc))
             self._drop()
             return False
         return bool(got)
