@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from service.cli.main import main
 from service.context import Context
 from service.db.database import make_engine, transaction, upgrade
-from service.db.tables import Delivery, Subscriber
+from service.db.tables import Delivery, Story, Subscriber
 from service.deliver.render import requested_themes
 from service.deliver.send import send_due
 from service.errors import ConfigError
@@ -497,3 +497,18 @@ def test_ids_past_a_row_id_s_range_get_404_or_400_not_a_database_error(
         assert client.post(path, data={"csrf_token": token}).status_code == 404, path
     response = client.post("/review/events/1/merge", data={"csrf_token": token, "into": huge})
     assert response.status_code == 400
+
+
+def test_a_huge_subject_is_shown_cut_short_on_every_page(
+        context: Context, client: FlaskClient) -> None:
+    """A 200 KB Subject made /stories/<id> a 202 KB page (a new operator's review)."""
+    story_id = add_story(context)
+    with transaction(context.sessions) as session:
+        story = session.get_one(Story, story_id)
+        story.issue.subject = "Weekly news " + "x" * 200_000
+    reader = add_reader(context)
+    for path in (f"/stories/{story_id}", "/stories", links(context, reader, story_id)["feedback"]):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert "Weekly news xxx" in page.get_data(as_text=True)
+        assert len(page.get_data()) < 20_000, path
