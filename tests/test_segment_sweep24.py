@@ -563,3 +563,31 @@ def test_a_poll_s_news_linked_with_a_poll_query_over_its_text_is_a_story() -> No
             f"<h3>{STORIES[1]}</h3><p>{NEWS}</p>")
     assert [s.headline for s in segment(parse_issue(email(html, html=True)))] == [
         STORIES[0], "Poll: 62% back the transit levy", STORIES[1]]
+
+
+# ---- a founder's letter: the post's own essay under its title, then links -------------------
+
+ESSAY = ("Every week someone shows me a demo that works perfectly on stage and then falls over "
+         "the moment a real customer uploads a scanned invoice from 2011. The gap is not model "
+         "quality; it is everything around the model.")
+LINKS = ["The long tail of document formats", "Pricing AI products by outcome, not by seat",
+         "Notes on hiring your first ops lead"]
+
+
+def _letter(paragraphs: int) -> bytes:
+    html = ("<h1>The demo is not the product</h1>" + f"<p>{ESSAY}</p>" * paragraphs
+            + "<h2>What I'm reading</h2><ul>" + "".join(
+                f"<li><a href='https://r.example/{n}'>{link}</a> - why it is worth an "
+                "evening of your time this week.</li>" for n, link in enumerate(LINKS))
+            + "</ul>")
+    return email(html, html=True, subject="The demo is not the product")
+
+
+def test_the_post_s_own_essay_under_its_title_is_its_first_story() -> None:
+    stories = segment(parse_issue(_letter(4)))
+    assert [s.headline for s in stories] == ["The demo is not the product", *LINKS]
+    assert stories[0].text.count("Every week someone") == 4
+
+
+def test_a_post_s_intro_under_its_title_is_no_story() -> None:
+    assert [s.headline for s in segment(parse_issue(_letter(1)))] == LINKS

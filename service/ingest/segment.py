@@ -23,7 +23,7 @@ from pathlib import Path
 from service.domain import Block, Issue, Link, Story
 from service.errors import MalformedMessage
 from service.ingest.buttons import BUTTON_BAR, READ_MORE, read_more_url
-from service.ingest.cuts import Cut, renumbered, without_last
+from service.ingest.cuts import Cut, renumbered, story_number, without_last
 from service.ingest.essay import one_essay
 from service.ingest.footer import SIGN_OFF, footer_at, sign_off_at
 from service.ingest.headlines import DECORATION, ENUMERATOR, block_lines, tidy
@@ -58,6 +58,8 @@ log = logging.getLogger(__name__)
 MARKER, TALE, STORY = "marker", "tale", "story"  # what a block can open
 LONG_BLOCK_CHARS = 5000
 RECAP_MIN_LINES = 3  # a recap repeats this many later headlines at least
+ESSAY_MIN_PARAGRAPHS = 3  # an essay under the post's title, not its intro
+ESSAY_PARAGRAPH_CHARS = 150
 STORY_PEERS = 2  # a heading with this many peers after it heads a story, not the post
 TOLD_CHARS = 60  # ... when a paragraph this long came before it (an intro, a markets box)
 # ... or when it is no issue's title: "Kestrel Notes: rates, robots and rain" (a name, a colon
@@ -284,6 +286,35 @@ def _without_sign_off(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], lis
     return [*cuts[:-1], dataclasses.replace(last, blocks=last.blocks[:at])], notes
 
 
+def _with_leading_essay(raw: Sequence[Block], title: str, blocks: list[Block], cuts: list[Cut],
+                        notes: list[str]) -> tuple[list[Cut], list[str]]:
+    """A first story that is the post's own essay under its title: the title heading the
+    subject names, taken out as the post's title, over several long paragraphs before the
+    first story ("The demo is not the product" over a founder's letter, then "What I'm
+    reading" links: the twenty-fourth sweep dropped the essay as text before the first
+    story).  An intro is a paragraph or two; an essay is ESSAY_MIN_PARAGRAPHS or more."""
+    if not cuts or not title or not any(
+            block.kind == "heading" and _normalize(block.text.strip(DECORATION)) == title
+            for block in raw[:MASTHEAD_BLOCKS]):
+        return cuts, notes
+    first = cuts[0].blocks[0] if cuts[0].blocks else None
+    at = next((i for i, block in enumerate(blocks) if block is first), None)
+    lead = [block for block in blocks[:at] if block.kind == "paragraph"] if at else []
+    long = [block for block in lead if len(block.text) >= ESSAY_PARAGRAPH_CHARS]
+    if len(long) < ESSAY_MIN_PARAGRAPHS:
+        return cuts, notes
+    essay = Cut(title, "the post's essay under its title", lead)
+    shifted: list[str] = []
+    for note in notes:
+        if "(before the first story)" in note:
+            continue  # the essay's text, no longer dropped
+        number = story_number(note)
+        if number == 0:
+            shifted.append(f"0. {essay.signal}: {title!r}")
+        shifted.append(note if number is None else f"{number + 1}. {note.partition('. ')[2]}")
+    return [essay, *cuts], shifted
+
+
 def _without_recap_copy(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], list[str]]:
     """No first story that is the issue's recap: a list of short lines, most of them the
     headlines of the stories after it ("1. Remote code execution in Larkspur CMS" over "2.
@@ -340,6 +371,7 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
         headline = title or block_lines(blocks[0])[0]
         cuts = [Cut(headline, "whole issue: no story marks", list(blocks))]
         notes = [*notes, f"0. {cuts[0].signal}: {headline!r}"]
+    cuts, notes = _with_leading_essay(raw, title, blocks, cuts, notes)
     cuts, notes = _without_sign_off(*_without_recap_copy(cuts, notes))
     stories = [
         Story(index, c.headline, _cut_text(c.headline, c.blocks), _unique_links(c.blocks),
