@@ -3,6 +3,8 @@ blind sweep's rules.  Every issue here is written for these tests (no newsletter
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from service.ingest.buttons import CALL_TO_ACTION
@@ -14,6 +16,7 @@ from service.ingest.masthead import ISSUE_LINE, MONTHLY_NAME, _dated_name
 from service.ingest.parse import parse_issue
 from service.ingest.plain import _hanging, _is_caps_line, _without_pgp_armor
 from service.ingest.segment import segment
+from service.ingest.segment_report import explain
 from service.ingest.zones import ZONES
 from tests.test_segment_any import email
 
@@ -591,3 +594,13 @@ def test_the_post_s_own_essay_under_its_title_is_its_first_story() -> None:
 
 def test_a_post_s_intro_under_its_title_is_no_story() -> None:
     assert [s.headline for s in segment(parse_issue(_letter(1)))] == LINKS
+
+
+def test_explain_names_the_essay_first_and_numbers_the_rest_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "letter.eml"
+    path.write_bytes(_letter(4))
+    lines = explain(path)
+    numbered = [line for line in lines if line[:1].isdigit()]
+    assert numbered[0] == "0. the post's essay under its title: 'The demo is not the product'"
+    assert [line.split(".")[0] for line in numbered] == ["0", "1", "2", "3"]
+    assert not any("before the first story" in line for line in lines)

@@ -304,15 +304,12 @@ def _with_leading_essay(raw: Sequence[Block], title: str, blocks: list[Block], c
     if len(long) < ESSAY_MIN_PARAGRAPHS:
         return cuts, notes
     essay = Cut(title, "the post's essay under its title", lead)
-    shifted: list[str] = []
-    for note in notes:
-        if "(before the first story)" in note:
-            continue  # the essay's text, no longer dropped
-        number = story_number(note)
-        if number == 0:
-            shifted.append(f"0. {essay.signal}: {title!r}")
-        shifted.append(note if number is None else f"{number + 1}. {note.partition('. ')[2]}")
-    return [essay, *cuts], shifted
+    shifted = [note if (number := story_number(note)) is None
+               else f"{number + 1}. {note.partition('. ')[2]}"
+               for note in notes if "(before the first story)" not in note]  # (its text)
+    # the essay's line first, after what was dropped above the post's title
+    at = next((i for i, note in enumerate(shifted) if not note.startswith("   dropped mast")), 0)
+    return [essay, *cuts], [*shifted[:at], f"0. {essay.signal}: {title!r}", *shifted[at:]]
 
 
 def _without_recap_copy(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], list[str]]:
