@@ -601,6 +601,7 @@ def test_explain_names_the_essay_first_and_numbers_the_rest_after_it(tmp_path: P
     path.write_bytes(_letter(4))
     lines = explain(path)
     numbered = [line for line in lines if line[:1].isdigit()]
-    assert numbered[0] == "0. the post's essay under its title: 'The demo is not the product'"
+    assert lines[1] == numbered[0] == ("0. the post's essay under its title: 'The demo is not "
+                                       "the product'")
     assert [line.split(".")[0] for line in numbered] == ["0", "1", "2", "3"]
     assert not any("before the first story" in line for line in lines)
