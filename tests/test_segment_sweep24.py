@@ -605,3 +605,11 @@ def test_explain_names_the_essay_first_and_numbers_the_rest_after_it(tmp_path: P
                                        "the product'")
     assert [line.split(".")[0] for line in numbered] == ["0", "1", "2", "3"]
     assert not any("before the first story" in line for line in lines)
+
+
+@pytest.mark.parametrize(("line", "button"), [("Listen now · 1:04:51", True),
+                                              ("▶ Play · 48 min", True),
+                                              ("Listen now · the full story", False),
+                                              ("Watch · 3:10 of drama", False)])
+def test_a_player_s_button_with_the_episode_s_length_is_a_button(line: str, button: bool) -> None:
+    assert bool(CALL_TO_ACTION.match(line)) is button

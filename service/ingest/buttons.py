@@ -160,6 +160,9 @@ CALL_TO_ACTION = re.compile(
     r"s['’]inscrire|découvrir|להרשמה|הירשמו|לפרטים נוספים|今すぐ(?:登録|試す)|無料で試す|"
     r"詳しく見る|立即(?:注册|试用|订阅)|免费试用|了解更多|지금 시작하기|무료 체험|"
     r"попробовать бесплатно|подписаться|узнать больше)"
+    # a player's button with the episode's length: "Listen now · 1:04:51", "▶ Play · 48 min"
+    # (the twenty-fourth sweep's podcast)
+    r"(?:[ \t]*[·•|][ \t]*(?:\d{1,2}:\d{2}(?::\d{2})?|\d{1,3}[ \t]*min(?:ute)?s?))?"
     r"(?![-\w])\W*$", re.IGNORECASE)
 
 # A web-version link alone: "View this email in your browser", "Read online"
