@@ -26,9 +26,10 @@ from collections.abc import Sequence
 from service.domain import Block
 from service.ingest.buttons import CALL_TO_ACTION
 from service.ingest.bylines import AUTHOR_NAME, POST_AUTHORS
-from service.ingest.cuts import Cut, Cutting, renumbered
+from service.ingest.cuts import Cut, Cutting, renumbered, story_number
 from service.ingest.headlines import (
     DECORATION,
+    ENUMERATOR,
     bare_title,
     block_lines,
     is_bold_line,
@@ -45,6 +46,10 @@ OPENING_GREETING = re.compile(  # "Happy Saturday, growers", not "Good news for 
     re.IGNORECASE)
 BYLINE_WITHIN = 3  # blocks under a subtitle: the author's name, the date, a share bar
 META_CHARS = 40  # the line under the author's name: a date, "5 min read"
+RECAP_MIN_LINES = 3  # a recap repeats this many later headlines at least
+ESSAY_MIN_PARAGRAPHS = 3  # an essay under the post's title, not its intro
+ESSAY_PARAGRAPH_CHARS = 150
+MASTHEAD_BLOCKS = 12  # the post's title is among the first blocks
 SUBTITLE_CHARS = 120  # a post's subtitle under its title: a line, not a paragraph
 
 
@@ -157,3 +162,49 @@ def _names_author(block: Block) -> bool:
 def _has_byline(cut: Cut, raw: Sequence[Block], position: dict[int, int]) -> bool:
     at = position.get(id(cut.blocks[0])) if cut.blocks else None
     return at is not None and at + 1 < len(raw) and _names_author(raw[at + 1])
+
+
+def with_leading_essay(raw: Sequence[Block], title: str, blocks: list[Block], cuts: list[Cut],
+                        notes: list[str]) -> tuple[list[Cut], list[str]]:
+    """A first story that is the post's own essay under its title: the title heading the
+    subject names, taken out as the post's title, over several long paragraphs before the
+    first story ("The demo is not the product" over a founder's letter, then "What I'm
+    reading" links: the twenty-fourth sweep dropped the essay as text before the first
+    story).  An intro is a paragraph or two; an essay is ESSAY_MIN_PARAGRAPHS or more."""
+    if not cuts or not title or not any(
+            block.kind == "heading" and tidy(block.text.strip(DECORATION)) == title
+            for block in raw[:MASTHEAD_BLOCKS]):
+        return cuts, notes
+    first = cuts[0].blocks[0] if cuts[0].blocks else None
+    at = next((i for i, block in enumerate(blocks) if block is first), None)
+    lead = [block for block in blocks[:at] if block.kind == "paragraph"] if at else []
+    long = [block for block in lead if len(block.text) >= ESSAY_PARAGRAPH_CHARS]
+    if len(long) < ESSAY_MIN_PARAGRAPHS:
+        return cuts, notes
+    essay = Cut(title, "the post's essay under its title", lead)
+    shifted = [note if (number := story_number(note)) is None
+               else f"{number + 1}. {note.partition('. ')[2]}"
+               for note in notes if "(before the first story)" not in note]  # (its text)
+    # the essay's line first, after what was dropped above the post's title
+    at = next((i for i, note in enumerate(shifted) if not note.startswith("   dropped mast")), 0)
+    return [essay, *cuts], [*shifted[:at], f"0. {essay.signal}: {title!r}", *shifted[at:]]
+
+
+def without_recap_copy(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], list[str]]:
+    """No first story that is the issue's recap: a list of short lines, most of them the
+    headlines of the stories after it ("1. Remote code execution in Larkspur CMS" over "2.
+    …", under an "IN THIS ISSUE" the engine read as a plain-text heading: the
+    twenty-fourth sweep's security weekly).  Its first line was taken for a headline."""
+    if len(cuts) < RECAP_MIN_LINES + 1:
+        return cuts, notes
+    lines = [tidy(ENUMERATOR.sub("", tidy(line).lstrip("•*-–· ")))
+             for block in cuts[0].blocks for line in block_lines(block) if line.strip()]
+    later = {tidy(cut.headline).casefold() for cut in cuts[1:]}
+    repeated = [line for line in lines if line.casefold() in later]
+    # weighed by characters: a lead story's paragraph over a list of what the later stories
+    # are about ("Council adopts budget" over "Transit levy", "Library hours") stays (review)
+    if (len(repeated) < RECAP_MIN_LINES
+            or 3 * sum(map(len, repeated)) < 2 * sum(map(len, lines))):
+        return cuts, notes
+    why = f"   dropped recap: {cuts[0].headline[:80]!r} (its lines are the later headlines)"
+    return cuts[1:], renumbered(notes, 1, why, 0)

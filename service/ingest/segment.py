@@ -23,12 +23,18 @@ from pathlib import Path
 from service.domain import Block, Issue, Link, Story
 from service.errors import MalformedMessage
 from service.ingest.buttons import BUTTON_BAR, READ_MORE, read_more_url
-from service.ingest.cuts import Cut, renumbered, story_number, without_last
+from service.ingest.cuts import Cut, without_last
 from service.ingest.essay import one_essay
 from service.ingest.footer import SIGN_OFF, footer_at, sign_off_at
-from service.ingest.headlines import DECORATION, ENUMERATOR, block_lines, tidy
+from service.ingest.headlines import DECORATION, block_lines, tidy
 from service.ingest.masthead import names_the_newsletter, newsletter_names, translated_names
-from service.ingest.opening import without_author, without_opening_line, without_subtitle
+from service.ingest.opening import (
+    with_leading_essay,
+    without_author,
+    without_opening_line,
+    without_recap_copy,
+    without_subtitle,
+)
 from service.ingest.parse import parse_issue
 from service.ingest.rules import (
     GENERIC,
@@ -57,9 +63,6 @@ log = logging.getLogger(__name__)
 
 MARKER, TALE, STORY = "marker", "tale", "story"  # what a block can open
 LONG_BLOCK_CHARS = 5000
-RECAP_MIN_LINES = 3  # a recap repeats this many later headlines at least
-ESSAY_MIN_PARAGRAPHS = 3  # an essay under the post's title, not its intro
-ESSAY_PARAGRAPH_CHARS = 150
 STORY_PEERS = 2  # a heading with this many peers after it heads a story, not the post
 TOLD_CHARS = 60  # ... when a paragraph this long came before it (an intro, a markets box)
 # ... or when it is no issue's title: "Kestrel Notes: rates, robots and rain" (a name, a colon
@@ -286,52 +289,6 @@ def _without_sign_off(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], lis
     return [*cuts[:-1], dataclasses.replace(last, blocks=last.blocks[:at])], notes
 
 
-def _with_leading_essay(raw: Sequence[Block], title: str, blocks: list[Block], cuts: list[Cut],
-                        notes: list[str]) -> tuple[list[Cut], list[str]]:
-    """A first story that is the post's own essay under its title: the title heading the
-    subject names, taken out as the post's title, over several long paragraphs before the
-    first story ("The demo is not the product" over a founder's letter, then "What I'm
-    reading" links: the twenty-fourth sweep dropped the essay as text before the first
-    story).  An intro is a paragraph or two; an essay is ESSAY_MIN_PARAGRAPHS or more."""
-    if not cuts or not title or not any(
-            block.kind == "heading" and _normalize(block.text.strip(DECORATION)) == title
-            for block in raw[:MASTHEAD_BLOCKS]):
-        return cuts, notes
-    first = cuts[0].blocks[0] if cuts[0].blocks else None
-    at = next((i for i, block in enumerate(blocks) if block is first), None)
-    lead = [block for block in blocks[:at] if block.kind == "paragraph"] if at else []
-    long = [block for block in lead if len(block.text) >= ESSAY_PARAGRAPH_CHARS]
-    if len(long) < ESSAY_MIN_PARAGRAPHS:
-        return cuts, notes
-    essay = Cut(title, "the post's essay under its title", lead)
-    shifted = [note if (number := story_number(note)) is None
-               else f"{number + 1}. {note.partition('. ')[2]}"
-               for note in notes if "(before the first story)" not in note]  # (its text)
-    # the essay's line first, after what was dropped above the post's title
-    at = next((i for i, note in enumerate(shifted) if not note.startswith("   dropped mast")), 0)
-    return [essay, *cuts], [*shifted[:at], f"0. {essay.signal}: {title!r}", *shifted[at:]]
-
-
-def _without_recap_copy(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], list[str]]:
-    """No first story that is the issue's recap: a list of short lines, most of them the
-    headlines of the stories after it ("1. Remote code execution in Larkspur CMS" over "2.
-    …", under an "IN THIS ISSUE" the engine read as a plain-text heading: the
-    twenty-fourth sweep's security weekly).  Its first line was taken for a headline."""
-    if len(cuts) < RECAP_MIN_LINES + 1:
-        return cuts, notes
-    lines = [tidy(ENUMERATOR.sub("", tidy(line).lstrip("•*-–· ")))
-             for block in cuts[0].blocks for line in block_lines(block) if line.strip()]
-    later = {tidy(cut.headline).casefold() for cut in cuts[1:]}
-    repeated = [line for line in lines if line.casefold() in later]
-    # weighed by characters: a lead story's paragraph over a list of what the later stories
-    # are about ("Council adopts budget" over "Transit levy", "Library hours") stays (review)
-    if (len(repeated) < RECAP_MIN_LINES
-            or 3 * sum(map(len, repeated)) < 2 * sum(map(len, lines))):
-        return cuts, notes
-    why = f"   dropped recap: {cuts[0].headline[:80]!r} (its lines are the later headlines)"
-    return cuts[1:], renumbered(notes, 1, why, 0)
-
-
 def _unique_links(blocks: Iterable[Block]) -> tuple[Link, ...]:
     return tuple(dict.fromkeys(link for block in blocks for link in block.links))
 
@@ -368,8 +325,8 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
         headline = title or block_lines(blocks[0])[0]
         cuts = [Cut(headline, "whole issue: no story marks", list(blocks))]
         notes = [*notes, f"0. {cuts[0].signal}: {headline!r}"]
-    cuts, notes = _with_leading_essay(raw, title, blocks, cuts, notes)
-    cuts, notes = _without_sign_off(*_without_recap_copy(cuts, notes))
+    cuts, notes = with_leading_essay(raw, title, blocks, cuts, notes)
+    cuts, notes = _without_sign_off(*without_recap_copy(cuts, notes))
     stories = [
         Story(index, c.headline, _cut_text(c.headline, c.blocks), _unique_links(c.blocks),
               c.fiction, c.url or read_more_url(c.blocks), c.section)
