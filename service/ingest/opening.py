@@ -16,6 +16,10 @@ then the intro: the engine dropped the title but cut a story at the subtitle, wi
 intro as its text.  A heading right under the post's title, with no link, over the
 author's name or near a date or byline, is the subtitle unless every story after it has
 such a line of its own (a news digest's bylines make its first story look the same).
+
+Two more first stories are decided after the cut: the post's own essay under its title
+(the title was taken out, and the essay's paragraphs were left as text before the first
+story), and a first "story" made of the later stories' headlines (the issue's recap).
 """
 
 from __future__ import annotations
