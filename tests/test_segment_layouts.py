@@ -619,7 +619,7 @@ def test_a_name_ending_in_a_full_stop_runs_into_its_text() -> None:
                                                ("attack14", 0.80), ("sweep19", 0.87),
                                                ("sweep20", 0.89), ("sweep21", 0.90),
                                                ("sweep22", 0.82), ("sweep23", 0.93),
-                                               ("sweep24", 0.90)])
+                                               ("sweep24", 0.90), ("sweep25", 0.86)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
@@ -686,7 +686,10 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     "Privacy Statement" opening the footer; sweep22 0.836 -> 0.838, no corpus lower.  At
     stop 29 the sweep's other misses were read (0.951: test_segment_sweep24.py); then
     sweep24 (15 AI newsletters, 15 others, written blind by another helper) scored 0.820
-    with stop 28's rules and 0.837 with those (AI 0.857, the others 0.819)."""
+    with stop 28's rules and 0.837 with those (AI 0.857, the others 0.819).  sweep25 (a
+    third helper, written after every rule of stop 29 and the review of them) scored 0.865
+    with stop 28's rules and 0.874 with stop 29's (AI 0.838 -> 0.843, the others 0.894 ->
+    0.906), before anything was read of it."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)
