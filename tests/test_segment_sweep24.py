@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from service.domain import Block
 from service.ingest.buttons import CALL_TO_ACTION
 from service.ingest.bylines import ISSUE_DATE, LINKED_AUTHORS, RECIPE_META
+from service.ingest.essay import _announces_items
 from service.ingest.footer import POSTAL_END, opens_footer
 from service.ingest.headlines import bare_title, is_byline, title_like
 from service.ingest.links import _reads_as_a_link
@@ -613,3 +615,39 @@ def test_explain_names_the_essay_first_and_numbers_the_rest_after_it(tmp_path: P
                                               ("Watch · 3:10 of drama", False)])
 def test_a_player_s_button_with_the_episode_s_length_is_a_button(line: str, button: bool) -> None:
     assert bool(CALL_TO_ACTION.match(line)) is button
+
+
+# ---- the twenty-fifth sweep: a one-author digest of bold headlines between rules ------------
+
+DIGEST = ["Harborline releases a 400-billion-parameter open-weights model",
+          "Judge lets authors' class action against Veritext proceed",
+          "Orrin Semiconductor pushes its next accelerator into 2026",
+          "Study: coding assistants slowed experienced developers on code they knew well",
+          "Pellucid raises $220 million to automate hospital billing"]
+
+
+def _digest(intro: str) -> bytes:
+    stories = [f"<p><strong>{h}</strong></p><p>{NEWS}</p><p>{NEWS}</p>" for h in DIGEST]
+    ad = ("<div><p>A message from Quillstack</p><p>Quillstack turns your docs into answers. "
+          "Start a free 30-day trial.</p><p><a href='https://q.example'>Try Quillstack</a></p>"
+          "</div>")
+    html = ("<h1>Tuesday: open weights go big</h1><h3>Also: a lawsuit and a chip</h3>"
+            "<p>Noor Castellanos</p><p>Mar 18, 2025</p>" f"<p>{intro}</p>"
+            + "<hr>".join(stories[:3]) + "<hr>" + ad + "".join(stories[3:4]) + "<hr>"
+            + stories[4] + "<p>That's it for today.</p>")
+    return email(html, html=True, subject="Tuesday: open weights go big")
+
+
+def test_a_digest_whose_intro_counts_its_stories_is_no_essay() -> None:
+    intro = "Good morning. Five stories today, and a long one on open weights."
+    assert [s.headline for s in segment(parse_issue(_digest(intro)))] == DIGEST
+
+
+@pytest.mark.parametrize("intro", ["Good morning. Here are 5 things worth your time.",
+                                   "Seven quick reads for the week ahead."])
+def test_an_intro_that_counts_items_is_read_as_a_digest_s(intro: str) -> None:
+    assert _announces_items([Block(kind="paragraph", text=intro)])
+
+
+def test_an_essay_s_intro_that_counts_something_else_is_no_digest_s() -> None:
+    assert not _announces_items([Block(kind="paragraph", text="Five years ago I left my job.")])

@@ -59,6 +59,13 @@ BOLD_RANK = 7  # a bold line of its own ranks below every heading
 # question" (the sixth sweep's podcast issue).
 MORE_THAN_ONE = re.compile(r"\bplus\b|\band more\b|\b(?:and|&) \w+ more\b", re.IGNORECASE)
 MIN_SECTIONS = 2  # headings (a subtitle counts): fewer make a story, not an essay's sections
+# An intro that counts what follows as items: "Six stories today", "5 things to read"
+ANNOUNCED_ITEMS = re.compile(
+    r"\b(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ \t]+(?:big |"
+    r"short |quick |new )?(?:stories|items|things|links|papers|updates|headlines|picks|reads)\b",
+    re.IGNORECASE)
+INTRO_BLOCKS = 6  # the post's first blocks: its subtitle, author, date, intro
+INTRO_CHARS = 400
 # A digest's title: "Riverside Weekly: levy, schools and a bridge", "Model Week 31", "The
 # Brief #42".  An essay's seldom has a number, or a colon before a list ("The quiet
 # economics of repair"; "The post-training tax: why open models fall behind", the seventh
@@ -79,6 +86,8 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
     title, level, header = shown
     if _structured_opening(notes, header):
         return None  # an ad, a recap or a section before the first heading: not a plain post
+    if _announces_items(blocks):
+        return None  # "Six stories today": a digest by one author, however essay-like
     position = {id(block): at for at, block in enumerate(raw)}  # _clean keeps the blocks
     sections, interview = 0, bool(ASKS.search(title))
     last_number: int | None = None  # the number of the last section taken, if numbered
@@ -136,6 +145,15 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
     note = (f"0. {essay.signal}: {title!r} ({sections} headings read as its sections: the "
             "author is named, no section links out)")
     return [essay, *cuts[taken:]], renumbered(notes, taken, note, 1)
+
+
+def _announces_items(blocks: Sequence[Block]) -> bool:
+    """The post's first paragraphs count what follows as items: "Six stories today, and a
+    long one on open weights", "Here are 5 things worth your time" (the twenty-fifth
+    sweep's digest of bold headlines was read as one essay)."""
+    opening = [block.text[:INTRO_CHARS] for block in blocks[:INTRO_BLOCKS]
+               if block.kind == "paragraph"]
+    return bool(ANNOUNCED_ITEMS.search(" ".join(opening)))
 
 
 def _shown_title(raw: Sequence[Block], envelope: Envelope

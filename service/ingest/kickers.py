@@ -21,6 +21,7 @@ from service.ingest.headlines import (
 )
 from service.ingest.named import section_like
 from service.ingest.units import Unit
+from service.ingest.zones import ZONES
 
 __all__ = ["authors_of", "kickers_as_text"]
 
@@ -148,11 +149,18 @@ def _demote_inner_titles(units: list[Unit]) -> list[Unit]:
     """In a separated issue a bold line inside a story is a sub-heading: body text."""
     kept: list[Unit] = []
     opening = _opening_story(units)
+    after_ad = False  # a sponsor's block since the last rule: the next title is a story's
     for index, unit in enumerate(units):
         after_rule = index == opening or (index > 0 and units[index - 1].role == "rule")
         below = block_lines(units[index + 1].block)[0] if index + 1 < len(units) else ""
-        marked = after_rule or marks_headline_above(below)
+        marked = after_rule or marks_headline_above(below) or (after_ad and unit.role == "title")
         marked = marked or bool(kept and kept[-1].role == "title")  # a section, then its story
+        if unit.role == "rule" or (unit.role == "title" and after_ad):
+            after_ad = False
+        elif unit.role == "title" and ZONES["sponsor"].search(tidy(unit.headline)):
+            # ("A message from Quillstack", its pitch and button, then a bold headline with no
+            # rule of its own: the twenty-fifth sweep's digest lost that story)
+            after_ad = True
         if (unit.role == "title" and unit.rank >= 7 and not marked) or (
             unit.signal == "item: bold lead" and not after_rule
         ):
