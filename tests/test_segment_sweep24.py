@@ -651,3 +651,16 @@ def test_an_intro_that_counts_items_is_read_as_a_digest_s(intro: str) -> None:
 
 def test_an_essay_s_intro_that_counts_something_else_is_no_digest_s() -> None:
     assert not _announces_items([Block(kind="paragraph", text="Five years ago I left my job.")])
+
+
+def test_a_reading_group_s_numbered_papers_over_authors_and_address_head_their_stories() -> None:
+    papers = [("Attention Sinks Revisited: Why the First Token Matters",
+               "Farah Qureshi, Liam O'Donnell (2025)"),
+              ("Scaling Laws for Data Filtering Are Not Monotonic",
+               "A. Mensah, K. Yilmaz, R. Fontaine (2025)"),
+              ("Learning to Plan with Latent Actions", "Y. Sato, D. Brennan (2024)")]
+    body = ("Hi everyone,\n\nHere are the candidates for the reading group on Thursday, "
+            "room 2.14 and on the usual video link. Vote for two by replying to me.\n\n"
+            + "".join(f"[{n}] {title}\n    {who}\n    https://arxiv.org/abs/2502.1187{n}\n\n"
+                      f"{SUMMARY}\n\n" for n, (title, who) in enumerate(papers, 1)))
+    assert _plain_headlines(body) == [title for title, _ in papers]

@@ -180,6 +180,7 @@ def _hanging(chunk: str) -> bool:
     return (bool(rest) and len(depths) == 1 and first[:1] not in " \t"
             and len(first) <= CAPS_LINE_MAX_CHARS
             and not BULLET.match(first) and not NUMBERED.match(first)
+            and not REFERENCE_MARK.match(first)  # "[1] Title" over its authors and address
             and all(line.startswith(("\t", " " * HANGING_INDENT))
                     and not BULLET.match(line.lstrip()) and not NUMBERED.match(line.lstrip())
                     and not BARE_URL.match(line.lstrip()) for line in rest))

@@ -35,6 +35,7 @@ NUMBERED = re.compile(r"^\s*(?:\[\d{1,3}\]|\(?\d{1,3}[.)])\s+")  # "[1] ", "1. "
 NOTES = re.compile(r"^\W*(?:notes|end ?notes|footnotes|references|sources|bibliography"
                    r"|works cited|citations)\W*$", re.IGNORECASE)
 URL_TITLE_WORDS = 3  # words of three letters or more in a title over its address
+AUTHORS_CHARS = 160  # a line of authors between a numbered title and its address
 NAMED_TOOL = re.compile(r"^[a-z0-9][\w.-]{1,30}: \S")
 
 
@@ -44,8 +45,12 @@ def url_item(block: Block, first: str) -> Unit | None:
     Against Helpstack Flaw" over "https://…", plain text: the sixteenth sweep)."""
     lines = block_lines(block)
     # (the title read only over an address: a paragraph's first line may be megabytes)
-    head = (tidy(NUMBERED.sub("", lines[0]))
-            if len(lines) >= 2 and BARE_URL_LINE.match(lines[1]) else "")
+    # the address right under the title, or under a numbered title's authors ("[1] Title" /
+    # "Farah Qureshi, Liam O'Donnell (2025)" / "https://arxiv.org/…": the twenty-fifth sweep)
+    at = 1 if len(lines) >= 2 and BARE_URL_LINE.match(lines[1]) else (
+        2 if (len(lines) >= 3 and NUMBERED.match(lines[0]) and len(lines[1]) <= AUTHORS_CHARS
+              and BARE_URL_LINE.match(lines[2])) else 0)
+    head = tidy(NUMBERED.sub("", lines[0])) if at else ""
     if (block.kind == "paragraph" and head and (len(lines) == 2 or head != tidy(lines[0]))
             and title_like(head) and block.links and not is_byline(head)
             and letter_words(head) >= URL_TITLE_WORDS):
@@ -53,7 +58,7 @@ def url_item(block: Block, first: str) -> Unit | None:
         # numbered one may have its summary under the address ("[1] Diffusion Policies
         # Revisited" / "https://arxiv.org/…" / "Argues that…": a reading group's list, the
         # seventeenth sweep)
-        url = next((link.url for link in block.links if link.url in lines[1]),
+        url = next((link.url for link in block.links if link.url in lines[at]),
                    block.links[-1].url)
         return Unit("item", block, 9, head, url, "item: title over its address")
     if block.kind != "list_item":
