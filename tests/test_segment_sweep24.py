@@ -664,3 +664,19 @@ def test_a_reading_group_s_numbered_papers_over_authors_and_address_head_their_s
             + "".join(f"[{n}] {title}\n    {who}\n    https://arxiv.org/abs/2502.1187{n}\n\n"
                       f"{SUMMARY}\n\n" for n, (title, who) in enumerate(papers, 1)))
     assert _plain_headlines(body) == [title for title, _ in papers]
+
+
+@pytest.mark.parametrize(("line", "button"), [("Support our work", True),
+                                              ("Open volunteer shifts", True),
+                                              ("Instagram · Facebook", True),
+                                              ("Facebook | Instagram | YouTube", True),
+                                              ("Support our work grows, charity says", False),
+                                              ("Instagram tests a new feed", False)])
+def test_the_twenty_fifth_sweep_s_buttons(line: str, button: bool) -> None:
+    assert bool(CALL_TO_ACTION.match(line)) is button
+
+
+def test_a_model_page_link_under_a_release_is_the_release_s() -> None:
+    html = "".join(f"<h3>{s}</h3><p>{NEWS}</p><p><a href='https://m.example/{n}'>Model page →"
+                   "</a></p>" for n, s in enumerate(STORIES))
+    assert [s.headline for s in segment(parse_issue(email(html, html=True)))] == STORIES

@@ -126,6 +126,12 @@ CALL_TO_ACTION = re.compile(
     r"|schedule|line-?up|agenda|list)|book (?:your )?(?:tickets?|a place|a table)"
     r"|visit (?:our|the) (?:website|site|shop|store)|try it (?:now|today|free|out|yourself)"
     r"|try it in (?:any|your|every) [\w-]+|"  # (not "Try it with tahini", a recipe: review)
+    # the twenty-fifth sweep's: "Support our work", "Open volunteer shifts", "Instagram ·
+    # Facebook"
+    r"support (?:our|this|the) (?:work|newsletter|journalism|mission)|open volunteer shifts"
+    r"|(?:instagram|facebook|linkedin|youtube|tiktok|mastodon|bluesky|threads|x)"
+    r"(?:[ \t]*[·•|][ \t]*(?:instagram|facebook|linkedin|youtube|tiktok|mastodon|bluesky"
+    r"|threads|x)){1,6}|"
     # the twenty-third sweep's pantry: "Volunteer for box day", "Volunteer today"
     # (a shift, not "Volunteer for the census", news: the review)
     r"volunteer (?:today|now|here|with us|for (?:(?:the|a|our) )?[\w-]+ (?:day|shift|drive"

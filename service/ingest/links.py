@@ -56,7 +56,7 @@ DOCUMENT = re.compile(r"^(?:[\w-]+\s+)?(?:[\w-]+\s+)?(?:form|pdf|report|guide|gu
                       # a release's papers: "License text", "Release notes", "Model card",
                       # "Our licensing tracker" (the twenty-third sweep's open-weights letter)
                       r"text|notes|card|tracker|leaderboard|paper|preprint|repo|repository|"
-                      r"dataset|weights|changelog|docs|documentation|demo|thread)"
+                      r"dataset|weights|changelog|docs|documentation|demo|thread|page)"
                       r"(?:\s*\(pdf\))?\W*$", re.IGNORECASE)
 # A product update's buttons: "Connect your utility", "Check eligibility", "Shop filters" (the
 # sixteenth sweep): the verb over "your" or what a shop or an account offers; not "Check
