@@ -670,6 +670,7 @@ def test_a_reading_group_s_numbered_papers_over_authors_and_address_head_their_s
                                               ("Open volunteer shifts", True),
                                               ("Instagram · Facebook", True),
                                               ("Facebook | Instagram | YouTube", True),
+                                              ("Im Browser lesen", True),
                                               ("Support our work grows, charity says", False),
                                               ("Instagram tests a new feed", False)])
 def test_the_twenty_fifth_sweep_s_buttons(line: str, button: bool) -> None:

@@ -97,7 +97,7 @@ CALL_TO_ACTION = re.compile(
     r"donate(?: now| today| here)?|submit (?:a|your) (?:talk|proposal|tip|story)|post a job|"
     r"powered by \w+|read (?:the )?(?:case study|release notes|transcript)|"
     r"read in (?:your|the) browser|web version|ver (?:a )?versão (?:web|online)|"
-    r"ver en (?:el|tu) navegador|versión web|im browser (?:ansehen|öffnen)|versione web|"
+    r"ver en (?:el|tu) navegador|versión web|im browser (?:ansehen|öffnen|lesen)|versione web|"
     r"version (?:web|en ligne)|voir (?:la version )?en ligne|"
     # the fifth sweep's: "Lire la suite →", "Leer más", "Weiterlesen", "▶ Listen now"
     r"lire (?:la suite|plus)|en savoir plus|leer más|seguir leyendo|weiterlesen|mehr lesen|"
