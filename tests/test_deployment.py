@@ -6,6 +6,8 @@ web app refused, and nothing said so (a PostgreSQL operator's review)."""
 from __future__ import annotations
 
 import logging
+import threading
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -13,7 +15,12 @@ from click.testing import CliRunner
 from service.cli.main import main
 from service.context import Context
 from service.errors import ConfigError
-from service.ops.deployment import adopt_signing_key, check_signing_key, describe_process
+from service.ops.deployment import (
+    adopt_signing_key,
+    check_signing_key,
+    describe_process,
+    signing_key_agrees,
+)
 from service.ops.runner import started
 from tests.browser import with_settings
 
@@ -65,3 +72,43 @@ def test_the_adopt_key_command(tmp_path: object) -> None:
     result = CliRunner().invoke(main, ["config", "adopt-key"], env=env)
     assert result.exit_code == 0 and result.output.startswith("link-signing key ")
     assert "adopted" in result.output
+
+
+def test_adopt_key_refuses_a_key_it_would_generate_just_now(sqlite_context: Context) -> None:
+    """Run from another folder with no [web] secret_key it adopted a new random key and
+    locked every process out (a review of this check)."""
+    unset = with_settings(sqlite_context, web__secret_key="")
+    with pytest.raises(ConfigError, match="none is set"):
+        adopt_signing_key(unset, "box:3:adopt-key")
+
+
+def test_a_running_worker_stops_sending_once_another_key_is_adopted(context: Context) -> None:
+    from service.ops.runner import send_round
+
+    check_signing_key(context, "box:1:worker")
+    assert signing_key_agrees(context)
+    adopt_signing_key(with_settings(context, web__secret_key=OTHER_KEY), "box:3:adopt-key")
+    assert not signing_key_agrees(context)
+    with pytest.raises(ConfigError, match="no longer the one this database records"):
+        send_round(context, "box:1:worker", threading.Event())
+
+
+def test_the_send_and_digest_commands_check_the_key_too(context: Context) -> None:
+    from service.cli.delivery import digest_command, send_command
+
+    check_signing_key(with_settings(context, web__secret_key=OTHER_KEY), "box:1:web")
+    for command in (send_command, digest_command):
+        result = CliRunner().invoke(command, [], obj={"context": lambda: context})
+        assert result.exit_code == 1 and "signs links with another key" in result.output
+
+
+def test_processes_creating_the_key_file_at_once_all_read_one_key(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from service.deliver.tokens import load_or_create_secret_key
+
+    for round_ in range(20):
+        folder = tmp_path / str(round_)
+        with ThreadPoolExecutor(8) as pool:
+            keys = set(pool.map(load_or_create_secret_key, [""] * 8, [folder] * 8))
+        assert len(keys) == 1 and (folder / "secret_key").read_text().strip() in keys

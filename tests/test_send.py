@@ -685,4 +685,4 @@ def test_a_worker_facing_a_server_that_is_down_logs_one_line_a_round(
               if r.levelno >= logging.WARNING and r.getMessage().startswith("sending failed")]
     assert failed and all(r.exc_info is None and r.levelno == logging.WARNING for r in failed)
     assert "cannot use the SMTP server 127.0.0.1:1" in failed[0].getMessage()
-    assert failed[0].getMessage().endswith("trying again in 0 s")
+    assert failed[0].getMessage().endswith("trying again in 0.1 s")

@@ -48,7 +48,10 @@ NO_SEND = click.option("--no-send", is_flag=True,
 @click.option("--limit", type=click.IntRange(min=1), help="Send at most this many emails.")
 def send_command(no_send: bool, limit: int | None) -> None:
     """Send every delivery that is due now, once, and print a summary."""
+    from service.ops.deployment import check_signing_key
+
     with opened_context() as context:
+        check_signing_key(context, process_id("send"))  # from cron too: one key for all
         summary = send_due(context, worker_id=process_id("send"), limit=limit, no_send=no_send)
     click.echo(_describe(summary, no_send))
 
@@ -69,8 +72,10 @@ def digest_command(week: str | None, no_send: bool) -> None:
         left_before_rounds,
     )
     from service.ops import status
+    from service.ops.deployment import check_signing_key
 
     with opened_context() as context:
+        check_signing_key(context, process_id("digest"))
         zone = ZoneInfo(context.settings.digest.timezone)
         week = week or digest_week_due(context.now(), zone)
         built: dict[str, int] = {}

@@ -24,7 +24,7 @@ from service.db.database import transaction
 from service.db.tables import Base
 from service.errors import ConfigError
 
-__all__ = ["adopt_signing_key", "check_signing_key", "describe_process"]
+__all__ = ["adopt_signing_key", "check_signing_key", "describe_process", "signing_key_agrees"]
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,22 @@ def check_signing_key(ctx: Context, who: str) -> None:
             "secret_key; after changing it on purpose, run `newsalerts config adopt-key`")
 
 
+def signing_key_agrees(ctx: Context) -> bool:
+    """Whether the key this database records is still this process's (a running worker asks
+    before each round: after `config adopt-key` it must stop signing with the old one)."""
+    with ctx.sessions() as session:
+        fact = session.get(tables.DeploymentFact, SIGNING_KEY)
+        return fact is None or fact.value == ctx.signer.fingerprint
+
+
 def adopt_signing_key(ctx: Context, who: str) -> tuple[str | None, str]:
-    """Make this process's key the deployment's; (the fingerprint before, after)."""
+    """Make this process's key the deployment's; (the fingerprint before, after).  Only a
+    configured ``[web] secret_key``: one generated into this folder's var/ just now would be
+    no other process's (a review: adopt-key run from another folder adopted a new random
+    key and locked every process out)."""
+    if not ctx.settings.web.secret_key:
+        raise ConfigError("adopt-key adopts the configured [web] secret_key, and none is set: "
+                          "set the key every process shares, then run it again")
     mine = ctx.signer.fingerprint
     with transaction(ctx.sessions) as session:
         fact = session.get(tables.DeploymentFact, SIGNING_KEY)

@@ -23,11 +23,11 @@ from service.config import Settings
 from service.context import Context
 from service.deliver.send import SendSummary
 from service.deliver.wakeup import DeliveryListener
-from service.errors import NewsalertsError
+from service.errors import ConfigError, NewsalertsError
 from service.ingest.fetch.watch import watch_inbox
 from service.ingest.pipeline import PollSummary, Tagger, poll_configured_inbox
 from service.ops import metrics, status
-from service.ops.deployment import check_signing_key, describe_process
+from service.ops.deployment import check_signing_key, describe_process, signing_key_agrees
 from service.ops.leader import leader_lock, wait_for_leadership
 from service.ops.process import limit_malloc_arenas, process_id, stop_on_signals
 from service.ops.scheduler import (
@@ -189,12 +189,12 @@ def work(ctx: Context, worker_id: str, stop: threading.Event) -> None:
                 # the SMTP server or the database down: one line that names it and the wait
                 # (a traceback each round while the server was down: the operator's review)
                 failures += 1
-                log.warning("sending failed (%d in a row): %s; trying again in %.0f s",
+                log.warning("sending failed (%d in a row): %s; trying again in %.1f s",
                             failures, exc, _backoff(idle, failures))
                 log.debug("sending failed", exc_info=True)
             except Exception:
                 failures += 1
-                log.exception("sending failed (%d in a row); trying again in %.0f s", failures,
+                log.exception("sending failed (%d in a row); trying again in %.1f s", failures,
                               _backoff(idle, failures))
             if failures:
                 stop.wait(_backoff(idle, failures))
@@ -208,7 +208,8 @@ def work(ctx: Context, worker_id: str, stop: threading.Event) -> None:
 def _backoff(idle: float, failures: int) -> float:
     """Doubling from the idle wait, at most MAX_BACKOFF_SECONDS: a server back up is used
     within that long (a minute was too long to wait once it was back)."""
-    return float(min(idle * 2 ** failures, MAX_BACKOFF_SECONDS))
+    # (the exponent capped: 2.0 ** 1024 overflows, and a day's outage is that many rounds)
+    return float(min(idle * 2 ** min(failures, 16), MAX_BACKOFF_SECONDS))
 
 
 def send_round(ctx: Context, worker_id: str, stop: threading.Event) -> SendSummary:
@@ -219,6 +220,10 @@ def send_round(ctx: Context, worker_id: str, stop: threading.Event) -> SendSumma
     nothing (a write a second per worker, for no news).
     """
     try:
+        if not signing_key_agrees(ctx):
+            raise ConfigError("this worker's link-signing key is no longer the one this "
+                              "database records (`config adopt-key` ran): it sends nothing "
+                              "until restarted with the shared [web] secret_key")
         summary = drain_due(ctx, worker_id, stop)
     except Exception as exc:
         status.record_failure_if_possible(ctx, "send", exc)
