@@ -185,3 +185,17 @@ def test_the_refused_command_lists_each_refusal_with_its_reason(tmp_path: Path) 
     assert rows[1]["sender"] == "someone@elsewhere.example"
     later = runner.invoke(main, ["refused", "--since", "2100-01-01"], env=env)
     assert later.exit_code == 0 and later.stdout == ""
+
+
+def test_a_date_past_what_utc_holds_is_no_date_and_stops_nothing(
+    context: Context, tagger: Tagger, tmp_path: Path
+) -> None:
+    """"Date: Fri, 31 Dec 9999 23:00:00 -1200" overflowed when stored, and every later poll
+    stopped on that message (a review of this stop's changes)."""
+    inbox_dir = tmp_path / "inbox"
+    _drop(inbox_dir, {"1-far.eml": issue_email(1, date="Fri, 31 Dec 9999 23:00:00 -1200"),
+                      "2-good.eml": issue_email(2)})
+    assert poll_once(context, DirectoryInbox(inbox_dir, 10_000_000), tagger).counts["stored"] == 2
+    with transaction(context.sessions) as session:
+        dates = session.scalars(select(tables.Issue.sent_at).order_by(tables.Issue.id)).all()
+    assert dates[0] is None and dates[1] is not None

@@ -195,3 +195,15 @@ def test_migrate_says_what_it_applied(tmp_path: Any) -> None:
     again = CliRunner().invoke(main, ["migrate"], env=env)
     assert first.exit_code == 0 and "migrated from schema revision none to" in first.output
     assert again.exit_code == 0 and "database is up to date (schema revision" in again.output
+
+
+@pytest.mark.parametrize(("message", "unreachable"), [
+    ('connection failed: connection to server at "127.0.0.1", port 5432 failed', True),
+    ("unable to open database file", True),
+    ("table deployment_facts already exists", False),
+    ("deadlock detected", False)])
+def test_only_a_connection_s_failure_is_called_unreachable(message: str,
+                                                           unreachable: bool) -> None:
+    from service.db.database import UNREACHABLE
+
+    assert bool(UNREACHABLE.search(message)) is unreachable

@@ -411,3 +411,10 @@ def test_service_processes_cap_malloc_arenas_unless_the_environment_does() -> No
 
     assert applied({}) == "True"  # this is glibc on Linux: mallopt took the cap
     assert applied({"MALLOC_ARENA_MAX": "4"}) == "False"  # the operator's setting stands
+
+
+def test_the_worker_s_backoff_stops_at_its_cap_however_long_the_outage() -> None:
+    from service.ops.runner import MAX_BACKOFF_SECONDS, _backoff
+
+    assert _backoff(0.5, 1) == 1.0
+    assert _backoff(0.5, 5_000) == MAX_BACKOFF_SECONDS  # 2.0 ** 1024 overflowed

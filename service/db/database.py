@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,6 +130,11 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+# A driver's words for a database it cannot reach (psycopg, SQLite)
+UNREACHABLE = re.compile(r"connection (?:failed|refused)|could not connect|unable to open "
+                         r"database|does not exist|timeout expired|no such host", re.IGNORECASE)
+
+
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
     """Bring the schema to ``revision``; the revisions before and after (equal: nothing
     to do).  A schema newer than this code (a rollback, a rolling deploy) is one line
@@ -144,10 +150,12 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
             f"the database's schema is at revision {before}, which this newsalerts does not "
             f"know (its newest is {known}): run the newsalerts that migrated it, or a newer "
             "one") from exc
-    except OperationalError as exc:
-        raise StorageError(f"cannot reach the database: {describe(exc)}") from exc
     except SQLAlchemyError as exc:
-        raise StorageError(f"could not migrate the database: {describe(exc)}") from exc
+        # (not every OperationalError is a connection's: "table … already exists" from two
+        # processes migrating SQLite at once, a deadlock: the review)
+        unreachable = isinstance(exc, OperationalError) and UNREACHABLE.search(str(exc.orig))
+        what = "cannot reach the database" if unreachable else "could not migrate the database"
+        raise StorageError(f"{what}: {describe(exc)}") from exc
 
 
 def schema_revision(engine: Engine) -> str | None:

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from email import errors as email_errors
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
@@ -172,8 +172,11 @@ def _message_id(value: str) -> str | None:
 
 
 def _parse_date(value: str) -> datetime | None:
+    """The Date header; None when absent, unreadable, or out of what UTC can hold ("Fri, 31
+    Dec 9999 23:00:00 -1200" stopped every poll where it was stored: the review)."""
     try:
-        return parsedate_to_datetime(value) if value else None
+        when = parsedate_to_datetime(value) if value else None
+        return when.astimezone(UTC) if when is not None and when.tzinfo else when
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
 
