@@ -238,7 +238,7 @@ def test_status_counts_a_dead_worker_s_claims_as_due_and_marks_a_dead_scheduler_
     assert "STALE" not in alive["last"] and "STALE" not in alive["scheduler"]
     code, text = run_status(later(context, 4 * interval))
     dead = dict(line.split(None, 1) for line in text.splitlines() if not line.startswith("job"))
-    assert code == 0 and dead["queue"].startswith("3 waiting (3 due now, 3 being sent; the "
+    assert code == 0 and dead["queue"].startswith("3 waiting (3 due now, 0 being sent; the "
                                                   "oldest due")
     assert "(STALE: no poll for 3 intervals" in dead["last"]
     assert "(STALE: no heartbeat for 3 intervals" in dead["scheduler"]

@@ -90,7 +90,7 @@ def describe(figures: Status) -> str:
         f"last poll    {_job_line(poll, now)}"
         + _stale_note(stale(poll, now, figures.poll_interval), "no poll for"),
         f"queue        {figures.health.queue_depth} waiting ({figures.due_now} due now, "
-        f"{deliveries.get(DeliveryStatus.SENDING, 0)} being sent{waited})",
+        f"{figures.being_sent} being sent{waited})",
         f"deliveries   {deliveries.get(DeliveryStatus.SENT, 0)} sent, "
         f"{deliveries.get(DeliveryStatus.FAILED, 0)} failed, "
         f"{deliveries.get(DeliveryStatus.CANCELLED, 0)} cancelled",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from service.context import Context
 from service.db.tables import Delivery, Issue, JobRun, RefusedMessage, Story, StoryTheme
 from service.db.types import as_utc
+from service.deliver.claims import claimable
 from service.domain import DeliveryStatus
 from service.errors import StorageError
 from service.ops.logs import MASK, secret_values
@@ -147,6 +148,7 @@ class Status:
     deliveries: dict[str, int] = field(default_factory=dict)  # by status
     due_now: int = 0
     oldest_due_at: datetime | None = None  # the longest-waiting delivery due now
+    being_sent: int = 0  # claims whose lease has not run out
     poll_interval: float = 0.0  # seconds: how old a poll or heartbeat may be (``stale``)
     leader_interval: float = 0.0
     issues: int = 0
@@ -158,7 +160,7 @@ class Status:
         return {
             "database": health.database, "checked_at": _iso(self.checked_at),
             "queue_depth": health.queue_depth, "due_now": self.due_now,
-            "oldest_due_at": _iso(self.oldest_due_at),
+            "oldest_due_at": _iso(self.oldest_due_at), "being_sent": self.being_sent,
             "model_version": health.model_version,
             "jobs": {name: job.as_dict() for name, job in self.jobs.items()},
             "deliveries": self.deliveries, "issues": self.issues, "stories": self.stories,
@@ -189,6 +191,7 @@ def read_status(ctx: Context) -> Status:
             due_now, oldest_due = _due_now(session, now)
             return Status(health, now, jobs=_jobs(session), deliveries=_deliveries(session),
                           due_now=due_now, oldest_due_at=oldest_due,
+                          being_sent=_being_sent(session, now),
                           poll_interval=ctx.settings.inbox.poll_interval,
                           leader_interval=ctx.settings.scheduler.lock_retry,
                           issues=_count(session, Issue.id), stories=_count(session, Story.id),
@@ -225,11 +228,16 @@ def _due_now(session: Session, now: datetime) -> tuple[int, datetime | None]:
     """How many deliveries are due and unclaimed, and since when the oldest has waited.  A
     claim whose lease ran out counts as due: its worker died (the PostgreSQL operator's
     review: all workers killed, `status` said "4 being sent")."""
-    due = or_(and_(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now),
-              and_(Delivery.status == DeliveryStatus.SENDING, Delivery.lease_until < now))
     count, oldest = session.execute(select(func.count(), func.min(Delivery.due_at))
-                                    .where(due)).one()
+                                    .where(claimable(now))).one()  # what a worker would take
     return int(count or 0), as_utc(oldest) if oldest is not None else None
+
+
+def _being_sent(session: Session, now: datetime) -> int:
+    """Claims a live worker holds: its lease has not run out."""
+    live = select(func.count()).where(Delivery.status == DeliveryStatus.SENDING,
+                                      Delivery.lease_until >= now)
+    return int(session.scalar(live) or 0)
 
 
 def stale(job: JobState | None, now: datetime, interval: float) -> bool:
