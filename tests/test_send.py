@@ -686,3 +686,24 @@ def test_a_worker_facing_a_server_that_is_down_logs_one_line_a_round(
     assert failed and all(r.exc_info is None and r.levelno == logging.WARNING for r in failed)
     assert "cannot use the SMTP server 127.0.0.1:1" in failed[0].getMessage()
     assert failed[0].getMessage().endswith("trying again in 0.1 s")
+
+
+def test_the_digest_note_names_no_week_whose_round_is_built(sqlite_context: Context) -> None:
+    """A late issue in a week whose round was built later than the first (a `--week` for an
+    earlier week) got the note `digest --week W`, which builds nothing more (a review)."""
+    from zoneinfo import ZoneInfo
+
+    from service.db.tables import DigestRound
+    from service.deliver.match import left_before_rounds
+
+    zone = ZoneInfo("UTC")
+    with transaction(sqlite_context.sessions) as session:
+        session.add(DigestRound(week="2024-W20", built_at=FIXED_NOW))
+        session.add(DigestRound(week="2024-W18", built_at=FIXED_NOW + timedelta(hours=1)))
+        for day in (1, 8):  # May 1 (W18, built) and May 8 (W19, none)
+            make_issue(session, [{"safety": 0.9}], sent_at=FIXED_NOW.replace(day=day))
+    with transaction(sqlite_context.sessions) as session:
+        assert left_before_rounds(session, zone) == (2, "2024-W19")
+        session.add(DigestRound(week="2024-W19", built_at=FIXED_NOW + timedelta(hours=2)))
+    with transaction(sqlite_context.sessions) as session:
+        assert left_before_rounds(session, zone) == (2, None)

@@ -91,11 +91,11 @@ def digest_command(week: str | None, no_send: bool) -> None:
             left, latest = left_before_rounds(session, zone)
     click.echo(f"digest {week}: {built['created']} digests created; "
                f"{_describe(summary, no_send)}")
-    if left:
+    if left and latest:
         # an archive polled after the first round: no round takes it unless asked for
         click.echo(f"note: {left} issues are dated before the first digest round and are in "
                    f"no digest; `newsalerts digest --week {latest}` builds the latest of "
-                   "their weeks")
+                   "their weeks with no digest yet")
 
 
 __all__ = ["digest_command", "send_command"]

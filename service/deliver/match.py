@@ -135,11 +135,15 @@ def left_before_rounds(session: Session, tz: ZoneInfo) -> tuple[int, str | None]
         return 0, None
     dated = func.coalesce(Issue.sent_at, Issue.received_at)
     before = (Issue.digest_week.is_(None), dated < week_bounds(first, tz)[0].astimezone(UTC))
-    count, latest = session.execute(select(func.count(Issue.id), func.max(dated))
-                                    .where(*before)).one()
-    if not count or latest is None:
-        return 0, None
-    return int(count), iso_week(latest, tz)
+    built = set(session.scalars(select(DigestRound.week)))
+    count = 0
+    weeks: set[str] = set()
+    for when in session.scalars(select(dated).where(*before).execution_options(yield_per=500)):
+        count += 1
+        weeks.add(iso_week(when, tz))
+    # (a week whose round is built takes nothing more: `--week` would create nothing there)
+    open_weeks = sorted(weeks - built)
+    return count, open_weeks[-1] if open_weeks else None
 
 
 def build_round(session: Session, week: str, tz: ZoneInfo, now: datetime) -> int:
