@@ -169,8 +169,10 @@ def test_a_value_the_database_refuses_fails_that_message_and_the_poll_goes_on(
 def test_the_refused_command_lists_each_refusal_with_its_reason(tmp_path: Path) -> None:
     """`status` counted refusals, and nothing listed them but SQL (a new operator's review)."""
     inbox_dir = tmp_path / "inbox"
+    stranger = issue_email(2, sender="someone@elsewhere.example").replace(
+        b"Subject: Test Letter 2", b"Subject: =?utf-8?q?Test_=E2=80=AE_Letter_=C2=9B_2?=")
     _drop(inbox_dir, {"1-garbage.eml": b"\x00\x01 not an email at all",
-                      "2-stranger.eml": issue_email(2, sender="someone@elsewhere.example"),
+                      "2-stranger.eml": stranger,
                       "3-good.eml": issue_email(3)})
     env = {"NEWSALERTS_DATABASE__URL": f"sqlite:///{tmp_path}/cli.db",
            "NEWSALERTS_INBOX__DIR": str(inbox_dir), "NEWSALERTS_WEB__SECRET_KEY": "x" * 32}
@@ -183,6 +185,9 @@ def test_the_refused_command_lists_each_refusal_with_its_reason(tmp_path: Path) 
         ("2-stranger.eml", "rejected", "untrusted-sender")]
     assert all(len(r["reason"]) > 15 for r in rows)
     assert rows[1]["sender"] == "someone@elsewhere.example"
+    # a stranger's subject reaches the terminal escaped: no right-to-left override, no 8-bit
+    # escape code (a review)
+    assert listed.stdout.isascii() and rows[1]["subject"] == "Test \u202e Letter \x9b 2"
     later = runner.invoke(main, ["refused", "--since", "2100-01-01"], env=env)
     assert later.exit_code == 0 and later.stdout == ""
 

@@ -330,7 +330,9 @@ def test_excerpt_skips_the_headline_and_cuts_at_a_word() -> None:
     # issue's alert read "Last Week in AI: …" or "ThursdAI: …")
     ("Import AI #374", "Import AI #374"),
     ("📆 Import AI - Sep 11 - SeeDream 4, Lucy 14B, ChatGPT gets MCP & more", "Import AI - Sep 11"),
-    ("Import AI" + " - x" * 100_000, "Import AI - x - x - x - x - x"),
+    ("Import AI" + " - x" * 100_000, "Import AI"),
+    ("Import AI #374 - GPT-5, Claude and more", "Import AI #374"),  # no date after the name
+    ("Email from the team | Sep 11", "Import AI"),  # not named: "AI" is no word of it either
 ])
 def test_issue_title_is_the_subject_before_its_colon(subject: str, title: str) -> None:
     assert render.issue_title(subject, "Import AI") == title
@@ -339,6 +341,13 @@ def test_issue_title_is_the_subject_before_its_colon(subject: str, title: str) -
 def test_a_one_line_item_s_excerpt_skips_its_headline_both_times() -> None:
     text = "Baidu unveils Ernie 4.0\nBaidu unveils Ernie 4.0 - The search company says it rivals."
     assert render.excerpt("Baidu unveils Ernie 4.0", text) == "The search company says it rivals."
+    # once only when the text goes on as a sentence, not as the item's line (the review)
+    assert render.excerpt("OpenAI", "OpenAI\nOpenAI released GPT-5 today.") == (
+        "OpenAI released GPT-5 today.")
+
+
+def test_a_short_source_name_matches_whole_words_only() -> None:
+    assert render.issue_title("Email from the team | Sep 11", "AI") == "AI"
 
 
 def test_a_templates_override_directory_is_used(tmp_path: Path,

@@ -300,3 +300,26 @@ def test_a_model_activated_while_the_service_runs_tags_from_the_next_poll(
     model_store.set_active(folder, "2026-12-06-3")  # `newsalerts models rollback`
     assert running.current_tagger().version == "2026-12-06-3"
     assert running.current_tagger().version == "2026-12-06-3"  # loaded once
+
+
+def test_a_model_that_will_not_load_is_not_tried_again_at_every_poll(
+        live: Context, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from service.classify import model_store
+    from service.ops.runner import active_model_version, load_classifier
+    from tests.helpers import REPO
+
+    folder = tmp_path / "models"
+    for version in ("2026-12-06-3", "2026-12-06-4"):
+        shutil.copytree(REPO / "models" / version, folder / version)
+    model_store.set_active(folder, "2026-12-06-4")
+    ctx = with_settings(live, models__dir=str(folder))
+    settings = ctx.settings
+    running = Runtime(ctx, "test-host:1:run", lambda: load_classifier(settings),
+                      active_version=lambda: active_model_version(settings))
+    assert running.current_tagger().version == "2026-12-06-4"
+    (folder / "2026-12-06-3" / "model.joblib").write_bytes(b"tampered")
+    model_store.set_active(folder, "2026-12-06-3")
+    caplog.set_level(logging.INFO, logger="service.ops.runtime")
+    for _ in range(3):
+        assert running.current_tagger().version == "2026-12-06-4"  # tags on with the old one
+    assert len([r for r in caplog.records if r.levelno == logging.ERROR]) == 1

@@ -140,7 +140,9 @@ def refused(since: datetime | None) -> None:
     origin, ...}: why each did not become an issue (`status` counts them)."""
     with glue.opened_context() as context, transaction(context.sessions) as session:
         for row in store.refusals_since(session, since.replace(tzinfo=UTC) if since else None):
-            click.echo(json.dumps(row, ensure_ascii=False))
+            # (ASCII: a stranger's subject must not put terminal controls, a right-to-left
+            # override or an 8-bit escape, on the operator's screen: the review)
+            click.echo(json.dumps(row))
 
 
 @main.command("sample")

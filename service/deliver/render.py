@@ -52,8 +52,13 @@ __all__ = [
 TEMPLATES_ENV = "NEWSALERTS_TEMPLATES"  # override for installed copies
 EXCERPT_CHARS = 300
 TITLE_MAX_CHARS = 60
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# a date part after the name: "Sep 11", "11 September 2025", "2025-09-11", "9/11"
+TITLE_DATE = re.compile(rf"^(?:{_MONTH}\s+\d{{1,2}}\b|\d{{1,2}}\s+{_MONTH}|(?:19|20)\d\d\b"
+                        r"|\d{1,2}/\d{1,2}\b)", re.IGNORECASE)
 TITLE_MAX_PARTS = 6  # (a subject of thousands of parts is not joined thousands of times)
 TITLE_PARTS = re.compile(r"\s+[-–—|·]\s+")  # "ThursdAI - Sep 11 - SeeDream 4, …"
+ITEM_AGAIN = re.compile(r"\s*[-–—:|]\s")  # "Headline - summary": the item's line
 LEADING_MARKS = re.compile(r"^[^\w#]+")  # a subject's emoji: "📆 ThursdAI - …"
 SECTION_MAX_CHARS = 40  # longer "sections" are sentences, not names: not shown
 
@@ -110,10 +115,12 @@ def excerpt(headline: str, text: str, limit: int = EXCERPT_CHARS) -> str:
     """The start of a story's body after its headline, cut at a word."""
     body = one_line(text)
     head = one_line(headline)
-    # twice: a one-line item's text is its headline over its line, which opens with the
-    # headline too ("Headline" / "Headline - summary": segment's shape for the classifier)
-    for _ in range(2):
-        if head and body.startswith(head):
+    if head and body.startswith(head):
+        body = body[len(head):].lstrip(" :.-–—")
+        # a one-line item's text is its headline over its line, which opens with the headline
+        # too ("Headline" / "Headline - summary": segment's shape for the classifier); only
+        # then, not "OpenAI" over "OpenAI released GPT-5 today" (the review)
+        if ITEM_AGAIN.match(body[len(head):]) and body.startswith(head):
             body = body[len(head):].lstrip(" :.-–—")
     if len(body) <= limit:
         return body
@@ -149,21 +156,24 @@ def issue_title(subject: str, source: str) -> str:
     """How an email names an issue: "Import AI 373" from "Import AI 373: Guaranteed...".
 
     A newsletter's subject usually opens with its name and number before a colon.  Without
-    one, a subject that names the newsletter is its title, up to the part after its date:
-    "Last Week in AI #242", "ThursdAI - Sep 11" from "📆 ThursdAI - Sep 11 - SeeDream 4, …"
-    (issues of one newsletter must not all read alike).  Else the source's name stands in.
+    one, a subject that names the newsletter (as whole words) is its title up to that part,
+    and the date after it: "Last Week in AI #242" from "Last Week in AI #242 - GPT-5 and
+    more", "ThursdAI - Sep 11" from "📆 ThursdAI - Sep 11 - SeeDream 4, …" (issues of one
+    newsletter must not all read alike).  Else the source's name stands in.
     """
     line = one_line(subject)
     head = line.split(":", 1)[0].strip()
     if head and ":" in line and len(head) <= TITLE_MAX_CHARS:
         return head
     name = one_line(source)
-    if name and name.casefold() in line.casefold():
-        parts = TITLE_PARTS.split(LEADING_MARKS.sub("", line), maxsplit=TITLE_MAX_PARTS)
-        for end in range(len(parts), 0, -1):
-            title = " - ".join(parts[:end])
-            if len(title) <= TITLE_MAX_CHARS and name.casefold() in title.casefold():
-                return title
+    named = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE) if name else None
+    parts = TITLE_PARTS.split(LEADING_MARKS.sub("", line), maxsplit=TITLE_MAX_PARTS)
+    at = next((i for i, part in enumerate(parts) if named and named.search(part)), None)
+    if at is not None:
+        end = at + 2 if at + 1 < len(parts) and TITLE_DATE.search(parts[at + 1]) else at + 1
+        title = " - ".join(parts[:end])
+        if len(title) <= TITLE_MAX_CHARS:
+            return title
     return name or "newsletter"
 
 

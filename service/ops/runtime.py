@@ -48,6 +48,9 @@ class Runtime:
     # poll): `models activate` or `rollback` while the service runs takes effect at the
     # next poll, where it waited for a restart (the PostgreSQL operator's review)
     active_version: Callable[[], str | None] | None = None
+    # the version named active that would not load: not tried again at every poll (each try
+    # hashes the file and logs a traceback) until the folder names another (the review)
+    failed_version: str | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     tagger: Tagger | None = None
     reload_tagger: bool = False
@@ -68,14 +71,15 @@ class Runtime:
             except OSError as exc:  # an unreadable folder: keep tagging with what is loaded
                 log.warning("could not read the active model's name: %s", exc)
                 named = None
-            if named is not None and named != self.tagger.version:
+            if named is not None and named not in (self.tagger.version, self.failed_version):
                 log.info("the models folder names %s active; loading it in place of %s",
                          named, self.tagger.version)
-                self.reload_tagger = True
+                self.reload_tagger, self.failed_version = True, named
         if self.tagger is None or self.reload_tagger:
             try:
                 self.tagger = self.load_tagger()
                 metrics.observe_model(self.tagger.version)
+                self.failed_version = None
             except Exception:
                 if self.tagger is None:
                     raise

@@ -259,7 +259,10 @@ def _refusal(account: ImapAccount, exc: BaseException) -> InboxError | None:
     if isinstance(exc, ssl.SSLCertVerificationError):
         return InboxError(f"the TLS certificate of {account.host}:{account.port} is not "
                           f"trusted ({exc.verify_message}); set [inbox] ca_file to its CA")
-    if isinstance(exc, ssl.SSLError) and exc.reason == "WRONG_VERSION_NUMBER":
+    # (OpenSSL 3.2 and later say RECORD_LAYER_FAILURE where older ones said
+    # WRONG_VERSION_NUMBER: the review)
+    if isinstance(exc, ssl.SSLError) and exc.reason in ("WRONG_VERSION_NUMBER",
+                                                         "RECORD_LAYER_FAILURE"):
         # TLS spoken to a port that answers in plain text (143 with ssl = true)
         return InboxError(f"{account.host}:{account.port} does not speak TLS from the start "
                           f"({exc.reason}): for a plain IMAP port set [inbox] ssl = false "

@@ -38,7 +38,7 @@ class MergeEvents(EditorPage):
         if editor is None:
             return redirect(url_for("review_login"))
         into = submitted_form().get("into", "").strip().lstrip("#")
-        if not (into.isascii() and into.isdigit()) or int(into) > MAX_ROW_ID:
+        if not (into.isascii() and into.isdigit()) or len(into) > 10 or int(into) > MAX_ROW_ID:
             # ("²".isdigit() is True and int("²") fails; a number past a row id's range
             # failed in the database)
             abort(400, description="Give the number of the event to merge into.")
