@@ -38,6 +38,7 @@ ADDRESS = re.compile(r"[^@\s<>\"(),;:]{1,64}@[^@\s<>\"(),;:]{1,255}")
 # told apart by its content as one without (it must fit the dedupe key's column on
 # PostgreSQL: a longer one failed the insert and stopped every later poll on that message).
 MAX_MESSAGE_ID_CHARS = 998
+MAX_ADDRESS_CHARS = 320  # the sender columns' width
 _FROM_LINE = re.compile(r"From[ \t]*:", re.IGNORECASE)
 
 # Parser defects that mean the MIME structure was cut short or mangled.
@@ -164,7 +165,9 @@ def _parse_address(value: str) -> tuple[str, str]:
         name, address = parseaddr(value)
     except Exception:  # a hostile From must not stop the envelope
         return "", ""
-    return name, address if ADDRESS.fullmatch(address) else ""
+    # (lower-cased as stored: "İ" lengthens, so the bound is checked on that: the review)
+    return name, address if (ADDRESS.fullmatch(address)
+                             and len(address.lower()) <= MAX_ADDRESS_CHARS) else ""
 
 
 def _message_id(value: str) -> str | None:
