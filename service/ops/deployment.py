@@ -14,8 +14,6 @@ emails go and which key signs its links, so a misconfigured one shows in the log
 
 from __future__ import annotations
 
-import logging
-
 from service.config import mask_url
 from service.context import Context
 from service.db import tables
@@ -25,8 +23,6 @@ from service.db.tables import Base
 from service.errors import ConfigError
 
 __all__ = ["adopt_signing_key", "check_signing_key", "describe_process", "signing_key_agrees"]
-
-log = logging.getLogger(__name__)
 
 SIGNING_KEY = "link_signing_key"
 FACTS = Base.metadata.tables["deployment_facts"]
