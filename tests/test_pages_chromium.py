@@ -184,3 +184,18 @@ def test_review_login_confirm_and_fix(
     # Reviewed stories move to the end of the queue.
     headings = page.locator(".review-item h2").all_inner_texts()
     assert headings[0] == HEADLINES[0]
+
+
+def test_the_preferences_page_fits_a_phone_and_takes_any_minimum_score(
+        page: Page, live_server: WebServer, live_context: Context) -> None:
+    """At 360 px the table made the page scroll sideways, and the browser refused 0.33 as a
+    minimum score ("the nearest valid values are 0.3 and 0.35"): the web review."""
+    reader = add_reader(live_context, ("safety", "policy"))
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(preferences_url(live_server.url, live_context.signer, reader.id,
+                              reader.link_secret))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_label("Minimum score for safety").fill("0.33")
+    page.get_by_role("button", name="Save preferences").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved")
+    expect(page.get_by_label("Minimum score for safety")).to_have_value("0.33")

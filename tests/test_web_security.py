@@ -513,3 +513,33 @@ def test_a_huge_subject_is_shown_cut_short_on_every_page(
         assert page.status_code == 200, path
         assert "Weekly news xxx" in page.get_data(as_text=True)
         assert len(page.get_data()) < 20_000, path
+
+
+# --- from a reader's and an editor's review in a browser ----------------------------------------
+
+
+def test_a_refused_address_keeps_the_themes_the_reader_chose(client: FlaskClient) -> None:
+    response = post_form(client, "/subscribe", subscribe_form("dave@localhost", safety="instant",
+                                                              compute="weekly"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "does not look like an email address" in page
+    assert re.search(r'name="cadence-safety"\s+value="instant"\s*checked', page)
+    assert re.search(r'name="cadence-compute"\s+value="weekly"\s*checked', page)
+
+
+def test_feedback_from_a_former_reader_says_so_before_the_form_is_filled_in(
+        context: Context, client: FlaskClient) -> None:
+    reader = add_reader(context)
+    urls = links(context, reader, add_story(context))
+    assert client.post(urls["unsubscribe"]).status_code == 200
+    page = client.get(urls["feedback"]).get_data(as_text=True)
+    assert "no longer receives our emails" in page and "/stories/" in page
+
+
+def test_what_a_form_sent_is_echoed_cut_short(context: Context, client: FlaskClient) -> None:
+    reader = add_reader(context)
+    urls = links(context, reader, add_story(context))
+    answer = post_form(client, urls["feedback"], {"themes": "x" * 60_000})
+    assert answer.status_code == 400 and len(answer.get_data()) < 20_000
+    search = client.get("/stories?q=" + "a" * 5_000)
+    assert search.status_code == 200 and len(search.get_data()) < 20_000

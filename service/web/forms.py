@@ -54,12 +54,17 @@ def parse_email(form: FormFields) -> str:
         raise FormError("That does not look like an email address.") from None
 
 
+ECHO_CHARS = 80  # of what a form sent, shown back in an error
+
+
 def parse_themes(form: FormFields, field: str = "themes") -> list[str]:
     """The ticked themes, in THEMES order; an unknown theme is refused, not ignored."""
     ticked = set(form.getlist(field))
     unknown = ticked - set(THEMES)
     if unknown:
-        raise FormError(f"Unknown theme: {', '.join(sorted(unknown))}.")
+        named = ", ".join(sorted(unknown))  # echoed cut short: a field may be 60,000 long
+        cut = named[:ECHO_CHARS] + ("…" if len(named) > ECHO_CHARS else "")
+        raise FormError(f"Unknown theme: {cut}.")
     return [theme for theme in THEMES if theme in ticked]
 
 

@@ -32,7 +32,11 @@ class FeedbackPage(Page):
             owner = link_owner(session, self.ctx.signer, "feedback", token)
             story = linked_story(session, owner, story_id)
             earlier = reader_label(session, story.id, owner.subscriber.email)
-            return _page(story, checked=earlier if earlier is not None else current_themes(story))
+            checked = earlier if earlier is not None else current_themes(story)
+            if owner.subscriber.status != SubscriberStatus.ACTIVE:
+                # said before the reader fills the form in, not after (the web review)
+                return _page(story, checked=checked, error=NOT_A_READER)
+            return _page(story, checked=checked)
 
     def post(self, token: str, story_id: int) -> tuple[str, int]:
         with transaction(self.ctx.sessions) as session:
@@ -65,7 +69,7 @@ def reader_label(session: Session, story_id: int, who: str) -> list[str] | None:
 def _page(story: Story, *, checked: list[str], **notices: str) -> str:
     return render_template(
         "pages/feedback.html", headline=story.headline, issue_subject=story.issue.subject,
-        current=current_themes(story), checked=checked, **notices,
+        story_id=story.id, current=current_themes(story), checked=checked, **notices,
     )
 
 

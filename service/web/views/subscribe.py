@@ -26,7 +26,7 @@ from service.deliver.render import requested_themes
 from service.domain import SubscriberStatus
 from service.web import throttle
 from service.web.confirmation import confirm_request, request_subscription
-from service.web.forms import FormError, parse_email, parse_subscription
+from service.web.forms import FormError, FormFields, parse_email, parse_subscription
 from service.web.signed import link_owner
 from service.web.views.base import PAGE_LINKS, Page, client_address, submitted_form
 from service.web.views.preferences import current_choices
@@ -45,7 +45,7 @@ class SubscribePage(Page):
             choices = parse_subscription(form)
         except FormError as exc:
             page = render_template("pages/subscribe.html", email=form.get("email"),
-                                   choices={}, error=str(exc))
+                                   choices=_as_chosen(form), error=str(exc))
             return page, 400
         started = time.monotonic()
         client, now = client_address(), self.ctx.now()
@@ -73,6 +73,15 @@ class SubscribePage(Page):
         remaining = floor - (time.monotonic() - started)
         if remaining > 0:
             time.sleep(remaining)
+
+
+def _as_chosen(form: FormFields) -> dict[str, object]:
+    """The themes a refused form asked for, shown again: a mistyped address must not reset
+    every choice (the web review)."""
+    try:
+        return dict(parse_subscription(form))
+    except FormError:
+        return {}
 
 
 class ConfirmPage(Page):
