@@ -199,3 +199,16 @@ def test_the_preferences_page_fits_a_phone_and_takes_any_minimum_score(
     page.get_by_role("button", name="Save preferences").click()
     expect(page.get_by_role("status")).to_contain_text("Saved")
     expect(page.get_by_label("Minimum score for safety")).to_have_value("0.33")
+
+
+def test_a_review_item_links_its_story_s_page(
+        page: Page, live_server: WebServer, live_context: Context) -> None:
+    """The editor labelled from the headline alone: no text, no link (the web review)."""
+    [story_id] = add_stories(live_context, {"robotics": 0.55})
+    page.goto(f"{live_server.url}/review/login")
+    page.get_by_label("Username").fill(EDITOR[0])
+    page.get_by_label("Password").fill(EDITOR[1])
+    page.get_by_role("button", name="Log in").click()
+    page.locator(f"#story-{story_id} h2 a").click()
+    expect(page).to_have_url(f"{live_server.url}/stories/{story_id}")
+    expect(page.get_by_role("heading", name=HEADLINES[0])).to_be_visible()
