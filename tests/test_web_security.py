@@ -543,3 +543,11 @@ def test_what_a_form_sent_is_echoed_cut_short(context: Context, client: FlaskCli
     assert answer.status_code == 400 and len(answer.get_data()) < 20_000
     search = client.get("/stories?q=" + "a" * 5_000)
     assert search.status_code == 200 and len(search.get_data()) < 20_000
+
+
+def test_an_editor_s_refused_action_leads_back_to_the_queue(
+        context: Context, client: FlaskClient) -> None:
+    assert log_in(client, EDITOR[1]).status_code == 302
+    token = csrf_token(client, "/review")
+    page = client.post("/review/events/1/merge", data={"csrf_token": token, "into": "abc"})
+    assert page.status_code == 400 and 'href="/review"' in page.get_data(as_text=True)

@@ -48,5 +48,6 @@ class MergeEvents(EditorPage):
                                              self.ctx.now())
         except EventError as exc:
             abort(400, description=str(exc))
-        flash(f"Merged event {event_id} into event {into} ({moved} stories moved).")
+        flash(f"Merged event {event_id} into event {into} ({moved} "
+              f"{'story' if moved == 1 else 'stories'} moved).")
         return redirect(url_for("review"))
