@@ -279,24 +279,33 @@ def test_a_server_that_is_down_is_one_warning_line_not_a_traceback_each_time(
     assert read_status(down).jobs["poll"].failing
 
 
+def running_on_two_versions(live: Context, folder: Path) -> Runtime:
+    """A run's Runtime on a models folder holding two versions, the newer one active, that
+    reads the folder's ACTIVE as the service does."""
+    from service.classify import model_store
+    from service.ops.runner import active_model_version, load_classifier
+    from tests.helpers import REPO
+
+    for version in ("2026-12-06-3", "2026-12-06-4"):
+        shutil.copytree(REPO / "models" / version, folder / version)
+    model_store.set_active(folder, "2026-12-06-4")
+    settings = with_settings(live, models__dir=str(folder)).settings
+    running = Runtime(replace(live, settings=settings), "test-host:1:run",
+                      lambda: load_classifier(settings),
+                      active_version=lambda: active_model_version(settings))
+    assert running.current_tagger().version == "2026-12-06-4"
+    return running
+
+
 def test_a_model_activated_while_the_service_runs_tags_from_the_next_poll(
         live: Context, tmp_path: Path) -> None:
     """`models activate` and `rollback` said the new version was active, but a running
     scheduler tagged with the old one until it restarted (the PostgreSQL operator's
     review).  The models folder's ACTIVE file is read at each poll."""
     from service.classify import model_store
-    from service.ops.runner import active_model_version, load_classifier
-    from tests.helpers import REPO
 
     folder = tmp_path / "models"
-    for version in ("2026-12-06-3", "2026-12-06-4"):
-        shutil.copytree(REPO / "models" / version, folder / version)
-    model_store.set_active(folder, "2026-12-06-4")
-    ctx = with_settings(live, models__dir=str(folder))
-    settings = ctx.settings
-    running = Runtime(ctx, "test-host:1:run", lambda: load_classifier(settings),
-                      active_version=lambda: active_model_version(settings))
-    assert running.current_tagger().version == "2026-12-06-4"
+    running = running_on_two_versions(live, folder)
     model_store.set_active(folder, "2026-12-06-3")  # `newsalerts models rollback`
     assert running.current_tagger().version == "2026-12-06-3"
     assert running.current_tagger().version == "2026-12-06-3"  # loaded once
@@ -305,18 +314,9 @@ def test_a_model_activated_while_the_service_runs_tags_from_the_next_poll(
 def test_a_model_that_will_not_load_is_not_tried_again_at_every_poll(
         live: Context, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     from service.classify import model_store
-    from service.ops.runner import active_model_version, load_classifier
-    from tests.helpers import REPO
 
     folder = tmp_path / "models"
-    for version in ("2026-12-06-3", "2026-12-06-4"):
-        shutil.copytree(REPO / "models" / version, folder / version)
-    model_store.set_active(folder, "2026-12-06-4")
-    ctx = with_settings(live, models__dir=str(folder))
-    settings = ctx.settings
-    running = Runtime(ctx, "test-host:1:run", lambda: load_classifier(settings),
-                      active_version=lambda: active_model_version(settings))
-    assert running.current_tagger().version == "2026-12-06-4"
+    running = running_on_two_versions(live, folder)
     (folder / "2026-12-06-3" / "model.joblib").write_bytes(b"tampered")
     model_store.set_active(folder, "2026-12-06-3")
     caplog.set_level(logging.INFO, logger="service.ops.runtime")

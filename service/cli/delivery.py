@@ -78,18 +78,18 @@ def digest_command(week: str | None, no_send: bool) -> None:
         check_signing_key(context, process_id("digest"))
         zone = ZoneInfo(context.settings.digest.timezone)
         week = week or digest_week_due(context.now(), zone)
-        built: dict[str, int] = {}
 
         def build() -> dict[str, object]:
             with transaction(context.sessions) as session:
-                built["created"] = create_digest_deliveries(session, week, zone, context.now())
-            return {"week": week, "created": built["created"]}
+                return {"week": week,
+                        "created": create_digest_deliveries(session, week, zone, context.now())}
 
-        status.run_recorded(context, "digest", build)  # as the scheduler's job: `status`
+        # recorded as the scheduler's job is, for `status`
+        created = status.run_recorded(context, "digest", build)["created"]
         summary = send_due(context, worker_id=process_id("digest"), no_send=no_send)
         with context.sessions() as session:
             left, latest = left_before_rounds(session, zone)
-    click.echo(f"digest {week}: {built['created']} digests created; "
+    click.echo(f"digest {week}: {created} digests created; "
                f"{_describe(summary, no_send)}")
     if left and latest:
         # an archive polled after the first round: no round takes it unless asked for

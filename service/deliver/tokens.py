@@ -9,6 +9,7 @@ subscriber's ``link_secret`` revokes every link they were ever sent.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -122,7 +123,7 @@ class LinkSigner:
         self._secret_key = secret_key
         self._serializers: dict[str, _LinkSerializer] = {}
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
         """Names the key without revealing it: processes that must share it compare these
         (service/ops/deployment.py), and the log shows it."""

@@ -190,8 +190,9 @@ def with_leading_essay(raw: Sequence[Block], title: str, blocks: list[Block], cu
                else f"{number + 1}. {note.partition('. ')[2]}"
                for note in notes if "(before the first story)" not in note]  # (its text)
     # the essay's line first, after what was dropped above the post's title
-    at = next((i for i, note in enumerate(shifted) if not note.startswith("   dropped mast")), 0)
-    return [essay, *cuts], [*shifted[:at], f"0. {essay.signal}: {title!r}", *shifted[at:]]
+    line = next((i for i, note in enumerate(shifted) if not note.startswith("   dropped mast")),
+                0)
+    return [essay, *cuts], [*shifted[:line], f"0. {essay.signal}: {title!r}", *shifted[line:]]
 
 
 def without_recap_copy(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], list[str]]:
