@@ -88,7 +88,8 @@ class Block:
     """A paragraph-level piece of an issue's body, in reading order.
 
     ``kind`` is "paragraph", "heading", "rule" (a separator such as <hr>, a line
-    of ``#`` or ``***``), or "list_item".  ``lead`` is the bold (or heading)
+    of ``#`` or ``***``), "list_item", or "message" (the Subject of one of a mailing
+    list digest's messages, ``service/ingest/digests.py``).  ``lead`` is the bold (or heading)
     text that opens the block, if any, and ``subhead`` the italic line that
     follows it; newsletters put story headlines there.
     """

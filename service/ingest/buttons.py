@@ -73,7 +73,8 @@ BUTTON_BAR = re.compile(r"\s*[|·•]\s*")
 # layoffs", "Book publishers sue" and "Apply now: climate grants" are headlines.
 # The issue's web version: "View this email in your browser", "Read this brief online"
 _WEB_VERSION = (r"(?:read|view|open|see) (?:this |the |today['’]s )?(?:brief |issue |e-?mail |"
-                r"newsletter |edition |digest |post |message )?(?:online|on the web"
+                r"newsletter |edition |digest |post |message |changelog |update |bulletin )?"
+                r"(?:online|on the web"
                 r"|in (?:your |a |the )?(?:web )?browser|as a web ?page)")
 CALL_TO_ACTION = re.compile(
     r"^[▶►→»\s]*(?:read (?:more|on|online|it here|the (?:full )?(?:story|article|post|report|issue|"
@@ -97,7 +98,8 @@ CALL_TO_ACTION = re.compile(
     r"donate(?: now| today| here)?|submit (?:a|your) (?:talk|proposal|tip|story)|post a job|"
     r"powered by \w+|read (?:the )?(?:case study|release notes|transcript)|"
     r"read in (?:your|the) browser|web version|ver (?:a )?versão (?:web|online)|"
-    r"ver en (?:el|tu) navegador|versión web|im browser (?:ansehen|öffnen|lesen)|versione web|"
+    r"ver en (?:el|tu) navegador|versión web|(?:e-?mail |newsletter )?im browser (?:ansehen|öffnen"
+    r"|lesen|anzeigen)|versione web|"
     r"version (?:web|en ligne)|voir (?:la version )?en ligne|"
     # the fifth sweep's: "Lire la suite →", "Leer más", "Weiterlesen", "▶ Listen now"
     r"lire (?:la suite|plus)|en savoir plus|leer más|seguir leyendo|weiterlesen|mehr lesen|"
@@ -132,6 +134,24 @@ CALL_TO_ACTION = re.compile(
     r"|(?:instagram|facebook|linkedin|youtube|tiktok|mastodon|bluesky|threads|x)"
     r"(?:[ \t]*[·•|][ \t]*(?:instagram|facebook|linkedin|youtube|tiktok|mastodon|bluesky"
     r"|threads|x)){1,6}|"
+    # the twenty-sixth sweep's: "Take the survey", "Book your place", "Send us your
+    # question", "Support the museum", "Forward to a friend", "Share Prompt Wire with a
+    # friend", "Share on XShare on LinkedIn", "Demo buchen →", "Apple Podcasts", "See more
+    # jobs on the … Job Board" (each the whole link: "Take the money and run" is news)
+    r"take (?:the|our|this|a) (?:survey|poll|quiz|questionnaire)|"
+    r"book (?:your|a) (?:place|seat|spot|ticket|table|slot)|"
+    r"(?:send|submit|ask) us (?:your|a) (?:question|tip|story|photo|idea|feedback)s?|"
+    r"support (?:us|(?:our|the|this) (?:museum|library|podcast|show|project|team|cause"
+    r"|paper|reporting|newsroom))|"
+    r"forward (?:this (?:e-?mail |newsletter |issue )?)?to a (?:friend|colleague)|"
+    r"share (?:[\w'’-]+ ){1,4}with (?:a |your )?(?:friends?|colleagues?)|"
+    r"(?:share on (?:x|twitter|linkedin|facebook|bluesky|threads|mastodon|reddit|whatsapp)"
+    r"[ \t·•|]*){1,8}|"
+    r"(?:book|request|schedule|get) a demo|demo (?:buchen|anfragen|vereinbaren)|"
+    r"(?:apple podcasts|spotify|overcast|pocket casts|youtube music|amazon music)"
+    r"(?:[ \t]*[·•|][ \t]*(?:apple podcasts|spotify|overcast|pocket casts|youtube(?: music)?"
+    r"|amazon music|rss)){0,6}|"
+    r"see (?:more|all) (?:open )?(?:jobs|roles|openings)(?: on (?:the )?[\w'’ -]{1,40})?|"
     # the twenty-third sweep's pantry: "Volunteer for box day", "Volunteer today"
     # (a shift, not "Volunteer for the census", news: the review)
     r"volunteer (?:today|now|here|with us|for (?:(?:the|a|our) )?[\w-]+ (?:day|shift|drive"
@@ -142,7 +162,7 @@ CALL_TO_ACTION = re.compile(
     r"(?:ansehen|lesen)|ver tod[ao]s l[ao]s (?:noticias|artículos|notas)(?: de (?:hoy|la semana))?|"
     r"jetzt (?:kostenlos )?(?:testen|ausprobieren|anmelden|wechseln|bestellen|buchen|kaufen)|"
     r"kostenlos testen|mehr erfahren|essai gratuit|"
-    r"(?:listen|watch|play)(?: now| here| to (?:the|this) episode)?|"
+    r"(?:listen|watch|play)(?: now| here| to (?:the|this) (?:[\w-]+ )?episode)?|"
     r"start (?:a |your )?free trial|read the guide|click to \w+|share (?:now|it|this)|"
     # the sixth sweep's: "Upgrade to read →", "Start trial", "Check it out"
     r"upgrade(?: to (?:read|paid|premium|unlock))?|start (?:a |your )?trial|check it out|"

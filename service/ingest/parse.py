@@ -26,6 +26,7 @@ from bs4.exceptions import ParserRejectedMarkup
 from service.domain import Block, Envelope, Issue
 from service.errors import MalformedMessage
 from service.ingest.body import ASCII_SPACE, html_blocks
+from service.ingest.digests import mime_digest_blocks
 from service.ingest.plain import plain_blocks
 from service.ingest.readable import check_readable
 
@@ -185,6 +186,8 @@ def _parse_date(value: str) -> datetime | None:
 
 
 def _body_blocks(msg: EmailMessage) -> list[Block]:
+    if (digest := mime_digest_blocks(msg, _message_blocks)) is not None:
+        return digest  # a list's MIME digest: a story per enclosed message
     readers: list[tuple[Message, Callable[[str], list[Block]]]] = [
         *((part, html_blocks) for part in _inline_parts(msg, "text/html")),
         *((part, plain_blocks) for part in _inline_parts(msg, "text/plain")),
@@ -215,6 +218,16 @@ def _body_blocks(msg: EmailMessage) -> list[Block]:
         leaves = [part for part in msg.walk() if not part.is_multipart()]
         code = "only-attachments" if any(p.get_payload() for p in leaves) else "no-body"
     raise MalformedMessage(code, REASONS[code])
+
+
+def _message_blocks(msg: EmailMessage) -> list[Block]:
+    """A digest's enclosed message's blocks; none when it has no readable body (the others
+    are still read)."""
+    try:
+        return _body_blocks(msg)
+    except MalformedMessage as exc:
+        log.info("a digest's message has no readable body: %s", exc)
+        return []
 
 
 def _inline_parts(msg: EmailMessage, content_type: str) -> list[Message]:

@@ -18,6 +18,7 @@ import re
 
 from service.domain import Block
 from service.ingest.body import MARKDOWN_LINK, SEPARATOR_TEXT, html_blocks
+from service.ingest.digests import digest_blocks
 
 # A link's target in parentheses, balanced pairs allowed ("wiki/A_(b)").  Not ``\(.*?\)``:
 # under the repetition below that tried every split of a line such as "![](a)](b)![](a)…x"
@@ -73,6 +74,8 @@ def plain_blocks(text: str) -> list[Block]:
     (``![](url)``) are dropped and markdown links ``[text](url)`` become anchors.
     """
     text = _without_pgp_armor(text.replace("\r\n", "\n"))
+    if (digest := digest_blocks(text, plain_blocks)) is not None:
+        return digest  # a list's digest: a story per message
     # "[1] https://..." lines at the end name the links "[1]" marks in the text.
     references = dict(REFERENCE.findall(text))
     text = REFERENCE.sub("", text)

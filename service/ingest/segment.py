@@ -24,6 +24,7 @@ from service.domain import Block, Issue, Link, Story
 from service.errors import MalformedMessage
 from service.ingest.buttons import BUTTON_BAR, READ_MORE, read_more_url
 from service.ingest.cuts import Cut, without_last
+from service.ingest.digests import messages
 from service.ingest.essay import one_essay
 from service.ingest.footer import SIGN_OFF, footer_at, sign_off_at
 from service.ingest.headlines import DECORATION, block_lines, tidy
@@ -78,6 +79,8 @@ MASTHEAD_BLOCKS = 12  # the newsletter's name and the post's title are among the
 
 def segment(issue: Issue, rules: Sequence[SourceRules] | None = None) -> list[Story]:
     source = rules_for(issue.envelope, rules)
+    if digest := _digest(issue):
+        return digest[0]
     if source.engine == STRUCTURE:
         return by_structure(issue, source)[0]
     title, blocks = _clean(issue.blocks, issue.envelope.subject, source)
@@ -303,6 +306,8 @@ def _any_match(patterns: Iterable[re.Pattern[str]], text: str) -> bool:
 
 def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[str]]:
     """The structural engine's stories, and its notes on every cut (for --explain)."""
+    if digest := _digest(issue):
+        return digest
     # The footer's opening line is housekeeping, but it must reach the engine to end the issue.
     footer = footer_at(issue.blocks)
     envelope = issue.envelope
@@ -335,6 +340,16 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     if not stories:
         raise MalformedMessage("no-stories", "No story is left once housekeeping is removed.")
     return stories, notes
+
+
+def _digest(issue: Issue) -> tuple[list[Story], list[str]] | None:
+    """A mailing list's digest cut at its messages, one story each (``digests.py``)."""
+    found = [(subject, body) for subject, body in messages(issue.blocks) if body]
+    if not found:
+        return None
+    stories = [Story(index, subject, _cut_text(subject, body), _unique_links(body))
+               for index, (subject, body) in enumerate(found)]
+    return stories, [f"{s.index}. digest message: {s.headline!r}" for s in stories]
 
 
 def _name_above_title(raw: Sequence[Block], title: str, names: Sequence[str]) -> bool:

@@ -1,0 +1,47 @@
+"""The twenty-sixth blind sweep's buttons: a link alone on its line that is a call to action,
+not a one-line item (service/ingest/buttons.py).  Each was a story before; the same words
+at the head of news stay headlines."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.ingest.buttons import CALL_TO_ACTION
+from service.ingest.parse import parse_issue
+from service.ingest.segment import segment
+from tests.test_segment_any import email
+
+
+@pytest.mark.parametrize("text", [
+    "View this changelog on the web", "E-Mail im Browser ansehen", "Take the survey",
+    "Book your place", "Send us your question", "Support the museum", "Forward to a friend",
+    "Share Prompt Wire with a friend", "Share on XShare on LinkedInShare on Bluesky",
+    "Share on X · Share on LinkedIn", "Demo buchen →", "Request a demo", "Apple Podcasts",
+    "Apple Podcasts · Spotify · Overcast", "Listen to the bonus episode →",
+    "See more jobs on the Prompt Wire Job Board",
+])
+def test_a_call_to_action_is_a_button(text: str) -> None:
+    assert CALL_TO_ACTION.match(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Take the money and run", "Support grows for the permitting bill",
+    "Share prices fall with rates", "Spotify cuts 1,500 jobs", "Apple Podcasts adds transcripts",
+    "Book publishers sue over AI training", "Send in the drones: the Army's new doctrine",
+    "Forward guidance is back at the Fed", "See more: the year in charts and maps of the region",
+])
+def test_news_that_opens_with_the_same_words_is_no_button(text: str) -> None:
+    assert not CALL_TO_ACTION.match(text)
+
+
+def test_a_survey_link_under_a_story_is_not_a_story() -> None:
+    body = """<h2>Have your say on the Quayside cycle lane</h2>
+<p>The council wants to hear from residents before the design is fixed in April. Two
+options are on the table, one of them removing twelve parking spaces.</p>
+<p><a href="https://council.example/survey">Take the survey</a></p>
+<h2>Bin collections move a day later over Easter</h2>
+<p>Collections from Good Friday to Easter Monday happen one day later than usual.</p>
+<p><a href="https://council.example/fwd">Forward to a friend</a></p>"""
+    stories = segment(parse_issue(email(body, html=True)))
+    assert [s.headline for s in stories] == ["Have your say on the Quayside cycle lane",
+                                             "Bin collections move a day later over Easter"]
