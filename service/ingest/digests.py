@@ -23,16 +23,14 @@ from service.domain import Block
 
 MIN_MESSAGES = 2
 MESSAGE = "message"  # the kind of block that opens one of a digest's messages
-# The headers a digest shows for each message (RFC 1153 keeps Date, From, Subject; Mailman
-# adds Message, To, Cc, Message-ID, Content-Type…).  Any other "Word: text" line ends the run.
-HEADER = re.compile(
-    r"(?:Message|Date|From|To|Cc|Subject|Message-ID|Content-Type|Content-Transfer-Encoding"
-    r"|MIME-Version|In-Reply-To|References|Reply-To|Sender|Keywords|Summary):[ \t]",
-    re.IGNORECASE,
-)
+MAX_SUBJECT_CHARS = 300  # a headline, not a member's 2,000-character Subject
+# The line of dashes a digest sets before each message's headers (RFC 1153: 30; Mailman:
+# 70).  It is what tells a digest from a newsletter quoting two letters or a forwarded
+# thread: two runs of "From:/Date:/Subject:" lines alone were taken for a digest (the review)
+RULE = re.compile(r"-{20,}[ \t]*")
+FIELD = re.compile(r"[A-Za-z][\w-]{0,40}[ \t]*:")  # any header's name ("Organization:")
 CONTINUATION = re.compile(r"[ \t]+\S")  # a folded header's next line (RFC 5322 2.2.3)
 FOOTER_SUBJECT = re.compile(r"digest footer", re.IGNORECASE)
-FOOTER = re.compile(r"Subject:[ \t]*Digest Footer", re.IGNORECASE)  # the footer's own "headers"
 LIST_TAG = re.compile(r"\[[^\]\n]{1,60}\]\s+(?=\S)")
 END_LINE = re.compile(r"^End of .{1,200}?Digest\b.*$", re.IGNORECASE | re.MULTILINE)
 
@@ -40,57 +38,60 @@ END_LINE = re.compile(r"^End of .{1,200}?Digest\b.*$", re.IGNORECASE | re.MULTIL
 def digest_blocks(text: str, read: Callable[[str], list[Block]]) -> list[Block] | None:
     """The blocks of a plain-text digest: each message's Subject as a heading over what
     ``read`` makes of its body, from the first message on and without the list's footer;
-    None when ``text`` holds fewer than two messages' headers (a newsletter, a forwarded
-    issue)."""
+    None when ``text`` holds fewer than two messages' headers each after a line of dashes
+    (a newsletter, a forwarded issue or thread, letters quoted one after another)."""
     chunks = re.split(r"\n[ \t]*\n", text)
-    starts = [at for at, chunk in enumerate(chunks) if _subject(chunk) is not None]
+    heads = {at: fields for at, chunk in enumerate(chunks)
+             if at and RULE.fullmatch(chunks[at - 1].strip())
+             and (fields := _headers(chunk)) is not None}
+    starts = sorted(heads)
     if len(starts) < MIN_MESSAGES:
         return None
-    footer = next((at for at, chunk in enumerate(chunks)
-                   if at > starts[0] and FOOTER.fullmatch(chunk.strip())), len(chunks))
     messages = []
     for number, at in enumerate(starts):
-        if at >= footer:
-            break
-        end = min(starts[number + 1] if number + 1 < len(starts) else len(chunks), footer)
-        body = "\n\n".join(chunks[at + 1:end])
-        messages.append((_subject(chunks[at]) or "", END_LINE.sub("", body)))
+        end = starts[number + 1] if number + 1 < len(starts) else len(chunks)
+        body = "\n\n".join(chunk for chunk in chunks[at + 1:end]
+                           if not RULE.fullmatch(chunk.strip()))
+        messages.append((heads[at].get("subject", ""), END_LINE.sub("", body)))
     return _as_stories(messages, read)
 
 
-def _subject(chunk: str) -> str | None:
-    """The Subject of a chunk that is nothing but a message's header lines, one of them a
-    Subject and one a From or a Date; None for any other chunk."""
+def _headers(chunk: str) -> dict[str, str] | None:
+    """A chunk's header fields (lower-cased names), when it is nothing but header lines
+    with a From, a Date or a Subject among them ("Subject: Digest Footer" alone is the
+    footer's); None for any other chunk."""
     lines = [line for line in chunk.strip("\n").split("\n") if line.strip()]
-    if len(lines) < 2 or not HEADER.match(lines[0]):
+    if not lines or not FIELD.match(lines[0]):
         return None
-    fields: dict[str, str] = {}
+    fields: dict[str, list[str]] = {}
     name = ""
     for line in lines:
         if CONTINUATION.match(line) and name:
-            fields[name] += " " + line.strip()
-        elif HEADER.match(line):
+            fields[name].append(line.strip())  # (appended, joined once: linear)
+        elif FIELD.match(line):
             name, _, value = line.partition(":")
-            name = name.lower()
-            fields[name] = value.strip()
+            name = name.strip().lower()
+            fields.setdefault(name, []).append(value.strip())
         else:
             return None
-    if "subject" not in fields or not ({"from", "date"} & fields.keys()):
+    if not {"from", "date", "subject"} & fields.keys():
         return None
-    return fields["subject"] or "(no subject)"
+    return {key: " ".join(values) for key, values in fields.items()}
 
 
-def mime_digest_blocks(msg: EmailMessage,
-                       read: Callable[[EmailMessage], list[Block]]) -> list[Block] | None:
-    """The blocks of a MIME digest: each enclosed message's Subject as a heading over what
-    ``read`` makes of it; None when ``msg`` encloses fewer than two messages."""
+def mime_digest_blocks(msg: EmailMessage, read: Callable[[EmailMessage], list[Block]],
+                       subject_of: Callable[[EmailMessage], str]) -> list[Block] | None:
+    """The blocks of a MIME digest: each enclosed message's Subject (``subject_of``, which
+    must not raise) as a heading over what ``read`` makes of it; None when ``msg``
+    encloses fewer than two messages.  ``read`` must not look for digests again: a
+    digest inside an enclosed message is that message's text (nested digests recursed
+    once per level, to a RecursionError at 250: the review)."""
     enclosed = [part for digest in _digests(msg) for part in digest.get_payload()
                 if isinstance(part, Message) and part.get_content_type() == "message/rfc822"]
     messages = [inner for part in enclosed for inner in _payloads(part)]
     if len(messages) < MIN_MESSAGES:
         return None
-    return _as_stories([(" ".join(str(inner.get("Subject", "")).split()), inner)
-                        for inner in messages], read)
+    return _as_stories([(subject_of(inner), inner) for inner in messages], read)
 
 
 def _as_stories(messages: list[tuple[str, Any]], read: Callable[[Any], list[Block]]
@@ -99,8 +100,8 @@ def _as_stories(messages: list[tuple[str, Any]], read: Callable[[Any], list[Bloc
     its own rules left out.  The segment stage cuts at those blocks alone (``messages``):
     a message is one story, and its own headings or lines that look like titles must not
     cut it (they did: an advisory's boxed title headed the story, its "Fix" another)."""
-    kept = [(" ".join(subject.split()), body) for subject, body in messages
-            if not FOOTER_SUBJECT.fullmatch(subject.strip())]
+    kept = [(" ".join(subject[:4 * MAX_SUBJECT_CHARS].split())[:MAX_SUBJECT_CHARS], body)
+            for subject, body in messages if not FOOTER_SUBJECT.fullmatch(subject.strip())]
     # the list's own tag on every subject ("[ml-discuss] CFP: …"; Mailman's subject_prefix)
     tags = {found.group() if (found := LIST_TAG.match(subject)) else "" for subject, _ in kept}
     tag = tags.pop() if len(tags) == 1 else ""

@@ -19,6 +19,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.policy import EmailPolicy
 from email.utils import parseaddr, parsedate_to_datetime
+from functools import partial
 from typing import Any, cast
 
 from bs4.exceptions import ParserRejectedMarkup
@@ -186,8 +187,13 @@ def _parse_date(value: str) -> datetime | None:
 
 
 def _body_blocks(msg: EmailMessage) -> list[Block]:
-    if (digest := mime_digest_blocks(msg, _message_blocks)) is not None:
+    subject_of = partial(_first, name="Subject")
+    if (digest := mime_digest_blocks(msg, _message_blocks, subject_of)) is not None:
         return digest  # a list's MIME digest: a story per enclosed message
+    return _text_blocks(msg)
+
+
+def _text_blocks(msg: EmailMessage) -> list[Block]:
     readers: list[tuple[Message, Callable[[str], list[Block]]]] = [
         *((part, html_blocks) for part in _inline_parts(msg, "text/html")),
         *((part, plain_blocks) for part in _inline_parts(msg, "text/plain")),
@@ -224,7 +230,7 @@ def _message_blocks(msg: EmailMessage) -> list[Block]:
     """A digest's enclosed message's blocks; none when it has no readable body (the others
     are still read)."""
     try:
-        return _body_blocks(msg)
+        return _text_blocks(msg)  # (not _body_blocks: a digest inside is this message's)
     except MalformedMessage as exc:
         log.info("a digest's message has no readable body: %s", exc)
         return []

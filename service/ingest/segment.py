@@ -344,10 +344,12 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
 
 def _digest(issue: Issue) -> tuple[list[Story], list[str]] | None:
     """A mailing list's digest cut at its messages, one story each (``digests.py``)."""
-    found = [(subject, body) for subject, body in messages(issue.blocks) if body]
+    found = messages(issue.blocks)
     if not found:
         return None
-    stories = [Story(index, subject, _cut_text(subject, body), _unique_links(body))
+    # (a message with no body is its Subject alone: "[ANN] tidepool 2.5 released" is news)
+    stories = [Story(index, subject, _cut_text(subject, body) if body else subject,
+                     _unique_links(body))
                for index, (subject, body) in enumerate(found)]
     return stories, [f"{s.index}. digest message: {s.headline!r}" for s in stories]
 
