@@ -254,3 +254,21 @@ def test_explain_names_each_message() -> None:
     assert notes == ["0. digest message: 'Release 2.1 is out'",
                      "1. digest message: 'Call for talks'"]
     assert len(stories) == 2
+
+
+def test_a_digest_of_one_message_is_read_as_that_message() -> None:
+    """A weekly post sent through a list arrives as a digest of one message and the
+    footer: its items are the stories, as before digests were read (the eighteenth
+    sweep's; the footer counted as a second message and the post became one story)."""
+    post = ("Hi all, three items this week.\n\n"
+            "[1] OpenSSH 10.2 released with a fix for ProxyJump\n"
+            "    https://openssh.example/release-10.2\n\n"
+            "    A hostname passed to ProxyJump could inject shell commands.\n\n"
+            "[2] PyPI adds mandatory 2FA for organization owners\n"
+            "    https://pypi.example/org-2fa\n\n"
+            "    Owner accounts must enable two-factor authentication by December 31.\n\n"
+            "[3] Go 1.25.4 fixes a crypto/x509 denial of service\n"
+            "    https://go.example/go1.25.4\n\n"
+            "    Parsing certain malformed certificates could consume excessive CPU.")
+    assert digest_blocks(plain_digest([("[oss] This week in security", post)]),
+                         plain_blocks) is None

@@ -45,3 +45,24 @@ options are on the table, one of them removing twelve parking spaces.</p>
     stories = segment(parse_issue(email(body, html=True)))
     assert [s.headline for s in stories] == ["Have your say on the Quayside cycle lane",
                                              "Bin collections move a day later over Easter"]
+
+
+def test_this_week_at_a_glance_is_a_recap_and_join_our_team_a_jobs_board() -> None:
+    items = [("Quillon's 9B model runs on a laptop GPU", "The model fits in 12 GB of memory "
+              "and runs at twenty tokens a second on a mid-range card, the lab says."),
+             ("Datacenter power contracts hit a record in January", "Utilities signed 9 GW of "
+              "new contracts with datacenter builders in one month, twice last year's pace.")]
+    recap = "".join(f"<li>{headline}</li>" for headline, _ in items)
+    stories = "".join(f"<h2>{headline}</h2><p>{text}</p>" for headline, text in items)
+    body = (f"<p><b>This week at a glance</b></p><ul>{recap}</ul>{stories}"
+            "<p><b>Join our team</b></p>"
+            "<p><a href='https://jobs.example/1'>Senior Policy Analyst, Grid Modernization</a></p>"
+            "<p><a href='https://jobs.example/2'>Communications Associate</a></p>")
+    assert [s.headline for s in segment(parse_issue(email(body, html=True)))] == [
+        headline for headline, _ in items]
+
+
+@pytest.mark.parametrize("text", ["Get a quote", "Get a free estimate",
+                                  "See more of what you like and less of what you don’t."])
+def test_more_calls_to_action(text: str) -> None:
+    assert CALL_TO_ACTION.match(text)

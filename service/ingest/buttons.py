@@ -152,6 +152,7 @@ CALL_TO_ACTION = re.compile(
     r"(?:[ \t]*[·•|][ \t]*(?:apple podcasts|spotify|overcast|pocket casts|youtube(?: music)?"
     r"|amazon music|rss)){0,6}|"
     r"see (?:more|all) (?:open )?(?:jobs|roles|openings)(?: on (?:the )?[\w'’ -]{1,40})?|"
+    r"get a (?:free )?(?:quote|estimate|consultation)|"
     # the twenty-third sweep's pantry: "Volunteer for box day", "Volunteer today"
     # (a shift, not "Volunteer for the census", news: the review)
     r"volunteer (?:today|now|here|with us|for (?:(?:the|a|our) )?[\w-]+ (?:day|shift|drive"
@@ -166,7 +167,7 @@ CALL_TO_ACTION = re.compile(
     r"start (?:a |your )?free trial|read the guide|click to \w+|share (?:now|it|this)|"
     # the sixth sweep's: "Upgrade to read →", "Start trial", "Check it out"
     r"upgrade(?: to (?:read|paid|premium|unlock))?|start (?:a |your )?trial|check it out|"
-    r"see more(?: of what you like| like this)?|register|"
+    r"see more(?: of what you like(?: and less of what you don['’]t)?| like this)?|register|"
     # ("See all of today's stories", a gadget site's daily: the sixteenth sweep)
     r"see (?:more|all)(?: [\w'’-]+){0,2} (?:posts|stories|news|articles|papers|episodes|topics)|"
     r"claim (?:it|yours|your \w+)(?: here| now)?|"

@@ -45,7 +45,10 @@ def digest_blocks(text: str, read: Callable[[str], list[Block]]) -> list[Block] 
              if at and RULE.fullmatch(chunks[at - 1].strip())
              and (fields := _headers(chunk)) is not None}
     starts = sorted(heads)
-    if len(starts) < MIN_MESSAGES:
+    # (the list's footer is no message: a digest of one message, a weekly post sent through
+    # a list, is read as that post, its items each a story: the eighteenth sweep's)
+    if sum(not FOOTER_SUBJECT.fullmatch(heads[at].get("subject", "")) for at in starts) \
+            < MIN_MESSAGES:
         return None
     messages = []
     for number, at in enumerate(starts):

@@ -125,6 +125,9 @@ ZONES = {
         r"|\s*[:—–-]\s*what (?:we|you) (?:covered|discussed|read|missed|shipped))"
         r"|in (?:this|today'?s) (?:issue|edition|email|newsletter|rundown|digest)"
         r"|table of contents|what'?s inside|wrapping up|wrap-?up|that'?s a wrap"
+        # ("This week at a glance", the twenty-sixth sweep; not "Bitcoin at a glance: …")
+        r"|(?:(?:this|the) week|today|this (?:issue|edition)|the (?:issue|edition))"
+        r" at a glance\W*$|at a glance\W*$"
         r"|(?:timestamps|chapters|in this episode)\W*$)",
         re.IGNORECASE),
     "sponsor": re.compile(
@@ -292,7 +295,8 @@ def sponsored_lead(block: Block) -> bool:
 # short title that ends in a role is a posting ("Senior Detection Engineer", "Head of Project
 # Finance", "Policy Analyst — Tidewell": the sixteenth sweep), news is not ("Engineers at
 # Meta protest layoffs").
-BARE_JOBS = re.compile(r"^\W*(?:jobs?|careers?|hiring|open roles|job board)\W*$", re.IGNORECASE)
+BARE_JOBS = re.compile(r"^\W*(?:jobs?|careers?|hiring|open roles|job board|join (?:our|the) team"
+                       r"|we['’]re hiring|open positions)\W*$", re.IGNORECASE)
 ROLE = re.compile(r"(?:engineer|scientist|manager|designer|analyst|developer|intern|director"
                   r"|researcher|officer|specialist|coordinator|architect|consultant|recruiter"
                   r"|associate|fellow|lead|responder|editor|writer|producer|counsel|strategist"
