@@ -145,7 +145,8 @@ def test_a_long_folded_header_is_read_in_linear_time() -> None:
     assert len(blocks[0].text) <= 300
 
 
-def mime_digest(subjects: list[str], *, typed: bool = True, digest: bool = True) -> bytes:
+def mime_digest(subjects: list[str], *, typed: bool = True, digest: bool = True,
+                first_html: str = "") -> bytes:
     outer = EmailMessage()
     outer["From"] = "tools-l-request@lists.example.org"
     outer["To"] = "reader@example.test"
@@ -160,7 +161,10 @@ def mime_digest(subjects: list[str], *, typed: bool = True, digest: bool = True)
         inner = EmailMessage()
         inner["From"] = "someone@example.org"
         inner["Subject"] = subject
-        inner.set_content(f"Message {number} says something of its own, at some length.\n")
+        if number == 0 and first_html:
+            inner.set_content(first_html, subtype="html")
+        else:
+            inner.set_content(f"Message {number} says something of its own, at some length.\n")
         part = EmailMessage()
         part.set_content(inner)
         container.attach(part)
@@ -272,3 +276,27 @@ def test_a_digest_of_one_message_is_read_as_that_message() -> None:
             "    Parsing certain malformed certificates could consume excessive CPU.")
     assert digest_blocks(plain_digest([("[oss] This week in security", post)]),
                          plain_blocks) is None
+
+
+def test_the_list_s_footer_is_no_message_s_text_even_unnamed() -> None:
+    last = ("Another message.\n\n_______________________________________________\n"
+            "tools-l mailing list -- tools-l@lists.example.org\n"
+            "To unsubscribe send an email to tools-l-leave@lists.example.org")
+    stories = segment(parse_issue(email(plain_digest([("First", "The first message."),
+                                                      ("Second", last)]))))
+    assert [s.headline for s in stories] == ["First", "Second"]
+    assert "unsubscribe" not in stories[1].text and "Another message." in stories[1].text
+
+
+def test_a_mime_digest_of_one_message_and_the_footer_is_that_message() -> None:
+    """Its items are the stories, not the list's preamble in the first text part."""
+    post = ("<h2>OpenSSH 10.2 fixes ProxyJump</h2><p>A hostname passed to ProxyJump could "
+            "inject shell commands.</p><h2>PyPI requires 2FA for owners</h2><p>Owner "
+            "accounts must enable two-factor authentication by December 31.</p>"
+            "<h2>Go 1.25.4 fixes an x509 denial of service</h2><p>Parsing some malformed "
+            "certificates could take minutes of CPU.</p>")
+    data = mime_digest(["This week in security", "Digest Footer"], first_html=post)
+    headlines = [s.headline for s in segment(parse_issue(data))]
+    # cut as the same post sent as a newsletter is
+    alone = [s.headline for s in segment(parse_issue(email(post, html=True)))]
+    assert headlines == alone and "PyPI requires 2FA for owners" in headlines

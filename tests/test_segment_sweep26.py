@@ -66,3 +66,33 @@ def test_this_week_at_a_glance_is_a_recap_and_join_our_team_a_jobs_board() -> No
                                   "See more of what you like and less of what you don’t."])
 def test_more_calls_to_action(text: str) -> None:
     assert CALL_TO_ACTION.match(text)
+
+
+def _headings_over(items: list[tuple[str, str]]) -> list[str]:
+    html = "".join(f"<h2>{headline}</h2><p>{text}</p>" for headline, text in items)
+    return [s.headline for s in segment(parse_issue(email(html, html=True)))]
+
+
+def test_a_run_of_headlines_each_over_one_short_sentence_is_a_run_of_stories() -> None:
+    """Each was a section's name over a line (a masthead's shape), so the issue was one
+    story under its subject (found while writing the digest tests, stop 30)."""
+    items = [("OpenSSH 10.2 fixes ProxyJump", "A hostname could inject shell commands."),
+             ("PyPI requires 2FA for owners", "Owners must enable it by December 31."),
+             ("Go 1.25.4 fixes a DoS bug", "Malformed certificates took minutes.")]
+    assert _headings_over(items) == [headline for headline, _ in items]
+
+
+def test_a_tagline_over_long_stories_and_a_listing_stay_what_they_were() -> None:
+    assert _headings_over([
+        ("The Weekly Gradient Newsletter", "Notes on machine learning, every Friday."),
+        ("PyPI requires 2FA for owners", "Owner accounts must enable two-factor "
+         "authentication by December 31, the foundation said on Tuesday."),
+        ("Go 1.25.4 fixes a DoS bug", "Parsing some malformed certificates could take "
+         "minutes of CPU time, the Go team said in its release notes.")]) == [
+        "PyPI requires 2FA for owners", "Go 1.25.4 fixes a DoS bug"]
+    listing = _headings_over([("Berlin · April 16", "Talks on retrieval at the Factory."),
+                              ("Toronto · April 21", "A panel on evals at the Hub, 6 pm."),
+                              ("Meetup organisers adopt a shared code", "The code covers "
+                               "every chapter's events from May, the organisers said on "
+                               "Monday after a vote.")])
+    assert "Toronto · April 21" not in listing

@@ -7,9 +7,11 @@ lines of dashes, after the list's own preamble and a table of "Today's Topics";
 or a MIME ``multipart/digest`` with each message a ``message/rfc822`` part
 (RFC 2046 5.1.5).  Either way each message is a story, headlined by its Subject,
 its headings and paragraphs its text; the list's preamble, the topics (a recap of the
-same subjects) and the "Digest Footer" message are left out.  One set of
-headers is no digest: a forwarded issue quotes its original's headers once, and
-is read as it was.
+same subjects) and the list's footer are left out.  A plain digest's messages
+each follow a line of dashes, so letters quoted one after another in a
+newsletter, or a forwarded thread, are no digest; and a digest of one message (a
+weekly post sent through a list) is read as that message, its items each a
+story.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ FIELD = re.compile(r"[A-Za-z][\w-]{0,40}[ \t]*:")  # any header's name ("Organiz
 CONTINUATION = re.compile(r"[ \t]+\S")  # a folded header's next line (RFC 5322 2.2.3)
 FOOTER_SUBJECT = re.compile(r"digest footer", re.IGNORECASE)
 LIST_TAG = re.compile(r"\[[^\]\n]{1,60}\]\s+(?=\S)")
+LIST_FOOTER = re.compile(r"_{20,}[ \t]*\n[^\n]{0,120}\bmailing list\b", re.IGNORECASE)
 END_LINE = re.compile(r"^End of .{1,200}?Digest\b.*$", re.IGNORECASE | re.MULTILINE)
 
 
@@ -53,10 +56,19 @@ def digest_blocks(text: str, read: Callable[[str], list[Block]]) -> list[Block] 
     messages = []
     for number, at in enumerate(starts):
         end = starts[number + 1] if number + 1 < len(starts) else len(chunks)
-        body = "\n\n".join(chunk for chunk in chunks[at + 1:end]
-                           if not RULE.fullmatch(chunk.strip()))
+        body = "\n\n".join(_until_footer([chunk for chunk in chunks[at + 1:end]
+                                          if not RULE.fullmatch(chunk.strip())]))
         messages.append((heads[at].get("subject", ""), END_LINE.sub("", body)))
     return _as_stories(messages, read)
+
+
+def _until_footer(chunks: list[str]) -> list[str]:
+    """A message's chunks up to the list's footer, where the footer is not a message of its
+    own: Mailman's line of underscores over "<list> mailing list" and its addresses."""
+    for at, chunk in enumerate(chunks):
+        if LIST_FOOTER.match(chunk.strip()):
+            return chunks[:at]
+    return chunks
 
 
 def _headers(chunk: str) -> dict[str, str] | None:
@@ -85,16 +97,21 @@ def _headers(chunk: str) -> dict[str, str] | None:
 def mime_digest_blocks(msg: EmailMessage, read: Callable[[EmailMessage], list[Block]],
                        subject_of: Callable[[EmailMessage], str]) -> list[Block] | None:
     """The blocks of a MIME digest: each enclosed message's Subject (``subject_of``, which
-    must not raise) as a heading over what ``read`` makes of it; None when ``msg``
-    encloses fewer than two messages.  ``read`` must not look for digests again: a
-    digest inside an enclosed message is that message's text (nested digests recursed
-    once per level, to a RecursionError at 250: the review)."""
+    must not raise) as a heading over what ``read`` makes of it; the one message's own
+    blocks when it encloses one (and the footer); None when it encloses none.  ``read``
+    must not look for digests again: a digest inside an enclosed message is that
+    message's text (nested digests recursed once per level, to a RecursionError at 250:
+    the review)."""
     enclosed = [part for digest in _digests(msg) for part in digest.get_payload()
                 if isinstance(part, Message) and part.get_content_type() == "message/rfc822"]
-    messages = [inner for part in enclosed for inner in _payloads(part)]
-    if len(messages) < MIN_MESSAGES:
-        return None
-    return _as_stories([(subject_of(inner), inner) for inner in messages], read)
+    messages = [(subject_of(inner), inner) for part in enclosed for inner in _payloads(part)]
+    posts = [inner for subject, inner in messages
+             if not FOOTER_SUBJECT.fullmatch(subject.strip())]
+    if len(posts) == 1:
+        # one message and the footer (a weekly post sent through a list): that message is
+        # the issue, cut as any other, not the list's preamble in the first text part
+        return read(posts[0])
+    return _as_stories(messages, read) if len(posts) >= MIN_MESSAGES else None
 
 
 def _as_stories(messages: list[tuple[str, Any]], read: Callable[[Any], list[Block]]

@@ -24,7 +24,7 @@ from service.ingest.headlines import (
 )
 from service.ingest.run_in import is_label
 from service.ingest.units import Unit, after, text_under
-from service.ingest.zones import POLL_QUESTION, ZONES
+from service.ingest.zones import POLL_QUESTION, POSTING_PLACE, ZONES
 
 __all__ = ["label_over_items", "news_item", "title_kind"]
 
@@ -58,12 +58,50 @@ def title_kind(unit: Unit, units: list[Unit], index: int) -> str:
         return "section"
     # (under a Chinese or Japanese title, its text says more per letter: ``text_size``)
     under = text_under(units, index, text_size if CJK.search(text) else len)
-    if under < roles.BODY_MIN_CHARS and not unit.url and not _read_more_under(units, index):
+    if (under < roles.BODY_MIN_CHARS and not unit.url and not _read_more_under(units, index)
+            and not _news_over_a_sentence(text, units, index)):
         return "section"  # a name over a line or two ("Issue 41"): a masthead, not a story
     words = re.findall(r"[\w&+/']+", text.lower())
     if words and len(words) <= 5 and all(w in SECTION_WORDS for w in words):
         return "section"
     return "story"
+
+
+def _news_over_a_sentence(text: str, units: list[Unit], index: int) -> bool:
+    """One of a run of headlines each over one short sentence of news ("OpenSSH 10.2 fixes
+    ProxyJump" over "A hostname could inject shell commands.", then another such): stories,
+    where a name over a line ("Issue 41" over "March 2026", a tagline over the first long
+    story) is a masthead.  Such a digest was one story under its subject (stop 30)."""
+    return _over_a_sentence(text, units, index) and any(
+        _over_a_sentence(tidy(peer.headline), units, at)
+        for at, peer in _peers(units, index))
+
+
+def _peers(units: list[Unit], index: int) -> list[tuple[int, Unit]]:
+    """The titles of the same rank just before and just after the one at ``index``, with
+    only body text between."""
+    rank, found = units[index].rank, []
+    for step in (-1, 1):
+        at = index + step
+        while 0 <= at < len(units) and units[at].role in ("body", "rule"):
+            at += step
+        if 0 <= at < len(units) and units[at].role == "title" and units[at].rank == rank:
+            found.append((at, units[at]))
+    return found
+
+
+def _over_a_sentence(text: str, units: list[Unit], index: int) -> bool:
+    """A headline of a few words (not a listing's "Berlin · April 16") over one short
+    sentence, and nothing more, before the next title."""
+    if len(text.split()) < roles.LEAD_ITEM_MIN_WORDS or POSTING_PLACE.match(text):
+        return False
+    below = [u for u in itertools.takewhile(lambda u: u.role in ("body", "rule"),
+                                            after(units, index)) if u.role == "body"]
+    if len(below) != 1:
+        return False
+    sentence = below[0].block.text.strip()
+    return (NEWS_SUMMARY_CHARS <= len(sentence) < roles.BODY_MIN_CHARS
+            and len(sentence.split()) >= 4 and sentence[-1] in ".!?" and sentence[:1].isupper())
 
 
 def _over_a_paragraph(units: list[Unit], index: int) -> bool:
