@@ -9,6 +9,7 @@ import pytest
 from service.ingest.buttons import CALL_TO_ACTION
 from service.ingest.parse import parse_issue
 from service.ingest.segment import segment
+from service.ingest.zones import ZONES
 from tests.test_segment_any import email
 
 
@@ -96,3 +97,30 @@ def test_a_tagline_over_long_stories_and_a_listing_stay_what_they_were() -> None
                                "every chapter's events from May, the organisers said on "
                                "Monday after a vote.")])
     assert "Toronto · April 21" not in listing
+
+
+# ---- the twenty-seventh sweep's (stop 30, written blind after the twenty-sixth's rules) ----
+
+
+@pytest.mark.parametrize("text", [
+    "Enter now", "SHOP THE BOX", "All fixtures and results", "Full district calendar",
+    "See all 140+ open roles on our job board →", "YouTube", "Découvrir le programme →",
+])
+def test_the_twenty_seventh_sweep_s_buttons(text: str) -> None:
+    assert CALL_TO_ACTION.match(text)
+
+
+@pytest.mark.parametrize("text", ["Shop the look of the year in Paris now open",
+                                  "YouTube bans AI slop", "Enter the dragon",
+                                  "All results are in for the election"])
+def test_news_that_opens_like_those_buttons(text: str) -> None:
+    assert not CALL_TO_ACTION.match(text)
+
+
+@pytest.mark.parametrize(("title", "zone"), [
+    ("Climate jobs", "jobs"), ("💼 Security jobs", "jobs"), ("Portfolio jobs", "jobs"),
+    ("Au sommaire", "recap"), ("This week in 30 seconds", "recap"),
+    ("Dans ce numéro", "recap"), ("Tech jobs vanish", None),
+])
+def test_the_twenty_seventh_sweep_s_zone_titles(title: str, zone: str | None) -> None:
+    assert next((name for name, pattern in ZONES.items() if pattern.search(title)), None) == zone

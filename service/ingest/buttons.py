@@ -153,6 +153,15 @@ CALL_TO_ACTION = re.compile(
     r"|amazon music|rss)){0,6}|"
     r"see (?:more|all) (?:open )?(?:jobs|roles|openings)(?: on (?:the )?[\w'’ -]{1,40})?|"
     r"get a (?:free )?(?:quote|estimate|consultation)|"
+    # the twenty-seventh sweep's: "Enter now", "Shop the box", "All fixtures and results",
+    # "Full district calendar", "See all 140+ open roles on our job board →", "YouTube",
+    # "Découvrir le programme →"
+    r"enter (?:now|here|today|the (?:draw|giveaway|competition))|shop (?:the|our) [\w-]+|"
+    r"all (?:fixtures|results|events|dates)(?: (?:and|&) (?:fixtures|results|events|dates))?|"
+    r"full (?:[\w-]+ )?(?:calendar|schedule|programme|program|fixture list)|"
+    r"see (?:all|more) (?:\d+\+? )?(?:open )?(?:roles|jobs|openings|positions)"
+    r"(?: on (?:our|the) (?:job board|careers page))?|youtube|"
+    r"découvrir (?:le|la|les|notre) [\w-]+|en savoir plus sur [\w-]+|"
     # the twenty-third sweep's pantry: "Volunteer for box day", "Volunteer today"
     # (a shift, not "Volunteer for the census", news: the review)
     r"volunteer (?:today|now|here|with us|for (?:(?:the|a|our) )?[\w-]+ (?:day|shift|drive"

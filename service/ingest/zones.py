@@ -128,6 +128,11 @@ ZONES = {
         # ("This week at a glance", the twenty-sixth sweep; not "Bitcoin at a glance: …")
         r"|(?:(?:this|the) week|today|this (?:issue|edition)|the (?:issue|edition))"
         r" at a glance\W*$|at a glance\W*$"
+        # the twenty-seventh sweep's: "This week in 30 seconds", "Au sommaire", "Dans ce
+        # numéro", "In dieser Ausgabe", "En este número", "In questo numero"
+        r"|(?:this|the) (?:week|issue) in (?:\d{1,3}|sixty|thirty) (?:seconds|words)\W*$"
+        r"|au sommaire|dans ce numéro|in dieser ausgabe|en este número|in questo numero"
+        r"|nesta edição"
         r"|(?:timestamps|chapters|in this episode)\W*$)",
         re.IGNORECASE),
     "sponsor": re.compile(
@@ -173,7 +178,10 @@ ZONES = {
         # news ("300 jobs cut at Meta", "Jobs at risk as factories automate": the review)
         r"|\d+ (?:open |new )?(?:jobs|roles|positions|openings)"
         r"(?: (?:at|with) [^\n]{1,40}| we['’]re hiring(?: for)?)?"
-        r"|(?:open|new) (?:jobs|roles|positions|openings) at [^\n]{1,40})\W*$",
+        r"|(?:open|new) (?:jobs|roles|positions|openings) at [^\n]{1,40}"
+        # a field's or a portfolio's word over postings: "Climate jobs", "💼 Security jobs",
+        # "Portfolio jobs" (the twenty-seventh sweep; "Tech jobs vanish" is news)
+        r"|[\w-]+ (?:jobs|roles|openings))\W*$",
         re.IGNORECASE),
     # a title that only labels events: what is under it is listings ("Upcoming events",
     # "Upcoming Robotics Events", "Meetups 🌎", "Termine", "【イベント情報】"; the sweeps'
