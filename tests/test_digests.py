@@ -300,3 +300,37 @@ def test_a_mime_digest_of_one_message_and_the_footer_is_that_message() -> None:
     # cut as the same post sent as a newsletter is
     alone = [s.headline for s in segment(parse_issue(email(post, html=True)))]
     assert headlines == alone and "PyPI requires 2FA for owners" in headlines
+
+
+def test_a_newsletter_with_a_digest_attached_is_that_newsletter() -> None:
+    """A one-message digest attached to an HTML newsletter replaced its stories (the
+    review): the digest is read only where nothing outside it is HTML."""
+    outer = EmailMessage()
+    outer["From"] = "editor@weekly.example"
+    outer["Subject"] = "Weekly"
+    stories = "".join(f"<h2>{h}</h2><p>{h} happened this week, and here is what it means for "
+                      f"the city and its residents.</p>"
+                      for h in ("Council passes the budget", "Transit adds late buses",
+                                "Library opens on Sundays"))
+    outer.set_content(stories, subtype="html")
+    outer.make_mixed()
+    digest = EmailMessage()
+    digest.make_mixed()
+    digest.set_type("multipart/digest")
+    part = EmailMessage()
+    part.set_content(_message("Re: your last issue"))
+    digest.attach(part)
+    outer.attach(digest)
+    headlines = [s.headline for s in segment(parse_issue(outer.as_bytes()))]
+    assert headlines == ["Council passes the budget", "Transit adds late buses",
+                         "Library opens on Sundays"]
+
+
+def test_another_list_s_footer_inside_a_message_does_not_cut_it() -> None:
+    forwarded = ("Forwarding the announcement from the bar list:\n\n"
+                 "_______________________________________________\n"
+                 "bar-announce mailing list\nbar-announce@lists.example.org\n\n"
+                 "Version 2.0 is out, with a new plugin API.")
+    stories = segment(parse_issue(email(plain_digest([("Fwd: bar 2.0", forwarded),
+                                                      ("Second", "Another message.")]))))
+    assert "Version 2.0 is out" in stories[0].text

@@ -104,7 +104,8 @@ def test_a_tagline_over_long_stories_and_a_listing_stay_what_they_were() -> None
 
 @pytest.mark.parametrize("text", [
     "Enter now", "SHOP THE BOX", "All fixtures and results", "Full district calendar",
-    "See all 140+ open roles on our job board →", "YouTube", "Découvrir le programme →",
+    "See all 140+ open roles on our job board →", "Découvrir le programme →",
+    "Spotify · Apple Podcasts · YouTube",
 ])
 def test_the_twenty_seventh_sweep_s_buttons(text: str) -> None:
     assert CALL_TO_ACTION.match(text)
@@ -112,7 +113,10 @@ def test_the_twenty_seventh_sweep_s_buttons(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["Shop the look of the year in Paris now open",
                                   "YouTube bans AI slop", "Enter the dragon",
-                                  "All results are in for the election"])
+                                  "All results are in for the election",
+                                  # a company's name may head its news (the review)
+                                  "YouTube", "Spotify", "Shop the look", "Enter the competition",
+                                  "Full Moon calendar", "All results"])
 def test_news_that_opens_like_those_buttons(text: str) -> None:
     assert not CALL_TO_ACTION.match(text)
 
@@ -121,6 +125,36 @@ def test_news_that_opens_like_those_buttons(text: str) -> None:
     ("Climate jobs", "jobs"), ("💼 Security jobs", "jobs"), ("Portfolio jobs", "jobs"),
     ("Au sommaire", "recap"), ("This week in 30 seconds", "recap"),
     ("Dans ce numéro", "recap"), ("Tech jobs vanish", None),
+    # over news, not postings (the review): "Steel jobs", "Gender roles", "Store openings";
+    # a headline that opens like a recap title is news
+    ("Steel jobs", None), ("Gender roles", None), ("Restaurant openings", None),
+    ("Au sommaire du Conseil de Paris : la gratuité des transports", None),
+    ("Nesta edição do Rock in Rio, 700 mil pessoas", None),
 ])
 def test_the_twenty_seventh_sweep_s_zone_titles(title: str, zone: str | None) -> None:
     assert next((name for name, pattern in ZONES.items() if pattern.search(title)), None) == zone
+
+
+def test_a_field_s_jobs_over_news_is_news_and_over_postings_a_jobs_board() -> None:
+    news = ("<h2>Council passes the budget</h2><p>The council passed next year's budget on "
+            "Tuesday night after a four-hour debate over bus fares and libraries.</p>"
+            "<h2>Steel jobs</h2><p>The mill will hire 300 people when its new furnace opens "
+            "in May, the company said, the first hiring round in ten years.</p>"
+            "<h2>Transit adds late buses</h2><p>Three routes will run until 1 a.m. from "
+            "March, after a pilot on route 4 doubled its late-night riders.</p>")
+    assert "Steel jobs" in [s.headline for s in segment(parse_issue(email(news, html=True)))]
+    jobs = news.replace("<h2>Steel jobs</h2><p>The mill", "<h2>Interesting jobs</h2>"
+                        "<p><b>Platform Engineer at Finchly</b> Remote, full time.</p><p>The mill")
+    assert "Platform Engineer at Finchly" not in [
+        s.headline for s in segment(parse_issue(email(jobs, html=True)))]
+
+
+def test_an_issue_s_closing_pair_is_no_run_of_news() -> None:
+    """Titles over one short sentence count as news in a run of three, and not when the
+    newsletter speaks ("We write…", "Write to us…") or asks (the review)."""
+    long = ("Owner accounts must enable two-factor authentication by December 31, the "
+            "foundation said on Tuesday after a phishing wave.")
+    items = [("PyPI requires 2FA for owners", long), ("Go 1.25.4 fixes a DoS bug", long),
+             ("About The Morning Circuit", "We write about chips every single week."),
+             ("Contact the editors directly", "Write to us at editors@circuit.example.")]
+    assert _headings_over(items) == ["PyPI requires 2FA for owners", "Go 1.25.4 fixes a DoS bug"]

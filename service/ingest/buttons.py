@@ -148,7 +148,9 @@ CALL_TO_ACTION = re.compile(
     r"(?:share on (?:x|twitter|linkedin|facebook|bluesky|threads|mastodon|reddit|whatsapp)"
     r"[ \t·•|]*){1,8}|"
     r"(?:book|request|schedule|get) a demo|demo (?:buchen|anfragen|vereinbaren)|"
-    r"(?:apple podcasts|spotify|overcast|pocket casts|youtube music|amazon music)"
+    # (a player's name alone only for Apple Podcasts: "Spotify" may head news)
+    r"(?:apple podcasts|(?:spotify|overcast|pocket casts|youtube music|amazon music)"
+    r"(?=[ \t]*[·•|]))"
     r"(?:[ \t]*[·•|][ \t]*(?:apple podcasts|spotify|overcast|pocket casts|youtube(?: music)?"
     r"|amazon music|rss)){0,6}|"
     r"see (?:more|all) (?:open )?(?:jobs|roles|openings)(?: on (?:the )?[\w'’ -]{1,40})?|"
@@ -156,11 +158,14 @@ CALL_TO_ACTION = re.compile(
     # the twenty-seventh sweep's: "Enter now", "Shop the box", "All fixtures and results",
     # "Full district calendar", "See all 140+ open roles on our job board →", "YouTube",
     # "Découvrir le programme →"
-    r"enter (?:now|here|today|the (?:draw|giveaway|competition))|shop (?:the|our) [\w-]+|"
-    r"all (?:fixtures|results|events|dates)(?: (?:and|&) (?:fixtures|results|events|dates))?|"
-    r"full (?:[\w-]+ )?(?:calendar|schedule|programme|program|fixture list)|"
+    # (bounded words: "YouTube", "Shop the look", "Full Moon calendar" or "Enter the
+    # competition" may head news: the review)
+    r"enter (?:now|here|today)|shop (?:the|our) (?:box|store|shop|sale|collection|range)|"
+    r"all (?:fixtures (?:and|&) results|results (?:and|&) fixtures)|"
+    r"full (?:(?:district|club|school|event|events|season|city|team) )?(?:calendar|schedule"
+    r"|fixture list)|"
     r"see (?:all|more) (?:\d+\+? )?(?:open )?(?:roles|jobs|openings|positions)"
-    r"(?: on (?:our|the) (?:job board|careers page))?|youtube|"
+    r"(?: on (?:our|the) (?:job board|careers page))?|"
     r"découvrir (?:le|la|les|notre) [\w-]+|en savoir plus sur [\w-]+|"
     # the twenty-third sweep's pantry: "Volunteer for box day", "Volunteer today"
     # (a shift, not "Volunteer for the census", news: the review)

@@ -50,14 +50,18 @@ def digest_blocks(text: str, read: Callable[[str], list[Block]]) -> list[Block] 
     starts = sorted(heads)
     # (the list's footer is no message: a digest of one message, a weekly post sent through
     # a list, is read as that post, its items each a story: the eighteenth sweep's)
-    if sum(not FOOTER_SUBJECT.fullmatch(heads[at].get("subject", "")) for at in starts) \
-            < MIN_MESSAGES:
+    real = [at for at in starts if not FOOTER_SUBJECT.fullmatch(heads[at].get("subject", ""))]
+    if len(real) < MIN_MESSAGES:
         return None
     messages = []
     for number, at in enumerate(starts):
+        last = at == real[-1]
         end = starts[number + 1] if number + 1 < len(starts) else len(chunks)
-        body = "\n\n".join(_until_footer([chunk for chunk in chunks[at + 1:end]
-                                          if not RULE.fullmatch(chunk.strip())]))
+        body_chunks = [chunk for chunk in chunks[at + 1:end]
+                       if not RULE.fullmatch(chunk.strip())]
+        # (the list's footer follows its last message; one inside a message is a forwarded
+        # post's, and the message goes on after it: the review)
+        body = "\n\n".join(_until_footer(body_chunks) if last else body_chunks)
         messages.append((heads[at].get("subject", ""), END_LINE.sub("", body)))
     return _as_stories(messages, read)
 
@@ -102,7 +106,10 @@ def mime_digest_blocks(msg: EmailMessage, read: Callable[[EmailMessage], list[Bl
     must not look for digests again: a digest inside an enclosed message is that
     message's text (nested digests recursed once per level, to a RecursionError at 250:
     the review)."""
-    enclosed = [part for digest in _digests(msg) for part in digest.get_payload()
+    digests = _digests(msg)
+    if not digests or _carries_its_own_text(msg):
+        return None  # a newsletter with a digest attached is that newsletter (the review)
+    enclosed = [part for digest in digests for part in digest.get_payload()
                 if isinstance(part, Message) and part.get_content_type() == "message/rfc822"]
     messages = [(subject_of(inner), inner) for part in enclosed for inner in _payloads(part)]
     posts = [inner for subject, inner in messages
@@ -156,6 +163,22 @@ def _digests(msg: Message) -> list[Message]:
         elif part.get_content_maintype() == "multipart" and isinstance(part.get_payload(), list):
             stack.extend(reversed([p for p in part.get_payload() if isinstance(p, Message)]))
     return found
+
+
+def _carries_its_own_text(msg: Message) -> bool:
+    """Something outside the digest parts is HTML: a newsletter's own body, where a list's
+    digest has only its plain preamble and footer beside them."""
+    stack = [msg]
+    while stack:
+        part = stack.pop()
+        if part.get_content_type() in ("multipart/digest", "message/rfc822"):
+            continue
+        payload = part.get_payload()
+        if part.get_content_maintype() == "multipart" and isinstance(payload, list):
+            stack.extend(p for p in payload if isinstance(p, Message))
+        elif part.get_content_type() == "text/html":
+            return True
+    return False
 
 
 def _payloads(part: Message) -> list[EmailMessage]:

@@ -24,11 +24,17 @@ from service.ingest.headlines import (
 )
 from service.ingest.run_in import is_label
 from service.ingest.units import Unit, after, text_under
-from service.ingest.zones import POLL_QUESTION, POSTING_PLACE, ZONES
+from service.ingest.zones import POLL_QUESTION, POSTING_PLACE, ZONES, posting
 
 __all__ = ["label_over_items", "news_item", "title_kind"]
 
 NEWS_SUMMARY_CHARS = 20  # a one-line news item says what happened after its headline
+# "<word> jobs" is a jobs board over postings only: "Steel jobs" over news is news
+FIELD_JOBS = re.compile(r"^\W*\w[\w-]* (?:jobs|roles)\W*$", re.IGNORECASE)
+NEWS_RUN = 3  # headlines over one short sentence each, in a row: news, not a closing pair
+# the newsletter speaking to its reader: "We write about chips…", "Write to us at…"
+SPEAKING = re.compile(r"(?:we|you|our|your|i|us|write|join|listen|follow|reply|forward"
+                      r"|subscribe|tell|send)\b", re.IGNORECASE)
 
 
 def title_kind(unit: Unit, units: list[Unit], index: int) -> str:
@@ -40,6 +46,8 @@ def title_kind(unit: Unit, units: list[Unit], index: int) -> str:
         # word classes overlap their endings, quadratic on a hostile 16,000-character one)
         if pattern.search(text) and (name != "sponsor" or len(text) <= 80):
             return name
+    if FIELD_JOBS.match(text) and _postings_under(units, index):
+        return "jobs"  # "Interesting jobs" over "Platform Engineer at Finchly" (the review)
     if POLL_QUESTION.match(text) and not _over_a_paragraph(units, index):
         return "feedback"  # the poll's question over its options, not over a story's text
     following = next((u for u in after(units, index) if u.role != "rule"), None)
@@ -67,33 +75,51 @@ def title_kind(unit: Unit, units: list[Unit], index: int) -> str:
     return "story"
 
 
+def _postings_under(units: list[Unit], index: int) -> bool:
+    """The next title or item under the one at ``index`` is a job posting's title."""
+    below = next((u for u in after(units, index) if u.role in ("title", "item")), None)
+    # ("Platform Engineer at Finchly": the role before its employer)
+    return below is not None and posting(re.split(r"\s+at\s+", below.headline, maxsplit=1)[0],
+                                         "Jobs")
+
+
 def _news_over_a_sentence(text: str, units: list[Unit], index: int) -> bool:
-    """One of a run of headlines each over one short sentence of news ("OpenSSH 10.2 fixes
-    ProxyJump" over "A hostname could inject shell commands.", then another such): stories,
-    where a name over a line ("Issue 41" over "March 2026", a tagline over the first long
-    story) is a masthead.  Such a digest was one story under its subject (stop 30)."""
-    return _over_a_sentence(text, units, index) and any(
-        _over_a_sentence(tidy(peer.headline), units, at)
-        for at, peer in _peers(units, index))
-
-
-def _peers(units: list[Unit], index: int) -> list[tuple[int, Unit]]:
-    """The titles of the same rank just before and just after the one at ``index``, with
-    only body text between."""
-    rank, found = units[index].rank, []
+    """One of a run of at least three headlines each over one short sentence of news
+    ("OpenSSH 10.2 fixes ProxyJump" over "A hostname could inject shell commands."):
+    stories, where a name over a line ("Issue 41" over "March 2026", a tagline over the
+    first long story) is a masthead, and an issue's closing pair ("About The Circuit" over
+    "We write about chips every week.", "Contact the editors") is no news (the review).
+    Such a digest was one story under its subject (stop 30)."""
+    if not _over_a_sentence(text, units, index):
+        return False
+    run = 1
     for step in (-1, 1):
-        at = index + step
-        while 0 <= at < len(units) and units[at].role in ("body", "rule"):
-            at += step
-        if 0 <= at < len(units) and units[at].role == "title" and units[at].rank == rank:
-            found.append((at, units[at]))
-    return found
+        at: int | None = index
+        while run < NEWS_RUN and at is not None:
+            at = _peer(units, at, step)
+            if at is None or not _over_a_sentence(tidy(units[at].headline), units, at):
+                break
+            run += 1
+    return run >= NEWS_RUN
+
+
+def _peer(units: list[Unit], index: int, step: int) -> int | None:
+    """The title of the same rank just before (``step`` -1) or after (1) the one at
+    ``index``, with only body text between; None if another title or item comes first."""
+    at = index + step
+    while 0 <= at < len(units) and units[at].role in ("body", "rule"):
+        at += step
+    inside = 0 <= at < len(units)
+    return at if inside and units[at].role == "title" and units[at].rank == units[index].rank \
+        else None
 
 
 def _over_a_sentence(text: str, units: list[Unit], index: int) -> bool:
-    """A headline of a few words (not a listing's "Berlin · April 16") over one short
-    sentence, and nothing more, before the next title."""
-    if len(text.split()) < roles.LEAD_ITEM_MIN_WORDS or POSTING_PLACE.match(text):
+    """A headline of a few words, no question (not a listing's "Berlin · April 16"), over
+    one short sentence of news, not the newsletter speaking ("We…", "Write to us…"), and
+    nothing more, before the next title."""
+    if (len(text.split()) < roles.LEAD_ITEM_MIN_WORDS or POSTING_PLACE.match(text)
+            or text.endswith("?")):
         return False
     below = [u for u in itertools.takewhile(lambda u: u.role in ("body", "rule"),
                                             after(units, index)) if u.role == "body"]
@@ -101,7 +127,8 @@ def _over_a_sentence(text: str, units: list[Unit], index: int) -> bool:
         return False
     sentence = below[0].block.text.strip()
     return (NEWS_SUMMARY_CHARS <= len(sentence) < roles.BODY_MIN_CHARS
-            and len(sentence.split()) >= 4 and sentence[-1] in ".!?" and sentence[:1].isupper())
+            and len(sentence.split()) >= 4 and sentence[-1] in ".!?" and sentence[:1].isupper()
+            and not SPEAKING.match(sentence))
 
 
 def _over_a_paragraph(units: list[Unit], index: int) -> bool:

@@ -131,8 +131,8 @@ ZONES = {
         # the twenty-seventh sweep's: "This week in 30 seconds", "Au sommaire", "Dans ce
         # numéro", "In dieser Ausgabe", "En este número", "In questo numero"
         r"|(?:this|the) (?:week|issue) in (?:\d{1,3}|sixty|thirty) (?:seconds|words)\W*$"
-        r"|au sommaire|dans ce numéro|in dieser ausgabe|en este número|in questo numero"
-        r"|nesta edição"
+        r"|(?:au sommaire|dans ce numéro|in dieser ausgabe|en este número|in questo numero"
+        r"|nesta edição)(?: (?:cette semaine|de hoy|diese woche|esta semana))?\W*$"
         r"|(?:timestamps|chapters|in this episode)\W*$)",
         re.IGNORECASE),
     "sponsor": re.compile(
@@ -179,9 +179,11 @@ ZONES = {
         r"|\d+ (?:open |new )?(?:jobs|roles|positions|openings)"
         r"(?: (?:at|with) [^\n]{1,40}| we['’]re hiring(?: for)?)?"
         r"|(?:open|new) (?:jobs|roles|positions|openings) at [^\n]{1,40}"
-        # a field's or a portfolio's word over postings: "Climate jobs", "💼 Security jobs",
-        # "Portfolio jobs" (the twenty-seventh sweep; "Tech jobs vanish" is news)
-        r"|[\w-]+ (?:jobs|roles|openings))\W*$",
+        # a field's or a portfolio's jobs: "Climate jobs", "💼 Security jobs", "Portfolio
+        # jobs" (the twenty-seventh sweep); a closed list, as "Steel jobs", "Summer jobs"
+        # or "Gender roles" over news are news (the review)
+        r"|(?:portfolio|security|cybersecurity|climate|remote|startup|ai|ml|data|engineering"
+        r"|design|policy|research|developer|community|member|partner) (?:jobs|roles))\W*$",
         re.IGNORECASE),
     # a title that only labels events: what is under it is listings ("Upcoming events",
     # "Upcoming Robotics Events", "Meetups 🌎", "Termine", "【イベント情報】"; the sweeps'
