@@ -620,7 +620,8 @@ def test_a_name_ending_in_a_full_stop_runs_into_its_text() -> None:
                                                ("sweep20", 0.89), ("sweep21", 0.90),
                                                ("sweep22", 0.82), ("sweep23", 0.93),
                                                ("sweep24", 0.90), ("sweep25", 0.91),
-                                               ("sweep26", 0.90), ("sweep27", 0.87)])
+                                               ("sweep26", 0.90), ("sweep27", 0.87),
+                                               ("sweep28", 0.85)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
@@ -697,7 +698,9 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     (16 ordinary issues, 8 AI and 8 others, a fifth helper, written after those rules)
     scored 0.851 blind (0.844 with stop 29's rules); 0.892 with its buttons, jobs and
     recap titles, 0.884 after a read-only review narrowed them (a bare "YouTube" or
-    "Spotify" may head news; the end of test_segment_sweep26.py)."""
+    "Spotify" may head news; the end of test_segment_sweep26.py).  sweep28 (16 more, a
+    sixth helper, written after that review) scored 0.836 blind (0.803 with stop 29's
+    rules); 0.861 with its buttons in English and German."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)

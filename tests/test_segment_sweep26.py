@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.ingest.buttons import CALL_TO_ACTION
+from service.ingest.buttons import CALL_TO_ACTION, READ_MORE
 from service.ingest.parse import parse_issue
 from service.ingest.segment import segment
 from service.ingest.zones import ZONES
@@ -158,3 +158,23 @@ def test_an_issue_s_closing_pair_is_no_run_of_news() -> None:
              ("About The Morning Circuit", "We write about chips every single week."),
              ("Contact the editors directly", "Write to us at editors@circuit.example.")]
     assert _headings_over(items) == ["PyPI requires 2FA for owners", "Go 1.25.4 fixes a DoS bug"]
+
+
+# ---- the twenty-eighth sweep's (stop 30, written blind after the review above) ----
+
+
+@pytest.mark.parametrize("text", [
+    "Zur Pressemitteilung", "Modell auf Hugging Face", "Zur Studie (PDF)", "Video ansehen",
+    "Read on the Quillstone blog", "Register for webinars", "See the Book Van schedule",
+    "Make a gift today", "Get the Jetpack app", "See dates & book", "Book now",
+])
+def test_the_twenty_eighth_sweep_s_buttons(text: str) -> None:
+    assert CALL_TO_ACTION.match(text) or READ_MORE.match(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Register for the event of the year: a guide", "Get the app store ruling",
+    "Make a gift economy work", "Video ansehen: Der Bundestag streitet",
+])
+def test_news_that_opens_like_the_twenty_eighth_sweep_s_buttons(text: str) -> None:
+    assert not (CALL_TO_ACTION.match(text) or READ_MORE.match(text))

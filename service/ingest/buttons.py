@@ -30,6 +30,7 @@ READ_MORE = re.compile(
     r"|full (?:story|article|note|report|text|paper|analysis|piece|transcript|advisory|review"
     r"|details|coverage)(?: (?:and|&) [\w-]+)?|continue reading"
     r"|source|link"
+    r"|read (?:it |more )?on (?:the |our )?[\w-]+ blog"  # "Read on the Quillstone blog"
     r"|(?:read|view) (?:it |the paper |the post )?on (?:arxiv|github|medium|substack|youtube"
     r"|hugging ?face|the web|our (?:site|blog|website))"
     r"|lire (?:la suite|plus|l['’](?:article|annonce|étude|entretien)(?: complet)?)"
@@ -167,6 +168,16 @@ CALL_TO_ACTION = re.compile(
     r"see (?:all|more) (?:\d+\+? )?(?:open )?(?:roles|jobs|openings|positions)"
     r"(?: on (?:our|the) (?:job board|careers page))?|"
     r"découvrir (?:le|la|les|notre) [\w-]+|en savoir plus sur [\w-]+|"
+    # the twenty-eighth sweep's: "Zur Pressemitteilung", "Zur Studie (PDF)", "Video ansehen",
+    # "Modell auf Hugging Face", "Register for webinars", "See the Book Van schedule",
+    # "Make a gift today", "Get the Jetpack app", "See dates & book"
+    r"zur (?:[\w-]+ )?(?:pressemitteilung|studie|meldung|analyse|quelle|anmeldung)"
+    r"(?: \(pdf\))?|(?:das )?video ansehen|jetzt ansehen|"
+    r"(?:modell|model|code|weights|gewichte|paper) (?:auf|on) (?:hugging ?face|github|arxiv)|"
+    r"register for (?:the |our |a |upcoming )?(?:webinars?|events?|sessions?|workshops?)|"
+    r"see the (?:[\w'’-]+ ){0,3}(?:schedule|timetable|route map)|"
+    r"make a (?:gift|donation)(?: today| now)?|get the (?:[\w-]+ )?app|"
+    r"see dates (?:&|and) book|book now|"
     # the twenty-third sweep's pantry: "Volunteer for box day", "Volunteer today"
     # (a shift, not "Volunteer for the census", news: the review)
     r"volunteer (?:today|now|here|with us|for (?:(?:the|a|our) )?[\w-]+ (?:day|shift|drive"
