@@ -178,3 +178,20 @@ def test_the_twenty_eighth_sweep_s_buttons(text: str) -> None:
 ])
 def test_news_that_opens_like_the_twenty_eighth_sweep_s_buttons(text: str) -> None:
     assert not (CALL_TO_ACTION.match(text) or READ_MORE.match(text))
+
+
+def test_a_quick_poll_s_answers_are_no_stories() -> None:
+    """"🗳️ Quick poll: …?" over its linked answers (the twenty-eighth sweep's beehiiv
+    briefing): the answers were three one-line stories."""
+    news = ("<h2>Halcyon AI raises $1.2B to design its own inference chips</h2><p>The round "
+            "values the two-year-old company at $9B; the first chip tapes out next spring.</p>")
+    poll = ("<p><b>🗳️ Quick poll: Would you pay more for a model that thinks longer?</b></p>"
+            + "".join(f"<p><a href='https://poll.example/{n}'>{answer}</a></p>"
+                      for n, answer in enumerate(["🧠 Yes, accuracy is everything",
+                                                  "⚡ No, I need speed",
+                                                  "🤷 Depends on the task"])))
+    after = ("<h2>EU AI Office opens its first formal AI Act inquiry</h2><p>The office asked "
+             "a model provider for its training-data summary and its evaluation reports.</p>")
+    headlines = [s.headline for s in segment(parse_issue(email(news + poll + after, html=True)))]
+    assert headlines == ["Halcyon AI raises $1.2B to design its own inference chips",
+                         "EU AI Office opens its first formal AI Act inquiry"]

@@ -110,7 +110,9 @@ def event_day(line: str) -> bool:
 POSTING_PLACE = re.compile(r"^[^·•|\n]{2,40}[ \t][·•|][ \t][^·•|\n]{2,40}$")
 # "📊 Poll: Are you buying the AI dip?" over its options (the eighteenth sweep); over a news
 # paragraph it heads a story ("Poll: Are Americans ready for robotaxis?": the review)
-POLL_QUESTION = re.compile(r"^\W*poll: [^\n]{3,120}\?$", re.IGNORECASE)
+# ("🗳️ Quick poll: Would you pay more for…?", the twenty-eighth sweep)
+POLL_QUESTION = re.compile(r"^\W*(?:(?:quick|reader|today['’]?s|this week['’]?s|weekly) )?"
+                           r"poll: [^\n]{3,120}\?$", re.IGNORECASE)
 TIME_OF_DAY = re.compile(r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b", re.IGNORECASE)
 ZONES = {
     "recap": re.compile(
