@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from service.ingest.buttons import CALL_TO_ACTION, READ_MORE
+from service.ingest.bylines import ISSUE_DATE
 from service.ingest.parse import parse_issue
 from service.ingest.segment import segment
 from service.ingest.zones import ZONES
@@ -195,3 +196,9 @@ def test_a_quick_poll_s_answers_are_no_stories() -> None:
     headlines = [s.headline for s in segment(parse_issue(email(news + poll + after, html=True)))]
     assert headlines == ["Halcyon AI raises $1.2B to design its own inference chips",
                          "EU AI Office opens its first formal AI Act inquiry"]
+
+
+@pytest.mark.parametrize("line", ["October 14, 2025 | Read time: 5 min",
+                                  "Tuesday, March 3, 2026 · Reading time 12 minutes"])
+def test_the_issue_s_date_with_its_reading_time_is_its_masthead(line: str) -> None:
+    assert ISSUE_DATE.match(line)

@@ -71,7 +71,9 @@ DATELINE = re.compile(
 # 2025", "Sunday, September 21, 2025 · 6 min read"; never "June 30 — deadline nears".
 ISSUE_DATE = re.compile(
     rf"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?[ \t]+)?{_DATE}(?:,?[ \t]+\d{{4}})?"
-    r"(?:[ \t]*[·•|][ \t]*(?:\d+[ \t]*min(?:ute)?s? read|listen|view online|read online|paid|"
+    # ("October 14, 2025 | Read time: 5 min": a beehiiv briefing's, the twenty-eighth sweep)
+    r"(?:[ \t]*[·•|][ \t]*(?:\d+[ \t]*min(?:ute)?s? read|read(?:ing)? time:?[ \t]*\d+[ \t]*"
+    r"min(?:ute)?s?|listen|view online|read online|paid|"
     r"free|members?(?:[- ]only)?"
     # its writer: "Monday, October 27, 2025 · By Harriet Mensah-Cole" (the eighteenth sweep)
     # or its curator: "12 June 2025 · curated by Yara Haddad" (the twenty-fourth sweep)
