@@ -148,6 +148,15 @@ def test_a_field_s_jobs_over_news_is_news_and_over_postings_a_jobs_board() -> No
                         "<p><b>Platform Engineer at Finchly</b> Remote, full time.</p><p>The mill")
     assert "Platform Engineer at Finchly" not in [
         s.headline for s in segment(parse_issue(email(jobs, html=True)))]
+    # one plural role before "at" is news, not a posting: the items stay (both were lost
+    # before the last read of the change)
+    layoffs = news.replace(
+        "<h2>Steel jobs</h2><p>The mill", "<h2>Tech jobs</h2><ul><li><a href='https://n.example"
+        "/meta'>Engineers at Meta protest layoffs</a> — hundreds walked out on Tuesday over "
+        "the cuts.</li><li><a href='https://n.example/chips'>Chipmakers hire again in Ohio"
+        "</a> — two fabs add 900 jobs this spring.</li></ul><p>The mill")
+    headlines = [s.headline for s in segment(parse_issue(email(layoffs, html=True)))]
+    assert {"Engineers at Meta protest layoffs", "Chipmakers hire again in Ohio"} <= set(headlines)
 
 
 def test_an_issue_s_closing_pair_is_no_run_of_news() -> None:

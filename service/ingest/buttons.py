@@ -86,7 +86,10 @@ CALL_TO_ACTION = re.compile(
     r"browse (?:the|all|our)(?: \w+){1,2}|"
     # "Try Acme free", "Try Flowpad free for 14 days →" (the eleventh sweep)
     r"try \w+ (?:free|now|for free|today)(?: for (?:\d+|one|two|three) (?:days?|weeks?|months?))?|"
-    r"(?:see|view) all (?:open )?(?:roles|jobs|positions|openings)|browse jobs|"
+    # "See all roles", "See more jobs on the Prompt Wire Job Board", "See all 140+ open roles
+    # on our job board →" (the twenty-sixth and twenty-seventh sweeps)
+    r"(?:see|view) (?:all|more) (?:\d+\+? )?(?:open )?(?:roles|jobs|positions|openings)"
+    r"(?: on (?:the |our )?[\w'’ -]{1,40})?|browse jobs|"
     r"alle stellen ansehen|view (?:open |the )?(?:roles|jobs|positions|openings)|"
     r"become a (?:paid |premium )?(?:member|subscriber|supporter)|cancel (?:this )?alert|"
     r"voir toutes les offres|"
@@ -137,8 +140,8 @@ CALL_TO_ACTION = re.compile(
     r"|threads|x)){1,6}|"
     # the twenty-sixth sweep's: "Take the survey", "Book your place", "Send us your
     # question", "Support the museum", "Forward to a friend", "Share Prompt Wire with a
-    # friend", "Share on XShare on LinkedIn", "Demo buchen →", "Apple Podcasts", "See more
-    # jobs on the … Job Board" (each the whole link: "Take the money and run" is news)
+    # friend", "Share on XShare on LinkedIn", "Demo buchen →", "Apple Podcasts" (each the
+    # whole link: "Take the money and run" is news)
     r"take (?:the|our|this|a) (?:survey|poll|quiz|questionnaire)|"
     r"book (?:your|a) (?:place|seat|spot|ticket|table|slot)|"
     r"(?:send|submit|ask) us (?:your|a) (?:question|tip|story|photo|idea|feedback)s?|"
@@ -154,19 +157,14 @@ CALL_TO_ACTION = re.compile(
     r"(?=[ \t]*[·•|]))"
     r"(?:[ \t]*[·•|][ \t]*(?:apple podcasts|spotify|overcast|pocket casts|youtube(?: music)?"
     r"|amazon music|rss)){0,6}|"
-    r"see (?:more|all) (?:open )?(?:jobs|roles|openings)(?: on (?:the )?[\w'’ -]{1,40})?|"
     r"get a (?:free )?(?:quote|estimate|consultation)|"
     # the twenty-seventh sweep's: "Enter now", "Shop the box", "All fixtures and results",
-    # "Full district calendar", "See all 140+ open roles on our job board →", "YouTube",
-    # "Découvrir le programme →"
-    # (bounded words: "YouTube", "Shop the look", "Full Moon calendar" or "Enter the
-    # competition" may head news: the review)
+    # "Full district calendar", "Découvrir le programme →" (bounded words: "Shop the look",
+    # "Full Moon calendar" or "Enter the competition" may head news: the review)
     r"enter (?:now|here|today)|shop (?:the|our) (?:box|store|shop|sale|collection|range)|"
     r"all (?:fixtures (?:and|&) results|results (?:and|&) fixtures)|"
     r"full (?:(?:district|club|school|event|events|season|city|team) )?(?:calendar|schedule"
     r"|fixture list)|"
-    r"see (?:all|more) (?:\d+\+? )?(?:open )?(?:roles|jobs|openings|positions)"
-    r"(?: on (?:our|the) (?:job board|careers page))?|"
     r"découvrir (?:le|la|les|notre) [\w-]+|en savoir plus sur [\w-]+|"
     # the twenty-eighth sweep's: "Zur Pressemitteilung", "Zur Studie (PDF)", "Video ansehen",
     # "Modell auf Hugging Face", "Register for webinars", "See the Book Van schedule",

@@ -106,8 +106,8 @@ def mime_digest_blocks(msg: EmailMessage, read: Callable[[EmailMessage], list[Bl
     must not look for digests again: a digest inside an enclosed message is that
     message's text (nested digests recursed once per level, to a RecursionError at 250:
     the review)."""
-    digests = _digests(msg)
-    if not digests or _carries_its_own_text(msg):
+    digests, html = _digests(msg)
+    if not digests or html:
         return None  # a newsletter with a digest attached is that newsletter (the review)
     enclosed = [part for digest in digests for part in digest.get_payload()
                 if isinstance(part, Message) and part.get_content_type() == "message/rfc822"]
@@ -151,34 +151,23 @@ def messages(blocks: Sequence[Block]) -> list[tuple[str, list[Block]]]:
     return found
 
 
-def _digests(msg: Message) -> list[Message]:
+def _digests(msg: Message) -> tuple[list[Message], bool]:
     """The ``multipart/digest`` parts of ``msg``, not looking inside enclosed messages (a
-    digest forwarded in one of them is that message's) nor taking messages merely attached
-    to a newsletter for its stories."""
-    found, stack = [], [msg]
-    while stack:  # (not recursive: nesting depth is the sender's to choose)
+    digest forwarded in one of them is that message's); and whether anything outside them
+    is HTML: a newsletter's own body, where a list's digest has only its plain preamble and
+    footer beside it (messages attached to a newsletter are not its stories)."""
+    found: list[Message] = []
+    html, stack = False, [msg]
+    while stack:  # (one walk, not recursive: nesting depth is the sender's to choose)
         part = stack.pop()
+        payload = part.get_payload()
         if part.get_content_type() == "multipart/digest":
             found.append(part)
-        elif part.get_content_maintype() == "multipart" and isinstance(part.get_payload(), list):
-            stack.extend(reversed([p for p in part.get_payload() if isinstance(p, Message)]))
-    return found
-
-
-def _carries_its_own_text(msg: Message) -> bool:
-    """Something outside the digest parts is HTML: a newsletter's own body, where a list's
-    digest has only its plain preamble and footer beside them."""
-    stack = [msg]
-    while stack:
-        part = stack.pop()
-        if part.get_content_type() in ("multipart/digest", "message/rfc822"):
-            continue
-        payload = part.get_payload()
-        if part.get_content_maintype() == "multipart" and isinstance(payload, list):
-            stack.extend(p for p in payload if isinstance(p, Message))
+        elif part.get_content_maintype() == "multipart" and isinstance(payload, list):
+            stack.extend(reversed([p for p in payload if isinstance(p, Message)]))
         elif part.get_content_type() == "text/html":
-            return True
-    return False
+            html = True
+    return found, html
 
 
 def _payloads(part: Message) -> list[EmailMessage]:

@@ -76,6 +76,9 @@ MONTHLY_NAME = re.compile(rf"^(?:the\s+)?{_MONTHS}(?:\s+(?:19|20)\d\d)?\s+(?:(ed
 MONTH = re.compile(rf"(?:\b\d{{1,2}}\.?\s+(?:de\s+)?{_MONTHS}(?![^\W\d_])"
                    rf"|\b{_MONTHS}(?![^\W\d_])\s+(?:de\s+)?(?:\d{{1,2}}\b|(?:19|20)\d\d\b))",
                    re.IGNORECASE)  # ("14 de noviembre de 2025")
+# The newsletter's name and the post's title are among the issue's first blocks: what looks
+# for them reads these only, not a walk of the issue.
+MASTHEAD_BLOCKS = 12
 READING_TIME_WORDS = 3  # "⏱️ 5-minute read" alone
 TAGLINE_WORDS = 14  # a masthead's tagline and date: "Ten things worth knowing today · …"
 WEEKDAY_DATE = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+\S", re.IGNORECASE)

@@ -41,6 +41,7 @@ from service.ingest.headlines import (
     names_author,
     tidy,
 )
+from service.ingest.masthead import MASTHEAD_BLOCKS
 
 __all__ = ["OPENING_GREETING", "without_author", "without_opening_line", "without_subtitle"]
 
@@ -53,7 +54,6 @@ META_CHARS = 40  # the line under the author's name: a date, "5 min read"
 RECAP_MIN_LINES = 3  # a recap repeats this many later headlines at least
 ESSAY_MIN_PARAGRAPHS = 3  # an essay under the post's title, not its intro
 ESSAY_PARAGRAPH_CHARS = 150
-MASTHEAD_BLOCKS = 12  # the post's title is among the first blocks
 SUBTITLE_CHARS = 120  # a post's subtitle under its title: a line, not a paragraph
 
 

@@ -28,7 +28,12 @@ from service.ingest.digests import messages
 from service.ingest.essay import one_essay
 from service.ingest.footer import SIGN_OFF, footer_at, sign_off_at
 from service.ingest.headlines import DECORATION, block_lines, tidy
-from service.ingest.masthead import names_the_newsletter, newsletter_names, translated_names
+from service.ingest.masthead import (
+    MASTHEAD_BLOCKS,
+    names_the_newsletter,
+    newsletter_names,
+    translated_names,
+)
 from service.ingest.opening import (
     with_leading_essay,
     without_author,
@@ -71,7 +76,6 @@ TOLD_CHARS = 60  # ... when a paragraph this long came before it (an intro, a ma
 ISSUE_TITLE = re.compile(r"^[^:\n]{2,40}:\s[^,\n]+,\s")
 MORE_IN_SUBJECT = re.compile(r"\s*(?:,\s*and|\+|&|;|,\s*plus|\s+plus|\s+and\s+(?:the|a|more))\s")
 BUTTON_CHARS = 40  # "Read the full story →": a button's words are few
-MASTHEAD_BLOCKS = 12  # the newsletter's name and the post's title are among the first blocks
 
 
 # ---- segmenting -----------------------------------------------------------------------------
@@ -79,10 +83,10 @@ MASTHEAD_BLOCKS = 12  # the newsletter's name and the post's title are among the
 
 def segment(issue: Issue, rules: Sequence[SourceRules] | None = None) -> list[Story]:
     source = rules_for(issue.envelope, rules)
+    if source.engine == STRUCTURE:
+        return by_structure(issue, source)[0]  # (which reads a digest first)
     if digest := _digest(issue):
         return digest[0]
-    if source.engine == STRUCTURE:
-        return by_structure(issue, source)[0]
     title, blocks = _clean(issue.blocks, issue.envelope.subject, source)
     groups, preamble = _group(blocks, source)
     if not groups and preamble:

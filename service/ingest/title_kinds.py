@@ -24,7 +24,7 @@ from service.ingest.headlines import (
 )
 from service.ingest.run_in import is_label
 from service.ingest.units import Unit, after, text_under
-from service.ingest.zones import POLL_QUESTION, POSTING_PLACE, ZONES, posting
+from service.ingest.zones import POLL_QUESTION, POSTING_PLACE, ZONES, role_title
 
 __all__ = ["label_over_items", "news_item", "title_kind"]
 
@@ -76,11 +76,12 @@ def title_kind(unit: Unit, units: list[Unit], index: int) -> str:
 
 
 def _postings_under(units: list[Unit], index: int) -> bool:
-    """The next title or item under the one at ``index`` is a job posting's title."""
+    """The next title or item under the one at ``index`` is a job posting's title: a role
+    of two words or more before its employer ("Platform Engineer at Finchly"; not
+    "Engineers at Meta protest layoffs", news)."""
     below = next((u for u in after(units, index) if u.role in ("title", "item")), None)
-    # ("Platform Engineer at Finchly": the role before its employer)
-    return below is not None and posting(re.split(r"\s+at\s+", below.headline, maxsplit=1)[0],
-                                         "Jobs")
+    return below is not None and role_title(
+        re.split(r"\s+at\s+", below.headline, maxsplit=1)[0], min_words=2)
 
 
 def _news_over_a_sentence(text: str, units: list[Unit], index: int) -> bool:

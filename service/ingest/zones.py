@@ -317,9 +317,14 @@ POSTING_WORDS = 8
 
 
 def posting(headline: str, section: str) -> bool:
+    """A role's title under a bare "Jobs" (``role_title``)."""
+    return bool(BARE_JOBS.match(section)) and role_title(headline)
+
+
+def role_title(headline: str, min_words: int = 1) -> bool:
     """A role's title in Title Case, perhaps with its employer or place after a dash, a
-    comma or a bracket, under a bare "Jobs"."""
+    comma or a bracket: "Senior Detection Engineer", "Policy Analyst — Tidewell"."""
     role = re.split(r"\s*[—–,(]", tidy(headline), maxsplit=1)[0].split()
-    return (bool(BARE_JOBS.match(section)) and 0 < len(role) <= POSTING_WORDS
+    return (max(min_words, 1) <= len(role) <= POSTING_WORDS
             and all(word[:1].isupper() or word in ("of", "and", "&") for word in role)
             and (bool(ROLE.fullmatch(role[-1])) or role[:2] == ["Head", "of"]))
