@@ -31,9 +31,9 @@ from sqlalchemy.orm import Session
 from service.config import load_settings
 from service.context import Context
 from service.db.database import make_engine, session_factory, transaction, upgrade
-from service.db.tables import Base, Issue, Source, Story, StoryTheme
+from service.db.tables import Base, Delivery, Issue, Source, Story, StoryTheme
 from service.deliver.match import create_instant_deliveries
-from service.domain import THEMES
+from service.domain import THEMES, DeliveryStatus
 from service.subscribers.registry import add_subscriber
 
 PG_URL = os.environ.get("NEWSALERTS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -189,6 +189,17 @@ def make_issue(session: Session, stories: Sequence[ThemeScores], *,
     session.add(issue)
     session.flush()
     return issue
+
+
+def sent_alert(session: Session, subscriber_id: int, story_ids: Sequence[int]) -> int:
+    """A sent alert to ``subscriber_id`` that held ``story_ids`` (of one issue): the
+    delivery id its "wrong themes?" links are signed for."""
+    issue_id = session.get_one(Story, story_ids[0]).issue_id
+    delivery = Delivery(subscriber_id=subscriber_id, kind="instant", issue_id=issue_id,
+                        story_ids=list(story_ids), status=DeliveryStatus.SENT, sent_at=FIXED_NOW)
+    session.add(delivery)
+    session.flush()
+    return delivery.id
 
 
 def theme_rows(scores: ThemeScores, threshold: float = 0.5,

@@ -17,13 +17,13 @@ from sqlalchemy import select
 
 from service.context import Context
 from service.db.database import transaction
-from service.db.tables import Label, Story, Subscriber
+from service.db.tables import Label, Subscriber
 from service.deliver.links import feedback_url, preferences_url, unsubscribe_url
 from service.deliver.send import send_due
 from service.subscribers import registry as subscribers
 from service.web import WebServer
 from tests.browser import EDITOR
-from tests.db import make_issue
+from tests.db import make_issue, sent_alert
 
 pytestmark = pytest.mark.chromium
 
@@ -104,10 +104,10 @@ def test_feedback_form_stores_a_reader_label(
         page: Page, live_server: WebServer, live_context: Context) -> None:
     reader = add_reader(live_context)
     [story_id] = add_stories(live_context, {"safety": 0.8, "compute": 0.2})
-    with live_context.sessions() as session:
-        issue_id = session.get_one(Story, story_id).issue_id
+    with transaction(live_context.sessions) as session:
+        delivery_id = sent_alert(session, reader.id, [story_id])
     page.goto(feedback_url(live_server.url, live_context.signer, reader.id,
-                           reader.link_secret, issue_id, story_id))
+                           reader.link_secret, delivery_id, story_id))
     expect(page.get_by_role("heading", name=HEADLINES[0])).to_be_visible()
     page.get_by_role("checkbox", name="safety").uncheck()
     page.get_by_role("checkbox", name="policy").check()

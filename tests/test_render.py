@@ -47,7 +47,7 @@ class FrozenSigner(LinkSigner):
 
 SIGNER = FrozenSigner(SECRET_KEY)
 SIGN = (BASE_URL, SIGNER, SUBSCRIBER_ID, LINK_SECRET)
-ISSUE_IDS = (7, 8)  # the issues of the test stories, which their feedback links cover
+DELIVERY_ID = 5  # the email's delivery, which its feedback links are signed for
 
 LICENCE_BODY = (
     "Lawmakers weigh a licence for large training runs. A draft bill would make any lab "
@@ -102,7 +102,7 @@ def digest_issues() -> list[EmailIssue]:
 def recipient(themes: tuple[str, ...] = ("safety", "policy", "robotics")) -> Recipient:
     return Recipient("reader@example.com", links.preferences_url(*SIGN),
                      links.unsubscribe_url(*SIGN), themes,
-                     links.feedback_base_url(*SIGN, ISSUE_IDS))
+                     links.feedback_base_url(*SIGN, DELIVERY_ID))
 
 
 def letterhead(delivery_id: int = 5) -> Letterhead:

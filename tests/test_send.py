@@ -7,6 +7,7 @@ tests run on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
@@ -28,11 +30,12 @@ from service.db.database import transaction
 from service.db.tables import Delivery, Story, Subscriber
 from service.deliver import compose
 from service.deliver.claims import claim_due_deliveries
-from service.deliver.match import create_instant_deliveries
+from service.deliver.match import create_digest_deliveries, create_instant_deliveries
 from service.deliver.send import Composer, SendSummary, send_due
 from service.errors import DeliveryError
 from service.ops.status import read_status
 from service.subscribers.registry import add_subscriber
+from service.web.app import create_app
 from tests.db import FIXED_NOW, make_issue
 from tests.smtp_server import SmtpSink
 
@@ -570,6 +573,28 @@ def test_digest_command_builds_and_sends_that_weeks_digests(
                                  obj={"context": lambda: ctx})
     assert "2024-W19: 1 digests" in earlier.output and "note:" not in earlier.output
     assert "Letter 19" in plain_text(smtp_sink.messages[-1])
+
+
+def test_a_digest_of_two_hundred_issues_is_sent_and_its_feedback_links_work(
+        sqlite_context: Context, smtp_sink: SmtpSink) -> None:
+    """A read-only review: the feedback link named every issue of the email, so a digest of
+    170 issues made a link longer than a URL may be, and was failed for good, unsent."""
+    ctx = configure(sqlite_context, smtp_sink)
+    with transaction(ctx.sessions) as session:
+        reader = subscribe(session, "weekly@example.com", ["safety"], "weekly")
+        last = [make_issue(session, [{"safety": 0.9}], sent_at=FIXED_NOW.replace(day=14),
+                           subject=f"Letter {n}") for n in range(200)][-1]
+        story_id = last.stories[0].id
+        assert create_digest_deliveries(session, "2024-W20", ZoneInfo("UTC"), ctx.now()) == 1
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=1)
+    html = smtp_sink.messages[0].get_body(("html",))
+    assert html is not None
+    links = re.findall(r'href="https?://[^/"]+(/feedback/[^"/]+/(\d+))"', html.get_content())
+    assert len(links) == 200 and all(len(path) < 300 for path, _ in links)
+    path = dict((int(sid), path) for path, sid in links)[story_id]
+    client = create_app(ctx).test_client()
+    assert client.get(path).status_code == 200
+    assert reader.id == subscriber(ctx, "weekly@example.com").id
 
 
 def test_digest_command_rejects_a_malformed_week(sqlite_context: Context) -> None:

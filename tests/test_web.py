@@ -41,7 +41,7 @@ from service.web.forms import FormError, FormFields, ThemeChoice, parse_choices,
 from service.web.review_queue import ThemeScore, certainty, review_queue
 from service.web.views.base import THEME_BLURBS
 from tests.browser import EDITOR, with_settings
-from tests.db import FIXED_NOW, SECRET_KEY, make_issue
+from tests.db import FIXED_NOW, SECRET_KEY, make_issue, sent_alert
 from tests.helpers import REPO
 
 # --- helpers -------------------------------------------------------------------------------
@@ -76,9 +76,9 @@ def links(ctx: Context, subscriber: Subscriber, story_id: int = 0) -> dict[str, 
         "unsubscribe": unsubscribe_url("", *args),
     }
     if story_id:
-        with ctx.sessions() as session:
-            issue_id = session.get_one(Story, story_id).issue_id
-        found["feedback"] = feedback_url("", *args, issue_id, story_id)
+        with transaction(ctx.sessions) as session:
+            delivery_id = sent_alert(session, subscriber.id, [story_id])
+        found["feedback"] = feedback_url("", *args, delivery_id, story_id)
     return found
 
 
@@ -89,9 +89,9 @@ def csrf_token(client: FlaskClient, path: str) -> str:
     return match.group(1)
 
 
-def post_form(client: FlaskClient, path: str, data: dict[str, Any]) -> Any:
+def post_form(client: FlaskClient, path: str, data: dict[str, Any], **extra: Any) -> Any:
     """POST like a browser: read the page for its CSRF token first."""
-    return client.post(path, data={**data, "csrf_token": csrf_token(client, path)})
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, path)}, **extra)
 
 
 def subscriber_state(ctx: Context, address: str) -> dict[str, Any]:
@@ -290,6 +290,20 @@ def test_unsubscribe_get_only_asks_and_post_unsubscribes(
     assert state["unsubscribed_at"] is not None
 
 
+def test_an_old_unsubscribe_link_works_but_hands_out_no_new_preferences_link(
+        context: Context, client: FlaskClient) -> None:
+    """A read-only review: the unsubscribe page of a two-year-old email gave a fresh
+    preferences link, so an old or forwarded email let anybody change the reader's themes."""
+    reader = add_reader(context)
+    new = client.get(links(context, reader)["unsubscribe"]).get_data(as_text=True)
+    assert "Change your themes" in new and "/preferences/" in new
+    old = client.get("/unsubscribe/" + _expired("unsubscribe", reader, {}))
+    assert old.status_code == 200 and "Unsubscribe?" in old.get_data(as_text=True)
+    assert "/preferences/" not in old.get_data(as_text=True)
+    assert client.post("/unsubscribe/" + _expired("unsubscribe", reader, {})).status_code == 200
+    assert subscriber_state(context, reader.email)["status"] == "unsubscribed"
+
+
 def test_one_click_unsubscribe_works_without_cookies_or_csrf(
         context: Context, app: Flask) -> None:
     reader = add_reader(context)
@@ -321,7 +335,7 @@ def test_feedback_stores_one_reader_label_per_story(context: Context, client: Fl
     assert label_rows(context) == [(story_id, "reader", reader.email, [])]
 
 
-def test_a_feedback_link_works_only_for_the_stories_of_its_issues(
+def test_a_feedback_link_works_only_for_the_stories_of_its_email(
         context: Context, client: FlaskClient) -> None:
     reader = add_reader(context)
     mine, elsewhere = add_story(context), add_story(context)  # two stories, two issues
@@ -332,6 +346,38 @@ def test_a_feedback_link_works_only_for_the_stories_of_its_issues(
     form = {"themes": "policy", "csrf_token": csrf_token(client, "/subscribe")}
     assert client.post(moved, data=form).status_code == 403
     assert label_rows(context) == []
+
+
+def test_a_feedback_link_works_only_for_the_stories_its_email_held(
+        context: Context, client: FlaskClient) -> None:
+    reader, other = add_reader(context), add_reader(context, "other@example.com")
+    with transaction(context.sessions) as session:
+        issue = make_issue(session, [{"safety": 0.9}, {"policy": 0.9}])
+        sent, unsent = (story.id for story in issue.stories)  # one issue, one story sent
+        delivery_id = sent_alert(session, reader.id, [sent])
+        others = sent_alert(session, other.id, [sent, unsent])
+    args = (context.signer, reader.id, reader.link_secret)
+    assert client.get(feedback_url("", *args, delivery_id, sent)).status_code == 200
+    assert client.get(feedback_url("", *args, delivery_id, unsent)).status_code == 403
+    # another reader's email (signed with this reader's own secret) is not this reader's
+    assert client.get(feedback_url("", *args, others, sent)).status_code == 403
+    assert client.get(feedback_url("", *args, delivery_id + 99, sent)).status_code == 403
+    assert label_rows(context) == []
+
+
+def test_a_feedback_link_signed_for_its_issues_still_works(
+        context: Context, client: FlaskClient) -> None:
+    """Emails sent before stop 31 signed the issues they covered: their links still work."""
+    reader = add_reader(context)
+    mine, elsewhere = add_story(context), add_story(context)
+    with context.sessions() as session:
+        issue_id = session.get_one(Story, mine).issue_id
+    token = context.signer.sign("feedback", reader.id, reader.link_secret, issues=[issue_id])
+    assert post_form(client, f"/feedback/{token}/{mine}", {"themes": "policy"}).status_code == 200
+    assert client.get(f"/feedback/{token}/{elsewhere}").status_code == 403
+    bare = context.signer.sign("feedback", reader.id, reader.link_secret)
+    assert client.get(f"/feedback/{bare}/{mine}").status_code == 403
+    assert label_rows(context) == [(mine, "reader", reader.email, ["policy"])]
 
 
 def test_feedback_refuses_an_unknown_theme(context: Context, client: FlaskClient) -> None:
@@ -369,7 +415,7 @@ def _expired(purpose: str, subscriber: Subscriber, extra: dict[str, Any]) -> str
                                  **extra}))
 
 
-# extra: what a good link for the purpose carries (a feedback link: the issues it covers)
+# extra: what a good link for the purpose carries (a feedback link: the email it was in)
 BadLink = Callable[[Context, Subscriber, Subscriber, str, dict[str, Any]], str]
 BAD_LINKS: dict[str, BadLink] = {
     "forged": lambda ctx, victim, other, purpose, extra: "eyJzIjoxfQ.forged.signature",
@@ -410,10 +456,10 @@ def test_a_bad_link_gets_a_4xx_page_and_changes_nothing(
     victim = add_reader(context, "victim@example.com", confirmed=False)
     other = add_reader(context, "other@example.com")
     story_id = add_story(context)
-    with context.sessions() as session:
-        issue_id = session.get_one(Story, story_id).issue_id
+    with transaction(context.sessions) as session:
+        delivery_id = sent_alert(session, victim.id, [story_id])
     before = (subscriber_state(context, victim.email), label_rows(context))
-    extra: dict[str, Any] = {"issues": [issue_id]} if purpose == "feedback" else {}
+    extra: dict[str, Any] = {"delivery": delivery_id} if purpose == "feedback" else {}
     token = BAD_LINKS[kind](context, victim, other, purpose, extra)
     path = f"/{purpose}/{token}" + (f"/{story_id}" if purpose == "feedback" else "")
     token_field = {"csrf_token": csrf_token(client, "/subscribe")}
@@ -601,7 +647,12 @@ def test_review_confirm_and_fix_store_editor_labels(
     second = add_story(context, {"robotics": 0.6})
     log_in(client)
     token = csrf_token(client, "/review")
-    confirmed = client.post(f"/review/stories/{first}/confirm", data={"csrf_token": token})
+    page = client.get("/review").get_data(as_text=True)
+    form = page[page.index(f'action="/review/stories/{first}/confirm"'):]
+    shown = re.findall(r'name="shown" value="(\w+)"', form[:form.index("</form>")])
+    assert shown == ["safety", "policy"]  # the themes the editor sees, sent with the button
+    confirmed = client.post(f"/review/stories/{first}/confirm",
+                            data={"csrf_token": token, "shown": shown})
     assert confirmed.status_code == 302
     assert confirmed.headers["Location"] == f"/review#story-{first}"
     fixed = client.post(f"/review/stories/{second}/fix",
@@ -614,6 +665,26 @@ def test_review_confirm_and_fix_store_editor_labels(
     client.post(f"/review/stories/{first}/fix", data={"csrf_token": token})
     assert label_rows(context)[-1] == (first, "editor", EDITOR[0], [])
     assert len(label_rows(context)) == 2
+
+
+def test_review_confirm_refuses_themes_the_story_no_longer_has(
+        context: Context, client: FlaskClient) -> None:
+    """A read-only review: Confirm saved the themes tagged when it was clicked, so a story
+    retagged after the page was drawn got an editor label of themes nobody saw."""
+    story_id = add_story(context, {"safety": 0.9})
+    log_in(client)
+    token = csrf_token(client, "/review")
+    with transaction(context.sessions) as session:  # retagged, as `newsalerts retag` does
+        for row in session.get_one(Story, story_id).themes:
+            row.assigned = row.theme == "policy"
+    response = client.post(f"/review/stories/{story_id}/confirm",
+                           data={"csrf_token": token, "shown": ["safety"]})
+    assert response.status_code == 409
+    assert "tagged again" in response.get_data(as_text=True)
+    assert label_rows(context) == []
+    response = client.post(f"/review/stories/{story_id}/confirm",
+                           data={"csrf_token": token, "shown": ["weather"]})
+    assert response.status_code == 400 and label_rows(context) == []
 
 
 def test_review_logout_ends_the_session(context: Context, client: FlaskClient) -> None:
@@ -662,6 +733,16 @@ def test_parse_choices_refuses_scores_outside_zero_to_one(value: str) -> None:
 def test_parse_email_refuses_what_is_not_an_address(value: str) -> None:
     with pytest.raises(FormError):
         parse_email(FormFields({"email": [value]}))
+
+
+@pytest.mark.parametrize("value", ["josé@example.com", "\u0130@example.com", "\u202e@example.com"])
+def test_the_form_refuses_an_address_beyond_ascii_and_says_why(
+        context: Context, client: FlaskClient, value: str) -> None:
+    response = post_form(client, "/subscribe", {"email": value, "themes": ["safety"]})
+    assert response.status_code == 400
+    assert "plain ASCII letters" in response.get_data(as_text=True)
+    with context.sessions() as session:
+        assert session.scalars(select(Subscriber)).all() == []
 
 
 # --- serving -------------------------------------------------------------------------------

@@ -38,8 +38,9 @@ from service.deliver.send import send_due
 from service.errors import ConfigError
 from service.ops.metrics import serve_process_metrics
 from service.subscribers import registry as subscribers
+from service.subscribers.csv_import import import_csv
 from service.web import WebServer, create_app, serve_in_thread
-from service.web.throttle import login_delay
+from service.web.throttle import client_key, login_delay
 from tests.browser import EDITOR, with_settings
 from tests.db import FIXED_NOW
 from tests.smtp_server import SmtpSink
@@ -90,26 +91,101 @@ def test_get_and_head_on_a_confirm_link_leave_the_address_pending(
     assert subscriber_state(context, reader.email)["status"] == "active"
 
 
-@pytest.mark.parametrize("left_as", ["unsubscribed", "bounced"])
+def emailed_confirm_path(message: Any) -> str:
+    """The confirm link of a confirmation email, as a path."""
+    found = re.search(r"https?://[^/\s]+(/confirm/\S+)", text_body(message))
+    assert found, "the confirmation email has no confirm link"
+    return found.group(1)
+
+
 def test_a_strangers_subscribe_request_keeps_a_former_readers_themes_until_they_confirm(
-        context: Context, client: FlaskClient, left_as: str) -> None:
+        context: Context, client: FlaskClient) -> None:
     with transaction(context.sessions) as session:
         reader = subscribers.add_subscriber(session, "former@example.com", ["policy"],
                                             "weekly", confirmed=True, min_score=0.6,
                                             now=context.now())
-        reader.status = left_as
+        subscribers.unsubscribe(session, reader, context.now() - timedelta(days=1))
     before = subscriber_state(context, "former@example.com")
     post_form(client, "/subscribe", subscribe_form("former@example.com", robotics="instant"))
     after = subscriber_state(context, "former@example.com")
-    assert (after["themes"], after["min_score"]) == (before["themes"], before["min_score"])
+    assert after == before  # still unsubscribed, with the themes it had (a read-only review)
     [email] = outbox(context)
     assert "robotics" in text_body(email)
-    path = links(context, reader)["confirm"]
+    path = emailed_confirm_path(email)
     client.get(path)
-    assert subscriber_state(context, "former@example.com")["themes"] == {"policy": "weekly"}
+    assert subscriber_state(context, "former@example.com") == before
     post_form(client, path, {})
     state = subscriber_state(context, "former@example.com")
     assert (state["status"], state["themes"]) == ("active", {"robotics": "instant"})
+
+
+def test_a_strangers_request_for_an_unsubscribed_address_cannot_let_an_import_add_it(
+        context: Context, client: FlaskClient, tmp_path: Path) -> None:
+    """A read-only review: the form made the address pending, and the CSV import activates
+    pending addresses, so a form post and a routine import re-subscribed someone who left."""
+    with transaction(context.sessions) as session:
+        reader = subscribers.add_subscriber(session, "left@example.com", ["policy"], "weekly",
+                                            confirmed=True, now=context.now())
+        subscribers.unsubscribe(session, reader, context.now() - timedelta(days=1))
+    post_form(client, "/subscribe", subscribe_form("left@example.com", policy="weekly"))
+    table = tmp_path / "readers.csv"
+    table.write_text("email,themes,cadence\nleft@example.com,policy,weekly\n")
+    result = import_csv(context.sessions, table, now=context.now())
+    assert result.skipped and "unsubscribed; not subscribed again" in result.skipped[0][1]
+    assert subscriber_state(context, "left@example.com")["status"] == "unsubscribed"
+
+
+def test_a_bounced_address_gets_no_confirmation_from_the_form(
+        context: Context, client: FlaskClient) -> None:
+    with transaction(context.sessions) as session:
+        reader = subscribers.add_subscriber(session, "gone@example.com", ["policy"], "weekly",
+                                            confirmed=True, now=context.now())
+        reader.status = "bounced"
+    before = subscriber_state(context, "gone@example.com")
+    response = post_form(client, "/subscribe", subscribe_form("gone@example.com", safety="weekly"))
+    assert response.status_code == 200 and "Check your inbox" in response.get_data(as_text=True)
+    assert outbox(context) == [] and confirm_deliveries(context) == 0
+    assert subscriber_state(context, "gone@example.com") == before
+
+
+def test_a_confirmation_email_from_before_an_unsubscribe_does_not_bring_the_address_back(
+        context: Context, client: FlaskClient) -> None:
+    post_form(client, "/subscribe", subscribe_form("back@example.com", safety="weekly"))
+    [first] = outbox(context)
+    old = emailed_confirm_path(first)
+    assert post_form(client, old, {}).status_code == 200
+    reader = subscriber_state(context, "back@example.com")
+    assert reader["status"] == "active"
+    later = at(context, 60)
+    with transaction(later.sessions) as session:
+        found = subscribers.find_subscriber(session, "back@example.com")
+        assert found is not None
+        subscribers.unsubscribe(session, found, later.now())
+    client = create_app(at(context, 120)).test_client()
+    post_form(client, "/subscribe", subscribe_form("back@example.com", policy="weekly"))
+    assert client.get(old).status_code == 409  # the old email's link
+    response = client.post(old, data={"csrf_token": csrf_token(client, "/subscribe")})
+    assert response.status_code == 409
+    assert subscriber_state(context, "back@example.com")["status"] == "unsubscribed"
+    [_, second] = outbox(at(context, 120))
+    assert post_form(client, emailed_confirm_path(second), {}).status_code == 200
+    state = subscriber_state(context, "back@example.com")
+    assert (state["status"], state["themes"]) == ("active", {"policy": "weekly"})
+
+
+def test_a_strangers_later_request_does_not_change_what_a_sent_confirmation_confirms(
+        context: Context, client: FlaskClient) -> None:
+    """A read-only review: each form post rewrote the pending address's requested themes,
+    so the owner's own link confirmed the stranger's choice."""
+    post_form(client, "/subscribe", subscribe_form("owner@example.com", safety="instant"))
+    [mine] = outbox(context)
+    stranger = create_app(at(context, 11)).test_client()
+    post_form(stranger, "/subscribe",
+              subscribe_form("owner@example.com", policy="weekly", robotics="weekly"))
+    page = client.get(emailed_confirm_path(mine)).get_data(as_text=True)
+    assert re.findall(r'<span class="theme-name">(\w+)</span>', page) == ["safety"]
+    assert post_form(client, emailed_confirm_path(mine), {}).status_code == 200
+    assert subscriber_state(context, "owner@example.com")["themes"] == {"safety": "instant"}
 
 
 def test_the_confirm_page_and_email_name_the_same_themes_those_asked_for(
@@ -117,11 +193,11 @@ def test_the_confirm_page_and_email_name_the_same_themes_those_asked_for(
     with transaction(context.sessions) as session:
         reader = subscribers.add_subscriber(session, "former@example.com", ["safety", "compute"],
                                             "weekly", confirmed=True, now=context.now())
-        reader.status = "unsubscribed"
+        subscribers.unsubscribe(session, reader, context.now() - timedelta(days=1))
     post_form(client, "/subscribe",
               subscribe_form("former@example.com", robotics="instant", policy="weekly"))
     [email] = outbox(context)
-    page = client.get(links(context, reader)["confirm"]).get_data(as_text=True)
+    page = client.get(emailed_confirm_path(email)).get_data(as_text=True)
     # one rule (render.requested_themes), in THEMES order: asked for, not stored
     assert re.findall(r'<span class="theme-name">(\w+)</span>', page) == ["policy", "robotics"]
     assert "news on policy, robotics to former@example.com" in text_body(email)
@@ -232,6 +308,45 @@ def test_fifteen_wrong_passwords_get_429_and_then_the_right_one_waits_too(
     later = create_app(with_settings(at(context, 16), admin__username=EDITOR[0],
                                      admin__password=EDITOR[1])).test_client()
     assert log_in(later, EDITOR[1]).status_code == 302
+
+
+def test_strangers_guesses_do_not_lock_the_editor_out_of_a_browser_they_logged_in_from(
+        context: Context, app: Flask, client: FlaskClient) -> None:
+    """A read-only review: failures counted per username from any address let anybody keep
+    the editor out for good.  The editor's own browser carries a signed device cookie."""
+    assert log_in(client, EDITOR[1]).status_code == 302
+    client.post("/review/logout", data={"csrf_token": csrf_token(client, "/review")})
+    stranger = app.test_client()
+    for number in range(6):
+        log_in(stranger, f"guess {number}", **from_client(f"198.51.100.{number}"))
+    newcomer = app.test_client()  # a browser the editor never logged in from: locked
+    assert log_in(newcomer, EDITOR[1], **from_client("192.0.2.50")).status_code == 429
+    # the cookie is the editor's, signed: a forged one counts for nothing
+    forged = app.test_client()
+    forged.set_cookie("newsalerts_editor_device", "eyJ1IjoiZWRpdG9yIn0.forged.cookie",
+                      path="/review")
+    assert log_in(forged, EDITOR[1], **from_client("192.0.2.52")).status_code == 429
+    assert log_in(client, EDITOR[1], **from_client("192.0.2.51")).status_code == 302
+
+
+def test_failures_from_one_ipv6_network_count_together() -> None:
+    assert client_key("2001:db8:1:2::1") == client_key("2001:db8:1:2:ffff::9") == \
+        "2001:db8:1:2::/64"
+    assert client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1")
+    assert client_key("::ffff:192.0.2.7") == client_key("192.0.2.7") == "192.0.2.7"
+    assert client_key("unknown") == "unknown"
+
+
+def test_one_ipv6_network_may_send_ten_subscribe_requests_an_hour(
+        context: Context, client: FlaskClient) -> None:
+    """A read-only review: each IPv6 address was counted alone, and a host has a /64."""
+    answers = [post_form(client, "/subscribe", subscribe_form(f"v{n}@example.com", safety="weekly"),
+                         **from_client(f"2001:db8:1:2::{n + 1:x}")).status_code
+               for n in range(11)]
+    assert answers == [200] * 10 + [429]
+    other = post_form(client, "/subscribe", subscribe_form("w@example.com", safety="weekly"),
+                      **from_client("2001:db8:1:3::1"))
+    assert other.status_code == 200
 
 
 def test_the_login_delay_doubles_up_to_fifteen_minutes() -> None:
@@ -551,3 +666,24 @@ def test_an_editor_s_refused_action_leads_back_to_the_queue(
     token = csrf_token(client, "/review")
     page = client.post("/review/events/1/merge", data={"csrf_token": token, "into": "abc"})
     assert page.status_code == 400 and 'href="/review"' in page.get_data(as_text=True)
+
+
+def test_a_nul_byte_in_a_query_or_form_gets_a_400_that_says_why(
+        context: Context, client: FlaskClient) -> None:
+    """A read-only review: PostgreSQL refuses NUL in text, so a search or a login holding one
+    answered 503 "briefly unavailable" and logged an error."""
+    for path in ("/stories?q=%00", "/stories?%00=1", "/subscribe?x=a%00b"):
+        response = client.get(path)
+        assert response.status_code == 400, path
+        assert "NUL character" in response.get_data(as_text=True)
+    token = csrf_token(client, "/review/login")
+    response = client.post("/review/login", data={"username": "ed\x00itor", "password": "x",
+                                                  "csrf_token": token})
+    assert response.status_code == 400
+    response = client.post("/subscribe", data={**subscribe_form("a\x00@example.com",
+                                                                safety="weekly"),
+                                               "csrf_token": csrf_token(client, "/subscribe")})
+    assert response.status_code == 400
+    assert client.get("/stories?q=model").status_code == 200
+    with context.sessions() as session:
+        assert session.scalars(select(Subscriber)).all() == []

@@ -70,7 +70,7 @@ class Composer:
         self._composed: dict[int, tuple[int, tuple[int, ...]]] = {}
         self._issues: dict[int, _IssueHeading] = {}
         # a draft, and the issues its stories come from (its feedback link covers them)
-        self._drafts: dict[DraftKey, tuple[render.Draft, tuple[int, ...]] | None] = {}
+        self._drafts: dict[DraftKey, render.Draft | None] = {}
 
     def load(self, delivery_ids: Sequence[int]) -> None:
         """Read a batch of deliveries, their subscribers, themes and stories in a few queries."""
@@ -105,18 +105,17 @@ class Composer:
             raise NothingToSend(f"subscriber is {subscriber.status}")
         themes = followed.get(CADENCE_OF_KIND[delivery.kind], ())
         story_ids, already_got = self._news_for(delivery)
-        drafted = self._draft((delivery.kind, delivery.week, tuple(story_ids), themes,
-                               already_got))
-        if drafted is None:
+        draft = self._draft((delivery.kind, delivery.week, tuple(story_ids), themes,
+                             already_got))
+        if draft is None:
             raise NothingToSend("its stories no longer exist")
-        draft, issue_ids = drafted
         self._composed[delivery.id] = (delivery.subscriber_id, tuple(delivery.story_ids))
         ctx = self.ctx
         message_id = render.delivery_message_id(delivery.id, delivery.created_at, ctx.base_url)
         letterhead = render.Letterhead(ctx.settings.smtp.from_, ctx.base_url,
                                        as_utc(ctx.now()), message_id)
         data = render.personalise(draft, subscriber.email,
-                                  self._signed_links(subscriber, issue_ids), letterhead)
+                                  self._signed_links(subscriber, delivery.id), letterhead)
         return Outgoing(subscriber.email, message_id, draft.subject, data)
 
     def note_sent(self, delivery_id: int, when: datetime) -> None:
@@ -142,29 +141,32 @@ class Composer:
 
     def _confirmation(self, delivery: Delivery,
                       followed: dict[str, tuple[str, ...]]) -> Outgoing:
-        """The double opt-in email: owed only while the address is still pending."""
+        """The double opt-in email: owed while the address is pending, or unsubscribed with
+        a request to come back.  Its link carries the themes asked for (web/confirmation.py)."""
         subscriber = delivery.subscriber
-        if subscriber.status != SubscriberStatus.PENDING:
+        asked = subscriber.requested_choices
+        if not (subscriber.status == SubscriberStatus.PENDING
+                or (subscriber.status == SubscriberStatus.UNSUBSCRIBED and asked)):
             raise NothingToSend(f"subscriber is {subscriber.status}")
         stored = (theme for themes in followed.values() for theme in themes)
-        draft = render.draft_confirmation(render.requested_themes(subscriber.requested_choices,
-                                                                  stored))
+        draft = render.draft_confirmation(render.requested_themes(asked, stored))
         ctx = self.ctx
         message_id = render.delivery_message_id(delivery.id, delivery.created_at, ctx.base_url)
         letterhead = render.Letterhead(ctx.settings.smtp.from_, ctx.base_url,
                                        as_utc(ctx.now()), message_id)
-        url = links.confirm_url(ctx.base_url, ctx.signer, subscriber.id, subscriber.link_secret)
+        url = links.confirm_url(ctx.base_url, ctx.signer, subscriber.id, subscriber.link_secret,
+                                delivery.id, asked)
         data = render.personalise(draft, subscriber.email, {"confirm": url}, letterhead)
         return Outgoing(subscriber.email, message_id, draft.subject, data)
 
-    def _signed_links(self, subscriber: Subscriber, issue_ids: Sequence[int]) -> dict[str, str]:
+    def _signed_links(self, subscriber: Subscriber, delivery_id: int) -> dict[str, str]:
         """The subscriber's own links, each signed for its purpose (invariant 5)."""
         sign = (self.ctx.base_url, self.ctx.signer, subscriber.id, subscriber.link_secret)
         return {"preferences": links.preferences_url(*sign),
                 "unsubscribe": links.unsubscribe_url(*sign),
-                "feedback": links.feedback_base_url(*sign, issue_ids)}
+                "feedback": links.feedback_base_url(*sign, delivery_id)}
 
-    def _draft(self, key: DraftKey) -> tuple[render.Draft, tuple[int, ...]] | None:
+    def _draft(self, key: DraftKey) -> render.Draft | None:
         if key not in self._drafts:
             if len(self._drafts) >= DRAFT_CACHE_LIMIT:
                 self._drafts.clear()
@@ -181,7 +183,7 @@ class Composer:
                          if kind == "digest"
                          else render.draft_alert(issues[0][1], themes, already_got,
                                                  web_links=web))
-                self._drafts[key] = (draft, tuple(issue_id for issue_id, _ in issues))
+                self._drafts[key] = draft
         return self._drafts[key]
 
     def _issues_of(self, story_ids: Sequence[int]) -> list[tuple[int, render.EmailIssue]]:

@@ -6,7 +6,7 @@ app's routes are declared with the same ``ROUTES``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 
 from service.deliver.tokens import LinkSigner
 
@@ -15,7 +15,7 @@ ROUTES = {
     "confirm": "/confirm/<token>",
     "preferences": "/preferences/<token>",
     "unsubscribe": "/unsubscribe/<token>",
-    # One token per email, for the issues it covers; the story is the last part of the path.
+    # One token per email (its delivery); the story is the last part of the path.
     "feedback": "/feedback/<token>/<int:story_id>",
 }
 
@@ -25,8 +25,15 @@ def _url(base_url: str, purpose: str, token: str) -> str:
     return base_url.rstrip("/") + path
 
 
-def confirm_url(base_url: str, signer: LinkSigner, subscriber_id: int, link_secret: str) -> str:
-    return _url(base_url, "confirm", signer.sign("confirm", subscriber_id, link_secret))
+def confirm_url(base_url: str, signer: LinkSigner, subscriber_id: int, link_secret: str,
+                delivery_id: int | None = None, choices: Mapping[str, str] | None = None) -> str:
+    """The double opt-in link of confirmation email ``delivery_id``, carrying the themes it
+    confirms (``choices``; none keeps those stored): a later request by somebody else
+    changes neither (web/confirmation.py)."""
+    extra: dict[str, object] = {}
+    if delivery_id is not None:
+        extra = {"c": delivery_id, "choices": dict(choices or {})}
+    return _url(base_url, "confirm", signer.sign("confirm", subscriber_id, link_secret, **extra))
 
 
 def preferences_url(base_url: str, signer: LinkSigner, subscriber_id: int,
@@ -40,14 +47,17 @@ def unsubscribe_url(base_url: str, signer: LinkSigner, subscriber_id: int,
 
 
 def feedback_base_url(base_url: str, signer: LinkSigner, subscriber_id: int, link_secret: str,
-                      issue_ids: Iterable[int]) -> str:
+                      delivery_id: int) -> str:
     """The "wrong themes?" link of an email, less the story: signed once for all its stories.
 
     An email to 10,000 readers would otherwise sign one link per story and
-    reader.  The token names the issues the email covers, so a story id
-    changed in the path to one of another issue is refused.
+    reader.  The token names the email (its delivery), so a story id changed
+    in the path to one the email did not hold is refused (web/signed.py).  It
+    named the issues the email covered until stop 31: a digest of 170 issues
+    made a link longer than an email's URLs may be, and was never sent; links
+    signed that way are still honoured.
     """
-    token = signer.sign("feedback", subscriber_id, link_secret, issues=sorted(set(issue_ids)))
+    token = signer.sign("feedback", subscriber_id, link_secret, delivery=delivery_id)
     return _url(base_url, "feedback", token)
 
 
@@ -56,7 +66,7 @@ def story_feedback_url(feedback_base: str, story_id: int) -> str:
 
 
 def feedback_url(base_url: str, signer: LinkSigner, subscriber_id: int, link_secret: str,
-                 issue_id: int, story_id: int) -> str:
-    """One story's "wrong themes?" link."""
-    base = feedback_base_url(base_url, signer, subscriber_id, link_secret, [issue_id])
+                 delivery_id: int, story_id: int) -> str:
+    """One story's "wrong themes?" link, in the email of delivery ``delivery_id``."""
+    base = feedback_base_url(base_url, signer, subscriber_id, link_secret, delivery_id)
     return story_feedback_url(base, story_id)

@@ -16,6 +16,7 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,17 @@ class SignedLink:
     subscriber_id: int
     fingerprint: str
     extra: dict[str, Any]
+    signed_at: datetime | None = None  # when the link was made (the signature's timestamp)
+
+    def younger_than(self, purpose: str) -> bool:
+        """Whether a link of ``purpose`` made when this one was would still work now (by the
+        wall clock, as ``verify`` checks an age): a page reached by a link that never expires
+        hands out no link that outlives its lifetime (an unsubscribe page's preferences link)."""
+        max_age = PURPOSES[purpose]
+        if max_age is None:
+            return True
+        age = datetime.now(UTC) - self.signed_at if self.signed_at is not None else None
+        return age is not None and age.total_seconds() < max_age
 
     def check_owner(self, link_secret: str) -> None:
         """Raise unless the link was made for the subscriber holding ``link_secret``."""
@@ -146,7 +158,8 @@ class LinkSigner:
 
     def verify(self, purpose: str, token: str) -> SignedLink:
         try:
-            payload = self._serializer(purpose).loads(token, max_age=PURPOSES[purpose])
+            payload, signed_at = self._serializer(purpose).loads(
+                token, max_age=PURPOSES[purpose], return_timestamp=True)
         except SignatureExpired as exc:
             raise InvalidLink(f"this {purpose} link has expired") from exc
         except BadSignature as exc:
@@ -154,7 +167,7 @@ class LinkSigner:
         if not isinstance(payload, dict) or not isinstance(payload.get("s"), int):
             raise InvalidLink(f"this {purpose} link is not valid")
         extra = {k: v for k, v in payload.items() if k not in ("s", "f")}
-        return SignedLink(purpose, payload["s"], str(payload.get("f", "")), extra)
+        return SignedLink(purpose, payload["s"], str(payload.get("f", "")), extra, signed_at)
 
 
 def load_or_create_secret_key(configured: str, var_dir: Path) -> str:

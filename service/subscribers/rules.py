@@ -20,8 +20,14 @@ _EMAIL = re.compile(
 
 
 def normalise_email(email: str) -> str:
-    """The address as stored (stripped, lower-cased); ValueError when it is not one."""
-    address = email.strip().lower()
+    """The address as stored (stripped, lower-cased); ValueError when it is not one, or
+    when it is beyond ASCII: sending needs SMTPUTF8, which the service does not speak, so
+    such an address would be accepted and then never written to (deliver/mime.py)."""
+    address = email.strip()
+    if not address.isascii():
+        raise ValueError(f"{address!r}: only addresses in plain ASCII letters can be "
+                         "emailed here")
+    address = address.lower()
     if len(address) > 254 or not _EMAIL.fullmatch(address) or ".." in address:
         raise ValueError(f"{email.strip()!r} is not a valid email address")
     return address

@@ -8,9 +8,14 @@ per ``CONFIRM_INTERVAL`` and ``CONFIRMS_PER_DAY`` a day, counted from the
 deliveries table, with the subscriber's row locked, so every web process
 keeps to the same limit.
 
-The themes asked for are kept aside (``requested_choices``) until the
-confirmation is POSTed: a stranger typing somebody's address changes nothing
-of what that person follows.
+The themes asked for are kept aside (``requested_choices``) and signed into the
+confirmation email's link; only that link's POST applies them.  So a stranger
+typing somebody's address changes nothing of what that person follows, nor what
+a confirmation already in their inbox would confirm, and an unsubscribed or
+bounced address stays so until its owner confirms a new link (a read-only
+review: the form made such an address pending again, which a CSV import then
+activated).  A bounced address gets no confirmation email from the form: it is
+not sent to again (an operator may add it back with ``newsalerts subscribers add``).
 """
 
 from __future__ import annotations
@@ -23,9 +28,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.db.tables import Delivery, Subscriber
+from service.db.types import as_utc
+from service.deliver.tokens import SignedLink
 from service.deliver.wakeup import announce
 from service.domain import THEMES, DeliveryStatus, SubscriberStatus
 from service.subscribers import registry as subscribers
+from service.subscribers.rules import CADENCES
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +59,10 @@ def request_subscription(session: Session, email: str, cadences: Mapping[str, st
         # Locked until commit: two requests at once count each other's emails.
         subscriber = session.get_one(Subscriber, existing.id, with_for_update=True,
                                      populate_existing=True)
-        if subscriber.status == SubscriberStatus.ACTIVE:
-            log.info("subscribe form for already active subscriber %s: nothing changed",
-                     subscriber.id)
+        if subscriber.status in (SubscriberStatus.ACTIVE, SubscriberStatus.BOUNCED):
+            log.info("subscribe form for %s subscriber %s: nothing changed",
+                     subscriber.status, subscriber.id)
             return None
-        if subscriber.status in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.BOUNCED):
-            subscriber.status = SubscriberStatus.PENDING
     subscriber.requested_choices = {t: cadences[t] for t in THEMES if t in cadences}
     return queue_confirmation(session, subscriber, now)
 
@@ -84,15 +90,42 @@ def queue_confirmation(session: Session, subscriber: Subscriber,
     return delivery
 
 
-def confirm_request(session: Session, subscriber: Subscriber, now: datetime) -> bool:
-    """The POST of the confirmation page: apply the requested themes and activate."""
-    if subscriber.status != SubscriberStatus.PENDING:
+def confirmable(session: Session, subscriber: Subscriber,
+                link: SignedLink) -> dict[str, str] | None:
+    """The {theme: cadence} a confirmation link would apply ({} keeps the stored themes),
+    or None when it can confirm nothing: the address is active, or unsubscribed since
+    the link's email was made."""
+    if subscriber.status == SubscriberStatus.ACTIVE:
+        return None
+    delivery_id = link.extra.get("c")
+    if delivery_id is None:  # signed before stop 31: the row's request, while pending
+        if subscriber.status != SubscriberStatus.PENDING:
+            return None
+        return dict(subscriber.requested_choices or {})
+    delivery = session.get(Delivery, delivery_id) if isinstance(delivery_id, int) else None
+    if (delivery is None or delivery.subscriber_id != subscriber.id
+            or delivery.kind != CONFIRM_KIND):
+        return None
+    if (subscriber.unsubscribed_at is not None
+            and as_utc(delivery.created_at) < as_utc(subscriber.unsubscribed_at)):
+        return None  # an email from before the unsubscribe: it subscribes nobody again
+    asked = link.extra.get("choices")
+    if not isinstance(asked, dict):
+        return {}
+    return {t: str(asked[t]) for t in THEMES if t in asked and asked[t] in CADENCES}
+
+
+def confirm_request(session: Session, subscriber: Subscriber, link: SignedLink,
+                    now: datetime) -> bool:
+    """The POST of the confirmation page: apply the link's themes and activate."""
+    asked = confirmable(session, subscriber, link)
+    if asked is None:
         return False
-    asked = subscriber.requested_choices or {}
     if asked:
         # Themes asked for get that cadence and keep their minimum score; others stop.
         subscribers.set_preferences(session, subscriber,
                                     {theme: asked.get(theme) for theme in THEMES})
     subscriber.requested_choices = None
+    if subscriber.status != SubscriberStatus.PENDING:  # unsubscribed: its owner came back
+        subscriber.status = SubscriberStatus.PENDING
     return subscribers.confirm(session, subscriber, now)
-

@@ -51,6 +51,9 @@ def parse_email(form: FormFields) -> str:
     try:
         return normalise_email(email)
     except ValueError:
+        if not email.isascii():
+            raise FormError("We can only send to addresses in plain ASCII letters "
+                            "(a-z, 0-9 and . _ + -). Please use another address.") from None
         raise FormError("That does not look like an email address.") from None
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from service.db.tables import Story, Subscriber
+from service.db.tables import Delivery, Story, Subscriber
 from service.deliver.tokens import LinkSigner, SignedLink
 from service.errors import InvalidLink
 
@@ -35,13 +35,22 @@ def link_owner(session: Session, signer: LinkSigner, purpose: str, token: str,
 
 
 def linked_story(session: Session, owner: LinkOwner, story_id: int) -> Story:
-    """Story ``story_id``, if it is in one of the issues the feedback link was made for."""
-    issues = owner.link.extra.get("issues")
-    if not isinstance(issues, list):
-        raise InvalidLink("this feedback link does not name the issues it is for")
+    """Story ``story_id``, if the email the feedback link was made for held it: the link
+    names that email's delivery (or, signed before stop 31, the issues it covered)."""
     story = session.get(Story, story_id)
     if story is None:
         raise InvalidLink("the story this link was made for is no longer stored")
-    if story.issue_id not in issues:
+    if not _in_linked_email(session, owner, story):
         raise InvalidLink("this feedback link is for the stories of another email")
     return story
+
+
+def _in_linked_email(session: Session, owner: LinkOwner, story: Story) -> bool:
+    delivery_id, issues = owner.link.extra.get("delivery"), owner.link.extra.get("issues")
+    if isinstance(delivery_id, int) and not isinstance(delivery_id, bool):
+        delivery = session.get(Delivery, delivery_id)
+        return (delivery is not None and delivery.subscriber_id == owner.subscriber.id
+                and story.id in delivery.story_ids)
+    if isinstance(issues, list):
+        return story.issue_id in issues
+    raise InvalidLink("this feedback link does not name the email it is for")

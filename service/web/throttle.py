@@ -5,14 +5,16 @@ every web process behind a load balancer applies the same limits and a
 restart forgets nothing.  Old rows are pruned as new ones are written.
 
 Editor login: after ``LOGIN_FREE_FAILURES`` failures from one client address
-or for one username, each further try waits a delay that doubles with every
-failure, from ``LOGIN_BASE_DELAY`` up to ``LOGIN_MAX_DELAY``; meanwhile the
-login answers 429 without looking at the password.  A successful login clears
-both counts.
+(an IPv6 address's /64) or for one username, each further try waits a delay that
+doubles with every failure, from ``LOGIN_BASE_DELAY`` up to ``LOGIN_MAX_DELAY``;
+meanwhile the login answers 429 without looking at the password.  A browser the
+editor logged in from before waits only on its own address's count.  A successful
+login clears both counts.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -41,6 +43,21 @@ _KEY_CHARS = 320
 class Tally:
     count: int
     last: datetime | None
+
+
+def client_key(address: str) -> str:
+    """Whose attempts a client's count: an IPv4 address, or an IPv6 address's /64 network.
+    One host is given a whole /64 (RFC 6177), so counting each IPv6 address alone let one
+    client send unlimited subscribe requests (a read-only review)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address  # "unknown", or whatever a proxy said: counted as it is
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:  # "::ffff:192.0.2.7" is that IPv4 client
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def tally(session: Session, scope: str, key: str, since: datetime) -> Tally:
@@ -72,10 +89,13 @@ def login_delay(failures: int) -> timedelta:
     return min(doubled, LOGIN_MAX_DELAY)
 
 
-def login_wait(session: Session, client: str, username: str, now: datetime) -> int:
-    """Seconds until this client may try this username again; 0: it may try now."""
+def login_wait(session: Session, client: str, username: str, now: datetime, *,
+               known_device: bool = False) -> int:
+    """Seconds until this client may try this username again; 0: it may try now.  A
+    ``known_device`` (a browser the editor logged in from) waits only on its address's
+    failures, not on the username's, which strangers can run up."""
     wait = timedelta(0)
-    for scope, key in _login_keys(client, username):
+    for scope, key in _login_keys(client, username)[:1 if known_device else 2]:
         seen = tally(session, scope, key, now - LOGIN_WINDOW)
         if seen.last is not None:
             wait = max(wait, seen.last + login_delay(seen.count) - now)
@@ -98,7 +118,7 @@ def login_succeeded(session: Session, client: str, username: str) -> None:
 
 
 def _login_keys(client: str, username: str) -> tuple[tuple[str, str], ...]:
-    return ((LOGIN_CLIENT, client), (LOGIN_USER, username.strip().lower()))
+    return ((LOGIN_CLIENT, client_key(client)), (LOGIN_USER, username.strip().lower()))
 
 
 # --- subscribe form ----------------------------------------------------------------------------
@@ -108,9 +128,10 @@ def subscribe_allowed(session: Session, client: str, now: datetime, per_hour: in
     """Count one subscribe request from ``client``; False when it is over ``per_hour``."""
     if per_hour <= 0:
         return True
-    seen = tally(session, SUBSCRIBE_CLIENT, client, now - SUBSCRIBE_WINDOW)
+    key = client_key(client)
+    seen = tally(session, SUBSCRIBE_CLIENT, key, now - SUBSCRIBE_WINDOW)
     if seen.count >= per_hour:
         return False
-    record(session, SUBSCRIBE_CLIENT, client, now, keep=SUBSCRIBE_WINDOW)
+    record(session, SUBSCRIBE_CLIENT, key, now, keep=SUBSCRIBE_WINDOW)
     return True
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask import session as cookie_session
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import Forbidden, NotFound
 from werkzeug.wrappers import Response
 
@@ -64,8 +65,9 @@ class LoginPage(EditorPage):
         self.editor()
         form = submitted_form()
         username, client, now = form.get("username"), client_address(), self.ctx.now()
+        known = _known_device(username)
         with transaction(self.ctx.sessions) as session:
-            wait = throttle.login_wait(session, client, username, now)
+            wait = throttle.login_wait(session, client, username, now, known_device=known)
             if not wait:
                 # Counted as a failure before the password is checked, so that guesses sent
                 # side by side cannot all slip in before the first is counted.
@@ -84,7 +86,40 @@ class LoginPage(EditorPage):
             throttle.login_succeeded(session, client, username)
             editor_auth.log_in(session, self.ctx.settings, username)
         log.info("editor logged in from %s", client)
-        return redirect(url_for("review"))
+        response = redirect(url_for("review"))
+        response.set_cookie(DEVICE_COOKIE, _device_signer().dumps({"u": _name(username)}),
+                            max_age=DEVICE_DAYS * 86400, path="/review", httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"],
+                            samesite="Strict")
+        return response
+
+
+# A browser the editor logged in from carries a signed cookie naming them: a username
+# locked by failures from elsewhere still lets it in (its own address's count still holds).
+# Without it, anybody could keep the editor out for good by sending one wrong guess as each
+# delay ran out (a read-only review; OWASP's "device cookies").
+DEVICE_COOKIE = "newsalerts_editor_device"
+DEVICE_DAYS = 180
+
+
+def _device_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(str(current_app.config["SECRET_KEY"]),
+                                  salt="newsalerts.editor-device")
+
+
+def _name(username: str) -> str:
+    return username.strip().lower()
+
+
+def _known_device(username: str) -> bool:
+    cookie = request.cookies.get(DEVICE_COOKIE, "")
+    if not cookie or len(cookie) > 500:
+        return False
+    try:
+        signed = _device_signer().loads(cookie, max_age=DEVICE_DAYS * 86400)
+    except BadSignature:
+        return False
+    return isinstance(signed, dict) and signed.get("u") == _name(username)
 
 
 def _too_many(username: str, wait: int) -> tuple[str, int, dict[str, str]]:
@@ -128,8 +163,20 @@ class LabelAction(EditorPage):
 
 
 class ConfirmThemes(LabelAction):
+    """The themes the editor saw (the form's ``shown``), only while the story still has
+    them: a story retagged after the page was drawn is not labeled with themes nobody saw
+    (a read-only review)."""
+
     def themes(self, story: Story) -> list[str]:
-        return current_themes(story)
+        try:
+            shown = parse_themes(submitted_form(), "shown")
+        except FormError as exc:
+            abort(400, description=str(exc))
+        if shown != current_themes(story):
+            abort(409, description="This story was tagged again since the page was shown, "
+                                   "so nothing was saved. Reload the review page and check "
+                                   "its themes.")
+        return shown
 
 
 class FixThemes(LabelAction):

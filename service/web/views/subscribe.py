@@ -25,7 +25,7 @@ from service.deliver.links import preferences_url
 from service.deliver.render import requested_themes
 from service.domain import SubscriberStatus
 from service.web import throttle
-from service.web.confirmation import confirm_request, request_subscription
+from service.web.confirmation import confirm_request, confirmable, request_subscription
 from service.web.forms import FormError, FormFields, parse_email, parse_subscription
 from service.web.signed import link_owner
 from service.web.views.base import PAGE_LINKS, Page, client_address, submitted_form
@@ -88,19 +88,20 @@ class ConfirmPage(Page):
     def get(self, token: str) -> tuple[str, int]:
         """Only shows what the button would confirm: a GET or HEAD changes nothing."""
         with transaction(self.ctx.sessions) as session:
-            subscriber = link_owner(session, self.ctx.signer, "confirm", token).subscriber
-            if subscriber.status == SubscriberStatus.PENDING:
-                themes = requested_themes(subscriber.requested_choices,
-                                          (s.theme for s in subscriber.subscriptions))
+            owner = link_owner(session, self.ctx.signer, "confirm", token)
+            subscriber = owner.subscriber
+            asked = confirmable(session, subscriber, owner.link)
+            if asked is not None:
+                themes = requested_themes(asked, (s.theme for s in subscriber.subscriptions))
                 return render_template("pages/confirm.html", email=subscriber.email,
                                        themes=themes), 200
             return self._answer(subscriber, confirmed=False)
 
     def post(self, token: str) -> tuple[str, int]:
         with transaction(self.ctx.sessions) as session:
-            subscriber = link_owner(session, self.ctx.signer, "confirm", token,
-                                    lock=True).subscriber
-            confirmed = confirm_request(session, subscriber, self.ctx.now())
+            owner = link_owner(session, self.ctx.signer, "confirm", token, lock=True)
+            subscriber = owner.subscriber
+            confirmed = confirm_request(session, subscriber, owner.link, self.ctx.now())
             if confirmed:
                 log.info("subscriber %s confirmed", subscriber.id)
             return self._answer(subscriber, confirmed=confirmed)

@@ -26,12 +26,18 @@ log = logging.getLogger(__name__)
 class UnsubscribePage(Page):
     def get(self, token: str) -> str:
         with transaction(self.ctx.sessions) as session:
-            subscriber = link_owner(session, self.ctx.signer, "unsubscribe", token).subscriber
+            owner = link_owner(session, self.ctx.signer, "unsubscribe", token)
+            subscriber = owner.subscriber
+            # An unsubscribe link never expires; a preferences link lasts a year.  Handing
+            # out a fresh one for an old link would let anybody holding an old or forwarded
+            # email change the reader's themes for ever (a read-only review).
+            fresh = owner.link.younger_than("preferences")
             return render_template(
                 "pages/unsubscribe.html", email=subscriber.email,
                 already=subscriber.status == SubscriberStatus.UNSUBSCRIBED,
                 preferences_url=preferences_url(PAGE_LINKS, self.ctx.signer,
-                                                subscriber.id, subscriber.link_secret),
+                                                subscriber.id, subscriber.link_secret)
+                if fresh else "",
             )
 
     @csrf.exempt
