@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import email
+import errno
 import json
 import re
 import signal
@@ -754,6 +755,23 @@ def test_serve_in_thread_serves_and_stops(sqlite_context: Context) -> None:
         assert get_json(f"{server.url}/healthz")["database"] == "ok"
     finally:
         server.stop()
+    assert not server.thread.is_alive()
+    with pytest.raises(OSError):
+        get_json(f"{server.url}/healthz", timeout=2)
+
+
+def test_serve_in_thread_stops_even_when_its_loops_trigger_is_gone(
+        sqlite_context: Context) -> None:
+    """Seen once in a full run: the trigger's pipe was closed under the server (EBADF) and
+    stop() raised, leaving the server running.  It now closes the sockets itself."""
+    server = serve_in_thread(sqlite_context, "127.0.0.1:0")
+    trigger: Any = server.server.trigger
+
+    def closed_pipe() -> None:  # what writing to a pipe closed under it raises
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    trigger._physical_pull = closed_pipe
+    server.stop()
     assert not server.thread.is_alive()
     with pytest.raises(OSError):
         get_json(f"{server.url}/healthz", timeout=2)

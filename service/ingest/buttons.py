@@ -176,6 +176,10 @@ CALL_TO_ACTION = re.compile(
     r"see the (?:[\w'’-]+ ){0,3}(?:schedule|timetable|route map)|"
     r"make a (?:gift|donation)(?: today| now)?|get the (?:[\w-]+ )?app|"
     r"see dates (?:&|and) book|book now|"
+    # the twenty-ninth sweep's: "Start free today →", "Get your invite link", "Grab it"
+    r"start (?:for )?free(?: today| now)?|get (?:your|my) (?:invite|referral|share) link|"
+    r"grab (?:it|yours|the deal|this deal)(?: now| here| today)?|"
+    r"zum (?:angebot|artikel|beitrag|download|shop|webinar|podcast|video|programm)|"
     # the twenty-third sweep's pantry: "Volunteer for box day", "Volunteer today"
     # (a shift, not "Volunteer for the census", news: the review)
     r"volunteer (?:today|now|here|with us|for (?:(?:the|a|our) )?[\w-]+ (?:day|shift|drive"

@@ -67,6 +67,20 @@ DATELINE = re.compile(
     rf"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?[ \t]+)?{_DATE}"
     rf"(?:,?[ \t]++\d{{4}})?(?:,?[ \t]++\d{{1,2}}(?::\d{{2}})?[ \t]*+(?:[ap]\.?m\.?)?)?"
     rf"(?:[ \t]*+(?:[·•|—–,]|$)[^\n]{{0,80}})?$")  # possessive: no run of blanks is split
+# A wire-style dateline in capitals under a headline: "WASHINGTON, MARCH 12", "THE HAGUE —
+# March 7", "SAN FRANCISCO, CALIF., JUNE 3, 2025" (a policy brief's, the twenty-ninth sweep):
+# a place of one to four words in capitals, then the date (and the dash that opens the
+# text, as a bold lead: "**WASHINGTON, MARCH 12 —** The committee voted…").
+PLACE_DATELINE = re.compile(
+    rf"^(?!(?:MON|TUES|WEDNES|THURS|FRI|SATUR|SUN)DAY\b)"  # an issue's date, no place
+    rf"[A-Z][A-Z'’.-]*(?:[ \t][A-Z][A-Z'’.-]*){{0,3}},?(?:[ \t]+[A-Z][A-Za-z.]{{1,6}}\.,)?"
+    rf"[ \t]*(?:[—–-][ \t]*)?(?i:{_DATE})(?:,?[ \t]+\d{{4}})?(?:[ \t]*[—–:-])?$")
+# A security advisory's severity badge under its title: "CRITICAL · CVSS 9.8", "High",
+# "Severity: Medium (6.5)" (the twenty-ninth sweep).
+SEVERITY = re.compile(
+    r"^(?:severity:?[ \t]*)?(?:critical|high|medium|moderate|low|important)"
+    r"(?:[ \t]*(?:[·•|:—–-][ \t]*)?\(?(?:cvss(?:[ \t]*v?[234](?:\.\d)?)?:?[ \t]*)?"
+    r"\d{1,2}(?:\.\d)?\)?)?$", re.IGNORECASE)
 # A line that is only a date, perhaps with its weekday and a reading time: "Tuesday, May 06,
 # 2025", "Sunday, September 21, 2025 · 6 min read"; never "June 30 — deadline nears".
 ISSUE_DATE = re.compile(

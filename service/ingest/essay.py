@@ -173,7 +173,9 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
         return None
     shown = {wanted, subject}
     for at, block in enumerate(raw):
-        if block.kind == "heading" and _plain(block.text) in shown:
+        # (or the title as a bold line of its own, as Ghost's emails set it: ranked as the
+        # top heading, so the post's h2s are its sections: the twenty-ninth sweep)
+        if (block.kind == "heading" or _bold_title_line(block)) and _plain(block.text) in shown:
             # (icons with no word, "♡ 💬 ↗" under a Substack title, take no place)
             under = [b for b in raw[at + 1:at + 1 + 2 * AUTHOR_WITHIN]
                      if b.kind == "rule" or WORD.search(b.text)][:AUTHOR_WITHIN]
@@ -186,6 +188,11 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
                 return block.text.strip(DECORATION), block.level or 1, header
             return None
     return None
+
+
+def _bold_title_line(block: Block) -> bool:
+    return (block.kind == "paragraph" and "\n" not in block.text.strip()
+            and bool(block.lead) and tidy(block.lead) == tidy(block.text))
 
 
 def _names_the_author(block: Block) -> bool:

@@ -35,6 +35,11 @@ SIGN_OFF = re.compile(
     r"|see you (?:tomorrow|next (?:time|week|month))\b|until next (?:time|week)\b"
     r"|thanks to [^.]{1,60} for (?:editing|copy-?editing|producing)"
     r"|[—–-] ?the [^.]{1,40} (?:team|editors)$"
+    # "Maya & the Wayfinder Fares team", "Lena Hartmann und das Team vom KI-Kompass" (the
+    # twenty-eighth sweep): a writer's name and the team, signing the issue
+    r"|[\w'’.-]{2,20}(?: [\w'’.-]{2,20})? (?:&|and|und|et|y|e) "
+    r"(?:the |das |l['’]|el |la |a |o )?(?:[^.\n]{1,40} )?(?:team|équipe|equipo|equipe)"
+    r"(?: (?:vom|von|der|de|del|da|at|of) [^.\n]{1,40})?$"
     r"|(?:enjoyed|liked?|love) (?:this|it|(?:the |our )?[\w-]+)\? (?:tell|share|forward)"
     r"|enjoyed this\?|new here\?|partner with us|advertise with us|want to advertise"
     r"|forward (?:this|it) to)", re.IGNORECASE)

@@ -31,8 +31,10 @@ from service.ingest.bylines import (
     LOWER_BYLINE,
     NAMED_AUTHORS,
     PAPER_AUTHORS,
+    PLACE_DATELINE,
     RECIPE_META,
     SCHOLAR_AUTHORS,
+    SEVERITY,
     THREAD_COUNTS,
 )
 
@@ -198,7 +200,8 @@ def is_byline(line: str) -> bool:
                 or NAMED_AUTHORS.match(text) or AUTHOR_LIST.match(text) or EVENT_PLACE.match(text)
                 or THREAD_COUNTS.match(text) or CITED_AUTHORS.match(text)
                 or LINKED_AUTHORS.match(text) or RECIPE_META.match(text)
-                or LABELED_AUTHORS.match(text))
+                or LABELED_AUTHORS.match(text) or PLACE_DATELINE.match(text)
+                or SEVERITY.match(text))
 
 
 def names_author(line: str) -> bool:

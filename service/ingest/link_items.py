@@ -43,6 +43,14 @@ CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" wit
 NAMED_LINK_TAIL = re.compile(r"\s[-–—]\s+\S")
 
 
+# A link that casts a vote in a reader poll: "…/poll/2291?answer=yes" (beehiiv's),
+# "…/polls/a71c/option/2": a poll's answer, never a headline (the twenty-seventh and
+# twenty-ninth sweeps).  A news link to a site's "/polls/" page has no vote in it.
+POLL_VOTE = re.compile(r"/polls?/[\w-]{1,40}/(?:option|answer|vote|choice)s?/"
+                       r"|/polls?/[\w-]{1,40}/?\?(?:[^#]*&)?(?:answer|vote|option|choice)=",
+                       re.IGNORECASE)
+
+
 def named_link_lines(block: Block, lines: list[str]) -> list[Unit]:
     """Each line as an item when every line opens with a link of its own, in order, then a
     dash: a list of releases or tools, however short their names ("gokv 3.0", "Lattice
@@ -64,7 +72,7 @@ def _named_link(block: Block) -> Unit | None:
     link = block.links[0] if block.links else None
     name = tidy(link.text) if link else ""
     if (link is None or not name or not link.url.startswith("http") or not line.startswith(name)
-            or not NAMED_LINK_TAIL.match(line, len(name))):
+            or not NAMED_LINK_TAIL.match(line, len(name)) or POLL_VOTE.search(link.url)):
         return None
     return Unit("item", block, 9, name, link.url, "item: link-led line")
 
@@ -120,7 +128,8 @@ def link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fals
         return None
     if BARE_URL_LINE.match(name):
         return None  # a bare address under a story is its link, not a headline
-    if not text.startswith(name) or not link.url.startswith("http"):
+    if not text.startswith(name) or not link.url.startswith("http") or POLL_VOTE.search(
+            link.url):
         return None
     tail = text[len(name):]
     # (a bullet's link may run on after a comma: "<a>A Klimt portrait sold for $236

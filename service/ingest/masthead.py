@@ -170,10 +170,20 @@ def names_the_newsletter(text: str, names: Sequence[str]) -> bool:
             continue
         tail = NAME_TAIL.match(plain[len(name):].strip())
         rest = tail.group("rest").strip() if tail else plain
-        if rest and not _date_line(rest) and not WEB_VERSION.fullmatch(rest):
+        if (rest and not _date_line(rest) and not WEB_VERSION.fullmatch(rest)
+                and not _name_date_tagline(line, name)):
             return False
         named = True
     return named
+
+
+def _name_date_tagline(line: str, name: str) -> bool:
+    """The name, the issue's date, a tagline: "Frontpage Digest · Tuesday, 18 March 2025 ·
+    top links from the last 24 hours" (the twenty-ninth sweep).  After the newsletter's own
+    name the date may come first: no headline opens with that name."""
+    parts = [part.strip() for part in re.split(r"\s[·•|—–]\s", line.strip())]
+    return (len(parts) == 3 and _plain(parts[0]) == name and _dates_the_issue(parts[1])
+            and len(parts[2].split()) <= TAGLINE_WORDS)
 
 
 def _date_line(line: str) -> bool:

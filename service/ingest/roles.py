@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from service.domain import Block
 from service.ingest.buttons import CALL_TO_ACTION, CITATION, LABELLED_PAIRS, WEB_LINK
-from service.ingest.bylines import DATELINE
+from service.ingest.bylines import DATELINE, PLACE_DATELINE, SEVERITY
 from service.ingest.headlines import (
     BARE_URL_LINE,
     CJK,
@@ -235,6 +235,11 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
     if (not bold and index and units[index - 1].role in ("title", "item")
             and (is_byline(lines[0]) or VERDICT.match(tidy(lines[0])))):
         return unit  # right under a title, its author or date: "Marta Kowalczyk · Mar 3"
+    if (index and units[index - 1].role in ("title", "item")
+            and (PLACE_DATELINE.match(tidy(lines[0])) or SEVERITY.match(tidy(lines[0])))):
+        # bold too: "WASHINGTON, MARCH 12", "CRITICAL · CVSS 9.8" under a title are its
+        # dateline and its badge, not a story under a section (the twenty-ninth sweep)
+        return unit
     if (not bold and index and units[index - 1].role in ("title", "item")
             and READ_TIME_TAIL.search(lines[0])):
         # "Research team · 14 min read" under a card's title: its kicker and reading time
@@ -319,7 +324,7 @@ def _lead_item(block: Block, first: str, among_items: bool = False) -> Unit | No
         return None  # "How well does it work?" asks inside a story; "Why this matters:" labels
     if STEP.match(lead):
         return None  # "**Step 1: Collect the transcripts.** …": a tutorial's (19th sweep)
-    if DATELINE.match(lead) or is_byline(tidy(first)):
+    if DATELINE.match(lead) or PLACE_DATELINE.match(lead) or is_byline(tidy(first)):
         # "**Fri, Oct 18, 7 pm** at the pier": an event's date under its title; "**By Dr.
         # Harriet Wolde**, biosecurity researcher…": a piece's byline (the thirteenth sweep)
         return None

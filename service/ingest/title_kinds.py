@@ -22,6 +22,7 @@ from service.ingest.headlines import (
     text_size,
     tidy,
 )
+from service.ingest.link_items import POLL_VOTE
 from service.ingest.run_in import is_label
 from service.ingest.units import Unit, after, text_under
 from service.ingest.zones import POLL_QUESTION, POSTING_PLACE, ZONES, role_title
@@ -134,10 +135,12 @@ def _over_a_sentence(text: str, units: list[Unit], index: int) -> bool:
 
 def _over_a_paragraph(units: list[Unit], index: int) -> bool:
     """The first block under the title at ``index`` is a paragraph of news, not a poll's
-    short options."""
+    short options (nor its answers in one paragraph, each link a vote: beehiiv's)."""
     below = next((u for u in after(units, index) if u.role != "rule"), None)
     return (below is not None and below.role == "body"
-            and len(below.block.text) >= roles.BODY_MIN_CHARS)
+            and len(below.block.text) >= roles.BODY_MIN_CHARS
+            and not (below.block.links
+                     and all(POLL_VOTE.search(link.url) for link in below.block.links)))
 
 
 def _read_more_under(units: list[Unit], index: int) -> bool:

@@ -224,6 +224,10 @@ ZONES = {
         r"newsletter|edition|email|digest|briefing|brief|episode)\b[^\n]{0,40}$"
         r"|how did we do\W*$|more like this|[^\n]{0,40}\b(?:get|earn) rewards\W*$"
         r"|tell your friends(?:\W*$|\s+and\b)"
+        # "🎁 Give a month, get a month", "Give $20, get $20" (a referral offer: the
+        # twenty-ninth sweep)
+        r"|give (?:a|one|\$?\d{1,3}\W?) ?(?:free )?(?:month|week|year|credit|off)?,? get "
+        r"(?:a|one|\$?\d{1,3}\W?) ?(?:free )?(?:month|week|year|credit|off)?\W*$"
         r"|share (?:with (?:a|your) (?:friend|colleague)s?|this (?:issue|email|newsletter|"
         r"edition|post))\W*$|forward (?:this|it) to a (?:friend|colleague))"
         r"|^\W+share (?-i:(?:the |this )?[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,3})\W*$"
