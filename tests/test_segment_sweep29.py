@@ -166,3 +166,36 @@ def test_the_newsletter_s_name_with_the_date_and_a_tagline_is_its_masthead() -> 
     headlines = _headlines(body, sender="digest@frontpage.example")
     assert headlines[0] != "Frontpage Digest · Tuesday, 18 March 2025 · top links from the " \
                            "last 24 hours"
+
+
+def test_a_letter_s_close_and_the_signature_under_it_are_no_stories() -> None:
+    """A department bulletin sent from Outlook ends "Best wishes," over the writer's name,
+    role and hours, each line read as a title, then a confidentiality notice."""
+    body = (f"<p><b>Internal seed fund: applications due 28 March</b></p><p>{TEXT}</p>"
+            f"<p><b>Building access during the Easter break</b></p><p>{TEXT}</p>"
+            "<p>Best wishes,</p><p>Margaret</p><p><b>Margaret Lyle</b></p>"
+            "<p>Department Administrator | School of Computing</p>"
+            "<p>Tel: +44 (0)113 496 0217</p><p>Working hours: Mon–Thu</p>"
+            "<p>This email and any attachments are intended solely for the addressee and may "
+            "contain confidential information. If you have received this email in error, please "
+            "notify the sender and delete it. The University does not accept liability for any "
+            "views expressed in this message that are not those of the University.</p>")
+    stories = segment(parse_issue(email(body, html=True)))
+    assert [s.headline for s in stories] == ["Internal seed fund: applications due 28 March",
+                                             "Building access during the Easter break"]
+    assert "Best wishes" not in stories[-1].text and "liability" not in stories[-1].text
+
+
+def test_thanks_at_the_end_of_a_story_before_more_news_cuts_nothing() -> None:
+    long_text = " ".join([TEXT] * 3)
+    body = (f"<p><b>Building access during the Easter break</b></p><p>{TEXT}</p><p>Thanks,</p>"
+            f"<p><b>Seminar: verifying distributed protocols</b></p><p>{long_text}</p>")
+    assert _headlines(body) == ["Building access during the Easter break",
+                                "Seminar: verifying distributed protocols"]
+
+
+@pytest.mark.parametrize(("line", "news"), [("Welcome to Dr. Hannah Okafor", True),
+                                            ("Welcome to Prof. Ada Marsh", True),
+                                            ("Welcome to The Neuron", False)])
+def test_welcoming_a_new_colleague_is_news(line: str, news: bool) -> None:
+    assert (not ZONES["intro"].search(line)) is news

@@ -20,7 +20,8 @@ from service.ingest.headlines import (
 )
 from service.ingest.zones import ZONES
 
-__all__ = ["SIGN_OFF", "footer_at", "opens_footer", "sign_off_at"]
+__all__ = ["SIGNATURE_CHARS", "SIGNATURE_CUTS", "SIGN_OFF", "VALEDICTION", "footer_at",
+           "opens_footer", "sign_off_at"]
 
 TEXT_UNDER = 60  # a story's first paragraph, not a footer's link or address line
 BUTTON = re.compile(r"^\W*(?:share|like|comment|restack|forward|follow|tweet|post)\b.{0,40}$",
@@ -43,6 +44,20 @@ SIGN_OFF = re.compile(
     r"|(?:enjoyed|liked?|love) (?:this|it|(?:the |our )?[\w-]+)\? (?:tell|share|forward)"
     r"|enjoyed this\?|new here\?|partner with us|advertise with us|want to advertise"
     r"|forward (?:this|it) to)", re.IGNORECASE)
+# A letter's closing word on a line of its own: "Best wishes,", "Kind regards", "Cheers,"
+# (a department bulletin sent from Outlook: the twenty-ninth sweep).  What follows it is the
+# writer's name and signature, however title-like its lines ("Margaret Lyle", "Working
+# hours: Mon–Thu").
+VALEDICTION = re.compile(
+    r"^(?:(?:best|kind|warm|warmest|many|with best|with kind|all the best)[ \t]+"
+    r"(?:wishes|regards|thanks)|regards|cheers|thanks|thank you|warmly|best|sincerely"
+    r"|yours(?:[ \t]+(?:sincerely|truly|faithfully))?|all the best|take care|talk soon"
+    r"|(?:viele|liebe|herzliche|beste|freundliche)[ \t]+grüße|mit freundlichen grüßen"
+    r"|cordialement|bien à vous|amitiés|(?:un )?saludos?(?: cordiales)?|cordiali saluti"
+    r"|(?:met )?vriendelijke groet(?:en)?|hälsningar|pozdrawiam)[ \t]*[,.!]?$",
+    re.IGNORECASE)
+SIGNATURE_CUTS = 3  # the stories a signature may have been cut into, after the closing word
+SIGNATURE_CHARS = 300  # each of them short: a name, a role, an address, a phone number
 SIGN_OFF_BLOCKS = 4  # a sign-off is in an issue's last few blocks
 SIGN_OFF_WORDS = 12  # and short: "See you tomorrow, robots: the line became a meme" is news
 
@@ -84,6 +99,8 @@ def opens_footer(text: str) -> bool:
     if len(first) <= TITLE_MAX_CHARS and (ZONES["footer"].search(tidy(first))
                                          or postal_address(tidy(first))):
         return True
+    if DISCLAIMER.match(first.lstrip()):
+        return True
     # a later line only with the footer's own words: a story's "Copyright claims…" or
     # "Follow us on the new audio tour" is its text (the review)
     return len(later) < FOOTER_BLOCK_LINES and any(FOOTER_LINE.match(tidy(line))
@@ -97,6 +114,11 @@ FOOTER_LINE = re.compile(
     r"|(?:copyright\s*)?©\s*(?:19|20)\d\d|copyright\s+(?:19|20)\d\d|thanks? (?:you )?for reading"
     r"|this (?:e-?mail|message|newsletter) was sent to\b)",
     re.IGNORECASE)
+# An organisation's confidentiality notice under every email, one long line (the
+# twenty-ninth sweep's department bulletin, sent from Outlook)
+DISCLAIMER = re.compile(
+    r"^this (?:e-?mail|message)(?: and any (?:attachments?|files)(?: transmitted with it)?)?"
+    r" (?:is|are) (?:intended|confidential|strictly confidential)\b", re.IGNORECASE)
 
 
 def footer_at(blocks: Sequence[Block]) -> int | None:

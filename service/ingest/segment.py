@@ -26,7 +26,14 @@ from service.ingest.buttons import BUTTON_BAR, READ_MORE, read_more_url
 from service.ingest.cuts import Cut, without_last
 from service.ingest.digests import messages
 from service.ingest.essay import one_essay
-from service.ingest.footer import SIGN_OFF, footer_at, sign_off_at
+from service.ingest.footer import (
+    SIGN_OFF,
+    SIGNATURE_CHARS,
+    SIGNATURE_CUTS,
+    VALEDICTION,
+    footer_at,
+    sign_off_at,
+)
 from service.ingest.headlines import DECORATION, block_lines, tidy
 from service.ingest.masthead import (
     MASTHEAD_BLOCKS,
@@ -275,9 +282,32 @@ def _story_text(blocks: list[Block], rules: SourceRules) -> str:
     return "\n\n".join([first, *(block.text for block in blocks[head:])])
 
 
+def _without_signature(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], list[str]]:
+    """A letter's close: "Best wishes," in one of the last stories, and after it only short
+    ones (the writer's name, role and hours, each line read as a title): those go, and the
+    story ends at the closing word."""
+    for index in range(len(cuts) - 1, max(-1, len(cuts) - 1 - SIGNATURE_CUTS), -1):
+        if any(sum(len(b.text) for b in cut.blocks) > SIGNATURE_CHARS
+               for cut in cuts[index + 1:]):
+            return cuts, notes
+        blocks = cuts[index].blocks
+        at = next((i for i in range(1, len(blocks)) if "\n" not in blocks[i].text.strip()
+                   and VALEDICTION.match(tidy(blocks[i].text))), None)
+        if at is None:
+            continue
+        for _ in cuts[index + 1:]:
+            cuts, notes = without_last(cuts, notes, f"   dropped signature: "
+                                                    f"{cuts[-1].headline[:80]!r} (after "
+                                                    f"{tidy(blocks[at].text)!r})")
+        notes = [*notes, f"   dropped sign-off: {tidy(blocks[at].text)!r} (after the last story)"]
+        return [*cuts[:-1], dataclasses.replace(cuts[-1], blocks=blocks[:at])], notes
+    return cuts, notes
+
+
 def _without_sign_off(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], list[str]]:
     """The last story without the issue's sign-off ("That's it for today!", "— The editors");
     no last story at all when its headline is one ("Love the Brief? Tell your friends")."""
+    cuts, notes = _without_signature(cuts, notes)
     if not cuts:
         return cuts, notes
     last = cuts[-1]

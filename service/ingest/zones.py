@@ -164,7 +164,9 @@ ZONES = {
         r"|^\W*(?:before we (?:start|begin|dive in)|programming notes?)\W*$"  # attack11
         r"|^\W*welcome to (?:our new (?:subscribers|readers|members)"
         # (not "Welcome to our 23 new colleagues", an internal letter's news: the 18th sweep)
-        r"|(?!our new\b|our \d)[\w'’&.-]+(?: [\w'’&.-]+){0,3}\W*$)", re.IGNORECASE),
+        # (nor "Welcome to Dr. Hannah Okafor", a new colleague: the twenty-ninth sweep)
+        r"|(?!our new\b|our \d|(?:dr|prof|professor|mr|mrs|ms|mx|sir|dame)\b)"
+        r"[\w'’&.-]+(?: [\w'’&.-]+){0,3}\W*$)", re.IGNORECASE),
     # a title that only labels job openings: what is under it is not news.  Not a bare
     # "Jobs", "Hiring" or "Careers": a labour-market or campus news section goes by those
     # (an attack on the first version).  Events are left alone: a meetup with its
