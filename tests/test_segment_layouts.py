@@ -621,7 +621,8 @@ def test_a_name_ending_in_a_full_stop_runs_into_its_text() -> None:
                                                ("sweep22", 0.82), ("sweep23", 0.93),
                                                ("sweep24", 0.90), ("sweep25", 0.91),
                                                ("sweep26", 0.90), ("sweep27", 0.87),
-                                               ("sweep28", 0.85), ("sweep29", 0.87)])
+                                               ("sweep28", 0.85), ("sweep29", 0.87),
+                                               ("sweep30", 0.88)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
@@ -707,7 +708,12 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     links, its buttons, a referral offer, an essay under a bold title and a masthead with
     its date and tagline (test_segment_sweep29.py; sweep27 0.884 -> 0.899 and sweep28 0.876
     -> 0.883 with the same rules and a team's sign-off); 0.894 with a letter's close over
-    its signature, a confidentiality notice and "Welcome to Dr. …" as news."""
+    its signature, a confidentiality notice and "Welcome to Dr. …" as news.  sweep30 (16
+    more, an eighth helper, written after all of those) scored 0.822 blind (0.810 with stop
+    30's rules); 0.903 with an item's fields ("When:", "Status:"), a date line under a bold
+    title, a journalist's desk, an image's credit, a web-version link with another after it,
+    "Supported by" and a club's new members (test_segment_sweep30.py); sweep29 0.898 with
+    them."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)

@@ -75,6 +75,19 @@ PLACE_DATELINE = re.compile(
     rf"^(?!(?:MON|TUES|WEDNES|THURS|FRI|SATUR|SUN)DAY\b)"  # an issue's date, no place
     rf"[A-Z][A-Z'’.-]*(?:[ \t][A-Z][A-Z'’.-]*){{0,3}},?(?:[ \t]+[A-Z][A-Za-z.]{{1,6}}\.,)?"
     rf"[ \t]*(?:[—–-][ \t]*)?(?i:{_DATE})(?:,?[ \t]+\d{{4}})?(?:[ \t]*[—–:-])?$")
+# A labelled field of an event, an incident or a paper, one to a line: "When: Wednesday 12
+# November, 18:30", "Status: Resolved", "Incident ID: INC-88412" (a meetup's plain-text
+# digest and a cloud's health digest: the thirtieth sweep).  Two such lines in a row are
+# the item's fields, not titles; one alone may be a headline's kicker ("Review: …").
+FIELD_LINE = re.compile(
+    r"^(?:when|where|date|dates|time|times|venue|location|place|rsvp|tickets?|price|cost|fee"
+    r"|status|impact|severity|started|resolved|ended|window|duration|regions?|account|service"
+    r"|services|incident(?: id)?|id|paper|code|slides|video|speakers?|hosts?|deadline|contact"
+    r"|email|phone|tel|website|format|level|audience|capacity|affected|fixed in|versions?"
+    r"|cause|root cause|next steps|workaround|applies to|ticket|ref|reference|authors?"
+    r"|organi[sz]er|organi[sz]ed by|who|cost|entry|age|ages|registration|register|link"
+    r"|your resources|action|action needed|action required|what to do)[ \t]*:[ \t]*\S",
+    re.IGNORECASE)
 # A security advisory's severity badge under its title: "CRITICAL · CVSS 9.8", "High",
 # "Severity: Medium (6.5)" (the twenty-ninth sweep).
 SEVERITY = re.compile(
@@ -92,8 +105,23 @@ ISSUE_DATE = re.compile(
     # its writer: "Monday, October 27, 2025 · By Harriet Mensah-Cole" (the eighteenth sweep)
     # or its curator: "12 June 2025 · curated by Yara Haddad" (the twenty-fourth sweep)
     r"|(?:(?:curated|edited|compiled|written|selected)[ \t]+)?"
-    r"by[ \t]+(?-i:[A-Z])[\w'’-]+(?:[ \t]+(?-i:[A-Z])[\w'’-]+){0,3}))?$",
+    r"by[ \t]+(?-i:[A-Z])[\w'’-]+(?:[ \t]+(?-i:[A-Z])[\w'’-]+){0,3}"
+    # and their role: "Thursday 30 October 2025 · By Eleanor Vance, newsletters editor" (a
+    # newspaper's evening briefing, the thirtieth sweep)
+    r"(?:,[ \t]+[\w'’-]+(?:[ \t]+[\w'’-]+){0,3})?))?$",
     re.IGNORECASE)
+# A journalist's name and desk under a headline: "Olivia Brandt, Economics Editor", "Samir
+# Haddad, Environment Correspondent" (a newspaper's briefing, the thirtieth sweep).
+ROLE_BYLINE = re.compile(
+    r"^[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){1,2},[ \t]+(?:[A-Za-z][\w'’-]*[ \t]+){0,3}"
+    r"(?:[Ee]ditor|[Cc]orrespondent|[Rr]eporter|[Ww]riter|[Cc]olumnist|[Cc]ritic|[Aa]nalyst"
+    r"|[Pp]roducer|[Cc]ommentator)$")
+# An image's credit under a headline: "Image source: Halvard Robotics", "Photo: Iona
+# Garvie", "Credit: NASA/JPL" (a beehiiv daily, the thirtieth sweep).
+CREDIT = re.compile(
+    r"^(?:(?:image|photo|photograph|picture|illustration|graphic|video|chart|map)"
+    r"(?:[ \t]+(?:source|credit|courtesy))?s?|(?:source|credit|courtesy)):[ \t]*"
+    r"[A-Z@][^\n]{0,80}$", re.IGNORECASE)
 # "Marta Kowalczyk · Mar 3": an author and a date, a post's byline without "By".
 # (a name may carry the author's name in their own script: "Ben Lorica 本 · Dec 14",
 # "Priya Raman प्रिया · Nov 30")

@@ -3,7 +3,7 @@
 ``Cut`` is one story (where it starts, why, its blocks); ``Cutting`` an issue's cuts
 with the notes ``--explain`` prints, one a line: "N. <signal>: '<headline>'" for the
 story numbered N, "   dropped <kind>: …" for what was left out.  The rules that fold or
-drop stories after the walk (essay.py, opening.py, segment.py's sign-off) keep those notes
+drop stories after the walk (essay.py, opening.py, closing.py's sign-off) keep those notes
 true with ``renumbered`` and ``without_last``.
 """
 

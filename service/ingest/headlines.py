@@ -33,6 +33,7 @@ from service.ingest.bylines import (
     PAPER_AUTHORS,
     PLACE_DATELINE,
     RECIPE_META,
+    ROLE_BYLINE,
     SCHOLAR_AUTHORS,
     SEVERITY,
     THREAD_COUNTS,
@@ -201,7 +202,7 @@ def is_byline(line: str) -> bool:
                 or THREAD_COUNTS.match(text) or CITED_AUTHORS.match(text)
                 or LINKED_AUTHORS.match(text) or RECIPE_META.match(text)
                 or LABELED_AUTHORS.match(text) or PLACE_DATELINE.match(text)
-                or SEVERITY.match(text))
+                or SEVERITY.match(text) or ROLE_BYLINE.match(text))
 
 
 def names_author(line: str) -> bool:

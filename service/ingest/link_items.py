@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from service.domain import Block
-from service.ingest.buttons import CALL_TO_ACTION
+from service.ingest.buttons import CALL_TO_ACTION, WEB_LINK
 from service.ingest.headlines import (
     BARE_URL_LINE,
     CJK,
@@ -140,6 +140,8 @@ def link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fals
         return None
     if CALL_TO_ACTION.match(name) and not tail.strip(" →»>"):
         return None  # the story's or the button: body, not an item
+    if WEB_LINK.match(name):
+        return None  # "View in your browser | Manage newsletters": the issue's own links
     if names_author(name):
         return None  # "Marta Kowalczyk | Jun 12 2025 - 6:15 am ET" linked to her profile
     return Unit("item", block, 9, bold_line or name, link.url, "item: link-led line")

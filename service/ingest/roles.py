@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from service.domain import Block
 from service.ingest.buttons import CALL_TO_ACTION, CITATION, LABELLED_PAIRS, WEB_LINK
-from service.ingest.bylines import DATELINE, PLACE_DATELINE, SEVERITY
+from service.ingest.bylines import CREDIT, DATELINE, FIELD_LINE, PLACE_DATELINE, SEVERITY
 from service.ingest.headlines import (
     BARE_URL_LINE,
     CJK,
@@ -193,6 +193,16 @@ def _names_a_list(block: Block) -> bool:
     return bool(text) and text == tidy(block.lead) and not RELATED.match(text)
 
 
+def _bold_title_line(unit: Unit) -> bool:
+    """A bold line of its own, still a body unit here: the title ``_promote`` makes of it
+    (it promotes each unit from the units as they were, so the one above is not a title
+    yet): "**Author evening: Tomasz Wierzba**" over "Thursday 13 November · 7pm" (the
+    thirtieth sweep's bookshop)."""
+    lines = block_lines(unit.block) if unit.block.text else [""]
+    return (unit.role == "body" and len(lines) == 1 and bool(lines[0])
+            and is_bold_line(unit.block, lines[0]) and title_like(lines[0]))
+
+
 def _byline(unit: Unit) -> bool:
     lines = block_lines(unit.block) if unit.block.text else [""]
     return unit.role == "body" and len(lines) == 1 and is_byline(lines[0])
@@ -232,13 +242,16 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
         # a bold "Severance · Episode 4" over its text is a title (the review)
         return unit
     bold = is_bold_line(unit.block, lines[0])
-    if (not bold and index and units[index - 1].role in ("title", "item")
-            and (is_byline(lines[0]) or VERDICT.match(tidy(lines[0])))):
+    under_title = index > 0 and (units[index - 1].role in ("title", "item")
+                                 or _bold_title_line(units[index - 1]))
+    if not bold and under_title and (is_byline(lines[0]) or VERDICT.match(tidy(lines[0]))):
         return unit  # right under a title, its author or date: "Marta Kowalczyk · Mar 3"
-    if (index and units[index - 1].role in ("title", "item")
-            and (PLACE_DATELINE.match(tidy(lines[0])) or SEVERITY.match(tidy(lines[0])))):
-        # bold too: "WASHINGTON, MARCH 12", "CRITICAL · CVSS 9.8" under a title are its
-        # dateline and its badge, not a story under a section (the twenty-ninth sweep)
+    if under_title and (PLACE_DATELINE.match(tidy(lines[0])) or SEVERITY.match(tidy(lines[0]))
+                        or CREDIT.match(tidy(lines[0]))):
+        # bold too: "WASHINGTON, MARCH 12", "CRITICAL · CVSS 9.8", "Image source: Halvard
+        # Robotics" under a title are its dateline, its badge and its picture's credit, not
+        # a story under a section (the twenty-ninth and thirtieth sweeps).  (Not bylines
+        # elsewhere: "Photo: Reuters" under a post's first heading names no author.)
         return unit
     if (not bold and index and units[index - 1].role in ("title", "item")
             and READ_TIME_TAIL.search(lines[0])):
@@ -370,6 +383,8 @@ def _split_title(block: Block, lines: Sequence[str], at: int,
     marked = after_rule or marks_headline_above(below)
     if not title_like(first, marked) or BARE_URL_LINE.match(first) or labelled(block, first):
         return False
+    if FIELD_LINE.match(first) and FIELD_LINE.match(below):
+        return False  # "When: Wed 12 Nov, 18:30" over "Where: De Kade": an item's fields
     if marks_headline_above(below) or is_bold_line(block, first):
         return True
     longest, body = tails[at + 1]

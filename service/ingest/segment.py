@@ -23,17 +23,11 @@ from pathlib import Path
 from service.domain import Block, Issue, Link, Story
 from service.errors import MalformedMessage
 from service.ingest.buttons import BUTTON_BAR, READ_MORE, read_more_url
-from service.ingest.cuts import Cut, without_last
+from service.ingest.closing import without_sign_off
+from service.ingest.cuts import Cut
 from service.ingest.digests import messages
 from service.ingest.essay import one_essay
-from service.ingest.footer import (
-    SIGN_OFF,
-    SIGNATURE_CHARS,
-    SIGNATURE_CUTS,
-    VALEDICTION,
-    footer_at,
-    sign_off_at,
-)
+from service.ingest.footer import footer_at
 from service.ingest.headlines import DECORATION, block_lines, tidy
 from service.ingest.masthead import (
     MASTHEAD_BLOCKS,
@@ -282,50 +276,6 @@ def _story_text(blocks: list[Block], rules: SourceRules) -> str:
     return "\n\n".join([first, *(block.text for block in blocks[head:])])
 
 
-def _without_signature(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], list[str]]:
-    """A letter's close: "Best wishes," in one of the last stories, and after it only short
-    ones (the writer's name, role and hours, each line read as a title): those go, and the
-    story ends at the closing word."""
-    for index in range(len(cuts) - 1, max(-1, len(cuts) - 1 - SIGNATURE_CUTS), -1):
-        if any(sum(len(b.text) for b in cut.blocks) > SIGNATURE_CHARS
-               for cut in cuts[index + 1:]):
-            return cuts, notes
-        blocks = cuts[index].blocks
-        at = next((i for i in range(1, len(blocks)) if "\n" not in blocks[i].text.strip()
-                   and VALEDICTION.match(tidy(blocks[i].text))), None)
-        if at is None:
-            continue
-        for _ in cuts[index + 1:]:
-            cuts, notes = without_last(cuts, notes, f"   dropped signature: "
-                                                    f"{cuts[-1].headline[:80]!r} (after "
-                                                    f"{tidy(blocks[at].text)!r})")
-        notes = [*notes, f"   dropped sign-off: {tidy(blocks[at].text)!r} (after the last story)"]
-        return [*cuts[:-1], dataclasses.replace(cuts[-1], blocks=blocks[:at])], notes
-    return cuts, notes
-
-
-def _without_sign_off(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], list[str]]:
-    """The last story without the issue's sign-off ("That's it for today!", "— The editors");
-    no last story at all when its headline is one ("Love the Brief? Tell your friends")."""
-    cuts, notes = _without_signature(cuts, notes)
-    if not cuts:
-        return cuts, notes
-    last = cuts[-1]
-    if len(cuts) > 1 and SIGN_OFF.match(tidy(last.headline)):
-        return without_last(cuts, notes, f"   dropped sign-off: {last.headline[:80]!r} "
-                                         "(after the last story)")
-    at = sign_off_at(last.blocks)
-    if at == len(last.blocks):
-        return cuts, notes
-    cut_off = tidy(block_lines(last.blocks[at])[0])[:80]
-    notes = [*notes, f"   dropped sign-off: {cut_off!r} (after the last story)"]
-    if at == 1 and len(cuts) > 1 and last.signal in ("title line", "bold line"):
-        # a line taken for a headline only because the sign-off was under it ("Paper · Code")
-        return without_last(cuts, notes, f"   dropped line: {last.headline[:80]!r} (only a "
-                                         "sign-off under it)")
-    return [*cuts[:-1], dataclasses.replace(last, blocks=last.blocks[:at])], notes
-
-
 def _unique_links(blocks: Iterable[Block]) -> tuple[Link, ...]:
     return tuple(dict.fromkeys(link for block in blocks for link in block.links))
 
@@ -365,7 +315,7 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
         cuts = [Cut(headline, "whole issue: no story marks", list(blocks))]
         notes = [*notes, f"0. {cuts[0].signal}: {headline!r}"]
     cuts, notes = with_leading_essay(raw, title, blocks, cuts, notes)
-    cuts, notes = _without_sign_off(*without_recap_copy(cuts, notes))
+    cuts, notes = without_sign_off(*without_recap_copy(cuts, notes))
     stories = [
         Story(index, c.headline, _cut_text(c.headline, c.blocks), _unique_links(c.blocks),
               c.fiction, c.url or read_more_url(c.blocks), c.section)

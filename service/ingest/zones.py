@@ -141,6 +141,10 @@ ZONES = {
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
         rf"|{SPONSORED_BY}"
         r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?"
+        # "SUPPORTED BY HALDEN SLEEP" (a podcast network's, the thirtieth sweep): a label
+        # alone with the sponsor's name, not "Supported by unions, strikers return"
+        r"|(?<![^\W\d_])(?-i:SUPPORTED BY|Supported by|Supported By)"
+        r"(?= (?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,3}\W*$)"
         r"|from our partners?)\b|^\W*in samenwerking met\b"
         r"|[·|(][ \t]*affiliate(?: links?| deals?)?\)?[ \t]*$"  # "Deal of the week · affiliate"
         # "Paid post from Aldergrove" (the 18th sweep); not "Meta adds a paid partnership
@@ -162,7 +166,7 @@ ZONES = {
         r"^(?:description|intro|introduction|overview|editor'?s note|good morning|hello)\b"
         r"|^\W*welcome(?:\s+(?:back|aboard))?(?:,\s+[\w'’]+)?\W*$"
         r"|^\W*(?:before we (?:start|begin|dive in)|programming notes?)\W*$"  # attack11
-        r"|^\W*welcome to (?:our new (?:subscribers|readers|members)"
+        r"|^\W*welcome to (?:our new (?:subscribers|readers)"
         # (not "Welcome to our 23 new colleagues", an internal letter's news: the 18th sweep)
         # (nor "Welcome to Dr. Hannah Okafor", a new colleague: the twenty-ninth sweep)
         r"|(?!our new\b|our \d|(?:dr|prof|professor|mr|mrs|ms|mx|sir|dame)\b)"
