@@ -25,6 +25,7 @@ from typing import Any
 
 from service.errors import ConfigError
 from service.typed_settings import (
+    RANGES,
     SECTIONS,
     AdminSettings,
     DatabaseSettings,
@@ -185,12 +186,13 @@ SETTINGS: tuple[Setting, ...] = (
             check=one_of("text", "json")),
 )
 
-# The embedded default trusts Import AI and the sample issue shipped in
+# The embedded default trusts Import AI and, with no IMAP host, the sample issue shipped in
 # examples/. A config file that lists [[sources]] replaces this list whole.
+SAMPLE_SOURCE: dict[str, Any] = {"name": "newsalerts sample",
+                                 "senders": ["sample@newsalerts.invalid"], "require_dkim": False}
 DEFAULT_SOURCES: tuple[dict[str, Any], ...] = (
     {"name": "Import AI", "senders": ["importai@substack.com"], "require_dkim": True},
-    {"name": "newsalerts sample", "senders": ["sample@newsalerts.invalid"],
-     "require_dkim": False},
+    SAMPLE_SOURCE,
 )
 
 
@@ -279,7 +281,7 @@ def load_settings(path: Path | str | None = None,
         if where != "default":
             overridden.add((setting.section, setting.key))
         values[(setting.section, setting.key)] = _coerce(setting, raw, where)
-    sources = _read_sources(data, env)
+    sources = _read_sources(data, env, reads_imap=bool(str(values[("inbox", "host")]).strip()))
     return Settings(values, sources, Path(path) if path else None, frozenset(overridden))
 
 
@@ -344,12 +346,14 @@ def _coerce(setting: Setting, raw: Any, where: str) -> Any:
         got = "" if setting.secret else f", got {raw!r}"  # a secret is never echoed
         raise ConfigError(f"{name} must be {kind}{got}") from exc
     # Refused here, in one line, rather than as a traceback from the job that reads it.
-    if setting.check and (expected := setting.check(value)):
+    check = setting.check or RANGES.get((setting.section, setting.key))
+    if check and (expected := check(value)):
         raise ConfigError(f"{name} must be {expected}, got {raw!r}")
     return value
 
 
-def _read_sources(data: Mapping[str, Any], env: Mapping[str, str]) -> tuple[Source, ...]:
+def _read_sources(data: Mapping[str, Any], env: Mapping[str, str],
+                  reads_imap: bool) -> tuple[Source, ...]:
     if f"{ENV_PREFIX}SOURCES" in env:
         try:
             rows = json.loads(env[f"{ENV_PREFIX}SOURCES"])
@@ -358,13 +362,18 @@ def _read_sources(data: Mapping[str, Any], env: Mapping[str, str]) -> tuple[Sour
     elif "sources" in data:
         rows = data["sources"]
     else:
-        rows = list(DEFAULT_SOURCES)
+        # The sample's sender needs no signature: it is for the folder inbox on a laptop.
+        # On a real mailbox anybody could send as it (a read-only review: a stranger's
+        # phishing links went out to every reader), so there it is not trusted.
+        rows = [row for row in DEFAULT_SOURCES if not (reads_imap and row is SAMPLE_SOURCE)]
     if not isinstance(rows, list):
         raise ConfigError("[[sources]] must be a list of tables")
     return tuple(_source(row, i) for i, row in enumerate(rows))
 
 
 _SOURCE_KEYS = {"name", "senders", "require_dkim", "dkim_domain", "list_id"}
+_BARE_ADDRESS = re.compile(r"[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+")
+SOURCE_NAME_CHARS = 200  # the issues table's column
 
 
 def _source(row: Any, index: int) -> Source:
@@ -381,9 +390,14 @@ def _source(row: Any, index: int) -> Source:
     if isinstance(senders, str):
         senders = [senders]
     if not isinstance(senders, list) or not senders or not all(
-        isinstance(s, str) and "@" in s for s in senders
+        isinstance(s, str) and _BARE_ADDRESS.fullmatch(s.strip()) for s in senders
     ):
-        raise ConfigError(f"{where} ({name}) needs senders: a list of email addresses")
+        # (the address alone: "Import AI <importai@substack.com>" never matched a sender,
+        # and every issue was refused: a read-only review)
+        raise ConfigError(f"{where} ({name}) needs senders: a list of bare email addresses "
+                          "(importai@substack.com, no display name)")
+    if len(name.strip()) > SOURCE_NAME_CHARS:
+        raise ConfigError(f"{where} name must be {SOURCE_NAME_CHARS} characters at most")
     require_dkim = row.get("require_dkim", False)
     if not isinstance(require_dkim, bool):
         raise ConfigError(f"{where} ({name}) require_dkim must be true or false")
@@ -392,5 +406,6 @@ def _source(row: Any, index: int) -> Source:
         senders=tuple(s.strip().lower() for s in senders),
         require_dkim=require_dkim,
         dkim_domain=str(row.get("dkim_domain", "")).strip().lower(),
-        list_id=str(row.get("list_id", "")).strip().lower(),
+        # ("<b.example>" as the header writes it, or "b.example" as list_id_of reads it)
+        list_id=str(row.get("list_id", "")).strip().strip("<>").strip().lower(),
     )

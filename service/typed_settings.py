@@ -179,3 +179,37 @@ def time_zone(value: Any) -> str:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return "an IANA time zone such as Europe/London"
     return ""
+
+
+def above_zero(value: Any) -> str:
+    """A number a job sleeps on, divides by or counts up to (not NaN)."""
+    return "" if value > 0 else "above 0"
+
+
+def at_least_zero(value: Any) -> str:
+    return "" if value >= 0 else "0 or more"
+
+
+def port_or_zero(value: Any) -> str:
+    return "" if 0 <= value <= 65535 else "a port from 1 to 65535, or 0"
+
+
+# The numbers a job sleeps on, divides by or counts with: a negative poll interval hung
+# `run` (APScheduler's loop grew to 17 GB) and a zero one polled every second (a read-only
+# review).  Where 0 means "off" or "no limit" it stays allowed.
+RANGES: dict[tuple[str, str], Callable[[Any], str]] = {
+    **dict.fromkeys([("inbox", "timeout"), ("inbox", "poll_interval"),
+                     ("inbox", "max_message_bytes"), ("smtp", "timeout"), ("smtp", "batch_size"),
+                     ("smtp", "connections"), ("delivery", "lease_seconds"),
+                     ("delivery", "max_attempts"), ("delivery", "hard_bounce_limit"),
+                     ("scheduler", "send_interval"), ("scheduler", "retrain_interval"),
+                     ("scheduler", "lock_retry"), ("worker", "idle_sleep"),
+                     ("events", "window_days"), ("events", "max_events"),
+                     ("web", "channel_timeout"), ("web", "connection_limit"),
+                     ("web", "max_request_body_size")], above_zero),
+    **dict.fromkeys([("smtp", "rate_limit"), ("delivery", "retry_base_seconds"),
+                     ("models", "retrain_after_labels"), ("events", "threshold"),
+                     ("web", "subscribe_per_client_per_hour"),
+                     ("web", "subscribe_min_seconds")], at_least_zero),
+    **dict.fromkeys([("inbox", "port"), ("smtp", "port"), ("metrics", "port")], port_or_zero),
+}

@@ -155,3 +155,18 @@ def test_a_postgresql_database_that_is_not_there_is_one_error_line() -> None:
     worker = CliRunner().invoke(main, ["worker"], env=env)
     assert (status.exit_code, status.output.splitlines()) == (1, [f"database     error: {said}"])
     assert (worker.exit_code, worker.output.splitlines()) == (1, [f"Error: StorageError: {said}"])
+
+
+@pytest.mark.parametrize(("env", "says"), [
+    ({"NEWSALERTS_INBOX__HOST": "imap.example.org"}, "[inbox] host is set"),
+    ({"NEWSALERTS_SOURCES": '[{"name": "B", "senders": ["b@b.example"]}]'},
+     "no [[sources]] trusts the sample's sender"),
+])
+def test_sample_says_when_a_poll_would_not_read_it(tmp_path: Path, env: dict[str, str],
+                                                   says: str) -> None:
+    """A read-only review: it said "`newsalerts poll` reads it" where no poll would."""
+    inbox = tmp_path / "inbox"
+    result = CliRunner().invoke(main, ["sample"],
+                                env={**env, "NEWSALERTS_INBOX__DIR": str(inbox)})
+    assert result.exit_code == 1 and says in result.stderr
+    assert not inbox.exists()

@@ -69,6 +69,18 @@ def test_sources_from_environment_json() -> None:
         ("[digest]\nhour = 24\n", "[digest] hour must be an hour from 0 to 23"),
         ("[log]\nlevel = 'LOUD'\n", "[log] level must be one of debug, info"),
         ("[log]\nformat = 'xml'\n", "[log] format must be one of text, json"),
+        # (a read-only review: -5 hung `run`, its scheduler's loop growing to 17 GB)
+        ("[inbox]\npoll_interval = -5\n", "[inbox] poll_interval must be above 0"),
+        ("[inbox]\npoll_interval = 0\n", "[inbox] poll_interval must be above 0"),
+        ("[inbox]\nmax_message_bytes = 0\n", "[inbox] max_message_bytes must be above 0"),
+        ("[worker]\nidle_sleep = 0\n", "[worker] idle_sleep must be above 0"),
+        ("[scheduler]\nlock_retry = -1.0\n", "[scheduler] lock_retry must be above 0"),
+        ("[smtp]\nrate_limit = nan\n", "[smtp] rate_limit must be 0 or more"),
+        ("[smtp]\nport = 70000\n", "[smtp] port must be a port from 1 to 65535, or 0"),
+        ("[[sources]]\nname = 'N'\nsenders = ['Import AI <importai@substack.com>']\n",
+         "needs senders: a list of bare email addresses"),
+        (f"[[sources]]\nname = '{'N' * 201}'\nsenders = ['a@b.example']\n",
+         "name must be 200 characters at most"),
     ],
 )
 def test_bad_config_is_refused_with_a_clear_message(tmp_path: Path, text: str,
@@ -77,6 +89,30 @@ def test_bad_config_is_refused_with_a_clear_message(tmp_path: Path, text: str,
     path.write_text(text)
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load_settings(path, environ={})
+
+
+def test_zero_stays_allowed_where_it_means_off() -> None:
+    settings = load_settings(environ={"NEWSALERTS_SMTP__RATE_LIMIT": "0",
+                                      "NEWSALERTS_MODELS__RETRAIN_AFTER_LABELS": "0",
+                                      "NEWSALERTS_METRICS__PORT": "0",
+                                      "NEWSALERTS_DELIVERY__RETRY_BASE_SECONDS": "0"})
+    assert settings.smtp.rate_limit == 0 and settings.models.retrain_after_labels == 0
+
+
+def test_the_sample_s_unsigned_sender_is_trusted_only_without_an_imap_host() -> None:
+    """A read-only review: with an IMAP host and no [[sources]], anybody could send as the
+    sample's sender (no DKIM asked) and have their links mailed to every reader."""
+    laptop = load_settings(environ={})
+    mailbox = load_settings(environ={"NEWSALERTS_INBOX__HOST": "imap.example.org"})
+    assert [s.name for s in laptop.sources] == ["Import AI", "newsalerts sample"]
+    assert [s.name for s in mailbox.sources] == ["Import AI"]
+
+
+def test_a_source_s_list_id_may_be_written_with_its_brackets(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("[[sources]]\nname = 'B'\nsenders = ['b@b.example']\n"
+                    "list_id = '<B.Example>'\n")
+    assert load_settings(path, environ={}).sources[0].list_id == "b.example"
 
 
 def test_a_log_format_the_check_lets_pass_is_the_format_logged(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from service.config import load_settings
 from service.domain import MailboxPosition, RawMessage
 from service.errors import ConfigError, InboxConnectionLost, InboxError
 from service.ingest.fetch import DirectoryInbox, ImapInbox, Inbox, open_inbox
+from service.ingest.fetch.base import HEADER_BYTES, header_only
 from tests.imap_servers import DovecotServer, ImapTestServer
 from tests.tcp_proxy import TcpProxy
 
@@ -251,6 +252,33 @@ def test_oversized_message_is_yielded_as_headers_and_size(
     assert got[1].data == header_of(big)
     assert got[1].size == len(big)
     assert got[1].position is not None and got[1].position.uid == big_uid
+
+
+def test_an_oversized_message_with_no_blank_line_is_read_no_further_than_its_header_limit(
+        imap_server: ImapTestServer, open_imap: OpenImap) -> None:
+    """A read-only review: with no blank line a message is all header to the server, and
+    BODY.PEEK[HEADER] of a 12 MB one brought all 12 MB (483 MB of memory for 30 MB)."""
+    headless = b"Subject: no body\r\nX-Fill: " + b"a" * 400_000
+    uid = imap_server.deliver(headless)
+
+    [got] = PositionBook().consume(open_imap(imap_server, max_message_bytes=10_000))
+
+    assert got.size == len(headless) and got.position is not None and got.position.uid == uid
+    assert len(got.data) <= HEADER_BYTES and got.data.startswith(b"Subject: no body")
+
+
+def test_header_only_ends_at_the_first_blank_line() -> None:
+    assert header_only(b"A: 1\r\nB: 2\r\n\r\nbody\r\n\r\nmore") == b"A: 1\r\nB: 2\r\n\r\n"
+    assert header_only(b"A: 1\n\nbody") == b"A: 1\n\n"
+    assert header_only(b"A: 1\r\nno end") == b"A: 1\r\nno end"
+
+
+def test_the_directory_inbox_reads_a_large_file_s_header_only_and_skips_dot_files(
+        tmp_path: Path) -> None:
+    (tmp_path / "huge.eml").write_bytes(b"Subject: x\nX-Fill: " + b"a" * 300_000)
+    (tmp_path / ".partial.eml").write_bytes(make_message("still being written"))
+    [raw] = DirectoryInbox(tmp_path, 10_000).messages(never_asked)
+    assert raw.origin.endswith("huge.eml") and len(raw.data) <= HEADER_BYTES
 
 
 def test_folder_setting_is_honoured(imap_server: ImapTestServer, open_imap: OpenImap) -> None:

@@ -82,3 +82,27 @@ def test_spoofed_senders_and_foreign_verdicts_are_refused_and_the_real_issue_sto
     assert {key: row.code for key, row in refused.items()} == {
         key: code for key, (_data, code) in SPOOFS.items()}
     assert all(row.status == "rejected" and row.raw for row in refused.values())
+
+
+def test_a_forged_copy_refused_first_leaves_the_real_issue_to_be_stored(
+    imap_server: Any, context: Context, tagger: Tagger, importai_emls: list[Path]
+) -> None:
+    """A read-only review: refusals and issues shared one dedupe key space, so a stranger's
+    mail carrying the next issue's Message-ID made the real issue "already known" for ever."""
+    real = importai_emls[0].read_bytes()
+    message_id = read_envelope(load_message(real)).message_id
+    forged = spoof(1, FROM, b"From: Import AI <mallory@attacker.example>\n").replace(
+        b"<test-issue-1@example.test>", message_id.encode())
+    imap_server.deliver(forged)
+    imap_server.deliver(real)
+
+    inbox = ImapInbox.from_settings(imap_server.settings())
+    summary = poll_once(context, inbox, tagger)
+    inbox.close()
+
+    assert (summary.counts["stored"], summary.counts["rejected"]) == (1, 1)
+    with transaction(context.sessions) as session:
+        [issue] = session.scalars(select(tables.Issue)).all()
+        [refusal] = session.scalars(select(tables.RefusedMessage)).all()
+    assert issue.sender == "importai@substack.com" and issue.message_id == message_id
+    assert refusal.sender == "mallory@attacker.example" and refusal.code == "untrusted-sender"

@@ -95,6 +95,15 @@ def test_a_from_that_names_two_senders_is_refused_as_ambiguous(
     assert "From" in err.value.reason
 
 
+def test_a_from_of_thousands_of_encoded_words_is_refused_at_once() -> None:
+    """A read-only review: decoding 300,000 encoded words took 84 s of CPU (quadratic), a
+    poll held up for minutes by one message.  Refused before decoding, in linear time."""
+    header = "=?utf-8?q?a?= " * 40_000 + "<importai@substack.com>"
+    with pytest.raises(UntrustedSender) as err:
+        trusted_source(from_envelope(header), [IMPORT_AI])
+    assert err.value.code == "ambiguous-sender" and "characters long" in err.value.reason
+
+
 @pytest.mark.parametrize("headers", [
     # "From :" (obs-syntax) is dropped by the email package as an mbox "From " line...
     "From : Evil <evil@attacker.example>\r\nFrom: Import AI <importai@substack.com>\r\n",

@@ -150,7 +150,15 @@ def sample() -> None:
     """Copy the sample newsletter issue into the inbox folder ([inbox] dir), to try a poll."""
     from service.paths import project_file
 
-    inbox = Path(glue.settings().inbox.dir)
+    settings = glue.settings()
+    # (it said "`newsalerts poll` reads it" where a poll never would: a read-only review)
+    if settings.inbox.host:
+        raise click.ClickException("[inbox] host is set: polls read that IMAP mailbox, not "
+                                   f"{settings.inbox.dir}; send the sample there instead")
+    if not any(SAMPLE_SENDER in source.senders for source in settings.sources):
+        raise click.ClickException(f"no [[sources]] trusts the sample's sender {SAMPLE_SENDER}: "
+                                   "a poll would refuse it as untrusted-sender")
+    inbox = Path(settings.inbox.dir)
     inbox.mkdir(parents=True, exist_ok=True)
     target = inbox / SAMPLE_ISSUE
     shutil.copyfile(project_file(f"examples/{SAMPLE_ISSUE}"), target)
@@ -158,6 +166,7 @@ def sample() -> None:
 
 
 SAMPLE_ISSUE = "sample-issue.eml"
+SAMPLE_SENDER = "sample@newsalerts.invalid"
 
 
 @main.group()

@@ -155,7 +155,7 @@ def _store_outcome(ctx: Context, session: Session, raw: RawMessage,
                    outcome: Accepted | Refused, summary: PollSummary) -> PollOutcome:
     now = ctx.now()
     if isinstance(outcome, Refused):
-        if not store.is_known(session, store.refusal_key(raw, outcome.envelope)):
+        if not store.is_known(session, store.refusal_key(raw, outcome.envelope), refused=True):
             store.record_refusal(session, raw, outcome.envelope, outcome.error, now)
         log.warning("%s %s: %s (%s)", outcome.error.status, raw.origin,
                     outcome.error.reason, outcome.error.code)
@@ -186,7 +186,7 @@ def _stored_meanwhile(ctx: Context, raw: RawMessage, outcome: Accepted | Refused
            else outcome.issue.dedupe_key)
     if isinstance(error.__cause__, IntegrityError):
         with transaction(ctx.sessions) as session:
-            if store.is_known(session, key):
+            if store.is_known(session, key, refused=isinstance(outcome, Refused)):
                 log.info("stored meanwhile by another poll: %s (%s)", key, raw.origin)
                 return PollOutcome.DUPLICATE
     if isinstance(error.__cause__, DataError):
@@ -202,7 +202,7 @@ def _unstorable(ctx: Context, raw: RawMessage, error: DataError) -> PollOutcome:
               f"({str(error.orig or error).splitlines()[0][:200]}); it is kept as received.")
     refused = MalformedMessage("unstorable", reason)
     with transaction(ctx.sessions) as session:
-        if not store.is_known(session, store.refusal_key(raw, None)):
+        if not store.is_known(session, store.refusal_key(raw, None), refused=True):
             store.record_refusal(session, raw, None, refused, ctx.now())
         if raw.position is not None:
             store.advance_position(session, raw.position)

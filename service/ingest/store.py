@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from service.db import tables
@@ -45,8 +45,15 @@ def advance_position(session: Session, position: MailboxPosition) -> None:
             account=position.account, folder=position.folder,
             uidvalidity=position.uidvalidity, last_uid=position.uid,
         ))
-    elif position.uid > row.last_uid:  # never move backwards
-        row.last_uid = position.uid
+    else:
+        # Never backwards, decided by the database: two polls at once each read the row,
+        # and the slower one's Python comparison wrote a lower UID (a read-only review).
+        session.execute(
+            update(tables.MailboxPosition)
+            .where(tables.MailboxPosition.id == row.id,
+                   tables.MailboxPosition.last_uid < position.uid)
+            .values(last_uid=position.uid)
+            .execution_options(synchronize_session=False))
 
 
 def source_id(session: Session, name: str) -> int:
@@ -59,11 +66,13 @@ def source_id(session: Session, name: str) -> int:
     return source.id
 
 
-def is_known(session: Session, dedupe_key: str) -> bool:
-    for table in (tables.Issue, tables.RefusedMessage):
-        if session.scalar(select(table.id).where(table.dedupe_key == dedupe_key)) is not None:
-            return True
-    return False
+def is_known(session: Session, dedupe_key: str, *, refused: bool = False) -> bool:
+    """Whether an issue (or, ``refused``, a refusal) is stored under ``dedupe_key``.  The
+    two are apart: a refusal of a forged copy (or of an issue from a sender not yet in
+    [[sources]]) must not make the real issue a duplicate for ever (a read-only review:
+    one spoofed Message-ID dropped the issue it named)."""
+    table = tables.RefusedMessage if refused else tables.Issue
+    return session.scalar(select(table.id).where(table.dedupe_key == dedupe_key)) is not None
 
 
 def record_issue(session: Session, issue: Issue, source_name: str, raw: RawMessage,

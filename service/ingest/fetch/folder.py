@@ -9,7 +9,13 @@ from pathlib import Path
 
 from service.domain import RawMessage
 from service.errors import InboxError
-from service.ingest.fetch.base import FOLDER_BY_STATUS, LastUid, check_status
+from service.ingest.fetch.base import (
+    FOLDER_BY_STATUS,
+    HEADER_BYTES,
+    LastUid,
+    check_status,
+    header_only,
+)
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +30,10 @@ class DirectoryInbox:
     def messages(self, last_uid: LastUid) -> Iterator[RawMessage]:
         try:
             self._directory.mkdir(parents=True, exist_ok=True)
-            paths = sorted(p for p in self._directory.glob("*.eml") if p.is_file())
+            # (a name starting with "." is a file still being written: rsync's, or one
+            # written under a temporary name to be renamed, as the README asks)
+            paths = sorted(p for p in self._directory.glob("*.eml")
+                           if p.is_file() and not p.name.startswith("."))
         except OSError as exc:  # a file where the folder should be, or no permission
             raise InboxError(f"cannot read the inbox folder {self._directory} "
                              f"([inbox] dir): {exc.strerror or exc}") from exc
@@ -54,7 +63,7 @@ class DirectoryInbox:
         try:
             size = path.stat().st_size
             if size > self._max_bytes:
-                return RawMessage(data=_header_part(path, self._max_bytes),
+                return RawMessage(data=_header_part(path, HEADER_BYTES),
                                   origin=str(path), size=size)
             return RawMessage(data=path.read_bytes(), origin=str(path))
         except FileNotFoundError:
@@ -74,11 +83,9 @@ def _header_part(path: Path, limit: int) -> bytes:
             if not chunk:
                 break
             head += chunk
-            ends = [i + len(sep) for sep in (b"\r\n\r\n", b"\n\n")
-                    if (i := head.find(sep)) >= 0]
-            if ends:
-                return head[:min(ends)]
-    return head[:limit]
+            if header_only(head) != head:
+                break
+    return header_only(head[:limit])
 
 
 def _unused_name(folder: Path, name: str) -> Path:

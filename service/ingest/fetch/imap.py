@@ -19,7 +19,7 @@ from imapclient.exceptions import LoginError
 from service.config import Settings
 from service.domain import MailboxPosition, RawMessage
 from service.errors import ConfigError, InboxConnectionLost, InboxError
-from service.ingest.fetch.base import LastUid, check_status
+from service.ingest.fetch.base import HEADER_BYTES, LastUid, check_status, header_only
 
 log = logging.getLogger(__name__)
 
@@ -145,9 +145,16 @@ class ImapInbox:
     def _fetch(self, batch: _Batch, uid: int) -> RawMessage | None:
         size = batch.sizes.get(uid, 0)
         too_large = size > self._max_bytes
-        part = "HEADER" if too_large else ""
-        data = self._client.fetch([uid], [f"BODY.PEEK[{part}]"]).get(uid, {}).get(
-            f"BODY[{part}]".encode())
+        if too_large:
+            # Its header only, and at most HEADER_BYTES of it: a message with no blank line
+            # is all header to the server, which sent all 12 MB of one (a read-only review)
+            reply = self._client.fetch([uid], [f"BODY.PEEK[HEADER]<0.{HEADER_BYTES}>"])
+            found = reply.get(uid, {})
+            data = next((value for key, value in found.items()
+                         if key.startswith(b"BODY[HEADER]")), None)
+            data = data if data is None else header_only(bytes(data))
+        else:
+            data = self._client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]")
         if data is None:
             log.warning("%s: UID %d vanished before it was fetched", self.account, uid)
             return None
