@@ -1,10 +1,14 @@
-"""examine parses a message's bytes once: the envelope and the issue come from one parse."""
+"""examine parses a message's bytes once for the issue, and only a trusted sender's."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
+from service.config import load_settings
+from service.domain import RawMessage, Story, TaggedStory
 from service.ingest.parse import load_message, parse_issue
+from service.ingest.pipeline import Refused, examine
 
 
 def email(body: str, subject: str = "A test") -> bytes:
@@ -27,3 +31,31 @@ def test_parse_issue_reads_the_message_it_is_given_instead_of_parsing_again() ->
 def test_parse_issue_alone_still_parses_the_bytes() -> None:
     data = email("Only bytes.\r\n")
     assert parse_issue(data) == parse_issue(data, load_message(data))
+
+
+def _nested(depth: int) -> bytes:
+    part = b"Content-Type: text/plain\r\n\r\nhi\r\n"
+    for level in range(depth):
+        part = (f'Content-Type: multipart/mixed; boundary="b{level}"\r\n\r\n--b{level}\r\n'
+                .encode() + part + f"\r\n--b{level}--\r\n".encode())
+    return part
+
+
+def test_a_stranger_s_body_is_never_parsed() -> None:
+    """A read-only review: the whole MIME tree was parsed before the sender was checked, so
+    a stranger's million empty parts took 80 s and 431 MB only to be refused.  The sender
+    is read from the headers alone: a body the parser cannot even read is refused for who
+    sent it, not for its shape."""
+    data = (b"From: Mallory <mallory@attacker.example>\r\nSubject: x\r\n"
+            b"Message-ID: <n-1@attacker.example>\r\nMIME-Version: 1.0\r\n" + _nested(3000))
+    outcome = examine(RawMessage(data, "test://nested"), load_settings(environ={}).sources,
+                      _NoTagger(), 10_000_000)
+    assert isinstance(outcome, Refused) and outcome.error.code == "untrusted-sender"
+    assert outcome.envelope is not None and outcome.envelope.sender == "mallory@attacker.example"
+
+
+class _NoTagger:
+    version = "none"
+
+    def tag(self, stories: Sequence[Story]) -> list[TaggedStory]:
+        raise AssertionError("a refused message is never tagged")

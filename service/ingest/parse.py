@@ -79,12 +79,14 @@ class _Policy(EmailPolicy):
 POLICY = cast("EmailPolicy[EmailMessage]", _Policy())  # EmailPolicy is generic only in typeshed
 
 
-def load_message(data: bytes) -> EmailMessage:
-    """Read raw bytes as an email; MalformedMessage("unparseable") if they are not one."""
+def load_message(data: bytes, *, headers_only: bool = False) -> EmailMessage:
+    """Read raw bytes as an email; MalformedMessage("unparseable") if they are not one.
+    ``headers_only`` leaves the body unread: enough to know who sent it (pipeline.py asks
+    that before parsing a body, which may hold a million MIME parts)."""
     if not isinstance(data, bytes | bytearray) or not bytes(data).strip():
         raise MalformedMessage("unparseable", "The message is empty: there is nothing to read.")
     try:
-        msg = BytesParser(policy=POLICY).parsebytes(bytes(data))
+        msg = BytesParser(policy=POLICY).parsebytes(bytes(data), headersonly=headers_only)
     except MalformedMessage:
         raise
     except Exception as exc:  # the parser is lenient; whatever it still throws means garbage
