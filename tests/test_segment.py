@@ -208,6 +208,21 @@ def test_broken_rule_files_are_a_config_error(tmp_path: Path) -> None:
         load_rules(tmp_path)
 
 
+@pytest.mark.parametrize(("text", "says"), [
+    ("name = 'W'\n[match]\nsender = ['news@weekly.example']\n", "unknown key sender in [match]"),
+    ("name = 'W'\nengine = 'separators'\n", "unknown key engine in the top level"),
+    ("name = 'W'\n[match]\nsenders = 'news@weekly.example'\n", "senders must be a list"),
+    ("name = 'W'\n[stories]\nheadline_max = 100\n", "unknown key headline_max in [stories]"),
+])
+def test_an_operator_s_rules_file_with_a_key_that_would_be_ignored_is_refused(
+        tmp_path: Path, text: str, says: str) -> None:
+    """A read-only review: such keys were ignored, and the newsletter fell silently to the
+    generic rules; a string of senders matched its single characters."""
+    (tmp_path / "weekly.toml").write_text(text)
+    with pytest.raises(ConfigError, match=rf"weekly\.toml.*{re.escape(says)}"):
+        load_rules(REPO / "service" / "ingest" / "sources", tmp_path)
+
+
 def test_segment_records_yield_one_dict_per_story_for_the_cli() -> None:
     path = FIXTURES / "text-only.eml"
     records = list(segment_records([path]))

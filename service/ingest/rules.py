@@ -69,15 +69,47 @@ def _patterns(values: Iterable[str]) -> tuple[re.Pattern[str], ...]:
 DEFAULT_SUBHEAD = r"^[*_\s]*(?:…|\.\.\.)"
 
 
+# What a rules file may hold: a misspelt key ("sender", a top-level "engine") was ignored,
+# and the newsletter fell to the generic rules with no word (a read-only review).
+_KEYS = {
+    "": {"name", "match", "stories", "housekeeping"},
+    "match": {"list_ids", "senders", "domains"},
+    "stories": {"separators", "subhead", "headline_max_chars", "not_headlines",
+                "split_at_headings", "split_at_bold_lines", "fiction_markers", "fiction_signs",
+                "fiction_settings", "fiction_title_max_chars", "fiction_untitled", "engine"},
+    "housekeeping": {"blocks"},
+}
+_LISTS = {"list_ids", "senders", "domains", "separators", "not_headlines", "fiction_markers",
+          "fiction_signs", "fiction_settings", "blocks"}
+
+
+def _checked(data: dict[str, Any]) -> None:
+    """Unknown tables or keys, and a list written as one string, are errors naming them."""
+    for table, allowed in _KEYS.items():
+        values = data.get(table, {}) if table else data
+        if not isinstance(values, dict):
+            raise ValueError(f"[{table}] must be a table")
+        unknown = sorted(set(values) - allowed)
+        if unknown:
+            where = f"[{table}]" if table else "the top level"
+            raise ValueError(f"unknown key {', '.join(unknown)} in {where}; known: "
+                             f"{', '.join(sorted(allowed))}")
+        for key in _LISTS & set(values):
+            if not (isinstance(values[key], list)
+                    and all(isinstance(v, str) for v in values[key])):
+                raise ValueError(f"{key} must be a list of strings, like {key} = [\"...\"]")
+
+
 def _rules_from_toml(data: dict[str, Any]) -> SourceRules:
     # Every key but the name has a default, so an operator's file holds only what it changes.
+    _checked(data)
     match, stories = data.get("match", {}), data.get("stories", {})
     housekeeping = data.get("housekeeping", {})
     if not isinstance(data.get("name"), str) or not data["name"].strip():
         raise ValueError("it needs a name = \"...\" line")
     return SourceRules(
         name=data["name"],
-        list_ids=tuple(v.lower() for v in match.get("list_ids", [])),
+        list_ids=tuple(v.lower().strip().strip("<>") for v in match.get("list_ids", [])),
         senders=tuple(v.lower() for v in match.get("senders", [])),
         domains=tuple(v.lower() for v in match.get("domains", [])),
         separators=_patterns(stories.get("separators", [])),
