@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -18,9 +19,10 @@ from service.classify.train import Example, load_examples
 from service.cli.labels import labels_group
 from service.context import Context
 from service.db.database import transaction
-from service.db.tables import Label
+from service.db.tables import Label, Story
 from service.domain import THEMES
 from service.errors import ModelError
+from service.subscribers.registry import add_subscriber, find_subscriber, unsubscribe
 from tests.db import make_issue
 
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
@@ -28,6 +30,9 @@ T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 
 def vote(session: Session, story_id: int, role: str, who: str, themes: list[str],
          minutes: int = 0) -> None:
+    """A stored label; a reader's from an active subscriber, as the feedback page stores it."""
+    if role == "reader" and find_subscriber(session, who) is None:
+        add_subscriber(session, who, ["safety"], "instant", confirmed=True, now=T0)
     session.add(Label(story_id=story_id, themes=themes, role=role, who=who,
                       created_at=T0 + timedelta(minutes=minutes)))
     session.flush()
@@ -68,6 +73,37 @@ def test_reader_votes_below_the_agreement_rule_do_not_enter_training(context: Co
         assert labels.usable_labels(session) == []
         assert labels.training_examples(session) == []
         assert list(labels.export_labels(session)) == []
+
+
+def test_readers_who_left_or_one_person_twice_do_not_settle_a_label(context: Context) -> None:
+    """A read-only review: votes of unsubscribed readers counted, and "eve+1@" and "eve+2@"
+    were two readers."""
+    with transaction(context.sessions) as session:
+        [[gone, twice]] = story_ids(session, 2)
+        vote(session, gone, "reader", "a@example.org", ["policy"])
+        vote(session, gone, "reader", "b@example.org", ["policy"])
+        leaver = find_subscriber(session, "b@example.org")
+        assert leaver is not None
+        unsubscribe(session, leaver, T0)
+        vote(session, twice, "reader", "eve+1@example.org", ["robotics"])
+        vote(session, twice, "reader", "eve+2@example.org", ["robotics"])
+    with transaction(context.sessions) as session:
+        assert labels.usable_labels(session) == []
+
+
+def test_readers_agreement_trains_but_is_never_a_truth_nor_over_a_file_s_label() -> None:
+    """A read-only review: two throwaway subscriptions relabeled annotated stories, and the
+    retrain passed the gate.  A readers' label is train-only and yields to the file's."""
+    text = "A robot folds laundry in a hotel basement, faster than last year."
+    in_file = Example("file-1", text, ("robotics",), "Last Week in AI#1", "Last Week in AI")
+    by_readers = Example("k#0", text, (), "Last Week in AI#k", "Last Week in AI", curated=False)
+    other = Example("k#1", "Another story only readers labeled.", ("policy",), "LWAI#k",
+                    "Last Week in AI", curated=False)
+    by_editor = dataclasses.replace(by_readers, curated=True)
+    merged = labels.merge_examples([in_file], [by_readers, other])
+    assert [(e.id, e.themes, e.train_only) for e in merged] == [
+        ("file-1", ("robotics",), False), ("k#1", ("policy",), True)]
+    assert labels.merge_examples([in_file], [by_editor])[0].themes == ()
 
 
 def test_two_agreeing_readers_enter_training(context: Context) -> None:
@@ -150,13 +186,15 @@ def test_export_then_import_round_trips_and_train_reads_the_export(context: Cont
 
     with transaction(context.sessions) as session:
         session.execute(delete(Label))
-    code, out, _ = invoke(context, "import", str(exported))
-    assert code == 0 and "imported 2 label(s)" in out
+    code, out, err = invoke(context, "import", str(exported))
+    # (readers' agreement is not made an editor's by a round trip: a read-only review)
+    assert code == 0 and "imported 1 label(s)" in out and "settled by readers" in err
     code, _, _ = invoke(context, "import", str(exported))  # again: replaces, never duplicates
     with transaction(context.sessions) as session:
         after = labels.usable_labels(session)
-        assert len(session.scalars(select(Label)).all()) == 2
-    assert [(u.story_id, u.themes) for u in after] == [(u.story_id, u.themes) for u in before]
+        assert len(session.scalars(select(Label)).all()) == 1
+    assert [(u.story_id, u.themes) for u in after] == [(u.story_id, u.themes) for u in before
+                                                       if u.source == "editor"]
     assert {u.source for u in after} == {"import"}
 
 
@@ -216,3 +254,35 @@ def test_a_stored_story_also_in_a_file_takes_the_database_label_and_the_file_gro
     assert merged[3].group == "Import AI#1", "the rest of the issue joins the file's group"
     assert merged[4].group == "Import AI#<m2>"
     assert set(THEMES) >= {t for e in merged for t in e.themes}
+
+
+def test_an_export_of_an_issue_without_message_id_imports_back(context: Context,
+                                                               tmp_path: Path) -> None:
+    """A read-only review: the export wrote "message_id": null, and import refused the file."""
+    with transaction(context.sessions) as session:
+        [[story]] = story_ids(session, 1)
+        session.get_one(Story, story).issue.message_id = None
+        vote(session, story, "editor", "editor", ["policy"])
+    exported = tmp_path / "labels.jsonl"
+    assert invoke(context, "export", "--out", str(exported))[0] == 0
+    with transaction(context.sessions) as session:
+        session.execute(delete(Label))
+    code, out, err = invoke(context, "import", str(exported))
+    assert (code, "imported 1 label(s)" in out) == (0, True), err
+
+
+@pytest.mark.parametrize(("rows", "says"), [
+    ([{"story_id": True, "themes": []}], '"story_id" must be a number'),
+    ([{"story_id": 1, "message_id": "<x@y>", "index": 0, "themes": []}], "not both"),
+    ([{"story_id": 1, "themes": []}, {"story_id": 1, "themes": ["policy"]}], "once"),
+])
+def test_import_refuses_a_row_it_would_misread(context: Context, tmp_path: Path,
+                                               rows: list[dict[str, object]], says: str) -> None:
+    with transaction(context.sessions) as session:
+        story_ids(session, 1)
+    path = tmp_path / "labels.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    code, _, err = invoke(context, "import", str(path))
+    assert code == 1 and says in err
+    with transaction(context.sessions) as session:
+        assert session.scalars(select(Label)).all() == []

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from service.classify import model_store
 from service.classify.evaluation import SCORED_AS
 from service.classify.examples import with_hand_written
+from service.classify.model import Classifier
 from service.classify.train import (
     EVALUATION,
     Example,
@@ -314,3 +315,40 @@ def test_the_model_commands_read_the_models_folder_the_config_file_names(
                            input='{"id": 1, "text": "A new robot arm sorts parcels."}\n')
     assert tagged.exit_code == 0, tagged.output
     assert json.loads(tagged.stdout)["themes"] == ["robotics"]
+
+
+def _versions(folder: Path, *names: str) -> None:
+    for name in names:
+        (folder / name).mkdir()
+        (folder / name / "card.json").write_text("{}")
+
+
+def test_a_rollback_goes_to_the_model_active_before_never_to_a_kept_out_candidate(
+        tmp_path: Path) -> None:
+    """A read-only review: rollback took the newest older name, a candidate the promotion
+    gate had kept out (saved, never active)."""
+    _versions(tmp_path, "2026-12-06-1", "2026-12-06-2", "2026-12-06-3")
+    model_store.set_active(tmp_path, "2026-12-06-1")
+    # -2 was trained and kept out; -3 was promoted
+    model_store.set_active(tmp_path, "2026-12-06-3")
+    assert model_store.rollback(tmp_path) == "2026-12-06-1"
+    assert model_store.active_version(tmp_path) == "2026-12-06-1"
+    with pytest.raises(ModelError, match="no version older"):
+        model_store.rollback(tmp_path)
+
+
+def test_a_version_folder_left_without_its_card_does_not_block_the_next_save(
+        tmp_path: Path) -> None:
+    """A read-only review: a crash between the model and its card left a folder that made
+    every later save of the day fail with FileExistsError."""
+    _versions(tmp_path, "2026-12-06-1")
+    (tmp_path / "2026-12-06-2").mkdir()  # the model written, the card not
+    assert model_store.next_version(tmp_path, date(2026, 12, 6)) == "2026-12-06-3"
+
+
+def test_a_card_copied_under_another_version_s_name_is_refused(tmp_path: Path) -> None:
+    active = model_store.active_version(REPO / "models")
+    assert active is not None
+    shutil.copytree(REPO / "models" / active, tmp_path / "2099-01-01-1")
+    with pytest.raises(ModelError, match="is the card of"):
+        Classifier.load(tmp_path, "2099-01-01-1")

@@ -48,10 +48,13 @@ class Example:
     themes: tuple[str, ...]
     group: str
     source: str = ""  # the newsletter's name ("Import AI"); "" when the label file has none
+    # False for a label only readers settled: trained on, never the truth a model is scored
+    # against, and never over an annotator's label (labels.py)
+    curated: bool = True
 
     @property
     def train_only(self) -> bool:
-        return self.id.startswith(TRAIN_ONLY_PREFIX)
+        return self.id.startswith(TRAIN_ONLY_PREFIX) or not self.curated
 
 
 def load_examples(paths: Iterable[Path]) -> list[Example]:
@@ -101,7 +104,9 @@ def _parse_example(line: str, where: str) -> Example:
         raise ModelError(f"{where}: unknown themes {sorted(unknown)}; expected some of {THEMES}")
     issue, source = row.get("issue"), str(row.get("source") or "")
     group = f"{source}#{issue}" if issue is not None else example_id
-    return Example(id=example_id, text=text, themes=themes, group=group, source=source)
+    # an export's label that only readers settled stays train-only (labels.merge_examples)
+    return Example(id=example_id, text=text, themes=themes, group=group, source=source,
+                   curated=row.get("label_source") != "readers")
 
 
 def label_matrix(examples: Sequence[Example]) -> np.ndarray[Any, Any]:

@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session, selectinload
 from service.classify.label_rows import save_label
 from service.classify.reading import story_text
 from service.classify.train import Example
-from service.db.tables import Issue, Label, Story
-from service.domain import THEMES
+from service.db.tables import Issue, Label, Story, Subscriber
+from service.domain import THEMES, SubscriberStatus
 from service.domain import Story as StoryValue
 from service.errors import ModelError
 
@@ -94,17 +94,29 @@ def decide(votes: Iterable[Vote]) -> Decision | None:
 
 
 def effective_labels(session: Session) -> dict[int, Decision]:
-    """Every story's usable label by story id (stories without one are absent)."""
+    """Every story's usable label by story id (stories without one are absent).  A reader's
+    vote counts while the reader is still an active subscriber, and one person's
+    "eve+1@…" and "eve+2@…" are one reader (a read-only review)."""
+    active = set(session.scalars(select(Subscriber.email)
+                                 .where(Subscriber.status == SubscriberStatus.ACTIVE)))
     query = select(Label.story_id, Label.role, Label.who, Label.themes, Label.created_at,
                    Label.id).order_by(Label.story_id, Label.created_at, Label.id)
     decisions: dict[int, Decision] = {}
     for story_id, rows in itertools.groupby(session.execute(query), key=lambda row: row[0]):
-        votes = [Vote(role, who, _in_theme_order(themes), created_at, label_id)
-                 for _, role, who, themes, created_at, label_id in rows]
+        votes = [Vote(role, _person(who) if role == READER_ROLE else who,
+                      _in_theme_order(themes), created_at, label_id)
+                 for _, role, who, themes, created_at, label_id in rows
+                 if role != READER_ROLE or who in active]
         decision = decide(votes)
         if decision is not None:
             decisions[story_id] = decision
     return decisions
+
+
+def _person(address: str) -> str:
+    """One person's address whatever "+tag" they gave it: "eve+2@x.example" is eve@x.example."""
+    local, at, domain = address.partition("@")
+    return f"{local.split('+', 1)[0]}{at}{domain}"
 
 
 def usable_labels(session: Session) -> list[UsableLabel]:
@@ -161,7 +173,8 @@ def _labeled(story: Story, decision: Decision) -> LabeledStory:
 def training_examples(session: Session) -> list[Example]:
     """The usable labels as training examples; an issue's stories share a group."""
     return [Example(id=item.example_id, text=item.text, themes=item.decision.themes,
-                    group=item.group, source=item.newsletter)
+                    group=item.group, source=item.newsletter,
+                    curated=item.decision.source != "readers")
             for item in labeled_stories(session)]
 
 
@@ -173,7 +186,10 @@ def export_labels(session: Session) -> Iterator[dict[str, Any]]:
     ``label_source`` says who settled the label (editor, import, readers).
     """
     for item in labeled_stories(session):
-        yield {"id": item.example_id, "message_id": item.message_id, "index": item.index,
+        # (the issue's key where it had no Message-ID: import reads it back; a null made the
+        # whole file refused, a read-only review)
+        yield {"id": item.example_id, "message_id": item.message_id or item.issue_key,
+               "index": item.index,
                "source": item.newsletter, "issue": item.issue_key, "headline": item.headline,
                "text": item.text, "themes": list(item.decision.themes),
                "fiction": item.fiction, "label_source": item.decision.source,
@@ -196,13 +212,22 @@ def import_labels(session: Session, path: Path, who: str | None = None) -> Impor
     """
 
     summary = ImportSummary()
+    seen: dict[int, int] = {}  # story id -> the line that labeled it
     for number, row in _label_rows(path):
         where = f"{path}:{number}"
         themes = _themes_of(row, where)
+        if row.get("label_source") == "readers":
+            # an import label counts as an editor's; readers' agreement does not (review)
+            summary.skipped.append(f"line {number}: settled by readers, not an editor")
+            continue
         story_id = _find_story(session, row, where)
         if story_id is None:
             summary.skipped.append(f"line {number}: no stored story {_story_ref(row)}")
             continue
+        if story_id in seen:
+            raise ModelError(f"{where}: story {story_id} was labeled on line {seen[story_id]} "
+                             "already; give each story once")
+        seen[story_id] = number
         save_label(session, story_id, themes, IMPORT_ROLE, who or f"file:{path.name}")
         summary.imported += 1
     return summary
@@ -237,11 +262,15 @@ def _themes_of(row: Mapping[str, Any], where: str) -> list[str]:
 
 def _find_story(session: Session, row: Mapping[str, Any], where: str) -> int | None:
     if "story_id" in row:
-        if not isinstance(row["story_id"], int):
+        if not isinstance(row["story_id"], int) or isinstance(row["story_id"], bool):
             raise ModelError(f'{where}: "story_id" must be a number')
+        if "message_id" in row or "index" in row:
+            raise ModelError(f'{where}: give "story_id", or "message_id" and "index", '
+                             "not both")
         return session.scalar(select(Story.id).where(Story.id == row["story_id"]))
     message_id, index = row.get("message_id"), row.get("index")
-    if not isinstance(message_id, str) or not isinstance(index, int):
+    if (not isinstance(message_id, str) or not isinstance(index, int)
+            or isinstance(index, bool)):
         raise ModelError(f'{where}: give "story_id", or "message_id" and "index"')
     query = (select(Story.id).join(Story.issue)
              .where(or_(Issue.dedupe_key == message_id, Issue.message_id == message_id),
@@ -265,8 +294,11 @@ def text_key(text: str, words: int = 40) -> str:
 def merge_examples(file_examples: Sequence[Example],
                    database_examples: Sequence[Example]) -> list[Example]:
     """File examples plus database ones; a stored story that is also in a file keeps the
-    file's id and group but takes the database label (newer, from a person here), and
-    the other stored stories of its issue join that group, so CV never splits the issue.
+    file's id and group but takes the database label (newer, from a person here) when an
+    editor or an import settled it, and the other stored stories of its issue join that
+    group, so CV never splits the issue.  Readers' agreement never replaces a file's label
+    (a read-only review: two throwaway subscriptions relabeled 40 annotated stories and the
+    retrain was promoted); such a story keeps the file's.
     """
     by_key = {text_key(example.text): position for position, example in
               enumerate(file_examples) if not example.train_only}
@@ -276,10 +308,12 @@ def merge_examples(file_examples: Sequence[Example],
         position = by_key.get(text_key(example.text))
         if position is not None:
             known = merged[position]
-            merged[position] = Example(known.id, known.text, example.themes, known.group,
-                                       known.source)
+            if example.curated:
+                merged[position] = Example(known.id, known.text, example.themes, known.group,
+                                           known.source)
             regroup[example.group] = known.group
-    merged += [Example(e.id, e.text, e.themes, regroup.get(e.group, e.group), e.source)
+    merged += [Example(e.id, e.text, e.themes, regroup.get(e.group, e.group), e.source,
+                       e.curated)
                for e in database_examples if text_key(e.text) not in by_key]
     return merged
 

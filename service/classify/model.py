@@ -14,6 +14,8 @@ carried it (explain.py).
 
 from __future__ import annotations
 
+import hashlib
+import io
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -52,10 +54,12 @@ class Classifier:
         if version is None:
             raise ModelError(f"no active model in {models_dir}: train one or activate a version")
         card = model_store.read_card(models_dir, version)
-        path = _verified_model_path(models_dir, version, card)
+        path, data = _verified_model(models_dir, version, card)
         _check_compatible(card, path)
         try:
-            pipeline = joblib.load(path)
+            # the bytes that were hashed, not the file again: swapped in between, another
+            # file would be unpickled unchecked, and unpickling runs code (a read-only review)
+            pipeline = joblib.load(io.BytesIO(data))
         except Exception as exc:  # unpickling can fail in many ways; all mean "not loadable"
             raise ModelError(f"{path} cannot be loaded: {exc}") from exc
         if not hasattr(pipeline, "predict_proba") or not hasattr(pipeline, "named_steps"):
@@ -183,19 +187,25 @@ class _Rows:
         return values
 
 
-def _verified_model_path(models_dir: Path, version: str, card: Mapping[str, Any]) -> Path:
+def _verified_model(models_dir: Path, version: str,
+                    card: Mapping[str, Any]) -> tuple[Path, bytes]:
+    """The model file's path and bytes, read once and checked against the card's sha256."""
     file_name = str(card.get("file", ""))
     if not file_name or Path(file_name).name != file_name:
         raise ModelIntegrityError(f"card of {version} names an unsafe model file {file_name!r}")
+    if card.get("version", version) != version:
+        raise ModelIntegrityError(f"the card in {version} is the card of {card.get('version')!r}")
     path = models_dir / version / file_name
-    if not path.is_file():
-        raise ModelError(f"model file {path} is missing")
-    actual, expected = model_store.file_sha256(path), str(card.get("sha256", ""))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"model file {path} is missing or unreadable: {exc}") from exc
+    actual, expected = hashlib.sha256(data).hexdigest(), str(card.get("sha256", ""))
     if actual != expected:
         raise ModelIntegrityError(
             f"model file {path} does not match its card: sha256 {actual}, card says "
             f"{expected or 'nothing'}; refusing to load it")
-    return path
+    return path, data
 
 
 def _check_compatible(card: Mapping[str, Any], path: Path) -> None:

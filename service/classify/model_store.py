@@ -39,6 +39,7 @@ SHIPPED_MODELS = Path(__file__).resolve().parent / "default_model"
 ACTIVE_FILE = "ACTIVE"
 CARD_FILE = "card.json"
 MODEL_FILE = "model.joblib"
+HISTORY_FILE = "HISTORY"  # the versions activated, oldest first: what a rollback goes back to
 _VERSION = re.compile(r"^(\d{4}-\d{2}-\d{2})-(\d+)$")
 
 Card = dict[str, Any]
@@ -71,7 +72,10 @@ def next_version(models_dir: Path, today: date) -> str:
     """The first unused "<today>-<n>"; the shipped default's name is taken too, so that a
     version trained here is never mistaken for it (messages, recorded model versions)."""
     shipped = active_version(SHIPPED_MODELS)
-    names = [*list_versions(models_dir), *([shipped] if shipped else [])]
+    # every folder, carded or not: a crash between the model and its card left one that
+    # made each later save of the day fail on it (a read-only review)
+    folders = [p.name for p in models_dir.iterdir() if p.is_dir()] if models_dir.is_dir() else []
+    names = [*folders, *([shipped] if shipped else [])]
     taken = {version_sort_key(v)[1] for v in names if version_sort_key(v)[0] == today.isoformat()}
     return f"{today.isoformat()}-{max(taken, default=0) + 1}"
 
@@ -123,20 +127,35 @@ def shipped_in_use(models_dir: Path) -> str | None:
     return active_version(SHIPPED_MODELS)
 
 
-def set_active(models_dir: Path, version: str) -> None:
-    """Point ACTIVE at ``version``; refuses a version without a card."""
+def set_active(models_dir: Path, version: str, *, remember: bool = True) -> None:
+    """Point ACTIVE at ``version``; refuses a version without a card.  ``remember`` puts it
+    on the activations' history (HISTORY), which a rollback goes back along."""
     read_card(models_dir, version)
+    if remember:
+        history = _history(models_dir)
+        if not history and (current := active_version(models_dir)) is not None:
+            history = [current]  # a folder from before the history: what was active first
+        if history[-1:] != [version]:
+            _write_atomically(models_dir / HISTORY_FILE,
+                              "".join(f"{v}\n" for v in [*history, version]).encode())
     _write_atomically(models_dir / ACTIVE_FILE, f"{version}\n".encode())
     logger.info("active model is now %s", version)
 
 
 def previous_version(models_dir: Path) -> str:
-    """The newest version older than the active one: where a rollback goes."""
+    """The version active before the current one (HISTORY): where a rollback goes.  Never a
+    version that was not active, such as a candidate the promotion gate kept out (it took
+    the newest older name, a read-only review).  With no activation known before the
+    current one, the newest version older than it."""
     current = active_version(models_dir)
     if current is None:
         shipped = shipped_in_use(models_dir)
         in_use = f"; the shipped default {shipped} is in use" if shipped else ""
         raise ModelError(f"no active model in {models_dir} to roll back from{in_use}")
+    history = _history(models_dir)
+    earlier = [v for v in history[:-1] if v != current and (models_dir / v / CARD_FILE).is_file()]
+    if history[-1:] == [current] and earlier:  # (else, ACTIVE set by hand: by names, as before)
+        return earlier[-1]
     versions = list_versions(models_dir)
     older = versions[: versions.index(current)] if current in versions else []
     if not older:
@@ -145,10 +164,22 @@ def previous_version(models_dir: Path) -> str:
 
 
 def rollback(models_dir: Path) -> str:
-    """Activate the previous version; returns it."""
+    """Activate the previous version, and take the current one off the history; returns it."""
     version = previous_version(models_dir)
-    set_active(models_dir, version)
+    history = _history(models_dir)
+    if history[-1:] == [active_version(models_dir)] and version in history[:-1]:
+        kept = history[:len(history) - 1 - history[::-1][1:].index(version)]
+        _write_atomically(models_dir / HISTORY_FILE, "".join(f"{v}\n" for v in kept).encode())
+    set_active(models_dir, version, remember=False)
     return version
+
+
+def _history(models_dir: Path) -> list[str]:
+    try:
+        text = (models_dir / HISTORY_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def save_version(models_dir: Path, model: object, card: Card, *, today: date | None = None) -> str:
@@ -175,8 +206,15 @@ def _write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+            out.flush()
+            os.fsync(out.fileno())  # on disk before the rename: ACTIVE never comes back empty
         os.chmod(temporary, 0o644)  # mkstemp makes it 0600; other services read models/
         os.replace(temporary, path)
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)  # and the rename itself
+        finally:
+            os.close(folder)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -233,7 +233,7 @@ def rollback_model(ctx: click.Context, here: Path | None) -> None:
     """Activate the version before the active one (if it passes its integrity check)."""
     models_dir = _chosen_dir(ctx, here)
     version = model_store.previous_version(models_dir)
-    _activate(models_dir, version)
+    _activate(models_dir, version, rollback=True)
     click.echo(f"rolled back: {version} is now the active model")
 
 
@@ -278,12 +278,16 @@ def score_model(ctx: click.Context, labels: tuple[Path, ...], more_labels: tuple
         click.echo(f"wrote {json_out}")
 
 
-def _activate(models_dir: Path, version: str) -> None:
-    """Never point ACTIVE at a model the service would refuse to load."""
+def _activate(models_dir: Path, version: str, *, rollback: bool = False) -> None:
+    """Never point ACTIVE at a model the service would refuse to load.  A rollback goes
+    back along the activations' history, which it shortens."""
     from service.classify.model import Classifier
 
     Classifier.load(models_dir, version)
-    model_store.set_active(models_dir, version)
+    if rollback:
+        model_store.rollback(models_dir)
+    else:
+        model_store.set_active(models_dir, version)
 
 
 @click.command("report", cls=Command)
