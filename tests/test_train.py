@@ -18,6 +18,7 @@ from service.classify.model import Classifier
 from service.classify.train import (
     EVALUATION,
     Example,
+    _baseline_metrics,
     data_hash,
     evaluate,
     grouped_folds,
@@ -352,3 +353,17 @@ def test_a_card_copied_under_another_version_s_name_is_refused(tmp_path: Path) -
     shutil.copytree(REPO / "models" / active, tmp_path / "2099-01-01-1")
     with pytest.raises(ModelError, match="is the card of"):
         Classifier.load(tmp_path, "2099-01-01-1")
+
+
+def test_the_gate_s_baseline_is_not_scored_newsletter_by_newsletter_left_out(
+        recent_labels: Path, shared_dir: Path) -> None:
+    """A read-only review: the baseline's leave-one-out (one model per newsletter) doubled a
+    retrain's time in the scheduler's process, and the gate never reads it."""
+    active = model_store.active_version(REPO / "models")
+    assert active is not None
+    labeled = shared_dir / "data" / "labeled"
+    examples = load_examples([recent_labels, labeled / "thursdai.jsonl",
+                              labeled / "the-batch.jsonl"])
+    baseline = _baseline_metrics(REPO / "models", active, examples, 3)
+    assert baseline is not None and baseline["leave_one_out"] == {}
+    assert baseline["macro_f1"] > 0 and baseline["by_source"]

@@ -157,6 +157,6 @@ def _baseline_metrics(models_dir: Path, active: str | None, examples: Sequence[E
         return metrics
     if set(params) == set(DEFAULT_PARAMS):
         logger.info("re-evaluating the recipe of %s on the new examples", active)
-        return evaluate(examples, folds, params)
+        return evaluate(examples, folds, params, leave_one_out=False)
     logger.warning("cannot re-run the recipe of %s; comparing with its card's figures", active)
     return metrics
