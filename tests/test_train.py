@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -367,3 +368,23 @@ def test_the_gate_s_baseline_is_not_scored_newsletter_by_newsletter_left_out(
     baseline = _baseline_metrics(REPO / "models", active, examples, 3)
     assert baseline is not None and baseline["leave_one_out"] == {}
     assert baseline["macro_f1"] > 0 and baseline["by_source"]
+
+
+def test_a_second_writer_of_the_models_folder_waits_for_the_first(tmp_path: Path) -> None:
+    """A read-only review: `newsalerts train` and the scheduler's retrain could pick one
+    version name, or write ACTIVE and HISTORY over each other; the folder is now locked."""
+    _versions(tmp_path, "2026-12-06-1")
+    started, done = threading.Event(), threading.Event()
+
+    def activate() -> None:
+        started.set()
+        model_store.set_active(tmp_path, "2026-12-06-1")
+        done.set()
+
+    with model_store.locked(tmp_path):
+        writer = threading.Thread(target=activate, daemon=True)
+        writer.start()
+        assert started.wait(10)
+        assert not done.wait(2), "it wrote while another writer held the folder"
+    writer.join(10)
+    assert done.is_set() and model_store.active_version(tmp_path) == "2026-12-06-1"

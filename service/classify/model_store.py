@@ -15,12 +15,15 @@ either the old file or the new one, never half of one.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -39,6 +42,7 @@ SHIPPED_MODELS = Path(__file__).resolve().parent / "default_model"
 ACTIVE_FILE = "ACTIVE"
 CARD_FILE = "card.json"
 MODEL_FILE = "model.joblib"
+LOCK_FILE = ".lock"  # flock()ed while a version is named or ACTIVE written
 HISTORY_FILE = "HISTORY"  # the versions activated, oldest first: what a rollback goes back to
 _VERSION = re.compile(r"^(\d{4}-\d{2}-\d{2})-(\d+)$")
 
@@ -130,6 +134,11 @@ def shipped_in_use(models_dir: Path) -> str | None:
 def set_active(models_dir: Path, version: str, *, remember: bool = True) -> None:
     """Point ACTIVE at ``version``; refuses a version without a card.  ``remember`` puts it
     on the activations' history (HISTORY), which a rollback goes back along."""
+    with locked(models_dir):
+        _set_active(models_dir, version, remember=remember)
+
+
+def _set_active(models_dir: Path, version: str, *, remember: bool) -> None:
     read_card(models_dir, version)
     if remember:
         history = _history(models_dir)
@@ -165,13 +174,29 @@ def previous_version(models_dir: Path) -> str:
 
 def rollback(models_dir: Path) -> str:
     """Activate the previous version, and take the current one off the history; returns it."""
-    version = previous_version(models_dir)
-    history = _history(models_dir)
-    if history[-1:] == [active_version(models_dir)] and version in history[:-1]:
-        kept = history[:len(history) - 1 - history[::-1][1:].index(version)]
-        _write_atomically(models_dir / HISTORY_FILE, "".join(f"{v}\n" for v in kept).encode())
-    set_active(models_dir, version, remember=False)
+    with locked(models_dir):
+        version = previous_version(models_dir)
+        history = _history(models_dir)
+        if history[-1:] == [active_version(models_dir)] and version in history[:-1]:
+            kept = history[:len(history) - 1 - history[::-1][1:].index(version)]
+            _write_atomically(models_dir / HISTORY_FILE,
+                              "".join(f"{v}\n" for v in kept).encode())
+        _set_active(models_dir, version, remember=False)
     return version
+
+
+@contextmanager
+def locked(models_dir: Path) -> Iterator[None]:
+    """The models folder's writers one at a time: `newsalerts train` beside the scheduler's
+    retrain, or two schedulers while one takes over, picked one version name or wrote
+    ACTIVE and HISTORY over each other (a read-only review).  Not reentrant."""
+    models_dir.mkdir(parents=True, exist_ok=True)
+    with open(models_dir / LOCK_FILE, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _history(models_dir: Path) -> list[str]:
@@ -188,9 +213,10 @@ def save_version(models_dir: Path, model: object, card: Card, *, today: date | N
     The card's version, file and sha256 fields are filled in here, from the
     bytes actually written.
     """
-    version = next_version(models_dir, today or date.today())
-    folder = models_dir / version
-    folder.mkdir(parents=True, exist_ok=False)
+    with locked(models_dir):  # the name picked and its folder made by one writer at a time
+        version = next_version(models_dir, today or date.today())
+        folder = models_dir / version
+        folder.mkdir(parents=True, exist_ok=False)
     joblib.dump(model, folder / MODEL_FILE, compress=3)
     full_card = {**card, "version": version, "file": MODEL_FILE,
                  "sha256": file_sha256(folder / MODEL_FILE)}
