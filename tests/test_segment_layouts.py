@@ -622,7 +622,7 @@ def test_a_name_ending_in_a_full_stop_runs_into_its_text() -> None:
                                                ("sweep24", 0.90), ("sweep25", 0.91),
                                                ("sweep26", 0.90), ("sweep27", 0.87),
                                                ("sweep28", 0.85), ("sweep29", 0.87),
-                                               ("sweep30", 0.88)])
+                                               ("sweep30", 0.88), ("sweep31", 0.86)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
@@ -713,7 +713,10 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     30's rules); 0.903 with an item's fields ("When:", "Status:"), a date line under a bold
     title, a journalist's desk, an image's credit, a web-version link with another after it,
     "Supported by" and a club's new members (test_segment_sweep30.py); sweep29 0.898 with
-    them."""
+    them.  sweep31 (12 issues, a ninth helper, written after every rule of stop 31) scored
+    0.802 blind, as with stop 30's rules; 0.885 with a ranked card's "#1" read as no title,
+    three Italian buttons, "Place a hold" and a partnership label in other languages (the
+    end of test_segment_sweep30.py)."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from service.ingest.buttons import CALL_TO_ACTION
 from service.ingest.bylines import CREDIT, FIELD_LINE, ISSUE_DATE, ROLE_BYLINE
 from service.ingest.parse import parse_issue
 from service.ingest.segment import segment
@@ -129,3 +130,36 @@ def test_a_supported_by_label_alone_is_a_sponsor_s(text: str, ad: bool) -> None:
                                              ("Welcome to our new subscribers", True)])
 def test_a_club_s_new_members_are_news(text: str, intro: bool) -> None:
     assert bool(ZONES["intro"].search(text)) is intro
+
+
+# --- the thirty-first sweep (12 issues, written after every rule of stop 31) ---------------
+
+
+def test_a_ranked_card_s_place_over_its_linked_name_is_no_headline() -> None:
+    """A launches digest: "#1" over "Tallyho — …" in one bold-led block were six stories
+    headed "#1" to "#6"."""
+    cards = [("Tallyho", "Shared expense tracking for group trips, with receipt OCR"),
+             ("Driftdeck", "A slide editor that turns outlines into decks you can edit")]
+    body = "".join(
+        f"<p><b>#{n + 1}</b><br><a href='https://launch.example/{n}'>{name} — {tagline}</a></p>"
+        f"<p>▲ 1,284 upvotes · Fintech · iOS, Android</p><p>{TEXT}</p>"
+        for n, (name, tagline) in enumerate(cards))
+    assert _headlines(body) == [f"{name} — {tagline}" for name, tagline in cards]
+
+
+@pytest.mark.parametrize("text", ["Visualizza questa email nel tuo browser", "Attiva la prova →",
+                                  "Inoltra questa email a un collega", "Place a hold →"])
+def test_the_thirty_first_sweep_s_buttons(text: str) -> None:
+    assert CALL_TO_ACTION.match(text)
+
+
+@pytest.mark.parametrize("text", ["Place a holding company under review",
+                                  "Attiva la nuova legge sull'IA"])
+def test_news_that_opens_like_the_thirty_first_sweep_s_buttons(text: str) -> None:
+    assert not CALL_TO_ACTION.match(text)
+
+
+@pytest.mark.parametrize("text", ["IN COLLABORAZIONE CON CLOUDALPI",
+                                  "En colaboración con Nubecita"])
+def test_a_partnership_label_in_another_language_is_a_sponsor_s(text: str) -> None:
+    assert ZONES["sponsor"].search(text)

@@ -76,7 +76,9 @@ BUTTON_BAR = re.compile(r"\s*[|·•]\s*")
 _WEB_VERSION = (r"(?:read|view|open|see) (?:this |the |today['’]s )?(?:brief |issue |e-?mail |"
                 r"newsletter |edition |digest |post |message |changelog |update |bulletin )?"
                 r"(?:online|on the web"
-                r"|in (?:your |a |the )?(?:web )?browser|as a web ?page)")
+                r"|in (?:your |a |the )?(?:web )?browser|as a web ?page)"
+                # "Visualizza questa email nel tuo browser" (the thirty-first sweep)
+                r"|visualizza (?:questa e-?mail|la newsletter) (?:nel (?:tuo )?browser|online)")
 CALL_TO_ACTION = re.compile(
     r"^[▶►→»\s]*(?:read (?:more|on|online|it here|the (?:full )?(?:story|article|post|report|issue|"
     r"piece|interview|paper))|continue reading|keep reading|view (?:it |this |the )?"
@@ -180,6 +182,10 @@ CALL_TO_ACTION = re.compile(
     r"start (?:for )?free(?: today| now)?|get (?:your|my) (?:invite|referral|share) link|"
     r"grab (?:it|yours|the deal|this deal)(?: now| here| today)?|"
     r"zum (?:angebot|artikel|beitrag|download|shop|webinar|podcast|video|programm)|"
+    # the thirty-first sweep's: "Attiva la prova →", "Inoltra questa email a un collega",
+    # "Place a hold →"
+    r"attiva (?:la prova|l['’]offerta)(?: gratuita)?|inoltra (?:questa e-?mail|la newsletter)"
+    r"(?: a (?:un collega|un amico|un['’]amica))?|place a hold|"
     # the twenty-third sweep's pantry: "Volunteer for box day", "Volunteer today"
     # (a shift, not "Volunteer for the census", news: the review)
     r"volunteer (?:today|now|here|with us|for (?:(?:the|a|our) )?[\w-]+ (?:day|shift|drive"

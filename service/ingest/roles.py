@@ -15,6 +15,7 @@ headlines.py's; this module weighs lines against the blocks around them.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
@@ -91,6 +92,9 @@ READ_TIME_TAIL = re.compile(r"[·•|][ \t]*\d{1,3}[ \t]*min(?:ute)?s?[ \t]+read
 CJK_TITLE_CHARS = 8  # a plain title in Chinese or Japanese, with no link or bold, this long
 
 
+RANK_LINE = re.compile(r"^(?:#|no\.\s?|n[º°]\s?)\d{1,3}$", re.IGNORECASE)  # "#1", "No. 3"
+
+
 def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     units: list[Unit] = []
     related = False  # inside a list introduced by a line ending in ":"
@@ -105,6 +109,11 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             units.append(Unit("rule", block))
             continue
         lines = block_lines(block)
+        if len(lines) > 1 and RANK_LINE.match(tidy(lines[0])):
+            # "#1" over "Tallyho — Shared expense tracking…": a ranked card's place, not its
+            # title (a launches digest, the thirty-first sweep)
+            lines = lines[1:]
+            block = dataclasses.replace(block, text="\n".join(lines), lead="")
         if len(lines) > 1 and not related and link_item(block, lines[0]):
             # Link items one a line, no blank line between (plain text): one block each.
             units += [link_item(line, block_lines(line)[0]) or Unit("body", line)

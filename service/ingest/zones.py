@@ -146,6 +146,9 @@ ZONES = {
         r"|(?<![^\W\d_])(?-i:SUPPORTED BY|Supported by|Supported By)"
         r"(?= (?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,3}\W*$)"
         r"|from our partners?)\b|^\W*in samenwerking met\b"
+        # "IN COLLABORAZIONE CON CLOUDALPI", "En colaboración con…" (the thirty-first sweep)
+        r"|^\W*(?:in collaborazione con|en colaboraci[oó]n con|em parceria com"
+        r"|en partenariat avec)\b"
         r"|[·|(][ \t]*affiliate(?: links?| deals?)?\)?[ \t]*$"  # "Deal of the week · affiliate"
         # "Paid post from Aldergrove" (the 18th sweep); not "Meta adds a paid partnership
         # label" (the review)
