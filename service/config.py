@@ -44,8 +44,10 @@ from service.typed_settings import (
     WorkerSettings,
     one_of,
     read_section,
+    source_from_row,
     time_zone,
 )
+from service.typed_settings import Source as Source  # [[sources]]' type, read from here
 
 ENV_PREFIX = "NEWSALERTS_"
 
@@ -194,17 +196,6 @@ DEFAULT_SOURCES: tuple[dict[str, Any], ...] = (
     {"name": "Import AI", "senders": ["importai@substack.com"], "require_dkim": True},
     SAMPLE_SOURCE,
 )
-
-
-@dataclass(frozen=True)
-class Source:
-    """A newsletter we accept, and whose mail we believe."""
-
-    name: str
-    senders: tuple[str, ...]
-    require_dkim: bool = False
-    dkim_domain: str = ""  # the d= that must pass; defaults to the sender's domain
-    list_id: str = ""  # if set, the List-Id header's id (inside <...>) must be exactly it
 
 
 @dataclass(frozen=True)
@@ -368,44 +359,6 @@ def _read_sources(data: Mapping[str, Any], env: Mapping[str, str],
         rows = [row for row in DEFAULT_SOURCES if not (reads_imap and row is SAMPLE_SOURCE)]
     if not isinstance(rows, list):
         raise ConfigError("[[sources]] must be a list of tables")
-    return tuple(_source(row, i) for i, row in enumerate(rows))
+    return tuple(source_from_row(row, i) for i, row in enumerate(rows))
 
 
-_SOURCE_KEYS = {"name", "senders", "require_dkim", "dkim_domain", "list_id"}
-_BARE_ADDRESS = re.compile(r"[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+")
-SOURCE_NAME_CHARS = 200  # the issues table's column
-
-
-def _source(row: Any, index: int) -> Source:
-    where = f"[[sources]] #{index + 1}"
-    if not isinstance(row, dict):
-        raise ConfigError(f"{where} must be a table")
-    unknown = set(row) - _SOURCE_KEYS
-    if unknown:
-        raise ConfigError(f"{where} has unknown keys: {', '.join(sorted(unknown))}")
-    name = row.get("name")
-    senders = row.get("senders")
-    if not isinstance(name, str) or not name.strip():
-        raise ConfigError(f"{where} needs a name")
-    if isinstance(senders, str):
-        senders = [senders]
-    if not isinstance(senders, list) or not senders or not all(
-        isinstance(s, str) and _BARE_ADDRESS.fullmatch(s.strip()) for s in senders
-    ):
-        # (the address alone: "Import AI <importai@substack.com>" never matched a sender,
-        # and every issue was refused: a read-only review)
-        raise ConfigError(f"{where} ({name}) needs senders: a list of bare email addresses "
-                          "(importai@substack.com, no display name)")
-    if len(name.strip()) > SOURCE_NAME_CHARS:
-        raise ConfigError(f"{where} name must be {SOURCE_NAME_CHARS} characters at most")
-    require_dkim = row.get("require_dkim", False)
-    if not isinstance(require_dkim, bool):
-        raise ConfigError(f"{where} ({name}) require_dkim must be true or false")
-    return Source(
-        name=name.strip(),
-        senders=tuple(s.strip().lower() for s in senders),
-        require_dkim=require_dkim,
-        dkim_domain=str(row.get("dkim_domain", "")).strip().lower(),
-        # ("<b.example>" as the header writes it, or "b.example" as list_id_of reads it)
-        list_id=str(row.get("list_id", "")).strip().strip("<>").strip().lower(),
-    )

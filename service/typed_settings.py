@@ -11,10 +11,13 @@ A key that is a Python keyword ends with ``_`` here: ``[smtp] from`` is
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from service.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -213,3 +216,55 @@ RANGES: dict[tuple[str, str], Callable[[Any], str]] = {
                      ("web", "subscribe_min_seconds")], at_least_zero),
     **dict.fromkeys([("inbox", "port"), ("smtp", "port"), ("metrics", "port")], port_or_zero),
 }
+
+
+@dataclass(frozen=True)
+class Source:
+    """A newsletter we accept, and whose mail we believe."""
+
+    name: str
+    senders: tuple[str, ...]
+    require_dkim: bool = False
+    dkim_domain: str = ""  # the d= that must pass; defaults to the sender's domain
+    list_id: str = ""  # if set, the List-Id header's id (inside <...>) must be exactly it
+
+
+_SOURCE_KEYS = {"name", "senders", "require_dkim", "dkim_domain", "list_id"}
+_BARE_ADDRESS = re.compile(r"[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+")
+SOURCE_NAME_CHARS = 200  # the issues table's column
+
+
+def source_from_row(row: Any, index: int) -> Source:
+    """One [[sources]] table, checked: ConfigError naming it when it is not one."""
+    where = f"[[sources]] #{index + 1}"
+    if not isinstance(row, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = set(row) - _SOURCE_KEYS
+    if unknown:
+        raise ConfigError(f"{where} has unknown keys: {', '.join(sorted(unknown))}")
+    name = row.get("name")
+    senders = row.get("senders")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{where} needs a name")
+    if isinstance(senders, str):
+        senders = [senders]
+    if not isinstance(senders, list) or not senders or not all(
+        isinstance(s, str) and _BARE_ADDRESS.fullmatch(s.strip()) for s in senders
+    ):
+        # (the address alone: "Import AI <importai@substack.com>" never matched a sender,
+        # and every issue was refused: a read-only review)
+        raise ConfigError(f"{where} ({name}) needs senders: a list of bare email addresses "
+                          "(importai@substack.com, no display name)")
+    if len(name.strip()) > SOURCE_NAME_CHARS:
+        raise ConfigError(f"{where} name must be {SOURCE_NAME_CHARS} characters at most")
+    require_dkim = row.get("require_dkim", False)
+    if not isinstance(require_dkim, bool):
+        raise ConfigError(f"{where} ({name}) require_dkim must be true or false")
+    return Source(
+        name=name.strip(),
+        senders=tuple(s.strip().lower() for s in senders),
+        require_dkim=require_dkim,
+        dkim_domain=str(row.get("dkim_domain", "")).strip().lower(),
+        # ("<b.example>" as the header writes it, or "b.example" as list_id_of reads it)
+        list_id=str(row.get("list_id", "")).strip().strip("<>").strip().lower(),
+    )

@@ -39,6 +39,7 @@ from service.ingest.headlines import (
     DECORATION,
     ENUMERATOR,
     block_lines,
+    is_bold_line,
     is_byline,
     names_author,
     tidy,
@@ -192,7 +193,7 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
 
 def _bold_title_line(block: Block) -> bool:
     return (block.kind == "paragraph" and "\n" not in block.text.strip()
-            and bool(block.lead) and tidy(block.lead) == tidy(block.text))
+            and is_bold_line(block, block.text.strip()))
 
 
 def _names_the_author(block: Block) -> bool:

@@ -290,3 +290,21 @@ def _tidy_line(text: str) -> str:
 def _tidy(text: str) -> str:
     text = ENUMERATOR.sub("", text.strip(DECORATION))
     return _BLANKS.sub(" ", text).strip(DECORATION).removesuffix(":").rstrip()
+
+
+CJK_TITLE_CHARS = 8  # a plain title in Chinese or Japanese, with no link or bold, this long
+RANK_LINE = re.compile(r"^(?:#|no\.\s?|n[º°]\s?)\d{1,3}$", re.IGNORECASE)  # "#1", "No. 3"
+
+
+def cjk_words(line: str) -> bool:
+    """A Chinese or Japanese line with words enough to be a headline ("广告主开始用AI批量生成
+    短视频广告"), not a date ("2025年7月14日号") nor a button ("▼詳しくはこちら")."""
+    return len(CJK.findall(line)) >= CJK_TITLE_CHARS and len(re.findall(r"\d", line)) < 4
+
+
+def names_a_list(block: Block) -> bool:
+    """A bold line of its own that titles the list under it ("**Three things worth your
+    time this week:**"): its items are stories, where the links under "More on this:" or
+    "**Further reading:**" are the story's."""
+    text = tidy(block.text)
+    return bool(text) and text == tidy(block.lead) and not RELATED.match(text)

@@ -24,12 +24,11 @@ from service.ingest.buttons import CALL_TO_ACTION, CITATION, LABELLED_PAIRS, WEB
 from service.ingest.bylines import CREDIT, DATELINE, FIELD_LINE, PLACE_DATELINE, SEVERITY
 from service.ingest.headlines import (
     BARE_URL_LINE,
-    CJK,
     DECORATION,
     ENUMERATOR,
     EPISODE_LINE,
     LABEL,
-    RELATED,
+    RANK_LINE,
     SECTION_WORDS,
     SENTENCE_CLOSE,
     STEP,
@@ -37,6 +36,7 @@ from service.ingest.headlines import (
     VERDICT,
     block_lines,
     capitalised_share,
+    cjk_words,
     is_bold_line,
     is_byline,
     labelled,
@@ -44,6 +44,7 @@ from service.ingest.headlines import (
     letter_words,
     lower_start,
     marks_headline_above,
+    names_a_list,
     names_author,
     text_size,
     tidy,
@@ -89,10 +90,6 @@ UNPUNCTUATED_TITLE_WORDS = 14
 # "Research team · 14 min read" under a card's title: its kicker and reading time
 READ_TIME_TAIL = re.compile(r"[·•|][ \t]*\d{1,3}[ \t]*min(?:ute)?s?[ \t]+read[ \t]*$",
                             re.IGNORECASE)
-CJK_TITLE_CHARS = 8  # a plain title in Chinese or Japanese, with no link or bold, this long
-
-
-RANK_LINE = re.compile(r"^(?:#|no\.\s?|n[º°]\s?)\d{1,3}$", re.IGNORECASE)  # "#1", "No. 3"
 
 
 def roles_of(blocks: Sequence[Block]) -> list[Unit]:
@@ -172,7 +169,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
         else:
             units.append(Unit("body", block))
         related = (block.kind != "heading" and bool(LABEL.search(block.text))
-                   and not _names_a_list(block)
+                   and not names_a_list(block)
                    # "IN BRIEF:" over linked news (Cooperpress: the sixteenth sweep)
                    and not news_label(block.text))
     authors = authors_of(units)
@@ -182,24 +179,10 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     return inner_titles_as_text(units)
 
 
-def _cjk_words(line: str) -> bool:
-    """A Chinese or Japanese line with words enough to be a headline ("广告主开始用AI批量生成
-    短视频广告"), not a date ("2025年7月14日号") nor a button ("▼詳しくはこちら")."""
-    return len(CJK.findall(line)) >= CJK_TITLE_CHARS and len(re.findall(r"\d", line)) < 4
-
-
 def _italic_line(unit: Unit) -> bool:
     """A paragraph all in italics (``body`` reads it as its own subhead): a headline's."""
     subhead = unit.block.subhead
     return unit.role == "body" and bool(subhead) and subhead == unit.block.text
-
-
-def _names_a_list(block: Block) -> bool:
-    """A bold line of its own that titles the list under it ("**Three things worth your
-    time this week:**"): its items are stories, where the links under "More on this:" or
-    "**Further reading:**" are the story's."""
-    text = tidy(block.text)
-    return bool(text) and text == tidy(block.lead) and not RELATED.match(text)
 
 
 def _bold_title_line(unit: Unit) -> bool:
@@ -277,7 +260,7 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
     if not bold and index > 1 and units[index - 2].role == "title" and _byline(units[index - 1]):
         return unit  # under the authors, their affiliation: "Kestrel University"
     if not (bold or marked) and letter_words(lines[0]) < 2 and not (
-            _cjk_words(lines[0])) and not (
+            cjk_words(lines[0])) and not (
             following is not None and tidy(lines[0]).lower() in SECTION_WORDS
             and _headline_over_text(units, index + 1)):
         return unit  # "Mar 12, 2025", "Share": metadata, not a title ("Science" may name one)
