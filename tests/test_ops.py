@@ -418,3 +418,35 @@ def test_the_worker_s_backoff_stops_at_its_cap_however_long_the_outage() -> None
 
     assert _backoff(0.5, 1) == 1.0
     assert _backoff(0.5, 5_000) == MAX_BACKOFF_SECONDS  # 2.0 ** 1024 overflowed
+
+
+def test_a_loaded_model_settles_the_heap_and_a_later_settle_frees_what_it_froze(
+        tmp_path: Path) -> None:
+    # In a process of its own: freezing is process-wide, and this test process's own
+    # garbage should not be frozen for the rest of the run.
+    script = """
+import gc, weakref
+from service.config import load_settings
+from service.ops.process import settle_heap
+from service.ops.runner import load_classifier
+
+class Node:
+    pass
+
+node = Node()
+node.me = node  # a cycle: only the collector frees it
+gone = weakref.ref(node)
+tagger = load_classifier(load_settings(environ={}))
+frozen = gc.get_freeze_count()
+del node  # garbage now, but frozen with the model: a plain collection leaves it
+gc.collect()
+still_there = gone() is not None
+settle_heap()  # the next model's load: what the last one froze is collected first
+print(frozen > 10_000, still_there, gone() is None, gc.get_freeze_count() > 10_000)
+"""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(REPO),
+           "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "True", "True"]

@@ -29,7 +29,7 @@ from service.ingest.pipeline import PollSummary, Tagger, poll_configured_inbox
 from service.ops import metrics, status
 from service.ops.deployment import check_signing_key, describe_process, signing_key_agrees
 from service.ops.leader import leader_lock, wait_for_leadership
-from service.ops.process import limit_malloc_arenas, process_id, stop_on_signals
+from service.ops.process import limit_malloc_arenas, process_id, settle_heap, stop_on_signals
 from service.ops.scheduler import (
     Runtime,
     drain_due,
@@ -51,9 +51,13 @@ def active_model_version(settings: Settings) -> str | None:
 
 
 def load_classifier(settings: Settings) -> Tagger:
+    """The active model, loaded for a long-running process's tagging: the heap it
+    joins is then settled (``process.settle_heap``)."""
     from service.classify.model import Classifier
 
-    return Classifier.load(models_dir(settings))
+    classifier = Classifier.load(models_dir(settings))
+    settle_heap()
+    return classifier
 
 
 def poll_inbox(ctx: Context, classifier: Tagger | None = None) -> PollSummary:
