@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import random
 from datetime import date
 from pathlib import Path
 
@@ -227,6 +228,25 @@ def test_a_block_counts_its_words_with_a_cache_replaced_while_it_tallies(
     monkeypatch.setattr(tokens.MARKS, "_limit", 1)  # a process past its limit of marks
     monkeypatch.setattr(ThemeCues, "_learn", learn_then_replace)
     assert counter.transform(list(text))[0][0] == pytest.approx(expected) == np.log1p(2)
+
+
+def test_a_running_tagger_s_cue_cache_stays_bounded_however_many_words_it_meets() -> None:
+    """A weekly service meets new words for ever (names, numbers, other languages): a
+    cue cache starts afresh past 50,000 of them, where 200,000 let `newsalerts run` grow
+    by 80 MiB; the words that are no cue share one entry."""
+    counter = ThemeCues({"safety": {"made-up": ["snarfwidget"]}}).fit([])
+    rng = random.Random(32)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    biggest = 0
+    for _ in range(6):  # 60,000 words, 1,000 a story
+        stories = [" ".join("".join(rng.choice(letters) for _ in range(12))
+                            for _ in range(1_000)) + " snarfwidget" for _ in range(10)]
+        assert counter.transform(stories)[:, 0] == pytest.approx(np.log1p(1))
+        cache = cues._CUE_CACHES[counter.lexicon_key_]
+        biggest = max(biggest, len(cache.tokens) + len(cache.phrases))
+    assert 40_000 < biggest <= 50_000 + 1_001  # a story's words may land past the limit
+    assert {id(entry) for word, entry in cache.tokens.items()
+            if word not in ("snarfwidget", "\n")} == {id(cues._NO_CUE)}
 
 
 def test_feature_rows_sum_a_columns_duplicate_entries() -> None:
