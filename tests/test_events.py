@@ -6,6 +6,7 @@ On SQLite and PostgreSQL; stories are written for these tests (tests/events_data
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -20,7 +21,7 @@ from service.db.tables import Issue
 from service.events import editors, report
 from service.events.matching import best_threshold, precision_recall_f1
 from service.events.rematch import rematch
-from service.events.signature import ENTITY, count_terms
+from service.events.signature import ENTITY, count_story, count_terms
 from service.events.store import EventSettings, events_of
 from service.ingest.store import stories_since
 from tests.db import FIXED_NOW
@@ -242,3 +243,23 @@ def test_the_best_threshold_maximises_pairwise_f1() -> None:
     assert precision_recall_f1(scored, 0.4) == (0.75, 1.0, 6 / 7)
     assert precision_recall_f1(scored, 0.95) == (1.0, 0.0, 0.0)
     assert precision_recall_f1([], 0.5) == (1.0, 1.0, 0.0)
+
+
+@pytest.mark.parametrize("text", [
+    "$" * 40_000,  # each "$" may start a word and none may end one (6.8 s before)
+    "](" * 60_000,  # each "](" opened a link target read to the end (4 s before)
+    "a" + "-$" * 20_000,
+], ids=["dollars", "link-openers", "dashes"])
+def test_a_story_shaped_to_backtrack_is_signed_in_linear_time(text: str) -> None:
+    # A mailing list's digest carries any member's text, signed in the storing transaction
+    # and holding the GIL: a run of "$" froze `newsalerts run` for minutes (a review).
+    started = time.process_time()
+    count_story("Headline", text)
+    assert time.process_time() - started < 2.0  # milliseconds now
+
+
+def test_words_are_still_read_whole() -> None:
+    counts = count_terms("Acme raised $1.5bn for GPT-4.5 and C++ tools ($$$ pending). "
+                         "See [the post](https://example.com/a b) and QwQ-32B's card.")
+    assert {"acme", ENTITY + "$1.5bn", ENTITY + "gpt-4.5", ENTITY + "c++", ENTITY + "qwq-32b",
+            "pending", "card"} <= set(counts)
