@@ -392,6 +392,9 @@ def test_two_threads_claiming_on_postgresql_never_get_the_same_row(
             if not batch:
                 return
             got[name].extend(batch)
+            with transaction(ctx.sessions) as session:  # sent: each reader's next one is due
+                session.execute(update(Delivery).where(Delivery.id.in_(batch))
+                                .values(status="sent", sent_at=ctx.now()))
 
     threads = [threading.Thread(target=claimer, args=(name,)) for name in got]
     for thread in threads:
@@ -402,6 +405,35 @@ def test_two_threads_claiming_on_postgresql_never_get_the_same_row(
     assert not set(got["a"]) & set(got["b"])
     assert sorted(got["a"] + got["b"]) == ids
     assert got["a"] and got["b"], "one thread took everything: no concurrency was tested"
+
+
+def test_a_reader_s_next_email_waits_while_an_earlier_one_is_due_or_being_sent(
+        context: Context) -> None:
+    # Each alert is composed knowing what its reader was already sent: two connections
+    # holding one reader's two alerts at once sent one reader in three the same news
+    # twice (a review).  So a reader's emails go out one after another.
+    ctx = configure(context)
+    first, second = alerts_for(ctx, EMAILS[:1], issues=2)
+    other = alerts_for(ctx, EMAILS[1:2])[-1]
+    with ctx.sessions() as session:
+        assert claim_due_deliveries(session, "a", ctx.now(), 300, 10) == [first, other]
+        assert claim_due_deliveries(session, "b", ctx.now(), 300, 10) == []  # first: sending
+    with transaction(ctx.sessions) as session:
+        session.execute(update(Delivery).where(Delivery.id == first)
+                        .values(status="sent", sent_at=ctx.now()))
+    with ctx.sessions() as session:
+        assert claim_due_deliveries(session, "b", ctx.now(), 300, 10) == [second]
+
+
+def test_an_earlier_email_waiting_on_a_retry_does_not_hold_the_next_back(
+        context: Context) -> None:
+    ctx = configure(context)
+    first, second = alerts_for(ctx, EMAILS[:1], issues=2)
+    with transaction(ctx.sessions) as session:  # greylisted: tried again in an hour
+        session.execute(update(Delivery).where(Delivery.id == first)
+                        .values(due_at=ctx.now() + timedelta(hours=1)))
+    with ctx.sessions() as session:
+        assert claim_due_deliveries(session, "a", ctx.now(), 300, 10) == [second]
 
 
 def test_the_outbox_transport_writes_one_eml_file_per_email(context: Context) -> None:

@@ -9,6 +9,12 @@ same delivery; a claim whose worker dies comes back once its lease expires.
 A live worker keeps its batch's lease (``Lease``): a batch can take longer
 than the lease to send (a slow server, a low ``[smtp] rate_limit``), and an
 expired lease would let another claimer send the same emails again.
+
+One reader's emails go out one after another: a delivery is claimable only
+while no earlier one of its reader is due or being sent (``_next_of_its_reader``).
+Each alert is composed knowing what was already sent (coverage.py leaves that
+news out); two connections or workers sending a reader's two alerts at once
+could not, and sent one reader in three the same news twice (a review).
 """
 
 from __future__ import annotations
@@ -17,8 +23,8 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from service.context import Context
 from service.db.database import transaction
@@ -45,6 +51,18 @@ def claimable(now: datetime) -> ColumnElement[bool]:
     return or_(_pending_due(now), _lease_expired(now))
 
 
+def _next_of_its_reader(now: datetime) -> ColumnElement[bool]:
+    """No earlier delivery of the same reader is due or being sent.  In every snapshot a
+    concurrent claimer can read, that earlier one is pending or sending, so two claims
+    never hold two of one reader's emails.  One waiting on a retry (due later) does not
+    hold the next back: whichever goes second is composed knowing the first."""
+    earlier = aliased(Delivery)
+    return ~exists().where(
+        earlier.subscriber_id == Delivery.subscriber_id, earlier.id < Delivery.id,
+        or_(and_(earlier.status == DeliveryStatus.PENDING, earlier.due_at <= now),
+            earlier.status == DeliveryStatus.SENDING))
+
+
 def claim_due_deliveries(session: Session, worker_id: str, now: datetime,
                          lease_seconds: float, limit: int) -> list[int]:
     """Mark up to ``limit`` due deliveries as sending for ``worker_id``, commit, return their ids.
@@ -57,7 +75,8 @@ def claim_due_deliveries(session: Session, worker_id: str, now: datetime,
     claimed: list[int] = []
     for which in (_lease_expired(now), _pending_due(now)):
         if len(claimed) < limit:
-            claimed += _claim(session, which, worker_id, until, limit - len(claimed))
+            claimed += _claim(session, and_(which, _next_of_its_reader(now)), worker_id, until,
+                              limit - len(claimed))
     session.commit()
     return sorted(claimed)
 
