@@ -34,7 +34,7 @@ from service.deliver.match import create_digest_deliveries, create_instant_deliv
 from service.deliver.send import Composer, SendSummary, send_due
 from service.errors import DeliveryError
 from service.ops.status import read_status
-from service.subscribers.registry import add_subscriber
+from service.subscribers.registry import add_subscriber, set_preferences
 from service.web.app import create_app
 from tests.db import FIXED_NOW, make_issue
 from tests.smtp_server import SmtpSink
@@ -434,6 +434,52 @@ def test_an_earlier_email_waiting_on_a_retry_does_not_hold_the_next_back(
                         .values(due_at=ctx.now() + timedelta(hours=1)))
     with ctx.sessions() as session:
         assert claim_due_deliveries(session, "a", ctx.now(), 300, 10) == [second]
+
+
+def test_a_theme_turned_off_while_its_alert_waits_is_left_out_of_it(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    # A delivery is made when the issue lands and may wait (a retry, a long queue): the
+    # reader's choices when it goes out are the ones that count (a review).
+    ctx = configure(context, smtp_sink)
+    with transaction(ctx.sessions) as session:
+        reader = subscribe(session, EMAILS[0], ["safety", "policy"])
+        issue = make_issue(session, [{"safety": 0.9}, {"policy": 0.9}])
+        on_safety, on_policy = (story.headline for story in issue.stories)
+        create_instant_deliveries(session, issue.id, ctx.now())
+        set_preferences(session, reader, {"safety": None})
+
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=1)
+    [email] = smtp_sink.messages
+    assert on_policy in plain_text(email) and on_safety not in plain_text(email)
+    assert "1 story on policy" in str(email["Subject"])
+
+
+def test_a_reader_who_turned_every_theme_off_gets_no_digest_built_before(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink)
+    with transaction(ctx.sessions) as session:
+        reader = subscribe(session, EMAILS[0], ["safety"], "weekly")
+        make_issue(session, [{"safety": 0.9}])
+        assert create_digest_deliveries(session, "2024-W20", ZoneInfo("UTC"), ctx.now()) == 1
+        set_preferences(session, reader, {"safety": None})  # "no alerts or digests will come"
+
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(cancelled=1)
+    assert smtp_sink.messages == []
+
+
+def test_a_story_under_a_raised_minimum_score_is_left_out_of_a_waiting_alert(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink)
+    with transaction(ctx.sessions) as session:
+        reader = subscribe(session, EMAILS[0], ["safety"])
+        issue = make_issue(session, [{"safety": 0.95}, {"safety": 0.6}])
+        sure, unsure = (story.headline for story in issue.stories)
+        create_instant_deliveries(session, issue.id, ctx.now())
+        set_preferences(session, reader, {"safety": "instant"}, min_score=0.9)
+
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=1)
+    text_of = plain_text(smtp_sink.messages[0])
+    assert sure in text_of and unsure not in text_of
 
 
 def test_the_outbox_transport_writes_one_eml_file_per_email(context: Context) -> None:

@@ -62,7 +62,10 @@ class Composer:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._batch: dict[int, tuple[Delivery, dict[str, tuple[str, ...]]]] = {}
+        # subscriber -> (cadence, theme) -> the subscription's minimum score (or None)
+        self._wanted: dict[int, dict[tuple[str, str], float | None]] = {}
         self._stories: dict[int, tuple[render.EmailStory, int]] = {}
+        self._scores: dict[int, dict[str, float]] = {}  # story id -> its themes' scores
         self._events: dict[int, tuple[int, ...]] = {}  # story id -> its events
         self._lengths: dict[int, int] = {}  # story id -> length of its text
         self._recent = coverage.RecentNews()  # what the batch's readers already got
@@ -78,10 +81,13 @@ class Composer:
             deliveries = session.scalars(select(Delivery).where(Delivery.id.in_(delivery_ids))
                                          .options(joinedload(Delivery.subscriber))).all()
             followed: dict[int, dict[str, list[str]]] = {}
-            for subscriber_id, cadence, theme in session.execute(
-                    select(Subscription.subscriber_id, Subscription.cadence, Subscription.theme)
+            self._wanted = {}
+            for subscriber_id, cadence, theme, min_score in session.execute(
+                    select(Subscription.subscriber_id, Subscription.cadence, Subscription.theme,
+                           Subscription.min_score)
                     .where(Subscription.subscriber_id.in_({d.subscriber_id for d in deliveries}))):
                 followed.setdefault(subscriber_id, {}).setdefault(cadence, []).append(theme)
+                self._wanted.setdefault(subscriber_id, {})[(cadence, theme)] = min_score
             self._load_stories(session, {i for d in deliveries for i in d.story_ids})
             # one read for the batch's alerts, not one per alert
             self._recent.load(session, {(d.subscriber_id, tuple(d.story_ids))
@@ -104,7 +110,7 @@ class Composer:
         if subscriber.status != SubscriberStatus.ACTIVE:
             raise NothingToSend(f"subscriber is {subscriber.status}")
         themes = followed.get(CADENCE_OF_KIND[delivery.kind], ())
-        story_ids, already_got = self._news_for(delivery)
+        story_ids, already_got = self._news_for(delivery, self._still_wanted(delivery))
         draft = self._draft((delivery.kind, delivery.week, tuple(story_ids), themes,
                              already_got))
         if draft is None:
@@ -127,14 +133,30 @@ class Composer:
                    for s in story_ids if s in self._stories}
         self._recent.note_sent(subscriber_id, delivery_id, story_ids, when, self._events, sources)
 
-    def _news_for(self, delivery: Delivery) -> tuple[list[int], str]:
+    def _still_wanted(self, delivery: Delivery) -> list[int]:
+        """The delivery's stories its reader still follows at its cadence, as matching chose
+        them (a current theme, at the subscription's minimum score).  A delivery is made
+        when the issue lands, and may wait (a retry, a long queue, a digest built Monday):
+        a theme turned off since, or every theme, no longer goes out (a review)."""
+        cadence = CADENCE_OF_KIND[delivery.kind]
+        wanted = self._wanted.get(delivery.subscriber_id, {})
+        kept = [story_id for story_id in delivery.story_ids
+                if any((cadence, theme) in wanted
+                       and score >= (wanted[(cadence, theme)] or 0.0)
+                       for theme, score in self._scores.get(story_id, {}).items())]
+        if not kept:
+            raise NothingToSend("its reader no longer follows any of its stories' themes "
+                                f"at {cadence}")
+        return kept
+
+    def _news_for(self, delivery: Delivery, story_ids: list[int]) -> tuple[list[int], str]:
         """An alert's stories less those whose news the reader already got (coverage.py)."""
         if delivery.kind != "instant":
-            return list(delivery.story_ids), ""
-        events = {s: self._events.get(s, ()) for s in delivery.story_ids}
+            return story_ids, ""
+        events = {s: self._events.get(s, ()) for s in story_ids}
         sent = self._recent.sent_events(delivery.subscriber_id, delivery.id,
                                         tuple(delivery.story_ids), events, as_utc(self.ctx.now()))
-        kept, line = coverage.drop_already_got(delivery.story_ids, events, sent)
+        kept, line = coverage.drop_already_got(story_ids, events, sent)
         if not kept:
             raise NothingToSend(f"every story is news the reader already got ({line})")
         return kept, line
@@ -201,6 +223,7 @@ class Composer:
             return
         if len(self._stories) + len(missing) > STORY_CACHE_LIMIT:
             self._stories.clear()  # keeps memory flat however many issues a run covers
+            self._scores.clear()
             self._issues.clear()
             self._events.clear()
             self._lengths.clear()
@@ -210,6 +233,8 @@ class Composer:
             joinedload(Story.issue).defer(Issue.raw).joinedload(Issue.source)))
         for row in rows:
             self._stories[row.id] = (_email_story(row), row.issue_id)
+            self._scores[row.id] = {t.theme: t.score for t in row.themes
+                                    if t.current and t.assigned}
             self._issues.setdefault(row.issue_id, _heading(row.issue))
             self._lengths[row.id] = len(row.text)
         for story_id, events in events_of(session, missing).items():
