@@ -6,6 +6,7 @@ import dataclasses
 import json
 import shutil
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from service.cli.main import main
 from service.context import Context
 from service.db import tables
 from service.db.database import transaction
+from service.db.types import as_utc
 from service.domain import Story, TaggedStory
 from service.ingest.fetch import DirectoryInbox
 from service.ingest.pipeline import Tagger, poll_once
@@ -204,3 +206,21 @@ def test_a_date_past_what_utc_holds_is_no_date_and_stops_nothing(
     with transaction(context.sessions) as session:
         dates = session.scalars(select(tables.Issue.sent_at).order_by(tables.Issue.id)).all()
     assert dates[0] is None and dates[1] is not None
+
+
+def test_a_date_after_the_issue_arrived_is_read_as_its_arrival(
+    sqlite_context: Context, tagger: Tagger, tmp_path: Path
+) -> None:
+    # A Date a year ahead kept the issue out of every weekly digest round until that
+    # week came, though instant readers had it the day it arrived (a review).
+    ahead = issue_email(9, date="Sat, 15 Nov 2031 10:00:00 +0000")
+    behind = issue_email(10, date="Mon, 01 Jan 2024 10:00:00 +0000")
+    inbox_dir = tmp_path / "inbox"
+    _drop(inbox_dir, {"ahead.eml": ahead, "behind.eml": behind})
+    poll_once(sqlite_context, DirectoryInbox(inbox_dir, 10_000_000), tagger)
+    with transaction(sqlite_context.sessions) as session:
+        dates = {issue.subject: (as_utc(issue.sent_at), as_utc(issue.received_at))
+                 for issue in session.scalars(select(tables.Issue))}
+    arrived = dates["Test Letter 9"][1]
+    assert dates["Test Letter 9"][0] == arrived
+    assert dates["Test Letter 10"][0] == datetime(2024, 1, 1, 10, tzinfo=UTC)  # left as it is

@@ -82,13 +82,22 @@ def record_issue(session: Session, issue: Issue, source_name: str, raw: RawMessa
     row = tables.Issue(
         dedupe_key=issue.dedupe_key, message_id=envelope.message_id,
         source_id=source_id(session, source_name), sender=envelope.sender,
-        subject=envelope.subject, sent_at=envelope.date and as_utc(envelope.date), received_at=now,
+        subject=envelope.subject, sent_at=_sent_at(envelope.date, now), received_at=now,
         origin=raw.origin, content_hash=issue.content_hash, raw=raw.data,
     )
     row.stories = [_story_row(item, now) for item in tagged]
     session.add(row)
     session.flush()
     return row.id
+
+
+def _sent_at(date: datetime | None, now: datetime) -> datetime | None:
+    """The issue's Date, but never after it arrived: a Date a year ahead (a sender's clock,
+    or a lie) kept the issue out of every digest round until then, though instant readers
+    had it that day (a review).  An issue is dated when it arrived instead."""
+    if date is None:
+        return None
+    return min(as_utc(date), as_utc(now))
 
 
 def _story_row(item: TaggedStory, now: datetime) -> tables.Story:
