@@ -19,6 +19,7 @@ from sqlalchemy import select
 from service.context import Context
 from service.db import tables
 from service.db.database import transaction
+from service.db.types import as_utc
 from service.domain import THEMES
 from service.ingest.fetch import ImapInbox
 from service.ingest.pipeline import Tagger, poll_once
@@ -152,6 +153,27 @@ def test_a_retag_changes_the_etag(context: Context, client: FlaskClient) -> None
     after = client.get("/feeds/robotics.atom", headers={"If-None-Match": etag})
     assert after.status_code == 200
     assert feedparser.parse(after.data).entries == []
+
+
+def test_a_rollback_that_makes_an_older_tagging_current_again_changes_the_etag(
+        context: Context, client: FlaskClient) -> None:
+    # `models rollback`, then `retag`: the older version's rows become current again, no
+    # row is added, and the feed kept its ETag, answering 304 with the story gone (a review).
+    [story_id] = add_issue(context, [{"robotics": 0.9}])
+    with transaction(context.sessions) as session:
+        retag(session, session.get_one(tables.Story, story_id), {"compute": 0.9})
+    etag = client.get("/feeds/robotics.atom").headers["ETag"]
+    with transaction(context.sessions) as session:  # as retrain._make_current does
+        rows = session.get_one(tables.Story, story_id).themes
+        later = max(as_utc(row.tagged_at) for row in rows) + timedelta(hours=1)
+        for row in rows:
+            row.current = row.model_version == "test-v1"
+            if row.current:
+                row.tagged_at = later
+
+    after = client.get("/feeds/robotics.atom", headers={"If-None-Match": etag})
+    assert after.status_code == 200
+    assert entry_story_ids(feedparser.parse(after.data)) == [story_id]
 
 
 def test_an_unknown_theme_has_no_feed(client: FlaskClient) -> None:

@@ -172,15 +172,19 @@ def _optional_columns() -> list[Any]:
     return [url] if url is not None else []
 
 
-def feed_stamp(session: Session) -> tuple[int, int, int, int, int, datetime | None]:
-    """What changes whenever any feed's content can: newest rows, issue count, last change.
+def feed_stamp(session: Session) -> tuple[int, int, int, int, int, int, datetime | None]:
+    """What changes whenever any feed's content can: newest rows, issue count, the latest
+    tagging (in microseconds), and the last change.
 
     Primary-key maxima and a count of issues, in one statement (one round
     trip to PostgreSQL): a feed reader's conditional request is answered
     without reading a story.
     """
     newest_tag = select(StoryTheme.id).order_by(StoryTheme.id.desc()).limit(1)
-    tagged_at = select(StoryTheme.tagged_at).order_by(StoryTheme.id.desc()).limit(1)
+    # The latest tagging, not the newest row's: a rollback or `models retag` makes an older
+    # version's rows current again, moving only their tagged_at (the feeds stayed as they
+    # were, answering 304; a review).  Indexed (migration 0011).
+    tagged_at = select(func.max(StoryTheme.tagged_at))
     # Event rows too: an editor's split or merge, or a rematch, changes which
     # stories a feed lists (one entry per event) without a new story or tag.
     tag_id, story_id, issues, event_sum, event_rows, arrived, tagged = session.execute(select(
@@ -191,8 +195,9 @@ def feed_stamp(session: Session) -> tuple[int, int, int, int, int, datetime | No
         select(func.max(Issue.received_at)).scalar_subquery(), tagged_at.scalar_subquery(),
     )).one()
     changed = [as_utc(moment) for moment in (arrived, tagged) if moment is not None]
+    tagged_us = int(as_utc(tagged).timestamp() * 1_000_000) if tagged is not None else 0
     return (tag_id or 0, story_id or 0, int(issues or 0), int(event_sum or 0), int(event_rows or 0),
-            max(changed) if changed else None)
+            tagged_us, max(changed) if changed else None)
 
 
 def known_theme(theme: str) -> bool:
