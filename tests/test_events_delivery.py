@@ -20,6 +20,7 @@ from service.deliver.coverage import already_got_line, fold_digest
 from service.deliver.match import create_digest_deliveries, create_instant_deliveries
 from service.deliver.render import AlsoIn, EmailIssue, EmailStory
 from service.deliver.send import SendSummary, send_due
+from service.subscribers.registry import set_preferences
 from tests.db import FIXED_NOW, counted_statements
 from tests.events_data import COURT, QWQ_A, QWQ_B, SESAME, WAYMO, store_issue
 from tests.smtp_server import SmtpSink
@@ -169,3 +170,41 @@ def test_parallel_connections_never_send_a_reader_the_same_news_twice(
     told = Counter(str(m["To"]) for m in smtp_sink.messages
                    if QWQ_A[0] in plain_text(m) or QWQ_B[0] in plain_text(m))
     assert sorted(told.values()) == [1] * readers
+
+
+def test_a_digest_leaves_out_news_its_reader_got_in_an_alert_on_another_theme(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    # Compute at once, policy weekly: a story on both went out in the alert, and the
+    # week's digest sent it again (a review).  The digest leaves it out and says so.
+    ctx = configure(context, smtp_sink)
+    with transaction(ctx.sessions) as session:
+        reader = subscribe(session, "mixed@example.com", ["compute"])
+        set_preferences(session, reader, {"policy": "weekly"})
+        issue = store_issue(session, "Last Week in AI", [QWQ_A],
+                            themes={"compute": 0.9, "policy": 0.9})
+        store_issue(session, "The Batch", [COURT], themes={"policy": 0.9})
+        create_instant_deliveries(session, issue.id, ctx.now())
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=1)
+    with transaction(ctx.sessions) as session:
+        assert create_digest_deliveries(session, "2024-W20", ZoneInfo("UTC"), ctx.now()) == 1
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=1)
+
+    digest = plain_text(smtp_sink.messages[1])
+    assert COURT[0] in digest and QWQ_A[0] not in digest
+    assert "1 story you already got from Last Week in AI." in digest
+
+
+def test_an_issue_sent_again_after_its_week_s_round_is_no_second_digest(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink)
+    with transaction(ctx.sessions) as session:
+        subscribe(session, "weekly@example.com", ["compute"], "weekly")
+        store_issue(session, "Last Week in AI", [QWQ_A, WAYMO])
+        assert create_digest_deliveries(session, "2024-W20", ZoneInfo("UTC"), ctx.now()) == 1
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=1)
+    with transaction(ctx.sessions) as session:  # the same issue again, a new Message-ID
+        store_issue(session, "Last Week in AI", [QWQ_A, WAYMO],
+                    sent_at=FIXED_NOW + timedelta(days=6))
+        assert create_digest_deliveries(session, "2024-W21", ZoneInfo("UTC"), ctx.now()) == 1
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(cancelled=1)
+    assert len(smtp_sink.messages) == 1

@@ -89,9 +89,9 @@ class Composer:
                 followed.setdefault(subscriber_id, {}).setdefault(cadence, []).append(theme)
                 self._wanted.setdefault(subscriber_id, {})[(cadence, theme)] = min_score
             self._load_stories(session, {i for d in deliveries for i in d.story_ids})
-            # one read for the batch's alerts, not one per alert
+            # one read for the batch's alerts and digests, not one per email
             self._recent.load(session, {(d.subscriber_id, tuple(d.story_ids))
-                                        for d in deliveries if d.kind == "instant"},
+                                        for d in deliveries if d.kind in CADENCE_OF_KIND},
                               self._events, as_utc(self.ctx.now()))
         self._composed.clear()
         self._batch = {d.id: (d, {cadence: tuple(t for t in THEMES if t in themes)
@@ -150,9 +150,10 @@ class Composer:
         return kept
 
     def _news_for(self, delivery: Delivery, story_ids: list[int]) -> tuple[list[int], str]:
-        """An alert's stories less those whose news the reader already got (coverage.py)."""
-        if delivery.kind != "instant":
-            return story_ids, ""
+        """An alert's or a digest's stories less those whose news the reader already got
+        (coverage.py): a digest too, or a reader following one theme at once and another
+        weekly, or an issue sent again after the week's round, got the news twice (a
+        review)."""
         events = {s: self._events.get(s, ()) for s in story_ids}
         sent = self._recent.sent_events(delivery.subscriber_id, delivery.id,
                                         tuple(delivery.story_ids), events, as_utc(self.ctx.now()))
@@ -201,7 +202,7 @@ class Composer:
                 web = self.ctx.settings.web.public_archive
                 draft = (render.draft_digest(week or "", coverage.fold_digest(
                     [issue for _, issue in issues], self._events, self._lengths), themes,
-                    web_links=web)
+                    already_got, web_links=web)
                          if kind == "digest"
                          else render.draft_alert(issues[0][1], themes, already_got,
                                                  web_links=web))

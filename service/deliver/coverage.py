@@ -1,12 +1,13 @@
-"""Deliver, one piece of news once: fold a digest by event, leave already-sent news out of alerts.
+"""Deliver, one piece of news once: fold a digest by event, leave already-sent news out.
 
 Events come from service/events (the stories of one piece of news share an
 event id).  A weekly digest lists each event once, under its longest story,
-with "also in" links to the other newsletters that covered it.  An instant
-alert leaves out a story whose events the reader was already sent in the last
-``REPEAT_DAYS`` days, and says so in one line ("2 stories you already got
-from Last Week in AI").  A story in several events (a roundup) is never folded
-away: it is the only place its other items appear.
+with "also in" links to the other newsletters that covered it.  An alert or a
+digest leaves out a story whose events the reader was already sent in the last
+``REPEAT_DAYS`` days (by another newsletter, or the same story in another email),
+and says so in one line ("2 stories you already got from Last Week in AI").  A
+story in several events (a roundup) is never folded away: it is the only place
+its other items appear.
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ class RecentNews:
     """
 
     def __init__(self) -> None:
-        self._members: dict[tuple[int, ...], set[int]] = {}  # alert's stories -> other members
+        self._members: dict[tuple[int, ...], set[int]] = {}  # email's stories -> their members
         self._sent: dict[int, list[_Sent]] = {}  # subscriber -> deliveries sent to them
         self._events: dict[int, Sequence[int]] = {}  # a sent story -> its events
         self._sources: dict[int, str] = {}  # a sent story -> its newsletter
@@ -120,7 +121,7 @@ class RecentNews:
         if len(self._members) + len(missing) > ALERT_CACHE_LIMIT:
             self._members.clear()
             missing = keys
-        self._members.update(_other_members(session, missing, events))
+        self._members.update(_members(session, missing, events))
         readers = {subscriber for subscriber, key in alerts if self._members[key]}
         self._sent = _sent_to(session, readers, now - timedelta(days=REPEAT_DAYS))
         members = set().union(*(self._members[key] for key in keys))
@@ -160,9 +161,11 @@ class RecentNews:
         return found
 
 
-def _other_members(session: Session, alerts: Collection[tuple[int, ...]],
-                   events: Events) -> dict[tuple[int, ...], set[int]]:
-    """Per alert, the stories outside it that share one of its events: the only ones to check."""
+def _members(session: Session, alerts: Collection[tuple[int, ...]],
+             events: Events) -> dict[tuple[int, ...], set[int]]:
+    """Per email, the stories that share one of its events, its own included: the only ones
+    to check.  Its own, because the same story may have gone out in another email: an
+    alert, then the digest of a reader who moved that theme to weekly (a review)."""
     wanted = {event for key in alerts for story in key for event in events.get(story, ())}
     stories: dict[int, set[int]] = {}
     for chunk in chunked(sorted(wanted), LOOKUP_CHUNK):
@@ -171,7 +174,7 @@ def _other_members(session: Session, alerts: Collection[tuple[int, ...]],
                 .where(one_of(session, StoryEvent.event_id, chunk))):
             stories.setdefault(event_id, set()).add(story_id)
     return {key: set().union(*(stories.get(event, set()) for story in key
-                               for event in events.get(story, ()))) - set(key)
+                               for event in events.get(story, ())))
             for key in alerts}
 
 

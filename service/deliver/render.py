@@ -201,14 +201,17 @@ def draft_alert(issue: EmailIssue, followed: Sequence[str], already_got: str = "
                   web_links=web_links)
 
 
-def draft_digest(week: str, issues: Sequence[EmailIssue], followed: Sequence[str], *,
-                 web_links: bool = True) -> Draft:
+def draft_digest(week: str, issues: Sequence[EmailIssue], followed: Sequence[str],
+                 already_got: str = "", *, web_links: bool = True) -> Draft:
+    """``already_got``: the closing line about stories left out as news the reader has
+    (an alert on another theme, last week's digest)."""
     issues = [_slotted(issue) for issue in issues]
     summary = _summary([story for issue in issues for story in issue.stories], followed)
     sources = ", ".join(dict.fromkeys(issue.source for issue in issues))
     subject = f"[newsalerts] Weekly digest {week}: {summary}" + (
         f" from {sources}" if sources else "")
-    return _draft("digest", subject, {"week": week, "issues": issues, "summary": summary},
+    return _draft("digest", subject, {"week": week, "issues": issues, "summary": summary,
+                                      "already_got": one_line(already_got)},
                   followed, web_links=web_links)
 
 
