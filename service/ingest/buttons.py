@@ -186,6 +186,11 @@ CALL_TO_ACTION = re.compile(
     # "Place a hold →"
     r"attiva (?:la prova|l['’]offerta)(?: gratuita)?|inoltra (?:questa e-?mail|la newsletter)"
     r"(?: a (?:un collega|un amico|un['’]amica))?|place a hold|"
+    # the thirty-second sweep's: a card's bare "Read →", "Become a member from £4 a month",
+    # "Schedule a review", "Publier une offre" (each the whole link)
+    r"read(?: now| it| here)?|become a (?:paid |premium )?(?:member|subscriber|supporter)"
+    r"(?: (?:from|for) [£$€]?\d[\d.,]*(?: (?:a|per|/) ?(?:month|year|week|mo|yr))?)?|"
+    r"schedule a (?:review|call|consultation|meeting|session)|publier une offre(?: d['’]emploi)?|"
     # the twenty-third sweep's pantry: "Volunteer for box day", "Volunteer today"
     # (a shift, not "Volunteer for the census", news: the review)
     r"volunteer (?:today|now|here|with us|for (?:(?:the|a|our) )?[\w-]+ (?:day|shift|drive"

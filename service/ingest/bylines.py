@@ -86,8 +86,24 @@ FIELD_LINE = re.compile(
     r"|email|phone|tel|website|format|level|audience|capacity|affected|fixed in|versions?"
     r"|cause|root cause|next steps|workaround|applies to|ticket|ref|reference|authors?"
     r"|organi[sz]er|organi[sz]ed by|who|cost|entry|age|ages|registration|register|link"
-    r"|your resources|action|action needed|action required|what to do)[ \t]*:[ \t]*\S",
+    r"|your resources|action|action needed|action required|what to do"
+    # an advisory's fields, set in a column ("CVE      : CVE-2026-10233": the 32nd sweep)
+    r"|cves?|cve ids?|cvss(?: score)?|cwe|vendor|products?|packages?|components?|platforms?"
+    r"|exploited|exploitation|patch(?:ed)?(?: in)?|published|updated|released|disclosed"
+    r"|credits?|reported by)[ \t]*:[ \t]*\S",
     re.IGNORECASE)
+# A podcast's chapter list, one timestamp a line: "02:41 Why every lab is rebuilding its
+# eval stack" (the thirty-second sweep).
+CHAPTER_LINE = re.compile(r"^\(?(?:\d{1,2}:)?\d{1,2}:\d{2}\)?[ \t]+\S")
+
+
+def paired_fields(first: str, below: str) -> bool:
+    """Two lines of one item's fields ("When: …" over "Where: …"), or of a chapter list
+    ("00:00 Intro" over "02:41 …"): neither is a title over the other."""
+    return any(pattern.match(first) is not None and pattern.match(below) is not None
+               for pattern in (FIELD_LINE, CHAPTER_LINE))
+
+
 # A security advisory's severity badge under its title: "CRITICAL · CVSS 9.8", "High",
 # "Severity: Medium (6.5)" (the twenty-ninth sweep).
 SEVERITY = re.compile(
@@ -176,6 +192,13 @@ AUTHOR_LIST = re.compile(
     # Shares Fall (Updated)" (the review)
     rf"|^{_TWO_NAMES}(?:,[ \t]*|,?[ \t]+(?:and|&)[ \t]+){_TWO_NAMES}[ \t]*"
     rf"\((?:[a-z][^()\n]{{0,119}}|[^()\n]{{0,80}}\b{_WORKPLACE}\b[^()\n]{{0,80}})\)$")
+# A paper's authors by surname, then perhaps their lab: "Ferreira, Nakamura, Ode et al. ·
+# Quillon AI", "Mensah, Duval, Petrakis · Open Eval Collective" (a paper digest, the
+# thirty-second sweep): "et al.", or three surnames before the lab.
+_SURNAME = r"[A-Z][\w'’-]+"
+SURNAMES = re.compile(
+    rf"^{_SURNAME}(?:,[ \t]*{_SURNAME}){{1,11}},?[ \t]+et al\.?(?:[ \t]*[·•|][ \t]*[^\n]{{1,80}})?$"
+    rf"|^{_SURNAME}(?:,[ \t]*{_SURNAME}){{2,11}}[ \t]*[·•|][ \t]*[^\n]{{1,80}}$")
 NAMED_AUTHORS = re.compile(
     rf"^{_FULL_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_FULL_NAME}){{1,11}}"
     r"(?:,?[ \t]+et al\.?)?[ \t]*[·•|—–][ \t]*[^\n]{1,80}$")

@@ -55,6 +55,7 @@ OWN_PAGE = re.compile(r"/(?:subscribe|signup|comments?|share|unsubscribe|account
                       r"|[?&]action=(?:share|like|comment|restack)\b")
 NAME_PREFIX_WORDS = 3  # "Second Order: …", "Field Guide: …": a newsletter's name before a title
 WORD = re.compile(r"[^\W_]")
+SPACE = re.compile(r"\s+")
 BOLD_RANK = 7  # a bold line of its own ranks below every heading
 # A subtitle that announces more than one piece: "Episode 87 is out — plus a listener
 # question" (the sixth sweep's podcast issue).
@@ -84,7 +85,7 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
     shown = _shown_title(raw, envelope)
     if shown is None or not cuts:
         return None
-    title, level, header = shown
+    title, level, header, linked = shown
     if _structured_opening(notes, header):
         return None  # an ad, a recap or a section before the first heading: not a plain post
     if _announces_items(blocks):
@@ -94,6 +95,8 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
     last_number: int | None = None  # the number of the last section taken, if numbered
     pointed: set[str] = set()  # essay headings the engine read as sections over bold points
     bylines = subtitles = headings = 0  # the author's line, read as a title over the text
+    cards = 0  # link cards in a section, cut as stories of their own
+    ranks: set[int | None] = set()  # of the headings taken as sections
     deeper = {_plain(b.text) for b in raw if b.kind == "heading" and (b.level or 1) > level}
     known = {*header, _plain(title)}  # the post's own title and subtitle, cut as stories
     for story in cuts:
@@ -112,8 +115,14 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
         if interview and story.signal.startswith("bold line") and story.headline.endswith("?"):
             sections += 1  # an interview's questions, in bold
             continue
-        own_section = bool(sections) and (story.section in pointed if rank is not None
-                                          else _section_point(story, deeper))
+        if (sections and (card := _card(story.blocks))
+                and not any(_links_out(b) for b in story.blocks[card:])):
+            cards += 1  # a link card in a section (Ghost's bookmark), and the text after it
+            continue
+        # (under a title known only as its link, bold points are no sign of an essay: a
+        # Ghost briefing's "Also this morning" items would be its sections)
+        own_section = bool(sections) and not linked and (
+            story.section in pointed if rank is not None else _section_point(story, deeper))
         if own_section and rank is None:
             pointed.add(story.section)
         section = "" if _plain(story.section) in header else story.section  # a subtitle's
@@ -131,13 +140,17 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
             # (a digest names its sections and numbers its items' headings; an essay does
             # not, though a line of its own may number its parts: "1. Day One Is
             # Calibration", the eighth attack)
+            if linked and rank in ranks:
+                return None  # under a title known only as its link, a peer heading that is
+                # news (a link of its own) makes the headings stories: a Ghost digest
             break
         sections += 1
         headings += rank is not None and rank < BOLD_RANK
+        ranks.add(rank)
         last_number = number
     if sections < MIN_SECTIONS:
         return None
-    taken = sections + bylines
+    taken = sections + bylines + cards
     at = {id(block): index for index, block in enumerate(blocks)}  # one index: linear
     start = at.get(id(cuts[0].blocks[0]), 0)
     merged = [*blocks[:start], *(b for story in cuts[:taken]
@@ -158,7 +171,7 @@ def _announces_items(blocks: Sequence[Block]) -> bool:
 
 
 def _shown_title(raw: Sequence[Block], envelope: Envelope
-                 ) -> tuple[str, int, set[str]] | None:
+                 ) -> tuple[str, int, set[str], bool] | None:
     """The post's title, its heading level and the headings of its header (a subtitle): a
     heading equal to the subject, not the newsletter's name nor an issue's, with a line
     naming the author under it."""
@@ -175,18 +188,24 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
     shown = {wanted, subject}
     for at, block in enumerate(raw):
         # (or the title as a bold line of its own, as Ghost's emails set it: ranked as the
-        # top heading, so the post's h2s are its sections: the twenty-ninth sweep)
-        if (block.kind == "heading" or _bold_title_line(block)) and _plain(block.text) in shown:
+        # top heading, so the post's h2s are its sections: the twenty-ninth sweep; or as a
+        # line that is its link to the post, sized by a class: the thirty-second sweep)
+        if (block.kind == "heading" or _bold_title_line(block) or _linked_title_line(block)
+                ) and _plain(block.text) in shown:
             # (icons with no word, "♡ 💬 ↗" under a Substack title, take no place)
             under = [b for b in raw[at + 1:at + 1 + 2 * AUTHOR_WITHIN]
                      if b.kind == "rule" or WORD.search(b.text)][:AUTHOR_WITHIN]
             author = next((i for i, b in enumerate(under) if b.kind != "rule" and (
                 _names_the_author(b) or _bare_author(b, under[i + 1:i + 2]))), None)
             if author is not None:
-                # a subtitle: a heading, or a line of its own above the author's (Substack's)
-                header = {_plain(b.text) for i, b in enumerate(under) if b.kind == "heading"
+                # a subtitle: a heading, or a line of its own above the author's (Substack's);
+                # under a title known only as its link, above the author's only (a Ghost
+                # digest's first story follows the author's line: the thirty-second sweep)
+                linked = _linked_title_line(block)
+                header = {_plain(b.text) for i, b in enumerate(under)
+                          if (b.kind == "heading" and not (linked and i > author))
                           or (i < author and b.kind == "paragraph" and "\n" not in b.text)}
-                return block.text.strip(DECORATION), block.level or 1, header
+                return block.text.strip(DECORATION), block.level or 1, header, linked
             return None
     return None
 
@@ -194,6 +213,27 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
 def _bold_title_line(block: Block) -> bool:
     return (block.kind == "paragraph" and "\n" not in block.text.strip()
             and is_bold_line(block, block.text.strip()))
+
+
+def _card(blocks: Sequence[Block]) -> int:
+    """How many of ``blocks`` are a link card (Ghost's bookmark, an embedded post): a title,
+    its description and its site, all one link, however the engine split its lines (the
+    thirty-second sweep); 0 when they do not start with one."""
+    if not blocks or len(blocks[0].links) != 1:
+        return 0
+    link, text = blocks[0].links[0], ""
+    for count, block in enumerate(blocks, 1):
+        if [(one.text, one.url) for one in block.links] != [(link.text, link.url)]:
+            return 0
+        text += SPACE.sub("", block.text)
+        if text == SPACE.sub("", link.text):
+            return count if count > 1 or "\n" in blocks[0].text.strip() else 0
+    return 0
+
+
+def _linked_title_line(block: Block) -> bool:
+    return (block.kind == "paragraph" and "\n" not in block.text.strip()
+            and len(block.links) == 1 and tidy(block.links[0].text) == tidy(block.text))
 
 
 def _names_the_author(block: Block) -> bool:

@@ -43,7 +43,11 @@ SIGN_OFF = re.compile(
     r"(?: (?:vom|von|der|de|del|da|at|of) [^.\n]{1,40})?$"
     r"|(?:enjoyed|liked?|love) (?:this|it|(?:the |our )?[\w-]+)\? (?:tell|share|forward)"
     r"|enjoyed this\?|new here\?|partner with us|advertise with us|want to advertise"
-    r"|forward (?:this|it) to)", re.IGNORECASE)
+    r"|forward (?:this|it) to"
+    # the last section, about the newsletter itself: "NOTES FROM THE EDITORS" over "From March
+    # the digest moves to Tuesdays" (the thirty-second sweep; data/README.md: housekeeping)
+    r"|(?:(?:a )?notes? from the editors?|editors?['’]?s? notes?|housekeeping|administrivia"
+    r"|programming notes?)\W*$)", re.IGNORECASE)
 # A letter's closing word on a line of its own: "Best wishes,", "Kind regards", "Cheers,"
 # (a department bulletin sent from Outlook: the twenty-ninth sweep).  What follows it is the
 # writer's name and signature, however title-like its lines ("Margaret Lyle", "Working

@@ -36,6 +36,7 @@ from service.ingest.bylines import (
     ROLE_BYLINE,
     SCHOLAR_AUTHORS,
     SEVERITY,
+    SURNAMES,
     THREAD_COUNTS,
 )
 
@@ -95,11 +96,24 @@ LEAD_IN = re.compile(
 # "Private credit: the boom" (headlines: the review).
 # More than one credit, or a name with its outlet: "Illustration: Marisol Eng/Compass",
 # "Illustration: Circuit Breakfast, Photos: Getty Images" (the sixteenth sweep).
+# ("Photo: Reuters", "Photo by Anika Rowe / Unsplash": a Ghost post's feature image, the
+# thirty-second sweep; not "Photos by Mars rover reveal a lake": a word in lower case ends
+# the name, and the caption must end there)
 _CREDIT = (r"(?:photo(?:graph)?s?|images?|illustrations?|pictures?|credits?|foto|bild"
-           r"|screenshots?|graphics?|charts?|video)(?: by| credit)?\s*[:©]\s*"
+           r"|screenshots?|graphics?|charts?|video)(?:\s+by\s+|(?: by| credit)?\s*[:©]\s*)"
            r"(?-i:[A-Z][\w'’./-]*(?:\s+(?:[A-Z][\w'’./-]*|&|/|for|via|de|van|von)){0,5})")
 CAPTION = re.compile(rf"(?:^|[.)]\s+|\(){_CREDIT}(?:,\s*{_CREDIT}){{0,2}}\)?\.?$|©",
                      re.IGNORECASE)
+# A paper's or a release's links in a row: "📄 Paper | 💻 Code", "PDF · Code · Demo" (the
+# thirty-second sweep)
+_RESOURCE = (r"(?:paper|code|pdf|arxiv|github|demo|project(?: page)?|website|blog(?: post)?"
+             r"|dataset|data|models?|weights|slides|video|poster|hugging ?face|abstract|repo"
+             r"|docs|thread)")
+RESOURCE_BAR = re.compile(rf"^\W*{_RESOURCE}(?:[ \t]*[|·•/][^\w\n]*{_RESOURCE}){{1,6}}\W*$",
+                          re.IGNORECASE)
+# A forwarded message's header, a line each: "Subject: AI Docket Watch | Colorado delays"
+# (an Apple Mail forward, the thirty-second sweep)
+MAIL_HEADER = re.compile(r"^(?:From|Subject|Date|To|Cc|Reply-To|Sent):[ \t]+\S")
 SALUTATION = re.compile(r"^(?:dear|hi|hello|hey)\b[^,.!?]{1,40},$", re.IGNORECASE)
 BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
 # A line that ends a sentence or a clause: "…rose 4%.", "…said:" (in CJK too).
@@ -169,7 +183,8 @@ def title_like(line: str, marked: bool = False) -> bool:
         return False
     if (CAPTION.search(text) or _meta_parts(text) or CUT_SHORT.search(text)
             or READING_TIME.match(text) or AUTHOR_LIST.match(text)
-            or RECIPE_META.match(text) or LABELED_AUTHORS.match(text)):
+            or RECIPE_META.match(text) or LABELED_AUTHORS.match(text)
+            or SURNAMES.match(text) or RESOURCE_BAR.match(text) or MAIL_HEADER.match(text)):
         return False
     if BYLINE.match(text) or AUTHORS.match(text):  # "By Staff Writer", "L. Chen, R. Okafor"
         return False  # under a headline: its authors, not a title

@@ -47,7 +47,9 @@ NAMED_LINK_TAIL = re.compile(r"\s[-–—]\s+\S")
 # "…/polls/a71c/option/2": a poll's answer, never a headline (the twenty-seventh and
 # twenty-ninth sweeps).  A news link to a site's "/polls/" page has no vote in it.
 POLL_VOTE = re.compile(r"/polls?/[\w-]{1,40}/(?:option|answer|vote|choice)s?/"
-                       r"|/polls?/[\w-]{1,40}/?\?(?:[^#]*&)?(?:answer|vote|option|choice)=",
+                       r"|/polls?/[\w-]{1,40}/?\?(?:[^#]*&)?(?:answer|vote|option|choice)="
+                       # Ghost's "👍 More like this" / "👎 Less like this" (the 32nd sweep)
+                       r"|#/feedback/[\w-]{1,40}/[01]/",
                        re.IGNORECASE)
 
 

@@ -62,7 +62,7 @@ code around web treats try to our picks finds favorites favourites
 venture private equity exits exit funds ipos ipo mergers m&a
 interesting libraries library packages crates plugins extensions
 fixes fixed improvements improved changes bugfixes good know worth noting reminders
-announcements
+announcements shipped patched a star look
 """))
 # A title over one pick: "🔧 Tool of the week", "App of the day", "Repo of the week".
 PICK_OF_THE_WEEK = re.compile(r"^\W*(?:(?:ai )?tool|app|pick|product|repo|resource|find|gadget|"
@@ -87,6 +87,7 @@ GLYPHS = re.compile(r"^[^\w\"'“‘(\[$€£]+")
 # What follows a name: a colon, a dash, a comma, or the rest of a sentence; not a quote.
 # Matched at the name's end in the line, so the "." of "Chip tariffs delayed." is seen.
 TAIL = re.compile(r"(?:\s*[:—–|,-]\s+|\s+|(?<=\.)\s*)[^\s\"“‘']")
+DASH_TAIL = re.compile(r"\s+[—–]\s+\S")  # " — what it is"
 # Not names: a question, a figure ("$4.2 billion", "62%"), a day or a part.
 NOT_NAME = re.compile(r"\?$|^[\d$€£%#+-]|^(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
                       r"^(?:part|step|day|chapter|round|q)\b", re.IGNORECASE)
@@ -143,6 +144,7 @@ POINTS = re.compile(r"\b(?:takeaways?|highlights?|points?|details?|summary|recap
                     r"questions?|answers?|why|what(?! else)|how)\b", re.IGNORECASE)
 QUOTED = re.compile(r":\s*[\"“]|[\"”]\s*$|^[\"“]")  # 'said: "…"', '"…"', a post quoted in a bullet
 SENTENCE_SECTION_WORDS = 4  # "📡 AI Radar", "Government", "Civil Society", "Best of the rest"
+SECTION_NUMBER = re.compile(r"^\[[\d \t–-]{1,9}\][ \t]*")  # "[7-9] ", "[3] " (the 32nd sweep)
 
 
 def news_sentence(block: Block, kinds: tuple[str, ...] = ("list_item",)) -> bool:
@@ -160,7 +162,8 @@ def news_sentence(block: Block, kinds: tuple[str, ...] = ("list_item",)) -> bool
 def sentence_section(headline: str) -> bool:
     """A short heading that names a section ("Government", "📡 AI Radar"), not a story's
     headline nor a title over its points, listings or a preview."""
-    words = re.sub(r"[^\w&+/'-]+", " ", tidy(headline)).split()
+    # (its number in a plain-text digest is no word of it: "[7-9] ALSO PATCHED THIS WEEK")
+    words = re.sub(r"[^\w&+/'-]+", " ", SECTION_NUMBER.sub("", tidy(headline))).split()
     return (0 < len(words) <= SENTENCE_SECTION_WORDS and not headline.rstrip().endswith("?")
             and not POINTS.search(headline) and not LISTINGS.search(headline))
 
@@ -218,7 +221,7 @@ def _runs(out: list[Unit], titled: Callable[[Unit], bool], needed: int = RUN_MIN
         run, end, names = [], index, set()
         while end < len(out) and (out[end].role in ("body", "item") or _named_line(out[end])):
             if out[end].role != "item":
-                found = name_of(out[end].block)
+                found = name_of(out[end].block) or _bold_dash_lead(out[end].block)
                 if found is None:
                     break
                 run.append((end, *found))
@@ -230,6 +233,19 @@ def _runs(out: list[Unit], titled: Callable[[Unit], bool], needed: int = RUN_MIN
                 out[at] = Unit("item", out[at].block, 9, name, url, "item: named line")
         index = max(index, end)
     return out
+
+
+def _bold_dash_lead(block: Block) -> tuple[str, str] | None:
+    """A bullet's bold headline before a long dash, longer than a name ("**Dark mode for the
+    mobile app** — follows your system setting"): under a list's title, an item of its own
+    (a changelog's "ALSO SHIPPED", the thirty-second sweep)."""
+    lead = tidy(block.lead)
+    rest = tidy(block.text)[len(lead):]
+    if (block.kind != "list_item" or not lead or not tidy(block.text).startswith(lead)
+            or not DASH_TAIL.match(rest) or len(lead.split()) > TITLE_MAX_WORDS
+            or LABEL.search(lead) or len(rest) < TEXT_MIN_CHARS):
+        return None
+    return lead.rstrip(" ."), ""
 
 
 def _sentence_runs(out: list[Unit]) -> list[Unit]:

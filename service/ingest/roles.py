@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from service.domain import Block
 from service.ingest.buttons import CALL_TO_ACTION, CITATION, LABELLED_PAIRS, WEB_LINK
-from service.ingest.bylines import CREDIT, DATELINE, FIELD_LINE, PLACE_DATELINE, SEVERITY
+from service.ingest.bylines import CREDIT, DATELINE, PLACE_DATELINE, SEVERITY, paired_fields
 from service.ingest.headlines import (
     BARE_URL_LINE,
     DECORATION,
@@ -375,7 +375,7 @@ def _split_title(block: Block, lines: Sequence[str], at: int,
     marked = after_rule or marks_headline_above(below)
     if not title_like(first, marked) or BARE_URL_LINE.match(first) or labelled(block, first):
         return False
-    if FIELD_LINE.match(first) and FIELD_LINE.match(below):
+    if paired_fields(first, below):
         return False  # "When: Wed 12 Nov, 18:30" over "Where: De Kade": an item's fields
     if marks_headline_above(below) or is_bold_line(block, first):
         return True

@@ -135,7 +135,13 @@ ZONES = {
         r"|(?:this|the) (?:week|issue) in (?:\d{1,3}|sixty|thirty) (?:seconds|words)\W*$"
         r"|(?:au sommaire|dans ce numéro|in dieser ausgabe|en este número|in questo numero"
         r"|nesta edição)(?: (?:cette semaine|de hoy|diese woche|esta semana))?\W*$"
-        r"|(?:timestamps|chapters|in this episode)\W*$)",
+        r"|(?:timestamps|chapters|in this episode)\W*$"
+        # a plain-text digest's "CONTENTS" over its numbered list, a podcast's "Links from
+        # the show" repeating its segments (data/README.md: show notes are no stories; the
+        # thirty-second sweep)
+        r"|contents\W*$|(?:links|resources) (?:from|mentioned in|for) (?:the|this|today'?s)"
+        r" (?:show|episode|podcast)\W*$|(?:show|episode) links\W*$"
+        r"|mentioned (?:in|on) (?:the|this|today'?s) (?:show|episode)\W*$)",
         re.IGNORECASE),
     "sponsor": re.compile(
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
@@ -201,7 +207,8 @@ ZONES = {
     # golds since stop 22 agree on it). An events newsletter's own headings name the events.
     "events": re.compile(
         r"^\W*(?:(?:upcoming|local|community|this (?:week|month)['’]?s)(?: [\w-]+)? "
-        r"(?:events|meetups|seminars|webinars|workshops|talks|meetings|lectures|dates)"
+        r"(?:events|meetups|seminars|webinars|workshops|talks|meetings|lectures|dates"
+        r"|fixtures|matches|games)"  # a club's "UPCOMING FIXTURES" table (the 32nd sweep)
         # "Upcoming Events and Webinars" (a developer weekly: the sixteenth sweep)
         r"(?: (?:and|&) (?:webinars|workshops|meetups|talks|conferences|courses))?"
         r"|(?:events?|meetups?|seminars?)"
@@ -231,7 +238,9 @@ ZONES = {
         r"|(?:how would you rate|how did you (?:like|find)|did you (?:enjoy|like)"
         r"|what did you think (?:of|about)|rate|was) (?:this|today['’]?s|the|our) (?:issue|"
         r"newsletter|edition|email|digest|briefing|brief|episode)\b[^\n]{0,40}$"
-        r"|how did we do\W*$|more like this|[^\n]{0,40}\b(?:get|earn) rewards\W*$"
+        r"|how did we do\W*$|(?:more|less) like this|[^\n]{0,40}\b(?:get|earn) rewards\W*$"
+        # "VOTE: MARCH PLAYER OF THE MONTH" over the names to vote for (the 32nd sweep)
+        r"|(?:cast your )?vote(?: now| here)?\s*:|vote (?:now|here)\W*$"
         r"|tell your friends(?:\W*$|\s+and\b)"
         # "🎁 Give a month, get a month", "Give $20, get $20" (a referral offer: the
         # twenty-ninth sweep)
@@ -269,6 +278,11 @@ ZONES = {
         r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$"
         # the twenty-third sweep's: "This email was sent to h.n@…", "Privacy Statement | Terms"
         r"|this (?:e-?mail|message|newsletter) was sent to\b"
+        # the sending platform's line: "Powered by Buttondown, the easiest way to…" (the
+        # thirty-second sweep)
+        r"|(?:powered|sent) (?:by|with|via) (?:buttondown|beehiiv|substack|ghost|mailchimp"
+        r"|kit|convertkit|mailerlite|listmonk|sendy|brevo|sendinblue|klaviyo|hubspot"
+        r"|campaign monitor|constant contact|emailoctopus|moosend|flodesk)\b"
         r"|privacy (?:statement|policy|notice)(?:\s*[|·•]\s*[^\n]{1,40})?$"
         r"|manage (?:your )?(?:subscription|preferences)|update your preferences"
         r"|update your (?:email )?preferences or unsubscribe"  # an attack on the eleventh sweep
