@@ -34,7 +34,7 @@ from service.deliver.match import create_digest_deliveries, create_instant_deliv
 from service.deliver.send import Composer, SendSummary, send_due
 from service.errors import DeliveryError
 from service.ops.status import read_status
-from service.subscribers.registry import add_subscriber, set_preferences
+from service.subscribers.registry import add_subscriber, set_preferences, unsubscribe
 from service.web.app import create_app
 from tests.db import FIXED_NOW, make_issue
 from tests.smtp_server import SmtpSink
@@ -480,6 +480,30 @@ def test_a_story_under_a_raised_minimum_score_is_left_out_of_a_waiting_alert(
     assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=1)
     text_of = plain_text(smtp_sink.messages[0])
     assert sure in text_of and unsure not in text_of
+
+
+def test_a_reader_who_unsubscribes_while_a_slow_batch_goes_out_is_not_sent_it(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    # A batch read its readers once: sent slowly (a rate limit, a slow server), it took
+    # minutes, and a reader who unsubscribed meanwhile was still sent their email (a review).
+    ctx = configure(context, smtp_sink)
+    alerts_for(ctx, EMAILS[:3])
+    left: list[str] = []
+
+    def slow_server() -> bool:  # asked before each claim and each email
+        advance(ctx, 1.5)
+        if len(smtp_sink.recipients()) == 1 and not left:
+            with transaction(ctx.sessions) as session:
+                leaving = session.scalars(select(Subscriber)
+                                          .where(Subscriber.email == EMAILS[2])).one()
+                unsubscribe(session, leaving, ctx.now())
+            left.append(EMAILS[2])
+        return False
+
+    assert send_due(ctx, worker_id=WORKER, should_stop=slow_server) == SendSummary(
+        sent=2, cancelled=1)
+    assert smtp_sink.recipients() == EMAILS[:2]
+    assert statuses(ctx)[EMAILS[2]] == ["cancelled"]
 
 
 def test_the_outbox_transport_writes_one_eml_file_per_email(context: Context) -> None:

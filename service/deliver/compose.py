@@ -25,6 +25,7 @@ from service.events.store import events_of
 CADENCE_OF_KIND = {"instant": "instant", "digest": "weekly"}
 CONFIRM = "confirm"  # a double opt-in email (service/web/confirmation.py)
 STORY_CACHE_LIMIT = 5000
+READERS_FRESH_SECONDS = 2.0  # a batch's readers' status and choices, read again past this
 DRAFT_CACHE_LIMIT = 200
 
 
@@ -64,6 +65,8 @@ class Composer:
         self._batch: dict[int, tuple[Delivery, dict[str, tuple[str, ...]]]] = {}
         # subscriber -> (cadence, theme) -> the subscription's minimum score (or None)
         self._wanted: dict[int, dict[tuple[str, str], float | None]] = {}
+        self._status: dict[int, str] = {}  # subscriber -> their status when last read
+        self._read_at = ctx.now()  # when the batch's readers were read
         self._stories: dict[int, tuple[render.EmailStory, int]] = {}
         self._scores: dict[int, dict[str, float]] = {}  # story id -> its themes' scores
         self._events: dict[int, tuple[int, ...]] = {}  # story id -> its events
@@ -80,35 +83,62 @@ class Composer:
         with self.ctx.sessions() as session:
             deliveries = session.scalars(select(Delivery).where(Delivery.id.in_(delivery_ids))
                                          .options(joinedload(Delivery.subscriber))).all()
-            followed: dict[int, dict[str, list[str]]] = {}
-            self._wanted = {}
-            for subscriber_id, cadence, theme, min_score in session.execute(
-                    select(Subscription.subscriber_id, Subscription.cadence, Subscription.theme,
-                           Subscription.min_score)
-                    .where(Subscription.subscriber_id.in_({d.subscriber_id for d in deliveries}))):
-                followed.setdefault(subscriber_id, {}).setdefault(cadence, []).append(theme)
-                self._wanted.setdefault(subscriber_id, {})[(cadence, theme)] = min_score
+            self._status = {d.subscriber_id: d.subscriber.status for d in deliveries}
+            followed = self._read_choices(session, {d.subscriber_id for d in deliveries})
             self._load_stories(session, {i for d in deliveries for i in d.story_ids})
             # one read for the batch's alerts and digests, not one per email
             self._recent.load(session, {(d.subscriber_id, tuple(d.story_ids))
                                         for d in deliveries if d.kind in CADENCE_OF_KIND},
                               self._events, as_utc(self.ctx.now()))
         self._composed.clear()
-        self._batch = {d.id: (d, {cadence: tuple(t for t in THEMES if t in themes)
-                                  for cadence, themes in followed.get(d.subscriber_id, {}).items()})
-                       for d in deliveries}
+        self._batch = {d.id: (d, followed.get(d.subscriber_id, {})) for d in deliveries}
+        self._read_at = self.ctx.now()
+
+    def _read_choices(self, session: Session, subscribers: set[int]
+                      ) -> dict[int, dict[str, tuple[str, ...]]]:
+        """Per subscriber, the themes followed at each cadence (in THEMES order); their
+        minimum scores go to ``_wanted``."""
+        followed: dict[int, dict[str, list[str]]] = {}
+        for subscriber_id in subscribers:
+            self._wanted[subscriber_id] = {}
+        for subscriber_id, cadence, theme, min_score in session.execute(
+                select(Subscription.subscriber_id, Subscription.cadence, Subscription.theme,
+                       Subscription.min_score)
+                .where(Subscription.subscriber_id.in_(subscribers))):
+            followed.setdefault(subscriber_id, {}).setdefault(cadence, []).append(theme)
+            self._wanted[subscriber_id][(cadence, theme)] = min_score
+        return {subscriber_id: {cadence: tuple(t for t in THEMES if t in themes)
+                                for cadence, themes in by_cadence.items()}
+                for subscriber_id, by_cadence in followed.items()}
+
+    def _read_readers_again(self) -> None:
+        """The batch's readers' status and choices, read again: a batch sent slowly (a rate
+        limit, a slow server) takes minutes, and a reader who unsubscribed meanwhile was
+        still sent its email (a review).  At most every ``READERS_FRESH_SECONDS``."""
+        waiting = {delivery.subscriber_id for delivery, _ in self._batch.values()}
+        with self.ctx.sessions() as session:
+            rows = session.execute(select(Subscriber.id, Subscriber.status)
+                                   .where(Subscriber.id.in_(waiting)))
+            self._status.update((subscriber_id, status) for subscriber_id, status in rows)
+            followed = self._read_choices(session, waiting)
+        self._batch = {i: (d, followed.get(d.subscriber_id, {}))
+                       for i, (d, _) in self._batch.items()}
+        self._read_at = self.ctx.now()
 
     def compose(self, delivery_id: int) -> Outgoing:
         if delivery_id not in self._batch:
             self.load([delivery_id])
         if delivery_id not in self._batch:
             raise NothingToSend("the delivery no longer exists")
+        if (self.ctx.now() - self._read_at).total_seconds() > READERS_FRESH_SECONDS:
+            self._read_readers_again()
         delivery, followed = self._batch.pop(delivery_id)
         subscriber = delivery.subscriber
         if delivery.kind == CONFIRM:
             return self._confirmation(delivery, followed)
-        if subscriber.status != SubscriberStatus.ACTIVE:
-            raise NothingToSend(f"subscriber is {subscriber.status}")
+        status = self._status.get(delivery.subscriber_id, subscriber.status)
+        if status != SubscriberStatus.ACTIVE:
+            raise NothingToSend(f"subscriber is {status}")
         themes = followed.get(CADENCE_OF_KIND[delivery.kind], ())
         story_ids, already_got = self._news_for(delivery, self._still_wanted(delivery))
         draft = self._draft((delivery.kind, delivery.week, tuple(story_ids), themes,

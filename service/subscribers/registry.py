@@ -146,7 +146,8 @@ def confirm(session: Session, subscriber: Subscriber, now: datetime) -> bool:
 def unsubscribe(session: Session, subscriber: Subscriber, now: datetime) -> int:
     """Stop all mail to the subscriber; returns how many pending deliveries were cancelled.
 
-    Deliveries already being sent (claimed) are left to finish: they cannot be recalled.
+    Deliveries already claimed are left to their sender, which reads its batch's readers
+    again at least every ``compose.READERS_FRESH_SECONDS`` and cancels theirs.
     """
     subscriber.status = SubscriberStatus.UNSUBSCRIBED
     subscriber.unsubscribed_at = now
