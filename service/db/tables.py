@@ -225,6 +225,8 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("subscriber_id", "issue_id"),
         UniqueConstraint("subscriber_id", "week"),
+        # a reader's waiting emails, without their history: claims.py (migration 0011)
+        Index("ix_deliveries_reader_queue", "subscriber_id", "status", "id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(

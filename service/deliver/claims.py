@@ -52,15 +52,22 @@ def claimable(now: datetime) -> ColumnElement[bool]:
 
 
 def _next_of_its_reader(now: datetime) -> ColumnElement[bool]:
-    """No earlier delivery of the same reader is due or being sent.  In every snapshot a
-    concurrent claimer can read, that earlier one is pending or sending, so two claims
-    never hold two of one reader's emails.  One waiting on a retry (due later) does not
-    hold the next back: whichever goes second is composed knowing the first."""
-    earlier = aliased(Delivery)
+    """No earlier delivery of the same reader is due or being sent, and no other is being
+    sent under a live lease.  In every snapshot a concurrent claimer can read, that earlier
+    one is pending or sending, so two claims never hold two of one reader's emails; and a
+    retry that comes due while the reader's next email is out waits for it (the review of
+    this rule).  One waiting on a retry (due later) does not hold the next back: whichever
+    goes second is composed knowing the first.  A row whose lease ran out holds back only
+    the later ones, so two left by a dead worker go out in turn.  Read through the
+    (subscriber, status, id) index (migration 0011): a reader's history is not read."""
+    other = aliased(Delivery)
+    waiting = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
     return ~exists().where(
-        earlier.subscriber_id == Delivery.subscriber_id, earlier.id < Delivery.id,
-        or_(and_(earlier.status == DeliveryStatus.PENDING, earlier.due_at <= now),
-            earlier.status == DeliveryStatus.SENDING))
+        other.subscriber_id == Delivery.subscriber_id, other.status.in_(waiting),
+        other.id != Delivery.id,
+        or_(and_(other.id < Delivery.id,
+                 or_(other.status == DeliveryStatus.SENDING, other.due_at <= now)),
+            and_(other.status == DeliveryStatus.SENDING, other.lease_until >= now)))
 
 
 def claim_due_deliveries(session: Session, worker_id: str, now: datetime,

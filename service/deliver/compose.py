@@ -39,6 +39,9 @@ class Outgoing:
     message_id: str
     subject: str
     data: bytes  # the whole email, ready for the wire
+    # the stories it holds, when fewer than the delivery was made with (the reader's choices
+    # changed, or some was news they had): what the delivery records once sent
+    story_ids: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -145,14 +148,17 @@ class Composer:
                              already_got))
         if draft is None:
             raise NothingToSend("its stories no longer exist")
-        self._composed[delivery.id] = (delivery.subscriber_id, tuple(delivery.story_ids))
+        # what this email holds, not what it was made with: a story left out was not got
+        # (its digest must not leave it out again: the review of this change)
+        self._composed[delivery.id] = (delivery.subscriber_id, tuple(story_ids))
+        sent = tuple(story_ids) if list(story_ids) != list(delivery.story_ids) else None
         ctx = self.ctx
         message_id = render.delivery_message_id(delivery.id, delivery.created_at, ctx.base_url)
         letterhead = render.Letterhead(ctx.settings.smtp.from_, ctx.base_url,
                                        as_utc(ctx.now()), message_id)
         data = render.personalise(draft, subscriber.email,
                                   self._signed_links(subscriber, delivery.id), letterhead)
-        return Outgoing(subscriber.email, message_id, draft.subject, data)
+        return Outgoing(subscriber.email, message_id, draft.subject, data, sent)
 
     def note_sent(self, delivery_id: int, when: datetime) -> None:
         """The transport took this delivery's email: the rest of the batch counts it as got."""

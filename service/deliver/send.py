@@ -167,7 +167,7 @@ class _Sender:
             log.warning("delivery %s refused: %s", delivery_id, exc)
             self.summary.failed += 1
         else:
-            self._record_sent(delivery_id, outgoing.message_id)
+            self._record_sent(delivery_id, outgoing.message_id, outgoing.story_ids)
             self.summary.sent += 1
 
     def _compose(self, delivery_id: int) -> Outgoing | None:
@@ -183,7 +183,8 @@ class _Sender:
             self.summary.failed += 1
         return None
 
-    def _record_sent(self, delivery_id: int, message_id: str) -> None:
+    def _record_sent(self, delivery_id: int, message_id: str,
+                     story_ids: tuple[int, ...] | None = None) -> None:
         """Mark an accepted email sent, waiting out a database outage to do it.
 
         The email is already out: if this row went back to the queue it would
@@ -198,7 +199,7 @@ class _Sender:
             try:
                 when = self.ctx.now()
                 self.recorder.finish(delivery_id, DeliveryStatus.SENT, message_id=message_id,
-                                     sent_at=when)
+                                     sent_at=when, story_ids=story_ids)
                 self.composer.note_sent(delivery_id, as_utc(when))
                 return
             except StorageError:

@@ -196,9 +196,13 @@ AUTHOR_LIST = re.compile(
 # Quillon AI", "Mensah, Duval, Petrakis · Open Eval Collective" (a paper digest, the
 # thirty-second sweep): "et al.", or three surnames before the lab.
 _SURNAME = r"[A-Z][\w'’-]+"
+# (the lab a few words in Title Case: "Hinton, Bengio, LeCun · Turing winners split on AI
+# risk" and "Nvidia, AMD, Intel | Chip Stocks Slide After Export Rule" are headlines: the
+# review)
+_LAB = r"[A-Z][\w'’&.-]*(?:[ \t]+[A-Z][\w'’&.-]*){0,3}"
 SURNAMES = re.compile(
-    rf"^{_SURNAME}(?:,[ \t]*{_SURNAME}){{1,11}},?[ \t]+et al\.?(?:[ \t]*[·•|][ \t]*[^\n]{{1,80}})?$"
-    rf"|^{_SURNAME}(?:,[ \t]*{_SURNAME}){{2,11}}[ \t]*[·•|][ \t]*[^\n]{{1,80}}$")
+    rf"^{_SURNAME}(?:,[ \t]*{_SURNAME}){{1,11}},?[ \t]+et al\.?(?:[ \t]*[·•|][ \t]*{_LAB})?$"
+    rf"|^{_SURNAME}(?:,[ \t]*{_SURNAME}){{2,11}}[ \t]*[·•][ \t]*{_LAB}$")
 NAMED_AUTHORS = re.compile(
     rf"^{_FULL_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_FULL_NAME}){{1,11}}"
     r"(?:,?[ \t]+et al\.?)?[ \t]*[·•|—–][ \t]*[^\n]{1,80}$")

@@ -99,9 +99,15 @@ LEAD_IN = re.compile(
 # ("Photo: Reuters", "Photo by Anika Rowe / Unsplash": a Ghost post's feature image, the
 # thirty-second sweep; not "Photos by Mars rover reveal a lake": a word in lower case ends
 # the name, and the caption must end there)
-_CREDIT = (r"(?:photo(?:graph)?s?|images?|illustrations?|pictures?|credits?|foto|bild"
-           r"|screenshots?|graphics?|charts?|video)(?:\s+by\s+|(?: by| credit)?\s*[:©]\s*)"
-           r"(?-i:[A-Z][\w'’./-]*(?:\s+(?:[A-Z][\w'’./-]*|&|/|for|via|de|van|von)){0,5})")
+_CREDIT = (r"(?:(?:photo(?:graph)?s?|images?|illustrations?|pictures?|credits?|foto|bild"
+           r"|screenshots?|graphics?|charts?|video)(?: by| credit)?\s*[:©]\s*"
+           r"(?-i:[A-Z][\w'’./-]*(?:\s+(?:[A-Z][\w'’./-]*|&|/|for|via|de|van|von)){0,5})"
+           # "Photo by Anika Rowe / Unsplash": a lower-case "by", a name of up to three words,
+           # then perhaps its agency; not "Photos By NASA Rover Reveal Ancient Lake Bed" or
+           # "Image by Midjourney Wins State Fair Art Prize" (headlines: the review)
+           r"|(?:photo(?:graph)?|image|illustration|picture|artwork)\s+(?-i:by)\s+"
+           r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})"
+           r"(?:\s*(?:/|\||(?-i:for|via|on))\s*(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}))?)")
 CAPTION = re.compile(rf"(?:^|[.)]\s+|\(){_CREDIT}(?:,\s*{_CREDIT}){{0,2}}\)?\.?$|©",
                      re.IGNORECASE)
 # A paper's or a release's links in a row: "📄 Paper | 💻 Code", "PDF · Code · Demo" (the
@@ -109,11 +115,14 @@ CAPTION = re.compile(rf"(?:^|[.)]\s+|\(){_CREDIT}(?:,\s*{_CREDIT}){{0,2}}\)?\.?$
 _RESOURCE = (r"(?:paper|code|pdf|arxiv|github|demo|project(?: page)?|website|blog(?: post)?"
              r"|dataset|data|models?|weights|slides|video|poster|hugging ?face|abstract|repo"
              r"|docs|thread)")
-RESOURCE_BAR = re.compile(rf"^\W*{_RESOURCE}(?:[ \t]*[|·•/][^\w\n]*{_RESOURCE}){{1,6}}\W*$",
+RESOURCE_BAR = re.compile(rf"^\W*{_RESOURCE}(?:[ \t]*[|·•][^\w\n]*{_RESOURCE}){{1,6}}\W*$",
                           re.IGNORECASE)
 # A forwarded message's header, a line each: "Subject: AI Docket Watch | Colorado delays"
 # (an Apple Mail forward, the thirty-second sweep)
-MAIL_HEADER = re.compile(r"^(?:From|Subject|Date|To|Cc|Reply-To|Sent):[ \t]+\S")
+# ("Subject: Line Tricks Fool Gmail's…" is a headline: only the lines that name an address or
+# a date, the review)
+MAIL_HEADER = re.compile(r"^(?:(?:From|To|Cc|Reply-To):[ \t]+[^\n]*(?:@|<)"
+                         r"|(?:Date|Sent):[ \t]+(?:\d|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)))")
 SALUTATION = re.compile(r"^(?:dear|hi|hello|hey)\b[^,.!?]{1,40},$", re.IGNORECASE)
 BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
 # A line that ends a sentence or a clause: "…rose 4%.", "…said:" (in CJK too).

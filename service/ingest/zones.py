@@ -208,7 +208,7 @@ ZONES = {
     "events": re.compile(
         r"^\W*(?:(?:upcoming|local|community|this (?:week|month)['’]?s)(?: [\w-]+)? "
         r"(?:events|meetups|seminars|webinars|workshops|talks|meetings|lectures|dates"
-        r"|fixtures|matches|games)"  # a club's "UPCOMING FIXTURES" table (the 32nd sweep)
+        r"|fixtures)"  # a club's "UPCOMING FIXTURES" table (the 32nd sweep)
         # "Upcoming Events and Webinars" (a developer weekly: the sixteenth sweep)
         r"(?: (?:and|&) (?:webinars|workshops|meetups|talks|conferences|courses))?"
         r"|(?:events?|meetups?|seminars?)"
@@ -239,8 +239,10 @@ ZONES = {
         r"|what did you think (?:of|about)|rate|was) (?:this|today['’]?s|the|our) (?:issue|"
         r"newsletter|edition|email|digest|briefing|brief|episode)\b[^\n]{0,40}$"
         r"|how did we do\W*$|(?:more|less) like this|[^\n]{0,40}\b(?:get|earn) rewards\W*$"
-        # "VOTE: MARCH PLAYER OF THE MONTH" over the names to vote for (the 32nd sweep)
-        r"|(?:cast your )?vote(?: now| here)?\s*:|vote (?:now|here)\W*$"
+        # "VOTE: MARCH PLAYER OF THE MONTH" over the names to vote for (the 32nd sweep); not
+        # "Vote: Senate confirms new FTC chair" (news: the review)
+        r"|(?:cast your )?vote(?: now| here)?\s*:\s*(?:[^\n]{0,40}\b(?:of the (?:month|week|year"
+        r"|season|match|game|day)|awards?))?\W*$|vote (?:now|here)\W*$"
         r"|tell your friends(?:\W*$|\s+and\b)"
         # "🎁 Give a month, get a month", "Give $20, get $20" (a referral offer: the
         # twenty-ninth sweep)
@@ -280,9 +282,12 @@ ZONES = {
         r"|this (?:e-?mail|message|newsletter) was sent to\b"
         # the sending platform's line: "Powered by Buttondown, the easiest way to…" (the
         # thirty-second sweep)
+        # ("Powered by ghost workers, …" and "Powered by Substack, a new wave of…" are news:
+        # the platform's name ends the line, or its own tagline follows: the review)
         r"|(?:powered|sent) (?:by|with|via) (?:buttondown|beehiiv|substack|ghost|mailchimp"
         r"|kit|convertkit|mailerlite|listmonk|sendy|brevo|sendinblue|klaviyo|hubspot"
-        r"|campaign monitor|constant contact|emailoctopus|moosend|flodesk)\b"
+        r"|campaign monitor|constant contact|emailoctopus|moosend|flodesk)"
+        r"(?:\W*$|,? the (?:easiest|simplest|best|fastest|newsletter|email)\b)"
         r"|privacy (?:statement|policy|notice)(?:\s*[|·•]\s*[^\n]{1,40})?$"
         r"|manage (?:your )?(?:subscription|preferences)|update your preferences"
         r"|update your (?:email )?preferences or unsubscribe"  # an attack on the eleventh sweep
