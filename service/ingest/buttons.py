@@ -80,7 +80,10 @@ _WEB_VERSION = (r"(?:read|view|open|see) (?:this |the |today['’]s )?(?:brief |
                 # "Visualizza questa email nel tuo browser" (the thirty-first sweep)
                 r"|visualizza (?:questa e-?mail|la newsletter) (?:nel (?:tuo )?browser|online)")
 CALL_TO_ACTION = re.compile(
-    r"^[▶►→»\s]*(?:read (?:more|on|online|it here|the (?:full )?(?:story|article|post|report|issue|"
+    # (a button in two languages, the other either side: "Book now / Archebwch nawr ›",
+    # "Archebwch nawr / Book now ›": a Welsh theatre's, the thirty-third sweep)
+    r"^[▶►→»\s]*(?:[^\W\d][^\n/|]{0,30}?[ \t]*/[ \t]*)?"
+    r"(?:read (?:more|on|online|it here|the (?:full )?(?:story|article|post|report|issue|"
     r"piece|interview|paper))|continue reading|keep reading|view (?:it |this |the )?"
     r"(?:issue |email |post )?(?:online|in (?:your |a |the )?browser|on the web)|view online|"
     # the fifth sweep's: "View in browser", "Read this brief online", "Read on the web"
@@ -224,7 +227,21 @@ CALL_TO_ACTION = re.compile(
     r"assine(?: já| agora)?|essayez gratuitement|essayer gratuitement|inscrivez-vous|"
     r"s['’]inscrire|découvrir|להרשמה|הירשמו|לפרטים נוספים|今すぐ(?:登録|試す)|無料で試す|"
     r"詳しく見る|立即(?:注册|试用|订阅)|免费试用|了解更多|지금 시작하기|무료 체험|"
-    r"попробовать бесплатно|подписаться|узнать больше)"
+    r"попробовать бесплатно|подписаться|узнать больше"
+    # the thirty-third sweep's: "See the season", "Join today", "View web version", "Read the
+    # case studies ›", "Register for AI Assurance Week ›", "Contact us", "Leer en español",
+    # "All openings", "Full release notes on GitHub →", "Upgrade guide for v4.4",
+    # "論文を読む（arXiv）›" (each the whole link)
+    r"|see the (?:season|programme|program|line-?up)|join today|view (?:the )?web version"
+    r"|read the (?:[\w-]+ ){0,2}(?:case stud(?:y|ies)|guidance|report|findings|consultation)"
+    r"|register for (?:[\w&'’-]+ ){1,4}(?:week|summit|day|conference|forum)|contact us"
+    r"|(?:leer|lire|lesen|leggi|ler) (?:en|in|em) (?:español|english|français|deutsch|italiano"
+    r"|português|inglés)|all (?:openings|vacancies|jobs|roles|positions)"
+    r"|(?:full |read the )?release notes(?: on github)?|upgrade guide(?: for v?[\d.]+)?"
+    r"|(?:論文|記事)を読む(?:（[^）\n]{1,20}）)?|続きを読む|詳細はこちら|お?申し?込(?:み|む)"
+    r")"
+    # (the other language of a two-language button: "Book now / Archebwch nawr")
+    r"(?:[ \t]*/[ \t]*[^\W\d][^\n/|]{0,30}?)?"
     # a player's button with the episode's length: "Listen now · 1:04:51", "▶ Play · 48 min"
     # (the twenty-fourth sweep's podcast)
     r"(?:[ \t]*[·•|][ \t]*(?:\d{1,2}:\d{2}(?::\d{2})?|\d{1,3}[ \t]*min(?:ute)?s?))?"

@@ -56,6 +56,8 @@ OWN_PAGE = re.compile(r"/(?:subscribe|signup|comments?|share|unsubscribe|account
 NAME_PREFIX_WORDS = 3  # "Second Order: …", "Field Guide: …": a newsletter's name before a title
 WORD = re.compile(r"[^\W_]")
 SPACE = re.compile(r"\s+")
+QUOTES = re.compile(r"[\"“”‘’']")
+INTERVIEW_SUBJECT_CHARS = 20  # a subject this long that opens an interview's title names it
 BOLD_RANK = 7  # a bold line of its own ranks below every heading
 # A subtitle that announces more than one piece: "Episode 87 is out — plus a listener
 # question" (the sixth sweep's podcast issue).
@@ -191,12 +193,14 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
         # top heading, so the post's h2s are its sections: the twenty-ninth sweep; or as a
         # line that is its link to the post, sized by a class: the thirty-second sweep)
         if (block.kind == "heading" or _bold_title_line(block) or _linked_title_line(block)
-                ) and _plain(block.text) in shown:
+                ) and (_plain(block.text) in shown or _interview_title(block, shown)):
             # (icons with no word, "♡ 💬 ↗" under a Substack title, take no place)
             under = [b for b in raw[at + 1:at + 1 + 2 * AUTHOR_WITHIN]
                      if b.kind == "rule" or WORD.search(b.text)][:AUTHOR_WITHIN]
             author = next((i for i, b in enumerate(under) if b.kind != "rule" and (
                 _names_the_author(b) or _bare_author(b, under[i + 1:i + 2]))), None)
+            if author is None and _interview_title(block, shown):
+                author = 0  # an interview names whom it asks in its title
             if author is not None:
                 # a subtitle: a heading, or a line of its own above the author's (Substack's);
                 # under a title known only as its link, above the author's only (a Ghost
@@ -208,6 +212,18 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
                 return block.text.strip(DECORATION), block.level or 1, header, linked
             return None
     return None
+
+
+def _interview_title(block: Block, shown: set[str]) -> bool:
+    """A heading that opens with the subject's words and says it is an interview: "“Benchmarks
+    are a memory…”: a conversation with Imani Rourke" under the subject ""Benchmarks are a
+    memory…" — Imani Rourke" (a Q&A post, the thirty-third sweep).  Its bold questions are
+    its text."""
+    heading = QUOTES.sub("", _plain(block.text))
+    opening = (QUOTES.sub("", re.split(r" [—–-] |: ", title)[0]).strip() for title in shown)
+    return (block.kind == "heading" and bool(ASKS.search(block.text))
+            and any(len(words) >= INTERVIEW_SUBJECT_CHARS and heading.startswith(words)
+                    for words in opening))
 
 
 def _bold_title_line(block: Block) -> bool:

@@ -53,6 +53,10 @@ POLL_VOTE = re.compile(r"/polls?/[\w-]{1,40}/(?:option|answer|vote|choice)s?/"
                        re.IGNORECASE)
 
 
+# A poll's answer, marked by its colour: "🟩 Yes, we'll drop RAG", "🟥 No" (the 33rd sweep)
+POLL_ANSWER = re.compile(r"^[🟩🟨🟥🟧🟦🟪🟫⬜⬛🟢🟡🔴🟠🔵🟣⚪⚫]")
+
+
 def named_link_lines(block: Block, lines: list[str]) -> list[Unit]:
     """Each line as an item when every line opens with a link of its own, in order, then a
     dash: a list of releases or tools, however short their names ("gokv 3.0", "Lattice
@@ -131,7 +135,7 @@ def link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fals
     if BARE_URL_LINE.match(name):
         return None  # a bare address under a story is its link, not a headline
     if not text.startswith(name) or not link.url.startswith("http") or POLL_VOTE.search(
-            link.url):
+            link.url) or POLL_ANSWER.match(name):
         return None
     tail = text[len(name):]
     # (a bullet's link may run on after a comma: "<a>A Klimt portrait sold for $236

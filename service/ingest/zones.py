@@ -141,7 +141,8 @@ ZONES = {
         # thirty-second sweep)
         r"|contents\W*$|(?:links|resources) (?:from|mentioned in|for) (?:the|this|today'?s)"
         r" (?:show|episode|podcast)\W*$|(?:show|episode) links\W*$"
-        r"|mentioned (?:in|on) (?:the|this|today'?s) (?:show|episode)\W*$)",
+        r"|mentioned (?:in|on) (?:the|this|today'?s) (?:show|episode)\W*$"
+        r"|(?:今週|本日|今日)の(?:トピック|目次|内容|ラインナップ)\W*$)",  # the 33rd sweep
         re.IGNORECASE),
     "sponsor": re.compile(
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
@@ -200,7 +201,8 @@ ZONES = {
         # jobs" (the twenty-seventh sweep); a closed list, as "Steel jobs", "Summer jobs"
         # or "Gender roles" over news are news (the review)
         r"|(?:portfolio|security|cybersecurity|climate|remote|startup|ai|ml|data|engineering"
-        r"|design|policy|research|developer|community|member|partner) (?:jobs|roles))\W*$",
+        r"|design|policy|research|developer|community|member|partner"
+        r"|clinical|nursing|medical|teaching|academic|faculty) (?:jobs|roles))\W*$",
         re.IGNORECASE),
     # a title that only labels events: what is under it is listings ("Upcoming events",
     # "Upcoming Robotics Events", "Meetups 🌎", "Termine", "【イベント情報】"; the sweeps'
@@ -248,6 +250,7 @@ ZONES = {
         # twenty-ninth sweep)
         r"|give (?:a|one|\$?\d{1,3}\W?) ?(?:free )?(?:month|week|year|credit|off)?,? get "
         r"(?:a|one|\$?\d{1,3}\W?) ?(?:free )?(?:month|week|year|credit|off)?\W*$"
+        r"|share (?:[\w'’-]+ ){1,4}with (?:a |your )?(?:friends?|colleagues?)\W*$"  # 33rd sweep
         r"|share (?:with (?:a|your) (?:friend|colleague)s?|this (?:issue|email|newsletter|"
         r"edition|post))\W*$|forward (?:this|it) to a (?:friend|colleague))"
         r"|^\W+share (?-i:(?:the |this )?[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,3})\W*$"
@@ -280,6 +283,8 @@ ZONES = {
         r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$"
         # the twenty-third sweep's: "This email was sent to h.n@…", "Privacy Statement | Terms"
         r"|this (?:e-?mail|message|newsletter) was sent to\b"
+        r"|contact (?:us|the (?:team|editors?|office))\W*$"  # closing a bulletin (33rd sweep)
+        r"|〒\d{3}-?\d{4}"  # a Japanese sender's postal address (the thirty-third sweep)
         # the sending platform's line: "Powered by Buttondown, the easiest way to…" (the
         # thirty-second sweep)
         # ("Powered by ghost workers, …" and "Powered by Substack, a new wave of…" are news:
