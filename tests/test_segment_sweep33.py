@@ -9,7 +9,10 @@ from __future__ import annotations
 import pytest
 
 from service.ingest.buttons import CALL_TO_ACTION
+from service.ingest.bylines import FIELD_LINE
+from service.ingest.headlines import title_like
 from service.ingest.link_items import POLL_ANSWER
+from service.ingest.named import sentence_section
 from service.ingest.parse import parse_issue
 from service.ingest.segment import segment
 from service.ingest.zones import ZONES
@@ -67,8 +70,9 @@ def test_news_that_opens_like_a_button(line: str) -> None:
 
 def test_a_poll_s_answers_marked_by_colour_are_no_items() -> None:
     assert POLL_ANSWER.match("🟩 Yes, we'll drop RAG for most of it")
-    assert POLL_ANSWER.match("🔴 No, cost and latency still matter")
+    assert POLL_ANSWER.match("🟥 No, cost and latency still matter")
     assert not POLL_ANSWER.match("📊 Nvidia's quarter, in one chart")
+    assert not POLL_ANSWER.match("🔴 Live: Apple's WWDC keynote")  # news (the review)
 
 
 @pytest.mark.parametrize(("zone", "line"), [
@@ -84,3 +88,58 @@ def test_a_zone_label(zone: str, line: str) -> None:
     ("feedback", "Share prices fall as AI spending slows")])
 def test_news_that_opens_like_a_zone_label(zone: str, line: str) -> None:
     assert not ZONES[zone].search(line)
+
+
+# ---- a read-only review of the stop's rules: news they caught, now left alone -------------
+
+
+@pytest.mark.parametrize("line", ["Read/write flaw hits Redis", "Sign up / log in flows get "
+                                  "passkeys", "Book now / pay later: airlines adopt BNPL",
+                                  "Read the Senate findings", "Register for Earth Day"])
+def test_news_that_opens_like_one_of_the_stop_s_buttons(line: str) -> None:
+    assert not CALL_TO_ACTION.match(line)
+
+
+@pytest.mark.parametrize(("zone", "line"), [
+    ("footer", "Powered by Substack, the newsletter boom goes mainstream"),
+    ("footer", "Sent with Kit, the email startup doubles revenue"),
+    ("feedback", "Share your ChatGPT chats with friends"),
+    ("feedback", "Share Netflix with friends?"),
+    ("feedback", "More like this: Netflix's new rows")])
+def test_news_that_opens_like_one_of_the_stop_s_zone_labels(zone: str, line: str) -> None:
+    assert not ZONES[zone].search(line)
+
+
+@pytest.mark.parametrize("line", ["Photo by Reuters Withdrawn", "Image by Webb Stuns Astronomers",
+                                  "OpenAI, Anthropic, Google · Model Wars",
+                                  "Date: 12 May for Google I/O"])
+def test_headlines_that_read_like_the_stop_s_captions_authors_or_headers(line: str) -> None:
+    assert title_like(line)
+
+
+@pytest.mark.parametrize("line", ["Updated: CrowdStrike outage grounds flights worldwide",
+                                  "Vendor: Okta confirms a second breach",
+                                  "Published: OpenAI's o1 system card"])
+def test_headlines_that_open_like_an_advisory_s_field(line: str) -> None:
+    assert not FIELD_LINE.match(line)
+
+
+def test_a_numbered_headline_is_no_section_name() -> None:
+    assert not sentence_section("[1] OpenAI ships GPT-5 today")
+    assert sentence_section("[7-9] ALSO PATCHED THIS WEEK")
+
+
+NEWS = ("Regulators said the rules would take effect next spring, and companies that miss the "
+        "deadline face fines of up to four percent of revenue.")
+
+
+def test_a_digest_led_by_an_interview_keeps_its_other_stories() -> None:
+    title = "Why Nvidia keeps winning: a conversation with Jensen Huang"
+    body = (f"<p>Good morning.</p><h2>{title}</h2><p>{NEWS}</p>" + "".join(
+        f"<h2>{h}</h2><p>{NEWS}</p>" for h in ("Apple delays its Siri overhaul",
+                                               "The bridge reopens in March")))
+    data = (f"From: Editor <e@news.example>\nTo: r@example.test\nSubject: {title}\n"
+            f"Message-ID: <i-2@example.test>\nContent-Type: text/html; charset=utf-8\n\n"
+            f"{body}").encode()
+    assert [s.headline for s in segment(parse_issue(data))] == [
+        title, "Apple delays its Siri overhaul", "The bridge reopens in March"]

@@ -82,7 +82,9 @@ _WEB_VERSION = (r"(?:read|view|open|see) (?:this |the |today['’]s )?(?:brief |
 CALL_TO_ACTION = re.compile(
     # (a button in two languages, the other either side: "Book now / Archebwch nawr ›",
     # "Archebwch nawr / Book now ›": a Welsh theatre's, the thirty-third sweep)
-    r"^[▶►→»\s]*(?:[^\W\d][^\n/|]{0,30}?[ \t]*/[ \t]*)?"
+    # (the other side up to three words, spaces round the slash, no colon or digit: not
+    # "Read/write flaw hits Redis" or "Book now / pay later: airlines adopt BNPL": the review)
+    r"^[▶►→»\s]*(?:[^\W\d][^\W\d'’-]*(?:[ \t][^\W\d][^\W\d'’-]*){0,2}[ \t]+/[ \t]+)?"
     r"(?:read (?:more|on|online|it here|the (?:full )?(?:story|article|post|report|issue|"
     r"piece|interview|paper))|continue reading|keep reading|view (?:it |this |the )?"
     r"(?:issue |email |post )?(?:online|in (?:your |a |the )?browser|on the web)|view online|"
@@ -233,15 +235,18 @@ CALL_TO_ACTION = re.compile(
     # "All openings", "Full release notes on GitHub →", "Upgrade guide for v4.4",
     # "論文を読む（arXiv）›" (each the whole link)
     r"|see the (?:season|programme|program|line-?up)|join today|view (?:the )?web version"
-    r"|read the (?:[\w-]+ ){0,2}(?:case stud(?:y|ies)|guidance|report|findings|consultation)"
-    r"|register for (?:[\w&'’-]+ ){1,4}(?:week|summit|day|conference|forum)|contact us"
+    # ("Read the Senate findings", "Register for Earth Day" are headlines: with the arrow
+    # only, the review)
+    r"|(?:read the (?:[\w-]+ )?(?:case stud(?:y|ies)|guidance|report|findings|consultation)"
+    r"|register for (?:[\w&'’-]+ ){1,4}(?:week|summit|day|conference|forum))(?=[ \t]*[›→»>])"
+    r"|contact us"
     r"|(?:leer|lire|lesen|leggi|ler) (?:en|in|em) (?:español|english|français|deutsch|italiano"
     r"|português|inglés)|all (?:openings|vacancies|jobs|roles|positions)"
     r"|(?:full |read the )?release notes(?: on github)?|upgrade guide(?: for v?[\d.]+)?"
     r"|(?:論文|記事)を読む(?:（[^）\n]{1,20}）)?|続きを読む|詳細はこちら|お?申し?込(?:み|む)"
     r")"
     # (the other language of a two-language button: "Book now / Archebwch nawr")
-    r"(?:[ \t]*/[ \t]*[^\W\d][^\n/|]{0,30}?)?"
+    r"(?:[ \t]+/[ \t]+[^\W\d][^\W\d'’-]*(?:[ \t][^\W\d][^\W\d'’-]*){0,2})?"
     # a player's button with the episode's length: "Listen now · 1:04:51", "▶ Play · 48 min"
     # (the twenty-fourth sweep's podcast)
     r"(?:[ \t]*[·•|][ \t]*(?:\d{1,2}:\d{2}(?::\d{2})?|\d{1,3}[ \t]*min(?:ute)?s?))?"

@@ -10,6 +10,7 @@ the modules after it share them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # "By" and one to eight capitalised names, perhaps after "the", parted by spaces, "," "&" or
 # "|" ("By Ada Marsh, Example Research", "By Tom Reed & Lia Chen | Example Lab"; "By Land and
@@ -86,22 +87,32 @@ FIELD_LINE = re.compile(
     r"|email|phone|tel|website|format|level|audience|capacity|affected|fixed in|versions?"
     r"|cause|root cause|next steps|workaround|applies to|ticket|ref|reference|authors?"
     r"|organi[sz]er|organi[sz]ed by|who|cost|entry|age|ages|registration|register|link"
-    r"|your resources|action|action needed|action required|what to do"
-    # an advisory's fields, set in a column ("CVE      : CVE-2026-10233": the 32nd sweep)
-    r"|cves?|cve ids?|cvss(?: score)?|cwe|vendor|products?|packages?|components?|platforms?"
-    r"|exploited|exploitation|patch(?:ed)?(?: in)?|published|updated|released|disclosed"
-    r"|credits?|reported by)[ \t]*:[ \t]*\S",
+    r"|your resources|action|action needed|action required|what to do)[ \t]*:[ \t]*\S"
+    # an advisory's fields, set in a column ("CVE      : CVE-2026-10233": the 32nd sweep),
+    # before a value shaped as one: an id, a date, a few words ("Updated: CrowdStrike outage
+    # grounds flights" and "Vendor: Okta confirms a second breach" are headlines: the review)
+    r"|(?:cves?|cve ids?|cvss(?: score)?|cwe)[ \t]*:[ \t]*(?:cve-|cwe-|\d|n/?a\b|none\b)"
+    r"|(?:vendor|products?|packages?|components?|platforms?)[ \t]*:[ \t]*\S+(?:[ \t]+\S+){0,2}$"
+    r"|(?:published|updated|released|disclosed|patched|fixed)[ \t]*:[ \t]*(?:\d|(?:jan|feb|mar"
+    r"|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t]+\d)",
     re.IGNORECASE)
 # A podcast's chapter list, one timestamp a line: "02:41 Why every lab is rebuilding its
 # eval stack" (the thirty-second sweep).
 CHAPTER_LINE = re.compile(r"^\(?(?:\d{1,2}:)?\d{1,2}:\d{2}\)?[ \t]+\S")
+CHAPTERS_FROM = re.compile(r"^\(?0{1,2}:00\b")  # a chapter list starts at the start
+CHAPTERS_MIN = 3
 
 
-def paired_fields(first: str, below: str) -> bool:
-    """Two lines of one item's fields ("When: …" over "Where: …"), or of a chapter list
-    ("00:00 Intro" over "02:41 …"): neither is a title over the other."""
-    return any(pattern.match(first) is not None and pattern.match(below) is not None
-               for pattern in (FIELD_LINE, CHAPTER_LINE))
+def paired_fields(first: str, below: str, lines: Sequence[str] = ()) -> bool:
+    """Two lines of one item's fields ("When: …" over "Where: …"), or of a chapter list of
+    ``lines`` ("00:00 Intro" over "02:41 …", three at least, the first at 00:00; "10:30 Fed
+    holds rates" over "10:45 Powell says…" is a live blog's headline: the review): neither
+    is a title over the other."""
+    if FIELD_LINE.match(first) and FIELD_LINE.match(below):
+        return True
+    chapters = [line for line in lines if CHAPTER_LINE.match(line.strip())]
+    return (bool(CHAPTER_LINE.match(first)) and bool(CHAPTER_LINE.match(below))
+            and len(chapters) >= CHAPTERS_MIN and bool(CHAPTERS_FROM.match(chapters[0].strip())))
 
 
 # A security advisory's severity badge under its title: "CRITICAL · CVSS 9.8", "High",
@@ -200,9 +211,13 @@ _SURNAME = r"[A-Z][\w'’-]+"
 # risk" and "Nvidia, AMD, Intel | Chip Stocks Slide After Export Rule" are headlines: the
 # review)
 _LAB = r"[A-Z][\w'’&.-]*(?:[ \t]+[A-Z][\w'’&.-]*){0,3}"
+# ...and with three surnames and no "et al.", a word that says it is one ("Open Eval
+# Collective"; not "OpenAI, Anthropic, Google · Model Wars": the review)
+_LAB_NAMED = (r"(?=[^\n]*\b(?:Labs?|AI|Institute|University|Research|Collective|DeepMind"
+              r"|College|Cent(?:er|re)|School|Group|Foundation|Academy)\b)" + _LAB)
 SURNAMES = re.compile(
     rf"^{_SURNAME}(?:,[ \t]*{_SURNAME}){{1,11}},?[ \t]+et al\.?(?:[ \t]*[·•|][ \t]*{_LAB})?$"
-    rf"|^{_SURNAME}(?:,[ \t]*{_SURNAME}){{2,11}}[ \t]*[·•][ \t]*{_LAB}$")
+    rf"|^{_SURNAME}(?:,[ \t]*{_SURNAME}){{2,11}}[ \t]*[·•][ \t]*{_LAB_NAMED}$")
 NAMED_AUTHORS = re.compile(
     rf"^{_FULL_NAME}(?:(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_FULL_NAME}){{1,11}}"
     r"(?:,?[ \t]+et al\.?)?[ \t]*[·•|—–][ \t]*[^\n]{1,80}$")

@@ -87,7 +87,7 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
     shown = _shown_title(raw, envelope)
     if shown is None or not cuts:
         return None
-    title, level, header, linked = shown
+    title, level, header, linked, asked = shown
     if _structured_opening(notes, header):
         return None  # an ad, a recap or a section before the first heading: not a plain post
     if _announces_items(blocks):
@@ -117,6 +117,9 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
         if interview and story.signal.startswith("bold line") and story.headline.endswith("?"):
             sections += 1  # an interview's questions, in bold
             continue
+        if asked:
+            break  # known only by its title's words: its bold questions and nothing else (a
+            # digest led by an interview keeps its other stories: the review)
         if (sections and (card := _card(story.blocks))
                 and not any(_links_out(b) for b in story.blocks[card:])):
             cards += 1  # a link card in a section (Ghost's bookmark), and the text after it
@@ -134,6 +137,7 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
         shaped = section_shaped(story.headline) or (
             number is not None and last_number is not None and number == last_number + 1)
         if ((rank is None and not own_section) or (rank is not None and rank <= level)
+                or (linked and number is None)  # under a linked title, numbered parts only
                 or story.url or (any(_links_out(b) for b in story.blocks) and not shaped)
                 or (section and not own_section)
                 or (rank is not None and rank < BOLD_RANK and not shaped
@@ -173,7 +177,7 @@ def _announces_items(blocks: Sequence[Block]) -> bool:
 
 
 def _shown_title(raw: Sequence[Block], envelope: Envelope
-                 ) -> tuple[str, int, set[str], bool] | None:
+                 ) -> tuple[str, int, set[str], bool, bool] | None:
     """The post's title, its heading level and the headings of its header (a subtitle): a
     heading equal to the subject, not the newsletter's name nor an issue's, with a line
     naming the author under it."""
@@ -199,17 +203,22 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
                      if b.kind == "rule" or WORD.search(b.text)][:AUTHOR_WITHIN]
             author = next((i for i, b in enumerate(under) if b.kind != "rule" and (
                 _names_the_author(b) or _bare_author(b, under[i + 1:i + 2]))), None)
-            if author is None and _interview_title(block, shown):
+            asked = author is None and _interview_title(block, shown) and not (
+                MORE_THAN_ONE.search(envelope.subject))
+            if asked:
                 author = 0  # an interview names whom it asks in its title
             if author is not None:
                 # a subtitle: a heading, or a line of its own above the author's (Substack's);
                 # under a title known only as its link, above the author's only (a Ghost
                 # digest's first story follows the author's line: the thirty-second sweep)
-                linked = _linked_title_line(block)
-                header = {_plain(b.text) for i, b in enumerate(under)
-                          if (b.kind == "heading" and not (linked and i > author))
-                          or (i < author and b.kind == "paragraph" and "\n" not in b.text)}
-                return block.text.strip(DECORATION), block.level or 1, header, linked
+                # (known only as its link: not a heading, not bold)
+                linked = _linked_title_line(block) and not (
+                    block.kind == "heading" or _bold_title_line(block))
+                header = set() if asked else {  # (an interview's title has no subtitle)
+                    _plain(b.text) for i, b in enumerate(under)
+                    if (b.kind == "heading" and not (linked and i > author))
+                    or (i < author and b.kind == "paragraph" and "\n" not in b.text)}
+                return block.text.strip(DECORATION), block.level or 1, header, linked, asked
             return None
     return None
 

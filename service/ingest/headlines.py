@@ -103,11 +103,12 @@ _CREDIT = (r"(?:(?:photo(?:graph)?s?|images?|illustrations?|pictures?|credits?|f
            r"|screenshots?|graphics?|charts?|video)(?: by| credit)?\s*[:©]\s*"
            r"(?-i:[A-Z][\w'’./-]*(?:\s+(?:[A-Z][\w'’./-]*|&|/|for|via|de|van|von)){0,5})"
            # "Photo by Anika Rowe / Unsplash": a lower-case "by", a name of up to three words,
-           # then perhaps its agency; not "Photos By NASA Rover Reveal Ancient Lake Bed" or
-           # "Image by Midjourney Wins State Fair Art Prize" (headlines: the review)
+           # then a picture library; not "Photos By NASA Rover Reveal Ancient Lake Bed" or
+           # "Photo by Reuters Withdrawn" (headlines: the reviews)
            r"|(?:photo(?:graph)?|image|illustration|picture|artwork)\s+(?-i:by)\s+"
-           r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})"
-           r"(?:\s*(?:/|\||(?-i:for|via|on))\s*(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}))?)")
+           r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})\s*(?:/|\||(?-i:on|via))\s*"
+           r"(?:unsplash|getty(?: images)?|pexels|shutterstock|pixabay|istock|alamy"
+           r"|wikimedia(?: commons)?|flickr))")
 CAPTION = re.compile(rf"(?:^|[.)]\s+|\(){_CREDIT}(?:,\s*{_CREDIT}){{0,2}}\)?\.?$|©",
                      re.IGNORECASE)
 # A paper's or a release's links in a row: "📄 Paper | 💻 Code", "PDF · Code · Demo" (the
@@ -122,7 +123,11 @@ RESOURCE_BAR = re.compile(rf"^\W*{_RESOURCE}(?:[ \t]*[|·•][^\w\n]*{_RESOURCE}
 # ("Subject: Line Tricks Fool Gmail's…" is a headline: only the lines that name an address or
 # a date, the review)
 MAIL_HEADER = re.compile(r"^(?:(?:From|To|Cc|Reply-To):[ \t]+[^\n]*(?:@|<)"
-                         r"|(?:Date|Sent):[ \t]+(?:\d|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)))")
+                         # a whole date: "Date: 20 January 2026 at 07:00:12 GMT-5" (not
+                         # "Date: 12 May for Google I/O": the review)
+                         r"|(?:Date|Sent):[ \t]+(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?[ \t]+)?"
+                         r"(?:\d{1,2}[ \t]+[A-Z][a-z]+,?[ \t]+\d{4}|[A-Z][a-z]+[ \t]+\d{1,2},?"
+                         r"[ \t]+\d{4}|\d{4}-\d{2}-\d{2}))")
 SALUTATION = re.compile(r"^(?:dear|hi|hello|hey)\b[^,.!?]{1,40},$", re.IGNORECASE)
 BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
 # A line that ends a sentence or a clause: "…rose 4%.", "…said:" (in CJK too).

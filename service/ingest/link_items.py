@@ -53,8 +53,9 @@ POLL_VOTE = re.compile(r"/polls?/[\w-]{1,40}/(?:option|answer|vote|choice)s?/"
                        re.IGNORECASE)
 
 
-# A poll's answer, marked by its colour: "🟩 Yes, we'll drop RAG", "🟥 No" (the 33rd sweep)
-POLL_ANSWER = re.compile(r"^[🟩🟨🟥🟧🟦🟪🟫⬜⬛🟢🟡🔴🟠🔵🟣⚪⚫]")
+# A poll's answer, marked by a coloured square and nothing after its link: "🟩 Yes, we'll
+# drop RAG", "🟥 No" (the 33rd sweep); not "🔴 Live: Apple's keynote" (news: the review)
+POLL_ANSWER = re.compile(r"^[🟩🟨🟥🟧🟦🟪🟫⬜⬛]")
 
 
 def named_link_lines(block: Block, lines: list[str]) -> list[Unit]:
@@ -135,7 +136,7 @@ def link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fals
     if BARE_URL_LINE.match(name):
         return None  # a bare address under a story is its link, not a headline
     if not text.startswith(name) or not link.url.startswith("http") or POLL_VOTE.search(
-            link.url) or POLL_ANSWER.match(name):
+            link.url) or (POLL_ANSWER.match(name) and name == text and ":" not in name):
         return None
     tail = text[len(name):]
     # (a bullet's link may run on after a comma: "<a>A Klimt portrait sold for $236

@@ -144,7 +144,9 @@ POINTS = re.compile(r"\b(?:takeaways?|highlights?|points?|details?|summary|recap
                     r"questions?|answers?|why|what(?! else)|how)\b", re.IGNORECASE)
 QUOTED = re.compile(r":\s*[\"“]|[\"”]\s*$|^[\"“]")  # 'said: "…"', '"…"', a post quoted in a bullet
 SENTENCE_SECTION_WORDS = 4  # "📡 AI Radar", "Government", "Civil Society", "Best of the rest"
-SECTION_NUMBER = re.compile(r"^\[[\d \t–-]{1,9}\][ \t]*")  # "[7-9] ", "[3] " (the 32nd sweep)
+# "[7-9] " before a section's name in capitals (the 32nd sweep); "[1] OpenAI ships GPT-5
+# today" is a headline (the review)
+SECTION_NUMBER = re.compile(r"^\[[\d \t–-]{1,9}\][ \t]*(?=[^a-z]*$)")
 
 
 def news_sentence(block: Block, kinds: tuple[str, ...] = ("list_item",)) -> bool:

@@ -375,7 +375,7 @@ def _split_title(block: Block, lines: Sequence[str], at: int,
     marked = after_rule or marks_headline_above(below)
     if not title_like(first, marked) or BARE_URL_LINE.match(first) or labelled(block, first):
         return False
-    if paired_fields(first, below):
+    if paired_fields(first, below, lines):
         return False  # "When: Wed 12 Nov, 18:30" over "Where: De Kade": an item's fields
     if marks_headline_above(below) or is_bold_line(block, first):
         return True

@@ -240,7 +240,10 @@ ZONES = {
         r"|(?:how would you rate|how did you (?:like|find)|did you (?:enjoy|like)"
         r"|what did you think (?:of|about)|rate|was) (?:this|today['’]?s|the|our) (?:issue|"
         r"newsletter|edition|email|digest|briefing|brief|episode)\b[^\n]{0,40}$"
-        r"|how did we do\W*$|(?:more|less) like this|[^\n]{0,40}\b(?:get|earn) rewards\W*$"
+        r"|how did we do\W*$|[^\n]{0,40}\b(?:get|earn) rewards\W*$"
+        # Ghost's "👍 More like this 👎 Less like this 💬 Comment"; not "More like this:
+        # Netflix's new rows" (the review)
+        r"|(?:more|less) like this(?:\W+(?:(?:more|less) like this|comments?))*\W*$"
         # "VOTE: MARCH PLAYER OF THE MONTH" over the names to vote for (the 32nd sweep); not
         # "Vote: Senate confirms new FTC chair" (news: the review)
         r"|(?:cast your )?vote(?: now| here)?\s*:\s*(?:[^\n]{0,40}\b(?:of the (?:month|week|year"
@@ -250,7 +253,10 @@ ZONES = {
         # twenty-ninth sweep)
         r"|give (?:a|one|\$?\d{1,3}\W?) ?(?:free )?(?:month|week|year|credit|off)?,? get "
         r"(?:a|one|\$?\d{1,3}\W?) ?(?:free )?(?:month|week|year|credit|off)?\W*$"
-        r"|share (?:[\w'’-]+ ){1,4}with (?:a |your )?(?:friends?|colleagues?)\W*$"  # 33rd sweep
+        # "Share Morning Logits with a friend": the newsletter's name (the 33rd sweep); not
+        # "Share your ChatGPT chats with friends" or "Share Netflix with friends?" (news)
+        r"|share (?-i:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3}) with (?:a |your )?"
+        r"(?:friends?|colleagues?)[.!]?$"
         r"|share (?:with (?:a|your) (?:friend|colleague)s?|this (?:issue|email|newsletter|"
         r"edition|post))\W*$|forward (?:this|it) to a (?:friend|colleague))"
         r"|^\W+share (?-i:(?:the |this )?[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,3})\W*$"
@@ -292,7 +298,7 @@ ZONES = {
         r"|(?:powered|sent) (?:by|with|via) (?:buttondown|beehiiv|substack|ghost|mailchimp"
         r"|kit|convertkit|mailerlite|listmonk|sendy|brevo|sendinblue|klaviyo|hubspot"
         r"|campaign monitor|constant contact|emailoctopus|moosend|flodesk)"
-        r"(?:\W*$|,? the (?:easiest|simplest|best|fastest|newsletter|email)\b)"
+        r"(?:\W*$|,? the (?:easiest|simplest|best|fastest) way\b)"
         r"|privacy (?:statement|policy|notice)(?:\s*[|·•]\s*[^\n]{1,40})?$"
         r"|manage (?:your )?(?:subscription|preferences)|update your preferences"
         r"|update your (?:email )?preferences or unsubscribe"  # an attack on the eleventh sweep
