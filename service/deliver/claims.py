@@ -11,7 +11,8 @@ than the lease to send (a slow server, a low ``[smtp] rate_limit``), and an
 expired lease would let another claimer send the same emails again.
 
 One reader's emails go out one after another: a delivery is claimable only
-while no earlier one of its reader is due or being sent (``_next_of_its_reader``).
+while no earlier one of its reader is due or being sent, and no other is being
+sent under a live lease (``_next_of_its_reader``).
 Each alert is composed knowing what was already sent (coverage.py leaves that
 news out); two connections or workers sending a reader's two alerts at once
 could not, and sent one reader in three the same news twice (a review).

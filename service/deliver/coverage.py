@@ -26,7 +26,7 @@ from service.events.candidates import LOOKUP_CHUNK
 from service.events.store import events_of
 
 REPEAT_DAYS = 14
-ALERT_CACHE_LIMIT = 200  # alerts whose other members are kept across batches
+ALERT_CACHE_LIMIT = 200  # emails whose members are kept across batches
 
 Events = Mapping[int, Sequence[int]]  # story id -> its event ids
 
@@ -99,12 +99,12 @@ class _Sent:
 class RecentNews:
     """What a batch's readers were sent in the last REPEAT_DAYS, read for the whole batch at once.
 
-    A handful of statements per batch, however many alerts it holds: the
-    alerts' other members (kept per alert across batches, the same for every
-    reader), the readers' sent deliveries, and the events and newsletters of
-    the stories in them.  An email sent while its batch is being sent is noted
-    (``note_sent``), so a reader's second alert in one batch leaves out what
-    the first brought, as it would if each alert asked the database itself.
+    A handful of statements per batch, however many alerts and digests it holds:
+    the stories sharing an event with each email's (kept per email across batches,
+    the same for every reader), the readers' sent deliveries, and the events and
+    newsletters of the stories in them.  An email sent while its batch is being sent
+    is noted (``note_sent``), so a reader's second email in one batch leaves out what
+    the first brought, as it would if each email asked the database itself.
     """
 
     def __init__(self) -> None:

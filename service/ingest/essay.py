@@ -196,22 +196,22 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
         # (or the title as a bold line of its own, as Ghost's emails set it: ranked as the
         # top heading, so the post's h2s are its sections: the twenty-ninth sweep; or as a
         # line that is its link to the post, sized by a class: the thirty-second sweep)
+        interview = _interview_title(block, shown)
         if (block.kind == "heading" or _bold_title_line(block) or _linked_title_line(block)
-                ) and (_plain(block.text) in shown or _interview_title(block, shown)):
+                ) and (_plain(block.text) in shown or interview):
             # (icons with no word, "♡ 💬 ↗" under a Substack title, take no place)
             under = [b for b in raw[at + 1:at + 1 + 2 * AUTHOR_WITHIN]
                      if b.kind == "rule" or WORD.search(b.text)][:AUTHOR_WITHIN]
             author = next((i for i, b in enumerate(under) if b.kind != "rule" and (
                 _names_the_author(b) or _bare_author(b, under[i + 1:i + 2]))), None)
-            asked = author is None and _interview_title(block, shown) and not (
-                MORE_THAN_ONE.search(envelope.subject))
+            asked = author is None and interview and not MORE_THAN_ONE.search(envelope.subject)
             if asked:
                 author = 0  # an interview names whom it asks in its title
             if author is not None:
                 # a subtitle: a heading, or a line of its own above the author's (Substack's);
-                # under a title known only as its link, above the author's only (a Ghost
-                # digest's first story follows the author's line: the thirty-second sweep)
-                # (known only as its link: not a heading, not bold)
+                # under a title known only as its link (not a heading, not bold), above the
+                # author's only (a Ghost digest's first story follows the author's line: the
+                # thirty-second sweep)
                 linked = _linked_title_line(block) and not (
                     block.kind == "heading" or _bold_title_line(block))
                 header = set() if asked else {  # (an interview's title has no subtitle)
