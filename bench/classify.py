@@ -55,6 +55,9 @@ def main() -> None:
     parser.add_argument("--unsettled", action="store_true",
                         help="do not settle the heap after loading, as the service does")
     args = parser.parse_args()
+    if not LABELS:
+        parser.error(f"no label files in {SHARED / 'data' / 'labeled'} (set NEWSALERTS_SHARED "
+                     "to the shared folder)")
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, really
     with threadpool_limits(1):

@@ -280,3 +280,20 @@ def _edit_card(folder: Path, **changes: object) -> None:
     card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
     card.update(changes)
     (folder / "card.json").write_text(json.dumps(card), encoding="utf-8")
+
+
+def test_classify_command_reads_bytes_that_are_not_utf8_as_one_bad_line() -> None:
+    """A line that is not UTF-8 was a traceback; a byte-order mark hid line 1 as not JSON."""
+    good = json.dumps({"id": "g", "text": "\n".join(OBVIOUS["robotics"])}).encode()
+    data = b"\xef\xbb\xbf" + good + b"\n\xff\xfe{\"id\"\n" + good + b"\n"
+    result = CliRunner().invoke(classify_command, ["--models-dir", str(MODELS)], input=data)
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["g", "g"]
+    assert "line 2: not UTF-8" in result.stderr and "1 bad line(s)" in result.stderr
+
+
+def test_classify_command_that_tags_nothing_fails() -> None:
+    result = CliRunner().invoke(classify_command, ["--models-dir", str(MODELS)],
+                                input="From: an email, not JSON lines\nSubject: x\n")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "none of the 2 line(s) is a story to tag" in result.stderr

@@ -170,3 +170,27 @@ def test_sample_says_when_a_poll_would_not_read_it(tmp_path: Path, env: dict[str
                                 env={**env, "NEWSALERTS_INBOX__DIR": str(inbox)})
     assert result.exit_code == 1 and says in result.stderr
     assert not inbox.exists()
+
+
+@pytest.mark.parametrize("content, said", [
+    (b"\xff\xfe{\"id\"\n", "is not UTF-8 text"),
+    (json.dumps({"id": "s1", "text": "t", "themes": "policy"}).encode() + b"\n",
+     '"themes" must be a list of theme names')], ids=["not utf-8", "themes a string"])
+@pytest.mark.parametrize("command", [
+    ("evaluate", "--labels", "{labels}"), ("train", "--labels", "{labels}", "--no-db-labels"),
+    ("report", "--labels", "{labels}", "--out", "{out}"),
+    ("models", "score", "--labels", "{labels}")], ids=" ".join)
+def test_a_bad_label_file_is_one_line(tmp_path: Path, command: tuple[str, ...], content: bytes,
+                                      said: str) -> None:
+    """Before: a UnicodeDecodeError's traceback; "policy" read as themes p, o, l, i, c, y."""
+    labels = tmp_path / "labels.jsonl"
+    labels.write_bytes(content)
+    arguments = [part.format(out=tmp_path / "out", labels=labels) for part in command]
+    # `models score` loads the model first: the repository's (it writes nothing)
+    models = Path(__file__).parents[1] / "models" if command[0] == "models" else tmp_path / "models"
+    env = {"NEWSALERTS_DATABASE__URL": f"sqlite:///{tmp_path}/cli.db",
+           "NEWSALERTS_MODELS__DIR": str(models)}
+    result = CliRunner().invoke(main, arguments, env=env)
+    assert result.exit_code == 1, result.output
+    last = result.output.splitlines()[-1]
+    assert last.startswith("Error: ModelError: ") and said in last

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from service.classify import model_store
 from service.classify.evaluation import SCORED_AS, evaluate
 from service.classify.examples import with_hand_written
+from service.classify.labels import import_labels
 from service.classify.retrain import describe
 from service.classify.train import (
     EVALUATION,
@@ -25,7 +26,10 @@ from service.classify.train import (
     worse_sources,
 )
 from service.cli.models import evaluate_command, train_command
+from service.context import Context
+from service.db.database import transaction
 from service.domain import THEMES
+from tests.events_data import QWQ_A, SESAME, store_issue
 
 SHAPE = {"macro", *THEMES}
 LWAI, IMPORT_AI = "Last Week in AI", "Import AI"
@@ -174,3 +178,95 @@ def test_retraining_summary_names_the_newsletters_that_got_worse() -> None:
                               {LWAI: {"macro": 0.8}}, passed_gate=False)
     assert describe(outcome, 3, 100).endswith(
         f"kept v1 active: lower on {LWAI} than v1 0.820 on the same labels")
+
+
+def test_evaluate_json_alone_writes_the_json_alone_on_stdout(two_newsletters: Path) -> None:
+    """`evaluate --json` with no path: a program reads stdout as JSON (the tables go to
+    stderr); before, --json wanted a path and took the next option as one."""
+    for arguments in (["--labels", str(two_newsletters), "--folds", "3", "--json"],
+                      ["--json", "--labels", str(two_newsletters), "--folds", "3"],
+                      ["--labels", str(two_newsletters), "--folds", "3", "--json", "-"]):
+        result = CliRunner().invoke(evaluate_command, arguments)
+        assert result.exit_code == 0, result.output
+        metrics = json.loads(result.stdout)
+        assert set(metrics["by_source"]) == set(metrics["leave_one_out"]) == {IMPORT_AI, LWAI}
+        assert "leave one newsletter out" in result.stderr
+    assert not Path("-").exists()
+
+
+def test_evaluate_train_and_report_read_the_configured_label_files(
+        two_newsletters: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no --labels they read `[models] labels_paths`, as the scheduler's retraining
+    does (before: "Missing option '--labels'")."""
+    monkeypatch.setenv("NEWSALERTS_MODELS__LABELS_PATHS", str(two_newsletters))
+    result = CliRunner().invoke(evaluate_command, ["--folds", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["source_sizes"] == {IMPORT_AI: 74, LWAI: 421}
+    assert f"labels: {two_newsletters}" in result.stderr
+    monkeypatch.setenv("NEWSALERTS_MODELS__LABELS_PATHS", str(tmp_path / "none-*.jsonl"))
+    result = CliRunner().invoke(evaluate_command, ["--folds", "3"])
+    assert result.exit_code == 2 and "matches none" in result.output
+
+
+@pytest.mark.parametrize("folds", ["1", "0", "-3"])
+def test_fewer_than_two_folds_is_a_usage_error(two_newsletters: Path, folds: str) -> None:
+    result = CliRunner().invoke(evaluate_command, ["--labels", str(two_newsletters),
+                                                   "--folds", folds])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "--folds" in result.output
+
+
+def test_gate_compares_the_same_themes_on_both_sides() -> None:
+    """A theme with nothing to find and nothing found is None (left out of a macro): a
+    newsletter of no themes where the active model found nothing had macro None, and a
+    new model's false tags there (0.0) passed."""
+    sizes = {LWAI: 421}
+    none = dict.fromkeys(THEMES)
+    quiet = {"source_sizes": sizes, "by_source": {LWAI: {"macro": None, **none}}}
+    noisy = {"source_sizes": sizes,
+             "by_source": {LWAI: {"macro": 0.0, **none, "safety": 0.0}}}
+    assert worse_sources(noisy, quiet) == (LWAI,)
+    assert worse_sources(quiet, noisy) == ()
+    # Where both sides score the same themes, the macros are their own.
+    was = {"source_sizes": sizes, "by_source": {LWAI: {
+        "macro": 0.8, "safety": 0.9, "policy": 0.7, "compute": None, "robotics": None}}}
+    now = {"source_sizes": sizes, "by_source": {LWAI: {
+        "macro": 0.79, "safety": 0.88, "policy": 0.7, "compute": None, "robotics": None}}}
+    assert worse_sources(now, was) == (LWAI,) and worse_sources(was, now) == ()
+
+
+def test_evaluate_scores_the_database_labels_too(two_newsletters: Path, tmp_path: Path,
+                                                 sqlite_context: Context) -> None:
+    """The issue: evaluation reads the label files "with the database's labels", as
+    training and retraining do; `evaluate` read the files alone."""
+    with transaction(sqlite_context.sessions) as session:
+        stored = [store_issue(session, "A newsletter of our own", [QWQ_A, SESAME]).stories
+                  for _ in range(5)]
+    imported = tmp_path / "imported.jsonl"
+    imported.write_text("".join(json.dumps({"story_id": story.id, "themes": []}) + "\n"
+                                for stories in stored for story in stories), encoding="utf-8")
+    with transaction(sqlite_context.sessions) as session:
+        import_labels(session, imported)
+    obj = {"context": lambda: sqlite_context}
+    arguments = ["--labels", str(two_newsletters), "--folds", "3", "--json"]
+    result = CliRunner().invoke(evaluate_command, arguments, obj=obj)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["source_sizes"]["A newsletter of our own"] == 10
+    assert "adding 10 usable label(s) from the database" in result.stderr
+    result = CliRunner().invoke(evaluate_command, [*arguments, "--no-db-labels"], obj=obj)
+    assert "A newsletter of our own" not in json.loads(result.stdout)["source_sizes"]
+
+
+def test_a_file_without_sources_is_a_newsletter_named_after_it(tmp_path: Path) -> None:
+    """Two such files were one "(no source)" newsletter, which the gate could then judge
+    as one of 50 stories or more."""
+    paths = []
+    for name in ("alpha-news", "beta-weekly"):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text(json.dumps({"id": name, "text": "A robot.", "themes": ["robotics"],
+                                    "issue": 1}) + "\n", encoding="utf-8")
+        paths.append(path)
+    named = {"id": "n", "text": "Chips.", "themes": ["compute"], "source": "Named Letter"}
+    paths[1].write_text(paths[1].read_text() + json.dumps(named) + "\n", encoding="utf-8")
+    assert [e.source for e in load_examples(paths)] == ["alpha-news", "beta-weekly",
+                                                        "Named Letter"]

@@ -62,12 +62,15 @@ def load_examples(paths: Iterable[Path]) -> list[Example]:
     examples: list[Example] = []
     for path in paths:
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
         except OSError as exc:
             raise ModelError(f"cannot read labels from {path}: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise ModelError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                             "label files are JSON lines in UTF-8") from exc
         for number, line in enumerate(lines, start=1):
             if line.strip():
-                examples.append(_parse_example(line, f"{path}:{number}"))
+                examples.append(_parse_example(line, f"{path}:{number}", path.stem))
     ids = [e.id for e in examples]
     if len(set(ids)) != len(ids):
         raise ModelError("the label files repeat an example id; each story must appear once")
@@ -92,9 +95,13 @@ def with_hand_written(examples: Sequence[Example], path: Path | None = None) -> 
     return [*examples, *(e for e in shipped if e.id not in given)]
 
 
-def _parse_example(line: str, where: str) -> Example:
+def _parse_example(line: str, where: str, file_stem: str) -> Example:
     try:
         row = json.loads(line)
+        if not isinstance(row["themes"], list) or not all(
+                isinstance(t, str) for t in row["themes"]):
+            raise ModelError(f"{where}: \"themes\" must be a list of theme names, such as "
+                             f'["policy"] or [] (got {row["themes"]!r:.60})')
         themes = tuple(t for t in THEMES if t in row["themes"])
         unknown = set(row["themes"]) - set(THEMES)
         example_id, text = str(row["id"]), str(row["text"])
@@ -102,7 +109,9 @@ def _parse_example(line: str, where: str) -> Example:
         raise ModelError(f"{where}: not a labeled story ({exc!r})") from exc
     if unknown:
         raise ModelError(f"{where}: unknown themes {sorted(unknown)}; expected some of {THEMES}")
-    issue, source = row.get("issue"), str(row.get("source") or "")
+    # a file without "source" is a newsletter of its own, named after the file: two such
+    # files were one "(no source)" newsletter, figures and gate alike
+    issue, source = row.get("issue"), str(row.get("source") or file_stem)
     group = f"{source}#{issue}" if issue is not None else example_id
     # an export's label that only readers settled stays train-only (labels.merge_examples)
     return Example(id=example_id, text=text, themes=themes, group=group, source=source,

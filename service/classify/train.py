@@ -40,9 +40,8 @@ from service.errors import ModelError
 
 __all__ = ["DEFAULT_PARAMS", "EVALUATION", "GATE_MIN_STORIES", "THEME_CUES", "TRAIN_ONLY_PREFIX",
            "Example", "TrainingOutcome", "build_pipeline", "data_hash", "evaluate",
-           "examples_trained_on",
-           "grouped_folds", "label_matrix", "load_examples", "make_card", "save_version",
-           "train_model", "train_new_version", "worse_sources"]
+           "examples_trained_on", "grouped_folds", "label_matrix", "load_examples", "make_card",
+           "paired_macros", "save_version", "train_model", "train_new_version", "worse_sources"]
 
 logger = logging.getLogger(__name__)
 
@@ -126,15 +125,38 @@ def examples_trained_on(models_dir: Path, version: str | None) -> int | None:
 def worse_sources(metrics: Mapping[str, Any], baseline: Mapping[str, Any]) -> tuple[str, ...]:
     """Newsletters with >= GATE_MIN_STORIES scored stories where ``metrics``' macro F1 is
     lower than ``baseline``'s; a baseline without per-newsletter figures is compared
-    on its overall macro F1 for every such newsletter."""
+    on its overall macro F1 for every such newsletter.
+
+    Both are compared over the same themes (``paired_macros``): a theme with nothing to
+    find and nothing found is left out of a newsletter's macro, so a model that found
+    nothing on a newsletter of no themes had none, and a new model's false tags there
+    ("0.0") were not lower."""
     before = baseline.get("by_source") or {}
     worse = []
     for source in _large_sources(metrics):
-        now = metrics["by_source"][source]["macro"]
-        was = (before.get(source) or {}).get("macro") if before else baseline.get("macro_f1")
+        now_row = metrics["by_source"][source]
+        if before:
+            now, was = paired_macros(now_row, before.get(source) or {})
+        else:
+            now, was = now_row["macro"], baseline.get("macro_f1")
         if was is not None and now is not None and now < was:
             worse.append(source)
     return tuple(worse)
+
+
+def paired_macros(now: Mapping[str, Any], was: Mapping[str, Any]
+                   ) -> tuple[float | None, float | None]:
+    """Two rows' macro F1 over the themes either scores.  A theme's F1 is None only when
+    there was nothing to find and nothing was found (evaluation.source_f1): perfect, 1.0,
+    beside a row that found something there.  Rows without per-theme figures (older
+    cards) keep their own macros."""
+    if not all(theme in now and theme in was for theme in THEMES):
+        return now.get("macro"), was.get("macro")
+    pairs = [(now[t], was[t]) for t in THEMES if now[t] is not None or was[t] is not None]
+    if not pairs:
+        return None, None
+    return (sum(1.0 if a is None else float(a) for a, _ in pairs) / len(pairs),
+            sum(1.0 if b is None else float(b) for _, b in pairs) / len(pairs))
 
 
 def _large_sources(metrics: Mapping[str, Any]) -> list[str]:

@@ -26,20 +26,21 @@ BATCH = 256  # lines scored together
 
 
 @click.command("classify", cls=Command)
-@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("source", type=click.File("rb"), default="-")
 @models_dir_option()
-def classify_command(source: IO[str], models_dir: Path | None) -> None:
+def classify_command(source: IO[bytes], models_dir: Path | None) -> None:
     """Tag JSON lines {"id", "text"} from SOURCE (default stdin) with themes.
 
     An optional "headline" is read as the story's first line, as the pipeline
     gives it (a label file's lines can be given as they are).  Writes one JSON
     line per input: {"id", "themes": [...], "scores": {theme: 0..1}}.  A bad
-    line is reported on stderr with its number and skipped.
+    line is reported on stderr with its number and skipped; when no line could be
+    tagged, the exit status is 1.
     """
     from service.classify.model import Classifier
 
     classifier = Classifier.load(chosen_models_dir(models_dir))
-    bad = 0
+    bad = tagged = 0
     for batch in _batches(_requests(source)):
         good = [(number, request) for number, request in batch if isinstance(request, dict)]
         for number, request in batch:
@@ -47,13 +48,24 @@ def classify_command(source: IO[str], models_dir: Path | None) -> None:
                 bad += 1
                 click.echo(f"classify: line {number}: {request}; skipped", err=True)
         _write_tagged(classifier, [request for _, request in good])
+        tagged += len(good)
+    if bad and not tagged:
+        raise click.ClickException(f"classify: none of the {bad} line(s) is a story to tag "
+                                   '(JSON lines {"id", "text"})')
     if bad:
         click.echo(f"classify: {bad} bad line(s) skipped", err=True)
 
 
-def _requests(source: IO[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    """(line number, request or the reason it is not one), for every non-blank line."""
-    for number, line in enumerate(source, start=1):
+def _requests(source: IO[bytes]) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, request or the reason it is not one), for every non-blank line.  Read
+    as bytes, so a line that is not UTF-8 is one bad line (it was a traceback); a
+    byte-order mark before the first is not part of it."""
+    for number, raw in enumerate(source, start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield number, f"not UTF-8 ({exc.reason} at byte {exc.start})"
+            continue
         if line.strip():
             yield number, _parse_request(line)
 

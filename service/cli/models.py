@@ -29,7 +29,8 @@ logger = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_LABELS_HELP = "JSON-lines label files ({id, text, themes, issue}); repeat or list several."
+_LABELS_HELP = ("JSON-lines label files ({id, text, themes, issue}); repeat or list several "
+                "(default: the files [models] labels_paths names, as retraining reads).")
 
 
 def models_dir_option(*names: str) -> Callable[[F], F]:
@@ -50,23 +51,51 @@ def chosen_models_dir(given: Path | None) -> Path:
     return model_store.models_dir(settings)
 
 
-_labels_option = click.option("--labels", "labels", multiple=True, required=True,
+_labels_option = click.option("--labels", "labels", multiple=True,
                               type=click.Path(exists=True, dir_okay=False, path_type=Path),
                               help=_LABELS_HELP)
+_score_labels_option = click.option(
+    "--labels", "labels", multiple=True, required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON-lines label files of stories the model was not trained on.")
 _more_labels = click.argument("more_labels", nargs=-1,
                               type=click.Path(exists=True, dir_okay=False, path_type=Path))
+_db_labels_option = click.option(
+    "--db-labels/--no-db-labels", default=True, show_default=True,
+    help="Also use the database's usable labels (service/classify/labels.py).")
 _hand_written_option = click.option(
     "--hand-written/--no-hand-written", "hand_written", default=True, show_default=True,
     help="Also train on the project's hand-written examples (models/extra_labels.jsonl: "
          "THEMES.md's definitions and edge cases; never scored).")
 
 
+# Two or more: a grouped cross-validation of one fold does not exist (scikit-learn's
+# traceback, before).
+_folds_option = click.option("--folds", default=5, show_default=True, type=click.IntRange(min=2),
+                             help="Folds of the grouped CV.")
+
+
 def _examples(files: Sequence[Path], hand_written: bool) -> list[Example]:
-    """The label files' examples, plus the hand-written ones unless left out."""
+    """The label files' examples (none named: the ones ``[models] labels_paths`` names, as
+    the scheduler's retraining reads them), plus the hand-written ones unless left out."""
     from service.classify.examples import load_examples, with_hand_written
 
-    examples = load_examples(files)
+    examples = load_examples(files or _configured_label_files())
     return with_hand_written(examples) if hand_written else examples
+
+
+def _configured_label_files() -> list[Path]:
+    from service.classify.retrain import label_files
+
+    obj = click.get_current_context().find_root().obj or {}
+    settings = obj.get("settings") or load_settings()
+    files = label_files(settings)
+    if not files:
+        raise click.UsageError("no label file given, and [models] labels_paths "
+                               f"({settings.models.labels_paths!r}) matches none: "
+                               "name them with --labels")
+    click.echo(f"labels: {', '.join(str(f) for f in files)}", err=True)
+    return files
 
 
 @click.command("train", cls=Command)
@@ -75,9 +104,8 @@ def _examples(files: Sequence[Path], hand_written: bool) -> list[Example]:
 @models_dir_option("--out", "--models-dir")
 @click.option("--force", is_flag=True, help="Activate the new model even if the gate keeps it "
               "out (it scores lower, or saw fewer examples than the active one).")
-@click.option("--folds", default=5, show_default=True, help="Folds of the grouped CV.")
-@click.option("--db-labels/--no-db-labels", default=True, show_default=True,
-              help="Also train on the database's usable labels (service/classify/labels.py).")
+@_folds_option
+@_db_labels_option
 @_hand_written_option
 def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
                   models_dir: Path | None, force: bool, folds: int, db_labels: bool,
@@ -125,48 +153,67 @@ def _why_not(outcome: TrainingOutcome, examples: int) -> str:
 
 
 def _worse(sources: Sequence[str], before: Mapping[str, Any], metrics: Mapping[str, Any]) -> str:
-    """"Import AI (0.812 < 0.843), ..." for the newsletters the gate refused on."""
+    """"Import AI (0.812 < 0.843), ..." for the newsletters the gate refused on, each pair
+    over the themes the gate compared (train.paired_macros)."""
+    from service.classify.train import paired_macros
+
     now = metrics.get("by_source", {})
-    return ", ".join(
-        f"{s} ({now[s]['macro']:.3f} < {before[s]['macro']:.3f})" if s in before else s
-        for s in sources)
+    parts = []
+    for source in sources:
+        pair = paired_macros(now[source], before[source]) if source in before else (None, None)
+        parts.append(f"{source} ({pair[0]:.3f} < {pair[1]:.3f})"
+                     if None not in pair else source)
+    return ", ".join(parts)
 
 
 @click.command("evaluate", cls=Command)
 @_labels_option
 @_more_labels
-@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the metrics as JSON to this file.")
-@click.option("--folds", default=5, show_default=True, help="Folds of the grouped CV.")
+@click.option("--json", "json_out", is_flag=False, flag_value="-", default=None,
+              type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Also write the metrics as JSON to this file; --json alone (or --json -): "
+                   "the JSON alone on stdout, the tables on stderr.")
+@_folds_option
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write an HTML report with plots in this folder ([report] extra).")
+@_db_labels_option
 @_hand_written_option
 def evaluate_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
                      json_out: Path | None, folds: int, report_dir: Path | None,
-                     hand_written: bool) -> None:
+                     db_labels: bool, hand_written: bool) -> None:
     """Grouped cross-validation (an issue's stories never split) of the current recipe, per
     newsletter, and leave-one-newsletter-out (trained on the others, scored on it)."""
     from service.classify.report import cross_validate, require_matplotlib, write_report
+    from service.cli.labels import with_database_labels
 
+    to_stdout = json_out is not None and str(json_out) == "-"
     # Before the training, not after: the extra and the paths the results go to.
-    if json_out is not None:
+    if json_out is not None and not to_stdout:
         check_writable_file(json_out)
     if report_dir is not None:
         check_writable_folder(report_dir)
         require_matplotlib()
     examples = _examples([*labels, *more_labels], hand_written)
+    examples = with_database_labels(examples, enabled=db_labels)
     result = cross_validate(examples, folds)
     metrics = result.metrics
-    click.echo(metrics_table(metrics))
+    say = _say(err=to_stdout)  # stdout holds the JSON alone, for a program to read
+    say(metrics_table(metrics))
     if tables := source_tables(metrics):
-        click.echo(f"\n{tables}")
+        say(f"\n{tables}")
     if report_dir is not None:
         page = write_report(report_dir, result.examples, result.scores, metrics,
                             result.thresholds)
-        click.echo(f"wrote {page}")
-    if json_out is not None:
+        say(f"wrote {page}")
+    if to_stdout:
+        click.echo(json.dumps(metrics, indent=2))
+    elif json_out is not None:
         json_out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
-        click.echo(f"wrote {json_out}")
+        say(f"wrote {json_out}")
+
+
+def _say(*, err: bool) -> Callable[[str], None]:
+    return lambda line: click.echo(line, err=err)
 
 
 @click.group("models", cls=Group)
@@ -238,7 +285,7 @@ def rollback_model(ctx: click.Context, here: Path | None) -> None:
 
 
 @models_group.command("score")
-@_labels_option
+@_score_labels_option
 @_more_labels
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the figures as JSON to this file.")
@@ -291,23 +338,22 @@ def _activate(models_dir: Path, version: str, *, rollback: bool = False) -> None
 
 
 @click.command("report", cls=Command)
-@click.option("--labels", "label_files", multiple=True, required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="JSON-lines label files ({id, text, themes, issue}); repeat for several.")
+@_labels_option
+@_more_labels
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for index.html and its PNG plots.")
-@click.option("--folds", default=5, show_default=True, help="Folds of the grouped CV.")
-@click.option("--db-labels", is_flag=True, help="Also use the database's usable labels.")
+@_folds_option
+@_db_labels_option
 @_hand_written_option
-def report_command(label_files: tuple[Path, ...], out: Path, folds: int,
-                   db_labels: bool, hand_written: bool) -> None:
+def report_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...], out: Path,
+                   folds: int, db_labels: bool, hand_written: bool) -> None:
     """Grouped cross-validation as an HTML report with plots (needs the [report] extra)."""
     from service.classify.report import cross_validate, require_matplotlib, write_report
     from service.cli.labels import with_database_labels
 
     require_matplotlib()  # before minutes of training, not after; so is the folder
     check_writable_folder(out)
-    examples = _examples(label_files, hand_written)
+    examples = _examples([*labels, *more_labels], hand_written)
     examples = with_database_labels(examples, enabled=db_labels)
     with click.progressbar(length=folds, label=f"grouped CV on {len(examples)} examples",
                            file=sys.stderr) as bar:
