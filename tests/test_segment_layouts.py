@@ -623,7 +623,8 @@ def test_a_name_ending_in_a_full_stop_runs_into_its_text() -> None:
                                                ("sweep26", 0.90), ("sweep27", 0.87),
                                                ("sweep28", 0.85), ("sweep29", 0.87),
                                                ("sweep30", 0.88), ("sweep31", 0.86),
-                                               ("sweep32", 0.88), ("sweep33", 0.82)])
+                                               ("sweep32", 0.88), ("sweep33", 0.82),
+                                               ("sweep34", 0.93)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
@@ -729,7 +730,12 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     0.845 with an interview's bold questions under a title that opens with the subject,
     two-language buttons and a few more, a poll's coloured answers, a clinical jobs board,
     "Contact us", a Japanese sender's address and contents, a referral line
-    (test_segment_sweep33.py)."""
+    (test_segment_sweep33.py).  sweep34 (16 issues, a twelfth helper, four of them plain
+    text only, written after stop 32's rules) scored 0.879 blind; 0.950 with a paper's
+    authors by surname under its numbered title, "Title [8] -- summary" notes, an essay's
+    parts in Roman numerals with footnote links, a headline that counts its numbered points,
+    "OPPORTUNITIES", Mailman's footer, a German imprint, "Name — Week 10, 2026" and a
+    calendar's dated lines (test_segment_sweep34.py)."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)

@@ -270,6 +270,10 @@ _INSTITUTION = (rf"(?:{_CAPITALISED}[ \t]+){{0,5}}(?:University|Univ\.|Institute
 LINKED_AUTHORS = re.compile(
     rf"^(?:{_SURNAMES})(?:[ \t]*\([^()\n]{{1,80}}\))?[ \t]*(?:--|[—–|·])[ \t]*"
     rf"(?:<?https?://\S+?>?|arXiv:\S+|{_INSTITUTION})$")
+# A paper's authors by surname alone, perhaps with where they work in brackets: "Adeyemi,
+# Strand, Koh (Halden Institute of Technology)", "Haddad, Lindqvist" (a plain-text paper
+# digest, the thirty-fourth sweep).  Only ever asked of a line right under a title.
+PAPER_SURNAMES = re.compile(rf"^(?:{_SURNAMES})(?:[ \t]*\([^()\n]{{1,80}}\))?$")
 
 
 # A recipe card's time and servings under its name: "45 minutes · Serves 6", "Prep 15 min |

@@ -57,6 +57,10 @@ NAME_PREFIX_WORDS = 3  # "Second Order: …", "Field Guide: …": a newsletter's
 WORD = re.compile(r"[^\W_]")
 SPACE = re.compile(r"\s+")
 QUOTES = re.compile(r"[\"“”‘’']")
+# a footnote's anchor: "#footnote-1", "#footnote-anchor-1", "#fn:1", "#fnref2"
+FOOTNOTE = re.compile(r"(?:footnote|fnref|fn)(?=[-_:\d]|$)", re.IGNORECASE)
+ROMAN = {numeral: value for value, numeral in enumerate(
+    ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"], start=1)}
 INTERVIEW_SUBJECT_CHARS = 20  # a subject this long that opens an interview's title names it
 BOLD_RANK = 7  # a bold line of its own ranks below every heading
 # A subtitle that announces more than one piece: "Episode 87 is out — plus a listener
@@ -283,9 +287,14 @@ def _bare_author(block: Block, after: Sequence[Block]) -> bool:
 
 
 def _number(text: str) -> int | None:
-    """The number a heading opens with: 3 for "3. A minimal implementation"."""
-    found = re.match(r"\(?(\d{1,2})[.)]\s", text)
-    return int(found.group(1)) if found else None
+    """The number a heading opens with: 3 for "3. A minimal implementation", and for
+    "III. What would change my mind" (an essay's parts in Roman numerals, the thirty-fourth
+    sweep)."""
+    found = re.match(r"\(?(\d{1,2}|[IVX]{1,5})[.)]\s", text)
+    if found is None:
+        return None
+    digits = found.group(1)
+    return int(digits) if digits.isdigit() else ROMAN.get(digits)
 
 
 def _section_point(story: Cut, deeper: set[str]) -> bool:
@@ -313,7 +322,9 @@ def _links_out(block: Block) -> bool:
     """A link to a source: not an address to write to, nor the post's own subscribe,
     comment or share page (the last section's "You're a free subscriber…": sweep8)."""
     parts = [urlsplit(link.url) for link in block.links]
-    return any(part.scheme in ("http", "https")
+    # (nor a footnote's mark, which Substack writes as the post's address with
+    # "#footnote-1": the thirty-fourth sweep's essay)
+    return any(part.scheme in ("http", "https") and not FOOTNOTE.match(part.fragment)
                and not OWN_PAGE.search(f"{part.path}?{part.query}") for part in parts)
 
 

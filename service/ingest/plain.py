@@ -49,6 +49,10 @@ TITLE_LINK = re.compile(  # a line ending in its link: (url), <url>, [url], [1],
     r"(.{3,}?)\s+(?:\((https?://[^\s)]+)\)|<(https?://[^\s>]+)>|\[(https?://[^\s\]]+)\]"
     r"|\[(\d{1,3})\]|[-–—|]\s+(https?://\S+))"
 )
+# "Title [8] -- what it says": a footnoted title leading its line, then a dash and a summary
+# (a plain-text paper digest's short notes, the thirty-fourth sweep)
+LEADING_REFERENCE = re.compile(r"(?P<title>[^\[\]\n]{3,160}?)[ \t]+\[(?P<mark>\d{1,3})\]"
+                               r"(?P<rest>[ \t]+(?:--|[-–—:|])[ \t][^\n]*)")
 UNDERLINE = re.compile(r"={3,}|-{3,}")
 MD_HEADING = re.compile(r"(#{1,6})\s+(.*)")  # closing "#"s are cut off in Python: linear
 # "== Releases ==": the blanks before the title possessive, the title starting with a
@@ -223,6 +227,11 @@ def _inline(line: str, refs: dict[str, str]) -> str:
         # A title line ending in its link: the title is the link's text.
         text = BOLD_SPAN.sub(r"<b>\1</b>", html.escape(titled.group(1).strip(), quote=False))
         return f'<a href="{html.escape(url)}">{text}</a>'
+    led = LEADING_REFERENCE.match(line)
+    if led and (url := refs.get(led.group("mark"))) and "](" not in led.group("title"):
+        title = BOLD_SPAN.sub(r"<b>\1</b>", html.escape(led.group("title").strip(), quote=False))
+        return (f'<a href="{html.escape(url)}">{title}</a>'
+                + html.escape(led.group("rest"), quote=False))
     escaped = html.escape(line, quote=False)
     escaped = BOLD_SPAN.sub(r"<b>\1</b>", escaped)
     escaped = MARKDOWN_LINK.sub(r'<a href="\2">\1</a>', escaped)

@@ -16,8 +16,8 @@ from service.domain import Block
 from service.ingest.cuts import Cut
 from service.ingest.headlines import tidy
 
-__all__ = ["SUBSECTION_TITLE_WORDS", "continued_story", "has_own_text", "section_heading",
-           "section_shaped"]
+__all__ = ["SUBSECTION_TITLE_WORDS", "continued_story", "counted_point", "has_own_text",
+           "section_heading", "section_shaped"]
 
 SUBSECTION_TITLE_WORDS = 3  # the story over its sections has a title, not a name ("Policy")
 # A section's heading inside a long story is short ("The setup", "Root cause"); a news
@@ -27,6 +27,14 @@ SUBSECTION_WORDS = 5
 # names the story that goes on (not "Continued drought forces water cuts": the review)
 CONTINUED_REST = re.compile(r"^\W*(?:continued|cont\.)\s*[:—–-]\s*(.+)$"
                             r"|^(.+?)\s*\((?:continued|cont\.?)\)\W*$", re.IGNORECASE)
+# A headline that counts its own points: "Five things we learned at RoboDeploy Europe", "3
+# takeaways from the AI Act vote" (its numbered bold points are its text: the 34th sweep)
+COUNTED_POINTS = re.compile(
+    r"^(?:the |our )?(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"(?: [\w-]+){0,2}? (?:things|takeaways|lessons|reasons|ways|questions|trends|ideas|tips"
+    r"|facts|highlights|predictions|surprises|observations|points|moments|numbers)\b",
+    re.IGNORECASE)
+NUMBERED_POINT = re.compile(r"^\W*\(?\d{1,2}[.)]\s")
 CONTINUED_MIN_CHARS = 8  # the rest of a "continued" heading names its story
 SUBSECTION_AFTER = 200  # characters of the story's own text before its first section
 # How a section of a piece is headed, unlike a news headline ("County rejects a gas plant"):
@@ -79,3 +87,11 @@ def continued_story(text: str, cuts: Sequence[Cut]) -> Cut | None:
         return None
     heads = ((c, re.sub(r"^\W+", "", c.headline).casefold()) for c in reversed(cuts))
     return next((c for c, h in heads if h and (h.startswith(rest) or rest.startswith(h))), None)
+
+
+def counted_point(story: Cut, point: Block) -> bool:
+    """``point`` opens with its number ("2. Integrators are the bottleneck.") under a
+    headline that counts its points: a part of that story, not one of its own."""
+    return (story.signal.startswith("heading")
+            and COUNTED_POINTS.match(story.headline) is not None
+            and NUMBERED_POINT.match(point.text) is not None)

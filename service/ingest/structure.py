@@ -44,6 +44,7 @@ from service.ingest.roles import roles_of
 from service.ingest.sections import (
     SUBSECTION_TITLE_WORDS,
     continued_story,
+    counted_point,
     has_own_text,
     section_heading,
 )
@@ -55,6 +56,7 @@ from service.ingest.zones import (
     POSTING_PLACE,
     TIME_OF_DAY,
     ZONES,
+    calendar_entry,
     event_day,
     opens_recap,
     opens_sponsor,
@@ -190,7 +192,7 @@ class _Cutter:
             # twelfth sweep's rules): a listing, where a headline with no time ends the zone
             self.drop("events", unit.headline, "an event's listing")
             return
-        if kind in ("section", "story") and unit.rank > self.zone_rank and (
+        if kind in ("section", "story") and unit.rank >= self.zone_rank and (
                 (self.zone == "events" and event_day(tidy(unit.headline)))
                 or (self.zone == "jobs" and POSTING_PLACE.match(tidy(unit.headline)))):
             # "Tue 6/17" over that day's listings, "Pinegrove · Toronto / Remote" under a
@@ -204,6 +206,11 @@ class _Cutter:
             # "TOGETHER WITH ACME" over "Ship apps 10x faster" and Acme's pitch: the title
             # right under a sponsor's label is the ad's own headline, not a story's.
             self.drop("sponsor", unit.headline, "the sponsor's headline")
+            return
+        if kind == "story" and not unit.url and calendar_entry(
+                tidy(unit.headline), self.section, self._over_text(index)):
+            self.current = None  # "2 Apr" over "Colorado Senate floor vote expected"
+            self.drop("events", unit.headline, "a calendar's entry")
             return
         if kind == "story" and self.zone != "footer":
             self.zone = ""
@@ -275,6 +282,9 @@ class _Cutter:
             self.drop("sponsor", unit.headline, "sponsored item")
         elif unit.role == "item" and posting(unit.headline, self.section):
             self.drop("jobs", unit.headline, "a job posting under the section's name")
+        elif (unit.role == "item" and self.current is not None
+              and counted_point(self.current, unit.block)):
+            self.current.blocks.append(unit.block)  # "Five things…" over its numbered points
         elif unit.role == "item":
             self.start(Cut(tidy(unit.headline), unit.signal, [unit.block], unit.url,
                            self.section), unit.rank)
