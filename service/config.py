@@ -265,6 +265,7 @@ def load_settings(path: Path | str | None = None,
         path = env[f"{ENV_PREFIX}CONFIG"]
     data = _read_toml(Path(path)) if path else {}
     _reject_unknown(data)
+    _reject_unknown_env(env)
     values: dict[tuple[str, str], Any] = {}
     overridden: set[tuple[str, str]] = set()
     for setting in SETTINGS:
@@ -302,6 +303,19 @@ def _reject_unknown(data: Mapping[str, Any]) -> None:
                 raise ConfigError(f"unknown config key [{section}] {key}")
 
 
+def _reject_unknown_env(env: Mapping[str, str]) -> None:
+    """The same for the environment: NEWSALERTS_SMTP__HOTS was ignored, and mail quietly
+    went to var/outbox (an operator's review).  Only names of the settings' shape
+    (NEWSALERTS_<SECTION>__<KEY>) are read as settings; NEWSALERTS_CONFIG, _SOURCES and
+    others are not of it."""
+    known = {s.env_name for s in SETTINGS}
+    for name in env:
+        if name.startswith(ENV_PREFIX) and "__" in name and name not in known:
+            section, _, key = name[len(ENV_PREFIX):].partition("__")
+            raise ConfigError(f"unknown setting {name}: no [{section.lower()}] {key.lower()} "
+                              "(`newsalerts config docs` lists them)")
+
+
 def _lookup(setting: Setting, data: Mapping[str, Any],
             env: Mapping[str, str]) -> tuple[Any, str]:
     if setting.env_name in env:
@@ -329,7 +343,14 @@ def _coerce(setting: Setting, raw: Any, where: str) -> Any:
             if text in _TRUE | _FALSE:
                 return text in _TRUE
             raise ValueError(raw)
-        if setting.type is int and isinstance(raw, bool):
+        # No quiet conversions from the file's own types (an operator's review): 993.9 was
+        # port 993, 2.5 a batch of 2, true a timeout of 1 s, a list a folder's "['INBOX']".
+        if isinstance(raw, bool) and setting.type is not str:
+            raise ValueError(raw)
+        if (setting.type is int and isinstance(raw, float)) or (
+                setting.type is str and not isinstance(raw, str)):
+            raise ValueError(raw)
+        if setting.type is float and not isinstance(raw, int | float | str):
             raise ValueError(raw)
         value = setting.type(raw)
     except (TypeError, ValueError) as exc:

@@ -224,3 +224,24 @@ def test_a_date_after_the_issue_arrived_is_read_as_its_arrival(
     arrived = dates["Test Letter 9"][1]
     assert dates["Test Letter 9"][0] == arrived
     assert dates["Test Letter 10"][0] == datetime(2024, 1, 1, 10, tzinfo=UTC)  # left as it is
+
+
+def test_two_messages_refused_under_one_message_id_are_both_kept(
+    sqlite_context: Context, tagger: Tagger, tmp_path: Path
+) -> None:
+    """Refusals were keyed by Message-ID: a forged copy refused first kept the real issue's
+    own refusal (a wrong List-Id, say) out of the table, with its reason and its bytes (an
+    operator's review).  The same bytes read twice stay one row."""
+    real = issue_email(7)
+    forged = issue_email(7, sender="someone@elsewhere.example")
+    assert forged != real
+    inbox_dir = tmp_path / "inbox"
+    _drop(inbox_dir, {"1-forged.eml": forged, "2-unparseable.eml": b"\x00 not mail"})
+    poll_once(sqlite_context, DirectoryInbox(inbox_dir, 10_000_000), tagger)
+    _drop(inbox_dir, {"3-forged-again.eml": forged,
+                      "4-stranger.eml": issue_email(7, sender="other@elsewhere.example")})
+    poll_once(sqlite_context, DirectoryInbox(inbox_dir, 10_000_000), tagger)
+    with transaction(sqlite_context.sessions) as session:
+        rows = session.scalars(select(tables.RefusedMessage)).all()
+        origins = sorted(Path(row.origin).name for row in rows)
+    assert origins == ["1-forged.eml", "2-unparseable.eml", "4-stranger.eml"]

@@ -296,4 +296,5 @@ def test_classify_command_that_tags_nothing_fails() -> None:
     result = CliRunner().invoke(classify_command, ["--models-dir", str(MODELS)],
                                 input="From: an email, not JSON lines\nSubject: x\n")
     assert result.exit_code == 1 and result.stdout == ""
-    assert "none of the 2 line(s) is a story to tag" in result.stderr
+    assert result.stderr.splitlines()[-1].startswith(
+        "Error: ModelError: none of the 2 line(s) is a story to tag")

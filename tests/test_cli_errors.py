@@ -8,6 +8,9 @@ test runs it, outside `newsalerts`) says it as `newsalerts` would.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -194,3 +197,38 @@ def test_a_bad_label_file_is_one_line(tmp_path: Path, command: tuple[str, ...], 
     assert result.exit_code == 1, result.output
     last = result.output.splitlines()[-1]
     assert last.startswith("Error: ModelError: ") and said in last
+
+
+@pytest.mark.parametrize(("command", "setting", "said"), [
+    ("run", "SEGMENT__RULES_DIR", "[segment] rules_dir {path} is not a folder"),
+    ("scheduler", "SEGMENT__RULES_DIR", "[segment] rules_dir {path} is not a folder"),
+    ("worker", "SMTP__CA_FILE", "[smtp] ca_file '{path}' is not a readable PEM file"),
+    ("run", "SMTP__CA_FILE", "[smtp] ca_file '{path}' is not a readable PEM file")])
+def test_a_bad_file_setting_stops_a_long_running_process_at_its_start(
+        tmp_path: Path, command: str, setting: str, said: str) -> None:
+    """A bad rules folder failed every poll with a warning, mail waiting; a missing SMTP CA
+    file was retried by a worker for ever, as "cannot use the SMTP server: [Errno 2]" (an
+    operator's review).  A process that does not stop fails here by its timeout."""
+    missing = tmp_path / "no-such-file"
+    env = {**os.environ, "NEWSALERTS_DATABASE__URL": f"sqlite:///{tmp_path}/cli.db",
+           "NEWSALERTS_INBOX__DIR": str(tmp_path / "inbox"),
+           "NEWSALERTS_WEB__LISTEN": "127.0.0.1:0", "NEWSALERTS_SMTP__HOST": "127.0.0.1",
+           "NEWSALERTS_SMTP__SSL": "true", f"NEWSALERTS_{setting}": str(missing)}
+    done = subprocess.run([sys.executable, "-m", "service", command], env=env,
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"Error: ConfigError: {said.format(path=missing)}"), last
+
+
+def test_segment_says_a_missing_file_and_cuts_the_others(tmp_path: Path) -> None:
+    """A missing file was click's usage error (exit 2) and no file was cut (an operator's
+    review; the README: one error line per file it cannot read, and on with the rest)."""
+    missing = tmp_path / "nope.eml"
+    sample = Path(__file__).parents[1] / "examples" / "sample-issue.eml"
+    result = CliRunner().invoke(main, ["segment", str(missing), str(sample), str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: FileNotFoundError: {missing}: No such file or directory",
+        f"Error: IsADirectoryError: {tmp_path}: Is a directory"]
+    assert len(result.stdout.splitlines()) == 5  # the sample's stories

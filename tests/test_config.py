@@ -81,6 +81,14 @@ def test_sources_from_environment_json() -> None:
          "needs senders: a list of bare email addresses"),
         (f"[[sources]]\nname = '{'N' * 201}'\nsenders = ['a@b.example']\n",
          "name must be 200 characters at most"),
+        # the file's own types are not converted (an operator's review): port 993, a batch
+        # of 2, a 1 s timeout, a folder named "['INBOX', 'x']", a listen address 28080
+        ("[inbox]\nport = 993.9\n", "[inbox] port must be a whole number, got 993.9"),
+        ("[smtp]\nbatch_size = 2.5\n", "[smtp] batch_size must be a whole number"),
+        ("[smtp]\ntimeout = true\n", "[smtp] timeout must be a number, got True"),
+        ("[inbox]\nfolder = ['INBOX', 'x']\n", "[inbox] folder must be text"),
+        ("[web]\nlisten = 28080\n", "[web] listen must be text, got 28080"),
+        ("[inbox]\npoll_interval = 0.5\n", "[inbox] poll_interval must be a whole number"),
     ],
 )
 def test_bad_config_is_refused_with_a_clear_message(tmp_path: Path, text: str,
@@ -173,3 +181,14 @@ def test_typed_sections_keep_secrets_out_of_their_repr() -> None:
     assert settings.smtp.password == "hunter2-smtp"
     assert "hunter2-smtp" not in repr(settings.smtp)
     assert "pw-admin" not in repr(settings.admin)
+
+
+def test_a_misspelt_setting_in_the_environment_is_refused() -> None:
+    """NEWSALERTS_SMTP__HOTS was ignored: mail quietly went to var/outbox (an operator's
+    review).  Names not of the settings' shape are not read as settings."""
+    with pytest.raises(ConfigError, match=r"unknown setting NEWSALERTS_SMTP__HOTS: no "
+                                          r"\[smtp\] hots"):
+        load_settings(None, environ={"NEWSALERTS_SMTP__HOTS": "smtp.example.org"})
+    settings = load_settings(None, environ={"NEWSALERTS_SMTP__HOST": "smtp.example.org",
+                                            "NEWSALERTS_SHARED": "/srv/shared"})
+    assert settings.smtp.host == "smtp.example.org"

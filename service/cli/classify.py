@@ -17,6 +17,7 @@ import click
 from service.cli.glue import Command
 from service.cli.models import chosen_models_dir, models_dir_option
 from service.domain import Story
+from service.errors import ModelError
 
 # scikit-learn takes seconds and ~90 MB to import: only when a command runs.
 if TYPE_CHECKING:
@@ -50,8 +51,8 @@ def classify_command(source: IO[bytes], models_dir: Path | None) -> None:
         _write_tagged(classifier, [request for _, request in good])
         tagged += len(good)
     if bad and not tagged:
-        raise click.ClickException(f"classify: none of the {bad} line(s) is a story to tag "
-                                   '(JSON lines {"id", "text"})')
+        raise ModelError(f"none of the {bad} line(s) is a story to tag "
+                         '(JSON lines {"id", "text"})')
     if bad:
         click.echo(f"classify: {bad} bad line(s) skipped", err=True)
 

@@ -94,8 +94,8 @@ def poll(as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+# (not exists=True: a missing file is one error line among the others, and the rest are cut)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--explain", is_flag=True,
               help="Print each story start with the signal that made it, and what was dropped.")
 def segment(files: tuple[Path, ...], explain: bool) -> None:
@@ -114,9 +114,10 @@ def segment(files: tuple[Path, ...], explain: bool) -> None:
                 continue
             for record in segment_records([path], rules):
                 click.echo(json.dumps(record, ensure_ascii=False))
-        except NewsalertsError as exc:
+        except (NewsalertsError, OSError) as exc:
             failed += 1
-            click.echo(f"Error: {glue.error_line(exc, str(path))}", err=True)
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            click.echo(f"Error: {exc.__class__.__name__}: {path}: {reason}", err=True)
     if failed:
         sys.exit(1)
 

@@ -30,7 +30,12 @@ from pathlib import Path
 from typing import Protocol
 
 from service.config import Settings
-from service.errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
+from service.errors import (
+    ConfigError,
+    DeliveryError,
+    PermanentDeliveryError,
+    TransientDeliveryError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +58,16 @@ def open_transport(settings: Settings) -> Iterator[Transport]:
         yield transport
     finally:
         transport.close()
+
+
+def smtp_tls_context(ca_file: str) -> ssl.SSLContext:
+    """The TLS context for the SMTP server; a ``[smtp] ca_file`` that cannot be read is a
+    configuration error naming it (it was "cannot use the SMTP server: [Errno 2] No such
+    file or directory", retried by a worker for ever: an operator's review)."""
+    try:
+        return ssl.create_default_context(cafile=ca_file or None)
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigError(f"[smtp] ca_file {ca_file!r} is not a readable PEM file: {exc}") from exc
 
 
 class OutboxTransport:
@@ -154,7 +169,7 @@ class SmtpTransport:
     def _tls(self) -> ssl.SSLContext:
         # Made once: building a context reads the CA store (tens of milliseconds).
         if self._tls_context is None:
-            self._tls_context = ssl.create_default_context(cafile=self._ca_file or None)
+            self._tls_context = smtp_tls_context(self._ca_file)
         return self._tls_context
 
     def _open(self) -> smtplib.SMTP:

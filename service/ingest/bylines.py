@@ -272,8 +272,10 @@ LINKED_AUTHORS = re.compile(
     rf"(?:<?https?://\S+?>?|arXiv:\S+|{_INSTITUTION})$")
 # A paper's authors by surname alone, perhaps with where they work in brackets: "Adeyemi,
 # Strand, Koh (Halden Institute of Technology)", "Haddad, Lindqvist" (a plain-text paper
-# digest, the thirty-fourth sweep).  Only ever asked of a line right under a title.
-PAPER_SURNAMES = re.compile(rf"^(?:{_SURNAMES})(?:[ \t]*\([^()\n]{{1,80}}\))?$")
+# digest, the thirty-fourth sweep).  Only ever asked of a line right under an item.
+# Commas only: "Mistral and Cohere", "Apple and Epic" head news (the review).
+PAPER_SURNAMES = re.compile(r"^[A-Z][\w'’-]+(?:,[ \t]*[A-Z][\w'’-]+){1,11}"
+                            r"(?:[ \t]*\([^()\n]{1,80}\))?$")
 
 
 # A recipe card's time and servings under its name: "45 minutes · Serves 6", "Prep 15 min |

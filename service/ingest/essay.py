@@ -59,6 +59,7 @@ SPACE = re.compile(r"\s+")
 QUOTES = re.compile(r"[\"“”‘’']")
 # a footnote's anchor: "#footnote-1", "#footnote-anchor-1", "#fn:1", "#fnref2"
 FOOTNOTE = re.compile(r"(?:footnote|fnref|fn)(?=[-_:\d]|$)", re.IGNORECASE)
+ROMAN_HEAD = re.compile(r"\(?[IVX]{1,5}[.)]\s")
 ROMAN = {numeral: value for value, numeral in enumerate(
     ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"], start=1)}
 INTERVIEW_SUBJECT_CHARS = 20  # a subject this long that opens an interview's title names it
@@ -135,14 +136,18 @@ def one_essay(raw: Sequence[Block], envelope: Envelope, blocks: Sequence[Block],
         if own_section and rank is None:
             pointed.add(story.section)
         section = "" if _plain(story.section) in header else story.section  # a subtitle's
-        number = _number(story.blocks[0].text.strip(DECORATION)) if story.blocks else None
+        opening = story.blocks[0].text.strip(DECORATION) if story.blocks else ""
+        number = _number(opening)
         # (a numbered section goes on the numbering of the one before: "3. A minimal
-        # implementation" after "2. The draft-then-verify idea")
+        # implementation" after "2. The draft-then-verify idea"; not Roman numerals, which
+        # number a digest's news as well: "II." over a Reuters link, the review)
         shaped = section_shaped(story.headline) or (
-            number is not None and last_number is not None and number == last_number + 1)
+            number is not None and last_number is not None and number == last_number + 1
+            and not ROMAN_HEAD.match(opening))
         if ((rank is None and not own_section) or (rank is not None and rank <= level)
                 or (linked and number is None)  # under a linked title, numbered parts only
-                or story.url or (any(_links_out(b) for b in story.blocks) and not shaped)
+                or story.url or (any(_links_out(b, numbered=number is not None)
+                                     for b in story.blocks) and not shaped)
                 or (section and not own_section)
                 or (rank is not None and rank < BOLD_RANK and not shaped
                     and ENUMERATOR.match(story.blocks[0].text.strip(DECORATION)))
@@ -290,7 +295,7 @@ def _number(text: str) -> int | None:
     """The number a heading opens with: 3 for "3. A minimal implementation", and for
     "III. What would change my mind" (an essay's parts in Roman numerals, the thirty-fourth
     sweep)."""
-    found = re.match(r"\(?(\d{1,2}|[IVX]{1,5})[.)]\s", text)
+    found = re.match(r"\(?(\d{1,2}|[IVX]{1,5})[.)]\s", text)  # (ROMAN_HEAD's shape too)
     if found is None:
         return None
     digits = found.group(1)
@@ -318,13 +323,15 @@ def _section_heading(story: Cut, blocks: Sequence[Block], at: dict[int, int]) ->
                         and _plain(before.text) == _plain(story.section)) else []
 
 
-def _links_out(block: Block) -> bool:
+def _links_out(block: Block, *, numbered: bool = False) -> bool:
     """A link to a source: not an address to write to, nor the post's own subscribe,
     comment or share page (the last section's "You're a free subscriber…": sweep8)."""
     parts = [urlsplit(link.url) for link in block.links]
-    # (nor a footnote's mark, which Substack writes as the post's address with
-    # "#footnote-1": the thirty-fourth sweep's essay)
-    return any(part.scheme in ("http", "https") and not FOOTNOTE.match(part.fragment)
+    # (nor, in a numbered part, a footnote's mark, which Substack writes as the post's
+    # address with "#footnote-1": the thirty-fourth sweep's essay; a digest's news that
+    # cites its sources in footnotes is not numbered so: the review)
+    return any(part.scheme in ("http", "https")
+               and not (numbered and FOOTNOTE.match(part.fragment))
                and not OWN_PAGE.search(f"{part.path}?{part.query}") for part in parts)
 
 

@@ -267,9 +267,6 @@ def _issue_number_end(line: str) -> int | None:
     return None
 
 
-WEEK_NUMBER = re.compile(r"(?:week|wk\.?|kw)[ \t]*\d{1,2},?[ \t]+\d{4}", re.IGNORECASE)
-
-
 def _dated_name(line: str, serial: bool = True) -> bool:
     """A short name, then the date as the line's last part: "AI MONEY & JOBS — Week of March
     10, 2025", "Curated posts · Week of March 10": the week, or a name in capitals; not
@@ -280,14 +277,12 @@ def _dated_name(line: str, serial: bool = True) -> bool:
     if hyphened:  # name only ("FOMC - December 10, 2025" is news: the review)
         parts = re.split(r"\s+-\s+", line)
     date = re.sub(r"^week of\s+", "", parts[-1], flags=re.IGNORECASE)
-    # "Shipfeed — Week 10, 2026": the week's number dates it as well (the 34th sweep)
-    numbered_week = WEEK_NUMBER.fullmatch(parts[-1]) is not None
     return (len(parts) >= 2 and len(parts[0].split()) <= NAME_MAX_WORDS - 1
-            and (numbered_week or date != parts[-1] or (parts[0].isupper() and not hyphened)
+            and (date != parts[-1] or (parts[0].isupper() and not hyphened)
                  # ("Earnings roundup — November 7, 2025" over its text is news: the review)
                  or (serial and bool(SERIAL_NAME.search(parts[0])))
                  or _letter_name(parts[0]))
-            and (numbered_week or _dates_the_issue(date)))
+            and _dates_the_issue(date))
 
 
 def _letter_name(name: str) -> bool:

@@ -157,7 +157,7 @@ def _store_outcome(ctx: Context, session: Session, raw: RawMessage,
                    outcome: Accepted | Refused, summary: PollSummary) -> PollOutcome:
     now = ctx.now()
     if isinstance(outcome, Refused):
-        if not store.is_known(session, store.refusal_key(raw, outcome.envelope), refused=True):
+        if not store.is_known(session, store.refusal_key(raw), refused=True):
             store.record_refusal(session, raw, outcome.envelope, outcome.error, now)
         log.warning("%s %s: %s (%s)", outcome.error.status, raw.origin,
                     outcome.error.reason, outcome.error.code)
@@ -184,7 +184,7 @@ def _stored_meanwhile(ctx: Context, raw: RawMessage, outcome: Accepted | Refused
     two schedulers overlapping after a takeover); the unique key keeps one copy and
     the loser's transaction, rolled back, is a duplicate.  Any other error stands.
     """
-    key = (store.refusal_key(raw, outcome.envelope) if isinstance(outcome, Refused)
+    key = (store.refusal_key(raw) if isinstance(outcome, Refused)
            else outcome.issue.dedupe_key)
     if isinstance(error.__cause__, IntegrityError):
         with transaction(ctx.sessions) as session:
@@ -204,7 +204,7 @@ def _unstorable(ctx: Context, raw: RawMessage, error: DataError) -> PollOutcome:
               f"({str(error.orig or error).splitlines()[0][:200]}); it is kept as received.")
     refused = MalformedMessage("unstorable", reason)
     with transaction(ctx.sessions) as session:
-        if not store.is_known(session, store.refusal_key(raw, None), refused=True):
+        if not store.is_known(session, store.refusal_key(raw), refused=True):
             store.record_refusal(session, raw, None, refused, ctx.now())
         if raw.position is not None:
             store.advance_position(session, raw.position)

@@ -237,8 +237,8 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
     bold = is_bold_line(unit.block, lines[0])
     under_title = index > 0 and (units[index - 1].role in ("title", "item")
                                  or _bold_title_line(units[index - 1]))
-    if not bold and under_title and (is_byline(lines[0]) or VERDICT.match(tidy(lines[0]))
-                                     or AUTHORS_BY_SURNAME.match(tidy(lines[0]))):
+    if not bold and under_title and (is_byline(lines[0]) or VERDICT.match(tidy(lines[0])) or (
+            units[index - 1].role == "item" and AUTHORS_BY_SURNAME.match(tidy(lines[0])))):
         return unit  # right under a title, its author or date: "Marta Kowalczyk · Mar 3"
     if under_title and (PLACE_DATELINE.match(tidy(lines[0])) or SEVERITY.match(tidy(lines[0]))
                         or CREDIT.match(tidy(lines[0]))):

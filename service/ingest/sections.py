@@ -29,12 +29,14 @@ CONTINUED_REST = re.compile(r"^\W*(?:continued|cont\.)\s*[:—–-]\s*(.+)$"
                             r"|^(.+?)\s*\((?:continued|cont\.?)\)\W*$", re.IGNORECASE)
 # A headline that counts its own points: "Five things we learned at RoboDeploy Europe", "3
 # takeaways from the AI Act vote" (its numbered bold points are its text: the 34th sweep)
+COUNT_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+               "eleven", "twelve")
 COUNTED_POINTS = re.compile(
-    r"^(?:the |our )?(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"^(?:the |our )?(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"(?: [\w-]+){0,2}? (?:things|takeaways|lessons|reasons|ways|questions|trends|ideas|tips"
     r"|facts|highlights|predictions|surprises|observations|points|moments|numbers)\b",
     re.IGNORECASE)
-NUMBERED_POINT = re.compile(r"^\W*\(?\d{1,2}[.)]\s")
+NUMBERED_POINT = re.compile(r"^\W*\(?(\d{1,2})[.)]\s")
 CONTINUED_MIN_CHARS = 8  # the rest of a "continued" heading names its story
 SUBSECTION_AFTER = 200  # characters of the story's own text before its first section
 # How a section of a piece is headed, unlike a news headline ("County rejects a gas plant"):
@@ -91,7 +93,14 @@ def continued_story(text: str, cuts: Sequence[Cut]) -> Cut | None:
 
 def counted_point(story: Cut, point: Block) -> bool:
     """``point`` opens with its number ("2. Integrators are the bottleneck.") under a
-    headline that counts its points: a part of that story, not one of its own."""
-    return (story.signal.startswith("heading")
-            and COUNTED_POINTS.match(story.headline) is not None
-            and NUMBERED_POINT.match(point.text) is not None)
+    headline that counts its points, no more than it counts, and links nowhere: a part of
+    that story, not one of its own ("10 things in tech you need to know today" over ten
+    linked news items keeps them apart: the review)."""
+    count = COUNTED_POINTS.match(story.headline)
+    number = NUMBERED_POINT.match(point.text)
+    return (story.signal.startswith("heading") and count is not None and number is not None
+            and not point.links and int(number.group(1)) <= _count(count.group(1)))
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else COUNT_WORDS.index(word.lower()) + 2

@@ -122,7 +122,7 @@ def _story_row(item: TaggedStory, now: datetime) -> tables.Story:
 def record_refusal(session: Session, raw: RawMessage, envelope: Envelope | None,
                    error: MessageRefused, now: datetime) -> None:
     session.add(tables.RefusedMessage(
-        dedupe_key=refusal_key(raw, envelope), status=error.status, code=error.code,
+        dedupe_key=refusal_key(raw), status=error.status, code=error.code,
         reason=error.reason, message_id=envelope.message_id if envelope else None,
         sender=envelope.sender if envelope else "",
         subject=envelope.subject if envelope else "", origin=raw.origin,
@@ -131,9 +131,10 @@ def record_refusal(session: Session, raw: RawMessage, envelope: Envelope | None,
     ))
 
 
-def refusal_key(raw: RawMessage, envelope: Envelope | None) -> str:
-    if envelope and envelope.message_id:
-        return envelope.message_id
+def refusal_key(raw: RawMessage) -> str:
+    """A refused message is known by its bytes, not its Message-ID: a forged copy refused
+    first kept the real issue's refusal (under the same Message-ID) out of the table, with
+    its reason and its bytes (a read-only review).  The same bytes read again are one row."""
     return "sha256:" + hashlib.sha256(raw.data).hexdigest()
 
 

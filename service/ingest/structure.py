@@ -28,9 +28,9 @@ from service.domain import Block
 from service.ingest.ads import SPONSORED_TAIL, is_ad, is_button
 from service.ingest.buttons import CALL_TO_ACTION
 from service.ingest.cuts import Cut, Cutting, without_last
+from service.ingest.dated_lines import calendar_entry
 from service.ingest.headlines import (
     ASKS,
-    BARE_URL_LINE,
     INNER_HEADING,
     RELATED,
     SALUTATION,
@@ -49,14 +49,13 @@ from service.ingest.sections import (
     section_heading,
 )
 from service.ingest.title_kinds import label_over_items, news_item, title_kind
-from service.ingest.units import Unit, after
+from service.ingest.units import Unit, after, url_below
 from service.ingest.zones import (
     EVENT_DAY,
     JOB_TITLE,
     POSTING_PLACE,
     TIME_OF_DAY,
     ZONES,
-    calendar_entry,
     event_day,
     opens_recap,
     opens_sponsor,
@@ -192,7 +191,7 @@ class _Cutter:
             # twelfth sweep's rules): a listing, where a headline with no time ends the zone
             self.drop("events", unit.headline, "an event's listing")
             return
-        if kind in ("section", "story") and unit.rank >= self.zone_rank and (
+        if kind in ("section", "story") and unit.rank > self.zone_rank and (
                 (self.zone == "events" and event_day(tidy(unit.headline)))
                 or (self.zone == "jobs" and POSTING_PLACE.match(tidy(unit.headline)))):
             # "Tue 6/17" over that day's listings, "Pinegrove · Toronto / Remote" under a
@@ -208,7 +207,7 @@ class _Cutter:
             self.drop("sponsor", unit.headline, "the sponsor's headline")
             return
         if kind == "story" and not unit.url and calendar_entry(
-                tidy(unit.headline), self.section, self._over_text(index)):
+                tidy(unit.headline), self.section, self._first_line_below(index)):
             self.current = None  # "2 Apr" over "Colorado Senate floor vote expected"
             self.drop("events", unit.headline, "a calendar's entry")
             return
@@ -217,7 +216,7 @@ class _Cutter:
             if unit.rank < self.section_rank:
                 self.section, self.section_rank = "", 0  # a story above the section ends it
             self.start(Cut(tidy(unit.headline), rank_name(unit.rank), [unit.block],
-                           unit.url or _url_below(self.units, index), self.section), unit.rank)
+                           unit.url or url_below(self.units, index), self.section), unit.rank)
             return
         self.current = None
         if kind == "section":
@@ -343,8 +342,15 @@ class _Cutter:
 
     def _over_text(self, index: int) -> bool:
         """The unit at ``index`` has body text right under it (past any separator)."""
+        return self._first_line_below(index) is not None
+
+    def _first_line_below(self, index: int) -> str | None:
+        """The first line of the body text right under the unit at ``index``, if any."""
         below = next((u for u in after(self.units, index) if u.role != "rule"), None)
-        return below is not None and below.role == "body"
+        if below is None or below.role != "body":
+            return None
+        lines = block_lines(below.block) if below.block.text else []
+        return tidy(lines[0]) if lines else ""
 
     def start(self, story: Cut, rank: int = 0) -> None:
         self.current, self.gap_noted, self.current_rank = story, False, rank
@@ -383,18 +389,3 @@ def _letter(unit: Unit, units: list[Unit], index: int) -> Cut | None:
     headline = sentence.group(1) if sentence else tidy(block_lines(following.block)[0])[:160]
     return Cut(headline, "letter: salutation line", [unit.block])
 
-
-def _url_below(units: list[Unit], index: int) -> str:
-    """In plain text a story's link stands alone on a line of its first paragraph, or as a
-    paragraph of its own under the story's text."""
-    following = units[index + 1] if index + 1 < len(units) else None
-    if following is None or following.role != "body":
-        return ""
-    lines = block_lines(following.block)
-    urls = (line.strip("<>") for line in lines if BARE_URL_LINE.match(line))
-    if first := next(urls, ""):
-        return first
-    under = itertools.takewhile(lambda u: u.role == "body", after(units, index))
-    alone = (block_lines(u.block) for u in under)
-    return next((lines[0].strip("<>") for lines in alone
-                 if len(lines) == 1 and BARE_URL_LINE.match(lines[0])), "")

@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from service.domain import Block
+from service.ingest.headlines import BARE_URL_LINE, block_lines
 
-__all__ = ["Unit", "after", "text_under"]
+__all__ = ["Unit", "after", "text_under", "url_below"]
 
 
 @dataclass(frozen=True)
@@ -36,3 +37,19 @@ def text_under(units: list[Unit], index: int, size: Callable[[str], int] = len) 
     following = (u for u in after(units, index) if u.role != "rule")
     under = itertools.takewhile(lambda u: u.role == "body", following)
     return sum(size(u.block.text) for u in under)
+
+
+def url_below(units: list[Unit], index: int) -> str:
+    """In plain text a story's link stands alone on a line of its first paragraph, or as a
+    paragraph of its own under the story's text."""
+    following = units[index + 1] if index + 1 < len(units) else None
+    if following is None or following.role != "body":
+        return ""
+    lines = block_lines(following.block)
+    urls = (line.strip("<>") for line in lines if BARE_URL_LINE.match(line))
+    if first := next(urls, ""):
+        return first
+    under = itertools.takewhile(lambda u: u.role == "body", after(units, index))
+    alone = (block_lines(u.block) for u in under)
+    return next((lines[0].strip("<>") for lines in alone
+                 if len(lines) == 1 and BARE_URL_LINE.match(lines[0])), "")

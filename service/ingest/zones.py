@@ -23,7 +23,6 @@ __all__ = [
     "SPONSOR_LABEL",
     "TIME_OF_DAY",
     "ZONES",
-    "calendar_entry",
     "opens_recap",
     "opens_sponsor",
     "posting",
@@ -105,24 +104,6 @@ EVENT_DATE = re.compile(r"^\W*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]
 def event_day(line: str) -> bool:
     """A calendar's day over its listings: "Tue 6/17", "Thursday, June 19"."""
     return bool(EVENT_DATE.match(line) or ISSUE_DATE.match(line))
-
-
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-# "12 Mar  Kestrel Q4 results", "Apr 2 – Senate vote": a calendar's line, its day first
-DATED_ENTRY = re.compile(rf"^\d{{1,2}}[ \t]+{_MONTH}[ \t]+\S|^{_MONTH}[ \t]+\d{{1,2}}\b",
-                         re.IGNORECASE)
-CALENDAR_NAME = re.compile(r"^\W*(?:(?:key |important )?dates|calendar|diary)\W*$",
-                           re.IGNORECASE)
-
-
-def calendar_entry(headline: str, section: str, over_text: bool) -> bool:
-    """A title that a calendar lists: under a day with no text of its own ("2 Apr" over
-    "Colorado Senate floor vote expected"; a day's news has its text), or opening with its
-    day under "DATES" or "CALENDAR" (the thirty-fourth sweep: a policy weekly's and a chip
-    letter's)."""
-    if DATED_ENTRY.match(headline) and CALENDAR_NAME.match(section):
-        return True
-    return not over_text and event_day(section)
 
 
 # A posting's employer and where: "Pinegrove · Toronto / Remote", "Tessellate · London"
@@ -222,10 +203,9 @@ ZONES = {
         r"|(?:portfolio|security|cybersecurity|climate|remote|startup|ai|ml|data|engineering"
         r"|design|policy|research|developer|community|member|partner"
         r"|clinical|nursing|medical|teaching|academic|faculty) (?:jobs|roles)"
-        # jobs, fellowships and calls for papers under one word (a list's "OPPORTUNITIES":
-        # the thirty-fourth sweep)
-        r"|(?:(?:career|job|funding|fellowship|research) )?opportunities"
-        r"|jobs? (?:and|&) opportunities)\W*$",
+        # "Jobs & opportunities" (not a bare "Opportunities": a markets letter heads news
+        # with it, the review of the thirty-fourth sweep's rules)
+        r"|(?:jobs?|careers?) (?:and|&) opportunities|career opportunities)\W*$",
         re.IGNORECASE),
     # a title that only labels events: what is under it is listings ("Upcoming events",
     # "Upcoming Robotics Events", "Meetups 🌎", "Termine", "【イベント情報】"; the sweeps'
@@ -325,10 +305,14 @@ ZONES = {
         r"|privacy (?:statement|policy|notice)(?:\s*[|·•]\s*[^\n]{1,40})?$"
         r"|manage (?:your )?(?:subscription|preferences)|update your preferences"
         r"|update your (?:email )?preferences or unsubscribe"  # an attack on the eleventh sweep
-        # Mailman's footer: "Alignment-dispatch mailing list" under its rule (the 34th sweep)
-        r"|[\w.-]+ mailing list$"
+        # Mailman's footer: "Alignment-dispatch mailing list", the list's display name (the
+        # 34th sweep; not "linux-kernel mailing list" over news of it: the review)
+        r"|(?-i:[A-Z][a-z0-9]*(?:[-_.][a-z0-9]+)+) mailing list$"
         r"|why did i get this"
-        r"|(?:impressum|mentions légales|aviso legal|note legali|herausgeber)\s*(?::\s*)?"
+        # the imprint's label: "Herausgeber:" with its colon ("Herausgeber verklagen
+        # OpenAI: Axel Springer AG führt Klage an" is news: the review)
+        r"|herausgeber:[^\n]{0,60}\b(?:gmbh|ag|kg|ug|e\.\s?v)\b"
+        r"|(?:impressum|mentions légales|aviso legal|note legali)\s*(?::\s*)?"
         # the imprint's label alone, or over the publisher ("Impressum: Acme Verlag GmbH");
         # not news that opens with the word ("Impressum fehlt: Abmahnwelle…")
         r"(?:$|[^\n]{0,60}\b(?:gmbh|ag|kg|ug|e\.\s?v|ltd|inc|llc|sarl|srl|s\.?l|s\.?a|"

@@ -22,10 +22,12 @@ from service.classify.model_store import models_dir
 from service.config import Settings
 from service.context import Context
 from service.deliver.send import SendSummary
+from service.deliver.transport import smtp_tls_context
 from service.deliver.wakeup import DeliveryListener
 from service.errors import ConfigError, NewsalertsError
 from service.ingest.fetch.watch import watch_inbox
 from service.ingest.pipeline import PollSummary, Tagger, poll_configured_inbox
+from service.ingest.rules import configured_rules
 from service.ops import metrics, status
 from service.ops.deployment import check_signing_key, describe_process, signing_key_agrees
 from service.ops.leader import leader_lock, wait_for_leadership
@@ -60,6 +62,17 @@ def load_classifier(settings: Settings) -> Tagger:
     return classifier
 
 
+def check_files(settings: Settings, *, polls: bool = True, sends: bool) -> None:
+    """Read the files the settings name once at the start: a bad ``[segment] rules_dir``
+    or ``[smtp] ca_file`` stops a long-running process with one error line, where every
+    poll failed with a warning, or every send was retried, while it ran on (an operator's
+    review; `poll`, `segment` and `send` said it at once)."""
+    if polls:  # (a worker segments nothing: its machine may have no rules folder)
+        configured_rules(settings)
+    if sends and settings.smtp.host and (settings.smtp.ssl or settings.smtp.starttls):
+        smtp_tls_context(settings.smtp.ca_file)
+
+
 def poll_inbox(ctx: Context, classifier: Tagger | None = None) -> PollSummary:
     """One poll (`newsalerts poll`), recorded as the scheduler's poll job is: /healthz and
     `status` then show the last poll of a service polled from cron as well."""
@@ -85,6 +98,7 @@ def run_all(open_context: Callable[[], Context], *, no_send: bool = False) -> No
     ctx = open_context()
     settings = ctx.settings
     try:
+        check_files(settings, sends=not no_send)
         started(ctx, process_id("run"))
         with stop_on_signals() as stop:
             server = serve_in_thread(ctx)
@@ -107,6 +121,7 @@ def run_scheduler(open_context: Callable[[], Context], *, send: bool = False) ->
     ctx = open_context()
     settings = ctx.settings
     try:
+        check_files(settings, sends=send)
         started(ctx, process_id("scheduler"))
         with stop_on_signals() as stop:
             metrics.serve_process_metrics(settings)
@@ -160,6 +175,7 @@ def run_worker(open_context: Callable[[], Context]) -> None:
     limit_malloc_arenas()
     ctx = open_context()
     try:
+        check_files(ctx.settings, polls=False, sends=True)
         started(ctx, process_id("worker"))
         with stop_on_signals() as stop:
             metrics.serve_process_metrics(ctx.settings)
