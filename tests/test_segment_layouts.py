@@ -624,7 +624,7 @@ def test_a_name_ending_in_a_full_stop_runs_into_its_text() -> None:
                                                ("sweep28", 0.85), ("sweep29", 0.87),
                                                ("sweep30", 0.88), ("sweep31", 0.86),
                                                ("sweep32", 0.88), ("sweep33", 0.82),
-                                               ("sweep34", 0.93)])
+                                               ("sweep34", 0.93), ("sweep35", 0.83)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
@@ -735,7 +735,11 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     authors by surname under its numbered title, "Title [8] -- summary" notes, an essay's
     parts in Roman numerals with footnote links, a headline that counts its numbered points,
     Mailman's footer, a German imprint and a calendar's dated lines, as a read-only review
-    narrowed them (test_segment_sweep34.py)."""
+    narrowed them (test_segment_sweep34.py).  sweep35 (14 AI newsletters, six plain text
+    only, a thirteenth helper, written after those) scored 0.791 blind; 0.854 with a plain
+    bullet's headline over its summary, a plain-text pitch ending in its address, jobs in
+    sentence case, a quoted phrase leading a headline and a calendar under an events title
+    (test_segment_sweep35.py)."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)

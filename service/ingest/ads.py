@@ -24,6 +24,7 @@ __all__ = ["SPONSORED_TAIL", "is_ad", "is_button"]
 SPONSORED_TAIL = re.compile(
     r"[(\[](?:sponsored|sponsor|ad|advertisement|partner|promoted)[)\]]\W*$", re.IGNORECASE)
 # What a sponsor's button asks for, not a story's ("Read more", "Listen"): money or a sign-up.
+OFFER_CHARS = 160  # the pitch's last words, before its address
 SELLS = re.compile(r"\b(?:free|trial|demo|sign up|get started|account|try|buy|shop|order|"
                    r"save|deal|discount|kostenlos|gratis)\b", re.IGNORECASE)
 
@@ -68,8 +69,13 @@ def _ends_in_button(unit: Unit) -> bool:
     if not unit.block.links:
         return False
     last = tidy(unit.block.links[-1].text)
-    return (bool(last) and unit.block.text.rstrip(" .→»>!").endswith(last.rstrip(" .→»>!"))
-            and (bool(CALL_TO_ACTION.match(last)) or bool(re.search(r"\bfree\b", last, re.I))))
+    if not (last and unit.block.text.rstrip(" .→»>!").endswith(last.rstrip(" .→»>!"))):
+        return False
+    # plain text's button is the address itself, after an offer: "Reticle readers get a
+    # free thermal survey: https://coldplate.example/reticle" (the thirty-fifth sweep)
+    offer = last.startswith(("http://", "https://")) and bool(
+        SELLS.search(unit.block.text[-OFFER_CHARS:]))
+    return offer or bool(CALL_TO_ACTION.match(last)) or bool(re.search(r"\bfree\b", last, re.I))
 
 
 def _sells(units: list[Unit], index: int) -> bool:

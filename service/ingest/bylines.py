@@ -227,7 +227,10 @@ POST_AUTHORS = re.compile(
     rf"^{_FULL_NAME}(?:(?:,[ \t]*|,?[ \t]+(?:and|&)[ \t]+){_FULL_NAME}){{0,5}}$")
 # An author's name on a line of its own, as a post's header sets it: "Mara Lindqvist",
 # "Giulia Ferraris" (opening.py, essay.py, links.py).
-AUTHOR_NAME = re.compile(r"^(?:(?:Dr|Prof)\.? )?[A-Z][\w'’-]+(?: [A-Z][\w'’.-]*){1,2}$")
+# (with a particle before the surname: "Ilse van Dam", "Ana de la Cruz": the 35th sweep)
+AUTHOR_NAME = re.compile(r"^(?:(?:Dr|Prof)\.? )?[A-Z][\w'’-]+(?: (?:(?:van|von|de|der|den|da|di"
+                         r"|du|la|le|del|della|dos|das|ten|ter|bin|ibn|al) ){0,2}[A-Z][\w'’.-]*)"
+                         r"{1,2}$")
 # Under a headline, a line in lower case is never one: "by the Example Research Team", "by
 # Ada Marsh and Tom Reed" name the authors (and say the headline above them is one).
 LOWER_BYLINE = re.compile(r"^by\s+(?:the\s+)?[A-Z][^.!?]{0,100}$")

@@ -21,13 +21,16 @@ CALENDAR_NAME = re.compile(r"^\W*(?:(?:key |important )?dates|calendar|diary)\W*
                            re.IGNORECASE)
 
 
-def calendar_entry(headline: str, section: str, below: str | None) -> bool:
+def calendar_entry(headline: str, section: str, below: str | None, *,
+                   in_events: bool = False) -> bool:
     """A title that a calendar lists (``below``: the first line of the text under it, None
     when there is none): opening with its day under "DATES" or "CALENDAR" over more such
     lines or nothing ("12 Mar  Kestrel Q4 results"), or with no text under a day named
     short, as a table's cell names it ("2 Apr" over "Colorado Senate floor vote
     expected"); the thirty-fourth sweep's policy weekly and chip letter.  Dated news with
-    its text, and a day's news under "Tuesday, March 10", are stories (the review)."""
-    if DATED_ENTRY.match(headline) and CALENDAR_NAME.match(section):
+    its text, and a day's news under "Tuesday, March 10", are stories (the review).  Under
+    an events zone's title ("DATES TO WATCH": ``in_events``) as under "DATES" (the 35th
+    sweep)."""
+    if DATED_ENTRY.match(headline) and (in_events or CALENDAR_NAME.match(section)):
         return below is None or DATED_ENTRY.match(below) is not None
     return below is None and SHORT_DAY.match(section) is not None

@@ -42,6 +42,9 @@ from service.ingest.bylines import (
 
 DECORATION = "*_ \t\xa0"
 TITLE_MAX_CHARS = 160
+# "Read: https://tinderbox.example/r/halyard": a story's address under a label (35th sweep)
+LABELLED_URL = re.compile(r"^[^\W\d]+(?: [^\W\d]+)?:[ \t]+<?https?://\S+$")
+QUOTED_LEAD = re.compile(r"^[“\"][^“”\"\n]{2,80}[”\"]:?[ \t]+\S+[ \t]+\S")
 TITLE_MAX_WORDS = 22
 # A heading over links that belong to the story above: its sources, not items.
 RELATED = re.compile(r"^\W*(?:further reading|related|sources?|references|see also|"
@@ -191,8 +194,10 @@ def title_like(line: str, marked: bool = False) -> bool:
         return False
     raw = ENUMERATOR.sub("", line.strip(DECORATION)).rstrip(DECORATION)
     end = SENTENCE_END.search(raw.removesuffix(":") if marked else raw)
-    if end or lower_start(text) or text[0] in "•·-–—>[(“\"" or BARE_URL_LINE.match(text):
-        return False
+    if end or lower_start(text) or BARE_URL_LINE.match(text) or LABELLED_URL.match(text) or (
+            text[0] in "•·-–—>[(“\"" and not QUOTED_LEAD.match(text)):
+        return False  # (a quotation alone is a pull quote; a quoted phrase that leads a
+        # headline is not: '"Disclosure is not consent": Irish regulator fines…', 35th sweep)
     if SUBHEAD.match(text) or " * " in text:  # "More on this: * a link * another"
         return False
     if (CAPTION.search(text) or _meta_parts(text) or CUT_SHORT.search(text)

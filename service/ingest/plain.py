@@ -67,6 +67,12 @@ URL_STOPS = '<>"()'  # what BARE_URL's URL never holds
 WORD = re.compile(r"\S+")
 DASH_TITLE = re.compile(r"--[ \t]?([^-\s][^\n]{7,159})")  # "--Title", not a "-- " signature
 DASH_TITLE_WORDS = 4
+HEADLINE_WORDS = 4  # a bullet's headline over its text; "* Nvidia" over text is a name
+# words a wrapped line ends on, before the next line's name
+WRAPPED_BEFORE = frozenset(re.findall(r"\w+", """a an the of to in into for and or but with on at
+    by from as its their his her our that which who is are was were be been has have had than
+    via per about after before under over between against during including like near"""))
+SENTENCE_END = re.compile(r"[.!]['’\"”)]?$")
 
 
 def plain_blocks(text: str) -> list[Block]:
@@ -109,7 +115,13 @@ def _plain_chunk(lines: list[str], refs: dict[str, str]) -> list[str]:
 
     def flush() -> None:
         if bullet:
-            out.append(f"<li>{_inline(' '.join(bullet), refs)}</li>")
+            head, *text = bullet
+            if text and _headline_over_text(head, text[0]):
+                # "* Arlen Semi delays its Arizona packaging plant to 2027" over its
+                # summary set in under it: the bullet's title, then its text (the 35th sweep)
+                out.append(f"<p>{_inline(head, refs)}<br>{_inline(' '.join(text), refs)}</p>")
+            else:
+                out.append(f"<li>{_inline(' '.join(bullet), refs)}</li>")
             bullet.clear()
         if pending:
             out.append("<p>" + "<br>".join(_inline(line, refs) for line in pending) + "</p>")
@@ -191,6 +203,16 @@ def _hanging(chunk: str) -> bool:
             and all(line.startswith(("\t", " " * HANGING_INDENT))
                     and not BULLET.match(line.lstrip()) and not NUMBERED.match(line.lstrip())
                     and not BARE_URL.match(line.lstrip()) for line in rest))
+
+
+def _headline_over_text(head: str, below: str) -> bool:
+    """A bullet's first line that is a headline over the first line of its text: it does not
+    end as a sentence or a wrapped clause does, and the line under it opens a sentence."""
+    words = head.split()
+    # (not a line wrapped before a name: "…in Grayfield Systems, a" / "Virginia-based…")
+    return (len(words) >= HEADLINE_WORDS and not SENTENCE_END.search(head)
+            and below[:1].isupper() and not head.endswith((",", ";", ":", "-", "–", "—"))
+            and words[-1].lower() not in WRAPPED_BEFORE)
 
 
 def _dash_title(lines: list[str]) -> bool:

@@ -207,7 +207,8 @@ class _Cutter:
             self.drop("sponsor", unit.headline, "the sponsor's headline")
             return
         if kind == "story" and not unit.url and calendar_entry(
-                tidy(unit.headline), self.section, self._first_line_below(index)):
+                tidy(unit.headline), self.section, self._first_line_below(index),
+                in_events=self.zone == "events"):
             self.current = None  # "2 Apr" over "Colorado Senate floor vote expected"
             self.drop("events", unit.headline, "a calendar's entry")
             return

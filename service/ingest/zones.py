@@ -367,11 +367,22 @@ ROLE = re.compile(r"(?:engineer|scientist|manager|designer|analyst|developer|int
                   r"|associate|fellow|lead|responder|editor|writer|producer|counsel|strategist"
                   r"|technician)s?", re.IGNORECASE)
 POSTING_WORDS = 8
+SENTENCE_ROLE_WORDS = 4  # "Senior packaging engineer": a role in sentence case is short
 
 
 def posting(headline: str, section: str) -> bool:
-    """A role's title under a bare "Jobs" (``role_title``)."""
-    return bool(BARE_JOBS.match(section)) and role_title(headline)
+    """A role's title under a bare "Jobs" (``role_title``), in Title Case or, there, in
+    sentence case ("Senior packaging engineer, Arlen Semi (Phoenix)": the 35th sweep)."""
+    if not BARE_JOBS.match(section):
+        return False
+    role, *employer = re.split(r"\s*[—–,(]", tidy(headline), maxsplit=1)
+    words = role.split()
+    # (with its employer or place after it: not "A national apprenticeship for data center
+    # technicians" or "Payrolls grow as factories add robot technicians", news)
+    return role_title(headline) or (bool(employer) and 1 <= len(words) <= SENTENCE_ROLE_WORDS
+                                    and words[0][:1].isupper()
+                                    and words[0].lower() not in ("a", "an", "the")
+                                    and bool(ROLE.fullmatch(words[-1])))
 
 
 def role_title(headline: str, min_words: int = 1) -> bool:
