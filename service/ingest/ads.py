@@ -24,7 +24,12 @@ __all__ = ["SPONSORED_TAIL", "is_ad", "is_button"]
 SPONSORED_TAIL = re.compile(
     r"[(\[](?:sponsored|sponsor|ad|advertisement|partner|promoted)[)\]]\W*$", re.IGNORECASE)
 # What a sponsor's button asks for, not a story's ("Read more", "Listen"): money or a sign-up.
-OFFER_CHARS = 160  # the pitch's last words, before its address
+OFFER_CHARS = 80  # the pitch's last words, before its address
+# what an ad offers its readers, not what news says is free ("free for research", "the full
+# text of the order": the review)
+OFFER = re.compile(r"\breaders get\b|\b(?:free|complimentary) (?:[\w-]+ )?(?:trial|survey|month"
+                   r"|demo|consultation|quote|audit|assessment|shipping|sample)s?\b|\d+ ?% off\b"
+                   r"|\b(?:discount|promo) code\b|\buse code\b|\bcoupon\b", re.IGNORECASE)
 SELLS = re.compile(r"\b(?:free|trial|demo|sign up|get started|account|try|buy|shop|order|"
                    r"save|deal|discount|kostenlos|gratis)\b", re.IGNORECASE)
 
@@ -74,7 +79,7 @@ def _ends_in_button(unit: Unit) -> bool:
     # plain text's button is the address itself, after an offer: "Reticle readers get a
     # free thermal survey: https://coldplate.example/reticle" (the thirty-fifth sweep)
     offer = last.startswith(("http://", "https://")) and bool(
-        SELLS.search(unit.block.text[-OFFER_CHARS:]))
+        OFFER.search(unit.block.text[-OFFER_CHARS - len(last):]))
     return offer or bool(CALL_TO_ACTION.match(last)) or bool(re.search(r"\bfree\b", last, re.I))
 
 

@@ -206,8 +206,7 @@ CALL_TO_ACTION = re.compile(
     r"(?:ansehen|lesen)|ver tod[ao]s l[ao]s (?:noticias|artículos|notas)(?: de (?:hoy|la semana))?|"
     r"jetzt (?:kostenlos )?(?:testen|ausprobieren|anmelden|wechseln|bestellen|buchen|kaufen)|"
     r"kostenlos testen|mehr erfahren|essai gratuit|"
-    r"(?:listen|watch|play)(?: now| here| to (?:the|this) (?:[\w-]+ )?episode"
-    r"| to episode \d{1,4})?|"  # "Listen to episode 57 →" (the thirty-fifth sweep)
+    r"(?:listen|watch|play)(?: now| here| to (?:the|this) (?:[\w-]+ )?episode)?|"
     r"start (?:a |your )?free trial|read the guide|click to \w+|share (?:now|it|this)|"
     # the sixth sweep's: "Upgrade to read →", "Start trial", "Check it out"
     r"upgrade(?: to (?:read|paid|premium|unlock))?|start (?:a |your )?trial|check it out|"

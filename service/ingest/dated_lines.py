@@ -17,6 +17,8 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 DATED_ENTRY = re.compile(rf"^\d{{1,2}}[ \t]+{_MONTH}[ \t]+\S|^{_MONTH}[ \t]+\d{{1,2}}\b",
                          re.IGNORECASE)
 SHORT_DAY = re.compile(rf"^\d{{1,2}}[ \t]+{_MONTH}$|^{_MONTH}[ \t]+\d{{1,2}}$", re.IGNORECASE)
+DATELINE = re.compile(rf"^(?:\d{{1,2}}[ \t]+{_MONTH}|{_MONTH}[ \t]+\d{{1,2}}),?[ \t]+\d{{4}}",
+                      re.IGNORECASE)
 CALENDAR_NAME = re.compile(r"^\W*(?:(?:key |important )?dates|calendar|diary)\W*$",
                            re.IGNORECASE)
 
@@ -32,5 +34,8 @@ def calendar_entry(headline: str, section: str, below: str | None, *,
     an events zone's title ("DATES TO WATCH": ``in_events``) as under "DATES" (the 35th
     sweep)."""
     if DATED_ENTRY.match(headline) and (in_events or CALENDAR_NAME.match(section)):
-        return below is None or DATED_ENTRY.match(below) is not None
+        # (over another listing, not over a dateline that opens its text: "June 17, 2025:
+        # the board backed…", the review)
+        return below is None or (DATED_ENTRY.match(below) is not None
+                                 and not DATELINE.match(below))
     return below is None and SHORT_DAY.match(section) is not None

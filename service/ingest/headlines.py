@@ -44,7 +44,9 @@ DECORATION = "*_ \t\xa0"
 TITLE_MAX_CHARS = 160
 # "Read: https://tinderbox.example/r/halyard": a story's address under a label (35th sweep)
 LABELLED_URL = re.compile(r"^[^\W\d]+(?: [^\W\d]+)?:[ \t]+<?https?://\S+$")
-QUOTED_LEAD = re.compile(r"^[“\"][^“”\"\n]{2,80}[”\"]:?[ \t]+\S+[ \t]+\S")
+# '"Disclosure is not consent": Irish regulator fines…': a quoted phrase, its colon, the
+# news (not a pull quote with its speaker: '"We are not a frontier lab" -- Ada Fenn')
+QUOTED_LEAD = re.compile(r"^[“\"][^“”\"\n]{2,80}[”\"]:[ \t]+\S+[ \t]+\S")
 TITLE_MAX_WORDS = 22
 # A heading over links that belong to the story above: its sources, not items.
 RELATED = re.compile(r"^\W*(?:further reading|related|sources?|references|see also|"
@@ -196,8 +198,8 @@ def title_like(line: str, marked: bool = False) -> bool:
     end = SENTENCE_END.search(raw.removesuffix(":") if marked else raw)
     if end or lower_start(text) or BARE_URL_LINE.match(text) or LABELLED_URL.match(text) or (
             text[0] in "•·-–—>[(“\"" and not QUOTED_LEAD.match(text)):
-        return False  # (a quotation alone is a pull quote; a quoted phrase that leads a
-        # headline is not: '"Disclosure is not consent": Irish regulator fines…', 35th sweep)
+        return False  # (a quotation is a pull quote; a quoted phrase that leads a headline
+        # before its colon is not, the thirty-fifth sweep)
     if SUBHEAD.match(text) or " * " in text:  # "More on this: * a link * another"
         return False
     if (CAPTION.search(text) or _meta_parts(text) or CUT_SHORT.search(text)

@@ -68,6 +68,9 @@ WORD = re.compile(r"\S+")
 DASH_TITLE = re.compile(r"--[ \t]?([^-\s][^\n]{7,159})")  # "--Title", not a "-- " signature
 DASH_TITLE_WORDS = 4
 HEADLINE_WORDS = 4  # a bullet's headline over its text; "* Nvidia" over text is a name
+SUMMARY_LINES = 2  # under a bullet's headline, its summary's lines
+SUMMARISED_BULLETS = 3  # bullets of that shape in an issue, at least
+SENTENCE_STOP = re.compile(r"[.!?](?:['’\"”)])?(?=\s|$)")
 # words a wrapped line ends on, before the next line's name
 WRAPPED_BEFORE = frozenset(re.findall(r"\w+", """a an the of to in into for and or but with on at
     by from as its their his her our that which who is are was were be been has have had than
@@ -90,7 +93,9 @@ def plain_blocks(text: str) -> list[Block]:
     references = dict(REFERENCE.findall(text))
     text = REFERENCE.sub("", text)
     parts: list[str] = []
-    for chunk in re.split(r"\n[ \t]*\n", text):
+    chunks = re.split(r"\n[ \t]*\n", text)
+    titled = _titled_bullets(chunks)
+    for chunk in chunks:
         lines = [raw.strip() for raw in chunk.split("\n")]
         if _hanging(chunk):
             # a title over its indented text: the text is one paragraph, so none of its
@@ -101,14 +106,15 @@ def plain_blocks(text: str) -> list[Block]:
         if max(map(len, lines)) > UNWRAPPED_CHARS:
             # No line of wrapped text is this long: here a line is a paragraph.
             for line in lines:
-                parts.extend(_plain_chunk([line], references))
+                parts.extend(_plain_chunk([line], references, titled))
         else:
-            parts.extend(_plain_chunk(lines, references))
+            parts.extend(_plain_chunk(lines, references, titled))
     return html_blocks("".join(parts))
 
 
-def _plain_chunk(lines: list[str], refs: dict[str, str]) -> list[str]:
-    """One blank-line chunk as HTML elements; consecutive ordinary lines make one paragraph."""
+def _plain_chunk(lines: list[str], refs: dict[str, str], titled: bool = False) -> list[str]:
+    """One blank-line chunk as HTML elements; consecutive ordinary lines make one paragraph.
+    ``titled``: the issue's bullets are headlines over their summaries."""
     out: list[str] = []
     pending: list[str] = []
     bullet: list[str] = []  # a bullet's lines: the ordinary lines after it wrap its text
@@ -116,7 +122,7 @@ def _plain_chunk(lines: list[str], refs: dict[str, str]) -> list[str]:
     def flush() -> None:
         if bullet:
             head, *text = bullet
-            if text and _headline_over_text(head, text[0]):
+            if titled and len(text) >= SUMMARY_LINES and _headline_over_text(head, text[0]):
                 # "* Arlen Semi delays its Arizona packaging plant to 2027" over its
                 # summary set in under it: the bullet's title, then its text (the 35th sweep)
                 out.append(f"<p>{_inline(head, refs)}<br>{_inline(' '.join(text), refs)}</p>")
@@ -205,12 +211,40 @@ def _hanging(chunk: str) -> bool:
                     and not BARE_URL.match(line.lstrip()) for line in rest))
 
 
+def _titled_bullets(chunks: list[str]) -> bool:
+    """Most of the issue's bullets, three at least, are a headline over a summary of two
+    sentences or more set in under it: the chip letter of the thirty-fifth sweep.  One news
+    sentence wrapped before a name ("…with Constellation" / "Energy to restart…") among
+    one-line bullets is not (the review: it took every story of its section)."""
+    shapes = [_summarised(lines) for chunk in chunks
+              for lines in _bullets([line.strip() for line in chunk.split("\n")])]
+    return len(shapes) >= SUMMARISED_BULLETS and sum(shapes) >= 0.6 * len(shapes)
+
+
+def _bullets(lines: list[str]) -> list[list[str]]:
+    """A chunk's bullets, each with its lines (the first without its mark)."""
+    found: list[list[str]] = []
+    for line in lines:
+        if mark := BULLET.match(line):
+            found.append([line[mark.end():]])
+        elif found and line:
+            found[-1].append(line)
+    return found
+
+
+def _summarised(lines: list[str]) -> bool:
+    head, *text = lines
+    return (len(text) >= SUMMARY_LINES and _headline_over_text(head, text[0])
+            and len(SENTENCE_STOP.findall(" ".join(text))) >= 2)
+
+
 def _headline_over_text(head: str, below: str) -> bool:
     """A bullet's first line that is a headline over the first line of its text: it does not
     end as a sentence or a wrapped clause does, and the line under it opens a sentence."""
     words = head.split()
     # (not a line wrapped before a name: "…in Grayfield Systems, a" / "Virginia-based…")
     return (len(words) >= HEADLINE_WORDS and not SENTENCE_END.search(head)
+            and head.count("[") == head.count("]") and head.count("(") == head.count(")")
             and below[:1].isupper() and not head.endswith((",", ";", ":", "-", "–", "—"))
             and words[-1].lower() not in WRAPPED_BEFORE)
 

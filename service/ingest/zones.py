@@ -367,7 +367,12 @@ ROLE = re.compile(r"(?:engineer|scientist|manager|designer|analyst|developer|int
                   r"|associate|fellow|lead|responder|editor|writer|producer|counsel|strategist"
                   r"|technician)s?", re.IGNORECASE)
 POSTING_WORDS = 8
-SENTENCE_ROLE_WORDS = 4  # "Senior packaging engineer": a role in sentence case is short
+# "Senior packaging engineer, Arlen Semi (Phoenix)": a short role in sentence case, then its
+# employer and place in names (lower case only for "remote", "or", "hybrid"…)
+SENTENCE_ROLE = re.compile(
+    r"^([A-Z][a-z]+)(?: [a-z][\w-]*){0,2} ([a-z]+)[ \t]*[,—–][ \t]*"
+    r"(?:(?:[A-Z][\w&.-]*|or|and|&|remote|hybrid|on-?site)[ \t]*){1,6}"
+    r"(?:\((?:[A-Z][\w.-]*|or|and|remote|hybrid|on-?site|[ \t,/])+\))?$")
 
 
 def posting(headline: str, section: str) -> bool:
@@ -375,14 +380,13 @@ def posting(headline: str, section: str) -> bool:
     sentence case ("Senior packaging engineer, Arlen Semi (Phoenix)": the 35th sweep)."""
     if not BARE_JOBS.match(section):
         return False
-    role, *employer = re.split(r"\s*[—–,(]", tidy(headline), maxsplit=1)
-    words = role.split()
-    # (with its employer or place after it: not "A national apprenticeship for data center
-    # technicians" or "Payrolls grow as factories add robot technicians", news)
-    return role_title(headline) or (bool(employer) and 1 <= len(words) <= SENTENCE_ROLE_WORDS
-                                    and words[0][:1].isupper()
-                                    and words[0].lower() not in ("a", "an", "the")
-                                    and bool(ROLE.fullmatch(words[-1])))
+    # (the role singular and alone, its employer or place after it in names: not "A national
+    # apprenticeship for data center technicians", "Apple's AI lead, John Giannandrea, steps
+    # back" or "Meta poaches Apple engineers, including its head of models": news)
+    found = SENTENCE_ROLE.match(tidy(headline))
+    return role_title(headline) or (
+        found is not None and found.group(1).lower() not in ("a", "an", "the")
+        and bool(ROLE.fullmatch(found.group(2))) and not found.group(2).endswith("s"))
 
 
 def role_title(headline: str, min_words: int = 1) -> bool:
