@@ -624,7 +624,8 @@ def test_a_name_ending_in_a_full_stop_runs_into_its_text() -> None:
                                                ("sweep28", 0.85), ("sweep29", 0.87),
                                                ("sweep30", 0.88), ("sweep31", 0.86),
                                                ("sweep32", 0.88), ("sweep33", 0.82),
-                                               ("sweep34", 0.93), ("sweep35", 0.83)])
+                                               ("sweep34", 0.93), ("sweep35", 0.83),
+                                               ("sweep36", 0.65)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
@@ -739,7 +740,10 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     only, a thirteenth helper, written after those) scored 0.791 blind; 0.851 with a plain
     bullet's headline over its summary, a plain-text pitch ending in its address, jobs in
     sentence case, a quoted phrase leading a headline and a calendar under an events title,
-    as a read-only review narrowed them (test_segment_sweep35.py)."""
+    as a read-only review narrowed them (test_segment_sweep35.py).  sweep36 (10 AI
+    newsletters sent as plain text only, a fourteenth helper) scored 0.483 blind, the lowest
+    of any sweep; 0.674 with arrows as bullet marks and a quick hit's "Headline: summary"
+    over its address (test_segment_sweep36.py): plain text is what to mend next."""
     total = Score(0, 0, 0)
     for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
         row = json.loads(line)

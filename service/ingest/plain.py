@@ -58,7 +58,7 @@ MD_HEADING = re.compile(r"(#{1,6})\s+(.*)")  # closing "#"s are cut off in Pytho
 # "== Releases ==": the blanks before the title possessive, the title starting with a
 # letter of its own, so a run of blanks is never split three ways (quadratic: the review)
 WIKI_HEADING = re.compile(r"(={2,6})[ \t]++(\S[^=\n]{0,159}?)[ \t]*+\1")
-BULLET = re.compile(r"[*•+–-]\s+(?=\S)")
+BULLET = re.compile(r"[*•+–\-→▸►▪◦‣]\s+(?=\S)")
 NUMBERED = re.compile(r"\(?\d{1,2}[.)]\s+\S")
 BOLD_LINE = re.compile(r"\*\*[^*].*\*\*:?")
 BOLD_SPAN = re.compile(r"\*\*([^*\n]+?)\*\*")

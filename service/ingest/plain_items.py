@@ -22,7 +22,7 @@ from service.ingest.headlines import (
 )
 from service.ingest.units import Unit
 
-__all__ = ["address_under", "url_item"]
+__all__ = ["address_under", "dashed_head", "url_item"]
 
 # "kvtrace: per-request KV-cache visualization https://github.com/… Find the one slow
 # request": a plain-text bullet's title, its address, then what it says (the fifteenth sweep)
@@ -63,8 +63,10 @@ def url_item(block: Block, first: str) -> Unit | None:
         return Unit("item", block, 9, head, url, "item: title over its address")
     if block.kind != "list_item":
         return None
-    found = URL_ITEM.match(first.strip(DECORATION + "•"))
-    title = tidy(found.group("title")) if found else ""
+    found = URL_ITEM.match(first.strip(DECORATION + "•→▸►▪◦‣"))
+    # ("- Veridian cuts API prices in half —" over its address: the dash points at it, the
+    # thirty-sixth sweep's podcast notes)
+    title = tidy(found.group("title")).rstrip(" —–-:") if found else ""
     # (a tool's name in lower case before a colon is a title too: "kvtrace: per-request …")
     if (found is None or not title or "http" in title
             or not (title_like(title) or NAMED_TOOL.match(title))):
@@ -77,3 +79,18 @@ def address_under(units: list[Unit], index: int) -> bool:
     below = units[index + 1] if index + 1 < len(units) else None
     return (below is not None and below.role == "body" and "\n" not in below.block.text.strip()
             and bool(BARE_URL_LINE.match(below.block.text.strip())))
+
+
+def dashed_head(block: Block, first: str) -> str:
+    """A bullet's opening up to its long dash ("• Headline — summary", " -- " in plain
+    text), or up to a colon when the bullet ends in its own address ("→ Veridian cuts API
+    prices in half: Its flagship model now costs…  https://…": a quick-hits brief, the
+    thirty-sixth sweep); "" when it has neither."""
+    text = first.strip(DECORATION + "•→▸►▪◦‣")
+    for dash in (" — ", " – ", " -- "):
+        head, found, _ = text.partition(dash)
+        if found:
+            return head
+    head, colon, rest = text.partition(": ")
+    ends_in_address = bool(block.links) and block.text.rstrip().endswith(block.links[-1].url)
+    return head if colon and ends_in_address and rest[:1].isupper() else ""

@@ -25,7 +25,6 @@ from service.ingest.bylines import CREDIT, DATELINE, PLACE_DATELINE, SEVERITY, p
 from service.ingest.bylines import PAPER_SURNAMES as AUTHORS_BY_SURNAME
 from service.ingest.headlines import (
     BARE_URL_LINE,
-    DECORATION,
     ENUMERATOR,
     EPISODE_LINE,
     LABEL,
@@ -69,7 +68,7 @@ from service.ingest.link_items import (
 )
 from service.ingest.links import own_links_as_text
 from service.ingest.named import named_runs
-from service.ingest.plain_items import NOTES, address_under, url_item
+from service.ingest.plain_items import NOTES, address_under, dashed_head, url_item
 from service.ingest.run_in import is_label, runs_in
 from service.ingest.units import Unit
 from service.ingest.zones import AD_LABEL
@@ -346,15 +345,13 @@ def _lead_item(block: Block, first: str, among_items: bool = False) -> Unit | No
 
 
 def _dash_item(block: Block, first: str) -> Unit | None:
-    """``• Headline — summary``: a bullet whose title-like opening runs to a long dash, the
-    link-led item of a newsletter without links (plain text)."""
+    """``• Headline — summary``: a bullet whose title-like opening runs to a long dash (or
+    to a colon, over its address: ``plain_items.dashed_head``), the link-led item of a
+    newsletter without links (plain text)."""
     if block.kind != "list_item":
         return None
-    head, dash, _ = first.strip(DECORATION + "•").partition(" — ")
-    if not dash:
-        head, dash, _ = first.strip(DECORATION + "•").partition(" – ")
-    words = len(head.split())
-    if not dash or words < LEAD_ITEM_MIN_WORDS or not title_like(head):
+    head = dashed_head(block, first)
+    if len(head.split()) < LEAD_ITEM_MIN_WORDS or not title_like(head) or LABEL.search(head):
         return None
     if len(block.text) - len(head) < BODY_MIN_CHARS:
         return None

@@ -1,0 +1,85 @@
+"""The thirty-sixth blind sweep (10 AI newsletters sent as plain text only, a helper that
+never read the rules): 0.483 blind, the lowest of any sweep.  Mended here: "→" and other
+arrows as bullet marks, a quick hit's "Headline: summary" over its own address, and a
+bullet's "Headline —" pointing at its address on the next line.  The same shapes as a
+story's text stay its text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from service.domain import Block, Link
+from service.ingest.parse import parse_issue
+from service.ingest.plain_items import dashed_head
+from service.ingest.segment import segment
+
+SWEEP = Path(__file__).parent / "fixtures" / "layouts" / "sweep36"
+
+
+def _plain(body: str) -> list[str]:
+    data = ("From: Signal <hi@signal.example>\nTo: r@example.test\nSubject: Signal/Noise\n"
+            "Message-ID: <s-1@example.test>\nContent-Type: text/plain; charset=utf-8\n\n"
+            + body).encode()
+    return [s.headline for s in segment(parse_issue(data))]
+
+
+QUICK_HITS = """SIGNAL/NOISE · Tuesday, June 10, 2025
+
+Good morning. Six items, zero fluff.
+
+MODELS
+→ Veridian cuts API prices in half: Its flagship Auric-4 model now costs
+  $1.50 per million input tokens, undercutting its two closest rivals.
+  https://veridian.example/blog/pricing-update
+→ Sorrel releases a 7B coder that runs on a laptop: Apache-2.0, 128K
+  context, and a strong score on repo-level tasks.
+  https://sorrel.example/blog/coder
+
+MONEY
+→ Quarrystone raises $85M for AI-native accounting: The Series B values the
+  bookkeeping-agent startup at $900M.
+  https://quarrystone.example/press/series-b
+"""
+
+
+def test_a_quick_hits_brief_with_arrow_bullets() -> None:
+    """"→" was no bullet mark, so every item was text outside any story (0.0 blind)."""
+    assert _plain(QUICK_HITS) == ["Veridian cuts API prices in half",
+                                  "Sorrel releases a 7B coder that runs on a laptop",
+                                  "Quarrystone raises $85M for AI-native accounting"]
+
+
+def test_podcast_notes_headlines_pointing_at_their_addresses() -> None:
+    body = ("NEWS WE DISCUSSED\n\n"
+            "- Veridian cuts API prices in half —\n"
+            "  https://veridian.example/blog/pricing-update\n"
+            "- Ridgeway report: most AI audit firms lack independence —\n"
+            "  https://ridgeway.example/reports/audit-market-2025\n")
+    assert _plain(body) == ["Veridian cuts API prices in half",
+                            "Ridgeway report: most AI audit firms lack independence"]
+
+
+@pytest.mark.parametrize(("text", "head"), [
+    ("Veridian cuts API prices in half: Its flagship model now costs less. "
+     "https://v.example/p", "Veridian cuts API prices in half"),
+    ("Kittiwake ships its first warehouse arms -- 40 units went live.",
+     "Kittiwake ships its first warehouse arms"),
+    # a colon with no address of its own at the end, or a lower-case clause after it, is a
+    # sentence's colon, not an item's
+    ("Why it matters: the price war reaches small developers first.", ""),
+    ("The rule has two parts: reporting and audits. https://r.example/1", ""),
+    ("Veridian cuts API prices in half: Its flagship model now costs less.", "")])
+def test_a_bullet_s_head(text: str, head: str) -> None:
+    links = tuple(Link(url, url) for url in text.split() if url.startswith("https://"))
+    assert dashed_head(Block(kind="list_item", text=text, links=links), text) == head
+
+
+def test_the_sweep_s_quick_hits_issue_is_cut_as_its_gold() -> None:
+    gold = {row["file"]: row["stories"] for row in map(
+        json.loads, (SWEEP / "gold.jsonl").read_text(encoding="utf-8").splitlines())}
+    name = "03_beehiiv_signalnoise_quick-hits.eml"
+    headlines = [s.headline for s in segment(parse_issue((SWEEP / name).read_bytes()))]
+    assert len(headlines) >= len(gold[name]) - 1 and headlines[:3] == gold[name][:3]
