@@ -9,6 +9,7 @@ the modules after it share them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -103,16 +104,26 @@ CHAPTERS_FROM = re.compile(r"^\(?0{1,2}:00\b")  # a chapter list starts at the s
 CHAPTERS_MIN = 3
 
 
-def paired_fields(first: str, below: str, lines: Sequence[str] = ()) -> bool:
+def paired_fields(first: str, below: str, lines: Sequence[str] = (),
+                  chapters: bool | None = None) -> bool:
     """Two lines of one item's fields ("When: …" over "Where: …"), or of a chapter list of
     ``lines`` ("00:00 Intro" over "02:41 …", three at least, the first at 00:00; "10:30 Fed
     holds rates" over "10:45 Powell says…" is a live blog's headline: the review): neither
-    is a title over the other."""
+    is a title over the other.  ``chapters``: ``chapter_list(lines)``, when the caller asks
+    of many pairs of one paragraph's lines (it read all of them for each pair: 4 MB of
+    Title Case lines took 56 minutes, where stop 29 measured 9 s)."""
     if FIELD_LINE.match(first) and FIELD_LINE.match(below):
         return True
-    chapters = [line for line in lines if CHAPTER_LINE.match(line.strip())]
-    return (bool(CHAPTER_LINE.match(first)) and bool(CHAPTER_LINE.match(below))
-            and len(chapters) >= CHAPTERS_MIN and bool(CHAPTERS_FROM.match(chapters[0].strip())))
+    if not (CHAPTER_LINE.match(first) and CHAPTER_LINE.match(below)):
+        return False
+    return chapter_list(lines) if chapters is None else chapters
+
+
+def chapter_list(lines: Sequence[str]) -> bool:
+    """``lines`` hold a chapter list: three timestamped lines at least, the first at 00:00."""
+    found = [line for line in itertools.islice(
+        (line for line in lines if CHAPTER_LINE.match(line.strip())), CHAPTERS_MIN)]
+    return len(found) == CHAPTERS_MIN and bool(CHAPTERS_FROM.match(found[0].strip()))
 
 
 # A security advisory's severity badge under its title: "CRITICAL · CVSS 9.8", "High",

@@ -14,15 +14,17 @@ from service.domain import Block
 from service.ingest.headlines import (
     BARE_URL_LINE,
     DECORATION,
+    LABEL,
     block_lines,
     is_byline,
+    lead_link,
     letter_words,
     tidy,
     title_like,
 )
 from service.ingest.units import Unit
 
-__all__ = ["address_under", "dashed_head", "url_item"]
+__all__ = ["LEAD_ITEM_MIN_WORDS", "address_under", "dash_item", "dashed_head", "url_item"]
 
 # "kvtrace: per-request KV-cache visualization https://github.com/… Find the one slow
 # request": a plain-text bullet's title, its address, then what it says (the fifteenth sweep)
@@ -34,6 +36,7 @@ NUMBERED = re.compile(r"^\s*(?:\[\d{1,3}\]|\(?\d{1,3}[.)])\s+")  # "[1] ", "1. "
 # "Notes" or "References" alone on a line: an essay's notes follow, not items (attack14)
 NOTES = re.compile(r"^\W*(?:notes|end ?notes|footnotes|references|sources|bibliography"
                    r"|works cited|citations)\W*$", re.IGNORECASE)
+LEAD_ITEM_MIN_WORDS = 4  # "Big news:" is a label; "Robots learn to fold shirts." a headline
 URL_TITLE_WORDS = 3  # words of three letters or more in a title over its address
 AUTHORS_CHARS = 160  # a line of authors between a numbered title and its address
 NAMED_TOOL = re.compile(r"^[a-z0-9][\w.-]{1,30}: \S")
@@ -79,6 +82,20 @@ def address_under(units: list[Unit], index: int) -> bool:
     below = units[index + 1] if index + 1 < len(units) else None
     return (below is not None and below.role == "body" and "\n" not in below.block.text.strip()
             and bool(BARE_URL_LINE.match(below.block.text.strip())))
+
+
+def dash_item(block: Block, first: str, body_min: int) -> Unit | None:
+    """``• Headline — summary``: a bullet whose title-like opening runs to a long dash (or
+    to a colon, over its address: ``dashed_head``), the link-led item of a newsletter
+    without links (plain text); ``body_min``: the text it needs beyond its headline."""
+    if block.kind != "list_item":
+        return None
+    head = dashed_head(block, first)
+    if len(head.split()) < LEAD_ITEM_MIN_WORDS or not title_like(head) or LABEL.search(head):
+        return None
+    if len(block.text) - len(head) < body_min:
+        return None
+    return Unit("item", block, 9, tidy(head), lead_link(block, head), "item: dash-led line")
 
 
 def dashed_head(block: Block, first: str) -> str:

@@ -21,7 +21,14 @@ from collections.abc import Sequence
 
 from service.domain import Block
 from service.ingest.buttons import CALL_TO_ACTION, CITATION, LABELLED_PAIRS, WEB_LINK
-from service.ingest.bylines import CREDIT, DATELINE, PLACE_DATELINE, SEVERITY, paired_fields
+from service.ingest.bylines import (
+    CREDIT,
+    DATELINE,
+    PLACE_DATELINE,
+    SEVERITY,
+    chapter_list,
+    paired_fields,
+)
 from service.ingest.bylines import PAPER_SURNAMES as AUTHORS_BY_SURNAME
 from service.ingest.headlines import (
     BARE_URL_LINE,
@@ -68,7 +75,13 @@ from service.ingest.link_items import (
 )
 from service.ingest.links import own_links_as_text
 from service.ingest.named import named_runs
-from service.ingest.plain_items import NOTES, address_under, dashed_head, url_item
+from service.ingest.plain_items import (
+    LEAD_ITEM_MIN_WORDS,
+    NOTES,
+    address_under,
+    dash_item,
+    url_item,
+)
 from service.ingest.run_in import is_label, runs_in
 from service.ingest.units import Unit
 from service.ingest.zones import AD_LABEL
@@ -81,7 +94,6 @@ WRAP_MIN_CHARS = 60  # a line this long, as wide as the text under it, was wrapp
 WRAP_SHARE = 0.9
 HEADLINE_CASE = 0.7  # of a line's longer words capitalised: a headline in Title Case
 TITLE_CASE_SHARE = 0.3  # of words over 3 letters capitalised: "Title Case" reads as a title
-LEAD_ITEM_MIN_WORDS = 4  # "Big news:" is a label; "Robots learn to fold shirts." a headline
 SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in sentence case
 # A sentence-case line up to this long is a title too when it does not end like a
 # sentence ("Google's new robot folds laundry from a single demonstration"): plain
@@ -131,7 +143,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             notes = bool(NOTES.match(lines[0]))
         item = None if related else (link_item(block, lines[0], loose, run_in)
                                      or _lead_item(block, lines[0], items_listed)
-                                     or _dash_item(block, lines[0])
+                                     or dash_item(block, lines[0], BODY_MIN_CHARS)
                                      or (None if notes else url_item(block, lines[0])))
         if item is not None:
             units.append(item)
@@ -145,8 +157,8 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             continue
         elif block.kind != "list_item" and len(lines) > 1 and not _boxed(
             units, len(units)) and _split_title(
-            block, lines, 0, _tails(lines), after_rule := not units or units[-1].role == "rule"
-        ):
+            block, lines, 0, _tails(lines), after_rule := not units or units[-1].role == "rule",
+            chapters := chapter_list(lines)):
             # Titles on the first lines of a paragraph (plain text): blocks of their own (not
             # under a headline boxed between two rules: that paragraph is its text).
             # Walked by index with the tails' sizes known up front, so a huge paragraph
@@ -155,7 +167,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
                                                           links=block.links)
             while len(lines) - first > 1 and not (first and is_byline(lines[first])) and (
                     _split_title(block if first == 0 else plain, lines, first, tails,
-                                 after_rule and first == 0)):
+                                 after_rule and first == 0, chapters)):
                 # (a title's author or date line under it is no title: "Tue Jun 4, 6:30pm")
                 source = block if first == 0 else plain
                 line = lines[first]
@@ -344,20 +356,6 @@ def _lead_item(block: Block, first: str, among_items: bool = False) -> Unit | No
                 "item: bold lead")
 
 
-def _dash_item(block: Block, first: str) -> Unit | None:
-    """``• Headline — summary``: a bullet whose title-like opening runs to a long dash (or
-    to a colon, over its address: ``plain_items.dashed_head``), the link-led item of a
-    newsletter without links (plain text)."""
-    if block.kind != "list_item":
-        return None
-    head = dashed_head(block, first)
-    if len(head.split()) < LEAD_ITEM_MIN_WORDS or not title_like(head) or LABEL.search(head):
-        return None
-    if len(block.text) - len(head) < BODY_MIN_CHARS:
-        return None
-    return Unit("item", block, 9, tidy(head), lead_link(block, head), "item: dash-led line")
-
-
 def _tails(lines: Sequence[str]) -> list[tuple[int, int]]:
     """For each index i: the longest line and the total length of lines[i:]."""
     tails, longest, total = [(0, 0)] * (len(lines) + 1), 0, 0
@@ -368,13 +366,14 @@ def _tails(lines: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def _split_title(block: Block, lines: Sequence[str], at: int,
-                 tails: Sequence[tuple[int, int]], after_rule: bool) -> bool:
-    """Whether lines[at] is a title over the lines after it (of which there is one at least)."""
+                 tails: Sequence[tuple[int, int]], after_rule: bool, chapters: bool) -> bool:
+    """Whether lines[at] is a title over the lines after it (of which there is one at least);
+    ``chapters``: the lines hold a chapter list (bylines.chapter_list, read once)."""
     first, below = lines[at], lines[at + 1]
     marked = after_rule or marks_headline_above(below)
     if not title_like(first, marked) or BARE_URL_LINE.match(first) or labelled(block, first):
         return False
-    if paired_fields(first, below, lines):
+    if paired_fields(first, below, lines, chapters):
         return False  # "When: Wed 12 Nov, 18:30" over "Where: De Kade": an item's fields
     if marks_headline_above(below) or is_bold_line(block, first):
         return True

@@ -23,6 +23,7 @@ from service.ingest.headlines import (
     tidy,
 )
 from service.ingest.link_items import POLL_VOTE
+from service.ingest.plain_items import LEAD_ITEM_MIN_WORDS
 from service.ingest.run_in import is_label
 from service.ingest.units import Unit, after, text_under
 from service.ingest.zones import POLL_QUESTION, POSTING_PLACE, ZONES, role_title
@@ -120,7 +121,7 @@ def _over_a_sentence(text: str, units: list[Unit], index: int) -> bool:
     """A headline of a few words, no question (not a listing's "Berlin · April 16"), over
     one short sentence of news, not the newsletter speaking ("We…", "Write to us…"), and
     nothing more, before the next title."""
-    if (len(text.split()) < roles.LEAD_ITEM_MIN_WORDS or POSTING_PLACE.match(text)
+    if (len(text.split()) < LEAD_ITEM_MIN_WORDS or POSTING_PLACE.match(text)
             or text.endswith("?")):
         return False
     below = [u for u in itertools.takewhile(lambda u: u.role in ("body", "rule"),
