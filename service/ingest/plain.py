@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 
 from service.domain import Block
 from service.ingest.body import MARKDOWN_LINK, SEPARATOR_TEXT, html_blocks
@@ -58,7 +59,18 @@ MD_HEADING = re.compile(r"(#{1,6})\s+(.*)")  # closing "#"s are cut off in Pytho
 # "== Releases ==": the blanks before the title possessive, the title starting with a
 # letter of its own, so a run of blanks is never split three ways (quadratic: the review)
 WIKI_HEADING = re.compile(r"(={2,6})[ \t]++(\S[^=\n]{0,159}?)[ \t]*+\1")
-BULLET = re.compile(r"[*•+–\-→▸►▪◦‣]\s+(?=\S)")
+BULLET = re.compile(r"[*•+–-]\s+(?=\S)")
+# "→ Veridian cuts API prices in half: Its flagship…": arrows mark bullets only in an issue
+# with three long arrow lines at least (a quick-hits brief, the thirty-sixth sweep); one
+# "→ Read the draft: https://…" under a story, or "→ Revenue: $30B" under a headline, is
+# its text (the review)
+ARROW = re.compile(r"[→▸►‣]\s+(?=\S)")
+ARROW_LINES, ARROW_LINE_WORDS = 3, 8
+# a quick hit: "Headline: Summary… https://…" or "Headline -- summary… https://…", its own
+# address at its end (the thirty-sixth sweep)
+QUICK_HIT = re.compile(r"(?P<head>[^:\n]{8,120}?)(?:: (?=[A-Z0-9“\"$])| -- )(?P<rest>[^\n]*?)"
+                       r"[ \t]+<?(?P<url>https?://[^\s<>]+)>?[ \t]*$")
+QUICK_HITS, QUICK_SHARE = 4, 0.5  # such bullets in an issue, and their share of its bullets
 NUMBERED = re.compile(r"\(?\d{1,2}[.)]\s+\S")
 BOLD_LINE = re.compile(r"\*\*[^*].*\*\*:?")
 BOLD_SPAN = re.compile(r"\*\*([^*\n]+?)\*\*")
@@ -70,6 +82,8 @@ DASH_TITLE_WORDS = 4
 HEADLINE_WORDS = 4  # a bullet's headline over its text; "* Nvidia" over text is a name
 SUMMARY_LINES = 2  # under a bullet's headline, its summary's lines
 SUMMARISED_BULLETS = 3  # bullets of that shape in an issue, at least
+SUMMARY_SHARE = 0.59  # of its bullets ("3 of 5": 0.6 x 5 is 3.0000000000000004)
+TITLE_WORDS = 14  # a quick hit's headline
 SENTENCE_STOP = re.compile(r"[.!?](?:['’\"”)])?(?=\s|$)")
 # words a wrapped line ends on, before the next line's name
 WRAPPED_BEFORE = frozenset(re.findall(r"\w+", """a an the of to in into for and or but with on at
@@ -94,7 +108,7 @@ def plain_blocks(text: str) -> list[Block]:
     text = REFERENCE.sub("", text)
     parts: list[str] = []
     chunks = re.split(r"\n[ \t]*\n", text)
-    titled = _titled_bullets(chunks)
+    shape = _bullet_shape(text, chunks)
     for chunk in chunks:
         lines = [raw.strip() for raw in chunk.split("\n")]
         if _hanging(chunk):
@@ -106,15 +120,49 @@ def plain_blocks(text: str) -> list[Block]:
         if max(map(len, lines)) > UNWRAPPED_CHARS:
             # No line of wrapped text is this long: here a line is a paragraph.
             for line in lines:
-                parts.extend(_plain_chunk([line], references, titled))
+                parts.extend(_plain_chunk([line], references, shape))
         else:
-            parts.extend(_plain_chunk(lines, references, titled))
+            parts.extend(_plain_chunk(lines, references, shape))
     return html_blocks("".join(parts))
 
 
-def _plain_chunk(lines: list[str], refs: dict[str, str], titled: bool = False) -> list[str]:
+@dataclass(frozen=True)
+class BulletShape:
+    """How the issue writes its bullets, read once over all of it."""
+
+    arrows: bool = False  # "→" marks bullets
+    titled: bool = False  # a bullet is a headline over its summary's lines
+    quick: bool = False  # a bullet is "Headline: summary… https://…"
+
+    def mark(self, line: str) -> re.Match[str] | None:
+        return BULLET.match(line) or (ARROW.match(line) if self.arrows else None)
+
+
+def _bullet_shape(text: str, chunks: list[str]) -> BulletShape:
+    arrows = sum(1 for line in text.split("\n") if ARROW.match(line.strip())
+                 and len(line.split()) >= ARROW_LINE_WORDS) >= ARROW_LINES
+    shape = BulletShape(arrows=arrows)
+    bullets = [lines for chunk in chunks
+               for lines in _bullets([line.strip() for line in chunk.split("\n")], shape)]
+    summarised = sum(map(_summarised, bullets))
+    quick = sum(_quick_hit(" ".join(lines)) is not None for lines in bullets)
+    return BulletShape(arrows, len(bullets) >= SUMMARISED_BULLETS
+                       and summarised >= SUMMARY_SHARE * len(bullets),
+                       quick >= QUICK_HITS and quick >= QUICK_SHARE * len(bullets))
+
+
+def _quick_hit(text: str) -> re.Match[str] | None:
+    found = QUICK_HIT.match(text)
+    head = found.group("head").strip() if found else ""
+    words = len(head.split())
+    return found if (3 <= words <= TITLE_WORDS and not SENTENCE_END.search(head)
+                     and head.count("(") == head.count(")")) else None
+
+
+def _plain_chunk(lines: list[str], refs: dict[str, str],
+                 shape: BulletShape = BulletShape()) -> list[str]:
     """One blank-line chunk as HTML elements; consecutive ordinary lines make one paragraph.
-    ``titled``: the issue's bullets are headlines over their summaries."""
+    ``shape``: how the issue writes its bullets."""
     out: list[str] = []
     pending: list[str] = []
     bullet: list[str] = []  # a bullet's lines: the ordinary lines after it wrap its text
@@ -122,7 +170,13 @@ def _plain_chunk(lines: list[str], refs: dict[str, str], titled: bool = False) -
     def flush() -> None:
         if bullet:
             head, *text = bullet
-            if titled and len(text) >= SUMMARY_LINES and _headline_over_text(head, text[0]):
+            quick = _quick_hit(" ".join(bullet)) if shape.quick else None
+            if quick is not None:  # the headline linked to its address, as HTML would
+                out.append(f'<li><a href="{html.escape(quick.group("url"))}">'
+                           f'{_inline(quick.group("head").strip(), refs)}</a>: '
+                           f'{_inline(quick.group("rest"), refs)}</li>')
+            elif (shape.titled and len(text) >= SUMMARY_LINES
+                    and _headline_over_text(head, text[0])):
                 # "* Arlen Semi delays its Arizona packaging plant to 2027" over its
                 # summary set in under it: the bullet's title, then its text (the 35th sweep)
                 out.append(f"<p>{_inline(head, refs)}<br>{_inline(' '.join(text), refs)}</p>")
@@ -161,7 +215,7 @@ def _plain_chunk(lines: list[str], refs: dict[str, str], titled: bool = False) -
         elif mailchimp := MAILCHIMP_HEADING.fullmatch(line):
             flush()
             out.append(f"<h3>{_inline(mailchimp.group(1), refs)}</h3>")
-        elif mark := BULLET.match(line):
+        elif mark := shape.mark(line):
             flush()
             bullet.append(line[mark.end():])
         elif NUMBERED.match(line) or BOLD_LINE.fullmatch(line) or _is_caps_line(line):
@@ -211,21 +265,11 @@ def _hanging(chunk: str) -> bool:
                     and not BARE_URL.match(line.lstrip()) for line in rest))
 
 
-def _titled_bullets(chunks: list[str]) -> bool:
-    """Most of the issue's bullets, three at least, are a headline over a summary of two
-    sentences or more set in under it: the chip letter of the thirty-fifth sweep.  One news
-    sentence wrapped before a name ("…with Constellation" / "Energy to restart…") among
-    one-line bullets is not (the review: it took every story of its section)."""
-    shapes = [_summarised(lines) for chunk in chunks
-              for lines in _bullets([line.strip() for line in chunk.split("\n")])]
-    return len(shapes) >= SUMMARISED_BULLETS and sum(shapes) >= 0.6 * len(shapes)
-
-
-def _bullets(lines: list[str]) -> list[list[str]]:
+def _bullets(lines: list[str], shape: BulletShape) -> list[list[str]]:
     """A chunk's bullets, each with its lines (the first without its mark)."""
     found: list[list[str]] = []
     for line in lines:
-        if mark := BULLET.match(line):
+        if mark := shape.mark(line):
             found.append([line[mark.end():]])
         elif found and line:
             found[-1].append(line)
@@ -233,6 +277,11 @@ def _bullets(lines: list[str]) -> list[list[str]]:
 
 
 def _summarised(lines: list[str]) -> bool:
+    """A headline over a summary of two sentences or more set in under it (the chip letter
+    of the thirty-fifth sweep); when most of the issue's bullets, three at least, are so,
+    each such is a title over its text.  One news sentence wrapped before a name ("…with
+    Constellation" / "Energy to restart…") among one-line bullets is not (the review: it
+    took every story of its section)."""
     head, *text = lines
     return (len(text) >= SUMMARY_LINES and _headline_over_text(head, text[0])
             and len(SENTENCE_STOP.findall(" ".join(text))) >= 2)

@@ -22,6 +22,7 @@ from service.ingest.headlines import (
     tidy,
     title_like,
 )
+from service.ingest.plain import WRAPPED_BEFORE
 from service.ingest.units import Unit
 
 __all__ = ["LEAD_ITEM_MIN_WORDS", "address_under", "dash_item", "dashed_head", "url_item"]
@@ -66,12 +67,14 @@ def url_item(block: Block, first: str) -> Unit | None:
         return Unit("item", block, 9, head, url, "item: title over its address")
     if block.kind != "list_item":
         return None
-    found = URL_ITEM.match(first.strip(DECORATION + "•→▸►▪◦‣"))
+    found = URL_ITEM.match(first.strip(DECORATION + "•→▸►‣"))
     # ("- Veridian cuts API prices in half —" over its address: the dash points at it, the
     # thirty-sixth sweep's podcast notes)
     title = tidy(found.group("title")).rstrip(" —–-:") if found else ""
     # (a tool's name in lower case before a colon is a title too: "kvtrace: per-request …")
-    if (found is None or not title or "http" in title
+    # (nor a sentence running on to the address: "→ Point your editor plugin at http://…",
+    # a tutorial's step, the review of the thirty-sixth sweep's rules)
+    if (found is None or not title or "http" in title or title.split()[-1] in WRAPPED_BEFORE
             or not (title_like(title) or NAMED_TOOL.match(title))):
         return None
     return Unit("item", block, 9, title, found.group("url"), "item: title and its address")
@@ -99,15 +102,13 @@ def dash_item(block: Block, first: str, body_min: int) -> Unit | None:
 
 
 def dashed_head(block: Block, first: str) -> str:
-    """A bullet's opening up to its long dash ("• Headline — summary", " -- " in plain
-    text), or up to a colon when the bullet ends in its own address ("→ Veridian cuts API
-    prices in half: Its flagship model now costs…  https://…": a quick-hits brief, the
-    thirty-sixth sweep); "" when it has neither."""
-    text = first.strip(DECORATION + "•→▸►▪◦‣")
-    for dash in (" — ", " – ", " -- "):
+    """A bullet's opening up to its long dash ("• Headline — summary"); "" when it has none.
+    (" -- " and "Headline: summary" over the bullet's own address are read by plain.py,
+    for a whole issue of them: as every bullet's, they made a story's points stories, the
+    review of the thirty-sixth sweep's rules.)"""
+    text = first.strip(DECORATION + "•")
+    for dash in (" — ", " – "):
         head, found, _ = text.partition(dash)
         if found:
             return head
-    head, colon, rest = text.partition(": ")
-    ends_in_address = bool(block.links) and block.text.rstrip().endswith(block.links[-1].url)
-    return head if colon and ends_in_address and rest[:1].isupper() else ""
+    return ""
