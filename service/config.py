@@ -311,9 +311,12 @@ def _reject_unknown_env(env: Mapping[str, str]) -> None:
     known = {s.env_name for s in SETTINGS}
     for name in env:
         if name.startswith(ENV_PREFIX) and "__" in name and name not in known:
+            if name.upper() in known:
+                raise ConfigError(f"unknown setting {name}: the names are upper case, "
+                                  f"{name.upper()}")
             section, _, key = name[len(ENV_PREFIX):].partition("__")
             raise ConfigError(f"unknown setting {name}: no [{section.lower()}] {key.lower()} "
-                              "(`newsalerts config docs` lists them)")
+                              "(docs/settings.md lists them)")
 
 
 def _lookup(setting: Setting, data: Mapping[str, Any],

@@ -203,7 +203,8 @@ def test_a_bad_label_file_is_one_line(tmp_path: Path, command: tuple[str, ...], 
     ("run", "SEGMENT__RULES_DIR", "[segment] rules_dir {path} is not a folder"),
     ("scheduler", "SEGMENT__RULES_DIR", "[segment] rules_dir {path} is not a folder"),
     ("worker", "SMTP__CA_FILE", "[smtp] ca_file '{path}' is not a readable PEM file"),
-    ("run", "SMTP__CA_FILE", "[smtp] ca_file '{path}' is not a readable PEM file")])
+    ("run", "SMTP__CA_FILE", "[smtp] ca_file '{path}' is not a readable PEM file"),
+    ("scheduler", "INBOX__CA_FILE", "[inbox] ca_file '{path}' is not a readable PEM file")])
 def test_a_bad_file_setting_stops_a_long_running_process_at_its_start(
         tmp_path: Path, command: str, setting: str, said: str) -> None:
     """A bad rules folder failed every poll with a warning, mail waiting; a missing SMTP CA
@@ -214,6 +215,8 @@ def test_a_bad_file_setting_stops_a_long_running_process_at_its_start(
            "NEWSALERTS_INBOX__DIR": str(tmp_path / "inbox"),
            "NEWSALERTS_WEB__LISTEN": "127.0.0.1:0", "NEWSALERTS_SMTP__HOST": "127.0.0.1",
            "NEWSALERTS_SMTP__SSL": "true", f"NEWSALERTS_{setting}": str(missing)}
+    if setting.startswith("INBOX"):  # a mailbox over TLS, which the start reads for
+        env.update(NEWSALERTS_INBOX__HOST="127.0.0.1", NEWSALERTS_INBOX__SSL="true")
     done = subprocess.run([sys.executable, "-m", "service", command], env=env,
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
@@ -232,3 +235,17 @@ def test_segment_says_a_missing_file_and_cuts_the_others(tmp_path: Path) -> None
         f"Error: FileNotFoundError: {missing}: No such file or directory",
         f"Error: IsADirectoryError: {tmp_path}: Is a directory"]
     assert len(result.stdout.splitlines()) == 5  # the sample's stories
+
+
+def test_segment_into_a_closed_pipe_says_nothing_of_each_file(shared_dir: Path) -> None:
+    """`segment *.eml | head -1` printed "Error: BrokenPipeError" for every file."""
+    files = sorted((shared_dir / "data" / "importai").rglob("*.eml"))[:20]
+    process = subprocess.Popen([sys.executable, "-m", "service", "segment", *map(str, files)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stderr is not None
+    with process.stdout, process.stderr:
+        process.stdout.readline()
+        process.stdout.close()  # as `head -1` does, with megabytes still to come
+        errors = process.stderr.read()
+        process.wait(timeout=120)
+    assert "BrokenPipeError" not in errors

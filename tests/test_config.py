@@ -192,3 +192,9 @@ def test_a_misspelt_setting_in_the_environment_is_refused() -> None:
     settings = load_settings(None, environ={"NEWSALERTS_SMTP__HOST": "smtp.example.org",
                                             "NEWSALERTS_SHARED": "/srv/shared"})
     assert settings.smtp.host == "smtp.example.org"
+
+
+
+def test_a_setting_in_lower_case_in_the_environment_names_its_upper_case() -> None:
+    with pytest.raises(ConfigError, match="the names are upper case, NEWSALERTS_SMTP__HOST"):
+        load_settings(None, environ={"NEWSALERTS_smtp__host": "smtp.example.org"})

@@ -270,3 +270,30 @@ def test_a_file_without_sources_is_a_newsletter_named_after_it(tmp_path: Path) -
     paths[1].write_text(paths[1].read_text() + json.dumps(named) + "\n", encoding="utf-8")
     assert [e.source for e in load_examples(paths)] == ["alpha-news", "beta-weekly",
                                                         "Named Letter"]
+
+
+def test_evaluate_json_never_writes_over_a_label_file(two_newsletters: Path,
+                                                       tmp_path: Path) -> None:
+    """`--json` takes an optional path: "evaluate --json labels.jsonl" meant the file as
+    labels, and it would have been written over with the figures."""
+    copy, named_json = tmp_path / "mine.jsonl", tmp_path / "mine.json"
+    for path in (copy, named_json):
+        path.write_bytes(two_newsletters.read_bytes())
+    for arguments in (["--json", str(copy)], ["--json", str(named_json)],
+                      ["--labels", str(copy), "--json", str(copy)]):
+        result = CliRunner().invoke(evaluate_command, [*arguments, "--folds", "3"])
+        assert result.exit_code == 2 and "looks like a label file" in result.output
+    assert copy.read_bytes() == named_json.read_bytes() == two_newsletters.read_bytes()
+
+
+def test_no_hand_written_leaves_them_out_of_the_configured_files_too(
+        two_newsletters: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """[models] labels_paths names models/extra_labels.jsonl by default: without --labels,
+    --no-hand-written trained on them all the same (a read-only review)."""
+    monkeypatch.setenv("NEWSALERTS_MODELS__LABELS_PATHS",
+                       f"{two_newsletters}, models/extra_labels.jsonl")
+    result = CliRunner().invoke(train_command, ["--out", str(tmp_path), "--folds", "3",
+                                                "--no-db-labels", "--no-hand-written"])
+    assert result.exit_code == 0, result.output
+    version = model_store.active_version(tmp_path)
+    assert model_store.read_card(tmp_path, version)["n_examples"] == 74 + 421

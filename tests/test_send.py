@@ -880,3 +880,17 @@ def test_the_digest_note_names_no_week_whose_round_is_built(sqlite_context: Cont
         session.add(DigestRound(week="2024-W19", built_at=FIXED_NOW + timedelta(hours=2)))
     with transaction(sqlite_context.sessions) as session:
         assert left_before_rounds(session, zone) == (2, None)
+
+
+def test_a_ca_file_gone_since_the_start_is_a_delivery_error() -> None:
+    """It was a ConfigError out of the send, which left the claimed batch "sending" for its
+    lease (a read-only review); a delivery error releases it for a retry."""
+    from service.config import load_settings
+    from service.deliver.transport import SmtpTransport
+    from service.errors import DeliveryError
+
+    settings = load_settings(None, environ={
+        "NEWSALERTS_SMTP__HOST": "127.0.0.1", "NEWSALERTS_SMTP__STARTTLS": "true",
+        "NEWSALERTS_SMTP__CA_FILE": "/no/such/ca.pem"})
+    with pytest.raises(DeliveryError, match="ca_file"):
+        SmtpTransport(settings).send(b"Subject: x\r\n\r\nx\r\n", "reader@example.org")

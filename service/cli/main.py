@@ -114,6 +114,8 @@ def segment(files: tuple[Path, ...], explain: bool) -> None:
                 continue
             for record in segment_records([path], rules):
                 click.echo(json.dumps(record, ensure_ascii=False))
+        except BrokenPipeError:
+            raise  # (`segment *.eml | head`: click exits quietly, not an error per file)
         except (NewsalertsError, OSError) as exc:
             failed += 1
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc

@@ -78,9 +78,13 @@ _folds_option = click.option("--folds", default=5, show_default=True, type=click
 def _examples(files: Sequence[Path], hand_written: bool) -> list[Example]:
     """The label files' examples (none named: the ones ``[models] labels_paths`` names, as
     the scheduler's retraining reads them), plus the hand-written ones unless left out."""
-    from service.classify.examples import load_examples, with_hand_written
+    from service.classify.examples import HAND_WRITTEN, load_examples, with_hand_written
+    from service.paths import project_file
 
-    examples = load_examples(files or _configured_label_files())
+    files = list(files) or _configured_label_files()
+    if not hand_written:  # ([models] labels_paths names them too, by default)
+        files = [f for f in files if f.resolve() != project_file(HAND_WRITTEN).resolve()]
+    examples = load_examples(files)
     return with_hand_written(examples) if hand_written else examples
 
 
@@ -189,6 +193,11 @@ def evaluate_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
     to_stdout = json_out is not None and str(json_out) == "-"
     # Before the training, not after: the extra and the paths the results go to.
     if json_out is not None and not to_stdout:
+        if _holds_labels(json_out):
+            # ("evaluate --json labels.jsonl": --json takes an optional path, so a label
+            # file meant to be read would be written over with the figures)
+            raise click.UsageError(f"--json {json_out} looks like a label file; use --json "
+                                   "alone for stdout, or another path")
         check_writable_file(json_out)
     if report_dir is not None:
         check_writable_folder(report_dir)
@@ -210,6 +219,17 @@ def evaluate_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
     elif json_out is not None:
         json_out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
         say(f"wrote {json_out}")
+
+
+def _holds_labels(path: Path) -> bool:
+    """``path`` is a file whose first line is a labeled story (a JSON object with "themes")."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as opened:
+            first = next((line for line in opened if line.strip()), "")
+        row = json.loads(first)
+    except (OSError, ValueError):
+        return False
+    return isinstance(row, dict) and "themes" in row
 
 
 def _say(*, err: bool) -> Callable[[str], None]:

@@ -161,7 +161,9 @@ class SmtpTransport:
         if self._connection is None:
             try:
                 self._connection = self._open()
-            except (smtplib.SMTPException, OSError) as exc:
+            except (smtplib.SMTPException, OSError, ConfigError) as exc:
+                # (a CA file gone since the start is this email's failure, retried: the
+                # claimed batch is released, not held for its lease: a read-only review)
                 raise DeliveryError(
                     f"cannot use the SMTP server {self.host}:{self.port}: {exc}") from exc
         return self._connection

@@ -25,6 +25,7 @@ from service.deliver.send import SendSummary
 from service.deliver.transport import smtp_tls_context
 from service.deliver.wakeup import DeliveryListener
 from service.errors import ConfigError, NewsalertsError
+from service.ingest.fetch.imap import tls_context as inbox_tls_context
 from service.ingest.fetch.watch import watch_inbox
 from service.ingest.pipeline import PollSummary, Tagger, poll_configured_inbox
 from service.ingest.rules import configured_rules
@@ -64,11 +65,13 @@ def load_classifier(settings: Settings) -> Tagger:
 
 def check_files(settings: Settings, *, polls: bool = True, sends: bool) -> None:
     """Read the files the settings name once at the start: a bad ``[segment] rules_dir``
-    or ``[smtp] ca_file`` stops a long-running process with one error line, where every
+    or ``[inbox]``/``[smtp] ca_file`` stops a long-running process with one error line, where every
     poll failed with a warning, or every send was retried, while it ran on (an operator's
     review; `poll`, `segment` and `send` said it at once)."""
     if polls:  # (a worker segments nothing: its machine may have no rules folder)
         configured_rules(settings)
+        if settings.inbox.host and (settings.inbox.ssl or settings.inbox.starttls):
+            inbox_tls_context(settings.inbox.ca_file)
     if sends and settings.smtp.host and (settings.smtp.ssl or settings.smtp.starttls):
         smtp_tls_context(settings.smtp.ca_file)
 

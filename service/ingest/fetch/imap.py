@@ -60,7 +60,7 @@ class ImapAccount:
 
     def tls_context(self) -> SSLContext | None:
         """The context for ssl or starttls (ConfigError for an unreadable ca_file), else None."""
-        return _tls_context(self.ca_file) if self.ssl or self.starttls else None
+        return tls_context(self.ca_file) if self.ssl or self.starttls else None
 
     def origin(self, uidvalidity: int, uid: int) -> str:
         """An RFC 5092 IMAP URL, so a person can find the message on the server."""
@@ -237,7 +237,7 @@ def logout_quietly(client: Any) -> None:
         _shutdown_quietly(client)
 
 
-def _tls_context(ca_file: str) -> ssl.SSLContext:
+def tls_context(ca_file: str) -> ssl.SSLContext:
     try:
         return ssl.create_default_context(cafile=ca_file or None)
     except (OSError, ssl.SSLError) as exc:
