@@ -353,8 +353,6 @@ def _coerce(setting: Setting, raw: Any, where: str) -> Any:
         if (setting.type is int and isinstance(raw, float)) or (
                 setting.type is str and not isinstance(raw, str)):
             raise ValueError(raw)
-        if setting.type is float and not isinstance(raw, int | float | str):
-            raise ValueError(raw)
         value = setting.type(raw)
     except (TypeError, ValueError) as exc:
         kind = TYPE_NAMES.get(setting.type, setting.type.__name__)

@@ -6,6 +6,7 @@ line and exits non-zero on a newsalerts error.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
@@ -18,7 +19,7 @@ import click
 from service.classify import model_store
 from service.cli.glue import Command, Group, check_writable_file, check_writable_folder
 from service.cli.tables import metrics_table, source_tables
-from service.config import load_settings
+from service.config import Settings, load_settings
 
 # scikit-learn takes seconds and ~90 MB to import: only the commands that use it do.
 if TYPE_CHECKING:
@@ -44,20 +45,25 @@ def models_dir_option(*names: str) -> Callable[[F], F]:
 
 def chosen_models_dir(given: Path | None) -> Path:
     """``given``, else the folder the settings name, found as the service finds it."""
-    if given is not None:
-        return given
+    return given if given is not None else model_store.models_dir(_current_settings())
+
+
+def _current_settings() -> Settings:
+    """The settings the main group loaded, or loaded here (a command run on its own: tests)."""
     obj = click.get_current_context().find_root().obj or {}
-    settings = obj.get("settings") or load_settings()  # (a group invoked on its own: tests)
-    return model_store.models_dir(settings)
+    loaded: Settings = obj.get("settings") or load_settings()
+    return loaded
 
 
-_labels_option = click.option("--labels", "labels", multiple=True,
-                              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                              help=_LABELS_HELP)
-_score_labels_option = click.option(
-    "--labels", "labels", multiple=True, required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="JSON-lines label files of stories the model was not trained on.")
+def _labels(*, required: bool, help_text: str) -> Callable[[F], F]:
+    return click.option("--labels", "labels", multiple=True, required=required,
+                        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                        help=help_text)
+
+
+_labels_option = _labels(required=False, help_text=_LABELS_HELP)
+_score_labels_option = _labels(
+    required=True, help_text="JSON-lines label files of stories the model was not trained on.")
 _more_labels = click.argument("more_labels", nargs=-1,
                               type=click.Path(exists=True, dir_okay=False, path_type=Path))
 _db_labels_option = click.option(
@@ -91,8 +97,7 @@ def _examples(files: Sequence[Path], hand_written: bool) -> list[Example]:
 def _configured_label_files() -> list[Path]:
     from service.classify.retrain import label_files
 
-    obj = click.get_current_context().find_root().obj or {}
-    settings = obj.get("settings") or load_settings()
+    settings = _current_settings()
     files = label_files(settings)
     if not files:
         raise click.UsageError("no label file given, and [models] labels_paths "
@@ -206,7 +211,7 @@ def evaluate_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
     examples = with_database_labels(examples, enabled=db_labels)
     result = cross_validate(examples, folds)
     metrics = result.metrics
-    say = _say(err=to_stdout)  # stdout holds the JSON alone, for a program to read
+    say = functools.partial(click.echo, err=to_stdout)  # stdout: the JSON alone, if asked
     say(metrics_table(metrics))
     if tables := source_tables(metrics):
         say(f"\n{tables}")
@@ -230,10 +235,6 @@ def _holds_labels(path: Path) -> bool:
     except (OSError, ValueError):
         return False
     return isinstance(row, dict) and "themes" in row
-
-
-def _say(*, err: bool) -> Callable[[str], None]:
-    return lambda line: click.echo(line, err=err)
 
 
 @click.group("models", cls=Group)

@@ -62,9 +62,9 @@ SCHOLAR_AUTHORS = re.compile(
     r"(?:19|20)\d\d$")
 # A date (and perhaps a time) opening a line: "Tue Jun 4, 6:30pm · Mill", "June 11, 2024",
 # "Mar 3 · 6 min read".  Under a headline it dates the story or the event, it is no title.
-_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
           r"(?:uary|ruary|ch|il|e|y|ust|tember|ober|ember)?\.?")
-_DATE = rf"(?:{_MONTH}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}[ \t]+{_MONTH}(?![a-z]))"
+_DATE = rf"(?:{MONTH}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}[ \t]+{MONTH}(?![a-z]))"
 DATELINE = re.compile(
     rf"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?[ \t]+)?{_DATE}"
     rf"(?:,?[ \t]++\d{{4}})?(?:,?[ \t]++\d{{1,2}}(?::\d{{2}})?[ \t]*+(?:[ap]\.?m\.?)?)?"

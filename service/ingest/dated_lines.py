@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 
+from service.ingest.bylines import MONTH
+
 __all__ = ["calendar_entry"]
 
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # "12 Mar  Kestrel Q4 results", "Apr 2 – Senate vote": a calendar's line, its day first
-DATED_ENTRY = re.compile(rf"^\d{{1,2}}[ \t]+{_MONTH}[ \t]+\S|^{_MONTH}[ \t]+\d{{1,2}}\b",
+DATED_ENTRY = re.compile(rf"^\d{{1,2}}[ \t]+{MONTH}[ \t]+\S|^{MONTH}[ \t]+\d{{1,2}}\b",
                          re.IGNORECASE)
-SHORT_DAY = re.compile(rf"^\d{{1,2}}[ \t]+{_MONTH}$|^{_MONTH}[ \t]+\d{{1,2}}$", re.IGNORECASE)
-DATELINE = re.compile(rf"^(?:\d{{1,2}}[ \t]+{_MONTH}|{_MONTH}[ \t]+\d{{1,2}}),?[ \t]+\d{{4}}",
+SHORT_DAY = re.compile(rf"^\d{{1,2}}[ \t]+{MONTH}$|^{MONTH}[ \t]+\d{{1,2}}$", re.IGNORECASE)
+DATED_TEXT = re.compile(rf"^(?:\d{{1,2}}[ \t]+{MONTH}|{MONTH}[ \t]+\d{{1,2}}),?[ \t]+\d{{4}}",
                       re.IGNORECASE)
 CALENDAR_NAME = re.compile(r"^\W*(?:(?:key |important )?dates|calendar|diary)\W*$",
                            re.IGNORECASE)
@@ -37,5 +38,5 @@ def calendar_entry(headline: str, section: str, below: str | None, *,
         # (over another listing, not over a dateline that opens its text: "June 17, 2025:
         # the board backed…", the review)
         return below is None or (DATED_ENTRY.match(below) is not None
-                                 and not DATELINE.match(below))
+                                 and not DATED_TEXT.match(below))
     return below is None and SHORT_DAY.match(section) is not None

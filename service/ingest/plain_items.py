@@ -14,7 +14,6 @@ from service.domain import Block
 from service.ingest.headlines import (
     BARE_URL_LINE,
     DECORATION,
-    LABEL,
     block_lines,
     is_byline,
     lead_link,
@@ -88,20 +87,20 @@ def address_under(units: list[Unit], index: int) -> bool:
 
 
 def dash_item(block: Block, first: str, body_min: int) -> Unit | None:
-    """``• Headline — summary``: a bullet whose title-like opening runs to a long dash (or
-    to a colon, over its address: ``dashed_head``), the link-led item of a newsletter
-    without links (plain text); ``body_min``: the text it needs beyond its headline."""
+    """``• Headline — summary``: a bullet whose title-like opening runs to a long dash, the
+    link-led item of a newsletter without links (plain text); ``body_min``: the text it
+    needs beyond its headline."""
     if block.kind != "list_item":
         return None
-    head = dashed_head(block, first)
-    if len(head.split()) < LEAD_ITEM_MIN_WORDS or not title_like(head) or LABEL.search(head):
+    head = dashed_head(first)
+    if len(head.split()) < LEAD_ITEM_MIN_WORDS or not title_like(head):
         return None
     if len(block.text) - len(head) < body_min:
         return None
     return Unit("item", block, 9, tidy(head), lead_link(block, head), "item: dash-led line")
 
 
-def dashed_head(block: Block, first: str) -> str:
+def dashed_head(first: str) -> str:
     """A bullet's opening up to its long dash ("• Headline — summary"); "" when it has none.
     (" -- " and "Headline: summary" over the bullet's own address are read by plain.py,
     for a whole issue of them: as every bullet's, they made a story's points stories, the

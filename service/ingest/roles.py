@@ -24,12 +24,12 @@ from service.ingest.buttons import CALL_TO_ACTION, CITATION, LABELLED_PAIRS, WEB
 from service.ingest.bylines import (
     CREDIT,
     DATELINE,
+    PAPER_SURNAMES,
     PLACE_DATELINE,
     SEVERITY,
     chapter_list,
     paired_fields,
 )
-from service.ingest.bylines import PAPER_SURNAMES as AUTHORS_BY_SURNAME
 from service.ingest.headlines import (
     BARE_URL_LINE,
     ENUMERATOR,
@@ -249,7 +249,7 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
     under_title = index > 0 and (units[index - 1].role in ("title", "item")
                                  or _bold_title_line(units[index - 1]))
     if not bold and under_title and (is_byline(lines[0]) or VERDICT.match(tidy(lines[0])) or (
-            units[index - 1].role == "item" and AUTHORS_BY_SURNAME.match(tidy(lines[0])))):
+            units[index - 1].role == "item" and PAPER_SURNAMES.match(tidy(lines[0])))):
         return unit  # right under a title, its author or date: "Marta Kowalczyk · Mar 3"
     if under_title and (PLACE_DATELINE.match(tidy(lines[0])) or SEVERITY.match(tidy(lines[0]))
                         or CREDIT.match(tidy(lines[0]))):

@@ -32,7 +32,7 @@ CONTINUED_REST = re.compile(r"^\W*(?:continued|cont\.)\s*[:—–-]\s*(.+)$"
 COUNT_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                "eleven", "twelve")
 COUNTED_POINTS = re.compile(
-    r"^(?:the |our )?(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    rf"^(?:the |our )?(\d{{1,2}}|{'|'.join(COUNT_WORDS)})"
     r"(?: [\w-]+){0,2}? (?:things|takeaways|lessons|reasons|ways|questions|trends|ideas|tips"
     r"|facts|highlights|predictions|surprises|observations|points|moments|numbers)\b",
     re.IGNORECASE)
