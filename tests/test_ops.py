@@ -246,6 +246,28 @@ def test_status_counts_a_dead_worker_s_claims_as_due_and_marks_a_dead_scheduler_
     assert figures["due_now"] == 3 and figures["oldest_due_at"].startswith("2024-05-15T12:00")
 
 
+def test_status_counts_a_reader_s_next_email_behind_a_live_lease_apart(
+        context: Context) -> None:
+    """A worker killed mid-send holds its reader's next email back until its lease runs out:
+    `status` said that one was "due now", though no worker could take it (stop 33's review)."""
+    owe_alerts_and_a_refusal(context, 1)
+    with transaction(context.sessions) as session:
+        session.execute(update(Delivery).values(
+            status="sending", claimed_by="box:7:worker",
+            lease_until=FIXED_NOW + timedelta(seconds=40)))
+        issue = make_issue(session, [{"safety": 0.95}], model_version="m-7")
+        create_instant_deliveries(session, issue.id, FIXED_NOW)
+    held = dict(line.split(None, 1) for line in run_status(later(context, 10))[1].splitlines()
+                if not line.startswith("job"))
+    assert held["queue"].startswith(
+        "2 waiting (0 due now, 1 being sent, 1 behind a reader's email being sent")
+    figures = json.loads(run_status(later(context, 10), "--json")[1])
+    assert (figures["due_now"], figures["held_behind_a_lease"]) == (0, 1)
+    assert figures["oldest_due_at"] is None
+    free = json.loads(run_status(later(context, 60), "--json")[1])  # the lease ran out
+    assert (free["due_now"], free["being_sent"], free["held_behind_a_lease"]) == (2, 0, 0)
+
+
 def test_status_json_and_an_unreachable_database(sqlite_context: Context) -> None:
     owe_alerts_and_a_refusal(sqlite_context, 1)
     code, text = run_status(sqlite_context, "--json")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import quopri
 from datetime import UTC, datetime
 from pathlib import Path
@@ -127,13 +128,16 @@ def test_scripts_styles_comments_hidden_text_and_pixels_are_dropped() -> None:
     assert blocks == ["Visible text."]
 
 
-def test_only_web_and_mail_links_are_kept() -> None:
+def test_only_web_and_mail_links_are_kept_and_the_drop_is_said(
+        caplog: pytest.LogCaptureFixture) -> None:
     html = (b'<p><a href="https://a.example/x">web</a> <a href="mailto:me@a.example">mail</a> '
             b'<a href="javascript:alert(1)">script</a> <a href="data:text/html,hi">data</a></p>')
-    (block,) = parse_issue(single_part(html, "text/html; charset=utf-8")).blocks
+    with caplog.at_level(logging.INFO, logger="service.ingest.body"):
+        (block,) = parse_issue(single_part(html, "text/html; charset=utf-8")).blocks
     assert [(link.text, link.url) for link in block.links] == [
         ("web", "https://a.example/x"), ("mail", "mailto:me@a.example")
     ]
+    assert "dropped 2 link(s) not http, https or mailto, e.g. 'javascript:alert(1)'" in caplog.text
 
 
 def test_headings_and_list_items_keep_their_kind() -> None:

@@ -90,7 +90,7 @@ def describe(figures: Status) -> str:
         f"last poll    {_job_line(poll, now)}"
         + _stale_note(stale(poll, now, figures.poll_interval), "no poll for"),
         f"queue        {figures.health.queue_depth} waiting ({figures.due_now} due now, "
-        f"{figures.being_sent} being sent{waited})",
+        f"{figures.being_sent} being sent{_held_note(figures.held)}{waited})",
         f"deliveries   {deliveries.get(DeliveryStatus.SENT, 0)} sent, "
         f"{deliveries.get(DeliveryStatus.FAILED, 0)} failed, "
         f"{deliveries.get(DeliveryStatus.CANCELLED, 0)} cancelled",
@@ -103,6 +103,11 @@ def describe(figures: Status) -> str:
     lines += [f"job {name:<8} {_job_line(figures.jobs.get(name), now)}"
               for name in JOBS if name != "poll"]
     return "\n".join(lines)
+
+
+def _held_note(held: int) -> str:
+    """Due, but behind a reader's email a worker holds (a killed one's, until its lease ends)."""
+    return f", {held} behind a reader's email being sent" if held else ""
 
 
 def _stale_note(is_stale: bool, what: str) -> str:

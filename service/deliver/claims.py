@@ -52,6 +52,14 @@ def claimable(now: datetime) -> ColumnElement[bool]:
     return or_(_pending_due(now), _lease_expired(now))
 
 
+def behind_a_live_lease(now: datetime) -> ColumnElement[bool]:
+    """Another delivery of the same reader is being sent under a live lease: no worker takes
+    this one until that one is sent or its lease runs out (``status`` counts these apart)."""
+    other = aliased(Delivery)
+    return exists().where(other.subscriber_id == Delivery.subscriber_id, other.id != Delivery.id,
+                          other.status == DeliveryStatus.SENDING, other.lease_until >= now)
+
+
 def _next_of_its_reader(now: datetime) -> ColumnElement[bool]:
     """No earlier delivery of the same reader is due or being sent, and no other is being
     sent under a live lease.  In every snapshot a concurrent claimer can read, that earlier

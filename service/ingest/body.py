@@ -8,6 +8,7 @@ links.  Scripts, styles, hidden text and images are dropped.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 from dataclasses import dataclass
 
@@ -15,6 +16,8 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
 from service.domain import Block, Link
+
+log = logging.getLogger(__name__)
 
 ASCII_SPACE = re.compile(r"[ \t\r\n\f\v]+")  # not \s: a no-break space is text here
 # A whole paragraph that only separates stories: an <hr> written as text.
@@ -279,4 +282,10 @@ def _links(nodes: list[Tag | NavigableString]) -> tuple[Link, ...]:
         for a in anchors
         if isinstance(a, Tag)
     ]
-    return tuple(link for link in links if link.url.lower().startswith(SAFE_SCHEMES))
+    safe = tuple(link for link in links if link.url.lower().startswith(SAFE_SCHEMES))
+    if len(safe) < len(links):
+        # Said, not silent: a reader asking where a story's link went finds why here.
+        unsafe = [link.url for link in links if link not in safe]
+        log.info("dropped %d link(s) not http, https or mailto, e.g. %r", len(unsafe),
+                 unsafe[0][:80])
+    return safe

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from service.context import Context
 from service.db.tables import Delivery, Issue, JobRun, RefusedMessage, Story, StoryTheme
 from service.db.types import as_utc
-from service.deliver.claims import claimable
+from service.deliver.claims import behind_a_live_lease, claimable
 from service.domain import DeliveryStatus
 from service.errors import StorageError
 from service.ops.logs import MASK, secret_values
@@ -149,6 +149,7 @@ class Status:
     due_now: int = 0
     oldest_due_at: datetime | None = None  # the longest-waiting delivery due now
     being_sent: int = 0  # claims whose lease has not run out
+    held: int = 0  # due, but behind their reader's email being sent
     poll_interval: float = 0.0  # seconds: how old a poll or heartbeat may be (``stale``)
     leader_interval: float = 0.0
     issues: int = 0
@@ -161,6 +162,7 @@ class Status:
             "database": health.database, "checked_at": _iso(self.checked_at),
             "queue_depth": health.queue_depth, "due_now": self.due_now,
             "oldest_due_at": _iso(self.oldest_due_at), "being_sent": self.being_sent,
+            "held_behind_a_lease": self.held,
             "model_version": health.model_version,
             "jobs": {name: job.as_dict() for name, job in self.jobs.items()},
             "deliveries": self.deliveries, "issues": self.issues, "stories": self.stories,
@@ -191,7 +193,7 @@ def read_status(ctx: Context) -> Status:
             due_now, oldest_due = _due_now(session, now)
             return Status(health, now, jobs=_jobs(session), deliveries=_deliveries(session),
                           due_now=due_now, oldest_due_at=oldest_due,
-                          being_sent=_being_sent(session, now),
+                          being_sent=_being_sent(session, now), held=_held(session, now),
                           poll_interval=ctx.settings.inbox.poll_interval,
                           leader_interval=ctx.settings.scheduler.lock_retry,
                           issues=_count(session, Issue.id), stories=_count(session, Story.id),
@@ -227,10 +229,18 @@ def _deliveries(session: Session) -> dict[str, int]:
 def _due_now(session: Session, now: datetime) -> tuple[int, datetime | None]:
     """How many deliveries are due and unclaimed, and since when the oldest has waited.  A
     claim whose lease ran out counts as due: its worker died (the PostgreSQL operator's
-    review: all workers killed, `status` said "4 being sent")."""
+    review: all workers killed, `status` said "4 being sent").  One held behind its reader's
+    email under a live lease is not due yet (``_held``): no worker may take it."""
     count, oldest = session.execute(select(func.count(), func.min(Delivery.due_at))
-                                    .where(claimable(now))).one()  # what a worker would take
+                                    .where(claimable(now), ~behind_a_live_lease(now))).one()
     return int(count or 0), as_utc(oldest) if oldest is not None else None
+
+
+def _held(session: Session, now: datetime) -> int:
+    """Due deliveries waiting behind their reader's email being sent under a live lease (a
+    killed worker's, until the lease runs out)."""
+    return int(session.scalar(select(func.count())
+                              .where(claimable(now), behind_a_live_lease(now))) or 0)
 
 
 def _being_sent(session: Session, now: datetime) -> int:
