@@ -21,8 +21,10 @@ from sqlalchemy import Connection, MetaData, inspect, select, text
 
 from service.context import Context
 from service.db.database import alembic_config, make_engine, upgrade
-from service.db.tables import INDEXES_OUTSIDE_THE_ORM, Base
+from service.db.tables import INDEXES_OUTSIDE_THE_ORM, Base, RefusedMessage
+from service.domain import RawMessage
 from service.errors import StorageError
+from service.ingest.store import is_known, refusal_key
 from tests.db import PG_URL
 
 
@@ -115,6 +117,34 @@ def test_0004_makes_rounds_of_the_digests_already_built(at_0003: Context) -> Non
 
 def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def test_0012_keys_the_refusals_stored_before_it_by_their_bytes(context: Context) -> None:
+    """Refusals were keyed by Message-ID before stop 33: one refused before and after the
+    upgrade was stored, and counted, twice."""
+    command.downgrade(alembic_config(context.engine), "0011")
+    try:
+        again, once = b"Message-ID: <a@x>\r\n\r\nspoof", b"Message-ID: <b@x>\r\n\r\nbad"
+        rows = [("<a@x>", again, len(again)),  # refused before the upgrade, then after it
+                (refusal_key(RawMessage(again, "t")), again, len(again)),
+                ("<b@x>", once, len(once)),
+                ("<c@x>", b"Message-ID: <c@x>\r\n", 10_000_000)]  # too large: headers only
+        with context.engine.begin() as connection:
+            table = MetaData()
+            table.reflect(connection, only=["refused_messages"])
+            refused = table.tables["refused_messages"]
+            for key, raw, size in rows:
+                connection.execute(refused.insert().values(
+                    dedupe_key=key, status="rejected", code="untrusted-sender", reason="r",
+                    origin="test", size=size, raw=raw, sender="", subject="",
+                    received_at=when(1)))
+    finally:
+        upgrade(context.engine)
+    with context.sessions() as session:
+        keys = sorted(session.scalars(select(RefusedMessage.dedupe_key)))
+        assert keys == sorted([refusal_key(RawMessage(again, "t")),
+                               refusal_key(RawMessage(once, "t")), "<c@x>"])
+        assert is_known(session, refusal_key(RawMessage(once, "t")), refused=True)
 
 
 @pytest.fixture
