@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 from service.domain import Block
 from service.ingest.bylines import (
@@ -53,6 +54,11 @@ RELATED = re.compile(r"^\W*(?:further reading|related|sources?|references|see al
                      r"more on this|read more|resources|links mentioned|notes|read the|"
                      r"documents?|downloads?|files|attachments)\b", re.IGNORECASE)
 ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-z])[.)]\s+")
+# "[OSA-2025-041] libquill: heap overflow…", "[CVE-2025-1234] …": an advisory's number
+# before its title (a security list: the thirty-eighth sweep).  Not "[1]", a footnote, nor a
+# word ("[UPDATE]", "[PDF]", "[A]": a story's note, attachment or quiz answer, the review).
+TAGGED_TITLE_MIN_WORDS = 3
+BRACKET_TAG = re.compile(r"^\[[A-Z]{2,10}(?:-[A-Za-z0-9]{1,12}){0,3}-\d{1,8}\][ \t]+(?=\S)")
 GREETING = re.compile(r"^(?:hey|hi|hello|howdy|greetings|good (?:morning|evening))\b",
                       re.IGNORECASE)
 SUBHEAD = re.compile(r"^[*_\s]*(?:…|\.\.\.)")  # "…what the story is about…" under a headline
@@ -152,6 +158,12 @@ EPISODE_LINE = re.compile(
     r"^[^\n]{0,80}?(?:^|[·•|—–]\s*)(?:episode|ep\.?|folge|épisode|episodio)\s*#?\d+"
     r"(?:\s*[·•|—–]\s*\d+\s*(?:min(?:utes?|s)?|h(?:ours?|r)?)(?:\s*\d+\s*min)?)?\s*$",
     re.IGNORECASE)
+# An episode's kind or number and its length under its title: "Episode 212 · 58 min",
+# "Bonus · 22 min", "Shorts #48 · 6 min" (a podcast's recap: the thirty-eighth sweep); not a
+# title with its length, "Weeknight Chicken Curry · 40 min" (a recipe: the review)
+RUNNING_TIME = re.compile(r"^(?:episode|ep\.?|bonus|shorts?|minisode|trailer|special|part)\b"
+                          r"[^\n·•|]{0,20}[·•|][ \t]*\d{1,3}[ \t]*(?:min(?:ute)?s?"
+                          r"|h(?:ours?|rs?)?)\.?$", re.IGNORECASE)
 # Words a section name is made of ("Big Companies LLMs & APIs", "Open Source"): a title of
 # only these is a section even when prose follows it (structure.py), and a one-word line of
 # one ("Science") over a headline is a section name, not a date or a "Share" (roles.py).
@@ -196,8 +208,12 @@ def title_like(line: str, marked: bool = False) -> bool:
         return False
     raw = ENUMERATOR.sub("", line.strip(DECORATION)).rstrip(DECORATION)
     end = SENTENCE_END.search(raw.removesuffix(":") if marked else raw)
-    if end or lower_start(text) or BARE_URL_LINE.match(text) or LABELLED_URL.match(text) or (
-            text[0] in "•·-–—>[(“\"" and not QUOTED_LEAD.match(text)):
+    tag = BRACKET_TAG.match(text)  # after a tag, "nimbus-auth: …" is a package's name
+    if tag and len(text[tag.end():].split()) < TAGGED_TITLE_MIN_WORDS:
+        return False  # "[PDF] Slides": a link's kind, not a title
+    if end or (lower_start(text) and not tag) or BARE_URL_LINE.match(text) or (
+            LABELLED_URL.match(text)) or (text[0] in "•·-–—>[(“\"" and not tag
+                                          and not QUOTED_LEAD.match(text)):
         return False  # (a quotation is a pull quote; a quoted phrase that leads a headline
         # before its colon is not, the thirty-fifth sweep)
     if SUBHEAD.match(text) or " * " in text:  # "More on this: * a link * another"
@@ -238,7 +254,7 @@ def is_byline(line: str) -> bool:
                 or THREAD_COUNTS.match(text) or CITED_AUTHORS.match(text)
                 or LINKED_AUTHORS.match(text) or RECIPE_META.match(text)
                 or LABELED_AUTHORS.match(text) or PLACE_DATELINE.match(text)
-                or SEVERITY.match(text) or ROLE_BYLINE.match(text))
+                or SEVERITY.match(text) or ROLE_BYLINE.match(text) or RUNNING_TIME.match(text))
 
 
 def names_author(line: str) -> bool:
@@ -344,3 +360,31 @@ def names_a_list(block: Block) -> bool:
     "**Further reading:**" are the story's."""
     text = tidy(block.text)
     return bool(text) and text == tidy(block.lead) and not RELATED.match(text)
+
+
+TITLED_ITEM_WORDS = 4
+TITLED_ITEM_BODY_CHARS = 200  # a list item's text under its bold headline line: a story's
+# such items in an issue, at least: three bold lessons or steps are one essay's (the review)
+TITLED_ITEMS = 5
+
+
+def titled_list_item(block: Block) -> str:
+    """The headline of a list item whose first line is all a bold headline, over paragraphs
+    of its own: a story of a numbered top ten (a Substack roundup, the thirty-eighth sweep);
+    "" for any other block.  A story's own points under bold heads ("**Faster inference**"
+    over a sentence) are shorter."""
+    lead = tidy(block.lead)
+    if (block.kind != "list_item" or not lead or "\n" not in block.text
+            or tidy(block.text.split("\n", 1)[0]) != lead):
+        return ""
+    if (len(lead.split()) < TITLED_ITEM_WORDS or not title_like(lead) or LABEL.search(lead)
+            or lead.endswith("?") or STEP.match(lead)
+            or len(block.text) - len(block.lead) < TITLED_ITEM_BODY_CHARS):
+        return ""
+    return lead
+
+
+def many_titled_items(blocks: Sequence[Block]) -> bool:
+    """The issue is a top ten of ``titled_list_item`` stories: five of them at least."""
+    return sum(1 for block in blocks if titled_list_item(block)) >= TITLED_ITEMS
+

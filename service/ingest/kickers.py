@@ -134,8 +134,42 @@ def names_under_items(units: list[Unit]) -> int:
 
 def inner_titles_as_text(units: list[Unit]) -> list[Unit]:
     """In an issue whose stories are marked by separators, a bold line inside a story is a
-    sub-heading, not a title: its text."""
-    return _demote_inner_titles(units) if _separated(units) else units
+    sub-heading, not a title: its text.  So is a line all in italics inside a story, where
+    the issue's headlines are bold lines (``_italic_subheads``)."""
+    units = _demote_inner_titles(units) if _separated(units) else units
+    return _italic_subheads(units)
+
+
+BOLD_HEADLINES = 2  # bold title lines of HEADLINE_WORDS or more, in an issue at least
+
+
+def _italic_subheads(units: list[Unit]) -> list[Unit]:
+    """"*What the bill requires*" between a story's paragraphs, under a bold headline with
+    text of its own: a lead story's sub-heading, where the issue titles its stories with bold
+    lines (a policy letter sent with Kit, the thirty-eighth sweep).  Under a bold section
+    name with no text of its own, or a heading ("In brief"), italic lines are the stories'
+    titles (the review)."""
+    if sum(1 for u in units if _bold_headline(u)) < BOLD_HEADLINES:
+        return units
+    kept: list[Unit] = []
+    in_story = False  # inside a bold headline's story, past its first text
+    for at, unit in enumerate(units):
+        italic = unit.role == "title" and unit.rank == 8 and _italic(unit)
+        if unit.role == "title" and not italic:
+            in_story = (_bold_headline(unit) and at + 1 < len(units)
+                        and units[at + 1].role == "body")
+        demote = italic and in_story and units[at - 1].role == "body"
+        kept.append(Unit("body", unit.block) if demote else unit)
+    return kept
+
+
+def _bold_headline(unit: Unit) -> bool:
+    return (unit.role == "title" and unit.rank == 7 and not _italic(unit)
+            and len(unit.headline.split()) >= HEADLINE_WORDS)
+
+
+def _italic(unit: Unit) -> bool:
+    return bool(unit.block.subhead) and tidy(unit.block.subhead) == tidy(unit.block.text)
 
 
 def _separated(units: list[Unit]) -> bool:

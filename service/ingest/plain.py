@@ -72,6 +72,11 @@ QUICK_HIT = re.compile(r"(?P<head>[^:\n]{8,120}?)(?:: (?=[A-Z0-9“\"$])| -- )(?
                        r"[ \t]+<?(?P<url>https?://[^\s<>]+)>?[ \t]*$")
 QUICK_HITS, QUICK_SHARE = 4, 0.5  # such bullets in an issue, and their share of its bullets
 NUMBERED = re.compile(r"\(?\d{1,2}[.)]\s+\S")
+# ">> Marrow walks away from the Kestrel deal" alone between blank lines, over its text: a
+# headline so marked (a business daily, the thirty-seventh sweep), only where the issue has
+# two such lines at least; a reply's quoted line is a sentence, quoted text under it too
+POINTED = re.compile(r"(?:>>|»)[ \t]+(?P<title>[^>\s][^\n]{7,159})")
+POINTED_TITLES = 2
 BOLD_LINE = re.compile(r"\*\*[^*].*\*\*:?")
 BOLD_SPAN = re.compile(r"\*\*([^*\n]+?)\*\*")
 BARE_URL = re.compile(r"(?<![\"(=>])\b(https?://[^\s<>\"()]+)(?=\s|$)")
@@ -109,8 +114,12 @@ def plain_blocks(text: str) -> list[Block]:
     parts: list[str] = []
     chunks = re.split(r"\n[ \t]*\n", text)
     shape = _bullet_shape(text, chunks)
+    pointed = _pointed_titles(text, chunks)
     for chunk in chunks:
         lines = [raw.strip() for raw in chunk.split("\n")]
+        if pointed and (title := _pointed(chunk)):
+            parts.append(f"<h3>{_inline(title, references)}</h3>")
+            continue
         if _hanging(chunk):
             # a title over its indented text: the text is one paragraph, so none of its
             # wrapped lines reads as a title ("Welcome to our new coordinator" over "    Please
@@ -124,6 +133,24 @@ def plain_blocks(text: str) -> list[Block]:
         else:
             parts.extend(_plain_chunk(lines, references, shape))
     return html_blocks("".join(parts))
+
+
+def _pointed(chunk: str) -> str:
+    """The headline of a chunk that is one ">> Headline" line, or ""."""
+    found = POINTED.fullmatch(chunk.strip())
+    title = found.group("title").strip() if found else ""
+    return title if (len(title.split()) >= DASH_TITLE_WORDS and not SENTENCE_END.search(title)
+                     and not SENTENCE_STOP.search(title[:-1])) else ""
+
+
+def _pointed_titles(text: str, chunks: list[str]) -> bool:
+    """Two ">> Headline" chunks at least, each over a chunk of text that is not quoted, in
+    no reply (a "> " line or a "… wrote:" line: its ">>" lines quote a message, the review)."""
+    if any(line.startswith("> ") or line.rstrip().endswith("wrote:")
+           for line in text.split("\n")):
+        return False
+    return sum(1 for at, chunk in enumerate(chunks[:-1]) if _pointed(chunk)
+               and chunks[at + 1].strip()[:1] not in ("", ">")) >= POINTED_TITLES
 
 
 @dataclass(frozen=True)

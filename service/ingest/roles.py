@@ -50,6 +50,7 @@ from service.ingest.headlines import (
     lead_link,
     letter_words,
     lower_start,
+    many_titled_items,
     marks_headline_above,
     names_a_list,
     names_author,
@@ -83,7 +84,7 @@ from service.ingest.plain_items import (
     url_item,
 )
 from service.ingest.run_in import is_label, runs_in
-from service.ingest.units import Unit
+from service.ingest.units import Unit, titled_item
 from service.ingest.zones import AD_LABEL
 
 # bench/segment.py tunes BODY_MIN_CHARS, TITLE_CASE_SHARE and SHORT_TITLE_WORDS by setting
@@ -111,6 +112,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     parts = [part for whole in blocks for part in as_lines(whole)]
     items_listed = False  # an item since the last heading: the next may be one too
     notes = False  # under a "Notes" line: a post's notes, not a list of items
+    top_ten = many_titled_items(blocks)  # list items of a bold headline over paragraphs
     for at, block in enumerate(parts):
         if units and units[-1].block.kind != "list_item":
             list_head = units[-1]
@@ -142,8 +144,11 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             # ("[1] Halden Labs, …" over its address: the fourteenth attack)
             notes = bool(NOTES.match(lines[0]))
         item = None if related else (link_item(block, lines[0], loose, run_in)
+                                     or (top_ten and titled_item(block))
                                      or _lead_item(block, lines[0], items_listed)
-                                     or dash_item(block, lines[0], BODY_MIN_CHARS)
+                                     or dash_item(block, lines[0], ITEM_BODY_MIN_CHARS
+                                                  if units and units[-1].role == "item"
+                                                  else BODY_MIN_CHARS)
                                      or (None if notes else url_item(block, lines[0])))
         if item is not None:
             units.append(item)

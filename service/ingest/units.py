@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from service.domain import Block
-from service.ingest.headlines import BARE_URL_LINE, block_lines
+from service.ingest.headlines import BARE_URL_LINE, block_lines, lead_link, titled_list_item
 
 __all__ = ["Unit", "after", "text_under", "url_below"]
 
@@ -53,3 +53,11 @@ def url_below(units: list[Unit], index: int) -> str:
     alone = (block_lines(u.block) for u in under)
     return next((lines[0].strip("<>") for lines in alone
                  if len(lines) == 1 and BARE_URL_LINE.match(lines[0])), "")
+
+
+def titled_item(block: Block) -> Unit | None:
+    """A top ten's list item: its bold headline line over its paragraphs (headlines.py)."""
+    titled = titled_list_item(block)
+    return Unit("item", block, 9, titled.rstrip(" .!—–-"), lead_link(block, titled),
+                "item: bold headline over its text") if titled else None
+
