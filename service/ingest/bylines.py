@@ -316,3 +316,25 @@ LABELED_AUTHORS = re.compile(
     r"|autori)[ \t]*:[ \t]*(?:(?:Dr|Prof)\.?[ \t]+)?"
     rf"{_FULL_NAME}(?:(?:,[ \t]*|,?[ \t]+(?:and|&|und|et|y|e)[ \t]+)(?:(?:Dr|Prof)\.?[ \t]+)?"
     rf"{_FULL_NAME}){{0,11}}(?:,?[ \t]+et al\.?)?(?:[ \t]*\([^()\n]{{1,120}}\))?$")
+
+
+# A posting's place, pay and closing date under its "Role at Employer" title: "Milwaukee, WI
+# (on site) · $84,000–$101,000 · Closes 3 October" (a jobs list, the thirty-ninth sweep)
+# (pay has its currency or its "k": "6–8 October" is a conference's dates, sweep28)
+POSTING_PART = re.compile(r"^(?:[$£€]\s?\d|\d{2,3}[kK]\b|(?:closes|deadline|apply by|salary|pay)"
+                          r"\b)", re.IGNORECASE)
+# three parts at least, the pay or date one short: "Economy · Pay growth slows to its lowest
+# level in two years" is a section over a headline, "Night Market | $5 entry" an event's
+# title (the review)
+POSTING_PARTS, POSTING_LINE_CHARS, POSTING_PART_WORDS = (3, 5), 160, 4
+
+
+def posting_meta(line: str) -> bool:
+    """Parts parted by "·" or "|", one of them its pay or its closing date."""
+    parts = [part.strip() for part in re.split(r"[·|]", line)] if (
+        len(line) <= POSTING_LINE_CHARS) else []
+    low, high = POSTING_PARTS
+    return low <= len(parts) <= high and any(
+        POSTING_PART.match(part) and len(part.split()) <= POSTING_PART_WORDS
+        for part in parts[1:])
+

@@ -105,7 +105,7 @@ def opens_footer(text: str) -> bool:
     if len(first) <= TITLE_MAX_CHARS and (ZONES["footer"].search(tidy(first))
                                          or postal_address(tidy(first))):
         return True
-    if DISCLAIMER.match(first.lstrip()):
+    if DISCLAIMER.match(first.lstrip()) or SELF_DESCRIBED.match(first.lstrip()):
         return True
     # a later line only with the footer's own words: a story's "Copyright claims…" or
     # "Follow us on the new audio tour" is its text (the review)
@@ -119,6 +119,16 @@ FOOTER_LINE = re.compile(
     r"preferences|newsletters)|update (?:your )?(?:email )?preferences|why did i get this"
     r"|(?:copyright\s*)?©\s*(?:19|20)\d\d|copyright\s+(?:19|20)\d\d|thanks? (?:you )?for reading"
     r"|this (?:e-?mail|message|newsletter) was sent to\b)",
+    re.IGNORECASE)
+# The newsletter saying what it is: "The Ellery Bulletin is published by the Port Ellery
+# Civic News Cooperative", "The Shelf is a free weekly newsletter from Lantern Books" (the
+# thirty-seventh and thirty-ninth sweeps)
+# (a newsletter's name, not "The map is produced by the county's team…", news: the review)
+SELF_DESCRIBED = re.compile(
+    r"^(?:the )?[\w&'’.-]+(?: [\w&'’.-]+){0,4} (?:(?i:bulletin|newsletter|digest|briefing"
+    r"|dispatch|weekly|daily|letter|notes|courier|gazette|post|review|roundup) is (?:published"
+    r"|produced|written|edited|sent) by\b|is an? (?:(?:free|reader-funded|independent|weekly"
+    r"|daily|monthly|fortnightly)[ \t]+){0,3}(?:newsletter|digest|bulletin|briefing|email)\b)",
     re.IGNORECASE)
 # An organisation's confidentiality notice under every email, one long line (the
 # twenty-ninth sweep's department bulletin, sent from Outlook)

@@ -39,12 +39,17 @@ from service.ingest.bylines import (
     SEVERITY,
     SURNAMES,
     THREAD_COUNTS,
+    posting_meta,
 )
 
 DECORATION = "*_ \t\xa0"
 TITLE_MAX_CHARS = 160
 # "Read: https://tinderbox.example/r/halyard": a story's address under a label (35th sweep)
 LABELLED_URL = re.compile(r"^[^\W\d]+(?: [^\W\d]+)?:[ \t]+<?https?://\S+$")
+# "Read the full changelog → https://…": a button written out in plain text (39th sweep);
+# not a headline pointing at its address ("Council passes the levy → https://…": review)
+POINTED_URL = re.compile(r"^(?:read|see|view|get|try|watch|listen|download|learn|sign up|join)"
+                         r"\b[^\n→»]{0,40}[→»][ \t]*<?https?://\S+>?$", re.IGNORECASE)
 # '"Disclosure is not consent": Irish regulator fines…': a quoted phrase, its colon, the
 # news (not a pull quote with its speaker: '"We are not a frontier lab" -- Ada Fenn')
 QUOTED_LEAD = re.compile(r"^[“\"][^“”\"\n]{2,80}[”\"]:[ \t]+\S+[ \t]+\S")
@@ -212,14 +217,14 @@ def title_like(line: str, marked: bool = False) -> bool:
     if tag and len(text[tag.end():].split()) < TAGGED_TITLE_MIN_WORDS:
         return False  # "[PDF] Slides": a link's kind, not a title
     if end or (lower_start(text) and not tag) or BARE_URL_LINE.match(text) or (
-            LABELLED_URL.match(text)) or (text[0] in "•·-–—>[(“\"" and not tag
-                                          and not QUOTED_LEAD.match(text)):
+            LABELLED_URL.match(text) or POINTED_URL.match(text)) or (
+            text[0] in "•·-–—>[(“\"" and not tag and not QUOTED_LEAD.match(text)):
         return False  # (a quotation is a pull quote; a quoted phrase that leads a headline
         # before its colon is not, the thirty-fifth sweep)
     if SUBHEAD.match(text) or " * " in text:  # "More on this: * a link * another"
         return False
     if (CAPTION.search(text) or _meta_parts(text) or CUT_SHORT.search(text)
-            or READING_TIME.match(text) or AUTHOR_LIST.match(text)
+            or READING_TIME.match(text) or AUTHOR_LIST.match(text) or posting_meta(text)
             or RECIPE_META.match(text) or LABELED_AUTHORS.match(text)
             or SURNAMES.match(text) or RESOURCE_BAR.match(text) or MAIL_HEADER.match(text)):
         return False
@@ -254,7 +259,8 @@ def is_byline(line: str) -> bool:
                 or THREAD_COUNTS.match(text) or CITED_AUTHORS.match(text)
                 or LINKED_AUTHORS.match(text) or RECIPE_META.match(text)
                 or LABELED_AUTHORS.match(text) or PLACE_DATELINE.match(text)
-                or SEVERITY.match(text) or ROLE_BYLINE.match(text) or RUNNING_TIME.match(text))
+                or SEVERITY.match(text) or ROLE_BYLINE.match(text) or RUNNING_TIME.match(text)
+            or posting_meta(text))
 
 
 def names_author(line: str) -> bool:

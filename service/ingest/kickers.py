@@ -137,7 +137,65 @@ def inner_titles_as_text(units: list[Unit]) -> list[Unit]:
     sub-heading, not a title: its text.  So is a line all in italics inside a story, where
     the issue's headlines are bold lines (``_italic_subheads``)."""
     units = _demote_inner_titles(units) if _separated(units) else units
-    return _italic_subheads(units)
+    return _numbered_parts(_italic_subheads(units))
+
+
+# "1. How we got here", "2. What the debt looks like" under an essay's title: its parts,
+# where a numbered news list's items are headlines of their own (the thirty-seventh and
+# thirty-ninth sweeps: a plain-text letter's lead essay cut at each part)
+PART_NUMBER = re.compile(r"^\(?(\d{1,2})[.)][ \t]+\S")
+PART_WORDS = 8  # a part's heading, with its number: "3. What a better trigger looks like"
+# A list's title, not an essay's: a count ("Five robots worth knowing") or a digest's word
+# ("Top stories this morning", "Other headlines this week": the review)
+LIST_TITLE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+                        r"|twelve|things|stories|headlines|news|briefing|reading|links|picks"
+                        r"|top|today|week|weekly|morning|roundup|digest|highlights)\b",
+                        re.IGNORECASE)
+CAPTION_CHARS = 400  # between the essay's title and its first part: an image's caption
+PARTS = 2
+BOLD_RANK = 7  # a bold line's rank; a title line's is 8, a heading's 1-6
+
+
+def _numbered_parts(units: list[Unit]) -> list[Unit]:
+    """Numbered title lines from 1 on, short, right under a headline (at most a caption
+    between): the parts of its story, its text."""
+    kept = list(units)
+    for at, unit in enumerate(units):
+        if not _essay_title(unit):
+            continue
+        first = next((i for i in range(at + 1, len(units)) if units[i].role != "body"), None)
+        if first is None or sum(len(units[i].block.text) for i in range(at + 1, first)) > (
+                CAPTION_CHARS):
+            continue
+        parts: list[int] = []
+        at_part = first
+        while (at_part < len(units) and units[at_part].role == "title"
+               and (number := PART_NUMBER.match(units[at_part].headline))
+               and int(number.group(1)) == len(parts) + 1 and _part_heading(units[at_part])):
+            parts.append(at_part)
+            at_part = next((i for i in range(at_part + 1, len(units))
+                            if units[i].role != "body"), len(units))
+        if len(parts) >= PARTS:
+            for part in parts:
+                kept[part] = Unit("body", units[part].block)
+    return kept
+
+
+def _essay_title(unit: Unit) -> bool:
+    headline = tidy(unit.headline)
+    return (unit.role == "title" and len(headline.split()) >= HEADLINE_WORDS
+            and not PART_NUMBER.match(headline) and headline != headline.upper()
+            and not section_like(headline) and not LIST_TITLE.search(headline))
+
+
+def _part_heading(unit: Unit) -> bool:
+    """"2. What the debt looks like": short, no figure, no name after its first word (news
+    names its company or its place: "2. Harbor Bank buys Coastline Credit"); a line, not a
+    heading (an essay's <h2> sections are essay.py's, under the post's own title)."""
+    words = PART_NUMBER.sub("", tidy(unit.headline)).split()
+    return (unit.rank >= BOLD_RANK and len(words) < PART_WORDS
+            and not any(c.isdigit() for c in "".join(words))
+            and all(word == "I" or not word[:1].isupper() for word in words[1:]))
 
 
 BOLD_HEADLINES = 2  # bold title lines of HEADLINE_WORDS or more, in an issue at least

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from service.domain import Block
-from service.ingest.buttons import CALL_TO_ACTION, WEB_LINK
+from service.ingest.buttons import BUTTON_BAR, CALL_TO_ACTION, WEB_LINK
 from service.ingest.headlines import (
     BARE_URL_LINE,
     CJK,
@@ -37,6 +37,7 @@ LINKS = re.compile(r"^(?:more |the |some |useful )?links?(?: mentioned)?$", re.I
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：]|·\s*\d{1,3}\s*min)")
 DASH_BULLET = re.compile(r"^[-–]\s+")
 LABEL_CHARS = 80  # a label over a list ("IN BRIEF:", "Quick hits") is short
+BAR_PART_WORDS = 3  # a button's name in a bar of them: "Apple Podcasts", "Pocket Casts"
 CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" with no spaces
 
 # "gokv 3.0 – Key-value abstraction with 18 backends.": a short linked name, a dash, what it is
@@ -147,8 +148,20 @@ def link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fals
         return None
     if CALL_TO_ACTION.match(name) and not tail.strip(" →»>"):
         return None  # the story's or the issue's button: body, not an item
-    if WEB_LINK.match(name):
+    if WEB_LINK.match(name) or _link_bar(block, text):
         return None  # "View in your browser | Manage newsletters": the issue's own links
     if names_author(name):
         return None  # "Marta Kowalczyk | Jun 12 2025 - 6:15 am ET" linked to her profile
     return Unit("item", block, 9, bold_line or name, link.url, "item: link-led line")
+
+
+def _link_bar(block: Block, text: str) -> bool:
+    """"Apple Podcasts | Spotify | YouTube": the line is only its links, parted by bars (a
+    podcast's listen buttons, the fortieth sweep), not a headline with its source."""
+    parts = {tidy(part) for part in BUTTON_BAR.split(text) if part.strip()}
+    # (each a short name: "<a>EU fines Meta €1.2bn</a> | <a>Reuters</a>" is a headline and
+    # its source, "<a>Show HN: …</a> | <a>412 comments</a>" a story: the review)
+    return len(block.links) >= 2 and len(parts) >= 2 and all(
+        len(part.split()) <= BAR_PART_WORDS for part in parts) and parts <= {
+        tidy(link.text) for link in block.links}
+

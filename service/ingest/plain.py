@@ -15,11 +15,23 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 
 from service.domain import Block
 from service.ingest.body import MARKDOWN_LINK, SEPARATOR_TEXT, html_blocks
 from service.ingest.digests import digest_blocks
+from service.ingest.plain_shape import (
+    BULLET,
+    PLAIN_BULLETS,
+    SENTENCE_END,
+    SUMMARY_LINES,
+    BulletShape,
+    bullet_shape,
+    headline_over_text,
+    hyphen_led,
+    pointed,
+    pointed_titles,
+    quick_hit,
+)
 
 # A link's target in parentheses, balanced pairs allowed ("wiki/A_(b)").  Not ``\(.*?\)``:
 # under the repetition below that tried every split of a line such as "![](a)](b)![](a)…x"
@@ -54,47 +66,26 @@ TITLE_LINK = re.compile(  # a line ending in its link: (url), <url>, [url], [1],
 # (a plain-text paper digest's short notes, the thirty-fourth sweep)
 LEADING_REFERENCE = re.compile(r"(?P<title>[^\[\]\n]{3,160}?)[ \t]+\[(?P<mark>\d{1,3})\]"
                                r"(?P<rest>[ \t]+(?:--|[-–—:|])[ \t][^\n]*)")
+# "Tessellate Labs open-sources its toolkit (https://…) – near-duplicate detection…": a
+# quick hit in Mailchimp's text part, its link's text then its address, a dash, a summary
+# (the thirty-ninth sweep)
+LEADING_LINK = re.compile(r"(?P<title>[^\[\]()\n]{3,160}?)[ \t]+\((?P<url>https?://[^\s()]{4,2000})\)"
+                          r"(?P<rest>[ \t]+(?:--|[-–—:|])[ \t][^\n]*)")
+LINKED_TITLE_WORDS = 4
 UNDERLINE = re.compile(r"={3,}|-{3,}")
 MD_HEADING = re.compile(r"(#{1,6})\s+(.*)")  # closing "#"s are cut off in Python: linear
 # "== Releases ==": the blanks before the title possessive, the title starting with a
 # letter of its own, so a run of blanks is never split three ways (quadratic: the review)
 WIKI_HEADING = re.compile(r"(={2,6})[ \t]++(\S[^=\n]{0,159}?)[ \t]*+\1")
-BULLET = re.compile(r"[*•+–-]\s+(?=\S)")
-# "→ Veridian cuts API prices in half: Its flagship…": arrows mark bullets only in an issue
-# with three long arrow lines at least (a quick-hits brief, the thirty-sixth sweep); one
-# "→ Read the draft: https://…" under a story, or "→ Revenue: $30B" under a headline, is
-# its text (the review)
-ARROW = re.compile(r"[→▸►‣]\s+(?=\S)")
-ARROW_LINES, ARROW_LINE_WORDS = 3, 8
-# a quick hit: "Headline: Summary… https://…" or "Headline -- summary… https://…", its own
-# address at its end (the thirty-sixth sweep)
-QUICK_HIT = re.compile(r"(?P<head>[^:\n]{8,120}?)(?:: (?=[A-Z0-9“\"$])| -- )(?P<rest>[^\n]*?)"
-                       r"[ \t]+<?(?P<url>https?://[^\s<>]+)>?[ \t]*$")
-QUICK_HITS, QUICK_SHARE = 4, 0.5  # such bullets in an issue, and their share of its bullets
 NUMBERED = re.compile(r"\(?\d{1,2}[.)]\s+\S")
-# ">> Marrow walks away from the Kestrel deal" alone between blank lines, over its text: a
-# headline so marked (a business daily, the thirty-seventh sweep), only where the issue has
-# two such lines at least; a reply's quoted line is a sentence, quoted text under it too
-POINTED = re.compile(r"(?:>>|»)[ \t]+(?P<title>[^>\s][^\n]{7,159})")
-POINTED_TITLES = 2
+WRAPPED_NUMBER_CHARS, WRAP_WORDS = 50, 6  # a wrapped numbered headline's first line, its rest
 BOLD_LINE = re.compile(r"\*\*[^*].*\*\*:?")
 BOLD_SPAN = re.compile(r"\*\*([^*\n]+?)\*\*")
 BARE_URL = re.compile(r"(?<![\"(=>])\b(https?://[^\s<>\"()]+)(?=\s|$)")
 URL_STOPS = '<>"()'  # what BARE_URL's URL never holds
 WORD = re.compile(r"\S+")
 DASH_TITLE = re.compile(r"--[ \t]?([^-\s][^\n]{7,159})")  # "--Title", not a "-- " signature
-DASH_TITLE_WORDS = 4
-HEADLINE_WORDS = 4  # a bullet's headline over its text; "* Nvidia" over text is a name
-SUMMARY_LINES = 2  # under a bullet's headline, its summary's lines
-SUMMARISED_BULLETS = 3  # bullets of that shape in an issue, at least
-SUMMARY_SHARE = 0.59  # of its bullets ("3 of 5": 0.6 x 5 is 3.0000000000000004)
-TITLE_WORDS = 14  # a quick hit's headline
-SENTENCE_STOP = re.compile(r"[.!?](?:['’\"”)])?(?=\s|$)")
-# words a wrapped line ends on, before the next line's name
-WRAPPED_BEFORE = frozenset(re.findall(r"\w+", """a an the of to in into for and or but with on at
-    by from as its their his her our that which who is are was were be been has have had than
-    via per about after before under over between against during including like near"""))
-SENTENCE_END = re.compile(r"[.!]['’\"”)]?$")
+POINTED_WORDS = 4
 
 
 def plain_blocks(text: str) -> list[Block]:
@@ -113,14 +104,21 @@ def plain_blocks(text: str) -> list[Block]:
     text = REFERENCE.sub("", text)
     parts: list[str] = []
     chunks = re.split(r"\n[ \t]*\n", text)
-    shape = _bullet_shape(text, chunks)
-    pointed = _pointed_titles(text, chunks)
-    for chunk in chunks:
+    shape = bullet_shape(text, chunks)
+    angled = pointed_titles(text, chunks)  # ">> Headline" lines mark the headlines
+    briefs = hyphen_led(chunks)  # "Headline - its text" paragraphs
+    for at, chunk in enumerate(chunks):
         lines = [raw.strip() for raw in chunk.split("\n")]
-        if pointed and (title := _pointed(chunk)):
+        if head := briefs.get(at):  # the headline bold, as the HTML it stands for has it
+            lines[0] = f"**{head}**{lines[0][len(head):]}"
+        if angled and (title := pointed(chunk)):
             parts.append(f"<h3>{_inline(title, references)}</h3>")
             continue
-        if _hanging(chunk):
+        if _wrapped_number(chunk) and not _under_colon(chunks, at):
+            # (not in a list under "The new rules:", a story's own points: the review)
+            lines = [" ".join(lines).strip()]  # "3) Furrow raises a Series B to expand" /
+            # "   into vineyards": one headline wrapped at the margin (the 37th sweep)
+        elif _hanging(chunk):
             # a title over its indented text: the text is one paragraph, so none of its
             # wrapped lines reads as a title ("Welcome to our new coordinator" over "    Please
             # welcome Mariela Santos, who joins us from the Biology": a listserv bulletin, the
@@ -135,59 +133,8 @@ def plain_blocks(text: str) -> list[Block]:
     return html_blocks("".join(parts))
 
 
-def _pointed(chunk: str) -> str:
-    """The headline of a chunk that is one ">> Headline" line, or ""."""
-    found = POINTED.fullmatch(chunk.strip())
-    title = found.group("title").strip() if found else ""
-    return title if (len(title.split()) >= DASH_TITLE_WORDS and not SENTENCE_END.search(title)
-                     and not SENTENCE_STOP.search(title[:-1])) else ""
-
-
-def _pointed_titles(text: str, chunks: list[str]) -> bool:
-    """Two ">> Headline" chunks at least, each over a chunk of text that is not quoted, in
-    no reply (a "> " line or a "… wrote:" line: its ">>" lines quote a message, the review)."""
-    if any(line.startswith("> ") or line.rstrip().endswith("wrote:")
-           for line in text.split("\n")):
-        return False
-    return sum(1 for at, chunk in enumerate(chunks[:-1]) if _pointed(chunk)
-               and chunks[at + 1].strip()[:1] not in ("", ">")) >= POINTED_TITLES
-
-
-@dataclass(frozen=True)
-class BulletShape:
-    """How the issue writes its bullets, read once over all of it."""
-
-    arrows: bool = False  # "→" marks bullets
-    titled: bool = False  # a bullet is a headline over its summary's lines
-    quick: bool = False  # a bullet is "Headline: summary… https://…"
-
-    def mark(self, line: str) -> re.Match[str] | None:
-        return BULLET.match(line) or (ARROW.match(line) if self.arrows else None)
-
-
-def _bullet_shape(text: str, chunks: list[str]) -> BulletShape:
-    arrows = sum(1 for line in text.split("\n") if ARROW.match(line.strip())
-                 and len(line.split()) >= ARROW_LINE_WORDS) >= ARROW_LINES
-    shape = BulletShape(arrows=arrows)
-    bullets = [lines for chunk in chunks
-               for lines in _bullets([line.strip() for line in chunk.split("\n")], shape)]
-    summarised = sum(map(_summarised, bullets))
-    quick = sum(_quick_hit(" ".join(lines)) is not None for lines in bullets)
-    return BulletShape(arrows, len(bullets) >= SUMMARISED_BULLETS
-                       and summarised >= SUMMARY_SHARE * len(bullets),
-                       quick >= QUICK_HITS and quick >= QUICK_SHARE * len(bullets))
-
-
-def _quick_hit(text: str) -> re.Match[str] | None:
-    found = QUICK_HIT.match(text)
-    head = found.group("head").strip() if found else ""
-    words = len(head.split())
-    return found if (3 <= words <= TITLE_WORDS and not SENTENCE_END.search(head)
-                     and head.count("(") == head.count(")")) else None
-
-
 def _plain_chunk(lines: list[str], refs: dict[str, str],
-                 shape: BulletShape = BulletShape()) -> list[str]:
+                 shape: BulletShape = PLAIN_BULLETS) -> list[str]:
     """One blank-line chunk as HTML elements; consecutive ordinary lines make one paragraph.
     ``shape``: how the issue writes its bullets."""
     out: list[str] = []
@@ -197,18 +144,18 @@ def _plain_chunk(lines: list[str], refs: dict[str, str],
     def flush() -> None:
         if bullet:
             head, *text = bullet
-            quick = _quick_hit(" ".join(bullet)) if shape.quick else None
+            quick = quick_hit(" ".join(bullet)) if shape.quick else None
             if quick is not None:  # the headline linked to its address, as HTML would
                 out.append(f'<li><a href="{html.escape(quick.group("url"))}">'
                            f'{_inline(quick.group("head").strip(), refs)}</a>: '
                            f'{_inline(quick.group("rest"), refs)}</li>')
             elif (shape.titled and len(text) >= SUMMARY_LINES
-                    and _headline_over_text(head, text[0])):
+                    and headline_over_text(head, text[0])):
                 # "* Arlen Semi delays its Arizona packaging plant to 2027" over its
                 # summary set in under it: the bullet's title, then its text (the 35th sweep)
                 out.append(f"<p>{_inline(head, refs)}<br>{_inline(' '.join(text), refs)}</p>")
             else:
-                out.append(f"<li>{_inline(' '.join(bullet), refs)}</li>")
+                out.append(f"<li>{_inline(' '.join(bullet), refs, bullet=True)}</li>")
             bullet.clear()
         if pending:
             out.append("<p>" + "<br>".join(_inline(line, refs) for line in pending) + "</p>")
@@ -275,6 +222,27 @@ def _without_pgp_armor(text: str) -> str:
     return "".join(out) + text[at:] if out else text
 
 
+def _wrapped_number(chunk: str) -> bool:
+    """A numbered headline near the wrap width, over a few indented words that end no
+    sentence: its own end, wrapped, alone between blank lines."""
+    raw = [line for line in chunk.split("\n") if line.strip()]
+    if len(raw) != 2 or not NUMBERED.match(raw[0]) or raw[1][:1] not in " \t":
+        return False
+    tail = raw[1].strip()
+    # (in lower case, not "by Dana Whitfield", "(6 min read)" or a source, "The Verge": the
+    # review of the rule)
+    return (len(raw[0].rstrip()) >= WRAPPED_NUMBER_CHARS and len(tail.split()) <= WRAP_WORDS
+            and tail[:1].islower() and not tail.startswith("by ")
+            and not SENTENCE_END.search(raw[0].rstrip()) and not SENTENCE_END.search(tail))
+
+
+def _under_colon(chunks: list[str], at: int) -> bool:
+    """The numbered chunks before ``at`` follow a paragraph ending in ":"."""
+    while at > 0 and NUMBERED.match(chunks[at - 1].strip()):
+        at -= 1
+    return at > 0 and chunks[at - 1].rstrip().endswith(":")
+
+
 def _hanging(chunk: str) -> bool:
     """A line at the margin over lines that are all indented, none a bullet, a number or an
     address.  Not a numbered or bulleted item over its indented lines ("1. Title" over "412
@@ -292,44 +260,11 @@ def _hanging(chunk: str) -> bool:
                     and not BARE_URL.match(line.lstrip()) for line in rest))
 
 
-def _bullets(lines: list[str], shape: BulletShape) -> list[list[str]]:
-    """A chunk's bullets, each with its lines (the first without its mark)."""
-    found: list[list[str]] = []
-    for line in lines:
-        if mark := shape.mark(line):
-            found.append([line[mark.end():]])
-        elif found and line:
-            found[-1].append(line)
-    return found
-
-
-def _summarised(lines: list[str]) -> bool:
-    """A headline over a summary of two sentences or more set in under it (the chip letter
-    of the thirty-fifth sweep); when most of the issue's bullets, three at least, are so,
-    each such is a title over its text.  One news sentence wrapped before a name ("…with
-    Constellation" / "Energy to restart…") among one-line bullets is not (the review: it
-    took every story of its section)."""
-    head, *text = lines
-    return (len(text) >= SUMMARY_LINES and _headline_over_text(head, text[0])
-            and len(SENTENCE_STOP.findall(" ".join(text))) >= 2)
-
-
-def _headline_over_text(head: str, below: str) -> bool:
-    """A bullet's first line that is a headline over the first line of its text: it does not
-    end as a sentence or a wrapped clause does, and the line under it opens a sentence."""
-    words = head.split()
-    # (not a line wrapped before a name: "…in Grayfield Systems, a" / "Virginia-based…")
-    return (len(words) >= HEADLINE_WORDS and not SENTENCE_END.search(head)
-            and head.count("[") == head.count("]") and head.count("(") == head.count(")")
-            and below[:1].isupper() and not head.endswith((",", ";", ":", "-", "–", "—"))
-            and words[-1].lower() not in WRAPPED_BEFORE)
-
-
 def _dash_title(lines: list[str]) -> bool:
     """The chunk opens with a title after two hyphens, of four words or more, over lines of
     text that are no such titles."""
     first = DASH_TITLE.fullmatch(lines[0])
-    return (first is not None and len(first.group(1).split()) >= DASH_TITLE_WORDS
+    return (first is not None and len(first.group(1).split()) >= POINTED_WORDS
             and len(lines) > 2 and not DASH_TITLE.fullmatch(lines[1]))
 
 
@@ -350,8 +285,10 @@ def _is_caps_line(line: str) -> bool:
             and len(letters) >= sum(c.isdigit() for c in line))
 
 
-def _inline(line: str, refs: dict[str, str]) -> str:
-    """A line of plain text as inline HTML: links, **bold** and bare URLs kept."""
+def _inline(line: str, refs: dict[str, str], bullet: bool = False) -> str:
+    """A line of plain text as inline HTML: links, **bold** and bare URLs kept.  ``bullet``:
+    a bullet's text, which may open "Title (https://…) – summary" (not a paragraph: there
+    "The study (https://…) – all 212 pages of it – predicts…" is a sentence, the review)."""
     titled = TITLE_LINK.fullmatch(line) if len(line) <= TITLE_LINK_MAX_CHARS else None
     url = titled and (titled.group(2) or titled.group(3) or titled.group(4)
                       or refs.get(titled.group(5) or "") or titled.group(6))
@@ -359,8 +296,13 @@ def _inline(line: str, refs: dict[str, str]) -> str:
         # A title line ending in its link: the title is the link's text.
         text = BOLD_SPAN.sub(r"<b>\1</b>", html.escape(titled.group(1).strip(), quote=False))
         return f'<a href="{html.escape(url)}">{text}</a>'
-    led = LEADING_REFERENCE.match(line)
-    if led and (url := refs.get(led.group("mark"))) and "](" not in led.group("title"):
+    led = LEADING_REFERENCE.match(line) or (
+        # (a headline's words, not "The draft design (https://…) – 34 pages": a story's
+        # documents, the review)
+        found if bullet and (found := LEADING_LINK.match(line))
+        and len(found.group("title").split()) >= LINKED_TITLE_WORDS else None)
+    if led and (url := refs.get(led.groupdict().get("mark") or "", led.groupdict().get("url"))
+                ) and "](" not in led.group("title"):
         title = BOLD_SPAN.sub(r"<b>\1</b>", html.escape(led.group("title").strip(), quote=False))
         return (f'<a href="{html.escape(url)}">{title}</a>'
                 + html.escape(led.group("rest"), quote=False))

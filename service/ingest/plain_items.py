@@ -21,7 +21,7 @@ from service.ingest.headlines import (
     tidy,
     title_like,
 )
-from service.ingest.plain import WRAPPED_BEFORE
+from service.ingest.plain_shape import WRAPPED_BEFORE
 from service.ingest.units import Unit
 
 __all__ = ["LEAD_ITEM_MIN_WORDS", "address_under", "dash_item", "dashed_head", "url_item"]

@@ -96,9 +96,8 @@ WRAP_SHARE = 0.9
 HEADLINE_CASE = 0.7  # of a line's longer words capitalised: a headline in Title Case
 TITLE_CASE_SHARE = 0.3  # of words over 3 letters capitalised: "Title Case" reads as a title
 SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in sentence case
-# A sentence-case line up to this long is a title too when it does not end like a
-# sentence ("Google's new robot folds laundry from a single demonstration"): plain
-# text has no other mark, and a headline seldom ends in punctuation.
+# A sentence-case line up to this long is a title too when it does not end like a sentence
+# ("Google's new robot folds laundry from a single demonstration"): a headline seldom does.
 UNPUNCTUATED_TITLE_WORDS = 14
 # "Research team · 14 min read" under a card's title: its kicker and reading time
 READ_TIME_TAIL = re.compile(r"[·•|][ \t]*\d{1,3}[ \t]*min(?:ute)?s?[ \t]+read[ \t]*$",
@@ -203,10 +202,8 @@ def _italic_line(unit: Unit) -> bool:
 
 
 def _bold_title_line(unit: Unit) -> bool:
-    """A bold line of its own, still a body unit here: the title ``_promote`` makes of it
-    (it promotes each unit from the units as they were, so the one above is not a title
-    yet): "**Author evening: Tomasz Wierzba**" over "Thursday 13 November · 7pm" (the
-    thirtieth sweep's bookshop)."""
+    """A bold line of its own, still a body unit here (``_promote`` reads the units as they
+    were): "**Author evening: Tomasz Wierzba**" over "Thursday 13 November · 7pm"."""
     lines = block_lines(unit.block) if unit.block.text else [""]
     return (unit.role == "body" and len(lines) == 1 and bool(lines[0])
             and is_bold_line(unit.block, lines[0]) and title_like(lines[0]))
@@ -336,10 +333,8 @@ def _byline_under(units: list[Unit], index: int) -> bool:
 
 def _lead_item(block: Block, first: str, among_items: bool = False) -> Unit | None:
     """"**OpenAI raises $10B.** The company said...": a bold headline opening its paragraph
-    (a lead-in ending in ":" is a label inside a story instead).  ``among_items``: right
-    after other items, where one sentence under the headline is enough ("**Bridge Street
-    closes for gas works.** Expect diversions for three weeks.": the twenty-fourth sweep's
-    local briefing merged it into the item before)."""
+    (a lead-in ending in ":" is a label inside a story).  ``among_items``: after other items,
+    where one sentence under it will do ("**Bridge Street closes.** Expect diversions.")."""
     lead = tidy(block.lead)
     if not lead or LABEL.search(block.lead) or tidy(first) == lead or lower_start(lead):
         return None

@@ -116,8 +116,7 @@ POLL_QUESTION = re.compile(r"^\W*(?:(?:quick|reader|today['’]?s|this week['’
 TIME_OF_DAY = re.compile(r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b", re.IGNORECASE)
 ZONES = {
     "recap": re.compile(
-        # ("Summary", "Summary & TL;DR", "Summary of this week"; not "Summary judgment
-        # denied…": attack10)
+        # ("Summary", "Summary & TL;DR"; not "Summary judgment denied…": attack10)
         r"^\W*(?:tl;? ?dr|tldr|show ?notes"
         r"|summary(?:\W*$|\s+of\s+(?:this|today|the)\b|\s*(?:&|and)\s|\s*:)"
         # ("Recap: the week", not "Recap: our October meetup on embedded audio", a story:
@@ -127,6 +126,7 @@ ZONES = {
         r"|\s*[:—–-]\s*what (?:we|you) (?:covered|discussed|read|missed|shipped))"
         r"|in (?:this|today'?s) (?:issue|edition|email|newsletter|rundown|digest)"
         r"|table of contents|what'?s inside|wrapping up|wrap-?up|that'?s a wrap"
+        r"|(?:links|resources) mentioned\W*$|mentioned in (?:this|the) (?:episode|show)\W*$"
         # ("This week at a glance", the twenty-sixth sweep; not "Bitcoin at a glance: …")
         r"|(?:(?:this|the) week|today|this (?:issue|edition)|the (?:issue|edition))"
         r" at a glance\W*$|at a glance\W*$"
@@ -178,13 +178,13 @@ ZONES = {
         r"|^\W*(?:before we (?:start|begin|dive in)|programming notes?)\W*$"  # attack11
         r"|^\W*welcome to (?:our new (?:subscribers|readers)"
         # (not "Welcome to our 23 new colleagues", an internal letter's news: the 18th sweep)
-        # (nor "Welcome to Dr. Hannah Okafor", a new colleague: the twenty-ninth sweep)
-        r"|(?!our new\b|our \d|(?:dr|prof|professor|mr|mrs|ms|mx|sir|dame)\b)"
+        # (nor "Welcome to Dr. Hannah Okafor" or "… to two new committers": sweeps 29, 37)
+        r"|(?!our new\b|our \d|(?:dr|prof|professor|mr|mrs|ms|mx|sir|dame)\b"
+        r"|(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several) new "
+        r"(?!subscribers|readers|members|listeners|followers))"
         r"[\w'’&.-]+(?: [\w'’&.-]+){0,3}\W*$)", re.IGNORECASE),
     # a title that only labels job openings: what is under it is not news.  Not a bare
-    # "Jobs", "Hiring" or "Careers": a labour-market or campus news section goes by those
-    # (an attack on the first version).  Events are left alone: a meetup with its
-    # description reads as an item.
+    # "Jobs", "Hiring" or "Careers": labour-market or campus news goes by those (an attack).
     "jobs": re.compile(
         r"^\W*(?:(?:[\w-]+ )?jobs? (?:board|openings|listings|of the week)"  # "AI jobs board"
         r"|(?:featured|open) (?:jobs|roles|positions)|(?:we['’]?re|now) (?:hiring|recruiting)"
@@ -289,15 +289,16 @@ ZONES = {
         r"|in (?:next|tomorrow['’]?s|\w+day['’]?s) (?:issue|edition))\W*$", re.IGNORECASE),
     "footer": re.compile(
         rf"^(?:{SUBSCRIBE_LINE}|share (?:this|the)|follow us|about us|thank(?:s| you) for"
-        r" (?:reading|subscribing)|copyright|©|you (?:are|were) receiving|--$"
+        r" (?:reading|subscribing)|©|you (?:are|were) receiving|--$"
+        # ("Copyright Consultation Closes With 11,000 Responses" is news: 37th sweep, review)
+        r"|copyright(?:\W*$|[^\n]{0,60}(?:19|20)\d\d|\s*(?:\(c\)|©)|[^\n]{0,80}rights reserved"
+        r"|[^\n]{0,60}\b(?:inc|llc|ltd|limited|cic|gmbh|plc|corp|media|press|trust)\.?$)"
         # the twenty-third sweep's: "This email was sent to h.n@…", "Privacy Statement | Terms"
         r"|this (?:e-?mail|message|newsletter) was sent to\b"
         r"|contact (?:us|the (?:team|editors?|office))\W*$"  # closing a bulletin (33rd sweep)
         r"|〒\d{3}-?\d{4}"  # a Japanese sender's postal address (the thirty-third sweep)
-        # the sending platform's line: "Powered by Buttondown, the easiest way to…" (the
-        # thirty-second sweep)
-        # ("Powered by ghost workers, …" and "Powered by Substack, a new wave of…" are news:
-        # the platform's name ends the line, or its own tagline follows: the review)
+        # the sending platform's line: "Powered by Buttondown, the easiest way to…" (32nd
+        # sweep; "Powered by ghost workers, …" is news: the name ends it, or its tagline)
         r"|(?:powered|sent) (?:by|with|via) (?:buttondown|beehiiv|substack|ghost|mailchimp"
         r"|kit|convertkit|mailerlite|listmonk|sendy|brevo|sendinblue|klaviyo|hubspot"
         r"|campaign monitor|constant contact|emailoctopus|moosend|flodesk)"
