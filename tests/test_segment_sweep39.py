@@ -238,3 +238,75 @@ def test_a_story_s_lead_ins_under_dashes_stay_its_text() -> None:
             "<a-1@example.test>\nContent-Type: text/html; charset=utf-8\n\n" + html).encode()
     assert [s.headline for s in segment(parse_issue(data))] == [
         "Tesla's robotaxi pilot", "Waymo expands to two more cities"]
+
+
+def test_titles_underlined_with_tildes_are_headlines_and_a_tilde_line_alone_parts_stories(
+        ) -> None:
+    """(the forty-first sweep: "~~~" under each headline; the thirty-ninth's Spanish letter
+    parts its items with a "~~~" line of its own)"""
+    underlined = "".join(f"{t}\n{'~' * len(t)}\n\n{TEXT}\n\n" for t in (
+        "Pellucid publishes post-mortem of its four-hour outage",
+        "NF5 quantization format lands in two major runtimes"))
+    assert _plain(">>> NEWS\n\n" + underlined) == [
+        "Pellucid publishes post-mortem of its four-hour outage",
+        "NF5 quantization format lands in two major runtimes"]
+    parted = (f"Hola a todos,\n\nEsta semana, dos noticias.\n\n~~~\n\n"
+              f"Un modelo abierto para catalán y gallego:\n\n{TEXT}\n\n~~~\n\n"
+              f"El consumo real de una consulta a un chatbot:\n\n{TEXT}\n")
+    assert len(_plain(parted)) == 2
+
+
+def test_headlines_marked_with_a_triangle_or_a_square_are_headlines() -> None:
+    body = "".join(f"{mark} {t}\n\n{TEXT}\n\n" for mark, t in (
+        ("▶", "Forschende messen den Stromverbrauch einzelner Anfragen"),
+        ("▶", "Neues Rechenzentrum in der Lausitz soll 2027 ans Netz gehen"),
+        ("■", "Prüfstelle für Hochrisiko-KI nimmt im Herbst die Arbeit auf")))
+    assert _plain("=== FORSCHUNG ===\n\n" + body) == [
+        "Forschende messen den Stromverbrauch einzelner Anfragen",
+        "Neues Rechenzentrum in der Lausitz soll 2027 ans Netz gehen",
+        "Prüfstelle für Hochrisiko-KI nimmt im Herbst die Arbeit auf"]
+
+
+def _html(html: str) -> list[str]:
+    data = ("From: Ledger <hi@ledger.example>\nTo: r@example.test\nSubject: The Ledger Line\n"
+            "Message-ID: <g-1@example.test>\nContent-Type: text/html; charset=utf-8\n\n"
+            + html).encode()
+    return [s.headline for s in segment(parse_issue(data))]
+
+
+STORIES = "".join(f"<h2>{t}</h2><p>{TEXT}</p>" for t in (
+    "Northwind Cloud buys labeling startup Tally for $640 million",
+    "Obelisk says AI add-ons drive a fifth of new bookings"))
+
+
+def test_an_interview_s_bold_questions_under_its_heading_are_its_text() -> None:
+    """(the forty-second sweep: a business weekly on Ghost whose interview's three bold
+    questions were cut as stories)"""
+    interview = ("<h2>“We stopped selling seats”: Kairos CFO Lena Strand on pricing agents</h2>"
+                 f"<p>{TEXT}</p>" + "".join(f"<p><strong>{q}</strong></p><p>{TEXT}</p>" for q in (
+                     "Why abandon seat pricing?", "How did customers react?",
+                     "Would you go back?")))
+    assert _html(STORIES + interview + STORIES.replace("Tally", "Quill")) == [
+        "Northwind Cloud buys labeling startup Tally for $640 million",
+        "Obelisk says AI add-ons drive a fifth of new bookings",
+        "“We stopped selling seats”: Kairos CFO Lena Strand on pricing agents",
+        "Northwind Cloud buys labeling startup Quill for $640 million",
+        "Obelisk says AI add-ons drive a fifth of new bookings"]
+
+
+def test_one_bold_question_between_heading_stories_is_a_story() -> None:
+    """(the third attack's "single bold question between h2": a story of its own)"""
+    one = f"<p><strong>Is the benchmark era over for good?</strong></p><p>{TEXT}</p>"
+    assert "Is the benchmark era over for good?" in _html(STORIES + one + STORIES)
+
+
+@pytest.mark.parametrize(("corpus", "blind", "floor"), [("sweep41", 0.731, 0.78),
+                                                        ("sweep42", 0.858, 0.86)])
+def test_the_last_sweeps_are_cut_at_least_as_well_as_blind(corpus: str, blind: float,
+                                                           floor: float) -> None:
+    total = Score(0, 0, 0)
+    for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        issue = parse_issue((LAYOUTS / corpus / row["file"]).read_bytes())
+        total += score([s.headline for s in segment(issue)], row["stories"])
+    assert total.f1 >= floor, (corpus, total, blind)

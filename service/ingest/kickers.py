@@ -137,7 +137,35 @@ def inner_titles_as_text(units: list[Unit]) -> list[Unit]:
     sub-heading, not a title: its text.  So is a line all in italics inside a story, where
     the issue's headlines are bold lines (``_italic_subheads``)."""
     units = _demote_inner_titles(units) if _separated(units) else units
-    return _numbered_parts(_italic_subheads(units))
+    return _questions(_numbered_parts(_italic_subheads(units)))
+
+
+HEADED_STORIES = 3  # headings each with text of its own: the issue's stories are headings
+QUESTIONS = 2  # an interview's, in one story
+
+
+def _questions(units: list[Unit]) -> list[Unit]:
+    """"**Why abandon seat pricing?**" between an interview's paragraphs, under its heading:
+    the interview's questions, where the issue's stories are headings with text of their
+    own (a business weekly on Ghost, the forty-second sweep).  Under a heading with no text
+    before it, a bold question is a story's headline ("Research" over "Is scale enough?")."""
+    headed = [at for at, u in enumerate(units) if u.role == "title" and u.rank <= 6
+              and at + 1 < len(units) and units[at + 1].role == "body"]
+    if len(headed) < HEADED_STORIES:
+        return units
+    asked: dict[int, list[int]] = {}  # a heading's story: its questions, after its text
+    story = -1
+    for at, unit in enumerate(units):
+        question = (unit.role == "title" and unit.rank == BOLD_RANK
+                    and tidy(unit.headline).endswith("?"))
+        if unit.role == "title" and not question:
+            story = at if at in headed else -1
+        elif question and story >= 0 and units[at - 1].role == "body":
+            asked.setdefault(story, []).append(at)
+    # (two questions at least: one bold question between headings is a story of its own, a
+    # poll's question opens the poll: the third and sixth attacks)
+    demoted = {at for found in asked.values() if len(found) >= QUESTIONS for at in found}
+    return [Unit("body", u.block) if at in demoted else u for at, u in enumerate(units)]
 
 
 # "1. How we got here", "2. What the debt looks like" under an essay's title: its parts,

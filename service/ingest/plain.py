@@ -72,7 +72,8 @@ LEADING_REFERENCE = re.compile(r"(?P<title>[^\[\]\n]{3,160}?)[ \t]+\[(?P<mark>\d
 LEADING_LINK = re.compile(r"(?P<title>[^\[\]()\n]{3,160}?)[ \t]+\((?P<url>https?://[^\s()]{4,2000})\)"
                           r"(?P<rest>[ \t]+(?:--|[-–—:|])[ \t][^\n]*)")
 LINKED_TITLE_WORDS = 4
-UNDERLINE = re.compile(r"={3,}|-{3,}")
+# "~~~" too, under a title as long as it (the forty-first sweep); alone, "~~~" parts stories
+UNDERLINE = re.compile(r"={3,}|-{3,}|~{3,}")
 MD_HEADING = re.compile(r"(#{1,6})\s+(.*)")  # closing "#"s are cut off in Python: linear
 # "== Releases ==": the blanks before the title possessive, the title starting with a
 # letter of its own, so a run of blanks is never split three ways (quadratic: the review)
@@ -170,6 +171,9 @@ def _plain_chunk(lines: list[str], refs: dict[str, str],
             out.append(f"<h3>{_inline(line.lstrip('- '), refs)}</h3>")
             continue
         underline = UNDERLINE.fullmatch(line)
+        if underline and line[0] == "~" and not (len(pending) == 1
+                                                 and 2 * len(line) >= len(pending[0])):
+            underline = None
         if underline and not pending and out and out[-1].startswith("<h"):
             continue  # a heading's underline ("** Title" then a line of dashes)
         if underline and len(pending) == 1:

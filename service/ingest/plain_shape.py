@@ -31,7 +31,7 @@ QUICK_HITS, QUICK_SHARE = 4, 0.5  # such bullets in an issue, and their share of
 # ">> Marrow walks away from the Kestrel deal" alone between blank lines, over its text: a
 # headline so marked (a business daily, the thirty-seventh sweep), only where the issue has
 # two such lines at least; a reply's quoted line is a sentence, quoted text under it too
-POINTED = re.compile(r"(?:>>|»)[ \t]+(?P<title>[^>\s][^\n]{7,159})")
+POINTED = re.compile(r"(?:>>|[»▶►■])[ \t]+(?P<title>[^>\s][^\n]{7,159})")  # ("▶", "■": 41st)
 POINTED_TITLES = 2
 # "Water main work on Quay Street - expect single-lane traffic…": a brief's headline, a
 # hyphen, then its text in lower case, a paragraph each (a city digest's "IN BRIEF", the
@@ -68,7 +68,8 @@ def pointed_titles(text: str, chunks: list[str]) -> bool:
            for line in text.split("\n")):
         return False
     return sum(1 for at, chunk in enumerate(chunks[:-1]) if pointed(chunk)
-               and chunks[at + 1].strip()[:1] not in ("", ">")) >= POINTED_TITLES
+               and chunks[at + 1].strip()[:1] not in ("", ">")
+               and not pointed(chunks[at + 1])) >= POINTED_TITLES
 
 
 @dataclass(frozen=True)
