@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import ssl
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -384,3 +385,11 @@ def _read_sources(data: Mapping[str, Any], env: Mapping[str, str],
     return tuple(source_from_row(row, i) for i, row in enumerate(rows))
 
 
+def tls_context(ca_file: str, section: str) -> ssl.SSLContext:
+    """The TLS context for a server whose ``[section] ca_file`` is ``ca_file`` (the system's
+    store when empty); a file that cannot be read is a ConfigError naming the setting."""
+    try:
+        return ssl.create_default_context(cafile=ca_file or None)
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigError(f"[{section}] ca_file {ca_file!r} is not a readable PEM file: "
+                          f"{exc}") from exc

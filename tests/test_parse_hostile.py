@@ -100,3 +100,51 @@ def test_an_envelope_header_too_long_to_parse_is_kept_as_its_raw_text() -> None:
                                                           f"Subject: {subject}".encode()))
     assert issue.envelope.subject == subject.strip()
     assert [block.text for block in issue.blocks] == ["Words."]
+
+
+def test_a_body_of_many_links_and_one_unsafe_compares_no_links(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saying which link was dropped looked each link up among the kept ones: one
+    "javascript:" link among 16,000 others took 16 s (the read of the whole change)."""
+    from service.domain import Link
+    from service.ingest import body
+
+    compared = 0
+
+    class Counted(Link):
+        def __eq__(self, other: object) -> bool:
+            nonlocal compared
+            compared += 1
+            return super().__eq__(other)
+
+        __hash__ = Link.__hash__
+
+    monkeypatch.setattr(body, "Link", Counted)
+    html = ("<p>" + "".join(f"<a href='https://a.example/{i}'>x</a> " for i in range(500))
+            + "<a href='javascript:alert(1)'>j</a></p>").encode()
+    (block,) = parse_issue(single_part(html, "text/html; charset=utf-8")).blocks
+    assert len(block.links) == 500 and compared == 0
+
+
+def test_wrapped_numbered_headlines_ask_the_number_pattern_a_bounded_number_of_times(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each wrapped numbered headline walked back over every numbered chunk before it, to
+    find the paragraph they follow (quadratic: ×7 time for ×4 size)."""
+    from service.ingest import plain
+
+    calls = 0
+    pattern = plain.NUMBERED
+
+    class Counting:
+        def match(self, text: str) -> object:
+            nonlocal calls
+            calls += 1
+            return pattern.match(text)
+
+    monkeypatch.setattr(plain, "NUMBERED", Counting())
+    chunks = 400
+    body = "Intro here:\n\n" + "".join(
+        f"{n % 90 + 1}) Agricultural robot maker Furrow raises Series B to expand\n"
+        "   into vineyards\n\n" for n in range(chunks))
+    parse_issue(single_part(body.encode(), PLAIN))
+    assert calls <= 6 * chunks, calls

@@ -29,7 +29,7 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Protocol
 
-from service.config import Settings
+from service.config import Settings, tls_context
 from service.errors import (
     ConfigError,
     DeliveryError,
@@ -58,16 +58,6 @@ def open_transport(settings: Settings) -> Iterator[Transport]:
         yield transport
     finally:
         transport.close()
-
-
-def smtp_tls_context(ca_file: str) -> ssl.SSLContext:
-    """The TLS context for the SMTP server; a ``[smtp] ca_file`` that cannot be read is a
-    configuration error naming it (it was "cannot use the SMTP server: [Errno 2] No such
-    file or directory", retried by a worker for ever: an operator's review)."""
-    try:
-        return ssl.create_default_context(cafile=ca_file or None)
-    except (OSError, ssl.SSLError) as exc:
-        raise ConfigError(f"[smtp] ca_file {ca_file!r} is not a readable PEM file: {exc}") from exc
 
 
 class OutboxTransport:
@@ -171,7 +161,9 @@ class SmtpTransport:
     def _tls(self) -> ssl.SSLContext:
         # Made once: building a context reads the CA store (tens of milliseconds).
         if self._tls_context is None:
-            self._tls_context = smtp_tls_context(self._ca_file)
+            # (an unreadable ca_file is a ConfigError naming it, not "cannot use the SMTP
+            # server: [Errno 2]…" retried for ever: an operator's review)
+            self._tls_context = tls_context(self._ca_file, "smtp")
         return self._tls_context
 
     def _open(self) -> smtplib.SMTP:

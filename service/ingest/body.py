@@ -285,7 +285,7 @@ def _links(nodes: list[Tag | NavigableString]) -> tuple[Link, ...]:
     safe = tuple(link for link in links if link.url.lower().startswith(SAFE_SCHEMES))
     if len(safe) < len(links):
         # Said, not silent: a reader asking where a story's link went finds why here.
-        unsafe = [link.url for link in links if link not in safe]
-        log.info("dropped %d link(s) not http, https or mailto, e.g. %r", len(unsafe),
-                 unsafe[0][:80])
+        first = next(link.url for link in links if not link.url.lower().startswith(SAFE_SCHEMES))
+        log.info("dropped %d link(s) not http, https or mailto, e.g. %r",
+                 len(links) - len(safe), first[:80])
     return safe

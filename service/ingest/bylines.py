@@ -121,8 +121,8 @@ def paired_fields(first: str, below: str, lines: Sequence[str] = (),
 
 def chapter_list(lines: Sequence[str]) -> bool:
     """``lines`` hold a chapter list: three timestamped lines at least, the first at 00:00."""
-    found = [line for line in itertools.islice(
-        (line for line in lines if CHAPTER_LINE.match(line.strip())), CHAPTERS_MIN)]
+    found = list(itertools.islice(
+        (line for line in lines if CHAPTER_LINE.match(line.strip())), CHAPTERS_MIN))
     return len(found) == CHAPTERS_MIN and bool(CHAPTERS_FROM.match(found[0].strip()))
 
 
@@ -337,4 +337,3 @@ def posting_meta(line: str) -> bool:
     return low <= len(parts) <= high and any(
         POSTING_PART.match(part) and len(part.split()) <= POSTING_PART_WORDS
         for part in parts[1:])
-

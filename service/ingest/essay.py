@@ -46,6 +46,7 @@ from service.ingest.headlines import (
 )
 from service.ingest.links import PROFILE_PATH
 from service.ingest.sections import section_shaped
+from service.ingest.units import BOLD_RANK
 
 __all__ = ["AUTHOR_WITHIN", "one_essay"]
 
@@ -63,7 +64,6 @@ ROMAN_HEAD = re.compile(r"\(?[IVX]{1,5}[.)]\s")
 ROMAN = {numeral: value for value, numeral in enumerate(
     ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"], start=1)}
 INTERVIEW_SUBJECT_CHARS = 20  # a subject this long that opens an interview's title names it
-BOLD_RANK = 7  # a bold line of its own ranks below every heading
 # A subtitle that announces more than one piece: "Episode 87 is out — plus a listener
 # question" (the sixth sweep's podcast issue).
 MORE_THAN_ONE = re.compile(r"\bplus\b|\band more\b|\b(?:and|&) \w+ more\b", re.IGNORECASE)

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from service.domain import Block
 from service.ingest.headlines import (
     TITLE_MAX_CHARS,
+    TITLED_ITEMS,
     block_lines,
     is_bold_line,
     is_byline,
-    many_titled_items,
     tidy,
     titled_list_item,
 )
@@ -145,8 +145,9 @@ def footer_at(blocks: Sequence[Block]) -> int | None:
     (the seventh sweep and its attack: posts cut down to their welcome paragraph, the
     stories after a box lost).  Each block is read once."""
     opens = [opens_footer(block.text[:200]) for block in blocks]
-    top_ten = many_titled_items(blocks)  # its stories after a "Subscribe" box (38th sweep)
-    news = [not opens[at] and (_news_line(block) or (top_ten and bool(titled_list_item(block))))
+    titled_items = [bool(titled_list_item(block)) for block in blocks]
+    top_ten = sum(titled_items) >= TITLED_ITEMS  # its stories after a "Subscribe" box (38th)
+    news = [not opens[at] and (_news_line(block) or (top_ten and titled_items[at]))
             for at, block in enumerate(blocks)]
     titled_after = [False] * (len(blocks) + 1)  # a titled text at or after each index
     for at in range(len(blocks) - 2, -1, -1):

@@ -260,7 +260,7 @@ def is_byline(line: str) -> bool:
                 or LINKED_AUTHORS.match(text) or RECIPE_META.match(text)
                 or LABELED_AUTHORS.match(text) or PLACE_DATELINE.match(text)
                 or SEVERITY.match(text) or ROLE_BYLINE.match(text) or RUNNING_TIME.match(text)
-            or posting_meta(text))
+                or posting_meta(text))
 
 
 def names_author(line: str) -> bool:
@@ -393,4 +393,3 @@ def titled_list_item(block: Block) -> str:
 def many_titled_items(blocks: Sequence[Block]) -> bool:
     """The issue is a top ten of ``titled_list_item`` stories: five of them at least."""
     return sum(1 for block in blocks if titled_list_item(block)) >= TITLED_ITEMS
-

@@ -20,7 +20,7 @@ from service.ingest.headlines import (
     tidy,
 )
 from service.ingest.named import section_like
-from service.ingest.units import Unit
+from service.ingest.units import BOLD_RANK, LINE_RANK, Unit
 from service.ingest.zones import ZONES
 
 __all__ = ["authors_of", "kickers_as_text"]
@@ -149,8 +149,8 @@ def _questions(units: list[Unit]) -> list[Unit]:
     the interview's questions, where the issue's stories are headings with text of their
     own (a business weekly on Ghost, the forty-second sweep).  Under a heading with no text
     before it, a bold question is a story's headline ("Research" over "Is scale enough?")."""
-    headed = [at for at, u in enumerate(units) if u.role == "title" and u.rank <= 6
-              and at + 1 < len(units) and units[at + 1].role == "body"]
+    headed = {at for at, u in enumerate(units) if u.role == "title" and u.rank < BOLD_RANK
+              and at + 1 < len(units) and units[at + 1].role == "body"}
     if len(headed) < HEADED_STORIES:
         return units
     asked: dict[int, list[int]] = {}  # a heading's story: its questions, after its text
@@ -181,7 +181,6 @@ LIST_TITLE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|
                         re.IGNORECASE)
 CAPTION_CHARS = 400  # between the essay's title and its first part: an image's caption
 PARTS = 2
-BOLD_RANK = 7  # a bold line's rank; a title line's is 8, a heading's 1-6
 
 
 def _numbered_parts(units: list[Unit]) -> list[Unit]:
@@ -240,7 +239,7 @@ def _italic_subheads(units: list[Unit]) -> list[Unit]:
     kept: list[Unit] = []
     in_story = False  # inside a bold headline's story, past its first text
     for at, unit in enumerate(units):
-        italic = unit.role == "title" and unit.rank == 8 and _italic(unit)
+        italic = unit.role == "title" and unit.rank == LINE_RANK and _italic(unit)
         if unit.role == "title" and not italic:
             in_story = (_bold_headline(unit) and at + 1 < len(units)
                         and units[at + 1].role == "body")
@@ -250,7 +249,7 @@ def _italic_subheads(units: list[Unit]) -> list[Unit]:
 
 
 def _bold_headline(unit: Unit) -> bool:
-    return (unit.role == "title" and unit.rank == 7 and not _italic(unit)
+    return (unit.role == "title" and unit.rank == BOLD_RANK and not _italic(unit)
             and len(unit.headline.split()) >= HEADLINE_WORDS)
 
 

@@ -164,4 +164,3 @@ def _link_bar(block: Block, text: str) -> bool:
     return len(block.links) >= 2 and len(parts) >= 2 and all(
         len(part.split()) <= BAR_PART_WORDS for part in parts) and parts <= {
         tidy(link.text) for link in block.links}
-

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from service.ingest.bylines import ISSUE_DATE
 from service.ingest.headlines import GREETING, READING_TIME, tidy
-from service.ingest.units import Unit, after, text_under
+from service.ingest.units import BOLD_RANK, Unit, after, text_under
 
 __all__ = ["is_masthead", "names_the_newsletter", "newsletter_names", "translated_names"]
 
@@ -25,7 +25,6 @@ MASTHEAD_MAX_CHARS = 300  # the intro under a newsletter's name is short
 TAGLINE_TEXT_CHARS = 100  # a tagline or a serial name over more text may head a story
 SHORT_LINE_CHARS = 60  # a masthead's lines: a name, "Web version"
 NAME_MAX_WORDS = 7  # a newsletter's name is short: "The Harbourside Morning"
-BOLD_RANK = 7  # a bold line's rank (a heading's is its level): a logo is no heading
 # The words that number an issue, in the languages the sweeps met.
 _ISSUE_WORDS = (r"issue|no\.|vol(?:ume)?\.?|edition|ed\.|edição|edición|edizione|ausgabe|"
                 r"numéro|número|numero|bolet[ií]n|bulletin|week|"

@@ -86,7 +86,7 @@ BARE_URL = re.compile(r"(?<![\"(=>])\b(https?://[^\s<>\"()]+)(?=\s|$)")
 URL_STOPS = '<>"()'  # what BARE_URL's URL never holds
 WORD = re.compile(r"\S+")
 DASH_TITLE = re.compile(r"--[ \t]?([^-\s][^\n]{7,159})")  # "--Title", not a "-- " signature
-POINTED_WORDS = 4
+DASH_TITLE_WORDS = 4
 
 
 def plain_blocks(text: str) -> list[Block]:
@@ -108,14 +108,17 @@ def plain_blocks(text: str) -> list[Block]:
     shape = bullet_shape(text, chunks)
     angled = pointed_titles(text, chunks)  # ">> Headline" lines mark the headlines
     briefs = hyphen_led(chunks)  # "Headline - its text" paragraphs
+    under_colon = False  # the numbered chunks in hand follow a paragraph ending in ":"
     for at, chunk in enumerate(chunks):
         lines = [raw.strip() for raw in chunk.split("\n")]
+        if not NUMBERED.match(chunk.strip()):
+            under_colon = chunk.rstrip().endswith(":")
         if head := briefs.get(at):  # the headline bold, as the HTML it stands for has it
             lines[0] = f"**{head}**{lines[0][len(head):]}"
         if angled and (title := pointed(chunk)):
             parts.append(f"<h3>{_inline(title, references)}</h3>")
             continue
-        if _wrapped_number(chunk) and not _under_colon(chunks, at):
+        if _wrapped_number(chunk) and not under_colon:
             # (not in a list under "The new rules:", a story's own points: the review)
             lines = [" ".join(lines).strip()]  # "3) Furrow raises a Series B to expand" /
             # "   into vineyards": one headline wrapped at the margin (the 37th sweep)
@@ -240,13 +243,6 @@ def _wrapped_number(chunk: str) -> bool:
             and not SENTENCE_END.search(raw[0].rstrip()) and not SENTENCE_END.search(tail))
 
 
-def _under_colon(chunks: list[str], at: int) -> bool:
-    """The numbered chunks before ``at`` follow a paragraph ending in ":"."""
-    while at > 0 and NUMBERED.match(chunks[at - 1].strip()):
-        at -= 1
-    return at > 0 and chunks[at - 1].rstrip().endswith(":")
-
-
 def _hanging(chunk: str) -> bool:
     """A line at the margin over lines that are all indented, none a bullet, a number or an
     address.  Not a numbered or bulleted item over its indented lines ("1. Title" over "412
@@ -268,7 +264,7 @@ def _dash_title(lines: list[str]) -> bool:
     """The chunk opens with a title after two hyphens, of four words or more, over lines of
     text that are no such titles."""
     first = DASH_TITLE.fullmatch(lines[0])
-    return (first is not None and len(first.group(1).split()) >= POINTED_WORDS
+    return (first is not None and len(first.group(1).split()) >= DASH_TITLE_WORDS
             and len(lines) > 2 and not DASH_TITLE.fullmatch(lines[1]))
 
 

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from service.domain import Block
 from service.ingest.headlines import BARE_URL_LINE, block_lines, lead_link, titled_list_item
 
-__all__ = ["Unit", "after", "text_under", "url_below"]
+__all__ = ["BOLD_RANK", "LINE_RANK", "Unit", "after", "text_under", "titled_item", "url_below"]
+
+BOLD_RANK = 7  # a bold line of its own: below every heading (1-6)
+LINE_RANK = 8  # a title line, marked by nothing but its shape
 
 
 @dataclass(frozen=True)
@@ -60,4 +63,3 @@ def titled_item(block: Block) -> Unit | None:
     titled = titled_list_item(block)
     return Unit("item", block, 9, titled.rstrip(" .!—–-"), lead_link(block, titled),
                 "item: bold headline over its text") if titled else None
-

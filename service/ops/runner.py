@@ -19,13 +19,11 @@ from typing import Any
 
 from service.classify import model_store
 from service.classify.model_store import models_dir
-from service.config import Settings
+from service.config import Settings, tls_context
 from service.context import Context
 from service.deliver.send import SendSummary
-from service.deliver.transport import smtp_tls_context
 from service.deliver.wakeup import DeliveryListener
 from service.errors import ConfigError, NewsalertsError
-from service.ingest.fetch.imap import tls_context as inbox_tls_context
 from service.ingest.fetch.watch import watch_inbox
 from service.ingest.pipeline import PollSummary, Tagger, poll_configured_inbox
 from service.ingest.rules import configured_rules
@@ -71,9 +69,9 @@ def check_files(settings: Settings, *, polls: bool = True, sends: bool) -> None:
     if polls:  # (a worker segments nothing: its machine may have no rules folder)
         configured_rules(settings)
         if settings.inbox.host and (settings.inbox.ssl or settings.inbox.starttls):
-            inbox_tls_context(settings.inbox.ca_file)
+            tls_context(settings.inbox.ca_file, "inbox")
     if sends and settings.smtp.host and (settings.smtp.ssl or settings.smtp.starttls):
-        smtp_tls_context(settings.smtp.ca_file)
+        tls_context(settings.smtp.ca_file, "smtp")
 
 
 def poll_inbox(ctx: Context, classifier: Tagger | None = None) -> PollSummary:

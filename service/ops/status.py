@@ -190,10 +190,10 @@ def read_status(ctx: Context) -> Status:
         return Status(health, now)
     try:
         with ctx.sessions() as session:
-            due_now, oldest_due = _due_now(session, now)
+            due_now, oldest_due, held = _due_now(session, now)
             return Status(health, now, jobs=_jobs(session), deliveries=_deliveries(session),
                           due_now=due_now, oldest_due_at=oldest_due,
-                          being_sent=_being_sent(session, now), held=_held(session, now),
+                          being_sent=_being_sent(session, now), held=held,
                           poll_interval=ctx.settings.inbox.poll_interval,
                           leader_interval=ctx.settings.scheduler.lock_retry,
                           issues=_count(session, Issue.id), stories=_count(session, Story.id),
@@ -226,21 +226,18 @@ def _deliveries(session: Session) -> dict[str, int]:
     return {status: int(count) for status, count in rows}
 
 
-def _due_now(session: Session, now: datetime) -> tuple[int, datetime | None]:
-    """How many deliveries are due and unclaimed, and since when the oldest has waited.  A
-    claim whose lease ran out counts as due: its worker died (the PostgreSQL operator's
-    review: all workers killed, `status` said "4 being sent").  One held behind its reader's
-    email under a live lease is not due yet (``_held``): no worker may take it."""
-    count, oldest = session.execute(select(func.count(), func.min(Delivery.due_at))
-                                    .where(claimable(now), ~behind_a_live_lease(now))).one()
-    return int(count or 0), as_utc(oldest) if oldest is not None else None
-
-
-def _held(session: Session, now: datetime) -> int:
-    """Due deliveries waiting behind their reader's email being sent under a live lease (a
-    killed worker's, until the lease runs out)."""
-    return int(session.scalar(select(func.count())
-                              .where(claimable(now), behind_a_live_lease(now))) or 0)
+def _due_now(session: Session, now: datetime) -> tuple[int, datetime | None, int]:
+    """How many deliveries are due and unclaimed, since when the oldest has waited, and how
+    many more are held behind their reader's email under a live lease (a killed worker's,
+    until the lease runs out): not due yet, no worker may take them.  A claim whose lease
+    ran out counts as due: its worker died (the PostgreSQL operator's review: all workers
+    killed, `status` said "4 being sent").  One pass over the claimable rows."""
+    held = behind_a_live_lease(now)
+    count, oldest, waiting = session.execute(
+        select(func.count().filter(~held), func.min(Delivery.due_at).filter(~held),
+               func.count().filter(held)).where(claimable(now))).one()
+    return (int(count or 0), as_utc(oldest) if oldest is not None else None,
+            int(waiting or 0))
 
 
 def _being_sent(session: Session, now: datetime) -> int:

@@ -16,9 +16,9 @@ from urllib.parse import quote
 from imapclient import IMAPClient
 from imapclient.exceptions import LoginError
 
-from service.config import Settings
+from service.config import Settings, tls_context
 from service.domain import MailboxPosition, RawMessage
-from service.errors import ConfigError, InboxConnectionLost, InboxError
+from service.errors import InboxConnectionLost, InboxError
 from service.ingest.fetch.base import HEADER_BYTES, LastUid, check_status, header_only
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class ImapAccount:
 
     def tls_context(self) -> SSLContext | None:
         """The context for ssl or starttls (ConfigError for an unreadable ca_file), else None."""
-        return tls_context(self.ca_file) if self.ssl or self.starttls else None
+        return tls_context(self.ca_file, "inbox") if self.ssl or self.starttls else None
 
     def origin(self, uidvalidity: int, uid: int) -> str:
         """An RFC 5092 IMAP URL, so a person can find the message on the server."""
@@ -235,13 +235,6 @@ def logout_quietly(client: Any) -> None:
         client.logout()
     except (OSError, imaplib.IMAP4.error):
         _shutdown_quietly(client)
-
-
-def tls_context(ca_file: str) -> ssl.SSLContext:
-    try:
-        return ssl.create_default_context(cafile=ca_file or None)
-    except (OSError, ssl.SSLError) as exc:
-        raise ConfigError(f"[inbox] ca_file {ca_file!r} is not a readable PEM file: {exc}") from exc
 
 
 def _sizes(client: Any, uids: list[int]) -> dict[int, int]:
