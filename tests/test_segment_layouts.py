@@ -6,7 +6,6 @@ any unknown newsletter is."""
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -17,11 +16,11 @@ from service.ingest.bylines import AUTHOR_DATE, BYLINE, DATELINE, PAPER_AUTHORS
 from service.ingest.headlines import is_byline, title_like
 from service.ingest.named import name_of
 from service.ingest.parse import parse_issue
-from service.ingest.scoring import Score, score
 from service.ingest.segment import segment
 from service.ingest.structure import _Cutter
 from service.ingest.units import Unit
 from tests.helpers import REPO
+from tests.layouts import corpus_score
 from tests.test_segment_any import email
 
 P = ("The council spent most of the evening on the budget, and the vote came only after "
@@ -745,11 +744,7 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     of any sweep; 0.681 with arrows as bullet marks and a quick hit's "Headline: summary"
     over its address, for an issue written so throughout, as a read-only review narrowed
     them (test_segment_sweep36.py): plain text is what to mend next."""
-    total = Score(0, 0, 0)
-    for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
-        row = json.loads(line)
-        issue = parse_issue((LAYOUTS / corpus / row["file"]).read_bytes())
-        total += score([s.headline for s in segment(issue)], row["stories"])
+    total = corpus_score(corpus)
     assert total.f1 >= floor, (corpus, total)
 
 

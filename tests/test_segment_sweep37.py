@@ -8,7 +8,6 @@ inside a lead story where the issue's headlines are bold lines."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ import pytest
 from service.ingest.headlines import is_byline, title_like
 from service.ingest.parse import parse_issue
 from service.ingest.segment import segment
+from tests.layouts import corpus_score
 from tests.test_segment_any import email
 
 LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
@@ -229,10 +229,5 @@ def test_italic_headlines_with_no_bold_ones_stay_headlines() -> None:
 @pytest.mark.parametrize(("corpus", "blind", "floor"), [("sweep37", 0.847, 0.88),
                                                         ("sweep38", 0.813, 0.93)])
 def test_the_sweeps_are_cut_better_than_blind(corpus: str, blind: float, floor: float) -> None:
-    from service.ingest.scoring import Score, score
-    total = Score(0, 0, 0)
-    for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
-        row = json.loads(line)
-        issue = parse_issue((LAYOUTS / corpus / row["file"]).read_bytes())
-        total += score([s.headline for s in segment(issue)], row["stories"])
+    total = corpus_score(corpus)
     assert total.f1 >= floor > blind, (corpus, total)

@@ -17,9 +17,9 @@ import pytest
 from service.ingest.bylines import posting_meta
 from service.ingest.headlines import is_byline, title_like
 from service.ingest.parse import parse_issue
-from service.ingest.scoring import Score, score
 from service.ingest.segment import segment
 from service.ingest.zones import ZONES
+from tests.layouts import corpus_score
 
 LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
 TEXT = ("The lab published designs for a tactile sensor that can be cast in silicone at home,\n"
@@ -162,11 +162,7 @@ def test_numbered_news_under_a_section_name_stay_stories() -> None:
                                                         ("sweep42", 0.858, 0.86)])
 def test_the_sweeps_are_cut_at_least_as_well_as_blind(corpus: str, blind: float,
                                                       floor: float) -> None:
-    total = Score(0, 0, 0)
-    for line in (LAYOUTS / corpus / "gold.jsonl").read_text().splitlines():
-        row = json.loads(line)
-        issue = parse_issue((LAYOUTS / corpus / row["file"]).read_bytes())
-        total += score([s.headline for s in segment(issue)], row["stories"])
+    total = corpus_score(corpus)
     assert total.f1 >= floor, (corpus, total, blind)
 
 

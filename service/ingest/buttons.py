@@ -126,6 +126,9 @@ CALL_TO_ACTION = re.compile(
     r"read (?:the )?summary|renew (?:your )?(?:membership|subscription)|"
     # the twenty-first sweep's: "Open link →", "RSVP →", "Share your link"
     r"open (?:the )?link|rsvp(?: here| now)?|share your (?:referral )?link|"
+    # an event card's "Reserve →" (a museum's, the forty-fourth sweep); not a bare "Reserve",
+    # a restaurant's name (the review)
+    r"reserve (?:now|here)|reserve(?=[ \t]*[→›»▶►])|book now|"
     # the twenty-third sweep's: "Have your say", "Event details", "Plan your visit", "Browse
     # prints", "Read Maria's story", "Meet the fellows →", "Post a job here" (each alone on
     # its line: "Meet the new boss", "Browse mode comes to Chrome" stay headlines)

@@ -296,9 +296,11 @@ PAPER_SURNAMES = re.compile(r"^[A-Z][\w'’-]+(?:,[ \t]*[A-Z][\w'’-]+){1,11}"
 # Cook 1 hr", "3 hours 30 minutes · Serves 4 · Vegetarian" (the twenty-third sweep's food
 # letter).  Every part one of these, a count or two parts at least: "Serves 6" alone is no
 # headline either, "45 minutes that changed the league" is one.
-_TIME = (r"(?:(?:prep|cook|total|active|ready in|bake)[: \t]*)?\d{1,3}(?:[ \t]*[-–][ \t]*\d{1,3})?"
+# ("Active time 25 min", "Total 2 hr (includes chilling)": the forty-fourth sweep's)
+_TIME = (r"(?:(?:prep|cook|total|active|ready in|bake)(?:[ \t]+time)?[: \t]*)?"
+         r"\d{1,3}(?:[ \t]*[-–][ \t]*\d{1,3})?"
          r"[ \t]*(?:minutes?|mins?|hours?|hrs?|h|m)\.?"
-         r"(?:[ \t]+\d{1,2}[ \t]*(?:minutes?|mins?|m)\.?)?")
+         r"(?:[ \t]+\d{1,2}[ \t]*(?:minutes?|mins?|m)\.?)?(?:[ \t]*\([\w \t,'’-]{1,40}\))?")
 _COUNT = (r"(?:serves|makes|yields?|feeds|servings?:?)[ \t]+\d{1,3}(?:[ \t]*[-–][ \t]*\d{1,3})?"
           r"\b[^·•|]{0,20}")
 _KIND = (r"(?:easy|medium|hard|difficulty:[ \t]*\w+|vegetarian|vegan|gluten[- ]free"

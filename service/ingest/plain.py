@@ -31,6 +31,7 @@ from service.ingest.plain_shape import (
     pointed,
     pointed_titles,
     quick_hit,
+    titled_brief,
 )
 
 # A link's target in parentheses, balanced pairs allowed ("wiki/A_(b)").  Not ``\(.*?\)``:
@@ -129,9 +130,20 @@ def plain_blocks(text: str) -> list[Block]:
             # twenty-third sweep)
             lines = [lines[0], " ".join(line for line in lines[1:] if line)]
         if max(map(len, lines)) > UNWRAPPED_CHARS:
-            # No line of wrapped text is this long: here a line is a paragraph.
-            for line in lines:
-                parts.extend(_plain_chunk([line], references, shape))
+            # No line of wrapped text is this long: here a line is a paragraph, but a
+            # title keeps its underline ("Spring Kickoff Ride" over "~~~~", the 43rd sweep)
+            # (only a line that opens the chunk, over an underline about as long as it:
+            # not "— Reporting by Dana Whitfield" over the separator that ends a story: the
+            # review)
+            titled = [at_line == 0 and 0 < len(line) <= UNWRAPPED_CHARS and len(lines) > 1
+                      and bool(UNDERLINE.fullmatch(lines[1]))
+                      and len(line) <= 2 * len(lines[1]) and len(lines[1]) <= 2 * len(line)
+                      for at_line, line in enumerate(lines)]
+            for at_line, line in enumerate(lines):
+                if at_line and titled[at_line - 1]:
+                    continue  # read with the title above it
+                pair = lines[at_line:at_line + 2] if titled[at_line] else [line]
+                parts.extend(_plain_chunk(pair, references, shape))
         else:
             parts.extend(_plain_chunk(lines, references, shape))
     return html_blocks("".join(parts))
@@ -293,9 +305,12 @@ def _inline(line: str, refs: dict[str, str], bullet: bool = False) -> str:
     url = titled and (titled.group(2) or titled.group(3) or titled.group(4)
                       or refs.get(titled.group(5) or "") or titled.group(6))
     if titled and url and "](" not in titled.group(1):
-        # A title line ending in its link: the title is the link's text.
-        text = BOLD_SPAN.sub(r"<b>\1</b>", html.escape(titled.group(1).strip(), quote=False))
-        return f'<a href="{html.escape(url)}">{text}</a>'
+        # A title line ending in its link: the title is the link's text; a bullet's title
+        # before its summary ("• Tabulate – paste any messy table from a PDF… [5]")
+        title, summary = (briefed.group("head"), briefed.group("rest")) if bullet and (
+            briefed := titled_brief(titled.group(1).strip())) else (titled.group(1), "")
+        text = BOLD_SPAN.sub(r"<b>\1</b>", html.escape(title.strip(), quote=False))
+        return f'<a href="{html.escape(url)}">{text}</a>' + html.escape(summary, quote=False)
     led = LEADING_REFERENCE.match(line) or (
         # (a headline's words, not "The draft design (https://…) – 34 pages": a story's
         # documents, the review)

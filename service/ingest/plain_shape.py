@@ -14,7 +14,7 @@ from dataclasses import dataclass
 __all__ = ["BULLET", "PLAIN_BULLETS", "SENTENCE_END", "SENTENCE_STOP", "SUMMARY_LINES",
            "WRAPPED_BEFORE", "BulletShape", "bullet_shape", "headline_over_text", "hyphen_led",
            "pointed",
-           "pointed_titles", "quick_hit"]
+           "pointed_titles", "quick_hit", "titled_brief"]
 
 BULLET = re.compile(r"[*•+–-]\s+(?=\S)")
 # "→ Veridian cuts API prices in half: Its flagship…": arrows mark bullets only in an issue
@@ -98,6 +98,31 @@ def bullet_shape(text: str, chunks: list[str]) -> BulletShape:
     return BulletShape(arrows, len(bullets) >= SUMMARISED_BULLETS
                        and summarised >= SUMMARY_SHARE * len(bullets),
                        quick >= QUICK_HITS and quick >= QUICK_SHARE * len(bullets))
+
+
+# "Tabulate – paste any messy table from a PDF and get clean CSV back": a name or a headline,
+# a spaced dash, then a summary in lower case (a headline's own "— for now" is shorter)
+TITLED_BRIEF = re.compile(r"(?P<head>[^\s–—-][^–—]*?)(?P<rest>[ \t]+[–—-][ \t]+(?=[a-z])\S.*)")
+BRIEF_SUMMARY_WORDS = 4
+BRIEF_HEAD_CHARS = 12
+VERSION_END = re.compile(r"\bv?\d+(?:\.\d+)+\S*$")
+
+
+def titled_brief(text: str) -> re.Match[str] | None:
+    """A bullet's "Title – summary" in one line: its title ends at the first spaced dash."""
+    found = TITLED_BRIEF.fullmatch(text)
+    if not found:
+        return None
+    head, rest = found.group("head").strip(), found.group("rest")
+    # (not a release's "Pyrite 2.3.1 — lockfile resolution regression fixed": what the
+    # version brings is its news, the headline a reader wants: the thirty-fourth sweep)
+    # (a link item's text is 12 characters and two words at least: "Tabulate" alone would
+    # be no item, so its line stays whole)
+    return found if (len(head) >= BRIEF_HEAD_CHARS and 2 <= len(head.split()) <= TITLE_WORDS
+                     and not SENTENCE_END.search(head)
+                     and not VERSION_END.search(head)
+                     and len(rest.split()) - 1 >= BRIEF_SUMMARY_WORDS
+                     and head.count("(") == head.count(")")) else None
 
 
 def quick_hit(text: str) -> re.Match[str] | None:

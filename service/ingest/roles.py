@@ -85,15 +85,13 @@ from service.ingest.plain_items import (
 )
 from service.ingest.run_in import is_label, runs_in
 from service.ingest.units import Unit, titled_item
+from service.ingest.wraps import headline_line, line_tails, title_above, wrapped
 from service.ingest.zones import AD_LABEL
 
 # bench/segment.py tunes BODY_MIN_CHARS, TITLE_CASE_SHARE and SHORT_TITLE_WORDS by setting
 # them on this module: they live here, with the tests that read them.
 BODY_MIN_CHARS = 60  # a title needs some text under it
 ITEM_BODY_MIN_CHARS = 30  # among items, a sentence under a bold lead will do
-WRAP_MIN_CHARS = 60  # a line this long, as wide as the text under it, was wrapped there
-WRAP_SHARE = 0.9
-HEADLINE_CASE = 0.7  # of a line's longer words capitalised: a headline in Title Case
 TITLE_CASE_SHARE = 0.3  # of words over 3 letters capitalised: "Title Case" reads as a title
 SHORT_TITLE_WORDS = 8  # a line this short with text under it is a title even in sentence case
 # A sentence-case line up to this long is a title too when it does not end like a sentence
@@ -161,17 +159,18 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             continue
         elif block.kind != "list_item" and len(lines) > 1 and not _boxed(
             units, len(units)) and _split_title(
-            block, lines, 0, _tails(lines), after_rule := not units or units[-1].role == "rule",
-            chapters := chapter_list(lines)):
+            block, lines, 0, line_tails(lines), after_rule := not units or units[-1].role == "rule",
+            chapters := chapter_list(lines), titled := title_above(units)):
             # Titles on the first lines of a paragraph (plain text): blocks of their own (not
             # under a headline boxed between two rules: that paragraph is its text).
             # Walked by index with the tails' sizes known up front, so a huge paragraph
             # of title-like lines costs linear time, not a copy of the rest per line.
-            tails, first, plain = _tails(lines), 0, Block(kind="paragraph", text="",
+            tails, first, plain = line_tails(lines), 0, Block(kind="paragraph", text="",
                                                           links=block.links)
             while len(lines) - first > 1 and not (first and is_byline(lines[first])) and (
                     _split_title(block if first == 0 else plain, lines, first, tails,
-                                 after_rule and first == 0, chapters)):
+                                 after_rule and first == 0, chapters, titled if first == 0
+                                 else headline_line(lines[first - 1]))):
                 # (a title's author or date line under it is no title: "Tue Jun 4, 6:30pm")
                 source = block if first == 0 else plain
                 line = lines[first]
@@ -356,19 +355,12 @@ def _lead_item(block: Block, first: str, among_items: bool = False) -> Unit | No
                 "item: bold lead")
 
 
-def _tails(lines: Sequence[str]) -> list[tuple[int, int]]:
-    """For each index i: the longest line and the total length of lines[i:]."""
-    tails, longest, total = [(0, 0)] * (len(lines) + 1), 0, 0
-    for i in range(len(lines) - 1, -1, -1):
-        longest, total = max(longest, len(lines[i])), total + len(lines[i])
-        tails[i] = (longest, total)
-    return tails
-
-
 def _split_title(block: Block, lines: Sequence[str], at: int,
-                 tails: Sequence[tuple[int, int]], after_rule: bool, chapters: bool) -> bool:
+                 tails: Sequence[tuple[int, int]], after_rule: bool, chapters: bool,
+                 titled: bool = False) -> bool:
     """Whether lines[at] is a title over the lines after it (of which there is one at least);
-    ``chapters``: the lines hold a chapter list (bylines.chapter_list, read once)."""
+    ``chapters``: the lines hold a chapter list (bylines.chapter_list, read once);
+    ``titled``: a line that reads as a title stands right above the paragraph."""
     first, below = lines[at], lines[at + 1]
     marked = after_rule or marks_headline_above(below)
     if not title_like(first, marked) or BARE_URL_LINE.match(first) or labelled(block, first):
@@ -378,14 +370,8 @@ def _split_title(block: Block, lines: Sequence[str], at: int,
     if marks_headline_above(below) or is_bold_line(block, first):
         return True
     longest, body = tails[at + 1]
-    if (min(len(first), longest) >= WRAP_MIN_CHARS and len(first) >= WRAP_SHARE * longest
-            and not below.lstrip()[:1].isupper() and capitalised_share(first) < HEADLINE_CASE):
-        # (after a rule too: "=====" / "1. Headline [1]" / "=====" / a wrapped paragraph,
-        # plain text's headline between two rules: the nineteenth sweep)
-        return False  # as wide as the lines below it and going on in the next: a paragraph
-        # wrapped at its width ("…will take place in Ljubljana on April" / "17-19, 2026…":
-        # the twelfth sweep); a long headline's text starts a sentence (its attack), or
-        # with a quote, "$40 million" or "2026": a headline in Title Case is one (the review)
+    if wrapped(lines, at, longest, titled):
+        return False  # a paragraph's first line, wrapped at its width (wraps.py)
     return after_rule or (body >= BODY_MIN_CHARS
                           and (_title_case(first) or len(first) < 0.8 * longest))
 
