@@ -310,6 +310,35 @@ _META_PART = rf"[ \t]*[·•|,][ \t]*(?:{_TIME}|{_COUNT}|{_KIND})"
 # the review)
 RECIPE_META = re.compile(rf"^(?:{_COUNT}(?:{_META_PART}){{0,4}}|{_TIME}(?:{_META_PART}){{1,4}})$",
                          re.IGNORECASE)
+# An event's or a job's card under its title: its date, time, place, length, price or terms,
+# two to five short parts (a museum's "Auditorium · 60 minutes", a meetup's "May 21, 6:30 pm
+# · Mill 19, Pittsburgh, PA", a job's "Fresno, CA or remote (US) · Full-time": the
+# forty-fourth and forty-fifth sweeps).  One part at least is such a detail; a headline's
+# kicker ("Economy · Pay growth slows to 3.1% in March") has a long part, and a price
+# opens its part ("Tech | AI | OpenAI raises $6.6B" ends in a headline).
+CARD_TERMS = re.compile(r"^(?:(?:full|part)[- ]time|contract|internship|remote|hybrid"
+                        r"|on[- ]site)(?:[ \t]*\([^()]{1,20}\))?$", re.IGNORECASE)
+CARD_PART = re.compile(
+    rf"(?:{_DATE}|\d{{1,2}}(?::\d{{2}})?[ \t]*(?:am|pm|a\.m\.|p\.m\.)|\d{{1,3}}[ \t]*"
+    r"(?:min(?:ute)?s?|hours?|hrs?)\b|^(?:from |tickets? )?[$€£]\d|free\b|all ages"
+    r"|members only|ages \d)", re.IGNORECASE)
+CARD_PART_WORDS = 5
+CARD_DETAIL_WORDS = 4  # "May 21, 6:30 pm", "$15, members $10": the detail is the part
+CARD_SEPARATOR = re.compile(r"[ \t]+[·•|][ \t]+")
+
+
+def card_details(line: str) -> bool:
+    """``line`` is an event's or a job's details (``CARD_PART``), a job's terms alone in
+    a part ("Full-time"), or such a detail filling a part of four words at most ("Cloud ·
+    AWS down for 7 hours" is a kicker and a headline: the review).  Asked only under a
+    title that reads as an event's or a job's (roles.py)."""
+    parts = CARD_SEPARATOR.split(line.strip())
+    if not (2 <= len(parts) <= 5 and all(0 < len(p.split()) <= CARD_PART_WORDS for p in parts)):
+        return False
+    return any(CARD_TERMS.match(p) or (len(p.split()) <= CARD_DETAIL_WORDS
+                                       and CARD_PART.search(p)) for p in parts)
+
+
 # A paper's or a talk's authors under a label: "Authors: Yusra Haddad, Felix Brandvold,
 # Min-ji Cho", "Speaker: Dr. Amaya Pruett (Coast Research Station)" (the twenty-fourth
 # sweep's reading group).  Names only after the label: "Authors: publishers must pay" is not.

@@ -20,6 +20,7 @@ from service.ingest.headlines import (
     tidy,
 )
 from service.ingest.named import section_like
+from service.ingest.subheads import PART_NUMBER, listed_titles, repeated_subheads
 from service.ingest.units import BOLD_RANK, LINE_RANK, Unit
 from service.ingest.zones import ZONES
 
@@ -137,43 +138,9 @@ def inner_titles_as_text(units: list[Unit]) -> list[Unit]:
     sub-heading, not a title: its text.  So is a line all in italics inside a story, where
     the issue's headlines are bold lines (``_italic_subheads``)."""
     units = _demote_inner_titles(units) if _separated(units) else units
-    return _questions(_numbered_parts(_italic_subheads(_repeated_subheads(units))))
+    return _questions(_numbered_parts(_italic_subheads(repeated_subheads(units))))
 
 
-def _repeated_subheads(units: list[Unit]) -> list[Unit]:
-    """A heading whose words come back under each of several higher headings ("Ingredients"
-    and "Method" under each recipe's, "Show notes" under each episode's) is a part of each
-    story, not a story: the recipes are (a cooking letter, the forty-fourth sweep).  Not a
-    sponsor's, a section's or a footer's name: two sponsor blocks are two blocks to drop."""
-    under: set[int] = set()  # the titles with a title ranked above them
-    names: dict[tuple[str, int], set[int]] = {}
-    stack: list[tuple[int, int]] = []  # (rank, index) of the titles in hand, rank ascending
-    for at, unit in enumerate(units):
-        if unit.role != "title":
-            continue
-        while stack and stack[-1][0] >= unit.rank:
-            stack.pop()
-        if stack:
-            name = tidy(unit.headline).lower().rstrip(":")
-            names.setdefault((name, unit.rank), set()).add(stack[-1][1])
-            under.add(at)
-        stack.append((unit.rank, at))
-    # (a short label, each time under a story with its own text: not a teaser's headline
-    # repeated in full, a market on Saturday and Sunday, "Road closures" under "North
-    # County" and "South County", two sections' names: the review)
-    parts = {key for key, parents in names.items() if len(parents) >= REPEATED_SUBHEADS
-             and len(key[0].split()) <= SUBHEAD_WORDS
-             and all(p + 1 < len(units) and units[p + 1].role == "body" for p in parents)
-             and not any(zone.search(key[0]) for zone in ZONES.values())}
-    if not parts:
-        return units
-    return [Unit("body", u.block) if at in under and u.role == "title"
-            and (tidy(u.headline).lower().rstrip(":"), u.rank) in parts else u
-            for at, u in enumerate(units)]
-
-
-REPEATED_SUBHEADS = 2  # under this many stories at least
-SUBHEAD_WORDS = 3  # "Ingredients", "Show notes", "What you'll need"
 HEADED_STORIES = 3  # headings each with text of its own: the issue's stories are headings
 QUESTIONS = 2  # an interview's, in one story
 
@@ -205,7 +172,6 @@ def _questions(units: list[Unit]) -> list[Unit]:
 # "1. How we got here", "2. What the debt looks like" under an essay's title: its parts,
 # where a numbered news list's items are headlines of their own (the thirty-seventh and
 # thirty-ninth sweeps: a plain-text letter's lead essay cut at each part)
-PART_NUMBER = re.compile(r"^\(?(\d{1,2})[.)][ \t]+\S")
 PART_WORDS = 8  # a part's heading, with its number: "3. What a better trigger looks like"
 # A list's title, not an essay's: a count ("Five robots worth knowing") or a digest's word
 # ("Top stories this morning", "Other headlines this week": the review)
@@ -302,7 +268,7 @@ def _demote_inner_titles(units: list[Unit]) -> list[Unit]:
     """In a separated issue a bold line inside a story is a sub-heading: body text."""
     kept: list[Unit] = []
     opening = _opening_story(units)
-    listed = _listed_titles(units)
+    listed = listed_titles(units)
     after_ad = False  # a sponsor's block since the last rule: the next title is a story's
     for index, unit in enumerate(units):
         after_rule = index == opening or (index > 0 and units[index - 1].role == "rule")
@@ -323,44 +289,6 @@ def _demote_inner_titles(units: list[Unit]) -> list[Unit]:
         else:
             kept.append(unit)
     return kept
-
-
-SECTION_INTRO_CHARS = 300  # "All events are free…": a section's note, not a story's text
-# A section of listings by its name: "APRIL EVENTS", "Dates for your diary"; not "MEMBER
-# SPOTLIGHT: GWEN OKONJO" over her interview's bold questions (the review)
-LISTING_NAME = re.compile(r"\b(?:events?|calendar|diary|dates|what['’]s on|happenings|termine"
-                          r"|veranstaltungen|agenda|(?:é|e)v(?:é|e)nements|eventos|listings)\b",
-                          re.IGNORECASE)
-LISTED_TITLES = 2
-
-
-def _listed_titles(units: list[Unit]) -> set[int]:
-    """The weak titles under a section of listings or a list's word, up to the next rule or
-    heading ("APRIL EVENTS", a short note, then "Toddler Tales –
-    Tuesdays, 10:30 a.m." over its text, and more such): the section's items, not a story's
-    sub-headings (a library's letter, the forty-third sweep).  Two at least, none numbered
-    (an essay's "1. How we got here" parts are its own, a contents list's lines a recap),
-    and no more than a note between the name and the first: a headline's story has its
-    text there."""
-    listed: set[int] = set()
-    titles: list[int] = []
-    head = False
-    intro = 0
-    for index, unit in enumerate([*units, Unit("rule", units[0].block)] if units else []):
-        heading = unit.role == "title" and unit.rank < BOLD_RANK
-        if unit.role == "rule" or heading:
-            if head and len(titles) >= LISTED_TITLES and intro <= SECTION_INTRO_CHARS:
-                listed.update(titles)
-            name = tidy(unit.headline) if heading else ""
-            titles, head, intro = [], heading and bool(
-                section_like(name) or LISTING_NAME.search(name)), 0
-        elif unit.role == "title" and head:
-            if PART_NUMBER.match(unit.block.text.strip()) or unit.block.kind == "list_item":
-                head = False
-            titles.append(index)
-        elif unit.role == "body" and not titles:
-            intro += len(unit.block.text)
-    return listed
 
 
 def _opening_story(units: list[Unit]) -> int:

@@ -27,6 +27,7 @@ from service.ingest.bylines import (
     PAPER_SURNAMES,
     PLACE_DATELINE,
     SEVERITY,
+    card_details,
     chapter_list,
     paired_fields,
 )
@@ -84,6 +85,7 @@ from service.ingest.plain_items import (
     url_item,
 )
 from service.ingest.run_in import is_label, runs_in
+from service.ingest.subheads import release_parts
 from service.ingest.units import Unit, titled_item
 from service.ingest.wraps import headline_line, line_tails, title_above, wrapped
 from service.ingest.zones import AD_LABEL
@@ -190,7 +192,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     authors = authors_of(units)
     bylined = names_under_items(units) >= NAMES_UNDER_ITEMS
     units = own_links_as_text([_promote(units, i, authors, bylined) for i in range(len(units))])
-    units = named_runs(kickers_as_text(units))
+    units = named_runs(release_parts(kickers_as_text(units)))
     return inner_titles_as_text(units)
 
 
@@ -258,6 +260,13 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
         # Robotics" under a title are its dateline, its badge and its picture's credit, not
         # a story under a section (the twenty-ninth and thirtieth sweeps).  (Not bylines
         # elsewhere: "Photo: Reuters" under a post's first heading names no author.)
+        return unit
+    if (not bold and index > 1 and under_title and card_details(tidy(lines[0]))
+            and headline_line(above := units[index - 1].block.text) and not above.isupper()):
+        # an event's or a job's card under its title, "Auditorium · 60 minutes" under
+        # "Curator Talk: Threads of Trade" (the 44th and 45th sweeps); not the issue's "No. 48
+        # · 12 March" under its name, a bold "Robotics Night | Jun 18", an event's own title
+        # (the first attack), nor "Episode 212 · 58 min" under "Out now" (stop 34's review)
         return unit
     if (not bold and index and units[index - 1].role in ("title", "item")
             and READ_TIME_TAIL.search(lines[0])):
