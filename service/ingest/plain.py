@@ -135,15 +135,13 @@ def plain_blocks(text: str) -> list[Block]:
             # (only a line that opens the chunk, over an underline about as long as it:
             # not "— Reporting by Dana Whitfield" over the separator that ends a story: the
             # review)
-            titled = [at_line == 0 and 0 < len(line) <= UNWRAPPED_CHARS and len(lines) > 1
+            titled = (len(lines) > 1 and 0 < len(lines[0]) <= UNWRAPPED_CHARS
                       and bool(UNDERLINE.fullmatch(lines[1]))
-                      and len(line) <= 2 * len(lines[1]) and len(lines[1]) <= 2 * len(line)
-                      for at_line, line in enumerate(lines)]
-            for at_line, line in enumerate(lines):
-                if at_line and titled[at_line - 1]:
-                    continue  # read with the title above it
-                pair = lines[at_line:at_line + 2] if titled[at_line] else [line]
-                parts.extend(_plain_chunk(pair, references, shape))
+                      and len(lines[0]) <= 2 * len(lines[1]) <= 4 * len(lines[0]))
+            if titled:
+                parts.extend(_plain_chunk(lines[:2], references, shape))
+            for line in lines[2 if titled else 0:]:
+                parts.extend(_plain_chunk([line], references, shape))
         else:
             parts.extend(_plain_chunk(lines, references, shape))
     return html_blocks("".join(parts))

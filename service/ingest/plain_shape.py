@@ -11,10 +11,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["BULLET", "PLAIN_BULLETS", "SENTENCE_END", "SENTENCE_STOP", "SUMMARY_LINES",
-           "WRAPPED_BEFORE", "BulletShape", "bullet_shape", "headline_over_text", "hyphen_led",
-           "pointed",
-           "pointed_titles", "quick_hit", "titled_brief"]
+__all__ = [
+    "BULLET",
+    "PLAIN_BULLETS",
+    "SENTENCE_END",
+    "SENTENCE_STOP",
+    "SUMMARY_LINES",
+    "VERSION",
+    "WRAPPED_BEFORE",
+    "BulletShape",
+    "bullet_shape",
+    "headline_over_text",
+    "hyphen_led",
+    "pointed",
+    "pointed_titles",
+    "quick_hit",
+    "titled_brief",
+]
 
 BULLET = re.compile(r"[*•+–-]\s+(?=\S)")
 # "→ Veridian cuts API prices in half: Its flagship…": arrows mark bullets only in an issue
@@ -105,7 +118,7 @@ def bullet_shape(text: str, chunks: list[str]) -> BulletShape:
 TITLED_BRIEF = re.compile(r"(?P<head>[^\s–—-][^–—]*?)(?P<rest>[ \t]+[–—-][ \t]+(?=[a-z])\S.*)")
 BRIEF_SUMMARY_WORDS = 4
 BRIEF_HEAD_CHARS = 12
-VERSION_END = re.compile(r"\bv?\d+(?:\.\d+)+\S*$")
+VERSION = re.compile(r"\bv?\d+(?:\.\d+)+")  # "4.2.0", "v2.1", "5.0.0-rc.1"
 
 
 def titled_brief(text: str) -> re.Match[str] | None:
@@ -120,7 +133,7 @@ def titled_brief(text: str) -> re.Match[str] | None:
     # be no item, so its line stays whole)
     return found if (len(head) >= BRIEF_HEAD_CHARS and 2 <= len(head.split()) <= TITLE_WORDS
                      and not SENTENCE_END.search(head)
-                     and not VERSION_END.search(head)
+                     and not VERSION.search(head.split()[-1])
                      and len(rest.split()) - 1 >= BRIEF_SUMMARY_WORDS
                      and head.count("(") == head.count(")")) else None
 

@@ -87,7 +87,7 @@ from service.ingest.plain_items import (
 from service.ingest.run_in import is_label, runs_in
 from service.ingest.subheads import release_parts
 from service.ingest.units import Unit, titled_item
-from service.ingest.wraps import headline_line, line_tails, title_above, wrapped
+from service.ingest.wraps import headline_line, heads_a_story, line_tails, title_above, wrapped
 from service.ingest.zones import AD_LABEL
 
 # bench/segment.py tunes BODY_MIN_CHARS, TITLE_CASE_SHARE and SHORT_TITLE_WORDS by setting
@@ -262,7 +262,7 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
         # elsewhere: "Photo: Reuters" under a post's first heading names no author.)
         return unit
     if (not bold and index > 1 and under_title and card_details(tidy(lines[0]))
-            and headline_line(above := units[index - 1].block.text) and not above.isupper()):
+            and heads_a_story(units[index - 1])):
         # an event's or a job's card under its title, "Auditorium · 60 minutes" under
         # "Curator Talk: Threads of Trade" (the 44th and 45th sweeps); not the issue's "No. 48
         # · 12 March" under its name, a bold "Robotics Night | Jun 18", an event's own title

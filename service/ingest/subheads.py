@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from service.ingest.headlines import tidy
 from service.ingest.named import section_like
+from service.ingest.plain_shape import VERSION
 from service.ingest.units import BOLD_RANK, Unit
 from service.ingest.zones import ZONES
 
@@ -44,8 +45,8 @@ def repeated_subheads(units: list[Unit]) -> list[Unit]:
 
 def _subheads_as_text(units: list[Unit], part: Callable[[str, set[int]], bool]) -> list[Unit]:
     """The short headings ``part`` says are parts of the stories above them, as text."""
-    under: set[int] = set()  # the titles with a title ranked above them
-    names: dict[tuple[str, int], set[int]] = {}
+    under: dict[int, tuple[str, int]] = {}  # a title with a title ranked above it: its key
+    names: dict[tuple[str, int], set[int]] = {}  # a key: the titles it stands under
     stack: list[tuple[int, int]] = []  # (rank, index) of the titles in hand, rank ascending
     for at, unit in enumerate(units):
         if unit.role != "title":
@@ -53,9 +54,8 @@ def _subheads_as_text(units: list[Unit], part: Callable[[str, set[int]], bool]) 
         while stack and stack[-1][0] >= unit.rank:
             stack.pop()
         if stack:
-            name = tidy(unit.headline).lower().rstrip(":")
-            names.setdefault((name, unit.rank), set()).add(stack[-1][1])
-            under.add(at)
+            under[at] = key = (tidy(unit.headline).lower().rstrip(":"), unit.rank)
+            names.setdefault(key, set()).add(stack[-1][1])
         stack.append((unit.rank, at))
     # (a short label, each time under a story with its own text: not a teaser's headline
     # repeated in full, a market on Saturday and Sunday, "Road closures" under "North
@@ -66,15 +66,12 @@ def _subheads_as_text(units: list[Unit], part: Callable[[str, set[int]], bool]) 
              and not any(zone.search(key[0]) for zone in ZONES.values())}
     if not parts:
         return units
-    return [Unit("body", u.block) if at in under and u.role == "title"
-            and (tidy(u.headline).lower().rstrip(":"), u.rank) in parts else u
-            for at, u in enumerate(units)]
+    return [Unit("body", u.block) if under.get(at) in parts else u for at, u in enumerate(units)]
 
 
 REPEATED_SUBHEADS = 2  # under this many stories at least
 # A release's parts under its version's heading, each once: "Highlights", "Breaking
 # changes", "Upgrading", "Fixes" (a project's announcement list, the forty-fifth sweep)
-VERSION = re.compile(r"\bv?\d+\.\d+(?:\.\d+)*\b")  # "Tessel 4.2.0", "v2.1"
 RELEASE_PART = re.compile(
     r"^(?:highlights|breaking changes?|upgrad(?:e|ing)(?: notes)?|(?:bug )?fix(?:es)?"
     r"|security(?: fixes)?|deprecat(?:ed|ions?)|new features|improvements|known issues"
@@ -101,11 +98,15 @@ def listed_titles(units: list[Unit]) -> set[int]:
     titles: list[int] = []
     head = False
     intro = 0
-    for index, unit in enumerate([*units, Unit("rule", units[0].block)] if units else []):
+
+    def close() -> None:  # at a rule, a heading or the end
+        if head and len(titles) >= LISTED_TITLES and intro <= SECTION_INTRO_CHARS:
+            listed.update(titles)
+
+    for index, unit in enumerate(units):
         heading = unit.role == "title" and unit.rank < BOLD_RANK
         if unit.role == "rule" or heading:
-            if head and len(titles) >= LISTED_TITLES and intro <= SECTION_INTRO_CHARS:
-                listed.update(titles)
+            close()
             name = tidy(unit.headline) if heading else ""
             titles, head, intro = [], heading and bool(
                 section_like(name) or LISTING_NAME.search(name)), 0
@@ -115,4 +116,5 @@ def listed_titles(units: list[Unit]) -> set[int]:
             titles.append(index)
         elif unit.role == "body" and not titles:
             intro += len(unit.block.text)
+    close()
     return listed

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from service.ingest.headlines import capitalised_share, letter_words, title_like
 from service.ingest.units import Unit
 
-__all__ = ["headline_line", "line_tails", "title_above", "wrapped"]
+__all__ = ["headline_line", "heads_a_story", "line_tails", "title_above", "wrapped"]
 
 WRAP_MIN_CHARS = 60  # a line this long, as wide as the text under it, was wrapped there
 WRAP_SHARE = 0.9
@@ -42,16 +42,23 @@ def line_tails(lines: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def title_above(units: list[Unit]) -> bool:
-    """A headline stands right above: a line of its own that reads as a title ("(4)
+    """A headline stands right above the block in hand (``heads_a_story``)."""
+    return bool(units) and heads_a_story(units[-1])
+
+
+def heads_a_story(unit: Unit) -> bool:
+    """``unit`` reads as a story's headline: a line of its own that reads as a title ("(4)
     Departmental seminar: …", which plain text sets apart from the paragraph under it), or a
     heading that is not a section's name ("▶ Bürgeramt Neustadt testet Chatbot…"; under
     "EFFICIENCY" a paper's title in Title Case may fill the line)."""
-    if not units or units[-1].role not in ("title", "body"):
+    if unit.role not in ("title", "body"):
         return False
-    text = units[-1].block.text.strip()
+    text = unit.block.text.strip()
+    if unit.role == "body" and "\n" in text:
+        return False  # a paragraph (read no further: it may be megabytes)
     if not headline_line(text) or text.isupper():
         return False  # "March 11, 2025", "City Hall", "EFFICIENCY": a date, a kicker, a section
-    return units[-1].role == "title" or ("\n" not in text and title_like(text))
+    return unit.role == "title" or title_like(text)
 
 
 def headline_line(line: str) -> bool:
@@ -63,13 +70,7 @@ def wrapped(lines: Sequence[str], at: int, longest: int, titled: bool) -> bool:
     """``lines[at]`` (over one line at least) is as wide as the lines below it, the longest
     ``longest``, and goes on in the next: a paragraph wrapped at its width.  ``titled``: a
     line that reads as a headline stands right above (``title_above``)."""
-    first, below = lines[at], lines[at + 1]
-    return bool(min(len(first), longest) >= WRAP_MIN_CHARS and len(first) >= WRAP_SHARE * longest
-                and (not below.lstrip()[:1].isupper() or DANGLING_WORD.search(first)
-                     or (titled and at + 2 < len(lines) and _no_room(first, below, longest)))
-                and (capitalised_share(first) < HEADLINE_CASE or titled
-                     or DANGLING_WORD.search(first) or _capitals_tell_nothing(lines, at)))
-    # (after a rule too: "=====" / "1. Headline [1]" / "=====" / a wrapped paragraph, plain
+    # (After a rule too: "=====" / "1. Headline [1]" / "=====" / a wrapped paragraph, plain
     # text's headline between two rules: the nineteenth sweep.)  As wide as the lines below
     # it and going on in the next: "…will take place in Ljubljana on April" / "17-19,
     # 2026…" (the twelfth sweep); a long headline's text starts a sentence (its attack), or
@@ -79,6 +80,14 @@ def wrapped(lines: Sequence[str], at: int, longest: int, titled: bool) -> bool:
     # the text is as capitalised as it (German's nouns: the forty-first sweep).  Only under
     # a headline does a first word too long for the line say it wrapped: a headline over its
     # text may be as wide as the text (the review of the forty-third sweep's rules).
+    first, below = lines[at], lines[at + 1]
+    if not (min(len(first), longest) >= WRAP_MIN_CHARS and len(first) >= WRAP_SHARE * longest):
+        return False
+    dangling = bool(DANGLING_WORD.search(first))
+    goes_on = (not below.lstrip()[:1].isupper() or dangling
+               or (titled and at + 2 < len(lines) and _no_room(first, below, longest)))
+    return goes_on and (capitalised_share(first) < HEADLINE_CASE or titled or dangling
+                        or _capitals_tell_nothing(lines, at))
 
 
 def _capitals_tell_nothing(lines: Sequence[str], at: int) -> bool:
