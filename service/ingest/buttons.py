@@ -78,7 +78,9 @@ _WEB_VERSION = (r"(?:read|view|open|see) (?:this |the |today['’]s )?(?:brief |
                 r"(?:online|on the web"
                 r"|in (?:your |a |the )?(?:web )?browser|as a web ?page)"
                 # "Visualizza questa email nel tuo browser" (the thirty-first sweep)
-                r"|visualizza (?:questa e-?mail|la newsletter) (?:nel (?:tuo )?browser|online)")
+                r"|visualizza (?:questa e-?mail|la newsletter) (?:nel (?:tuo )?browser|online)"
+                # "Bekijk deze e-mail in je browser" (the forty-seventh sweep)
+                r"|bekijk (?:deze )?(?:e-?mail|nieuwsbrief) (?:in (?:je|uw) browser|online)")
 CALL_TO_ACTION = re.compile(
     # (a button in two languages, the other either side: "Book now / Archebwch nawr ›",
     # "Archebwch nawr / Book now ›": a Welsh theatre's, the thirty-third sweep)
@@ -126,6 +128,8 @@ CALL_TO_ACTION = re.compile(
     r"read (?:the )?summary|renew (?:your )?(?:membership|subscription)|"
     # the twenty-first sweep's: "Open link →", "RSVP →", "Share your link"
     r"open (?:the )?link|rsvp(?: here| now)?|share your (?:referral )?link|"
+    # "Details & RSVP" (the forty-eighth sweep's events)
+    r"(?:details|info) (?:&|and) (?:rsvp|tickets?|registration|register|booking)|"
     # an event card's "Reserve →" (a museum's, the forty-fourth sweep); not a bare "Reserve",
     # a restaurant's name (the review)
     r"reserve (?:now|here)|reserve(?=[ \t]*[→›»▶►])|book now|"
@@ -243,6 +247,8 @@ CALL_TO_ACTION = re.compile(
     r"|(?:read the (?:[\w-]+ )?(?:case stud(?:y|ies)|guidance|report|findings|consultation)"
     r"|register for (?:[\w&'’-]+ ){1,4}(?:week|summit|day|conference|forum))(?=[ \t]*[›→»>])"
     r"|contact us"
+    # a changelog's "Read the branching docs" (the forty-eighth sweep's)
+    r"|(?:read|see|view|open) the (?:[\w-]+ ){0,2}(?:docs|documentation)"
     r"|(?:leer|lire|lesen|leggi|ler) (?:en|in|em) (?:español|english|français|deutsch|italiano"
     r"|português|inglés)|all (?:openings|vacancies|jobs|roles|positions)"
     r"|(?:full |read the )?release notes(?: on github)?|upgrade guide(?: for v?[\d.]+)?"
@@ -253,6 +259,9 @@ CALL_TO_ACTION = re.compile(
     # a player's button with the episode's length: "Listen now · 1:04:51", "▶ Play · 48 min"
     # (the twenty-fourth sweep's podcast)
     r"(?:[ \t]*[·•|][ \t]*(?:\d{1,2}:\d{2}(?::\d{2})?|\d{1,3}[ \t]*min(?:ute)?s?))?"
+    # plain text's way of a link: "View in browser: https://dieshot.net/issue-27/", "Read
+    # more (https://…)" (the forty-fifth sweep's)
+    r"(?:[ \t]*(?::[ \t]*|[(<][ \t]*)https?://[^\s)>]+[)>]?)?"
     r"(?![-\w])\W*$", re.IGNORECASE)
 
 # A web-version link alone: "View this email in your browser", "Read online"

@@ -292,20 +292,25 @@ PAPER_SURNAMES = re.compile(r"^[A-Z][\w'’-]+(?:,[ \t]*[A-Z][\w'’-]+){1,11}"
                             r"(?:[ \t]*\([^()\n]{1,80}\))?$")
 
 
+
 # A recipe card's time and servings under its name: "45 minutes · Serves 6", "Prep 15 min |
 # Cook 1 hr", "3 hours 30 minutes · Serves 4 · Vegetarian" (the twenty-third sweep's food
 # letter).  Every part one of these, a count or two parts at least: "Serves 6" alone is no
 # headline either, "45 minutes that changed the league" is one.
 # ("Active time 25 min", "Total 2 hr (includes chilling)": the forty-fourth sweep's)
-_TIME = (r"(?:(?:prep|cook|total|active|ready in|bake)(?:[ \t]+time)?[: \t]*)?"
+_TIME = (r"(?:(?:prep|cook|total|active|ready in|bake|préparation|cuisson|repos|zubereitung"
+         r"|backzeit|kochzeit|preparación|cocción|preparazione|cottura)(?:[ \t]+time)?[: \t]*)?"
          r"\d{1,3}(?:[ \t]*[-–][ \t]*\d{1,3})?"
          r"[ \t]*(?:minutes?|mins?|hours?|hrs?|h|m)\.?"
          r"(?:[ \t]+\d{1,2}[ \t]*(?:minutes?|mins?|m)\.?)?(?:[ \t]*\([\w \t,'’-]{1,40}\))?")
-_COUNT = (r"(?:serves|makes|yields?|feeds|servings?:?)[ \t]+\d{1,3}(?:[ \t]*[-–][ \t]*\d{1,3})?"
-          r"\b[^·•|]{0,20}")
+_COUNT = (r"(?:(?:serves|makes|yields?|feeds|servings?:?)[ \t]+\d{1,3}(?:[ \t]*[-–][ \t]*\d{1,3})?"
+          r"\b[^·•|]{0,20}"
+          # "Pour 6 personnes", "Für 4 Personen", "Para 4 personas" (the forty-seventh sweep)
+          r"|(?:pour|für|para|per)[ \t]+\d{1,3}(?:[ \t]*(?:[-–à]|bis|a)[ \t]*\d{1,3})?[ \t]+"
+          r"(?:personnes?|personen|personas|persone|pers\.|portions?|portionen|porciones))")
 _KIND = (r"(?:easy|medium|hard|difficulty:[ \t]*\w+|vegetarian|vegan|gluten[- ]free"
          r"|dairy[- ]free|make[- ]ahead|one[- ]pot|freezer[- ]friendly)")
-_META_PART = rf"[ \t]*[·•|,][ \t]*(?:{_TIME}|{_COUNT}|{_KIND})"
+_META_PART = rf"[ \t]*(?:[·•|,—–]|--)[ \t]*(?:{_TIME}|{_COUNT}|{_KIND})"
 # (a time alone is no recipe's: "60 Minutes", "48 Hours" head news about the programmes:
 # the review)
 RECIPE_META = re.compile(rf"^(?:{_COUNT}(?:{_META_PART}){{0,4}}|{_TIME}(?:{_META_PART}){{1,4}})$",
@@ -337,6 +342,22 @@ def card_details(line: str) -> bool:
         return False
     return any(CARD_TERMS.match(p) or (len(p.split()) <= CARD_DETAIL_WORDS
                                        and CARD_PART.search(p)) for p in parts)
+
+
+# A listing's fields under its title: "Price: £45 | Area: Fernhill Road | Posted 2h ago",
+# "Area: Meadow Lane / allotments | Posted 8h ago" (a classifieds digest, the 49th sweep)
+FIELDS_LINE = re.compile(r"^[\w'’-]{1,20}(?: [\w'’-]{1,20})?:[ \t][^\n|·•]{1,60}"
+                         r"(?:[ \t]+[|·•][ \t]+[^\n|·•]{1,60}){1,5}$")
+
+
+def job_card(line: str) -> bool:
+    """A job's card: ``card_details`` with its pay or its terms ("Hybrid, Dublin · €85–100k"),
+    not an event's date ("Pub Quiz · Thu 23 May", a title of its own after a linked
+    resource: the review of the forty-eighth sweep's rules)."""
+    parts = CARD_SEPARATOR.split(line.strip())
+    return card_details(line) and any(
+        POSTING_PART.match(part) or CARD_TERMS.match(part)
+        or re.search(r"\b(?:remote|hybrid|on[- ]?site)\b", part, re.IGNORECASE) for part in parts)
 
 
 # A paper's or a talk's authors under a label: "Authors: Yusra Haddad, Felix Brandvold,

@@ -18,6 +18,7 @@ import re
 
 from service.domain import Block
 from service.ingest.body import MARKDOWN_LINK, SEPARATOR_TEXT, html_blocks
+from service.ingest.changelogs import boxed_release
 from service.ingest.digests import digest_blocks
 from service.ingest.plain_shape import (
     BULLET,
@@ -29,6 +30,7 @@ from service.ingest.plain_shape import (
     headline_over_text,
     hyphen_led,
     pointed,
+    pointed_over_text,
     pointed_titles,
     quick_hit,
     titled_brief,
@@ -52,6 +54,7 @@ PGP_SIGNATURE_END = re.compile(r"^-----END PGP SIGNATURE-----[ \t]*$\n?", re.MUL
 DASH_ESCAPED = re.compile(r"^- (?=-)", re.MULTILINE)
 HANGING_INDENT = 2  # a title's text set in under it by this many blanks, or a tab
 CAPS_LINE_MAX_CHARS = 160
+STARRED_HEADLINES = 2  # "* CUOTAS 2024" over its text: a headline where the issue has two
 TITLE_LINK_MAX_CHARS = 200
 MAILCHIMP_HEADING = re.compile(r"\*\*\s+(?!.*\*\*$)(.+)")  # "** Title", no closing marks
 # One run of blanks, then an optional ":" and its own: "[ \t]*:?[ \t]*" split a long run of
@@ -109,6 +112,7 @@ def plain_blocks(text: str) -> list[Block]:
     shape = bullet_shape(text, chunks)
     angled = pointed_titles(text, chunks)  # ">> Headline" lines mark the headlines
     briefs = hyphen_led(chunks)  # "Headline - its text" paragraphs
+    starred = _starred_headlines(chunks)
     under_colon = False  # the numbered chunks in hand follow a paragraph ending in ":"
     for at, chunk in enumerate(chunks):
         lines = [raw.strip() for raw in chunk.split("\n")]
@@ -119,6 +123,15 @@ def plain_blocks(text: str) -> list[Block]:
         if angled and (title := pointed(chunk)):
             parts.append(f"<h3>{_inline(title, references)}</h3>")
             continue
+        if angled and (over := pointed_over_text(chunk))[0]:
+            parts.append(f"<h3>{_inline(over[0], references)}</h3><p>" + "<br>".join(
+                _inline(line, references) for line in over[1]) + "</p>")
+            continue
+        if at in starred:
+            # "* SALIDA OFICIAL: RASCAFRÍA…" alone over its paragraph: a headline starred, not
+            # a list of one (a club's bulletin, the forty-seventh sweep); two such at least,
+            # not "* PLEASE BRING YOUR MEMBERSHIP CARD" inside a story (the review)
+            lines = [BULLET.sub("", lines[0], count=1)]
         if _wrapped_number(chunk) and not under_colon:
             # (not in a list under "The new rules:", a story's own points: the review)
             lines = [" ".join(lines).strip()]  # "3) Furrow raises a Series B to expand" /
@@ -189,7 +202,12 @@ def _plain_chunk(lines: list[str], refs: dict[str, str],
             underline = None
         if underline and not pending and out and out[-1].startswith("<h"):
             continue  # a heading's underline ("** Title" then a line of dashes)
-        if underline and len(pending) == 1:
+        if underline and len(pending) == 2 and boxed_release(out, pending):
+            # "v3.4.0 -- Vector indexes are GA" over "Released 2024-07-19", boxed between
+            # two rules: a changelog's release, its headline and its date (the 47th sweep)
+            out.append(f"<h2>{_inline(pending[0], refs)}</h2><p>{_inline(pending[1], refs)}</p>")
+            pending.clear()
+        elif underline and len(pending) == 1:
             level = 1 if line[0] == "=" else 2
             out.append(f"<h{level}>{_inline(pending.pop(), refs)}</h{level}>")
         elif SEPARATOR_TEXT.fullmatch(line):
@@ -284,6 +302,16 @@ def _closed(title: str) -> str:
     while end and (title[end - 1] == "#" or title[end - 1].isspace()):
         end -= 1
     return title[:end]
+
+
+def _starred_headlines(chunks: list[str]) -> set[int]:
+    """The chunks that are one starred line in capitals over a paragraph ("* CUOTAS 2024"),
+    where the issue has two of them at least."""
+    found = {at for at, chunk in enumerate(chunks[:-1])
+             if "\n" not in chunk.strip() and (star := BULLET.match(chunk.strip()))
+             and _is_caps_line(chunk.strip()[star.end():])
+             and not BULLET.match(chunks[at + 1].strip())}
+    return found if len(found) >= STARRED_HEADLINES else set()
 
 
 def _is_caps_line(line: str) -> bool:

@@ -3,7 +3,9 @@
 Plain text has no links to lead an item, only the address written out: a bullet "kvtrace:
 per-request KV-cache visualization https://github.com/… Find the one slow request", a
 paragraph of a title over its address, a numbered title with its address alone on the line
-under it (the fifteenth and sixteenth sweeps).  roles.py asks these.
+under it (the fifteenth and sixteenth sweeps).  And what plain text sets under a title that
+is no title of its own: its byline, a paper's authors and year, a listing's fields, a box
+of rules around it.  roles.py asks these.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 import re
 
 from service.domain import Block
+from service.ingest.bylines import FIELDS_LINE
 from service.ingest.headlines import (
     BARE_URL_LINE,
     DECORATION,
+    ENUMERATOR,
     block_lines,
     is_byline,
     lead_link,
@@ -24,7 +28,9 @@ from service.ingest.headlines import (
 from service.ingest.plain_shape import WRAPPED_BEFORE
 from service.ingest.units import Unit
 
-__all__ = ["LEAD_ITEM_MIN_WORDS", "address_under", "dash_item", "dashed_head", "url_item"]
+__all__ = ["LEAD_ITEM_MIN_WORDS", "PAPER_AUTHORS", "address_under", "authors_under_number",
+           "boxed", "byline_under", "dash_item", "dashed_head", "item_over_address",
+           "listing_fields", "title_meta", "url_item"]
 
 # "kvtrace: per-request KV-cache visualization https://github.com/… Find the one slow
 # request": a plain-text bullet's title, its address, then what it says (the fifteenth sweep)
@@ -35,17 +41,28 @@ URL_ITEM = re.compile(r"^(?P<title>[^\n]{12,160}?)[ \t]+<?(?P<url>https?://[^\s<
 NUMBERED = re.compile(r"^\s*(?:\[\d{1,3}\]|\(?\d{1,3}[.)])\s+")  # "[1] ", "1. ", "(2) "
 # "Notes" or "References" alone on a line: an essay's notes follow, not items (attack14)
 NOTES = re.compile(r"^\W*(?:notes|end ?notes|footnotes|references|sources|bibliography"
-                   r"|works cited|citations)\W*$", re.IGNORECASE)
+                   r"|works cited|citations"
+                   # "Links mentioned in this issue:" (the review of the 47th sweep's rules)
+                   r"|links (?:mentioned|from|in) (?:in )?this (?:issue|post|episode|letter))\W*$",
+                   re.IGNORECASE)
 LEAD_ITEM_MIN_WORDS = 4  # "Big news:" is a label; "Robots learn to fold shirts." a headline
 URL_TITLE_WORDS = 3  # words of three letters or more in a title over its address
+# A paper's authors with its year under its numbered title, in plain text: "Okafor,
+# Lindqvist, Tanaka (2024) [1]", "Brenner & Adeyemi (2024)", "Zhou et al. (2024)" (a
+# reading group's list, the forty-seventh sweep); the year is what says a paper's
+PAPER_AUTHORS = re.compile(
+    r"^[A-Z][\w'’-]+(?:(?:,[ \t]*|,?[ \t]+(?:&|and)[ \t]+)[A-Z][\w'’-]+){0,11}"
+    r"(?:[ \t]+et al\.?)?[ \t]*\((?:19|20)\d\d[a-z]?\)(?:[ \t]*\[\d{1,3}\])?$")
 AUTHORS_CHARS = 160  # a line of authors between a numbered title and its address
+HYPHENED = re.compile(r"(?<!\d) --? (?=[a-z])")  # "Name - what it does", not "114 - 111"
 NAMED_TOOL = re.compile(r"^[a-z0-9][\w.-]{1,30}: \S")
 
 
-def url_item(block: Block, first: str) -> Unit | None:
-    """A bullet with its title, then its bare address, then perhaps its summary; or a
-    paragraph of two lines, a title over its bare address ("Honeypot Sees First Attempts
-    Against Helpstack Flaw" over "https://…", plain text: the sixteenth sweep)."""
+def url_item(block: Block, first: str, listed: bool = False) -> Unit | None:
+    """A bullet with its title, then its bare address, then perhaps its summary (``listed``:
+    among link items, under a heading or another item); or a paragraph of two lines, a
+    title over its bare address ("Honeypot Sees First Attempts Against Helpstack Flaw" over
+    "https://…", plain text: the sixteenth sweep)."""
     lines = block_lines(block)
     # (the title read only over an address: a paragraph's first line may be megabytes)
     # the address right under the title, or under a numbered title's authors ("[1] Title" /
@@ -70,6 +87,14 @@ def url_item(block: Block, first: str) -> Unit | None:
     # ("- Veridian cuts API prices in half —" over its address: the dash points at it, the
     # thirty-sixth sweep's podcast notes)
     title = tidy(found.group("title")).rstrip(" —–-:") if found else ""
+    head = HYPHENED.split(title, maxsplit=1)[0]
+    if (listed and title and not title_like(title) and head != title
+            and len(head.split()) >= LEAD_ITEM_MIN_WORDS and title_like(head)):
+        # "- Ollo 2.0 ships local function calling - finally works offline. https://…": its
+        # name, a hyphen, what it says, then its address (the forty-seventh sweep); among
+        # link items only (a story's own "- Saturday social ride - 40km…" stay its text), and
+        # not a score's "114 - 111" (the review)
+        title = head
     # (a tool's name in lower case before a colon is a title too: "kvtrace: per-request …")
     # (nor a sentence running on to the address: "→ Point your editor plugin at http://…",
     # a tutorial's step, the review of the thirty-sixth sweep's rules)
@@ -84,6 +109,39 @@ def address_under(units: list[Unit], index: int) -> bool:
     below = units[index + 1] if index + 1 < len(units) else None
     return (below is not None and below.role == "body" and "\n" not in below.block.text.strip()
             and bool(BARE_URL_LINE.match(below.block.text.strip())))
+
+
+def item_over_address(units: list[Unit], index: int) -> Unit | None:
+    """A one-line title over its address alone, and no text under them: a link item of plain
+    text, its address on an indented line of its own (" 7. promptdiff - git-style diffs for
+    prompt templates" / "    https://…", then the next item or section: the forty-seventh
+    sweep).  Numbered, or one of a run of them; a title with text under the address is a
+    story's title (roles.py)."""
+    if not address_under(units, index) or not _opens_a_list(units, index):
+        return None
+    after = units[index + 2] if index + 2 < len(units) else None
+    lines = block_lines(units[index].block)
+    if len(lines) != 1:
+        return None
+    run = after is not None and after.role == "body" and address_under(units, index + 2) and (
+        len(block_lines(after.block)) == 1)
+    if not (run or (NUMBERED.match(lines[0]) and (
+            after is None or after.role == "rule" or after.block.kind == "heading"))):
+        return None
+    address = units[index + 1].block
+    url = address.links[0].url if address.links else tidy(address.text)
+    return Unit("item", units[index].block, 9, tidy(NUMBERED.sub("", lines[0])), url,
+                "item: title over its address alone")
+
+
+def _opens_a_list(units: list[Unit], index: int) -> bool:
+    """The run of titles over their addresses that ``units[index]`` is in follows a
+    heading, a rule or an item: not a story's paragraph ("Here's how:" over its numbered
+    steps, "Links mentioned in this issue:" over an essay's links: the review)."""
+    at = index - 1
+    while at >= 1 and address_under(units, at - 1) and units[at].role == "body":
+        at -= 2  # back over the pairs before this one
+    return at < 0 or units[at].role in ("rule", "title", "item")
 
 
 def dash_item(block: Block, first: str, body_min: int) -> Unit | None:
@@ -111,3 +169,43 @@ def dashed_head(first: str) -> str:
         if found:
             return head
     return ""
+
+
+def authors_under_number(units: list[Unit], block: Block, lines: list[str]) -> bool:
+    """``block`` is a paper's authors and year, one line under a numbered title line, with
+    what only a citation has: its reference's link ("[1]"), "et al." or three names (not
+    "Thelma & Louise (1991)" under "2. A close second, with 198 votes.": the review)."""
+    above = units[-1].block if units else None
+    if not (len(lines) == 1 and above is not None and above.kind == "paragraph"
+            and "\n" not in above.text.strip() and ENUMERATOR.match(above.text.strip())
+            and title_like(above.text.strip()) and PAPER_AUTHORS.match(tidy(lines[0]))):
+        return False
+    return bool(block.links) or "et al" in lines[0] or lines[0].count(",") >= 2
+
+
+def byline_under(units: list[Unit], index: int) -> bool:
+    """The block under ``units[index]`` is one line naming its author ("by Ada Marsh"), or
+    a paper's authors under its numbered title."""
+    below = units[index + 1]
+    lines = block_lines(below.block)
+    return below.role == "body" and len(lines) == 1 and (
+        is_byline(lines[0]) or authors_under_number(units[:index + 1], below.block, lines))
+
+
+def title_meta(line: str) -> bool:
+    """A line that says who wrote the title over it, or what its fields are: no title."""
+    return is_byline(line) or listing_fields(line)
+
+
+def listing_fields(line: str) -> bool:
+    """A listing's fields: "Price: £45 | Area: Fernhill Road | Posted 2h ago"."""
+    return bool(FIELDS_LINE.match(line.strip()))
+
+
+def boxed(units: list[Unit], end: int) -> bool:
+    """The units before ``end`` close on a line boxed between two rules ("-----" / "1) Linux
+    6.19 merge window closes" / "-----", plain text: the twenty-second sweep): what follows
+    is its text, not a title of its own."""
+    return (3 <= end <= len(units) and units[end - 1].role == "rule"
+            and units[end - 3].role == "rule" and units[end - 2].role != "rule"
+            and "\n" not in units[end - 2].block.text.strip())

@@ -24,6 +24,7 @@ __all__ = [
     "headline_over_text",
     "hyphen_led",
     "pointed",
+    "pointed_over_text",
     "pointed_titles",
     "quick_hit",
     "titled_brief",
@@ -74,6 +75,27 @@ def pointed(chunk: str) -> str:
                      and not SENTENCE_STOP.search(title[:-1])) else ""
 
 
+CARD_LINE = re.compile(r"[ \t][|·•][ \t]")  # "t/m 3 nov | Centraal Museum | EUR 17,50"
+
+
+def pointed_over_text(chunk: str) -> tuple[str, list[str]]:
+    """A ">> Headline" line over its indented lines (">> Jazz in de Domkerk" over "   Do 10
+    okt, 20:00 | Domkerk | EUR 18" and what it is: an events listing, the forty-seventh
+    sweep): its headline and its text's lines, or ("", []).  Set apart by its text's indent, a
+    headline of two words is one."""
+    first, _, rest = chunk.strip("\n").partition("\n")
+    found = POINTED.fullmatch(first.strip()) if rest else None
+    lines = rest.split("\n")
+    if found is None or not all(line.startswith(("  ", "\t")) for line in lines):
+        return "", []
+    title, below = found.group("title").strip(), lines[0].strip()
+    if (len(title.split()) < 2 or SENTENCE_END.search(title) or SENTENCE_STOP.search(title[:-1])
+            or title[-1] in ",;:" or title.split()[-1].lower() in WRAPPED_BEFORE
+            or (below[:1].islower() and not CARD_LINE.search(below))):
+        return "", []  # a bullet's sentence wrapped: "■ Council approves … after a" (review)
+    return title, [line.strip() for line in lines if line.strip()]
+
+
 def pointed_titles(text: str, chunks: list[str]) -> bool:
     """Two ">> Headline" chunks at least, each over a chunk of text that is not quoted, in
     no reply (a "> " line or a "… wrote:" line: its ">>" lines quote a message, the review)."""
@@ -82,7 +104,8 @@ def pointed_titles(text: str, chunks: list[str]) -> bool:
         return False
     return sum(1 for at, chunk in enumerate(chunks[:-1]) if pointed(chunk)
                and chunks[at + 1].strip()[:1] not in ("", ">")
-               and not pointed(chunks[at + 1])) >= POINTED_TITLES
+               and not pointed(chunks[at + 1])) + sum(
+        1 for chunk in chunks if pointed_over_text(chunk)[0]) >= POINTED_TITLES
 
 
 @dataclass(frozen=True)

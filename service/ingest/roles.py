@@ -29,8 +29,10 @@ from service.ingest.bylines import (
     SEVERITY,
     card_details,
     chapter_list,
+    job_card,
     paired_fields,
 )
+from service.ingest.changelogs import badges_as_text, change_list
 from service.ingest.headlines import (
     BARE_URL_LINE,
     ENUMERATOR,
@@ -81,7 +83,13 @@ from service.ingest.plain_items import (
     LEAD_ITEM_MIN_WORDS,
     NOTES,
     address_under,
+    authors_under_number,
+    boxed,
+    byline_under,
     dash_item,
+    item_over_address,
+    listing_fields,
+    title_meta,
     url_item,
 )
 from service.ingest.run_in import is_label, runs_in
@@ -133,6 +141,9 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
                 and (named := named_link_lines(block, lines))):
             units += named  # "gokv 3.0 – …" / "Lattice 1.4 – …": short names, one a line
             continue
+        if authors_under_number(units, block, lines):
+            units.append(Unit("body", block))  # a paper's authors, linked by its "[1]"
+            continue
         loose = block.kind == "list_item" and opens_items(list_head)
         # (a linked headline run into its summary, only among items or under a label: in a
         # story's text a paragraph may open with a linked book or agency: the review)
@@ -148,7 +159,9 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
                                      or dash_item(block, lines[0], ITEM_BODY_MIN_CHARS
                                                   if units and units[-1].role == "item"
                                                   else BODY_MIN_CHARS)
-                                     or (None if notes else url_item(block, lines[0])))
+                                     or (None if notes else url_item(
+                                         block, lines[0], items_listed or not units
+                                         or units[-1].role != "body")))
         if item is not None:
             units.append(item)
             items_listed = True
@@ -159,8 +172,8 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
         elif related and block.kind == "list_item":
             units.append(Unit("body", block))  # "More on this:" links belong to the story
             continue
-        elif block.kind != "list_item" and len(lines) > 1 and not _boxed(
-            units, len(units)) and _split_title(
+        elif block.kind != "list_item" and len(lines) > 1 and not boxed(
+            units, len(units)) and not change_list(lines) and _split_title(
             block, lines, 0, line_tails(lines), after_rule := not units or units[-1].role == "rule",
             chapters := chapter_list(lines), titled := title_above(units)):
             # Titles on the first lines of a paragraph (plain text): blocks of their own (not
@@ -169,7 +182,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             # of title-like lines costs linear time, not a copy of the rest per line.
             tails, first, plain = line_tails(lines), 0, Block(kind="paragraph", text="",
                                                           links=block.links)
-            while len(lines) - first > 1 and not (first and is_byline(lines[first])) and (
+            while len(lines) - first > 1 and not (first and title_meta(lines[first])) and (
                     _split_title(block if first == 0 else plain, lines, first, tails,
                                  after_rule and first == 0, chapters, titled if first == 0
                                  else headline_line(lines[first - 1]))):
@@ -192,7 +205,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     authors = authors_of(units)
     bylined = names_under_items(units) >= NAMES_UNDER_ITEMS
     units = own_links_as_text([_promote(units, i, authors, bylined) for i in range(len(units))])
-    units = named_runs(release_parts(kickers_as_text(units)))
+    units = named_runs(release_parts(kickers_as_text(badges_as_text(units))))
     return inner_titles_as_text(units)
 
 
@@ -227,8 +240,9 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
     marked = marked or (index > 0 and units[index - 1].role == "rule")
     if len(lines) != 1 or not title_like(lines[0], marked) or labelled(unit.block, lines[0]):
         return unit
-    if unit.block.links and CALL_TO_ACTION.match(tidy(lines[0])):
-        return unit  # a button ("Try Acme free") is no title
+    if (unit.block.links and CALL_TO_ACTION.match(tidy(lines[0]))) or authors_under_number(
+            units[:index], unit.block, lines):
+        return unit  # a button ("Try Acme free"), a paper's authors, are no title
     if (unit.block.links and tidy(unit.block.links[0].text) == tidy(lines[0])
             and names_author(lines[0])):
         return unit  # "Marta Kowalczyk | Jun 12 2025 - 6:15 am ET" linked to her page
@@ -262,11 +276,13 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
         # elsewhere: "Photo: Reuters" under a post's first heading names no author.)
         return unit
     if (not bold and index > 1 and under_title and card_details(tidy(lines[0]))
-            and heads_a_story(units[index - 1])):
+            and (heads_a_story(units[index - 1]) or (units[index - 1].role == "item"
+                                                     and job_card(tidy(lines[0]))))):
         # an event's or a job's card under its title, "Auditorium · 60 minutes" under
         # "Curator Talk: Threads of Trade" (the 44th and 45th sweeps); not the issue's "No. 48
         # · 12 March" under its name, a bold "Robotics Night | Jun 18", an event's own title
-        # (the first attack), nor "Episode 212 · 58 min" under "Out now" (stop 34's review)
+        # (the first attack), nor "Episode 212 · 58 min" under "Out now" (stop 34's review);
+        # "Hybrid, Dublin · €85–100k" under a linked role (the forty-eighth sweep)
         return unit
     if (not bold and index and units[index - 1].role in ("title", "item")
             and READ_TIME_TAIL.search(lines[0])):
@@ -293,14 +309,16 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
     numbered = bool(ENUMERATOR.match(lines[0]))  # "1. A title", "b) A title"
     if not (bold or marked or numbered or short_line or _title_case(lines[0])):
         return unit
-    if (following is not None and following.role == "rule" and _boxed(units, index + 2)
+    if (following is not None and following.role == "rule" and boxed(units, index + 2)
             and index + 2 < len(units) and units[index + 2].role == "body"
             and not AD_LABEL.match(tidy(lines[0]))):
         following = units[index + 2]  # a headline boxed between two rules, over its text
     if following is None or following.role == "rule":
         return unit
     italic = _italic_line(following)
-    if (_byline_under(units, index) or italic or address_under(units, index)) and (
+    if (item := item_over_address(units, index)) is not None:
+        return item
+    if (byline_under(units, index) or italic or address_under(units, index)) and (
             index + 2 < len(units)):
         # a byline, a subhead or the story's address alone ("1) Stop padding your batches"
         # over "https://fernleaf.dev/…", plain text) is not the text under a title
@@ -314,14 +332,6 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
     return Unit("title", unit.block, 7 if bold else 8, lines[0], lead_link(unit.block, lines[0]))
 
 
-def _boxed(units: list[Unit], end: int) -> bool:
-    """The units before ``end`` close on a line boxed between two rules ("-----" / "1) Linux
-    6.19 merge window closes" / "-----", plain text: the twenty-second sweep): what follows
-    is its text, not a title of its own."""
-    return (3 <= end <= len(units) and units[end - 1].role == "rule"
-            and units[end - 3].role == "rule" and units[end - 2].role != "rule"
-            and "\n" not in units[end - 2].block.text.strip())
-
 
 def _headline_over_text(units: list[Unit], index: int) -> bool:
     """``units[index]`` is a one-line, title-like body block with text under it: a short
@@ -332,11 +342,6 @@ def _headline_over_text(units: list[Unit], index: int) -> bool:
             and below.role == "body" and text_size(below.block.text) >= BODY_MIN_CHARS)
 
 
-def _byline_under(units: list[Unit], index: int) -> bool:
-    """The block under ``units[index]`` is one line naming its author ("by Ada Marsh")."""
-    below = units[index + 1]
-    lines = block_lines(below.block)
-    return below.role == "body" and len(lines) == 1 and is_byline(lines[0])
 
 
 def _lead_item(block: Block, first: str, among_items: bool = False) -> Unit | None:
@@ -376,8 +381,8 @@ def _split_title(block: Block, lines: Sequence[str], at: int,
         return False
     if paired_fields(first, below, lines, chapters):
         return False  # "When: Wed 12 Nov, 18:30" over "Where: De Kade": an item's fields
-    if marks_headline_above(below) or is_bold_line(block, first):
-        return True
+    if marks_headline_above(below) or is_bold_line(block, first) or listing_fields(below):
+        return True  # (over its fields: "Price: £45 | Area: …", a classifieds digest's)
     longest, body = tails[at + 1]
     if wrapped(lines, at, longest, titled):
         return False  # a paragraph's first line, wrapped at its width (wraps.py)

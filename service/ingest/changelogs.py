@@ -1,0 +1,68 @@
+"""Segment stage, structural engine: what a changelog sets around its releases.
+
+A release's badge under its headline ("New", "Fixed"), its list of changes led by their
+kind ("NEW   --json output on every command"), its date under its name boxed between two
+rules ("Released 2024-07-19"): none of them a headline of its own (the forty-seventh and
+forty-eighth sweeps).  roles.py and plain.py ask these.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from service.ingest.body import SEPARATOR_TEXT
+from service.ingest.headlines import tidy
+from service.ingest.units import Unit
+
+__all__ = ["CHANGE_BADGE", "CHANGE_LINE", "badges_as_text", "boxed_release", "change_list"]
+
+CHANGE_BADGES = 2  # badges under headlines in an issue: a changelog's
+
+# A change's badge under its headline in a changelog: "New", "Improved", "Fixed", "Heads-up",
+# "[BETA]" (the forty-eighth sweep's), alone on its line
+CHANGE_BADGE = re.compile(
+    r"^[\[(]?(?:new|improved|improvement|fixed|fix|bug ?fix|deprecated|deprecation|removed"
+    r"|changed|added|updated?|heads-up|breaking(?: change)?|beta|alpha|preview|experimental"
+    r"|security)[\])]?$", re.IGNORECASE)
+
+
+def badges_as_text(units: list[Unit]) -> list[Unit]:
+    """Each change's badge right under its headline is its text, where the issue has two of
+    them at least: a "Security" over its story under a linked item is a section's name
+    (the review of the forty-eighth sweep's rules)."""
+    badges = {at for at, unit in enumerate(units)
+              if at and unit.role == "title" and units[at - 1].role == "title"
+              and "\n" not in unit.block.text.strip()
+              and CHANGE_BADGE.match(tidy(unit.block.text))}
+    if len(badges) < CHANGE_BADGES:
+        return units
+    return [Unit("body", unit.block) if at in badges else unit for at, unit in enumerate(units)]
+# A changelog's line of one change, led by its kind in capitals: "NEW   --json output on every
+# command", "FIX: stale reads after a failover (#4471)" (the forty-seventh sweep's)
+# (not the SEC, nor a dateline's "NEW YORK (Reuters) -" or "NEW DELHI, March 3": a finance
+# brief's, the review)
+CHANGE_LINE = re.compile(r"^[\[(]?(?:NEW|FIX(?:ED)?|PERF|SECURITY|CHANGED?|ADDED|REMOVED"
+                         r"|DEPRECATED|BREAKING|IMPROVED|UPDATED?|DOCS?|FEAT)[\])]?"
+                         r"(?::[ \t]*|[ \t]+[-–—]?[ \t]*)(?=\S)"
+                         r"(?![A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?[ \t]*(?:\(|,|[-–—][ \t]))")
+
+
+def change_list(lines: list[str]) -> bool:
+    """Lines most of which, two at least, are changes led by their kind ("NEW …", "FIX …"):
+    a release's list of changes, none of them a headline ("NEW rules for drones take effect"
+    over its text is one)."""
+    changes = sum(bool(CHANGE_LINE.match(line)) for line in lines)
+    return changes >= 2 and 2 * changes >= len(lines) and bool(CHANGE_LINE.match(lines[0]))
+
+
+# a release's date under its name: "Released 2024-07-19", "Published on 3 March 2025"
+RELEASED = re.compile(r"(?:released|published|posted|shipped|updated)(?: on)?:?[ \t]+"
+                      r"[\w ,./-]{4,30}", re.IGNORECASE)
+
+
+def boxed_release(out: list[str], pending: list[str]) -> bool:
+    """The two lines pending follow a rule, the second a release's date."""
+    return (bool(out) and out[-1].startswith("<p>") and bool(SEPARATOR_TEXT.fullmatch(
+        html.unescape(out[-1][3:-4]))) and bool(RELEASED.fullmatch(pending[1].strip()))
+        and len(pending[0]) <= 120)
