@@ -317,3 +317,27 @@ View listing / reply: https://fernhillswap.example/l/30124
 def test_a_listing_s_title_over_its_fields_is_its_headline() -> None:
     assert _plain(CLASSIFIEDS) == ["FOR SALE: Ninja air fryer, dual drawer, used twice",
                                    "LOST: Grey tabby cat, answers to Biscuit"]
+
+
+def test_a_long_run_of_titles_over_their_addresses_is_read_in_linear_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each title of the run looked back over every pair before it: 4x the run cost 10x the
+    time (found by timing hostile shapes of this stop's rules).  Counted, not timed."""
+    from service.ingest import plain_items
+
+    calls = 0
+    real = plain_items.address_under
+
+    def counted(units: list, index: int) -> bool:  # type: ignore[type-arg]
+        nonlocal calls
+        calls += 1
+        return real(units, index)
+
+    monkeypatch.setattr(plain_items, "address_under", counted)
+    work = []
+    for pairs in (24, 96):  # (a list numbered under 100)
+        calls = 0
+        _plain("".join(f" {n}. Cobalt model number {n} tops the leaderboard\n"
+                       f"    https://b.example/l/{n}\n" for n in range(1, pairs + 1)))
+        work.append(calls)
+    assert work[1] < 8 * work[0], work  # quadratic: 16x

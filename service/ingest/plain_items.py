@@ -54,6 +54,7 @@ PAPER_AUTHORS = re.compile(
     r"^[A-Z][\w'’-]+(?:(?:,[ \t]*|,?[ \t]+(?:&|and)[ \t]+)[A-Z][\w'’-]+){0,11}"
     r"(?:[ \t]+et al\.?)?[ \t]*\((?:19|20)\d\d[a-z]?\)(?:[ \t]*\[\d{1,3}\])?$")
 AUTHORS_CHARS = 160  # a line of authors between a numbered title and its address
+RUN_LOOKBACK = 20  # pairs of a title over its address read back for what the run opens under
 HYPHENED = re.compile(r"(?<!\d) --? (?=[a-z])")  # "Name - what it does", not "114 - 111"
 NAMED_TOOL = re.compile(r"^[a-z0-9][\w.-]{1,30}: \S")
 
@@ -139,9 +140,11 @@ def _opens_a_list(units: list[Unit], index: int) -> bool:
     heading, a rule or an item: not a story's paragraph ("Here's how:" over its numbered
     steps, "Links mentioned in this issue:" over an essay's links: the review)."""
     at = index - 1
-    while at >= 1 and address_under(units, at - 1) and units[at].role == "body":
+    for _ in range(RUN_LOOKBACK):
+        if not (at >= 1 and address_under(units, at - 1) and units[at].role == "body"):
+            return at < 0 or units[at].role in ("rule", "title", "item")
         at -= 2  # back over the pairs before this one
-    return at < 0 or units[at].role in ("rule", "title", "item")
+    return True  # (read so far back, a run of such pairs is a list of links: linear time)
 
 
 def dash_item(block: Block, first: str, body_min: int) -> Unit | None:
