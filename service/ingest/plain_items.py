@@ -30,7 +30,7 @@ from service.ingest.units import Unit
 
 __all__ = ["LEAD_ITEM_MIN_WORDS", "PAPER_AUTHORS", "address_under", "authors_under_number",
            "boxed", "byline_under", "dash_item", "dashed_head", "item_over_address",
-           "listing_fields", "title_meta", "url_item"]
+           "listing_fields", "status_led", "title_meta", "url_item"]
 
 # "kvtrace: per-request KV-cache visualization https://github.com/… Find the one slow
 # request": a plain-text bullet's title, its address, then what it says (the fifteenth sweep)
@@ -55,6 +55,9 @@ PAPER_AUTHORS = re.compile(
     r"(?:[ \t]+et al\.?)?[ \t]*\((?:19|20)\d\d[a-z]?\)(?:[ \t]*\[\d{1,3}\])?$")
 AUTHORS_CHARS = 160  # a line of authors between a numbered title and its address
 RUN_LOOKBACK = 20  # pairs of a title over its address read back for what the run opens under
+# "[ADOPTED] Commission publishes final guidelines…" over its text: a tracker's status in
+# capitals before its headline (a policy tracker's, the forty-ninth sweep); not "[1]", "[PDF]"
+STATUS_LED = re.compile(r"^\[[A-Z][A-Z -]{2,20}\][ \t]+[A-Z0-9“\"]")
 HYPHENED = re.compile(r"(?<!\d) --? (?=[a-z])")  # "Name - what it does", not "114 - 111"
 NAMED_TOOL = re.compile(r"^[a-z0-9][\w.-]{1,30}: \S")
 
@@ -198,6 +201,11 @@ def byline_under(units: list[Unit], index: int) -> bool:
 def title_meta(line: str) -> bool:
     """A line that says who wrote the title over it, or what its fields are: no title."""
     return is_byline(line) or listing_fields(line)
+
+
+def status_led(line: str) -> bool:
+    """A headline led by its status in brackets: "[IN PROGRESS] AI Office opens 40 posts"."""
+    return bool(STATUS_LED.match(line.strip()))
 
 
 def listing_fields(line: str) -> bool:

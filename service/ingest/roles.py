@@ -89,6 +89,7 @@ from service.ingest.plain_items import (
     dash_item,
     item_over_address,
     listing_fields,
+    status_led,
     title_meta,
     url_item,
 )
@@ -381,8 +382,9 @@ def _split_title(block: Block, lines: Sequence[str], at: int,
         return False
     if paired_fields(first, below, lines, chapters):
         return False  # "When: Wed 12 Nov, 18:30" over "Where: De Kade": an item's fields
-    if marks_headline_above(below) or is_bold_line(block, first) or listing_fields(below):
-        return True  # (over its fields: "Price: £45 | Area: …", a classifieds digest's)
+    if (marks_headline_above(below) or is_bold_line(block, first) or listing_fields(below)
+            or status_led(first)):
+        return True  # (over its fields, "Price: £45 | Area: …"; led by "[ADOPTED]")
     longest, body = tails[at + 1]
     if wrapped(lines, at, longest, titled):
         return False  # a paragraph's first line, wrapped at its width (wraps.py)
