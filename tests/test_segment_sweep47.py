@@ -293,8 +293,13 @@ def test_what_the_review_of_this_stop_s_rules_found_is_cut_as_before_them(
     story's own "Name - detail" bullets and a score's "114 - 111" (f05, f06), the SEC and
     "NEW YORK (Reuters) -" read as a changelog's kinds (f07), a "Security" section over its
     story (f08), a film "Thelma & Louise (1991)" under a numbered sentence (f09), bullets
-    wrapped under "■" (f10).  Each is cut as the code before the rules cut it; f04, f06, f07,
-    f09 and f10 were imperfect then too (reader.jsonl has the reviewer's cuts)."""
+    wrapped under "■" (f10).  A second review, of the listing and status rules (g, 8
+    findings): a date over "Interview: … | The Big Interview", a venue over "Tickets: £12 |
+    Doors: 7pm" under its event, "Per serving" over its nutrition, "Nominees: A · B · C",
+    a project's "[ON TRACK]" under its name, "[ANZEIGE]" and "[PUB]" ads, "[SPOILERS]" and
+    "[LAUGHTER]" inside a story, a build log's "[INFO]" lines.  Each is cut as the code
+    before the rules cut it; f04, f06, f07, f09, f10 and g10 were imperfect then too
+    (reader.jsonl has the reviewers' cuts)."""
     issue = parse_issue((REVIEWED / str(row["file"])).read_bytes())
     assert [s.headline for s in segment(issue)] == row["stories"]
 

@@ -292,7 +292,6 @@ PAPER_SURNAMES = re.compile(r"^[A-Z][\w'’-]+(?:,[ \t]*[A-Z][\w'’-]+){1,11}"
                             r"(?:[ \t]*\([^()\n]{1,80}\))?$")
 
 
-
 # A recipe card's time and servings under its name: "45 minutes · Serves 6", "Prep 15 min |
 # Cook 1 hr", "3 hours 30 minutes · Serves 4 · Vegetarian" (the twenty-third sweep's food
 # letter).  Every part one of these, a count or two parts at least: "Serves 6" alone is no
@@ -342,12 +341,6 @@ def card_details(line: str) -> bool:
         return False
     return any(CARD_TERMS.match(p) or (len(p.split()) <= CARD_DETAIL_WORDS
                                        and CARD_PART.search(p)) for p in parts)
-
-
-# A listing's fields under its title: "Price: £45 | Area: Fernhill Road | Posted 2h ago",
-# "Area: Meadow Lane / allotments | Posted 8h ago" (a classifieds digest, the 49th sweep)
-FIELDS_LINE = re.compile(r"^[\w'’-]{1,20}(?: [\w'’-]{1,20})?:[ \t][^\n|·•]{1,60}"
-                         r"(?:[ \t]+[|·•][ \t]+[^\n|·•]{1,60}){1,5}$")
 
 
 def job_card(line: str) -> bool:

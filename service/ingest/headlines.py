@@ -41,6 +41,7 @@ from service.ingest.bylines import (
     THREAD_COUNTS,
     posting_meta,
 )
+from service.ingest.fields import BRACKET_STATUS
 
 DECORATION = "*_ \t\xa0"
 TITLE_MAX_CHARS = 160
@@ -64,10 +65,7 @@ ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-z])[.)]\s+")
 # word ("[UPDATE]", "[PDF]", "[A]": a story's note, attachment or quiz answer, the review).
 TAGGED_TITLE_MIN_WORDS = 3
 BRACKET_TAG = re.compile(r"^\[(?:[A-Z]{2,10}(?:-[A-Za-z0-9]{1,12}){0,3}-\d{1,8}"
-                         # a tracker's status, "[IN PROGRESS] AI Office opens…" (49th sweep)
-                         r"|(?!(?:PDF|DOCX?|PPTX?|XLSX?|VIDEO|AUDIO|PODCAST|SLIDES|LINK|PAPER"
-                         r"|CODE|REPO|AD|ADS|SPONSORED?|UPDATED?|CORRECTION|CLARIFICATION|EDIT"
-                         r"|NOTE)\])[A-Z][A-Z -]{2,20})\][ \t]+(?=\S)")  # (not a story's own)
+                         rf"|{BRACKET_STATUS})\][ \t]+(?=\S)")  # (or a tracker's status)
 GREETING = re.compile(r"^(?:hey|hi|hello|howdy|greetings|good (?:morning|evening))\b",
                       re.IGNORECASE)
 SUBHEAD = re.compile(r"^[*_\s]*(?:…|\.\.\.)")  # "…what the story is about…" under a headline

@@ -11,9 +11,10 @@ of rules around it.  roles.py asks these.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from service.domain import Block
-from service.ingest.bylines import FIELDS_LINE
+from service.ingest.fields import BRACKET_STATUS, fields_line
 from service.ingest.headlines import (
     BARE_URL_LINE,
     DECORATION,
@@ -57,7 +58,8 @@ AUTHORS_CHARS = 160  # a line of authors between a numbered title and its addres
 RUN_LOOKBACK = 20  # pairs of a title over its address read back for what the run opens under
 # "[ADOPTED] Commission publishes final guidelines…" over its text: a tracker's status in
 # capitals before its headline (a policy tracker's, the forty-ninth sweep); not "[1]", "[PDF]"
-STATUS_LED = re.compile(r"^\[[A-Z][A-Z -]{2,20}\][ \t]+[A-Z0-9“\"]")
+STATUS_LED = re.compile(rf"^\[{BRACKET_STATUS}\][ \t]+[A-Z0-9“\"]")
+LISTING_TITLE_WORDS = 3  # "FREE: Pine bunk beds" over its fields; not "Per serving"
 HYPHENED = re.compile(r"(?<!\d) --? (?=[a-z])")  # "Name - what it does", not "114 - 111"
 NAMED_TOOL = re.compile(r"^[a-z0-9][\w.-]{1,30}: \S")
 
@@ -199,18 +201,27 @@ def byline_under(units: list[Unit], index: int) -> bool:
 
 
 def title_meta(line: str) -> bool:
-    """A line that says who wrote the title over it, or what its fields are: no title."""
-    return is_byline(line) or listing_fields(line)
+    """A line that says who wrote the title over it, what its fields are or what its status
+    is ("Billing service rewrite" over "[ON TRACK] Beta opens…": the review): no title."""
+    return is_byline(line) or fields_line(line) or bool(STATUS_LED.match(line.strip()))
 
 
-def status_led(line: str) -> bool:
-    """A headline led by its status in brackets: "[IN PROGRESS] AI Office opens 40 posts"."""
-    return bool(STATUS_LED.match(line.strip()))
+def status_led(lines: Sequence[str], at: int, titled: bool) -> bool:
+    """A paragraph's first line led by its status in brackets ("[IN PROGRESS] AI Office opens
+    40 posts"), over a sentence that is not led by one too (a build log's "[INFO]" lines),
+    with no title above it (a project's status under its name: the review)."""
+    below = lines[at + 1].strip()
+    return (at == 0 and not titled and bool(STATUS_LED.match(lines[0].strip()))
+            and below[:1].isupper() and not below.startswith("["))
 
 
-def listing_fields(line: str) -> bool:
-    """A listing's fields: "Price: £45 | Area: Fernhill Road | Posted 2h ago"."""
-    return bool(FIELDS_LINE.match(line.strip()))
+def listing_fields(lines: Sequence[str], at: int, titled: bool) -> bool:
+    """``lines[at]`` is a listing's title over its fields and text ("FOR SALE: Ninja air
+    fryer…" / "Price: £70 | Area: Station Road | Posted 6h ago" / its text), with no title
+    above it (a venue's name over "Tickets: £12 | Doors: 7pm" under an event's: the
+    review)."""
+    return (at + 2 < len(lines) and not titled
+            and len(lines[at].split()) >= LISTING_TITLE_WORDS and fields_line(lines[at + 1]))
 
 
 def boxed(units: list[Unit], end: int) -> bool:

@@ -382,12 +382,13 @@ def _split_title(block: Block, lines: Sequence[str], at: int,
         return False
     if paired_fields(first, below, lines, chapters):
         return False  # "When: Wed 12 Nov, 18:30" over "Where: De Kade": an item's fields
-    if (marks_headline_above(below) or is_bold_line(block, first) or listing_fields(below)
-            or status_led(first)):
-        return True  # (over its fields, "Price: £45 | Area: …"; led by "[ADOPTED]")
+    if marks_headline_above(below) or is_bold_line(block, first):
+        return True
     longest, body = tails[at + 1]
     if wrapped(lines, at, longest, titled):
         return False  # a paragraph's first line, wrapped at its width (wraps.py)
+    if listing_fields(lines, at, titled) or status_led(lines, at, titled):
+        return True  # over its fields, "Price: £45 | Area: …"; led by "[ADOPTED]"
     return after_rule or (body >= BODY_MIN_CHARS
                           and (_title_case(first) or len(first) < 0.8 * longest))
 

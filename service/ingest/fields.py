@@ -1,0 +1,36 @@
+"""Segment stage, structural engine: the lines plain text sets with a title that say what
+kind of item it heads: a listing's fields under it ("Price: £45 | Area: Fernhill Road |
+Posted 2h ago"), a tracker's status before it ("[ADOPTED] Commission publishes…"), the
+forty-ninth sweep's.  No import of the other modules: headlines.py reads the status.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["BRACKET_STATUS", "FIELDS_LINE", "fields_line"]
+
+# A listing's fields under its title: "Price: £45 | Area: Fernhill Road | Posted 2h ago",
+# "Area: Meadow Lane / allotments | Posted 8h ago" (a classifieds digest, the 49th sweep):
+# a second label or a number after the first part ("Interview: Demis Hassabis | The Big
+# Interview" is a headline, "Nominees: A · B · C" a story's line: the review)
+FIELDS_LINE = re.compile(r"^[\w'’-]{1,20}(?: [\w'’-]{1,20})?:[ \t][^\n|·•]{1,60}"
+                         r"(?:[ \t]+[|·•][ \t]+[^\n|·•]{1,60}){1,5}$")
+FIELD_PART = re.compile(r"[ \t][|·•][ \t]+(?:[^\n|·•]*\d|[\w'’-]{1,20}(?: [\w'’-]{1,20})?:)")
+
+
+def fields_line(line: str) -> bool:
+    """A listing's fields: "Price: £45 | Area: Fernhill Road | Posted 2h ago"."""
+    return bool(FIELDS_LINE.match(line.strip())) and bool(FIELD_PART.search(line))
+
+
+# A tracker's status in brackets before its headline: "[ADOPTED] Commission publishes…",
+# "[IN PROGRESS] …" (the forty-ninth sweep).  Not a story's own note ("[UPDATE]"), an
+# attachment's kind ("[PDF]"), an ad's label in any language, a log's level or a
+# transcript's cue (the reviews of this rule).
+BRACKET_STATUS = (
+    r"(?!(?:PDF|DOCX?|PPTX?|XLSX?|VIDEO|AUDIO|PODCAST|SLIDES|LINK|PAPER|CODE|REPO|ADS?"
+    r"|SPONSORED?|PROMOTED|PROMO|PARTNER|ANZEIGE|WERBUNG|PUB|ADVERTENTIE|ADVERTORIAL"
+    r"|ADVERTISEMENT|UPDATED?|CORRECTION|CLARIFICATION|EDIT|NOTE|INFO|WARN(?:ING)?|ERROR"
+    r"|DEBUG|TRACE|FATAL|OK|PASS|FAIL|SPOILERS?|LAUGHTER|LAUGHS|APPLAUSE|MUSIC|CROSSTALK"
+    r"|INAUDIBLE|SILENCE|PAUSE)\])[A-Z][A-Z -]{2,20}")
