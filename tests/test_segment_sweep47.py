@@ -42,10 +42,10 @@ def _cut(corpus: str, name: str) -> list[str]:
 
 # sweep49 and sweep50 were written after this stop's rules: 0.546 and 0.749 blind, with
 # stop 35's code the same
-@pytest.mark.parametrize(("corpus", "blind", "floor"), [("sweep47", 0.580, 0.89),
-                                                        ("sweep48", 0.852, 0.95),
-                                                        ("sweep49", 0.546, 0.74),
-                                                        ("sweep50", 0.749, 0.74)])
+@pytest.mark.parametrize(("corpus", "blind", "floor"), [("sweep47", 0.580, 0.898),
+                                                        ("sweep48", 0.852, 0.952),
+                                                        ("sweep49", 0.546, 0.749),
+                                                        ("sweep50", 0.749, 0.748)])
 def test_the_sweeps_are_cut_at_least_as_well_as_now(corpus: str, blind: float,
                                                     floor: float) -> None:
     total = corpus_score(corpus)
@@ -168,10 +168,14 @@ Released 2024-07-11
 
 
 def test_a_changelog_s_boxed_releases_are_its_stories_and_their_changes_their_text() -> None:
-    headlines = _plain(RELEASES)
-    assert headlines[-2:] == ["v3.4.0 -- Vector indexes are generally available",
-                              "v3.3.2 -- Patch release"]
-    assert not any(h.startswith(("NEW", "FIX")) for h in headlines)
+    data = ("From: Links <news@links.example>\nTo: r@example.test\nSubject: Links\n"
+            "Message-ID: <l-3@example.test>\nContent-Type: text/plain; charset=utf-8\n\n"
+            + RELEASES).encode()
+    stories = segment(parse_issue(data))
+    assert [s.headline for s in stories][-2:] == [
+        "v3.4.0 -- Vector indexes are generally available", "v3.3.2 -- Patch release"]
+    assert "Filtered vector search" in stories[-2].text
+    assert "Bumped OpenSSL" in stories[-1].text
 
 
 def test_lines_of_changes_and_lines_of_news() -> None:
@@ -205,12 +209,16 @@ def test_pointed_titles_over_their_indented_details_are_events() -> None:
 
 
 def test_a_quoted_reply_s_pointed_lines_stay_quoted() -> None:
-    body = ("Thanks all, see below.\n\nOn Monday, Ana wrote:\n\n"
-            ">> Is the Morcuera road open again\n"
-            "   after last week's snow? Asking for Sunday.\n\n"
-            ">> And who is leading group B\n"
-            "   this time round?\n")
-    assert "Is the Morcuera road open again" not in _plain(body)
+    body = ("Thanks all, see the two rides below.\n\nOn Monday, Ana wrote:\n\n"
+            ">> Morcuera loop from the plaza\n"
+            "   Zo 10:00 | Plaza Mayor | gratis\n"
+            "   Eighty kilometres with one climb.\n\n"
+            ">> Coffee ride to the reservoir\n"
+            "   Za 09:00 | Bar Central | gratis\n"
+            "   Easy pace, back by noon.\n")
+    headlines = _plain(body)
+    assert "Morcuera loop from the plaza" not in headlines
+    assert "Coffee ride to the reservoir" not in headlines
 
 
 def test_a_starred_headline_in_capitals_over_its_paragraph() -> None:
@@ -375,7 +383,30 @@ def test_a_tracker_s_headlines_led_by_their_status() -> None:
 def test_a_story_s_own_update_note_is_no_headline() -> None:
     body = ("Ferry fares rise for the first time in six years\n\n"
             "The ferry authority raised fares by 8 percent from March, citing fuel costs\n"
-            "and the new terminal's debt.\n"
+            "and the new terminal's debt.\n\n"
             "[UPDATE] New fares now start in January\n"
-            "The board moved the date forward at Tuesday's meeting.\n")
+            "The board moved the date forward at Tuesday's meeting, after riders\n"
+            "asked for more notice.\n")
     assert _plain(body) == ["Ferry fares rise for the first time in six years"]
+
+
+@pytest.mark.parametrize("label", ["[PAID POST]", "[SPONSOR]", "[ADVERT]", "[ANZEIGE]"])
+def test_an_ad_s_label_is_no_status(label: str) -> None:
+    from service.ingest.headlines import BRACKET_TAG
+    assert not BRACKET_TAG.match(f"{label} Acme Cloud gives every new team 500 GPU hours")
+    assert BRACKET_TAG.match("[IN PROGRESS] AI Office opens 40 posts for technical staff")
+
+
+STORY = ("<p>GitHub will require passkeys or a hardware key for every organisation owner"
+         " from June, and will block password-only sign-ins for them in September.</p>")
+
+
+NEXT = ("<h2>Postgres 17 beta is out with faster vacuum</h2><p>The first beta brings"
+        " incremental backups and a vacuum that uses a fraction of the memory.</p>")
+
+
+def test_one_badge_under_a_headline_is_its_text_under_a_section_s_name_a_title() -> None:
+    assert _html("<h2>Passkeys come to every organisation</h2><p><b>Security</b></p>"
+                 + STORY + NEXT) == ["Passkeys come to every organisation",
+                                     "Postgres 17 beta is out with faster vacuum"]
+    assert _html("<h2>Cloud</h2><p><b>Security</b></p>" + STORY + NEXT)[0] == "Security"

@@ -60,7 +60,8 @@ RUN_LOOKBACK = 20  # pairs of a title over its address read back for what the ru
 # capitals before its headline (a policy tracker's, the forty-ninth sweep); not "[1]", "[PDF]"
 STATUS_LED = re.compile(rf"^\[{BRACKET_STATUS}\][ \t]+[A-Z0-9“\"]")
 LISTING_TITLE_WORDS = 3  # "FREE: Pine bunk beds" over its fields; not "Per serving"
-HYPHENED = re.compile(r"(?<!\d) --? (?=[a-z])")  # "Name - what it does", not "114 - 111"
+# "Name - what it does": a word in lower case after the hyphen (not a score's "114 - 111")
+HYPHENED = re.compile(r"(?<!\d) --? (?=[a-z])")
 NAMED_TOOL = re.compile(r"^[a-z0-9][\w.-]{1,30}: \S")
 
 
@@ -179,14 +180,15 @@ def dashed_head(first: str) -> str:
     return ""
 
 
-def authors_under_number(units: list[Unit], block: Block, lines: list[str]) -> bool:
-    """``block`` is a paper's authors and year, one line under a numbered title line, with
-    what only a citation has: its reference's link ("[1]"), "et al." or three names (not
-    "Thelma & Louise (1991)" under "2. A close second, with 198 votes.": the review)."""
-    above = units[-1].block if units else None
-    if not (len(lines) == 1 and above is not None and above.kind == "paragraph"
-            and "\n" not in above.text.strip() and ENUMERATOR.match(above.text.strip())
-            and title_like(above.text.strip()) and PAPER_AUTHORS.match(tidy(lines[0]))):
+def authors_under_number(above: Unit | None, block: Block, lines: list[str]) -> bool:
+    """``block`` is a paper's authors and year, one line under ``above``, a numbered title
+    line, with what only a citation has: its reference's link ("[1]"), "et al." or two
+    commas (not "Thelma & Louise (1991)" under "2. A close second, with 198 votes.": the
+    review)."""
+    text = above.block.text.strip() if above is not None else ""
+    if not (len(lines) == 1 and above is not None and above.block.kind == "paragraph"
+            and "\n" not in text and ENUMERATOR.match(text) and title_like(text)
+            and PAPER_AUTHORS.match(tidy(lines[0]))):
         return False
     return bool(block.links) or "et al" in lines[0] or lines[0].count(",") >= 2
 
@@ -197,7 +199,7 @@ def byline_under(units: list[Unit], index: int) -> bool:
     below = units[index + 1]
     lines = block_lines(below.block)
     return below.role == "body" and len(lines) == 1 and (
-        is_byline(lines[0]) or authors_under_number(units[:index + 1], below.block, lines))
+        is_byline(lines[0]) or authors_under_number(units[index], below.block, lines))
 
 
 def title_meta(line: str) -> bool:
@@ -208,11 +210,11 @@ def title_meta(line: str) -> bool:
 
 def status_led(lines: Sequence[str], at: int, titled: bool) -> bool:
     """A paragraph's first line led by its status in brackets ("[IN PROGRESS] AI Office opens
-    40 posts"), over a sentence that is not led by one too (a build log's "[INFO]" lines),
-    with no title above it (a project's status under its name: the review)."""
-    below = lines[at + 1].strip()
-    return (at == 0 and not titled and bool(STATUS_LED.match(lines[0].strip()))
-            and below[:1].isupper() and not below.startswith("["))
+    40 posts"), over a sentence (a build log's next "[INFO]" line is none: "[" is no
+    capital), with no title above it (a project's status under its name: the review)."""
+    if at or titled:
+        return False
+    return bool(STATUS_LED.match(lines[at].strip())) and lines[at + 1].strip()[:1].isupper()
 
 
 def listing_fields(lines: Sequence[str], at: int, titled: bool) -> bool:

@@ -142,7 +142,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
                 and (named := named_link_lines(block, lines))):
             units += named  # "gokv 3.0 – …" / "Lattice 1.4 – …": short names, one a line
             continue
-        if authors_under_number(units, block, lines):
+        if authors_under_number(units[-1] if units else None, block, lines):
             units.append(Unit("body", block))  # a paper's authors, linked by its "[1]"
             continue
         loose = block.kind == "list_item" and opens_items(list_head)
@@ -242,7 +242,7 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
     if len(lines) != 1 or not title_like(lines[0], marked) or labelled(unit.block, lines[0]):
         return unit
     if (unit.block.links and CALL_TO_ACTION.match(tidy(lines[0]))) or authors_under_number(
-            units[:index], unit.block, lines):
+            units[index - 1] if index else None, unit.block, lines):
         return unit  # a button ("Try Acme free"), a paper's authors, are no title
     if (unit.block.links and tidy(unit.block.links[0].text) == tidy(lines[0])
             and names_author(lines[0])):
@@ -333,7 +333,6 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
     return Unit("title", unit.block, 7 if bold else 8, lines[0], lead_link(unit.block, lines[0]))
 
 
-
 def _headline_over_text(units: list[Unit], index: int) -> bool:
     """``units[index]`` is a one-line, title-like body block with text under it: a short
     headline ("Robot wins at table tennis (5 minute read)") that is promoted in turn."""
@@ -341,8 +340,6 @@ def _headline_over_text(units: list[Unit], index: int) -> bool:
     below = units[index + 1] if index + 1 < len(units) else None
     return (len(lines) == 1 and title_like(lines[0]) and below is not None
             and below.role == "body" and text_size(below.block.text) >= BODY_MIN_CHARS)
-
-
 
 
 def _lead_item(block: Block, first: str, among_items: bool = False) -> Unit | None:
