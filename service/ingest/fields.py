@@ -7,8 +7,9 @@ forty-ninth sweep's.  No import of the other modules: headlines.py reads the sta
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-__all__ = ["BRACKET_STATUS", "FIELDS_LINE", "fields_line"]
+__all__ = ["BRACKET_STATUS", "fields_line", "listing_fields", "status_led", "status_line"]
 
 # A listing's fields under its title: "Price: £45 | Area: Fernhill Road | Posted 2h ago",
 # "Area: Meadow Lane / allotments | Posted 8h ago" (a classifieds digest, the 49th sweep):
@@ -34,3 +35,30 @@ BRACKET_STATUS = (
     r"|UPDATED?|CORRECTION|CLARIFICATION|EDIT|NOTE|INFO|WARN(?:ING)?|ERROR|DEBUG|TRACE"
     r"|FATAL|PASS|FAIL|SPOILERS?|LAUGHTER|LAUGHS|APPLAUSE|MUSIC|CROSSTALK|INAUDIBLE"
     r"|SILENCE|PAUSE)\])[A-Z][A-Z -]{2,20}")
+# "[ADOPTED] Commission publishes final guidelines…" over its text: a tracker's status in
+# capitals before its headline (a policy tracker's, the forty-ninth sweep); not "[1]", "[PDF]"
+STATUS_LED = re.compile(rf"^\[{BRACKET_STATUS}\][ \t]+[A-Z0-9“\"]")
+LISTING_TITLE_WORDS = 3  # "FREE: Pine bunk beds" over its fields; not "Per serving"
+
+
+def status_line(line: str) -> bool:
+    """A line led by a tracker's status in brackets: "[ON TRACK] Beta opens…"."""
+    return bool(STATUS_LED.match(line.strip()))
+
+
+def status_led(lines: Sequence[str], at: int, titled: bool) -> bool:
+    """A paragraph's first line led by its status in brackets ("[IN PROGRESS] AI Office opens
+    40 posts"), over a sentence (a build log's next "[INFO]" line is none: "[" is no
+    capital), with no title above it (a project's status under its name: the review)."""
+    if at or titled:
+        return False
+    return status_line(lines[at]) and lines[at + 1].strip()[:1].isupper()
+
+
+def listing_fields(lines: Sequence[str], at: int, titled: bool) -> bool:
+    """``lines[at]`` is a listing's title over its fields and text ("FOR SALE: Ninja air
+    fryer…" / "Price: £70 | Area: Station Road | Posted 6h ago" / its text), with no title
+    above it (a venue's name over "Tickets: £12 | Doors: 7pm" under an event's: the
+    review)."""
+    return (at + 2 < len(lines) and not titled
+            and len(lines[at].split()) >= LISTING_TITLE_WORDS and fields_line(lines[at + 1]))

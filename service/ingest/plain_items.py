@@ -11,10 +11,9 @@ of rules around it.  roles.py asks these.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from service.domain import Block
-from service.ingest.fields import BRACKET_STATUS, fields_line
+from service.ingest.fields import fields_line, status_line
 from service.ingest.headlines import (
     BARE_URL_LINE,
     DECORATION,
@@ -31,7 +30,7 @@ from service.ingest.units import Unit
 
 __all__ = ["LEAD_ITEM_MIN_WORDS", "PAPER_AUTHORS", "address_under", "authors_under_number",
            "boxed", "byline_under", "dash_item", "dashed_head", "item_over_address",
-           "listing_fields", "status_led", "title_meta", "url_item"]
+           "title_meta", "url_item"]
 
 # "kvtrace: per-request KV-cache visualization https://github.com/… Find the one slow
 # request": a plain-text bullet's title, its address, then what it says (the fifteenth sweep)
@@ -56,10 +55,6 @@ PAPER_AUTHORS = re.compile(
     r"(?:[ \t]+et al\.?)?[ \t]*\((?:19|20)\d\d[a-z]?\)(?:[ \t]*\[\d{1,3}\])?$")
 AUTHORS_CHARS = 160  # a line of authors between a numbered title and its address
 RUN_LOOKBACK = 20  # pairs of a title over its address read back for what the run opens under
-# "[ADOPTED] Commission publishes final guidelines…" over its text: a tracker's status in
-# capitals before its headline (a policy tracker's, the forty-ninth sweep); not "[1]", "[PDF]"
-STATUS_LED = re.compile(rf"^\[{BRACKET_STATUS}\][ \t]+[A-Z0-9“\"]")
-LISTING_TITLE_WORDS = 3  # "FREE: Pine bunk beds" over its fields; not "Per serving"
 # "Name - what it does": a word in lower case after the hyphen (not a score's "114 - 111")
 HYPHENED = re.compile(r"(?<!\d) --? (?=[a-z])")
 NAMED_TOOL = re.compile(r"^[a-z0-9][\w.-]{1,30}: \S")
@@ -205,25 +200,7 @@ def byline_under(units: list[Unit], index: int) -> bool:
 def title_meta(line: str) -> bool:
     """A line that says who wrote the title over it, what its fields are or what its status
     is ("Billing service rewrite" over "[ON TRACK] Beta opens…": the review): no title."""
-    return is_byline(line) or fields_line(line) or bool(STATUS_LED.match(line.strip()))
-
-
-def status_led(lines: Sequence[str], at: int, titled: bool) -> bool:
-    """A paragraph's first line led by its status in brackets ("[IN PROGRESS] AI Office opens
-    40 posts"), over a sentence (a build log's next "[INFO]" line is none: "[" is no
-    capital), with no title above it (a project's status under its name: the review)."""
-    if at or titled:
-        return False
-    return bool(STATUS_LED.match(lines[at].strip())) and lines[at + 1].strip()[:1].isupper()
-
-
-def listing_fields(lines: Sequence[str], at: int, titled: bool) -> bool:
-    """``lines[at]`` is a listing's title over its fields and text ("FOR SALE: Ninja air
-    fryer…" / "Price: £70 | Area: Station Road | Posted 6h ago" / its text), with no title
-    above it (a venue's name over "Tickets: £12 | Doors: 7pm" under an event's: the
-    review)."""
-    return (at + 2 < len(lines) and not titled
-            and len(lines[at].split()) >= LISTING_TITLE_WORDS and fields_line(lines[at + 1]))
+    return is_byline(line) or fields_line(line) or status_line(line)
 
 
 def boxed(units: list[Unit], end: int) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from service.ingest.bylines import CARD_SEPARATOR
+
 __all__ = [
     "BULLET",
     "PLAIN_BULLETS",
@@ -75,7 +77,6 @@ def pointed(chunk: str) -> str:
                      and not SENTENCE_STOP.search(title[:-1])) else ""
 
 
-CARD_LINE = re.compile(r"[ \t][|·•][ \t]")  # "t/m 3 nov | Centraal Museum | EUR 17,50"
 
 
 def pointed_over_text(chunk: str) -> tuple[str, list[str]]:
@@ -91,7 +92,7 @@ def pointed_over_text(chunk: str) -> tuple[str, list[str]]:
     title, below = found.group("title").strip(), lines[0].strip()
     if (len(title.split()) < 2 or SENTENCE_END.search(title) or SENTENCE_STOP.search(title[:-1])
             or title[-1] in ",;:" or title.split()[-1].lower() in WRAPPED_BEFORE
-            or (below[:1].islower() and not CARD_LINE.search(below))):
+            or (below[:1].islower() and not CARD_SEPARATOR.search(below))):
         return "", []  # a bullet's sentence wrapped: "■ Council approves … after a" (review)
     return title, [line.strip() for line in lines if line.strip()]
 

@@ -33,6 +33,7 @@ from service.ingest.bylines import (
     paired_fields,
 )
 from service.ingest.changelogs import badges_as_text, change_list
+from service.ingest.fields import listing_fields, status_led
 from service.ingest.headlines import (
     BARE_URL_LINE,
     ENUMERATOR,
@@ -88,8 +89,6 @@ from service.ingest.plain_items import (
     byline_under,
     dash_item,
     item_over_address,
-    listing_fields,
-    status_led,
     title_meta,
     url_item,
 )
