@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-import time
 from datetime import date
 from pathlib import Path
 
@@ -107,11 +106,9 @@ def test_data_hash_ignores_order_and_sees_label_changes() -> None:
     assert data_hash([one, two]) != data_hash([Example("a", "text a", (), "g1"), two])
 
 
-def test_full_grouped_cv_meets_the_floor_and_trains_fast(labeled: Path) -> None:
+def test_full_grouped_cv_meets_the_floor(labeled: Path) -> None:
     examples = load_examples([labeled, EXTRA_LABELS])
-    started = time.perf_counter()
-    train_model(examples)
-    assert time.perf_counter() - started < 30
+    train_model(examples)  # bench/classify.py times it (the issue's bar: under 30 s)
     metrics = evaluate(examples, folds=5)
     assert metrics["evaluation"] == "grouped 5-fold CV by issue"
     assert metrics["n_scored"] == 268
