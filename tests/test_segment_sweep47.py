@@ -410,3 +410,13 @@ def test_one_badge_under_a_headline_is_its_text_under_a_section_s_name_a_title()
                  + STORY + NEXT) == ["Passkeys come to every organisation",
                                      "Postgres 17 beta is out with faster vacuum"]
     assert _html("<h2>Cloud</h2><p><b>Security</b></p>" + STORY + NEXT)[0] == "Security"
+
+
+def test_a_list_of_more_than_ninety_nine_items_loses_every_number() -> None:
+    """"100. Gadget…" kept its number: an enumerator was one or two digits."""
+    items = "\n\n".join(
+        f"{n}. Gadget number {n} ships with a bigger battery\n"
+        "The maker says it lasts two days on one charge and costs less than last year's."
+        for n in range(1, 106))
+    headlines = _plain(f"Hello readers, here is the list.\n\n{items}\n")
+    assert headlines == [f"Gadget number {n} ships with a bigger battery" for n in range(1, 106)]

@@ -59,7 +59,7 @@ TITLE_MAX_WORDS = 22
 RELATED = re.compile(r"^\W*(?:further reading|related|sources?|references|see also|"
                      r"more on this|read more|resources|links mentioned|notes|read the|"
                      r"documents?|downloads?|files|attachments)\b", re.IGNORECASE)
-ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-z])[.)]\s+")
+ENUMERATOR = re.compile(r"^\(?(?:\d{1,3}|[a-z])[.)]\s+")  # "100. " in a list of a hundred too
 # "[OSA-2025-041] libquill: heap overflow…", "[CVE-2025-1234] …": an advisory's number
 # before its title (a security list: the thirty-eighth sweep).  Not "[1]", a footnote, nor a
 # word ("[UPDATE]", "[PDF]", "[A]": a story's note, attachment or quiz answer, the review).
