@@ -8,6 +8,8 @@ committed twice:
 - ``models/extra_labels.jsonl`` (the hand-written training examples) ->
   ``service/shipped/models/``, so that training and evaluating where the
   package is installed use the same examples as in the clone;
+- ``models/starts/`` (the segmenter's story-start model and its card) ->
+  ``service/shipped/models/starts/``;
 - the active model, ``models/<models/ACTIVE>/`` and an ACTIVE naming it ->
   ``service/classify/default_model/``, which the classifier falls back to
   when ``[models] dir`` has no active model of its own.
@@ -40,6 +42,9 @@ class BuildWithRuntimeFiles(build_py):
                             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         (shipped / "models").mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / "models" / "extra_labels.jsonl", shipped / "models")
+        starts = shipped / "models" / "starts"  # the story-start model (ingest/starts.py)
+        shutil.rmtree(starts, ignore_errors=True)
+        shutil.copytree(ROOT / "models" / "starts", starts)
         self._copy_active_model(package / "classify" / "default_model")
 
     @staticmethod

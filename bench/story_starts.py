@@ -10,13 +10,15 @@ subsequence, ties to the closer token overlap), as ``scoring.score`` matches.  T
 decision is read from ``segment()`` itself: each story's first block (recorded as
 ``by_structure`` builds its text) is mapped to its unit.
 
-Features per unit (66): kind, heading level, bold line / bold lead-in, link-led, link share,
-sizes in words and characters, capitalised share, all caps, end and start marks (period,
-colon, question, enumerator, bullet, emoji), position, the neighbours' sizes and kinds,
-separators before / after, how many units share its shape, its text repeated earlier / later,
-like the subject; and for the stacked model 6 of the rules: it starts a rules' story, its
-neighbours do, the rules' story count, the share of its same-shape units the rules start at,
-past the rules' footer line.  Models: HistGradientBoosting (100 trees of 15 leaves, seed 0,
+Features per unit (65, ``service/ingest/start_features.py``, which the service computes
+too): kind, heading level, bold line / bold lead-in, link-led, link share, sizes in words
+and characters, capitalised share, all caps, end and start marks (period, colon, question,
+enumerator, bullet, emoji), position, the neighbours' sizes and kinds, separators before /
+after, how many units share its shape, its text repeated earlier / later, like the subject
+(the email having an HTML part was one until stop 37); and for the stacked model 6 of the
+rules: it starts a rules' story, its neighbours do, the rules' story count, the share of its
+same-shape units the rules start at, past the rules' footer line. Models:
+HistGradientBoosting (100 trees of 15 leaves, seed 0,
 no early stopping) and a logistic regression (the -LR rows), trained leave-one-corpus-out
 over tests/fixtures/layouts; a unit is a start at p >= 0.5; the starts in order are the
 issue's headlines (the stacked model keeps the rules' headline where the rules start at that
@@ -62,12 +64,19 @@ fresh sweeps gain below 0.5).  The stacker trained on mended rules learns to tru
 (they are near-perfect in-sample) and on blind plain text falls below the layout model;
 trained on blind rules it does not.
 
+Stop 37: ``--save DIR`` trains the stacker on every sweep's blind cut and writes it as the
+service reads it (``models/starts/``: ``service/ingest/starts.py``, a rules file's
+``learned_starts``); the dev set gains the rows of that model ("stacked-b", "guarded-b"),
+and both tables rows of other guards ("guarded.05.95-b": joins at p <= 0.05, starts at
+p >= 0.95; "00" never joins).  Figures: docs/segmentation.md, "Stop 37".
+
 Runs in 4 to 6 minutes on two cores with ``--blind --dev`` once /tmp/reranker holds the
 parsed issues and the old trees' reads (about 45 s and 2 minutes more the first time); the
 model rows cost most (``--jobs``).  Deterministic: two runs print the same table.
 
     NEWSALERTS_SHARED=../shared .venv/bin/python bench/story_starts.py \
         [--code DIR] [--fresh sweep49,sweep50] [--blind] [--dev] [--no-cache] [--no-importance]
+        [--save models/starts]
 """
 
 from __future__ import annotations
@@ -76,6 +85,7 @@ import argparse
 import email
 import email.policy
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -109,6 +119,9 @@ PARSER.add_argument("--dev", action="store_true",
 PARSER.add_argument("--no-cache", action="store_true", help="parse and segment again")
 PARSER.add_argument("--no-importance", action="store_true", help="skip the permutation")
 PARSER.add_argument("--jobs", type=int, default=2, help="folds trained in parallel")
+PARSER.add_argument("--save", type=Path,
+                    help="with --blind: train the stacker on every sweep's blind rules and "
+                         "write it as the service reads it (models/starts/: arrays + card)")
 PARSER.add_argument("--dump", type=Path, help=argparse.SUPPRESS)  # (--blind's worker)
 PARSER.add_argument("--corpora", default="", help=argparse.SUPPRESS)
 ARGS = PARSER.parse_args() if __name__ == "__main__" else PARSER.parse_args([])
@@ -120,8 +133,16 @@ from service.ingest.parse import parse_issue  # noqa: E402
 
 if ARGS.dump is None:
     from service.domain import Block, Link
-    from service.ingest.headlines import ENUMERATOR, block_lines, capitalised_share, tidy
     from service.ingest.scoring import Score, score, similar, tokens
+    from service.ingest.start_features import (
+        LAYOUT_NAMES,
+        RULE_NAMES,
+        layout_features,
+        rule_features,
+        unit_headline,
+        units_of,
+    )
+    from service.ingest.starts import tree_arrays
 
 LAYOUTS = ROOT / "tests" / "fixtures" / "layouts"
 CACHE = Path("/tmp/reranker")
@@ -129,10 +150,7 @@ RAW_VERSION = "1"  # the raw dump's shape: bump to read old trees again
 SEED = 0
 THRESHOLD = 0.5
 ADD_AT, DROP_AT = 0.85, 0.15  # the guarded stacker's confidence to overturn the rules
-BULLET = re.compile(r"^[•·▸▪►‣◦○●■□➤➔→*+–—-]\s")
-DASH = re.compile(r"\s[-–—|]\s")
-URL = re.compile(r"https?://|www\.")
-KINDS = ("paragraph", "heading", "list_item", "message")
+GUARDS = ("05.95", "10.90", "00.85", "15.99", "00.95")  # other guards measured (drop.add)
 _excluded = {c for c in ARGS.exclude.split(",") if c}
 CORPORA = sorted(p.name for p in LAYOUTS.iterdir()
                  if (p / "gold.jsonl").exists() and p.name not in _excluded)
@@ -156,12 +174,21 @@ def raw_issue(corpus: str, row: dict, path: Path | None = None) -> dict:
         return original(headline, blocks)
 
     segment_module._cut_text = recording
+    try:  # the rules alone: the learned stage (in trees that have one) is what is measured
+        from service.ingest import starts as learned
+    except ImportError:
+        learned = None
+    shipped = learned.shipped_trees if learned else None
+    if learned:
+        learned.shipped_trees = lambda: None
     try:
         stories = segment_module.segment(issue)
     except Exception:  # an issue the rules refuse: no stories
         stories = []
     finally:
         segment_module._cut_text = original
+        if learned:
+            learned.shipped_trees = shipped
     heads = [s.headline for s in stories]
     firsts = seen if len(seen) == len(heads) else [None] * len(heads)
     blocks = issue.blocks
@@ -206,24 +233,6 @@ def _block_at(block, blocks: Sequence, start: int) -> int:
 # ---- units and labels ----------------------------------------------------------------------
 
 
-def unit_headline(block: Block) -> str:
-    """The unit's headline: its first line, or the bold lead or link text that opens it."""
-    line = tidy(block_lines(block)[0])
-    bare = _bare(line)
-    lead = tidy(block.lead) if block.lead else ""
-    if lead and len(lead) < len(line) and bare.startswith(_bare(lead)) and _bare(lead):
-        return lead
-    if block.links:
-        text = tidy(block.links[0].text)
-        if text and len(text) < len(line) and _bare(text) and bare.startswith(_bare(text)):
-            return text
-    return line
-
-
-def _bare(text: str) -> str:
-    return re.sub(r"^\W+", "", text).casefold()
-
-
 def _dice(a: Sequence[str], b: Sequence[str]) -> float:
     common = sum((Counter(a) & Counter(b)).values())
     return 2 * common / (len(a) + len(b)) if a and b else 0.0
@@ -261,25 +270,10 @@ def build(raw: dict) -> dict:
     """Units, their labels and features from a raw issue (read by this tree's helpers)."""
     blocks_all = [Block(kind, text, lead, subhead, tuple(Link(t, u) for t, u in links), level)
                   for kind, text, lead, subhead, links, level in raw["blocks"]]
-    unit_of: list[int] = []  # each raw block's unit: its own, or the next one's
-    kept: list[int] = []
-    for at, block in enumerate(blocks_all):
-        unit_of.append(len(kept))
-        if block.kind != "rule" and block.text.strip():
-            kept.append(at)
-    blocks = [blocks_all[at] for at in kept]
-    # a separator right before / right after each unit
-    ruled_before = [False] * len(blocks)
-    ruled_after = [False] * len(blocks)
-    for at, block in enumerate(blocks_all):
-        if block.kind == "rule":
-            if unit_of[at] < len(blocks):
-                ruled_before[unit_of[at]] = True
-            if unit_of[at] > 0:
-                ruled_after[unit_of[at] - 1] = True
+    units = units_of(blocks_all)
+    blocks, unit_of = units.blocks, units.unit_of
     footer = raw["footer"]
-    footer_unit = unit_of[footer] if footer is not None else len(blocks)
-    after_footer = [at >= footer_unit for at in range(len(blocks))]
+    footer_unit = unit_of[footer] if footer is not None and footer < len(unit_of) else len(blocks)
     headlines = [unit_headline(b) for b in blocks]
     unit_tokens = [tokens(h) for h in headlines]
     labels = [m >= 0 for m in align(unit_tokens, [tokens(h) for h in raw["gold"]])]
@@ -298,130 +292,9 @@ def build(raw: dict) -> dict:
         "corpus": raw["corpus"], "file": raw["file"], "html": raw["html"], "gold": raw["gold"],
         "rules": raw["rules"], "unmapped": len(raw["rules"]) - len(rule_start),
         "headlines": headlines, "labels": labels, "rule_start": rule_start,
-        "layout": layout_features(blocks, headlines, ruled_before, ruled_after, raw["html"],
-                                  raw["subject"]),
-        "stacked": rule_features(blocks, headlines, rule_start, after_footer),
+        "layout": layout_features(units, headlines, raw["subject"]),
+        "stacked": rule_features(units, headlines, rule_start, footer_unit),
     }
-
-
-# ---- features ------------------------------------------------------------------------------
-
-
-def _shape(block: Block, headline: str) -> tuple:
-    line = tidy(block_lines(block)[0])
-    words = len(headline.split())
-    return (block.kind, block.level, bool(block.lead) and tidy(block.lead) == line,
-            headline != line, bool(BULLET.match(line) or ENUMERATOR.match(line)),
-            min(words // 4, 4), len(block_lines(block)) > 1)
-
-
-LAYOUT_NAMES: list[str] = []
-
-
-def layout_features(blocks: Sequence[Block], headlines: Sequence[str], ruled_before,
-                    ruled_after, html: bool, subject: str) -> list[list[float]]:
-    n = len(blocks)
-    shapes = [_shape(b, h) for b, h in zip(blocks, headlines, strict=True)]
-    shape_count = Counter(shapes)
-    kind_count = Counter((b.kind, b.level) for b in blocks)
-    keys = [h.casefold() for h in headlines]
-    first_at: dict[str, int] = {}
-    last_at: dict[str, int] = {}
-    for at, key in enumerate(keys):
-        first_at.setdefault(key, at)
-        last_at[key] = at
-    subject_tokens = tokens(subject)
-    rows = []
-    for at, (block, head) in enumerate(zip(blocks, headlines, strict=True)):
-        line = tidy(block_lines(block)[0])
-        lead = tidy(block.lead) if block.lead else ""
-        link_text = tidy(block.links[0].text) if block.links else ""
-        link_chars = sum(len(link.text) for link in block.links)
-        prev = blocks[at - 1] if at else None
-        after = blocks[at + 1] if at + 1 < n else None
-        feats = {
-            **{f"kind_{k}": float(block.kind == k) for k in KINDS},
-            "level": block.level,
-            "bold_line": float(bool(lead) and lead == line),
-            "bold_lead_in": float(bool(lead) and lead != line),
-            "subhead": float(bool(block.subhead)),
-            "links": min(len(block.links), 5),
-            "link_led": float(bool(link_text) and _bare(line).startswith(_bare(link_text))
-                              and bool(_bare(link_text))),
-            "link_whole": float(bool(link_text) and link_text == line),
-            "link_share": link_chars / max(len(block.text), 1),
-            "head_shorter": float(head != line),
-            "head_words": len(head.split()),
-            "head_chars": len(head),
-            "line_words": len(line.split()),
-            "block_chars": len(block.text),
-            "block_lines": len(block_lines(block)),
-            "caps_share": capitalised_share(head),
-            "all_caps": float(head.isupper()),
-            "ends_period": float(head.endswith(".")),
-            "ends_colon": float(head.endswith(":")),
-            "ends_question": float(head.endswith("?")),
-            "ends_bang": float(head.endswith("!")),
-            "ends_other": float(bool(head) and not head[-1].isalnum()
-                                and head[-1] not in ".:?!"),
-            "line_ends_period": float(line.endswith(".")),
-            "starts_enum": float(bool(ENUMERATOR.match(line))),
-            "starts_bullet": float(bool(BULLET.match(block_lines(block)[0].strip()))),
-            "starts_mark": float(bool(line) and not line[0].isalnum()),
-            "starts_lower": float(bool(line) and line[0].islower()),
-            "has_digit": float(any(c.isdigit() for c in head)),
-            "has_dash": float(bool(DASH.search(line[:100]))),
-            "has_colon": float(":" in head[:-1]),
-            "has_url": float(bool(URL.search(line))),
-            "position": at,
-            "position_share": at / max(n - 1, 1),
-            "from_end": n - 1 - at,
-            "units": n,
-            "ruled_before": float(ruled_before[at]),
-            "ruled_after": float(ruled_after[at]),
-            "prev_words": len(block_lines(prev)[0].split()) if prev else -1,
-            "prev_chars": len(prev.text) if prev else -1,
-            "prev_heading": float(bool(prev) and prev.kind == "heading"),
-            "prev_bold": float(bool(prev) and bool(prev.lead)),
-            "prev_period": float(bool(prev) and prev.text.rstrip().endswith(".")),
-            "next_words": len(block_lines(after)[0].split()) if after else -1,
-            "next_chars": len(after.text) if after else -1,
-            "next_heading": float(bool(after) and after.kind == "heading"),
-            "next_bold": float(bool(after) and bool(after.lead)),
-            "next_link_led": float(bool(after) and bool(after.links)
-                                   and block_lines(after)[0].startswith(after.links[0].text)),
-            "next2_chars": len(blocks[at + 2].text) if at + 2 < n else -1,
-            "same_shape": shape_count[shapes[at]],
-            "same_shape_share": shape_count[shapes[at]] / n,
-            "same_kind": kind_count[(block.kind, block.level)],
-            "same_shape_next": float(at + 1 < n and shapes[at + 1] == shapes[at]),
-            "same_shape_prev": float(at > 0 and shapes[at - 1] == shapes[at]),
-            "repeated_before": float(first_at[keys[at]] < at),
-            "repeated_after": float(last_at[keys[at]] > at),
-            "subject_like": float(similar(tokens(head), subject_tokens)),
-            "html": float(html),
-        }
-        if not LAYOUT_NAMES:
-            LAYOUT_NAMES.extend(feats)
-        rows.append([float(v) for v in feats.values()])
-    return rows
-
-
-RULE_NAMES = ["rule_start", "rule_prev_start", "rule_next_start", "rule_stories",
-              "rule_shape_share", "after_rule_footer"]
-
-
-def rule_features(blocks, headlines, rule_start: dict[int, str], after_footer) -> list:
-    shapes = [_shape(b, h) for b, h in zip(blocks, headlines, strict=True)]
-    total, started = Counter(shapes), Counter(shapes[at] for at in rule_start)
-    rows = []
-    for at in range(len(blocks)):
-        mine = at in rule_start
-        others = total[shapes[at]] - 1
-        share = (started[shapes[at]] - mine) / others if others else -1.0
-        rows.append([float(mine), float(at - 1 in rule_start), float(at + 1 in rule_start),
-                     float(len(rule_start)), share, float(after_footer[at])])
-    return rows
 
 
 # ---- the corpora, cached --------------------------------------------------------------------
@@ -599,9 +472,13 @@ def predictions(issue: dict, p: np.ndarray | None, row: str) -> list[str]:
     if row == "stacked":
         return [starts.get(at, h) for at, (h, q) in enumerate(zip(heads, p, strict=True))
                 if q >= THRESHOLD]
-    assert row == "guarded"  # the rules' starts, one dropped at p <= DROP_AT, one added at ADD_AT
+    # the rules' starts, one dropped at p <= DROP_AT, one added at ADD_AT ("guarded"), or at
+    # the row's own ("guarded.05.95": 0.05 and 0.95; "guarded.00.85": never dropped)
+    assert row.startswith("guarded")
+    drop, add = ((int(row.split(".")[1]) / 100 or -1.0, int(row.split(".")[2]) / 100)
+                 if "." in row else (DROP_AT, ADD_AT))
     return [starts.get(at, h) for at, (h, q) in enumerate(zip(heads, p, strict=True))
-            if (at in starts and q > DROP_AT) or (at not in starts and q >= ADD_AT)]
+            if (at in starts and q > drop) or (at not in starts and q >= add)]
 
 
 def importance(xym, names: list[str], top: int = 12) -> list[tuple[str, float]]:
@@ -718,8 +595,8 @@ def main() -> None:
     versus(totals, [c for c in CORPORA if c not in fresh], "rules",
            ("layout", "stacked", "guarded"))
     if not ARGS.no_importance:
-        for name, key, features in (("layout", (False, "hgb"), LAYOUT_NAMES),
-                                    ("stacked", (True, "hgb"), LAYOUT_NAMES + RULE_NAMES)):
+        for name, key, features in (("layout", (False, "hgb"), list(LAYOUT_NAMES)),
+                                    ("stacked", (True, "hgb"), [*LAYOUT_NAMES, *RULE_NAMES])):
             print(f"\ntop features, {name} (drop in out-of-corpus unit F1 when shuffled):")
             print("  " + ", ".join(f"{n} {d:.3f}"
                                    for n, d in importance(runs[key][1], features)))
@@ -729,16 +606,17 @@ def main() -> None:
         order = np.argsort(-np.abs(weights))[:14]
         print("\nlargest standardised weights, stacked logistic regression (all trained-on "
               "corpora):\n  " + ", ".join(
-                  f"{(LAYOUT_NAMES + RULE_NAMES)[k]} {weights[k]:+.2f}" for k in order))
-    if ARGS.blind:
-        blind_section(issues, runs, fresh)
+                  f"{([*LAYOUT_NAMES, *RULE_NAMES])[k]} {weights[k]:+.2f}" for k in order))
+    blind = blind_section(issues, runs, fresh) if ARGS.blind else []
+    if ARGS.save and blind:
+        save_stacker(blind, ARGS.save)
     if ARGS.dev:
-        dev_section(issues, fresh)
+        dev_section(issues, fresh, blind)
     print(f"\nread {read - began:.0f}s, trained {trained - read:.0f}s, "
           f"total {time.time() - began:.0f}s")
 
 
-def blind_section(issues: list[dict], runs: dict, fresh: set[str]) -> None:
+def blind_section(issues: list[dict], runs: dict, fresh: set[str]) -> list[dict]:
     """The sweeps as the code they were written blind to read them: its rules, and models
     that never saw the sweep: trained on every other corpus as this code reads them
     ('layout'; 'stacked' learnt on mended rules), on the other sweeps' blind rules
@@ -758,7 +636,7 @@ def blind_section(issues: list[dict], runs: dict, fresh: set[str]) -> None:
             "layout-past": apply(layout_past, blind, False),
             "stacked": apply(stacked_models, blind, True), "stacked-b": stacked_b,
             "stacked-b-past": apply(stacked_b_past, blind, True), "guarded-b": stacked_b,
-            "bound": None}
+            **{f"guarded.{v}-b": stacked_b for v in GUARDS}, "bound": None}
     has_past = {c for c in sweeps if stacked_b_past[c] is not None}
 
     def groups_of(issue: dict) -> list[str]:
@@ -782,11 +660,43 @@ def blind_section(issues: list[dict], runs: dict, fresh: set[str]) -> None:
            **{c: f"{c} {blind_to[c][1][:7]}" for c in sweeps}})
     versus(totals, sweeps, "rules", ("layout", "stacked", "stacked-b", "guarded-b"))
     versus(totals, sorted(has_past), "rules", ("layout-past", "stacked-b-past"))
+    return blind
 
 
-def dev_section(issues: list[dict], fresh: set[str]) -> None:
+def save_stacker(blind: list[dict], folder: Path) -> None:
+    """The service's model (``service/ingest/starts.py``): the stacker trained on every
+    sweep as the code it was written blind to cut it, its trees exported as arrays."""
+    y = np.asarray([label for issue in blind for label in issue["labels"]], dtype=int)
+    model = _fit("hgb", _matrix(blind, True), y)
+    arrays = tree_arrays(model)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    data = buffer.getvalue()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = "story-starts.npz"
+    (folder / name).write_bytes(data)
+    sweeps = sorted({issue["corpus"] for issue in blind})
+    card = {
+        "model": "story starts: gradient-boosted trees stacked on the structural engine's "
+                 "decisions (bench/story_starts.py --blind --save)",
+        "file": name, "sha256": hashlib.sha256(data).hexdigest(),
+        "features": [*LAYOUT_NAMES, *RULE_NAMES], "drop_at": DROP_AT, "add_at": ADD_AT,
+        "trained_on": {"issues": len(blind), "units": len(y), "starts": int(y.sum()),
+                       "corpora": sweeps, "rules": "each sweep's, blind: the code of the "
+                                                   "commit before the one that added it"},
+        "params": {k: v for k, v in model.get_params().items()
+                   if isinstance(v, int | float | str | bool) or v is None},
+        "sklearn_version": __import__("sklearn").__version__,
+    }
+    (folder / "card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    print(f"\nsaved {folder / name} ({len(data):,} bytes, {len(arrays['roots'])} trees) "
+          "and its card")
+
+
+def dev_section(issues: list[dict], fresh: set[str], blind: list[dict]) -> None:
     """The real newsletters of the dev set (no rules file of their own: the structural
-    engine), by models trained on every corpus here (but the fresh ones)."""
+    engine), by models trained on every corpus here (but the fresh ones); with ``--blind``
+    also the stacker trained on every sweep's blind rules ('stacked-b'), as it would ship."""
     from service.ingest.scoring import gold_issues
 
     shared = Path(os.environ.get("NEWSALERTS_SHARED", ROOT.parent / "shared"))
@@ -799,6 +709,13 @@ def dev_section(issues: list[dict], fresh: set[str]) -> None:
                                for i, issue in enumerate(dev)} for stacked in (False, True)}
     rows = {"rules": None, "rules@units": None, "layout": probabilities[False],
             "stacked": probabilities[True], "guarded": probabilities[True], "bound": None}
+    if blind:
+        blind_y = np.asarray([label for issue in blind for label in issue["labels"]], dtype=int)
+        stacker = _fit("hgb", _matrix(blind, True), blind_y)
+        rows["stacked-b"] = rows["guarded-b"] = {
+            i: stacker.predict_proba(_matrix([issue], True))[:, 1] for i, issue in enumerate(dev)}
+        for v in GUARDS:
+            rows[f"guarded.{v}-b"] = rows["guarded-b"]
     totals = tally(dev, rows, lambda issue: [issue["corpus"], "dev set"])
     print(f"\n\nDEV SET: {len(dev)} real issues of {shared / 'data' / 'newsletters'}, the "
           "structural engine; models trained on every corpus above\n")

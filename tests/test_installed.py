@@ -212,6 +212,19 @@ def test_the_source_distribution_builds_a_package_with_what_setup_py_ships(
     active = (REPO / "models" / "ACTIVE").read_text().strip()
     assert "service/shipped/models/extra_labels.jsonl" in names
     assert f"service/classify/default_model/{active}/model.joblib" in names
+    assert {"service/shipped/models/starts/card.json",
+            "service/shipped/models/starts/story-starts.npz"} <= names
+
+
+def test_the_installed_package_reads_its_story_start_model(installed: Path,
+                                                            tmp_path: Path) -> None:
+    # A rules file may turn the learned starts on: the model must come with the package.
+    script = ("from service.ingest import starts; t = starts.shipped_trees(); "
+              "print(starts.project_file(starts.CARD)); print(len(t.roots))")
+    done = subprocess.run([str(installed / "python"), "-c", script], cwd=tmp_path,
+                          env=clean_env(tmp_path), capture_output=True, text=True, check=True)
+    card, trees = done.stdout.split()
+    assert REPO not in Path(card).parents and trees == "100", done.stdout
 
 
 def test_a_model_trained_on_fewer_examples_than_the_shipped_one_does_not_replace_it(

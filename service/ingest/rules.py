@@ -50,6 +50,8 @@ class SourceRules:
     fiction_untitled: str
     housekeeping: tuple[re.Pattern[str], ...]
     engine: str = STRUCTURE  # "structure" (roles of blocks) or "separators" (the patterns)
+    # The structure engine's cut overturned where the story-start model is sure (starts.py)
+    learned_starts: bool = False
 
     def matches(self, envelope: Envelope) -> bool:
         list_id = list_id_of(envelope.list_id)  # the same reading as trust's
@@ -76,7 +78,8 @@ _KEYS = {
     "match": {"list_ids", "senders", "domains"},
     "stories": {"separators", "subhead", "headline_max_chars", "not_headlines",
                 "split_at_headings", "split_at_bold_lines", "fiction_markers", "fiction_signs",
-                "fiction_settings", "fiction_title_max_chars", "fiction_untitled", "engine"},
+                "fiction_settings", "fiction_title_max_chars", "fiction_untitled", "engine",
+                "learned_starts"},
     "housekeeping": {"blocks"},
 }
 _LISTS = {"list_ids", "senders", "domains", "separators", "not_headlines", "fiction_markers",
@@ -125,7 +128,14 @@ def _rules_from_toml(data: dict[str, Any]) -> SourceRules:
         fiction_untitled=str(stories.get("fiction_untitled", "Fiction")),
         housekeeping=_patterns(housekeeping.get("blocks", [])),
         engine=_engine(stories.get("engine", STRUCTURE)),
+        learned_starts=_flag("learned_starts", stories.get("learned_starts", False)),
     )
+
+
+def _flag(key: str, value: object) -> bool:
+    if not isinstance(value, bool):  # ("no" would read as true)
+        raise ValueError(f"{key} must be true or false, not {value!r}")
+    return value
 
 
 def _engine(value: object) -> str:

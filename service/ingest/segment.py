@@ -52,6 +52,7 @@ from service.ingest.rules import (
     load_rules,
     rules_for,
 )
+from service.ingest.starts import with_learned_starts
 from service.ingest.structure import cut
 from service.ingest.untitled import untitled_items
 
@@ -316,6 +317,8 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
         notes = [*notes, f"0. {cuts[0].signal}: {headline!r}"]
     cuts, notes = with_leading_essay(raw, title, blocks, cuts, notes)
     cuts, notes = without_sign_off(*without_recap_copy(cuts, notes))
+    if source.learned_starts:
+        cuts, notes = with_learned_starts(issue.blocks, footer, envelope.subject, cuts, notes)
     stories = [
         Story(index, c.headline, _cut_text(c.headline, c.blocks), _unique_links(c.blocks),
               c.fiction, c.url or read_more_url(c.blocks), c.section)
