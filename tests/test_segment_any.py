@@ -642,6 +642,27 @@ def test_an_operator_rules_file_overrides_the_built_in_ones(tmp_path: Path) -> N
         load_rules(Path(REPO / "service" / "ingest" / "sources"), tmp_path / "other")
 
 
+def test_an_operator_file_of_a_name_and_a_sender_keeps_the_generic_housekeeping(
+        tmp_path: Path) -> None:
+    """The README says a rules file takes generic.toml's keys as defaults; it took the
+    code's, so "Like", "Comment" and "Restack" ended the last story's text."""
+    (tmp_path / "acme.toml").write_text(
+        "name = 'Acme'\n[match]\nsenders = ['editor@newsletter.example']\n"
+        "[housekeeping]\nblocks = ['^acme picks of the week$']\n")
+    body = ("<p>View this email in your browser</p><h2>Robots learn to fold laundry</h2>"
+            f"<p>{'A lab showed a robot folding shirts from one demonstration. ' * 3}</p>"
+            "<p>Acme picks of the week</p><h2>Chip exports tighten</h2>"
+            f"<p>{'The government added rules on chip exports this week. ' * 3}</p>"
+            "<p>Like</p><p>Comment</p><p>Restack</p>")
+    rules = load_rules(Path(REPO / "service" / "ingest" / "sources"), tmp_path)
+    acme = rules_for(parse_issue(email(body, html=True)).envelope, rules)
+    assert acme.name == "Acme" and acme.split_at_headings and not acme.learned_starts
+    stories = segment(parse_issue(email(body, html=True)), rules)
+    assert [s.headline for s in stories] == ["Robots learn to fold laundry",
+                                             "Chip exports tighten"]
+    texts = "\n".join(s.text for s in stories)
+    assert "Restack" not in texts and "Acme picks" not in texts, texts
+
 def test_an_operator_rules_file_needs_only_a_name_and_what_it_changes(tmp_path: Path) -> None:
     (tmp_path / "tinkerer.toml").write_text(
         'name = "Tinkerer"\n[match]\nsenders = ["editor@newsletter.example"]\n')

@@ -153,7 +153,8 @@ def load_rules(
     if operator_dir is not None:
         if not operator_dir.is_dir():
             raise ConfigError(f"[segment] rules_dir {operator_dir} is not a folder")
-        rules += _read_folder(operator_dir)
+        defaults = tomllib.loads((directory / f"{GENERIC}.toml").read_text(encoding="utf-8"))
+        rules += _read_folder(operator_dir, defaults=defaults)
     rules += _read_folder(directory)
     # The operator's generic.toml, if any, replaces the built-in one.
     generic = next((r for r in rules if r.name == GENERIC), None)
@@ -163,14 +164,32 @@ def load_rules(
     return tuple(rules)
 
 
-def _read_folder(directory: Path) -> list[SourceRules]:
+def _read_folder(directory: Path, defaults: dict[str, Any] | None = None) -> list[SourceRules]:
     rules: list[SourceRules] = []
     for path in sorted(directory.glob("*.toml")):
         try:
-            rules.append(_rules_from_toml(tomllib.loads(path.read_text(encoding="utf-8"))))
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            if defaults is not None:
+                data = _over(defaults, data)
+            rules.append(_rules_from_toml(data))
         except (KeyError, TypeError, ValueError, re.error, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"Segmentation rules in {path} are invalid: {exc}") from exc
     return rules
+
+
+def _over(generic: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """An operator's file over ``generic.toml``: the generic rules' ``[stories]`` keys where
+    it sets none, and its ``[housekeeping]`` patterns added to theirs (a file holding a name
+    and a sender loses no "Unsubscribe" or "Like · Comment · Restack" line).  A file named
+    "generic" replaces the built-in one whole; its match is never inherited."""
+    _checked(data)  # (its own unknown keys, before they could hide among the defaults)
+    if data.get("name") == GENERIC:
+        return data
+    own = data.get("housekeeping", {})
+    return {**data,
+            "stories": {**generic.get("stories", {}), **data.get("stories", {})},
+            "housekeeping": {**own, "blocks": [*generic.get("housekeeping", {}).get("blocks", []),
+                                               *own.get("blocks", [])]}}
 
 
 def configured_rules(settings: Settings) -> tuple[SourceRules, ...]:
