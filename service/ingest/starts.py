@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -44,6 +45,7 @@ from service.paths import project_file
 log = logging.getLogger(__name__)
 
 CARD = Path("models") / "starts" / "card.json"
+NEAR = 64  # units searched past the last story's start for a piece split off one
 
 
 @dataclass(frozen=True)
@@ -144,69 +146,78 @@ def with_learned_starts(raw: Sequence[Block], footer: int | None, subject: str, 
         rule_features(units, headlines, {u: c.headline for u, c in starts.items()},
                       footer_unit), strict=True)]
     p = trees.probabilities(np.asarray(rows, dtype=np.float64))
-    cuts, notes = list(cuts), list(notes)
-    for unit, cut in starts.items():  # (a dropped start's blocks join the story above)
-        at = next(i for i, c in enumerate(cuts) if c is cut)
-        if p[unit] <= trees.drop_at and at > 0:
-            above = cuts[at - 1]
-            cuts[at - 1] = Cut(above.headline, above.signal, [*above.blocks, *cut.blocks],
-                               above.url, above.section)
-            del cuts[at]
+    notes = list(notes)
+    # Joins, in one pass: a dropped start's blocks join the story above (never the first).
+    start_of = {id(cut): unit for unit, cut in starts.items()}
+    kept: list[tuple[Cut, list[Block]]] = []
+    for cut in cuts:
+        unit = start_of.get(id(cut))
+        if unit is not None and p[unit] <= trees.drop_at and kept:
+            kept[-1][1].extend(cut.blocks)
             notes.append(f"   joined to the story above (learned, p={p[unit]:.2f}): "
                          f"{cut.headline!r}")
-    for unit in range(min(footer_unit, len(units.blocks))):
-        if unit in starts or p[unit] < trees.add_at:
-            continue
-        found = _inside(cuts, units.blocks[unit])
-        if found is None:
-            continue  # housekeeping the rules dropped stays dropped
-        at, k = found
-        cut = cuts[at]
-        headline = unit_headline(cut.blocks[k])
-        cuts[at:at + 1] = [Cut(cut.headline, cut.signal, cut.blocks[:k], cut.url, cut.section),
-                           Cut(headline, f"learned start, p={p[unit]:.2f}", cut.blocks[k:],
-                               section=cut.section)]
-        notes.append(f"   a story starts here (learned, p={p[unit]:.2f}): {headline!r}")
-    return cuts, notes
+        else:
+            kept.append((cut, list(cut.blocks)))
+    # Starts, in one pass: a block (or its cleaned copy) the model starts a story at, found by
+    # identity, text or first line; housekeeping the rules dropped stays dropped.
+    wanted = [u for u in range(min(footer_unit, len(units.blocks)))
+              if u not in starts and p[u] >= trees.add_at]
+    by_id = {id(units.blocks[u]): u for u in wanted}
+    by_text: dict[str, int] = {}
+    by_first: dict[str, int] = {}
+    for u in wanted:
+        by_text.setdefault(units.blocks[u].text, u)
+        by_first.setdefault(_first_line(units.blocks[u]), u)
+    out: list[Cut] = []
+    used: set[int] = set()
+    for cut, blocks in kept:
+        head, begin = cut, 0
+        for k in range(1, len(blocks)):
+            block = blocks[k]
+            unit = by_id.get(id(block), by_text.get(block.text))
+            if unit is None:
+                unit = by_first.get(_first_line(block))
+            if unit is None or unit in used:  # (a unit starts one story: its first copy)
+                continue
+            used.add(unit)
+            out.append(Cut(head.headline, head.signal, blocks[begin:k], head.url, head.section))
+            headline = unit_headline(block)
+            head, begin = Cut(headline, f"learned start, p={p[unit]:.2f}",
+                              section=cut.section), k
+            notes.append(f"   a story starts here (learned, p={p[unit]:.2f}): {headline!r}")
+        out.append(Cut(head.headline, head.signal, blocks[begin:], head.url, head.section))
+    return out, notes
 
 
 def _rule_starts(units: Units, cuts: Sequence[Cut]) -> dict[int, Cut]:
-    """The unit each cut starts at (cuts whose first block is no unit are left out)."""
+    """The unit each cut starts at: its first block, an equal one, or else the next unit
+    (from the last one found) with the same first line; cuts matching none are left out.
+    Looked up in dictionaries: an issue of thousands of stories is read in linear time."""
+    position: dict[int, int] = {}
+    equal: dict[Block, int] = {}
+    first_lines: dict[str, list[int]] = {}
+    for at, block in enumerate(units.blocks):
+        position[id(block)] = at
+        equal.setdefault(block, at)
+        first_lines.setdefault(_first_line(block), []).append(at)
     starts: dict[int, Cut] = {}
-    position = {id(block): at for at, block in enumerate(units.blocks)}
-    at = 0
+    after = 0
     for cut in cuts:
-        unit = position.get(id(cut.blocks[0])) if cut.blocks else None
-        if unit is None and cut.blocks:
-            unit = _unit_holding(units, cut.blocks[0], at)
+        if not cut.blocks:
+            continue
+        first = cut.blocks[0]
+        unit = position.get(id(first), equal.get(first))
+        if unit is None and (same := first_lines.get(_first_line(first))):
+            later = bisect_left(same, after)
+            unit = same[later] if later < len(same) else same[0]
+        if unit is None and (line := _first_line(first)):  # a piece split off a unit
+            unit = next((at for at in range(after, min(after + NEAR, len(units.blocks)))
+                         if line in units.blocks[at].text), None)
         if unit is not None and unit not in starts:
             starts[unit] = cut
-            at = unit + 1
+            after = unit + 1
     return starts
 
 
-def _unit_holding(units: Units, block: Block, start: int) -> int | None:
-    """A cleaned copy's unit: an equal block, else the first from ``start`` holding its
-    first line."""
-    for at, other in enumerate(units.blocks):
-        if other == block:
-            return at
-    first = next((line.strip() for line in block.text.split("\n") if line.strip()), "")
-    if first:
-        order: list[int] = [*range(start, len(units.blocks)), *range(start)]
-        for at in order:
-            if first in units.blocks[at].text:
-                return at
-    return None
-
-
-def _inside(cuts: Sequence[Cut], block: Block) -> tuple[int, int] | None:
-    """Which cut holds ``block`` (or its cleaned copy) past its first block, and where."""
-    first = block_lines(block)[0].strip()
-    for same in (lambda other: other is block or other == block,
-                 lambda other: bool(first) and other.text.startswith(first)):
-        for at, cut in enumerate(cuts):
-            for k, other in enumerate(cut.blocks[1:], start=1):
-                if same(other):
-                    return at, k
-    return None
+def _first_line(block: Block) -> str:
+    return block_lines(block)[0].strip()
