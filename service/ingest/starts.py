@@ -167,7 +167,8 @@ def with_learned_starts(raw: Sequence[Block], footer: int | None, subject: str, 
     by_first: dict[str, int] = {}
     for u in wanted:
         by_text.setdefault(units.blocks[u].text, u)
-        by_first.setdefault(_first_line(units.blocks[u]), u)
+        if line := _first_line(units.blocks[u]):  # (a separator's copy has none)
+            by_first.setdefault(line, u)
     out: list[Cut] = []
     used: set[int] = set()
     for cut, blocks in kept:
@@ -199,7 +200,8 @@ def _rule_starts(units: Units, cuts: Sequence[Cut]) -> dict[int, Cut]:
     for at, block in enumerate(units.blocks):
         position[id(block)] = at
         equal.setdefault(block, at)
-        first_lines.setdefault(_first_line(block), []).append(at)
+        if line := _first_line(block):
+            first_lines.setdefault(line, []).append(at)
     starts: dict[int, Cut] = {}
     after = 0
     for cut in cuts:
