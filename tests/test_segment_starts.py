@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import io
 import json
+import logging
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -194,3 +198,58 @@ def test_every_flip_at_once_loses_no_text_and_is_read_in_linear_time(p: float) -
         assert len(cuts) == 1 and sum("joined" in n for n in notes) == 3_999
     else:  # every block inside a story starts one
         assert len(cuts) == 12_000 and sum("starts here" in n for n in notes) == 8_000
+
+
+def _rewritten(tmp_path: Path, change: Callable[[dict[str, np.ndarray]], None]) -> Path:
+    """The shipped model with its arrays changed and its card's sha256 made to match."""
+    folder = tmp_path / "starts"
+    shutil.copytree(CARD.parent, folder)
+    card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
+    arrays = dict(np.load(folder / card["file"], allow_pickle=False))
+    change(arrays)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    (folder / card["file"]).write_bytes(buffer.getvalue())
+    card["sha256"] = hashlib.sha256(buffer.getvalue()).hexdigest()
+    (folder / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    return folder / "card.json"
+
+
+def _self_loop(a: dict[str, np.ndarray]) -> None:
+    a["left"][0] = 0  # the root its own child: a walk that never ends
+
+
+def _nan(a: dict[str, np.ndarray]) -> None:
+    a["value"][3] = np.nan
+
+
+def _far(a: dict[str, np.ndarray]) -> None:
+    a["feature"][0] = 999
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    (_self_loop, "child is no later node"), (_nan, "not finite"),
+    (_far, "feature that is not computed")])
+def test_arrays_that_match_their_card_but_are_no_sound_trees_are_refused(
+        tmp_path: Path, change: Callable[[dict[str, np.ndarray]], None], says: str) -> None:
+    """(a review: a node pointing to itself hung every issue; NaN values switched the
+    flips off unseen)"""
+    with pytest.raises(ModelError, match=says):
+        read_trees(_rewritten(tmp_path, change))
+
+
+def test_a_card_of_another_shape_leaves_the_rules_alone_with_one_error_line(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    shutil.copytree(CARD.parent, tmp_path / "starts")
+    for card in ("[]", '{"file": null}', '"x"'):
+        (tmp_path / "starts" / "card.json").write_text(card, encoding="utf-8")
+        with caplog.at_level(logging.ERROR, logger="service.ingest.starts"):
+            assert starts.trees_or_none(tmp_path / "starts" / "card.json") is None
+    assert [r.message.startswith("story-start model not used") for r in caplog.records] == [
+        True, True, True]
+
+
+def test_learned_starts_on_a_separators_file_is_refused() -> None:
+    with pytest.raises(ValueError, match='needs engine = "structure"'):
+        _rules_from_toml({"name": "x", "stories": {"engine": "separators",
+                                                    "learned_starts": True}})

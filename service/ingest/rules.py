@@ -110,7 +110,7 @@ def _rules_from_toml(data: dict[str, Any]) -> SourceRules:
     housekeeping = data.get("housekeeping", {})
     if not isinstance(data.get("name"), str) or not data["name"].strip():
         raise ValueError("it needs a name = \"...\" line")
-    return SourceRules(
+    rules = SourceRules(
         name=data["name"],
         list_ids=tuple(v.lower().strip().strip("<>") for v in match.get("list_ids", [])),
         senders=tuple(v.lower() for v in match.get("senders", [])),
@@ -130,6 +130,9 @@ def _rules_from_toml(data: dict[str, Any]) -> SourceRules:
         engine=_engine(stories.get("engine", STRUCTURE)),
         learned_starts=_flag("learned_starts", stories.get("learned_starts", False)),
     )
+    if rules.learned_starts and rules.engine != STRUCTURE:  # (it would do nothing, silently)
+        raise ValueError('learned_starts = true needs engine = "structure"')
+    return rules
 
 
 def _flag(key: str, value: object) -> bool:

@@ -113,18 +113,52 @@ def read_trees(card_path: Path) -> Trees:
     if tuple(card["features"]) != (*LAYOUT_NAMES, *RULE_NAMES):
         raise ModelError(f"{card_path} was trained on other features than this code computes")
     arrays = np.load(io.BytesIO(data), allow_pickle=False)
-    return Trees(feature=arrays["feature"], threshold=arrays["threshold"], left=arrays["left"],
-                 right=arrays["right"], leaf=arrays["leaf"], value=arrays["value"],
-                 roots=arrays["roots"], baseline=float(arrays["baseline"]),
-                 drop_at=float(card["drop_at"]), add_at=float(card["add_at"]))
+    trees = Trees(feature=arrays["feature"], threshold=arrays["threshold"], left=arrays["left"],
+                  right=arrays["right"], leaf=arrays["leaf"], value=arrays["value"],
+                  roots=arrays["roots"], baseline=float(arrays["baseline"]),
+                  drop_at=float(card["drop_at"]), add_at=float(card["add_at"]))
+    if problem := _malformed(trees, len(card["features"])):
+        raise ModelError(f"{card_path.parent / card['file']}: {problem}")
+    return trees
+
+
+def _malformed(trees: Trees, features: int) -> str:
+    """What makes the arrays no forest of trees that a walk ends in (a sha256 that matches
+    says who wrote them, not that they are sound): empty when nothing does."""
+    nodes = len(trees.leaf)
+    arrays = (trees.feature, trees.threshold, trees.left, trees.right, trees.value)
+    if not nodes or not len(trees.roots) or any(a.shape != (nodes,) for a in arrays):
+        return "its arrays are empty or of different lengths"
+    if trees.leaf.dtype != bool or any(a.dtype.kind != "i" for a in (
+            trees.feature, trees.left, trees.right, trees.roots)):
+        return "its arrays are of the wrong types"
+    inner = np.flatnonzero(~trees.leaf)
+    if not np.isfinite([*trees.value, *trees.threshold[inner], trees.baseline]).all():
+        return "it holds values that are not finite"
+    if ((trees.roots < 0) | (trees.roots >= nodes)).any():
+        return "a tree's root is no node"
+    children = np.concatenate([trees.left[inner], trees.right[inner]])
+    parents = np.concatenate([inner, inner])
+    if ((children <= parents) | (children >= nodes)).any():  # (a child after its parent:
+        return "a node's child is no later node"           # every walk ends at a leaf)
+    if ((trees.feature[inner] < 0) | (trees.feature[inner] >= features)).any():
+        return "a split names a feature that is not computed"
+    if not 0.0 <= trees.drop_at < 0.5 < trees.add_at <= 1.0:
+        return "its guards are not 0 <= drop_at < 0.5 < add_at <= 1"
+    return ""
 
 
 @cache
 def shipped_trees() -> Trees | None:
     """The shipped model, read once per process; None (the rules alone) when it cannot be."""
+    return trees_or_none(project_file(CARD))
+
+
+def trees_or_none(card_path: Path) -> Trees | None:
     try:
-        return read_trees(project_file(CARD))
-    except (OSError, ValueError, KeyError) as exc:
+        return read_trees(card_path)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:  # (a card
+        # of another shape: a list, a null file name)
         log.error("story-start model not used, the rules cut alone: %s", exc)
         return None
 
