@@ -253,3 +253,15 @@ def test_learned_starts_on_a_separators_file_is_refused() -> None:
     with pytest.raises(ValueError, match='needs engine = "structure"'):
         _rules_from_toml({"name": "x", "stories": {"engine": "separators",
                                                     "learned_starts": True}})
+
+
+def test_a_block_of_marks_alone_never_starts_a_story() -> None:
+    """(the review: a model sure of it would give the story an empty headline)"""
+    html = ("<h2>Harbor board approves plan</h2><p>The board voted on the plan.</p>"
+            "<p>_ _</p><p>Work starts in spring, the chair said.</p>")
+    issue = parse_issue(_issue_of(0) + html.encode())
+    cuts, _ = starts.with_learned_starts(issue.blocks, None, "Harbor", _cuts_of(issue), [],
+                                         _sure(0.99))
+    assert [c.headline for c in cuts] == ["Harbor board approves plan",
+                                          "The board voted on the plan.",
+                                          "Work starts in spring, the chair said."]

@@ -214,9 +214,11 @@ def with_learned_starts(raw: Sequence[Block], footer: int | None, subject: str, 
                 unit = by_first.get(_first_line(block))
             if unit is None or unit in used:  # (a unit starts one story: its first copy)
                 continue
+            headline = unit_headline(block)
+            if not headline:  # a block of marks alone is no title
+                continue
             used.add(unit)
             out.append(Cut(head.headline, head.signal, blocks[begin:k], head.url, head.section))
-            headline = unit_headline(block)
             head, begin = Cut(headline, f"learned start, p={p[unit]:.2f}",
                               section=cut.section), k
             notes.append(f"   a story starts here (learned, p={p[unit]:.2f}): {headline!r}")
