@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from service.domain import Issue
+from service.errors import ModelError
 from service.ingest import starts
 from service.ingest.cuts import Cut
 from service.ingest.parse import parse_issue
@@ -23,7 +24,7 @@ from service.ingest.rules import _rules_from_toml, load_rules
 from service.ingest.scoring import Score, score
 from service.ingest.segment import by_structure, segment
 from service.ingest.start_features import LAYOUT_NAMES, RULE_NAMES, layout_features, units_of
-from service.ingest.starts import ModelError, Trees, read_trees, tree_arrays
+from service.ingest.starts import Trees, read_trees, tree_arrays
 from service.paths import project_file
 from tests.layouts import LAYOUTS, corpus_score
 

@@ -80,11 +80,17 @@ def _shape(block: Block, headline: str) -> tuple[object, ...]:
             min(words // 4, 4), len(block_lines(block)) > 1)
 
 
-def layout_features(units: Units, headlines: Sequence[str], subject: str) -> list[list[float]]:
+def shapes_of(units: Units, headlines: Sequence[str]) -> list[tuple[object, ...]]:
+    """Each unit's shape (both feature sets count the units that share it)."""
+    return [_shape(b, h) for b, h in zip(units.blocks, headlines, strict=True)]
+
+
+def layout_features(units: Units, headlines: Sequence[str], subject: str,
+                    shapes: Sequence[tuple[object, ...]] | None = None) -> list[list[float]]:
     """One row per unit, in ``LAYOUT_NAMES``' order."""
     blocks = units.blocks
     n = len(blocks)
-    shapes = [_shape(b, h) for b, h in zip(blocks, headlines, strict=True)]
+    shapes = shapes if shapes is not None else shapes_of(units, headlines)
     shape_count = Counter(shapes)
     kind_count = Counter((b.kind, b.level) for b in blocks)
     keys = [h.casefold() for h in headlines]
@@ -179,10 +185,9 @@ RULE_NAMES = ("rule_start", "rule_prev_start", "rule_next_start", "rule_stories"
               "rule_shape_share", "after_rule_footer")
 
 
-def rule_features(units: Units, headlines: Sequence[str], rule_start: Mapping[int, str],
-                  footer_unit: int) -> list[list[float]]:
+def rule_features(units: Units, shapes: Sequence[tuple[object, ...]],
+                  rule_start: Mapping[int, str], footer_unit: int) -> list[list[float]]:
     """One row per unit, in ``RULE_NAMES``' order: what the rules decided around it."""
-    shapes = [_shape(b, h) for b, h in zip(units.blocks, headlines, strict=True)]
     total, started = Counter(shapes), Counter(shapes[at] for at in rule_start)
     rows = []
     for at in range(len(units.blocks)):

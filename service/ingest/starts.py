@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from service.domain import Block
+from service.errors import ModelError, ModelIntegrityError
 from service.ingest.cuts import Cut
 from service.ingest.headlines import block_lines
 from service.ingest.start_features import (
@@ -37,6 +38,7 @@ from service.ingest.start_features import (
     Units,
     layout_features,
     rule_features,
+    shapes_of,
     unit_headline,
     units_of,
 )
@@ -100,16 +102,13 @@ def tree_arrays(model: object) -> dict[str, np.ndarray]:
             "roots": np.asarray(roots, dtype=np.int32), "baseline": np.asarray(baseline)}
 
 
-class ModelError(ValueError):
-    """The story-start model's files are missing, altered or of another shape."""
-
-
 def read_trees(card_path: Path) -> Trees:
     """The model a card names, after its file's sha256 matches the card's."""
     card = json.loads(card_path.read_text(encoding="utf-8"))
     data = (card_path.parent / card["file"]).read_bytes()
     if sha256(data).hexdigest() != card["sha256"]:
-        raise ModelError(f"{card_path.parent / card['file']} does not match its card's sha256")
+        raise ModelIntegrityError(
+            f"{card_path.parent / card['file']} does not match its card's sha256")
     if tuple(card["features"]) != (*LAYOUT_NAMES, *RULE_NAMES):
         raise ModelError(f"{card_path} was trained on other features than this code computes")
     arrays = np.load(io.BytesIO(data), allow_pickle=False)
@@ -157,8 +156,8 @@ def shipped_trees() -> Trees | None:
 def trees_or_none(card_path: Path) -> Trees | None:
     try:
         return read_trees(card_path)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:  # (a card
-        # of another shape: a list, a null file name)
+    except (ModelError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        # (a card of another shape raises the last three: a list, a null file name)
         log.error("story-start model not used, the rules cut alone: %s", exc)
         return None
 
@@ -172,13 +171,14 @@ def with_learned_starts(raw: Sequence[Block], footer: int | None, subject: str, 
     if trees is None or not cuts or len(units.blocks) < 2:
         return cuts, notes
     headlines = [unit_headline(block) for block in units.blocks]
+    shapes = shapes_of(units, headlines)
     starts = _rule_starts(units, cuts)
     footer_unit = (units.unit_of[footer] if footer is not None and footer < len(raw)
                    else len(units.blocks))
     rows = [a + b for a, b in zip(
-        layout_features(units, headlines, subject),
-        rule_features(units, headlines, {u: c.headline for u, c in starts.items()},
-                      footer_unit), strict=True)]
+        layout_features(units, headlines, subject, shapes),
+        rule_features(units, shapes, {u: c.headline for u, c in starts.items()}, footer_unit),
+        strict=True)]
     p = trees.probabilities(np.asarray(rows, dtype=np.float64))
     notes = list(notes)
     # Joins, in one pass: a dropped start's blocks join the story above (never the first).
