@@ -10,10 +10,13 @@ import pytest
 
 from tests.helpers import REPO
 
-# The worker, the sender, the scheduler, the web app, and the commands that start them.
+# The worker, the sender, the scheduler, the web app, the commands that start them, and
+# the tagger itself: a model compiled to arrays tags with numpy (classify/compiled.py).
 LIGHT_MODULES = ("service.ops.runner", "service.ops.scheduler", "service.deliver.send",
                  "service.web.app", "service.web", "service.cli.main", "service.cli.ops",
-                 "service.cli.delivery", "service.cli.web", "service.cli.subscribers")
+                 "service.cli.delivery", "service.cli.web", "service.cli.subscribers",
+                 "service.classify.model", "service.classify.compiled",
+                 "service.ingest.pipeline")
 
 PROBE = """
 import importlib, json, sys
@@ -34,7 +37,8 @@ def test_worker_sender_and_web_app_leave_scikit_learn_unimported() -> None:
     assert sklearn_modules_after_importing(*LIGHT_MODULES) == []
 
 
-@pytest.mark.parametrize("module", ["service.classify.model", "service.classify.train"])
+@pytest.mark.parametrize("module", ["service.classify.recipe", "service.classify.train",
+                                    "service.classify.pickled"])
 def test_the_probe_sees_scikit_learn_where_the_classifier_is(module: str) -> None:
     """Without this, a probe that never saw sklearn would pass the test above for nothing."""
     assert "sklearn" in sklearn_modules_after_importing(module)

@@ -156,18 +156,33 @@ def test_score_matches_tag(classifier: Classifier) -> None:
     assert classifier.score([]) == [] and classifier.tag([]) == []
 
 
-def test_model_file_altered_by_one_byte_is_refused(model_copy: tuple[Path, str]) -> None:
+def _pickle_only(folder: Path) -> None:
+    """The version as saved before compiled.py: a card naming its pickle alone."""
+    card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
+    for field in ("arrays", "arrays_format", "arrays_sha256"):
+        card.pop(field)
+    (folder / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    (folder / "model.npz").unlink()
+
+
+@pytest.mark.parametrize("name", ["model.npz", "model.joblib"])
+def test_model_file_altered_by_one_byte_is_refused(model_copy: tuple[Path, str],
+                                                   name: str) -> None:
     models_dir, version = model_copy
-    path = models_dir / version / "model.joblib"
+    if name == "model.joblib":
+        _pickle_only(models_dir / version)
+    path = models_dir / version / name
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
-    with pytest.raises(ModelIntegrityError, match=r"model\.joblib.*does not match its card"):
+    with pytest.raises(ModelIntegrityError, match=rf"{re.escape(name)}.*does not match its card"):
         Classifier.load(models_dir)
 
 
-def test_card_of_another_sklearn_version_is_refused(model_copy: tuple[Path, str]) -> None:
+def test_card_of_another_sklearn_version_is_refused_for_a_pickle(
+        model_copy: tuple[Path, str]) -> None:
     models_dir, version = model_copy
+    _pickle_only(models_dir / version)
     _edit_card(models_dir / version, sklearn_version="0.24.2")
     with pytest.raises(ModelError, match=r"scikit-learn 0\.24\.2") as caught:
         Classifier.load(models_dir)
@@ -181,9 +196,13 @@ def test_card_with_other_labels_is_refused(model_copy: tuple[Path, str]) -> None
         Classifier.load(models_dir)
 
 
-def test_card_naming_a_file_outside_its_folder_is_refused(model_copy: tuple[Path, str]) -> None:
+@pytest.mark.parametrize("field", ["arrays", "file"])
+def test_card_naming_a_file_outside_its_folder_is_refused(model_copy: tuple[Path, str],
+                                                          field: str) -> None:
     models_dir, version = model_copy
-    _edit_card(models_dir / version, file="../model.joblib")
+    if field == "file":
+        _pickle_only(models_dir / version)
+    _edit_card(models_dir / version, **{field: f"../{version}/model.npz"})
     with pytest.raises(ModelIntegrityError, match="unsafe"):
         Classifier.load(models_dir)
 

@@ -211,7 +211,8 @@ def test_the_source_distribution_builds_a_package_with_what_setup_py_ships(
         names = set(built.namelist())
     active = (REPO / "models" / "ACTIVE").read_text().strip()
     assert "service/shipped/models/extra_labels.jsonl" in names
-    assert f"service/classify/default_model/{active}/model.joblib" in names
+    assert {f"service/classify/default_model/{active}/{name}"
+            for name in ("model.joblib", "model.npz", "card.json")} <= names
     assert {"service/shipped/models/starts/card.json",
             "service/shipped/models/starts/story-starts.npz"} <= names
 

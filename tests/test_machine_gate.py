@@ -21,7 +21,7 @@ from service.classify.machines import (
 )
 from service.classify.model import Classifier
 from service.classify.recipe import DEFAULT_PARAMS, build_pipeline, train_model
-from service.classify.subject import GATED_FACTOR, SubjectGate, gate_levels, gates
+from service.classify.subject import GATED_FACTOR, gate_levels, gates
 from service.domain import THEMES, Story
 from tests.conftest import REPO
 from tests.helpers import SHARED
@@ -158,11 +158,11 @@ def test_the_robotics_gate_wraps_the_ai_gate() -> None:
 
 def test_the_active_model_holds_robotics_of_a_story_naming_no_machine(
         tagger: Classifier) -> None:
-    gate = tagger.pipeline.named_steps["model"]
-    about = dict(tagger.pipeline.named_steps["features"].transformer_list)["machines"]
-    assert isinstance(gate, SubjectGate) and gate.themes == ("robotics",)
-    assert isinstance(about, AboutMachines)
-    assert (about.acronyms, about.words) == (MACHINE_ACRONYMS, MACHINE_WORDS_EVERYWHERE)
+    assert tagger.model.gates[0] == (GATED_FACTOR, ("robotics",))  # the outermost gate
+    about = tagger.model.blocks[-1]  # its column, the last
+    assert about.name == "machines" and about.kind == "about_machines"
+    assert (about.params["acronyms"], about.params["words"]) == (MACHINE_ACRONYMS,
+                                                                 MACHINE_WORDS_EVERYWHERE)
     plant, robots = tagger.tag([Story(index=i, headline="", text=text)
                                 for i, text in enumerate(STORIES[:2])])
     assert "robotics" not in plant.themes and plant.scores["robotics"] < 0.5

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from service.cli.classify import classify_command
-from service.cli.models import models_group
+from service.cli.versions import models_group
 from service.domain import THEMES
 from tests.helpers import REPO
 

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scipy import sparse
 
-from service.classify import cues, tokens
+from service.classify import cue_counts, cues, tokens
 from service.classify.cues import THEME_CUES, StoryShape, ThemeCues, lowered, split_cues
 from service.classify.evaluation import EVALUATION, SCORED_AS
 from service.classify.examples import Example, load_examples
-from service.classify.model import Classifier, _Rows
+from service.classify.model import Classifier
 from service.classify.paraphrases import COUNTER_CUES, PARAPHRASE_CUES
 from service.classify.recipe import (
     DEFAULT_PARAMS,
@@ -175,7 +174,7 @@ def test_hits_kept_while_tagging_outlive_their_cue_cache() -> None:
     fresh = [counter.token_hits(cues.tokenize(text)) for text in texts]
     with cues.recording_hits():
         counter.transform(texts)
-        cues._CUE_CACHES[counter.lexicon_key_] = cues._CueCache()  # as when one fills up
+        cue_counts._CUE_CACHES[counter.lexicon_key_] = cue_counts._CueCache()  # as when full
         kept = [counter.token_hits(tokens) for tokens in cues.batch_tokens(texts)]
     assert kept == fresh and all(kept)
 
@@ -200,7 +199,7 @@ def test_a_word_is_a_mark_before_its_cue_cache_knows_it(monkeypatch: pytest.Monk
     add = tokens.MARKS.add
 
     def spying_add(token: str, block_marks: set[str]) -> None:
-        known_when_marked.append(token in cues._CUE_CACHES[counter.lexicon_key_].tokens)
+        known_when_marked.append(token in cue_counts._CUE_CACHES[counter.lexicon_key_].tokens)
         add(token, block_marks)
 
     monkeypatch.setattr(tokens.MARKS, "add", spying_add)
@@ -219,11 +218,11 @@ def test_a_block_counts_its_words_with_a_cache_replaced_while_it_tallies(
     expected = counter.transform(list(text))[0][0]
     learn = ThemeCues._learn
 
-    def learn_then_replace(self: ThemeCues, types: set[str], cache: cues._CueCache) -> None:
+    def learn_then_replace(self: ThemeCues, types: set[str], cache: cue_counts._CueCache) -> None:
         learn(self, types, cache)
-        monkeypatch.setattr(cues, "_CACHE_LIMIT", -1)  # as another thread fills it up
+        monkeypatch.setattr(cue_counts, "_CACHE_LIMIT", -1)  # as another thread fills it up
         self._warm_cache()
-        monkeypatch.setattr(cues, "_CACHE_LIMIT", 200_000)
+        monkeypatch.setattr(cue_counts, "_CACHE_LIMIT", 200_000)
 
     monkeypatch.setattr(tokens.MARKS, "_limit", 1)  # a process past its limit of marks
     monkeypatch.setattr(ThemeCues, "_learn", learn_then_replace)
@@ -242,20 +241,11 @@ def test_a_running_tagger_s_cue_cache_stays_bounded_however_many_words_it_meets(
         stories = [" ".join("".join(rng.choice(letters) for _ in range(12))
                             for _ in range(1_000)) + " snarfwidget" for _ in range(10)]
         assert counter.transform(stories)[:, 0] == pytest.approx(np.log1p(1))
-        cache = cues._CUE_CACHES[counter.lexicon_key_]
+        cache = cue_counts._CUE_CACHES[counter.lexicon_key_]
         biggest = max(biggest, len(cache.tokens) + len(cache.phrases))
     assert 40_000 < biggest <= 50_000 + 1_001  # a story's words may land past the limit
     assert {id(entry) for word, entry in cache.tokens.items()
-            if word not in ("snarfwidget", "\n")} == {id(cues._NO_CUE)}
-
-
-def test_feature_rows_sum_a_columns_duplicate_entries() -> None:
-    """A sparse row may hold a column twice (a block that does not sum its own): the
-    explanations read it as todense() does, summed."""
-    matrix = sparse.csr_matrix((np.array([0.5, 0.25, 1.0]), np.array([1, 1, 3]),
-                                np.array([0, 3])), shape=(1, 4))
-    assert list(_Rows(matrix)[0]) == [0.0, 0.75, 0.0, 1.0]
-    assert list(_Rows(np.array([[1.0, 2.0]]))[0]) == [1.0, 2.0]
+            if word not in ("snarfwidget", "\n")} == {id(cue_counts._NO_CUE)}
 
 
 def test_model_files_name_the_words_preprocessor_where_older_code_finds_it() -> None:

@@ -322,7 +322,7 @@ def test_a_model_that_will_not_load_is_not_tried_again_at_every_poll(
 
     folder = tmp_path / "models"
     running = running_on_two_versions(live, folder)
-    (folder / "2026-12-06-3" / "model.joblib").write_bytes(b"tampered")
+    (folder / "2026-12-06-3" / "model.npz").write_bytes(b"tampered")  # what tagging reads
     model_store.set_active(folder, "2026-12-06-3")
     caplog.set_level(logging.INFO, logger="service.ops.runtime")
     for _ in range(3):

@@ -14,6 +14,7 @@ import pytest
 from sklearn.base import clone
 from sqlalchemy import select
 
+from service.classify.compiled import CompiledModel, export
 from service.classify.examples import load_examples
 from service.classify.model import Classifier
 from service.classify.recipe import DEFAULT_PARAMS, LEGACY_PARAMS, build_pipeline, train_model
@@ -116,9 +117,9 @@ def test_about_ai_is_false_without_it(text: str) -> None:
 def test_the_active_model_reads_the_words_of_this_module(tagger: Classifier) -> None:
     """The tests above describe the active model only if it was trained with these words
     (a model keeps its own); editing them means training a new version."""
-    about = dict(tagger.pipeline.named_steps["features"].transformer_list)["subject"]
-    assert type(about) is AboutAI
-    assert (about.acronyms, about.words) == (ACRONYMS, WORDS)
+    [about] = [block for block in tagger.model.blocks if block.name == "subject"]
+    assert about.kind == "about_ai"
+    assert (about.params["acronyms"], about.params["words"]) == (ACRONYMS, WORDS)
 
 
 def test_every_labeled_story_with_a_gated_theme_is_about_ai() -> None:
@@ -235,7 +236,8 @@ def test_a_model_without_a_gate_holds_nothing(tmp_path: Path) -> None:
     examples = load_examples([SHARED / "data" / "labeled" / "importai.jsonl"])
     legacy = train_model(examples, {**DEFAULT_PARAMS, **LEGACY_PARAMS})
     classifier = Classifier(version="legacy", themes=THEMES,
-                            thresholds=dict.fromkeys(THEMES, 0.5), pipeline=legacy)
+                            thresholds=dict.fromkeys(THEMES, 0.5),
+                            model=CompiledModel.from_bytes(export(legacy)))
     tagged = classifier.tag([Story(index=0, headline="", text=PAIRS[1][0])])
     assert tagged[0].held == ()
     assert "policy" in tagged[0].themes  # the words alone tag the plain story

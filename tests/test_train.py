@@ -28,7 +28,8 @@ from service.classify.train import (
     train_model,
 )
 from service.cli.main import main
-from service.cli.models import evaluate_command, models_group, train_command
+from service.cli.models import evaluate_command, train_command
+from service.cli.versions import models_group
 from service.domain import THEMES
 from service.errors import ModelError
 from tests.helpers import HAND_WRITTEN, REPO
@@ -211,7 +212,7 @@ def test_first_model_becomes_active_and_rollback_returns(recent_labels: Path,
     activated = runner.invoke(models_group, ["activate", second, "--models-dir", str(tmp_path)])
     assert activated.exit_code == 0 and model_store.active_version(tmp_path) == second
 
-    (tmp_path / first / "model.joblib").write_bytes(b"tampered")
+    (tmp_path / first / "model.npz").write_bytes(b"tampered")  # what tagging reads
     refused = runner.invoke(models_group, ["rollback", "--models-dir", str(tmp_path)])
     assert refused.exit_code != 0 and "does not match its card" in refused.output
     assert model_store.active_version(tmp_path) == second

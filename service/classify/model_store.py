@@ -3,8 +3,9 @@
     models/
     ├── ACTIVE                   the active version, one line
     ├── 2026-11-26-1/
-    │   ├── model.joblib         the fitted scikit-learn pipeline
-    │   └── card.json            sha256 of model.joblib, sklearn version, labels,
+    │   ├── model.joblib         the fitted scikit-learn pipeline (training, benches)
+    │   ├── model.npz            its numbers, which tagging reads (compiled.py)
+    │   └── card.json            sha256 of both files, sklearn version, labels,
     │                            thresholds, training-data hash, metrics, params
     └── 2026-11-27-1/ ...
 
@@ -22,16 +23,15 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import joblib
-
+from service.classify import compiled
 from service.config import Settings
-from service.errors import ModelError
+from service.errors import ModelError, ModelIntegrityError
 from service.paths import beside_package, from_clone
 
 logger = logging.getLogger(__name__)
@@ -43,6 +43,9 @@ ACTIVE_FILE = "ACTIVE"
 CARD_FILE = "card.json"
 MODEL_FILE = "model.joblib"
 LOCK_FILE = ".lock"  # flock()ed while a version is named or ACTIVE written
+# Folders of models/ that hold other models, with cards of their own: the segmenter's
+# story starts (ingest/starts.py) are no theme classifier version
+NOT_VERSIONS = frozenset({"starts"})
 HISTORY_FILE = "HISTORY"  # the versions activated, oldest first: what a rollback goes back to
 _VERSION = re.compile(r"^(\d{4}-\d{2}-\d{2})-(\d+)$")
 
@@ -68,7 +71,8 @@ def list_versions(models_dir: Path) -> list[str]:
     """Every version that has a card, oldest first."""
     if not models_dir.is_dir():
         return []
-    found = [p.name for p in models_dir.iterdir() if (p / CARD_FILE).is_file()]
+    found = [p.name for p in models_dir.iterdir()
+             if (p / CARD_FILE).is_file() and p.name not in NOT_VERSIONS]
     return sorted(found, key=lambda v: (version_sort_key(v), v))
 
 
@@ -217,13 +221,57 @@ def save_version(models_dir: Path, model: object, card: Card, *, today: date | N
         version = next_version(models_dir, today or date.today())
         folder = models_dir / version
         folder.mkdir(parents=True, exist_ok=False)
+    import joblib  # only here: a process that tags never pays for its import
+
     joblib.dump(model, folder / MODEL_FILE, compress=3)
     full_card = {**card, "version": version, "file": MODEL_FILE,
                  "sha256": file_sha256(folder / MODEL_FILE)}
-    text = json.dumps(full_card, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    _write_atomically(folder / CARD_FILE, text.encode("utf-8"))
+    try:
+        full_card.update(_write_arrays(folder, compiled.export(model)))
+    except compiled.NotCompilable as exc:  # a bench's pipeline: tagging reads the pickle
+        logger.warning("model version %s is saved as a pickle only: %s", version, exc)
+    _write_card(folder, full_card)
     logger.info("saved model version %s in %s", version, folder)
     return version
+
+
+def verified_file(models_dir: Path, version: str, card: Mapping[str, Any], name: str,
+                   digest: str) -> tuple[Path, bytes]:
+    """The file the card's ``name`` field names, read once and checked against its
+    ``digest`` field (a sha256)."""
+    file_name = str(card.get(name, ""))
+    if not file_name or Path(file_name).name != file_name:
+        raise ModelIntegrityError(f"card of {version} names an unsafe model file {file_name!r}")
+    path = models_dir / version / file_name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"model file {path} is missing or unreadable: {exc}") from exc
+    actual, expected = hashlib.sha256(data).hexdigest(), str(card.get(digest, ""))
+    if actual != expected:
+        raise ModelIntegrityError(
+            f"model file {path} does not match its card: sha256 {actual}, card says "
+            f"{expected or 'nothing'}; refusing to load it")
+    return path, data
+
+
+def add_arrays(models_dir: Path, version: str, arrays: bytes) -> None:
+    """Give a version saved before compiled.py its ``model.npz`` (``arrays``: its pickle's
+    numbers, compiled.export) and name it in its card."""
+    folder = models_dir / version
+    card = read_card(models_dir, version)
+    _write_card(folder, {**card, **_write_arrays(folder, arrays)})
+
+
+def _write_arrays(folder: Path, arrays: bytes) -> dict[str, Any]:
+    _write_atomically(folder / compiled.ARRAYS_FILE, arrays)
+    return {"arrays": compiled.ARRAYS_FILE, "arrays_format": compiled.FORMAT,
+            "arrays_sha256": hashlib.sha256(arrays).hexdigest()}
+
+
+def _write_card(folder: Path, card: Card) -> None:
+    text = json.dumps(card, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    _write_atomically(folder / CARD_FILE, text.encode("utf-8"))
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

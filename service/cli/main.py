@@ -220,7 +220,7 @@ AREA_COMMANDS: dict[str, tuple[str, str]] = {
     "classify": ("service.cli.classify", "classify_command"),
     "train": ("service.cli.models", "train_command"),
     "evaluate": ("service.cli.models", "evaluate_command"),
-    "models": ("service.cli.models", "models_group"),
+    "models": ("service.cli.versions", "models_group"),
     "subscribers": ("service.cli.subscribers", "subscribers_group"),
     "send": ("service.cli.delivery", "send_command"),
     "digest": ("service.cli.delivery", "digest_command"),

@@ -1,4 +1,5 @@
-"""Commands of the classifier's life cycle: train, evaluate, report, models list/activate/rollback.
+"""Commands of the classifier's life cycle: train, evaluate, report (the ``models`` group of
+versions is versions.py).
 
 Added to the main ``newsalerts`` group by cli.py.  Each command prints one clear
 line and exits non-zero on a newsalerts error.
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from service.classify import model_store
-from service.cli.glue import Command, Group, check_writable_file, check_writable_folder
+from service.cli.glue import Command, check_writable_file, check_writable_folder
 from service.cli.tables import metrics_table, source_tables
 from service.config import Settings, load_settings
 
@@ -62,9 +63,9 @@ def _labels(*, required: bool, help_text: str) -> Callable[[F], F]:
 
 
 _labels_option = _labels(required=False, help_text=_LABELS_HELP)
-_score_labels_option = _labels(
+score_labels_option = _labels(
     required=True, help_text="JSON-lines label files of stories the model was not trained on.")
-_more_labels = click.argument("more_labels", nargs=-1,
+more_labels_argument = click.argument("more_labels", nargs=-1,
                               type=click.Path(exists=True, dir_okay=False, path_type=Path))
 _db_labels_option = click.option(
     "--db-labels/--no-db-labels", default=True, show_default=True,
@@ -109,7 +110,7 @@ def _configured_label_files() -> list[Path]:
 
 @click.command("train", cls=Command)
 @_labels_option
-@_more_labels
+@more_labels_argument
 @models_dir_option("--out", "--models-dir")
 @click.option("--force", is_flag=True, help="Activate the new model even if the gate keeps it "
               "out (it scores lower, or saw fewer examples than the active one).")
@@ -177,7 +178,7 @@ def _worse(sources: Sequence[str], before: Mapping[str, Any], metrics: Mapping[s
 
 @click.command("evaluate", cls=Command)
 @_labels_option
-@_more_labels
+@more_labels_argument
 @click.option("--json", "json_out", is_flag=False, flag_value="-", default=None,
               type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               help="Also write the metrics as JSON to this file; --json alone (or --json -): "
@@ -237,130 +238,9 @@ def _holds_labels(path: Path) -> bool:
     return isinstance(row, dict) and "themes" in row
 
 
-@click.group("models", cls=Group)
-@models_dir_option()
-@click.pass_context
-def models_group(ctx: click.Context, models_dir: Path | None) -> None:
-    """Model versions: list them, activate one, roll back."""
-    ctx.meta["models_dir"] = models_dir
-
-
-# Also accepted after the subcommand: `newsalerts models list --models-dir X`.
-_here_option = click.option("--models-dir", "here", default=None,
-                            type=click.Path(file_okay=False, path_type=Path),
-                            help="Folder of model versions (overrides the group's).")
-
-
-def _chosen_dir(ctx: click.Context, here: Path | None) -> Path:
-    return here or chosen_models_dir(ctx.meta["models_dir"])
-
-
-@models_group.command("list")
-@_here_option
-@click.pass_context
-def list_models(ctx: click.Context, here: Path | None) -> None:
-    """Every version, newest last; * marks the active one.
-
-    Until the folder has an active version of its own, the model shipped in the
-    package tags: it is listed last, active and marked as the shipped default.
-    """
-    models_dir = _chosen_dir(ctx, here)
-    active = model_store.active_version(models_dir)
-    versions = model_store.list_versions(models_dir)
-    shipped = model_store.shipped_in_use(models_dir)
-    if not versions and shipped is None:
-        click.echo(f"no model versions in {models_dir}")
-    for version in versions:
-        click.echo(_version_line(models_dir, version, active=version == active))
-    if shipped is not None:
-        click.echo(_version_line(model_store.SHIPPED_MODELS, shipped, active=True)
-                   + f"  (shipped default: no active version in {models_dir})")
-
-
-def _version_line(models_dir: Path, version: str, *, active: bool) -> str:
-    card = model_store.read_card(models_dir, version)
-    macro = card.get("metrics", {}).get("macro_f1", float("nan"))
-    return (f"{'*' if active else ' '} {version:16} macro F1 {macro:.3f}  "
-            f"{card.get('n_examples', '?')} examples  {card.get('created_at', '')}")
-
-
-@models_group.command("activate")
-@click.argument("version")
-@_here_option
-@click.pass_context
-def activate_model(ctx: click.Context, version: str, here: Path | None) -> None:
-    """Make VERSION the active model (it must load and pass its integrity check)."""
-    _activate(_chosen_dir(ctx, here), version)
-    click.echo(f"{version} is now the active model")
-
-
-@models_group.command("rollback")
-@_here_option
-@click.pass_context
-def rollback_model(ctx: click.Context, here: Path | None) -> None:
-    """Activate the version before the active one (if it passes its integrity check)."""
-    models_dir = _chosen_dir(ctx, here)
-    version = model_store.previous_version(models_dir)
-    _activate(models_dir, version, rollback=True)
-    click.echo(f"rolled back: {version} is now the active model")
-
-
-@models_group.command("score")
-@_score_labels_option
-@_more_labels
-@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the figures as JSON to this file.")
-@click.option("--model", "version", metavar="VERSION",
-              help="The model version to score (default: the active one).")
-@_here_option
-@click.pass_context
-def score_model(ctx: click.Context, labels: tuple[Path, ...], more_labels: tuple[Path, ...],
-                json_out: Path | None, version: str | None, here: Path | None) -> None:
-    """Score a model version as it is on labeled stories, per newsletter.
-
-    No training: the figures say how the model tags a newsletter it was not
-    trained on (label a few dozen of its stories on the review page, `labels
-    export` them, score them here).  Stories it was trained on score higher than
-    new ones would.  Hand-written "extra-" examples are only ever trained on, so
-    they are skipped.
-    """
-    from service.classify.evaluation import score_as_it_is
-    from service.classify.examples import load_examples
-    from service.classify.model import Classifier
-
-    if json_out is not None:
-        check_writable_file(json_out)
-    models_dir = _chosen_dir(ctx, here)
-    if version is not None and version == model_store.shipped_in_use(models_dir):
-        models_dir = model_store.SHIPPED_MODELS  # named, as `models list` shows it
-    classifier = Classifier.load(models_dir, version)
-    examples = [e for e in load_examples([*labels, *more_labels]) if not e.train_only]
-    if not examples:
-        raise click.ClickException("the label files hold no story to score")
-    scores = classifier.score([e.text for e in examples])
-    figures = score_as_it_is(examples, scores, classifier.thresholds, classifier.version)
-    click.echo(metrics_table(figures))
-    click.echo(f"\n{source_tables(figures, by_source=f'per newsletter ({classifier.version})')}")
-    if json_out is not None:
-        json_out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-        click.echo(f"wrote {json_out}")
-
-
-def _activate(models_dir: Path, version: str, *, rollback: bool = False) -> None:
-    """Never point ACTIVE at a model the service would refuse to load.  A rollback goes
-    back along the activations' history, which it shortens."""
-    from service.classify.model import Classifier
-
-    Classifier.load(models_dir, version)
-    if rollback:
-        model_store.rollback(models_dir)
-    else:
-        model_store.set_active(models_dir, version)
-
-
 @click.command("report", cls=Command)
 @_labels_option
-@_more_labels
+@more_labels_argument
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for index.html and its PNG plots.")
 @_folds_option
