@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pickle
 import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -301,3 +304,46 @@ def _retag(context: Context, since: str) -> tuple[int, str]:
     result = CliRunner().invoke(retag_command, ["--since", since],
                                 obj={"context": lambda: context})
     return result.exit_code, result.output
+
+
+# --- the scheduler's retrain job -------------------------------------------------------------
+
+RETRAIN_JOB = """
+import json, pickle, sys
+from pathlib import Path
+from service.context import open_context
+from service.ops import scheduler
+from service.ops.runtime import Runtime
+from service.ops.status import read_status
+
+settings = pickle.loads(Path(sys.argv[1]).read_bytes())
+ctx = open_context(settings, migrate=False, var_dir=Path(sys.argv[2]))
+scheduler.set_runtime(Runtime(ctx, "test-host:1:run", lambda: None))
+scheduler.retrain_job()
+job = read_status(ctx).jobs["retrain"]
+loaded = sorted({name.split(".")[0] for name in sys.modules} & {"sklearn", "scipy", "joblib"})
+print(json.dumps([loaded, job.detail.get("outcome"), job.last_error]))
+"""
+
+
+def test_the_retrain_job_trains_in_a_child_process(sqlite_context: Context,
+                                                   small_models_dir: Path, extras_only: str,
+                                                   tmp_path: Path) -> None:
+    """The scheduler's own process (`newsalerts run`) never imports scikit-learn nor holds
+    the training's memory: it tags with 108 MiB, and kept 190 after its first retrain."""
+    ctx = configured(sqlite_context, small_models_dir, extras_only, after=20)
+    with transaction(ctx.sessions) as session:
+        labeled_issues(session, 5)
+    active = model_store.active_version(small_models_dir)
+    settings = tmp_path / "settings.pickle"
+    settings.write_bytes(pickle.dumps(ctx.settings))
+
+    done = subprocess.run([sys.executable, "-c", RETRAIN_JOB, str(settings), str(ctx.var_dir)],
+                          cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
+
+    assert done.returncode == 0, done.stderr
+    loaded, outcome, error = json.loads(done.stdout.strip().splitlines()[-1])
+    assert error is None and f"promoted: not lower than {active}" in outcome
+    assert loaded == []
+    assert model_store.active_version(small_models_dir) == model_store.list_versions(
+        small_models_dir)[-1] != active

@@ -42,6 +42,7 @@ from service.deliver.send import SendSummary, send_due
 from service.errors import NewsalertsError
 from service.ingest.pipeline import PollSummary, poll_configured_inbox
 from service.ops import metrics, status
+from service.ops.retraining import retrain_apart
 from service.ops.runtime import (
     Runtime,
     after_poll,
@@ -147,11 +148,9 @@ def _digest(runtime: Runtime) -> dict[str, Any]:
 
 
 def _retrain(runtime: Runtime) -> dict[str, Any]:
-    # Imported here: retraining needs scikit-learn, which a process pays for only
-    # when this job actually runs.
-    from service.classify import retrain
-
-    outcome = str(retrain.retrain_if_due(runtime.ctx))
+    # In a child process: scikit-learn and the training's memory never stay in this one
+    # (retraining.py says why)
+    outcome = retrain_apart(runtime.ctx)
     runtime.reload_tagger = True  # a promoted model tags from the next poll on
     return {"outcome": outcome}
 
