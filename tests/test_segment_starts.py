@@ -156,6 +156,25 @@ def test_a_copy_of_generic_toml_in_rules_dir_turns_it_on_for_every_other_newslet
     assert "See all events" not in [s.headline for s in segment(issue, rules)]
 
 
+def test_an_operator_generic_toml_of_two_lines_keeps_the_built_in_rules(
+        tmp_path: Path) -> None:
+    """It replaced the built-in generic.toml whole: a copy froze its patterns at the day it
+    was made, and a short file lost every housekeeping pattern and subhead rule."""
+    from service.ingest.rules import SOURCES_DIR
+
+    (tmp_path / "generic.toml").write_text(
+        'name = "generic"\n[stories]\nlearned_starts = true\n', encoding="utf-8")
+    [built_in] = [r for r in load_rules(SOURCES_DIR) if r.name == "generic"]
+    mine = load_rules(SOURCES_DIR, tmp_path)[-1]
+    assert mine.name == "generic" and mine.learned_starts and not built_in.learned_starts
+    assert mine.housekeeping == built_in.housekeeping and mine.subhead == built_in.subhead
+    assert (mine.split_at_headings, mine.split_at_bold_lines) == (True, True)
+    issue = parse_issue((LAYOUTS / "sweep50" / "01_mailchimp_research_lab_monthly.eml")
+                        .read_bytes())
+    assert "See all events" not in [s.headline for s in segment(issue, load_rules(
+        SOURCES_DIR, tmp_path))]
+
+
 def _sure(p: float) -> Trees:
     """A model of one leaf: every block gets ``p``."""
     raw = float(np.log(p / (1 - p)))

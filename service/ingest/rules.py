@@ -159,7 +159,7 @@ def load_rules(
         defaults = tomllib.loads((directory / f"{GENERIC}.toml").read_text(encoding="utf-8"))
         rules += _read_folder(operator_dir, defaults=defaults)
     rules += _read_folder(directory)
-    # The operator's generic.toml, if any, replaces the built-in one.
+    # The operator's generic.toml, if any (layered over the built-in one), comes instead.
     generic = next((r for r in rules if r.name == GENERIC), None)
     rules = [r for r in rules if r.name != GENERIC] + ([generic] if generic else [])
     if not rules or rules[-1].name != GENERIC:
@@ -183,16 +183,19 @@ def _read_folder(directory: Path, defaults: dict[str, Any] | None = None) -> lis
 def _over(generic: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """An operator's file over ``generic.toml``: the generic rules' ``[stories]`` keys where
     it sets none, and its ``[housekeeping]`` patterns added to theirs (a file holding a name
-    and a sender loses no "Unsubscribe" or "Like · Comment · Restack" line).  A file named
-    "generic" replaces the built-in one whole; its match is never inherited."""
+    and a sender loses no "Unsubscribe" or "Like · Comment · Restack" line).  An operator's
+    own "generic" takes the built-in one's match too, so a file of two lines turns
+    ``learned_starts`` on for every newsletter without a file of its own, and a copy of an
+    older generic.toml still gets the patterns added since (it replaced the built-in one
+    whole, and froze them)."""
     _checked(data)  # (its own unknown keys, before they could hide among the defaults)
-    if data.get("name") == GENERIC:
-        return data
     own = data.get("housekeeping", {})
-    return {**data,
-            "stories": {**generic.get("stories", {}), **data.get("stories", {})},
-            "housekeeping": {**own, "blocks": [*generic.get("housekeeping", {}).get("blocks", []),
-                                               *own.get("blocks", [])]}}
+    layered = {**data,
+               "stories": {**generic.get("stories", {}), **data.get("stories", {})},
+               "housekeeping": {**own, "blocks": list(dict.fromkeys(
+                   [*generic.get("housekeeping", {}).get("blocks", []),
+                    *own.get("blocks", [])]))}}  # a copy's patterns count once
+    return {**generic, **layered} if data.get("name") == GENERIC else layered
 
 
 def configured_rules(settings: Settings) -> tuple[SourceRules, ...]:
