@@ -285,3 +285,35 @@ def test_a_block_of_marks_alone_never_starts_a_story() -> None:
     assert [c.headline for c in cuts] == ["Harbor board approves plan",
                                           "The board voted on the plan.",
                                           "Work starts in spring, the chair said."]
+
+
+def test_a_line_the_rules_say_is_no_headline_never_starts_a_story(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A newsletter's `not_headlines` is its own word: the model, sure as it may be, does
+    not make a story of "Work starts in spring…" when the file says such lines are none."""
+    html = ("<h2>Harbor board approves plan</h2><p>The board voted on the plan.</p>"
+            "<p>Work starts in spring, the chair said.</p>")
+    issue = parse_issue(_issue_of(0) + html.encode())
+    cuts, notes = starts.with_learned_starts(
+        issue.blocks, None, "Harbor", _cuts_of(issue), [], _sure(0.99),
+        titles=lambda line: not line.startswith("Work starts"))
+    assert [c.headline for c in cuts] == ["Harbor board approves plan",
+                                          "The board voted on the plan."]
+    assert notes[-1] == ("   no story starts here (learned, p=0.99, but the rules say it is "
+                         "no headline): 'Work starts in spring, the chair said.'")
+    (tmp_path / "harbor.toml").write_text(
+        'name = "Harbor"\n[match]\nsenders = ["desk@harbor.example"]\n[stories]\n'
+        "learned_starts = true\nnot_headlines = ['^work starts', '^the board voted']\n",
+        encoding="utf-8")
+    from service.ingest.rules import SOURCES_DIR
+
+    monkeypatch.setattr(starts, "shipped_trees", lambda: _sure(0.99))  # sure of every block
+    with_file = [s.headline for s in segment(issue, load_rules(SOURCES_DIR, tmp_path))]
+    assert len(with_file) == 1  # the issue as one story: neither line starts one
+    (tmp_path / "without").mkdir()  # (load_rules keeps each folder's rules)
+    (tmp_path / "without" / "harbor.toml").write_text(
+        'name = "Harbor"\n[match]\nsenders = ["desk@harbor.example"]\n[stories]\n'
+        "learned_starts = true\n", encoding="utf-8")
+    assert [s.headline for s in segment(issue, load_rules(SOURCES_DIR, tmp_path / "without"))
+            ][1:] == [
+        "The board voted on the plan.", "Work starts in spring, the chair said."]

@@ -318,7 +318,8 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
     cuts, notes = with_leading_essay(raw, title, blocks, cuts, notes)
     cuts, notes = without_sign_off(*without_recap_copy(cuts, notes))
     if source.learned_starts:
-        cuts, notes = with_learned_starts(issue.blocks, footer, envelope.subject, cuts, notes)
+        cuts, notes = with_learned_starts(issue.blocks, footer, envelope.subject, cuts, notes,
+                                          titles=lambda line: _is_headline(line, source))
     stories = [
         Story(index, c.headline, _cut_text(c.headline, c.blocks), _unique_links(c.blocks),
               c.fiction, c.url or read_more_url(c.blocks), c.section)

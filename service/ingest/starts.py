@@ -20,7 +20,7 @@ import io
 import json
 import logging
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from hashlib import sha256
@@ -164,8 +164,11 @@ def trees_or_none(card_path: Path) -> Trees | None:
 
 def with_learned_starts(raw: Sequence[Block], footer: int | None, subject: str, cuts: list[Cut],
                         notes: list[str], trees: Trees | None = None,
+                        titles: Callable[[str], bool] = bool,
                         ) -> tuple[list[Cut], list[str]]:
-    """``cuts`` with the model's sure disagreements applied, each named in ``notes``."""
+    """``cuts`` with the model's sure disagreements applied, each named in ``notes``.  A
+    start the model is sure of is still refused a headline ``titles`` rejects (the rules
+    file's ``not_headlines`` and ``headline_max_chars``: the newsletter's own word)."""
     trees = trees or shipped_trees()
     units = units_of(raw)
     if trees is None or not cuts or len(units.blocks) < 2:
@@ -216,6 +219,10 @@ def with_learned_starts(raw: Sequence[Block], footer: int | None, subject: str, 
                 continue
             headline = unit_headline(block)
             if not headline:  # a block of marks alone is no title
+                continue
+            if not titles(headline):
+                notes.append(f"   no story starts here (learned, p={p[unit]:.2f}, but the "
+                             f"rules say it is no headline): {headline!r}")
                 continue
             used.add(unit)
             out.append(Cut(head.headline, head.signal, blocks[begin:k], head.url, head.section))
