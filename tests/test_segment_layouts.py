@@ -440,7 +440,7 @@ def test_the_masthead_test_reads_a_few_units_whatever_came_before() -> None:
     _Counted.reads = 0
     for index, unit in enumerate(list.__iter__(units)):
         if unit.role == "rule":
-            cutter.rule()
+            cutter.rule(index)
         else:
             cutter.title(unit, index)
     assert not cutter.cuts

@@ -71,6 +71,7 @@ from service.ingest.kickers import (
     name_under_item,
     names_under_items,
 )
+from service.ingest.lead_runs import lead_runs
 from service.ingest.link_items import (
     link_item,
     named_link_lines,
@@ -120,6 +121,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     items_listed = False  # an item since the last heading: the next may be one too
     notes = False  # under a "Notes" line: a post's notes, not a list of items
     top_ten = many_titled_items(blocks)  # list items of a bold headline over paragraphs
+    run_leads = lead_runs(parts)  # "**Europe takes aim:** EU regulators…", three or more
     for at, block in enumerate(parts):
         if units and units[-1].block.kind != "list_item":
             list_head = units[-1]
@@ -155,6 +157,10 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             notes = bool(NOTES.match(lines[0]))
         item = None if related else (link_item(block, lines[0], loose, run_in)
                                      or (top_ten and titled_item(block))
+                                     or (Unit("item", block, 9, run_leads[at],
+                                              lead_link(block, block.lead),
+                                              "item: bold lead in a run")
+                                         if at in run_leads else None)
                                      or _lead_item(block, lines[0], items_listed)
                                      or dash_item(block, lines[0], ITEM_BODY_MIN_CHARS
                                                   if units and units[-1].role == "item"

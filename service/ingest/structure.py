@@ -89,7 +89,7 @@ def cut(blocks: Sequence[Block], names: Sequence[str] = (),
             cutter.masthead = cutter.named = True
             cutter.drop("masthead", block_lines(unit.block)[0], "the newsletter's name")
         elif unit.role == "rule":
-            cutter.rule()
+            cutter.rule(index)
         elif unit.role == "title":
             cutter.title(unit, index)
         elif not cutter.zone or (cutter.zone in ("feedback", "extras") and news_item(unit)):
@@ -130,6 +130,7 @@ class _Cutter:
         self.ruled = False  # the unit before the one in hand is a rule
         self.boxed = False  # the story in hand opened right under a rule
         self.zone_rank = 0  # the rank of the zone's title: a job's title ranks below it
+        self.recap_at = -1  # the index of the last recap line
         self.asked = False  # the poll in hand's question was dropped
         self.current_rank = 0  # the rank of the story in hand's title (an item's: 9)
         self.laid_out = False  # a recap or a sponsor's block was marked as such
@@ -141,13 +142,17 @@ class _Cutter:
         self.first = list(itertools.islice(
             (i for i, unit in enumerate(units) if unit.role != "rule"), 3))
 
-    def rule(self) -> None:
+    def rule(self, index: int) -> None:
         # A separator ends a one-line item; a story with paragraphs may span one.
         # (an item alone between two rules is a plain-text headline in its box: "=====" /
         # "2. TSMC raises capex again [2]" / "=====" / its text: the nineteenth sweep)
         if (self.current and self.current.signal.startswith("item")
                 and (len(self.current.blocks) > 1 or not self.boxed)):
             self.current = None
+        if self.zone == "recap" and index > self.recap_at + 1:
+            # the recap's list is over: "In today's email -" over four titles, a rule, then
+            # the stories as bold lead-ins, no heading (The Robot Remix, stop 38)
+            self.zone = ""
 
     def title(self, unit: Unit, index: int) -> None:
         earlier = continued_story(tidy(unit.headline), self.cuts)
@@ -224,6 +229,7 @@ class _Cutter:
             self.section, self.section_rank, self.zone = tidy(unit.headline), unit.rank, ""
         elif kind in ZONES:
             self.zone, self.ad_items, self.zone_rank = kind, 0, unit.rank
+            self.recap_at = index
             if kind == "sponsor" and self.ad_headline == index - 1:
                 # "Sponsored by Driftline" under the ad's own linked headline: the ad has had
                 # its link, the next card's is news (a gadget site's daily, the sixteenth sweep)
@@ -259,6 +265,7 @@ class _Cutter:
                 self.current is not None and INNER_HEADING.match(tidy(block_lines(unit.block)[0]))
                 and self._over_text(index)):
             self.zone, self.current, self.laid_out = "recap", None, True
+            self.recap_at = index
             self.drop("recap", block_lines(unit.block)[0], "recap line")
         elif sponsored_lead(unit.block):
             # one paragraph of ad among items: it alone is dropped
