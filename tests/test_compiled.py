@@ -9,7 +9,9 @@ import logging
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -25,6 +27,7 @@ from service.classify.examples import load_examples
 from service.classify.model import Classifier
 from service.classify.reading import read_story
 from service.classify.recipe import DEFAULT_PARAMS, build_pipeline, train_model
+from service.classify.train import train_new_version
 from service.cli.versions import models_group
 from service.domain import THEMES, Story
 from service.errors import ModelError
@@ -116,33 +119,78 @@ def test_a_pipeline_with_a_part_it_does_not_know_is_not_compiled() -> None:
         export(counted.fit(texts, labels))
 
 
-def _rewritten(folder: Path, change: str) -> None:
+def _rewritten(folder: Path, change: Callable[[dict[str, Any], dict[str, Any]], Any]) -> None:
     """The arrays file changed and its card's sha256 made to match: only the reading of
-    the numbers themselves can refuse it."""
+    the numbers themselves can refuse it.  ``change(arrays, meta)`` may return a new meta."""
     with np.load(folder / "model.npz", allow_pickle=False) as loaded:
         arrays = {key: loaded[key] for key in loaded.files}
     meta = json.loads(str(arrays["meta"]))
-    if change == "idf":
-        arrays["idf_0"] = arrays["idf_0"][:-1]
-    elif change == "format":
-        meta["format"] = compiled.FORMAT + 1
-    elif change == "preprocessor":
-        meta["blocks"][0]["params"]["preprocessor"] = "os.system"
+    changed = change(arrays, meta)
+    meta = changed if isinstance(changed, list | dict) else meta
     arrays["meta"] = np.array(json.dumps(meta))
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     model_store.add_arrays(folder.parent, folder.name, buffer.getvalue())
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ("idf", "idf for"), ("format", "format"), ("preprocessor", "unknown preprocessor")])
-def test_arrays_that_do_not_hold_together_are_refused(tmp_path: Path, change: str,
-                                                      message: str) -> None:
+def _block(meta: dict[str, Any], kind: str) -> dict[str, Any]:
+    return next(b for b in meta["blocks"] if b["kind"] == kind)
+
+
+def _repeated_word(arrays: dict[str, Any], meta: dict[str, Any]) -> None:
+    words = meta["blocks"][0]["vocabulary"]
+    words[1] = words[0]
+
+
+HOSTILE: dict[str, tuple[Callable[[dict[str, Any], dict[str, Any]], Any], str]] = {
+    "idf": (lambda a, m: a.update(idf_0=a["idf_0"][:-1]), "idf for"),
+    "format": (lambda a, m: m.update(format=compiled.FORMAT + 1), "format"),
+    "preprocessor": (lambda a, m: m["blocks"][0]["params"].update(preprocessor="os.system"),
+                     "unknown preprocessor"),
+    # (a review of the first version: each of these raised another error, or loaded and
+    # then failed or tagged everything or nothing at the first story)
+    "flat weights": (lambda a, m: a.update(coef=a["coef"].ravel()), "shape"),
+    "a list": (lambda a, m: [], "table of blocks"),
+    "infinity": (lambda a, m: _block(m, "cues")["params"].update(lead_tokens=float("inf")),
+                 "Infinity"),
+    "bad pattern": (lambda a, m: next(iter(next(iter(
+        _block(m, "cues")["params"]["cues"].values())).values())).append("(unclosed"),
+        "error"),
+    "NaN weights": (lambda a, m: a["coef"].__setitem__((0, 0), np.nan), "not finite"),
+    "three intercepts": (lambda a, m: a.update(intercept=a["intercept"][:3]), "intercepts"),
+    "a scalar intercept": (lambda a, m: a.update(intercept=np.float64(1.0)), "intercepts"),
+    "a gate's theme": (lambda a, m: m["gates"][0].update(themes=["weather"]), "theme"),
+    "a word twice": (_repeated_word, "distinct"),
+    "no sublinear_tf": (lambda a, m: m["blocks"][0]["params"].pop("sublinear_tf"),
+                        "sublinear_tf"),
+    "a bad AI word": (lambda a, m: _block(m, "about_ai")["params"].update(words="(ai"),
+                      "error"),
+    "NaN weight": (lambda a, m: m["blocks"][0].update(weight=float("nan")), "NaN"),
+    "a zero scale": (lambda a, m: a.__setitem__("scale_1", np.zeros_like(a["scale_1"])),
+                     "above 0"),
+    "a zip of zeros": (lambda a, m: a.update(padding=np.zeros(9_000_000)), "unpacked"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_arrays_that_do_not_hold_together_are_refused(tmp_path: Path, name: str) -> None:
     version = model_store.active_version(MODELS)
     assert version is not None
     shutil.copytree(MODELS / version, tmp_path / version)
+    change, message = HOSTILE[name]
     _rewritten(tmp_path / version, change)
     with pytest.raises(ModelError, match=message):
+        Classifier.load(tmp_path, version)
+
+
+def test_a_file_that_is_no_zip_of_arrays_is_refused(tmp_path: Path) -> None:
+    version = model_store.active_version(MODELS)
+    assert version is not None
+    shutil.copytree(MODELS / version, tmp_path / version)
+    buffer = io.BytesIO()
+    np.save(buffer, np.zeros(3))  # a bare .npy
+    model_store.add_arrays(tmp_path, version, buffer.getvalue())
+    with pytest.raises(ModelError, match="not a compiled model"):
         Classifier.load(tmp_path, version)
 
 
@@ -179,3 +227,38 @@ def test_compiled_features_read_one_story_as_a_dense_row() -> None:
     assert first.shape == (model.width,) and first.any()
     assert len(features.about) == len(model.gates)
     assert [list(a) for a in features.about] == [[True, False], [True, False]]
+
+
+def test_models_compile_goes_on_past_a_version_it_cannot_compile(tmp_path: Path) -> None:
+    """It stopped at the first (a review), leaving the others as they were."""
+    for version in ("2026-12-06-3", "2026-12-06-4"):
+        shutil.copytree(MODELS / version, tmp_path / version)
+        card = model_store.read_card(tmp_path, version)
+        for field in ("arrays", "arrays_format", "arrays_sha256"):
+            card.pop(field)
+        if version.endswith("-3"):
+            card["sklearn_version"] = "1.5.0"
+        (tmp_path / version / "card.json").write_text(json.dumps(card), encoding="utf-8")
+        (tmp_path / version / "model.npz").unlink()
+    shutil.copytree(MODELS / "starts", tmp_path / "starts")
+    done = CliRunner().invoke(models_group, ["compile", "--models-dir", str(tmp_path)])
+    assert done.exit_code != 0 and "not compiled: 2026-12-06-3" in done.output
+    assert "scikit-learn 1.5.0" in done.output
+    assert "2026-12-06-4: wrote model.npz" in done.output
+    assert (tmp_path / "2026-12-06-4" / "model.npz").is_file()
+    named = CliRunner().invoke(models_group, ["compile", "starts", "--models-dir",
+                                              str(tmp_path)])
+    assert named.exit_code != 0 and "not a classifier version" in named.output
+
+
+def test_a_pipeline_tagging_cannot_read_is_never_saved(tmp_path: Path) -> None:
+    """A version the service could never load was saved (a review), and `train` found out
+    only after its cross-validation."""
+    examples = load_examples([SHARED / "data" / "labeled" / "importai.jsonl"])
+    with pytest.raises(ModelError, match="'words'"):
+        train_new_version(tmp_path, examples, folds=2, params={"word_ngrams": [1, 2]})
+    assert model_store.list_versions(tmp_path) == []
+    bigrams = train_model(examples, {"word_ngrams": [1, 2]})
+    with pytest.raises(ModelError, match="'words'"):
+        model_store.save_version(tmp_path, bigrams, {"labels": list(THEMES)})
+    assert not any(tmp_path.iterdir())

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +42,8 @@ from service.errors import ModelError
 __all__ = ["ARRAYS_FILE", "FORMAT", "CompiledModel", "Features", "NotCompilable", "export"]
 
 ARRAYS_FILE = "model.npz"
+# The shipped model is 0.6 MB unpacked: a file that unpacks to more is not one of ours
+MAX_ARRAY_BYTES = 64 * 1024 * 1024
 FORMAT = 1
 _READERS: dict[str, Callable[[str], str]] = {"lowered": lowered, "headline_of": headline_of,
                                              "lower": str.lower}  # the first versions'
@@ -111,9 +115,17 @@ class CompiledModel:
         names = [f"{block.name}__{name}" for block in self.blocks for name in block.names]
         self.feature_names = names
         self.width = len(names) - len(self.gates)
-        if self.coef.shape != (len(THEMES), self.width):
-            raise ModelError(f"{self.coef.shape[1]} weights per theme for {self.width} "
-                             "features: the arrays do not belong together")
+        if self.coef.shape != (len(THEMES), self.width) or self.intercept.shape != (
+                len(THEMES),):
+            raise ModelError(f"weights of shape {self.coef.shape} and intercepts of shape "
+                             f"{self.intercept.shape} for {len(THEMES)} themes and "
+                             f"{self.width} features: the arrays do not belong together")
+        if not (np.isfinite(self.coef).all() and np.isfinite(self.intercept).all()):
+            raise ModelError("weights that are not finite numbers")
+        if any(not 0 <= factor <= 1 or not set(themes) <= set(THEMES)
+               for factor, themes in self.gates):
+            raise ModelError("a gate with a factor outside 0..1 or a theme not among "
+                             f"{list(THEMES)}")
         abouts = [i for i, b in enumerate(self.blocks) if b.kind.startswith("about_")]
         if abouts != list(range(len(self.blocks) - len(self.gates), len(self.blocks))):
             raise ModelError("one subject column per gate, after every other feature")
@@ -121,25 +133,28 @@ class CompiledModel:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> CompiledModel:
-        """Read ``export``'s file (checked against its card by the caller)."""
+        """Read ``export``'s file (checked against its card by the caller).  Whatever is
+        wrong with it, a ModelError says so: numbers that do not hold together, a part of a
+        kind this code does not know, patterns that do not compile, or more than
+        ``MAX_ARRAY_BYTES`` once unpacked (a zip of zeros)."""
         try:
-            with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
-                loaded = {key: arrays[key] for key in arrays.files}
-            meta = json.loads(str(loaded.pop("meta")))
-        except (ValueError, OSError, KeyError, json.JSONDecodeError) as exc:
-            raise ModelError(f"not a compiled model: {exc}") from exc
-        if meta.get("format") != FORMAT:
-            raise ModelError(f"compiled model format {meta.get('format')!r}, this code reads "
-                             f"{FORMAT}: recompile it (newsalerts models compile)")
-        try:
+            loaded, meta = _unpacked(data)
+            if not isinstance(meta, dict) or not isinstance(meta.get("blocks"), list) or (
+                    not isinstance(meta.get("gates"), list)):
+                raise ValueError("its description is not a table of blocks and gates")
+            if meta.get("format") != FORMAT:
+                raise ModelError(f"compiled model format {meta.get('format')!r}, this code "
+                                 f"reads {FORMAT}: recompile it (newsalerts models compile)")
             blocks = [_read_block(index, block, loaded)
                       for index, block in enumerate(meta["blocks"])]
             gates = [(float(g["factor"]), tuple(str(t) for t in g["themes"]))
                      for g in meta["gates"]]
             return cls(blocks, np.asarray(loaded["coef"], dtype=np.float64),
                        np.asarray(loaded["intercept"], dtype=np.float64), gates)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ModelError(f"compiled model is malformed: {exc!r}") from exc
+        except ModelError:
+            raise
+        except Exception as exc:  # a crafted file can fail in many ways; all mean "not ours"
+            raise ModelError(f"not a compiled model this code can read: {exc!r}") from exc
 
     def transform(self, texts: Sequence[str]) -> Features:
         """The features of ``texts`` (each a story as read: reading.read_story)."""
@@ -182,6 +197,8 @@ class CompiledModel:
     def probabilities(self, features: Features) -> Vector:
         """Stories x themes, as the gated one-vs-rest regressions give them."""
         stories = len(features.indptr) - 1
+        if not stories:
+            return np.zeros((0, len(THEMES)))
         rows = np.repeat(np.arange(stories), np.diff(features.indptr))
         logits = np.column_stack([
             np.bincount(rows, weights=features.data * self.coef[t, features.indices],
@@ -220,6 +237,22 @@ class CompiledModel:
 
 
 _TOKEN = re.compile(_WORD)
+
+
+def _unpacked(data: bytes) -> tuple[dict[str, Any], Any]:
+    """The arrays and the parsed description of an ``.npz``, its size checked from the zip's
+    own directory before anything is unpacked."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if sum(entry.file_size for entry in archive.infolist()) > MAX_ARRAY_BYTES:
+            raise ValueError(f"more than {MAX_ARRAY_BYTES:,} bytes once unpacked")
+    with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+        loaded = {key: arrays[key] for key in arrays.files}
+    meta = json.loads(str(loaded.pop("meta")), parse_constant=_no_constant)
+    return loaded, meta
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is no number a model holds")
 
 
 def export(pipeline: Any) -> bytes:
@@ -262,7 +295,8 @@ def _export_block(index: int, name: str, part: Any, weight: float,
         if (preprocessor is None
                 or part.analyzer != "word" or part.tokenizer
                 or tuple(part.ngram_range) != (1, 1) or part.token_pattern != _WORD
-                or part.norm != "l2" or part.binary or not part.use_idf):
+                or part.norm != "l2" or part.binary or not part.use_idf
+                or np.dtype(part.dtype) != np.float64):
             raise NotCompilable(f"block {name!r}: a TF-IDF this module does not compute")
         arrays[f"idf_{index}"] = np.asarray(part.idf_, dtype=np.float64)
         return {"name": name, "kind": "tfidf", "weight": weight,
@@ -291,23 +325,33 @@ def _export_block(index: int, name: str, part: Any, weight: float,
 def _read_block(index: int, block: Mapping[str, Any], arrays: Mapping[str, Any]) -> _Block:
     kind, params = str(block["kind"]), dict(block["params"])
     name, weight = str(block["name"]), float(block["weight"])
+    if not math.isfinite(weight):
+        raise ValueError(f"block {name!r}: weight {weight}")
     if kind == "tfidf":
         if params.get("preprocessor") not in _READERS:
             raise ValueError(f"unknown preprocessor {params.get('preprocessor')!r}")
         vocabulary = {str(term): column for column, term in enumerate(block["vocabulary"])}
         idf = np.asarray(arrays[f"idf_{index}"], dtype=np.float64)
-        if idf.shape != (len(vocabulary),):
-            raise ValueError(f"block {name!r}: {idf.size} idf for {len(vocabulary)} words")
+        if idf.shape != (len(vocabulary),) or len(vocabulary) != len(block["vocabulary"]):
+            raise ValueError(f"block {name!r}: {idf.size} idf for {len(vocabulary)} distinct "
+                             f"words of {len(block['vocabulary'])}")
+        if not np.isfinite(idf).all() or not isinstance(params.get("sublinear_tf"), bool):
+            raise ValueError(f"block {name!r}: idf or sublinear_tf not as export writes them")
         return _Block(name, kind, weight, params, vocabulary=vocabulary, idf=idf)
     if kind == "cues":
         counter = CueCounts(params["cues"], int(params["lead_tokens"])).fit([])
         scale = np.asarray(arrays[f"scale_{index}"], dtype=np.float64)
-        if scale.shape != (len(counter.get_feature_names_out()),):
-            raise ValueError(f"block {name!r}: {scale.size} scales")
+        if scale.shape != (len(counter.get_feature_names_out()),) or not (
+                np.isfinite(scale).all() and (scale > 0).all()):
+            raise ValueError(f"block {name!r}: {scale.size} scales, each finite and above 0 "
+                             f"({len(counter.get_feature_names_out())} wanted)")
         return _Block(name, kind, weight, params, counter=counter, scale=scale)
     if kind == "shape":
         return _Block(name, kind, weight, {"short_words": int(params["short_words"])})
     if kind in ("about_ai", "about_machines"):
         words = ("acronyms", "words", "elsewhere") if kind == "about_ai" else ("acronyms", "words")
-        return _Block(name, kind, weight, {key: str(params[key]) for key in words})
+        kept = {key: str(params[key]) for key in words}
+        for key in ("acronyms", "words"):
+            re.compile(kept[key].replace("; ", "|"))  # an error now, not at the first story
+        return _Block(name, kind, weight, kept)
     raise ValueError(f"unknown block kind {kind!r}")

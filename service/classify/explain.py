@@ -24,10 +24,10 @@ import numpy as np
 
 from service.classify.alphabets import HAS_CJK, LONGEST_WORD
 
-__all__ = ["cue_blocks", "cue_columns", "explain", "story_hits"]
+__all__ = ["cue_columns", "explain", "story_hits"]
 
 
-# FeatureUnion block -> the ThemeCues counting in it ("cues", "definitions")
+# feature block -> the CueCounts counting in it ("cues", "definitions": compiled.py)
 Blocks = Mapping[str, Any]
 # block -> (its ThemeCues, per cue: (its theme, its count feature's name and column))
 Columns = Mapping[str, tuple[Any, Sequence[tuple[str, str, int | None]]]]
@@ -37,16 +37,6 @@ Hits = Mapping[str, Sequence[tuple[str, str, int | None]]]
 
 AMOUNT = re.compile(r"^[$€£¥]?[\d.,]*\s*(?:k|m|bn|b|millions?|billions?|trillions?|thousands?"
                     r"|hundreds?|percent|per cent|%)?$", re.IGNORECASE)
-
-
-def cue_blocks(features: Any) -> dict[str, Any]:
-    """The union's ThemeCues blocks by name (older models have one, "cues")."""
-    found = {}
-    for name, part in features.transformer_list:
-        counter = getattr(part, "named_steps", {}).get("count")
-        if counter is not None and hasattr(counter, "hits"):
-            found[name] = counter
-    return found
 
 
 def cue_columns(blocks: Blocks, index: Mapping[str, int]) -> dict[str, tuple[Any, list[

@@ -211,28 +211,48 @@ def _history(models_dir: Path) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def save_version(models_dir: Path, model: object, card: Card, *, today: date | None = None) -> str:
-    """Write ``model`` and its card as a new version (not activated); returns the version.
+def save_version(models_dir: Path, model: object, card: Card, *, today: date | None = None,
+                 arrays: bytes | None = None) -> str:
+    """Write ``model``, its compiled arrays and its card as a new version (not activated);
+    returns the version.
 
-    The card's version, file and sha256 fields are filled in here, from the
-    bytes actually written.
+    The card's version, file, arrays and sha256 fields are filled in here, from the
+    bytes actually written.  ``arrays`` is ``compiled.export(model)`` when the caller has
+    it already; a model it cannot carry is refused before anything is written (tagging
+    reads only the arrays: such a version could never be used).
     """
+    import joblib  # only here: a process that tags never pays for its import
+
+    arrays = compiled.export(model) if arrays is None else arrays
     with locked(models_dir):  # the name picked and its folder made by one writer at a time
         version = next_version(models_dir, today or date.today())
         folder = models_dir / version
         folder.mkdir(parents=True, exist_ok=False)
-    import joblib  # only here: a process that tags never pays for its import
-
     joblib.dump(model, folder / MODEL_FILE, compress=3)
     full_card = {**card, "version": version, "file": MODEL_FILE,
-                 "sha256": file_sha256(folder / MODEL_FILE)}
-    try:
-        full_card.update(_write_arrays(folder, compiled.export(model)))
-    except compiled.NotCompilable as exc:  # a bench's pipeline: tagging reads the pickle
-        logger.warning("model version %s is saved as a pickle only: %s", version, exc)
+                 "sha256": file_sha256(folder / MODEL_FILE), **_write_arrays(folder, arrays)}
     _write_card(folder, full_card)
     logger.info("saved model version %s in %s", version, folder)
     return version
+
+
+def add_arrays(models_dir: Path, version: str, arrays: bytes) -> None:
+    """Give a version saved before compiled.py its ``model.npz`` (``arrays``: its pickle's
+    numbers, compiled.export) and name it in its card."""
+    folder = models_dir / version
+    card = read_card(models_dir, version)
+    _write_card(folder, {**card, **_write_arrays(folder, arrays)})
+
+
+def _write_arrays(folder: Path, arrays: bytes) -> dict[str, Any]:
+    _write_atomically(folder / compiled.ARRAYS_FILE, arrays)
+    return {"arrays": compiled.ARRAYS_FILE, "arrays_format": compiled.FORMAT,
+            "arrays_sha256": hashlib.sha256(arrays).hexdigest()}
+
+
+def _write_card(folder: Path, card: Card) -> None:
+    text = json.dumps(card, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    _write_atomically(folder / CARD_FILE, text.encode("utf-8"))
 
 
 def verified_file(models_dir: Path, version: str, card: Mapping[str, Any], name: str,
@@ -253,25 +273,6 @@ def verified_file(models_dir: Path, version: str, card: Mapping[str, Any], name:
             f"model file {path} does not match its card: sha256 {actual}, card says "
             f"{expected or 'nothing'}; refusing to load it")
     return path, data
-
-
-def add_arrays(models_dir: Path, version: str, arrays: bytes) -> None:
-    """Give a version saved before compiled.py its ``model.npz`` (``arrays``: its pickle's
-    numbers, compiled.export) and name it in its card."""
-    folder = models_dir / version
-    card = read_card(models_dir, version)
-    _write_card(folder, {**card, **_write_arrays(folder, arrays)})
-
-
-def _write_arrays(folder: Path, arrays: bytes) -> dict[str, Any]:
-    _write_atomically(folder / compiled.ARRAYS_FILE, arrays)
-    return {"arrays": compiled.ARRAYS_FILE, "arrays_format": compiled.FORMAT,
-            "arrays_sha256": hashlib.sha256(arrays).hexdigest()}
-
-
-def _write_card(folder: Path, card: Card) -> None:
-    text = json.dumps(card, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    _write_atomically(folder / CARD_FILE, text.encode("utf-8"))
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -64,7 +64,7 @@ class Marks:
         """A block's cue cache was replaced (full): its old marks may go, once they are too
         many to keep.  ``blocks()`` lists the current caches' marks, read under the lock
         (every marks set changes under it).  A thread still using the old cache finds its
-        places itself (``cues._places``)."""
+        places itself (``cue_counts._places``)."""
         with self._lock:
             every, version = self.state
             if len(every) > self._limit:

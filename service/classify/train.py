@@ -21,7 +21,7 @@ from typing import Any
 
 import sklearn
 
-from service.classify import model_store
+from service.classify import compiled, model_store
 from service.classify.evaluation import EVALUATION, SCORED_AS, evaluate, grouped_folds
 from service.classify.examples import (
     TRAIN_ONLY_PREFIX,
@@ -85,9 +85,12 @@ def train_new_version(models_dir: Path, examples: Sequence[Example], *, force: b
     "Worse" is the module docstring's gate, against the active model's figures
     on the same examples.  ``force`` activates it anyway (the caller warns).
     """
-    metrics = evaluate(examples, folds, params)
     model = train_model(examples, params)
-    version = save_version(models_dir, model, make_card(examples, metrics, params))
+    # compiled first: a recipe tagging could never read fails before its cross-validation
+    arrays = compiled.export(model)
+    metrics = evaluate(examples, folds, params)
+    version = save_version(models_dir, model, make_card(examples, metrics, params),
+                           arrays=arrays)
     Classifier.load(models_dir, version)  # never activate what cannot be loaded back
     # The model that tags now: ``models_dir``'s ACTIVE, else the installed package's
     # shipped default, which a new version must beat just the same.

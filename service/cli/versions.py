@@ -21,6 +21,7 @@ from service.cli.models import (
     score_labels_option,
 )
 from service.cli.tables import metrics_table, source_tables
+from service.errors import ModelError
 
 __all__ = ["models_group"]
 
@@ -29,7 +30,7 @@ __all__ = ["models_group"]
 @models_dir_option()
 @click.pass_context
 def models_group(ctx: click.Context, models_dir: Path | None) -> None:
-    """Model versions: list them, activate one, roll back."""
+    """Model versions: list them, activate one, roll back, score one as it is, compile."""
     ctx.meta["models_dir"] = models_dir
 
 
@@ -105,12 +106,24 @@ def compile_models(ctx: click.Context, versions: tuple[str, ...], here: Path | N
     from service.classify.model import Classifier
 
     models_dir = _chosen_dir(ctx, here)
+    failed = []
     for version in versions or model_store.list_versions(models_dir):
-        if not pickled.compile_version(models_dir, version):
-            click.echo(f"{version}: compiled already")
+        if version in model_store.NOT_VERSIONS:
+            failed.append(version)
+            click.echo(f"{version}: not a classifier version (the segmenter's model)", err=True)
             continue
-        Classifier.load(models_dir, version)  # what was written loads back, or it says why
+        try:  # each on its own: one that cannot be compiled leaves the others to be
+            if not pickled.compile_version(models_dir, version):
+                click.echo(f"{version}: compiled already")
+                continue
+            Classifier.load(models_dir, version)  # what was written loads back, or says why
+        except ModelError as exc:
+            failed.append(version)
+            click.echo(f"{version}: not compiled: {exc}", err=True)
+            continue
         click.echo(f"{version}: wrote {compiled.ARRAYS_FILE}")
+    if failed:
+        raise click.ClickException(f"not compiled: {', '.join(failed)}")
 
 
 @models_group.command("score")
