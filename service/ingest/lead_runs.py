@@ -15,10 +15,17 @@ edition, The Robot Remix: each was cut as one story, stop 38).  What tells them 
   "**Huawei trains a trillion parameter model:**", its text, "**What they did:** …",
   "**Why this matters - …:** …", and the story goes on.
 
+- a story's own parts sit under its headline: a post-mortem's "**The setup:**", "**What
+  went wrong:**", "**The fix:**" under "How a one-character typo took down checkout"; a
+  digest's items sit under a section's name ("Technology", "SCIENCE SUNDAY") or under no
+  heading but the issue's title (an attack on the first version split ten of ten such
+  stories: tests/fixtures/layouts/attack15).
+
 So a run of three paragraphs or more in a row, each opening so with a lead-in of two
-words or more, all different, none used as a lead-in anywhere else in the issue, and
-standing apart (a heading, a rule, a short line or an end of the issue on each side; not
-under a line that ends in a colon, whose points they are), is a run of items.
+words or more, all different, none used as a lead-in anywhere else in the issue, standing
+apart (a heading, a rule, a short line or an end of the issue on each side; not under a
+line that ends in a colon, whose points they are) and under no headline of a story, is a
+run of items.
 """
 
 from __future__ import annotations
@@ -29,13 +36,22 @@ from collections.abc import Sequence
 
 from service.domain import Block
 from service.ingest.bylines import DATELINE, PLACE_DATELINE
-from service.ingest.headlines import LEAD_IN, STEP, TITLE_MAX_CHARS, lower_start, tidy
+from service.ingest.headlines import (
+    LEAD_IN,
+    SECTION_WORDS,
+    STEP,
+    TITLE_MAX_CHARS,
+    lower_start,
+    tidy,
+)
+from service.ingest.zones import ZONES
 
 __all__ = ["lead_runs"]
 
 RUN_MIN = 3  # two bold lead-ins in a row are a story's two points as often as two items
 LEAD_MIN_WORDS = 2  # "Results:" is a label; "Doctor Doctor" - … a headline
 TEXT_MIN_CHARS = 60  # a sentence under it, as roles.BODY_MIN_CHARS asks of a title
+SECTION_NAME_WORDS = 3  # "Technology", "The briefing", "In brief": a section's name is short
 APART_CHARS = 120  # a line this short beside a run is a tagline or a button, not story text
 _DASH = re.compile(r"^[ \t]*(?:[-–—][ \t]+|[–—])")
 _SPACED_DASH = re.compile(r"\s[-–—]\s")
@@ -54,7 +70,8 @@ def lead_runs(parts: Sequence[Block]) -> dict[int, str]:
         keys = [_key(lead) for lead in leads[start:end] if lead is not None]
         if (end - start >= RUN_MIN and len(set(keys)) == len(keys)
                 and all(used[key] == 1 for key in keys)
-                and _apart(parts, start - 1) and _apart(parts, end)):
+                and _apart(parts, start - 1) and _apart(parts, end)
+                and _under_a_section(parts, start)):
             found.update({at: lead for at, lead in enumerate(leads[start:end], start)
                           if lead is not None})
         start = end + 1
@@ -105,6 +122,22 @@ def _apart(parts: Sequence[Block], at: int) -> bool:
 def _label_led(lead: str) -> bool:
     """A known label, alone or before a spaced dash and its words."""
     return LEAD_IN.match(_SPACED_DASH.split(lead, maxsplit=1)[0]) is not None
+
+
+def _under_a_section(parts: Sequence[Block], start: int) -> bool:
+    """No heading above the run but the issue's title, or the nearest is a section's name
+    ("Technology", "SCIENCE SUNDAY", "Quick hits"), not a story's headline: under "How a
+    one-character typo took down checkout" the run is that story's setup, fix and lessons
+    (an attack on the first version: ten of ten such stories were split)."""
+    above = next((at for at in range(start - 1, -1, -1) if parts[at].kind == "heading"), None)
+    if above is None:
+        return True  # (the issue's own title is taken out before the roles are read)
+    name = tidy(parts[above].text)
+    words = re.findall(r"[\w&+/']+", name.lower())
+    if any(pattern.search(name) for pattern in (ZONES["sponsor"], ZONES["jobs"])):
+        return False  # "Together with Parcelwise": an ad's benefits
+    return bool(words) and (len(words) <= SECTION_NAME_WORDS or name.isupper()
+                            or all(word in SECTION_WORDS for word in words))
 
 
 def _key(lead: str) -> str:

@@ -130,7 +130,7 @@ class _Cutter:
         self.ruled = False  # the unit before the one in hand is a rule
         self.boxed = False  # the story in hand opened right under a rule
         self.zone_rank = 0  # the rank of the zone's title: a job's title ranks below it
-        self.recap_at = -1  # the index of the last recap line
+        self.recap_at = self.last_rule = -1  # the index of the last recap line, and rule
         self.asked = False  # the poll in hand's question was dropped
         self.current_rank = 0  # the rank of the story in hand's title (an item's: 9)
         self.laid_out = False  # a recap or a sponsor's block was marked as such
@@ -143,16 +143,16 @@ class _Cutter:
             (i for i, unit in enumerate(units) if unit.role != "rule"), 3))
 
     def rule(self, index: int) -> None:
-        # A separator ends a one-line item; a story with paragraphs may span one.
-        # (an item alone between two rules is a plain-text headline in its box: "=====" /
-        # "2. TSMC raises capex again [2]" / "=====" / its text: the nineteenth sweep)
+        # A separator ends a one-line item; a story with paragraphs may span one (an item
+        # alone between two rules is a headline in its box: "=====" / "2. TSMC…" / "=====")
         if (self.current and self.current.signal.startswith("item")
                 and (len(self.current.blocks) > 1 or not self.boxed)):
             self.current = None
-        if self.zone == "recap" and index > self.recap_at + 1:
-            # the recap's list is over: "In today's email -" over four titles, a rule, then
-            # the stories as bold lead-ins, no heading (The Robot Remix, stop 38)
+        if self.zone == "recap" and sum(  # its list is over (The Robot Remix: four titles,
+                u.role == "item" or u.block.kind == "list_item"  # a rule, the stories)
+                for u in self.units[max(self.recap_at, self.last_rule) + 1:index]) > 1:
             self.zone = ""
+        self.last_rule = index
 
     def title(self, unit: Unit, index: int) -> None:
         earlier = continued_story(tidy(unit.headline), self.cuts)
