@@ -34,7 +34,6 @@ from service.ingest.cuts import Cut, Cutting, renumbered, story_number
 from service.ingest.headlines import (
     DECORATION,
     ENUMERATOR,
-    GREETING,
     bare_title,
     block_lines,
     is_bold_line,
@@ -52,8 +51,6 @@ OPENING_GREETING = re.compile(  # "Happy Saturday, growers", not "Good news for 
     re.IGNORECASE)
 BYLINE_WITHIN = 3  # blocks under a subtitle: the author's name, the date, a share bar
 META_CHARS = 40  # the line under the author's name: a date, "5 min read"
-GREETING_CHARS = 40  # "Hey AI family": a greeting alone on its line is short
-INTRO_LINE_CHARS = 160  # an intro's lines under a greeting; a letter has paragraphs
 RECAP_MIN_LINES = 3  # a recap repeats this many later headlines at least
 ESSAY_MIN_PARAGRAPHS = 3  # an essay under the post's title, not its intro
 ESSAY_PARAGRAPH_CHARS = 150
@@ -63,11 +60,6 @@ SUBTITLE_CHARS = 120  # a post's subtitle under its title: a line, not a paragra
 def without_opening_line(cutting: Cutting) -> Cutting:
     """``cutting`` without a first story that is the issue's tagline or greeting."""
     cuts = cutting.cuts
-    if len(cuts) > MORE_STORIES_THAN and _greets(cuts[0]):
-        # "Top AI stories for busy humans" over "Hey AI family" and the week's intro (a
-        # real beehiiv weekly, stop 38): a heading over a greeting heads the issue's intro
-        why = (f"   dropped intro: {cuts[0].headline!r} (the reader greeted right under it)")
-        return cutting._replace(cuts=cuts[1:], log=renumbered(cutting.log, 1, why, 0))
     if (len(cuts) <= MORE_STORIES_THAN or not cuts[0].signal.startswith("title line")
             or not all(c.signal.startswith(("heading", "bold line")) for c in cuts[1:])):
         return cutting
@@ -76,20 +68,6 @@ def without_opening_line(cutting: Cutting) -> Cutting:
     why = (f"   dropped intro: {cuts[0].headline!r} (a title line over the intro; every "
            "story after it has a heading)")
     return cutting._replace(cuts=cuts[1:], log=renumbered(cutting.log, 1, why, 0))
-
-
-def _greets(cut: Cut) -> bool:
-    """The first line under the story's title is a greeting on a line of its own ("Hey AI
-    family", "Hi friends,", "Good morning, builders!") over a few short lines; a letter
-    under its own headline greets too, then says its piece in paragraphs ("Hi everyone,"
-    over "Twelve months ago, most of the teams I spoke with…": the ninth sweep)."""
-    if len(cut.blocks) < 2:
-        return False
-    line = tidy(block_lines(cut.blocks[1])[0])
-    return len(line) <= GREETING_CHARS and bool(
-        GREETING.match(line) or OPENING_GREETING.match(line)) and all(
-        len(part) <= INTRO_LINE_CHARS for block in cut.blocks[1:]
-        for part in block.text.split("\n"))
 
 
 # A subtitle that teases the rest of the issue: "Plus: smartwatches out of class and …"

@@ -169,12 +169,12 @@ ZONES = {
         # "광고", "广告", German "Anzeige": an ad's label alone (the eleventh sweep's)
         rf"|^\W*(?:{AD_WORDS})\W*$",
         re.IGNORECASE),
-    # "Welcome", "Welcome back!", "Welcome to The Neuron", "Welcome back to your Robot
-    # Briefing", "Welcome to our new subscribers"; not news that opens with the word
-    # ("Welcome to the Neighborhood: Three Shops Open", "Welcome Back, Night Market"…)
+    # "Welcome", "Welcome back!", "Welcome to The Neuron", "Welcome to our new subscribers";
+    # not news that opens with the word ("Welcome to the Neighborhood: Three Shops Open",
+    # "Welcome Back, Night Market", "Welcome to our new PhD students": the fifth attack)
     "intro": re.compile(
         r"^(?:description|intro|introduction|overview|editor'?s note|good morning|hello)\b"
-        r"|^\W*welcome(?:\s+(?:back|aboard))?(?:,\s+[\w'’]+)?\W*$|^\W*welcome back to your\b.{,40}$"
+        r"|^\W*welcome(?:\s+(?:back|aboard))?(?:,\s+[\w'’]+)?\W*$"
         r"|^\W*(?:before we (?:start|begin|dive in)|programming notes?)\W*$"  # attack11
         r"|^\W*welcome to (?:our new (?:subscribers|readers)"
         # (not "Welcome to our 23 new colleagues", an internal letter's news: the 18th sweep)
