@@ -711,23 +711,3 @@ def configured_rules_default() -> tuple[object, ...]:
     from service.config import load_settings
 
     return configured_rules(load_settings(None))
-
-
-def test_an_issue_number_alone_as_a_bold_line_is_never_a_story() -> None:
-    """A real digest (stop 38) set "Issue #650" in bold under its tagline, over its first
-    section: it was the issue's first story."""
-    body = ("<p>View this post on the web at https://harbordata.example/p/650</p>"
-            "<h1>Harbor Data Weekly - Issue 650</h1><h3>Curated news, articles and jobs related to "
-            "Data, Maps, &amp; Harbour Science"
-            "</h3><p><strong>Issue #650</strong><br>May 07, 2026</p><p>Hello!</p>"
-            "<p>Once a week we write this email to share the links we thought were worth "
-            "sharing.</p><h2>Editor's Picks</h2><ul>"
-            + "".join(f"<li><a href='https://example.test/{n}'><strong>{head}</strong></a>"
-                      "<br>A look at how the harbour's teams use their data, with charts.</li>"
-                      for n, head in enumerate(("Notes from the tide tables",
-                                                "Learning survival analysis, part one",
-                                                "Maps of the old harbour walls")))
-            + "</ul><p>Unsubscribe</p>")
-    assert [h for h, _, _ in cut(email(body, html=True))] == [
-        "Notes from the tide tables", "Learning survival analysis, part one",
-        "Maps of the old harbour walls"]

@@ -23,7 +23,6 @@ from service.ingest.headlines import (
     tidy,
 )
 from service.ingest.link_items import POLL_VOTE
-from service.ingest.masthead import ISSUE_NUMBER
 from service.ingest.plain_items import LEAD_ITEM_MIN_WORDS
 from service.ingest.run_in import is_label
 from service.ingest.units import Unit, after, text_under
@@ -31,7 +30,6 @@ from service.ingest.zones import POLL_QUESTION, POSTING_PLACE, ZONES, role_title
 
 __all__ = ["label_over_items", "news_item", "title_kind"]
 
-SHORT_NUMBER_CHARS = 24  # "Issue #650", "Edición nº 12", "Week 46": a number and its word
 NEWS_SUMMARY_CHARS = 20  # a one-line news item says what happened after its headline
 # "<word> jobs" is a jobs board over postings only: "Steel jobs" over news is news
 FIELD_JOBS = re.compile(r"^\W*\w[\w-]* (?:jobs|roles)\W*$", re.IGNORECASE)
@@ -45,9 +43,6 @@ def title_kind(unit: Unit, units: list[Unit], index: int) -> str:
     """"story", "section", "body" (no title after all), or the zone ("recap", "sponsor",
     "intro", "jobs", "feedback", "extras", "footer") it opens."""
     text = tidy(unit.headline)
-    if (len(text) <= SHORT_NUMBER_CHARS and (number := ISSUE_NUMBER.match(text))
-            and number.start() == 0 and not text.startswith("#")):
-        return "body"  # "Issue #650" alone: the issue's number, never a story (stop 38)
     for name, pattern in ZONES.items() if len(text) <= TITLE_MAX_CHARS else ():
         # (a zone's title is short; a long heading is read no further: the patterns'
         # word classes overlap their endings, quadratic on a hostile 16,000-character one)
