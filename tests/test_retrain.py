@@ -8,6 +8,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -347,3 +348,54 @@ def test_the_retrain_job_trains_in_a_child_process(sqlite_context: Context,
     assert loaded == []
     assert model_store.active_version(small_models_dir) == model_store.list_versions(
         small_models_dir)[-1] != active
+
+
+KILLED_PARENT = """
+import multiprocessing, pickle, sys, threading, time
+from pathlib import Path
+from service.context import open_context
+from service.ops.retraining import retrain_apart
+
+settings = pickle.loads(Path(sys.argv[1]).read_bytes())
+ctx = open_context(settings, migrate=False, var_dir=Path(sys.argv[2]))
+threading.Thread(target=retrain_apart, args=(ctx,), daemon=True).start()
+while not multiprocessing.active_children():
+    time.sleep(0.01)
+print(multiprocessing.active_children()[0].pid, flush=True)
+time.sleep(600)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in state  # (a zombie has exited; nobody may reap it here)
+
+
+def test_a_retraining_child_stops_when_its_parent_is_killed(
+        sqlite_context: Context, small_models_dir: Path, extras_only: str,
+        tmp_path: Path) -> None:
+    """It trained on alone, promoted a model and then waited for ever on its task queue
+    (a review: the parent killed by SIGKILL or for memory)."""
+    ctx = configured(sqlite_context, small_models_dir, extras_only, after=20)
+    with transaction(ctx.sessions) as session:
+        labeled_issues(session, 5)
+    settings = tmp_path / "settings.pickle"
+    settings.write_bytes(pickle.dumps(ctx.settings))
+    parent = subprocess.Popen([sys.executable, "-c", KILLED_PARENT, str(settings),
+                               str(ctx.var_dir)], cwd=REPO, stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert parent.stdout is not None
+        child = int(parent.stdout.readline())
+    finally:
+        parent.kill()
+        parent.wait(timeout=30)
+        if parent.stdout is not None:
+            parent.stdout.close()
+    deadline = time.monotonic() + 30
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(child)

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from service.domain import Issue
-from service.errors import ModelError
+from service.errors import ConfigError, ModelError
 from service.ingest import starts
 from service.ingest.cuts import Cut
 from service.ingest.parse import parse_issue
@@ -173,6 +173,31 @@ def test_an_operator_generic_toml_of_two_lines_keeps_the_built_in_rules(
                         .read_bytes())
     assert "See all events" not in [s.headline for s in segment(issue, load_rules(
         SOURCES_DIR, tmp_path))]
+
+
+def test_an_operator_file_may_leave_the_built_in_housekeeping_out(tmp_path: Path) -> None:
+    """Layered, a generic.toml could no longer be rid of a built-in pattern that drops a
+    newsletter's news (a review): ``inherit = false`` keeps its own patterns alone."""
+    from service.ingest.rules import SOURCES_DIR
+
+    body = ("<h2>Listen on Spotify, watch on YouTube: podcasts go video</h2><p>"
+            + "Three big shows moved to video this month, and their audiences grew. " * 2
+            + "</p><h2>Harbor board approves the ferry plan</h2><p>"
+            + "The board voted for two electric ferries after a long meeting. " * 2 + "</p>")
+    issue = parse_issue(("From: Desk <desk@harbor.example>\nTo: r@example.test\nSubject: "
+                         "Harbor\nMessage-ID: <l-1@harbor.example>\nContent-Type: text/html;"
+                         " charset=utf-8\n\n" + body).encode())
+    assert "Listen on Spotify" not in " ".join(s.headline for s in segment(issue))
+    (tmp_path / "generic.toml").write_text(
+        'name = "generic"\n[housekeeping]\ninherit = false\nblocks = ["^unsubscribe"]\n',
+        encoding="utf-8")
+    mine = load_rules(SOURCES_DIR, tmp_path)
+    assert next(s.headline for s in segment(issue, mine)).startswith("Listen on Spotify")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "generic.toml").write_text(
+        'name = "generic"\n[housekeeping]\ninherit = "no"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="inherit must be true or false"):
+        load_rules(SOURCES_DIR, tmp_path / "bad")
 
 
 def _sure(p: float) -> Trees:

@@ -80,7 +80,7 @@ _KEYS = {
                 "split_at_headings", "split_at_bold_lines", "fiction_markers", "fiction_signs",
                 "fiction_settings", "fiction_title_max_chars", "fiction_untitled", "engine",
                 "learned_starts"},
-    "housekeeping": {"blocks"},
+    "housekeeping": {"blocks", "inherit"},
 }
 _LISTS = {"list_ids", "senders", "domains", "separators", "not_headlines", "fiction_markers",
           "fiction_signs", "fiction_settings", "blocks"}
@@ -187,14 +187,20 @@ def _over(generic: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     own "generic" takes the built-in one's match too, so a file of two lines turns
     ``learned_starts`` on for every newsletter without a file of its own, and a copy of an
     older generic.toml still gets the patterns added since (it replaced the built-in one
-    whole, and froze them)."""
+    whole, and froze them).  ``[housekeeping] inherit = false`` keeps a file's own patterns
+    alone: the way to be rid of a built-in one."""
     _checked(data)  # (its own unknown keys, before they could hide among the defaults)
     own = data.get("housekeeping", {})
+    if not isinstance(own.get("inherit", True), bool):
+        raise ValueError("[housekeeping] inherit must be true or false")
+    # inherit = false: its own patterns alone, so a built-in one that drops this
+    # newsletter's news ("Listen on Spotify, watch on YouTube: podcasts go video") can go
+    built_in = generic.get("housekeeping", {}).get("blocks", []) if own.get(
+        "inherit", True) else []
     layered = {**data,
                "stories": {**generic.get("stories", {}), **data.get("stories", {})},
                "housekeeping": {**own, "blocks": list(dict.fromkeys(
-                   [*generic.get("housekeeping", {}).get("blocks", []),
-                    *own.get("blocks", [])]))}}  # a copy's patterns count once
+                   [*built_in, *own.get("blocks", [])]))}}  # a copy's patterns count once
     return {**generic, **layered} if data.get("name") == GENERIC else layered
 
 
