@@ -11,6 +11,7 @@ import json
 import numpy as np
 import pytest
 
+from service.classify.compiled import CompiledModel, export
 from service.classify.examples import load_examples
 from service.classify.machines import (
     MACHINE_ACRONYMS,
@@ -21,7 +22,7 @@ from service.classify.machines import (
 )
 from service.classify.model import Classifier
 from service.classify.recipe import DEFAULT_PARAMS, build_pipeline, train_model
-from service.classify.subject import GATED_FACTOR, gate_levels, gates
+from service.classify.subject import GATED_FACTOR, gates
 from service.domain import THEMES, Story
 from tests.conftest import REPO
 from tests.helpers import SHARED
@@ -151,9 +152,9 @@ def test_the_robotics_gate_wraps_the_ai_gate() -> None:
     features = model.named_steps["features"].transform(STORIES)
     width = features.shape[1]
     assert all(e.coef_.shape[1] == width - 2 for e in model.named_steps["model"].estimators_)
-    levels = gate_levels(model.named_steps["model"], features)
-    assert [list(about) for _, about in levels] == [[False, True, True, False],
-                                                    [False, True, True, True]]
+    levels = CompiledModel.from_bytes(export(model)).transform(STORIES).about
+    assert [list(about) for about in levels] == [[False, True, True, False],
+                                                 [False, True, True, True]]
 
 
 def test_the_active_model_holds_robotics_of_a_story_naming_no_machine(

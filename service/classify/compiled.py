@@ -112,8 +112,12 @@ class CompiledModel:
         self.coef = coef  # themes x regression columns
         self.intercept = intercept
         self.gates = tuple(gates)  # (factor, themes), outermost first: its column is last
-        names = [f"{block.name}__{name}" for block in self.blocks for name in block.names]
+        columns = [block.names for block in self.blocks]  # (a vocabulary sorted once, here)
+        names = [f"{block.name}__{name}" for block, own in zip(self.blocks, columns,
+                                                                strict=True) for name in own]
         self.feature_names = names
+        # where each block's columns start: read at every transform, so not sorted again
+        self.offsets = [sum(map(len, columns[:at])) for at in range(len(columns))]
         self.width = len(names) - len(self.gates)
         if self.coef.shape != (len(THEMES), self.width) or self.intercept.shape != (
                 len(THEMES),):
@@ -160,8 +164,7 @@ class CompiledModel:
         """The features of ``texts`` (each a story as read: reading.read_story)."""
         parts: list[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], Vector]] = []
         about: list[np.ndarray[Any, np.dtype[np.bool_]]] = []
-        offset = 0
-        for block in self.blocks:
+        for block, offset in zip(self.blocks, self.offsets, strict=True):
             if block.kind == "tfidf":
                 rows, columns, values = self._tfidf(block, texts)
             elif block.kind in ("cues", "shape"):
@@ -182,7 +185,6 @@ class CompiledModel:
                                       dtype=bool))
                 continue
             parts.append((rows, columns + offset, values))
-            offset += len(block.names)
         rows = np.concatenate([r for r, _, _ in parts]) if parts else np.zeros(0, np.int64)
         order = np.argsort(rows, kind="stable")  # by story; blocks in their columns' order
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)

@@ -33,7 +33,7 @@ from service.classify.translations import ELSEWHERE
 from service.domain import THEMES
 
 __all__ = ["ACRONYMS", "GATED_FACTOR", "GATED_THEMES", "WORDS", "AboutAI", "SubjectGate",
-           "about_ai", "gate_levels", "gates"]
+           "about_ai", "gates"]
 
 
 class AboutAI(TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -108,15 +108,15 @@ class SubjectGate(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return (self.predict_proba(X) >= 0.5).astype(int)
 
 
-def _subject_column(features: Any, back: int = 1) -> np.ndarray[Any, Any]:
-    """The ``back``-th column from the end, which must be a gate's 0/1 (a bench that
-    appends columns of its own after it would otherwise gate every story)."""
+def _subject_column(features: Any) -> np.ndarray[Any, Any]:
+    """The last column, which must be a gate's 0/1 (a bench that appends columns of its own
+    after it would otherwise gate every story)."""
     if sparse.issparse(features):
         features = sparse.csr_matrix(features)
-    last = features[:, -back]
+    last = features[:, -1]
     values = np.asarray(last.todense() if sparse.issparse(last) else last).ravel()
     if not np.isin(values, (0.0, 1.0)).all():
-        raise ValueError(f"feature {back} from the end is not a gate's 0/1 (AboutAI's or "
+        raise ValueError("the last feature is not a gate's 0/1 (AboutAI's or "
                          "AboutMachines'): put other columns before the gates'")
     return values
 
@@ -136,16 +136,3 @@ def gates(model: Any) -> list[SubjectGate]:
         found.append(model)
         model = getattr(model, "estimator_", model.estimator)
     return found
-
-
-def gate_levels(model: Any, features: Any) -> list[tuple[SubjectGate, np.ndarray[Any, Any]]]:
-    """Each of ``gates(model)`` with which stories of ``features`` it leaves as scored: the
-    gate ``depth`` levels in reads the ``depth + 1``-th column from the end (read in place,
-    not by copying the matrix without the outer gates' columns)."""
-    levels = []
-    for depth, gate in enumerate(gates(model)):
-        if features.shape[1] - depth != gate.n_features_in_:
-            raise ValueError(f"{features.shape[1]} features, the gates were fitted on "
-                             f"{gate.n_features_in_ + depth}")
-        levels.append((gate, _subject_column(features, depth + 1) > 0))
-    return levels

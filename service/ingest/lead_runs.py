@@ -61,6 +61,9 @@ def lead_runs(parts: Sequence[Block]) -> dict[int, str]:
     """Index in ``parts`` -> headline, for each paragraph of such a run."""
     leads = [_lead_headline(block) for block in parts]
     used = Counter(_key(tidy(block.lead)) for block in parts if block.lead)
+    headings: list[int | None] = []  # the nearest heading at or above each part: one pass
+    for at, block in enumerate(parts):
+        headings.append(at if block.kind == "heading" else headings[-1] if headings else None)
     found: dict[int, str] = {}
     start = 0
     while start < len(parts):
@@ -71,7 +74,7 @@ def lead_runs(parts: Sequence[Block]) -> dict[int, str]:
         if (end - start >= RUN_MIN and len(set(keys)) == len(keys)
                 and all(used[key] == 1 for key in keys)
                 and _apart(parts, start - 1) and _apart(parts, end)
-                and _under_a_section(parts, start)):
+                and _under_a_section(parts, headings[start - 1] if start else None)):
             found.update({at: lead for at, lead in enumerate(leads[start:end], start)
                           if lead is not None})
         start = end + 1
@@ -124,12 +127,11 @@ def _label_led(lead: str) -> bool:
     return LEAD_IN.match(_SPACED_DASH.split(lead, maxsplit=1)[0]) is not None
 
 
-def _under_a_section(parts: Sequence[Block], start: int) -> bool:
-    """No heading above the run but the issue's title, or the nearest is a section's name
-    ("Technology", "SCIENCE SUNDAY", "Quick hits"), not a story's headline: under "How a
-    one-character typo took down checkout" the run is that story's setup, fix and lessons
-    (an attack on the first version: ten of ten such stories were split)."""
-    above = next((at for at in range(start - 1, -1, -1) if parts[at].kind == "heading"), None)
+def _under_a_section(parts: Sequence[Block], above: int | None) -> bool:
+    """No heading above the run but the issue's title, or the nearest (``above``) is a
+    section's name ("Technology", "SCIENCE SUNDAY", "Quick hits"), not a story's headline:
+    under "How a one-character typo took down checkout" the run is that story's setup, fix
+    and lessons (an attack on the first version: ten of ten such stories were split)."""
     if above is None:
         return True  # (the issue's own title is taken out before the roles are read)
     name = tidy(parts[above].text)
