@@ -156,7 +156,11 @@ def _walk_container(node: Tag, out: list[Block], style: _Style = PLAIN) -> None:
             # A container's or a block's own font weight is not read (a bold <td> of a
             # markets table is no headline); its font size is.
             inside = dataclasses.replace(style, tiny=style.under(child).tiny)
-            if child.name in CONTAINER_TAGS:
+            if child.name in CONTAINER_TAGS or (child.name == "li" and any(
+                    isinstance(c, Tag) and c.name in HEADING_TAGS for c in child.children)):
+                # (a list item that holds a heading is read as the heading and the
+                # paragraphs it holds: a numbered brief's "<li><h3>Stock market hits…</h3>
+                # <p>…</p></li>", a real sweep)
                 _walk_container(child, out, inside)
                 continue
             children = [c for c in child.children if isinstance(c, Tag | NavigableString)]

@@ -41,6 +41,7 @@ from service.ingest.bylines import (
     THREAD_COUNTS,
     posting_meta,
 )
+from service.ingest.captions import CAPTION
 from service.ingest.fields import BRACKET_STATUS
 
 DECORATION = "*_ \t\xa0"
@@ -66,7 +67,16 @@ ENUMERATOR = re.compile(r"^\(?(?:\d{1,3}|[a-z])[.)]\s+")  # "100. " in a list of
 TAGGED_TITLE_MIN_WORDS = 3
 BRACKET_TAG = re.compile(r"^\[(?:[A-Z]{2,10}(?:-[A-Za-z0-9]{1,12}){0,3}-\d{1,8}"
                          rf"|{BRACKET_STATUS})\][ \t]+(?=\S)")  # (or a tracker's status)
-GREETING = re.compile(r"^(?:hey|hi|hello|howdy|greetings|good (?:morning|evening))\b",
+# The newsletter greeting its readers, after an emoji too ("👋 Hey, Jamie here!"), or
+# welcoming them to the issue ("Welcome to the second edition of …"): its intro, no headline.
+# (Not "Hi-tech farms…", "Hello Kitty maker sues" nor "Welcome to the Neighborhood: Three
+# Shops Open")
+GREETING = re.compile(r"^\W*(?:(?:hey|hi|hello|howdy|greetings)(?:\W*$|\s*[,!—–]|\s+(?:and|everyone"
+                      r"|all|friends|folks|there|again|readers|from)\b|\s+[^\s,.!?]+(?:\s+"
+                      r"[^\s,.!?]+)?(?:[,!]|\W*$))"
+                      r"|good (?:morning|afternoon|evening)\b"
+                      r"|(?:hello and )?welcome (?:back )?to (?:the |this |our |your |today['’]s )?"
+                      r"(?:[\w'’-]+ ){0,3}(?:edition|issue|newsletter)\b)",
                       re.IGNORECASE)
 SUBHEAD = re.compile(r"^[*_\s]*(?:…|\.\.\.)")  # "…what the story is about…" under a headline
 SETTING = re.compile(r"^\[[^\]]{3,80}\]$")  # "[A city, 2031]" under a tale's title
@@ -109,26 +119,6 @@ LEAD_IN = re.compile(
     r"we['’]re thinking|the catch|flashback|reality check|the intrigue|the latest)\W*$",
     re.IGNORECASE)
 
-# A picture's caption ending in its credit, a name: "Morning fog over the channel. Photo: Jo
-# Whit", "(Image: Acme)", "Illustration: Brisk Visuals"; not "Photos: Inside the factory" nor
-# "Private credit: the boom" (headlines: the review).
-# More than one credit, or a name with its outlet: "Illustration: Marisol Eng/Compass",
-# "Illustration: Circuit Breakfast, Photos: Getty Images" (the sixteenth sweep).
-# ("Photo: Reuters", "Photo by Anika Rowe / Unsplash": a Ghost post's feature image, the
-# thirty-second sweep; not "Photos by Mars rover reveal a lake": a word in lower case ends
-# the name, and the caption must end there)
-_CREDIT = (r"(?:(?:photo(?:graph)?s?|images?|illustrations?|pictures?|credits?|foto|bild"
-           r"|screenshots?|graphics?|charts?|video)(?: by| credit)?\s*[:©]\s*"
-           r"(?-i:[A-Z][\w'’./-]*(?:\s+(?:[A-Z][\w'’./-]*|&|/|for|via|de|van|von)){0,5})"
-           # "Photo by Anika Rowe / Unsplash": a lower-case "by", a name of up to three words,
-           # then a picture library; not "Photos By NASA Rover Reveal Ancient Lake Bed" or
-           # "Photo by Reuters Withdrawn" (headlines: the reviews)
-           r"|(?:photo(?:graph)?|image|illustration|picture|artwork)\s+(?-i:by)\s+"
-           r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})\s*(?:/|\||(?-i:on|via))\s*"
-           r"(?:unsplash|getty(?: images)?|pexels|shutterstock|pixabay|istock|alamy"
-           r"|wikimedia(?: commons)?|flickr))")
-CAPTION = re.compile(rf"(?:^|[.)]\s+|\(){_CREDIT}(?:,\s*{_CREDIT}){{0,2}}\)?\.?$|©",
-                     re.IGNORECASE)
 # A paper's or a release's links in a row: "📄 Paper | 💻 Code", "PDF · Code · Demo" (the
 # thirty-second sweep)
 _RESOURCE = (r"(?:paper|code|pdf|arxiv|github|demo|project(?: page)?|website|blog(?: post)?"

@@ -85,6 +85,12 @@ def _named_link(block: Block) -> Unit | None:
     return Unit("item", block, 9, name, link.url, "item: link-led line")
 
 
+# A source's name of up to three words and its reading time: "Nature | 3 min read"; not a
+# headline with its reading time, "OpenAI raises $6.6B at a $157B valuation · 5 min read"
+SOURCE_READ_TIME = re.compile(r"^[^\W\d][\w&.'’-]*(?: [\w&.'’-]+){0,2}[ \t]*[|·•][ \t]*\d{1,3}"
+                              r"[ \t]*min(?:ute)?s?[ \t]+read$", re.IGNORECASE)
+
+
 def split_lines(block: Block, lines: list[str]) -> list[Block]:
     """Each line as a block of its own, with the links whose text it shows."""
     return [Block(kind=block.kind, text=line,
@@ -150,8 +156,10 @@ def link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fals
         return None  # the story's or the issue's button: body, not an item
     if WEB_LINK.match(name) or _link_bar(block, text):
         return None  # "View in your browser | Manage newsletters": the issue's own links
-    if names_author(name):
-        return None  # "Marta Kowalczyk | Jun 12 2025 - 6:15 am ET" linked to her profile
+    if names_author(name) or SOURCE_READ_TIME.match(name):
+        # "Marta Kowalczyk | Jun 12 2025 - 6:15 am ET" linked to her profile; "Nature | 3
+        # min read" under a briefing's story, its source's link (a real sweep)
+        return None
     return Unit("item", block, 9, bold_line or name, link.url, "item: link-led line")
 
 

@@ -30,6 +30,12 @@ from service.ingest.zones import POLL_QUESTION, POSTING_PLACE, ZONES, role_title
 
 __all__ = ["label_over_items", "news_item", "title_kind"]
 
+# A title that is the issue's number alone, by the word that numbers issues: "Issue #657",
+# "Edition 12", "Ausgabe Nr. 31": the masthead's, never a story (two real sweeps).  Not "No.
+# 3" (a countdown's) nor "Week 45" (a build log's): the review of stop 38.
+ISSUE_NUMBER_ONLY = re.compile(r"^(?:issue|edition|ausgabe|edici[oó]n|edi[cç][aã]o|edizione"
+                               r"|num[eé]ro)\s?(?:#|n[º°o.]\.?|nr\.|no\.)?\s?\d{1,5}$",
+                               re.IGNORECASE)
 NEWS_SUMMARY_CHARS = 20  # a one-line news item says what happened after its headline
 # "<word> jobs" is a jobs board over postings only: "Steel jobs" over news is news
 FIELD_JOBS = re.compile(r"^\W*\w[\w-]* (?:jobs|roles)\W*$", re.IGNORECASE)
@@ -43,6 +49,8 @@ def title_kind(unit: Unit, units: list[Unit], index: int) -> str:
     """"story", "section", "body" (no title after all), or the zone ("recap", "sponsor",
     "intro", "jobs", "feedback", "extras", "footer") it opens."""
     text = tidy(unit.headline)
+    if ISSUE_NUMBER_ONLY.match(text):
+        return "section"
     for name, pattern in ZONES.items() if len(text) <= TITLE_MAX_CHARS else ():
         # (a zone's title is short; a long heading is read no further: the patterns'
         # word classes overlap their endings, quadratic on a hostile 16,000-character one)

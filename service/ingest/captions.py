@@ -1,0 +1,35 @@
+"""Segment stage: a picture's caption and its credit, which read like a short title line
+under a picture and are never a story's headline."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["CAPTION"]
+
+# A picture's caption ending in its credit, a name: "Morning fog over the channel. Photo: Jo
+# Whit", "(Image: Acme)", "Illustration: Brisk Visuals"; not "Photos: Inside the factory" nor
+# "Private credit: the boom" (headlines: the review).
+# More than one credit, or a name with its outlet: "Illustration: Marisol Eng/Compass",
+# "Illustration: Circuit Breakfast, Photos: Getty Images" (the sixteenth sweep).
+# ("Photo: Reuters", "Photo by Anika Rowe / Unsplash": a Ghost post's feature image, the
+# thirty-second sweep; not "Photos by Mars rover reveal a lake": a word in lower case ends
+# the name, and the caption must end there)
+_LIBRARY = (r"(?:unsplash|getty(?: images)?|pexels|shutterstock|pixabay|istock|alamy"
+            r"|wikimedia(?: commons)?|flickr|reuters|ap|afp)")
+_CREDIT = (r"(?:(?:photo(?:graph)?s?|images?|illustrations?|pictures?|credits?|foto|bild"
+           r"|screenshots?|graphics?|charts?|video)(?: by| credit)?\s*[:©]\s*"
+           r"(?-i:[A-Z][\w'’./-]*(?:\s+(?:[A-Z][\w'’./-]*|&|/|for|via|de|van|von)){0,5})"
+           # "Photo by Anika Rowe / Unsplash": a lower-case "by", a name of up to three words,
+           # then a picture library; not "Photos By NASA Rover Reveal Ancient Lake Bed" or
+           # "Photo by Reuters Withdrawn" (headlines: the reviews)
+           r"|(?:photo(?:graph)?|image|illustration|picture|artwork)\s+(?-i:by)\s+"
+           r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})\s*(?:/|\||(?-i:on|via))\s*"
+           rf"{_LIBRARY})")
+CAPTION = re.compile(rf"(?:^|[.)]\s+|\(){_CREDIT}(?:,\s*{_CREDIT}){{0,2}}\)?\.?$|©"
+                     # a credit run on after the caption, with no stop, when it ends in a
+                     # picture library: "…speaks at COP27 Credit: Paul Kagame / Flickr" (a
+                     # real sweep)
+                     r"|\s(?-i:Credit|Photo|Image|Picture|Illustration)s?:\s*"
+                     rf"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,3}})\s*/\s*{_LIBRARY}\.?$",
+                     re.IGNORECASE)
