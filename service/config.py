@@ -99,6 +99,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder of your own segmentation rules files (*.toml, matched by sender, List-Id "
             "or domain like the built-in ones in service/ingest/sources/); they come before "
             "the built-in ones. Empty: the built-in rules only."),
+    Setting("segment", "max_stories", int, 500,
+            "An issue cut into more stories than this is refused (too-many-stories) before it "
+            "is tagged: a real issue holds a few dozen; thousands come from a broken or "
+            "hostile message, and each would be tagged, stored and mailed."),
     Setting("models", "dir", str, "models", "Folder of model versions and their cards."),
     Setting("models", "retrain_after_labels", int, 20,
             "The scheduler retrains once this many new usable labels have arrived; 0: never."),

@@ -89,6 +89,12 @@ class PermanentDeliveryError(DeliveryError):
     pass
 
 
+class UnsendableMessage(PermanentDeliveryError):
+    """The server refuses this email itself, for its size (552 to MAIL FROM with SIZE=, or
+    5.3.4 at DATA), not its reader's address: the delivery fails, its reader is not counted
+    a bounce, and the next email goes."""
+
+
 class SubscriberError(NewsalertsError):
     """A command about a reader the store does not hold."""
 

@@ -50,6 +50,7 @@ class TrustSettings:
 @dataclass(frozen=True)
 class SegmentSettings:
     rules_dir: str
+    max_stories: int
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,8 @@ def port_or_zero(value: Any) -> str:
 # review).  Where 0 means "off" or "no limit" it stays allowed.
 RANGES: dict[tuple[str, str], Callable[[Any], str]] = {
     **dict.fromkeys([("inbox", "timeout"), ("inbox", "poll_interval"),
-                     ("inbox", "max_message_bytes"), ("smtp", "timeout"), ("smtp", "batch_size"),
+                     ("inbox", "max_message_bytes"), ("segment", "max_stories"),
+                     ("smtp", "timeout"), ("smtp", "batch_size"),
                      ("smtp", "connections"), ("delivery", "lease_seconds"),
                      ("delivery", "max_attempts"), ("delivery", "hard_bounce_limit"),
                      ("scheduler", "send_interval"), ("scheduler", "retrain_interval"),

@@ -23,7 +23,9 @@ it), ``env(**overrides) -> dict`` (the same as NEWSALERTS_SMTP__* variables),
   the session too) to the next N DATA commands, then accept again;
 - ``refuse = {"a@x"}``: answer ``refuse_reply`` (550) to RCPT TO those addresses;
 - ``drop = N``: cut the connection at the next N DATA commands, after the
-  client sent the message and before any reply: nothing is stored.
+  client sent the message and before any reply: nothing is stored;
+- ``size_limit = N``: from the next session, take emails of at most N bytes (552 to a
+  larger MAIL FROM ... SIZE=).
 """
 
 from __future__ import annotations
@@ -55,6 +57,9 @@ class Faults:
     refuse: set[str] = field(default_factory=set)
     refuse_reply: str = "550 5.1.1 No such mailbox here"
     drop: int = 0
+    # The largest email taken, advertised from the next session on (EHLO's "SIZE"); over it,
+    # MAIL FROM ... SIZE=n is refused with 552 (RFC 1870). 0: aiosmtpd's default.
+    size_limit: int = 0
     # Run once, in the server's thread, when the next RCPT arrives: what happens elsewhere
     # while this server keeps a client waiting (a stall past the client's lease).
     meanwhile: Callable[[], None] | None = None
@@ -82,7 +87,12 @@ class FaultyHandler:
                           responses: list[str]) -> list[str]:
         with self._lock:
             self.connections += 1
+            limit = self.faults.size_limit
         session.host_name = hostname
+        if limit:
+            server.data_size_limit = limit
+            responses = [f"250-SIZE {limit}" if r.startswith("250-SIZE") else r
+                         for r in responses]
         return responses
 
     async def handle_HELO(self, server: Any, session: Any, envelope: Any,

@@ -38,6 +38,7 @@ def test_a_greeting_is_no_headline(line: str) -> None:
 @pytest.mark.parametrize("line", [
     "Hi-tech farms feed a city", "Welcome to the Neighborhood: Three Shops Open",
     "Welcome to the future of freight", "Highway bill stalls", "Hello Kitty maker sues rival",
+    "'Hello, Dolly!' returns to the Grand", "🎮 Hello, Neighbor 3 is a mess",
 ])
 def test_headlines_that_open_like_a_greeting_stay_headlines(line: str) -> None:
     assert title_like(line)
@@ -115,6 +116,12 @@ def test_a_countdown_a_build_log_s_week_and_news_of_an_issue_stay_stories(title:
     assert _headlines(html)[0] == title
 
 
+def test_an_issue_number_over_titles_of_its_rank_is_a_magazine_s_story() -> None:
+    html = "".join(f"<h2>{t}</h2><p>{TEXT}</p>" for t in (
+        "Open call for the translation prize", "Issue 12", "Launch party at the old mill"))
+    assert _headlines(html)[1] == "Issue 12"
+
+
 def test_the_newsletter_s_sign_up_line_is_no_story() -> None:
     html = ("<p><a href='https://example.test/join'>Sign up to receive Ward 5 and city "
             "newsletters by email here.</a></p>"
@@ -140,6 +147,15 @@ def test_a_list_item_that_holds_a_heading_is_that_heading_and_its_text() -> None
                                              "Storm makes landfall",
                                              "Regulators approve the insurer merger"]
     assert all(TEXT in s.text for s in stories)
+
+
+def test_a_story_s_steps_under_deeper_headings_in_a_list_stay_its_text() -> None:
+    html = ("<h1>Ship It</h1><h2>Deploying a static site in three steps</h2>"
+            f"<p>{TEXT}</p><ol>" + "".join(f"<li><h4>{step}</h4><p>{MORE}</p></li>" for step in (
+                "Install the command-line tool", "Write the config", "Push")) + "</ol>"
+            f"<h2>A faster test runner for Go</h2><p>{TEXT}</p>")
+    assert _headlines(html, "Ship It") == ["Deploying a static site in three steps",
+                                           "A faster test runner for Go"]
 
 
 def test_a_list_of_bold_points_under_a_story_stays_its_text() -> None:
@@ -168,6 +184,25 @@ def test_a_linked_headline_with_its_reading_time_stays_an_item() -> None:
         for n, t in enumerate(("Ferry operator raises fares for the summer season",
                                "Dockworkers vote on the new contract offer")))
     assert len(_headlines(html)) == 2
+
+
+@pytest.mark.parametrize("headline", ["Rust drops i686-windows", "Postgres 18 released"])
+def test_a_short_linked_headline_with_its_reading_time_stays_an_item(headline: str) -> None:
+    html = "<h2>Worth reading</h2>" + "".join(
+        f"<p><a href='https://example.test/{n}'>{t} | 5 min read</a></p><p>{TEXT}</p>"
+        for n, t in enumerate((headline, "Python goes free-threaded")))
+    assert [h.split(" | ")[0] for h in _headlines(html)] == [headline,
+                                                             "Python goes free-threaded"]
+
+
+def test_the_week_s_takeaways_over_paragraphs_are_the_letter_s_stories() -> None:
+    html = ("<h1>Ledger Letter</h1><h2>This Week's Takeaways</h2>" + "".join(
+        f"<p><strong>{t}</strong> {TEXT}</p>" for t in (
+            "Banks tighten lending to builders.", "Copper hits a record.",
+            "A pension fund sells its office towers.")))
+    assert _headlines(html, "Ledger Letter") == [
+        "Banks tighten lending to builders", "Copper hits a record",
+        "A pension fund sells its office towers"]
 
 
 def test_the_week_s_takeaways_over_a_list_are_the_recap() -> None:

@@ -235,6 +235,38 @@ def test_a_550_fails_that_delivery_and_the_rest_go_out(
     assert send_due(ctx, worker_id=WORKER) == SendSummary()
 
 
+def test_an_email_too_big_for_the_server_fails_alone_and_blames_no_reader(
+        context: Context, smtp_sink: SmtpSink, caplog: pytest.LogCaptureFixture) -> None:
+    """An operator's review: the server's 552 to MAIL FROM ... SIZE= (RFC 1870) was read
+    as our sender refused, which stops the run: one big alert held every reader's mail."""
+    ctx = configure(context, smtp_sink)
+    with transaction(ctx.sessions) as session:
+        subscribe(session, EMAILS[0], ["policy"])
+        subscribe(session, EMAILS[1], ["safety"])
+        issue = make_issue(session, [{"safety": 0.9}] + [{"policy": 0.9}] * 60)
+        create_instant_deliveries(session, issue.id, ctx.now())
+    big, small = (len(compose_for(ctx, email)) for email in EMAILS[:2])
+    smtp_sink.faults.size_limit = (big + small) // 2
+
+    summary = send_due(ctx, worker_id=WORKER)
+
+    assert summary == SendSummary(sent=1, failed=1)
+    assert smtp_sink.recipients() == [EMAILS[1]]
+    refused = rows(ctx)[EMAILS[0]][0]
+    assert refused.status == "failed" and refused.last_error.startswith("552 ")
+    assert subscriber(ctx, EMAILS[0]).hard_bounces == 0
+    assert [r.getMessage() for r in warnings_of_send(caplog)] == [
+        f"delivery {refused.id} refused for its size: {refused.last_error}"]
+
+
+def compose_for(ctx: Context, email: str) -> bytes:
+    """The email ``email``'s delivery would send, as bytes."""
+    delivery = rows(ctx)[email][0]
+    outgoing = Composer(ctx).compose(delivery.id)
+    assert outgoing is not None
+    return outgoing.data
+
+
 def test_repeated_hard_bounces_mark_the_subscriber_bounced(
         context: Context, smtp_sink: SmtpSink) -> None:
     ctx = configure(context, smtp_sink, delivery__hard_bounce_limit=2)

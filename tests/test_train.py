@@ -195,9 +195,13 @@ def test_first_model_becomes_active_and_rollback_returns(recent_labels: Path,
                                                          tmp_path: Path) -> None:
     runner = CliRunner()
     arguments = ["--labels", str(recent_labels), "--out", str(tmp_path), "--folds", "3"]
-    assert runner.invoke(train_command, arguments).exit_code == 0
+    trained = runner.invoke(train_command, arguments)
+    assert trained.exit_code == 0
     first = model_store.active_version(tmp_path)
     assert first is not None
+    # run from the clone, nothing tags from an empty folder other than models/: said so
+    assert (f"{first} is now the active model: {tmp_path} had none, and no shipped model "
+            "to compare it with") in trained.output
     # Same recipe, same data: the same score, which is "not worse".
     assert runner.invoke(train_command, arguments).exit_code == 0
     second = model_store.active_version(tmp_path)

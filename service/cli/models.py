@@ -123,9 +123,10 @@ def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
     """Train on the labels, evaluate by grouped CV, save a new model version.
 
     The new version becomes active only if its macro F1 is not lower than the
-    active model's (or, with none in the folder, the shipped model's) on any
-    newsletter with at least 50 labeled stories, on the same labels, and it saw
-    no fewer examples (--force activates it anyway).
+    active model's (or, with none in the folder, the shipped model's, which an
+    installed package falls back to; run from a clone, a folder other than its
+    models/ has none) on any newsletter with at least 50 labeled stories, on the
+    same labels, and it saw no fewer examples (--force activates it anyway).
     """
     from service.classify.train import train_new_version
     from service.cli.labels import with_database_labels
@@ -145,6 +146,11 @@ def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
     why = _why_not(outcome, len(examples))
     if outcome.promoted and not outcome.passed_gate:
         click.echo(f"warning: --force: {outcome.version} is active although {why}", err=True)
+    elif outcome.promoted and outcome.previous is None:
+        # (said, not left to guess: run from a clone, a folder other than its models/ has
+        # no shipped model to beat; an operator's review took the silence for no gate)
+        click.echo(f"{outcome.version} is now the active model: {models_dir} had none, and "
+                   "no shipped model to compare it with")
     elif outcome.promoted:
         click.echo(f"{outcome.version} is now the active model")
     else:

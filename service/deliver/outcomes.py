@@ -114,8 +114,10 @@ def retry_later(ctx: Context, held: ColumnElement[bool], error: str) -> bool | N
     return retry
 
 
-def bounce(ctx: Context, held: ColumnElement[bool], error: str) -> bool:
-    """A permanent refusal: the delivery failed, and its address is one bounce nearer out.
+def bounce(ctx: Context, held: ColumnElement[bool], error: str, *, counted: bool = True
+           ) -> bool:
+    """A permanent refusal: the delivery failed, and its address is one bounce nearer out
+    (not when ``counted`` is False: the server refused the email itself, for its size).
 
     False, and nothing written, when the row is no longer this claim's (``held``, as
     for retry_later): its new claimer's outcome stands, and the reader is not counted
@@ -130,6 +132,8 @@ def bounce(ctx: Context, held: ColumnElement[bool], error: str) -> bool:
             ).returning(Delivery.subscriber_id).execution_options(synchronize_session=False))
         if subscriber_id is None:
             return False
+        if not counted:
+            return True
         subscriber = Subscriber.id == subscriber_id
         session.execute(update(Subscriber).where(subscriber)
                         .values(hard_bounces=Subscriber.hard_bounces + 1))

@@ -47,6 +47,7 @@ from service.errors import (
     PermanentDeliveryError,
     StorageError,
     TransientDeliveryError,
+    UnsendableMessage,
 )
 
 __all__ = ["Composer", "OutboxTransport", "SendSummary", "SmtpTransport", "Transport",
@@ -160,6 +161,14 @@ class _Sender:
                         "will retry" if retried else "gave up")
             self.summary.retried += retried
             self.summary.failed += not retried
+        except UnsendableMessage as exc:
+            # (the email, not the address: its reader is no bounce nearer out)
+            if not outcomes.bounce(self.ctx, lease.holding(delivery_id), str(exc),
+                                   counted=False):
+                _claimed_again(delivery_id, exc)
+                return
+            log.warning("delivery %s refused for its size: %s", delivery_id, exc)
+            self.summary.failed += 1
         except PermanentDeliveryError as exc:
             if not outcomes.bounce(self.ctx, lease.holding(delivery_id), str(exc)):
                 _claimed_again(delivery_id, exc)

@@ -6,7 +6,8 @@ default, with no [smtp] host).  Both have ``send(message, recipient)``, and
 smtplib's errors become service.errors here, at the boundary:
 
 - a 4xx reply or a lost connection: ``TransientDeliveryError`` (retry later);
-- a 5xx reply to the recipient or the message: ``PermanentDeliveryError``;
+- a 5xx reply to the recipient or the message: ``PermanentDeliveryError``; for the
+  message's size: ``UnsendableMessage`` (its reader is not to blame);
 - no usable server at all (connect, TLS, AUTH, our sender refused):
   ``DeliveryError``, which stops the batch without blaming its deliveries.
 """
@@ -35,9 +36,15 @@ from service.errors import (
     DeliveryError,
     PermanentDeliveryError,
     TransientDeliveryError,
+    UnsendableMessage,
 )
 
 log = logging.getLogger(__name__)
+
+MESSAGE_TOO_BIG = 552  # to MAIL FROM with SIZE= (RFC 1870)
+# A refusal for the email's size, in its enhanced status code or its words: "552 5.3.4
+# Message size exceeds fixed limit", "552 Error: Too much mail data" (aiosmtpd).
+SIZE_REFUSAL = re.compile(rb"\b5\.3\.4\b|\bsize\b|too (?:much|big|large)", re.IGNORECASE)
 
 
 class Transport(Protocol):
@@ -116,10 +123,19 @@ class SmtpTransport:
         except smtplib.SMTPSenderRefused as exc:
             if 400 <= exc.smtp_code < 500:
                 raise self._reply_error(exc.smtp_code, exc.smtp_error) from exc
+            if exc.smtp_code == MESSAGE_TOO_BIG or _size_refused(exc.smtp_error):
+                # RFC 1870: a 552 to MAIL FROM ... SIZE=n is this email over the server's
+                # fixed maximum, not our sender refused: taken as the latter, one big alert
+                # stopped every send for every reader (an operator's review)
+                raise UnsendableMessage(_reply(exc.smtp_code, exc.smtp_error)) from exc
             self.close()
             raise DeliveryError(f"the SMTP server {self.host} refuses our sender "
                                 f"{self.envelope_from}: {_reply(exc.smtp_code, exc.smtp_error)}"
                                 ) from exc
+        except smtplib.SMTPDataError as exc:
+            if 500 <= exc.smtp_code < 600 and _size_refused(exc.smtp_error):
+                raise UnsendableMessage(_reply(exc.smtp_code, exc.smtp_error)) from exc
+            raise self._reply_error(exc.smtp_code, exc.smtp_error) from exc
         except smtplib.SMTPResponseException as exc:
             raise self._reply_error(exc.smtp_code, exc.smtp_error) from exc
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
@@ -209,3 +225,8 @@ class Pacer:
 def _reply(code: int, reply: bytes | str) -> str:
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
     return f"{code} {' '.join(text.split())}"
+
+
+def _size_refused(reply: bytes | str) -> bool:
+    """The server's words refuse the email for its size."""
+    return bool(SIZE_REFUSAL.search(reply.encode() if isinstance(reply, str) else reply))

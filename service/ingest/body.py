@@ -156,16 +156,31 @@ def _walk_container(node: Tag, out: list[Block], style: _Style = PLAIN) -> None:
             # A container's or a block's own font weight is not read (a bold <td> of a
             # markets table is no headline); its font size is.
             inside = dataclasses.replace(style, tiny=style.under(child).tiny)
-            if child.name in CONTAINER_TAGS or (child.name == "li" and any(
-                    isinstance(c, Tag) and c.name in HEADING_TAGS for c in child.children)):
-                # (a list item that holds a heading is read as the heading and the
-                # paragraphs it holds: a numbered brief's "<li><h3>Stock market hits…</h3>
-                # <p>…</p></li>", a real sweep)
+            if child.name in CONTAINER_TAGS or _heads_a_story(child, out):
                 _walk_container(child, out, inside)
                 continue
             children = [c for c in child.children if isinstance(c, Tag | NavigableString)]
             level = int(child.name[1]) if child.name in HEADING_TAGS else 0
             _emit(children, BLOCK_KINDS.get(child.name, "paragraph"), out, level, inside)
+
+
+LAST_HEADING_WITHIN = 200  # blocks looked back at for the heading a list item's is under
+
+
+def _heads_a_story(item: Tag, out: list[Block]) -> bool:
+    """A list item that holds a heading no deeper than the last one before it (a masthead's
+    <h1> aside) is read as that heading and its paragraphs: a numbered brief's
+    "<li><h3>Stock market hits…</h3><p>…</p></li>" (a real sweep).  A deeper one is a
+    story's own step: "<h2>Deploy in three steps</h2><ol><li><h4>Install…" (attack16)."""
+    if item.name != "li":
+        return False
+    level = next((int(c.name[1]) for c in item.children
+                  if isinstance(c, Tag) and c.name in HEADING_TAGS), 0)
+    if not level:
+        return False
+    above = next((b.level for b in reversed(out[-LAST_HEADING_WITHIN:])
+                  if b.kind == "heading" and b.level > 1), 6)
+    return level <= above
 
 
 def _blank_line(loose: list[Tag | NavigableString], child: Tag | NavigableString) -> bool:

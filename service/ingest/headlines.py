@@ -67,14 +67,15 @@ ENUMERATOR = re.compile(r"^\(?(?:\d{1,3}|[a-z])[.)]\s+")  # "100. " in a list of
 TAGGED_TITLE_MIN_WORDS = 3
 BRACKET_TAG = re.compile(r"^\[(?:[A-Z]{2,10}(?:-[A-Za-z0-9]{1,12}){0,3}-\d{1,8}"
                          rf"|{BRACKET_STATUS})\][ \t]+(?=\S)")  # (or a tracker's status)
-# The newsletter greeting its readers, after an emoji too ("👋 Hey, Jamie here!"), or
-# welcoming them to the issue ("Welcome to the second edition of …"): its intro, no headline.
-# (Not "Hi-tech farms…", "Hello Kitty maker sues" nor "Welcome to the Neighborhood: Three
-# Shops Open")
-GREETING = re.compile(r"^\W*(?:(?:hey|hi|hello|howdy|greetings)(?:\W*$|\s*[,!—–]|\s+(?:and|everyone"
-                      r"|all|friends|folks|there|again|readers|from)\b|\s+[^\s,.!?]+(?:\s+"
-                      r"[^\s,.!?]+)?(?:[,!]|\W*$))"
-                      r"|good (?:morning|afternoon|evening)\b"
+# The newsletter greeting its readers ("Hey, Jamie here!", after an emoji only when it ends
+# in "!": "👋 Hello and welcome to …!"), or welcoming them to the issue ("Welcome to the second
+# edition of …"): its intro, no headline.  Not "Hi-tech farms…", "Hello Kitty maker sues",
+# "'Hello, Dolly!' returns" (a quote), "🎮 Hello, Neighbor 3 is a mess" (attack16).
+_NO_QUOTE = r"[^\w'\"‘’“”]"
+GREETING = re.compile(rf"^(?:{_NO_QUOTE}+(?=.*!\W*$))?(?:hey|hi|hello|howdy|greetings)(?:\W*$"
+                      r"|\s*[,!—–]|\s+(?:and|everyone|all|friends|folks|there|again|readers"
+                      r"|from)\b|\s+[^\s,.!?]+(?:\s+[^\s,.!?]+)?(?:[,!]|\W*$))"
+                      rf"|^{_NO_QUOTE}*(?:good (?:morning|afternoon|evening)\b"
                       r"|(?:hello and )?welcome (?:back )?to (?:the |this |our |your |today['’]s )?"
                       r"(?:[\w'’-]+ ){0,3}(?:edition|issue|newsletter)\b)",
                       re.IGNORECASE)

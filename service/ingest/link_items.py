@@ -85,10 +85,12 @@ def _named_link(block: Block) -> Unit | None:
     return Unit("item", block, 9, name, link.url, "item: link-led line")
 
 
-# A source's name of up to three words and its reading time: "Nature | 3 min read"; not a
-# headline with its reading time, "OpenAI raises $6.6B at a $157B valuation · 5 min read"
-SOURCE_READ_TIME = re.compile(r"^[^\W\d][\w&.'’-]*(?: [\w&.'’-]+){0,2}[ \t]*[|·•][ \t]*\d{1,3}"
-                              r"[ \t]*min(?:ute)?s?[ \t]+read$", re.IGNORECASE)
+# A source's name, up to three capitalised words, and its reading time: "Nature | 3 min
+# read", "The Guardian · 5 min read"; not a headline with its reading time, "OpenAI raises
+# $6.6B · 5 min read", "Rust drops i686-windows | 5 min read" (attack16)
+SOURCE_READ_TIME = re.compile(r"^(?-i:(?:The )?[A-Z][A-Za-z&.'’-]*(?: [A-Z][A-Za-z&.'’-]*){0,2})"
+                              r"[ \t]*[|·•][ \t]*\d{1,3}[ \t]*min(?:ute)?s?[ \t]+read$",
+                              re.IGNORECASE)
 
 
 def split_lines(block: Block, lines: list[str]) -> list[Block]:

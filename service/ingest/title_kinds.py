@@ -31,11 +31,14 @@ from service.ingest.zones import POLL_QUESTION, POSTING_PLACE, ZONES, role_title
 __all__ = ["label_over_items", "news_item", "title_kind"]
 
 # A title that is the issue's number alone, by the word that numbers issues: "Issue #657",
-# "Edition 12", "Ausgabe Nr. 31": the masthead's, never a story (two real sweeps).  Not "No.
-# 3" (a countdown's) nor "Week 45" (a build log's): the review of stop 38.
+# "Edition 12", "Ausgabe Nr. 31", with no title of its rank after it: the masthead's (two real
+# sweeps).  Not "No. 3" (a countdown's) nor "Week 45" (a build log's): stop 38's review.
 ISSUE_NUMBER_ONLY = re.compile(r"^(?:issue|edition|ausgabe|edici[oó]n|edi[cç][aã]o|edizione"
                                r"|num[eé]ro)\s?(?:#|n[º°o.]\.?|nr\.|no\.)?\s?\d{1,5}$",
                                re.IGNORECASE)
+# The week's points in a list before its stories: "This Week's Takeaways:" over a <ul> (a
+# real sweep); over paragraphs, the letter's own items (attack16)
+TAKEAWAYS = re.compile(r"^\W*(?:this|the) week['’]?s takeaways\W*$", re.IGNORECASE)
 NEWS_SUMMARY_CHARS = 20  # a one-line news item says what happened after its headline
 # "<word> jobs" is a jobs board over postings only: "Steel jobs" over news is news
 FIELD_JOBS = re.compile(r"^\W*\w[\w-]* (?:jobs|roles)\W*$", re.IGNORECASE)
@@ -49,8 +52,12 @@ def title_kind(unit: Unit, units: list[Unit], index: int) -> str:
     """"story", "section", "body" (no title after all), or the zone ("recap", "sponsor",
     "intro", "jobs", "feedback", "extras", "footer") it opens."""
     text = tidy(unit.headline)
-    if ISSUE_NUMBER_ONLY.match(text):
-        return "section"
+    if ISSUE_NUMBER_ONLY.match(text) and not any(
+            u.role == "title" and u.rank == unit.rank for u in after(units, index)):
+        return "section"  # (over its peers, "Issue 12" is a magazine's story: attack16)
+    if TAKEAWAYS.match(text) and next((u.block.kind == "list_item" for u in after(
+            units, index) if u.role != "rule"), False):
+        return "recap"
     for name, pattern in ZONES.items() if len(text) <= TITLE_MAX_CHARS else ():
         # (a zone's title is short; a long heading is read no further: the patterns'
         # word classes overlap their endings, quadratic on a hostile 16,000-character one)

@@ -135,7 +135,7 @@ ZONES = {
         r"|(?:this|the) (?:week|issue) in (?:\d{1,3}|sixty|thirty) (?:seconds|words)\W*$"
         r"|(?:au sommaire|dans ce numéro|in dieser ausgabe|en este número|in questo numero"
         r"|nesta edição)(?: (?:cette semaine|de hoy|diese woche|esta semana))?\W*$"
-        r"|(?:timestamps|chapters|in this episode|(?:this|the) week['’]?s takeaways)\W*$"
+        r"|(?:timestamps|chapters|in this episode)\W*$"
         # a plain-text digest's "CONTENTS" over its numbered list, a podcast's "Links from
         # the show" repeating its segments (data/README.md: show notes are no stories; the
         # thirty-second sweep)
