@@ -103,7 +103,9 @@ SETTINGS: tuple[Setting, ...] = (
             "An issue cut into more stories than this is refused (too-many-stories) before it "
             "is tagged: a real issue holds a few dozen; thousands come from a broken or "
             "hostile message, and each would be tagged, stored and mailed."),
-    Setting("models", "dir", str, "models", "Folder of model versions and their cards."),
+    Setting("models", "dir", str, "models",
+            "Folder of model versions and their cards; a relative one not found from the "
+            "current folder is, run from a clone, the clone's (where `train` then writes)."),
     Setting("models", "retrain_after_labels", int, 20,
             "The scheduler retrains once this many new usable labels have arrived; 0: never."),
     Setting("models", "labels_paths", str,

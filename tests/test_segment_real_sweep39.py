@@ -215,3 +215,12 @@ def test_the_week_s_takeaways_over_a_list_are_the_recap() -> None:
             f"by a blog</h3><p>{MORE}</p>")
     headlines = _headlines(html, "Wednesday Reading List")
     assert len(headlines) == 2 and not any("Takeaways" in h for h in headlines)
+
+
+def test_a_headline_is_cut_at_three_hundred_characters() -> None:
+    """An operator's review: a one-story issue's 50,000-character Subject was its headline,
+    in full, in every alert and page."""
+    subject = "Harbour " + "news " * 10_000
+    stories = _stories(f"<p>{TEXT}</p><p>{MORE}</p>", subject)
+    assert len(stories) == 1 and len(stories[0].headline) <= 300
+    assert stories[0].headline.startswith("Harbour news news") and stories[0].headline[-1] == "…"

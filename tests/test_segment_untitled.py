@@ -222,7 +222,9 @@ def test_a_sign_off_is_no_story_s_text() -> None:
     for sign_off in ("That's it for today! See you tomorrow.", "That's all for this week.",
                      "Thanks to Ed Ruiz for editing this newsletter.", "— The Brief editors",
                      "Enjoyed this? Forward it to a colleague.", "Love the Brief? Tell a friend.",
-                     "Partner with us: reach 400,000 readers."):
+                     "Partner with us: reach 400,000 readers.",
+                     # (two sentences, 13 words: an operator's review found it in a digest)
+                     "That's all for this week. Forward this to a friend who loves gears."):
         stories, _ = _cut(_html([f"<h2>{h}</h2><p>{t}</p>" for h, t in NEWS]
                                 + [f"<p>{sign_off}</p>"]))
         assert [s.headline for s in stories] == [NEWS[0][0], NEWS[1][0]], sign_off

@@ -597,6 +597,8 @@ def test_review_lists_the_least_certain_stories_first(
     page = client.get("/review").get_data(as_text=True)
     order = [page.index(f'id="story-{i}"') for i in (unsure, middle, sure)]
     assert order == sorted(order)
+    # the scale said (an operator's review: "certainty 0.44" meant nothing)
+    assert "certainty 0.02 of 0.50" in page and "0 is a toss-up, 0.50 sure" in page
 
 
 def test_review_shows_scores_and_explanation_terms(context: Context, client: FlaskClient) -> None:

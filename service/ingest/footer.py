@@ -66,6 +66,7 @@ SIGNATURE_CUTS = 3  # the stories a signature may have been cut into, after the 
 SIGNATURE_CHARS = 300  # each of them short: a name, a role, an address, a phone number
 SIGN_OFF_BLOCKS = 4  # a sign-off is in an issue's last few blocks
 SIGN_OFF_WORDS = 12  # and short: "See you tomorrow, robots: the line became a meme" is news
+FIRST_SENTENCE = re.compile(r".*?(?:[.!?](?=\s)|$)")
 
 
 def sign_off_at(blocks: Sequence[Block]) -> int:
@@ -73,7 +74,11 @@ def sign_off_at(blocks: Sequence[Block]) -> int:
     the first of its last ``SIGN_OFF_BLOCKS`` whose first line is one; len(blocks) if none."""
     for at in range(max(1, len(blocks) - SIGN_OFF_BLOCKS), len(blocks)):
         first = tidy(block_lines(blocks[at])[0]) if blocks[at].text else ""
-        if len(first.split()) <= SIGN_OFF_WORDS and SIGN_OFF.match(first):
+        # (its first sentence is short: "That's all for this week. Forward this to a friend
+        # who loves gears." is one, 13 words in all: an operator's review)
+        sentence = FIRST_SENTENCE.match(first)
+        if sentence and len(sentence.group().split()) <= SIGN_OFF_WORDS and SIGN_OFF.match(
+                first):
             return at
     return len(blocks)
 

@@ -78,12 +78,27 @@ TOLD_CHARS = 60  # ... when a paragraph this long came before it (an intro, a ma
 ISSUE_TITLE = re.compile(r"^[^:\n]{2,40}:\s[^,\n]+,\s")
 MORE_IN_SUBJECT = re.compile(r"\s*(?:,\s*and|\+|&|;|,\s*plus|\s+plus|\s+and\s+(?:the|a|more))\s")
 BUTTON_CHARS = 40  # "Read the full story →": a button's words are few
+# A stored headline's length at most: a 50,000-character Subject of a one-story issue was its
+# headline, in every alert and page (an operator's review): cut, with "…".
+HEADLINE_MAX_CHARS = 300
 
 
 # ---- segmenting -----------------------------------------------------------------------------
 
 
 def segment(issue: Issue, rules: Sequence[SourceRules] | None = None) -> list[Story]:
+    return [dataclasses.replace(story, headline=_shown(story.headline))
+            if len(story.headline) > HEADLINE_MAX_CHARS else story
+            for story in _segment(issue, rules)]
+
+
+def _shown(headline: str) -> str:
+    """A headline cut at a word before ``HEADLINE_MAX_CHARS``, with "…"."""
+    cut = headline[:HEADLINE_MAX_CHARS - 1]
+    return (cut.rsplit(None, 1)[0] if " " in cut else cut) + "…"
+
+
+def _segment(issue: Issue, rules: Sequence[SourceRules] | None) -> list[Story]:
     source = rules_for(issue.envelope, rules)
     if source.engine == STRUCTURE:
         return by_structure(issue, source)[0]  # (which reads a digest first)

@@ -39,7 +39,8 @@ def linked_story(session: Session, owner: LinkOwner, story_id: int) -> Story:
     names that email's delivery (or, signed before stop 31, the issues it covered)."""
     story = session.get(Story, story_id)
     if story is None:
-        raise InvalidLink("the story this link was made for is no longer stored")
+        # (not "no longer stored": an edited link names a story that never was: a review)
+        raise InvalidLink("this link names no story we hold for its email")
     if not _in_linked_email(session, owner, story):
         raise InvalidLink("this feedback link is for the stories of another email")
     return story
