@@ -100,12 +100,10 @@ SETTINGS: tuple[Setting, ...] = (
             "or domain like the built-in ones in service/ingest/sources/); they come before "
             "the built-in ones. Empty: the built-in rules only."),
     Setting("segment", "max_stories", int, 500,
-            "An issue cut into more stories than this is refused (too-many-stories) before it "
-            "is tagged: a real issue holds a few dozen; thousands come from a broken or "
-            "hostile message, and each would be tagged, stored and mailed."),
-    Setting("models", "dir", str, "models",
-            "Folder of model versions and their cards; a relative one not found from the "
-            "current folder is, run from a clone, the clone's (where `train` then writes)."),
+            "An issue cut into more stories than this is refused (too-many-stories) before "
+            "it is tagged: a real issue holds dozens, a broken or hostile one thousands."),
+    Setting("models", "dir", str, "models", "Folder of model versions and their cards; "
+            "a relative one not found from here is, run from a clone, the clone's."),
     Setting("models", "retrain_after_labels", int, 20,
             "The scheduler retrains once this many new usable labels have arrived; 0: never."),
     Setting("models", "labels_paths", str,

@@ -612,7 +612,7 @@ def test_a_name_ending_in_a_full_stop_runs_into_its_text() -> None:
                                                ("attack10", 0.87), ("sweep11", 0.96),
                                                ("attack11", 0.93), ("sweep12", 0.90),
                                                ("attack12", 0.93), ("sweep13", 0.78),
-                                               ("sweep14", 0.66), ("attack13", 0.88),
+                                               ("sweep14", 0.72), ("attack13", 0.88),
                                                ("sweep15", 0.82), ("sweep16", 0.80),
                                                ("sweep17", 0.90), ("sweep18", 0.88),
                                                ("attack14", 0.80), ("sweep19", 0.87),

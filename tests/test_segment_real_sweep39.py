@@ -224,3 +224,71 @@ def test_a_headline_is_cut_at_three_hundred_characters() -> None:
     stories = _stories(f"<p>{TEXT}</p><p>{MORE}</p>", subject)
     assert len(stories) == 1 and len(stories[0].headline) <= 300
     assert stories[0].headline.startswith("Harbour news news") and stories[0].headline[-1] == "…"
+
+
+def test_link_lines_led_by_an_emoji_are_items() -> None:
+    """A climate weekly's "🙀 <a>…</a>" lines under a section (a real sweep): the emoji
+    marks the item's kind, and the line was read as a list of links (0.0).  The same fix
+    lifted six sweeps written in helpers' words (sweep14, 21, 28, 33, 42, 46)."""
+    html = ("<h2>News you can't miss</h2><p>One scary, one good and one odd item.</p>" + "".join(
+        f"<p>{icon} <a href='https://example.test/{n}'>{t}</a></p>" for n, (icon, t) in
+        enumerate((("🙀", "The propane lobby courts schools"), ("😻", "Europe's emissions fall 8%"),
+                   ("😼", "Why progress stories matter")))) + f"<h2>Highlights</h2><p>{TEXT}</p>")
+    assert _headlines(html)[:3] == ["The propane lobby courts schools",
+                                    "Europe's emissions fall 8%", "Why progress stories matter"]
+
+
+def test_bold_headlines_run_into_their_text_after_a_bulleted_recap_with_no_rule() -> None:
+    """A robotics weekly: "In today's email -" over four bullets, then its stories as
+    "**Headline** - text" paragraphs, no rule between (the recap took them all: one story)."""
+    html = ("<h1>The Tidewater Brief</h1><p>Welcome to the brief, the week's need-to-know "
+            "harbour news.</p><p>In today's email -</p><ul><li>Robot ferry</li>"
+            "<li>Chip rules</li><li>Solar library</li></ul>" + "".join(
+                f"<p><b>{head}</b> - {TEXT}</p>" for head in (
+                    "License to sail", "Doctor Doctor", "Leaving Harbor")))
+    assert _headlines(html, "The Tidewater Brief") == ["License to sail", "Doctor Doctor",
+                                                       "Leaving Harbor"]
+
+
+@pytest.mark.parametrize(("line", "caption"), [
+    ("Dana Ortiz for The New York Times", True), ("Lio Ruiz/Reuters", True),
+    ("(Sam Hale/The Washington Post)", True), ("Ana Lee/Agence France-Presse — Getty Images", True),
+    ("Jobs for The New York Times", False), ("Big Tech/Reuters Poll shows a drop", False),
+])
+def test_a_news_picture_s_credit_names_its_photographer_and_agency(line: str,
+                                                                  caption: bool) -> None:
+    assert bool(CAPTION.search(line)) is caption
+
+
+def test_linked_headlines_between_pictures_are_stories() -> None:
+    """A climate weekly's Sunday list: a picture, its credit, a linked headline, and so on
+    (the credits were title lines, and each headline a section's name over them)."""
+    heads = ("Energy office cancels grants for hundreds of projects",
+             "Relief agency withholds grants from the states",
+             "A primatologist's thoughts on hope, for a reporter")
+    html = "<h1>Weather Desk</h1><p>Our best reporting of the week.</p>" + "".join(
+        f"<p><img src='cid:{n}' alt='a photo'></p><p><small>Dana Ortiz for The New York "
+        f"Times</small></p><h2><a href='https://example.test/{n}'>{h}</a></h2>"
+        for n, h in enumerate(heads)) + f"<p>{TEXT}</p>"
+    assert _headlines(html, "The week in weather") == list(heads)
+
+
+def test_a_source_s_label_over_its_linked_headline_is_no_headline() -> None:
+    """A health brief: "<b>Harbour Health News:</b><br><a><b>Headline</b></a>" over the
+    story's paragraphs, each item so (cut as one story under the issue's title)."""
+    html = "<h1>First Edition: May 2</h1><p><i>This morning's highlights.</i></p>" + "".join(
+        f"<p><b>Harbour Health News:</b><br><a href='https://example.test/{n}'><b>{h}</b>"
+        f"</a></p><p>{TEXT}</p><p>{MORE}</p>" for n, h in enumerate((
+            "Clinics add evening hours as flu season starts",
+            "Podcast: what the new budget means for nurses")))
+    assert _headlines(html, "First Edition: May 2") == [
+        "Clinics add evening hours as flu season starts",
+        "Podcast: what the new budget means for nurses"]
+
+
+def test_a_receive_this_newsletter_line_is_housekeeping() -> None:
+    html = ("<p><a href='https://example.test/join'>Receive this weekly newsletter keeping "
+            "40k+ investors in the loop</a></p>" + "".join(
+                f"<h3>{t}</h3><p>{TEXT}</p>" for t in ("Chip maker opens a plant",
+                                                       "Memory prices climb")))
+    assert _headlines(html) == ["Chip maker opens a plant", "Memory prices climb"]

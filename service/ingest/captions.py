@@ -17,6 +17,9 @@ __all__ = ["CAPTION"]
 # the name, and the caption must end there)
 _LIBRARY = (r"(?:unsplash|getty(?: images)?|pexels|shutterstock|pixabay|istock|alamy"
             r"|wikimedia(?: commons)?|flickr|reuters|ap|afp)")
+_AGENCY = (r"(?:new york times|washington post|wall street journal|guardian|associated press"
+           r"|reuters|getty images|agence france-presse|afp|bloomberg|ap|epa|shutterstock"
+           r"|alamy|nasa)")
 _CREDIT = (r"(?:(?:photo(?:graph)?s?|images?|illustrations?|pictures?|credits?|foto|bild"
            r"|screenshots?|graphics?|charts?|video)(?: by| credit)?\s*[:©]\s*"
            r"(?-i:[A-Z][\w'’./-]*(?:\s+(?:[A-Z][\w'’./-]*|&|/|for|via|de|van|von)){0,5})"
@@ -31,5 +34,11 @@ CAPTION = re.compile(rf"(?:^|[.)]\s+|\(){_CREDIT}(?:,\s*{_CREDIT}){{0,2}}\)?\.?$
                      # picture library: "…speaks at COP27 Credit: Paul Kagame / Flickr" (a
                      # real sweep)
                      r"|\s(?-i:Credit|Photo|Image|Picture|Illustration)s?:\s*"
-                     rf"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,3}})\s*/\s*{_LIBRARY}\.?$",
+                     rf"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,3}})\s*/\s*{_LIBRARY}\.?$"
+                     # a photographer's name alone with the agency or paper it shot for, as
+                     # news pictures are credited: "Mark Abramson for The New York Times",
+                     # "Yara Nardi/Reuters", "(Jabin Botsford/The Washington Post)" (a real
+                     # weekly's credits under its pictures were read as title lines)
+                     r"|^\(?(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})\s*(?:/|\s(?-i:for)\s)"
+                     rf"\s*(?:the\s+)?{_AGENCY}(?:\s*[—–-]\s*getty images)?\)?\.?$",
                      re.IGNORECASE)

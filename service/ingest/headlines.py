@@ -79,6 +79,8 @@ GREETING = re.compile(rf"^(?:{_NO_QUOTE}+(?=.*!\W*$))?(?:hey|hi|hello|howdy|gree
                       r"|(?:hello and )?welcome (?:back )?to (?:the |this |our |your |today['’]s )?"
                       r"(?:[\w'’-]+ ){0,3}(?:edition|issue|newsletter)\b)",
                       re.IGNORECASE)
+# An emoji or two before a line's link, a mark of its kind ("😻", "💩"): not its words
+ICON_LEAD = re.compile(r"^[^\w\s\"'“‘«(\[<$€£#@&*_~-]{1,3}\ufe0f?[ \t]+")
 SUBHEAD = re.compile(r"^[*_\s]*(?:…|\.\.\.)")  # "…what the story is about…" under a headline
 SETTING = re.compile(r"^\[[^\]]{3,80}\]$")  # "[A city, 2031]" under a tale's title
 LABEL = re.compile(r"[:：]\s*$")  # an inline bold lead-in such as "What's new:" (or "：")

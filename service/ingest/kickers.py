@@ -7,11 +7,15 @@ behind an announcement, the first line of a wrapped paragraph (the fourth sweep)
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 
+from service.domain import Block
 from service.ingest.bylines import AUTHOR_NAME, POST_AUTHORS
 from service.ingest.headlines import (
+    LABEL,
+    RANK_LINE,
     SECTION_WORDS,
     block_lines,
     capitalised_share,
@@ -24,7 +28,7 @@ from service.ingest.subheads import PART_NUMBER, listed_titles, repeated_subhead
 from service.ingest.units import BOLD_RANK, LINE_RANK, Unit
 from service.ingest.zones import ZONES
 
-__all__ = ["authors_of", "kickers_as_text"]
+__all__ = ["authors_of", "kickers_as_text", "without_kicker_line"]
 
 HEADLINE_WORDS = 4  # a headline, not a section's name ("Business"), over its author's name
 NAME_WORDS = 4  # "Ana Lucía Reyes Ortiz": a person's name is short
@@ -303,3 +307,25 @@ def _opening_story(units: list[Unit]) -> int:
         return -1
     unit = units[index]
     return index if unit.role == "title" and unit.rank >= 7 else -1
+
+
+SOURCE_LABEL_WORDS = 4  # "Kaiser Health News:", "The Washington Post:"
+
+
+def without_kicker_line(block: Block, lines: list[str]) -> tuple[Block, list[str]]:
+    """``block`` without the line over its title that only places or sources it, in the
+    same paragraph: a ranked card's "#1" over "Tallyho — Shared expense tracking…" (a
+    launches digest, the thirty-first sweep); a news roundup's bold "Kaiser Health News:"
+    over its linked headline, "<b>Source:</b><br><a><b>Headline</b></a>" (a real health
+    brief, cut as one story)."""
+    if len(lines) < 2:
+        return block, lines
+    first = tidy(lines[0])
+    source = (len(lines) == 2 and bool(LABEL.search(lines[0])) and tidy(block.lead) == first
+              and len(first.split()) <= SOURCE_LABEL_WORDS
+              and any(tidy(link.text) == tidy(lines[1]) for link in block.links))
+    if not (RANK_LINE.match(first) or source):
+        return block, lines
+    lines = lines[1:]
+    return dataclasses.replace(block, text="\n".join(lines), lead=""), lines
+

@@ -18,6 +18,7 @@ from service.ingest.headlines import (
     CJK,
     DECORATION,
     ENUMERATOR,
+    ICON_LEAD,
     RELATED,
     letter_words,
     names_author,
@@ -132,6 +133,8 @@ def link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fals
     # browser tab", the twenty-first sweep)
     text = tidy(ENUMERATOR.sub("", DASH_BULLET.sub("", first.strip(DECORATION + "•"))))
     name = tidy(link.text)
+    if (icon := ICON_LEAD.match(text)) and not ICON_LEAD.match(name):
+        text = text[icon.end():]  # "🙀 <a>The propane industry is…</a>" (a real sweep)
     lead = tidy(block.lead)
     # "**[Corvane] buys Lattice Labs for $1.2B**" over its paragraph: the bold line is the
     # headline, its link only names the company (the fourteenth attack); in a bullet under

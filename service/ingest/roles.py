@@ -15,7 +15,6 @@ headlines.py's; this module weighs lines against the blocks around them.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Sequence
 
@@ -39,7 +38,6 @@ from service.ingest.headlines import (
     ENUMERATOR,
     EPISODE_LINE,
     LABEL,
-    RANK_LINE,
     SECTION_WORDS,
     SENTENCE_CLOSE,
     STEP,
@@ -70,6 +68,7 @@ from service.ingest.kickers import (
     kickers_as_text,
     name_under_item,
     names_under_items,
+    without_kicker_line,
 )
 from service.ingest.lead_runs import lead_runs
 from service.ingest.link_items import (
@@ -128,12 +127,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
         if block.kind == "rule":
             units.append(Unit("rule", block))
             continue
-        lines = block_lines(block)
-        if len(lines) > 1 and RANK_LINE.match(tidy(lines[0])):
-            # "#1" over "Tallyho — Shared expense tracking…": a ranked card's place, not its
-            # title (a launches digest, the thirty-first sweep)
-            lines = lines[1:]
-            block = dataclasses.replace(block, text="\n".join(lines), lead="")
+        block, lines = without_kicker_line(block, block_lines(block))  # "#1", "KFF News:"
         if len(lines) > 1 and not related and link_item(block, lines[0]):
             # Link items one a line, no blank line between (plain text): one block each.
             units += [link_item(line, block_lines(line)[0]) or Unit("body", line)

@@ -48,7 +48,7 @@ from service.ingest.sections import (
     has_own_text,
     section_heading,
 )
-from service.ingest.title_kinds import label_over_items, news_item, title_kind
+from service.ingest.title_kinds import label_over_items, news_item, recap_list_over, title_kind
 from service.ingest.units import Unit, after, url_below
 from service.ingest.zones import (
     EVENT_DAY,
@@ -92,7 +92,8 @@ def cut(blocks: Sequence[Block], names: Sequence[str] = (),
             cutter.rule(index)
         elif unit.role == "title":
             cutter.title(unit, index)
-        elif not cutter.zone or (cutter.zone in ("feedback", "extras") and news_item(unit)):
+        elif not cutter.zone or (cutter.zone in ("feedback", "extras") and news_item(unit)) or (
+                cutter.zone == "recap" and recap_list_over(cutter.units, cutter.recap_at, index)):
             cutter.zone = ""  # a poll's or a quote's zone ends at the next one-line item
             cutter.other(unit, index)
         elif cutter.zone in ("feedback", "extras") and label_over_items(cutter.units, index):
@@ -107,8 +108,7 @@ def cut(blocks: Sequence[Block], names: Sequence[str] = (),
                    cutter.named)
 
 
-# A sponsor's name and its tag on the line under its item: "Tidewater Sponsor", "Relay
-# Cache (Sponsor)", "Acme · Sponsored"
+# A sponsor's name and its tag under its item: "Tidewater Sponsor", "Acme · Sponsored"
 SPONSOR_TAG = re.compile(r"^[A-Z][\w&'’]*(?:[ .-][\w&'’]+){0,3}[ \t]*[(\[·|]?[ \t]*"
                          r"(?:Sponsor|Sponsored|SPONSOR|SPONSORED|Partner|PARTNER|Promoted)"
                          r"[)\]]?$")  # (a name's words and the tag share no character: linear)

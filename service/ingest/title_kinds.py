@@ -28,7 +28,7 @@ from service.ingest.run_in import is_label
 from service.ingest.units import Unit, after, text_under
 from service.ingest.zones import POLL_QUESTION, POSTING_PLACE, ZONES, role_title
 
-__all__ = ["label_over_items", "news_item", "title_kind"]
+__all__ = ["label_over_items", "news_item", "recap_list_over", "title_kind"]
 
 # A title that is the issue's number alone, by the word that numbers issues: "Issue #657",
 # "Edition 12", "Ausgabe Nr. 31", with no title of its rank after it: the masthead's (two real
@@ -39,6 +39,7 @@ ISSUE_NUMBER_ONLY = re.compile(r"^(?:issue|edition|ausgabe|edici[oó]n|edi[cç][
 # The week's points in a list before its stories: "This Week's Takeaways:" over a <ul> (a
 # real sweep); over paragraphs, the letter's own items (attack16)
 TAKEAWAYS = re.compile(r"^\W*(?:this|the) week['’]?s takeaways\W*$", re.IGNORECASE)
+LINKED_HEADLINE_WORDS = 4  # not a menu's "Podcasts", "Events"
 NEWS_SUMMARY_CHARS = 20  # a one-line news item says what happened after its headline
 # "<word> jobs" is a jobs board over postings only: "Steel jobs" over news is news
 FIELD_JOBS = re.compile(r"^\W*\w[\w-]* (?:jobs|roles)\W*$", re.IGNORECASE)
@@ -79,6 +80,10 @@ def title_kind(unit: Unit, units: list[Unit], index: int) -> str:
         return "section"  # a title with nothing under it
     if following.role == "title" and following.rank < unit.rank and unit.rank >= 7:
         return "body"  # a line that only looks like a title, over a heading: text, not a name
+    if (unit.url and following.role == "title" and following.rank == unit.rank
+            and following.url and following.url != unit.url
+            and len(text.split()) >= LINKED_HEADLINE_WORDS):
+        return "story"  # linked headlines in a row, pictures between (a real weekly's)
     if following.role in ("title", "item"):
         return "section"
     # (under a Chinese or Japanese title, its text says more per letter: ``text_size``)
@@ -182,3 +187,16 @@ def label_over_items(units: list[Unit], index: int) -> bool:
     below = next((u for u in after(units, index) if u.role != "rule"), None)
     return (units[index].role == "body" and is_label(units[index].block)
             and below is not None and below.role == "item")
+
+
+def recap_list_over(units: list[Unit], recap_at: int, index: int) -> bool:
+    """The recap opened at ``recap_at`` was a list of two entries or more, and the item at
+    ``index`` is no entry of it: a paragraph's headline run into its text after the bullets
+    ("In today's email -" over four bullets, then "**License to kill** - The police…", a
+    real issue with no rule between them; with one, ``_Cutter.rule`` ends the recap)."""
+    unit = units[index]
+    if unit.role != "item" or unit.block.kind == "list_item":
+        return False
+    entries = [u for u in units[recap_at + 1:index] if u.role != "rule"]
+    return len(entries) > 1 and all(u.block.kind == "list_item" for u in entries)
+
