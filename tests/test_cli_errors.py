@@ -86,6 +86,23 @@ def test_a_database_url_of_an_unknown_kind_is_one_error_line(tmp_path: Path) -> 
         "use sqlite:///PATH or postgresql://..."]
 
 
+@pytest.mark.parametrize("command", [("stories",), ("refused",), ("subscribers", "list")])
+def test_a_read_command_makes_no_database_where_none_is(tmp_path: Path,
+                                                        command: tuple[str, ...]) -> None:
+    """An operator's review: `stories` from another folder made an empty database there and
+    printed nothing, as if nothing had been stored."""
+    missing = tmp_path / "var" / "newsalerts.db"
+    env = {"NEWSALERTS_DATABASE__URL": f"sqlite:///{missing}"}
+    result = CliRunner().invoke(main, list(command), env=env)
+    assert result.exit_code == 1 and not missing.exists()
+    assert result.output.startswith(f"Error: StorageError: no database at {missing}: ")
+    written = CliRunner().invoke(main, ["subscribers", "add", "a@example.org", "--themes",
+                                        "safety", "--cadence", "instant", "--confirmed"],
+                              env=env)
+    assert written.exit_code == 0, written.output  # a command that stores makes it
+    assert CliRunner().invoke(main, list(command), env=env).exit_code == 0
+
+
 def test_a_path_that_cannot_be_written_is_one_error_line(tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("a file, not a folder")
     out = tmp_path / "afile" / "labels.jsonl"

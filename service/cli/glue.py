@@ -33,7 +33,7 @@ import click
 
 from service.config import Settings
 from service.context import Context
-from service.errors import NewsalertsError
+from service.errors import NewsalertsError, StorageError
 from service.ops.process import process_id, stop_on_signals
 
 __all__ = ["Command", "Group", "check_writable_file", "check_writable_folder", "context_opener",
@@ -101,8 +101,17 @@ def context_opener() -> Callable[[], Context]:
 
 
 @contextmanager
-def opened_context() -> Iterator[Context]:
-    """The current command's Context, closed afterwards."""
+def opened_context(*, reading: bool = False) -> Iterator[Context]:
+    """The current command's Context, closed afterwards.  ``reading``: a command that only
+    reads what is stored refuses to make a SQLite database that is not there (an operator's
+    review: `stories` run from another folder made an empty one and printed nothing)."""
+    if reading and (loaded := _obj().get("settings")) is not None:
+        missing = _missing_sqlite_file(loaded.database.url)
+        if missing is not None:
+            raise StorageError(
+                f"no database at {missing}: nothing is stored with these settings here "
+                "(run it from the service's folder, or name its settings with --config or "
+                "NEWSALERTS_CONFIG)")
     context = context_opener()()
     try:
         yield context
@@ -146,3 +155,15 @@ def check_writable_folder(path: Path) -> None:
 def _refused(code: int, path: Path) -> OSError:
     # OSError(errno, ...) makes the subclass (NotADirectoryError...) the write would raise.
     return OSError(code, os.strerror(code), str(path))
+
+
+def _missing_sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite ``url`` when it does not exist; None for any other database."""
+    from sqlalchemy.engine import make_url  # (light: SQLAlchemy is loaded by every command)
+
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path
+

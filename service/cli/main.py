@@ -130,7 +130,7 @@ def segment(files: tuple[Path, ...], explain: bool) -> None:
 def stories(since: datetime | None) -> None:
     """Stored stories as JSON lines {message_id, index, headline, themes, scores, events,
     url, section, ...}."""
-    with glue.opened_context() as context, transaction(context.sessions) as session:
+    with glue.opened_context(reading=True) as context, transaction(context.sessions) as session:
         for row in store.stories_since(session, since.replace(tzinfo=UTC) if since else None):
             click.echo(json.dumps(row, ensure_ascii=False))
 
@@ -141,7 +141,7 @@ def stories(since: datetime | None) -> None:
 def refused(since: datetime | None) -> None:
     """Refused messages as JSON lines {received_at, status, code, reason, sender, subject,
     origin, ...}: why each did not become an issue (`status` counts them)."""
-    with glue.opened_context() as context, transaction(context.sessions) as session:
+    with glue.opened_context(reading=True) as context, transaction(context.sessions) as session:
         for row in store.refusals_since(session, since.replace(tzinfo=UTC) if since else None):
             # (ASCII: a stranger's subject must not put terminal controls, a right-to-left
             # override or an 8-bit escape, on the operator's screen: the review)

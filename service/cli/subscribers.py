@@ -61,7 +61,7 @@ def add_command(email: str, themes: str, cadence: str, confirmed: bool,
 @subscribers_group.command("list")
 def list_command() -> None:
     """Print every subscriber as one JSON object per line."""
-    with opened_context() as context, context.sessions() as session:
+    with opened_context(reading=True) as context, context.sessions() as session:
         for row in list_subscribers(session):
             click.echo(json.dumps(row))
 
