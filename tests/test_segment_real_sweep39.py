@@ -292,3 +292,22 @@ def test_a_receive_this_newsletter_line_is_housekeeping() -> None:
                 f"<h3>{t}</h3><p>{TEXT}</p>" for t in ("Chip maker opens a plant",
                                                        "Memory prices climb")))
     assert _headlines(html) == ["Chip maker opens a plant", "Memory prices climb"]
+
+
+def test_a_subtitle_listing_the_issue_s_stories_and_more_is_no_story() -> None:
+    html = ("<h1>Harbour Weekly: Issue #220</h1><h3>Robot ferry, chip rules, solar library, "
+            "and more</h3><p>Hey folks,</p><p>This week we bring you a robot ferry, new chip "
+            "rules and a library that runs on the sun.</p>" + "".join(
+                f"<h3><a href='https://example.test/{n}'>{t}</a></h3><p>{TEXT}</p>"
+                for n, t in enumerate(("Robot ferry starts its first season",
+                                       "Chip rules tighten again", "The library goes solar"))))
+    assert _headlines(html, "Harbour Weekly: Issue #220") == [
+        "Robot ferry starts its first season", "Chip rules tighten again",
+        "The library goes solar"]
+
+
+def test_a_link_to_the_publisher_s_other_letters_is_housekeeping() -> None:
+    html = ("<p><a href='https://example.test/all'>View all Harbour Press publications.</a></p>"
+            + "".join(f"<h2>{t}</h2><p>{TEXT}</p>" for t in ("Chip maker opens a plant",
+                                                              "Memory prices climb")))
+    assert _headlines(html) == ["Chip maker opens a plant", "Memory prices climb"]

@@ -71,8 +71,10 @@ def without_opening_line(cutting: Cutting) -> Cutting:
 
 
 # A subtitle that teases the rest of the issue: "Plus: smartwatches out of class and …"
-TEASER = re.compile(r"^(?:plus|also|and|ook|inoltre|además|außerdem|aussi)\s*[:,]\s+\S",
-                    re.IGNORECASE)
+TEASER = re.compile(r"^(?:plus|also|and|ook|inoltre|además|außerdem|aussi)\s*[:,]\s+\S"
+                    # or a list of them: "State of AI Report 2021, Perceive, TinyML, …, and
+                    # more" under "Deep Learning Weekly: Issue #220" (a real sweep)
+                    r"|,\s+(?:and|&)\s+(?:much\s+)?more\W*$", re.IGNORECASE)
 
 
 def without_subtitle(raw: Sequence[Block], title: str, cuts: list[Cut], log: list[str]
@@ -89,7 +91,7 @@ def without_subtitle(raw: Sequence[Block], title: str, cuts: list[Cut], log: lis
         return cuts, log
     under = raw[at + 1:at + 1 + BYLINE_WITHIN]
     named = len(under) > 1 and _names_author(under[0]) and len(under[1].text) < META_CHARS
-    teaser = TEASER.match(tidy(subtitle.text))  # "Plus: smartwatches…" (the 18th sweep)
+    teaser = TEASER.search(tidy(subtitle.text))  # "Plus: smartwatches…" (the 18th sweep)
     if not named and not teaser and not any(_dates(b) for b in under):
         return cuts, log  # the author's name right under it over a short line (the date,
         # "26 gen"; a caption's name is over text), or a date or byline near it
