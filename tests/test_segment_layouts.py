@@ -625,7 +625,7 @@ def test_a_name_ending_in_a_full_stop_runs_into_its_text() -> None:
                                                ("sweep32", 0.88), ("sweep33", 0.82),
                                                ("sweep34", 0.93), ("sweep35", 0.83),
                                                ("sweep36", 0.65), ("attack15", 0.93),
-                                               ("attack16", 0.98)])
+                                               ("attack16", 0.98), ("attack17", 0.92)])
 def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
         corpus: str, floor: float) -> None:
     """Issues written by helpers in their own words (no newsletter text), with the stories
@@ -752,6 +752,9 @@ def test_the_layout_corpora_are_cut_as_well_as_when_these_rules_landed(
     them, 0.881 with their first versions (a magazine's "Issue 12", "'Hello, Dolly!'", a
     how-to's steps as list items with headings, "Postgres 18 released · 4 min read", a
     letter's takeaways as its items), 0.993 now.
+    attack17 (stop 39) attacked the five mends read from a third real set: 0.821 before
+    them, 0.812 with their first versions (a story's own emoji-led links, a bold headline
+    read as a photo credit, linked section names, "Source:" over a citation), 0.935 now.
     """
     total = corpus_score(corpus)
     assert total.f1 >= floor, (corpus, total)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.ingest.captions import CAPTION
+from service.ingest.captions import CAPTION, NEWS_CREDIT
 from service.ingest.headlines import title_like
 from tests.test_segment_layouts import _headlines, _stories
 
@@ -257,7 +257,7 @@ def test_bold_headlines_run_into_their_text_after_a_bulleted_recap_with_no_rule(
 ])
 def test_a_news_picture_s_credit_names_its_photographer_and_agency(line: str,
                                                                   caption: bool) -> None:
-    assert bool(CAPTION.search(line)) is caption
+    assert bool(NEWS_CREDIT.search(line)) is caption
 
 
 def test_linked_headlines_between_pictures_are_stories() -> None:
@@ -311,3 +311,37 @@ def test_a_link_to_the_publisher_s_other_letters_is_housekeeping() -> None:
             + "".join(f"<h2>{t}</h2><p>{TEXT}</p>" for t in ("Chip maker opens a plant",
                                                               "Memory prices climb")))
     assert _headlines(html) == ["Chip maker opens a plant", "Memory prices climb"]
+
+
+def test_a_story_s_own_emoji_led_links_stay_its_text() -> None:
+    """attack17: the icon rule's first version made a story's "📄 dataset", "🎧 interview"
+    links stories of their own."""
+    html = (f"<h2>Glaciers shrink twice as fast</h2><p>{TEXT}</p>"
+            "<p>📄 <a href='https://example.test/data'>The survey team's full dataset</a></p>"
+            "<p>🎧 <a href='https://example.test/talk'>Our interview with the surveyor</a></p>"
+            f"<h2>Ski resorts test snow farming</h2><p>{MORE}</p>")
+    stories = _stories(html)
+    assert [s.headline for s in stories] == ["Glaciers shrink twice as fast",
+                                             "Ski resorts test snow farming"]
+    assert "full dataset" in stories[0].text
+
+
+@pytest.mark.parametrize("label", ["Source:", "Go deeper:", "Update:"])
+def test_a_label_over_a_linked_citation_inside_a_story_stays_its_text(label: str) -> None:
+    html = (f"<h2>Hiring cools in the harbour towns</h2><p>{TEXT}</p>"
+            f"<p><b>{label}</b><br><a href='https://example.test/c'><b>The jobs report for "
+            f"October</b></a></p><h2>Ferry fares rise</h2><p>{MORE}</p>")
+    assert _headlines(html) == ["Hiring cools in the harbour towns", "Ferry fares rise"]
+
+
+def test_a_bold_headline_that_looks_like_a_credit_stays_a_headline() -> None:
+    html = "".join(f"<p><b>{t}</b></p><p>{TEXT}</p>" for t in (
+        "Another Delay for NASA", "A Private Lander Reaches the Moon",
+        "Europe Picks a Crew Capsule Design"))
+    assert _headlines(html)[0] == "Another Delay for NASA"
+
+
+def test_news_of_a_newsletter_on_paper_stays_a_story() -> None:
+    html = "".join(f"<h2>{t}</h2><p>{TEXT}</p>" for t in (
+        "Get our newsletter on paper: a local letter tries the post", "Ferry fares rise"))
+    assert _headlines(html)[0] == "Get our newsletter on paper: a local letter tries the post"

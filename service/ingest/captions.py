@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CAPTION"]
+__all__ = ["CAPTION", "NEWS_CREDIT"]
 
 # A picture's caption ending in its credit, a name: "Morning fog over the channel. Photo: Jo
 # Whit", "(Image: Acme)", "Illustration: Brisk Visuals"; not "Photos: Inside the factory" nor
@@ -34,11 +34,13 @@ CAPTION = re.compile(rf"(?:^|[.)]\s+|\(){_CREDIT}(?:,\s*{_CREDIT}){{0,2}}\)?\.?$
                      # picture library: "…speaks at COP27 Credit: Paul Kagame / Flickr" (a
                      # real sweep)
                      r"|\s(?-i:Credit|Photo|Image|Picture|Illustration)s?:\s*"
-                     rf"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,3}})\s*/\s*{_LIBRARY}\.?$"
+                     rf"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,3}})\s*/\s*{_LIBRARY}\.?$",
+                     re.IGNORECASE)
+NEWS_CREDIT = re.compile(
                      # a photographer's name alone with the agency or paper it shot for, as
                      # news pictures are credited: "Mark Abramson for The New York Times",
                      # "Yara Nardi/Reuters", "(Jabin Botsford/The Washington Post)" (a real
                      # weekly's credits under its pictures were read as title lines)
-                     r"|^\(?(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})\s*(?:/|\s(?-i:for)\s)"
+                     r"^\(?(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})\s*(?:/|\s(?-i:for)\s)"
                      rf"\s*(?:the\s+)?{_AGENCY}(?:\s*[—–-]\s*getty images)?\)?\.?$",
                      re.IGNORECASE)

@@ -322,7 +322,8 @@ def without_kicker_line(block: Block, lines: list[str]) -> tuple[Block, list[str
         return block, lines
     first = tidy(lines[0])
     source = (len(lines) == 2 and bool(LABEL.search(lines[0])) and tidy(block.lead) == first
-              and len(first.split()) <= SOURCE_LABEL_WORDS
+              and 2 <= len(first.split()) <= SOURCE_LABEL_WORDS
+              and all(w[0].isupper() for w in first.rstrip(":").split() if len(w) > 3)
               and any(tidy(link.text) == tidy(lines[1]) for link in block.links))
     if not (RANK_LINE.match(first) or source):
         return block, lines

@@ -13,6 +13,7 @@ import re
 
 from service.domain import Block
 from service.ingest.buttons import BUTTON_BAR, CALL_TO_ACTION, WEB_LINK
+from service.ingest.cuts import Cut
 from service.ingest.headlines import (
     BARE_URL_LINE,
     CJK,
@@ -28,7 +29,8 @@ from service.ingest.named import section_like
 from service.ingest.run_in import headline_then_sentence
 from service.ingest.units import Unit
 
-__all__ = ["link_item", "named_link_lines", "news_label", "opens_items", "split_lines"]
+__all__ = ["link_item", "named_link_lines", "news_label", "opens_items", "own_icon_link",
+           "split_lines"]
 
 # "Links:", "More links": a story's sources; "Quick Links:" are news (sweep8's)
 LINKS = re.compile(r"^(?:more |the |some |useful )?links?(?: mentioned)?$", re.IGNORECASE)
@@ -133,8 +135,10 @@ def link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fals
     # browser tab", the twenty-first sweep)
     text = tidy(ENUMERATOR.sub("", DASH_BULLET.sub("", first.strip(DECORATION + "•"))))
     name = tidy(link.text)
+    signal = "item: link-led line"
     if (icon := ICON_LEAD.match(text)) and not ICON_LEAD.match(name):
-        text = text[icon.end():]  # "🙀 <a>The propane industry is…</a>" (a real sweep)
+        # "🙀 <a>The propane industry is…</a>" (a real sweep)
+        text, signal = text[icon.end():], ICON_LINK_LINE
     lead = tidy(block.lead)
     # "**[Corvane] buys Lattice Labs for $1.2B**" over its paragraph: the bold line is the
     # headline, its link only names the company (the fourteenth attack); in a bullet under
@@ -165,7 +169,18 @@ def link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fals
         # "Marta Kowalczyk | Jun 12 2025 - 6:15 am ET" linked to her profile; "Nature | 3
         # min read" under a briefing's story, its source's link (a real sweep)
         return None
-    return Unit("item", block, 9, bold_line or name, link.url, "item: link-led line")
+    return Unit("item", block, 9, bold_line or name, link.url, signal)
+
+
+ICON_LINK_LINE = "item: icon, link-led line"
+OWN_TEXT_CHARS = 100  # a story's text over its own links; a section's intro is a line
+
+
+def own_icon_link(current: Cut, unit: Unit) -> bool:
+    """An emoji-led link under a story's text is that story's ("📄 <a>The dataset</a>", "🎧
+    <a>The interview</a>": attack17), not an item, as under a section's one-line intro."""
+    return (unit.signal == ICON_LINK_LINE and not current.signal.startswith("item")
+            and sum(len(block.text) for block in current.blocks[1:]) >= OWN_TEXT_CHARS)
 
 
 def _link_bar(block: Block, text: str) -> bool:

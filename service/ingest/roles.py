@@ -31,6 +31,7 @@ from service.ingest.bylines import (
     job_card,
     paired_fields,
 )
+from service.ingest.captions import NEWS_CREDIT
 from service.ingest.changelogs import badges_as_text, change_list
 from service.ingest.fields import listing_fields, status_led
 from service.ingest.headlines import (
@@ -251,7 +252,8 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
         # "Rotate your tokens. Then read this. View this email in your browser": a preheader
         # with its web-version link (Mailchimp's: the eighteenth sweep)
         return unit
-    if ((CITATION.match(tidy(lines[0])) and not is_bold_line(unit.block, lines[0]))
+    if (((CITATION.match(tidy(lines[0])) or NEWS_CREDIT.match(tidy(lines[0])))
+         and not is_bold_line(unit.block, lines[0]))
             or LABELLED_PAIRS.match(tidy(lines[0]))):
         # "Reference: Amundsen, K. et al. (2025)", "Lead: Acme · Also: Beta"; a bold
         # "Sources: Apple in talks…" is a wire headline (the review)

@@ -1,7 +1,7 @@
 """Segment stage, structural engine: an issue's Blocks cut into stories by their roles.
 
-Works for newsletters nobody wrote rules for.  Each block gets a role
-(``roles.py``: title by rank, link-led item, body, rule).  Then:
+Works for newsletters nobody wrote rules for.  Each block gets a role (``roles.py``:
+title by rank, link-led item, body, rule).  Then:
 
 - a title followed straight by another title or by items is a section name
   (context for the stories under it), as is a title made only of section words;
@@ -10,12 +10,11 @@ Works for newsletters nobody wrote rules for.  Each block gets a role
   footer start a zone whose text belongs to no story;
 - the newsletter's name over a short intro (a masthead, ``masthead.py``) is dropped;
 - a letter ("Dear friends,") is one story headlined by its first sentence;
-- a story is fiction when the newsletter says so: under a section named as
-  fiction ("Tech Tales", "Short fiction", "Story time") or headlined with such
-  a label ("Fiction: The last server").
+- a story is fiction when the newsletter says so: under a section named so ("Tech
+  Tales", "Short fiction") or headlined with such a label ("Fiction: The last server").
 
-Invariant: linear in the number of blocks; every story start records the
-signal that made it, for ``newsalerts segment --explain``.
+Invariant: linear in the number of blocks; every story start records the signal that
+made it, for ``newsalerts segment --explain``.
 """
 
 from __future__ import annotations
@@ -39,6 +38,7 @@ from service.ingest.headlines import (
     rank_name,
     tidy,
 )
+from service.ingest.link_items import own_icon_link
 from service.ingest.masthead import is_masthead, names_the_newsletter
 from service.ingest.roles import roles_of
 from service.ingest.sections import (
@@ -112,8 +112,7 @@ def cut(blocks: Sequence[Block], names: Sequence[str] = (),
 SPONSOR_TAG = re.compile(r"^[A-Z][\w&'’]*(?:[ .-][\w&'’]+){0,3}[ \t]*[(\[·|]?[ \t]*"
                          r"(?:Sponsor|Sponsored|SPONSOR|SPONSORED|Partner|PARTNER|Promoted)"
                          r"[)\]]?$")  # (a name's words and the tag share no character: linear)
-SPONSOR_TAG_CHARS = 60
-BOLD_LINE_RANK = 7  # bold lines and title lines rank 7 and 8, below every heading
+SPONSOR_TAG_CHARS, BOLD_LINE_RANK = 60, 7  # (bold and title lines rank 7 and 8: below headings)
 
 
 class _Cutter:
@@ -289,9 +288,10 @@ class _Cutter:
             self.drop("sponsor", unit.headline, "sponsored item")
         elif unit.role == "item" and posting(unit.headline, self.section):
             self.drop("jobs", unit.headline, "a job posting under the section's name")
-        elif (unit.role == "item" and self.current is not None
-              and counted_point(self.current, unit.block)):
-            self.current.blocks.append(unit.block)  # "Five things…" over its numbered points
+        elif self.current is not None and ((unit.role == "item" and counted_point(
+                self.current, unit.block)) or own_icon_link(self.current, unit)):
+            # "Five things…" over its numbered points; a story's own "📄 <a>Full report</a>"
+            self.current.blocks.append(unit.block)
         elif unit.role == "item":
             self.start(Cut(tidy(unit.headline), unit.signal, [unit.block], unit.url,
                            self.section), unit.rank)

@@ -39,7 +39,6 @@ ISSUE_NUMBER_ONLY = re.compile(r"^(?:issue|edition|ausgabe|edici[oó]n|edi[cç][
 # The week's points in a list before its stories: "This Week's Takeaways:" over a <ul> (a
 # real sweep); over paragraphs, the letter's own items (attack16)
 TAKEAWAYS = re.compile(r"^\W*(?:this|the) week['’]?s takeaways\W*$", re.IGNORECASE)
-LINKED_HEADLINE_WORDS = 4  # not a menu's "Podcasts", "Events"
 NEWS_SUMMARY_CHARS = 20  # a one-line news item says what happened after its headline
 # "<word> jobs" is a jobs board over postings only: "Steel jobs" over news is news
 FIELD_JOBS = re.compile(r"^\W*\w[\w-]* (?:jobs|roles)\W*$", re.IGNORECASE)
@@ -80,10 +79,6 @@ def title_kind(unit: Unit, units: list[Unit], index: int) -> str:
         return "section"  # a title with nothing under it
     if following.role == "title" and following.rank < unit.rank and unit.rank >= 7:
         return "body"  # a line that only looks like a title, over a heading: text, not a name
-    if (unit.url and following.role == "title" and following.rank == unit.rank
-            and following.url and following.url != unit.url
-            and len(text.split()) >= LINKED_HEADLINE_WORDS):
-        return "story"  # linked headlines in a row, pictures between (a real weekly's)
     if following.role in ("title", "item"):
         return "section"
     # (under a Chinese or Japanese title, its text says more per letter: ``text_size``)
