@@ -12,7 +12,9 @@ import pytest
 
 from service.errors import MalformedMessage
 from service.ingest.parse import MAX_HEADER_CHARS, parse_issue
+from service.ingest.segment import segment
 from tests.test_parse import single_part, texts
+from tests.test_segment_any import email
 
 PLAIN = "text/plain; charset=utf-8"
 
@@ -148,3 +150,24 @@ def test_wrapped_numbered_headlines_ask_the_number_pattern_a_bounded_number_of_t
         "   into vineyards\n\n" for n in range(chunks))
     parse_issue(single_part(body.encode(), PLAIN))
     assert calls <= 6 * chunks, calls
+
+
+P = ("The council said the work would take most of the year and cost more than planned, "
+     "and residents will be asked for their views at two meetings next month.")
+
+
+@pytest.mark.parametrize("html", [
+    # an author's name linked under a headline (links.py reads its page's path)
+    f"<h2>Notes on a Borrowed Kitchen</h2><p><a href='http://['>Kofi Mensah</a></p>"
+    f"<p>June 3, 2025</p><p>{P}</p><h2>Ferry fares rise</h2><p>{P}</p>",
+    # a short bold name linked at the top (masthead.py: a logo to the home page?)
+    f"<p><b><a href='http://[::1'>Harbour Notes</a></b></p><p>Our weekly letter.</p>"
+    f"<h2>Ferry fares rise</h2><p>{P}</p><h2>Pumps restart</h2><p>{P}</p>",
+    # an essay's parts citing sources (essay.py reads each link's parts)
+    "<h1>This week</h1><p><a href='http://['>Kofi Mensah</a></p>" + "".join(
+        f"<h2>Part {n}</h2><p>{P} <a href='http://[x'>source</a></p>" for n in range(3)),
+])
+def test_an_address_urlsplit_cannot_read_refuses_nothing(html: str) -> None:
+    """A fuzzer (stop 39): "http://[" in one href raised ValueError from urlsplit deep in the
+    structural engine, and the whole issue was refused as an internal error."""
+    assert segment(parse_issue(email(html, html=True)))

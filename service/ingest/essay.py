@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
 from service.domain import Block, Envelope
+from service.ingest.addresses import split_address
 from service.ingest.bylines import AUTHOR_NAME, POST_AUTHORS
 from service.ingest.cuts import Cut, renumbered, story_number
 from service.ingest.headlines import (
@@ -279,7 +279,7 @@ def _names_the_author(block: Block) -> bool:
     name = tidy(lines[0])
     return bool(AUTHOR_NAME.match(name)) and (
         (len(lines) > 1 and is_byline(lines[1]))
-        or any(tidy(link.text) == name and PROFILE_PATH.search(urlsplit(link.url).path)
+        or any(tidy(link.text) == name and PROFILE_PATH.search(split_address(link.url).path)
                for link in block.links))
 
 
@@ -326,7 +326,7 @@ def _section_heading(story: Cut, blocks: Sequence[Block], at: dict[int, int]) ->
 def _links_out(block: Block, *, numbered: bool = False) -> bool:
     """A link to a source: not an address to write to, nor the post's own subscribe,
     comment or share page (the last section's "You're a free subscriber…": sweep8)."""
-    parts = [urlsplit(link.url) for link in block.links]
+    parts = [split_address(link.url) for link in block.links]
     # (nor, in a numbered part, a footnote's mark, which Substack writes as the post's
     # address with "#footnote-1": the thirty-fourth sweep's essay; a digest's news that
     # cites its sources in footnotes is not numbered so: the review)

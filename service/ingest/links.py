@@ -19,8 +19,8 @@ fifth and sixth sweeps):
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
+from service.ingest.addresses import split_address
 from service.ingest.bylines import AUTHOR_NAME
 from service.ingest.headlines import DECORATION, block_lines, is_byline, tidy
 from service.ingest.units import Unit
@@ -136,7 +136,7 @@ def _under_a_headline(before: Unit | None) -> bool:
 
 def _profile(url: str, text: str) -> bool:
     """An author's name linked to their page ("Kofi Mensah" to ``…/profile``, ``…/@kofi``)."""
-    return bool(PROFILE_PATH.search(urlsplit(url).path) and AUTHOR_NAME.match(text))
+    return bool(PROFILE_PATH.search(split_address(url).path) and AUTHOR_NAME.match(text))
 
 
 def _reads_as_a_link(text: str) -> bool:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
+from service.ingest.addresses import split_address
 from service.ingest.bylines import ISSUE_DATE
 from service.ingest.headlines import GREETING, READING_TIME, tidy
 from service.ingest.units import BOLD_RANK, Unit, after, text_under
@@ -212,7 +212,7 @@ def is_masthead(unit: Unit, units: list[Unit], index: int, first: Sequence[int])
     if len(before) > 2:
         return False
     if unit.url:  # a short bold name linked to the newsletter's home page is its logo
-        return (unit.rank >= BOLD_RANK and not urlsplit(unit.url).path.strip("/")
+        return (unit.rank >= BOLD_RANK and not split_address(unit.url).path.strip("/")
                 and len(unit.headline.split()) <= 4)
     headline = tidy(unit.headline)
     little_under = text_under(units, index) < TAGLINE_TEXT_CHARS or _over_an_intro(units, index)
