@@ -25,7 +25,8 @@ it), ``env(**overrides) -> dict`` (the same as NEWSALERTS_SMTP__* variables),
 - ``drop = N``: cut the connection at the next N DATA commands, after the
   client sent the message and before any reply: nothing is stored;
 - ``size_limit = N``: from the next session, take emails of at most N bytes (552 to a
-  larger MAIL FROM ... SIZE=).
+  larger MAIL FROM ... SIZE=);
+- ``mail_reply = "501 …"``: answer it to every MAIL FROM.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ class Faults:
     # The largest email taken, advertised from the next session on (EHLO's "SIZE"); over it,
     # MAIL FROM ... SIZE=n is refused with 552 (RFC 1870). 0: aiosmtpd's default.
     size_limit: int = 0
+    # The reply to every MAIL FROM, when set ("501 5.5.4 Syntax: MAIL FROM:<a> [SIZE=n]")
+    mail_reply: str = ""
     # Run once, in the server's thread, when the next RCPT arrives: what happens elsewhere
     # while this server keeps a client waiting (a stall past the client's lease).
     meanwhile: Callable[[], None] | None = None
@@ -101,6 +104,14 @@ class FaultyHandler:
             self.connections += 1
         session.host_name = hostname
         return f"250 {server.hostname}"
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
+                          mail_options: list[str]) -> str:
+        if self.faults.mail_reply:
+            return self.faults.mail_reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           rcpt_options: list[str]) -> str:

@@ -14,8 +14,13 @@ from __future__ import annotations
 
 import pytest
 
+from service.domain import Block
 from service.ingest.captions import CAPTION, NEWS_CREDIT
+from service.ingest.cuts import Cut
 from service.ingest.headlines import GREETING, title_like
+from service.ingest.link_items import ICON_LINK_LINE, own_icon_link
+from service.ingest.title_kinds import recap_list_over
+from service.ingest.units import Unit
 from tests.test_segment_layouts import _headlines, _stories
 
 TEXT = ("The council said the work would take most of the year and cost more than planned, "
@@ -254,6 +259,8 @@ def test_bold_headlines_run_into_their_text_after_a_bulleted_recap_with_no_rule(
     ("Dana Ortiz for The New York Times", True), ("Lio Ruiz/Reuters", True),
     ("(Sam Hale/The Washington Post)", True), ("Ana Lee/Agence France-Presse — Getty Images", True),
     ("Jobs for The New York Times", False), ("Big Tech/Reuters Poll shows a drop", False),
+    ("Another Delay for NASA", False), ("Trump Taps Lee Zeldin for EPA", False),
+    ("Bill Ingalls/NASA", True),
 ])
 def test_a_news_picture_s_credit_names_its_photographer_and_agency(line: str,
                                                                   caption: bool) -> None:
@@ -353,3 +360,39 @@ def test_the_greeting_test_reads_a_hostile_line_in_linear_time() -> None:
     a look ahead to the line's end from each); a masthead's test asks it of a whole line."""
     line = "🙀-" * 200_000
     assert not GREETING.match(line) and not GREETING.match(" " * 400_000 + "x")
+    # (the stop's review: a word and "\W*" sharing a run of dashes, 54 s; an icon and a run
+    # of "!" for the look ahead, 6 s)
+    assert not GREETING.match("hi " + "-" * 40_000 + " " + "-" * 40_000 + ".x")
+    assert not GREETING.match("👋" + "!" * 400_000 + "x")
+
+
+def test_two_short_emoji_led_links_under_a_story_stay_its_text() -> None:
+    """The stop's review: "📄 The dataset" (a short link) was read as a title line, then a
+    section's name over "🎧 The interview", a story of its own."""
+    html = (f"<h2>Grid operators brace for the heat</h2><p>{TEXT}</p><p>{MORE}</p>"
+            "<p>📄 <a href='https://example.test/d'>The dataset</a></p>"
+            "<p>🎧 <a href='https://example.test/i'>The interview</a></p>"
+            f"<h2>Ferry fares rise again</h2><p>{TEXT}</p>")
+    stories = _stories(html)
+    assert [s.headline for s in stories] == ["Grid operators brace for the heat",
+                                             "Ferry fares rise again"]
+    assert "The dataset" in stories[0].text and "The interview" in stories[0].text
+
+
+
+@pytest.mark.timeout(30)  # (the first versions would take minutes: they fail, not hang)
+def test_a_recap_s_end_and_a_story_s_own_links_are_read_in_linear_time() -> None:
+    """The stop's review: each item in a recap zone copied every unit since the recap line
+    (2.4 MB of linked lines, 16 s), and each emoji-led link summed its story's whole text
+    again (2.9 MB, 25 s)."""
+    recap = Block(kind="paragraph", text="In this issue:")
+    items = [Unit("item", Block(kind="paragraph", text=f"Headline {n}"), 9, f"Headline {n}")
+             for n in range(60_000)]
+    units = [Unit("body", recap), *items]
+    assert not any(recap_list_over(units, 0, at) for at in range(1, len(units)))
+    story = Cut("Grid operators brace for the heat", "heading h2",
+                [Block(kind="heading", text="Grid"),
+                 *[Block(kind="paragraph", text=TEXT) for _ in range(100_000)]])
+    link = Unit("item", Block(kind="paragraph", text="📄 The report"), 9, "The report",
+                signal=ICON_LINK_LINE)
+    assert all(own_icon_link(story, link) for _ in range(20_000))

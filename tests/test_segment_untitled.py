@@ -234,6 +234,12 @@ def test_a_sign_off_is_no_story_s_text() -> None:
     stories, _ = _cut(_html([f"<h2>{NEWS[0][0]}</h2><p>{NEWS[0][1]}</p>",
                              f"<h2>{NEWS[1][0]}</h2><p>{said}</p>"]))
     assert said in stories[-1].text
+    # a long paragraph that opens with a sign-off's words is news (the stop's review)
+    quoted = ("See you tomorrow, robots. The line, spoken by a guest to a hotel's delivery "
+              "robot in a video, has been viewed forty million times since Monday.")
+    stories, _ = _cut(_html([f"<h2>{NEWS[0][0]}</h2><p>{NEWS[0][1]}</p>",
+                             f"<h2>{NEWS[1][0]}</h2><p>{NEWS[1][1]}</p><p>{quoted}</p>"]))
+    assert quoted in stories[-1].text
 
 
 def test_a_paper_s_authors_under_its_title_are_not_its_headline() -> None:

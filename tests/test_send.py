@@ -259,6 +259,21 @@ def test_an_email_too_big_for_the_server_fails_alone_and_blames_no_reader(
         f"delivery {refused.id} refused for its size: {refused.last_error}"]
 
 
+def test_a_refusal_of_our_sender_that_names_size_still_stops_the_run(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    """The stop's review: any 5xx to MAIL FROM whose words named "size" was taken for the
+    email's size, and every delivery failed for good; a syntax refusal is ours."""
+    ctx = configure(context, smtp_sink)
+    alerts_for(ctx, EMAILS[:2])
+    smtp_sink.faults.mail_reply = "501 5.5.4 Syntax: MAIL FROM:<address> [SIZE=n]"
+
+    with pytest.raises(DeliveryError, match="refuses our sender"):
+        send_due(ctx, worker_id=WORKER)
+
+    assert {d.status for found in rows(ctx).values() for d in found} == {"pending"}
+    assert subscriber(ctx, EMAILS[0]).hard_bounces == 0
+
+
 def compose_for(ctx: Context, email: str) -> bytes:
     """The email ``email``'s delivery would send, as bytes."""
     delivery = rows(ctx)[email][0]

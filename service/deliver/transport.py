@@ -45,6 +45,9 @@ MESSAGE_TOO_BIG = 552  # to MAIL FROM with SIZE= (RFC 1870)
 # A refusal for the email's size, in its enhanced status code or its words: "552 5.3.4
 # Message size exceeds fixed limit", "552 Error: Too much mail data" (aiosmtpd).
 SIZE_REFUSAL = re.compile(rb"\b5\.3\.4\b|\bsize\b|too (?:much|big|large)", re.IGNORECASE)
+# At MAIL FROM, only the enhanced code says so: "501 5.5.4 Syntax: MAIL FROM:<a> [SIZE=n]"
+# names SIZE and is our sender's refusal, which stops the run (the stop's review)
+SIZE_STATUS = re.compile(rb"\b5\.3\.4\b")
 
 
 class Transport(Protocol):
@@ -123,7 +126,7 @@ class SmtpTransport:
         except smtplib.SMTPSenderRefused as exc:
             if 400 <= exc.smtp_code < 500:
                 raise self._reply_error(exc.smtp_code, exc.smtp_error) from exc
-            if exc.smtp_code == MESSAGE_TOO_BIG or _size_refused(exc.smtp_error):
+            if exc.smtp_code == MESSAGE_TOO_BIG or SIZE_STATUS.search(exc.smtp_error):
                 # RFC 1870: a 552 to MAIL FROM ... SIZE=n is this email over the server's
                 # fixed maximum, not our sender refused: taken as the latter, one big alert
                 # stopped every send for every reader (an operator's review)

@@ -17,9 +17,11 @@ __all__ = ["CAPTION", "NEWS_CREDIT"]
 # the name, and the caption must end there)
 _LIBRARY = (r"(?:unsplash|getty(?: images)?|pexels|shutterstock|pixabay|istock|alamy"
             r"|wikimedia(?: commons)?|flickr|reuters|ap|afp)")
-_AGENCY = (r"(?:new york times|washington post|wall street journal|guardian|associated press"
-           r"|reuters|getty images|agence france-presse|afp|bloomberg|ap|epa|shutterstock"
-           r"|alamy|nasa)")
+# The papers a photographer shoots "for", and the agencies credited after a "/"
+_PAPER = (r"(?:new york times|washington post|wall street journal|guardian|financial times"
+          r"|boston globe|los angeles times)")
+_AGENCY = (rf"(?:{_PAPER}|associated press|reuters|getty images|agence france-presse|afp"
+           r"|bloomberg|ap|epa|shutterstock|alamy|nasa)")
 _CREDIT = (r"(?:(?:photo(?:graph)?s?|images?|illustrations?|pictures?|credits?|foto|bild"
            r"|screenshots?|graphics?|charts?|video)(?: by| credit)?\s*[:©]\s*"
            r"(?-i:[A-Z][\w'’./-]*(?:\s+(?:[A-Z][\w'’./-]*|&|/|for|via|de|van|von)){0,5})"
@@ -41,6 +43,9 @@ NEWS_CREDIT = re.compile(
                      # news pictures are credited: "Mark Abramson for The New York Times",
                      # "Yara Nardi/Reuters", "(Jabin Botsford/The Washington Post)" (a real
                      # weekly's credits under its pictures were read as title lines)
-                     r"^\(?(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})\s*(?:/|\s(?-i:for)\s)"
-                     rf"\s*(?:the\s+)?{_AGENCY}(?:\s*[—–-]\s*getty images)?\)?\.?$",
+                     # (not "Another Delay for NASA", "Trump Taps Lee Zeldin for EPA": a
+                     # name shoots "for" a paper only; the stop's review)
+                     r"^\(?(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})\s*"
+                     rf"(?:/\s*(?:the\s+)?{_AGENCY}|\s(?-i:for)\s+(?:the\s+)?{_PAPER})"
+                     r"(?:\s*[—–-]\s*getty images)?\)?\.?$",
                      re.IGNORECASE)

@@ -77,9 +77,9 @@ def sign_off_at(blocks: Sequence[Block]) -> int:
         # (its first sentence is short: "That's all for this week. Forward this to a friend
         # who loves gears." is one, 13 words in all: an operator's review)
         sentence = FIRST_SENTENCE.match(first)
-        if sentence and len(sentence.group().split()) <= SIGN_OFF_WORDS and SIGN_OFF.match(
-                first):
-            return at
+        if (sentence and len(sentence.group().split()) <= SIGN_OFF_WORDS
+                and len(first.split()) <= 2 * SIGN_OFF_WORDS and SIGN_OFF.match(first)):
+            return at  # (a long paragraph that opens so is news: the stop's review)
     return len(blocks)
 
 

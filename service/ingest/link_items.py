@@ -9,6 +9,7 @@ or two, and the lines of a block are paired with its links in order: linear time
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from service.domain import Block
@@ -29,8 +30,8 @@ from service.ingest.named import section_like
 from service.ingest.run_in import headline_then_sentence
 from service.ingest.units import Unit
 
-__all__ = ["link_item", "named_link_lines", "news_label", "opens_items", "own_icon_link",
-           "split_lines"]
+__all__ = ["icon_link", "link_item", "named_link_lines", "news_label", "opens_items",
+           "own_icon_link", "split_lines"]
 
 # "Links:", "More links": a story's sources; "Quick Links:" are news (sweep8's)
 LINKS = re.compile(r"^(?:more |the |some |useful )?links?(?: mentioned)?$", re.IGNORECASE)
@@ -179,8 +180,23 @@ OWN_TEXT_CHARS = 100  # a story's text over its own links; a section's intro is 
 def own_icon_link(current: Cut, unit: Unit) -> bool:
     """An emoji-led link under a story's text is that story's ("📄 <a>The dataset</a>", "🎧
     <a>The interview</a>": attack17), not an item, as under a section's one-line intro."""
-    return (unit.signal == ICON_LINK_LINE and not current.signal.startswith("item")
-            and sum(len(block.text) for block in current.blocks[1:]) >= OWN_TEXT_CHARS)
+    if unit.signal != ICON_LINK_LINE or current.signal.startswith("item"):
+        return False
+    text = 0  # (summed until enough: asked of each link, the whole story's sum was quadratic)
+    for block in itertools.islice(current.blocks, 1, None):
+        text += len(block.text)
+        if text >= OWN_TEXT_CHARS:
+            return True
+    return False
+
+
+def icon_link(block: Block) -> bool:
+    """An icon and one link's text, alone: a story's "📄 The dataset", no title (the stop's
+    review: read as a title line, it became a section's name over the next link)."""
+    icon = ICON_LEAD.match(block.text)
+    if icon is None or not block.links:
+        return False
+    return tidy(block.text[icon.end():]) == tidy(block.links[0].text)
 
 
 def _link_bar(block: Block, text: str) -> bool:

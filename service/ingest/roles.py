@@ -73,6 +73,7 @@ from service.ingest.kickers import (
 )
 from service.ingest.lead_runs import lead_runs
 from service.ingest.link_items import (
+    icon_link,
     link_item,
     named_link_lines,
     news_label,
@@ -242,8 +243,8 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
     if len(lines) != 1 or not title_like(lines[0], marked) or labelled(unit.block, lines[0]):
         return unit
     if (unit.block.links and CALL_TO_ACTION.match(tidy(lines[0]))) or authors_under_number(
-            units[index - 1] if index else None, unit.block, lines):
-        return unit  # a button ("Try Acme free"), a paper's authors, are no title
+            units[index - 1] if index else None, unit.block, lines) or icon_link(unit.block):
+        return unit  # a button ("Try Acme free"), a paper's authors, "📄 The dataset": no title
     if (unit.block.links and tidy(unit.block.links[0].text) == tidy(lines[0])
             and names_author(lines[0])):
         return unit  # "Marta Kowalczyk | Jun 12 2025 - 6:15 am ET" linked to her page

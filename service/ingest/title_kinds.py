@@ -192,6 +192,12 @@ def recap_list_over(units: list[Unit], recap_at: int, index: int) -> bool:
     unit = units[index]
     if unit.role != "item" or unit.block.kind == "list_item":
         return False
-    entries = [u for u in units[recap_at + 1:index] if u.role != "rule"]
-    return len(entries) > 1 and all(u.block.kind == "list_item" for u in entries)
+    entries = 0  # (counted, not listed: asked of each item in a recap, a copy was quadratic)
+    for at in range(recap_at + 1, index):
+        if units[at].role == "rule":
+            continue
+        if units[at].block.kind != "list_item":
+            return False
+        entries += 1
+    return entries > 1
 
