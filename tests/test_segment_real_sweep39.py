@@ -320,19 +320,6 @@ def test_a_link_to_the_publisher_s_other_letters_is_housekeeping() -> None:
     assert _headlines(html) == ["Chip maker opens a plant", "Memory prices climb"]
 
 
-def test_a_story_s_own_emoji_led_links_stay_its_text() -> None:
-    """attack17: the icon rule's first version made a story's "📄 dataset", "🎧 interview"
-    links stories of their own."""
-    html = (f"<h2>Glaciers shrink twice as fast</h2><p>{TEXT}</p>"
-            "<p>📄 <a href='https://example.test/data'>The survey team's full dataset</a></p>"
-            "<p>🎧 <a href='https://example.test/talk'>Our interview with the surveyor</a></p>"
-            f"<h2>Ski resorts test snow farming</h2><p>{MORE}</p>")
-    stories = _stories(html)
-    assert [s.headline for s in stories] == ["Glaciers shrink twice as fast",
-                                             "Ski resorts test snow farming"]
-    assert "full dataset" in stories[0].text
-
-
 @pytest.mark.parametrize("label", ["Source:", "Go deeper:", "Update:"])
 def test_a_label_over_a_linked_citation_inside_a_story_stays_its_text(label: str) -> None:
     html = (f"<h2>Hiring cools in the harbour towns</h2><p>{TEXT}</p>"
@@ -366,18 +353,22 @@ def test_the_greeting_test_reads_a_hostile_line_in_linear_time() -> None:
     assert not GREETING.match("👋" + "!" * 400_000 + "x")
 
 
-def test_two_short_emoji_led_links_under_a_story_stay_its_text() -> None:
-    """The stop's review: "📄 The dataset" (a short link) was read as a title line, then a
-    section's name over "🎧 The interview", a story of its own."""
+@pytest.mark.parametrize("links", [
+    ("The survey team's full dataset", "Our interview with the surveyor"),
+    ("The dataset", "The interview"),
+])
+def test_a_story_s_own_emoji_led_links_stay_its_text(links: tuple[str, str]) -> None:
+    """attack17: the icon rule's first version made a story's "📄 dataset", "🎧 interview"
+    links stories of their own; then the stop's review: a short one ("📄 The dataset") was
+    read as a title line, a section's name over "🎧 The interview", a story of its own."""
     html = (f"<h2>Grid operators brace for the heat</h2><p>{TEXT}</p><p>{MORE}</p>"
-            "<p>📄 <a href='https://example.test/d'>The dataset</a></p>"
-            "<p>🎧 <a href='https://example.test/i'>The interview</a></p>"
+            f"<p>📄 <a href='https://example.test/d'>{links[0]}</a></p>"
+            f"<p>🎧 <a href='https://example.test/i'>{links[1]}</a></p>"
             f"<h2>Ferry fares rise again</h2><p>{TEXT}</p>")
     stories = _stories(html)
     assert [s.headline for s in stories] == ["Grid operators brace for the heat",
                                              "Ferry fares rise again"]
-    assert "The dataset" in stories[0].text and "The interview" in stories[0].text
-
+    assert links[0] in stories[0].text and links[1] in stories[0].text
 
 
 @pytest.mark.timeout(30)  # (the first versions would take minutes: they fail, not hang)

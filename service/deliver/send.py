@@ -161,19 +161,15 @@ class _Sender:
                         "will retry" if retried else "gave up")
             self.summary.retried += retried
             self.summary.failed += not retried
-        except UnsendableMessage as exc:
-            # (the email, not the address: its reader is no bounce nearer out)
-            if not outcomes.bounce(self.ctx, lease.holding(delivery_id), str(exc),
-                                   counted=False):
-                _claimed_again(delivery_id, exc)
-                return
-            log.warning("delivery %s refused for its size: %s", delivery_id, exc)
-            self.summary.failed += 1
         except PermanentDeliveryError as exc:
-            if not outcomes.bounce(self.ctx, lease.holding(delivery_id), str(exc)):
+            # (refused for its size, the email is to blame, not its reader's address)
+            sized = isinstance(exc, UnsendableMessage)
+            if not outcomes.bounce(self.ctx, lease.holding(delivery_id), str(exc),
+                                   counted=not sized):
                 _claimed_again(delivery_id, exc)
                 return
-            log.warning("delivery %s refused: %s", delivery_id, exc)
+            log.warning("delivery %s refused%s: %s", delivery_id,
+                        " for its size" if sized else "", exc)
             self.summary.failed += 1
         else:
             self._record_sent(delivery_id, outgoing.message_id, outgoing.story_ids)

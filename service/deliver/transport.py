@@ -44,10 +44,10 @@ log = logging.getLogger(__name__)
 MESSAGE_TOO_BIG = 552  # to MAIL FROM with SIZE= (RFC 1870)
 # A refusal for the email's size, in its enhanced status code or its words: "552 5.3.4
 # Message size exceeds fixed limit", "552 Error: Too much mail data" (aiosmtpd).
-SIZE_REFUSAL = re.compile(rb"\b5\.3\.4\b|\bsize\b|too (?:much|big|large)", re.IGNORECASE)
+SIZE_REFUSAL = re.compile(r"\b5\.3\.4\b|\bsize\b|too (?:much|big|large)", re.IGNORECASE)
 # At MAIL FROM, only the enhanced code says so: "501 5.5.4 Syntax: MAIL FROM:<a> [SIZE=n]"
 # names SIZE and is our sender's refusal, which stops the run (the stop's review)
-SIZE_STATUS = re.compile(rb"\b5\.3\.4\b")
+SIZE_STATUS = re.compile(r"\b5\.3\.4\b")
 
 
 class Transport(Protocol):
@@ -126,18 +126,19 @@ class SmtpTransport:
         except smtplib.SMTPSenderRefused as exc:
             if 400 <= exc.smtp_code < 500:
                 raise self._reply_error(exc.smtp_code, exc.smtp_error) from exc
-            if exc.smtp_code == MESSAGE_TOO_BIG or SIZE_STATUS.search(exc.smtp_error):
+            said = _reply(exc.smtp_code, exc.smtp_error)
+            if exc.smtp_code == MESSAGE_TOO_BIG or SIZE_STATUS.search(said):
                 # RFC 1870: a 552 to MAIL FROM ... SIZE=n is this email over the server's
                 # fixed maximum, not our sender refused: taken as the latter, one big alert
                 # stopped every send for every reader (an operator's review)
-                raise UnsendableMessage(_reply(exc.smtp_code, exc.smtp_error)) from exc
+                raise UnsendableMessage(said) from exc
             self.close()
             raise DeliveryError(f"the SMTP server {self.host} refuses our sender "
-                                f"{self.envelope_from}: {_reply(exc.smtp_code, exc.smtp_error)}"
-                                ) from exc
+                                f"{self.envelope_from}: {said}") from exc
         except smtplib.SMTPDataError as exc:
-            if 500 <= exc.smtp_code < 600 and _size_refused(exc.smtp_error):
-                raise UnsendableMessage(_reply(exc.smtp_code, exc.smtp_error)) from exc
+            said = _reply(exc.smtp_code, exc.smtp_error)
+            if 500 <= exc.smtp_code < 600 and SIZE_REFUSAL.search(said):
+                raise UnsendableMessage(said) from exc
             raise self._reply_error(exc.smtp_code, exc.smtp_error) from exc
         except smtplib.SMTPResponseException as exc:
             raise self._reply_error(exc.smtp_code, exc.smtp_error) from exc
@@ -228,8 +229,3 @@ class Pacer:
 def _reply(code: int, reply: bytes | str) -> str:
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
     return f"{code} {' '.join(text.split())}"
-
-
-def _size_refused(reply: bytes | str) -> bool:
-    """The server's words refuse the email for its size."""
-    return bool(SIZE_REFUSAL.search(reply.encode() if isinstance(reply, str) else reply))

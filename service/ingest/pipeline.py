@@ -36,7 +36,6 @@ from service.ingest.segment import segment
 from service.ingest.trust import trusted_source
 
 log = logging.getLogger(__name__)
-DEFAULT_MAX_STORIES = 500  # [segment] max_stories
 
 
 class Tagger(Protocol):
@@ -62,8 +61,9 @@ class Refused:
 def examine(raw: RawMessage, sources: Sequence[Source], tagger: Tagger,
             max_bytes: int, authserv_id: str = "",
             rules: Sequence[SourceRules] | None = None,
-            max_stories: int = DEFAULT_MAX_STORIES) -> Accepted | Refused:
-    """Decide what one message is. Never raises for anything the message contains."""
+            max_stories: int | None = None) -> Accepted | Refused:
+    """Decide what one message is. Never raises for anything the message contains.
+    ``max_stories``: [segment] max_stories (None: no limit)."""
     envelope: Envelope | None = None
     try:
         # Who sent it, from the headers alone: a stranger's body is never parsed (a read-only
@@ -74,7 +74,7 @@ def examine(raw: RawMessage, sources: Sequence[Source], tagger: Tagger,
         message = load_message(raw.data)  # the one parse of the whole message
         issue = parse_issue(raw.data, message)
         stories = segment(issue, rules)
-        if len(stories) > max_stories:
+        if max_stories is not None and len(stories) > max_stories:
             # (before tagging: 11,920 stories of a 9 MB issue took 83 s and 580 MB, and made
             # a 25 MB alert no server would take: an operator's review)
             raise MalformedMessage(
