@@ -112,6 +112,12 @@ def broken_corpus(huge_bytes: int = 20_000_000) -> dict[str, tuple[bytes, set[st
             {"bad-html"}),
         "no-message-id-untrusted": (
             issue_email(900, sender="phish@evil.test", message_id=None), {"untrusted-sender"}),
+        # (a Subject wrapped without folding: the List-Id and Content-Type after it were lost)
+        "headers-cut-short": (
+            (_headers("wrapped,\r\nnot folded", "<bad-cut@example.test>",
+                      "text/html; charset=utf-8")
+             + "\r\n<h2>A story</h2><p>Its text.</p>").encode(),
+            {"malformed-headers"}),
         "not-an-email": (b"\x00\x01 this is not an email at all \xff" * 10,
                          {"untrusted-sender", "no-sender", "unparseable", "no-body"}),
         "huge": (_huge(huge_bytes), {"too-large"}),

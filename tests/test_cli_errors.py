@@ -254,6 +254,21 @@ def test_segment_says_a_missing_file_and_cuts_the_others(tmp_path: Path) -> None
     assert len(result.stdout.splitlines()) == 5  # the sample's stories
 
 
+def test_segment_reads_a_file_in_a_charset_python_cannot_decode_and_goes_on(
+        tmp_path: Path) -> None:
+    """"charset=rot13" raised LookupError out of `segment`, a traceback, and the next file was
+    never cut (the operator's review)."""
+    sample = Path(__file__).parents[1] / "examples" / "sample-issue.eml"
+    odd = tmp_path / "rot13.eml"
+    odd.write_bytes(b"From: s@example.test\r\nSubject: s\r\nContent-Type: text/html; "
+                    b"charset=rot13\r\n\r\n<h2>Le caf\xc3\xa9 ferme</h2><p>" + b"Text. " * 20
+                    + b"</p>")
+    result = CliRunner().invoke(main, ["segment", str(odd), str(sample)])
+    assert result.exit_code == 0, result.output
+    assert "Le café ferme" in json.loads(result.stdout.splitlines()[0])["text"]
+    assert len(result.stdout.splitlines()) == 6
+
+
 def test_segment_into_a_closed_pipe_says_nothing_of_each_file(shared_dir: Path) -> None:
     """`segment *.eml | head -1` printed "Error: BrokenPipeError" for every file."""
     files = sorted((shared_dir / "data" / "importai").rglob("*.eml"))[:20]

@@ -171,3 +171,38 @@ def test_an_address_urlsplit_cannot_read_refuses_nothing(html: str) -> None:
     """A fuzzer (stop 39): "http://[" in one href raised ValueError from urlsplit deep in the
     structural engine, and the whole issue was refused as an internal error."""
     assert segment(parse_issue(email(html, html=True)))
+
+
+# A café in UTF-8 under a label Python's codec registry answers to but no mail is written in:
+# transforms that are no text encoding (LookupError on decode), and Python's own text codecs
+# (some raise UnicodeError whatever the error handler).  Each was an internal error, and
+# `segment` stopped at the first (the operator's review).
+@pytest.mark.parametrize("label", ["rot13", "hex_codec", "zlib_codec", "uu_codec", "base64",
+                                   "idna", "undefined", "punycode", "unicode_escape"])
+@pytest.mark.parametrize("kind", ["text/plain", "text/html"])
+def test_a_charset_that_is_no_mail_charset_reads_the_text_as_utf8(label: str, kind: str) -> None:
+    body = "<p>Le café du coin ferme.</p>" if kind == "text/html" else "Le café du coin ferme."
+    assert texts(single_part(body.encode(), f"{kind}; charset={label}")) == [
+        "Le café du coin ferme."]
+
+
+def test_such_a_charset_on_bytes_that_are_not_utf8_is_refused_as_a_bad_charset() -> None:
+    with pytest.raises(MalformedMessage) as refused:
+        parse_issue(single_part(b"caf\xe9 \xff\xfe", "text/plain; charset=rot13"))
+    assert refused.value.code == "bad-charset"
+
+
+def test_headers_cut_short_by_a_line_that_is_no_header_are_refused() -> None:
+    """A Subject wrapped without folding ends the headers for the email package: the
+    Content-Type after it was lost and the MIME body (base64, boundaries) stored as one
+    story and mailed to every reader (the operator's review)."""
+    data = (b"From: Sender <sender@example.test>\r\nSubject: A night of practice,\r\n"
+            b"a fall, and solo drones\r\nMessage-ID: <t-1@example.test>\r\nMIME-Version: 1.0\r\n"
+            b"Content-Type: text/plain; charset=utf-8\r\n\r\nThe story.\r\n")
+    with pytest.raises(MalformedMessage) as refused:
+        parse_issue(data)
+    assert refused.value.code == "malformed-headers"
+    # a line with no colon where a body begins without its blank line is still the body
+    assert texts(data.replace(b"Subject: A night of practice,\r\na fall, and solo drones\r\n",
+                              b"Subject: s\r\n").replace(b"\r\n\r\nThe story.",
+                                                         b"\r\nThe story.\r\nAnd more.")) != []

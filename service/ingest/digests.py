@@ -22,6 +22,7 @@ from email.message import EmailMessage, Message
 from typing import Any
 
 from service.domain import Block
+from service.ingest.charsets import payload_of
 
 MIN_MESSAGES = 2
 MESSAGE = "message"  # the kind of block that opens one of a digest's messages
@@ -160,7 +161,7 @@ def _digests(msg: Message) -> tuple[list[Message], bool]:
     html, stack = False, [msg]
     while stack:  # (one walk, not recursive: nesting depth is the sender's to choose)
         part = stack.pop()
-        payload = part.get_payload()
+        payload = payload_of(part)
         if part.get_content_type() == "multipart/digest":
             found.append(part)
         elif part.get_content_maintype() == "multipart" and isinstance(payload, list):
@@ -171,6 +172,6 @@ def _digests(msg: Message) -> tuple[list[Message], bool]:
 
 
 def _payloads(part: Message) -> list[EmailMessage]:
-    payload = part.get_payload()
+    payload = payload_of(part)
     inner = payload if isinstance(payload, list) else [payload]
     return [message for message in inner if isinstance(message, EmailMessage)]

@@ -8,7 +8,6 @@ stable code, so the pipeline can store it as failed and move on.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import logging
 import re
@@ -27,6 +26,7 @@ from bs4.exceptions import ParserRejectedMarkup
 from service.domain import Block, Envelope, Issue
 from service.errors import MalformedMessage
 from service.ingest.body import ASCII_SPACE, html_blocks
+from service.ingest.charsets import payload_of, text_codec
 from service.ingest.digests import mime_digest_blocks
 from service.ingest.plain import plain_blocks
 from service.ingest.readable import check_readable
@@ -42,6 +42,11 @@ ADDRESS = re.compile(r"[^@\s<>\"(),;:]{1,64}@[^@\s<>\"(),;:]{1,255}")
 MAX_MESSAGE_ID_CHARS = 998
 MAX_ADDRESS_CHARS = 320  # the sender columns' width
 _FROM_LINE = re.compile(r"From[ \t]*:", re.IGNORECASE)
+# A header field a message's body does not open with: after a line the email package could
+# not read as a header, such lines mean the headers were cut there, not that a body began.
+_HEADER_LINE = re.compile(r"(?:Content-[\w-]+|MIME-Version|Message-ID|List-[\w-]+|Date|To|Cc"
+                          r"|Subject|From|Sender|Reply-To|Received|Return-Path|DKIM-Signature"
+                          r"|Authentication-Results|X-[\w-]+)[ \t]*:", re.IGNORECASE)
 
 # Parser defects that mean the MIME structure was cut short or mangled.
 TRUNCATION_DEFECTS = (email_errors.StartBoundaryNotFoundDefect,
@@ -55,6 +60,9 @@ REASONS = {
     "too-complex": "The message's HTML is nested too deeply to be read safely.",
     "bad-html": "The message's HTML is malformed beyond what the HTML parser reads "
                 "(a declaration such as \"<![\" without a name).",
+    "malformed-headers": "A line among the message's headers is no header (a Subject wrapped "
+                         "without folding?): the headers after it, Content-Type among them, "
+                         "would be read as its body.",
 }
 
 # The email package parses a header value in time growing with the square of its length
@@ -62,6 +70,7 @@ REASONS = {
 # Real values are under 300 characters; a longer one is never parsed: in a part's MIME
 # headers it refuses the message, in the envelope its raw text stands (_header_values).
 MAX_HEADER_CHARS = 2000
+MAX_HEADER_BLOCK_CHARS = 100_000  # where headers cut short are looked for after the cut
 
 
 class _Policy(EmailPolicy):
@@ -118,11 +127,27 @@ def read_envelope(msg: EmailMessage) -> Envelope:
 def parse_issue(data: bytes, msg: EmailMessage | None = None) -> Issue:
     """``data`` as an Issue; ``msg`` is ``data`` already read by load_message (parsed once)."""
     msg = load_message(data) if msg is None else msg
+    check_headers(msg)
     return Issue(
         envelope=read_envelope(msg),
         blocks=tuple(_body_blocks(msg)),
         content_hash=hashlib.sha256(bytes(data)).hexdigest(),
     )
+
+
+def check_headers(msg: Message) -> None:
+    """MalformedMessage("malformed-headers") when the email package ended the headers at a
+    line that is no header, with header fields after it: read on, the MIME body became one
+    story of base64 and markup, mailed to every reader, or the lost List-Id refused it as
+    another list's (the operator's review)."""
+    if not any(isinstance(defect, email_errors.MissingHeaderBodySeparatorDefect)
+               for defect in msg.defects):
+        return
+    payload = payload_of(msg)
+    text = payload if isinstance(payload, str) else ""
+    rest = re.split(r"\r?\n[ \t]*\r?\n", text[:MAX_HEADER_BLOCK_CHARS], maxsplit=1)[0]
+    if any(_HEADER_LINE.match(line) for line in rest.splitlines()):
+        raise MalformedMessage("malformed-headers", REASONS["malformed-headers"])
 
 
 def _header_values(msg: Message, name: str) -> list[str]:
@@ -152,7 +177,7 @@ def _from_values(msg: Message) -> list[str]:
     dropped = [msg.get_unixfrom() or ""] + [
         str(getattr(defect, "line", "")) for defect in msg.defects
         if isinstance(defect, email_errors.MisplacedEnvelopeHeaderDefect)]
-    payload = msg.get_payload()
+    payload = payload_of(msg)
     if isinstance(payload, str) and any(isinstance(
             defect, email_errors.MissingHeaderBodySeparatorDefect) for defect in msg.defects):
         dropped += re.split(r"\r?\n[ \t]*\r?\n", payload, maxsplit=1)[0].splitlines()
@@ -224,7 +249,7 @@ def _text_blocks(msg: EmailMessage) -> list[Block]:
         code = "empty-body" if has_bytes else "no-body"
     else:  # no text part: whatever else carries content is an attachment
         leaves = [part for part in msg.walk() if not part.is_multipart()]
-        code = "only-attachments" if any(p.get_payload() for p in leaves) else "no-body"
+        code = "only-attachments" if any(payload_of(p) for p in leaves) else "no-body"
     raise MalformedMessage(code, REASONS[code])
 
 
@@ -258,10 +283,7 @@ def _decode(part: Message) -> str:
     payload = part.get_payload(decode=True)
     data = payload if isinstance(payload, bytes) else b""
     label = part.get_content_charset() or "utf-8"
-    try:
-        codec: str | None = codecs.lookup(label).name
-    except LookupError:
-        codec = None
+    codec = text_codec(label)
     # 8-bit text with no charset (or "us-ascii", which it cannot be) is, when not UTF-8,
     # most likely Windows-1252, as browsers read such a label (WHATWG Encoding).
     unlabelled = part.get_content_charset() is None or codec == "ascii"

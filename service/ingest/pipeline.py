@@ -30,7 +30,7 @@ from service.errors import MalformedMessage, MessageRefused, StorageError
 from service.events.store import EventSettings, assign_issue_events
 from service.ingest import store
 from service.ingest.fetch import Inbox, open_inbox
-from service.ingest.parse import load_message, parse_issue, read_envelope
+from service.ingest.parse import check_headers, load_message, parse_issue, read_envelope
 from service.ingest.rules import SourceRules, configured_rules
 from service.ingest.segment import segment
 from service.ingest.trust import trusted_source
@@ -68,7 +68,9 @@ def examine(raw: RawMessage, sources: Sequence[Source], tagger: Tagger,
     try:
         # Who sent it, from the headers alone: a stranger's body is never parsed (a read-only
         # review: a million empty MIME parts took 80 s and 431 MB, only to be refused).
-        envelope = read_envelope(load_message(raw.data, headers_only=True))
+        headers = load_message(raw.data, headers_only=True)
+        envelope = read_envelope(headers)
+        check_headers(headers)  # (before trust: headers cut short lose the List-Id it reads)
         source = trusted_source(envelope, sources, authserv_id)
         _check_size(raw, max_bytes)
         message = load_message(raw.data)  # the one parse of the whole message
