@@ -77,9 +77,11 @@ def test_reader_votes_below_the_agreement_rule_do_not_enter_training(context: Co
 
 def test_readers_who_left_or_one_person_twice_do_not_settle_a_label(context: Context) -> None:
     """A read-only review: votes of unsubscribed readers counted, and "eve+1@" and "eve+2@"
-    were two readers."""
+    were two readers; the web review: so were Gmail's "mallory@" and "mal.lory@"."""
     with transaction(context.sessions) as session:
-        [[gone, twice]] = story_ids(session, 2)
+        [[gone, twice, dotted]] = story_ids(session, 3)
+        vote(session, dotted, "reader", "mallory@gmail.com", ["robotics"])
+        vote(session, dotted, "reader", "Mal.Lory@googlemail.com".lower(), ["robotics"])
         vote(session, gone, "reader", "a@example.org", ["policy"])
         vote(session, gone, "reader", "b@example.org", ["policy"])
         leaver = find_subscriber(session, "b@example.org")

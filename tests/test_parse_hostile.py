@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from service.deliver.mime import one_line
 from service.errors import MalformedMessage
 from service.ingest.parse import MAX_HEADER_CHARS, parse_issue
 from service.ingest.segment import segment
@@ -206,3 +207,16 @@ def test_headers_cut_short_by_a_line_that_is_no_header_are_refused() -> None:
     assert texts(data.replace(b"Subject: A night of practice,\r\na fall, and solo drones\r\n",
                               b"Subject: s\r\n").replace(b"\r\n\r\nThe story.",
                                                          b"\r\nThe story.\r\nAnd more.")) != []
+
+
+def test_bidi_overrides_are_removed_from_the_subject_and_the_text() -> None:
+    """A subject "Import AI 9\u202e lmth.exe" displayed reversed in every alert's Subject,
+    page and archive (the web review): embeddings, overrides and isolates are dropped."""
+    subject = "=?utf-8?q?Import_AI_9=E2=80=AE_lmth.exe?="
+    data = single_part("<p>Read \u2067this\u2069 \u202dnow\u202c.</p>".encode(),
+                       "text/html; charset=utf-8").replace(b"Subject: A test",
+                                                           f"Subject: {subject}".encode())
+    issue = parse_issue(data)
+    assert issue.envelope.subject == "Import AI 9 lmth.exe"
+    assert [block.text for block in issue.blocks] == ["Read this now."]
+    assert one_line("A\u202eB\u2066C") == "A B C"

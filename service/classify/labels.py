@@ -113,10 +113,19 @@ def effective_labels(session: Session) -> dict[int, Decision]:
     return decisions
 
 
+# Providers that deliver "m.a.l.l.o.r.y@" to mallory@: one inbox, one reader (the web review:
+# two such subscriptions were two readers agreeing, and their label trained the model).
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
 def _person(address: str) -> str:
-    """One person's address whatever "+tag" they gave it: "eve+2@x.example" is eve@x.example."""
+    """One person's address whatever "+tag" they gave it: "eve+2@x.example" is eve@x.example;
+    at Gmail, whatever dots: "e.ve@gmail.com" is eve@gmail.com."""
     local, at, domain = address.partition("@")
-    return f"{local.split('+', 1)[0]}{at}{domain}"
+    local = local.split("+", 1)[0]
+    if domain in DOTLESS_DOMAINS:
+        local, domain = local.replace(".", ""), DOTLESS_DOMAINS[domain]
+    return f"{local}{at}{domain}"
 
 
 def usable_labels(session: Session) -> list[UsableLabel]:

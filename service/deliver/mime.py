@@ -35,7 +35,8 @@ MAX_LINE_BYTES = 998  # SMTP's limit on one line (RFC 5321)
 MAX_URL_CHARS = 900  # a URL must fit one header line
 # Anything that could end a header line or hide in one: C0/C1 controls and the
 # Unicode line and paragraph separators.
-_LINE_BREAKERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# (with bidi embeddings, overrides and isolates: a header must not display reversed)
+_LINE_BREAKERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
 _SPACES = re.compile(r"\s+")
 # The common case, checked fast: a host name and only the characters RFC 3986 allows.
 _PLAIN_HTTP_URL = re.compile(

@@ -42,6 +42,10 @@ ADDRESS = re.compile(r"[^@\s<>\"(),;:]{1,64}@[^@\s<>\"(),;:]{1,255}")
 MAX_MESSAGE_ID_CHARS = 998
 MAX_ADDRESS_CHARS = 320  # the sender columns' width
 _FROM_LINE = re.compile(r"From[ \t]*:", re.IGNORECASE)
+# Bidi embeddings, overrides and isolates, and NUL: a sender's text must not display reversed
+# ("Import AI 9\u202e lmth.exe" in a subject, a headline: the web review), and PostgreSQL's
+# text cannot hold NUL.  Right-to-left text needs none of them to read right.
+_HIDDEN = re.compile("[\x00\u202a-\u202e\u2066-\u2069]")
 # A header field a message's body does not open with: after a line the email package could
 # not read as a header, such lines mean the headers were cut there, not that a body began.
 _HEADER_LINE = re.compile(r"(?:Content-[\w-]+|MIME-Version|Message-ID|List-[\w-]+|Date|To|Cc"
@@ -160,7 +164,7 @@ def _header_values(msg: Message, name: str) -> list[str]:
             text = str(msg.policy.header_fetch_parse(key, raw))
         except Exception:  # any bug in header parsing: keep the raw value
             text = str(raw)
-        values.append(ASCII_SPACE.sub(" ", text.replace("\x00", "")).strip())
+        values.append(ASCII_SPACE.sub(" ", _HIDDEN.sub("", text)).strip())
     return values
 
 
@@ -287,14 +291,13 @@ def _decode(part: Message) -> str:
     # 8-bit text with no charset (or "us-ascii", which it cannot be) is, when not UTF-8,
     # most likely Windows-1252, as browsers read such a label (WHATWG Encoding).
     unlabelled = part.get_content_charset() is None or codec == "ascii"
-    # (NUL is no character of any text, and PostgreSQL's text cannot hold it: dropped)
     for candidate in [c for c in (codec, "utf-8", "cp1252" if unlabelled else None) if c]:
         try:
-            return data.decode(candidate).replace("\x00", "")
+            return _HIDDEN.sub("", data.decode(candidate))
         except UnicodeDecodeError:
             continue
     if codec is None:
         reason = f"The body's charset {label!r} is unknown and the body is not UTF-8 either."
         raise MalformedMessage("bad-charset", reason)
     log.info("body is not valid %s; undecodable bytes replaced", codec)
-    return data.decode(codec, errors="replace").replace("\x00", "")
+    return _HIDDEN.sub("", data.decode(codec, errors="replace"))

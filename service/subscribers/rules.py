@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from email.headerregistry import Address
 
 from service.domain import THEMES
 
@@ -30,6 +31,10 @@ def normalise_email(email: str) -> str:
     address = address.lower()
     if len(address) > 254 or not _EMAIL.fullmatch(address) or ".." in address:
         raise ValueError(f"{email.strip()!r} is not a valid email address")
+    try:  # the sender's own reading of it (deliver/mime.py): an encoded word is none
+        Address(addr_spec=address)
+    except (ValueError, TypeError) as exc:  # (email.errors.HeaderDefect is a ValueError)
+        raise ValueError(f"{email.strip()!r} is not a valid email address") from exc
     return address
 
 

@@ -64,6 +64,10 @@ def create_app(ctx: Context) -> Flask:
     app.config.update(_flask_config(ctx))
     app.extensions[CONTEXT_KEY] = ctx
     app.url_map.converters["int"] = RowId
+    # "/unsubscribe//<token>" was redirected to the slashes merged, on the request's Host
+    # ("Location: http://evil.example/unsubscribe/<token>": the web review); no address
+    # here has two slashes in a row, so such a request is a 404, not a redirect.
+    app.url_map.merge_slashes = False
     app.before_request(_refuse_nul_bytes)
     csrf.install(app)
     app.after_request(_add_security_headers)

@@ -94,8 +94,9 @@ def confirmable(session: Session, subscriber: Subscriber,
                 link: SignedLink) -> dict[str, str] | None:
     """The {theme: cadence} a confirmation link would apply ({} keeps the stored themes),
     or None when it can confirm nothing: the address is active, or unsubscribed since
-    the link's email was made."""
-    if subscriber.status == SubscriberStatus.ACTIVE:
+    the link's email was made, or bounced (only an operator adds such an address back: an old
+    link made it active again, the web review)."""
+    if subscriber.status in (SubscriberStatus.ACTIVE, SubscriberStatus.BOUNCED):
         return None
     delivery_id = link.extra.get("c")
     if delivery_id is None:  # signed before stop 31: the row's request, while pending
