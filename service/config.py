@@ -121,10 +121,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp", "from", str, "newsalerts <alerts@localhost>", "From header of every email."),
     Setting("smtp", "ca_file", str, "", "PEM file of CAs to trust for ssl/starttls."),
     Setting("smtp", "timeout", float, 30.0, "Seconds before an SMTP command gives up."),
+    Setting("smtp", "data_timeout", float, 120.0, "Seconds to await the reply to a sent email "
+            "(RFC 5321: 10 min; at most half [delivery] lease_seconds is waited)."),
     Setting("smtp", "rate_limit", float, 0.0, "Emails per second at most; 0: as fast as it goes."),
     Setting("smtp", "batch_size", int, 100, "Deliveries claimed and sent over one connection."),
-    Setting("smtp", "connections", int, 4,
-            "SMTP connections a sending process uses side by side (each sends a batch)."),
+    Setting("smtp", "connections", int, 4, "SMTP connections a sending process uses at once."),
     Setting("smtp", "outbox_dir", str, "var/outbox", "With no host: where emails are written."),
     Setting("delivery", "lease_seconds", int, 300,
             "A claimed delivery not marked sent by then may be claimed again."),
@@ -163,8 +164,7 @@ SETTINGS: tuple[Setting, ...] = (
             "`newsalerts events tune` from editors' splits and merges. Above 1: no two "
             "stories are matched (editors' merges still hold)."),
     Setting("events", "window_days", int, 14,
-            "A story is matched against stories of issues dated at most this many days apart "
-            "(whole UTC days)."),
+            "A story is matched against stories of issues at most this many UTC days apart."),
     Setting("events", "max_events", int, 5,
             "Events a long story (a roundup, an editorial) can join, one per item it covers."),
     Setting("web", "base_url", str, "http://127.0.0.1:8080",

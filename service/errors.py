@@ -90,9 +90,10 @@ class PermanentDeliveryError(DeliveryError):
 
 
 class UnsendableMessage(PermanentDeliveryError):
-    """The server refuses this email itself, for its size (552 to MAIL FROM with SIZE=, or
-    5.3.4 at DATA), not its reader's address: the delivery fails, its reader is not counted
-    a bounce, and the next email goes."""
+    """The server refuses this email itself, not its reader's address: for its size (552 to
+    MAIL FROM with SIZE=), its content or a policy (a 5xx at DATA whose status is not 5.1.x or
+    5.2.x, 5.7.x at RCPT): the delivery fails, its reader is not counted a bounce, and the
+    next email goes."""
 
 
 class SubscriberError(NewsalertsError):

@@ -71,6 +71,7 @@ class SmtpSettings:
     from_: str
     ca_file: str
     timeout: float
+    data_timeout: float
     rate_limit: float
     batch_size: int
     connections: int

@@ -31,6 +31,7 @@ it), ``env(**overrides) -> dict`` (the same as NEWSALERTS_SMTP__* variables),
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import threading
@@ -66,6 +67,10 @@ class Faults:
     # Run once, in the server's thread, when the next RCPT arrives: what happens elsewhere
     # while this server keeps a client waiting (a stall past the client's lease).
     meanwhile: Callable[[], None] | None = None
+    # The reply to every DATA, when set, the email not stored ("554 5.7.1 refused as spam")
+    data_reply: str = ""
+    # Seconds the server keeps the client waiting for its reply to a whole email (stored)
+    reply_delay: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -137,8 +142,13 @@ class FaultyHandler:
                 if faults.transient_reply.startswith("421"):
                     server.loop.call_soon(server.transport.close)
                 return faults.transient_reply
+            if faults.data_reply:
+                return faults.data_reply
             self.received.append(Received(envelope.mail_from, tuple(envelope.rcpt_tos),
                                           bytes(envelope.original_content or envelope.content)))
+            delay = faults.reply_delay
+        if delay:
+            await asyncio.sleep(delay)  # (a slow scanner: the behaviour under test, not a wait)
         return "250 2.0.0 Message accepted"
 
 

@@ -256,7 +256,46 @@ def test_an_email_too_big_for_the_server_fails_alone_and_blames_no_reader(
     assert refused.status == "failed" and refused.last_error.startswith("552 ")
     assert subscriber(ctx, EMAILS[0]).hard_bounces == 0
     assert [r.getMessage() for r in warnings_of_send(caplog)] == [
-        f"delivery {refused.id} refused for its size: {refused.last_error}"]
+        f"delivery {refused.id} refused as an email, not its reader's address: "
+        f"{refused.last_error}"]
+
+
+@pytest.mark.parametrize(("fault", "reply"), [
+    ("data_reply", "554 5.7.1 Message refused as spam"),
+    ("data_reply", "554 Transaction failed"),
+    ("refuse_reply", "550 5.7.1 Relaying denied"),
+])
+def test_a_refusal_of_the_email_not_its_reader_bounces_nobody(
+        context: Context, smtp_sink: SmtpSink, fault: str, reply: str) -> None:
+    """The scale review: a relay answering 5.7.1 to the content of three issues marked every
+    reader bounced (3 hard bounces), emptying the list.  Only an address's or a mailbox's
+    status (5.1.x, 5.2.x) counts against the reader."""
+    ctx = configure(context, smtp_sink)
+    alerts_for(ctx, EMAILS[:2], issues=3)
+    setattr(smtp_sink.faults, fault, reply)
+    if fault == "refuse_reply":
+        smtp_sink.faults.refuse = set(EMAILS[:2])
+
+    summary = send_due(ctx, worker_id=WORKER)
+
+    assert summary == SendSummary(failed=6)
+    assert {d.last_error for found in rows(ctx).values() for d in found} == {reply}
+    assert [(subscriber(ctx, e).hard_bounces, subscriber(ctx, e).status)
+            for e in EMAILS[:2]] == [(0, "active")] * 2
+
+
+def test_a_server_slow_to_take_an_email_gets_it_once(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    """The scale review: a relay that answered the end of DATA after the command timeout got
+    each reader the email [delivery] max_attempts times, each recorded as failed.  The reply
+    to a whole email is awaited for [smtp] data_timeout."""
+    ctx = configure(context, smtp_sink, smtp__timeout=0.5, smtp__data_timeout=30.0)
+    alerts_for(ctx, EMAILS[:2])
+    smtp_sink.faults.reply_delay = 1.5
+
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=2)
+    assert sorted(smtp_sink.recipients()) == sorted(EMAILS[:2])
+    assert {d.status for found in rows(ctx).values() for d in found} == {"sent"}
 
 
 def test_a_refusal_of_our_sender_that_names_size_still_stops_the_run(

@@ -117,7 +117,8 @@ def retry_later(ctx: Context, held: ColumnElement[bool], error: str) -> bool | N
 def bounce(ctx: Context, held: ColumnElement[bool], error: str, *, counted: bool = True
            ) -> bool:
     """A permanent refusal: the delivery failed, and its address is one bounce nearer out
-    (not when ``counted`` is False: the server refused the email itself, for its size).
+    (not when ``counted`` is False: the server refused the email itself: its size, its
+    content, a policy).
 
     False, and nothing written, when the row is no longer this claim's (``held``, as
     for retry_later): its new claimer's outcome stands, and the reader is not counted

@@ -162,14 +162,15 @@ class _Sender:
             self.summary.retried += retried
             self.summary.failed += not retried
         except PermanentDeliveryError as exc:
-            # (refused for its size, the email is to blame, not its reader's address)
-            sized = isinstance(exc, UnsendableMessage)
+            # (refused for its size, its content, a policy: the email is to blame, not its
+            # reader's address)
+            unsendable = isinstance(exc, UnsendableMessage)
             if not outcomes.bounce(self.ctx, lease.holding(delivery_id), str(exc),
-                                   counted=not sized):
+                                   counted=not unsendable):
                 _claimed_again(delivery_id, exc)
                 return
             log.warning("delivery %s refused%s: %s", delivery_id,
-                        " for its size" if sized else "", exc)
+                        " as an email, not its reader's address" if unsendable else "", exc)
             self.summary.failed += 1
         else:
             self._record_sent(delivery_id, outgoing.message_id, outgoing.story_ids)

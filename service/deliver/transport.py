@@ -6,8 +6,9 @@ default, with no [smtp] host).  Both have ``send(message, recipient)``, and
 smtplib's errors become service.errors here, at the boundary:
 
 - a 4xx reply or a lost connection: ``TransientDeliveryError`` (retry later);
-- a 5xx reply to the recipient or the message: ``PermanentDeliveryError``; for the
-  message's size: ``UnsendableMessage`` (its reader is not to blame);
+- a 5xx reply to the recipient or the message: ``PermanentDeliveryError``; when its status
+  is not the reader's address or mailbox (the message's size, a spam or policy refusal):
+  ``UnsendableMessage`` (its reader is not to blame);
 - no usable server at all (connect, TLS, AUTH, our sender refused):
   ``DeliveryError``, which stops the batch without blaming its deliveries.
 """
@@ -28,7 +29,7 @@ from email.parser import BytesHeaderParser
 from email.policy import default
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from service.config import Settings, tls_context
 from service.errors import (
@@ -42,12 +43,16 @@ from service.errors import (
 log = logging.getLogger(__name__)
 
 MESSAGE_TOO_BIG = 552  # to MAIL FROM with SIZE= (RFC 1870)
-# A refusal for the email's size, in its enhanced status code or its words: "552 5.3.4
-# Message size exceeds fixed limit", "552 Error: Too much mail data" (aiosmtpd).
-SIZE_REFUSAL = re.compile(r"\b5\.3\.4\b|\bsize\b|too (?:much|big|large)", re.IGNORECASE)
 # At MAIL FROM, only the enhanced code says so: "501 5.5.4 Syntax: MAIL FROM:<a> [SIZE=n]"
 # names SIZE and is our sender's refusal, which stops the run (the stop's review)
 SIZE_STATUS = re.compile(r"\b5\.3\.4\b")
+# Whose a 5xx is, by its enhanced status code (RFC 3463): X.1.x (address) and X.2.x (mailbox)
+# are the reader's; once the address is taken, any other (5.7.1 "refused as spam", 5.6.x
+# content, 5.3.x system, or none given) is this email's or our sender's, and a relay refusing
+# every email so bounced a whole list in three issues (the scale review).  At RCPT, 5.7.x
+# ("relaying denied", a policy) is not the reader's either.
+READERS_STATUS = re.compile(r"\b5\.[12]\.\d{1,3}\b")
+POLICY_STATUS = re.compile(r"\b5\.7\.\d{1,3}\b")
 
 
 class Transport(Protocol):
@@ -97,6 +102,31 @@ class OutboxTransport:
         pass
 
 
+class _PatientSMTP(smtplib.SMTP):
+    """Waits ``reply_timeout`` for the reply to a whole email (the "." ending DATA), not the
+    command timeout: a server may take minutes to scan it (RFC 5321 4.5.3.2.6: 10 min).
+    Given up on after 30 s, a relay that answered at 35 s got each reader the email
+    [delivery] max_attempts times, each one recorded as failed (the scale review)."""
+
+    reply_timeout: float = 0.0
+
+    def send(self, s: Any) -> None:  # (typeshed's ReadableBuffer | str)
+        super().send(s)
+        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n") and self.sock is not None:
+            self.sock.settimeout(max(self.timeout, self.reply_timeout))
+
+    def getreply(self) -> tuple[int, bytes]:
+        try:
+            return super().getreply()
+        finally:
+            if self.sock is not None:
+                self.sock.settimeout(self.timeout)
+
+
+class _PatientSMTPSSL(smtplib.SMTP_SSL, _PatientSMTP):
+    """SMTPS with the same patience."""
+
+
 class SmtpTransport:
     """One SMTP connection, opened on the first send and reopened after it drops."""
 
@@ -107,6 +137,9 @@ class SmtpTransport:
         self.starttls = smtp.starttls and not smtp.ssl
         self.port = smtp.port or (465 if self.ssl else 587 if self.starttls else 25)
         self.timeout = smtp.timeout
+        # (under half the lease, which is not renewed while one email waits: past it, another
+        # worker may claim the delivery and send it again)
+        self.reply_timeout = min(smtp.data_timeout, settings.delivery.lease_seconds / 2)
         self._login = (smtp.username, smtp.password)
         self._ca_file = smtp.ca_file
         self.envelope_from = parseaddr(smtp.from_)[1]
@@ -122,6 +155,8 @@ class SmtpTransport:
                 connection.send_message(message, self.envelope_from, [recipient])
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = exc.recipients.get(recipient, (0, b"refused"))
+            if 500 <= code < 600 and POLICY_STATUS.search(said := _reply(code, reply)):
+                raise UnsendableMessage(said) from exc
             raise self._reply_error(code, reply) from exc
         except smtplib.SMTPSenderRefused as exc:
             if 400 <= exc.smtp_code < 500:
@@ -137,7 +172,7 @@ class SmtpTransport:
                                 f"{self.envelope_from}: {said}") from exc
         except smtplib.SMTPDataError as exc:
             said = _reply(exc.smtp_code, exc.smtp_error)
-            if 500 <= exc.smtp_code < 600 and SIZE_REFUSAL.search(said):
+            if 500 <= exc.smtp_code < 600 and not READERS_STATUS.search(said):
                 raise UnsendableMessage(said) from exc
             raise self._reply_error(exc.smtp_code, exc.smtp_error) from exc
         except smtplib.SMTPResponseException as exc:
@@ -189,9 +224,10 @@ class SmtpTransport:
     def _open(self) -> smtplib.SMTP:
         tls = self._tls() if self.ssl or self.starttls else None
         connection = (
-            smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=tls)
-            if self.ssl else smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            _PatientSMTPSSL(self.host, self.port, timeout=self.timeout, context=tls)
+            if self.ssl else _PatientSMTP(self.host, self.port, timeout=self.timeout)
         )
+        connection.reply_timeout = self.reply_timeout
         try:
             if self.starttls:
                 connection.starttls(context=tls)
