@@ -169,10 +169,10 @@ def empty_pg_schema_urls() -> Iterator[Callable[[], str]]:
         admin.dispose()
 
 
-def _migrate_when_all_are_ready(url: str, ready: Any) -> None:
+def _migrate_when_all_are_ready(url: str, ready: Any, said: Any) -> None:
     engine = make_engine(url)
     ready.wait()
-    upgrade(engine)  # an error ends the process with exit status 1
+    said.put(upgrade(engine)[0])  # an error ends the process with exit status 1
 
 
 @pytest.mark.postgres
@@ -183,15 +183,20 @@ def test_processes_migrating_an_empty_database_at_once_all_succeed(
     spawn = multiprocessing.get_context("spawn")  # Alembic's context is one per process
     for _round in range(3):
         url = empty_pg_schema_urls()
-        ready = spawn.Barrier(4)
-        processes = [spawn.Process(target=_migrate_when_all_are_ready, args=(url, ready))
+        ready, said = spawn.Barrier(4), spawn.Queue()
+        processes = [spawn.Process(target=_migrate_when_all_are_ready, args=(url, ready, said))
                      for _ in range(4)]
         for process in processes:
             process.start()
+        befores = [said.get(timeout=120) for _ in processes]
         for process in processes:
             process.join()
         assert [process.exitcode for process in processes] == [0, 0, 0, 0]
         engine = make_engine(url)
+        head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+        # one migrated from nothing; the others found it done (all said "from none": the
+        # revision was read before the lock, the scale review)
+        assert sorted(befores, key=lambda revision: revision or "") == [None, head, head, head]
         upgrade(engine)  # and once more later: nothing to do
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_heads()

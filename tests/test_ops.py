@@ -268,6 +268,23 @@ def test_status_counts_a_reader_s_next_email_behind_a_live_lease_apart(
     assert (free["due_now"], free["being_sent"], free["held_behind_a_lease"]) == (2, 0, 0)
 
 
+def test_status_says_how_many_emails_wait_on_a_retry_and_the_servers_last_reply(
+        context: Context) -> None:
+    """Every email met 451: `status` said "3 waiting" and nothing else (the scale review)."""
+    owe_alerts_and_a_refusal(context, 3)
+    with transaction(context.sessions) as session:
+        session.execute(update(Delivery).values(
+            attempts=1, due_at=FIXED_NOW + timedelta(seconds=60),
+            last_error="451 4.3.0 Mailbox busy, try again later"))
+    lines = dict(line.split(None, 1) for line in run_status(later(context, 10))[1].splitlines()
+                 if not line.startswith("job"))
+    assert lines["queue"].endswith(
+        "; 3 retrying after a failure, the last: 451 4.3.0 Mailbox busy, try again later")
+    figures = json.loads(run_status(later(context, 10), "--json")[1])
+    assert (figures["retrying"], figures["retry_error"]) == (
+        3, "451 4.3.0 Mailbox busy, try again later")
+
+
 def test_status_json_and_an_unreachable_database(sqlite_context: Context) -> None:
     owe_alerts_and_a_refusal(sqlite_context, 1)
     code, text = run_status(sqlite_context, "--json")

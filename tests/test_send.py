@@ -718,15 +718,19 @@ def test_a_stop_request_finishes_the_email_in_hand_and_hands_back_the_rest(
     assert left == [("pending", None), ("pending", None)]
 
 
-@pytest.mark.parametrize("tls", ["starttls", "ssl"])
+@pytest.mark.parametrize("tls", ["starttls", "ssl", ""])
 def test_tls_and_auth_reach_the_server(sqlite_context: Context, smtp_sink_factory: Any,
-                                        tls: str) -> None:
+                                        tls: str, caplog: pytest.LogCaptureFixture) -> None:
+    """With no TLS the password goes in clear text, and the log says so once (the scale
+    review: nothing did)."""
     sink = smtp_sink_factory(tls=tls, login=("mailer", "s3cret-pass"))
     ctx = configure(sqlite_context, sink)
     alerts_for(ctx, EMAILS[:2])
 
     assert send_due(ctx, worker_id=WORKER) == SendSummary(sent=2)
     assert sorted(sink.recipients()) == EMAILS[:2]
+    clear = [r for r in caplog.records if "in clear text" in r.getMessage()]
+    assert len(clear) == (0 if tls else 1)
 
 
 def test_an_unusable_server_stops_the_run_and_blames_no_delivery(
@@ -945,6 +949,51 @@ def test_a_worker_facing_a_server_that_is_down_logs_one_line_a_round(
     assert failed and all(r.exc_info is None and r.levelno == logging.WARNING for r in failed)
     assert "cannot use the SMTP server 127.0.0.1:1" in failed[0].getMessage()
     assert failed[0].getMessage().endswith("trying again in 0.1 s")
+
+
+def test_a_worker_facing_a_database_outage_logs_one_line_a_round_and_its_end(
+        sqlite_context: Context, smtp_sink: SmtpSink, caplog: pytest.LogCaptureFixture) -> None:
+    """The scale review: a claim that failed in the database logged ERROR with a traceback
+    quoting the SQL each round (the README: one line naming the driver's error), and
+    nothing said when the database was back."""
+    import threading
+
+    from service.ops.runner import work
+
+    ctx = configure(sqlite_context, smtp_sink, worker__idle_sleep=0.05)
+    caplog.set_level(logging.DEBUG, logger="service.ops.runner")
+
+    def logged(start: str) -> list[logging.LogRecord]:
+        return [r for r in caplog.records if r.getMessage().startswith(start)]
+
+    def wait_for(start: str) -> None:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not logged(start):
+            time.sleep(0.01)
+        assert logged(start), start
+
+    with transaction(ctx.sessions) as session:
+        session.execute(text("ALTER TABLE deliveries RENAME TO deliveries_away"))
+    stop = threading.Event()
+    worker = threading.Thread(target=work, args=(ctx, "box:1:worker", stop))
+    worker.start()
+    try:
+        wait_for("sending failed (1 in")
+        with transaction(ctx.sessions) as session:
+            session.execute(text("ALTER TABLE deliveries_away RENAME TO deliveries"))
+        wait_for("sending works again after")
+        alerts_for(ctx, EMAILS[:1])
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not smtp_sink.recipients():
+            time.sleep(0.01)
+    finally:
+        stop.set()
+        worker.join(timeout=20)
+    failed = [r for r in logged("sending failed") if r.levelno >= logging.WARNING]
+    assert failed and all(r.exc_info is None and r.levelno == logging.WARNING for r in failed)
+    assert "database error: OperationalError: no such table" in failed[0].getMessage()
+    assert "SELECT" not in failed[0].getMessage()
+    assert smtp_sink.recipients() == [EMAILS[0]]
 
 
 def test_the_digest_note_names_no_week_whose_round_is_built(sqlite_context: Context) -> None:

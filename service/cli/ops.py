@@ -90,7 +90,8 @@ def describe(figures: Status) -> str:
         f"last poll    {_job_line(poll, now)}"
         + _stale_note(stale(poll, now, figures.poll_interval), "no poll for"),
         f"queue        {figures.health.queue_depth} waiting ({figures.due_now} due now, "
-        f"{figures.being_sent} being sent{_held_note(figures.held)}{waited})",
+        f"{figures.being_sent} being sent{_held_note(figures.held)}{waited})"
+        + _retry_note(figures),
         f"deliveries   {deliveries.get(DeliveryStatus.SENT, 0)} sent, "
         f"{deliveries.get(DeliveryStatus.FAILED, 0)} failed, "
         f"{deliveries.get(DeliveryStatus.CANCELLED, 0)} cancelled",
@@ -103,6 +104,13 @@ def describe(figures: Status) -> str:
     lines += [f"job {name:<8} {_job_line(figures.jobs.get(name), now)}"
               for name in JOBS if name != "poll"]
     return "\n".join(lines)
+
+
+def _retry_note(figures: Status) -> str:
+    """Waiting emails that met a transient failure, and the server's newest such reply."""
+    if not figures.retrying:
+        return ""
+    return f"; {figures.retrying} retrying after a failure, the last: {figures.retry_error}"
 
 
 def _held_note(held: int) -> str:

@@ -143,7 +143,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
     try:
         before = schema_revision(engine)
         command.upgrade(config, revision)
-        return before, schema_revision(engine)
+        return config.attributes.get("revision_before", before), schema_revision(engine)
     except CommandError as exc:
         known = ScriptDirectory.from_config(config).get_current_head()
         raise StorageError(

@@ -25,13 +25,15 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, aliased
 
 from service.context import Context
-from service.db.database import transaction
+from service.db.database import describe, transaction
 from service.db.tables import Delivery
 from service.deliver.wakeup import announce
 from service.domain import DeliveryStatus
+from service.errors import StorageError
 
 __all__ = ["Claims", "Lease", "claim_due_deliveries", "claimable"]
 
@@ -157,8 +159,13 @@ class Claims:
             if self._left is not None:
                 self._left -= size
         now = self.ctx.now()
-        with self.ctx.sessions() as session:
-            batch = claim_due_deliveries(session, self.worker_id, now, self._lease, size)
+        try:
+            with self.ctx.sessions() as session:
+                batch = claim_due_deliveries(session, self.worker_id, now, self._lease, size)
+        except SQLAlchemyError as exc:
+            # (one line naming the driver's error, as transaction() says it: the raw error
+            # logged a traceback with the SQL each round of an outage, the scale review)
+            raise StorageError(f"database error: {describe(exc)}") from exc
         if self._left is not None:
             with self._lock:
                 self._left += size - len(batch)

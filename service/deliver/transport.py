@@ -145,6 +145,7 @@ class SmtpTransport:
         self.envelope_from = parseaddr(smtp.from_)[1]
         self._connection: smtplib.SMTP | None = None
         self._tls_context: ssl.SSLContext | None = None
+        self._warned_clear = False
 
     def send(self, message: EmailMessage | bytes, recipient: str) -> None:
         connection = self._connect()
@@ -232,6 +233,12 @@ class SmtpTransport:
             if self.starttls:
                 connection.starttls(context=tls)
             if self._login[0]:
+                if tls is None and not self._warned_clear:
+                    # (the scale review: nothing said so; a local relay may be fine, a
+                    # remote one reads the password off the wire)
+                    self._warned_clear = True
+                    log.warning("[smtp] username is set but neither ssl nor starttls: the "
+                                "SMTP password goes to %s in clear text", self.host)
                 connection.login(*self._login)
         except (smtplib.SMTPException, OSError):
             connection.close()

@@ -205,6 +205,8 @@ def work(ctx: Context, worker_id: str, stop: threading.Event) -> None:
         while not stop.is_set():
             try:
                 send_round(ctx, worker_id, stop)
+                if failures:  # (the outage's lines end with one saying it is over)
+                    log.info("sending works again after %d failed rounds", failures)
                 failures = 0
             except NewsalertsError as exc:
                 # the SMTP server or the database down: one line that names it and the wait

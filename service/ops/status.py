@@ -155,6 +155,8 @@ class Status:
     issues: int = 0
     stories: int = 0
     refused: dict[tuple[str, str], int] = field(default_factory=dict)  # (status, code)
+    retrying: int = 0  # waiting again after a transient failure (a 4xx, a lost connection)
+    retry_error: str | None = None  # the newest such failure's reply
 
     def as_dict(self) -> dict[str, Any]:
         health = self.health
@@ -162,7 +164,8 @@ class Status:
             "database": health.database, "checked_at": _iso(self.checked_at),
             "queue_depth": health.queue_depth, "due_now": self.due_now,
             "oldest_due_at": _iso(self.oldest_due_at), "being_sent": self.being_sent,
-            "held_behind_a_lease": self.held,
+            "held_behind_a_lease": self.held, "retrying": self.retrying,
+            "retry_error": self.retry_error,
             "model_version": health.model_version,
             "jobs": {name: job.as_dict() for name, job in self.jobs.items()},
             "deliveries": self.deliveries, "issues": self.issues, "stories": self.stories,
@@ -197,7 +200,7 @@ def read_status(ctx: Context) -> Status:
                           poll_interval=ctx.settings.inbox.poll_interval,
                           leader_interval=ctx.settings.scheduler.lock_retry,
                           issues=_count(session, Issue.id), stories=_count(session, Story.id),
-                          refused=_refused(session))
+                          refused=_refused(session), **_retrying(session))
     except SQLAlchemyError as exc:
         log.warning("database unreachable: %s", exc.__class__.__name__)
         return Status(Health("error"), now)
@@ -238,6 +241,17 @@ def _due_now(session: Session, now: datetime) -> tuple[int, datetime | None, int
                func.count().filter(held)).where(claimable(now))).one()
     return (int(count or 0), as_utc(oldest) if oldest is not None else None,
             int(waiting or 0))
+
+
+def _retrying(session: Session) -> dict[str, Any]:
+    """How many waiting deliveries failed before and will be tried again, and the newest
+    failure's reply: `status` said only "3 waiting" while every email met 451 (the scale
+    review)."""
+    again = (Delivery.status == DeliveryStatus.PENDING) & (Delivery.attempts > 0)
+    count = int(session.scalar(select(func.count()).where(again)) or 0)
+    error = session.scalar(select(Delivery.last_error).where(again)
+                           .order_by(Delivery.due_at.desc(), Delivery.id.desc()).limit(1))
+    return {"retrying": count, "retry_error": error}
 
 
 def _being_sent(session: Session, now: datetime) -> int:

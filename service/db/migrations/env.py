@@ -28,5 +28,8 @@ with engine.connect() as connection:
             # do not wait for each other.
             connection.execute(text("SELECT pg_advisory_xact_lock("
                                     "hashtext('newsalerts.migrate:' || current_schema()))"))
+        # (read under the lock: read before it, four processes migrating at once each said
+        # they had migrated from none; the scale review)
+        config.attributes["revision_before"] = context.get_context().get_current_revision()
         context.run_migrations()
     connection.commit()
