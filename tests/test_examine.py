@@ -55,6 +55,20 @@ def test_a_stranger_s_body_is_never_parsed() -> None:
     assert outcome.envelope is not None and outcome.envelope.sender == "mallory@attacker.example"
 
 
+def test_a_message_the_parser_refuses_is_recorded_with_who_sent_it() -> None:
+    """An operator's review: a Content-Type too long to parse left the refusal with no
+    sender, subject or Message-ID, so `refused` could not say whose it was."""
+    data = (b"From: Mallory <mallory@attacker.example>\r\nSubject: A long one\r\n"
+            b"Message-ID: <n-2@attacker.example>\r\nMIME-Version: 1.0\r\n"
+            b"Content-Type: text/plain; " + b"a=b; " * 1000 + b"\r\n\r\nhi\r\n")
+    outcome = examine(RawMessage(data, "test://long"), load_settings(environ={}).sources,
+                      _NoTagger(), 10_000_000)
+    assert isinstance(outcome, Refused) and outcome.error.code == "header-too-long"
+    assert outcome.envelope is not None
+    assert (outcome.envelope.sender, outcome.envelope.subject, outcome.envelope.message_id) == (
+        "mallory@attacker.example", "A long one", "<n-2@attacker.example>")
+
+
 class _NoTagger:
     version = "none"
 

@@ -71,6 +71,33 @@ def test_poll_stores_each_issue_once_and_rejects_strangers(
     assert "importai@substack.com.evil.test" in refusal.reason
 
 
+def test_another_message_under_a_stored_message_id_is_kept_and_said_not_dropped(
+    imap_server: Any, sqlite_context: Context, tagger: Tagger
+) -> None:
+    """An operator's review: a corrected resend (or a forgery with a DKIM pass) under issue
+    41's Message-ID was counted "already known", its bytes gone and nothing in `refused`.
+    The same issue fetched again with other transport headers is still a duplicate."""
+    first = issue_email(41)
+    imap_server.deliver(first)
+    imap_server.deliver(b"Received: from relay.example.test by mx.example.test\r\n" + first)
+    imap_server.deliver(issue_email(41, stories=[("A corrected headline", "Corrected text "
+                                                   "that says something else entirely.")]))
+
+    inbox = ImapInbox.from_settings(imap_server.settings())
+    summary = poll_once(sqlite_context, inbox, tagger)
+    inbox.close()
+
+    assert (summary.counts["stored"], summary.counts["duplicate"],
+            summary.counts["rejected"]) == (1, 1, 1)
+    assert _counts(sqlite_context) == {"issues": 1, "stories": 3, "refused": 1}
+    with transaction(sqlite_context.sessions) as session:
+        refusal = session.scalars(select(tables.RefusedMessage)).one()
+        deliveries = session.scalar(select(func.count()).select_from(tables.Delivery))
+    assert refusal.code == "duplicate-message-id" and refusal.raw
+    assert refusal.message_id == "<test-issue-41@example.test>"
+    assert deliveries == 0  # (no reader here; nothing made for the refused one either)
+
+
 def test_a_connection_cut_mid_fetch_loses_nothing(
     imap_server: Any, sqlite_context: Context, tagger: Tagger, importai_emls: list[Path]
 ) -> None:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import logging
 import time
+from pathlib import Path
 
 import pytest
 
@@ -8,7 +10,8 @@ from service.config import Source, load_settings
 from service.domain import Envelope
 from service.errors import UntrustedSender
 from service.ingest.parse import load_message, read_envelope
-from service.ingest.trust import dkim_passed_domains, trusted_source
+from service.ingest.trust import dkim_passed_domains, trusted_source, weak_trust
+from service.ops.runner import warn_of_weak_trust
 
 IMPORT_AI = Source("Import AI", ("importai@substack.com",))
 STRICT = Source("Import AI", ("importai@substack.com",), require_dkim=True)
@@ -248,3 +251,24 @@ def test_a_list_id_header_added_above_the_signed_one_is_refused() -> None:
 def test_import_ai_default_source_requires_dkim() -> None:
     [import_ai] = [s for s in load_settings(environ={}).sources if s.name == "Import AI"]
     assert import_ai.require_dkim
+
+
+def test_a_real_mailbox_s_weak_trust_is_said_at_start(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """An operator's review: a source added as "Adding a newsletter" showed it, with no
+    require_dkim, stored a forged issue, and nothing ever said the From alone was believed;
+    nor that an empty authserv_id believes a header the sender wrote."""
+    loose = Source("Robot Roundup", ("hello@robotroundup.example",))
+    assert weak_trust([loose, STRICT], "", "") == []  # a folder only the operator writes to
+    said = weak_trust([loose, STRICT], "", "imap.example.org")
+    assert len(said) == 2
+    assert said[0].startswith("source 'Robot Roundup' accepts mail on its From address alone")
+    assert "[trust] authserv_id is empty" in said[1]
+    assert weak_trust([STRICT], "mx.example.org", "imap.example.org") == []
+
+    config = tmp_path / "newsalerts.toml"
+    config.write_text('[inbox]\nhost = "imap.example.org"\n[[sources]]\nname = "Robot Roundup"'
+                      '\nsenders = ["hello@robotroundup.example"]\n')
+    caplog.set_level(logging.WARNING, logger="service.ops.runner")
+    warn_of_weak_trust(load_settings(config))
+    assert [r.getMessage() for r in caplog.records] == [said[0]]

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from email import errors as email_errors
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
-from email.policy import EmailPolicy
+from email.policy import EmailPolicy, compat32
 from email.utils import parseaddr, parsedate_to_datetime
 from functools import partial
 from typing import Any, cast
@@ -107,6 +107,22 @@ def load_message(data: bytes, *, headers_only: bool = False) -> EmailMessage:
     if not msg.keys():
         raise MalformedMessage("unparseable", "The message has no headers, so it is not email.")
     return msg
+
+
+def said_envelope(data: bytes) -> Envelope | None:
+    """Who sent a message the email package refused to read, and what it was: its From,
+    Subject and Message-ID as written, for the refusal's record (an operator's review: a
+    header too long to parse left `refused` with no sender, subject or Message-ID).  Read
+    with compat32, which parses no value; never trusted, only shown."""
+    try:
+        msg = BytesParser(policy=compat32).parsebytes(bytes(data), headersonly=True)
+        said = {name: ASCII_SPACE.sub(" ", _HIDDEN.sub("", str(msg.get(name) or "")))
+                .strip()[:MAX_HEADER_CHARS] for name in ("From", "Subject", "Message-ID")}
+    except Exception:  # (only shown: anything odd is as good as nothing)
+        return None
+    name, address = _parse_address(said["From"])
+    return Envelope(message_id=_message_id(said["Message-ID"]), sender=address.lower(),
+                    sender_name=name, subject=said["Subject"], date=None, list_id=None)
 
 
 def read_envelope(msg: EmailMessage) -> Envelope:

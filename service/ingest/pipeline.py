@@ -26,11 +26,17 @@ from service.context import Context
 from service.db.database import transaction
 from service.deliver.match import create_instant_deliveries
 from service.domain import Envelope, Issue, PollOutcome, RawMessage, Story, TaggedStory
-from service.errors import MalformedMessage, MessageRefused, StorageError
+from service.errors import MalformedMessage, MessageRefused, StorageError, UntrustedSender
 from service.events.store import EventSettings, assign_issue_events
 from service.ingest import store
 from service.ingest.fetch import Inbox, open_inbox
-from service.ingest.parse import check_headers, load_message, parse_issue, read_envelope
+from service.ingest.parse import (
+    check_headers,
+    load_message,
+    parse_issue,
+    read_envelope,
+    said_envelope,
+)
 from service.ingest.rules import SourceRules, configured_rules
 from service.ingest.segment import segment
 from service.ingest.trust import trusted_source
@@ -84,11 +90,12 @@ def examine(raw: RawMessage, sources: Sequence[Source], tagger: Tagger,
                 f"limit of {max_stories} ([segment] max_stories)")
         return Accepted(issue, source, tagger.tag(stories))
     except MessageRefused as refused:
-        return Refused(envelope, refused)
+        return Refused(envelope or said_envelope(raw.data), refused)
     except Exception as exc:  # a bug or a pathological message: record it, go on
         log.exception("unexpected error while examining %s", raw.origin)
         reason = f"could not be processed ({exc.__class__.__name__}: {exc})"
-        return Refused(envelope, MalformedMessage("internal-error", reason[:500]))
+        return Refused(envelope or said_envelope(raw.data),
+                       MalformedMessage("internal-error", reason[:500]))
 
 
 def _check_size(raw: RawMessage, max_bytes: int) -> None:
@@ -175,8 +182,15 @@ def _store_outcome(ctx: Context, session: Session, raw: RawMessage,
         summary.refusals.append((raw.origin, outcome.error.code, outcome.error.reason))
         return outcome.error.status
     if store.is_known(session, outcome.issue.dedupe_key):
-        log.info("already stored: %s (%s)", outcome.issue.dedupe_key, raw.origin)
-        return PollOutcome.DUPLICATE
+        if store.same_stories(session, outcome.issue.dedupe_key, outcome.tagged):
+            log.info("already stored: %s (%s)", outcome.issue.dedupe_key, raw.origin)
+            return PollOutcome.DUPLICATE
+        # (kept with its bytes and said, where it was dropped with an INFO line: an
+        # operator's review; nothing is sent again under a Message-ID readers had)
+        refused = Refused(outcome.issue.envelope, UntrustedSender(
+            "duplicate-message-id", "Another message with this Message-ID is stored, with "
+            "other stories: a corrected resend or a forgery. Kept here, not sent."))
+        return _store_outcome(ctx, session, raw, refused, summary)
     issue_id = store.record_issue(session, outcome.issue, outcome.source.name, raw,
                                   outcome.tagged, now)
     _assign_events(ctx, session, issue_id)

@@ -54,6 +54,7 @@ from service.ingest.rules import (
 )
 from service.ingest.starts import with_learned_starts
 from service.ingest.structure import cut
+from service.ingest.trackers import without_trackers
 from service.ingest.untitled import untitled_items
 
 __all__ = [
@@ -87,9 +88,18 @@ HEADLINE_MAX_CHARS = 300
 
 
 def segment(issue: Issue, rules: Sequence[SourceRules] | None = None) -> list[Story]:
-    return [dataclasses.replace(story, headline=_shown(story.headline))
-            if len(story.headline) > HEADLINE_MAX_CHARS else story
-            for story in _segment(issue, rules)]
+    return [_finished(story) for story in _segment(issue, rules)]
+
+
+def _finished(story: Story) -> Story:
+    """A story as it is stored and sent: its headline cut to a length, its links without
+    the sender's tracking (``trackers.py``)."""
+    headline = (_shown(story.headline) if len(story.headline) > HEADLINE_MAX_CHARS
+                else story.headline)
+    links = tuple(dict.fromkeys(Link(link.text, without_trackers(link.url))
+                                for link in story.links))
+    return dataclasses.replace(story, headline=headline, links=links,
+                               url=without_trackers(story.url))
 
 
 def _shown(headline: str) -> str:

@@ -8,7 +8,7 @@ transaction (invariant 1).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -73,6 +73,16 @@ def is_known(session: Session, dedupe_key: str, *, refused: bool = False) -> boo
     one spoofed Message-ID dropped the issue it named)."""
     table = tables.RefusedMessage if refused else tables.Issue
     return session.scalar(select(table.id).where(table.dedupe_key == dedupe_key)) is not None
+
+
+def same_stories(session: Session, dedupe_key: str, tagged: Sequence[TaggedStory]) -> bool:
+    """Whether the issue stored under ``dedupe_key`` holds these stories, headline and text
+    in order: the same issue fetched again (other Received lines, another folder), not a
+    different message under its Message-ID (a corrected resend, a forgery)."""
+    stored = session.execute(
+        select(tables.Story.headline, tables.Story.text).join(tables.Issue)
+        .where(tables.Issue.dedupe_key == dedupe_key).order_by(tables.Story.index)).all()
+    return [tuple(row) for row in stored] == [(t.story.headline, t.story.text) for t in tagged]
 
 
 def record_issue(session: Session, issue: Issue, source_name: str, raw: RawMessage,

@@ -47,6 +47,23 @@ _OBSCURE = re.compile(r"<\s*@|@\s*\[")
 FROM_MAX_CHARS = 2000  # as any header parse.py reads (MAX_HEADER_CHARS)
 
 
+def weak_trust(sources: Sequence[Source], authserv_id: str, mailbox: str) -> list[str]:
+    """What an operator should hear at start about a real mailbox's (``mailbox``, an IMAP
+    host; none for a folder only they write to) trust: a source whose From alone is
+    believed, which anyone can forge, and DKIM believed from whichever server wrote the
+    topmost header (an operator's review: a forged issue was stored with no word said)."""
+    if not mailbox:
+        return []
+    said = [f"source {source.name!r} accepts mail on its From address alone "
+            "(require_dkim = false): anyone can forge it; set require_dkim = true"
+            for source in sources if not source.require_dkim]
+    if not authserv_id.strip() and any(source.require_dkim for source in sources):
+        said.append(f"[trust] authserv_id is empty: the topmost Authentication-Results "
+                    f"header is believed, whoever wrote it; set it to the id {mailbox}'s "
+                    "mail server writes there")
+    return said
+
+
 def trusted_source(envelope: Envelope, sources: Sequence[Source],
                    authserv_id: str = "") -> Source:
     """The source this message comes from; raise UntrustedSender otherwise."""

@@ -27,6 +27,7 @@ from service.errors import ConfigError, NewsalertsError
 from service.ingest.fetch.watch import watch_inbox
 from service.ingest.pipeline import PollSummary, Tagger, poll_configured_inbox
 from service.ingest.rules import configured_rules
+from service.ingest.trust import weak_trust
 from service.ops import metrics, status
 from service.ops.deployment import check_signing_key, describe_process, signing_key_agrees
 from service.ops.leader import leader_lock, wait_for_leadership
@@ -78,6 +79,7 @@ def poll_inbox(ctx: Context, classifier: Tagger | None = None) -> PollSummary:
     """One poll (`newsalerts poll`), recorded as the scheduler's poll job is: /healthz and
     `status` then show the last poll of a service polled from cron as well."""
     polled: list[PollSummary] = []
+    warn_of_weak_trust(ctx.settings)  # (`newsalerts poll` from cron: as `run` says it at start)
 
     def poll() -> dict[str, Any]:
         tagger = classifier or load_classifier(ctx.settings)
@@ -189,6 +191,14 @@ def started(ctx: Context, who: str) -> None:
     """Say where this process works, and refuse a link-signing key the others do not use."""
     log.info(describe_process(ctx, who))
     check_signing_key(ctx, who)
+    if not who.endswith(":web"):  # (the processes that poll, or may)
+        warn_of_weak_trust(ctx.settings)
+
+
+def warn_of_weak_trust(settings: Settings) -> None:
+    """One warning for each way a forged issue could be taken from a real mailbox."""
+    for line in weak_trust(settings.sources, settings.trust.authserv_id, settings.inbox.host):
+        log.warning("%s", line)
 
 
 def work(ctx: Context, worker_id: str, stop: threading.Event) -> None:

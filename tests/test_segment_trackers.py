@@ -1,0 +1,52 @@
+"""A story's links leave without the sender's tracking of our own subscription.
+
+An operator's review: Mailchimp's ``e=`` (the subscriber id of the service's inbox) and
+Ghost's ``m=`` went to every reader in alerts, on the archive and in public feeds.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from service.ingest.parse import parse_issue
+from service.ingest.segment import segment
+from service.ingest.trackers import without_trackers
+from tests.test_parse import single_part
+
+
+@pytest.mark.parametrize(("url", "clean"), [
+    ("https://news.us7.list-manage.com/track/click?u=70a&id=0a1&e=b56a3c9ea0",
+     "https://news.us7.list-manage.com/track/click?u=70a&id=0a1"),
+    ("https://ledger.example/r/7f3a9c1e?m=5d2c-aa", "https://ledger.example/r/7f3a9c1e"),
+    ("https://site.example/a?utm_source=letter&utm_medium=email&id=3",
+     "https://site.example/a?id=3"),
+    ("https://site.example/a?mc_cid=1&mc_eid=2#part", "https://site.example/a#part"),
+    ("https://site.example/a?utm_campaign=x", "https://site.example/a"),
+])
+def test_tracking_parameters_are_dropped(url: str, clean: str) -> None:
+    assert without_trackers(url) == clean
+
+
+@pytest.mark.parametrize("url", [
+    "https://site.example/search?q=robots&page=2",
+    "https://site.example/?e=1",  # "e" only in Mailchimp's own redirect
+    "https://site.example/r/abc?m=1",  # not a Ghost link id
+    "http://[", "", "https://site.example/a",
+])
+def test_other_addresses_are_left_as_they_are(url: str) -> None:
+    assert without_trackers(url) == url
+
+
+def test_a_segmented_storys_url_and_links_carry_no_recipient_id() -> None:
+    html = ('<h2><a href="https://n.us7.list-manage.com/track/click?u=7&id=9&e=feed1">'
+            'A robot learns to fold towels</a></h2><p>It folds them faster than last year, '
+            'the lab says, and <a href="https://lab.example/paper?utm_source=n&x=1">the '
+            'paper</a> has the details.</p>'
+            '<h2><a href="https://n.us7.list-manage.com/track/click?u=7&id=8&e=feed1">'
+            'A chip maker opens a new plant</a></h2><p>The plant makes accelerators for '
+            'datacenters, and it opens next spring near the river.</p>')
+    stories = segment(parse_issue(single_part(html.encode(), "text/html; charset=utf-8")))
+    assert [s.url for s in stories] == ["https://n.us7.list-manage.com/track/click?u=7&id=9",
+                                        "https://n.us7.list-manage.com/track/click?u=7&id=8"]
+    assert "https://lab.example/paper?x=1" in [link.url for link in stories[0].links]
+    assert not [link for s in stories for link in s.links if "feed1" in link.url]
