@@ -82,6 +82,7 @@ from service.ingest.link_items import (
 )
 from service.ingest.links import own_links_as_text
 from service.ingest.named import named_runs
+from service.ingest.numbered import numbered_items
 from service.ingest.plain_items import (
     LEAD_ITEM_MIN_WORDS,
     NOTES,
@@ -123,6 +124,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     notes = False  # under a "Notes" line: a post's notes, not a list of items
     top_ten = many_titled_items(blocks)  # list items of a bold headline over paragraphs
     run_leads = lead_runs(parts)  # "**Europe takes aim:** EU regulators…", three or more
+    numbered = numbered_items(parts)  # "1) 📸 <a>…</a>, …", "2) …": numbered by hand
     for at, block in enumerate(parts):
         if units and units[-1].block.kind != "list_item":
             list_head = units[-1]
@@ -151,7 +153,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             # "Notes" or "References" alone on a line: an essay's notes follow, not items
             # ("[1] Halden Labs, …" over its address: the fourteenth attack)
             notes = bool(NOTES.match(lines[0]))
-        item = None if related else (link_item(block, lines[0], loose, run_in)
+        item = None if related else (numbered.get(at) or link_item(block, lines[0], loose, run_in)
                                      or (top_ten and titled_item(block))
                                      or (Unit("item", block, 9, run_leads[at],
                                               lead_link(block, block.lead),

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 from service.domain import Block
 from service.ingest.cuts import Cut
+from service.ingest.headlines import ICON_LEAD as ICON
 from service.ingest.headlines import tidy
 
 __all__ = ["ITEM_MIN_CHARS", "MIN_ITEMS", "item_headline", "untitled_items"]
@@ -43,9 +44,11 @@ _ABBREVIATION = re.compile(r"(?:[A-Z][a-z]{0,3}|(?:[A-Za-z]\.)+[A-Za-z]?)\.")  #
 def untitled_items(blocks: Sequence[Block]) -> tuple[list[Cut], list[str]]:
     """Each item of an untitled list digest as a story, and notes for --explain; nothing when
     the blocks are not one (a single post)."""
-    items = [i for i, b in enumerate(blocks)
-             if b.kind == "list_item" and len(tidy(b.text)) >= ITEM_MIN_CHARS]
-    total = sum(len(b.text) for b in blocks)
+    items = [i for i, b in enumerate(blocks) if _item_like(b)]
+    # (an intro set apart by a rule above the first item is no part of the list's issue)
+    apart = max((i + 1 for i in range(items[0]) if blocks[i].kind == "rule"), default=0
+                ) if items else 0
+    total = sum(len(b.text) for b in blocks[apart:])
     if len(items) < MIN_ITEMS or sum(len(blocks[i].text) for i in items) < ITEMS_SHARE * total:
         return [], []
     if items[-1] - items[0] + 1 - len(items) > MAX_INTERRUPTIONS:
@@ -56,12 +59,23 @@ def untitled_items(blocks: Sequence[Block]) -> tuple[list[Cut], list[str]]:
              for b in blocks[:items[0]]]
     for start, end in zip(items, [*items[1:], items[-1] + 1], strict=True):
         block = blocks[start]
-        cuts.append(Cut(item_headline(block.text), signal, [block, *blocks[start + 1:end]],
+        headline = item_headline(ICON.sub("", block.text, count=1))  # (an emoji is no word)
+        cuts.append(Cut(headline, signal, [block, *blocks[start + 1:end]],
                         block.links[0].url if block.links else ""))
         notes.append(f"{len(cuts) - 1}. {signal}: {cuts[-1].headline!r}")
     notes += [f"   dropped sign-off: {tidy(b.text)[:60]!r} (after the last item)"
               for b in blocks[items[-1] + 1:]]
     return cuts, notes
+
+
+def _item_like(block: Block) -> bool:
+    """A bullet of a sentence or more; or a paragraph led by an icon that carries a link, an
+    emoji set as its bullet ("🤡 It's hilarious: <a>a carmaker sues a country</a>…": a
+    real letter nobody tuned for, read as one post)."""
+    if len(tidy(block.text)) < ITEM_MIN_CHARS:
+        return False
+    return block.kind == "list_item" or (
+        block.kind == "paragraph" and bool(block.links) and ICON.match(block.text) is not None)
 
 
 def item_headline(text: str) -> str:
