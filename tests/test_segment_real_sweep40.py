@@ -91,3 +91,43 @@ def test_a_post_with_a_few_emoji_led_paragraphs_stays_one_post() -> None:
     assert _headlines(html, subject="A week off") == ["A week off"]
     html = INTRO + "<hr>" + "".join(f"<p>{item}</p>" for item in EMOJI_ITEMS[:3])
     assert _headlines(html, subject="A week off") == ["A week off"]
+
+
+# ---- an operator's review: three newsletters of its own, on three platforms ----------------
+
+STORY = ("<h2>{0}</h2><p>The council heard the plan on Tuesday and asked for a second "
+         "reading next month, after residents raised the cost of the work. {1}</p>")
+
+
+def test_a_paragraph_naming_the_issues_sponsor_is_no_storys_text() -> None:
+    ad = ("<p><em>This issue is brought to you by Gripwell. Soft grippers for research labs, "
+          'in stock and shipping next week. <a href="https://gripwell.example">Get a quote'
+          "</a>.</em></p>")
+    stories = _stories(STORY.format("A harbour plan passes", "") + ad
+                       + STORY.format("A bridge reopens", ""))
+    assert [s.headline for s in stories] == ["A harbour plan passes", "A bridge reopens"]
+    assert "Gripwell" not in stories[0].text
+    # a story about a sponsorship is news
+    news = STORY.format("A stadium deal", "") + (
+        "<p>This issue is sponsored by nobody, the editor said, after a brewer pulled out of "
+        "the stadium deal that had carried its name for a decade.</p>")
+    assert "brewer" in _stories(news)[0].text
+
+
+def test_until_next_friday_ends_the_last_story() -> None:
+    stories = _stories(STORY.format("A harbour plan passes", "")
+                       + STORY.format("A bridge reopens", "")
+                       + "<p>Until next Friday,<br>Mateo and the crew</p>")
+    assert "Mateo" not in stories[-1].text and "Until next Friday" not in stories[-1].text
+
+
+def test_a_read_the_full_story_link_ending_a_paragraph_is_no_part_of_its_text() -> None:
+    link = '<a href="https://letter.example/p/1">Read the full story →</a>'
+    stories = _stories(STORY.format("A harbour plan passes", link)
+                       + STORY.format("A bridge reopens", link))
+    assert [s.text.endswith("cost of the work.") for s in stories] == [True, True]
+    assert stories[0].url == "https://letter.example/p/1"
+    # a link that is the sentence's own words stays
+    kept = _stories(STORY.format("A harbour plan passes",
+                                 'See <a href="https://x.example">the full report</a>'))
+    assert kept[0].text.endswith("See the full report")

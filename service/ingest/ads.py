@@ -13,16 +13,32 @@ from __future__ import annotations
 import itertools
 import re
 
+from service.domain import Block
 from service.ingest.buttons import CALL_TO_ACTION
 from service.ingest.headlines import block_lines, tidy
 from service.ingest.units import Unit, after
 from service.ingest.zones import BARE_AD_LABEL, SPONSOR_LABEL
 
-__all__ = ["SPONSORED_TAIL", "is_ad", "is_button"]
+__all__ = ["SPONSORED_TAIL", "is_ad", "is_button", "sponsor_paragraph"]
 
 # A link item that says it is an ad after its words: "Wayfarer plans your trip (Sponsored)".
 SPONSORED_TAIL = re.compile(
     r"[(\[](?:sponsored|sponsor|ad|advertisement|partner|promoted)[)\]]\W*$", re.IGNORECASE)
+# "This issue is brought to you by GripWorks. Soft grippers, in stock…": the issue's sponsor
+# named in a sentence that opens a paragraph of its own, the ad's whole text
+ISSUE_SPONSOR = re.compile(
+    r"^\W*(?:this|today['’]?s|this week['’]?s) (?:issue|edition|newsletter|email|episode"
+    r"|brief) is (?:supported|sponsored|brought to you|made possible|presented) by\b",
+    re.IGNORECASE)
+
+
+def sponsor_paragraph(block: Block) -> bool:
+    """A paragraph that opens by naming the issue's sponsor: an ad set as plain text among
+    stories, with no label line or bold lead over it (a Mailchimp issue in an operator's
+    review: the pitch ran on as the story above's text, and its words tagged it)."""
+    return block.kind == "paragraph" and bool(ISSUE_SPONSOR.match(block_lines(block)[0]))
+
+
 # What a sponsor's button asks for, not a story's ("Read more", "Listen"): money or a sign-up.
 OFFER_CHARS = 80  # the pitch's last words, before its address
 # what an ad offers its readers, not what news says is free ("free for research", "the full

@@ -16,7 +16,7 @@ from service.domain import Block
 from service.ingest.headlines import tidy
 
 __all__ = ["BUTTON_BAR", "CALL_TO_ACTION", "CITATION", "LABELLED_PAIRS", "READ_MORE",
-           "read_more_url"]
+           "read_more_url", "text_without_button"]
 
 # The story's own link under it: "Read more →", "Full story", "Read article »", "Source".
 # In other languages too (the thirteenth sweep: "Devamını oku »", "לקריאה נוספת ←", "Läs
@@ -266,6 +266,20 @@ CALL_TO_ACTION = re.compile(
 
 # A web-version link alone: "View this email in your browser", "Read online"
 WEB_LINK = re.compile(rf"^{_WEB_VERSION}\W*$", re.IGNORECASE)
+
+
+def text_without_button(block: Block) -> str:
+    """The block's text without a "Read the full story →" link that ends it, run into its
+    last sentence (a Ghost issue in an operator's review: it stayed in every story's text,
+    and in every alert's excerpt).  A button alone on its line is the story's own link and
+    is dropped elsewhere; this is the one inside a paragraph."""
+    if not block.links:
+        return block.text
+    name = tidy(block.links[-1].text)
+    text = block.text.rstrip()
+    if name and READ_MORE.match(name) and text.endswith(name) and len(text) > len(name) + 40:
+        return text[:-len(name)].rstrip(" \t\n|·•–—-")
+    return block.text
 
 
 def read_more_url(blocks: Iterable[Block]) -> str:

@@ -35,7 +35,9 @@ BUTTON = re.compile(r"^\W*(?:share|like|comment|restack|forward|follow|tweet|pos
 # hits" or "New here?" at the top of an issue must not end it.
 SIGN_OFF = re.compile(
     r"^(?:that'?s (?:it|all) for (?:today|now|this (?:week|issue|edition))\b(?!')"
-    r"|see you (?:tomorrow|next (?:time|week|month))\b|until next (?:time|week)\b"
+    r"|see you (?:tomorrow|next (?:time|week|month))\b"
+    # "Until next Friday," (an operator's review: it and its signature stayed in the last story)
+    r"|until next (?:time|week|month|issue|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
     r"|thanks to [^.]{1,60} for (?:editing|copy-?editing|producing)"
     r"|[—–-] ?the [^.]{1,40} (?:team|editors)$"
     # "Maya & the Wayfinder Fares team", "Lena Hartmann und das Team vom KI-Kompass" (the

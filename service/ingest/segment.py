@@ -22,7 +22,7 @@ from pathlib import Path
 
 from service.domain import Block, Issue, Link, Story
 from service.errors import MalformedMessage
-from service.ingest.buttons import BUTTON_BAR, READ_MORE, read_more_url
+from service.ingest.buttons import BUTTON_BAR, READ_MORE, read_more_url, text_without_button
 from service.ingest.closing import without_sign_off
 from service.ingest.cuts import Cut
 from service.ingest.digests import messages
@@ -380,7 +380,7 @@ def _name_above_title(raw: Sequence[Block], title: str, names: Sequence[str]) ->
 
 def _cut_text(headline: str, blocks: list[Block]) -> str:
     """Headline and first paragraph on consecutive lines, then blank-line paragraphs."""
-    texts = [block.text for block in blocks]
+    texts = [text_without_button(block) for block in blocks]
     if _is_line(texts[0], headline) and len(texts) > 1:
         texts = [f"{texts[0]}\n{texts[1]}", *texts[2:]]
     elif not _is_line(block_lines(blocks[0])[0], headline):

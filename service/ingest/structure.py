@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 
 from service.domain import Block
-from service.ingest.ads import SPONSORED_TAIL, is_ad, is_button
+from service.ingest.ads import SPONSORED_TAIL, is_ad, is_button, sponsor_paragraph
 from service.ingest.buttons import CALL_TO_ACTION
 from service.ingest.cuts import Cut, Cutting, without_last
 from service.ingest.dated_lines import calendar_entry
@@ -266,10 +266,10 @@ class _Cutter:
             self.zone, self.current, self.laid_out = "recap", None, True
             self.recap_at = index
             self.drop("recap", block_lines(unit.block)[0], "recap line")
-        elif sponsored_lead(unit.block):
+        elif sponsored_lead(unit.block) or sponsor_paragraph(unit.block):
             # one paragraph of ad among items: it alone is dropped
             self.current, self.laid_out = None, True
-            self.drop("sponsor", tidy(unit.block.lead), "sponsored paragraph")
+            self.drop("sponsor", tidy(block_lines(unit.block)[0])[:60], "sponsored paragraph")
         elif opens_sponsor(unit.block):
             if (self.current is not None and len(self.current.blocks) == 1
                     and not self.current.signal.startswith("item")):
