@@ -220,3 +220,9 @@ def test_bidi_overrides_are_removed_from_the_subject_and_the_text() -> None:
     assert issue.envelope.subject == "Import AI 9 lmth.exe"
     assert [block.text for block in issue.blocks] == ["Read this now."]
     assert one_line("A\u202eB\u2066C") == "A B C"
+    # written as HTML references, they become characters only once the markup is read (the
+    # diff's review)
+    refs = single_part(b"<h2>Import AI 9&#x202E;lmth.exe</h2>"
+                       b"<p>Read <b>&#8238;now</b>&#x202C;.</p>", "text/html; charset=utf-8")
+    assert [block.text for block in parse_issue(refs).blocks] == [
+        "Import AI 9lmth.exe", "Read now."]

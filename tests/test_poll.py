@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 from service.cli.main import main
 from service.context import Context
@@ -96,6 +96,16 @@ def test_another_message_under_a_stored_message_id_is_kept_and_said_not_dropped(
     assert refusal.code == "duplicate-message-id" and refusal.raw
     assert refusal.message_id == "<test-issue-41@example.test>"
     assert deliveries == 0  # (no reader here; nothing made for the refused one either)
+
+    # stored as older rules cut it, the same body fetched again is still that issue (the
+    # diff's review: an upgrade made a copy read again look like a forgery)
+    with transaction(sqlite_context.sessions) as session:
+        session.execute(update(tables.Story).values(text="as an older version cut it"))
+    imap_server.deliver(b"Received: from another.example.test by mx.example.test\r\n" + first)
+    inbox = ImapInbox.from_settings(imap_server.settings())
+    again = poll_once(sqlite_context, inbox, tagger)
+    inbox.close()
+    assert again.counts["duplicate"] == 1 and _counts(sqlite_context)["refused"] == 1
 
 
 def test_a_connection_cut_mid_fetch_loses_nothing(

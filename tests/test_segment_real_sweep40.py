@@ -52,6 +52,28 @@ def test_numbered_points_of_a_story_or_numbers_out_of_order_are_not_items() -> N
         assert len(_headlines(html)) == 1  # one post
 
 
+def test_an_essays_numbered_reasons_citing_links_midway_stay_its_text() -> None:
+    """A read-only review: three numbered reasons under "Three things explain it:", each
+    citing a link midway, became two stories and lost the essay's title and intro."""
+    reasons = ("<p>1. The walls are old. <a href='https://a.example/1'>Most went up before "
+               "1970</a>, and few were raised.</p><p>2. The storms grew. <a href='https://"
+               "a.example/2'>Spring rain is a third heavier</a> than it was.</p><p>3. The "
+               "money stalls. <a href='https://a.example/3'>Four budgets promised it</a>; "
+               "none paid.</p>")
+    html = (f"<h1>Why the valley floods</h1><p>{TEXT}</p><p>Three things explain it:</p>"
+            f"{reasons}<p>{TEXT}</p>")
+    assert _headlines(html, subject="Why the valley floods") == ["Why the valley floods"]
+    # a story's own numbered links, under its text, stay its text too
+    links = _numbered(NUMBERED[:3])
+    html = (f"<h2>The harbour plan passes</h2><p>{TEXT}</p>{links}"
+            f"<h2>A bridge reopens</h2><p>{TEXT}</p>")
+    assert _headlines(html) == ["The harbour plan passes", "A bridge reopens"]
+
+
+TEXT = ("The council weighed the plan for months before the vote, and its members said the "
+        "cost was the hardest part to agree on, with the ferry road the last open question.")
+
+
 EMOJI_ITEMS = [
     '👹 <a href="https://news.example/a">A platform keeps paying the worst of its writers.</a> '
     "Free speech includes the choice not to host them, and this company chose otherwise.",

@@ -43,16 +43,19 @@ from service.errors import (
 log = logging.getLogger(__name__)
 
 MESSAGE_TOO_BIG = 552  # to MAIL FROM with SIZE= (RFC 1870)
-# At MAIL FROM, only the enhanced code says so: "501 5.5.4 Syntax: MAIL FROM:<a> [SIZE=n]"
-# names SIZE and is our sender's refusal, which stops the run (the stop's review)
-SIZE_STATUS = re.compile(r"\b5\.3\.4\b")
-# Whose a 5xx is, by its enhanced status code (RFC 3463): X.1.x (address) and X.2.x (mailbox)
-# are the reader's; once the address is taken, any other (5.7.1 "refused as spam", 5.6.x
-# content, 5.3.x system, or none given) is this email's or our sender's, and a relay refusing
-# every email so bounced a whole list in three issues (the scale review).  At RCPT, 5.7.x
-# ("relaying denied", a policy) is not the reader's either.
-READERS_STATUS = re.compile(r"\b5\.[12]\.\d{1,3}\b")
-POLICY_STATUS = re.compile(r"\b5\.7\.\d{1,3}\b")
+# The enhanced status code (RFC 3463) that opens a reply's text, "550 5.1.1 …": only it; an
+# address or a version later in the text is none ("550 5.7.1 [5.2.17.40] … blocklist" read as
+# a mailbox's, or "550 5.1.1 <rob.5.7.12@…>" as a policy's: a read-only review).
+ENHANCED = re.compile(r"\d{3}[ \t]+([245])\.(\d{1,3})\.\d{1,3}\b")
+SIZE_STATUS = ("5", "3")  # 5.3.4 "message too big" (at MAIL FROM, only this says so: "501
+# 5.5.4 Syntax: MAIL FROM:<a> [SIZE=n]" names SIZE and is our sender's refusal)
+# Whose a 5xx is, by that code: X.1.x (address) and X.2.x (mailbox) are the reader's; once
+# the address is taken, any other (5.7.1 "refused as spam", 5.6.x content, 5.3.x system, or
+# none given) is this email's or our sender's, and a relay refusing every email so bounced a
+# whole list in three issues (the scale review).  At RCPT, 5.7.x is a policy: "relaying
+# denied" (our relay's settings) as often as a mailbox's rule: retried, never a bounce.
+READERS_STATUSES = (("5", "1"), ("5", "2"))
+POLICY_SUBJECT = "7"
 
 
 class Transport(Protocol):
@@ -156,14 +159,16 @@ class SmtpTransport:
                 connection.send_message(message, self.envelope_from, [recipient])
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = exc.recipients.get(recipient, (0, b"refused"))
-            if 500 <= code < 600 and POLICY_STATUS.search(said := _reply(code, reply)):
-                raise UnsendableMessage(said) from exc
+            said = _reply(code, reply)
+            if 500 <= code < 600 and _status(said) == ("5", POLICY_SUBJECT):
+                raise TransientDeliveryError(f"{said} (a policy refusal of the recipient: "
+                                             "retried, never counted a bounce)") from exc
             raise self._reply_error(code, reply) from exc
         except smtplib.SMTPSenderRefused as exc:
             if 400 <= exc.smtp_code < 500:
                 raise self._reply_error(exc.smtp_code, exc.smtp_error) from exc
             said = _reply(exc.smtp_code, exc.smtp_error)
-            if exc.smtp_code == MESSAGE_TOO_BIG or SIZE_STATUS.search(said):
+            if exc.smtp_code == MESSAGE_TOO_BIG or _status(said) == SIZE_STATUS:
                 # RFC 1870: a 552 to MAIL FROM ... SIZE=n is this email over the server's
                 # fixed maximum, not our sender refused: taken as the latter, one big alert
                 # stopped every send for every reader (an operator's review)
@@ -173,7 +178,7 @@ class SmtpTransport:
                                 f"{self.envelope_from}: {said}") from exc
         except smtplib.SMTPDataError as exc:
             said = _reply(exc.smtp_code, exc.smtp_error)
-            if 500 <= exc.smtp_code < 600 and not READERS_STATUS.search(said):
+            if 500 <= exc.smtp_code < 600 and _status(said) not in READERS_STATUSES:
                 raise UnsendableMessage(said) from exc
             raise self._reply_error(exc.smtp_code, exc.smtp_error) from exc
         except smtplib.SMTPResponseException as exc:
@@ -267,6 +272,12 @@ class Pacer:
             self._next = slot + self._interval
         if slot > now:
             time.sleep(slot - now)
+
+
+def _status(said: str) -> tuple[str, ...]:
+    """The class and subject of the enhanced status code opening ``said`` ("5", "1"), or ()."""
+    found = ENHANCED.match(said)
+    return (found[1], found[2]) if found else ()
 
 
 def _reply(code: int, reply: bytes | str) -> str:

@@ -8,9 +8,13 @@ one above, as a link's text must open an item and be followed by a dash or a col
 Numbered so, each is an item: headlined by its link's text when it opens with it, else by
 its first sentence.
 
-Only a run of three or more paragraphs numbered one after another (1, 2, 3…), each one
-short line that carries a link: an essay's numbered points run longer, seldom carry a
-link each, and sit inside a story whose headline is above them.
+Only a run of three or more paragraphs numbered one after another from 1, each one short
+line that carries a link, most of them opening with it (a list of links, not of points
+that cite something midway), that stands apart: after a heading, a rule, a short line
+("Here are ten links worth your time:") or nothing.  An essay's numbered reasons and a
+story's numbered points follow a paragraph of its text, and their links sit inside their
+sentences (a read-only review: an essay's three linked reasons, "1. The levees are old.
+<a>Most were finished…</a>", became two stories, its title and intro lost).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ __all__ = ["numbered_items"]
 NUMBER = re.compile(r"[ \t]*\(?(\d{1,3})[.)][ \t]+")
 RUN_MIN = 3
 ITEM_MAX_CHARS = 400  # one line of a link and a sentence or two about it
+APART_CHARS = 120  # a line this short above the run is its label or a greeting, not text
 
 
 def numbered_items(parts: Sequence[Block]) -> dict[int, Unit]:
@@ -40,13 +45,23 @@ def numbered_items(parts: Sequence[Block]) -> dict[int, Unit]:
         if number is not None and run and number == last + 1:
             run.append(at)
         else:
-            if len(run) >= RUN_MIN:
-                found.update({i: _item(parts[i]) for i in run})
-            run = [at] if number is not None else []
+            found.update(_items(parts, run))
+            run = [at] if number == 1 and _apart(parts, at - 1) else []
         last = number or 0
-    if len(run) >= RUN_MIN:
-        found.update({i: _item(parts[i]) for i in run})
+    found.update(_items(parts, run))
     return found
+
+
+def _items(parts: Sequence[Block], run: list[int]) -> dict[int, Unit]:
+    items = {i: _item(parts[i]) for i in run} if len(run) >= RUN_MIN else {}
+    link_led = sum(item.signal == LINK_LED for item in items.values())
+    return items if 3 * link_led >= 2 * len(items) else {}
+
+
+def _apart(parts: Sequence[Block], at: int) -> bool:
+    """Nothing, a heading, a rule or a short line at ``at``: no story's text above the run."""
+    return at < 0 or parts[at].kind in ("heading", "rule") or len(
+        parts[at].text.strip()) <= APART_CHARS
 
 
 def _number(block: Block) -> int | None:
@@ -57,16 +72,15 @@ def _number(block: Block) -> int | None:
     return int(match[1]) if match else None
 
 
+LINK_LED = "item: numbered link"
+
+
 def _item(block: Block) -> Unit:
-    return Unit("item", block, 9, *_headline_and_link(block), "item: numbered line")
-
-
-def _headline_and_link(block: Block) -> tuple[str, str]:
     text = tidy(NUMBER.sub("", block.text, count=1))
     if icon := ICON_LEAD.match(text):
         text = text[icon.end():]
     link = block.links[0]
     name = tidy(link.text)
     if name and text.startswith(name):
-        return name.rstrip(" :"), link.url
-    return item_headline(text), link.url
+        return Unit("item", block, 9, name.rstrip(" :"), link.url, LINK_LED)
+    return Unit("item", block, 9, item_headline(text), link.url, "item: numbered line")

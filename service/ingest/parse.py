@@ -12,6 +12,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from email import errors as email_errors
 from email.message import EmailMessage, Message
@@ -23,7 +24,7 @@ from typing import Any, cast
 
 from bs4.exceptions import ParserRejectedMarkup
 
-from service.domain import Block, Envelope, Issue
+from service.domain import Block, Envelope, Issue, Link
 from service.errors import MalformedMessage
 from service.ingest.body import ASCII_SPACE, html_blocks
 from service.ingest.charsets import payload_of, text_codec
@@ -248,7 +249,7 @@ def _text_blocks(msg: EmailMessage) -> list[Block]:
     refusal: MalformedMessage | None = None  # why the first unreadable part was unreadable
     for part, to_blocks in readers:
         try:
-            blocks = to_blocks(check_readable(_decode(part)))
+            blocks = _visible(to_blocks(check_readable(_decode(part))))
         except MalformedMessage as exc:  # an undecodable part: another may still be readable
             refusal = refusal or exc
             continue
@@ -271,6 +272,18 @@ def _text_blocks(msg: EmailMessage) -> list[Block]:
         leaves = [part for part in msg.walk() if not part.is_multipart()]
         code = "only-attachments" if any(payload_of(p) for p in leaves) else "no-body"
     raise MalformedMessage(code, REASONS[code])
+
+
+def _visible(blocks: list[Block]) -> list[Block]:
+    """``blocks`` without bidi controls that HTML wrote as references ("&#x202E;"), which
+    the HTML parser turns into characters only after ``_decode`` dropped the raw ones (the
+    diff's review: "Import AI 9&#x202E;lmth.exe" still displayed reversed)."""
+    return [replace(block, text=_HIDDEN.sub("", block.text), lead=_HIDDEN.sub("", block.lead),
+                    subhead=_HIDDEN.sub("", block.subhead),
+                    links=tuple(Link(_HIDDEN.sub("", link.text), link.url)
+                                for link in block.links))
+            if _HIDDEN.search(block.text) or _HIDDEN.search(block.lead) else block
+            for block in blocks]
 
 
 def _message_blocks(msg: EmailMessage) -> list[Block]:

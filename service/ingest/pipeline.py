@@ -182,7 +182,7 @@ def _store_outcome(ctx: Context, session: Session, raw: RawMessage,
         summary.refusals.append((raw.origin, outcome.error.code, outcome.error.reason))
         return outcome.error.status
     if store.is_known(session, outcome.issue.dedupe_key):
-        if store.same_stories(session, outcome.issue.dedupe_key, outcome.tagged):
+        if store.same_issue(session, outcome.issue.dedupe_key, raw, outcome.tagged):
             log.info("already stored: %s (%s)", outcome.issue.dedupe_key, raw.origin)
             return PollOutcome.DUPLICATE
         # (kept with its bytes and said, where it was dropped with an INFO line: an

@@ -54,7 +54,7 @@ from service.ingest.rules import (
 )
 from service.ingest.starts import with_learned_starts
 from service.ingest.structure import cut
-from service.ingest.trackers import without_trackers
+from service.ingest.trackers import text_without_trackers, without_trackers
 from service.ingest.untitled import untitled_items
 
 __all__ = [
@@ -99,7 +99,8 @@ def _finished(story: Story) -> Story:
     links = tuple(dict.fromkeys(Link(link.text, without_trackers(link.url))
                                 for link in story.links))
     return dataclasses.replace(story, headline=headline, links=links,
-                               url=without_trackers(story.url))
+                               url=without_trackers(story.url),
+                               text=text_without_trackers(story.text))
 
 
 def _shown(headline: str) -> str:

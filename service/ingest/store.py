@@ -75,14 +75,29 @@ def is_known(session: Session, dedupe_key: str, *, refused: bool = False) -> boo
     return session.scalar(select(table.id).where(table.dedupe_key == dedupe_key)) is not None
 
 
-def same_stories(session: Session, dedupe_key: str, tagged: Sequence[TaggedStory]) -> bool:
-    """Whether the issue stored under ``dedupe_key`` holds these stories, headline and text
-    in order: the same issue fetched again (other Received lines, another folder), not a
-    different message under its Message-ID (a corrected resend, a forgery)."""
-    stored = session.execute(
-        select(tables.Story.headline, tables.Story.text).join(tables.Issue)
-        .where(tables.Issue.dedupe_key == dedupe_key).order_by(tables.Story.index)).all()
-    return [tuple(row) for row in stored] == [(t.story.headline, t.story.text) for t in tagged]
+def same_issue(session: Session, dedupe_key: str, raw: RawMessage,
+               tagged: Sequence[TaggedStory]) -> bool:
+    """Whether the issue stored under ``dedupe_key`` is this message: the same body (the same
+    issue fetched again, with other Received lines or from another folder) or the same
+    stories, headline and text in order; not a different message under its Message-ID (a
+    corrected resend, a forgery).  The body first: stories depend on the rules that cut
+    them, and a copy read again after an upgrade was taken for a forgery (the diff's
+    review)."""
+    stored = session.scalar(select(tables.Issue).where(tables.Issue.dedupe_key == dedupe_key))
+    if stored is None:
+        return False
+    if stored.raw is not None and _body(stored.raw) == _body(raw.data):
+        return True
+    rows = session.execute(select(tables.Story.headline, tables.Story.text)
+                           .where(tables.Story.issue_id == stored.id)
+                           .order_by(tables.Story.index)).all()
+    return [tuple(row) for row in rows] == [(t.story.headline, t.story.text) for t in tagged]
+
+
+def _body(data: bytes) -> bytes:
+    """A message's bytes after its headers."""
+    ends = [at for at in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if at >= 0]
+    return data[min(ends):].lstrip(b"\r\n") if ends else b""
 
 
 def record_issue(session: Session, issue: Issue, source_name: str, raw: RawMessage,
