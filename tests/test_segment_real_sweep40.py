@@ -9,6 +9,9 @@ rewritten here in our own words, each beside the look-alike it must not take:
 
 from __future__ import annotations
 
+import pytest
+
+from service.ingest.headlines import is_byline
 from tests.test_segment_layouts import _headlines, _stories
 
 NUMBERED = [
@@ -153,3 +156,40 @@ def test_a_read_the_full_story_link_ending_a_paragraph_is_no_part_of_its_text() 
     kept = _stories(STORY.format("A harbour plan passes",
                                  'See <a href="https://x.example">the full report</a>'))
     assert kept[0].text.endswith("See the full report")
+
+
+# ---- a sixth blind set (stop 40): the issue's own lines, taken for stories ----------------
+
+
+@pytest.mark.parametrize("line", [
+    "Did someone forward this to you? Subscribe here.",
+    "Did a friend forward you this email? Sign up",
+    "(Share this on Twitter)",
+    "READ ON TIDEWATER.NEWS",
+])
+def test_the_letters_own_lines_are_no_story(line: str) -> None:
+    # (as the set had them: a linked line of its own after a story, read as an item)
+    html = (STORY.format("A harbour plan passes", "") + STORY.format("A bridge reopens", "")
+            + f'<p><a href="https://letter.example/subscribe?ref=email">{line}</a></p>')
+    assert _headlines(html) == ["A harbour plan passes", "A bridge reopens"]
+
+
+@pytest.mark.parametrize("line", ["Did someone forward the budget to the auditors in time?",
+                                  "Read on to see why the bridge closed"])
+def test_news_that_starts_alike_stays(line: str) -> None:
+    assert line in _headlines(f"<h2>{line}</h2><p>{TEXT}</p>" + STORY.format("A bridge reopens",
+                                                                               ""))
+
+
+@pytest.mark.parametrize("line", ["Cole · August 23, 2023", "Dana Ortiz · ★ Member-only story"])
+def test_a_byline_under_the_title_is_no_story(line: str) -> None:
+    assert is_byline(line)
+
+
+def test_in_todays_brief_with_a_curly_apostrophe_opens_the_recap() -> None:
+    recap = ("<h3>In Today’s Brief</h3><ul><li><strong>Harbour:</strong> a plan passes</li>"
+             "<li><strong>Ferries:</strong> a strike ends</li><li><strong>Weather:</strong> "
+             "rain all weekend</li></ul><p>...and more</p><hr>")
+    html = ("<p>Your Daily Brief</p>" + recap + STORY.format("A harbour plan passes", "")
+            + STORY.format("A bridge reopens", ""))
+    assert _headlines(html) == ["A harbour plan passes", "A bridge reopens"]

@@ -177,7 +177,11 @@ AUTHOR_DATE = re.compile(
     r"(?:[ \t]*[·•|][ \t]*\d+\s*min(?:ute)?s? read)?"
     # or the reading time alone, only after a name in another script: "Anya Petrova Аня ·
     # 8 min read" (attack10), not "Scaling Laws Revisited · 8 min read" (the review)
-    rf"|{_SCRIPT}[ \t]*[·•|][ \t]*\d{{1,3}}[ \t]*min(?:ute)?s?[ \t]+read)$")
+    rf"|{_SCRIPT}[ \t]*[·•|][ \t]*\d{{1,3}}[ \t]*min(?:ute)?s?[ \t]+read"
+    # Medium's "Bryan Collins · ★ Member-only story" (a real sweep, stop 40)
+    r"|[ \t]*[·•|][ \t]*(?:★[ \t]*)?[Mm]ember-only [Ss]tory)$"
+    # a first name alone with a whole date: "Cole · August 23, 2023" (the same sweep)
+    rf"|^{_NAME}[ \t]*[·•|][ \t]*{_DATE},?[ \t]+\d{{4}}$")
 # A paper's authors under its title: names with initials ("L. Chen, R. Okafor and M. Singh",
 # "A.-K. Weiss et al. (Allen Institute)"), never the title itself.
 _NOT_INITIALS = r"(?!(?:A\.I|U\.[SKN]|E\.U|D\.C|U\.N)\.)"  # "A.I.", "U.S.", "D.C."
