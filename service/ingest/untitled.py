@@ -72,10 +72,10 @@ def _item_like(block: Block) -> bool:
     """A bullet of a sentence or more; or a paragraph led by an icon that carries a link, an
     emoji set as its bullet ("🤡 It's hilarious: <a>a carmaker sues a country</a>…": a
     real letter nobody tuned for, read as one post)."""
-    if len(tidy(block.text)) < ITEM_MIN_CHARS:
-        return False
-    return block.kind == "list_item" or (
-        block.kind == "paragraph" and bool(block.links) and ICON.match(block.text) is not None)
+    if not (block.kind == "list_item" or (block.kind == "paragraph" and block.links
+                                          and ICON.match(block.text) is not None)):
+        return False  # (before tidying: a paragraph may be megabytes)
+    return len(tidy(block.text)) >= ITEM_MIN_CHARS
 
 
 def item_headline(text: str) -> str:
