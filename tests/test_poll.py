@@ -29,7 +29,7 @@ from service.ingest.pipeline import (
     handle_message,
     poll_once,
 )
-from tests.mail import issue_email
+from tests.mail import DKIM_PASS, issue_email
 from tests.tcp_proxy import TcpProxy
 
 GOLDEN = Path(__file__).parent / "golden" / "segment"
@@ -106,6 +106,42 @@ def test_another_message_under_a_stored_message_id_is_kept_and_said_not_dropped(
     again = poll_once(sqlite_context, inbox, tagger)
     inbox.close()
     assert again.counts["duplicate"] == 1 and _counts(sqlite_context)["refused"] == 1
+
+
+def _handled(ctx: Context, tagger: Tagger, data: bytes, origin: str) -> dict[str, int]:
+    summary = PollSummary()
+    handle_message(ctx, RawMessage(data, origin), tagger, summary)
+    return {str(outcome): count for outcome, count in summary.counts.items()}
+
+
+def _refusal_codes(ctx: Context) -> list[str]:
+    with transaction(ctx.sessions) as session:
+        return [r.code for r in session.scalars(select(tables.RefusedMessage))]
+
+
+def test_a_copy_with_other_line_ends_is_the_same_issue_and_a_headerless_body_is_not(
+        sqlite_context: Context, tagger: Tagger) -> None:
+    """The last review: a copy stored from a folder (LF) and fetched over IMAP (CRLF) after
+    the rules changed was refused as another message; and two messages with no blank line
+    after their headers compared equal ("no body" each), so a correction was dropped."""
+    first = issue_email(43).replace(b"\r\n", b"\n")
+    assert _handled(sqlite_context, tagger, first, "folder:/43.eml") == {"stored": 1}
+    with transaction(sqlite_context.sessions) as session:
+        session.execute(update(tables.Story).values(text="as an older version cut it"))
+    again = first.replace(b"\n", b"\r\n")
+    assert _handled(sqlite_context, tagger, again, "imap://43") == {"duplicate": 1}
+
+    head = (b"From: Test Letter <importai@substack.com>\nSubject: Test Letter 7\n"
+            b"Message-ID: <no-blank-7@example.test>\nAuthentication-Results: "
+            + DKIM_PASS.encode() + b"\nContent-Type: text/html; charset=utf-8\n")
+    story = (b"<html><body><p><strong>%s:<br /></strong> %s</p></body></html>\n")
+    a = head + story % (b"Lab releases open weights", b"The lab published weights for its "
+                        b"model under a permissive licence, with a model card.")
+    b = head + story % (b"Lab withdraws its open weights", b"Hours later the lab pulled the "
+                        b"weights, citing a licence error in the first release.")
+    assert _handled(sqlite_context, tagger, a, "t://a") == {"stored": 1}
+    assert _handled(sqlite_context, tagger, b, "t://b") == {"rejected": 1}
+    assert _refusal_codes(sqlite_context) == ["duplicate-message-id"]
 
 
 def test_a_connection_cut_mid_fetch_loses_nothing(

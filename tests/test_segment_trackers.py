@@ -10,7 +10,7 @@ import pytest
 
 from service.ingest.parse import parse_issue
 from service.ingest.segment import segment
-from service.ingest.trackers import without_trackers
+from service.ingest.trackers import text_without_trackers, without_trackers
 from tests.test_parse import single_part
 
 
@@ -33,6 +33,10 @@ def test_tracking_parameters_are_dropped(url: str, clean: str) -> None:
     ("https://x.example/a?a=1;b=2&utm_source=x", "https://x.example/a?a=1;b=2"),
     ("https://x.example/a?q=%ZZ&action&utm_source=x", "https://x.example/a?q=%ZZ&action"),
     ("https://x.example/a?utm_source=1&b=2#part?x", "https://x.example/a?b=2#part?x"),
+    # (urlsplit drops tabs and line breaks: the query is cut out of the address as written)
+    ("https://f.example/fares?route=7&utm_source=x\n&year=2025",
+     "https://f.example/fares?route=7&year=2025"),
+    ("https://a.example/?id=1\t2&utm_source=y#frag", "https://a.example/?id=1\t2#frag"),
 ])
 def test_the_rest_of_an_address_is_kept_as_written(url: str, clean: str) -> None:
     assert without_trackers(url) == clean
@@ -73,3 +77,17 @@ def test_addresses_in_a_storys_text_lose_the_recipients_id_too() -> None:
     [story] = segment(parse_issue(single_part(text.encode())))
     assert "9f8e7d6c5b" not in story.text
     assert story.text.endswith("https://lab.example/p.")
+
+
+@pytest.mark.parametrize(("text", "clean"), [
+    # an address ends where its characters do: the sentence after it stays (the last review)
+    ("議事録は https://city.example.jp/minutes?id=88&utm_source=letter。市長は棄権した。",
+     "議事録は https://city.example.jp/minutes?id=88。市長は棄権した。"),
+    ("see https://x.example/a?id=8&utm_source=l—and more”",
+     "see https://x.example/a?id=8—and more”"),
+    ("[the paper](https://x.example/b?utm_source=1) and (https://x.example/c?utm_medium=e).",
+     "[the paper](https://x.example/b) and (https://x.example/c)."),
+])
+def test_an_address_in_text_ends_where_its_characters_do(text: str, clean: str) -> None:
+    assert text_without_trackers(text) == clean
+

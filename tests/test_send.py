@@ -286,6 +286,9 @@ def test_a_refusal_of_the_email_not_its_reader_bounces_nobody(
 @pytest.mark.parametrize(("reply", "bounced"), [
     ("550 5.7.1 Relaying denied", False),  # our relay's settings as often: retried
     ("550 5.1.1 <rob.5.7.12@example.com>: User unknown", True),  # the reader's, whatever after
+    # (the code opens a line of a multi-line reply, or follows Exchange's "#": the last review)
+    ("550-Recipient rejected by policy\r\n550 5.7.1 Relaying denied", False),
+    ("550 #5.7.1 Relaying denied", False),
 ])
 def test_a_policy_refusal_of_a_recipient_is_retried_and_an_unknown_user_bounces(
         context: Context, smtp_sink: SmtpSink, reply: str, bounced: bool) -> None:
@@ -299,6 +302,27 @@ def test_a_policy_refusal_of_a_recipient_is_retried_and_an_unknown_user_bounces(
     assert summary == (SendSummary(failed=1) if bounced else SendSummary(retried=1))
     assert delivery.status == ("failed" if bounced else "pending")
     assert subscriber(ctx, EMAILS[0]).hard_bounces == int(bounced)
+
+
+def test_a_dead_mailbox_named_on_a_later_line_of_the_reply_is_a_bounce(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    ctx = configure(context, smtp_sink)
+    alerts_for(ctx, EMAILS[:1])
+    smtp_sink.faults.data_reply = "550-Message rejected\r\n550 5.1.1 mailbox unknown"
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(failed=1)
+    assert subscriber(ctx, EMAILS[0]).hard_bounces == 1
+
+
+def test_a_server_not_accepting_mail_at_mail_from_stops_the_run(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    """5.3.2 "not accepting network messages" is the server's state, not the email's size:
+    read as the whole 5.3.x family, every email failed for good (the last review)."""
+    ctx = configure(context, smtp_sink)
+    alerts_for(ctx, EMAILS[:2])
+    smtp_sink.faults.mail_reply = "554 5.3.2 System not accepting network messages"
+    with pytest.raises(DeliveryError, match="refuses our sender"):
+        send_due(ctx, worker_id=WORKER)
+    assert {d.status for found in rows(ctx).values() for d in found} == {"pending"}
 
 
 def test_a_server_slow_to_take_an_email_gets_it_once(

@@ -43,18 +43,20 @@ from service.errors import (
 log = logging.getLogger(__name__)
 
 MESSAGE_TOO_BIG = 552  # to MAIL FROM with SIZE= (RFC 1870)
-# The enhanced status code (RFC 3463) that opens a reply's text, "550 5.1.1 …": only it; an
-# address or a version later in the text is none ("550 5.7.1 [5.2.17.40] … blocklist" read as
-# a mailbox's, or "550 5.1.1 <rob.5.7.12@…>" as a policy's: a read-only review).
-ENHANCED = re.compile(r"\d{3}[ \t]+([245])\.(\d{1,3})\.\d{1,3}\b")
-SIZE_STATUS = ("5", "3")  # 5.3.4 "message too big" (at MAIL FROM, only this says so: "501
-# 5.5.4 Syntax: MAIL FROM:<a> [SIZE=n]" names SIZE and is our sender's refusal)
+# The enhanced status code (RFC 3463) that opens a line of a reply's text, "550 5.1.1 …", or
+# "#5.7.1" (Exchange): only there; an address or a version later in the text is none ("550
+# 5.7.1 [5.2.17.40] … blocklist" read as a mailbox's, "550 5.1.1 <rob.5.7.12@…>" as a
+# policy's: the reviews).  The first such line of a multi-line reply names it.
+ENHANCED = re.compile(r"^#?([245])\.(\d{1,3})\.(\d{1,3})\b", re.MULTILINE)
+SIZE_STATUS = ("5", "3", "4")  # "message too big": at MAIL FROM only this says so ("501
+# 5.5.4 Syntax: MAIL FROM:<a> [SIZE=n]" names SIZE and is our sender's refusal, and 5.3.2
+# "not accepting messages" is the server's, which stops the run)
 # Whose a 5xx is, by that code: X.1.x (address) and X.2.x (mailbox) are the reader's; once
 # the address is taken, any other (5.7.1 "refused as spam", 5.6.x content, 5.3.x system, or
 # none given) is this email's or our sender's, and a relay refusing every email so bounced a
 # whole list in three issues (the scale review).  At RCPT, 5.7.x is a policy: "relaying
 # denied" (our relay's settings) as often as a mailbox's rule: retried, never a bounce.
-READERS_STATUSES = (("5", "1"), ("5", "2"))
+READERS_SUBJECTS = ("1", "2")
 POLICY_SUBJECT = "7"
 
 
@@ -160,7 +162,7 @@ class SmtpTransport:
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = exc.recipients.get(recipient, (0, b"refused"))
             said = _reply(code, reply)
-            if 500 <= code < 600 and _status(said) == ("5", POLICY_SUBJECT):
+            if 500 <= code < 600 and _status(reply)[:2] == ("5", POLICY_SUBJECT):
                 raise TransientDeliveryError(f"{said} (a policy refusal of the recipient: "
                                              "retried, never counted a bounce)") from exc
             raise self._reply_error(code, reply) from exc
@@ -168,7 +170,7 @@ class SmtpTransport:
             if 400 <= exc.smtp_code < 500:
                 raise self._reply_error(exc.smtp_code, exc.smtp_error) from exc
             said = _reply(exc.smtp_code, exc.smtp_error)
-            if exc.smtp_code == MESSAGE_TOO_BIG or _status(said) == SIZE_STATUS:
+            if exc.smtp_code == MESSAGE_TOO_BIG or _status(exc.smtp_error) == SIZE_STATUS:
                 # RFC 1870: a 552 to MAIL FROM ... SIZE=n is this email over the server's
                 # fixed maximum, not our sender refused: taken as the latter, one big alert
                 # stopped every send for every reader (an operator's review)
@@ -178,7 +180,9 @@ class SmtpTransport:
                                 f"{self.envelope_from}: {said}") from exc
         except smtplib.SMTPDataError as exc:
             said = _reply(exc.smtp_code, exc.smtp_error)
-            if 500 <= exc.smtp_code < 600 and _status(said) not in READERS_STATUSES:
+            status = _status(exc.smtp_error)
+            readers = len(status) == 3 and status[0] == "5" and status[1] in READERS_SUBJECTS
+            if 500 <= exc.smtp_code < 600 and not readers:
                 raise UnsendableMessage(said) from exc
             raise self._reply_error(exc.smtp_code, exc.smtp_error) from exc
         except smtplib.SMTPResponseException as exc:
@@ -274,10 +278,11 @@ class Pacer:
             time.sleep(slot - now)
 
 
-def _status(said: str) -> tuple[str, ...]:
-    """The class and subject of the enhanced status code opening ``said`` ("5", "1"), or ()."""
-    found = ENHANCED.match(said)
-    return (found[1], found[2]) if found else ()
+def _status(reply: bytes | str) -> tuple[str, ...]:
+    """The enhanced status code opening a line of the reply's text ("5", "1", "1"), or ()."""
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
+    found = ENHANCED.search(text[:2000])
+    return (found[1], found[2], found[3]) if found else ()
 
 
 def _reply(code: int, reply: bytes | str) -> str:

@@ -14,7 +14,9 @@ that cite something midway), that stands apart: after a heading, a rule, a short
 ("Here are ten links worth your time:") or nothing.  An essay's numbered reasons and a
 story's numbered points follow a paragraph of its text, and their links sit inside their
 sentences (a read-only review: an essay's three linked reasons, "1. The levees are old.
-<a>Most were finished…</a>", became two stories, its title and intro lost).
+<a>Most were finished…</a>", became two stories, its title and intro lost).  Such a run is
+a list under a label ending in a colon too, where a paragraph is otherwise read as the
+label's point ("Links worth your time:" lost the first item: the last review).
 """
 
 from __future__ import annotations

@@ -153,7 +153,8 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
             # "Notes" or "References" alone on a line: an essay's notes follow, not items
             # ("[1] Halden Labs, …" over its address: the fourteenth attack)
             notes = bool(NOTES.match(lines[0]))
-        item = None if related else (numbered.get(at) or link_item(block, lines[0], loose, run_in)
+        item = numbered.get(at) or (None if related else (
+                                        link_item(block, lines[0], loose, run_in)
                                      or (top_ten and titled_item(block))
                                      or (Unit("item", block, 9, run_leads[at],
                                               lead_link(block, block.lead),
@@ -165,7 +166,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
                                                   else BODY_MIN_CHARS)
                                      or (None if notes else url_item(
                                          block, lines[0], items_listed or not units
-                                         or units[-1].role != "body")))
+                                         or units[-1].role != "body"))))
         if item is not None:
             units.append(item)
             items_listed = True

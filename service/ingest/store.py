@@ -86,7 +86,8 @@ def same_issue(session: Session, dedupe_key: str, raw: RawMessage,
     stored = session.scalar(select(tables.Issue).where(tables.Issue.dedupe_key == dedupe_key))
     if stored is None:
         return False
-    if stored.raw is not None and _body(stored.raw) == _body(raw.data):
+    body = _body(raw.data)
+    if body is not None and stored.raw is not None and _body(stored.raw) == body:
         return True
     rows = session.execute(select(tables.Story.headline, tables.Story.text)
                            .where(tables.Story.issue_id == stored.id)
@@ -94,10 +95,13 @@ def same_issue(session: Session, dedupe_key: str, raw: RawMessage,
     return [tuple(row) for row in rows] == [(t.story.headline, t.story.text) for t in tagged]
 
 
-def _body(data: bytes) -> bytes:
-    """A message's bytes after its headers."""
-    ends = [at for at in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if at >= 0]
-    return data[min(ends):].lstrip(b"\r\n") if ends else b""
+def _body(data: bytes) -> bytes | None:
+    """A message's bytes after its headers, its line ends as LF (a folder's copy and the
+    IMAP server's are one message); None when no blank line ends the headers (two such
+    messages' "bodies" would be equal: the last review)."""
+    text = data.replace(b"\r\n", b"\n")
+    end = text.find(b"\n\n")
+    return text[end + 2:] if end >= 0 else None
 
 
 def record_issue(session: Session, issue: Issue, source_name: str, raw: RawMessage,

@@ -35,37 +35,46 @@ RECIPIENT = (
     (re.compile(r""), re.compile(r"^/r/[0-9a-f]{6,}$"), "m", re.compile(r"[0-9a-f-]{4,}")),
 )
 MAX_URL_CHARS = 8192  # a longer address is left alone (a hostile one: no work on it)
-# An address in a story's text: a plain-text issue's links, or a link shown as its address
-# (not its sentence's last stop or comma)
-URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'()\[\]]{0,8191}[^\s<>\"'()\[\].,;:!?]")
+# An address in a story's text: a plain-text issue's links, or a link shown as its address.
+# Only the characters RFC 3986 allows in one, unbracketed: "。", "—", "”" or a space end it
+# (read to the next space, a Japanese sentence after an address was cut with its tracking:
+# the last review); "(", ")", "[", "]" and "'" end it too, so a markdown link stays whole.
+URL_IN_TEXT = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&*+,;=%-]+")
+TRAILING = ".,;:!?"  # a sentence's stop after an address is no part of it
 
 
 def without_trackers(url: str) -> str:
-    """``url`` without tracking parameters; every other byte of it as it was (the query is
-    not decoded and encoded again: that changed where some links went, the diff's review)."""
+    """``url`` without tracking parameters; every other byte of it as it was: the query is
+    not decoded and encoded again, and it is cut out of the address as written, not as
+    urlsplit reads it (which drops tabs and line breaks: the reviews)."""
     if "?" not in url or len(url) > MAX_URL_CHARS:
         return url
-    parts = split_address(url)
-    if not parts.query:
+    head, hash_, fragment = url.partition("#")
+    base, mark, query = head.partition("?")
+    if not mark or not query:
         return url
+    parts = split_address(url)
     host = (parts.hostname or "").lower()
     recipient = {name: value for hosts, paths, name, value in RECIPIENT
                  if hosts.search(host) and paths.search(parts.path)}
-    pieces = parts.query.split("&")
+    pieces = query.split("&")
     kept = [piece for piece in pieces if not _tracking(piece, recipient)]
     if len(kept) == len(pieces):
         return url
-    query = "&".join(kept)
-    before, _, rest = url.partition("?")
-    fragment = rest[len(parts.query):]  # "#…", if any, as written
-    return f"{before}?{query}{fragment}" if query else f"{before}{fragment}"
+    return base + ("?" + "&".join(kept) if kept else "") + hash_ + fragment
 
 
 def text_without_trackers(text: str) -> str:
     """Every address in ``text`` without its tracking parameters."""
     if "?" not in text:
         return text
-    return URL_IN_TEXT.sub(lambda found: without_trackers(found[0]), text)
+    return URL_IN_TEXT.sub(_cleaned, text)
+
+
+def _cleaned(found: re.Match[str]) -> str:
+    url = found[0]
+    core = url.rstrip(TRAILING)
+    return without_trackers(core) + url[len(core):]
 
 
 def _tracking(piece: str, recipient: dict[str, re.Pattern[str]]) -> bool:

@@ -124,7 +124,7 @@ ZONES = {
         r"|recap(?:\W*$|\s+of\s+(?:this|today|the|last)\b|\s*(?:&|and)\s"
         r"|\s*[:—–-]?\s*(?:this|the|last|today)['’s]*\s+(?:week|issue|month|day|edition|episode)\b"
         r"|\s*[:—–-]\s*what (?:we|you) (?:covered|discussed|read|missed|shipped))"
-        r"|in (?:this|today['’]?s) (?:issue|edition|email|newsletter|rundown|digest|brief)"
+        r"|in (?:this|today\W?s) (?:issue|edition|email|newsletter|rundown|digest|brief\w{0,3}\W*$)"
         r"|table of contents|what'?s inside|wrapping up|wrap-?up|that'?s a wrap"
         r"|(?:links|resources) mentioned\W*$|mentioned in (?:this|the) (?:episode|show)\W*$"
         # ("This week at a glance", the twenty-sixth sweep; not "Bitcoin at a glance: …")
