@@ -7,8 +7,8 @@ smtplib's errors become service.errors here, at the boundary:
 
 - a 4xx reply or a lost connection: ``TransientDeliveryError`` (retry later);
 - a 5xx reply to the recipient or the message: ``PermanentDeliveryError``; when its status
-  is not the reader's address or mailbox (the message's size, a spam or policy refusal):
-  ``UnsendableMessage`` (its reader is not to blame);
+  code says it is not the reader's address or mailbox (the message's size, a spam or policy
+  refusal): ``UnsendableMessage`` (its reader is not to blame);
 - no usable server at all (connect, TLS, AUTH, our sender refused):
   ``DeliveryError``, which stops the batch without blaming its deliveries.
 """
@@ -52,10 +52,11 @@ SIZE_STATUS = ("5", "3", "4")  # "message too big": at MAIL FROM only this says 
 # 5.5.4 Syntax: MAIL FROM:<a> [SIZE=n]" names SIZE and is our sender's refusal, and 5.3.2
 # "not accepting messages" is the server's, which stops the run)
 # Whose a 5xx is, by that code: X.1.x (address) and X.2.x (mailbox) are the reader's; once
-# the address is taken, any other (5.7.1 "refused as spam", 5.6.x content, 5.3.x system, or
-# none given) is this email's or our sender's, and a relay refusing every email so bounced a
-# whole list in three issues (the scale review).  At RCPT, 5.7.x is a policy: "relaying
-# denied" (our relay's settings) as often as a mailbox's rule: retried, never a bounce.
+# the address is taken, any other (5.7.1 "refused as spam", 5.6.x content, 5.3.x system) is
+# this email's or our sender's, and a relay refusing every email so bounced a whole list in
+# three issues (the scale review).  A reply with no code is the reader's, as before.  At
+# RCPT, 5.7.x is a policy: "relaying denied" (our relay's settings) as often as a mailbox's
+# rule: retried, never a bounce.
 READERS_SUBJECTS = ("1", "2")
 POLICY_SUBJECT = "7"
 
@@ -181,7 +182,8 @@ class SmtpTransport:
         except smtplib.SMTPDataError as exc:
             said = _reply(exc.smtp_code, exc.smtp_error)
             status = _status(exc.smtp_error)
-            readers = len(status) == 3 and status[0] == "5" and status[1] in READERS_SUBJECTS
+            # (with no code, whose it is cannot be told: the reader's, as RCPT's would be)
+            readers = not status or (status[0] == "5" and status[1] in READERS_SUBJECTS)
             if 500 <= exc.smtp_code < 600 and not readers:
                 raise UnsendableMessage(said) from exc
             raise self._reply_error(exc.smtp_code, exc.smtp_error) from exc
