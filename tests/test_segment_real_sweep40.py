@@ -51,6 +51,17 @@ def test_links_numbered_by_hand_under_a_plain_label_keep_their_first_item() -> N
     assert _headlines(html)[0] == "A mug shot starts a merchandise boom"
 
 
+def test_an_essays_numbered_links_under_its_own_plain_label_stay_its_text() -> None:
+    """The last review: "Here is what the board approved:" under an essay's paragraph, then
+    three numbered links, made the essay four stories."""
+    html = (f"<h1>What the drought means for the valley</h1><p>{TEXT} {TEXT}</p>"
+            "<p>Here is what the board approved:</p>"
+            + _numbered([NUMBERED[0], NUMBERED[2], NUMBERED[3]])  # (none an item by itself)
+            + f"<p>{TEXT}</p>")
+    assert _headlines(html, subject="What the drought means for the valley") == [
+        "What the drought means for the valley"]
+
+
 def test_numbered_points_of_a_story_or_numbers_out_of_order_are_not_items() -> None:
     text = ("The council weighed the plan for months before the vote, and its members "
             "said the cost was the hardest part to agree on.")
@@ -168,6 +179,7 @@ def test_a_read_the_full_story_link_ending_a_paragraph_is_no_part_of_its_text() 
 
 
 @pytest.mark.parametrize("line", [
+    "Share this on X",  # (dropped from the first narrowing: the last review)
     "Did someone forward this to you? Subscribe here.",
     "Did a friend forward you this email? Sign up",
     "(Share this on Twitter)",
@@ -206,3 +218,12 @@ def test_in_todays_brief_with_a_curly_apostrophe_opens_the_recap() -> None:
     html = ("<p>Your Daily Brief</p>" + recap + STORY.format("A harbour plan passes", "")
             + STORY.format("A bridge reopens", ""))
     assert _headlines(html) == ["A harbour plan passes", "A bridge reopens"]
+
+
+def test_share_this_on_x_over_the_stories_ends_nothing() -> None:
+    """The last review: at the top of an issue it was read as the footer's start, and every
+    story was dropped."""
+    html = ("<p>Share this on X</p>" + STORY.format("A harbour plan passes", "")
+            + STORY.format("A bridge reopens", ""))
+    assert _headlines(html) == ["A harbour plan passes", "A bridge reopens"]
+

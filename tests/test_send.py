@@ -263,6 +263,11 @@ def test_an_email_too_big_for_the_server_fails_alone_and_blames_no_reader(
 @pytest.mark.parametrize("reply", [
     "554 5.7.1 Message refused as spam",
     "552 5.3.4 Message too big for this system",
+    # qmail's code comes last; 5.1.8 is our sender's address, 5.2.3 the message's length
+    # (the last review)
+    "554 sorry, message looks like spam (#5.7.1)",
+    "550 5.1.8 Access denied, bad outbound sender",
+    "552 5.2.3 Your message exceeded the size limits",
     # (a status inside the text is none: an IP address that reads 5.2.x, the diff's review)
     "550 5.7.1 [5.2.17.40 12] Our system has detected unsolicited mail",
 ])
@@ -289,6 +294,7 @@ def test_a_refusal_of_the_email_not_its_reader_bounces_nobody(
     # (the code opens a line of a multi-line reply, or follows Exchange's "#": the last review)
     ("550-Recipient rejected by policy\r\n550 5.7.1 Relaying denied", False),
     ("550 #5.7.1 Relaying denied", False),
+    ("553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", False),
 ])
 def test_a_policy_refusal_of_a_recipient_is_retried_and_an_unknown_user_bounces(
         context: Context, smtp_sink: SmtpSink, reply: str, bounced: bool) -> None:

@@ -48,6 +48,8 @@ MESSAGE_TOO_BIG = 552  # to MAIL FROM with SIZE= (RFC 1870)
 # 5.7.1 [5.2.17.40] … blocklist" read as a mailbox's, "550 5.1.1 <rob.5.7.12@…>" as a
 # policy's: the reviews).  The first such line of a multi-line reply names it.
 ENHANCED = re.compile(r"^#?([245])\.(\d{1,3})\.(\d{1,3})\b", re.MULTILINE)
+# qmail writes it last, in brackets: "554 sorry, message looks like spam (#5.7.1)"
+QMAIL_STATUS = re.compile(r"\(#([245])\.(\d{1,3})\.(\d{1,3})\)")
 SIZE_STATUS = ("5", "3", "4")  # "message too big": at MAIL FROM only this says so ("501
 # 5.5.4 Syntax: MAIL FROM:<a> [SIZE=n]" names SIZE and is our sender's refusal, and 5.3.2
 # "not accepting messages" is the server's, which stops the run)
@@ -57,7 +59,9 @@ SIZE_STATUS = ("5", "3", "4")  # "message too big": at MAIL FROM only this says 
 # three issues (the scale review).  A reply with no code is the reader's, as before.  At
 # RCPT, 5.7.x is a policy: "relaying denied" (our relay's settings) as often as a mailbox's
 # rule: retried, never a bounce.
-READERS_SUBJECTS = ("1", "2")
+# (RFC 3463's: 5.1.0–5.1.6 the recipient's address, 5.2.0–5.2.2 their mailbox; not 5.1.7 and
+# 5.1.8, our sender's address, nor 5.2.3 the message's length: the last review)
+READERS_CODES = {("1", str(n)) for n in range(7)} | {("2", str(n)) for n in range(3)}
 POLICY_SUBJECT = "7"
 
 
@@ -183,7 +187,7 @@ class SmtpTransport:
             said = _reply(exc.smtp_code, exc.smtp_error)
             status = _status(exc.smtp_error)
             # (with no code, whose it is cannot be told: the reader's, as RCPT's would be)
-            readers = not status or (status[0] == "5" and status[1] in READERS_SUBJECTS)
+            readers = not status or (status[0] == "5" and status[1:] in READERS_CODES)
             if 500 <= exc.smtp_code < 600 and not readers:
                 raise UnsendableMessage(said) from exc
             raise self._reply_error(exc.smtp_code, exc.smtp_error) from exc
@@ -283,7 +287,7 @@ class Pacer:
 def _status(reply: bytes | str) -> tuple[str, ...]:
     """The enhanced status code opening a line of the reply's text ("5", "1", "1"), or ()."""
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
-    found = ENHANCED.search(text[:2000])
+    found = ENHANCED.search(text[:2000]) or QMAIL_STATUS.search(text[:2000])
     return (found[1], found[2], found[3]) if found else ()
 
 

@@ -60,10 +60,19 @@ def _items(parts: Sequence[Block], run: list[int]) -> dict[int, Unit]:
     return items if 3 * link_led >= 2 * len(items) else {}
 
 
-def _apart(parts: Sequence[Block], at: int) -> bool:
-    """Nothing, a heading, a rule or a short line at ``at``: no story's text above the run."""
-    return at < 0 or parts[at].kind in ("heading", "rule") or len(
-        parts[at].text.strip()) <= APART_CHARS
+def _apart(parts: Sequence[Block], at: int, label: bool = True) -> bool:
+    """Nothing, a heading, a rule or a short line at ``at``: no story's text above the run.
+    A short plain line (not bold) is a label only under nothing, a heading, a rule or a
+    short line itself: "Here is what the board approved:" under an essay's paragraph
+    introduces its points (the last review: an essay became four stories)."""
+    if at < 0 or parts[at].kind in ("heading", "rule"):
+        return True
+    text = parts[at].text.strip()
+    if len(text) > APART_CHARS:
+        return False
+    if not label:
+        return True  # (a short line over the label: a greeting, the issue's line)
+    return tidy(parts[at].lead) == tidy(text) or _apart(parts, at - 1, label=False)
 
 
 def _number(block: Block) -> int | None:

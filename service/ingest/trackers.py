@@ -41,6 +41,10 @@ MAX_URL_CHARS = 8192  # a longer address is left alone (a hostile one: no work o
 # the last review); "(", ")", "[", "]" and "'" end it too, so a markdown link stays whole.
 URL_IN_TEXT = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&*+,;=%-]+")
 TRAILING = ".,;:!?"  # a sentence's stop after an address is no part of it
+# What may follow an address in text: a space, the end, a closing mark or CJK punctuation.
+# Anything else ("|", "é", "{") means the address goes on in characters it should not hold:
+# it is left as written, as its rest would be joined to what the cut left (the last review).
+AFTER_ADDRESS = re.compile(r"[\s)\]}>\"'”’»›。、，．！？：；…—–]|$")
 
 
 def without_trackers(url: str) -> str:
@@ -73,6 +77,8 @@ def text_without_trackers(text: str) -> str:
 
 def _cleaned(found: re.Match[str]) -> str:
     url = found[0]
+    if not AFTER_ADDRESS.match(found.string, found.end()):
+        return url
     core = url.rstrip(TRAILING)
     return without_trackers(core) + url[len(core):]
 
