@@ -69,6 +69,13 @@ class MalformedMessage(MessageRefused):
     status = PollOutcome.FAILED
 
 
+class DuplicateMessage(MessageRefused):
+    """Another message under a stored issue's Message-ID, with other stories: a corrected
+    resend or a forgery; kept, never sent."""
+
+    status = PollOutcome.REJECTED
+
+
 class ModelError(NewsalertsError):
     pass
 

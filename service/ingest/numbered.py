@@ -26,6 +26,7 @@ from collections.abc import Sequence
 
 from service.domain import Block
 from service.ingest.headlines import ICON_LEAD, tidy
+from service.ingest.lead_runs import APART_CHARS  # (a line this short is a label, not text)
 from service.ingest.units import Unit
 from service.ingest.untitled import item_headline
 
@@ -34,7 +35,6 @@ __all__ = ["numbered_items"]
 NUMBER = re.compile(r"[ \t]*\(?(\d{1,3})[.)][ \t]+")
 RUN_MIN = 3
 ITEM_MAX_CHARS = 400  # one line of a link and a sentence or two about it
-APART_CHARS = 120  # a line this short above the run is its label or a greeting, not text
 
 
 def numbered_items(parts: Sequence[Block]) -> dict[int, Unit]:

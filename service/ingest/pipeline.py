@@ -26,7 +26,7 @@ from service.context import Context
 from service.db.database import transaction
 from service.deliver.match import create_instant_deliveries
 from service.domain import Envelope, Issue, PollOutcome, RawMessage, Story, TaggedStory
-from service.errors import MalformedMessage, MessageRefused, StorageError, UntrustedSender
+from service.errors import DuplicateMessage, MalformedMessage, MessageRefused, StorageError
 from service.events.store import EventSettings, assign_issue_events
 from service.ingest import store
 from service.ingest.fetch import Inbox, open_inbox
@@ -187,7 +187,7 @@ def _store_outcome(ctx: Context, session: Session, raw: RawMessage,
             return PollOutcome.DUPLICATE
         # (kept with its bytes and said, where it was dropped with an INFO line: an
         # operator's review; nothing is sent again under a Message-ID readers had)
-        refused = Refused(outcome.issue.envelope, UntrustedSender(
+        refused = Refused(outcome.issue.envelope, DuplicateMessage(
             "duplicate-message-id", "Another message with this Message-ID is stored, with "
             "other stories: a corrected resend or a forgery. Kept here, not sent."))
         return _store_outcome(ctx, session, raw, refused, summary)
