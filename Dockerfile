@@ -22,12 +22,18 @@ WORKDIR /app
 COPY models ./models
 COPY templates ./templates
 COPY examples ./examples
-RUN mkdir -p var && chown newsalerts:newsalerts var
+# Model versions the scheduler trains, and the label files it trains on, live on the
+# volume: shared by every container, kept across upgrades, writable by the service
+# (/app/models is the image's, read-only to it).  Until a version is trained there,
+# the model shipped in the package tags.
+RUN mkdir -p var/models var/labels && chown -R newsalerts:newsalerts var
 USER newsalerts
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     NEWSALERTS_TEMPLATES=/app/templates \
-    NEWSALERTS_WEB__LISTEN=0.0.0.0:8080
+    NEWSALERTS_WEB__LISTEN=0.0.0.0:8080 \
+    NEWSALERTS_MODELS__DIR=/app/var/models \
+    NEWSALERTS_MODELS__LABELS_PATHS="/app/var/labels/*.jsonl, models/extra_labels.jsonl"
 VOLUME ["/app/var"]
 EXPOSE 8080
 # The web app's probe; compose.yaml gives scheduler and workers their own (metrics port).

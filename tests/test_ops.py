@@ -431,6 +431,12 @@ def test_the_built_package_runs_from_the_image_layout(built_wheel: Path, tmp_pat
     assert (Path(located[1]) / "email").is_dir(), "the image must find its templates"
     assert "database migrated from schema revision none to" in run("-m", "service", "migrate")
     assert json.loads(run("-m", "service", "status", "--json"))["database"] == "ok"
+    # Its models folder is on the volume, empty at first: the shipped model tags until the
+    # scheduler trains a version there (the image's own models/ is not the service's to write).
+    assert env["NEWSALERTS_MODELS__DIR"].startswith(f"{app}/var/")
+    assert "shipped default" in run("-m", "service", "models", "list")
+    run("-m", "service", "sample")
+    assert "5 stories" in run("-m", "service", "poll")
 
 
 def test_postgresql_connections_name_the_process_that_holds_them(pg_context: Context) -> None:
