@@ -24,6 +24,7 @@ from service.ingest.headlines import (
     tidy,
 )
 from service.ingest.named import section_like
+from service.ingest.story_numbers import parts_between_numbers
 from service.ingest.subheads import PART_NUMBER, listed_titles, repeated_subheads
 from service.ingest.units import BOLD_RANK, LINE_RANK, Unit
 from service.ingest.zones import ZONES
@@ -142,7 +143,8 @@ def inner_titles_as_text(units: list[Unit]) -> list[Unit]:
     sub-heading, not a title: its text.  So is a line all in italics inside a story, where
     the issue's headlines are bold lines (``_italic_subheads``)."""
     units = _demote_inner_titles(units) if _separated(units) else units
-    return _questions(_numbered_parts(_italic_subheads(repeated_subheads(units))))
+    return parts_between_numbers(
+        _questions(_numbered_parts(_italic_subheads(repeated_subheads(units)))))
 
 
 HEADED_STORIES = 3  # headings each with text of its own: the issue's stories are headings
