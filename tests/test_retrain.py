@@ -399,3 +399,30 @@ def test_a_retraining_child_stops_when_its_parent_is_killed(
     while _running(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _running(child)
+
+
+def test_newsalerts_train_on_the_database_labels_moves_the_retraining_watermark(
+        sqlite_context: Context, small_models_dir: Path, extras_only: str) -> None:
+    """An operator's review: `newsalerts train` used the database's labels but left the
+    watermark, so the scheduler's next retrain counted them all as new, trained on them
+    again and promoted that version over the operator's `models rollback` of the first."""
+    from service.cli.models import train_command
+
+    ctx = configured(sqlite_context, small_models_dir, extras_only, after=5)
+    with transaction(ctx.sessions) as session:
+        labeled_issues(session, 5)
+    obj = {"context": lambda: ctx, "settings": ctx.settings}
+    result = CliRunner().invoke(train_command, ["--labels", extras_only], obj=obj)
+    assert result.exit_code == 0, result.output
+    trained = model_store.active_version(small_models_dir)
+    model_store.rollback(small_models_dir)
+    before = model_store.list_versions(small_models_dir)
+
+    summary = retrain.retrain_if_due(ctx)
+
+    assert summary.startswith("not retrained: 0 new usable label(s) since"), summary
+    assert model_store.list_versions(small_models_dir) == before
+    assert model_store.active_version(small_models_dir) != trained, "the rollback holds"
+    with transaction(ctx.sessions) as session:
+        state = session.get(ServiceState, retrain.WATERMARK)
+        assert state is not None and state.value["version"] == trained

@@ -829,3 +829,34 @@ def test_the_loop_ends_quietly_when_stop_closed_the_sockets_it_was_polling() -> 
         _serve(Polling(), stopped)  # type: ignore[arg-type]
     stopped.set()
     _serve(Polling(), stopped)  # type: ignore[arg-type]
+
+
+def test_review_refuses_a_label_from_a_page_drawn_before_another_label_was_saved(
+        context: Context, client: FlaskClient) -> None:
+    """An editor's review: with the queue open in two tabs, Fix in one, then Confirm in the
+    other (drawn before) stored the model's themes over the fix, and said "Saved"."""
+    story_id = add_story(context, {"compute": 0.7})
+    log_in(client)
+    token = csrf_token(client, "/review")
+    stale = client.get("/review").get_data(as_text=True)
+    confirm = stale[stale.index(f'action="/review/stories/{story_id}/confirm"'):]
+    confirm = confirm[:confirm.index("</form>")]
+    seen = re.findall(r'name="seen_label" value="([^"]*)"', confirm)
+    assert seen == ["-"]
+    fixed = client.post(f"/review/stories/{story_id}/fix",  # the other tab
+                        data={"csrf_token": token, "themes": ["robotics"], "seen_label": "-"})
+    assert fixed.status_code == 302
+
+    response = client.post(f"/review/stories/{story_id}/confirm",
+                           data={"csrf_token": token, "shown": ["compute"], "seen_label": "-"})
+
+    assert response.status_code == 409
+    assert "labeled again" in response.get_data(as_text=True)
+    assert label_rows(context) == [(story_id, "editor", EDITOR[0], ["robotics"])]
+    # drawn again, the page carries the label it shows, and a fix of it is saved
+    page = client.get("/review").get_data(as_text=True)
+    assert 'name="seen_label" value="robotics"' in page
+    again = client.post(f"/review/stories/{story_id}/fix",
+                        data={"csrf_token": token, "themes": [], "seen_label": "robotics"})
+    assert again.status_code == 302
+    assert label_rows(context) == [(story_id, "editor", EDITOR[0], [])]

@@ -16,11 +16,35 @@ from pathlib import Path
 import click
 
 from service.classify import labels, retrain
-from service.classify.train import Example
+from service.classify.train import Example, TrainingOutcome
 from service.cli.glue import Command, Group, check_writable_file, opened_context
 from service.db.database import transaction
 
 _DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"])
+
+
+def database_labels_until(*, enabled: bool = True) -> datetime | None:
+    """When the newest usable label of the database arrived (None: none, or not asked for,
+    or no context to open): what a training on them has seen, for the retraining watermark."""
+    root = click.get_current_context(silent=True)
+    obj = root.find_root().obj if root is not None else None
+    if not enabled or not isinstance(obj, dict) or "context" not in obj:
+        return None
+    with opened_context() as context, transaction(context.sessions) as session:
+        arrivals = [d.arrived_at for d in labels.effective_labels(session).values()]
+    return max(arrivals, default=None)
+
+
+def record_trained_labels(until: datetime | None, outcome: TrainingOutcome) -> None:
+    """Advance the scheduler's retraining watermark to the labels `train` just used, as the
+    retrain job does: else its next run counted them as new, trained on them again and
+    promoted that version, over a `models rollback` the operator had made meanwhile."""
+    if until is None:
+        return
+    with opened_context() as context, transaction(context.sessions) as session:
+        since = retrain.read_watermark(session, context.var_dir, context.now())
+        if since is None or until > since:
+            retrain.write_watermark(session, until, outcome, context.now())
 
 
 def with_database_labels(examples: Sequence[Example], *, enabled: bool = True) -> list[Example]:

@@ -129,13 +129,20 @@ def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
     same labels, and it saw no fewer examples (--force activates it anyway).
     """
     from service.classify.train import train_new_version
-    from service.cli.labels import with_database_labels
+    from service.cli.labels import (
+        database_labels_until,
+        record_trained_labels,
+        with_database_labels,
+    )
 
     models_dir = chosen_models_dir(models_dir)
     check_writable_folder(models_dir)  # now, not after the cross-validation
     examples = _examples([*labels, *more_labels], hand_written)
+    until = database_labels_until(enabled=db_labels)  # read before them: none is missed
     examples = with_database_labels(examples, enabled=db_labels)
     outcome = train_new_version(models_dir, examples, force=force, folds=folds)
+    if models_dir.resolve() == model_store.models_dir(_current_settings()).resolve():
+        record_trained_labels(until, outcome)  # the folder the scheduler retrains into
     click.echo(metrics_table(outcome.metrics))
     if tables := source_tables(outcome.metrics):
         click.echo(f"\n{tables}\n")

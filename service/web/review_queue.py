@@ -98,6 +98,16 @@ def _card_thresholds(card: Any) -> dict[str, float]:
     return {str(k): float(v) for k, v in raw.items() if isinstance(v, int | float)}
 
 
+def editor_label(session: Session, story_id: int) -> tuple[str, ...] | None:
+    """The story's latest editor label, as the page shows it (None: not labeled)."""
+    return _editor_labels(session, [story_id]).get(story_id)
+
+
+def label_seen(themes: Iterable[str] | None) -> str:
+    """An editor label as the review forms carry it back: "-" for none yet."""
+    return "-" if themes is None else ",".join(themes)
+
+
 def _editor_labels(session: Session, story_ids: list[int]) -> dict[int, tuple[str, ...]]:
     query = (
         select(Label.story_id, Label.themes)

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from service.context import Context
 from service.deliver.links import ROUTES
+from service.web.review_queue import label_seen
 from service.web.views.archive import StoriesPage, StoryPage, ThemePage
 from service.web.views.base import THEME_BLURBS, Page
 from service.web.views.events import MergeEvents, SplitFromEvent
@@ -56,6 +57,7 @@ def register_views(app: Flask, ctx: Context) -> None:
     app.add_url_rule("/feeds/<name>.atom", view_func=FeedPage.as_view("feed", ctx, rendered))
     app.add_url_rule("/", "home", _home)
     app.jinja_env.globals["themes"] = THEME_BLURBS
+    app.jinja_env.globals["seen_label"] = label_seen
 
 
 def _home() -> Response:

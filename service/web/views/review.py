@@ -21,7 +21,7 @@ from service.db.tables import Story
 from service.events.shown import events_for_review
 from service.web import editor_auth, throttle
 from service.web.forms import FormError, parse_themes
-from service.web.review_queue import current_themes, review_queue
+from service.web.review_queue import current_themes, editor_label, label_seen, review_queue
 from service.web.views.base import Page, client_address, submitted_form
 
 log = logging.getLogger(__name__)
@@ -152,6 +152,11 @@ class LabelAction(EditorPage):
             story = session.get(Story, story_id)
             if story is None:
                 raise NotFound("That story is no longer stored.")
+            seen = request.form.get("seen_label")  # (absent: a page drawn before it was sent)
+            if seen is not None and seen != label_seen(editor_label(session, story.id)):
+                abort(409, description="This story was labeled again (in another tab, or by "
+                                       "another editor) since the page was shown, so nothing "
+                                       "was saved. Reload the review page and check its label.")
             themes = self.themes(story)
             save_label(session, story.id, themes, EDITOR, editor)
             headline = story.headline
