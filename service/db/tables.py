@@ -212,6 +212,9 @@ class Subscription(Base):
     theme: Mapped[str] = mapped_column(String(40))
     cadence: Mapped[str] = mapped_column(String(20))  # instant | weekly
     min_score: Mapped[float | None] = mapped_column(Float)
+    # When the theme moved from weekly to instant: what arrived before still goes into the
+    # digest of its round (deliver/match.py); None while weekly, or never weekly.
+    weekly_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     subscriber: Mapped[Subscriber] = relationship(back_populates="subscriptions")
 
 

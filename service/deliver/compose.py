@@ -24,6 +24,7 @@ from service.events.store import events_of
 
 CADENCE_OF_KIND = {"instant": "instant", "digest": "weekly"}
 CONFIRM = "confirm"  # a double opt-in email (service/web/confirmation.py)
+WAS_WEEKLY = "was-weekly"  # a theme moved from weekly to instant (subscriptions.weekly_until)
 STORY_CACHE_LIMIT = 5000
 READERS_FRESH_SECONDS = 2.0  # a batch's readers' status and choices, read again past this
 DRAFT_CACHE_LIMIT = 200
@@ -104,12 +105,16 @@ class Composer:
         followed: dict[int, dict[str, list[str]]] = {}
         for subscriber_id in subscribers:
             self._wanted[subscriber_id] = {}
-        for subscriber_id, cadence, theme, min_score in session.execute(
+        for subscriber_id, cadence, theme, min_score, weekly_until in session.execute(
                 select(Subscription.subscriber_id, Subscription.cadence, Subscription.theme,
-                       Subscription.min_score)
+                       Subscription.min_score, Subscription.weekly_until)
                 .where(Subscription.subscriber_id.in_(subscribers))):
             followed.setdefault(subscriber_id, {}).setdefault(cadence, []).append(theme)
             self._wanted[subscriber_id][(cadence, theme)] = min_score
+            if weekly_until is not None:
+                # moved to instant: what arrived while weekly is still owed to a digest
+                # (match.py matched only that), so a digest keeps its stories on the theme
+                self._wanted[subscriber_id][(WAS_WEEKLY, theme)] = min_score
         return {subscriber_id: {cadence: tuple(t for t in THEMES if t in themes)
                                 for cadence, themes in by_cadence.items()}
                 for subscriber_id, by_cadence in followed.items()}
@@ -142,8 +147,8 @@ class Composer:
         status = self._status.get(delivery.subscriber_id, subscriber.status)
         if status != SubscriberStatus.ACTIVE:
             raise NothingToSend(f"subscriber is {status}")
-        themes = followed.get(CADENCE_OF_KIND[delivery.kind], ())
         story_ids, already_got = self._news_for(delivery, self._still_wanted(delivery))
+        themes = self._themes_of(delivery, followed, story_ids)
         draft = self._draft((delivery.kind, delivery.week, tuple(story_ids), themes,
                              already_got))
         if draft is None:
@@ -169,6 +174,18 @@ class Composer:
                    for s in story_ids if s in self._stories}
         self._recent.note_sent(subscriber_id, delivery_id, story_ids, when, self._events, sources)
 
+    def _themes_of(self, delivery: Delivery, followed: dict[str, tuple[str, ...]],
+                   story_ids: list[int]) -> tuple[str, ...]:
+        """The themes an email names as followed: those at its cadence, and for a digest
+        the themes moved to instant since whose earlier stories it holds."""
+        themes = followed.get(CADENCE_OF_KIND[delivery.kind], ())
+        if delivery.kind != "digest":
+            return themes
+        wanted = self._wanted.get(delivery.subscriber_id, {})
+        held = {theme for story_id in story_ids for theme in self._scores.get(story_id, {})}
+        moved = {theme for cadence, theme in wanted if cadence == WAS_WEEKLY and theme in held}
+        return tuple(t for t in THEMES if t in themes or t in moved)
+
     def _still_wanted(self, delivery: Delivery) -> list[int]:
         """The delivery's stories its reader still follows at its cadence, as matching chose
         them (a current theme, at the subscription's minimum score).  A delivery is made
@@ -176,10 +193,11 @@ class Composer:
         a theme turned off since, or every theme, no longer goes out (a review)."""
         cadence = CADENCE_OF_KIND[delivery.kind]
         wanted = self._wanted.get(delivery.subscriber_id, {})
+        cadences = (cadence, WAS_WEEKLY) if cadence == "weekly" else (cadence,)
         kept = [story_id for story_id in delivery.story_ids
-                if any((cadence, theme) in wanted
-                       and score >= (wanted[(cadence, theme)] or 0.0)
-                       for theme, score in self._scores.get(story_id, {}).items())]
+                if any((at, theme) in wanted and score >= (wanted[(at, theme)] or 0.0)
+                       for theme, score in self._scores.get(story_id, {}).items()
+                       for at in cadences)]
         if not kept:
             raise NothingToSend("its reader no longer follows any of its stories' themes "
                                 f"at {cadence}")
@@ -191,9 +209,12 @@ class Composer:
         weekly, or an issue sent again after the week's round, got the news twice (a
         review)."""
         events = {s: self._events.get(s, ()) for s in story_ids}
+        now = as_utc(self.ctx.now())
         sent = self._recent.sent_events(delivery.subscriber_id, delivery.id,
-                                        tuple(delivery.story_ids), events, as_utc(self.ctx.now()))
-        kept, line = coverage.drop_already_got(story_ids, events, sent)
+                                        tuple(delivery.story_ids), events, now)
+        got = self._recent.sent_stories(delivery.subscriber_id, delivery.id,
+                                        tuple(delivery.story_ids), now)
+        kept, line = coverage.drop_already_got(story_ids, events, sent, got)
         if not kept:
             raise NothingToSend(f"every story is news the reader already got ({line})")
         return kept, line

@@ -62,17 +62,21 @@ def _also_in(others: Sequence[tuple[EmailStory, str]]) -> tuple[AlsoIn, ...]:
 
 
 def drop_already_got(story_ids: Sequence[int], events: Events,
-                     sent: Mapping[int, str]) -> tuple[list[int], str]:
+                     sent: Mapping[int, str],
+                     sent_stories: Mapping[int, str] | None = None) -> tuple[list[int], str]:
     """The stories left once those whose every event was sent are out, and the line saying so.
 
-    ``sent`` maps each event the reader already got to the newsletter it came from.
+    ``sent`` maps each event the reader already got to the newsletter it came from;
+    ``sent_stories`` each story they already got itself, events or not (a story stored
+    without events, its issue's events having failed, went out twice: a subscriber review).
     """
     kept: list[int] = []
     sources: dict[str, int] = {}
+    got = sent_stories or {}
     for story_id in story_ids:
         own = events.get(story_id, ())
-        if own and all(event in sent for event in own):
-            source = sent[own[0]]
+        if story_id in got or (own and all(event in sent for event in own)):
+            source = got[story_id] if story_id in got else sent[own[0]]
             sources[source] = sources.get(source, 0) + 1
         else:
             kept.append(story_id)
@@ -122,6 +126,8 @@ class RecentNews:
             self._members.clear()
             missing = keys
         self._members.update(_members(session, missing, events))
+        for key in missing:  # the email's own stories, whether or not they have events
+            self._members[key] = self._members[key] | set(key)
         readers = {subscriber for subscriber, key in alerts if self._members[key]}
         self._sent = _sent_to(session, readers, now - timedelta(days=REPEAT_DAYS))
         members = set().union(*(self._members[key] for key in keys))
@@ -138,6 +144,16 @@ class RecentNews:
             if story_id in sources:
                 self._events.setdefault(story_id, events.get(story_id, ()))
                 self._sources.setdefault(story_id, sources[story_id])
+
+    def sent_stories(self, subscriber_id: int, delivery_id: int, story_ids: tuple[int, ...],
+                     now: datetime) -> dict[int, str]:
+        """Stories of ``story_ids`` themselves sent to the subscriber in the last REPEAT_DAYS
+        (by another delivery than ``delivery_id``), and their newsletters."""
+        since = now - timedelta(days=REPEAT_DAYS)
+        own = set(story_ids)
+        return {s: self._sources.get(s, "") for sent in self._sent.get(subscriber_id, ())
+                if sent.delivery_id != delivery_id and sent.sent_at >= since
+                for s in sent.story_ids if s in own}
 
     def sent_events(self, subscriber_id: int, delivery_id: int, story_ids: tuple[int, ...],
                     events: Events, now: datetime) -> dict[int, str]:

@@ -116,7 +116,7 @@ def create_digest_deliveries(session: Session, week: str, tz: ZoneInfo, now: dat
     build_round(session, week, tz, now)
     dated = func.coalesce(Issue.sent_at, Issue.received_at)
     pairs = session.execute(
-        _matches("weekly").join(Issue, Issue.id == Story.issue_id)
+        _matches("weekly")
         .where(Issue.digest_week == week)
         .order_by(Subscription.subscriber_id, dated, Issue.id, Story.index)
         .execution_options(yield_per=INSERT_CHUNK)
@@ -174,14 +174,24 @@ def _pending(now: datetime) -> dict[str, Any]:
 
 
 def _matches(cadence: str) -> Select[int, int]:
-    """(subscriber id, story id) for every active subscription at ``cadence`` a story meets."""
+    """(subscriber id, story id) for every active subscription at ``cadence`` a story meets.
+
+    Weekly: also a theme moved to instant after the story's issue arrived
+    (``weekly_until``): its story was owed to a digest, not an alert, and the reader
+    had none built (a subscriber review: such stories were lost).
+    """
+    at_cadence: Any = Subscription.cadence == cadence
+    if cadence == "weekly":
+        at_cadence = or_(at_cadence, and_(Subscription.weekly_until.is_not(None),
+                                          Issue.received_at < Subscription.weekly_until))
     return (
         select(Subscription.subscriber_id, Story.id)
         .select_from(Story)
+        .join(Issue, Issue.id == Story.issue_id)
         .join(StoryTheme, and_(StoryTheme.story_id == Story.id, StoryTheme.current.is_(True),
                                StoryTheme.assigned.is_(True)))
         .join(Subscription, and_(Subscription.theme == StoryTheme.theme,
-                                 Subscription.cadence == cadence,
+                                 at_cadence,
                                  or_(Subscription.min_score.is_(None),
                                      StoryTheme.score >= Subscription.min_score)))
         .join(Subscriber, and_(Subscriber.id == Subscription.subscriber_id,

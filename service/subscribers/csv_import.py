@@ -128,7 +128,7 @@ def _import_chunk(session: Session, chunk: list[_Row], now: datetime,
     _activate_pending(session, [id_ for id_, status in known.values()
                                 if status == SubscriberStatus.PENDING], now)
     imported = {ids[r.email]: r for r in rows if r.email in ids}
-    _set_subscriptions(session, imported)
+    _set_subscriptions(session, imported, now)
     result.added += inserted
     result.updated += len(imported) - inserted
 
@@ -173,7 +173,7 @@ def _activate_pending(session: Session, ids: list[int], now: datetime) -> None:
         )
 
 
-def _set_subscriptions(session: Session, rows: dict[int, _Row]) -> None:
+def _set_subscriptions(session: Session, rows: dict[int, _Row], now: datetime) -> None:
     """Make each subscriber follow exactly its row's themes at its row's cadence."""
     if not rows:
         return
@@ -190,7 +190,7 @@ def _set_subscriptions(session: Session, rows: dict[int, _Row]) -> None:
             stale.append(sub_id)
         elif cadence != row.cadence:
             recadenced.setdefault(row.cadence, []).append(sub_id)
-    _delete_and_recadence(session, stale, recadenced)
+    _delete_and_recadence(session, stale, recadenced, now)
     insert_new(session, SUBSCRIPTIONS, [
         {"subscriber_id": subscriber_id, "theme": theme, "cadence": row.cadence}
         for subscriber_id, row in rows.items() for theme in row.themes
@@ -199,10 +199,14 @@ def _set_subscriptions(session: Session, rows: dict[int, _Row]) -> None:
 
 
 def _delete_and_recadence(session: Session, stale: list[int],
-                          recadenced: dict[str, list[int]]) -> None:
+                          recadenced: dict[str, list[int]], now: datetime) -> None:
     if stale:
         session.execute(delete(Subscription).where(one_of(session, Subscription.id, stale))
                         .execution_options(synchronize_session=False))
     for cadence, ids in recadenced.items():
+        # weekly to instant: what arrived while weekly still goes into its round's digest
+        # (registry.set_preferences, deliver/match.py)
+        until = None if cadence == "weekly" else now
         session.execute(update(Subscription).where(one_of(session, Subscription.id, ids))
-                        .values(cadence=cadence).execution_options(synchronize_session=False))
+                        .values(cadence=cadence, weekly_until=until)
+                        .execution_options(synchronize_session=False))

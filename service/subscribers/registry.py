@@ -25,7 +25,7 @@ from sqlalchemy import CursorResult, Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.db.tables import Delivery, Subscriber, Subscription
-from service.db.types import as_utc
+from service.db.types import as_utc, utc_now
 from service.deliver.tokens import new_link_secret
 from service.domain import THEMES, DeliveryStatus, SubscriberStatus
 from service.subscribers.rules import (
@@ -86,7 +86,7 @@ def add_subscriber(session: Session, email: str, themes: Sequence[str], cadence:
     _set_status_on_add(subscriber, confirmed, now)
     wanted: dict[str, str | None] = {theme: None for theme in THEMES}
     wanted.update({theme: cadence for theme in chosen})
-    set_preferences(session, subscriber, wanted, min_score=score)
+    set_preferences(session, subscriber, wanted, min_score=score, now=now)
     return subscriber
 
 
@@ -107,11 +107,13 @@ def _activate(subscriber: Subscriber, now: datetime) -> None:
 
 def set_preferences(session: Session, subscriber: Subscriber,
                     cadences: Mapping[str, str | None],
-                    min_score: float | None = None) -> None:
+                    min_score: float | None = None, *, now: datetime | None = None) -> None:
     """Set the cadence per theme; None stops following that theme.
 
     Themes not named are left as they are.  ``min_score`` (when not None)
-    applies to every theme named with a cadence; 0 clears the minimum.
+    applies to every theme named with a cadence; 0 clears the minimum.  A theme
+    moved from weekly to instant remembers when (``weekly_until``, ``now``): what
+    arrived before is still owed to the digest of its round (deliver/match.py).
     """
     changes = {check_themes([theme])[0]: cadence for theme, cadence in cadences.items()}
     current = {s.theme: s for s in subscriber.subscriptions}
@@ -124,7 +126,12 @@ def set_preferences(session: Session, subscriber: Subscriber,
         if existing is None:
             existing = Subscription(theme=theme, min_score=None)
             subscriber.subscriptions.append(existing)
-        existing.cadence = check_cadence(cadence)
+        cadence = check_cadence(cadence)
+        if cadence == "weekly":
+            existing.weekly_until = None
+        elif existing.cadence == "weekly":
+            existing.weekly_until = now or utc_now()
+        existing.cadence = cadence
         if min_score is not None:
             existing.min_score = check_min_score(min_score)
     session.flush()

@@ -54,7 +54,7 @@ def request_subscription(session: Session, email: str, cadences: Mapping[str, st
         first = next(iter(cadences.values()))
         subscriber = subscribers.add_subscriber(session, email, list(cadences), first,
                                                 confirmed=False, now=now)
-        subscribers.set_preferences(session, subscriber, dict(cadences))
+        subscribers.set_preferences(session, subscriber, dict(cadences), now=now)
     else:
         # Locked until commit: two requests at once count each other's emails.
         subscriber = session.get_one(Subscriber, existing.id, with_for_update=True,
@@ -75,8 +75,12 @@ def queue_confirmation(session: Session, subscriber: Subscriber,
         .where(Delivery.subscriber_id == subscriber.id, Delivery.kind == CONFIRM_KIND,
                Delivery.created_at >= now - timedelta(days=1))
     ).one()
-    if count >= CONFIRMS_PER_DAY or (
-            last is not None and last > now - CONFIRM_INTERVAL):
+    # A confirmation made before the address unsubscribed can no longer confirm it
+    # (``confirmable``): it is no email "to use" instead of a new one.  Only the day's
+    # limit counts it (a reader who unsubscribed and came back at once got nothing).
+    left = subscriber.unsubscribed_at
+    usable = last is not None and (left is None or as_utc(last) >= as_utc(left))
+    if count >= CONFIRMS_PER_DAY or (usable and as_utc(last) > now - CONFIRM_INTERVAL):
         log.info("no confirmation email for subscriber %s: %d sent in the last day",
                  subscriber.id, count)
         return None
@@ -125,7 +129,7 @@ def confirm_request(session: Session, subscriber: Subscriber, link: SignedLink,
     if asked:
         # Themes asked for get that cadence and keep their minimum score; others stop.
         subscribers.set_preferences(session, subscriber,
-                                    {theme: asked.get(theme) for theme in THEMES})
+                                    {theme: asked.get(theme) for theme in THEMES}, now=now)
     subscriber.requested_choices = None
     if subscriber.status != SubscriberStatus.PENDING:  # unsubscribed: its owner came back
         subscriber.status = SubscriberStatus.PENDING

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import render_template
 from sqlalchemy.orm import Session
 
@@ -33,7 +35,7 @@ class PreferencesPage(Page):
                 choices = parse_choices(submitted_form())
             except FormError as exc:
                 return self._page(subscriber, current_choices(subscriber), error=str(exc)), 400
-            save_choices(session, subscriber, choices)
+            save_choices(session, subscriber, choices, self.ctx.now())
             # The owner's own choice replaces whatever a subscribe form asked for.
             subscriber.requested_choices = None
             return self._page(subscriber, choices, notice=_saved_notice(choices)), 200
@@ -54,7 +56,7 @@ def current_choices(subscriber: Subscriber) -> dict[str, ThemeChoice]:
 
 
 def save_choices(session: Session, subscriber: Subscriber,
-                 choices: dict[str, ThemeChoice]) -> None:
+                 choices: dict[str, ThemeChoice], now: datetime) -> None:
     """Exactly ``choices``: every other theme is turned off."""
     for theme in THEMES:
         choice = choices.get(theme)
@@ -63,7 +65,7 @@ def save_choices(session: Session, subscriber: Subscriber,
         else:
             # 0 clears a minimum left from before; set_preferences keeps it on None.
             subscribers.set_preferences(session, subscriber, {theme: choice.cadence},
-                                        min_score=choice.min_score or 0.0)
+                                        min_score=choice.min_score or 0.0, now=now)
 
 
 def _saved_notice(choices: dict[str, ThemeChoice]) -> str:

@@ -1,0 +1,144 @@
+"""A reader who moves a theme between instant and weekly mid-week loses no story and gets none
+twice.
+
+Weekly to instant: the stories that arrived while the theme was weekly were owed to the
+week's digest, which is built on Monday from the choices then; the reader, now instant,
+had no digest built, and those stories never reached them (a subscriber review).  They go
+out in that round's digest now.  Instant to weekly: the stories already alerted are not
+sent again in the digest (coverage.py); the rest are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from service.context import Context
+from service.db.database import transaction
+from service.db.tables import Issue, Story
+from service.deliver.links import preferences_url
+from service.deliver.match import create_digest_deliveries, create_instant_deliveries
+from service.deliver.send import send_due
+from service.subscribers import registry as subscribers
+from service.web import create_app
+from tests.browser import with_settings
+from tests.db import make_issue
+
+UTC_ZONE = ZoneInfo("UTC")
+TUESDAY = datetime(2024, 5, 14, 9, 0, tzinfo=UTC)  # ISO week 2024-W20
+WEDNESDAY = datetime(2024, 5, 15, 9, 0, tzinfo=UTC)
+THURSDAY = datetime(2024, 5, 16, 9, 0, tzinfo=UTC)
+NEXT_MONDAY = datetime(2024, 5, 20, 8, 0, tzinfo=UTC)
+
+
+def _at(ctx: Context, clock: list[datetime]) -> Context:
+    return dataclasses.replace(ctx, now=lambda: clock[0])
+
+
+def _issue_on(ctx: Context, when: datetime, headline: str) -> int:
+    """An issue arriving at ``when`` with one policy story, matched as the poll does."""
+    with transaction(ctx.sessions) as session:
+        issue = make_issue(session, [{"policy": 0.9}], sent_at=when, received_at=when)
+        issue.stories[0].headline = headline
+        issue.stories[0].text = f"{headline}. What happened, at some length."
+        create_instant_deliveries(session, issue.id, when)
+        return issue.stories[0].id
+
+
+def _choose(ctx: Context, address: str, **cadences: str) -> None:
+    """The reader's own preferences page, as a browser posts it (CSRF token first)."""
+    with transaction(ctx.sessions) as session:
+        reader = subscribers.find_subscriber(session, address)
+        assert reader is not None
+        path = preferences_url("", ctx.signer, reader.id, reader.link_secret)
+    client: FlaskClient = create_app(ctx).test_client()
+    page = client.get(path).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    form = {"csrf_token": token.group(1),
+            **{f"cadence-{theme}": cadence for theme, cadence in cadences.items()}}
+    assert client.post(path, data=form).status_code == 200
+
+
+def _headlines_got(smtp_sink: Any, address: str, headlines: list[str]) -> list[str]:
+    return [h for message in smtp_sink.messages if str(message["To"]) == address
+            for h in headlines if h in message.get_body(("plain",)).get_content()]
+
+
+def test_stories_that_arrived_while_weekly_reach_a_reader_who_moved_to_instant(
+        context: Context, smtp_sink: Any) -> None:
+    clock = [TUESDAY]
+    ctx = _at(with_settings(context, **{f"smtp__{k}": v for k, v in
+                                        smtp_sink.smtp_settings().items()}), clock)
+    with transaction(ctx.sessions) as session:
+        subscribers.add_subscriber(session, "bob@example.test", ["policy"], "weekly",
+                                   confirmed=True, now=TUESDAY)
+    before = _issue_on(ctx, TUESDAY, "Senate passes the AI audit bill")
+    send_due(ctx, worker_id="test")  # nothing: bob is weekly
+    clock[0] = WEDNESDAY
+    _choose(ctx, "bob@example.test", policy="instant")
+    clock[0] = THURSDAY
+    _issue_on(ctx, THURSDAY, "Regulator fines a chatbot maker")
+    send_due(ctx, worker_id="test")
+    clock[0] = NEXT_MONDAY
+    with transaction(ctx.sessions) as session:
+        create_digest_deliveries(session, "2024-W20", UTC_ZONE, NEXT_MONDAY)
+    send_due(ctx, worker_id="test")
+
+    headlines = ["Senate passes the AI audit bill", "Regulator fines a chatbot maker"]
+    got = _headlines_got(smtp_sink, "bob@example.test", headlines)
+    assert sorted(got) == sorted(headlines), "a story was lost or sent twice"
+    with transaction(ctx.sessions) as session:
+        assert session.get_one(Story, before).issue.digest_week == "2024-W20"
+
+
+def test_a_reader_who_moved_to_instant_gets_no_digest_of_later_issues(
+        context: Context, smtp_sink: Any) -> None:
+    """Only what arrived while the theme was weekly goes into a digest."""
+    clock = [TUESDAY]
+    ctx = _at(with_settings(context, **{f"smtp__{k}": v for k, v in
+                                        smtp_sink.smtp_settings().items()}), clock)
+    with transaction(ctx.sessions) as session:
+        subscribers.add_subscriber(session, "bob@example.test", ["policy"], "weekly",
+                                   confirmed=True, now=TUESDAY)
+    _choose(ctx, "bob@example.test", policy="instant")
+    clock[0] = THURSDAY
+    _issue_on(ctx, THURSDAY, "Regulator fines a chatbot maker")
+    send_due(ctx, worker_id="test")
+    clock[0] = NEXT_MONDAY
+    with transaction(ctx.sessions) as session:
+        assert create_digest_deliveries(session, "2024-W20", UTC_ZONE, NEXT_MONDAY) == 0
+    send_due(ctx, worker_id="test")
+    [alert] = [m for m in smtp_sink.messages if str(m["To"]) == "bob@example.test"]
+    assert "Weekly digest" not in str(alert["Subject"])
+
+
+def test_stories_alerted_before_a_move_to_weekly_are_not_in_the_digest(
+        context: Context, smtp_sink: Any) -> None:
+    clock = [TUESDAY]
+    ctx = _at(with_settings(context, **{f"smtp__{k}": v for k, v in
+                                        smtp_sink.smtp_settings().items()}), clock)
+    with transaction(ctx.sessions) as session:
+        subscribers.add_subscriber(session, "carol@example.test", ["policy"], "instant",
+                                   confirmed=True, now=TUESDAY)
+    _issue_on(ctx, TUESDAY, "Senate passes the AI audit bill")
+    send_due(ctx, worker_id="test")
+    clock[0] = WEDNESDAY
+    _choose(ctx, "carol@example.test", policy="weekly")
+    clock[0] = THURSDAY
+    _issue_on(ctx, THURSDAY, "Regulator fines a chatbot maker")
+    send_due(ctx, worker_id="test")
+    clock[0] = NEXT_MONDAY
+    with transaction(ctx.sessions) as session:
+        create_digest_deliveries(session, "2024-W20", UTC_ZONE, NEXT_MONDAY)
+        assert session.scalar(select(Issue.digest_week).limit(1)) == "2024-W20"
+    send_due(ctx, worker_id="test")
+    headlines = ["Senate passes the AI audit bill", "Regulator fines a chatbot maker"]
+    got = _headlines_got(smtp_sink, "carol@example.test", headlines)
+    assert sorted(got) == sorted(headlines), "a story was lost or sent twice"
