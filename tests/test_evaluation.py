@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -297,3 +298,38 @@ def test_no_hand_written_leaves_them_out_of_the_configured_files_too(
     assert result.exit_code == 0, result.output
     version = model_store.active_version(tmp_path)
     assert model_store.read_card(tmp_path, version)["n_examples"] == 74 + 421
+
+
+def _relabeled(examples: list[Example], count: int) -> list[Example]:
+    """The examples with the first ``count`` of Last Week in AI's labeled "no theme", as
+    an editor's Fix of each, merged over the file's labels, gives them to training."""
+    left = count
+    out = []
+    for example in examples:
+        if example.source == LWAI and example.themes and left:
+            example, left = dataclasses.replace(example, themes=()), left - 1
+        out.append(example)
+    return out
+
+
+def test_labels_that_contradict_the_label_files_keep_the_new_model_out(
+        two_newsletters: Path, tmp_path: Path) -> None:
+    """An editor's review: 250 Last Week in AI stories marked "no theme" by mistake trained
+    a model that agreed with the annotators' labels at 0.673 where the active one did at
+    0.984, and it was promoted: the gate re-ran the active recipe on the same wrong labels,
+    which scored alike.  Held to the label files' own labels, it is kept out, and said why."""
+    files = _as_trained(two_newsletters)
+    first = train_new_version(tmp_path, files, folds=3, reference=files)
+    assert first.promoted
+
+    wrong = train_new_version(tmp_path, _relabeled(files, 120), folds=3, reference=files)
+
+    assert not wrong.promoted and set(wrong.reference_drops) == {LWAI}
+    now, was = wrong.reference_drops[LWAI]
+    assert now < was - 0.05
+    assert model_store.active_version(tmp_path) == first.version
+    assert "agrees less with the label files' own labels" in describe(wrong, 120, len(files))
+
+    # an editor's few corrections of the annotators (5 stories) are no reason to refuse
+    fixed = train_new_version(tmp_path, _relabeled(files, 5), folds=3, reference=files)
+    assert fixed.reference_drops == {} and fixed.promoted

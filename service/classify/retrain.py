@@ -79,8 +79,9 @@ def retrain_if_due(ctx: Context) -> str:
     if len(arrivals) < needed:
         return _logged(f"not retrained: {len(arrivals)} new usable label(s) since "
                        f"{since.isoformat() if since else 'the start'}, {needed} needed")
+    files = label_files(ctx.settings)
     with transaction(ctx.sessions) as session:
-        examples = retraining_examples(ctx.settings, session)
+        examples = retraining_examples(ctx.settings, session, files)
     issues = len({example.group for example in examples if not example.train_only})
     if issues < FOLDS:
         return _logged(f"not retrained: the labeled stories come from {issues} issue(s); "
@@ -88,7 +89,8 @@ def retrain_if_due(ctx: Context) -> str:
     shrunk = _fewer_than_active(ctx.settings, len(examples))
     if shrunk:
         return _logged(shrunk)
-    outcome = train_new_version(_models_dir(ctx.settings), examples, folds=FOLDS)
+    outcome = train_new_version(_models_dir(ctx.settings), examples, folds=FOLDS,
+                                reference=load_examples(files))
     with transaction(ctx.sessions) as session:
         write_watermark(session, max(arrivals), outcome, ctx.now())
     return _logged(describe(outcome, len(arrivals), len(examples)))
@@ -115,10 +117,12 @@ def _logged(summary: str) -> str:
     return summary
 
 
-def retraining_examples(settings: Settings, session: Session) -> list[Example]:
-    """The label files' examples merged with the database's usable labels, and the
-    hand-written examples (always: they are part of the recipe)."""
-    files = label_files(settings)
+def retraining_examples(settings: Settings, session: Session,
+                        files: list[Path] | None = None) -> list[Example]:
+    """The label files' examples (``files``, else ``label_files``'s) merged with the
+    database's usable labels, and the hand-written examples (always: they are part of
+    the recipe)."""
+    files = label_files(settings) if files is None else files
     if not files:
         log.warning("no label file matches [models] labels_paths; training on the "
                     "database's labels alone")
@@ -167,8 +171,19 @@ def describe(outcome: TrainingOutcome, new_labels: int, examples: int) -> str:
     compared = f"{outcome.previous} {outcome.baseline_macro_f1:.3f} on the same labels"
     if outcome.promoted:
         return f"{trained}; promoted: not lower than {compared}"
+    if outcome.reference_drops:
+        return f"{trained}; kept {outcome.previous} active: {reference_note(outcome)}"
     where = f" on {', '.join(outcome.worse_on)}" if outcome.worse_on else ""
     return f"{trained}; kept {outcome.previous} active: lower{where} than {compared}"
+
+
+def reference_note(outcome: TrainingOutcome) -> str:
+    """Why the label files' check kept a version out, as the end of a sentence."""
+    where = ", ".join(f"{source} {now:.3f} against {was:.3f}"
+                      for source, (now, was) in outcome.reference_drops.items())
+    return (f"{outcome.version} agrees less with the label files' own labels than "
+            f"{outcome.previous} ({where}): the database's labels contradict the "
+            "annotators' (check them: `newsalerts labels export`)")
 
 
 def read_watermark(session: Session, var_dir: Path, now: datetime) -> datetime | None:

@@ -34,6 +34,7 @@ from service.classify.lexicon import THEME_CUES
 from service.classify.model import Classifier
 from service.classify.model_store import Card, save_version
 from service.classify.recipe import DEFAULT_PARAMS, LEGACY_PARAMS, build_pipeline, train_model
+from service.classify.reference import reference_drops
 from service.db.types import utc_now
 from service.domain import THEMES
 from service.errors import ModelError
@@ -76,14 +77,20 @@ class TrainingOutcome:
     baseline_by_source: dict[str, Any] = field(default_factory=dict)
     passed_gate: bool = True  # False: it is active only because it was forced
     active_examples: int | None = None  # set when the active model saw more examples
+    # newsletters where it agrees less with the label files' own labels than the active
+    # model by more than reference.MARGIN: {newsletter: (its figure, the active's)}
+    reference_drops: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 def train_new_version(models_dir: Path, examples: Sequence[Example], *, force: bool = False,
-                      folds: int = 5, params: Mapping[str, Any] | None = None) -> TrainingOutcome:
+                      folds: int = 5, params: Mapping[str, Any] | None = None,
+                      reference: Sequence[Example] = ()) -> TrainingOutcome:
     """Evaluate, train on everything, save a version; activate it unless it is worse.
 
     "Worse" is the module docstring's gate, against the active model's figures
-    on the same examples.  ``force`` activates it anyway (the caller warns).
+    on the same examples, and ``reference.py``'s: against ``reference``, the label
+    files' examples as they were before the database's labels replaced any.
+    ``force`` activates it anyway (the caller warns).
     """
     model = train_model(examples, params)
     # compiled first: a recipe tagging could never read fails before its cross-validation
@@ -91,7 +98,7 @@ def train_new_version(models_dir: Path, examples: Sequence[Example], *, force: b
     metrics = evaluate(examples, folds, params)
     version = save_version(models_dir, model, make_card(examples, metrics, params),
                            arrays=arrays)
-    Classifier.load(models_dir, version)  # never activate what cannot be loaded back
+    candidate = Classifier.load(models_dir, version)  # never activate what cannot load
     # The model that tags now: ``models_dir``'s ACTIVE, else the installed package's
     # shipped default, which a new version must beat just the same.
     where, previous = model_store.active_choice(models_dir)
@@ -106,12 +113,25 @@ def train_new_version(models_dir: Path, examples: Sequence[Example], *, force: b
         promoted = not worse if large else metrics["macro_f1"] >= baseline_macro
     seen = examples_trained_on(where, previous)
     fewer = seen if seen is not None and seen > len(examples) else None
-    promoted = promoted and fewer is None
+    drops = _reference_drops(reference, candidate, where, previous)
+    promoted = promoted and fewer is None and not drops
     if force or promoted:
         model_store.set_active(models_dir, version)
     return TrainingOutcome(version, metrics, force or promoted, previous, baseline_macro,
                            worse, dict((baseline or {}).get("by_source", {})), promoted,
-                           fewer)
+                           fewer, drops)
+
+
+def _reference_drops(reference: Sequence[Example], candidate: Classifier, where: Path,
+                     previous: str | None) -> dict[str, tuple[float, float]]:
+    if not reference or previous is None:
+        return {}
+    try:
+        active = Classifier.load(where, previous)
+    except ModelError as exc:  # (a tampered file: the gate on figures still holds)
+        logger.warning("the label files' check is skipped: %s", exc)
+        return {}
+    return reference_drops(reference, candidate, active, GATE_MIN_STORIES)
 
 
 def examples_trained_on(models_dir: Path, version: str | None) -> int | None:

@@ -137,10 +137,11 @@ def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
 
     models_dir = chosen_models_dir(models_dir)
     check_writable_folder(models_dir)  # now, not after the cross-validation
-    examples = _examples([*labels, *more_labels], hand_written)
+    files = _examples([*labels, *more_labels], hand_written)
     until = database_labels_until(enabled=db_labels)  # read before them: none is missed
-    examples = with_database_labels(examples, enabled=db_labels)
-    outcome = train_new_version(models_dir, examples, force=force, folds=folds)
+    examples = with_database_labels(files, enabled=db_labels)
+    outcome = train_new_version(models_dir, examples, force=force, folds=folds,
+                                reference=files)
     if models_dir.resolve() == model_store.models_dir(_current_settings()).resolve():
         record_trained_labels(until, outcome)  # the folder the scheduler retrains into
     click.echo(metrics_table(outcome.metrics))
@@ -170,6 +171,9 @@ def _why_not(outcome: TrainingOutcome, examples: int) -> str:
     if outcome.active_examples is not None:
         return (f"{outcome.version} was trained on {examples} examples, fewer than the "
                 f"{outcome.active_examples} of {outcome.previous} (a label file left out?)")
+    if outcome.reference_drops:
+        from service.classify.retrain import reference_note
+        return reference_note(outcome)
     worse = _worse(outcome.worse_on, outcome.baseline_by_source, outcome.metrics)
     return (f"{outcome.version} scores lower than {outcome.previous} on "
             f"{worse or 'all labels'}")
