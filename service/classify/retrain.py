@@ -37,6 +37,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from service.classify import labels, model_store
+from service.classify.editor_tags import as_labeled, editor_labels
 from service.classify.examples import with_hand_written
 from service.classify.train import (
     Example,
@@ -252,8 +253,11 @@ def retag_since(session: Session, tagger: Tagger, since: datetime | None,
         stories = _load_stories(session, ids[start:start + RETAG_BATCH])
         stale = [story for story in stories if not _tagged_by(story, tagger.version)]
         summary.unchanged += len(stories) - len(stale)
+        labeled = editor_labels(session, [story.id for story in stale])
         for row, tagged in zip(stale, tagger.tag([_value(s) for s in stale]), strict=True):
             _make_current(row, tagged, now)
+            if row.id in labeled:  # an editor's label stays the story's themes
+                as_labeled(row.themes, labeled[row.id], now)
         summary.retagged += len(stale)
         session.flush()
     return summary

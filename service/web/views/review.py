@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import Forbidden, NotFound
 from werkzeug.wrappers import Response
 
+from service.classify.editor_tags import EDITOR, label_story_themes
 from service.classify.label_rows import save_label
 from service.db.database import transaction
 from service.db.tables import Story
@@ -26,7 +27,6 @@ from service.web.views.base import Page, client_address, submitted_form
 
 log = logging.getLogger(__name__)
 
-EDITOR = "editor"
 
 
 class ReviewClosed(Forbidden):
@@ -159,6 +159,7 @@ class LabelAction(EditorPage):
                                        "was saved. Reload the review page and check its label.")
             themes = self.themes(story)
             save_label(session, story.id, themes, EDITOR, editor)
+            label_story_themes(session, story.id, themes, self.ctx.now())  # readers' too
             headline = story.headline
         flash(f"Saved “{_short(headline)}” as: {', '.join(themes) or 'no theme'}.")
         return redirect(url_for("review") + f"#story-{story_id}")
