@@ -50,6 +50,7 @@ from service.typed_settings import (
 )
 from service.typed_settings import Source as Source  # [[sources]]' type, read from here
 
+WEEKDAYS = "mon tue wed thu fri sat sun"  # [digest] day's values
 ENV_PREFIX = "NEWSALERTS_"
 
 
@@ -151,13 +152,12 @@ SETTINGS: tuple[Setting, ...] = (
             "empty: it answers 404 there.", secret=True),
     Setting("metrics", "host", str, "127.0.0.1",
             "Address that [metrics] port binds (0.0.0.0 in a container)."),
-    Setting("digest", "day", str, "mon", "Weekday the weekly digest goes out (mon..sun).",
-            check=one_of("mon", "tue", "wed", "thu", "fri", "sat", "sun")),
+    Setting("digest", "day", str, "mon", "Weekday the digest goes out: mon, the ISO week just "
+            "ended; a later day, the 7 days up to it.", check=one_of(*WEEKDAYS.split())),
     Setting("digest", "hour", int, 8, "Hour of that day, in [digest] timezone.",
             check=lambda hour: "" if 0 <= hour <= 23 else "an hour from 0 to 23"),
     Setting("digest", "timezone", str, "UTC",
-            "IANA time zone for digest weeks and send time (Europe/London).",
-            check=time_zone),
+            "IANA time zone for digest weeks and send time (Europe/London).", check=time_zone),
     Setting("events", "threshold", float, 0.31,
             "How alike (cosine of signatures, 0..1) two stories must be to count as one piece "
             "of news; chosen on labeled pairs (bench/events.py), retuned with "

@@ -195,6 +195,21 @@ def test_the_digest_due_covers_the_last_full_week(now: datetime, tz: ZoneInfo,
     assert digest_week_due(now, tz) == week
 
 
+@pytest.mark.parametrize(("now", "day", "week"), [
+    (datetime(2024, 5, 24, 8, 0, tzinfo=UTC), "fri", "2024-W21"),  # Friday: this week
+    (datetime(2024, 5, 26, 8, 0, tzinfo=UTC), "sun", "2024-W21"),  # Sunday: this week
+    (datetime(2024, 5, 26, 8, 0, tzinfo=UTC), "fri", "2024-W21"),  # a late run, Sunday
+    (datetime(2024, 5, 23, 8, 0, tzinfo=UTC), "fri", "2024-W20"),  # `digest` by hand, Thursday
+    (datetime(2024, 5, 20, 8, 0, tzinfo=UTC), "sun", "2024-W20"),  # by hand, Monday
+    (datetime(2024, 5, 22, 8, 0, tzinfo=UTC), "mon", "2024-W20"),  # Monday's: as above
+])
+def test_a_digest_on_a_later_day_covers_the_week_up_to_it(now: datetime, day: str,
+                                                            week: str) -> None:
+    """A subscriber's review: a Sunday digest held the week before last, up to 13 days
+    old, and none of the six days just gone."""
+    assert digest_week_due(now, ZoneInfo("UTC"), day) == week
+
+
 # --- weekly digests ------------------------------------------------------------------------
 
 
@@ -298,6 +313,30 @@ def test_a_story_stored_after_its_weeks_digests_goes_into_the_readers_next_one(
         ("weekly@example.com", "2024-W20"): story_ids(on_time, 0),
         ("weekly@example.com", "2024-W21"): next_digest,
         ("joined@example.com", "2024-W21"): next_digest,
+    }
+
+
+def test_friday_digests_hold_the_seven_days_up_to_each_friday(context: Context) -> None:
+    """With [digest] day = fri: each Friday's digest holds what came since the last one,
+    the weekend's stories go into the next Friday's, none in two and none lost."""
+    utc_zone = ZoneInfo("UTC")
+
+    def friday_round(when: datetime) -> None:
+        week = digest_week_due(when, utc_zone, "fri")
+        create_digest_deliveries(session, week, utc_zone, when)
+
+    with transaction(context.sessions) as session:
+        subscribe(session, "weekly@example.com", ["safety"], "weekly")
+        tuesday = make_issue(session, [{"safety": 0.9}], sent_at=utc(21, 8), received_at=utc(21, 8))
+        friday_round(utc(24, 8))  # Friday of W21
+        saturday = make_issue(session, [{"safety": 0.9}], sent_at=utc(25, 8),
+                              received_at=utc(25, 8))
+        thursday = make_issue(session, [{"safety": 0.9}], sent_at=utc(30, 8),
+                              received_at=utc(30, 8))
+        friday_round(utc(31, 8))  # Friday of W22
+    assert digests(context) == {
+        ("weekly@example.com", "2024-W21"): story_ids(tuesday, 0),
+        ("weekly@example.com", "2024-W22"): story_ids(saturday, 0) + story_ids(thursday, 0),
     }
 
 

@@ -77,7 +77,7 @@ def digest_command(week: str | None, no_send: bool) -> None:
     with opened_context() as context:
         check_signing_key(context, process_id("digest"))
         zone = ZoneInfo(context.settings.digest.timezone)
-        week = week or digest_week_due(context.now(), zone)
+        week = week or digest_week_due(context.now(), zone, context.settings.digest.day)
 
         def build() -> dict[str, object]:
             with transaction(context.sessions) as session:

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, Table, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from service.config import WEEKDAYS
 from service.db.bulk import chunked, insert_new
 from service.db.tables import (
     Base,
@@ -69,18 +70,28 @@ def _monday_of(week: str) -> date:
         raise ValueError(f"{week!r} is not a week of year {found[1]}") from exc
 
 
-def digest_week_due(now: datetime, tz: ZoneInfo) -> str:
-    """The week a digest run at ``now`` covers: the last full ISO week before it, in ``tz``.
+def digest_week_due(now: datetime, tz: ZoneInfo, day: str = "mon") -> str:
+    """The week a digest run at ``now`` covers, in ``tz``, when digests go out on ``day``
+    ([digest] day).
 
-    Never the current week, which is not over (a Monday 08:00 run would hold
-    eight hours of it).  A run delayed until Wednesday still covers the week
-    just finished, so an outage late in the week loses nothing; after an
-    outage spanning a whole week, the next round takes the skipped week's
-    issues too (they are in no round yet).
+    On a Monday schedule, the last full ISO week before the run: never the current
+    week, which a Monday 08:00 run would hold eight hours of.  A run delayed until
+    Wednesday still covers the week just finished, so an outage late in the week loses
+    nothing; after an outage spanning a whole week, the next round takes the skipped
+    week's issues too (they are in no round yet).
+
+    On a later day, from that day on, the week in progress: its round takes every issue
+    no round holds yet, so a Friday digest holds the seven days up to the run, and what
+    comes on Saturday and Sunday joins next Friday's.  The last full week there held the
+    week before last: up to 13 days old, and nothing of the days just gone (a
+    subscriber's review).
     """
     local = now.astimezone(tz).date()
     this_monday = local - timedelta(days=local.weekday())
-    year, week, _ = (this_monday - timedelta(days=7)).isocalendar()
+    days = WEEKDAYS.split()
+    due_from = days.index(day) if day in days else 0
+    current = 0 < due_from <= local.weekday()
+    year, week, _ = (this_monday - timedelta(days=0 if current else 7)).isocalendar()
     return f"{year}-W{week:02d}"
 
 

@@ -139,7 +139,7 @@ def _send(runtime: Runtime) -> dict[str, Any]:
 def _digest(runtime: Runtime) -> dict[str, Any]:
     ctx = runtime.ctx
     zone = ZoneInfo(ctx.settings.digest.timezone)
-    week = digest_week_due(ctx.now(), zone)
+    week = digest_week_due(ctx.now(), zone, ctx.settings.digest.day)
     with transaction(ctx.sessions) as session:
         created = create_digest_deliveries(session, week, zone, ctx.now())
     if created and runtime.sends:
