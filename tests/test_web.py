@@ -705,9 +705,55 @@ def test_review_queue_puts_reviewed_stories_last(sqlite_context: Context) -> Non
     with transaction(sqlite_context.sessions) as session:
         session.add(Label(story_id=unsure, themes=["safety"], role="editor", who="e"))
     with transaction(sqlite_context.sessions) as session:
-        items = review_queue(session)
+        items = review_queue(session).items
     assert [item.story_id for item in items] == [sure, unsure]
     assert items[1].editor_themes == ("safety",)
+
+
+def test_review_queue_puts_stories_readers_dispute_first_however_old(
+        sqlite_context: Context) -> None:
+    """An editor's review: readers split 2-2 on a story of an archive polled later, and it
+    was never in the queue (the 300 newest stories only, 50 shown, no reader's answer)."""
+    with transaction(sqlite_context.sessions) as session:
+        old = make_issue(session, [{"safety": 0.9}, {"safety": 0.95}],
+                         sent_at=FIXED_NOW - timedelta(days=900)).stories
+        disputed, agreed = old[0].id, old[1].id
+        for reader, themes in (("a@x.test", ["policy"]), ("b@x.test", ["policy"]),
+                               ("c@x.test", ["safety"]), ("d@x.test", ["safety"])):
+            session.add(Label(story_id=disputed, themes=themes, role="reader", who=reader))
+        session.add(Label(story_id=agreed, themes=["safety"], role="reader", who="a@x.test"))
+    newer = [add_story(sqlite_context, {"safety": 0.5}) for _ in range(3)]
+    with transaction(sqlite_context.sessions) as session:
+        queue = review_queue(session, limit=2, recent=3)
+        assert [item.story_id for item in queue.items] == [disputed, newer[2]]  # (newest)
+        assert queue.items[0].disputed
+        assert queue.items[0].reader_votes == ((("policy",), 2), (("safety",), 2))
+        assert queue.more and queue.first == 1
+        second = review_queue(session, limit=2, recent=3, page=1)
+        assert [item.story_id for item in second.items] == [newer[1], newer[0]]
+        assert second.first == 3 and second.more
+        # a reader's answer that agrees with the story's themes is no dispute: it comes
+        # among the others, by certainty
+        third = review_queue(session, limit=2, recent=3, page=2)
+        assert [item.story_id for item in third.items] == [agreed] and not third.more
+
+
+def test_review_page_shows_readers_answers_and_pages_on(context: Context,
+                                                        client: FlaskClient) -> None:
+    story_ids = [add_story(context, {"safety": 0.9}) for _ in range(52)]
+    with transaction(context.sessions) as session:
+        session.add(Label(story_id=story_ids[0], themes=[], role="reader", who="r@x.test"))
+    log_in(client)
+    first = client.get("/review").get_data(as_text=True)
+    assert "Readers answered:" in first and "no theme (1)" in first
+    first_item = re.search(r'class="review-item[^"]*" id="story-(\d+)"', first)
+    assert first_item and int(first_item.group(1)) == story_ids[0], "disputed: first"
+    assert 'rel="next"' in first
+    second = client.get("/review?page=1").get_data(as_text=True)
+    assert second.count('class="review-item') == 2 and 'rel="prev"' in second
+    assert 'start="51"' in second
+    assert client.get("/review?page=-3").status_code == 200
+    assert client.get("/review?page=x").status_code == 200
 
 
 def test_certainty_is_the_smallest_distance_to_a_threshold() -> None:

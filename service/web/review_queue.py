@@ -1,13 +1,21 @@
-"""What the review page shows and stores: recent stories, least certain first.
+"""What the review page shows and stores: disputed stories, then recent ones least
+certain first, a page at a time.
 
 A story's certainty is how far its least clear theme score sits from that
 theme's decision threshold (the model card's ``thresholds``, else 0.5): a
 score of 0.49 against 0.5 is a coin toss, 0.02 is a firm no.  Stories an editor
 has already labeled go to the end, so the top of the page is always work.
+
+Above them come the stories readers dispute: a reader's "wrong themes?" answer
+that differs from the story's themes and that no editor has settled, however
+old the story (``DISPUTED``).  Before, the page looked only at the 300 newest
+stories, showed 50 and never a reader's answer, so two readers split 2-2 on a
+story, polled from an older archive, were never seen (an editor's review).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,8 +28,9 @@ from service.db.tables import Issue, Label, ModelVersion, Story, StoryTheme
 from service.domain import THEMES
 
 DEFAULT_THRESHOLD = 0.5
-RECENT_STORIES = 300  # how far back the queue looks
-SHOWN = 50  # how many the page lists
+RECENT_STORIES = 1000  # how far back the queue looks, by issue date
+SHOWN = 50  # how many a page lists
+DISPUTED = 500  # readers' unsettled answers the queue reads, the newest first
 
 
 @dataclass(frozen=True)
@@ -44,10 +53,26 @@ class ReviewItem:
     scores: tuple[ThemeScore, ...]
     editor_themes: tuple[str, ...] | None = None  # the latest editor label, if any
     certainty: float = field(default=0.0)
+    # readers' answers: each set of themes given, and by how many readers
+    reader_votes: tuple[tuple[tuple[str, ...], int], ...] = ()
 
     @property
     def themes(self) -> tuple[str, ...]:
         return tuple(score.theme for score in self.scores if score.assigned)
+
+    @property
+    def disputed(self) -> bool:
+        """A reader answered other themes, and no editor has labeled the story."""
+        return self.editor_themes is None and any(
+            themes != self.themes for themes, _ in self.reader_votes)
+
+
+@dataclass(frozen=True)
+class Queue:
+    items: list[ReviewItem]
+    page: int  # from 0
+    more: bool  # a next page has stories
+    first: int = 1  # the first item's place in the whole queue, from 1
 
 
 def certainty(scores: Iterable[ThemeScore]) -> float:
@@ -55,15 +80,23 @@ def certainty(scores: Iterable[ThemeScore]) -> float:
     return min((abs(s.score - s.threshold) for s in scores), default=0.0)
 
 
-def review_queue(session: Session, limit: int = SHOWN,
-                 recent: int = RECENT_STORIES) -> list[ReviewItem]:
-    """The latest ``recent`` stories, unlabeled least-certain first, ``limit`` of them."""
+def review_queue(session: Session, limit: int = SHOWN, recent: int = RECENT_STORIES,
+                 page: int = 0) -> Queue:
+    """The disputed stories, then the latest ``recent``: unlabeled before labeled,
+    disputed first, least certain first; ``limit`` of them from ``page``."""
     stories = _recent_stories(session, recent)
+    seen = {story.id for story in stories}
+    stories += _stories(session, [i for i in _disputed_ids(session) if i not in seen])
+    ids = [story.id for story in stories]
     thresholds = _thresholds(session)
-    editor = _editor_labels(session, [story.id for story in stories])
-    items = [_item(story, thresholds, editor.get(story.id)) for story in stories]
-    items.sort(key=lambda item: (item.editor_themes is not None, item.certainty))
-    return items[:limit]
+    editor, votes = _editor_labels(session, ids), _reader_votes(session, ids)
+    items = [_item(story, thresholds, editor.get(story.id), votes.get(story.id, ()))
+             for story in stories]
+    items.sort(key=lambda item: (item.editor_themes is not None, not item.disputed,
+                                 item.certainty))
+    start = max(page, 0) * limit
+    return Queue(items[start:start + limit], max(page, 0), len(items) > start + limit,
+                 start + 1)
 
 
 def current_themes(story: Story) -> list[str]:
@@ -81,6 +114,34 @@ def _recent_stories(session: Session, recent: int) -> list[Story]:
         .limit(recent)
     )
     return list(session.scalars(query))
+
+
+def _stories(session: Session, ids: list[int]) -> list[Story]:
+    query = (select(Story).where(Story.id.in_(ids))
+             .options(selectinload(Story.themes), selectinload(Story.issue)))
+    return list(session.scalars(query))
+
+
+def _disputed_ids(session: Session) -> list[int]:
+    """Stories with a reader's answer and no editor's label, newest answer first."""
+    settled = select(Label.story_id).where(Label.role == "editor")
+    query = (select(Label.story_id).where(Label.role == "reader",
+                                          Label.story_id.not_in(settled))
+             .group_by(Label.story_id).order_by(func.max(Label.created_at).desc())
+             .limit(DISPUTED))
+    return list(session.scalars(query))
+
+
+def _reader_votes(session: Session, story_ids: list[int]
+                  ) -> dict[int, tuple[tuple[tuple[str, ...], int], ...]]:
+    """Per story, each set of themes readers answered and how many answered it, the most
+    given first."""
+    counted: dict[int, Counter[tuple[str, ...]]] = {}
+    query = select(Label.story_id, Label.themes).where(Label.role == "reader",
+                                                       Label.story_id.in_(story_ids))
+    for story_id, themes in session.execute(query):
+        counted.setdefault(story_id, Counter())[tuple(t for t in THEMES if t in themes)] += 1
+    return {story_id: tuple(votes.most_common()) for story_id, votes in counted.items()}
 
 
 def _thresholds(session: Session) -> dict[str, dict[str, float]]:
@@ -119,12 +180,14 @@ def _editor_labels(session: Session, story_ids: list[int]) -> dict[int, tuple[st
 
 
 def _item(story: Story, thresholds: Mapping[str, Mapping[str, float]],
-          editor_themes: tuple[str, ...] | None) -> ReviewItem:
+          editor_themes: tuple[str, ...] | None,
+          reader_votes: tuple[tuple[tuple[str, ...], int], ...]) -> ReviewItem:
     scores = tuple(_theme_score(row, thresholds) for row in _current_rows(story))
     return ReviewItem(
         story_id=story.id, headline=story.headline, issue_subject=story.issue.subject,
         issue_date=story.issue.sent_at or story.issue.received_at, fiction=story.fiction,
         scores=scores, editor_themes=editor_themes, certainty=certainty(scores),
+        reader_votes=reader_votes,
     )
 
 

@@ -27,6 +27,8 @@ from service.web.views.base import Page, client_address, submitted_form
 
 log = logging.getLogger(__name__)
 
+MAX_PAGE = 100  # (the queue reads at most RECENT_STORIES + DISPUTED stories anyway)
+
 
 
 class ReviewClosed(Forbidden):
@@ -49,10 +51,12 @@ class ReviewPage(EditorPage):
         editor = self.editor()
         if editor is None:
             return redirect(url_for("review_login"))
+        page = min(request.args.get("page", default=0, type=int) or 0, MAX_PAGE)
         with transaction(self.ctx.sessions) as session:
-            items = review_queue(session)
-            events = events_for_review(session, [item.story_id for item in items])
-        return render_template("pages/review.html", editor=editor, items=items, events=events)
+            queue = review_queue(session, page=page)
+            events = events_for_review(session, [item.story_id for item in queue.items])
+        return render_template("pages/review.html", editor=editor, items=queue.items,
+                               queue=queue, events=events)
 
 
 class LoginPage(EditorPage):
