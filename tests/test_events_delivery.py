@@ -143,9 +143,22 @@ def test_a_roundup_is_never_folded_away_and_each_newsletter_is_named_once() -> N
     events = {1: [10], 2: [11, 10], 3: [10], 4: [10], 5: [12]}
     lengths = {1: 100, 2: 900, 3: 300, 4: 50, 5: 10}
     folded = fold_digest(issues, events, lengths)
-    assert [[s.id for s in issue.stories] for issue in folded] == [[2], [3], [5]]
+    # (4 is in 3's issue: B told them apart, so the digest does too)
+    assert [[s.id for s in issue.stories] for issue in folded] == [[2], [3, 4], [5]]
     assert folded[1].stories[0].also_in == (AlsoIn("A", "https://a.test/1"),)
     assert folded[0].stories[0].also_in == ()
+
+
+def test_two_stories_of_one_issue_in_one_event_both_stay_in_the_digest() -> None:
+    """A subscriber's review: "Waymo has doubled its weekly robotaxi rides" was put in
+    the event of "Waymo and Uber's Austin robotaxi expansion begins today", the story
+    beside it in the same issue, and the digest left it out with no word."""
+    issues = [EmailIssue("A 1", "A", None, (story(1), story(2))),
+              EmailIssue("B 1", "B", None, (story(3),))]
+    events = {1: [10], 2: [10], 3: [10]}
+    folded = fold_digest(issues, events, {1: 500, 2: 200, 3: 100})
+    assert [[s.id for s in issue.stories] for issue in folded] == [[1, 2]]
+    assert folded[0].stories[0].also_in == (AlsoIn("B", None),)
 
 
 def test_the_already_got_line_counts_stories_and_names_newsletters() -> None:

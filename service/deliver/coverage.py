@@ -33,17 +33,21 @@ Events = Mapping[int, Sequence[int]]  # story id -> its event ids
 
 def fold_digest(issues: Sequence[EmailIssue], events: Events,
                 lengths: Mapping[int, int]) -> list[EmailIssue]:
-    """The issues with each one-event story listed once, under its event's longest story."""
-    groups: dict[int, list[tuple[EmailStory, str]]] = {}
-    for issue in issues:
+    """The issues with each one-event story listed once, under its event's longest story.
+
+    Two stories of one issue are never folded together: the newsletter told them apart
+    ("Waymo doubles its robotaxi rides" beside "Waymo and Uber start in Austin"), and a
+    wrong event hid one of them with no word in the digest (a subscriber's review)."""
+    groups: dict[int, list[tuple[EmailStory, str, int]]] = {}
+    for at, issue in enumerate(issues):
         for story in issue.stories:
             if len(events.get(story.id, ())) == 1:
-                groups.setdefault(events[story.id][0], []).append((story, issue.source))
+                groups.setdefault(events[story.id][0], []).append((story, issue.source, at))
     shown: dict[int, EmailStory] = {}
     hidden: set[int] = set()
     for members in groups.values():
-        best, home = max(members, key=lambda item: lengths.get(item[0].id, 0))
-        others = [(s, source) for s, source in members if s.id != best.id]
+        best, home, own = max(members, key=lambda item: lengths.get(item[0].id, 0))
+        others = [(s, source) for s, source, at in members if at != own]
         hidden.update(s.id for s, _ in others)
         also_in = _also_in([(s, source) for s, source in others if source != home])
         if also_in:
