@@ -151,6 +151,9 @@ def test_subscribe_makes_a_pending_subscriber_and_emails_a_confirm_link(
 
     [message] = outbox(context)
     assert message["To"] == "new@example.com"
+    # how each theme will come, as asked (a subscriber's review: the themes alone)
+    said = " ".join(text_body(message).split())
+    assert "on safety (an alert per issue), compute (a weekly digest) to" in said
     link = re.search(r"https?://\S+/confirm/\S+", text_body(message))
     assert link, "the confirmation email has no confirm link"
     asked = client.get(path_of(link.group(0)))

@@ -228,8 +228,9 @@ class Composer:
         if not (subscriber.status == SubscriberStatus.PENDING
                 or (subscriber.status == SubscriberStatus.UNSUBSCRIBED and asked)):
             raise NothingToSend(f"subscriber is {subscriber.status}")
-        stored = (theme for themes in followed.values() for theme in themes)
-        draft = render.draft_confirmation(render.requested_themes(asked, stored))
+        stored = {theme: cadence for cadence, themes in followed.items() for theme in themes}
+        draft = render.draft_confirmation(render.requested_themes(asked, stored),
+                                          {**stored, **(asked or {})})
         ctx = self.ctx
         message_id = render.delivery_message_id(delivery.id, delivery.created_at, ctx.base_url)
         letterhead = render.Letterhead(ctx.settings.smtp.from_, ctx.base_url,

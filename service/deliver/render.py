@@ -224,10 +224,17 @@ def requested_themes(asked: Mapping[str, str] | None, stored: Iterable[str]) -> 
     return [theme for theme in THEMES if theme in chosen]
 
 
-def draft_confirmation(themes: Sequence[str]) -> Draft:
-    """The double opt-in email: nothing else is sent until its link is followed."""
+CADENCE_WORDS = {"instant": "an alert per issue", "weekly": "a weekly digest"}
+
+
+def draft_confirmation(themes: Sequence[str], cadences: Mapping[str, str] | None = None
+                       ) -> Draft:
+    """The double opt-in email: nothing else is sent until its link is followed.  Each
+    theme says how it will come ("safety (an alert per issue)") when ``cadences`` knows."""
+    said = {theme: CADENCE_WORDS.get(cadence, "") for theme, cadence in (cadences or {}).items()}
     values = {"confirm_url": slot("confirm"), "email": slot("email"),
-              "themes": tuple(one_line(t) for t in themes)}
+              "themes": tuple(one_line(f"{t} ({said[t]})" if said.get(t) else t)
+                              for t in themes)}
     return _draft("confirm", "[newsalerts] Please confirm your subscription", values, (),
                   is_list=False)
 
