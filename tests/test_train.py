@@ -267,6 +267,9 @@ def test_a_model_trained_on_fewer_examples_than_the_active_one_is_kept_out(
             f"{card['n_examples'] - HAND_WRITTEN} examples, fewer than the "
             f"{card['n_examples']}") \
         in fewer.stdout
+    # (the flags that left examples out are named: an editor's review read "a label file
+    # left out?" after --no-db-labels)
+    assert "--no-db-labels and --no-hand-written left examples out" in fewer.stdout
 
     forced = runner.invoke(train_command, [*arguments, "--no-hand-written", "--force"])
     assert forced.exit_code == 0, forced.output

@@ -151,7 +151,7 @@ def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
                 else f" (active {outcome.previous}: {outcome.baseline_macro_f1:.3f})")
     click.echo(f"saved {models_dir / outcome.version}; macro F1 "
                f"{outcome.metrics['macro_f1']:.3f}{baseline}")
-    why = _why_not(outcome, len(examples))
+    why = _why_not(outcome, len(examples), db_labels, hand_written)
     if outcome.promoted and not outcome.passed_gate:
         click.echo(f"warning: --force: {outcome.version} is active although {why}", err=True)
     elif outcome.promoted and outcome.previous is None:
@@ -166,11 +166,16 @@ def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
                    "`newsalerts models activate`)")
 
 
-def _why_not(outcome: TrainingOutcome, examples: int) -> str:
+def _why_not(outcome: TrainingOutcome, examples: int, db_labels: bool = True,
+             hand_written: bool = True) -> str:
     """What the gate held against the new version, as the end of a sentence."""
     if outcome.active_examples is not None:
+        flags = [flag for flag, on in (("--no-db-labels", db_labels),
+                                       ("--no-hand-written", hand_written)) if not on]
+        cause = (f"{' and '.join(flags)} left examples out, or a label file?" if flags
+                 else "a label file left out?")
         return (f"{outcome.version} was trained on {examples} examples, fewer than the "
-                f"{outcome.active_examples} of {outcome.previous} (a label file left out?)")
+                f"{outcome.active_examples} of {outcome.previous} ({cause})")
     if outcome.reference_drops:
         from service.classify.retrain import reference_note
         return reference_note(outcome)
