@@ -3,11 +3,15 @@ gathered and cut by hand outside the repository, scored before any rule was writ
 rewritten here in our own words, each beside the look-alike it must not take:
 
 - stories numbered by hand, each with its parts under lines of the same weight ("The
-  backstory", "What it means"), are one story each, parts and all.
+  backstory", "What it means"), are one story each, parts and all;
+- a letter whose author's name and tagline stand above the post's title is one story under
+  that title, not under the tagline.
 """
 
 from __future__ import annotations
 
+from service.ingest.parse import parse_issue
+from service.ingest.segment import segment
 from tests.test_segment_layouts import _headlines, _stories
 
 POINT = ("The council met late into the night and its members said the cost was the part "
@@ -60,3 +64,35 @@ def test_numbered_section_names_over_their_stories_keep_the_stories() -> None:
     headlines = _headlines(html)
     assert "Rail strike called off at the last minute" in headlines
     assert "Why the bridge is closing for a month" in headlines
+
+
+def _letter(html: str, subject: str) -> bytes:
+    return (f"From: Marta Kowalczyk <marta@lakeside.example>\nTo: reader@example.test\n"
+            f"Subject: {subject}\nMessage-ID: <rain-1@lakeside.example>\n"
+            f"Content-Type: text/html; charset=utf-8\n\n{html}").encode()
+
+
+LETTER = ("<p>I watch the quarterly figures to see where spending turns first. This week "
+          "the three largest lenders reported, and all three slowed.</p><p>Growth fell by "
+          "a fifth in a quarter, the sharpest drop since the series began.</p>"
+          "<p>Lopping another tenth off the forecasts would put the median firm at its "
+          "lowest in a decade.</p>")
+
+
+def test_a_letter_under_its_authors_tagline_is_one_story_under_its_title() -> None:
+    html = ("<h1>Marta Kowalczyk</h1><p>Economist at Lakeside Capital</p>"
+            "<p>If you were forwarded this letter and want it, "
+            "<a href='https://lakeside.example/subscribe'>subscribe here</a>.</p>"
+            "<h1><a href='https://lakeside.example/rain'>Rain on the rate cuts</a></h1>"
+            + LETTER)
+    [story] = segment(parse_issue(_letter(html, "Rain on the rate cuts")))
+    assert story.headline == "Rain on the rate cuts"
+    assert "Economist at Lakeside Capital" not in story.text
+    assert "quarterly figures" in story.text
+
+
+def test_a_short_line_above_a_heading_that_is_not_the_title_stays_a_story() -> None:
+    # (the subject names the issue, no heading repeats it: nothing to move)
+    html = ("<p><b>Economists weigh the rate cuts</b></p>" + LETTER)
+    [story] = segment(parse_issue(_letter(html, "Lakeside letter, week 12")))
+    assert story.headline == "Economists weigh the rate cuts"

@@ -43,7 +43,8 @@ from service.ingest.headlines import (
 )
 from service.ingest.masthead import MASTHEAD_BLOCKS
 
-__all__ = ["OPENING_GREETING", "without_author", "without_opening_line", "without_subtitle"]
+__all__ = ["OPENING_GREETING", "with_post_title", "without_author", "without_opening_line",
+           "without_subtitle"]
 
 MORE_STORIES_THAN = 2  # with fewer stories after it, the line is not weighed against them
 OPENING_GREETING = re.compile(  # "Happy Saturday, growers", not "Good news for robot makers"
@@ -195,6 +196,28 @@ def with_leading_essay(raw: Sequence[Block], title: str, blocks: list[Block], cu
     line = next((i for i, note in enumerate(shifted) if not note.startswith("   dropped mast")),
                 0)
     return [essay, *cuts], [*shifted[:line], f"0. {essay.signal}: {title!r}", *shifted[line:]]
+
+
+def with_post_title(raw: Sequence[Block], title: str, cuts: list[Cut],
+                    notes: list[str]) -> tuple[list[Cut], list[str]]:
+    """One story whose headline line stands above the post's title: the newsletter's
+    tagline under its name ("Tomasz Tunguz" / "Venture Capitalist at Redpoint" / "Grey
+    Skies in Cloud Earnings", the subject, over the letter: the eighth blind set's
+    ConvertKit letter was one story headed by the tagline).  The title heads the story,
+    and what stood above it is none of its text."""
+    if len(cuts) != 1 or not title or not cuts[0].blocks:
+        return cuts, notes
+    head = next((i for i, block in enumerate(raw[:MASTHEAD_BLOCKS]) if block.kind == "heading"
+                 and tidy(block.text.strip(DECORATION)) == title), None)
+    above = {id(block) for block in raw[:head]} if head is not None else set()
+    if id(cuts[0].blocks[0]) not in above:
+        return cuts, notes  # (the story starts under the title, or the title is not there)
+    blocks = [block for block in cuts[0].blocks if id(block) not in above]
+    if not blocks:
+        return cuts, notes
+    cut = Cut(title, "the post's title, under a tagline", blocks)
+    return [cut], [*(note for note in notes if story_number(note) is None),
+                   f"0. {cut.signal}: {title!r}"]
 
 
 def without_recap_copy(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], list[str]]:

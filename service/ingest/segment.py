@@ -37,6 +37,7 @@ from service.ingest.masthead import (
 )
 from service.ingest.opening import (
     with_leading_essay,
+    with_post_title,
     without_author,
     without_opening_line,
     without_recap_copy,
@@ -341,7 +342,7 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
         headline = title or block_lines(blocks[0])[0]
         cuts = [Cut(headline, "whole issue: no story marks", list(blocks))]
         notes = [*notes, f"0. {cuts[0].signal}: {headline!r}"]
-    cuts, notes = with_leading_essay(raw, title, blocks, cuts, notes)
+    cuts, notes = with_leading_essay(raw, title, blocks, *with_post_title(raw, title, cuts, notes))
     cuts, notes = without_sign_off(*without_recap_copy(cuts, notes))
     if source.learned_starts:
         cuts, notes = with_learned_starts(issue.blocks, footer, envelope.subject, cuts, notes,
