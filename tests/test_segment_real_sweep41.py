@@ -66,6 +66,26 @@ def test_numbered_section_names_over_their_stories_keep_the_stories() -> None:
     assert "Why the bridge is closing for a month" in headlines
 
 
+def test_stories_under_a_section_between_numbered_stories_stay_stories() -> None:
+    """Numbering that goes on past a section of unnumbered stories ("3.", then "Quick
+    hits" over two stories, then "4."): the section's stories are no parts of story 3.
+    Demoted, they became the section heading's text and left the issue altogether (a
+    read-only review of this rule)."""
+    def story(headline: str, number: int | None = None) -> str:
+        return f"<p><b>{f'{number}. ' if number else ''}{headline}</b></p><p>{POINT}</p>"
+
+    html = ("<p>Good morning!</p>" + story("Harbour plan passes after a long night", 1)
+            + story("Rail strike called off at the last minute", 2)
+            + story("Why the bridge is closing for a month", 3)
+            + "<h2>Quick hits</h2>" + story("A library opens its doors on Sundays")
+            + story("A marathon moves to April")
+            + story("The port expansion is approved", 4) + story("School starts early", 5)
+            + "<p>Thanks for reading.</p>")
+    headlines = _headlines(html)
+    assert "A library opens its doors on Sundays" in headlines
+    assert "A marathon moves to April" in headlines
+    assert "The port expansion is approved" in headlines
+
 def _letter(html: str, subject: str) -> bytes:
     return (f"From: Marta Kowalczyk <marta@lakeside.example>\nTo: reader@example.test\n"
             f"Subject: {subject}\nMessage-ID: <rain-1@lakeside.example>\n"

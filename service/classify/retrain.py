@@ -184,7 +184,8 @@ def reference_note(outcome: TrainingOutcome) -> str:
                       for source, (now, was) in outcome.reference_drops.items())
     return (f"{outcome.version} agrees less with the label files' own labels than "
             f"{outcome.previous} ({where}): the database's labels contradict the "
-            "annotators' (check them: `newsalerts labels export`)")
+            "annotators' (check them: `newsalerts labels export`; if they are right, "
+            "`newsalerts train --force` makes a model trained on them active)")
 
 
 def read_watermark(session: Session, var_dir: Path, now: datetime) -> datetime | None:

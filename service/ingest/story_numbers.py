@@ -35,7 +35,10 @@ def parts_between_numbers(units: list[Unit]) -> list[Unit]:
             continue  # section names numbered over their stories ("1. Policy"), or a list
         strongest = min(units[at].rank for at in run)  # (a rank grows as a title weakens)
         for first, last in itertools.pairwise(run):
-            demoted.update(at for at in range(first + 1, last) if _part(units[at], strongest))
+            between = range(first + 1, last)
+            if any(_section(units[at], strongest) for at in between):
+                continue  # the numbering goes on past a section of its own: its stories stay
+            demoted.update(at for at in between if _part(units[at], strongest))
     if not demoted:
         return units
     return [Unit("body", u.block) if at in demoted else u for at, u in enumerate(units)]
@@ -58,6 +61,12 @@ def _runs(units: list[Unit]) -> list[list[int]]:
             runs.append([])  # a number out of turn ends the run
         last = number
     return runs
+
+
+def _section(unit: Unit, strongest: int) -> bool:
+    """A heading stronger than the numbered titles ("Quick hits" over unnumbered stories
+    between story 3 and story 4): what it heads is no part of the story above it."""
+    return unit.role == "title" and unit.rank < strongest
 
 
 def _part(unit: Unit, strongest: int) -> bool:

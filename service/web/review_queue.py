@@ -86,7 +86,7 @@ def review_queue(session: Session, limit: int = SHOWN, recent: int = RECENT_STOR
     disputed first, least certain first; ``limit`` of them from ``page``."""
     stories = _recent_stories(session, recent)
     seen = {story.id for story in stories}
-    stories += _stories(session, [i for i in _disputed_ids(session) if i not in seen])
+    stories += _stories(session, _disputed_ids(session, seen))
     ids = [story.id for story in stories]
     thresholds = _thresholds(session)
     editor, votes = _editor_labels(session, ids), _reader_votes(session, ids)
@@ -122,14 +122,41 @@ def _stories(session: Session, ids: list[int]) -> list[Story]:
     return list(session.scalars(query))
 
 
-def _disputed_ids(session: Session) -> list[int]:
-    """Stories with a reader's answer and no editor's label, newest answer first."""
+def _disputed_ids(session: Session, skip: set[int]) -> list[int]:
+    """Up to ``DISPUTED`` stories not in ``skip`` that readers dispute (an answer that
+    differs from the story's themes) and no editor has labeled, newest answer first.
+
+    Read a chunk at a time: an answer that agrees with the story is no dispute, and 500
+    such answers newer than a real one hid it from the queue for good."""
     settled = select(Label.story_id).where(Label.role == "editor")
     query = (select(Label.story_id).where(Label.role == "reader",
                                           Label.story_id.not_in(settled))
-             .group_by(Label.story_id).order_by(func.max(Label.created_at).desc())
-             .limit(DISPUTED))
-    return list(session.scalars(query))
+             .group_by(Label.story_id)
+             .order_by(func.max(Label.created_at).desc(), Label.story_id.desc()))
+    found: list[int] = []
+    answered = session.scalars(query.execution_options(yield_per=DISPUTED))
+    for part in answered.partitions():
+        chunk = [story_id for story_id in part if story_id not in skip]
+        votes, themes = _reader_votes(session, chunk), _assigned(session, chunk)
+        found += [story_id for story_id in chunk
+                  if any(answer != themes.get(story_id, ())
+                         for answer, _ in votes.get(story_id, ()))]
+        if len(found) >= DISPUTED:
+            break
+    answered.close()
+    return found[:DISPUTED]
+
+
+def _assigned(session: Session, story_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Each story's current themes, in THEMES order."""
+    found: dict[int, set[str]] = {}
+    for story_id, theme in session.execute(
+            select(StoryTheme.story_id, StoryTheme.theme)
+            .where(StoryTheme.story_id.in_(story_ids), StoryTheme.current.is_(True),
+                   StoryTheme.assigned.is_(True))):
+        found.setdefault(story_id, set()).add(theme)
+    return {story_id: tuple(t for t in THEMES if t in themes)
+            for story_id, themes in found.items()}
 
 
 def _reader_votes(session: Session, story_ids: list[int]

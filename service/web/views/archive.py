@@ -15,6 +15,7 @@ from service.db.database import transaction
 from service.deliver.mime import safe_url
 from service.web import editor_auth
 from service.web.archive_query import also_in, known_theme, listing, one_story
+from service.web.review_queue import editor_label
 from service.web.views.base import Page
 
 ALL = "all"
@@ -84,6 +85,7 @@ class StoryPage(ArchiveGate):
         with transaction(self.ctx.sessions) as session:
             story = one_story(session, story_id)
             covered = also_in(session, story_id)  # the same news in other stories
+            label = editor_label(session, story_id)  # (the editor's form carries it back)
         if story is None:
             raise NotFound("That story is not stored here.")
         first_theme = story.themes[0] if story.themes else None
@@ -91,4 +93,5 @@ class StoryPage(ArchiveGate):
         links = [(text, url) for text, url in ((t, safe_url(u)) for t, u in story.links) if url]
         return render_template("pages/story.html", story=story, editor=self.editor(),
                                own_url=safe_url(story.own_url), links=links, also_in=covered,
+                               editor_themes=label,
                                feed_name=first_theme or ALL, feed=feed_path(first_theme))

@@ -153,7 +153,9 @@ class LabelAction(EditorPage):
         if editor is None:
             return redirect(url_for("review_login"))
         with transaction(self.ctx.sessions) as session:
-            story = session.get(Story, story_id)
+            # Locked until commit: two forms posted at once would each find the label they
+            # showed, and both be saved (PostgreSQL; SQLite writes one at a time anyway).
+            story = session.get(Story, story_id, with_for_update=True)
             if story is None:
                 raise NotFound("That story is no longer stored.")
             seen = request.form.get("seen_label")  # (absent: a page drawn before it was sent)
