@@ -20,12 +20,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, MetaData, inspect, select, text
 
 from service.context import Context
-from service.db.database import alembic_config, make_engine, upgrade
-from service.db.tables import INDEXES_OUTSIDE_THE_ORM, Base, RefusedMessage
+from service.db.database import alembic_config, make_engine, transaction, upgrade
+from service.db.tables import INDEXES_OUTSIDE_THE_ORM, Base, Label, RefusedMessage, StoryTheme
 from service.domain import RawMessage
 from service.errors import StorageError
 from service.ingest.store import is_known, refusal_key
-from tests.db import PG_URL
+from tests.db import PG_URL, make_issue
 
 
 def _compared(name: Any, type_: str, _parent: Any) -> bool:
@@ -145,6 +145,34 @@ def test_0012_keys_the_refusals_stored_before_it_by_their_bytes(context: Context
         assert keys == sorted([refusal_key(RawMessage(again, "t")),
                                refusal_key(RawMessage(once, "t")), "<c@x>"])
         assert is_known(session, refusal_key(RawMessage(once, "t")), refused=True)
+
+
+def test_0014_makes_the_editor_labels_saved_before_it_their_stories_themes(
+        context: Context) -> None:
+    """Since stop 41 an editor's label is the story's themes; one saved before the upgrade
+    had changed nothing, and would have disagreed with every later one."""
+    with transaction(context.sessions) as session:
+        issue = make_issue(session, [{"safety": 0.9, "policy": 0.8}, {"compute": 0.9},
+                                     {"policy": 0.7}])
+        relabeled, untouched, cleared = (story.id for story in issue.stories)
+        session.add_all([
+            Label(story_id=relabeled, themes=["safety"], role="editor", who="e",
+                  created_at=when(1)),
+            Label(story_id=relabeled, themes=["robotics"], role="editor", who="f",
+                  created_at=when(2)),  # the newest editor label wins
+            Label(story_id=untouched, themes=[], role="reader", who="r@example.com"),
+            Label(story_id=cleared, themes=[], role="editor", who="e")])
+    command.downgrade(alembic_config(context.engine), "0013")
+    upgrade(context.engine)
+    with context.sessions() as session:
+        def assigned(story_id: int) -> set[str]:
+            return set(session.scalars(select(StoryTheme.theme).where(
+                StoryTheme.story_id == story_id, StoryTheme.current.is_(True),
+                StoryTheme.assigned.is_(True))))
+
+        assert assigned(relabeled) == {"robotics"}
+        assert assigned(untouched) == {"compute"}, "a reader's answer changes no theme"
+        assert assigned(cleared) == set()
 
 
 @pytest.fixture

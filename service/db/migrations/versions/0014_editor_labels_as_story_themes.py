@@ -1,0 +1,51 @@
+"""editor labels saved before stop 41 become their stories' themes
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-07 14:40:00
+
+Since stop 41 an editor's label is the story's themes for readers too
+(classify/editor_tags.py): saving one sets the story's current theme rows'
+``assigned`` to the label's themes.  Labels saved before it had changed nothing
+readers saw; each story's newest editor label is applied here the same way, so
+feeds, pages and alerts agree on every labeled story, old or new.
+"""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+labels = sa.table("labels", sa.column("id", sa.Integer), sa.column("story_id", sa.Integer),
+                  sa.column("themes", sa.JSON), sa.column("role", sa.String),
+                  sa.column("created_at", sa.DateTime))
+story_themes = sa.table("story_themes", sa.column("story_id", sa.Integer),
+                        sa.column("theme", sa.String), sa.column("assigned", sa.Boolean),
+                        sa.column("current", sa.Boolean), sa.column("held", sa.Boolean))
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    newest: dict[int, list[str]] = {}
+    for story_id, themes in bind.execute(
+            sa.select(labels.c.story_id, labels.c.themes).where(labels.c.role == "editor")
+            .order_by(labels.c.created_at, labels.c.id)):
+        newest[story_id] = json.loads(themes) if isinstance(themes, str) else list(themes)
+    for story_id, themes in newest.items():
+        mine = (story_themes.c.story_id == story_id) & story_themes.c.current.is_(True)
+        bind.execute(story_themes.update().where(mine, story_themes.c.theme.not_in(themes))
+                     .values(assigned=False))
+        if themes:
+            bind.execute(story_themes.update().where(mine, story_themes.c.theme.in_(themes))
+                         .values(assigned=True, held=False))
+
+
+def downgrade() -> None:
+    """Nothing to undo: the model's scores are kept, and a retag sets the rows again."""
