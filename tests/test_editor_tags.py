@@ -5,16 +5,19 @@ readers as four themes, and stayed in the wrong feeds)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from service.classify import retrain
+from service.classify.labels import import_labels
 from service.context import Context
 from service.db.database import transaction
-from service.db.tables import StoryTheme
+from service.db.tables import Label, StoryTheme
 from service.deliver.match import create_instant_deliveries
 from service.deliver.send import send_due
 from service.domain import THEMES, Story, TaggedStory
@@ -95,3 +98,22 @@ def test_an_editors_no_theme_takes_the_story_out_of_the_pending_alert(
     text = alert.get_body(("plain",)).get_content()
     assert "Labs sign a red-team pact" in text
     assert "A cooking robot burns toast" not in text
+
+
+def test_an_imported_label_is_the_story_s_themes_as_an_editor_s_is(
+        context: Context, tmp_path: Path) -> None:
+    """`newsalerts labels import` stores labels that weigh as an editor's in training
+    (the newest of the two counts): readers see them the same way (a review of this
+    stop's change: the import trained the model while readers kept the older editor's)."""
+    story_id = add_story(context, {"safety": 0.9})
+    with transaction(context.sessions) as session:
+        session.add(Label(story_id=story_id, themes=["safety"], role="editor", who="e",
+                          created_at=FIXED_NOW))
+    path = tmp_path / "labels.jsonl"
+    path.write_text(json.dumps({"story_id": story_id, "themes": ["compute"]}) + "\n")
+    with transaction(context.sessions) as session:
+        assert import_labels(session, path).imported == 1
+    assert _assigned(context, story_id) == {"compute"}
+    with transaction(context.sessions) as session:
+        retrain.retag_since(session, SafetyTagger(), None, FIXED_NOW)
+    assert _assigned(context, story_id) == {"compute"}, "the newest, imported, label holds"

@@ -153,15 +153,19 @@ def test_0014_makes_the_editor_labels_saved_before_it_their_stories_themes(
     had changed nothing, and would have disagreed with every later one."""
     with transaction(context.sessions) as session:
         issue = make_issue(session, [{"safety": 0.9, "policy": 0.8}, {"compute": 0.9},
-                                     {"policy": 0.7}])
-        relabeled, untouched, cleared = (story.id for story in issue.stories)
+                                     {"policy": 0.7}, {"safety": 0.8}])
+        relabeled, untouched, cleared, imported = (story.id for story in issue.stories)
         session.add_all([
             Label(story_id=relabeled, themes=["safety"], role="editor", who="e",
                   created_at=when(1)),
             Label(story_id=relabeled, themes=["robotics"], role="editor", who="f",
                   created_at=when(2)),  # the newest editor label wins
             Label(story_id=untouched, themes=[], role="reader", who="r@example.com"),
-            Label(story_id=cleared, themes=[], role="editor", who="e")])
+            Label(story_id=cleared, themes=[], role="editor", who="e"),
+            Label(story_id=imported, themes=["safety"], role="editor", who="e",
+                  created_at=when(1)),
+            Label(story_id=imported, themes=["policy"], role="import", who="file:x",
+                  created_at=when(2))])  # an import weighs as an editor's: the newest
     command.downgrade(alembic_config(context.engine), "0013")
     upgrade(context.engine)
     with context.sessions() as session:
@@ -173,6 +177,7 @@ def test_0014_makes_the_editor_labels_saved_before_it_their_stories_themes(
         assert assigned(relabeled) == {"robotics"}
         assert assigned(untouched) == {"compute"}, "a reader's answer changes no theme"
         assert assigned(cleared) == set()
+        assert assigned(imported) == {"policy"}
 
 
 @pytest.fixture

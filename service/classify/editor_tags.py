@@ -5,8 +5,10 @@ the next model, while the alert still pending, the weekly digest, the theme feed
 story's page all went on with the model's tags ("no theme" from the editor, then four
 themes in four readers' alerts: an editor's review).  So the story's current theme rows
 take the label's themes as assigned (the model's scores stay, for the review page), and a
-retag by a new model puts the label back over its tags.  A reader's minimum score still
-reads the model's score.  Readers' agreement and imported labels teach the model only.
+retag by a new model puts the label back over its tags.  A label imported with
+`newsalerts labels import` is a person's label too, and weighs the same: the newest of
+the two kinds counts, as in training (labels.decide).  A reader's minimum score still
+reads the model's score.  Readers' agreement teaches the model only.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from service.db.tables import Label, StoryTheme
 __all__ = ["EDITOR", "as_labeled", "editor_labels", "label_story_themes"]
 
 EDITOR = "editor"  # the role of an editor's label (labels.role)
+SETTLING = (EDITOR, "import")  # labels.AUTHORITATIVE_ROLES: the newest of them decides
 
 
 def as_labeled(rows: Iterable[StoryTheme], themes: Sequence[str], now: datetime) -> None:
@@ -48,8 +51,8 @@ def label_story_themes(session: Session, story_id: int, themes: Sequence[str],
 
 
 def editor_labels(session: Session, story_ids: Sequence[int]) -> dict[int, list[str]]:
-    """The newest editor label of each story that has one."""
+    """The newest editor's or imported label of each story that has one."""
     query = (select(Label.story_id, Label.themes)
-             .where(Label.role == EDITOR, Label.story_id.in_(story_ids))
+             .where(Label.role.in_(SETTLING), Label.story_id.in_(story_ids))
              .order_by(Label.created_at, Label.id))
     return {story_id: list(themes) for story_id, themes in session.execute(query)}

@@ -29,10 +29,12 @@ from typing import Any, NamedTuple
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from service.classify.editor_tags import label_story_themes
 from service.classify.label_rows import save_label
 from service.classify.reading import story_text
 from service.classify.train import Example
 from service.db.tables import Issue, Label, Story, Subscriber
+from service.db.types import utc_now
 from service.domain import THEMES, SubscriberStatus
 from service.domain import Story as StoryValue
 from service.errors import ModelError
@@ -238,6 +240,7 @@ def import_labels(session: Session, path: Path, who: str | None = None) -> Impor
                              "already; give each story once")
         seen[story_id] = number
         save_label(session, story_id, themes, IMPORT_ROLE, who or f"file:{path.name}")
+        label_story_themes(session, story_id, themes, utc_now())  # readers see it too
         summary.imported += 1
     return summary
 

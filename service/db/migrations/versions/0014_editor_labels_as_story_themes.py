@@ -7,8 +7,8 @@ Create Date: 2026-12-07 14:40:00
 Since stop 41 an editor's label is the story's themes for readers too
 (classify/editor_tags.py): saving one sets the story's current theme rows'
 ``assigned`` to the label's themes.  Labels saved before it had changed nothing
-readers saw; each story's newest editor label is applied here the same way, so
-feeds, pages and alerts agree on every labeled story, old or new.
+readers saw; each story's newest editor's or imported label is applied here the
+same way, so feeds, pages and alerts agree on every labeled story, old or new.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     newest: dict[int, list[str]] = {}
     for story_id, themes in bind.execute(
-            sa.select(labels.c.story_id, labels.c.themes).where(labels.c.role == "editor")
+            sa.select(labels.c.story_id, labels.c.themes).where(labels.c.role.in_(("editor", "import")))
             .order_by(labels.c.created_at, labels.c.id)):
         newest[story_id] = json.loads(themes) if isinstance(themes, str) else list(themes)
     for story_id, themes in newest.items():
