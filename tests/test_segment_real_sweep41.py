@@ -116,3 +116,26 @@ def test_a_short_line_above_a_heading_that_is_not_the_title_stays_a_story() -> N
     html = ("<p><b>Economists weigh the rate cuts</b></p>" + LETTER)
     [story] = segment(parse_issue(_letter(html, "Lakeside letter, week 12")))
     assert story.headline == "Economists weigh the rate cuts"
+
+
+INTRO = "Here is what happened in the city yesterday, and what is on today."
+
+
+def _daily(first_heading: str, level: int = 1, under: str = INTRO) -> str:
+    stories = ["Harbour plan passes after a long night", "Rail strike called off at the last "
+               "minute", "Why the bridge is closing for a month"]
+    return (f"<h{level}>{first_heading}</h{level}><p>{under}</p>"
+            + "".join(f"<h2>{headline}</h2><p>{POINT}</p>" for headline in stories))
+
+
+def test_a_greeting_over_the_intro_is_no_story_in_any_language() -> None:
+    """The ninth blind set's city daily: "☀️ Guten Morgen, Berlin!" as the first heading,
+    over the intro, was a story."""
+    for greeting in ("☀️ Guten Morgen, Hafenstadt!", "Good morning, Hafenstadt!",
+                     "☕ Bonjour Hafenstadt !", "Buenos días, Hafenstadt!"):
+        for level in (1, 2):  # (as high as the stories' headings, or higher)
+            assert _headlines(_daily(greeting, level))[0] == (
+                "Harbour plan passes after a long night"), (greeting, level)
+    # an exclamation that greets nobody is a story's headline still
+    headline = "Council approves the new harbour budget!"
+    assert _headlines(_daily(headline, 2, POINT))[0] == headline

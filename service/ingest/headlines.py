@@ -78,6 +78,12 @@ GREETING = re.compile(rf"^(?:{_NO_QUOTE}{{1,6}}(?=.{{0,160}}!\W{{0,20}}$))?"
                       r"|everyone|all|friends|folks|there|again|readers|from)\b"
                       r"|\s+[^\s,.!?]{1,40}(?:\s+[^\s,.!?]{1,40})?(?:[,!]|\W{0,20}$))"
                       rf"|^{_NO_QUOTE}{{0,6}}(?:good (?:morning|afternoon|evening)\b"
+                      # the same in the languages the sweeps met ("☀️ Guten Morgen, Berlin!":
+                      # the ninth blind set's city daily)
+                      r"|guten (?:morgen|tag|abend)\b|buen(?:os|as) (?:días|dias|tardes|noches)\b"
+                      r"|bonjour\b|bonsoir\b|buongiorno\b|buonasera\b|bom dia\b"
+                      r"|boa (?:tarde|noite)\b|goedemorgen\b|goedenavond\b|god morgon\b"
+                      r"|dzień dobry\b|günaydın\b"
                       r"|(?:hello and )?welcome (?:back )?to (?:the |this |our |your |today['’]s )?"
                       r"(?:[\w'’-]+ ){0,3}(?:edition|issue|newsletter)\b)",
                       re.IGNORECASE)

@@ -34,6 +34,7 @@ from service.ingest.cuts import Cut, Cutting, renumbered, story_number
 from service.ingest.headlines import (
     DECORATION,
     ENUMERATOR,
+    GREETING,
     bare_title,
     block_lines,
     is_bold_line,
@@ -47,6 +48,7 @@ __all__ = ["OPENING_GREETING", "with_post_title", "without_author", "without_ope
            "without_subtitle"]
 
 MORE_STORIES_THAN = 2  # with fewer stories after it, the line is not weighed against them
+GREETING_WORDS = 5  # "☀️ Guten Morgen, Berlin!"; not "Good Morning America's host leaves…!"
 OPENING_GREETING = re.compile(  # "Happy Saturday, growers", not "Good news for robot makers"
     r"^(?:happy|good|hello|hi|hey|welcome|greetings|morning|evening)\b[^.?:]{0,40}[,!]",
     re.IGNORECASE)
@@ -61,6 +63,13 @@ SUBTITLE_CHARS = 120  # a post's subtitle under its title: a line, not a paragra
 def without_opening_line(cutting: Cutting) -> Cutting:
     """``cutting`` without a first story that is the issue's tagline or greeting."""
     cuts = cutting.cuts
+    if (len(cuts) > MORE_STORIES_THAN and cuts[0].signal.startswith("heading")
+            and GREETING.match(cuts[0].headline) and cuts[0].headline.rstrip().endswith("!")
+            and len(cuts[0].headline.split()) <= GREETING_WORDS):
+        # "☀️ Good morning, Berlin!" set as the first heading over the intro: no story's
+        # headline (the ninth blind set's city daily)
+        why = f"   dropped intro: {cuts[0].headline!r} (a greeting over the intro)"
+        return cutting._replace(cuts=cuts[1:], log=renumbered(cutting.log, 1, why, 0))
     if (len(cuts) <= MORE_STORIES_THAN or not cuts[0].signal.startswith("title line")
             or not all(c.signal.startswith(("heading", "bold line")) for c in cuts[1:])):
         return cutting
