@@ -265,6 +265,38 @@ def test_migrate_says_what_it_applied(tmp_path: Any) -> None:
     assert again.exit_code == 0 and "database is up to date (schema revision" in again.output
 
 
+def test_migrate_to_an_older_revision_lets_the_older_newsalerts_run_again(
+        tmp_path: Any) -> None:
+    """An operator rolling an upgrade back found the older newsalerts refusing the
+    migrated schema in every command, and nothing that could take it back."""
+    from click.testing import CliRunner
+
+    from service.cli.main import main
+
+    url = f"sqlite:///{tmp_path}/m.db"
+    env = {"NEWSALERTS_DATABASE__URL": url}
+    assert CliRunner().invoke(main, ["migrate"], env=env).exit_code == 0
+
+    back = CliRunner().invoke(main, ["migrate", "--to", "0012"], env=env)
+    wrong = CliRunner().invoke(main, ["migrate", "--to", "9999"], env=env)
+
+    assert back.exit_code == 0, back.output
+    assert "to 0012" in back.output
+    engine = make_engine(url)
+    try:
+        columns = {c["name"] for c in inspect(engine).get_columns("subscriptions")}
+        assert "weekly_until" not in columns  # 0013's, which 0012's code does not know
+        with engine.connect() as connection:
+            assert MigrationContext.configure(connection).get_current_revision() == "0012"
+    finally:
+        engine.dispose()
+    assert wrong.exit_code == 1
+    assert wrong.output.startswith("Error: StorageError: cannot take the schema back to "
+                                   "revision 9999")
+    again = CliRunner().invoke(main, ["migrate"], env=env)
+    assert again.exit_code == 0 and "from schema revision 0012 to" in again.output
+
+
 @pytest.mark.parametrize(("message", "unreachable"), [
     ('connection failed: connection to server at "127.0.0.1", port 5432 failed', True),
     ("unable to open database file", True),

@@ -57,13 +57,21 @@ def main(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
 
 
 @main.command()
-def migrate() -> None:
-    """Bring the database schema up to date (every command also does this)."""
-    from service.db.database import make_engine, upgrade
+@click.option("--to", "revision", metavar="REVISION", default=None,
+              help="Take the schema back to this older revision, for an older newsalerts "
+                   "(a rolled-back upgrade); default: up to date.")
+def migrate(revision: str | None) -> None:
+    """Bring the database schema up to date (every command also does this).
+
+    With --to, take it back to an older revision first, so that the newsalerts that
+    knew only that one runs again: run it with this newsalerts, before reinstalling the
+    older one (whose every command refuses a schema newer than it knows).
+    """
+    from service.db.database import downgrade, make_engine, upgrade
 
     engine = make_engine(glue.settings().database.url)
     try:
-        before, after = upgrade(engine)
+        before, after = upgrade(engine) if revision is None else downgrade(engine, revision)
     finally:
         engine.dispose()
     if before == after:

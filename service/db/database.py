@@ -158,6 +158,22 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
         raise StorageError(f"{what}: {describe(exc)}") from exc
 
 
+def downgrade(engine: Engine, revision: str) -> tuple[str | None, str | None]:
+    """Take the schema back to ``revision``, an older one, for an older newsalerts that
+    refuses a schema it does not know (an upgrade rolled back); the revisions before and
+    after.  Every command of this newsalerts migrates it up again."""
+    config = alembic_config(engine)
+    try:
+        before = schema_revision(engine)
+        command.downgrade(config, revision)
+        return before, schema_revision(engine)
+    except CommandError as exc:
+        raise StorageError(f"cannot take the schema back to revision {revision}: "
+                           f"{str(exc).splitlines()[0]}") from exc
+    except SQLAlchemyError as exc:
+        raise StorageError(f"could not migrate the database: {describe(exc)}") from exc
+
+
 def schema_revision(engine: Engine) -> str | None:
     """The Alembic revision the database's schema is at; None before the first."""
     with engine.connect() as connection:
