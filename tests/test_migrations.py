@@ -17,12 +17,20 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from flask.testing import FlaskClient
 from sqlalchemy import Connection, MetaData, inspect, select, text
 
 from service.context import Context
-from service.db.database import alembic_config, make_engine, transaction, upgrade
+from service.db.database import (
+    alembic_config,
+    downgrade,
+    make_engine,
+    schema_revision,
+    transaction,
+    upgrade,
+)
 from service.db.tables import INDEXES_OUTSIDE_THE_ORM, Base, Label, RefusedMessage, StoryTheme
-from service.domain import RawMessage
+from service.domain import THEMES, RawMessage
 from service.errors import StorageError
 from service.ingest.store import is_known, refusal_key
 from tests.db import PG_URL, make_issue
@@ -307,3 +315,67 @@ def test_only_a_connection_s_failure_is_called_unreachable(message: str,
     from service.db.database import UNREACHABLE
 
     assert bool(UNREACHABLE.search(message)) is unreachable
+
+
+def test_0014_changes_the_feeds_stamp_with_the_themes_it_changes(
+        context: Context, client: FlaskClient) -> None:
+    """A label applied by the upgrade took a story out of a feed while the feed's ETag (the
+    latest tagging) stayed: feed readers got 304 with the story still in it (the review)."""
+    with transaction(context.sessions) as session:
+        issue = make_issue(session, [{"robotics": 0.9}, {"compute": 0.9}, {"policy": 0.9}])
+        story_id = issue.stories[0].id
+        issue.stories[0].themes[THEMES.index("robotics")].explanation = ["humanoid"]
+    command.downgrade(alembic_config(context.engine), "0013")
+    with transaction(context.sessions) as session:  # saved before stop 41
+        session.add(Label(story_id=story_id, themes=["compute"], role="editor", who="e"))
+    etag = client.get("/feeds/robotics.atom").headers["ETag"]
+
+    upgrade(context.engine)
+
+    after = client.get("/feeds/robotics.atom", headers={"If-None-Match": etag})
+    assert after.status_code == 200
+    assert f"/stories/{story_id}".encode() not in after.data
+    with context.sessions() as session:
+        robotics = session.scalars(select(StoryTheme).where(
+            StoryTheme.story_id == story_id, StoryTheme.theme == "robotics")).one()
+        assert (robotics.assigned, robotics.explanation) == (False, [])
+
+
+def test_migrate_to_base_or_before_0012_is_refused_and_drops_nothing(tmp_path: Any) -> None:
+    """A review of `migrate --to`: "base" dropped every table, subscribers and all, with
+    exit status 0; "0001" dropped subscribers, deliveries and labels."""
+    from click.testing import CliRunner
+
+    from service.cli.main import main
+
+    env = {"NEWSALERTS_DATABASE__URL": f"sqlite:///{tmp_path}/m.db"}
+    assert CliRunner().invoke(main, ["migrate"], env=env).exit_code == 0
+    for revision in ("base", "0001", "0011"):
+        refused = CliRunner().invoke(main, ["migrate", "--to", revision], env=env)
+        assert refused.exit_code == 1, refused.output
+        assert "drops tables that hold data" in refused.output
+    engine = make_engine(env["NEWSALERTS_DATABASE__URL"])
+    try:
+        assert "subscribers" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_migrate_to_is_refused_while_another_newsalerts_process_is_connected(
+        pg_context: Context) -> None:
+    """The same review: a running worker failed on every job once its columns went, and
+    when restarted migrated the schema up again under the operator."""
+    import psycopg
+
+    url = pg_context.engine.url.set(drivername="postgresql")
+    other = psycopg.connect(url.render_as_string(hide_password=False),
+                            application_name="newsalerts pid 999999")
+    try:
+        with pytest.raises(StorageError, match=r"other newsalerts connection.*newsalerts pid "
+                                               r"999999.*stop every newsalerts process"):
+            downgrade(pg_context.engine, "0012")
+    finally:
+        other.close()
+    assert schema_revision(pg_context.engine) == ScriptDirectory.from_config(
+        alembic_config(pg_context.engine)).get_current_head()

@@ -132,10 +132,26 @@ def test_a_greeting_over_the_intro_is_no_story_in_any_language() -> None:
     """The ninth blind set's city daily: "☀️ Guten Morgen, Berlin!" as the first heading,
     over the intro, was a story."""
     for greeting in ("☀️ Guten Morgen, Hafenstadt!", "Good morning, Hafenstadt!",
-                     "☕ Bonjour Hafenstadt !", "Buenos días, Hafenstadt!"):
+                     "☕ Bonsoir Hafenstadt !", "Buenos días, Hafenstadt!"):
         for level in (1, 2):  # (as high as the stories' headings, or higher)
             assert _headlines(_daily(greeting, level))[0] == (
                 "Harbour plan passes after a long night"), (greeting, level)
-    # an exclamation that greets nobody is a story's headline still
-    headline = "Council approves the new harbour budget!"
-    assert _headlines(_daily(headline, 2, POINT))[0] == headline
+    # an exclamation that greets nobody is a story's headline still, and so is a story
+    # named by a hello ("Bonjour Paris!" over a travel piece: the review of the first rule)
+    for headline in ("Council approves the new harbour budget!", "Bonjour Paris!",
+                     "Hi, Robot!"):
+        assert _headlines(_daily(headline, 2, f"{POINT} {POINT} {POINT}"))[0] == headline
+
+
+def test_a_headline_that_opens_with_a_greeting_word_is_a_headline_still() -> None:
+    """The greetings in other languages made every headline opening with one no title
+    ("Bom Dia Brasil estreia novo cenário", a show's news): its story went into the story
+    above (the review).  They greet as "hi" does: alone, before a comma or a name."""
+    body = ("A emissora anunciou ontem as mudanças, que entram em vigor na segunda-feira, "
+            "com novos apresentadores e um estúdio renovado no centro da cidade.")
+    headlines = ["Câmara aprova o novo orçamento do porto", "Bom Dia Brasil estreia novo cenário",
+                 "Greve dos comboios desconvocada à última hora",
+                 "Boa Noite Cinderela volta aos cinemas", "Ponte fecha durante um mês para obras"]
+    html = "<p>Olá a todos, eis as notícias de hoje.</p>" + "".join(
+        f"<p><b>{headline}</b></p><p>{body}</p>" for headline in headlines)
+    assert [story.headline for story in _stories(html)] == headlines

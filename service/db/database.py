@@ -22,7 +22,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -162,6 +162,15 @@ def downgrade(engine: Engine, revision: str) -> tuple[str | None, str | None]:
     """Take the schema back to ``revision``, an older one, for an older newsalerts that
     refuses a schema it does not know (an upgrade rolled back); the revisions before and
     after.  Every command of this newsalerts migrates it up again."""
+    if revision == "base" or (revision.isdigit() and int(revision) < int(OLDEST_ROLLBACK)):
+        raise StorageError(f"refusing to take the schema back to {revision}: before "
+                           f"{OLDEST_ROLLBACK} a downgrade drops tables that hold data "
+                           "(subscribers, deliveries, labels)")
+    if others := _other_processes(engine):
+        raise StorageError(f"{len(others)} other newsalerts connection(s) are open "
+                           f"({', '.join(others[:5])}): stop every newsalerts process first "
+                           "(they would fail on the older schema, and a restarted one would "
+                           "migrate it up again)")
     config = alembic_config(engine)
     try:
         before = schema_revision(engine)
@@ -172,6 +181,22 @@ def downgrade(engine: Engine, revision: str) -> tuple[str | None, str | None]:
                            f"{str(exc).splitlines()[0]}") from exc
     except SQLAlchemyError as exc:
         raise StorageError(f"could not migrate the database: {describe(exc)}") from exc
+
+
+OLDEST_ROLLBACK = "0012"  # stop 40's schema; the downgrades before it drop whole tables
+
+
+def _other_processes(engine: Engine) -> list[str]:
+    """On PostgreSQL, the application names of other newsalerts processes' connections to
+    this database (``application_name``); SQLite has none to ask."""
+    if engine.dialect.name != "postgresql":
+        return []
+    mine = application_name(os.getpid())
+    with engine.connect() as connection:
+        return list(connection.scalars(text(
+            "SELECT application_name FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND application_name LIKE 'newsalerts pid %'"
+            " AND application_name <> :mine ORDER BY application_name"), {"mine": mine}))
 
 
 def schema_revision(engine: Engine) -> str | None:

@@ -74,16 +74,17 @@ BRACKET_TAG = re.compile(r"^\[(?:[A-Z]{2,10}(?:-[A-Za-z0-9]{1,12}){0,3}-\d{1,8}"
 _NO_QUOTE = r"[^\w'\"‘’“”]"
 # (every run bounded: a hostile line of 40,000 symbols took seconds, the stop's review)
 GREETING = re.compile(rf"^(?:{_NO_QUOTE}{{1,6}}(?=.{{0,160}}!\W{{0,20}}$))?"
-                      r"(?:hey|hi|hello|howdy|greetings)(?:\W{0,20}$|\s*[,!—–]|\s+(?:and"
+                      r"(?:hey|hi|hello|howdy|greetings"
+                      # the same in the languages the sweeps met ("☀️ Guten Morgen, Berlin!":
+                      # the ninth blind set's city daily), greeting as "hi" does: not "Bom Dia
+                      # Brasil estreia novo cenário", a show's news (the review)
+                      r"|guten (?:morgen|tag|abend)|buen(?:os|as) (?:días|dias|tardes|noches)"
+                      r"|bonjour|bonsoir|buongiorno|buonasera|bom dia"
+                      r"|boa (?:tarde|noite)|goedemorgen|goedenavond|god morgon"
+                      r"|dzień dobry|günaydın)(?:\W{0,20}$|\s*[,!—–]|\s+(?:and"
                       r"|everyone|all|friends|folks|there|again|readers|from)\b"
                       r"|\s+[^\s,.!?]{1,40}(?:\s+[^\s,.!?]{1,40})?(?:[,!]|\W{0,20}$))"
                       rf"|^{_NO_QUOTE}{{0,6}}(?:good (?:morning|afternoon|evening)\b"
-                      # the same in the languages the sweeps met ("☀️ Guten Morgen, Berlin!":
-                      # the ninth blind set's city daily)
-                      r"|guten (?:morgen|tag|abend)\b|buen(?:os|as) (?:días|dias|tardes|noches)\b"
-                      r"|bonjour\b|bonsoir\b|buongiorno\b|buonasera\b|bom dia\b"
-                      r"|boa (?:tarde|noite)\b|goedemorgen\b|goedenavond\b|god morgon\b"
-                      r"|dzień dobry\b|günaydın\b"
                       r"|(?:hello and )?welcome (?:back )?to (?:the |this |our |your |today['’]s )?"
                       r"(?:[\w'’-]+ ){0,3}(?:edition|issue|newsletter)\b)",
                       re.IGNORECASE)

@@ -14,6 +14,7 @@ same way, so feeds, pages and alerts agree on every labeled story, old or new.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -28,7 +29,9 @@ labels = sa.table("labels", sa.column("id", sa.Integer), sa.column("story_id", s
                   sa.column("created_at", sa.DateTime))
 story_themes = sa.table("story_themes", sa.column("story_id", sa.Integer),
                         sa.column("theme", sa.String), sa.column("assigned", sa.Boolean),
-                        sa.column("current", sa.Boolean), sa.column("held", sa.Boolean))
+                        sa.column("current", sa.Boolean), sa.column("held", sa.Boolean),
+                        sa.column("explanation", sa.JSON),
+                        sa.column("tagged_at", sa.DateTime(timezone=True)))
 
 
 def upgrade() -> None:
@@ -38,13 +41,20 @@ def upgrade() -> None:
             sa.select(labels.c.story_id, labels.c.themes).where(labels.c.role.in_(("editor", "import")))
             .order_by(labels.c.created_at, labels.c.id)):
         newest[story_id] = json.loads(themes) if isinstance(themes, str) else list(themes)
+    now = datetime.now(UTC)
     for story_id, themes in newest.items():
+        # as editor_tags.as_labeled: a row whose assigned changes moves its tagged_at (the
+        # feeds' stamp reads the latest: without it a feed answered 304 with the story
+        # still in it), a theme taken away loses its terms
         mine = (story_themes.c.story_id == story_id) & story_themes.c.current.is_(True)
-        bind.execute(story_themes.update().where(mine, story_themes.c.theme.not_in(themes))
-                     .values(assigned=False))
+        bind.execute(story_themes.update().where(mine, story_themes.c.theme.not_in(themes),
+                                                 story_themes.c.assigned.is_(True))
+                     .values(assigned=False, explanation=[], tagged_at=now))
         if themes:
-            bind.execute(story_themes.update().where(mine, story_themes.c.theme.in_(themes))
-                         .values(assigned=True, held=False))
+            ours = mine & story_themes.c.theme.in_(themes)
+            bind.execute(story_themes.update().where(ours, story_themes.c.assigned.is_(False))
+                         .values(assigned=True, tagged_at=now))
+            bind.execute(story_themes.update().where(ours).values(held=False))
 
 
 def downgrade() -> None:
