@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -18,7 +20,11 @@ from service.classify.labels import import_labels
 from service.context import Context
 from service.db.database import transaction
 from service.db.tables import Label, StoryTheme
-from service.deliver.match import create_instant_deliveries
+from service.deliver.match import (
+    create_digest_deliveries,
+    create_instant_deliveries,
+    digest_week_due,
+)
 from service.deliver.send import send_due
 from service.domain import THEMES, Story, TaggedStory
 from service.subscribers import registry as subscribers
@@ -117,3 +123,31 @@ def test_an_imported_label_is_the_story_s_themes_as_an_editor_s_is(
     with transaction(context.sessions) as session:
         retrain.retag_since(session, SafetyTagger(), None, FIXED_NOW)
     assert _assigned(context, story_id) == {"compute"}, "the newest, imported, label holds"
+
+
+def test_a_theme_an_editor_added_reaches_a_reader_with_a_minimum_score(
+        context: Context, client: FlaskClient, smtp_sink: Any) -> None:
+    """A reader's minimum score reads the model's score: an editor who gave a story a theme
+    the model scored 0.05 did not reach a reader who asked for scores of 0.9 and above."""
+    ctx = with_settings(context, **{f"smtp__{k}": v for k, v in
+                                    smtp_sink.smtp_settings().items()})
+    with transaction(ctx.sessions) as session:
+        subscribers.add_subscriber(session, "picky@example.test", ["robotics"], "weekly",
+                                   confirmed=True, now=FIXED_NOW, min_score=0.9)
+        issue = make_issue(session, [{"policy": 0.9, "robotics": 0.05}])
+        issue.stories[0].headline = "A warehouse fleet of robot arms goes on strike"
+        story_id = issue.stories[0].id
+    log_in(client)
+    token = csrf_token(client, "/review")
+    assert client.post(f"/review/stories/{story_id}/fix",
+                       data={"csrf_token": token, "themes": ["robotics"]}).status_code == 302
+    week = digest_week_due(FIXED_NOW + timedelta(days=7), ZoneInfo("UTC"))
+    with transaction(ctx.sessions) as session:
+        # (due now, on the test's clock: the week is the one the story's issue is in)
+        assert create_digest_deliveries(session, week, ZoneInfo("UTC"), FIXED_NOW) == 1
+
+    send_due(ctx, worker_id="test")
+
+    [digest] = [m for m in smtp_sink.messages if str(m["To"]) == "picky@example.test"]
+    assert "A warehouse fleet of robot arms goes on strike" in (
+        digest.get_body(("plain",)).get_content())

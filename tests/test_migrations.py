@@ -189,6 +189,9 @@ def test_0014_makes_the_editor_labels_saved_before_it_their_stories_themes(
         assert assigned(untouched) == {"compute"}, "a reader's answer changes no theme"
         assert assigned(cleared) == set()
         assert assigned(imported) == {"policy"}
+        marked = set(session.scalars(select(StoryTheme.story_id).where(
+            StoryTheme.current.is_(True), StoryTheme.labeled.is_(True))))
+        assert marked == {relabeled, cleared, imported}, "a person's themes, marked so"
 
 
 @pytest.fixture

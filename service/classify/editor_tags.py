@@ -7,8 +7,9 @@ themes in four readers' alerts: an editor's review).  So the story's current the
 take the label's themes as assigned (the model's scores stay, for the review page), and a
 retag by a new model puts the label back over its tags.  A label imported with
 `newsalerts labels import` is a person's label too, and weighs the same: the newest of
-the two kinds counts, as in training (labels.decide).  A reader's minimum score still
-reads the model's score.  Readers' agreement teaches the model only.
+the two kinds counts, as in training (labels.decide).  The rows are marked ``labeled``:
+a reader's minimum score reads the model's score, and does not hold back a theme a person
+gave.  Readers' agreement teaches the model only.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def as_labeled(rows: Iterable[StoryTheme], themes: Sequence[str], now: datetime)
     for row in rows:
         if not row.current:
             continue
+        row.labeled = True  # (a reader's minimum score reads the model's score: not here)
         assigned = row.theme in themes
         if assigned != row.assigned:
             row.assigned, row.tagged_at = assigned, now  # (the feeds' stamp moves)

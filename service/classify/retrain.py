@@ -303,6 +303,7 @@ def _make_current(story: Story, tagged: TaggedStory, now: datetime) -> None:
         row.assigned = theme in tagged.themes
         row.explanation = list(tagged.explanations.get(theme, ()))
         row.held = theme in tagged.held
+        row.labeled = False  # (as_labeled marks it again for a labeled story)
         row.current, row.tagged_at = True, now
 
 

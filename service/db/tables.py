@@ -145,6 +145,9 @@ class StoryTheme(Base):
     # kept under the threshold because the story names nothing of AI, or for robotics no
     # machine (classify/subject.py, machines.py)
     held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # the story's themes are a person's label (classify/editor_tags.py), not the model's
+    # call: a reader's minimum score, which reads ``score``, does not hold them back
+    labeled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # when the row was last made current: the feeds' stamp reads the latest (migration 0011)
     tagged_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now, index=True)
     story: Mapped[Story] = relationship(back_populates="themes")

@@ -292,7 +292,8 @@ class Composer:
             joinedload(Story.issue).defer(Issue.raw).joinedload(Issue.source)))
         for row in rows:
             self._stories[row.id] = (_email_story(row), row.issue_id)
-            self._scores[row.id] = {t.theme: t.score for t in row.themes
+            # (a theme a person labeled passes any minimum score: 1.0)
+            self._scores[row.id] = {t.theme: 1.0 if t.labeled else t.score for t in row.themes
                                     if t.current and t.assigned}
             self._issues.setdefault(row.issue_id, _heading(row.issue))
             self._lengths[row.id] = len(row.text)

@@ -204,7 +204,8 @@ def _matches(cadence: str) -> Select[int, int]:
         .join(Subscription, and_(Subscription.theme == StoryTheme.theme,
                                  at_cadence,
                                  or_(Subscription.min_score.is_(None),
-                                     StoryTheme.score >= Subscription.min_score)))
+                                     StoryTheme.score >= Subscription.min_score,
+                                     StoryTheme.labeled.is_(True))))  # a person's themes
         .join(Subscriber, and_(Subscriber.id == Subscription.subscriber_id,
                                Subscriber.status == SubscriberStatus.ACTIVE))
     )
