@@ -121,26 +121,26 @@ def test_a_short_line_above_a_heading_that_is_not_the_title_stays_a_story() -> N
 INTRO = "Here is what happened in the city yesterday, and what is on today."
 
 
-def _daily(first_heading: str, level: int = 1, under: str = INTRO) -> str:
+def _daily(first_heading: str, level: int = 2, under: str = INTRO, stories_at: int = 3) -> str:
     stories = ["Harbour plan passes after a long night", "Rail strike called off at the last "
                "minute", "Why the bridge is closing for a month"]
-    return (f"<h{level}>{first_heading}</h{level}><p>{under}</p>"
-            + "".join(f"<h2>{headline}</h2><p>{POINT}</p>" for headline in stories))
+    return (f"<h1>The Harbour Daily</h1><h{level}>{first_heading}</h{level}><p>{under}</p>"
+            + "".join(f"<h{stories_at}>{headline}</h{stories_at}><p>{POINT}</p>"
+                      for headline in stories))
 
 
 def test_a_greeting_over_the_intro_is_no_story_in_any_language() -> None:
     """The ninth blind set's city daily: "☀️ Guten Morgen, Berlin!" as the first heading,
-    over the intro, was a story."""
+    set above the stories' headings over the intro, was a story."""
     for greeting in ("☀️ Guten Morgen, Hafenstadt!", "Good morning, Hafenstadt!",
-                     "☕ Bonsoir Hafenstadt !", "Buenos días, Hafenstadt!"):
-        for level in (1, 2):  # (as high as the stories' headings, or higher)
-            assert _headlines(_daily(greeting, level))[0] == (
-                "Harbour plan passes after a long night"), (greeting, level)
+                     "☕ Bom dia, Hafenstadt!", "Buenos días, Hafenstadt!"):
+        assert _headlines(_daily(greeting))[0] == (
+            "Harbour plan passes after a long night"), greeting
     # an exclamation that greets nobody is a story's headline still, and so is a story
     # named by a hello ("Bonjour Paris!" over a travel piece: the review of the first rule)
     for headline in ("Council approves the new harbour budget!", "Bonjour Paris!",
                      "Hi, Robot!"):
-        assert _headlines(_daily(headline, 2, f"{POINT} {POINT} {POINT}"))[0] == headline
+        assert _headlines(_daily(headline, 3, f"{POINT} {POINT} {POINT}"))[0] == headline
 
 
 def test_a_headline_that_opens_with_a_greeting_word_is_a_headline_still() -> None:

@@ -162,10 +162,13 @@ def downgrade(engine: Engine, revision: str) -> tuple[str | None, str | None]:
     """Take the schema back to ``revision``, an older one, for an older newsalerts that
     refuses a schema it does not know (an upgrade rolled back); the revisions before and
     after.  Every command of this newsalerts migrates it up again."""
-    if revision == "base" or (revision.isdigit() and int(revision) < int(OLDEST_ROLLBACK)):
-        raise StorageError(f"refusing to take the schema back to {revision}: before "
-                           f"{OLDEST_ROLLBACK} a downgrade drops tables that hold data "
-                           "(subscribers, deliveries, labels)")
+    # only a revision named in full: Alembic also takes relative ones ("-3", "0013-2"),
+    # which reached base past a check of the name alone (a review)
+    if not revision.isdigit() or int(revision) < int(OLDEST_ROLLBACK):
+        raise StorageError(f"refusing to take the schema back to {revision}: name a "
+                           f"revision, {OLDEST_ROLLBACK} or later (before {OLDEST_ROLLBACK} "
+                           "a downgrade drops tables that hold data: subscribers, "
+                           "deliveries, labels)")
     if others := _other_processes(engine):
         raise StorageError(f"{len(others)} other newsalerts connection(s) are open "
                            f"({', '.join(others[:5])}): stop every newsalerts process first "

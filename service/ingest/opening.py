@@ -34,7 +34,6 @@ from service.ingest.cuts import Cut, Cutting, renumbered, story_number
 from service.ingest.headlines import (
     DECORATION,
     ENUMERATOR,
-    GREETING,
     bare_title,
     block_lines,
     is_bold_line,
@@ -48,7 +47,6 @@ __all__ = ["OPENING_GREETING", "with_post_title", "without_author", "without_ope
            "without_subtitle"]
 
 MORE_STORIES_THAN = 2  # with fewer stories after it, the line is not weighed against them
-GREETING_WORDS = 5  # "☀️ Guten Morgen, Berlin!"; not "Good Morning America's host leaves…!"
 OPENING_GREETING = re.compile(  # "Happy Saturday, growers", not "Good news for robot makers"
     r"^(?:happy|good|hello|hi|hey|welcome|greetings|morning|evening)\b[^.?:]{0,40}[,!]",
     re.IGNORECASE)
@@ -63,12 +61,6 @@ SUBTITLE_CHARS = 120  # a post's subtitle under its title: a line, not a paragra
 def without_opening_line(cutting: Cutting) -> Cutting:
     """``cutting`` without a first story that is the issue's tagline or greeting."""
     cuts = cutting.cuts
-    if (len(cuts) > MORE_STORIES_THAN and cuts[0].signal.startswith("heading")
-            and _greets_over_intro(cuts[0], cuts[1])):
-        # "☀️ Good morning, Berlin!" set as the first heading over the intro: no story's
-        # headline (the ninth blind set's city daily)
-        why = f"   dropped intro: {cuts[0].headline!r} (a greeting over the intro)"
-        return cutting._replace(cuts=cuts[1:], log=renumbered(cutting.log, 1, why, 0))
     if (len(cuts) <= MORE_STORIES_THAN or not cuts[0].signal.startswith("title line")
             or not all(c.signal.startswith(("heading", "bold line")) for c in cuts[1:])):
         return cutting
@@ -78,29 +70,6 @@ def without_opening_line(cutting: Cutting) -> Cutting:
            "story after it has a heading)")
     return cutting._replace(cuts=cuts[1:], log=renumbered(cutting.log, 1, why, 0))
 
-
-
-# Greetings of the time of day ("Guten Morgen", "Buenos días"), not "hello": "Bonjour
-# Paris!", "Hi, Robot!" and "Hey Siri!" may head a travel story, a film's or a product's
-DAY_GREETING = re.compile(
-    r"^\W{0,6}(?:good (?:morning|afternoon|evening)|guten (?:morgen|abend)"
-    r"|buen(?:os|as) (?:días|dias|tardes|noches)|bonsoir|buongiorno|buonasera|bom dia"
-    r"|boa (?:tarde|noite)|goedemorgen|goedenavond|god morgon|dzień dobry|günaydın)\b",
-    re.IGNORECASE)
-INTRO_CHARS = 400  # under a greeting as high as the stories' headings: a short intro
-
-
-def _greets_over_intro(first: Cut, second: Cut) -> bool:
-    """A short greeting of the time of day, ending in "!", over the intro: set above the
-    stories' headings, or over a short paragraph or two (a review of the first version:
-    "Bonjour Paris!" over a travel story was dropped, text and all)."""
-    headline = first.headline.rstrip()
-    if not (headline.endswith("!") and len(headline.split()) <= GREETING_WORDS
-            and DAY_GREETING.match(headline) and GREETING.match(headline)):
-        return False
-    level, below = first.blocks[0].level, second.blocks[0].level if second.blocks else 0
-    higher = first.blocks[0].kind == "heading" and 0 < level < below
-    return higher or sum(len(block.text) for block in first.blocks[1:]) <= INTRO_CHARS
 
 # A subtitle that teases the rest of the issue: "Plus: smartwatches out of class and …"
 TEASER = re.compile(r"^(?:plus|also|and|ook|inoltre|además|außerdem|aussi)\s*[:,]\s+\S"

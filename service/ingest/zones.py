@@ -15,19 +15,8 @@ from service.domain import Block
 from service.ingest.bylines import ISSUE_DATE
 from service.ingest.headlines import block_lines, tidy
 
-__all__ = [
-    "AD_LABEL",
-    "BARE_AD_LABEL",
-    "EVENT_DAY",
-    "JOB_TITLE",
-    "SPONSOR_LABEL",
-    "TIME_OF_DAY",
-    "ZONES",
-    "opens_recap",
-    "opens_sponsor",
-    "posting",
-    "sponsored_lead",
-]
+__all__ = ["AD_LABEL", "BARE_AD_LABEL", "EVENT_DAY", "JOB_TITLE", "SPONSOR_LABEL", "TIME_OF_DAY",
+           "ZONES", "opens_recap", "opens_sponsor", "posting", "sponsored_lead"]
 
 SPONSOR_LINE_WORDS = 8  # "Together with Acme": a label, not a sentence about a partnership
 # "Subscribe", "Subscribe now", "Unsubscribe | Preferences", "Subscribe to our podcast": the
@@ -174,6 +163,10 @@ ZONES = {
     # "Welcome Back, Night Market", "Welcome to our new PhD students": the fifth attack)
     "intro": re.compile(
         r"^(?:description|intro|introduction|overview|editor'?s note|good morning|hello)\b"
+        # the morning's greeting in the languages the sweeps met, after an icon ("☀️ Guten
+        # Morgen, Berlin!" over a city daily's intro: the ninth blind set)
+        r"|^\W{0,4}(?:good morning|guten morgen|buenos d[ií]as|bom dia|buongiorno|goedemorgen"
+        r"|god morgon|dzień dobry|günaydın)(?:\W*$|\s*[,!])"  # (not "Bom Dia Brasil estreia…")
         r"|^\W*welcome(?:\s+(?:back|aboard))?(?:,\s+[\w'’]+)?\W*$"
         r"|^\W*(?:before we (?:start|begin|dive in)|programming notes?)\W*$"  # attack11
         r"|^\W*welcome to (?:our new (?:subscribers|readers)"
