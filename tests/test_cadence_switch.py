@@ -27,8 +27,8 @@ from service.deliver.match import create_digest_deliveries, create_instant_deliv
 from service.deliver.send import send_due
 from service.subscribers import registry as subscribers
 from service.web import create_app
-from tests.browser import with_settings
 from tests.db import make_issue
+from tests.test_send import configure
 
 UTC_ZONE = ZoneInfo("UTC")
 TUESDAY = datetime(2024, 5, 14, 9, 0, tzinfo=UTC)  # ISO week 2024-W20
@@ -74,8 +74,7 @@ def _headlines_got(smtp_sink: Any, address: str, headlines: list[str]) -> list[s
 def test_stories_that_arrived_while_weekly_reach_a_reader_who_moved_to_instant(
         context: Context, smtp_sink: Any) -> None:
     clock = [TUESDAY]
-    ctx = _at(with_settings(context, **{f"smtp__{k}": v for k, v in
-                                        smtp_sink.smtp_settings().items()}), clock)
+    ctx = _at(configure(context, smtp_sink), clock)
     with transaction(ctx.sessions) as session:
         subscribers.add_subscriber(session, "bob@example.test", ["policy"], "weekly",
                                    confirmed=True, now=TUESDAY)
@@ -102,8 +101,7 @@ def test_a_reader_who_moved_to_instant_gets_no_digest_of_later_issues(
         context: Context, smtp_sink: Any) -> None:
     """Only what arrived while the theme was weekly goes into a digest."""
     clock = [TUESDAY]
-    ctx = _at(with_settings(context, **{f"smtp__{k}": v for k, v in
-                                        smtp_sink.smtp_settings().items()}), clock)
+    ctx = _at(configure(context, smtp_sink), clock)
     with transaction(ctx.sessions) as session:
         subscribers.add_subscriber(session, "bob@example.test", ["policy"], "weekly",
                                    confirmed=True, now=TUESDAY)
@@ -122,8 +120,7 @@ def test_a_reader_who_moved_to_instant_gets_no_digest_of_later_issues(
 def test_stories_alerted_before_a_move_to_weekly_are_not_in_the_digest(
         context: Context, smtp_sink: Any) -> None:
     clock = [TUESDAY]
-    ctx = _at(with_settings(context, **{f"smtp__{k}": v for k, v in
-                                        smtp_sink.smtp_settings().items()}), clock)
+    ctx = _at(configure(context, smtp_sink), clock)
     with transaction(ctx.sessions) as session:
         subscribers.add_subscriber(session, "carol@example.test", ["policy"], "instant",
                                    confirmed=True, now=TUESDAY)

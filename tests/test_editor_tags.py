@@ -28,9 +28,9 @@ from service.deliver.match import (
 from service.deliver.send import send_due
 from service.domain import THEMES, Story, TaggedStory
 from service.subscribers import registry as subscribers
-from tests.browser import with_settings
 from tests.db import FIXED_NOW, make_issue
 from tests.test_feeds import entry_story_ids, parse
+from tests.test_send import configure
 from tests.test_web import add_story, csrf_token, log_in
 
 
@@ -83,8 +83,7 @@ def test_an_editors_no_theme_takes_the_story_out_of_the_pending_alert(
         context: Context, client: FlaskClient, smtp_sink: Any) -> None:
     """The alert was made at the poll, from the model's tags; the editor's label, saved
     before it went out, leaves the story out of it."""
-    ctx = with_settings(context, **{f"smtp__{k}": v for k, v in
-                                    smtp_sink.smtp_settings().items()})
+    ctx = configure(context, smtp_sink)
     with transaction(ctx.sessions) as session:
         subscribers.add_subscriber(session, "bob@example.test", ["safety"], "instant",
                                    confirmed=True, now=FIXED_NOW)
@@ -129,8 +128,7 @@ def test_a_theme_an_editor_added_reaches_a_reader_with_a_minimum_score(
         context: Context, client: FlaskClient, smtp_sink: Any) -> None:
     """A reader's minimum score reads the model's score: an editor who gave a story a theme
     the model scored 0.05 did not reach a reader who asked for scores of 0.9 and above."""
-    ctx = with_settings(context, **{f"smtp__{k}": v for k, v in
-                                    smtp_sink.smtp_settings().items()})
+    ctx = configure(context, smtp_sink)
     with transaction(ctx.sessions) as session:
         subscribers.add_subscriber(session, "picky@example.test", ["robotics"], "weekly",
                                    confirmed=True, now=FIXED_NOW, min_score=0.9)

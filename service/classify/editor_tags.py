@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 
 from service.db.tables import Label, StoryTheme
 
-__all__ = ["EDITOR", "as_labeled", "editor_labels", "label_story_themes"]
+__all__ = ["EDITOR", "SETTLING", "as_labeled", "editor_labels", "label_story_themes"]
 
 EDITOR = "editor"  # the role of an editor's label (labels.role)
-SETTLING = (EDITOR, "import")  # labels.AUTHORITATIVE_ROLES: the newest of them decides
+SETTLING = (EDITOR, "import")  # a person's labels: the newest of them decides
 
 
 def as_labeled(rows: Iterable[StoryTheme], themes: Sequence[str], now: datetime) -> None:
@@ -52,9 +52,11 @@ def label_story_themes(session: Session, story_id: int, themes: Sequence[str],
     as_labeled(rows, themes, now)
 
 
-def editor_labels(session: Session, story_ids: Sequence[int]) -> dict[int, list[str]]:
-    """The newest editor's or imported label of each story that has one."""
+def editor_labels(session: Session, story_ids: Sequence[int],
+                  roles: Sequence[str] = SETTLING) -> dict[int, tuple[str, ...]]:
+    """The newest editor's or imported label (``roles``) of each story that has one."""
     query = (select(Label.story_id, Label.themes)
-             .where(Label.role.in_(SETTLING), Label.story_id.in_(story_ids))
+             .where(Label.role.in_(roles), Label.story_id.in_(story_ids))
              .order_by(Label.created_at, Label.id))
-    return {story_id: list(themes) for story_id, themes in session.execute(query)}
+    # (later rows overwrite earlier ones: the newest wins)
+    return {story_id: tuple(themes) for story_id, themes in session.execute(query)}

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from service.classify.editor_tags import label_story_themes
+from service.classify.editor_tags import SETTLING, label_story_themes
 from service.classify.label_rows import save_label
 from service.classify.reading import story_text
 from service.classify.train import Example
@@ -39,12 +39,28 @@ from service.domain import THEMES, SubscriberStatus
 from service.domain import Story as StoryValue
 from service.errors import ModelError
 
-__all__ = ["AUTHORITATIVE_ROLES", "READERS_NEEDED", "Decision", "ImportSummary", "LabeledStory",
-           "UsableLabel", "Vote", "decide", "effective_labels", "export_labels",
-           "import_labels", "labeled_stories", "merge_examples", "text_key",
-           "training_examples", "usable_labels"]
+__all__ = [
+    "AUTHORITATIVE_ROLES",
+    "READERS_NEEDED",
+    "Decision",
+    "ImportSummary",
+    "LabeledStory",
+    "UsableLabel",
+    "Vote",
+    "decide",
+    "effective_labels",
+    "examples_of",
+    "export_labels",
+    "import_labels",
+    "labeled_stories",
+    "merge_examples",
+    "text_key",
+    "training_examples",
+    "usable_labels",
+]
 
-AUTHORITATIVE_ROLES = ("editor", "import")
+# an editor's and an imported label: the newest decides, for training as for readers
+AUTHORITATIVE_ROLES = SETTLING
 READER_ROLE = "reader"
 IMPORT_ROLE = "import"
 READERS_NEEDED = 2
@@ -183,10 +199,15 @@ def _labeled(story: Story, decision: Decision) -> LabeledStory:
 
 def training_examples(session: Session) -> list[Example]:
     """The usable labels as training examples; an issue's stories share a group."""
+    return examples_of(labeled_stories(session))
+
+
+def examples_of(items: Iterable[LabeledStory]) -> list[Example]:
+    """Labeled stories as training examples; an issue's stories share a group."""
     return [Example(id=item.example_id, text=item.text, themes=item.decision.themes,
                     group=item.group, source=item.newsletter,
                     curated=item.decision.source != "readers")
-            for item in labeled_stories(session)]
+            for item in items]
 
 
 def export_labels(session: Session) -> Iterator[dict[str, Any]]:

@@ -23,16 +23,20 @@ from service.db.database import transaction
 _DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"])
 
 
-def database_labels_until(*, enabled: bool = True) -> datetime | None:
-    """When the newest usable label of the database arrived (None: none, or not asked for,
-    or no context to open): what a training on them has seen, for the retraining watermark."""
+def database_examples(*, enabled: bool = True) -> tuple[list[Example], datetime | None]:
+    """The database's usable labels as examples, and when the newest of them arrived (what
+    a training on them has seen, for the retraining watermark); nothing when not asked
+    for, or run outside the `newsalerts` group (no context to open, as in a test invoking
+    a command alone).  One read of the labels for both."""
     root = click.get_current_context(silent=True)
     obj = root.find_root().obj if root is not None else None
     if not enabled or not isinstance(obj, dict) or "context" not in obj:
-        return None
+        return [], None
     with opened_context() as context, transaction(context.sessions) as session:
-        arrivals = [d.arrived_at for d in labels.effective_labels(session).values()]
-    return max(arrivals, default=None)
+        stored = labels.labeled_stories(session)
+    click.echo(f"adding {len(stored)} usable label(s) from the database", err=True)
+    return (labels.examples_of(stored),
+            max((item.decision.arrived_at for item in stored), default=None))
 
 
 def record_trained_labels(until: datetime | None, outcome: TrainingOutcome) -> None:
@@ -48,19 +52,9 @@ def record_trained_labels(until: datetime | None, outcome: TrainingOutcome) -> N
 
 
 def with_database_labels(examples: Sequence[Example], *, enabled: bool = True) -> list[Example]:
-    """``examples`` plus the database's usable labels (labels.merge_examples).
-
-    For commands that train or evaluate: run outside the `newsalerts` group
-    (no context to open, as in a test invoking the command alone) it adds nothing.
-    """
-    root = click.get_current_context(silent=True)
-    obj = root.find_root().obj if root is not None else None
-    if not enabled or not isinstance(obj, dict) or "context" not in obj:
-        return list(examples)
-    with opened_context() as context, transaction(context.sessions) as session:
-        stored = labels.training_examples(session)
-    click.echo(f"adding {len(stored)} usable label(s) from the database", err=True)
-    return labels.merge_examples(examples, stored)
+    """``examples`` plus the database's usable labels (labels.merge_examples), for commands
+    that train or evaluate (``database_examples``)."""
+    return labels.merge_examples(examples, database_examples(enabled=enabled)[0])
 
 
 @click.group("labels", cls=Group)

@@ -128,18 +128,15 @@ def train_command(labels: tuple[Path, ...], more_labels: tuple[Path, ...],
     models/ has none) on any newsletter with at least 50 labeled stories, on the
     same labels, and it saw no fewer examples (--force activates it anyway).
     """
+    from service.classify.labels import merge_examples
     from service.classify.train import train_new_version
-    from service.cli.labels import (
-        database_labels_until,
-        record_trained_labels,
-        with_database_labels,
-    )
+    from service.cli.labels import database_examples, record_trained_labels
 
     models_dir = chosen_models_dir(models_dir)
     check_writable_folder(models_dir)  # now, not after the cross-validation
     files = _examples([*labels, *more_labels], hand_written)
-    until = database_labels_until(enabled=db_labels)  # read before them: none is missed
-    examples = with_database_labels(files, enabled=db_labels)
+    stored, until = database_examples(enabled=db_labels)
+    examples = merge_examples(files, stored)
     outcome = train_new_version(models_dir, examples, force=force, folds=folds,
                                 reference=files)
     if models_dir.resolve() == model_store.models_dir(_current_settings()).resolve():

@@ -158,6 +158,9 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
         raise StorageError(f"{what}: {describe(exc)}") from exc
 
 
+OLDEST_ROLLBACK = "0012"  # stop 40's schema; the downgrades before it drop whole tables
+
+
 def downgrade(engine: Engine, revision: str) -> tuple[str | None, str | None]:
     """Take the schema back to ``revision``, an older one, for an older newsalerts that
     refuses a schema it does not know (an upgrade rolled back); the revisions before and
@@ -184,9 +187,6 @@ def downgrade(engine: Engine, revision: str) -> tuple[str | None, str | None]:
                            f"{str(exc).splitlines()[0]}") from exc
     except SQLAlchemyError as exc:
         raise StorageError(f"could not migrate the database: {describe(exc)}") from exc
-
-
-OLDEST_ROLLBACK = "0012"  # stop 40's schema; the downgrades before it drop whole tables
 
 
 def _other_processes(engine: Engine) -> list[str]:

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from service.classify.editor_tags import EDITOR, editor_labels
 from service.db.tables import Issue, Label, ModelVersion, Story, StoryTheme
 from service.domain import THEMES
 
@@ -128,7 +129,7 @@ def _disputed_ids(session: Session, skip: set[int]) -> list[int]:
 
     Read a chunk at a time: an answer that agrees with the story is no dispute, and 500
     such answers newer than a real one hid it from the queue for good."""
-    settled = select(Label.story_id).where(Label.role == "editor")
+    settled = select(Label.story_id).where(Label.role == EDITOR)
     query = (select(Label.story_id).where(Label.role == "reader",
                                           Label.story_id.not_in(settled))
              .group_by(Label.story_id)
@@ -197,13 +198,8 @@ def label_seen(themes: Iterable[str] | None) -> str:
 
 
 def _editor_labels(session: Session, story_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    query = (
-        select(Label.story_id, Label.themes)
-        .where(Label.role == "editor", Label.story_id.in_(story_ids))
-        .order_by(Label.created_at, Label.id)
-    )
-    # Later rows overwrite earlier ones: the newest editor label wins.
-    return {story_id: tuple(themes) for story_id, themes in session.execute(query)}
+    """The newest editor's label of each story (an imported one is not the page's)."""
+    return editor_labels(session, story_ids, roles=(EDITOR,))
 
 
 def _item(story: Story, thresholds: Mapping[str, Mapping[str, float]],

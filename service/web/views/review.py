@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 MAX_PAGE = 100  # (the queue reads at most RECENT_STORIES + DISPUTED stories anyway)
 
 
-
 class ReviewClosed(Forbidden):
     description = ("The review page is closed because no editor password is set. "
                    "Set [admin] password in the configuration to open it.")
