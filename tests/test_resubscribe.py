@@ -16,10 +16,13 @@ import re
 from datetime import timedelta
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from service.context import Context
 from service.db.database import transaction
+from service.db.tables import Delivery
 from service.deliver.links import unsubscribe_url
+from service.domain import DeliveryStatus
 from service.subscribers import registry
 from service.web import create_app
 from tests.db import FIXED_NOW
@@ -62,3 +65,28 @@ def test_the_ten_minutes_still_hold_while_nobody_unsubscribed(
     for _ in range(3):
         post_form(client, "/subscribe", subscribe_form("eager@example.com", safety="instant"))
     assert len(outbox(context)) == 1
+
+
+def test_a_confirmation_put_back_after_the_reader_left_is_not_sent_with_a_dead_link(
+        context: Context, client: FlaskClient) -> None:
+    """A confirmation in a sender's hands when its reader unsubscribed is not cancelled
+    (registry.unsubscribe cancels only pending rows); a transient SMTP failure puts it
+    back.  After the reader came back, it went out beside the new one, with a link that
+    confirmed nothing."""
+    post_form(client, "/subscribe", subscribe_form("race@example.com", safety="instant"))
+    with transaction(context.sessions) as session:
+        reader = registry.find_subscriber(session, "race@example.com")
+        assert reader is not None
+        [old] = session.scalars(select(Delivery).where(Delivery.subscriber_id == reader.id))
+        old.status = DeliveryStatus.SENDING  # claimed by a worker
+        later = FIXED_NOW + timedelta(minutes=2)
+        registry.unsubscribe(session, reader, later)
+        old.status = DeliveryStatus.PENDING  # its send failed with a 451: due again
+
+    back = dataclasses.replace(context, now=lambda: FIXED_NOW + timedelta(minutes=4))
+    post_form(create_app(back).test_client(), "/subscribe",
+              subscribe_form("race@example.com", safety="weekly"))
+    emails = outbox(back)
+    assert len(emails) == 1, "the confirmation from before the unsubscribe went out too"
+    assert post_form(client, _confirm_link(emails[0]), {}).status_code == 200
+    assert subscriber_state(context, "race@example.com")["themes"] == {"safety": "weekly"}

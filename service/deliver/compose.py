@@ -228,6 +228,12 @@ class Composer:
         if not (subscriber.status == SubscriberStatus.PENDING
                 or (subscriber.status == SubscriberStatus.UNSUBSCRIBED and asked)):
             raise NothingToSend(f"subscriber is {subscriber.status}")
+        left = subscriber.unsubscribed_at
+        if left is not None and as_utc(delivery.created_at) < as_utc(left):
+            # in a sender's hands when the reader left, then put back by a transient
+            # failure: its link could confirm nothing (web/confirmation.py), and the
+            # request that brought the reader back has an email of its own
+            raise NothingToSend("a confirmation from before the reader unsubscribed")
         stored = {theme: cadence for cadence, themes in followed.items() for theme in themes}
         draft = render.draft_confirmation(render.requested_themes(asked, stored),
                                           {**stored, **(asked or {})})
