@@ -5,7 +5,8 @@ Weekly to instant: the stories that arrived while the theme was weekly were owed
 week's digest, which is built on Monday from the choices then; the reader, now instant,
 had no digest built, and those stories never reached them (a subscriber review).  They go
 out in that round's digest now.  Instant to weekly: the stories already alerted are not
-sent again in the digest (coverage.py); the rest are.
+sent again in the digest (coverage.py); the rest are, and an alert still waiting (SMTP
+down) when its week's round was built goes out as an alert, as no digest holds it.
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ UTC_ZONE = ZoneInfo("UTC")
 TUESDAY = datetime(2024, 5, 14, 9, 0, tzinfo=UTC)  # ISO week 2024-W20
 WEDNESDAY = datetime(2024, 5, 15, 9, 0, tzinfo=UTC)
 THURSDAY = datetime(2024, 5, 16, 9, 0, tzinfo=UTC)
+SUNDAY_NIGHT = datetime(2024, 5, 19, 21, 0, tzinfo=UTC)
 NEXT_MONDAY = datetime(2024, 5, 20, 8, 0, tzinfo=UTC)
+NEXT_TUESDAY = datetime(2024, 5, 21, 9, 0, tzinfo=UTC)
+MONDAY_AFTER = datetime(2024, 5, 27, 8, 0, tzinfo=UTC)
 
 
 def _at(ctx: Context, clock: list[datetime]) -> Context:
@@ -139,3 +143,31 @@ def test_stories_alerted_before_a_move_to_weekly_are_not_in_the_digest(
     headlines = ["Senate passes the AI audit bill", "Regulator fines a chatbot maker"]
     got = _headlines_got(smtp_sink, "carol@example.test", headlines)
     assert sorted(got) == sorted(headlines), "a story was lost or sent twice"
+
+
+def test_an_alert_held_by_smtp_past_its_weeks_round_is_not_lost_by_a_move_to_weekly(
+        context: Context, smtp_sink: Any) -> None:
+    """The alert waits on a 451 over Monday, when its week's round is built (the reader
+    instant then: no digest); the reader moves the theme to weekly on Tuesday.  The
+    alert was dropped as no longer wanted at once, and no later round takes its issue."""
+    clock = [SUNDAY_NIGHT]
+    ctx = _at(configure(context, smtp_sink), clock)
+    with transaction(ctx.sessions) as session:
+        subscribers.add_subscriber(session, "dave@example.test", ["policy"], "instant",
+                                   confirmed=True, now=SUNDAY_NIGHT)
+    _issue_on(ctx, SUNDAY_NIGHT, "Senate passes the AI audit bill")
+    smtp_sink.faults.transient = 1
+    send_due(ctx, worker_id="test")
+    assert smtp_sink.messages == []
+    clock[0] = NEXT_MONDAY
+    with transaction(ctx.sessions) as session:
+        assert create_digest_deliveries(session, "2024-W20", UTC_ZONE, NEXT_MONDAY) == 0
+    clock[0] = NEXT_TUESDAY
+    _choose(ctx, "dave@example.test", policy="weekly")
+    send_due(ctx, worker_id="test")
+    clock[0] = MONDAY_AFTER
+    with transaction(ctx.sessions) as session:
+        create_digest_deliveries(session, "2024-W21", UTC_ZONE, MONDAY_AFTER)
+    send_due(ctx, worker_id="test")
+    got = _headlines_got(smtp_sink, "dave@example.test", ["Senate passes the AI audit bill"])
+    assert got == ["Senate passes the AI audit bill"], "the story was lost or sent twice"

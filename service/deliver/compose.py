@@ -190,18 +190,33 @@ class Composer:
         """The delivery's stories its reader still follows at its cadence, as matching chose
         them (a current theme, at the subscription's minimum score).  A delivery is made
         when the issue lands, and may wait (a retry, a long queue, a digest built Monday):
-        a theme turned off since, or every theme, no longer goes out (a review)."""
+        a theme turned off since, or every theme, no longer goes out (a review).  An
+        alert's theme moved to weekly since goes to the week's digest instead, unless that
+        round was built already (the alert waited on the mail server past it): then the
+        alert keeps it, as no digest will hold it."""
         cadence = CADENCE_OF_KIND[delivery.kind]
-        wanted = self._wanted.get(delivery.subscriber_id, {})
-        cadences = (cadence, WAS_WEEKLY) if cadence == "weekly" else (cadence,)
-        kept = [story_id for story_id in delivery.story_ids
-                if any((at, theme) in wanted and score >= (wanted[(at, theme)] or 0.0)
-                       for theme, score in self._scores.get(story_id, {}).items()
-                       for at in cadences)]
+        kept = self._followed(delivery, (cadence, WAS_WEEKLY) if cadence == "weekly"
+                              else (cadence,))
+        moved = ([s for s in self._followed(delivery, ("weekly",)) if s not in kept]
+                 if cadence == "instant" else [])
+        if moved:
+            with self.ctx.sessions() as session:
+                past = set(session.scalars(select(Story.id).join(Issue).where(
+                    Story.id.in_(moved), Issue.digest_week.is_not(None))))
+            kept = [story_id for story_id in delivery.story_ids
+                    if story_id in kept or story_id in past]
         if not kept:
             raise NothingToSend("its reader no longer follows any of its stories' themes "
                                 f"at {cadence}")
         return kept
+
+    def _followed(self, delivery: Delivery, cadences: tuple[str, ...]) -> list[int]:
+        """The delivery's stories on a theme its reader follows at one of ``cadences``."""
+        wanted = self._wanted.get(delivery.subscriber_id, {})
+        return [story_id for story_id in delivery.story_ids
+                if any((at, theme) in wanted and score >= (wanted[(at, theme)] or 0.0)
+                       for theme, score in self._scores.get(story_id, {}).items()
+                       for at in cadences)]
 
     def _news_for(self, delivery: Delivery, story_ids: list[int]) -> tuple[list[int], str]:
         """An alert's or a digest's stories less those whose news the reader already got
