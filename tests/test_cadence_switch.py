@@ -45,6 +45,16 @@ def _at(ctx: Context, clock: list[datetime]) -> Context:
     return dataclasses.replace(ctx, now=lambda: clock[0])
 
 
+def _with_reader(context: Context, smtp_sink: Any, clock: list[datetime], address: str,
+                 cadence: str) -> Context:
+    """The test's context on ``clock``, sending to the sink, with one reader of policy."""
+    ctx = _at(configure(context, smtp_sink), clock)
+    with transaction(ctx.sessions) as session:
+        subscribers.add_subscriber(session, address, ["policy"], cadence, confirmed=True,
+                                   now=clock[0])
+    return ctx
+
+
 def _issue_on(ctx: Context, when: datetime, headline: str) -> int:
     """An issue arriving at ``when`` with one policy story, matched as the poll does."""
     with transaction(ctx.sessions) as session:
@@ -78,10 +88,7 @@ def _headlines_got(smtp_sink: Any, address: str, headlines: list[str]) -> list[s
 def test_stories_that_arrived_while_weekly_reach_a_reader_who_moved_to_instant(
         context: Context, smtp_sink: Any) -> None:
     clock = [TUESDAY]
-    ctx = _at(configure(context, smtp_sink), clock)
-    with transaction(ctx.sessions) as session:
-        subscribers.add_subscriber(session, "bob@example.test", ["policy"], "weekly",
-                                   confirmed=True, now=TUESDAY)
+    ctx = _with_reader(context, smtp_sink, clock, "bob@example.test", "weekly")
     before = _issue_on(ctx, TUESDAY, "Senate passes the AI audit bill")
     send_due(ctx, worker_id="test")  # nothing: bob is weekly
     clock[0] = WEDNESDAY
@@ -105,10 +112,7 @@ def test_a_reader_who_moved_to_instant_gets_no_digest_of_later_issues(
         context: Context, smtp_sink: Any) -> None:
     """Only what arrived while the theme was weekly goes into a digest."""
     clock = [TUESDAY]
-    ctx = _at(configure(context, smtp_sink), clock)
-    with transaction(ctx.sessions) as session:
-        subscribers.add_subscriber(session, "bob@example.test", ["policy"], "weekly",
-                                   confirmed=True, now=TUESDAY)
+    ctx = _with_reader(context, smtp_sink, clock, "bob@example.test", "weekly")
     _choose(ctx, "bob@example.test", policy="instant")
     clock[0] = THURSDAY
     _issue_on(ctx, THURSDAY, "Regulator fines a chatbot maker")
@@ -124,10 +128,7 @@ def test_a_reader_who_moved_to_instant_gets_no_digest_of_later_issues(
 def test_stories_alerted_before_a_move_to_weekly_are_not_in_the_digest(
         context: Context, smtp_sink: Any) -> None:
     clock = [TUESDAY]
-    ctx = _at(configure(context, smtp_sink), clock)
-    with transaction(ctx.sessions) as session:
-        subscribers.add_subscriber(session, "carol@example.test", ["policy"], "instant",
-                                   confirmed=True, now=TUESDAY)
+    ctx = _with_reader(context, smtp_sink, clock, "carol@example.test", "instant")
     _issue_on(ctx, TUESDAY, "Senate passes the AI audit bill")
     send_due(ctx, worker_id="test")
     clock[0] = WEDNESDAY
@@ -151,10 +152,7 @@ def test_an_alert_held_by_smtp_past_its_weeks_round_is_not_lost_by_a_move_to_wee
     instant then: no digest); the reader moves the theme to weekly on Tuesday.  The
     alert was dropped as no longer wanted at once, and no later round takes its issue."""
     clock = [SUNDAY_NIGHT]
-    ctx = _at(configure(context, smtp_sink), clock)
-    with transaction(ctx.sessions) as session:
-        subscribers.add_subscriber(session, "dave@example.test", ["policy"], "instant",
-                                   confirmed=True, now=SUNDAY_NIGHT)
+    ctx = _with_reader(context, smtp_sink, clock, "dave@example.test", "instant")
     _issue_on(ctx, SUNDAY_NIGHT, "Senate passes the AI audit bill")
     smtp_sink.faults.transient = 1
     send_due(ctx, worker_id="test")
