@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import ssl
 import tomllib
 from collections.abc import Callable, Mapping
@@ -43,10 +42,12 @@ from service.typed_settings import (
     TrustSettings,
     WebSettings,
     WorkerSettings,
+    mask_url,
     one_of,
     read_section,
     source_from_row,
     time_zone,
+    url_passwords,
 )
 from service.typed_settings import Source as Source  # [[sources]]' type, read from here
 
@@ -240,8 +241,9 @@ class Settings:
         return self.values[(section, key)]
 
     def secret_values(self) -> list[str]:
-        """The values of every secret setting, for a log filter to mask."""
-        return [str(self.get(s.section, s.key)) for s in SETTINGS if s.secret]
+        """The values of every secret setting and the database's password, for a log filter."""
+        return ([str(self.get(s.section, s.key)) for s in SETTINGS if s.secret]
+                + url_passwords(self.database.url))
 
     def redacted(self) -> dict[str, dict[str, Any]]:
         """Every setting by section, secrets masked: safe to print or log."""
@@ -254,12 +256,6 @@ class Settings:
                 value = mask_url(value)  # a database URL holds its password
             out.setdefault(setting.section, {})[setting.key] = value
         return out
-
-
-def mask_url(url: str) -> str:
-    """``url`` with the password of its user part and of its query replaced by ***."""
-    url = re.sub(r"^([\w+.-]+://[^:/@?#]*):[^/?#]*@", r"\1:***@", url)
-    return re.sub(r"([?&](?:password|passwd|sslpassword)=)[^&#]*", r"\1***", url, flags=re.I)
 
 
 def load_settings(path: Path | str | None = None,

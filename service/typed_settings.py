@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from service.errors import ConfigError
@@ -23,6 +24,23 @@ from service.errors import ConfigError
 @dataclass(frozen=True)
 class DatabaseSettings:
     url: str
+
+
+# A URL's user part, read as SQLAlchemy reads a database URL: the password runs to the
+# first "@", so a generated one may hold "/", "?" or "#" (a review: those showed in logs).
+_URL_PASSWORD = re.compile(r"^([\w+.-]+://[^:/@?#]*):([^@]*)@")
+
+
+def mask_url(url: str) -> str:
+    """``url`` with the password of its user part and of its query replaced by ***."""
+    url = _URL_PASSWORD.sub(r"\1:***@", url)
+    return re.sub(r"([?&](?:password|passwd|sslpassword)=)[^&#]*", r"\1***", url, flags=re.I)
+
+
+def url_passwords(url: str) -> list[str]:
+    """The password of ``url``'s user part, as written and decoded ([] without one)."""
+    found = _URL_PASSWORD.match(url)
+    return [found.group(2), unquote(found.group(2))] if found and found.group(2) else []
 
 
 @dataclass(frozen=True)

@@ -198,3 +198,21 @@ def test_a_misspelt_setting_in_the_environment_is_refused() -> None:
 def test_a_setting_in_lower_case_in_the_environment_names_its_upper_case() -> None:
     with pytest.raises(ConfigError, match="the names are upper case, NEWSALERTS_SMTP__HOST"):
         load_settings(None, environ={"NEWSALERTS_smtp__host": "smtp.example.org"})
+
+
+def test_control_characters_from_mail_are_escaped_in_the_text_log(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A From of "ESC c" reset the operator's terminal; "ESC [2K" erased a line to forge one."""
+    root, ours = logging.getLogger(), logging.getLogger("service")
+    saved = root.handlers[:], root.level, ours.level
+    try:
+        configure_logging(load_settings(environ={}))
+        logging.getLogger("service.ingest.pipeline").warning(
+            "rejected %s: the From header names %s", "a.eml", "\x1bc\x1b[2Kwarn\x9b@evil.test")
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+        ours.setLevel(saved[2])
+    logged = capsys.readouterr().err
+    assert "\x1b" not in logged and "\x9b" not in logged
+    assert "names \\x1bc\\x1b[2Kwarn\\x9b@evil.test" in logged

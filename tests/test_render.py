@@ -306,6 +306,9 @@ def test_hostile_story_text_is_escaped_or_dropped_and_never_reaches_headers(kind
     ("https://example.org/a b", False),
     ("https://example.org/" + "a" * 1000, False),
     ("", False),
+    ("http://good.example@evil.example/phish", False),
+    ("https://user:pass@example.org/", False),
+    ("https://example.org/@someone/post", True),
 ])
 def test_only_absolute_http_urls_are_kept(url: str, kept: bool) -> None:
     assert (render.safe_url(url) is not None) is kept

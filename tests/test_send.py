@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import stat
 import threading
 import time
 from collections.abc import Sequence
@@ -696,6 +697,10 @@ def test_the_outbox_transport_writes_one_eml_file_per_email(context: Context) ->
     parsed = [message_from_bytes(f.read_bytes(), policy=default_policy) for f in files]
     assert sorted(str(m["To"]) for m in parsed) == sorted(EMAILS)
     assert {f.stem for f in files} == {m["Message-ID"].strip("<>") for m in parsed}
+    # each holds its reader's signed links: for the service's user alone (the security
+    # review found them readable by every local user)
+    assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o600}
+    assert stat.S_IMODE(outbox.stat().st_mode) == 0o700
 
 
 def test_a_dry_run_renders_but_sends_and_marks_nothing(

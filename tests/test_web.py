@@ -19,7 +19,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -309,6 +309,31 @@ def test_an_old_unsubscribe_link_works_but_hands_out_no_new_preferences_link(
     assert subscriber_state(context, reader.email)["status"] == "unsubscribed"
 
 
+def test_a_preferences_link_is_not_renewed_through_its_unsubscribe_page(
+        context: Context, client: FlaskClient) -> None:
+    """The security review: a 364-day-old preferences link's page gave an unsubscribe link
+    signed now, whose page gave a preferences link signed now, and so on for ever: whoever
+    held an old or forwarded email could change the reader's themes for good.  A link a
+    page hands out now expires with the email that reached the page."""
+    reader = add_reader(context)
+    page = client.get("/preferences/" + _expired("preferences", reader, {}, days=364))
+    assert page.status_code == 200
+    hop = re.search(r'href="(/unsubscribe/[^"]+)"', page.get_data(as_text=True))
+    assert hop
+    offered = re.search(r'href="/preferences/([^"]+)"', client.get(hop.group(1)).get_data(
+        as_text=True))
+    assert offered, "a preferences link a day from its end is still offered"
+    made = context.signer.verify("preferences", offered.group(1)).made_at
+    assert made is not None and (datetime.now(UTC) - made).days == 364
+    # a day later, as its email's own link would be, it is refused
+    born = int(time.time()) - 366 * DAY
+    late = context.signer.sign("preferences", reader.id, reader.link_secret, born=born)
+    assert client.get("/preferences/" + late).status_code == 403
+    unsubscribe = context.signer.sign("unsubscribe", reader.id, reader.link_secret, born=born)
+    assert "/preferences/" not in client.get("/unsubscribe/" + unsubscribe).get_data(
+        as_text=True)
+
+
 def test_one_click_unsubscribe_works_without_cookies_or_csrf(
         context: Context, app: Flask) -> None:
     reader = add_reader(context)
@@ -410,10 +435,12 @@ def _tamper(token: str) -> str:
     return f"{flipped}.{rest}"
 
 
-def _expired(purpose: str, subscriber: Subscriber, extra: dict[str, Any]) -> str:
+def _expired(purpose: str, subscriber: Subscriber, extra: dict[str, Any],
+             days: int = 400) -> str:
+    """A link signed ``days`` ago (past every lifetime, unless told otherwise)."""
     class LongAgo(TimestampSigner):
         def get_timestamp(self) -> int:
-            return int(time.time()) - 400 * DAY
+            return int(time.time()) - days * DAY
 
     serializer = URLSafeTimedSerializer(SECRET_KEY, salt=f"newsalerts.{purpose}", signer=LongAgo)
     return str(serializer.dumps({"s": subscriber.id, "f": fingerprint(subscriber.link_secret),

@@ -160,8 +160,12 @@ def _refused(code: int, path: Path) -> OSError:
 def _missing_sqlite_file(url: str) -> Path | None:
     """The file of a SQLite ``url`` when it does not exist; None for any other database."""
     from sqlalchemy.engine import make_url  # (light: SQLAlchemy is loaded by every command)
+    from sqlalchemy.exc import ArgumentError
 
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return None  # not a URL: opening it says so (db/database.py make_engine)
     if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
         return None
     path = Path(parsed.database)

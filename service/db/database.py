@@ -37,7 +37,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # (a port that is no number: ValueError)
         raise ConfigError(f"[database] url is not a database URL: {exc}") from exc
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database)

@@ -7,6 +7,7 @@ app's routes are declared with the same ``ROUTES``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from service.deliver.tokens import LinkSigner
 
@@ -37,13 +38,21 @@ def confirm_url(base_url: str, signer: LinkSigner, subscriber_id: int, link_secr
 
 
 def preferences_url(base_url: str, signer: LinkSigner, subscriber_id: int,
-                    link_secret: str) -> str:
-    return _url(base_url, "preferences", signer.sign("preferences", subscriber_id, link_secret))
+                    link_secret: str, born: datetime | None = None) -> str:
+    """``born``: when the email behind the link that reached the page handing this one
+    out was made; the new link expires as that email's would (tokens.SignedLink.made_at)."""
+    return _url(base_url, "preferences", signer.sign("preferences", subscriber_id, link_secret,
+                                                     **_born(born)))
 
 
 def unsubscribe_url(base_url: str, signer: LinkSigner, subscriber_id: int,
-                    link_secret: str) -> str:
-    return _url(base_url, "unsubscribe", signer.sign("unsubscribe", subscriber_id, link_secret))
+                    link_secret: str, born: datetime | None = None) -> str:
+    return _url(base_url, "unsubscribe", signer.sign("unsubscribe", subscriber_id, link_secret,
+                                                     **_born(born)))
+
+
+def _born(born: datetime | None) -> dict[str, int]:
+    return {} if born is None else {"born": int(born.timestamp())}
 
 
 def feedback_base_url(base_url: str, signer: LinkSigner, subscriber_id: int, link_secret: str,

@@ -119,6 +119,10 @@ def safe_url(url: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
+    if "@" in parts.netloc:
+        # a user part ("http://good.example@evil.example/") shows one site and opens
+        # another: a phishing link, never a newsletter's (the security review)
+        return None
     return url
 
 

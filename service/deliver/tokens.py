@@ -59,6 +59,16 @@ class SignedLink:
     extra: dict[str, Any]
     signed_at: datetime | None = None  # when the link was made (the signature's timestamp)
 
+    @property
+    def made_at(self) -> datetime | None:
+        """When the email this link came from was made: its signature's time, or earlier
+        (``born``) for a link a page handed out, which carries on the age of the link that
+        reached the page."""
+        born = self.extra.get("born")
+        if not isinstance(born, int) or isinstance(born, bool) or self.signed_at is None:
+            return self.signed_at
+        return min(self.signed_at, datetime.fromtimestamp(born, UTC))
+
     def younger_than(self, purpose: str) -> bool:
         """Whether a link of ``purpose`` made when this one was would still work now (by the
         wall clock, as ``verify`` checks an age): a page reached by a link that never expires
@@ -66,7 +76,8 @@ class SignedLink:
         max_age = PURPOSES[purpose]
         if max_age is None:
             return True
-        age = datetime.now(UTC) - self.signed_at if self.signed_at is not None else None
+        made_at = self.made_at
+        age = datetime.now(UTC) - made_at if made_at is not None else None
         return age is not None and age.total_seconds() < max_age
 
     def check_owner(self, link_secret: str) -> None:
@@ -167,7 +178,13 @@ class LinkSigner:
         if not isinstance(payload, dict) or not isinstance(payload.get("s"), int):
             raise InvalidLink(f"this {purpose} link is not valid")
         extra = {k: v for k, v in payload.items() if k not in ("s", "f")}
-        return SignedLink(purpose, payload["s"], str(payload.get("f", "")), extra, signed_at)
+        link = SignedLink(purpose, payload["s"], str(payload.get("f", "")), extra, signed_at)
+        # A link a page handed out lives as long as the one that reached the page: a
+        # preferences link renewed through the unsubscribe page, then its preferences
+        # page, lasted for ever (the security review).
+        if "born" in extra and not link.younger_than(purpose):
+            raise InvalidLink(f"this {purpose} link has expired")
+        return link
 
 
 def load_or_create_secret_key(configured: str, var_dir: Path) -> str:

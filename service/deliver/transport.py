@@ -101,8 +101,12 @@ class OutboxTransport:
         target = self.directory / f"{name or time.time_ns()}.eml"
         temporary = self.directory / f".{target.name}.{os.getpid()}.tmp"
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(data)
+            # Each email holds its reader's signed links (confirm, preferences, unsubscribe):
+            # readable by the service's user alone, as the database and the signing key are.
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
             os.replace(temporary, target)
         except OSError as exc:
             raise DeliveryError(f"cannot write to the outbox {self.directory}: {exc}") from exc

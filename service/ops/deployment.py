@@ -14,13 +14,13 @@ emails go and which key signs its links, so a misconfigured one shows in the log
 
 from __future__ import annotations
 
-from service.config import mask_url
 from service.context import Context
 from service.db import tables
 from service.db.bulk import insert_new
 from service.db.database import transaction
 from service.db.tables import Base
 from service.errors import ConfigError
+from service.typed_settings import mask_url
 
 __all__ = ["adopt_signing_key", "check_signing_key", "describe_process", "signing_key_agrees"]
 

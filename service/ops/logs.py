@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -39,6 +40,21 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+# Control characters but tab and newline: a sender's From or Message-ID holding ESC c
+# cleared the operator's terminal, or rewrote a line into a forged one (the security
+# review).  The text log shows them as escapes, as the JSON one does.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class EscapeControls(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if _CONTROLS.search(message):
+            record.msg = _CONTROLS.sub(lambda found: f"\\x{ord(found.group()):02x}", message)
+            record.args = None
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -64,6 +80,7 @@ def configure_logging(settings: Settings, verbosity: int = 0) -> None:
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secret_values(settings)))
+    handler.addFilter(EscapeControls())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)

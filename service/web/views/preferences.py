@@ -13,7 +13,7 @@ from service.deliver.links import unsubscribe_url
 from service.domain import THEMES, SubscriberStatus
 from service.subscribers import registry as subscribers
 from service.web.forms import FormError, ThemeChoice, parse_choices
-from service.web.signed import link_owner
+from service.web.signed import LinkOwner, link_owner
 from service.web.views.base import PAGE_LINKS, Page, submitted_form
 
 EDITABLE = (SubscriberStatus.PENDING, SubscriberStatus.ACTIVE)
@@ -22,31 +22,32 @@ EDITABLE = (SubscriberStatus.PENDING, SubscriberStatus.ACTIVE)
 class PreferencesPage(Page):
     def get(self, token: str) -> str:
         with transaction(self.ctx.sessions) as session:
-            subscriber = link_owner(session, self.ctx.signer, "preferences", token).subscriber
-            return self._page(subscriber, current_choices(subscriber))
+            owner = link_owner(session, self.ctx.signer, "preferences", token)
+            return self._page(owner, current_choices(owner.subscriber))
 
     def post(self, token: str) -> tuple[str, int]:
         with transaction(self.ctx.sessions) as session:
-            subscriber = link_owner(session, self.ctx.signer, "preferences", token,
-                                    lock=True).subscriber
+            owner = link_owner(session, self.ctx.signer, "preferences", token, lock=True)
+            subscriber = owner.subscriber
             if subscriber.status not in EDITABLE:
-                return self._page(subscriber, current_choices(subscriber)), 409
+                return self._page(owner, current_choices(subscriber)), 409
             try:
                 choices = parse_choices(submitted_form())
             except FormError as exc:
-                return self._page(subscriber, current_choices(subscriber), error=str(exc)), 400
+                return self._page(owner, current_choices(subscriber), error=str(exc)), 400
             save_choices(session, subscriber, choices, self.ctx.now())
             # The owner's own choice replaces whatever a subscribe form asked for.
             subscriber.requested_choices = None
-            return self._page(subscriber, choices, notice=_saved_notice(choices)), 200
+            return self._page(owner, choices, notice=_saved_notice(choices)), 200
 
-    def _page(self, subscriber: Subscriber, choices: dict[str, ThemeChoice],
-              **notices: str) -> str:
+    def _page(self, owner: LinkOwner, choices: dict[str, ThemeChoice], **notices: str) -> str:
+        subscriber = owner.subscriber
         return render_template(
             "pages/preferences.html", email=subscriber.email, status=subscriber.status,
             active=subscriber.status in EDITABLE, choices=choices,
+            # born: its unsubscribe page hands out no preferences link younger than this one
             unsubscribe_url=unsubscribe_url(PAGE_LINKS, self.ctx.signer, subscriber.id,
-                                            subscriber.link_secret),
+                                            subscriber.link_secret, born=owner.link.made_at),
             **notices,
         )
 

@@ -36,7 +36,8 @@ class UnsubscribePage(Page):
                 "pages/unsubscribe.html", email=subscriber.email,
                 already=subscriber.status == SubscriberStatus.UNSUBSCRIBED,
                 preferences_url=preferences_url(PAGE_LINKS, self.ctx.signer,
-                                                subscriber.id, subscriber.link_secret)
+                                                subscriber.id, subscriber.link_secret,
+                                                born=owner.link.made_at)
                 if fresh else "",
             )
 
