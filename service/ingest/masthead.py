@@ -194,6 +194,14 @@ def _date_line(line: str) -> bool:
             DATED.search(line) and MONTH.search(line))))
 
 
+def opens_with_name(text: str, names: Sequence[str]) -> bool:
+    """``text`` starts with the newsletter's name (one of ``names``), as a whole word, with
+    or without "the" ("the AI Safety Newsletter", sent as "AI Safety Newsletter")."""
+    plain = _plain(text).removeprefix("the ")
+    return any(plain == bare or plain.startswith(bare + " ")
+               for bare in (name.removeprefix("the ") for name in names))
+
+
 def _plain(text: str) -> str:
     """Words only, in lower case: "🎙️ Weekend Weights" and "WEEKEND WEIGHTS" are one name."""
     return " ".join(re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*|#\d+", text.casefold()))

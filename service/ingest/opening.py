@@ -17,9 +17,10 @@ intro as its text.  A heading right under the post's title, with no link, over t
 author's name or near a date or byline, is the subtitle unless every story after it has
 such a line of its own (a news digest's bylines make its first story look the same).
 
-Two more first stories are decided after the cut: the post's own essay under its title
+Three more first stories are decided after the cut: the post's own essay under its title
 (the title was taken out, and the essay's paragraphs were left as text before the first
-story), and a first "story" made of the later stories' headlines (the issue's recap).
+story), a first "story" made of the later stories' headlines (the issue's recap), and one
+whose text welcomes the reader to the issue (its headline the issue's title or teaser).
 """
 
 from __future__ import annotations
@@ -41,10 +42,10 @@ from service.ingest.headlines import (
     names_author,
     tidy,
 )
-from service.ingest.masthead import MASTHEAD_BLOCKS
+from service.ingest.masthead import MASTHEAD_BLOCKS, opens_with_name
 
 __all__ = ["OPENING_GREETING", "with_post_title", "without_author", "without_opening_line",
-           "without_subtitle"]
+           "without_subtitle", "without_welcome"]
 
 MORE_STORIES_THAN = 2  # with fewer stories after it, the line is not weighed against them
 OPENING_GREETING = re.compile(  # "Happy Saturday, growers", not "Good news for robot makers"
@@ -238,3 +239,42 @@ def without_recap_copy(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], li
         return cuts, notes
     why = f"   dropped recap: {cuts[0].headline[:80]!r} (its lines are the later headlines)"
     return cuts[1:], renumbered(notes, 1, why, 0)
+
+
+# The intro's welcome to this issue, or to the newsletter by its name: "Welcome to issue 47",
+# "Welcome to the November edition of Harbor Notes", "Hello and welcome to Guardrail Weekly"
+# (not "Welcome to the 214 new readers", "Welcome to the metallic ink edition of our printer")
+WELCOME = re.compile(r"^\W*(?:(?:hello|hi|hey)(?:\s+and|,)?\s+)?welcome\s+(?:back\s+)?to\s+"
+                     r"(?P<rest>\S.*)", re.IGNORECASE | re.DOTALL)
+THIS_ISSUE = re.compile(r"^(?:(?:the|this|our|today['’]s|this\s+week['’]s)\s+)?(?:[\w'’]+\s+)?"
+                        r"(?:edition|issue)\b|^(?:issue|edition|no\.|number)\s*#?\d",
+                        re.IGNORECASE)
+WELCOME_WITHIN = 3  # the first story's blocks: its headline, a subtitle, the welcome
+
+
+def without_welcome(names: Sequence[str], cuts: list[Cut], notes: list[str]
+                    ) -> tuple[list[Cut], list[str]]:
+    """No first story whose text, right under its headline (and a subtitle line), welcomes
+    the reader to this issue or to the newsletter by name: the headline was the issue's
+    title, masthead or teaser, the text its intro (Transformer's "Can Alexandr Wang save
+    Meta?" over "Welcome to Transformer, your weekly briefing…", the tenth blind set; eight
+    sweeps' issues).  ``names``: the newsletter's (masthead.newsletter_names)."""
+    if len(cuts) < 2 or not cuts[0].blocks:
+        return cuts, notes
+    for at, block in enumerate(cuts[0].blocks[:WELCOME_WITHIN]):
+        found = WELCOME.match(block.text)
+        if found and (THIS_ISSUE.match(found.group("rest"))
+                      or opens_with_name(_named(found.group("rest")), names)):
+            break
+        if at and len(block.text) > SUBTITLE_CHARS:
+            return cuts, notes  # a story's own paragraph comes first
+    else:
+        return cuts, notes
+    why = (f"   dropped intro: {cuts[0].headline[:80]!r} (its text welcomes the reader to "
+           "the issue)")
+    return cuts[1:], renumbered(notes, 1, why, 0)
+
+
+def _named(welcomed: str) -> str:
+    """What a welcome names: its words up to the sentence's first stop ("policy.ai" whole)."""
+    return re.split(r"[.!?,;:](?:\s|$)", welcomed, maxsplit=1)[0]

@@ -42,6 +42,7 @@ from service.ingest.opening import (
     without_opening_line,
     without_recap_copy,
     without_subtitle,
+    without_welcome,
 )
 from service.ingest.parse import parse_issue
 from service.ingest.rules import (
@@ -343,7 +344,7 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
         cuts = [Cut(headline, "whole issue: no story marks", list(blocks))]
         notes = [*notes, f"0. {cuts[0].signal}: {headline!r}"]
     cuts, notes = with_leading_essay(raw, title, blocks, *with_post_title(raw, title, cuts, notes))
-    cuts, notes = without_sign_off(*without_recap_copy(cuts, notes))
+    cuts, notes = without_sign_off(*without_recap_copy(*without_welcome(names, cuts, notes)))
     if source.learned_starts:
         cuts, notes = with_learned_starts(issue.blocks, footer, envelope.subject, cuts, notes,
                                           titles=lambda line: _is_headline(line, source))
