@@ -26,9 +26,10 @@ class DatabaseSettings:
     url: str
 
 
-# A URL's user part, read as SQLAlchemy reads a database URL: the password runs to the
-# first "@", so a generated one may hold "/", "?" or "#" (a review: those showed in logs).
-_URL_PASSWORD = re.compile(r"^([\w+.-]+://[^:/@?#]*):([^@]*)@")
+# A URL's user part, read as SQLAlchemy reads a database URL: the user name runs to the
+# first ":" (Azure's "admin@server" holds an "@"), the password to the next "@", so a
+# generated one may hold "/", "?" or "#" (the security review: those showed in logs).
+_URL_PASSWORD = re.compile(r"^([\w+.-]+://[^:/]*):([^@]*)@")
 
 
 def mask_url(url: str) -> str:

@@ -169,3 +169,54 @@ def test_an_alert_held_by_smtp_past_its_weeks_round_is_not_lost_by_a_move_to_wee
     send_due(ctx, worker_id="test")
     got = _headlines_got(smtp_sink, "dave@example.test", ["Senate passes the AI audit bill"])
     assert got == ["Senate passes the AI audit bill"], "the story was lost or sent twice"
+
+
+def _subjects_with(smtp_sink: Any, address: str, headline: str) -> list[str]:
+    return [str(m["Subject"]) for m in smtp_sink.messages if str(m["To"]) == address
+            and headline in m.get_body(("plain",)).get_content()]
+
+
+def test_an_alert_held_past_a_round_whose_digest_holds_its_story_leaves_it_there(
+        context: Context, smtp_sink: Any) -> None:
+    """Moved to weekly on Wednesday, the alert still held on Monday: the round's digest
+    holds the story, so the alert does not (the review of the rule above: the alert kept
+    it, and the digest went without)."""
+    clock = [TUESDAY]
+    ctx = _with_reader(context, smtp_sink, clock, "erin@example.test", "instant")
+    _issue_on(ctx, TUESDAY, "Senate passes the AI audit bill")
+    smtp_sink.faults.transient = 1
+    send_due(ctx, worker_id="test")
+    clock[0] = WEDNESDAY
+    _choose(ctx, "erin@example.test", policy="weekly")
+    clock[0] = NEXT_MONDAY
+    with transaction(ctx.sessions) as session:
+        assert create_digest_deliveries(session, "2024-W20", UTC_ZONE, NEXT_MONDAY) == 1
+    send_due(ctx, worker_id="test")
+    [subject] = _subjects_with(smtp_sink, "erin@example.test", "Senate passes the AI audit bill")
+    assert "Weekly digest" in subject
+
+
+def test_an_alert_held_past_a_round_drops_a_story_whose_instant_theme_was_turned_off(
+        context: Context, smtp_sink: Any) -> None:
+    """Policy at once and safety weekly, a story on both: with policy turned off while the
+    alert waited, the story comes once, in the digest that holds it through safety."""
+    clock = [TUESDAY]
+    ctx = _with_reader(context, smtp_sink, clock, "fay@example.test", "instant")
+    with transaction(ctx.sessions) as session:
+        reader = subscribers.find_subscriber(session, "fay@example.test")
+        assert reader is not None
+        subscribers.set_preferences(session, reader, {"safety": "weekly"}, now=TUESDAY)
+        issue = make_issue(session, [{"policy": 0.9, "safety": 0.9}], sent_at=TUESDAY,
+                           received_at=TUESDAY)
+        issue.stories[0].headline = "Senate passes the AI audit bill"
+        issue.stories[0].text = "Senate passes the AI audit bill. What happened, at length."
+        create_instant_deliveries(session, issue.id, TUESDAY)
+    smtp_sink.faults.transient = 1
+    send_due(ctx, worker_id="test")
+    clock[0] = NEXT_MONDAY
+    with transaction(ctx.sessions) as session:
+        assert create_digest_deliveries(session, "2024-W20", UTC_ZONE, NEXT_MONDAY) == 1
+    _choose(ctx, "fay@example.test", policy="off", safety="weekly")
+    send_due(ctx, worker_id="test")
+    [subject] = _subjects_with(smtp_sink, "fay@example.test", "Senate passes the AI audit bill")
+    assert "Weekly digest" in subject

@@ -209,10 +209,15 @@ def test_control_characters_from_mail_are_escaped_in_the_text_log(
         configure_logging(load_settings(environ={}))
         logging.getLogger("service.ingest.pipeline").warning(
             "rejected %s: the From header names %s", "a.eml", "\x1bc\x1b[2Kwarn\x9b@evil.test")
+        try:
+            raise ValueError("bad header: evil\x1bc\rFORGED line")
+        except ValueError:  # an error's text may quote a sender's (the review of this change)
+            logging.getLogger("service.ingest.pipeline").exception("cannot examine a.eml")
     finally:
         root.handlers[:] = saved[0]
         root.setLevel(saved[1])
         ours.setLevel(saved[2])
     logged = capsys.readouterr().err
-    assert "\x1b" not in logged and "\x9b" not in logged
+    assert "\x1b" not in logged and "\x9b" not in logged and "\r" not in logged
+    assert "evil\\x1bc\\x0dFORGED" in logged
     assert "names \\x1bc\\x1b[2Kwarn\\x9b@evil.test" in logged

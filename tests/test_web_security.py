@@ -478,13 +478,16 @@ def test_a_password_change_ends_every_session(context: Context, client: FlaskCli
 
 
 # (a generated password holding "/", "?" or "#" was shown whole: the security review)
-@pytest.mark.parametrize("password", ["hunter2-secret", "Hunter2/SuperSecret", "se?cr#et"])
-def test_config_show_masks_the_database_password(password: str) -> None:
-    env = {"NEWSALERTS_DATABASE__URL": f"postgresql+psycopg://app:{password}@db:5432/news"}
+# (and a user name holding "@", as Azure's "admin@server" does: the review of that change)
+@pytest.mark.parametrize(("user", "password"), [
+    ("app", "hunter2-secret"), ("app", "Hunter2/SuperSecret"), ("app", "se?cr#et"),
+    ("myadmin@myserver", "S3cretPass")])
+def test_config_show_masks_the_database_password(user: str, password: str) -> None:
+    env = {"NEWSALERTS_DATABASE__URL": f"postgresql+psycopg://{user}:{password}@db:5432/news"}
     result = CliRunner().invoke(main, ["config", "show"], env=env)
     assert result.exit_code == 0, result.output
     assert password not in result.output
-    assert "postgresql+psycopg://app:***@db:5432/news" in result.output
+    assert f"postgresql+psycopg://{user}:***@db:5432/news" in result.output
 
 
 def test_the_database_password_is_masked_in_any_log_line() -> None:

@@ -37,8 +37,12 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
-    except (ArgumentError, ValueError) as exc:  # (a port that is no number: ValueError)
+    except ArgumentError as exc:
         raise ConfigError(f"[database] url is not a database URL: {exc}") from exc
+    except ValueError as exc:  # its text quotes the URL's tail, where a password may be
+        raise ConfigError("[database] url is not a database URL: what follows its host "
+                          "is no port number (write an @ or : in a password as %40, %3A)"
+                          ) from exc
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database)
     if parsed.drivername == "postgresql":

@@ -191,24 +191,35 @@ class Composer:
         them (a current theme, at the subscription's minimum score).  A delivery is made
         when the issue lands, and may wait (a retry, a long queue, a digest built Monday):
         a theme turned off since, or every theme, no longer goes out (a review).  An
-        alert's theme moved to weekly since goes to the week's digest instead, unless that
-        round was built already (the alert waited on the mail server past it): then the
-        alert keeps it, as no digest will hold it."""
+        alert's story now followed weekly goes to the week's digest instead, unless that
+        round was built already with no digest of the reader's holding it (the alert
+        waited on the mail server past it): then the alert keeps it, as no digest will."""
         cadence = CADENCE_OF_KIND[delivery.kind]
         kept = self._followed(delivery, (cadence, WAS_WEEKLY) if cadence == "weekly"
                               else (cadence,))
         moved = ([s for s in self._followed(delivery, ("weekly",)) if s not in kept]
                  if cadence == "instant" else [])
         if moved:
-            with self.ctx.sessions() as session:
-                past = set(session.scalars(select(Story.id).join(Issue).where(
-                    Story.id.in_(moved), Issue.digest_week.is_not(None))))
+            orphans = self._in_no_digest(delivery.subscriber_id, moved)
             kept = [story_id for story_id in delivery.story_ids
-                    if story_id in kept or story_id in past]
+                    if story_id in kept or story_id in orphans]
         if not kept:
             raise NothingToSend("its reader no longer follows any of its stories' themes "
                                 f"at {cadence}")
         return kept
+
+    def _in_no_digest(self, subscriber_id: int, story_ids: list[int]) -> set[int]:
+        """Of ``story_ids``, those whose issue's round is built and none of the reader's
+        digests holds: no digest will ever carry them (each issue is in one round)."""
+        with self.ctx.sessions() as session:
+            rounds: dict[int, str | None] = {story_id: week for story_id, week in session.execute(
+                select(Story.id, Issue.digest_week).join(Issue).where(
+                    Story.id.in_(story_ids), Issue.digest_week.is_not(None)))}
+            held = {story_id for digest in session.scalars(select(Delivery.story_ids).where(
+                        Delivery.subscriber_id == subscriber_id, Delivery.kind == "digest",
+                        Delivery.week.in_(set(rounds.values()))))
+                    for story_id in digest}
+        return {story_id for story_id in rounds if story_id not in held}
 
     def _followed(self, delivery: Delivery, cadences: tuple[str, ...]) -> list[int]:
         """The delivery's stories on a theme its reader follows at one of ``cadences``."""

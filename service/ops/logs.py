@@ -50,9 +50,16 @@ class EscapeControls(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if _CONTROLS.search(message):
-            record.msg = _CONTROLS.sub(lambda found: f"\\x{ord(found.group()):02x}", message)
-            record.args = None
+            record.msg, record.args = _escaped(message), None
+        if record.exc_info and not record.exc_text:  # an error's text may quote a sender's
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = _escaped(record.exc_text)
         return True
+
+
+def _escaped(text: str) -> str:
+    return _CONTROLS.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 class JsonFormatter(logging.Formatter):
