@@ -53,7 +53,26 @@ def test_a_title_over_a_welcome_to_the_issue_is_its_intro(welcome: str) -> None:
      "the labs now compete on their tests more than on their models."),
     ("Welcome to the Neighbourhood: three shops open on Mill Street",
      "A bakery, a bike repair shop and a bookshop opened their doors on Saturday morning."),
+    # (from the review of this rule) a report's own edition; an event named after the
+    # sender; an address that is no issue's number
+    ("The 2025 Harbour Index is out",
+     "Welcome to the 2025 edition of the Harbour Index report. This year it tracks freight "
+     "falling by a third and the rise of small ports."),
+    ("Everything we showed at the summit",
+     "Welcome to Tidewater Brief Summit 2025! Three new ferries, a timetable app and a "
+     "season ticket for every island."),
+    ("The mayor's first day in office",
+     "Welcome to Number 10: the new mayor moved in on Monday and met the harbour board."),
 ])
 def test_a_story_whose_text_welcomes_to_something_else_stays(headline: str, text: str) -> None:
     opening = f"<h2>{headline}</h2><p>{text}</p><p>{POINT}</p>"
     assert _headlines(opening)[0] == headline
+
+
+def test_a_post_whose_essay_follows_the_welcome_stays_a_story() -> None:
+    """The title, the welcome, then the lead essay in the same cut (the review of this
+    rule): dropping the intro took the essay with it."""
+    essay = f"<p>{POINT} {POINT}</p>" * 3
+    opening = ("<h2>Can the harbour plan survive?</h2><p>Welcome to Tidewater Brief, your weekly "
+               f"look at what matters on the coast.</p>{essay}")
+    assert _headlines(opening)[0] == "Can the harbour plan survive?"

@@ -194,12 +194,16 @@ def _date_line(line: str) -> bool:
             DATED.search(line) and MONTH.search(line))))
 
 
-def opens_with_name(text: str, names: Sequence[str]) -> bool:
-    """``text`` starts with the newsletter's name (one of ``names``), as a whole word, with
-    or without "the" ("the AI Safety Newsletter", sent as "AI Safety Newsletter")."""
-    plain = _plain(text).removeprefix("the ")
-    return any(plain == bare or plain.startswith(bare + " ")
-               for bare in (name.removeprefix("the ") for name in names))
+def is_the_name(text: str, names: Sequence[str]) -> bool:
+    """``text`` is the newsletter's name (one of ``names``), perhaps after "the", before
+    "newsletter" or its maker's "by …" ("the AI Safety Newsletter by the Center for AI
+    Safety", sent as "AI Safety Newsletter"); not a name with more words ("GitHub Universe
+    2024", sent by "GitHub": the review of this rule)."""
+    def bare(name: str) -> str:
+        return name.removeprefix("the ").removesuffix(" newsletter")
+
+    plain = bare(re.sub(r" (?:by|from) .*$", "", _plain(text)))
+    return any(plain == bare(name) for name in names)
 
 
 def _plain(text: str) -> str:

@@ -42,7 +42,7 @@ from service.ingest.headlines import (
     names_author,
     tidy,
 )
-from service.ingest.masthead import MASTHEAD_BLOCKS, opens_with_name
+from service.ingest.masthead import MASTHEAD_BLOCKS, is_the_name
 
 __all__ = ["OPENING_GREETING", "with_post_title", "without_author", "without_opening_line",
            "without_subtitle", "without_welcome"]
@@ -243,13 +243,17 @@ def without_recap_copy(cuts: list[Cut], notes: list[str]) -> tuple[list[Cut], li
 
 # The intro's welcome to this issue, or to the newsletter by its name: "Welcome to issue 47",
 # "Welcome to the November edition of Harbor Notes", "Hello and welcome to Guardrail Weekly"
-# (not "Welcome to the 214 new readers", "Welcome to the metallic ink edition of our printer")
+# (not "Welcome to the 214 new readers", "… to the metallic ink edition of our printer", "…
+# to the 2025 edition of the AI Index report", "… to Number 10": the review of this rule)
 WELCOME = re.compile(r"^\W*(?:(?:hello|hi|hey)(?:\s+and|,)?\s+)?welcome\s+(?:back\s+)?to\s+"
                      r"(?P<rest>\S.*)", re.IGNORECASE | re.DOTALL)
-THIS_ISSUE = re.compile(r"^(?:(?:the|this|our|today['’]s|this\s+week['’]s)\s+)?(?:[\w'’]+\s+)?"
-                        r"(?:edition|issue)\b|^(?:issue|edition|no\.|number)\s*#?\d",
-                        re.IGNORECASE)
+THIS_ISSUE = re.compile(
+    r"^(?:(?:the|this|our|today['’]s|this\s+week['’]s)\s+)?(?:(?:january|february|march|april"
+    r"|may|june|july|august|september|october|november|december|spring|summer|autumn|fall"
+    r"|winter|holiday|weekend|latest|special|first|final|last|\d{1,3}(?:st|nd|rd|th))\s+)?"
+    r"(?:edition|issue)\b|^(?:issue|edition|no\.)\s*#?\d", re.IGNORECASE)
 WELCOME_WITHIN = 3  # the first story's blocks: its headline, a subtitle, the welcome
+ESSAY_AFTER = 2  # long paragraphs after the welcome: the post's own essay, not an intro
 
 
 def without_welcome(names: Sequence[str], cuts: list[Cut], notes: list[str]
@@ -258,17 +262,21 @@ def without_welcome(names: Sequence[str], cuts: list[Cut], notes: list[str]
     the reader to this issue or to the newsletter by name: the headline was the issue's
     title, masthead or teaser, the text its intro (Transformer's "Can Alexandr Wang save
     Meta?" over "Welcome to Transformer, your weekly briefing…", the tenth blind set; eight
-    sweeps' issues).  ``names``: the newsletter's (masthead.newsletter_names)."""
+    sweeps' issues).  With an essay of its own after the welcome, the story is the post's
+    and stays.  ``names``: the newsletter's (masthead.newsletter_names)."""
     if len(cuts) < 2 or not cuts[0].blocks:
         return cuts, notes
-    for at, block in enumerate(cuts[0].blocks[:WELCOME_WITHIN]):
+    blocks = cuts[0].blocks
+    for at, block in enumerate(blocks[:WELCOME_WITHIN]):
         found = WELCOME.match(block.text)
         if found and (THIS_ISSUE.match(found.group("rest"))
-                      or opens_with_name(_named(found.group("rest")), names)):
+                      or is_the_name(_named(found.group("rest")), names)):
             break
         if at and len(block.text) > SUBTITLE_CHARS:
             return cuts, notes  # a story's own paragraph comes first
     else:
+        return cuts, notes
+    if sum(len(b.text) > ESSAY_PARAGRAPH_CHARS for b in blocks[at + 1:]) >= ESSAY_AFTER:
         return cuts, notes
     why = (f"   dropped intro: {cuts[0].headline[:80]!r} (its text welcomes the reader to "
            "the issue)")
