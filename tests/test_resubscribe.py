@@ -26,7 +26,15 @@ from service.domain import DeliveryStatus
 from service.subscribers import registry
 from service.web import create_app
 from tests.db import FIXED_NOW
-from tests.test_web import outbox, path_of, post_form, subscribe_form, subscriber_state, text_body
+from tests.test_web import (
+    csrf_token,
+    outbox,
+    path_of,
+    post_form,
+    subscribe_form,
+    subscriber_state,
+    text_body,
+)
 
 
 def _confirm_link(message: object) -> str:
@@ -90,3 +98,32 @@ def test_a_confirmation_put_back_after_the_reader_left_is_not_sent_with_a_dead_l
     assert len(emails) == 1, "the confirmation from before the unsubscribe went out too"
     assert post_form(client, _confirm_link(emails[0]), {}).status_code == 200
     assert subscriber_state(context, "race@example.com")["themes"] == {"safety": "weekly"}
+
+
+def test_unsubscribing_again_while_coming_back_withdraws_the_request(
+        context: Context, client: FlaskClient) -> None:
+    """The scale review: unsubscribed, back through the form, then unsubscribed again from
+    an older email: the second click did nothing, and the confirmation link then
+    subscribed the reader anyway."""
+    post_form(client, "/subscribe", subscribe_form("twice@example.com", safety="instant"))
+    [first] = outbox(context)
+    assert post_form(client, _confirm_link(first), {}).status_code == 200
+    with transaction(context.sessions) as session:
+        reader = registry.find_subscriber(session, "twice@example.com")
+        assert reader is not None
+        unsubscribe = unsubscribe_url("", context.signer, reader.id, reader.link_secret)
+
+    later = dataclasses.replace(context, now=lambda: FIXED_NOW + timedelta(minutes=30))
+    again = create_app(later).test_client()
+    assert again.post(unsubscribe, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    post_form(again, "/subscribe", subscribe_form("twice@example.com", safety="weekly"))
+    [_, comeback] = outbox(later)
+
+    latest = dataclasses.replace(context, now=lambda: FIXED_NOW + timedelta(minutes=40))
+    last = create_app(latest).test_client()
+    assert last.post(unsubscribe, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    path = _confirm_link(comeback)
+    assert last.get(path).status_code == 409
+    token = csrf_token(last, "/subscribe")  # the page has no form: the POST is hand-made
+    assert last.post(path, data={"csrf_token": token}).status_code == 409
+    assert subscriber_state(context, "twice@example.com")["status"] == "unsubscribed"

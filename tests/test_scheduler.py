@@ -22,12 +22,13 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from prometheus_client import REGISTRY
 from sqlalchemy import select, text
 
+from service.cli.ops import _job_line
 from service.context import Context
 from service.db.tables import scheduler_jobs
 from service.db.types import utc_now
 from service.domain import THEMES, Story, TaggedStory
 from service.errors import ModelError
-from service.ops import scheduler
+from service.ops import scheduler, status
 from service.ops.leader import AdvisoryLock, FileLock, lock_file_beside
 from service.ops.scheduler import Runtime, start_scheduler, stop_scheduler
 from service.ops.status import read_status
@@ -166,6 +167,26 @@ def test_a_missed_run_runs_once_after_a_restart(
     assert job.next_run_time == job.trigger.get_next_fire_time(None, restarted_at)
     digest = read_status(live).jobs["digest"]
     assert digest.last_success_at is not None and "week" in digest.detail
+
+
+def test_a_digest_killed_during_its_run_runs_again_when_a_scheduler_takes_over(
+    live: Context, started: Callable[[Runtime], scheduler.BackgroundScheduler]
+) -> None:
+    """The scale review: a scheduler killed during Monday's digest had already stored next
+    week's run (APScheduler stores it as it starts one), so the standby that took over
+    never ran it, and `status` said "never run"."""
+    stop_scheduler(started(runtime(live)))
+    status.record_start(live, "digest")  # the killed run: started, never ended
+    killed = read_status(live).jobs["digest"]
+    assert killed.unfinished and killed.as_dict()["unfinished"] is True
+    assert _job_line(killed, utc_now()).startswith("never finished; last started ")
+    before = job_runs("digest")
+
+    started(runtime(live))
+    wait_for(lambda: job_runs("digest") > before)
+
+    digest = read_status(live).jobs["digest"]
+    assert not digest.unfinished and "week" in digest.detail
 
 
 def test_a_job_never_overlaps_itself(

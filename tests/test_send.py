@@ -324,6 +324,21 @@ def test_a_dead_mailbox_named_at_data_is_a_bounce(
     assert subscriber(ctx, EMAILS[0]).hard_bounces == 1
 
 
+@pytest.mark.parametrize("reply", ["500 Error: bad syntax", "503 Bad sequence of commands"])
+def test_a_command_error_at_data_is_retried_and_bounces_nobody(
+        context: Context, smtp_sink: SmtpSink, reply: str) -> None:
+    """The scale review: a relay that answered a bare "500" to DATA for a minute marked 23
+    healthy readers bounced (one strike an email).  A syntax or sequence error with no
+    status code is the conversation's: retried, never a bounce."""
+    ctx = configure(context, smtp_sink)
+    alerts_for(ctx, EMAILS[:1], issues=3)
+    smtp_sink.faults.data_reply = reply
+
+    assert send_due(ctx, worker_id=WORKER) == SendSummary(retried=3)
+    assert subscriber(ctx, EMAILS[0]).hard_bounces == 0
+    assert {d.status for d in rows(ctx)[EMAILS[0]]} == {"pending"}
+
+
 def test_a_server_slow_to_take_an_email_gets_it_once(
         context: Context, smtp_sink: SmtpSink) -> None:
     """The scale review: a relay that answered the end of DATA after the command timeout got

@@ -126,12 +126,15 @@ def _stale_note(is_stale: bool, what: str) -> str:
 
 
 def _job_line(job: JobState | None, now: datetime) -> str:
+    # (a run started and never ended said "never run": a scheduler killed during it)
+    unfinished = (f"; last started {_ago(job.last_started_at, now)}, not finished (running, "
+                  "or stopped during it)" if job is not None and job.unfinished else "")
     if job is None or (job.last_success_at is None and job.last_failure_at is None):
-        return "never run"
+        return f"never finished{unfinished}" if unfinished else "never run"
     line = f"ok {_ago(job.last_success_at, now)}" if job.last_success_at else "never succeeded"
     if job.failing and job.last_failure_at is not None:
         line += f"; FAILING since {_ago(job.last_failure_at, now)}: {job.last_error}"
-    return line
+    return line + unfinished
 
 
 def _leader_line(job: JobState | None, now: datetime) -> str:

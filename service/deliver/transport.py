@@ -63,6 +63,9 @@ SIZE_STATUS = ("5", "3", "4")  # "message too big": at MAIL FROM only this says 
 # 5.1.8, our sender's address, nor 5.2.3 the message's length: the last review)
 READERS_CODES = {("1", str(n)) for n in range(7)} | {("2", str(n)) for n in range(3)}
 POLICY_SUBJECT = "7"
+# RFC 5321's syntax and sequence errors (500–504): with no status code, a reply to DATA so
+# says the conversation went wrong, not that the reader's mailbox refused the email
+COMMAND_ERRORS = range(500, 505)
 
 
 class Transport(Protocol):
@@ -190,6 +193,11 @@ class SmtpTransport:
         except smtplib.SMTPDataError as exc:
             said = _reply(exc.smtp_code, exc.smtp_error)
             status = _status(exc.smtp_error)
+            if not status and exc.smtp_code in COMMAND_ERRORS:
+                # the conversation's error, nobody's mailbox: a relay answering a bare 500
+                # for a minute marked 23 readers bounced, a strike an email (the scale review)
+                raise TransientDeliveryError(f"{said} (a command error, not the reader's: "
+                                             "retried, never counted a bounce)") from exc
             # (with no code, whose it is cannot be told: the reader's, as RCPT's would be)
             readers = not status or (status[0] == "5" and status[1:] in READERS_CODES)
             if 500 <= exc.smtp_code < 600 and not readers:

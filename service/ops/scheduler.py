@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -207,7 +207,8 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
         job_defaults=JOB_DEFAULTS, timezone=zone,
     )
     scheduler.start(paused=True)  # the store is open, no job runs yet
-    install_jobs(scheduler, planned_jobs(runtime), runtime.ctx.now())
+    install_jobs(scheduler, planned_jobs(runtime), runtime.ctx.now(),
+                 status.unfinished_jobs(runtime.ctx))
     scheduler.add_listener(functools.partial(after_poll, runtime),
                            EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     runtime.scheduler = scheduler
@@ -216,19 +217,24 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
 
 
 def install_jobs(scheduler: BackgroundScheduler, planned: Mapping[str, PlannedJob],
-                 now: datetime) -> None:
+                 now: datetime, unfinished: Collection[str] = ()) -> None:
     """Bring the stored jobs in line with ``planned``, keeping each one's pending run.
 
     A stored next run earlier than the new trigger's first one is kept: it is
     a run missed while no scheduler ran (or the current rhythm), and it runs
-    once on start.  Jobs no longer planned (sending switched off) are removed.
+    once on start.  So does a job in ``unfinished``, whose run started and never
+    ended: APScheduler stores the next run when it starts one, so a scheduler
+    killed during Monday's digest left next week's time, and the week went without
+    a digest (the scale review).  Jobs no longer planned (sending switched off) are
+    removed.
     """
     for job in scheduler.get_jobs():
         if job.id not in planned:
             log.info("removing the %s job: not planned in this process", job.id)
             job.remove()
     for job_id, plan in planned.items():
-        first = now if plan.run_at_start else plan.trigger.get_next_fire_time(None, now)
+        first = (now if plan.run_at_start or job_id in unfinished
+                 else plan.trigger.get_next_fire_time(None, now))
         stored = scheduler.get_job(job_id)
         if stored is not None and stored.next_run_time is not None:
             first = min(first, stored.next_run_time)

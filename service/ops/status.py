@@ -120,12 +120,21 @@ class JobState:
             return False
         return self.last_success_at is None or self.last_failure_at > self.last_success_at
 
+    @property
+    def unfinished(self) -> bool:
+        """Its latest run started and has not ended: it runs now, or its process stopped
+        during it (killed: a scheduler taking over runs it again, ``install_jobs``)."""
+        started = self.last_started_at
+        return started is not None and all(
+            ended is None or ended < started
+            for ended in (self.last_success_at, self.last_failure_at))
+
     def as_dict(self) -> dict[str, Any]:
         return {"last_started_at": _iso(self.last_started_at),
                 "last_success_at": _iso(self.last_success_at),
                 "last_failure_at": _iso(self.last_failure_at),
                 "last_error": self.last_error, "failing": self.failing,
-                "detail": dict(self.detail)}
+                "unfinished": self.unfinished, "detail": dict(self.detail)}
 
 
 @dataclass(frozen=True)
@@ -204,6 +213,12 @@ def read_status(ctx: Context) -> Status:
     except SQLAlchemyError as exc:
         log.warning("database unreachable: %s", exc.__class__.__name__)
         return Status(Health("error"), now)
+
+
+def unfinished_jobs(ctx: Context) -> set[str]:
+    """The jobs whose latest run started and never ended (see ``JobState.unfinished``)."""
+    with ctx.sessions() as session:
+        return {name for name, job in _jobs(session).items() if job.unfinished}
 
 
 def _jobs(session: Session) -> dict[str, JobState]:

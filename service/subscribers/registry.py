@@ -158,6 +158,7 @@ def unsubscribe(session: Session, subscriber: Subscriber, now: datetime) -> int:
     """
     subscriber.status = SubscriberStatus.UNSUBSCRIBED
     subscriber.unsubscribed_at = now
+    subscriber.requested_choices = None  # a request to come back, made before, is withdrawn
     session.flush()
     cancelled = session.execute(
         update(Delivery)

@@ -49,7 +49,11 @@ class UnsubscribePage(Page):
         with transaction(self.ctx.sessions) as session:
             subscriber = link_owner(session, self.ctx.signer, "unsubscribe", token,
                                     lock=True).subscriber
-            if subscriber.status != SubscriberStatus.UNSUBSCRIBED:
+            # (unsubscribed, with a request to come back pending: the reader changed their
+            # mind again, and the confirmation on its way must confirm nothing: the scale
+            # review found this click did nothing, and the link then subscribed them)
+            if (subscriber.status != SubscriberStatus.UNSUBSCRIBED
+                    or subscriber.requested_choices):
                 cancelled = subscribers.unsubscribe(session, subscriber, self.ctx.now())
                 log.info("subscriber %s unsubscribed; %s pending deliveries cancelled",
                          subscriber.id, cancelled)
