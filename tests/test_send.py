@@ -383,12 +383,17 @@ def compose_for(ctx: Context, email: str) -> bytes:
 
 
 def test_repeated_hard_bounces_mark_the_subscriber_bounced(
-        context: Context, smtp_sink: SmtpSink) -> None:
+        context: Context, smtp_sink: SmtpSink, caplog: pytest.LogCaptureFixture) -> None:
     ctx = configure(context, smtp_sink, delivery__hard_bounce_limit=2)
     alerts_for(ctx, EMAILS[:2], issues=2)
     smtp_sink.faults.refuse = {EMAILS[0]}
+    caplog.set_level("WARNING", logger="service.deliver.outcomes")
 
     summary = send_due(ctx, worker_id=WORKER)
+
+    # said once, when it happens (the scale review: nothing told an operator why)
+    [said] = [r.getMessage() for r in caplog.records if "marked bounced" in r.getMessage()]
+    assert "after 2 hard bounces" in said and "550" in said
 
     assert summary == SendSummary(sent=2, failed=2)
     assert statuses(ctx) == {EMAILS[0]: ["failed", "failed"], EMAILS[1]: ["sent", "sent"]}

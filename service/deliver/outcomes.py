@@ -17,6 +17,7 @@ composer, recording needs only the database.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -32,6 +33,8 @@ from service.domain import DeliveryStatus, SubscriberStatus
 from service.errors import StorageError
 
 MAX_ERROR_CHARS = 1000  # of an error kept in deliveries.last_error
+
+log = logging.getLogger(__name__)
 
 # Built once: the statement runs once per email, and building it costs more than running it.
 _FINISH = update(Delivery).where(Delivery.id == bindparam("delivery")).values(
@@ -138,8 +141,11 @@ def bounce(ctx: Context, held: ColumnElement[bool], error: str, *, counted: bool
         subscriber = Subscriber.id == subscriber_id
         session.execute(update(Subscriber).where(subscriber)
                         .values(hard_bounces=Subscriber.hard_bounces + 1))
-        session.execute(update(Subscriber).where(
+        stopped = session.execute(update(Subscriber).where(
             subscriber, Subscriber.status == SubscriberStatus.ACTIVE,
             Subscriber.hard_bounces >= limit,
         ).values(status=SubscriberStatus.BOUNCED))
+    if getattr(stopped, "rowcount", 0):  # (an operator asked why a reader got nothing more)
+        log.warning("subscriber %s marked bounced after %d hard bounces; the last: %s",
+                    subscriber_id, limit, error[:MAX_ERROR_CHARS])
     return True

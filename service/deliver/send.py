@@ -180,6 +180,7 @@ class _Sender:
         try:
             return self.composer.compose(delivery_id)
         except NothingToSend as exc:
+            log.info("delivery %s cancelled: %s", delivery_id, exc)
             self.recorder.finish(delivery_id, DeliveryStatus.CANCELLED, error=str(exc))
             self.summary.cancelled += 1
         except ValueError as exc:  # bad stored data (an address, a link): this one fails
