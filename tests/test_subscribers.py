@@ -17,6 +17,7 @@ from service.cli.subscribers import subscribers_group
 from service.context import Context
 from service.db.database import transaction
 from service.db.tables import Delivery, Subscriber, Subscription
+from service.errors import InvalidLink
 from service.subscribers import csv_import as subscriber_import
 from service.subscribers.registry import (
     add_subscriber,
@@ -323,3 +324,24 @@ def test_cli_import_prints_counts_and_skipped_lines(context: Context, tmp_path: 
     code, _, err = invoke(context, "import", str(write_csv(tmp_path, "nothing,here\n")))
     assert code == 2
     assert "header row" in err
+
+
+def test_cli_revoke_links_makes_every_sent_link_act_for_nobody(context: Context) -> None:
+    """A reader whose email was forwarded, or leaked: the operator revokes its links."""
+    assert invoke(context, "add", "alice@example.com", "--themes", "safety", "--cadence",
+                  "instant", "--confirmed")[0] == 0
+    with transaction(context.sessions) as session:
+        alice = find_subscriber(session, "alice@example.com")
+        assert alice is not None
+        old = context.signer.sign("unsubscribe", alice.id, alice.link_secret)
+    code, out, _ = invoke(context, "revoke-links", "Alice@Example.com")
+    assert code == 0 and "revoked the links" in out
+    with transaction(context.sessions) as session:
+        alice = find_subscriber(session, "alice@example.com")
+        assert alice is not None
+        with pytest.raises(InvalidLink, match="revoked"):
+            context.signer.verify("unsubscribe", old).check_owner(alice.link_secret)
+        new = context.signer.sign("unsubscribe", alice.id, alice.link_secret)
+        context.signer.verify("unsubscribe", new).check_owner(alice.link_secret)
+    code, _, err = invoke(context, "revoke-links", "nobody@example.com")
+    assert code == 1 and "no subscriber nobody@example.com" in err

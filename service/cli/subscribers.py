@@ -1,4 +1,4 @@
-"""`newsalerts subscribers ...`: add, list, remove and import subscribers.
+"""`newsalerts subscribers ...`: add, list, remove and import subscribers; revoke their links.
 
 The names and flags are a contract checked by outside tools.  Each command
 opens its Context with glue.opened_context and closes it when done.  A bad
@@ -22,6 +22,7 @@ from service.subscribers.registry import (
     import_csv,
     list_subscribers,
     remove_subscriber,
+    revoke_links,
 )
 from service.subscribers.rules import CADENCES
 
@@ -75,6 +76,19 @@ def remove_command(email: str) -> None:
     if not removed:
         raise SubscriberError(f"no subscriber {email.strip().lower()}")
     click.echo(f"removed {email.strip().lower()}")
+
+
+@subscribers_group.command("revoke-links")
+@click.argument("email")
+def revoke_links_command(email: str) -> None:
+    """Make every link in the emails EMAIL was sent so far stop working (a forwarded or
+    leaked email); later emails carry new links.  Exit 1 if unknown."""
+    with opened_context() as context, transaction(context.sessions) as session:
+        revoked = revoke_links(session, email)
+    if not revoked:
+        raise SubscriberError(f"no subscriber {email.strip().lower()}")
+    click.echo(f"revoked the links of every email sent to {email.strip().lower()} so far; "
+               "its unsubscribe links too: later emails carry new ones")
 
 
 @subscribers_group.command("import")

@@ -169,6 +169,18 @@ def unsubscribe(session: Session, subscriber: Subscriber, now: datetime) -> int:
     return int(cast(CursorResult[Any], cancelled).rowcount)
 
 
+def revoke_links(session: Session, email: str) -> bool:
+    """Give the subscriber a new ``link_secret``: every link of the emails sent so far
+    (confirm, preferences, unsubscribe, feedback) stops working, and later emails carry
+    new ones; a forwarded or leaked email's links then act for nobody.  False if unknown."""
+    subscriber = find_subscriber(session, email)
+    if subscriber is None:
+        return False
+    subscriber.link_secret = new_link_secret()
+    session.flush()
+    return True
+
+
 def remove_subscriber(session: Session, email: str) -> bool:
     """Delete the subscriber with everything of theirs (subscriptions, deliveries)."""
     subscriber = find_subscriber(session, email)
