@@ -189,6 +189,18 @@ def test_a_digest_killed_during_its_run_runs_again_when_a_scheduler_takes_over(
     assert not digest.unfinished and "week" in digest.detail
 
 
+def test_a_retrain_killed_with_its_process_waits_for_its_interval(
+    live: Context, started: Callable[[Runtime], scheduler.BackgroundScheduler]
+) -> None:
+    """A retrain that took its whole process down (a cgroup's OOM kill) is not run again at
+    start: it would take the service down at every start (the review of the rule above)."""
+    stop_scheduler(started(runtime(live)))
+    status.record_start(live, "retrain")
+    first = started(runtime(live))
+    job = first.get_job("retrain")
+    assert job is not None and job.next_run_time > utc_now() + timedelta(seconds=5)
+
+
 def test_a_job_never_overlaps_itself(
     live: Context, started: Callable[[Runtime], scheduler.BackgroundScheduler],
     tmp_path: Path, caplog: pytest.LogCaptureFixture,

@@ -35,6 +35,7 @@ from service.deliver.match import create_digest_deliveries, create_instant_deliv
 from service.deliver.send import Composer, SendSummary, send_due
 from service.errors import DeliveryError
 from service.ops.status import read_status
+from service.subscribers import registry
 from service.subscribers.registry import add_subscriber, set_preferences, unsubscribe
 from service.web.app import create_app
 from tests.db import FIXED_NOW, make_issue
@@ -391,7 +392,8 @@ def test_repeated_hard_bounces_mark_the_subscriber_bounced(
 
     summary = send_due(ctx, worker_id=WORKER)
 
-    # said once, when it happens (the scale review: nothing told an operator why)
+    # said once, when it happens (the scale review: nothing told an operator why), with
+    # the reader's own count (the review of that line: it said the limit)
     [said] = [r.getMessage() for r in caplog.records if "marked bounced" in r.getMessage()]
     assert "after 2 hard bounces" in said and "550" in said
 
@@ -1099,3 +1101,39 @@ def test_a_ca_file_gone_since_the_start_is_a_delivery_error() -> None:
         "NEWSALERTS_SMTP__CA_FILE": "/no/such/ca.pem"})
     with pytest.raises(DeliveryError, match="ca_file"):
         SmtpTransport(settings).send(b"Subject: x\r\n\r\nx\r\n", "reader@example.org")
+
+
+def test_a_batch_under_way_signs_with_the_secret_revoke_links_gave(
+        context: Context, smtp_sink: SmtpSink) -> None:
+    """The review of `subscribers revoke-links`: a batch loaded before it went on signing
+    with the revoked secret, List-Unsubscribe included, for as long as the batch took."""
+    ctx = configure(context, smtp_sink)
+    ids = alerts_for(ctx, EMAILS[:1], issues=2)
+    clock = [FIXED_NOW]
+    ctx = replace(ctx, now=lambda: clock[0])
+    composer = Composer(ctx)
+    composer.load(ids)
+    composer.compose(ids[0])
+    with transaction(ctx.sessions) as session:
+        assert registry.revoke_links(session, EMAILS[0])
+    clock[0] = FIXED_NOW + timedelta(seconds=30)  # the batch goes on (a rate limit)
+    later = message_from_bytes(composer.compose(ids[1]).data, policy=default_policy)
+    found = re.search(r"/unsubscribe/([^>/]+)>", str(later["List-Unsubscribe"]))
+    assert found
+    with transaction(ctx.sessions) as session:
+        reader = registry.find_subscriber(session, EMAILS[0])
+        assert reader is not None
+        ctx.signer.verify("unsubscribe", found.group(1)).check_owner(reader.link_secret)
+
+
+def test_the_bounce_line_gives_the_readers_own_count(
+        context: Context, smtp_sink: SmtpSink, caplog: pytest.LogCaptureFixture) -> None:
+    ctx = configure(context, smtp_sink, delivery__hard_bounce_limit=2)
+    alerts_for(ctx, EMAILS[:1])
+    with transaction(ctx.sessions) as session:  # counted while the limit was higher
+        session.execute(update(Subscriber).values(hard_bounces=3))
+    smtp_sink.faults.refuse = {EMAILS[0]}
+    caplog.set_level("WARNING", logger="service.deliver.outcomes")
+    send_due(ctx, worker_id=WORKER)
+    [said] = [r.getMessage() for r in caplog.records if "marked bounced" in r.getMessage()]
+    assert "after 4 hard bounces" in said

@@ -70,6 +70,7 @@ class Composer:
         # subscriber -> (cadence, theme) -> the subscription's minimum score (or None)
         self._wanted: dict[int, dict[tuple[str, str], float | None]] = {}
         self._status: dict[int, str] = {}  # subscriber -> their status when last read
+        self._secrets: dict[int, str] = {}  # subscriber -> their link secret when last read
         self._read_at = ctx.now()  # when the batch's readers were read
         self._stories: dict[int, tuple[render.EmailStory, int]] = {}
         self._scores: dict[int, dict[str, float]] = {}  # story id -> its themes' scores
@@ -88,6 +89,7 @@ class Composer:
             deliveries = session.scalars(select(Delivery).where(Delivery.id.in_(delivery_ids))
                                          .options(joinedload(Delivery.subscriber))).all()
             self._status = {d.subscriber_id: d.subscriber.status for d in deliveries}
+            self._secrets = {d.subscriber_id: d.subscriber.link_secret for d in deliveries}
             followed = self._read_choices(session, {d.subscriber_id for d in deliveries})
             self._load_stories(session, {i for d in deliveries for i in d.story_ids})
             # one read for the batch's alerts and digests, not one per email
@@ -125,9 +127,12 @@ class Composer:
         still sent its email (a review).  At most every ``READERS_FRESH_SECONDS``."""
         waiting = {delivery.subscriber_id for delivery, _ in self._batch.values()}
         with self.ctx.sessions() as session:
-            rows = session.execute(select(Subscriber.id, Subscriber.status)
-                                   .where(Subscriber.id.in_(waiting)))
-            self._status.update((subscriber_id, status) for subscriber_id, status in rows)
+            rows = session.execute(select(Subscriber.id, Subscriber.status,
+                                          Subscriber.link_secret)
+                                   .where(Subscriber.id.in_(waiting))).all()
+            self._status.update((subscriber_id, status) for subscriber_id, status, _ in rows)
+            # (links revoked meanwhile, `subscribers revoke-links`: the review of that command)
+            self._secrets.update((subscriber_id, secret) for subscriber_id, _, secret in rows)
             followed = self._read_choices(session, waiting)
         self._batch = {i: (d, followed.get(d.subscriber_id, {}))
                        for i, (d, _) in self._batch.items()}
@@ -267,17 +272,21 @@ class Composer:
         message_id = render.delivery_message_id(delivery.id, delivery.created_at, ctx.base_url)
         letterhead = render.Letterhead(ctx.settings.smtp.from_, ctx.base_url,
                                        as_utc(ctx.now()), message_id)
-        url = links.confirm_url(ctx.base_url, ctx.signer, subscriber.id, subscriber.link_secret,
+        url = links.confirm_url(ctx.base_url, ctx.signer, subscriber.id, self._secret(subscriber),
                                 delivery.id, asked)
         data = render.personalise(draft, subscriber.email, {"confirm": url}, letterhead)
         return Outgoing(subscriber.email, message_id, draft.subject, data)
 
     def _signed_links(self, subscriber: Subscriber, delivery_id: int) -> dict[str, str]:
         """The subscriber's own links, each signed for its purpose (invariant 5)."""
-        sign = (self.ctx.base_url, self.ctx.signer, subscriber.id, subscriber.link_secret)
+        sign = (self.ctx.base_url, self.ctx.signer, subscriber.id, self._secret(subscriber))
         return {"preferences": links.preferences_url(*sign),
                 "unsubscribe": links.unsubscribe_url(*sign),
                 "feedback": links.feedback_base_url(*sign, delivery_id)}
+
+    def _secret(self, subscriber: Subscriber) -> str:
+        """The reader's link secret as last read (the batch's readers are read again)."""
+        return self._secrets.get(subscriber.id, subscriber.link_secret)
 
     def _draft(self, key: DraftKey) -> render.Draft | None:
         if key not in self._drafts:

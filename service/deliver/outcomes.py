@@ -139,13 +139,14 @@ def bounce(ctx: Context, held: ColumnElement[bool], error: str, *, counted: bool
         if not counted:
             return True
         subscriber = Subscriber.id == subscriber_id
-        session.execute(update(Subscriber).where(subscriber)
-                        .values(hard_bounces=Subscriber.hard_bounces + 1))
+        count = session.scalar(update(Subscriber).where(subscriber)
+                               .values(hard_bounces=Subscriber.hard_bounces + 1)
+                               .returning(Subscriber.hard_bounces))
         stopped = session.execute(update(Subscriber).where(
             subscriber, Subscriber.status == SubscriberStatus.ACTIVE,
             Subscriber.hard_bounces >= limit,
         ).values(status=SubscriberStatus.BOUNCED))
     if getattr(stopped, "rowcount", 0):  # (an operator asked why a reader got nothing more)
-        log.warning("subscriber %s marked bounced after %d hard bounces; the last: %s",
-                    subscriber_id, limit, error[:MAX_ERROR_CHARS])
+        log.warning("subscriber %s marked bounced after %s hard bounces; the last: %s",
+                    subscriber_id, count, error[:MAX_ERROR_CHARS])
     return True

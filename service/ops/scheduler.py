@@ -56,6 +56,11 @@ log = logging.getLogger(__name__)
 
 JOB_TABLE = "scheduler_jobs"
 JOB_DEFAULTS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+# Jobs run again at start when their last run never ended (``install_jobs``): the weekly
+# digest, whose next run is a week away.  Poll and send run at start anyway; a retrain that
+# took its whole process down (a cgroup's OOM kill) would only do it again at every start
+# (the review of this rule): it waits for its interval, as before.
+RERUN_UNFINISHED = frozenset({"digest"})
 
 
 # --- the jobs (module-level: the job store refers to them by name) -------------------------
@@ -208,7 +213,7 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
     )
     scheduler.start(paused=True)  # the store is open, no job runs yet
     install_jobs(scheduler, planned_jobs(runtime), runtime.ctx.now(),
-                 status.unfinished_jobs(runtime.ctx))
+                 status.unfinished_jobs(runtime.ctx) & RERUN_UNFINISHED)
     scheduler.add_listener(functools.partial(after_poll, runtime),
                            EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     runtime.scheduler = scheduler

@@ -34,7 +34,9 @@ class UnsubscribePage(Page):
             fresh = owner.link.younger_than("preferences")
             return render_template(
                 "pages/unsubscribe.html", email=subscriber.email,
-                already=subscriber.status == SubscriberStatus.UNSUBSCRIBED,
+                # (a request to come back pending: the button withdraws it, the review)
+                already=(subscriber.status == SubscriberStatus.UNSUBSCRIBED
+                         and not subscriber.requested_choices),
                 preferences_url=preferences_url(PAGE_LINKS, self.ctx.signer,
                                                 subscriber.id, subscriber.link_secret,
                                                 born=owner.link.made_at)
