@@ -5,13 +5,16 @@ rewritten here in our own words, each beside the look-alike it must not take:
 - a first "story" whose text, right under its headline (and a subtitle), welcomes the
   reader to this issue or to the newsletter by name is the issue's title over its intro,
   and is dropped (Transformer's post title over "Welcome to Transformer, your weekly
-  briefing…"; eight earlier sweeps' issues had the same shape).
+  briefing…"; eight earlier sweeps' issues had the same shape);
+- a picture's caption ending in its credit with no colon, an outlet's art desk over an
+  agency ("EV Earnings on Deck. Heatmap Illustration/Getty Images"), is no headline.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from service.ingest.captions import CAPTION
 from service.ingest.parse import parse_issue
 from service.ingest.segment import segment
 
@@ -76,3 +79,15 @@ def test_a_post_whose_essay_follows_the_welcome_stays_a_story() -> None:
     opening = ("<h2>Can the harbour plan survive?</h2><p>Welcome to Tidewater Brief, your weekly "
                f"look at what matters on the coast.</p>{essay}")
     assert _headlines(opening)[0] == "Can the harbour plan survive?"
+
+
+@pytest.mark.parametrize(("line", "caption"), [
+    ("Ferries on the Sound. Tidewater Illustration/Getty Images", True),
+    ("The harbour at dawn. Photo/Reuters", True),
+    # headlines that name such words are none
+    ("Photos/Getty Images licensing deal signed", False),
+    ("Harbour plan passes. Illustration/Getty Images deal follows", False),
+])
+def test_a_caption_ending_in_an_art_desk_and_an_agency_is_a_caption(
+        line: str, caption: bool) -> None:
+    assert bool(CAPTION.search(line)) is caption

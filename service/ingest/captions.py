@@ -36,7 +36,12 @@ CAPTION = re.compile(rf"(?:^|[.)]\s+|\(){_CREDIT}(?:,\s*{_CREDIT}){{0,2}}\)?\.?$
                      # picture library: "…speaks at COP27 Credit: Paul Kagame / Flickr" (a
                      # real sweep)
                      r"|\s(?-i:Credit|Photo|Image|Picture|Illustration)s?:\s*"
-                     rf"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,3}})\s*/\s*{_LIBRARY}\.?$",
+                     rf"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,3}})\s*/\s*{_LIBRARY}\.?$"
+                     # a caption's sentence, then its credit with no colon, an outlet's art
+                     # desk and an agency: "EV Earnings on Deck. Heatmap Illustration/Getty
+                     # Images" (the tenth blind set)
+                     r"|[.)]\s+(?-i:[A-Z][\w'’.-]*\s+)?(?-i:Illustration|Photo|Image|Graphic)s?"
+                     rf"\s*/\s*{_AGENCY}\.?$",
                      re.IGNORECASE)
 NEWS_CREDIT = re.compile(
                      # a photographer's name alone with the agency or paper it shot for, as
