@@ -55,6 +55,13 @@ def _with_reader(context: Context, smtp_sink: Any, clock: list[datetime], addres
     return ctx
 
 
+def _build_round(ctx: Context, clock: list[datetime], when: datetime, week: str) -> int:
+    """The clock moved to ``when`` and ``week``'s digests built, as the digest job does."""
+    clock[0] = when
+    with transaction(ctx.sessions) as session:
+        return create_digest_deliveries(session, week, UTC_ZONE, when)
+
+
 def _issue_on(ctx: Context, when: datetime, headline: str) -> int:
     """An issue arriving at ``when`` with one policy story, matched as the poll does."""
     with transaction(ctx.sessions) as session:
@@ -96,9 +103,7 @@ def test_stories_that_arrived_while_weekly_reach_a_reader_who_moved_to_instant(
     clock[0] = THURSDAY
     _issue_on(ctx, THURSDAY, "Regulator fines a chatbot maker")
     send_due(ctx, worker_id="test")
-    clock[0] = NEXT_MONDAY
-    with transaction(ctx.sessions) as session:
-        create_digest_deliveries(session, "2024-W20", UTC_ZONE, NEXT_MONDAY)
+    _build_round(ctx, clock, NEXT_MONDAY, "2024-W20")
     send_due(ctx, worker_id="test")
 
     headlines = ["Senate passes the AI audit bill", "Regulator fines a chatbot maker"]
@@ -117,9 +122,7 @@ def test_a_reader_who_moved_to_instant_gets_no_digest_of_later_issues(
     clock[0] = THURSDAY
     _issue_on(ctx, THURSDAY, "Regulator fines a chatbot maker")
     send_due(ctx, worker_id="test")
-    clock[0] = NEXT_MONDAY
-    with transaction(ctx.sessions) as session:
-        assert create_digest_deliveries(session, "2024-W20", UTC_ZONE, NEXT_MONDAY) == 0
+    assert _build_round(ctx, clock, NEXT_MONDAY, "2024-W20") == 0
     send_due(ctx, worker_id="test")
     [alert] = [m for m in smtp_sink.messages if str(m["To"]) == "bob@example.test"]
     assert "Weekly digest" not in str(alert["Subject"])
@@ -136,9 +139,8 @@ def test_stories_alerted_before_a_move_to_weekly_are_not_in_the_digest(
     clock[0] = THURSDAY
     _issue_on(ctx, THURSDAY, "Regulator fines a chatbot maker")
     send_due(ctx, worker_id="test")
-    clock[0] = NEXT_MONDAY
+    _build_round(ctx, clock, NEXT_MONDAY, "2024-W20")
     with transaction(ctx.sessions) as session:
-        create_digest_deliveries(session, "2024-W20", UTC_ZONE, NEXT_MONDAY)
         assert session.scalar(select(Issue.digest_week).limit(1)) == "2024-W20"
     send_due(ctx, worker_id="test")
     headlines = ["Senate passes the AI audit bill", "Regulator fines a chatbot maker"]
@@ -157,15 +159,11 @@ def test_an_alert_held_by_smtp_past_its_weeks_round_is_not_lost_by_a_move_to_wee
     smtp_sink.faults.transient = 1
     send_due(ctx, worker_id="test")
     assert smtp_sink.messages == []
-    clock[0] = NEXT_MONDAY
-    with transaction(ctx.sessions) as session:
-        assert create_digest_deliveries(session, "2024-W20", UTC_ZONE, NEXT_MONDAY) == 0
+    assert _build_round(ctx, clock, NEXT_MONDAY, "2024-W20") == 0
     clock[0] = NEXT_TUESDAY
     _choose(ctx, "dave@example.test", policy="weekly")
     send_due(ctx, worker_id="test")
-    clock[0] = MONDAY_AFTER
-    with transaction(ctx.sessions) as session:
-        create_digest_deliveries(session, "2024-W21", UTC_ZONE, MONDAY_AFTER)
+    _build_round(ctx, clock, MONDAY_AFTER, "2024-W21")
     send_due(ctx, worker_id="test")
     got = _headlines_got(smtp_sink, "dave@example.test", ["Senate passes the AI audit bill"])
     assert got == ["Senate passes the AI audit bill"], "the story was lost or sent twice"
@@ -188,9 +186,7 @@ def test_an_alert_held_past_a_round_whose_digest_holds_its_story_leaves_it_there
     send_due(ctx, worker_id="test")
     clock[0] = WEDNESDAY
     _choose(ctx, "erin@example.test", policy="weekly")
-    clock[0] = NEXT_MONDAY
-    with transaction(ctx.sessions) as session:
-        assert create_digest_deliveries(session, "2024-W20", UTC_ZONE, NEXT_MONDAY) == 1
+    assert _build_round(ctx, clock, NEXT_MONDAY, "2024-W20") == 1
     send_due(ctx, worker_id="test")
     [subject] = _subjects_with(smtp_sink, "erin@example.test", "Senate passes the AI audit bill")
     assert "Weekly digest" in subject
@@ -213,9 +209,7 @@ def test_an_alert_held_past_a_round_drops_a_story_whose_instant_theme_was_turned
         create_instant_deliveries(session, issue.id, TUESDAY)
     smtp_sink.faults.transient = 1
     send_due(ctx, worker_id="test")
-    clock[0] = NEXT_MONDAY
-    with transaction(ctx.sessions) as session:
-        assert create_digest_deliveries(session, "2024-W20", UTC_ZONE, NEXT_MONDAY) == 1
+    assert _build_round(ctx, clock, NEXT_MONDAY, "2024-W20") == 1
     _choose(ctx, "fay@example.test", policy="off", safety="weekly")
     send_due(ctx, worker_id="test")
     [subject] = _subjects_with(smtp_sink, "fay@example.test", "Senate passes the AI audit bill")

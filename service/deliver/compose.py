@@ -19,6 +19,7 @@ from service.context import Context
 from service.db.tables import Delivery, Issue, Story, Subscriber, Subscription
 from service.db.types import as_utc
 from service.deliver import coverage, links, render
+from service.deliver.tokens import made_before_leaving
 from service.domain import THEMES, SubscriberStatus
 from service.events.store import events_of
 
@@ -259,11 +260,10 @@ class Composer:
         if not (subscriber.status == SubscriberStatus.PENDING
                 or (subscriber.status == SubscriberStatus.UNSUBSCRIBED and asked)):
             raise NothingToSend(f"subscriber is {subscriber.status}")
-        left = subscriber.unsubscribed_at
-        if left is not None and as_utc(delivery.created_at) < as_utc(left):
+        if made_before_leaving(delivery.created_at, subscriber.unsubscribed_at):
             # in a sender's hands when the reader left, then put back by a transient
-            # failure: its link could confirm nothing (web/confirmation.py), and the
-            # request that brought the reader back has an email of its own
+            # failure: its link could confirm nothing, and the request that brought the
+            # reader back has an email of its own
             raise NothingToSend("a confirmation from before the reader unsubscribed")
         stored = {theme: cadence for cadence, themes in followed.items() for theme in themes}
         draft = render.draft_confirmation(render.requested_themes(asked, stored),

@@ -30,6 +30,7 @@ from itsdangerous import (
 from itsdangerous.encoding import base64_encode
 from itsdangerous.signer import HMACAlgorithm
 
+from service.db.types import as_utc
 from service.errors import InvalidLink
 
 DAY = 24 * 3600
@@ -41,6 +42,13 @@ PURPOSES: dict[str, int | None] = {
     "preferences": 365 * DAY,
     "feedback": 365 * DAY,
 }
+
+
+def made_before_leaving(made: datetime, unsubscribed_at: datetime | None) -> bool:
+    """Whether an email made at ``made`` came before its reader last unsubscribed: its
+    confirmation link subscribes nobody again, so it is not sent, and counts as no
+    email "to use" instead of a new one (web/confirmation.py, compose.py)."""
+    return unsubscribed_at is not None and as_utc(made) < as_utc(unsubscribed_at)
 
 
 def new_link_secret() -> str:

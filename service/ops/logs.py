@@ -30,8 +30,7 @@ class RedactSecrets(logging.Filter):
         if not self._secrets:
             return True
         message = record.getMessage()
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        _format_exception(record)
         for secret in self._secrets:
             message = message.replace(secret, MASK)
             if record.exc_text:
@@ -51,11 +50,16 @@ class EscapeControls(logging.Filter):
         message = record.getMessage()
         if _CONTROLS.search(message):
             record.msg, record.args = _escaped(message), None
-        if record.exc_info and not record.exc_text:  # an error's text may quote a sender's
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        _format_exception(record)  # an error's text may quote a sender's
         if record.exc_text:
             record.exc_text = _escaped(record.exc_text)
         return True
+
+
+def _format_exception(record: logging.LogRecord) -> None:
+    """The record's traceback as text, once, for the filters to rewrite before it is shown."""
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
 
 
 def _escaped(text: str) -> str:

@@ -150,6 +150,13 @@ def confirm(session: Session, subscriber: Subscriber, now: datetime) -> bool:
     return True
 
 
+def fully_unsubscribed(subscriber: Subscriber) -> bool:
+    """Unsubscribed, with no request to come back pending: unsubscribing again changes
+    nothing (with one pending, it withdraws it, so its confirmation confirms nothing)."""
+    return (subscriber.status == SubscriberStatus.UNSUBSCRIBED
+            and not subscriber.requested_choices)
+
+
 def unsubscribe(session: Session, subscriber: Subscriber, now: datetime) -> int:
     """Stop all mail to the subscriber; returns how many pending deliveries were cancelled.
 

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from service.db.tables import Delivery, Subscriber
 from service.db.types import as_utc
-from service.deliver.tokens import SignedLink
+from service.deliver.tokens import SignedLink, made_before_leaving
 from service.deliver.wakeup import announce
 from service.domain import THEMES, DeliveryStatus, SubscriberStatus
 from service.subscribers import registry as subscribers
@@ -78,8 +78,7 @@ def queue_confirmation(session: Session, subscriber: Subscriber,
     # A confirmation made before the address unsubscribed can no longer confirm it
     # (``confirmable``): it is no email "to use" instead of a new one.  Only the day's
     # limit counts it (a reader who unsubscribed and came back at once got nothing).
-    left = subscriber.unsubscribed_at
-    usable = last is not None and (left is None or as_utc(last) >= as_utc(left))
+    usable = last is not None and not made_before_leaving(last, subscriber.unsubscribed_at)
     if count >= CONFIRMS_PER_DAY or (usable and as_utc(last) > now - CONFIRM_INTERVAL):
         log.info("no confirmation email for subscriber %s: %d sent in the last day",
                  subscriber.id, count)
@@ -111,8 +110,7 @@ def confirmable(session: Session, subscriber: Subscriber,
     if (delivery is None or delivery.subscriber_id != subscriber.id
             or delivery.kind != CONFIRM_KIND):
         return None
-    if (subscriber.unsubscribed_at is not None
-            and as_utc(delivery.created_at) < as_utc(subscriber.unsubscribed_at)):
+    if made_before_leaving(delivery.created_at, subscriber.unsubscribed_at):
         return None  # an email from before the unsubscribe: it subscribes nobody again
     asked = link.extra.get("choices")
     if not isinstance(asked, dict):

@@ -14,7 +14,6 @@ from flask import render_template, request
 
 from service.db.database import transaction
 from service.deliver.links import preferences_url
-from service.domain import SubscriberStatus
 from service.subscribers import registry as subscribers
 from service.web import csrf
 from service.web.signed import link_owner
@@ -35,8 +34,7 @@ class UnsubscribePage(Page):
             return render_template(
                 "pages/unsubscribe.html", email=subscriber.email,
                 # (a request to come back pending: the button withdraws it, the review)
-                already=(subscriber.status == SubscriberStatus.UNSUBSCRIBED
-                         and not subscriber.requested_choices),
+                already=subscribers.fully_unsubscribed(subscriber),
                 preferences_url=preferences_url(PAGE_LINKS, self.ctx.signer,
                                                 subscriber.id, subscriber.link_secret,
                                                 born=owner.link.made_at)
@@ -54,8 +52,7 @@ class UnsubscribePage(Page):
             # (unsubscribed, with a request to come back pending: the reader changed their
             # mind again, and the confirmation on its way must confirm nothing: the scale
             # review found this click did nothing, and the link then subscribed them)
-            if (subscriber.status != SubscriberStatus.UNSUBSCRIBED
-                    or subscriber.requested_choices):
+            if not subscribers.fully_unsubscribed(subscriber):
                 cancelled = subscribers.unsubscribe(session, subscriber, self.ctx.now())
                 log.info("subscriber %s unsubscribed; %s pending deliveries cancelled",
                          subscriber.id, cancelled)
