@@ -43,6 +43,7 @@ from service.ingest.bylines import (
 )
 from service.ingest.captions import CAPTION
 from service.ingest.fields import BRACKET_STATUS
+from service.ingest.greetings import GREETING, SALUTATION
 
 DECORATION = "*_ \t\xa0"
 TITLE_MAX_CHARS = 160
@@ -67,31 +68,14 @@ ENUMERATOR = re.compile(r"^\(?(?:\d{1,3}|[a-z])[.)]\s+")  # "100. " in a list of
 TAGGED_TITLE_MIN_WORDS = 3
 BRACKET_TAG = re.compile(r"^\[(?:[A-Z]{2,10}(?:-[A-Za-z0-9]{1,12}){0,3}-\d{1,8}"
                          rf"|{BRACKET_STATUS})\][ \t]+(?=\S)")  # (or a tracker's status)
-# The newsletter greeting its readers ("Hey, Jamie here!", after an emoji only when it ends
-# in "!": "👋 Hello and welcome to …!"), or welcoming them to the issue ("Welcome to the second
-# edition of …"): its intro, no headline.  Not "Hi-tech farms…", "Hello Kitty maker sues",
-# "'Hello, Dolly!' returns" (a quote), "🎮 Hello, Neighbor 3 is a mess" (attack16).
-_NO_QUOTE = r"[^\w'\"‘’“”]"
-# (every run bounded: a hostile line of 40,000 symbols took seconds, the stop's review)
-GREETING = re.compile(rf"^(?:{_NO_QUOTE}{{1,6}}(?=.{{0,160}}!\W{{0,20}}$))?"
-                      r"(?:hey|hi|hello|howdy|greetings"
-                      # the same in the languages the sweeps met ("☀️ Guten Morgen, Berlin!":
-                      # the ninth blind set's city daily), greeting as "hi" does: not "Bom Dia
-                      # Brasil estreia novo cenário", a show's news (the review)
-                      r"|guten (?:morgen|tag|abend)|buen(?:os|as) (?:días|dias|tardes|noches)"
-                      r"|bonjour|bonsoir|buongiorno|buonasera|bom dia"
-                      r"|boa (?:tarde|noite)|goedemorgen|goedenavond|god morgon"
-                      r"|dzień dobry|günaydın)(?:\W{0,20}$|\s*[,!—–]|\s+(?:and"
-                      r"|everyone|all|friends|folks|there|again|readers|from)\b"
-                      r"|\s+[^\s,.!?]{1,40}(?:\s+[^\s,.!?]{1,40})?(?:[,!]|\W{0,20}$))"
-                      rf"|^{_NO_QUOTE}{{0,6}}(?:good (?:morning|afternoon|evening)\b"
-                      r"|(?:hello and )?welcome (?:back )?to (?:the |this |our |your |today['’]s )?"
-                      r"(?:[\w'’-]+ ){0,3}(?:edition|issue|newsletter)\b)",
-                      re.IGNORECASE)
 # An emoji or two before a line's link, a mark of its kind ("😻", "💩"): not its words
 ICON_LEAD = re.compile(r"^[^\w\s\"'“‘«(\[<$€£#@&*_~-]{1,3}\ufe0f?[ \t]+")
 SUBHEAD = re.compile(r"^[*_\s]*(?:…|\.\.\.)")  # "…what the story is about…" under a headline
 SETTING = re.compile(r"^\[[^\]]{3,80}\]$")  # "[A city, 2031]" under a tale's title
+# A story's summary run in after "tl;dr": "tl;dr - A major marketing firm has…" (the eleventh
+# blind set: a question headline over it, "Are 'sustainable' products…?", was text).  Not a
+# recap's own "TL;DR of all topics covered:".
+TLDR_LEAD = re.compile(r"^[*_\s]*tl;?dr[*_]*\s*[-–—:][*_]*\s+\S", re.IGNORECASE)
 LABEL = re.compile(r"[:：]\s*$")  # an inline bold lead-in such as "What's new:" (or "：")
 # (and a Chinese or Japanese sentence's full stop or comma: "。", "，", "、": sweep8)
 SENTENCE_END = re.compile(r"[.,;:。，、；：]$")
@@ -148,7 +132,6 @@ MAIL_HEADER = re.compile(r"^(?:(?:From|To|Cc|Reply-To):[ \t]+[^\n]*(?:@|<)"
                          r"|(?:Date|Sent):[ \t]+(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?[ \t]+)?"
                          r"(?:\d{1,2}[ \t]+[A-Z][a-z]+,?[ \t]+\d{4}|[A-Z][a-z]+[ \t]+\d{1,2},?"
                          r"[ \t]+\d{4}|\d{4}-\d{2}-\d{2}))")
-SALUTATION = re.compile(r"^(?:dear|hi|hello|hey)\b[^,.!?]{1,40},$", re.IGNORECASE)
 BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
 # A line that ends a sentence or a clause: "…rose 4%.", "…said:" (in CJK too).
 SENTENCE_CLOSE = re.compile(r"[.!?,;:…。！？，、；：]['\"’”)）」』]*$")
@@ -282,8 +265,8 @@ def lower_start(text: str) -> bool:
 
 
 def marks_headline_above(line: str) -> bool:
-    """A "…subhead…" or a "[setting]" line: the line above it is a headline."""
-    return bool(SUBHEAD.match(line) or SETTING.match(line))
+    """A "…subhead…", a "[setting]" or a "tl;dr - …" line: the line above it is a headline."""
+    return bool(SUBHEAD.match(line) or SETTING.match(line) or TLDR_LEAD.match(line))
 
 
 def labelled(block: Block, line: str) -> bool:

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 from service.ingest.addresses import split_address
 from service.ingest.bylines import ISSUE_DATE
-from service.ingest.headlines import GREETING, READING_TIME, tidy
+from service.ingest.greetings import GREETING
+from service.ingest.headlines import READING_TIME, tidy
 from service.ingest.units import BOLD_RANK, Unit, after, text_under
 
 __all__ = ["is_masthead", "names_the_newsletter", "newsletter_names", "translated_names"]

@@ -252,6 +252,14 @@ THIS_ISSUE = re.compile(
     r"|may|june|july|august|september|october|november|december|spring|summer|autumn|fall"
     r"|winter|holiday|weekend|latest|special|first|final|last|\d{1,3}(?:st|nd|rd|th))\s+)?"
     r"(?:edition|issue)\b|^(?:issue|edition|no\.)\s*#?\d", re.IGNORECASE)
+# A first "headline" that is the issue telling what it holds, over nothing: "This week we're
+# looking at the rise of no-code robots, …, and the Dark Side of the 90s!" (the eleventh
+# blind set); not "This week in robotics" nor "Today, OpenAI launched…"
+TEASER_HEADLINE = re.compile(
+    r"^\W{0,6}(?:this week|today|in (?:this|today['’]s) (?:issue|edition))\W{0,3}\s*"
+    r"(?:we['’]re|we are|we['’]ll|we will|we|i['’]m|i am|i['’]ll|i|you['’]ll)\s+"
+    r"(?:looking|look|covering|cover|talking|talk|diving|dive|exploring|explore|digging|dig"
+    r"|bringing|bring|have|got|find|get|share|sharing|learn)\b", re.IGNORECASE)
 WELCOME_WITHIN = 3  # the first story's blocks: its headline, a subtitle, the welcome
 ESSAY_AFTER = 2  # long paragraphs after the welcome: the post's own essay, not an intro
 
@@ -267,6 +275,9 @@ def without_welcome(names: Sequence[str], cuts: list[Cut], notes: list[str]
     if len(cuts) < 2 or not cuts[0].blocks:
         return cuts, notes
     blocks = cuts[0].blocks
+    if TEASER_HEADLINE.match(cuts[0].headline) and _no_essay(blocks[1:]):
+        why = f"   dropped intro: {cuts[0].headline[:80]!r} (the issue telling what it holds)"
+        return cuts[1:], renumbered(notes, 1, why, 0)
     for at, block in enumerate(blocks[:WELCOME_WITHIN]):
         found = WELCOME.match(block.text)
         if found and (THIS_ISSUE.match(found.group("rest"))
@@ -276,11 +287,16 @@ def without_welcome(names: Sequence[str], cuts: list[Cut], notes: list[str]
             return cuts, notes  # a story's own paragraph comes first
     else:
         return cuts, notes
-    if sum(len(b.text) > ESSAY_PARAGRAPH_CHARS for b in blocks[at + 1:]) >= ESSAY_AFTER:
+    if not _no_essay(blocks[at + 1:]):
         return cuts, notes
     why = (f"   dropped intro: {cuts[0].headline[:80]!r} (its text welcomes the reader to "
            "the issue)")
     return cuts[1:], renumbered(notes, 1, why, 0)
+
+
+def _no_essay(blocks: Sequence[Block]) -> bool:
+    """Fewer long paragraphs than an essay of the post's own has."""
+    return sum(len(b.text) > ESSAY_PARAGRAPH_CHARS for b in blocks) < ESSAY_AFTER
 
 
 def _named(welcomed: str) -> str:

@@ -79,11 +79,11 @@ TOLD_CHARS = 60  # ... when a paragraph this long came before it (an intro, a ma
 # ... or when it is no issue's title: "Kestrel Notes: rates, robots and rain" (a name, a colon
 # and what the issue holds) is one whatever its peers (the review)
 ISSUE_TITLE = re.compile(r"^[^:\n]{2,40}:\s[^,\n]+,\s")
-MORE_IN_SUBJECT = re.compile(r"\s*(?:,\s*and|\+|&|;|,\s*plus|\s+plus|\s+and\s+(?:the|a|more))\s")
+MORE_IN_SUBJECT = re.compile(r"\s*(?:,\s*and|\+|&|;|,\s*plus|\s+plus|\s+and\s+(?:the|a|more)"
+                             r"|,[^,;]{1,60}(?:,\s*|\s+)(?:and|&)\s)\s*")
 BUTTON_CHARS = 40  # "Read the full story →": a button's words are few
-# A stored headline's length at most: a 50,000-character Subject of a one-story issue was its
-# headline, in every alert and page (an operator's review): cut, with "…".
-HEADLINE_MAX_CHARS = 300
+# A stored headline's length at most, cut with "…" (a 50,000-character Subject of a one-story
+HEADLINE_MAX_CHARS = 300  # issue was its headline in every alert and page: an operator's review)
 
 
 # ---- segmenting -----------------------------------------------------------------------------
@@ -180,7 +180,8 @@ def _read_more_bar(text: str) -> bool:
 def _is_title(text: str, subject: str, block: Block) -> bool:
     """The post's title: the subject itself, or a heading the subject starts with, unless
     the subject goes on to more of the issue ("The benchmark treadmill, and the week in
-    evals": the editor's letter is a story, the thirteenth sweep)."""
+    evals": the editor's letter is a story, the thirteenth sweep; "3D-printed brains, Super
+    Bowl Flu, and spiced Coke.", a list of its topics: the eleventh blind set)."""
     if text == subject:
         return True
     # (an emoji-led subject, "☕ Rates, rails…", is not read without its emoji here: senders

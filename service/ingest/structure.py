@@ -28,11 +28,11 @@ from service.ingest.ads import SPONSORED_TAIL, is_ad, is_button, sponsor_paragra
 from service.ingest.buttons import CALL_TO_ACTION
 from service.ingest.cuts import Cut, Cutting, without_last
 from service.ingest.dated_lines import calendar_entry
+from service.ingest.greetings import SALUTATION
 from service.ingest.headlines import (
     ASKS,
     INNER_HEADING,
     RELATED,
-    SALUTATION,
     TITLE_MAX_CHARS,
     block_lines,
     rank_name,

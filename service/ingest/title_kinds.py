@@ -42,6 +42,10 @@ TAKEAWAYS = re.compile(r"^\W*(?:this|the) week['’]?s takeaways\W*$", re.IGNORE
 NEWS_SUMMARY_CHARS = 20  # a one-line news item says what happened after its headline
 # "<word> jobs" is a jobs board over postings only: "Steel jobs" over news is news
 FIELD_JOBS = re.compile(r"^\W*\w[\w-]* (?:jobs|roles)\W*$", re.IGNORECASE)
+# A sentence that introduces the list under it: "Here's this week's…", "Here are…", "Below
+# are…" (a line ending in a colon makes the items the story's own: roles.py's ``related``)
+LIST_INTRO = re.compile(r"^(?:here(?:['’]s| is| are)|below)\b", re.IGNORECASE)
+LIST_INTRO_CHARS = 200
 NEWS_RUN = 3  # headlines over one short sentence each, in a row: news, not a closing pair
 # the newsletter speaking to its reader: "We write about chips…", "Write to us at…"
 SPEAKING = re.compile(r"(?:we|you|our|your|i|us|write|join|listen|follow|reply|forward"
@@ -79,7 +83,7 @@ def title_kind(unit: Unit, units: list[Unit], index: int) -> str:
         return "section"  # a title with nothing under it
     if following.role == "title" and following.rank < unit.rank and unit.rank >= 7:
         return "body"  # a line that only looks like a title, over a heading: text, not a name
-    if following.role in ("title", "item"):
+    if following.role in ("title", "item") or _over_a_list_intro(units, index):
         return "section"
     # (under a Chinese or Japanese title, its text says more per letter: ``text_size``)
     under = text_under(units, index, text_size if CJK.search(text) else len)
@@ -90,6 +94,17 @@ def title_kind(unit: Unit, units: list[Unit], index: int) -> str:
     if words and len(words) <= 5 and all(w in SECTION_WORDS for w in words):
         return "section"
     return "story"
+
+
+def _over_a_list_intro(units: list[Unit], index: int) -> bool:
+    """One short paragraph under the title says what the items below it are ("Here's one
+    important… news item." over three link-led items, the eleventh blind set): the title
+    names a section of items, not a story told in the paragraph."""
+    below = [u for u in itertools.islice(after(units, index), 4) if u.role != "rule"]
+    return (len(below) >= 3 and below[0].role == "body"
+            and len(below[0].block.text) <= LIST_INTRO_CHARS
+            and bool(LIST_INTRO.match(below[0].block.text.strip()))
+            and all(u.role == "item" for u in below[1:3]))
 
 
 def _postings_under(units: list[Unit], index: int) -> bool:
