@@ -336,6 +336,13 @@ def test_excerpt_skips_the_headline_and_cuts_at_a_word() -> None:
     ("Import AI" + " - x" * 100_000, "Import AI"),
     ("Import AI #374 - GPT-5, Claude and more", "Import AI #374"),  # no date after the name
     ("Email from the team | Sep 11", "Import AI"),  # not named: "AI" is no word of it either
+    # a date after the colon is what tells issues apart (a user's review: every Batch alert
+    # read "The Batch @ DeepLearning.AI: 2 stories on policy")
+    ("The Batch @ DeepLearning.AI: March 12, 2025", "The Batch @ DeepLearning.AI - March 12, 2025"),
+    ("Import AI: 12 Mar", "Import AI - 12 Mar"),
+    ("Import AI: 2025-03-12", "Import AI - 2025-03-12"),
+    ("Import AI: March madness in chips", "Import AI"),
+    ("Import AI: March 12, 2025 and the week in evals", "Import AI"),
 ])
 def test_issue_title_is_the_subject_before_its_colon(subject: str, title: str) -> None:
     assert render.issue_title(subject, "Import AI") == title

@@ -22,13 +22,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from service.cli.delivery import digest_command, send_command
 from service.context import Context
 from service.db.database import transaction
-from service.db.tables import Delivery, Story, Subscriber
+from service.db.tables import Delivery, DigestRound, Story, Subscriber
 from service.deliver import compose
 from service.deliver.claims import claim_due_deliveries
 from service.deliver.match import create_digest_deliveries, create_instant_deliveries
@@ -942,7 +942,44 @@ def test_digest_command_defaults_to_the_last_full_week(sqlite_context: Context) 
     result = CliRunner().invoke(digest_command, ["--no-send"], obj={"context": lambda: ctx})
 
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("digest 2024-W19: 0 digests created; dry run")
+    assert result.output.startswith("digest 2024-W19: dry run: 0 digests would be built")
+
+
+def test_a_dry_run_digest_saves_nothing_a_later_send_could_send(
+        sqlite_context: Context, smtp_sink: SmtpSink) -> None:
+    """`digest --no-send` built the week's round and its due digests, which the next
+    `send` (or the running service) mailed: a dry run that sent (a user's review)."""
+    ctx = configure(sqlite_context, smtp_sink)
+    with transaction(ctx.sessions) as session:
+        subscribe(session, "weekly@example.com", ["safety"], "weekly")
+        make_issue(session, [{"safety": 0.9}], sent_at=FIXED_NOW - timedelta(days=7))
+    runner = CliRunner()
+
+    dry = runner.invoke(digest_command, ["--no-send"], obj={"context": lambda: ctx})
+    assert dry.exit_code == 0, dry.output
+    assert "1 digests would be built; nothing saved or sent" in dry.output
+    assert send_due(ctx, worker_id=WORKER).sent == 0
+    with ctx.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Delivery)) == 0
+        assert session.scalar(select(func.count()).select_from(DigestRound)) == 0
+
+    real = runner.invoke(digest_command, [], obj={"context": lambda: ctx})
+    assert real.exit_code == 0, real.output
+    assert real.output.startswith("digest 2024-W19: 1 digests created; sent 1")
+    assert "has not ended" not in real.output
+    assert len(smtp_sink.messages) == 1
+
+
+def test_a_digest_of_the_week_in_progress_says_what_it_leaves_to_the_next(
+        sqlite_context: Context) -> None:
+    ctx = configure(sqlite_context)  # FIXED_NOW is a Wednesday of 2024-W20
+
+    result = CliRunner().invoke(digest_command, ["--week", "2024-W20"],
+                                obj={"context": lambda: ctx})
+
+    assert result.exit_code == 0, result.output
+    assert ("note: week 2024-W20 has not ended; issues dated later in it go to the next "
+            "week's digest") in result.output
 
 
 def test_a_run_that_sends_nothing_logs_below_info(

@@ -59,17 +59,21 @@ def send_command(no_send: bool, limit: int | None) -> None:
 @click.command("digest", cls=Command)
 @click.option("--week", callback=_check_week, metavar="YYYY-Www",
               help="ISO week to build, like 2024-W20 (default: the last full week).")
-@NO_SEND
+@click.option("--no-send", is_flag=True,
+              help="Dry run: count the digests the week would get; save and send nothing.")
 def digest_command(week: str | None, no_send: bool) -> None:
     """Build the weekly digests of WEEK and send them now.
 
     Digests already built for that week are not built again.  With --no-send
-    they are still built (they are owed), then rendered and logged, not sent.
+    nothing is saved or sent: the digests the week would get are counted, and
+    the week's round is left to the schedule (a round is built once; built by
+    a dry run, its digests would go out at the next send).
     """
     from service.deliver.match import (
         create_digest_deliveries,
         digest_week_due,
         left_before_rounds,
+        week_bounds,
     )
     from service.ops import status
     from service.ops.deployment import check_signing_key
@@ -78,6 +82,13 @@ def digest_command(week: str | None, no_send: bool) -> None:
         check_signing_key(context, process_id("digest"))
         zone = ZoneInfo(context.settings.digest.timezone)
         week = week or digest_week_due(context.now(), zone, context.settings.digest.day)
+        if no_send:
+            with context.sessions() as session:
+                would = create_digest_deliveries(session, week, zone, context.now())
+                session.rollback()
+            click.echo(f"digest {week}: dry run: {would} digests would be built; "
+                       "nothing saved or sent")
+            return
 
         def build() -> dict[str, object]:
             with transaction(context.sessions) as session:
@@ -89,8 +100,13 @@ def digest_command(week: str | None, no_send: bool) -> None:
         summary = send_due(context, worker_id=process_id("digest"), no_send=no_send)
         with context.sessions() as session:
             left, latest = left_before_rounds(session, zone)
+        unfinished = week_bounds(week, zone)[1] > context.now()
     click.echo(f"digest {week}: {created} digests created; "
                f"{_describe(summary, no_send)}")
+    if unfinished:
+        # built now, the round is closed: what the week still brings joins next week's
+        click.echo(f"note: week {week} has not ended; issues dated later in it go to the "
+                   "next week's digest")
     if left and latest:
         # an archive polled after the first round: no round takes it unless asked for
         click.echo(f"note: {left} issues are dated before the first digest round and are in "

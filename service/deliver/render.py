@@ -56,6 +56,11 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 # a date part after the name: "Sep 11", "11 September 2025", "2025-09-11", "9/11"
 TITLE_DATE = re.compile(rf"^(?:{_MONTH}\s+\d{{1,2}}\b|\d{{1,2}}\s+{_MONTH}|(?:19|20)\d\d\b"
                         r"|\d{1,2}/\d{1,2}\b)", re.IGNORECASE)
+_YEAR = r"(?:19|20)\d\d"
+# a subject's whole part after its colon that is a date: "March 12, 2025", "12 Mar", "2025-03-12"
+DATE_ONLY = re.compile(rf"^(?:{_MONTH}\s+\d{{1,2}}(?:,?\s+{_YEAR})?|\d{{1,2}}\s+{_MONTH}"
+                       rf"(?:\s+{_YEAR})?|{_YEAR}-\d\d-\d\d|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?)$",
+                       re.IGNORECASE)
 TITLE_MAX_PARTS = 6  # (a subject of thousands of parts is not joined thousands of times)
 TITLE_PARTS = re.compile(r"\s+[-–—|·]\s+")  # "ThursdAI - Sep 11 - SeeDream 4, …"
 ITEM_AGAIN = re.compile(r"\s*[-–—:|]\s")  # "Headline - summary": the item's line
@@ -162,9 +167,11 @@ def issue_title(subject: str, source: str) -> str:
     newsletter must not all read alike).  Else the source's name stands in.
     """
     line = one_line(subject)
-    head = line.split(":", 1)[0].strip()
+    head, _, tail = (part.strip() for part in line.partition(":"))
     if head and ":" in line and len(head) <= TITLE_MAX_CHARS:
-        return head
+        # "The Batch @ DeepLearning.AI: March 12, 2025": the date is all that tells it apart
+        dated = DATE_ONLY.match(tail) and len(head) + len(tail) + 3 <= TITLE_MAX_CHARS
+        return f"{head} - {tail}" if dated else head
     name = one_line(source)
     named = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE) if name else None
     parts = TITLE_PARTS.split(LEADING_MARKS.sub("", line), maxsplit=TITLE_MAX_PARTS)
