@@ -7,6 +7,7 @@
     │   └── InboxConnectionLost  the connection dropped mid-poll: reconnect and go on
     ├── MessageRefused           one message cannot become an issue (stored, not raised on)
     │   ├── UntrustedSender      status "rejected": not from a source's allowed senders
+    │   ├── NotAnIssue           status "rejected": an auto-reply, a confirmation, an invite
     │   └── MalformedMessage     status "failed": empty, huge, undecodable, no stories
     ├── ModelError               the classifier cannot be loaded or trained
     │   └── ModelIntegrityError  a model file does not match its card: never loaded
@@ -62,6 +63,13 @@ class MessageRefused(NewsalertsError):
 
 
 class UntrustedSender(MessageRefused):
+    status = PollOutcome.REJECTED
+
+
+class NotAnIssue(MessageRefused):
+    """Mail from a trusted sender that is no issue: an automatic reply, a request to
+    confirm a subscription, a calendar invitation (``ingest/automatic.py``)."""
+
     status = PollOutcome.REJECTED
 
 

@@ -29,6 +29,7 @@ from service.domain import Envelope, Issue, PollOutcome, RawMessage, Story, Tagg
 from service.errors import DuplicateMessage, MalformedMessage, MessageRefused, StorageError
 from service.events.store import EventSettings, assign_issue_events
 from service.ingest import store
+from service.ingest.automatic import check_automatic, check_invitation
 from service.ingest.fetch import Inbox, open_inbox
 from service.ingest.parse import (
     check_headers,
@@ -78,8 +79,10 @@ def examine(raw: RawMessage, sources: Sequence[Source], tagger: Tagger,
         envelope = read_envelope(headers)
         check_headers(headers)  # (before trust: headers cut short lose the List-Id it reads)
         source = trusted_source(envelope, sources, authserv_id)
+        check_automatic(headers, envelope)
         _check_size(raw, max_bytes)
         message = load_message(raw.data)  # the one parse of the whole message
+        check_invitation(message)
         issue = parse_issue(raw.data, message)
         stories = segment(issue, rules)
         if max_stories is not None and len(stories) > max_stories:
