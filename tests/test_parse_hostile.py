@@ -226,3 +226,19 @@ def test_bidi_overrides_are_removed_from_the_subject_and_the_text() -> None:
                        b"<p>Read <b>&#8238;now</b>&#x202C;.</p>", "text/html; charset=utf-8")
     assert [block.text for block in parse_issue(refs).blocks] == [
         "Import AI 9lmth.exe", "Read now."]
+
+
+def test_latin1_text_labelled_utf8_is_read_as_windows_1252() -> None:
+    """An operator's review: a Latin-1 body under a UTF-8 label reached readers as
+    "Qu\ufffdbec r\ufffdgulateur", said only at INFO."""
+    body = "Québec: le régulateur de Zürich a dit « non » — 5 €.".encode("cp1252")
+    assert texts(single_part(body, "text/plain; charset=utf-8")) == [
+        "Québec: le régulateur de Zürich a dit « non » — 5 €."]
+
+
+def test_utf8_text_with_one_broken_byte_stays_utf8() -> None:
+    """The look-alike: real UTF-8 with one bad byte keeps its accents (read as Windows-1252
+    it would be "QuÃ©bec" throughout); only the bad byte is replaced."""
+    body = "Québec et Zürich ".encode() + b"\xff" + b" ont dit non."
+    assert texts(single_part(body, "text/plain; charset=utf-8")) == [
+        "Québec et Zürich \ufffd ont dit non."]

@@ -318,6 +318,11 @@ def _is_truncated(msg: Message) -> bool:
     return cut_multipart or any(isinstance(d, TRUNCATION_DEFECTS) for d in defects)
 
 
+# One well-formed UTF-8 sequence of two bytes or more: text that holds one is UTF-8
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                           rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
 def _decode(part: Message) -> str:
     """The part's text in its declared charset, else UTF-8; an unknown label needs valid UTF-8."""
     payload = part.get_payload(decode=True)
@@ -335,5 +340,11 @@ def _decode(part: Message) -> str:
     if codec is None:
         reason = f"The body's charset {label!r} is unknown and the body is not UTF-8 either."
         raise MalformedMessage("bad-charset", reason)
-    log.info("body is not valid %s; undecodable bytes replaced", codec)
+    if codec == "utf-8" and not UTF8_SEQUENCE.search(data):
+        # Labelled UTF-8 with not one UTF-8 sequence in it: Latin-1 or Windows-1252 text
+        # under the wrong label ("Qu\xe9bec"), read as browsers read unlabelled 8-bit text;
+        # replaced, every accent was "\ufffd" in readers' alerts (an operator's review)
+        log.warning("body labelled UTF-8 is not UTF-8; read as Windows-1252")
+        return _shown(data.decode("cp1252", errors="replace"))
+    log.warning("body is not valid %s; undecodable bytes replaced", codec)
     return _shown(data.decode(codec, errors="replace"))
