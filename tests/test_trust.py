@@ -272,3 +272,24 @@ def test_a_real_mailbox_s_weak_trust_is_said_at_start(
     caplog.set_level(logging.WARNING, logger="service.ops.runner")
     warn_of_weak_trust(load_settings(config))
     assert [r.getMessage() for r in caplog.records] == [said[0]]
+
+
+def test_two_newsletters_sent_from_one_address_are_told_apart_by_their_list_id() -> None:
+    """An operator's review: a publisher's two newsletters from one address, each with its
+    List-Id; the first source listed took every message, so the second's issues were all
+    refused as `wrong-list-id`."""
+    robotics = Source("Robotics", ("news@publisher.test",), list_id="robotics.publisher.test")
+    daily = Source("Daily", ("news@publisher.test",), list_id="daily.publisher.test")
+    anything = Source("Anything else", ("news@publisher.test",))
+    both = [robotics, daily]
+
+    def source(list_id: str | None, sources: list[Source]) -> Source:
+        return trusted_source(envelope("news@publisher.test", list_id=list_id), sources)
+
+    assert source("<daily.publisher.test>", both) is daily
+    assert source("Robotics <robotics.publisher.test>", both) is robotics
+    assert source("<weekly.publisher.test>", [*both, anything]) is anything
+    assert source(None, [*both, anything]) is anything
+    with pytest.raises(UntrustedSender) as err:
+        source("<weekly.publisher.test>", both)
+    assert err.value.code == "wrong-list-id"

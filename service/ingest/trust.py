@@ -70,7 +70,7 @@ def trusted_source(envelope: Envelope, sources: Sequence[Source],
     check_unambiguous(envelope)
     if not envelope.sender:
         raise UntrustedSender("no-sender", "the message has no usable From address")
-    source = _source_for_sender(envelope.sender, sources)
+    source = _source_for_sender(envelope.sender, list_id_of(envelope.list_id), sources)
     if source.require_dkim:
         _check_dkim(envelope, source, authserv_id.strip().lower())
     if source.list_id and list_id_of(envelope.list_id) != source.list_id:
@@ -141,13 +141,17 @@ def list_id_of(header: str | None) -> str:
     return (found[0] if found else header).strip().lower()
 
 
-def _source_for_sender(sender: str, sources: Sequence[Source]) -> Source:
-    for source in sources:
-        if sender in source.senders:
-            return source
-    raise UntrustedSender(
-        "untrusted-sender", f"{sender} is not an allowed sender of any configured source"
-    )
+def _source_for_sender(sender: str, list_id: str, sources: Sequence[Source]) -> Source:
+    """The source of ``sender``; of two or more sent from one address (a publisher's
+    newsletters), the one whose List-Id the message carries, else one that asks for none
+    (two sources from one address each lost the other's issues as `wrong-list-id`: an
+    operator's review)."""
+    mine = [source for source in sources if sender in source.senders]
+    if not mine:
+        raise UntrustedSender(
+            "untrusted-sender", f"{sender} is not an allowed sender of any configured source")
+    return (next((s for s in mine if s.list_id and s.list_id == list_id), None)
+            or next((s for s in mine if not s.list_id), None) or mine[0])
 
 
 def _check_dkim(envelope: Envelope, source: Source, authserv_id: str) -> None:
