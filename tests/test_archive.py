@@ -163,3 +163,24 @@ def test_a_story_text_is_escaped_on_its_page(context: Context, client: FlaskClie
 
     assert str(escape(headline)) in page and "<script>" not in page
     assert "<img" not in page and "javascript:" not in page
+
+
+def test_pages_date_a_story_by_its_issue_not_by_when_it_arrived(
+        context: Context, client: FlaskClient) -> None:
+    """A user's review: an archive polled today showed "The Batch: March 12, 2025 ·
+    2026-12-07", the day it was read; the review page and `stories` give the issue's own
+    date.  An issue with no Date header is dated when it arrived."""
+    with transaction(context.sessions) as session:
+        dated = make_issue(session, [{"policy": 0.9}], subject="Dated letter",
+                           sent_at=FIXED_NOW - timedelta(days=400))
+        undated = make_issue(session, [{"policy": 0.9}], subject="Undated letter",
+                             sent_at=None, received_at=FIXED_NOW + timedelta(days=1))
+        ids = [dated.stories[0].id, undated.stories[0].id]
+    issue_day = f"{FIXED_NOW - timedelta(days=400):%Y-%m-%d}"
+    arrival_day = f"{FIXED_NOW + timedelta(days=1):%Y-%m-%d}"
+
+    listing = client.get("/themes/policy").get_data(as_text=True)
+    assert f"Dated letter · {issue_day}" in listing
+    assert f"Undated letter · {arrival_day}" in listing
+    page = client.get(f"/stories/{ids[0]}").get_data(as_text=True)
+    assert f"(Import AI), {issue_day}" in page and f"{FIXED_NOW:%Y-%m-%d}" not in page

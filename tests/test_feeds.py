@@ -212,9 +212,10 @@ def test_rendered_feeds_keep_the_newest_bodies_by_etag() -> None:
 
 def test_an_entry_links_the_story_own_url_when_it_has_a_safe_one() -> None:
     story = ArchiveStory(7, "h", "t", "https://example.org/a", (), (TagView("policy", ()),), 1,
-                         "Issue", "Letter", datetime(2024, 5, 1, tzinfo=UTC))
+                         "Issue", "Letter", datetime(2024, 5, 1, tzinfo=UTC),
+                         datetime(2024, 5, 1, tzinfo=UTC))
     unsafe = ArchiveStory(8, "h", "t", "javascript:alert(1)", (), (), 1, "Issue", "Letter",
-                          datetime(2024, 5, 1, tzinfo=UTC))
+                          datetime(2024, 5, 1, tzinfo=UTC), datetime(2024, 5, 1, tzinfo=UTC))
 
     assert atom.story_link("https://alerts.example", story) == "https://example.org/a"
     assert atom.story_link("https://alerts.example", unsafe) == "https://alerts.example/stories/8"

@@ -195,6 +195,13 @@ def test_the_preferences_page_fits_a_phone_and_takes_any_minimum_score(
     page.goto(preferences_url(live_server.url, live_context.signer, reader.id,
                               reader.link_secret))
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # ... and its every column is on the screen, not in a box scrolled sideways (a user's
+    # review: the minimum score sat at 306-402 px, its saved 0.9 shown as "0")
+    shown = page.locator(".scroll").bounding_box()
+    assert shown is not None
+    for theme in ("safety", "robotics"):
+        box = page.get_by_label(f"Minimum score for {theme}").bounding_box()
+        assert box is not None and box["x"] + box["width"] <= shown["x"] + shown["width"], box
     page.get_by_label("Minimum score for safety").fill("0.33")
     page.get_by_role("button", name="Save preferences").click()
     expect(page.get_by_role("status")).to_contain_text("Saved")

@@ -49,6 +49,7 @@ class ArchiveStory:
     issue_subject: str
     source: str
     received_at: datetime  # when the issue arrived: the entry's ``updated``
+    published_at: datetime  # the issue's own date (its Date header), else when it arrived
 
     @property
     def themes(self) -> tuple[str, ...]:
@@ -148,7 +149,8 @@ def load_stories(session: Session, ids: Sequence[int]) -> list[ArchiveStory]:
         return []
     rows = session.execute(
         select(Story.id, Story.headline, Story.text, Story.links, Issue.id, Issue.subject,
-               Issue.received_at, Source.name, *_optional_columns())
+               Issue.received_at, Source.name, func.coalesce(Issue.sent_at, Issue.received_at),
+               *_optional_columns())
         .join(Story.issue).join(Issue.source).where(Story.id.in_(ids))).all()
     tags = _current_tags(session, ids)
     found = {row[0]: _archive_story(row, tags.get(row[0], ())) for row in rows}
@@ -209,15 +211,15 @@ def _newest_first(query: Select[Any]) -> Select[Any]:
 
 
 def _archive_story(row: Any, tags: tuple[TagView, ...]) -> ArchiveStory:
-    story_id, headline, text_, links, issue_id, subject, received_at, source = row[:8]
-    own_url = row[8] if len(row) > 8 else None
+    story_id, headline, text_, links, issue_id, subject, received_at, source, dated = row[:9]
+    own_url = row[9] if len(row) > 9 else None
     return ArchiveStory(
         id=story_id, headline=headline, text=text_,
         own_url=own_url if isinstance(own_url, str) and own_url else None,
         links=tuple((str(link.get("text", "")), str(link.get("url", "")))
                     for link in links or [] if isinstance(link, dict)),
         tags=tags, issue_id=issue_id, issue_subject=subject, source=source,
-        received_at=as_utc(received_at),
+        received_at=as_utc(received_at), published_at=as_utc(dated),
     )
 
 
