@@ -8,6 +8,7 @@ database's UtcDateTime columns store it as UTC whatever its zone.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +22,8 @@ from service.config import Settings
 from service.db.database import make_engine, session_factory, upgrade
 from service.db.types import utc_now
 from service.deliver.tokens import LinkSigner, load_or_create_secret_key
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -49,5 +52,9 @@ def open_context(settings: Settings, *, migrate: bool = True,
     """Connect to the configured database, bringing its schema up to date first."""
     engine = make_engine(settings.database.url)
     if migrate:
-        upgrade(engine)
+        before, after = upgrade(engine)
+        if before is not None and before != after:
+            # an older database brought up to date: said, for an older newsalerts will not
+            # read it again (`migrate --to` goes back only so far; an operator's review)
+            log.warning("database schema upgraded from revision %s to %s", before, after)
     return Context(settings, engine, session_factory(engine), var_dir)

@@ -394,3 +394,28 @@ def test_migrate_to_is_refused_while_another_newsalerts_process_is_connected(
         other.close()
     assert schema_revision(pg_context.engine) == ScriptDirectory.from_config(
         alembic_config(pg_context.engine)).get_current_head()
+
+
+def test_a_command_that_upgrades_an_older_database_says_so(
+        tmp_path: Any, caplog: pytest.LogCaptureFixture) -> None:
+    """An operator's review: `status` on a database an older release made upgraded it from
+    0005 to the newest, silently, and that release could not read it any more."""
+    from service.config import load_settings
+    from service.context import open_context
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    settings = load_settings(environ={"NEWSALERTS_DATABASE__URL": url})
+    engine = make_engine(url)
+    upgrade(engine, "0005")
+    engine.dispose()
+    with caplog.at_level("WARNING", logger="service.context"):
+        open_context(settings, var_dir=tmp_path).close()
+        head = ScriptDirectory.from_config(alembic_config(make_engine(url))).get_current_head()
+        assert [r.getMessage() for r in caplog.records] == [
+            f"database schema upgraded from revision 0005 to {head}"]
+        caplog.clear()
+        open_context(settings, var_dir=tmp_path).close()  # up to date: nothing to say
+        fresh = f"sqlite:///{tmp_path / 'new.db'}"  # a new database: nothing to say either
+        open_context(load_settings(environ={"NEWSALERTS_DATABASE__URL": fresh}),
+                     var_dir=tmp_path).close()
+    assert caplog.records == []

@@ -246,6 +246,23 @@ def test_status_counts_a_dead_worker_s_claims_as_due_and_marks_a_dead_scheduler_
     assert figures["due_now"] == 3 and figures["oldest_due_at"].startswith("2024-05-15T12:00")
 
 
+def test_a_poll_failing_every_round_is_failing_not_stale(sqlite_context: Context) -> None:
+    """An operator's review: a process alive and failing every 5 s (a corrupt model) was
+    shown "STALE … is its process running?", which sent the operator after a dead process."""
+    status.record_success(sqlite_context, "poll", {"model_version": "m-8"})
+    interval = sqlite_context.settings.inbox.poll_interval
+    failing = later(sqlite_context, 10 * interval)
+    status.record_failure(failing, "poll", RuntimeError("model file does not match its card"))
+
+    soon = later(sqlite_context, 10 * interval + 1)
+    line = next(line for line in run_status(soon)[1].splitlines() if line.startswith("last poll"))
+    assert "FAILING" in line and "STALE" not in line
+    assert create_app(soon).test_client().get("/healthz").get_json()["poll"] == "failing"
+    gone = next(line for line in run_status(later(sqlite_context, 14 * interval + 1))[1]
+                .splitlines() if line.startswith("last poll"))
+    assert "(STALE: no poll for 3 intervals" in gone  # and then it stopped trying
+
+
 def test_status_counts_a_reader_s_next_email_behind_a_live_lease_apart(
         context: Context) -> None:
     """A worker killed mid-send holds its reader's next email back until its lease runs out:

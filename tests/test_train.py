@@ -393,3 +393,26 @@ def test_a_second_writer_of_the_models_folder_waits_for_the_first(tmp_path: Path
         assert not done.wait(2), "it wrote while another writer held the folder"
     writer.join(10)
     assert done.is_set() and model_store.active_version(tmp_path) == "2026-12-06-1"
+
+
+def test_models_list_shows_every_version_and_says_which_cannot_load(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An operator's review: one unreadable card made `models list` print only its error,
+    no version and no active mark; a model file that no longer matched its card was listed
+    as if sound (only the next poll found out)."""
+    folder = tmp_path / "models"
+    folder.mkdir()
+    for part in ("2026-12-06-3", "2026-12-06-4"):
+        shutil.copytree(REPO / "models" / part, folder / part)
+    model_store.set_active(folder, "2026-12-06-4")
+    (folder / "2026-12-06-4" / "model.npz").write_bytes(b"not the model")
+    (folder / "2026-12-06-3" / "card.json").write_text('{"broken', encoding="utf-8")
+    monkeypatch.delenv("NEWSALERTS_MODELS__DIR", raising=False)
+
+    listed = CliRunner().invoke(main, ["models", "list", "--models-dir", str(folder)])
+
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.splitlines()
+    assert lines[0].startswith("  2026-12-06-3     BROKEN: the model card ")
+    assert lines[1].startswith("* 2026-12-06-4     BROKEN: model file ")
+    assert "does not match its card" in lines[1]

@@ -67,9 +67,19 @@ def list_models(ctx: click.Context, here: Path | None) -> None:
 
 
 def _version_line(models_dir: Path, version: str, *, active: bool) -> str:
-    card = model_store.read_card(models_dir, version)
-    macro = card.get("metrics", {}).get("macro_f1", float("nan"))
-    return (f"{'*' if active else ' '} {version:16} macro F1 {macro:.3f}  "
+    """One version's line; a version that cannot load says why, and the rest are still
+    listed (one unreadable card hid every version, the active one's mark too: an
+    operator's review)."""
+    mark = f"{'*' if active else ' '} {version:16}"
+    try:
+        card = model_store.read_card(models_dir, version)
+        arrays = bool(card.get("arrays"))
+        model_store.verified_file(models_dir, version, card, "arrays" if arrays else "file",
+                                  "arrays_sha256" if arrays else "sha256")
+        macro = float(card.get("metrics", {}).get("macro_f1", float("nan")))
+    except (ModelError, AttributeError, TypeError, ValueError) as exc:
+        return f"{mark} BROKEN: {exc}"
+    return (f"{mark} macro F1 {macro:.3f}  "
             f"{card.get('n_examples', '?')} examples  {card.get('created_at', '')}")
 
 

@@ -277,10 +277,15 @@ def _being_sent(session: Session, now: datetime) -> int:
 
 
 def stale(job: JobState | None, now: datetime, interval: float) -> bool:
-    """A job whose last success is more than STALE_AFTER_INTERVALS runs ago: its process is
-    gone or stuck (`status` and /healthz say so alike)."""
-    last = job.last_success_at if job is not None else None
-    return last is not None and (now - last).total_seconds() > STALE_AFTER_INTERVALS * interval
+    """A job that has not run (started, succeeded or failed) for more than
+    STALE_AFTER_INTERVALS runs: its process is gone or stuck (`status` and /healthz say so
+    alike).  One that runs and fails each time is failing, not stale: its process is there
+    (an operator's review: "is its process running?" beside a poll failing every 5 s)."""
+    if job is None or job.last_success_at is None:
+        return False
+    last = max(when for when in (job.last_started_at, job.last_success_at,
+                                 job.last_failure_at) if when is not None)
+    return (now - last).total_seconds() > STALE_AFTER_INTERVALS * interval
 
 
 def _count(session: Session, column: Any) -> int:
