@@ -146,14 +146,41 @@ def stories(since: datetime | None) -> None:
 @main.command()
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
               help="Only messages received on or after this day (UTC).")
-def refused(since: datetime | None) -> None:
-    """Refused messages as JSON lines {received_at, status, code, reason, sender, subject,
-    origin, ...}: why each did not become an issue (`status` counts them)."""
+@click.option("--retry", "retry_ids", type=int, multiple=True, metavar="ID",
+              help="Examine refused message ID again from its kept bytes (its newsletter "
+                   "added to [[sources]] since, say); repeat for more.")
+def refused(since: datetime | None, retry_ids: tuple[int, ...]) -> None:
+    """Refused messages as JSON lines {id, received_at, status, code, reason, sender,
+    subject, origin, ...}: why each did not become an issue (`status` counts them).  With
+    --retry, each one named is examined again: stored, it leaves this list."""
+    if retry_ids:
+        _retry(retry_ids)
+        return
     with glue.opened_context(reading=True) as context, transaction(context.sessions) as session:
         for row in store.refusals_since(session, since.replace(tzinfo=UTC) if since else None):
             # (ASCII: a stranger's subject must not put terminal controls, a right-to-left
             # override or an 8-bit escape, on the operator's screen: the review)
             click.echo(json.dumps(row))
+
+
+def _retry(refusal_ids: tuple[int, ...]) -> None:
+    from service.ingest.retry import retry_refused
+    from service.ops.runner import load_classifier
+
+    failed = 0
+    with glue.opened_context() as context:
+        tagger = load_classifier(context.settings)
+        for refusal_id in refusal_ids:
+            try:
+                retried = retry_refused(context, tagger, refusal_id)
+            except NewsalertsError as exc:
+                failed += 1
+                click.echo(f"Error: {exc}", err=True)
+                continue
+            why = f": {retried.reason} [{retried.code}]" if retried.code else ""
+            click.echo(f"refused message {refusal_id}: {retried.outcome}{why}")
+    if failed:
+        sys.exit(1)
 
 
 @main.command("sample")

@@ -196,6 +196,9 @@ def _store_outcome(ctx: Context, session: Session, raw: RawMessage,
         return _store_outcome(ctx, session, raw, refused, summary)
     issue_id = store.record_issue(session, outcome.issue, outcome.source.name, raw,
                                   outcome.tagged, now)
+    # refused before (its source added since, a rule mended) and stored now: no longer
+    # counted as refused (`refused --retry`, or a file moved back from failed/)
+    store.forget_refusal(session, store.refusal_key(raw))
     _assign_events(ctx, session, issue_id)
     summary.stories += len(outcome.tagged)
     summary.deliveries += create_instant_deliveries(session, issue_id, ctx.now())

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from service.db import tables
@@ -158,6 +158,11 @@ def record_refusal(session: Session, raw: RawMessage, envelope: Envelope | None,
         size=raw.size if raw.size is not None else len(raw.data), raw=raw.data,
         received_at=now,
     ))
+
+
+def forget_refusal(session: Session, key: str) -> None:
+    """The refusal of these bytes (``refusal_key``) is over: the message is stored now."""
+    session.execute(delete(tables.RefusedMessage).where(tables.RefusedMessage.dedupe_key == key))
 
 
 def refusal_key(raw: RawMessage) -> str:
