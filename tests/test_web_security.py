@@ -453,6 +453,34 @@ def test_logging_out_ends_every_session_even_a_copied_cookie(
     assert client.get("/review").status_code == 302
 
 
+def test_one_editor_logging_out_leaves_another_editor_s_session(
+        app: Flask, context: Context, client: FlaskClient) -> None:
+    """A user's review: the editors share the one [admin] account, and one logging out
+    ended every session, so another's next label was lost without a word.  Logging out now
+    ends that session only (its copied cookie too); "Log out everywhere" ends them all."""
+    from tests.db import make_issue
+
+    with transaction(context.sessions) as session:
+        story_id = make_issue(session, [{"robotics": 0.6}]).stories[0].id
+    other = app.test_client()
+    assert log_in(client, EDITOR[1]).status_code == 302
+    assert log_in(other, EDITOR[1]).status_code == 302
+    client.post("/review/logout", data={"csrf_token": csrf_token(client, "/review")})
+    assert client.get("/review").status_code == 302
+    assert other.get("/review").status_code == 200  # the other editor works on
+
+    third = app.test_client()
+    assert log_in(third, EDITOR[1]).status_code == 302
+    token = csrf_token(other, "/review")
+    assert other.post("/review/logout", data={"csrf_token": token, "everywhere": "1"}
+                      ).status_code == 302
+    lost = third.post(f"/review/stories/{story_id}/confirm",
+                      data={"csrf_token": csrf_token(third, "/review/login")})
+    assert lost.status_code == 302 and lost.headers["Location"].endswith("/review/login")
+    page = third.get("/review/login").get_data(as_text=True)
+    assert f"You were logged out, so story {story_id} was not saved." in page
+
+
 def test_a_strangers_logout_does_not_end_the_editors_session(
         app: Flask, client: FlaskClient) -> None:
     assert log_in(client, EDITOR[1]).status_code == 302

@@ -4,17 +4,21 @@ The login is remembered in Flask's signed session cookie (HttpOnly,
 SameSite=Lax, expiring with ``SESSION_HOURS``).  An empty [admin] password
 closes the review page altogether rather than leaving it open.
 
-A cookie alone is not enough: it also carries the account's session epoch
-(the ``service_state`` row ``editor_epoch:<username>``), which logging out bumps, and a
-fingerprint of the password it was made with.  So logging out, anywhere, or
-changing the password ends every session, including copies of the cookie.
+A cookie alone is not enough: it also carries a session id of its own, the account's
+session epoch (the ``service_state`` row ``editor_epoch:<username>``) and a fingerprint of
+the password it was made with.  Logging out ends that session, copies of its cookie too
+(its id is kept as revoked, in ``editor_revoked:<username>``, until the session would have
+expired); "Log out everywhere" bumps the epoch, and changing the password also ends every
+session.  Editors share the one account, so one editor logging out must not end another's
+session mid-review: it did, and the other's next label was lost (a user's review).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import UTC, datetime
+import secrets
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, session
 from sqlalchemy.orm import Session
@@ -27,6 +31,7 @@ SESSION_HOURS = 12
 _SESSION_KEY = "editor"
 _EPOCH_KEY = "editor_epoch"
 _PASSWORD_KEY = "editor_password"  # noqa: S105 (a session key, not a password)
+_ID_KEY = "editor_session"
 
 
 def review_is_open(settings: Settings) -> bool:
@@ -51,20 +56,42 @@ def log_in(db: Session, settings: Settings, username: str) -> None:
     session[_SESSION_KEY] = username
     session[_EPOCH_KEY] = current_epoch(db, username)
     session[_PASSWORD_KEY] = _password_fingerprint(settings)
+    session[_ID_KEY] = secrets.token_urlsafe(18)
 
 
-def log_out(db: Session, settings: Settings) -> None:
-    """End this session and every other one of the account (a copied cookie too)."""
-    name = _epoch_name(settings.admin.username)
-    row = db.get(ServiceState, name, with_for_update=True)
-    now = datetime.now(UTC)
-    if row is None:
-        db.add(ServiceState(name=name, value={"epoch": 1}, updated_at=now))
-    else:
-        row.value = {"epoch": _epoch_of(row) + 1}
-        row.updated_at = now
-    db.flush()
+def log_out(db: Session, settings: Settings, *, everywhere: bool = False) -> None:
+    """End this session (a copied cookie of it too), or, ``everywhere``, every session of
+    the account."""
+    username, now = settings.admin.username, datetime.now(UTC)
+    if everywhere:
+        row = db.get(ServiceState, _epoch_name(username), with_for_update=True)
+        _write(db, row, _epoch_name(username), {"epoch": (_epoch_of(row) if row else 0) + 1})
+    elif isinstance(sid := session.get(_ID_KEY), str):
+        row = db.get(ServiceState, _revoked_name(username), with_for_update=True)
+        until = (now + timedelta(hours=SESSION_HOURS)).timestamp()
+        live = {key: when for key, when in _revoked(row).items() if when > now.timestamp()}
+        _write(db, row, _revoked_name(username), {"revoked": {**live, sid: until}})
     session.clear()
+
+
+def _write(db: Session, row: ServiceState | None, name: str, value: dict[str, object]) -> None:
+    if row is None:
+        db.add(ServiceState(name=name, value=value, updated_at=datetime.now(UTC)))
+    else:
+        row.value, row.updated_at = value, datetime.now(UTC)
+    db.flush()
+
+
+def _revoked_name(username: str) -> str:
+    return f"editor_revoked:{username}"[:60]
+
+
+def _revoked(row: ServiceState | None) -> dict[str, float]:
+    """The revoked session ids of the account and until when each would have lasted."""
+    value = row.value.get("revoked") if row is not None and isinstance(row.value, dict) else None
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): float(v) for k, v in value.items() if isinstance(v, (int, float))}
 
 
 def current_epoch(db: Session, username: str) -> int:
@@ -93,6 +120,9 @@ def current_editor(db: Session, settings: Settings) -> str | None:
             fingerprint.encode(), _password_fingerprint(settings).encode()):
         return None
     if session.get(_EPOCH_KEY) != current_epoch(db, name):
+        return None
+    sid = session.get(_ID_KEY)
+    if not isinstance(sid, str) or sid in _revoked(db.get(ServiceState, _revoked_name(name))):
         return None
     return name
 

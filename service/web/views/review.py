@@ -138,9 +138,10 @@ class LogoutAction(EditorPage):
         if self.editor() is None:  # a stranger must not end the editor's sessions
             cookie_session.clear()
             return redirect(url_for("review_login"))
+        everywhere = request.form.get("everywhere") == "1"
         with transaction(self.ctx.sessions) as db:
-            editor_auth.log_out(db, self.ctx.settings)
-        log.info("editor logged out: every editor session ended")
+            editor_auth.log_out(db, self.ctx.settings, everywhere=everywhere)
+        log.info("editor logged out%s", ": every editor session ended" if everywhere else "")
         return redirect(url_for("review_login"))
 
 
@@ -149,7 +150,9 @@ class LabelAction(EditorPage):
 
     def post(self, story_id: int) -> Response:
         editor = self.editor()
-        if editor is None:
+        if editor is None:  # (said: the label was lost without a word, a user's review)
+            flash(f"You were logged out, so story {story_id} was not saved. Log in and label "
+                  "it again.")
             return redirect(url_for("review_login"))
         with transaction(self.ctx.sessions) as session:
             # Locked until commit: two forms posted at once would each find the label they
