@@ -10,6 +10,7 @@ every command, route, port and NEWSALERTS_* variable they name is real.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shlex
@@ -512,3 +513,45 @@ print(frozen > 10_000, still_there, gone() is None, gc.get_freeze_count() > 10_0
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True", "True", "True"]
+
+
+class _Collect(logging.Handler):
+    """Records of one logger, and an event set once ``enough`` of them say ``marker``."""
+
+    def __init__(self, marker: str, enough: int) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+        self.marker, self.enough, self.seen = marker, enough, threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+        if sum(self.marker in r.getMessage() for r in self.records) >= self.enough:
+            self.seen.set()
+
+
+def test_a_worker_whose_database_is_down_says_so_in_one_line_a_round(tmp_path: Path) -> None:
+    """An operator's review: with PostgreSQL unreachable, every round logged a chained
+    traceback (636 lines in 30 s) and its "sending failed" never said why."""
+    from service.ops.runner import work
+    from tests.db import make_context
+
+    ctx = make_context("postgresql+psycopg://postgres@127.0.0.1:1/test", tmp_path)
+    values = {**ctx.settings.values, ("worker", "idle_sleep"): 0.01}
+    ctx = replace(ctx, settings=replace(ctx.settings, values=values))
+    collect, logger = _Collect("sending failed", 3), logging.getLogger("service.ops.runner")
+    logger.addHandler(collect)
+    old_level, stop = logger.level, threading.Event()
+    logger.setLevel(logging.INFO)
+    worker = threading.Thread(target=work, args=(ctx, "w1", stop))
+    worker.start()
+    try:
+        assert collect.seen.wait(30), [r.getMessage() for r in collect.records]
+    finally:
+        stop.set()
+        worker.join(30)
+        logger.removeHandler(collect)
+        logger.setLevel(old_level)
+        ctx.close()
+    failed = [r for r in collect.records if "sending failed" in r.getMessage()]
+    assert all(r.levelno == logging.WARNING and r.exc_info is None for r in failed)
+    assert "database error: OperationalError: connection failed" in failed[0].getMessage()

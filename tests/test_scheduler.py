@@ -296,6 +296,33 @@ def test_an_advisory_lock_admits_one_scheduler_and_dies_with_its_session(
         second.release()
 
 
+def test_a_scheduler_that_cannot_reach_the_database_does_not_say_another_one_leads(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """An operator's review: with PostgreSQL down, the scheduler said "another scheduler is
+    active … waiting to take over", and there was none: the lock was never asked."""
+    from service.db.database import make_engine
+    from service.ops.leader import wait_for_leadership
+
+    engine = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/test")
+    lock, stop = AdvisoryLock(engine), threading.Event()
+    tries: list[bool] = []
+    asked = lock.try_acquire
+
+    def try_twice() -> bool:
+        tries.append(asked())
+        if len(tries) >= 2:
+            stop.set()
+        return tries[-1]
+
+    lock.try_acquire = try_twice  # type: ignore[method-assign]
+    with caplog.at_level(logging.INFO, logger="service.ops.leader"):
+        assert wait_for_leadership(lock, stop, 0.01) is False
+    engine.dispose()
+    assert tries == [False, False] and not lock.reachable
+    assert "could not try the scheduler lock" in caplog.text
+    assert "another scheduler is active" not in caplog.text
+
+
 def test_a_server_that_is_down_is_one_warning_line_not_a_traceback_each_time(
         live: Context, caplog: pytest.LogCaptureFixture) -> None:
     """An IMAP or SMTP server down logged a traceback of 60 lines at every interval (a

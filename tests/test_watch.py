@@ -161,6 +161,34 @@ def test_the_watcher_calls_back_on_new_mail_and_on_each_renewal(
         assert watcher.sessions == 1, "renewing IDLE keeps the connection"
 
 
+class FailingWake(Calls):
+    """A wake that meets the database down (the scheduler's job store, the poll's)."""
+
+    def __call__(self) -> None:
+        super().__call__()
+        from sqlalchemy.exc import OperationalError
+        raise OperationalError("UPDATE scheduler_jobs", {}, Exception("connection refused"))
+
+
+@pytest.mark.dovecot
+def test_a_wake_that_meets_the_database_down_is_one_line_and_the_watcher_goes_on(
+        dovecot: DovecotServer, caplog: pytest.LogCaptureFixture) -> None:
+    """An operator's review: a 100-line traceback for "waking the poll for new mail failed"
+    while PostgreSQL was down."""
+    account = ImapAccount.from_settings(dovecot.settings())
+    calls = FailingWake()
+    with (caplog.at_level(logging.WARNING, logger="service.ingest.fetch.watch"),
+          watching(InboxWatcher(account, calls))):
+        wait_for(lambda: calls.count == 1)
+        dovecot.deliver(issue_email(6))
+        wait_for(lambda: calls.count == 2)  # still watching after the first failed
+    failed = [r for r in caplog.records if "waking the poll" in r.getMessage()]
+    assert len(failed) == 2 and all(r.exc_info is None for r in failed)
+    assert failed[0].getMessage().startswith(
+        "waking the poll for new mail failed: OperationalError: (builtins.Exception) "
+        "connection refused")
+
+
 @pytest.mark.dovecot
 def test_a_refused_login_is_logged_and_retried_without_the_password(
     dovecot: DovecotServer, caplog: pytest.LogCaptureFixture

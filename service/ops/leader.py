@@ -37,6 +37,7 @@ LOCK_NAME = "newsalerts.scheduler"
 
 class LeaderLock(Protocol):
     description: str
+    reachable: bool  # the last try reached the lock (False: the database was down)
 
     def try_acquire(self) -> bool: ...
 
@@ -60,7 +61,9 @@ def wait_for_leadership(lock: LeaderLock, stop: threading.Event, retry_seconds: 
             if waiting:
                 log.info("the scheduler lock came free: this scheduler takes over")
             return True
-        if not waiting:
+        if not waiting and lock.reachable:
+            # (not while the database is down: the lock was not even asked, and "another
+            # scheduler" sent the operator after one that did not exist: an operator's review)
             log.info("another scheduler is active (%s); waiting to take over", lock.description)
             waiting = True
         stop.wait(retry_seconds)
@@ -81,6 +84,7 @@ class AdvisoryLock:
         self._connection: Connection | None = None
         self.key: int | None = None
         self.description = "PostgreSQL advisory lock"
+        self.reachable = True
 
     def try_acquire(self) -> bool:
         try:
@@ -91,7 +95,9 @@ class AdvisoryLock:
         except SQLAlchemyError as exc:
             log.warning("could not try the scheduler lock: %s", describe(exc))
             self._drop()
+            self.reachable = False
             return False
+        self.reachable = True
         return bool(got)
 
     def still_held(self) -> bool:
@@ -152,6 +158,7 @@ class FileLock:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.description = f"lock file {path}"
+        self.reachable = True
         self._file: IO[str] | None = None
         self._held = False
 

@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from service.config import Settings
 from service.errors import NewsalertsError
 from service.ingest.fetch.imap import (
@@ -150,6 +152,9 @@ class InboxWatcher(threading.Thread):
     def _notify(self) -> None:
         try:
             self._on_new_mail()
+        except (NewsalertsError, SQLAlchemyError) as exc:  # the database down: one line
+            log.warning("waking the poll for new mail failed: %s: %s",
+                        exc.__class__.__name__, str(exc).splitlines()[0] if str(exc) else "")
         except Exception:  # the watcher outlives a failed wake: the interval poll remains
             log.exception("waking the poll for new mail failed")
 
