@@ -18,8 +18,8 @@ same scorer as the tests: token overlap, one-to-one, in order).
 4. Fiction, the structural engine alone: per issue, the stories it marks
    fiction against the tales the gold files hold (counted: a tale's headline
    may be its title or its section's name), HTML and text/plain.
-5. Speed: issues per second (parse + segment) over the dev set, and a 4 MB
-   single-paragraph HTML body, and a 4 MB one made of short <br> lines.
+5. Speed: issues per second (parse + segment) over the dev set, a 4 MB
+   single-paragraph HTML body, and bodies of <br> lines up to the tags intake reads.
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from service.domain import Issue  # noqa: E402
+from service.errors import MalformedMessage  # noqa: E402
 from service.ingest import roles  # noqa: E402
+from service.ingest.limits import MAX_TAGS  # noqa: E402
 from service.ingest.parse import parse_issue  # noqa: E402
 from service.ingest.rules import GENERIC, load_rules  # noqa: E402
 from service.ingest.scoring import (  # noqa: E402
@@ -162,12 +164,27 @@ def main() -> None:
     print("\n5. speed")
     seconds = timed(lambda: [segment(parse_issue(data)) for _, data in raw])
     print(f"  dev set: {len(raw)} issues in {seconds:.2f} s = {len(raw) / seconds:.0f} issues/s")
-    for name, unit in (("4 MB single-paragraph HTML", "the model learns and the robot follows "),
-                       ("4 MB of short <br> lines", "the model learns quickly<br>"),
-                       # Title-like lines: each may split off the paragraph as a title.
-                       ("4 MB of Title Case <br> lines", "Robots Learn Fold Shirts<br>")):
-        data = big_body(unit)
-        print(f"  {name}: {timed(lambda data=data: segment(parse_issue(data))):.2f} s")
+    # (<br> lines up to the tags intake reads, service/ingest/limits.py: more are refused)
+    lines = MAX_TAGS - 1_000
+    for name, unit, size in (
+            ("4 MB single-paragraph HTML", "the model learns and the robot follows ", 4_000_000),
+            (f"{lines:,} short <br> lines", "the model learns quickly<br>", 0),
+            # Title-like lines: each may split off the paragraph as a title.
+            (f"{lines:,} Title Case <br> lines", "Robots Learn Fold Shirts<br>", 0)):
+        data = big_body(unit, size or lines * len(unit))
+        print(f"  {name} ({len(data) / 1e6:.1f} MB): "
+              f"{timed(lambda data=data: segment(parse_issue(data))):.2f} s")
+    refused = big_body("Robots Learn Fold Shirts<br>")
+    print(f"  4 MB of Title Case <br> lines, refused as too-complex: "
+          f"{timed(lambda: _refused(refused)):.2f} s")
+
+
+def _refused(data: bytes) -> None:
+    try:
+        segment(parse_issue(data))
+    except MalformedMessage:
+        return
+    raise AssertionError("over the limit of tags, and not refused")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,13 @@ from service.errors import MalformedMessage
 from service.ingest.body import ASCII_SPACE, html_blocks
 from service.ingest.charsets import payload_of, text_codec
 from service.ingest.digests import mime_digest_blocks
+from service.ingest.limits import (
+    MAX_HEADER_BYTES,
+    check_header_section,
+    check_markup,
+    check_parts,
+    check_plain_lines,
+)
 from service.ingest.plain import plain_blocks
 from service.ingest.readable import check_readable
 
@@ -99,6 +106,9 @@ def load_message(data: bytes, *, headers_only: bool = False) -> EmailMessage:
     that before parsing a body, which may hold a million MIME parts)."""
     if not isinstance(data, bytes | bytearray) or not bytes(data).strip():
         raise MalformedMessage("unparseable", "The message is empty: there is nothing to read.")
+    check_header_section(bytes(data))
+    if not headers_only:
+        check_parts(bytes(data))
     try:
         msg = BytesParser(policy=POLICY).parsebytes(bytes(data), headersonly=headers_only)
     except MalformedMessage:
@@ -116,7 +126,9 @@ def said_envelope(data: bytes) -> Envelope | None:
     header too long to parse left `refused` with no sender, subject or Message-ID).  Read
     with compat32, which parses no value; never trusted, only shown."""
     try:
-        msg = BytesParser(policy=compat32).parsebytes(bytes(data), headersonly=True)
+        # (the first MAX_HEADER_BYTES only: a million header fields took 384 MiB to read)
+        msg = BytesParser(policy=compat32).parsebytes(bytes(data[:MAX_HEADER_BYTES]),
+                                                      headersonly=True)
         said = {name: ASCII_SPACE.sub(" ", _HIDDEN.sub("", str(msg.get(name) or "")))
                 .strip()[:MAX_HEADER_CHARS] for name in ("From", "Subject", "Message-ID")}
     except Exception:  # (only shown: anything odd is as good as nothing)
@@ -137,7 +149,7 @@ def read_envelope(msg: EmailMessage) -> Envelope:
         date=_parse_date(_first(msg, "Date")),
         # every one: a List-Id added above a DKIM-signed message's own is not covered by
         # its signature; two <...> are no list id trust accepts (RFC 2919 allows one)
-        list_id=", ".join(_header_values(msg, "List-Id")) or None,
+        list_id=", ".join(_header_values(msg, "List-Id", limit=2)) or None,
         # raw: RFC 8601 has no encoded words, and decoding them would let what the sender chose
         # (an envelope sender copied into the receiving server's header) become a clause
         authentication_results=tuple(_raw_values(msg, "Authentication-Results")),
@@ -171,12 +183,16 @@ def check_headers(msg: Message) -> None:
         raise MalformedMessage("malformed-headers", REASONS["malformed-headers"])
 
 
-def _header_values(msg: Message, name: str) -> list[str]:
+def _header_values(msg: Message, name: str, limit: int | None = None) -> list[str]:
+    """The first ``limit`` (default: every) ``name`` headers, parsed: each parse of a hostile
+    value costs, and 5,000 From headers took 157 s (an attacker's probe)."""
     # A header the registry cannot parse still has its raw text: better than failing.
     values: list[str] = []
     for key, raw in msg.raw_items():
         if key.lower() != name.lower():
             continue
+        if limit is not None and len(values) >= limit:
+            break
         try:
             text = str(msg.policy.header_fetch_parse(key, raw))
         except Exception:  # any bug in header parsing: keep the raw value
@@ -207,7 +223,7 @@ def _from_values(msg: Message) -> list[str]:
 
 
 def _first(msg: Message, name: str) -> str:
-    return next(iter(_header_values(msg, name)), "")
+    return next(iter(_header_values(msg, name, limit=1)), "")
 
 
 def _parse_address(value: str) -> tuple[str, str]:
@@ -241,10 +257,18 @@ def _body_blocks(msg: EmailMessage) -> list[Block]:
     return _text_blocks(msg)
 
 
+def _html(markup: str) -> list[Block]:
+    return html_blocks(check_markup(markup))
+
+
+def _plain(text: str) -> list[Block]:
+    return plain_blocks(check_plain_lines(text))
+
+
 def _text_blocks(msg: EmailMessage) -> list[Block]:
     readers: list[tuple[Message, Callable[[str], list[Block]]]] = [
-        *((part, html_blocks) for part in _inline_parts(msg, "text/html")),
-        *((part, plain_blocks) for part in _inline_parts(msg, "text/plain")),
+        *((part, _html) for part in _inline_parts(msg, "text/html")),
+        *((part, _plain) for part in _inline_parts(msg, "text/plain")),
     ]
     refusal: MalformedMessage | None = None  # why the first unreadable part was unreadable
     for part, to_blocks in readers:
