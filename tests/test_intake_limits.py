@@ -116,3 +116,19 @@ def test_the_record_of_a_refusal_reads_only_the_first_header_bytes() -> None:
     data = STRANGER + b"X-Filler: a\r\n" * 2_000_000 + b"\r\nhi\r\n"
     said = said_envelope(data)
     assert said is not None and said.sender == "mallory@attacker.example"
+
+
+def test_a_story_is_stored_cut_to_a_length_its_links_too() -> None:
+    """An attacker's probe: one 3 MB story made its archive page 14.8 MB of HTML and 3 s of
+    CPU for each request, anyone's; the longest labeled story is under 10,000 characters."""
+    from service.ingest.finish import LINKS_MAX, TEXT_MAX_CHARS
+    from service.ingest.segment import segment
+
+    links = "".join(f'<a href="https://x.example/{n}">link {n}</a> ' for n in range(1_000))
+    body = f"<h2>One long story</h2><p>{'the harbour plan passed again ' * 100_000}{links}</p>"
+    [story] = segment(parse_issue(_alternative(body, None)))
+    assert TEXT_MAX_CHARS - 40 < len(story.text) <= TEXT_MAX_CHARS
+    assert story.text.endswith("again…")
+    assert len(story.links) == LINKS_MAX
+    short = segment(parse_issue(_alternative("<h2>A story</h2><p>It passed.</p>", None)))
+    assert short[0].text.endswith("It passed.")

@@ -138,6 +138,21 @@ def test_a_strangers_request_for_an_unsubscribed_address_cannot_let_an_import_ad
     assert subscriber_state(context, "left@example.com")["status"] == "unsubscribed"
 
 
+def test_spellings_of_one_inbox_share_its_daily_confirmation_emails(
+        context: Context, client: FlaskClient) -> None:
+    """An attacker's probe: "victim+0..4@gmail.com" and dotted spellings each counted as an
+    address of their own, and ten confirmation emails reached one inbox in ten seconds (240
+    a day from one client).  An inbox gets five a day, whatever spelling asked."""
+    spellings = [f"victim+{n}@gmail.com" for n in range(5)] + [
+        "v.ictim@gmail.com", "vi.ctim@gmail.com", "victim@googlemail.com"]
+    for address in spellings:
+        assert post_form(client, "/subscribe", subscribe_form(address, safety="weekly"),
+                         **from_client(f"192.0.2.{len(address)}")).status_code == 200
+    assert [m["To"] for m in outbox(context)] == spellings[:5]
+    other = post_form(client, "/subscribe", subscribe_form("someone@gmail.com", safety="weekly"))
+    assert other.status_code == 200 and len(outbox(context)) == 6  # another inbox: its own
+
+
 def test_a_bounced_address_gets_no_confirmation_from_the_form(
         context: Context, client: FlaskClient) -> None:
     with transaction(context.sessions) as session:

@@ -38,6 +38,7 @@ from service.db.types import utc_now
 from service.domain import THEMES, SubscriberStatus
 from service.domain import Story as StoryValue
 from service.errors import ModelError
+from service.subscribers.mailboxes import mailbox
 
 __all__ = [
     "AUTHORITATIVE_ROLES",
@@ -121,7 +122,7 @@ def effective_labels(session: Session) -> dict[int, Decision]:
                    Label.id).order_by(Label.story_id, Label.created_at, Label.id)
     decisions: dict[int, Decision] = {}
     for story_id, rows in itertools.groupby(session.execute(query), key=lambda row: row[0]):
-        votes = [Vote(role, _person(who) if role == READER_ROLE else who,
+        votes = [Vote(role, mailbox(who) if role == READER_ROLE else who,
                       _in_theme_order(themes), created_at, label_id)
                  for _, role, who, themes, created_at, label_id in rows
                  if role != READER_ROLE or who in active]
@@ -129,21 +130,6 @@ def effective_labels(session: Session) -> dict[int, Decision]:
         if decision is not None:
             decisions[story_id] = decision
     return decisions
-
-
-# Providers that deliver "m.a.l.l.o.r.y@" to mallory@: one inbox, one reader (the web review:
-# two such subscriptions were two readers agreeing, and their label trained the model).
-DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
-
-
-def _person(address: str) -> str:
-    """One person's address whatever "+tag" they gave it: "eve+2@x.example" is eve@x.example;
-    at Gmail, whatever dots: "e.ve@gmail.com" is eve@gmail.com."""
-    local, at, domain = address.partition("@")
-    local = local.split("+", 1)[0]
-    if domain in DOTLESS_DOMAINS:
-        local, domain = local.replace(".", ""), DOTLESS_DOMAINS[domain]
-    return f"{local}{at}{domain}"
 
 
 def usable_labels(session: Session) -> list[UsableLabel]:

@@ -27,6 +27,7 @@ from service.ingest.closing import without_sign_off
 from service.ingest.cuts import Cut
 from service.ingest.digests import messages
 from service.ingest.essay import one_essay
+from service.ingest.finish import finished
 from service.ingest.footer import footer_at
 from service.ingest.headlines import DECORATION, block_lines, tidy
 from service.ingest.masthead import (
@@ -56,7 +57,6 @@ from service.ingest.rules import (
 )
 from service.ingest.starts import with_learned_starts
 from service.ingest.structure import cut
-from service.ingest.trackers import text_without_trackers, without_trackers
 from service.ingest.untitled import untitled_items
 
 __all__ = [
@@ -82,33 +82,13 @@ ISSUE_TITLE = re.compile(r"^[^:\n]{2,40}:\s[^,\n]+,\s")
 MORE_IN_SUBJECT = re.compile(r"\s*(?:,\s*and|\+|&|;|,\s*plus|\s+plus|\s+and\s+(?:the|a|more)"
                              r"|,[^,;]{1,60}(?:,\s*|\s+)(?:and|&)\s)\s*")
 BUTTON_CHARS = 40  # "Read the full story →": a button's words are few
-# A stored headline's length at most, cut with "…" (a 50,000-character Subject of a one-story
-HEADLINE_MAX_CHARS = 300  # issue was its headline in every alert and page: an operator's review)
 
 
 # ---- segmenting -----------------------------------------------------------------------------
 
 
 def segment(issue: Issue, rules: Sequence[SourceRules] | None = None) -> list[Story]:
-    return [_finished(story) for story in _segment(issue, rules)]
-
-
-def _finished(story: Story) -> Story:
-    """A story as it is stored and sent: its headline cut to a length, its links without
-    the sender's tracking (``trackers.py``)."""
-    headline = (_shown(story.headline) if len(story.headline) > HEADLINE_MAX_CHARS
-                else story.headline)
-    links = tuple(dict.fromkeys(Link(link.text, without_trackers(link.url))
-                                for link in story.links))
-    return dataclasses.replace(story, headline=headline, links=links,
-                               url=without_trackers(story.url),
-                               text=text_without_trackers(story.text))
-
-
-def _shown(headline: str) -> str:
-    """A headline cut at a word before ``HEADLINE_MAX_CHARS``, with "…"."""
-    cut = headline[:HEADLINE_MAX_CHARS - 1]
-    return (cut.rsplit(None, 1)[0] if " " in cut else cut) + "…"
+    return [finished(story) for story in _segment(issue, rules)]
 
 
 def _segment(issue: Issue, rules: Sequence[SourceRules] | None) -> list[Story]:

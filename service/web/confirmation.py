@@ -33,12 +33,15 @@ from service.deliver.tokens import SignedLink, made_before_leaving
 from service.deliver.wakeup import announce
 from service.domain import THEMES, DeliveryStatus, SubscriberStatus
 from service.subscribers import registry as subscribers
+from service.subscribers.mailboxes import mailbox
 from service.subscribers.rules import CADENCES
+from service.web import throttle
 
 log = logging.getLogger(__name__)
 
 CONFIRM_INTERVAL = timedelta(minutes=10)
 CONFIRMS_PER_DAY = 5
+CONFIRM_MAILBOX = "confirm-mailbox"  # the rate_events scope of the per-inbox count
 CONFIRM_KIND = "confirm"
 
 
@@ -83,6 +86,16 @@ def queue_confirmation(session: Session, subscriber: Subscriber,
         log.info("no confirmation email for subscriber %s: %d sent in the last day",
                  subscriber.id, count)
         return None
+    # ... and per inbox, whatever spelling of its address asked (an attacker's probe:
+    # "victim+0..4@gmail.com" and dotted spellings, ten emails in ten seconds)
+    inbox = mailbox(subscriber.email)
+    throttle.hold(session, CONFIRM_MAILBOX, inbox, now, keep=timedelta(days=1))
+    if throttle.tally(session, CONFIRM_MAILBOX, inbox, now - timedelta(days=1)).count >= (
+            CONFIRMS_PER_DAY):
+        log.info("no confirmation email for subscriber %s: %d sent to its inbox in the last "
+                 "day", subscriber.id, CONFIRMS_PER_DAY)
+        return None
+    throttle.record(session, CONFIRM_MAILBOX, inbox, now)
     delivery = Delivery(subscriber_id=subscriber.id, kind=CONFIRM_KIND, issue_id=None, week=None,
                         story_ids=[], status=DeliveryStatus.PENDING, attempts=0, due_at=now,
                         created_at=now)
