@@ -93,6 +93,8 @@ SETTINGS: tuple[Setting, ...] = (
             "arrives; the interval poll stays as a fallback."),
     Setting("inbox", "max_message_bytes", int, 10_000_000,
             "Larger messages are stored as failed (too-large) without being parsed."),
+    Setting("inbox", "keep_refused_days", int, 30, "Refused messages (`newsalerts refused`, "
+            "their bytes for --retry) are forgotten after this many days; 0: never."),
     Setting("trust", "authserv_id", str, "",
             "The authserv-id your receiving mail server writes into Authentication-Results "
             "(mx.example.com): only its header is believed for a source's require_dkim. "

@@ -59,6 +59,7 @@ class InboxSettings:
     poll_interval: int
     idle: bool
     max_message_bytes: int
+    keep_refused_days: int
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import timedelta
 from typing import Any
 
 from click.testing import CliRunner
@@ -94,3 +95,31 @@ def test_a_refused_file_moved_back_and_stored_is_no_longer_counted_refused(
     assert _cli(added, "refused").output != ""
     handle_message(added, RawMessage(data, "inbox/7.eml"), tagger, PollSummary())
     assert _cli(added, "refused").output == ""
+
+
+def test_a_big_refused_message_keeps_its_headers_and_old_refusals_are_forgotten(
+        sqlite_context: Context, tagger: Tagger) -> None:
+    """An attacker's probe: twenty 9.8 MB emails from a stranger, refused in milliseconds,
+    added 196 MB to the database, kept for ever."""
+    from service.domain import RawMessage
+    from service.ingest.pipeline import PollSummary, handle_message
+    from service.ingest.store import KEPT_RAW_BYTES
+
+    big = issue_email(8, sender="mallory@attacker.example").replace(
+        b"plain text version", b"x" * (2 * KEPT_RAW_BYTES), 1)
+    handle_message(sqlite_context, RawMessage(big, "inbox/big.eml"), tagger, PollSummary())
+    with transaction(sqlite_context.sessions) as session:
+        row = session.scalars(select(tables.RefusedMessage)).one()
+        assert row.size == len(big) and len(row.raw) < 2_000
+        assert row.raw.startswith(b"From:") or b"\nFrom:" in row.raw
+    [listed] = [json.loads(line) for line in _cli(sqlite_context, "refused").output.splitlines()]
+    retried = _cli(sqlite_context, "refused", "--retry", str(listed["id"]))
+    assert retried.exit_code == 1 and "kept only its headers" in retried.output
+
+    keep = sqlite_context.settings.inbox.keep_refused_days
+    later = dataclasses.replace(
+        sqlite_context, now=lambda: sqlite_context.now() + timedelta(days=keep + 1))
+    handle_message(later, RawMessage(issue_email(9, sender="mallory@attacker.example"),
+                                     "inbox/9.eml"), tagger, PollSummary())
+    rows = [json.loads(line) for line in _cli(later, "refused").output.splitlines()]
+    assert [row["origin"] for row in rows] == ["inbox/9.eml"]  # the old one forgotten

@@ -179,7 +179,8 @@ def _store_outcome(ctx: Context, session: Session, raw: RawMessage,
     now = ctx.now()
     if isinstance(outcome, Refused):
         if not store.is_known(session, store.refusal_key(raw), refused=True):
-            store.record_refusal(session, raw, outcome.envelope, outcome.error, now)
+            store.record_refusal(session, raw, outcome.envelope, outcome.error, now,
+                                 ctx.settings.inbox.keep_refused_days)
         log.warning("%s %s: %s (%s)", outcome.error.status, raw.origin,
                     outcome.error.reason, outcome.error.code)
         summary.refusals.append((raw.origin, outcome.error.code, outcome.error.reason))
