@@ -137,6 +137,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Transient failures are retried this often, then the delivery fails."),
     Setting("delivery", "retry_base_seconds", float, 60.0,
             "First retry delay; doubles with each attempt."),
+    Setting("delivery", "max_issue_age_days", int, 0, "An issue dated longer ago than this "
+            "gets no alerts (a mailbox's archive polled at first); 0: no limit."),
     Setting("delivery", "hard_bounce_limit", int, 3,
             "Permanent failures after which a subscriber is marked bounced."),
     Setting("scheduler", "send_interval", int, 30,

@@ -103,6 +103,7 @@ class DeliverySettings:
     lease_seconds: int
     max_attempts: int
     retry_base_seconds: float
+    max_issue_age_days: int
     hard_bounce_limit: int
 
 

@@ -16,6 +16,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import Protocol
 
 from sqlalchemy.exc import DataError, IntegrityError
@@ -202,10 +203,33 @@ def _store_outcome(ctx: Context, session: Session, raw: RawMessage,
     store.forget_refusal(session, store.refusal_key(raw))
     _assign_events(ctx, session, issue_id)
     summary.stories += len(outcome.tagged)
-    summary.deliveries += create_instant_deliveries(session, issue_id, ctx.now())
+    summary.deliveries += _alerts(ctx, session, issue_id, outcome.issue)
     log.info("stored %s: %d stories from %s", outcome.issue.dedupe_key,
              len(outcome.tagged), outcome.source.name)
     return PollOutcome.STORED
+
+
+OLD_ISSUE_DAYS = 30  # an issue older than this alerted to readers is said, in a warning
+
+
+def _alerts(ctx: Context, session: Session, issue_id: int, issue: Issue) -> int:
+    """The issue's instant alerts, unless it is older than [delivery] max_issue_age_days (a
+    new service pointed at a mailbox's archive mailed one reader 33 alerts of years-old
+    issues at once: a user's review).  With no limit, alerts made of an old issue are said."""
+    now, dated = ctx.now(), issue.envelope.date
+    if dated is not None and dated.tzinfo is None:  # a Date with no zone: read as UTC
+        dated = dated.replace(tzinfo=UTC)
+    age = (now - dated).days if dated is not None else 0
+    limit = ctx.settings.delivery.max_issue_age_days
+    if limit and age > limit:
+        log.info("no alerts for %s: dated %s, %d days ago ([delivery] max_issue_age_days %d)",
+                 issue.dedupe_key, dated, age, limit)
+        return 0
+    made = create_instant_deliveries(session, issue_id, now)
+    if made and age > OLD_ISSUE_DAYS:
+        log.warning("%d alerts of %s, dated %d days ago: [delivery] max_issue_age_days leaves "
+                    "old issues (a mailbox's archive) out of alerts", made, issue.dedupe_key, age)
+    return made
 
 
 def _stored_meanwhile(ctx: Context, raw: RawMessage, outcome: Accepted | Refused,

@@ -1,0 +1,50 @@
+"""A new service pointed at a mailbox's archive (a user's review: 36 old issues mailed one
+reader 33 alerts at once): `[delivery] max_issue_age_days` leaves old issues out of alerts,
+and with no limit an alert made of an old issue is said in a warning."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from service.context import Context
+from service.db import tables
+from service.db.database import transaction
+from service.domain import RawMessage
+from service.ingest.pipeline import PollSummary, Tagger, handle_message
+from service.subscribers.registry import add_subscriber
+from tests.mail import issue_email
+
+
+def _alerts_for(ctx: Context, tagger: Tagger, date: str, number: int) -> int:
+    summary = PollSummary()
+    handle_message(ctx, RawMessage(issue_email(number, date=date), f"inbox/{number}.eml"),
+                   tagger, summary)
+    return summary.deliveries
+
+
+def test_an_issue_older_than_the_limit_gets_no_alerts_and_is_still_stored(
+        sqlite_context: Context, tagger: Tagger, caplog: pytest.LogCaptureFixture) -> None:
+    with transaction(sqlite_context.sessions) as session:
+        add_subscriber(session, "reader@example.org", ["safety", "policy", "compute",
+                                                       "robotics"], "instant", confirmed=True,
+                       now=sqlite_context.now())
+    limited = dataclasses.replace(sqlite_context, settings=dataclasses.replace(
+        sqlite_context.settings, values={**sqlite_context.settings.values,
+                                         ("delivery", "max_issue_age_days"): 14}))
+    now = sqlite_context.now()
+    old, recent = (f"{now - timedelta(days=days):%a, %d %b %Y %H:%M:%S %z}" for days in (400, 3))
+    with caplog.at_level(logging.INFO, logger="service.ingest.pipeline"):
+        assert _alerts_for(limited, tagger, old, 1) == 0
+        assert _alerts_for(limited, tagger, recent, 2) == 1
+        assert "max_issue_age_days 14" in caplog.text
+        caplog.clear()
+        # no limit (the default): the old issue is alerted, and the log says so
+        assert _alerts_for(sqlite_context, tagger, old, 3) == 1
+    assert "dated 400 days ago: [delivery] max_issue_age_days" in caplog.text
+    with transaction(sqlite_context.sessions) as session:
+        assert session.scalar(select(func.count()).select_from(tables.Issue)) == 3
