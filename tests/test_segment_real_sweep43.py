@@ -165,3 +165,21 @@ def test_a_first_story_that_says_this_week_or_today_stays(headline: str) -> None
     body = (f"<h3>{headline}</h3><p>{POINT}</p><h3>Ferries get video</h3><p>{POINT}</p>"
             f"<h3>Night markets return</h3><p>{POINT}</p>")
     assert _headlines(body)[0] == headline
+
+
+SPONSOR_FIRST = ('<p>Good morning. Four stories, one sponsor.</p><p>TOGETHER WITH LATTICEDB</p>'
+                 '<h2><a href="{url}">Your vectors and your rows, finally in one place</a></h2>'
+                 "<p>One database for both, with the SQL you know.</p>"
+                 f'<h2><a href="https://news.example/1">Ferry fares frozen for a year</a></h2>'
+                 f"<p>{POINT}</p>"
+                 f'<h2><a href="https://news.example/2">Night markets return</a></h2>'
+                 f"<p>{POINT}</p>")
+
+
+def test_an_opening_ad_linking_its_sponsor_s_site_is_dropped_with_its_label() -> None:
+    """An operator's review: a beehiiv daily opening with its sponsor's slot kept the ad as
+    story 0 (archive, feeds), as a masthead's "Presented by" over news must stay."""
+    ad = _headlines(SPONSOR_FIRST.format(url="https://latticedb.example/?utm_source=brief"))
+    assert ad == ["Ferry fares frozen for a year", "Night markets return"]
+    news = _headlines(SPONSOR_FIRST.format(url="https://news.example/0"))
+    assert news[0] == "Your vectors and your rows, finally in one place"

@@ -14,6 +14,7 @@ import itertools
 import re
 
 from service.domain import Block
+from service.ingest.addresses import split_address
 from service.ingest.buttons import CALL_TO_ACTION
 from service.ingest.headlines import block_lines, tidy
 from service.ingest.units import Unit, after
@@ -72,10 +73,19 @@ def is_ad(units: list[Unit], index: int, first: bool) -> bool:
     name = found.group(1).lower() if found else ""
     if len(name) < 3:
         return False
-    if first:
-        return _sells(units, index)
+    if first:  # ... or links to the sponsor's own site (a beehiiv daily's opening ad)
+        return _sells(units, index) or _links_to(name, units[index], under)
     return name in tidy(units[index].headline).lower() or any(
         name in unit.block.text.lower() for unit in under) or _sells(units, index)
+
+
+def _links_to(name: str, title: Unit, under: list[Unit]) -> bool:
+    """The title's link, or the first link under it, is to a site named ``name``
+    ("latticedb.example" under "Together with LatticeDB"); not a news story's link."""
+    urls = [title.url, *(link.url for unit in under[:2] for link in unit.block.links[:1])]
+    squeezed = re.sub(r"\W", "", name)
+    return any(squeezed and squeezed in re.sub(r"\W", "", (split_address(url).hostname or ""))
+               for url in urls if url)
 
 
 def is_button(unit: Unit) -> bool:
