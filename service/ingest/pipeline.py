@@ -16,7 +16,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import Protocol
 
 from sqlalchemy.exc import DataError, IntegrityError
@@ -196,6 +196,12 @@ def _store_outcome(ctx: Context, session: Session, raw: RawMessage,
             "duplicate-message-id", "Another message with this Message-ID is stored, with "
             "other stories: a corrected resend or a forgery. Kept here, not sent."))
         return _store_outcome(ctx, session, raw, refused, summary)
+    copy = store.resent_copy(session, outcome.source.name, outcome.issue.envelope.subject,
+                             outcome.tagged, now - RESEND_WINDOW)
+    if copy is not None:
+        log.info("already stored: %s is %s sent again (the same stories)",
+                 outcome.issue.dedupe_key, copy)
+        return PollOutcome.DUPLICATE
     issue_id = store.record_issue(session, outcome.issue, outcome.source.name, raw,
                                   outcome.tagged, now)
     # refused before (its source added since, a rule mended) and stored now: no longer
@@ -209,6 +215,7 @@ def _store_outcome(ctx: Context, session: Session, raw: RawMessage,
     return PollOutcome.STORED
 
 
+RESEND_WINDOW = timedelta(days=14)  # an issue sent again with its stories within this: a copy
 OLD_ISSUE_DAYS = 30  # an issue older than this alerted to readers is said, in a warning
 
 

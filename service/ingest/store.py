@@ -96,6 +96,30 @@ def same_issue(session: Session, dedupe_key: str, raw: RawMessage,
     return [tuple(row) for row in rows] == [(t.story.headline, t.story.text) for t in tagged]
 
 
+def resent_copy(session: Session, source_name: str, subject: str,
+                tagged: Sequence[TaggedStory], since: datetime) -> str | None:
+    """The key of an issue of ``source_name`` stored since ``since`` under ``subject`` with
+    these very stories, headline and text in order: the same issue sent again under a new
+    Message-ID (a user's review: readers were spared it, but the review queue held every
+    story twice)."""
+    wanted = [(t.story.headline, t.story.text) for t in tagged]
+    if not wanted:
+        return None
+    issue, story = tables.Issue, tables.Story
+    candidates = session.execute(
+        select(issue.id, issue.dedupe_key).join(issue.source)
+        .join(story, story.issue_id == issue.id)
+        .where(tables.Source.name == source_name, issue.subject == subject,
+               issue.received_at >= since, story.index == 0,
+               story.headline == wanted[0][0])).all()
+    for issue_id, key in candidates:
+        rows = session.execute(select(story.headline, story.text).where(story.issue_id == issue_id)
+                               .order_by(story.index)).all()
+        if [tuple(row) for row in rows] == wanted:
+            return str(key)
+    return None
+
+
 def _body(data: bytes) -> bytes | None:
     """A message's bytes after its headers, its line ends as LF (a folder's copy and the
     IMAP server's are one message); None when no blank line ends the headers (two such

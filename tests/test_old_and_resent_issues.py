@@ -1,6 +1,7 @@
-"""A new service pointed at a mailbox's archive (a user's review: 36 old issues mailed one
-reader 33 alerts at once): `[delivery] max_issue_age_days` leaves old issues out of alerts,
-and with no limit an alert made of an old issue is said in a warning."""
+"""Issues that are not news to readers, from a user's review: a mailbox's archive (36 old
+issues mailed one reader 33 alerts at once: `[delivery] max_issue_age_days` leaves old
+issues out of alerts, and with no limit an alert made of an old issue is said in a
+warning), and an issue sent again under a new Message-ID (a copy, not a second issue)."""
 
 from __future__ import annotations
 
@@ -48,3 +49,22 @@ def test_an_issue_older_than_the_limit_gets_no_alerts_and_is_still_stored(
     assert "dated 400 days ago: [delivery] max_issue_age_days" in caplog.text
     with transaction(sqlite_context.sessions) as session:
         assert session.scalar(select(func.count()).select_from(tables.Issue)) == 3
+
+
+def test_an_issue_sent_again_under_a_new_message_id_is_a_copy_not_a_second_issue(
+        sqlite_context: Context, tagger: Tagger) -> None:
+    """A user's review: readers were spared a resend (their events), but editors saw every
+    story twice in the review queue, each "the same news as" its own copy."""
+    first = issue_email(21, message_id="<first@example.test>")
+    again = issue_email(21, message_id="<again@example.test>")
+    corrected = issue_email(21, message_id="<corrected@example.test>", stories=[
+        ("A corrected headline", "The text says something else now.")])
+    outcomes = []
+    for number, data in enumerate((first, again, corrected)):
+        summary = PollSummary()
+        outcomes.append(handle_message(sqlite_context, RawMessage(data, f"inbox/{number}.eml"),
+                                       tagger, summary))
+    assert outcomes == ["processed", "processed", "processed"]
+    with transaction(sqlite_context.sessions) as session:
+        keys = session.scalars(select(tables.Issue.message_id).order_by(tables.Issue.id)).all()
+    assert keys == ["<first@example.test>", "<corrected@example.test>"]
