@@ -1003,3 +1003,36 @@ def test_a_label_saved_while_a_form_is_being_checked_is_not_saved_over(
         poster.join(1.0)  # it waits for the other save to commit
     poster.join(10)
     assert answers == [409]
+
+
+def test_review_filters_reach_stories_past_the_queue_s_window_and_keep_across_pages(
+        context: Context, client: FlaskClient) -> None:
+    """A user's review: with more stories than the queue's window the oldest never showed,
+    and ?theme=, ?source= and ?q= were ignored."""
+    from service.web.review_queue import Filters, review_queue
+
+    oldest = add_story(context, {"robotics": 0.9}, headline="Harbour crane learns to stack")
+    with transaction(context.sessions) as session:
+        many = make_issue(session, [{"policy": 0.9}] * 51, received_at=FIXED_NOW)
+        for n, story in enumerate(many.stories):
+            story.headline = f"Council vote {n} on the ferry"
+    with transaction(context.sessions) as session:
+        unfiltered = review_queue(session, recent=3)
+        assert oldest not in [item.story_id for item in unfiltered.items]
+        robots = review_queue(session, recent=3, filters=Filters(theme="robotics"))
+        assert [item.story_id for item in robots.items] == [oldest]
+    log_in(client)
+
+    def shown(query: str) -> list[int]:
+        page = client.get(f"/review{query}").get_data(as_text=True)
+        return [int(i) for i in re.findall(r'id="story-(\d+)"', page)]
+
+    assert shown("?theme=robotics") == [oldest]
+    assert shown("?q=crane") == [oldest] and shown("?q=%25") == []
+    assert len(shown("?theme=weather")) == 50  # not a theme: no filter
+    assert shown("?source=Import+AI&theme=robotics") == [oldest]
+    assert shown("?source=Another+letter") == []
+    page = client.get("/review?theme=policy").get_data(as_text=True)
+    assert 'href="/review?page=1&amp;theme=policy"' in page  # the next page keeps the filter
+    assert "The queue holds the newest 1,000 stories that match" in page
+    assert len(shown("?theme=policy&page=1")) == 1

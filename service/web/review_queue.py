@@ -15,17 +15,18 @@ story, polled from an older archive, were never seen (an editor's review).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from service.classify.editor_tags import EDITOR, editor_labels
-from service.db.tables import Issue, Label, ModelVersion, Story, StoryTheme
+from service.db.tables import Issue, Label, ModelVersion, Source, Story, StoryTheme
 from service.domain import THEMES
 
 DEFAULT_THRESHOLD = 0.5
@@ -81,13 +82,43 @@ def certainty(scores: Iterable[ThemeScore]) -> float:
     return min((abs(s.score - s.threshold) for s in scores), default=0.0)
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What the editor narrowed the queue to (a user's review: with more than the queue's
+    window of stories, the older ones could not be reached, and ?theme= was ignored)."""
+
+    theme: str = ""  # a theme the story is tagged with now
+    source: str = ""  # a newsletter's name
+    text: str = ""  # words in the headline or the text
+
+    def __bool__(self) -> bool:
+        return bool(self.theme or self.source or self.text)
+
+    def where(self) -> list[Any]:
+        """The filters as SQL conditions on Story (joined to its Issue)."""
+        conditions: list[Any] = []
+        if self.theme:
+            conditions.append(Story.id.in_(select(StoryTheme.story_id).where(
+                StoryTheme.theme == self.theme, StoryTheme.current.is_(True),
+                StoryTheme.assigned.is_(True))))
+        if self.source:
+            conditions.append(Issue.source_id.in_(
+                select(Source.id).where(Source.name == self.source)))
+        if self.text:
+            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", self.text) + "%"
+            conditions.append(or_(Story.headline.ilike(pattern, escape="\\"),
+                                  Story.text.ilike(pattern, escape="\\")))
+        return conditions
+
+
 def review_queue(session: Session, limit: int = SHOWN, recent: int = RECENT_STORIES,
-                 page: int = 0) -> Queue:
+                 page: int = 0, filters: Filters = Filters()) -> Queue:
     """The disputed stories, then the latest ``recent``: unlabeled before labeled,
-    disputed first, least certain first; ``limit`` of them from ``page``."""
-    stories = _recent_stories(session, recent)
+    disputed first, least certain first; ``limit`` of them from ``page``.  ``filters``
+    narrow both before the window is taken."""
+    stories = _recent_stories(session, recent, filters)
     seen = {story.id for story in stories}
-    stories += _stories(session, _disputed_ids(session, seen))
+    stories += _stories(session, _disputed_ids(session, seen), filters)
     ids = [story.id for story in stories]
     thresholds = _thresholds(session)
     editor, votes = _editor_labels(session, ids), _reader_votes(session, ids)
@@ -106,10 +137,10 @@ def current_themes(story: Story) -> list[str]:
     return [theme for theme in THEMES if theme in assigned]
 
 
-def _recent_stories(session: Session, recent: int) -> list[Story]:
+def _recent_stories(session: Session, recent: int, filters: Filters) -> list[Story]:
     dated = func.coalesce(Issue.sent_at, Issue.received_at)
     query = (
-        select(Story).join(Story.issue)
+        select(Story).join(Story.issue).where(*filters.where())
         .options(selectinload(Story.themes), selectinload(Story.issue))
         .order_by(dated.desc(), Story.issue_id.desc(), Story.index)
         .limit(recent)
@@ -117,10 +148,15 @@ def _recent_stories(session: Session, recent: int) -> list[Story]:
     return list(session.scalars(query))
 
 
-def _stories(session: Session, ids: list[int]) -> list[Story]:
-    query = (select(Story).where(Story.id.in_(ids))
+def _stories(session: Session, ids: list[int], filters: Filters) -> list[Story]:
+    query = (select(Story).join(Story.issue).where(Story.id.in_(ids), *filters.where())
              .options(selectinload(Story.themes), selectinload(Story.issue)))
     return list(session.scalars(query))
+
+
+def sources(session: Session) -> list[str]:
+    """The newsletters' names, for the queue's filter."""
+    return list(session.scalars(select(Source.name).order_by(Source.name)))
 
 
 def _disputed_ids(session: Session, skip: set[int]) -> list[int]:

@@ -19,14 +19,24 @@ from service.classify.editor_tags import EDITOR, label_story_themes
 from service.classify.label_rows import save_label
 from service.db.database import transaction
 from service.db.tables import Story
+from service.domain import THEMES
 from service.events.shown import events_for_review
 from service.web import editor_auth, throttle
 from service.web.forms import FormError, parse_themes
-from service.web.review_queue import current_themes, editor_label, label_seen, review_queue
+from service.web.review_queue import (
+    RECENT_STORIES,
+    Filters,
+    current_themes,
+    editor_label,
+    label_seen,
+    review_queue,
+    sources,
+)
 from service.web.views.base import Page, client_address, submitted_form
 
 log = logging.getLogger(__name__)
 
+FILTER_CHARS = 200  # a newsletter's name, the words looked for
 MAX_PAGE = 100  # (the queue reads at most RECENT_STORIES + DISPUTED stories anyway)
 
 
@@ -51,11 +61,17 @@ class ReviewPage(EditorPage):
         if editor is None:
             return redirect(url_for("review_login"))
         page = min(request.args.get("page", default=0, type=int) or 0, MAX_PAGE)
+        theme = request.args.get("theme", "")
+        filters = Filters(theme=theme if theme in THEMES else "",
+                          source=request.args.get("source", "")[:FILTER_CHARS],
+                          text=request.args.get("q", "").strip()[:FILTER_CHARS])
         with transaction(self.ctx.sessions) as session:
-            queue = review_queue(session, page=page)
+            queue = review_queue(session, page=page, filters=filters)
             events = events_for_review(session, [item.story_id for item in queue.items])
+            newsletters = sources(session)
         return render_template("pages/review.html", editor=editor, items=queue.items,
-                               queue=queue, events=events)
+                               queue=queue, events=events, filters=filters,
+                               newsletters=newsletters, window=RECENT_STORIES)
 
 
 class LoginPage(EditorPage):
