@@ -433,3 +433,20 @@ def test_a_short_story_is_said_to_be_fiction_in_both_parts() -> None:
     assert "Fiction &middot; </span>Some monsters" in html
     news = parts(render.render_alert(alert_issue(), recipient(), letterhead()))
     assert "Fiction" not in news[0] and "Fiction" not in news[1]
+
+
+def test_a_long_email_also_has_its_way_out_at_its_top() -> None:
+    """A user's review: a 150-story alert's HTML part was 188 KB, its unsubscribe link at
+    byte 187,083; Gmail cuts an HTML part after about 102 KB, footer and all.  Over 10
+    stories, the preferences and unsubscribe links are at the top too."""
+    unsubscribe = links.unsubscribe_url(*SIGN)
+    long = EmailIssue("Test Letter 9", "Test Letter", None, tuple(
+        story(300 + n, f"Harbour item {n} reaches the council", ROBOT_BODY, ["robotics"])
+        for n in range(11)))
+    _, html = parts(round_trip(render.render_alert(long, recipient(), letterhead())))
+    assert html.count(f'href="{unsubscribe}"') == 2
+    assert html.index(f'href="{unsubscribe}"') < html.index("Harbour item 0")
+    _, short = parts(round_trip(render.render_alert(alert_issue(), recipient(), letterhead())))
+    assert short.count(f'href="{unsubscribe}"') == 1
+    digest = render.render_digest("2024-W20", [long], recipient(), letterhead())
+    assert parts(round_trip(digest))[1].count(f'href="{unsubscribe}"') == 2
