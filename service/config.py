@@ -94,7 +94,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("inbox", "max_message_bytes", int, 10_000_000,
             "Larger messages are stored as failed (too-large) without being parsed."),
     Setting("inbox", "keep_refused_days", int, 30, "Refused messages (`newsalerts refused`, "
-            "their bytes for --retry) are forgotten after this many days; 0: never."),
+            "their bytes for --retry) this old are forgotten as new ones come; 0: never."),
     Setting("trust", "authserv_id", str, "",
             "The authserv-id your receiving mail server writes into Authentication-Results "
             "(mx.example.com): only its header is believed for a source's require_dkim. "

@@ -47,6 +47,13 @@ def _invitation(method: str | None) -> Callable[[EmailMessage], None]:
     return change
 
 
+def _listed(subject: str) -> Callable[[EmailMessage], None]:
+    def change(message: EmailMessage) -> None:
+        _header("Subject", subject)(message)
+        message["List-Unsubscribe"] = "<https://letters.example/unsubscribe>"
+    return change
+
+
 REFUSED = [
     ("auto-reply", _header("Auto-Submitted", "auto-replied")),
     ("auto-reply", _header("X-Autoreply", "yes")),
@@ -81,6 +88,11 @@ def test_automatic_mail_from_a_trusted_sender_is_refused_with_its_code(
     _header("Subject", "The harbour email scam, and how to verify a sender"),
     _invitation(None),  # an event's .ics attached to an issue, no invitation's method
     _invitation("PUBLISH"),
+    # (from the review of this rule) words of a subject are believed only of mail with no
+    # list headers, and a confirmation's only at its start
+    _listed("Out of Office: how AI agents will answer your email"),
+    _listed("Confirm your subscription to our conference"),
+    _header("Subject", "Regulators want platforms to verify your email before you post"),
 ])
 def test_issues_that_only_look_automatic_are_issues(
         change: Callable[[EmailMessage], None]) -> None:
@@ -88,6 +100,21 @@ def test_issues_that_only_look_automatic_are_issues(
     headers = load_message(data, headers_only=True)
     check_automatic(headers, read_envelope(headers))
     check_invitation(load_message(data))
+
+
+def test_an_invitation_inside_a_digest_s_enclosed_message_leaves_the_digest_an_issue() -> None:
+    """The review of this rule: a list's MIME digest whose one member forwarded a meeting
+    invitation was refused whole."""
+    from email.mime.message import MIMEMessage
+    from email.mime.multipart import MIMEMultipart
+
+    member = load_message(_with(5, _invitation("REQUEST")))
+    digest = MIMEMultipart("digest")
+    digest["From"], digest["Subject"] = "Test Letter <letters@example.test>", "Digest 12"
+    digest.attach(MIMEMessage(member))
+    check_invitation(load_message(digest.as_bytes()))
+    with pytest.raises(NotAnIssue):
+        check_invitation(member)
 
 
 def test_a_poll_keeps_automatic_mail_out_of_readers_inboxes_and_goes_on(

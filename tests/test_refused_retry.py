@@ -115,6 +115,7 @@ def test_a_big_refused_message_keeps_its_headers_and_old_refusals_are_forgotten(
     [listed] = [json.loads(line) for line in _cli(sqlite_context, "refused").output.splitlines()]
     retried = _cli(sqlite_context, "refused", "--retry", str(listed["id"]))
     assert retried.exit_code == 1 and "kept only its headers" in retried.output
+    assert "over the 1,000,000 a refusal keeps" in retried.output
 
     keep = sqlite_context.settings.inbox.keep_refused_days
     later = dataclasses.replace(

@@ -496,6 +496,51 @@ def test_one_editor_logging_out_leaves_another_editor_s_session(
     assert f"You were logged out, so story {story_id} was not saved." in page
 
 
+def test_a_copied_cookie_of_an_ended_session_never_comes_back(
+        app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review of per-session logout: a thief's copy, refreshed by asking now and then,
+    outlived the row that revoked it and got in again; and two editors' logouts rewrote
+    one shared row.  A session lasts SESSION_HOURS from its login, whatever refreshes its
+    cookie, and each ended session has a row of its own."""
+    from datetime import UTC, datetime
+
+    from service.web import editor_auth
+
+    started = datetime.now(UTC)
+
+    class Clock(datetime):
+        hours = 0.0
+
+        @classmethod
+        def now(cls, tz: Any = None) -> Any:
+            return started + timedelta(hours=cls.hours)
+
+    monkeypatch.setattr(editor_auth, "datetime", Clock)
+    other = app.test_client()
+    assert log_in(client, EDITOR[1]).status_code == 302
+    assert log_in(other, EDITOR[1]).status_code == 302
+    thief, thief2 = app.test_client(), app.test_client()
+    copy_session(client, thief)
+    copy_session(other, thief2)
+    for editor in (client, other):  # both log out, one after the other
+        editor.post("/review/logout", data={"csrf_token": csrf_token(editor, "/review")})
+    for hours in (0, 6, 11):
+        Clock.hours = hours
+        assert thief.get("/review").status_code == 302
+        assert thief2.get("/review").status_code == 302
+    Clock.hours = 13  # another editor's logout forgets the rows of sessions over by now
+    third = app.test_client()
+    assert log_in(third, EDITOR[1]).status_code == 302
+    third.post("/review/logout", data={"csrf_token": csrf_token(third, "/review")})
+    Clock.hours = 14
+    assert thief.get("/review").status_code == 302
+    fresh = app.test_client()  # and a login now lasts its own hours
+    assert log_in(fresh, EDITOR[1]).status_code == 302
+    assert fresh.get("/review").status_code == 200
+    Clock.hours = 14 + editor_auth.SESSION_HOURS + 1
+    assert fresh.get("/review").status_code == 302
+
+
 def test_a_strangers_logout_does_not_end_the_editors_session(
         app: Flask, client: FlaskClient) -> None:
     assert log_in(client, EDITOR[1]).status_code == 302

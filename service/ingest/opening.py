@@ -254,12 +254,14 @@ THIS_ISSUE = re.compile(
     r"(?:edition|issue)\b|^(?:issue|edition|no\.)\s*#?\d", re.IGNORECASE)
 # A first "headline" that is the issue telling what it holds, over nothing: "This week we're
 # looking at the rise of no-code robots, …, and the Dark Side of the 90s!" (the eleventh
-# blind set); not "This week in robotics" nor "Today, OpenAI launched…"
+# blind set): the issue speaking, a verb of going through, and a list of topics or a "!".
+# Not "This week in robotics: …", "Today, OpenAI launched…", "Today we're sharing our first
+# safety report" (news: the review of this rule)
 TEASER_HEADLINE = re.compile(
     r"^\W{0,6}(?:this week|today|in (?:this|today['’]s) (?:issue|edition))\W{0,3}\s*"
-    r"(?:we['’]re|we are|we['’]ll|we will|we|i['’]m|i am|i['’]ll|i|you['’]ll)\s+"
-    r"(?:looking|look|covering|cover|talking|talk|diving|dive|exploring|explore|digging|dig"
-    r"|bringing|bring|have|got|find|get|share|sharing|learn)\b", re.IGNORECASE)
+    r"(?:we['’]re|we are|we['’]ll|we will|we|i['’]m|i am|i['’]ll|i)\s+"
+    r"(?:looking|look|covering|cover|talking|talk|diving|dive|exploring|explore|digging|dig)"
+    r"\b(?=[^\n]{0,300}(?:,[^\n]{0,200}\band\b|!\W{0,3}$))", re.IGNORECASE)
 WELCOME_WITHIN = 3  # the first story's blocks: its headline, a subtitle, the welcome
 ESSAY_AFTER = 2  # long paragraphs after the welcome: the post's own essay, not an intro
 

@@ -268,7 +268,8 @@ def _unstorable(ctx: Context, raw: RawMessage, error: DataError) -> PollOutcome:
     refused = MalformedMessage("unstorable", reason)
     with transaction(ctx.sessions) as session:
         if not store.is_known(session, store.refusal_key(raw), refused=True):
-            store.record_refusal(session, raw, None, refused, ctx.now())
+            store.record_refusal(session, raw, None, refused, ctx.now(),
+                                 ctx.settings.inbox.keep_refused_days)
         if raw.position is not None:
             store.advance_position(session, raw.position)
     log.error("failed %s: %s (unstorable)", raw.origin, reason)

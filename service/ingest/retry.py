@@ -20,7 +20,7 @@ from service.db.database import transaction
 from service.domain import PollOutcome, RawMessage
 from service.errors import NewsalertsError
 from service.ingest.pipeline import PollSummary, Tagger, handle_message
-from service.ingest.store import forget_refusal, refusal_key
+from service.ingest.store import KEPT_RAW_BYTES, forget_refusal, refusal_key
 
 __all__ = ["Retried", "retry_refused"]
 
@@ -43,7 +43,8 @@ def retry_refused(ctx: Context, tagger: Tagger, refusal_id: int) -> Retried:
         data, size, origin = bytes(row.raw), row.size, row.origin
     if size > len(data):
         raise NewsalertsError(f"refused message {refusal_id} kept only its headers ({size:,} "
-                              "bytes, over [inbox] max_message_bytes): nothing to examine")
+                              f"bytes, over the {KEPT_RAW_BYTES:,} a refusal keeps): nothing "
+                              "to examine; have it sent again")
     summary = PollSummary()
     handle_message(ctx, RawMessage(data, origin), tagger, summary)
     outcome = next(iter(summary.counts))

@@ -4,11 +4,12 @@ The login is remembered in Flask's signed session cookie (HttpOnly,
 SameSite=Lax, expiring with ``SESSION_HOURS``).  An empty [admin] password
 closes the review page altogether rather than leaving it open.
 
-A cookie alone is not enough: it also carries a session id of its own, the account's
-session epoch (the ``service_state`` row ``editor_epoch:<username>``) and a fingerprint of
-the password it was made with.  Logging out ends that session, copies of its cookie too
-(its id is kept as revoked, in ``editor_revoked:<username>``, until the session would have
-expired); "Log out everywhere" bumps the epoch, and changing the password also ends every
+A cookie alone is not enough: it also carries a session id of its own and the time of its
+login (a session lasts ``SESSION_HOURS`` from it, however often the cookie is refreshed),
+the account's session epoch (the ``service_state`` row ``editor_epoch:<username>``) and a
+fingerprint of the password it was made with.  Logging out ends that session, copies of its
+cookie too (a row ``editor_revoked:<session id>``, kept until the session would have ended
+anyway); "Log out everywhere" bumps the epoch, and changing the password also ends every
 session.  Editors share the one account, so one editor logging out must not end another's
 session mid-review: it did, and the other's next label was lost (a user's review).
 """
@@ -21,6 +22,8 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, session
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.config import Settings
@@ -32,6 +35,8 @@ _SESSION_KEY = "editor"
 _EPOCH_KEY = "editor_epoch"
 _PASSWORD_KEY = "editor_password"  # noqa: S105 (a session key, not a password)
 _ID_KEY = "editor_session"
+_ISSUED_KEY = "editor_since"
+_REVOKED_PREFIX = "editor_revoked:"
 
 
 def review_is_open(settings: Settings) -> bool:
@@ -57,41 +62,40 @@ def log_in(db: Session, settings: Settings, username: str) -> None:
     session[_EPOCH_KEY] = current_epoch(db, username)
     session[_PASSWORD_KEY] = _password_fingerprint(settings)
     session[_ID_KEY] = secrets.token_urlsafe(18)
+    session[_ISSUED_KEY] = int(datetime.now(UTC).timestamp())
 
 
 def log_out(db: Session, settings: Settings, *, everywhere: bool = False) -> None:
     """End this session (a copied cookie of it too), or, ``everywhere``, every session of
     the account."""
-    username, now = settings.admin.username, datetime.now(UTC)
+    now = datetime.now(UTC)
     if everywhere:
-        row = db.get(ServiceState, _epoch_name(username), with_for_update=True)
-        _write(db, row, _epoch_name(username), {"epoch": (_epoch_of(row) if row else 0) + 1})
-    elif isinstance(sid := session.get(_ID_KEY), str):
-        row = db.get(ServiceState, _revoked_name(username), with_for_update=True)
-        until = (now + timedelta(hours=SESSION_HOURS)).timestamp()
-        live = {key: when for key, when in _revoked(row).items() if when > now.timestamp()}
-        _write(db, row, _revoked_name(username), {"revoked": {**live, sid: until}})
+        name = _epoch_name(settings.admin.username)
+        row = db.get(ServiceState, name, with_for_update=True)
+        if row is None:
+            db.add(ServiceState(name=name, value={"epoch": 1}, updated_at=now))
+        else:
+            row.value, row.updated_at = {"epoch": _epoch_of(row) + 1}, now
+    elif isinstance(sid := session.get(_ID_KEY), str) and db.get(
+            ServiceState, _revoked_name(sid)) is None:
+        # One row per ended session, only ever inserted: two editors logging out at once
+        # each add their own (one shared row, rewritten, lost one of them on SQLite: the
+        # review).  A session lives SESSION_HOURS from its login at most, so a row older
+        # than that revokes nothing any more.
+        db.execute(delete(ServiceState).where(
+            ServiceState.name.startswith(_REVOKED_PREFIX, autoescape=True),
+            ServiceState.updated_at < now - timedelta(hours=SESSION_HOURS)))
+        try:
+            with db.begin_nested():
+                db.add(ServiceState(name=_revoked_name(sid), value={}, updated_at=now))
+        except IntegrityError:
+            pass  # the same session ended twice at once: it is ended
+    db.flush()
     session.clear()
 
 
-def _write(db: Session, row: ServiceState | None, name: str, value: dict[str, object]) -> None:
-    if row is None:
-        db.add(ServiceState(name=name, value=value, updated_at=datetime.now(UTC)))
-    else:
-        row.value, row.updated_at = value, datetime.now(UTC)
-    db.flush()
-
-
-def _revoked_name(username: str) -> str:
-    return f"editor_revoked:{username}"[:60]
-
-
-def _revoked(row: ServiceState | None) -> dict[str, float]:
-    """The revoked session ids of the account and until when each would have lasted."""
-    value = row.value.get("revoked") if row is not None and isinstance(row.value, dict) else None
-    if not isinstance(value, dict):
-        return {}
-    return {str(k): float(v) for k, v in value.items() if isinstance(v, (int, float))}
+def _revoked_name(sid: str) -> str:
+    return f"{_REVOKED_PREFIX}{sid}"[:60]
 
 
 def current_epoch(db: Session, username: str) -> int:
@@ -121,8 +125,14 @@ def current_editor(db: Session, settings: Settings) -> str | None:
         return None
     if session.get(_EPOCH_KEY) != current_epoch(db, name):
         return None
-    sid = session.get(_ID_KEY)
-    if not isinstance(sid, str) or sid in _revoked(db.get(ServiceState, _revoked_name(name))):
+    sid, issued = session.get(_ID_KEY), session.get(_ISSUED_KEY)
+    now = datetime.now(UTC).timestamp()
+    if (not isinstance(sid, str) or not isinstance(issued, int)
+            or not issued <= now < issued + SESSION_HOURS * 3600
+            or db.get(ServiceState, _revoked_name(sid)) is not None):
+        # (a lifetime from the login, which refreshing the cookie does not renew: a copied
+        # cookie kept alive past its revocation's row came back: the review)
+        session.clear()
         return None
     return name
 
