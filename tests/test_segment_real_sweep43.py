@@ -187,3 +187,48 @@ def test_an_opening_ad_linking_its_sponsor_s_site_is_dropped_with_its_label() ->
     assert ad == ["Ferry fares frozen for a year", "Night markets return"]
     news = _headlines(SPONSOR_FIRST.format(url="https://news.example/0"))
     assert news[0] == "Your vectors and your rows, finally in one place"
+
+
+# --- a twelfth blind set (stop 43, later) ----------------------------------------------------
+
+def _post(subtitle: str, under: str, sender: str = "Harbour Policy Weekly") -> list[str]:
+    """A Substack post as sent: the newsletter's name, the post's title, its subtitle, the
+    date or the intro, then its stories."""
+    body = (f"<p>{sender}</p><h1>Ports adopt new rules</h1>{subtitle}{under}"
+            f"<p>READ IN APP</p><p>{POINT}</p><h2>Federal</h2>"
+            f"<h3>Customs agency expands scanning</h3><p>{POINT}</p>"
+            f"<h3>Ferry board bans diesel idling</h3><p>{POINT}</p>"
+            f"<h3>Dock workers win a new contract</h3><p>{POINT}</p>")
+    data = (f"From: {sender} <letter@harbour.example>\nTo: r@example.test\n"
+            f"Subject: Ports adopt new rules\nMessage-ID: <{abs(hash(body))}@h.example>\n"
+            f"Content-Type: text/html; charset=utf-8\n\n{body}").encode()
+    return [story.headline for story in segment(parse_issue(data))]
+
+
+STORIES_12 = ["Customs agency expands scanning", "Ferry board bans diesel idling",
+              "Dock workers win a new contract"]
+
+
+@pytest.mark.parametrize(("subtitle", "under"), [
+    ("<h3>A rundown of the week's happenings in port governance.</h3>", "<p>17 Mar 2025</p>"),
+    ("<h3>ALSO: ferries, a strike, and more</h3>", "<p>03 Feb 2026</p>"),
+    ("<p>Plus: ferries get video, a strike ends</p>", "<p>It's Tuesday!</p>"),
+])
+def test_a_subtitle_under_the_newsletter_s_name_and_the_post_s_title_is_no_story(
+        subtitle: str, under: str) -> None:
+    assert _post(subtitle, under) == STORIES_12
+
+
+def test_a_first_story_under_the_issue_s_title_with_its_byline_stays() -> None:
+    """The look-alike (attack5): under the newsletter's name and the issue's title, a
+    heading with its author's line is the first story."""
+    headlines = _post("<h3>Harbour master retires after 30 years</h3>", "<p>By Lena Ortiz</p>")
+    assert headlines[0] == "Harbour master retires after 30 years"
+
+
+def test_a_web_version_link_and_an_arrowed_point_are_no_headlines() -> None:
+    body = ('<p><a href="https://link.example/v">Click to View in Browser</a></p>'
+            f"<h2>Harbour fees rise</h2><p>{POINT}</p><p>→ Annual revenue is at $13B</p>"
+            f"<p>{POINT}</p><h2>Night markets return</h2><p>{POINT}</p>"
+            f"<h2>Ferry fares frozen</h2><p>{POINT}</p>")
+    assert _headlines(body) == ["Harbour fees rise", "Night markets return", "Ferry fares frozen"]

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 
 from service.domain import Block
 from service.ingest.buttons import CALL_TO_ACTION
-from service.ingest.bylines import AUTHOR_NAME, POST_AUTHORS
+from service.ingest.bylines import AUTHOR_NAME, ISSUE_DATE, POST_AUTHORS
 from service.ingest.cuts import Cut, Cutting, renumbered, story_number
 from service.ingest.headlines import (
     DECORATION,
@@ -79,21 +79,27 @@ TEASER = re.compile(r"^(?:plus|also|and|ook|inoltre|además|außerdem|aussi)\s*[
                     r"|,\s+(?:and|&)\s+(?:much\s+)?more\W*$", re.IGNORECASE)
 
 
-def without_subtitle(raw: Sequence[Block], title: str, cuts: list[Cut], log: list[str]
-                     ) -> tuple[list[Cut], list[str]]:
+def without_subtitle(raw: Sequence[Block], title: str, cuts: list[Cut], log: list[str],
+                     *, dated: bool = False) -> tuple[list[Cut], list[str]]:
     """``cuts`` and ``log`` without a first story that is the post's subtitle over its
     intro.  ``raw`` is the issue's blocks as parsed, ``title`` the post's title found in
-    them."""
+    them.  ``dated``: only a subtitle with the post's date right under it, or a teaser
+    (under the newsletter's name, where a heading under the issue's title with its byline
+    under it is the first story: attack5).  A teaser may be a plain line ("Plus: OpenAI
+    raises $8.3B, …" under a beehiiv post's title: the twelfth blind set)."""
     if len(cuts) <= MORE_STORIES_THAN or not cuts[0].blocks or not title:
         return cuts, log
     subtitle = cuts[0].blocks[0]
+    teaser = TEASER.search(tidy(subtitle.text))  # "Plus: smartwatches…" (the 18th sweep)
+    if dated and not teaser and not (len(cuts[0].blocks) > 1 and ISSUE_DATE.match(
+            tidy(block_lines(cuts[0].blocks[1])[0]))):
+        return cuts, log
     at = next((i for i, b in enumerate(raw) if b is subtitle), None)
-    if (at is None or at == 0 or subtitle.kind != "heading" or subtitle.links
+    if (at is None or at == 0 or (subtitle.kind != "heading" and not teaser) or subtitle.links
             or raw[at - 1].kind != "heading" or tidy(raw[at - 1].text.strip(DECORATION)) != title):
         return cuts, log
     under = raw[at + 1:at + 1 + BYLINE_WITHIN]
     named = len(under) > 1 and _names_author(under[0]) and len(under[1].text) < META_CHARS
-    teaser = TEASER.search(tidy(subtitle.text))  # "Plus: smartwatches…" (the 18th sweep)
     if not named and not teaser and not any(_dates(b) for b in under):
         return cuts, log  # the author's name right under it over a short line (the date,
         # "26 gen"; a caption's name is over text), or a date or byline near it

@@ -315,6 +315,9 @@ def by_structure(issue: Issue, source: SourceRules) -> tuple[list[Story], list[s
         cuts, notes = essay  # an essay's headings are its sections, not stories
     elif not named:  # (under the newsletter's name a heading is the first story's)
         cuts, notes = without_author(raw, title, *without_subtitle(raw, title, cuts, notes))
+    else:  # ... unless the post's title stands between them (Substack's masthead, title,
+        # subtitle and date: the twelfth blind set)
+        cuts, notes = without_subtitle(raw, title, cuts, notes, dated=True)
     if not cuts and blocks and not laid_out:
         # No story mark at all: a digest of untitled items, or else (below) a single post.
         items, item_notes = untitled_items(blocks)
