@@ -237,7 +237,8 @@ RANGES: dict[tuple[str, str], Callable[[Any], str]] = {
     **dict.fromkeys([("smtp", "rate_limit"), ("delivery", "retry_base_seconds"),
                      ("models", "retrain_after_labels"), ("events", "threshold"),
                      ("web", "subscribe_per_client_per_hour"),
-                     ("web", "subscribe_min_seconds")], at_least_zero),
+                     ("web", "subscribe_min_seconds"), ("delivery", "max_issue_age_days"),
+                     ("inbox", "keep_refused_days")], at_least_zero),
     **dict.fromkeys([("inbox", "port"), ("smtp", "port"), ("metrics", "port")], port_or_zero),
 }
 

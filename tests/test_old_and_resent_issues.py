@@ -68,3 +68,23 @@ def test_an_issue_sent_again_under_a_new_message_id_is_a_copy_not_a_second_issue
     with transaction(sqlite_context.sessions) as session:
         keys = session.scalars(select(tables.Issue.message_id).order_by(tables.Issue.id)).all()
     assert keys == ["<first@example.test>", "<corrected@example.test>"]
+
+
+def test_the_age_limit_counts_hours_and_refuses_a_negative_number(
+        sqlite_context: Context, tagger: Tagger) -> None:
+    """The review of this setting: a limit of 1 day let an issue 47 hours old through
+    (whole days compared), and -1 silently turned every alert off."""
+    from service.config import load_settings
+    from service.errors import ConfigError
+
+    with transaction(sqlite_context.sessions) as session:
+        add_subscriber(session, "reader@example.org", ["safety", "policy", "compute",
+                                                       "robotics"], "instant", confirmed=True,
+                       now=sqlite_context.now())
+    limited = dataclasses.replace(sqlite_context, settings=dataclasses.replace(
+        sqlite_context.settings, values={**sqlite_context.settings.values,
+                                         ("delivery", "max_issue_age_days"): 1}))
+    two_days = f"{sqlite_context.now() - timedelta(hours=47):%a, %d %b %Y %H:%M:%S %z}"
+    assert _alerts_for(limited, tagger, two_days, 31) == 0
+    with pytest.raises(ConfigError, match="MAX_ISSUE_AGE_DAYS must be 0 or more"):
+        load_settings(environ={"NEWSALERTS_DELIVERY__MAX_ISSUE_AGE_DAYS": "-1"})

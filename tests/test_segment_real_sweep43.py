@@ -189,6 +189,20 @@ def test_an_opening_ad_linking_its_sponsor_s_site_is_dropped_with_its_label() ->
     assert news[0] == "Your vectors and your rows, finally in one place"
 
 
+@pytest.mark.parametrize(("label", "url"), [
+    # (from the review of this rule) news whose link holds a word of the sponsor's name
+    ("Presented by The Browser Company", "https://www.theverge.com/2025/1/1/ai-chips"),
+    ("Presented by Google Cloud", "https://blog.google/technology/ai/gemini-3/"),
+    ("Together with Arc", "https://research.google/blog/new-weather-model/"),
+    ("Presented by Box", "https://news.xbox.com/en-us/2025/01/01/"),
+    ("Presented by News Corp", "https://news.example/0"),
+])
+def test_a_first_story_linking_a_site_that_only_holds_a_word_of_the_sponsor_stays(
+        label: str, url: str) -> None:
+    body = SPONSOR_FIRST.replace("TOGETHER WITH LATTICEDB", label).format(url=url)
+    assert _headlines(body)[0] == "Your vectors and your rows, finally in one place"
+
+
 # --- a twelfth blind set (stop 43, later) ----------------------------------------------------
 
 def _post(subtitle: str, under: str, sender: str = "Harbour Policy Weekly") -> list[str]:

@@ -1036,3 +1036,23 @@ def test_review_filters_reach_stories_past_the_queue_s_window_and_keep_across_pa
     assert 'href="/review?page=1&amp;theme=policy"' in page  # the next page keeps the filter
     assert "The queue holds the newest 1,000 stories that match" in page
     assert len(shown("?theme=policy&page=1")) == 1
+
+
+def test_review_filters_narrow_the_disputed_stories_before_their_cap(
+        context: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review of the filters: the newest disputed answers were taken up to their cap
+    first and filtered after, so an older disputed story the filter asked for was lost."""
+    from service.web import review_queue as queue
+    from service.web.review_queue import Filters, review_queue
+
+    monkeypatch.setattr(queue, "DISPUTED", 1)
+    crane = add_story(context, {"robotics": 0.9}, headline="Harbour crane learns to stack")
+    other = add_story(context, {"policy": 0.9}, headline="Council vote on the ferry")
+    with transaction(context.sessions) as session:
+        session.add(Label(story_id=crane, themes=["safety"], role="reader", who="a@x.test",
+                          created_at=FIXED_NOW))
+        session.add(Label(story_id=other, themes=["safety"], role="reader", who="b@x.test",
+                          created_at=FIXED_NOW + timedelta(hours=1)))
+    with transaction(context.sessions) as session:
+        listed = review_queue(session, recent=0, filters=Filters(text="crane"))
+    assert [item.story_id for item in listed.items] == [crane]

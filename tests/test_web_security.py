@@ -541,6 +541,25 @@ def test_a_copied_cookie_of_an_ended_session_never_comes_back(
     assert fresh.get("/review").status_code == 302
 
 
+def test_a_login_made_on_a_process_whose_clock_runs_ahead_holds(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review of the session lifetime: a login on a web process 1.5 s ahead was
+    refused by the next request on one behind, and the editor logged out for good."""
+    from datetime import UTC, datetime
+
+    from service.web import editor_auth
+
+    class Ahead(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Any:
+            return datetime.now(UTC) + timedelta(seconds=90)
+
+    monkeypatch.setattr(editor_auth, "datetime", Ahead)
+    assert log_in(client, EDITOR[1]).status_code == 302
+    monkeypatch.undo()
+    assert client.get("/review").status_code == 200
+
+
 def test_a_strangers_logout_does_not_end_the_editors_session(
         app: Flask, client: FlaskClient) -> None:
     assert log_in(client, EDITOR[1]).status_code == 302

@@ -74,18 +74,22 @@ def is_ad(units: list[Unit], index: int, first: bool) -> bool:
     if len(name) < 3:
         return False
     if first:  # ... or links to the sponsor's own site (a beehiiv daily's opening ad)
-        return _sells(units, index) or _links_to(name, units[index], under)
+        return _sells(units, index) or _links_to(label[found.start(1):] if found else "",
+                                                 units[index], under)
     return name in tidy(units[index].headline).lower() or any(
         name in unit.block.text.lower() for unit in under) or _sells(units, index)
 
 
-def _links_to(name: str, title: Unit, under: list[Unit]) -> bool:
-    """The title's link, or the first link under it, is to a site named ``name``
-    ("latticedb.example" under "Together with LatticeDB"); not a news story's link."""
+def _links_to(sponsor: str, title: Unit, under: list[Unit]) -> bool:
+    """The title's link, or the first link under it, is to the sponsor's own site: its
+    whole name is one part of the host ("latticedb.example" under "Together with
+    LatticeDB"); not a news story's link that merely holds a word of it ("Presented by
+    The Browser Company" over theverge.com, "Box" over news.xbox.com: the review)."""
+    name = re.sub(r"\W", "", sponsor).lower()
+    if len(name) < 3:
+        return False
     urls = [title.url, *(link.url for unit in under[:2] for link in unit.block.links[:1])]
-    squeezed = re.sub(r"\W", "", name)
-    return any(squeezed and squeezed in re.sub(r"\W", "", (split_address(url).hostname or ""))
-               for url in urls if url)
+    return any(name in (split_address(url).hostname or "").split(".") for url in urls if url)
 
 
 def is_button(unit: Unit) -> bool:

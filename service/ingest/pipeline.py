@@ -228,7 +228,7 @@ def _alerts(ctx: Context, session: Session, issue_id: int, issue: Issue) -> int:
         dated = dated.replace(tzinfo=UTC)
     age = (now - dated).days if dated is not None else 0
     limit = ctx.settings.delivery.max_issue_age_days
-    if limit and age > limit:
+    if limit and dated is not None and now - dated > timedelta(days=limit):
         log.info("no alerts for %s: dated %s, %d days ago ([delivery] max_issue_age_days %d)",
                  issue.dedupe_key, dated, age, limit)
         return 0

@@ -31,6 +31,7 @@ from service.db.tables import ServiceState
 from service.web.csrf import rotate_csrf_token
 
 SESSION_HOURS = 12
+CLOCK_SKEW_SECONDS = 300  # how far ahead another web process's clock may have made a login
 _SESSION_KEY = "editor"
 _EPOCH_KEY = "editor_epoch"
 _PASSWORD_KEY = "editor_password"  # noqa: S105 (a session key, not a password)
@@ -127,8 +128,9 @@ def current_editor(db: Session, settings: Settings) -> str | None:
         return None
     sid, issued = session.get(_ID_KEY), session.get(_ISSUED_KEY)
     now = datetime.now(UTC).timestamp()
+    # (a login on a web process whose clock runs a little ahead is still one: the review)
     if (not isinstance(sid, str) or not isinstance(issued, int)
-            or not issued <= now < issued + SESSION_HOURS * 3600
+            or not issued - CLOCK_SKEW_SECONDS <= now < issued + SESSION_HOURS * 3600
             or db.get(ServiceState, _revoked_name(sid)) is not None):
         # (a lifetime from the login, which refreshing the cookie does not renew: a copied
         # cookie kept alive past its revocation's row came back: the review)

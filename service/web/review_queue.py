@@ -118,7 +118,7 @@ def review_queue(session: Session, limit: int = SHOWN, recent: int = RECENT_STOR
     narrow both before the window is taken."""
     stories = _recent_stories(session, recent, filters)
     seen = {story.id for story in stories}
-    stories += _stories(session, _disputed_ids(session, seen), filters)
+    stories += _stories(session, _disputed_ids(session, seen, filters), filters)
     ids = [story.id for story in stories]
     thresholds = _thresholds(session)
     editor, votes = _editor_labels(session, ids), _reader_votes(session, ids)
@@ -159,17 +159,21 @@ def sources(session: Session) -> list[str]:
     return list(session.scalars(select(Source.name).order_by(Source.name)))
 
 
-def _disputed_ids(session: Session, skip: set[int]) -> list[int]:
+def _disputed_ids(session: Session, skip: set[int], filters: Filters) -> list[int]:
     """Up to ``DISPUTED`` stories not in ``skip`` that readers dispute (an answer that
-    differs from the story's themes) and no editor has labeled, newest answer first.
+    differs from the story's themes) and no editor has labeled, newest answer first;
+    of those, only the ones ``filters`` keep (before the cap: the review).
 
     Read a chunk at a time: an answer that agrees with the story is no dispute, and 500
     such answers newer than a real one hid it from the queue for good."""
     settled = select(Label.story_id).where(Label.role == EDITOR)
+    kept = select(Story.id).join(Story.issue).where(*filters.where())
     query = (select(Label.story_id).where(Label.role == "reader",
                                           Label.story_id.not_in(settled))
              .group_by(Label.story_id)
              .order_by(func.max(Label.created_at).desc(), Label.story_id.desc()))
+    if filters:
+        query = query.where(Label.story_id.in_(kept))
     found: list[int] = []
     answered = session.scalars(query.execution_options(yield_per=DISPUTED))
     for part in answered.partitions():
