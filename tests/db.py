@@ -13,6 +13,7 @@ test then gets a copy (SQLite) or truncated tables (PostgreSQL), which is fast.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import os
@@ -143,6 +144,19 @@ def counted_statements(ctx: Context) -> Iterator[list[str]]:
 
 _serial = itertools.count(1)
 ThemeScores = Mapping[str, float]
+
+
+def add_instant_reader(ctx: Context, email: str = "reader@example.org") -> None:
+    """One confirmed reader of every theme, alerted at once."""
+    with transaction(ctx.sessions) as session:
+        add_subscriber(session, email, list(THEMES), "instant", confirmed=True, now=ctx.now())
+
+
+def with_values(ctx: Context, **values: object) -> Context:
+    """``ctx`` with settings changed: ``delivery__max_issue_age_days=14``."""
+    changed = {tuple(key.split("__", 1)): value for key, value in values.items()}
+    return dataclasses.replace(ctx, settings=dataclasses.replace(
+        ctx.settings, values={**ctx.settings.values, **changed}))
 
 
 def owe_alerts(ctx: Context, readers: int) -> None:

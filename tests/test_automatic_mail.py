@@ -20,7 +20,7 @@ from service.ingest.automatic import check_automatic, check_invitation
 from service.ingest.fetch import ImapInbox
 from service.ingest.parse import load_message, read_envelope
 from service.ingest.pipeline import Tagger, poll_once
-from service.subscribers.registry import add_subscriber
+from tests.db import add_instant_reader
 from tests.mail import issue_email
 
 
@@ -119,10 +119,7 @@ def test_an_invitation_inside_a_digest_s_enclosed_message_leaves_the_digest_an_i
 
 def test_a_poll_keeps_automatic_mail_out_of_readers_inboxes_and_goes_on(
         imap_server: Any, sqlite_context: Context, tagger: Tagger) -> None:
-    with transaction(sqlite_context.sessions) as session:
-        add_subscriber(session, "reader@example.org", ["safety", "policy", "compute",
-                                                       "robotics"], "instant", confirmed=True,
-                       now=sqlite_context.now())
+    add_instant_reader(sqlite_context)
     for number, (_, change) in enumerate(REFUSED, start=10):
         imap_server.deliver(_with(number, change))
     imap_server.deliver(issue_email(99))

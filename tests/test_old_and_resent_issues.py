@@ -5,7 +5,6 @@ warning), and an issue sent again under a new Message-ID (a copy, not a second i
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from datetime import timedelta
 
@@ -17,7 +16,7 @@ from service.db import tables
 from service.db.database import transaction
 from service.domain import RawMessage
 from service.ingest.pipeline import PollSummary, Tagger, handle_message
-from service.subscribers.registry import add_subscriber
+from tests.db import add_instant_reader, with_values
 from tests.mail import issue_email
 
 
@@ -30,13 +29,8 @@ def _alerts_for(ctx: Context, tagger: Tagger, date: str, number: int) -> int:
 
 def test_an_issue_older_than_the_limit_gets_no_alerts_and_is_still_stored(
         sqlite_context: Context, tagger: Tagger, caplog: pytest.LogCaptureFixture) -> None:
-    with transaction(sqlite_context.sessions) as session:
-        add_subscriber(session, "reader@example.org", ["safety", "policy", "compute",
-                                                       "robotics"], "instant", confirmed=True,
-                       now=sqlite_context.now())
-    limited = dataclasses.replace(sqlite_context, settings=dataclasses.replace(
-        sqlite_context.settings, values={**sqlite_context.settings.values,
-                                         ("delivery", "max_issue_age_days"): 14}))
+    add_instant_reader(sqlite_context)
+    limited = with_values(sqlite_context, delivery__max_issue_age_days=14)
     now = sqlite_context.now()
     old, recent = (f"{now - timedelta(days=days):%a, %d %b %Y %H:%M:%S %z}" for days in (400, 3))
     with caplog.at_level(logging.INFO, logger="service.ingest.pipeline"):
@@ -77,13 +71,8 @@ def test_the_age_limit_counts_hours_and_refuses_a_negative_number(
     from service.config import load_settings
     from service.errors import ConfigError
 
-    with transaction(sqlite_context.sessions) as session:
-        add_subscriber(session, "reader@example.org", ["safety", "policy", "compute",
-                                                       "robotics"], "instant", confirmed=True,
-                       now=sqlite_context.now())
-    limited = dataclasses.replace(sqlite_context, settings=dataclasses.replace(
-        sqlite_context.settings, values={**sqlite_context.settings.values,
-                                         ("delivery", "max_issue_age_days"): 1}))
+    add_instant_reader(sqlite_context)
+    limited = with_values(sqlite_context, delivery__max_issue_age_days=1)
     two_days = f"{sqlite_context.now() - timedelta(hours=47):%a, %d %b %Y %H:%M:%S %z}"
     assert _alerts_for(limited, tagger, two_days, 31) == 0
     with pytest.raises(ConfigError, match="MAX_ISSUE_AGE_DAYS must be 0 or more"):

@@ -20,7 +20,7 @@ from service.db import tables
 from service.db.database import transaction
 from service.ingest.fetch import ImapInbox
 from service.ingest.pipeline import Tagger, poll_once
-from service.subscribers.registry import add_subscriber
+from tests.db import add_instant_reader
 from tests.mail import issue_email
 
 NEW_SENDER = "editor@harbour-notes.example"
@@ -41,10 +41,7 @@ def _cli(ctx: Context, *args: str) -> Any:
 
 def test_an_issue_refused_before_its_source_was_added_is_stored_on_retry(
         imap_server: Any, sqlite_context: Context, tagger: Tagger) -> None:
-    with transaction(sqlite_context.sessions) as session:
-        add_subscriber(session, "reader@example.org", ["safety", "policy", "compute",
-                                                       "robotics"], "instant", confirmed=True,
-                       now=sqlite_context.now())
+    add_instant_reader(sqlite_context)
     imap_server.deliver(issue_email(5, sender=NEW_SENDER))
     assert _poll(sqlite_context, imap_server, tagger) == {"rejected": 1}
     [row] = [json.loads(line) for line in _cli(sqlite_context, "refused").output.splitlines()]
