@@ -70,12 +70,11 @@ def is_ad(units: list[Unit], index: int, first: bool) -> bool:
         # names no sponsor, so it is no masthead's "Presented by Acme"
         return any(is_button(u) or _ends_in_button(u) for u in under)
     found = SPONSOR_LABEL.match(label)
-    name = found.group(1).lower() if found else ""
-    if len(name) < 3:
+    if found is None or len(found.group(1)) < 3:
         return False
+    name = found.group(1).lower()
     if first:  # ... or links to the sponsor's own site (a beehiiv daily's opening ad)
-        return _sells(units, index) or _links_to(label[found.start(1):] if found else "",
-                                                 units[index], under)
+        return _sells(units, index) or _links_to(label[found.start(1):], units[index], under)
     return name in tidy(units[index].headline).lower() or any(
         name in unit.block.text.lower() for unit in under) or _sells(units, index)
 

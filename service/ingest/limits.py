@@ -15,7 +15,8 @@ import re
 
 from service.errors import MalformedMessage
 
-__all__ = ["check_header_section", "check_markup", "check_parts", "check_plain_lines"]
+__all__ = ["check_header_section", "check_markup", "check_parts", "check_plain_lines",
+           "header_end"]
 
 MAX_HEADER_FIELDS = 1_000  # a long Received chain and its ARC seals are under 100
 MAX_HEADER_BYTES = 256 * 1024
@@ -36,17 +37,24 @@ _DASH_LINE = re.compile(rb"^--\S", re.MULTILINE)
 def check_header_section(data: bytes) -> None:
     """MalformedMessage("headers-too-large") for a header section over MAX_HEADER_BYTES or
     MAX_HEADER_FIELDS fields, before any header is parsed (and before trust: a stranger's)."""
-    end = _HEADER_END.search(data, 0, MAX_HEADER_BYTES + 4)
+    end = header_end(data, MAX_HEADER_BYTES + 4)
     if end is None and len(data) > MAX_HEADER_BYTES:
         raise MalformedMessage("headers-too-large", "The message's headers run over "
                                f"{MAX_HEADER_BYTES // 1024} KB, more than newsalerts reads.")
-    section = data[:end.start()] if end is not None else data
+    section = data[:end] if end is not None else data
     fields = 1
     for fields, _ in enumerate(_FIELD_START.finditer(section), start=2):
         if fields > MAX_HEADER_FIELDS:
             raise MalformedMessage("headers-too-large", "The message has over "
                                    f"{MAX_HEADER_FIELDS:,} header fields, more than "
                                    "newsalerts reads.")
+
+
+def header_end(data: bytes, within: int) -> int | None:
+    """Where the blank line that ends the header section starts, looked for in the first
+    ``within`` bytes; None if it is not there."""
+    found = _HEADER_END.search(data, 0, within)
+    return found.start() if found else None
 
 
 def check_parts(data: bytes) -> None:

@@ -226,16 +226,17 @@ def _alerts(ctx: Context, session: Session, issue_id: int, issue: Issue) -> int:
     now, dated = ctx.now(), issue.envelope.date
     if dated is not None and dated.tzinfo is None:  # a Date with no zone: read as UTC
         dated = dated.replace(tzinfo=UTC)
-    age = (now - dated).days if dated is not None else 0
+    old = now - dated if dated is not None else timedelta(0)
     limit = ctx.settings.delivery.max_issue_age_days
-    if limit and dated is not None and now - dated > timedelta(days=limit):
+    if limit and old > timedelta(days=limit):
         log.info("no alerts for %s: dated %s, %d days ago ([delivery] max_issue_age_days %d)",
-                 issue.dedupe_key, dated, age, limit)
+                 issue.dedupe_key, dated, old.days, limit)
         return 0
     made = create_instant_deliveries(session, issue_id, now)
-    if made and age > OLD_ISSUE_DAYS:
+    if made and old.days > OLD_ISSUE_DAYS:
         log.warning("%d alerts of %s, dated %d days ago: [delivery] max_issue_age_days leaves "
-                    "old issues (a mailbox's archive) out of alerts", made, issue.dedupe_key, age)
+                    "old issues (a mailbox's archive) out of alerts", made, issue.dedupe_key,
+                    old.days)
     return made
 
 

@@ -45,19 +45,18 @@ def retry_refused(ctx: Context, tagger: Tagger, refusal_id: int) -> Retried:
         raise NewsalertsError(f"refused message {refusal_id} kept only its headers ({size:,} "
                               f"bytes, over the {KEPT_RAW_BYTES:,} a refusal keeps): nothing "
                               "to examine; have it sent again")
-    summary = PollSummary()
-    handle_message(ctx, RawMessage(data, origin), tagger, summary)
+    raw, summary = RawMessage(data, origin), PollSummary()
+    handle_message(ctx, raw, tagger, summary)
     outcome = next(iter(summary.counts))
     if outcome == PollOutcome.DUPLICATE:  # stored meanwhile (a copy moved back into the inbox)
         with transaction(ctx.sessions) as session:
-            forget_refusal(session, refusal_key(RawMessage(data, origin)))
+            forget_refusal(session, refusal_key(raw))
     if outcome not in (PollOutcome.REJECTED, PollOutcome.FAILED):
         return Retried(refusal_id, outcome)
     _, code, reason = summary.refusals[-1]
     with transaction(ctx.sessions) as session:  # (its row is found by its bytes: one row)
         session.execute(update(tables.RefusedMessage)
-                        .where(tables.RefusedMessage.dedupe_key == refusal_key(
-                            RawMessage(data, origin)))
+                        .where(tables.RefusedMessage.dedupe_key == refusal_key(raw))
                         .values(status=outcome, code=code, reason=reason,
                                 received_at=ctx.now()))
     return Retried(refusal_id, outcome, code, reason)

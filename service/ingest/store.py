@@ -8,7 +8,6 @@ transaction (invariant 1).
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
@@ -20,6 +19,7 @@ from service.db.types import as_utc
 from service.domain import THEMES, Envelope, Issue, MailboxPosition, RawMessage, TaggedStory
 from service.errors import MessageRefused
 from service.events.store import events_of
+from service.ingest.limits import header_end
 
 
 def last_uid(session: Session, account: str, folder: str, uidvalidity: int) -> int:
@@ -90,8 +90,13 @@ def same_issue(session: Session, dedupe_key: str, raw: RawMessage,
     body = _body(raw.data)
     if body is not None and stored.raw is not None and _body(stored.raw) == body:
         return True
+    return _has_stories(session, stored.id, tagged)
+
+
+def _has_stories(session: Session, issue_id: int, tagged: Sequence[TaggedStory]) -> bool:
+    """The stored issue holds these stories, headline and text, in order."""
     rows = session.execute(select(tables.Story.headline, tables.Story.text)
-                           .where(tables.Story.issue_id == stored.id)
+                           .where(tables.Story.issue_id == issue_id)
                            .order_by(tables.Story.index)).all()
     return [tuple(row) for row in rows] == [(t.story.headline, t.story.text) for t in tagged]
 
@@ -102,8 +107,7 @@ def resent_copy(session: Session, source_name: str, subject: str,
     these very stories, headline and text in order: the same issue sent again under a new
     Message-ID (a user's review: readers were spared it, but the review queue held every
     story twice)."""
-    wanted = [(t.story.headline, t.story.text) for t in tagged]
-    if not wanted:
+    if not tagged:
         return None
     issue, story = tables.Issue, tables.Story
     candidates = session.execute(
@@ -111,13 +115,9 @@ def resent_copy(session: Session, source_name: str, subject: str,
         .join(story, story.issue_id == issue.id)
         .where(tables.Source.name == source_name, issue.subject == subject,
                issue.received_at >= since, story.index == 0,
-               story.headline == wanted[0][0])).all()
-    for issue_id, key in candidates:
-        rows = session.execute(select(story.headline, story.text).where(story.issue_id == issue_id)
-                               .order_by(story.index)).all()
-        if [tuple(row) for row in rows] == wanted:
-            return str(key)
-    return None
+               story.headline == tagged[0].story.headline)).all()
+    return next((str(key) for issue_id, key in candidates
+                 if _has_stories(session, issue_id, tagged)), None)
 
 
 def _body(data: bytes) -> bytes | None:
@@ -200,8 +200,8 @@ def _kept(data: bytes) -> bytes:
     """``data`` whole up to KEPT_RAW_BYTES, else its header section alone."""
     if len(data) <= KEPT_RAW_BYTES:
         return data
-    end = re.search(rb"\r?\n\r?\n", data[:KEPT_RAW_BYTES])
-    return data[:end.end()] if end else data[:KEPT_RAW_BYTES]
+    end = header_end(data, KEPT_RAW_BYTES)
+    return data[:end] + b"\r\n\r\n" if end is not None else data[:KEPT_RAW_BYTES]
 
 
 def forget_refusal(session: Session, key: str) -> None:

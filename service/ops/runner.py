@@ -221,19 +221,15 @@ def work(ctx: Context, worker_id: str, stop: threading.Event) -> None:
                 if failures:  # (the outage's lines end with one saying it is over)
                     log.info("sending works again after %d failed rounds", failures)
                 failures = 0
-            except NewsalertsError as exc:
+            except (NewsalertsError, SQLAlchemyError) as exc:
                 # the SMTP server or the database down: one line that names it and the wait
-                # (a traceback each round while the server was down: the operator's review)
+                # (a traceback each round while the server was down, 636 lines in a 30 s
+                # database outage: the operator's reviews)
                 failures += 1
+                why = (f"database error: {describe(exc)}" if isinstance(exc, SQLAlchemyError)
+                       else exc)
                 log.warning("sending failed (%d in a row): %s; trying again in %.1f s",
-                            failures, exc, _backoff(idle, failures))
-                log.debug("sending failed", exc_info=True)
-            except SQLAlchemyError as exc:
-                # the database down under a claim or a read: one line naming it, as above
-                # (a chained traceback each round: an operator's review, 636 lines in 30 s)
-                failures += 1
-                log.warning("sending failed (%d in a row): database error: %s; trying again "
-                            "in %.1f s", failures, describe(exc), _backoff(idle, failures))
+                            failures, why, _backoff(idle, failures))
                 log.debug("sending failed", exc_info=True)
             except Exception:
                 failures += 1

@@ -88,14 +88,11 @@ def queue_confirmation(session: Session, subscriber: Subscriber,
         return None
     # ... and per inbox, whatever spelling of its address asked (an attacker's probe:
     # "victim+0..4@gmail.com" and dotted spellings, ten emails in ten seconds)
-    inbox = mailbox(subscriber.email)
-    throttle.hold(session, CONFIRM_MAILBOX, inbox, now, keep=timedelta(days=1))
-    if throttle.tally(session, CONFIRM_MAILBOX, inbox, now - timedelta(days=1)).count >= (
-            CONFIRMS_PER_DAY):
+    if not throttle.allowed(session, CONFIRM_MAILBOX, mailbox(subscriber.email), now,
+                            CONFIRMS_PER_DAY, timedelta(days=1)):
         log.info("no confirmation email for subscriber %s: %d sent to its inbox in the last "
                  "day", subscriber.id, CONFIRMS_PER_DAY)
         return None
-    throttle.record(session, CONFIRM_MAILBOX, inbox, now)
     delivery = Delivery(subscriber_id=subscriber.id, kind=CONFIRM_KIND, issue_id=None, week=None,
                         story_ids=[], status=DeliveryStatus.PENDING, attempts=0, due_at=now,
                         created_at=now)

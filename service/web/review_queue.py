@@ -15,19 +15,19 @@ story, polled from an older archive, were never seen (an editor's review).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from service.classify.editor_tags import EDITOR, editor_labels
 from service.db.tables import Issue, Label, ModelVersion, Source, Story, StoryTheme
 from service.domain import THEMES
+from service.web.archive_query import has_theme, matches
 
 DEFAULT_THRESHOLD = 0.5
 RECENT_STORIES = 1000  # how far back the queue looks, by issue date
@@ -94,20 +94,17 @@ class Filters:
     def __bool__(self) -> bool:
         return bool(self.theme or self.source or self.text)
 
-    def where(self) -> list[Any]:
-        """The filters as SQL conditions on Story (joined to its Issue)."""
+    def where(self, session: Session) -> list[Any]:
+        """The filters as SQL conditions on Story (joined to its Issue): the archive's own
+        theme and search conditions (full-text search on PostgreSQL, LIKE on SQLite)."""
         conditions: list[Any] = []
         if self.theme:
-            conditions.append(Story.id.in_(select(StoryTheme.story_id).where(
-                StoryTheme.theme == self.theme, StoryTheme.current.is_(True),
-                StoryTheme.assigned.is_(True))))
+            conditions.append(has_theme(self.theme))
         if self.source:
             conditions.append(Issue.source_id.in_(
                 select(Source.id).where(Source.name == self.source)))
         if self.text:
-            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", self.text) + "%"
-            conditions.append(or_(Story.headline.ilike(pattern, escape="\\"),
-                                  Story.text.ilike(pattern, escape="\\")))
+            conditions.append(matches(session, self.text))
         return conditions
 
 
@@ -140,7 +137,7 @@ def current_themes(story: Story) -> list[str]:
 def _recent_stories(session: Session, recent: int, filters: Filters) -> list[Story]:
     dated = func.coalesce(Issue.sent_at, Issue.received_at)
     query = (
-        select(Story).join(Story.issue).where(*filters.where())
+        select(Story).join(Story.issue).where(*filters.where(session))
         .options(selectinload(Story.themes), selectinload(Story.issue))
         .order_by(dated.desc(), Story.issue_id.desc(), Story.index)
         .limit(recent)
@@ -149,7 +146,7 @@ def _recent_stories(session: Session, recent: int, filters: Filters) -> list[Sto
 
 
 def _stories(session: Session, ids: list[int], filters: Filters) -> list[Story]:
-    query = (select(Story).join(Story.issue).where(Story.id.in_(ids), *filters.where())
+    query = (select(Story).join(Story.issue).where(Story.id.in_(ids), *filters.where(session))
              .options(selectinload(Story.themes), selectinload(Story.issue)))
     return list(session.scalars(query))
 
@@ -167,7 +164,7 @@ def _disputed_ids(session: Session, skip: set[int], filters: Filters) -> list[in
     Read a chunk at a time: an answer that agrees with the story is no dispute, and 500
     such answers newer than a real one hid it from the queue for good."""
     settled = select(Label.story_id).where(Label.role == EDITOR)
-    kept = select(Story.id).join(Story.issue).where(*filters.where())
+    kept = select(Story.id).join(Story.issue).where(*filters.where(session))
     query = (select(Label.story_id).where(Label.role == "reader",
                                           Label.story_id.not_in(settled))
              .group_by(Label.story_id)

@@ -138,15 +138,18 @@ def _login_keys(client: str, username: str) -> tuple[tuple[str, str], ...]:
 # --- subscribe form ----------------------------------------------------------------------------
 
 
+def allowed(session: Session, scope: str, key: str, now: datetime, most: int,
+            window: timedelta) -> bool:
+    """Count one attempt of ``key`` unless it had ``most`` in the last ``window``: False."""
+    hold(session, scope, key, now, keep=window)
+    if tally(session, scope, key, now - window).count >= most:
+        return False
+    record(session, scope, key, now)
+    return True
+
+
 def subscribe_allowed(session: Session, client: str, now: datetime, per_hour: int) -> bool:
     """Count one subscribe request from ``client``; False when it is over ``per_hour``."""
-    if per_hour <= 0:
-        return True
-    key = client_key(client)
-    hold(session, SUBSCRIBE_CLIENT, key, now, keep=SUBSCRIBE_WINDOW)
-    seen = tally(session, SUBSCRIBE_CLIENT, key, now - SUBSCRIBE_WINDOW)
-    if seen.count >= per_hour:
-        return False
-    record(session, SUBSCRIBE_CLIENT, key, now)
-    return True
+    return per_hour <= 0 or allowed(session, SUBSCRIBE_CLIENT, client_key(client), now,
+                                    per_hour, SUBSCRIBE_WINDOW)
 
