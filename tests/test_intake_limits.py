@@ -116,6 +116,10 @@ def test_the_record_of_a_refusal_reads_only_the_first_header_bytes() -> None:
     data = STRANGER + b"X-Filler: a\r\n" * 2_000_000 + b"\r\nhi\r\n"
     said = said_envelope(data)
     assert said is not None and said.sender == "mallory@attacker.example"
+    # a header past the first bytes is never read (it was: 384 MiB for a million fields)
+    late = b"X-Filler: a\r\n" * 30_000 + b"Subject: read too far\r\n" + data
+    assert said_envelope(late) is not None
+    assert said_envelope(late).subject == ""  # type: ignore[union-attr]
 
 
 def test_a_story_is_stored_cut_to_a_length_its_links_too() -> None:
