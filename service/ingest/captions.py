@@ -41,7 +41,12 @@ CAPTION = re.compile(rf"(?:^|[.)]\s+|\(){_CREDIT}(?:,\s*{_CREDIT}){{0,2}}\)?\.?$
                      # desk and an agency: "EV Earnings on Deck. Heatmap Illustration/Getty
                      # Images" (the tenth blind set)
                      r"|[.)]\s+(?-i:[A-Z][\w'’.-]*\s+)?(?-i:Illustration|Photo|Image|Graphic)s?"
-                     rf"\s*/\s*{_AGENCY}\.?$",
+                     rf"\s*/\s*{_AGENCY}\.?$"
+                     # a caption's sentence, then who is pictured and the photographer with
+                     # the agency: "…speaking. CDC Director Rochelle Walensky, Anna
+                     # Moneymaker/Getty Images" (Morning Brew's: the thirteenth blind set)
+                     r"|[.]\s.*,\s+(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})\s*/\s*"
+                     rf"{_AGENCY}\.?$",
                      re.IGNORECASE)
 NEWS_CREDIT = re.compile(
                      # a photographer's name alone with the agency or paper it shot for, as

@@ -135,6 +135,14 @@ MAIL_HEADER = re.compile(r"^(?:(?:From|To|Cc|Reply-To):[ \t]+[^\n]*(?:@|<)"
 BARE_URL_LINE = re.compile(r"^<?https?://\S+>?$")
 # A line that ends a sentence or a clause: "…rose 4%.", "…said:" (in CJK too).
 SENTENCE_CLOSE = re.compile(r"[.!?,;:…。！？，、；：]['\"’”)）」』]*$")
+# A sentence and the outlet it is from: "…will suffer most. (Economist $)", "…who is it for?
+# (Slate $)" after another sentence (MIT Technology Review's The Download: the thirteenth
+# blind set).  A title has no full stop before its source ("Robot wins at table tennis (5
+# minute read)"), a question alone is one ("Ask: How do you keep notes? (forum)"), and a
+# caption's credit is no outlet ("… meeting. (Courier photo / Dana Whitt)").
+SENTENCE_THEN_SOURCE = re.compile(r"(?:[.…]|[.!?]\s.*[!?])['\"’”]*\s+"
+                                  r"\((?:The |the )?[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){0,3}"
+                                  r"(?: \$)?\)$")
 # A heading over its own questions: an interview, a Q&A, an explainer ("…, explained").  Not
 # verbs: "OpenAI asks court to dismiss…" and "…explains" head news (the read-through).
 # ("Spotlight — Tamsin Achebe on …" opens one; "Nvidia in the spotlight as earnings loom" is

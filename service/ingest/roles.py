@@ -41,6 +41,7 @@ from service.ingest.headlines import (
     LABEL,
     SECTION_WORDS,
     SENTENCE_CLOSE,
+    SENTENCE_THEN_SOURCE,
     STEP,
     TITLE_MAX_CHARS,
     VERDICT,
@@ -80,6 +81,7 @@ from service.ingest.link_items import (
     opens_items,
     split_lines,
 )
+from service.ingest.link_word_items import link_word_items
 from service.ingest.links import own_links_as_text
 from service.ingest.named import named_runs
 from service.ingest.numbered import numbered_items
@@ -124,7 +126,7 @@ def roles_of(blocks: Sequence[Block]) -> list[Unit]:
     notes = False  # under a "Notes" line: a post's notes, not a list of items
     top_ten = many_titled_items(blocks)  # list items of a bold headline over paragraphs
     run_leads = lead_runs(parts)  # "**Europe takes aim:** EU regulators…", three or more
-    numbered = numbered_items(parts)  # "1) 📸 <a>…</a>, …", "2) …": numbered by hand
+    numbered = numbered_items(parts) | link_word_items(parts)  # "1) 📸 <a>…</a>", "…. Link"
     for at, block in enumerate(parts):
         if units and units[-1].block.kind != "list_item":
             list_head = units[-1]
@@ -248,18 +250,18 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
     if (unit.block.links and CALL_TO_ACTION.match(tidy(lines[0]))) or authors_under_number(
             units[index - 1] if index else None, unit.block, lines) or icon_link(unit.block):
         return unit  # a button ("Try Acme free"), a paper's authors, "📄 The dataset": no title
-    if (unit.block.links and tidy(unit.block.links[0].text) == tidy(lines[0])
-            and names_author(lines[0])):
+    line = tidy(lines[0])
+    if unit.block.links and tidy(unit.block.links[0].text) == line and names_author(lines[0]):
         return unit  # "Marta Kowalczyk | Jun 12 2025 - 6:15 am ET" linked to her page
     if (unit.block.links and WEB_LINK.match(tidy(unit.block.links[-1].text))
             and tidy(lines[0]).endswith(tidy(unit.block.links[-1].text))):
         # "Rotate your tokens. Then read this. View this email in your browser": a preheader
         # with its web-version link (Mailchimp's: the eighteenth sweep)
         return unit
-    if (((CITATION.match(tidy(lines[0])) or NEWS_CREDIT.match(tidy(lines[0])))
-         and not is_bold_line(unit.block, lines[0]))
-            or LABELLED_PAIRS.match(tidy(lines[0]))):
-        # "Reference: Amundsen, K. et al. (2025)", "Lead: Acme · Also: Beta"; a bold
+    if (((CITATION.match(line) or NEWS_CREDIT.match(line) or SENTENCE_THEN_SOURCE.search(line))
+         and not is_bold_line(unit.block, lines[0])) or LABELLED_PAIRS.match(line)):
+        # "Reference: Amundsen, K. et al. (2025)", "Lead: Acme · Also: Beta", "…will suffer
+        # most. (Economist $)" (a sentence and its outlet, The Download's); a bold
         # "Sources: Apple in talks…" is a wire headline (the review)
         return unit
     if (EPISODE_LINE.match(tidy(lines[0])) and not unit.block.lead and following is not None
@@ -269,21 +271,19 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
         # a bold "Severance · Episode 4" over its text is a title (the review)
         return unit
     bold = is_bold_line(unit.block, lines[0])
-    under_title = index > 0 and (units[index - 1].role in ("title", "item")
-                                 or _bold_title_line(units[index - 1]))
+    above = units[index - 1]  # (the last when index is 0: read only when it is not)
+    under_title = index > 0 and (above.role in ("title", "item") or _bold_title_line(above))
     if not bold and under_title and (is_byline(lines[0]) or VERDICT.match(tidy(lines[0])) or (
             units[index - 1].role == "item" and PAPER_SURNAMES.match(tidy(lines[0])))):
         return unit  # right under a title, its author or date: "Marta Kowalczyk · Mar 3"
-    if under_title and (PLACE_DATELINE.match(tidy(lines[0])) or SEVERITY.match(tidy(lines[0]))
-                        or CREDIT.match(tidy(lines[0]))):
+    if under_title and (PLACE_DATELINE.match(line) or SEVERITY.match(line) or CREDIT.match(line)):
         # bold too: "WASHINGTON, MARCH 12", "CRITICAL · CVSS 9.8", "Image source: Halvard
         # Robotics" under a title are its dateline, its badge and its picture's credit, not
         # a story under a section (the twenty-ninth and thirtieth sweeps).  (Not bylines
         # elsewhere: "Photo: Reuters" under a post's first heading names no author.)
         return unit
-    if (not bold and index > 1 and under_title and card_details(tidy(lines[0]))
-            and (heads_a_story(units[index - 1]) or (units[index - 1].role == "item"
-                                                     and job_card(tidy(lines[0]))))):
+    if (not bold and index > 1 and under_title and card_details(line)
+            and (heads_a_story(above) or (above.role == "item" and job_card(line)))):
         # an event's or a job's card under its title, "Auditorium · 60 minutes" under
         # "Curator Talk: Threads of Trade" (the 44th and 45th sweeps); not the issue's "No. 48
         # · 12 March" under its name, a bold "Robotics Night | Jun 18", an event's own title
