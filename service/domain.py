@@ -25,6 +25,9 @@ class DeliveryStatus(StrEnum):
     CANCELLED = "cancelled"  # nothing left to send, or the reader left
 
 
+CONFIRM_KIND = "confirm"  # deliveries.kind of a subscription's confirmation email
+
+
 class SubscriberStatus(StrEnum):
     """Whether a subscriber gets email (subscribers.status; the strings are stored)."""
 

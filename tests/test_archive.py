@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from flask.testing import FlaskClient
 from markupsafe import escape
 
@@ -16,7 +17,8 @@ from service.context import Context
 from service.db import tables
 from service.db.database import transaction
 from service.web import create_app
-from service.web.views.archive import PAGE_SIZE
+from service.web.archive_query import MAX_SEARCH_CHARS
+from service.web.views.archive import MAX_PAGE, MAX_SEARCH_PAGE, PAGE_SIZE
 from tests.browser import EDITOR
 from tests.db import FIXED_NOW, make_issue
 
@@ -95,6 +97,49 @@ def test_search_keeps_the_query_on_every_page(context: Context, client: FlaskCli
 
     page = client.get("/stories?q=drone").get_data(as_text=True)
     assert 'href="/stories?page=2&amp;q=drone"' in page
+
+
+def test_a_search_pages_no_deeper_than_its_first_thousand_matches(
+        context: Context, client: FlaskClient) -> None:
+    """A deep page of a broad search cost seconds of the database for anyone's request (the
+    web attacker's probe, stop 44): a search stops at MAX_SEARCH_PAGE, a listing does not."""
+    add_stories(context, [(f"Drone {i}", "A drone flies.") for i in range(3)], {"robotics": 0.9})
+    deep = client.get("/stories?q=drone&page=10000").get_data(as_text=True)
+    assert f'href="/stories?page={MAX_SEARCH_PAGE - 1}&amp;q=drone"' in deep
+    assert 'rel="next"' not in deep
+    listing_page = client.get("/stories?page=10000").get_data(as_text=True)
+    assert f'href="/stories?page={MAX_PAGE - 1}"' in listing_page
+
+
+@pytest.mark.postgres
+def test_a_search_that_only_leaves_words_out_finds_nothing_on_postgresql(
+        pg_context: Context) -> None:
+    """PostgreSQL's index cannot serve "-model": it read every story's text (2–14 s on
+    100,000 stories).  Such a search lists nothing; one with a word to find still works."""
+    client = create_app(pg_context).test_client()
+    ids = add_stories(pg_context, [("A kangaroo robot", "It hops."),
+                                   ("A swimming robot", "It swims.")], {"robotics": 0.9})
+    assert listed(client, "/stories?q=-kangaroo") == []
+    assert listed(client, "/stories?q=the -kangaroo") == []  # (a stop word finds nothing)
+    assert listed(client, "/stories?q=robot -kangaroo") == ids[1:]
+
+
+def test_a_long_search_is_echoed_cut_to_what_is_searched(
+        context: Context, client: FlaskClient) -> None:
+    page = client.get("/stories?q=" + "k" * 5000).get_data(as_text=True)
+    assert "k" * MAX_SEARCH_CHARS in page and "k" * (MAX_SEARCH_CHARS + 1) not in page
+
+
+def test_a_cacheable_answer_never_carries_the_editor_s_session(
+        context: Context, client: FlaskClient) -> None:
+    login(client)
+    assert client.get("/review").status_code == 200  # signed in
+    for path in ("/feeds/all.atom", "/static/style.css", "/healthz", "/stories"):
+        response = client.get(path)
+        response.close()  # (a static file's answer holds the file open)
+        assert response.status_code == 200, path
+        assert "Set-Cookie" not in response.headers, path
+    assert client.get("/review").status_code == 200  # and still signed in
 
 
 def test_like_wildcards_in_a_search_are_plain_characters(sqlite_context: Context) -> None:

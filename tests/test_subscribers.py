@@ -80,6 +80,11 @@ def test_add_list_remove_round_trip(context: Context) -> None:
     ("a b@example.com", ["safety"], "instant", "not a valid email address"),
     ("a@localhost", ["safety"], "instant", "not a valid email address"),
     ("a@example.com\r\nBcc: x@example.com", ["safety"], "instant", "not a valid email"),
+    # source routing, an IP address for a domain, an encoded word (the web attacker's probe)
+    ("x!y%z@127.0.0.1", ["safety"], "instant", "not a valid email address"),
+    ("x%internal@example.com", ["safety"], "instant", "not a valid email address"),
+    ("a@10.0.0.7", ["safety"], "instant", "not a valid email address"),
+    ("a=?utf-8?q?x?=@b.co", ["safety"], "instant", "not a valid email address"),
     # beyond ASCII: sending would need SMTPUTF8 (a read-only review: the form took them)
     ("josé@example.com", ["safety"], "instant", "only addresses in plain ASCII"),
     ("\u0130@example.com", ["safety"], "instant", "only addresses in plain ASCII"),

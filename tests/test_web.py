@@ -37,6 +37,7 @@ from service.deliver.links import confirm_url, feedback_url, preferences_url, un
 from service.deliver.send import send_due
 from service.deliver.tokens import DAY, fingerprint
 from service.domain import THEMES
+from service.ops import status
 from service.subscribers import registry as subscribers
 from service.web import create_app, serve_in_thread
 from service.web.forms import FormError, FormFields, ThemeChoice, parse_choices, parse_email
@@ -177,6 +178,20 @@ def test_subscribe_answers_the_same_for_an_active_address_and_changes_nothing(
         fresh.get_data(as_text=True).replace("fresh@", "X@")
     assert subscriber_state(context, "known@example.com") == before
     assert [m["To"] for m in outbox(context)] == ["fresh@example.com"]
+
+
+def test_healthz_queue_depth_does_not_tell_who_reads(context: Context, client: FlaskClient
+                                                     ) -> None:
+    """A confirmation is queued only for an address that is not an active reader: counted in
+    the public /healthz, the queue before and after a subscribe request told which it was
+    (the web attacker's probe, stop 44).  `status` still counts it."""
+    add_reader(context, "known@example.com", ("policy",))
+    depths = [client.get("/healthz").get_json()["queue_depth"]]
+    for address in ("known@example.com", "fresh@example.com"):
+        post_form(client, "/subscribe", subscribe_form(address, safety="weekly"))
+        depths.append(client.get("/healthz").get_json()["queue_depth"])
+    assert depths == [0, 0, 0]
+    assert status.read_status(context).health.queue_depth == 1  # the fresh address's
 
 
 def test_subscribe_again_while_pending_resends_the_confirmation_after_ten_minutes(

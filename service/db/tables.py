@@ -238,7 +238,7 @@ class Delivery(Base):
     subscriber_id: Mapped[int] = mapped_column(
         ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(20))  # instant | digest | confirm
+    kind: Mapped[str] = mapped_column(String(20))  # instant | digest | CONFIRM_KIND
     issue_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
     week: Mapped[str | None] = mapped_column(String(10))  # ISO week, "2024-W20"
     story_ids: Mapped[list[int]] = mapped_column(JSON, default=list)

@@ -25,7 +25,7 @@ from service.context import Context
 from service.db.tables import Delivery, Issue, JobRun, RefusedMessage, Story, StoryTheme
 from service.db.types import as_utc
 from service.deliver.claims import behind_a_live_lease, claimable
-from service.domain import DeliveryStatus
+from service.domain import CONFIRM_KIND, DeliveryStatus
 from service.errors import StorageError
 from service.ops.logs import MASK, secret_values
 
@@ -143,7 +143,7 @@ class Health:
 
     database: str  # "ok" | "error"
     last_poll: JobState | None = None
-    queue_depth: int | None = None  # deliveries pending or being sent
+    queue_depth: int | None = None  # deliveries pending or being sent (see read_health)
     model_version: str | None = None
 
 
@@ -183,12 +183,17 @@ class Status:
         }
 
 
-def read_health(ctx: Context) -> Health:
+def read_health(ctx: Context, *, confirmations: bool = True) -> Health:
+    """``confirmations``: count subscription confirmations in the queue.  /healthz is public
+    and leaves them out: a subscribe form queues one only for an address that is not already
+    an active reader, so the count before and after a request told who reads (the web
+    attacker's probe, stop 44).  `status` and /metrics, which are not public, count them."""
     try:
         with ctx.sessions() as session:
             session.execute(text("SELECT 1"))
             jobs = _jobs(session)
-            depth = session.scalar(select(func.count()).where(Delivery.status.in_(QUEUED)))
+            kinds = [] if confirmations else [Delivery.kind != CONFIRM_KIND]
+            depth = session.scalar(select(func.count()).where(Delivery.status.in_(QUEUED), *kinds))
             return Health("ok", jobs.get("poll"), int(depth or 0), _model_version(session, jobs))
     except SQLAlchemyError as exc:
         log.warning("database unreachable: %s", exc.__class__.__name__)

@@ -87,6 +87,11 @@ def _flask_config(ctx: Context) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": ctx.base_url.startswith("https://"),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=SESSION_HOURS),
+        # The cookie is sent when the session changes (login, a form's token), not on every
+        # answer: a cacheable one (a feed, a stylesheet) carried the editor's session to any
+        # cache that ignores Vary (the web attacker's probe, stop 44).  A session lasts
+        # SESSION_HOURS from login either way (editor_auth).
+        "SESSION_REFRESH_EACH_REQUEST": False,
         # Every form here is a few fields; refuse anything bigger before parsing it
         # (waitress refuses it before reading it: [web] max_request_body_size).
         "MAX_CONTENT_LENGTH": MAX_FORM_BYTES,

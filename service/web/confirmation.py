@@ -31,7 +31,7 @@ from service.db.tables import Delivery, Subscriber
 from service.db.types import as_utc
 from service.deliver.tokens import SignedLink, made_before_leaving
 from service.deliver.wakeup import announce
-from service.domain import THEMES, DeliveryStatus, SubscriberStatus
+from service.domain import CONFIRM_KIND, THEMES, DeliveryStatus, SubscriberStatus
 from service.subscribers import registry as subscribers
 from service.subscribers.mailboxes import mailbox
 from service.subscribers.rules import CADENCES
@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 CONFIRM_INTERVAL = timedelta(minutes=10)
 CONFIRMS_PER_DAY = 5
 CONFIRM_MAILBOX = "confirm-mailbox"  # the rate_events scope of the per-inbox count
-CONFIRM_KIND = "confirm"
 
 
 def request_subscription(session: Session, email: str, cadences: Mapping[str, str],

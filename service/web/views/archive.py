@@ -8,19 +8,32 @@ deployment) only the signed-in editor, for these pages and the feeds alike.
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import abort, redirect, render_template, request, url_for
-from werkzeug.exceptions import Forbidden, NotFound
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import Forbidden, NotFound, ServiceUnavailable
 
 from service.db.database import transaction
 from service.deliver.mime import safe_url
 from service.web import editor_auth
-from service.web.archive_query import also_in, known_theme, listing, one_story
+from service.web.archive_query import (
+    MAX_SEARCH_CHARS,
+    also_in,
+    known_theme,
+    listing,
+    one_story,
+)
 from service.web.review_queue import editor_label
 from service.web.views.base import Page
 
 ALL = "all"
 PAGE_SIZE = 20
 MAX_PAGE = 10_000
+# A search reads its matches up to the page asked for: its first 1,000 are enough to browse,
+# and a deep page of a broad search cost seconds of the database (the web attacker's probe).
+MAX_SEARCH_PAGE = 50
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement past its timeout
 
 
 class ArchiveClosed(Forbidden):
@@ -59,10 +72,18 @@ class ListPage(ArchiveGate):
 
     def list_page(self, theme: str | None) -> str:
         self.admit(page=True)
-        search = request.args.get("q", "").strip()
-        number = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
-        with transaction(self.ctx.sessions) as session:
-            found = listing(session, theme, page=number, size=PAGE_SIZE, search=search)
+        search = request.args.get("q", "").strip()[:MAX_SEARCH_CHARS]  # (echoed in the page)
+        number = min(max(request.args.get("page", 1, type=int) or 1, 1),
+                     MAX_SEARCH_PAGE if search else MAX_PAGE)
+        try:
+            with transaction(self.ctx.sessions) as session:
+                found = listing(session, theme, page=number, size=PAGE_SIZE, search=search)
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) != QUERY_CANCELED:
+                raise
+            raise ServiceUnavailable("That search took too long. Try more specific words.") from exc
+        if search and number == MAX_SEARCH_PAGE:
+            found = dataclasses.replace(found, has_more=False)
         return render_template("pages/archive.html", theme=theme, search=search,
                                listing=found, feed=feed_path(theme), editor=self.editor())
 

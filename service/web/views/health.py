@@ -2,7 +2,8 @@
 
 ``/healthz`` answers 200 while the database answers, else 503: that is what
 a probe should restart a web process for.  The last successful poll, the
-queue depth and the model version are there for people and alerting rules;
+queue depth (alerts and digests: not confirmations, which would tell an
+address's subscription) and the model version are there for people and alerting rules;
 a stale poll is the scheduler's problem, not this process's, so it never
 turns the answer into 503.  Both read the database, so any web process
 shows what the scheduler and workers on other machines did.  ``/metrics``
@@ -56,7 +57,7 @@ class MetricsPage(Page):
 
 def health_checks(ctx: Context) -> dict[str, Any]:
     """Each check's result by name; "error" marks one that failed."""
-    health = read_health(ctx)
+    health = read_health(ctx, confirmations=False)  # (public: they would tell who reads)
     if health.database != "ok":
         return {"database": "error"}
     poll = health.last_poll
