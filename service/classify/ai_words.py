@@ -32,8 +32,10 @@ GATED_FACTOR = 0.25
 # statistical inference, intelligent design), and "jailbreak" (a phone's): a story about
 # those names AI, a model or a kind of chip too.  Capitals only where the lower case means
 # something else: "ML" (millilitres), "Intel" (not "intel"), "Copilot" and "Autopilot" (a
-# plane's, or an economy "on autopilot").
-ACRONYMS = r"AIs?|A\.I\.?|ML|LLMs?|GPUs?|TPUs?|NPUs?|GenAI|xAI|Intel|Copilot|Autopilot|RLHF"
+# plane's, or an economy "on autopilot"); "AV" (a self-driving vehicle, not "av"), "UAS"
+# and "sUAS" (a drone), as a self-driving or a drone letter writes them (stop 44).
+ACRONYMS = (r"AIs?|A\.I\.?|ML|LLMs?|GPUs?|TPUs?|NPUs?|GenAI|xAI|Intel|Copilot|Autopilot|RLHF"
+            r"|AVs?|FSD|s?UAS|UAVs?")
 # In a lower-cased copy of the story: "ai" in any case ("new ai rules"), "character.ai".
 WORDS = (
     r"ai|ais|[a-z0-9]+\.ai|artificial intelligence|machine learning|deep learning|neural|"
@@ -45,7 +47,8 @@ WORDS = (
     r"stable diffusion|generative|deep-?fakes?|synthetic media|automated decision\w*|"
     r"algorithmic|facial recognition|face recognition|computer vision|"
     r"autonomous (?:vehicles?|cars?|driving|trucks?|weapons?|systems?|agents?|robots?)|"
-    r"self-driving|driverless|waymo|robot\w*|humanoids?|drones?|agentic|superintelligen\w*|"
+    r"self-driving|driverless|waymo|zoox|wayve|robo-?taxis?|dji|robot\w*|humanoids?|drones?|"
+    r"agentic|superintelligen\w*|"
     r"superalignment|misalign\w*|alignment (?:research|team|problem)|interpretability|"
     r"unlearning|(?:ai|gpu|memory|computer|semiconductor|advanced|\d+nm) chips?|"
     r"chips? (?:act|makers?|exports?|industry|plants?|factor(?:y|ies)|shortages?|sales|"

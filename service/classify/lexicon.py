@@ -150,14 +150,16 @@ THEME_CUES: dict[str, dict[str, str]] = {
         "robot arms": r"arms?",
         "humanoids": r"humanoid\w*; bipeds?; bipedal; quadrupeds?; legged",
         "locomotion": r"locomot\w*; walk(s|ing|ed)?; legs?",
-        "drones": r"drones?; uavs?; quadcopters?; quadrotors?",
+        "drones": r"drones?; uavs?; s?uas; quadcopters?; quadrotors?; dji; "
+                  r"unmanned (aerial|aircraft)",
         "sim2real": r"sim-?2-?real; sim-to-real; real-world; real world; physical world; "
                     r"physical\w*",
         "embodiment": r"embodi\w*",
         "robot datasets": r"droid; rt-[12x]; open x-embodiment; bridgedata\w*; aloha",
         "warehouses": r"warehouse\w*; logistics; factor(y|ies); industrial; manufactur\w*",
         "self-driving": r"self-driving; autonomous (cars?|vehicles?|driving); driverless; "
-                        r"driving; cars?; vehicles?; waymo; autopilot",
+                        r"driving; cars?; vehicles?; avs?; waymo; zoox; wayve; pony\.ai; "
+                        r"robo-?taxis?; fsd; autopilot",
         "teleoperation": r"tele-?operat\w*",
         "actuators": r"actuators?; motors?; servos?; torque",
         "dexterous hands": r"dexter\w*; hands?; fingers?",

@@ -35,7 +35,7 @@ __all__ = ["MACHINE_ACRONYMS", "MACHINE_WORDS", "MACHINE_WORDS_EVERYWHERE", "abo
 # (stools), "embodied" (carbon), "bionic" (a phone's chip), "manipulation" (markets),
 # "Autopilot" (an economy's), "Optimus" (a model).  The cue lexicon's format (lexicon.py):
 # alternatives parted by "; ", each a pattern for one token or, with spaces, a phrase.
-MACHINE_ACRONYMS = r"AVs?|UAS|UAVs?|UGVs?|USVs?|AGVs?|AMRs?|FSD"
+MACHINE_ACRONYMS = r"AVs?|s?UAS|UAVs?|UGVs?|USVs?|AGVs?|AMRs?|FSD"
 MACHINE_WORDS = (
     r"robot\w*; irobot; roomba\w*; robovac\w*; robo-\w+; cobots?; humanoids?; quadrupeds?; "
     r"bipeds?; bipedal; legged robots?; exoskeletons?; exosuits?; drones?; uavs?; "
@@ -45,7 +45,7 @@ MACHINE_WORDS = (
     r"machines?|vessels?|ships?|boats?|aircraft|weapons?|tractors?|mowers?|buses|shuttles?|"
     r"forklifts?|delivery|flight|flying|navigation); "
     r"autonomously (drives?|drove|driving|flies|flew|flying|navigat\w*|piloted); waymo; zoox; "
-    r"wayve; pony\.ai; apollo go; robotaxis?; tesla (s )?autopilot; manipulators?; "
+    r"wayve; pony\.ai; apollo go; robotaxis?; dji; tesla (s )?autopilot; manipulators?; "
     r"(robotic|dexterous|object|mobile) manipulation; grippers?; grasping; pick-and-place; "
     r"pick and place; warehouse picking; automated guided; dexterous; locomotion; "
     r"embodied (ai|agents?|intelligence|robots?|robotics); embodiment; sim-?2-?real; "
