@@ -258,6 +258,46 @@ def test_a_stored_story_also_in_a_file_takes_the_database_label_and_the_file_gro
     assert set(THEMES) >= {t for e in merged for t in e.themes}
 
 
+ITEM = ("Harbour robots unload ferries - The port's new robots unloaded three ferries a night "
+        "in a trial, and the union wants a say before more arrive next spring.")
+TALE = ("Tech Tales:\n\nThe Lighthouse Keeper\n\nThe keeper's robot counted the gulls every "
+        "morning and wrote their number in a book nobody read, until a child did.")
+
+
+def test_a_stored_story_read_otherwise_than_its_file_still_takes_the_editor_s_label() -> None:
+    """A digest's one-line item is stored under its own headline, a tale's title comes
+    before "Tech Tales:", a file's headline may carry "# ": matched by their first words,
+    most stored stories of the labeled newsletters were not found, and an editor's label was
+    trained beside the file's it contradicts (the editor's probe, stop 44)."""
+    in_file = [Example("lwiai-1-0", ITEM, ("robotics",), "Last Week in AI#1", "Last Week in AI"),
+               Example("importai-2-0", TALE, (), "Import AI#2", "Import AI"),
+               Example("batch-3-0", "# Chips Get Cheaper\nA maker cut the price of its "
+                       "accelerators by a third to win back cloud buyers this year.",
+                       ("compute",), "The Batch#3", "The Batch")]
+    item_headline = ITEM.split(" - ")[0]
+    stored = [Example("<a>#0", f"{item_headline}\n{ITEM}", ("robotics", "policy"),
+                      "Last Week in AI#<a>", "Last Week in AI"),
+              Example("<b>#4", "The Lighthouse Keeper\n" + TALE.replace("\n\nThe Lighthouse "
+                      "Keeper", ""), ("robotics",), "Import AI#<b>", "Import AI"),
+              Example("<c>#0", "Chips Get Cheaper\nA maker cut the price of its accelerators "
+                      "by a third to win back cloud buyers this year.", ("compute", "policy"),
+                      "The Batch#<c>", "The Batch")]
+    merged = merge_examples(in_file, stored)
+    assert [(e.id, e.themes) for e in merged] == [
+        ("lwiai-1-0", ("robotics", "policy")), ("importai-2-0", ("robotics",)),
+        ("batch-3-0", ("compute", "policy"))]
+
+
+def test_another_story_with_many_of_the_same_words_is_not_the_file_s() -> None:
+    in_file = [Example("lwiai-1-0", ITEM, ("robotics",), "Last Week in AI#1", "Last Week in AI")]
+    other = ("Harbour robots unload cargo ships - The port's new robots unloaded two cargo ships "
+             "a week in a pilot, and the council wants a report before it buys more.")
+    merged = merge_examples(in_file, [
+        Example("<y>#0", other, ("policy",), "Last Week in AI#<y>", "Last Week in AI")])
+    assert [(e.id, e.themes) for e in merged] == [("lwiai-1-0", ("robotics",)),
+                                                   ("<y>#0", ("policy",))]
+
+
 def test_an_export_of_an_issue_without_message_id_imports_back(context: Context,
                                                                tmp_path: Path) -> None:
     """A read-only review: the export wrote "message_id": null, and import refused the file."""

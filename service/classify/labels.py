@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, selectinload
 from service.classify.editor_tags import SETTLING, label_story_themes
 from service.classify.label_rows import save_label
 from service.classify.reading import story_text
+from service.classify.same_story import FileStories, text_key
 from service.classify.train import Example
 from service.db.tables import Issue, Label, Story, Subscriber
 from service.db.types import utc_now
@@ -304,12 +305,6 @@ def _story_ref(row: Mapping[str, Any]) -> str:
     return f"{row.get('index')} of {row.get('message_id')}"
 
 
-def text_key(text: str, words: int = 40) -> str:
-    """The first words of a text, lower-cased: the same story cut twice matches."""
-    return " ".join("".join(c for c in word if c.isalnum())
-                    for word in text.lower().split()[:words])
-
-
 def merge_examples(file_examples: Sequence[Example],
                    database_examples: Sequence[Example]) -> list[Example]:
     """File examples plus database ones; a stored story that is also in a file keeps the
@@ -319,21 +314,22 @@ def merge_examples(file_examples: Sequence[Example],
     (a read-only review: two throwaway subscriptions relabeled 40 annotated stories and the
     retrain was promoted); such a story keeps the file's.
     """
-    by_key = {text_key(example.text): position for position, example in
-              enumerate(file_examples) if not example.train_only}
+    stories = FileStories(file_examples)  # (same_story.py: how a stored story is found)
     merged = list(file_examples)
     regroup: dict[str, str] = {}
+    unmatched: list[Example] = []
     for example in database_examples:
-        position = by_key.get(text_key(example.text))
-        if position is not None:
-            known = merged[position]
-            if example.curated:
-                merged[position] = Example(known.id, known.text, example.themes, known.group,
-                                           known.source)
-            regroup[example.group] = known.group
+        position = stories.find(example)
+        if position is None:
+            unmatched.append(example)
+            continue
+        known = merged[position]
+        if example.curated:
+            merged[position] = Example(known.id, known.text, example.themes, known.group,
+                                       known.source)
+        regroup[example.group] = known.group
     merged += [Example(e.id, e.text, e.themes, regroup.get(e.group, e.group), e.source,
-                       e.curated)
-               for e in database_examples if text_key(e.text) not in by_key]
+                       e.curated) for e in unmatched]
     return merged
 
 
