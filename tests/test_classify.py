@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from service.classify import model_store
 from service.classify.cues import ThemeCues
+from service.classify.explain import AMOUNT
 from service.classify.model import Classifier
 from service.cli.classify import classify_command
 from service.domain import THEMES, Story
@@ -146,6 +147,18 @@ def test_an_amount_is_no_explanation(classifier: Classifier) -> None:
     assert "compute" in tagged.themes
     terms = tagged.explanations["compute"]
     assert terms and not {"$1.3", "billion", "2025", "$1.3 billion"} & set(terms), terms
+
+
+@pytest.mark.parametrize("term", ["$600-ish", "dollars", "billion-parameter",
+                                  "10-billion-parameter", "$1.3", "2025", "billion"])
+def test_amounts_with_their_unit_or_what_they_count_are_amounts(term: str) -> None:
+    """The editor's probe: "$600-ish" and "billion-parameter" were shown as compute's terms."""
+    assert AMOUNT.match(term)
+
+
+@pytest.mark.parametrize("term", ["chips", "H100", "export controls", "parameter", "data"])
+def test_words_are_no_amounts(term: str) -> None:
+    assert not AMOUNT.match(term)
 
 
 def test_score_matches_tag(classifier: Classifier) -> None:

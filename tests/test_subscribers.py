@@ -13,10 +13,11 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from service.classify.label_rows import READER, save_label
 from service.cli.subscribers import subscribers_group
 from service.context import Context
 from service.db.database import transaction
-from service.db.tables import Delivery, Subscriber, Subscription
+from service.db.tables import Delivery, Label, Subscriber, Subscription
 from service.errors import InvalidLink
 from service.subscribers import csv_import as subscriber_import
 from service.subscribers.registry import (
@@ -329,6 +330,24 @@ def test_cli_import_prints_counts_and_skipped_lines(context: Context, tmp_path: 
     code, _, err = invoke(context, "import", str(write_csv(tmp_path, "nothing,here\n")))
     assert code == 2
     assert "header row" in err
+
+
+def test_cli_revoke_links_forgets_the_answers_given_through_them(context: Context) -> None:
+    """Whoever held the leaked email may have answered "wrong tags?" as its reader: those
+    answers kept teaching the model after the links were revoked (the editor's probe)."""
+    for email in ("alice@example.com", "bob@example.com"):
+        assert invoke(context, "add", email, "--themes", "safety", "--cadence", "instant",
+                      "--confirmed")[0] == 0
+    with transaction(context.sessions) as session:
+        story_id = make_issue(session, [{"safety": 0.9}]).stories[0].id
+        for email in ("alice@example.com", "bob@example.com"):
+            save_label(session, story_id, ["robotics"], READER, email)
+        save_label(session, story_id, ["policy"], "editor", "editor")
+    code, out, _ = invoke(context, "revoke-links", "Alice@Example.com")
+    assert code == 0 and "forgot 1 tag correction(s)" in out
+    with context.sessions() as session:
+        left = session.execute(select(Label.role, Label.who).order_by(Label.id)).all()
+    assert [tuple(row) for row in left] == [(READER, "bob@example.com"), ("editor", "editor")]
 
 
 def test_cli_revoke_links_makes_every_sent_link_act_for_nobody(context: Context) -> None:

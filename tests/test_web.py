@@ -30,6 +30,7 @@ from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from service.classify.label_rows import save_label
 from service.context import Context
 from service.db.database import make_engine, session_factory, transaction
 from service.db.tables import Label, Story, Subscriber
@@ -759,6 +760,8 @@ def test_review_queue_puts_stories_readers_dispute_first_however_old(
         sqlite_context: Context) -> None:
     """An editor's review: readers split 2-2 on a story of an archive polled later, and it
     was never in the queue (the 300 newest stories only, 50 shown, no reader's answer)."""
+    for reader in ("a@x.test", "b@x.test", "c@x.test", "d@x.test"):
+        add_reader(sqlite_context, reader)
     with transaction(sqlite_context.sessions) as session:
         old = make_issue(session, [{"safety": 0.9}, {"safety": 0.95}],
                          sent_at=FIXED_NOW - timedelta(days=900)).stories
@@ -806,6 +809,7 @@ def test_answers_that_agree_do_not_push_a_disputed_story_out_of_the_queue(
 def test_review_page_shows_readers_answers_and_pages_on(context: Context,
                                                         client: FlaskClient) -> None:
     story_ids = [add_story(context, {"safety": 0.9}) for _ in range(52)]
+    add_reader(context, "r@x.test")
     with transaction(context.sessions) as session:
         session.add(Label(story_id=story_ids[0], themes=[], role="reader", who="r@x.test"))
     log_in(client)
@@ -819,6 +823,50 @@ def test_review_page_shows_readers_answers_and_pages_on(context: Context,
     assert 'start="51"' in second
     assert client.get("/review?page=-3").status_code == 200
     assert client.get("/review?page=x").status_code == 200
+
+
+def test_an_imported_label_settles_a_dispute_and_a_form_drawn_before_it_is_refused(
+        context: Context, client: FlaskClient) -> None:
+    """`labels import` weighs as an editor's label: the story it settled stayed "disputed"
+    at the top of the queue, and a form drawn before it overwrote it (the editor's probe)."""
+    from service.web.review_queue import review_queue
+
+    story_id = add_story(context, {"safety": 0.9})
+    for reader in ("r3@x.test", "r4@x.test"):
+        add_reader(context, reader)
+    with transaction(context.sessions) as session:
+        for reader in ("r3@x.test", "r4@x.test"):
+            session.add(Label(story_id=story_id, themes=["policy"], role="reader", who=reader))
+    log_in(client)
+    token = csrf_token(client, "/review")
+    with context.sessions() as session:
+        assert review_queue(session).items[0].disputed
+    with transaction(context.sessions) as session:
+        save_label(session, story_id, ["robotics"], "import", "file:imp4.jsonl")
+    with context.sessions() as session:
+        [item] = [i for i in review_queue(session).items if i.story_id == story_id]
+        assert not item.disputed and item.editor_themes == ("robotics",)
+    response = client.post(f"/review/stories/{story_id}/fix",  # drawn before the import
+                           data={"csrf_token": token, "themes": ["policy"], "seen_label": "-"})
+    assert response.status_code == 409
+
+
+def test_the_queue_counts_readers_answers_as_training_does(
+        context: Context, client: FlaskClient) -> None:
+    """A removed reader's answer, and one person's two "+" addresses, counted on the page
+    as answers training never sees (the editor's probe)."""
+    from service.web.review_queue import review_queue
+
+    story_id = add_story(context, {"safety": 0.9})
+    for reader in ("eve+1@x.test", "eve+2@x.test", "gone@x.test"):
+        add_reader(context, reader)
+    with transaction(context.sessions) as session:
+        for reader in ("eve+1@x.test", "eve+2@x.test", "gone@x.test"):
+            session.add(Label(story_id=story_id, themes=["policy"], role="reader", who=reader))
+        subscribers.remove_subscriber(session, "gone@x.test")
+    with context.sessions() as session:
+        [item] = [i for i in review_queue(session).items if i.story_id == story_id]
+    assert item.reader_votes == ((("policy",), 1),)
 
 
 def test_certainty_is_the_smallest_distance_to_a_threshold() -> None:
@@ -1063,6 +1111,8 @@ def test_review_filters_narrow_the_disputed_stories_before_their_cap(
     monkeypatch.setattr(queue, "DISPUTED", 1)
     crane = add_story(context, {"robotics": 0.9}, headline="Harbour crane learns to stack")
     other = add_story(context, {"policy": 0.9}, headline="Council vote on the ferry")
+    for reader in ("a@x.test", "b@x.test"):
+        add_reader(context, reader)
     with transaction(context.sessions) as session:
         session.add(Label(story_id=crane, themes=["safety"], role="reader", who="a@x.test",
                           created_at=FIXED_NOW))

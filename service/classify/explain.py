@@ -35,8 +35,11 @@ Columns = Mapping[str, tuple[Any, Sequence[tuple[str, str, int | None]]]]
 Hits = Mapping[str, Sequence[tuple[str, str, int | None]]]
 
 
-AMOUNT = re.compile(r"^[$€£¥]?[\d.,]*\s*(?:k|m|bn|b|millions?|billions?|trillions?|thousands?"
-                    r"|hundreds?|percent|per cent|%)?$", re.IGNORECASE)
+# "$3.5", "2025", "billion", and (the editor's probe, stop 44) "$600-ish", "dollars",
+# "10-billion-parameter": a number, its unit or both, and what it counts
+AMOUNT = re.compile(r"^[$€£¥]?[\d.,]*(?:-|\s*)(?:k|m|bn|b|millions?|billions?|trillions?"
+                    r"|thousands?|hundreds?|percent|per cent|%|dollars?|euros?)?"
+                    r"(?:-(?:ish|plus|odd|parameters?|dollars?))?$", re.IGNORECASE)
 
 
 def cue_columns(blocks: Blocks, index: Mapping[str, int]) -> dict[str, tuple[Any, list[

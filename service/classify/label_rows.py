@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from service.db.tables import Label
 from service.domain import THEMES
 
+READER = "reader"  # the role of a reader's answer from an email's "wrong tags?" links
+
 
 def save_label(session: Session, story_id: int, themes: Sequence[str], role: str,
                who: str) -> Label:
@@ -26,3 +28,12 @@ def save_label(session: Session, story_id: int, themes: Sequence[str], role: str
     session.add(label)
     session.flush()
     return label
+
+
+def forget_answers(session: Session, who: str) -> int:
+    """Delete every answer ``who`` gave as a reader; how many.  Run when the reader's links
+    are revoked: whoever held the leaked email may have given them (the editor's probe,
+    stop 44), and the reader can answer again from a later email."""
+    found = session.execute(delete(Label).where(Label.role == READER, Label.who == who)
+                            .execution_options(synchronize_session=False))
+    return int(getattr(found, "rowcount", 0) or 0)

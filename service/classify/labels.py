@@ -30,7 +30,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from service.classify.editor_tags import SETTLING, label_story_themes
-from service.classify.label_rows import save_label
+from service.classify.label_rows import READER, save_label
 from service.classify.reading import story_text
 from service.classify.same_story import FileStories, text_key
 from service.classify.train import Example
@@ -63,7 +63,7 @@ __all__ = [
 
 # an editor's and an imported label: the newest decides, for training as for readers
 AUTHORITATIVE_ROLES = SETTLING
-READER_ROLE = "reader"
+READER_ROLE = READER
 IMPORT_ROLE = "import"
 READERS_NEEDED = 2
 _CHUNK = 500  # story ids per IN (...) query

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from service.classify.label_rows import forget_answers
 from service.cli.glue import Group, opened_context
 from service.db.database import transaction
 from service.domain import SubscriberStatus
@@ -24,7 +25,7 @@ from service.subscribers.registry import (
     remove_subscriber,
     revoke_links,
 )
-from service.subscribers.rules import CADENCES
+from service.subscribers.rules import CADENCES, normalise_email
 
 
 @click.group("subscribers", cls=Group)
@@ -82,13 +83,17 @@ def remove_command(email: str) -> None:
 @click.argument("email")
 def revoke_links_command(email: str) -> None:
     """Make every link in the emails EMAIL was sent so far stop working (a forwarded or
-    leaked email); later emails carry new links.  Exit 1 if unknown."""
+    leaked email), and forget the tag corrections answered through them; later emails
+    carry new links.  Exit 1 if unknown."""
     with opened_context() as context, transaction(context.sessions) as session:
         revoked = revoke_links(session, email)
+        # (answers given through those links may be whoever held the email's: forgotten)
+        forgotten = forget_answers(session, normalise_email(email)) if revoked else 0
     if not revoked:
         raise SubscriberError(f"no subscriber {email.strip().lower()}")
     click.echo(f"revoked the links of every email sent to {email.strip().lower()} so far; "
-               "its unsubscribe links too: later emails carry new ones")
+               "its unsubscribe links too: later emails carry new ones; "
+               f"forgot {forgotten} tag correction(s) answered through them")
 
 
 @subscribers_group.command("import")

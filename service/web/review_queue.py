@@ -24,9 +24,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from service.classify.editor_tags import EDITOR, editor_labels
-from service.db.tables import Issue, Label, ModelVersion, Source, Story, StoryTheme
-from service.domain import THEMES
+from service.classify.editor_tags import SETTLING, editor_labels
+from service.classify.label_rows import READER
+from service.db.tables import Issue, Label, ModelVersion, Source, Story, StoryTheme, Subscriber
+from service.domain import THEMES, SubscriberStatus
+from service.subscribers.mailboxes import mailbox
 from service.web.archive_query import has_theme, matches
 
 DEFAULT_THRESHOLD = 0.5
@@ -163,9 +165,9 @@ def _disputed_ids(session: Session, skip: set[int], filters: Filters) -> list[in
 
     Read a chunk at a time: an answer that agrees with the story is no dispute, and 500
     such answers newer than a real one hid it from the queue for good."""
-    settled = select(Label.story_id).where(Label.role == EDITOR)
+    settled = select(Label.story_id).where(Label.role.in_(SETTLING))  # (an import too)
     kept = select(Story.id).join(Story.issue).where(*filters.where(session))
-    query = (select(Label.story_id).where(Label.role == "reader",
+    query = (select(Label.story_id).where(Label.role == READER,
                                           Label.story_id.not_in(settled))
              .group_by(Label.story_id)
              .order_by(func.max(Label.created_at).desc(), Label.story_id.desc()))
@@ -200,13 +202,20 @@ def _assigned(session: Session, story_ids: list[int]) -> dict[int, tuple[str, ..
 def _reader_votes(session: Session, story_ids: list[int]
                   ) -> dict[int, tuple[tuple[tuple[str, ...], int], ...]]:
     """Per story, each set of themes readers answered and how many answered it, the most
-    given first."""
-    counted: dict[int, Counter[tuple[str, ...]]] = {}
-    query = select(Label.story_id, Label.themes).where(Label.role == "reader",
-                                                       Label.story_id.in_(story_ids))
-    for story_id, themes in session.execute(query):
-        counted.setdefault(story_id, Counter())[tuple(t for t in THEMES if t in themes)] += 1
-    return {story_id: tuple(votes.most_common()) for story_id, votes in counted.items()}
+    given first, counted as training counts them (labels.effective_labels): an active
+    reader's latest answer, one per mailbox ("eve+1@" and "eve+2@" are one).  A removed or
+    unsubscribed reader's answer showed here as a dispute training never saw (the
+    editor's probe, stop 44)."""
+    latest: dict[int, dict[str, tuple[str, ...]]] = {}
+    query = (select(Label.story_id, Label.who, Label.themes)
+             .join(Subscriber, Subscriber.email == Label.who)
+             .where(Label.role == READER, Label.story_id.in_(story_ids),
+                    Subscriber.status == SubscriberStatus.ACTIVE)
+             .order_by(Label.created_at, Label.id))
+    for story_id, who, themes in session.execute(query):
+        latest.setdefault(story_id, {})[mailbox(who)] = tuple(t for t in THEMES if t in themes)
+    return {story_id: tuple(Counter(answers.values()).most_common())
+            for story_id, answers in latest.items()}
 
 
 def _thresholds(session: Session) -> dict[str, dict[str, float]]:
@@ -235,8 +244,10 @@ def label_seen(themes: Iterable[str] | None) -> str:
 
 
 def _editor_labels(session: Session, story_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    """The newest editor's label of each story (an imported one is not the page's)."""
-    return editor_labels(session, story_ids, roles=(EDITOR,))
+    """The newest editor's or imported label of each story: an import weighs as an editor's
+    (a story it settled stayed "disputed", and a form drawn before it overwrote it with no
+    409: the editor's probe, stop 44)."""
+    return editor_labels(session, story_ids)
 
 
 def _item(story: Story, thresholds: Mapping[str, Mapping[str, float]],

@@ -12,7 +12,7 @@ from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.classify.label_rows import save_label
+from service.classify.label_rows import READER, save_label
 from service.db.database import transaction
 from service.db.tables import Label, Story
 from service.domain import SubscriberStatus
@@ -21,7 +21,6 @@ from service.web.review_queue import current_themes
 from service.web.signed import link_owner, linked_story
 from service.web.views.base import Page, submitted_form
 
-READER = "reader"
 NOT_A_READER = ("This address no longer receives our emails, so its answers are not "
                 "counted. Subscribe again to tell us about new stories.")
 
