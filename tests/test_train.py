@@ -89,6 +89,18 @@ def test_unknown_theme_is_refused_with_its_line(tmp_path: Path) -> None:
         load_examples([path])
 
 
+def test_a_labeled_story_with_no_text_is_skipped_with_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The editor's probe: blank texts were trained on without a word."""
+    path = tmp_path / "labels.jsonl"
+    path.write_text('{"id": "a", "text": "A robot", "themes": ["robotics"]}\n'
+                    '{"id": "b", "text": "", "themes": ["safety"]}\n'
+                    '{"id": "c", "text": " \\n ", "themes": []}\n', encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        assert [e.id for e in load_examples([path])] == ["a"]
+    assert "skipped 2 labeled stories with no text: labels.jsonl:2, labels.jsonl:3" in caplog.text
+
+
 def test_too_few_issues_or_a_missing_theme_is_a_clear_error() -> None:
     one_issue = [Example(f"s{i}", "text", ("safety",) if i % 2 else (), "issue-1")
                  for i in range(6)]

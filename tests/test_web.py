@@ -1101,6 +1101,16 @@ def test_review_filters_reach_stories_past_the_queue_s_window_and_keep_across_pa
     assert len(shown("?theme=policy&page=1")) == 1
 
 
+def test_an_unknown_theme_filter_says_it_was_dropped(context: Context,
+                                                     client: FlaskClient) -> None:
+    add_story(context, {"safety": 0.9})
+    log_in(client)
+    page = client.get("/review?theme=<b>bogus</b>").get_data(as_text=True)
+    assert "There is no theme called “&lt;b&gt;bogus&lt;/b&gt;”" in page
+    assert "There is no theme called" not in client.get("/review?theme=safety").get_data(
+        as_text=True)
+
+
 def test_review_filters_narrow_the_disputed_stories_before_their_cap(
         context: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     """The review of the filters: the newest disputed answers were taken up to their cap

@@ -58,8 +58,10 @@ class Example:
 
 
 def load_examples(paths: Iterable[Path]) -> list[Example]:
-    """Read JSON-lines label files ({"id", "text", "themes", "issue"?, "source"?})."""
+    """Read JSON-lines label files ({"id", "text", "themes", "issue"?, "source"?}); a story
+    with no text is skipped, with a warning."""
     examples: list[Example] = []
+    empty: list[str] = []
     for path in paths:
         try:
             lines = path.read_text(encoding="utf-8-sig").splitlines()
@@ -69,8 +71,16 @@ def load_examples(paths: Iterable[Path]) -> list[Example]:
             raise ModelError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}); "
                              "label files are JSON lines in UTF-8") from exc
         for number, line in enumerate(lines, start=1):
-            if line.strip():
-                examples.append(_parse_example(line, f"{path}:{number}", path.stem))
+            if not line.strip():
+                continue
+            example = _parse_example(line, f"{path}:{number}", path.stem)
+            if example.text.strip():
+                examples.append(example)
+            else:  # nothing to learn from, and trained on without a word (the editor's probe)
+                empty.append(f"{path.name}:{number}")
+    if empty:
+        logger.warning("skipped %d labeled stor%s with no text: %s", len(empty),
+                       "y" if len(empty) == 1 else "ies", ", ".join(empty[:5]))
     ids = [e.id for e in examples]
     if len(set(ids)) != len(ids):
         raise ModelError("the label files repeat an example id; each story must appear once")

@@ -69,9 +69,13 @@ class ReviewPage(EditorPage):
             queue = review_queue(session, page=page, filters=filters)
             events = events_for_review(session, [item.story_id for item in queue.items])
             newsletters = sources(session)
+        # (a mistyped link's theme was dropped without a word: the editor's probe)
+        unknown = theme and not filters.theme
         return render_template("pages/review.html", editor=editor, items=queue.items,
                                queue=queue, events=events, filters=filters,
-                               newsletters=newsletters, window=RECENT_STORIES)
+                               newsletters=newsletters, window=RECENT_STORIES,
+                               filter_error=f"There is no theme called “{theme[:40]}”: the "
+                               "queue shows every theme." if unknown else "")
 
 
 class LoginPage(EditorPage):
