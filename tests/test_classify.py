@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from service.classify import model_store
 from service.classify.cues import ThemeCues
-from service.classify.explain import AMOUNT
+from service.classify.explain import AMOUNT, OTHER_SENSE
 from service.classify.model import Classifier
 from service.cli.classify import classify_command
 from service.domain import THEMES, Story
@@ -159,6 +159,19 @@ def test_amounts_with_their_unit_or_what_they_count_are_amounts(term: str) -> No
 @pytest.mark.parametrize("term", ["chips", "H100", "export controls", "parameter", "data"])
 def test_words_are_no_amounts(term: str) -> None:
     assert not AMOUNT.match(term)
+
+
+def test_a_compound_whose_cue_part_means_something_else_is_no_term(
+        classifier: Classifier) -> None:
+    """The editor's probe: "distributed fine-tuning" explained a `policy` tag (its "fine")."""
+    headline = "Congress asks about fine-tuning"
+    body = ("Senators asked AI labs whether fine-tuning by customers shifts who is liable under "
+            "the law.")
+    [tagged] = classifier.tag([_story(headline, body)])
+    assert "policy" in tagged.themes, tagged.scores
+    terms = [term.lower() for term in tagged.explanations["policy"]]
+    assert terms and "fine-tuning" not in terms, terms
+    assert OTHER_SENSE.match("fine-tuned") and not OTHER_SENSE.match("fines")
 
 
 def test_score_matches_tag(classifier: Classifier) -> None:
