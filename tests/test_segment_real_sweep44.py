@@ -124,3 +124,15 @@ def test_one_paragraph_ending_in_link_is_no_item() -> None:
 ])
 def test_the_words_a_digest_links_its_source_with(word: str, counts: bool) -> None:
     assert (LINK_WORD.fullmatch(word) is not None) is counts
+
+
+def test_axios_reading_time_is_housekeeping_and_leaves_no_story_above_it() -> None:
+    """Axios's "Today's newsletter is 879 words — a 3.5-minute read." made the shout-out
+    line above it a story's headline."""
+    body = ("<h1>Tidewater Brief</h1><p>Happy Monday! We hope you had a good weekend.</p>"
+            "<p>🎂 Happy birthday to our members Ana Ruiz and Jo Whit!</p>"
+            "<p>Today's newsletter is 879 words — a 3.5-minute read. Edited by Sam Lee.</p>"
+            f"<hr><h2>1 big thing: The ferry fares are frozen</h2><p>{POINT}</p>"
+            f"<h2>2. Gulls are back on the pier</h2><p>{POINT}</p>")
+    assert _headlines(body) == ["1 big thing: The ferry fares are frozen",
+                                "Gulls are back on the pier"]
