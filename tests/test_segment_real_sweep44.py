@@ -71,6 +71,7 @@ def test_a_sentence_then_its_source(line: str, sentence: bool) -> None:
     ("Rochelle Walensky speaking. CDC Director Rochelle Walensky, Anna Moneymaker/Getty Images",
      True),
     ("The mayor at the pier. Harbour chief Ana Ruiz, Jo Whit/Reuters", True),
+    ("The mayor is seen at the pier, July 27, 2024, in Tidewater. | Jo Whit/AP", True),
     # a headline with a slash and a comma in it is no caption
     ("Reuters, AP and AFP/Getty Images agree a new photo deal", False),
     ("Ferry crews vote to strike, union says", False),

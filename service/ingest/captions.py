@@ -44,9 +44,10 @@ CAPTION = re.compile(rf"(?:^|[.)]\s+|\(){_CREDIT}(?:,\s*{_CREDIT}){{0,2}}\)?\.?$
                      rf"\s*/\s*{_AGENCY}\.?$"
                      # a caption's sentence, then who is pictured and the photographer with
                      # the agency: "…speaking. CDC Director Rochelle Walensky, Anna
-                     # Moneymaker/Getty Images" (Morning Brew's: the thirteenth blind set)
-                     r"|[.]\s.*,\s+(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})\s*/\s*"
-                     rf"{_AGENCY}\.?$",
+                     # Moneymaker/Getty Images" (Morning Brew's), "…in Nashville, Tennessee.
+                     # | Alex Brandon/AP" (Politico's: the thirteenth blind set)
+                     r"|[.](?:\s.*,|\s*\|)\s+(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})"
+                     rf"\s*/\s*{_AGENCY}\.?$",
                      re.IGNORECASE)
 NEWS_CREDIT = re.compile(
                      # a photographer's name alone with the agency or paper it shot for, as
