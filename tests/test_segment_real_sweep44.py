@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pytest
 
+from service.ingest.buttons import READ_MORE
 from service.ingest.captions import CAPTION
 from service.ingest.headlines import SENTENCE_THEN_SOURCE
 from service.ingest.link_word_items import LINK_WORD
@@ -137,3 +138,46 @@ def test_axios_reading_time_is_housekeeping_and_leaves_no_story_above_it() -> No
             f"<h2>2. Gulls are back on the pier</h2><p>{POINT}</p>")
     assert _headlines(body) == ["1 big thing: The ferry fares are frozen",
                                 "Gulls are back on the pier"]
+
+
+# --- the fourteenth blind set --------------------------------------------------------------
+
+
+def test_an_outlet_and_its_reading_time_under_a_story_is_no_title() -> None:
+    """Nature Briefing's "Nature | 6 min read" under each story's text was a story."""
+    body = (f"<p>Hello readers,</p><h2>Grants frozen across the labs</h2><p>{POINT}</p>"
+            f"<p>Nature | 6 min read</p><h2>Small journals protect species</h2><p>{POINT}</p>"
+            "<p>Nature | 4 min read</p>")
+    assert _headlines(body) == ["Grants frozen across the labs", "Small journals protect species"]
+
+
+@pytest.mark.parametrize(("line", "button"), [
+    ("Read the whole Dev Digest", True), ("Read the rest of today's Scoop", True),
+    ("Read the rest of Issue 411", True), ("Read the full issue online", True),
+    ("Continue reading the full brief →", True), ("Keep reading on the web", True),
+    ("Reuters Read Article", True), ("Read the rest of this edition on tidewater.example", True),
+    # headlines that only look like one
+    ("Read the full text of the harbour bill", False), ("Why you should read article one", False),
+    ("Keep Reading: the story of a ferry", False),
+])
+def test_a_link_to_the_rest_of_the_issue_is_a_button(line: str, button: bool) -> None:
+    assert (READ_MORE.match(line) is not None) is button
+
+
+def test_the_link_to_the_rest_of_the_issue_is_no_last_story() -> None:
+    body = (f"<h2>Grants frozen across the labs</h2><p>{POINT}</p>"
+            f"<h2>Small journals protect species</h2><p>{POINT}</p>"
+            '<p><a href="https://tidewater.example/issue/411">Read the rest of Issue 411</a></p>')
+    assert _headlines(body) == ["Grants frozen across the labs", "Small journals protect species"]
+
+
+def test_a_date_and_authors_opening_the_issue_are_no_story() -> None:
+    """Axios's "June 17, 2021 · John Frank and Alayna Alvarez" over its intro, and a photo
+    credit of seven words after "Photo:", were stories."""
+    body = ("<p>June 17, 2021 · Jo Ma and Ana Ruiz</p><p>It's Thursday, and it is hot again. "
+            "Expect sunny skies and a high of 99 degrees across the valley today.</p><hr>"
+            "<h2>1 big thing: The council against the mayor</h2>"
+            "<p>The harbour building. Photo: Craig F. Walker/Tidewater Post via Getty Images</p>"
+            f"<p>{POINT}</p><h2>2. A new ferry concern</h2><p>{POINT}</p>")
+    assert _headlines(body) == ["1 big thing: The council against the mayor",
+                                "A new ferry concern"]

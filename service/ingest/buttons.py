@@ -29,6 +29,15 @@ READ_MORE = re.compile(
     # ("Full note (PDF)": an analyst's weekly, the seventeenth sweep)
     r"|full (?:story|article|note|report|text|paper|analysis|piece|transcript|advisory|review"
     r"|details|coverage)(?: (?:and|&) [\w-]+)?|continue reading"
+    # the rest of the issue online: "Read the rest of today's Scoop", "Read the whole Dev
+    # Digest", "Continue reading the full brief →" (the fourteenth blind set: each was the
+    # issue's last story)
+    r"(?: the (?:full|whole|rest of the) [\w'’-]+(?: [\w'’-]+){0,2})?|keep reading"
+    r"|read the (?:rest of|whole|full|entire) (?:this |the |today['’]s |this week['’]s )?"
+    r"(?:issue|edition|newsletter|briefing|brief|digest|scoop|[\w'’-]+ (?:edition|digest"
+    r"|briefing|brief|newsletter|issue)|issue \d+)(?: online| here)?"
+    # an outlet's name before the button: "Reuters Read Article" (Carbon Brief's)
+    r"|(?-i:[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,2}) read article"
     r"|source|link"
     r"|read (?:it |more )?on (?:the |our )?[\w-]+ blog"  # "Read on the Quillstone blog"
     r"|(?:read|view) (?:it |the paper |the post )?on (?:arxiv|github|medium|substack|youtube"

@@ -24,7 +24,8 @@ _AGENCY = (rf"(?:{_PAPER}|associated press|reuters|getty images|agence france-pr
            r"|bloomberg|ap|epa|shutterstock|alamy|nasa)")
 _CREDIT = (r"(?:(?:photo(?:graph)?s?|images?|illustrations?|pictures?|credits?|foto|bild"
            r"|screenshots?|graphics?|charts?|video)(?: by| credit)?\s*[:©]\s*"
-           r"(?-i:[A-Z][\w'’./-]*(?:\s+(?:[A-Z][\w'’./-]*|&|/|for|via|de|van|von)){0,5})"
+           # (a name and up to seven more: "Photo: Craig F. Walker/Denver Post via Getty Images")
+           r"(?-i:[A-Z][\w'’./-]*(?:\s+(?:[A-Z][\w'’./-]*|&|/|for|via|de|van|von)){0,7})"
            # "Photo by Anika Rowe / Unsplash": a lower-case "by", a name of up to three words,
            # then a picture library; not "Photos By NASA Rover Reveal Ancient Lake Bed" or
            # "Photo by Reuters Withdrawn" (headlines: the reviews)
@@ -46,7 +47,7 @@ CAPTION = re.compile(rf"(?:^|[.)]\s+|\(){_CREDIT}(?:,\s*{_CREDIT}){{0,2}}\)?\.?$
                      # the agency: "…speaking. CDC Director Rochelle Walensky, Anna
                      # Moneymaker/Getty Images" (Morning Brew's), "…in Nashville, Tennessee.
                      # | Alex Brandon/AP" (Politico's: the thirteenth blind set)
-                     r"|[.](?:\s.*,|\s*\|)\s+(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})"
+                     r"|[.](?:\s[^\n]{0,200}?,|\s*\|)\s+(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})"
                      rf"\s*/\s*{_AGENCY}\.?$",
                      re.IGNORECASE)
 NEWS_CREDIT = re.compile(

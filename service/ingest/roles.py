@@ -273,9 +273,9 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
     bold = is_bold_line(unit.block, lines[0])
     above = units[index - 1]  # (the last when index is 0: read only when it is not)
     under_title = index > 0 and (above.role in ("title", "item") or _bold_title_line(above))
-    if not bold and under_title and (is_byline(lines[0]) or VERDICT.match(tidy(lines[0])) or (
-            units[index - 1].role == "item" and PAPER_SURNAMES.match(tidy(lines[0])))):
-        return unit  # right under a title, its author or date: "Marta Kowalczyk · Mar 3"
+    if not bold and (under_title or not index) and (is_byline(lines[0]) or VERDICT.match(line) or (
+            under_title and above.role == "item" and PAPER_SURNAMES.match(line))):
+        return unit  # under a title (or opening the issue) its author or date: "Jo Ma · Mar 3"
     if under_title and (PLACE_DATELINE.match(line) or SEVERITY.match(line) or CREDIT.match(line)):
         # bold too: "WASHINGTON, MARCH 12", "CRITICAL · CVSS 9.8", "Image source: Halvard
         # Robotics" under a title are its dateline, its badge and its picture's credit, not
@@ -290,10 +290,10 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
         # (the first attack), nor "Episode 212 · 58 min" under "Out now" (stop 34's review);
         # "Hybrid, Dublin · €85–100k" under a linked role (the forty-eighth sweep)
         return unit
-    if (not bold and index and units[index - 1].role in ("title", "item")
-            and READ_TIME_TAIL.search(lines[0])):
-        # "Research team · 14 min read" under a card's title: its kicker and reading time
-        # (a lab's digest of its posts, the seventeenth sweep)
+    if not bold and (tail := READ_TIME_TAIL.search(lines[0])) and (
+            under_title or len(lines[0][:tail.start()].split()) < 4):
+        # "Research team · 14 min read" under a card's title (the seventeenth sweep);
+        # anywhere, an outlet and a reading time ("Nature | 6 min read": the 13th/14th sets)
         return unit
     if not bold and bylined and name_under_item(units, index):
         # "Lena Marchetti" between two linked items: the one above's author (Cooperpress's
