@@ -157,8 +157,14 @@ THEME_CUES: dict[str, dict[str, str]] = {
         "embodiment": r"embodi\w*",
         "robot datasets": r"droid; rt-[12x]; open x-embodiment; bridgedata\w*; aloha",
         "warehouses": r"warehouse\w*; logistics; factor(y|ies); industrial; manufactur\w*",
+        # ("AVs", an "AV company": a lone lower-cased "av" is as often a school's AV club,
+        # which the robotics gate lets through as "AV", or Swedish "of": the review of stop
+        # 44.  "suas", Portuguese "their", stays a drone's "sUAS": the gate names no machine
+        # for it, so such a story's robotics is held under)
         "self-driving": r"self-driving; autonomous (cars?|vehicles?|driving); driverless; "
-                        r"driving; cars?; vehicles?; avs?; waymo; zoox; wayve; pony\.ai; "
+                        r"driving; cars?; vehicles?; avs; av (companies|company|makers?|"
+                        r"industry|fleets?|developers?|rides?|operators?|testing|startups?); "
+                        r"waymo; zoox; wayve; pony\.ai; "
                         r"robo-?taxis?; fsd; autopilot",
         "teleoperation": r"tele-?operat\w*",
         "actuators": r"actuators?; motors?; servos?; torque",

@@ -106,7 +106,7 @@ PARAPHRASE_CUES: dict[str, dict[str, str]] = {
                   r"unmanned (aerial|aircraft|vehicles?|systems?); "
                   r"uncrewed (aerial|aircraft|vehicles?|systems?|boats?|vessels?)",
         "vehicles": r"self-driving; driverless; autonomous (cars?|vehicles?|driving|trucks?); "
-                    r"robo-?taxis?; avs?; autopilot",
+                    r"robo-?taxis?; avs; autopilot",
         "physical world": r"physical world; real world; real-world; physical ai; embodi\w*",
         "sim-to-real": r"sim-?2-?real; sim-to-real; simulat(ion|or|ors)",
         "automation": r"industrial; automation; warehouse\w*; factor(y|ies); assembly lines?",
