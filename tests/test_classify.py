@@ -156,7 +156,8 @@ def test_amounts_with_their_unit_or_what_they_count_are_amounts(term: str) -> No
     assert AMOUNT.match(term)
 
 
-@pytest.mark.parametrize("term", ["chips", "H100", "export controls", "parameter", "data"])
+@pytest.mark.parametrize("term", ["chips", "H100", "export controls", "parameter", "data",
+                                  "10-K", "8-K", "100-m", "-"])  # (filings, a race: the review)
 def test_words_are_no_amounts(term: str) -> None:
     assert not AMOUNT.match(term)
 

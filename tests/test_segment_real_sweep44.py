@@ -57,12 +57,16 @@ def test_a_sentence_and_its_outlet_under_a_numbered_headline_is_its_text() -> No
 @pytest.mark.parametrize(("line", "sentence"), [
     ("The contractor blames the clay. (Tidewater Post $)", True),
     ("Nobody is quite sure. Is it the fish? (Bird Weekly)", True),
-    ("The crews said they would walk out… (AP)", True),
+
     # the look-alikes: titles with their source, a question alone, a caption's credit
     ("Robot wins at table tennis (5 minute read)", False),
     ("Ask: How do you keep notes that you actually reread? (forum)", False),
     ("Is the harbour tunnel worth it? (Tidewater Post)", False),
     ("Parents line up at the meeting. (Courier photo / Dana Whitt)", False),
+    # the review's: an abbreviation's stop, a headline cut short
+    ("Fed holds rates steady in the U.S. (Reuters)", False),
+    ("Ferry crews say they will walk out… (AP)", False),
+    ("Harbour Holdings buys a rival, Acme Inc. (Reuters)", False),
 ])
 def test_a_sentence_then_its_source(line: str, sentence: bool) -> None:
     assert (SENTENCE_THEN_SOURCE.search(line) is not None) is sentence
@@ -181,3 +185,24 @@ def test_a_date_and_authors_opening_the_issue_are_no_story() -> None:
             f"<p>{POINT}</p><h2>2. A new ferry concern</h2><p>{POINT}</p>")
     assert _headlines(body) == ["1 big thing: The council against the mayor",
                                 "A new ferry concern"]
+
+
+def test_headlines_with_their_outlet_stay_headlines() -> None:
+    """The review of the outlet rule: three headline lines over their text, read as text."""
+    heads = ["Fed holds rates steady in the U.S. (Reuters)",
+             "Apple sues Samsung over chips (Bloomberg)",
+             "Nvidia ships new GPUs to China… (The Verge)"]
+    body = "".join(f"<p>{head}</p><p>{POINT}</p>" for head in heads)
+    assert _headlines(body) == heads
+
+
+def test_a_shop_digest_with_bold_questions_over_read_more_summaries_keeps_its_headlines() -> None:
+    """The review of the link rule: bold headlines ending in "?" or "!" were read as the
+    comment between two items, and a digest of three became six stories."""
+    for titles in (["Ready for spring?", "Time for a new shirt?", "What are we reading?"],
+                   ["Sale on now!", "Linen is back!", "Books we loved!"]):
+        body = "<h1>The Shop Weekly</h1>" + "".join(
+            f'<p><strong><a href="https://shop.example/{n}">{title}</a></strong></p>'
+            + _linked(text, "Read more")
+            for n, (title, text) in enumerate(zip(titles, NEWS, strict=False)))
+        assert _headlines(body) == titles

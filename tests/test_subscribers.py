@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from service.classify.label_rows import READER, save_label
 from service.cli.subscribers import subscribers_group
@@ -348,6 +348,22 @@ def test_cli_revoke_links_forgets_the_answers_given_through_them(context: Contex
     with context.sessions() as session:
         left = session.execute(select(Label.role, Label.who).order_by(Label.id)).all()
     assert [tuple(row) for row in left] == [(READER, "bob@example.com"), ("editor", "editor")]
+
+
+def test_cli_revoke_links_of_an_address_stored_before_a_stricter_rule(context: Context) -> None:
+    """The review: revoke-links read the address again through today's rule, which refuses
+    "%" (source routing); the command failed and the links stayed good."""
+    assert invoke(context, "add", "bob@example.com", "--themes", "safety", "--cadence",
+                  "instant", "--confirmed")[0] == 0
+    with transaction(context.sessions) as session:
+        session.execute(update(Subscriber).values(email="bob%relay@example.com"))
+        story_id = make_issue(session, [{"safety": 0.9}]).stories[0].id
+        save_label(session, story_id, ["robotics"], READER, "bob%relay@example.com")
+        secret = session.scalar(select(Subscriber.link_secret))
+    code, out, _ = invoke(context, "revoke-links", "bob%relay@example.com")
+    assert code == 0 and "forgot 1 tag correction(s)" in out
+    with context.sessions() as session:
+        assert session.scalar(select(Subscriber.link_secret)) != secret
 
 
 def test_cli_revoke_links_makes_every_sent_link_act_for_nobody(context: Context) -> None:

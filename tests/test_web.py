@@ -789,6 +789,8 @@ def test_answers_that_agree_do_not_push_a_disputed_story_out_of_the_queue(
         sqlite_context: Context) -> None:
     """The queue reads the newest 500 stories readers answered: 500 answers newer than a
     2-2 split, each agreeing with its story's themes, kept the split out of every page."""
+    for reader in ("a@x.test", "b@x.test", "c@x.test"):  # (answers count from readers)
+        add_reader(sqlite_context, reader)
     with transaction(sqlite_context.sessions) as session:
         old = make_issue(session, [{"safety": 0.9}], sent_at=FIXED_NOW - timedelta(days=400),
                          received_at=FIXED_NOW - timedelta(days=400))

@@ -37,8 +37,8 @@ Hits = Mapping[str, Sequence[tuple[str, str, int | None]]]
 
 # "$3.5", "2025", "billion", and (the editor's probe, stop 44) "$600-ish", "dollars",
 # "10-billion-parameter": a number, its unit or both, and what it counts
-AMOUNT = re.compile(r"^[$€£¥]?[\d.,]*(?:-|\s*)(?:k|m|bn|b|millions?|billions?|trillions?"
-                    r"|thousands?|hundreds?|percent|per cent|%|dollars?|euros?)?"
+AMOUNT = re.compile(r"^[$€£¥]?[\d.,]*(?:\s*(?:k|m|bn|b|%|percent|per cent)|[-\s]*(?:millions?"
+                    r"|billions?|trillions?|thousands?|hundreds?|dollars?|euros?))?"
                     r"(?:-(?:ish|plus|odd|parameters?|dollars?))?$", re.IGNORECASE)
 
 

@@ -18,6 +18,7 @@ one of Import AI, Last Week in AI and The Batch found (ThursdAI 26 of 30, cut ot
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from service.classify.examples import Example
@@ -26,6 +27,7 @@ __all__ = ["SAME_STORY", "FileStories", "text_key", "words_of"]
 
 SAME_STORY = 0.8  # the same story stored and in a file: 0.89–1.0; two stories: under 0.5
 RARE_WORDS = 8  # how many of a story's rarest words propose candidates
+_NOT_ALNUM = re.compile(r"[^\w\s]|_")  # (what text_key drops of a word, but for spaces)
 
 
 def text_key(text: str, words: int = 40) -> str:
@@ -35,9 +37,9 @@ def text_key(text: str, words: int = 40) -> str:
 
 
 def words_of(text: str) -> frozenset[str]:
-    """The text's distinct words, lower-cased, letters and digits only."""
-    found = ("".join(c for c in word if c.isalnum()) for word in text.lower().split())
-    return frozenset(word for word in found if word)
+    """The text's distinct words, lower-cased, letters and digits only (one pattern over
+    the text, not a test per character: 21,660 stories took 33 s so, the review)."""
+    return frozenset(word for word in _NOT_ALNUM.sub("", text.lower()).split() if word)
 
 
 class FileStories:
@@ -62,10 +64,10 @@ class FileStories:
         known = sorted((word for word in mine if word in self.holding),
                        key=lambda word: len(self.holding[word]))
         candidates = {at for word in known[:RARE_WORDS] for at in self.holding[word]}
-        best, best_share = None, SAME_STORY
+        best, best_share = None, 0.0
         for at in sorted(candidates):  # (the first of two equal shares, always the same)
             shared = len(mine & self.words[at])
             share = shared / (len(mine) + len(self.words[at]) - shared)
-            if share >= best_share:
+            if share >= SAME_STORY and share > best_share:
                 best, best_share = at, share
         return best

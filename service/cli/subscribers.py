@@ -25,7 +25,7 @@ from service.subscribers.registry import (
     remove_subscriber,
     revoke_links,
 )
-from service.subscribers.rules import CADENCES, normalise_email
+from service.subscribers.rules import CADENCES
 
 
 @click.group("subscribers", cls=Group)
@@ -87,8 +87,9 @@ def revoke_links_command(email: str) -> None:
     carry new links.  Exit 1 if unknown."""
     with opened_context() as context, transaction(context.sessions) as session:
         revoked = revoke_links(session, email)
-        # (answers given through those links may be whoever held the email's: forgotten)
-        forgotten = forget_answers(session, normalise_email(email)) if revoked else 0
+        # (answers given through those links may be whoever held the email's: forgotten;
+        # as stored, as revoke_links found it: an address stored before a rule refused it)
+        forgotten = forget_answers(session, email.strip().lower()) if revoked else 0
     if not revoked:
         raise SubscriberError(f"no subscriber {email.strip().lower()}")
     click.echo(f"revoked the links of every email sent to {email.strip().lower()} so far; "

@@ -139,8 +139,12 @@ SENTENCE_CLOSE = re.compile(r"[.!?,;:…。！？，、；：]['\"’”)）」�
 # (Slate $)" after another sentence (MIT Technology Review's The Download: the thirteenth
 # blind set).  A title has no full stop before its source ("Robot wins at table tennis (5
 # minute read)"), a question alone is one ("Ask: How do you keep notes? (forum)"), and a
-# caption's credit is no outlet ("… meeting. (Courier photo / Dana Whitt)").
-SENTENCE_THEN_SOURCE = re.compile(r"(?:[.…]|[.!?]\s.*[!?])['\"’”]*\s+"
+# caption's credit is no outlet ("… meeting. (Courier photo / Dana Whitt)").  The stop ends
+# a word of two lower-case letters or more, not "U.S." or "Inc." (a headline's "Fed holds
+# rates in the U.S. (Reuters)"), nor "…" (a headline cut short: the stop's review).
+_WORD_ENDS = r"(?<=[a-z]{2})(?<!\bInc)(?<!\bCorp)(?<!\bLtd)(?<!\bvs)(?<!\bno)"
+SENTENCE_THEN_SOURCE = re.compile(rf"(?:{_WORD_ENDS}\.|{_WORD_ENDS}[.!?]\s+[A-Z].*[!?])"
+                                  r"['\"’”]*\s+"
                                   r"\((?:The |the )?[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){0,3}"
                                   r"(?: \$)?\)$")
 # A heading over its own questions: an interview, a Q&A, an explainer ("…, explained").  Not

@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 
 from service.domain import Block
-from service.ingest.headlines import SENTENCE_CLOSE, tidy
+from service.ingest.headlines import is_bold_line, lead_link, tidy
 from service.ingest.units import Unit
 from service.ingest.untitled import ITEM_MIN_CHARS, item_headline
 
@@ -34,6 +34,7 @@ LINK_WORD = re.compile(r"\(?(?:link|source|read more|more|full story|→|»)\)?"
 _TAIL_PUNCTUATION = ".)]"
 _HEADLINE_WORDS = 4  # a heading this long over the paragraph is its headline
 _HEADLINE_MAX_WORDS = 20  # a line this long is text, not a headline
+_TEXT_END = re.compile(r"[.,;:…]['\"’”)]*$")  # a line that ends so is text ("?" may head)
 
 
 def link_word_items(parts: Sequence[Block]) -> dict[int, Unit]:
@@ -71,8 +72,9 @@ def _without_link_word(block: Block) -> str:
 
 
 def _under_headline(parts: Sequence[Block], at: int) -> bool:
-    """The block above is a headline over this paragraph: a line that ends no sentence, or
-    a heading of ``_HEADLINE_WORDS`` or more ("🗞 News" names a section)."""
+    """The block above is a headline over this paragraph: a bold or linked line, one that
+    ends in no stop or comma, or a heading of ``_HEADLINE_WORDS`` or more ("🗞 News" names a
+    section)."""
     above = parts[at - 1] if at else None
     if above is None or above.kind == "rule" or _ends_in_link_word(above):
         return False
@@ -81,4 +83,7 @@ def _under_headline(parts: Sequence[Block], at: int) -> bool:
         return False
     if above.kind == "heading":
         return len(line.split()) >= _HEADLINE_WORDS
-    return SENTENCE_CLOSE.search(line) is None
+    # (a bold or linked line is one whatever it ends in: "Ready for spring?", "Sale on now!"
+    # over a shop's summaries were read as the comment between two items: the review)
+    return (is_bold_line(above, line) or lead_link(above, line) != ""
+            or _TEXT_END.search(line) is None)
