@@ -175,8 +175,10 @@ def test_worse_candidate_is_not_promoted_and_force_promotes(recent_labels: Path,
     kept = runner.invoke(train_command, arguments)
     assert kept.exit_code == 0, kept.output
     assert f"kept {best} active" in kept.stdout
+    strict = runner.invoke(train_command, [*arguments, "--fail-if-kept"])
+    assert strict.exit_code == 3 and f"kept {best} active" in strict.stdout
     assert model_store.active_version(tmp_path) == best
-    assert len(model_store.list_versions(tmp_path)) == 2  # saved, just not active
+    assert len(model_store.list_versions(tmp_path)) == 3  # saved, just not active
 
     forced = runner.invoke(train_command, [*arguments, "--force"])
     assert forced.exit_code == 0, forced.output
