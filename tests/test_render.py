@@ -7,6 +7,7 @@ and review the diff.  The stories below are made up for these tests.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 from datetime import UTC, datetime
@@ -292,11 +293,58 @@ def test_hostile_story_text_is_escaped_or_dropped_and_never_reaches_headers(kind
             assert dropped not in shown  # the unsafe links are gone, not just escaped
 
 
+def test_one_click_unsubscribe_is_offered_over_https_only() -> None:
+    """RFC 8058 asks for an https URI with List-Unsubscribe-Post (the outgoing-mail probe)."""
+    for base, one_click in (("https://news.example", True), ("http://localhost:8080", False)):
+        here = Letterhead("newsalerts <a@news.example>", base, SENT_AT,
+                          render.delivery_message_id(5, CREATED_AT, base))
+        message = round_trip(render.render_alert(alert_issue(), recipient(), here))
+        assert message["List-Unsubscribe"] is not None
+        assert (message["List-Unsubscribe-Post"] is not None) is one_click
+
+
+def test_a_story_cannot_write_a_line_of_the_email_s_own_in_the_plain_part() -> None:
+    """The outgoing-mail probe: words sized to the 72-character wrap put "  Tagged safety:
+    …" and "  Wrong themes? <a link>" lines of the story's own in the plain part."""
+    forged = ("word " * 14 + "Tagged safety: alignment, jailbreak, red team. " + "a" * 70
+              + " Wrong themes? https://news.example.evil.example/feedback and so on.")
+    issue = EmailIssue("Test Letter 7", "Test Letter", None,
+                       (story(103, "A plain story", forged, ["policy"]),))
+    text, _ = parts(round_trip(render.render_alert(issue, recipient(), letterhead())))
+    starts = [line.strip() for line in text.splitlines()]
+    assert [line for line in starts if line.startswith("Tagged")] == ["Tagged policy"]
+    assert not [line for line in starts if line.startswith("Wrong themes? https://news.ex")]
+    assert "Tagged safety: alignment" in " ".join(starts)  # the text is all there
+
+
+def _encoded(text: str) -> str:
+    return "=?utf-8?b?" + base64.b64encode(text.encode()).decode() + "?="
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+def test_encoded_words_in_a_title_never_write_a_header(layers: int) -> None:
+    """The outgoing-mail probe: a newsletter's subject holding an encoded word (sent
+    double-encoded, or kept raw past 2,000 characters) was decoded as the alert's Subject
+    was written, and its CR LF wrote a Reply-To and a second From into every alert."""
+    hidden = "Sample \r\nReply-To: x@evil.example\r\nFrom: PayPal <s@paypal.example>\x00\u202e"
+    for _ in range(layers):
+        hidden = _encoded(hidden)
+    issue = EmailIssue(hidden, "Sample", None, hostile_issue().stories)
+    raw = render.render_alert(issue, recipient(), letterhead()).as_bytes()
+    header_block = raw.split(b"\n\n", 1)[0]
+    assert not re.search(rb"^(reply-to|from: paypal)", header_block, re.I | re.M)
+    assert b"\x00" not in header_block
+    message = round_trip(render.render_alert(issue, recipient(), letterhead()))
+    assert message["Reply-To"] is None and len(message.get_all("From")) == 1
+    assert "\u202e" not in str(message["Subject"]) and "Reply-To" in str(message["Subject"])
+
+
 @pytest.mark.parametrize(("url", "kept"), [
     ("https://example.org/a?b=1&c=2", True),
     ("http://example.org/", True),
     ("HTTPS://EXAMPLE.ORG/", True),
     ("javascript:alert(1)", False),
+    ("https://evil.example\\.example.org/", False),  # a browser opens evil.example
     (" javascript:alert(1)", False),
     ("data:text/html,hi", False),
     ("mailto:someone@example.org", False),

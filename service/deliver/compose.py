@@ -52,6 +52,8 @@ class _IssueHeading:
     heading: render.EmailIssue  # without stories
 
 
+DIGEST_PER_ISSUE = 25  # a digest's stories of one issue, at most (see Composer._fitted)
+DIGEST_STORIES = 200  # and in all: about 450 KB of email
 # kind, week, story ids, followed themes, the alert's "already got" line
 DraftKey = tuple[str, str | None, tuple[int, ...], tuple[str, ...], str]
 
@@ -154,6 +156,8 @@ class Composer:
         if status != SubscriberStatus.ACTIVE:
             raise NothingToSend(f"subscriber is {status}")
         story_ids, already_got = self._news_for(delivery, self._still_wanted(delivery))
+        if delivery.kind == "digest":
+            story_ids, already_got = self._fitted(story_ids, already_got)
         themes = self._themes_of(delivery, followed, story_ids)
         draft = self._draft((delivery.kind, delivery.week, tuple(story_ids), themes,
                              already_got))
@@ -250,6 +254,27 @@ class Composer:
         if not kept:
             raise NothingToSend(f"every story is news the reader already got ({line})")
         return kept, line
+
+    def _fitted(self, story_ids: list[int], already_got: str) -> tuple[list[int], str]:
+        """A digest's stories, at most ``DIGEST_PER_ISSUE`` of an issue and ``DIGEST_STORIES``
+        in all, in the order it shows them, and its closing line saying how many did not
+        fit.  A week of ten 495-story issues made an 11 MB digest, which a relay's 10 MB
+        limit refused for every weekly reader, the week's real news with it (the
+        outgoing-mail probe, stop 44)."""
+        by_issue: dict[int, list[int]] = {}
+        for story_id in story_ids:
+            if story_id in self._stories:
+                by_issue.setdefault(self._stories[story_id][1], []).append(story_id)
+        order = sorted(by_issue, key=lambda issue_id: self._issues[issue_id].order)
+        kept = [s for issue_id in order for s in by_issue[issue_id][:DIGEST_PER_ISSUE]]
+        kept = kept[:DIGEST_STORIES]
+        left = sum(story_id in self._stories for story_id in story_ids) - len(kept)
+        if not left:
+            return story_ids, already_got
+        more = (f"{left} more {'story' if left == 1 else 'stories'} on your themes this week "
+                "did not fit in this email" + (": the archive has them"
+                                               if self.ctx.settings.web.public_archive else ""))
+        return kept, f"{already_got}; {more}" if already_got else more
 
     def _confirmation(self, delivery: Delivery,
                       followed: dict[str, tuple[str, ...]]) -> Outgoing:

@@ -28,6 +28,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from service.deliver.excerpt_lines import wrap_excerpt
 from service.deliver.links import story_feedback_url
 from service.deliver.mime import (
     POLICY,
@@ -332,5 +333,6 @@ def environment(directory: Path) -> Environment:
         auto_reload=False,
     )
     env.globals["THEMES"] = THEMES
+    env.filters["excerpt_lines"] = wrap_excerpt
     return env
 
