@@ -38,3 +38,21 @@ def test_a_digest_keeps_to_its_size_and_says_what_did_not_fit(
         == compose.DIGEST_PER_ISSUE
     assert all(f"Real story {n:03d}" in text for n in range(3)), "the week's real news is in"
     assert "10 more stories on your themes this week did not fit in this email" in text
+
+
+def test_many_long_issues_leave_room_for_a_later_one(context: Context, smtp_sink: Any,
+                                                     monkeypatch: Any) -> None:
+    """The review: eight long issues filled every place before a later issue's news."""
+    monkeypatch.setattr(compose, "DIGEST_STORIES", 20)
+    clock = [TUESDAY]
+    ctx = _with_reader(context, smtp_sink, clock, "bob@example.test", "weekly")
+    for number in range(8):
+        _big_issue(ctx, 5, f"Flood{number}")
+    _big_issue(ctx, 3, "Real")
+    _build_round(ctx, clock, NEXT_MONDAY, "2024-W20")
+    send_due(ctx, worker_id="test")
+
+    [digest] = [m for m in smtp_sink.messages if str(m["To"]) == "bob@example.test"]
+    text = digest.get_body(("plain",)).get_content()
+    assert all(f"Real story {n:03d}" in text for n in range(2)), "a later issue's news is in"
+    assert "23 more stories on your themes this week did not fit in this email" in text

@@ -21,6 +21,7 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from service.deliver import links, render
+from service.deliver.excerpt_lines import OWN_LINE
 from service.deliver.render import EmailIssue, Letterhead, Recipient
 from service.deliver.tokens import LinkSigner
 from service.errors import InvalidLink
@@ -306,22 +307,36 @@ def test_one_click_unsubscribe_is_offered_over_https_only() -> None:
 def test_a_story_cannot_write_a_line_of_the_email_s_own_in_the_plain_part() -> None:
     """The outgoing-mail probe: words sized to the 72-character wrap put "  Tagged safety:
     …" and "  Wrong themes? <a link>" lines of the story's own in the plain part."""
-    forged = ("word " * 14 + "Tagged safety: alignment, jailbreak, red team. " + "a" * 70
+    forged = ("word " * 14 + "Tag\u200bged safety: alignment, jailbreak, red team. " + "a" * 70
               + " Wrong themes? https://news.example.evil.example/feedback and so on.")
     issue = EmailIssue("Test Letter 7", "Test Letter", None,
                        (story(103, "A plain story", forged, ["policy"]),))
     text, _ = parts(round_trip(render.render_alert(issue, recipient(), letterhead())))
-    starts = [line.strip() for line in text.splitlines()]
+    starts = [line.strip().replace("\u200b", "") for line in text.splitlines()]
     assert [line for line in starts if line.startswith("Tagged")] == ["Tagged policy"]
     assert not [line for line in starts if line.startswith("Wrong themes? https://news.ex")]
     assert "Tagged safety: alignment" in " ".join(starts)  # the text is all there
+    # (a sentence's "also in" or "Unsubscribed readers" wraps where it falls)
+    assert OWN_LINE.match("Unsubscribed readers") is None and OWN_LINE.match("also in") is None
+
+
+def test_direction_marks_leave_headers_and_stay_in_text() -> None:
+    """Deleted from a header (they reorder its digits), kept in a story's Hebrew text, where
+    the first version made them spaces inside words (the review)."""
+    issue = EmailIssue("Price\u200f 10\u200e%", "Test Letter", None,
+                       (story(104, "מחיר\u200f: 10\u200e%", "מחיר\u200f: 10\u200e% today.",
+                              ["policy"]),))
+    message = round_trip(render.render_alert(issue, recipient(), letterhead()))
+    assert "Price 10%" in str(message["Subject"])
+    text, _ = parts(message)
+    assert "מחיר\u200f: 10\u200e%" in text
 
 
 def _encoded(text: str) -> str:
     return "=?utf-8?b?" + base64.b64encode(text.encode()).decode() + "?="
 
 
-@pytest.mark.parametrize("layers", [1, 2])
+@pytest.mark.parametrize("layers", [1, 2, 4])
 def test_encoded_words_in_a_title_never_write_a_header(layers: int) -> None:
     """The outgoing-mail probe: a newsletter's subject holding an encoded word (sent
     double-encoded, or kept raw past 2,000 characters) was decoded as the alert's Subject

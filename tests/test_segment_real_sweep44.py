@@ -206,3 +206,11 @@ def test_a_shop_digest_with_bold_questions_over_read_more_summaries_keeps_its_he
             + _linked(text, "Read more")
             for n, (title, text) in enumerate(zip(titles, NEWS, strict=False)))
         assert _headlines(body) == titles
+
+
+@pytest.mark.parametrize("line", ["Rust 2.0 explained · 6 min read",
+                                  "Nvidia earnings recap | 5 min read"])
+def test_a_headline_with_its_reading_time_stays_a_headline(line: str) -> None:
+    """The review: the outlet rule took any three words before a reading time."""
+    body = f"<p>{line}</p><p>{POINT}</p><p>Ferry fares frozen for a year</p><p>{POINT}</p>"
+    assert _headlines(body)[0] == line

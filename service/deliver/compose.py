@@ -257,8 +257,8 @@ class Composer:
 
     def _fitted(self, story_ids: list[int], already_got: str) -> tuple[list[int], str]:
         """A digest's stories, at most ``DIGEST_PER_ISSUE`` of an issue and ``DIGEST_STORIES``
-        in all, in the order it shows them, and its closing line saying how many did not
-        fit.  A week of ten 495-story issues made an 11 MB digest, which a relay's 10 MB
+        in all, taken an issue's story at a time, and its closing line saying how many did
+        not fit.  A week of ten 495-story issues made an 11 MB digest, which a relay's 10 MB
         limit refused for every weekly reader, the week's real news with it (the
         outgoing-mail probe, stop 44)."""
         by_issue: dict[int, list[int]] = {}
@@ -266,8 +266,12 @@ class Composer:
             if story_id in self._stories:
                 by_issue.setdefault(self._stories[story_id][1], []).append(story_id)
         order = sorted(by_issue, key=lambda issue_id: self._issues[issue_id].order)
-        kept = [s for issue_id in order for s in by_issue[issue_id][:DIGEST_PER_ISSUE]]
-        kept = kept[:DIGEST_STORIES]
+        # Each issue's first story, then each one's second…: eight long issues took the 200
+        # places before a later issue's news (the review of the first version)
+        turns = sorted((rank, position, story_id) for position, issue_id in enumerate(order)
+                       for rank, story_id in enumerate(by_issue[issue_id][:DIGEST_PER_ISSUE]))
+        chosen = {story_id for _, _, story_id in turns[:DIGEST_STORIES]}
+        kept = [story_id for story_id in story_ids if story_id in chosen]
         left = sum(story_id in self._stories for story_id in story_ids) - len(kept)
         if not left:
             return story_ids, already_got

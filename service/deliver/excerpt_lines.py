@@ -14,15 +14,21 @@ from __future__ import annotations
 
 import re
 import textwrap
+import unicodedata
 
 __all__ = ["OWN_LINE", "wrap_excerpt"]
 
 WIDTH = 72
 # The starts of the plain part's own lines (templates/email/_story.txt, _footer.txt, the
-# alert's and the digest's), as a reader or a check would match them.
-OWN_LINE = re.compile(r"(?:Tagged|Wrong themes|Read the original|Read on the web|Also in|"
-                      r"The whole issue|Change your themes|Unsubscribe|Follow \w+ in a feed|"
-                      r"You receive this|-{10})", re.IGNORECASE)
+# alert's and the digest's), as a reader or a check would match them; case as written, so
+# that a sentence's "also in" or "Unsubscribed readers" is left where it wraps.
+OWN_LINE = re.compile(r"(?:Tagged (?:safety|policy|compute|robotics)\b|Wrong themes\?"
+                      r"|Read the original:|Read on the web:|Also in:|The whole issue:"
+                      r"|Change your themes|Unsubscribe:|Follow \w+ in a feed"
+                      r"|You receive this because|-{10})")
+# Characters that show nothing ("Tag\u200bged safety:" reads "Tagged safety:"), read away
+# before a line is matched (the review of the first version: a zero-width space went past)
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
 
 
 def wrap_excerpt(text: str, indent: str = "  ") -> str:
@@ -31,7 +37,7 @@ def wrap_excerpt(text: str, indent: str = "  ") -> str:
     lines = textwrap.wrap(text, WIDTH, expand_tabs=False, replace_whitespace=False,
                           break_long_words=False, break_on_hyphens=True)
     for at, line in enumerate(lines):
-        if OWN_LINE.match(line) is None:
+        if OWN_LINE.match(_INVISIBLE.sub("", unicodedata.normalize("NFKC", line))) is None:
             continue
         if at and " " in lines[at - 1]:
             lines[at - 1], last = lines[at - 1].rsplit(" ", 1)

@@ -36,9 +36,10 @@ MAX_URL_CHARS = 900  # a URL must fit one header line
 # Anything that could end a header line or hide in one: C0/C1 controls and the
 # Unicode line and paragraph separators.
 # (with bidi embeddings, overrides and isolates: a header must not display reversed)
-# (and the invisible direction marks, which reorder digits and punctuation: the same probe)
-_LINE_BREAKERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-                            r"\u200e\u200f\u061c]+")
+_LINE_BREAKERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
+# Invisible direction marks reorder a header's digits and punctuation (the outgoing-mail
+# probe): deleted from headers, not spaced (in a body, Hebrew and Arabic text needs them).
+_DIRECTION_MARKS = re.compile("[\u200e\u200f\u061c]")
 _SPACES = re.compile(r"\s+")
 # The common case, checked fast: a host name and only the characters RFC 3986 allows.
 _PLAIN_HTTP_URL = re.compile(
@@ -114,8 +115,8 @@ def safe_url(url: str | None) -> str | None:
     if len(url) <= MAX_URL_CHARS and _PLAIN_HTTP_URL.fullmatch(url):
         return url
     if (len(url) > MAX_URL_CHARS or _SPACES.search(url) or _LINE_BREAKERS.search(url)
-            or "\\" in url):  # ("https://evil.example\\.example.org/": a browser opens evil)
-        return None
+            or "\\" in url.split("://", 1)[-1].split("/", 1)[0]):
+        return None  # (a backslash in the host: "https://evil.example\\.example.org/" opens evil)
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -210,14 +211,14 @@ def _shared_headers(subject: str, sender: str, base_url: str, is_list: bool) -> 
 
 
 def _fold(name: str, value: str) -> bytes:
-    text = one_line(value)
-    for _ in range(_DECODINGS):
+    text = _header_text(value)
+    for _ in range(_DECODINGS + 1):  # (the last round reads the innermost layer)
         # The header factory decodes encoded words it finds in the text ("=?utf-8?b?…?="),
         # and what they hide (CR LF, NUL, a bidi override) skipped one_line: a newsletter's
         # double-encoded subject wrote a Reply-To, or a second From, into every alert (the
         # outgoing-mail attacker's probe, stop 44).  What a header will read is cleaned
         # until reading it changes nothing.
-        decoded = one_line(str(POLICY.header_factory(name, text)))
+        decoded = _header_text(str(POLICY.header_factory(name, text)))
         if decoded == text:
             break
         text = decoded
@@ -230,6 +231,10 @@ def _fold(name: str, value: str) -> bytes:
 
 
 _DECODINGS = 4  # layers of encoded words a header value may hide, at most
+
+
+def _header_text(value: str) -> str:
+    return _DIRECTION_MARKS.sub("", one_line(value))
 
 
 def _message_id(value: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CAPTION", "NEWS_CREDIT"]
+__all__ = ["CAPTION", "NEWS_CREDIT", "OUTLET"]
 
 # A picture's caption ending in its credit, a name: "Morning fog over the channel. Photo: Jo
 # Whit", "(Image: Acme)", "Illustration: Brisk Visuals"; not "Photos: Inside the factory" nor
@@ -61,3 +61,6 @@ NEWS_CREDIT = re.compile(
                      rf"(?:/\s*(?:the\s+)?{_AGENCY}|\s(?-i:for)\s+(?:the\s+)?{_PAPER})"
                      r"(?:\s*[—–-]\s*getty images)?\)?\.?$",
                      re.IGNORECASE)
+# An outlet's name alone: up to three capitalised words ("Nature", "The Verge"), as over a
+# reading time ("Nature | 6 min read"); not "Rust 2.0 explained", a headline (the review)
+OUTLET = re.compile(r"[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,2}")

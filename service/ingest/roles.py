@@ -31,7 +31,7 @@ from service.ingest.bylines import (
     job_card,
     paired_fields,
 )
-from service.ingest.captions import NEWS_CREDIT
+from service.ingest.captions import NEWS_CREDIT, OUTLET
 from service.ingest.changelogs import badges_as_text, change_list
 from service.ingest.fields import listing_fields, status_led
 from service.ingest.headlines import (
@@ -290,8 +290,8 @@ def _promote(units: list[Unit], index: int, authors: set[str], bylined: bool = F
         # (the first attack), nor "Episode 212 · 58 min" under "Out now" (stop 34's review);
         # "Hybrid, Dublin · €85–100k" under a linked role (the forty-eighth sweep)
         return unit
-    if not bold and (tail := READ_TIME_TAIL.search(lines[0])) and (
-            under_title or len(lines[0][:tail.start()].split()) < 4):
+    if not bold and (tail := READ_TIME_TAIL.search(lines[0])) and (under_title or (
+            OUTLET.fullmatch(lines[0][:tail.start()].strip()))):
         # "Research team · 14 min read" under a card's title (the seventeenth sweep);
         # anywhere, an outlet and a reading time ("Nature | 6 min read": the 13th/14th sets)
         return unit
