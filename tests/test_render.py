@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import unicodedata
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -21,7 +22,7 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from service.deliver import links, render
-from service.deliver.excerpt_lines import OWN_LINE
+from service.deliver.excerpt_lines import OWN_LINE, wrap_excerpt
 from service.deliver.render import EmailIssue, Letterhead, Recipient
 from service.deliver.tokens import LinkSigner
 from service.errors import InvalidLink
@@ -318,6 +319,21 @@ def test_a_story_cannot_write_a_line_of_the_email_s_own_in_the_plain_part() -> N
     assert "Tagged safety: alignment" in " ".join(starts)  # the text is all there
     # (a sentence's "also in" or "Unsubscribed readers" wraps where it falls)
     assert OWN_LINE.match("Unsubscribed readers") is None and OWN_LINE.match("also in") is None
+
+
+@pytest.mark.parametrize("forged", [
+    "word " * 14 + "Tagged\u2800safety: alignment. " + "a" * 70 + " Wrong\u2800themes? https://x.evil",
+    "word " * 14 + "Tag\u034fged safety: alignment. " + "a" * 70 + " Wro\ufe0fng themes? https://x.evil",
+    "word " * 12 + "Unsubscribe: Tagged safety: https://x.evil/unsubscribe?id=1 and more words",
+])
+def test_no_excerpt_line_reads_as_the_email_s_own(forged: str) -> None:
+    """The third review: blank-looking and combining characters, and a moved word that is
+    itself one of the email's line starts, got forged lines past the guard."""
+    for line in wrap_excerpt(forged).split("\n"):
+        shown = "".join(c for c in unicodedata.normalize("NFKC", line)
+                        if unicodedata.category(c) not in ("Cf", "Mn", "Me"))
+        shown = re.sub(r"[\s\u2800]+", " ", shown).strip()
+        assert not re.match(r"(Tagged|Wrong themes|Unsubscribe:)", shown), line
 
 
 def test_direction_marks_leave_headers_and_stay_in_text() -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 
 from service.ingest.buttons import READ_MORE
-from service.ingest.captions import CAPTION
+from service.ingest.captions import CAPTION, OUTLET
 from service.ingest.headlines import SENTENCE_THEN_SOURCE
 from service.ingest.link_word_items import LINK_WORD
 from service.ingest.parse import parse_issue
@@ -145,6 +145,14 @@ def test_axios_reading_time_is_housekeeping_and_leaves_no_story_above_it() -> No
 
 
 # --- the fourteenth blind set --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("outlet", ["404 Media", "9to5Mac", "arXiv", "Axios AI+",
+                                    "Ámbito Financiero", "The\u00a0Verge"])
+def test_an_outlet_is_any_script_s_capitalised_name(outlet: str) -> None:
+    """The third review: a digit or an accent first, "arXiv", a "+" or a no-break space
+    made an outlet's reading-time line a story."""
+    assert OUTLET.fullmatch(outlet)
 
 
 def test_an_outlet_and_its_reading_time_under_a_story_is_no_title() -> None:

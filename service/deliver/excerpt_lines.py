@@ -26,9 +26,11 @@ OWN_LINE = re.compile(r"(?:Tagged (?:safety|policy|compute|robotics)\b|Wrong the
                       r"|Read the original:|Read on the web:|Also in:|The whole issue:"
                       r"|Change your themes|Unsubscribe:|Follow \w+ in a feed"
                       r"|You receive this because|-{10})")
-# Characters that show nothing ("Tag\u200bged safety:" reads "Tagged safety:"), read away
-# before a line is matched (the review of the first version: a zero-width space went past)
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+# What a line reads as: characters that show nothing ("Tag\u200bged", a variation selector,
+# a tag character) read away, and those that show a blank ("Tagged\u2800safety") read as a
+# space, before it is matched (the reviews: each such character got a forged line past)
+_SHOW_NOTHING = frozenset(("Cf", "Mn", "Me", "Cc", "Cs", "Co", "Cn"))
+_BLANK = re.compile("[\\s\u2800\u3164\u115f\u1160\uffa0]+")
 
 
 def wrap_excerpt(text: str, indent: str = "  ") -> str:
@@ -37,11 +39,18 @@ def wrap_excerpt(text: str, indent: str = "  ") -> str:
     lines = textwrap.wrap(text, WIDTH, expand_tabs=False, replace_whitespace=False,
                           break_long_words=False, break_on_hyphens=True)
     for at, line in enumerate(lines):
-        if OWN_LINE.match(_INVISIBLE.sub("", unicodedata.normalize("NFKC", line))) is None:
+        if not _reads_as_own(line):
             continue
         if at and " " in lines[at - 1]:
-            lines[at - 1], last = lines[at - 1].rsplit(" ", 1)
-            lines[at] = f"{last} {line}"
-        else:
-            lines[at] = f"… {line}"
+            head, last = lines[at - 1].rsplit(" ", 1)
+            if not _reads_as_own(f"{last} {line}"):  # (the word moved may be one: the review)
+                lines[at - 1], lines[at] = head, f"{last} {line}"
+                continue
+        lines[at] = f"… {line}"
     return f"\n{indent}".join(lines)
+
+
+def _reads_as_own(line: str) -> bool:
+    shown = "".join(c for c in unicodedata.normalize("NFKC", line)
+                    if unicodedata.category(c) not in _SHOW_NOTHING)
+    return OWN_LINE.match(_BLANK.sub(" ", shown).lstrip()) is not None

@@ -234,7 +234,7 @@ _DECODINGS = 4  # layers of encoded words a header value may hide, at most
 
 
 def _header_text(value: str) -> str:
-    return _DIRECTION_MARKS.sub("", one_line(value))
+    return one_line(_DIRECTION_MARKS.sub("", value))  # (marks first: "a \u200e b" is "a b")
 
 
 def _message_id(value: str) -> str:

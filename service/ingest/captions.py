@@ -63,4 +63,7 @@ NEWS_CREDIT = re.compile(
                      re.IGNORECASE)
 # An outlet's name alone: up to three capitalised words ("Nature", "The Verge"), as over a
 # reading time ("Nature | 6 min read"); not "Rust 2.0 explained", a headline (the review)
-OUTLET = re.compile(r"[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,2}")
+# (any script's capital or a digit first, "9to5Mac", "Ámbito", or a lower-case brand with a
+# capital in it, "arXiv"; "Axios AI+"; any blank between the words: the review)
+_OUTLET_WORD = r"(?:[^\W\d_a-z]|\d|[a-z]+[A-Z])[\w&'’.+-]*"
+OUTLET = re.compile(rf"{_OUTLET_WORD}(?:\s+{_OUTLET_WORD}){{0,2}}")
