@@ -393,6 +393,16 @@ def test_only_absolute_http_urls_are_kept(url: str, kept: bool) -> None:
     assert (render.safe_url(url) is not None) is kept
 
 
+@pytest.mark.parametrize(("url", "shown"), [
+    ("https://\u0430pple.com/login", "https://xn--pple-43d.com/login"),  # a Cyrillic "а"
+    ("https://münchen.de/rathaus?q=ü", "https://xn--mnchen-3ya.de/rathaus?q=ü"),
+    ("https://example.org/ü", "https://example.org/ü"),  # (only the host)
+])
+def test_a_host_in_another_script_is_shown_in_ascii(url: str, shown: str) -> None:
+    """The outgoing-mail probe: "аpple.com" went out as it looks, as browsers never show it."""
+    assert render.safe_url(url) == shown
+
+
 def test_excerpt_skips_the_headline_and_cuts_at_a_word() -> None:
     cut = render.excerpt("Lawmakers weigh a licence for large training runs", LICENCE_BODY)
 

@@ -127,6 +127,14 @@ def safe_url(url: str | None) -> str | None:
         # a user part ("http://good.example@evil.example/") shows one site and opens
         # another: a phishing link, never a newsletter's (the security review)
         return None
+    if not parts.netloc.isascii():
+        # A host in another script is shown as its ASCII form, as browsers show one whose
+        # letters imitate another's ("аpple.com", a Cyrillic "а": the outgoing-mail probe)
+        try:
+            host = parts.netloc.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+        return parts._replace(netloc=host).geturl()
     return url
 
 
