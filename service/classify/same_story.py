@@ -46,7 +46,6 @@ class FileStories:
     """The label files' real stories (not hand-written examples), found by a stored one."""
 
     def __init__(self, examples: Sequence[Example]) -> None:
-        self.examples = examples
         real = [at for at, example in enumerate(examples) if not example.train_only]
         self.by_key = {text_key(examples[at].text): at for at in real}
         self.words = {at: words_of(examples[at].text) for at in real}

@@ -32,6 +32,7 @@ RUN_MIN = 3
 SIGNAL = "item: paragraph ending in its link"
 LINK_WORD = re.compile(r"\(?(?:link|source|read more|more|full story|→|»)\)?", re.IGNORECASE)
 _TAIL_PUNCTUATION = ".)]"
+ITEM_MAX_CHARS = 4000  # a paragraph longer than this is no one-paragraph item
 _HEADLINE_WORDS = 4  # a heading this long over the paragraph is its headline
 _HEADLINE_MAX_WORDS = 20  # a line this long is text, not a headline
 _TEXT_END = re.compile(r"[.,;:…]['\"’”)]*$")  # a line that ends so is text ("?" may head)
@@ -40,8 +41,9 @@ _TEXT_END = re.compile(r"[.,;:…]['\"’”)]*$")  # a line that ends so is tex
 def link_word_items(parts: Sequence[Block]) -> dict[int, Unit]:
     """Index in ``parts`` -> its item, for each such paragraph of an issue that has a run of
     them (then a lone one elsewhere, under its own section, is one too)."""
-    ending = [at for at, block in enumerate(parts)
-              if _ends_in_link_word(block) and not _under_headline(parts, at)]
+    before = [_before_link_word(block) for block in parts]  # (each block read once)
+    ending = [at for at, text in enumerate(before)
+              if text is not None and not _under_headline(parts, at, before)]
     longest, run, last = 0, 0, -2
     for at in ending:
         # (one paragraph of an item's own between two, its comment, does not end a run)
@@ -50,33 +52,30 @@ def link_word_items(parts: Sequence[Block]) -> dict[int, Unit]:
         longest, last = max(longest, run), at
     if longest < RUN_MIN:
         return {}
-    return {at: Unit("item", parts[at], 9, item_headline(_without_link_word(parts[at])),
+    return {at: Unit("item", parts[at], 9, item_headline(str(before[at])),
                      parts[at].links[-1].url, SIGNAL) for at in ending}
 
 
-def _ends_in_link_word(block: Block) -> bool:
-    if block.kind not in ("paragraph", "list_item") or not block.links:
-        return False
-    if len(block.text) > 4 * ITEM_MIN_CHARS * 25:  # (a long block is no item: no tidy of it)
-        return False
-    word = tidy(block.links[-1].text)
+def _before_link_word(block: Block) -> str | None:
+    """The paragraph's text before the bare word its last link is, when it ends so and
+    says something first; else None."""
+    if (block.kind not in ("paragraph", "list_item") or not block.links
+            or len(block.text) > ITEM_MAX_CHARS):  # (a long block is no item: no tidy of it)
+        return None
+    word = tidy(block.links[-1].text).rstrip(_TAIL_PUNCTUATION)
     text = tidy(block.text).rstrip(_TAIL_PUNCTUATION).rstrip()
-    return (LINK_WORD.fullmatch(word.rstrip(_TAIL_PUNCTUATION)) is not None
-            and text.endswith(word.rstrip(_TAIL_PUNCTUATION))
-            and len(text) - len(word) >= ITEM_MIN_CHARS)
+    if LINK_WORD.fullmatch(word) is None or not text.endswith(word):
+        return None
+    said = text[:len(text) - len(word)].rstrip()
+    return said if len(said) >= ITEM_MIN_CHARS else None
 
 
-def _without_link_word(block: Block) -> str:
-    text = tidy(block.text).rstrip(_TAIL_PUNCTUATION).rstrip()
-    return text[:len(text) - len(tidy(block.links[-1].text).rstrip(_TAIL_PUNCTUATION))].rstrip()
-
-
-def _under_headline(parts: Sequence[Block], at: int) -> bool:
+def _under_headline(parts: Sequence[Block], at: int, before: Sequence[str | None]) -> bool:
     """The block above is a headline over this paragraph: a bold or linked line, one that
     ends in no stop or comma, or a heading of ``_HEADLINE_WORDS`` or more ("🗞 News" names a
     section)."""
     above = parts[at - 1] if at else None
-    if above is None or above.kind == "rule" or _ends_in_link_word(above):
+    if above is None or above.kind == "rule" or before[at - 1] is not None:
         return False
     line = tidy(above.text)
     if "\n" in above.text.strip() or len(line.split()) > _HEADLINE_MAX_WORDS:

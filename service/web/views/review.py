@@ -22,6 +22,7 @@ from service.db.tables import Story
 from service.domain import THEMES
 from service.events.shown import events_for_review
 from service.web import editor_auth, throttle
+from service.web.archive_query import MAX_SEARCH_CHARS
 from service.web.forms import FormError, parse_themes
 from service.web.review_queue import (
     RECENT_STORIES,
@@ -36,7 +37,6 @@ from service.web.views.base import Page, client_address, submitted_form
 
 log = logging.getLogger(__name__)
 
-FILTER_CHARS = 200  # a newsletter's name, the words looked for
 MAX_PAGE = 100  # (the queue reads at most RECENT_STORIES + DISPUTED stories anyway)
 
 
@@ -63,8 +63,8 @@ class ReviewPage(EditorPage):
         page = min(request.args.get("page", default=0, type=int) or 0, MAX_PAGE)
         theme = request.args.get("theme", "")
         filters = Filters(theme=theme if theme in THEMES else "",
-                          source=request.args.get("source", "")[:FILTER_CHARS],
-                          text=request.args.get("q", "").strip()[:FILTER_CHARS])
+                          source=request.args.get("source", "")[:MAX_SEARCH_CHARS],
+                          text=request.args.get("q", "").strip()[:MAX_SEARCH_CHARS])
         with transaction(self.ctx.sessions) as session:
             queue = review_queue(session, page=page, filters=filters)
             events = events_for_review(session, [item.story_id for item in queue.items])
