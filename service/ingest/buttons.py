@@ -83,7 +83,9 @@ BUTTON_BAR = re.compile(r"\s*[|·•]\s*")
 # layoffs", "Book publishers sue" and "Apply now: climate grants" are headlines.
 # The issue's web version: "View this email in your browser", "Read this brief online"
 _WEB_VERSION = (r"(?:read|view|open|see) (?:this |the |today['’]s )?(?:brief |issue |e-?mail |"
-                r"newsletter |edition |digest |post |message |changelog |update |bulletin )?"
+                r"newsletter |edition |digest |post |message |changelog |update |bulletin "
+                # "View this Article on the web" (an essay letter's, the sixteenth blind set)
+                r"|article |story |essay |letter |column )?"
                 r"(?:online|on the web"
                 r"|in (?:your |a |the )?(?:web )?browser|as a web ?page)"
                 # "Visualizza questa email nel tuo browser" (the thirty-first sweep)
@@ -104,12 +106,17 @@ CALL_TO_ACTION = re.compile(
     r"browse (?:the|all|our)(?: \w+){1,2}|"
     # "Try Acme free", "Try Flowpad free for 14 days →" (the eleventh sweep)
     r"try \w+ (?:free|now|for free|today)(?: for (?:\d+|one|two|three) (?:days?|weeks?|months?))?|"
+    # "Tester Résumeo →", "Testen Sie Flowpad →" (with the arrow only: the sixteenth set)
+    r"(?:tester|essayer|testen sie|probar|provare) [\w-]+(?=[ \t]*[→›»])|"
     # "See all roles", "See more jobs on the Prompt Wire Job Board", "See all 140+ open roles
     # on our job board →" (the twenty-sixth and twenty-seventh sweeps)
     r"(?:see|view) (?:all|more) (?:\d+\+? )?(?:open )?(?:roles|jobs|positions|openings)"
     r"(?: on (?:the |our )?[\w'’ -]{1,40})?|browse jobs|"
     r"alle stellen ansehen|view (?:open |the )?(?:roles|jobs|positions|openings)|"
     r"become a (?:paid |premium )?(?:member|subscriber|supporter)|cancel (?:this )?alert|"
+    # an alert service's: "Flag as irrelevant" under each result, "Edit this alert" (the
+    # sixteenth blind set)
+    r"flag as irrelevant|(?:edit|manage|delete) (?:this |your )?alerts?|"
     r"voir toutes les offres|"
     r"sign up(?: free| now)?|"
     r"subscribe(?: now| free| here)?|join (?:now|us|free|the waitlist)|register (?:now|here|today)|"
@@ -203,6 +210,7 @@ CALL_TO_ACTION = re.compile(
     r"start (?:for )?free(?: today| now)?|get (?:your|my) (?:invite|referral|share) link|"
     r"grab (?:it|yours|the deal|this deal)(?: now| here| today)?|"
     r"zum (?:angebot|artikel|beitrag|download|shop|webinar|podcast|video|programm)|"
+    r"zum (?:ausführlichen |vollständigen |ganzen )?überblick|"  # (the fifteenth blind set)
     # the thirty-first sweep's: "Attiva la prova →", "Inoltra questa email a un collega",
     # "Place a hold →"
     r"attiva (?:la prova|l['’]offerta)(?: gratuita)?|inoltra (?:questa e-?mail|la newsletter)"
@@ -228,7 +236,8 @@ CALL_TO_ACTION = re.compile(
     r"upgrade(?: to (?:read|paid|premium|unlock))?|start (?:a |your )?trial|check it out|"
     r"see more(?: of what you like(?: and less of what you don['’]t)?| like this)?|register|"
     # ("See all of today's stories", a gadget site's daily: the sixteenth sweep)
-    r"see (?:more|all)(?: [\w'’-]+){0,2} (?:posts|stories|news|articles|papers|episodes|topics)|"
+    r"see (?:more|all)(?: [\w'’-]+){0,2} (?:posts|stories|news|articles|papers|episodes|topics"
+    r"|results)|"
     r"claim (?:it|yours|your \w+)(?: here| now)?|"
     # an attack on the eleventh sweep's rules: "Open an account", "Start watching"
     r"open (?:an?|your)(?: free)? account|start (?:watching|listening|saving|your free trial)|"

@@ -212,7 +212,8 @@ def _shown_title(raw: Sequence[Block], envelope: Envelope
             under = [b for b in raw[at + 1:at + 1 + 2 * AUTHOR_WITHIN]
                      if b.kind == "rule" or WORD.search(b.text)][:AUTHOR_WITHIN]
             author = next((i for i, b in enumerate(under) if b.kind != "rule" and (
-                _names_the_author(b) or _bare_author(b, under[i + 1:i + 2]))), None)
+                _names_the_author(b) or _bare_author(b, under[i + 1:i + 2])
+                or _author_over_date(b, under[i + 1:i + 2]))), None)
             asked = author is None and interview and not MORE_THAN_ONE.search(envelope.subject)
             if asked:
                 author = 0  # an interview names whom it asks in its title
@@ -289,6 +290,17 @@ def _bare_author(block: Block, after: Sequence[Block]) -> bool:
     return (block.kind == "paragraph" and not block.links and "\n" not in block.text.strip()
             and bool(POST_AUTHORS.match(tidy(block.text)))
             and bool(after) and len(after[0].text) < SHARE_BAR_CHARS)
+
+
+def _author_over_date(block: Block, after: Sequence[Block]) -> bool:
+    """The author's name, alone or linked (through a redirect that hides the profile's path),
+    over the date as a block of its own: "Nora Castellanos" / "Mar 9" (the fifteenth set)."""
+    name = tidy(block.text)
+    return (block.kind == "paragraph" and "\n" not in block.text.strip()
+            and bool(POST_AUTHORS.match(name))
+            and all(tidy(link.text) == name for link in block.links)
+            and bool(after) and after[0].kind == "paragraph" and not after[0].links
+            and "\n" not in after[0].text.strip() and is_byline(tidy(after[0].text)))
 
 
 def _number(text: str) -> int | None:

@@ -18,8 +18,15 @@ from service.domain import Block
 from service.ingest.bylines import AUTHOR_NAME
 from service.ingest.headlines import LEAD_IN, lower_start, title_like
 
-__all__ = ["INLINE_SUBHEAD", "SPEAKS", "as_lines"]
+__all__ = ["INLINE_SUBHEAD", "SPEAKS", "as_lines", "linked_run"]
 
+# A columnist's "Things happen": one paragraph of linked headlines and nothing else but the
+# full stops between them ("Fed Holds Rates Steady. Harbor Trust Shares Slide After…", the
+# sixteenth blind set).  Each link names a headline (four words at least), so a row of
+# "Twitter · Facebook · LinkedIn" or a sentence with two links in it stays as it is.
+RUN_LINKS = 3
+RUN_LINK_WORDS = 4
+BETWEEN_LINKS = re.compile(r"[\s.;,·•|—–-]*")
 INLINE_HEAD_WORDS = 4  # "Agency spokesperson: …" is a speaker (attack10), "The compute curve: …"
 # an essay's section (attack9); a headline runs longer
 # ...not a speaker's name ("Mara Ilves: …we never turned it off…", attack10), nor a quote's
@@ -37,7 +44,10 @@ INLINE_SUBHEAD = re.compile(
 def as_lines(block: Block) -> list[Block]:
     """"Headline: …subhead… text" in one paragraph (HTML that joins the plain mirror's
     lines, Import AI's shape from another sender: the ninth sweep) as the three blocks its
-    lines were: the headline, the "…subhead…" that marks it, the text."""
+    lines were: the headline, the "…subhead…" that marks it, the text; a paragraph that is
+    only its linked headlines, one after the other, as a block each (``linked_run``)."""
+    if run := linked_run(block):
+        return run
     found = INLINE_SUBHEAD.match(block.text) if block.kind == "paragraph" else None
     head = found["head"].rstrip(":").strip() if found else ""
     if (found is None or len(head.split()) < INLINE_HEAD_WORDS or AUTHOR_NAME.match(head)
@@ -51,3 +61,20 @@ def as_lines(block: Block) -> list[Block]:
              Block(kind="paragraph", text=found["sub"])]
     rest = found["rest"].strip()
     return parts + ([Block(kind="paragraph", text=rest, links=block.links)] if rest else [])
+
+
+def linked_run(block: Block) -> list[Block]:
+    """The paragraph's links as a paragraph each, when it holds nothing else (``RUN_LINKS``
+    or more, each of ``RUN_LINK_WORDS`` words at least); else none."""
+    if block.kind != "paragraph" or len(block.links) < RUN_LINKS or any(
+            len(link.text.split()) < RUN_LINK_WORDS for link in block.links):
+        return []
+    rest, at = block.text, 0
+    for link in block.links:
+        found = rest.find(link.text, at)
+        if found < 0 or not BETWEEN_LINKS.fullmatch(rest, at, found):
+            return []
+        at = found + len(link.text)
+    if not BETWEEN_LINKS.fullmatch(rest, at):
+        return []
+    return [Block(kind="paragraph", text=link.text, links=(link,)) for link in block.links]

@@ -13,6 +13,7 @@ from collections import Counter
 
 from service.domain import Block
 from service.ingest.bylines import AUTHOR_NAME, POST_AUTHORS
+from service.ingest.captions import OUTLET
 from service.ingest.headlines import (
     LABEL,
     RANK_LINE,
@@ -122,16 +123,20 @@ NAMES_UNDER_ITEMS = 2  # a person's name under this many items is their author's
 
 
 def name_under_item(units: list[Unit], index: int) -> bool:
-    """A person's name alone between two items: "Lena Marchetti" (Cooperpress)."""
+    """A person's name alone between two items: "Lena Marchetti" (Cooperpress); or an
+    outlet's name between a linked item and its snippet: "The Charge Report" (an alert
+    service's results: the sixteenth blind set)."""
     unit = units[index]
     if not (0 < index < len(units) - 1 and unit.role == "body"
-            and units[index - 1].role == "item"
-            and units[index + 1].role in ("item", "title", "rule")
-            and len(unit.block.text) <= NAME_LINE_CHARS):
+            and units[index - 1].role == "item" and len(unit.block.text) <= NAME_LINE_CHARS):
         return False  # (a long paragraph is no name: not tidied, its size may be megabytes)
     text = tidy(unit.block.text)
-    return ("\n" not in text and bool(AUTHOR_NAME.match(text)) and not section_like(text)
-            and text.lower() not in SECTION_WORDS)
+    if "\n" in text or section_like(text) or text.lower() in SECTION_WORDS:
+        return False
+    if units[index + 1].role in ("item", "title", "rule"):
+        return bool(AUTHOR_NAME.match(text))
+    return (units[index + 1].role == "body" and not unit.block.links
+            and bool(OUTLET.fullmatch(text)))
 
 
 def names_under_items(units: list[Unit]) -> int:

@@ -39,7 +39,8 @@ LINKS = re.compile(r"^(?:more |the |some |useful )?links?(?: mentioned)?$", re.I
 # ("（日経）"), and a card's reading time ("[Flaky tests are a staffing problem] · 4 min
 # read": attack14)
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：]|·\s*\d{1,3}\s*min)")
-DASH_BULLET = re.compile(r"^[-–]\s+")
+# (or an arrow: "→ <a>La CNIL publie…</a> — avec une fiche…", the sixteenth blind set)
+DASH_BULLET = re.compile(r"^[-–→➜➔►▸]\s+")
 LABEL_CHARS = 80  # a label over a list ("IN BRIEF:", "Quick hits") is short
 BAR_PART_WORDS = 3  # a button's name in a bar of them: "Apple Podcasts", "Pocket Casts"
 CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" with no spaces

@@ -54,7 +54,9 @@ AD_WORDS = (r"광고|广告|広告|赞助|スポンサー|anzeige|werbung|public
 # site's "ADVERTISEMENT" slot, nor an "Advertising:" lead-in about ad revenue.
 # "Sponsored by" in other languages (the fourteenth attack's German and Spanish issues)
 SPONSORED_BY = (r"gesponsert von|präsentiert von|patrocinado por|presentado por|sponsorisé par"
-                r"|présenté par|sponsorizzato da|presentato da|gesponsord door")
+                r"|présenté par|sponsorizzato da|presentato da|gesponsord door"
+                r"|(?:partenaire\W+)?(?:ce|cette) (?:numéro|édition|newsletter|lettre)"
+                r" (?:vous )?est offert(?:e)? par")
 AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
     rf"|(?:an? )?paid (?:post|content|partnership)|{SPONSORED_BY}"
@@ -184,6 +186,9 @@ ZONES = {
         r"|who['’]?s hiring(?: (?:in|near|around) [^\n]{1,30})?"  # the sixteenth sweep
         r"|this week['’]?s (?:roles|jobs|openings|postings)"  # the seventeenth
         r"|offres d['’]emploi|stellenangebote|ofertas de (?:empleo|trabajo)|vagas|求人(?:情報)?"
+        # "💼 HOT AI JOBS", "JOBS & FELLOWSHIPS", "STELLENMARKT" (not a bare "Jobs": news)
+        r"|hot (?:[\w-]+ )?jobs|jobs? (?:and|&) (?:fellowships|internships|grants|gigs)"
+        r"|stellenmarkt|(?:[\w-]+-)?jobs der woche"
         r"|招聘(?:信息)?|채용(?:\s?정보)?"
         # a count or an employer makes a bare word a label: "2 open roles at Devlog", not
         # news ("300 jobs cut at Meta", "Jobs at risk as factories automate": the review)
@@ -233,7 +238,9 @@ ZONES = {
         r"^\W*(?:(?:reader |quick |today['’]?s |this week['’]?s |last week['’]?s )?poll"
         r"(?: results)?\W*$"
 
-        r"|(?:how would you rate|how did you (?:like|find)|did you (?:enjoy|like)"
+        # ("That's it for today! Before you go, how would you rate…": the fifteenth set)
+        r"|(?:that['’]s (?:it|all) for (?:today|this week|now)\W+)?(?:before you go,? )?"
+        r"(?:how would you rate|how did you (?:like|find)|did you (?:enjoy|like)"
         r"|what did you think (?:of|about)|rate|was) (?:this|today['’]?s|the|our) (?:issue|"
         r"newsletter|edition|email|digest|briefing|brief|episode)\b[^\n]{0,40}$"
         r"|how did we do\W*$|[^\n]{0,40}\b(?:get|earn) rewards\W*$"
