@@ -10,6 +10,8 @@ before any rule was written), each beside the look-alike it must not take:
 - a columnist's paragraph made only of linked headlines is a story per link;
 - "HOT AI JOBS", "JOBS & FELLOWSHIPS", "STELLENMARKT" head job listings; a rating poll may
   follow the sign-off on its line;
+- a photo credit under a headline is its text though a capitalised section name or a
+  sponsor's label follows the story; "Share" and the newsletter's own name is its prompt;
 - an arrow leads a linked item as a dash does; "Tester Résumeo →", "Zum ausführlichen
   Überblick »" are buttons; "Ce numéro vous est offert par Datalyon" labels an ad.
 """
@@ -39,8 +41,8 @@ def _headlines(html: str, subject: str = "Tidewater Brief #12",
 
 
 # sweep51 and sweep52 blind: 0.857 and 0.746 (stop 45's code before its rules)
-@pytest.mark.parametrize(("corpus", "blind", "floor"), [("sweep51", 0.857, 0.894),
-                                                        ("sweep52", 0.746, 0.919)])
+@pytest.mark.parametrize(("corpus", "blind", "floor"), [("sweep51", 0.857, 0.898),
+                                                        ("sweep52", 0.746, 0.944)])
 def test_the_blind_sets_are_cut_at_least_as_well_as_now(corpus: str, blind: float,
                                                         floor: float) -> None:
     total = corpus_score(corpus)
@@ -170,3 +172,28 @@ def test_an_arrow_leads_a_linked_item() -> None:
 ])
 def test_a_french_issue_sponsor(line: str, ad: bool) -> None:
     assert bool(AD_LABEL.search(line)) is ad
+
+
+def test_a_credit_under_a_headline_is_text_though_a_section_in_capitals_follows() -> None:
+    html = (f"<h1>Council approves the levy</h1><p>{P}</p>"
+            f"<h1>The chip plant that ate a cornfield</h1><p>Getty Images</p><p>{P}</p>"
+            f"<p>🗞️ TOUR DE HEADLINES</p><p><b>Airlines raised their outlook.</b> {P}</p>")
+    assert _headlines(html)[1] == "The chip plant that ate a cornfield"
+
+
+def test_titles_of_a_section_s_items_are_still_titles() -> None:
+    # "What we're reading" over weak titles, each over its text: peers, not kickers
+    html = (f"<h1>What we are reading this week</h1><p>The Quiet Bankruptcy</p><p>{P}</p>"
+            f"<p>Salt and Time</p><p>{P}</p>")
+    assert _headlines(html)[-2:] == ["The Quiet Bankruptcy", "Salt and Time"]
+
+
+@pytest.mark.parametrize(("line", "prompt"), [
+    ("Share Synapse Daily", True), ("🤝 SHARE SYNAPSE DAILY", True),
+    ("Share the Synapse Daily", True), ("Share Buybacks Surge", False),
+])
+def test_share_and_the_newsletter_s_name_is_its_prompt(line: str, prompt: bool) -> None:
+    html = (f"<h2>Council approves the levy</h2><p>{P}</p><h2>{line}</h2>"
+            f"<p>You currently have 0 referrals, only 3 away from a free mug and more.</p>")
+    headlines = _headlines(html, subject="Synapse Daily", sender="Synapse Daily")
+    assert (line in headlines) is not prompt

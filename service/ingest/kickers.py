@@ -28,7 +28,7 @@ from service.ingest.named import section_like
 from service.ingest.story_numbers import parts_between_numbers
 from service.ingest.subheads import PART_NUMBER, listed_titles, repeated_subheads
 from service.ingest.units import BOLD_RANK, LINE_RANK, Unit
-from service.ingest.zones import ZONES
+from service.ingest.zones import AD_LABEL, ZONES
 
 __all__ = ["authors_of", "kickers_as_text", "without_kicker_line"]
 
@@ -78,7 +78,19 @@ def _peer_follows(units: list[Unit], index: int) -> bool:
     after = index + 1
     while after < len(units) and units[after].role == "body":
         after += 1
-    return after < len(units) and units[after].role == "title" and units[after].rank == 8
+    return (after < len(units) and units[after].role == "title" and units[after].rank == 8
+            and not _label(units[after].headline))
+
+
+def _label(headline: str) -> bool:
+    """A line that names what follows, not a peer of the kicker: a sponsor's label, a zone's
+    ("TOGETHER WITH LEDGERLY") or a section's in capitals ("🗞️ TOUR DE HEADLINES": a photo
+    credit over a daily's first story was read as a peer of them, the sixteenth blind set)."""
+    line = tidy(headline)
+    letters = [c for c in line if c.isalpha()]
+    return (bool(AD_LABEL.match(re.sub(r"^\W+", "", line)))
+            or any(pattern.search(line) for pattern in ZONES.values())
+            or (len(letters) >= 3 and all(c.isupper() for c in letters)))
 
 
 def _reads_as_headline(text: str) -> bool:

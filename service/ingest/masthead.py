@@ -155,6 +155,18 @@ def translated_names(subject: str, sender_name: str, own: Sequence[str] = ()) ->
     return tuple(dict.fromkeys(name for name in plain if len(name) >= MIN_NAME_CHARS))
 
 
+# "Share Synapse Daily", "🤝 SHARE FIRST POUR": over a referral block (the fifteenth and
+# sixteenth blind sets); "Share" names news in Title Case ("Share Buybacks Surge"), so only
+# the newsletter's own name after it says it is the prompt.
+SHARE_PROMPT = re.compile(r"^\W*share\s+(?:the\s+)?(\S[^\n]{0,60}?)\W*$", re.IGNORECASE)
+
+
+def shares_the_newsletter(headline: str, names: Sequence[str]) -> bool:
+    """``headline`` asks to share the newsletter, named as the sender names it."""
+    found = SHARE_PROMPT.match(headline)
+    return found is not None and _plain(found.group(1)) in names
+
+
 def names_the_newsletter(text: str, names: Sequence[str]) -> bool:
     """Every line of ``text`` is the newsletter's name (one of ``names``), perhaps with the
     issue's number, week or date after it, or a line that only dates the issue: "Zero Day

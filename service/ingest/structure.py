@@ -39,7 +39,7 @@ from service.ingest.headlines import (
     tidy,
 )
 from service.ingest.link_items import own_icon_link
-from service.ingest.masthead import is_masthead, names_the_newsletter
+from service.ingest.masthead import is_masthead, names_the_newsletter, shares_the_newsletter
 from service.ingest.roles import roles_of
 from service.ingest.sections import (
     SUBSECTION_TITLE_WORDS,
@@ -88,6 +88,9 @@ def cut(blocks: Sequence[Block], names: Sequence[str] = (),
             # "Zero Day Digest — Week 46", as a title or its logo's link (the eleventh sweep)
             cutter.masthead = cutter.named = True
             cutter.drop("masthead", block_lines(unit.block)[0], "the newsletter's name")
+        elif names and unit.role == "title" and shares_the_newsletter(unit.headline, names):
+            cutter.zone, cutter.current = "feedback", None  # "SHARE FIRST POUR": a referral's
+            cutter.drop("feedback", unit.headline, "the newsletter's share prompt")
         elif unit.role == "rule":
             cutter.rule(index)
         elif unit.role == "title":
@@ -143,7 +146,7 @@ class _Cutter:
 
     def rule(self, index: int) -> None:
         # A separator ends a one-line item; a story with paragraphs may span one (an item
-        # alone between two rules is a headline in its box: "=====" / "2. TSMC…" / "=====")
+        # alone between two rules is a headline in its box: "=====" / "2. TSMC…")
         if (self.current and self.current.signal.startswith("item")
                 and (len(self.current.blocks) > 1 or not self.boxed)):
             self.current = None
@@ -177,8 +180,7 @@ class _Cutter:
         if (self.zone == "feedback" and kind in ("section", "story")
                 and tidy(unit.headline).endswith("?")
                 and (not self.asked or not self._over_text(index))):
-            # the poll's question; after it, a question over text heads news (attack11), one
-            # over its answers is the poll's next (the review)
+            # the poll's question; after it, one over text heads news (attack11)
             self.asked = True
             self.drop(self.zone, unit.headline, "the poll's question")
             return
@@ -199,15 +201,13 @@ class _Cutter:
                 (self.zone == "events" and event_day(tidy(unit.headline)))
                 or (self.zone == "jobs" and POSTING_PLACE.match(tidy(unit.headline)))):
             # "Tue 6/17" over that day's listings, "Pinegrove · Toronto / Remote" under a
-            # role: the calendar or the job board goes on (the sixteenth and seventeenth
-            # sweeps)
+            # role: the calendar or the job board goes on (the 16th and 17th sweeps)
             self.current = None
             self.drop(self.zone, unit.headline, "a listing's day or employer")
             return
         if (kind == "story" and self.zone == "sponsor"
                 and is_ad(self.units, index, first=not self.cuts)):
-            # "TOGETHER WITH ACME" over "Ship apps 10x faster" and Acme's pitch: the title
-            # right under a sponsor's label is the ad's own headline, not a story's.
+            # "TOGETHER WITH ACME" over "Ship apps 10x faster": the ad's own headline
             self.drop("sponsor", unit.headline, "the sponsor's headline")
             return
         if kind == "story" and not unit.url and calendar_entry(
