@@ -41,8 +41,8 @@ def _headlines(html: str, subject: str = "Tidewater Brief #12",
 
 
 # sweep51 and sweep52 blind: 0.857 and 0.746 (stop 45's code before its rules)
-@pytest.mark.parametrize(("corpus", "blind", "floor"), [("sweep51", 0.857, 0.898),
-                                                        ("sweep52", 0.746, 0.944)])
+@pytest.mark.parametrize(("corpus", "blind", "floor"), [("sweep51", 0.857, 0.907),
+                                                        ("sweep52", 0.746, 0.954)])
 def test_the_blind_sets_are_cut_at_least_as_well_as_now(corpus: str, blind: float,
                                                         floor: float) -> None:
     total = corpus_score(corpus)
@@ -101,6 +101,7 @@ def test_an_alert_s_results_are_a_story_each_with_their_outlet_as_text() -> None
 @pytest.mark.parametrize(("line", "button"), [
     ("Flag as irrelevant", True), ("See more results", True), ("Edit this alert", True),
     ("Tester Résumeo →", True), ("Zum ausführlichen Überblick »", True),
+    ("Support this work with a subscription", True), ("Support my writing", True),
     ("Tester Résumeo", False), ("Edit this alert system, says regulator", False),
 ])
 def test_buttons_of_this_stop(line: str, button: bool) -> None:
@@ -146,6 +147,9 @@ def test_things_happen_in_one_paragraph_are_a_story_each() -> None:
     ("That’s it for today! Before you go, how would you rate today’s newsletter?",
      "feedback"),
     ("That’s it for today! The council meets again on Monday.", None),
+    ("Love Compile Daily? Tell your friends and get rewards!", "feedback"),
+    ("🤝 This issue is supported by Spanwise", "sponsor"),
+    ("Supported by unions, strikers return to the port", None),
 ])
 def test_labels_of_this_stop(label: str, zone: str | None) -> None:
     assert next((name for name, pattern in ZONES.items() if pattern.search(label)), None) == zone
@@ -191,9 +195,70 @@ def test_titles_of_a_section_s_items_are_still_titles() -> None:
 @pytest.mark.parametrize(("line", "prompt"), [
     ("Share Synapse Daily", True), ("🤝 SHARE SYNAPSE DAILY", True),
     ("Share the Synapse Daily", True), ("Share Buybacks Surge", False),
+    ("Think About Supporting Synapse Daily!", True), ("Supporting Local Farms", False),
 ])
 def test_share_and_the_newsletter_s_name_is_its_prompt(line: str, prompt: bool) -> None:
     html = (f"<h2>Council approves the levy</h2><p>{P}</p><h2>{line}</h2>"
             f"<p>You currently have 0 referrals, only 3 away from a free mug and more.</p>")
     headlines = _headlines(html, subject="Synapse Daily", sender="Synapse Daily")
     assert (line in headlines) is not prompt
+
+
+# ---- from a read-only review of these rules: each failed on their first version ----------
+
+STORIES = ["Ferry contract delayed again", "Harbour dredging to start in May",
+           "Library extends its weekend hours"]
+
+
+def _stories_then(row: str) -> str:
+    return "".join(f"<h2>{title}</h2><p>{P}</p>" + (row if i == 0 else "")
+                   for i, title in enumerate(STORIES))
+
+
+@pytest.mark.parametrize("row", [
+    # a story's sources joined by "·": its text
+    '<p><a href="https://x.example/1">Reuters report on the ferry contract</a> · <a href='
+    '"https://x.example/2">The council’s own budget statement here</a> · <a href="https://x'
+    '.example/3">Analyst note from the harbour authority</a></p>',
+    # a footer's links of four words and more
+    '<p><a href="https://x.example/f">Forward this email to a friend</a> · <a href="https:'
+    '//x.example/s">Share this issue on LinkedIn</a> · <a href="https://x.example/p">Read '
+    'past issues of Tidewater</a></p>',
+    # a story's own link after an arrow
+    '<p>→ <a href="https://x.example/g">Full story in the Harbour Gazette</a></p>',
+])
+def test_rows_of_links_that_are_no_run_of_headlines(row: str) -> None:
+    assert _headlines(_stories_then(row)) == STORIES
+
+
+def test_a_short_headline_under_a_story_s_source_link_is_news() -> None:
+    # "Tesla Recalls Cybertruck" between a source link and its text reads as an outlet's
+    # name only where a button ends the snippet, as an alert service's results do
+    titles = ["Amazon Cuts Jobs", "Tesla Recalls Cybertruck", "Nvidia Beats Estimates"]
+    html = "".join(f"<p>{title}</p><p>{P} {P}</p><p><a href='https://x.example/{i}'>"
+                   f"Source report on the matter number {i} today</a></p>"
+                   for i, title in enumerate(titles))
+    assert all(title in _headlines(html) for title in titles)
+
+
+def test_a_linked_masthead_over_the_date_is_no_author() -> None:
+    html = ('<h1>Ferry contract delayed again</h1><p><a href="https://tidewater.example/">'
+            "Tidewater Brief</a></p><p>Mar 9, 2025</p>"
+            + "".join(f"<h2>{title}</h2><p>{P}</p><p>{P}</p>" for title in STORIES[1:])
+            + f"<h2>School board picks a new superintendent</h2><p>{P}</p><p>{P}</p>")
+    assert len(_headlines(html, subject="Ferry contract delayed again")) >= 3
+
+
+def test_a_french_headline_about_an_edition_offered_by_the_town_is_news() -> None:
+    html = (f"<h2>Cette édition est offerte par la mairie aux habitants</h2><p>{P}</p>"
+            f"<h2>La bibliothèque ouvre le dimanche</h2><p>{P}</p>")
+    assert _headlines(html)[0] == "Cette édition est offerte par la mairie aux habitants"
+
+
+def test_a_top_story_label_over_a_caption_is_no_story() -> None:
+    html = ("<p>March 27, 2025</p><p>TOP STORY</p><p>Atlas humanoid at Hyundai Motor Group "
+            "Metaplant America. Photo: Boston Dynamics</p><h1><a href='https://x.example/h'>"
+            f"Hyundai to buy tens of thousands of robots</a></h1><p>{P}</p><p>{P}</p>"
+            f"<h2>Figure opens a humanoid factory</h2><p>{P}</p>")
+    assert _headlines(html) == ["Hyundai to buy tens of thousands of robots",
+                                "Figure opens a humanoid factory"]

@@ -164,7 +164,8 @@ CALL_TO_ACTION = re.compile(
     r"|try it in (?:any|your|every) [\w-]+|"  # (not "Try it with tahini", a recipe: review)
     # the twenty-fifth sweep's: "Support our work", "Open volunteer shifts", "Instagram ·
     # Facebook"
-    r"support (?:our|this|the) (?:work|newsletter|journalism|mission)|open volunteer shifts"
+    r"support (?:our|this|the|my) (?:work|newsletter|journalism|mission|writing)"
+    r"(?: with a (?:paid )?(?:subscription|membership|donation))?|open volunteer shifts"
     r"|(?:instagram|facebook|linkedin|youtube|tiktok|mastodon|bluesky|threads|x)"
     r"(?:[ \t]*[·•|][ \t]*(?:instagram|facebook|linkedin|youtube|tiktok|mastodon|bluesky"
     r"|threads|x)){1,6}|"

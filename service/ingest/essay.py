@@ -20,9 +20,8 @@ for more than that.  The post is read as one essay only when:
   sources), no section name, no numbered heading ("1. A humanoid startup…") and
   no author or date line of their own (a news story's).
 
-Those stories, and the text above them, become one story under the title.
-Whatever follows (a "Links" roundup of one-line items, a heading as high as the
-title's) is cut as before.
+Those stories, and the text above them, become one story under the title. Whatever
+follows (a "Links" roundup, a heading as high as the title's) is cut as before.
 """
 
 from __future__ import annotations
@@ -293,12 +292,13 @@ def _bare_author(block: Block, after: Sequence[Block]) -> bool:
 
 
 def _author_over_date(block: Block, after: Sequence[Block]) -> bool:
-    """The author's name, alone or linked (through a redirect that hides the profile's path),
-    over the date as a block of its own: "Nora Castellanos" / "Mar 9" (the fifteenth set)."""
+    """The author's name (linked, not to a home page: the review) over the date, each a block:
+    "Nora Castellanos" / "Mar 9" (the fifteenth set)."""
     name = tidy(block.text)
     return (block.kind == "paragraph" and "\n" not in block.text.strip()
             and bool(POST_AUTHORS.match(name))
-            and all(tidy(link.text) == name for link in block.links)
+            and all(tidy(link.text) == name and split_address(link.url).path.strip("/")
+                    for link in block.links)
             and bool(after) and after[0].kind == "paragraph" and not after[0].links
             and "\n" not in after[0].text.strip() and is_byline(tidy(after[0].text)))
 

@@ -22,11 +22,13 @@ __all__ = ["INLINE_SUBHEAD", "SPEAKS", "as_lines", "linked_run"]
 
 # A columnist's "Things happen": one paragraph of linked headlines and nothing else but the
 # full stops between them ("Fed Holds Rates Steady. Harbor Trust Shares Slide After…", the
-# sixteenth blind set).  Each link names a headline (four words at least), so a row of
-# "Twitter · Facebook · LinkedIn" or a sentence with two links in it stays as it is.
+# sixteenth blind set).  Each link names a headline (four words at least) and each ends in
+# a stop, as sentences do: a row of "Twitter · Facebook", a story's sources or a footer's
+# links joined by "·" or "|" (the review), or a sentence with links in it stays as it is.
 RUN_LINKS = 3
 RUN_LINK_WORDS = 4
-BETWEEN_LINKS = re.compile(r"[\s.;,·•|—–-]*")
+BETWEEN_LINKS = re.compile(r"\s*[.;]\s*")
+AFTER_LINKS = re.compile(r"\s*[.;]?\s*")
 INLINE_HEAD_WORDS = 4  # "Agency spokesperson: …" is a speaker (attack10), "The compute curve: …"
 # an essay's section (attack9); a headline runs longer
 # ...not a speaker's name ("Mara Ilves: …we never turned it off…", attack10), nor a quote's
@@ -69,12 +71,12 @@ def linked_run(block: Block) -> list[Block]:
     if block.kind != "paragraph" or len(block.links) < RUN_LINKS or any(
             len(link.text.split()) < RUN_LINK_WORDS for link in block.links):
         return []
-    rest, at = block.text, 0
+    rest, at, stopped = block.text, 0, True  # (nothing before the first link needs a stop)
     for link in block.links:
         found = rest.find(link.text, at)
-        if found < 0 or not BETWEEN_LINKS.fullmatch(rest, at, found):
+        if found < 0 or not (AFTER_LINKS if stopped else BETWEEN_LINKS).fullmatch(rest, at, found):
             return []
-        at = found + len(link.text)
-    if not BETWEEN_LINKS.fullmatch(rest, at):
+        at, stopped = found + len(link.text), link.text.rstrip().endswith((".", ";", "!", "?"))
+    if not AFTER_LINKS.fullmatch(rest, at):
         return []
     return [Block(kind="paragraph", text=link.text, links=(link,)) for link in block.links]

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 
 from service.domain import Block
+from service.ingest.buttons import CALL_TO_ACTION
 from service.ingest.bylines import AUTHOR_NAME, POST_AUTHORS
 from service.ingest.captions import OUTLET
 from service.ingest.headlines import (
@@ -136,8 +137,10 @@ NAMES_UNDER_ITEMS = 2  # a person's name under this many items is their author's
 
 def name_under_item(units: list[Unit], index: int) -> bool:
     """A person's name alone between two items: "Lena Marchetti" (Cooperpress); or an
-    outlet's name between a linked item and its snippet: "The Charge Report" (an alert
-    service's results: the sixteenth blind set)."""
+    outlet's name between a linked item and its snippet, which a button ends: "The Charge
+    Report" over "…" and "Flag as irrelevant" (an alert service's results: the sixteenth
+    blind set; without the button a short headline such as "Tesla Recalls Cybertruck"
+    under a story's source link is news: the review)."""
     unit = units[index]
     if not (0 < index < len(units) - 1 and unit.role == "body"
             and units[index - 1].role == "item" and len(unit.block.text) <= NAME_LINE_CHARS):
@@ -148,7 +151,9 @@ def name_under_item(units: list[Unit], index: int) -> bool:
     if units[index + 1].role in ("item", "title", "rule"):
         return bool(AUTHOR_NAME.match(text))
     return (units[index + 1].role == "body" and not unit.block.links
-            and bool(OUTLET.fullmatch(text)))
+            and bool(OUTLET.fullmatch(text)) and index + 2 < len(units)
+            and units[index + 2].role == "body" and bool(units[index + 2].block.links)
+            and bool(CALL_TO_ACTION.match(tidy(units[index + 2].block.text))))
 
 
 def names_under_items(units: list[Unit]) -> int:

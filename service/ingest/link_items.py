@@ -39,8 +39,7 @@ LINKS = re.compile(r"^(?:more |the |some |useful )?links?(?: mentioned)?$", re.I
 # ("（日経）"), and a card's reading time ("[Flaky tests are a staffing problem] · 4 min
 # read": attack14)
 ITEM_TAIL = re.compile(r"\s*(?:$|[-–—:|•]\s|\(|[.:]\s|[（：]|·\s*\d{1,3}\s*min)")
-# (or an arrow: "→ <a>La CNIL publie…</a> — avec une fiche…", the sixteenth blind set)
-DASH_BULLET = re.compile(r"^[-–→➜➔►▸]\s+")
+DASH_BULLET = re.compile(r"^[-–]\s+")
 LABEL_CHARS = 80  # a label over a list ("IN BRIEF:", "Quick hits") is short
 BAR_PART_WORDS = 3  # a button's name in a bar of them: "Apple Podcasts", "Pocket Casts"
 CJK_LINK_CHARS = 6  # a linked headline in Chinese or Japanese is one "word" with no spaces
@@ -175,13 +174,17 @@ def link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fals
 
 
 ICON_LINK_LINE = "item: icon, link-led line"
+SUMMARY_WORD = re.compile(r"[^\W\d_]{2,}")
 OWN_TEXT_CHARS = 100  # a story's text over its own links; a section's intro is a line
 
 
 def own_icon_link(current: Cut, unit: Unit) -> bool:
     """An emoji-led link under a story's text is that story's ("📄 <a>The dataset</a>", "🎧
-    <a>The interview</a>": attack17), not an item, as under a section's one-line intro."""
-    if unit.signal != ICON_LINK_LINE or current.signal.startswith("item"):
+    <a>The interview</a>": attack17), not an item, as under a section's one-line intro; one
+    with a summary after its link is an item ("→ <a>La CNIL publie…</a> — avec une fiche
+    pratique.", a French letter's "En bref" under the last story: the sixteenth blind set)."""
+    if (unit.signal != ICON_LINK_LINE or current.signal.startswith("item")
+            or _summary_after_link(unit.block)):
         return False
     text = 0  # (summed until enough: asked of each link, the whole story's sum was quadratic)
     for block in itertools.islice(current.blocks, 1, None):
@@ -189,6 +192,14 @@ def own_icon_link(current: Cut, unit: Unit) -> bool:
         if text >= OWN_TEXT_CHARS:
             return True
     return False
+
+
+def _summary_after_link(block: Block) -> bool:
+    """Words after the icon's link: "→ <a>La CNIL publie…</a> — avec une fiche…"."""
+    icon = ICON_LEAD.match(block.text)
+    rest, name = tidy(block.text[icon.end():] if icon else block.text), tidy(
+        block.links[0].text) if block.links else ""
+    return bool(name) and rest.startswith(name) and bool(SUMMARY_WORD.search(rest[len(name):]))
 
 
 def icon_link(block: Block) -> bool:

@@ -155,10 +155,12 @@ def translated_names(subject: str, sender_name: str, own: Sequence[str] = ()) ->
     return tuple(dict.fromkeys(name for name in plain if len(name) >= MIN_NAME_CHARS))
 
 
-# "Share Synapse Daily", "🤝 SHARE FIRST POUR": over a referral block (the fifteenth and
-# sixteenth blind sets); "Share" names news in Title Case ("Share Buybacks Surge"), so only
-# the newsletter's own name after it says it is the prompt.
-SHARE_PROMPT = re.compile(r"^\W*share\s+(?:the\s+)?(\S[^\n]{0,60}?)\W*$", re.IGNORECASE)
+# "Share Synapse Daily", "🤝 SHARE FIRST POUR", "Think About Supporting Garbage Day!": over a
+# referral or a membership block (the fifteenth to seventeenth blind sets); "Share" names
+# news in Title Case ("Share Buybacks Surge"), so only the newsletter's name says it asks.
+SHARE_PROMPT = re.compile(r"^\W*(?:(?:please )?(?:think about|consider) )?(?:share|support(?:ing)?"
+                          r"|subscribe to|forward)\s+(?:the\s+)?(\S[^\n]{0,60}?)\W*$",
+                          re.IGNORECASE)
 
 
 def shares_the_newsletter(headline: str, names: Sequence[str]) -> bool:

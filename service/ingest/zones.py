@@ -56,7 +56,7 @@ AD_WORDS = (r"광고|广告|広告|赞助|スポンサー|anzeige|werbung|public
 SPONSORED_BY = (r"gesponsert von|präsentiert von|patrocinado por|presentado por|sponsorisé par"
                 r"|présenté par|sponsorizzato da|presentato da|gesponsord door"
                 r"|(?:partenaire\W+)?(?:ce|cette) (?:numéro|édition|newsletter|lettre)"
-                r" (?:vous )?est offert(?:e)? par")
+                r" (?:vous )?est offert(?:e)? par(?=\W+(?-i:[A-Z])\S*(?:\s+\S+){0,2}\W*$)")
 AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
     rf"|(?:an? )?paid (?:post|content|partnership)|{SPONSORED_BY}"
@@ -139,11 +139,11 @@ ZONES = {
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
         rf"|{SPONSORED_BY}"
         r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?"
-        # "SUPPORTED BY HALDEN SLEEP" (a podcast network's, the thirtieth sweep): a label
-        # alone with the sponsor's name, not "Supported by unions, strikers return"
+        # "SUPPORTED BY HALDEN SLEEP" (the thirtieth sweep), not "Supported by unions, …"
         r"|(?<![^\W\d_])(?-i:SUPPORTED BY|Supported by|Supported By)"
         r"(?= (?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,3}\W*$)"
         r"|from our partners?)\b|^\W*in samenwerking met\b"
+        r"|^\W*(?:this|today['’]?s) (?:issue|edition|newsletter) is (?:supported|powered) by\b"
         # "IN COLLABORAZIONE CON CLOUDALPI", "En colaboración con…" (the thirty-first sweep)
         r"|^\W*(?:in collaborazione con|en colaboraci[oó]n con|em parceria com"
         r"|en partenariat avec)\b"
@@ -243,7 +243,7 @@ ZONES = {
         r"(?:how would you rate|how did you (?:like|find)|did you (?:enjoy|like)"
         r"|what did you think (?:of|about)|rate|was) (?:this|today['’]?s|the|our) (?:issue|"
         r"newsletter|edition|email|digest|briefing|brief|episode)\b[^\n]{0,40}$"
-        r"|how did we do\W*$|[^\n]{0,40}\b(?:get|earn) rewards\W*$"
+        r"|how did we do\W*$|[^\n]{0,60}\b(?:get|earn) rewards\W*$"
         # Ghost's "👍 More like this 👎 Less like this 💬 Comment"; not "More like this:
         # Netflix's new rows" (the review)
         r"|(?:more|less) like this(?:\W+(?:(?:more|less) like this|comments?))*\W*$"
