@@ -175,6 +175,34 @@ def test_plain_part_is_used_when_the_html_part_is_empty() -> None:
     assert texts(data) == ["Plain words."]
 
 
+PLAIN_ISSUE = "\r\n\r\n".join(
+    f"{title}\r\n{'The council met late and the vote came after a long public comment. ' * 3}"
+    for title in ("Warehouse robot learns to pick soft fruit", "A new training cluster opens",
+                  "Senate committee advances the liability bill"))
+
+
+@pytest.mark.parametrize(("html", "plain_read"), [
+    # a stub: the web version's link, banners and the unsubscribe line (an operator's probe:
+    # refused as no-stories, or cut as one story under the subject)
+    ('<p><a href="https://x.example/web">View this email in your browser</a></p>'
+     '<img src="https://x.example/b.png" alt=""><p><a href="https://x.example/u">'
+     "Unsubscribe</a></p>", True),
+    ("<p>View this issue online</p>", True),
+    # an HTML part that holds the issue as the plain part does
+    ("".join(f"<h2>{line}</h2>" if i % 2 == 0 else f"<p>{line}</p>"
+             for i, line in enumerate(PLAIN_ISSUE.replace("\r\n\r\n", "\r\n").split("\r\n"))),
+     False),
+])
+def test_a_stub_html_part_gives_way_to_the_plain_part(html: str, plain_read: bool) -> None:
+    data = single_part(
+        (f"--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n"
+         f"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{PLAIN_ISSUE}\r\n"
+         "--b--\r\n").encode(), 'multipart/alternative; boundary="b"')
+    blocks = parse_issue(data).blocks
+    assert any("Warehouse robot" in b.text for b in blocks)
+    assert any(b.kind == "heading" for b in blocks) is not plain_read  # (only HTML has them)
+
+
 # ---- envelope -------------------------------------------------------------------------------
 
 

@@ -262,3 +262,49 @@ def test_a_top_story_label_over_a_caption_is_no_story() -> None:
             f"<h2>Figure opens a humanoid factory</h2><p>{P}</p>")
     assert _headlines(html) == ["Hyundai to buy tens of thousands of robots",
                                 "Figure opens a humanoid factory"]
+
+
+# ---- from a second read-only review (each failed on the version it read) ----------------
+
+def _between(title: str, more: str = "") -> str:
+    return (f"<h2>Council approves the levy</h2><p>{P}</p><h2>{title}</h2><p>{P}</p>"
+            f"<p>{P}</p>{more}<h2>Bus routes to change</h2><p>{P}</p>")
+
+
+@pytest.mark.parametrize("title", [
+    "Featured", "Top Story", "Featured Stories", "The AI Story", "The Story of AI Chips",
+    "Why It's Getting Harder for Airline Loyalty Members to Earn Rewards",
+    "New Card Rules Change How Grocery Shoppers Get Rewards",
+])
+def test_headlines_that_only_look_like_labels_stay_stories(title: str) -> None:
+    assert _headlines(_between(title))[1] == title
+
+
+@pytest.mark.parametrize(("title", "sender"), [
+    ("Support Local News", "Local News"), ("Consider Supporting Austin", "Austin"),
+    ("Forward Party", "Party"),
+])
+def test_news_named_like_its_sender_is_no_prompt(title: str, sender: str) -> None:
+    assert title in _headlines(_between(title), sender=sender)
+
+
+def test_titles_in_capitals_are_peers_of_a_section_s_items() -> None:
+    html = (f"<h2>Council approves the levy</h2><p>{P}</p>"
+            f"<h2>What we're reading this week</h2><p>THE QUIET BANKRUPTCY</p><p>{P}</p>"
+            f"<p>SALT AND TIME</p><p>{P}</p>")
+    assert _headlines(html)[-2:] == ["THE QUIET BANKRUPTCY", "SALT AND TIME"]
+
+
+@pytest.mark.parametrize("line", [
+    '<p>📄 <a href="https://x.example/b">The full budget</a> (PDF)</p>',
+    '<p>🎧 <a href="https://x.example/i">Listen to the interview</a> (32 min)</p>',
+    '<p>→ <a href="https://x.example/b">The full budget</a> (PDF, 2 MB)</p>',
+    # sentences linked whole, one after another, in a story's text
+    '<p><a href="https://x.example/1">The council voted to raise the levy.</a> <a href="'
+    'https://x.example/2">The mayor said she would veto the plan.</a> <a href="https://x.'
+    'example/3">The board may override her veto next week.</a></p>',
+])
+def test_a_story_s_own_links_stay_its_text(line: str) -> None:
+    assert _headlines(_between("Library extends its weekend hours", line)) == [
+        "Council approves the levy", "Library extends its weekend hours",
+        "Bus routes to change"]

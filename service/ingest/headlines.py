@@ -178,7 +178,6 @@ safety robotics vision video voice audio art diffusion 3d news other top misc mi
 applications hardware funding investments investment papers concerns analysis expert opinions
 models releases updates quick hits links lightning round agents products industry science ethics
 regulation law chips compute startups and & + / in the of more reading events jobs media
-story stories featured
 """))
 
 

@@ -29,6 +29,7 @@ RUN_LINKS = 3
 RUN_LINK_WORDS = 4
 BETWEEN_LINKS = re.compile(r"\s*[.;]\s*")
 AFTER_LINKS = re.compile(r"\s*[.;]?\s*")
+SENTENCE_END = re.compile(r"[.;!?]\W*$")
 INLINE_HEAD_WORDS = 4  # "Agency spokesperson: …" is a speaker (attack10), "The compute curve: …"
 # an essay's section (attack9); a headline runs longer
 # ...not a speaker's name ("Mara Ilves: …we never turned it off…", attack10), nor a quote's
@@ -69,14 +70,15 @@ def linked_run(block: Block) -> list[Block]:
     """The paragraph's links as a paragraph each, when it holds nothing else (``RUN_LINKS``
     or more, each of ``RUN_LINK_WORDS`` words at least); else none."""
     if block.kind != "paragraph" or len(block.links) < RUN_LINKS or any(
-            len(link.text.split()) < RUN_LINK_WORDS for link in block.links):
-        return []
-    rest, at, stopped = block.text, 0, True  # (nothing before the first link needs a stop)
+            len(link.text.split()) < RUN_LINK_WORDS or SENTENCE_END.search(link.text)
+            for link in block.links):
+        return []  # (sentences linked whole, a stop inside each link, are a story's text)
+    rest, at = block.text, 0
     for link in block.links:
         found = rest.find(link.text, at)
-        if found < 0 or not (AFTER_LINKS if stopped else BETWEEN_LINKS).fullmatch(rest, at, found):
+        if found < 0 or not (BETWEEN_LINKS if at else AFTER_LINKS).fullmatch(rest, at, found):
             return []
-        at, stopped = found + len(link.text), link.text.rstrip().endswith((".", ";", "!", "?"))
+        at = found + len(link.text)
     if not AFTER_LINKS.fullmatch(rest, at):
         return []
     return [Block(kind="paragraph", text=link.text, links=(link,)) for link in block.links]

@@ -16,6 +16,7 @@ from service.ingest.buttons import CALL_TO_ACTION
 from service.ingest.bylines import AUTHOR_NAME, POST_AUTHORS
 from service.ingest.captions import OUTLET
 from service.ingest.headlines import (
+    ICON_LEAD,
     LABEL,
     RANK_LINE,
     SECTION_WORDS,
@@ -85,13 +86,15 @@ def _peer_follows(units: list[Unit], index: int) -> bool:
 
 def _label(headline: str) -> bool:
     """A line that names what follows, not a peer of the kicker: a sponsor's label, a zone's
-    ("TOGETHER WITH LEDGERLY") or a section's in capitals ("🗞️ TOUR DE HEADLINES": a photo
-    credit over a daily's first story was read as a peer of them, the sixteenth blind set)."""
+    ("TOGETHER WITH LEDGERLY") or a section's, in capitals after its icon ("🗞️ TOUR DE
+    HEADLINES": a photo credit over a daily's first story was read as a peer of them, the
+    sixteenth blind set)."""
     line = tidy(headline)
     letters = [c for c in line if c.isalpha()]
     return (bool(AD_LABEL.match(re.sub(r"^\W+", "", line)))
             or any(pattern.search(line) for pattern in ZONES.values())
-            or (len(letters) >= 3 and all(c.isupper() for c in letters)))
+            or (bool(ICON_LEAD.match(line)) and len(letters) >= 3
+                and all(c.isupper() for c in letters)))  # ("THE QUIET BANKRUPTCY" is a peer)
 
 
 def _reads_as_headline(text: str) -> bool:

@@ -174,7 +174,8 @@ def link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fals
 
 
 ICON_LINK_LINE = "item: icon, link-led line"
-SUMMARY_WORD = re.compile(r"[^\W\d_]{2,}")
+# (a dash, then a sentence's words: not "(PDF)" or "(32 min)", a link's own facts: the review)
+SUMMARY_AFTER = re.compile(r"\s*[—–-]\s+\S+(?:\s+\S+){2}")
 OWN_TEXT_CHARS = 100  # a story's text over its own links; a section's intro is a line
 
 
@@ -199,7 +200,7 @@ def _summary_after_link(block: Block) -> bool:
     icon = ICON_LEAD.match(block.text)
     rest, name = tidy(block.text[icon.end():] if icon else block.text), tidy(
         block.links[0].text) if block.links else ""
-    return bool(name) and rest.startswith(name) and bool(SUMMARY_WORD.search(rest[len(name):]))
+    return bool(name) and rest.startswith(name) and bool(SUMMARY_AFTER.match(rest, len(name)))
 
 
 def icon_link(block: Block) -> bool:

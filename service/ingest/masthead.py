@@ -158,15 +158,17 @@ def translated_names(subject: str, sender_name: str, own: Sequence[str] = ()) ->
 # "Share Synapse Daily", "🤝 SHARE FIRST POUR", "Think About Supporting Garbage Day!": over a
 # referral or a membership block (the fifteenth to seventeenth blind sets); "Share" names
 # news in Title Case ("Share Buybacks Surge"), so only the newsletter's name says it asks.
-SHARE_PROMPT = re.compile(r"^\W*(?:(?:please )?(?:think about|consider) )?(?:share|support(?:ing)?"
-                          r"|subscribe to|forward)\s+(?:the\s+)?(\S[^\n]{0,60}?)\W*$",
-                          re.IGNORECASE)
+# ("Support Local News" or "Consider Supporting Austin" is news, even from a sender of that
+# name: a request to support it ends in "!", the review)
+SHARE_PROMPT = re.compile(r"^\W*(?:share\s+(?:the\s+)?(\S[^\n]{0,60}?)\W*"
+                          r"|(?:please )?(?:think about|consider) supporting\s+(?:the\s+)?"
+                          r"(\S[^\n]{0,60}?)\s*!\W*)$", re.IGNORECASE)
 
 
 def shares_the_newsletter(headline: str, names: Sequence[str]) -> bool:
     """``headline`` asks to share the newsletter, named as the sender names it."""
     found = SHARE_PROMPT.match(headline)
-    return found is not None and _plain(found.group(1)) in names
+    return found is not None and _plain(found.group(1) or found.group(2)) in names
 
 
 def names_the_newsletter(text: str, names: Sequence[str]) -> bool:

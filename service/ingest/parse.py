@@ -283,7 +283,7 @@ def _text_blocks(msg: EmailMessage) -> list[Block]:
         except ParserRejectedMarkup:  # markup html.parser gives up on ("<![>"): likewise
             refusal = refusal or MalformedMessage("bad-html", REASONS["bad-html"])
             continue
-        if blocks:
+        if blocks and not (to_blocks is _html and _stub(blocks, msg)):
             return blocks
     if refusal:
         raise refusal
@@ -296,6 +296,27 @@ def _text_blocks(msg: EmailMessage) -> list[Block]:
         leaves = [part for part in msg.walk() if not part.is_multipart()]
         code = "only-attachments" if any(payload_of(p) for p in leaves) else "no-body"
     raise MalformedMessage(code, REASONS[code])
+
+
+# An HTML part with a fraction of the plain part's words is a stub ("View this email in your
+# browser", banners, "Unsubscribe") beside a text/plain part that holds the issue: read that
+# (an operator's probe: such issues were refused as no-stories, or cut as one story).
+STUB_HTML_CHARS = 2_000  # an HTML part shorter than this may be a stub
+STUB_SHARE = 0.25
+STUB_PLAIN_MIN_CHARS = 400
+
+
+def _stub(blocks: list[Block], msg: EmailMessage) -> bool:
+    shown = sum(len(block.text) for block in blocks[:200])
+    if shown >= STUB_HTML_CHARS:
+        return False
+    plain = next(iter(_inline_parts(msg, "text/plain")), None)
+    try:
+        text = _decode(plain) if plain is not None else ""
+    except MalformedMessage:
+        return False
+    size = len(text.strip())
+    return size >= STUB_PLAIN_MIN_CHARS and shown < STUB_SHARE * size
 
 
 def _shown(text: str) -> str:

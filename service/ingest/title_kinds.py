@@ -13,6 +13,7 @@ import re
 
 from service.ingest import roles
 from service.ingest.buttons import read_more_url
+from service.ingest.captions import CAPTION
 from service.ingest.headlines import (
     ASKS,
     CJK,
@@ -46,6 +47,7 @@ FIELD_JOBS = re.compile(r"^\W*\w[\w-]* (?:jobs|roles)\W*$", re.IGNORECASE)
 # are…" (a line ending in a colon makes the items the story's own: roles.py's ``related``)
 LIST_INTRO = re.compile(r"^(?:here(?:['’]s| is| are)|below)\b", re.IGNORECASE)
 LIST_INTRO_CHARS = 200
+CAPTION_CHARS = 200  # a photo's caption is a line
 NEWS_RUN = 3  # headlines over one short sentence each, in a row: news, not a closing pair
 # the newsletter speaking to its reader: "We write about chips…", "Write to us at…"
 SPEAKING = re.compile(r"(?:we|you|our|your|i|us|write|join|listen|follow|reply|forward"
@@ -83,6 +85,8 @@ def title_kind(unit: Unit, units: list[Unit], index: int) -> str:
         return "section"  # a title with nothing under it
     if following.role == "title" and following.rank < unit.rank and unit.rank >= 7:
         return "body"  # a line that only looks like a title, over a heading: text, not a name
+    if _over_a_caption_and_heading(unit, units, index):
+        return "section"  # "TOP STORY" over the photo's caption and the headline (set 15)
     if following.role in ("title", "item") or _over_a_list_intro(units, index):
         return "section"
     # (under a Chinese or Japanese title, its text says more per letter: ``text_size``)
@@ -94,6 +98,16 @@ def title_kind(unit: Unit, units: list[Unit], index: int) -> str:
     if words and len(words) <= 5 and all(w in SECTION_WORDS for w in words):
         return "section"
     return "story"
+
+
+def _over_a_caption_and_heading(unit: Unit, units: list[Unit], index: int) -> bool:
+    """Under the title, a photo's caption alone ("Atlas at the plant. Photo: Boston
+    Dynamics"), then a heading above the title's rank: the title labels that story."""
+    below = [u for u in itertools.islice(after(units, index), 2) if u.role != "rule"]
+    return (len(below) == 2 and below[0].role == "body" and below[1].role == "title"
+            and below[1].rank < unit.rank and "\n" not in below[0].block.text.strip()
+            and len(below[0].block.text) <= CAPTION_CHARS
+            and bool(CAPTION.search(tidy(below[0].block.text))))
 
 
 def _over_a_list_intro(units: list[Unit], index: int) -> bool:

@@ -56,7 +56,7 @@ AD_WORDS = (r"광고|广告|広告|赞助|スポンサー|anzeige|werbung|public
 SPONSORED_BY = (r"gesponsert von|präsentiert von|patrocinado por|presentado por|sponsorisé par"
                 r"|présenté par|sponsorizzato da|presentato da|gesponsord door"
                 r"|(?:partenaire\W+)?(?:ce|cette) (?:numéro|édition|newsletter|lettre)"
-                r" (?:vous )?est offert(?:e)? par(?=\W+(?-i:[A-Z])\S*(?:\s+\S+){0,2}\W*$)")
+                r" (?:vous )?est offert(?:e)? par(?=\W{1,9}(?-i:[A-Z])\S{0,40}(?:\s\S{1,40}){0,2}\W{0,9}$)")
 AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
     rf"|(?:an? )?paid (?:post|content|partnership)|{SPONSORED_BY}"
@@ -243,7 +243,7 @@ ZONES = {
         r"(?:how would you rate|how did you (?:like|find)|did you (?:enjoy|like)"
         r"|what did you think (?:of|about)|rate|was) (?:this|today['’]?s|the|our) (?:issue|"
         r"newsletter|edition|email|digest|briefing|brief|episode)\b[^\n]{0,40}$"
-        r"|how did we do\W*$|[^\n]{0,60}\b(?:get|earn) rewards\W*$"
+        r"|how did we do\W*$|[^\n]{0,40}\b(?:get|earn) rewards\W*$"
         # Ghost's "👍 More like this 👎 Less like this 💬 Comment"; not "More like this:
         # Netflix's new rows" (the review)
         r"|(?:more|less) like this(?:\W+(?:(?:more|less) like this|comments?))*\W*$"
@@ -251,7 +251,7 @@ ZONES = {
         # "Vote: Senate confirms new FTC chair" (news: the review)
         r"|(?:cast your )?vote(?: now| here)?\s*:\s*(?:[^\n]{0,40}\b(?:of the (?:month|week|year"
         r"|season|match|game|day)|awards?))?\W*$|vote (?:now|here)\W*$"
-        r"|tell your friends(?:\W*$|\s+and\b)"
+        r"|(?:[^\n?]{1,40}\?\s+)?tell your friends(?:\W*$|\s+and\b)"  # "Love X? Tell…"
         # "🎁 Give a month, get a month", "Give $20, get $20" (a referral offer: the
         # twenty-ninth sweep)
         r"|give (?:a|one|\$?\d{1,3}\W?) ?(?:free )?(?:month|week|year|credit|off)?,? get "
