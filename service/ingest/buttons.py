@@ -108,6 +108,11 @@ CALL_TO_ACTION = re.compile(
     r"try \w+ (?:free|now|for free|today)(?: for (?:\d+|one|two|three) (?:days?|weeks?|months?))?|"
     # "Tester Résumeo →", "Testen Sie Flowpad →" (with the arrow only: the sixteenth set)
     r"(?:tester|essayer|testen sie|probar|provare) [\w-]+(?=[ \t]*[→›»])|"
+    # "Leer el anuncio →", "Ver el registro →", "Más en El Economista Digital →" (a Spanish
+    # letter's, the eighteenth set: with the arrow only), "Probar Bodega" (its sponsor's)
+    r"(?:leer|ver|lire|voir|leggi|vedi|ler) (?:el|la|los|las|le|les|il|lo|o|a) [\w-]+"
+    r"(?=[ \t]*[→›»])|(?:más|mais|plus) (?:en|em|sur|dans) [^\n→›»]{1,40}(?=[ \t]*[→›»])|"
+    r"probar [\w-]+(?: gratis)?|"
     # "See all roles", "See more jobs on the Prompt Wire Job Board", "See all 140+ open roles
     # on our job board →" (the twenty-sixth and twenty-seventh sweeps)
     r"(?:see|view) (?:all|more) (?:\d+\+? )?(?:open )?(?:roles|jobs|positions|openings)"

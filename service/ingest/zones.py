@@ -56,7 +56,8 @@ AD_WORDS = (r"광고|广告|広告|赞助|スポンサー|anzeige|werbung|public
 SPONSORED_BY = (r"gesponsert von|präsentiert von|patrocinado por|presentado por|sponsorisé par"
                 r"|présenté par|sponsorizzato da|presentato da|gesponsord door"
                 r"|(?:partenaire\W+)?(?:ce|cette) (?:numéro|édition|newsletter|lettre)"
-                r" (?:vous )?est offert(?:e)? par(?=\W{1,9}(?-i:[A-Z])\S{0,40}(?:\s\S{1,40}){0,2}\W{0,9}$)")
+                r" (?:vous )?est offert(?:e)? par"
+                r"(?=\W{1,9}(?-i:[A-Z])\S{0,40}(?:\s\S{1,40}){0,2}\W{0,9}$)")
 AD_LABEL = re.compile(
     r"^(?:sponsored|sponsor|presented by|brought to you by|together with|a message from"
     rf"|(?:an? )?paid (?:post|content|partnership)|{SPONSORED_BY}"
@@ -139,8 +140,7 @@ ZONES = {
         r"\b(?:sponsor(?:ed|s)?|presented by|brought to you by|a message from|advertis\w*"
         rf"|{SPONSORED_BY}"
         r"|partner content|promoted|together with|in partnership with|refer (?:a )?friends?"
-        # "SUPPORTED BY HALDEN SLEEP" (the thirtieth sweep), not "Supported by unions, …"
-        r"|(?<![^\W\d_])(?-i:SUPPORTED BY|Supported by|Supported By)"
+        r"|(?<![^\W\d_])(?-i:SUPPORTED BY|Supported by|Supported By)"  # not "Supported by unions,"
         r"(?= (?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,3}\W*$)"
         r"|from our partners?)\b|^\W*in samenwerking met\b"
         r"|^\W*(?:this|today['’]?s) (?:issue|edition|newsletter) is (?:supported|powered) by\b"
@@ -186,9 +186,8 @@ ZONES = {
         r"|who['’]?s hiring(?: (?:in|near|around) [^\n]{1,30})?"  # the sixteenth sweep
         r"|this week['’]?s (?:roles|jobs|openings|postings)"  # the seventeenth
         r"|offres d['’]emploi|stellenangebote|ofertas de (?:empleo|trabajo)|vagas|求人(?:情報)?"
-        # "💼 HOT AI JOBS", "JOBS & FELLOWSHIPS", "STELLENMARKT" (not a bare "Jobs": news)
-        r"|hot (?:[\w-]+ )?jobs|jobs? (?:and|&) (?:fellowships|internships|grants|gigs)"
-        r"|stellenmarkt|(?:[\w-]+-)?jobs der woche"
+        r"|hot (?:[\w-]+ )?jobs|jobs? (?:and|&) (?:fellowships|internships|grants|gigs)"  # set 15
+        r"|stellenmarkt|(?:[\w-]+-)?jobs der woche"  # (not a bare "Jobs", a labour letter's)
         r"|招聘(?:信息)?|채용(?:\s?정보)?"
         # a count or an employer makes a bare word a label: "2 open roles at Devlog", not
         # news ("300 jobs cut at Meta", "Jobs at risk as factories automate": the review)
@@ -244,6 +243,7 @@ ZONES = {
         r"|what did you think (?:of|about)|rate|was) (?:this|today['’]?s|the|our) (?:issue|"
         r"newsletter|edition|email|digest|briefing|brief|episode)\b[^\n]{0,40}$"
         r"|how did we do\W*$|[^\n]{0,40}\b(?:get|earn) rewards\W*$"
+        r"|¿?qu[ée] te (?:pareci[óo]|gust[óo]) (?:este|el|la) (?:número|boletín|newsletter|edición)"
         # Ghost's "👍 More like this 👎 Less like this 💬 Comment"; not "More like this:
         # Netflix's new rows" (the review)
         r"|(?:more|less) like this(?:\W+(?:(?:more|less) like this|comments?))*\W*$"
