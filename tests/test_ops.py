@@ -221,6 +221,26 @@ def test_status_prints_the_same_figures(sqlite_context: Context) -> None:
     assert "OSError: disk full" in text
 
 
+def test_status_says_when_a_run_of_failures_began(sqlite_context: Context) -> None:
+    """A poll failing for hours read "FAILING since 12 s ago", its latest failure (an
+    operator's probe); a success ends the run, and the next failure starts another."""
+    status.record_success(sqlite_context, "poll", {"model_version": "m-8"})
+    for seconds in (60, 600, 1800):
+        status.record_failure(later(sqlite_context, seconds), "poll", OSError("refused"))
+    _, text = run_status(later(sqlite_context, 1810))
+    assert ("FAILING since 29 min ago (2024-05-15 12:01:00 UTC), last try 10 s ago "
+            "(2024-05-15 12:30:00 UTC): OSError: refused") in text
+    status.record_failure(later(sqlite_context, 1800), "send", OSError(
+        "connection refused\n(Background on this error at: https://sqlalche.me/e/20/e3q8)"))
+    _, text = run_status(later(sqlite_context, 1810))
+    assert "job send     never succeeded; FAILING since 10 s ago" in text
+    assert "OSError: connection refused\n" in text and "Background" not in text
+    status.record_success(later(sqlite_context, 1900), "poll", {"model_version": "m-8"})
+    status.record_failure(later(sqlite_context, 1960), "poll", OSError("refused"))
+    _, text = run_status(later(sqlite_context, 1970))
+    assert "FAILING since 10 s ago (2024-05-15 12:32:40 UTC): OSError: refused" in text
+
+
 def test_status_counts_a_dead_worker_s_claims_as_due_and_marks_a_dead_scheduler_stale(
         context: Context) -> None:
     """All workers killed mid-send: `status` said "4 being sent" and nothing of a scheduler

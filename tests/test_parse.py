@@ -80,6 +80,15 @@ def test_8bit_text_without_a_real_charset_is_read_as_windows_1252(content_type: 
     assert texts(single_part(body, content_type)) == ["Café “robots” – déjà"]
 
 
+def test_a_body_read_with_replacements_is_named_in_the_warning(
+        caplog: pytest.LogCaptureFixture) -> None:
+    # (an operator's probe: "body is not valid utf-8" alone did not say which message)
+    data = single_part("déjà caf".encode() + b"\xe9 ok", "text/plain; charset=utf-8")
+    with caplog.at_level(logging.WARNING, logger="service.ingest.parse"):
+        parse_issue(data)
+    assert "<t-1@example.test>: body is not valid utf-8" in caplog.text
+
+
 def test_wrong_declared_charset_is_read_as_windows_1252_or_with_replacements() -> None:
     # no UTF-8 in it at all: Latin-1 under the wrong label (test_parse_hostile has more)
     assert texts(single_part(b"caf\xe9 ok", "text/plain; charset=utf-8")) == ["café ok"]

@@ -482,6 +482,31 @@ def test_a_worker_that_stalled_past_its_lease_leaves_what_was_claimed_again(
     assert held == [("sending", claimer)] * 2
 
 
+def test_a_reader_removed_while_their_email_is_held_is_skipped_and_said_so(
+        context: Context, smtp_sink: SmtpSink, caplog: pytest.LogCaptureFixture) -> None:
+    """An operator's probe: removing a reader whose delivery a worker held logged "claimed
+    again while this worker held it too long", which points at the lease; nothing claimed it."""
+    ctx = configure(context, smtp_sink, delivery__lease_seconds=300, smtp__connections=1)
+    alerts_for(ctx, EMAILS)
+    removed: list[str] = []
+
+    def removes_one_after_two() -> bool:  # asked before each claim and each email
+        if len(smtp_sink.recipients()) == 2 and not removed:
+            advance(ctx, 150)  # past a third of the lease: the next email renews it
+            gone = next(email for email in EMAILS if email not in smtp_sink.recipients())
+            with transaction(ctx.sessions) as session:
+                assert registry.remove_subscriber(session, gone)
+            removed.append(gone)
+        return False
+
+    with caplog.at_level(logging.INFO, logger="service.deliver.send"):
+        summary = send_due(ctx, worker_id=WORKER, should_stop=removes_one_after_two)
+    assert summary == SendSummary(sent=3)
+    assert removed and removed[0] not in smtp_sink.recipients()
+    assert "no longer exists (its reader was removed)" in caplog.text
+    assert "claimed again" not in caplog.text
+
+
 def test_a_resent_delivery_keeps_its_message_id(context: Context, smtp_sink: SmtpSink) -> None:
     ctx = configure(context, smtp_sink, delivery__retry_base_seconds=0.0)
     [delivery_id] = alerts_for(ctx, EMAILS[:1])

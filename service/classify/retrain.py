@@ -88,8 +88,9 @@ def retrain_if_due(ctx: Context) -> str:
         return _logged(f"not retrained: the labeled stories come from {issues} issue(s); "
                        f"the grouped cross-validation needs {FOLDS}")
     shrunk = _fewer_than_active(ctx.settings, len(examples))
-    if shrunk:
-        return _logged(shrunk)
+    if shrunk:  # (a warning: label files went missing, which the operator must mend)
+        log.warning("%s", shrunk)
+        return shrunk
     outcome = train_new_version(_models_dir(ctx.settings), examples, folds=FOLDS,
                                 reference=load_examples(files))
     with transaction(ctx.sessions) as session:
@@ -139,7 +140,8 @@ def label_files(settings: Settings) -> list[Path]:
             continue
         matches = _glob(pattern)
         if not matches:
-            log.info("[models] labels_paths: %s matches no file; skipped", pattern)
+            log.warning("[models] labels_paths: %s matches no file (relative paths are read "
+                        "from the working directory); skipped", pattern)
         found += [path for path in matches if path not in found]
     return found
 

@@ -133,7 +133,10 @@ def _job_line(job: JobState | None, now: datetime) -> str:
         return f"never finished{unfinished}" if unfinished else "never run"
     line = f"ok {_ago(job.last_success_at, now)}" if job.last_success_at else "never succeeded"
     if job.failing and job.last_failure_at is not None:
-        line += f"; FAILING since {_ago(job.last_failure_at, now)}: {job.last_error}"
+        since = job.failing_since or job.last_failure_at
+        tries = (f", last try {_ago(job.last_failure_at, now)}"
+                 if since < job.last_failure_at else "")
+        line += f"; FAILING since {_ago(since, now)}{tries}: {job.last_error}"
     return line + unfinished
 
 

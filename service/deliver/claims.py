@@ -190,6 +190,7 @@ class Lease:
                  until: datetime) -> None:
         self.ctx, self.worker_id, self.batch = ctx, worker_id, list(batch)
         self._held = set(batch)
+        self._gone: set[int] = set()  # rows deleted while held (their reader removed)
         self._seconds = ctx.settings.delivery.lease_seconds
         self._until = until
 
@@ -199,6 +200,11 @@ class Lease:
         if self._until - now <= timedelta(seconds=self._seconds * 2 / 3):
             self._renew(now)
         return delivery_id in self._held
+
+    def gone(self, delivery_id: int) -> bool:
+        """``delivery_id`` was not claimed again but deleted while held: its reader was
+        removed (not a lease too short, as the warning for a row claimed again says)."""
+        return delivery_id in self._gone
 
     def holding(self, delivery_id: int) -> ColumnElement[bool]:
         """The condition that ``delivery_id`` is still this claim's, for an outcome's write:
@@ -217,11 +223,14 @@ class Lease:
     def _renew(self, now: datetime) -> None:
         until = _lease_end(now, self._seconds)
         with transaction(self.ctx.sessions) as session:
-            self._held = set(session.scalars(
+            held = set(session.scalars(
                 update(Delivery).where(self._still_mine(sorted(self._held)))
                 .values(lease_until=until)
                 .returning(Delivery.id).execution_options(synchronize_session=False)))
-        self._until = until
+            if lost := self._held - held:
+                self._gone |= lost - set(session.scalars(
+                    select(Delivery.id).where(Delivery.id.in_(sorted(lost)))))
+        self._held, self._until = held, until
 
     def _still_mine(self, delivery_ids: Sequence[int]) -> ColumnElement[bool]:
         return and_(Delivery.id.in_(delivery_ids), Delivery.status == DeliveryStatus.SENDING,

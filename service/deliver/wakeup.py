@@ -44,6 +44,7 @@ class DeliveryListener:
         self._engine = engine
         self._listens = engine.dialect.name == "postgresql"
         self._connection: Any = None  # a psycopg connection in autocommit, LISTENing
+        self._lost = False  # the connection was lost: say so when it is back
 
     def wait(self, seconds: float, stop: threading.Event) -> bool:
         """Up to ``seconds``, until deliveries are announced or ``stop`` is set.
@@ -69,8 +70,10 @@ class DeliveryListener:
                         pass
                     return True
         except Exception as exc:  # the server went away: sleep now, listen again next time
+            # (the driver's message runs over lines: its first says what: an operator's probe)
             log.warning("lost the connection listening for new deliveries (%s); "
-                        "sleeping instead until it is back", exc)
+                        "sleeping instead until it is back", _first_line(exc))
+            self._lost = True
             self.close()
             stop.wait(max(0.0, deadline - time.monotonic()))
         return False
@@ -96,13 +99,21 @@ class DeliveryListener:
             schema = connection.execute("SELECT current_schema()").fetchone()[0]
             connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(f"{CHANNEL}:{schema}")))
         except Exception as exc:
-            log.warning("cannot listen for new deliveries (%s); sleeping instead", exc)
+            log.warning("cannot listen for new deliveries (%s); sleeping instead",
+                        _first_line(exc))
             return False
+        if self._lost:
+            log.warning("listening for new deliveries again")
+            self._lost = False
         self._connection = connection
         return True
 
     def _heard(self, seconds: float) -> bool:
         return any(True for _ in self._connection.notifies(timeout=seconds, stop_after=1))
+
+
+def _first_line(exc: BaseException) -> str:
+    return next(iter(str(exc).strip().splitlines()), exc.__class__.__name__)
 
 
 __all__ = ["CHANNEL", "DeliveryListener", "announce"]

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import UTC, datetime
 from email import errors as email_errors
@@ -97,6 +98,7 @@ class _Policy(EmailPolicy):
         return super().header_fetch_parse(name, value)
 
 
+_READING: ContextVar[str] = ContextVar("reading", default="a message")  # its Message-ID
 POLICY = cast("EmailPolicy[EmailMessage]", _Policy())  # EmailPolicy is generic only in typeshed
 
 
@@ -161,11 +163,16 @@ def parse_issue(data: bytes, msg: EmailMessage | None = None) -> Issue:
     """``data`` as an Issue; ``msg`` is ``data`` already read by load_message (parsed once)."""
     msg = load_message(data) if msg is None else msg
     check_headers(msg)
-    return Issue(
-        envelope=read_envelope(msg),
-        blocks=tuple(_body_blocks(msg)),
-        content_hash=hashlib.sha256(bytes(data)).hexdigest(),
-    )
+    envelope = read_envelope(msg)
+    # (named in the warnings of what its body held: "body is not valid utf-8" alone did not
+    # say which message: an operator's probe)
+    token = _READING.set(envelope.message_id or envelope.subject[:80] or "a message")
+    try:
+        blocks = tuple(_body_blocks(msg))
+    finally:
+        _READING.reset(token)
+    return Issue(envelope=envelope, blocks=blocks,
+                 content_hash=hashlib.sha256(bytes(data)).hexdigest())
 
 
 def check_headers(msg: Message) -> None:
@@ -389,7 +396,8 @@ def _decode(part: Message) -> str:
         # Labelled UTF-8 with not one UTF-8 sequence in it: Latin-1 or Windows-1252 text
         # under the wrong label ("Qu\xe9bec"), read as browsers read unlabelled 8-bit text;
         # replaced, every accent was "\ufffd" in readers' alerts (an operator's review)
-        log.warning("body labelled UTF-8 is not UTF-8; read as Windows-1252")
+        log.warning("%s: body labelled UTF-8 is not UTF-8; read as Windows-1252",
+                    _READING.get())
         return _shown(data.decode("cp1252", errors="replace"))
-    log.warning("body is not valid %s; undecodable bytes replaced", codec)
+    log.warning("%s: body is not valid %s; undecodable bytes replaced", _READING.get(), codec)
     return _shown(data.decode(codec, errors="replace"))

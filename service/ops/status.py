@@ -36,6 +36,7 @@ LEADER = "scheduler"  # the job_runs row the active scheduler keeps fresh
 # A poll (or the active scheduler's heartbeat) this many intervals overdue is "stale".
 STALE_AFTER_INTERVALS = 3
 MAX_ERROR_CHARS = 500
+FAILING_SINCE = "failing_since"  # in a job's detail: the first failure of its latest run
 QUEUED = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 
 
@@ -76,13 +77,27 @@ def record_success(ctx: Context, name: str, detail: Mapping[str, Any]) -> None:
 
 
 def record_failure(ctx: Context, name: str, error: BaseException) -> None:
-    _upsert(ctx, name, {"last_failure_at": ctx.now(),
-                        "last_error": error_text(ctx, error)})
+    """The failure, and in ``detail`` when the run of failures began ("failing_since"): a
+    poll failing for hours read "FAILING since 12 s ago", its latest (an operator's probe).
+    A success replaces ``detail``, so the next failure starts a new run."""
+    now = ctx.now()
+    try:
+        with ctx.sessions() as session:
+            state = _jobs(session, name).get(name)
+    except SQLAlchemyError:
+        state = None  # (the record below says why, if the database is away)
+    since = state.detail.get(FAILING_SINCE) if state is not None and state.failing else None
+    detail = {**(state.detail if state is not None else {}), FAILING_SINCE: since or _iso(now)}
+    _upsert(ctx, name, {"last_failure_at": now, "last_error": error_text(ctx, error),
+                        "detail": detail})
 
 
 def error_text(ctx: Context, error: BaseException) -> str:
-    """A one-line description of ``error`` that is safe to store and show: secrets masked."""
-    described = f"{error.__class__.__name__}: {error}"
+    """A one-line description of ``error`` that is safe to store and show: secrets masked.
+    Its first line: a driver's error runs on with "[SQL: …]" and "(Background on this error
+    at: …)" lines, which `status` printed under the job's (an operator's probe)."""
+    first = next(iter(str(error).strip().splitlines()), "")
+    described = f"{error.__class__.__name__}: {first}"
     for secret in secret_values(ctx.settings):
         if len(secret) >= 4:
             described = described.replace(secret, MASK)
@@ -121,6 +136,17 @@ class JobState:
         return self.last_success_at is None or self.last_failure_at > self.last_success_at
 
     @property
+    def failing_since(self) -> datetime | None:
+        """The first failure of the latest run of failures (rows recorded before it was kept:
+        the latest failure)."""
+        if not self.failing:
+            return None
+        try:
+            return datetime.fromisoformat(str(self.detail[FAILING_SINCE]))
+        except (KeyError, ValueError):
+            return self.last_failure_at
+
+    @property
     def unfinished(self) -> bool:
         """Its latest run started and has not ended: it runs now, or its process stopped
         during it (killed: a scheduler taking over runs it again, ``install_jobs``)."""
@@ -134,6 +160,7 @@ class JobState:
                 "last_success_at": _iso(self.last_success_at),
                 "last_failure_at": _iso(self.last_failure_at),
                 "last_error": self.last_error, "failing": self.failing,
+                "failing_since": _iso(self.failing_since),
                 "unfinished": self.unfinished, "detail": dict(self.detail)}
 
 
@@ -226,12 +253,13 @@ def unfinished_jobs(ctx: Context) -> set[str]:
         return {name for name, job in _jobs(session).items() if job.unfinished}
 
 
-def _jobs(session: Session) -> dict[str, JobState]:
+def _jobs(session: Session, name: str | None = None) -> dict[str, JobState]:
+    query = select(JobRun) if name is None else select(JobRun).where(JobRun.name == name)
     return {row.name: JobState(row.name, row.last_started_at,
                                row.last_success_at,
                                row.last_failure_at, row.last_error,
                                row.detail or {})
-            for row in session.scalars(select(JobRun))}
+            for row in session.scalars(query)}
 
 
 def _model_version(session: Session, jobs: Mapping[str, JobState]) -> str | None:
