@@ -221,3 +221,28 @@ def test_control_characters_from_mail_are_escaped_in_the_text_log(
     assert "\x1b" not in logged and "\x9b" not in logged and "\r" not in logged
     assert "evil\\x1bc\\x0dFORGED" in logged
     assert "names \\x1bc\\x1b[2Kwarn\\x9b@evil.test" in logged
+
+
+@pytest.mark.parametrize(("level", "shown"), [("WARNING", False), ("INFO", True)])
+def test_a_poll_skipped_as_one_already_runs_is_no_warning(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, level: str, shown: bool) -> None:
+    """An operator's probe: new mail woke a poll as the start-up one ran, and APScheduler's
+    "skipped: maximum number of running instances reached" read as a fault at WARNING."""
+    path = tmp_path / "c.toml"
+    path.write_text(f"[log]\nlevel = '{level}'\n")
+    root, ours = logging.getLogger(), logging.getLogger("service")
+    saved = root.handlers[:], root.level, ours.level
+    try:
+        configure_logging(load_settings(path, environ={}))
+        logging.getLogger("apscheduler.scheduler").warning(
+            'Execution of job "%s" skipped: maximum number of running instances reached (%d)',
+            "poll (trigger: interval[0:05:00])", 1)
+        logging.getLogger("apscheduler.scheduler").warning("Run time of job was missed")
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+        ours.setLevel(saved[2])
+    logged = capsys.readouterr().err
+    assert ("INFO apscheduler.scheduler: Execution of job" in logged) is shown
+    assert "WARNING apscheduler.scheduler: Execution" not in logged
+    assert "WARNING apscheduler.scheduler: Run time of job was missed" in logged

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections import Counter
@@ -69,6 +70,25 @@ def test_poll_stores_each_issue_once_and_rejects_strangers(
         refusal = session.scalars(select(tables.RefusedMessage)).one()
     assert refusal.status == "rejected" and refusal.code == "untrusted-sender"
     assert "importai@substack.com.evil.test" in refusal.reason
+
+
+def test_a_new_uidvalidity_is_said_once_and_the_issues_stay_stored_once(
+    imap_server: Any, sqlite_context: Context, tagger: Tagger, importai_emls: list[Path],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An operator's probe: a mailbox recreated (a new UIDVALIDITY) was read again from its
+    start and nothing in the log said why."""
+    imap_server.deliver(importai_emls[0].read_bytes())
+    inbox = ImapInbox.from_settings(imap_server.settings())
+    assert poll_once(sqlite_context, inbox, tagger).counts["stored"] == 1
+    imap_server.reset_uidvalidity()
+    with caplog.at_level(logging.WARNING, logger="service.ingest.store"):
+        again = poll_once(sqlite_context, inbox, tagger)
+        poll_once(sqlite_context, inbox, tagger)
+    inbox.close()
+    assert again.counts.get("stored", 0) == 0 and _counts(sqlite_context)["issues"] == 1
+    said = [r.getMessage() for r in caplog.records if "UIDVALIDITY" in r.getMessage()]
+    assert len(said) == 1 and "read again" in said[0]
 
 
 def test_another_message_under_a_stored_message_id_is_kept_and_said_not_dropped(

@@ -175,7 +175,7 @@ def _retry(refusal_ids: tuple[int, ...]) -> None:
                 retried = retry_refused(context, tagger, refusal_id)
             except NewsalertsError as exc:
                 failed += 1
-                click.echo(f"Error: {exc}", err=True)
+                click.echo(f"Error: {glue.error_line(exc)}", err=True)  # as every command says
                 continue
             why = f": {retried.reason} [{retried.code}]" if retried.code else ""
             click.echo(f"refused message {refusal_id}: {retried.outcome}{why}")

@@ -201,7 +201,10 @@ def _other_processes(engine: Engine) -> list[str]:
     mine = application_name(os.getpid())
     with engine.connect() as connection:
         return list(connection.scalars(text(
-            "SELECT application_name FROM pg_stat_activity WHERE datname = current_database()"
+            # (DISTINCT: a process holds a pool of connections, each named for it; its pid
+            # was listed five times: an operator's probe)
+            "SELECT DISTINCT application_name FROM pg_stat_activity"
+            " WHERE datname = current_database()"
             " AND pid <> pg_backend_pid() AND application_name LIKE 'newsalerts pid %'"
             " AND application_name <> :mine ORDER BY application_name"), {"mine": mine}))
 

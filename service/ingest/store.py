@@ -8,6 +8,7 @@ transaction (invariant 1).
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
@@ -21,6 +22,8 @@ from service.errors import MessageRefused
 from service.events.store import events_of
 from service.ingest.limits import header_end
 
+log = logging.getLogger(__name__)
+
 
 def last_uid(session: Session, account: str, folder: str, uidvalidity: int) -> int:
     row = session.scalar(
@@ -30,7 +33,20 @@ def last_uid(session: Session, account: str, folder: str, uidvalidity: int) -> i
             tables.MailboxPosition.uidvalidity == uidvalidity,
         )
     )
+    if row is None and (account, folder, uidvalidity) not in _NEW_UIDVALIDITY:
+        before = session.scalars(select(tables.MailboxPosition.uidvalidity).where(
+            tables.MailboxPosition.account == account,
+            tables.MailboxPosition.folder == folder)).all()
+        if before:  # (an operator's probe: a mailbox read again from its start said nothing)
+            _NEW_UIDVALIDITY.add((account, folder, uidvalidity))
+            log.warning("%s/%s: the mailbox's UIDVALIDITY is %d, no longer %s (it was "
+                        "recreated or restored): every message in it is read again; issues "
+                        "already stored are known by their Message-ID", account, folder,
+                        uidvalidity, ", ".join(map(str, sorted(before))))
     return int(row or 0)
+
+
+_NEW_UIDVALIDITY: set[tuple[str, str, int]] = set()  # said once a process
 
 
 def advance_position(session: Session, position: MailboxPosition) -> None:

@@ -56,6 +56,19 @@ class EscapeControls(logging.Filter):
         return True
 
 
+class QuietOverlaps(logging.Filter):
+    """APScheduler's "Execution of job "poll …" skipped: maximum number of running instances
+    reached" when new mail wakes a poll as the start-up one runs: the running poll reads the
+    mail, so it is no fault, and a WARNING at every third start read as one (an operator's
+    probe).  Said at INFO, when the service's level shows INFO."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "maximum number of running instances reached" not in str(record.msg):
+            return True
+        record.levelno, record.levelname = logging.INFO, "INFO"
+        return logging.getLogger("service").isEnabledFor(logging.INFO)
+
+
 def _format_exception(record: logging.LogRecord) -> None:
     """The record's traceback as text, once, for the filters to rewrite before it is shown."""
     if record.exc_info and not record.exc_text:
@@ -97,3 +110,6 @@ def configure_logging(settings: Settings, verbosity: int = 0) -> None:
     root.setLevel(logging.WARNING)
     logging.getLogger("newsalerts").setLevel(level)
     logging.getLogger("service").setLevel(level)
+    overlaps = logging.getLogger("apscheduler.scheduler")
+    if not any(isinstance(f, QuietOverlaps) for f in overlaps.filters):
+        overlaps.addFilter(QuietOverlaps())
