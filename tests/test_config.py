@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import typing
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -123,18 +124,26 @@ def test_a_source_s_list_id_may_be_written_with_its_brackets(tmp_path: Path) -> 
     assert load_settings(path, environ={}).sources[0].list_id == "b.example"
 
 
-def test_a_log_format_the_check_lets_pass_is_the_format_logged(tmp_path: Path) -> None:
-    path = tmp_path / "c.toml"
-    path.write_text("[log]\nformat = 'JSON'\n")  # the check takes any case, as for level
-    root, ours = logging.getLogger(), logging.getLogger("newsalerts")
-    saved = root.handlers[:], root.level, ours.level
+@pytest.fixture
+def restored_logging() -> Iterator[None]:
+    """configure_logging changes the root logger's handlers and levels: put them back."""
+    root, loggers = logging.getLogger(), [logging.getLogger(n) for n in ("newsalerts", "service")]
+    saved = root.handlers[:], root.level, [logger.level for logger in loggers]
     try:
-        configure_logging(load_settings(path, environ={}))
-        assert [type(h.formatter) for h in root.handlers] == [JsonFormatter]
+        yield
     finally:
         root.handlers[:] = saved[0]
         root.setLevel(saved[1])
-        ours.setLevel(saved[2])
+        for logger, level in zip(loggers, saved[2], strict=True):
+            logger.setLevel(level)
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_a_log_format_the_check_lets_pass_is_the_format_logged(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("[log]\nformat = 'JSON'\n")  # the check takes any case, as for level
+    configure_logging(load_settings(path, environ={}))
+    assert [type(h.formatter) for h in logging.getLogger().handlers] == [JsonFormatter]
 
 
 def test_secret_values_never_appear_in_errors_or_redacted_view() -> None:
@@ -200,29 +209,24 @@ def test_a_setting_in_lower_case_in_the_environment_names_its_upper_case() -> No
         load_settings(None, environ={"NEWSALERTS_smtp__host": "smtp.example.org"})
 
 
+@pytest.mark.usefixtures("restored_logging")
 def test_control_characters_from_mail_are_escaped_in_the_text_log(
         capsys: pytest.CaptureFixture[str]) -> None:
     """A From of "ESC c" reset the operator's terminal; "ESC [2K" erased a line to forge one."""
-    root, ours = logging.getLogger(), logging.getLogger("service")
-    saved = root.handlers[:], root.level, ours.level
+    configure_logging(load_settings(environ={}))
+    logging.getLogger("service.ingest.pipeline").warning(
+        "rejected %s: the From header names %s", "a.eml", "\x1bc\x1b[2Kwarn\x9b@evil.test")
     try:
-        configure_logging(load_settings(environ={}))
-        logging.getLogger("service.ingest.pipeline").warning(
-            "rejected %s: the From header names %s", "a.eml", "\x1bc\x1b[2Kwarn\x9b@evil.test")
-        try:
-            raise ValueError("bad header: evil\x1bc\rFORGED line")
-        except ValueError:  # an error's text may quote a sender's (the review of this change)
-            logging.getLogger("service.ingest.pipeline").exception("cannot examine a.eml")
-    finally:
-        root.handlers[:] = saved[0]
-        root.setLevel(saved[1])
-        ours.setLevel(saved[2])
+        raise ValueError("bad header: evil\x1bc\rFORGED line")
+    except ValueError:  # an error's text may quote a sender's (the review of this change)
+        logging.getLogger("service.ingest.pipeline").exception("cannot examine a.eml")
     logged = capsys.readouterr().err
     assert "\x1b" not in logged and "\x9b" not in logged and "\r" not in logged
     assert "evil\\x1bc\\x0dFORGED" in logged
     assert "names \\x1bc\\x1b[2Kwarn\\x9b@evil.test" in logged
 
 
+@pytest.mark.usefixtures("restored_logging")
 @pytest.mark.parametrize(("level", "shown"), [("WARNING", False), ("INFO", True)])
 def test_a_poll_skipped_as_one_already_runs_is_no_warning(
         capsys: pytest.CaptureFixture[str], tmp_path: Path, level: str, shown: bool) -> None:
@@ -230,18 +234,11 @@ def test_a_poll_skipped_as_one_already_runs_is_no_warning(
     "skipped: maximum number of running instances reached" read as a fault at WARNING."""
     path = tmp_path / "c.toml"
     path.write_text(f"[log]\nlevel = '{level}'\n")
-    root, ours = logging.getLogger(), logging.getLogger("service")
-    saved = root.handlers[:], root.level, ours.level
-    try:
-        configure_logging(load_settings(path, environ={}))
-        logging.getLogger("apscheduler.scheduler").warning(
-            'Execution of job "%s" skipped: maximum number of running instances reached (%d)',
-            "poll (trigger: interval[0:05:00])", 1)
-        logging.getLogger("apscheduler.scheduler").warning("Run time of job was missed")
-    finally:
-        root.handlers[:] = saved[0]
-        root.setLevel(saved[1])
-        ours.setLevel(saved[2])
+    configure_logging(load_settings(path, environ={}))
+    logging.getLogger("apscheduler.scheduler").warning(
+        'Execution of job "%s" skipped: maximum number of running instances reached (%d)',
+        "poll (trigger: interval[0:05:00])", 1)
+    logging.getLogger("apscheduler.scheduler").warning("Run time of job was missed")
     logged = capsys.readouterr().err
     assert ("INFO apscheduler.scheduler: Execution of job" in logged) is shown
     assert "WARNING apscheduler.scheduler: Execution" not in logged
