@@ -241,6 +241,18 @@ def test_status_says_when_a_run_of_failures_began(sqlite_context: Context) -> No
     assert "FAILING since 10 s ago (2024-05-15 12:32:40 UTC): OSError: refused" in text
 
 
+def test_a_failure_after_another_process_s_success_starts_a_new_run(context: Context) -> None:
+    """The review of the first version, which read the row, then wrote it: a success another
+    process recorded between the two was overwritten, and its detail lost."""
+    status.record_success(context, "send", {"sent": 1})
+    status.record_failure(later(context, 60), "send", OSError("refused"))
+    status.record_success(later(context, 3599), "send", {"sent": 9})  # another worker
+    status.record_failure(later(context, 3600), "send", OSError("refused"))
+    job = status.read_status(later(context, 3610)).jobs["send"]
+    assert job.failing_since == FIXED_NOW + timedelta(seconds=3600)
+    assert dict(job.detail) == {"sent": 9}
+
+
 def test_status_counts_a_dead_worker_s_claims_as_due_and_marks_a_dead_scheduler_stale(
         context: Context) -> None:
     """All workers killed mid-send: `status` said "4 being sent" and nothing of a scheduler

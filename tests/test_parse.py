@@ -212,6 +212,39 @@ def test_a_stub_html_part_gives_way_to_the_plain_part(html: str, plain_read: boo
     assert any(b.kind == "heading" for b in blocks) is not plain_read  # (only HTML has them)
 
 
+HTML_ISSUE = "".join(
+    f'<h2><a href="https://a.example/{n}">{title}</a></h2><p>{text}</p>' for n, (title, text) in
+    enumerate([("Robot picks soft fruit", "A warehouse robot picked strawberries unbruised."),
+               ("New cluster opens", "The lab opened a cluster of accelerators in Iowa."),
+               ("Liability bill advances", "A Senate committee advanced the bill 14 to 9.")]))
+TRACKED = "https://click.example/link/c/" + "YT0xNjQ4NzE5" * 30
+
+
+@pytest.mark.parametrize("plain", [
+    # the same stories, each line followed by its tracking address (the review: the plain
+    # part's length was mostly addresses, and a real HTML issue was read from it)
+    "\r\n\r\n".join(f"Story {n}\r\n<{TRACKED}{n}>\r\nA line of the story." for n in range(6)),
+    # a signature and a footer only
+    "-- \r\nThe editors\r\n" + "Sent to you because you asked for it. " * 40,
+])
+def test_an_html_issue_keeps_its_html_beside_a_plain_part_of_addresses_or_a_footer(
+        plain: str) -> None:
+    data = single_part(
+        (f"--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{HTML_ISSUE}\r\n"
+         f"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{plain}\r\n"
+         "--b--\r\n").encode(), 'multipart/alternative; boundary="b"')
+    assert [b.text for b in parse_issue(data).blocks if b.kind == "heading"] == [
+        "Robot picks soft fruit", "New cluster opens", "Liability bill advances"]
+
+
+def test_an_html_issue_beside_an_unreadable_plain_part_is_read_from_its_html() -> None:
+    data = single_part(
+        (f"--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{HTML_ISSUE}\r\n"
+         "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n").encode()
+        + bytes(range(128, 256)) * 4 + b"\r\n--b--\r\n", 'multipart/alternative; boundary="b"')
+    assert len([b for b in parse_issue(data).blocks if b.kind == "heading"]) == 3
+
+
 # ---- envelope -------------------------------------------------------------------------------
 
 

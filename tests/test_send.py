@@ -507,6 +507,31 @@ def test_a_reader_removed_while_their_email_is_held_is_skipped_and_said_so(
     assert "claimed again" not in caplog.text
 
 
+def test_a_reader_removed_mid_batch_is_not_sent_once_the_readers_are_read_again(
+        context: Context, smtp_sink: SmtpSink, caplog: pytest.LogCaptureFixture) -> None:
+    """The review of the operator's probe: a removed reader's status stayed "active" when
+    the batch's readers were read again (no row); only their missing choices cancelled it,
+    and the log said "no longer follows any of its stories' themes"."""
+    ctx = configure(context, smtp_sink, delivery__lease_seconds=300, smtp__connections=1)
+    alerts_for(ctx, EMAILS)
+    removed: list[str] = []
+
+    def removes_one_after_two() -> bool:  # asked before each claim and each email
+        if len(smtp_sink.recipients()) == 2 and not removed:
+            gone = next(email for email in EMAILS if email not in smtp_sink.recipients())
+            with transaction(ctx.sessions) as session:
+                assert registry.remove_subscriber(session, gone)
+            removed.append(gone)
+            advance(ctx, compose.READERS_FRESH_SECONDS + 1)  # not a third of the lease
+        return False
+
+    with caplog.at_level(logging.INFO, logger="service.deliver.send"):
+        summary = send_due(ctx, worker_id=WORKER, should_stop=removes_one_after_two)
+    assert (summary.sent, summary.cancelled) == (3, 1)
+    assert removed and removed[0] not in smtp_sink.recipients()
+    assert "cancelled: subscriber is removed" in caplog.text
+
+
 def test_a_resent_delivery_keeps_its_message_id(context: Context, smtp_sink: SmtpSink) -> None:
     ctx = configure(context, smtp_sink, delivery__retry_base_seconds=0.0)
     [delivery_id] = alerts_for(ctx, EMAILS[:1])

@@ -310,6 +310,8 @@ class JobRun(Base):
     last_success_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_failure_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)  # secrets masked
+    # the first failure since the last success (None while it succeeds)
+    failing_since: Mapped[datetime | None] = mapped_column(UtcDateTime())
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the last outcome
 
 

@@ -28,6 +28,7 @@ CONFIRM = "confirm"  # a double opt-in email (service/web/confirmation.py)
 WAS_WEEKLY = "was-weekly"  # a theme moved from weekly to instant (subscriptions.weekly_until)
 STORY_CACHE_LIMIT = 5000
 READERS_FRESH_SECONDS = 2.0  # a batch's readers' status and choices, read again past this
+REMOVED = "removed"  # a batch's reader whose row is gone (`subscribers remove`)
 DRAFT_CACHE_LIMIT = 200
 
 
@@ -133,6 +134,9 @@ class Composer:
             rows = session.execute(select(Subscriber.id, Subscriber.status,
                                           Subscriber.link_secret)
                                    .where(Subscriber.id.in_(waiting))).all()
+            # (a reader removed meanwhile has no row: "removed", never its old status; the
+            # review of the operator's probe found a removed reader still sent)
+            self._status.update((subscriber_id, REMOVED) for subscriber_id in waiting)
             self._status.update((subscriber_id, status) for subscriber_id, status, _ in rows)
             # (links revoked meanwhile, `subscribers revoke-links`: the review of that command)
             self._secrets.update((subscriber_id, secret) for subscriber_id, _, secret in rows)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, case, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -36,7 +36,6 @@ LEADER = "scheduler"  # the job_runs row the active scheduler keeps fresh
 # A poll (or the active scheduler's heartbeat) this many intervals overdue is "stale".
 STALE_AFTER_INTERVALS = 3
 MAX_ERROR_CHARS = 500
-FAILING_SINCE = "failing_since"  # in a job's detail: the first failure of its latest run
 QUEUED = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 
 
@@ -73,23 +72,23 @@ def record_start(ctx: Context, name: str) -> None:
 
 
 def record_success(ctx: Context, name: str, detail: Mapping[str, Any]) -> None:
-    _upsert(ctx, name, {"last_success_at": ctx.now(), "detail": dict(detail)})
+    _upsert(ctx, name, {"last_success_at": ctx.now(), "detail": dict(detail),
+                        "failing_since": None})
 
 
 def record_failure(ctx: Context, name: str, error: BaseException) -> None:
-    """The failure, and in ``detail`` when the run of failures began ("failing_since"): a
-    poll failing for hours read "FAILING since 12 s ago", its latest (an operator's probe).
-    A success replaces ``detail``, so the next failure starts a new run."""
+    """The failure, and when the run of failures began (``failing_since``): a poll failing
+    for hours read "FAILING since 12 s ago", its latest (an operator's probe).  Set in the
+    same statement from the row it updates, so a success another process records meanwhile
+    is never overwritten (the review of a first version that read, then wrote)."""
     now = ctx.now()
-    try:
-        with ctx.sessions() as session:
-            state = _jobs(session, name).get(name)
-    except SQLAlchemyError:
-        state = None  # (the record below says why, if the database is away)
-    since = state.detail.get(FAILING_SINCE) if state is not None and state.failing else None
-    detail = {**(state.detail if state is not None else {}), FAILING_SINCE: since or _iso(now)}
+    row = JobRun.__table__.c
+    ended_run = or_(row.last_failure_at.is_(None), row.failing_since.is_(None),
+                    and_(row.last_success_at.is_not(None),
+                         row.last_success_at >= row.last_failure_at))
     _upsert(ctx, name, {"last_failure_at": now, "last_error": error_text(ctx, error),
-                        "detail": detail})
+                        "failing_since": now},
+            on_update={"failing_since": case((ended_run, now), else_=row.failing_since)})
 
 
 def error_text(ctx: Context, error: BaseException) -> str:
@@ -104,11 +103,13 @@ def error_text(ctx: Context, error: BaseException) -> str:
     return described[:MAX_ERROR_CHARS]
 
 
-def _upsert(ctx: Context, name: str, values: dict[str, Any]) -> None:
+def _upsert(ctx: Context, name: str, values: dict[str, Any],
+            on_update: Mapping[str, Any] | None = None) -> None:
     # One statement, so two processes recording the same job never trip over the insert.
     insert = pg_insert if ctx.engine.dialect.name == "postgresql" else sqlite_insert
     statement = insert(JobRun).values(name=name, **{"detail": {}, **values})
-    statement = statement.on_conflict_do_update(index_elements=[JobRun.name], set_=values)
+    statement = statement.on_conflict_do_update(index_elements=[JobRun.name],
+                                                set_={**values, **(on_update or {})})
     try:
         with ctx.engine.begin() as connection:
             connection.execute(statement)
@@ -127,6 +128,7 @@ class JobState:
     last_failure_at: datetime | None = None
     last_error: str | None = None
     detail: Mapping[str, Any] = field(default_factory=dict)
+    started_failing: datetime | None = None  # the first failure since the last success
 
     @property
     def failing(self) -> bool:
@@ -141,10 +143,7 @@ class JobState:
         the latest failure)."""
         if not self.failing:
             return None
-        try:
-            return datetime.fromisoformat(str(self.detail[FAILING_SINCE]))
-        except (KeyError, ValueError):
-            return self.last_failure_at
+        return self.started_failing or self.last_failure_at
 
     @property
     def unfinished(self) -> bool:
@@ -253,13 +252,12 @@ def unfinished_jobs(ctx: Context) -> set[str]:
         return {name for name, job in _jobs(session).items() if job.unfinished}
 
 
-def _jobs(session: Session, name: str | None = None) -> dict[str, JobState]:
-    query = select(JobRun) if name is None else select(JobRun).where(JobRun.name == name)
+def _jobs(session: Session) -> dict[str, JobState]:
     return {row.name: JobState(row.name, row.last_started_at,
                                row.last_success_at,
                                row.last_failure_at, row.last_error,
-                               row.detail or {})
-            for row in session.scalars(query)}
+                               row.detail or {}, row.failing_since)
+            for row in session.scalars(select(JobRun))}
 
 
 def _model_version(session: Session, jobs: Mapping[str, JobState]) -> str | None:
