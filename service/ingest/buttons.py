@@ -187,7 +187,9 @@ CALL_TO_ACTION = re.compile(
     r"share (?:[\w'’-]+ ){1,4}with (?:a |your )?(?:friends?|colleagues?)|"
     r"(?:share on (?:x|twitter|linkedin|facebook|bluesky|threads|mastodon|reddit|whatsapp)"
     r"[ \t·•|]*){1,8}|"
-    r"(?:book|request|schedule|get) a demo|demo (?:buchen|anfragen|vereinbaren)|"
+    r"(?:book|request|schedule|get) a (?:\d{1,3}[- ]minute )?demo|"
+    r"demo (?:buchen|anfragen|vereinbaren)|"
+    r"view (?:the |this )?(?:full )?thread|"  # a community digest's "View thread →" (set 19)
     # (a player's name alone only for Apple Podcasts: "Spotify" may head news)
     r"(?:apple podcasts|(?:spotify|overcast|pocket casts|youtube music|amazon music)"
     r"(?=[ \t]*[·•|]))"
@@ -282,7 +284,8 @@ CALL_TO_ACTION = re.compile(
     r"(?:[ \t]+/[ \t]+[^\W\d][^\W\d'’-]*(?:[ \t][^\W\d][^\W\d'’-]*){0,2})?"
     # a player's button with the episode's length: "Listen now · 1:04:51", "▶ Play · 48 min"
     # (the twenty-fourth sweep's podcast)
-    r"(?:[ \t]*[·•|][ \t]*(?:\d{1,2}:\d{2}(?::\d{2})?|\d{1,3}[ \t]*min(?:ute)?s?))?"
+    # (or in brackets: "▶ Watch (1:48)" under each story's video, the nineteenth set)
+    r"(?:[ \t]*(?:[·•|][ \t]*|\()(?:\d{1,2}:\d{2}(?::\d{2})?|\d{1,3}[ \t]*min(?:ute)?s?)\)?)?"
     # plain text's way of a link: "View in browser: https://dieshot.net/issue-27/", "Read
     # more (https://…)" (the forty-fifth sweep's)
     r"(?:[ \t]*(?::[ \t]*|[(<][ \t]*)https?://[^\s)>]+[)>]?)?"

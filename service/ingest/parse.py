@@ -39,6 +39,7 @@ from service.ingest.limits import (
 )
 from service.ingest.plain import plain_blocks
 from service.ingest.readable import check_readable
+from service.ingest.stub_html import plain_instead
 
 log = logging.getLogger(__name__)
 
@@ -290,7 +291,8 @@ def _text_blocks(msg: EmailMessage) -> list[Block]:
         except ParserRejectedMarkup:  # markup html.parser gives up on ("<![>"): likewise
             refusal = refusal or MalformedMessage("bad-html", REASONS["bad-html"])
             continue
-        if blocks and to_blocks is _html and (plain := _plain_instead(blocks, msg)):
+        if blocks and to_blocks is _html and (plain := plain_instead(
+                blocks, partial(_first_plain, msg))):
             return plain
         if blocks:
             return blocks
@@ -307,39 +309,10 @@ def _text_blocks(msg: EmailMessage) -> list[Block]:
     raise MalformedMessage(code, REASONS[code])
 
 
-# An HTML part with a fraction of the plain part's words is a stub ("View this email in your
-# browser", banners, "Unsubscribe") beside a text/plain part that holds the issue: read that
-# (an operator's probe: such issues were refused as no-stories, or cut as one story).  Words
-# are counted without addresses, which fill a plain part's lines (a review: a real HTML
-# issue lost to its plain part's tracking links), and the plain part must read as an issue,
-# several blocks, not a signature.
-STUB_HTML_CHARS = 2_000  # an HTML part shorter than this may be a stub
-STUB_SHARE = 0.25
-STUB_PLAIN_MIN_CHARS = 400
-STUB_PLAIN_MIN_BLOCKS = 3  # paragraphs of a sentence or more ("-- ", a name: a signature's)
-STUB_PARAGRAPH_CHARS = 40
-_ADDRESS = re.compile(r"<?\b(?:https?://|www\.)\S+>?")
-
-
-def _plain_instead(blocks: list[Block], msg: EmailMessage) -> list[Block] | None:
-    shown = _words(blocks)
-    if shown >= STUB_HTML_CHARS:
-        return None
+def _first_plain(msg: EmailMessage) -> list[Block]:
+    """The first text/plain part's blocks (MalformedMessage when it cannot be read)."""
     plain = next(iter(_inline_parts(msg, "text/plain")), None)
-    try:
-        read = _visible(_plain(check_readable(_decode(plain)))) if plain is not None else []
-    except (MalformedMessage, RecursionError):
-        return None  # (an unreadable plain part is no better: the HTML stays)
-    size = _words(read)
-    paragraphs = sum(_words([block]) >= STUB_PARAGRAPH_CHARS for block in read[:500])
-    if (paragraphs >= STUB_PLAIN_MIN_BLOCKS and size >= STUB_PLAIN_MIN_CHARS
-            and shown < STUB_SHARE * size):
-        return read
-    return None
-
-
-def _words(blocks: list[Block]) -> int:
-    return sum(len(_ADDRESS.sub("", block.text).strip()) for block in blocks[:500])
+    return _visible(_plain(check_readable(_decode(plain)))) if plain is not None else []
 
 
 def _shown(text: str) -> str:

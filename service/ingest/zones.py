@@ -208,8 +208,8 @@ ZONES = {
     # "Upcoming Robotics Events", "Meetups 🌎", "Termine", "【イベント情報】"; the sweeps'
     # golds since stop 22 agree on it). An events newsletter's own headings name the events.
     "events": re.compile(
-        r"^\W*(?:(?:upcoming|local|community|this (?:week|month)['’]?s)(?: [\w-]+)? "
-        r"(?:events|meetups|seminars|webinars|workshops|talks|meetings|lectures|dates"
+        r"^\W*(?:next week['’]?s calendar|(?:upcoming|local|community|this (?:week|month)['’]?s)"
+        r"(?: [\w-]+)? (?:events|meetups|seminars|webinars|workshops|talks|meetings|lectures|dates"
         r"|fixtures)"  # a club's "UPCOMING FIXTURES" table (the 32nd sweep)
         # "Upcoming Events and Webinars" (a developer weekly: the sixteenth sweep)
         r"(?: (?:and|&) (?:webinars|workshops|meetups|talks|conferences|courses))?"

@@ -1,0 +1,51 @@
+"""Parse stage: an HTML part that is a stub beside a text/plain part that holds the issue.
+
+Some senders put the issue in the text/plain part alone and send an HTML part of a
+"View this email in your browser" link, banners and "Unsubscribe".  Read first, the
+stub made the issue refused as no-stories, or one story under its subject (an operator's
+probe).  The plain part is read instead when the HTML part has a fraction of its words.
+Words are counted without addresses, which fill a plain part's lines (a review: a real
+HTML issue was lost to its plain part's tracking links), and the plain part must read as
+an issue, several paragraphs, not a signature; one that cannot be read leaves the HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from service.domain import Block
+from service.errors import MalformedMessage
+
+__all__ = ["plain_instead"]
+
+STUB_HTML_CHARS = 2_000  # an HTML part shorter than this may be a stub
+STUB_SHARE = 0.25
+STUB_PLAIN_MIN_CHARS = 400
+STUB_PLAIN_MIN_BLOCKS = 3  # paragraphs of a sentence or more ("-- ", a name: a signature's)
+STUB_PARAGRAPH_CHARS = 40
+MAX_BLOCKS_READ = 500
+_ADDRESS = re.compile(r"<?\b(?:https?://|www\.)\S+>?")
+
+
+def plain_instead(html: Sequence[Block], read_plain: Callable[[], list[Block]]
+                  ) -> list[Block] | None:
+    """The plain part's blocks when the ``html`` ones are a stub beside them; else None."""
+    shown = _words(html)
+    if shown >= STUB_HTML_CHARS:
+        return None
+    try:
+        plain = read_plain()
+    except (MalformedMessage, RecursionError):
+        return None  # (an unreadable plain part is no better: the HTML stays)
+    size = _words(plain)
+    paragraphs = sum(_words([block]) >= STUB_PARAGRAPH_CHARS
+                     for block in plain[:MAX_BLOCKS_READ])
+    if (paragraphs >= STUB_PLAIN_MIN_BLOCKS and size >= STUB_PLAIN_MIN_CHARS
+            and shown < STUB_SHARE * size):
+        return plain
+    return None
+
+
+def _words(blocks: Sequence[Block]) -> int:
+    return sum(len(_ADDRESS.sub("", block.text).strip()) for block in blocks[:MAX_BLOCKS_READ])
