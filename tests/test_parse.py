@@ -237,6 +237,18 @@ def test_an_html_issue_keeps_its_html_beside_a_plain_part_of_addresses_or_a_foot
         "Robot picks soft fruit", "New cluster opens", "Liability bill advances"]
 
 
+def test_a_disclaimer_appended_as_a_plain_part_is_no_alternative_to_the_html() -> None:
+    # (the review: a mail gateway's confidentiality notice, a text/plain part of the mixed
+    # message after the HTML issue, was read in its place)
+    notice = "\r\n\r\n".join(["This message is confidential and for its addressee only. "
+                                 "If you are not the addressee, delete it."] * 10)
+    data = single_part(
+        (f"--m\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{HTML_ISSUE}\r\n"
+         f"--m\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{notice}\r\n"
+         "--m--\r\n").encode(), 'multipart/mixed; boundary="m"')
+    assert len([b for b in parse_issue(data).blocks if b.kind == "heading"]) == 3
+
+
 def test_an_html_issue_beside_an_unreadable_plain_part_is_read_from_its_html() -> None:
     data = single_part(
         (f"--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{HTML_ISSUE}\r\n"

@@ -327,3 +327,30 @@ def test_a_press_release_s_boilerplate_is_no_story() -> None:
     assert len(headlines) >= 7
     assert "FOR IMMEDIATE RELEASE" not in headlines
     assert not any(h.startswith("Media contact") for h in headlines)
+
+
+# ---- from a fourth read-only review (each failed on the version it read) -----------------
+
+@pytest.mark.parametrize("title", [
+    "Media contact: the mayor's office stops answering reporters",
+    "Press inquiries: newsroom faces 40% cut",
+    "¿Qué te pareció el número de Bad Bunny en el Super Bowl?",
+])
+def test_news_that_opens_like_boilerplate_stays_a_story(title: str) -> None:
+    assert _headlines(_between(title))[1] == title
+
+
+def test_a_contact_line_run_on_into_text_keeps_the_text() -> None:
+    html = _between("Library extends its weekend hours",
+                    "<p>Media contact: Janelle Brooks<br>The ribbon cutting is at 10 a.m. "
+                    "Monday, and the mayor will open the new wing.</p>")
+    stories = segment(parse_issue(("From: T <t@t.example>\nTo: r@example.test\nSubject: T\n"
+                                   "Message-ID: <m@t.example>\nContent-Type: text/html; "
+                                   f"charset=utf-8\n\n{html}").encode()))
+    assert any("ribbon cutting" in story.text for story in stories)
+
+
+@pytest.mark.parametrize("line", ["Plus sur Mars : la NASA confirme de l'eau liquide →",
+                                  "Mais em conta: o novo passe de metrô custa R$ 5 →"])
+def test_a_headline_opening_like_more_at_is_no_button(line: str) -> None:
+    assert not CALL_TO_ACTION.match(line)

@@ -111,7 +111,8 @@ CALL_TO_ACTION = re.compile(
     # "Leer el anuncio →", "Ver el registro →", "Más en El Economista Digital →" (a Spanish
     # letter's, the eighteenth set: with the arrow only), "Probar Bodega" (its sponsor's)
     r"(?:leer|ver|lire|voir|leggi|vedi|ler) (?:el|la|los|las|le|les|il|lo|o|a) [\w-]+"
-    r"(?=[ \t]*[→›»])|(?:más|mais|plus) (?:en|em|sur|dans) [^\n→›»]{1,40}(?=[ \t]*[→›»])|"
+    r"(?=[ \t]*[→›»])|(?:más|mais|plus) (?:en|em|sur|dans) [^\s:→›»]+(?: [^\s:→›»]+){0,3}"
+    r"(?=[ \t]*[→›»])|"  # (a name of four words at most: "Plus sur Mars : …" is news)
     r"probar [\w-]+(?: gratis)?|"
     # "See all roles", "See more jobs on the Prompt Wire Job Board", "See all 140+ open roles
     # on our job board →" (the twenty-sixth and twenty-seventh sweeps)

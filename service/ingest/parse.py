@@ -292,7 +292,7 @@ def _text_blocks(msg: EmailMessage) -> list[Block]:
             refusal = refusal or MalformedMessage("bad-html", REASONS["bad-html"])
             continue
         if blocks and to_blocks is _html and (plain := plain_instead(
-                blocks, partial(_first_plain, msg))):
+                blocks, partial(_alternative_plain, msg, part))):
             return plain
         if blocks:
             return blocks
@@ -309,9 +309,16 @@ def _text_blocks(msg: EmailMessage) -> list[Block]:
     raise MalformedMessage(code, REASONS[code])
 
 
-def _first_plain(msg: EmailMessage) -> list[Block]:
-    """The first text/plain part's blocks (MalformedMessage when it cannot be read)."""
-    plain = next(iter(_inline_parts(msg, "text/plain")), None)
+def _alternative_plain(msg: EmailMessage, html: Message) -> list[Block]:
+    """The blocks of the text/plain part that is ``html``'s alternative, in the same
+    multipart/alternative; none when it has none (a gateway's disclaimer appended as a
+    text/plain part is no alternative: the review).  MalformedMessage when unreadable."""
+    parent = next((part for part in msg.walk() if part.get_content_type() ==
+                   "multipart/alternative" and any(child is html for child in
+                                                   part.iter_parts())), None)
+    plain = next((child for child in parent.iter_parts()
+                  if child.get_content_type() == "text/plain"
+                  and child.get_content_disposition() != "attachment"), None) if parent else None
     return _visible(_plain(check_readable(_decode(plain)))) if plain is not None else []
 
 

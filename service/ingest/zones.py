@@ -237,13 +237,13 @@ ZONES = {
         r"^\W*(?:(?:reader |quick |today['’]?s |this week['’]?s |last week['’]?s )?poll"
         r"(?: results)?\W*$"
 
-        # ("That's it for today! Before you go, how would you rate…": the fifteenth set)
-        r"|(?:that['’]s (?:it|all) for (?:today|this week|now)\W+)?(?:before you go,? )?"
+        r"|(?:that['’]s (?:it|all) for (?:today|this week|now)\W+)?(?:before you go,? )?"  # set 15
         r"(?:how would you rate|how did you (?:like|find)|did you (?:enjoy|like)"
         r"|what did you think (?:of|about)|rate|was) (?:this|today['’]?s|the|our) (?:issue|"
         r"newsletter|edition|email|digest|briefing|brief|episode)\b[^\n]{0,40}$"
         r"|how did we do\W*$|[^\n]{0,40}\b(?:get|earn) rewards\W*$"
-        r"|¿?qu[ée] te (?:pareci[óo]|gust[óo]) (?:este|el|la) (?:número|boletín|newsletter|edición)"
+        r"|¿?qu[ée] te (?:pareci[óo]|gust[óo]) (?:este|el|la) (?:número|boletín|newsletter"
+        r"|edición)\W*$"
         # Ghost's "👍 More like this 👎 Less like this 💬 Comment"; not "More like this:
         # Netflix's new rows" (the review)
         r"|(?:more|less) like this(?:\W+(?:(?:more|less) like this|comments?))*\W*$"
