@@ -16,7 +16,7 @@ from service.domain import Block
 from service.ingest.headlines import tidy
 
 __all__ = ["BUTTON_BAR", "CALL_TO_ACTION", "CITATION", "LABELLED_PAIRS", "READ_MORE",
-           "read_more_url", "text_without_button"]
+           "SCORE_LINE", "read_more_url", "text_without_button"]
 
 # The story's own link under it: "Read more →", "Full story", "Read article »", "Source".
 # In other languages too (the thirteenth sweep: "Devamını oku »", "לקריאה נוספת ←", "Läs
@@ -75,6 +75,11 @@ CITATION = re.compile(r"^(?:references?|sources?|citations?|doi|via|h/t|hat tip|
 # Nov 3 | Location: Berlin" (the fourteenth sweep's deal cards): metadata, not a title.
 LABELLED_PAIRS = re.compile(r"^(?:[\w'’-]{1,20}(?: [\w'’-]{1,20})?:[ \t][^\n:·•|]{1,80}?"
                             r"[ \t]*[·•|][ \t]*){1,5}[\w'’-]{1,20}(?: [\w'’-]{1,20})?:[ \t]\S")
+# A link site's figures under an item, linked to its thread or not: "812 points, 301
+# comments" (the twentieth set): an item's facts, no title and no item.
+SCORE_LINE = re.compile(r"^\W*\d[\d,.]*k? (?:points?|upvotes?|votes?|claps?)"
+                        r"(?:\W{1,4}\d[\d,.]*k? (?:comments?|responses?|replies))?\W*$",
+                        re.IGNORECASE)
 # A bar of such buttons: "Read the full story | Read the paper".
 BUTTON_BAR = re.compile(r"\s*[|·•]\s*")
 # A link on a line of its own that is a button ("Read the full story", "Continue reading",
@@ -246,7 +251,10 @@ CALL_TO_ACTION = re.compile(
     r"see more(?: of what you like(?: and less of what you don['’]t)?| like this)?|register|"
     # ("See all of today's stories", a gadget site's daily: the sixteenth sweep)
     r"see (?:more|all)(?: [\w'’-]+){0,2} (?:posts|stories|news|articles|papers|episodes|topics"
-    r"|results)|"
+    r"|results|launches|products|repos|repositories)|"
+    # (the twentieth set: a launch site's, a LinkedIn letter's, a digest's recommendations)
+    r"join the (?:discussion|conversation)|read (?:it |more )?on linkedin"
+    r"|learn why we (?:included|recommended|picked) this|control your recommendations|"
     r"claim (?:it|yours|your \w+)(?: here| now)?|"
     # an attack on the eleventh sweep's rules: "Open an account", "Start watching"
     r"open (?:an?|your)(?: free)? account|start (?:watching|listening|saving|your free trial)|"

@@ -13,7 +13,7 @@ import itertools
 import re
 
 from service.domain import Block
-from service.ingest.buttons import BUTTON_BAR, CALL_TO_ACTION, WEB_LINK
+from service.ingest.buttons import BUTTON_BAR, CALL_TO_ACTION, SCORE_LINE, WEB_LINK
 from service.ingest.cuts import Cut
 from service.ingest.headlines import (
     BARE_URL_LINE,
@@ -150,8 +150,8 @@ def link_item(block: Block, first: str, loose: bool = False, run_in: bool = Fals
     if len(name) < 12 or (letter_words(name) < 2
                           and len(CJK.findall(name)) < CJK_LINK_CHARS):
         return None
-    if BARE_URL_LINE.match(name):
-        return None  # a bare address under a story is its link, not a headline
+    if BARE_URL_LINE.match(name) or SCORE_LINE.match(name):
+        return None  # a bare address under a story is its link; "812 points, 301 comments"
     if not text.startswith(name) or not link.url.startswith("http") or POLL_VOTE.search(
             link.url) or (POLL_ANSWER.match(name) and name == text and ":" not in name):
         return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from service.domain import Block
+from service.ingest.buttons import SCORE_LINE
 from service.ingest.fields import fields_line, status_line
 from service.ingest.headlines import (
     BARE_URL_LINE,
@@ -198,9 +199,11 @@ def byline_under(units: list[Unit], index: int) -> bool:
 
 
 def title_meta(line: str) -> bool:
-    """A line that says who wrote the title over it, what its fields are or what its status
-    is ("Billing service rewrite" over "[ON TRACK] Beta opens…": the review): no title."""
-    return is_byline(line) or fields_line(line) or status_line(line)
+    """A line that says who wrote the title over it, what its fields are, what its status
+    is ("Billing service rewrite" over "[ON TRACK] Beta opens…": the review) or its score
+    on a link site: no title."""
+    return (is_byline(line) or fields_line(line) or status_line(line)
+            or bool(SCORE_LINE.match(line)))
 
 
 def boxed(units: list[Unit], end: int) -> bool:
