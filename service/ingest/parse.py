@@ -39,7 +39,7 @@ from service.ingest.limits import (
 )
 from service.ingest.plain import plain_blocks
 from service.ingest.readable import check_readable
-from service.ingest.stub_html import plain_instead
+from service.ingest.stub_html import alternative_plain, plain_instead
 
 log = logging.getLogger(__name__)
 
@@ -291,8 +291,9 @@ def _text_blocks(msg: EmailMessage) -> list[Block]:
         except ParserRejectedMarkup:  # markup html.parser gives up on ("<![>"): likewise
             refusal = refusal or MalformedMessage("bad-html", REASONS["bad-html"])
             continue
-        if blocks and to_blocks is _html and (plain := plain_instead(
-                blocks, partial(_alternative_plain, msg, part))):
+        alternative = alternative_plain(msg, part) if blocks and to_blocks is _html else None
+        if alternative is not None and (plain := plain_instead(
+                blocks, len(str(payload_of(alternative))), partial(_plain_read, alternative))):
             return plain
         if blocks:
             return blocks
@@ -309,17 +310,8 @@ def _text_blocks(msg: EmailMessage) -> list[Block]:
     raise MalformedMessage(code, REASONS[code])
 
 
-def _alternative_plain(msg: EmailMessage, html: Message) -> list[Block]:
-    """The blocks of the text/plain part that is ``html``'s alternative, in the same
-    multipart/alternative; none when it has none (a gateway's disclaimer appended as a
-    text/plain part is no alternative: the review).  MalformedMessage when unreadable."""
-    parent = next((part for part in msg.walk() if part.get_content_type() ==
-                   "multipart/alternative" and any(child is html for child in
-                                                   part.iter_parts())), None)
-    plain = next((child for child in parent.iter_parts()
-                  if child.get_content_type() == "text/plain"
-                  and child.get_content_disposition() != "attachment"), None) if parent else None
-    return _visible(_plain(check_readable(_decode(plain)))) if plain is not None else []
+def _plain_read(part: Message) -> list[Block]:
+    return _visible(_plain(check_readable(_decode(part))))  # MalformedMessage: unreadable
 
 
 def _shown(text: str) -> str:
