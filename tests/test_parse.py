@@ -7,6 +7,7 @@ import hashlib
 import logging
 import quopri
 from datetime import UTC, datetime
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -356,12 +357,18 @@ def test_a_body_cut_mid_part_is_still_read() -> None:
 def test_an_issue_s_plain_part_is_read_only_when_its_html_may_be_a_stub() -> None:
     """Reading the plain part of every short issue doubled the parse's time (the stop's
     pipeline bench): its size as sent bounds its words, and most HTML holds more."""
-    html = [Block(kind="paragraph", text="A story of some length. " * 10)]
+    html = [Block(kind="paragraph", text="A story of some length. " * 10)]  # 240 characters
     read: list[bool] = []
 
-    def reader() -> list[Block]:
+    def reader(part: Message) -> list[Block]:
         read.append(True)
         return []
 
-    assert plain_instead(html, 600, reader) is None and not read  # 240 words, at most 600
-    assert plain_instead(html, 5_000, reader) is None and read == [True]
+    for size, asked in ((600, []), (5_000, [True])):
+        msg = load_message(single_part(
+            (f"--b\r\nContent-Type: text/html\r\n\r\n<p>x</p>\r\n--b\r\nContent-Type: "
+             f"text/plain\r\n\r\n{'w' * size}\r\n--b--\r\n").encode(),
+            'multipart/alternative; boundary="b"'))
+        html_part = next(p for p in msg.walk() if p.get_content_type() == "text/html")
+        read.clear()
+        assert plain_instead(html, msg, html_part, reader) is None and read == asked

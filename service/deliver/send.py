@@ -119,13 +119,13 @@ def _send_over_one_connection(ctx: Context, claims: Claims, pacer: Pacer) -> Sen
                     if claims.should_stop():
                         lease.release(batch[position:])
                         return sender.summary
-                    if not lease.holds(delivery_id) and lease.gone(delivery_id):
-                        log.info("delivery %s no longer exists (its reader was removed); "
-                                 "skipped", delivery_id)
-                        continue
-                    if not lease.holds(delivery_id):  # it stalled past its lease: not ours
-                        log.warning("delivery %s was claimed again while this worker held "
-                                    "it too long; left to its new claimer", delivery_id)
+                    if not lease.holds(delivery_id):
+                        if lease.gone(delivery_id):
+                            log.info("delivery %s no longer exists (its reader was removed); "
+                                     "skipped", delivery_id)
+                        else:  # it stalled past its lease: not ours
+                            log.warning("delivery %s was claimed again while this worker held "
+                                        "it too long; left to its new claimer", delivery_id)
                         continue
                     try:
                         sender.deliver(delivery_id, lease)

@@ -39,7 +39,7 @@ from service.ingest.limits import (
 )
 from service.ingest.plain import plain_blocks
 from service.ingest.readable import check_readable
-from service.ingest.stub_html import alternative_plain, plain_instead
+from service.ingest.stub_html import plain_instead
 
 log = logging.getLogger(__name__)
 
@@ -291,9 +291,8 @@ def _text_blocks(msg: EmailMessage) -> list[Block]:
         except ParserRejectedMarkup:  # markup html.parser gives up on ("<![>"): likewise
             refusal = refusal or MalformedMessage("bad-html", REASONS["bad-html"])
             continue
-        alternative = alternative_plain(msg, part) if blocks and to_blocks is _html else None
-        if alternative is not None and (plain := plain_instead(
-                blocks, len(str(payload_of(alternative))), partial(_plain_read, alternative))):
+        if blocks and to_blocks is _html and (
+                plain := plain_instead(blocks, msg, part, _plain_read)):
             return plain
         if blocks:
             return blocks

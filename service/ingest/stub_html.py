@@ -29,17 +29,20 @@ MAX_BLOCKS_READ = 500
 _ADDRESS = re.compile(r"<?\b(?:https?://|www\.)\S+>?")
 
 
-def plain_instead(html: Sequence[Block], plain_chars: int,
-                  read_plain: Callable[[], list[Block]]) -> list[Block] | None:
-    """The plain part's blocks when the ``html`` ones are a stub beside them; else None.
-    ``plain_chars``, the plain part's size as sent, bounds its words: most issues' HTML
-    holds more than a quarter of it, and their plain part is never read (reading it for
-    every short issue doubled the parse's time: the stop's pipeline bench)."""
-    shown = _words(html)
-    if shown >= STUB_HTML_CHARS or shown >= STUB_SHARE * plain_chars:
+def plain_instead(html: Sequence[Block], msg: Message, html_part: Message,
+                  read_plain: Callable[[Message], list[Block]]) -> list[Block] | None:
+    """The blocks of ``html_part``'s plain alternative when its ``html`` blocks are a stub
+    beside them; else None.  The plain part's size as sent bounds its words: most issues'
+    HTML holds more than a quarter of it, and their plain part is never read (reading it
+    for every short issue doubled the parse's time: the stop's pipeline bench)."""
+    shown = _words(html, STUB_HTML_CHARS)
+    if shown >= STUB_HTML_CHARS:
+        return None  # (counted no further: this runs for every issue)
+    part = alternative_plain(msg, html_part)
+    if part is None or shown >= STUB_SHARE * len(str(part.get_payload())):
         return None
     try:
-        plain = read_plain()
+        plain = read_plain(part)
     except (MalformedMessage, RecursionError):
         return None  # (an unreadable plain part is no better: the HTML stays)
     size = _words(plain)
@@ -64,5 +67,11 @@ def alternative_plain(msg: Message, html: Message) -> Message | None:
                  and child.get_content_disposition() != "attachment"), None)
 
 
-def _words(blocks: Sequence[Block]) -> int:
-    return sum(len(_ADDRESS.sub("", block.text).strip()) for block in blocks[:MAX_BLOCKS_READ])
+def _words(blocks: Sequence[Block], enough: int | None = None) -> int:
+    """The blocks' characters but addresses, counted until ``enough``."""
+    total = 0
+    for block in blocks[:MAX_BLOCKS_READ]:
+        total += len(_ADDRESS.sub("", block.text).strip())
+        if enough is not None and total >= enough:
+            break
+    return total

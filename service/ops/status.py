@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, text
+from sqlalchemy import func, literal, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -82,13 +82,11 @@ def record_failure(ctx: Context, name: str, error: BaseException) -> None:
     same statement from the row it updates, so a success another process records meanwhile
     is never overwritten (the review of a first version that read, then wrote)."""
     now = ctx.now()
-    row = JobRun.__table__.c
-    ended_run = or_(row.last_failure_at.is_(None), row.failing_since.is_(None),
-                    and_(row.last_success_at.is_not(None),
-                         row.last_success_at >= row.last_failure_at))
+    # (a success clears failing_since: kept while set, the run of failures goes on)
     _upsert(ctx, name, {"last_failure_at": now, "last_error": error_text(ctx, error),
                         "failing_since": now},
-            on_update={"failing_since": case((ended_run, now), else_=row.failing_since)})
+            on_update={"failing_since": func.coalesce(
+                column := JobRun.__table__.c.failing_since, literal(now, column.type))})
 
 
 def error_text(ctx: Context, error: BaseException) -> str:
